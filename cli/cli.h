@@ -1,0 +1,43 @@
+/*
+ * cli.h: what the subcommands of `deja` share: exit codes, the runtime's
+ * location, and the outcome report.
+ */
+#ifndef DEJA_CLI_H
+#define DEJA_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "trace.h"
+
+#define DEJA_VERSION "0.1.0"
+
+/* Exit codes of deja, documented in `deja --help` and docs/cli.md. */
+enum deja_exit {
+	DEJA_EXIT_OK = 0,          /* record: program exited 0; replay: identical */
+	DEJA_EXIT_FAILED = 1,      /* record: the run failed; replay: divergence */
+	DEJA_EXIT_USAGE = 2,       /* bad command line, or an unreadable trace */
+	DEJA_EXIT_INTERNAL = 3,    /* deja could not do its job (launch, write) */
+	DEJA_EXIT_INTERRUPTED = 130,
+};
+
+int cmd_record(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+
+/* libdeja-runtime.so: $DEJA_RUNTIME, else ../lib/deja/ beside the deja
+ * executable (the same relative place in the build tree and installed).
+ * NULL with a message on stderr when it is missing. */
+const char *cli_runtime_path(void);
+
+/* Print the outcome of a trace's run, with the wait-for graph of a
+ * deadlock, in the form every command uses. */
+void cli_report_outcome(FILE *out, struct trace *t, const struct trace_run *run);
+
+/* Signal number to "SIGABRT". */
+const char *cli_signal_name(int sig);
+
+/* Parse a non-negative decimal number; false if it is not one. */
+bool cli_parse_u64(const char *s, unsigned long long *out);
+
+#endif /* DEJA_CLI_H */

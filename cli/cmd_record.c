@@ -1,0 +1,180 @@
+/*
+ * cmd_record.c: `deja record [OPTIONS] [--] PROG [ARGS...]`.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "record.h"
+
+static const char usage[] =
+	"usage: deja record [OPTIONS] [--] PROG [ARGS...]\n"
+	"\n"
+	"Run PROG under deja's serialised scheduler and record every scheduling\n"
+	"decision into a trace that `deja replay` re-runs exactly.\n"
+	"\n"
+	"options:\n"
+	"  -o, --output TRACE     trace file to write (replaced if it exists);\n"
+	"                         default PROG-N.deja in the current directory\n"
+	"  -s, --strategy NAME[:PARAM]\n"
+	"                         nonpreemptive (default): run each thread until it blocks\n"
+	"                         random[:PERCENT]: seeded random walk over runnable threads\n"
+	"      --seed N           seed of the strategy's random choices (default 0)\n"
+	"      --max-steps N      end the run as `timeout` after N events\n"
+	"                         (default 10000000; 0: no budget)\n"
+	"  -q, --quiet            print nothing but errors\n"
+	"  -h, --help             this text\n"
+	"\n"
+	"exit codes: 0 the program exited 0; 1 it failed (non-zero exit, signal,\n"
+	"deadlock, timeout); 2 usage error; 3 deja could not run it; 130 interrupted.\n";
+
+struct record_args {
+	const char *output;
+	const char *strategy;
+	unsigned long long seed;
+	unsigned long long max_steps;
+	bool quiet;
+};
+
+static int parse(int argc, char **argv, struct record_args *a)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "strategy", required_argument, NULL, 's' },
+		{ "seed", required_argument, NULL, 'S' },
+		{ "max-steps", required_argument, NULL, 'm' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, "+o:s:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': a->output = optarg; break;
+		case 's': a->strategy = optarg; break;
+		case 'q': a->quiet = true; break;
+		case 'h': fputs(usage, stdout); return -1;
+		case 'S':
+			if (!cli_parse_u64(optarg, &a->seed)) {
+				fprintf(stderr, "deja record: --seed needs a number, not '%s'\n", optarg);
+				return DEJA_EXIT_USAGE;
+			}
+			break;
+		case 'm':
+			if (!cli_parse_u64(optarg, &a->max_steps)) {
+				fprintf(stderr, "deja record: --max-steps needs a number, not '%s'\n", optarg);
+				return DEJA_EXIT_USAGE;
+			}
+			break;
+		default:
+			fputs(usage, stderr);
+			return DEJA_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "deja record: no program given\n\n%s", usage);
+		return DEJA_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* PROG-N.deja, the first N not taken. */
+static char *default_output(const char *prog)
+{
+	const char *base = strrchr(prog, '/');
+	base = base ? base + 1 : prog;
+	for (int n = 1; n < 100000; n++) {
+		char *path;
+		if (asprintf(&path, "%s-%d.deja", base, n) < 0)
+			return NULL;
+		if (access(path, F_OK) != 0)
+			return path;
+		free(path);
+	}
+	return NULL;
+}
+
+static void remove_trace(const char *path)
+{
+	char side[4096];
+	unlink(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+}
+
+static int summarise(const char *path, const struct session_result *res, bool quiet)
+{
+	struct trace *t;
+	char err[256];
+	if (trace_open(path, false, &t, err, sizeof(err)) != TRACE_OK) {
+		fprintf(stderr, "deja record: the trace %s cannot be read back: %s\n", path, err);
+		return DEJA_EXIT_INTERNAL;
+	}
+	struct trace_run run;
+	if (trace_get_run(t, &run) == TRACE_OK && !quiet) {
+		fprintf(stderr, "deja: recorded %llu events, %llu preemptions -> %s\n",
+			(unsigned long long)run.events, (unsigned long long)run.preemptions, path);
+		fprintf(stderr, "deja: ");
+		cli_report_outcome(stderr, t, &run);
+	}
+	trace_run_free(&run);
+	trace_close(t);
+	if (res->interrupted)
+		return DEJA_EXIT_INTERRUPTED;
+	bool ok = res->kind == DEJA_OUTCOME_EXIT && res->exit_code == 0;
+	return ok ? DEJA_EXIT_OK : DEJA_EXIT_FAILED;
+}
+
+int cmd_record(int argc, char **argv)
+{
+	struct record_args a = { .strategy = "nonpreemptive", .max_steps = 10000000 };
+	int r = parse(argc, argv, &a);
+	if (r != 0)
+		return r < 0 ? DEJA_EXIT_OK : r;
+	const char *runtime = cli_runtime_path();
+	if (!runtime)
+		return DEJA_EXIT_INTERNAL;
+	char *output = a.output ? strdup(a.output) : default_output(argv[optind]);
+	if (!output) {
+		fprintf(stderr, "deja record: cannot choose a trace file name\n");
+		return DEJA_EXIT_INTERNAL;
+	}
+	remove_trace(output);
+	struct record_options o = {
+		.argv = argv + optind,
+		.argc = argc - optind,
+		.strategy = a.strategy,
+		.seed = a.seed,
+		.max_steps = a.max_steps,
+		.run_index = 1,
+		.trace_path = output,
+		.runtime_path = runtime,
+		.deja_version = DEJA_VERSION,
+	};
+	struct session_result res;
+	char err[512] = "";
+	enum record_status st = record_run(&o, &res, err, sizeof(err));
+	int code;
+	switch (st) {
+	case RECORD_OK:
+		code = summarise(output, &res, a.quiet);
+		break;
+	case RECORD_ERR_STRATEGY:
+		fprintf(stderr, "deja record: %s\n", err);
+		code = DEJA_EXIT_USAGE;
+		break;
+	default:
+		fprintf(stderr, "deja record: %s\n", err);
+		code = DEJA_EXIT_INTERNAL;
+		break;
+	}
+	free(output);
+	return code;
+}

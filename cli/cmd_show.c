@@ -1,0 +1,218 @@
+/*
+ * cmd_show.c: `deja show [--json] TRACE`: the schedule, its preemptions
+ * and the outcome, for people or (with --json) for tools.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "describe.h"
+#include "json.h"
+
+static const char usage[] =
+	"usage: deja show [OPTIONS] TRACE\n"
+	"\n"
+	"Print the recorded schedule: one line per event with its thread,\n"
+	"operation, object and code location; preemptions are marked with '*'.\n"
+	"Ends with the outcome (and the wait-for graph of a deadlock).\n"
+	"\n"
+	"options:\n"
+	"  --json        one JSON object instead: outcome, events, threads,\n"
+	"                preemptions, run, inputs, waits\n"
+	"  -h, --help    this text\n"
+	"\n"
+	"exit codes: 0 shown; 2 usage error or unreadable trace.\n";
+
+static void show_text(struct trace *t, const struct trace_run *run)
+{
+	struct site_table sites = { 0 };
+	trace_get_sites(t, &sites.sites, &sites.n);
+	printf("program: ");
+	for (int i = 0; i < run->argc; i++)
+		printf("%s%s", i ? " " : "", run->argv[i]);
+	printf("\nstrategy %s, seed %llu, run %llu, recorded %s\n", run->strategy,
+	       (unsigned long long)run->seed, (unsigned long long)run->run_index,
+	       run->started_at);
+	printf("%8s  %-7s %-36s %s\n", "event", "thread", "operation", "location");
+	struct trace_event e;
+	int r;
+	while ((r = trace_next_event(t, &e)) == 1) {
+		char op[128], site[256], who[16];
+		describe_op(&e.ev, op, sizeof(op));
+		describe_site(&sites, e.ev.site, site, sizeof(site));
+		snprintf(who, sizeof(who), "T%u%s", e.ev.thread,
+			 (e.ev.flags & DEJA_EVENT_PREEMPT) ? " *" : "");
+		printf("%8llu  %-7s %-36s %s\n", (unsigned long long)e.ev.seq, who, op, site);
+	}
+	if (r < 0)
+		printf("(the rest of the events cannot be read)\n");
+	printf("%llu events, %llu preemptions, %llu context switches\n",
+	       (unsigned long long)run->events, (unsigned long long)run->preemptions,
+	       (unsigned long long)run->switches);
+	cli_report_outcome(stdout, t, run);
+	trace_sites_free(sites.sites, sites.n);
+}
+
+static void json_outcome(const struct trace_run *run)
+{
+	printf("\"outcome\":{\"kind\":");
+	json_string(stdout, run->outcome);
+	printf(",\"code\":");
+	if (run->exit_code >= 0)
+		printf("%lld", (long long)run->exit_code);
+	else
+		printf("null");
+	printf(",\"signal\":");
+	if (run->signal > 0)
+		printf("%lld", (long long)run->signal);
+	else
+		printf("null");
+	printf(",\"message\":");
+	json_string(stdout, run->message);
+	printf(",\"thread\":");
+	if (run->outcome_thread >= 0)
+		printf("%lld", (long long)run->outcome_thread);
+	else
+		printf("null");
+	printf(",\"interrupted\":%s}", run->interrupted ? "true" : "false");
+}
+
+static void json_run(const struct trace_run *run)
+{
+	printf(",\"run\":{\"strategy\":");
+	json_string(stdout, run->strategy);
+	printf(",\"seed\":%llu,\"index\":%llu,\"argv\":[", (unsigned long long)run->seed,
+	       (unsigned long long)run->run_index);
+	for (int i = 0; i < run->argc; i++) {
+		if (i)
+			putchar(',');
+		json_string(stdout, run->argv[i]);
+	}
+	printf("],\"cwd\":");
+	json_string(stdout, run->cwd);
+	printf(",\"executable\":");
+	json_string(stdout, run->exe_path);
+	printf(",\"executable_xxh3\":");
+	json_string(stdout, run->exe_hash);
+	printf(",\"max_steps\":%llu,\"started_at\":", (unsigned long long)run->max_steps);
+	json_string(stdout, run->started_at);
+	printf(",\"deja_version\":");
+	json_string(stdout, run->deja_version);
+	printf("}");
+}
+
+static void json_inputs(struct trace *t)
+{
+	struct trace_input *in;
+	size_t n;
+	printf(",\"inputs\":[");
+	if (trace_get_inputs(t, &in, &n) == TRACE_OK) {
+		for (size_t i = 0; i < n; i++) {
+			printf("%s{\"source\":", i ? "," : "");
+			json_string(stdout, in[i].source);
+			printf(",\"bytes\":%llu,\"lines\":%llu}", (unsigned long long)in[i].bytes,
+			       (unsigned long long)in[i].lines);
+		}
+		trace_inputs_free(in, n);
+	}
+	printf("]");
+}
+
+static void json_waits(struct trace *t)
+{
+	struct trace_wait *w;
+	size_t n;
+	struct site_table sites = { 0 };
+	trace_get_sites(t, &sites.sites, &sites.n);
+	printf(",\"waits\":[");
+	if (trace_get_waits(t, &w, &n) == TRACE_OK) {
+		for (size_t i = 0; i < n; i++) {
+			char where[256];
+			describe_site(&sites, w[i].site, where, sizeof(where));
+			printf("%s{\"thread\":%u,\"op\":", i ? "," : "", w[i].thread);
+			json_string(stdout, w[i].op);
+			printf(",\"object\":%u,\"object_kind\":", w[i].object);
+			json_string(stdout, w[i].object_kind);
+			printf(",\"holder\":");
+			if (w[i].holder >= 0)
+				printf("%lld", (long long)w[i].holder);
+			else
+				printf("null");
+			printf(",\"location\":");
+			json_string(stdout, where);
+			printf("}");
+		}
+		trace_waits_free(w, n);
+	}
+	printf("]");
+	trace_sites_free(sites.sites, sites.n);
+}
+
+static void show_json(struct trace *t, const struct trace_run *run)
+{
+	struct trace_thread *th;
+	size_t nthreads = 0;
+	if (trace_get_threads(t, &th, &nthreads) == TRACE_OK)
+		free(th);
+	printf("{");
+	json_outcome(run);
+	printf(",\"events\":%llu,\"threads\":%zu,\"preemptions\":%llu,\"switches\":%llu",
+	       (unsigned long long)run->events, nthreads,
+	       (unsigned long long)run->preemptions, (unsigned long long)run->switches);
+	json_run(run);
+	json_inputs(t);
+	json_waits(t);
+	printf("}\n");
+}
+
+int cmd_show(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	bool json = false;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (c == 'j') {
+			json = true;
+		} else if (c == 'h') {
+			fputs(usage, stdout);
+			return DEJA_EXIT_OK;
+		} else {
+			fputs(usage, stderr);
+			return DEJA_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "deja show: give exactly one trace\n\n%s", usage);
+		return DEJA_EXIT_USAGE;
+	}
+	const char *path = argv[optind];
+	struct trace *t;
+	char err[512];
+	enum trace_status st = trace_open(path, false, &t, err, sizeof(err));
+	if (st != TRACE_OK) {
+		fprintf(stderr, "deja show: %s: %s (%s)\n", path, trace_strerror(st), err);
+		return DEJA_EXIT_USAGE;
+	}
+	struct trace_run run;
+	if (trace_get_run(t, &run) != TRACE_OK) {
+		fprintf(stderr, "deja show: %s: the trace has no readable run\n", path);
+		trace_run_free(&run);
+		trace_close(t);
+		return DEJA_EXIT_USAGE;
+	}
+	if (json)
+		show_json(t, &run);
+	else
+		show_text(t, &run);
+	trace_run_free(&run);
+	trace_close(t);
+	return DEJA_EXIT_OK;
+}

@@ -1,0 +1,137 @@
+/*
+ * common.c: helpers the subcommands share (see cli.h).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "describe.h"
+
+const char *cli_runtime_path(void)
+{
+	static char path[PATH_MAX + 64];
+	const char *env = getenv("DEJA_RUNTIME");
+	if (env && *env) {
+		if (access(env, R_OK) == 0)
+			return env;
+		fprintf(stderr, "deja: DEJA_RUNTIME=%s: %s\n", env, strerror(errno));
+		return NULL;
+	}
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		char *slash = strrchr(self, '/');
+		if (slash)
+			*slash = '\0';
+		snprintf(path, sizeof(path), "%s/../lib/deja/libdeja-runtime.so", self);
+		char real[PATH_MAX];
+		if (realpath(path, real) && access(real, R_OK) == 0) {
+			snprintf(path, sizeof(path), "%s", real);
+			return path;
+		}
+	}
+	fprintf(stderr, "deja: cannot find libdeja-runtime.so beside the deja executable"
+			" (expected %s); set DEJA_RUNTIME to its path\n", path);
+	return NULL;
+}
+
+bool cli_parse_u64(const char *s, unsigned long long *out)
+{
+	if (!s || !*s || *s == '-')
+		return false;
+	char *end;
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	return errno == 0 && *end == '\0';
+}
+
+const char *cli_signal_name(int sig)
+{
+	static char buf[16];
+	const char *abbrev = sigabbrev_np(sig);
+	if (abbrev) {
+		snprintf(buf, sizeof(buf), "SIG%s", abbrev);
+		return buf;
+	}
+	snprintf(buf, sizeof(buf), "signal %d", sig);
+	return buf;
+}
+
+static void print_cycle(FILE *out, const struct trace_wait *w, size_t n)
+{
+	/* Follow "waits for a thing held by" edges from each thread; a
+	 * thread seen twice closes a cycle. */
+	for (size_t start = 0; start < n; start++) {
+		int64_t seen[64];
+		size_t len = 0;
+		int64_t cur = w[start].thread;
+		while (len < 64) {
+			for (size_t k = 0; k < len; k++) {
+				if (seen[k] != cur)
+					continue;
+				if (k != 0)
+					goto next; /* a cycle, but not through start */
+				fprintf(out, "  cycle: ");
+				for (size_t j = 0; j < len; j++)
+					fprintf(out, "thread %lld -> ", (long long)seen[j]);
+				fprintf(out, "thread %lld\n", (long long)cur);
+				return;
+			}
+			seen[len++] = cur;
+			const struct trace_wait *edge = NULL;
+			for (size_t k = 0; k < n; k++)
+				if ((int64_t)w[k].thread == cur)
+					edge = &w[k];
+			if (!edge || edge->holder < 0)
+				break;
+			cur = edge->holder;
+		}
+next:;
+	}
+}
+
+static void print_waits(FILE *out, struct trace *t, const struct site_table *sites)
+{
+	struct trace_wait *w;
+	size_t n;
+	if (trace_get_waits(t, &w, &n) != TRACE_OK || n == 0)
+		return;
+	fprintf(out, "wait-for graph:\n");
+	for (size_t i = 0; i < n; i++) {
+		char where[256];
+		describe_site(sites, w[i].site, where, sizeof(where));
+		fprintf(out, "  thread %u waits in %s", w[i].thread, w[i].op);
+		if (w[i].object)
+			fprintf(out, "(%s#%u)", w[i].object_kind, w[i].object);
+		fprintf(out, " at %s", where);
+		if (w[i].holder >= 0)
+			fprintf(out, ", held by thread %lld", (long long)w[i].holder);
+		fputc('\n', out);
+	}
+	print_cycle(out, w, n);
+	trace_waits_free(w, n);
+}
+
+void cli_report_outcome(FILE *out, struct trace *t, const struct trace_run *run)
+{
+	fprintf(out, "outcome: %s", run->outcome);
+	if (strcmp(run->outcome, "exit") == 0)
+		fprintf(out, " %lld", (long long)run->exit_code);
+	else if (strcmp(run->outcome, "signal") == 0)
+		fprintf(out, " %lld (%s)", (long long)run->signal, cli_signal_name((int)run->signal));
+	if (run->message)
+		fprintf(out, ": %s", run->message);
+	if (run->interrupted)
+		fprintf(out, " (deja was interrupted)");
+	fprintf(out, "\n");
+	struct site_table sites = { 0 };
+	trace_get_sites(t, &sites.sites, &sites.n);
+	print_waits(out, t, &sites);
+	trace_sites_free(sites.sites, sites.n);
+}

@@ -1,0 +1,54 @@
+/*
+ * main.c: `deja`, the supervisor's command line: dispatch to subcommands.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+	"usage: deja COMMAND [OPTIONS]\n"
+	"\n"
+	"Deterministic record and replay of multithreaded programs.\n"
+	"\n"
+	"commands:\n"
+	"  record   run a program under deja's scheduler and record it into a trace\n"
+	"  replay   re-run a recorded program, following its trace exactly\n"
+	"  show     print a trace: schedule, preemptions, outcome (--json for tools)\n"
+	"\n"
+	"options:\n"
+	"  -h, --help     this text;  deja COMMAND --help for a command\n"
+	"  --version      print the version\n"
+	"\n"
+	"exit codes:\n"
+	"  0    record: the program exited 0;  replay: identical to the recording\n"
+	"  1    record: the run failed (non-zero exit, signal, deadlock, timeout);\n"
+	"       replay: the replay diverged from the recording\n"
+	"  2    usage error, or a trace that cannot be read\n"
+	"  3    deja could not do its job (program not runnable, trace not writable)\n"
+	"  130  interrupted (the trace is still complete up to that point)\n";
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return DEJA_EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+		fputs(usage, stdout);
+		return DEJA_EXIT_OK;
+	}
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+		printf("deja %s (trace version %d)\n", DEJA_VERSION, TRACE_VERSION);
+		return DEJA_EXIT_OK;
+	}
+	if (strcmp(cmd, "record") == 0)
+		return cmd_record(argc - 1, argv + 1);
+	if (strcmp(cmd, "replay") == 0)
+		return cmd_replay(argc - 1, argv + 1);
+	if (strcmp(cmd, "show") == 0)
+		return cmd_show(argc - 1, argv + 1);
+	fprintf(stderr, "deja: unknown command '%s'\n\n%s", cmd, usage);
+	return DEJA_EXIT_USAGE;
+}

@@ -1,0 +1,61 @@
+/*
+ * digest.c: event digests and file hashes with xxHash (see digest.h).
+ */
+#include "digest.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+struct digest_fields {
+	uint64_t seq;
+	int64_t result;
+	uint64_t arg;
+	uint64_t site;
+	uint32_t thread;
+	uint32_t object;
+	uint16_t op;
+	uint16_t flags;
+	uint32_t zero;
+};
+
+uint64_t deja_event_digest(uint64_t previous, const struct deja_event *ev)
+{
+	struct digest_fields f = {
+		.seq = ev->seq,
+		.result = ev->result,
+		.arg = ev->arg,
+		.site = ev->site,
+		.thread = ev->thread,
+		.object = ev->object,
+		.op = ev->op,
+		.flags = ev->flags,
+		.zero = 0,
+	};
+	return XXH3_64bits_withSeed(&f, sizeof(f), previous);
+}
+
+int deja_file_hash(const char *path, char hex[17])
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	XXH3_state_t *st = XXH3_createState();
+	if (!st) {
+		close(fd);
+		return -1;
+	}
+	XXH3_64bits_reset(st);
+	char buf[1 << 16];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		XXH3_64bits_update(st, buf, (size_t)n);
+	close(fd);
+	uint64_t h = XXH3_64bits_digest(st);
+	XXH3_freeState(st);
+	if (n < 0)
+		return -1;
+	snprintf(hex, 17, "%016llx", (unsigned long long)h);
+	return 0;
+}

@@ -1,0 +1,232 @@
+/*
+ * record.c: one recorded run (see record.h).
+ *
+ * Events go into the trace as they stream in, committed in batches, so
+ * that whatever happens to the target, and even to deja itself, the trace
+ * holds every event up to the last committed batch.  The outcome, the
+ * threads, the wait-for graph of a deadlock and the resolved call sites
+ * are written once the target has ended.
+ */
+#define _GNU_SOURCE
+#include "record.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "digest.h"
+#include "model.h"
+#include "symbols.h"
+#include "trace.h"
+
+#define EVENTS_PER_COMMIT 8192
+
+struct record_sink {
+	struct trace *t;
+	uint64_t digest;
+	uint64_t pending;
+	bool failed;
+};
+
+static bool sink_event(void *ctx, const struct deja_event *ev)
+{
+	struct record_sink *rs = ctx;
+	struct trace_event te = { .ev = *ev };
+	rs->digest = deja_event_digest(rs->digest, ev);
+	te.digest = rs->digest;
+	if (trace_put_event(rs->t, &te) != TRACE_OK)
+		rs->failed = true;
+	if (++rs->pending >= EVENTS_PER_COMMIT) {
+		trace_commit(rs->t);
+		trace_begin(rs->t);
+		rs->pending = 0;
+	}
+	return true;
+}
+
+static const char *outcome_name(enum deja_outcome_kind k)
+{
+	switch (k) {
+	case DEJA_OUTCOME_EXIT: return "exit";
+	case DEJA_OUTCOME_SIGNAL: return "signal";
+	case DEJA_OUTCOME_DEADLOCK: return "deadlock";
+	case DEJA_OUTCOME_TIMEOUT: return "timeout";
+	case DEJA_OUTCOME_DIVERGENCE: return "divergence";
+	case DEJA_OUTCOME_ERROR: return "error";
+	case DEJA_OUTCOME_NONE: break;
+	}
+	return "incomplete";
+}
+
+static void put_threads_and_waits(struct trace *t, const struct deja_shared *sh,
+				  enum deja_outcome_kind kind)
+{
+	const struct deja_model *m = &sh->model;
+	for (uint32_t i = 0; i < m->nthreads; i++) {
+		const struct deja_thread *th = &m->threads[i];
+		struct trace_thread tt = {
+			.id = i,
+			.os_tid = th->os_tid,
+			.start_routine = th->start_routine,
+			.finished = th->state == DEJA_THREAD_FINISHED,
+			.events = th->events,
+		};
+		trace_put_thread(t, &tt);
+		if (kind != DEJA_OUTCOME_DEADLOCK && kind != DEJA_OUTCOME_TIMEOUT)
+			continue;
+		if (th->state != DEJA_THREAD_LIVE)
+			continue;
+		const struct deja_pending *p = &th->pending;
+		const struct deja_object *o = p->object ? &m->objects[p->object - 1] : NULL;
+		uint32_t holder = deja_model_blocker(m, i);
+		struct trace_wait w = {
+			.thread = i,
+			.op = deja_op_name(p->op),
+			.object = o ? o->id : 0,
+			.object_kind = deja_object_kind_name(o ? o->kind : DEJA_OBJ_NONE),
+			.object_addr = o ? o->addr : 0,
+			.holder = holder == DEJA_NO_THREAD ? -1 : (int64_t)holder,
+			.site = p->site,
+		};
+		if (p->op == DEJA_OP_JOIN)
+			w.object_kind = "thread";
+		trace_put_wait(t, &w);
+	}
+}
+
+static void put_modules_and_sites(struct trace *t, const struct deja_shared *sh)
+{
+	uint32_t n = sh->nmodules < DEJA_MAX_MODULES ? sh->nmodules : DEJA_MAX_MODULES;
+	for (uint32_t i = 0; i < n; i++)
+		trace_put_module(t, &sh->modules[i]);
+	uint64_t *addrs;
+	size_t naddrs;
+	if (trace_get_site_addresses(t, &addrs, &naddrs) != TRACE_OK)
+		return;
+	struct symbolizer *sym = symbolizer_open(sh->modules, n);
+	for (size_t i = 0; i < naddrs; i++) {
+		struct trace_site site;
+		symbolizer_lookup(sym, addrs[i], &site);
+		trace_put_site(t, &site);
+		free(site.function);
+		free(site.file);
+		free(site.module);
+	}
+	symbolizer_close(sym);
+	free(addrs);
+}
+
+static void now_iso8601(char buf[32])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static enum record_status start_trace(const struct record_options *o, const char *exe,
+				      const char *hash, struct trace **t, char *err,
+				      size_t errlen)
+{
+	char cwd[PATH_MAX], started[32];
+	if (!getcwd(cwd, sizeof(cwd)))
+		snprintf(cwd, sizeof(cwd), "?");
+	now_iso8601(started);
+	enum trace_status ts = trace_create(o->trace_path, t, err, errlen);
+	if (ts != TRACE_OK)
+		return RECORD_ERR_TRACE;
+	struct trace_run run = {
+		.deja_version = (char *)o->deja_version,
+		.cwd = cwd,
+		.exe_path = (char *)exe,
+		.exe_hash = (char *)hash,
+		.strategy = (char *)o->strategy,
+		.started_at = started,
+		.argv = (char **)o->argv,
+		.argc = o->argc,
+		.seed = o->seed,
+		.run_index = o->run_index,
+		.max_steps = o->max_steps,
+	};
+	if (trace_put_run(*t, &run) != TRACE_OK) {
+		snprintf(err, errlen, "cannot write the run to the trace");
+		return RECORD_ERR_TRACE;
+	}
+	return RECORD_OK;
+}
+
+static void finish_trace(struct trace *t, const struct session_result *res,
+			 const struct deja_shared *sh, uint64_t digest)
+{
+	struct trace_run run = {
+		.outcome = (char *)outcome_name(res->kind),
+		.exit_code = res->exit_code,
+		.signal = res->signal,
+		.message = res->message[0] ? (char *)res->message : NULL,
+		.outcome_thread = res->thread == DEJA_NO_THREAD ? -1 : (int64_t)res->thread,
+		.events = res->events,
+		.preemptions = sh->model.preemptions,
+		.switches = sh->model.switches,
+		.interrupted = res->interrupted,
+		.final_digest = digest,
+	};
+	trace_begin(t);
+	trace_put_outcome(t, &run);
+	put_threads_and_waits(t, sh, res->kind);
+	put_modules_and_sites(t, sh);
+	trace_put_history(t, "record", run.outcome);
+	trace_commit(t);
+}
+
+enum record_status record_run(const struct record_options *o, struct session_result *res,
+			      char *err, size_t errlen)
+{
+	char *exe = session_find_program(o->argv[0]);
+	if (!exe) {
+		snprintf(err, errlen, "cannot find program '%s'", o->argv[0]);
+		return RECORD_ERR_PROGRAM;
+	}
+	char hash[17];
+	if (deja_file_hash(exe, hash) != 0) {
+		snprintf(err, errlen, "cannot read program '%s'", exe);
+		free(exe);
+		return RECORD_ERR_PROGRAM;
+	}
+	struct session_config cfg = {
+		.argv = o->argv,
+		.exe_path = exe,
+		.runtime_path = o->runtime_path,
+		.strategy = o->strategy,
+		.seed = o->seed,
+		.max_steps = o->max_steps,
+	};
+	struct session *s = session_new(&cfg, err, errlen);
+	if (!s) {
+		free(exe);
+		return RECORD_ERR_STRATEGY;
+	}
+	struct trace *t = NULL;
+	enum record_status st = start_trace(o, exe, hash, &t, err, errlen);
+	if (st == RECORD_OK) {
+		struct record_sink rs = { .t = t };
+		trace_begin(t);
+		if (session_run(s, sink_event, &rs, res, err, errlen) != 0)
+			st = RECORD_ERR_PROGRAM;
+		trace_commit(t);
+		if (rs.failed && st == RECORD_OK) {
+			snprintf(err, errlen, "writing events to the trace failed");
+			st = RECORD_ERR_TRACE;
+		}
+		if (st == RECORD_OK)
+			finish_trace(t, res, session_shared(s), rs.digest);
+	}
+	trace_close(t);
+	if (st == RECORD_ERR_PROGRAM)
+		unlink(o->trace_path);
+	session_free(s);
+	free(exe);
+	return st;
+}

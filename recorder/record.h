@@ -1,0 +1,35 @@
+/*
+ * record.h: record one run of a program into a new trace file.
+ */
+#ifndef DEJA_RECORD_H
+#define DEJA_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "session.h"
+
+struct record_options {
+	char *const *argv;
+	int argc;
+	const char *strategy;     /* NAME[:PARAM] */
+	uint64_t seed;
+	uint64_t max_steps;
+	uint64_t run_index;       /* 1 for a single record */
+	const char *trace_path;   /* must not exist */
+	const char *runtime_path;
+	const char *deja_version;
+};
+
+enum record_status {
+	RECORD_OK = 0,
+	RECORD_ERR_PROGRAM,  /* the program cannot be found or run */
+	RECORD_ERR_STRATEGY, /* bad --strategy */
+	RECORD_ERR_TRACE,    /* the trace cannot be written */
+};
+
+enum record_status record_run(const struct record_options *o, struct session_result *res,
+			      char *err, size_t errlen);
+
+#endif /* DEJA_RECORD_H */

@@ -1,0 +1,265 @@
+/*
+ * session.c: launching the target and draining its events (see session.h).
+ */
+#define _GNU_SOURCE
+#include "session.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "model.h"
+#include "strategy.h"
+
+extern char **environ;
+
+struct session {
+	const struct session_config *cfg;
+	struct deja_shared *shared;
+	size_t size;
+	int fd;
+};
+
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+struct session *session_new(const struct session_config *cfg, char *err, size_t errlen)
+{
+	struct session *s = calloc(1, sizeof(*s));
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->cfg = cfg;
+	size_t schedule_offset = (sizeof(struct deja_shared) + 63) & ~(size_t)63;
+	s->size = schedule_offset + cfg->schedule_len * sizeof(uint32_t);
+	s->fd = memfd_create("deja-channel", MFD_CLOEXEC);
+	if (s->fd < 0 || ftruncate(s->fd, (off_t)s->size) != 0) {
+		snprintf(err, errlen, "cannot create the shared channel: %s", strerror(errno));
+		session_free(s);
+		return NULL;
+	}
+	s->shared = mmap(NULL, s->size, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd, 0);
+	if (s->shared == MAP_FAILED) {
+		s->shared = NULL;
+		snprintf(err, errlen, "cannot map the shared channel: %s", strerror(errno));
+		session_free(s);
+		return NULL;
+	}
+	struct deja_shared *sh = s->shared;
+	sh->magic = DEJA_SHARED_MAGIC;
+	sh->version = DEJA_PROTOCOL_VERSION;
+	sh->size = s->size;
+	sh->mode = cfg->schedule ? DEJA_MODE_REPLAY : DEJA_MODE_RECORD;
+	sh->schedule_offset = schedule_offset;
+	sh->schedule_len = cfg->schedule_len;
+	if (cfg->schedule_len)
+		memcpy((char *)sh + schedule_offset, cfg->schedule,
+		       cfg->schedule_len * sizeof(uint32_t));
+	deja_model_init(&sh->model, cfg->max_steps);
+	if (deja_strategy_setup(&sh->model, cfg->strategy, cfg->seed, err, errlen) != 0) {
+		session_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+const struct deja_shared *session_shared(const struct session *s)
+{
+	return s->shared;
+}
+
+void session_free(struct session *s)
+{
+	if (!s)
+		return;
+	if (s->shared)
+		munmap(s->shared, s->size);
+	if (s->fd >= 0)
+		close(s->fd);
+	free(s);
+}
+
+char *session_find_program(const char *prog)
+{
+	char buf[PATH_MAX];
+	if (strchr(prog, '/'))
+		return realpath(prog, buf) && access(buf, X_OK) == 0 ? strdup(buf) : NULL;
+	const char *path = getenv("PATH");
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		const char *end = strchrnul(path, ':');
+		int len = (int)(end - path);
+		char cand[PATH_MAX];
+		snprintf(cand, sizeof(cand), "%.*s/%s", len ? len : 1, len ? path : ".", prog);
+		if (access(cand, X_OK) == 0 && realpath(cand, buf))
+			return strdup(buf);
+		path = *end ? end + 1 : end;
+	}
+	return NULL;
+}
+
+/* The child: preload the runtime, hand over the channel, exec. */
+static void exec_target(const struct session *s, int report_fd)
+{
+	const struct session_config *cfg = s->cfg;
+	int fd = dup(s->fd); /* without close-on-exec */
+	char fdtext[32];
+	snprintf(fdtext, sizeof(fdtext), "%d", fd);
+	setenv(DEJA_ENV_SHM_FD, fdtext, 1);
+	const char *old = getenv("LD_PRELOAD");
+	char *preload;
+	if (old && *old) {
+		if (asprintf(&preload, "%s:%s", cfg->runtime_path, old) < 0)
+			_exit(127);
+	} else {
+		preload = (char *)cfg->runtime_path;
+	}
+	setenv("LD_PRELOAD", preload, 1);
+	/* Same addresses every run: pointers and hash tables keyed by them repeat. */
+	personality(ADDR_NO_RANDOMIZE);
+	if (cfg->cwd && chdir(cfg->cwd) != 0) {
+		int e = errno;
+		if (write(report_fd, &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	execv(cfg->exe_path, cfg->argv);
+	int e = errno;
+	if (write(report_fd, &e, sizeof(e)) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+/* Hand every complete event in the ring to the sink.  Returns false when
+ * the sink asked to stop. */
+static bool drain(struct session *s, session_sink sink, void *ctx, uint64_t *count,
+		  bool stopped)
+{
+	struct deja_shared *sh = s->shared;
+	uint64_t r = sh->read_index;
+	uint64_t w = __atomic_load_n(&sh->write_index, __ATOMIC_ACQUIRE);
+	if (stopped) { /* after a divergence, events are only discarded */
+		__atomic_store_n(&sh->read_index, w, __ATOMIC_RELEASE);
+		return false;
+	}
+	bool go_on = true;
+	while (r < w && go_on) {
+		go_on = sink(ctx, &sh->ring[r & (DEJA_RING_EVENTS - 1)]);
+		r++;
+		(*count)++;
+		if ((r & 1023) == 0)
+			__atomic_store_n(&sh->read_index, r, __ATOMIC_RELEASE);
+	}
+	__atomic_store_n(&sh->read_index, r, __ATOMIC_RELEASE);
+	return go_on;
+}
+
+static void settle_outcome(const struct deja_shared *sh, int status, struct session_result *res)
+{
+	uint32_t verdict = __atomic_load_n(&sh->outcome, __ATOMIC_ACQUIRE);
+	res->thread = DEJA_NO_THREAD;
+	res->exit_code = -1;
+	res->signal = 0;
+	if (verdict != DEJA_OUTCOME_NONE && WIFEXITED(status) &&
+	    WEXITSTATUS(status) == DEJA_RUNTIME_EXIT_STATUS) {
+		res->kind = verdict;
+		res->thread = sh->outcome_thread;
+		snprintf(res->message, sizeof(res->message), "%s", sh->message);
+	} else if (WIFEXITED(status)) {
+		res->kind = DEJA_OUTCOME_EXIT;
+		res->exit_code = WEXITSTATUS(status);
+	} else {
+		res->kind = DEJA_OUTCOME_SIGNAL;
+		res->signal = WIFSIGNALED(status) ? WTERMSIG(status) : SIGKILL;
+	}
+}
+
+static int start_child(struct session *s, pid_t *pid, char *err, size_t errlen)
+{
+	int pipefd[2];
+	if (pipe2(pipefd, O_CLOEXEC) != 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	*pid = fork();
+	if (*pid < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (*pid == 0) {
+		close(pipefd[0]);
+		signal(SIGINT, SIG_DFL);
+		exec_target(s, pipefd[1]);
+	}
+	close(pipefd[1]);
+	int e = 0;
+	ssize_t n = read(pipefd[0], &e, sizeof(e));
+	close(pipefd[0]);
+	if (n == (ssize_t)sizeof(e)) {
+		waitpid(*pid, NULL, 0);
+		snprintf(err, errlen, "cannot execute %s: %s", s->cfg->exe_path, strerror(e));
+		return -1;
+	}
+	return 0;
+}
+
+int session_run(struct session *s, session_sink sink, void *ctx, struct session_result *res,
+		char *err, size_t errlen)
+{
+	memset(res, 0, sizeof(*res));
+	struct sigaction sa = { .sa_handler = on_interrupt }, old_int, old_term;
+	sigemptyset(&sa.sa_mask);
+	interrupted = 0;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	pid_t pid;
+	if (start_child(s, &pid, err, errlen) != 0) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+		return -1;
+	}
+	int status = 0;
+	bool killed = false;
+	for (;;) {
+		bool go_on = drain(s, sink, ctx, &res->events, res->stopped_by_sink);
+		if ((!go_on || interrupted) && !killed) {
+			res->stopped_by_sink = !go_on;
+			res->interrupted = interrupted;
+			kill(pid, SIGKILL);
+			killed = true;
+		}
+		pid_t r = waitpid(pid, &status, WNOHANG);
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR)
+			break;
+		if (s->shared->write_index == s->shared->read_index) {
+			struct timespec ts = { 0, 200000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+	if (!res->stopped_by_sink)
+		res->stopped_by_sink = !drain(s, sink, ctx, &res->events, false);
+	settle_outcome(s->shared, status, res);
+	if (interrupted)
+		res->interrupted = true;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	return 0;
+}

@@ -1,0 +1,63 @@
+/*
+ * session.h: one controlled execution of the target.
+ *
+ * A session creates the shared channel (a memfd holding struct
+ * deja_shared), sets up the scheduler model and strategy in it, starts the
+ * target with the runtime preloaded and address-space randomisation off,
+ * streams every event to a sink as it arrives, and works out the outcome:
+ * the runtime's verdict (deadlock, timeout, divergence) when it gave one,
+ * otherwise the exit status.  Record and replay are both sessions; they
+ * differ in the strategy and in what their sink does with the events.
+ */
+#ifndef DEJA_SESSION_H
+#define DEJA_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "protocol.h"
+
+struct session_config {
+	char *const *argv;        /* argv[0] as the user gave it */
+	const char *exe_path;     /* resolved executable */
+	const char *runtime_path; /* libdeja-runtime.so */
+	const char *cwd;          /* directory to run in; NULL: deja's own */
+	const char *strategy;     /* NAME[:PARAM] */
+	uint64_t seed;
+	uint64_t max_steps;
+	const uint32_t *schedule; /* replay: thread of each event */
+	uint64_t schedule_len;
+};
+
+/* Gets each event in order; returns false to stop the run (divergence). */
+typedef bool (*session_sink)(void *ctx, const struct deja_event *ev);
+
+struct session_result {
+	enum deja_outcome_kind kind;
+	int exit_code;   /* -1 unless kind is EXIT */
+	int signal;      /* 0 unless kind is SIGNAL */
+	uint32_t thread; /* thread the runtime blamed, or DEJA_NO_THREAD */
+	bool interrupted;
+	bool stopped_by_sink;
+	uint64_t events;
+	char message[DEJA_MESSAGE_MAX];
+};
+
+struct session;
+
+/* Sets up the channel; returns NULL with err filled on failure
+ * (bad strategy, no memory). */
+struct session *session_new(const struct session_config *cfg, char *err, size_t errlen);
+/* Runs the target to its end.  Returns 0, or -1 with err filled when the
+ * target could not be started at all. */
+int session_run(struct session *s, session_sink sink, void *ctx,
+		struct session_result *res, char *err, size_t errlen);
+/* The shared channel, readable after the run (threads, modules). */
+const struct deja_shared *session_shared(const struct session *s);
+void session_free(struct session *s);
+
+/* Resolve PROG as execvp would; malloc'd absolute path or NULL. */
+char *session_find_program(const char *prog);
+
+#endif /* DEJA_SESSION_H */

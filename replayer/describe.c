@@ -1,0 +1,87 @@
+/*
+ * describe.c: human-readable events (see describe.h).
+ */
+#include "describe.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "model.h"
+
+const struct trace_site *site_find(const struct site_table *tab, uint64_t address)
+{
+	size_t lo = 0, hi = tab ? tab->n : 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (tab->sites[mid].address < address)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (tab && lo < tab->n && tab->sites[lo].address == address)
+		return &tab->sites[lo];
+	return NULL;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+void describe_site(const struct site_table *tab, uint64_t address, char *buf, size_t len)
+{
+	const struct trace_site *s = site_find(tab, address);
+	if (address == 0) {
+		snprintf(buf, len, "-");
+	} else if (s && s->function && s->file && s->line > 0) {
+		snprintf(buf, len, "%s (%s:%lld)", s->function, base_name(s->file),
+			 (long long)s->line);
+	} else if (s && s->function) {
+		snprintf(buf, len, "%s (%s)", s->function, s->module ? s->module : "?");
+	} else {
+		snprintf(buf, len, "0x%llx", (unsigned long long)address);
+	}
+}
+
+void describe_op(const struct deja_event *ev, char *buf, size_t len)
+{
+	enum deja_object_kind kind = deja_op_object_kind(ev->op);
+	const char *name = deja_op_name(ev->op);
+	long long result = (long long)ev->result;
+	switch (ev->op) {
+	case DEJA_OP_THREAD_CREATE:
+		snprintf(buf, len, "%s() -> thread %llu", name, (unsigned long long)ev->arg);
+		return;
+	case DEJA_OP_JOIN:
+	case DEJA_OP_TRYJOIN:
+	case DEJA_OP_DETACH:
+		snprintf(buf, len, "%s(thread %llu) = %lld", name, (unsigned long long)ev->arg,
+			 result);
+		return;
+	case DEJA_OP_THREAD_START:
+	case DEJA_OP_THREAD_EXIT:
+	case DEJA_OP_YIELD:
+		snprintf(buf, len, "%s()", name);
+		return;
+	case DEJA_OP_SLEEP:
+		snprintf(buf, len, "%s(%lluns)", name, (unsigned long long)ev->arg);
+		return;
+	default:
+		break;
+	}
+	if (kind != DEJA_OBJ_NONE)
+		snprintf(buf, len, "%s(%s#%u) = %lld", name, deja_object_kind_name(kind),
+			 ev->object, result);
+	else
+		snprintf(buf, len, "%s() = %lld", name, result);
+}
+
+void describe_event(const struct site_table *tab, const struct deja_event *ev, char *buf,
+		    size_t len)
+{
+	char op[128], site[256];
+	describe_op(ev, op, sizeof(op));
+	describe_site(tab, ev->site, site, sizeof(site));
+	snprintf(buf, len, "thread %u %s at %s", ev->thread, op, site);
+}

@@ -1,0 +1,29 @@
+/*
+ * describe.h: events and call sites as people read them, shared by
+ * `deja show`, replay divergence reports and deadlock reports:
+ *   thread 2  mutex_lock(mutex#3) = 0  at withdraw (atomicity.c:27)
+ */
+#ifndef DEJA_DESCRIBE_H
+#define DEJA_DESCRIBE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "protocol.h"
+#include "trace.h"
+
+struct site_table {
+	struct trace_site *sites; /* sorted by address */
+	size_t n;
+};
+
+const struct trace_site *site_find(const struct site_table *tab, uint64_t address);
+/* "function (file:line)", "function", or the address in hex. */
+void describe_site(const struct site_table *tab, uint64_t address, char *buf, size_t len);
+/* "mutex_lock(mutex#3) = 0" */
+void describe_op(const struct deja_event *ev, char *buf, size_t len);
+/* "thread 2 mutex_lock(mutex#3) = 0 at withdraw (atomicity.c:27)" */
+void describe_event(const struct site_table *tab, const struct deja_event *ev, char *buf,
+		    size_t len);
+
+#endif /* DEJA_DESCRIBE_H */

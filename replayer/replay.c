@@ -1,0 +1,200 @@
+/*
+ * replay.c: deterministic replay (see replay.h).
+ *
+ * The recorded schedule (the thread of each event) is handed to the
+ * runtime's follow strategy.  Each replayed event's digest is chained and
+ * compared with the recorded digest at the same position, so the first
+ * event that differs is named, with the recorded and the replayed event
+ * side by side.  Replay also runs in the recorded working directory with
+ * the same step budget, so a timeout replays as a timeout.
+ */
+#define _GNU_SOURCE
+#include "replay.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "describe.h"
+#include "digest.h"
+#include "model.h"
+
+struct replay_sink {
+	const struct trace_event *recorded;
+	uint64_t n;
+	uint64_t next;
+	uint64_t digest;
+	const struct site_table *sites;
+	struct replay_report *rep;
+};
+
+static bool differs(struct replay_sink *rs, const struct deja_event *got)
+{
+	char expected[512], actual[512];
+	struct replay_report *rep = rs->rep;
+	rep->divergence_seq = rs->next;
+	describe_event(rs->sites, got, actual, sizeof(actual));
+	if (rs->next >= rs->n) {
+		snprintf(rep->divergence, sizeof(rep->divergence),
+			 "event %llu: the recording ended here, but the replay went on: %s",
+			 (unsigned long long)rs->next, actual);
+		return false;
+	}
+	describe_event(rs->sites, &rs->recorded[rs->next].ev, expected, sizeof(expected));
+	snprintf(rep->divergence, sizeof(rep->divergence),
+		 "event %llu differs\n  expected: %s\n  got:      %s",
+		 (unsigned long long)rs->next, expected, actual);
+	return false;
+}
+
+static bool sink_event(void *ctx, const struct deja_event *ev)
+{
+	struct replay_sink *rs = ctx;
+	rs->digest = deja_event_digest(rs->digest, ev);
+	if (rs->next >= rs->n || rs->recorded[rs->next].digest != rs->digest)
+		return differs(rs, ev);
+	rs->next++;
+	return true;
+}
+
+static enum replay_status load_events(struct trace *t, struct trace_event **out, uint64_t *n)
+{
+	size_t cap = 1024;
+	*n = 0;
+	*out = malloc(cap * sizeof(**out));
+	if (!*out)
+		return REPLAY_ERR_TRACE;
+	int r;
+	struct trace_event e;
+	while ((r = trace_next_event(t, &e)) == 1) {
+		if (*n == cap) {
+			cap *= 2;
+			struct trace_event *g = realloc(*out, cap * sizeof(**out));
+			if (!g)
+				return REPLAY_ERR_TRACE;
+			*out = g;
+		}
+		(*out)[(*n)++] = e;
+	}
+	return r == 0 ? REPLAY_IDENTICAL : REPLAY_ERR_TRACE;
+}
+
+static const char *kind_name(enum deja_outcome_kind k)
+{
+	static const char *const names[] = { "incomplete", "exit", "signal", "deadlock",
+					     "timeout", "divergence", "error" };
+	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
+}
+
+static bool same_outcome(const struct trace_run *rec, const struct session_result *res)
+{
+	if (strcmp(rec->outcome, kind_name(res->kind)) != 0)
+		return false;
+	if (res->kind == DEJA_OUTCOME_EXIT)
+		return rec->exit_code == res->exit_code;
+	if (res->kind == DEJA_OUTCOME_SIGNAL)
+		return rec->signal == res->signal;
+	return true;
+}
+
+static void explain_outcome(struct replay_report *rep, const struct site_table *sites)
+{
+	const struct session_result *res = &rep->res;
+	if (res->kind == DEJA_OUTCOME_DIVERGENCE) {
+		uint64_t seq = rep->recorded_events > 0 ? rep->divergence_seq : 0;
+		(void)sites;
+		snprintf(rep->divergence, sizeof(rep->divergence),
+			 "event %llu: %s", (unsigned long long)seq, res->message);
+		return;
+	}
+	snprintf(rep->divergence, sizeof(rep->divergence),
+		 "every event matched, but the outcome differs: recorded %s, replay ended with %s",
+		 rep->recorded.outcome, kind_name(res->kind));
+}
+
+static enum replay_status check_executable(const struct trace_run *run, char *err, size_t errlen)
+{
+	char hash[17];
+	if (deja_file_hash(run->exe_path, hash) != 0) {
+		snprintf(err, errlen, "the recorded executable %s cannot be read", run->exe_path);
+		return REPLAY_ERR_EXE;
+	}
+	if (strcmp(hash, run->exe_hash) != 0) {
+		snprintf(err, errlen,
+			 "%s has changed since it was recorded (xxh3 %s, recorded %s);"
+			 " replay needs the same binary", run->exe_path, hash, run->exe_hash);
+		return REPLAY_ERR_EXE;
+	}
+	return REPLAY_IDENTICAL;
+}
+
+static enum replay_status run_follow(struct replay_report *rep, const struct trace_event *ev,
+				     const struct site_table *sites, const char *runtime_path,
+				     char *err, size_t errlen)
+{
+	uint32_t *schedule = malloc((rep->recorded_events + 1) * sizeof(uint32_t));
+	if (!schedule)
+		return REPLAY_ERR_TRACE;
+	for (uint64_t i = 0; i < rep->recorded_events; i++)
+		schedule[i] = ev[i].ev.thread |
+			      ((ev[i].ev.flags & DEJA_EVENT_TIMED_OUT) ? DEJA_SCHEDULE_TIMEOUT : 0);
+	struct session_config cfg = {
+		.argv = rep->recorded.argv,
+		.exe_path = rep->recorded.exe_path,
+		.runtime_path = runtime_path,
+		.cwd = rep->recorded.cwd,
+		.strategy = "follow",
+		.seed = rep->recorded.seed,
+		.max_steps = rep->recorded.max_steps,
+		.schedule = schedule,
+		.schedule_len = rep->recorded_events,
+	};
+	enum replay_status st = REPLAY_ERR_PROGRAM;
+	struct session *s = session_new(&cfg, err, errlen);
+	struct replay_sink rs = { .recorded = ev, .n = rep->recorded_events,
+				  .sites = sites, .rep = rep };
+	if (s && session_run(s, sink_event, &rs, &rep->res, err, errlen) == 0) {
+		rep->divergence_seq = rs.next;
+		if (rep->res.stopped_by_sink)
+			st = REPLAY_DIVERGED;
+		else if (rs.next != rs.n || !same_outcome(&rep->recorded, &rep->res)) {
+			explain_outcome(rep, sites);
+			st = REPLAY_DIVERGED;
+		} else
+			st = REPLAY_IDENTICAL;
+	}
+	session_free(s);
+	free(schedule);
+	return st;
+}
+
+enum replay_status replay_run(const char *trace_path, const char *runtime_path,
+			      struct replay_report *rep, char *err, size_t errlen)
+{
+	memset(rep, 0, sizeof(*rep));
+	struct trace *t;
+	if (trace_open(trace_path, false, &t, err, errlen) != TRACE_OK)
+		return REPLAY_ERR_TRACE;
+	struct trace_event *events = NULL;
+	struct site_table sites = { 0 };
+	enum replay_status st = REPLAY_ERR_TRACE;
+	if (trace_get_run(t, &rep->recorded) != TRACE_OK)
+		snprintf(err, errlen, "the trace has no readable run");
+	else if (load_events(t, &events, &rep->recorded_events) != REPLAY_IDENTICAL)
+		snprintf(err, errlen, "the trace's events cannot be read");
+	else if (trace_get_sites(t, &sites.sites, &sites.n) != TRACE_OK)
+		snprintf(err, errlen, "the trace's call sites cannot be read");
+	else
+		st = check_executable(&rep->recorded, err, errlen);
+	trace_close(t);
+	if (st == REPLAY_IDENTICAL)
+		st = run_follow(rep, events, &sites, runtime_path, err, errlen);
+	trace_sites_free(sites.sites, sites.n);
+	free(events);
+	return st;
+}
+
+void replay_report_free(struct replay_report *rep)
+{
+	trace_run_free(&rep->recorded);
+}

@@ -1,0 +1,35 @@
+/*
+ * replay.h: re-run a recorded program, following its recorded schedule,
+ * and check that every event and the outcome come out the same.
+ */
+#ifndef DEJA_REPLAY_H
+#define DEJA_REPLAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "session.h"
+#include "trace.h"
+
+enum replay_status {
+	REPLAY_IDENTICAL = 0,
+	REPLAY_DIVERGED,
+	REPLAY_ERR_TRACE,   /* unreadable trace */
+	REPLAY_ERR_EXE,     /* the executable changed or is gone */
+	REPLAY_ERR_PROGRAM, /* cannot start it */
+};
+
+struct replay_report {
+	struct trace_run recorded;
+	struct session_result res;
+	uint64_t recorded_events;
+	uint64_t divergence_seq;  /* first event that differs */
+	char divergence[1280];    /* expected vs got, human-readable */
+};
+
+enum replay_status replay_run(const char *trace_path, const char *runtime_path,
+			      struct replay_report *rep, char *err, size_t errlen);
+void replay_report_free(struct replay_report *rep);
+
+#endif /* DEJA_REPLAY_H */

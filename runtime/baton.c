@@ -1,0 +1,195 @@
+/*
+ * baton.c: scheduling points and the baton that serialises the target.
+ *
+ * Exactly one managed thread holds the baton, the right to run.  At every
+ * scheduling point the holder declares its next operation, asks the
+ * scheduler core who runs next, and either executes its operation or hands
+ * the baton to the chosen thread (a futex word per thread) and sleeps until
+ * someone hands it back.  A thread woken this way was chosen for its
+ * declared operation, so it executes it at once.  Each executed operation
+ * is one event, appended to the shared ring for the supervisor.
+ */
+#define _GNU_SOURCE
+#include "runtime.h"
+
+#include <errno.h>
+#include <linux/futex.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+#include "model.h"
+#include "scheduler.h"
+
+__thread uint64_t rt_last_arg __attribute__((tls_model("initial-exec")));
+
+/* How long a run may sit with only futex waiters before it is a deadlock:
+ * those waiters may be woken by threads outside the model (a thread in
+ * glibc's exit path), so give them real time. */
+#define STALL_POLL_NS 1000000L
+#define STALL_POLLS_MAX 1000
+
+static void rt_nanosleep(long ns)
+{
+	struct timespec ts = { .tv_sec = ns / 1000000000L, .tv_nsec = ns % 1000000000L };
+	rt_syscall2(SYS_nanosleep, &ts, NULL);
+}
+
+static void baton_give(uint32_t to)
+{
+	uint32_t *word = &rt.model->threads[to].baton;
+	__atomic_store_n(word, 1, __ATOMIC_RELEASE);
+	rt_syscall3(SYS_futex, word, FUTEX_WAKE_PRIVATE, 1);
+}
+
+static void baton_wait(uint32_t self)
+{
+	uint32_t *word = &rt.model->threads[self].baton;
+	for (;;) {
+		for (int spin = 0; spin < 200; spin++) {
+			if (__atomic_exchange_n(word, 0, __ATOMIC_ACQUIRE))
+				return;
+			__builtin_ia32_pause();
+		}
+		rt_syscall4(SYS_futex, word, FUTEX_WAIT_PRIVATE, 0, NULL);
+	}
+}
+
+static void emit(const struct deja_event *ev)
+{
+	struct deja_shared *sh = rt.shared;
+	uint64_t w = sh->write_index;
+	int waited = 0;
+	while (w - __atomic_load_n(&sh->read_index, __ATOMIC_ACQUIRE) >= DEJA_RING_EVENTS) {
+		rt_nanosleep(50000);
+		if (++waited > 200000) /* 10 s without the supervisor reading */
+			rt_fatal("the supervisor stopped reading events");
+	}
+	sh->ring[w & (DEJA_RING_EVENTS - 1)] = *ev;
+	__atomic_store_n(&sh->write_index, w + 1, __ATOMIC_RELEASE);
+}
+
+void rt_end_run(enum deja_outcome_kind kind, uint32_t thread, const char *message)
+{
+	struct deja_shared *sh = rt.shared;
+	size_t n = strlen(message);
+	if (n >= DEJA_MESSAGE_MAX)
+		n = DEJA_MESSAGE_MAX - 1;
+	memcpy(sh->message, message, n);
+	sh->message[n] = '\0';
+	sh->outcome_thread = thread;
+	sh->outcome_step = rt.model->steps;
+	__atomic_store_n(&sh->outcome, kind, __ATOMIC_RELEASE);
+	rt_syscall1(SYS_exit_group, DEJA_RUNTIME_EXIT_STATUS);
+	__builtin_unreachable();
+}
+
+struct deja_pending *rt_declare(enum deja_op op, struct deja_object *o,
+				uint64_t arg, uint64_t site)
+{
+	deja_model_set_pending(rt.model, rt_self, op, o, arg, site);
+	return &rt.model->threads[rt_self].pending;
+}
+
+static int64_t execute_chosen(uint32_t self)
+{
+	struct deja_event ev;
+	int64_t r = deja_sched_step(rt.model, self, &ev);
+	rt_last_arg = ev.arg;
+	emit(&ev);
+	return r;
+}
+
+/* Ask the scheduler until it names a thread; ends the run if none can. */
+static struct deja_decision decide(uint32_t self)
+{
+	struct deja_sched_input in = { rt.schedule, rt.schedule_len };
+	for (int polls = 0;; polls++) {
+		struct deja_decision d = deja_sched_choose(rt.model, &in);
+		switch (d.kind) {
+		case DEJA_DECIDE_RUN:
+		case DEJA_DECIDE_ALL_DONE:
+			return d;
+		case DEJA_DECIDE_STALLED:
+			if (polls < STALL_POLLS_MAX) {
+				rt_nanosleep(STALL_POLL_NS);
+				continue;
+			}
+			/* fall through */
+		case DEJA_DECIDE_DEADLOCK:
+			rt_end_run(DEJA_OUTCOME_DEADLOCK, self,
+				   "no thread can run: deadlock");
+		case DEJA_DECIDE_BUDGET:
+			rt_end_run(DEJA_OUTCOME_TIMEOUT, self,
+				   "step budget (--max-steps) spent");
+		case DEJA_DECIDE_DIVERGED:
+			rt_end_run(DEJA_OUTCOME_DIVERGENCE, self,
+				   rt.model->steps >= rt.schedule_len
+					   ? "the replay went on past the end of the recording"
+					   : "the recorded thread cannot run at this event");
+		}
+	}
+}
+
+int64_t rt_run(void)
+{
+	uint32_t self = rt_self;
+	struct deja_decision d = decide(self);
+	if (d.kind == DEJA_DECIDE_RUN && d.thread != self) {
+		baton_give(d.thread);
+		baton_wait(self);
+	}
+	return execute_chosen(self);
+}
+
+void rt_thread_begin(uint32_t self)
+{
+	rt_self = self;
+	baton_wait(self);
+	execute_chosen(self);
+}
+
+void rt_thread_end(uint64_t site)
+{
+	uint32_t self = rt_self;
+	rt_declare(DEJA_OP_THREAD_EXIT, NULL, 0, site);
+	rt_run();
+	struct deja_decision d = decide(self);
+	rt_self = DEJA_NO_THREAD;
+	if (d.kind == DEJA_DECIDE_RUN)
+		baton_give(d.thread);
+}
+
+struct deja_object *rt_object(const void *addr, enum deja_object_kind kind)
+{
+	struct deja_object *o = deja_model_object(rt.model, (uint64_t)(uintptr_t)addr, kind);
+	if (!o)
+		rt_end_run(DEJA_OUTCOME_ERROR, rt_self,
+			   "too many synchronisation objects for the model's table");
+	return o;
+}
+
+/* Timed waits: the deadline becomes a virtual one, the same distance
+ * ahead of the virtual clock, rounded up to a millisecond so that the few
+ * microseconds between the target computing it and this call do not make
+ * two runs differ. */
+static uint64_t round_up_ms(int64_t ns)
+{
+	if (ns <= 0)
+		return 0;
+	return (uint64_t)((ns + 999999) / 1000000) * 1000000;
+}
+
+uint64_t rt_deadline_abs(clockid_t clock, const struct timespec *abstime)
+{
+	struct timespec now;
+	clock_gettime(clock, &now);
+	int64_t ns = (int64_t)(abstime->tv_sec - now.tv_sec) * 1000000000LL +
+		     (abstime->tv_nsec - now.tv_nsec);
+	return rt.model->vclock + round_up_ms(ns);
+}
+
+uint64_t rt_deadline_rel(const struct timespec *rel)
+{
+	int64_t ns = (int64_t)rel->tv_sec * 1000000000LL + rel->tv_nsec;
+	return rt.model->vclock + (ns > 0 ? (uint64_t)ns : 0);
+}

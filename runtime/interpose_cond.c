@@ -1,0 +1,91 @@
+/*
+ * interpose_cond.c: condition variables.
+ *
+ * A wait is two operations: COND_WAIT releases the mutex and joins the
+ * condition's waiters; COND_RESUME runs once a signal (or, for timed
+ * waits, a timeout the scheduler chose) has arrived and the mutex is free,
+ * and takes the mutex back.  Signals wake the longest-waiting thread.
+ */
+#define _GNU_SOURCE
+#include "runtime.h"
+
+#include "model.h"
+
+static int cond_wait_common(pthread_cond_t *c, pthread_mutex_t *mx, int timed,
+			    uint64_t deadline, uint64_t site)
+{
+	struct deja_object *co = rt_object(c, DEJA_OBJ_COND);
+	struct deja_object *mo = rt_object(mx, DEJA_OBJ_MUTEX);
+	uint32_t cref = deja_model_object_ref(rt.model, co);
+	uint32_t mref = deja_model_object_ref(rt.model, mo);
+	struct deja_pending *p = rt_declare(DEJA_OP_COND_WAIT, co, 0, site);
+	p->object2 = mref;
+	int r = (int)rt_run();
+	if (r != 0)
+		return r;
+	p = rt_declare(DEJA_OP_COND_RESUME, deja_model_deref(rt.model, cref), 0, site);
+	p->object2 = mref;
+	p->timed = (uint16_t)timed;
+	p->deadline = deadline;
+	return (int)rt_run();
+}
+
+static int cond_simple(pthread_cond_t *c, enum deja_op op, uint64_t site)
+{
+	rt_declare(op, rt_object(c, DEJA_OBJ_COND), 0, site);
+	return (int)rt_run();
+}
+
+RT_EXPORT int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *attr)
+{
+	int r = RT_REAL(pthread_cond_init)(c, attr);
+	if (r != 0 || !rt_managed())
+		return r;
+	return cond_simple(c, DEJA_OP_COND_INIT, RT_CALLER);
+}
+
+RT_EXPORT int pthread_cond_destroy(pthread_cond_t *c)
+{
+	if (!rt_managed())
+		return RT_REAL(pthread_cond_destroy)(c);
+	return cond_simple(c, DEJA_OP_COND_DESTROY, RT_CALLER);
+}
+
+RT_EXPORT int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *mx)
+{
+	if (!rt_managed())
+		return RT_REAL(pthread_cond_wait)(c, mx);
+	return cond_wait_common(c, mx, 0, DEJA_NO_DEADLINE, RT_CALLER);
+}
+
+RT_EXPORT int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *mx,
+				     const struct timespec *abstime)
+{
+	if (!rt_managed())
+		return RT_REAL(pthread_cond_timedwait)(c, mx, abstime);
+	/* The clock is the condition's attribute; realtime unless set. */
+	clockid_t clock = (c->__data.__wrefs & 1) ? CLOCK_MONOTONIC : CLOCK_REALTIME;
+	return cond_wait_common(c, mx, 1, rt_deadline_abs(clock, abstime), RT_CALLER);
+}
+
+RT_EXPORT int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *mx,
+				     clockid_t clock, const struct timespec *abstime)
+{
+	if (!rt_managed())
+		return RT_REAL(pthread_cond_clockwait)(c, mx, clock, abstime);
+	return cond_wait_common(c, mx, 1, rt_deadline_abs(clock, abstime), RT_CALLER);
+}
+
+RT_EXPORT int pthread_cond_signal(pthread_cond_t *c)
+{
+	if (!rt_managed())
+		return RT_REAL(pthread_cond_signal)(c);
+	return cond_simple(c, DEJA_OP_COND_SIGNAL, RT_CALLER);
+}
+
+RT_EXPORT int pthread_cond_broadcast(pthread_cond_t *c)
+{
+	if (!rt_managed())
+		return RT_REAL(pthread_cond_broadcast)(c);
+	return cond_simple(c, DEJA_OP_COND_BROADCAST, RT_CALLER);
+}

@@ -1,0 +1,137 @@
+/*
+ * interpose_misc.c: barriers, pthread_once, sched_yield and the sleeps.
+ *
+ * Sleeps do not sleep: a sleeping thread waits in the model until the
+ * virtual clock reaches its deadline, and when every thread is waiting the
+ * clock jumps there.  So sleeps order threads as they would in real time,
+ * and sleeping programs finish at once.
+ */
+#define _GNU_SOURCE
+#include "runtime.h"
+
+#include <errno.h>
+
+#include "model.h"
+
+RT_EXPORT int pthread_barrier_init(pthread_barrier_t *b, const pthread_barrierattr_t *attr,
+				   unsigned count)
+{
+	int r = RT_REAL(pthread_barrier_init)(b, attr, count);
+	if (r != 0 || !rt_managed())
+		return r;
+	rt_declare(DEJA_OP_BARRIER_INIT, rt_object(b, DEJA_OBJ_BARRIER), count, RT_CALLER);
+	return (int)rt_run();
+}
+
+RT_EXPORT int pthread_barrier_destroy(pthread_barrier_t *b)
+{
+	if (!rt_managed())
+		return RT_REAL(pthread_barrier_destroy)(b);
+	rt_declare(DEJA_OP_BARRIER_DESTROY, rt_object(b, DEJA_OBJ_BARRIER), 0, RT_CALLER);
+	return (int)rt_run();
+}
+
+RT_EXPORT int pthread_barrier_wait(pthread_barrier_t *b)
+{
+	if (!rt_managed())
+		return RT_REAL(pthread_barrier_wait)(b);
+	struct deja_object *o = rt_object(b, DEJA_OBJ_BARRIER);
+	uint32_t ref = deja_model_object_ref(rt.model, o);
+	rt_declare(DEJA_OP_BARRIER_WAIT, o, 0, RT_CALLER);
+	int r = (int)rt_run();
+	if (r == PTHREAD_BARRIER_SERIAL_THREAD)
+		return r;
+	/* Read the round only now: others may have completed one while this
+	 * thread waited to be chosen. */
+	uint32_t round = deja_model_deref(rt.model, ref)->generation;
+	rt_declare(DEJA_OP_BARRIER_RESUME, deja_model_deref(rt.model, ref), round, RT_CALLER);
+	return (int)rt_run();
+}
+
+RT_EXPORT int pthread_once(pthread_once_t *once, void (*init)(void))
+{
+	if (!rt_managed())
+		return RT_REAL(pthread_once)(once, init);
+	struct deja_object *o = rt_object(once, DEJA_OBJ_ONCE);
+	uint32_t ref = deja_model_object_ref(rt.model, o);
+	rt_declare(DEJA_OP_ONCE_BEGIN, o, 0, RT_CALLER);
+	if (rt_run() != 0)
+		return 0; /* already done */
+	init();
+	rt_declare(DEJA_OP_ONCE_END, deja_model_deref(rt.model, ref), 0, RT_CALLER);
+	rt_run();
+	*once = 2; /* what glibc leaves in a completed once: keeps it done if unmanaged later */
+	return 0;
+}
+
+RT_EXPORT int sched_yield(void)
+{
+	if (!rt_managed())
+		return RT_REAL(sched_yield)();
+	rt_declare(DEJA_OP_YIELD, NULL, 0, RT_CALLER);
+	rt_run();
+	return 0;
+}
+
+static int sleep_for(const struct timespec *rel, uint64_t site)
+{
+	struct deja_pending *p = rt_declare(DEJA_OP_SLEEP, NULL, 0, site);
+	p->timed = 1;
+	p->deadline = rt_deadline_rel(rel);
+	p->arg = p->deadline - rt.model->vclock;
+	rt_run();
+	return 0;
+}
+
+static int valid_timespec(const struct timespec *ts)
+{
+	return ts && ts->tv_nsec >= 0 && ts->tv_nsec < 1000000000L && ts->tv_sec >= 0;
+}
+
+RT_EXPORT int nanosleep(const struct timespec *req, struct timespec *rem)
+{
+	if (!rt_managed())
+		return RT_REAL(nanosleep)(req, rem);
+	if (!valid_timespec(req)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (rem)
+		rem->tv_sec = rem->tv_nsec = 0;
+	return sleep_for(req, RT_CALLER);
+}
+
+RT_EXPORT int clock_nanosleep(clockid_t clock, int flags, const struct timespec *req,
+			      struct timespec *rem)
+{
+	if (!rt_managed())
+		return RT_REAL(clock_nanosleep)(clock, flags, req, rem);
+	if (!valid_timespec(req))
+		return EINVAL;
+	if (flags & TIMER_ABSTIME) {
+		struct deja_pending *p = rt_declare(DEJA_OP_SLEEP, NULL, 0, RT_CALLER);
+		p->timed = 1;
+		p->deadline = rt_deadline_abs(clock, req);
+		p->arg = p->deadline - rt.model->vclock;
+		rt_run();
+		return 0;
+	}
+	return sleep_for(req, RT_CALLER);
+}
+
+RT_EXPORT int usleep(useconds_t usec)
+{
+	if (!rt_managed())
+		return RT_REAL(usleep)(usec);
+	struct timespec ts = { .tv_sec = usec / 1000000, .tv_nsec = (long)(usec % 1000000) * 1000 };
+	return sleep_for(&ts, RT_CALLER);
+}
+
+RT_EXPORT unsigned sleep(unsigned seconds)
+{
+	if (!rt_managed())
+		return RT_REAL(sleep)(seconds);
+	struct timespec ts = { .tv_sec = seconds, .tv_nsec = 0 };
+	sleep_for(&ts, RT_CALLER);
+	return 0;
+}

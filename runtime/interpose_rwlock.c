@@ -1,0 +1,98 @@
+/*
+ * interpose_rwlock.c: reader-writer locks.  The model keeps the writer and
+ * the number of readers; any number of readers may hold the lock while no
+ * writer does.
+ */
+#define _GNU_SOURCE
+#include "runtime.h"
+
+#include "model.h"
+
+static int rw_op(pthread_rwlock_t *rw, enum deja_op op, int timed,
+		 uint64_t deadline, uint64_t site)
+{
+	struct deja_pending *p = rt_declare(op, rt_object(rw, DEJA_OBJ_RWLOCK), 0, site);
+	p->timed = (uint16_t)timed;
+	p->deadline = deadline;
+	return (int)rt_run();
+}
+
+RT_EXPORT int pthread_rwlock_init(pthread_rwlock_t *rw, const pthread_rwlockattr_t *attr)
+{
+	int r = RT_REAL(pthread_rwlock_init)(rw, attr);
+	if (r != 0 || !rt_managed())
+		return r;
+	return rw_op(rw, DEJA_OP_RW_INIT, 0, DEJA_NO_DEADLINE, RT_CALLER);
+}
+
+RT_EXPORT int pthread_rwlock_destroy(pthread_rwlock_t *rw)
+{
+	if (!rt_managed())
+		return RT_REAL(pthread_rwlock_destroy)(rw);
+	return rw_op(rw, DEJA_OP_RW_DESTROY, 0, DEJA_NO_DEADLINE, RT_CALLER);
+}
+
+RT_EXPORT int pthread_rwlock_rdlock(pthread_rwlock_t *rw)
+{
+	if (!rt_managed())
+		return RT_REAL(pthread_rwlock_rdlock)(rw);
+	return rw_op(rw, DEJA_OP_RW_RDLOCK, 0, DEJA_NO_DEADLINE, RT_CALLER);
+}
+
+RT_EXPORT int pthread_rwlock_wrlock(pthread_rwlock_t *rw)
+{
+	if (!rt_managed())
+		return RT_REAL(pthread_rwlock_wrlock)(rw);
+	return rw_op(rw, DEJA_OP_RW_WRLOCK, 0, DEJA_NO_DEADLINE, RT_CALLER);
+}
+
+RT_EXPORT int pthread_rwlock_tryrdlock(pthread_rwlock_t *rw)
+{
+	if (!rt_managed())
+		return RT_REAL(pthread_rwlock_tryrdlock)(rw);
+	return rw_op(rw, DEJA_OP_RW_TRYRDLOCK, 0, DEJA_NO_DEADLINE, RT_CALLER);
+}
+
+RT_EXPORT int pthread_rwlock_trywrlock(pthread_rwlock_t *rw)
+{
+	if (!rt_managed())
+		return RT_REAL(pthread_rwlock_trywrlock)(rw);
+	return rw_op(rw, DEJA_OP_RW_TRYWRLOCK, 0, DEJA_NO_DEADLINE, RT_CALLER);
+}
+
+RT_EXPORT int pthread_rwlock_timedrdlock(pthread_rwlock_t *rw, const struct timespec *t)
+{
+	if (!rt_managed())
+		return RT_REAL(pthread_rwlock_timedrdlock)(rw, t);
+	return rw_op(rw, DEJA_OP_RW_RDLOCK, 1, rt_deadline_abs(CLOCK_REALTIME, t), RT_CALLER);
+}
+
+RT_EXPORT int pthread_rwlock_timedwrlock(pthread_rwlock_t *rw, const struct timespec *t)
+{
+	if (!rt_managed())
+		return RT_REAL(pthread_rwlock_timedwrlock)(rw, t);
+	return rw_op(rw, DEJA_OP_RW_WRLOCK, 1, rt_deadline_abs(CLOCK_REALTIME, t), RT_CALLER);
+}
+
+RT_EXPORT int pthread_rwlock_clockrdlock(pthread_rwlock_t *rw, clockid_t clock,
+					 const struct timespec *t)
+{
+	if (!rt_managed())
+		return RT_REAL(pthread_rwlock_clockrdlock)(rw, clock, t);
+	return rw_op(rw, DEJA_OP_RW_RDLOCK, 1, rt_deadline_abs(clock, t), RT_CALLER);
+}
+
+RT_EXPORT int pthread_rwlock_clockwrlock(pthread_rwlock_t *rw, clockid_t clock,
+					 const struct timespec *t)
+{
+	if (!rt_managed())
+		return RT_REAL(pthread_rwlock_clockwrlock)(rw, clock, t);
+	return rw_op(rw, DEJA_OP_RW_WRLOCK, 1, rt_deadline_abs(clock, t), RT_CALLER);
+}
+
+RT_EXPORT int pthread_rwlock_unlock(pthread_rwlock_t *rw)
+{
+	if (!rt_managed())
+		return RT_REAL(pthread_rwlock_unlock)(rw);
+	return rw_op(rw, DEJA_OP_RW_UNLOCK, 0, DEJA_NO_DEADLINE, RT_CALLER);
+}

@@ -1,0 +1,100 @@
+/*
+ * interpose_sem.c: POSIX semaphores (sem_clockwait is what CPython's locks
+ * use).  The model holds the value; on first sight of a semaphore that was
+ * not created through sem_init here (sem_open), it is read from glibc's
+ * layout, whose low 32 bits of the first word are the value.
+ */
+#define _GNU_SOURCE
+#include "runtime.h"
+
+#include <errno.h>
+
+#include "model.h"
+
+static struct deja_object *sem_object(sem_t *s)
+{
+	bool fresh = deja_model_find(rt.model, (uint64_t)(uintptr_t)s) == NULL;
+	struct deja_object *o = rt_object(s, DEJA_OBJ_SEM);
+	if (fresh)
+		o->count = (int32_t)(*(const uint64_t *)(const void *)s & 0x7fffffffu);
+	return o;
+}
+
+/* Semaphores report errors through errno. */
+static int sem_result(int r)
+{
+	if (r == 0)
+		return 0;
+	errno = r;
+	return -1;
+}
+
+static int sem_op(sem_t *s, enum deja_op op, uint64_t arg, int timed,
+		  uint64_t deadline, uint64_t site)
+{
+	struct deja_pending *p = rt_declare(op, sem_object(s), arg, site);
+	p->timed = (uint16_t)timed;
+	p->deadline = deadline;
+	return sem_result((int)rt_run());
+}
+
+RT_EXPORT int sem_init(sem_t *s, int pshared, unsigned value)
+{
+	int r = RT_REAL(sem_init)(s, pshared, value);
+	if (r != 0 || !rt_managed())
+		return r;
+	return sem_op(s, DEJA_OP_SEM_INIT, value, 0, DEJA_NO_DEADLINE, RT_CALLER);
+}
+
+RT_EXPORT int sem_destroy(sem_t *s)
+{
+	if (!rt_managed())
+		return RT_REAL(sem_destroy)(s);
+	return sem_op(s, DEJA_OP_SEM_DESTROY, 0, 0, DEJA_NO_DEADLINE, RT_CALLER);
+}
+
+RT_EXPORT int sem_wait(sem_t *s)
+{
+	if (!rt_managed())
+		return RT_REAL(sem_wait)(s);
+	return sem_op(s, DEJA_OP_SEM_WAIT, 0, 0, DEJA_NO_DEADLINE, RT_CALLER);
+}
+
+RT_EXPORT int sem_trywait(sem_t *s)
+{
+	if (!rt_managed())
+		return RT_REAL(sem_trywait)(s);
+	return sem_op(s, DEJA_OP_SEM_TRYWAIT, 0, 0, DEJA_NO_DEADLINE, RT_CALLER);
+}
+
+RT_EXPORT int sem_timedwait(sem_t *s, const struct timespec *abstime)
+{
+	if (!rt_managed())
+		return RT_REAL(sem_timedwait)(s, abstime);
+	return sem_op(s, DEJA_OP_SEM_WAIT, 0, 1, rt_deadline_abs(CLOCK_REALTIME, abstime),
+		      RT_CALLER);
+}
+
+RT_EXPORT int sem_clockwait(sem_t *s, clockid_t clock, const struct timespec *abstime)
+{
+	if (!rt_managed())
+		return RT_REAL(sem_clockwait)(s, clock, abstime);
+	return sem_op(s, DEJA_OP_SEM_WAIT, 0, 1, rt_deadline_abs(clock, abstime), RT_CALLER);
+}
+
+RT_EXPORT int sem_post(sem_t *s)
+{
+	if (!rt_managed())
+		return RT_REAL(sem_post)(s);
+	return sem_op(s, DEJA_OP_SEM_POST, 0, 0, DEJA_NO_DEADLINE, RT_CALLER);
+}
+
+RT_EXPORT int sem_getvalue(sem_t *s, int *value)
+{
+	if (!rt_managed())
+		return RT_REAL(sem_getvalue)(s, value);
+	int r = sem_op(s, DEJA_OP_SEM_GETVALUE, 0, 0, DEJA_NO_DEADLINE, RT_CALLER);
+	if (r == 0)
+		*value = (int)(int64_t)rt_last_arg;
+	return r;
+}

@@ -1,0 +1,156 @@
+/*
+ * interpose_thread.c: thread creation, exit, join and detach.
+ *
+ * A new thread is born outside the scheduler: the runtime starts it on a
+ * trampoline that registers it, arms its syscall trap and waits to be
+ * chosen before any user code runs.  "Finished" is modelled in the
+ * scheduler (THREAD_EXIT); the real join then only reaps a thread that has
+ * already left the model, so it never waits long.
+ */
+#define _GNU_SOURCE
+#include "runtime.h"
+
+#include <errno.h>
+#include <sys/syscall.h>
+
+#include "model.h"
+
+struct launch {
+	void *(*fn)(void *);
+	void *arg;
+	pthread_t handle;
+	int has_handle;
+};
+
+/* Indexed by model thread; written by the baton holder only. */
+static struct launch launches[DEJA_MAX_THREADS];
+
+void rt_threads_after_fork_child(void)
+{
+	for (uint32_t i = 0; i < DEJA_MAX_THREADS; i++)
+		launches[i].has_handle = 0;
+}
+
+static uint32_t thread_of(pthread_t handle)
+{
+	for (uint32_t i = 0; i < rt.model->nthreads; i++)
+		if (launches[i].has_handle && pthread_equal(launches[i].handle, handle))
+			return i;
+	return DEJA_NO_THREAD;
+}
+
+static void *trampoline(void *p)
+{
+	uint32_t self = (uint32_t)(uintptr_t)p;
+	rt.model->threads[self].os_tid = (int32_t)rt_syscall0(SYS_gettid);
+	rt_trap_arm();
+	rt_thread_begin(self);
+	void *ret = launches[self].fn(launches[self].arg);
+	rt_thread_end(0);
+	rt_trap_disarm();
+	return ret;
+}
+
+RT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
+			     void *(*fn)(void *), void *arg)
+{
+	if (!rt_managed())
+		return RT_REAL(pthread_create)(thread, attr, fn, arg);
+	rt_refresh_modules();
+	rt_declare(DEJA_OP_THREAD_CREATE, NULL, 0, RT_CALLER);
+	int r = (int)rt_run();
+	if (r != 0)
+		return r;
+	uint32_t child = (uint32_t)rt_last_arg;
+	launches[child].fn = fn;
+	launches[child].arg = arg;
+	rt.model->threads[child].start_routine = (uint64_t)(uintptr_t)fn;
+	rt_libc_enter();
+	r = RT_REAL(pthread_create)(thread, attr, trampoline, (void *)(uintptr_t)child);
+	rt_libc_leave();
+	if (r != 0) {
+		/* The model already counts the child: let it end at once. */
+		rt.model->threads[child].state = DEJA_THREAD_FINISHED;
+		return r;
+	}
+	launches[child].handle = *thread;
+	launches[child].has_handle = 1;
+	return 0;
+}
+
+RT_EXPORT void pthread_exit(void *ret)
+{
+	if (rt_managed()) {
+		rt_thread_end(RT_CALLER);
+		rt_trap_disarm();
+	}
+	RT_REAL(pthread_exit)(ret);
+	__builtin_unreachable();
+}
+
+/* Join in the model; then reap the real thread, which has left the model. */
+static int join_common(pthread_t th, void **ret, enum deja_op op, int timed,
+		       uint64_t deadline, uint64_t site)
+{
+	uint32_t target = thread_of(th);
+	if (target == DEJA_NO_THREAD)
+		return ESRCH;
+	if (target == rt_self)
+		return EDEADLK;
+	struct deja_pending *p = rt_declare(op, NULL, target, site);
+	p->timed = (uint16_t)timed;
+	p->deadline = deadline;
+	int r = (int)rt_run();
+	if (r != 0)
+		return r;
+	rt_libc_enter();
+	r = RT_REAL(pthread_join)(th, ret);
+	rt_libc_leave();
+	launches[target].has_handle = 0;
+	return r;
+}
+
+RT_EXPORT int pthread_join(pthread_t th, void **ret)
+{
+	if (!rt_managed() || thread_of(th) == DEJA_NO_THREAD)
+		return RT_REAL(pthread_join)(th, ret);
+	return join_common(th, ret, DEJA_OP_JOIN, 0, DEJA_NO_DEADLINE, RT_CALLER);
+}
+
+RT_EXPORT int pthread_tryjoin_np(pthread_t th, void **ret)
+{
+	if (!rt_managed() || thread_of(th) == DEJA_NO_THREAD)
+		return RT_REAL(pthread_tryjoin_np)(th, ret);
+	return join_common(th, ret, DEJA_OP_TRYJOIN, 0, DEJA_NO_DEADLINE, RT_CALLER);
+}
+
+RT_EXPORT int pthread_timedjoin_np(pthread_t th, void **ret, const struct timespec *abstime)
+{
+	if (!rt_managed() || thread_of(th) == DEJA_NO_THREAD)
+		return RT_REAL(pthread_timedjoin_np)(th, ret, abstime);
+	uint64_t deadline = abstime ? rt_deadline_abs(CLOCK_REALTIME, abstime) : DEJA_NO_DEADLINE;
+	return join_common(th, ret, DEJA_OP_JOIN, abstime != NULL, deadline, RT_CALLER);
+}
+
+RT_EXPORT int pthread_clockjoin_np(pthread_t th, void **ret, clockid_t clock,
+				   const struct timespec *abstime)
+{
+	if (!rt_managed() || thread_of(th) == DEJA_NO_THREAD)
+		return RT_REAL(pthread_clockjoin_np)(th, ret, clock, abstime);
+	uint64_t deadline = abstime ? rt_deadline_abs(clock, abstime) : DEJA_NO_DEADLINE;
+	return join_common(th, ret, DEJA_OP_JOIN, abstime != NULL, deadline, RT_CALLER);
+}
+
+RT_EXPORT int pthread_detach(pthread_t th)
+{
+	uint32_t target = rt_managed() ? thread_of(th) : DEJA_NO_THREAD;
+	if (target != DEJA_NO_THREAD) {
+		rt_declare(DEJA_OP_DETACH, NULL, target, RT_CALLER);
+		rt_run();
+		launches[target].has_handle = 0;
+	}
+	rt_libc_enter();
+	int r = RT_REAL(pthread_detach)(th);
+	rt_libc_leave();
+	return r;
+}

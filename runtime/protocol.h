@@ -1,0 +1,212 @@
+/*
+ * protocol.h: the one boundary between the supervisor (deja) and the runtime
+ * (libdeja-runtime.so, LD_PRELOADed into the target).
+ *
+ * The two sides share one memfd, mapped MAP_SHARED by both.  Its layout is
+ * struct deja_shared, followed by the follow-schedule array.  The runtime
+ * owns the scheduler model inside it (threads, objects, virtual clock) and
+ * appends events to the ring; the supervisor drains the ring into the trace
+ * and, after the target has ended, reads the model to report the outcome
+ * (deadlock wait-for graph, thread table).  Because everything the runtime
+ * writes is already outside the target, a crash or SIGKILL loses nothing.
+ *
+ * Any change to a struct here, or to the order of ops.def, must bump
+ * DEJA_PROTOCOL_VERSION.  The runtime refuses a mismatched supervisor.
+ *
+ * Only fixed-width types: the same header is compiled into both sides.
+ */
+#ifndef DEJA_PROTOCOL_H
+#define DEJA_PROTOCOL_H
+
+#include <stdint.h>
+
+#define DEJA_PROTOCOL_VERSION 1u
+#define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
+
+/* Environment variables the supervisor sets for the target. */
+#define DEJA_ENV_SHM_FD "DEJA_SHM_FD"
+
+#define DEJA_MAX_THREADS 1024u
+#define DEJA_OBJECT_SLOTS 32768u /* power of two: open-addressing table */
+#define DEJA_RING_EVENTS 65536u  /* power of two */
+#define DEJA_MAX_MODULES 256u
+#define DEJA_PATH_MAX 512u
+#define DEJA_MESSAGE_MAX 512u
+
+/* Virtual nanoseconds added to the virtual clock per scheduling step. */
+#define DEJA_TICK_NS 1000u
+
+enum deja_object_kind {
+	DEJA_OBJ_NONE = 0,
+	DEJA_OBJ_MUTEX,
+	DEJA_OBJ_COND,
+	DEJA_OBJ_RWLOCK,
+	DEJA_OBJ_SEM,
+	DEJA_OBJ_BARRIER,
+	DEJA_OBJ_SPIN,
+	DEJA_OBJ_ONCE,
+	DEJA_OBJ_FUTEX,
+	DEJA_OBJ_TOMBSTONE, /* slot of a destroyed object, reusable */
+};
+
+enum deja_op {
+#define DEJA_OP(name, text, kind) DEJA_OP_##name,
+#include "ops.def"
+#undef DEJA_OP
+	DEJA_OP_COUNT
+};
+
+enum deja_mode {
+	DEJA_MODE_RECORD = 1,
+	DEJA_MODE_REPLAY = 2,
+};
+
+/* How a run ended.  The supervisor fills EXIT and SIGNAL from waitpid; the
+ * runtime sets the others in deja_shared.outcome before it ends the process. */
+enum deja_outcome_kind {
+	DEJA_OUTCOME_NONE = 0,
+	DEJA_OUTCOME_EXIT,
+	DEJA_OUTCOME_SIGNAL,
+	DEJA_OUTCOME_DEADLOCK,
+	DEJA_OUTCOME_TIMEOUT,
+	DEJA_OUTCOME_DIVERGENCE,
+	DEJA_OUTCOME_ERROR, /* the runtime could not go on (message says why) */
+};
+
+/* Exit status the runtime uses when it ends the process itself; the real
+ * outcome is in deja_shared.outcome. */
+#define DEJA_RUNTIME_EXIT_STATUS 86
+
+enum deja_thread_state {
+	DEJA_THREAD_UNUSED = 0,
+	DEJA_THREAD_LIVE,     /* has a pending operation */
+	DEJA_THREAD_FINISHED, /* returned from its start routine or exited */
+};
+
+/* Event flags. */
+#define DEJA_EVENT_PREEMPT 0x1u   /* the scheduler switched away from a thread that could go on */
+#define DEJA_EVENT_SWITCH 0x2u    /* a different thread than the previous event's */
+#define DEJA_EVENT_TIMED_OUT 0x4u /* a timed wait that timed out */
+
+/* Mutex subtypes, as glibc numbers them in pthread_mutex_t.__kind. */
+#define DEJA_MUTEX_NORMAL 0u
+#define DEJA_MUTEX_RECURSIVE 1u
+#define DEJA_MUTEX_ERRORCHECK 2u
+
+#define DEJA_NO_THREAD UINT32_MAX
+#define DEJA_NO_DEADLINE UINT64_MAX
+
+/* A follow-schedule entry: the thread that ran event i. */
+#define DEJA_SCHEDULE_TIMEOUT 0x80000000u /* that event was a fired timeout */
+
+/* One synchronisation object of the target, keyed by its address. */
+struct deja_object {
+	uint64_t addr;
+	uint32_t id;      /* 1-based, in order of first use: stable across runs */
+	uint16_t kind;    /* enum deja_object_kind */
+	uint16_t subtype; /* mutex type */
+	uint32_t owner;   /* holding thread (mutex, spin, rwlock writer) */
+	int32_t count;    /* recursion depth, semaphore value, readers */
+	uint32_t limit;   /* barrier size */
+	uint32_t generation; /* barrier round; once state */
+};
+
+/* What a thread is about to do, or is blocked doing. */
+struct deja_pending {
+	uint16_t op;
+	uint16_t timed;     /* may time out at deadline */
+	uint32_t object;    /* slot index + 1 of the object, 0 for none */
+	uint32_t object2;   /* slot + 1: the mutex of a condition wait */
+	uint32_t woken;     /* a signal/wake arrived for this wait */
+	uint64_t arg;       /* op-specific: join target, futex value, wake count */
+	uint64_t deadline;  /* virtual ns; DEJA_NO_DEADLINE when none */
+	uint64_t wait_seq;  /* order of arrival at the wait, for FIFO wakeups */
+	uint64_t site;      /* return address of the call, in the target */
+};
+
+struct deja_thread {
+	uint32_t state; /* enum deja_thread_state */
+	uint32_t baton; /* futex word: 1 when this thread holds the right to run */
+	int32_t os_tid;
+	uint32_t detached;
+	uint64_t start_routine; /* for reports */
+	uint64_t events;        /* events this thread executed */
+	struct deja_pending pending;
+};
+
+/* One loaded ELF object of the target, for symbolising call sites. */
+struct deja_module {
+	uint64_t base; /* load bias */
+	uint64_t lo, hi;
+	char path[DEJA_PATH_MAX];
+};
+
+/* One event as the runtime writes it into the ring. */
+struct deja_event {
+	uint64_t seq;
+	uint64_t object_addr;
+	uint64_t site;
+	int64_t result;
+	uint64_t arg;
+	uint64_t vtime;
+	uint32_t thread;
+	uint32_t object; /* object id, 0 for none */
+	uint16_t op;
+	uint16_t flags;
+	uint32_t reserved;
+};
+
+/* The scheduler model: everything the serialised scheduler decides from. */
+struct deja_model {
+	uint32_t nthreads;     /* slots used so far (threads are never reused) */
+	uint32_t current;      /* thread that executed the last event */
+	uint32_t next_object_id;
+	uint32_t nobjects;     /* live + tombstone slots in use */
+	uint64_t vclock;       /* virtual ns since the start of the run */
+	uint64_t steps;        /* events executed */
+	uint64_t preemptions;
+	uint64_t switches;
+	uint64_t max_steps;    /* 0: no budget */
+	uint64_t wait_seq;
+	/* Handed from the thread that chose to the thread chosen. */
+	uint32_t chosen_timed_out;
+	uint32_t chosen_flags;
+	/* Strategy. */
+	uint32_t strategy;     /* index into the strategy table */
+	uint32_t strategy_param;
+	uint64_t seed;
+	uint64_t prng;         /* strategy's PRNG state */
+	uint64_t rr_next;      /* round-robin cursor */
+	struct deja_thread threads[DEJA_MAX_THREADS];
+	struct deja_object objects[DEJA_OBJECT_SLOTS];
+};
+
+struct deja_shared {
+	/* Written by the supervisor before launch. */
+	uint32_t magic;
+	uint32_t version;
+	uint64_t size;            /* bytes of the whole mapping */
+	uint32_t mode;            /* enum deja_mode */
+	uint32_t reserved0;
+	uint64_t schedule_offset; /* from the start of the mapping */
+	uint64_t schedule_len;    /* entries; 0 unless replaying */
+
+	/* Written by the runtime. */
+	uint32_t runtime_ready;
+	uint32_t outcome;         /* enum deja_outcome_kind, or NONE */
+	uint32_t outcome_thread;
+	uint32_t nmodules;
+	uint64_t outcome_step;
+	char message[DEJA_MESSAGE_MAX];
+
+	/* Event ring: the runtime advances write_index, the supervisor
+	 * read_index.  Both only grow; the slot is index % DEJA_RING_EVENTS. */
+	uint64_t write_index;
+	uint64_t read_index;
+	struct deja_event ring[DEJA_RING_EVENTS];
+
+	struct deja_module modules[DEJA_MAX_MODULES];
+	struct deja_model model;
+};
+
+#endif /* DEJA_PROTOCOL_H */

@@ -1,0 +1,182 @@
+/*
+ * runtime.c: start-up of libdeja-runtime.so inside the target.
+ *
+ * The constructor attaches to the supervisor's shared memory (its fd is in
+ * DEJA_SHM_FD), registers the main thread as thread 0 of the model, lists
+ * the loaded ELF objects for symbolising call sites, installs the syscall
+ * trap and records the first event.  Without DEJA_SHM_FD (a program exec'd
+ * by the target, or the library loaded by hand) the runtime stays inactive
+ * and every interposer forwards to libc.
+ */
+#define _GNU_SOURCE
+#include "runtime.h"
+
+#include <link.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+#include "model.h"
+
+struct rt_state rt;
+__thread uint32_t rt_self __attribute__((tls_model("initial-exec"))) = DEJA_NO_THREAD;
+
+void rt_write_stderr(const char *msg)
+{
+	rt_syscall3(SYS_write, 2, msg, strlen(msg));
+}
+
+void rt_fatal(const char *msg)
+{
+	rt_write_stderr("deja runtime: ");
+	rt_write_stderr(msg);
+	rt_write_stderr("\n");
+	if (rt.shared) {
+		size_t n = strlen(msg);
+		if (n >= DEJA_MESSAGE_MAX)
+			n = DEJA_MESSAGE_MAX - 1;
+		memcpy(rt.shared->message, msg, n);
+		rt.shared->message[n] = '\0';
+		__atomic_store_n(&rt.shared->outcome, DEJA_OUTCOME_ERROR, __ATOMIC_RELEASE);
+	}
+	rt_syscall1(SYS_exit_group, DEJA_RUNTIME_EXIT_STATUS);
+	__builtin_unreachable();
+}
+
+static void copy_path(char *dst, const char *src)
+{
+	size_t n = strlen(src);
+	if (n >= DEJA_PATH_MAX)
+		n = DEJA_PATH_MAX - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static int add_module(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	(void)data;
+	struct deja_shared *sh = rt.shared;
+	if (sh->nmodules >= DEJA_MAX_MODULES)
+		return 1;
+	struct deja_module *mod = &sh->modules[sh->nmodules];
+	uint64_t lo = UINT64_MAX, hi = 0;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type != PT_LOAD)
+			continue;
+		uint64_t start = info->dlpi_addr + ph->p_vaddr;
+		if (start < lo)
+			lo = start;
+		if (start + ph->p_memsz > hi)
+			hi = start + ph->p_memsz;
+	}
+	if (hi == 0)
+		return 0;
+	mod->base = info->dlpi_addr;
+	mod->lo = lo;
+	mod->hi = hi;
+	if (info->dlpi_name && info->dlpi_name[0]) {
+		copy_path(mod->path, info->dlpi_name);
+	} else {
+		/* The main program has an empty name. */
+		long n = rt_syscall3(SYS_readlink, "/proc/self/exe", mod->path,
+				     DEJA_PATH_MAX - 1);
+		mod->path[n > 0 ? n : 0] = '\0';
+	}
+	__atomic_store_n(&sh->nmodules, sh->nmodules + 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static unsigned long long modules_seen_adds;
+
+static int count_adds(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	*(unsigned long long *)data = info->dlpi_adds;
+	return 1;
+}
+
+void rt_refresh_modules(void)
+{
+	unsigned long long adds = 0;
+	rt_libc_enter();
+	dl_iterate_phdr(count_adds, &adds);
+	if (adds != modules_seen_adds) {
+		modules_seen_adds = adds;
+		rt.shared->nmodules = 0;
+		dl_iterate_phdr(add_module, NULL);
+	}
+	rt_libc_leave();
+}
+
+static long parse_fd(const char *s)
+{
+	long v = 0;
+	if (!s || !*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+static struct deja_shared *attach(long fd)
+{
+	struct deja_shared head;
+	if (rt_syscall4(SYS_pread64, fd, &head, sizeof(head.magic) * 2 + sizeof(head.size), 0) <= 0)
+		rt_fatal("cannot read the shared channel");
+	if (head.magic != DEJA_SHARED_MAGIC || head.version != DEJA_PROTOCOL_VERSION)
+		rt_fatal("supervisor and runtime speak different protocol versions");
+	long p = rt_syscall((long)SYS_mmap, 0, (long)head.size, PROT_READ | PROT_WRITE,
+			    MAP_SHARED, fd, 0);
+	if (p < 0 && p > -4096)
+		rt_fatal("cannot map the shared channel");
+	rt_syscall1(SYS_close, fd);
+	return (struct deja_shared *)p;
+}
+
+static void rt_after_fork_child(void)
+{
+	/* The child is not part of this run: it must not touch the parent's
+	 * model.  Following process trees is future work; until then the
+	 * child runs free, unscheduled. */
+	rt.active = false;
+	rt_self = DEJA_NO_THREAD;
+	rt_threads_after_fork_child();
+}
+
+__attribute__((constructor(101))) static void rt_init(void)
+{
+	rt_real_init();
+	const char *fdtext = getenv(DEJA_ENV_SHM_FD);
+	if (!fdtext)
+		return;
+	long fd = parse_fd(fdtext);
+	if (fd < 0)
+		rt_fatal(DEJA_ENV_SHM_FD " is not a file descriptor number");
+	unsetenv(DEJA_ENV_SHM_FD);
+	rt.shared = attach(fd);
+	rt.model = &rt.shared->model;
+	if (rt.shared->mode == DEJA_MODE_REPLAY) {
+		rt.schedule = (const uint32_t *)((const char *)rt.shared +
+						 rt.shared->schedule_offset);
+		rt.schedule_len = rt.shared->schedule_len;
+	}
+	rt.shared->nmodules = 0;
+	dl_iterate_phdr(add_module, NULL);
+	dl_iterate_phdr(count_adds, &modules_seen_adds);
+	pthread_atfork(NULL, NULL, rt_after_fork_child);
+
+	uint32_t main_thread = deja_model_add_thread(rt.model);
+	rt.model->threads[main_thread].os_tid = (int32_t)rt_syscall0(SYS_gettid);
+	rt_self = main_thread;
+	rt.active = true;
+	rt_trap_install();
+	rt_trap_arm();
+	__atomic_store_n(&rt.shared->runtime_ready, 1, __ATOMIC_RELEASE);
+	rt_run(); /* main thread's thread_start: event 0 */
+}

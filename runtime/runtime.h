@@ -1,0 +1,101 @@
+/*
+ * runtime.h: internal interface of libdeja-runtime.so, the library deja
+ * LD_PRELOADs into the target.
+ *
+ * RULES for every file in runtime/ (the build enforces the first three by
+ * checking the library's undefined symbols, see runtime/CMakeLists.txt):
+ *   1. No malloc/free, no stdio, no SQLite.  The runtime lives inside a
+ *      process that may be about to crash, in signal handlers and between
+ *      a fork and an exec.
+ *   2. Talk to the kernel only through rt_syscall() (raw_syscall.c).  Those
+ *      instructions sit in the one address range that the syscall trap
+ *      lets through; anything else would trap back into the runtime.
+ *   3. Call into libc only for what cannot be done otherwise (creating and
+ *      joining real threads, dlsym, dl_iterate_phdr), between
+ *      rt_libc_enter() and rt_libc_leave().
+ *   4. Touch the scheduler model only while holding the baton.
+ *   5. Every interposed function forwards to the real one when the runtime
+ *      is inactive (no supervisor) or the calling thread is not managed.
+ */
+#ifndef DEJA_RUNTIME_H
+#define DEJA_RUNTIME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "protocol.h"
+
+#define RT_EXPORT __attribute__((visibility("default")))
+#define RT_CALLER ((uint64_t)(uintptr_t)__builtin_return_address(0))
+
+/* ---- raw_syscall.c ---- */
+long rt_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+#define rt_syscall0(nr) rt_syscall((nr), 0, 0, 0, 0, 0, 0)
+#define rt_syscall1(nr, a) rt_syscall((nr), (long)(a), 0, 0, 0, 0, 0)
+#define rt_syscall2(nr, a, b) rt_syscall((nr), (long)(a), (long)(b), 0, 0, 0, 0)
+#define rt_syscall3(nr, a, b, c) \
+	rt_syscall((nr), (long)(a), (long)(b), (long)(c), 0, 0, 0)
+#define rt_syscall4(nr, a, b, c, d) \
+	rt_syscall((nr), (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
+void rt_sigreturn_stub(void);
+/* The address range the syscall trap lets through. */
+uintptr_t rt_text_start(void);
+uintptr_t rt_text_end(void);
+
+/* ---- runtime.c: process state ---- */
+struct rt_state {
+	bool active;                  /* attached to a supervisor */
+	struct deja_shared *shared;
+	struct deja_model *model;
+	const uint32_t *schedule;     /* replay only */
+	uint64_t schedule_len;
+};
+extern struct rt_state rt;
+extern __thread uint32_t rt_self; /* model thread index, DEJA_NO_THREAD if unmanaged */
+
+static inline bool rt_managed(void)
+{
+	return rt.active && rt_self != DEJA_NO_THREAD;
+}
+
+void rt_write_stderr(const char *msg);
+void rt_fatal(const char *msg) __attribute__((noreturn));
+void rt_refresh_modules(void);
+
+/* ---- real.c: the libc functions the runtime wraps ---- */
+#include "real.h"
+
+/* ---- trap.c: the in-process syscall trap ---- */
+void rt_trap_install(void);   /* once per process: the SIGSYS handler */
+void rt_trap_arm(void);       /* once per thread */
+void rt_trap_disarm(void);
+void rt_libc_enter(void);
+void rt_libc_leave(void);
+
+/* ---- baton.c: scheduling points ---- */
+/* Declare the calling thread's next operation; returns its pending record
+ * for extra fields (object2, timed, deadline). */
+struct deja_pending *rt_declare(enum deja_op op, struct deja_object *o,
+				uint64_t arg, uint64_t site);
+/* Wait until the scheduler chooses this thread, execute the declared
+ * operation, record its event.  Returns the operation's result. */
+int64_t rt_run(void);
+/* The op-specific detail of the calling thread's last event. */
+extern __thread uint64_t rt_last_arg;
+/* First run of a new thread: wait to be chosen, execute THREAD_START. */
+void rt_thread_begin(uint32_t self);
+/* The calling thread ends: record THREAD_EXIT and pass the baton on for good. */
+void rt_thread_end(uint64_t site);
+/* The model object for a target address, or an ERROR outcome if full. */
+struct deja_object *rt_object(const void *addr, enum deja_object_kind kind);
+/* A timed wait's virtual deadline, from an absolute time on clock. */
+uint64_t rt_deadline_abs(clockid_t clock, const struct timespec *abstime);
+uint64_t rt_deadline_rel(const struct timespec *rel);
+void rt_end_run(enum deja_outcome_kind kind, uint32_t thread,
+		const char *message) __attribute__((noreturn));
+
+/* ---- interpose_thread.c ---- */
+void rt_threads_after_fork_child(void);
+
+#endif /* DEJA_RUNTIME_H */

@@ -1,0 +1,554 @@
+/*
+ * model.c: effects and enabledness of every operation in ops.def.
+ *
+ * The model is the only truth about synchronisation state while a target
+ * runs under deja: the real pthread objects are never locked.  Each
+ * operation is a case in three switches (enabled, may time out, execute);
+ * adding an operation means adding it to ops.def and to those switches.
+ */
+#include "model.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <string.h>
+
+static const char *const op_names[DEJA_OP_COUNT] = {
+#define DEJA_OP(name, text, kind) [DEJA_OP_##name] = text,
+#include "ops.def"
+#undef DEJA_OP
+};
+
+static const uint8_t op_kinds[DEJA_OP_COUNT] = {
+#define DEJA_OP(name, text, kind) [DEJA_OP_##name] = kind,
+#include "ops.def"
+#undef DEJA_OP
+};
+
+enum deja_object_kind deja_op_object_kind(enum deja_op op)
+{
+	return (unsigned)op < DEJA_OP_COUNT ? (enum deja_object_kind)op_kinds[op] : DEJA_OBJ_NONE;
+}
+
+const char *deja_op_name(enum deja_op op)
+{
+	if ((unsigned)op >= DEJA_OP_COUNT)
+		return "unknown";
+	return op_names[op];
+}
+
+const char *deja_object_kind_name(enum deja_object_kind kind)
+{
+	switch (kind) {
+	case DEJA_OBJ_MUTEX: return "mutex";
+	case DEJA_OBJ_COND: return "cond";
+	case DEJA_OBJ_RWLOCK: return "rwlock";
+	case DEJA_OBJ_SEM: return "sem";
+	case DEJA_OBJ_BARRIER: return "barrier";
+	case DEJA_OBJ_SPIN: return "spin";
+	case DEJA_OBJ_ONCE: return "once";
+	case DEJA_OBJ_FUTEX: return "futex";
+	case DEJA_OBJ_NONE:
+	case DEJA_OBJ_TOMBSTONE: break;
+	}
+	return "none";
+}
+
+void deja_model_init(struct deja_model *m, uint64_t max_steps)
+{
+	memset(m, 0, sizeof(*m));
+	m->current = 0;
+	m->next_object_id = 1;
+	m->max_steps = max_steps;
+}
+
+uint32_t deja_model_add_thread(struct deja_model *m)
+{
+	if (m->nthreads >= DEJA_MAX_THREADS)
+		return DEJA_NO_THREAD;
+	uint32_t t = m->nthreads++;
+	struct deja_thread *th = &m->threads[t];
+	memset(th, 0, sizeof(*th));
+	th->state = DEJA_THREAD_LIVE;
+	deja_model_set_pending(m, t, DEJA_OP_THREAD_START, NULL, 0, 0);
+	return t;
+}
+
+/* ---- object table: open addressing keyed by address ---- */
+
+static uint32_t slot_of(uint64_t addr)
+{
+	return (uint32_t)((addr >> 3) * 0x9E3779B97F4A7C15ull >> 40) &
+	       (DEJA_OBJECT_SLOTS - 1);
+}
+
+struct deja_object *deja_model_find(struct deja_model *m, uint64_t addr)
+{
+	uint32_t i = slot_of(addr);
+	for (uint32_t n = 0; n < DEJA_OBJECT_SLOTS; n++) {
+		struct deja_object *o = &m->objects[(i + n) & (DEJA_OBJECT_SLOTS - 1)];
+		if (o->kind == DEJA_OBJ_NONE)
+			return NULL;
+		if (o->kind != DEJA_OBJ_TOMBSTONE && o->addr == addr)
+			return o;
+	}
+	return NULL;
+}
+
+static void reset_object(struct deja_model *m, struct deja_object *o,
+			 uint64_t addr, enum deja_object_kind kind)
+{
+	memset(o, 0, sizeof(*o));
+	o->addr = addr;
+	o->kind = (uint16_t)kind;
+	o->id = m->next_object_id++;
+	o->owner = DEJA_NO_THREAD;
+}
+
+static bool object_busy(const struct deja_object *o)
+{
+	return o->owner != DEJA_NO_THREAD || o->count != 0;
+}
+
+struct deja_object *deja_model_object(struct deja_model *m, uint64_t addr,
+				      enum deja_object_kind kind)
+{
+	struct deja_object *o = deja_model_find(m, addr);
+	if (o) {
+		if (o->kind != kind && !object_busy(o))
+			reset_object(m, o, addr, kind);
+		return o;
+	}
+	/* Keep the table at most 3/4 full so probes stay short. */
+	if (m->nobjects >= DEJA_OBJECT_SLOTS / 4 * 3)
+		return NULL;
+	uint32_t i = slot_of(addr);
+	for (uint32_t n = 0; n < DEJA_OBJECT_SLOTS; n++) {
+		o = &m->objects[(i + n) & (DEJA_OBJECT_SLOTS - 1)];
+		if (o->kind == DEJA_OBJ_NONE || o->kind == DEJA_OBJ_TOMBSTONE) {
+			if (o->kind == DEJA_OBJ_NONE)
+				m->nobjects++;
+			reset_object(m, o, addr, kind);
+			return o;
+		}
+	}
+	return NULL;
+}
+
+void deja_model_forget(struct deja_model *m, struct deja_object *o)
+{
+	(void)m;
+	o->kind = DEJA_OBJ_TOMBSTONE;
+	o->addr = 0;
+}
+
+uint32_t deja_model_object_ref(const struct deja_model *m,
+			       const struct deja_object *o)
+{
+	return o ? (uint32_t)(o - m->objects) + 1 : 0;
+}
+
+struct deja_object *deja_model_deref(struct deja_model *m, uint32_t ref)
+{
+	return ref ? &m->objects[ref - 1] : NULL;
+}
+
+static const struct deja_object *cderef(const struct deja_model *m, uint32_t ref)
+{
+	return ref ? &m->objects[ref - 1] : NULL;
+}
+
+void deja_model_set_pending(struct deja_model *m, uint32_t t, enum deja_op op,
+			    struct deja_object *o, uint64_t arg, uint64_t site)
+{
+	struct deja_pending *p = &m->threads[t].pending;
+	p->op = (uint16_t)op;
+	p->timed = 0;
+	p->object = deja_model_object_ref(m, o);
+	p->object2 = 0;
+	p->woken = 0;
+	p->arg = arg;
+	p->deadline = DEJA_NO_DEADLINE;
+	p->wait_seq = ++m->wait_seq;
+	p->site = site;
+}
+
+/* ---- enabledness ---- */
+
+/* Could t take this mutex-like object now?  An error-checking relock is
+ * "enabled" because it returns EDEADLK instead of blocking. */
+static bool lock_available(const struct deja_object *o, uint32_t t)
+{
+	if (o->owner == DEJA_NO_THREAD)
+		return true;
+	if (o->owner != t)
+		return false;
+	return o->subtype == DEJA_MUTEX_RECURSIVE ||
+	       o->subtype == DEJA_MUTEX_ERRORCHECK;
+}
+
+static uint32_t futex_word(const struct deja_object *o)
+{
+	return __atomic_load_n((const uint32_t *)(uintptr_t)o->addr, __ATOMIC_RELAXED);
+}
+
+bool deja_model_enabled(const struct deja_model *m, uint32_t t)
+{
+	const struct deja_thread *th = &m->threads[t];
+	if (th->state != DEJA_THREAD_LIVE)
+		return false;
+	const struct deja_pending *p = &th->pending;
+	const struct deja_object *o = cderef(m, p->object);
+	switch ((enum deja_op)p->op) {
+	case DEJA_OP_JOIN:
+		return m->threads[p->arg].state == DEJA_THREAD_FINISHED;
+	case DEJA_OP_MUTEX_LOCK:
+	case DEJA_OP_SPIN_LOCK:
+		return lock_available(o, t);
+	case DEJA_OP_COND_RESUME:
+		return p->woken && lock_available(cderef(m, p->object2), t);
+	case DEJA_OP_RW_RDLOCK:
+		return o->owner == DEJA_NO_THREAD || o->owner == t;
+	case DEJA_OP_RW_WRLOCK:
+		return (o->owner == DEJA_NO_THREAD && o->count == 0) || o->owner == t;
+	case DEJA_OP_SEM_WAIT:
+		return o->count > 0;
+	case DEJA_OP_BARRIER_RESUME:
+		return o->generation != (uint32_t)p->arg;
+	case DEJA_OP_ONCE_BEGIN:
+		return o->generation != 1;
+	case DEJA_OP_SLEEP:
+		return m->vclock >= p->deadline;
+	case DEJA_OP_FUTEX_RESUME:
+		return p->woken || futex_word(o) != (uint32_t)p->arg;
+	default:
+		return true;
+	}
+}
+
+bool deja_model_may_time_out(const struct deja_model *m, uint32_t t)
+{
+	const struct deja_thread *th = &m->threads[t];
+	if (th->state != DEJA_THREAD_LIVE || !th->pending.timed)
+		return false;
+	const struct deja_pending *p = &th->pending;
+	if (p->op == DEJA_OP_COND_RESUME)
+		return lock_available(cderef(m, p->object2), t);
+	return true;
+}
+
+/* ---- effects ---- */
+
+static void take_lock(struct deja_object *o, uint32_t t)
+{
+	o->owner = t;
+	o->count++;
+}
+
+static int64_t exec_lock(struct deja_object *o, uint32_t t, bool timed_out)
+{
+	if (timed_out && !lock_available(o, t))
+		return ETIMEDOUT;
+	if (o->owner == t && o->subtype == DEJA_MUTEX_ERRORCHECK)
+		return EDEADLK;
+	take_lock(o, t);
+	return 0;
+}
+
+static int64_t exec_trylock(struct deja_object *o, uint32_t t)
+{
+	if (o->owner == t && o->subtype == DEJA_MUTEX_ERRORCHECK)
+		return EDEADLK;
+	if (!lock_available(o, t))
+		return EBUSY;
+	take_lock(o, t);
+	return 0;
+}
+
+static int64_t exec_unlock(struct deja_object *o, uint32_t t)
+{
+	if (o->owner != t) {
+		/* glibc checks ownership only for these types; a normal
+		 * mutex or spinlock is released by whoever unlocks it. */
+		if (o->subtype == DEJA_MUTEX_RECURSIVE ||
+		    o->subtype == DEJA_MUTEX_ERRORCHECK)
+			return EPERM;
+		o->owner = DEJA_NO_THREAD;
+		o->count = 0;
+		return 0;
+	}
+	if (--o->count <= 0) {
+		o->count = 0;
+		o->owner = DEJA_NO_THREAD;
+	}
+	return 0;
+}
+
+/* Wake up to n waiters whose pending op is `op` on object ref, oldest first.
+ * Returns how many were woken; *first gets the first one woken. */
+static uint32_t wake_waiters(struct deja_model *m, enum deja_op op,
+			     uint32_t ref, uint64_t n, uint32_t *first)
+{
+	uint32_t woken = 0;
+	*first = DEJA_NO_THREAD;
+	while (woken < n) {
+		uint32_t best = DEJA_NO_THREAD;
+		for (uint32_t i = 0; i < m->nthreads; i++) {
+			const struct deja_thread *th = &m->threads[i];
+			if (th->state != DEJA_THREAD_LIVE || th->pending.op != op ||
+			    th->pending.object != ref || th->pending.woken)
+				continue;
+			if (best == DEJA_NO_THREAD ||
+			    th->pending.wait_seq < m->threads[best].pending.wait_seq)
+				best = i;
+		}
+		if (best == DEJA_NO_THREAD)
+			break;
+		m->threads[best].pending.woken = 1;
+		if (*first == DEJA_NO_THREAD)
+			*first = best;
+		woken++;
+	}
+	return woken;
+}
+
+static int64_t exec_cond_wait(struct deja_model *m, struct deja_pending *p,
+			      uint32_t t)
+{
+	struct deja_object *mx = deja_model_deref(m, p->object2);
+	if (mx->owner != t && mx->subtype == DEJA_MUTEX_ERRORCHECK)
+		return EPERM;
+	mx->owner = DEJA_NO_THREAD;
+	mx->count = 0;
+	return 0;
+}
+
+static int64_t exec_cond_resume(struct deja_model *m, struct deja_pending *p,
+				uint32_t t, bool timed_out)
+{
+	take_lock(deja_model_deref(m, p->object2), t);
+	return timed_out && !p->woken ? ETIMEDOUT : 0;
+}
+
+static int64_t exec_rw_unlock(struct deja_object *o, uint32_t t)
+{
+	if (o->owner == t) {
+		o->owner = DEJA_NO_THREAD;
+		return 0;
+	}
+	if (o->count > 0) {
+		o->count--;
+		return 0;
+	}
+	return EPERM;
+}
+
+static int64_t exec_rw_lock(struct deja_object *o, uint32_t t, bool write,
+			    bool timed_out)
+{
+	if (o->owner == t)
+		return EDEADLK;
+	bool free = o->owner == DEJA_NO_THREAD && (!write || o->count == 0);
+	if (!free)
+		return timed_out ? ETIMEDOUT : EBUSY;
+	if (write)
+		o->owner = t;
+	else
+		o->count++;
+	return 0;
+}
+
+static int64_t exec_barrier_wait(struct deja_object *o)
+{
+	if (++o->count >= (int32_t)o->limit) {
+		o->count = 0;
+		o->generation++;
+		return PTHREAD_BARRIER_SERIAL_THREAD;
+	}
+	return 0;
+}
+
+static int64_t exec_destroy(struct deja_model *m, struct deja_object *o)
+{
+	if (object_busy(o) && o->kind != DEJA_OBJ_SEM)
+		return EBUSY;
+	deja_model_forget(m, o);
+	return 0;
+}
+
+static int64_t exec_thread_create(struct deja_model *m, uint64_t *arg_out)
+{
+	uint32_t child = deja_model_add_thread(m);
+	if (child == DEJA_NO_THREAD)
+		return EAGAIN;
+	*arg_out = child;
+	return 0;
+}
+
+static int64_t exec_futex_wait(struct deja_object *o, struct deja_pending *p)
+{
+	return futex_word(o) == (uint32_t)p->arg ? 0 : -EAGAIN;
+}
+
+static int64_t exec_futex_resume(struct deja_pending *p, bool timed_out)
+{
+	return timed_out && !p->woken ? -ETIMEDOUT : 0;
+}
+
+static int64_t exec_sync(struct deja_model *m, uint32_t t, struct deja_pending *p,
+			 struct deja_object *o, bool timed_out, uint64_t *arg_out)
+{
+	uint32_t first;
+	switch ((enum deja_op)p->op) {
+	case DEJA_OP_MUTEX_INIT:
+	case DEJA_OP_SPIN_INIT:
+	case DEJA_OP_RW_INIT:
+		o->owner = DEJA_NO_THREAD;
+		o->count = 0;
+		o->subtype = (uint16_t)p->arg;
+		return 0;
+	case DEJA_OP_SEM_INIT:
+		o->count = (int32_t)p->arg;
+		return 0;
+	case DEJA_OP_BARRIER_INIT:
+		o->count = 0;
+		o->limit = (uint32_t)p->arg;
+		return 0;
+	case DEJA_OP_COND_INIT:
+		return 0;
+	case DEJA_OP_MUTEX_DESTROY:
+	case DEJA_OP_SPIN_DESTROY:
+	case DEJA_OP_RW_DESTROY:
+	case DEJA_OP_SEM_DESTROY:
+	case DEJA_OP_BARRIER_DESTROY:
+	case DEJA_OP_COND_DESTROY:
+		return exec_destroy(m, o);
+	case DEJA_OP_MUTEX_LOCK:
+	case DEJA_OP_SPIN_LOCK:
+		return exec_lock(o, t, timed_out);
+	case DEJA_OP_MUTEX_TRYLOCK:
+	case DEJA_OP_SPIN_TRYLOCK:
+		return exec_trylock(o, t);
+	case DEJA_OP_MUTEX_UNLOCK:
+	case DEJA_OP_SPIN_UNLOCK:
+		return exec_unlock(o, t);
+	case DEJA_OP_COND_WAIT:
+		return exec_cond_wait(m, p, t);
+	case DEJA_OP_COND_RESUME:
+		return exec_cond_resume(m, p, t, timed_out);
+	case DEJA_OP_COND_SIGNAL:
+	case DEJA_OP_COND_BROADCAST:
+		wake_waiters(m, DEJA_OP_COND_RESUME, p->object,
+			     p->op == DEJA_OP_COND_SIGNAL ? 1 : UINT64_MAX, &first);
+		*arg_out = first == DEJA_NO_THREAD ? 0 : (uint64_t)first + 1;
+		return 0;
+	case DEJA_OP_RW_RDLOCK:
+		return exec_rw_lock(o, t, false, timed_out);
+	case DEJA_OP_RW_WRLOCK:
+		return exec_rw_lock(o, t, true, timed_out);
+	case DEJA_OP_RW_TRYRDLOCK:
+		return exec_rw_lock(o, t, false, false);
+	case DEJA_OP_RW_TRYWRLOCK:
+		return exec_rw_lock(o, t, true, false);
+	case DEJA_OP_RW_UNLOCK:
+		return exec_rw_unlock(o, t);
+	default:
+		break;
+	}
+	return -1;
+}
+
+static int64_t exec_other(struct deja_model *m, uint32_t t, struct deja_pending *p,
+			  struct deja_object *o, bool timed_out, uint64_t *arg_out)
+{
+	uint32_t first;
+	switch ((enum deja_op)p->op) {
+	case DEJA_OP_SEM_WAIT:
+		if (o->count <= 0)
+			return ETIMEDOUT;
+		o->count--;
+		return 0;
+	case DEJA_OP_SEM_TRYWAIT:
+		if (o->count <= 0)
+			return EAGAIN;
+		o->count--;
+		return 0;
+	case DEJA_OP_SEM_POST:
+		o->count++;
+		return 0;
+	case DEJA_OP_SEM_GETVALUE:
+		*arg_out = (uint64_t)(int64_t)o->count;
+		return 0;
+	case DEJA_OP_BARRIER_WAIT:
+		return exec_barrier_wait(o);
+	case DEJA_OP_BARRIER_RESUME:
+		return 0;
+	case DEJA_OP_ONCE_BEGIN:
+		if (o->generation == 2)
+			return 1;
+		o->generation = 1;
+		return 0;
+	case DEJA_OP_ONCE_END:
+		o->generation = 2;
+		return 0;
+	case DEJA_OP_THREAD_START:
+	case DEJA_OP_YIELD:
+	case DEJA_OP_SLEEP:
+		return 0;
+	case DEJA_OP_THREAD_CREATE:
+		return exec_thread_create(m, arg_out);
+	case DEJA_OP_THREAD_EXIT:
+		m->threads[t].state = DEJA_THREAD_FINISHED;
+		return 0;
+	case DEJA_OP_JOIN:
+		return timed_out && m->threads[p->arg].state != DEJA_THREAD_FINISHED
+			       ? ETIMEDOUT : 0;
+	case DEJA_OP_TRYJOIN:
+		return m->threads[p->arg].state == DEJA_THREAD_FINISHED ? 0 : EBUSY;
+	case DEJA_OP_DETACH:
+		m->threads[p->arg].detached = 1;
+		return 0;
+	case DEJA_OP_FUTEX_WAIT:
+		return exec_futex_wait(o, p);
+	case DEJA_OP_FUTEX_RESUME:
+		return exec_futex_resume(p, timed_out);
+	case DEJA_OP_FUTEX_WAKE:
+		return wake_waiters(m, DEJA_OP_FUTEX_RESUME, p->object, p->arg, &first);
+	default:
+		break;
+	}
+	return -1;
+}
+
+int64_t deja_model_execute(struct deja_model *m, uint32_t t, bool timed_out,
+			   uint64_t *arg_out)
+{
+	struct deja_thread *th = &m->threads[t];
+	struct deja_pending *p = &th->pending;
+	struct deja_object *o = deja_model_deref(m, p->object);
+	*arg_out = p->arg;
+	int64_t r = exec_sync(m, t, p, o, timed_out, arg_out);
+	if (r == -1)
+		r = exec_other(m, t, p, o, timed_out, arg_out);
+	th->events++;
+	return r;
+}
+
+uint32_t deja_model_blocker(const struct deja_model *m, uint32_t t)
+{
+	const struct deja_pending *p = &m->threads[t].pending;
+	const struct deja_object *o = cderef(m, p->object);
+	switch ((enum deja_op)p->op) {
+	case DEJA_OP_MUTEX_LOCK:
+	case DEJA_OP_SPIN_LOCK:
+	case DEJA_OP_RW_RDLOCK:
+	case DEJA_OP_RW_WRLOCK:
+		return o->owner;
+	case DEJA_OP_COND_RESUME:
+		return p->woken ? cderef(m, p->object2)->owner : DEJA_NO_THREAD;
+	case DEJA_OP_JOIN:
+		return (uint32_t)p->arg;
+	default:
+		return DEJA_NO_THREAD;
+	}
+}

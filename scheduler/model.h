@@ -1,0 +1,62 @@
+/*
+ * model.h: the blocking model of the serialised scheduler.
+ *
+ * Every synchronisation call of the target becomes an operation (ops.def)
+ * that a thread declares as pending.  The model answers two questions about
+ * a pending operation: can it proceed now (enabled), and could it proceed by
+ * timing out.  Executing an operation applies its effect to the model
+ * (ownership, counts, wakeups) and yields the call's result.  Nothing here
+ * blocks, allocates or makes a system call: the runtime does the blocking
+ * (baton passing) and the unit tests drive the model directly.
+ */
+#ifndef DEJA_MODEL_H
+#define DEJA_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "protocol.h"
+
+void deja_model_init(struct deja_model *m, uint64_t max_steps);
+
+/* A new thread slot in state LIVE with pending THREAD_START, or
+ * DEJA_NO_THREAD when the table is full. */
+uint32_t deja_model_add_thread(struct deja_model *m);
+
+/* The object at addr, created on first use with the given kind.  When the
+ * address holds an object of another kind that nobody holds, it is reset
+ * to the new kind (memory reused).  NULL when the table is full. */
+struct deja_object *deja_model_object(struct deja_model *m, uint64_t addr,
+				      enum deja_object_kind kind);
+struct deja_object *deja_model_find(struct deja_model *m, uint64_t addr);
+
+/* Slot index + 1, the encoding used in deja_pending.object. */
+uint32_t deja_model_object_ref(const struct deja_model *m,
+			       const struct deja_object *o);
+struct deja_object *deja_model_deref(struct deja_model *m, uint32_t ref);
+
+/* Forget a destroyed object: its address may be reused later. */
+void deja_model_forget(struct deja_model *m, struct deja_object *o);
+
+/* Declare what thread t does next.  Resets the pending fields. */
+void deja_model_set_pending(struct deja_model *m, uint32_t t, enum deja_op op,
+			    struct deja_object *o, uint64_t arg, uint64_t site);
+
+bool deja_model_enabled(const struct deja_model *m, uint32_t t);
+bool deja_model_may_time_out(const struct deja_model *m, uint32_t t);
+
+/* Apply thread t's pending operation.  Returns the result the call gives
+ * (0 or an errno value; futex ops give the syscall's value).  *arg_out gets
+ * an op-specific detail for the trace (woken thread, new thread id). */
+int64_t deja_model_execute(struct deja_model *m, uint32_t t, bool timed_out,
+			   uint64_t *arg_out);
+
+/* The thread that holds what t waits for, or DEJA_NO_THREAD. */
+uint32_t deja_model_blocker(const struct deja_model *m, uint32_t t);
+
+const char *deja_op_name(enum deja_op op);
+const char *deja_object_kind_name(enum deja_object_kind kind);
+/* The kind of object an operation acts on (ops.def). */
+enum deja_object_kind deja_op_object_kind(enum deja_op op);
+
+#endif /* DEJA_MODEL_H */

@@ -1,0 +1,154 @@
+/*
+ * scheduler.c: the scheduler core (see scheduler.h).
+ */
+#include "scheduler.h"
+
+#include "model.h"
+#include "strategy.h"
+
+static bool yields(const struct deja_model *m, uint32_t t)
+{
+	uint16_t op = m->threads[t].pending.op;
+	return op == DEJA_OP_YIELD || op == DEJA_OP_SLEEP;
+}
+
+/* The timed wait that times out first: earliest deadline, then longest
+ * waiting.  DEJA_NO_THREAD when no thread can time out. */
+static uint32_t first_timeout(const struct deja_model *m)
+{
+	uint32_t best = DEJA_NO_THREAD;
+	for (uint32_t i = 0; i < m->nthreads; i++) {
+		if (!deja_model_may_time_out(m, i))
+			continue;
+		const struct deja_pending *p = &m->threads[i].pending;
+		if (best == DEJA_NO_THREAD)
+			best = i;
+		const struct deja_pending *b = &m->threads[best].pending;
+		if (p->deadline < b->deadline ||
+		    (p->deadline == b->deadline && p->wait_seq < b->wait_seq))
+			best = i;
+	}
+	return best;
+}
+
+static enum deja_decision_kind nobody_can_run(const struct deja_model *m)
+{
+	bool live = false;
+	for (uint32_t i = 0; i < m->nthreads; i++) {
+		const struct deja_thread *th = &m->threads[i];
+		if (th->state != DEJA_THREAD_LIVE)
+			continue;
+		live = true;
+		if (th->pending.op == DEJA_OP_FUTEX_RESUME)
+			return DEJA_DECIDE_STALLED;
+	}
+	return live ? DEJA_DECIDE_DEADLOCK : DEJA_DECIDE_ALL_DONE;
+}
+
+static void note_choice(struct deja_model *m, uint32_t t, bool timed_out,
+			bool current_enabled)
+{
+	uint32_t flags = 0;
+	if (t != m->current) {
+		flags |= DEJA_EVENT_SWITCH;
+		m->switches++;
+		if (current_enabled && !yields(m, m->current)) {
+			flags |= DEJA_EVENT_PREEMPT;
+			m->preemptions++;
+		}
+	}
+	if (timed_out)
+		flags |= DEJA_EVENT_TIMED_OUT;
+	m->current = t;
+	m->chosen_timed_out = timed_out;
+	m->chosen_flags = flags;
+}
+
+static struct deja_decision decide_timeout(struct deja_model *m,
+					   const struct deja_sched_input *in)
+{
+	struct deja_decision d = { .kind = DEJA_DECIDE_RUN };
+	uint32_t t = first_timeout(m);
+	if (t == DEJA_NO_THREAD) {
+		d.kind = nobody_can_run(m);
+		return d;
+	}
+	if (m->strategy == DEJA_STRATEGY_FOLLOW &&
+	    (m->steps >= in->schedule_len ||
+	     (in->schedule[m->steps] & ~DEJA_SCHEDULE_TIMEOUT) != t)) {
+		d.kind = DEJA_DECIDE_DIVERGED;
+		return d;
+	}
+	uint64_t deadline = m->threads[t].pending.deadline;
+	if (deadline != DEJA_NO_DEADLINE && deadline > m->vclock)
+		m->vclock = deadline;
+	d.thread = t;
+	d.timed_out = true;
+	note_choice(m, t, true, false);
+	return d;
+}
+
+struct deja_decision deja_sched_choose(struct deja_model *m,
+				       const struct deja_sched_input *in)
+{
+	struct deja_decision d = { .kind = DEJA_DECIDE_RUN };
+	if (m->max_steps && m->steps >= m->max_steps) {
+		d.kind = DEJA_DECIDE_BUDGET;
+		return d;
+	}
+	uint32_t enabled[DEJA_MAX_THREADS];
+	uint32_t n = 0;
+	bool current_enabled = false;
+	for (uint32_t i = 0; i < m->nthreads; i++) {
+		if (!deja_model_enabled(m, i))
+			continue;
+		enabled[n++] = i;
+		if (i == m->current)
+			current_enabled = true;
+	}
+	if (n == 0)
+		return decide_timeout(m, in);
+
+	struct deja_choice c = {
+		.enabled = enabled,
+		.count = n,
+		.current = m->current,
+		.current_enabled = current_enabled,
+		.current_yields = current_enabled && yields(m, m->current),
+		.step = m->steps,
+		.schedule = in->schedule,
+		.schedule_len = in->schedule_len,
+	};
+	uint32_t t = deja_strategy_get(m->strategy)->pick(m, &c);
+	if (t == DEJA_PICK_DIVERGE) {
+		d.kind = DEJA_DECIDE_DIVERGED;
+		return d;
+	}
+	d.thread = t;
+	note_choice(m, t, false, current_enabled);
+	return d;
+}
+
+int64_t deja_sched_step(struct deja_model *m, uint32_t t, struct deja_event *ev)
+{
+	struct deja_pending *p = &m->threads[t].pending;
+	const struct deja_object *o = deja_model_deref(m, p->object);
+	ev->seq = m->steps;
+	ev->thread = t;
+	ev->op = p->op;
+	ev->object = o ? o->id : 0;
+	ev->object_addr = o ? o->addr : 0;
+	ev->site = p->site;
+	ev->flags = (uint16_t)m->chosen_flags;
+	ev->reserved = 0;
+	uint64_t arg = 0;
+	int64_t r = deja_model_execute(m, t, m->chosen_timed_out, &arg);
+	ev->result = r;
+	ev->arg = arg;
+	ev->vtime = m->vclock;
+	m->steps++;
+	m->vclock += DEJA_TICK_NS;
+	m->chosen_timed_out = 0;
+	m->chosen_flags = 0;
+	return r;
+}

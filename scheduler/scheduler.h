@@ -1,0 +1,48 @@
+/*
+ * scheduler.h: the scheduler core: who runs next.
+ *
+ * deja_sched_choose() is called by the thread that holds the baton, at each
+ * scheduling point.  It lists the enabled threads, asks the strategy, fires
+ * a timeout when nobody can run (moving the virtual clock to its deadline),
+ * and recognises the ends of a run: deadlock, step budget spent, a replay
+ * that cannot follow its recording.  deja_sched_step() then executes the
+ * chosen thread's operation.  Pure logic over struct deja_model, so unit
+ * tests can drive whole schedules without threads.
+ */
+#ifndef DEJA_SCHEDULER_H
+#define DEJA_SCHEDULER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "protocol.h"
+
+enum deja_decision_kind {
+	DEJA_DECIDE_RUN,      /* run .thread (firing its timeout if .timed_out) */
+	DEJA_DECIDE_DEADLOCK, /* live threads, none can ever run */
+	DEJA_DECIDE_STALLED,  /* only futex waiters left: maybe woken from outside */
+	DEJA_DECIDE_BUDGET,   /* --max-steps reached */
+	DEJA_DECIDE_DIVERGED, /* follow: the recorded thread cannot run */
+	DEJA_DECIDE_ALL_DONE, /* no live thread */
+};
+
+struct deja_decision {
+	enum deja_decision_kind kind;
+	uint32_t thread;
+	bool timed_out;
+};
+
+struct deja_sched_input {
+	const uint32_t *schedule; /* follow strategy only */
+	uint64_t schedule_len;
+};
+
+/* Choose, and on DEJA_DECIDE_RUN record the choice in the model
+ * (current, chosen_timed_out, chosen_flags, counters). */
+struct deja_decision deja_sched_choose(struct deja_model *m,
+				       const struct deja_sched_input *in);
+
+/* Execute the chosen thread's pending operation and fill the event. */
+int64_t deja_sched_step(struct deja_model *m, uint32_t t, struct deja_event *ev);
+
+#endif /* DEJA_SCHEDULER_H */

@@ -1,0 +1,70 @@
+/*
+ * strategy.h: the one interface every scheduling strategy implements.
+ *
+ * At each scheduling point the scheduler core (scheduler.c) lists the enabled
+ * threads and asks the active strategy which one runs next.  A strategy is
+ * a const table of functions; its state lives in the model (struct
+ * deja_model: prng, rr_next, strategy_param), so that whichever thread
+ * holds the baton can choose, and all its randomness comes from one PRNG
+ * seeded from --seed: the seed alone re-creates a run.
+ */
+#ifndef DEJA_STRATEGY_H
+#define DEJA_STRATEGY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "protocol.h"
+
+struct deja_choice {
+	const uint32_t *enabled; /* thread indices, ascending */
+	uint32_t count;
+	uint32_t current;        /* thread that ran the last event */
+	bool current_enabled;
+	bool current_yields;     /* current's pending op is a yield or sleep */
+	uint64_t step;           /* index of the event about to execute */
+	const uint32_t *schedule; /* follow: the recorded schedule */
+	uint64_t schedule_len;
+};
+
+/* pick's answer when it cannot follow (follow strategy only). */
+#define DEJA_PICK_DIVERGE UINT32_MAX
+
+struct deja_strategy {
+	const char *name;
+	const char *summary;
+	/* Check and store NAME:PARAM's parameter; 0 or -1 with err filled. */
+	int (*configure)(struct deja_model *m, const char *param, char *err,
+			 size_t errlen);
+	/* Returns an element of choice->enabled, or DEJA_PICK_DIVERGE. */
+	uint32_t (*pick)(struct deja_model *m, const struct deja_choice *choice);
+};
+
+enum deja_strategy_id {
+	DEJA_STRATEGY_NONPREEMPTIVE = 0,
+	DEJA_STRATEGY_RANDOM,
+	DEJA_STRATEGY_FOLLOW,
+	DEJA_STRATEGY_COUNT
+};
+
+extern const struct deja_strategy deja_strategy_nonpreemptive;
+extern const struct deja_strategy deja_strategy_random;
+extern const struct deja_strategy deja_strategy_follow;
+
+const struct deja_strategy *deja_strategy_get(uint32_t id);
+
+/* Parse "NAME[:PARAM]" into the model (strategy, strategy_param) and seed
+ * the PRNG.  Returns 0, or -1 with a message in err. */
+int deja_strategy_setup(struct deja_model *m, const char *spec, uint64_t seed,
+			char *err, size_t errlen);
+
+/* Write "a" followed by "b" (may be NULL) into err: an error message
+ * without stdio, since strategies are also linked into the runtime. */
+void deja_strategy_error(char *err, size_t errlen, const char *a, const char *b);
+
+/* The strategy's deterministic PRNG (splitmix64 over m->prng). */
+uint64_t deja_prng_next(struct deja_model *m);
+uint32_t deja_prng_below(struct deja_model *m, uint32_t bound);
+
+#endif /* DEJA_STRATEGY_H */

@@ -1,0 +1,101 @@
+-- schema.sql: the deja trace, one SQLite file per recorded run.
+--
+-- PRAGMA user_version holds the trace version (TRACE_VERSION in trace.h)
+-- and PRAGMA application_id marks the file as a deja trace.  Every table
+-- is documented in docs/trace-format.md.  All SQL of the project lives in
+-- this file and in trace.c.
+
+CREATE TABLE run (
+    id             INTEGER PRIMARY KEY CHECK (id = 1),
+    deja_version   TEXT    NOT NULL,
+    cwd            TEXT    NOT NULL,
+    exe_path       TEXT    NOT NULL,
+    exe_hash       TEXT    NOT NULL,   -- xxh3-64 of the executable, hex
+    strategy       TEXT    NOT NULL,   -- NAME[:PARAM] as given
+    seed           INTEGER NOT NULL,
+    run_index      INTEGER NOT NULL,   -- 1-based run number within a hunt
+    max_steps      INTEGER NOT NULL,   -- 0: no budget
+    started_at     TEXT    NOT NULL,   -- UTC, ISO 8601
+    outcome        TEXT    NOT NULL,   -- incomplete|exit|signal|deadlock|timeout|divergence|error
+    exit_code      INTEGER,
+    signal         INTEGER,
+    message        TEXT,
+    outcome_thread INTEGER,
+    events         INTEGER NOT NULL DEFAULT 0,
+    preemptions    INTEGER NOT NULL DEFAULT 0,
+    switches       INTEGER NOT NULL DEFAULT 0,
+    interrupted    INTEGER NOT NULL DEFAULT 0,  -- 1: deja itself was interrupted
+    final_digest   INTEGER                      -- digest of the last event
+);
+
+CREATE TABLE argv (
+    idx INTEGER PRIMARY KEY,
+    arg TEXT NOT NULL
+);
+
+CREATE TABLE threads (
+    id            INTEGER PRIMARY KEY,  -- deja thread number, creation order
+    os_tid        INTEGER,
+    start_routine INTEGER,              -- address
+    state         TEXT NOT NULL,        -- live|finished
+    events        INTEGER NOT NULL
+);
+
+CREATE TABLE events (
+    seq         INTEGER PRIMARY KEY,   -- 0-based position in the schedule
+    thread      INTEGER NOT NULL,
+    op          TEXT    NOT NULL,
+    object      INTEGER NOT NULL,      -- object id, 0 for none
+    object_addr INTEGER NOT NULL,
+    arg         INTEGER NOT NULL,
+    result      INTEGER NOT NULL,
+    site        INTEGER NOT NULL,      -- return address of the call
+    vtime       INTEGER NOT NULL,      -- virtual ns
+    flags       INTEGER NOT NULL,      -- 1 preempt, 2 switch, 4 timed out
+    digest      INTEGER NOT NULL       -- running xxh3-64 over the events so far
+);
+
+-- The wait-for graph when the outcome is a deadlock: one row per thread
+-- that was still live.
+CREATE TABLE waits (
+    thread      INTEGER PRIMARY KEY,
+    op          TEXT    NOT NULL,
+    object      INTEGER NOT NULL,
+    object_kind TEXT    NOT NULL,
+    object_addr INTEGER NOT NULL,
+    holder      INTEGER,              -- thread holding what it waits for
+    site        INTEGER NOT NULL
+);
+
+CREATE TABLE modules (
+    id   INTEGER PRIMARY KEY,
+    path TEXT    NOT NULL,
+    base INTEGER NOT NULL,
+    lo   INTEGER NOT NULL,
+    hi   INTEGER NOT NULL
+);
+
+-- Call sites resolved to code locations when the run was recorded.
+CREATE TABLE sites (
+    address  INTEGER PRIMARY KEY,
+    function TEXT,
+    file     TEXT,
+    line     INTEGER,
+    module   TEXT
+);
+
+-- What the program read (filled once inputs are recorded).
+CREATE TABLE inputs (
+    id     INTEGER PRIMARY KEY,
+    source TEXT    NOT NULL,
+    offset INTEGER NOT NULL,
+    data   BLOB    NOT NULL
+);
+
+-- The lab notebook: every deja command run on this trace.
+CREATE TABLE history (
+    id      INTEGER PRIMARY KEY,
+    at      TEXT NOT NULL,
+    command TEXT NOT NULL,
+    result  TEXT NOT NULL
+);

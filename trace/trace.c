@@ -1,0 +1,713 @@
+/*
+ * trace.c: all SQLite access (see trace.h).
+ */
+#include "trace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "schema_sql.h" /* generated from schema.sql: deja_schema_sql[] */
+#include "model.h"
+
+struct trace {
+	sqlite3 *db;
+	sqlite3_stmt *put_event;
+	sqlite3_stmt *next_event;
+};
+
+static const char *const status_text[] = {
+	[TRACE_OK] = "ok",
+	[TRACE_ERR_OPEN] = "cannot open the file",
+	[TRACE_ERR_NOT_TRACE] = "not a deja trace",
+	[TRACE_ERR_VERSION] = "a trace of another deja version",
+	[TRACE_ERR_CORRUPT] = "the trace is damaged or truncated",
+	[TRACE_ERR_WRITE] = "cannot write the trace",
+	[TRACE_ERR_NOMEM] = "out of memory",
+};
+
+const char *trace_strerror(enum trace_status s)
+{
+	if ((unsigned)s >= sizeof(status_text) / sizeof(status_text[0]))
+		return "unknown trace error";
+	return status_text[s];
+}
+
+static enum trace_status classify(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_ROW:
+	case SQLITE_DONE:
+		return TRACE_OK;
+	case SQLITE_NOTADB:
+		return TRACE_ERR_NOT_TRACE;
+	case SQLITE_CORRUPT:
+	case SQLITE_FORMAT:
+	case SQLITE_RANGE:
+		return TRACE_ERR_CORRUPT;
+	case SQLITE_NOMEM:
+		return TRACE_ERR_NOMEM;
+	case SQLITE_CANTOPEN:
+		return TRACE_ERR_OPEN;
+	default:
+		return TRACE_ERR_CORRUPT;
+	}
+}
+
+static enum trace_status fail(sqlite3 *db, int rc, char *err, size_t errlen)
+{
+	if (err)
+		snprintf(err, errlen, "%s", db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+	return classify(rc);
+}
+
+static enum trace_status exec(struct trace *t, const char *sql)
+{
+	int rc = sqlite3_exec(t->db, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? TRACE_OK : TRACE_ERR_WRITE;
+}
+
+static int64_t pragma_int(sqlite3 *db, const char *sql, int *rc)
+{
+	sqlite3_stmt *st;
+	int64_t v = -1;
+	*rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	if (*rc != SQLITE_OK)
+		return -1;
+	*rc = sqlite3_step(st);
+	if (*rc == SQLITE_ROW) {
+		v = sqlite3_column_int64(st, 0);
+		*rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return v;
+}
+
+enum trace_status trace_create(const char *path, struct trace **out, char *err,
+			       size_t errlen)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return TRACE_ERR_OPEN;
+	}
+	close(fd);
+	struct trace *t = calloc(1, sizeof(*t));
+	if (!t)
+		return TRACE_ERR_NOMEM;
+	int rc = sqlite3_open_v2(path, &t->db, SQLITE_OPEN_READWRITE, NULL);
+	if (rc != SQLITE_OK) {
+		enum trace_status s = fail(t->db, rc, err, errlen);
+		trace_close(t);
+		return s;
+	}
+	char pragmas[256];
+	snprintf(pragmas, sizeof(pragmas),
+		 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+		 "PRAGMA application_id=%d; PRAGMA user_version=%d;",
+		 TRACE_APPLICATION_ID, TRACE_VERSION);
+	rc = sqlite3_exec(t->db, pragmas, NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(t->db, deja_schema_sql, NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(t->db,
+					"INSERT INTO events (seq, thread, op, object, object_addr,"
+					" arg, result, site, vtime, flags, digest)"
+					" VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+					-1, &t->put_event, NULL);
+	if (rc != SQLITE_OK) {
+		enum trace_status s = fail(t->db, rc, err, errlen);
+		trace_close(t);
+		return s == TRACE_OK ? TRACE_ERR_WRITE : s;
+	}
+	*out = t;
+	return TRACE_OK;
+}
+
+static enum trace_status check_identity(sqlite3 *db, char *err, size_t errlen)
+{
+	int rc;
+	int64_t app = pragma_int(db, "PRAGMA application_id", &rc);
+	if (rc != SQLITE_OK)
+		return fail(db, rc, err, errlen);
+	int64_t version = pragma_int(db, "PRAGMA user_version", &rc);
+	if (rc != SQLITE_OK)
+		return fail(db, rc, err, errlen);
+	if (app != TRACE_APPLICATION_ID) {
+		snprintf(err, errlen, "an SQLite file, but not a deja trace");
+		return TRACE_ERR_NOT_TRACE;
+	}
+	if (version != TRACE_VERSION) {
+		snprintf(err, errlen, "trace version %lld, this deja reads version %d",
+			 (long long)version, TRACE_VERSION);
+		return TRACE_ERR_VERSION;
+	}
+	/* Catches truncation and damage before any command relies on it. */
+	sqlite3_stmt *st;
+	rc = sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return fail(db, rc, err, errlen);
+	rc = sqlite3_step(st);
+	const unsigned char *verdict = rc == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
+	bool ok = verdict && strcmp((const char *)verdict, "ok") == 0;
+	if (!ok)
+		snprintf(err, errlen, "integrity check failed: %s",
+			 verdict ? (const char *)verdict : sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return ok ? TRACE_OK : TRACE_ERR_CORRUPT;
+}
+
+enum trace_status trace_open(const char *path, bool writable, struct trace **out,
+			     char *err, size_t errlen)
+{
+	if (access(path, R_OK) != 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return TRACE_ERR_OPEN;
+	}
+	struct trace *t = calloc(1, sizeof(*t));
+	if (!t)
+		return TRACE_ERR_NOMEM;
+	int flags = writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
+	int rc = sqlite3_open_v2(path, &t->db, flags, NULL);
+	enum trace_status s = rc == SQLITE_OK ? check_identity(t->db, err, errlen)
+					      : fail(t->db, rc, err, errlen);
+	if (s == TRACE_OK) {
+		rc = sqlite3_prepare_v2(t->db,
+					"SELECT seq, thread, op, object, object_addr, arg, result,"
+					" site, vtime, flags, digest FROM events ORDER BY seq",
+					-1, &t->next_event, NULL);
+		if (rc != SQLITE_OK)
+			s = fail(t->db, rc, err, errlen);
+	}
+	if (s != TRACE_OK) {
+		trace_close(t);
+		return s;
+	}
+	*out = t;
+	return TRACE_OK;
+}
+
+void trace_close(struct trace *t)
+{
+	if (!t)
+		return;
+	sqlite3_finalize(t->put_event);
+	sqlite3_finalize(t->next_event);
+	sqlite3_close(t->db);
+	free(t);
+}
+
+enum trace_status trace_begin(struct trace *t)
+{
+	return exec(t, "BEGIN");
+}
+
+enum trace_status trace_commit(struct trace *t)
+{
+	return exec(t, "COMMIT");
+}
+
+/* ---- writing ---- */
+
+static enum trace_status step_done(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? TRACE_OK : TRACE_ERR_WRITE;
+}
+
+static sqlite3_stmt *prepare(struct trace *t, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(t->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	return st;
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+enum trace_status trace_put_run(struct trace *t, const struct trace_run *r)
+{
+	sqlite3_stmt *st = prepare(t,
+		"INSERT INTO run (id, deja_version, cwd, exe_path, exe_hash, strategy, seed,"
+		" run_index, max_steps, started_at, outcome) VALUES (1,?,?,?,?,?,?,?,?,?,?)");
+	if (!st)
+		return TRACE_ERR_WRITE;
+	sqlite3_bind_text(st, 1, r->deja_version, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, r->cwd, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, r->exe_path, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, r->exe_hash, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, r->strategy, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)r->seed);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)r->run_index);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)r->max_steps);
+	sqlite3_bind_text(st, 9, r->started_at, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 10, r->outcome ? r->outcome : "incomplete", -1, SQLITE_TRANSIENT);
+	enum trace_status s = step_done(st);
+	for (int i = 0; s == TRACE_OK && i < r->argc; i++) {
+		st = prepare(t, "INSERT INTO argv (idx, arg) VALUES (?,?)");
+		if (!st)
+			return TRACE_ERR_WRITE;
+		sqlite3_bind_int(st, 1, i);
+		sqlite3_bind_text(st, 2, r->argv[i], -1, SQLITE_TRANSIENT);
+		s = step_done(st);
+	}
+	return s;
+}
+
+enum trace_status trace_put_outcome(struct trace *t, const struct trace_run *r)
+{
+	sqlite3_stmt *st = prepare(t,
+		"UPDATE run SET outcome=?, exit_code=?, signal=?, message=?, outcome_thread=?,"
+		" events=?, preemptions=?, switches=?, interrupted=?, final_digest=? WHERE id=1");
+	if (!st)
+		return TRACE_ERR_WRITE;
+	sqlite3_bind_text(st, 1, r->outcome, -1, SQLITE_TRANSIENT);
+	if (r->exit_code >= 0)
+		sqlite3_bind_int64(st, 2, r->exit_code);
+	else
+		sqlite3_bind_null(st, 2);
+	if (r->signal > 0)
+		sqlite3_bind_int64(st, 3, r->signal);
+	else
+		sqlite3_bind_null(st, 3);
+	bind_text_or_null(st, 4, r->message);
+	if (r->outcome_thread >= 0)
+		sqlite3_bind_int64(st, 5, r->outcome_thread);
+	else
+		sqlite3_bind_null(st, 5);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)r->events);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)r->preemptions);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)r->switches);
+	sqlite3_bind_int(st, 9, r->interrupted);
+	sqlite3_bind_int64(st, 10, (sqlite3_int64)r->final_digest);
+	return step_done(st);
+}
+
+enum trace_status trace_put_event(struct trace *t, const struct trace_event *e)
+{
+	sqlite3_stmt *st = t->put_event;
+	const struct deja_event *ev = &e->ev;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)ev->seq);
+	sqlite3_bind_int64(st, 2, ev->thread);
+	sqlite3_bind_text(st, 3, deja_op_name(ev->op), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, ev->object);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)ev->object_addr);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)ev->arg);
+	sqlite3_bind_int64(st, 7, ev->result);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)ev->site);
+	sqlite3_bind_int64(st, 9, (sqlite3_int64)ev->vtime);
+	sqlite3_bind_int64(st, 10, ev->flags);
+	sqlite3_bind_int64(st, 11, (sqlite3_int64)e->digest);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? TRACE_OK : TRACE_ERR_WRITE;
+}
+
+enum trace_status trace_put_thread(struct trace *t, const struct trace_thread *th)
+{
+	sqlite3_stmt *st = prepare(t,
+		"INSERT INTO threads (id, os_tid, start_routine, state, events) VALUES (?,?,?,?,?)");
+	if (!st)
+		return TRACE_ERR_WRITE;
+	sqlite3_bind_int64(st, 1, th->id);
+	sqlite3_bind_int64(st, 2, th->os_tid);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)th->start_routine);
+	sqlite3_bind_text(st, 4, th->finished ? "finished" : "live", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)th->events);
+	return step_done(st);
+}
+
+enum trace_status trace_put_wait(struct trace *t, const struct trace_wait *w)
+{
+	sqlite3_stmt *st = prepare(t,
+		"INSERT INTO waits (thread, op, object, object_kind, object_addr, holder, site)"
+		" VALUES (?,?,?,?,?,?,?)");
+	if (!st)
+		return TRACE_ERR_WRITE;
+	sqlite3_bind_int64(st, 1, w->thread);
+	sqlite3_bind_text(st, 2, w->op, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, w->object);
+	sqlite3_bind_text(st, 4, w->object_kind, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)w->object_addr);
+	if (w->holder >= 0)
+		sqlite3_bind_int64(st, 6, w->holder);
+	else
+		sqlite3_bind_null(st, 6);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)w->site);
+	return step_done(st);
+}
+
+enum trace_status trace_put_module(struct trace *t, const struct deja_module *m)
+{
+	sqlite3_stmt *st = prepare(t, "INSERT INTO modules (path, base, lo, hi) VALUES (?,?,?,?)");
+	if (!st)
+		return TRACE_ERR_WRITE;
+	sqlite3_bind_text(st, 1, m->path, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)m->base);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)m->lo);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)m->hi);
+	return step_done(st);
+}
+
+enum trace_status trace_put_site(struct trace *t, const struct trace_site *s)
+{
+	sqlite3_stmt *st = prepare(t,
+		"INSERT OR REPLACE INTO sites (address, function, file, line, module) VALUES (?,?,?,?,?)");
+	if (!st)
+		return TRACE_ERR_WRITE;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)s->address);
+	bind_text_or_null(st, 2, s->function);
+	bind_text_or_null(st, 3, s->file);
+	if (s->line > 0)
+		sqlite3_bind_int64(st, 4, s->line);
+	else
+		sqlite3_bind_null(st, 4);
+	bind_text_or_null(st, 5, s->module);
+	return step_done(st);
+}
+
+enum trace_status trace_put_history(struct trace *t, const char *command, const char *result)
+{
+	sqlite3_stmt *st = prepare(t,
+		"INSERT INTO history (at, command, result) VALUES"
+		" (strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?, ?)");
+	if (!st)
+		return TRACE_ERR_WRITE;
+	sqlite3_bind_text(st, 1, command, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, result, -1, SQLITE_TRANSIENT);
+	return step_done(st);
+}
+
+/* ---- reading ---- */
+
+static char *dup_col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return s ? strdup((const char *)s) : NULL;
+}
+
+static enum trace_status read_argv(struct trace *t, struct trace_run *r)
+{
+	sqlite3_stmt *st = prepare(t, "SELECT arg FROM argv ORDER BY idx");
+	if (!st)
+		return TRACE_ERR_CORRUPT;
+	size_t cap = 8;
+	r->argv = calloc(cap, sizeof(char *));
+	r->argc = 0;
+	int rc;
+	while (r->argv && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((size_t)r->argc + 2 > cap) {
+			cap *= 2;
+			char **grown = realloc(r->argv, cap * sizeof(char *));
+			if (!grown)
+				break;
+			r->argv = grown;
+		}
+		r->argv[r->argc++] = dup_col(st, 0);
+		r->argv[r->argc] = NULL;
+	}
+	sqlite3_finalize(st);
+	return r->argv && r->argc > 0 ? TRACE_OK : TRACE_ERR_CORRUPT;
+}
+
+static int64_t col_int_or(sqlite3_stmt *st, int i, int64_t dflt)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? dflt : sqlite3_column_int64(st, i);
+}
+
+enum trace_status trace_get_run(struct trace *t, struct trace_run *r)
+{
+	memset(r, 0, sizeof(*r));
+	sqlite3_stmt *st = prepare(t,
+		"SELECT deja_version, cwd, exe_path, exe_hash, strategy, seed, run_index, max_steps,"
+		" started_at, outcome, exit_code, signal, message, outcome_thread, events,"
+		" preemptions, switches, interrupted, final_digest FROM run WHERE id=1");
+	if (!st)
+		return TRACE_ERR_CORRUPT;
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return TRACE_ERR_CORRUPT;
+	}
+	r->deja_version = dup_col(st, 0);
+	r->cwd = dup_col(st, 1);
+	r->exe_path = dup_col(st, 2);
+	r->exe_hash = dup_col(st, 3);
+	r->strategy = dup_col(st, 4);
+	r->seed = (uint64_t)sqlite3_column_int64(st, 5);
+	r->run_index = (uint64_t)sqlite3_column_int64(st, 6);
+	r->max_steps = (uint64_t)sqlite3_column_int64(st, 7);
+	r->started_at = dup_col(st, 8);
+	r->outcome = dup_col(st, 9);
+	r->exit_code = col_int_or(st, 10, -1);
+	r->signal = col_int_or(st, 11, 0);
+	r->message = dup_col(st, 12);
+	r->outcome_thread = col_int_or(st, 13, -1);
+	r->events = (uint64_t)sqlite3_column_int64(st, 14);
+	r->preemptions = (uint64_t)sqlite3_column_int64(st, 15);
+	r->switches = (uint64_t)sqlite3_column_int64(st, 16);
+	r->interrupted = sqlite3_column_int(st, 17);
+	r->final_digest = (uint64_t)sqlite3_column_int64(st, 18);
+	sqlite3_finalize(st);
+	if (!r->cwd || !r->exe_path || !r->exe_hash || !r->strategy || !r->outcome)
+		return TRACE_ERR_CORRUPT;
+	return read_argv(t, r);
+}
+
+void trace_run_free(struct trace_run *r)
+{
+	free(r->deja_version);
+	free(r->cwd);
+	free(r->exe_path);
+	free(r->exe_hash);
+	free(r->strategy);
+	free(r->started_at);
+	free(r->outcome);
+	free(r->message);
+	for (int i = 0; r->argv && i < r->argc; i++)
+		free(r->argv[i]);
+	free(r->argv);
+	memset(r, 0, sizeof(*r));
+}
+
+static uint16_t op_from_name(const unsigned char *name)
+{
+	for (int op = 0; name && op < DEJA_OP_COUNT; op++)
+		if (strcmp((const char *)name, deja_op_name(op)) == 0)
+			return (uint16_t)op;
+	return DEJA_OP_COUNT;
+}
+
+int trace_next_event(struct trace *t, struct trace_event *e)
+{
+	sqlite3_stmt *st = t->next_event;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return -1;
+	struct deja_event *ev = &e->ev;
+	memset(ev, 0, sizeof(*ev));
+	ev->seq = (uint64_t)sqlite3_column_int64(st, 0);
+	ev->thread = (uint32_t)sqlite3_column_int64(st, 1);
+	ev->op = op_from_name(sqlite3_column_text(st, 2));
+	ev->object = (uint32_t)sqlite3_column_int64(st, 3);
+	ev->object_addr = (uint64_t)sqlite3_column_int64(st, 4);
+	ev->arg = (uint64_t)sqlite3_column_int64(st, 5);
+	ev->result = sqlite3_column_int64(st, 6);
+	ev->site = (uint64_t)sqlite3_column_int64(st, 7);
+	ev->vtime = (uint64_t)sqlite3_column_int64(st, 8);
+	ev->flags = (uint16_t)sqlite3_column_int64(st, 9);
+	e->digest = (uint64_t)sqlite3_column_int64(st, 10);
+	return ev->op == DEJA_OP_COUNT ? -1 : 1;
+}
+
+void trace_rewind_events(struct trace *t)
+{
+	sqlite3_reset(t->next_event);
+}
+
+enum trace_status trace_get_threads(struct trace *t, struct trace_thread **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st = prepare(t,
+		"SELECT id, os_tid, start_routine, state, events FROM threads ORDER BY id");
+	if (!st)
+		return TRACE_ERR_CORRUPT;
+	size_t cap = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			struct trace_thread *g = realloc(*out, cap * sizeof(**out));
+			if (!g)
+				break;
+			*out = g;
+		}
+		struct trace_thread *th = &(*out)[(*n)++];
+		th->id = (uint32_t)sqlite3_column_int64(st, 0);
+		th->os_tid = (int32_t)sqlite3_column_int64(st, 1);
+		th->start_routine = (uint64_t)sqlite3_column_int64(st, 2);
+		const unsigned char *state = sqlite3_column_text(st, 3);
+		th->finished = state && strcmp((const char *)state, "finished") == 0;
+		th->events = (uint64_t)sqlite3_column_int64(st, 4);
+	}
+	sqlite3_finalize(st);
+	return TRACE_OK;
+}
+
+enum trace_status trace_get_waits(struct trace *t, struct trace_wait **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st = prepare(t,
+		"SELECT thread, op, object, object_kind, object_addr, holder, site FROM waits"
+		" ORDER BY thread");
+	if (!st)
+		return TRACE_ERR_CORRUPT;
+	size_t cap = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			struct trace_wait *g = realloc(*out, cap * sizeof(**out));
+			if (!g)
+				break;
+			*out = g;
+		}
+		struct trace_wait *w = &(*out)[(*n)++];
+		w->thread = (uint32_t)sqlite3_column_int64(st, 0);
+		w->op = dup_col(st, 1);
+		w->object = (uint32_t)sqlite3_column_int64(st, 2);
+		w->object_kind = dup_col(st, 3);
+		w->object_addr = (uint64_t)sqlite3_column_int64(st, 4);
+		w->holder = col_int_or(st, 5, -1);
+		w->site = (uint64_t)sqlite3_column_int64(st, 6);
+	}
+	sqlite3_finalize(st);
+	return TRACE_OK;
+}
+
+void trace_waits_free(struct trace_wait *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free((char *)w[i].op);
+		free((char *)w[i].object_kind);
+	}
+	free(w);
+}
+
+enum trace_status trace_get_modules(struct trace *t, struct deja_module **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st = prepare(t, "SELECT path, base, lo, hi FROM modules ORDER BY id");
+	if (!st)
+		return TRACE_ERR_CORRUPT;
+	size_t cap = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			struct deja_module *g = realloc(*out, cap * sizeof(**out));
+			if (!g)
+				break;
+			*out = g;
+		}
+		struct deja_module *m = &(*out)[(*n)++];
+		const unsigned char *p = sqlite3_column_text(st, 0);
+		snprintf(m->path, sizeof(m->path), "%s", p ? (const char *)p : "");
+		m->base = (uint64_t)sqlite3_column_int64(st, 1);
+		m->lo = (uint64_t)sqlite3_column_int64(st, 2);
+		m->hi = (uint64_t)sqlite3_column_int64(st, 3);
+	}
+	sqlite3_finalize(st);
+	return TRACE_OK;
+}
+
+enum trace_status trace_get_sites(struct trace *t, struct trace_site **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st = prepare(t,
+		"SELECT address, function, file, line, module FROM sites ORDER BY address");
+	if (!st)
+		return TRACE_ERR_CORRUPT;
+	size_t cap = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct trace_site *g = realloc(*out, cap * sizeof(**out));
+			if (!g)
+				break;
+			*out = g;
+		}
+		struct trace_site *s = &(*out)[(*n)++];
+		s->address = (uint64_t)sqlite3_column_int64(st, 0);
+		s->function = dup_col(st, 1);
+		s->file = dup_col(st, 2);
+		s->line = col_int_or(st, 3, 0);
+		s->module = dup_col(st, 4);
+	}
+	sqlite3_finalize(st);
+	return TRACE_OK;
+}
+
+void trace_sites_free(struct trace_site *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(s[i].function);
+		free(s[i].file);
+		free(s[i].module);
+	}
+	free(s);
+}
+
+enum trace_status trace_get_site_addresses(struct trace *t, uint64_t **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st = prepare(t,
+		"SELECT site FROM events WHERE site != 0 UNION SELECT site FROM waits WHERE site != 0"
+		" UNION SELECT start_routine FROM threads WHERE start_routine != 0");
+	if (!st)
+		return TRACE_ERR_CORRUPT;
+	size_t cap = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			uint64_t *g = realloc(*out, cap * sizeof(**out));
+			if (!g)
+				break;
+			*out = g;
+		}
+		(*out)[(*n)++] = (uint64_t)sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return TRACE_OK;
+}
+
+enum trace_status trace_get_inputs(struct trace *t, struct trace_input **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st = prepare(t,
+		"SELECT source, SUM(length(data)),"
+		" SUM(length(data) - length(replace(CAST(data AS TEXT), char(10), '')))"
+		" FROM inputs GROUP BY source ORDER BY MIN(id)");
+	if (!st)
+		return TRACE_ERR_CORRUPT;
+	size_t cap = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			struct trace_input *g = realloc(*out, cap * sizeof(**out));
+			if (!g)
+				break;
+			*out = g;
+		}
+		struct trace_input *in = &(*out)[(*n)++];
+		in->source = dup_col(st, 0);
+		in->bytes = (uint64_t)sqlite3_column_int64(st, 1);
+		in->lines = (uint64_t)sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	return TRACE_OK;
+}
+
+void trace_inputs_free(struct trace_input *in, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(in[i].source);
+	free(in);
+}

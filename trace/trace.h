@@ -1,0 +1,137 @@
+/*
+ * trace.h: the trace file.  The only module that knows SQLite: schema.sql
+ * and trace.c hold every SQL statement of the project.
+ *
+ * Writing: trace_create(), trace_put_run(), then events in batches between
+ * trace_begin() and trace_commit(), then the outcome, threads, wait-for
+ * graph, modules and sites.  Reading: trace_open() checks that the file is
+ * a trace of this version before anything else reads it.
+ */
+#ifndef DEJA_TRACE_H
+#define DEJA_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "protocol.h"
+
+#define TRACE_VERSION 1
+#define TRACE_APPLICATION_ID 0x444A4131 /* "DJA1" */
+
+enum trace_status {
+	TRACE_OK = 0,
+	TRACE_ERR_OPEN,      /* cannot open or create the file */
+	TRACE_ERR_NOT_TRACE, /* not SQLite, or not a deja trace */
+	TRACE_ERR_VERSION,   /* a deja trace of another version */
+	TRACE_ERR_CORRUPT,   /* damaged or truncated */
+	TRACE_ERR_WRITE,     /* a write failed */
+	TRACE_ERR_NOMEM,
+};
+
+struct trace;
+
+struct trace_run {
+	char *deja_version;
+	char *cwd;
+	char *exe_path;
+	char *exe_hash;
+	char *strategy;
+	char *started_at;
+	char *outcome;   /* incomplete|exit|signal|deadlock|timeout|divergence|error */
+	char *message;   /* may be NULL */
+	char **argv;     /* argc entries, NULL-terminated */
+	int argc;
+	uint64_t seed;
+	uint64_t run_index;
+	uint64_t max_steps;
+	int64_t exit_code;      /* -1 when none */
+	int64_t signal;         /* 0 when none */
+	int64_t outcome_thread; /* -1 when none */
+	uint64_t events;
+	uint64_t preemptions;
+	uint64_t switches;
+	int interrupted;
+	uint64_t final_digest;
+};
+
+struct trace_event {
+	struct deja_event ev;
+	uint64_t digest;
+};
+
+struct trace_thread {
+	uint32_t id;
+	int32_t os_tid;
+	uint64_t start_routine;
+	bool finished;
+	uint64_t events;
+};
+
+struct trace_wait {
+	uint32_t thread;
+	const char *op;
+	uint32_t object;
+	const char *object_kind;
+	uint64_t object_addr;
+	int64_t holder; /* -1: none */
+	uint64_t site;
+};
+
+struct trace_site {
+	uint64_t address;
+	char *function; /* NULL when unknown */
+	char *file;
+	int64_t line;   /* 0 when unknown */
+	char *module;
+};
+
+const char *trace_strerror(enum trace_status s);
+
+/* Create a new trace (mode 0600; the file must not exist). */
+enum trace_status trace_create(const char *path, struct trace **out,
+			       char *err, size_t errlen);
+/* Open an existing trace; writable lets tools append history. */
+enum trace_status trace_open(const char *path, bool writable, struct trace **out,
+			     char *err, size_t errlen);
+void trace_close(struct trace *t);
+
+enum trace_status trace_begin(struct trace *t);
+enum trace_status trace_commit(struct trace *t);
+
+enum trace_status trace_put_run(struct trace *t, const struct trace_run *run);
+enum trace_status trace_put_outcome(struct trace *t, const struct trace_run *run);
+enum trace_status trace_put_event(struct trace *t, const struct trace_event *e);
+enum trace_status trace_put_thread(struct trace *t, const struct trace_thread *th);
+enum trace_status trace_put_wait(struct trace *t, const struct trace_wait *w);
+enum trace_status trace_put_module(struct trace *t, const struct deja_module *m);
+enum trace_status trace_put_site(struct trace *t, const struct trace_site *s);
+enum trace_status trace_put_history(struct trace *t, const char *command,
+				    const char *result);
+
+enum trace_status trace_get_run(struct trace *t, struct trace_run *run);
+void trace_run_free(struct trace_run *run);
+
+/* Events in order.  Returns 1 with *e filled, 0 at the end, -1 on error. */
+int trace_next_event(struct trace *t, struct trace_event *e);
+void trace_rewind_events(struct trace *t);
+
+/* Small tables, loaded whole; free with the matching function. */
+enum trace_status trace_get_threads(struct trace *t, struct trace_thread **out, size_t *n);
+enum trace_status trace_get_waits(struct trace *t, struct trace_wait **out, size_t *n);
+void trace_waits_free(struct trace_wait *w, size_t n);
+enum trace_status trace_get_modules(struct trace *t, struct deja_module **out, size_t *n);
+enum trace_status trace_get_sites(struct trace *t, struct trace_site **out, size_t *n);
+void trace_sites_free(struct trace_site *s, size_t n);
+/* Distinct call sites of events and waits, for symbolising. */
+enum trace_status trace_get_site_addresses(struct trace *t, uint64_t **out, size_t *n);
+/* Inputs: count, bytes and lines per source (empty until recorded). */
+struct trace_input {
+	char *source;
+	uint64_t bytes;
+	uint64_t lines;
+};
+enum trace_status trace_get_inputs(struct trace *t, struct trace_input **out, size_t *n);
+void trace_inputs_free(struct trace_input *in, size_t n);
+
+#endif /* DEJA_TRACE_H */
