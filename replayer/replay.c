@@ -26,6 +26,8 @@ struct replay_sink {
 	uint64_t digest;
 	const struct site_table *sites;
 	struct replay_report *rep;
+	bool stop_at_end;  /* the recording was cut short by deja's interruption */
+	bool reached_end;
 };
 
 static bool differs(struct replay_sink *rs, const struct deja_event *got)
@@ -54,6 +56,11 @@ static bool sink_event(void *ctx, const struct deja_event *ev)
 	if (rs->next >= rs->n || rs->recorded[rs->next].digest != rs->digest)
 		return differs(rs, ev);
 	rs->next++;
+	if (rs->stop_at_end && rs->next == rs->n) {
+		/* Everything up to the interruption replayed: end it the same way. */
+		rs->reached_end = true;
+		return false;
+	}
 	return true;
 }
 
@@ -152,10 +159,13 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 	enum replay_status st = REPLAY_ERR_PROGRAM;
 	struct session *s = session_new(&cfg, err, errlen);
 	struct replay_sink rs = { .recorded = ev, .n = rep->recorded_events,
-				  .sites = sites, .rep = rep };
+				  .sites = sites, .rep = rep,
+				  .stop_at_end = rep->recorded.interrupted != 0 };
 	if (s && session_run(s, sink_event, &rs, &rep->res, err, errlen) == 0) {
 		rep->divergence_seq = rs.next;
-		if (rep->res.stopped_by_sink)
+		if (rs.reached_end)
+			st = REPLAY_IDENTICAL;
+		else if (rep->res.stopped_by_sink)
 			st = REPLAY_DIVERGED;
 		else if (rs.next != rs.n || !same_outcome(&rep->recorded, &rep->res)) {
 			explain_outcome(rep, sites);

@@ -117,7 +117,7 @@ static struct deja_decision decide(uint32_t self)
 			/* fall through */
 		case DEJA_DECIDE_DEADLOCK:
 			rt_end_run(DEJA_OUTCOME_DEADLOCK, self,
-				   "no thread can run: deadlock");
+				   "no thread can run");
 		case DEJA_DECIDE_BUDGET:
 			rt_end_run(DEJA_OUTCOME_TIMEOUT, self,
 				   "step budget (--max-steps) spent");

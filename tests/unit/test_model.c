@@ -1,0 +1,260 @@
+/*
+ * test_model.c: the blocking model, one operation family at a time.
+ * Threads are driven by hand: declare, check enabled, execute.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "model.h"
+
+static struct deja_model *new_model(uint32_t threads)
+{
+	struct deja_model *m = calloc(1, sizeof(*m));
+	deja_model_init(m, 0);
+	for (uint32_t i = 0; i < threads; i++)
+		deja_model_add_thread(m);
+	return m;
+}
+
+static int64_t run(struct deja_model *m, uint32_t t, enum deja_op op, struct deja_object *o,
+		   uint64_t arg)
+{
+	deja_model_set_pending(m, t, op, o, arg, 0);
+	assert_true(deja_model_enabled(m, t));
+	uint64_t out;
+	return deja_model_execute(m, t, false, &out);
+}
+
+static void mutex_excludes_other_threads(void **state)
+{
+	(void)state;
+	struct deja_model *m = new_model(2);
+	static int mx;
+	struct deja_object *o = deja_model_object(m, (uint64_t)(uintptr_t)&mx, DEJA_OBJ_MUTEX);
+	assert_int_equal(run(m, 0, DEJA_OP_MUTEX_LOCK, o, 0), 0);
+	deja_model_set_pending(m, 1, DEJA_OP_MUTEX_LOCK, o, 0, 0);
+	assert_false(deja_model_enabled(m, 1));
+	assert_int_equal(deja_model_blocker(m, 1), 0);
+	uint64_t out;
+	deja_model_set_pending(m, 1, DEJA_OP_MUTEX_TRYLOCK, o, 0, 0);
+	assert_int_equal(deja_model_execute(m, 1, false, &out), EBUSY);
+	assert_int_equal(run(m, 0, DEJA_OP_MUTEX_UNLOCK, o, 0), 0);
+	deja_model_set_pending(m, 1, DEJA_OP_MUTEX_LOCK, o, 0, 0);
+	assert_true(deja_model_enabled(m, 1));
+	free(m);
+}
+
+static void normal_relock_blocks_but_errorcheck_reports(void **state)
+{
+	(void)state;
+	struct deja_model *m = new_model(2);
+	static int a, b;
+	struct deja_object *normal = deja_model_object(m, (uint64_t)(uintptr_t)&a, DEJA_OBJ_MUTEX);
+	struct deja_object *check = deja_model_object(m, (uint64_t)(uintptr_t)&b, DEJA_OBJ_MUTEX);
+	check->subtype = DEJA_MUTEX_ERRORCHECK;
+	run(m, 0, DEJA_OP_MUTEX_LOCK, normal, 0);
+	deja_model_set_pending(m, 0, DEJA_OP_MUTEX_LOCK, normal, 0, 0);
+	assert_false(deja_model_enabled(m, 0)); /* self-deadlock, as in glibc */
+	run(m, 0, DEJA_OP_MUTEX_LOCK, check, 0);
+	assert_int_equal(run(m, 0, DEJA_OP_MUTEX_LOCK, check, 0), EDEADLK);
+	assert_int_equal(run(m, 1, DEJA_OP_MUTEX_UNLOCK, check, 0), EPERM);
+	free(m);
+}
+
+static void recursive_mutex_counts(void **state)
+{
+	(void)state;
+	struct deja_model *m = new_model(2);
+	static int r;
+	struct deja_object *o = deja_model_object(m, (uint64_t)(uintptr_t)&r, DEJA_OBJ_MUTEX);
+	o->subtype = DEJA_MUTEX_RECURSIVE;
+	run(m, 0, DEJA_OP_MUTEX_LOCK, o, 0);
+	run(m, 0, DEJA_OP_MUTEX_LOCK, o, 0);
+	run(m, 0, DEJA_OP_MUTEX_UNLOCK, o, 0);
+	deja_model_set_pending(m, 1, DEJA_OP_MUTEX_LOCK, o, 0, 0);
+	assert_false(deja_model_enabled(m, 1));
+	run(m, 0, DEJA_OP_MUTEX_UNLOCK, o, 0);
+	assert_true(deja_model_enabled(m, 1));
+	free(m);
+}
+
+static void cond_signal_wakes_oldest_waiter_then_needs_mutex(void **state)
+{
+	(void)state;
+	struct deja_model *m = new_model(3);
+	static int c, mx;
+	struct deja_object *co = deja_model_object(m, (uint64_t)(uintptr_t)&c, DEJA_OBJ_COND);
+	struct deja_object *mo = deja_model_object(m, (uint64_t)(uintptr_t)&mx, DEJA_OBJ_MUTEX);
+	uint32_t mref = deja_model_object_ref(m, mo);
+	for (uint32_t t = 1; t <= 2; t++) {
+		run(m, t, DEJA_OP_MUTEX_LOCK, mo, 0);
+		deja_model_set_pending(m, t, DEJA_OP_COND_WAIT, co, 0, 0);
+		m->threads[t].pending.object2 = mref;
+		uint64_t out;
+		assert_int_equal(deja_model_execute(m, t, false, &out), 0);
+		assert_int_equal(mo->owner, DEJA_NO_THREAD); /* released */
+		deja_model_set_pending(m, t, DEJA_OP_COND_RESUME, co, 0, 0);
+		m->threads[t].pending.object2 = mref;
+		assert_false(deja_model_enabled(m, t));
+	}
+	run(m, 0, DEJA_OP_MUTEX_LOCK, mo, 0);
+	uint64_t woken;
+	deja_model_set_pending(m, 0, DEJA_OP_COND_SIGNAL, co, 0, 0);
+	deja_model_execute(m, 0, false, &woken);
+	assert_int_equal(woken, 1 + 1); /* thread 1, reported as id + 1 */
+	assert_false(deja_model_enabled(m, 1)); /* signalled, but mutex held */
+	assert_false(deja_model_enabled(m, 2)); /* not signalled */
+	run(m, 0, DEJA_OP_MUTEX_UNLOCK, mo, 0);
+	assert_true(deja_model_enabled(m, 1));
+	assert_false(deja_model_enabled(m, 2));
+	free(m);
+}
+
+static void timed_cond_wait_may_time_out_only_with_mutex_free(void **state)
+{
+	(void)state;
+	struct deja_model *m = new_model(2);
+	static int c, mx;
+	struct deja_object *co = deja_model_object(m, (uint64_t)(uintptr_t)&c, DEJA_OBJ_COND);
+	struct deja_object *mo = deja_model_object(m, (uint64_t)(uintptr_t)&mx, DEJA_OBJ_MUTEX);
+	deja_model_set_pending(m, 1, DEJA_OP_COND_RESUME, co, 0, 0);
+	m->threads[1].pending.object2 = deja_model_object_ref(m, mo);
+	m->threads[1].pending.timed = 1;
+	assert_true(deja_model_may_time_out(m, 1));
+	run(m, 0, DEJA_OP_MUTEX_LOCK, mo, 0);
+	assert_false(deja_model_may_time_out(m, 1));
+	run(m, 0, DEJA_OP_MUTEX_UNLOCK, mo, 0);
+	uint64_t out;
+	assert_int_equal(deja_model_execute(m, 1, true, &out), ETIMEDOUT);
+	assert_int_equal(mo->owner, 1); /* reacquired even on timeout */
+	free(m);
+}
+
+static void semaphore_counts(void **state)
+{
+	(void)state;
+	struct deja_model *m = new_model(2);
+	static int s;
+	struct deja_object *o = deja_model_object(m, (uint64_t)(uintptr_t)&s, DEJA_OBJ_SEM);
+	run(m, 0, DEJA_OP_SEM_INIT, o, 1);
+	assert_int_equal(run(m, 0, DEJA_OP_SEM_WAIT, o, 0), 0);
+	deja_model_set_pending(m, 1, DEJA_OP_SEM_WAIT, o, 0, 0);
+	assert_false(deja_model_enabled(m, 1));
+	assert_int_equal(run(m, 0, DEJA_OP_SEM_TRYWAIT, o, 0), EAGAIN);
+	run(m, 0, DEJA_OP_SEM_POST, o, 0);
+	assert_true(deja_model_enabled(m, 1));
+	free(m);
+}
+
+static void barrier_releases_a_round_with_one_serial_thread(void **state)
+{
+	(void)state;
+	struct deja_model *m = new_model(3);
+	static int b;
+	struct deja_object *o = deja_model_object(m, (uint64_t)(uintptr_t)&b, DEJA_OBJ_BARRIER);
+	run(m, 0, DEJA_OP_BARRIER_INIT, o, 3);
+	for (uint32_t t = 0; t < 2; t++) {
+		assert_int_equal(run(m, t, DEJA_OP_BARRIER_WAIT, o, 0), 0);
+		deja_model_set_pending(m, t, DEJA_OP_BARRIER_RESUME, o, o->generation, 0);
+		assert_false(deja_model_enabled(m, t));
+	}
+	assert_int_equal(run(m, 2, DEJA_OP_BARRIER_WAIT, o, 0), PTHREAD_BARRIER_SERIAL_THREAD);
+	assert_true(deja_model_enabled(m, 0));
+	assert_true(deja_model_enabled(m, 1));
+	free(m);
+}
+
+static void rwlock_readers_share_writer_excludes(void **state)
+{
+	(void)state;
+	struct deja_model *m = new_model(3);
+	static int rw;
+	struct deja_object *o = deja_model_object(m, (uint64_t)(uintptr_t)&rw, DEJA_OBJ_RWLOCK);
+	run(m, 0, DEJA_OP_RW_RDLOCK, o, 0);
+	run(m, 1, DEJA_OP_RW_RDLOCK, o, 0);
+	deja_model_set_pending(m, 2, DEJA_OP_RW_WRLOCK, o, 0, 0);
+	assert_false(deja_model_enabled(m, 2));
+	run(m, 0, DEJA_OP_RW_UNLOCK, o, 0);
+	assert_false(deja_model_enabled(m, 2));
+	run(m, 1, DEJA_OP_RW_UNLOCK, o, 0);
+	assert_int_equal(run(m, 2, DEJA_OP_RW_WRLOCK, o, 0), 0);
+	deja_model_set_pending(m, 0, DEJA_OP_RW_RDLOCK, o, 0, 0);
+	assert_false(deja_model_enabled(m, 0));
+	free(m);
+}
+
+static void join_waits_for_finish(void **state)
+{
+	(void)state;
+	struct deja_model *m = new_model(2);
+	deja_model_set_pending(m, 0, DEJA_OP_JOIN, NULL, 1, 0);
+	assert_false(deja_model_enabled(m, 0));
+	assert_int_equal(deja_model_blocker(m, 0), 1);
+	run(m, 1, DEJA_OP_THREAD_EXIT, NULL, 0);
+	assert_true(deja_model_enabled(m, 0));
+	assert_false(deja_model_enabled(m, 1));
+	free(m);
+}
+
+static void futex_wait_checks_value_and_wake_is_fifo(void **state)
+{
+	(void)state;
+	struct deja_model *m = new_model(3);
+	static uint32_t word = 5;
+	struct deja_object *o = deja_model_object(m, (uint64_t)(uintptr_t)&word, DEJA_OBJ_FUTEX);
+	assert_int_equal(run(m, 1, DEJA_OP_FUTEX_WAIT, o, 4), -EAGAIN);
+	for (uint32_t t = 1; t <= 2; t++) {
+		assert_int_equal(run(m, t, DEJA_OP_FUTEX_WAIT, o, 5), 0);
+		deja_model_set_pending(m, t, DEJA_OP_FUTEX_RESUME, o, 5, 0);
+		assert_false(deja_model_enabled(m, t));
+	}
+	assert_int_equal(run(m, 0, DEJA_OP_FUTEX_WAKE, o, 1), 1);
+	assert_true(deja_model_enabled(m, 1));
+	assert_false(deja_model_enabled(m, 2));
+	word = 6; /* a changed word also lets a waiter go: it re-checks anyway */
+	assert_true(deja_model_enabled(m, 2));
+	free(m);
+}
+
+static void objects_get_stable_ids_and_reuse_slots(void **state)
+{
+	(void)state;
+	struct deja_model *m = new_model(1);
+	struct deja_object *a = deja_model_object(m, 0x1000, DEJA_OBJ_MUTEX);
+	struct deja_object *b = deja_model_object(m, 0x2000, DEJA_OBJ_COND);
+	assert_int_equal(a->id, 1);
+	assert_int_equal(b->id, 2);
+	assert_ptr_equal(deja_model_object(m, 0x1000, DEJA_OBJ_MUTEX), a);
+	deja_model_forget(m, a);
+	assert_null(deja_model_find(m, 0x1000));
+	struct deja_object *c = deja_model_object(m, 0x1000, DEJA_OBJ_MUTEX);
+	assert_int_equal(c->id, 3);
+	/* Memory reused as another kind of object resets it. */
+	struct deja_object *d = deja_model_object(m, 0x2000, DEJA_OBJ_SEM);
+	assert_int_equal(d->kind, DEJA_OBJ_SEM);
+	free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(mutex_excludes_other_threads),
+		cmocka_unit_test(normal_relock_blocks_but_errorcheck_reports),
+		cmocka_unit_test(recursive_mutex_counts),
+		cmocka_unit_test(cond_signal_wakes_oldest_waiter_then_needs_mutex),
+		cmocka_unit_test(timed_cond_wait_may_time_out_only_with_mutex_free),
+		cmocka_unit_test(semaphore_counts),
+		cmocka_unit_test(barrier_releases_a_round_with_one_serial_thread),
+		cmocka_unit_test(rwlock_readers_share_writer_excludes),
+		cmocka_unit_test(join_waits_for_finish),
+		cmocka_unit_test(futex_wait_checks_value_and_wake_is_fifo),
+		cmocka_unit_test(objects_get_stable_ids_and_reuse_slots),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,153 @@
+/*
+ * test_scheduler.c: the scheduler core over simulated programs: no
+ * preemptions under nonpreemptive, deadlock and budget detection, the
+ * virtual clock jumping to a sleeper's deadline, follow reproducing a
+ * schedule and noticing when it cannot.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "sim.h"
+
+/* Two threads: lock A, lock B, unlock B, unlock A (or B then A). */
+static struct sim *abba(const char *strategy, uint64_t seed, int opposite)
+{
+	struct sim *s = sim_new(2, strategy, seed);
+	for (int t = 0; t < 2; t++) {
+		int first = (opposite && t == 1) ? 1 : 0;
+		sim_add(s, t, DEJA_OP_MUTEX_LOCK, first, 0);
+		sim_add(s, t, DEJA_OP_MUTEX_LOCK, 1 - first, 0);
+		sim_add(s, t, DEJA_OP_MUTEX_UNLOCK, 1 - first, 0);
+		sim_add(s, t, DEJA_OP_MUTEX_UNLOCK, first, 0);
+	}
+	return s;
+}
+
+static void nonpreemptive_runs_each_thread_to_the_end(void **state)
+{
+	(void)state;
+	struct sim *s = abba("nonpreemptive", 0, 1);
+	assert_int_equal(sim_run(s, NULL, 0), DEJA_DECIDE_ALL_DONE);
+	assert_int_equal(s->m->preemptions, 0);
+	/* thread 0: start + 4 ops + exit, then thread 1 likewise */
+	assert_int_equal(s->nevents, 12);
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(s->trace[i], 0);
+	sim_free(s);
+}
+
+static void lock_order_deadlock_is_detected_by_some_seed(void **state)
+{
+	(void)state;
+	int deadlocks = 0;
+	for (uint64_t seed = 0; seed < 50; seed++) {
+		struct sim *s = abba("random", seed, 1);
+		enum deja_decision_kind k = sim_run(s, NULL, 0);
+		assert_true(k == DEJA_DECIDE_ALL_DONE || k == DEJA_DECIDE_DEADLOCK);
+		if (k == DEJA_DECIDE_DEADLOCK) {
+			deadlocks++;
+			/* each waits for what the other holds */
+			assert_int_equal(deja_model_blocker(s->m, 0), 1);
+			assert_int_equal(deja_model_blocker(s->m, 1), 0);
+		}
+		sim_free(s);
+	}
+	assert_true(deadlocks > 0);
+	assert_true(deadlocks < 50);
+}
+
+static void same_order_locking_never_deadlocks(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 0; seed < 50; seed++) {
+		struct sim *s = abba("random", seed, 0);
+		assert_int_equal(sim_run(s, NULL, 0), DEJA_DECIDE_ALL_DONE);
+		sim_free(s);
+	}
+}
+
+static void step_budget_ends_a_livelock(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new(1, "nonpreemptive", 0);
+	for (int i = 0; i < SIM_MAX_OPS; i++)
+		sim_add(s, 0, DEJA_OP_YIELD, -1, 0);
+	s->m->max_steps = 10;
+	assert_int_equal(sim_run(s, NULL, 0), DEJA_DECIDE_BUDGET);
+	assert_int_equal(s->m->steps, 10);
+	sim_free(s);
+}
+
+static void sleepers_jump_the_virtual_clock(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new(2, "nonpreemptive", 0);
+	sim_add(s, 0, DEJA_OP_SLEEP, -1, 5000000000ull); /* 5 s */
+	sim_add(s, 1, DEJA_OP_SLEEP, -1, 1000000000ull); /* 1 s */
+	assert_int_equal(sim_run(s, NULL, 0), DEJA_DECIDE_ALL_DONE);
+	/* Both slept in virtual time: the clock passed 5 s without waiting. */
+	assert_true(s->m->vclock >= 5000000000ull);
+	assert_true(s->m->vclock < 5000000000ull + 100 * DEJA_TICK_NS);
+	/* The 1 s sleeper woke first. */
+	int seen_t1_exit = 0;
+	for (uint64_t i = 0; i < s->nevents; i++)
+		if (s->trace[i] == 1)
+			seen_t1_exit = (int)i;
+	assert_int_equal(s->trace[s->nevents - 1], 0);
+	assert_true(seen_t1_exit < (int)s->nevents - 1);
+	sim_free(s);
+}
+
+static void follow_reproduces_a_random_schedule(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 0; seed < 20; seed++) {
+		struct sim *rec = abba("random", seed, 1);
+		enum deja_decision_kind k = sim_run(rec, NULL, 0);
+		struct sim *rep = abba("follow", 0, 1);
+		assert_int_equal(sim_run(rep, rec->trace, rec->nevents), k);
+		assert_int_equal(rep->nevents, rec->nevents);
+		assert_memory_equal(rep->trace, rec->trace, rec->nevents * sizeof(uint32_t));
+		assert_int_equal(rep->m->preemptions, rec->m->preemptions);
+		sim_free(rec);
+		sim_free(rep);
+	}
+}
+
+static void follow_diverges_when_the_recorded_thread_cannot_run(void **state)
+{
+	(void)state;
+	struct sim *s = abba("follow", 0, 0);
+	/* thread 0 starts and takes A; then the schedule asks thread 1 to take A. */
+	uint32_t schedule[] = { 0, 0, 1, 1 };
+	assert_int_equal(sim_run(s, schedule, 4), DEJA_DECIDE_DIVERGED);
+	assert_int_equal(s->nevents, 3);
+	sim_free(s);
+}
+
+static void follow_diverges_past_the_end(void **state)
+{
+	(void)state;
+	struct sim *s = abba("follow", 0, 0);
+	uint32_t schedule[] = { 0, 0 };
+	assert_int_equal(sim_run(s, schedule, 2), DEJA_DECIDE_DIVERGED);
+	sim_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(nonpreemptive_runs_each_thread_to_the_end),
+		cmocka_unit_test(lock_order_deadlock_is_detected_by_some_seed),
+		cmocka_unit_test(same_order_locking_never_deadlocks),
+		cmocka_unit_test(step_budget_ends_a_livelock),
+		cmocka_unit_test(sleepers_jump_the_virtual_clock),
+		cmocka_unit_test(follow_reproduces_a_random_schedule),
+		cmocka_unit_test(follow_diverges_when_the_recorded_thread_cannot_run),
+		cmocka_unit_test(follow_diverges_past_the_end),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

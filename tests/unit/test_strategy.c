@@ -1,0 +1,112 @@
+/*
+ * test_strategy.c: strategies are reproducible from their seed, random
+ * explores, and "NAME[:PARAM]" is checked.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "sim.h"
+
+/* Three threads, each locking and unlocking one shared mutex 5 times. */
+static struct sim *contended(const char *strategy, uint64_t seed)
+{
+	struct sim *s = sim_new(3, strategy, seed);
+	for (int t = 0; t < 3; t++)
+		for (int i = 0; i < 5; i++) {
+			sim_add(s, t, DEJA_OP_MUTEX_LOCK, 0, 0);
+			sim_add(s, t, DEJA_OP_MUTEX_UNLOCK, 0, 0);
+		}
+	return s;
+}
+
+static void same_seed_same_schedule(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 0; seed < 20; seed++) {
+		struct sim *a = contended("random", seed);
+		struct sim *b = contended("random", seed);
+		sim_run(a, NULL, 0);
+		sim_run(b, NULL, 0);
+		assert_int_equal(a->nevents, b->nevents);
+		assert_memory_equal(a->trace, b->trace, a->nevents * sizeof(uint32_t));
+		sim_free(a);
+		sim_free(b);
+	}
+}
+
+static void different_seeds_explore_different_schedules(void **state)
+{
+	(void)state;
+	int distinct = 0;
+	struct sim *first = contended("random", 0);
+	sim_run(first, NULL, 0);
+	for (uint64_t seed = 1; seed < 20; seed++) {
+		struct sim *s = contended("random", seed);
+		sim_run(s, NULL, 0);
+		if (s->nevents != first->nevents ||
+		    memcmp(s->trace, first->trace, s->nevents * sizeof(uint32_t)) != 0)
+			distinct++;
+		sim_free(s);
+	}
+	sim_free(first);
+	assert_true(distinct >= 15);
+}
+
+static void random_percent_switches_less(void **state)
+{
+	(void)state;
+	uint64_t full = 0, low = 0;
+	for (uint64_t seed = 0; seed < 20; seed++) {
+		struct sim *a = contended("random", seed);
+		struct sim *b = contended("random:10", seed);
+		sim_run(a, NULL, 0);
+		sim_run(b, NULL, 0);
+		full += a->m->switches;
+		low += b->m->switches;
+		sim_free(a);
+		sim_free(b);
+	}
+	assert_true(low < full);
+}
+
+static void prng_is_a_pure_function_of_the_seed(void **state)
+{
+	(void)state;
+	struct deja_model a = { .prng = 42 }, b = { .prng = 42 };
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(deja_prng_next(&a), deja_prng_next(&b));
+	for (int i = 0; i < 1000; i++)
+		assert_true(deja_prng_below(&a, 7) < 7);
+}
+
+static void bad_specs_are_refused_with_a_message(void **state)
+{
+	(void)state;
+	struct deja_model m;
+	char err[128];
+	assert_int_equal(deja_strategy_setup(&m, "bogus", 0, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "unknown strategy"));
+	assert_int_equal(deja_strategy_setup(&m, "random:0", 0, err, sizeof(err)), -1);
+	assert_int_equal(deja_strategy_setup(&m, "random:abc", 0, err, sizeof(err)), -1);
+	assert_int_equal(deja_strategy_setup(&m, "nonpreemptive:3", 0, err, sizeof(err)), -1);
+	assert_int_equal(deja_strategy_setup(&m, "random:50", 7, err, sizeof(err)), 0);
+	assert_int_equal(m.strategy, DEJA_STRATEGY_RANDOM);
+	assert_int_equal(m.strategy_param, 50);
+	assert_int_equal(m.seed, 7);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(same_seed_same_schedule),
+		cmocka_unit_test(different_seeds_explore_different_schedules),
+		cmocka_unit_test(random_percent_switches_less),
+		cmocka_unit_test(prng_is_a_pure_function_of_the_seed),
+		cmocka_unit_test(bad_specs_are_refused_with_a_message),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

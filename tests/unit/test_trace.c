@@ -1,0 +1,209 @@
+/*
+ * test_trace.c: the trace file: a full round trip through every table,
+ * the file's identity checks, and files that are not (good) traces.
+ */
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "trace.h"
+
+static char dir[] = "/tmp/deja-test-trace-XXXXXX";
+
+static int make_dir(void **state)
+{
+	(void)state;
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int remove_dir(void **state)
+{
+	(void)state;
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd);
+}
+
+static char *path_in_dir(const char *name)
+{
+	static char p[256];
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return p;
+}
+
+static void write_sample(const char *path, uint64_t nevents)
+{
+	struct trace *t;
+	char err[256];
+	assert_int_equal(trace_create(path, &t, err, sizeof(err)), TRACE_OK);
+	char *argv[] = { "prog", "--flag", "a b", NULL };
+	struct trace_run run = {
+		.deja_version = "test", .cwd = "/w", .exe_path = "/w/prog",
+		.exe_hash = "0123456789abcdef", .strategy = "random:50", .started_at = "now",
+		.argv = argv, .argc = 3, .seed = 99, .run_index = 4, .max_steps = 1000,
+	};
+	assert_int_equal(trace_put_run(t, &run), TRACE_OK);
+	assert_int_equal(trace_begin(t), TRACE_OK);
+	for (uint64_t i = 0; i < nevents; i++) {
+		struct trace_event e = { .ev = { .seq = i, .thread = (uint32_t)(i % 3),
+						 .op = DEJA_OP_MUTEX_UNLOCK, .object = 1,
+						 .result = -(int64_t)i, .site = 0x400000 + i,
+						 .flags = (uint16_t)(i & 1) },
+					 .digest = 0xfedcba9876543210ull ^ i };
+		assert_int_equal(trace_put_event(t, &e), TRACE_OK);
+	}
+	assert_int_equal(trace_commit(t), TRACE_OK);
+	run.outcome = "deadlock";
+	run.exit_code = -1;
+	run.message = "no thread can run";
+	run.outcome_thread = 2;
+	run.events = nevents;
+	run.preemptions = 5;
+	trace_put_outcome(t, &run);
+	struct trace_wait w = { .thread = 1, .op = "mutex_lock", .object = 1,
+				.object_kind = "mutex", .holder = 2, .site = 0x400010 };
+	assert_int_equal(trace_put_wait(t, &w), TRACE_OK);
+	struct trace_site s = { .address = 0x400010, .function = "worker", .file = "w.c", .line = 12 };
+	assert_int_equal(trace_put_site(t, &s), TRACE_OK);
+	trace_close(t);
+}
+
+static void round_trip_keeps_everything(void **state)
+{
+	(void)state;
+	const char *path = path_in_dir("round.deja");
+	write_sample(path, 20000);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+
+	struct trace *t;
+	char err[256];
+	assert_int_equal(trace_open(path, false, &t, err, sizeof(err)), TRACE_OK);
+	struct trace_run run;
+	assert_int_equal(trace_get_run(t, &run), TRACE_OK);
+	assert_int_equal(run.argc, 3);
+	assert_string_equal(run.argv[2], "a b");
+	assert_string_equal(run.strategy, "random:50");
+	assert_int_equal(run.seed, 99);
+	assert_int_equal(run.run_index, 4);
+	assert_string_equal(run.outcome, "deadlock");
+	assert_int_equal(run.exit_code, -1);
+	assert_int_equal(run.outcome_thread, 2);
+	assert_int_equal(run.preemptions, 5);
+	trace_run_free(&run);
+
+	struct trace_event e;
+	uint64_t n = 0;
+	while (trace_next_event(t, &e) == 1) {
+		assert_int_equal(e.ev.seq, n);
+		assert_int_equal(e.ev.thread, n % 3);
+		assert_int_equal(e.ev.op, DEJA_OP_MUTEX_UNLOCK);
+		assert_int_equal(e.ev.result, -(int64_t)n);
+		assert_int_equal(e.digest, 0xfedcba9876543210ull ^ n);
+		n++;
+	}
+	assert_int_equal(n, 20000);
+
+	struct trace_wait *w;
+	size_t nw;
+	assert_int_equal(trace_get_waits(t, &w, &nw), TRACE_OK);
+	assert_int_equal(nw, 1);
+	assert_int_equal(w[0].holder, 2);
+	assert_string_equal(w[0].op, "mutex_lock");
+	trace_waits_free(w, nw);
+	struct trace_site *s;
+	size_t ns;
+	assert_int_equal(trace_get_sites(t, &s, &ns), TRACE_OK);
+	assert_int_equal(ns, 1);
+	assert_string_equal(s[0].function, "worker");
+	assert_int_equal(s[0].line, 12);
+	trace_sites_free(s, ns);
+	trace_close(t);
+}
+
+static void create_refuses_an_existing_file(void **state)
+{
+	(void)state;
+	const char *path = path_in_dir("exists.deja");
+	int fd = open(path, O_CREAT | O_WRONLY, 0600);
+	close(fd);
+	struct trace *t;
+	char err[256];
+	assert_int_equal(trace_create(path, &t, err, sizeof(err)), TRACE_ERR_OPEN);
+}
+
+static enum trace_status open_status(const char *path)
+{
+	struct trace *t = NULL;
+	char err[256] = "";
+	enum trace_status s = trace_open(path, false, &t, err, sizeof(err));
+	if (s == TRACE_OK)
+		trace_close(t);
+	else
+		assert_true(err[0] != '\0'); /* always a message */
+	return s;
+}
+
+static void write_file(const char *path, const void *data, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, n, f), n);
+	fclose(f);
+}
+
+static void bad_files_are_named_as_such(void **state)
+{
+	(void)state;
+	assert_int_equal(open_status(path_in_dir("missing.deja")), TRACE_ERR_OPEN);
+	const char *text = path_in_dir("text.deja");
+	write_file(text, "hello, this is not a database\n", 30);
+	assert_int_equal(open_status(text), TRACE_ERR_NOT_TRACE);
+	const char *empty = path_in_dir("empty.deja");
+	write_file(empty, "", 0);
+	assert_int_not_equal(open_status(empty), TRACE_OK);
+	/* An SQLite database that is not a trace. */
+	const char *foreign = path_in_dir("foreign.db");
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "sqlite3 %s 'CREATE TABLE x(y);'", foreign);
+	if (system(cmd) == 0)
+		assert_int_equal(open_status(foreign), TRACE_ERR_NOT_TRACE);
+	/* A trace of another version. */
+	const char *old = path_in_dir("old.deja");
+	write_sample(old, 10);
+	snprintf(cmd, sizeof(cmd), "sqlite3 %s 'PRAGMA user_version=99;'", old);
+	if (system(cmd) == 0)
+		assert_int_equal(open_status(old), TRACE_ERR_VERSION);
+}
+
+static void truncation_is_detected(void **state)
+{
+	(void)state;
+	const char *path = path_in_dir("trunc.deja");
+	write_sample(path, 50000);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(truncate(path, st.st_size / 2), 0);
+	enum trace_status s = open_status(path);
+	assert_true(s == TRACE_ERR_CORRUPT || s == TRACE_ERR_NOT_TRACE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(round_trip_keeps_everything),
+		cmocka_unit_test(create_refuses_an_existing_file),
+		cmocka_unit_test(bad_files_are_named_as_such),
+		cmocka_unit_test(truncation_is_detected),
+	};
+	return cmocka_run_group_tests(tests, make_dir, remove_dir);
+}
