@@ -96,21 +96,27 @@ next:;
 	}
 }
 
-static void print_waits(FILE *out, struct trace *t, const struct site_table *sites)
+static void print_waits(FILE *out, struct trace *t, const struct site_table *sites,
+			const char *heading)
 {
 	struct trace_wait *w;
 	size_t n;
 	if (trace_get_waits(t, &w, &n) != TRACE_OK || n == 0)
 		return;
-	fprintf(out, "wait-for graph:\n");
+	fprintf(out, "%s\n", heading);
 	for (size_t i = 0; i < n; i++) {
 		char where[256];
 		describe_site(sites, w[i].site, where, sizeof(where));
+		bool join = strcmp(w[i].object_kind, "thread") == 0;
 		fprintf(out, "  thread %u waits in %s", w[i].thread, w[i].op);
-		if (w[i].object)
+		if (join)
+			fprintf(out, "(thread %lld)", (long long)w[i].holder);
+		else if (w[i].object)
 			fprintf(out, "(%s#%u)", w[i].object_kind, w[i].object);
 		fprintf(out, " at %s", where);
-		if (w[i].holder >= 0)
+		if (join)
+			fprintf(out, ", until it finishes");
+		else if (w[i].holder >= 0)
 			fprintf(out, ", held by thread %lld", (long long)w[i].holder);
 		fputc('\n', out);
 	}
@@ -132,6 +138,8 @@ void cli_report_outcome(FILE *out, struct trace *t, const struct trace_run *run)
 	fprintf(out, "\n");
 	struct site_table sites = { 0 };
 	trace_get_sites(t, &sites.sites, &sites.n);
-	print_waits(out, t, &sites);
+	print_waits(out, t, &sites,
+		    strcmp(run->outcome, "deadlock") == 0 ? "wait-for graph:"
+							 : "threads waiting when the run ended:");
 	trace_sites_free(sites.sites, sites.n);
 }

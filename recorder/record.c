@@ -199,7 +199,8 @@ enum record_status record_run(const struct record_options *o, struct session_res
 		.argv = o->argv,
 		.exe_path = exe,
 		.runtime_path = o->runtime_path,
-		.strategy = o->strategy,
+		.strategy = strcmp(o->strategy, "parallel") == 0 ? "nonpreemptive" : o->strategy,
+		.parallel = strcmp(o->strategy, "parallel") == 0,
 		.seed = o->seed,
 		.max_steps = o->max_steps,
 	};

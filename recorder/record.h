@@ -13,7 +13,7 @@
 struct record_options {
 	char *const *argv;
 	int argc;
-	const char *strategy;     /* NAME[:PARAM] */
+	const char *strategy;     /* NAME[:PARAM], or "parallel" */
 	uint64_t seed;
 	uint64_t max_steps;
 	uint64_t run_index;       /* 1 for a single record */

@@ -65,6 +65,7 @@ struct session *session_new(const struct session_config *cfg, char *err, size_t 
 	sh->version = DEJA_PROTOCOL_VERSION;
 	sh->size = s->size;
 	sh->mode = cfg->schedule ? DEJA_MODE_REPLAY : DEJA_MODE_RECORD;
+	sh->parallel = cfg->parallel;
 	sh->schedule_offset = schedule_offset;
 	sh->schedule_len = cfg->schedule_len;
 	if (cfg->schedule_len)

@@ -24,6 +24,7 @@ struct session_config {
 	const char *runtime_path; /* libdeja-runtime.so */
 	const char *cwd;          /* directory to run in; NULL: deja's own */
 	const char *strategy;     /* NAME[:PARAM] */
+	bool parallel;            /* run threads in parallel between operations */
 	uint64_t seed;
 	uint64_t max_steps;
 	const uint32_t *schedule; /* replay: thread of each event */

@@ -64,6 +64,14 @@ void describe_op(const struct deja_event *ev, char *buf, size_t len)
 	case DEJA_OP_YIELD:
 		snprintf(buf, len, "%s()", name);
 		return;
+	case DEJA_OP_COND_SIGNAL:
+	case DEJA_OP_COND_BROADCAST:
+		if (ev->arg)
+			snprintf(buf, len, "%s(cond#%u) woke thread %llu", name, ev->object,
+				 (unsigned long long)ev->arg - 1);
+		else
+			snprintf(buf, len, "%s(cond#%u) woke none", name, ev->object);
+		return;
 	case DEJA_OP_SLEEP:
 		snprintf(buf, len, "%s(%lluns)", name, (unsigned long long)ev->arg);
 		return;
@@ -83,5 +91,7 @@ void describe_event(const struct site_table *tab, const struct deja_event *ev, c
 	char op[128], site[256];
 	describe_op(ev, op, sizeof(op));
 	describe_site(tab, ev->site, site, sizeof(site));
-	snprintf(buf, len, "thread %u %s at %s", ev->thread, op, site);
+	snprintf(buf, len, "thread %u %s at %s%s%s", ev->thread, op, site,
+		 (ev->flags & DEJA_EVENT_PREEMPT) ? " [preempted]" : "",
+		 (ev->flags & DEJA_EVENT_TIMED_OUT) ? " [timed out]" : "");
 }

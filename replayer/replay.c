@@ -151,6 +151,7 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 		.runtime_path = runtime_path,
 		.cwd = rep->recorded.cwd,
 		.strategy = "follow",
+		.parallel = strcmp(rep->recorded.strategy, "parallel") == 0,
 		.seed = rep->recorded.seed,
 		.max_steps = rep->recorded.max_steps,
 		.schedule = schedule,

@@ -83,11 +83,41 @@ void rt_end_run(enum deja_outcome_kind kind, uint32_t thread, const char *messag
 	__builtin_unreachable();
 }
 
+static void model_lock(void);
+static void model_unlock(void);
+
+/* Parallel mode: whether this thread holds the model lock, and whether it
+ * stands at a scheduling point (not counted in model.running). */
+static __thread bool lock_held __attribute__((tls_model("initial-exec")));
+static __thread bool at_point __attribute__((tls_model("initial-exec")));
+
+void rt_model_enter(void)
+{
+	if (!rt.shared->parallel || lock_held)
+		return;
+	model_lock();
+	lock_held = true;
+	if (!at_point) {
+		at_point = true;
+		rt.model->running--;
+	}
+}
+
 struct deja_pending *rt_declare(enum deja_op op, struct deja_object *o,
 				uint64_t arg, uint64_t site)
 {
+	rt_model_enter();
 	deja_model_set_pending(rt.model, rt_self, op, o, arg, site);
 	return &rt.model->threads[rt_self].pending;
+}
+
+void rt_abandon_thread(uint32_t t)
+{
+	if (rt.shared->parallel)
+		model_lock();
+	rt.model->threads[t].state = DEJA_THREAD_FINISHED;
+	if (rt.shared->parallel)
+		model_unlock();
 }
 
 static int64_t execute_chosen(uint32_t self)
@@ -108,6 +138,7 @@ static struct deja_decision decide(uint32_t self)
 		switch (d.kind) {
 		case DEJA_DECIDE_RUN:
 		case DEJA_DECIDE_ALL_DONE:
+		case DEJA_DECIDE_WAIT: /* parallel mode only */
 			return d;
 		case DEJA_DECIDE_STALLED:
 			if (polls < STALL_POLLS_MAX) {
@@ -130,8 +161,125 @@ static struct deja_decision decide(uint32_t self)
 	}
 }
 
+/* ---- parallel mode ----
+ *
+ * Threads run target code at the same time; only operations are
+ * serialised, under model_lock.  A thread that may not go on yet parks on
+ * its baton word; every executed operation wakes the parked threads that
+ * may now go on.  When no thread is running target code, the thread that
+ * noticed settles the run: it wakes the one whose turn it is, fires a
+ * timeout, or ends the run (deadlock, divergence).
+ */
+static uint32_t model_lock_word;
+
+static void model_lock(void)
+{
+	uint32_t c = 0;
+	if (__atomic_compare_exchange_n(&model_lock_word, &c, 1, false, __ATOMIC_ACQUIRE,
+					__ATOMIC_RELAXED))
+		return;
+	if (c != 2)
+		c = __atomic_exchange_n(&model_lock_word, 2, __ATOMIC_ACQUIRE);
+	while (c != 0) {
+		rt_syscall4(SYS_futex, &model_lock_word, FUTEX_WAIT_PRIVATE, 2, NULL);
+		c = __atomic_exchange_n(&model_lock_word, 2, __ATOMIC_ACQUIRE);
+	}
+}
+
+static void model_unlock(void)
+{
+	if (__atomic_exchange_n(&model_lock_word, 0, __ATOMIC_RELEASE) == 2)
+		rt_syscall3(SYS_futex, &model_lock_word, FUTEX_WAKE_PRIVATE, 1);
+}
+
+static void wake_ready(const struct deja_sched_input *in)
+{
+	struct deja_model *m = rt.model;
+	for (uint32_t i = 0; i < m->nthreads; i++) {
+		bool timed_out;
+		if (m->threads[i].parked && deja_sched_may_go(m, in, i, &timed_out))
+			baton_give(i);
+	}
+}
+
+/* Nobody runs target code: make sure somebody will, or end the run. */
+static void settle(uint32_t self, const struct deja_sched_input *in)
+{
+	struct deja_model *m = rt.model;
+	struct deja_decision d = deja_sched_settle(m, in);
+	switch (d.kind) {
+	case DEJA_DECIDE_RUN:
+		m->stall_polls = 0;
+		if (d.thread != self)
+			baton_give(d.thread);
+		return;
+	case DEJA_DECIDE_WAIT:
+	case DEJA_DECIDE_ALL_DONE:
+		return;
+	case DEJA_DECIDE_STALLED:
+		if (++m->stall_polls < STALL_POLLS_MAX)
+			return; /* parked threads poll again shortly */
+		/* fall through */
+	case DEJA_DECIDE_DEADLOCK:
+		rt_end_run(DEJA_OUTCOME_DEADLOCK, self, "no thread can run");
+	case DEJA_DECIDE_BUDGET:
+		rt_end_run(DEJA_OUTCOME_TIMEOUT, self, "step budget (--max-steps) spent");
+	case DEJA_DECIDE_DIVERGED:
+		rt_end_run(DEJA_OUTCOME_DIVERGENCE, self,
+			   rt.model->steps >= rt.schedule_len
+				   ? "the replay went on past the end of the recording"
+				   : "the recorded thread cannot run at this event");
+	}
+}
+
+/* Wait for this thread's turn, execute, record. */
+static int64_t run_parallel(uint32_t self)
+{
+	struct deja_model *m = rt.model;
+	struct deja_sched_input in = { rt.schedule, rt.schedule_len };
+	rt_model_enter();
+	for (;;) {
+		if (m->max_steps && m->steps >= m->max_steps)
+			rt_end_run(DEJA_OUTCOME_TIMEOUT, self, "step budget (--max-steps) spent");
+		bool timed_out;
+		if (deja_sched_may_go(m, &in, self, &timed_out))
+			break;
+		if (m->running == 0)
+			settle(self, &in);
+		if (deja_sched_may_go(m, &in, self, &timed_out))
+			break;
+		m->threads[self].parked = 1;
+		__atomic_store_n(&m->threads[self].baton, 0, __ATOMIC_RELAXED);
+		lock_held = false;
+		model_unlock();
+		/* A bounded wait: a parked thread looks again now and then, which
+		 * also drives the stall polls of futex waiters. */
+		struct timespec poll = { 0, STALL_POLL_NS };
+		rt_syscall4(SYS_futex, &m->threads[self].baton, FUTEX_WAIT_PRIVATE, 0, &poll);
+		model_lock();
+		lock_held = true;
+		m->threads[self].parked = 0;
+	}
+	bool timed_out;
+	deja_sched_may_go(m, &in, self, &timed_out);
+	m->stall_polls = 0;
+	deja_sched_take(m, self, timed_out);
+	int64_t r = execute_chosen(self);
+	at_point = false;
+	if (m->threads[self].state == DEJA_THREAD_LIVE)
+		m->running++;
+	wake_ready(&in);
+	if (m->running == 0)
+		settle(self, &in);
+	lock_held = false;
+	model_unlock();
+	return r;
+}
+
 int64_t rt_run(void)
 {
+	if (rt.shared->parallel)
+		return run_parallel(rt_self);
 	uint32_t self = rt_self;
 	struct deja_decision d = decide(self);
 	if (d.kind == DEJA_DECIDE_RUN && d.thread != self) {
@@ -144,6 +292,11 @@ int64_t rt_run(void)
 void rt_thread_begin(uint32_t self)
 {
 	rt_self = self;
+	if (rt.shared->parallel) {
+		at_point = true; /* a new thread is not yet counted as running */
+		run_parallel(self);
+		return;
+	}
 	baton_wait(self);
 	execute_chosen(self);
 }
@@ -153,6 +306,11 @@ void rt_thread_end(uint64_t site)
 	uint32_t self = rt_self;
 	rt_declare(DEJA_OP_THREAD_EXIT, NULL, 0, site);
 	rt_run();
+	if (rt.shared->parallel) {
+		/* Finished threads are not counted as running (run_parallel). */
+		rt_self = DEJA_NO_THREAD;
+		return;
+	}
 	struct deja_decision d = decide(self);
 	rt_self = DEJA_NO_THREAD;
 	if (d.kind == DEJA_DECIDE_RUN)
@@ -161,6 +319,7 @@ void rt_thread_end(uint64_t site)
 
 struct deja_object *rt_object(const void *addr, enum deja_object_kind kind)
 {
+	rt_model_enter();
 	struct deja_object *o = deja_model_object(rt.model, (uint64_t)(uintptr_t)addr, kind);
 	if (!o)
 		rt_end_run(DEJA_OUTCOME_ERROR, rt_self,

@@ -2,9 +2,10 @@
  * interpose_cond.c: condition variables.
  *
  * A wait is two operations: COND_WAIT releases the mutex and joins the
- * condition's waiters; COND_RESUME runs once a signal (or, for timed
- * waits, a timeout the scheduler chose) has arrived and the mutex is free,
- * and takes the mutex back.  Signals wake the longest-waiting thread.
+ * condition's waiters, leaving COND_RESUME pending in the same step;
+ * COND_RESUME runs once a signal (or, for timed waits, a timeout the
+ * scheduler chose) has arrived and the mutex is free, and takes the mutex
+ * back.  Signals wake the longest-waiting thread.
  */
 #define _GNU_SOURCE
 #include "runtime.h"
@@ -16,18 +17,14 @@ static int cond_wait_common(pthread_cond_t *c, pthread_mutex_t *mx, int timed,
 {
 	struct deja_object *co = rt_object(c, DEJA_OBJ_COND);
 	struct deja_object *mo = rt_object(mx, DEJA_OBJ_MUTEX);
-	uint32_t cref = deja_model_object_ref(rt.model, co);
-	uint32_t mref = deja_model_object_ref(rt.model, mo);
 	struct deja_pending *p = rt_declare(DEJA_OP_COND_WAIT, co, 0, site);
-	p->object2 = mref;
+	p->object2 = deja_model_object_ref(rt.model, mo);
+	p->timed = (uint16_t)timed;
+	p->deadline = deadline;
 	int r = (int)rt_run();
 	if (r != 0)
 		return r;
-	p = rt_declare(DEJA_OP_COND_RESUME, deja_model_deref(rt.model, cref), 0, site);
-	p->object2 = mref;
-	p->timed = (uint16_t)timed;
-	p->deadline = deadline;
-	return (int)rt_run();
+	return (int)rt_run(); /* the COND_RESUME the wait left pending */
 }
 
 static int cond_simple(pthread_cond_t *c, enum deja_op op, uint64_t site)

@@ -35,30 +35,22 @@ RT_EXPORT int pthread_barrier_wait(pthread_barrier_t *b)
 {
 	if (!rt_managed())
 		return RT_REAL(pthread_barrier_wait)(b);
-	struct deja_object *o = rt_object(b, DEJA_OBJ_BARRIER);
-	uint32_t ref = deja_model_object_ref(rt.model, o);
-	rt_declare(DEJA_OP_BARRIER_WAIT, o, 0, RT_CALLER);
+	rt_declare(DEJA_OP_BARRIER_WAIT, rt_object(b, DEJA_OBJ_BARRIER), 0, RT_CALLER);
 	int r = (int)rt_run();
 	if (r == PTHREAD_BARRIER_SERIAL_THREAD)
 		return r;
-	/* Read the round only now: others may have completed one while this
-	 * thread waited to be chosen. */
-	uint32_t round = deja_model_deref(rt.model, ref)->generation;
-	rt_declare(DEJA_OP_BARRIER_RESUME, deja_model_deref(rt.model, ref), round, RT_CALLER);
-	return (int)rt_run();
+	return (int)rt_run(); /* the BARRIER_RESUME the wait left pending */
 }
 
 RT_EXPORT int pthread_once(pthread_once_t *once, void (*init)(void))
 {
 	if (!rt_managed())
 		return RT_REAL(pthread_once)(once, init);
-	struct deja_object *o = rt_object(once, DEJA_OBJ_ONCE);
-	uint32_t ref = deja_model_object_ref(rt.model, o);
-	rt_declare(DEJA_OP_ONCE_BEGIN, o, 0, RT_CALLER);
+	rt_declare(DEJA_OP_ONCE_BEGIN, rt_object(once, DEJA_OBJ_ONCE), 0, RT_CALLER);
 	if (rt_run() != 0)
 		return 0; /* already done */
 	init();
-	rt_declare(DEJA_OP_ONCE_END, deja_model_deref(rt.model, ref), 0, RT_CALLER);
+	rt_declare(DEJA_OP_ONCE_END, rt_object(once, DEJA_OBJ_ONCE), 0, RT_CALLER);
 	rt_run();
 	*once = 2; /* what glibc leaves in a completed once: keeps it done if unmanaged later */
 	return 0;
@@ -111,7 +103,7 @@ RT_EXPORT int clock_nanosleep(clockid_t clock, int flags, const struct timespec 
 	if (flags & TIMER_ABSTIME) {
 		struct deja_pending *p = rt_declare(DEJA_OP_SLEEP, NULL, 0, RT_CALLER);
 		p->timed = 1;
-		p->deadline = rt_deadline_abs(clock, req);
+		p->deadline = rt_deadline_abs(clock, req); /* vclock read under the lock */
 		p->arg = p->deadline - rt.model->vclock;
 		rt_run();
 		return 0;

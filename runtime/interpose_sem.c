@@ -13,6 +13,7 @@
 
 static struct deja_object *sem_object(sem_t *s)
 {
+	rt_model_enter();
 	bool fresh = deja_model_find(rt.model, (uint64_t)(uintptr_t)s) == NULL;
 	struct deja_object *o = rt_object(s, DEJA_OBJ_SEM);
 	if (fresh)

@@ -57,20 +57,18 @@ RT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 	if (!rt_managed())
 		return RT_REAL(pthread_create)(thread, attr, fn, arg);
 	rt_refresh_modules();
-	rt_declare(DEJA_OP_THREAD_CREATE, NULL, 0, RT_CALLER);
+	rt_declare(DEJA_OP_THREAD_CREATE, NULL, (uint64_t)(uintptr_t)fn, RT_CALLER);
 	int r = (int)rt_run();
 	if (r != 0)
 		return r;
 	uint32_t child = (uint32_t)rt_last_arg;
 	launches[child].fn = fn;
 	launches[child].arg = arg;
-	rt.model->threads[child].start_routine = (uint64_t)(uintptr_t)fn;
 	rt_libc_enter();
 	r = RT_REAL(pthread_create)(thread, attr, trampoline, (void *)(uintptr_t)child);
 	rt_libc_leave();
 	if (r != 0) {
-		/* The model already counts the child: let it end at once. */
-		rt.model->threads[child].state = DEJA_THREAD_FINISHED;
+		rt_abandon_thread(child);
 		return r;
 	}
 	launches[child].handle = *thread;

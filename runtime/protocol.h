@@ -129,6 +129,8 @@ struct deja_thread {
 	uint32_t baton; /* futex word: 1 when this thread holds the right to run */
 	int32_t os_tid;
 	uint32_t detached;
+	uint32_t parked;        /* parallel mode: waiting in the runtime for its turn */
+	uint32_t fire_timeout;  /* parallel mode: chosen to time out */
 	uint64_t start_routine; /* for reports */
 	uint64_t events;        /* events this thread executed */
 	struct deja_pending pending;
@@ -171,6 +173,9 @@ struct deja_model {
 	/* Handed from the thread that chose to the thread chosen. */
 	uint32_t chosen_timed_out;
 	uint32_t chosen_flags;
+	/* Parallel mode: threads running target code (not parked). */
+	uint32_t running;
+	uint32_t stall_polls;
 	/* Strategy. */
 	uint32_t strategy;     /* index into the strategy table */
 	uint32_t strategy_param;
@@ -187,7 +192,7 @@ struct deja_shared {
 	uint32_t version;
 	uint64_t size;            /* bytes of the whole mapping */
 	uint32_t mode;            /* enum deja_mode */
-	uint32_t reserved0;
+	uint32_t parallel;        /* threads run in parallel between scheduling points */
 	uint64_t schedule_offset; /* from the start of the mapping */
 	uint64_t schedule_len;    /* entries; 0 unless replaying */
 

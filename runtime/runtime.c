@@ -178,5 +178,9 @@ __attribute__((constructor(101))) static void rt_init(void)
 	rt_trap_install();
 	rt_trap_arm();
 	__atomic_store_n(&rt.shared->runtime_ready, 1, __ATOMIC_RELEASE);
-	rt_run(); /* main thread's thread_start: event 0 */
+	/* The main thread's thread_start: event 0. */
+	if (rt.shared->parallel)
+		rt_thread_begin(main_thread);
+	else
+		rt_run();
 }

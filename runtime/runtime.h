@@ -75,7 +75,8 @@ void rt_libc_leave(void);
 
 /* ---- baton.c: scheduling points ---- */
 /* Declare the calling thread's next operation; returns its pending record
- * for extra fields (object2, timed, deadline). */
+ * for extra fields (object2, timed, deadline), which stays the caller's to
+ * fill until rt_run(). */
 struct deja_pending *rt_declare(enum deja_op op, struct deja_object *o,
 				uint64_t arg, uint64_t site);
 /* Wait until the scheduler chooses this thread, execute the declared
@@ -87,7 +88,12 @@ extern __thread uint64_t rt_last_arg;
 void rt_thread_begin(uint32_t self);
 /* The calling thread ends: record THREAD_EXIT and pass the baton on for good. */
 void rt_thread_end(uint64_t site);
-/* The model object for a target address, or an ERROR outcome if full. */
+/* Parallel mode: take the model lock until rt_run() (no-op otherwise). */
+void rt_model_enter(void);
+/* The model's thread for a real thread that could not be created. */
+void rt_abandon_thread(uint32_t t);
+/* The model object for a target address, or an ERROR outcome if full.
+ * In parallel mode this enters the model (takes its lock) until rt_run. */
 struct deja_object *rt_object(const void *addr, enum deja_object_kind kind);
 /* A timed wait's virtual deadline, from an absolute time on clock. */
 uint64_t rt_deadline_abs(clockid_t clock, const struct timespec *abstime);

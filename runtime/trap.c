@@ -91,16 +91,15 @@ static long futex_wait(uint32_t *uaddr, int cmd, int op, uint32_t val,
 		       const struct timespec *ts, uint64_t site)
 {
 	struct deja_object *o = rt_object(uaddr, DEJA_OBJ_FUTEX);
-	rt_declare(DEJA_OP_FUTEX_WAIT, o, val, site);
-	long r = (long)rt_run();
-	if (r != 0)
-		return r;
-	struct deja_pending *p = rt_declare(DEJA_OP_FUTEX_RESUME, o, val, site);
+	struct deja_pending *p = rt_declare(DEJA_OP_FUTEX_WAIT, o, val, site);
 	if (ts) {
 		p->timed = 1;
 		p->deadline = futex_deadline(cmd, op, ts);
 	}
-	return (long)rt_run();
+	long r = (long)rt_run();
+	if (r != 0)
+		return r;
+	return (long)rt_run(); /* the FUTEX_RESUME the wait left pending */
 }
 
 static long futex_wake(uint32_t *uaddr, int op, long n, uint64_t site)

@@ -312,6 +312,15 @@ static uint32_t wake_waiters(struct deja_model *m, enum deja_op op,
 	return woken;
 }
 
+/* A wait that succeeded becomes its continuation at once, in the same
+ * step, so that a signal or wake can never fall between the two. */
+static void continue_with(struct deja_model *m, struct deja_pending *p, enum deja_op op)
+{
+	p->op = (uint16_t)op;
+	p->woken = 0;
+	p->wait_seq = ++m->wait_seq;
+}
+
 static int64_t exec_cond_wait(struct deja_model *m, struct deja_pending *p,
 			      uint32_t t)
 {
@@ -320,6 +329,7 @@ static int64_t exec_cond_wait(struct deja_model *m, struct deja_pending *p,
 		return EPERM;
 	mx->owner = DEJA_NO_THREAD;
 	mx->count = 0;
+	continue_with(m, p, DEJA_OP_COND_RESUME);
 	return 0;
 }
 
@@ -358,13 +368,16 @@ static int64_t exec_rw_lock(struct deja_object *o, uint32_t t, bool write,
 	return 0;
 }
 
-static int64_t exec_barrier_wait(struct deja_object *o)
+static int64_t exec_barrier_wait(struct deja_model *m, struct deja_pending *p,
+				 struct deja_object *o)
 {
 	if (++o->count >= (int32_t)o->limit) {
 		o->count = 0;
 		o->generation++;
 		return PTHREAD_BARRIER_SERIAL_THREAD;
 	}
+	continue_with(m, p, DEJA_OP_BARRIER_RESUME);
+	p->arg = o->generation;
 	return 0;
 }
 
@@ -376,18 +389,24 @@ static int64_t exec_destroy(struct deja_model *m, struct deja_object *o)
 	return 0;
 }
 
-static int64_t exec_thread_create(struct deja_model *m, uint64_t *arg_out)
+static int64_t exec_thread_create(struct deja_model *m, const struct deja_pending *p,
+				  uint64_t *arg_out)
 {
 	uint32_t child = deja_model_add_thread(m);
 	if (child == DEJA_NO_THREAD)
 		return EAGAIN;
+	m->threads[child].start_routine = p->arg;
 	*arg_out = child;
 	return 0;
 }
 
-static int64_t exec_futex_wait(struct deja_object *o, struct deja_pending *p)
+static int64_t exec_futex_wait(struct deja_model *m, struct deja_object *o,
+			       struct deja_pending *p)
 {
-	return futex_word(o) == (uint32_t)p->arg ? 0 : -EAGAIN;
+	if (futex_word(o) != (uint32_t)p->arg)
+		return -EAGAIN;
+	continue_with(m, p, DEJA_OP_FUTEX_RESUME);
+	return 0;
 }
 
 static int64_t exec_futex_resume(struct deja_pending *p, bool timed_out)
@@ -480,7 +499,7 @@ static int64_t exec_other(struct deja_model *m, uint32_t t, struct deja_pending 
 		*arg_out = (uint64_t)(int64_t)o->count;
 		return 0;
 	case DEJA_OP_BARRIER_WAIT:
-		return exec_barrier_wait(o);
+		return exec_barrier_wait(m, p, o);
 	case DEJA_OP_BARRIER_RESUME:
 		return 0;
 	case DEJA_OP_ONCE_BEGIN:
@@ -496,7 +515,7 @@ static int64_t exec_other(struct deja_model *m, uint32_t t, struct deja_pending 
 	case DEJA_OP_SLEEP:
 		return 0;
 	case DEJA_OP_THREAD_CREATE:
-		return exec_thread_create(m, arg_out);
+		return exec_thread_create(m, p, arg_out);
 	case DEJA_OP_THREAD_EXIT:
 		m->threads[t].state = DEJA_THREAD_FINISHED;
 		return 0;
@@ -509,7 +528,7 @@ static int64_t exec_other(struct deja_model *m, uint32_t t, struct deja_pending 
 		m->threads[p->arg].detached = 1;
 		return 0;
 	case DEJA_OP_FUTEX_WAIT:
-		return exec_futex_wait(o, p);
+		return exec_futex_wait(m, o, p);
 	case DEJA_OP_FUTEX_RESUME:
 		return exec_futex_resume(p, timed_out);
 	case DEJA_OP_FUTEX_WAKE:

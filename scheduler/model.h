@@ -47,7 +47,10 @@ bool deja_model_may_time_out(const struct deja_model *m, uint32_t t);
 
 /* Apply thread t's pending operation.  Returns the result the call gives
  * (0 or an errno value; futex ops give the syscall's value).  *arg_out gets
- * an op-specific detail for the trace (woken thread, new thread id). */
+ * an op-specific detail for the trace (woken thread, new thread id).
+ * A wait that has to block (COND_WAIT, BARRIER_WAIT, FUTEX_WAIT) leaves
+ * its continuation (COND_RESUME, BARRIER_RESUME, FUTEX_RESUME) pending,
+ * with the same object, deadline and call site. */
 int64_t deja_model_execute(struct deja_model *m, uint32_t t, bool timed_out,
 			   uint64_t *arg_out);
 

@@ -129,6 +129,104 @@ struct deja_decision deja_sched_choose(struct deja_model *m,
 	return d;
 }
 
+static bool follows(const struct deja_model *m)
+{
+	return m->strategy == DEJA_STRATEGY_FOLLOW;
+}
+
+bool deja_sched_may_go(const struct deja_model *m, const struct deja_sched_input *in,
+		       uint32_t t, bool *timed_out)
+{
+	*timed_out = false;
+	if (m->threads[t].state != DEJA_THREAD_LIVE)
+		return false;
+	if (!follows(m)) {
+		if (m->threads[t].fire_timeout) {
+			*timed_out = true;
+			return true;
+		}
+		return deja_model_enabled(m, t);
+	}
+	if (m->steps >= in->schedule_len ||
+	    (in->schedule[m->steps] & ~DEJA_SCHEDULE_TIMEOUT) != t)
+		return false;
+	if (in->schedule[m->steps] & DEJA_SCHEDULE_TIMEOUT) {
+		*timed_out = true;
+		return deja_model_may_time_out(m, t);
+	}
+	return deja_model_enabled(m, t);
+}
+
+static struct deja_decision settle_follow(struct deja_model *m,
+					  const struct deja_sched_input *in)
+{
+	struct deja_decision d = { .kind = DEJA_DECIDE_RUN };
+	bool live = false;
+	for (uint32_t i = 0; i < m->nthreads; i++)
+		live |= m->threads[i].state == DEJA_THREAD_LIVE;
+	if (!live) {
+		d.kind = DEJA_DECIDE_ALL_DONE;
+		return d;
+	}
+	if (m->steps >= in->schedule_len) {
+		d.kind = DEJA_DECIDE_DIVERGED;
+		return d;
+	}
+	uint32_t t = in->schedule[m->steps] & ~DEJA_SCHEDULE_TIMEOUT;
+	bool timed_out;
+	if (t < m->nthreads && deja_sched_may_go(m, in, t, &timed_out)) {
+		d.thread = t;
+		d.timed_out = timed_out;
+	} else if (t < m->nthreads && m->threads[t].state == DEJA_THREAD_LIVE &&
+		   !m->threads[t].parked) {
+		d.kind = DEJA_DECIDE_WAIT; /* still on its way to its first event */
+	} else {
+		d.kind = DEJA_DECIDE_DIVERGED;
+	}
+	return d;
+}
+
+struct deja_decision deja_sched_settle(struct deja_model *m, const struct deja_sched_input *in)
+{
+	struct deja_decision d = { .kind = DEJA_DECIDE_RUN };
+	if (follows(m))
+		return settle_follow(m, in);
+	for (uint32_t i = 0; i < m->nthreads; i++) {
+		bool timed_out;
+		if (deja_sched_may_go(m, in, i, &timed_out)) {
+			d.thread = i;
+			d.timed_out = timed_out;
+			return d;
+		}
+	}
+	uint32_t t = first_timeout(m);
+	if (t == DEJA_NO_THREAD) {
+		d.kind = nobody_can_run(m);
+		return d;
+	}
+	m->threads[t].fire_timeout = 1;
+	d.thread = t;
+	d.timed_out = true;
+	return d;
+}
+
+void deja_sched_take(struct deja_model *m, uint32_t t, bool timed_out)
+{
+	struct deja_thread *th = &m->threads[t];
+	uint64_t deadline = th->pending.deadline;
+	if (timed_out && deadline != DEJA_NO_DEADLINE && deadline > m->vclock)
+		m->vclock = deadline;
+	th->fire_timeout = 0;
+	uint32_t flags = timed_out ? DEJA_EVENT_TIMED_OUT : 0;
+	if (t != m->current) {
+		flags |= DEJA_EVENT_SWITCH;
+		m->switches++;
+	}
+	m->current = t;
+	m->chosen_timed_out = timed_out;
+	m->chosen_flags = flags;
+}
+
 int64_t deja_sched_step(struct deja_model *m, uint32_t t, struct deja_event *ev)
 {
 	struct deja_pending *p = &m->threads[t].pending;

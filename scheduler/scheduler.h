@@ -24,6 +24,7 @@ enum deja_decision_kind {
 	DEJA_DECIDE_BUDGET,   /* --max-steps reached */
 	DEJA_DECIDE_DIVERGED, /* follow: the recorded thread cannot run */
 	DEJA_DECIDE_ALL_DONE, /* no live thread */
+	DEJA_DECIDE_WAIT,     /* parallel mode: a thread on its way will go on */
 };
 
 struct deja_decision {
@@ -41,6 +42,21 @@ struct deja_sched_input {
  * (current, chosen_timed_out, chosen_flags, counters). */
 struct deja_decision deja_sched_choose(struct deja_model *m,
 				       const struct deja_sched_input *in);
+
+/*
+ * Parallel mode: threads run target code at the same time and only their
+ * operations are serialised (under a lock the runtime holds).  Recording
+ * takes operations in the order they arrive; replay makes each thread wait
+ * for its recorded turn.
+ */
+/* May thread t execute its pending operation now?  *timed_out tells
+ * whether it does so by timing out. */
+bool deja_sched_may_go(const struct deja_model *m, const struct deja_sched_input *in,
+		       uint32_t t, bool *timed_out);
+/* Nobody runs target code: who must be woken (RUN), or how the run ends. */
+struct deja_decision deja_sched_settle(struct deja_model *m, const struct deja_sched_input *in);
+/* Record the choice of t before deja_sched_step (flags, virtual clock). */
+void deja_sched_take(struct deja_model *m, uint32_t t, bool timed_out);
 
 /* Execute the chosen thread's pending operation and fill the event. */
 int64_t deja_sched_step(struct deja_model *m, uint32_t t, struct deja_event *ev);
