@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "record.h"
+#include "strategy.h"
 
 static const char usage[] =
 	"usage: deja record [OPTIONS] [--] PROG [ARGS...]\n"
@@ -102,14 +103,21 @@ static char *default_output(const char *prog)
 	return NULL;
 }
 
-static void remove_trace(const char *path)
+/* Refuse a bad --strategy before anything touches a file. */
+static int check_strategy(const char *spec)
 {
-	char side[4096];
-	unlink(path);
-	snprintf(side, sizeof(side), "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", path);
-	unlink(side);
+	if (strcmp(spec, "parallel") == 0)
+		return 0;
+	char err[256];
+	struct deja_model *m = calloc(1, sizeof(*m));
+	int r = m && strncmp(spec, "follow", 6) != 0
+			? deja_strategy_setup(m, spec, 0, err, sizeof(err))
+			: (snprintf(err, sizeof(err), "follow is replay's strategy"), -1);
+	free(m);
+	if (r != 0)
+		fprintf(stderr, "deja record: %s (record takes nonpreemptive, random[:PERCENT]"
+				" or parallel)\n", err);
+	return r;
 }
 
 static int summarise(const char *path, const struct session_result *res, bool quiet)
@@ -141,6 +149,8 @@ int cmd_record(int argc, char **argv)
 	int r = parse(argc, argv, &a);
 	if (r != 0)
 		return r < 0 ? DEJA_EXIT_OK : r;
+	if (check_strategy(a.strategy) != 0)
+		return DEJA_EXIT_USAGE;
 	const char *runtime = cli_runtime_path();
 	if (!runtime)
 		return DEJA_EXIT_INTERNAL;
@@ -149,7 +159,6 @@ int cmd_record(int argc, char **argv)
 		fprintf(stderr, "deja record: cannot choose a trace file name\n");
 		return DEJA_EXIT_INTERNAL;
 	}
-	remove_trace(output);
 	struct record_options o = {
 		.argv = argv + optind,
 		.argc = argc - optind,
@@ -168,10 +177,6 @@ int cmd_record(int argc, char **argv)
 	switch (st) {
 	case RECORD_OK:
 		code = summarise(output, &res, a.quiet);
-		break;
-	case RECORD_ERR_STRATEGY:
-		fprintf(stderr, "deja record: %s\n", err);
-		code = DEJA_EXIT_USAGE;
 		break;
 	default:
 		fprintf(stderr, "deja record: %s\n", err);

@@ -21,7 +21,7 @@ static const char usage[] =
 	"\n"
 	"options:\n"
 	"  --json        one JSON object instead: outcome, events, threads,\n"
-	"                preemptions, run, inputs, waits\n"
+	"                preemptions, switches, run, inputs, waits\n"
 	"  -h, --help    this text\n"
 	"\n"
 	"exit codes: 0 shown; 2 usage error or unreadable trace.\n";

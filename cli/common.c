@@ -47,7 +47,7 @@ bool cli_parse_u64(const char *s, unsigned long long *out)
 		return false;
 	char *end;
 	errno = 0;
-	*out = strtoull(s, &end, 0);
+	*out = strtoull(s, &end, 10);
 	return errno == 0 && *end == '\0';
 }
 

@@ -102,21 +102,33 @@ static void put_modules_and_sites(struct trace *t, const struct deja_shared *sh)
 	uint32_t n = sh->nmodules < DEJA_MAX_MODULES ? sh->nmodules : DEJA_MAX_MODULES;
 	for (uint32_t i = 0; i < n; i++)
 		trace_put_module(t, &sh->modules[i]);
-	uint64_t *addrs;
-	size_t naddrs;
-	if (trace_get_site_addresses(t, &addrs, &naddrs) != TRACE_OK)
-		return;
 	struct symbolizer *sym = symbolizer_open(sh->modules, n);
-	for (size_t i = 0; i < naddrs; i++) {
-		struct trace_site site;
-		symbolizer_lookup(sym, addrs[i], &site);
-		trace_put_site(t, &site);
-		free(site.function);
-		free(site.file);
-		free(site.module);
+	for (int routines = 0; routines <= 1; routines++) {
+		uint64_t *addrs;
+		size_t naddrs;
+		if (trace_get_site_addresses(t, routines, &addrs, &naddrs) != TRACE_OK)
+			break;
+		for (size_t i = 0; i < naddrs; i++) {
+			struct trace_site site;
+			symbolizer_lookup(sym, addrs[i], !routines, &site);
+			trace_put_site(t, &site);
+			free(site.function);
+			free(site.file);
+			free(site.module);
+		}
+		free(addrs);
 	}
 	symbolizer_close(sym);
-	free(addrs);
+}
+
+static void remove_trace(const char *path)
+{
+	char side[4096];
+	unlink(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
 }
 
 static void now_iso8601(char buf[32])
@@ -135,9 +147,12 @@ static enum record_status start_trace(const struct record_options *o, const char
 	if (!getcwd(cwd, sizeof(cwd)))
 		snprintf(cwd, sizeof(cwd), "?");
 	now_iso8601(started);
-	enum trace_status ts = trace_create(o->trace_path, t, err, errlen);
-	if (ts != TRACE_OK)
+	char why[256];
+	enum trace_status ts = trace_create(o->trace_path, t, why, sizeof(why));
+	if (ts != TRACE_OK) {
+		snprintf(err, errlen, "cannot create the trace %s: %s", o->trace_path, why);
 		return RECORD_ERR_TRACE;
+	}
 	struct trace_run run = {
 		.deja_version = (char *)o->deja_version,
 		.cwd = cwd,
@@ -179,6 +194,7 @@ static void finish_trace(struct trace *t, const struct session_result *res,
 	put_modules_and_sites(t, sh);
 	trace_put_history(t, "record", run.outcome);
 	trace_commit(t);
+	trace_seal(t);
 }
 
 enum record_status record_run(const struct record_options *o, struct session_result *res,
@@ -207,8 +223,9 @@ enum record_status record_run(const struct record_options *o, struct session_res
 	struct session *s = session_new(&cfg, err, errlen);
 	if (!s) {
 		free(exe);
-		return RECORD_ERR_STRATEGY;
+		return RECORD_ERR_SESSION;
 	}
+	remove_trace(o->trace_path);
 	struct trace *t = NULL;
 	enum record_status st = start_trace(o, exe, hash, &t, err, errlen);
 	if (st == RECORD_OK) {

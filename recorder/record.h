@@ -17,7 +17,7 @@ struct record_options {
 	uint64_t seed;
 	uint64_t max_steps;
 	uint64_t run_index;       /* 1 for a single record */
-	const char *trace_path;   /* must not exist */
+	const char *trace_path;   /* replaced once the program is known to run */
 	const char *runtime_path;
 	const char *deja_version;
 };
@@ -25,7 +25,7 @@ struct record_options {
 enum record_status {
 	RECORD_OK = 0,
 	RECORD_ERR_PROGRAM,  /* the program cannot be found or run */
-	RECORD_ERR_STRATEGY, /* bad --strategy */
+	RECORD_ERR_SESSION,  /* no shared channel (memory, memfd), or a bad strategy */
 	RECORD_ERR_TRACE,    /* the trace cannot be written */
 };
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -115,6 +116,20 @@ char *session_find_program(const char *prog)
 	return NULL;
 }
 
+/* What the child reports when it cannot become the target. */
+struct launch_failure {
+	int step; /* 0: exec, 1: chdir */
+	int err;
+};
+
+static void launch_failed(int report_fd, int step)
+{
+	struct launch_failure f = { step, errno };
+	if (write(report_fd, &f, sizeof(f)) < 0)
+		_exit(127);
+	_exit(127);
+}
+
 /* The child: preload the runtime, hand over the channel, exec. */
 static void exec_target(const struct session *s, int report_fd)
 {
@@ -134,17 +149,12 @@ static void exec_target(const struct session *s, int report_fd)
 	setenv("LD_PRELOAD", preload, 1);
 	/* Same addresses every run: pointers and hash tables keyed by them repeat. */
 	personality(ADDR_NO_RANDOMIZE);
-	if (cfg->cwd && chdir(cfg->cwd) != 0) {
-		int e = errno;
-		if (write(report_fd, &e, sizeof(e)) < 0)
-			_exit(127);
-		_exit(127);
-	}
+	/* If deja dies, the target must not run on unsupervised. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (cfg->cwd && chdir(cfg->cwd) != 0)
+		launch_failed(report_fd, 1);
 	execv(cfg->exe_path, cfg->argv);
-	int e = errno;
-	if (write(report_fd, &e, sizeof(e)) < 0)
-		_exit(127);
-	_exit(127);
+	launch_failed(report_fd, 0);
 }
 
 /* Hand every complete event in the ring to the sink.  Returns false when
@@ -209,12 +219,17 @@ static int start_child(struct session *s, pid_t *pid, char *err, size_t errlen)
 		exec_target(s, pipefd[1]);
 	}
 	close(pipefd[1]);
-	int e = 0;
-	ssize_t n = read(pipefd[0], &e, sizeof(e));
+	struct launch_failure f;
+	ssize_t n = read(pipefd[0], &f, sizeof(f));
 	close(pipefd[0]);
-	if (n == (ssize_t)sizeof(e)) {
+	if (n == (ssize_t)sizeof(f)) {
 		waitpid(*pid, NULL, 0);
-		snprintf(err, errlen, "cannot execute %s: %s", s->cfg->exe_path, strerror(e));
+		if (f.step == 1)
+			snprintf(err, errlen, "cannot enter the recorded working directory %s: %s",
+				 s->cfg->cwd, strerror(f.err));
+		else
+			snprintf(err, errlen, "cannot execute %s: %s", s->cfg->exe_path,
+				 strerror(f.err));
 		return -1;
 	}
 	return 0;

@@ -55,13 +55,14 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-void symbolizer_lookup(struct symbolizer *sym, uint64_t address, struct trace_site *s)
+void symbolizer_lookup(struct symbolizer *sym, uint64_t address, bool return_address,
+		       struct trace_site *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->address = address;
 	if (!sym || address == 0)
 		return;
-	Dwarf_Addr pc = (Dwarf_Addr)address - 1;
+	Dwarf_Addr pc = (Dwarf_Addr)address - (return_address ? 1 : 0);
 	Dwfl_Module *mod = dwfl_addrmodule(sym->dwfl, pc);
 	if (!mod)
 		return;

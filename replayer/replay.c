@@ -114,9 +114,17 @@ static void explain_outcome(struct replay_report *rep, const struct site_table *
 			 "event %llu: %s", (unsigned long long)seq, res->message);
 		return;
 	}
-	snprintf(rep->divergence, sizeof(rep->divergence),
-		 "every event matched, but the outcome differs: recorded %s, replay ended with %s",
-		 rep->recorded.outcome, kind_name(res->kind));
+	if (rep->divergence_seq < rep->recorded_events)
+		snprintf(rep->divergence, sizeof(rep->divergence),
+			 "event %llu: the replay ended (%s) after %llu of the %llu recorded events",
+			 (unsigned long long)rep->divergence_seq, kind_name(res->kind),
+			 (unsigned long long)rep->divergence_seq,
+			 (unsigned long long)rep->recorded_events);
+	else
+		snprintf(rep->divergence, sizeof(rep->divergence),
+			 "the end: every event matched, but the outcome differs:"
+			 " recorded %s, replay ended with %s",
+			 rep->recorded.outcome, kind_name(res->kind));
 }
 
 static enum replay_status check_executable(const struct trace_run *run, char *err, size_t errlen)

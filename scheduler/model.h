@@ -45,8 +45,11 @@ void deja_model_set_pending(struct deja_model *m, uint32_t t, enum deja_op op,
 bool deja_model_enabled(const struct deja_model *m, uint32_t t);
 bool deja_model_may_time_out(const struct deja_model *m, uint32_t t);
 
-/* Apply thread t's pending operation.  Returns the result the call gives
- * (0 or an errno value; futex ops give the syscall's value).  *arg_out gets
+/* Apply thread t's pending operation.  Returns the result the call gives:
+ * 0 or an errno value; futex ops give the syscall's value (a wake counts
+ * only the waiters in the model; the runtime adds real kernel waiters);
+ * barrier_wait gives PTHREAD_BARRIER_SERIAL_THREAD to one thread a round;
+ * once_begin gives 1 when the routine has already run.  *arg_out gets
  * an op-specific detail for the trace (woken thread, new thread id).
  * A wait that has to block (COND_WAIT, BARRIER_WAIT, FUTEX_WAIT) leaves
  * its continuation (COND_RESUME, BARRIER_RESUME, FUTEX_RESUME) pending,

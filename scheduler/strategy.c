@@ -32,7 +32,7 @@ int deja_strategy_setup(struct deja_model *m, const char *spec, uint64_t seed,
 		m->strategy_param = 0;
 		return s->configure(m, colon ? colon + 1 : NULL, err, errlen);
 	}
-	deja_strategy_error(err, errlen, "unknown strategy (known: nonpreemptive, random): ", spec);
+	deja_strategy_error(err, errlen, "unknown strategy: ", spec);
 	return -1;
 }
 

@@ -55,8 +55,9 @@ CREATE TABLE events (
     digest      INTEGER NOT NULL       -- running xxh3-64 over the events so far
 );
 
--- The wait-for graph when the outcome is a deadlock: one row per thread
--- that was still live.
+-- When the outcome is a deadlock (the wait-for graph) or a timeout: one
+-- row per thread that was still live, with what it was waiting for or
+-- about to do.
 CREATE TABLE waits (
     thread      INTEGER PRIMARY KEY,
     op          TEXT    NOT NULL,
@@ -92,7 +93,8 @@ CREATE TABLE inputs (
     data   BLOB    NOT NULL
 );
 
--- The lab notebook: every deja command run on this trace.
+-- The lab notebook: the deja commands that wrote to this trace (record,
+-- for now; later tools add theirs).
 CREATE TABLE history (
     id      INTEGER PRIMARY KEY,
     at      TEXT NOT NULL,

@@ -202,6 +202,11 @@ void trace_close(struct trace *t)
 	free(t);
 }
 
+enum trace_status trace_seal(struct trace *t)
+{
+	return exec(t, "PRAGMA journal_mode=DELETE");
+}
+
 enum trace_status trace_begin(struct trace *t)
 {
 	return exec(t, "BEGIN");
@@ -422,6 +427,20 @@ static enum trace_status read_argv(struct trace *t, struct trace_run *r)
 	return r->argv && r->argc > 0 ? TRACE_OK : TRACE_ERR_CORRUPT;
 }
 
+/* deja itself was killed before it wrote the outcome: count what it did
+ * commit. */
+static void count_incomplete(struct trace *t, struct trace_run *r)
+{
+	sqlite3_stmt *st = prepare(t, "SELECT count(*), total(flags & 1),"
+				      " total((flags & 2) != 0) FROM events");
+	if (st && sqlite3_step(st) == SQLITE_ROW) {
+		r->events = (uint64_t)sqlite3_column_int64(st, 0);
+		r->preemptions = (uint64_t)sqlite3_column_int64(st, 1);
+		r->switches = (uint64_t)sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+}
+
 static int64_t col_int_or(sqlite3_stmt *st, int i, int64_t dflt)
 {
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? dflt : sqlite3_column_int64(st, i);
@@ -463,6 +482,8 @@ enum trace_status trace_get_run(struct trace *t, struct trace_run *r)
 	sqlite3_finalize(st);
 	if (!r->cwd || !r->exe_path || !r->exe_hash || !r->strategy || !r->outcome)
 		return TRACE_ERR_CORRUPT;
+	if (strcmp(r->outcome, "incomplete") == 0)
+		count_incomplete(t, r);
 	return read_argv(t, r);
 }
 
@@ -653,13 +674,14 @@ void trace_sites_free(struct trace_site *s, size_t n)
 	free(s);
 }
 
-enum trace_status trace_get_site_addresses(struct trace *t, uint64_t **out, size_t *n)
+enum trace_status trace_get_site_addresses(struct trace *t, bool start_routines,
+					   uint64_t **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *st = prepare(t,
-		"SELECT site FROM events WHERE site != 0 UNION SELECT site FROM waits WHERE site != 0"
-		" UNION SELECT start_routine FROM threads WHERE start_routine != 0");
+	sqlite3_stmt *st = prepare(t, start_routines
+		? "SELECT DISTINCT start_routine FROM threads WHERE start_routine != 0"
+		: "SELECT site FROM events WHERE site != 0 UNION SELECT site FROM waits WHERE site != 0");
 	if (!st)
 		return TRACE_ERR_CORRUPT;
 	size_t cap = 0;

@@ -91,10 +91,14 @@ const char *trace_strerror(enum trace_status s);
 /* Create a new trace (mode 0600; the file must not exist). */
 enum trace_status trace_create(const char *path, struct trace **out,
 			       char *err, size_t errlen);
-/* Open an existing trace; writable lets tools append history. */
+/* Open an existing trace; writable for commands that add to it. */
 enum trace_status trace_open(const char *path, bool writable, struct trace **out,
 			     char *err, size_t errlen);
 void trace_close(struct trace *t);
+
+/* Writing is done: leave WAL mode, so that the trace is one self-contained
+ * file that readers open without side files. */
+enum trace_status trace_seal(struct trace *t);
 
 enum trace_status trace_begin(struct trace *t);
 enum trace_status trace_commit(struct trace *t);
@@ -123,8 +127,10 @@ void trace_waits_free(struct trace_wait *w, size_t n);
 enum trace_status trace_get_modules(struct trace *t, struct deja_module **out, size_t *n);
 enum trace_status trace_get_sites(struct trace *t, struct trace_site **out, size_t *n);
 void trace_sites_free(struct trace_site *s, size_t n);
-/* Distinct call sites of events and waits, for symbolising. */
-enum trace_status trace_get_site_addresses(struct trace *t, uint64_t **out, size_t *n);
+/* Distinct call sites (return addresses) of events and waits, or with
+ * start_routines the threads' start routines, for symbolising. */
+enum trace_status trace_get_site_addresses(struct trace *t, bool start_routines,
+					   uint64_t **out, size_t *n);
 /* Inputs: count, bytes and lines per source (empty until recorded). */
 struct trace_input {
 	char *source;
