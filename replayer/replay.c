@@ -49,11 +49,18 @@ static bool differs(struct replay_sink *rs, const struct deja_event *got)
 	return false;
 }
 
+static bool same_event(const struct deja_event *a, const struct deja_event *b)
+{
+	return a->thread == b->thread && a->op == b->op && a->object == b->object &&
+	       a->result == b->result && a->arg == b->arg && a->site == b->site;
+}
+
 static bool sink_event(void *ctx, const struct deja_event *ev)
 {
 	struct replay_sink *rs = ctx;
 	rs->digest = deja_event_digest(rs->digest, ev);
-	if (rs->next >= rs->n || rs->recorded[rs->next].digest != rs->digest)
+	if (rs->next >= rs->n || rs->recorded[rs->next].digest != rs->digest ||
+	    !same_event(&rs->recorded[rs->next].ev, ev))
 		return differs(rs, ev);
 	rs->next++;
 	if (rs->stop_at_end && rs->next == rs->n) {
@@ -123,8 +130,11 @@ static void explain_outcome(struct replay_report *rep, const struct site_table *
 	else
 		snprintf(rep->divergence, sizeof(rep->divergence),
 			 "the end: every event matched, but the outcome differs:"
-			 " recorded %s, replay ended with %s",
-			 rep->recorded.outcome, kind_name(res->kind));
+			 " recorded %s %lld, replay ended with %s %d",
+			 rep->recorded.outcome,
+			 (long long)(rep->recorded.signal > 0 ? rep->recorded.signal
+							      : rep->recorded.exit_code),
+			 kind_name(res->kind), res->signal > 0 ? res->signal : res->exit_code);
 }
 
 static enum replay_status check_executable(const struct trace_run *run, char *err, size_t errlen)

@@ -46,6 +46,8 @@ static void *trampoline(void *p)
 	rt_trap_arm();
 	rt_thread_begin(self);
 	void *ret = launches[self].fn(launches[self].arg);
+	if (rt.model->threads[self].detached)
+		launches[self].has_handle = 0;
 	rt_thread_end(0);
 	rt_trap_disarm();
 	return ret;
@@ -71,6 +73,10 @@ RT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 		rt_abandon_thread(child);
 		return r;
 	}
+	int detached = 0;
+	if (attr && pthread_attr_getdetachstate(attr, &detached) == 0 &&
+	    detached == PTHREAD_CREATE_DETACHED)
+		return 0; /* never joinable: glibc reuses its pthread_t once it ends */
 	launches[child].handle = *thread;
 	launches[child].has_handle = 1;
 	return 0;

@@ -257,8 +257,9 @@ static int64_t exec_lock(struct deja_object *o, uint32_t t, bool timed_out)
 
 static int64_t exec_trylock(struct deja_object *o, uint32_t t)
 {
+	/* An error-checking mutex tried by its owner is busy, as in glibc. */
 	if (o->owner == t && o->subtype == DEJA_MUTEX_ERRORCHECK)
-		return EDEADLK;
+		return EBUSY;
 	if (!lock_available(o, t))
 		return EBUSY;
 	take_lock(o, t);
@@ -354,13 +355,14 @@ static int64_t exec_rw_unlock(struct deja_object *o, uint32_t t)
 }
 
 static int64_t exec_rw_lock(struct deja_object *o, uint32_t t, bool write,
-			    bool timed_out)
+			    bool try, bool timed_out)
 {
 	if (o->owner == t)
-		return EDEADLK;
+		return try ? EBUSY : EDEADLK;
 	bool free = o->owner == DEJA_NO_THREAD && (!write || o->count == 0);
 	if (!free)
 		return timed_out ? ETIMEDOUT : EBUSY;
+	(void)try;
 	if (write)
 		o->owner = t;
 	else
@@ -462,13 +464,13 @@ static int64_t exec_sync(struct deja_model *m, uint32_t t, struct deja_pending *
 		*arg_out = first == DEJA_NO_THREAD ? 0 : (uint64_t)first + 1;
 		return 0;
 	case DEJA_OP_RW_RDLOCK:
-		return exec_rw_lock(o, t, false, timed_out);
+		return exec_rw_lock(o, t, false, false, timed_out);
 	case DEJA_OP_RW_WRLOCK:
-		return exec_rw_lock(o, t, true, timed_out);
+		return exec_rw_lock(o, t, true, false, timed_out);
 	case DEJA_OP_RW_TRYRDLOCK:
-		return exec_rw_lock(o, t, false, false);
+		return exec_rw_lock(o, t, false, true, false);
 	case DEJA_OP_RW_TRYWRLOCK:
-		return exec_rw_lock(o, t, true, false);
+		return exec_rw_lock(o, t, true, true, false);
 	case DEJA_OP_RW_UNLOCK:
 		return exec_rw_unlock(o, t);
 	default:

@@ -155,9 +155,13 @@ static enum trace_status check_identity(sqlite3 *db, char *err, size_t errlen)
 	rc = sqlite3_step(st);
 	const unsigned char *verdict = rc == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
 	bool ok = verdict && strcmp((const char *)verdict, "ok") == 0;
-	if (!ok)
+	if (!ok) {
 		snprintf(err, errlen, "integrity check failed: %s",
 			 verdict ? (const char *)verdict : sqlite3_errmsg(db));
+		for (char *c = err; *c; c++) /* one line: SQLite reports page by page */
+			if (*c == '\n')
+				*c = ' ';
+	}
 	sqlite3_finalize(st);
 	return ok ? TRACE_OK : TRACE_ERR_CORRUPT;
 }

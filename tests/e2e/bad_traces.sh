@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# bad_traces.sh DEJA SOME_PROG
+#
+# `deja show`, `deja show --json` and `deja replay` of files that are not
+# usable traces (missing, empty, random bytes, text, an SQLite database that
+# is not a trace, a trace of another version, a truncated trace, a trace
+# overwritten in the middle) must each exit 2 with one clear line on stderr,
+# without crashing or hanging.  Replaying a trace whose executable was
+# modified since the recording must exit 2 saying that it changed.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 2 ] || fail "usage: bad_traces.sh DEJA SOME_PROG"
+deja=$(abspath "$1") prog=$(abspath "$2")
+require_file "$deja" "$prog"
+cd "$tmp"
+
+# A real trace to damage.
+rc=0
+"$deja" record -q -o real.deja -- "$prog" >/dev/null 2>"$tmp/err" || rc=$?
+[ $rc -le 1 ] || { dump "$tmp/err"; fail "deja record of $prog exited $rc"; }
+"$deja" show real.deja >/dev/null || fail "the freshly recorded trace is not readable by show"
+size=$(stat -c %s real.deja)
+[ "$size" -ge 8192 ] || fail "real trace unexpectedly small ($size bytes)"
+
+: >empty.deja
+head -c 8192 /dev/urandom >random.deja
+printf 'deja trace\nthis is only text\n' >text.deja
+sqlite3 other.deja 'CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);'
+cp real.deja version99.deja
+sqlite3 version99.deja 'PRAGMA user_version = 99;'
+[ "$(sqlite3 version99.deja 'PRAGMA user_version;')" = 99 ] || fail "could not set user_version"
+head -c $((size / 2)) real.deja >truncated.deja
+# Overwrite one whole page (4096 bytes) in the middle of the file.
+cp real.deja overwritten.deja
+pages=$((size / 4096))
+python3 - overwritten.deja $(((pages / 2) * 4096)) <<'PY'
+import sys
+with open(sys.argv[1], "r+b") as f:
+    f.seek(int(sys.argv[2]))
+    f.write(bytes((i * 37 + 11) % 251 for i in range(4096)))
+PY
+cmp -s real.deja overwritten.deja && fail "overwriting did not change the trace"
+
+# case FILE KEYWORDS-REGEX DESCRIPTION
+cases=(
+	"missing.deja|no such file|not found|cannot open|does not exist|a missing file"
+	"empty.deja|not a deja trace|empty|an empty file"
+	"random.deja|not a deja trace|not a database|damaged|corrupt|random bytes"
+	"text.deja|not a deja trace|not a database|a text file"
+	"other.deja|not a deja trace|an SQLite database that is not a trace"
+	"version99.deja|99|a trace with user_version 99"
+	"truncated.deja|damaged|truncated|malformed|corrupt|a trace truncated to half"
+	"overwritten.deja|damaged|corrupt|malformed|integrity|a trace overwritten in the middle"
+)
+errors=0
+for c in "${cases[@]}"; do
+	file=${c%%|*} rest=${c#*|}
+	desc=${rest##*|} regex=${rest%|*}
+	for cmd in "show" "show --json" "replay" "replay -q"; do
+		rc=0
+		# shellcheck disable=SC2086
+		timeout 20 "$deja" $cmd "$file" >"$tmp/out" 2>"$tmp/err" || rc=$?
+		what="deja $cmd on $desc ($file)"
+		if [ $rc -eq 124 ]; then
+			echo "FAIL: $what hung (killed after 20 s)" >&2; errors=$((errors + 1)); continue
+		fi
+		if [ $rc -ge 128 ]; then
+			echo "FAIL: $what crashed (exit $rc)" >&2; dump "$tmp/err"; errors=$((errors + 1)); continue
+		fi
+		if [ $rc -ne 2 ]; then
+			echo "FAIL: $what exited $rc, expected 2" >&2; dump "$tmp/err"; errors=$((errors + 1)); continue
+		fi
+		lines=$(wc -l <"$tmp/err")
+		if [ "$lines" -ne 1 ] || [ ! -s "$tmp/err" ]; then
+			echo "FAIL: $what: expected exactly one line on stderr, got $lines:" >&2
+			dump "$tmp/err"; errors=$((errors + 1)); continue
+		fi
+		if ! grep -q "$file" "$tmp/err" || ! grep -Eqi "$regex" "$tmp/err"; then
+			echo "FAIL: $what: unclear error (should name $file and match /$regex/):" >&2
+			dump "$tmp/err"; errors=$((errors + 1)); continue
+		fi
+		if grep -Eqi 'AddressSanitizer|runtime error:|segmentation|core dumped' "$tmp/err"; then
+			echo "FAIL: $what: crash report on stderr" >&2; dump "$tmp/err"; errors=$((errors + 1)); continue
+		fi
+	done
+done
+[ $errors -ne 0 ] || note "all bad traces rejected with exit 2 and one clear line"
+
+# An executable modified after the recording.
+cp "$prog" copy
+chmod +x copy
+rc=0
+"$deja" record -q -o copy.deja -- ./copy >/dev/null 2>"$tmp/err" || rc=$?
+[ $rc -le 1 ] || { dump "$tmp/err"; fail "deja record of a copy of $prog exited $rc"; }
+rc=0
+timeout 60 "$deja" replay -q copy.deja >/dev/null 2>"$tmp/err" || rc=$?
+[ $rc -eq 0 ] || { dump "$tmp/err"; fail "replay of the unmodified copy exited $rc, expected 0"; }
+printf '\0' >>copy
+rc=0
+timeout 60 "$deja" replay copy.deja >"$tmp/out" 2>"$tmp/err" || rc=$?
+[ $rc -eq 2 ] || { dump "$tmp/err"; fail "replay after the executable changed exited $rc, expected 2"; }
+grep -Eqi 'changed|differs|modified' "$tmp/err" ||
+	{ dump "$tmp/err"; fail "replay after the executable changed: message does not say it changed"; }
+[ ! -s "$tmp/out" ] || { dump "$tmp/out"; fail "replay ran the modified executable (it printed output)"; }
+note "replay refuses a modified executable: $(head -n1 "$tmp/err")"
+
+[ $errors -eq 0 ] || fail "$errors bad-trace checks failed (see above)"

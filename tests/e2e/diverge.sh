@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# diverge.sh DEJA ENV_BRANCH_PROG
+#
+# Replay must notice when the run no longer follows the recording: the
+# program's synchronisation depends on an environment variable, so a replay
+# with another value must exit 1 and name the first differing event; a
+# trace whose recorded outcome differs from the replay's must exit 1 too.
+# (The other tests only ever see identical replays.)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 2 ] || fail "usage: diverge.sh DEJA ENV_BRANCH_PROG"
+deja=$(abspath "$1") prog=$(abspath "$2")
+require_file "$deja" "$prog"
+cd "$tmp"
+unset E2E_EXTRA_LOCKS
+
+for seed in 0 1 2 3; do
+	trace=$tmp/env-$seed.deja
+	rc=0
+	timeout 60 "$deja" record -q -s random --seed $seed -o "$trace" -- "$prog" >/dev/null 2>"$tmp/err" || rc=$?
+	[ $rc -eq 0 ] || { dump "$tmp/err"; fail "record of env_branch seed $seed exited $rc"; }
+
+	rc=0
+	timeout 60 "$deja" replay -q "$trace" >/dev/null 2>"$tmp/err" || rc=$?
+	[ $rc -eq 0 ] || { dump "$tmp/err"; fail "seed $seed: replay in the same environment exited $rc, expected 0"; }
+
+	for q in "" -q; do
+		rc=0
+		E2E_EXTRA_LOCKS=1 timeout 60 "$deja" replay $q "$trace" >/dev/null 2>"$tmp/err" || rc=$?
+		[ $rc -ne 124 ] || fail "seed $seed: replay with E2E_EXTRA_LOCKS=1 hung"
+		[ $rc -eq 1 ] || { dump "$tmp/err"; fail "seed $seed: replay $q of a run that takes more locks exited $rc, expected 1 (diverged)"; }
+		grep -qi 'diverg' "$tmp/err" || { dump "$tmp/err"; fail "seed $seed: replay $q exit 1 but no 'diverged' message"; }
+		grep -Eq 'event [0-9]+' "$tmp/err" || { dump "$tmp/err"; fail "seed $seed: replay $q does not name the differing event"; }
+	done
+done
+note "replays in another environment diverge (exit 1) and name the event"
+
+# Same events, but the recorded outcome says exit 5.
+cp "$tmp/env-0.deja" outcome.deja
+sqlite3 outcome.deja 'UPDATE run SET exit_code = 5'
+rc=0
+timeout 60 "$deja" replay -q outcome.deja >/dev/null 2>"$tmp/err" || rc=$?
+[ $rc -eq 1 ] || { dump "$tmp/err"; fail "replay with a different outcome exited $rc, expected 1"; }
+grep -qi 'outcome' "$tmp/err" || { dump "$tmp/err"; fail "replay with a different outcome: message does not mention the outcome"; }
+note "a different outcome is a divergence too: $(head -n1 "$tmp/err")"

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# install.sh SOURCE_DIR BUILD_DIR
+#
+# `cmake --install` into a fresh prefix; the installed deja, run from PATH
+# in another working directory with DEJA_RUNTIME unset, must find its
+# installed runtime (not the build tree's), record a corpus program and
+# replay it.  The installed tree must also work after being moved.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 2 ] || fail "usage: install.sh SOURCE_DIR BUILD_DIR"
+src=$(abspath "$1") build=$(abspath "$2")
+require_file "$src/CMakeLists.txt" "$build/CMakeCache.txt"
+prog=$build/corpora/atomicity
+require_file "$prog"
+unset DEJA_RUNTIME
+
+prefix=$tmp/prefix
+"${CMAKE:-cmake}" --install "$build" --prefix "$prefix" >"$tmp/install.log" 2>&1 ||
+	{ dump "$tmp/install.log"; fail "cmake --install $build --prefix $prefix failed"; }
+[ -x "$prefix/bin/deja" ] || { dump "$tmp/install.log"; fail "no $prefix/bin/deja after install"; }
+runtime=$(find "$prefix" -name 'libdeja-runtime.so*' | head -n1)
+[ -n "$runtime" ] || { dump "$tmp/install.log"; fail "libdeja-runtime.so was not installed under $prefix"; }
+note "installed: bin/deja, ${runtime#"$prefix"/}"
+
+# The installed version is the project's.
+want=$(sed -n 's/^project(deja VERSION \([0-9.]*\).*/\1/p' "$src/CMakeLists.txt")
+got=$("$prefix/bin/deja" --version) || fail "installed deja --version exited $?"
+[ -z "$want" ] || grep -q "$want" <<<"$got" || fail "installed deja --version says '$got', expected version $want"
+
+# run_installed PREFIX: record and replay from another directory.
+run_installed() {
+	local pfx=$1 work rc
+	work=$(mktemp -d "$tmp/work.XXXXXX")
+	cd "$work"
+	rc=0
+	PATH="$pfx/bin:$PATH" deja record -o t.deja -- "$prog" >"$tmp/out" 2>"$tmp/err" || rc=$?
+	[ $rc -eq 0 ] || { dump "$tmp/err"; fail "installed deja ($pfx) record exited $rc, expected 0"; }
+	[ -s t.deja ] || fail "installed deja ($pfx): no trace written"
+	# The runtime preloaded into the program was the installed one.
+	local mods
+	mods=$(sqlite3 t.deja "SELECT path FROM modules WHERE path LIKE '%libdeja-runtime%'")
+	[ -n "$mods" ] || fail "installed deja ($pfx): the trace lists no libdeja-runtime module"
+	case $mods in
+	"$(realpath "$pfx")"/*) ;;
+	*) fail "installed deja ($pfx) preloaded $mods, not the runtime under $pfx" ;;
+	esac
+	# Replay from yet another directory, with a relative trace path too.
+	mkdir elsewhere
+	cd elsewhere
+	rc=0
+	PATH="$pfx/bin:$PATH" deja replay ../t.deja >"$tmp/rout" 2>"$tmp/rerr" || rc=$?
+	[ $rc -eq 0 ] || { dump "$tmp/rerr"; fail "installed deja ($pfx) replay exited $rc, expected 0"; }
+	rc=0
+	"$pfx/bin/deja" show ../t.deja >/dev/null 2>"$tmp/rerr" || rc=$?
+	[ $rc -eq 0 ] || { dump "$tmp/rerr"; fail "installed deja ($pfx) show exited $rc"; }
+	cd "$tmp"
+}
+
+run_installed "$prefix"
+note "installed deja records and replays with its own runtime"
+mv "$prefix" "$tmp/moved"
+run_installed "$tmp/moved"
+note "and still does after the prefix was moved"

@@ -1,0 +1,76 @@
+# shellcheck shell=bash
+# lib.sh -- helpers shared by the deja end-to-end test scripts.
+# Source it after `set -euo pipefail`; it creates $tmp (removed on exit).
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/deja-e2e.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+test_name=$(basename "$0" .sh)
+
+fail() {
+	echo "FAIL [$test_name]: $*" >&2
+	exit 1
+}
+
+note() {
+	echo "[$test_name] $*"
+}
+
+# Print a file's contents to stderr, indented, for failure context.
+dump() {
+	local f
+	for f in "$@"; do
+		echo "---- $f" >&2
+		sed 's/^/    /' "$f" >&2 || true
+	done
+}
+
+# json FILE EXPR: evaluate a Python expression over the JSON object in FILE
+# (bound to `j`), print the result (None prints as "null").
+json() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+with open(sys.argv[1]) as f:
+    j = json.load(f)
+v = eval(sys.argv[2], {"j": j})
+if v is None:
+    print("null")
+elif isinstance(v, bool):
+    print("true" if v else "false")
+else:
+    print(v)
+PY
+}
+
+# outcome_of DEJA TRACE: print the outcome in the expect-file syntax:
+# "signal N", "exit N", or the kind itself (deadlock, timeout...).
+outcome_of() {
+	local js="$tmp/.outcome.json"
+	"$1" show --json "$2" >"$js" || fail "deja show --json $2 exited $?"
+	python3 - "$js" <<'PY'
+import json, sys
+o = json.load(open(sys.argv[1]))["outcome"]
+if o["kind"] == "signal":
+    print("signal %d" % o["signal"])
+elif o["kind"] == "exit":
+    print("exit %d" % o["code"])
+else:
+    print(o["kind"])
+PY
+}
+
+# abspath PATH: PATH made absolute (the scripts cd into $tmp).
+abspath() {
+	case $1 in
+	/*) printf '%s\n' "$1" ;;
+	*) printf '%s\n' "$PWD/$1" ;;
+	esac
+}
+
+# require_file PATH...: fail unless every PATH exists.
+require_file() {
+	local f
+	for f in "$@"; do
+		[ -e "$f" ] || fail "missing file: $f"
+	done
+}
