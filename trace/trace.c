@@ -544,64 +544,73 @@ void trace_rewind_events(struct trace *t)
 	sqlite3_reset(t->next_event);
 }
 
-enum trace_status trace_get_threads(struct trace *t, struct trace_thread **out, size_t *n)
+/* Run a query and collect its rows into a malloc'd array, one `size`-byte
+ * element per row, filled by `read`. */
+typedef void (*row_reader)(sqlite3_stmt *st, void *row);
+
+static enum trace_status load_rows(struct trace *t, const char *sql, size_t size,
+				   row_reader read, void **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *st = prepare(t,
-		"SELECT id, os_tid, start_routine, state, events FROM threads ORDER BY id");
+	sqlite3_stmt *st = prepare(t, sql);
 	if (!st)
 		return TRACE_ERR_CORRUPT;
 	size_t cap = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	enum trace_status status = TRACE_OK;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
-			struct trace_thread *g = realloc(*out, cap * sizeof(**out));
-			if (!g)
+			void *grown = realloc(*out, cap * size);
+			if (!grown) {
+				status = TRACE_ERR_NOMEM;
 				break;
-			*out = g;
+			}
+			*out = grown;
 		}
-		struct trace_thread *th = &(*out)[(*n)++];
-		th->id = (uint32_t)sqlite3_column_int64(st, 0);
-		th->os_tid = (int32_t)sqlite3_column_int64(st, 1);
-		th->start_routine = (uint64_t)sqlite3_column_int64(st, 2);
-		const unsigned char *state = sqlite3_column_text(st, 3);
-		th->finished = state && strcmp((const char *)state, "finished") == 0;
-		th->events = (uint64_t)sqlite3_column_int64(st, 4);
+		read(st, (char *)*out + (*n)++ * size);
 	}
+	if (status == TRACE_OK && rc != SQLITE_DONE)
+		status = TRACE_ERR_CORRUPT;
 	sqlite3_finalize(st);
-	return TRACE_OK;
+	return status;
+}
+
+static void read_thread(sqlite3_stmt *st, void *row)
+{
+	struct trace_thread *th = row;
+	th->id = (uint32_t)sqlite3_column_int64(st, 0);
+	th->os_tid = (int32_t)sqlite3_column_int64(st, 1);
+	th->start_routine = (uint64_t)sqlite3_column_int64(st, 2);
+	const unsigned char *state = sqlite3_column_text(st, 3);
+	th->finished = state && strcmp((const char *)state, "finished") == 0;
+	th->events = (uint64_t)sqlite3_column_int64(st, 4);
+}
+
+enum trace_status trace_get_threads(struct trace *t, struct trace_thread **out, size_t *n)
+{
+	return load_rows(t, "SELECT id, os_tid, start_routine, state, events FROM threads"
+			    " ORDER BY id", sizeof(**out), read_thread, (void **)out, n);
+}
+
+static void read_wait(sqlite3_stmt *st, void *row)
+{
+	struct trace_wait *w = row;
+	w->thread = (uint32_t)sqlite3_column_int64(st, 0);
+	w->op = dup_col(st, 1);
+	w->object = (uint32_t)sqlite3_column_int64(st, 2);
+	w->object_kind = dup_col(st, 3);
+	w->object_addr = (uint64_t)sqlite3_column_int64(st, 4);
+	w->holder = col_int_or(st, 5, -1);
+	w->site = (uint64_t)sqlite3_column_int64(st, 6);
 }
 
 enum trace_status trace_get_waits(struct trace *t, struct trace_wait **out, size_t *n)
 {
-	*out = NULL;
-	*n = 0;
-	sqlite3_stmt *st = prepare(t,
-		"SELECT thread, op, object, object_kind, object_addr, holder, site FROM waits"
-		" ORDER BY thread");
-	if (!st)
-		return TRACE_ERR_CORRUPT;
-	size_t cap = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct trace_wait *g = realloc(*out, cap * sizeof(**out));
-			if (!g)
-				break;
-			*out = g;
-		}
-		struct trace_wait *w = &(*out)[(*n)++];
-		w->thread = (uint32_t)sqlite3_column_int64(st, 0);
-		w->op = dup_col(st, 1);
-		w->object = (uint32_t)sqlite3_column_int64(st, 2);
-		w->object_kind = dup_col(st, 3);
-		w->object_addr = (uint64_t)sqlite3_column_int64(st, 4);
-		w->holder = col_int_or(st, 5, -1);
-		w->site = (uint64_t)sqlite3_column_int64(st, 6);
-	}
-	sqlite3_finalize(st);
-	return TRACE_OK;
+	return load_rows(t, "SELECT thread, op, object, object_kind, object_addr, holder, site"
+			    " FROM waits ORDER BY thread", sizeof(**out), read_wait,
+			 (void **)out, n);
 }
 
 void trace_waits_free(struct trace_wait *w, size_t n)
@@ -613,59 +622,36 @@ void trace_waits_free(struct trace_wait *w, size_t n)
 	free(w);
 }
 
+static void read_module(sqlite3_stmt *st, void *row)
+{
+	struct deja_module *m = row;
+	const unsigned char *p = sqlite3_column_text(st, 0);
+	snprintf(m->path, sizeof(m->path), "%s", p ? (const char *)p : "");
+	m->base = (uint64_t)sqlite3_column_int64(st, 1);
+	m->lo = (uint64_t)sqlite3_column_int64(st, 2);
+	m->hi = (uint64_t)sqlite3_column_int64(st, 3);
+}
+
 enum trace_status trace_get_modules(struct trace *t, struct deja_module **out, size_t *n)
 {
-	*out = NULL;
-	*n = 0;
-	sqlite3_stmt *st = prepare(t, "SELECT path, base, lo, hi FROM modules ORDER BY id");
-	if (!st)
-		return TRACE_ERR_CORRUPT;
-	size_t cap = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct deja_module *g = realloc(*out, cap * sizeof(**out));
-			if (!g)
-				break;
-			*out = g;
-		}
-		struct deja_module *m = &(*out)[(*n)++];
-		const unsigned char *p = sqlite3_column_text(st, 0);
-		snprintf(m->path, sizeof(m->path), "%s", p ? (const char *)p : "");
-		m->base = (uint64_t)sqlite3_column_int64(st, 1);
-		m->lo = (uint64_t)sqlite3_column_int64(st, 2);
-		m->hi = (uint64_t)sqlite3_column_int64(st, 3);
-	}
-	sqlite3_finalize(st);
-	return TRACE_OK;
+	return load_rows(t, "SELECT path, base, lo, hi FROM modules ORDER BY id",
+			 sizeof(**out), read_module, (void **)out, n);
+}
+
+static void read_site(sqlite3_stmt *st, void *row)
+{
+	struct trace_site *s = row;
+	s->address = (uint64_t)sqlite3_column_int64(st, 0);
+	s->function = dup_col(st, 1);
+	s->file = dup_col(st, 2);
+	s->line = col_int_or(st, 3, 0);
+	s->module = dup_col(st, 4);
 }
 
 enum trace_status trace_get_sites(struct trace *t, struct trace_site **out, size_t *n)
 {
-	*out = NULL;
-	*n = 0;
-	sqlite3_stmt *st = prepare(t,
-		"SELECT address, function, file, line, module FROM sites ORDER BY address");
-	if (!st)
-		return TRACE_ERR_CORRUPT;
-	size_t cap = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			struct trace_site *g = realloc(*out, cap * sizeof(**out));
-			if (!g)
-				break;
-			*out = g;
-		}
-		struct trace_site *s = &(*out)[(*n)++];
-		s->address = (uint64_t)sqlite3_column_int64(st, 0);
-		s->function = dup_col(st, 1);
-		s->file = dup_col(st, 2);
-		s->line = col_int_or(st, 3, 0);
-		s->module = dup_col(st, 4);
-	}
-	sqlite3_finalize(st);
-	return TRACE_OK;
+	return load_rows(t, "SELECT address, function, file, line, module FROM sites"
+			    " ORDER BY address", sizeof(**out), read_site, (void **)out, n);
 }
 
 void trace_sites_free(struct trace_site *s, size_t n)
@@ -678,57 +664,34 @@ void trace_sites_free(struct trace_site *s, size_t n)
 	free(s);
 }
 
+static void read_address(sqlite3_stmt *st, void *row)
+{
+	*(uint64_t *)row = (uint64_t)sqlite3_column_int64(st, 0);
+}
+
 enum trace_status trace_get_site_addresses(struct trace *t, bool start_routines,
 					   uint64_t **out, size_t *n)
 {
-	*out = NULL;
-	*n = 0;
-	sqlite3_stmt *st = prepare(t, start_routines
+	return load_rows(t, start_routines
 		? "SELECT DISTINCT start_routine FROM threads WHERE start_routine != 0"
-		: "SELECT site FROM events WHERE site != 0 UNION SELECT site FROM waits WHERE site != 0");
-	if (!st)
-		return TRACE_ERR_CORRUPT;
-	size_t cap = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			uint64_t *g = realloc(*out, cap * sizeof(**out));
-			if (!g)
-				break;
-			*out = g;
-		}
-		(*out)[(*n)++] = (uint64_t)sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
-	return TRACE_OK;
+		: "SELECT site FROM events WHERE site != 0 UNION SELECT site FROM waits WHERE site != 0",
+		sizeof(**out), read_address, (void **)out, n);
+}
+
+static void read_input(sqlite3_stmt *st, void *row)
+{
+	struct trace_input *in = row;
+	in->source = dup_col(st, 0);
+	in->bytes = (uint64_t)sqlite3_column_int64(st, 1);
+	in->lines = (uint64_t)sqlite3_column_int64(st, 2);
 }
 
 enum trace_status trace_get_inputs(struct trace *t, struct trace_input **out, size_t *n)
 {
-	*out = NULL;
-	*n = 0;
-	sqlite3_stmt *st = prepare(t,
-		"SELECT source, SUM(length(data)),"
-		" SUM(length(data) - length(replace(CAST(data AS TEXT), char(10), '')))"
-		" FROM inputs GROUP BY source ORDER BY MIN(id)");
-	if (!st)
-		return TRACE_ERR_CORRUPT;
-	size_t cap = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			struct trace_input *g = realloc(*out, cap * sizeof(**out));
-			if (!g)
-				break;
-			*out = g;
-		}
-		struct trace_input *in = &(*out)[(*n)++];
-		in->source = dup_col(st, 0);
-		in->bytes = (uint64_t)sqlite3_column_int64(st, 1);
-		in->lines = (uint64_t)sqlite3_column_int64(st, 2);
-	}
-	sqlite3_finalize(st);
-	return TRACE_OK;
+	return load_rows(t, "SELECT source, SUM(length(data)),"
+			    " SUM(length(data) - length(replace(CAST(data AS TEXT), char(10), '')))"
+			    " FROM inputs GROUP BY source ORDER BY MIN(id)",
+			 sizeof(**out), read_input, (void **)out, n);
 }
 
 void trace_inputs_free(struct trace_input *in, size_t n)
