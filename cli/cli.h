@@ -37,6 +37,12 @@ void cli_report_outcome(FILE *out, struct trace *t, const struct trace_run *run)
 /* Signal number to "SIGABRT". */
 const char *cli_signal_name(int sig);
 
+/* Parse "[--NAME|-L] [-h] TRACE" for a command that takes one trace and
+ * one on/off option (short letter L, 0 for none).  Returns the trace path,
+ * or NULL with *code set: DEJA_EXIT_OK after --help, DEJA_EXIT_USAGE. */
+const char *cli_one_trace(int argc, char **argv, const char *cmd, const char *usage,
+			  const char *name, char letter, bool *flag, int *code);
+
 /* Parse a non-negative decimal number; false if it is not one. */
 bool cli_parse_u64(const char *s, unsigned long long *out);
 

@@ -26,37 +26,17 @@ static const char usage[] =
 
 int cmd_replay(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	bool quiet = false;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
-		if (c == 'q') {
-			quiet = true;
-		} else if (c == 'h') {
-			fputs(usage, stdout);
-			return DEJA_EXIT_OK;
-		} else {
-			fputs(usage, stderr);
-			return DEJA_EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "deja replay: give exactly one trace\n\n%s", usage);
-		return DEJA_EXIT_USAGE;
-	}
-	const char *path = argv[optind];
+	bool quiet;
+	int code;
+	const char *path = cli_one_trace(argc, argv, "replay", usage, "quiet", 'q', &quiet, &code);
+	if (!path)
+		return code;
 	const char *runtime = cli_runtime_path();
 	if (!runtime)
 		return DEJA_EXIT_INTERNAL;
 	struct replay_report rep;
 	char err[1024] = "";
 	enum replay_status st = replay_run(path, runtime, &rep, err, sizeof(err));
-	int code;
 	switch (st) {
 	case REPLAY_IDENTICAL:
 		if (!quiet)

@@ -170,30 +170,11 @@ static void show_json(struct trace *t, const struct trace_run *run)
 
 int cmd_show(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	bool json = false;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		if (c == 'j') {
-			json = true;
-		} else if (c == 'h') {
-			fputs(usage, stdout);
-			return DEJA_EXIT_OK;
-		} else {
-			fputs(usage, stderr);
-			return DEJA_EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "deja show: give exactly one trace\n\n%s", usage);
-		return DEJA_EXIT_USAGE;
-	}
-	const char *path = argv[optind];
+	bool json;
+	int code;
+	const char *path = cli_one_trace(argc, argv, "show", usage, "json", 0, &json, &code);
+	if (!path)
+		return code;
 	struct trace *t;
 	char err[512];
 	enum trace_status st = trace_open(path, false, &t, err, sizeof(err));

@@ -3,6 +3,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -39,6 +40,41 @@ const char *cli_runtime_path(void)
 	fprintf(stderr, "deja: cannot find libdeja-runtime.so beside the deja executable"
 			" (expected %s); set DEJA_RUNTIME to its path\n", path);
 	return NULL;
+}
+
+const char *cli_one_trace(int argc, char **argv, const char *cmd, const char *usage,
+			  const char *name, char letter, bool *flag, int *code)
+{
+	const struct option opts[] = {
+		{ name, no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	char shortopts[8] = "+h";
+	if (letter)
+		snprintf(shortopts, sizeof(shortopts), "+h%c", letter);
+	*flag = false;
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
+		if (c == 'f' || (letter && c == letter)) {
+			*flag = true;
+		} else if (c == 'h') {
+			fputs(usage, stdout);
+			*code = DEJA_EXIT_OK;
+			return NULL;
+		} else {
+			fputs(usage, stderr);
+			*code = DEJA_EXIT_USAGE;
+			return NULL;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "deja %s: give exactly one trace\n\n%s", cmd, usage);
+		*code = DEJA_EXIT_USAGE;
+		return NULL;
+	}
+	return argv[optind];
 }
 
 bool cli_parse_u64(const char *s, unsigned long long *out)
