@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "describe.h"
 #include "json.h"
+#include "syscall_table.h"
 
 static const char usage[] =
 	"usage: deja show [OPTIONS] TRACE\n"
@@ -21,7 +22,8 @@ static const char usage[] =
 	"\n"
 	"options:\n"
 	"  --json        one JSON object instead: outcome, events, threads,\n"
-	"                preemptions, switches, run, inputs, waits\n"
+	"                preemptions, switches, run, inputs, waits,\n"
+	"                unsupported_syscalls\n"
 	"  -h, --help    this text\n"
 	"\n"
 	"exit codes: 0 shown; 2 usage error or unreadable trace.\n";
@@ -151,6 +153,23 @@ static void json_waits(struct trace *t)
 	trace_sites_free(sites.sites, sites.n);
 }
 
+static void json_unsupported(struct trace *t)
+{
+	struct trace_syscall_count *c;
+	size_t n;
+	printf(",\"unsupported_syscalls\":[");
+	if (trace_get_unsupported(t, &c, &n) == TRACE_OK) {
+		for (size_t i = 0; i < n; i++) {
+			printf("%s{\"nr\":%llu,\"name\":", i ? "," : "",
+			       (unsigned long long)c[i].nr);
+			json_string(stdout, deja_syscall((long)c[i].nr)->name);
+			printf(",\"count\":%llu}", (unsigned long long)c[i].count);
+		}
+		free(c);
+	}
+	printf("]");
+}
+
 static void show_json(struct trace *t, const struct trace_run *run)
 {
 	struct trace_thread *th;
@@ -165,6 +184,7 @@ static void show_json(struct trace *t, const struct trace_run *run)
 	json_run(run);
 	json_inputs(t);
 	json_waits(t);
+	json_unsupported(t);
 	printf("}\n");
 }
 

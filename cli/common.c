@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "describe.h"
+#include "syscall_table.h"
 
 const char *cli_runtime_path(void)
 {
@@ -160,6 +161,27 @@ static void print_waits(FILE *out, struct trace *t, const struct site_table *sit
 	trace_waits_free(w, n);
 }
 
+static void print_unsupported(FILE *out, struct trace *t)
+{
+	struct trace_syscall_count *c;
+	size_t n;
+	if (trace_get_unsupported(t, &c, &n) != TRACE_OK)
+		return;
+	if (n > 0)
+		fprintf(out, "unsupported syscalls (they failed with ENOSYS):");
+	for (size_t i = 0; i < n; i++) {
+		const char *name = deja_syscall((long)c[i].nr)->name;
+		if (name)
+			fprintf(out, " %s x%llu", name, (unsigned long long)c[i].count);
+		else
+			fprintf(out, " syscall %llu x%llu", (unsigned long long)c[i].nr,
+				(unsigned long long)c[i].count);
+	}
+	if (n > 0)
+		fputc('\n', out);
+	free(c);
+}
+
 void cli_report_outcome(FILE *out, struct trace *t, const struct trace_run *run)
 {
 	fprintf(out, "outcome: %s", run->outcome);
@@ -172,6 +194,7 @@ void cli_report_outcome(FILE *out, struct trace *t, const struct trace_run *run)
 	if (run->interrupted)
 		fprintf(out, " (deja was interrupted)");
 	fprintf(out, "\n");
+	print_unsupported(out, t);
 	struct site_table sites = { 0 };
 	trace_get_sites(t, &sites.sites, &sites.n);
 	print_waits(out, t, &sites,

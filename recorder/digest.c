@@ -10,6 +10,7 @@
 
 struct digest_fields {
 	uint64_t seq;
+	uint64_t data;
 	int64_t result;
 	uint64_t arg;
 	uint64_t site;
@@ -24,6 +25,7 @@ uint64_t deja_event_digest(uint64_t previous, const struct deja_event *ev)
 {
 	struct digest_fields f = {
 		.seq = ev->seq,
+		.data = ev->data,
 		.result = ev->result,
 		.arg = ev->arg,
 		.site = ev->site,

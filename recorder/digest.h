@@ -12,7 +12,8 @@
 
 /* Digest of the stream up to and including ev, given the previous one
  * (0 before the first event).  Covers what a replay must reproduce:
- * thread, operation, object id, result, detail, call site and flags;
+ * thread, operation, object id, result, detail, call site, flags and the
+ * digest of the bytes a syscall sent;
  * not raw object addresses, which may move with the environment. */
 uint64_t deja_event_digest(uint64_t previous, const struct deja_event *ev);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "syscall_table.h"
 
 const struct trace_site *site_find(const struct site_table *tab, uint64_t address)
 {
@@ -64,6 +65,16 @@ void describe_op(const struct deja_event *ev, char *buf, size_t len)
 	case DEJA_OP_YIELD:
 		snprintf(buf, len, "%s()", name);
 		return;
+	case DEJA_OP_SYSCALL:
+	case DEJA_OP_SYSCALL_UNSUPPORTED: {
+		const char *sc = deja_syscall((long)ev->arg)->name;
+		if (sc)
+			snprintf(buf, len, "%s %s() = %lld", name, sc, result);
+		else
+			snprintf(buf, len, "%s %llu() = %lld", name, (unsigned long long)ev->arg,
+				 result);
+		return;
+	}
 	case DEJA_OP_COND_SIGNAL:
 	case DEJA_OP_COND_BROADCAST:
 		if (ev->arg)

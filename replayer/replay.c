@@ -52,7 +52,8 @@ static bool differs(struct replay_sink *rs, const struct deja_event *got)
 static bool same_event(const struct deja_event *a, const struct deja_event *b)
 {
 	return a->thread == b->thread && a->op == b->op && a->object == b->object &&
-	       a->result == b->result && a->arg == b->arg && a->site == b->site;
+	       a->result == b->result && a->arg == b->arg && a->site == b->site &&
+	       a->data == b->data;
 }
 
 static bool sink_event(void *ctx, const struct deja_event *ev)

@@ -56,12 +56,17 @@ RT_EXPORT int pthread_once(pthread_once_t *once, void (*init)(void))
 	return 0;
 }
 
+void rt_yield(uint64_t site)
+{
+	rt_declare(DEJA_OP_YIELD, NULL, 0, site);
+	rt_run();
+}
+
 RT_EXPORT int sched_yield(void)
 {
 	if (!rt_managed())
 		return RT_REAL(sched_yield)();
-	rt_declare(DEJA_OP_YIELD, NULL, 0, RT_CALLER);
-	rt_run();
+	rt_yield(RT_CALLER);
 	return 0;
 }
 
@@ -93,22 +98,26 @@ RT_EXPORT int nanosleep(const struct timespec *req, struct timespec *rem)
 	return sleep_for(req, RT_CALLER);
 }
 
+int rt_sleep(clockid_t clock, int flags, const struct timespec *req, uint64_t site)
+{
+	if (!valid_timespec(req))
+		return EINVAL;
+	if (!(flags & TIMER_ABSTIME))
+		return sleep_for(req, site);
+	struct deja_pending *p = rt_declare(DEJA_OP_SLEEP, NULL, 0, site);
+	p->timed = 1;
+	p->deadline = rt_deadline_abs(clock, req); /* vclock read under the lock */
+	p->arg = p->deadline - rt.model->vclock;
+	rt_run();
+	return 0;
+}
+
 RT_EXPORT int clock_nanosleep(clockid_t clock, int flags, const struct timespec *req,
 			      struct timespec *rem)
 {
 	if (!rt_managed())
 		return RT_REAL(clock_nanosleep)(clock, flags, req, rem);
-	if (!valid_timespec(req))
-		return EINVAL;
-	if (flags & TIMER_ABSTIME) {
-		struct deja_pending *p = rt_declare(DEJA_OP_SLEEP, NULL, 0, RT_CALLER);
-		p->timed = 1;
-		p->deadline = rt_deadline_abs(clock, req); /* vclock read under the lock */
-		p->arg = p->deadline - rt.model->vclock;
-		rt_run();
-		return 0;
-	}
-	return sleep_for(req, RT_CALLER);
+	return rt_sleep(clock, flags, req, RT_CALLER);
 }
 
 RT_EXPORT int usleep(useconds_t usec)

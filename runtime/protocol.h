@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 2u
+#define DEJA_PROTOCOL_VERSION 3u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -122,6 +122,8 @@ struct deja_pending {
 	uint64_t deadline;  /* virtual ns; DEJA_NO_DEADLINE when none */
 	uint64_t wait_seq;  /* order of arrival at the wait, for FIFO wakeups */
 	uint64_t site;      /* return address of the call, in the target */
+	int64_t value;      /* SYSCALL: the syscall's result */
+	uint64_t data;      /* SYSCALL: xxh3 of the bytes it sent */
 };
 
 struct deja_thread {
@@ -151,6 +153,7 @@ struct deja_event {
 	int64_t result;
 	uint64_t arg;
 	uint64_t vtime;
+	uint64_t data;   /* SYSCALL: xxh3 of the bytes the call sent, else 0 */
 	uint32_t thread;
 	uint32_t object; /* object id, 0 for none */
 	uint16_t op;

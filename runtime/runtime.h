@@ -101,6 +101,11 @@ uint64_t rt_deadline_rel(const struct timespec *rel);
 void rt_end_run(enum deja_outcome_kind kind, uint32_t thread,
 		const char *message) __attribute__((noreturn));
 
+/* ---- interpose_misc.c ---- */
+/* A virtual sleep (clock_nanosleep's arguments); 0 or EINVAL. */
+int rt_sleep(clockid_t clock, int flags, const struct timespec *req, uint64_t site);
+void rt_yield(uint64_t site);
+
 /* ---- interpose_thread.c ---- */
 void rt_threads_after_fork_child(void);
 

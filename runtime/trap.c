@@ -8,9 +8,16 @@
  * Unlike a seccomp filter, SUD is cleared by exec, so an exec'd program
  * starts clean instead of dying in its loader; each thread arms it itself.
  *
- * The handler emulates futex waits and wakes in the scheduler (glibc's
- * internal locks call futex directly), keeps the runtime's SIGSYS from
- * being blocked or replaced, and passes every other syscall through.
+ * The handler looks each syscall up in the syscall table (syscalls.def) and
+ * acts on its class: PASS and INPUT run as they are (recording inputs is
+ * the next step), OUTPUT runs and becomes an event carrying the xxh3 of the
+ * bytes it sent, so that a replay that sends other bytes diverges there;
+ * EMULATE covers futex waits and wakes (emulated in the scheduler: glibc's
+ * internal locks call futex directly), sleeps and yields (scheduling
+ * points), the signal mask and handler of SIGSYS (kept the runtime's) and
+ * clone; UNSUPPORTED and unknown syscalls fail with ENOSYS, reported on
+ * stderr and as an event.  The switch over the classes has no default, so
+ * the compiler refuses a class without a handler.
  */
 #define _GNU_SOURCE
 #include "runtime.h"
@@ -21,9 +28,15 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/socket.h>
 #include <sys/ucontext.h>
+#include <sys/uio.h>
 
 #include "model.h"
+#include "syscall_table.h"
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 #ifndef PR_SET_SYSCALL_USER_DISPATCH
 #define PR_SET_SYSCALL_USER_DISPATCH 59
@@ -153,29 +166,152 @@ static long filter_sigaction(const long a[6])
 	return rt_syscall(SYS_rt_sigaction, a[0], a[1], a[2], a[3], 0, 0);
 }
 
-static long dispatch(long nr, const long a[6], uint64_t site)
+static long pass(long nr, const long a[6])
 {
+	return rt_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+static long emulate(long nr, const long a[6], uint64_t site)
+{
+	bool managed = rt_managed();
 	switch (nr) {
 	case SYS_futex:
-		if (rt_managed())
-			return emulate_futex(a, site);
-		break;
+		return managed ? emulate_futex(a, site) : pass(nr, a);
 	case SYS_rt_sigprocmask:
 		return filter_sigprocmask(a);
 	case SYS_rt_sigaction:
 		return filter_sigaction(a);
+	case SYS_nanosleep:
+		return managed ? -rt_sleep(CLOCK_MONOTONIC, 0, (const struct timespec *)a[0], site)
+			       : pass(nr, a);
+	case SYS_clock_nanosleep:
+		return managed ? -rt_sleep((clockid_t)a[0], (int)a[1],
+					   (const struct timespec *)a[2], site)
+			       : pass(nr, a);
+	case SYS_sched_yield:
+		if (!managed)
+			return pass(nr, a);
+		rt_yield(site);
+		return 0;
 	case SYS_clone:
 		if (a[0] & CLONE_VM) {
 			rt_write_stderr("deja: raw clone() of a thread or vfork is not supported yet\n");
 			return -ENOSYS;
 		}
-		break;
+		return pass(nr, a);
 	case SYS_clone3:
 		return -ENOSYS; /* glibc falls back to clone, checked above */
 	default:
-		break;
+		return pass(nr, a);
 	}
-	return rt_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+/* ---- output: the bytes a call sends, as one digest ---- */
+
+static void hash_iov(XXH3_state_t *st, const struct iovec *iov, long count)
+{
+	for (long i = 0; iov && i < count; i++)
+		XXH3_64bits_update(st, iov[i].iov_base, iov[i].iov_len);
+}
+
+static uint64_t sent_digest(const struct deja_syscall_info *sc, const long a[6])
+{
+	if (sc->buf_arg < 0)
+		return 0;
+	XXH3_state_t st;
+	XXH3_64bits_reset(&st);
+	const void *buf = (const void *)a[sc->buf_arg];
+	switch ((enum deja_size_kind)sc->size_kind) {
+	case DEJA_SZ_ARG:
+		XXH3_64bits_update(&st, buf, (size_t)a[sc->size]);
+		break;
+	case DEJA_SZ_IOV:
+		hash_iov(&st, buf, a[sc->size]);
+		break;
+	case DEJA_SZ_MSG:
+		hash_iov(&st, ((const struct msghdr *)buf)->msg_iov,
+			 (long)((const struct msghdr *)buf)->msg_iovlen);
+		break;
+	default:
+		return 0;
+	}
+	return XXH3_64bits_digest(&st);
+}
+
+static void record_syscall(enum deja_op op, long nr, long result, uint64_t data,
+			   uint64_t site)
+{
+	struct deja_pending *p = rt_declare(op, NULL, (uint64_t)nr, site);
+	p->value = result;
+	p->data = data;
+	rt_run();
+}
+
+static long output(const struct deja_syscall_info *sc, long nr, const long a[6],
+		   uint64_t site)
+{
+	long r = pass(nr, a);
+	if (rt_managed()) /* the buffer was readable if the call succeeded */
+		record_syscall(DEJA_OP_SYSCALL, nr, r, r >= 0 ? sent_digest(sc, a) : 0, site);
+	return r;
+}
+
+/* ---- unsupported ---- */
+
+static uint64_t reported[DEJA_SYSCALL_LIMIT / 64 + 1];
+
+static void write_number(long v)
+{
+	char digits[24];
+	int n = 0;
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0 && n < 20);
+	char out[24];
+	for (int i = 0; i < n; i++)
+		out[i] = digits[n - 1 - i];
+	out[n] = '\0';
+	rt_write_stderr(out);
+}
+
+static long unsupported(const struct deja_syscall_info *sc, long nr, uint64_t site)
+{
+	unsigned long slot = (unsigned long)nr < DEJA_SYSCALL_LIMIT ? (unsigned long)nr
+								     : DEJA_SYSCALL_LIMIT;
+	uint64_t bit = 1ull << (slot % 64);
+	if (!(__atomic_fetch_or(&reported[slot / 64], bit, __ATOMIC_RELAXED) & bit)) {
+		rt_write_stderr("deja: the program called ");
+		if (sc->name) {
+			rt_write_stderr(sc->name);
+		} else {
+			rt_write_stderr("syscall ");
+			write_number(nr);
+		}
+		rt_write_stderr(", which deja does not support: it fails with ENOSYS\n");
+	}
+	if (rt_managed())
+		record_syscall(DEJA_OP_SYSCALL_UNSUPPORTED, nr, -ENOSYS, 0, site);
+	return -ENOSYS;
+}
+
+static long dispatch(long nr, const long a[6], uint64_t site)
+{
+	const struct deja_syscall_info *sc = deja_syscall(nr);
+	switch ((enum deja_syscall_class)sc->klass) {
+	case DEJA_SC_PASS:
+	case DEJA_SC_INPUT:
+		return pass(nr, a);
+	case DEJA_SC_OUTPUT:
+		return output(sc, nr, a, site);
+	case DEJA_SC_EMULATE:
+		return emulate(nr, a, site);
+	case DEJA_SC_UNSUPPORTED:
+	case DEJA_SC_UNKNOWN:
+	case DEJA_SC_CLASS_COUNT:
+		return unsupported(sc, nr, site);
+	}
+	return unsupported(sc, nr, site);
 }
 
 static void on_sigsys(int sig, siginfo_t *si, void *ctx)

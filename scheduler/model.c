@@ -171,6 +171,8 @@ void deja_model_set_pending(struct deja_model *m, uint32_t t, enum deja_op op,
 	p->deadline = DEJA_NO_DEADLINE;
 	p->wait_seq = ++m->wait_seq;
 	p->site = site;
+	p->value = 0;
+	p->data = 0;
 }
 
 /* ---- enabledness ---- */
@@ -516,6 +518,9 @@ static int64_t exec_other(struct deja_model *m, uint32_t t, struct deja_pending 
 	case DEJA_OP_YIELD:
 	case DEJA_OP_SLEEP:
 		return 0;
+	case DEJA_OP_SYSCALL:
+	case DEJA_OP_SYSCALL_UNSUPPORTED:
+		return p->value; /* the call already ran (or was refused) */
 	case DEJA_OP_THREAD_CREATE:
 		return exec_thread_create(m, p, arg_out);
 	case DEJA_OP_THREAD_EXIT:

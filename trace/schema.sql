@@ -52,6 +52,7 @@ CREATE TABLE events (
     site        INTEGER NOT NULL,      -- return address of the call
     vtime       INTEGER NOT NULL,      -- virtual ns
     flags       INTEGER NOT NULL,      -- 1 preempt, 2 switch, 4 timed out
+    data        INTEGER NOT NULL,      -- syscall: xxh3 of the bytes it sent, else 0
     digest      INTEGER NOT NULL       -- running xxh3-64 over the events so far
 );
 

@@ -117,8 +117,8 @@ enum trace_status trace_create(const char *path, struct trace **out, char *err,
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(t->db,
 					"INSERT INTO events (seq, thread, op, object, object_addr,"
-					" arg, result, site, vtime, flags, digest)"
-					" VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+					" arg, result, site, vtime, flags, digest, data)"
+					" VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
 					-1, &t->put_event, NULL);
 	if (rc != SQLITE_OK) {
 		enum trace_status s = fail(t->db, rc, err, errlen);
@@ -183,7 +183,7 @@ enum trace_status trace_open(const char *path, bool writable, struct trace **out
 	if (s == TRACE_OK) {
 		rc = sqlite3_prepare_v2(t->db,
 					"SELECT seq, thread, op, object, object_addr, arg, result,"
-					" site, vtime, flags, digest FROM events ORDER BY seq",
+					" site, vtime, flags, digest, data FROM events ORDER BY seq",
 					-1, &t->next_event, NULL);
 		if (rc != SQLITE_OK)
 			s = fail(t->db, rc, err, errlen);
@@ -319,6 +319,7 @@ enum trace_status trace_put_event(struct trace *t, const struct trace_event *e)
 	sqlite3_bind_int64(st, 9, (sqlite3_int64)ev->vtime);
 	sqlite3_bind_int64(st, 10, ev->flags);
 	sqlite3_bind_int64(st, 11, (sqlite3_int64)e->digest);
+	sqlite3_bind_int64(st, 12, (sqlite3_int64)ev->data);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? TRACE_OK : TRACE_ERR_WRITE;
@@ -536,6 +537,7 @@ int trace_next_event(struct trace *t, struct trace_event *e)
 	ev->vtime = (uint64_t)sqlite3_column_int64(st, 8);
 	ev->flags = (uint16_t)sqlite3_column_int64(st, 9);
 	e->digest = (uint64_t)sqlite3_column_int64(st, 10);
+	ev->data = (uint64_t)sqlite3_column_int64(st, 11);
 	return ev->op == DEJA_OP_COUNT ? -1 : 1;
 }
 
@@ -676,6 +678,21 @@ enum trace_status trace_get_site_addresses(struct trace *t, bool start_routines,
 		? "SELECT DISTINCT start_routine FROM threads WHERE start_routine != 0"
 		: "SELECT site FROM events WHERE site != 0 UNION SELECT site FROM waits WHERE site != 0",
 		sizeof(**out), read_address, (void **)out, n);
+}
+
+static void read_syscall_count(sqlite3_stmt *st, void *row)
+{
+	struct trace_syscall_count *c = row;
+	c->nr = (uint64_t)sqlite3_column_int64(st, 0);
+	c->count = (uint64_t)sqlite3_column_int64(st, 1);
+}
+
+enum trace_status trace_get_unsupported(struct trace *t, struct trace_syscall_count **out,
+					size_t *n)
+{
+	return load_rows(t, "SELECT arg, count(*) FROM events WHERE op = 'syscall_unsupported'"
+			    " GROUP BY arg ORDER BY arg", sizeof(**out), read_syscall_count,
+			 (void **)out, n);
 }
 
 static void read_input(sqlite3_stmt *st, void *row)

@@ -131,6 +131,15 @@ void trace_sites_free(struct trace_site *s, size_t n);
  * start_routines the threads' start routines, for symbolising. */
 enum trace_status trace_get_site_addresses(struct trace *t, bool start_routines,
 					   uint64_t **out, size_t *n);
+/* Syscalls that failed with ENOSYS because deja does not support them:
+ * number and how many times, one row per syscall. */
+struct trace_syscall_count {
+	uint64_t nr;
+	uint64_t count;
+};
+enum trace_status trace_get_unsupported(struct trace *t, struct trace_syscall_count **out,
+					size_t *n);
+
 /* Inputs: count, bytes and lines per source (empty until recorded). */
 struct trace_input {
 	char *source;

@@ -1,0 +1,41 @@
+/*
+ * syscall_edges.c: the syscall trap's edges, one per argument:
+ *   unsupported  call io_uring_setup and an unknown syscall number through
+ *                syscall(); both must fail with ENOSYS (exit 0 if they do)
+ *   output       write the value of $E2E_WORD to stdout with a raw write
+ *                (the bytes a replay must compare)
+ *   sleep        raw nanosleep of 30 s (virtual under deja: instant)
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	const char *what = argc > 1 ? argv[1] : "unsupported";
+	if (strcmp(what, "unsupported") == 0) {
+		errno = 0;
+		long a = syscall(SYS_io_uring_setup, 4, NULL);
+		int ea = errno;
+		errno = 0;
+		long b = syscall(999);
+		int eb = errno;
+		printf("io_uring_setup=%ld/%d syscall999=%ld/%d\n", a, ea, b, eb);
+		return a == -1 && ea == ENOSYS && b == -1 && eb == ENOSYS ? 0 : 1;
+	}
+	if (strcmp(what, "output") == 0) {
+		const char *w = getenv("E2E_WORD");
+		if (!w)
+			w = "none";
+		return syscall(SYS_write, 1, w, strlen(w)) == (long)strlen(w) ? 0 : 1;
+	}
+	if (strcmp(what, "sleep") == 0) {
+		struct timespec ts = { 30, 0 };
+		return syscall(SYS_nanosleep, &ts, NULL) == 0 ? 0 : 1;
+	}
+	return 2;
+}

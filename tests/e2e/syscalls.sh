@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# syscalls.sh DEJA SYSCALL_EDGES_PROG
+#
+# The syscall trap, end to end: unsupported and unknown syscalls fail with
+# ENOSYS and are reported on stderr, in `deja show` and in --json; output
+# syscalls are compared in replay (other bytes: divergence, exit 1); a raw
+# nanosleep is virtual (a 30 s sleep records in well under 30 s).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 2 ] || fail "usage: syscalls.sh DEJA SYSCALL_EDGES_PROG"
+deja=$(abspath "$1") prog=$(abspath "$2")
+require_file "$deja" "$prog"
+cd "$tmp"
+
+# Unsupported syscalls.
+rc=0
+timeout 60 "$deja" record -o u.deja -- "$prog" unsupported >out 2>err || rc=$?
+[ $rc -eq 0 ] || { dump out err; fail "record of the unsupported case exited $rc (the program saw something other than ENOSYS)"; }
+grep -q "io_uring_setup, which deja does not support" err || { dump err; fail "no stderr report for io_uring_setup"; }
+grep -q "syscall 999, which deja does not support" err || { dump err; fail "no stderr report for syscall 999"; }
+"$deja" show u.deja >show.txt
+grep -q "unsupported syscalls (they failed with ENOSYS): io_uring_setup x1 syscall 999 x1" show.txt \
+	|| { dump show.txt; fail "deja show does not list the unsupported syscalls"; }
+"$deja" show --json u.deja >u.json
+[ "$(json u.json 'len(j["unsupported_syscalls"])')" = 2 ] || { dump u.json; fail "--json: unsupported_syscalls should have 2 entries"; }
+[ "$(json u.json 'j["unsupported_syscalls"][0]["name"]')" = io_uring_setup ] || { dump u.json; fail "--json: first unsupported syscall is not io_uring_setup"; }
+timeout 60 "$deja" replay -q u.deja >/dev/null 2>err || { dump err; fail "replay of the unsupported case was not identical"; }
+note "unsupported syscalls: ENOSYS, reported, replayed"
+
+# Output compared in replay.
+E2E_WORD=hello timeout 60 "$deja" record -q -o o.deja -- "$prog" output >out 2>err || { dump err; fail "record of the output case failed"; }
+[ "$(cat out)" = hello ] || fail "the program's output did not reach stdout under record"
+rc=0
+E2E_WORD=hello timeout 60 "$deja" replay -q o.deja >out 2>err || rc=$?
+[ $rc -eq 0 ] || { dump err; fail "replay with the same output exited $rc"; }
+[ "$(cat out)" = hello ] || fail "the program's output did not reach stdout under replay"
+rc=0
+E2E_WORD=hellO timeout 60 "$deja" replay o.deja >out 2>err || rc=$?
+[ $rc -eq 1 ] || { dump err; fail "replay that writes other bytes exited $rc, expected 1 (diverged)"; }
+grep -q "syscall write()" err || { dump err; fail "the divergence does not name the write"; }
+note "output syscalls: other bytes in replay diverge at the write"
+
+# Raw sleeps are virtual.
+start=$(date +%s)
+timeout 25 "$deja" record -q -o s.deja -- "$prog" sleep >/dev/null 2>err || { dump err; fail "record of a raw 30 s nanosleep failed or took 25 s or more"; }
+[ $(( $(date +%s) - start )) -lt 10 ] || fail "a raw 30 s nanosleep was not virtual"
+"$deja" show s.deja | grep -q "sleep(30000000000ns)" || { "$deja" show s.deja >&2; fail "the raw nanosleep is not a sleep event"; }
+note "raw nanosleep: virtual"
