@@ -140,8 +140,8 @@ static void now_iso8601(char buf[32])
 }
 
 static enum record_status start_trace(const struct record_options *o, const char *exe,
-				      const char *hash, struct trace **t, char *err,
-				      size_t errlen)
+				      const char *hash, const struct deja_shared *sh,
+				      struct trace **t, char *err, size_t errlen)
 {
 	char cwd[PATH_MAX], started[32];
 	if (!getcwd(cwd, sizeof(cwd)))
@@ -165,6 +165,9 @@ static enum record_status start_trace(const struct record_options *o, const char
 		.seed = o->seed,
 		.run_index = o->run_index,
 		.max_steps = o->max_steps,
+		.realtime_start = sh->realtime_start_ns,
+		.monotonic_start = sh->monotonic_start_ns,
+		.entropy_seed = sh->entropy_seed,
 	};
 	if (trace_put_run(*t, &run) != TRACE_OK) {
 		snprintf(err, errlen, "cannot write the run to the trace");
@@ -227,7 +230,7 @@ enum record_status record_run(const struct record_options *o, struct session_res
 	}
 	remove_trace(o->trace_path);
 	struct trace *t = NULL;
-	enum record_status st = start_trace(o, exe, hash, &t, err, errlen);
+	enum record_status st = start_trace(o, exe, hash, session_shared(s), &t, err, errlen);
 	if (st == RECORD_OK) {
 		struct record_sink rs = { .t = t };
 		trace_begin(t);

@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -72,7 +73,21 @@ struct session *session_new(const struct session_config *cfg, char *err, size_t 
 	if (cfg->schedule_len)
 		memcpy((char *)sh + schedule_offset, cfg->schedule,
 		       cfg->schedule_len * sizeof(uint32_t));
+	sh->realtime_start_ns = cfg->realtime_start_ns;
+	sh->monotonic_start_ns = cfg->monotonic_start_ns;
+	sh->entropy_seed = cfg->entropy_seed;
+	if (!cfg->schedule) {
+		if (getrandom(&sh->entropy_seed, sizeof(sh->entropy_seed), 0) !=
+		    (ssize_t)sizeof(sh->entropy_seed))
+			sh->entropy_seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+		struct timespec rt, mono;
+		clock_gettime(CLOCK_REALTIME, &rt);
+		clock_gettime(CLOCK_MONOTONIC, &mono);
+		sh->realtime_start_ns = (int64_t)rt.tv_sec * 1000000000LL + rt.tv_nsec;
+		sh->monotonic_start_ns = (int64_t)mono.tv_sec * 1000000000LL + mono.tv_nsec;
+	}
 	deja_model_init(&sh->model, cfg->max_steps);
+	sh->model.entropy = sh->entropy_seed;
 	if (deja_strategy_setup(&sh->model, cfg->strategy, cfg->seed, err, errlen) != 0) {
 		session_free(s);
 		return NULL;

@@ -29,6 +29,11 @@ struct session_config {
 	uint64_t max_steps;
 	const uint32_t *schedule; /* replay: thread of each event */
 	uint64_t schedule_len;
+	/* Replay: the clock readings at virtual time 0 the recording had.
+	 * Record: leave 0 and the real clocks are read at launch. */
+	int64_t realtime_start_ns;
+	int64_t monotonic_start_ns;
+	uint64_t entropy_seed; /* replay: the recorded one; record: drawn anew */
 };
 
 /* Gets each event in order; returns false to stop the run (divergence). */

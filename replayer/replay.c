@@ -175,6 +175,9 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 		.max_steps = rep->recorded.max_steps,
 		.schedule = schedule,
 		.schedule_len = rep->recorded_events,
+		.realtime_start_ns = rep->recorded.realtime_start,
+		.monotonic_start_ns = rep->recorded.monotonic_start,
+		.entropy_seed = rep->recorded.entropy_seed,
 	};
 	enum replay_status st = REPLAY_ERR_PROGRAM;
 	struct session *s = session_new(&cfg, err, errlen);

@@ -327,24 +327,20 @@ struct deja_object *rt_object(const void *addr, enum deja_object_kind kind)
 	return o;
 }
 
-/* Timed waits: the deadline becomes a virtual one, the same distance
- * ahead of the virtual clock, rounded up to a millisecond so that the few
- * microseconds between the target computing it and this call do not make
- * two runs differ. */
-static uint64_t round_up_ms(int64_t ns)
-{
-	if (ns <= 0)
-		return 0;
-	return (uint64_t)((ns + 999999) / 1000000) * 1000000;
-}
-
+/* Timed waits: the target computed its absolute deadline from the virtual
+ * clock, so the distance from the clock's reading now is exact. */
 uint64_t rt_deadline_abs(clockid_t clock, const struct timespec *abstime)
 {
-	struct timespec now;
-	clock_gettime(clock, &now);
-	int64_t ns = (int64_t)(abstime->tv_sec - now.tv_sec) * 1000000000LL +
-		     (abstime->tv_nsec - now.tv_nsec);
-	return rt.model->vclock + round_up_ms(ns);
+	int64_t now;
+	if (rt_clock_is_virtual(clock)) {
+		now = rt_clock_peek(clock);
+	} else { /* a process or fd clock: real */
+		struct timespec ts;
+		RT_REAL(clock_gettime)(clock, &ts);
+		now = (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	}
+	int64_t ns = (int64_t)abstime->tv_sec * 1000000000LL + abstime->tv_nsec - now;
+	return rt.model->vclock + (ns > 0 ? (uint64_t)ns : 0);
 }
 
 uint64_t rt_deadline_rel(const struct timespec *rel)

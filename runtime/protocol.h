@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 3u
+#define DEJA_PROTOCOL_VERSION 5u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -184,6 +184,8 @@ struct deja_model {
 	uint32_t strategy_param;
 	uint64_t seed;
 	uint64_t prng;         /* strategy's PRNG state */
+	uint64_t entropy;      /* the target's randomness (getrandom, /dev/urandom) */
+	uint64_t prng_out;     /* the last entropy word drawn */
 	uint64_t rr_next;      /* round-robin cursor */
 	struct deja_thread threads[DEJA_MAX_THREADS];
 	struct deja_object objects[DEJA_OBJECT_SLOTS];
@@ -198,6 +200,10 @@ struct deja_shared {
 	uint32_t parallel;        /* threads run in parallel between scheduling points */
 	uint64_t schedule_offset; /* from the start of the mapping */
 	uint64_t schedule_len;    /* entries; 0 unless replaying */
+	/* Virtual time: what the clocks read at virtual time 0 (recorded). */
+	int64_t realtime_start_ns;
+	int64_t monotonic_start_ns;
+	uint64_t entropy_seed;    /* randomness the target gets is drawn from it */
 
 	/* Written by the runtime. */
 	uint32_t runtime_ready;

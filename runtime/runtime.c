@@ -176,6 +176,7 @@ __attribute__((constructor(101))) static void rt_init(void)
 	rt_self = main_thread;
 	rt.active = true;
 	rt_trap_install();
+	rt_tsc_install();
 	rt_trap_arm();
 	__atomic_store_n(&rt.shared->runtime_ready, 1, __ATOMIC_RELEASE);
 	/* The main thread's thread_start: event 0. */

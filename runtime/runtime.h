@@ -21,7 +21,9 @@
 #define DEJA_RUNTIME_H
 
 #include <stdbool.h>
+#include <signal.h>
 #include <stdint.h>
+#include <sys/time.h>
 #include <time.h>
 
 #include "protocol.h"
@@ -66,6 +68,15 @@ void rt_refresh_modules(void);
 /* ---- real.c: the libc functions the runtime wraps ---- */
 #include "real.h"
 
+/* The kernel's struct sigaction, as rt_sigaction takes it. */
+struct rt_kernel_sigaction {
+	void (*handler)(int, siginfo_t *, void *);
+	unsigned long flags;
+	void (*restorer)(void);
+	uint64_t mask;
+};
+#define RT_SA_RESTORER 0x04000000UL
+
 /* ---- trap.c: the in-process syscall trap ---- */
 void rt_trap_install(void);   /* once per process: the SIGSYS handler */
 void rt_trap_arm(void);       /* once per thread */
@@ -100,6 +111,28 @@ uint64_t rt_deadline_abs(clockid_t clock, const struct timespec *abstime);
 uint64_t rt_deadline_rel(const struct timespec *rel);
 void rt_end_run(enum deja_outcome_kind kind, uint32_t thread,
 		const char *message) __attribute__((noreturn));
+
+/* ---- clock.c: virtual clocks ---- */
+bool rt_clock_is_virtual(clockid_t clock);
+/* The virtual clock's current reading in ns, without advancing it. */
+int64_t rt_clock_peek(clockid_t clock);
+int rt_clock_gettime(clockid_t clock, struct timespec *ts, uint64_t site);
+/* Read a virtual clock in ns; a tick passes (an event in parallel mode). */
+int64_t rt_clock_read(clockid_t clock, uint64_t site);
+int rt_gettimeofday(struct timeval *tv, void *tz, uint64_t site);
+time_t rt_time(time_t *t, uint64_t site);
+
+/* ---- random.c: the target's randomness ---- */
+/* Fill buf with len bytes of the run's entropy (an event); returns len. */
+long rt_random(void *buf, uint64_t len, uint64_t site);
+void rt_note_open(const char *path, long fd);
+void rt_note_close(long fd);
+bool rt_is_random_fd(long fd);
+
+/* ---- tsc.c: rdtsc and rdtscp ---- */
+void rt_tsc_install(void);
+/* rt_sigaction on SIGSEGV from the target: kept beside the runtime's own. */
+long rt_tsc_sigaction(const void *act, void *old, unsigned long size);
 
 /* ---- interpose_misc.c ---- */
 /* A virtual sleep (clock_nanosleep's arguments); 0 or EINVAL. */

@@ -53,14 +53,6 @@ static __thread volatile char selector __attribute__((tls_model("initial-exec"))
 	SYSCALL_DISPATCH_FILTER_ALLOW;
 static __thread int libc_depth __attribute__((tls_model("initial-exec")));
 
-/* The kernel's struct sigaction for rt_sigaction. */
-struct kernel_sigaction {
-	void (*handler)(int, siginfo_t *, void *);
-	unsigned long flags;
-	void (*restorer)(void);
-	uint64_t mask;
-};
-#define KSA_RESTORER 0x04000000UL
 
 void rt_libc_enter(void)
 {
@@ -163,6 +155,8 @@ static long filter_sigaction(const long a[6])
 {
 	if (a[0] == SIGSYS && a[1] != 0)
 		return 0; /* the target may not take SIGSYS from the runtime */
+	if (a[0] == SIGSEGV && rt.active)
+		return rt_tsc_sigaction((const void *)a[1], (void *)a[2], (unsigned long)a[3]);
 	return rt_syscall(SYS_rt_sigaction, a[0], a[1], a[2], a[3], 0, 0);
 }
 
@@ -188,6 +182,30 @@ static long emulate(long nr, const long a[6], uint64_t site)
 		return managed ? -rt_sleep((clockid_t)a[0], (int)a[1],
 					   (const struct timespec *)a[2], site)
 			       : pass(nr, a);
+	case SYS_clock_gettime:
+		if (!rt_clock_is_virtual((clockid_t)a[0]))
+			return pass(nr, a);
+		return rt_clock_gettime((clockid_t)a[0], (struct timespec *)a[1], site);
+	case SYS_gettimeofday:
+		return managed ? rt_gettimeofday((struct timeval *)a[0], (void *)a[1], site)
+			       : pass(nr, a);
+	case SYS_time:
+		return managed ? (long)rt_time((time_t *)a[0], site) : pass(nr, a);
+	case SYS_getrandom:
+		return managed ? rt_random((void *)a[0], (uint64_t)a[1], site) : pass(nr, a);
+	case SYS_open: {
+		long fd = pass(nr, a);
+		rt_note_open((const char *)a[0], fd);
+		return fd;
+	}
+	case SYS_openat: {
+		long fd = pass(nr, a);
+		rt_note_open((const char *)a[1], fd);
+		return fd;
+	}
+	case SYS_close:
+		rt_note_close(a[0]);
+		return pass(nr, a);
 	case SYS_sched_yield:
 		if (!managed)
 			return pass(nr, a);
@@ -204,6 +222,16 @@ static long emulate(long nr, const long a[6], uint64_t site)
 	default:
 		return pass(nr, a);
 	}
+}
+
+/* ---- input: recording and feeding back results is the next step; for
+ * now only the random devices are answered from the run's entropy ---- */
+
+static long input(long nr, const long a[6], uint64_t site)
+{
+	if (nr == SYS_read && rt_managed() && rt_is_random_fd(a[0]))
+		return rt_random((void *)a[1], (uint64_t)a[2], site);
+	return pass(nr, a);
 }
 
 /* ---- output: the bytes a call sends, as one digest ---- */
@@ -300,8 +328,9 @@ static long dispatch(long nr, const long a[6], uint64_t site)
 	const struct deja_syscall_info *sc = deja_syscall(nr);
 	switch ((enum deja_syscall_class)sc->klass) {
 	case DEJA_SC_PASS:
-	case DEJA_SC_INPUT:
 		return pass(nr, a);
+	case DEJA_SC_INPUT:
+		return input(nr, a, site);
 	case DEJA_SC_OUTPUT:
 		return output(sc, nr, a, site);
 	case DEJA_SC_EMULATE:
@@ -331,9 +360,9 @@ static void on_sigsys(int sig, siginfo_t *si, void *ctx)
 
 void rt_trap_install(void)
 {
-	struct kernel_sigaction ksa = {
+	struct rt_kernel_sigaction ksa = {
 		.handler = on_sigsys,
-		.flags = SA_SIGINFO | KSA_RESTORER,
+		.flags = SA_SIGINFO | RT_SA_RESTORER,
 		.restorer = rt_sigreturn_stub,
 		.mask = 0,
 	};

@@ -481,6 +481,21 @@ static int64_t exec_sync(struct deja_model *m, uint32_t t, struct deja_pending *
 	return -1;
 }
 
+/* The target's randomness: splitmix64 over the recorded entropy seed, so a
+ * replay draws the same bytes in the same order. */
+static void fill_random(struct deja_model *m, uint8_t *buf, uint64_t len)
+{
+	for (uint64_t i = 0; i < len; i++) {
+		if (i % 8 == 0) {
+			uint64_t z = (m->entropy += 0x9E3779B97F4A7C15ull);
+			z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+			z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+			m->prng_out = z ^ (z >> 31);
+		}
+		buf[i] = (uint8_t)(m->prng_out >> (8 * (i % 8)));
+	}
+}
+
 static int64_t exec_other(struct deja_model *m, uint32_t t, struct deja_pending *p,
 			  struct deja_object *o, bool timed_out, uint64_t *arg_out)
 {
@@ -521,6 +536,11 @@ static int64_t exec_other(struct deja_model *m, uint32_t t, struct deja_pending 
 	case DEJA_OP_SYSCALL:
 	case DEJA_OP_SYSCALL_UNSUPPORTED:
 		return p->value; /* the call already ran (or was refused) */
+	case DEJA_OP_CLOCK_READ:
+		return (int64_t)m->vclock;
+	case DEJA_OP_RANDOM:
+		fill_random(m, (uint8_t *)(uintptr_t)p->value, p->arg);
+		return (int64_t)p->arg;
 	case DEJA_OP_THREAD_CREATE:
 		return exec_thread_create(m, p, arg_out);
 	case DEJA_OP_THREAD_EXIT:

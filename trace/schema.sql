@@ -16,6 +16,9 @@ CREATE TABLE run (
     run_index      INTEGER NOT NULL,   -- 1-based run number within a hunt
     max_steps      INTEGER NOT NULL,   -- 0: no budget
     started_at     TEXT    NOT NULL,   -- UTC, ISO 8601
+    realtime_start  INTEGER NOT NULL,  -- CLOCK_REALTIME at virtual time 0, ns
+    monotonic_start INTEGER NOT NULL,  -- CLOCK_MONOTONIC at virtual time 0, ns
+    entropy_seed   INTEGER NOT NULL,   -- seed of the randomness the program got
     outcome        TEXT    NOT NULL,   -- incomplete|exit|signal|deadlock|timeout|divergence|error
     exit_code      INTEGER,
     signal         INTEGER,

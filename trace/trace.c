@@ -250,7 +250,8 @@ enum trace_status trace_put_run(struct trace *t, const struct trace_run *r)
 {
 	sqlite3_stmt *st = prepare(t,
 		"INSERT INTO run (id, deja_version, cwd, exe_path, exe_hash, strategy, seed,"
-		" run_index, max_steps, started_at, outcome) VALUES (1,?,?,?,?,?,?,?,?,?,?)");
+		" run_index, max_steps, started_at, outcome, realtime_start, monotonic_start,"
+		" entropy_seed) VALUES (1,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (!st)
 		return TRACE_ERR_WRITE;
 	sqlite3_bind_text(st, 1, r->deja_version, -1, SQLITE_TRANSIENT);
@@ -263,6 +264,9 @@ enum trace_status trace_put_run(struct trace *t, const struct trace_run *r)
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)r->max_steps);
 	sqlite3_bind_text(st, 9, r->started_at, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 10, r->outcome ? r->outcome : "incomplete", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 11, r->realtime_start);
+	sqlite3_bind_int64(st, 12, r->monotonic_start);
+	sqlite3_bind_int64(st, 13, (sqlite3_int64)r->entropy_seed);
 	enum trace_status s = step_done(st);
 	for (int i = 0; s == TRACE_OK && i < r->argc; i++) {
 		st = prepare(t, "INSERT INTO argv (idx, arg) VALUES (?,?)");
@@ -457,7 +461,8 @@ enum trace_status trace_get_run(struct trace *t, struct trace_run *r)
 	sqlite3_stmt *st = prepare(t,
 		"SELECT deja_version, cwd, exe_path, exe_hash, strategy, seed, run_index, max_steps,"
 		" started_at, outcome, exit_code, signal, message, outcome_thread, events,"
-		" preemptions, switches, interrupted, final_digest FROM run WHERE id=1");
+		" preemptions, switches, interrupted, final_digest, realtime_start, monotonic_start,"
+		" entropy_seed FROM run WHERE id=1");
 	if (!st)
 		return TRACE_ERR_CORRUPT;
 	int rc = sqlite3_step(st);
@@ -484,6 +489,9 @@ enum trace_status trace_get_run(struct trace *t, struct trace_run *r)
 	r->switches = (uint64_t)sqlite3_column_int64(st, 16);
 	r->interrupted = sqlite3_column_int(st, 17);
 	r->final_digest = (uint64_t)sqlite3_column_int64(st, 18);
+	r->realtime_start = sqlite3_column_int64(st, 19);
+	r->monotonic_start = sqlite3_column_int64(st, 20);
+	r->entropy_seed = (uint64_t)sqlite3_column_int64(st, 21);
 	sqlite3_finalize(st);
 	if (!r->cwd || !r->exe_path || !r->exe_hash || !r->strategy || !r->outcome)
 		return TRACE_ERR_CORRUPT;

@@ -53,6 +53,9 @@ struct trace_run {
 	uint64_t switches;
 	int interrupted;
 	uint64_t final_digest;
+	int64_t realtime_start;  /* virtual clocks' readings at virtual time 0, ns */
+	int64_t monotonic_start;
+	uint64_t entropy_seed;   /* seed of the randomness the program got */
 };
 
 struct trace_event {
