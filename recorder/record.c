@@ -24,14 +24,61 @@
 
 #define EVENTS_PER_COMMIT 8192
 
+/* Bytes read so far from each input source, for inputs.offset. */
+struct source_offset {
+	char name[256];
+	uint64_t read;
+};
+
 struct record_sink {
 	struct trace *t;
 	uint64_t digest;
 	uint64_t pending;
 	bool failed;
+	struct source_offset sources[64];
+	int nsources;
 };
 
-static bool sink_event(void *ctx, const struct deja_event *ev)
+static uint64_t *source_offset(struct record_sink *rs, const char *name)
+{
+	for (int i = 0; i < rs->nsources; i++)
+		if (strcmp(rs->sources[i].name, name) == 0)
+			return &rs->sources[i].read;
+	int slot = rs->nsources < 64 ? rs->nsources++ : 63;
+	snprintf(rs->sources[slot].name, sizeof(rs->sources[slot].name), "%s", name);
+	rs->sources[slot].read = 0;
+	return &rs->sources[slot].read;
+}
+
+/* An input syscall's bytes: [u16 source length, source] if it is a read,
+ * then what the program got. */
+static void put_data(struct record_sink *rs, const struct deja_event *ev, const uint8_t *data)
+{
+	const uint8_t *bytes = data;
+	uint64_t len = ev->data_len;
+	char source[257] = "";
+	if (ev->flags & DEJA_EVENT_SOURCE && len >= 2) {
+		uint16_t n;
+		memcpy(&n, data, sizeof(n));
+		if (n > 256 || (uint64_t)n + 2 > len)
+			n = 0;
+		memcpy(source, data + 2, n);
+		source[n] = '\0';
+		bytes += 2 + n;
+		len -= 2 + (uint64_t)n;
+	}
+	if (trace_put_syscall_data(rs->t, ev->seq, bytes, len) != TRACE_OK)
+		rs->failed = true;
+	if (ev->flags & DEJA_EVENT_SOURCE) {
+		uint64_t *offset = source_offset(rs, source[0] ? source : "?");
+		if (trace_put_input(rs->t, ev->seq, source[0] ? source : "?", *offset, bytes, len) !=
+		    TRACE_OK)
+			rs->failed = true;
+		*offset += len;
+	}
+}
+
+static bool sink_event(void *ctx, const struct deja_event *ev, const uint8_t *data)
 {
 	struct record_sink *rs = ctx;
 	struct trace_event te = { .ev = *ev };
@@ -39,6 +86,8 @@ static bool sink_event(void *ctx, const struct deja_event *ev)
 	te.digest = rs->digest;
 	if (trace_put_event(rs->t, &te) != TRACE_OK)
 		rs->failed = true;
+	if (ev->data_len && data)
+		put_data(rs, ev, data);
 	if (++rs->pending >= EVENTS_PER_COMMIT) {
 		trace_commit(rs->t);
 		trace_begin(rs->t);

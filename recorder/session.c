@@ -29,6 +29,8 @@ struct session {
 	struct deja_shared *shared;
 	size_t size;
 	int fd;
+	uint8_t *data;      /* one event's bytes, taken out of the data ring */
+	size_t data_cap;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -48,7 +50,10 @@ struct session *session_new(const struct session_config *cfg, char *err, size_t 
 	}
 	s->cfg = cfg;
 	size_t schedule_offset = (sizeof(struct deja_shared) + 63) & ~(size_t)63;
-	s->size = schedule_offset + cfg->schedule_len * sizeof(uint32_t);
+	size_t feed_offset = (schedule_offset + cfg->schedule_len * sizeof(uint32_t) + 63) &
+			     ~(size_t)63;
+	size_t feed_bytes_offset = feed_offset + cfg->feed_count * sizeof(struct deja_feed);
+	s->size = feed_bytes_offset + cfg->feed_bytes_len;
 	s->fd = memfd_create("deja-channel", MFD_CLOEXEC);
 	if (s->fd < 0 || ftruncate(s->fd, (off_t)s->size) != 0) {
 		snprintf(err, errlen, "cannot create the shared channel: %s", strerror(errno));
@@ -73,6 +78,13 @@ struct session *session_new(const struct session_config *cfg, char *err, size_t 
 	if (cfg->schedule_len)
 		memcpy((char *)sh + schedule_offset, cfg->schedule,
 		       cfg->schedule_len * sizeof(uint32_t));
+	sh->feed_offset = feed_offset;
+	sh->feed_count = cfg->feed_count;
+	sh->feed_bytes_offset = feed_bytes_offset;
+	if (cfg->feed_count)
+		memcpy((char *)sh + feed_offset, cfg->feed, cfg->feed_count * sizeof(struct deja_feed));
+	if (cfg->feed_bytes_len)
+		memcpy((char *)sh + feed_bytes_offset, cfg->feed_bytes, cfg->feed_bytes_len);
 	sh->realtime_start_ns = cfg->realtime_start_ns;
 	sh->monotonic_start_ns = cfg->monotonic_start_ns;
 	sh->entropy_seed = cfg->entropy_seed;
@@ -108,6 +120,7 @@ void session_free(struct session *s)
 		munmap(s->shared, s->size);
 	if (s->fd >= 0)
 		close(s->fd);
+	free(s->data);
 	free(s);
 }
 
@@ -172,6 +185,27 @@ static void exec_target(const struct session *s, int report_fd)
 	launch_failed(report_fd, 0);
 }
 
+/* Take an event's bytes out of the data ring (they may wrap around). */
+static const uint8_t *take_data(struct session *s, uint32_t len)
+{
+	struct deja_shared *sh = s->shared;
+	if (len == 0)
+		return NULL;
+	if (len > s->data_cap) {
+		uint8_t *grown = realloc(s->data, len);
+		if (!grown)
+			return NULL;
+		s->data = grown;
+		s->data_cap = len;
+	}
+	uint64_t at = sh->data_read & (DEJA_DATA_RING_BYTES - 1);
+	uint64_t first = DEJA_DATA_RING_BYTES - at < len ? DEJA_DATA_RING_BYTES - at : len;
+	memcpy(s->data, &sh->data[at], first);
+	memcpy(s->data + first, &sh->data[0], len - first);
+	__atomic_store_n(&sh->data_read, sh->data_read + len, __ATOMIC_RELEASE);
+	return s->data;
+}
+
 /* Hand every complete event in the ring to the sink.  Returns false when
  * the sink asked to stop. */
 static bool drain(struct session *s, session_sink sink, void *ctx, uint64_t *count,
@@ -181,12 +215,15 @@ static bool drain(struct session *s, session_sink sink, void *ctx, uint64_t *cou
 	uint64_t r = sh->read_index;
 	uint64_t w = __atomic_load_n(&sh->write_index, __ATOMIC_ACQUIRE);
 	if (stopped) { /* after a divergence, events are only discarded */
+		__atomic_store_n(&sh->data_read, __atomic_load_n(&sh->data_write, __ATOMIC_ACQUIRE),
+				 __ATOMIC_RELEASE);
 		__atomic_store_n(&sh->read_index, w, __ATOMIC_RELEASE);
 		return false;
 	}
 	bool go_on = true;
 	while (r < w && go_on) {
-		go_on = sink(ctx, &sh->ring[r & (DEJA_RING_EVENTS - 1)]);
+		const struct deja_event *ev = &sh->ring[r & (DEJA_RING_EVENTS - 1)];
+		go_on = sink(ctx, ev, take_data(s, ev->data_len));
 		r++;
 		(*count)++;
 		if ((r & 1023) == 0)

@@ -34,10 +34,16 @@ struct session_config {
 	int64_t realtime_start_ns;
 	int64_t monotonic_start_ns;
 	uint64_t entropy_seed; /* replay: the recorded one; record: drawn anew */
+	/* Replay: what the recorded input syscalls gave. */
+	const struct deja_feed *feed;
+	uint64_t feed_count;
+	const uint8_t *feed_bytes;
+	uint64_t feed_bytes_len;
 };
 
-/* Gets each event in order; returns false to stop the run (divergence). */
-typedef bool (*session_sink)(void *ctx, const struct deja_event *ev);
+/* Gets each event in order, with the bytes it put in the data ring
+ * (ev->data_len of them); returns false to stop the run (divergence). */
+typedef bool (*session_sink)(void *ctx, const struct deja_event *ev, const uint8_t *data);
 
 struct session_result {
 	enum deja_outcome_kind kind;

@@ -19,6 +19,13 @@
 #include "digest.h"
 #include "model.h"
 
+struct replay_feed {
+	struct deja_feed *entries;
+	uint64_t count;
+	uint8_t *bytes;
+	uint64_t len;
+};
+
 struct replay_sink {
 	const struct trace_event *recorded;
 	uint64_t n;
@@ -56,8 +63,9 @@ static bool same_event(const struct deja_event *a, const struct deja_event *b)
 	       a->data == b->data;
 }
 
-static bool sink_event(void *ctx, const struct deja_event *ev)
+static bool sink_event(void *ctx, const struct deja_event *ev, const uint8_t *data)
 {
+	(void)data;
 	struct replay_sink *rs = ctx;
 	rs->digest = deja_event_digest(rs->digest, ev);
 	if (rs->next >= rs->n || rs->recorded[rs->next].digest != rs->digest ||
@@ -155,8 +163,8 @@ static enum replay_status check_executable(const struct trace_run *run, char *er
 }
 
 static enum replay_status run_follow(struct replay_report *rep, const struct trace_event *ev,
-				     const struct site_table *sites, const char *runtime_path,
-				     char *err, size_t errlen)
+				     const struct site_table *sites, const struct replay_feed *feed,
+				     const char *runtime_path, char *err, size_t errlen)
 {
 	uint32_t *schedule = malloc((rep->recorded_events + 1) * sizeof(uint32_t));
 	if (!schedule)
@@ -178,6 +186,10 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 		.realtime_start_ns = rep->recorded.realtime_start,
 		.monotonic_start_ns = rep->recorded.monotonic_start,
 		.entropy_seed = rep->recorded.entropy_seed,
+		.feed = feed->entries,
+		.feed_count = feed->count,
+		.feed_bytes = feed->bytes,
+		.feed_bytes_len = feed->len,
 	};
 	enum replay_status st = REPLAY_ERR_PROGRAM;
 	struct session *s = session_new(&cfg, err, errlen);
@@ -210,6 +222,7 @@ enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 		return REPLAY_ERR_TRACE;
 	struct trace_event *events = NULL;
 	struct site_table sites = { 0 };
+	struct replay_feed feed = { 0 };
 	enum replay_status st = REPLAY_ERR_TRACE;
 	if (trace_get_run(t, &rep->recorded) != TRACE_OK)
 		snprintf(err, errlen, "the trace has no readable run");
@@ -217,12 +230,16 @@ enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 		snprintf(err, errlen, "the trace's events cannot be read");
 	else if (trace_get_sites(t, &sites.sites, &sites.n) != TRACE_OK)
 		snprintf(err, errlen, "the trace's call sites cannot be read");
+	else if (trace_get_feed(t, &feed.entries, &feed.count, &feed.bytes, &feed.len) != TRACE_OK)
+		snprintf(err, errlen, "the trace's recorded inputs cannot be read");
 	else
 		st = check_executable(&rep->recorded, err, errlen);
 	trace_close(t);
 	if (st == REPLAY_IDENTICAL)
-		st = run_follow(rep, events, &sites, runtime_path, err, errlen);
+		st = run_follow(rep, events, &sites, &feed, runtime_path, err, errlen);
 	trace_sites_free(sites.sites, sites.n);
+	free(feed.entries);
+	free(feed.bytes);
 	free(events);
 	return st;
 }

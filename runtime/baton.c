@@ -123,6 +123,7 @@ void rt_abandon_thread(uint32_t t)
 static int64_t execute_chosen(uint32_t self)
 {
 	struct deja_event ev;
+	rt_io_at_event(&rt.model->threads[self].pending, rt.model->steps);
 	int64_t r = deja_sched_step(rt.model, self, &ev);
 	rt_last_arg = ev.arg;
 	emit(&ev);

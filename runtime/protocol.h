@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 5u
+#define DEJA_PROTOCOL_VERSION 6u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -29,6 +29,7 @@
 #define DEJA_MAX_THREADS 1024u
 #define DEJA_OBJECT_SLOTS 32768u /* power of two: open-addressing table */
 #define DEJA_RING_EVENTS 65536u  /* power of two */
+#define DEJA_DATA_RING_BYTES (64u << 20) /* power of two */
 #define DEJA_MAX_MODULES 256u
 #define DEJA_PATH_MAX 512u
 #define DEJA_MESSAGE_MAX 512u
@@ -87,6 +88,7 @@ enum deja_thread_state {
 #define DEJA_EVENT_PREEMPT 0x1u   /* the scheduler switched away from a thread that could go on */
 #define DEJA_EVENT_SWITCH 0x2u    /* a different thread than the previous event's */
 #define DEJA_EVENT_TIMED_OUT 0x4u /* a timed wait that timed out */
+#define DEJA_EVENT_SOURCE 0x8u    /* its data starts with the input's source */
 
 /* Mutex subtypes, as glibc numbers them in pthread_mutex_t.__kind. */
 #define DEJA_MUTEX_NORMAL 0u
@@ -122,8 +124,10 @@ struct deja_pending {
 	uint64_t deadline;  /* virtual ns; DEJA_NO_DEADLINE when none */
 	uint64_t wait_seq;  /* order of arrival at the wait, for FIFO wakeups */
 	uint64_t site;      /* return address of the call, in the target */
-	int64_t value;      /* SYSCALL: the syscall's result */
-	uint64_t data;      /* SYSCALL: xxh3 of the bytes it sent */
+	int64_t value;      /* SYSCALL: the syscall's result; RANDOM: the buffer */
+	uint64_t data;      /* SYSCALL: xxh3 of the bytes it sent or got */
+	uint32_t data_len;  /* SYSCALL: bytes it got (recorded in the data ring) */
+	uint32_t flags;     /* DEJA_EVENT_SOURCE */
 };
 
 struct deja_thread {
@@ -158,7 +162,16 @@ struct deja_event {
 	uint32_t object; /* object id, 0 for none */
 	uint16_t op;
 	uint16_t flags;
-	uint32_t reserved;
+	uint32_t data_len; /* bytes this event put in the data ring */
+};
+
+/* Replay: what an input syscall gave when it was recorded.  The bytes are
+ * at `offset` in the feed's byte area. */
+struct deja_feed {
+	uint64_t seq;
+	int64_t result;
+	uint64_t offset;
+	uint64_t len;
 };
 
 /* The scheduler model: everything the serialised scheduler decides from. */
@@ -200,6 +213,9 @@ struct deja_shared {
 	uint32_t parallel;        /* threads run in parallel between scheduling points */
 	uint64_t schedule_offset; /* from the start of the mapping */
 	uint64_t schedule_len;    /* entries; 0 unless replaying */
+	uint64_t feed_offset;     /* replay: struct deja_feed[feed_count] */
+	uint64_t feed_count;
+	uint64_t feed_bytes_offset; /* replay: the bytes the feed entries point at */
 	/* Virtual time: what the clocks read at virtual time 0 (recorded). */
 	int64_t realtime_start_ns;
 	int64_t monotonic_start_ns;
@@ -218,6 +234,13 @@ struct deja_shared {
 	uint64_t write_index;
 	uint64_t read_index;
 	struct deja_event ring[DEJA_RING_EVENTS];
+
+	/* Data ring: the bytes of input syscalls, in event order.  The runtime
+	 * advances data_write before it publishes the event; the supervisor
+	 * advances data_read as it takes them. */
+	uint64_t data_write;
+	uint64_t data_read;
+	uint8_t data[DEJA_DATA_RING_BYTES];
 
 	struct deja_module modules[DEJA_MAX_MODULES];
 	struct deja_model model;

@@ -12,6 +12,7 @@
 #include "runtime.h"
 
 #include <link.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -126,8 +127,13 @@ static long parse_fd(const char *s)
 
 static struct deja_shared *attach(long fd)
 {
-	struct deja_shared head;
-	if (rt_syscall4(SYS_pread64, fd, &head, sizeof(head.magic) * 2 + sizeof(head.size), 0) <= 0)
+	struct { /* the start of struct deja_shared: the whole is far too big for a stack */
+		uint32_t magic;
+		uint32_t version;
+		uint64_t size;
+	} head;
+	_Static_assert(offsetof(struct deja_shared, size) == 8, "deja_shared starts magic, version, size");
+	if (rt_syscall4(SYS_pread64, fd, &head, sizeof(head), 0) != (long)sizeof(head))
 		rt_fatal("cannot read the shared channel");
 	if (head.magic != DEJA_SHARED_MAGIC || head.version != DEJA_PROTOCOL_VERSION)
 		rt_fatal("supervisor and runtime speak different protocol versions");

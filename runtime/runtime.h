@@ -122,6 +122,14 @@ int64_t rt_clock_read(clockid_t clock, uint64_t site);
 int rt_gettimeofday(struct timeval *tv, void *tz, uint64_t site);
 time_t rt_time(time_t *t, uint64_t site);
 
+/* ---- io.c: input and output syscalls ---- */
+struct deja_syscall_info;
+long rt_input(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site);
+long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site);
+/* Right before a SYSCALL event is published: feed (replay) or copy the
+ * call's bytes into the data ring (record). */
+void rt_io_at_event(struct deja_pending *p, uint64_t seq);
+
 /* ---- random.c: the target's randomness ---- */
 /* Fill buf with len bytes of the run's entropy (an event); returns len. */
 long rt_random(void *buf, uint64_t len, uint64_t site);

@@ -38,7 +38,7 @@ const struct deja_syscall_info *deja_syscall(long nr)
 const char *deja_syscall_class_name(enum deja_syscall_class c)
 {
 	static const char *const names[DEJA_SC_CLASS_COUNT] = {
-		"unknown", "pass", "input", "output", "emulate", "unsupported",
+		"unknown", "pass", "input", "input_live", "output", "emulate", "unsupported",
 	};
 	return (unsigned)c < DEJA_SC_CLASS_COUNT ? names[c] : "?";
 }

@@ -15,6 +15,7 @@ enum deja_syscall_class {
 	DEJA_SC_UNKNOWN = 0, /* not in syscalls.def: handled as UNSUPPORTED */
 	DEJA_SC_PASS,
 	DEJA_SC_INPUT,
+	DEJA_SC_INPUT_LIVE,
 	DEJA_SC_OUTPUT,
 	DEJA_SC_EMULATE,
 	DEJA_SC_UNSUPPORTED,
@@ -30,6 +31,7 @@ enum deja_size_kind {
 	DEJA_SZ_MSG,
 	DEJA_SZ_POLL,
 	DEJA_SZ_EPOLL,
+	DEJA_SZ_SOCKADDR,
 	DEJA_SZ_SPECIAL,
 };
 

@@ -35,8 +35,6 @@
 #include "model.h"
 #include "syscall_table.h"
 
-#define XXH_INLINE_ALL
-#include <xxhash.h>
 
 #ifndef PR_SET_SYSCALL_USER_DISPATCH
 #define PR_SET_SYSCALL_USER_DISPATCH 59
@@ -224,66 +222,6 @@ static long emulate(long nr, const long a[6], uint64_t site)
 	}
 }
 
-/* ---- input: recording and feeding back results is the next step; for
- * now only the random devices are answered from the run's entropy ---- */
-
-static long input(long nr, const long a[6], uint64_t site)
-{
-	if (nr == SYS_read && rt_managed() && rt_is_random_fd(a[0]))
-		return rt_random((void *)a[1], (uint64_t)a[2], site);
-	return pass(nr, a);
-}
-
-/* ---- output: the bytes a call sends, as one digest ---- */
-
-static void hash_iov(XXH3_state_t *st, const struct iovec *iov, long count)
-{
-	for (long i = 0; iov && i < count; i++)
-		XXH3_64bits_update(st, iov[i].iov_base, iov[i].iov_len);
-}
-
-static uint64_t sent_digest(const struct deja_syscall_info *sc, const long a[6])
-{
-	if (sc->buf_arg < 0)
-		return 0;
-	XXH3_state_t st;
-	XXH3_64bits_reset(&st);
-	const void *buf = (const void *)a[sc->buf_arg];
-	switch ((enum deja_size_kind)sc->size_kind) {
-	case DEJA_SZ_ARG:
-		XXH3_64bits_update(&st, buf, (size_t)a[sc->size]);
-		break;
-	case DEJA_SZ_IOV:
-		hash_iov(&st, buf, a[sc->size]);
-		break;
-	case DEJA_SZ_MSG:
-		hash_iov(&st, ((const struct msghdr *)buf)->msg_iov,
-			 (long)((const struct msghdr *)buf)->msg_iovlen);
-		break;
-	default:
-		return 0;
-	}
-	return XXH3_64bits_digest(&st);
-}
-
-static void record_syscall(enum deja_op op, long nr, long result, uint64_t data,
-			   uint64_t site)
-{
-	struct deja_pending *p = rt_declare(op, NULL, (uint64_t)nr, site);
-	p->value = result;
-	p->data = data;
-	rt_run();
-}
-
-static long output(const struct deja_syscall_info *sc, long nr, const long a[6],
-		   uint64_t site)
-{
-	long r = pass(nr, a);
-	if (rt_managed()) /* the buffer was readable if the call succeeded */
-		record_syscall(DEJA_OP_SYSCALL, nr, r, r >= 0 ? sent_digest(sc, a) : 0, site);
-	return r;
-}
-
 /* ---- unsupported ---- */
 
 static uint64_t reported[DEJA_SYSCALL_LIMIT / 64 + 1];
@@ -318,8 +256,11 @@ static long unsupported(const struct deja_syscall_info *sc, long nr, uint64_t si
 		}
 		rt_write_stderr(", which deja does not support: it fails with ENOSYS\n");
 	}
-	if (rt_managed())
-		record_syscall(DEJA_OP_SYSCALL_UNSUPPORTED, nr, -ENOSYS, 0, site);
+	if (rt_managed()) {
+		struct deja_pending *p = rt_declare(DEJA_OP_SYSCALL_UNSUPPORTED, NULL, (uint64_t)nr, site);
+		p->value = -ENOSYS;
+		rt_run();
+	}
 	return -ENOSYS;
 }
 
@@ -328,11 +269,12 @@ static long dispatch(long nr, const long a[6], uint64_t site)
 	const struct deja_syscall_info *sc = deja_syscall(nr);
 	switch ((enum deja_syscall_class)sc->klass) {
 	case DEJA_SC_PASS:
+	case DEJA_SC_INPUT_LIVE:
 		return pass(nr, a);
 	case DEJA_SC_INPUT:
-		return input(nr, a, site);
+		return rt_input(sc, nr, a, site);
 	case DEJA_SC_OUTPUT:
-		return output(sc, nr, a, site);
+		return rt_output(sc, nr, a, site);
 	case DEJA_SC_EMULATE:
 		return emulate(nr, a, site);
 	case DEJA_SC_UNSUPPORTED:

@@ -173,6 +173,8 @@ void deja_model_set_pending(struct deja_model *m, uint32_t t, enum deja_op op,
 	p->site = site;
 	p->value = 0;
 	p->data = 0;
+	p->data_len = 0;
+	p->flags = 0;
 }
 
 /* ---- enabledness ---- */

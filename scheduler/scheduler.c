@@ -237,8 +237,8 @@ int64_t deja_sched_step(struct deja_model *m, uint32_t t, struct deja_event *ev)
 	ev->object = o ? o->id : 0;
 	ev->object_addr = o ? o->addr : 0;
 	ev->site = p->site;
-	ev->flags = (uint16_t)m->chosen_flags;
-	ev->reserved = 0;
+	ev->flags = (uint16_t)(m->chosen_flags | p->flags);
+	ev->data_len = p->data_len;
 	ev->data = p->data;
 	uint64_t arg = 0;
 	int64_t r = deja_model_execute(m, t, m->chosen_timed_out, &arg);

@@ -89,11 +89,20 @@ CREATE TABLE sites (
     module   TEXT
 );
 
--- What the program read (filled once inputs are recorded).
+-- The bytes an input syscall gave the program (the event's `data` is their
+-- xxh3); replay copies them back instead of running the call.
+CREATE TABLE syscall_data (
+    seq   INTEGER PRIMARY KEY,   -- events.seq
+    bytes BLOB    NOT NULL
+);
+
+-- What the program read, by source, for tools that shrink inputs: one row
+-- per read (stdin, pipes, sockets, files).
 CREATE TABLE inputs (
     id     INTEGER PRIMARY KEY,
-    source TEXT    NOT NULL,
-    offset INTEGER NOT NULL,
+    seq    INTEGER NOT NULL,     -- events.seq of the read
+    source TEXT    NOT NULL,     -- the descriptor's path: /etc/hosts, pipe:[123], /dev/pts/0
+    offset INTEGER NOT NULL,     -- bytes read from this source before
     data   BLOB    NOT NULL
 );
 

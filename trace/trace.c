@@ -404,6 +404,31 @@ enum trace_status trace_put_history(struct trace *t, const char *command, const 
 	return step_done(st);
 }
 
+enum trace_status trace_put_syscall_data(struct trace *t, uint64_t seq, const void *bytes,
+					 uint64_t len)
+{
+	sqlite3_stmt *st = prepare(t, "INSERT INTO syscall_data (seq, bytes) VALUES (?,?)");
+	if (!st)
+		return TRACE_ERR_WRITE;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+	sqlite3_bind_blob64(st, 2, bytes, len, SQLITE_STATIC);
+	return step_done(st);
+}
+
+enum trace_status trace_put_input(struct trace *t, uint64_t seq, const char *source,
+				  uint64_t offset, const void *bytes, uint64_t len)
+{
+	sqlite3_stmt *st = prepare(t,
+		"INSERT INTO inputs (seq, source, offset, data) VALUES (?,?,?,?)");
+	if (!st)
+		return TRACE_ERR_WRITE;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+	sqlite3_bind_text(st, 2, source, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)offset);
+	sqlite3_bind_blob64(st, 4, bytes, len, SQLITE_STATIC);
+	return step_done(st);
+}
+
 /* ---- reading ---- */
 
 static char *dup_col(sqlite3_stmt *st, int i)
@@ -717,6 +742,54 @@ enum trace_status trace_get_inputs(struct trace *t, struct trace_input **out, si
 			    " SUM(length(data) - length(replace(CAST(data AS TEXT), char(10), '')))"
 			    " FROM inputs GROUP BY source ORDER BY MIN(id)",
 			 sizeof(**out), read_input, (void **)out, n);
+}
+
+enum trace_status trace_get_feed(struct trace *t, struct deja_feed **feed, uint64_t *count,
+				 uint8_t **bytes, uint64_t *len)
+{
+	*feed = NULL;
+	*bytes = NULL;
+	*count = *len = 0;
+	sqlite3_stmt *st = prepare(t,
+		"SELECT e.seq, e.result, d.bytes FROM events e LEFT JOIN syscall_data d USING (seq)"
+		" WHERE e.op = 'syscall' ORDER BY e.seq");
+	if (!st)
+		return TRACE_ERR_CORRUPT;
+	uint64_t cap = 0, bcap = 0;
+	enum trace_status status = TRACE_OK;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && status == TRACE_OK) {
+		uint64_t n = (uint64_t)sqlite3_column_bytes(st, 2);
+		const void *b = sqlite3_column_blob(st, 2);
+		if (*count == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct deja_feed *g = realloc(*feed, cap * sizeof(**feed));
+			status = g ? TRACE_OK : TRACE_ERR_NOMEM;
+			if (g)
+				*feed = g;
+		}
+		while (status == TRACE_OK && *len + n > bcap) {
+			bcap = bcap ? bcap * 2 : 4096;
+			uint8_t *g = realloc(*bytes, bcap);
+			status = g ? TRACE_OK : TRACE_ERR_NOMEM;
+			if (g)
+				*bytes = g;
+		}
+		if (status != TRACE_OK)
+			break;
+		struct deja_feed *f = &(*feed)[(*count)++];
+		f->seq = (uint64_t)sqlite3_column_int64(st, 0);
+		f->result = sqlite3_column_int64(st, 1);
+		f->offset = *len;
+		f->len = n;
+		if (n)
+			memcpy(*bytes + *len, b, n);
+		*len += n;
+	}
+	if (status == TRACE_OK && rc != SQLITE_DONE)
+		status = TRACE_ERR_CORRUPT;
+	sqlite3_finalize(st);
+	return status;
 }
 
 void trace_inputs_free(struct trace_input *in, size_t n)

@@ -115,6 +115,15 @@ enum trace_status trace_put_module(struct trace *t, const struct deja_module *m)
 enum trace_status trace_put_site(struct trace *t, const struct trace_site *s);
 enum trace_status trace_put_history(struct trace *t, const char *command,
 				    const char *result);
+enum trace_status trace_put_syscall_data(struct trace *t, uint64_t seq, const void *bytes,
+					 uint64_t len);
+enum trace_status trace_put_input(struct trace *t, uint64_t seq, const char *source,
+				  uint64_t offset, const void *bytes, uint64_t len);
+
+/* Replay's feed: result and bytes of every recorded `syscall` event, in
+ * order; *bytes holds all the bytes, entries point into it.  Free both. */
+enum trace_status trace_get_feed(struct trace *t, struct deja_feed **feed, uint64_t *count,
+				 uint8_t **bytes, uint64_t *len);
 
 enum trace_status trace_get_run(struct trace *t, struct trace_run *run);
 void trace_run_free(struct trace_run *run);

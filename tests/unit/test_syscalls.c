@@ -72,8 +72,11 @@ static void buffer_descriptions_are_consistent(void **state)
 		assert_true(sc->buf_arg >= -1 && sc->buf_arg < 6);
 		if (sc->buf_arg < 0 && sc->size_kind != DEJA_SZ_SPECIAL)
 			assert_int_equal(sc->size_kind, DEJA_SZ_NONE);
+		/* What is fed back in replay must be fully described. */
+		if (sc->klass == DEJA_SC_INPUT)
+			assert_int_not_equal(sc->size_kind, DEJA_SZ_SPECIAL);
 		if (sc->size_kind == DEJA_SZ_ARG || sc->size_kind == DEJA_SZ_IOV ||
-		    sc->size_kind == DEJA_SZ_POLL)
+		    sc->size_kind == DEJA_SZ_POLL || sc->size_kind == DEJA_SZ_SOCKADDR)
 			assert_true(sc->size < 6 && sc->size != (uint32_t)sc->buf_arg);
 		if (sc->size_kind == DEJA_SZ_FIXED)
 			assert_true(sc->size > 0);
@@ -94,6 +97,8 @@ static void key_syscalls_have_the_right_class(void **state)
 		{ "write", DEJA_SC_OUTPUT },        { "sendmsg", DEJA_SC_OUTPUT },
 		{ "mmap", DEJA_SC_PASS },           { "openat", DEJA_SC_EMULATE },
 		{ "io_uring_setup", DEJA_SC_UNSUPPORTED }, { "io_submit", DEJA_SC_UNSUPPORTED },
+		{ "getpid", DEJA_SC_INPUT_LIVE },   { "connect", DEJA_SC_INPUT },
+		{ "accept4", DEJA_SC_INPUT },
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		long nr = deja_syscall_number(want[i].name);

@@ -1,0 +1,335 @@
+/*
+ * io.c: input and output syscalls, recorded and fed back.
+ *
+ * Recording: an INPUT syscall runs, then becomes a `syscall` event whose
+ * data is the bytes the kernel wrote into the program's buffers (described
+ * by the syscall table), copied into the shared data ring; reads also carry
+ * their source (the descriptor's path) for the trace's inputs.  An OUTPUT
+ * syscall runs and its event carries the xxh3 of the bytes it sent.
+ *
+ * Replay: an INPUT syscall does not run.  When the thread's turn for the
+ * event comes, the recorded result and bytes are copied back into the
+ * program's buffers (the feed the supervisor put in shared memory, looked up
+ * by event number).  An OUTPUT syscall runs only for stdout and stderr, so
+ * the user still sees the output; elsewhere (files, sockets, pipes) it gets
+ * the recorded result, so a replay needs no peer.  Either way the digest of
+ * the bytes is compared with the recording.
+ *
+ * The work at the event itself happens in rt_io_at_event(), called by the
+ * thread holding the baton (or the model lock) right before the event is
+ * published, so data and event stay in order.
+ */
+#define _GNU_SOURCE
+#include "runtime.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+
+#include "model.h"
+#include "syscall_table.h"
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+struct rt_io {
+	long nr;
+	const struct deja_syscall_info *sc;
+	const long *a;
+	long result;  /* record: what the call gave */
+	bool feed;    /* replay: give the recorded result instead of running */
+	bool output;
+	char source[256]; /* record: the read's source */
+	uint16_t source_len;
+};
+
+static __thread struct rt_io *current __attribute__((tls_model("initial-exec")));
+
+/* ---- the program's buffers of one call, as chunks ---- */
+
+typedef void (*chunk_fn)(void *ctx, uint8_t *ptr, uint64_t len);
+
+static void iov_chunks(const struct iovec *iov, long count, uint64_t total, chunk_fn fn,
+		       void *ctx)
+{
+	for (long i = 0; iov && i < count && total > 0; i++) {
+		uint64_t n = iov[i].iov_len < total ? iov[i].iov_len : total;
+		if (n)
+			fn(ctx, iov[i].iov_base, n);
+		total -= n;
+	}
+}
+
+/* Call fn on each buffer the call filled (input) or sent (output), given
+ * its result r. */
+static void for_each_chunk(const struct deja_syscall_info *sc, const long a[6], long r,
+			   bool output, chunk_fn fn, void *ctx)
+{
+	if (r < 0 || sc->buf_arg < 0 || a[sc->buf_arg] == 0)
+		return;
+	uint8_t *buf = (uint8_t *)a[sc->buf_arg];
+	uint64_t all = output ? UINT64_MAX : (uint64_t)r; /* output: what was given */
+	switch ((enum deja_size_kind)sc->size_kind) {
+	case DEJA_SZ_RESULT:
+		if (r > 0)
+			fn(ctx, buf, (uint64_t)r);
+		break;
+	case DEJA_SZ_ARG:
+		if (a[sc->size] > 0)
+			fn(ctx, buf, (uint64_t)a[sc->size]);
+		break;
+	case DEJA_SZ_FIXED:
+		fn(ctx, buf, sc->size);
+		break;
+	case DEJA_SZ_IOV:
+		iov_chunks((const struct iovec *)buf, a[sc->size], all, fn, ctx);
+		break;
+	case DEJA_SZ_MSG:
+		iov_chunks(((const struct msghdr *)buf)->msg_iov,
+			   (long)((const struct msghdr *)buf)->msg_iovlen, all, fn, ctx);
+		break;
+	case DEJA_SZ_POLL:
+		fn(ctx, buf, (uint64_t)a[sc->size] * sizeof(struct pollfd));
+		break;
+	case DEJA_SZ_EPOLL:
+		if (r > 0)
+			fn(ctx, buf, (uint64_t)r * sizeof(struct epoll_event));
+		break;
+	case DEJA_SZ_SOCKADDR: {
+		socklen_t *len = (socklen_t *)a[sc->size];
+		if (!len)
+			break;
+		fn(ctx, (uint8_t *)len, sizeof(*len)); /* first: a feed sets it */
+		fn(ctx, buf, *len);
+		break;
+	}
+	case DEJA_SZ_NONE:
+	case DEJA_SZ_SPECIAL:
+		break;
+	}
+}
+
+static void hash_chunk(void *ctx, uint8_t *ptr, uint64_t len)
+{
+	XXH3_64bits_update(ctx, ptr, len);
+}
+
+static void count_chunk(void *ctx, uint8_t *ptr, uint64_t len)
+{
+	(void)ptr;
+	*(uint64_t *)ctx += len;
+}
+
+static uint64_t digest_of(const struct deja_syscall_info *sc, const long a[6], long r, bool output)
+{
+	XXH3_state_t st;
+	XXH3_64bits_reset(&st);
+	for_each_chunk(sc, a, r, output, hash_chunk, &st);
+	return XXH3_64bits_digest(&st);
+}
+
+/* ---- the data ring (record) ---- */
+
+static void ring_put(const void *src, uint64_t len)
+{
+	struct deja_shared *sh = rt.shared;
+	const uint8_t *p = src;
+	while (len > 0) {
+		uint64_t free_bytes = DEJA_DATA_RING_BYTES - (sh->data_write -
+				      __atomic_load_n(&sh->data_read, __ATOMIC_ACQUIRE));
+		if (free_bytes == 0) {
+			struct timespec ts = { 0, 50000 };
+			rt_syscall2(SYS_nanosleep, &ts, NULL);
+			continue;
+		}
+		uint64_t at = sh->data_write & (DEJA_DATA_RING_BYTES - 1);
+		uint64_t n = len < free_bytes ? len : free_bytes;
+		if (n > DEJA_DATA_RING_BYTES - at)
+			n = DEJA_DATA_RING_BYTES - at;
+		memcpy(&sh->data[at], p, n);
+		__atomic_store_n(&sh->data_write, sh->data_write + n, __ATOMIC_RELEASE);
+		p += n;
+		len -= n;
+	}
+}
+
+static void ring_chunk(void *ctx, uint8_t *ptr, uint64_t len)
+{
+	(void)ctx;
+	ring_put(ptr, len);
+}
+
+/* ---- the feed (replay) ---- */
+
+static uint64_t feed_cursor;
+
+static const struct deja_feed *feed_for(uint64_t seq)
+{
+	const struct deja_shared *sh = rt.shared;
+	const struct deja_feed *f = (const struct deja_feed *)((const char *)sh + sh->feed_offset);
+	while (feed_cursor < sh->feed_count && f[feed_cursor].seq < seq)
+		feed_cursor++;
+	if (feed_cursor < sh->feed_count && f[feed_cursor].seq == seq)
+		return &f[feed_cursor];
+	return NULL;
+}
+
+struct scatter {
+	const uint8_t *from;
+	uint64_t left;
+};
+
+static void scatter_chunk(void *ctx, uint8_t *ptr, uint64_t len)
+{
+	struct scatter *s = ctx;
+	uint64_t n = len < s->left ? len : s->left;
+	memcpy(ptr, s->from, n);
+	s->from += n;
+	s->left -= n;
+}
+
+/* A fed call that gave a new descriptor: make its number exist, so that
+ * the program's later descriptors get the numbers they had and closing it
+ * closes nothing else. */
+static void reserve_fd(long fd)
+{
+	long tmp = rt_syscall3(SYS_openat, AT_FDCWD, "/dev/null", O_RDWR | O_CLOEXEC);
+	if (tmp < 0)
+		return;
+	if (tmp != fd) {
+		rt_syscall3(SYS_dup3, tmp, fd, O_CLOEXEC);
+		rt_syscall1(SYS_close, tmp);
+	}
+}
+
+static void feed(struct rt_io *io, struct deja_pending *p, uint64_t seq)
+{
+	const struct deja_feed *f = feed_for(seq);
+	if (!f) {
+		/* Not a recorded syscall here: the event will not match, and the
+		 * supervisor reports the divergence. */
+		p->value = -ENOSYS;
+		return;
+	}
+	p->value = f->result;
+	if ((io->nr == SYS_accept || io->nr == SYS_accept4) && f->result >= 0)
+		reserve_fd(f->result);
+	if (!io->output) {
+		const struct deja_shared *sh = rt.shared;
+		struct scatter s = { (const uint8_t *)sh + sh->feed_bytes_offset + f->offset, f->len };
+		for_each_chunk(io->sc, io->a, f->result, false, scatter_chunk, &s);
+	}
+	p->data = digest_of(io->sc, io->a, f->result, io->output);
+}
+
+void rt_io_at_event(struct deja_pending *p, uint64_t seq)
+{
+	struct rt_io *io = current;
+	if (!io || p->op != DEJA_OP_SYSCALL)
+		return;
+	if (io->feed) {
+		feed(io, p, seq);
+		return;
+	}
+	if (io->output || p->data_len == 0)
+		return;
+	if (io->source_len) {
+		ring_put(&io->source_len, sizeof(io->source_len));
+		ring_put(io->source, io->source_len);
+	}
+	for_each_chunk(io->sc, io->a, io->result, false, ring_chunk, NULL);
+}
+
+/* ---- the calls ---- */
+
+static long pass(long nr, const long a[6])
+{
+	return rt_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+static bool replaying(void)
+{
+	return rt.shared->mode == DEJA_MODE_REPLAY;
+}
+
+static bool is_read(long nr)
+{
+	return nr == SYS_read || nr == SYS_pread64 || nr == SYS_readv || nr == SYS_preadv ||
+	       nr == SYS_preadv2 || nr == SYS_recvfrom || nr == SYS_recvmsg;
+}
+
+/* The descriptor's path ("/etc/hosts", "pipe:[1234]", "/dev/pts/0"). */
+static void find_source(struct rt_io *io, long fd)
+{
+	char link[32] = "/proc/self/fd/";
+	int n = 14;
+	char digits[12];
+	int d = 0;
+	do {
+		digits[d++] = (char)('0' + fd % 10);
+		fd /= 10;
+	} while (fd > 0 && d < 11);
+	while (d > 0)
+		link[n++] = digits[--d];
+	link[n] = '\0';
+	long len = rt_syscall3(SYS_readlink, link, io->source, sizeof(io->source));
+	io->source_len = len > 0 ? (uint16_t)len : 0;
+}
+
+static long run_event(struct rt_io *io, long nr, uint64_t site, long value, uint64_t data,
+		      uint32_t data_len, bool source)
+{
+	struct deja_pending *p = rt_declare(DEJA_OP_SYSCALL, NULL, (uint64_t)nr, site);
+	p->value = value;
+	p->data = data;
+	p->data_len = data_len;
+	p->flags = source ? DEJA_EVENT_SOURCE : 0;
+	current = io;
+	long r = (long)rt_run();
+	current = NULL;
+	return r;
+}
+
+long rt_input(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site)
+{
+	if (!rt_managed())
+		return pass(nr, a);
+	if (nr == SYS_read && rt_is_random_fd(a[0]))
+		return rt_random((void *)a[1], (uint64_t)a[2], site);
+	struct rt_io io = { .nr = nr, .sc = sc, .a = a };
+	if (replaying()) {
+		io.feed = true;
+		return run_event(&io, nr, site, 0, 0, 0, is_read(nr));
+	}
+	long r = pass(nr, a);
+	io.result = r;
+	uint64_t bytes = 0;
+	for_each_chunk(sc, a, r, false, count_chunk, &bytes);
+	if (is_read(nr) && r >= 0)
+		find_source(&io, a[0]);
+	uint64_t data_len = bytes + (io.source_len ? sizeof(io.source_len) + io.source_len : 0);
+	if (data_len > DEJA_DATA_RING_BYTES / 2)
+		rt_fatal("one input syscall returned more bytes than the data ring holds");
+	run_event(&io, nr, site, r, digest_of(sc, a, r, false), (uint32_t)data_len, is_read(nr));
+	return r;
+}
+
+long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site)
+{
+	if (!rt_managed())
+		return pass(nr, a);
+	struct rt_io io = { .nr = nr, .sc = sc, .a = a, .output = true };
+	bool to_terminal = a[0] == 1 || a[0] == 2; /* stdout and stderr still show */
+	if (replaying() && !to_terminal) {
+		io.feed = true;
+		return run_event(&io, nr, site, 0, 0, 0, false);
+	}
+	long r = pass(nr, a);
+	run_event(&io, nr, site, r, digest_of(sc, a, r, true), 0, false);
+	return r;
+}
