@@ -71,8 +71,7 @@ static void put_data(struct record_sink *rs, const struct deja_event *ev, const 
 		rs->failed = true;
 	if (ev->flags & DEJA_EVENT_SOURCE) {
 		uint64_t *offset = source_offset(rs, source[0] ? source : "?");
-		if (trace_put_input(rs->t, ev->seq, source[0] ? source : "?", *offset, bytes, len) !=
-		    TRACE_OK)
+		if (trace_put_input(rs->t, ev->seq, source[0] ? source : "?", *offset, len) != TRACE_OK)
 			rs->failed = true;
 		*offset += len;
 	}

@@ -14,13 +14,25 @@ struct symbolizer {
 	Dwfl *dwfl;
 };
 
-static char *debuginfo_path;
+/* Only the DWARF inside each ELF file is read, never separate debug files
+ * (/usr/lib/debug): the program's own code, built with -g, carries its
+ * lines, and for system libraries the function name from the symbol table
+ * is what a report needs.  Reading libc's separate debug info would cost
+ * tens of milliseconds at the end of every recording. */
+static int no_separate_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname,
+				 Dwarf_Addr base, const char *file_name,
+				 const char *debuglink_file, GElf_Word debuglink_crc,
+				 char **debuginfo_file_name)
+{
+	(void)mod, (void)userdata, (void)modname, (void)base, (void)file_name;
+	(void)debuglink_file, (void)debuglink_crc, (void)debuginfo_file_name;
+	return -1;
+}
 
 static const Dwfl_Callbacks offline_callbacks = {
 	.find_elf = dwfl_build_id_find_elf,
-	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.find_debuginfo = no_separate_debuginfo,
 	.section_address = dwfl_offline_section_address,
-	.debuginfo_path = &debuginfo_path,
 };
 
 struct symbolizer *symbolizer_open(const struct deja_module *mods, size_t n)

@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 6u
+#define DEJA_PROTOCOL_VERSION 7u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -29,7 +29,7 @@
 #define DEJA_MAX_THREADS 1024u
 #define DEJA_OBJECT_SLOTS 32768u /* power of two: open-addressing table */
 #define DEJA_RING_EVENTS 65536u  /* power of two */
-#define DEJA_DATA_RING_BYTES (64u << 20) /* power of two */
+#define DEJA_DATA_RING_BYTES (16u << 20) /* power of two */
 #define DEJA_MAX_MODULES 256u
 #define DEJA_PATH_MAX 512u
 #define DEJA_MESSAGE_MAX 512u

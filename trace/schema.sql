@@ -97,13 +97,12 @@ CREATE TABLE syscall_data (
 );
 
 -- What the program read, by source, for tools that shrink inputs: one row
--- per read (stdin, pipes, sockets, files).
+-- per read (stdin, pipes, sockets, files); the bytes are in syscall_data.
 CREATE TABLE inputs (
-    id     INTEGER PRIMARY KEY,
-    seq    INTEGER NOT NULL,     -- events.seq of the read
+    seq    INTEGER PRIMARY KEY,  -- events.seq of the read (= syscall_data.seq)
     source TEXT    NOT NULL,     -- the descriptor's path: /etc/hosts, pipe:[123], /dev/pts/0
     offset INTEGER NOT NULL,     -- bytes read from this source before
-    data   BLOB    NOT NULL
+    length INTEGER NOT NULL
 );
 
 -- The lab notebook: the deja commands that wrote to this trace (record,

@@ -17,6 +17,8 @@
 struct trace {
 	sqlite3 *db;
 	sqlite3_stmt *put_event;
+	sqlite3_stmt *put_data;
+	sqlite3_stmt *put_input;
 	sqlite3_stmt *next_event;
 };
 
@@ -108,7 +110,7 @@ enum trace_status trace_create(const char *path, struct trace **out, char *err,
 	}
 	char pragmas[256];
 	snprintf(pragmas, sizeof(pragmas),
-		 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+		 "PRAGMA page_size=65536; PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
 		 "PRAGMA application_id=%d; PRAGMA user_version=%d;",
 		 TRACE_APPLICATION_ID, TRACE_VERSION);
 	rc = sqlite3_exec(t->db, pragmas, NULL, NULL, NULL);
@@ -120,6 +122,12 @@ enum trace_status trace_create(const char *path, struct trace **out, char *err,
 					" arg, result, site, vtime, flags, digest, data)"
 					" VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
 					-1, &t->put_event, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(t->db, "INSERT INTO syscall_data (seq, bytes) VALUES (?,?)",
+					-1, &t->put_data, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(t->db, "INSERT INTO inputs (seq, source, offset, length)"
+					" VALUES (?,?,?,?)", -1, &t->put_input, NULL);
 	if (rc != SQLITE_OK) {
 		enum trace_status s = fail(t->db, rc, err, errlen);
 		trace_close(t);
@@ -201,6 +209,8 @@ void trace_close(struct trace *t)
 	if (!t)
 		return;
 	sqlite3_finalize(t->put_event);
+	sqlite3_finalize(t->put_data);
+	sqlite3_finalize(t->put_input);
 	sqlite3_finalize(t->next_event);
 	sqlite3_close(t->db);
 	free(t);
@@ -407,26 +417,25 @@ enum trace_status trace_put_history(struct trace *t, const char *command, const 
 enum trace_status trace_put_syscall_data(struct trace *t, uint64_t seq, const void *bytes,
 					 uint64_t len)
 {
-	sqlite3_stmt *st = prepare(t, "INSERT INTO syscall_data (seq, bytes) VALUES (?,?)");
-	if (!st)
-		return TRACE_ERR_WRITE;
+	sqlite3_stmt *st = t->put_data;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
 	sqlite3_bind_blob64(st, 2, bytes, len, SQLITE_STATIC);
-	return step_done(st);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? TRACE_OK : TRACE_ERR_WRITE;
 }
 
 enum trace_status trace_put_input(struct trace *t, uint64_t seq, const char *source,
-				  uint64_t offset, const void *bytes, uint64_t len)
+				  uint64_t offset, uint64_t len)
 {
-	sqlite3_stmt *st = prepare(t,
-		"INSERT INTO inputs (seq, source, offset, data) VALUES (?,?,?,?)");
-	if (!st)
-		return TRACE_ERR_WRITE;
+	sqlite3_stmt *st = t->put_input;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
 	sqlite3_bind_text(st, 2, source, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)offset);
-	sqlite3_bind_blob64(st, 4, bytes, len, SQLITE_STATIC);
-	return step_done(st);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)len);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? TRACE_OK : TRACE_ERR_WRITE;
 }
 
 /* ---- reading ---- */
@@ -738,9 +747,10 @@ static void read_input(sqlite3_stmt *st, void *row)
 
 enum trace_status trace_get_inputs(struct trace *t, struct trace_input **out, size_t *n)
 {
-	return load_rows(t, "SELECT source, SUM(length(data)),"
-			    " SUM(length(data) - length(replace(CAST(data AS TEXT), char(10), '')))"
-			    " FROM inputs GROUP BY source ORDER BY MIN(id)",
+	return load_rows(t, "SELECT i.source, SUM(i.length), SUM(length(d.bytes) -"
+			    " length(replace(CAST(d.bytes AS TEXT), char(10), '')))"
+			    " FROM inputs i JOIN syscall_data d USING (seq)"
+			    " GROUP BY i.source ORDER BY MIN(i.seq)",
 			 sizeof(**out), read_input, (void **)out, n);
 }
 

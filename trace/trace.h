@@ -118,7 +118,7 @@ enum trace_status trace_put_history(struct trace *t, const char *command,
 enum trace_status trace_put_syscall_data(struct trace *t, uint64_t seq, const void *bytes,
 					 uint64_t len);
 enum trace_status trace_put_input(struct trace *t, uint64_t seq, const char *source,
-				  uint64_t offset, const void *bytes, uint64_t len);
+				  uint64_t offset, uint64_t len);
 
 /* Replay's feed: result and bytes of every recorded `syscall` event, in
  * order; *bytes holds all the bytes, entries point into it.  Free both. */

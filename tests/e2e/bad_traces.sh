@@ -31,14 +31,16 @@ cp real.deja version99.deja
 sqlite3 version99.deja 'PRAGMA user_version = 99;'
 [ "$(sqlite3 version99.deja 'PRAGMA user_version;')" = 99 ] || fail "could not set user_version"
 head -c $((size / 2)) real.deja >truncated.deja
-# Overwrite one whole page (4096 bytes) in the middle of the file.
+# Overwrite one whole database page in the middle of the file (a page holds
+# table data; bytes overwritten in a page's free space would harm nothing).
 cp real.deja overwritten.deja
-pages=$((size / 4096))
-python3 - overwritten.deja $(((pages / 2) * 4096)) <<'PY'
+page=$(sqlite3 real.deja 'PRAGMA page_size;')
+pages=$((size / page))
+python3 - overwritten.deja $(((pages / 2) * page)) "$page" <<'PY'
 import sys
 with open(sys.argv[1], "r+b") as f:
     f.seek(int(sys.argv[2]))
-    f.write(bytes((i * 37 + 11) % 251 for i in range(4096)))
+    f.write(bytes((i * 37 + 11) % 251 for i in range(int(sys.argv[3]))))
 PY
 cmp -s real.deja overwritten.deja && fail "overwriting did not change the trace"
 
