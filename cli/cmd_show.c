@@ -181,6 +181,7 @@ static void show_json(struct trace *t, const struct trace_run *run)
 	printf(",\"events\":%llu,\"threads\":%zu,\"preemptions\":%llu,\"switches\":%llu",
 	       (unsigned long long)run->events, nthreads,
 	       (unsigned long long)run->preemptions, (unsigned long long)run->switches);
+	printf(",\"forks\":%llu", (unsigned long long)run->forks);
 	json_run(run);
 	json_inputs(t);
 	json_waits(t);

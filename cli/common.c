@@ -195,6 +195,9 @@ void cli_report_outcome(FILE *out, struct trace *t, const struct trace_run *run)
 		fprintf(out, " (deja was interrupted)");
 	fprintf(out, "\n");
 	print_unsupported(out, t);
+	if (run->forks)
+		fprintf(out, "child processes forked: %llu (not followed yet: they run untraced,"
+			     " and run again in a replay)\n", (unsigned long long)run->forks);
 	struct site_table sites = { 0 };
 	trace_get_sites(t, &sites.sites, &sites.n);
 	print_waits(out, t, &sites,

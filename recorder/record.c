@@ -237,6 +237,7 @@ static void finish_trace(struct trace *t, const struct session_result *res,
 		.preemptions = sh->model.preemptions,
 		.switches = sh->model.switches,
 		.interrupted = res->interrupted,
+		.forks = sh->forks,
 		.final_digest = digest,
 	};
 	trace_begin(t);

@@ -88,6 +88,7 @@ struct session *session_new(const struct session_config *cfg, char *err, size_t 
 	sh->realtime_start_ns = cfg->realtime_start_ns;
 	sh->monotonic_start_ns = cfg->monotonic_start_ns;
 	sh->entropy_seed = cfg->entropy_seed;
+	snprintf(sh->runtime_path, sizeof(sh->runtime_path), "%s", cfg->runtime_path);
 	if (!cfg->schedule) {
 		if (getrandom(&sh->entropy_seed, sizeof(sh->entropy_seed), 0) !=
 		    (ssize_t)sizeof(sh->entropy_seed))

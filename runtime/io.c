@@ -10,10 +10,10 @@
  * Replay: an INPUT syscall does not run.  When the thread's turn for the
  * event comes, the recorded result and bytes are copied back into the
  * program's buffers (the feed the supervisor put in shared memory, looked up
- * by event number).  An OUTPUT syscall runs only for stdout and stderr, so
- * the user still sees the output; elsewhere (files, sockets, pipes) it gets
- * the recorded result, so a replay needs no peer.  Either way the digest of
- * the bytes is compared with the recording.
+ * by event number).  An OUTPUT syscall runs again, so the user still sees
+ * the output and a child process at the other end of a pipe gets it, except
+ * on sockets, so a replay needs no peer; it gives the recorded result.
+ * Either way the digest of the bytes is compared with the recording.
  *
  * The work at the event itself happens in rt_io_at_event(), called by the
  * thread holding the baton (or the model lock) right before the event is
@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
@@ -257,6 +258,28 @@ static bool replaying(void)
 	return rt.shared->mode == DEJA_MODE_REPLAY;
 }
 
+static bool is_socket(long fd)
+{
+	struct stat st;
+	return rt_syscall2(SYS_fstat, fd, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+static bool is_fifo(long fd)
+{
+	struct stat st;
+	return rt_syscall2(SYS_fstat, fd, &st) == 0 && S_ISFIFO(st.st_mode);
+}
+
+/* Replay: a pipe may connect the program to a child process, which is
+ * not followed yet and so runs again for real.  Reading the pipe keeps it
+ * flowing (a child whose output nobody reads would block or die of
+ * SIGPIPE); the bytes the program gets are still the recorded ones. */
+static void drain_pipe(long nr, const long a[6])
+{
+	if (nr == SYS_read && is_fifo(a[0]))
+		pass(nr, a);
+}
+
 static bool is_read(long nr)
 {
 	return nr == SYS_read || nr == SYS_pread64 || nr == SYS_readv || nr == SYS_preadv ||
@@ -303,6 +326,7 @@ long rt_input(const struct deja_syscall_info *sc, long nr, const long a[6], uint
 		return rt_random((void *)a[1], (uint64_t)a[2], site);
 	struct rt_io io = { .nr = nr, .sc = sc, .a = a };
 	if (replaying()) {
+		drain_pipe(nr, a);
 		io.feed = true;
 		return run_event(&io, nr, site, 0, 0, 0, is_read(nr));
 	}
@@ -346,13 +370,18 @@ RT_EXPORT ssize_t write(int fd, const void *buf, size_t len)
 	return to_libc(rt_output(deja_syscall(SYS_write), SYS_write, a, RT_CALLER));
 }
 
+
 long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site)
 {
 	if (!rt_managed())
 		return pass(nr, a);
 	struct rt_io io = { .nr = nr, .sc = sc, .a = a, .output = true };
-	bool to_terminal = a[0] == 1 || a[0] == 2; /* stdout and stderr still show */
-	if (replaying() && !to_terminal) {
+	if (replaying()) {
+		/* The output happens again (the user sees it, a child process on
+		 * the other end of a pipe gets it), except on sockets, whose peer
+		 * may be gone; the call gives its recorded result either way. */
+		if (!is_socket(a[0]))
+			pass(nr, a);
 		io.feed = true;
 		return run_event(&io, nr, site, 0, 0, 0, false);
 	}

@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 7u
+#define DEJA_PROTOCOL_VERSION 8u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -220,6 +220,14 @@ struct deja_shared {
 	int64_t realtime_start_ns;
 	int64_t monotonic_start_ns;
 	uint64_t entropy_seed;    /* randomness the target gets is drawn from it */
+	char runtime_path[DEJA_PATH_MAX]; /* preloaded again into exec'd images */
+
+	/* exec: the thread that is replacing the process image; the new
+	 * image's runtime picks the run up from there. */
+	uint32_t exec_pending;
+	uint32_t exec_thread;
+	uint32_t forks;           /* child processes forked (not followed yet) */
+	uint32_t reserved1;
 
 	/* Written by the runtime. */
 	uint32_t runtime_ready;

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
@@ -112,6 +113,27 @@ void rt_refresh_modules(void)
 	rt_libc_leave();
 }
 
+extern char **environ;
+
+/* DEJA_SHM_FD, taken out of the environment so that the program and what
+ * it runs do not see it.  The environment is read directly: a program may
+ * define its own getenv and unsetenv (bash does, over its variables). */
+static const char *take_channel_variable(void)
+{
+	static const char name[] = DEJA_ENV_SHM_FD "=";
+	for (char **ep = environ; ep && *ep; ep++) {
+		if (strncmp(*ep, name, sizeof(name) - 1) != 0)
+			continue;
+		const char *value = *ep + sizeof(name) - 1;
+		char **dp = ep;
+		do
+			dp[0] = dp[1];
+		while (*dp++);
+		return value;
+	}
+	return NULL;
+}
+
 static long parse_fd(const char *s)
 {
 	long v = 0;
@@ -141,7 +163,10 @@ static struct deja_shared *attach(long fd)
 			    MAP_SHARED, fd, 0);
 	if (p < 0 && p > -4096)
 		rt_fatal("cannot map the shared channel");
+	/* Kept for exec (exec.c), out of the way of the program's descriptors. */
+	long kept = rt_syscall3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 900);
 	rt_syscall1(SYS_close, fd);
+	rt.shm_fd = (int)kept;
 	return (struct deja_shared *)p;
 }
 
@@ -150,21 +175,19 @@ static void rt_after_fork_child(void)
 	/* The child is not part of this run: it must not touch the parent's
 	 * model.  Following process trees is future work; until then the
 	 * child runs free, unscheduled. */
-	rt.active = false;
-	rt_self = DEJA_NO_THREAD;
+	rt_forked_child();
 	rt_threads_after_fork_child();
 }
 
 __attribute__((constructor(101))) static void rt_init(void)
 {
 	rt_real_init();
-	const char *fdtext = getenv(DEJA_ENV_SHM_FD);
+	const char *fdtext = take_channel_variable();
 	if (!fdtext)
 		return;
 	long fd = parse_fd(fdtext);
 	if (fd < 0)
 		rt_fatal(DEJA_ENV_SHM_FD " is not a file descriptor number");
-	unsetenv(DEJA_ENV_SHM_FD);
 	rt.shared = attach(fd);
 	rt.model = &rt.shared->model;
 	if (rt.shared->mode == DEJA_MODE_REPLAY) {
@@ -172,20 +195,24 @@ __attribute__((constructor(101))) static void rt_init(void)
 						 rt.shared->schedule_offset);
 		rt.schedule_len = rt.shared->schedule_len;
 	}
-	rt.shared->nmodules = 0;
+	bool after_exec = __atomic_load_n(&rt.shared->exec_pending, __ATOMIC_ACQUIRE) != 0;
+	if (!after_exec)
+		rt.shared->nmodules = 0; /* after an exec the new image's are added */
 	dl_iterate_phdr(add_module, NULL);
 	dl_iterate_phdr(count_adds, &modules_seen_adds);
 	pthread_atfork(NULL, NULL, rt_after_fork_child);
 
-	uint32_t main_thread = deja_model_add_thread(rt.model);
+	uint32_t main_thread = after_exec ? rt_exec_continue() : deja_model_add_thread(rt.model);
 	rt.model->threads[main_thread].os_tid = (int32_t)rt_syscall0(SYS_gettid);
 	rt_self = main_thread;
 	rt.active = true;
 	rt_trap_install();
 	rt_tsc_install();
+	uint64_t ours = (1ull << (SIGSYS - 1)) | (1ull << (SIGSEGV - 1));
+	rt_syscall4(SYS_rt_sigprocmask, SIG_UNBLOCK, &ours, NULL, sizeof(ours));
 	rt_trap_arm();
 	__atomic_store_n(&rt.shared->runtime_ready, 1, __ATOMIC_RELEASE);
-	/* The main thread's thread_start: event 0. */
+	/* The main thread's thread_start (event 0), or its exec. */
 	if (rt.shared->parallel)
 		rt_thread_begin(main_thread);
 	else

@@ -52,6 +52,7 @@ struct rt_state {
 	struct deja_model *model;
 	const uint32_t *schedule;     /* replay only */
 	uint64_t schedule_len;
+	int shm_fd;                   /* the channel, kept open for exec */
 };
 extern struct rt_state rt;
 extern __thread uint32_t rt_self; /* model thread index, DEJA_NO_THREAD if unmanaged */
@@ -139,6 +140,13 @@ bool rt_is_random_fd(long fd);
 
 /* ---- tsc.c: rdtsc and rdtscp ---- */
 void rt_tsc_install(void);
+/* ---- exec.c ---- */
+/* execve/execveat: hand the run to the new image. */
+long rt_exec(long nr, const long a[6], uint64_t site);
+/* In a new image whose predecessor exec'd: the model thread to continue. */
+uint32_t rt_exec_continue(void);
+void rt_forked_child(void);
+void rt_forked_parent(void);
 /* rt_sigaction on SIGSEGV from the target: kept beside the runtime's own. */
 long rt_tsc_sigaction(const void *act, void *old, unsigned long size);
 

@@ -149,13 +149,26 @@ static long filter_sigprocmask(const long a[6])
 	return rt_syscall(SYS_rt_sigprocmask, a[0], (long)&set, a[2], a[3], 0, 0);
 }
 
+/* The target's signal handlers return through a restorer that makes the
+ * rt_sigreturn syscall.  glibc's restorer lives in libc, outside the range
+ * the trap lets through, and a trapped rt_sigreturn would return from the
+ * trap's own frame instead of the handler's.  So every handler the target
+ * installs gets the runtime's restorer, which sits inside the range. */
 static long filter_sigaction(const long a[6])
 {
 	if (a[0] == SIGSYS && a[1] != 0)
 		return 0; /* the target may not take SIGSYS from the runtime */
 	if (a[0] == SIGSEGV && rt.active)
 		return rt_tsc_sigaction((const void *)a[1], (void *)a[2], (unsigned long)a[3]);
-	return rt_syscall(SYS_rt_sigaction, a[0], a[1], a[2], a[3], 0, 0);
+	struct rt_kernel_sigaction act;
+	long act_arg = a[1];
+	if (a[1]) {
+		memcpy(&act, (const void *)a[1], sizeof(act));
+		act.flags |= RT_SA_RESTORER;
+		act.restorer = rt_sigreturn_stub;
+		act_arg = (long)&act;
+	}
+	return rt_syscall(SYS_rt_sigaction, a[0], act_arg, a[2], a[3], 0, 0);
 }
 
 static long pass(long nr, const long a[6])
@@ -209,14 +222,23 @@ static long emulate(long nr, const long a[6], uint64_t site)
 			return pass(nr, a);
 		rt_yield(site);
 		return 0;
-	case SYS_clone:
+	case SYS_clone: {
 		if (a[0] & CLONE_VM) {
 			rt_write_stderr("deja: raw clone() of a thread or vfork is not supported yet\n");
 			return -ENOSYS;
 		}
-		return pass(nr, a);
+		long r = pass(nr, a);
+		if (r == 0)
+			rt_forked_child();
+		else if (r > 0)
+			rt_forked_parent();
+		return r;
+	}
 	case SYS_clone3:
 		return -ENOSYS; /* glibc falls back to clone, checked above */
+	case SYS_execve:
+	case SYS_execveat:
+		return rt_exec(nr, a, site);
 	default:
 		return pass(nr, a);
 	}

@@ -8,7 +8,9 @@
  * recorded monotonic start.  SIGSEGV is therefore the runtime's: a handler
  * the target installs for it is kept here and called for every fault that
  * is not an rdtsc; with none, the default action is restored and the fault
- * repeats, so a crash still ends the run as signal 11.
+ * repeats, so a crash still ends the run as signal 11.  exec keeps the
+ * counter faulting, and the next image's loader reads it before any runtime
+ * can answer, so exec.c lets the counter be read around an exec.
  */
 #define _GNU_SOURCE
 #include "runtime.h"

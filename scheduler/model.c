@@ -537,6 +537,7 @@ static int64_t exec_other(struct deja_model *m, uint32_t t, struct deja_pending 
 		return 0;
 	case DEJA_OP_SYSCALL:
 	case DEJA_OP_SYSCALL_UNSUPPORTED:
+	case DEJA_OP_EXEC:
 		return p->value; /* the call already ran (or was refused) */
 	case DEJA_OP_CLOCK_READ:
 		return (int64_t)m->vclock;

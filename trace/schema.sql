@@ -28,6 +28,7 @@ CREATE TABLE run (
     preemptions    INTEGER NOT NULL DEFAULT 0,
     switches       INTEGER NOT NULL DEFAULT 0,
     interrupted    INTEGER NOT NULL DEFAULT 0,  -- 1: deja itself was interrupted
+    forks          INTEGER NOT NULL DEFAULT 0,  -- child processes, not followed yet
     final_digest   INTEGER                      -- digest of the last event
 );
 

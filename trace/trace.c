@@ -293,7 +293,8 @@ enum trace_status trace_put_outcome(struct trace *t, const struct trace_run *r)
 {
 	sqlite3_stmt *st = prepare(t,
 		"UPDATE run SET outcome=?, exit_code=?, signal=?, message=?, outcome_thread=?,"
-		" events=?, preemptions=?, switches=?, interrupted=?, final_digest=? WHERE id=1");
+		" events=?, preemptions=?, switches=?, interrupted=?, final_digest=?, forks=?"
+		" WHERE id=1");
 	if (!st)
 		return TRACE_ERR_WRITE;
 	sqlite3_bind_text(st, 1, r->outcome, -1, SQLITE_TRANSIENT);
@@ -315,6 +316,7 @@ enum trace_status trace_put_outcome(struct trace *t, const struct trace_run *r)
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)r->switches);
 	sqlite3_bind_int(st, 9, r->interrupted);
 	sqlite3_bind_int64(st, 10, (sqlite3_int64)r->final_digest);
+	sqlite3_bind_int64(st, 11, (sqlite3_int64)r->forks);
 	return step_done(st);
 }
 
@@ -496,7 +498,7 @@ enum trace_status trace_get_run(struct trace *t, struct trace_run *r)
 		"SELECT deja_version, cwd, exe_path, exe_hash, strategy, seed, run_index, max_steps,"
 		" started_at, outcome, exit_code, signal, message, outcome_thread, events,"
 		" preemptions, switches, interrupted, final_digest, realtime_start, monotonic_start,"
-		" entropy_seed FROM run WHERE id=1");
+		" entropy_seed, forks FROM run WHERE id=1");
 	if (!st)
 		return TRACE_ERR_CORRUPT;
 	int rc = sqlite3_step(st);
@@ -526,6 +528,7 @@ enum trace_status trace_get_run(struct trace *t, struct trace_run *r)
 	r->realtime_start = sqlite3_column_int64(st, 19);
 	r->monotonic_start = sqlite3_column_int64(st, 20);
 	r->entropy_seed = (uint64_t)sqlite3_column_int64(st, 21);
+	r->forks = (uint64_t)sqlite3_column_int64(st, 22);
 	sqlite3_finalize(st);
 	if (!r->cwd || !r->exe_path || !r->exe_hash || !r->strategy || !r->outcome)
 		return TRACE_ERR_CORRUPT;

@@ -52,6 +52,7 @@ struct trace_run {
 	uint64_t preemptions;
 	uint64_t switches;
 	int interrupted;
+	uint64_t forks;         /* child processes forked (they run untraced) */
 	uint64_t final_digest;
 	int64_t realtime_start;  /* virtual clocks' readings at virtual time 0, ns */
 	int64_t monotonic_start;

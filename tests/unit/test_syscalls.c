@@ -92,6 +92,7 @@ static void key_syscalls_have_the_right_class(void **state)
 	static const struct { const char *name; enum deja_syscall_class c; } want[] = {
 		{ "futex", DEJA_SC_EMULATE },       { "rt_sigprocmask", DEJA_SC_EMULATE },
 		{ "clone", DEJA_SC_EMULATE },       { "nanosleep", DEJA_SC_EMULATE },
+		{ "execve", DEJA_SC_EMULATE },
 		{ "read", DEJA_SC_INPUT },          { "getrandom", DEJA_SC_EMULATE },
 		{ "recvmsg", DEJA_SC_INPUT },       { "clock_gettime", DEJA_SC_EMULATE },
 		{ "write", DEJA_SC_OUTPUT },        { "sendmsg", DEJA_SC_OUTPUT },

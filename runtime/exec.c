@@ -1,0 +1,151 @@
+/*
+ * exec.c: following the target through exec and fork.
+ *
+ * exec replaces the process image but not the process: the run goes on.
+ * Before a managed thread execs, the runtime hands the new image what it
+ * needs to pick the run up: the shared channel's descriptor (kept open,
+ * above the program's descriptors, and let through this one exec), its
+ * number in DEJA_SHM_FD and the runtime in LD_PRELOAD, added to the
+ * environment the program passes, and in the channel the thread that
+ * execs.  The new image's runtime then continues that model thread; the
+ * other threads died with the old image.  Its first event is `exec`; a
+ * failed exec is an `exec` event with the error.
+ *
+ * fork: the child is not followed yet.  It runs unscheduled, its runtime
+ * inactive, and the channel counts it so deja can say so.
+ */
+#define _GNU_SOURCE
+#include "runtime.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+
+#include "model.h"
+
+#define ENV_MAX 8192
+
+static char *env_out[ENV_MAX + 3];
+static char fd_entry[64];
+static char preload_entry[2 * DEJA_PATH_MAX + 16];
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static void put_number(char *dst, long v)
+{
+	char digits[24];
+	int n = 0;
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0 && n < 20);
+	while (n > 0)
+		*dst++ = digits[--n];
+	*dst = '\0';
+}
+
+/* The program's environment, plus what the new image's runtime needs. */
+static char **environment_for_exec(char *const *envp)
+{
+	size_t n = 0;
+	const char *old_preload = NULL;
+	for (size_t i = 0; envp && envp[i] && n < ENV_MAX; i++) {
+		if (starts_with(envp[i], DEJA_ENV_SHM_FD "="))
+			continue;
+		if (starts_with(envp[i], "LD_PRELOAD=")) {
+			old_preload = envp[i] + strlen("LD_PRELOAD=");
+			continue;
+		}
+		env_out[n++] = envp[i];
+	}
+	strcpy(fd_entry, DEJA_ENV_SHM_FD "=");
+	put_number(fd_entry + strlen(fd_entry), rt.shm_fd);
+	env_out[n++] = fd_entry;
+	strcpy(preload_entry, "LD_PRELOAD=");
+	strcat(preload_entry, rt.shared->runtime_path);
+	if (old_preload && *old_preload && !strstr(old_preload, rt.shared->runtime_path) &&
+	    strlen(old_preload) < DEJA_PATH_MAX) {
+		strcat(preload_entry, ":");
+		strcat(preload_entry, old_preload);
+	} else if (old_preload && strstr(old_preload, rt.shared->runtime_path) &&
+		   strlen(old_preload) < DEJA_PATH_MAX) {
+		strcpy(preload_entry + strlen("LD_PRELOAD="), old_preload);
+	}
+	env_out[n++] = preload_entry;
+	env_out[n] = NULL;
+	return env_out;
+}
+
+/* exec keeps the signal mask, and a trapped exec runs inside the SIGSYS
+ * handler, where SIGSYS is blocked: the new image would die at its first
+ * trapped syscall.  Unblock what the runtime needs first. */
+static void unblock_runtime_signals(void)
+{
+	uint64_t set = (1ull << (SIGSYS - 1)) | (1ull << (SIGSEGV - 1));
+	rt_syscall4(SYS_rt_sigprocmask, SIG_UNBLOCK, &set, NULL, sizeof(set));
+}
+
+static long exec_untraced(long nr, const long a[6])
+{
+	unblock_runtime_signals();
+	rt_syscall2(SYS_prctl, PR_SET_TSC, PR_TSC_ENABLE);
+	long r = rt_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	rt_syscall2(SYS_prctl, PR_SET_TSC, PR_TSC_SIGSEGV);
+	return r;
+}
+
+long rt_exec(long nr, const long a[6], uint64_t site)
+{
+	if (!rt_managed())
+		return exec_untraced(nr, a);
+	int envp_arg = nr == SYS_execve ? 2 : 3;
+	long args[6] = { a[0], a[1], a[2], a[3], a[4], a[5] };
+	args[envp_arg] = (long)environment_for_exec((char *const *)a[envp_arg]);
+
+	rt_model_enter(); /* parallel mode: nobody is inside the model now */
+	rt.shared->exec_thread = rt_self;
+	__atomic_store_n(&rt.shared->exec_pending, 1, __ATOMIC_RELEASE);
+	rt_syscall3(SYS_fcntl, rt.shm_fd, F_SETFD, 0);
+	long r = exec_untraced(nr, args);
+	/* Still here: the exec failed. */
+	rt_syscall3(SYS_fcntl, rt.shm_fd, F_SETFD, FD_CLOEXEC);
+	__atomic_store_n(&rt.shared->exec_pending, 0, __ATOMIC_RELEASE);
+	struct deja_pending *p = rt_declare(DEJA_OP_EXEC, NULL, 0, site);
+	p->value = r;
+	rt_run();
+	return r;
+}
+
+/* In the new image: continue the model thread that exec'd. */
+uint32_t rt_exec_continue(void)
+{
+	struct deja_model *m = rt.model;
+	uint32_t self = rt.shared->exec_thread;
+	for (uint32_t i = 0; i < m->nthreads; i++)
+		if (i != self && m->threads[i].state == DEJA_THREAD_LIVE)
+			m->threads[i].state = DEJA_THREAD_FINISHED; /* gone with the old image */
+	m->running = 0;
+	deja_model_set_pending(m, self, DEJA_OP_EXEC, NULL, 0, 0);
+	__atomic_store_n(&rt.shared->exec_pending, 0, __ATOMIC_RELEASE);
+	return self;
+}
+
+/* After a fork through the trap or glibc's fork(), in the child. */
+void rt_forked_child(void)
+{
+	rt.active = false;
+	rt_self = DEJA_NO_THREAD;
+	/* The child's own rdtsc reads the real counter, and so does any image
+	 * it execs. */
+	rt_syscall2(SYS_prctl, PR_SET_TSC, PR_TSC_ENABLE);
+}
+
+void rt_forked_parent(void)
+{
+	if (rt.active)
+		__atomic_fetch_add(&rt.shared->forks, 1, __ATOMIC_RELAXED);
+}
