@@ -8,6 +8,7 @@
  * here for the same reason: returning from the SIGSYS handler is itself a
  * syscall and must come from the allowed range.
  */
+#define _GNU_SOURCE
 #include "runtime.h"
 
 #include <sys/syscall.h>
@@ -36,7 +37,44 @@ __asm__(
 	"	syscall\n"
 	"	hlt\n"
 	".size rt_sigreturn_stub, .-rt_sigreturn_stub\n"
+	/* rt_resume_context(greg_t *g): load every general register from a
+	 * ucontext's gregs and jump to its rip (vfork emulation, exec.c). */
+	".globl rt_resume_context\n"
+	".hidden rt_resume_context\n"
+	".type rt_resume_context,@function\n"
+	"rt_resume_context:\n"
+	"	movq 128(%rdi), %rax\n"  /* REG_RIP */
+	"	movq %rax, rt_resume_rip(%rip)\n"
+	"	pushq 136(%rdi)\n"       /* REG_EFL */
+	"	popfq\n"
+	"	movq 0(%rdi), %r8\n"
+	"	movq 8(%rdi), %r9\n"
+	"	movq 16(%rdi), %r10\n"
+	"	movq 24(%rdi), %r11\n"
+	"	movq 32(%rdi), %r12\n"
+	"	movq 40(%rdi), %r13\n"
+	"	movq 48(%rdi), %r14\n"
+	"	movq 56(%rdi), %r15\n"
+	"	movq 72(%rdi), %rsi\n"
+	"	movq 80(%rdi), %rbp\n"
+	"	movq 88(%rdi), %rbx\n"
+	"	movq 96(%rdi), %rdx\n"
+	"	movq 104(%rdi), %rax\n"
+	"	movq 112(%rdi), %rcx\n"
+	"	movq 120(%rdi), %rsp\n"
+	"	movq 64(%rdi), %rdi\n"
+	"	jmp *rt_resume_rip(%rip)\n"
+	".size rt_resume_context, .-rt_resume_context\n"
 	".popsection\n");
+
+/* Where rt_resume_context jumps: it must not need a register. */
+__attribute__((visibility("hidden"))) uint64_t rt_resume_rip;
+
+#include <sys/ucontext.h>
+_Static_assert(REG_R8 == 0 && REG_R15 == 7 && REG_RDI == 8 && REG_RSI == 9 &&
+		       REG_RBP == 10 && REG_RBX == 11 && REG_RDX == 12 && REG_RAX == 13 &&
+		       REG_RCX == 14 && REG_RSP == 15 && REG_RIP == 16 && REG_EFL == 17,
+	       "rt_resume_context assumes the x86-64 gregs layout");
 
 /* The linker provides these for any section whose name is a C identifier. */
 extern const char __start_deja_text[] __attribute__((visibility("hidden")));

@@ -41,6 +41,8 @@ long rt_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 #define rt_syscall4(nr, a, b, c, d) \
 	rt_syscall((nr), (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
 void rt_sigreturn_stub(void);
+/* Continue at a saved register context (registers, flags, stack, rip). */
+void rt_resume_context(const long long *gregs) __attribute__((noreturn));
 /* The address range the syscall trap lets through. */
 uintptr_t rt_text_start(void);
 uintptr_t rt_text_end(void);

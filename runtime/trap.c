@@ -176,7 +176,35 @@ static long pass(long nr, const long a[6])
 	return rt_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
-static long emulate(long nr, const long a[6], uint64_t site)
+/*
+ * A vfork-style clone (CLONE_VM | CLONE_VFORK on a new stack: glibc's
+ * posix_spawn, hence system() and popen()) cannot pass through the trap:
+ * the child would start on the new stack inside the trap's frame.  It
+ * becomes a plain fork instead: the child gets a copy of the memory rather
+ * than a share, and continues exactly where the vfork child would have,
+ * with the program's registers, rax 0 and the new stack.  The parent does
+ * not wait for the child's exec, and a child's exec failure that glibc
+ * would report through the shared memory shows as the child's exit 127.
+ */
+static long vfork_as_fork(const long a[6], greg_t *g, const sigset_t *mask)
+{
+	long flags = a[0] & ~(long)(CLONE_VM | CLONE_VFORK);
+	long r = rt_syscall(SYS_clone, flags, 0, a[2], a[3], a[4], 0);
+	if (r != 0) {
+		if (r > 0)
+			rt_forked_parent();
+		return r;
+	}
+	rt_forked_child();
+	static greg_t child[NGREG];
+	memcpy(child, g, sizeof(child));
+	child[REG_RAX] = 0;
+	child[REG_RSP] = a[1] ? a[1] : g[REG_RSP];
+	rt_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, mask, NULL, sizeof(uint64_t));
+	rt_resume_context((const long long *)child);
+}
+
+static long emulate(long nr, const long a[6], uint64_t site, greg_t *g, const sigset_t *mask)
 {
 	bool managed = rt_managed();
 	switch (nr) {
@@ -223,8 +251,10 @@ static long emulate(long nr, const long a[6], uint64_t site)
 		rt_yield(site);
 		return 0;
 	case SYS_clone: {
+		if ((a[0] & CLONE_VM) && (a[0] & CLONE_VFORK) && !(a[0] & CLONE_THREAD))
+			return vfork_as_fork(a, g, mask);
 		if (a[0] & CLONE_VM) {
-			rt_write_stderr("deja: raw clone() of a thread or vfork is not supported yet\n");
+			rt_write_stderr("deja: raw clone() of a thread is not supported yet\n");
 			return -ENOSYS;
 		}
 		long r = pass(nr, a);
@@ -286,7 +316,7 @@ static long unsupported(const struct deja_syscall_info *sc, long nr, uint64_t si
 	return -ENOSYS;
 }
 
-static long dispatch(long nr, const long a[6], uint64_t site)
+static long dispatch(long nr, const long a[6], uint64_t site, greg_t *g, const sigset_t *mask)
 {
 	const struct deja_syscall_info *sc = deja_syscall(nr);
 	switch ((enum deja_syscall_class)sc->klass) {
@@ -298,7 +328,7 @@ static long dispatch(long nr, const long a[6], uint64_t site)
 	case DEJA_SC_OUTPUT:
 		return rt_output(sc, nr, a, site);
 	case DEJA_SC_EMULATE:
-		return emulate(nr, a, site);
+		return emulate(nr, a, site, g, mask);
 	case DEJA_SC_UNSUPPORTED:
 	case DEJA_SC_UNKNOWN:
 	case DEJA_SC_CLASS_COUNT:
@@ -315,9 +345,11 @@ static void on_sigsys(int sig, siginfo_t *si, void *ctx)
 	char saved = selector;
 	selector = SYSCALL_DISPATCH_FILTER_ALLOW;
 	int saved_errno = errno;
-	greg_t *g = ((ucontext_t *)ctx)->uc_mcontext.gregs;
+	ucontext_t *uc = ctx;
+	greg_t *g = uc->uc_mcontext.gregs;
 	long a[6] = { g[REG_RDI], g[REG_RSI], g[REG_RDX], g[REG_R10], g[REG_R8], g[REG_R9] };
-	g[REG_RAX] = dispatch(si->si_syscall, a, (uint64_t)(uintptr_t)si->si_call_addr);
+	g[REG_RAX] = dispatch(si->si_syscall, a, (uint64_t)(uintptr_t)si->si_call_addr, g,
+			      &uc->uc_sigmask);
 	errno = saved_errno;
 	selector = saved;
 }

@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
-# processes.sh DEJA PY_THREADS_SCRIPT
+# processes.sh DEJA PY_THREADS_SCRIPT SPAWNER_PROG
 #
 # Programs that exec and fork, and CPython: a shell that forks a command
 # substitution and execs its last command; a "#!/usr/bin/env bash" wrapper
 # that execs Debian's python3 (the way version-manager shims do); python3
-# with threads, a queue, time, sleep, random, os.urandom and files.  Each
+# with threads, a queue, time, sleep, random, os.urandom and files;
+# system(), popen() and posix_spawn() (vfork-style clones).  Each
 # records and replays printing exactly the recorded bytes, with no real
 # sleeping.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ $# -eq 2 ] || fail "usage: processes.sh DEJA PY_THREADS_SCRIPT"
-deja=$(abspath "$1") script=$(abspath "$2")
-require_file "$deja" "$script" /usr/bin/python3
+[ $# -eq 3 ] || fail "usage: processes.sh DEJA PY_THREADS_SCRIPT SPAWNER_PROG"
+deja=$(abspath "$1") script=$(abspath "$2") spawner=$(abspath "$3")
+require_file "$deja" "$script" "$spawner" /usr/bin/python3
 cd "$tmp"
 
 replays_match() { # TRACE RECORDED_OUTPUT COUNT
@@ -34,6 +35,14 @@ grep -q "^got sub" sh.out && grep -q "^done" sh.out || { dump sh.out; fail "the 
 grep -q " exec() = 0" sh.txt || { dump sh.txt; fail "the exec is not an event"; }
 replays_match sh.deja sh.out 10
 note "shell with fork and exec: 10 replays identical"
+
+# system(), popen() and posix_spawn().
+timeout 60 "$deja" record -q -o spawn.deja -- "$spawner" >spawn.out 2>err || { dump spawn.out err; fail "recording the spawner failed"; }
+for want in "system -> 3" "popen read: from popen" "spawn -> 0, status 0"; do
+	grep -qF "$want" spawn.out || { dump spawn.out err; fail "spawner: missing '$want'"; }
+done
+replays_match spawn.deja spawn.out 5
+note "system, popen, posix_spawn: 5 replays identical"
 
 # A wrapper script that execs python3.
 cat >wrapper <<WRAP
