@@ -135,12 +135,19 @@ static struct deja_decision decide(uint32_t self)
 {
 	struct deja_sched_input in = { rt.schedule, rt.schedule_len };
 	for (int polls = 0;; polls++) {
+		if (rt.shared->mode == DEJA_MODE_RECORD)
+			rt_io_refresh();
 		struct deja_decision d = deja_sched_choose(rt.model, &in);
 		switch (d.kind) {
 		case DEJA_DECIDE_RUN:
 		case DEJA_DECIDE_ALL_DONE:
 		case DEJA_DECIDE_WAIT: /* parallel mode only */
 			return d;
+		case DEJA_DECIDE_EXTERNAL:
+			if (rt_io_wait_external())
+				continue;
+			rt_end_run(DEJA_OUTCOME_DEADLOCK, self,
+				   "no thread can run, and waiting for input failed");
 		case DEJA_DECIDE_STALLED:
 			if (polls < STALL_POLLS_MAX) {
 				rt_nanosleep(STALL_POLL_NS);
@@ -216,6 +223,7 @@ static void settle(uint32_t self, const struct deja_sched_input *in)
 		return;
 	case DEJA_DECIDE_WAIT:
 	case DEJA_DECIDE_ALL_DONE:
+	case DEJA_DECIDE_EXTERNAL: /* parallel mode: inputs are not waited for in the model */
 		return;
 	case DEJA_DECIDE_STALLED:
 		if (++m->stall_polls < STALL_POLLS_MAX)

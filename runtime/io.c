@@ -45,11 +45,14 @@ struct rt_io {
 	long result;  /* record: what the call gave */
 	bool feed;    /* replay: give the recorded result instead of running */
 	bool output;
+	bool deferred; /* record: the call runs at its event, once its input is ready */
 	char source[256]; /* record: the read's source */
 	uint16_t source_len;
 };
 
 static __thread struct rt_io *current __attribute__((tls_model("initial-exec")));
+
+static void drain_pipe(long nr, const long a[6], long recorded);
 
 /* ---- the program's buffers of one call, as chunks ---- */
 
@@ -218,6 +221,7 @@ static void feed(struct rt_io *io, struct deja_pending *p, uint64_t seq)
 		return;
 	}
 	p->value = f->result;
+	drain_pipe(io->nr, io->a, f->result);
 	if ((io->nr == SYS_accept || io->nr == SYS_accept4) && f->result >= 0)
 		reserve_fd(f->result);
 	if (!io->output) {
@@ -228,6 +232,13 @@ static void feed(struct rt_io *io, struct deja_pending *p, uint64_t seq)
 	p->data = digest_of(io->sc, io->a, f->result, io->output);
 }
 
+static void run_deferred(struct rt_io *io, struct deja_pending *p);
+static bool may_block(long nr, const long a[6]);
+static bool io_ready(const struct rt_io *io);
+static void find_source(struct rt_io *io, long fd);
+static bool is_read(long nr);
+static long pass(long nr, const long a[6]);
+
 void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 {
 	struct rt_io *io = current;
@@ -237,6 +248,8 @@ void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 		feed(io, p, seq);
 		return;
 	}
+	if (io->deferred)
+		run_deferred(io, p);
 	if (io->output || p->data_len == 0)
 		return;
 	if (io->source_len) {
@@ -273,11 +286,16 @@ static bool is_fifo(long fd)
 /* Replay: a pipe may connect the program to a child process, which is
  * not followed yet and so runs again for real.  Reading the pipe keeps it
  * flowing (a child whose output nobody reads would block or die of
- * SIGPIPE); the bytes the program gets are still the recorded ones. */
-static void drain_pipe(long nr, const long a[6])
+ * SIGPIPE); the bytes the program gets are still the recorded ones.  It
+ * happens at the read's turn, and takes no more than the recording read,
+ * which the writer (replayed before it) has put there. */
+static void drain_pipe(long nr, const long a[6], long recorded)
 {
-	if (nr == SYS_read && is_fifo(a[0]))
-		pass(nr, a);
+	if (nr != SYS_read || recorded < 0 || !is_fifo(a[0]))
+		return;
+	long b[6] = { a[0], a[1], recorded, 0, 0, 0 };
+	if (recorded > 0 || a[2] == 0)
+		pass(nr, b);
 }
 
 static bool is_read(long nr)
@@ -308,6 +326,7 @@ static long run_event(struct rt_io *io, long nr, uint64_t site, long value, uint
 		      uint32_t data_len, bool source)
 {
 	struct deja_pending *p = rt_declare(DEJA_OP_SYSCALL, NULL, (uint64_t)nr, site);
+	p->may_block = may_block(nr, io->a);
 	p->value = value;
 	p->data = data;
 	p->data_len = data_len;
@@ -318,6 +337,164 @@ static long run_event(struct rt_io *io, long nr, uint64_t site, long value, uint
 	return r;
 }
 
+/* ---- inputs that would block ----
+ *
+ * In the serialised mode the thread holding the right to run must never
+ * block in the kernel: a read on a pipe that another thread of the program
+ * will fill would wait for ever.  So a read, accept, poll or epoll_wait is
+ * declared first and runs only at its event, once its input is ready: until
+ * then the scheduler runs other threads, and when nobody else can run the
+ * runtime waits for real readiness (rt_io_wait_external).  Which thread's
+ * input came first is thereby part of the schedule, and a replay, which
+ * does not wait, follows it.  A timed poll times out in virtual time.
+ */
+
+static bool waits_for_input(long nr)
+{
+	switch (nr) {
+	case SYS_read: case SYS_readv: case SYS_recvfrom: case SYS_recvmsg:
+	case SYS_accept: case SYS_accept4: case SYS_poll: case SYS_ppoll:
+	case SYS_epoll_wait: case SYS_epoll_pwait: case SYS_epoll_pwait2:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool is_poll(long nr)
+{
+	return nr == SYS_poll || nr == SYS_ppoll;
+}
+
+/* The call's timeout in ns: -1 for none (waits for ever), 0 for a check. */
+static int64_t timeout_ns(long nr, const long a[6])
+{
+	const struct timespec *ts = NULL;
+	switch (nr) {
+	case SYS_poll:
+		return (int)a[2] < 0 ? -1 : (int64_t)(int)a[2] * 1000000;
+	case SYS_epoll_wait:
+	case SYS_epoll_pwait:
+		return (int)a[3] < 0 ? -1 : (int64_t)(int)a[3] * 1000000;
+	case SYS_ppoll:
+		ts = (const struct timespec *)a[2];
+		break;
+	case SYS_epoll_pwait2:
+		ts = (const struct timespec *)a[3];
+		break;
+	default:
+		return -1;
+	}
+	return ts ? (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec : -1;
+}
+
+/* Whether the call may block, the same in record and replay: it decides
+ * both whether record waits for its input and how a switch there counts. */
+static bool may_block(long nr, const long a[6])
+{
+	return waits_for_input(nr) && !rt.shared->parallel && timeout_ns(nr, a) != 0;
+}
+
+static int waiting_inputs; /* threads in run_waiting; touched with the baton held */
+
+void rt_io_refresh(void)
+{
+	struct deja_model *m = rt.model;
+	if (!waiting_inputs)
+		return;
+	for (uint32_t i = 0; i < m->nthreads; i++) {
+		struct deja_pending *p = &m->threads[i].pending;
+		if (m->threads[i].state == DEJA_THREAD_LIVE && p->op == DEJA_OP_SYSCALL &&
+		    p->wait_io && !p->woken && io_ready((const struct rt_io *)(uintptr_t)p->wait_io))
+			p->woken = 1;
+	}
+}
+
+/* The descriptor to watch for a read, accept or epoll_wait. */
+static bool io_ready(const struct rt_io *io)
+{
+	if (is_poll(io->nr))
+		return rt_syscall3(SYS_poll, io->a[0], io->a[1], 0) != 0;
+	struct pollfd pfd = { .fd = (int)io->a[0], .events = POLLIN };
+	return rt_syscall3(SYS_poll, &pfd, 1, 0) != 0;
+}
+
+bool rt_io_wait_external(void)
+{
+	struct deja_model *m = rt.model;
+	struct pollfd fds[256];
+	nfds_t n = 0;
+	for (uint32_t i = 0; i < m->nthreads; i++) {
+		const struct deja_pending *p = &m->threads[i].pending;
+		if (m->threads[i].state != DEJA_THREAD_LIVE || p->op != DEJA_OP_SYSCALL ||
+		    !p->wait_io || p->woken)
+			continue;
+		const struct rt_io *io = (const struct rt_io *)(uintptr_t)p->wait_io;
+		if (is_poll(io->nr)) {
+			const struct pollfd *theirs = (const struct pollfd *)io->a[0];
+			for (long k = 0; k < io->a[1] && n < 256; k++)
+				fds[n++] = (struct pollfd){ .fd = theirs[k].fd, .events = theirs[k].events };
+		} else if (n < 256) {
+			fds[n++] = (struct pollfd){ .fd = (int)io->a[0], .events = POLLIN };
+		}
+	}
+	if (n == 0)
+		return false;
+	rt_syscall3(SYS_poll, fds, n, -1); /* the program waits for the world */
+	for (uint32_t i = 0; i < m->nthreads; i++) {
+		struct deja_pending *p = &m->threads[i].pending;
+		if (m->threads[i].state == DEJA_THREAD_LIVE && p->op == DEJA_OP_SYSCALL &&
+		    p->wait_io && !p->woken && io_ready((const struct rt_io *)(uintptr_t)p->wait_io))
+			p->woken = 1;
+	}
+	return true;
+}
+
+static void run_deferred(struct rt_io *io, struct deja_pending *p)
+{
+	long a[6];
+	memcpy(a, io->a, sizeof(a));
+	struct timespec zero = { 0, 0 };
+	if (io->nr == SYS_poll)
+		a[2] = 0; /* ready, or timed out: do not wait in the kernel */
+	else if (io->nr == SYS_epoll_wait || io->nr == SYS_epoll_pwait)
+		a[3] = 0;
+	else if (io->nr == SYS_ppoll)
+		a[2] = (long)&zero;
+	else if (io->nr == SYS_epoll_pwait2)
+		a[3] = (long)&zero;
+	long r = pass(io->nr, a);
+	io->result = r;
+	uint64_t bytes = 0;
+	for_each_chunk(io->sc, io->a, r, false, count_chunk, &bytes);
+	if (is_read(io->nr) && r >= 0)
+		find_source(io, io->a[0]);
+	p->value = r;
+	p->data = digest_of(io->sc, io->a, r, false);
+	p->data_len = (uint32_t)(bytes + (io->source_len ? sizeof(io->source_len) + io->source_len : 0));
+	p->flags = is_read(io->nr) ? DEJA_EVENT_SOURCE : 0;
+}
+
+static long run_waiting(struct rt_io *io, long nr, uint64_t site)
+{
+	struct deja_pending *p = rt_declare(DEJA_OP_SYSCALL, NULL, (uint64_t)nr, site);
+	p->may_block = 1;
+	p->wait_io = (uint64_t)(uintptr_t)io;
+	p->woken = io_ready(io);
+	int64_t t = timeout_ns(nr, io->a);
+	if (t >= 0) {
+		p->timed = 1;
+		p->deadline = rt.model->vclock + (uint64_t)t;
+	}
+	io->deferred = true;
+	current = io;
+	waiting_inputs++;
+	rt_run();
+	waiting_inputs--;
+	current = NULL;
+	return io->result;
+}
+
 long rt_input(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site)
 {
 	if (!rt_managed())
@@ -326,10 +503,11 @@ long rt_input(const struct deja_syscall_info *sc, long nr, const long a[6], uint
 		return rt_random((void *)a[1], (uint64_t)a[2], site);
 	struct rt_io io = { .nr = nr, .sc = sc, .a = a };
 	if (replaying()) {
-		drain_pipe(nr, a);
 		io.feed = true;
 		return run_event(&io, nr, site, 0, 0, 0, is_read(nr));
 	}
+	if (may_block(nr, a))
+		return run_waiting(&io, nr, site);
 	long r = pass(nr, a);
 	io.result = r;
 	uint64_t bytes = 0;

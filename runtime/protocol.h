@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 8u
+#define DEJA_PROTOCOL_VERSION 9u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -128,6 +128,9 @@ struct deja_pending {
 	uint64_t data;      /* SYSCALL: xxh3 of the bytes it sent or got */
 	uint32_t data_len;  /* SYSCALL: bytes it got (recorded in the data ring) */
 	uint32_t flags;     /* DEJA_EVENT_SOURCE */
+	uint64_t wait_io;   /* SYSCALL: waits for input (the runtime's struct rt_io) */
+	uint32_t may_block; /* SYSCALL: an input that may block: a point to switch at */
+	uint32_t reserved;
 };
 
 struct deja_thread {

@@ -132,6 +132,11 @@ long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uin
 /* Right before a SYSCALL event is published: feed (replay) or copy the
  * call's bytes into the data ring (record). */
 void rt_io_at_event(struct deja_pending *p, uint64_t seq);
+/* Nobody can run but threads waiting for input: wait (really) until one's
+ * input is ready and mark it; false if there is nothing to wait on. */
+bool rt_io_wait_external(void);
+/* Mark the threads whose awaited input has arrived (before any choice). */
+void rt_io_refresh(void);
 
 /* ---- random.c: the target's randomness ---- */
 /* Fill buf with len bytes of the run's entropy (an event); returns len. */

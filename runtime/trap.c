@@ -145,7 +145,7 @@ static long filter_sigprocmask(const long a[6])
 		return rt_syscall(SYS_rt_sigprocmask, a[0], a[1], a[2], a[3], 0, 0);
 	uint64_t set;
 	memcpy(&set, (const void *)a[1], sizeof(set));
-	set &= ~(1ull << (SIGSYS - 1));
+	set &= ~((1ull << (SIGSYS - 1)) | (1ull << (SIGSEGV - 1)));
 	return rt_syscall(SYS_rt_sigprocmask, a[0], (long)&set, a[2], a[3], 0, 0);
 }
 
@@ -166,6 +166,10 @@ static long filter_sigaction(const long a[6])
 		memcpy(&act, (const void *)a[1], sizeof(act));
 		act.flags |= RT_SA_RESTORER;
 		act.restorer = rt_sigreturn_stub;
+		/* A handler that blocks every signal (bash's do) must still let
+		 * the trap and the rdtsc fault through, or its first trapped
+		 * syscall kills the process. */
+		act.mask &= ~((1ull << (SIGSYS - 1)) | (1ull << (SIGSEGV - 1)));
 		act_arg = (long)&act;
 	}
 	return rt_syscall(SYS_rt_sigaction, a[0], act_arg, a[2], a[3], 0, 0);
@@ -360,7 +364,12 @@ void rt_trap_install(void)
 		.handler = on_sigsys,
 		.flags = SA_SIGINFO | RT_SA_RESTORER,
 		.restorer = rt_sigreturn_stub,
-		.mask = 0,
+		/* No signal handler may nest inside the trap: it would run with
+		 * SIGSYS blocked (the kernel blocks it during its own handler)
+		 * and, if the selector were already back to BLOCK, its first
+		 * syscall would kill the process.  Signals wait until the trap
+		 * returns, which is also where the program expects them. */
+		.mask = ~0ull,
 	};
 	if (rt_syscall4(SYS_rt_sigaction, SIGSYS, &ksa, NULL, sizeof(ksa.mask)) < 0)
 		rt_fatal("cannot install the SIGSYS handler");

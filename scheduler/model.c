@@ -7,6 +7,7 @@
  * adding an operation means adding it to ops.def and to those switches.
  */
 #include "model.h"
+#include "strategy.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -175,6 +176,8 @@ void deja_model_set_pending(struct deja_model *m, uint32_t t, enum deja_op op,
 	p->data = 0;
 	p->data_len = 0;
 	p->flags = 0;
+	p->wait_io = 0;
+	p->may_block = 0;
 }
 
 /* ---- enabledness ---- */
@@ -225,6 +228,10 @@ bool deja_model_enabled(const struct deja_model *m, uint32_t t)
 		return m->vclock >= p->deadline;
 	case DEJA_OP_FUTEX_RESUME:
 		return p->woken || futex_word(o) != (uint32_t)p->arg;
+	case DEJA_OP_SYSCALL:
+		/* An input that would block waits until the runtime sees it
+		 * ready; a replay does not wait (it follows the recording). */
+		return !p->wait_io || p->woken || m->strategy == DEJA_STRATEGY_FOLLOW;
 	default:
 		return true;
 	}

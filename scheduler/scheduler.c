@@ -6,10 +6,13 @@
 #include "model.h"
 #include "strategy.h"
 
+/* Switching away from a thread here is not a preemption: it yields,
+ * sleeps, or is about to wait for input (which it may have to). */
 static bool yields(const struct deja_model *m, uint32_t t)
 {
-	uint16_t op = m->threads[t].pending.op;
-	return op == DEJA_OP_YIELD || op == DEJA_OP_SLEEP;
+	const struct deja_pending *p = &m->threads[t].pending;
+	return p->op == DEJA_OP_YIELD || p->op == DEJA_OP_SLEEP ||
+	       (p->op == DEJA_OP_SYSCALL && p->may_block);
 }
 
 /* The timed wait that times out first: earliest deadline, then longest
@@ -33,15 +36,18 @@ static uint32_t first_timeout(const struct deja_model *m)
 
 static enum deja_decision_kind nobody_can_run(const struct deja_model *m)
 {
-	bool live = false;
+	bool live = false, futex = false;
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		const struct deja_thread *th = &m->threads[i];
 		if (th->state != DEJA_THREAD_LIVE)
 			continue;
 		live = true;
-		if (th->pending.op == DEJA_OP_FUTEX_RESUME)
-			return DEJA_DECIDE_STALLED;
+		if (th->pending.op == DEJA_OP_SYSCALL && th->pending.wait_io)
+			return DEJA_DECIDE_EXTERNAL;
+		futex |= th->pending.op == DEJA_OP_FUTEX_RESUME;
 	}
+	if (futex)
+		return DEJA_DECIDE_STALLED;
 	return live ? DEJA_DECIDE_DEADLOCK : DEJA_DECIDE_ALL_DONE;
 }
 
@@ -88,6 +94,30 @@ static struct deja_decision decide_timeout(struct deja_model *m,
 	return d;
 }
 
+/* Follow: the recording fired a timeout here.  Fire it whatever else is
+ * enabled now: threads waiting for input, which a replay does not wait
+ * for, count as enabled in a replay but were not when the timeout fired. */
+static bool follow_timeout(struct deja_model *m, const struct deja_sched_input *in,
+			   struct deja_decision *d)
+{
+	if (m->strategy != DEJA_STRATEGY_FOLLOW || m->steps >= in->schedule_len ||
+	    !(in->schedule[m->steps] & DEJA_SCHEDULE_TIMEOUT))
+		return false;
+	uint32_t t = in->schedule[m->steps] & ~DEJA_SCHEDULE_TIMEOUT;
+	if (t >= m->nthreads || !deja_model_may_time_out(m, t)) {
+		d->kind = DEJA_DECIDE_DIVERGED;
+		return true;
+	}
+	uint64_t deadline = m->threads[t].pending.deadline;
+	if (deadline != DEJA_NO_DEADLINE && deadline > m->vclock)
+		m->vclock = deadline;
+	d->kind = DEJA_DECIDE_RUN;
+	d->thread = t;
+	d->timed_out = true;
+	note_choice(m, t, true, false);
+	return true;
+}
+
 struct deja_decision deja_sched_choose(struct deja_model *m,
 				       const struct deja_sched_input *in)
 {
@@ -96,6 +126,8 @@ struct deja_decision deja_sched_choose(struct deja_model *m,
 		d.kind = DEJA_DECIDE_BUDGET;
 		return d;
 	}
+	if (follow_timeout(m, in, &d))
+		return d;
 	uint32_t enabled[DEJA_MAX_THREADS];
 	uint32_t n = 0;
 	bool current_enabled = false;

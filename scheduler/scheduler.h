@@ -21,6 +21,7 @@ enum deja_decision_kind {
 	DEJA_DECIDE_RUN,      /* run .thread (firing its timeout if .timed_out) */
 	DEJA_DECIDE_DEADLOCK, /* live threads, none can ever run */
 	DEJA_DECIDE_STALLED,  /* only futex waiters left: maybe woken from outside */
+	DEJA_DECIDE_EXTERNAL, /* some thread waits for input from outside */
 	DEJA_DECIDE_BUDGET,   /* --max-steps reached */
 	DEJA_DECIDE_DIVERGED, /* follow: the recorded thread cannot run */
 	DEJA_DECIDE_ALL_DONE, /* no live thread */
