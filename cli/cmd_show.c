@@ -58,7 +58,7 @@ static void show_text(struct trace *t, const struct trace_run *run)
 	trace_sites_free(sites.sites, sites.n);
 }
 
-static void json_outcome(const struct trace_run *run)
+static void json_outcome(struct trace *t, const struct trace_run *run)
 {
 	printf("\"outcome\":{\"kind\":");
 	json_string(stdout, run->outcome);
@@ -79,7 +79,19 @@ static void json_outcome(const struct trace_run *run)
 		printf("%lld", (long long)run->outcome_thread);
 	else
 		printf("null");
-	printf(",\"interrupted\":%s}", run->interrupted ? "true" : "false");
+	printf(",\"interrupted\":%s", run->interrupted ? "true" : "false");
+	printf(",\"location\":");
+	if (run->fault_site) {
+		struct site_table sites = { 0 };
+		char where[256];
+		trace_get_sites(t, &sites.sites, &sites.n);
+		describe_site(&sites, run->fault_site, where, sizeof(where));
+		json_string(stdout, where);
+		trace_sites_free(sites.sites, sites.n);
+	} else {
+		printf("null");
+	}
+	printf("}");
 }
 
 static void json_run(const struct trace_run *run)
@@ -177,7 +189,7 @@ static void show_json(struct trace *t, const struct trace_run *run)
 	if (trace_get_threads(t, &th, &nthreads) == TRACE_OK)
 		free(th);
 	printf("{");
-	json_outcome(run);
+	json_outcome(t, run);
 	printf(",\"events\":%llu,\"threads\":%zu,\"preemptions\":%llu,\"switches\":%llu",
 	       (unsigned long long)run->events, nthreads,
 	       (unsigned long long)run->preemptions, (unsigned long long)run->switches);

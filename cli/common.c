@@ -182,6 +182,17 @@ static void print_unsupported(FILE *out, struct trace *t)
 	free(c);
 }
 
+/* " in thread 2 at worker (crash.c:12)": where a fault ended the run. */
+static void print_fault(FILE *out, struct trace *t, const struct trace_run *run)
+{
+	struct site_table sites = { 0 };
+	trace_get_sites(t, &sites.sites, &sites.n);
+	char where[256];
+	describe_site(&sites, run->fault_site, where, sizeof(where));
+	fprintf(out, " in thread %lld at %s", (long long)run->outcome_thread, where);
+	trace_sites_free(sites.sites, sites.n);
+}
+
 void cli_report_outcome(FILE *out, struct trace *t, const struct trace_run *run)
 {
 	fprintf(out, "outcome: %s", run->outcome);
@@ -189,6 +200,8 @@ void cli_report_outcome(FILE *out, struct trace *t, const struct trace_run *run)
 		fprintf(out, " %lld", (long long)run->exit_code);
 	else if (strcmp(run->outcome, "signal") == 0)
 		fprintf(out, " %lld (%s)", (long long)run->signal, cli_signal_name((int)run->signal));
+	if (run->fault_site)
+		print_fault(out, t, run);
 	if (run->message)
 		fprintf(out, ": %s", run->message);
 	if (run->interrupted)

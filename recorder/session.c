@@ -251,6 +251,10 @@ static void settle_outcome(const struct deja_shared *sh, int status, struct sess
 	} else {
 		res->kind = DEJA_OUTCOME_SIGNAL;
 		res->signal = WIFSIGNALED(status) ? WTERMSIG(status) : SIGKILL;
+		if (sh->fault_signal && (int)sh->fault_signal == res->signal) {
+			res->thread = sh->fault_thread;
+			res->fault_site = sh->fault_site;
+		}
 	}
 }
 

@@ -50,6 +50,7 @@ struct session_result {
 	int exit_code;   /* -1 unless kind is EXIT */
 	int signal;      /* 0 unless kind is SIGNAL */
 	uint32_t thread; /* thread the runtime blamed, or DEJA_NO_THREAD */
+	uint64_t fault_site; /* SIGNAL from a fault: the faulting instruction */
 	bool interrupted;
 	bool stopped_by_sink;
 	uint64_t events;

@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 9u
+#define DEJA_PROTOCOL_VERSION 10u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -230,7 +230,10 @@ struct deja_shared {
 	uint32_t exec_pending;
 	uint32_t exec_thread;
 	uint32_t forks;           /* child processes forked (not followed yet) */
-	uint32_t reserved1;
+	/* A synchronous fault that ended the run: signal, thread, address. */
+	uint32_t fault_signal;
+	uint32_t fault_thread;
+	uint64_t fault_site;
 
 	/* Written by the runtime. */
 	uint32_t runtime_ready;

@@ -207,6 +207,7 @@ __attribute__((constructor(101))) static void rt_init(void)
 	rt_self = main_thread;
 	rt.active = true;
 	rt_trap_install();
+	rt_fault_install();
 	rt_tsc_install();
 	uint64_t ours = (1ull << (SIGSYS - 1)) | (1ull << (SIGSEGV - 1));
 	rt_syscall4(SYS_rt_sigprocmask, SIG_UNBLOCK, &ours, NULL, sizeof(ours));

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/ucontext.h>
 #include <sys/time.h>
 #include <time.h>
 
@@ -147,6 +148,15 @@ bool rt_is_random_fd(long fd);
 
 /* ---- tsc.c: rdtsc and rdtscp ---- */
 void rt_tsc_install(void);
+/* If the faulting instruction reads the counter, answer it; false if not. */
+bool rt_tsc_emulate(greg_t *gregs);
+
+/* ---- fault.c: SIGSEGV, SIGBUS, SIGFPE, SIGILL ---- */
+void rt_fault_install(void);
+bool rt_is_fault_signal(int sig);
+/* rt_sigaction on a fault signal from the target: kept beside the runtime's. */
+long rt_fault_sigaction(int sig, const void *act, void *old, unsigned long size);
+
 /* ---- exec.c ---- */
 /* execve/execveat: hand the run to the new image. */
 long rt_exec(long nr, const long a[6], uint64_t site);
@@ -154,8 +164,6 @@ long rt_exec(long nr, const long a[6], uint64_t site);
 uint32_t rt_exec_continue(void);
 void rt_forked_child(void);
 void rt_forked_parent(void);
-/* rt_sigaction on SIGSEGV from the target: kept beside the runtime's own. */
-long rt_tsc_sigaction(const void *act, void *old, unsigned long size);
 
 /* ---- interpose_misc.c ---- */
 /* A virtual sleep (clock_nanosleep's arguments); 0 or EINVAL. */

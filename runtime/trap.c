@@ -158,8 +158,9 @@ static long filter_sigaction(const long a[6])
 {
 	if (a[0] == SIGSYS && a[1] != 0)
 		return 0; /* the target may not take SIGSYS from the runtime */
-	if (a[0] == SIGSEGV && rt.active)
-		return rt_tsc_sigaction((const void *)a[1], (void *)a[2], (unsigned long)a[3]);
+	if (rt_is_fault_signal((int)a[0]) && rt.active)
+		return rt_fault_sigaction((int)a[0], (const void *)a[1], (void *)a[2],
+					  (unsigned long)a[3]);
 	struct rt_kernel_sigaction act;
 	long act_arg = a[1];
 	if (a[1]) {

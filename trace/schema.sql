@@ -23,7 +23,8 @@ CREATE TABLE run (
     exit_code      INTEGER,
     signal         INTEGER,
     message        TEXT,
-    outcome_thread INTEGER,
+    outcome_thread INTEGER,            -- the thread the run ended in (fault, deadlock, ...)
+    fault_site     INTEGER,            -- signal from a fault: the faulting instruction
     events         INTEGER NOT NULL DEFAULT 0,
     preemptions    INTEGER NOT NULL DEFAULT 0,
     switches       INTEGER NOT NULL DEFAULT 0,

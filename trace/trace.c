@@ -293,8 +293,8 @@ enum trace_status trace_put_outcome(struct trace *t, const struct trace_run *r)
 {
 	sqlite3_stmt *st = prepare(t,
 		"UPDATE run SET outcome=?, exit_code=?, signal=?, message=?, outcome_thread=?,"
-		" events=?, preemptions=?, switches=?, interrupted=?, final_digest=?, forks=?"
-		" WHERE id=1");
+		" events=?, preemptions=?, switches=?, interrupted=?, final_digest=?, forks=?,"
+		" fault_site=? WHERE id=1");
 	if (!st)
 		return TRACE_ERR_WRITE;
 	sqlite3_bind_text(st, 1, r->outcome, -1, SQLITE_TRANSIENT);
@@ -317,6 +317,10 @@ enum trace_status trace_put_outcome(struct trace *t, const struct trace_run *r)
 	sqlite3_bind_int(st, 9, r->interrupted);
 	sqlite3_bind_int64(st, 10, (sqlite3_int64)r->final_digest);
 	sqlite3_bind_int64(st, 11, (sqlite3_int64)r->forks);
+	if (r->fault_site)
+		sqlite3_bind_int64(st, 12, (sqlite3_int64)r->fault_site);
+	else
+		sqlite3_bind_null(st, 12);
 	return step_done(st);
 }
 
@@ -498,7 +502,7 @@ enum trace_status trace_get_run(struct trace *t, struct trace_run *r)
 		"SELECT deja_version, cwd, exe_path, exe_hash, strategy, seed, run_index, max_steps,"
 		" started_at, outcome, exit_code, signal, message, outcome_thread, events,"
 		" preemptions, switches, interrupted, final_digest, realtime_start, monotonic_start,"
-		" entropy_seed, forks FROM run WHERE id=1");
+		" entropy_seed, forks, fault_site FROM run WHERE id=1");
 	if (!st)
 		return TRACE_ERR_CORRUPT;
 	int rc = sqlite3_step(st);
@@ -529,6 +533,7 @@ enum trace_status trace_get_run(struct trace *t, struct trace_run *r)
 	r->monotonic_start = sqlite3_column_int64(st, 20);
 	r->entropy_seed = (uint64_t)sqlite3_column_int64(st, 21);
 	r->forks = (uint64_t)sqlite3_column_int64(st, 22);
+	r->fault_site = (uint64_t)col_int_or(st, 23, 0);
 	sqlite3_finalize(st);
 	if (!r->cwd || !r->exe_path || !r->exe_hash || !r->strategy || !r->outcome)
 		return TRACE_ERR_CORRUPT;
@@ -720,7 +725,8 @@ enum trace_status trace_get_site_addresses(struct trace *t, bool start_routines,
 					   uint64_t **out, size_t *n)
 {
 	return load_rows(t, start_routines
-		? "SELECT DISTINCT start_routine FROM threads WHERE start_routine != 0"
+		? "SELECT start_routine FROM threads WHERE start_routine != 0"
+		  " UNION SELECT fault_site FROM run WHERE fault_site IS NOT NULL"
 		: "SELECT site FROM events WHERE site != 0 UNION SELECT site FROM waits WHERE site != 0",
 		sizeof(**out), read_address, (void **)out, n);
 }

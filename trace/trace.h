@@ -48,6 +48,7 @@ struct trace_run {
 	int64_t exit_code;      /* -1 when none */
 	int64_t signal;         /* 0 when none */
 	int64_t outcome_thread; /* -1 when none */
+	uint64_t fault_site;    /* 0 when none */
 	uint64_t events;
 	uint64_t preemptions;
 	uint64_t switches;

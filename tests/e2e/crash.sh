@@ -66,6 +66,12 @@ for spec in "segv:signal 11" "abort:signal 6" "kill:signal 9" "exit3:exit 3"; do
 	note "$mode: outcome $expect, ${counts[0]} events twice, replays identical"
 done
 
+# A fault names the thread and the code location.
+"$deja" show --json "$tmp/segv-1.deja" >"$tmp/segv.json"
+[ "$(json "$tmp/segv.json" 'j["outcome"]["thread"]')" = 0 ] || { dump "$tmp/segv.json"; fail "segv: outcome.thread is not the faulting main thread"; }
+json "$tmp/segv.json" 'j["outcome"]["location"]' | grep -q "crash.c:" || { dump "$tmp/segv.json"; fail "segv: outcome.location does not name crash.c"; }
+note "segv: $(json "$tmp/segv.json" 'j["outcome"]["location"]')"
+
 # Interrupting deja itself.  The python wrapper restores the default
 # disposition of SIGINT, which a background job of a script inherits ignored.
 for sig in INT TERM; do

@@ -1,0 +1,92 @@
+/*
+ * fault.c: synchronous faults (SIGSEGV, SIGBUS, SIGFPE, SIGILL).
+ *
+ * The runtime owns these handlers: SIGSEGV because rdtsc faults on purpose
+ * (tsc.c), all four so that a crash is reported with the thread and the
+ * code location that faulted.  A handler the program installs for one of
+ * them is kept here and called for every fault that is not an rdtsc; with
+ * none, the runtime notes the fault in the shared channel, restores the
+ * default action and returns, so the instruction faults again and the
+ * process dies of the same signal as it would without deja.
+ */
+#define _GNU_SOURCE
+#include "runtime.h"
+
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/ucontext.h>
+
+static const int fault_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL };
+#define NFAULTS (sizeof(fault_signals) / sizeof(fault_signals[0]))
+
+static struct rt_kernel_sigaction target_action[NFAULTS]; /* what the program asked for */
+
+static int slot_of(int sig)
+{
+	for (unsigned i = 0; i < NFAULTS; i++)
+		if (fault_signals[i] == sig)
+			return (int)i;
+	return -1;
+}
+
+bool rt_is_fault_signal(int sig)
+{
+	return slot_of(sig) >= 0;
+}
+
+static void note_fault(int sig, const greg_t *g)
+{
+	struct deja_shared *sh = rt.shared;
+	if (!rt.active || sh->fault_signal)
+		return;
+	sh->fault_thread = rt_self;
+	sh->fault_site = (uint64_t)g[REG_RIP];
+	__atomic_store_n(&sh->fault_signal, (uint32_t)sig, __ATOMIC_RELEASE);
+}
+
+static void on_fault(int sig, siginfo_t *si, void *ctx)
+{
+	greg_t *g = ((ucontext_t *)ctx)->uc_mcontext.gregs;
+	if (sig == SIGSEGV && rt_tsc_emulate(g))
+		return;
+	const struct rt_kernel_sigaction *t = &target_action[slot_of(sig)];
+	void (*h)(int, siginfo_t *, void *) = t->handler;
+	if (h == (void *)SIG_DFL || h == (void *)SIG_IGN) {
+		note_fault(sig, g);
+		struct rt_kernel_sigaction dfl = { .handler = (void *)SIG_DFL };
+		rt_syscall4(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask));
+		return; /* the instruction faults again, now fatally */
+	}
+	if (t->flags & SA_SIGINFO)
+		h(sig, si, ctx);
+	else
+		((void (*)(int))(void *)h)(sig);
+}
+
+void rt_fault_install(void)
+{
+	for (unsigned i = 0; i < NFAULTS; i++) {
+		rt_syscall4(SYS_rt_sigaction, fault_signals[i], NULL, &target_action[i],
+			    sizeof(target_action[i].mask));
+		struct rt_kernel_sigaction ksa = {
+			.handler = on_fault,
+			.flags = SA_SIGINFO | RT_SA_RESTORER,
+			.restorer = rt_sigreturn_stub,
+		};
+		if (rt_syscall4(SYS_rt_sigaction, fault_signals[i], &ksa, NULL, sizeof(ksa.mask)) < 0)
+			rt_fatal("cannot install the fault handlers");
+	}
+}
+
+long rt_fault_sigaction(int sig, const void *act, void *old, unsigned long size)
+{
+	int i = slot_of(sig);
+	if (i < 0 || size != sizeof(target_action[i].mask))
+		return -22; /* EINVAL, as the kernel says */
+	struct rt_kernel_sigaction previous = target_action[i];
+	if (act)
+		memcpy(&target_action[i], act, sizeof(target_action[i]));
+	if (old)
+		memcpy(old, &previous, sizeof(previous));
+	return 0;
+}
