@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # nondeterminism.sh DEJA NONDETERMINISM_PROG
 #
-# Clocks, randomness, rdtsc and the thread interleaving differ from one
-# native run to the next; under deja a recording's replays print exactly
-# the recorded bytes, 100 times out of 100, and a 3 s sleep takes no real
-# time.
+# Clocks, randomness, rdtsc, the thread interleaving and a line of stdin
+# differ from one native run to the next; under deja a recording's replays
+# print exactly the recorded bytes, 100 times out of 100, with no stdin at
+# all, and a 3 s sleep takes no real time.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -13,21 +13,23 @@ deja=$(abspath "$1") prog=$(abspath "$2")
 require_file "$deja" "$prog"
 cd "$tmp"
 
-"$prog" >native1 && "$prog" >native2 || fail "the program fails natively"
+echo "first line $RANDOM" | "$prog" >native1 && echo "second line" | "$prog" >native2 \
+	|| fail "the program fails natively"
 cmp -s native1 native2 && fail "two native runs printed the same bytes: the test proves nothing"
 note "native runs differ"
 
 for seed in 1 2 3; do
 	start=$(date +%s)
-	timeout 60 "$deja" record -q -s random --seed $seed -o t$seed.deja -- "$prog" >rec$seed 2>err \
+	echo "typed for seed $seed" | timeout 60 "$deja" record -q -s random --seed $seed -o t$seed.deja -- "$prog" >rec$seed 2>err \
 		|| { dump err; fail "record seed $seed failed"; }
+	grep -q "^stdin typed for seed $seed" rec$seed || { dump rec$seed; fail "seed $seed: the program did not read its stdin"; }
 	[ $(( $(date +%s) - start )) -lt 3 ] || fail "seed $seed: the 3 s sleep was not virtual"
 	grep -q "^slept 3.0" rec$seed || { dump rec$seed; fail "seed $seed: virtual sleep did not last 3 s of virtual time"; }
 	replays=10
 	[ $seed -eq 1 ] && replays=100
 	for i in $(seq 1 $replays); do
 		rc=0
-		timeout 60 "$deja" replay -q t$seed.deja >rep 2>err || rc=$?
+		timeout 60 "$deja" replay -q t$seed.deja >rep 2>err </dev/null || rc=$?
 		[ $rc -eq 0 ] || { dump err; fail "seed $seed replay $i exited $rc"; }
 		cmp -s rec$seed rep || { diff rec$seed rep >&2 || true; fail "seed $seed replay $i printed other bytes"; }
 	done

@@ -3,7 +3,7 @@
  * the next and that deja makes repeat: wall and monotonic clocks (libc,
  * gettimeofday, time, a raw syscall), getrandom, /dev/urandom, rdtsc and
  * rdtscp, rand() seeded from the time, the order in which two threads take
- * a lock, and how long a 3 s sleep took.
+ * a lock, a line of stdin, and how long a 3 s sleep took.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -66,6 +66,11 @@ int main(void)
 	pthread_join(a, NULL);
 	pthread_join(b, NULL);
 	printf("order %s\n", order);
+
+	char line[128] = "(no input)\n";
+	if (!fgets(line, sizeof(line), stdin))
+		snprintf(line, sizeof(line), "(end of input)\n");
+	printf("stdin %s", line);
 
 	sleep(3);
 	clock_gettime(CLOCK_MONOTONIC, &after);
