@@ -35,19 +35,6 @@ static bool starts_with(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-static void put_number(char *dst, long v)
-{
-	char digits[24];
-	int n = 0;
-	do {
-		digits[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v > 0 && n < 20);
-	while (n > 0)
-		*dst++ = digits[--n];
-	*dst = '\0';
-}
-
 /* The program's environment, plus what the new image's runtime needs. */
 static char **environment_for_exec(char *const *envp)
 {
@@ -63,7 +50,7 @@ static char **environment_for_exec(char *const *envp)
 		env_out[n++] = envp[i];
 	}
 	strcpy(fd_entry, DEJA_ENV_SHM_FD "=");
-	put_number(fd_entry + strlen(fd_entry), rt.shm_fd);
+	rt_decimal(fd_entry + strlen(fd_entry), rt.shm_fd);
 	env_out[n++] = fd_entry;
 	strcpy(preload_entry, "LD_PRELOAD=");
 	strcat(preload_entry, rt.shared->runtime_path);

@@ -307,17 +307,8 @@ static bool is_read(long nr)
 /* The descriptor's path ("/etc/hosts", "pipe:[1234]", "/dev/pts/0"). */
 static void find_source(struct rt_io *io, long fd)
 {
-	char link[32] = "/proc/self/fd/";
-	int n = 14;
-	char digits[12];
-	int d = 0;
-	do {
-		digits[d++] = (char)('0' + fd % 10);
-		fd /= 10;
-	} while (fd > 0 && d < 11);
-	while (d > 0)
-		link[n++] = digits[--d];
-	link[n] = '\0';
+	char link[40] = "/proc/self/fd/";
+	rt_decimal(link + strlen(link), fd);
 	long len = rt_syscall3(SYS_readlink, link, io->source, sizeof(io->source));
 	io->source_len = len > 0 ? (uint16_t)len : 0;
 }

@@ -29,6 +29,20 @@ void rt_write_stderr(const char *msg)
 	rt_syscall3(SYS_write, 2, msg, strlen(msg));
 }
 
+char *rt_decimal(char *dst, long v)
+{
+	char digits[24];
+	int n = 0;
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0 && n < 20);
+	while (n > 0)
+		*dst++ = digits[--n];
+	*dst = '\0';
+	return dst;
+}
+
 void rt_fatal(const char *msg)
 {
 	rt_write_stderr("deja runtime: ");

@@ -66,6 +66,8 @@ static inline bool rt_managed(void)
 }
 
 void rt_write_stderr(const char *msg);
+/* Write v (>= 0) in decimal at dst, NUL-terminated; returns the end. */
+char *rt_decimal(char *dst, long v);
 void rt_fatal(const char *msg) __attribute__((noreturn));
 void rt_refresh_modules(void);
 

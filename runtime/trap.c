@@ -285,16 +285,8 @@ static uint64_t reported[DEJA_SYSCALL_LIMIT / 64 + 1];
 
 static void write_number(long v)
 {
-	char digits[24];
-	int n = 0;
-	do {
-		digits[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v > 0 && n < 20);
 	char out[24];
-	for (int i = 0; i < n; i++)
-		out[i] = digits[n - 1 - i];
-	out[n] = '\0';
+	rt_decimal(out, v);
 	rt_write_stderr(out);
 }
 
