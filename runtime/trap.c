@@ -313,12 +313,42 @@ static long unsupported(const struct deja_syscall_info *sc, long nr, uint64_t si
 	return -ENOSYS;
 }
 
+/* Syscalls that may sleep in the kernel until a signal comes.  The trap
+ * runs with every signal blocked, so around these the program's own mask
+ * is put back (SIGSYS and SIGSEGV left open): `while (!flag) pause();`
+ * must still see its SIGALRM. */
+static bool waits_for_signals(long nr)
+{
+	switch (nr) {
+	case SYS_pause: case SYS_wait4: case SYS_waitid: case SYS_rt_sigtimedwait:
+	case SYS_select: case SYS_pselect6: case SYS_semop: case SYS_semtimedop:
+	case SYS_msgrcv: case SYS_msgsnd: case SYS_flock: case SYS_fcntl:
+	case SYS_mq_timedreceive: case SYS_mq_timedsend:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static long pass_interruptible(long nr, const long a[6], const sigset_t *mask)
+{
+	uint64_t open, all = ~0ull;
+	memcpy(&open, mask, sizeof(open));
+	open &= ~((1ull << (SIGSYS - 1)) | (1ull << (SIGSEGV - 1)));
+	rt_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &open, NULL, sizeof(open));
+	long r = pass(nr, a);
+	rt_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &all, NULL, sizeof(all));
+	return r;
+}
+
 static long dispatch(long nr, const long a[6], uint64_t site, greg_t *g, const sigset_t *mask)
 {
 	const struct deja_syscall_info *sc = deja_syscall(nr);
 	switch ((enum deja_syscall_class)sc->klass) {
 	case DEJA_SC_PASS:
 	case DEJA_SC_INPUT_LIVE:
+		if (waits_for_signals(nr))
+			return pass_interruptible(nr, a, mask);
 		return pass(nr, a);
 	case DEJA_SC_INPUT:
 		return rt_input(sc, nr, a, site);

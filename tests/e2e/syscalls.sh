@@ -4,7 +4,8 @@
 # The syscall trap, end to end: unsupported and unknown syscalls fail with
 # ENOSYS and are reported on stderr, in `deja show` and in --json; output
 # syscalls are compared in replay (other bytes: divergence, exit 1); a raw
-# nanosleep is virtual (a 30 s sleep records in well under 30 s).
+# nanosleep is virtual (a 30 s sleep records in well under 30 s); a
+# program waiting in pause() for its SIGALRM handler gets it.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -47,3 +48,10 @@ timeout 25 "$deja" record -q -o s.deja -- "$prog" sleep >/dev/null 2>err || { du
 [ $(( $(date +%s) - start )) -lt 10 ] || fail "a raw 30 s nanosleep was not virtual"
 "$deja" show s.deja | grep -q "sleep(30000000000ns)" || { "$deja" show s.deja >&2; fail "the raw nanosleep is not a sleep event"; }
 note "raw nanosleep: virtual"
+
+# pause() until a signal handler runs: signals reach blocking syscalls.
+rc=0
+timeout 20 "$deja" record -q -o a.deja -- "$prog" alarm >out 2>err || rc=$?
+[ $rc -ne 124 ] || fail "a program in pause() never got its SIGALRM under deja"
+[ $rc -eq 0 ] && grep -q "alarm handled" out || { dump out err; fail "the alarm case exited $rc"; }
+note "pause() gets its SIGALRM"

@@ -5,14 +5,24 @@
  *   output       write the value of $E2E_WORD to stdout with a raw write
  *                (the bytes a replay must compare)
  *   sleep        raw nanosleep of 30 s (virtual under deja: instant)
+ *   alarm        wait in pause() for a SIGALRM handler to set a flag
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+static volatile sig_atomic_t alarmed;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarmed = 1;
+}
 
 int main(int argc, char **argv)
 {
@@ -36,6 +46,14 @@ int main(int argc, char **argv)
 	if (strcmp(what, "sleep") == 0) {
 		struct timespec ts = { 30, 0 };
 		return syscall(SYS_nanosleep, &ts, NULL) == 0 ? 0 : 1;
+	}
+	if (strcmp(what, "alarm") == 0) {
+		signal(SIGALRM, on_alarm);
+		alarm(1);
+		while (!alarmed)
+			pause();
+		printf("alarm handled\n");
+		return 0;
 	}
 	return 2;
 }
