@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "model.h"
+#include "policy.h"
 #include "strategy.h"
 
 extern char **environ;
@@ -147,7 +148,7 @@ char *session_find_program(const char *prog)
 
 /* What the child reports when it cannot become the target. */
 struct launch_failure {
-	int step; /* 0: exec, 1: chdir */
+	int step; /* 0: exec, 1: chdir, 2: seccomp policy */
 	int err;
 };
 
@@ -182,6 +183,8 @@ static void exec_target(const struct session *s, int report_fd)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (cfg->cwd && chdir(cfg->cwd) != 0)
 		launch_failed(report_fd, 1);
+	if (policy_install() != 0)
+		launch_failed(report_fd, 2);
 	execv(cfg->exe_path, cfg->argv);
 	launch_failed(report_fd, 0);
 }
@@ -284,6 +287,9 @@ static int start_child(struct session *s, pid_t *pid, char *err, size_t errlen)
 		if (f.step == 1)
 			snprintf(err, errlen, "cannot enter the recorded working directory %s: %s",
 				 s->cfg->cwd, strerror(f.err));
+		else if (f.step == 2)
+			snprintf(err, errlen, "cannot install the syscall policy (seccomp): %s",
+				 strerror(f.err));
 		else
 			snprintf(err, errlen, "cannot execute %s: %s", s->cfg->exe_path,
 				 strerror(f.err));

@@ -5,7 +5,9 @@
 # ENOSYS and are reported on stderr, in `deja show` and in --json; output
 # syscalls are compared in replay (other bytes: divergence, exit 1); a raw
 # nanosleep is virtual (a 30 s sleep records in well under 30 s); a
-# program waiting in pause() for its SIGALRM handler gets it.
+# program waiting in pause() for its SIGALRM handler gets it; the kernel-side
+# policy gives ENOSYS to unsupported syscalls even in a forked child that
+# deja does not follow.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -55,3 +57,8 @@ timeout 20 "$deja" record -q -o a.deja -- "$prog" alarm >out 2>err || rc=$?
 [ $rc -ne 124 ] || fail "a program in pause() never got its SIGALRM under deja"
 [ $rc -eq 0 ] && grep -q "alarm handled" out || { dump out err; fail "the alarm case exited $rc"; }
 note "pause() gets its SIGALRM"
+
+# The kernel-side policy reaches processes the runtime does not manage.
+timeout 20 "$deja" record -q -o c.deja -- "$prog" child >out 2>err || { dump out err; fail "the child case failed"; }
+grep -q "child io_uring_setup: -1 Function not implemented" out || { dump out; fail "a forked child's io_uring_setup did not get ENOSYS from the seccomp policy"; }
+note "seccomp policy: ENOSYS in an unfollowed child"

@@ -6,6 +6,8 @@
  *                (the bytes a replay must compare)
  *   sleep        raw nanosleep of 30 s (virtual under deja: instant)
  *   alarm        wait in pause() for a SIGALRM handler to set a flag
+ *   child        a forked child (not followed) calls io_uring_setup and
+ *                prints the error it got
  */
 #include <errno.h>
 #include <signal.h>
@@ -13,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,6 +49,17 @@ int main(int argc, char **argv)
 	if (strcmp(what, "sleep") == 0) {
 		struct timespec ts = { 30, 0 };
 		return syscall(SYS_nanosleep, &ts, NULL) == 0 ? 0 : 1;
+	}
+	if (strcmp(what, "child") == 0) {
+		pid_t c = fork();
+		if (c == 0) {
+			errno = 0;
+			long r = syscall(SYS_io_uring_setup, 4, NULL);
+			printf("child io_uring_setup: %ld %s\n", r, strerror(errno));
+			fflush(stdout);
+			_exit(0);
+		}
+		return waitpid(c, NULL, 0) == c ? 0 : 1;
 	}
 	if (strcmp(what, "alarm") == 0) {
 		signal(SIGALRM, on_alarm);
