@@ -22,6 +22,7 @@ enum deja_exit {
 };
 
 int cmd_record(int argc, char **argv);
+int cmd_hunt(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 

@@ -12,6 +12,7 @@ static const char usage[] =
 	"Deterministic record and replay of multithreaded programs.\n"
 	"\n"
 	"commands:\n"
+	"  hunt     run a program under many controlled schedules until one fails\n"
 	"  record   run a program under deja's scheduler and record it into a trace\n"
 	"  replay   re-run a recorded program, following its trace exactly\n"
 	"  show     print a trace: schedule, preemptions, outcome (--json for tools)\n"
@@ -21,8 +22,10 @@ static const char usage[] =
 	"  --version      print the version\n"
 	"\n"
 	"exit codes:\n"
-	"  0    record: the program exited 0;  replay: identical to the recording\n"
+	"  0    record: the program exited 0;  replay: identical to the recording;\n"
+	"       hunt: no run failed\n"
 	"  1    record: the run failed (non-zero exit, signal, deadlock, timeout);\n"
+	"       hunt: a run failed and its trace was kept;\n"
 	"       replay: the replay diverged from the recording\n"
 	"  2    usage error, or a trace that cannot be read\n"
 	"  3    deja could not do its job (program not runnable, trace not writable)\n"
@@ -45,6 +48,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "record") == 0)
 		return cmd_record(argc - 1, argv + 1);
+	if (strcmp(cmd, "hunt") == 0)
+		return cmd_hunt(argc - 1, argv + 1);
 	if (strcmp(cmd, "replay") == 0)
 		return cmd_replay(argc - 1, argv + 1);
 	if (strcmp(cmd, "show") == 0)

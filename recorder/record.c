@@ -272,6 +272,8 @@ enum record_status record_run(const struct record_options *o, struct session_res
 		.parallel = strcmp(o->strategy, "parallel") == 0,
 		.seed = o->seed,
 		.max_steps = o->max_steps,
+		.pct_steps = o->pct_steps,
+		.silence_output = o->silence_output,
 	};
 	struct session *s = session_new(&cfg, err, errlen);
 	if (!s) {
@@ -291,6 +293,7 @@ enum record_status record_run(const struct record_options *o, struct session_res
 			snprintf(err, errlen, "writing events to the trace failed");
 			st = RECORD_ERR_TRACE;
 		}
+		res->final_digest = rs.digest;
 		if (st == RECORD_OK)
 			finish_trace(t, res, session_shared(s), rs.digest);
 	}

@@ -102,6 +102,7 @@ struct session *session_new(const struct session_config *cfg, char *err, size_t 
 	}
 	deja_model_init(&sh->model, cfg->max_steps);
 	sh->model.entropy = sh->entropy_seed;
+	sh->model.pct_steps = cfg->pct_steps;
 	if (deja_strategy_setup(&sh->model, cfg->strategy, cfg->seed, err, errlen) != 0) {
 		session_free(s);
 		return NULL;
@@ -183,6 +184,14 @@ static void exec_target(const struct session *s, int report_fd)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (cfg->cwd && chdir(cfg->cwd) != 0)
 		launch_failed(report_fd, 1);
+	if (cfg->silence_output) {
+		int null = open("/dev/null", O_WRONLY);
+		if (null >= 0) {
+			dup2(null, 1);
+			dup2(null, 2);
+			close(null);
+		}
+	}
 	if (policy_install() != 0)
 		launch_failed(report_fd, 2);
 	execv(cfg->exe_path, cfg->argv);

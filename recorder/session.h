@@ -25,8 +25,10 @@ struct session_config {
 	const char *cwd;          /* directory to run in; NULL: deja's own */
 	const char *strategy;     /* NAME[:PARAM] */
 	bool parallel;            /* run threads in parallel between operations */
+	bool silence_output;      /* the target's stdout and stderr go to /dev/null */
 	uint64_t seed;
 	uint64_t max_steps;
+	uint64_t pct_steps;       /* pct: expected events in a run (0: its default) */
 	const uint32_t *schedule; /* replay: thread of each event */
 	uint64_t schedule_len;
 	/* Replay: the clock readings at virtual time 0 the recording had.
@@ -54,6 +56,7 @@ struct session_result {
 	bool interrupted;
 	bool stopped_by_sink;
 	uint64_t events;
+	uint64_t final_digest; /* record: digest of the last event (the run's fingerprint) */
 	char message[DEJA_MESSAGE_MAX];
 };
 

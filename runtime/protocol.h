@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 10u
+#define DEJA_PROTOCOL_VERSION 11u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -203,6 +203,11 @@ struct deja_model {
 	uint64_t entropy;      /* the target's randomness (getrandom, /dev/urandom) */
 	uint64_t prng_out;     /* the last entropy word drawn */
 	uint64_t rr_next;      /* round-robin cursor */
+	/* PCT: the expected length of a run (steps), its change points, and a
+	 * priority per thread (0: not given yet; higher runs first). */
+	uint64_t pct_steps;
+	uint64_t pct_change[8];
+	uint32_t pct_priority[DEJA_MAX_THREADS];
 	struct deja_thread threads[DEJA_MAX_THREADS];
 	struct deja_object objects[DEJA_OBJECT_SLOTS];
 };

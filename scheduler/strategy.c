@@ -10,6 +10,7 @@ static const struct deja_strategy *const strategies[DEJA_STRATEGY_COUNT] = {
 	[DEJA_STRATEGY_NONPREEMPTIVE] = &deja_strategy_nonpreemptive,
 	[DEJA_STRATEGY_RANDOM] = &deja_strategy_random,
 	[DEJA_STRATEGY_FOLLOW] = &deja_strategy_follow,
+	[DEJA_STRATEGY_PCT] = &deja_strategy_pct,
 };
 
 const struct deja_strategy *deja_strategy_get(uint32_t id)

@@ -45,12 +45,14 @@ enum deja_strategy_id {
 	DEJA_STRATEGY_NONPREEMPTIVE = 0,
 	DEJA_STRATEGY_RANDOM,
 	DEJA_STRATEGY_FOLLOW,
+	DEJA_STRATEGY_PCT,
 	DEJA_STRATEGY_COUNT
 };
 
 extern const struct deja_strategy deja_strategy_nonpreemptive;
 extern const struct deja_strategy deja_strategy_random;
 extern const struct deja_strategy deja_strategy_follow;
+extern const struct deja_strategy deja_strategy_pct;
 
 const struct deja_strategy *deja_strategy_get(uint32_t id);
 

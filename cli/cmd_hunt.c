@@ -1,0 +1,318 @@
+/*
+ * cmd_hunt.c: `deja hunt [OPTIONS] [--] PROG [ARGS...]`: run the program
+ * under controlled schedules, each from its own seed, until one fails or
+ * the budget is spent, and keep the failing run's trace.
+ *
+ * Each run is a recording (recorder/record.c) into a scratch trace beside
+ * the output; a passing run's trace is deleted, the first failing one is
+ * renamed to the output.  A run's fingerprint is the digest of its last
+ * event, which covers the whole schedule, so the number of distinct
+ * fingerprints counts the distinct interleavings seen.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "json.h"
+#include "record.h"
+#include "strategy.h"
+
+static const char usage[] =
+	"usage: deja hunt [OPTIONS] [--] PROG [ARGS...]\n"
+	"\n"
+	"Run PROG again and again under controlled schedules, each from its own\n"
+	"seed, until a run fails (non-zero exit, signal, deadlock, timeout) or the\n"
+	"budget is spent.  The failing run's trace is kept, ready for deja replay.\n"
+	"\n"
+	"options:\n"
+	"  -n, --runs N           at most N runs (default 1000)\n"
+	"  -t, --time-budget S    stop after S seconds (default: no limit)\n"
+	"  -s, --strategy NAME    portfolio (default: random, pct:2, pct:3 and\n"
+	"                         random:50 in turn), random[:PERCENT], pct[:DEPTH]\n"
+	"      --seed N           seed the runs' seeds derive from (default 0)\n"
+	"      --max-steps N      a run longer than N events is a timeout (default 100000)\n"
+	"  -o, --output TRACE     where to keep the failing run (default PROG-hunt.deja)\n"
+	"      --json             print a JSON summary on stdout\n"
+	"  -q, --quiet            no progress line\n"
+	"  -h, --help             this text\n"
+	"\n"
+	"The program's own output is discarded during the hunt; replay the kept\n"
+	"trace to see it.\n"
+	"\n"
+	"exit codes: 0 no run failed; 1 a run failed and its trace was kept;\n"
+	"2 usage error; 3 deja could not run the program; 130 interrupted.\n";
+
+static const char *const portfolio[] = { "random", "pct:2", "pct:3", "random:50" };
+
+struct hunt {
+	const char *strategy; /* NULL: portfolio */
+	unsigned long long runs, seed, max_steps, time_budget;
+	const char *output;
+	bool json, quiet;
+	/* results */
+	unsigned long long done, distinct, longest;
+	uint64_t *seen; /* fingerprints, open addressing */
+	size_t seen_cap;
+	double seconds;
+	bool found, interrupted;
+	unsigned long long found_index, found_seed;
+	const char *found_strategy;
+	struct session_result found_res;
+};
+
+static uint64_t derive_seed(uint64_t seed, uint64_t run)
+{
+	uint64_t z = seed + run * 0x9E3779B97F4A7C15ull;
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+static void note_fingerprint(struct hunt *h, uint64_t f)
+{
+	if (h->distinct * 2 >= h->seen_cap) {
+		size_t cap = h->seen_cap ? h->seen_cap * 2 : 1024;
+		uint64_t *grown = calloc(cap, sizeof(*grown));
+		if (!grown)
+			return;
+		for (size_t i = 0; i < h->seen_cap; i++)
+			if (h->seen[i]) {
+				size_t j = h->seen[i] & (cap - 1);
+				while (grown[j])
+					j = (j + 1) & (cap - 1);
+				grown[j] = h->seen[i];
+			}
+		free(h->seen);
+		h->seen = grown;
+		h->seen_cap = cap;
+	}
+	f |= 1; /* 0 marks an empty slot */
+	size_t j = f & (h->seen_cap - 1);
+	while (h->seen[j] && h->seen[j] != f)
+		j = (j + 1) & (h->seen_cap - 1);
+	if (!h->seen[j]) {
+		h->seen[j] = f;
+		h->distinct++;
+	}
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int parse(int argc, char **argv, struct hunt *h)
+{
+	static const struct option opts[] = {
+		{ "runs", required_argument, NULL, 'n' },
+		{ "time-budget", required_argument, NULL, 't' },
+		{ "strategy", required_argument, NULL, 's' },
+		{ "seed", required_argument, NULL, 'S' },
+		{ "max-steps", required_argument, NULL, 'm' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, "+n:t:s:o:qh", opts, NULL)) != -1) {
+		unsigned long long *num = NULL;
+		switch (c) {
+		case 'n': num = &h->runs; break;
+		case 't': num = &h->time_budget; break;
+		case 'S': num = &h->seed; break;
+		case 'm': num = &h->max_steps; break;
+		case 's': h->strategy = strcmp(optarg, "portfolio") == 0 ? NULL : optarg; break;
+		case 'o': h->output = optarg; break;
+		case 'j': h->json = true; break;
+		case 'q': h->quiet = true; break;
+		case 'h': fputs(usage, stdout); return -1;
+		default: fputs(usage, stderr); return DEJA_EXIT_USAGE;
+		}
+		if (num && !cli_parse_u64(optarg, num)) {
+			fprintf(stderr, "deja hunt: %s needs a number, not '%s'\n", argv[optind - 1], optarg);
+			return DEJA_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "deja hunt: no program given\n\n%s", usage);
+		return DEJA_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int check_strategy(const char *spec)
+{
+	char err[256];
+	struct deja_model *m = calloc(1, sizeof(*m));
+	int r = m && strncmp(spec, "follow", 6) != 0 ? deja_strategy_setup(m, spec, 0, err, sizeof(err))
+						     : (snprintf(err, sizeof(err), "follow is replay's"), -1);
+	free(m);
+	if (r != 0)
+		fprintf(stderr, "deja hunt: %s (hunt takes portfolio, random[:PERCENT] or pct[:DEPTH])\n",
+			err);
+	return r;
+}
+
+static bool failed(const struct session_result *res)
+{
+	return !(res->kind == DEJA_OUTCOME_EXIT && res->exit_code == 0);
+}
+
+static void progress(const struct hunt *h, double start, bool last)
+{
+	if (h->quiet || h->json || !isatty(2))
+		return;
+	double t = now_seconds() - start;
+	fprintf(stderr, "\rdeja hunt: %llu runs, %d failing, %llu distinct schedules, %.0f runs/s, %.1f s%s",
+		h->done, h->found ? 1 : 0, h->distinct, t > 0 ? (double)h->done / t : 0.0, t,
+		last ? "\n" : "");
+}
+
+static const char *outcome_text(const struct session_result *res, char *buf, size_t len)
+{
+	static const char *const kinds[] = { "incomplete", "exit", "signal", "deadlock",
+					     "timeout", "divergence", "error" };
+	const char *k = (unsigned)res->kind < 7 ? kinds[res->kind] : "?";
+	if (res->kind == DEJA_OUTCOME_EXIT)
+		snprintf(buf, len, "exit %d", res->exit_code);
+	else if (res->kind == DEJA_OUTCOME_SIGNAL)
+		snprintf(buf, len, "signal %d (%s)", res->signal, cli_signal_name(res->signal));
+	else
+		snprintf(buf, len, "%s", k);
+	return buf;
+}
+
+/* One run: 0 on success (passing or failing), an exit code on trouble. */
+static int one_run(struct hunt *h, char **prog, int nprog, const char *runtime,
+		   const char *scratch)
+{
+	uint64_t index = h->done + 1;
+	const char *strategy = h->strategy ? h->strategy
+					   : portfolio[(index - 1) % (sizeof(portfolio) / sizeof(*portfolio))];
+	uint64_t seed = derive_seed(h->seed, index);
+	struct record_options o = {
+		.argv = prog, .argc = nprog, .strategy = strategy, .seed = seed,
+		.max_steps = h->max_steps, .run_index = index, .trace_path = scratch,
+		.runtime_path = runtime, .deja_version = DEJA_VERSION,
+		.pct_steps = h->longest ? h->longest : 0, .silence_output = true,
+	};
+	struct session_result res;
+	char err[512] = "";
+	if (record_run(&o, &res, err, sizeof(err)) != RECORD_OK) {
+		fprintf(stderr, "%sdeja hunt: %s\n", h->quiet || !isatty(2) ? "" : "\n", err);
+		return DEJA_EXIT_INTERNAL;
+	}
+	h->done++;
+	if (res.events > h->longest)
+		h->longest = res.events;
+	note_fingerprint(h, res.final_digest);
+	if (res.interrupted) {
+		h->interrupted = true;
+		unlink(scratch);
+		return 0;
+	}
+	if (!failed(&res)) {
+		unlink(scratch);
+		return 0;
+	}
+	h->found = true;
+	h->found_index = index;
+	h->found_seed = seed;
+	h->found_strategy = strategy;
+	h->found_res = res;
+	if (rename(scratch, h->output) != 0) {
+		fprintf(stderr, "deja hunt: cannot keep the trace as %s\n", h->output);
+		return DEJA_EXIT_INTERNAL;
+	}
+	return 0;
+}
+
+static void report(const struct hunt *h)
+{
+	char out[128];
+	if (h->json) {
+		printf("{\"found\":%s,\"runs\":%llu,\"distinct_schedules\":%llu,\"seconds\":%.3f,"
+		       "\"runs_per_second\":%.1f,\"trace\":", h->found ? "true" : "false", h->done,
+		       h->distinct, h->seconds, h->seconds > 0 ? (double)h->done / h->seconds : 0.0);
+		if (h->found) {
+			json_string(stdout, h->output);
+			printf(",\"failing_run\":{\"index\":%llu,\"seed\":%llu,\"strategy\":",
+			       h->found_index, h->found_seed);
+			json_string(stdout, h->found_strategy);
+			printf(",\"outcome\":");
+			json_string(stdout, outcome_text(&h->found_res, out, sizeof(out)));
+			printf("}");
+		} else {
+			printf("null");
+		}
+		printf(",\"interrupted\":%s}\n", h->interrupted ? "true" : "false");
+		return;
+	}
+	if (h->found) {
+		fprintf(stderr, "deja hunt: run %llu (strategy %s, seed %llu) failed: %s\n",
+			h->found_index, h->found_strategy, h->found_seed,
+			outcome_text(&h->found_res, out, sizeof(out)));
+		fprintf(stderr, "deja hunt: trace kept in %s; reproduce it with:\n  deja replay %s\n",
+			h->output, h->output);
+	} else {
+		fprintf(stderr, "deja hunt: no failure in %llu runs (%llu distinct schedules, %.1f s%s)\n",
+			h->done, h->distinct, h->seconds, h->interrupted ? ", interrupted" : "");
+	}
+}
+
+int cmd_hunt(int argc, char **argv)
+{
+	struct hunt h = { .runs = 1000, .max_steps = 100000 };
+	int r = parse(argc, argv, &h);
+	if (r != 0)
+		return r < 0 ? DEJA_EXIT_OK : r;
+	if (h.strategy && check_strategy(h.strategy) != 0)
+		return DEJA_EXIT_USAGE;
+	const char *runtime = cli_runtime_path();
+	if (!runtime)
+		return DEJA_EXIT_INTERNAL;
+	char *default_out = NULL;
+	if (!h.output) {
+		const char *base = strrchr(argv[optind], '/');
+		if (asprintf(&default_out, "%s-hunt.deja", base ? base + 1 : argv[optind]) < 0)
+			return DEJA_EXIT_INTERNAL;
+		h.output = default_out;
+	}
+	char *scratch;
+	if (asprintf(&scratch, "%s.run", h.output) < 0)
+		return DEJA_EXIT_INTERNAL;
+	double start = now_seconds(), last_progress = 0;
+	int code = 0;
+	while (!h.found && !h.interrupted && h.done < h.runs && code == 0) {
+		if (h.time_budget && now_seconds() - start >= (double)h.time_budget)
+			break;
+		code = one_run(&h, argv + optind, argc - optind, runtime, scratch);
+		if (now_seconds() - last_progress > 0.2) {
+			progress(&h, start, false);
+			last_progress = now_seconds();
+		}
+	}
+	h.seconds = now_seconds() - start;
+	progress(&h, start, true);
+	if (code == 0)
+		report(&h);
+	free(scratch);
+	free(default_out);
+	free(h.seen);
+	if (code)
+		return code;
+	if (h.interrupted)
+		return DEJA_EXIT_INTERRUPTED;
+	return h.found ? DEJA_EXIT_FAILED : DEJA_EXIT_OK;
+}

@@ -1,0 +1,71 @@
+/*
+ * strategy_pct.c: probabilistic concurrency testing (Burckhardt, Kothari,
+ * Musuvathi, Nagarakatte, ASPLOS 2010), "pct:D" with bug depth D (default
+ * 3, at most 9).
+ *
+ * Every thread gets a random priority, distinct and above D, when it is
+ * first seen; at each scheduling point the enabled thread with the highest
+ * priority runs.  D-1 change points are drawn uniformly over the expected
+ * length of a run (m->pct_steps: deja hunt sets it from the runs it has
+ * seen; 1000 until then); when the run reaches the i-th, the thread running
+ * gets priority i, below every initial one.  For a program with n threads
+ * and k steps this finds any bug of depth D with probability at least
+ * 1 / (n * k^(D-1)) per run, whatever the bug: the paper's guarantee.
+ */
+#include "strategy.h"
+
+#include <stdlib.h>
+
+#define PCT_DEFAULT_DEPTH 3
+#define PCT_DEFAULT_STEPS 1000
+
+static int configure(struct deja_model *m, const char *param, char *err, size_t errlen)
+{
+	long depth = PCT_DEFAULT_DEPTH;
+	if (param) {
+		char *end;
+		depth = strtol(param, &end, 10);
+		if (*param == '\0' || *end != '\0' || depth < 1 || depth > 9) {
+			deja_strategy_error(err, errlen, "pct:DEPTH takes a number from 1 to 9, not ",
+					    param);
+			return -1;
+		}
+	}
+	m->strategy_param = (uint32_t)depth;
+	if (!m->pct_steps)
+		m->pct_steps = PCT_DEFAULT_STEPS;
+	for (uint32_t i = 0; i + 1 < (uint32_t)depth; i++)
+		m->pct_change[i] = 1 + deja_prng_next(m) % m->pct_steps;
+	return 0;
+}
+
+/* A priority above every change-point priority, random, distinct enough:
+ * ties (rare) go to the lower thread id. */
+static uint32_t initial_priority(struct deja_model *m)
+{
+	return m->strategy_param + 1 + deja_prng_below(m, 1u << 30);
+}
+
+static uint32_t pick(struct deja_model *m, const struct deja_choice *c)
+{
+	for (uint32_t i = 0; i + 1 < m->strategy_param; i++) {
+		if (m->pct_change[i] == c->step && c->current_enabled)
+			m->pct_priority[c->current] = i + 1; /* lower it: i-th change point */
+	}
+	uint32_t best = c->enabled[0];
+	for (uint32_t i = 0; i < c->count; i++) {
+		uint32_t t = c->enabled[i];
+		if (!m->pct_priority[t])
+			m->pct_priority[t] = initial_priority(m);
+		if (m->pct_priority[t] > m->pct_priority[best])
+			best = t;
+	}
+	return best;
+}
+
+const struct deja_strategy deja_strategy_pct = {
+	.name = "pct",
+	.summary = "probabilistic concurrency testing with bug depth D",
+	.configure = configure,
+	.pick = pick,
+};

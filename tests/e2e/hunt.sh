@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# hunt.sh DEJA PASSING_PROG CORPUS_PROG...
+#
+# deja hunt with the default strategy finds every corpus bug within 1000
+# runs, keeps the failing run's trace (run.index and run.seed as reported),
+# and that trace replays identically; a program that never fails spends
+# its budget and exits 0; a bad strategy is a usage error.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ $# -ge 3 ] || fail "usage: hunt.sh DEJA PASSING_PROG CORPUS_PROG..."
+deja=$(abspath "$1") passing=$(abspath "$2")
+shift 2
+require_file "$deja" "$passing"
+cd "$tmp"
+
+for prog in "$@"; do
+	prog=$(abspath "$prog")
+	name=$(basename "$prog")
+	rc=0
+	timeout 120 "$deja" hunt -q --json --runs 1000 -o "$name.deja" -- "$prog" >h.json 2>err || rc=$?
+	[ $rc -eq 1 ] || { dump h.json err; fail "$name: hunt exited $rc, expected 1 (found)"; }
+	[ "$(json h.json 'j["found"]')" = true ] || { dump h.json; fail "$name: hunt says nothing was found"; }
+	index=$(json h.json 'j["failing_run"]["index"]')
+	"$deja" show --json "$name.deja" >s.json
+	[ "$(json s.json 'j["run"]["index"]')" = "$index" ] || { dump h.json s.json; fail "$name: the trace's run.index differs from the hunt's"; }
+	[ "$(json s.json 'j["run"]["seed"]')" = "$(json h.json 'j["failing_run"]["seed"]')" ] \
+		|| { dump h.json s.json; fail "$name: the trace's run.seed differs from the hunt's"; }
+	for i in 1 2 3 4 5; do
+		timeout 60 "$deja" replay -q "$name.deja" >/dev/null 2>err || { dump err; fail "$name: replay $i of the hunted trace failed"; }
+	done
+	note "$name: found in run $index ($(json h.json 'j["failing_run"]["strategy"]'), $(json h.json 'j["failing_run"]["outcome"]')), 5 replays identical"
+done
+
+rc=0
+timeout 120 "$deja" hunt -q --json --runs 30 -o pass.deja -- "$passing" >p.json 2>err || rc=$?
+[ $rc -eq 0 ] || { dump p.json err; fail "hunting a program that never fails exited $rc"; }
+[ "$(json p.json 'j["found"]')" = false ] && [ "$(json p.json 'j["runs"]')" = 30 ] || { dump p.json; fail "hunt summary wrong for a passing program"; }
+[ ! -e pass.deja ] || fail "a hunt that found nothing left a trace"
+[ "$(json p.json 'j["distinct_schedules"]')" -gt 1 ] || { dump p.json; fail "30 runs of a multithreaded program saw a single schedule"; }
+note "passing program: 30 runs, $(json p.json 'j["distinct_schedules"]') distinct schedules, exit 0"
+
+rc=0
+"$deja" hunt -s bogus -- "$passing" >/dev/null 2>err || rc=$?
+[ $rc -eq 2 ] || fail "hunt with a bad strategy exited $rc, expected 2"
