@@ -94,6 +94,20 @@ static struct deja_decision decide_timeout(struct deja_model *m,
 	return d;
 }
 
+/* A strategy may end a timed wait early (the virtual clock then jumps to
+ * its deadline) when the deadline is near: a delay that short is what any
+ * scheduler may impose, and it is how a thread waiting for CPython's GIL
+ * (a 5 ms wait) gets to preempt the holder.  Longer waits time out only
+ * when nobody else can run. */
+#define DEJA_EARLY_TIMEOUT_NS 50000000ull
+
+static bool may_time_out_early(const struct deja_model *m, uint32_t t)
+{
+	uint64_t deadline = m->threads[t].pending.deadline;
+	return deja_model_may_time_out(m, t) && deadline != DEJA_NO_DEADLINE &&
+	       deadline <= m->vclock + DEJA_EARLY_TIMEOUT_NS;
+}
+
 /* Follow: the recording fired a timeout here.  Fire it whatever else is
  * enabled now: threads waiting for input, which a replay does not wait
  * for, count as enabled in a replay but were not when the timeout fired. */
@@ -114,7 +128,7 @@ static bool follow_timeout(struct deja_model *m, const struct deja_sched_input *
 	d->kind = DEJA_DECIDE_RUN;
 	d->thread = t;
 	d->timed_out = true;
-	note_choice(m, t, true, false);
+	note_choice(m, t, true, m->current < m->nthreads && deja_model_enabled(m, m->current));
 	return true;
 }
 
@@ -128,12 +142,15 @@ struct deja_decision deja_sched_choose(struct deja_model *m,
 	}
 	if (follow_timeout(m, in, &d))
 		return d;
-	uint32_t enabled[DEJA_MAX_THREADS];
-	uint32_t n = 0;
+	uint32_t enabled[DEJA_MAX_THREADS], timeouts[DEJA_MAX_THREADS];
+	uint32_t n = 0, nt = 0;
 	bool current_enabled = false;
 	for (uint32_t i = 0; i < m->nthreads; i++) {
-		if (!deja_model_enabled(m, i))
+		if (!deja_model_enabled(m, i)) {
+			if (may_time_out_early(m, i))
+				timeouts[nt++] = i;
 			continue;
+		}
 		enabled[n++] = i;
 		if (i == m->current)
 			current_enabled = true;
@@ -150,6 +167,8 @@ struct deja_decision deja_sched_choose(struct deja_model *m,
 		.step = m->steps,
 		.schedule = in->schedule,
 		.schedule_len = in->schedule_len,
+		.timeouts = timeouts,
+		.ntimeouts = nt,
 	};
 	uint32_t t = deja_strategy_get(m->strategy)->pick(m, &c);
 	if (t == DEJA_PICK_DIVERGE) {
@@ -157,7 +176,13 @@ struct deja_decision deja_sched_choose(struct deja_model *m,
 		return d;
 	}
 	d.thread = t;
-	note_choice(m, t, false, current_enabled);
+	d.timed_out = !deja_model_enabled(m, t);
+	if (d.timed_out) {
+		uint64_t deadline = m->threads[t].pending.deadline;
+		if (deadline != DEJA_NO_DEADLINE && deadline > m->vclock)
+			m->vclock = deadline;
+	}
+	note_choice(m, t, d.timed_out, current_enabled);
 	return d;
 }
 

@@ -26,6 +26,12 @@ struct deja_choice {
 	uint64_t step;           /* index of the event about to execute */
 	const uint32_t *schedule; /* follow: the recorded schedule */
 	uint64_t schedule_len;
+	/* Threads in a timed wait that could end by timing out now.  A
+	 * strategy may return one of them: its wait then times out (and the
+	 * virtual clock moves on to its deadline).  This is how a thread
+	 * waiting for CPython's GIL gets to ask the holder to let go. */
+	const uint32_t *timeouts;
+	uint32_t ntimeouts;
 };
 
 /* pick's answer when it cannot follow (follow strategy only). */

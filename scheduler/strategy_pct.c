@@ -60,6 +60,17 @@ static uint32_t pick(struct deja_model *m, const struct deja_choice *c)
 		if (m->pct_priority[t] > m->pct_priority[best])
 			best = t;
 	}
+	/* A timed wait of a higher-priority thread may end now, by timing
+	 * out: in PCT terms it is enabled too, if less eagerly (at a quarter
+	 * of the points), or a thread in a long timed wait would never let
+	 * the others run. */
+	for (uint32_t i = 0; i < c->ntimeouts; i++) {
+		uint32_t t = c->timeouts[i];
+		if (!m->pct_priority[t])
+			m->pct_priority[t] = initial_priority(m);
+		if (m->pct_priority[t] > m->pct_priority[best] && deja_prng_below(m, 4) == 0)
+			best = t;
+	}
 	return best;
 }
 

@@ -25,8 +25,15 @@ static int configure(struct deja_model *m, const char *param, char *err,
 	return 0;
 }
 
+/* One point in TIMEOUT_ODDS lets a timed wait time out early: often
+ * enough to preempt a CPython GIL holder, rarely enough that waits meant
+ * to be signalled usually are. */
+#define TIMEOUT_ODDS 16
+
 static uint32_t pick(struct deja_model *m, const struct deja_choice *c)
 {
+	if (c->ntimeouts && deja_prng_below(m, TIMEOUT_ODDS) == 0)
+		return c->timeouts[deja_prng_below(m, c->ntimeouts)];
 	if (c->current_enabled && m->strategy_param < 100 &&
 	    deja_prng_below(m, 100) >= m->strategy_param)
 		return c->current;

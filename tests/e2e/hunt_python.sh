@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# hunt_python.sh DEJA PY_JOB_QUEUE_SCRIPT
+#
+# deja hunt -- python3 script.py finds the job-queue lock-up (workers that
+# check queue.empty() and then block in queue.get()) within 1000 runs,
+# reports it as a deadlock naming the blocked threads, and the kept trace
+# replays to the same deadlock.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 2 ] || fail "usage: hunt_python.sh DEJA PY_JOB_QUEUE_SCRIPT"
+deja=$(abspath "$1") script=$(abspath "$2")
+require_file "$deja" "$script" /usr/bin/python3
+cd "$tmp"
+
+rc=0
+timeout 280 "$deja" hunt -q --json --runs 1000 -o jq.deja -- /usr/bin/python3 "$script" >h.json 2>err || rc=$?
+[ $rc -eq 1 ] || { dump h.json err; fail "hunt exited $rc, expected 1 (found)"; }
+[ "$(json h.json 'j["failing_run"]["outcome"]')" = deadlock ] || { dump h.json; fail "the failure found is not the deadlock"; }
+"$deja" show jq.deja >show.txt
+grep -q "wait-for graph:" show.txt || { dump show.txt; fail "no wait-for graph"; }
+[ "$(grep -c 'waits in' show.txt)" -ge 2 ] || { dump show.txt; fail "the wait-for graph does not name the blocked threads"; }
+for i in 1 2 3; do
+	timeout 120 "$deja" replay -q jq.deja >/dev/null 2>err || { dump err; fail "replay $i of the Python deadlock failed"; }
+done
+note "found in run $(json h.json 'j["failing_run"]["index"]') ($(json h.json 'j["failing_run"]["strategy"]')); 3 replays identical"
