@@ -101,6 +101,37 @@ static void sleepers_jump_the_virtual_clock(void **state)
 	sim_free(s);
 }
 
+/* Thread 0 sleeps 1 ms (a near deadline); thread 1 yields 60 times (60 us
+ * of virtual time).  Returns whether the sleeper woke before thread 1 was
+ * done, which only an early timeout can do. */
+static bool sleeper_woke_early(const char *strategy, uint64_t seed)
+{
+	struct sim *s = sim_new(2, strategy, seed);
+	sim_add(s, 0, DEJA_OP_SLEEP, -1, 1000000);
+	for (int i = 0; i < 60; i++)
+		sim_add(s, 1, DEJA_OP_YIELD, -1, 0);
+	assert_int_equal(sim_run(s, NULL, 0), DEJA_DECIDE_ALL_DONE);
+	uint64_t sleeper_done = 0, yielder_done = 0;
+	for (uint64_t i = 0; i < s->nevents; i++) {
+		if (s->trace[i] == 0)
+			sleeper_done = i;
+		else
+			yielder_done = i;
+	}
+	sim_free(s);
+	return sleeper_done < yielder_done;
+}
+
+static void strategies_may_end_near_timed_waits_early(void **state)
+{
+	(void)state;
+	assert_false(sleeper_woke_early("nonpreemptive", 0));
+	int early = 0;
+	for (uint64_t seed = 0; seed < 20; seed++)
+		early += sleeper_woke_early("random", seed);
+	assert_true(early > 0);
+}
+
 static void follow_reproduces_a_random_schedule(void **state)
 {
 	(void)state;
@@ -145,6 +176,7 @@ int main(void)
 		cmocka_unit_test(same_order_locking_never_deadlocks),
 		cmocka_unit_test(step_budget_ends_a_livelock),
 		cmocka_unit_test(sleepers_jump_the_virtual_clock),
+		cmocka_unit_test(strategies_may_end_near_timed_waits_early),
 		cmocka_unit_test(follow_reproduces_a_random_schedule),
 		cmocka_unit_test(follow_diverges_when_the_recorded_thread_cannot_run),
 		cmocka_unit_test(follow_diverges_past_the_end),

@@ -73,6 +73,41 @@ static void random_percent_switches_less(void **state)
 	assert_true(low < full);
 }
 
+static void pct_is_reproducible_and_explores(void **state)
+{
+	(void)state;
+	int distinct = 0;
+	struct sim *first = contended("pct:3", 0);
+	sim_run(first, NULL, 0);
+	for (uint64_t seed = 0; seed < 20; seed++) {
+		struct sim *a = contended("pct:3", seed);
+		struct sim *b = contended("pct:3", seed);
+		sim_run(a, NULL, 0);
+		sim_run(b, NULL, 0);
+		assert_int_equal(a->nevents, b->nevents);
+		assert_memory_equal(a->trace, b->trace, a->nevents * sizeof(uint32_t));
+		if (memcmp(a->trace, first->trace, a->nevents * sizeof(uint32_t)) != 0)
+			distinct++;
+		sim_free(a);
+		sim_free(b);
+	}
+	sim_free(first);
+	assert_true(distinct >= 5);
+}
+
+static void pct_lowers_the_running_thread_at_a_change_point(void **state)
+{
+	(void)state;
+	/* Depth 2: one change point.  Without it PCT runs threads one after
+	 * the other; with it, the thread running at that step gives way. */
+	struct sim *s = contended("pct:2", 7);
+	s->m->pct_change[0] = 5;
+	sim_run(s, NULL, 0);
+	uint32_t at5 = s->trace[4], after = s->trace[5];
+	assert_int_not_equal(at5, after);
+	sim_free(s);
+}
+
 static void prng_is_a_pure_function_of_the_seed(void **state)
 {
 	(void)state;
@@ -105,6 +140,8 @@ int main(void)
 		cmocka_unit_test(same_seed_same_schedule),
 		cmocka_unit_test(different_seeds_explore_different_schedules),
 		cmocka_unit_test(random_percent_switches_less),
+		cmocka_unit_test(pct_is_reproducible_and_explores),
+		cmocka_unit_test(pct_lowers_the_running_thread_at_a_change_point),
 		cmocka_unit_test(prng_is_a_pure_function_of_the_seed),
 		cmocka_unit_test(bad_specs_are_refused_with_a_message),
 	};
