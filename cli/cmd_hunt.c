@@ -11,7 +11,9 @@
  */
 #define _GNU_SOURCE
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +40,7 @@ static const char usage[] =
 	"      --seed N           seed the runs' seeds derive from (default 0)\n"
 	"      --max-steps N      a run longer than N events is a timeout (default 100000)\n"
 	"  -o, --output TRACE     where to keep the failing run (default PROG-hunt.deja)\n"
+	"  -j, --jobs N           run N programs at a time (default 1)\n"
 	"      --json             print a JSON summary on stdout\n"
 	"  -q, --quiet            no progress line\n"
 	"  -h, --help             this text\n"
@@ -52,11 +55,12 @@ static const char *const portfolio[] = { "random", "pct:2", "pct:3", "random:50"
 
 struct hunt {
 	const char *strategy; /* NULL: portfolio */
-	unsigned long long runs, seed, max_steps, time_budget;
+	unsigned long long runs, seed, max_steps, time_budget, jobs;
 	const char *output;
 	bool json, quiet;
 	/* results */
 	unsigned long long done, distinct, longest;
+	uint64_t last_fingerprint;
 	uint64_t *seen; /* fingerprints, open addressing */
 	size_t seen_cap;
 	double seconds;
@@ -118,6 +122,7 @@ static int parse(int argc, char **argv, struct hunt *h)
 		{ "seed", required_argument, NULL, 'S' },
 		{ "max-steps", required_argument, NULL, 'm' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "jobs", required_argument, NULL, 'J' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -125,13 +130,16 @@ static int parse(int argc, char **argv, struct hunt *h)
 	};
 	optind = 1;
 	int c;
-	while ((c = getopt_long(argc, argv, "+n:t:s:o:qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+n:t:s:o:j:qh", opts, NULL)) != -1) {
+		if (c == 'j' && optarg)
+			c = 'J'; /* -j N is --jobs; --json has no argument */
 		unsigned long long *num = NULL;
 		switch (c) {
 		case 'n': num = &h->runs; break;
 		case 't': num = &h->time_budget; break;
 		case 'S': num = &h->seed; break;
 		case 'm': num = &h->max_steps; break;
+		case 'J': num = &h->jobs; break;
 		case 's': h->strategy = strcmp(optarg, "portfolio") == 0 ? NULL : optarg; break;
 		case 'o': h->output = optarg; break;
 		case 'j': h->json = true; break;
@@ -146,6 +154,10 @@ static int parse(int argc, char **argv, struct hunt *h)
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "deja hunt: no program given\n\n%s", usage);
+		return DEJA_EXIT_USAGE;
+	}
+	if (h->jobs == 0 || h->jobs > 64) {
+		fprintf(stderr, "deja hunt: --jobs takes 1 to 64\n");
 		return DEJA_EXIT_USAGE;
 	}
 	return 0;
@@ -193,11 +205,12 @@ static const char *outcome_text(const struct session_result *res, char *buf, siz
 	return buf;
 }
 
-/* One run: 0 on success (passing or failing), an exit code on trouble. */
-static int one_run(struct hunt *h, char **prog, int nprog, const char *runtime,
-		   const char *scratch)
+/* Run number `index`: 0 on success (passing or failing), an exit code on
+ * trouble.  A failing run's trace is renamed to keep_as, or left in
+ * scratch when keep_as is NULL (a worker of a parallel hunt). */
+static int one_run(struct hunt *h, uint64_t index, char **prog, int nprog, const char *runtime,
+		   const char *scratch, const char *keep_as)
 {
-	uint64_t index = h->done + 1;
 	const char *strategy = h->strategy ? h->strategy
 					   : portfolio[(index - 1) % (sizeof(portfolio) / sizeof(*portfolio))];
 	uint64_t seed = derive_seed(h->seed, index);
@@ -206,6 +219,7 @@ static int one_run(struct hunt *h, char **prog, int nprog, const char *runtime,
 		.max_steps = h->max_steps, .run_index = index, .trace_path = scratch,
 		.runtime_path = runtime, .deja_version = DEJA_VERSION,
 		.pct_steps = h->longest ? h->longest : 0, .silence_output = true,
+		.discard_passing = true,
 	};
 	struct session_result res;
 	char err[512] = "";
@@ -217,21 +231,20 @@ static int one_run(struct hunt *h, char **prog, int nprog, const char *runtime,
 	if (res.events > h->longest)
 		h->longest = res.events;
 	note_fingerprint(h, res.final_digest);
+	h->last_fingerprint = res.final_digest;
 	if (res.interrupted) {
 		h->interrupted = true;
 		unlink(scratch);
 		return 0;
 	}
-	if (!failed(&res)) {
-		unlink(scratch);
-		return 0;
-	}
+	if (!failed(&res))
+		return 0; /* record_run already removed its trace */
 	h->found = true;
 	h->found_index = index;
 	h->found_seed = seed;
 	h->found_strategy = strategy;
 	h->found_res = res;
-	if (rename(scratch, h->output) != 0) {
+	if (keep_as && rename(scratch, keep_as) != 0) {
 		fprintf(stderr, "deja hunt: cannot keep the trace as %s\n", h->output);
 		return DEJA_EXIT_INTERNAL;
 	}
@@ -271,9 +284,119 @@ static void report(const struct hunt *h)
 	}
 }
 
+/* ---- -j N: worker processes, each taking every N-th run ---- */
+
+struct run_report {
+	uint64_t index, seed, fingerprint, events;
+	int32_t failed, interrupted, trouble, strategy_slot;
+	struct session_result res;
+};
+
+static int strategy_slot(const struct hunt *h, const char *strategy)
+{
+	for (unsigned i = 0; !h->strategy && i < sizeof(portfolio) / sizeof(*portfolio); i++)
+		if (strategy == portfolio[i])
+			return (int)i;
+	return -1;
+}
+
+static void worker(struct hunt *h, unsigned w, int fd, char **prog, int nprog,
+		   const char *runtime, const char *scratch)
+{
+	for (uint64_t index = w + 1; index <= h->runs; index += h->jobs) {
+		struct run_report rep = { .index = index };
+		bool was_found = h->found;
+		rep.trouble = one_run(h, index, prog, nprog, runtime, scratch, NULL);
+		rep.failed = h->found && !was_found;
+		rep.interrupted = h->interrupted;
+		rep.fingerprint = h->last_fingerprint;
+		rep.events = h->longest;
+		if (rep.failed) {
+			rep.seed = h->found_seed;
+			rep.res = h->found_res;
+			rep.strategy_slot = strategy_slot(h, h->found_strategy);
+		}
+		if (write(fd, &rep, sizeof(rep)) != (ssize_t)sizeof(rep))
+			_exit(3);
+		if (rep.failed || rep.interrupted || rep.trouble)
+			_exit(0);
+	}
+	_exit(0);
+}
+
+static int hunt_parallel(struct hunt *h, char **prog, int nprog, const char *runtime)
+{
+	int fds[2];
+	if (pipe(fds) != 0)
+		return DEJA_EXIT_INTERNAL;
+	pid_t pids[64];
+	char *scratch[64];
+	for (unsigned w = 0; w < h->jobs; w++) {
+		if (asprintf(&scratch[w], "%s.run%u", h->output, w) < 0)
+			return DEJA_EXIT_INTERNAL;
+		pids[w] = fork();
+		if (pids[w] == 0) {
+			close(fds[0]);
+			worker(h, w, fds[1], prog, nprog, runtime, scratch[w]);
+		}
+	}
+	close(fds[1]);
+	double start = now_seconds(), last_progress = 0;
+	int code = 0, kept = -1;
+	struct run_report rep;
+	for (;;) {
+		struct pollfd p = { .fd = fds[0], .events = POLLIN };
+		if (poll(&p, 1, 200) > 0) {
+			ssize_t n = read(fds[0], &rep, sizeof(rep));
+			if (n != (ssize_t)sizeof(rep))
+				break; /* every worker is done */
+			h->done++;
+			note_fingerprint(h, rep.fingerprint);
+			if (rep.trouble)
+				code = rep.trouble;
+			h->interrupted |= rep.interrupted != 0;
+			if (rep.failed && !h->found) {
+				h->found = true;
+				h->found_index = rep.index;
+				h->found_seed = rep.seed;
+				h->found_res = rep.res;
+				h->found_strategy = rep.strategy_slot >= 0 ? portfolio[rep.strategy_slot]
+									   : h->strategy;
+				kept = (int)((rep.index - 1) % h->jobs);
+			}
+		}
+		bool out_of_time = h->time_budget && now_seconds() - start >= (double)h->time_budget;
+		if (h->found || code || h->interrupted || out_of_time)
+			break;
+		if (now_seconds() - last_progress > 0.2) {
+			progress(h, start, false);
+			last_progress = now_seconds();
+		}
+	}
+	for (unsigned w = 0; w < h->jobs; w++)
+		kill(pids[w], SIGTERM); /* their current run ends as interrupted */
+	for (unsigned w = 0; w < h->jobs; w++)
+		waitpid(pids[w], NULL, 0);
+	close(fds[0]);
+	if (kept >= 0 && rename(scratch[kept], h->output) != 0)
+		code = DEJA_EXIT_INTERNAL;
+	for (unsigned w = 0; w < h->jobs; w++) {
+		char side[4096];
+		unlink(scratch[w]);
+		snprintf(side, sizeof(side), "%s-wal", scratch[w]);
+		unlink(side);
+		snprintf(side, sizeof(side), "%s-shm", scratch[w]);
+		unlink(side);
+		free(scratch[w]);
+	}
+	h->seconds = now_seconds() - start;
+	progress(h, start, true);
+	return code;
+}
+
 int cmd_hunt(int argc, char **argv)
 {
-	struct hunt h = { .runs = 1000, .max_steps = 100000 };
+	struct hunt h = { .runs = 1000, .max_steps = 100000, .jobs = 1 };
 	int r = parse(argc, argv, &h);
 	if (r != 0)
 		return r < 0 ? DEJA_EXIT_OK : r;
@@ -289,6 +412,17 @@ int cmd_hunt(int argc, char **argv)
 			return DEJA_EXIT_INTERNAL;
 		h.output = default_out;
 	}
+	if (h.jobs > 1) {
+		int code = hunt_parallel(&h, argv + optind, argc - optind, runtime);
+		if (code == 0)
+			report(&h);
+		free(default_out);
+		if (code)
+			return code;
+		if (h.interrupted && !h.found)
+			return DEJA_EXIT_INTERRUPTED;
+		return h.found ? DEJA_EXIT_FAILED : DEJA_EXIT_OK;
+	}
 	char *scratch;
 	if (asprintf(&scratch, "%s.run", h.output) < 0)
 		return DEJA_EXIT_INTERNAL;
@@ -297,7 +431,8 @@ int cmd_hunt(int argc, char **argv)
 	while (!h.found && !h.interrupted && h.done < h.runs && code == 0) {
 		if (h.time_budget && now_seconds() - start >= (double)h.time_budget)
 			break;
-		code = one_run(&h, argv + optind, argc - optind, runtime, scratch);
+		code = one_run(&h, h.done + 1, argv + optind, argc - optind, runtime, scratch,
+			       h.output);
 		if (now_seconds() - last_progress > 0.2) {
 			progress(&h, start, false);
 			last_progress = now_seconds();

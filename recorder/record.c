@@ -282,6 +282,7 @@ enum record_status record_run(const struct record_options *o, struct session_res
 	}
 	remove_trace(o->trace_path);
 	struct trace *t = NULL;
+	bool discard = false;
 	enum record_status st = start_trace(o, exe, hash, session_shared(s), &t, err, errlen);
 	if (st == RECORD_OK) {
 		struct record_sink rs = { .t = t };
@@ -294,12 +295,15 @@ enum record_status record_run(const struct record_options *o, struct session_res
 			st = RECORD_ERR_TRACE;
 		}
 		res->final_digest = rs.digest;
-		if (st == RECORD_OK)
+		bool passed = res->kind == DEJA_OUTCOME_EXIT && res->exit_code == 0;
+		if (st == RECORD_OK && o->discard_passing && passed && !res->interrupted)
+			discard = true;
+		else if (st == RECORD_OK)
 			finish_trace(t, res, session_shared(s), rs.digest);
 	}
 	trace_close(t);
-	if (st == RECORD_ERR_PROGRAM)
-		unlink(o->trace_path);
+	if (st == RECORD_ERR_PROGRAM || discard)
+		remove_trace(o->trace_path);
 	session_free(s);
 	free(exe);
 	return st;

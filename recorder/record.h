@@ -19,6 +19,7 @@ struct record_options {
 	uint64_t run_index;       /* 1 for a single record */
 	uint64_t pct_steps;       /* pct: expected events in a run (0: default) */
 	bool silence_output;      /* hunt: the program's output goes nowhere */
+	bool discard_passing;     /* hunt: a run that exits 0 leaves no trace */
 	const char *trace_path;   /* replaced once the program is known to run */
 	const char *runtime_path;
 	const char *deja_version;

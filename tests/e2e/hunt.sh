@@ -40,6 +40,18 @@ timeout 120 "$deja" hunt -q --json --runs 30 -o pass.deja -- "$passing" >p.json 
 [ "$(json p.json 'j["distinct_schedules"]')" -gt 1 ] || { dump p.json; fail "30 runs of a multithreaded program saw a single schedule"; }
 note "passing program: 30 runs, $(json p.json 'j["distinct_schedules"]') distinct schedules, exit 0"
 
+# -j 2: two runs at a time, same results.
+first=$(abspath "$1")
+rc=0
+timeout 120 "$deja" hunt -q --json -j 2 -o par.deja -- "$first" >j.json 2>err || rc=$?
+[ $rc -eq 1 ] || { dump j.json err; fail "hunt -j 2 exited $rc, expected 1"; }
+timeout 60 "$deja" replay -q par.deja >/dev/null 2>err || { dump err; fail "the trace kept by hunt -j 2 does not replay"; }
+ls ./*.run* >/dev/null 2>&1 && fail "hunt -j 2 left scratch traces behind"
+rc=0
+timeout 120 "$deja" hunt -q --json -j 2 --runs 20 -o pass2.deja -- "$passing" >p2.json 2>err || rc=$?
+[ $rc -eq 0 ] && [ "$(json p2.json 'j["runs"]')" = 20 ] || { dump p2.json err; fail "hunt -j 2 --runs 20 of a passing program"; }
+note "-j 2: found and replayed; 20 passing runs counted"
+
 rc=0
 "$deja" hunt -s bogus -- "$passing" >/dev/null 2>err || rc=$?
 [ $rc -eq 2 ] || fail "hunt with a bad strategy exited $rc, expected 2"
