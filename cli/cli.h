@@ -44,6 +44,10 @@ const char *cli_signal_name(int sig);
 const char *cli_one_trace(int argc, char **argv, const char *cmd, const char *usage,
 			  const char *name, char letter, bool *flag, int *code);
 
+/* Check a --strategy NAME[:PARAM] for a command; 0, or -1 after telling
+ * the user which strategies the command takes. */
+int cli_check_strategy(const char *cmd, const char *spec, const char *known);
+
 /* Parse a non-negative decimal number; false if it is not one. */
 bool cli_parse_u64(const char *s, unsigned long long *out);
 

@@ -165,15 +165,7 @@ static int parse(int argc, char **argv, struct hunt *h)
 
 static int check_strategy(const char *spec)
 {
-	char err[256];
-	struct deja_model *m = calloc(1, sizeof(*m));
-	int r = m && strncmp(spec, "follow", 6) != 0 ? deja_strategy_setup(m, spec, 0, err, sizeof(err))
-						     : (snprintf(err, sizeof(err), "follow is replay's"), -1);
-	free(m);
-	if (r != 0)
-		fprintf(stderr, "deja hunt: %s (hunt takes portfolio, random[:PERCENT] or pct[:DEPTH])\n",
-			err);
-	return r;
+	return cli_check_strategy("hunt", spec, "portfolio, random[:PERCENT] or pct[:DEPTH]");
 }
 
 static bool failed(const struct session_result *res)

@@ -10,7 +10,6 @@
 
 #include "cli.h"
 #include "record.h"
-#include "strategy.h"
 
 static const char usage[] =
 	"usage: deja record [OPTIONS] [--] PROG [ARGS...]\n"
@@ -108,16 +107,8 @@ static int check_strategy(const char *spec)
 {
 	if (strcmp(spec, "parallel") == 0)
 		return 0;
-	char err[256];
-	struct deja_model *m = calloc(1, sizeof(*m));
-	int r = m && strncmp(spec, "follow", 6) != 0
-			? deja_strategy_setup(m, spec, 0, err, sizeof(err))
-			: (snprintf(err, sizeof(err), "follow is replay's strategy"), -1);
-	free(m);
-	if (r != 0)
-		fprintf(stderr, "deja record: %s (record takes nonpreemptive, random[:PERCENT]"
-				" or parallel)\n", err);
-	return r;
+	return cli_check_strategy("record", spec,
+				  "nonpreemptive, random[:PERCENT], pct[:DEPTH] or parallel");
 }
 
 static int summarise(const char *path, const struct session_result *res, bool quiet)

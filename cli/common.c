@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "describe.h"
+#include "strategy.h"
 #include "syscall_table.h"
 
 const char *cli_runtime_path(void)
@@ -76,6 +77,25 @@ const char *cli_one_trace(int argc, char **argv, const char *cmd, const char *us
 		return NULL;
 	}
 	return argv[optind];
+}
+
+int cli_check_strategy(const char *cmd, const char *spec, const char *known)
+{
+	char err[256];
+	int r = -1;
+	if (strncmp(spec, "follow", 6) == 0) {
+		snprintf(err, sizeof(err), "follow is replay's strategy");
+	} else {
+		struct deja_model *m = calloc(1, sizeof(*m));
+		if (m)
+			r = deja_strategy_setup(m, spec, 0, err, sizeof(err));
+		else
+			snprintf(err, sizeof(err), "out of memory");
+		free(m);
+	}
+	if (r != 0)
+		fprintf(stderr, "deja %s: %s (%s takes %s)\n", cmd, err, cmd, known);
+	return r;
 }
 
 bool cli_parse_u64(const char *s, unsigned long long *out)
