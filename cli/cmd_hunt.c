@@ -373,12 +373,14 @@ static int hunt_parallel(struct hunt *h, char **prog, int nprog, const char *run
 	if (kept >= 0 && rename(scratch[kept], h->output) != 0)
 		code = DEJA_EXIT_INTERNAL;
 	for (unsigned w = 0; w < h->jobs; w++) {
-		char side[4096];
-		unlink(scratch[w]);
-		snprintf(side, sizeof(side), "%s-wal", scratch[w]);
-		unlink(side);
-		snprintf(side, sizeof(side), "%s-shm", scratch[w]);
-		unlink(side);
+		/* A worker stopped in the middle of a run leaves its scratch
+		 * trace and any of SQLite's side files. */
+		static const char *const sides[] = { "", "-wal", "-shm", "-journal" };
+		for (unsigned k = 0; k < sizeof(sides) / sizeof(*sides); k++) {
+			char path[4096];
+			snprintf(path, sizeof(path), "%s%s", scratch[w], sides[k]);
+			unlink(path);
+		}
 		free(scratch[w]);
 	}
 	h->seconds = now_seconds() - start;
