@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #include <getopt.h>
 #include <poll.h>
+#include <regex.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <stdio.h>
@@ -41,6 +42,9 @@ static const char usage[] =
 	"      --max-steps N      a run longer than N events is a timeout (default 100000)\n"
 	"  -o, --output TRACE     where to keep the failing run (default PROG-hunt.deja)\n"
 	"  -j, --jobs N           run N programs at a time (default 1)\n"
+	"      --fail-on-output RE a run whose output (stdout and stderr) matches the\n"
+	"                         extended regular expression RE fails too\n"
+	"      --ok-exit CODES    exit codes that pass, comma-separated (default 0)\n"
 	"      --json             print a JSON summary on stdout\n"
 	"  -q, --quiet            no progress line\n"
 	"  -h, --help             this text\n"
@@ -58,13 +62,16 @@ struct hunt {
 	unsigned long long runs, seed, max_steps, time_budget, jobs;
 	const char *output;
 	bool json, quiet;
+	const char *fail_on_output;
+	regex_t output_re;
+	bool ok_exit[256];
 	/* results */
 	unsigned long long done, distinct, longest;
 	uint64_t last_fingerprint;
 	uint64_t *seen; /* fingerprints, open addressing */
 	size_t seen_cap;
 	double seconds;
-	bool found, interrupted;
+	bool found, interrupted, found_by_output;
 	unsigned long long found_index, found_seed;
 	const char *found_strategy;
 	struct session_result found_res;
@@ -113,6 +120,26 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static int parse_ok_exit(struct hunt *h, const char *list)
+{
+	memset(h->ok_exit, 0, sizeof(h->ok_exit));
+	char *copy = strdup(list), *save = NULL;
+	int r = copy ? 0 : -1;
+	for (char *tok = copy ? strtok_r(copy, ",", &save) : NULL; tok && r == 0;
+	     tok = strtok_r(NULL, ",", &save)) {
+		unsigned long long code;
+		if (!cli_parse_u64(tok, &code) || code > 255)
+			r = -1;
+		else
+			h->ok_exit[code] = true;
+	}
+	if (r != 0)
+		fprintf(stderr, "deja hunt: --ok-exit takes exit codes 0-255, comma-separated, not '%s'\n",
+			list);
+	free(copy);
+	return r;
+}
+
 static int parse(int argc, char **argv, struct hunt *h)
 {
 	static const struct option opts[] = {
@@ -123,6 +150,8 @@ static int parse(int argc, char **argv, struct hunt *h)
 		{ "max-steps", required_argument, NULL, 'm' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "jobs", required_argument, NULL, 'J' },
+		{ "fail-on-output", required_argument, NULL, 'F' },
+		{ "ok-exit", required_argument, NULL, 'K' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -142,6 +171,11 @@ static int parse(int argc, char **argv, struct hunt *h)
 		case 'J': num = &h->jobs; break;
 		case 's': h->strategy = strcmp(optarg, "portfolio") == 0 ? NULL : optarg; break;
 		case 'o': h->output = optarg; break;
+		case 'F': h->fail_on_output = optarg; break;
+		case 'K':
+			if (parse_ok_exit(h, optarg) != 0)
+				return DEJA_EXIT_USAGE;
+			break;
 		case 'j': h->json = true; break;
 		case 'q': h->quiet = true; break;
 		case 'h': fputs(usage, stdout); return -1;
@@ -160,6 +194,13 @@ static int parse(int argc, char **argv, struct hunt *h)
 		fprintf(stderr, "deja hunt: --jobs takes 1 to 64\n");
 		return DEJA_EXIT_USAGE;
 	}
+	if (h->fail_on_output && regcomp(&h->output_re, h->fail_on_output,
+					 REG_EXTENDED | REG_NOSUB | REG_NEWLINE) != 0) {
+		fprintf(stderr, "deja hunt: --fail-on-output: '%s' is not a regular expression\n",
+			h->fail_on_output);
+		h->fail_on_output = NULL;
+		return DEJA_EXIT_USAGE;
+	}
 	return 0;
 }
 
@@ -168,9 +209,37 @@ static int check_strategy(const char *spec)
 	return cli_check_strategy("hunt", spec, "portfolio, random[:PERCENT] or pct[:DEPTH]");
 }
 
-static bool failed(const struct session_result *res)
+/* Whether the run's output matches --fail-on-output. */
+static bool output_matches(const struct hunt *h, const char *path)
 {
-	return !(res->kind == DEJA_OUTCOME_EXIT && res->exit_code == 0);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false;
+	char *text = NULL;
+	size_t cap = 0;
+	size_t n = 0;
+	char buf[65536];
+	size_t got;
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0) {
+		char *grown = realloc(text, cap = n + got + 1);
+		if (!grown)
+			break;
+		text = grown;
+		memcpy(text + n, buf, got);
+		n += got;
+	}
+	fclose(f);
+	bool match = text && (text[n] = '\0', regexec(&h->output_re, text, 0, NULL, 0) == 0);
+	free(text);
+	return match;
+}
+
+static bool failed(const struct hunt *h, const struct session_result *res, const char *out)
+{
+	if (res->kind != DEJA_OUTCOME_EXIT || res->exit_code < 0 || res->exit_code > 255 ||
+	    !h->ok_exit[res->exit_code])
+		return true;
+	return h->fail_on_output && output_matches(h, out);
 }
 
 static void progress(const struct hunt *h, double start, bool last)
@@ -206,12 +275,18 @@ static int one_run(struct hunt *h, uint64_t index, char **prog, int nprog, const
 	const char *strategy = h->strategy ? h->strategy
 					   : portfolio[(index - 1) % (sizeof(portfolio) / sizeof(*portfolio))];
 	uint64_t seed = derive_seed(h->seed, index);
+	char out[4096];
+	snprintf(out, sizeof(out), "%s.out", scratch);
+	bool plain = !h->fail_on_output && h->ok_exit[0];
+	for (int code = 1; code < 256 && plain; code++)
+		plain = !h->ok_exit[code];
 	struct record_options o = {
 		.argv = prog, .argc = nprog, .strategy = strategy, .seed = seed,
 		.max_steps = h->max_steps, .run_index = index, .trace_path = scratch,
 		.runtime_path = runtime, .deja_version = DEJA_VERSION,
-		.pct_steps = h->longest ? h->longest : 0, .silence_output = true,
-		.discard_passing = true,
+		.pct_steps = h->longest ? h->longest : 0,
+		.output_to = h->fail_on_output ? out : "/dev/null",
+		.discard_passing = plain, /* exit 0 is exactly "passed" */
 	};
 	struct session_result res;
 	char err[512] = "";
@@ -229,13 +304,20 @@ static int one_run(struct hunt *h, uint64_t index, char **prog, int nprog, const
 		unlink(scratch);
 		return 0;
 	}
-	if (!failed(&res))
-		return 0; /* record_run already removed its trace */
+	bool fail = failed(h, &res, out);
+	if (h->fail_on_output)
+		unlink(out);
+	if (!fail) {
+		unlink(scratch); /* (record_run removed it already when plain) */
+		return 0;
+	}
 	h->found = true;
 	h->found_index = index;
 	h->found_seed = seed;
 	h->found_strategy = strategy;
 	h->found_res = res;
+	h->found_by_output = res.kind == DEJA_OUTCOME_EXIT && res.exit_code >= 0 &&
+			     res.exit_code < 256 && h->ok_exit[res.exit_code];
 	if (keep_as && rename(scratch, keep_as) != 0) {
 		fprintf(stderr, "deja hunt: cannot keep the trace as %s\n", h->output);
 		return DEJA_EXIT_INTERNAL;
@@ -265,9 +347,10 @@ static void report(const struct hunt *h)
 		return;
 	}
 	if (h->found) {
-		fprintf(stderr, "deja hunt: run %llu (strategy %s, seed %llu) failed: %s\n",
+		fprintf(stderr, "deja hunt: run %llu (strategy %s, seed %llu) failed: %s%s\n",
 			h->found_index, h->found_strategy, h->found_seed,
-			outcome_text(&h->found_res, out, sizeof(out)));
+			outcome_text(&h->found_res, out, sizeof(out)),
+			h->found_by_output ? ", and its output matched --fail-on-output" : "");
 		fprintf(stderr, "deja hunt: trace kept in %s; reproduce it with:\n  deja replay %s\n",
 			h->output, h->output);
 	} else {
@@ -352,6 +435,9 @@ static int hunt_parallel(struct hunt *h, char **prog, int nprog, const char *run
 				h->found_index = rep.index;
 				h->found_seed = rep.seed;
 				h->found_res = rep.res;
+				h->found_by_output = rep.res.kind == DEJA_OUTCOME_EXIT &&
+						     rep.res.exit_code >= 0 && rep.res.exit_code < 256 &&
+						     h->ok_exit[rep.res.exit_code];
 				h->found_strategy = rep.strategy_slot >= 0 ? portfolio[rep.strategy_slot]
 									   : h->strategy;
 				kept = (int)((rep.index - 1) % h->jobs);
@@ -391,6 +477,7 @@ static int hunt_parallel(struct hunt *h, char **prog, int nprog, const char *run
 int cmd_hunt(int argc, char **argv)
 {
 	struct hunt h = { .runs = 1000, .max_steps = 100000, .jobs = 1 };
+	h.ok_exit[0] = true;
 	int r = parse(argc, argv, &h);
 	if (r != 0)
 		return r < 0 ? DEJA_EXIT_OK : r;
@@ -439,6 +526,8 @@ int cmd_hunt(int argc, char **argv)
 	free(scratch);
 	free(default_out);
 	free(h.seen);
+	if (h.fail_on_output)
+		regfree(&h.output_re);
 	if (code)
 		return code;
 	if (h.interrupted)

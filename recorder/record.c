@@ -273,7 +273,7 @@ enum record_status record_run(const struct record_options *o, struct session_res
 		.seed = o->seed,
 		.max_steps = o->max_steps,
 		.pct_steps = o->pct_steps,
-		.silence_output = o->silence_output,
+		.output_to = o->output_to,
 	};
 	struct session *s = session_new(&cfg, err, errlen);
 	if (!s) {

@@ -18,7 +18,7 @@ struct record_options {
 	uint64_t max_steps;
 	uint64_t run_index;       /* 1 for a single record */
 	uint64_t pct_steps;       /* pct: expected events in a run (0: default) */
-	bool silence_output;      /* hunt: the program's output goes nowhere */
+	const char *output_to;    /* hunt: the program's stdout and stderr go to this file */
 	bool discard_passing;     /* hunt: a run that exits 0 leaves no trace */
 	const char *trace_path;   /* replaced once the program is known to run */
 	const char *runtime_path;

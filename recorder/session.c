@@ -184,12 +184,12 @@ static void exec_target(const struct session *s, int report_fd)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (cfg->cwd && chdir(cfg->cwd) != 0)
 		launch_failed(report_fd, 1);
-	if (cfg->silence_output) {
-		int null = open("/dev/null", O_WRONLY);
-		if (null >= 0) {
-			dup2(null, 1);
-			dup2(null, 2);
-			close(null);
+	if (cfg->output_to) {
+		int out = open(cfg->output_to, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (out >= 0) {
+			dup2(out, 1);
+			dup2(out, 2);
+			close(out);
 		}
 	}
 	if (policy_install() != 0)

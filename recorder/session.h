@@ -25,7 +25,7 @@ struct session_config {
 	const char *cwd;          /* directory to run in; NULL: deja's own */
 	const char *strategy;     /* NAME[:PARAM] */
 	bool parallel;            /* run threads in parallel between operations */
-	bool silence_output;      /* the target's stdout and stderr go to /dev/null */
+	const char *output_to;    /* the target's stdout and stderr go to this file */
 	uint64_t seed;
 	uint64_t max_steps;
 	uint64_t pct_steps;       /* pct: expected events in a run (0: its default) */

@@ -52,6 +52,19 @@ timeout 120 "$deja" hunt -q --json -j 2 --runs 20 -o pass2.deja -- "$passing" >p
 [ $rc -eq 0 ] && [ "$(json p2.json 'j["runs"]')" = 20 ] || { dump p2.json err; fail "hunt -j 2 --runs 20 of a passing program"; }
 note "-j 2: found and replayed; 20 passing runs counted"
 
+# --ok-exit: an exit code that passes; --fail-on-output: output that fails.
+rwlock=
+for prog in "$@"; do case $prog in *rwlock_misuse) rwlock=$(abspath "$prog") ;; esac; done
+if [ -n "$rwlock" ]; then
+	rc=0
+	timeout 120 "$deja" hunt -q --json --ok-exit 0,1 --runs 40 -o ok.deja -- "$rwlock" >ok.json 2>err || rc=$?
+	[ $rc -eq 0 ] && [ "$(json ok.json 'j["found"]')" = false ] || { dump ok.json err; fail "--ok-exit 0,1: rwlock_misuse's exit 1 still counted as a failure"; }
+fi
+rc=0
+timeout 120 "$deja" hunt -q --json --fail-on-output 'api_tour ok' -o out.deja -- "$passing" >o.json 2>err || rc=$?
+[ $rc -eq 1 ] && [ "$(json o.json 'j["failing_run"]["index"]')" = 1 ] || { dump o.json err; fail "--fail-on-output did not fail the first run"; }
+note "--ok-exit and --fail-on-output"
+
 rc=0
 "$deja" hunt -s bogus -- "$passing" >/dev/null 2>err || rc=$?
 [ $rc -eq 2 ] || fail "hunt with a bad strategy exited $rc, expected 2"
