@@ -36,8 +36,8 @@ static const char usage[] =
 	"options:\n"
 	"  -n, --runs N           at most N runs (default 1000)\n"
 	"  -t, --time-budget S    stop after S seconds (default: no limit)\n"
-	"  -s, --strategy NAME    portfolio (default: random, pct:2, pct:3 and\n"
-	"                         random:50 in turn), random[:PERCENT], pct[:DEPTH]\n"
+	"  -s, --strategy NAME    portfolio (default: random, pct:2, pos, pct:3 and\n"
+	"                         random:50 in turn), random[:PERCENT], pct[:DEPTH], pos\n"
 	"      --seed N           seed the runs' seeds derive from (default 0)\n"
 	"      --max-steps N      a run longer than N events is a timeout (default 100000)\n"
 	"  -o, --output TRACE     where to keep the failing run (default PROG-hunt.deja)\n"
@@ -55,7 +55,7 @@ static const char usage[] =
 	"exit codes: 0 no run failed; 1 a run failed and its trace was kept;\n"
 	"2 usage error; 3 deja could not run the program; 130 interrupted.\n";
 
-static const char *const portfolio[] = { "random", "pct:2", "pct:3", "random:50" };
+static const char *const portfolio[] = { "random", "pct:2", "pos", "pct:3", "random:50" };
 
 struct hunt {
 	const char *strategy; /* NULL: portfolio */
@@ -206,7 +206,7 @@ static int parse(int argc, char **argv, struct hunt *h)
 
 static int check_strategy(const char *spec)
 {
-	return cli_check_strategy("hunt", spec, "portfolio, random[:PERCENT] or pct[:DEPTH]");
+	return cli_check_strategy("hunt", spec, "portfolio, random[:PERCENT], pct[:DEPTH] or pos");
 }
 
 /* Whether the run's output matches --fail-on-output. */

@@ -108,7 +108,7 @@ static int check_strategy(const char *spec)
 	if (strcmp(spec, "parallel") == 0)
 		return 0;
 	return cli_check_strategy("record", spec,
-				  "nonpreemptive, random[:PERCENT], pct[:DEPTH] or parallel");
+				  "nonpreemptive, random[:PERCENT], pct[:DEPTH], pos or parallel");
 }
 
 static int summarise(const char *path, const struct session_result *res, bool quiet)

@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 11u
+#define DEJA_PROTOCOL_VERSION 12u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -208,6 +208,10 @@ struct deja_model {
 	uint64_t pct_steps;
 	uint64_t pct_change[8];
 	uint32_t pct_priority[DEJA_MAX_THREADS];
+	/* POS: the object of the last executed operation, and per thread the
+	 * pending operation (its wait_seq) that its priority belongs to. */
+	uint32_t last_object;
+	uint64_t pos_event[DEJA_MAX_THREADS];
 	struct deja_thread threads[DEJA_MAX_THREADS];
 	struct deja_object objects[DEJA_OBJECT_SLOTS];
 };

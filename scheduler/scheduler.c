@@ -298,6 +298,7 @@ int64_t deja_sched_step(struct deja_model *m, uint32_t t, struct deja_event *ev)
 	ev->data_len = p->data_len;
 	ev->data = p->data;
 	uint64_t arg = 0;
+	m->last_object = p->object;
 	int64_t r = deja_model_execute(m, t, m->chosen_timed_out, &arg);
 	ev->result = r;
 	ev->arg = arg;

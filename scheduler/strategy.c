@@ -11,6 +11,7 @@ static const struct deja_strategy *const strategies[DEJA_STRATEGY_COUNT] = {
 	[DEJA_STRATEGY_RANDOM] = &deja_strategy_random,
 	[DEJA_STRATEGY_FOLLOW] = &deja_strategy_follow,
 	[DEJA_STRATEGY_PCT] = &deja_strategy_pct,
+	[DEJA_STRATEGY_POS] = &deja_strategy_pos,
 };
 
 const struct deja_strategy *deja_strategy_get(uint32_t id)

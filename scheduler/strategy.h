@@ -52,6 +52,7 @@ enum deja_strategy_id {
 	DEJA_STRATEGY_RANDOM,
 	DEJA_STRATEGY_FOLLOW,
 	DEJA_STRATEGY_PCT,
+	DEJA_STRATEGY_POS,
 	DEJA_STRATEGY_COUNT
 };
 
@@ -59,6 +60,7 @@ extern const struct deja_strategy deja_strategy_nonpreemptive;
 extern const struct deja_strategy deja_strategy_random;
 extern const struct deja_strategy deja_strategy_follow;
 extern const struct deja_strategy deja_strategy_pct;
+extern const struct deja_strategy deja_strategy_pos;
 
 const struct deja_strategy *deja_strategy_get(uint32_t id);
 

@@ -108,6 +108,29 @@ static void pct_lowers_the_running_thread_at_a_change_point(void **state)
 	sim_free(s);
 }
 
+static void pos_is_reproducible_and_explores(void **state)
+{
+	(void)state;
+	int distinct = 0;
+	struct sim *first = contended("pos", 0);
+	sim_run(first, NULL, 0);
+	for (uint64_t seed = 0; seed < 20; seed++) {
+		struct sim *a = contended("pos", seed);
+		struct sim *b = contended("pos", seed);
+		sim_run(a, NULL, 0);
+		sim_run(b, NULL, 0);
+		assert_int_equal(a->nevents, b->nevents);
+		assert_memory_equal(a->trace, b->trace, a->nevents * sizeof(uint32_t));
+		if (a->nevents != first->nevents ||
+		    memcmp(a->trace, first->trace, a->nevents * sizeof(uint32_t)) != 0)
+			distinct++;
+		sim_free(a);
+		sim_free(b);
+	}
+	sim_free(first);
+	assert_true(distinct >= 10);
+}
+
 static void prng_is_a_pure_function_of_the_seed(void **state)
 {
 	(void)state;
@@ -142,6 +165,7 @@ int main(void)
 		cmocka_unit_test(random_percent_switches_less),
 		cmocka_unit_test(pct_is_reproducible_and_explores),
 		cmocka_unit_test(pct_lowers_the_running_thread_at_a_change_point),
+		cmocka_unit_test(pos_is_reproducible_and_explores),
 		cmocka_unit_test(prng_is_a_pure_function_of_the_seed),
 		cmocka_unit_test(bad_specs_are_refused_with_a_message),
 	};
