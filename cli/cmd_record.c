@@ -23,6 +23,8 @@ static const char usage[] =
 	"  -s, --strategy NAME[:PARAM]\n"
 	"                         nonpreemptive (default): run each thread until it blocks\n"
 	"                         random[:PERCENT]: seeded random walk over runnable threads\n"
+	"                         pct[:DEPTH]: probabilistic concurrency testing\n"
+	"                         pos: partial order sampling\n"
 	"                         parallel: threads run in parallel between scheduling\n"
 	"                         points and the order they reach them in is recorded;\n"
 	"                         lowest overhead, exact for programs without data races\n"
