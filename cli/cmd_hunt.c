@@ -40,6 +40,7 @@ static const char usage[] =
 	"                         random:50 in turn), random[:PERCENT], pct[:DEPTH], pos\n"
 	"      --seed N           seed the runs' seeds derive from (default 0)\n"
 	"      --max-steps N      a run longer than N events is a timeout (default 100000)\n"
+	"      --timeout S        a run longer than S seconds is a timeout (default 10)\n"
 	"  -o, --output TRACE     where to keep the failing run (default PROG-hunt.deja)\n"
 	"  -j, --jobs N           run N programs at a time (default 1)\n"
 	"      --fail-on-output RE a run whose output (stdout and stderr) matches the\n"
@@ -59,7 +60,7 @@ static const char *const portfolio[] = { "random", "pct:2", "pos", "pct:3", "ran
 
 struct hunt {
 	const char *strategy; /* NULL: portfolio */
-	unsigned long long runs, seed, max_steps, time_budget, jobs;
+	unsigned long long runs, seed, max_steps, time_budget, jobs, timeout;
 	const char *output;
 	bool json, quiet;
 	const char *fail_on_output;
@@ -150,6 +151,7 @@ static int parse(int argc, char **argv, struct hunt *h)
 		{ "max-steps", required_argument, NULL, 'm' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "jobs", required_argument, NULL, 'J' },
+		{ "timeout", required_argument, NULL, 'T' },
 		{ "fail-on-output", required_argument, NULL, 'F' },
 		{ "ok-exit", required_argument, NULL, 'K' },
 		{ "json", no_argument, NULL, 'j' },
@@ -169,6 +171,7 @@ static int parse(int argc, char **argv, struct hunt *h)
 		case 'S': num = &h->seed; break;
 		case 'm': num = &h->max_steps; break;
 		case 'J': num = &h->jobs; break;
+		case 'T': num = &h->timeout; break;
 		case 's': h->strategy = strcmp(optarg, "portfolio") == 0 ? NULL : optarg; break;
 		case 'o': h->output = optarg; break;
 		case 'F': h->fail_on_output = optarg; break;
@@ -283,6 +286,7 @@ static int one_run(struct hunt *h, uint64_t index, char **prog, int nprog, const
 	struct record_options o = {
 		.argv = prog, .argc = nprog, .strategy = strategy, .seed = seed,
 		.max_steps = h->max_steps, .run_index = index, .trace_path = scratch,
+		.wall_timeout = (unsigned)(h->timeout > 86400 ? 86400 : h->timeout),
 		.runtime_path = runtime, .deja_version = DEJA_VERSION,
 		.pct_steps = h->longest ? h->longest : 0,
 		.output_to = h->fail_on_output ? out : "/dev/null",
@@ -476,7 +480,7 @@ static int hunt_parallel(struct hunt *h, char **prog, int nprog, const char *run
 
 int cmd_hunt(int argc, char **argv)
 {
-	struct hunt h = { .runs = 1000, .max_steps = 100000, .jobs = 1 };
+	struct hunt h = { .runs = 1000, .max_steps = 100000, .jobs = 1, .timeout = 10 };
 	h.ok_exit[0] = true;
 	int r = parse(argc, argv, &h);
 	if (r != 0)

@@ -31,6 +31,9 @@ static const char usage[] =
 	"      --seed N           seed of the strategy's random choices (default 0)\n"
 	"      --max-steps N      end the run as `timeout` after N events\n"
 	"                         (default 10000000; 0: no budget)\n"
+	"      --timeout S        end the run as `timeout` after S seconds of real\n"
+	"                         time (default: none), e.g. for a thread spinning\n"
+	"                         where deja has no scheduling point\n"
 	"  -q, --quiet            print nothing but errors\n"
 	"  -h, --help             this text\n"
 	"\n"
@@ -42,6 +45,7 @@ struct record_args {
 	const char *strategy;
 	unsigned long long seed;
 	unsigned long long max_steps;
+	unsigned long long timeout;
 	bool quiet;
 };
 
@@ -52,6 +56,7 @@ static int parse(int argc, char **argv, struct record_args *a)
 		{ "strategy", required_argument, NULL, 's' },
 		{ "seed", required_argument, NULL, 'S' },
 		{ "max-steps", required_argument, NULL, 'm' },
+		{ "timeout", required_argument, NULL, 'T' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -67,6 +72,13 @@ static int parse(int argc, char **argv, struct record_args *a)
 		case 'S':
 			if (!cli_parse_u64(optarg, &a->seed)) {
 				fprintf(stderr, "deja record: --seed needs a number, not '%s'\n", optarg);
+				return DEJA_EXIT_USAGE;
+			}
+			break;
+		case 'T':
+			if (!cli_parse_u64(optarg, &a->timeout) || a->timeout > 86400) {
+				fprintf(stderr, "deja record: --timeout needs seconds (up to 86400), not '%s'\n",
+					optarg);
 				return DEJA_EXIT_USAGE;
 			}
 			break;
@@ -158,6 +170,7 @@ int cmd_record(int argc, char **argv)
 		.strategy = a.strategy,
 		.seed = a.seed,
 		.max_steps = a.max_steps,
+		.wall_timeout = (unsigned)a.timeout,
 		.run_index = 1,
 		.trace_path = output,
 		.runtime_path = runtime,

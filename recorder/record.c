@@ -125,6 +125,8 @@ static void put_threads_and_waits(struct trace *t, const struct deja_shared *sh,
 		trace_put_thread(t, &tt);
 		if (kind != DEJA_OUTCOME_DEADLOCK && kind != DEJA_OUTCOME_TIMEOUT)
 			continue;
+		if (sh->outcome == DEJA_OUTCOME_NONE)
+			continue; /* a wall-clock timeout: the pending operations say nothing */
 		if (th->state != DEJA_THREAD_LIVE)
 			continue;
 		const struct deja_pending *p = &th->pending;
@@ -272,6 +274,7 @@ enum record_status record_run(const struct record_options *o, struct session_res
 		.parallel = strcmp(o->strategy, "parallel") == 0,
 		.seed = o->seed,
 		.max_steps = o->max_steps,
+		.wall_timeout = o->wall_timeout,
 		.pct_steps = o->pct_steps,
 		.output_to = o->output_to,
 	};

@@ -16,6 +16,7 @@ struct record_options {
 	const char *strategy;     /* NAME[:PARAM], or "parallel" */
 	uint64_t seed;
 	uint64_t max_steps;
+	unsigned wall_timeout;    /* seconds of real time; 0: none */
 	uint64_t run_index;       /* 1 for a single record */
 	uint64_t pct_steps;       /* pct: expected events in a run (0: default) */
 	const char *output_to;    /* hunt: the program's stdout and stderr go to this file */

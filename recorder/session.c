@@ -307,6 +307,13 @@ static int start_child(struct session *s, pid_t *pid, char *err, size_t errlen)
 	return 0;
 }
 
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 int session_run(struct session *s, session_sink sink, void *ctx, struct session_result *res,
 		char *err, size_t errlen)
 {
@@ -323,9 +330,18 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 		return -1;
 	}
 	int status = 0;
-	bool killed = false;
+	bool killed = false, timed_out = false;
+	struct timespec started;
+	clock_gettime(CLOCK_MONOTONIC, &started);
 	for (;;) {
 		bool go_on = drain(s, sink, ctx, &res->events, res->stopped_by_sink);
+		if (!killed && s->cfg->wall_timeout && seconds_since(&started) > s->cfg->wall_timeout) {
+			/* Stuck where no event comes: a thread spinning without a
+			 * scheduling point, or blocked in the kernel. */
+			timed_out = true;
+			kill(pid, SIGKILL);
+			killed = true;
+		}
 		if ((!go_on || interrupted) && !killed) {
 			res->stopped_by_sink = !go_on;
 			res->interrupted = interrupted;
@@ -345,6 +361,14 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 	if (!res->stopped_by_sink)
 		res->stopped_by_sink = !drain(s, sink, ctx, &res->events, false);
 	settle_outcome(s->shared, status, res);
+	if (timed_out && res->kind == DEJA_OUTCOME_SIGNAL) {
+		res->kind = DEJA_OUTCOME_TIMEOUT;
+		res->signal = 0;
+		res->thread = s->shared->model.current;
+		snprintf(res->message, sizeof(res->message),
+			 "wall-clock limit (--timeout %u s) reached; thread %u ran last, with no"
+			 " scheduling point since", s->cfg->wall_timeout, res->thread);
+	}
 	if (interrupted)
 		res->interrupted = true;
 	sigaction(SIGINT, &old_int, NULL);

@@ -28,6 +28,7 @@ struct session_config {
 	const char *output_to;    /* the target's stdout and stderr go to this file */
 	uint64_t seed;
 	uint64_t max_steps;
+	unsigned wall_timeout;    /* seconds; 0: none.  Past it the run ends as timeout */
 	uint64_t pct_steps;       /* pct: expected events in a run (0: its default) */
 	const uint32_t *schedule; /* replay: thread of each event */
 	uint64_t schedule_len;

@@ -195,7 +195,9 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 	struct session *s = session_new(&cfg, err, errlen);
 	struct replay_sink rs = { .recorded = ev, .n = rep->recorded_events,
 				  .sites = sites, .rep = rep,
-				  .stop_at_end = rep->recorded.interrupted != 0 };
+				  .stop_at_end = rep->recorded.interrupted != 0 ||
+						 (rep->recorded.message &&
+						  strncmp(rep->recorded.message, "wall-clock", 10) == 0) };
 	if (s && session_run(s, sink_event, &rs, &rep->res, err, errlen) == 0) {
 		rep->divergence_seq = rs.next;
 		if (rs.reached_end)

@@ -66,6 +66,16 @@ for spec in "segv:signal 11" "abort:signal 6" "kill:signal 9" "exit3:exit 3"; do
 	note "$mode: outcome $expect, ${counts[0]} events twice, replays identical"
 done
 
+# A run stuck where no event comes (here pause() for ever) ends at
+# --timeout as a timeout, and its trace replays.
+rc=0
+timeout 60 "$deja" record -q --timeout 1 -o "$tmp/wall.deja" -- "$prog" hang >/dev/null 2>"$tmp/err" || rc=$?
+[ $rc -eq 1 ] || { dump "$tmp/err"; fail "record --timeout 1 of a hang exited $rc, expected 1"; }
+"$deja" show --json "$tmp/wall.deja" >"$tmp/wall.json"
+[ "$(json "$tmp/wall.json" 'j["outcome"]["kind"]')" = timeout ] || { dump "$tmp/wall.json"; fail "--timeout: outcome is not timeout"; }
+replay_ok "$tmp/wall.deja"
+note "--timeout: a stuck run ends as timeout and replays"
+
 # A fault names the thread and the code location.
 "$deja" show --json "$tmp/segv-1.deja" >"$tmp/segv.json"
 [ "$(json "$tmp/segv.json" 'j["outcome"]["thread"]')" = 0 ] || { dump "$tmp/segv.json"; fail "segv: outcome.thread is not the faulting main thread"; }
