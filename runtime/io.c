@@ -27,6 +27,7 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -74,7 +75,7 @@ static void iov_chunks(const struct iovec *iov, long count, uint64_t total, chun
 static void for_each_chunk(const struct deja_syscall_info *sc, const long a[6], long r,
 			   bool output, chunk_fn fn, void *ctx)
 {
-	if (r < 0 || sc->buf_arg < 0 || a[sc->buf_arg] == 0)
+	if (r < 0 || sc->buf_arg < 0 || (a[sc->buf_arg] == 0 && sc->size_kind != DEJA_SZ_FDSETS))
 		return;
 	uint8_t *buf = (uint8_t *)a[sc->buf_arg];
 	uint64_t all = output ? UINT64_MAX : (uint64_t)r; /* output: what was given */
@@ -110,6 +111,15 @@ static void for_each_chunk(const struct deja_syscall_info *sc, const long a[6], 
 			break;
 		fn(ctx, (uint8_t *)len, sizeof(*len)); /* first: a feed sets it */
 		fn(ctx, buf, *len);
+		break;
+	}
+	case DEJA_SZ_FDSETS: {
+		/* select's read, write and except sets (any may be NULL),
+		 * nfds bits each, in whole longs as the kernel copies them. */
+		uint64_t bytes = (((uint64_t)a[0] + 63) / 64) * 8;
+		for (int k = 1; k <= 3; k++)
+			if (a[k])
+				fn(ctx, (uint8_t *)a[k], bytes);
 		break;
 	}
 	case DEJA_SZ_NONE:
@@ -346,6 +356,7 @@ static bool waits_for_input(long nr)
 	case SYS_read: case SYS_readv: case SYS_recvfrom: case SYS_recvmsg:
 	case SYS_accept: case SYS_accept4: case SYS_poll: case SYS_ppoll:
 	case SYS_epoll_wait: case SYS_epoll_pwait: case SYS_epoll_pwait2:
+	case SYS_select: case SYS_pselect6:
 		return true;
 	default:
 		return false;
@@ -355,6 +366,11 @@ static bool waits_for_input(long nr)
 static bool is_poll(long nr)
 {
 	return nr == SYS_poll || nr == SYS_ppoll;
+}
+
+static bool is_select(long nr)
+{
+	return nr == SYS_select || nr == SYS_pselect6;
 }
 
 /* The call's timeout in ns: -1 for none (waits for ever), 0 for a check. */
@@ -369,6 +385,13 @@ static int64_t timeout_ns(long nr, const long a[6])
 		return (int)a[3] < 0 ? -1 : (int64_t)(int)a[3] * 1000000;
 	case SYS_ppoll:
 		ts = (const struct timespec *)a[2];
+		break;
+	case SYS_select: {
+		const struct timeval *tv = (const struct timeval *)a[4];
+		return tv ? (int64_t)tv->tv_sec * 1000000000 + (int64_t)tv->tv_usec * 1000 : -1;
+	}
+	case SYS_pselect6:
+		ts = (const struct timespec *)a[4];
 		break;
 	case SYS_epoll_pwait2:
 		ts = (const struct timespec *)a[3];
@@ -402,10 +425,29 @@ void rt_io_refresh(void)
 }
 
 /* The descriptor to watch for a read, accept or epoll_wait. */
+/* select's sets as pollfds (up to max); returns how many. */
+static nfds_t select_as_poll(const long a[6], struct pollfd *fds, nfds_t max)
+{
+	nfds_t n = 0;
+	const fd_set *rd = (const fd_set *)a[1], *wr = (const fd_set *)a[2];
+	for (int fd = 0; fd < (int)a[0] && fd < FD_SETSIZE && n < max; fd++) {
+		short ev = (short)((rd && FD_ISSET(fd, rd) ? POLLIN : 0) |
+				   (wr && FD_ISSET(fd, wr) ? POLLOUT : 0));
+		if (ev)
+			fds[n++] = (struct pollfd){ .fd = fd, .events = ev };
+	}
+	return n;
+}
+
 static bool io_ready(const struct rt_io *io)
 {
 	if (is_poll(io->nr))
 		return rt_syscall3(SYS_poll, io->a[0], io->a[1], 0) != 0;
+	if (is_select(io->nr)) {
+		struct pollfd fds[256];
+		nfds_t n = select_as_poll(io->a, fds, 256);
+		return n == 0 || rt_syscall3(SYS_poll, fds, n, 0) != 0;
+	}
 	struct pollfd pfd = { .fd = (int)io->a[0], .events = POLLIN };
 	return rt_syscall3(SYS_poll, &pfd, 1, 0) != 0;
 }
@@ -425,6 +467,8 @@ bool rt_io_wait_external(void)
 			const struct pollfd *theirs = (const struct pollfd *)io->a[0];
 			for (long k = 0; k < io->a[1] && n < 256; k++)
 				fds[n++] = (struct pollfd){ .fd = theirs[k].fd, .events = theirs[k].events };
+		} else if (is_select(io->nr)) {
+			n += select_as_poll(io->a, fds + n, 256 - n);
 		} else if (n < 256) {
 			fds[n++] = (struct pollfd){ .fd = (int)io->a[0], .events = POLLIN };
 		}
@@ -446,6 +490,11 @@ static void run_deferred(struct rt_io *io, struct deja_pending *p)
 	long a[6];
 	memcpy(a, io->a, sizeof(a));
 	struct timespec zero = { 0, 0 };
+	struct timeval zero_tv = { 0, 0 };
+	if (io->nr == SYS_select)
+		a[4] = (long)&zero_tv;
+	else if (io->nr == SYS_pselect6)
+		a[4] = (long)&zero;
 	if (io->nr == SYS_poll)
 		a[2] = 0; /* ready, or timed out: do not wait in the kernel */
 	else if (io->nr == SYS_epoll_wait || io->nr == SYS_epoll_pwait)

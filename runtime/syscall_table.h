@@ -32,6 +32,7 @@ enum deja_size_kind {
 	DEJA_SZ_POLL,
 	DEJA_SZ_EPOLL,
 	DEJA_SZ_SOCKADDR,
+	DEJA_SZ_FDSETS,
 	DEJA_SZ_SPECIAL,
 };
 

@@ -14,11 +14,12 @@ deja=$(abspath "$1") prog=$(abspath "$2")
 require_file "$deja" "$prog"
 cd "$tmp"
 
-for seed in none 1 2 3 4 5 6 7 8 9 10; do
-	strategy=(-s random --seed "$seed")
+for seed in none 1 2 3 4 5 6 7 8 9 10 select1 select2 select3; do
+	strategy=(-s random --seed "${seed#select}") args=()
 	[ "$seed" = none ] && strategy=()
+	[ "${seed#select}" != "$seed" ] && args=(select)
 	rc=0
-	timeout 30 "$deja" record -q "${strategy[@]}" -o t.deja -- "$prog" >rec 2>err || rc=$?
+	timeout 30 "$deja" record -q "${strategy[@]}" -o t.deja -- "$prog" "${args[@]}" >rec 2>err || rc=$?
 	[ $rc -ne 124 ] || fail "seed $seed: the recording hung"
 	[ $rc -eq 0 ] || { dump rec err; fail "seed $seed: record exited $rc"; }
 	grep -q "poll gave 1, read 'done'" rec || { dump rec; fail "seed $seed: the poller timed out instead of reading main's word"; }
@@ -27,4 +28,4 @@ for seed in none 1 2 3 4 5 6 7 8 9 10; do
 	[ $rc -eq 0 ] || { dump err; fail "seed $seed: replay exited $rc"; }
 	cmp -s rec rep || { diff rec rep >&2 || true; fail "seed $seed: replay printed other bytes"; }
 done
-note "blocking pipe reads and poll between threads: 11 schedules, no hang, replays identical"
+note "blocking pipe reads, poll and select between threads: 14 schedules, no hang, replays identical"

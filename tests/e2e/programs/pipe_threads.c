@@ -2,15 +2,18 @@
  * pipe_threads.c: threads of one program talking through pipes, which
  * must not hang under the serialised scheduler: main reads a pipe that a
  * writer thread fills slowly (blocking reads), and a poller thread waits in
- * poll() for main's final word on a second pipe.
+ * poll() (or select(), with the argument "select") for main's final word on
+ * a second pipe.
  */
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/select.h>
 #include <unistd.h>
 
 static int data[2], done[2];
+static int use_select;
 
 static void *writer(void *arg)
 {
@@ -29,8 +32,17 @@ static void *writer(void *arg)
 static void *poller(void *arg)
 {
 	(void)arg;
-	struct pollfd f = { .fd = done[0], .events = POLLIN };
-	int r = poll(&f, 1, 5000);
+	int r;
+	if (use_select) {
+		fd_set set;
+		FD_ZERO(&set);
+		FD_SET(done[0], &set);
+		struct timeval tv = { 5, 0 };
+		r = select(done[0] + 1, &set, NULL, NULL, &tv);
+	} else {
+		struct pollfd f = { .fd = done[0], .events = POLLIN };
+		r = poll(&f, 1, 5000);
+	}
 	char b[8] = "";
 	if (r > 0 && read(done[0], b, sizeof(b) - 1) < 0)
 		return NULL;
@@ -38,8 +50,9 @@ static void *poller(void *arg)
 	return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	use_select = argc > 1 && strcmp(argv[1], "select") == 0;
 	if (pipe(data) || pipe(done))
 		return 2;
 	pthread_t w, p;
