@@ -1,8 +1,10 @@
 /*
  * describe.c: human-readable events (see describe.h).
  */
+#define _GNU_SOURCE
 #include "describe.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -73,6 +75,14 @@ void describe_op(const struct deja_event *ev, char *buf, size_t len)
 		else
 			snprintf(buf, len, "%s %llu() = %lld", name, (unsigned long long)ev->arg,
 				 result);
+		return;
+	}
+	case DEJA_OP_SIGNAL: {
+		const char *abbrev = sigabbrev_np((int)ev->arg);
+		if (abbrev)
+			snprintf(buf, len, "signal(SIG%s) handled", abbrev);
+		else
+			snprintf(buf, len, "signal(%llu) handled", (unsigned long long)ev->arg);
 		return;
 	}
 	case DEJA_OP_COND_SIGNAL:

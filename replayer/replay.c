@@ -169,9 +169,20 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 	uint32_t *schedule = malloc((rep->recorded_events + 1) * sizeof(uint32_t));
 	if (!schedule)
 		return REPLAY_ERR_TRACE;
-	for (uint64_t i = 0; i < rep->recorded_events; i++)
-		schedule[i] = ev[i].ev.thread |
-			      ((ev[i].ev.flags & DEJA_EVENT_TIMED_OUT) ? DEJA_SCHEDULE_TIMEOUT : 0);
+	/* The thread of each event; and, on the event before each signal of
+	 * the same thread, that its next event is a signal. */
+	static uint64_t last_of[DEJA_MAX_THREADS];
+	for (uint32_t t = 0; t < DEJA_MAX_THREADS; t++)
+		last_of[t] = UINT64_MAX;
+	for (uint64_t i = 0; i < rep->recorded_events; i++) {
+		uint32_t t = ev[i].ev.thread;
+		schedule[i] = t | ((ev[i].ev.flags & DEJA_EVENT_TIMED_OUT) ? DEJA_SCHEDULE_TIMEOUT : 0);
+		if (t < DEJA_MAX_THREADS) {
+			if (ev[i].ev.op == DEJA_OP_SIGNAL && last_of[t] != UINT64_MAX)
+				schedule[last_of[t]] |= DEJA_SCHEDULE_SIGNAL_NEXT;
+			last_of[t] = i;
+		}
+	}
 	struct session_config cfg = {
 		.argv = rep->recorded.argv,
 		.exe_path = rep->recorded.exe_path,

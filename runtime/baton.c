@@ -126,6 +126,7 @@ static int64_t execute_chosen(uint32_t self)
 	rt_io_at_event(&rt.model->threads[self].pending, rt.model->steps);
 	int64_t r = deja_sched_step(rt.model, self, &ev);
 	rt_last_arg = ev.arg;
+	rt_signals_note_event(ev.seq);
 	emit(&ev);
 	return r;
 }
@@ -285,17 +286,23 @@ static int64_t run_parallel(uint32_t self)
 	return r;
 }
 
-int64_t rt_run(void)
+static int64_t run_serial(uint32_t self)
 {
-	if (rt.shared->parallel)
-		return run_parallel(rt_self);
-	uint32_t self = rt_self;
 	struct deja_decision d = decide(self);
 	if (d.kind == DEJA_DECIDE_RUN && d.thread != self) {
 		baton_give(d.thread);
 		baton_wait(self);
 	}
 	return execute_chosen(self);
+}
+
+int64_t rt_run(void)
+{
+	uint64_t site = rt.model->threads[rt_self].pending.site;
+	int64_t r = rt.shared->parallel ? run_parallel(rt_self) : run_serial(rt_self);
+	/* A scheduling point: signals that arrived are handled here. */
+	rt_signals_deliver(site);
+	return r;
 }
 
 void rt_thread_begin(uint32_t self)

@@ -40,6 +40,7 @@
 #include <xxhash.h>
 
 struct rt_io {
+	siginfo_t *signal; /* a SIGNAL event: its siginfo */
 	long nr;
 	const struct deja_syscall_info *sc;
 	const long *a;
@@ -223,6 +224,11 @@ static void reserve_fd(long fd)
 
 static void feed(struct rt_io *io, struct deja_pending *p, uint64_t seq)
 {
+	if (!io->sc) {
+		const struct deja_feed *f0 = feed_for(seq);
+		p->value = f0 ? f0->result : -ENOSYS;
+		return;
+	}
 	const struct deja_feed *f = feed_for(seq);
 	if (!f) {
 		/* Not a recorded syscall here: the event will not match, and the
@@ -249,9 +255,35 @@ static void find_source(struct rt_io *io, long fd);
 static bool is_read(long nr);
 static long pass(long nr, const long a[6]);
 
+/* A SIGNAL event: its siginfo goes into the data ring (record), or comes
+ * back from the feed (replay, with the signal number as the result). */
+static void signal_at_event(struct rt_io *io, struct deja_pending *p, uint64_t seq)
+{
+	if (!io->feed) {
+		ring_put(io->signal, sizeof(*io->signal));
+		return;
+	}
+	const struct deja_feed *f = feed_for(seq);
+	if (!f) {
+		p->value = 0; /* not a recorded signal: the supervisor reports it */
+		return;
+	}
+	const struct deja_shared *sh = rt.shared;
+	memset(io->signal, 0, sizeof(*io->signal));
+	memcpy(io->signal, (const uint8_t *)sh + sh->feed_bytes_offset + f->offset,
+	       f->len < sizeof(*io->signal) ? f->len : sizeof(*io->signal));
+	p->value = f->result;
+	p->arg = (uint64_t)f->result;
+	p->data = XXH3_64bits(io->signal, sizeof(*io->signal));
+}
+
 void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 {
 	struct rt_io *io = current;
+	if (io && p->op == DEJA_OP_SIGNAL) {
+		signal_at_event(io, p, seq);
+		return;
+	}
 	if (!io || p->op != DEJA_OP_SYSCALL)
 		return;
 	if (io->feed) {
@@ -558,6 +590,35 @@ long rt_input(const struct deja_syscall_info *sc, long nr, const long a[6], uint
 	if (data_len > DEJA_DATA_RING_BYTES / 2)
 		rt_fatal("one input syscall returned more bytes than the data ring holds");
 	run_event(&io, nr, site, r, digest_of(sc, a, r, false), (uint32_t)data_len, is_read(nr));
+	return r;
+}
+
+int64_t rt_io_signal_event(int sig, siginfo_t *info, uint64_t site)
+{
+	struct rt_io io = { .signal = info, .feed = replaying() };
+	struct deja_pending *p = rt_declare(DEJA_OP_SIGNAL, NULL, (uint64_t)sig, site);
+	p->value = sig;
+	if (!io.feed) {
+		p->data = XXH3_64bits(info, sizeof(*info));
+		p->data_len = sizeof(*info);
+	}
+	current = &io;
+	int64_t r = rt_run();
+	current = NULL;
+	return r;
+}
+
+/* pause() and rt_sigsuspend(): they wait for a signal, so a replay, which
+ * drops real signals, must not run them: their result is recorded. */
+long rt_io_wait_signal(long nr, const long a[6], const sigset_t *mask, uint64_t site)
+{
+	struct rt_io io = { .nr = nr, .sc = deja_syscall(nr), .a = a };
+	if (replaying()) {
+		io.feed = true;
+		return run_event(&io, nr, site, 0, 0, 0, false);
+	}
+	long r = rt_pass_interruptible(nr, a, mask);
+	run_event(&io, nr, site, r, digest_of(io.sc, a, r, false), 0, false);
 	return r;
 }
 

@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 12u
+#define DEJA_PROTOCOL_VERSION 13u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -98,8 +98,10 @@ enum deja_thread_state {
 #define DEJA_NO_THREAD UINT32_MAX
 #define DEJA_NO_DEADLINE UINT64_MAX
 
-/* A follow-schedule entry: the thread that ran event i. */
-#define DEJA_SCHEDULE_TIMEOUT 0x80000000u /* that event was a fired timeout */
+/* A follow-schedule entry: the thread that ran event i, and flags. */
+#define DEJA_SCHEDULE_TIMEOUT 0x80000000u     /* that event was a fired timeout */
+#define DEJA_SCHEDULE_SIGNAL_NEXT 0x40000000u /* its thread's next event is a signal */
+#define DEJA_SCHEDULE_THREAD 0x3fffffffu
 
 /* One synchronisation object of the target, keyed by its address. */
 struct deja_object {

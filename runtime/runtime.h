@@ -87,6 +87,8 @@ struct rt_kernel_sigaction {
 void rt_trap_install(void);   /* once per process: the SIGSYS handler */
 void rt_trap_arm(void);       /* once per thread */
 void rt_trap_disarm(void);
+/* Inside the trap: the signal mask the program had (else NULL). */
+extern __thread const sigset_t *rt_trap_program_mask;
 void rt_libc_enter(void);
 void rt_libc_leave(void);
 
@@ -135,6 +137,13 @@ long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uin
 /* Right before a SYSCALL event is published: feed (replay) or copy the
  * call's bytes into the data ring (record). */
 void rt_io_at_event(struct deja_pending *p, uint64_t seq);
+/* A SIGNAL event carrying its siginfo; returns the signal (replay: the
+ * recorded one). */
+int64_t rt_io_signal_event(int sig, siginfo_t *info, uint64_t site);
+/* pause() and rt_sigsuspend(), recorded and fed back. */
+long rt_io_wait_signal(long nr, const long a[6], const sigset_t *mask, uint64_t site);
+/* A syscall run with the program's own signal mask (trap.c). */
+long rt_pass_interruptible(long nr, const long a[6], const sigset_t *mask);
 /* Nobody can run but threads waiting for input: wait (really) until one's
  * input is ready and mark it; false if there is nothing to wait on. */
 bool rt_io_wait_external(void);
@@ -158,6 +167,17 @@ void rt_fault_install(void);
 bool rt_is_fault_signal(int sig);
 /* rt_sigaction on a fault signal from the target: kept beside the runtime's. */
 long rt_fault_sigaction(int sig, const void *act, void *old, unsigned long size);
+
+/* ---- signals.c: asynchronous signals at scheduling points ---- */
+bool rt_signal_relayable(int sig);
+/* rt_sigaction from the program for a relayable signal. */
+long rt_signal_sigaction(int sig, const struct rt_kernel_sigaction *act,
+			 struct rt_kernel_sigaction *old);
+/* Run the handlers of the signals pending for this thread (record), or of
+ * the signals the recording delivered here (replay). */
+void rt_signals_deliver(uint64_t site);
+/* The calling thread has executed event seq. */
+void rt_signals_note_event(uint64_t seq);
 
 /* ---- exec.c ---- */
 /* execve/execveat: hand the run to the new image. */

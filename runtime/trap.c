@@ -50,6 +50,7 @@
 static __thread volatile char selector __attribute__((tls_model("initial-exec"))) =
 	SYSCALL_DISPATCH_FILTER_ALLOW;
 static __thread int libc_depth __attribute__((tls_model("initial-exec")));
+__thread const sigset_t *rt_trap_program_mask __attribute__((tls_model("initial-exec")));
 
 
 void rt_libc_enter(void)
@@ -173,6 +174,9 @@ static long filter_sigaction(const long a[6])
 		act.mask &= ~((1ull << (SIGSYS - 1)) | (1ull << (SIGSEGV - 1)));
 		act_arg = (long)&act;
 	}
+	if (rt.active && rt_signal_relayable((int)a[0]) && a[3] == sizeof(act.mask))
+		return rt_signal_sigaction((int)a[0], a[1] ? &act : NULL,
+					   (struct rt_kernel_sigaction *)a[2]);
 	return rt_syscall(SYS_rt_sigaction, a[0], act_arg, a[2], a[3], 0, 0);
 }
 
@@ -274,6 +278,14 @@ static long emulate(long nr, const long a[6], uint64_t site, greg_t *g, const si
 	case SYS_execve:
 	case SYS_execveat:
 		return rt_exec(nr, a, site);
+	case SYS_pause:
+	case SYS_rt_sigsuspend: {
+		if (!managed)
+			return rt_pass_interruptible(nr, a, mask);
+		long r = rt_io_wait_signal(nr, a, mask, site);
+		rt_signals_deliver(site);
+		return r;
+	}
 	default:
 		return pass(nr, a);
 	}
@@ -320,7 +332,7 @@ static long unsupported(const struct deja_syscall_info *sc, long nr, uint64_t si
 static bool waits_for_signals(long nr)
 {
 	switch (nr) {
-	case SYS_pause: case SYS_wait4: case SYS_waitid: case SYS_rt_sigtimedwait:
+	case SYS_wait4: case SYS_waitid: case SYS_rt_sigtimedwait:
 	case SYS_select: case SYS_pselect6: case SYS_semop: case SYS_semtimedop:
 	case SYS_msgrcv: case SYS_msgsnd: case SYS_flock: case SYS_fcntl:
 	case SYS_mq_timedreceive: case SYS_mq_timedsend:
@@ -330,7 +342,7 @@ static bool waits_for_signals(long nr)
 	}
 }
 
-static long pass_interruptible(long nr, const long a[6], const sigset_t *mask)
+long rt_pass_interruptible(long nr, const long a[6], const sigset_t *mask)
 {
 	uint64_t open, all = ~0ull;
 	memcpy(&open, mask, sizeof(open));
@@ -347,8 +359,12 @@ static long dispatch(long nr, const long a[6], uint64_t site, greg_t *g, const s
 	switch ((enum deja_syscall_class)sc->klass) {
 	case DEJA_SC_PASS:
 	case DEJA_SC_INPUT_LIVE:
-		if (waits_for_signals(nr))
-			return pass_interruptible(nr, a, mask);
+		if (waits_for_signals(nr)) {
+			long r = rt_pass_interruptible(nr, a, mask);
+			if (r == -EINTR)
+				rt_signals_deliver(site);
+			return r;
+		}
 		return pass(nr, a);
 	case DEJA_SC_INPUT:
 		return rt_input(sc, nr, a, site);
@@ -375,8 +391,11 @@ static void on_sigsys(int sig, siginfo_t *si, void *ctx)
 	ucontext_t *uc = ctx;
 	greg_t *g = uc->uc_mcontext.gregs;
 	long a[6] = { g[REG_RDI], g[REG_RSI], g[REG_RDX], g[REG_R10], g[REG_R8], g[REG_R9] };
+	const sigset_t *outer = rt_trap_program_mask;
+	rt_trap_program_mask = &uc->uc_sigmask;
 	g[REG_RAX] = dispatch(si->si_syscall, a, (uint64_t)(uintptr_t)si->si_call_addr, g,
 			      &uc->uc_sigmask);
+	rt_trap_program_mask = outer;
 	errno = saved_errno;
 	selector = saved;
 }

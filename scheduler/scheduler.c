@@ -81,7 +81,7 @@ static struct deja_decision decide_timeout(struct deja_model *m,
 	}
 	if (m->strategy == DEJA_STRATEGY_FOLLOW &&
 	    (m->steps >= in->schedule_len ||
-	     (in->schedule[m->steps] & ~DEJA_SCHEDULE_TIMEOUT) != t)) {
+	     (in->schedule[m->steps] & DEJA_SCHEDULE_THREAD) != t)) {
 		d.kind = DEJA_DECIDE_DIVERGED;
 		return d;
 	}
@@ -117,7 +117,7 @@ static bool follow_timeout(struct deja_model *m, const struct deja_sched_input *
 	if (m->strategy != DEJA_STRATEGY_FOLLOW || m->steps >= in->schedule_len ||
 	    !(in->schedule[m->steps] & DEJA_SCHEDULE_TIMEOUT))
 		return false;
-	uint32_t t = in->schedule[m->steps] & ~DEJA_SCHEDULE_TIMEOUT;
+	uint32_t t = in->schedule[m->steps] & DEJA_SCHEDULE_THREAD;
 	if (t >= m->nthreads || !deja_model_may_time_out(m, t)) {
 		d->kind = DEJA_DECIDE_DIVERGED;
 		return true;
@@ -205,7 +205,7 @@ bool deja_sched_may_go(const struct deja_model *m, const struct deja_sched_input
 		return deja_model_enabled(m, t);
 	}
 	if (m->steps >= in->schedule_len ||
-	    (in->schedule[m->steps] & ~DEJA_SCHEDULE_TIMEOUT) != t)
+	    (in->schedule[m->steps] & DEJA_SCHEDULE_THREAD) != t)
 		return false;
 	if (in->schedule[m->steps] & DEJA_SCHEDULE_TIMEOUT) {
 		*timed_out = true;
@@ -229,7 +229,7 @@ static struct deja_decision settle_follow(struct deja_model *m,
 		d.kind = DEJA_DECIDE_DIVERGED;
 		return d;
 	}
-	uint32_t t = in->schedule[m->steps] & ~DEJA_SCHEDULE_TIMEOUT;
+	uint32_t t = in->schedule[m->steps] & DEJA_SCHEDULE_THREAD;
 	bool timed_out;
 	if (t < m->nthreads && deja_sched_may_go(m, in, t, &timed_out)) {
 		d.thread = t;

@@ -22,7 +22,7 @@ static uint32_t pick(struct deja_model *m, const struct deja_choice *c)
 	(void)m;
 	if (c->step >= c->schedule_len)
 		return DEJA_PICK_DIVERGE;
-	uint32_t want = c->schedule[c->step] & ~DEJA_SCHEDULE_TIMEOUT;
+	uint32_t want = c->schedule[c->step] & DEJA_SCHEDULE_THREAD;
 	for (uint32_t i = 0; i < c->count; i++)
 		if (c->enabled[i] == want)
 			return want;

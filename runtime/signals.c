@@ -1,0 +1,142 @@
+/*
+ * signals.c: asynchronous signals, delivered only at scheduling points.
+ *
+ * When the program installs a handler (a function) for a signal, the
+ * kernel gets the runtime's relay instead; the program's action is kept
+ * here.  In a recording the relay only notes the signal as pending for the
+ * thread it arrived in.  The thread runs the program's handler at its next
+ * scheduling point (after its next operation, or when a syscall that waits
+ * for signals, such as pause(), returns EINTR), as a `signal` event whose
+ * data is the siginfo.  A replay drops real signals and runs the handler
+ * where the recording did, with the recorded siginfo: the supervisor marks
+ * in the schedule each event after which its thread's next event is a
+ * signal.  Threads outside the model (and processes the runtime does not
+ * manage) get the program's handler directly, as usual.
+ */
+#define _GNU_SOURCE
+#include "runtime.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+#include "model.h"
+
+static struct rt_kernel_sigaction program_action[65];
+static uint64_t relayed; /* bit sig-1: the relay stands in for the program */
+static siginfo_t last_info[65];
+static __thread uint64_t pending __attribute__((tls_model("initial-exec")));
+static __thread bool delivering __attribute__((tls_model("initial-exec")));
+static __thread uint64_t last_seq __attribute__((tls_model("initial-exec")));
+
+static uint64_t bit(int sig)
+{
+	return 1ull << (sig - 1);
+}
+
+static bool is_function(const struct rt_kernel_sigaction *a)
+{
+	return a->handler != (void *)SIG_DFL && a->handler != (void *)SIG_IGN;
+}
+
+static void call_program_handler(int sig, siginfo_t *info)
+{
+	const struct rt_kernel_sigaction *a = &program_action[sig];
+	static ucontext_t context; /* handlers rarely look at it */
+	if (a->flags & SA_SIGINFO)
+		a->handler(sig, info, &context);
+	else
+		((void (*)(int))(void *)a->handler)(sig);
+}
+
+static void on_relay(int sig, siginfo_t *si, void *ctx)
+{
+	(void)ctx;
+	if (!rt_managed()) {
+		call_program_handler(sig, si);
+		return;
+	}
+	if (rt.shared->mode == DEJA_MODE_REPLAY)
+		return; /* a replay delivers the recorded signals, not real ones */
+	last_info[sig] = *si;
+	pending |= bit(sig);
+}
+
+long rt_signal_sigaction(int sig, const struct rt_kernel_sigaction *act,
+			 struct rt_kernel_sigaction *old)
+{
+	struct rt_kernel_sigaction kernel_old;
+	if (!act || !is_function(act)) {
+		long r = rt_syscall4(SYS_rt_sigaction, sig, act, &kernel_old, sizeof(act->mask));
+		if (r == 0 && old)
+			*old = (relayed & bit(sig)) ? program_action[sig] : kernel_old;
+		if (r == 0 && act)
+			relayed &= ~bit(sig);
+		return r;
+	}
+	struct rt_kernel_sigaction relay = {
+		.handler = on_relay,
+		.flags = SA_SIGINFO | RT_SA_RESTORER | (act->flags & SA_RESTART),
+		.restorer = rt_sigreturn_stub,
+		.mask = ~0ull,
+	};
+	long r = rt_syscall4(SYS_rt_sigaction, sig, &relay, &kernel_old, sizeof(relay.mask));
+	if (r != 0)
+		return r;
+	if (old)
+		*old = (relayed & bit(sig)) ? program_action[sig] : kernel_old;
+	program_action[sig] = *act;
+	relayed |= bit(sig);
+	return 0;
+}
+
+bool rt_signal_relayable(int sig)
+{
+	return sig > 0 && sig <= 64 && sig != SIGSYS && sig != SIGKILL && sig != SIGSTOP &&
+	       !rt_is_fault_signal(sig);
+}
+
+/* One signal event and the program's handler.  In a recording the
+ * siginfo goes with the event; in a replay the feed gives it back. */
+static void deliver(int sig, uint64_t site)
+{
+	siginfo_t info;
+	memset(&info, 0, sizeof(info));
+	if (sig > 0)
+		info = last_info[sig];
+	int got = (int)rt_io_signal_event(sig, &info, site);
+	if (got > 0 && got <= 64 && (relayed & bit(got)))
+		call_program_handler(got, &info);
+}
+
+void rt_signals_note_event(uint64_t seq)
+{
+	last_seq = seq;
+}
+
+void rt_signals_deliver(uint64_t site)
+{
+	if (!rt_managed() || delivering ||
+	    rt.model->threads[rt_self].state != DEJA_THREAD_LIVE)
+		return;
+	delivering = true;
+	if (rt.shared->mode == DEJA_MODE_REPLAY) {
+		while (last_seq < rt.schedule_len &&
+		       (rt.schedule[last_seq] & DEJA_SCHEDULE_SIGNAL_NEXT))
+			deliver(0, site); /* the feed says which */
+	} else {
+		/* The program's own mask: inside the trap every signal is
+		 * blocked, but that is the runtime's doing, not the program's. */
+		uint64_t blocked = 0;
+		if (rt_trap_program_mask)
+			memcpy(&blocked, rt_trap_program_mask, sizeof(blocked));
+		else
+			rt_syscall4(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &blocked, sizeof(blocked));
+		while (pending & ~blocked) {
+			int sig = __builtin_ctzll(pending & ~blocked) + 1;
+			pending &= ~bit(sig);
+			deliver(sig, site);
+		}
+	}
+	delivering = false;
+}
