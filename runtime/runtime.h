@@ -176,6 +176,9 @@ long rt_signal_sigaction(int sig, const struct rt_kernel_sigaction *act,
 /* Run the handlers of the signals pending for this thread (record), or of
  * the signals the recording delivered here (replay). */
 void rt_signals_deliver(uint64_t site);
+/* kill/tgkill of the program's own process with a relayed signal: counted
+ * as pending instead of sent; true (with *result) if so. */
+bool rt_signal_to_self(long nr, const long a[6], long *result);
 /* The calling thread has executed event seq. */
 void rt_signals_note_event(uint64_t seq);
 

@@ -3,11 +3,13 @@
  *
  * When the program installs a handler (a function) for a signal, the
  * kernel gets the runtime's relay instead; the program's action is kept
- * here.  In a recording the relay only notes the signal as pending for the
- * thread it arrived in.  The thread runs the program's handler at its next
- * scheduling point (after its next operation, or when a syscall that waits
- * for signals, such as pause(), returns EINTR), as a `signal` event whose
- * data is the siginfo.  A replay drops real signals and runs the handler
+ * here.  In a recording the relay only counts the signal as pending, and
+ * the next managed thread to reach a scheduling point (after an operation,
+ * or when a syscall that waits for signals, such as pause(), returns
+ * EINTR) runs the program's handler, as a `signal` event whose data is the
+ * siginfo.  A signal the program sends its own process (kill, raise) is
+ * counted without being sent, so the sender itself handles it at its next
+ * point.  A replay drops real signals and runs the handler
  * where the recording did, with the recorded siginfo: the supervisor marks
  * in the schedule each event after which its thread's next event is a
  * signal.  Threads outside the model (and processes the runtime does not
@@ -25,7 +27,10 @@
 static struct rt_kernel_sigaction program_action[65];
 static uint64_t relayed; /* bit sig-1: the relay stands in for the program */
 static siginfo_t last_info[65];
-static __thread uint64_t pending __attribute__((tls_model("initial-exec")));
+/* How many of each signal wait for a scheduling point.  Counted, not a
+ * set: deja delays signals, and two that natively would each have run
+ * their handler at once must not merge into one while they wait. */
+static uint32_t pending[65];
 static __thread bool delivering __attribute__((tls_model("initial-exec")));
 static __thread uint64_t last_seq __attribute__((tls_model("initial-exec")));
 
@@ -59,7 +64,36 @@ static void on_relay(int sig, siginfo_t *si, void *ctx)
 	if (rt.shared->mode == DEJA_MODE_REPLAY)
 		return; /* a replay delivers the recorded signals, not real ones */
 	last_info[sig] = *si;
-	pending |= bit(sig);
+	__atomic_fetch_add(&pending[sig], 1, __ATOMIC_RELAXED);
+}
+
+/* kill() or tgkill() of the program's own process with a relayed signal:
+ * noted as pending here rather than sent, so that it is handled at the
+ * sender's next scheduling point, as natively it would be handled before
+ * kill() returns, instead of by whichever thread the kernel picks. */
+bool rt_signal_to_self(long nr, const long a[6], long *result)
+{
+	if (!rt_managed() || rt.shared->mode == DEJA_MODE_REPLAY)
+		return false;
+	long pid = rt_syscall0(SYS_getpid);
+	int sig;
+	if (nr == SYS_kill && (a[0] == pid || a[0] == 0))
+		sig = (int)a[1];
+	else if (nr == SYS_tgkill && a[0] == pid)
+		sig = (int)a[2];
+	else
+		return false;
+	if (sig <= 0 || sig > 64 || !(relayed & bit(sig)))
+		return false;
+	siginfo_t info;
+	memset(&info, 0, sizeof(info));
+	info.si_signo = sig;
+	info.si_code = nr == SYS_kill ? SI_USER : SI_TKILL;
+	info.si_pid = (pid_t)pid;
+	last_info[sig] = info;
+	__atomic_fetch_add(&pending[sig], 1, __ATOMIC_RELAXED);
+	*result = 0;
+	return true;
 }
 
 long rt_signal_sigaction(int sig, const struct rt_kernel_sigaction *act,
@@ -132,10 +166,13 @@ void rt_signals_deliver(uint64_t site)
 			memcpy(&blocked, rt_trap_program_mask, sizeof(blocked));
 		else
 			rt_syscall4(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &blocked, sizeof(blocked));
-		while (pending & ~blocked) {
-			int sig = __builtin_ctzll(pending & ~blocked) + 1;
-			pending &= ~bit(sig);
-			deliver(sig, site);
+		for (int sig = 1; sig <= 64; sig++) {
+			if (blocked & bit(sig))
+				continue;
+			while (__atomic_load_n(&pending[sig], __ATOMIC_RELAXED)) {
+				__atomic_fetch_sub(&pending[sig], 1, __ATOMIC_RELAXED);
+				deliver(sig, site);
+			}
 		}
 	}
 	delivering = false;

@@ -278,6 +278,11 @@ static long emulate(long nr, const long a[6], uint64_t site, greg_t *g, const si
 	case SYS_execve:
 	case SYS_execveat:
 		return rt_exec(nr, a, site);
+	case SYS_kill:
+	case SYS_tgkill: {
+		long r;
+		return rt_signal_to_self(nr, a, &r) ? r : pass(nr, a);
+	}
 	case SYS_pause:
 	case SYS_rt_sigsuspend: {
 		if (!managed)
