@@ -12,8 +12,8 @@
  * point.  A replay drops real signals and runs the handler
  * where the recording did, with the recorded siginfo: the supervisor marks
  * in the schedule each event after which its thread's next event is a
- * signal.  Threads outside the model (and processes the runtime does not
- * manage) get the program's handler directly, as usual.
+ * signal.  Only processes the runtime does not manage (a forked child) get
+ * the program's handler directly, as usual.
  */
 #define _GNU_SOURCE
 #include "runtime.h"
@@ -57,12 +57,14 @@ static void call_program_handler(int sig, siginfo_t *info)
 static void on_relay(int sig, siginfo_t *si, void *ctx)
 {
 	(void)ctx;
-	if (!rt_managed()) {
+	if (!rt.active) { /* a process deja does not manage (a forked child) */
 		call_program_handler(sig, si);
 		return;
 	}
+	/* Whatever thread the kernel picked (even one leaving the model), the
+	 * handler runs at a scheduling point, or in a replay as recorded. */
 	if (rt.shared->mode == DEJA_MODE_REPLAY)
-		return; /* a replay delivers the recorded signals, not real ones */
+		return;
 	last_info[sig] = *si;
 	__atomic_fetch_add(&pending[sig], 1, __ATOMIC_RELAXED);
 }
