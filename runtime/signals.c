@@ -31,6 +31,7 @@ static siginfo_t last_info[65];
  * set: deja delays signals, and two that natively would each have run
  * their handler at once must not merge into one while they wait. */
 static uint32_t pending[65];
+static uint32_t pending_total; /* the sum: every scheduling point looks at it */
 static __thread bool delivering __attribute__((tls_model("initial-exec")));
 static __thread uint64_t last_seq __attribute__((tls_model("initial-exec")));
 
@@ -54,6 +55,12 @@ static void call_program_handler(int sig, siginfo_t *info)
 		((void (*)(int))(void *)a->handler)(sig);
 }
 
+static void add_pending(int sig)
+{
+	__atomic_fetch_add(&pending[sig], 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&pending_total, 1, __ATOMIC_RELEASE);
+}
+
 static void on_relay(int sig, siginfo_t *si, void *ctx)
 {
 	(void)ctx;
@@ -66,7 +73,7 @@ static void on_relay(int sig, siginfo_t *si, void *ctx)
 	if (rt.shared->mode == DEJA_MODE_REPLAY)
 		return;
 	last_info[sig] = *si;
-	__atomic_fetch_add(&pending[sig], 1, __ATOMIC_RELAXED);
+	add_pending(sig);
 }
 
 /* kill() or tgkill() of the program's own process with a relayed signal:
@@ -93,7 +100,7 @@ bool rt_signal_to_self(long nr, const long a[6], long *result)
 	info.si_code = nr == SYS_kill ? SI_USER : SI_TKILL;
 	info.si_pid = (pid_t)pid;
 	last_info[sig] = info;
-	__atomic_fetch_add(&pending[sig], 1, __ATOMIC_RELAXED);
+	add_pending(sig);
 	*result = 0;
 	return true;
 }
@@ -160,7 +167,7 @@ void rt_signals_deliver(uint64_t site)
 		while (last_seq < rt.schedule_len &&
 		       (rt.schedule[last_seq] & DEJA_SCHEDULE_SIGNAL_NEXT))
 			deliver(0, site); /* the feed says which */
-	} else {
+	} else if (__atomic_load_n(&pending_total, __ATOMIC_ACQUIRE)) {
 		/* The program's own mask: inside the trap every signal is
 		 * blocked, but that is the runtime's doing, not the program's. */
 		uint64_t blocked = 0;
@@ -173,6 +180,7 @@ void rt_signals_deliver(uint64_t site)
 				continue;
 			while (__atomic_load_n(&pending[sig], __ATOMIC_RELAXED)) {
 				__atomic_fetch_sub(&pending[sig], 1, __ATOMIC_RELAXED);
+				__atomic_fetch_sub(&pending_total, 1, __ATOMIC_RELAXED);
 				deliver(sig, site);
 			}
 		}
