@@ -248,7 +248,8 @@ static void feed(struct rt_io *io, struct deja_pending *p, uint64_t seq)
 	p->data = digest_of(io->sc, io->a, f->result, io->output);
 }
 
-static void run_deferred(struct rt_io *io, struct deja_pending *p);
+static void run_now(struct rt_io *io);
+static void note_result(struct rt_io *io, struct deja_pending *p);
 static bool may_block(long nr, const long a[6]);
 static bool io_ready(const struct rt_io *io);
 static void find_source(struct rt_io *io, long fd);
@@ -290,9 +291,12 @@ void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 		feed(io, p, seq);
 		return;
 	}
+	if (io->output)
+		return;
 	if (io->deferred)
-		run_deferred(io, p);
-	if (io->output || p->data_len == 0)
+		run_now(io);
+	note_result(io, p);
+	if (p->data_len == 0)
 		return;
 	if (io->source_len) {
 		ring_put(&io->source_len, sizeof(io->source_len));
@@ -517,7 +521,9 @@ bool rt_io_wait_external(void)
 	return true;
 }
 
-static void run_deferred(struct rt_io *io, struct deja_pending *p)
+/* A waiting input at its event: its input is ready (or it timed out), so
+ * it runs without waiting in the kernel. */
+static void run_now(struct rt_io *io)
 {
 	long a[6];
 	memcpy(a, io->a, sizeof(a));
@@ -535,15 +541,25 @@ static void run_deferred(struct rt_io *io, struct deja_pending *p)
 		a[2] = (long)&zero;
 	else if (io->nr == SYS_epoll_pwait2)
 		a[3] = (long)&zero;
-	long r = pass(io->nr, a);
-	io->result = r;
+	io->result = pass(io->nr, a);
+}
+
+/* Record: an input ran and gave io->result.  Its event gets the result,
+ * the digest of the bytes it filled, and their size (with the source's
+ * path for a read), which rt_io_at_event then copies to the data ring. */
+static void note_result(struct rt_io *io, struct deja_pending *p)
+{
+	long r = io->result;
 	uint64_t bytes = 0;
 	for_each_chunk(io->sc, io->a, r, false, count_chunk, &bytes);
 	if (is_read(io->nr) && r >= 0)
 		find_source(io, io->a[0]);
+	uint64_t data_len = bytes + (io->source_len ? sizeof(io->source_len) + io->source_len : 0);
+	if (data_len > DEJA_DATA_RING_BYTES / 2)
+		rt_fatal("one input syscall returned more bytes than the data ring holds");
 	p->value = r;
 	p->data = digest_of(io->sc, io->a, r, false);
-	p->data_len = (uint32_t)(bytes + (io->source_len ? sizeof(io->source_len) + io->source_len : 0));
+	p->data_len = (uint32_t)data_len;
 	p->flags = is_read(io->nr) ? DEJA_EVENT_SOURCE : 0;
 }
 
@@ -580,17 +596,9 @@ long rt_input(const struct deja_syscall_info *sc, long nr, const long a[6], uint
 	}
 	if (may_block(nr, a))
 		return run_waiting(&io, nr, site);
-	long r = pass(nr, a);
-	io.result = r;
-	uint64_t bytes = 0;
-	for_each_chunk(sc, a, r, false, count_chunk, &bytes);
-	if (is_read(nr) && r >= 0)
-		find_source(&io, a[0]);
-	uint64_t data_len = bytes + (io.source_len ? sizeof(io.source_len) + io.source_len : 0);
-	if (data_len > DEJA_DATA_RING_BYTES / 2)
-		rt_fatal("one input syscall returned more bytes than the data ring holds");
-	run_event(&io, nr, site, r, digest_of(sc, a, r, false), (uint32_t)data_len, is_read(nr));
-	return r;
+	io.result = pass(nr, a);
+	run_event(&io, nr, site, 0, 0, 0, false); /* filled in by note_result */
+	return io.result;
 }
 
 int64_t rt_io_signal_event(int sig, siginfo_t *info, uint64_t site)
@@ -617,9 +625,9 @@ long rt_io_wait_signal(long nr, const long a[6], const sigset_t *mask, uint64_t 
 		io.feed = true;
 		return run_event(&io, nr, site, 0, 0, 0, false);
 	}
-	long r = rt_pass_interruptible(nr, a, mask);
-	run_event(&io, nr, site, r, digest_of(io.sc, a, r, false), 0, false);
-	return r;
+	io.result = rt_pass_interruptible(nr, a, mask);
+	run_event(&io, nr, site, 0, 0, 0, false); /* filled in by note_result */
+	return io.result;
 }
 
 /* ---- hot libc wrappers: the same work without a trap per call ---- */
