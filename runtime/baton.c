@@ -131,6 +131,20 @@ static int64_t execute_chosen(uint32_t self)
 	return r;
 }
 
+/* The scheduler says the run is over: end it with the matching outcome. */
+static void end_run_for(enum deja_decision_kind kind, uint32_t self) __attribute__((noreturn));
+static void end_run_for(enum deja_decision_kind kind, uint32_t self)
+{
+	if (kind == DEJA_DECIDE_BUDGET)
+		rt_end_run(DEJA_OUTCOME_TIMEOUT, self, "step budget (--max-steps) spent");
+	if (kind == DEJA_DECIDE_DIVERGED)
+		rt_end_run(DEJA_OUTCOME_DIVERGENCE, self,
+			   rt.model->steps >= rt.schedule_len
+				   ? "the replay went on past the end of the recording"
+				   : "the recorded thread cannot run at this event");
+	rt_end_run(DEJA_OUTCOME_DEADLOCK, self, "no thread can run");
+}
+
 /* Ask the scheduler until it names a thread; ends the run if none can. */
 static struct deja_decision decide(uint32_t self)
 {
@@ -156,16 +170,9 @@ static struct deja_decision decide(uint32_t self)
 			}
 			/* fall through */
 		case DEJA_DECIDE_DEADLOCK:
-			rt_end_run(DEJA_OUTCOME_DEADLOCK, self,
-				   "no thread can run");
 		case DEJA_DECIDE_BUDGET:
-			rt_end_run(DEJA_OUTCOME_TIMEOUT, self,
-				   "step budget (--max-steps) spent");
 		case DEJA_DECIDE_DIVERGED:
-			rt_end_run(DEJA_OUTCOME_DIVERGENCE, self,
-				   rt.model->steps >= rt.schedule_len
-					   ? "the replay went on past the end of the recording"
-					   : "the recorded thread cannot run at this event");
+			end_run_for(d.kind, self);
 		}
 	}
 }
@@ -231,14 +238,9 @@ static void settle(uint32_t self, const struct deja_sched_input *in)
 			return; /* parked threads poll again shortly */
 		/* fall through */
 	case DEJA_DECIDE_DEADLOCK:
-		rt_end_run(DEJA_OUTCOME_DEADLOCK, self, "no thread can run");
 	case DEJA_DECIDE_BUDGET:
-		rt_end_run(DEJA_OUTCOME_TIMEOUT, self, "step budget (--max-steps) spent");
 	case DEJA_DECIDE_DIVERGED:
-		rt_end_run(DEJA_OUTCOME_DIVERGENCE, self,
-			   rt.model->steps >= rt.schedule_len
-				   ? "the replay went on past the end of the recording"
-				   : "the recorded thread cannot run at this event");
+		end_run_for(d.kind, self);
 	}
 }
 
@@ -250,7 +252,7 @@ static int64_t run_parallel(uint32_t self)
 	rt_model_enter();
 	for (;;) {
 		if (m->max_steps && m->steps >= m->max_steps)
-			rt_end_run(DEJA_OUTCOME_TIMEOUT, self, "step budget (--max-steps) spent");
+			end_run_for(DEJA_DECIDE_BUDGET, self);
 		bool timed_out;
 		if (deja_sched_may_go(m, &in, self, &timed_out))
 			break;

@@ -51,9 +51,25 @@ static enum deja_decision_kind nobody_can_run(const struct deja_model *m)
 	return live ? DEJA_DECIDE_DEADLOCK : DEJA_DECIDE_ALL_DONE;
 }
 
+static bool follows(const struct deja_model *m)
+{
+	return m->strategy == DEJA_STRATEGY_FOLLOW;
+}
+
+/* A timed wait of thread t ends by timing out: the virtual clock moves on
+ * to its deadline. */
+static void reach_deadline(struct deja_model *m, uint32_t t)
+{
+	uint64_t deadline = m->threads[t].pending.deadline;
+	if (deadline != DEJA_NO_DEADLINE && deadline > m->vclock)
+		m->vclock = deadline;
+}
+
 static void note_choice(struct deja_model *m, uint32_t t, bool timed_out,
 			bool current_enabled)
 {
+	if (timed_out)
+		reach_deadline(m, t);
 	uint32_t flags = 0;
 	if (t != m->current) {
 		flags |= DEJA_EVENT_SWITCH;
@@ -79,15 +95,12 @@ static struct deja_decision decide_timeout(struct deja_model *m,
 		d.kind = nobody_can_run(m);
 		return d;
 	}
-	if (m->strategy == DEJA_STRATEGY_FOLLOW &&
+	if (follows(m) &&
 	    (m->steps >= in->schedule_len ||
 	     (in->schedule[m->steps] & DEJA_SCHEDULE_THREAD) != t)) {
 		d.kind = DEJA_DECIDE_DIVERGED;
 		return d;
 	}
-	uint64_t deadline = m->threads[t].pending.deadline;
-	if (deadline != DEJA_NO_DEADLINE && deadline > m->vclock)
-		m->vclock = deadline;
 	d.thread = t;
 	d.timed_out = true;
 	note_choice(m, t, true, false);
@@ -114,7 +127,7 @@ static bool may_time_out_early(const struct deja_model *m, uint32_t t)
 static bool follow_timeout(struct deja_model *m, const struct deja_sched_input *in,
 			   struct deja_decision *d)
 {
-	if (m->strategy != DEJA_STRATEGY_FOLLOW || m->steps >= in->schedule_len ||
+	if (!follows(m) || m->steps >= in->schedule_len ||
 	    !(in->schedule[m->steps] & DEJA_SCHEDULE_TIMEOUT))
 		return false;
 	uint32_t t = in->schedule[m->steps] & DEJA_SCHEDULE_THREAD;
@@ -122,9 +135,6 @@ static bool follow_timeout(struct deja_model *m, const struct deja_sched_input *
 		d->kind = DEJA_DECIDE_DIVERGED;
 		return true;
 	}
-	uint64_t deadline = m->threads[t].pending.deadline;
-	if (deadline != DEJA_NO_DEADLINE && deadline > m->vclock)
-		m->vclock = deadline;
 	d->kind = DEJA_DECIDE_RUN;
 	d->thread = t;
 	d->timed_out = true;
@@ -177,18 +187,8 @@ struct deja_decision deja_sched_choose(struct deja_model *m,
 	}
 	d.thread = t;
 	d.timed_out = !deja_model_enabled(m, t);
-	if (d.timed_out) {
-		uint64_t deadline = m->threads[t].pending.deadline;
-		if (deadline != DEJA_NO_DEADLINE && deadline > m->vclock)
-			m->vclock = deadline;
-	}
 	note_choice(m, t, d.timed_out, current_enabled);
 	return d;
-}
-
-static bool follows(const struct deja_model *m)
-{
-	return m->strategy == DEJA_STRATEGY_FOLLOW;
 }
 
 bool deja_sched_may_go(const struct deja_model *m, const struct deja_sched_input *in,
@@ -270,9 +270,8 @@ struct deja_decision deja_sched_settle(struct deja_model *m, const struct deja_s
 void deja_sched_take(struct deja_model *m, uint32_t t, bool timed_out)
 {
 	struct deja_thread *th = &m->threads[t];
-	uint64_t deadline = th->pending.deadline;
-	if (timed_out && deadline != DEJA_NO_DEADLINE && deadline > m->vclock)
-		m->vclock = deadline;
+	if (timed_out)
+		reach_deadline(m, t);
 	th->fire_timeout = 0;
 	uint32_t flags = timed_out ? DEJA_EVENT_TIMED_OUT : 0;
 	if (t != m->current) {
