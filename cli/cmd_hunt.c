@@ -465,12 +465,7 @@ static int hunt_parallel(struct hunt *h, char **prog, int nprog, const char *run
 	for (unsigned w = 0; w < h->jobs; w++) {
 		/* A worker stopped in the middle of a run leaves its scratch
 		 * trace and any of SQLite's side files. */
-		static const char *const sides[] = { "", "-wal", "-shm", "-journal" };
-		for (unsigned k = 0; k < sizeof(sides) / sizeof(*sides); k++) {
-			char path[4096];
-			snprintf(path, sizeof(path), "%s%s", scratch[w], sides[k]);
-			unlink(path);
-		}
+		record_remove_trace(scratch[w]);
 		free(scratch[w]);
 	}
 	h->seconds = now_seconds() - start;

@@ -144,8 +144,7 @@ static int summarise(const char *path, const struct session_result *res, bool qu
 	trace_close(t);
 	if (res->interrupted)
 		return DEJA_EXIT_INTERRUPTED;
-	bool ok = res->kind == DEJA_OUTCOME_EXIT && res->exit_code == 0;
-	return ok ? DEJA_EXIT_OK : DEJA_EXIT_FAILED;
+	return session_passed(res) ? DEJA_EXIT_OK : DEJA_EXIT_FAILED;
 }
 
 int cmd_record(int argc, char **argv)

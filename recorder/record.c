@@ -171,14 +171,14 @@ static void put_modules_and_sites(struct trace *t, const struct deja_shared *sh)
 	symbolizer_close(sym);
 }
 
-static void remove_trace(const char *path)
+void record_remove_trace(const char *path)
 {
-	char side[4096];
-	unlink(path);
-	snprintf(side, sizeof(side), "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", path);
-	unlink(side);
+	static const char *const sides[] = { "", "-wal", "-shm", "-journal" };
+	for (unsigned k = 0; k < sizeof(sides) / sizeof(*sides); k++) {
+		char file[4096];
+		snprintf(file, sizeof(file), "%s%s", path, sides[k]);
+		unlink(file);
+	}
 }
 
 static void now_iso8601(char buf[32])
@@ -283,7 +283,7 @@ enum record_status record_run(const struct record_options *o, struct session_res
 		free(exe);
 		return RECORD_ERR_SESSION;
 	}
-	remove_trace(o->trace_path);
+	record_remove_trace(o->trace_path);
 	struct trace *t = NULL;
 	bool discard = false;
 	enum record_status st = start_trace(o, exe, hash, session_shared(s), &t, err, errlen);
@@ -298,15 +298,14 @@ enum record_status record_run(const struct record_options *o, struct session_res
 			st = RECORD_ERR_TRACE;
 		}
 		res->final_digest = rs.digest;
-		bool passed = res->kind == DEJA_OUTCOME_EXIT && res->exit_code == 0;
-		if (st == RECORD_OK && o->discard_passing && passed && !res->interrupted)
+		if (st == RECORD_OK && o->discard_passing && session_passed(res) && !res->interrupted)
 			discard = true;
 		else if (st == RECORD_OK)
 			finish_trace(t, res, session_shared(s), rs.digest);
 	}
 	trace_close(t);
 	if (st == RECORD_ERR_PROGRAM || discard)
-		remove_trace(o->trace_path);
+		record_remove_trace(o->trace_path);
 	session_free(s);
 	free(exe);
 	return st;

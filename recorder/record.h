@@ -33,6 +33,9 @@ enum record_status {
 	RECORD_ERR_TRACE,    /* the trace cannot be written */
 };
 
+/* Remove a trace and any of SQLite's side files (-wal, -shm, -journal). */
+void record_remove_trace(const char *path);
+
 enum record_status record_run(const struct record_options *o, struct session_result *res,
 			      char *err, size_t errlen);
 

@@ -61,6 +61,12 @@ struct session_result {
 	char message[DEJA_MESSAGE_MAX];
 };
 
+/* The program exited 0. */
+static inline bool session_passed(const struct session_result *res)
+{
+	return res->kind == DEJA_OUTCOME_EXIT && res->exit_code == 0;
+}
+
 struct session;
 
 /* Sets up the channel; returns NULL with err filled on failure

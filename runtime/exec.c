@@ -70,15 +70,15 @@ static char **environment_for_exec(char *const *envp)
 /* exec keeps the signal mask, and a trapped exec runs inside the SIGSYS
  * handler, where SIGSYS is blocked: the new image would die at its first
  * trapped syscall.  Unblock what the runtime needs first. */
-static void unblock_runtime_signals(void)
+void rt_unblock_own_signals(void)
 {
-	uint64_t set = (1ull << (SIGSYS - 1)) | (1ull << (SIGSEGV - 1));
+	uint64_t set = RT_OWN_SIGNALS;
 	rt_syscall4(SYS_rt_sigprocmask, SIG_UNBLOCK, &set, NULL, sizeof(set));
 }
 
 static long exec_untraced(long nr, const long a[6])
 {
-	unblock_runtime_signals();
+	rt_unblock_own_signals();
 	rt_syscall2(SYS_prctl, PR_SET_TSC, PR_TSC_ENABLE);
 	long r = rt_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	rt_syscall2(SYS_prctl, PR_SET_TSC, PR_TSC_SIGSEGV);

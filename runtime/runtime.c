@@ -223,8 +223,7 @@ __attribute__((constructor(101))) static void rt_init(void)
 	rt_trap_install();
 	rt_fault_install();
 	rt_tsc_install();
-	uint64_t ours = (1ull << (SIGSYS - 1)) | (1ull << (SIGSEGV - 1));
-	rt_syscall4(SYS_rt_sigprocmask, SIG_UNBLOCK, &ours, NULL, sizeof(ours));
+	rt_unblock_own_signals(); /* an exec from inside the trap leaves them blocked */
 	rt_trap_arm();
 	__atomic_store_n(&rt.shared->runtime_ready, 1, __ATOMIC_RELEASE);
 	/* The main thread's thread_start (event 0), or its exec. */

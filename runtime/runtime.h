@@ -74,6 +74,10 @@ void rt_refresh_modules(void);
 /* ---- real.c: the libc functions the runtime wraps ---- */
 #include "real.h"
 
+/* The signals the runtime needs to reach every thread, whatever the
+ * program blocks: the syscall trap and the rdtsc fault. */
+#define RT_OWN_SIGNALS ((1ull << (SIGSYS - 1)) | (1ull << (SIGSEGV - 1)))
+
 /* The kernel's struct sigaction, as rt_sigaction takes it. */
 struct rt_kernel_sigaction {
 	void (*handler)(int, siginfo_t *, void *);
@@ -188,6 +192,8 @@ long rt_exec(long nr, const long a[6], uint64_t site);
 /* In a new image whose predecessor exec'd: the model thread to continue. */
 uint32_t rt_exec_continue(void);
 void rt_forked_child(void);
+/* Unblock RT_OWN_SIGNALS in the calling thread. */
+void rt_unblock_own_signals(void);
 void rt_forked_parent(void);
 
 /* ---- interpose_misc.c ---- */

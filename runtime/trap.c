@@ -146,7 +146,7 @@ static long filter_sigprocmask(const long a[6])
 		return rt_syscall(SYS_rt_sigprocmask, a[0], a[1], a[2], a[3], 0, 0);
 	uint64_t set;
 	memcpy(&set, (const void *)a[1], sizeof(set));
-	set &= ~((1ull << (SIGSYS - 1)) | (1ull << (SIGSEGV - 1)));
+	set &= ~RT_OWN_SIGNALS;
 	return rt_syscall(SYS_rt_sigprocmask, a[0], (long)&set, a[2], a[3], 0, 0);
 }
 
@@ -171,7 +171,7 @@ static long filter_sigaction(const long a[6])
 		/* A handler that blocks every signal (bash's do) must still let
 		 * the trap and the rdtsc fault through, or its first trapped
 		 * syscall kills the process. */
-		act.mask &= ~((1ull << (SIGSYS - 1)) | (1ull << (SIGSEGV - 1)));
+		act.mask &= ~RT_OWN_SIGNALS;
 		act_arg = (long)&act;
 	}
 	if (rt.active && rt_signal_relayable((int)a[0]) && a[3] == sizeof(act.mask))
@@ -351,7 +351,7 @@ long rt_pass_interruptible(long nr, const long a[6], const sigset_t *mask)
 {
 	uint64_t open, all = ~0ull;
 	memcpy(&open, mask, sizeof(open));
-	open &= ~((1ull << (SIGSYS - 1)) | (1ull << (SIGSEGV - 1)));
+	open &= ~RT_OWN_SIGNALS;
 	rt_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &open, NULL, sizeof(open));
 	long r = pass(nr, a);
 	rt_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &all, NULL, sizeof(all));
