@@ -10,6 +10,8 @@
 
 #include "trace.h"
 
+struct site_table;
+
 #define DEJA_VERSION "0.1.0"
 
 /* Exit codes of deja, documented in `deja --help` and docs/cli.md. */
@@ -32,8 +34,10 @@ int cmd_show(int argc, char **argv);
 const char *cli_runtime_path(void);
 
 /* Print the outcome of a trace's run, with the wait-for graph of a
- * deadlock, in the form every command uses. */
-void cli_report_outcome(FILE *out, struct trace *t, const struct trace_run *run);
+ * deadlock, in the form every command uses. sites is the trace's site
+ * table, loaded once by the caller. */
+void cli_report_outcome(FILE *out, struct trace *t, const struct site_table *sites,
+			const struct trace_run *run);
 
 /* Signal number to "SIGABRT". */
 const char *cli_signal_name(int sig);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "describe.h"
 #include "record.h"
 
 static const char usage[] =
@@ -138,7 +139,10 @@ static int summarise(const char *path, const struct session_result *res, bool qu
 		fprintf(stderr, "deja: recorded %llu events, %llu preemptions -> %s\n",
 			(unsigned long long)run.events, (unsigned long long)run.preemptions, path);
 		fprintf(stderr, "deja: ");
-		cli_report_outcome(stderr, t, &run);
+		struct site_table sites = { 0 };
+		trace_get_sites(t, &sites.sites, &sites.n);
+		cli_report_outcome(stderr, t, &sites, &run);
+		trace_sites_free(sites.sites, sites.n);
 	}
 	trace_run_free(&run);
 	trace_close(t);

@@ -54,11 +54,11 @@ static void show_text(struct trace *t, const struct trace_run *run)
 	printf("%llu events, %llu preemptions, %llu context switches\n",
 	       (unsigned long long)run->events, (unsigned long long)run->preemptions,
 	       (unsigned long long)run->switches);
-	cli_report_outcome(stdout, t, run);
+	cli_report_outcome(stdout, t, &sites, run);
 	trace_sites_free(sites.sites, sites.n);
 }
 
-static void json_outcome(struct trace *t, const struct trace_run *run)
+static void json_outcome(const struct site_table *sites, const struct trace_run *run)
 {
 	printf("\"outcome\":{\"kind\":");
 	json_string(stdout, run->outcome);
@@ -82,12 +82,9 @@ static void json_outcome(struct trace *t, const struct trace_run *run)
 	printf(",\"interrupted\":%s", run->interrupted ? "true" : "false");
 	printf(",\"location\":");
 	if (run->fault_site) {
-		struct site_table sites = { 0 };
 		char where[256];
-		trace_get_sites(t, &sites.sites, &sites.n);
-		describe_site(&sites, run->fault_site, where, sizeof(where));
+		describe_site(sites, run->fault_site, where, sizeof(where));
 		json_string(stdout, where);
-		trace_sites_free(sites.sites, sites.n);
 	} else {
 		printf("null");
 	}
@@ -135,17 +132,15 @@ static void json_inputs(struct trace *t)
 	printf("]");
 }
 
-static void json_waits(struct trace *t)
+static void json_waits(struct trace *t, const struct site_table *sites)
 {
 	struct trace_wait *w;
 	size_t n;
-	struct site_table sites = { 0 };
-	trace_get_sites(t, &sites.sites, &sites.n);
 	printf(",\"waits\":[");
 	if (trace_get_waits(t, &w, &n) == TRACE_OK) {
 		for (size_t i = 0; i < n; i++) {
 			char where[256];
-			describe_site(&sites, w[i].site, where, sizeof(where));
+			describe_site(sites, w[i].site, where, sizeof(where));
 			printf("%s{\"thread\":%u,\"op\":", i ? "," : "", w[i].thread);
 			json_string(stdout, w[i].op);
 			printf(",\"object\":%u,\"object_kind\":", w[i].object);
@@ -162,7 +157,6 @@ static void json_waits(struct trace *t)
 		trace_waits_free(w, n);
 	}
 	printf("]");
-	trace_sites_free(sites.sites, sites.n);
 }
 
 static void json_unsupported(struct trace *t)
@@ -188,17 +182,20 @@ static void show_json(struct trace *t, const struct trace_run *run)
 	size_t nthreads = 0;
 	if (trace_get_threads(t, &th, &nthreads) == TRACE_OK)
 		free(th);
+	struct site_table sites = { 0 };
+	trace_get_sites(t, &sites.sites, &sites.n);
 	printf("{");
-	json_outcome(t, run);
+	json_outcome(&sites, run);
 	printf(",\"events\":%llu,\"threads\":%zu,\"preemptions\":%llu,\"switches\":%llu",
 	       (unsigned long long)run->events, nthreads,
 	       (unsigned long long)run->preemptions, (unsigned long long)run->switches);
 	printf(",\"forks\":%llu", (unsigned long long)run->forks);
 	json_run(run);
 	json_inputs(t);
-	json_waits(t);
+	json_waits(t, &sites);
 	json_unsupported(t);
 	printf("}\n");
+	trace_sites_free(sites.sites, sites.n);
 }
 
 int cmd_show(int argc, char **argv)

@@ -203,17 +203,16 @@ static void print_unsupported(FILE *out, struct trace *t)
 }
 
 /* " in thread 2 at worker (crash.c:12)": where a fault ended the run. */
-static void print_fault(FILE *out, struct trace *t, const struct trace_run *run)
+static void print_fault(FILE *out, const struct site_table *sites,
+			const struct trace_run *run)
 {
-	struct site_table sites = { 0 };
-	trace_get_sites(t, &sites.sites, &sites.n);
 	char where[256];
-	describe_site(&sites, run->fault_site, where, sizeof(where));
+	describe_site(sites, run->fault_site, where, sizeof(where));
 	fprintf(out, " in thread %lld at %s", (long long)run->outcome_thread, where);
-	trace_sites_free(sites.sites, sites.n);
 }
 
-void cli_report_outcome(FILE *out, struct trace *t, const struct trace_run *run)
+void cli_report_outcome(FILE *out, struct trace *t, const struct site_table *sites,
+			const struct trace_run *run)
 {
 	fprintf(out, "outcome: %s", run->outcome);
 	if (strcmp(run->outcome, "exit") == 0)
@@ -221,7 +220,7 @@ void cli_report_outcome(FILE *out, struct trace *t, const struct trace_run *run)
 	else if (strcmp(run->outcome, "signal") == 0)
 		fprintf(out, " %lld (%s)", (long long)run->signal, cli_signal_name((int)run->signal));
 	if (run->fault_site)
-		print_fault(out, t, run);
+		print_fault(out, sites, run);
 	if (run->message)
 		fprintf(out, ": %s", run->message);
 	if (run->interrupted)
@@ -231,10 +230,7 @@ void cli_report_outcome(FILE *out, struct trace *t, const struct trace_run *run)
 	if (run->forks)
 		fprintf(out, "child processes forked: %llu (not followed yet: they run untraced,"
 			     " and run again in a replay)\n", (unsigned long long)run->forks);
-	struct site_table sites = { 0 };
-	trace_get_sites(t, &sites.sites, &sites.n);
-	print_waits(out, t, &sites,
+	print_waits(out, t, sites,
 		    strcmp(run->outcome, "deadlock") == 0 ? "wait-for graph:"
 							 : "threads waiting when the run ended:");
-	trace_sites_free(sites.sites, sites.n);
 }
