@@ -59,6 +59,19 @@ else:
 PY
 }
 
+# replays_match DEJA TRACE RECORDED_OUTPUT COUNT [TIMEOUT]: replay TRACE
+# COUNT times with no stdin; each replay must exit 0 (identical) and print
+# exactly the bytes of RECORDED_OUTPUT.  TIMEOUT (default 60 s) bounds each.
+replays_match() {
+	local i rc out="$tmp/.replay.out" err="$tmp/.replay.err"
+	for i in $(seq 1 "$4"); do
+		rc=0
+		timeout "${5:-60}" "$1" replay -q "$2" >"$out" 2>"$err" </dev/null || rc=$?
+		[ $rc -eq 0 ] || { dump "$err"; fail "replay $i of $2 exited $rc"; }
+		cmp -s "$3" "$out" || { diff "$3" "$out" >&2 || true; fail "replay $i of $2 printed other bytes"; }
+	done
+}
+
 # abspath PATH: PATH made absolute (the scripts cd into $tmp).
 abspath() {
 	case $1 in

@@ -27,12 +27,7 @@ for seed in 1 2 3; do
 	grep -q "^slept 3.0" rec$seed || { dump rec$seed; fail "seed $seed: virtual sleep did not last 3 s of virtual time"; }
 	replays=10
 	[ $seed -eq 1 ] && replays=100
-	for i in $(seq 1 $replays); do
-		rc=0
-		timeout 60 "$deja" replay -q t$seed.deja >rep 2>err </dev/null || rc=$?
-		[ $rc -eq 0 ] || { dump err; fail "seed $seed replay $i exited $rc"; }
-		cmp -s rec$seed rep || { diff rec$seed rep >&2 || true; fail "seed $seed replay $i printed other bytes"; }
-	done
+	replays_match "$deja" t$seed.deja rec$seed $replays
 	note "seed $seed: $replays replays print the recorded bytes"
 done
 cmp -s rec1 rec2 && fail "two recordings printed the same bytes: randomness is not drawn anew per recording"

@@ -16,15 +16,6 @@ deja=$(abspath "$1") script=$(abspath "$2") spawner=$(abspath "$3")
 require_file "$deja" "$script" "$spawner" /usr/bin/python3
 cd "$tmp"
 
-replays_match() { # TRACE RECORDED_OUTPUT COUNT
-	for i in $(seq 1 "$3"); do
-		rc=0
-		timeout 120 "$deja" replay -q "$1" >rep 2>err || rc=$?
-		[ $rc -eq 0 ] || { dump err; fail "replay $i of $1 exited $rc"; }
-		cmp -s "$2" rep || { diff "$2" rep >&2 || true; fail "replay $i of $1 printed other bytes"; }
-	done
-}
-
 # A shell: fork (command substitution), then exec of its last command.
 timeout 60 "$deja" record -q -o sh.deja -- /bin/bash -c 'x=$(echo sub); echo "got $x at $(date +%s%N)"; exec /bin/echo done' \
 	>sh.out 2>err || { dump sh.out err; fail "recording the shell failed"; }
@@ -33,7 +24,7 @@ grep -q "^got sub" sh.out && grep -q "^done" sh.out || { dump sh.out; fail "the 
 [ "$(json sh.json 'j["forks"]')" -ge 1 ] || { dump sh.json; fail "show --json does not count the forked children"; }
 "$deja" show sh.deja >sh.txt
 grep -q " exec() = 0" sh.txt || { dump sh.txt; fail "the exec is not an event"; }
-replays_match sh.deja sh.out 10
+replays_match "$deja" sh.deja sh.out 10 120
 note "shell with fork and exec: 10 replays identical"
 
 # system(), popen() and posix_spawn().
@@ -41,7 +32,7 @@ timeout 60 "$deja" record -q -o spawn.deja -- "$spawner" >spawn.out 2>err || { d
 for want in "system -> 3" "popen read: from popen" "spawn -> 0, status 0"; do
 	grep -qF "$want" spawn.out || { dump spawn.out err; fail "spawner: missing '$want'"; }
 done
-replays_match spawn.deja spawn.out 5
+replays_match "$deja" spawn.deja spawn.out 5 120
 note "system, popen, posix_spawn: 5 replays identical"
 
 # A wrapper script that execs python3.
@@ -55,14 +46,14 @@ timeout 120 "$deja" record -q -o wrap.deja -- ./wrapper wrap.txt >wrap.out 2>err
 	|| { dump wrap.out err; fail "recording the wrapper failed"; }
 [ $(( $(date +%s) - start )) -lt 4 ] || fail "python's 4 s of sleeps were not virtual"
 grep -q "^slept 2.0" wrap.out || { dump wrap.out; fail "python did not sleep 2 s of virtual time"; }
-replays_match wrap.deja wrap.out 5
+replays_match "$deja" wrap.deja wrap.out 5 120
 note "env-bash wrapper exec'ing python3: 5 replays identical"
 
 # python3 itself, under seeded random schedules.
 for seed in 1 2 3; do
 	timeout 120 "$deja" record -q -s random --seed $seed -o py$seed.deja -- /usr/bin/python3 "$script" py$seed.txt \
 		>py$seed.out 2>err || { dump py$seed.out err; fail "recording python seed $seed failed"; }
-	replays_match py$seed.deja py$seed.out 5
+	replays_match "$deja" py$seed.deja py$seed.out 5 120
 done
 cmp -s py1.out py2.out && fail "two recordings of the python script printed the same bytes"
 note "python3 threads, seeds 1-3: 5 replays each identical"
