@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "describe.h"
 #include "record.h"
+#include "script_file.h"
 
 static const char usage[] =
 	"usage: deja record [OPTIONS] [--] PROG [ARGS...]\n"
@@ -26,9 +27,13 @@ static const char usage[] =
 	"                         random[:PERCENT]: seeded random walk over runnable threads\n"
 	"                         pct[:DEPTH]: probabilistic concurrency testing\n"
 	"                         pos: partial order sampling\n"
+	"                         script: the switches --script FILE names, else\n"
+	"                         nonpreemptive (implied by --script)\n"
 	"                         parallel: threads run in parallel between scheduling\n"
 	"                         points and the order they reach them in is recorded;\n"
 	"                         lowest overhead, exact for programs without data races\n"
+	"      --script FILE      switch threads where FILE says: lines THREAD AFTER TO\n"
+	"                         (`deja show --script TRACE` writes one)\n"
 	"      --seed N           seed of the strategy's random choices (default 0)\n"
 	"      --max-steps N      end the run as `timeout` after N events\n"
 	"                         (default 10000000; 0: no budget)\n"
@@ -44,6 +49,7 @@ static const char usage[] =
 struct record_args {
 	const char *output;
 	const char *strategy;
+	const char *script;
 	unsigned long long seed;
 	unsigned long long max_steps;
 	unsigned long long timeout;
@@ -56,6 +62,7 @@ static int parse(int argc, char **argv, struct record_args *a)
 		{ "output", required_argument, NULL, 'o' },
 		{ "strategy", required_argument, NULL, 's' },
 		{ "seed", required_argument, NULL, 'S' },
+		{ "script", required_argument, NULL, 'x' },
 		{ "max-steps", required_argument, NULL, 'm' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -69,6 +76,7 @@ static int parse(int argc, char **argv, struct record_args *a)
 		case 'o': a->output = optarg; break;
 		case 's': a->strategy = optarg; break;
 		case 'q': a->quiet = true; break;
+		case 'x': a->script = optarg; break;
 		case 'h': fputs(usage, stdout); return -1;
 		case 'S':
 			if (!cli_parse_u64(optarg, &a->seed)) {
@@ -94,6 +102,14 @@ static int parse(int argc, char **argv, struct record_args *a)
 			return DEJA_EXIT_USAGE;
 		}
 	}
+	if (a->script && strcmp(a->strategy, "nonpreemptive") != 0 &&
+	    strcmp(a->strategy, "script") != 0) {
+		fprintf(stderr, "deja record: --script runs the script strategy, not %s\n",
+			a->strategy);
+		return DEJA_EXIT_USAGE;
+	}
+	if (a->script)
+		a->strategy = "script";
 	if (optind >= argc) {
 		fprintf(stderr, "deja record: no program given\n\n%s", usage);
 		return DEJA_EXIT_USAGE;
@@ -123,7 +139,7 @@ static int check_strategy(const char *spec)
 	if (strcmp(spec, "parallel") == 0)
 		return 0;
 	return cli_check_strategy("record", spec,
-				  "nonpreemptive, random[:PERCENT], pct[:DEPTH], pos or parallel");
+				  "nonpreemptive, random[:PERCENT], pct[:DEPTH], pos, script or parallel");
 }
 
 static int summarise(const char *path, const struct session_result *res, bool quiet)
@@ -159,12 +175,22 @@ int cmd_record(int argc, char **argv)
 		return r < 0 ? DEJA_EXIT_OK : r;
 	if (check_strategy(a.strategy) != 0)
 		return DEJA_EXIT_USAGE;
+	struct deja_script_entry *script = NULL;
+	uint64_t script_len = 0;
+	char err[512] = "";
+	if (a.script && script_file_read(a.script, &script, &script_len, err, sizeof(err)) != 0) {
+		fprintf(stderr, "deja record: %s\n", err);
+		return DEJA_EXIT_USAGE;
+	}
 	const char *runtime = cli_runtime_path();
-	if (!runtime)
+	if (!runtime) {
+		free(script);
 		return DEJA_EXIT_INTERNAL;
+	}
 	char *output = a.output ? strdup(a.output) : default_output(argv[optind]);
 	if (!output) {
 		fprintf(stderr, "deja record: cannot choose a trace file name\n");
+		free(script);
 		return DEJA_EXIT_INTERNAL;
 	}
 	struct record_options o = {
@@ -175,12 +201,13 @@ int cmd_record(int argc, char **argv)
 		.max_steps = a.max_steps,
 		.wall_timeout = (unsigned)a.timeout,
 		.run_index = 1,
+		.script = script,
+		.script_len = script_len,
 		.trace_path = output,
 		.runtime_path = runtime,
 		.deja_version = DEJA_VERSION,
 	};
 	struct session_result res;
-	char err[512] = "";
 	enum record_status st = record_run(&o, &res, err, sizeof(err));
 	int code;
 	switch (st) {
@@ -193,5 +220,6 @@ int cmd_record(int argc, char **argv)
 		break;
 	}
 	free(output);
+	free(script);
 	return code;
 }

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "describe.h"
 #include "json.h"
+#include "script_file.h"
 #include "syscall_table.h"
 
 static const char usage[] =
@@ -24,6 +25,8 @@ static const char usage[] =
 	"  --json        one JSON object instead: outcome, events, threads,\n"
 	"                preemptions, switches, run, inputs, waits,\n"
 	"                unsupported_syscalls\n"
+	"  --script      the schedule as a script instead (THREAD AFTER TO per\n"
+	"                switch), for `deja record --script FILE`\n"
 	"  -h, --help    this text\n"
 	"\n"
 	"exit codes: 0 shown; 2 usage error or unreadable trace.\n";
@@ -198,11 +201,53 @@ static void show_json(struct trace *t, const struct trace_run *run)
 	trace_sites_free(sites.sites, sites.n);
 }
 
+static int show_script(struct trace *t)
+{
+	struct deja_script_entry *s;
+	uint64_t n;
+	if (script_from_trace(t, &s, NULL, &n) != 0) {
+		fprintf(stderr, "deja show: the events cannot be read\n");
+		return DEJA_EXIT_USAGE;
+	}
+	script_file_write(stdout, s, n);
+	free(s);
+	return DEJA_EXIT_OK;
+}
+
+/* Returns the trace path, or NULL with *code set (help, usage error). */
+static const char *parse(int argc, char **argv, bool *json, bool *script, int *code)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "script", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (c == 'j' || c == 's') {
+			*(c == 'j' ? json : script) = true;
+			continue;
+		}
+		fputs(usage, c == 'h' ? stdout : stderr);
+		*code = c == 'h' ? DEJA_EXIT_OK : DEJA_EXIT_USAGE;
+		return NULL;
+	}
+	if (optind != argc - 1 || (*json && *script)) {
+		fprintf(stderr, "deja show: give exactly one trace%s\n\n%s",
+			*json && *script ? ", and --json or --script, not both" : "", usage);
+		*code = DEJA_EXIT_USAGE;
+		return NULL;
+	}
+	return argv[optind];
+}
+
 int cmd_show(int argc, char **argv)
 {
-	bool json;
+	bool json = false, script = false;
 	int code;
-	const char *path = cli_one_trace(argc, argv, "show", usage, "json", 0, &json, &code);
+	const char *path = parse(argc, argv, &json, &script, &code);
 	if (!path)
 		return code;
 	struct trace *t;
@@ -219,11 +264,14 @@ int cmd_show(int argc, char **argv)
 		trace_close(t);
 		return DEJA_EXIT_USAGE;
 	}
-	if (json)
+	code = DEJA_EXIT_OK;
+	if (script)
+		code = show_script(t);
+	else if (json)
 		show_json(t, &run);
 	else
 		show_text(t, &run);
 	trace_run_free(&run);
 	trace_close(t);
-	return DEJA_EXIT_OK;
+	return code;
 }

@@ -21,6 +21,7 @@
 
 #include "model.h"
 #include "policy.h"
+#include "script.h"
 #include "strategy.h"
 
 extern char **environ;
@@ -54,7 +55,8 @@ struct session *session_new(const struct session_config *cfg, char *err, size_t 
 	size_t feed_offset = (schedule_offset + cfg->schedule_len * sizeof(uint32_t) + 63) &
 			     ~(size_t)63;
 	size_t feed_bytes_offset = feed_offset + cfg->feed_count * sizeof(struct deja_feed);
-	s->size = feed_bytes_offset + cfg->feed_bytes_len;
+	size_t script_offset = (feed_bytes_offset + cfg->feed_bytes_len + 63) & ~(size_t)63;
+	s->size = script_offset + cfg->script_len * sizeof(struct deja_script_entry);
 	s->fd = memfd_create("deja-channel", MFD_CLOEXEC);
 	if (s->fd < 0 || ftruncate(s->fd, (off_t)s->size) != 0) {
 		snprintf(err, errlen, "cannot create the shared channel: %s", strerror(errno));
@@ -86,6 +88,12 @@ struct session *session_new(const struct session_config *cfg, char *err, size_t 
 		memcpy((char *)sh + feed_offset, cfg->feed, cfg->feed_count * sizeof(struct deja_feed));
 	if (cfg->feed_bytes_len)
 		memcpy((char *)sh + feed_bytes_offset, cfg->feed_bytes, cfg->feed_bytes_len);
+	sh->script_offset = script_offset;
+	if (cfg->script_len) {
+		struct deja_script_entry *script = (struct deja_script_entry *)((char *)sh + script_offset);
+		memcpy(script, cfg->script, cfg->script_len * sizeof(*script));
+		sh->script_len = deja_script_sort(script, cfg->script_len);
+	}
 	sh->realtime_start_ns = cfg->realtime_start_ns;
 	sh->monotonic_start_ns = cfg->monotonic_start_ns;
 	sh->entropy_seed = cfg->entropy_seed;

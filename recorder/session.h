@@ -32,6 +32,9 @@ struct session_config {
 	uint64_t pct_steps;       /* pct: expected events in a run (0: its default) */
 	const uint32_t *schedule; /* replay: thread of each event */
 	uint64_t schedule_len;
+	/* Strategy script: the switches to make, any order (sorted here). */
+	const struct deja_script_entry *script;
+	uint64_t script_len;
 	/* Replay: the clock readings at virtual time 0 the recording had.
 	 * Record: leave 0 and the real clocks are read at launch. */
 	int64_t realtime_start_ns;

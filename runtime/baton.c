@@ -148,7 +148,7 @@ static void end_run_for(enum deja_decision_kind kind, uint32_t self)
 /* Ask the scheduler until it names a thread; ends the run if none can. */
 static struct deja_decision decide(uint32_t self)
 {
-	struct deja_sched_input in = { rt.schedule, rt.schedule_len };
+	struct deja_sched_input in = { rt.schedule, rt.schedule_len, rt.script, rt.script_len };
 	for (int polls = 0;; polls++) {
 		if (rt.shared->mode == DEJA_MODE_RECORD)
 			rt_io_refresh();
@@ -248,7 +248,7 @@ static void settle(uint32_t self, const struct deja_sched_input *in)
 static int64_t run_parallel(uint32_t self)
 {
 	struct deja_model *m = rt.model;
-	struct deja_sched_input in = { rt.schedule, rt.schedule_len };
+	struct deja_sched_input in = { rt.schedule, rt.schedule_len, rt.script, rt.script_len };
 	rt_model_enter();
 	for (;;) {
 		if (m->max_steps && m->steps >= m->max_steps)

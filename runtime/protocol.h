@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 13u
+#define DEJA_PROTOCOL_VERSION 14u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -102,6 +102,18 @@ enum deja_thread_state {
 #define DEJA_SCHEDULE_TIMEOUT 0x80000000u     /* that event was a fired timeout */
 #define DEJA_SCHEDULE_SIGNAL_NEXT 0x40000000u /* its thread's next event is a signal */
 #define DEJA_SCHEDULE_THREAD 0x3fffffffu
+
+/* A script entry (strategy `script`): when thread `thread` has executed
+ * `after` events and a choice comes, run thread `to` if it can go on (or
+ * can time out).  Every other choice is the nonpreemptive one.  Keyed by
+ * the thread's own event count, so dropping one entry leaves the others
+ * meaning what they meant: shrink and iterative preemption bounding edit
+ * schedules in this form.  Sorted by (thread, after). */
+struct deja_script_entry {
+	uint32_t thread;
+	uint32_t to;
+	uint64_t after;
+};
 
 /* One synchronisation object of the target, keyed by its address. */
 struct deja_object {
@@ -230,6 +242,8 @@ struct deja_shared {
 	uint64_t feed_offset;     /* replay: struct deja_feed[feed_count] */
 	uint64_t feed_count;
 	uint64_t feed_bytes_offset; /* replay: the bytes the feed entries point at */
+	uint64_t script_offset;   /* strategy script: struct deja_script_entry[script_len] */
+	uint64_t script_len;
 	/* Virtual time: what the clocks read at virtual time 0 (recorded). */
 	int64_t realtime_start_ns;
 	int64_t monotonic_start_ns;

@@ -209,6 +209,9 @@ __attribute__((constructor(101))) static void rt_init(void)
 						 rt.shared->schedule_offset);
 		rt.schedule_len = rt.shared->schedule_len;
 	}
+	rt.script = (const struct deja_script_entry *)((const char *)rt.shared +
+						       rt.shared->script_offset);
+	rt.script_len = rt.shared->script_len;
 	bool after_exec = __atomic_load_n(&rt.shared->exec_pending, __ATOMIC_ACQUIRE) != 0;
 	if (!after_exec)
 		rt.shared->nmodules = 0; /* after an exec the new image's are added */

@@ -55,6 +55,8 @@ struct rt_state {
 	struct deja_model *model;
 	const uint32_t *schedule;     /* replay only */
 	uint64_t schedule_len;
+	const struct deja_script_entry *script; /* strategy script only */
+	uint64_t script_len;
 	int shm_fd;                   /* the channel, kept open for exec */
 };
 extern struct rt_state rt;

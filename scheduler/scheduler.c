@@ -179,6 +179,9 @@ struct deja_decision deja_sched_choose(struct deja_model *m,
 		.schedule_len = in->schedule_len,
 		.timeouts = timeouts,
 		.ntimeouts = nt,
+		.script = in->script,
+		.script_len = in->script_len,
+		.current_events = m->current < m->nthreads ? m->threads[m->current].events : 0,
 	};
 	uint32_t t = deja_strategy_get(m->strategy)->pick(m, &c);
 	if (t == DEJA_PICK_DIVERGE) {

@@ -37,6 +37,8 @@ struct deja_decision {
 struct deja_sched_input {
 	const uint32_t *schedule; /* follow strategy only */
 	uint64_t schedule_len;
+	const struct deja_script_entry *script; /* script strategy only */
+	uint64_t script_len;
 };
 
 /* Choose, and on DEJA_DECIDE_RUN record the choice in the model

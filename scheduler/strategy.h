@@ -32,6 +32,10 @@ struct deja_choice {
 	 * waiting for CPython's GIL gets to ask the holder to let go. */
 	const uint32_t *timeouts;
 	uint32_t ntimeouts;
+	/* script: the switches to make (protocol.h), sorted. */
+	const struct deja_script_entry *script;
+	uint64_t script_len;
+	uint64_t current_events; /* events current has executed */
 };
 
 /* pick's answer when it cannot follow (follow strategy only). */
@@ -53,6 +57,7 @@ enum deja_strategy_id {
 	DEJA_STRATEGY_FOLLOW,
 	DEJA_STRATEGY_PCT,
 	DEJA_STRATEGY_POS,
+	DEJA_STRATEGY_SCRIPT,
 	DEJA_STRATEGY_COUNT
 };
 
@@ -61,6 +66,7 @@ extern const struct deja_strategy deja_strategy_random;
 extern const struct deja_strategy deja_strategy_follow;
 extern const struct deja_strategy deja_strategy_pct;
 extern const struct deja_strategy deja_strategy_pos;
+extern const struct deja_strategy deja_strategy_script;
 
 const struct deja_strategy *deja_strategy_get(uint32_t id);
 

@@ -30,7 +30,11 @@ struct sim {
 	struct deja_object *objects[8];
 	int nthreads;
 	uint32_t trace[4096]; /* thread of each event */
+	bool preempted[4096]; /* event i preempted the thread before it */
 	uint64_t nevents;
+	/* Strategy script: its switches (sorted). */
+	const struct deja_script_entry *switches;
+	uint64_t nswitches;
 };
 
 static inline struct sim *sim_new(int nthreads, const char *strategy, uint64_t seed)
@@ -80,7 +84,7 @@ static inline void sim_declare(struct sim *s, int t)
 static inline enum deja_decision_kind sim_run(struct sim *s, const uint32_t *schedule,
 					      uint64_t schedule_len)
 {
-	struct deja_sched_input in = { schedule, schedule_len };
+	struct deja_sched_input in = { schedule, schedule_len, s->switches, s->nswitches };
 	/* Every thread starts with THREAD_START pending. */
 	for (;;) {
 		struct deja_decision d = deja_sched_choose(s->m, &in);
@@ -90,8 +94,10 @@ static inline enum deja_decision_kind sim_run(struct sim *s, const uint32_t *sch
 		uint32_t t = d.thread;
 		enum deja_op done = s->m->threads[t].pending.op;
 		deja_sched_step(s->m, t, &ev);
-		if (s->nevents < 4096)
+		if (s->nevents < 4096) {
+			s->preempted[s->nevents] = (ev.flags & DEJA_EVENT_PREEMPT) != 0;
 			s->trace[s->nevents++] = t;
+		}
 		if (done == DEJA_OP_THREAD_EXIT)
 			continue;
 		if (done != DEJA_OP_THREAD_START)

@@ -1,0 +1,135 @@
+/*
+ * script_file.c: schedules as text (see script_file.h).
+ */
+#include "script_file.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "script.h"
+
+static int parse_line(const char *line, struct deja_script_entry *e)
+{
+	unsigned long long thread, after, to;
+	int used = 0;
+	if (sscanf(line, " %llu %llu %llu %n", &thread, &after, &to, &used) != 3 ||
+	    line[used] != '\0')
+		return -1;
+	if (thread >= DEJA_MAX_THREADS || to >= DEJA_MAX_THREADS)
+		return -1;
+	*e = (struct deja_script_entry){ .thread = (uint32_t)thread, .to = (uint32_t)to,
+					 .after = after };
+	return 0;
+}
+
+static int append(struct deja_script_entry **v, uint64_t *n, uint64_t *cap,
+		  struct deja_script_entry e)
+{
+	if (*n == *cap) {
+		uint64_t ncap = *cap ? *cap * 2 : 64;
+		struct deja_script_entry *nv = realloc(*v, ncap * sizeof(*nv));
+		if (!nv)
+			return -1;
+		*v = nv;
+		*cap = ncap;
+	}
+	(*v)[(*n)++] = e;
+	return 0;
+}
+
+int script_file_read(const char *path, struct deja_script_entry **out, uint64_t *n,
+		     char *err, size_t errlen)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "cannot read the script %s: %s", path, strerror(errno));
+		return -1;
+	}
+	struct deja_script_entry *v = NULL;
+	uint64_t count = 0, cap = 0;
+	char *line = NULL;
+	size_t len = 0;
+	int r = 0;
+	for (unsigned lineno = 1; getline(&line, &len, f) >= 0; lineno++) {
+		line[strcspn(line, "\r\n")] = '\0';
+		const char *p = line + strspn(line, " \t");
+		if (*p == '\0' || *p == '#')
+			continue;
+		struct deja_script_entry e;
+		if (parse_line(p, &e) != 0) {
+			snprintf(err, errlen, "%s:%u: expected THREAD AFTER TO (three numbers, "
+				 "threads below %u), not '%s'", path, lineno, DEJA_MAX_THREADS, p);
+			r = -1;
+			break;
+		}
+		if (append(&v, &count, &cap, e) != 0) {
+			snprintf(err, errlen, "out of memory reading %s", path);
+			r = -1;
+			break;
+		}
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	if (r != 0) {
+		free(v);
+		return -1;
+	}
+	*out = v;
+	*n = count;
+	return 0;
+}
+
+void script_file_write(FILE *f, const struct deja_script_entry *s, uint64_t n)
+{
+	fprintf(f, "# deja script: THREAD AFTER TO = when THREAD has executed AFTER\n"
+		   "# events, run TO next; every other choice is nonpreemptive.\n");
+	for (uint64_t i = 0; i < n; i++)
+		fprintf(f, "%u %llu %u\n", s[i].thread, (unsigned long long)s[i].after, s[i].to);
+}
+
+int script_from_trace(struct trace *t, struct deja_script_entry **out, bool **preempt,
+		      uint64_t *n)
+{
+	uint32_t *threads = NULL;
+	bool *preempted = NULL;
+	uint64_t count = 0, cap = 0;
+	struct trace_event e;
+	int r;
+	trace_rewind_events(t);
+	while ((r = trace_next_event(t, &e)) == 1) {
+		if (count == cap) {
+			cap = cap ? cap * 2 : 1024;
+			uint32_t *nt = realloc(threads, cap * sizeof(*nt));
+			bool *np = nt ? realloc(preempted, cap * sizeof(*np)) : NULL;
+			if (nt)
+				threads = nt;
+			if (np)
+				preempted = np;
+			if (!nt || !np) {
+				r = -1;
+				break;
+			}
+		}
+		threads[count] = e.ev.thread;
+		preempted[count] = (e.ev.flags & DEJA_EVENT_PREEMPT) != 0;
+		count++;
+	}
+	struct deja_script_entry *entries = r == 0 ? malloc((count + 1) * sizeof(*entries)) : NULL;
+	bool *entry_preempt = entries ? malloc((count + 1) * sizeof(*entry_preempt)) : NULL;
+	if (entry_preempt)
+		*n = deja_script_from_schedule(threads, preempted, count, entries, entry_preempt);
+	free(threads);
+	free(preempted);
+	if (!entry_preempt) {
+		free(entries);
+		return -1;
+	}
+	*out = entries;
+	if (preempt)
+		*preempt = entry_preempt;
+	else
+		free(entry_preempt);
+	return 0;
+}

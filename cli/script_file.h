@@ -1,0 +1,35 @@
+/*
+ * script_file.h: schedules as text, for `deja record --script FILE`.
+ *
+ * One switch per line: "THREAD AFTER TO" means "when THREAD has executed
+ * AFTER events, run TO next" (struct deja_script_entry); blank lines and
+ * lines starting with '#' are skipped.  `deja show --script TRACE` prints
+ * a recorded run's schedule in this form, so a user can edit a schedule by
+ * hand and run it again.
+ */
+#ifndef DEJA_SCRIPT_FILE_H
+#define DEJA_SCRIPT_FILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "protocol.h"
+#include "trace.h"
+
+/* Reads PATH ("-": stdin).  Returns 0 with a malloc'd array (NULL when
+ * empty), or -1 with err naming the file and line. */
+int script_file_read(const char *path, struct deja_script_entry **out, uint64_t *n,
+		     char *err, size_t errlen);
+
+/* Writes the entries, one per line, with a header comment. */
+void script_file_write(FILE *f, const struct deja_script_entry *s, uint64_t n);
+
+/* The switches of a recorded run (deja_script_from_schedule over its
+ * events): malloc'd entries and, per entry, whether it preempted.
+ * Returns 0, or -1 when the events cannot be read or memory runs out. */
+int script_from_trace(struct trace *t, struct deja_script_entry **out, bool **preempt,
+		      uint64_t *n);
+
+#endif /* DEJA_SCRIPT_FILE_H */

@@ -1,0 +1,150 @@
+/*
+ * test_script.c: schedules as lists of switches.  A run's switches re-create
+ * it under the script strategy, dropping a preemption leaves the others
+ * in force, and the lookup finds exactly the listed points.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "script.h"
+#include "sim.h"
+
+/* Three threads, each locking and unlocking one shared mutex 4 times. */
+static struct sim *contended(const char *strategy, uint64_t seed)
+{
+	struct sim *s = sim_new(3, strategy, seed);
+	for (int t = 0; t < 3; t++)
+		for (int i = 0; i < 4; i++) {
+			sim_add(s, t, DEJA_OP_MUTEX_LOCK, 0, 0);
+			sim_add(s, t, DEJA_OP_MUTEX_UNLOCK, 0, 0);
+		}
+	return s;
+}
+
+static uint64_t switches_of(const struct sim *s, struct deja_script_entry *out, bool *preempt)
+{
+	return deja_script_from_schedule(s->trace, s->preempted, s->nevents, out, preempt);
+}
+
+static void script_recreates_random_runs(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 0; seed < 30; seed++) {
+		struct sim *orig = contended("random", seed);
+		sim_run(orig, NULL, 0);
+		struct deja_script_entry sw[4096];
+		uint64_t n = switches_of(orig, sw, NULL);
+		n = deja_script_sort(sw, n);
+		struct sim *again = contended("script", 0);
+		again->switches = sw;
+		again->nswitches = n;
+		sim_run(again, NULL, 0);
+		assert_int_equal(again->nevents, orig->nevents);
+		assert_memory_equal(again->trace, orig->trace, orig->nevents * sizeof(uint32_t));
+		assert_int_equal(again->m->preemptions, orig->m->preemptions);
+		sim_free(orig);
+		sim_free(again);
+	}
+}
+
+static void empty_script_is_nonpreemptive(void **state)
+{
+	(void)state;
+	struct sim *a = contended("script", 0);
+	struct sim *b = contended("nonpreemptive", 0);
+	sim_run(a, NULL, 0);
+	sim_run(b, NULL, 0);
+	assert_int_equal(a->nevents, b->nevents);
+	assert_memory_equal(a->trace, b->trace, a->nevents * sizeof(uint32_t));
+	assert_int_equal(a->m->preemptions, 0);
+}
+
+/* Find a random run with at least two preemptions; drop the first one and
+ * run the rest: the second still happens where it did. */
+static void dropping_a_preemption_keeps_the_others(void **state)
+{
+	(void)state;
+	bool checked = false;
+	for (uint64_t seed = 0; seed < 50 && !checked; seed++) {
+		struct sim *orig = contended("random", seed);
+		sim_run(orig, NULL, 0);
+		struct deja_script_entry sw[4096];
+		bool pre[4096];
+		uint64_t n = switches_of(orig, sw, pre);
+		struct deja_script_entry only[4096];
+		uint64_t k = 0, seen = 0;
+		struct deja_script_entry second = { 0 };
+		for (uint64_t i = 0; i < n; i++) {
+			if (!pre[i])
+				continue;
+			if (seen++ == 0)
+				continue; /* the dropped one */
+			if (seen == 2)
+				second = sw[i];
+			only[k++] = sw[i];
+		}
+		if (seen < 2 || second.thread != 0) {
+			sim_free(orig);
+			continue;
+		}
+		/* Thread 0 runs first and alone until its first switch, so its
+		 * second preemption point is reached unchanged. */
+		k = deja_script_sort(only, k);
+		struct sim *cut = contended("script", 0);
+		cut->switches = only;
+		cut->nswitches = k;
+		sim_run(cut, NULL, 0);
+		uint64_t done = 0;
+		bool found = false;
+		for (uint64_t i = 0; i + 1 < cut->nevents; i++) {
+			if (cut->trace[i] == 0)
+				done++;
+			if (cut->trace[i] == 0 && done == second.after)
+				found = cut->trace[i + 1] == second.to;
+		}
+		assert_true(found);
+		assert_true(cut->m->preemptions >= 1);
+		checked = true;
+		sim_free(cut);
+		sim_free(orig);
+	}
+	assert_true(checked);
+}
+
+static void find_and_sort(void **state)
+{
+	(void)state;
+	struct deja_script_entry s[] = {
+		{ .thread = 2, .after = 5, .to = 0 },
+		{ .thread = 0, .after = 9, .to = 1 },
+		{ .thread = 0, .after = 3, .to = 2 },
+		{ .thread = 0, .after = 3, .to = 1 }, /* same point again: dropped */
+	};
+	uint64_t n = deja_script_sort(s, 4);
+	assert_int_equal(n, 3);
+	assert_int_equal(s[0].after, 3);
+	assert_int_equal(s[0].to, 2);
+	const struct deja_script_entry *e = deja_script_find(s, n, 0, 9);
+	assert_non_null(e);
+	assert_int_equal(e->to, 1);
+	assert_non_null(deja_script_find(s, n, 2, 5));
+	assert_null(deja_script_find(s, n, 2, 4));
+	assert_null(deja_script_find(s, n, 1, 3));
+	assert_null(deja_script_find(s, 0, 0, 3));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(script_recreates_random_runs),
+		cmocka_unit_test(empty_script_is_nonpreemptive),
+		cmocka_unit_test(dropping_a_preemption_keeps_the_others),
+		cmocka_unit_test(find_and_sort),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
