@@ -76,6 +76,9 @@ struct hunt {
 	unsigned long long found_index, found_seed;
 	const char *found_strategy;
 	struct session_result found_res;
+	/* The program is started once and each run forked from it (the fork
+	 * server, runtime/server.c); one per worker process. */
+	struct session *server;
 };
 
 static uint64_t derive_seed(uint64_t seed, uint64_t run)
@@ -291,6 +294,7 @@ static int one_run(struct hunt *h, uint64_t index, char **prog, int nprog, const
 		.pct_steps = h->longest ? h->longest : 0,
 		.output_to = h->fail_on_output ? out : "/dev/null",
 		.discard_passing = plain, /* exit 0 is exactly "passed" */
+		.server = &h->server,
 	};
 	struct session_result res;
 	char err[512] = "";
@@ -398,8 +402,9 @@ static void worker(struct hunt *h, unsigned w, int fd, char **prog, int nprog,
 		if (write(fd, &rep, sizeof(rep)) != (ssize_t)sizeof(rep))
 			_exit(3);
 		if (rep.failed || rep.interrupted || rep.trouble)
-			_exit(0);
+			break;
 	}
+	session_free(h->server);
 	_exit(0);
 }
 
@@ -519,6 +524,7 @@ int cmd_hunt(int argc, char **argv)
 		}
 	}
 	h.seconds = now_seconds() - start;
+	session_free(h.server);
 	progress(&h, start, true);
 	if (code == 0)
 		report(&h);

@@ -30,11 +30,35 @@ struct source_offset {
 	uint64_t read;
 };
 
+/* A hunt's run is held in memory until it is known to be kept: most runs
+ * pass, and then no trace is ever created for them.  A run that grows past
+ * this many events is written out as it goes, like any other. */
+#define HELD_EVENTS_MAX (1u << 20)
+
+struct held_events {
+	struct deja_event *ev;
+	size_t n, cap;
+	uint8_t *bytes; /* every event's data_len bytes, in order */
+	size_t nbytes, bytes_cap;
+};
+
+/* What creating the trace needs, for a held run that turns out kept. */
+struct trace_origin {
+	const struct record_options *o;
+	const char *exe, *hash;
+	const struct deja_shared *sh;
+};
+
 struct record_sink {
-	struct trace *t;
+	struct trace *t;        /* NULL while the run is held */
 	uint64_t digest;
 	uint64_t pending;
 	bool failed;
+	bool holding;
+	struct held_events held;
+	struct trace_origin origin;
+	char *err;
+	size_t errlen;
 	struct source_offset sources[64];
 	int nsources;
 };
@@ -77,12 +101,11 @@ static void put_data(struct record_sink *rs, const struct deja_event *ev, const 
 	}
 }
 
-static bool sink_event(void *ctx, const struct deja_event *ev, const uint8_t *data)
+/* Write one event (digest already chained) into the trace. */
+static void write_event(struct record_sink *rs, const struct deja_event *ev, uint64_t digest,
+			const uint8_t *data)
 {
-	struct record_sink *rs = ctx;
-	struct trace_event te = { .ev = *ev };
-	rs->digest = deja_event_digest(rs->digest, ev);
-	te.digest = rs->digest;
+	struct trace_event te = { .ev = *ev, .digest = digest };
 	if (trace_put_event(rs->t, &te) != TRACE_OK)
 		rs->failed = true;
 	if (ev->data_len && data)
@@ -92,6 +115,74 @@ static bool sink_event(void *ctx, const struct deja_event *ev, const uint8_t *da
 		trace_begin(rs->t);
 		rs->pending = 0;
 	}
+}
+
+static bool hold(struct held_events *h, const struct deja_event *ev, const uint8_t *data)
+{
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 1024;
+		struct deja_event *grown = realloc(h->ev, cap * sizeof(*grown));
+		if (!grown)
+			return false;
+		h->ev = grown;
+		h->cap = cap;
+	}
+	uint32_t len = data ? ev->data_len : 0;
+	if (h->nbytes + len > h->bytes_cap) {
+		size_t cap = h->bytes_cap ? h->bytes_cap : 4096;
+		while (cap < h->nbytes + len)
+			cap *= 2;
+		uint8_t *grown = realloc(h->bytes, cap);
+		if (!grown)
+			return false;
+		h->bytes = grown;
+		h->bytes_cap = cap;
+	}
+	h->ev[h->n] = *ev;
+	h->ev[h->n].data_len = len;
+	h->n++;
+	if (len)
+		memcpy(h->bytes + h->nbytes, data, len);
+	h->nbytes += len;
+	return true;
+}
+
+static enum record_status start_trace(const struct trace_origin *origin, struct trace **t,
+				      char *err, size_t errlen);
+
+/* The held run is kept after all: create its trace and write it out. */
+static void write_out_held(struct record_sink *rs)
+{
+	rs->holding = false;
+	if (start_trace(&rs->origin, &rs->t, rs->err, rs->errlen) != RECORD_OK) {
+		rs->failed = true;
+		return;
+	}
+	trace_begin(rs->t);
+	uint64_t digest = 0;
+	size_t at = 0;
+	for (size_t i = 0; i < rs->held.n; i++) {
+		const struct deja_event *ev = &rs->held.ev[i];
+		digest = deja_event_digest(digest, ev);
+		write_event(rs, ev, digest, ev->data_len ? rs->held.bytes + at : NULL);
+		at += ev->data_len;
+	}
+	free(rs->held.ev);
+	free(rs->held.bytes);
+	rs->held = (struct held_events){ 0 };
+}
+
+static bool sink_event(void *ctx, const struct deja_event *ev, const uint8_t *data)
+{
+	struct record_sink *rs = ctx;
+	rs->digest = deja_event_digest(rs->digest, ev);
+	if (rs->holding) {
+		if (hold(&rs->held, ev, data) && rs->held.n < HELD_EVENTS_MAX)
+			return true;
+		write_out_held(rs); /* too long to hold (or no memory): stream it */
+		return !rs->failed;
+	}
+	write_event(rs, ev, rs->digest, data);
 	return true;
 }
 
@@ -189,10 +280,12 @@ static void now_iso8601(char buf[32])
 	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static enum record_status start_trace(const struct record_options *o, const char *exe,
-				      const char *hash, const struct deja_shared *sh,
-				      struct trace **t, char *err, size_t errlen)
+static enum record_status start_trace(const struct trace_origin *origin, struct trace **t,
+				      char *err, size_t errlen)
 {
+	const struct record_options *o = origin->o;
+	const char *exe = origin->exe, *hash = origin->hash;
+	const struct deja_shared *sh = origin->sh;
 	char cwd[PATH_MAX], started[32];
 	if (!getcwd(cwd, sizeof(cwd)))
 		snprintf(cwd, sizeof(cwd), "?");
@@ -252,6 +345,19 @@ static void finish_trace(struct trace *t, const struct session_result *res,
 	trace_seal(t);
 }
 
+/* A session of its own, or the next run of the caller's fork server. */
+static struct session *open_session(const struct record_options *o, struct session_config *cfg,
+				    char *err, size_t errlen)
+{
+	if (o->server && *o->server)
+		return session_next_run(*o->server, cfg, err, errlen) == 0 ? *o->server : NULL;
+	cfg->fork_server = o->server != NULL;
+	struct session *s = session_new(cfg, err, errlen);
+	if (o->server)
+		*o->server = s;
+	return s;
+}
+
 enum record_status record_run(const struct record_options *o, struct session_result *res,
 			      char *err, size_t errlen)
 {
@@ -280,35 +386,50 @@ enum record_status record_run(const struct record_options *o, struct session_res
 		.script_len = o->script_len,
 		.output_to = o->output_to,
 	};
-	struct session *s = session_new(&cfg, err, errlen);
+	struct session *s = open_session(o, &cfg, err, errlen);
 	if (!s) {
 		free(exe);
 		return RECORD_ERR_SESSION;
 	}
 	record_remove_trace(o->trace_path);
-	struct trace *t = NULL;
+	struct record_sink rs = {
+		.holding = o->discard_passing,
+		.origin = { o, exe, hash, session_shared(s) },
+		.err = err,
+		.errlen = errlen,
+	};
+	enum record_status st = RECORD_OK;
+	if (!rs.holding) {
+		st = start_trace(&rs.origin, &rs.t, err, errlen);
+		if (st == RECORD_OK)
+			trace_begin(rs.t);
+	}
 	bool discard = false;
-	enum record_status st = start_trace(o, exe, hash, session_shared(s), &t, err, errlen);
 	if (st == RECORD_OK) {
-		struct record_sink rs = { .t = t };
-		trace_begin(t);
 		if (session_run(s, sink_event, &rs, res, err, errlen) != 0)
 			st = RECORD_ERR_PROGRAM;
-		trace_commit(t);
+		res->final_digest = rs.digest;
+		if (st == RECORD_OK && rs.holding && session_passed(res) && !res->interrupted)
+			discard = true;
+		else if (st == RECORD_OK && rs.holding)
+			write_out_held(&rs);
+		if (rs.t)
+			trace_commit(rs.t);
 		if (rs.failed && st == RECORD_OK) {
-			snprintf(err, errlen, "writing events to the trace failed");
+			if (!err[0])
+				snprintf(err, errlen, "writing events to the trace failed");
 			st = RECORD_ERR_TRACE;
 		}
-		res->final_digest = rs.digest;
-		if (st == RECORD_OK && o->discard_passing && session_passed(res) && !res->interrupted)
-			discard = true;
-		else if (st == RECORD_OK)
-			finish_trace(t, res, session_shared(s), rs.digest);
+		if (st == RECORD_OK && !discard)
+			finish_trace(rs.t, res, session_shared(s), rs.digest);
 	}
-	trace_close(t);
+	trace_close(rs.t);
+	free(rs.held.ev);
+	free(rs.held.bytes);
 	if (st == RECORD_ERR_PROGRAM || discard)
 		record_remove_trace(o->trace_path);
-	session_free(s);
+	if (!o->server)
+		session_free(s);
 	free(exe);
 	return st;
 }

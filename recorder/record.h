@@ -22,7 +22,11 @@ struct record_options {
 	const struct deja_script_entry *script; /* strategy script: its switches */
 	uint64_t script_len;
 	const char *output_to;    /* hunt: the program's stdout and stderr go to this file */
-	bool discard_passing;     /* hunt: a run that exits 0 leaves no trace */
+	bool discard_passing;     /* hunt: a run that exits 0 leaves no trace (its
+	                             events are held in memory until it is kept) */
+	/* hunt: run from a fork server kept in *server (started by the first
+	 * run, freed by the caller with session_free); NULL: exec each run. */
+	struct session **server;
 	const char *trace_path;   /* replaced once the program is known to run */
 	const char *runtime_path;
 	const char *deja_version;

@@ -11,7 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <linux/futex.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
@@ -33,6 +36,8 @@ struct session {
 	int fd;
 	uint8_t *data;      /* one event's bytes, taken out of the data ring */
 	size_t data_cap;
+	pid_t server_pid;   /* fork server, once started; its runs follow */
+	uint32_t runs;      /* runs started through the server */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -43,6 +48,61 @@ static void on_interrupt(int sig)
 	interrupted = 1;
 }
 
+/* A served session's script area holds this many entries; a longer
+ * script is a usage error for a served run. */
+#define SESSION_SERVER_SCRIPT_MAX 65536u
+
+/* Everything in the channel that one run reads or writes, set up afresh:
+ * mode, strategy and model, clocks and randomness, ring positions, the
+ * runtime's verdict. */
+static int setup_run(struct session *s, const struct session_config *cfg, char *err,
+		     size_t errlen)
+{
+	struct deja_shared *sh = s->shared;
+	s->cfg = cfg;
+	sh->mode = cfg->schedule ? DEJA_MODE_REPLAY : DEJA_MODE_RECORD;
+	sh->parallel = cfg->parallel;
+	sh->write_index = sh->read_index = 0;
+	sh->data_write = sh->data_read = 0;
+	sh->outcome = DEJA_OUTCOME_NONE;
+	sh->outcome_thread = 0;
+	sh->outcome_step = 0;
+	sh->message[0] = '\0';
+	sh->fault_signal = sh->fault_thread = 0;
+	sh->fault_site = 0;
+	sh->exec_pending = sh->exec_thread = 0;
+	sh->forks = 0;
+	sh->runtime_ready = 0;
+	sh->nmodules = sh->server_modules;
+	sh->server_child = 0;
+	snprintf(sh->server_output, sizeof(sh->server_output), "%s",
+		 cfg->output_to ? cfg->output_to : "");
+	sh->script_len = 0;
+	if (cfg->script_len) {
+		struct deja_script_entry *script =
+			(struct deja_script_entry *)((char *)sh + sh->script_offset);
+		memcpy(script, cfg->script, cfg->script_len * sizeof(*script));
+		sh->script_len = deja_script_sort(script, cfg->script_len);
+	}
+	sh->realtime_start_ns = cfg->realtime_start_ns;
+	sh->monotonic_start_ns = cfg->monotonic_start_ns;
+	sh->entropy_seed = cfg->entropy_seed;
+	if (!cfg->schedule) {
+		if (getrandom(&sh->entropy_seed, sizeof(sh->entropy_seed), 0) !=
+		    (ssize_t)sizeof(sh->entropy_seed))
+			sh->entropy_seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+		struct timespec rt, mono;
+		clock_gettime(CLOCK_REALTIME, &rt);
+		clock_gettime(CLOCK_MONOTONIC, &mono);
+		sh->realtime_start_ns = (int64_t)rt.tv_sec * 1000000000LL + rt.tv_nsec;
+		sh->monotonic_start_ns = (int64_t)mono.tv_sec * 1000000000LL + mono.tv_nsec;
+	}
+	deja_model_init(&sh->model, cfg->max_steps);
+	sh->model.entropy = sh->entropy_seed;
+	sh->model.pct_steps = cfg->pct_steps;
+	return deja_strategy_setup(&sh->model, cfg->strategy, cfg->seed, err, errlen);
+}
+
 struct session *session_new(const struct session_config *cfg, char *err, size_t errlen)
 {
 	struct session *s = calloc(1, sizeof(*s));
@@ -51,12 +111,19 @@ struct session *session_new(const struct session_config *cfg, char *err, size_t 
 		return NULL;
 	}
 	s->cfg = cfg;
+	s->fd = -1;
 	size_t schedule_offset = (sizeof(struct deja_shared) + 63) & ~(size_t)63;
 	size_t feed_offset = (schedule_offset + cfg->schedule_len * sizeof(uint32_t) + 63) &
 			     ~(size_t)63;
 	size_t feed_bytes_offset = feed_offset + cfg->feed_count * sizeof(struct deja_feed);
 	size_t script_offset = (feed_bytes_offset + cfg->feed_bytes_len + 63) & ~(size_t)63;
-	s->size = script_offset + cfg->script_len * sizeof(struct deja_script_entry);
+	uint64_t script_room = cfg->fork_server ? SESSION_SERVER_SCRIPT_MAX : cfg->script_len;
+	if (cfg->script_len > script_room) {
+		snprintf(err, errlen, "the script has more than %u switches", SESSION_SERVER_SCRIPT_MAX);
+		session_free(s);
+		return NULL;
+	}
+	s->size = script_offset + script_room * sizeof(struct deja_script_entry);
 	s->fd = memfd_create("deja-channel", MFD_CLOEXEC);
 	if (s->fd < 0 || ftruncate(s->fd, (off_t)s->size) != 0) {
 		snprintf(err, errlen, "cannot create the shared channel: %s", strerror(errno));
@@ -74,8 +141,7 @@ struct session *session_new(const struct session_config *cfg, char *err, size_t 
 	sh->magic = DEJA_SHARED_MAGIC;
 	sh->version = DEJA_PROTOCOL_VERSION;
 	sh->size = s->size;
-	sh->mode = cfg->schedule ? DEJA_MODE_REPLAY : DEJA_MODE_RECORD;
-	sh->parallel = cfg->parallel;
+	sh->server = cfg->fork_server;
 	sh->schedule_offset = schedule_offset;
 	sh->schedule_len = cfg->schedule_len;
 	if (cfg->schedule_len)
@@ -89,33 +155,26 @@ struct session *session_new(const struct session_config *cfg, char *err, size_t 
 	if (cfg->feed_bytes_len)
 		memcpy((char *)sh + feed_bytes_offset, cfg->feed_bytes, cfg->feed_bytes_len);
 	sh->script_offset = script_offset;
-	if (cfg->script_len) {
-		struct deja_script_entry *script = (struct deja_script_entry *)((char *)sh + script_offset);
-		memcpy(script, cfg->script, cfg->script_len * sizeof(*script));
-		sh->script_len = deja_script_sort(script, cfg->script_len);
-	}
-	sh->realtime_start_ns = cfg->realtime_start_ns;
-	sh->monotonic_start_ns = cfg->monotonic_start_ns;
-	sh->entropy_seed = cfg->entropy_seed;
 	snprintf(sh->runtime_path, sizeof(sh->runtime_path), "%s", cfg->runtime_path);
-	if (!cfg->schedule) {
-		if (getrandom(&sh->entropy_seed, sizeof(sh->entropy_seed), 0) !=
-		    (ssize_t)sizeof(sh->entropy_seed))
-			sh->entropy_seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-		struct timespec rt, mono;
-		clock_gettime(CLOCK_REALTIME, &rt);
-		clock_gettime(CLOCK_MONOTONIC, &mono);
-		sh->realtime_start_ns = (int64_t)rt.tv_sec * 1000000000LL + rt.tv_nsec;
-		sh->monotonic_start_ns = (int64_t)mono.tv_sec * 1000000000LL + mono.tv_nsec;
-	}
-	deja_model_init(&sh->model, cfg->max_steps);
-	sh->model.entropy = sh->entropy_seed;
-	sh->model.pct_steps = cfg->pct_steps;
-	if (deja_strategy_setup(&sh->model, cfg->strategy, cfg->seed, err, errlen) != 0) {
+	if (setup_run(s, cfg, err, errlen) != 0) {
 		session_free(s);
 		return NULL;
 	}
 	return s;
+}
+
+int session_next_run(struct session *s, const struct session_config *cfg, char *err,
+		     size_t errlen)
+{
+	if (!s->shared->server || cfg->schedule_len || cfg->feed_count) {
+		snprintf(err, errlen, "only a fork-server session serves more runs, and only records");
+		return -1;
+	}
+	if (cfg->script_len > SESSION_SERVER_SCRIPT_MAX) {
+		snprintf(err, errlen, "the script has more than %u switches", SESSION_SERVER_SCRIPT_MAX);
+		return -1;
+	}
+	return setup_run(s, cfg, err, errlen);
 }
 
 const struct deja_shared *session_shared(const struct session *s)
@@ -127,6 +186,10 @@ void session_free(struct session *s)
 {
 	if (!s)
 		return;
+	if (s->server_pid > 0) {
+		kill(s->server_pid, SIGKILL);
+		waitpid(s->server_pid, NULL, 0);
+	}
 	if (s->shared)
 		munmap(s->shared, s->size);
 	if (s->fd >= 0)
@@ -192,7 +255,7 @@ static void exec_target(const struct session *s, int report_fd)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (cfg->cwd && chdir(cfg->cwd) != 0)
 		launch_failed(report_fd, 1);
-	if (cfg->output_to) {
+	if (cfg->output_to && !cfg->fork_server) { /* served runs redirect their own */
 		int out = open(cfg->output_to, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (out >= 0) {
 			dup2(out, 1);
@@ -322,6 +385,87 @@ static double seconds_since(const struct timespec *t0)
 	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* The run under way: a process of our own, or one the fork server forked. */
+struct run_handle {
+	pid_t pid;   /* our child; 0 when served */
+	int pidfd;   /* readable when our child exits; -1 if unavailable */
+	bool killed;
+};
+
+/* Start the run: exec the target, or have the fork server fork it (and
+ * start the server first if it is not running). */
+static int start_run(struct session *s, struct run_handle *h, char *err, size_t errlen)
+{
+	struct deja_shared *sh = s->shared;
+	*h = (struct run_handle){ .pidfd = -1 };
+	if (!sh->server) {
+		if (start_child(s, &h->pid, err, errlen) != 0)
+			return -1;
+		h->pidfd = (int)syscall(SYS_pidfd_open, h->pid, 0);
+		return 0;
+	}
+	if (s->server_pid <= 0 && start_child(s, &s->server_pid, err, errlen) != 0) {
+		s->server_pid = 0;
+		return -1;
+	}
+	s->runs++;
+	__atomic_store_n(&sh->server_go, s->runs, __ATOMIC_RELEASE);
+	syscall(SYS_futex, &sh->server_go, FUTEX_WAKE, 1, NULL, NULL, 0);
+	return 0;
+}
+
+/* Has the run ended?  Sets *status (a wait status) when it has.  A fork
+ * server that died takes its run with it. */
+static bool run_ended(struct session *s, const struct run_handle *h, int *status)
+{
+	struct deja_shared *sh = s->shared;
+	if (!sh->server) {
+		pid_t r = waitpid(h->pid, status, WNOHANG);
+		return r == h->pid || (r < 0 && errno != EINTR);
+	}
+	if (__atomic_load_n(&sh->server_done, __ATOMIC_ACQUIRE) == s->runs) {
+		*status = sh->server_status;
+		return true;
+	}
+	if (waitpid(s->server_pid, status, WNOHANG) == s->server_pid) {
+		s->server_pid = 0;
+		return true;
+	}
+	return false;
+}
+
+static void kill_run(struct session *s, struct run_handle *h)
+{
+	pid_t pid = h->pid;
+	if (s->shared->server)
+		pid = __atomic_load_n(&s->shared->server_child, __ATOMIC_ACQUIRE);
+	if (pid > 0) { /* a served run not forked yet is killed on the next pass */
+		kill(pid, SIGKILL);
+		h->killed = true;
+	}
+}
+
+/* Nothing to drain: wait until the run ends, or a millisecond (the
+ * runtime may be filling the ring meanwhile). */
+static void wait_a_little(struct session *s, const struct run_handle *h)
+{
+	struct deja_shared *sh = s->shared;
+	if (sh->server) {
+		struct timespec ts = { 0, 1000000 };
+		uint32_t done = __atomic_load_n(&sh->server_done, __ATOMIC_ACQUIRE);
+		if (done != s->runs)
+			syscall(SYS_futex, &sh->server_done, FUTEX_WAIT, done, &ts, NULL, 0);
+		return;
+	}
+	if (h->pidfd >= 0) {
+		struct pollfd p = { .fd = h->pidfd, .events = POLLIN };
+		poll(&p, 1, 1);
+		return;
+	}
+	struct timespec ts = { 0, 200000 };
+	nanosleep(&ts, NULL);
+}
+
 int session_run(struct session *s, session_sink sink, void *ctx, struct session_result *res,
 		char *err, size_t errlen)
 {
@@ -331,41 +475,36 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 	interrupted = 0;
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
-	pid_t pid;
-	if (start_child(s, &pid, err, errlen) != 0) {
+	struct run_handle h;
+	if (start_run(s, &h, err, errlen) != 0) {
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGTERM, &old_term, NULL);
 		return -1;
 	}
 	int status = 0;
-	bool killed = false, timed_out = false;
+	bool timed_out = false;
 	struct timespec started;
 	clock_gettime(CLOCK_MONOTONIC, &started);
 	for (;;) {
 		bool go_on = drain(s, sink, ctx, &res->events, res->stopped_by_sink);
-		if (!killed && s->cfg->wall_timeout && seconds_since(&started) > s->cfg->wall_timeout) {
+		if (!h.killed && s->cfg->wall_timeout && seconds_since(&started) > s->cfg->wall_timeout) {
 			/* Stuck where no event comes: a thread spinning without a
 			 * scheduling point, or blocked in the kernel. */
 			timed_out = true;
-			kill(pid, SIGKILL);
-			killed = true;
+			kill_run(s, &h);
 		}
-		if ((!go_on || interrupted) && !killed) {
+		if ((!go_on || interrupted) && !h.killed) {
 			res->stopped_by_sink = !go_on;
 			res->interrupted = interrupted;
-			kill(pid, SIGKILL);
-			killed = true;
+			kill_run(s, &h);
 		}
-		pid_t r = waitpid(pid, &status, WNOHANG);
-		if (r == pid)
+		if (run_ended(s, &h, &status))
 			break;
-		if (r < 0 && errno != EINTR)
-			break;
-		if (s->shared->write_index == s->shared->read_index) {
-			struct timespec ts = { 0, 200000 };
-			nanosleep(&ts, NULL);
-		}
+		if (s->shared->write_index == s->shared->read_index)
+			wait_a_little(s, &h);
 	}
+	if (h.pidfd >= 0)
+		close(h.pidfd);
 	if (!res->stopped_by_sink)
 		res->stopped_by_sink = !drain(s, sink, ctx, &res->events, false);
 	settle_outcome(s->shared, status, res);

@@ -25,6 +25,8 @@ struct session_config {
 	const char *cwd;          /* directory to run in; NULL: deja's own */
 	const char *strategy;     /* NAME[:PARAM] */
 	bool parallel;            /* run threads in parallel between operations */
+	bool fork_server;         /* start the target once and fork each run from
+	                             it (server.c in the runtime); see session_next_run */
 	const char *output_to;    /* the target's stdout and stderr go to this file */
 	uint64_t seed;
 	uint64_t max_steps;
@@ -75,6 +77,11 @@ struct session;
 /* Sets up the channel; returns NULL with err filled on failure
  * (bad strategy, no memory). */
 struct session *session_new(const struct session_config *cfg, char *err, size_t errlen);
+/* A fork-server session: set up its next run (same program, argv and
+ * runtime; another strategy, seed, script or output).  Returns 0, or -1
+ * with err filled. */
+int session_next_run(struct session *s, const struct session_config *cfg, char *err,
+		     size_t errlen);
 /* Runs the target to its end.  Returns 0, or -1 with err filled when the
  * target could not be started at all. */
 int session_run(struct session *s, session_sink sink, void *ctx,

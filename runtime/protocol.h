@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 14u
+#define DEJA_PROTOCOL_VERSION 15u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -259,6 +259,22 @@ struct deja_shared {
 	uint32_t fault_signal;
 	uint32_t fault_thread;
 	uint64_t fault_site;
+
+	/* Fork server (deja hunt): the target is started once; its runtime
+	 * stops before the program's own constructors run and forks one
+	 * process per run from there, so a run costs a fork, not an exec and
+	 * a dynamic link.  The supervisor sets up each run in this channel,
+	 * then bumps server_go; the server forks, waits for the run's process
+	 * and reports it by setting server_done to the same number. */
+	uint32_t server;          /* supervisor: 1 = serve runs */
+	uint32_t server_go;       /* futex word, supervisor: run number to start */
+	uint32_t server_done;     /* futex word, runtime: run number that ended */
+	int32_t server_child;     /* runtime: the run's process */
+	int32_t server_status;    /* runtime: its wait status */
+	uint32_t server_modules;  /* runtime: modules loaded before the fork */
+	uint32_t server_running;  /* runtime: set by the server, so that an image a
+	                             run execs does not start serving too */
+	char server_output[DEJA_PATH_MAX]; /* the run's stdout and stderr, or "" */
 
 	/* Written by the runtime. */
 	uint32_t runtime_ready;

@@ -204,6 +204,11 @@ __attribute__((constructor(101))) static void rt_init(void)
 		rt_fatal(DEJA_ENV_SHM_FD " is not a file descriptor number");
 	rt.shared = attach(fd);
 	rt.model = &rt.shared->model;
+	if (rt.shared->server && !rt.shared->server_running) {
+		rt.shared->nmodules = 0;
+		dl_iterate_phdr(add_module, NULL);
+		rt_serve();
+	}
 	if (rt.shared->mode == DEJA_MODE_REPLAY) {
 		rt.schedule = (const uint32_t *)((const char *)rt.shared +
 						 rt.shared->schedule_offset);
@@ -213,9 +218,13 @@ __attribute__((constructor(101))) static void rt_init(void)
 						       rt.shared->script_offset);
 	rt.script_len = rt.shared->script_len;
 	bool after_exec = __atomic_load_n(&rt.shared->exec_pending, __ATOMIC_ACQUIRE) != 0;
-	if (!after_exec)
-		rt.shared->nmodules = 0; /* after an exec the new image's are added */
-	dl_iterate_phdr(add_module, NULL);
+	/* A served run's modules were listed before the fork; after an exec
+	 * the new image's are added. */
+	bool served = rt.shared->server && !after_exec;
+	if (!after_exec && !served)
+		rt.shared->nmodules = 0;
+	if (!served)
+		dl_iterate_phdr(add_module, NULL);
 	dl_iterate_phdr(count_adds, &modules_seen_adds);
 	pthread_atfork(NULL, NULL, rt_after_fork_child);
 

@@ -73,6 +73,11 @@ char *rt_decimal(char *dst, long v);
 void rt_fatal(const char *msg) __attribute__((noreturn));
 void rt_refresh_modules(void);
 
+/* ---- server.c ---- */
+/* Serve runs (the channel's `server` flag): returns only in a run's
+ * process, which then starts as if just exec'd. */
+void rt_serve(void);
+
 /* ---- real.c: the libc functions the runtime wraps ---- */
 #include "real.h"
 

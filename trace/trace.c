@@ -90,15 +90,23 @@ static int64_t pragma_int(sqlite3 *db, const char *sql, int *rc)
 	return v;
 }
 
-enum trace_status trace_create(const char *path, struct trace **out, char *err,
-			       size_t errlen)
+/* An empty file only the user can read, which must not exist yet. */
+static int create_private(const char *path, char *err, size_t errlen)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		snprintf(err, errlen, "%s", strerror(errno));
-		return TRACE_ERR_OPEN;
+		return -1;
 	}
 	close(fd);
+	return 0;
+}
+
+enum trace_status trace_create(const char *path, struct trace **out, char *err,
+			       size_t errlen)
+{
+	if (create_private(path, err, errlen) != 0)
+		return TRACE_ERR_OPEN;
 	struct trace *t = calloc(1, sizeof(*t));
 	if (!t)
 		return TRACE_ERR_NOMEM;
@@ -114,8 +122,13 @@ enum trace_status trace_create(const char *path, struct trace **out, char *err,
 		 "PRAGMA application_id=%d; PRAGMA user_version=%d;",
 		 TRACE_APPLICATION_ID, TRACE_VERSION);
 	rc = sqlite3_exec(t->db, pragmas, NULL, NULL, NULL);
+	/* One transaction: the schema is written once, not once per table. */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(t->db, "BEGIN", NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(t->db, deja_schema_sql, NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(t->db, "COMMIT", NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(t->db,
 					"INSERT INTO events (seq, thread, op, object, object_addr,"

@@ -65,6 +65,18 @@ timeout 120 "$deja" hunt -q --json --fail-on-output 'api_tour ok' -o out.deja --
 [ $rc -eq 1 ] && [ "$(json o.json 'j["failing_run"]["index"]')" = 1 ] || { dump o.json err; fail "--fail-on-output did not fail the first run"; }
 note "--ok-exit and --fail-on-output"
 
+# Runs are forked from a fork server started once (runtime/server.c): a
+# program reached through an exec (a shell script) is served from the
+# script's first image, and its bug is still found and replayed.
+first=$(abspath "$1")
+printf '#!/bin/sh\nexec "%s"\n' "$first" >wrapper.sh
+chmod +x wrapper.sh
+rc=0
+timeout 120 "$deja" hunt -q --json -o wrapped.deja -- ./wrapper.sh >w.json 2>err || rc=$?
+[ $rc -eq 1 ] || { dump w.json err; fail "hunt through a shell script exited $rc, expected 1"; }
+timeout 60 "$deja" replay -q wrapped.deja >/dev/null 2>err || { dump err; fail "the trace hunted through a shell script does not replay"; }
+note "hunt through an exec'ing shell script: found and replayed"
+
 rc=0
 "$deja" hunt -s bogus -- "$passing" >/dev/null 2>err || rc=$?
 [ $rc -eq 2 ] || fail "hunt with a bad strategy exited $rc, expected 2"
