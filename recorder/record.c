@@ -335,6 +335,8 @@ static void finish_trace(struct trace *t, const struct session_result *res,
 		.interrupted = res->interrupted,
 		.forks = sh->forks,
 		.final_digest = digest,
+		.pid = sh->target_pid,
+		.ppid = sh->target_ppid,
 	};
 	trace_begin(t);
 	trace_put_outcome(t, &run);

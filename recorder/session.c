@@ -73,6 +73,11 @@ static int setup_run(struct session *s, const struct session_config *cfg, char *
 	sh->exec_pending = sh->exec_thread = 0;
 	sh->forks = 0;
 	sh->runtime_ready = 0;
+	sh->target_pid = sh->target_ppid = 0;
+	sh->replay_pid = cfg->replay_pid;
+	sh->replay_ppid = cfg->replay_ppid;
+	for (uint32_t t = 0; t < DEJA_MAX_THREADS; t++)
+		sh->replay_tids[t] = cfg->replay_tids && t < cfg->replay_nthreads ? cfg->replay_tids[t] : 0;
 	sh->nmodules = sh->server_modules;
 	sh->server_child = 0;
 	snprintf(sh->server_output, sizeof(sh->server_output), "%s",

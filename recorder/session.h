@@ -42,6 +42,11 @@ struct session_config {
 	int64_t realtime_start_ns;
 	int64_t monotonic_start_ns;
 	uint64_t entropy_seed; /* replay: the recorded one; record: drawn anew */
+	/* Replay: the ids the recording saw (0: unknown), and its threads'
+	 * ids by model thread. */
+	int32_t replay_pid, replay_ppid;
+	const int32_t *replay_tids;
+	uint32_t replay_nthreads;
 	/* Replay: what the recorded input syscalls gave. */
 	const struct deja_feed *feed;
 	uint64_t feed_count;

@@ -24,7 +24,30 @@ struct replay_feed {
 	uint64_t count;
 	uint8_t *bytes;
 	uint64_t len;
+	int32_t *tids;     /* thread ids the recording saw, by model thread */
+	uint32_t ntids;
 };
+
+/* The recorded threads' ids, indexed by model thread. */
+static enum trace_status load_tids(struct trace *t, struct replay_feed *feed)
+{
+	struct trace_thread *th;
+	size_t n;
+	enum trace_status st = trace_get_threads(t, &th, &n);
+	if (st != TRACE_OK)
+		return st;
+	feed->tids = calloc(DEJA_MAX_THREADS, sizeof(*feed->tids));
+	if (!feed->tids) {
+		free(th);
+		return TRACE_ERR_NOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (th[i].id < DEJA_MAX_THREADS)
+			feed->tids[th[i].id] = th[i].os_tid;
+	feed->ntids = DEJA_MAX_THREADS;
+	free(th);
+	return TRACE_OK;
+}
 
 struct replay_sink {
 	const struct trace_event *recorded;
@@ -201,6 +224,10 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 		.feed_count = feed->count,
 		.feed_bytes = feed->bytes,
 		.feed_bytes_len = feed->len,
+		.replay_pid = (int32_t)rep->recorded.pid,
+		.replay_ppid = (int32_t)rep->recorded.ppid,
+		.replay_tids = feed->tids,
+		.replay_nthreads = feed->ntids,
 	};
 	enum replay_status st = REPLAY_ERR_PROGRAM;
 	struct session *s = session_new(&cfg, err, errlen);
@@ -245,6 +272,8 @@ enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 		snprintf(err, errlen, "the trace's call sites cannot be read");
 	else if (trace_get_feed(t, &feed.entries, &feed.count, &feed.bytes, &feed.len) != TRACE_OK)
 		snprintf(err, errlen, "the trace's recorded inputs cannot be read");
+	else if (load_tids(t, &feed) != TRACE_OK)
+		snprintf(err, errlen, "the trace's threads cannot be read");
 	else
 		st = check_executable(&rep->recorded, err, errlen);
 	trace_close(t);
@@ -253,6 +282,7 @@ enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 	trace_sites_free(sites.sites, sites.n);
 	free(feed.entries);
 	free(feed.bytes);
+	free(feed.tids);
 	free(events);
 	return st;
 }

@@ -298,12 +298,21 @@ static int64_t run_serial(uint32_t self)
 	return execute_chosen(self);
 }
 
+int64_t rt_run_op(void)
+{
+	return rt.shared->parallel ? run_parallel(rt_self) : run_serial(rt_self);
+}
+
 int64_t rt_run(void)
 {
 	uint64_t site = rt.model->threads[rt_self].pending.site;
-	int64_t r = rt.shared->parallel ? run_parallel(rt_self) : run_serial(rt_self);
-	/* A scheduling point: signals that arrived are handled here. */
+	int64_t r = rt_run_op();
+	/* A scheduling point: signals that arrived are handled here.  Their
+	 * events must not replace the operation's own result detail, which
+	 * the caller may read next. */
+	uint64_t arg = rt_last_arg;
 	rt_signals_deliver(site);
+	rt_last_arg = arg;
 	return r;
 }
 

@@ -60,9 +60,13 @@ RT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 		return RT_REAL(pthread_create)(thread, attr, fn, arg);
 	rt_refresh_modules();
 	rt_declare(DEJA_OP_THREAD_CREATE, NULL, (uint64_t)(uintptr_t)fn, RT_CALLER);
-	int r = (int)rt_run();
-	if (r != 0)
+	/* Signals wait until the new thread really exists: a handler's
+	 * scheduling point could otherwise choose a thread not yet started. */
+	int r = (int)rt_run_op();
+	if (r != 0) {
+		rt_signals_deliver(RT_CALLER);
 		return r;
+	}
 	uint32_t child = (uint32_t)rt_last_arg;
 	launches[child].fn = fn;
 	launches[child].arg = arg;
@@ -71,14 +75,16 @@ RT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 	rt_libc_leave();
 	if (r != 0) {
 		rt_abandon_thread(child);
+		rt_signals_deliver(RT_CALLER);
 		return r;
 	}
 	int detached = 0;
-	if (attr && pthread_attr_getdetachstate(attr, &detached) == 0 &&
-	    detached == PTHREAD_CREATE_DETACHED)
-		return 0; /* never joinable: glibc reuses its pthread_t once it ends */
-	launches[child].handle = *thread;
-	launches[child].has_handle = 1;
+	if (!attr || pthread_attr_getdetachstate(attr, &detached) != 0 ||
+	    detached != PTHREAD_CREATE_DETACHED) {
+		launches[child].handle = *thread;
+		launches[child].has_handle = 1;
+	} /* (a detached thread is never joinable: glibc reuses its pthread_t) */
+	rt_signals_deliver(RT_CALLER);
 	return 0;
 }
 

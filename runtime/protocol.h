@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 15u
+#define DEJA_PROTOCOL_VERSION 16u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -260,6 +260,13 @@ struct deja_shared {
 	uint32_t fault_thread;
 	uint64_t fault_site;
 
+	/* Replay: the process and thread ids the recording saw.  The program
+	 * is shown these (getpid, getppid, gettid), and ids it passes to the
+	 * kernel are mapped back to the real ones (pids.c).  0: unknown. */
+	int32_t replay_pid;
+	int32_t replay_ppid;
+	int32_t replay_tids[DEJA_MAX_THREADS]; /* by model thread */
+
 	/* Fork server (deja hunt): the target is started once; its runtime
 	 * stops before the program's own constructors run and forks one
 	 * process per run from there, so a run costs a fork, not an exec and
@@ -278,6 +285,8 @@ struct deja_shared {
 
 	/* Written by the runtime. */
 	uint32_t runtime_ready;
+	int32_t target_pid;       /* the run's process, as getpid() gives it */
+	int32_t target_ppid;
 	uint32_t outcome;         /* enum deja_outcome_kind, or NONE */
 	uint32_t outcome_thread;
 	uint32_t nmodules;

@@ -230,6 +230,8 @@ __attribute__((constructor(101))) static void rt_init(void)
 
 	uint32_t main_thread = after_exec ? rt_exec_continue() : deja_model_add_thread(rt.model);
 	rt.model->threads[main_thread].os_tid = (int32_t)rt_syscall0(SYS_gettid);
+	rt.shared->target_pid = (int32_t)rt_syscall0(SYS_getpid);
+	rt.shared->target_ppid = (int32_t)rt_syscall0(SYS_getppid);
 	rt_self = main_thread;
 	rt.active = true;
 	rt_trap_install();

@@ -73,6 +73,12 @@ char *rt_decimal(char *dst, long v);
 void rt_fatal(const char *msg) __attribute__((noreturn));
 void rt_refresh_modules(void);
 
+/* ---- pids.c ---- */
+/* Replay: answer getpid/getppid/gettid with the recorded ids (true, with
+ * *result), or map the ids in a[] the program passes back to real ones
+ * (false: the syscall then goes on as usual). */
+bool rt_pid_syscall(long nr, long a[6], long *result);
+
 /* ---- server.c ---- */
 /* Serve runs (the channel's `server` flag): returns only in a run's
  * process, which then starts as if just exec'd. */
@@ -110,8 +116,13 @@ void rt_libc_leave(void);
 struct deja_pending *rt_declare(enum deja_op op, struct deja_object *o,
 				uint64_t arg, uint64_t site);
 /* Wait until the scheduler chooses this thread, execute the declared
- * operation, record its event.  Returns the operation's result. */
+ * operation, record its event, and handle the signals that arrived
+ * (a scheduling point).  Returns the operation's result. */
 int64_t rt_run(void);
+/* rt_run without the signals: for an operation whose effect is not
+ * complete until its caller has done more (a THREAD_CREATE, until the
+ * real thread exists); the caller then calls rt_signals_deliver. */
+int64_t rt_run_op(void);
 /* The op-specific detail of the calling thread's last event. */
 extern __thread uint64_t rt_last_arg;
 /* First run of a new thread: wait to be chosen, execute THREAD_START. */

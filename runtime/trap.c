@@ -358,8 +358,11 @@ long rt_pass_interruptible(long nr, const long a[6], const sigset_t *mask)
 	return r;
 }
 
-static long dispatch(long nr, const long a[6], uint64_t site, greg_t *g, const sigset_t *mask)
+static long dispatch(long nr, long a[6], uint64_t site, greg_t *g, const sigset_t *mask)
 {
+	long shown;
+	if (rt_pid_syscall(nr, a, &shown))
+		return shown;
 	const struct deja_syscall_info *sc = deja_syscall(nr);
 	switch ((enum deja_syscall_class)sc->klass) {
 	case DEJA_SC_PASS:

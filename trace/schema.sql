@@ -30,6 +30,8 @@ CREATE TABLE run (
     switches       INTEGER NOT NULL DEFAULT 0,
     interrupted    INTEGER NOT NULL DEFAULT 0,  -- 1: deja itself was interrupted
     forks          INTEGER NOT NULL DEFAULT 0,  -- child processes, not followed yet
+    pid            INTEGER,                     -- the process id the program saw
+    ppid           INTEGER,                     -- its parent's
     final_digest   INTEGER                      -- digest of the last event
 );
 

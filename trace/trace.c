@@ -307,7 +307,7 @@ enum trace_status trace_put_outcome(struct trace *t, const struct trace_run *r)
 	sqlite3_stmt *st = prepare(t,
 		"UPDATE run SET outcome=?, exit_code=?, signal=?, message=?, outcome_thread=?,"
 		" events=?, preemptions=?, switches=?, interrupted=?, final_digest=?, forks=?,"
-		" fault_site=? WHERE id=1");
+		" fault_site=?, pid=?, ppid=? WHERE id=1");
 	if (!st)
 		return TRACE_ERR_WRITE;
 	sqlite3_bind_text(st, 1, r->outcome, -1, SQLITE_TRANSIENT);
@@ -334,6 +334,13 @@ enum trace_status trace_put_outcome(struct trace *t, const struct trace_run *r)
 		sqlite3_bind_int64(st, 12, (sqlite3_int64)r->fault_site);
 	else
 		sqlite3_bind_null(st, 12);
+	for (int i = 0; i < 2; i++) {
+		int64_t id = i == 0 ? r->pid : r->ppid;
+		if (id > 0)
+			sqlite3_bind_int64(st, 13 + i, id);
+		else
+			sqlite3_bind_null(st, 13 + i);
+	}
 	return step_done(st);
 }
 
@@ -515,7 +522,7 @@ enum trace_status trace_get_run(struct trace *t, struct trace_run *r)
 		"SELECT deja_version, cwd, exe_path, exe_hash, strategy, seed, run_index, max_steps,"
 		" started_at, outcome, exit_code, signal, message, outcome_thread, events,"
 		" preemptions, switches, interrupted, final_digest, realtime_start, monotonic_start,"
-		" entropy_seed, forks, fault_site FROM run WHERE id=1");
+		" entropy_seed, forks, fault_site, pid, ppid FROM run WHERE id=1");
 	if (!st)
 		return TRACE_ERR_CORRUPT;
 	int rc = sqlite3_step(st);
@@ -547,6 +554,8 @@ enum trace_status trace_get_run(struct trace *t, struct trace_run *r)
 	r->entropy_seed = (uint64_t)sqlite3_column_int64(st, 21);
 	r->forks = (uint64_t)sqlite3_column_int64(st, 22);
 	r->fault_site = (uint64_t)col_int_or(st, 23, 0);
+	r->pid = col_int_or(st, 24, 0);
+	r->ppid = col_int_or(st, 25, 0);
 	sqlite3_finalize(st);
 	if (!r->cwd || !r->exe_path || !r->exe_hash || !r->strategy || !r->outcome)
 		return TRACE_ERR_CORRUPT;

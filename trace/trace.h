@@ -16,7 +16,7 @@
 
 #include "protocol.h"
 
-#define TRACE_VERSION 2
+#define TRACE_VERSION 3
 #define TRACE_APPLICATION_ID 0x444A4131 /* "DJA1" */
 
 enum trace_status {
@@ -58,6 +58,8 @@ struct trace_run {
 	int64_t realtime_start;  /* virtual clocks' readings at virtual time 0, ns */
 	int64_t monotonic_start;
 	uint64_t entropy_seed;   /* seed of the randomness the program got */
+	int64_t pid;             /* process and parent ids the program saw; 0: unknown */
+	int64_t ppid;
 };
 
 struct trace_event {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # nondeterminism.sh DEJA NONDETERMINISM_PROG
 #
-# Clocks, randomness, rdtsc, the thread interleaving and a line of stdin
+# Clocks, randomness, rdtsc, pids and tids, the thread interleaving and a
+# line of stdin
 # differ from one native run to the next; under deja a recording's replays
 # print exactly the recorded bytes, 100 times out of 100, with no stdin at
 # all, and a 3 s sleep takes no real time.
@@ -25,6 +26,7 @@ for seed in 1 2 3; do
 	grep -q "^stdin typed for seed $seed" rec$seed || { dump rec$seed; fail "seed $seed: the program did not read its stdin"; }
 	[ $(( $(date +%s) - start )) -lt 3 ] || fail "seed $seed: the 3 s sleep was not virtual"
 	grep -q "^slept 3.0" rec$seed || { dump rec$seed; fail "seed $seed: virtual sleep did not last 3 s of virtual time"; }
+	grep -q "signalled 1$" rec$seed || { dump rec$seed; fail "seed $seed: the signal to its own pid did not arrive"; }
 	replays=10
 	[ $seed -eq 1 ] && replays=100
 	replays_match "$deja" t$seed.deja rec$seed $replays

@@ -1,0 +1,87 @@
+/*
+ * pids.c: process and thread ids in a replay.
+ *
+ * A replayed process gets other ids from the kernel than the recording
+ * had, and a program that prints its pid, seeds a generator with it or
+ * names a temporary file after it would replay differently.  So in a
+ * replay the program sees the recorded ids: getpid(), getppid() and
+ * gettid() give the recording's values (the supervisor hands them over in
+ * the channel), and the ids the program passes to the kernel (kill,
+ * tgkill, tkill, sigqueue, affinity and resource limits) are mapped back
+ * to the real ones.  A recording runs with the real ids, which are the
+ * recorded ones.
+ *
+ * glibc's own calls go the same way: raise() asks gettid() and getpid()
+ * through inline syscalls, which the trap sees, and sends tgkill with the
+ * ids it was given; pthread_kill() of another thread passes the real tid
+ * glibc keeps in the thread's descriptor, which maps to itself.  A real
+ * id equal to another thread's recorded one would be mapped wrongly; ids
+ * are handed out in sequence, so that needs the kernel's pid counter to
+ * come round to the recording's range between the recording and the
+ * replay.
+ */
+#define _GNU_SOURCE
+#include "runtime.h"
+
+#include <sys/syscall.h>
+
+static bool replaying(void)
+{
+	return rt.active && rt.shared->mode == DEJA_MODE_REPLAY && rt.shared->replay_pid > 0;
+}
+
+/* The recorded id of a real one (what the program is shown). */
+static long shown_tid(void)
+{
+	long real = rt_syscall0(SYS_gettid);
+	if (rt_self == DEJA_NO_THREAD || rt_self >= DEJA_MAX_THREADS)
+		return real;
+	int32_t recorded = rt.shared->replay_tids[rt_self];
+	return recorded > 0 ? recorded : real;
+}
+
+/* The real id behind one the program was shown (or passes as is). */
+static long real_id(long id)
+{
+	const struct deja_shared *sh = rt.shared;
+	if (id <= 0)
+		return id;
+	if (id == sh->replay_pid)
+		return rt_syscall0(SYS_getpid);
+	const struct deja_model *m = rt.model;
+	for (uint32_t t = 0; t < m->nthreads && t < DEJA_MAX_THREADS; t++)
+		if (sh->replay_tids[t] == id && m->threads[t].os_tid > 0)
+			return m->threads[t].os_tid;
+	return id;
+}
+
+bool rt_pid_syscall(long nr, long a[6], long *result)
+{
+	if (!replaying())
+		return false;
+	switch (nr) {
+	case SYS_getpid:
+		*result = rt.shared->replay_pid;
+		return true;
+	case SYS_getppid:
+		if (rt.shared->replay_ppid <= 0)
+			return false;
+		*result = rt.shared->replay_ppid;
+		return true;
+	case SYS_gettid:
+		*result = shown_tid();
+		return true;
+	case SYS_kill: case SYS_tkill: case SYS_rt_sigqueueinfo:
+	case SYS_sched_setaffinity: case SYS_sched_getaffinity: case SYS_prlimit64:
+	case SYS_sched_setscheduler: case SYS_sched_getscheduler:
+	case SYS_sched_setparam: case SYS_sched_getparam:
+		a[0] = real_id(a[0]);
+		return false;
+	case SYS_tgkill: case SYS_rt_tgsigqueueinfo:
+		a[0] = real_id(a[0]);
+		a[1] = real_id(a[1]);
+		return false;
+	default:
+		return false;
+	}
+}
