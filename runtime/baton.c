@@ -91,6 +91,18 @@ static void model_unlock(void);
 static __thread bool lock_held __attribute__((tls_model("initial-exec")));
 static __thread bool at_point __attribute__((tls_model("initial-exec")));
 
+void rt_model_leave(void)
+{
+	if (!rt.shared->parallel || !lock_held)
+		return;
+	if (at_point) {
+		at_point = false;
+		rt.model->running++;
+	}
+	lock_held = false;
+	model_unlock();
+}
+
 void rt_model_enter(void)
 {
 	if (!rt.shared->parallel || lock_held)

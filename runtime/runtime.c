@@ -236,6 +236,7 @@ __attribute__((constructor(101))) static void rt_init(void)
 	rt.active = true;
 	rt_trap_install();
 	rt_fault_install();
+	rt_signals_install();
 	rt_tsc_install();
 	rt_unblock_own_signals(); /* an exec from inside the trap leaves them blocked */
 	rt_trap_arm();

@@ -131,6 +131,8 @@ void rt_thread_begin(uint32_t self);
 void rt_thread_end(uint64_t site);
 /* Parallel mode: take the model lock until rt_run() (no-op otherwise). */
 void rt_model_enter(void);
+/* Parallel mode: let go of the model lock without running an operation. */
+void rt_model_leave(void);
 /* The model's thread for a real thread that could not be created. */
 void rt_abandon_thread(uint32_t t);
 /* The model object for a target address, or an ERROR outcome if full.
@@ -201,6 +203,9 @@ void rt_signals_deliver(uint64_t site);
 /* kill/tgkill of the program's own process with a relayed signal: counted
  * as pending instead of sent; true (with *result) if so. */
 bool rt_signal_to_self(long nr, const long a[6], long *result);
+/* At start: relay the signals that end the process by default (while the
+ * program leaves them so), so they too act at scheduling points. */
+void rt_signals_install(void);
 /* The calling thread has executed event seq. */
 void rt_signals_note_event(uint64_t seq);
 

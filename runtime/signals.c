@@ -14,6 +14,14 @@
  * in the schedule each event after which its thread's next event is a
  * signal.  Only processes the runtime does not manage (a forked child) get
  * the program's handler directly, as usual.
+ *
+ * Signals whose default action ends the process (SIGTERM, SIGINT, SIGHUP,
+ * SIGALRM, SIGUSR1, real-time signals...) are relayed the same way while
+ * the program leaves them at their default: the process then ends by the
+ * signal at a scheduling point, after a `signal` event, and a replay ends
+ * it at the same event (a program that signals itself so ends at its next
+ * scheduling point, like any signal it sends itself).  Synchronous ones (faults, SIGABRT, SIGPIPE, SIGTRAP) are
+ * left to act where they happen.
  */
 #define _GNU_SOURCE
 #include "runtime.h"
@@ -45,9 +53,35 @@ static bool is_function(const struct rt_kernel_sigaction *a)
 	return a->handler != (void *)SIG_DFL && a->handler != (void *)SIG_IGN;
 }
 
+/* Asynchronous signals whose default action ends the process. */
+static bool ends_by_default(int sig)
+{
+	switch (sig) {
+	case SIGHUP: case SIGINT: case SIGQUIT: case SIGUSR1: case SIGUSR2:
+	case SIGALRM: case SIGTERM: case SIGSTKFLT: case SIGVTALRM: case SIGPROF:
+	case SIGIO: case SIGPWR: case SIGXCPU: case SIGXFSZ:
+		return true;
+	default:
+		return sig >= 34 && sig <= 64; /* real-time signals (glibc keeps 32, 33) */
+	}
+}
+
+/* The default action, now: this process ends by the signal. */
+static void end_by(int sig)
+{
+	struct rt_kernel_sigaction dfl = { .handler = (void *)SIG_DFL };
+	rt_syscall4(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask));
+	uint64_t set = bit(sig);
+	rt_syscall4(SYS_rt_sigprocmask, SIG_UNBLOCK, &set, NULL, sizeof(set));
+	rt_syscall3(SYS_tgkill, rt_syscall0(SYS_getpid), rt_syscall0(SYS_gettid), sig);
+	rt_fatal("a signal whose default action ends the process did not end it");
+}
+
 static void call_program_handler(int sig, siginfo_t *info)
 {
 	const struct rt_kernel_sigaction *a = &program_action[sig];
+	if (a->handler == (void *)SIG_DFL)
+		end_by(sig);
 	static ucontext_t context; /* handlers rarely look at it */
 	if (a->flags & SA_SIGINFO)
 		a->handler(sig, info, &context);
@@ -105,11 +139,47 @@ bool rt_signal_to_self(long nr, const long a[6], long *result)
 	return true;
 }
 
+/* The relay, standing in for the program's action. */
+static long install_relay(int sig, const struct rt_kernel_sigaction *act,
+			  struct rt_kernel_sigaction *kernel_old)
+{
+	struct rt_kernel_sigaction relay = {
+		.handler = on_relay,
+		.flags = SA_SIGINFO | RT_SA_RESTORER | (act->flags & SA_RESTART),
+		.restorer = rt_sigreturn_stub,
+		.mask = ~0ull,
+	};
+	long r = rt_syscall4(SYS_rt_sigaction, sig, &relay, kernel_old, sizeof(relay.mask));
+	if (r == 0) {
+		program_action[sig] = *act;
+		relayed |= bit(sig);
+	}
+	return r;
+}
+
+void rt_signals_install(void)
+{
+	for (int sig = 1; sig <= 64; sig++) {
+		struct rt_kernel_sigaction now;
+		if (!ends_by_default(sig) ||
+		    rt_syscall4(SYS_rt_sigaction, sig, NULL, &now, sizeof(now.mask)) != 0 ||
+		    now.handler != (void *)SIG_DFL)
+			continue;
+		install_relay(sig, &now, NULL);
+	}
+}
+
 long rt_signal_sigaction(int sig, const struct rt_kernel_sigaction *act,
 			 struct rt_kernel_sigaction *old)
 {
 	struct rt_kernel_sigaction kernel_old;
-	if (!act || !is_function(act)) {
+	bool keep_relay = act && act->handler == (void *)SIG_DFL && ends_by_default(sig);
+	if (!act && (relayed & bit(sig))) {
+		if (old)
+			*old = program_action[sig];
+		return 0;
+	}
+	if (!act || (!is_function(act) && !keep_relay)) {
 		long r = rt_syscall4(SYS_rt_sigaction, sig, act, &kernel_old, sizeof(act->mask));
 		if (r == 0 && old)
 			*old = (relayed & bit(sig)) ? program_action[sig] : kernel_old;
@@ -117,20 +187,13 @@ long rt_signal_sigaction(int sig, const struct rt_kernel_sigaction *act,
 			relayed &= ~bit(sig);
 		return r;
 	}
-	struct rt_kernel_sigaction relay = {
-		.handler = on_relay,
-		.flags = SA_SIGINFO | RT_SA_RESTORER | (act->flags & SA_RESTART),
-		.restorer = rt_sigreturn_stub,
-		.mask = ~0ull,
-	};
-	long r = rt_syscall4(SYS_rt_sigaction, sig, &relay, &kernel_old, sizeof(relay.mask));
-	if (r != 0)
-		return r;
-	if (old)
-		*old = (relayed & bit(sig)) ? program_action[sig] : kernel_old;
-	program_action[sig] = *act;
-	relayed |= bit(sig);
-	return 0;
+	struct rt_kernel_sigaction previous = (relayed & bit(sig)) ? program_action[sig]
+								    : (struct rt_kernel_sigaction){ 0 };
+	bool was_relayed = (relayed & bit(sig)) != 0;
+	long r = install_relay(sig, act, &kernel_old);
+	if (r == 0 && old)
+		*old = was_relayed ? previous : kernel_old;
+	return r;
 }
 
 bool rt_signal_relayable(int sig)

@@ -108,6 +108,15 @@ static long futex_wait(uint32_t *uaddr, int cmd, int op, uint32_t val,
 
 static long futex_wake(uint32_t *uaddr, int op, long n, uint64_t site)
 {
+	/* A wake nobody in the model waits for is not an event: glibc's
+	 * unlock of an internal lock wakes when it saw the lock contended,
+	 * which a thread outside the model (one in its exit path) can make it
+	 * in one run and not the next.  Only kernel waiters can be woken. */
+	rt_model_enter();
+	if (!deja_model_futex_waited(rt.model, (uint64_t)(uintptr_t)uaddr)) {
+		rt_model_leave();
+		return rt_syscall3(SYS_futex, uaddr, op, n);
+	}
 	struct deja_object *o = rt_object(uaddr, DEJA_OBJ_FUTEX);
 	rt_declare(DEJA_OP_FUTEX_WAKE, o, (uint64_t)n, site);
 	long woken = (long)rt_run();

@@ -298,6 +298,21 @@ static int64_t exec_unlock(struct deja_object *o, uint32_t t)
 
 /* Wake up to n waiters whose pending op is `op` on object ref, oldest first.
  * Returns how many were woken; *first gets the first one woken. */
+bool deja_model_futex_waited(struct deja_model *m, uint64_t addr)
+{
+	const struct deja_object *o = deja_model_find(m, addr);
+	if (!o)
+		return false;
+	uint32_t ref = deja_model_object_ref(m, o);
+	for (uint32_t i = 0; i < m->nthreads; i++) {
+		const struct deja_thread *th = &m->threads[i];
+		if (th->state == DEJA_THREAD_LIVE && th->pending.op == DEJA_OP_FUTEX_RESUME &&
+		    th->pending.object == ref && !th->pending.woken)
+			return true;
+	}
+	return false;
+}
+
 static uint32_t wake_waiters(struct deja_model *m, enum deja_op op,
 			     uint32_t ref, uint64_t n, uint32_t *first)
 {

@@ -29,6 +29,9 @@ uint32_t deja_model_add_thread(struct deja_model *m);
 struct deja_object *deja_model_object(struct deja_model *m, uint64_t addr,
 				      enum deja_object_kind kind);
 struct deja_object *deja_model_find(struct deja_model *m, uint64_t addr);
+/* Does a thread of the model wait on the futex at addr (not yet woken)?
+ * Looks without adding the address as an object. */
+bool deja_model_futex_waited(struct deja_model *m, uint64_t addr);
 
 /* Slot index + 1, the encoding used in deja_pending.object. */
 uint32_t deja_model_object_ref(const struct deja_model *m,
