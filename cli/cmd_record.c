@@ -35,6 +35,11 @@ static const char usage[] =
 	"      --script FILE      switch threads where FILE says: lines THREAD AFTER TO\n"
 	"                         (`deja show --script TRACE` writes one)\n"
 	"      --seed N           seed of the strategy's random choices (default 0)\n"
+	"      --time virtual|real\n"
+	"                         virtual (default): the clocks run on the schedule's\n"
+	"                         time and sleeps end at once; real: they read the\n"
+	"                         real time and sleeps take it (a replay still reads\n"
+	"                         the recorded times without waiting)\n"
 	"      --max-steps N      end the run as `timeout` after N events\n"
 	"                         (default 10000000; 0: no budget)\n"
 	"      --timeout S        end the run as `timeout` after S seconds of real\n"
@@ -50,6 +55,7 @@ struct record_args {
 	const char *output;
 	const char *strategy;
 	const char *script;
+	bool real_time;
 	unsigned long long seed;
 	unsigned long long max_steps;
 	unsigned long long timeout;
@@ -63,6 +69,7 @@ static int parse(int argc, char **argv, struct record_args *a)
 		{ "strategy", required_argument, NULL, 's' },
 		{ "seed", required_argument, NULL, 'S' },
 		{ "script", required_argument, NULL, 'x' },
+		{ "time", required_argument, NULL, 't' },
 		{ "max-steps", required_argument, NULL, 'm' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -77,6 +84,14 @@ static int parse(int argc, char **argv, struct record_args *a)
 		case 's': a->strategy = optarg; break;
 		case 'q': a->quiet = true; break;
 		case 'x': a->script = optarg; break;
+		case 't':
+			if (strcmp(optarg, "real") != 0 && strcmp(optarg, "virtual") != 0) {
+				fprintf(stderr, "deja record: --time takes virtual or real, not '%s'\n",
+					optarg);
+				return DEJA_EXIT_USAGE;
+			}
+			a->real_time = strcmp(optarg, "real") == 0;
+			break;
 		case 'h': fputs(usage, stdout); return -1;
 		case 'S':
 			if (!cli_parse_u64(optarg, &a->seed)) {
@@ -110,6 +125,10 @@ static int parse(int argc, char **argv, struct record_args *a)
 	}
 	if (a->script)
 		a->strategy = "script";
+	if (a->real_time && strcmp(a->strategy, "parallel") == 0) {
+		fprintf(stderr, "deja record: --time real is for the serialised mode, not parallel\n");
+		return DEJA_EXIT_USAGE;
+	}
 	if (optind >= argc) {
 		fprintf(stderr, "deja record: no program given\n\n%s", usage);
 		return DEJA_EXIT_USAGE;
@@ -201,6 +220,7 @@ int cmd_record(int argc, char **argv)
 		.max_steps = a.max_steps,
 		.wall_timeout = (unsigned)a.timeout,
 		.run_index = 1,
+		.real_time = a.real_time,
 		.script = script,
 		.script_len = script_len,
 		.trace_path = output,

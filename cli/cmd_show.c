@@ -115,6 +115,10 @@ static void json_run(const struct trace_run *run)
 	json_string(stdout, run->started_at);
 	printf(",\"deja_version\":");
 	json_string(stdout, run->deja_version);
+	printf(",\"time\":");
+	json_string(stdout, run->time);
+	if (run->pid > 0)
+		printf(",\"pid\":%lld", (long long)run->pid);
 	printf("}");
 }
 

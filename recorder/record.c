@@ -311,6 +311,7 @@ static enum record_status start_trace(const struct trace_origin *origin, struct 
 		.realtime_start = sh->realtime_start_ns,
 		.monotonic_start = sh->monotonic_start_ns,
 		.entropy_seed = sh->entropy_seed,
+		.time = o->real_time ? "real" : "virtual",  /* (not freed) */
 	};
 	if (trace_put_run(*t, &run) != TRACE_OK) {
 		snprintf(err, errlen, "cannot write the run to the trace");
@@ -386,6 +387,7 @@ enum record_status record_run(const struct record_options *o, struct session_res
 		.pct_steps = o->pct_steps,
 		.script = o->script,
 		.script_len = o->script_len,
+		.real_time = o->real_time,
 		.output_to = o->output_to,
 	};
 	struct session *s = open_session(o, &cfg, err, errlen);

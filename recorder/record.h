@@ -14,6 +14,7 @@ struct record_options {
 	char *const *argv;
 	int argc;
 	const char *strategy;     /* NAME[:PARAM], or "parallel" */
+	bool real_time;           /* --time real */
 	uint64_t seed;
 	uint64_t max_steps;
 	unsigned wall_timeout;    /* seconds of real time; 0: none */

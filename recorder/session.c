@@ -62,6 +62,7 @@ static int setup_run(struct session *s, const struct session_config *cfg, char *
 	s->cfg = cfg;
 	sh->mode = cfg->schedule ? DEJA_MODE_REPLAY : DEJA_MODE_RECORD;
 	sh->parallel = cfg->parallel;
+	sh->real_time = cfg->real_time;
 	sh->write_index = sh->read_index = 0;
 	sh->data_write = sh->data_read = 0;
 	sh->outcome = DEJA_OUTCOME_NONE;
@@ -121,7 +122,8 @@ struct session *session_new(const struct session_config *cfg, char *err, size_t 
 	size_t feed_offset = (schedule_offset + cfg->schedule_len * sizeof(uint32_t) + 63) &
 			     ~(size_t)63;
 	size_t feed_bytes_offset = feed_offset + cfg->feed_count * sizeof(struct deja_feed);
-	size_t script_offset = (feed_bytes_offset + cfg->feed_bytes_len + 63) & ~(size_t)63;
+	size_t vtimes_offset = (feed_bytes_offset + cfg->feed_bytes_len + 63) & ~(size_t)63;
+	size_t script_offset = vtimes_offset + cfg->vtimes_len * sizeof(uint64_t);
 	uint64_t script_room = cfg->fork_server ? SESSION_SERVER_SCRIPT_MAX : cfg->script_len;
 	if (cfg->script_len > script_room) {
 		snprintf(err, errlen, "the script has more than %u switches", SESSION_SERVER_SCRIPT_MAX);
@@ -160,6 +162,10 @@ struct session *session_new(const struct session_config *cfg, char *err, size_t 
 	if (cfg->feed_bytes_len)
 		memcpy((char *)sh + feed_bytes_offset, cfg->feed_bytes, cfg->feed_bytes_len);
 	sh->script_offset = script_offset;
+	sh->vtimes_offset = vtimes_offset;
+	sh->vtimes_len = cfg->vtimes_len;
+	if (cfg->vtimes_len)
+		memcpy((char *)sh + vtimes_offset, cfg->vtimes, cfg->vtimes_len * sizeof(uint64_t));
 	snprintf(sh->runtime_path, sizeof(sh->runtime_path), "%s", cfg->runtime_path);
 	if (setup_run(s, cfg, err, errlen) != 0) {
 		session_free(s);
@@ -171,7 +177,7 @@ struct session *session_new(const struct session_config *cfg, char *err, size_t 
 int session_next_run(struct session *s, const struct session_config *cfg, char *err,
 		     size_t errlen)
 {
-	if (!s->shared->server || cfg->schedule_len || cfg->feed_count) {
+	if (!s->shared->server || cfg->schedule_len || cfg->feed_count || cfg->vtimes_len) {
 		snprintf(err, errlen, "only a fork-server session serves more runs, and only records");
 		return -1;
 	}

@@ -25,6 +25,9 @@ struct session_config {
 	const char *cwd;          /* directory to run in; NULL: deja's own */
 	const char *strategy;     /* NAME[:PARAM] */
 	bool parallel;            /* run threads in parallel between operations */
+	bool real_time;           /* the clocks read the real time (--time real) */
+	const uint64_t *vtimes;   /* replay of real time: each event's clock */
+	uint64_t vtimes_len;
 	bool fork_server;         /* start the target once and fork each run from
 	                             it (server.c in the runtime); see session_next_run */
 	const char *output_to;    /* the target's stdout and stderr go to this file */

@@ -190,8 +190,16 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 				     const char *runtime_path, char *err, size_t errlen)
 {
 	uint32_t *schedule = malloc((rep->recorded_events + 1) * sizeof(uint32_t));
-	if (!schedule)
+	/* Real time: the model's clock at each event, as recorded. */
+	bool real_time = strcmp(rep->recorded.time, "real") == 0;
+	uint64_t *vtimes = real_time ? malloc((rep->recorded_events + 1) * sizeof(uint64_t)) : NULL;
+	if (!schedule || (real_time && !vtimes)) {
+		free(schedule);
+		free(vtimes);
 		return REPLAY_ERR_TRACE;
+	}
+	for (uint64_t i = 0; vtimes && i < rep->recorded_events; i++)
+		vtimes[i] = ev[i].ev.vtime;
 	/* The thread of each event; and, on the event before each signal of
 	 * the same thread, that its next event is a signal. */
 	static uint64_t last_of[DEJA_MAX_THREADS];
@@ -213,6 +221,9 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 		.cwd = rep->recorded.cwd,
 		.strategy = "follow",
 		.parallel = strcmp(rep->recorded.strategy, "parallel") == 0,
+		.real_time = real_time,
+		.vtimes = vtimes,
+		.vtimes_len = vtimes ? rep->recorded_events : 0,
 		.seed = rep->recorded.seed,
 		.max_steps = rep->recorded.max_steps,
 		.schedule = schedule,
@@ -250,6 +261,7 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 	}
 	session_free(s);
 	free(schedule);
+	free(vtimes);
 	return st;
 }
 

@@ -136,6 +136,7 @@ static int64_t execute_chosen(uint32_t self)
 {
 	struct deja_event ev;
 	rt_io_at_event(&rt.model->threads[self].pending, rt.model->steps);
+	rt_clock_replay(rt.model->steps);
 	int64_t r = deja_sched_step(rt.model, self, &ev);
 	rt_last_arg = ev.arg;
 	rt_signals_note_event(ev.seq);
@@ -157,13 +158,32 @@ static void end_run_for(enum deja_decision_kind kind, uint32_t self)
 	rt_end_run(DEJA_OUTCOME_DEADLOCK, self, "no thread can run");
 }
 
+/* Real time: when nobody can run before a timed wait's deadline, wait for
+ * it in real time (for an input to become ready meanwhile, if a thread
+ * waits for one), so that the timeout comes when it would natively. */
+static void wait_in_real_time(void)
+{
+	int64_t left = rt_clock_real_wait(deja_sched_idle_deadline(rt.model));
+	if (left <= 0)
+		return;
+	if (!rt_io_wait_external(left))
+		rt_nanosleep(left);
+	rt_io_refresh();
+	rt_clock_sync();
+}
+
 /* Ask the scheduler until it names a thread; ends the run if none can. */
 static struct deja_decision decide(uint32_t self)
 {
 	struct deja_sched_input in = { rt.schedule, rt.schedule_len, rt.script, rt.script_len };
 	for (int polls = 0;; polls++) {
-		if (rt.shared->mode == DEJA_MODE_RECORD)
+		if (rt.shared->mode == DEJA_MODE_RECORD) {
 			rt_io_refresh();
+			rt_clock_sync();
+			wait_in_real_time();
+		} else {
+			rt_clock_replay(rt.model->steps); /* what the clock read at this choice */
+		}
 		struct deja_decision d = deja_sched_choose(rt.model, &in);
 		switch (d.kind) {
 		case DEJA_DECIDE_RUN:
@@ -171,7 +191,7 @@ static struct deja_decision decide(uint32_t self)
 		case DEJA_DECIDE_WAIT: /* parallel mode only */
 			return d;
 		case DEJA_DECIDE_EXTERNAL:
-			if (rt_io_wait_external())
+			if (rt_io_wait_external(-1))
 				continue;
 			rt_end_run(DEJA_OUTCOME_DEADLOCK, self,
 				   "no thread can run, and waiting for input failed");

@@ -13,6 +13,13 @@
  * there each read is an event (CLOCK_READ), ordered like any operation, so
  * that replay gives every read the value it had.
  *
+ * Real time (`deja record --time real`): the model's clock is kept up with
+ * the real monotonic clock at every scheduling point (rt_clock_sync), a
+ * timed wait nobody else can run beside is waited for in real time, and
+ * every read is a CLOCK_READ event.  A replay sets the model's clock to
+ * each event's recorded value (rt_clock_replay), so it reads the recorded
+ * times without waiting.
+ *
  * The libc functions are interposed because the vDSO answers them without
  * any syscall; raw syscalls reach the same code through the trap.
  */
@@ -20,6 +27,7 @@
 #include "runtime.h"
 
 #include <errno.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 
 #include "model.h"
@@ -58,13 +66,47 @@ int64_t rt_clock_peek(clockid_t clock)
  * waiting for the clock to move sees it move. */
 int64_t rt_clock_read(clockid_t clock, uint64_t site)
 {
-	if (rt.shared->parallel) {
+	if (rt.shared->parallel || rt.shared->real_time) {
 		rt_declare(DEJA_OP_CLOCK_READ, NULL, (uint64_t)clock, site);
 		return base_of(clock) + rt_run();
 	}
 	int64_t now = rt_clock_peek(clock);
 	rt.model->vclock += DEJA_TICK_NS;
 	return now;
+}
+
+/* Real nanoseconds since the run's monotonic start. */
+static int64_t real_elapsed(void)
+{
+	/* The syscall, not the vDSO: the vDSO reads the time-stamp counter,
+	 * which faults in a target (tsc.c). */
+	struct timespec ts;
+	rt_syscall2(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec - rt.shared->monotonic_start_ns;
+}
+
+void rt_clock_sync(void)
+{
+	if (!rt.shared->real_time || rt.shared->mode != DEJA_MODE_RECORD)
+		return;
+	int64_t now = real_elapsed();
+	if (now > 0 && (uint64_t)now > rt.model->vclock)
+		rt.model->vclock = (uint64_t)now;
+}
+
+int64_t rt_clock_real_wait(uint64_t deadline)
+{
+	if (!rt.shared->real_time || rt.shared->mode != DEJA_MODE_RECORD ||
+	    deadline == DEJA_NO_DEADLINE)
+		return 0;
+	int64_t left = (int64_t)deadline - real_elapsed();
+	return left > 0 ? left : 0;
+}
+
+void rt_clock_replay(uint64_t seq)
+{
+	if (rt.vtimes_len && seq < rt.vtimes_len)
+		rt.model->vclock = rt.vtimes[seq];
 }
 
 int rt_clock_gettime(clockid_t clock, struct timespec *ts, uint64_t site)

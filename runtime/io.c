@@ -488,7 +488,7 @@ static bool io_ready(const struct rt_io *io)
 	return rt_syscall3(SYS_poll, &pfd, 1, 0) != 0;
 }
 
-bool rt_io_wait_external(void)
+bool rt_io_wait_external(int64_t timeout_ns)
 {
 	struct deja_model *m = rt.model;
 	struct pollfd fds[256];
@@ -511,7 +511,9 @@ bool rt_io_wait_external(void)
 	}
 	if (n == 0)
 		return false;
-	rt_syscall3(SYS_poll, fds, n, -1); /* the program waits for the world */
+	/* The program waits for the world (or, in real time, for a deadline). */
+	struct timespec ts = { timeout_ns / 1000000000LL, timeout_ns % 1000000000LL };
+	rt_syscall4(SYS_ppoll, fds, n, timeout_ns < 0 ? NULL : &ts, NULL);
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		struct deja_pending *p = &m->threads[i].pending;
 		if (m->threads[i].state == DEJA_THREAD_LIVE && p->op == DEJA_OP_SYSCALL &&

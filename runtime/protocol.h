@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 16u
+#define DEJA_PROTOCOL_VERSION 17u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -244,6 +244,13 @@ struct deja_shared {
 	uint64_t feed_bytes_offset; /* replay: the bytes the feed entries point at */
 	uint64_t script_offset;   /* strategy script: struct deja_script_entry[script_len] */
 	uint64_t script_len;
+	/* Real time (deja record --time real): the clocks read the real time,
+	 * each read an event; timed waits last their real time.  A replay
+	 * gives the model's clock each event's recorded value (vtimes). */
+	uint32_t real_time;
+	uint32_t reserved_time;
+	uint64_t vtimes_offset;   /* replay of real time: uint64_t[vtimes_len], by event */
+	uint64_t vtimes_len;
 	/* Virtual time: what the clocks read at virtual time 0 (recorded). */
 	int64_t realtime_start_ns;
 	int64_t monotonic_start_ns;

@@ -217,6 +217,8 @@ __attribute__((constructor(101))) static void rt_init(void)
 	rt.script = (const struct deja_script_entry *)((const char *)rt.shared +
 						       rt.shared->script_offset);
 	rt.script_len = rt.shared->script_len;
+	rt.vtimes = (const uint64_t *)((const char *)rt.shared + rt.shared->vtimes_offset);
+	rt.vtimes_len = rt.shared->vtimes_len;
 	bool after_exec = __atomic_load_n(&rt.shared->exec_pending, __ATOMIC_ACQUIRE) != 0;
 	/* A served run's modules were listed before the fork; after an exec
 	 * the new image's are added. */

@@ -57,6 +57,8 @@ struct rt_state {
 	uint64_t schedule_len;
 	const struct deja_script_entry *script; /* strategy script only */
 	uint64_t script_len;
+	const uint64_t *vtimes;       /* replay of real time: each event's clock */
+	uint64_t vtimes_len;
 	int shm_fd;                   /* the channel, kept open for exec */
 };
 extern struct rt_state rt;
@@ -72,6 +74,15 @@ void rt_write_stderr(const char *msg);
 char *rt_decimal(char *dst, long v);
 void rt_fatal(const char *msg) __attribute__((noreturn));
 void rt_refresh_modules(void);
+
+/* ---- clock.c: real time (deja record --time real) ---- */
+/* Record: move the model's clock up to the real time elapsed. */
+void rt_clock_sync(void);
+/* Record: real nanoseconds left until the model time deadline (0: none,
+ * or not in real time). */
+int64_t rt_clock_real_wait(uint64_t deadline);
+/* Replay of real time: the model's clock as it was at event seq. */
+void rt_clock_replay(uint64_t seq);
 
 /* ---- pids.c ---- */
 /* Replay: answer getpid/getppid/gettid with the recorded ids (true, with
@@ -169,8 +180,9 @@ long rt_io_wait_signal(long nr, const long a[6], const sigset_t *mask, uint64_t 
 /* A syscall run with the program's own signal mask (trap.c). */
 long rt_pass_interruptible(long nr, const long a[6], const sigset_t *mask);
 /* Nobody can run but threads waiting for input: wait (really) until one's
- * input is ready and mark it; false if there is nothing to wait on. */
-bool rt_io_wait_external(void);
+ * input is ready, or timeout_ns have passed (-1: no limit), and mark the
+ * ready ones; false if there is nothing to wait on. */
+bool rt_io_wait_external(int64_t timeout_ns);
 /* Mark the threads whose awaited input has arrived (before any choice). */
 void rt_io_refresh(void);
 

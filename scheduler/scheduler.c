@@ -270,6 +270,15 @@ struct deja_decision deja_sched_settle(struct deja_model *m, const struct deja_s
 	return d;
 }
 
+uint64_t deja_sched_idle_deadline(const struct deja_model *m)
+{
+	for (uint32_t i = 0; i < m->nthreads; i++)
+		if (deja_model_enabled(m, i))
+			return DEJA_NO_DEADLINE;
+	uint32_t t = first_timeout(m);
+	return t == DEJA_NO_THREAD ? DEJA_NO_DEADLINE : m->threads[t].pending.deadline;
+}
+
 void deja_sched_take(struct deja_model *m, uint32_t t, bool timed_out)
 {
 	struct deja_thread *th = &m->threads[t];

@@ -61,6 +61,10 @@ struct deja_decision deja_sched_settle(struct deja_model *m, const struct deja_s
 /* Record the choice of t before deja_sched_step (flags, virtual clock). */
 void deja_sched_take(struct deja_model *m, uint32_t t, bool timed_out);
 
+/* Nobody can run now: the earliest deadline of a timed wait (virtual ns),
+ * or DEJA_NO_DEADLINE when a thread can run or none waits with a deadline. */
+uint64_t deja_sched_idle_deadline(const struct deja_model *m);
+
 /* Execute the chosen thread's pending operation and fill the event. */
 int64_t deja_sched_step(struct deja_model *m, uint32_t t, struct deja_event *ev);
 

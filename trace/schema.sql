@@ -19,6 +19,7 @@ CREATE TABLE run (
     realtime_start  INTEGER NOT NULL,  -- CLOCK_REALTIME at virtual time 0, ns
     monotonic_start INTEGER NOT NULL,  -- CLOCK_MONOTONIC at virtual time 0, ns
     entropy_seed   INTEGER NOT NULL,   -- seed of the randomness the program got
+    time           TEXT    NOT NULL DEFAULT 'virtual',  -- virtual|real: what the clocks read
     outcome        TEXT    NOT NULL,   -- incomplete|exit|signal|deadlock|timeout|divergence|error
     exit_code      INTEGER,
     signal         INTEGER,

@@ -274,7 +274,7 @@ enum trace_status trace_put_run(struct trace *t, const struct trace_run *r)
 	sqlite3_stmt *st = prepare(t,
 		"INSERT INTO run (id, deja_version, cwd, exe_path, exe_hash, strategy, seed,"
 		" run_index, max_steps, started_at, outcome, realtime_start, monotonic_start,"
-		" entropy_seed) VALUES (1,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+		" entropy_seed, time) VALUES (1,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (!st)
 		return TRACE_ERR_WRITE;
 	sqlite3_bind_text(st, 1, r->deja_version, -1, SQLITE_TRANSIENT);
@@ -290,6 +290,7 @@ enum trace_status trace_put_run(struct trace *t, const struct trace_run *r)
 	sqlite3_bind_int64(st, 11, r->realtime_start);
 	sqlite3_bind_int64(st, 12, r->monotonic_start);
 	sqlite3_bind_int64(st, 13, (sqlite3_int64)r->entropy_seed);
+	sqlite3_bind_text(st, 14, r->time ? r->time : "virtual", -1, SQLITE_TRANSIENT);
 	enum trace_status s = step_done(st);
 	for (int i = 0; s == TRACE_OK && i < r->argc; i++) {
 		st = prepare(t, "INSERT INTO argv (idx, arg) VALUES (?,?)");
@@ -522,7 +523,7 @@ enum trace_status trace_get_run(struct trace *t, struct trace_run *r)
 		"SELECT deja_version, cwd, exe_path, exe_hash, strategy, seed, run_index, max_steps,"
 		" started_at, outcome, exit_code, signal, message, outcome_thread, events,"
 		" preemptions, switches, interrupted, final_digest, realtime_start, monotonic_start,"
-		" entropy_seed, forks, fault_site, pid, ppid FROM run WHERE id=1");
+		" entropy_seed, forks, fault_site, pid, ppid, time FROM run WHERE id=1");
 	if (!st)
 		return TRACE_ERR_CORRUPT;
 	int rc = sqlite3_step(st);
@@ -556,8 +557,9 @@ enum trace_status trace_get_run(struct trace *t, struct trace_run *r)
 	r->fault_site = (uint64_t)col_int_or(st, 23, 0);
 	r->pid = col_int_or(st, 24, 0);
 	r->ppid = col_int_or(st, 25, 0);
+	r->time = dup_col(st, 26);
 	sqlite3_finalize(st);
-	if (!r->cwd || !r->exe_path || !r->exe_hash || !r->strategy || !r->outcome)
+	if (!r->cwd || !r->exe_path || !r->exe_hash || !r->strategy || !r->outcome || !r->time)
 		return TRACE_ERR_CORRUPT;
 	if (strcmp(r->outcome, "incomplete") == 0)
 		count_incomplete(t, r);
@@ -574,6 +576,7 @@ void trace_run_free(struct trace_run *r)
 	free(r->started_at);
 	free(r->outcome);
 	free(r->message);
+	free(r->time);
 	for (int i = 0; r->argv && i < r->argc; i++)
 		free(r->argv[i]);
 	free(r->argv);

@@ -58,6 +58,7 @@ struct trace_run {
 	int64_t realtime_start;  /* virtual clocks' readings at virtual time 0, ns */
 	int64_t monotonic_start;
 	uint64_t entropy_seed;   /* seed of the randomness the program got */
+	char *time;              /* "virtual" or "real" (what the clocks read) */
 	int64_t pid;             /* process and parent ids the program saw; 0: unknown */
 	int64_t ppid;
 };
