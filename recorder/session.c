@@ -36,6 +36,11 @@ struct session {
 	int fd;
 	uint8_t *data;      /* one event's bytes, taken out of the data ring */
 	size_t data_cap;
+	/* Bytes moved out of a full data ring before their event arrived: an
+	 * input larger than the ring is written ahead of its event, and the
+	 * runtime waits for room. */
+	uint8_t *spill;
+	size_t spill_len, spill_cap;
 	pid_t server_pid;   /* fork server, once started; its runs follow */
 	uint32_t runs;      /* runs started through the server */
 };
@@ -65,6 +70,7 @@ static int setup_run(struct session *s, const struct session_config *cfg, char *
 	sh->real_time = cfg->real_time;
 	sh->write_index = sh->read_index = 0;
 	sh->data_write = sh->data_read = 0;
+	s->spill_len = 0;
 	sh->outcome = DEJA_OUTCOME_NONE;
 	sh->outcome_thread = 0;
 	sh->outcome_step = 0;
@@ -206,6 +212,7 @@ void session_free(struct session *s)
 	if (s->fd >= 0)
 		close(s->fd);
 	free(s->data);
+	free(s->spill);
 	free(s);
 }
 
@@ -280,10 +287,41 @@ static void exec_target(const struct session *s, int report_fd)
 	launch_failed(report_fd, 0);
 }
 
-/* Take an event's bytes out of the data ring (they may wrap around). */
-static const uint8_t *take_data(struct session *s, uint32_t len)
+/* Copy len bytes from the data ring (they may wrap around) and free them. */
+static void ring_take(struct deja_shared *sh, uint8_t *to, uint64_t len)
+{
+	uint64_t at = sh->data_read & (DEJA_DATA_RING_BYTES - 1);
+	uint64_t first = DEJA_DATA_RING_BYTES - at < len ? DEJA_DATA_RING_BYTES - at : len;
+	memcpy(to, &sh->data[at], first);
+	memcpy(to + first, &sh->data[0], len - first);
+	__atomic_store_n(&sh->data_read, sh->data_read + len, __ATOMIC_RELEASE);
+}
+
+/* The data ring is full and no event has come for its bytes: move them
+ * out, so the runtime can write the rest of a large input. */
+static void spill(struct session *s)
 {
 	struct deja_shared *sh = s->shared;
+	uint64_t len = __atomic_load_n(&sh->data_write, __ATOMIC_ACQUIRE) - sh->data_read;
+	if (len < DEJA_DATA_RING_BYTES)
+		return;
+	if (s->spill_len + len > s->spill_cap) {
+		size_t cap = s->spill_cap ? s->spill_cap : DEJA_DATA_RING_BYTES;
+		while (cap < s->spill_len + len)
+			cap *= 2;
+		uint8_t *grown = realloc(s->spill, cap);
+		if (!grown)
+			return; /* the runtime keeps waiting; deja's own memory is out */
+		s->spill = grown;
+		s->spill_cap = cap;
+	}
+	ring_take(sh, s->spill + s->spill_len, len);
+	s->spill_len += len;
+}
+
+/* Take an event's bytes: first any spilled ahead of it, then the ring. */
+static const uint8_t *take_data(struct session *s, uint32_t len)
+{
 	if (len == 0)
 		return NULL;
 	if (len > s->data_cap) {
@@ -293,11 +331,13 @@ static const uint8_t *take_data(struct session *s, uint32_t len)
 		s->data = grown;
 		s->data_cap = len;
 	}
-	uint64_t at = sh->data_read & (DEJA_DATA_RING_BYTES - 1);
-	uint64_t first = DEJA_DATA_RING_BYTES - at < len ? DEJA_DATA_RING_BYTES - at : len;
-	memcpy(s->data, &sh->data[at], first);
-	memcpy(s->data + first, &sh->data[0], len - first);
-	__atomic_store_n(&sh->data_read, sh->data_read + len, __ATOMIC_RELEASE);
+	uint64_t spilled = s->spill_len < len ? s->spill_len : len;
+	if (spilled) {
+		memcpy(s->data, s->spill, spilled);
+		memmove(s->spill, s->spill + spilled, s->spill_len - spilled);
+		s->spill_len -= spilled;
+	}
+	ring_take(s->shared, s->data + spilled, len - spilled);
 	return s->data;
 }
 
@@ -310,6 +350,7 @@ static bool drain(struct session *s, session_sink sink, void *ctx, uint64_t *cou
 	uint64_t r = sh->read_index;
 	uint64_t w = __atomic_load_n(&sh->write_index, __ATOMIC_ACQUIRE);
 	if (stopped) { /* after a divergence, events are only discarded */
+		s->spill_len = 0;
 		__atomic_store_n(&sh->data_read, __atomic_load_n(&sh->data_write, __ATOMIC_ACQUIRE),
 				 __ATOMIC_RELEASE);
 		__atomic_store_n(&sh->read_index, w, __ATOMIC_RELEASE);
@@ -511,8 +552,10 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 		}
 		if (run_ended(s, &h, &status))
 			break;
-		if (s->shared->write_index == s->shared->read_index)
+		if (s->shared->write_index == s->shared->read_index) {
+			spill(s);
 			wait_a_little(s, &h);
+		}
 	}
 	if (h.pidfd >= 0)
 		close(h.pidfd);

@@ -557,8 +557,8 @@ static void note_result(struct rt_io *io, struct deja_pending *p)
 	if (is_read(io->nr) && r >= 0)
 		find_source(io, io->a[0]);
 	uint64_t data_len = bytes + (io->source_len ? sizeof(io->source_len) + io->source_len : 0);
-	if (data_len > DEJA_DATA_RING_BYTES / 2)
-		rt_fatal("one input syscall returned more bytes than the data ring holds");
+	if (data_len > UINT32_MAX)
+		rt_fatal("one input syscall returned 4 GiB or more");
 	p->value = r;
 	p->data = digest_of(io->sc, io->a, r, false);
 	p->data_len = (uint32_t)data_len;
