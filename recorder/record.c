@@ -32,6 +32,7 @@ struct source_offset {
 
 struct record_sink {
 	struct trace *t;
+	const struct record_options *o;
 	uint64_t digest;
 	uint64_t pending;
 	bool failed;
@@ -80,6 +81,8 @@ static void put_data(struct record_sink *rs, const struct deja_event *ev, const 
 static bool sink_event(void *ctx, const struct deja_event *ev, const uint8_t *data)
 {
 	struct record_sink *rs = ctx;
+	if (rs->o->observe)
+		rs->o->observe(rs->o->observe_ctx, ev);
 	struct trace_event te = { .ev = *ev };
 	rs->digest = deja_event_digest(rs->digest, ev);
 	te.digest = rs->digest;
@@ -290,7 +293,7 @@ enum record_status record_run(const struct record_options *o, struct session_res
 	bool discard = false;
 	enum record_status st = start_trace(o, exe, hash, session_shared(s), &t, err, errlen);
 	if (st == RECORD_OK) {
-		struct record_sink rs = { .t = t };
+		struct record_sink rs = { .t = t, .o = o };
 		trace_begin(t);
 		if (session_run(s, sink_event, &rs, res, err, errlen) != 0)
 			st = RECORD_ERR_PROGRAM;

@@ -23,6 +23,10 @@ struct record_options {
 	uint64_t script_len;
 	const char *output_to;    /* hunt: the program's stdout and stderr go to this file */
 	bool discard_passing;     /* hunt: a run that exits 0 leaves no trace */
+	/* hunt: sees every event as it is drained (ipb learns the choices
+	 * of a run this way, whether or not its trace is kept); may be NULL. */
+	void (*observe)(void *ctx, const struct deja_event *ev);
+	void *observe_ctx;
 	const char *trace_path;   /* replaced once the program is known to run */
 	const char *runtime_path;
 	const char *deja_version;
