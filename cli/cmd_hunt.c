@@ -44,8 +44,10 @@ static const char usage[] =
 	"  -t, --time-budget S    stop after S seconds (default: no limit)\n"
 	"  -s, --strategy NAME    portfolio (default: random, pct:2, pos, ipb:3, pct:3\n"
 	"                         and random:50 in turn), random[:PERCENT], pct[:DEPTH],\n"
-	"                         pos, or ipb[:K]: every schedule with at most K\n"
-	"                         preemptions (default 2), fewest first, then stop\n"
+	"                         pos, surw (random walk weighted by each thread's\n"
+	"                         events in the longest run so far), or ipb[:K]:\n"
+	"                         every schedule with at most K preemptions\n"
+	"                         (default 2), fewest first, then stop\n"
 	"      --seed N           seed the runs' seeds derive from (default 0)\n"
 	"      --max-steps N      a run longer than N events is a timeout (default 100000)\n"
 	"      --timeout S        a run longer than S seconds is a timeout (default 10)\n"
@@ -81,7 +83,12 @@ struct hunt {
 	 * parallel hunt only worker 0 runs its schedules. */
 	struct ipb_search *ipb;
 	uint32_t ipb_bound;
+	bool ipb_running; /* the run in progress is ipb's */
 	unsigned worker;
+	/* surw: events per thread of the run in progress, and of the
+	 * longest run so far (its estimate of what each thread will do). */
+	uint32_t run_events[DEJA_MAX_THREADS];
+	uint32_t surw_events[DEJA_MAX_THREADS];
 	/* results */
 	unsigned long long done, distinct, longest;
 	uint64_t last_fingerprint;
@@ -244,6 +251,8 @@ static int parse_ipb(const char *spec, uint32_t *bound)
 
 static int check_strategy(struct hunt *h)
 {
+	static const char known[] =
+		"portfolio, random[:PERCENT], pct[:DEPTH], pos, surw or ipb[:K]";
 	if (!h->strategy) {
 		h->ipb_bound = PORTFOLIO_IPB_BOUND;
 	} else if (is_ipb(h->strategy)) {
@@ -254,8 +263,7 @@ static int check_strategy(struct hunt *h)
 			return -1;
 		}
 	} else {
-		return cli_check_strategy("hunt", h->strategy,
-					  "portfolio, random[:PERCENT], pct[:DEPTH], pos or ipb[:K]");
+		return cli_check_strategy("hunt", h->strategy, known);
 	}
 	h->ipb = ipb_new(h->ipb_bound, 0);
 	if (!h->ipb) {
@@ -265,9 +273,15 @@ static int check_strategy(struct hunt *h)
 	return 0;
 }
 
-static void observe_ipb(void *ctx, const struct deja_event *ev)
+/* Every event of every run: counted per thread for surw, and passed to
+ * the ipb search when the run is one of its schedules. */
+static void observe_run(void *ctx, const struct deja_event *ev)
 {
-	ipb_observe(ctx, ev);
+	struct hunt *h = ctx;
+	if (ev->thread < DEJA_MAX_THREADS)
+		h->run_events[ev->thread]++;
+	if (h->ipb_running)
+		ipb_observe(h->ipb, ev);
 }
 
 /* Which strategy run `index` uses, and for ipb its script in *o.  NULL
@@ -289,8 +303,7 @@ static const char *plan_run(struct hunt *h, uint64_t index, struct record_option
 		return NULL;
 	}
 	o->strategy = "script";
-	o->observe = observe_ipb;
-	o->observe_ctx = h->ipb;
+	h->ipb_running = true;
 	return strategy;
 }
 
@@ -380,18 +393,25 @@ static int one_run(struct hunt *h, uint64_t index, char **prog, int nprog, const
 	o.pct_steps = h->longest ? h->longest : 0;
 	o.output_to = h->fail_on_output ? out : "/dev/null";
 	o.discard_passing = plain; /* exit 0 is exactly "passed" */
+	o.surw_events = h->surw_events;
+	o.observe = observe_run;
+	o.observe_ctx = h;
+	memset(h->run_events, 0, sizeof(h->run_events));
 	struct session_result res;
 	char err[512] = "";
 	enum record_status st = record_run(&o, &res, err, sizeof(err));
-	if (o.observe)
+	if (h->ipb_running)
 		ipb_end(h->ipb);
+	h->ipb_running = false;
 	if (st != RECORD_OK) {
 		fprintf(stderr, "%sdeja hunt: %s\n", h->quiet || !isatty(2) ? "" : "\n", err);
 		return DEJA_EXIT_INTERNAL;
 	}
 	h->done++;
-	if (res.events > h->longest)
+	if (res.events > h->longest) {
 		h->longest = res.events;
+		memcpy(h->surw_events, h->run_events, sizeof(h->surw_events));
+	}
 	note_fingerprint(h, res.final_digest);
 	h->last_fingerprint = res.final_digest;
 	if (res.interrupted) {

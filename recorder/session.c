@@ -111,6 +111,8 @@ struct session *session_new(const struct session_config *cfg, char *err, size_t 
 	deja_model_init(&sh->model, cfg->max_steps);
 	sh->model.entropy = sh->entropy_seed;
 	sh->model.pct_steps = cfg->pct_steps;
+	for (uint32_t t = 0; cfg->surw_events && t < DEJA_MAX_THREADS; t++)
+		sh->model.surw_events[t] = cfg->surw_events[t];
 	if (deja_strategy_setup(&sh->model, cfg->strategy, cfg->seed, err, errlen) != 0) {
 		session_free(s);
 		return NULL;

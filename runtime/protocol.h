@@ -239,6 +239,8 @@ struct deja_model {
 	 * pending operation (its wait_seq) that its priority belongs to. */
 	uint32_t last_object;
 	uint64_t pos_event[DEJA_MAX_THREADS];
+	/* SURW: each thread's events in an earlier run (0: unknown). */
+	uint32_t surw_events[DEJA_MAX_THREADS];
 	struct deja_thread threads[DEJA_MAX_THREADS];
 	struct deja_object objects[DEJA_OBJECT_SLOTS];
 };
