@@ -69,7 +69,6 @@ static const char usage[] =
 static const char *const portfolio[] = { "random", "pct:2", "pos", "ipb:3", "pct:3",
 					 "random:50" };
 #define PORTFOLIO_IPB_BOUND 3u
-#define PORTFOLIO_IPB_SLOT 3u
 
 struct hunt {
 	const char *strategy; /* NULL: portfolio */
