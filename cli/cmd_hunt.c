@@ -8,6 +8,11 @@
  * renamed to the output.  A run's fingerprint is the digest of its last
  * event, which covers the whole schedule, so the number of distinct
  * fingerprints counts the distinct interleavings seen.
+ *
+ * Strategy ipb:K is systematic rather than seeded: search_ipb.c hands out
+ * each run's schedule as a script and learns from its events where the
+ * next schedules branch, until every schedule with at most K preemptions
+ * has run.  The portfolio gives it one run in six.
  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -24,6 +29,7 @@
 #include "cli.h"
 #include "json.h"
 #include "record.h"
+#include "search_ipb.h"
 #include "strategy.h"
 
 static const char usage[] =
@@ -36,8 +42,12 @@ static const char usage[] =
 	"options:\n"
 	"  -n, --runs N           at most N runs (default 1000)\n"
 	"  -t, --time-budget S    stop after S seconds (default: no limit)\n"
-	"  -s, --strategy NAME    portfolio (default: random, pct:2, pos, pct:3 and\n"
-	"                         random:50 in turn), random[:PERCENT], pct[:DEPTH], pos\n"
+	"  -s, --strategy NAME    portfolio (default: random, pct:2, pos, ipb:3, pct:3\n"
+	"                         and random:50 in turn), random[:PERCENT], pct[:DEPTH],\n"
+	"                         pos, surw (random walk weighted by each thread's\n"
+	"                         events in the longest run so far), or ipb[:K]:\n"
+	"                         every schedule with at most K preemptions\n"
+	"                         (default 2), fewest first, then stop\n"
 	"      --seed N           seed the runs' seeds derive from (default 0)\n"
 	"      --max-steps N      a run longer than N events is a timeout (default 100000)\n"
 	"      --timeout S        a run longer than S seconds is a timeout (default 10)\n"
@@ -56,7 +66,9 @@ static const char usage[] =
 	"exit codes: 0 no run failed; 1 a run failed and its trace was kept;\n"
 	"2 usage error; 3 deja could not run the program; 130 interrupted.\n";
 
-static const char *const portfolio[] = { "random", "pct:2", "pos", "pct:3", "random:50" };
+static const char *const portfolio[] = { "random", "pct:2", "pos", "ipb:3", "pct:3",
+					 "random:50" };
+#define PORTFOLIO_IPB_BOUND 3u
 
 struct hunt {
 	const char *strategy; /* NULL: portfolio */
@@ -66,6 +78,16 @@ struct hunt {
 	const char *fail_on_output;
 	regex_t output_re;
 	bool ok_exit[256];
+	/* ipb: the search (NULL unless -s ipb or the portfolio); in a
+	 * parallel hunt only worker 0 runs its schedules. */
+	struct ipb_search *ipb;
+	uint32_t ipb_bound;
+	bool ipb_running; /* the run in progress is ipb's */
+	unsigned worker;
+	/* surw: events per thread of the run in progress, and of the
+	 * longest run so far (its estimate of what each thread will do). */
+	uint32_t run_events[DEJA_MAX_THREADS];
+	uint32_t surw_events[DEJA_MAX_THREADS];
 	/* results */
 	unsigned long long done, distinct, longest;
 	uint64_t last_fingerprint;
@@ -73,6 +95,7 @@ struct hunt {
 	size_t seen_cap;
 	double seconds;
 	bool found, interrupted, found_by_output;
+	bool exhausted; /* ipb: every schedule within the bound has run */
 	unsigned long long found_index, found_seed;
 	const char *found_strategy;
 	struct session_result found_res;
@@ -210,9 +233,80 @@ static int parse(int argc, char **argv, struct hunt *h)
 	return 0;
 }
 
-static int check_strategy(const char *spec)
+static bool is_ipb(const char *spec)
 {
-	return cli_check_strategy("hunt", spec, "portfolio, random[:PERCENT], pct[:DEPTH] or pos");
+	return strncmp(spec, "ipb", 3) == 0 && (spec[3] == '\0' || spec[3] == ':');
+}
+
+/* ipb[:K]: 0 with the bound in *bound, or -1 after a message. */
+static int parse_ipb(const char *spec, uint32_t *bound)
+{
+	unsigned long long k = 2;
+	if (spec[3] == ':' && (!cli_parse_u64(spec + 4, &k) || k > IPB_MAX_BOUND)) {
+		fprintf(stderr, "deja hunt: ipb:K takes a bound K of 0 to %u preemptions, not '%s'\n",
+			IPB_MAX_BOUND, spec + 4);
+		return -1;
+	}
+	*bound = (uint32_t)k;
+	return 0;
+}
+
+static int check_strategy(struct hunt *h)
+{
+	static const char known[] =
+		"portfolio, random[:PERCENT], pct[:DEPTH], pos, surw or ipb[:K]";
+	if (!h->strategy) {
+		h->ipb_bound = PORTFOLIO_IPB_BOUND;
+	} else if (is_ipb(h->strategy)) {
+		if (parse_ipb(h->strategy, &h->ipb_bound) != 0)
+			return -1;
+		if (h->jobs > 1) {
+			fprintf(stderr, "deja hunt: ipb runs its schedules one at a time (drop -j)\n");
+			return -1;
+		}
+	} else {
+		return cli_check_strategy("hunt", h->strategy, known);
+	}
+	h->ipb = ipb_new(h->ipb_bound, 0);
+	if (!h->ipb) {
+		fprintf(stderr, "deja hunt: out of memory\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* Every event of every run: counted per thread for surw, and passed to
+ * the ipb search when the run is one of its schedules. */
+static void observe_run(void *ctx, const struct deja_event *ev)
+{
+	struct hunt *h = ctx;
+	if (ev->thread < DEJA_MAX_THREADS)
+		h->run_events[ev->thread]++;
+	if (h->ipb_running)
+		ipb_observe(h->ipb, ev);
+}
+
+/* Which strategy run `index` uses, and for ipb its script in *o.  NULL
+ * when ipb has run every schedule within its bound: a plain ipb hunt is
+ * then over; the portfolio gives the slot to random instead. */
+static const char *plan_run(struct hunt *h, uint64_t index, struct record_options *o)
+{
+	const char *strategy = h->strategy ? h->strategy
+					   : portfolio[(index - 1) % (sizeof(portfolio) / sizeof(*portfolio))];
+	if (!is_ipb(strategy))
+		return strategy;
+	if (!h->strategy && h->worker != 0)
+		return portfolio[0]; /* other workers would repeat worker 0's schedules */
+	uint32_t preemptions;
+	if (ipb_next(h->ipb, &o->script, &o->script_len, &preemptions) == IPB_EXHAUSTED) {
+		if (!h->strategy)
+			return portfolio[0];
+		h->exhausted = true;
+		return NULL;
+	}
+	o->strategy = "script";
+	h->ipb_running = true;
+	return strategy;
 }
 
 /* Whether the run's output matches --fail-on-output. */
@@ -278,33 +372,49 @@ static const char *outcome_text(const struct session_result *res, char *buf, siz
 static int one_run(struct hunt *h, uint64_t index, char **prog, int nprog, const char *runtime,
 		   const char *scratch, const char *keep_as)
 {
-	const char *strategy = h->strategy ? h->strategy
-					   : portfolio[(index - 1) % (sizeof(portfolio) / sizeof(*portfolio))];
+	struct record_options o = { .strategy = NULL };
+	const char *strategy = plan_run(h, index, &o);
+	if (!strategy)
+		return 0; /* ipb is exhausted: no run */
 	uint64_t seed = derive_seed(h->seed, index);
 	char out[4096];
 	snprintf(out, sizeof(out), "%s.out", scratch);
 	bool plain = !h->fail_on_output && h->ok_exit[0];
 	for (int code = 1; code < 256 && plain; code++)
 		plain = !h->ok_exit[code];
-	struct record_options o = {
-		.argv = prog, .argc = nprog, .strategy = strategy, .seed = seed,
-		.max_steps = h->max_steps, .run_index = index, .trace_path = scratch,
-		.wall_timeout = (unsigned)(h->timeout > 86400 ? 86400 : h->timeout),
-		.runtime_path = runtime, .deja_version = DEJA_VERSION,
-		.pct_steps = h->longest ? h->longest : 0,
-		.output_to = h->fail_on_output ? out : "/dev/null",
-		.discard_passing = plain, /* exit 0 is exactly "passed" */
-		.server = &h->server,
-	};
+	o.argv = prog;
+	o.argc = nprog;
+	o.strategy = o.strategy ? o.strategy : strategy;
+	o.seed = seed;
+	o.max_steps = h->max_steps;
+	o.run_index = index;
+	o.trace_path = scratch;
+	o.wall_timeout = (unsigned)(h->timeout > 86400 ? 86400 : h->timeout);
+	o.runtime_path = runtime;
+	o.deja_version = DEJA_VERSION;
+	o.pct_steps = h->longest ? h->longest : 0;
+	o.output_to = h->fail_on_output ? out : "/dev/null";
+	o.discard_passing = plain; /* exit 0 is exactly "passed" */
+	o.surw_events = h->surw_events;
+	o.observe = observe_run;
+	o.observe_ctx = h;
+	o.server = &h->server;
+	memset(h->run_events, 0, sizeof(h->run_events));
 	struct session_result res;
 	char err[512] = "";
-	if (record_run(&o, &res, err, sizeof(err)) != RECORD_OK) {
+	enum record_status st = record_run(&o, &res, err, sizeof(err));
+	if (h->ipb_running)
+		ipb_end(h->ipb);
+	h->ipb_running = false;
+	if (st != RECORD_OK) {
 		fprintf(stderr, "%sdeja hunt: %s\n", h->quiet || !isatty(2) ? "" : "\n", err);
 		return DEJA_EXIT_INTERNAL;
 	}
 	h->done++;
-	if (res.events > h->longest)
+	if (res.events > h->longest) {
 		h->longest = res.events;
+		memcpy(h->surw_events, h->run_events, sizeof(h->surw_events));
+	}
 	note_fingerprint(h, res.final_digest);
 	h->last_fingerprint = res.final_digest;
 	if (res.interrupted) {
@@ -351,7 +461,11 @@ static void report(const struct hunt *h)
 		} else {
 			printf("null");
 		}
-		printf(",\"interrupted\":%s}\n", h->interrupted ? "true" : "false");
+		printf(",\"interrupted\":%s", h->interrupted ? "true" : "false");
+		if (h->strategy && is_ipb(h->strategy))
+			printf(",\"exhausted\":%s,\"complete\":%s", h->exhausted ? "true" : "false",
+			       ipb_complete(h->ipb) ? "true" : "false");
+		printf("}\n");
 		return;
 	}
 	if (h->found) {
@@ -361,6 +475,13 @@ static void report(const struct hunt *h)
 			h->found_by_output ? ", and its output matched --fail-on-output" : "");
 		fprintf(stderr, "deja hunt: trace kept in %s; reproduce it with:\n  deja replay %s\n",
 			h->output, h->output);
+	} else if (h->exhausted && ipb_complete(h->ipb)) {
+		fprintf(stderr, "deja hunt: explored all %llu schedules with at most %u preemptions; "
+			"no failure (%.1f s)\n", h->done, h->ipb_bound, h->seconds);
+	} else if (h->exhausted) {
+		fprintf(stderr, "deja hunt: no failure in %llu schedules with at most %u preemptions, "
+			"but not all of them: too many were waiting to run (%.1f s)\n",
+			h->done, h->ipb_bound, h->seconds);
 	} else {
 		fprintf(stderr, "deja hunt: no failure in %llu runs (%llu distinct schedules, %.1f s%s)\n",
 			h->done, h->distinct, h->seconds, h->interrupted ? ", interrupted" : "");
@@ -386,6 +507,7 @@ static int strategy_slot(const struct hunt *h, const char *strategy)
 static void worker(struct hunt *h, unsigned w, int fd, char **prog, int nprog,
 		   const char *runtime, const char *scratch)
 {
+	h->worker = w;
 	for (uint64_t index = w + 1; index <= h->runs; index += h->jobs) {
 		struct run_report rep = { .index = index };
 		bool was_found = h->found;
@@ -485,7 +607,7 @@ int cmd_hunt(int argc, char **argv)
 	int r = parse(argc, argv, &h);
 	if (r != 0)
 		return r < 0 ? DEJA_EXIT_OK : r;
-	if (h.strategy && check_strategy(h.strategy) != 0)
+	if (check_strategy(&h) != 0)
 		return DEJA_EXIT_USAGE;
 	const char *runtime = cli_runtime_path();
 	if (!runtime)
@@ -513,7 +635,7 @@ int cmd_hunt(int argc, char **argv)
 		return DEJA_EXIT_INTERNAL;
 	double start = now_seconds(), last_progress = 0;
 	int code = 0;
-	while (!h.found && !h.interrupted && h.done < h.runs && code == 0) {
+	while (!h.found && !h.interrupted && !h.exhausted && h.done < h.runs && code == 0) {
 		if (h.time_budget && now_seconds() - start >= (double)h.time_budget)
 			break;
 		code = one_run(&h, h.done + 1, argv + optind, argc - optind, runtime, scratch,
@@ -531,6 +653,7 @@ int cmd_hunt(int argc, char **argv)
 	free(scratch);
 	free(default_out);
 	free(h.seen);
+	ipb_free(h.ipb);
 	if (h.fail_on_output)
 		regfree(&h.output_re);
 	if (code)

@@ -27,6 +27,8 @@ static const char usage[] =
 	"                         random[:PERCENT]: seeded random walk over runnable threads\n"
 	"                         pct[:DEPTH]: probabilistic concurrency testing\n"
 	"                         pos: partial order sampling\n"
+	"                         surw: random walk weighted by remaining events\n"
+	"                         (uniform per step under record: no estimates)\n"
 	"                         script: the switches --script FILE names, else\n"
 	"                         nonpreemptive (implied by --script)\n"
 	"                         parallel: threads run in parallel between scheduling\n"
@@ -158,7 +160,7 @@ static int check_strategy(const char *spec)
 	if (strcmp(spec, "parallel") == 0)
 		return 0;
 	return cli_check_strategy("record", spec,
-				  "nonpreemptive, random[:PERCENT], pct[:DEPTH], pos, script or parallel");
+				  "nonpreemptive, random[:PERCENT], pct[:DEPTH], pos, surw, script or parallel");
 }
 
 static int summarise(const char *path, const struct session_result *res, bool quiet)

@@ -175,6 +175,9 @@ static void write_out_held(struct record_sink *rs)
 static bool sink_event(void *ctx, const struct deja_event *ev, const uint8_t *data)
 {
 	struct record_sink *rs = ctx;
+	const struct record_options *o = rs->origin.o;
+	if (o->observe)
+		o->observe(o->observe_ctx, ev);
 	rs->digest = deja_event_digest(rs->digest, ev);
 	if (rs->holding) {
 		if (hold(&rs->held, ev, data) && rs->held.n < HELD_EVENTS_MAX)
@@ -385,6 +388,7 @@ enum record_status record_run(const struct record_options *o, struct session_res
 		.max_steps = o->max_steps,
 		.wall_timeout = o->wall_timeout,
 		.pct_steps = o->pct_steps,
+		.surw_events = o->surw_events,
 		.script = o->script,
 		.script_len = o->script_len,
 		.real_time = o->real_time,

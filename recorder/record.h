@@ -20,6 +20,7 @@ struct record_options {
 	unsigned wall_timeout;    /* seconds of real time; 0: none */
 	uint64_t run_index;       /* 1 for a single record */
 	uint64_t pct_steps;       /* pct: expected events in a run (0: default) */
+	const uint32_t *surw_events; /* surw: events per thread (DEJA_MAX_THREADS) in an earlier run, or NULL */
 	const struct deja_script_entry *script; /* strategy script: its switches */
 	uint64_t script_len;
 	const char *output_to;    /* hunt: the program's stdout and stderr go to this file */
@@ -28,6 +29,10 @@ struct record_options {
 	/* hunt: run from a fork server kept in *server (started by the first
 	 * run, freed by the caller with session_free); NULL: exec each run. */
 	struct session **server;
+	/* hunt: sees every event as it is drained (ipb learns the choices
+	 * of a run this way, whether or not its trace is kept); may be NULL. */
+	void (*observe)(void *ctx, const struct deja_event *ev);
+	void *observe_ctx;
 	const char *trace_path;   /* replaced once the program is known to run */
 	const char *runtime_path;
 	const char *deja_version;

@@ -112,6 +112,8 @@ static int setup_run(struct session *s, const struct session_config *cfg, char *
 	deja_model_init(&sh->model, cfg->max_steps);
 	sh->model.entropy = sh->entropy_seed;
 	sh->model.pct_steps = cfg->pct_steps;
+	for (uint32_t t = 0; cfg->surw_events && t < DEJA_MAX_THREADS; t++)
+		sh->model.surw_events[t] = cfg->surw_events[t];
 	return deja_strategy_setup(&sh->model, cfg->strategy, cfg->seed, err, errlen);
 }
 

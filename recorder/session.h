@@ -35,6 +35,7 @@ struct session_config {
 	uint64_t max_steps;
 	unsigned wall_timeout;    /* seconds; 0: none.  Past it the run ends as timeout */
 	uint64_t pct_steps;       /* pct: expected events in a run (0: its default) */
+	const uint32_t *surw_events; /* surw: events per thread in an earlier run, or NULL */
 	const uint32_t *schedule; /* replay: thread of each event */
 	uint64_t schedule_len;
 	/* Strategy script: the switches to make, any order (sorted here). */

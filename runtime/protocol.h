@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 17u
+#define DEJA_PROTOCOL_VERSION 18u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -180,6 +180,16 @@ struct deja_event {
 	uint16_t op;
 	uint16_t flags;
 	uint32_t data_len; /* bytes this event put in the data ring */
+	/* The choice that picked this event's thread, for iterative
+	 * preemption bounding (the supervisor's search, not the trace or
+	 * the digest): bit t is set when thread t (t < 64) could have been
+	 * picked, because it was enabled or could time out early; 0 when
+	 * no strategy was asked.  choice_free: switching away from the
+	 * previous thread there was no preemption (it could not go on, or
+	 * it yields). */
+	uint64_t choosable;
+	uint32_t choice_free;
+	uint32_t reserved;
 };
 
 /* Replay: what an input syscall gave when it was recorded.  The bytes are
@@ -206,6 +216,9 @@ struct deja_model {
 	/* Handed from the thread that chose to the thread chosen. */
 	uint32_t chosen_timed_out;
 	uint32_t chosen_flags;
+	uint32_t chosen_free;     /* struct deja_event.choice_free */
+	uint32_t reserved_chosen;
+	uint64_t chosen_choosable; /* struct deja_event.choosable */
 	/* Parallel mode: threads running target code (not parked). */
 	uint32_t running;
 	uint32_t stall_polls;
@@ -226,6 +239,8 @@ struct deja_model {
 	 * pending operation (its wait_seq) that its priority belongs to. */
 	uint32_t last_object;
 	uint64_t pos_event[DEJA_MAX_THREADS];
+	/* SURW: each thread's events in an earlier run (0: unknown). */
+	uint32_t surw_events[DEJA_MAX_THREADS];
 	struct deja_thread threads[DEJA_MAX_THREADS];
 	struct deja_object objects[DEJA_OBJECT_SLOTS];
 };

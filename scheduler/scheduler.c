@@ -86,6 +86,21 @@ static void note_choice(struct deja_model *m, uint32_t t, bool timed_out,
 	m->chosen_flags = flags;
 }
 
+/* What else this choice could have picked, for the event it leads to:
+ * the supervisor's systematic search (ipb) branches there. */
+static void note_choosable(struct deja_model *m, const struct deja_choice *c)
+{
+	uint64_t mask = 0;
+	for (uint32_t i = 0; i < c->count; i++)
+		if (c->enabled[i] < 64)
+			mask |= 1ull << c->enabled[i];
+	for (uint32_t i = 0; i < c->ntimeouts; i++)
+		if (c->timeouts[i] < 64)
+			mask |= 1ull << c->timeouts[i];
+	m->chosen_choosable = mask;
+	m->chosen_free = !c->current_enabled || c->current_yields;
+}
+
 static struct deja_decision decide_timeout(struct deja_model *m,
 					   const struct deja_sched_input *in)
 {
@@ -191,6 +206,7 @@ struct deja_decision deja_sched_choose(struct deja_model *m,
 	d.thread = t;
 	d.timed_out = !deja_model_enabled(m, t);
 	note_choice(m, t, d.timed_out, current_enabled);
+	note_choosable(m, &c);
 	return d;
 }
 
@@ -308,6 +324,9 @@ int64_t deja_sched_step(struct deja_model *m, uint32_t t, struct deja_event *ev)
 	ev->flags = (uint16_t)(m->chosen_flags | p->flags);
 	ev->data_len = p->data_len;
 	ev->data = p->data;
+	ev->choosable = m->chosen_choosable;
+	ev->choice_free = m->chosen_free;
+	ev->reserved = 0;
 	uint64_t arg = 0;
 	m->last_object = p->object;
 	int64_t r = deja_model_execute(m, t, m->chosen_timed_out, &arg);
@@ -318,5 +337,7 @@ int64_t deja_sched_step(struct deja_model *m, uint32_t t, struct deja_event *ev)
 	m->vclock += DEJA_TICK_NS;
 	m->chosen_timed_out = 0;
 	m->chosen_flags = 0;
+	m->chosen_choosable = 0;
+	m->chosen_free = 0;
 	return r;
 }

@@ -13,6 +13,7 @@ static const struct deja_strategy *const strategies[DEJA_STRATEGY_COUNT] = {
 	[DEJA_STRATEGY_PCT] = &deja_strategy_pct,
 	[DEJA_STRATEGY_POS] = &deja_strategy_pos,
 	[DEJA_STRATEGY_SCRIPT] = &deja_strategy_script,
+	[DEJA_STRATEGY_SURW] = &deja_strategy_surw,
 };
 
 const struct deja_strategy *deja_strategy_get(uint32_t id)

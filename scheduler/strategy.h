@@ -58,6 +58,7 @@ enum deja_strategy_id {
 	DEJA_STRATEGY_PCT,
 	DEJA_STRATEGY_POS,
 	DEJA_STRATEGY_SCRIPT,
+	DEJA_STRATEGY_SURW,
 	DEJA_STRATEGY_COUNT
 };
 
@@ -67,6 +68,7 @@ extern const struct deja_strategy deja_strategy_follow;
 extern const struct deja_strategy deja_strategy_pct;
 extern const struct deja_strategy deja_strategy_pos;
 extern const struct deja_strategy deja_strategy_script;
+extern const struct deja_strategy deja_strategy_surw;
 
 const struct deja_strategy *deja_strategy_get(uint32_t id);
 

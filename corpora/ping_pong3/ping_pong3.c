@@ -10,8 +10,10 @@
  * receiver takes the header (2), the sender publishes the body and then
  * the *next* header and body, and is interrupted again before it marks the
  * exchange done (3): the receiver then reads a body that does not match
- * its header while the exchange still looks open.  Three preemptions, in
- * that order, are needed.
+ * its header while the exchange still looks open.  That is not the only
+ * way: one preemption is enough (the sender stopped between header 2 and
+ * body 200, before the receiver has read anything), as `deja hunt -s
+ * ipb:1` shows; see README.md.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE

@@ -1,14 +1,15 @@
 /*
- * corpora/three_threads/three_threads.c -- a lost-update bug that needs two
- * preemptions among three threads to be visible.
+ * corpora/three_threads/three_threads.c -- a lost-update bug among three
+ * threads; one preemption is enough to see it (see README.md).
  *
  * Three voters each add their vote to a shared tally with a split
  * read / write: read the tally in one critical section, write tally+1 in a
  * second one.  All three vote yes, and the decision only needs a majority
  * (2 of 3).  One lost update leaves the tally at 2, which still passes, so
- * the bug stays hidden.  Only when all three voters read the tally before
- * any of them writes it back does the tally end at 1; main then reports that
- * the quorum was missed and exits with status 1.
+ * the bug stays hidden.  The tally ends at 1 when all three voters read it
+ * before any of them writes it back, or when one voter's stale write-back
+ * comes after both others' votes; main then reports that the quorum was
+ * missed and exits with status 1.
  *
  * Expected under the bad interleaving: exit status 1.
  */

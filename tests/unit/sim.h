@@ -35,6 +35,9 @@ struct sim {
 	/* Strategy script: its switches (sorted). */
 	const struct deja_script_entry *switches;
 	uint64_t nswitches;
+	/* Sees every event, as the supervisor does (may be NULL). */
+	void (*observe)(void *ctx, const struct deja_event *ev);
+	void *observe_ctx;
 };
 
 static inline struct sim *sim_new(int nthreads, const char *strategy, uint64_t seed)
@@ -94,6 +97,8 @@ static inline enum deja_decision_kind sim_run(struct sim *s, const uint32_t *sch
 		uint32_t t = d.thread;
 		enum deja_op done = s->m->threads[t].pending.op;
 		deja_sched_step(s->m, t, &ev);
+		if (s->observe)
+			s->observe(s->observe_ctx, &ev);
 		if (s->nevents < 4096) {
 			s->preempted[s->nevents] = (ev.flags & DEJA_EVENT_PREEMPT) != 0;
 			s->trace[s->nevents++] = t;

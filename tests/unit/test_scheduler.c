@@ -168,6 +168,57 @@ static void follow_diverges_past_the_end(void **state)
 	sim_free(s);
 }
 
+struct seen_events {
+	struct deja_event ev[64];
+	int n;
+};
+
+static void keep_event(void *ctx, const struct deja_event *ev)
+{
+	struct seen_events *seen = ctx;
+	if (seen->n < 64)
+		seen->ev[seen->n++] = *ev;
+}
+
+/*
+ * Each event says which threads the choice before it could have picked
+ * and whether leaving the running thread there was free (ipb's input).
+ * Thread 0 locks mutex 0, yields, unlocks; thread 1 locks it too.  Under
+ * nonpreemptive: 0 starts and locks (1 could have started instead: no
+ * free switch); at 0's yield the switch to 1 is free; 1 starts, then
+ * blocks on the mutex 0 holds, so only 0 can go, freely.
+ */
+static void events_say_who_else_could_run(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new(2, "nonpreemptive", 0);
+	sim_add(s, 0, DEJA_OP_MUTEX_LOCK, 0, 0);
+	sim_add(s, 0, DEJA_OP_YIELD, -1, 0);
+	sim_add(s, 0, DEJA_OP_MUTEX_UNLOCK, 0, 0);
+	sim_add(s, 1, DEJA_OP_MUTEX_LOCK, 0, 0);
+	struct seen_events seen = { .n = 0 };
+	s->observe = keep_event;
+	s->observe_ctx = &seen;
+	assert_int_equal(sim_run(s, NULL, 0), DEJA_DECIDE_ALL_DONE);
+	assert_true(seen.n >= 5);
+	/* 0 starts, 0 locks: both could run, 0 could go on. */
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(seen.ev[i].thread, 0);
+		assert_int_equal(seen.ev[i].choosable, 0x3);
+		assert_int_equal(seen.ev[i].choice_free, 0);
+	}
+	/* 0's yield is pending: switching to 1 is free. */
+	assert_int_equal(seen.ev[2].thread, 1);
+	assert_int_equal(seen.ev[2].op, DEJA_OP_THREAD_START);
+	assert_int_equal(seen.ev[2].choosable, 0x3);
+	assert_int_equal(seen.ev[2].choice_free, 1);
+	/* 1 waits for the mutex: only 0 can go, and leaving 1 is free. */
+	assert_int_equal(seen.ev[3].thread, 0);
+	assert_int_equal(seen.ev[3].choosable, 0x1);
+	assert_int_equal(seen.ev[3].choice_free, 1);
+	sim_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,6 +231,7 @@ int main(void)
 		cmocka_unit_test(follow_reproduces_a_random_schedule),
 		cmocka_unit_test(follow_diverges_when_the_recorded_thread_cannot_run),
 		cmocka_unit_test(follow_diverges_past_the_end),
+		cmocka_unit_test(events_say_who_else_could_run),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

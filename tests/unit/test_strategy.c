@@ -101,6 +101,71 @@ static void pos_is_reproducible_and_explores(void **state)
 	assert_true(seeds_repeat_and_differ("pos") >= 10);
 }
 
+static void surw_is_reproducible_and_explores(void **state)
+{
+	(void)state;
+	assert_true(seeds_repeat_and_differ("surw") >= 15);
+}
+
+#define INTERLEAVING_RUNS 7000
+
+/* How often each interleaving of two independent threads (4 events each:
+ * start, lock and unlock of their own mutex, exit) comes up over
+ * INTERLEAVING_RUNS seeds; returns the most and the fewest times any of
+ * the C(8, 4) = 70 interleavings came up.  With `estimates`, surw is told
+ * each thread's exact event count. */
+static void interleaving_spread(const char *strategy, bool estimates, int *most, int *fewest)
+{
+	static int count[256];
+	memset(count, 0, sizeof(count));
+	for (uint64_t seed = 0; seed < INTERLEAVING_RUNS; seed++) {
+		struct sim *s = sim_new(2, strategy, seed);
+		for (int t = 0; t < 2; t++) {
+			sim_add(s, t, DEJA_OP_MUTEX_LOCK, t, 0);
+			sim_add(s, t, DEJA_OP_MUTEX_UNLOCK, t, 0);
+			if (estimates)
+				s->m->surw_events[t] = 4;
+		}
+		assert_int_equal(sim_run(s, NULL, 0), DEJA_DECIDE_ALL_DONE);
+		assert_int_equal(s->nevents, 8);
+		int key = 0;
+		for (int i = 0; i < 8; i++)
+			key |= (int)s->trace[i] << i;
+		count[key]++;
+		sim_free(s);
+	}
+	*most = 0;
+	*fewest = INTERLEAVING_RUNS;
+	int seen = 0;
+	for (int key = 0; key < 256; key++) {
+		if (__builtin_popcount((unsigned)key) != 4)
+			continue;
+		seen++;
+		*most = count[key] > *most ? count[key] : *most;
+		*fewest = count[key] < *fewest ? count[key] : *fewest;
+	}
+	assert_int_equal(seen, 70);
+}
+
+/* 7000 runs over 70 interleavings: 100 each if uniform (standard
+ * deviation about 10).  A uniform choice per step instead gives "all of
+ * thread 0 first" 1 time in 16, about 440. */
+static void surw_is_uniform_over_interleavings(void **state)
+{
+	(void)state;
+	int most, fewest;
+	interleaving_spread("surw", true, &most, &fewest);
+	print_message("surw with estimates: each interleaving %d to %d times\n", fewest, most);
+	assert_in_range(most, 100, 150);
+	assert_in_range(fewest, 50, 100);
+	interleaving_spread("random", false, &most, &fewest);
+	print_message("random: each interleaving %d to %d times\n", fewest, most);
+	assert_true(most >= 300);
+	/* Without estimates surw weighs every thread alike: random's skew. */
+	interleaving_spread("surw", false, &most, &fewest);
+	assert_true(most >= 300);
+}
+
 static void prng_is_a_pure_function_of_the_seed(void **state)
 {
 	(void)state;
@@ -135,6 +200,8 @@ int main(void)
 		cmocka_unit_test(pct_is_reproducible_and_explores),
 		cmocka_unit_test(pct_lowers_the_running_thread_at_a_change_point),
 		cmocka_unit_test(pos_is_reproducible_and_explores),
+		cmocka_unit_test(surw_is_reproducible_and_explores),
+		cmocka_unit_test(surw_is_uniform_over_interleavings),
 		cmocka_unit_test(prng_is_a_pure_function_of_the_seed),
 		cmocka_unit_test(bad_specs_are_refused_with_a_message),
 	};
