@@ -51,7 +51,9 @@ struct session *session_new(const struct session_config *cfg, char *err, size_t 
 	}
 	s->cfg = cfg;
 	size_t schedule_offset = (sizeof(struct deja_shared) + 63) & ~(size_t)63;
-	size_t feed_offset = (schedule_offset + cfg->schedule_len * sizeof(uint32_t) + 63) &
+	size_t ticks_offset = (schedule_offset + cfg->schedule_len * sizeof(uint32_t) + 63) &
+			      ~(size_t)63;
+	size_t feed_offset = (ticks_offset + cfg->schedule_len * sizeof(uint64_t) + 63) &
 			     ~(size_t)63;
 	size_t feed_bytes_offset = feed_offset + cfg->feed_count * sizeof(struct deja_feed);
 	s->size = feed_bytes_offset + cfg->feed_bytes_len;
@@ -79,6 +81,11 @@ struct session *session_new(const struct session_config *cfg, char *err, size_t 
 	if (cfg->schedule_len)
 		memcpy((char *)sh + schedule_offset, cfg->schedule,
 		       cfg->schedule_len * sizeof(uint32_t));
+	sh->ticks_offset = ticks_offset;
+	if (cfg->schedule_len && cfg->ticks)
+		memcpy((char *)sh + ticks_offset, cfg->ticks, cfg->schedule_len * sizeof(uint64_t));
+	else if (cfg->schedule_len)
+		memset((char *)sh + ticks_offset, 0xff, cfg->schedule_len * sizeof(uint64_t));
 	sh->feed_offset = feed_offset;
 	sh->feed_count = cfg->feed_count;
 	sh->feed_bytes_offset = feed_bytes_offset;
@@ -103,6 +110,7 @@ struct session *session_new(const struct session_config *cfg, char *err, size_t 
 	deja_model_init(&sh->model, cfg->max_steps);
 	sh->model.entropy = sh->entropy_seed;
 	sh->model.pct_steps = cfg->pct_steps;
+	sh->model.pct_ticks = cfg->pct_ticks;
 	if (deja_strategy_setup(&sh->model, cfg->strategy, cfg->seed, err, errlen) != 0) {
 		session_free(s);
 		return NULL;

@@ -167,8 +167,12 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 				     const char *runtime_path, char *err, size_t errlen)
 {
 	uint32_t *schedule = malloc((rep->recorded_events + 1) * sizeof(uint32_t));
-	if (!schedule)
+	uint64_t *ticks = malloc((rep->recorded_events + 1) * sizeof(uint64_t));
+	if (!schedule || !ticks) {
+		free(schedule);
+		free(ticks);
 		return REPLAY_ERR_TRACE;
+	}
 	/* The thread of each event; and, on the event before each signal of
 	 * the same thread, that its next event is a signal. */
 	static uint64_t last_of[DEJA_MAX_THREADS];
@@ -177,9 +181,14 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 	for (uint64_t i = 0; i < rep->recorded_events; i++) {
 		uint32_t t = ev[i].ev.thread;
 		schedule[i] = t | ((ev[i].ev.flags & DEJA_EVENT_TIMED_OUT) ? DEJA_SCHEDULE_TIMEOUT : 0);
+		ticks[i] = DEJA_NO_TICK;
 		if (t < DEJA_MAX_THREADS) {
 			if (ev[i].ev.op == DEJA_OP_SIGNAL && last_of[t] != UINT64_MAX)
 				schedule[last_of[t]] |= DEJA_SCHEDULE_SIGNAL_NEXT;
+			/* A tick: the thread stops at that tick count after its
+			 * previous event (runtime/ticks.c). */
+			if (ev[i].ev.op == DEJA_OP_TICK && last_of[t] != UINT64_MAX)
+				ticks[last_of[t]] = ev[i].ev.arg;
 			last_of[t] = i;
 		}
 	}
@@ -193,6 +202,7 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 		.seed = rep->recorded.seed,
 		.max_steps = rep->recorded.max_steps,
 		.schedule = schedule,
+		.ticks = ticks,
 		.schedule_len = rep->recorded_events,
 		.realtime_start_ns = rep->recorded.realtime_start,
 		.monotonic_start_ns = rep->recorded.monotonic_start,
@@ -223,6 +233,7 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 	}
 	session_free(s);
 	free(schedule);
+	free(ticks);
 	return st;
 }
 

@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 13u
+#define DEJA_PROTOCOL_VERSION 14u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -97,6 +97,7 @@ enum deja_thread_state {
 
 #define DEJA_NO_THREAD UINT32_MAX
 #define DEJA_NO_DEADLINE UINT64_MAX
+#define DEJA_NO_TICK UINT64_MAX
 
 /* A follow-schedule entry: the thread that ran event i, and flags. */
 #define DEJA_SCHEDULE_TIMEOUT 0x80000000u     /* that event was a fired timeout */
@@ -144,6 +145,13 @@ struct deja_thread {
 	uint32_t fire_timeout;  /* parallel mode: chosen to time out */
 	uint64_t start_routine; /* for reports */
 	uint64_t events;        /* events this thread executed */
+	/* Coverage of scheduling points (runtime/ticks.c): ticks passed up to
+	 * the thread's last point, the most ticks between two of its events,
+	 * and the longest real time it ran between two events passing no tick
+	 * (code deja could not preempt). */
+	uint64_t ticks;
+	uint64_t longest_ticks;
+	uint64_t longest_dark_ns;
 	struct deja_pending pending;
 };
 
@@ -214,6 +222,18 @@ struct deja_model {
 	 * pending operation (its wait_seq) that its priority belongs to. */
 	uint32_t last_object;
 	uint64_t pos_event[DEJA_MAX_THREADS];
+	/* Ticks (runtime/ticks.c): their own PRNG, so that an uninstrumented
+	 * program draws exactly what it drew before ticks existed; ticks
+	 * passed by all threads up to their last scheduling point; random's
+	 * mean gap between offered preemptions; pct's change points by tick
+	 * count (expected ticks in a run: pct_ticks) and which have passed. */
+	uint64_t tick_prng;
+	uint64_t ticks;
+	uint64_t tick_gap;
+	uint64_t pct_ticks;
+	uint64_t pct_tick_change[8];
+	uint32_t pct_tick_passed;  /* bit i: pct_tick_change[i] has passed */
+	uint32_t reserved_ticks;
 	struct deja_thread threads[DEJA_MAX_THREADS];
 	struct deja_object objects[DEJA_OBJECT_SLOTS];
 };
@@ -230,6 +250,9 @@ struct deja_shared {
 	uint64_t feed_offset;     /* replay: struct deja_feed[feed_count] */
 	uint64_t feed_count;
 	uint64_t feed_bytes_offset; /* replay: the bytes the feed entries point at */
+	uint64_t ticks_offset;    /* replay: uint64_t[schedule_len], DEJA_NO_TICK or, when
+				   * the next event of event i's thread is a tick, its
+				   * tick count: where that thread must stop next */
 	/* Virtual time: what the clocks read at virtual time 0 (recorded). */
 	int64_t realtime_start_ns;
 	int64_t monotonic_start_ns;

@@ -208,6 +208,7 @@ __attribute__((constructor(101))) static void rt_init(void)
 		rt.schedule = (const uint32_t *)((const char *)rt.shared +
 						 rt.shared->schedule_offset);
 		rt.schedule_len = rt.shared->schedule_len;
+		rt.ticks = (const uint64_t *)((const char *)rt.shared + rt.shared->ticks_offset);
 	}
 	bool after_exec = __atomic_load_n(&rt.shared->exec_pending, __ATOMIC_ACQUIRE) != 0;
 	if (!after_exec)
@@ -220,6 +221,7 @@ __attribute__((constructor(101))) static void rt_init(void)
 	rt.model->threads[main_thread].os_tid = (int32_t)rt_syscall0(SYS_gettid);
 	rt_self = main_thread;
 	rt.active = true;
+	rt_ticks_thread_managed();
 	rt_trap_install();
 	rt_fault_install();
 	rt_tsc_install();

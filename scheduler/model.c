@@ -541,6 +541,7 @@ static int64_t exec_other(struct deja_model *m, uint32_t t, struct deja_pending 
 	case DEJA_OP_THREAD_START:
 	case DEJA_OP_YIELD:
 	case DEJA_OP_SLEEP:
+	case DEJA_OP_TICK: /* a preemption offered in plain code: arg is the tick count */
 		return 0;
 	case DEJA_OP_SYSCALL:
 	case DEJA_OP_SYSCALL_UNSUPPORTED:

@@ -37,6 +37,7 @@ struct deja_decision {
 struct deja_sched_input {
 	const uint32_t *schedule; /* follow strategy only */
 	uint64_t schedule_len;
+	const uint64_t *ticks;    /* follow: per event, its thread's next tick stop */
 };
 
 /* Choose, and on DEJA_DECIDE_RUN record the choice in the model
@@ -58,6 +59,13 @@ bool deja_sched_may_go(const struct deja_model *m, const struct deja_sched_input
 struct deja_decision deja_sched_settle(struct deja_model *m, const struct deja_sched_input *in);
 /* Record the choice of t before deja_sched_step (flags, virtual clock). */
 void deja_sched_take(struct deja_model *m, uint32_t t, bool timed_out);
+
+/* Ticks: the tick count at which thread t, whose last event was last_seq
+ * and which has now passed `ticks` ticks, is next offered a preemption in
+ * plain code (DEJA_NO_TICK: not before its next operation).  The strategy
+ * chooses it; a replay stops where the recording did. */
+uint64_t deja_sched_tick_offer(struct deja_model *m, const struct deja_sched_input *in,
+			       uint32_t t, uint64_t last_seq, uint64_t ticks);
 
 /* Execute the chosen thread's pending operation and fill the event. */
 int64_t deja_sched_step(struct deja_model *m, uint32_t t, struct deja_event *ev);

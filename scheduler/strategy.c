@@ -19,6 +19,15 @@ const struct deja_strategy *deja_strategy_get(uint32_t id)
 	return id < DEJA_STRATEGY_COUNT ? strategies[id] : NULL;
 }
 
+/* Tick offers: their PRNG stream (any constant other than 0 keeps it
+ * apart from m->prng), and the mean gap between offers, drawn once per run
+ * log-uniformly from 2^2 to 2^14 ticks: a run sees either many preemptions
+ * in plain code or few, and a window of a couple of basic blocks is hit
+ * about once in 25 runs. */
+#define TICK_STREAM 0x7469636b73ull /* "ticks" */
+#define TICK_GAP_MIN_LOG 2
+#define TICK_GAP_LOGS 13
+
 int deja_strategy_setup(struct deja_model *m, const char *spec, uint64_t seed,
 			char *err, size_t errlen)
 {
@@ -31,6 +40,8 @@ int deja_strategy_setup(struct deja_model *m, const char *spec, uint64_t seed,
 		m->strategy = id;
 		m->seed = seed;
 		m->prng = seed;
+		m->tick_prng = seed ^ TICK_STREAM;
+		m->tick_gap = 1ull << (TICK_GAP_MIN_LOG + deja_tick_prng_next(m) % TICK_GAP_LOGS);
 		m->strategy_param = 0;
 		return s->configure(m, colon ? colon + 1 : NULL, err, errlen);
 	}
@@ -61,4 +72,19 @@ uint32_t deja_prng_below(struct deja_model *m, uint32_t bound)
 {
 	/* Lemire's multiply-shift: unbiased enough for small bounds. */
 	return (uint32_t)(((deja_prng_next(m) >> 32) * (uint64_t)bound) >> 32);
+}
+
+uint64_t deja_tick_prng_next(struct deja_model *m)
+{
+	uint64_t z = (m->tick_prng += 0x9E3779B97F4A7C15ull);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+uint64_t deja_tick_offer_gap(struct deja_model *m, uint32_t t, uint64_t ticks, uint64_t all)
+{
+	(void)t;
+	(void)all;
+	return ticks + 1 + deja_tick_prng_next(m) % (2 * m->tick_gap);
 }

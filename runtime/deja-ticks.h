@@ -1,0 +1,47 @@
+/*
+ * deja-ticks.h: the fallback that lets a program built with `deja cflags`
+ * link and run anywhere.
+ *
+ * `deja cflags` compiles every translation unit with
+ * -fsanitize-coverage=trace-pc, which makes the compiler call
+ * __sanitizer_cov_trace_pc at each basic block, and with -include of this
+ * file, which defines that function (weak, so the copies of all units
+ * become one per module).  It forwards to __deja_tick, a weak reference
+ * resolved when the program starts: under deja, libdeja-runtime.so is
+ * preloaded and defines it (runtime/ticks.c counts the tick); anywhere
+ * else it is null and the call returns at once.  The address is loaded
+ * through the GOT by hand, because a non-PIE build would otherwise settle
+ * the weak reference to null at link time.  x86-64 only, like deja.
+ *
+ * Not part of the runtime: it is compiled into the user's program.
+ */
+#ifndef DEJA_TICKS_H
+#define DEJA_TICKS_H
+
+#ifdef __cplusplus
+extern "C" {
+#define DEJA_TICKS_VISIBILITY /* g++ declares the function itself */
+#else
+#define DEJA_TICKS_VISIBILITY __attribute__((visibility("hidden")))
+#endif
+
+#if defined(__clang__)
+#define DEJA_TICKS_UNINSTRUMENTED __attribute__((no_sanitize("coverage")))
+#else
+#define DEJA_TICKS_UNINSTRUMENTED __attribute__((no_sanitize_coverage))
+#endif
+
+__attribute__((weak)) DEJA_TICKS_VISIBILITY DEJA_TICKS_UNINSTRUMENTED
+void __sanitizer_cov_trace_pc(void)
+{
+	void (*tick)(void);
+	__asm__(".weak __deja_tick\n\tmovq __deja_tick@GOTPCREL(%%rip), %0" : "=r"(tick));
+	if (tick)
+		tick();
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DEJA_TICKS_H */
