@@ -40,6 +40,19 @@ const char *cli_runtime_path(void);
 void cli_report_outcome(FILE *out, struct trace *t, const struct site_table *sites,
 			const struct trace_run *run);
 
+/* ---- coverage.c: scheduling points per thread ---- */
+/* A thread that ran this long (real time) between two events, passing no
+ * tick, makes deja hunt warn. */
+#define CLI_DARK_WARN_NS 100000000ull
+void cli_show_coverage(FILE *out, struct trace *t);
+/* ,"coverage":[...] for show --json. */
+void cli_coverage_json(FILE *out, struct trace *t);
+/* Warn that a thread ran dark_ns without a scheduling point, if that is
+ * long, pointing at deja cflags; ticks: all the run's ticks.  Returns
+ * whether it warned. */
+bool cli_coverage_warn(FILE *out, const char *cmd, uint32_t thread, uint64_t dark_ns,
+		       uint64_t ticks);
+
 /* Signal number to "SIGABRT". */
 const char *cli_signal_name(int sig);
 

@@ -76,7 +76,21 @@ struct hunt {
 	unsigned long long found_index, found_seed;
 	const char *found_strategy;
 	struct session_result found_res;
+	/* coverage (cli/coverage.c): most ticks in a run; the longest time a
+	 * thread ran without a scheduling point, in any run, and which */
+	uint64_t ticks, dark_ns;
+	uint32_t dark_thread;
 };
+
+static void note_coverage(struct hunt *h, uint64_t ticks, uint64_t dark_ns, uint32_t thread)
+{
+	if (ticks > h->ticks)
+		h->ticks = ticks;
+	if (dark_ns > h->dark_ns) {
+		h->dark_ns = dark_ns;
+		h->dark_thread = thread;
+	}
+}
 
 static uint64_t derive_seed(uint64_t seed, uint64_t run)
 {
@@ -289,6 +303,7 @@ static int one_run(struct hunt *h, uint64_t index, char **prog, int nprog, const
 		.wall_timeout = (unsigned)(h->timeout > 86400 ? 86400 : h->timeout),
 		.runtime_path = runtime, .deja_version = DEJA_VERSION,
 		.pct_steps = h->longest ? h->longest : 0,
+		.pct_ticks = h->ticks,
 		.output_to = h->fail_on_output ? out : "/dev/null",
 		.discard_passing = plain, /* exit 0 is exactly "passed" */
 	};
@@ -301,6 +316,7 @@ static int one_run(struct hunt *h, uint64_t index, char **prog, int nprog, const
 	h->done++;
 	if (res.events > h->longest)
 		h->longest = res.events;
+	note_coverage(h, res.ticks, res.dark_ns, res.dark_thread);
 	note_fingerprint(h, res.final_digest);
 	h->last_fingerprint = res.final_digest;
 	if (res.interrupted) {
@@ -361,12 +377,14 @@ static void report(const struct hunt *h)
 		fprintf(stderr, "deja hunt: no failure in %llu runs (%llu distinct schedules, %.1f s%s)\n",
 			h->done, h->distinct, h->seconds, h->interrupted ? ", interrupted" : "");
 	}
+	cli_coverage_warn(stderr, "hunt", h->dark_thread, h->dark_ns, h->ticks);
 }
 
 /* ---- -j N: worker processes, each taking every N-th run ---- */
 
 struct run_report {
-	uint64_t index, seed, fingerprint, events;
+	uint64_t index, seed, fingerprint, events, ticks, dark_ns;
+	uint32_t dark_thread;
 	int32_t failed, interrupted, trouble, strategy_slot;
 	struct session_result res;
 };
@@ -390,6 +408,9 @@ static void worker(struct hunt *h, unsigned w, int fd, char **prog, int nprog,
 		rep.interrupted = h->interrupted;
 		rep.fingerprint = h->last_fingerprint;
 		rep.events = h->longest;
+		rep.ticks = h->ticks;
+		rep.dark_ns = h->dark_ns;
+		rep.dark_thread = h->dark_thread;
 		if (rep.failed) {
 			rep.seed = h->found_seed;
 			rep.res = h->found_res;
@@ -431,6 +452,7 @@ static int hunt_parallel(struct hunt *h, char **prog, int nprog, const char *run
 				break; /* every worker is done */
 			h->done++;
 			note_fingerprint(h, rep.fingerprint);
+			note_coverage(h, rep.ticks, rep.dark_ns, rep.dark_thread);
 			if (rep.trouble)
 				code = rep.trouble;
 			h->interrupted |= rep.interrupted != 0;

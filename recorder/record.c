@@ -121,6 +121,13 @@ static void put_threads_and_waits(struct trace *t, const struct deja_shared *sh,
 			.start_routine = th->start_routine,
 			.finished = th->state == DEJA_THREAD_FINISHED,
 			.events = th->events,
+			.ticks = th->ticks,
+			.longest_ticks = th->longest_ticks,
+			.longest_dark_ns = th->longest_dark_ns,
+			.stopped_tick = th->state == DEJA_THREAD_LIVE &&
+						th->pending.op == DEJA_OP_TICK
+					? th->pending.arg
+					: DEJA_NO_TICK,
 		};
 		trace_put_thread(t, &tt);
 		if (kind != DEJA_OUTCOME_DEADLOCK && kind != DEJA_OUTCOME_TIMEOUT)
@@ -276,6 +283,7 @@ enum record_status record_run(const struct record_options *o, struct session_res
 		.max_steps = o->max_steps,
 		.wall_timeout = o->wall_timeout,
 		.pct_steps = o->pct_steps,
+		.pct_ticks = o->pct_ticks,
 		.output_to = o->output_to,
 	};
 	struct session *s = session_new(&cfg, err, errlen);

@@ -322,6 +322,20 @@ static double seconds_since(const struct timespec *t0)
 	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* The run's coverage of scheduling points, from the model's threads. */
+static void note_coverage(const struct deja_model *m, struct session_result *res)
+{
+	res->ticks = m->ticks;
+	res->dark_ns = 0;
+	res->dark_thread = DEJA_NO_THREAD;
+	for (uint32_t i = 0; i < m->nthreads && i < DEJA_MAX_THREADS; i++) {
+		if (m->threads[i].longest_dark_ns > res->dark_ns) {
+			res->dark_ns = m->threads[i].longest_dark_ns;
+			res->dark_thread = i;
+		}
+	}
+}
+
 int session_run(struct session *s, session_sink sink, void *ctx, struct session_result *res,
 		char *err, size_t errlen)
 {
@@ -369,6 +383,7 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 	if (!res->stopped_by_sink)
 		res->stopped_by_sink = !drain(s, sink, ctx, &res->events, false);
 	settle_outcome(s->shared, status, res);
+	note_coverage(&s->shared->model, res);
 	if (timed_out && res->kind == DEJA_OUTCOME_SIGNAL) {
 		res->kind = DEJA_OUTCOME_TIMEOUT;
 		res->signal = 0;

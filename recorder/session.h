@@ -60,6 +60,12 @@ struct session_result {
 	bool stopped_by_sink;
 	uint64_t events;
 	uint64_t final_digest; /* record: digest of the last event (the run's fingerprint) */
+	/* Coverage of scheduling points (runtime/ticks.c): ticks all threads
+	 * passed, and the longest real time one thread (dark_thread) ran
+	 * between two events without passing a tick. */
+	uint64_t ticks;
+	uint64_t dark_ns;
+	uint32_t dark_thread;
 	char message[DEJA_MESSAGE_MAX];
 };
 

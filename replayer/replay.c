@@ -162,7 +162,27 @@ static enum replay_status check_executable(const struct trace_run *run, char *er
 	return REPLAY_IDENTICAL;
 }
 
+/* Threads the recording left standing at a tick (its run ended while they
+ * were stopped there, preempted): their last event's next tick stop is
+ * that tick, unless it was the tick of that very event, already run. */
+static void stop_at_final_ticks(const struct trace_thread *th, size_t nthreads,
+				const struct trace_event *ev, const uint64_t *last_of,
+				uint64_t *ticks)
+{
+	for (size_t i = 0; i < nthreads; i++) {
+		uint32_t t = th[i].id;
+		if (th[i].stopped_tick == DEJA_NO_TICK || t >= DEJA_MAX_THREADS ||
+		    last_of[t] == UINT64_MAX)
+			continue;
+		const struct deja_event *last = &ev[last_of[t]].ev;
+		if (last->op == DEJA_OP_TICK && last->arg == th[i].stopped_tick)
+			continue;
+		ticks[last_of[t]] = th[i].stopped_tick;
+	}
+}
+
 static enum replay_status run_follow(struct replay_report *rep, const struct trace_event *ev,
+				     const struct trace_thread *threads, size_t nthreads,
 				     const struct site_table *sites, const struct replay_feed *feed,
 				     const char *runtime_path, char *err, size_t errlen)
 {
@@ -192,6 +212,7 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 			last_of[t] = i;
 		}
 	}
+	stop_at_final_ticks(threads, nthreads, ev, last_of, ticks);
 	struct session_config cfg = {
 		.argv = rep->recorded.argv,
 		.exe_path = rep->recorded.exe_path,
@@ -247,6 +268,8 @@ enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 	struct trace_event *events = NULL;
 	struct site_table sites = { 0 };
 	struct replay_feed feed = { 0 };
+	struct trace_thread *threads = NULL;
+	size_t nthreads = 0;
 	enum replay_status st = REPLAY_ERR_TRACE;
 	if (trace_get_run(t, &rep->recorded) != TRACE_OK)
 		snprintf(err, errlen, "the trace has no readable run");
@@ -256,14 +279,18 @@ enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 		snprintf(err, errlen, "the trace's call sites cannot be read");
 	else if (trace_get_feed(t, &feed.entries, &feed.count, &feed.bytes, &feed.len) != TRACE_OK)
 		snprintf(err, errlen, "the trace's recorded inputs cannot be read");
+	else if (trace_get_threads(t, &threads, &nthreads) != TRACE_OK)
+		snprintf(err, errlen, "the trace's threads cannot be read");
 	else
 		st = check_executable(&rep->recorded, err, errlen);
 	trace_close(t);
 	if (st == REPLAY_IDENTICAL)
-		st = run_follow(rep, events, &sites, &feed, runtime_path, err, errlen);
+		st = run_follow(rep, events, threads, nthreads, &sites, &feed, runtime_path, err,
+				errlen);
 	trace_sites_free(sites.sites, sites.n);
 	free(feed.entries);
 	free(feed.bytes);
+	free(threads);
 	free(events);
 	return st;
 }

@@ -2,7 +2,7 @@
  * flag_handoff: a one-slot mailbox handed between two threads with a plain
  * flag and no synchronisation.
  *
- * The producer waits (yielding) until `full` is clear, writes the next
+ * The producer waits (sleeping briefly) until `full` is clear, writes the next
  * number into `slot` and sets `full`.  The consumer waits until `full` is
  * set, clears it, and only then reads the slot (take_message): it gives the
  * slot back before it has used it.  If the producer runs between the two,
@@ -13,7 +13,7 @@
  */
 #include <assert.h>
 #include <pthread.h>
-#include <sched.h>
+#include <unistd.h>
 #include <stdio.h>
 
 #define MESSAGES 50
@@ -28,14 +28,16 @@ static void *producer(void *arg)
 	(void)arg;
 	for (int i = 1; i <= MESSAGES; i++) {
 		while (full)
-			sched_yield();
+			usleep(1);
 		slot = i;
 		full = 1;
 	}
 	return NULL;
 }
 
-static int take_message(int expected)
+/* noinline: as if it were in another file; inlined, its read of the slot
+ * could share a basic block with the store to the flag. */
+static __attribute__((noinline)) int take_message(int expected)
 {
 	int got = slot;
 	if (got != expected)
@@ -48,7 +50,7 @@ static void *consumer(void *arg)
 	(void)arg;
 	for (int i = 1; i <= MESSAGES; i++) {
 		while (!full)
-			sched_yield();
+			usleep(1);
 		full = 0; /* BUG: the slot is given back ... */
 		int got = take_message(i); /* ... before it is read */
 		assert(got == i);

@@ -4,7 +4,7 @@
  *
  * main allocates a table, stores its address in the plain global `table`
  * and only then fills it in (setup_table).  A reader thread polls `table`
- * (yielding between looks) and, once it sees the pointer, checks the
+ * (sleeping briefly between looks) and, once it sees the pointer, checks the
  * table's magic number.  If the reader looks between the store of the
  * pointer and the end of setup_table, it reads a half-built table and the
  * assert fails.  Between publishing and filling there is no
@@ -13,7 +13,7 @@
  */
 #include <assert.h>
 #include <pthread.h>
-#include <sched.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -44,7 +44,7 @@ static void *reader(void *arg)
 			assert(t->slots[SLOTS - 1] == (SLOTS - 1) * (SLOTS - 1));
 			return NULL;
 		}
-		sched_yield();
+		usleep(1);
 	}
 	return NULL;
 }
