@@ -30,11 +30,18 @@
 
 #include "scheduler.h"
 
-/* Ticks this thread has passed (the software branch counter). */
-static __thread uint64_t ticks __attribute__((tls_model("initial-exec")));
-/* The tick at which this thread is next offered a preemption; 0: ask the
- * scheduler at the next tick (after each event); DEJA_NO_TICK: none. */
-static __thread uint64_t offer_at __attribute__((tls_model("initial-exec")));
+/*
+ * The counter counts down: `left` ticks remain before the next offer, which
+ * falls at tick `target`, so the thread has passed target - left ticks (in
+ * wrapping arithmetic: a thread never armed starts at 0 - 0 and wraps past
+ * zero at once, into a stretch of 2^64 ticks without offers).  The common
+ * path is one decrement of thread-local memory and a branch.
+ */
+static __thread uint64_t left __attribute__((tls_model("initial-exec")));
+static __thread uint64_t target __attribute__((tls_model("initial-exec")));
+/* The scheduler is asked for the next offer at the next tick (after each
+ * event of the thread). */
+static __thread bool ask __attribute__((tls_model("initial-exec")));
 /* The last event this thread executed, for a replay's tick stops. */
 static __thread uint64_t last_seq __attribute__((tls_model("initial-exec")));
 /* When the thread went on after its last event (CLOCK_MONOTONIC_COARSE ns). */
@@ -43,9 +50,22 @@ static __thread int64_t resumed_ns __attribute__((tls_model("initial-exec")));
  * point) take no offers, in record and replay alike; they still count. */
 static __thread bool in_tick __attribute__((tls_model("initial-exec")));
 
-/* The coarse clock, read in the vDSO: no syscall, and no rdtsc, which
- * faults in the target (tsc.c).  A few ms of resolution suffice to spot a
- * thread that ran long without a scheduling point. */
+#define NO_OFFER_TICKS (1ull << 62)
+
+static uint64_t ticks_now(void)
+{
+	return target - left;
+}
+
+/* The next offer at tick `at` (DEJA_NO_TICK: none for a long while). */
+static void arm(uint64_t now, uint64_t at)
+{
+	if (at == DEJA_NO_TICK || at <= now)
+		at = now + NO_OFFER_TICKS;
+	target = at;
+	left = at - now;
+}
+
 static int64_t now_ns(void)
 {
 	struct timespec ts;
@@ -53,28 +73,44 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* The next tick asks the scheduler where the next offer is. */
+static void ask_at_next_tick(void)
+{
+	uint64_t now = ticks_now();
+	ask = true;
+	target = now + 1;
+	left = 1;
+}
+
 static void offer_preemption(uint64_t site)
 {
 	in_tick = true;
-	rt_declare(DEJA_OP_TICK, NULL, ticks, site);
-	rt_run(); /* the event re-arms offer_at (rt_ticks_after_event) */
+	rt_declare(DEJA_OP_TICK, NULL, ticks_now(), site);
+	rt_run(); /* the event arms the next ask (rt_ticks_after_event) */
 	in_tick = false;
 }
 
 /* Rare: the first tick after an event, or the tick of an offer. */
 static __attribute__((noinline)) void tick_slow(uint64_t site)
 {
-	if (in_tick)
-		return;
-	if (!rt_managed() || rt.shared->parallel) {
-		offer_at = DEJA_NO_TICK;
+	uint64_t now = ticks_now();
+	if (in_tick) { /* ask again once the point is over */
+		ask_at_next_tick();
 		return;
 	}
-	if (offer_at == 0) {
+	if (!rt_managed() || rt.shared->parallel) {
+		ask = false;
+		arm(now, DEJA_NO_TICK);
+		return;
+	}
+	if (ask) {
+		ask = false;
 		struct deja_sched_input in = { rt.schedule, rt.schedule_len, rt.ticks };
-		offer_at = deja_sched_tick_offer(rt.model, &in, rt_self, last_seq, ticks);
-		if (ticks < offer_at)
+		uint64_t at = deja_sched_tick_offer(rt.model, &in, rt_self, last_seq, now);
+		if (at != now) {
+			arm(now, at);
 			return;
+		}
 	}
 	offer_preemption(site);
 }
@@ -82,7 +118,7 @@ static __attribute__((noinline)) void tick_slow(uint64_t site)
 /* The instrumented program's basic blocks call this, through the stub. */
 RT_EXPORT void __deja_tick(void)
 {
-	if (__builtin_expect(++ticks >= offer_at, 0))
+	if (__builtin_expect(--left == 0, 0))
 		tick_slow(RT_CALLER);
 }
 
@@ -90,20 +126,21 @@ RT_EXPORT void __deja_tick(void)
  * library, with no stub of its own, gets the same counter. */
 RT_EXPORT void __sanitizer_cov_trace_pc(void)
 {
-	if (__builtin_expect(++ticks >= offer_at, 0))
+	if (__builtin_expect(--left == 0, 0))
 		tick_slow(RT_CALLER);
 }
 
 void rt_ticks_thread_managed(void)
 {
-	rt.model->threads[rt_self].ticks = ticks;
-	offer_at = 0;
+	rt.model->threads[rt_self].ticks = ticks_now();
+	ask_at_next_tick();
 	resumed_ns = now_ns();
 }
 
 void rt_ticks_at_point(void)
 {
 	struct deja_thread *th = &rt.model->threads[rt_self];
+	uint64_t ticks = ticks_now();
 	uint64_t passed = ticks - th->ticks;
 	th->ticks = ticks;
 	rt.model->ticks += passed;
@@ -119,6 +156,6 @@ void rt_ticks_at_point(void)
 void rt_ticks_after_event(uint64_t seq)
 {
 	last_seq = seq;
-	offer_at = 0;
+	ask_at_next_tick();
 	resumed_ns = now_ns();
 }
