@@ -303,7 +303,7 @@ static int one_run(struct hunt *h, uint64_t index, char **prog, int nprog, const
 		.wall_timeout = (unsigned)(h->timeout > 86400 ? 86400 : h->timeout),
 		.runtime_path = runtime, .deja_version = DEJA_VERSION,
 		.pct_steps = h->longest ? h->longest : 0,
-		.pct_ticks = h->ticks,
+		.expected_ticks = h->ticks,
 		.output_to = h->fail_on_output ? out : "/dev/null",
 		.discard_passing = plain, /* exit 0 is exactly "passed" */
 	};

@@ -283,7 +283,7 @@ enum record_status record_run(const struct record_options *o, struct session_res
 		.max_steps = o->max_steps,
 		.wall_timeout = o->wall_timeout,
 		.pct_steps = o->pct_steps,
-		.pct_ticks = o->pct_ticks,
+		.expected_ticks = o->expected_ticks,
 		.output_to = o->output_to,
 	};
 	struct session *s = session_new(&cfg, err, errlen);

@@ -19,7 +19,7 @@ struct record_options {
 	unsigned wall_timeout;    /* seconds of real time; 0: none */
 	uint64_t run_index;       /* 1 for a single record */
 	uint64_t pct_steps;       /* pct: expected events in a run (0: default) */
-	uint64_t pct_ticks;       /* pct: expected ticks in a run (0: default) */
+	uint64_t expected_ticks;  /* ticks a run passes, if known (0: not) */
 	const char *output_to;    /* hunt: the program's stdout and stderr go to this file */
 	bool discard_passing;     /* hunt: a run that exits 0 leaves no trace */
 	const char *trace_path;   /* replaced once the program is known to run */

@@ -110,7 +110,7 @@ struct session *session_new(const struct session_config *cfg, char *err, size_t 
 	deja_model_init(&sh->model, cfg->max_steps);
 	sh->model.entropy = sh->entropy_seed;
 	sh->model.pct_steps = cfg->pct_steps;
-	sh->model.pct_ticks = cfg->pct_ticks;
+	sh->model.expected_ticks = cfg->expected_ticks;
 	if (deja_strategy_setup(&sh->model, cfg->strategy, cfg->seed, err, errlen) != 0) {
 		session_free(s);
 		return NULL;

@@ -30,7 +30,7 @@ struct session_config {
 	uint64_t max_steps;
 	unsigned wall_timeout;    /* seconds; 0: none.  Past it the run ends as timeout */
 	uint64_t pct_steps;       /* pct: expected events in a run (0: its default) */
-	uint64_t pct_ticks;       /* pct: expected ticks in a run (0: its default) */
+	uint64_t expected_ticks;  /* ticks a run passes, if known (0: not) */
 	const uint32_t *schedule; /* replay: thread of each event */
 	const uint64_t *ticks;    /* replay: per event, its thread's next tick stop */
 	uint64_t schedule_len;

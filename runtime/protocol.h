@@ -224,13 +224,16 @@ struct deja_model {
 	uint64_t pos_event[DEJA_MAX_THREADS];
 	/* Ticks (runtime/ticks.c): their own PRNG, so that an uninstrumented
 	 * program draws exactly what it drew before ticks existed; ticks
-	 * passed by all threads up to their last scheduling point; random's
-	 * mean gap between offered preemptions; pct's change points by tick
-	 * count (expected ticks in a run: pct_ticks) and which have passed. */
+	 * passed by all threads up to their last scheduling point; TICK
+	 * events so far (offers stop at half the step budget); the ticks a
+	 * run is expected to pass (deja hunt: the most it has seen; 0 if
+	 * unknown); random's mean gap between offered preemptions; pct's
+	 * change points by tick count and which have passed. */
 	uint64_t tick_prng;
 	uint64_t ticks;
+	uint64_t tick_events;
+	uint64_t expected_ticks;
 	uint64_t tick_gap;
-	uint64_t pct_ticks;
 	uint64_t pct_tick_change[8];
 	uint32_t pct_tick_passed;  /* bit i: pct_tick_change[i] has passed */
 	uint32_t reserved_ticks;

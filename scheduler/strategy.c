@@ -23,10 +23,20 @@ const struct deja_strategy *deja_strategy_get(uint32_t id)
  * apart from m->prng), and the mean gap between offers, drawn once per run
  * log-uniformly from 2^2 to 2^14 ticks: a run sees either many preemptions
  * in plain code or few, and a window of a couple of basic blocks is hit
- * about once in 25 runs. */
+ * about once in 25 runs.  A run known to pass many ticks gets gaps scaled
+ * up so that it sees at most about TICK_OFFERS_MAX offers: each offer is an
+ * event, and events cost microseconds. */
 #define TICK_STREAM 0x7469636b73ull /* "ticks" */
 #define TICK_GAP_MIN_LOG 2
 #define TICK_GAP_LOGS 13
+#define TICK_OFFERS_MAX 4096
+
+static uint64_t draw_tick_gap(struct deja_model *m)
+{
+	uint64_t gap = 1ull << (TICK_GAP_MIN_LOG + deja_tick_prng_next(m) % TICK_GAP_LOGS);
+	uint64_t floor = m->expected_ticks / TICK_OFFERS_MAX;
+	return gap < floor ? floor : gap;
+}
 
 int deja_strategy_setup(struct deja_model *m, const char *spec, uint64_t seed,
 			char *err, size_t errlen)
@@ -41,7 +51,7 @@ int deja_strategy_setup(struct deja_model *m, const char *spec, uint64_t seed,
 		m->seed = seed;
 		m->prng = seed;
 		m->tick_prng = seed ^ TICK_STREAM;
-		m->tick_gap = 1ull << (TICK_GAP_MIN_LOG + deja_tick_prng_next(m) % TICK_GAP_LOGS);
+		m->tick_gap = draw_tick_gap(m);
 		m->strategy_param = 0;
 		return s->configure(m, colon ? colon + 1 : NULL, err, errlen);
 	}

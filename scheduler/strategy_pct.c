@@ -14,8 +14,8 @@
  *
  * In a program built with `deja cflags` the run is also measured in ticks
  * (basic blocks, runtime/ticks.c): D-1 more change points are drawn over
- * the expected ticks of a run (m->pct_ticks: deja hunt sets it from the
- * runs it has seen; 10000 until then), from the ticks' own PRNG.  The
+ * the expected ticks of a run (m->expected_ticks: deja hunt sets it from
+ * the runs it has seen; 10000 until then), from the ticks' own PRNG.  The
  * thread that passes one is offered a preemption exactly there, and
  * lowered like at a step change point.
  */
@@ -44,11 +44,10 @@ static int configure(struct deja_model *m, const char *param, char *err, size_t 
 		m->pct_steps = PCT_DEFAULT_STEPS;
 	for (uint32_t i = 0; i + 1 < (uint32_t)depth; i++)
 		m->pct_change[i] = 1 + deja_prng_next(m) % m->pct_steps;
-	if (!m->pct_ticks)
-		m->pct_ticks = PCT_DEFAULT_TICKS;
+	uint64_t run_ticks = m->expected_ticks ? m->expected_ticks : PCT_DEFAULT_TICKS;
 	m->pct_tick_passed = 0;
 	for (uint32_t i = 0; i + 1 < (uint32_t)depth; i++)
-		m->pct_tick_change[i] = 1 + deja_tick_prng_next(m) % m->pct_ticks;
+		m->pct_tick_change[i] = 1 + deja_tick_prng_next(m) % run_ticks;
 	return 0;
 }
 
