@@ -121,9 +121,9 @@ static void put_threads_and_waits(struct trace *t, const struct deja_shared *sh,
 			.start_routine = th->start_routine,
 			.finished = th->state == DEJA_THREAD_FINISHED,
 			.events = th->events,
-			.ticks = th->ticks,
-			.longest_ticks = th->longest_ticks,
-			.longest_dark_ns = th->longest_dark_ns,
+			.ticks = m->coverage[i].ticks,
+			.longest_ticks = m->coverage[i].longest_ticks,
+			.longest_dark_ns = m->coverage[i].longest_dark_ns,
 			.stopped_tick = th->state == DEJA_THREAD_LIVE &&
 						th->pending.op == DEJA_OP_TICK
 					? th->pending.arg

@@ -329,8 +329,8 @@ static void note_coverage(const struct deja_model *m, struct session_result *res
 	res->dark_ns = 0;
 	res->dark_thread = DEJA_NO_THREAD;
 	for (uint32_t i = 0; i < m->nthreads && i < DEJA_MAX_THREADS; i++) {
-		if (m->threads[i].longest_dark_ns > res->dark_ns) {
-			res->dark_ns = m->threads[i].longest_dark_ns;
+		if (m->coverage[i].longest_dark_ns > res->dark_ns) {
+			res->dark_ns = m->coverage[i].longest_dark_ns;
 			res->dark_thread = i;
 		}
 	}

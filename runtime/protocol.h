@@ -145,13 +145,6 @@ struct deja_thread {
 	uint32_t fire_timeout;  /* parallel mode: chosen to time out */
 	uint64_t start_routine; /* for reports */
 	uint64_t events;        /* events this thread executed */
-	/* Coverage of scheduling points (runtime/ticks.c): ticks passed up to
-	 * the thread's last point, the most ticks between two of its events,
-	 * and the longest real time it ran between two events passing no tick
-	 * (code deja could not preempt). */
-	uint64_t ticks;
-	uint64_t longest_ticks;
-	uint64_t longest_dark_ns;
 	struct deja_pending pending;
 };
 
@@ -185,6 +178,17 @@ struct deja_feed {
 	int64_t result;
 	uint64_t offset;
 	uint64_t len;
+};
+
+/* Coverage of scheduling points per thread (runtime/ticks.c): ticks passed
+ * up to the thread's last point, the most ticks between two of its events,
+ * and the longest real time it ran between two events passing no tick
+ * (code deja could not preempt). */
+struct deja_tick_coverage {
+	uint64_t ticks;
+	uint64_t longest_ticks;
+	uint64_t longest_dark_ns;
+	uint64_t reserved;
 };
 
 /* The scheduler model: everything the serialised scheduler decides from. */
@@ -222,6 +226,11 @@ struct deja_model {
 	 * pending operation (its wait_seq) that its priority belongs to. */
 	uint32_t last_object;
 	uint64_t pos_event[DEJA_MAX_THREADS];
+	struct deja_thread threads[DEJA_MAX_THREADS];
+	struct deja_object objects[DEJA_OBJECT_SLOTS];
+	/* Placed last, so that the hot fields above keep the cache layout they
+	 * had before ticks (struct deja_thread in particular: threads running
+	 * in parallel write their own entries). */
 	/* Ticks (runtime/ticks.c): their own PRNG, so that an uninstrumented
 	 * program draws exactly what it drew before ticks existed; ticks
 	 * passed by all threads up to their last scheduling point; TICK
@@ -237,8 +246,7 @@ struct deja_model {
 	uint64_t pct_tick_change[8];
 	uint32_t pct_tick_passed;  /* bit i: pct_tick_change[i] has passed */
 	uint32_t reserved_ticks;
-	struct deja_thread threads[DEJA_MAX_THREADS];
-	struct deja_object objects[DEJA_OBJECT_SLOTS];
+	struct deja_tick_coverage coverage[DEJA_MAX_THREADS];
 };
 
 struct deja_shared {

@@ -132,21 +132,23 @@ RT_EXPORT void __sanitizer_cov_trace_pc(void)
 
 void rt_ticks_thread_managed(void)
 {
-	rt.model->threads[rt_self].ticks = ticks_now();
+	rt.model->coverage[rt_self].ticks = ticks_now();
 	ask_at_next_tick();
 	resumed_ns = now_ns();
 }
 
 void rt_ticks_at_point(void)
 {
-	struct deja_thread *th = &rt.model->threads[rt_self];
+	struct deja_tick_coverage *th = &rt.model->coverage[rt_self];
 	uint64_t ticks = ticks_now();
 	uint64_t passed = ticks - th->ticks;
 	th->ticks = ticks;
 	rt.model->ticks += passed;
 	if (passed > th->longest_ticks)
 		th->longest_ticks = passed;
-	if (passed == 0 && resumed_ns) {
+	/* Parallel mode has no ticks to offer, and reads no clock here: the
+	 * model lock is held. */
+	if (passed == 0 && resumed_ns && !rt.shared->parallel) {
 		int64_t dark = now_ns() - resumed_ns;
 		if (dark > 0 && (uint64_t)dark > th->longest_dark_ns)
 			th->longest_dark_ns = (uint64_t)dark;
@@ -157,5 +159,6 @@ void rt_ticks_after_event(uint64_t seq)
 {
 	last_seq = seq;
 	ask_at_next_tick();
-	resumed_ns = now_ns();
+	if (!rt.shared->parallel)
+		resumed_ns = now_ns();
 }

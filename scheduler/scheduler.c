@@ -297,7 +297,7 @@ uint64_t deja_sched_tick_offer(struct deja_model *m, const struct deja_sched_inp
 		return DEJA_NO_TICK;
 	/* All threads' ticks: those counted at their points, plus what t has
 	 * passed since its last one. */
-	uint64_t all = m->ticks + (ticks - m->threads[t].ticks);
+	uint64_t all = m->ticks + (ticks - m->coverage[t].ticks);
 	return s->tick_offer(m, t, ticks, all);
 }
 

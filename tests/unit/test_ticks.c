@@ -146,12 +146,12 @@ static void pct_offers_at_its_tick_change_points(void **state)
 	 * have passed.  The first change point, at 300 overall, is 170 ahead:
 	 * thread 0's tick 240. */
 	s->m->ticks = 100;
-	s->m->threads[0].ticks = 40;
+	s->m->coverage[0].ticks = 40;
 	assert_int_equal(deja_sched_tick_offer(s->m, &in, 0, 0, 70), 240);
 	/* Thread 0 reached it (counted at its point): lowered there, and
 	 * offered the next one, 500 overall, 200 further. */
 	s->m->ticks = 300;
-	s->m->threads[0].ticks = 240;
+	s->m->coverage[0].ticks = 240;
 	s->m->current = 0;
 	deja_model_set_pending(s->m, 0, DEJA_OP_TICK, NULL, 240, 0);
 	deja_model_set_pending(s->m, 1, DEJA_OP_YIELD, NULL, 0, 0);
@@ -161,7 +161,7 @@ static void pct_offers_at_its_tick_change_points(void **state)
 	assert_int_equal(s->m->pct_priority[0], 2); /* lowered: change point 2 */
 	assert_int_equal(deja_sched_tick_offer(s->m, &in, 0, 0, 240), 440);
 	s->m->ticks = 600;
-	s->m->threads[0].ticks = 540;
+	s->m->coverage[0].ticks = 540;
 	s->m->pct_tick_passed = 3;
 	assert_true(deja_sched_tick_offer(s->m, &in, 0, 0, 540) == DEJA_NO_TICK);
 	sim_free(s);

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# cflags.sh DEJA CC PROGRAMS_DIR
+#
+# `deja cflags` gives working flags: a program built with them (gcc at -O0
+# and -O2, PIE and not, clang and C++ when installed, and through make and
+# CMake as docs/cli.md shows) prints natively what it prints without them,
+# passes ticks under deja (coverage in the trace), and replays identically.
+# And deja hunt warns about a thread that ran long without a scheduling
+# point, pointing at deja cflags, unless the program was built with them.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 3 ] || fail "usage: cflags.sh DEJA CC PROGRAMS_DIR"
+deja=$(abspath "$1") cc=$2 programs=$(abspath "$3")
+require_file "$deja" "$programs/ticks_sum.c" "$programs/long_stretch.c"
+cd "$tmp"
+
+flags=$("$deja" cflags) || fail "deja cflags exited $?"
+case $flags in *-fsanitize-coverage=trace-pc*) ;; *) fail "deja cflags: no trace-pc in '$flags'" ;; esac
+header=$(sed -n 's/.*-include \([^ ]*\).*/\1/p' <<<"$flags")
+[ -f "$header" ] || fail "deja cflags names a header that does not exist: '$header'"
+"$deja" cflags --help | grep -q CMAKE || fail "deja cflags --help does not show the CMake use"
+rc=0
+"$deja" cflags --bogus >/dev/null 2>&1 || rc=$?
+[ $rc -eq 2 ] || fail "deja cflags --bogus exited $rc, expected 2"
+note "deja cflags: $flags"
+
+"$cc" -O2 -pthread -o plain "$programs/ticks_sum.c" || fail "plain build failed"
+want=$(./plain)
+
+# check NAME: ./NAME prints $want natively and under deja, passes ticks
+# there, and replays identically.
+check() {
+	local name=$1 rc
+	[ "$(./"$name")" = "$want" ] || fail "$name: native output differs from the plain build's"
+	rc=0
+	"$deja" record -q -s random --seed 3 -o "$name.deja" -- "./$name" >out 2>err || rc=$?
+	[ $rc -eq 0 ] || { dump err; fail "$name: deja record exited $rc"; }
+	[ "$(cat out)" = "$want" ] || fail "$name: output under deja differs"
+	"$deja" show --json "$name.deja" >s.json
+	local ticks
+	ticks=$(json s.json 'sum(c["ticks"] for c in j["coverage"])')
+	# Two loops of 100000 iterations: at least a tick per iteration, or
+	# per two where the compiler unrolls the loop (clang -O2).
+	[ "$ticks" -ge 100000 ] || { dump s.json; fail "$name: only $ticks ticks under deja (two loops of 100000)"; }
+	replays_match "$deja" "$name.deja" out 3
+	note "$name: same output natively and under deja, $ticks ticks, replays identical"
+}
+
+build() { # build NAME COMPILER ARGS...
+	local name=$1 compiler=$2
+	shift 2
+	# shellcheck disable=SC2086 # the flags are words on purpose
+	"$compiler" $flags "$@" -pthread -o "$name" "$programs/ticks_sum.c" 2>err ||
+		{ dump err; fail "$compiler \$(deja cflags) $* failed"; }
+	check "$name"
+}
+
+build gcc_O0 "$cc" -O0
+build gcc_O2 "$cc" -O2 -Wall -Wextra -Werror
+build gcc_nopie "$cc" -O2 -fno-pie -no-pie
+if command -v clang >/dev/null; then
+	build clang_O2 clang -O2 -Wall -Wextra -Werror
+fi
+if command -v c++ >/dev/null; then
+	build cxx c++ -O2 -x c++ -Wall -Werror
+fi
+
+# make, with the flags in CFLAGS (compile and link).
+mkdir mk && cp "$programs/ticks_sum.c" mk/
+printf 'CFLAGS += $(shell %s cflags) -O2\nLDLIBS += -pthread\nticks_sum: ticks_sum.c\n' "$deja" >mk/Makefile
+make -s -C mk >make.log 2>&1 || { dump make.log; fail "make with \$(deja cflags) failed"; }
+cp mk/ticks_sum make_build && check make_build
+
+# CMake, with the flags in CMAKE_C_FLAGS.
+mkdir cm && cp "$programs/ticks_sum.c" cm/
+cat >cm/CMakeLists.txt <<'CM'
+cmake_minimum_required(VERSION 3.13)
+project(ticks_sum C)
+find_package(Threads REQUIRED)
+add_executable(ticks_sum ticks_sum.c)
+target_link_libraries(ticks_sum PRIVATE Threads::Threads)
+CM
+"${CMAKE:-cmake}" -S cm -B cm/build -DCMAKE_C_COMPILER="$cc" -DCMAKE_C_FLAGS="$flags" >cmake.log 2>&1 &&
+	"${CMAKE:-cmake}" --build cm/build >>cmake.log 2>&1 || { dump cmake.log; fail "CMake with \$(deja cflags) failed"; }
+cp cm/build/ticks_sum cmake_build && check cmake_build
+
+# Coverage: a thread computing for a long while without a point.
+"$cc" -O2 -pthread -o stretch "$programs/long_stretch.c"
+rc=0
+"$deja" hunt -q --runs 2 -o stretch.deja -- ./stretch >h.out 2>h.err || rc=$?
+[ $rc -eq 0 ] || { dump h.err; fail "hunt of long_stretch exited $rc"; }
+grep -q "thread 1 ran [0-9]* ms without a scheduling point" h.err || { dump h.err; fail "hunt did not warn about the long stretch"; }
+grep -q 'deja cflags' h.err || { dump h.err; fail "the warning does not point at deja cflags"; }
+"$deja" record -q -o stretch1.deja -- ./stretch >/dev/null
+"$deja" show --json stretch1.deja >st.json
+[ "$(json st.json 'j["coverage"][1]["ticks"]')" = 0 ] || { dump st.json; fail "ticks counted in a plain build"; }
+[ "$(json st.json 'j["coverage"][1]["longest_dark_ns"] >= 100000000')" = true ] || { dump st.json; fail "the long stretch was not measured"; }
+note "plain long_stretch: hunt warns and points at deja cflags"
+
+# shellcheck disable=SC2086
+"$cc" $flags -O2 -pthread -o stretch_ticks "$programs/long_stretch.c"
+rc=0
+"$deja" hunt -q --runs 2 -o stretch_ticks.deja -- ./stretch_ticks >h2.out 2>h2.err || rc=$?
+[ $rc -eq 0 ] || { dump h2.err; fail "hunt of long_stretch built with deja cflags exited $rc"; }
+! grep -q "without a scheduling point" h2.err || { dump h2.err; fail "hunt warned although the program has ticks"; }
+"$deja" record -q -o stretch2.deja -- ./stretch_ticks >/dev/null
+"$deja" show --json stretch2.deja >st2.json
+[ "$(json st2.json 'j["coverage"][1]["ticks"] >= 200000000')" = true ] || { dump st2.json; fail "too few ticks in long_stretch built with deja cflags"; }
+[ "$(json st2.json 'j["coverage"][1]["longest_dark_ns"] < 100000000')" = true ] || { dump st2.json; fail "a long stretch without a tick in a program full of them"; }
+note "long_stretch built with deja cflags: no warning, $(json st2.json 'j["coverage"][1]["ticks"]') ticks"
