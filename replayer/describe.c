@@ -97,8 +97,7 @@ void describe_op(const struct deja_event *ev, char *buf, size_t len)
 		snprintf(buf, len, "%s(%lluns)", name, (unsigned long long)ev->arg);
 		return;
 	case DEJA_OP_TICK:
-		snprintf(buf, len, "tick %llu (preemption offered in plain code)",
-			 (unsigned long long)ev->arg);
+		snprintf(buf, len, "tick(%llu)", (unsigned long long)ev->arg);
 		return;
 	default:
 		break;
