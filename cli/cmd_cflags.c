@@ -10,6 +10,7 @@
  */
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -44,17 +45,18 @@ int cmd_cflags(int argc, char **argv)
 	const char *runtime = cli_runtime_path();
 	if (!runtime)
 		return DEJA_EXIT_INTERNAL;
+	/* deja-ticks.h lies beside the runtime, installed or in the build tree. */
+	const char *slash = strrchr(runtime, '/');
+	int dir_len = slash ? (int)(slash - runtime) : 1;
 	char header[PATH_MAX + 64];
-	snprintf(header, sizeof(header), "%s", runtime);
-	char *slash = strrchr(header, '/');
-	snprintf(slash ? slash + 1 : header, sizeof(header) - (size_t)(slash ? slash + 1 - header : 0),
-		 "deja-ticks.h");
-	if (access(header, R_OK) != 0) {
+	snprintf(header, sizeof(header), "%.*s/deja-ticks.h", dir_len, slash ? runtime : ".");
+	char real[PATH_MAX]; /* absolute: builds run in other directories */
+	if (access(header, R_OK) != 0 || !realpath(header, real)) {
 		fprintf(stderr, "deja cflags: %s is missing beside the runtime\n", header);
 		return DEJA_EXIT_INTERNAL;
 	}
-	if (strchr(header, ' ')) /* $(deja cflags) would split it */
-		fprintf(stderr, "deja cflags: warning: the path %s has a space in it\n", header);
-	printf("-fsanitize-coverage=trace-pc -include %s\n", header);
+	if (strchr(real, ' ')) /* $(deja cflags) would split it */
+		fprintf(stderr, "deja cflags: warning: the path %s has a space in it\n", real);
+	printf("-fsanitize-coverage=trace-pc -include %s\n", real);
 	return DEJA_EXIT_OK;
 }

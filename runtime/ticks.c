@@ -7,8 +7,8 @@
  * loaded.  Each call is a tick: a deterministic software branch counter,
  * per thread.  A tick is a potential scheduling point: the strategy chooses
  * in advance the tick at which the thread is next offered a preemption
- * (deja_sched_tick_offer), so the common path is an increment and a
- * compare.  At that tick the thread declares a TICK operation (always
+ * (deja_sched_tick_offer), so the common path is a decrement and a
+ * branch.  At that tick the thread declares a TICK operation (always
  * enabled; its event carries the tick count) and the scheduler may switch
  * away, exactly as at a lock.  A replay stops each thread at the tick the
  * recording did, from the schedule.
