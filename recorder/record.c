@@ -124,10 +124,9 @@ static void put_threads_and_waits(struct trace *t, const struct deja_shared *sh,
 			.ticks = m->coverage[i].ticks,
 			.longest_ticks = m->coverage[i].longest_ticks,
 			.longest_dark_ns = m->coverage[i].longest_dark_ns,
-			.stopped_tick = th->state == DEJA_THREAD_LIVE &&
-						th->pending.op == DEJA_OP_TICK
-					? th->pending.arg
-					: DEJA_NO_TICK,
+			.stopped_tick = th->state == DEJA_THREAD_LIVE
+						? m->coverage[i].stopped_tick
+						: DEJA_NO_TICK,
 		};
 		trace_put_thread(t, &tt);
 		if (kind != DEJA_OUTCOME_DEADLOCK && kind != DEJA_OUTCOME_TIMEOUT)

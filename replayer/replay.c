@@ -164,7 +164,7 @@ static enum replay_status check_executable(const struct trace_run *run, char *er
 
 /* Threads the recording left standing at a tick (its run ended while they
  * were stopped there, preempted): their last event's next tick stop is
- * that tick, unless it was the tick of that very event, already run. */
+ * that tick.  (A tick already run, the thread's last event, is no stop.) */
 static void stop_at_final_ticks(const struct trace_thread *th, size_t nthreads,
 				const struct trace_event *ev, const uint64_t *last_of,
 				uint64_t *ticks)

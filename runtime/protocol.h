@@ -183,12 +183,14 @@ struct deja_feed {
 /* Coverage of scheduling points per thread (runtime/ticks.c): ticks passed
  * up to the thread's last point, the most ticks between two of its events,
  * and the longest real time it ran between two events passing no tick
- * (code deja could not preempt). */
+ * (code deja could not preempt); and the tick at which it stands, offered
+ * a preemption, until it goes on (DEJA_NO_TICK otherwise): a run that ends
+ * meanwhile leaves it there for the replay. */
 struct deja_tick_coverage {
 	uint64_t ticks;
 	uint64_t longest_ticks;
 	uint64_t longest_dark_ns;
-	uint64_t reserved;
+	uint64_t stopped_tick;
 };
 
 /* The scheduler model: everything the serialised scheduler decides from. */

@@ -84,9 +84,12 @@ static void ask_at_next_tick(void)
 
 static void offer_preemption(uint64_t site)
 {
+	struct deja_tick_coverage *c = &rt.model->coverage[rt_self];
 	in_tick = true;
-	rt_declare(DEJA_OP_TICK, NULL, ticks_now(), site);
+	c->stopped_tick = ticks_now(); /* until it goes on */
+	rt_declare(DEJA_OP_TICK, NULL, c->stopped_tick, site);
 	rt_run(); /* the event arms the next ask (rt_ticks_after_event) */
+	c->stopped_tick = DEJA_NO_TICK;
 	in_tick = false;
 }
 
@@ -133,6 +136,7 @@ RT_EXPORT void __sanitizer_cov_trace_pc(void)
 void rt_ticks_thread_managed(void)
 {
 	rt.model->coverage[rt_self].ticks = ticks_now();
+	rt.model->coverage[rt_self].stopped_tick = DEJA_NO_TICK;
 	ask_at_next_tick();
 	resumed_ns = now_ns();
 }

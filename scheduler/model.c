@@ -71,6 +71,8 @@ uint32_t deja_model_add_thread(struct deja_model *m)
 	struct deja_thread *th = &m->threads[t];
 	memset(th, 0, sizeof(*th));
 	th->state = DEJA_THREAD_LIVE;
+	memset(&m->coverage[t], 0, sizeof(m->coverage[t]));
+	m->coverage[t].stopped_tick = DEJA_NO_TICK; /* runtime/ticks.c */
 	deja_model_set_pending(m, t, DEJA_OP_THREAD_START, NULL, 0, 0);
 	return t;
 }

@@ -76,7 +76,7 @@ struct trace_thread {
 	uint64_t longest_dark_ns; /* longest real time between two events passing no tick */
 	/* The tick count at which the thread stood, offered a preemption,
 	 * when the run ended (a replay stops it there); DEJA_NO_TICK if
-	 * none.  It may equal the tick of its last event, already run. */
+	 * none. */
 	uint64_t stopped_tick;
 };
 
