@@ -44,6 +44,18 @@ for i in $(seq 1 100); do
 done
 note "$name: 100 replays identical"
 
+# The replay stops each thread at exactly the recorded tick: a trace whose
+# first tick event is moved one tick later must diverge.
+if [ "$ticks" -gt 0 ]; then
+	cp "$name.deja" moved.deja
+	sqlite3 moved.deja "UPDATE events SET arg = arg + 1 WHERE seq = (SELECT min(seq) FROM events WHERE op = 'tick')"
+	rc=0
+	timeout 60 "$deja" replay moved.deja >/dev/null 2>merr || rc=$?
+	[ $rc -eq 1 ] || { dump merr; fail "$name: a replay told to stop one tick later exited $rc, expected 1 (diverged)"; }
+	grep -q "tick(" merr || { dump merr; fail "$name: the divergence report does not name the tick"; }
+	note "$name: a tick moved by one diverges"
+fi
+
 # Built without the flags: not found (the window has no scheduling point).
 rc=0
 timeout 250 "$deja" hunt -q --json --runs 1000 -o plain.deja -- "./$name.plain" >p.json 2>err || rc=$?
