@@ -4,7 +4,8 @@
 # `deja cflags` gives working flags: a program built with them (gcc at -O0
 # and -O2, PIE and not, clang and C++ when installed, and through make and
 # CMake as docs/cli.md shows) prints natively what it prints without them,
-# passes ticks under deja (coverage in the trace), and replays identically.
+# passes ticks under deja (coverage in the trace), and replays identically;
+# a shared library built with them ticks under a program built without.
 # And deja hunt warns about a thread that ran long without a scheduling
 # point, pointing at deja cflags, unless the program was built with them.
 set -euo pipefail
@@ -65,6 +66,21 @@ fi
 if command -v c++ >/dev/null; then
 	build cxx c++ -O2 -x c++ -Wall -Werror
 fi
+
+# A shared library built with the flags, under a program built without
+# them: the library's basic blocks tick (each module has its own stub).
+printf 'unsigned long long lib_sum(long n) { unsigned long long s = 0; for (long i = 0; i < n; i++) s += (unsigned long long)i * 3 %% 11; return s; }\n' >lib.c
+printf '#include <stdio.h>\nunsigned long long lib_sum(long);\nint main(void) { printf("%%llu\\n", lib_sum(300000)); return 0; }\n' >uselib.c
+# shellcheck disable=SC2086
+"$cc" $flags -O2 -shared -fPIC -o libsum.so lib.c 2>err || { dump err; fail "shared library with \$(deja cflags) failed"; }
+"$cc" -O2 -o uselib uselib.c -L. -lsum -Wl,-rpath,"$tmp" 2>err || { dump err; fail "linking against the library failed"; }
+libwant=$(python3 -c 'print(sum(i * 3 % 11 for i in range(300000)))')
+[ "$(./uselib)" = "$libwant" ] || fail "the program using the instrumented library prints the wrong sum natively"
+"$deja" record -q -o lib.deja -- ./uselib >libout || fail "deja record of the program using the instrumented library failed"
+[ "$(cat libout)" = "$libwant" ] || fail "the program using the instrumented library prints the wrong sum under deja"
+"$deja" show --json lib.deja >lib.json
+[ "$(json lib.json 'j["coverage"][0]["ticks"] >= 300000')" = true ] || { dump lib.json; fail "the instrumented library's loop did not tick"; }
+note "an instrumented shared library ticks under an uninstrumented program"
 
 # make, with the flags in CFLAGS (compile and link).
 mkdir mk && cp "$programs/ticks_sum.c" mk/
