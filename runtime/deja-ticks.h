@@ -6,7 +6,7 @@
  * -fsanitize-coverage=trace-pc, which makes the compiler call
  * __sanitizer_cov_trace_pc at each basic block, and with -include of this
  * file, which defines that function (weak, so the copies of all units
- * become one per module).  It forwards to __deja_tick, a weak reference
+ * become one per module).  It jumps to __deja_tick, a weak reference
  * resolved when the program starts: under deja, libdeja-runtime.so is
  * preloaded and defines it (runtime/ticks.c counts the tick); anywhere
  * else it is null and the call returns at once.  The address is loaded
@@ -31,13 +31,19 @@ extern "C" {
 #define DEJA_TICKS_UNINSTRUMENTED __attribute__((no_sanitize_coverage))
 #endif
 
-__attribute__((weak)) DEJA_TICKS_VISIBILITY DEJA_TICKS_UNINSTRUMENTED
+/* Naked, so that whatever the program's optimisation level the runtime is
+ * reached by a tail jump and sees the basic block's own return address
+ * (the tick's call site in the trace). */
+__attribute__((weak, naked)) DEJA_TICKS_VISIBILITY DEJA_TICKS_UNINSTRUMENTED
 void __sanitizer_cov_trace_pc(void)
 {
-	void (*tick)(void);
-	__asm__(".weak __deja_tick\n\tmovq __deja_tick@GOTPCREL(%%rip), %0" : "=r"(tick));
-	if (tick)
-		tick();
+	__asm__(".weak __deja_tick\n\t"
+		"movq __deja_tick@GOTPCREL(%rip), %rax\n\t"
+		"testq %rax, %rax\n\t"
+		"jz 1f\n\t"
+		"jmp *%rax\n"
+		"1:\n\t"
+		"ret\n\t");
 }
 
 #ifdef __cplusplus
