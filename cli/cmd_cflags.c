@@ -6,9 +6,12 @@
  * __sanitizer_cov_trace_pc; -include of deja-ticks.h, installed beside the
  * runtime, defines that function as a forwarder to the runtime, so the
  * program needs no extra library and still runs normally outside deja.
- * The same flags serve compiling and linking.
+ * The same flags serve compiling and linking.  --stores adds clang's
+ * trace-stores (a tick before every store; deja-ticks.h defines the hooks
+ * when compiled by clang).
  */
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +20,7 @@
 #include "cli.h"
 
 static const char usage[] =
-	"usage: deja cflags\n"
+	"usage: deja cflags [--stores]\n"
 	"\n"
 	"Print the compiler flags that instrument a C or C++ program for deja:\n"
 	"every basic block becomes a tick, a point where deja's strategies may\n"
@@ -30,7 +33,14 @@ static const char usage[] =
 	"  cmake -DCMAKE_C_FLAGS=\"$(deja cflags)\" ...\n"
 	"  ./configure CFLAGS=\"$(deja cflags) -O2\"\n"
 	"\n"
-	"The program still runs normally without deja.  gcc or clang, x86-64.\n";
+	"The program still runs normally without deja.  gcc or clang, x86-64.\n"
+	"\n"
+	"options:\n"
+	"  --stores     clang only: a tick before every store as well, so that a\n"
+	"               load and a store in one basic block (counter++ at -O0,\n"
+	"               a pointer stored before the object is filled in) can be\n"
+	"               split; more ticks, so slower\n"
+	"  -h, --help   this text\n";
 
 int cmd_cflags(int argc, char **argv)
 {
@@ -38,8 +48,10 @@ int cmd_cflags(int argc, char **argv)
 		fputs(usage, stdout);
 		return DEJA_EXIT_OK;
 	}
-	if (argc > 1) {
-		fprintf(stderr, "deja cflags: unexpected argument '%s'\n\n%s", argv[1], usage);
+	bool stores = argc > 1 && strcmp(argv[1], "--stores") == 0;
+	if (argc > (stores ? 2 : 1)) {
+		fprintf(stderr, "deja cflags: unexpected argument '%s'\n\n%s", argv[stores ? 2 : 1],
+			usage);
 		return DEJA_EXIT_USAGE;
 	}
 	const char *runtime = cli_runtime_path();
@@ -57,6 +69,6 @@ int cmd_cflags(int argc, char **argv)
 	}
 	if (strchr(real, ' ')) /* $(deja cflags) would split it */
 		fprintf(stderr, "deja cflags: warning: the path %s has a space in it\n", real);
-	printf("-fsanitize-coverage=trace-pc -include %s\n", real);
+	printf("-fsanitize-coverage=trace-pc%s -include %s\n", stores ? ",trace-stores" : "", real);
 	return DEJA_EXIT_OK;
 }

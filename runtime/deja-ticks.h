@@ -46,6 +46,25 @@ void __sanitizer_cov_trace_pc(void)
 		"ret\n\t");
 }
 
+#if defined(__clang__)
+/* `deja cflags --stores` adds clang's trace-stores: a call before every
+ * store to memory, with its address (ignored).  Each is a tick too, so a
+ * load, add and store in one basic block (counter++ at -O0), or two stores
+ * that publish and then initialise, can be split. */
+#define DEJA_TICKS_STORE(name)                                               \
+	__attribute__((weak, naked)) DEJA_TICKS_VISIBILITY                  \
+	DEJA_TICKS_UNINSTRUMENTED void name(void *address)                   \
+	{                                                                    \
+		__asm__("jmp __sanitizer_cov_trace_pc@PLT\n\t");              \
+	}
+DEJA_TICKS_STORE(__sanitizer_cov_store1)
+DEJA_TICKS_STORE(__sanitizer_cov_store2)
+DEJA_TICKS_STORE(__sanitizer_cov_store4)
+DEJA_TICKS_STORE(__sanitizer_cov_store8)
+DEJA_TICKS_STORE(__sanitizer_cov_store16)
+#undef DEJA_TICKS_STORE
+#endif
+
 #ifdef __cplusplus
 }
 #endif

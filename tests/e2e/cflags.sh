@@ -5,7 +5,8 @@
 # and -O2, PIE and not, clang and C++ when installed, and through make and
 # CMake as docs/cli.md shows) prints natively what it prints without them,
 # passes ticks under deja (coverage in the trace), and replays identically;
-# a shared library built with them ticks under a program built without.
+# a shared library built with them ticks under a program built without;
+# with clang, --stores splits counter++ at -O0.
 # And deja hunt warns about a thread that ran long without a scheduling
 # point, pointing at deja cflags, unless the program was built with them.
 set -euo pipefail
@@ -74,6 +75,44 @@ if command -v clang >/dev/null; then
 fi
 if command -v c++ >/dev/null; then
 	build cxx c++ -O2 -x c++ -Wall -Werror
+fi
+
+# clang: --stores adds a tick before every store, which splits counter++
+# at -O0 (load, add and store in one basic block): the lost update is
+# found and replays; with basic-block ticks alone it is not.
+if command -v clang >/dev/null; then
+	case $("$deja" cflags --stores) in *trace-stores*) ;; *) fail "deja cflags --stores has no trace-stores" ;; esac
+	cat >counter.c <<'C'
+#include <assert.h>
+#include <pthread.h>
+static long counter;
+static void *add(void *arg) { for (int i = 0; i < 1000; i++) counter++; return arg; }
+int main(void)
+{
+	pthread_t a, b;
+	pthread_create(&a, 0, add, 0);
+	pthread_create(&b, 0, add, 0);
+	pthread_join(a, 0);
+	pthread_join(b, 0);
+	assert(counter == 2000);
+	return 0;
+}
+C
+	# shellcheck disable=SC2046
+	clang $("$deja" cflags) -O0 -pthread -o counter_pc counter.c
+	# shellcheck disable=SC2046
+	clang $("$deja" cflags --stores) -O0 -Wall -Wextra -Werror -pthread -o counter_st counter.c
+	[ "$(./counter_st; echo $?)" = 0 ] || fail "counter built with --stores fails natively"
+	rc=0
+	"$deja" hunt -q --runs 300 -o counter_pc.deja -- ./counter_pc 2>err || rc=$?
+	[ $rc -eq 0 ] || { dump err; fail "counter++ at -O0 found without --stores (hunt exited $rc): a basic block was split?"; }
+	rc=0
+	"$deja" hunt -q --json --runs 1000 -o counter_st.deja -- ./counter_st >cs.json 2>err || rc=$?
+	[ $rc -eq 1 ] || { dump cs.json err; fail "counter++ at -O0 built with --stores: hunt exited $rc, expected 1 (found)"; }
+	for i in 1 2 3 4 5; do
+		"$deja" replay -q counter_st.deja >/dev/null 2>err || { dump err; fail "replay $i of the counter++ trace"; }
+	done
+	note "clang --stores: counter++ at -O0 found in run $(json cs.json 'j["failing_run"]["index"]'), replays; not found without --stores"
 fi
 
 # A shared library built with the flags, under a program built without
