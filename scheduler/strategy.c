@@ -21,11 +21,12 @@ const struct deja_strategy *deja_strategy_get(uint32_t id)
 
 /* Tick offers: their PRNG stream (any constant other than 0 keeps it
  * apart from m->prng), and the mean gap between offers, drawn once per run
- * log-uniformly from 2^2 to 2^14 ticks: a run sees either many preemptions
- * in plain code or few, and a window of a couple of basic blocks is hit
- * about once in 25 runs.  A run known to pass many ticks gets gaps scaled
- * up so that it sees at most about TICK_OFFERS_MAX offers: each offer is an
- * event, and events cost microseconds. */
+ * log-uniformly from 2^2 to 2^14 ticks: some runs see many preemptions in
+ * plain code, some few, and a window of one basic block gets an offer with
+ * a chance of about 1/gap each time a thread passes it.  A run known to
+ * pass many ticks gets gaps scaled up so that it sees at most about
+ * TICK_OFFERS_MAX offers: each offer is an event, and events cost
+ * microseconds. */
 #define TICK_STREAM 0x7469636b73ull /* "ticks" */
 #define TICK_GAP_MIN_LOG 2
 #define TICK_GAP_LOGS 13

@@ -48,7 +48,8 @@ struct deja_strategy {
 	/* Ticks (runtime/ticks.c): the tick count, above `ticks`, at which
 	 * thread t, now at tick `ticks` of its own and `all` of all threads,
 	 * is next offered a preemption in plain code; DEJA_NO_TICK for none.
-	 * Chosen in advance, so that the runtime's common path is a compare.
+	 * Chosen in advance, so that the runtime's common path is a decrement
+	 * and a branch.
 	 * NULL: never (nonpreemptive; follow has the recorded ones). */
 	uint64_t (*tick_offer)(struct deja_model *m, uint32_t t, uint64_t ticks, uint64_t all);
 };
