@@ -182,8 +182,9 @@ struct deja_feed {
 
 /* Coverage of scheduling points per thread (runtime/ticks.c): ticks passed
  * up to the thread's last point, the most ticks between two of its events,
- * and the longest real time it ran between two events passing no tick
- * (code deja could not preempt); and the tick at which it stands, offered
+ * and the longest real time it ran between two events passing no tick while
+ * another thread was live (code deja could not preempt, where a race could
+ * hide); and the tick at which it stands, offered
  * a preemption, until it goes on (DEJA_NO_TICK otherwise): a run that ends
  * meanwhile leaves it there for the replay. */
 struct deja_tick_coverage {

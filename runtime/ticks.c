@@ -20,8 +20,8 @@
  * At every scheduling point the thread's ticks are also counted into the
  * model, for pct's change points and for the coverage report: per thread,
  * the most ticks between two of its events, and the longest real time it
- * ran between two events without passing a tick (code that deja could not
- * preempt: uninstrumented, or inside libc).
+ * ran between two events without passing a tick while another thread was
+ * live (code that deja could not preempt: uninstrumented, or inside libc).
  */
 #define _GNU_SOURCE
 #include "runtime.h"
@@ -141,6 +141,16 @@ void rt_ticks_thread_managed(void)
 	resumed_ns = now_ns();
 }
 
+/* Another thread of the run is live: only then can a stretch without a
+ * point hide a race. */
+static bool others_live(void)
+{
+	for (uint32_t i = 0; i < rt.model->nthreads; i++)
+		if (i != rt_self && rt.model->threads[i].state == DEJA_THREAD_LIVE)
+			return true;
+	return false;
+}
+
 void rt_ticks_at_point(void)
 {
 	struct deja_tick_coverage *th = &rt.model->coverage[rt_self];
@@ -154,7 +164,7 @@ void rt_ticks_at_point(void)
 	 * model lock is held. */
 	if (passed == 0 && resumed_ns && !rt.shared->parallel) {
 		int64_t dark = now_ns() - resumed_ns;
-		if (dark > 0 && (uint64_t)dark > th->longest_dark_ns)
+		if (dark > 0 && (uint64_t)dark > th->longest_dark_ns && others_live())
 			th->longest_dark_ns = (uint64_t)dark;
 	}
 }
