@@ -27,6 +27,7 @@ int cmd_record(int argc, char **argv);
 int cmd_hunt(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_cflags(int argc, char **argv);
 
 /* libdeja-runtime.so: $DEJA_RUNTIME, else ../lib/deja/ beside the deja
  * executable (the same relative place in the build tree and installed).
@@ -38,6 +39,19 @@ const char *cli_runtime_path(void);
  * table, loaded once by the caller. */
 void cli_report_outcome(FILE *out, struct trace *t, const struct site_table *sites,
 			const struct trace_run *run);
+
+/* ---- coverage.c: scheduling points per thread ---- */
+/* A thread that ran this long (real time) between two events, passing no
+ * tick, makes deja hunt warn. */
+#define CLI_DARK_WARN_NS 100000000ull
+void cli_show_coverage(FILE *out, struct trace *t);
+/* ,"coverage":[...] for show --json. */
+void cli_coverage_json(FILE *out, struct trace *t);
+/* Warn that a thread ran dark_ns without a scheduling point, if that is
+ * long, pointing at deja cflags; ticks: all the run's ticks.  Returns
+ * whether it warned. */
+bool cli_coverage_warn(FILE *out, const char *cmd, uint32_t thread, uint64_t dark_ns,
+		       uint64_t ticks);
 
 /* Signal number to "SIGABRT". */
 const char *cli_signal_name(int sig);

@@ -102,7 +102,21 @@ struct hunt {
 	/* The program is started once and each run forked from it (the fork
 	 * server, runtime/server.c); one per worker process. */
 	struct session *server;
+	/* coverage (cli/coverage.c): most ticks in a run; the longest time a
+	 * thread ran without a scheduling point, in any run, and which */
+	uint64_t ticks, dark_ns;
+	uint32_t dark_thread;
 };
+
+static void note_coverage(struct hunt *h, uint64_t ticks, uint64_t dark_ns, uint32_t thread)
+{
+	if (ticks > h->ticks)
+		h->ticks = ticks;
+	if (dark_ns > h->dark_ns) {
+		h->dark_ns = dark_ns;
+		h->dark_thread = thread;
+	}
+}
 
 static uint64_t derive_seed(uint64_t seed, uint64_t run)
 {
@@ -393,6 +407,7 @@ static int one_run(struct hunt *h, uint64_t index, char **prog, int nprog, const
 	o.runtime_path = runtime;
 	o.deja_version = DEJA_VERSION;
 	o.pct_steps = h->longest ? h->longest : 0;
+	o.expected_ticks = h->ticks;
 	o.output_to = h->fail_on_output ? out : "/dev/null";
 	o.discard_passing = plain; /* exit 0 is exactly "passed" */
 	o.surw_events = h->surw_events;
@@ -415,6 +430,7 @@ static int one_run(struct hunt *h, uint64_t index, char **prog, int nprog, const
 		h->longest = res.events;
 		memcpy(h->surw_events, h->run_events, sizeof(h->surw_events));
 	}
+	note_coverage(h, res.ticks, res.dark_ns, res.dark_thread);
 	note_fingerprint(h, res.final_digest);
 	h->last_fingerprint = res.final_digest;
 	if (res.interrupted) {
@@ -486,12 +502,14 @@ static void report(const struct hunt *h)
 		fprintf(stderr, "deja hunt: no failure in %llu runs (%llu distinct schedules, %.1f s%s)\n",
 			h->done, h->distinct, h->seconds, h->interrupted ? ", interrupted" : "");
 	}
+	cli_coverage_warn(stderr, "hunt", h->dark_thread, h->dark_ns, h->ticks);
 }
 
 /* ---- -j N: worker processes, each taking every N-th run ---- */
 
 struct run_report {
-	uint64_t index, seed, fingerprint, events;
+	uint64_t index, seed, fingerprint, events, ticks, dark_ns;
+	uint32_t dark_thread;
 	int32_t failed, interrupted, trouble, strategy_slot;
 	struct session_result res;
 };
@@ -516,6 +534,9 @@ static void worker(struct hunt *h, unsigned w, int fd, char **prog, int nprog,
 		rep.interrupted = h->interrupted;
 		rep.fingerprint = h->last_fingerprint;
 		rep.events = h->longest;
+		rep.ticks = h->ticks;
+		rep.dark_ns = h->dark_ns;
+		rep.dark_thread = h->dark_thread;
 		if (rep.failed) {
 			rep.seed = h->found_seed;
 			rep.res = h->found_res;
@@ -558,6 +579,7 @@ static int hunt_parallel(struct hunt *h, char **prog, int nprog, const char *run
 				break; /* every worker is done */
 			h->done++;
 			note_fingerprint(h, rep.fingerprint);
+			note_coverage(h, rep.ticks, rep.dark_ns, rep.dark_thread);
 			if (rep.trouble)
 				code = rep.trouble;
 			h->interrupted |= rep.interrupted != 0;

@@ -180,6 +180,7 @@ static int summarise(const char *path, const struct session_result *res, bool qu
 		trace_get_sites(t, &sites.sites, &sites.n);
 		cli_report_outcome(stderr, t, &sites, &run);
 		trace_sites_free(sites.sites, sites.n);
+		cli_coverage_warn(stderr, "record", res->dark_thread, res->dark_ns, res->ticks);
 	}
 	trace_run_free(&run);
 	trace_close(t);

@@ -24,7 +24,8 @@ static const char usage[] =
 	"options:\n"
 	"  --json        one JSON object instead: outcome, events, threads,\n"
 	"                preemptions, switches, run, inputs, waits,\n"
-	"                unsupported_syscalls\n"
+	"                unsupported_syscalls, coverage (per thread: events,\n"
+	"                ticks, longest_ticks, longest_dark_ns, stopped_tick)\n"
 	"  --script      the schedule as a script instead (THREAD AFTER TO per\n"
 	"                switch), for `deja record --script FILE`\n"
 	"  -h, --help    this text\n"
@@ -57,6 +58,7 @@ static void show_text(struct trace *t, const struct trace_run *run)
 	printf("%llu events, %llu preemptions, %llu context switches\n",
 	       (unsigned long long)run->events, (unsigned long long)run->preemptions,
 	       (unsigned long long)run->switches);
+	cli_show_coverage(stdout, t);
 	cli_report_outcome(stdout, t, &sites, run);
 	trace_sites_free(sites.sites, sites.n);
 }
@@ -201,6 +203,7 @@ static void show_json(struct trace *t, const struct trace_run *run)
 	json_inputs(t);
 	json_waits(t, &sites);
 	json_unsupported(t);
+	cli_coverage_json(stdout, t);
 	printf("}\n");
 	trace_sites_free(sites.sites, sites.n);
 }

@@ -12,6 +12,7 @@ static const char usage[] =
 	"Deterministic record and replay of multithreaded programs.\n"
 	"\n"
 	"commands:\n"
+	"  cflags   print the compiler flags that let deja preempt inside plain code\n"
 	"  hunt     run a program under many controlled schedules until one fails\n"
 	"  record   run a program under deja's scheduler and record it into a trace\n"
 	"  replay   re-run a recorded program, following its trace exactly\n"
@@ -52,6 +53,8 @@ int main(int argc, char **argv)
 		return cmd_hunt(argc - 1, argv + 1);
 	if (strcmp(cmd, "replay") == 0)
 		return cmd_replay(argc - 1, argv + 1);
+	if (strcmp(cmd, "cflags") == 0)
+		return cmd_cflags(argc - 1, argv + 1);
 	if (strcmp(cmd, "show") == 0)
 		return cmd_show(argc - 1, argv + 1);
 	fprintf(stderr, "deja: unknown command '%s'\n\n%s", cmd, usage);

@@ -215,6 +215,12 @@ static void put_threads_and_waits(struct trace *t, const struct deja_shared *sh,
 			.start_routine = th->start_routine,
 			.finished = th->state == DEJA_THREAD_FINISHED,
 			.events = th->events,
+			.ticks = m->coverage[i].ticks,
+			.longest_ticks = m->coverage[i].longest_ticks,
+			.longest_dark_ns = m->coverage[i].longest_dark_ns,
+			.stopped_tick = th->state == DEJA_THREAD_LIVE
+						? m->coverage[i].stopped_tick
+						: DEJA_NO_TICK,
 		};
 		trace_put_thread(t, &tt);
 		if (kind != DEJA_OUTCOME_DEADLOCK && kind != DEJA_OUTCOME_TIMEOUT)
@@ -392,6 +398,7 @@ enum record_status record_run(const struct record_options *o, struct session_res
 		.script = o->script,
 		.script_len = o->script_len,
 		.real_time = o->real_time,
+		.expected_ticks = o->expected_ticks,
 		.output_to = o->output_to,
 	};
 	struct session *s = open_session(o, &cfg, err, errlen);

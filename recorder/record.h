@@ -23,6 +23,7 @@ struct record_options {
 	const uint32_t *surw_events; /* surw: events per thread (DEJA_MAX_THREADS) in an earlier run, or NULL */
 	const struct deja_script_entry *script; /* strategy script: its switches */
 	uint64_t script_len;
+	uint64_t expected_ticks;  /* ticks a run passes, if known (0: not) */
 	const char *output_to;    /* hunt: the program's stdout and stderr go to this file */
 	bool discard_passing;     /* hunt: a run that exits 0 leaves no trace (its
 	                             events are held in memory until it is kept) */

@@ -114,6 +114,7 @@ static int setup_run(struct session *s, const struct session_config *cfg, char *
 	sh->model.pct_steps = cfg->pct_steps;
 	for (uint32_t t = 0; cfg->surw_events && t < DEJA_MAX_THREADS; t++)
 		sh->model.surw_events[t] = cfg->surw_events[t];
+	sh->model.expected_ticks = cfg->expected_ticks;
 	return deja_strategy_setup(&sh->model, cfg->strategy, cfg->seed, err, errlen);
 }
 
@@ -127,7 +128,9 @@ struct session *session_new(const struct session_config *cfg, char *err, size_t 
 	s->cfg = cfg;
 	s->fd = -1;
 	size_t schedule_offset = (sizeof(struct deja_shared) + 63) & ~(size_t)63;
-	size_t feed_offset = (schedule_offset + cfg->schedule_len * sizeof(uint32_t) + 63) &
+	size_t ticks_offset = (schedule_offset + cfg->schedule_len * sizeof(uint32_t) + 63) &
+			      ~(size_t)63;
+	size_t feed_offset = (ticks_offset + cfg->schedule_len * sizeof(uint64_t) + 63) &
 			     ~(size_t)63;
 	size_t feed_bytes_offset = feed_offset + cfg->feed_count * sizeof(struct deja_feed);
 	size_t vtimes_offset = (feed_bytes_offset + cfg->feed_bytes_len + 63) & ~(size_t)63;
@@ -162,6 +165,11 @@ struct session *session_new(const struct session_config *cfg, char *err, size_t 
 	if (cfg->schedule_len)
 		memcpy((char *)sh + schedule_offset, cfg->schedule,
 		       cfg->schedule_len * sizeof(uint32_t));
+	sh->ticks_offset = ticks_offset;
+	if (cfg->schedule_len && cfg->ticks)
+		memcpy((char *)sh + ticks_offset, cfg->ticks, cfg->schedule_len * sizeof(uint64_t));
+	else if (cfg->schedule_len)
+		memset((char *)sh + ticks_offset, 0xff, cfg->schedule_len * sizeof(uint64_t));
 	sh->feed_offset = feed_offset;
 	sh->feed_count = cfg->feed_count;
 	sh->feed_bytes_offset = feed_bytes_offset;
@@ -520,6 +528,20 @@ static void wait_a_little(struct session *s, const struct run_handle *h)
 	nanosleep(&ts, NULL);
 }
 
+/* The run's coverage of scheduling points, from the model's threads. */
+static void note_coverage(const struct deja_model *m, struct session_result *res)
+{
+	res->ticks = m->ticks;
+	res->dark_ns = 0;
+	res->dark_thread = DEJA_NO_THREAD;
+	for (uint32_t i = 0; i < m->nthreads && i < DEJA_MAX_THREADS; i++) {
+		if (m->coverage[i].longest_dark_ns > res->dark_ns) {
+			res->dark_ns = m->coverage[i].longest_dark_ns;
+			res->dark_thread = i;
+		}
+	}
+}
+
 int session_run(struct session *s, session_sink sink, void *ctx, struct session_result *res,
 		char *err, size_t errlen)
 {
@@ -564,6 +586,7 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 	if (!res->stopped_by_sink)
 		res->stopped_by_sink = !drain(s, sink, ctx, &res->events, false);
 	settle_outcome(s->shared, status, res);
+	note_coverage(&s->shared->model, res);
 	if (timed_out && res->kind == DEJA_OUTCOME_SIGNAL) {
 		res->kind = DEJA_OUTCOME_TIMEOUT;
 		res->signal = 0;

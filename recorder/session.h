@@ -36,7 +36,9 @@ struct session_config {
 	unsigned wall_timeout;    /* seconds; 0: none.  Past it the run ends as timeout */
 	uint64_t pct_steps;       /* pct: expected events in a run (0: its default) */
 	const uint32_t *surw_events; /* surw: events per thread in an earlier run, or NULL */
+	uint64_t expected_ticks;  /* ticks a run passes, if known (0: not) */
 	const uint32_t *schedule; /* replay: thread of each event */
+	const uint64_t *ticks;    /* replay: per event, its thread's next tick stop */
 	uint64_t schedule_len;
 	/* Strategy script: the switches to make, any order (sorted here). */
 	const struct deja_script_entry *script;
@@ -72,6 +74,12 @@ struct session_result {
 	bool stopped_by_sink;
 	uint64_t events;
 	uint64_t final_digest; /* record: digest of the last event (the run's fingerprint) */
+	/* Coverage of scheduling points (runtime/ticks.c): ticks all threads
+	 * passed, and the longest real time one thread (dark_thread) ran
+	 * between two events without passing a tick. */
+	uint64_t ticks;
+	uint64_t dark_ns;
+	uint32_t dark_thread;
 	char message[DEJA_MESSAGE_MAX];
 };
 

@@ -96,6 +96,9 @@ void describe_op(const struct deja_event *ev, char *buf, size_t len)
 	case DEJA_OP_SLEEP:
 		snprintf(buf, len, "%s(%lluns)", name, (unsigned long long)ev->arg);
 		return;
+	case DEJA_OP_TICK:
+		snprintf(buf, len, "tick(%llu)", (unsigned long long)ev->arg);
+		return;
 	default:
 		break;
 	}

@@ -29,23 +29,16 @@ struct replay_feed {
 };
 
 /* The recorded threads' ids, indexed by model thread. */
-static enum trace_status load_tids(struct trace *t, struct replay_feed *feed)
+static enum trace_status load_tids(const struct trace_thread *th, size_t n,
+				   struct replay_feed *feed)
 {
-	struct trace_thread *th;
-	size_t n;
-	enum trace_status st = trace_get_threads(t, &th, &n);
-	if (st != TRACE_OK)
-		return st;
 	feed->tids = calloc(DEJA_MAX_THREADS, sizeof(*feed->tids));
-	if (!feed->tids) {
-		free(th);
+	if (!feed->tids)
 		return TRACE_ERR_NOMEM;
-	}
 	for (size_t i = 0; i < n; i++)
 		if (th[i].id < DEJA_MAX_THREADS)
 			feed->tids[th[i].id] = th[i].os_tid;
 	feed->ntids = DEJA_MAX_THREADS;
-	free(th);
 	return TRACE_OK;
 }
 
@@ -185,16 +178,38 @@ static enum replay_status check_executable(const struct trace_run *run, char *er
 	return REPLAY_IDENTICAL;
 }
 
+/* Threads the recording left standing at a tick (its run ended while they
+ * were stopped there, preempted): their last event's next tick stop is
+ * that tick.  (A tick already run, the thread's last event, is no stop.) */
+static void stop_at_final_ticks(const struct trace_thread *th, size_t nthreads,
+				const struct trace_event *ev, const uint64_t *last_of,
+				uint64_t *ticks)
+{
+	for (size_t i = 0; i < nthreads; i++) {
+		uint32_t t = th[i].id;
+		if (th[i].stopped_tick == DEJA_NO_TICK || t >= DEJA_MAX_THREADS ||
+		    last_of[t] == UINT64_MAX)
+			continue;
+		const struct deja_event *last = &ev[last_of[t]].ev;
+		if (last->op == DEJA_OP_TICK && last->arg == th[i].stopped_tick)
+			continue;
+		ticks[last_of[t]] = th[i].stopped_tick;
+	}
+}
+
 static enum replay_status run_follow(struct replay_report *rep, const struct trace_event *ev,
+				     const struct trace_thread *threads, size_t nthreads,
 				     const struct site_table *sites, const struct replay_feed *feed,
 				     const char *runtime_path, char *err, size_t errlen)
 {
 	uint32_t *schedule = malloc((rep->recorded_events + 1) * sizeof(uint32_t));
+	uint64_t *ticks = malloc((rep->recorded_events + 1) * sizeof(uint64_t));
 	/* Real time: the model's clock at each event, as recorded. */
 	bool real_time = strcmp(rep->recorded.time, "real") == 0;
 	uint64_t *vtimes = real_time ? malloc((rep->recorded_events + 1) * sizeof(uint64_t)) : NULL;
-	if (!schedule || (real_time && !vtimes)) {
+	if (!schedule || !ticks || (real_time && !vtimes)) {
 		free(schedule);
+		free(ticks);
 		free(vtimes);
 		return REPLAY_ERR_TRACE;
 	}
@@ -208,12 +223,18 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 	for (uint64_t i = 0; i < rep->recorded_events; i++) {
 		uint32_t t = ev[i].ev.thread;
 		schedule[i] = t | ((ev[i].ev.flags & DEJA_EVENT_TIMED_OUT) ? DEJA_SCHEDULE_TIMEOUT : 0);
+		ticks[i] = DEJA_NO_TICK;
 		if (t < DEJA_MAX_THREADS) {
 			if (ev[i].ev.op == DEJA_OP_SIGNAL && last_of[t] != UINT64_MAX)
 				schedule[last_of[t]] |= DEJA_SCHEDULE_SIGNAL_NEXT;
+			/* A tick: the thread stops at that tick count after its
+			 * previous event (runtime/ticks.c). */
+			if (ev[i].ev.op == DEJA_OP_TICK && last_of[t] != UINT64_MAX)
+				ticks[last_of[t]] = ev[i].ev.arg;
 			last_of[t] = i;
 		}
 	}
+	stop_at_final_ticks(threads, nthreads, ev, last_of, ticks);
 	struct session_config cfg = {
 		.argv = rep->recorded.argv,
 		.exe_path = rep->recorded.exe_path,
@@ -227,6 +248,7 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 		.seed = rep->recorded.seed,
 		.max_steps = rep->recorded.max_steps,
 		.schedule = schedule,
+		.ticks = ticks,
 		.schedule_len = rep->recorded_events,
 		.realtime_start_ns = rep->recorded.realtime_start,
 		.monotonic_start_ns = rep->recorded.monotonic_start,
@@ -262,6 +284,7 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 	session_free(s);
 	free(schedule);
 	free(vtimes);
+	free(ticks);
 	return st;
 }
 
@@ -275,6 +298,8 @@ enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 	struct trace_event *events = NULL;
 	struct site_table sites = { 0 };
 	struct replay_feed feed = { 0 };
+	struct trace_thread *threads = NULL;
+	size_t nthreads = 0;
 	enum replay_status st = REPLAY_ERR_TRACE;
 	if (trace_get_run(t, &rep->recorded) != TRACE_OK)
 		snprintf(err, errlen, "the trace has no readable run");
@@ -284,17 +309,20 @@ enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 		snprintf(err, errlen, "the trace's call sites cannot be read");
 	else if (trace_get_feed(t, &feed.entries, &feed.count, &feed.bytes, &feed.len) != TRACE_OK)
 		snprintf(err, errlen, "the trace's recorded inputs cannot be read");
-	else if (load_tids(t, &feed) != TRACE_OK)
+	else if (trace_get_threads(t, &threads, &nthreads) != TRACE_OK ||
+		 load_tids(threads, nthreads, &feed) != TRACE_OK)
 		snprintf(err, errlen, "the trace's threads cannot be read");
 	else
 		st = check_executable(&rep->recorded, err, errlen);
 	trace_close(t);
 	if (st == REPLAY_IDENTICAL)
-		st = run_follow(rep, events, &sites, &feed, runtime_path, err, errlen);
+		st = run_follow(rep, events, threads, nthreads, &sites, &feed, runtime_path, err,
+				errlen);
 	trace_sites_free(sites.sites, sites.n);
 	free(feed.entries);
 	free(feed.bytes);
 	free(feed.tids);
+	free(threads);
 	free(events);
 	return st;
 }

@@ -119,6 +119,7 @@ struct deja_pending *rt_declare(enum deja_op op, struct deja_object *o,
 				uint64_t arg, uint64_t site)
 {
 	rt_model_enter();
+	rt_ticks_at_point();
 	deja_model_set_pending(rt.model, rt_self, op, o, arg, site);
 	return &rt.model->threads[rt_self].pending;
 }
@@ -140,6 +141,7 @@ static int64_t execute_chosen(uint32_t self)
 	int64_t r = deja_sched_step(rt.model, self, &ev);
 	rt_last_arg = ev.arg;
 	rt_signals_note_event(ev.seq);
+	rt_ticks_after_event(ev.seq);
 	emit(&ev);
 	return r;
 }
@@ -175,7 +177,9 @@ static void wait_in_real_time(void)
 /* Ask the scheduler until it names a thread; ends the run if none can. */
 static struct deja_decision decide(uint32_t self)
 {
-	struct deja_sched_input in = { rt.schedule, rt.schedule_len, rt.script, rt.script_len };
+	struct deja_sched_input in = { .schedule = rt.schedule, .schedule_len = rt.schedule_len,
+				       .script = rt.script, .script_len = rt.script_len,
+				       .ticks = rt.ticks };
 	for (int polls = 0;; polls++) {
 		if (rt.shared->mode == DEJA_MODE_RECORD) {
 			rt_io_refresh();
@@ -280,7 +284,9 @@ static void settle(uint32_t self, const struct deja_sched_input *in)
 static int64_t run_parallel(uint32_t self)
 {
 	struct deja_model *m = rt.model;
-	struct deja_sched_input in = { rt.schedule, rt.schedule_len, rt.script, rt.script_len };
+	struct deja_sched_input in = { .schedule = rt.schedule, .schedule_len = rt.schedule_len,
+				       .script = rt.script, .script_len = rt.script_len,
+				       .ticks = rt.ticks };
 	rt_model_enter();
 	for (;;) {
 		if (m->max_steps && m->steps >= m->max_steps)

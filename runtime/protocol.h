@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 18u
+#define DEJA_PROTOCOL_VERSION 19u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -97,6 +97,7 @@ enum deja_thread_state {
 
 #define DEJA_NO_THREAD UINT32_MAX
 #define DEJA_NO_DEADLINE UINT64_MAX
+#define DEJA_NO_TICK UINT64_MAX
 
 /* A follow-schedule entry: the thread that ran event i, and flags. */
 #define DEJA_SCHEDULE_TIMEOUT 0x80000000u     /* that event was a fired timeout */
@@ -201,6 +202,20 @@ struct deja_feed {
 	uint64_t len;
 };
 
+/* Coverage of scheduling points per thread (runtime/ticks.c): ticks passed
+ * up to the thread's last point, the most ticks between two of its events,
+ * and the longest real time it ran between two events passing no tick while
+ * another thread was live (code deja could not preempt, where a race could
+ * hide); and the tick at which it stands, offered
+ * a preemption, until it goes on (DEJA_NO_TICK otherwise): a run that ends
+ * meanwhile leaves it there for the replay. */
+struct deja_tick_coverage {
+	uint64_t ticks;
+	uint64_t longest_ticks;
+	uint64_t longest_dark_ns;
+	uint64_t stopped_tick;
+};
+
 /* The scheduler model: everything the serialised scheduler decides from. */
 struct deja_model {
 	uint32_t nthreads;     /* slots used so far (threads are never reused) */
@@ -243,6 +258,25 @@ struct deja_model {
 	uint32_t surw_events[DEJA_MAX_THREADS];
 	struct deja_thread threads[DEJA_MAX_THREADS];
 	struct deja_object objects[DEJA_OBJECT_SLOTS];
+	/* Placed last, so that the hot fields above keep the cache layout they
+	 * had before ticks (struct deja_thread in particular: threads running
+	 * in parallel write their own entries). */
+	/* Ticks (runtime/ticks.c): their own PRNG, so that an uninstrumented
+	 * program draws exactly what it drew before ticks existed; ticks
+	 * passed by all threads up to their last scheduling point; TICK
+	 * events so far (offers stop at half the step budget); the ticks a
+	 * run is expected to pass (deja hunt: the most it has seen; 0 if
+	 * unknown); random's mean gap between offered preemptions; pct's
+	 * change points by tick count and which have passed. */
+	uint64_t tick_prng;
+	uint64_t ticks;
+	uint64_t tick_events;
+	uint64_t expected_ticks;
+	uint64_t tick_gap;
+	uint64_t pct_tick_change[8];
+	uint32_t pct_tick_passed;  /* bit i: pct_tick_change[i] has passed */
+	uint32_t reserved_ticks;
+	struct deja_tick_coverage coverage[DEJA_MAX_THREADS];
 };
 
 struct deja_shared {
@@ -266,6 +300,9 @@ struct deja_shared {
 	uint32_t reserved_time;
 	uint64_t vtimes_offset;   /* replay of real time: uint64_t[vtimes_len], by event */
 	uint64_t vtimes_len;
+	uint64_t ticks_offset;    /* replay: uint64_t[schedule_len], DEJA_NO_TICK or, when
+				   * the next event of event i's thread is a tick, its
+				   * tick count: where that thread must stop next */
 	/* Virtual time: what the clocks read at virtual time 0 (recorded). */
 	int64_t realtime_start_ns;
 	int64_t monotonic_start_ns;

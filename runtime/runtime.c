@@ -213,6 +213,7 @@ __attribute__((constructor(101))) static void rt_init(void)
 		rt.schedule = (const uint32_t *)((const char *)rt.shared +
 						 rt.shared->schedule_offset);
 		rt.schedule_len = rt.shared->schedule_len;
+		rt.ticks = (const uint64_t *)((const char *)rt.shared + rt.shared->ticks_offset);
 	}
 	rt.script = (const struct deja_script_entry *)((const char *)rt.shared +
 						       rt.shared->script_offset);
@@ -236,6 +237,7 @@ __attribute__((constructor(101))) static void rt_init(void)
 	rt.shared->target_ppid = (int32_t)rt_syscall0(SYS_getppid);
 	rt_self = main_thread;
 	rt.active = true;
+	rt_ticks_thread_managed();
 	rt_trap_install();
 	rt_fault_install();
 	rt_signals_install();

@@ -59,6 +59,7 @@ struct rt_state {
 	uint64_t script_len;
 	const uint64_t *vtimes;       /* replay of real time: each event's clock */
 	uint64_t vtimes_len;
+	const uint64_t *ticks;        /* replay only: per event, the next tick stop */
 	int shm_fd;                   /* the channel, kept open for exec */
 };
 extern struct rt_state rt;
@@ -154,6 +155,15 @@ uint64_t rt_deadline_abs(clockid_t clock, const struct timespec *abstime);
 uint64_t rt_deadline_rel(const struct timespec *rel);
 void rt_end_run(enum deja_outcome_kind kind, uint32_t thread,
 		const char *message) __attribute__((noreturn));
+
+/* ---- ticks.c: preemption in plain code (programs built with deja cflags) ---- */
+/* The thread has just become managed (main thread, exec'd image). */
+void rt_ticks_thread_managed(void);
+/* At each scheduling point of this thread, before it declares: count the
+ * ticks it passed since its last point, for coverage and pct. */
+void rt_ticks_at_point(void);
+/* This thread has executed event seq: its next tick offer is asked anew. */
+void rt_ticks_after_event(uint64_t seq);
 
 /* ---- clock.c: virtual clocks ---- */
 bool rt_clock_is_virtual(clockid_t clock);

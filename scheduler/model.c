@@ -71,6 +71,8 @@ uint32_t deja_model_add_thread(struct deja_model *m)
 	struct deja_thread *th = &m->threads[t];
 	memset(th, 0, sizeof(*th));
 	th->state = DEJA_THREAD_LIVE;
+	memset(&m->coverage[t], 0, sizeof(m->coverage[t]));
+	m->coverage[t].stopped_tick = DEJA_NO_TICK; /* runtime/ticks.c */
 	deja_model_set_pending(m, t, DEJA_OP_THREAD_START, NULL, 0, 0);
 	return t;
 }
@@ -556,6 +558,7 @@ static int64_t exec_other(struct deja_model *m, uint32_t t, struct deja_pending 
 	case DEJA_OP_THREAD_START:
 	case DEJA_OP_YIELD:
 	case DEJA_OP_SLEEP:
+	case DEJA_OP_TICK: /* a preemption offered in plain code: arg is the tick count */
 		return 0;
 	case DEJA_OP_SYSCALL:
 	case DEJA_OP_SYSCALL_UNSUPPORTED:

@@ -311,6 +311,24 @@ void deja_sched_take(struct deja_model *m, uint32_t t, bool timed_out)
 	m->chosen_flags = flags;
 }
 
+uint64_t deja_sched_tick_offer(struct deja_model *m, const struct deja_sched_input *in,
+			       uint32_t t, uint64_t last_seq, uint64_t ticks)
+{
+	if (follows(m))
+		return in->ticks && last_seq < in->schedule_len ? in->ticks[last_seq] : DEJA_NO_TICK;
+	const struct deja_strategy *s = deja_strategy_get(m->strategy);
+	if (!s->tick_offer)
+		return DEJA_NO_TICK;
+	/* Offers never spend the step budget on their own: a long program
+	 * would otherwise end as a timeout that is no bug of its own. */
+	if (m->max_steps && m->tick_events >= m->max_steps / 2)
+		return DEJA_NO_TICK;
+	/* All threads' ticks: those counted at their points, plus what t has
+	 * passed since its last one. */
+	uint64_t all = m->ticks + (ticks - m->coverage[t].ticks);
+	return s->tick_offer(m, t, ticks, all);
+}
+
 int64_t deja_sched_step(struct deja_model *m, uint32_t t, struct deja_event *ev)
 {
 	struct deja_pending *p = &m->threads[t].pending;
@@ -329,6 +347,8 @@ int64_t deja_sched_step(struct deja_model *m, uint32_t t, struct deja_event *ev)
 	ev->reserved = 0;
 	uint64_t arg = 0;
 	m->last_object = p->object;
+	if (p->op == DEJA_OP_TICK)
+		m->tick_events++;
 	int64_t r = deja_model_execute(m, t, m->chosen_timed_out, &arg);
 	ev->result = r;
 	ev->arg = arg;

@@ -39,6 +39,7 @@ struct deja_sched_input {
 	uint64_t schedule_len;
 	const struct deja_script_entry *script; /* script strategy only */
 	uint64_t script_len;
+	const uint64_t *ticks;    /* follow: per event, its thread's next tick stop */
 };
 
 /* Choose, and on DEJA_DECIDE_RUN record the choice in the model
@@ -64,6 +65,13 @@ void deja_sched_take(struct deja_model *m, uint32_t t, bool timed_out);
 /* Nobody can run now: the earliest deadline of a timed wait (virtual ns),
  * or DEJA_NO_DEADLINE when a thread can run or none waits with a deadline. */
 uint64_t deja_sched_idle_deadline(const struct deja_model *m);
+
+/* Ticks: the tick count at which thread t, whose last event was last_seq
+ * and which has now passed `ticks` ticks, is next offered a preemption in
+ * plain code (DEJA_NO_TICK: not before its next operation).  The strategy
+ * chooses it; a replay stops where the recording did. */
+uint64_t deja_sched_tick_offer(struct deja_model *m, const struct deja_sched_input *in,
+			       uint32_t t, uint64_t last_seq, uint64_t ticks);
 
 /* Execute the chosen thread's pending operation and fill the event. */
 int64_t deja_sched_step(struct deja_model *m, uint32_t t, struct deja_event *ev);

@@ -49,6 +49,13 @@ struct deja_strategy {
 			 size_t errlen);
 	/* Returns an element of choice->enabled, or DEJA_PICK_DIVERGE. */
 	uint32_t (*pick)(struct deja_model *m, const struct deja_choice *choice);
+	/* Ticks (runtime/ticks.c): the tick count, above `ticks`, at which
+	 * thread t, now at tick `ticks` of its own and `all` of all threads,
+	 * is next offered a preemption in plain code; DEJA_NO_TICK for none.
+	 * Chosen in advance, so that the runtime's common path is a decrement
+	 * and a branch.
+	 * NULL: never (nonpreemptive; follow has the recorded ones). */
+	uint64_t (*tick_offer)(struct deja_model *m, uint32_t t, uint64_t ticks, uint64_t all);
 };
 
 enum deja_strategy_id {
@@ -84,5 +91,11 @@ void deja_strategy_error(char *err, size_t errlen, const char *a, const char *b)
 /* The strategy's deterministic PRNG (splitmix64 over m->prng). */
 uint64_t deja_prng_next(struct deja_model *m);
 uint32_t deja_prng_below(struct deja_model *m, uint32_t bound);
+/* The PRNG of tick offers (m->tick_prng): a stream of its own, so that a
+ * program without ticks draws from m->prng exactly as before. */
+uint64_t deja_tick_prng_next(struct deja_model *m);
+/* A tick offer a random gap after `ticks`: uniform in [1, 2 * m->tick_gap],
+ * mean about tick_gap (random and pos). */
+uint64_t deja_tick_offer_gap(struct deja_model *m, uint32_t t, uint64_t ticks, uint64_t all);
 
 #endif /* DEJA_STRATEGY_H */

@@ -11,6 +11,13 @@
  * gets priority i, below every initial one.  For a program with n threads
  * and k steps this finds any bug of depth D with probability at least
  * 1 / (n * k^(D-1)) per run, whatever the bug: the paper's guarantee.
+ *
+ * In a program built with `deja cflags` the run is also measured in ticks
+ * (basic blocks, runtime/ticks.c): D-1 more change points are drawn over
+ * the expected ticks of a run (m->expected_ticks: deja hunt sets it from
+ * the runs it has seen; 10000 until then), from the ticks' own PRNG.  The
+ * thread that passes one is offered a preemption exactly there, and
+ * lowered like at a step change point.
  */
 #include "strategy.h"
 
@@ -18,6 +25,7 @@
 
 #define PCT_DEFAULT_DEPTH 3
 #define PCT_DEFAULT_STEPS 1000
+#define PCT_DEFAULT_TICKS 10000
 
 static int configure(struct deja_model *m, const char *param, char *err, size_t errlen)
 {
@@ -36,7 +44,36 @@ static int configure(struct deja_model *m, const char *param, char *err, size_t 
 		m->pct_steps = PCT_DEFAULT_STEPS;
 	for (uint32_t i = 0; i + 1 < (uint32_t)depth; i++)
 		m->pct_change[i] = 1 + deja_prng_next(m) % m->pct_steps;
+	uint64_t run_ticks = m->expected_ticks ? m->expected_ticks : PCT_DEFAULT_TICKS;
+	m->pct_tick_passed = 0;
+	for (uint32_t i = 0; i + 1 < (uint32_t)depth; i++)
+		m->pct_tick_change[i] = 1 + deja_tick_prng_next(m) % run_ticks;
 	return 0;
+}
+
+/* The next tick change point still ahead of all threads' ticks, offered to
+ * thread t at the matching tick of its own. */
+static uint64_t tick_offer(struct deja_model *m, uint32_t t, uint64_t ticks, uint64_t all)
+{
+	(void)t;
+	uint64_t next = DEJA_NO_TICK;
+	for (uint32_t i = 0; i + 1 < m->strategy_param; i++)
+		if (!(m->pct_tick_passed & (1u << i)) && m->pct_tick_change[i] > all &&
+		    m->pct_tick_change[i] < next)
+			next = m->pct_tick_change[i];
+	return next == DEJA_NO_TICK ? DEJA_NO_TICK : ticks + (next - all);
+}
+
+/* Tick change points the run has passed lower the thread that passed them. */
+static void pass_tick_changes(struct deja_model *m, uint32_t current)
+{
+	for (uint32_t i = 0; i + 1 < m->strategy_param; i++) {
+		if ((m->pct_tick_passed & (1u << i)) || m->pct_tick_change[i] > m->ticks)
+			continue;
+		m->pct_tick_passed |= 1u << i;
+		if (current < m->nthreads)
+			m->pct_priority[current] = i + 1;
+	}
 }
 
 /* A priority above every change-point priority, random, distinct enough:
@@ -52,6 +89,7 @@ static uint32_t pick(struct deja_model *m, const struct deja_choice *c)
 		if (m->pct_change[i] == c->step && c->current_enabled)
 			m->pct_priority[c->current] = i + 1; /* lower it: i-th change point */
 	}
+	pass_tick_changes(m, c->current);
 	uint32_t best = c->enabled[0];
 	for (uint32_t i = 0; i < c->count; i++) {
 		uint32_t t = c->enabled[i];
@@ -79,4 +117,5 @@ const struct deja_strategy deja_strategy_pct = {
 	.summary = "probabilistic concurrency testing with bug depth D",
 	.configure = configure,
 	.pick = pick,
+	.tick_offer = tick_offer,
 };

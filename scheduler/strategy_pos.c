@@ -64,4 +64,5 @@ const struct deja_strategy deja_strategy_pos = {
 	.summary = "partial order sampling: random priorities per operation",
 	.configure = configure,
 	.pick = pick,
+	.tick_offer = deja_tick_offer_gap,
 };

@@ -45,4 +45,5 @@ const struct deja_strategy deja_strategy_random = {
 	.summary = "seeded random walk over the enabled threads",
 	.configure = configure,
 	.pick = pick,
+	.tick_offer = deja_tick_offer_gap,
 };

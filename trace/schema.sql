@@ -46,7 +46,11 @@ CREATE TABLE threads (
     os_tid        INTEGER,
     start_routine INTEGER,              -- address
     state         TEXT NOT NULL,        -- live|finished
-    events        INTEGER NOT NULL
+    events        INTEGER NOT NULL,
+    ticks         INTEGER NOT NULL,     -- basic blocks passed (deja cflags), 0 if uninstrumented
+    longest_ticks INTEGER NOT NULL,     -- most ticks between two of its events
+    longest_dark_ns INTEGER NOT NULL,   -- longest real time between two events passing no tick
+    stopped_tick  INTEGER               -- the tick it was stopped at when the run ended, if any
 );
 
 CREATE TABLE events (

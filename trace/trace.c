@@ -369,7 +369,8 @@ enum trace_status trace_put_event(struct trace *t, const struct trace_event *e)
 enum trace_status trace_put_thread(struct trace *t, const struct trace_thread *th)
 {
 	sqlite3_stmt *st = prepare(t,
-		"INSERT INTO threads (id, os_tid, start_routine, state, events) VALUES (?,?,?,?,?)");
+		"INSERT INTO threads (id, os_tid, start_routine, state, events, ticks, longest_ticks,"
+		" longest_dark_ns, stopped_tick) VALUES (?,?,?,?,?,?,?,?,?)");
 	if (!st)
 		return TRACE_ERR_WRITE;
 	sqlite3_bind_int64(st, 1, th->id);
@@ -377,6 +378,13 @@ enum trace_status trace_put_thread(struct trace *t, const struct trace_thread *t
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)th->start_routine);
 	sqlite3_bind_text(st, 4, th->finished ? "finished" : "live", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)th->events);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)th->ticks);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)th->longest_ticks);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)th->longest_dark_ns);
+	if (th->stopped_tick != DEJA_NO_TICK)
+		sqlite3_bind_int64(st, 9, (sqlite3_int64)th->stopped_tick);
+	else
+		sqlite3_bind_null(st, 9);
 	return step_done(st);
 }
 
@@ -663,12 +671,16 @@ static void read_thread(sqlite3_stmt *st, void *row)
 	const unsigned char *state = sqlite3_column_text(st, 3);
 	th->finished = state && strcmp((const char *)state, "finished") == 0;
 	th->events = (uint64_t)sqlite3_column_int64(st, 4);
+	th->ticks = (uint64_t)sqlite3_column_int64(st, 5);
+	th->longest_ticks = (uint64_t)sqlite3_column_int64(st, 6);
+	th->longest_dark_ns = (uint64_t)sqlite3_column_int64(st, 7);
+	th->stopped_tick = (uint64_t)col_int_or(st, 8, (int64_t)DEJA_NO_TICK);
 }
 
 enum trace_status trace_get_threads(struct trace *t, struct trace_thread **out, size_t *n)
 {
-	return load_rows(t, "SELECT id, os_tid, start_routine, state, events FROM threads"
-			    " ORDER BY id", sizeof(**out), read_thread, (void **)out, n);
+	return load_rows(t, "SELECT id, os_tid, start_routine, state, events, ticks,"
+			    " longest_ticks, longest_dark_ns, stopped_tick FROM threads ORDER BY id", sizeof(**out), read_thread, (void **)out, n);
 }
 
 static void read_wait(sqlite3_stmt *st, void *row)

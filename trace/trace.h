@@ -16,7 +16,7 @@
 
 #include "protocol.h"
 
-#define TRACE_VERSION 3
+#define TRACE_VERSION 4
 #define TRACE_APPLICATION_ID 0x444A4131 /* "DJA1" */
 
 enum trace_status {
@@ -74,6 +74,13 @@ struct trace_thread {
 	uint64_t start_routine;
 	bool finished;
 	uint64_t events;
+	uint64_t ticks;           /* basic blocks passed (0: not built with deja cflags) */
+	uint64_t longest_ticks;   /* most ticks between two of its events */
+	uint64_t longest_dark_ns; /* longest real time between two events passing no tick */
+	/* The tick count at which the thread stood, offered a preemption,
+	 * when the run ended (a replay stops it there); DEJA_NO_TICK if
+	 * none. */
+	uint64_t stopped_tick;
 };
 
 struct trace_wait {

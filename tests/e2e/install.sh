@@ -62,3 +62,23 @@ note "installed deja records and replays with its own runtime"
 mv "$prefix" "$tmp/moved"
 run_installed "$tmp/moved"
 note "and still does after the prefix was moved"
+
+# deja cflags of the installed deja names the installed header, and a
+# program built with it passes ticks under the installed deja.
+flags=$("$tmp/moved/bin/deja" cflags) || fail "installed deja cflags exited $?"
+header=$(sed -n 's/.*-include \([^ ]*\).*/\1/p' <<<"$flags")
+case $header in
+"$(realpath "$tmp/moved")"/*) ;;
+*) fail "installed deja cflags names $header, not a header under the prefix" ;;
+esac
+[ -f "$header" ] || fail "installed deja cflags names a missing header: $header"
+printf '#include <stdio.h>\nint main(void) { long s = 0; for (int i = 0; i < 1000; i++) s += i %% 7; printf("%%ld\\n", s); return 0; }\n' >"$tmp/t.c"
+# shellcheck disable=SC2086 # the flags are words on purpose
+cc $flags -O1 -o "$tmp/t" "$tmp/t.c" || fail "cc \$(installed deja cflags) failed"
+[ "$("$tmp/t")" = 2997 ] || fail "the instrumented program prints the wrong sum natively"
+(cd "$tmp" && "$tmp/moved/bin/deja" record -q -o ticks.deja -- "$tmp/t" >/dev/null) ||
+	fail "installed deja could not record the instrumented program"
+"$tmp/moved/bin/deja" show --json "$tmp/ticks.deja" >"$tmp/tk.json"
+[ "$(json "$tmp/tk.json" 'j["coverage"][0]["ticks"] >= 1000')" = true ] ||
+	{ dump "$tmp/tk.json"; fail "no ticks counted under the installed deja"; }
+note "installed deja cflags: $flags; ticks counted"

@@ -87,7 +87,8 @@ static inline void sim_declare(struct sim *s, int t)
 static inline enum deja_decision_kind sim_run(struct sim *s, const uint32_t *schedule,
 					      uint64_t schedule_len)
 {
-	struct deja_sched_input in = { schedule, schedule_len, s->switches, s->nswitches };
+	struct deja_sched_input in = { .schedule = schedule, .schedule_len = schedule_len,
+				       .script = s->switches, .script_len = s->nswitches };
 	/* Every thread starts with THREAD_START pending. */
 	for (;;) {
 		struct deja_decision d = deja_sched_choose(s->m, &in);

@@ -68,6 +68,14 @@ static void write_sample(const char *path, uint64_t nevents)
 	run.events = nevents;
 	run.preemptions = 5;
 	trace_put_outcome(t, &run);
+	/* Threads with their coverage; thread 1 stood at a tick at the end. */
+	struct trace_thread th0 = { .id = 0, .os_tid = 100, .events = 7, .ticks = 0,
+				    .longest_dark_ns = 250000000, .stopped_tick = DEJA_NO_TICK };
+	struct trace_thread th1 = { .id = 1, .os_tid = 101, .start_routine = 0x401000,
+				    .finished = true, .events = 3, .ticks = 2002,
+				    .longest_ticks = 1372, .stopped_tick = 1500 };
+	assert_int_equal(trace_put_thread(t, &th0), TRACE_OK);
+	assert_int_equal(trace_put_thread(t, &th1), TRACE_OK);
 	struct trace_wait w = { .thread = 1, .op = "mutex_lock", .object = 1,
 				.object_kind = "mutex", .holder = 2, .site = 0x400010 };
 	assert_int_equal(trace_put_wait(t, &w), TRACE_OK);
@@ -112,6 +120,20 @@ static void round_trip_keeps_everything(void **state)
 		n++;
 	}
 	assert_int_equal(n, 20000);
+
+	struct trace_thread *th;
+	size_t nth;
+	assert_int_equal(trace_get_threads(t, &th, &nth), TRACE_OK);
+	assert_int_equal(nth, 2);
+	assert_int_equal(th[0].events, 7);
+	assert_int_equal(th[0].ticks, 0);
+	assert_int_equal(th[0].longest_dark_ns, 250000000);
+	assert_true(th[0].stopped_tick == DEJA_NO_TICK);
+	assert_true(th[1].finished);
+	assert_int_equal(th[1].ticks, 2002);
+	assert_int_equal(th[1].longest_ticks, 1372);
+	assert_int_equal(th[1].stopped_tick, 1500);
+	free(th);
 
 	struct trace_wait *w;
 	size_t nw;
