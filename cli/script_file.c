@@ -11,15 +11,18 @@
 
 static int parse_line(const char *line, struct deja_script_entry *e)
 {
-	unsigned long long thread, after, to;
+	unsigned long long thread, after, to, tick = 0;
 	int used = 0;
-	if (sscanf(line, " %llu %llu %llu %n", &thread, &after, &to, &used) != 3 ||
-	    line[used] != '\0')
+	if (sscanf(line, " %llu %llu %llu %n", &thread, &after, &to, &used) != 3)
+		return -1;
+	const char *rest = line + used;
+	if (*rest != '\0' &&
+	    (sscanf(rest, "tick %llu %n", &tick, &used) != 1 || rest[used] != '\0' || tick == 0))
 		return -1;
 	if (thread >= DEJA_MAX_THREADS || to >= DEJA_MAX_THREADS)
 		return -1;
 	*e = (struct deja_script_entry){ .thread = (uint32_t)thread, .to = (uint32_t)to,
-					 .after = after };
+					 .after = after, .tick = tick };
 	return 0;
 }
 
@@ -58,8 +61,9 @@ int script_file_read(const char *path, struct deja_script_entry **out, uint64_t 
 			continue;
 		struct deja_script_entry e;
 		if (parse_line(p, &e) != 0) {
-			snprintf(err, errlen, "%s:%u: expected THREAD AFTER TO (three numbers, "
-				 "threads below %u), not '%s'", path, lineno, DEJA_MAX_THREADS, p);
+			snprintf(err, errlen, "%s:%u: expected THREAD AFTER TO [tick N] (numbers, "
+				 "threads below %u, N above 0), not '%s'", path, lineno,
+				 DEJA_MAX_THREADS, p);
 			r = -1;
 			break;
 		}
@@ -84,9 +88,33 @@ int script_file_read(const char *path, struct deja_script_entry **out, uint64_t 
 void script_file_write(FILE *f, const struct deja_script_entry *s, uint64_t n)
 {
 	fprintf(f, "# deja script: THREAD AFTER TO = when THREAD has executed AFTER\n"
-		   "# events, run TO next; every other choice is nonpreemptive.\n");
-	for (uint64_t i = 0; i < n; i++)
-		fprintf(f, "%u %llu %u\n", s[i].thread, (unsigned long long)s[i].after, s[i].to);
+		   "# events, run TO next; every other choice is nonpreemptive.\n"
+		   "# THREAD AFTER TO tick N: after AFTER events THREAD stops at its\n"
+		   "# tick N inside plain code, and TO runs next.\n");
+	for (uint64_t i = 0; i < n; i++) {
+		fprintf(f, "%u %llu %u", s[i].thread, (unsigned long long)s[i].after, s[i].to);
+		if (s[i].tick)
+			fprintf(f, " tick %llu", (unsigned long long)s[i].tick);
+		fputc('\n', f);
+	}
+}
+
+/* Per thread, the tick it was still stopped at when the run ended
+ * (DEJA_NO_TICK if none, or if the threads cannot be read). */
+static const uint64_t *final_stops(struct trace *t)
+{
+	static uint64_t stops[DEJA_MAX_THREADS];
+	for (uint32_t i = 0; i < DEJA_MAX_THREADS; i++)
+		stops[i] = DEJA_NO_TICK;
+	struct trace_thread *th;
+	size_t n;
+	if (trace_get_threads(t, &th, &n) != TRACE_OK)
+		return stops;
+	for (size_t i = 0; i < n; i++)
+		if (th[i].id < DEJA_MAX_THREADS)
+			stops[th[i].id] = th[i].stopped_tick;
+	free(th);
+	return stops;
 }
 
 int script_from_trace(struct trace *t, struct deja_script_entry **out, bool **preempt,
@@ -94,6 +122,8 @@ int script_from_trace(struct trace *t, struct deja_script_entry **out, bool **pr
 {
 	uint32_t *threads = NULL;
 	bool *preempted = NULL;
+	uint64_t *ticks = NULL;
+	bool *yields = NULL;
 	uint64_t count = 0, cap = 0;
 	struct trace_event e;
 	int r;
@@ -103,25 +133,37 @@ int script_from_trace(struct trace *t, struct deja_script_entry **out, bool **pr
 			cap = cap ? cap * 2 : 1024;
 			uint32_t *nt = realloc(threads, cap * sizeof(*nt));
 			bool *np = nt ? realloc(preempted, cap * sizeof(*np)) : NULL;
+			uint64_t *nk = np ? realloc(ticks, cap * sizeof(*nk)) : NULL;
+			bool *ny = nk ? realloc(yields, cap * sizeof(*ny)) : NULL;
 			if (nt)
 				threads = nt;
 			if (np)
 				preempted = np;
-			if (!nt || !np) {
+			if (nk)
+				ticks = nk;
+			if (ny)
+				yields = ny;
+			if (!nt || !np || !nk || !ny) {
 				r = -1;
 				break;
 			}
 		}
 		threads[count] = e.ev.thread;
 		preempted[count] = (e.ev.flags & DEJA_EVENT_PREEMPT) != 0;
+		ticks[count] = e.ev.op == DEJA_OP_TICK ? e.ev.arg : 0;
+		yields[count] = e.ev.op == DEJA_OP_YIELD || e.ev.op == DEJA_OP_SLEEP ||
+				e.ev.op == DEJA_OP_SYSCALL;
 		count++;
 	}
 	struct deja_script_entry *entries = r == 0 ? malloc((count + 1) * sizeof(*entries)) : NULL;
 	bool *entry_preempt = entries ? malloc((count + 1) * sizeof(*entry_preempt)) : NULL;
 	if (entry_preempt)
-		*n = deja_script_from_schedule(threads, preempted, count, entries, entry_preempt);
+		*n = deja_script_from_schedule(threads, preempted, yields, ticks, final_stops(t),
+					       count, entries, entry_preempt);
 	free(threads);
+	free(yields);
 	free(preempted);
+	free(ticks);
 	if (!entry_preempt) {
 		free(entries);
 		return -1;

@@ -2,8 +2,10 @@
  * script_file.h: schedules as text, for `deja record --script FILE`.
  *
  * One switch per line: "THREAD AFTER TO" means "when THREAD has executed
- * AFTER events, run TO next" (struct deja_script_entry); blank lines and
- * lines starting with '#' are skipped.  `deja show --script TRACE` prints
+ * AFTER events, run TO next" (struct deja_script_entry); "THREAD AFTER TO
+ * tick N" places the switch inside plain code, at THREAD's tick N (a
+ * program built with `deja cflags`).  Blank lines and lines starting with
+ * '#' are skipped.  `deja show --script TRACE` prints
  * a recorded run's schedule in this form, so a user can edit a schedule by
  * hand and run it again.
  */

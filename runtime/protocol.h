@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 19u
+#define DEJA_PROTOCOL_VERSION 20u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -109,11 +109,16 @@ enum deja_thread_state {
  * can time out).  Every other choice is the nonpreemptive one.  Keyed by
  * the thread's own event count, so dropping one entry leaves the others
  * meaning what they meant: shrink and iterative preemption bounding edit
- * schedules in this form.  Sorted by (thread, after). */
+ * schedules in this form.  Sorted by (thread, after).
+ *
+ * With `tick` set, the switch comes inside plain code (ticks.c): after
+ * its `after` events the thread stops at its tick `tick` (its next
+ * operation is that stop), and the choice made there runs `to`. */
 struct deja_script_entry {
 	uint32_t thread;
 	uint32_t to;
 	uint64_t after;
+	uint64_t tick; /* 0: at the thread's own scheduling point */
 };
 
 /* One synchronisation object of the target, keyed by its address. */

@@ -4,6 +4,7 @@
 #include "scheduler.h"
 
 #include "model.h"
+#include "script.h"
 #include "strategy.h"
 
 /* Switching away from a thread here is not a preemption: it yields,
@@ -316,6 +317,12 @@ uint64_t deja_sched_tick_offer(struct deja_model *m, const struct deja_sched_inp
 {
 	if (follows(m))
 		return in->ticks && last_seq < in->schedule_len ? in->ticks[last_seq] : DEJA_NO_TICK;
+	if (m->strategy == DEJA_STRATEGY_SCRIPT) {
+		/* A switch the script places at a tick: stop there. */
+		const struct deja_script_entry *e = deja_script_find(
+			in->script, in->script_len, t, m->threads[t].events);
+		return e && e->tick > ticks ? e->tick : DEJA_NO_TICK;
+	}
 	const struct deja_strategy *s = deja_strategy_get(m->strategy);
 	if (!s->tick_offer)
 		return DEJA_NO_TICK;

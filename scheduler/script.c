@@ -50,9 +50,26 @@ uint64_t deja_script_sort(struct deja_script_entry *script, uint64_t len)
 	return kept;
 }
 
+/* The tick thread t was stopped at when the schedule switched away from
+ * it at event i: its next event is then that stop, a TICK event; or, when
+ * it ran no more, the tick it was still stopped at when the run ended (0
+ * if neither). */
+static uint64_t stopped_at(const uint32_t *threads, const uint64_t *ticks,
+			   const uint64_t *final_stops, uint64_t n, uint64_t i, uint32_t t)
+{
+	if (!ticks)
+		return 0;
+	for (uint64_t j = i + 1; j < n; j++)
+		if (threads[j] == t)
+			return ticks[j];
+	uint64_t stop = final_stops ? final_stops[t] : DEJA_NO_TICK;
+	return stop == DEJA_NO_TICK ? 0 : stop;
+}
+
 uint64_t deja_script_from_schedule(const uint32_t *threads, const bool *preempt,
-				   uint64_t n, struct deja_script_entry *out,
-				   bool *out_preempt)
+				   const bool *yields, const uint64_t *ticks,
+				   const uint64_t *final_stops, uint64_t n,
+				   struct deja_script_entry *out, bool *out_preempt)
 {
 	uint64_t done[DEJA_MAX_THREADS] = { 0 };
 	/* Before the first event the model's current thread is 0 with no
@@ -63,9 +80,16 @@ uint64_t deja_script_from_schedule(const uint32_t *threads, const bool *preempt,
 		uint32_t t = threads[i];
 		if (t >= DEJA_MAX_THREADS)
 			continue;
-		if (t != current) {
+		/* A tick stop the thread went straight on from: the script's
+		 * run makes no such stop. */
+		if (ticks && ticks[i] && (i == 0 || threads[i - 1] == t))
+			continue;
+		bool stays = i > 0 && t == current && yields && yields[i];
+		if (t != current || stays) {
+			uint64_t tick = t != current && i > 0
+						? stopped_at(threads, ticks, final_stops, n, i, current) : 0;
 			out[count] = (struct deja_script_entry){
-				.thread = current, .to = t, .after = done[current] };
+				.thread = current, .to = t, .after = done[current], .tick = tick };
 			if (out_preempt)
 				out_preempt[count] = preempt && preempt[i];
 			count++;

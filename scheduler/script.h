@@ -26,13 +26,21 @@ uint64_t deja_script_sort(struct deja_script_entry *script, uint64_t len);
 
 /*
  * The switches of a schedule: threads[i] ran event i, preempt[i] is true
- * when event i preempted the thread before it.  Writes one entry per
- * switch into out (room for n entries) in event order, and sets
- * out_preempt[j] for entries that are preemptions (may be NULL).
- * Returns the number of entries.
+ * when event i preempted the thread before it, yields[i] when event i was
+ * one the default would switch away before (a yield, a sleep, a syscall
+ * that may wait), and ticks[i] is the tick count of event i when it was a
+ * stop in plain code (a TICK event), else 0, and final_stops[t] the tick
+ * thread t was still stopped at when the run ended, or DEJA_NO_TICK
+ * (yields, ticks and final_stops may be NULL).  Writes one entry per switch into out (room for n entries) in
+ * event order, plus one that keeps the thread where a yielding event of
+ * the running thread came next, and sets out_preempt[j] for entries that
+ * are preemptions (may be NULL).  A tick stop the thread went on from is
+ * no switch and is left out, also from the threads' event counts, since
+ * the script's run makes no such stop.  Returns the number of entries.
  */
 uint64_t deja_script_from_schedule(const uint32_t *threads, const bool *preempt,
-				   uint64_t n, struct deja_script_entry *out,
-				   bool *out_preempt);
+				   const bool *yields, const uint64_t *ticks,
+				   const uint64_t *final_stops, uint64_t n,
+				   struct deja_script_entry *out, bool *out_preempt);
 
 #endif /* DEJA_SCRIPT_H */

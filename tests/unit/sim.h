@@ -31,6 +31,7 @@ struct sim {
 	int nthreads;
 	uint32_t trace[4096]; /* thread of each event */
 	bool preempted[4096]; /* event i preempted the thread before it */
+	bool yielded[4096];   /* event i was a yield or sleep */
 	uint64_t nevents;
 	/* Strategy script: its switches (sorted). */
 	const struct deja_script_entry *switches;
@@ -102,6 +103,7 @@ static inline enum deja_decision_kind sim_run(struct sim *s, const uint32_t *sch
 			s->observe(s->observe_ctx, &ev);
 		if (s->nevents < 4096) {
 			s->preempted[s->nevents] = (ev.flags & DEJA_EVENT_PREEMPT) != 0;
+			s->yielded[s->nevents] = ev.op == DEJA_OP_YIELD || ev.op == DEJA_OP_SLEEP;
 			s->trace[s->nevents++] = t;
 		}
 		if (done == DEJA_OP_THREAD_EXIT)

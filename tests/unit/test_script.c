@@ -28,7 +28,8 @@ static struct sim *contended(const char *strategy, uint64_t seed)
 
 static uint64_t switches_of(const struct sim *s, struct deja_script_entry *out, bool *preempt)
 {
-	return deja_script_from_schedule(s->trace, s->preempted, s->nevents, out, preempt);
+	return deja_script_from_schedule(s->trace, s->preempted, s->yielded, NULL, NULL, s->nevents, out,
+					 preempt);
 }
 
 static void script_recreates_random_runs(void **state)
@@ -116,6 +117,34 @@ static void dropping_a_preemption_keeps_the_others(void **state)
 	assert_true(checked);
 }
 
+/* Ticks: a switch away from a thread stopped in plain code names the tick
+ * of its stop (its next event, or where it still stood when the run
+ * ended); a stop it went straight on from is no switch and is not counted. */
+static void switches_at_ticks(void **state)
+{
+	(void)state;
+	const uint32_t threads[] = { 0, 0, 1, 1, 0, 1, 1 };
+	const uint64_t ticks[] = { 0, 0, 0, 4, 0, 9, 0 };
+	uint64_t final_stops[DEJA_MAX_THREADS];
+	for (uint32_t t = 0; t < DEJA_MAX_THREADS; t++)
+		final_stops[t] = DEJA_NO_TICK;
+	final_stops[0] = 12;
+	struct deja_script_entry out[8];
+	uint64_t n = deja_script_from_schedule(threads, NULL, NULL, ticks, final_stops, 7, out, NULL);
+	assert_int_equal(n, 3);
+	assert_int_equal(out[0].thread, 0);
+	assert_int_equal(out[0].after, 2);
+	assert_int_equal(out[0].to, 1);
+	assert_int_equal(out[0].tick, 0);
+	assert_int_equal(out[1].thread, 1);
+	assert_int_equal(out[1].after, 1); /* the stop at tick 4 is not counted */
+	assert_int_equal(out[1].to, 0);
+	assert_int_equal(out[1].tick, 9);
+	assert_int_equal(out[2].thread, 0);
+	assert_int_equal(out[2].after, 3);
+	assert_int_equal(out[2].tick, 12); /* never ran again: stopped at the end */
+}
+
 static void find_and_sort(void **state)
 {
 	(void)state;
@@ -144,6 +173,7 @@ int main(void)
 		cmocka_unit_test(script_recreates_random_runs),
 		cmocka_unit_test(empty_script_is_nonpreemptive),
 		cmocka_unit_test(dropping_a_preemption_keeps_the_others),
+		cmocka_unit_test(switches_at_ticks),
 		cmocka_unit_test(find_and_sort),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
