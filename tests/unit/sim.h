@@ -114,4 +114,18 @@ static inline enum deja_decision_kind sim_run(struct sim *s, const uint32_t *sch
 	}
 }
 
+/* NTHREADS threads, each locking and unlocking one shared mutex ROUNDS
+ * times: a small program with many interleavings. */
+static inline struct sim *sim_contended(int nthreads, int rounds, const char *strategy,
+					uint64_t seed)
+{
+	struct sim *s = sim_new(nthreads, strategy, seed);
+	for (int t = 0; t < nthreads; t++)
+		for (int i = 0; i < rounds; i++) {
+			sim_add(s, t, DEJA_OP_MUTEX_LOCK, 0, 0);
+			sim_add(s, t, DEJA_OP_MUTEX_UNLOCK, 0, 0);
+		}
+	return s;
+}
+
 #endif /* DEJA_TEST_SIM_H */

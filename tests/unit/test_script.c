@@ -17,13 +17,7 @@
 /* Three threads, each locking and unlocking one shared mutex 4 times. */
 static struct sim *contended(const char *strategy, uint64_t seed)
 {
-	struct sim *s = sim_new(3, strategy, seed);
-	for (int t = 0; t < 3; t++)
-		for (int i = 0; i < 4; i++) {
-			sim_add(s, t, DEJA_OP_MUTEX_LOCK, 0, 0);
-			sim_add(s, t, DEJA_OP_MUTEX_UNLOCK, 0, 0);
-		}
-	return s;
+	return sim_contended(3, 4, strategy, seed);
 }
 
 static uint64_t switches_of(const struct sim *s, struct deja_script_entry *out, bool *preempt)

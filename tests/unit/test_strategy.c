@@ -15,13 +15,7 @@
 /* Three threads, each locking and unlocking one shared mutex 5 times. */
 static struct sim *contended(const char *strategy, uint64_t seed)
 {
-	struct sim *s = sim_new(3, strategy, seed);
-	for (int t = 0; t < 3; t++)
-		for (int i = 0; i < 5; i++) {
-			sim_add(s, t, DEJA_OP_MUTEX_LOCK, 0, 0);
-			sim_add(s, t, DEJA_OP_MUTEX_UNLOCK, 0, 0);
-		}
-	return s;
+	return sim_contended(3, 5, strategy, seed);
 }
 
 static bool same_schedule(const struct sim *a, const struct sim *b)
