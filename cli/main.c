@@ -16,6 +16,8 @@ static const char usage[] =
 	"  record   run a program under deja's scheduler and record it into a trace\n"
 	"  replay   re-run a recorded program, following its trace exactly\n"
 	"  show     print a trace: schedule, preemptions, outcome (--json for tools)\n"
+	"  shrink   cut a failing run's schedule down to the preemptions it needs\n"
+	"  bisect   name the pair of events whose order decides a failure\n"
 	"\n"
 	"options:\n"
 	"  -h, --help     this text;  deja COMMAND --help for a command\n"
@@ -54,6 +56,10 @@ int main(int argc, char **argv)
 		return cmd_replay(argc - 1, argv + 1);
 	if (strcmp(cmd, "show") == 0)
 		return cmd_show(argc - 1, argv + 1);
+	if (strcmp(cmd, "shrink") == 0)
+		return cmd_shrink(argc - 1, argv + 1);
+	if (strcmp(cmd, "bisect") == 0)
+		return cmd_bisect(argc - 1, argv + 1);
 	fprintf(stderr, "deja: unknown command '%s'\n\n%s", cmd, usage);
 	return DEJA_EXIT_USAGE;
 }
