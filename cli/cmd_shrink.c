@@ -25,7 +25,6 @@
 
 #include "cli.h"
 #include "ddmin.h"
-#include "digest.h"
 #include "record.h"
 #include "script_file.h"
 #include "trial.h"
@@ -124,17 +123,6 @@ static int parse(int argc, char **argv, struct shrink_args *a)
 	return 0;
 }
 
-/* PATH made absolute against the current directory (we chdir later). */
-static char *absolute(const char *path)
-{
-	char cwd[PATH_MAX], *out;
-	if (path[0] == '/')
-		return strdup(path);
-	if (!getcwd(cwd, sizeof(cwd)) || asprintf(&out, "%s/%s", cwd, path) < 0)
-		return NULL;
-	return out;
-}
-
 /* Read the run and its script; refuse what cannot be shrunk. */
 static int load(struct shrink *s)
 {
@@ -160,7 +148,6 @@ static int load(struct shrink *s)
 static int check_shrinkable(const struct shrink *s)
 {
 	const struct trace_run *r = &s->run;
-	char hash[17];
 	if (strcmp(r->outcome, "exit") == 0 && r->exit_code == 0) {
 		fprintf(stderr, "deja shrink: %s: the recorded run passed (exit 0); "
 				"shrink needs a failing run\n", s->a.trace);
@@ -175,7 +162,7 @@ static int check_shrinkable(const struct shrink *s)
 		fprintf(stderr, "deja shrink: %s: the recording was cut short\n", s->a.trace);
 		return DEJA_EXIT_USAGE;
 	}
-	if (deja_file_hash(r->exe_path, hash) != 0 || strcmp(hash, r->exe_hash) != 0) {
+	if (!trial_same_executable(r)) {
 		fprintf(stderr, "deja shrink: %s is gone or has changed since it was recorded; "
 				"shrink needs the same binary\n", r->exe_path);
 		return DEJA_EXIT_USAGE;
@@ -549,8 +536,8 @@ static int prepare(struct shrink *s, char **out_abs, char **trace_abs, char **de
 			return DEJA_EXIT_INTERNAL;
 		s->a.output = *default_out;
 	}
-	*out_abs = absolute(s->a.output);
-	*trace_abs = absolute(s->a.trace);
+	*out_abs = trial_absolute(s->a.output);
+	*trace_abs = trial_absolute(s->a.trace);
 	char *scratch = NULL, *output = NULL;
 	if (!*out_abs || !*trace_abs || asprintf(&scratch, "%s.try", *out_abs) < 0 ||
 	    asprintf(&output, "%s.out", *out_abs) < 0 ||

@@ -4,11 +4,14 @@
 #define _GNU_SOURCE
 #include "trial.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "digest.h"
 #include "record.h"
 #include "trace.h"
 
@@ -152,4 +155,20 @@ void failure_describe(const struct failure_sig *s, char *buf, size_t len)
 		snprintf(buf, len, "deadlock: %s", s->detail);
 	else
 		snprintf(buf, len, "%s", k);
+}
+
+char *trial_absolute(const char *path)
+{
+	char cwd[PATH_MAX], *out;
+	if (path[0] == '/')
+		return strdup(path);
+	if (!getcwd(cwd, sizeof(cwd)) || asprintf(&out, "%s/%s", cwd, path) < 0)
+		return NULL;
+	return out;
+}
+
+bool trial_same_executable(const struct trace_run *run)
+{
+	char hash[17];
+	return deja_file_hash(run->exe_path, hash) == 0 && strcmp(hash, run->exe_hash) == 0;
 }

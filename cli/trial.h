@@ -59,4 +59,12 @@ bool failure_failed(const struct failure_sig *s);
 /* "signal 6 (SIGABRT): prog: x.c:3: f: Assertion `...' failed." */
 void failure_describe(const struct failure_sig *s, char *buf, size_t len);
 
+/* PATH made absolute against the current directory (malloc'd; NULL when
+ * out of memory): trials run in the recorded directory. */
+char *trial_absolute(const char *path);
+
+struct trace_run;
+/* The recorded executable is still there, byte for byte. */
+bool trial_same_executable(const struct trace_run *run);
+
 #endif /* DEJA_TRIAL_H */
