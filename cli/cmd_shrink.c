@@ -326,19 +326,55 @@ static bool point_taken(const struct shrink *s, uint64_t skip, uint32_t thread, 
 	return false;
 }
 
-/* The script without entry `drop` and with entry `move` at `after`. */
-static uint64_t moved(struct shrink *s, uint64_t drop, uint64_t move, uint64_t after)
+/* The script without entry `drop` and with entry `move` at `after`,
+ * switching to `to`. */
+static uint64_t moved(struct shrink *s, uint64_t drop, uint64_t move, uint64_t after,
+		      uint32_t to)
 {
 	uint64_t m = 0;
 	for (uint64_t i = 0; i < s->nscript; i++) {
 		if (i == drop)
 			continue;
 		s->cand[m] = s->script[i];
-		if (i == move)
+		if (i == move) {
 			s->cand[m].after = after;
+			s->cand[m].to = to;
+		}
 		m++;
 	}
 	return m;
+}
+
+/* Run a candidate that must beat the best's preemption count: 1 it did,
+ * 0 not, -1 trouble or the run budget is spent. */
+static int beats_best(struct shrink *s, uint64_t n)
+{
+	uint64_t limit = s->best.preemptions ? s->best.preemptions - 1 : 0;
+	if (s->prog.runs >= s->a.max_runs)
+		return -1;
+	enum ddmin_verdict v = try_limited(s, s->cand, n, limit);
+	return v == DDMIN_FAILS ? 1 : v == DDMIN_PASSES ? 0 : -1;
+}
+
+/* Drop preemption d and send the forced switch m (a thread blocked,
+ * ended, or yielded) to another thread: which thread runs when one blocks
+ * is a free choice, not a preemption. */
+static int try_retargets(struct shrink *s, uint64_t d)
+{
+	for (uint64_t m = 0; m < s->nscript; m++) {
+		if (m == d || s->preempt[m])
+			continue;
+		const struct deja_script_entry e = s->script[m];
+		for (size_t t = 0; t < s->nthreads; t++) {
+			uint32_t to = s->threads[t].id;
+			if (to == e.to || to == e.thread)
+				continue;
+			int r = beats_best(s, moved(s, d, m, e.after, to));
+			if (r != 0)
+				return r;
+		}
+	}
+	return 0;
 }
 
 /*
@@ -347,14 +383,16 @@ static uint64_t moved(struct shrink *s, uint64_t drop, uint64_t move, uint64_t a
  * right after creating it" and "switch back after its check" can be
  * replaced by one "switch after the main thread's check".  So: drop one
  * preemption and move another to each other point of its thread, nearest
- * first, until a run with fewer preemptions fails the same way.
- * Returns 1 when one did (it is the new best), 0 when none did, -1 on
- * trouble or when the run budget is spent.
+ * first, or send a forced switch elsewhere, until a run with fewer
+ * preemptions fails the same way.  Returns 1 when one did (it is the new
+ * best), 0 when none did, -1 on trouble or when the run budget is spent.
  */
 static int try_moves(struct shrink *s)
 {
-	uint64_t limit = s->best.preemptions ? s->best.preemptions - 1 : 0;
 	for (uint64_t d = 0; d < s->nscript; d++) {
+		int r = s->preempt[d] ? try_retargets(s, d) : 0;
+		if (r != 0)
+			return r;
 		for (uint64_t m = 0; m < s->nscript && s->preempt[d]; m++) {
 			if (m == d || !s->preempt[m])
 				continue;
@@ -367,12 +405,9 @@ static int try_moves(struct shrink *s)
 					uint64_t at = sign > 0 ? e.after + delta : e.after - delta;
 					if (at > total || point_taken(s, m, e.thread, at))
 						continue;
-					if (s->prog.runs >= s->a.max_runs)
-						return -1;
-					enum ddmin_verdict v =
-						try_limited(s, s->cand, moved(s, d, m, at), limit);
-					if (v != DDMIN_PASSES)
-						return v == DDMIN_FAILS ? 1 : -1;
+					int r = beats_best(s, moved(s, d, m, at, e.to));
+					if (r != 0)
+						return r;
 				}
 			}
 		}
@@ -508,7 +543,7 @@ static int report(struct shrink *s, const char *out_abs, const char *trace_abs,
 	failure_describe(&s->target, what, sizeof(what));
 	snprintf(result, sizeof(result),
 		 "preemptions %llu -> %llu, context switches %llu -> %llu, events %llu -> %llu; "
-		 "1-minimal (%d preemption%s, each needed: %llu check runs); %llu runs, %.1f s",
+		 "1-minimal (each of the %d preemption%s is needed: %llu check runs); %llu runs, %.1f s",
 		 (unsigned long long)s->run.preemptions, (unsigned long long)s->best.preemptions,
 		 (unsigned long long)s->run.switches, (unsigned long long)s->best.switches,
 		 (unsigned long long)s->run.events, (unsigned long long)s->best.events, remaining,
