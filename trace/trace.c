@@ -855,7 +855,7 @@ static void read_history(sqlite3_stmt *st, void *row)
 
 enum trace_status trace_get_history(struct trace *t, struct trace_history **out, size_t *n)
 {
-	return load_rows(t, "SELECT at, command, result FROM history ORDER BY id",
+	return load_rows(t, "SELECT at, command, result FROM history ORDER BY at, id",
 			 sizeof(**out), read_history, (void **)out, n);
 }
 
