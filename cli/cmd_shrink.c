@@ -14,6 +14,7 @@
  * it exactly, and both traces get the shrink in their history.
  */
 #define _GNU_SOURCE
+#include <assert.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdint.h>
@@ -345,6 +346,24 @@ static uint64_t moved(struct shrink *s, uint64_t drop, uint64_t move, uint64_t a
 	return m;
 }
 
+/* The candidate (n entries, made by moved(s, d, ...)) without the forced
+ * switches other than entry `keep`: with one switch sent elsewhere, the
+ * forced ones after it may now name threads that cannot run, and the
+ * nonpreemptive default is the better guess. */
+static uint64_t without_forced(struct shrink *s, uint64_t n, uint64_t keep, uint64_t d)
+{
+	uint64_t m = 0, i = 0;
+	for (uint64_t k = 0; k < s->nscript; k++) {
+		if (k == d)
+			continue;
+		if (k == keep || s->preempt[k])
+			s->cand[m++] = s->cand[i];
+		i++;
+	}
+	assert(i == n);
+	return m;
+}
+
 /* Run a candidate that must beat the best's preemption count: 1 it did,
  * 0 not, -1 trouble or the run budget is spent. */
 static int beats_best(struct shrink *s, uint64_t n)
@@ -356,13 +375,13 @@ static int beats_best(struct shrink *s, uint64_t n)
 	return v == DDMIN_FAILS ? 1 : v == DDMIN_PASSES ? 0 : -1;
 }
 
-/* Drop preemption d and send the forced switch m (a thread blocked,
- * ended, or yielded) to another thread: which thread runs when one blocks
- * is a free choice, not a preemption. */
+/* Drop preemption d and send switch m to another thread.  Which thread
+ * runs when one blocks is a free choice, not a preemption; and a
+ * preemption back to a thread that now waits would be ignored. */
 static int try_retargets(struct shrink *s, uint64_t d)
 {
 	for (uint64_t m = 0; m < s->nscript; m++) {
-		if (m == d || s->preempt[m])
+		if (m == d)
 			continue;
 		const struct deja_script_entry e = s->script[m];
 		for (size_t t = 0; t < s->nthreads; t++) {
@@ -370,6 +389,8 @@ static int try_retargets(struct shrink *s, uint64_t d)
 			if (to == e.to || to == e.thread)
 				continue;
 			int r = beats_best(s, moved(s, d, m, e.after, to));
+			if (r == 0)
+				r = beats_best(s, without_forced(s, moved(s, d, m, e.after, to), m, d));
 			if (r != 0)
 				return r;
 		}
