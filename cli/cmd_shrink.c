@@ -12,6 +12,9 @@
  * and must make the run pass: that is the 1-minimality deja reports.  OUT
  * is the last failing candidate's trace, so `deja replay OUT` re-creates
  * it exactly, and both traces get the shrink in their history.
+ *
+ * With --input FILE the input is shrunk first (shrink_input.h), written
+ * beside OUT, and the schedule of its failing run is shrunk as above.
  */
 #define _GNU_SOURCE
 #include <assert.h>
@@ -28,6 +31,7 @@
 #include "ddmin.h"
 #include "record.h"
 #include "script_file.h"
+#include "shrink_input.h"
 #include "trial.h"
 
 static const char usage[] =
@@ -42,8 +46,18 @@ static const char usage[] =
 	"re-creates.  The program is run in the recorded directory with the\n"
 	"recorded arguments; a program that reads stdin gets deja's stdin.\n"
 	"\n"
+	"With --input FILE, shrink the program's input first: ddmin over FILE's\n"
+	"lines, then bytes, each candidate getting a bounded hunt (the last failing\n"
+	"schedule, then --hunt-runs runs of random, pct and pos; an eighth of\n"
+	"that for a byte candidate).  FILE is the\n"
+	"input file named on the recorded command line, or else the program's\n"
+	"stdin (give the bytes it read).  The shrunk input is written beside OUT\n"
+	"as OUT's name with .input for .deja, and OUT's run reads it.\n"
+	"\n"
 	"options:\n"
 	"  -o, --output OUT    the shrunk run's trace (default TRACE-shrunk.deja)\n"
+	"      --input FILE    shrink this input too (see above)\n"
+	"      --hunt-runs N   runs per candidate input (default 200)\n"
 	"      --max-runs N    give up after N candidate runs (default 5000)\n"
 	"      --timeout S     a candidate running longer than S seconds is a\n"
 	"                      timeout (default 10)\n"
@@ -52,12 +66,12 @@ static const char usage[] =
 	"\n"
 	"exit codes: 0 shrunk (OUT written); 1 the recorded schedule does not fail\n"
 	"again the same way, or the run budget ran out; 2 usage error, unreadable\n"
-	"trace, a passing run, or a changed executable; 3 deja could not run the\n"
-	"program or write OUT; 130 interrupted.\n";
+	"trace or FILE, a passing run, or a changed executable; 3 deja could not\n"
+	"run the program or write OUT; 130 interrupted.\n";
 
 struct shrink_args {
-	const char *trace, *output;
-	unsigned long long max_runs, timeout;
+	const char *trace, *output, *input;
+	unsigned long long max_runs, timeout, hunt_runs;
 	bool quiet;
 };
 
@@ -74,6 +88,12 @@ struct shrink {
 	/* ddmin's view: items index script[]; `fixed` entries are always in. */
 	bool *fixed;
 	struct deja_script_entry *cand;
+	char **argv;                  /* the runs' argv (the input file replaced) */
+	struct input_shrink in;       /* --input */
+	uint8_t *input_orig;
+	size_t input_orig_len;
+	char *input_final;            /* the shrunk input beside OUT */
+	char *input_real;             /* FILE as an absolute path */
 	struct trace_thread *threads; /* the best run's threads, with event counts */
 	size_t nthreads;
 	enum trial_status trouble;
@@ -94,6 +114,8 @@ static int parse(int argc, char **argv, struct shrink_args *a)
 		{ "output", required_argument, NULL, 'o' },
 		{ "max-runs", required_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "input", required_argument, NULL, 'i' },
+		{ "hunt-runs", required_argument, NULL, 'H' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -107,6 +129,8 @@ static int parse(int argc, char **argv, struct shrink_args *a)
 		case 'q': a->quiet = true; break;
 		case 'n': num = &a->max_runs; break;
 		case 'T': num = &a->timeout; break;
+		case 'H': num = &a->hunt_runs; break;
+		case 'i': a->input = optarg; break;
 		case 'h': fputs(usage, stdout); return -1;
 		default: fputs(usage, stderr); return DEJA_EXIT_USAGE;
 		}
@@ -529,6 +553,8 @@ static int baseline(struct shrink *s)
 
 static int shrink_schedule(struct shrink *s, uint64_t *checks, int *remaining)
 {
+	free(s->fixed);
+	free(s->cand);
 	s->fixed = calloc(s->nscript + 1, sizeof(*s->fixed));
 	s->cand = malloc((s->nscript + 1) * sizeof(*s->cand));
 	if (!s->fixed || !s->cand)
@@ -557,10 +583,140 @@ static int shrink_schedule(struct shrink *s, uint64_t *checks, int *remaining)
 	return DEJA_EXIT_OK;
 }
 
+static int read_whole(const char *path, uint8_t **out, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	uint8_t *buf = NULL;
+	size_t n = 0, cap = 0, got;
+	do {
+		if (n == cap) {
+			uint8_t *g = realloc(buf, cap = cap ? cap * 2 : 4096);
+			if (!g)
+				break;
+			buf = g;
+		}
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+	} while (got > 0);
+	bool ok = !ferror(f) && buf;
+	fclose(f);
+	if (!ok) {
+		free(buf);
+		return -1;
+	}
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+/* The argv index naming FILE (compared as real paths, FILE's from the
+ * user's directory, argv's from the recorded one), or -1. */
+static int input_arg(const struct shrink *s, const char *file_real)
+{
+	for (int i = 1; i < s->run.argc; i++) {
+		char *r = realpath(s->run.argv[i], NULL);
+		bool same = r && strcmp(r, file_real) == 0;
+		free(r);
+		if (same)
+			return i;
+	}
+	return -1;
+}
+
+/* Before the chdir: read FILE and decide how the program gets it. */
+static int input_setup(struct shrink *s, const char *out_abs)
+{
+	s->input_real = realpath(s->a.input, NULL);
+	if (!s->input_real ||
+	    read_whole(s->input_real, &s->input_orig, &s->input_orig_len) != 0) {
+		fprintf(stderr, "deja shrink: cannot read the input %s\n", s->a.input);
+		return DEJA_EXIT_USAGE;
+	}
+	const char *dot = strrchr(out_abs, '.');
+	int stem = dot && strcmp(dot, ".deja") == 0 ? (int)(dot - out_abs) : (int)strlen(out_abs);
+	char *candidate = NULL;
+	if (asprintf(&s->input_final, "%.*s.input", stem, out_abs) < 0 ||
+	    asprintf(&candidate, "%s.input-try", out_abs) < 0)
+		return DEJA_EXIT_INTERNAL;
+	s->in.candidate = candidate;
+	s->in.hunt_runs = s->a.hunt_runs;
+	s->in.max_candidates = s->a.max_runs;
+	s->in.best_path = s->best_path;
+	s->in.target = &s->target;
+	return DEJA_EXIT_OK;
+}
+
+/* In the recorded directory: FILE is an argument, or the stdin. */
+static void input_locate(struct shrink *s)
+{
+	s->in.arg = input_arg(s, s->input_real);
+	s->in.argv = s->argv;
+	s->in.prog = &s->prog;
+	if (s->in.arg < 0) {
+		if (!s->a.quiet)
+			fprintf(stderr, "deja shrink: %s is not on the recorded command line; "
+					"the program gets it as its stdin\n", s->a.input);
+		/* The baseline run reads the original; candidates their own. */
+		s->prog.stdin_from = s->input_real;
+	}
+}
+
+/* Shrink the input, then make the best run read it beside OUT. */
+static int shrink_input(struct shrink *s)
+{
+	s->in.best = malloc(s->input_orig_len ? s->input_orig_len : 1);
+	if (!s->in.best)
+		return DEJA_EXIT_INTERNAL;
+	memcpy(s->in.best, s->input_orig, s->input_orig_len);
+	s->in.best_len = s->input_orig_len;
+	s->in.best_run = s->best;
+	s->in.hint = malloc((s->nscript + 1) * sizeof(*s->in.hint));
+	if (!s->in.hint)
+		return DEJA_EXIT_INTERNAL;
+	memcpy(s->in.hint, s->script, s->nscript * sizeof(*s->in.hint));
+	s->in.nhint = s->nscript;
+	enum ddmin_status st = input_shrink_run(&s->in);
+	if (st == DDMIN_ERR_ORACLE) {
+		s->trouble = s->in.trouble;
+		snprintf(s->err, sizeof(s->err), "%s", s->in.err);
+		return fail_trial(s);
+	}
+	if (st != DDMIN_OK && !s->a.quiet)
+		fprintf(stderr, "deja shrink: the input's ddmin stopped early (--max-runs); "
+				"keeping the smallest failing input so far\n");
+	/* The final run reads the shrunk input where it is kept. */
+	unlink(s->in.candidate);
+	free((char *)s->in.candidate);
+	s->in.candidate = strdup(s->input_final);
+	uint8_t *final = malloc(s->in.best_len ? s->in.best_len : 1);
+	if (!s->in.candidate || !final) {
+		free(final);
+		return DEJA_EXIT_INTERNAL;
+	}
+	memcpy(final, s->in.best, s->in.best_len);
+	enum ddmin_verdict v = input_try(&s->in, final, s->in.best_len);
+	free(final);
+	if (v == DDMIN_ERROR) {
+		s->trouble = s->in.trouble;
+		snprintf(s->err, sizeof(s->err), "%s", s->in.err);
+		return fail_trial(s);
+	}
+	if (v != DDMIN_FAILS) {
+		fprintf(stderr, "deja shrink: the shrunk input, read from %s, does not fail again\n",
+			s->input_final);
+		return DEJA_EXIT_FAILED;
+	}
+	s->best = s->in.best_run;
+	s->in.candidate = NULL; /* it is the result now: keep it */
+	return reload_best(s) == 0 ? DEJA_EXIT_OK : DEJA_EXIT_INTERNAL;
+}
+
 static int report(struct shrink *s, const char *out_abs, const char *trace_abs,
 		  uint64_t checks, int remaining)
 {
-	char result[512], what[1200];
+	char result[1500], what[1200];
 	failure_describe(&s->target, what, sizeof(what));
 	snprintf(result, sizeof(result),
 		 "preemptions %llu -> %llu, context switches %llu -> %llu, events %llu -> %llu; "
@@ -570,6 +726,14 @@ static int report(struct shrink *s, const char *out_abs, const char *trace_abs,
 		 (unsigned long long)s->run.events, (unsigned long long)s->best.events, remaining,
 		 remaining == 1 ? "" : "s", (unsigned long long)checks,
 		 (unsigned long long)s->prog.runs, now_seconds() - s->started);
+	if (s->a.input) {
+		size_t used = strlen(result);
+		snprintf(result + used, sizeof(result) - used,
+			 "; input %s: lines %zu -> %zu, bytes %zu -> %zu, shrunk input in %s",
+			 s->a.input, input_count_lines(s->input_orig, s->input_orig_len),
+			 input_count_lines(s->in.best, s->in.best_len), s->input_orig_len,
+			 s->in.best_len, s->input_final);
+	}
 	if (rename(s->best_path, out_abs) != 0 ||
 	    write_history(s, out_abs, trace_abs, result) != 0) {
 		fprintf(stderr, "deja shrink: cannot write %s\n", s->a.output);
@@ -599,17 +763,28 @@ static int prepare(struct shrink *s, char **out_abs, char **trace_abs, char **de
 	    asprintf(&output, "%s.out", *out_abs) < 0 ||
 	    asprintf(&s->best_path, "%s.best", *out_abs) < 0)
 		return DEJA_EXIT_INTERNAL;
+	s->argv = calloc((size_t)s->run.argc + 1, sizeof(*s->argv));
+	if (!s->argv)
+		return DEJA_EXIT_INTERNAL;
+	memcpy(s->argv, s->run.argv, (size_t)s->run.argc * sizeof(*s->argv));
 	s->prog = (struct trial_program){
-		.argv = s->run.argv, .argc = s->run.argc, .max_steps = s->run.max_steps,
+		.argv = s->argv, .argc = s->run.argc, .max_steps = s->run.max_steps,
 		.wall_timeout = (unsigned)s->a.timeout, .scratch = scratch, .output = output,
 	};
 	s->prog.runtime = cli_runtime_path();
 	if (!s->prog.runtime)
 		return DEJA_EXIT_INTERNAL;
+	if (s->a.input) {
+		int code = input_setup(s, *out_abs);
+		if (code != DEJA_EXIT_OK)
+			return code;
+	}
 	if (chdir(s->run.cwd) != 0) {
 		fprintf(stderr, "deja shrink: cannot enter the recorded directory %s\n", s->run.cwd);
 		return DEJA_EXIT_INTERNAL;
 	}
+	if (s->a.input)
+		input_locate(s);
 	return DEJA_EXIT_OK;
 }
 
@@ -629,12 +804,21 @@ static void cleanup(struct shrink *s)
 	free(s->fixed);
 	free(s->cand);
 	free(s->threads);
+	free(s->argv);
+	if (s->in.candidate)
+		unlink(s->in.candidate);
+	free((char *)s->in.candidate);
+	free(s->in.hint);
+	free(s->in.best);
+	free(s->input_orig);
+	free(s->input_final);
+	free(s->input_real);
 	trace_run_free(&s->run);
 }
 
 int cmd_shrink(int argc, char **argv)
 {
-	struct shrink s = { .a = { .max_runs = 5000, .timeout = 10 } };
+	struct shrink s = { .a = { .max_runs = 5000, .timeout = 10, .hunt_runs = 200 } };
 	int code = parse(argc, argv, &s.a);
 	if (code != 0)
 		return code < 0 ? DEJA_EXIT_OK : code;
@@ -647,6 +831,8 @@ int cmd_shrink(int argc, char **argv)
 		code = prepare(&s, &out_abs, &trace_abs, &default_out);
 	if (code == DEJA_EXIT_OK)
 		code = baseline(&s);
+	if (code == DEJA_EXIT_OK && s.a.input)
+		code = shrink_input(&s);
 	uint64_t checks = 0;
 	int remaining = 0;
 	if (code == DEJA_EXIT_OK)

@@ -4,6 +4,8 @@
 #define _GNU_SOURCE
 #include "trial.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,18 +95,58 @@ static enum trial_status read_back(const struct trial_program *p, struct trial_r
 	return st;
 }
 
+/* The program's stdin for one run: the session's child inherits deja's
+ * descriptor 0, so point it at the file for the run and back after. */
+static int stdin_swap(const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int saved = fd >= 0 ? fcntl(0, F_DUPFD_CLOEXEC, 10) : -1;
+	if (fd < 0 || dup2(fd, 0) < 0) {
+		snprintf(err, errlen, "cannot give the program %s as its stdin: %s", path,
+			 strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		if (saved >= 0)
+			close(saved);
+		return -2;
+	}
+	close(fd);
+	return saved; /* -1: deja had no stdin; leave 0 as it is after */
+}
+
+static void stdin_restore(int saved)
+{
+	if (saved >= 0) {
+		dup2(saved, 0);
+		close(saved);
+	}
+}
+
 enum trial_status trial_run(struct trial_program *p, const struct deja_script_entry *script,
 			    uint64_t n, struct trial_result *r, char *err, size_t errlen)
 {
+	return trial_run_strategy(p, "script", 0, script, n, r, err, errlen);
+}
+
+enum trial_status trial_run_strategy(struct trial_program *p, const char *strategy,
+				     uint64_t seed, const struct deja_script_entry *script,
+				     uint64_t n, struct trial_result *r, char *err, size_t errlen)
+{
 	struct record_options o = {
-		.argv = p->argv, .argc = p->argc, .strategy = "script",
+		.argv = p->argv, .argc = p->argc, .strategy = strategy, .seed = seed,
 		.max_steps = p->max_steps, .wall_timeout = p->wall_timeout,
 		.run_index = ++p->runs, .script = script, .script_len = n,
 		.output_to = p->output, .trace_path = p->scratch,
 		.runtime_path = p->runtime, .deja_version = DEJA_VERSION,
 	};
 	struct session_result res;
-	if (record_run(&o, &res, err, errlen) != RECORD_OK)
+	int saved = p->stdin_from ? stdin_swap(p->stdin_from, err, errlen) : -1;
+	if (saved == -2)
+		return TRIAL_ERR_RUN;
+	enum record_status rs = record_run(&o, &res, err, errlen);
+	if (p->stdin_from)
+		stdin_restore(saved);
+	if (rs != RECORD_OK)
 		return TRIAL_ERR_RUN;
 	if (res.interrupted)
 		return TRIAL_ERR_INTERRUPTED;

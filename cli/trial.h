@@ -27,6 +27,7 @@ struct trial_program {
 	const char *runtime;
 	const char *scratch;   /* the candidate's trace (absolute path) */
 	const char *output;    /* the program's stdout and stderr (absolute path) */
+	const char *stdin_from; /* the program's stdin (NULL: deja's own) */
 	uint64_t runs;         /* trials so far */
 };
 
@@ -52,6 +53,10 @@ enum trial_status {
 /* Run the program under the script; the trace is left at p->scratch. */
 enum trial_status trial_run(struct trial_program *p, const struct deja_script_entry *script,
 			    uint64_t n, struct trial_result *r, char *err, size_t errlen);
+/* The same under another strategy (NAME[:PARAM]) and seed. */
+enum trial_status trial_run_strategy(struct trial_program *p, const char *strategy,
+				     uint64_t seed, const struct deja_script_entry *script,
+				     uint64_t n, struct trial_result *r, char *err, size_t errlen);
 
 bool failure_same(const struct failure_sig *a, const struct failure_sig *b);
 /* Anything but exit 0. */
