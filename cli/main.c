@@ -25,10 +25,11 @@ static const char usage[] =
 	"\n"
 	"exit codes:\n"
 	"  0    record: the program exited 0;  replay: identical to the recording;\n"
-	"       hunt: no run failed\n"
+	"       hunt: no run failed;  shrink: shrunk;  bisect: pair found\n"
 	"  1    record: the run failed (non-zero exit, signal, deadlock, timeout);\n"
 	"       hunt: a run failed and its trace was kept;\n"
-	"       replay: the replay diverged from the recording\n"
+	"       replay: the replay diverged from the recording;\n"
+	"       shrink, bisect: the failure does not come back, nothing decides\n"
 	"  2    usage error, or a trace that cannot be read\n"
 	"  3    deja could not do its job (program not runnable, trace not writable)\n"
 	"  130  interrupted (the trace is still complete up to that point)\n";
