@@ -99,6 +99,7 @@ struct shrink {
 	enum trial_status trouble;
 	char err[512];
 	double started;
+	uint64_t schedule_start; /* runs made before the schedule phase */
 };
 
 static double now_seconds(void)
@@ -393,7 +394,7 @@ static uint64_t without_forced(struct shrink *s, uint64_t n, uint64_t keep, uint
 static int beats_best(struct shrink *s, uint64_t n)
 {
 	uint64_t limit = s->best.preemptions ? s->best.preemptions - 1 : 0;
-	if (s->prog.runs >= s->a.max_runs)
+	if (s->prog.runs - s->schedule_start >= s->a.max_runs)
 		return -1;
 	enum ddmin_verdict v = try_limited(s, s->cand, n, limit);
 	return v == DDMIN_FAILS ? 1 : v == DDMIN_PASSES ? 0 : -1;
@@ -553,6 +554,7 @@ static int baseline(struct shrink *s)
 
 static int shrink_schedule(struct shrink *s, uint64_t *checks, int *remaining)
 {
+	s->schedule_start = s->prog.runs;
 	free(s->fixed);
 	free(s->cand);
 	s->fixed = calloc(s->nscript + 1, sizeof(*s->fixed));
@@ -579,6 +581,9 @@ static int shrink_schedule(struct shrink *s, uint64_t *checks, int *remaining)
 		moves = try_moves(s);
 		if (moves < 0 && s->trouble != TRIAL_OK)
 			return fail_trial(s);
+		if (moves < 0 && !s->a.quiet)
+			fprintf(stderr, "deja shrink: --max-runs reached while moving preemptions; "
+					"the result is 1-minimal but may not be the fewest\n");
 	} while (moves > 0);
 	return DEJA_EXIT_OK;
 }

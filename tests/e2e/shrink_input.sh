@@ -52,6 +52,10 @@ rc=0
 "$deja" shrink --input bank.txt --hunt-runs 40 bank.deja -o small.deja >out 2>err || rc=$?
 [ $rc = 0 ] || { dump out err; fail "shrink --input exited $rc"; }
 grep -q 'lines 24 -> 2' out || { dump out; fail "no lines before/after"; }
+# The race needs one preemption (a teller checked, the other ran both of
+# its sections): the schedule of the shrunk input is shrunk too.
+[ "$(sqlite3 small.deja 'SELECT preemptions FROM run')" = 1 ] ||
+	{ dump out; fail "the shrunk input's schedule was not shrunk to 1 preemption"; }
 check_shrunk small.deja small.input
 [ "$(json j.json 'j["run"]["argv"][1]')" = "$tmp/small.input" ] || fail "OUT's run does not read the file beside it"
 note "24 lines -> $(tr '\n' '|' <small.input)"
