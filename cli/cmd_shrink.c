@@ -714,7 +714,8 @@ static int shrink_input(struct shrink *s)
 		return DEJA_EXIT_FAILED;
 	}
 	s->best = s->in.best_run;
-	s->in.candidate = NULL; /* it is the result now: keep it */
+	free((char *)s->in.candidate); /* the file is the result now: keep it */
+	s->in.candidate = NULL;
 	return reload_best(s) == 0 ? DEJA_EXIT_OK : DEJA_EXIT_INTERNAL;
 }
 
