@@ -461,6 +461,40 @@ static int try_moves(struct shrink *s)
 	return 0;
 }
 
+/*
+ * The moves above change one or two switches at a time, so a run the
+ * hunt reached through many preemptions (after --input, a random walk's)
+ * can sit at a removal-minimum far above the bug's.  When the run is
+ * small, try every schedule with exactly one switch, "when T has executed
+ * k events, run U", all else nonpreemptive: that is preemption bounding
+ * at bound 1 over the best run's points.  Returns as try_moves.
+ */
+#define SINGLE_SWITCH_MAX 2000
+
+static int try_single_switch(struct shrink *s)
+{
+	uint64_t total = 0;
+	for (size_t i = 0; i < s->nthreads; i++)
+		total += (s->threads[i].events + 1) * (s->nthreads - 1);
+	if (s->best.preemptions <= 1 || total > SINGLE_SWITCH_MAX)
+		return 0;
+	for (size_t i = 0; i < s->nthreads; i++) {
+		const struct trace_thread *t = &s->threads[i];
+		for (uint64_t k = 0; k <= t->events; k++) {
+			for (size_t j = 0; j < s->nthreads; j++) {
+				if (j == i)
+					continue;
+				s->cand[0] = (struct deja_script_entry){ .thread = t->id, .after = k,
+									 .to = s->threads[j].id };
+				int r = beats_best(s, 1);
+				if (r != 0)
+					return r;
+			}
+		}
+	}
+	return 0;
+}
+
 static char *history_command(const struct shrink *s)
 {
 	char *cmd;
@@ -579,6 +613,8 @@ static int shrink_schedule(struct shrink *s, uint64_t *checks, int *remaining)
 		if (*remaining < 0)
 			return fail_trial(s);
 		moves = try_moves(s);
+		if (moves == 0)
+			moves = try_single_switch(s);
 		if (moves < 0 && s->trouble != TRIAL_OK)
 			return fail_trial(s);
 		if (moves < 0 && !s->a.quiet)
@@ -714,7 +750,13 @@ static int shrink_input(struct shrink *s)
 		return DEJA_EXIT_FAILED;
 	}
 	s->best = s->in.best_run;
-	free((char *)s->in.candidate); /* the file is the result now: keep it */
+	/* The file is the result now: keep it, and let the runs to come read
+	 * it through input_final, which lives as long as s. */
+	if (s->in.arg >= 0)
+		s->argv[s->in.arg] = s->input_final;
+	else
+		s->prog.stdin_from = s->input_final;
+	free((char *)s->in.candidate);
 	s->in.candidate = NULL;
 	return reload_best(s) == 0 ? DEJA_EXIT_OK : DEJA_EXIT_INTERNAL;
 }
