@@ -208,9 +208,9 @@ static void notebook_round_trip(void **state)
 	struct trace *t;
 	char err[256];
 	assert_int_equal(trace_open(path, true, &t, err, sizeof(err)), TRACE_OK);
+	assert_int_equal(trace_put_history(t, "deja bisect x", "pair"), TRACE_OK);
 	assert_int_equal(trace_put_history_at(t, "2000-01-01T00:00:00Z", "record (old)", "signal"),
 			 TRACE_OK);
-	assert_int_equal(trace_put_history(t, "deja bisect x", "pair"), TRACE_OK);
 	struct trace_finding f = { .kind = "critical_pair", .first_thread = 1, .first_index = 3,
 				   .first_seq = 7, .second_thread = 0, .second_index = 4,
 				   .second_seq = -1, .summary = "a before b" };
