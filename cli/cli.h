@@ -28,6 +28,8 @@ int cmd_hunt(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_cflags(int argc, char **argv);
+int cmd_shrink(int argc, char **argv);
+int cmd_bisect(int argc, char **argv);
 
 /* libdeja-runtime.so: $DEJA_RUNTIME, else ../lib/deja/ beside the deja
  * executable (the same relative place in the build tree and installed).

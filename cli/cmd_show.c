@@ -18,24 +18,56 @@ static const char usage[] =
 	"usage: deja show [OPTIONS] TRACE\n"
 	"\n"
 	"Print the recorded schedule: one line per event with its thread,\n"
-	"operation, object and code location; preemptions are marked with '*'.\n"
-	"Ends with the outcome (and the wait-for graph of a deadlock).\n"
+	"operation, object and code location; preemptions are marked with '*',\n"
+	"the critical pair `deja bisect` found with '<1' and '<2'.  Ends with the\n"
+	"outcome (and the wait-for graph of a deadlock), the findings and the\n"
+	"history of deja commands on the trace.\n"
 	"\n"
 	"options:\n"
 	"  --json        one JSON object instead: outcome, events, threads,\n"
 	"                preemptions, switches, run, inputs, waits,\n"
-	"                unsupported_syscalls, coverage (per thread: events,\n"
-	"                ticks, longest_ticks, longest_dark_ns, stopped_tick)\n"
+	"                unsupported_syscalls, findings, history, coverage (per\n"
+	"                thread: events, ticks, longest_ticks, longest_dark_ns,\n"
+	"                stopped_tick)\n"
 	"  --script      the schedule as a script instead (THREAD AFTER TO per\n"
 	"                switch), for `deja record --script FILE`\n"
 	"  -h, --help    this text\n"
 	"\n"
 	"exit codes: 0 shown; 2 usage error or unreadable trace.\n";
 
+/* "<1" / "<2" when the event is one of a critical pair. */
+static const char *pair_mark(const struct trace_finding *f, size_t n, uint64_t seq)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (f[i].first_seq == (int64_t)seq)
+			return "  <1";
+		if (f[i].second_seq == (int64_t)seq)
+			return "  <2";
+	}
+	return "";
+}
+
+static void show_notebook(struct trace *t, const struct trace_finding *f, size_t nf)
+{
+	for (size_t i = 0; i < nf; i++)
+		printf("critical pair (<1 then <2 fails): %s\n", f[i].summary);
+	struct trace_history *h;
+	size_t nh;
+	if (trace_get_history(t, &h, &nh) != TRACE_OK)
+		return;
+	printf("history:\n");
+	for (size_t i = 0; i < nh; i++)
+		printf("  %s  %s: %s\n", h[i].at, h[i].command, h[i].result);
+	trace_history_free(h, nh);
+}
+
 static void show_text(struct trace *t, const struct trace_run *run)
 {
 	struct site_table sites = { 0 };
 	trace_get_sites(t, &sites.sites, &sites.n);
+	struct trace_finding *f = NULL;
+	size_t nf = 0;
+	trace_get_findings(t, &f, &nf);
 	printf("program: ");
 	for (int i = 0; i < run->argc; i++)
 		printf("%s%s", i ? " " : "", run->argv[i]);
@@ -51,7 +83,8 @@ static void show_text(struct trace *t, const struct trace_run *run)
 		describe_site(&sites, e.ev.site, site, sizeof(site));
 		snprintf(who, sizeof(who), "T%u%s", e.ev.thread,
 			 (e.ev.flags & DEJA_EVENT_PREEMPT) ? " *" : "");
-		printf("%8llu  %-7s %-36s %s\n", (unsigned long long)e.ev.seq, who, op, site);
+		printf("%8llu  %-7s %-36s %s%s\n", (unsigned long long)e.ev.seq, who, op, site,
+		       pair_mark(f, nf, e.ev.seq));
 	}
 	if (r < 0)
 		printf("(the rest of the events cannot be read)\n");
@@ -60,6 +93,8 @@ static void show_text(struct trace *t, const struct trace_run *run)
 	       (unsigned long long)run->switches);
 	cli_show_coverage(stdout, t);
 	cli_report_outcome(stdout, t, &sites, run);
+	show_notebook(t, f, nf);
+	trace_findings_free(f, nf);
 	trace_sites_free(sites.sites, sites.n);
 }
 
@@ -185,6 +220,53 @@ static void json_unsupported(struct trace *t)
 	printf("]");
 }
 
+static void json_event_ref(const char *name, uint32_t thread, uint64_t index, int64_t seq)
+{
+	printf("\"%s\":{\"thread\":%u,\"index\":%llu,\"seq\":", name, thread,
+	       (unsigned long long)index);
+	if (seq >= 0)
+		printf("%lld}", (long long)seq);
+	else
+		printf("null}");
+}
+
+static void json_notebook(struct trace *t)
+{
+	struct trace_finding *f;
+	size_t n;
+	printf(",\"findings\":[");
+	if (trace_get_findings(t, &f, &n) == TRACE_OK) {
+		for (size_t i = 0; i < n; i++) {
+			printf("%s{\"kind\":", i ? "," : "");
+			json_string(stdout, f[i].kind);
+			putchar(',');
+			json_event_ref("first", f[i].first_thread, f[i].first_index, f[i].first_seq);
+			putchar(',');
+			json_event_ref("second", f[i].second_thread, f[i].second_index,
+				       f[i].second_seq);
+			printf(",\"summary\":");
+			json_string(stdout, f[i].summary);
+			printf("}");
+		}
+		trace_findings_free(f, n);
+	}
+	struct trace_history *h;
+	printf("],\"history\":[");
+	if (trace_get_history(t, &h, &n) == TRACE_OK) {
+		for (size_t i = 0; i < n; i++) {
+			printf("%s{\"at\":", i ? "," : "");
+			json_string(stdout, h[i].at);
+			printf(",\"command\":");
+			json_string(stdout, h[i].command);
+			printf(",\"result\":");
+			json_string(stdout, h[i].result);
+			printf("}");
+		}
+		trace_history_free(h, n);
+	}
+	printf("]");
+}
+
 static void show_json(struct trace *t, const struct trace_run *run)
 {
 	struct trace_thread *th;
@@ -204,6 +286,7 @@ static void show_json(struct trace *t, const struct trace_run *run)
 	json_waits(t, &sites);
 	json_unsupported(t);
 	cli_coverage_json(stdout, t);
+	json_notebook(t);
 	printf("}\n");
 	trace_sites_free(sites.sites, sites.n);
 }

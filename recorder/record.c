@@ -329,9 +329,15 @@ static enum record_status start_trace(const struct trace_origin *origin, struct 
 	return RECORD_OK;
 }
 
-static void finish_trace(struct trace *t, const struct session_result *res,
-			 const struct deja_shared *sh, uint64_t digest)
+static void finish_trace(struct trace *t, const struct record_options *o,
+			 const struct session_result *res, const struct deja_shared *sh,
+			 uint64_t digest)
 {
+	/* The notebook says how the run was made: strategy, seed, run. */
+	char command[512];
+	snprintf(command, sizeof(command), "record (strategy %s, seed %llu, run %llu%s)",
+		 o->strategy, (unsigned long long)o->seed, (unsigned long long)o->run_index,
+		 o->script ? ", script given" : "");
 	struct trace_run run = {
 		.outcome = (char *)outcome_name(res->kind),
 		.exit_code = res->exit_code,
@@ -352,7 +358,7 @@ static void finish_trace(struct trace *t, const struct session_result *res,
 	trace_put_outcome(t, &run);
 	put_threads_and_waits(t, sh, res->kind);
 	put_modules_and_sites(t, sh);
-	trace_put_history(t, "record", run.outcome);
+	trace_put_history(t, command, run.outcome);
 	trace_commit(t);
 	trace_seal(t);
 }
@@ -436,7 +442,7 @@ enum record_status record_run(const struct record_options *o, struct session_res
 			st = RECORD_ERR_TRACE;
 		}
 		if (st == RECORD_OK && !discard)
-			finish_trace(rs.t, res, session_shared(s), rs.digest);
+			finish_trace(rs.t, o, res, session_shared(s), rs.digest);
 	}
 	trace_close(rs.t);
 	free(rs.held.ev);

@@ -115,10 +115,26 @@ CREATE TABLE inputs (
 );
 
 -- The lab notebook: the deja commands that wrote to this trace (record,
--- for now; later tools add theirs).
+-- hunt's kept run, shrink, bisect), with what they found.
 CREATE TABLE history (
     id      INTEGER PRIMARY KEY,
     at      TEXT NOT NULL,
     command TEXT NOT NULL,
     result  TEXT NOT NULL
+);
+
+-- What the investigation found (deja bisect): the adjacent pair of events
+-- whose order decides the outcome.  An event is named by its thread and
+-- its place among that thread's events (0-based), which survives schedule
+-- changes; *_seq is where it stands in this trace's events (NULL if not).
+CREATE TABLE findings (
+    id            INTEGER PRIMARY KEY,
+    kind          TEXT    NOT NULL,   -- critical_pair
+    first_thread  INTEGER NOT NULL,   -- this event first ...
+    first_index   INTEGER NOT NULL,
+    first_seq     INTEGER,
+    second_thread INTEGER NOT NULL,   -- ... then this one: the run fails
+    second_index  INTEGER NOT NULL,
+    second_seq    INTEGER,
+    summary       TEXT    NOT NULL    -- both events with code locations
 );

@@ -439,13 +439,40 @@ enum trace_status trace_put_site(struct trace *t, const struct trace_site *s)
 
 enum trace_status trace_put_history(struct trace *t, const char *command, const char *result)
 {
+	return trace_put_history_at(t, NULL, command, result);
+}
+
+enum trace_status trace_put_history_at(struct trace *t, const char *at, const char *command,
+				       const char *result)
+{
 	sqlite3_stmt *st = prepare(t,
 		"INSERT INTO history (at, command, result) VALUES"
-		" (strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?, ?)");
+		" (COALESCE(?, strftime('%Y-%m-%dT%H:%M:%SZ','now')), ?, ?)");
 	if (!st)
 		return TRACE_ERR_WRITE;
-	sqlite3_bind_text(st, 1, command, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, result, -1, SQLITE_TRANSIENT);
+	bind_text_or_null(st, 1, at);
+	sqlite3_bind_text(st, 2, command, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, result, -1, SQLITE_TRANSIENT);
+	return step_done(st);
+}
+
+enum trace_status trace_put_finding(struct trace *t, const struct trace_finding *f)
+{
+	sqlite3_stmt *st = prepare(t,
+		"INSERT INTO findings (kind, first_thread, first_index, first_seq, second_thread,"
+		" second_index, second_seq, summary) VALUES (?,?,?,?,?,?,?,?)");
+	if (!st)
+		return TRACE_ERR_WRITE;
+	sqlite3_bind_text(st, 1, f->kind, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, f->first_thread);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)f->first_index);
+	if (f->first_seq >= 0)
+		sqlite3_bind_int64(st, 4, f->first_seq);
+	sqlite3_bind_int64(st, 5, f->second_thread);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)f->second_index);
+	if (f->second_seq >= 0)
+		sqlite3_bind_int64(st, 7, f->second_seq);
+	sqlite3_bind_text(st, 8, f->summary, -1, SQLITE_TRANSIENT);
 	return step_done(st);
 }
 
@@ -853,4 +880,57 @@ void trace_inputs_free(struct trace_input *in, size_t n)
 	for (size_t i = 0; i < n; i++)
 		free(in[i].source);
 	free(in);
+}
+
+static void read_history(sqlite3_stmt *st, void *row)
+{
+	struct trace_history *h = row;
+	h->at = dup_col(st, 0);
+	h->command = dup_col(st, 1);
+	h->result = dup_col(st, 2);
+}
+
+enum trace_status trace_get_history(struct trace *t, struct trace_history **out, size_t *n)
+{
+	return load_rows(t, "SELECT at, command, result FROM history ORDER BY at, id",
+			 sizeof(**out), read_history, (void **)out, n);
+}
+
+void trace_history_free(struct trace_history *h, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(h[i].at);
+		free(h[i].command);
+		free(h[i].result);
+	}
+	free(h);
+}
+
+static void read_finding(sqlite3_stmt *st, void *row)
+{
+	struct trace_finding *f = row;
+	f->kind = dup_col(st, 0);
+	f->first_thread = (uint32_t)sqlite3_column_int64(st, 1);
+	f->first_index = (uint64_t)sqlite3_column_int64(st, 2);
+	f->first_seq = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 3);
+	f->second_thread = (uint32_t)sqlite3_column_int64(st, 4);
+	f->second_index = (uint64_t)sqlite3_column_int64(st, 5);
+	f->second_seq = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 6);
+	f->summary = dup_col(st, 7);
+}
+
+enum trace_status trace_get_findings(struct trace *t, struct trace_finding **out, size_t *n)
+{
+	return load_rows(t, "SELECT kind, first_thread, first_index, first_seq, second_thread,"
+			    " second_index, second_seq, summary FROM findings ORDER BY id",
+			 sizeof(**out), read_finding, (void **)out, n);
+}
+
+void trace_findings_free(struct trace_finding *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(f[i].kind);
+		free(f[i].summary);
+	}
+	free(f);
 }

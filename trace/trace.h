@@ -16,7 +16,7 @@
 
 #include "protocol.h"
 
-#define TRACE_VERSION 4
+#define TRACE_VERSION 5
 #define TRACE_APPLICATION_ID 0x444A4131 /* "DJA1" */
 
 enum trace_status {
@@ -127,6 +127,10 @@ enum trace_status trace_put_module(struct trace *t, const struct deja_module *m)
 enum trace_status trace_put_site(struct trace *t, const struct trace_site *s);
 enum trace_status trace_put_history(struct trace *t, const char *command,
 				    const char *result);
+/* A history row with its own time stamp (NULL: now), to carry a trace's
+ * notebook over into a trace made from it. */
+enum trace_status trace_put_history_at(struct trace *t, const char *at, const char *command,
+				       const char *result);
 enum trace_status trace_put_syscall_data(struct trace *t, uint64_t seq, const void *bytes,
 					 uint64_t len);
 enum trace_status trace_put_input(struct trace *t, uint64_t seq, const char *source,
@@ -172,5 +176,29 @@ struct trace_input {
 };
 enum trace_status trace_get_inputs(struct trace *t, struct trace_input **out, size_t *n);
 void trace_inputs_free(struct trace_input *in, size_t n);
+
+/* The history table, oldest first. */
+struct trace_history {
+	char *at;
+	char *command;
+	char *result;
+};
+enum trace_status trace_get_history(struct trace *t, struct trace_history **out, size_t *n);
+void trace_history_free(struct trace_history *h, size_t n);
+
+/* Findings (deja bisect): "first before second makes the run fail". */
+struct trace_finding {
+	char *kind;       /* "critical_pair" */
+	uint32_t first_thread;
+	uint64_t first_index;  /* place among its thread's events, 0-based */
+	int64_t first_seq;     /* -1: not in this trace's events */
+	uint32_t second_thread;
+	uint64_t second_index;
+	int64_t second_seq;
+	char *summary;
+};
+enum trace_status trace_put_finding(struct trace *t, const struct trace_finding *f);
+enum trace_status trace_get_findings(struct trace *t, struct trace_finding **out, size_t *n);
+void trace_findings_free(struct trace_finding *f, size_t n);
 
 #endif /* DEJA_TRACE_H */

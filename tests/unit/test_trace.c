@@ -219,10 +219,56 @@ static void truncation_is_detected(void **state)
 	assert_true(s == TRACE_ERR_CORRUPT || s == TRACE_ERR_NOT_TRACE);
 }
 
+/* The notebook: history rows come back in time order whatever order they
+ * were written in (shrink copies an older trace's rows after its own run's
+ * row), and a finding keeps its events, a missing seq as -1. */
+static void notebook_round_trip(void **state)
+{
+	(void)state;
+	char *path = path_in_dir("notebook.deja");
+	write_sample(path, 4);
+	struct trace *t;
+	char err[256];
+	assert_int_equal(trace_open(path, true, &t, err, sizeof(err)), TRACE_OK);
+	assert_int_equal(trace_put_history(t, "deja bisect x", "pair"), TRACE_OK);
+	assert_int_equal(trace_put_history_at(t, "2000-01-01T00:00:00Z", "record (old)", "signal"),
+			 TRACE_OK);
+	struct trace_finding f = { .kind = "critical_pair", .first_thread = 1, .first_index = 3,
+				   .first_seq = 7, .second_thread = 0, .second_index = 4,
+				   .second_seq = -1, .summary = "a before b" };
+	assert_int_equal(trace_put_finding(t, &f), TRACE_OK);
+	trace_close(t);
+	assert_int_equal(trace_open(path, false, &t, err, sizeof(err)), TRACE_OK);
+	struct trace_history *h;
+	size_t nh;
+	assert_int_equal(trace_get_history(t, &h, &nh), TRACE_OK);
+	assert_int_equal(nh, 2);
+	assert_string_equal(h[0].command, "record (old)");
+	assert_string_equal(h[0].at, "2000-01-01T00:00:00Z");
+	assert_string_equal(h[1].command, "deja bisect x");
+	assert_string_equal(h[1].result, "pair");
+	trace_history_free(h, nh);
+	struct trace_finding *got;
+	size_t nf;
+	assert_int_equal(trace_get_findings(t, &got, &nf), TRACE_OK);
+	assert_int_equal(nf, 1);
+	assert_string_equal(got[0].kind, "critical_pair");
+	assert_int_equal(got[0].first_thread, 1);
+	assert_int_equal(got[0].first_index, 3);
+	assert_int_equal(got[0].first_seq, 7);
+	assert_int_equal(got[0].second_thread, 0);
+	assert_int_equal(got[0].second_index, 4);
+	assert_int_equal(got[0].second_seq, -1);
+	assert_string_equal(got[0].summary, "a before b");
+	trace_findings_free(got, nf);
+	trace_close(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trip_keeps_everything),
+		cmocka_unit_test(notebook_round_trip),
 		cmocka_unit_test(create_refuses_an_existing_file),
 		cmocka_unit_test(bad_files_are_named_as_such),
 		cmocka_unit_test(truncation_is_detected),

@@ -1,0 +1,638 @@
+/*
+ * cmd_bisect.c: `deja bisect FAIL_TRACE [PASS_TRACE]`: the adjacent pair of
+ * events whose order decides a failure.
+ *
+ * Schedules are scripts (script_file.h).  First deja finds one switch
+ * whose presence decides the outcome: with a passing trace, a binary
+ * search over the list of switches that turns the passing script into the
+ * failing one; without, the nearest passing neighbour of the failing
+ * script, that is the script without one of its preemptions (the last one
+ * that makes the run pass; after `deja shrink` every one does).
+ *
+ * That switch, "when T has executed k events, run U", is then refined:
+ * schedule C_j runs U for j events and switches back to T.  C_0 is the
+ * schedule without the switch and C_J (J: what U ran before T's next
+ * event) the one with it, and their outcomes differ, so a binary search
+ * over j finds C_{j-1} and C_j with different outcomes.  They differ only
+ * in the order of U's j-th event after the switch and T's next event:
+ * that adjacent pair decides.  The finding goes into the failing trace
+ * (findings table) and both traces' history.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "describe.h"
+#include "record.h"
+#include "script_file.h"
+#include "trial.h"
+
+static const char usage[] =
+	"usage: deja bisect [OPTIONS] FAIL_TRACE [PASS_TRACE]\n"
+	"\n"
+	"Find the adjacent pair of events whose order decides the outcome: one\n"
+	"order fails the way FAIL_TRACE does, the other passes.  Given a passing\n"
+	"run of the same program, binary-search the switches between the two\n"
+	"schedules; without one, start from the nearest passing neighbour of the\n"
+	"failing schedule (one preemption removed; shrink it first with\n"
+	"`deja shrink`).  Prints both events with thread, operation, object and\n"
+	"code location, and stores the finding in FAIL_TRACE (`deja show`).\n"
+	"\n"
+	"options:\n"
+	"      --timeout S   a run longer than S seconds is a timeout (default 10)\n"
+	"  -q, --quiet       print only the finding\n"
+	"  -h, --help        this text\n"
+	"\n"
+	"exit codes: 0 found (stored in FAIL_TRACE); 1 no deciding pair found\n"
+	"(the schedule does not fail again, or no passing neighbour, or\n"
+	"PASS_TRACE fails too); 2 usage error, unreadable trace, a passing\n"
+	"FAIL_TRACE, another program, or a changed executable; 3 deja could not\n"
+	"run the program or write the trace; 130 interrupted.\n";
+
+struct script {
+	struct deja_script_entry *e;
+	bool *preempt;
+	uint64_t n;
+};
+
+struct bisect {
+	const char *fail_path, *pass_path;
+	char *fail_abs, *pass_abs;
+	unsigned long long timeout;
+	bool quiet;
+	struct trace_run run;
+	struct script fail, pass;
+	struct trial_program prog;
+	struct failure_sig target;
+	char err[512];
+	enum trial_status trouble;
+	char *keep_fail, *keep_pass; /* traces of the two orders */
+};
+
+static int parse(int argc, char **argv, struct bisect *b)
+{
+	static const struct option opts[] = {
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'q': b->quiet = true; break;
+		case 'h': fputs(usage, stdout); return -1;
+		case 'T':
+			if (!cli_parse_u64(optarg, &b->timeout) || b->timeout == 0 ||
+			    b->timeout > 86400) {
+				fprintf(stderr, "deja bisect: --timeout needs seconds (1 to 86400), "
+						"not '%s'\n", optarg);
+				return DEJA_EXIT_USAGE;
+			}
+			break;
+		default: fputs(usage, stderr); return DEJA_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1 && optind != argc - 2) {
+		fprintf(stderr, "deja bisect: give a failing trace and optionally a passing one\n\n%s",
+			usage);
+		return DEJA_EXIT_USAGE;
+	}
+	b->fail_path = argv[optind];
+	b->pass_path = optind == argc - 2 ? argv[optind + 1] : NULL;
+	return 0;
+}
+
+static bool passed(const struct trace_run *r)
+{
+	return strcmp(r->outcome, "exit") == 0 && r->exit_code == 0;
+}
+
+static bool same_program(const struct trace_run *a, const struct trace_run *b)
+{
+	if (strcmp(a->exe_hash, b->exe_hash) != 0 || strcmp(a->cwd, b->cwd) != 0 ||
+	    a->argc != b->argc)
+		return false;
+	for (int i = 0; i < a->argc; i++)
+		if (strcmp(a->argv[i], b->argv[i]) != 0)
+			return false;
+	return true;
+}
+
+/* Open a trace and read its run and script.  Returns an exit code. */
+static int load(const char *path, struct trace_run *run, struct script *s)
+{
+	struct trace *t;
+	char why[512];
+	enum trace_status ts = trace_open(path, false, &t, why, sizeof(why));
+	if (ts != TRACE_OK) {
+		fprintf(stderr, "deja bisect: %s: %s (%s)\n", path, trace_strerror(ts), why);
+		return DEJA_EXIT_USAGE;
+	}
+	int code = DEJA_EXIT_OK;
+	if (trace_get_run(t, run) != TRACE_OK ||
+	    script_from_trace(t, &s->e, &s->preempt, &s->n) != 0) {
+		fprintf(stderr, "deja bisect: %s: the run or its events cannot be read\n", path);
+		code = DEJA_EXIT_USAGE;
+	} else if (strcmp(run->strategy, "parallel") == 0 || run->interrupted) {
+		fprintf(stderr, "deja bisect: %s: a parallel or interrupted recording is not a "
+				"schedule deja can re-run\n", path);
+		code = DEJA_EXIT_USAGE;
+	}
+	trace_close(t);
+	return code;
+}
+
+static int check_inputs(struct bisect *b)
+{
+	int code = load(b->fail_path, &b->run, &b->fail);
+	if (code == DEJA_EXIT_OK && passed(&b->run)) {
+		fprintf(stderr, "deja bisect: %s: the recorded run passed; the first trace must "
+				"be a failing run\n", b->fail_path);
+		code = DEJA_EXIT_USAGE;
+	}
+	if (code == DEJA_EXIT_OK && !trial_same_executable(&b->run)) {
+		fprintf(stderr, "deja bisect: %s is gone or has changed since it was recorded\n",
+			b->run.exe_path);
+		code = DEJA_EXIT_USAGE;
+	}
+	if (code != DEJA_EXIT_OK || !b->pass_path)
+		return code;
+	struct trace_run prun;
+	memset(&prun, 0, sizeof(prun));
+	code = load(b->pass_path, &prun, &b->pass);
+	if (code == DEJA_EXIT_OK && !same_program(&b->run, &prun)) {
+		fprintf(stderr, "deja bisect: %s and %s are runs of different programs (or "
+				"arguments, or directories)\n", b->fail_path, b->pass_path);
+		code = DEJA_EXIT_USAGE;
+	}
+	trace_run_free(&prun);
+	return code;
+}
+
+static int trouble(struct bisect *b)
+{
+	if (b->trouble == TRIAL_ERR_INTERRUPTED) {
+		fprintf(stderr, "deja bisect: interrupted\n");
+		return DEJA_EXIT_INTERRUPTED;
+	}
+	fprintf(stderr, "deja bisect: %s\n", b->err);
+	return DEJA_EXIT_INTERNAL;
+}
+
+/* Run a script: 1 fails the target way, 0 not, -1 trouble.  The trace
+ * is left in the scratch file; keep_as (may be NULL) takes it. */
+static int fails(struct bisect *b, const struct deja_script_entry *e, uint64_t n,
+		 const char *keep_as)
+{
+	struct trial_result r;
+	enum trial_status st = trial_run(&b->prog, e, n, &r, b->err, sizeof(b->err));
+	if (st != TRIAL_OK) {
+		b->trouble = st;
+		return -1;
+	}
+	if (keep_as && rename(b->prog.scratch, keep_as) != 0) {
+		snprintf(b->err, sizeof(b->err), "cannot keep a trial as %s", keep_as);
+		b->trouble = TRIAL_ERR_TRACE;
+		return -1;
+	}
+	return failure_same(&r.sig, &b->target) ? 1 : 0;
+}
+
+static bool same_entry(const struct deja_script_entry *a, const struct deja_script_entry *b)
+{
+	return a->thread == b->thread && a->after == b->after && a->to == b->to;
+}
+
+static bool has_entry(const struct script *s, const struct deja_script_entry *e)
+{
+	for (uint64_t i = 0; i < s->n; i++)
+		if (same_entry(&s->e[i], e))
+			return true;
+	return false;
+}
+
+/* The decisive switch: `base` without it and base+switch have different
+ * outcomes; with_fails says which one fails. */
+struct decision {
+	struct script base;
+	struct deja_script_entry sw;
+	bool with_fails;
+};
+
+/* S_i: the passing script with the first i of the changes applied
+ * (changes: pass-only entries to drop, then fail-only entries to add). */
+static uint64_t apply_changes(const struct bisect *b, const struct deja_script_entry *chg,
+			      const bool *is_add, uint64_t i, struct deja_script_entry *out)
+{
+	uint64_t m = 0;
+	for (uint64_t k = 0; k < b->pass.n; k++) {
+		bool dropped = false;
+		for (uint64_t c = 0; c < i && !dropped; c++)
+			dropped = !is_add[c] && same_entry(&chg[c], &b->pass.e[k]);
+		if (!dropped)
+			out[m++] = b->pass.e[k];
+	}
+	for (uint64_t c = 0; c < i; c++)
+		if (is_add[c])
+			out[m++] = chg[c];
+	return m;
+}
+
+static int between_traces(struct bisect *b, struct decision *d)
+{
+	uint64_t total = b->pass.n + b->fail.n, nchg = 0;
+	struct deja_script_entry *chg = malloc((total + 1) * sizeof(*chg));
+	bool *is_add = malloc((total + 1) * sizeof(*is_add));
+	struct deja_script_entry *work = malloc((total + 1) * sizeof(*work));
+	d->base.e = malloc((total + 1) * sizeof(*d->base.e));
+	if (!chg || !is_add || !work || !d->base.e) {
+		free(chg), free(is_add), free(work);
+		return DEJA_EXIT_INTERNAL;
+	}
+	for (uint64_t k = 0; k < b->pass.n; k++)
+		if (!has_entry(&b->fail, &b->pass.e[k]))
+			chg[nchg] = b->pass.e[k], is_add[nchg++] = false;
+	for (uint64_t k = 0; k < b->fail.n; k++)
+		if (!has_entry(&b->pass, &b->fail.e[k]))
+			chg[nchg] = b->fail.e[k], is_add[nchg++] = true;
+	int code = DEJA_EXIT_OK;
+	int v = fails(b, b->pass.e, b->pass.n, NULL);
+	if (v != 0) {
+		if (v > 0)
+			fprintf(stderr, "deja bisect: %s, run again as a script, fails too; give a "
+					"passing run\n", b->pass_path);
+		code = v < 0 ? trouble(b) : DEJA_EXIT_FAILED;
+	}
+	uint64_t lo = 0, hi = nchg; /* S_lo passes, S_hi fails */
+	while (code == DEJA_EXIT_OK && hi - lo > 1) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		v = fails(b, work, apply_changes(b, chg, is_add, mid, work), NULL);
+		if (v < 0)
+			code = trouble(b);
+		else if (v)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	if (code == DEJA_EXIT_OK) {
+		/* The change lo -> hi: an added switch fails with it, a
+		 * dropped one passes with it. */
+		d->sw = chg[lo];
+		d->with_fails = is_add[lo];
+		d->base.n = apply_changes(b, chg, is_add, is_add[lo] ? lo : hi, d->base.e);
+		if (!b->quiet)
+			fprintf(stderr, "deja bisect: %llu switches differ; the decisive one: thread %u "
+					"after %llu events -> thread %u (%s)\n",
+				(unsigned long long)nchg, d->sw.thread, (unsigned long long)d->sw.after,
+				d->sw.to, is_add[lo] ? "fails with it" : "passes with it");
+	}
+	free(chg);
+	free(is_add);
+	free(work);
+	return code;
+}
+
+/* Without a passing run: the failing script minus one preemption, the
+ * last first, until one passes. */
+static int nearest_neighbour(struct bisect *b, struct decision *d)
+{
+	d->base.e = malloc((b->fail.n + 1) * sizeof(*d->base.e));
+	if (!d->base.e)
+		return DEJA_EXIT_INTERNAL;
+	for (uint64_t k = b->fail.n; k-- > 0;) {
+		if (!b->fail.preempt[k])
+			continue;
+		d->base.n = 0;
+		for (uint64_t i = 0; i < b->fail.n; i++)
+			if (i != k)
+				d->base.e[d->base.n++] = b->fail.e[i];
+		int v = fails(b, d->base.e, d->base.n, NULL);
+		if (v < 0)
+			return trouble(b);
+		if (v == 0) {
+			d->sw = b->fail.e[k];
+			d->with_fails = true;
+			if (!b->quiet)
+				fprintf(stderr, "deja bisect: passing neighbour: the failing schedule "
+						"without its preemption of thread %u after %llu events\n",
+					d->sw.thread, (unsigned long long)d->sw.after);
+			return DEJA_EXIT_OK;
+		}
+	}
+	fprintf(stderr, "deja bisect: removing any one preemption of %s still fails; "
+			"shrink it first (deja shrink) or give a passing run\n", b->fail_path);
+	return DEJA_EXIT_FAILED;
+}
+
+/* Where, in a run, the switch (T after k -> U) was taken: U's event count
+ * then (*u0) and how many events U ran before T's next one (*span). */
+static int find_switch(const char *path, const struct deja_script_entry *sw, uint64_t *u0,
+		       uint64_t *span)
+{
+	struct trace *t;
+	char why[256];
+	if (trace_open(path, false, &t, why, sizeof(why)) != TRACE_OK)
+		return -1;
+	uint64_t *count = calloc(DEJA_MAX_THREADS, sizeof(*count));
+	struct trace_event e;
+	uint32_t prev = UINT32_MAX;
+	bool in = false;
+	int r, found = -1;
+	while (count && (r = trace_next_event(t, &e)) == 1) {
+		uint32_t th = e.ev.thread;
+		if (th >= DEJA_MAX_THREADS)
+			continue;
+		if (!in && prev == sw->thread && th == sw->to && count[sw->thread] == sw->after) {
+			in = true;
+			found = 0;
+			*u0 = count[th];
+		}
+		if (in && th == sw->thread)
+			break;
+		count[th]++;
+		prev = th;
+	}
+	if (in)
+		*span = count[sw->to] - *u0;
+	free(count);
+	trace_close(t);
+	return found;
+}
+
+/* C_j: base, the switch, and U's return to T after j of its events (j=0:
+ * base alone).  The return comes first so that it wins over a base entry
+ * at the same point (deja_script_sort keeps the first). */
+static uint64_t with_return(const struct decision *d, uint64_t u0, uint64_t j,
+			    struct deja_script_entry *out)
+{
+	uint64_t m = 0;
+	if (j > 0) {
+		out[m++] = (struct deja_script_entry){ .thread = d->sw.to, .to = d->sw.thread,
+						       .after = u0 + j };
+		out[m++] = d->sw;
+	}
+	memcpy(out + m, d->base.e, d->base.n * sizeof(*out));
+	return m + d->base.n;
+}
+
+struct pair {
+	uint32_t first_thread, second_thread;
+	uint64_t first_index, second_index;
+};
+
+static int refine(struct bisect *b, const struct decision *d, struct pair *p)
+{
+	struct deja_script_entry *work = malloc((d->base.n + 3) * sizeof(*work));
+	if (!work)
+		return DEJA_EXIT_INTERNAL;
+	uint64_t n = with_return(d, 0, 0, work);
+	memcpy(work + n, &d->sw, sizeof(d->sw)); /* base + switch, no return */
+	int v = fails(b, work, n + 1, NULL);
+	uint64_t u0 = 0, span = 0;
+	int code = DEJA_EXIT_OK;
+	if (v < 0)
+		code = trouble(b);
+	else if ((v == 1) != d->with_fails) {
+		fprintf(stderr, "deja bisect: the decisive switch does not decide when run again "
+				"(the program is not deterministic under deja?)\n");
+		code = DEJA_EXIT_FAILED;
+	} else if (find_switch(b->prog.scratch, &d->sw, &u0, &span) != 0 || span == 0) {
+		fprintf(stderr, "deja bisect: the switch of thread %u after %llu events was not "
+				"taken when run again\n", d->sw.thread, (unsigned long long)d->sw.after);
+		code = DEJA_EXIT_FAILED;
+	}
+	uint64_t lo = 0, hi = span; /* outcome(lo) = without, outcome(hi) = with */
+	while (code == DEJA_EXIT_OK && hi - lo > 1) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		v = fails(b, work, with_return(d, u0, mid, work), NULL);
+		if (v < 0)
+			code = trouble(b);
+		else if ((v == 1) == d->with_fails)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	if (code == DEJA_EXIT_OK) {
+		/* C_hi: U's event u0+hi-1 before T's event after; C_lo: the
+		 * other order.  Keep both runs' traces to describe them. */
+		const char *hi_keep = d->with_fails ? b->keep_fail : b->keep_pass;
+		const char *lo_keep = d->with_fails ? b->keep_pass : b->keep_fail;
+		int vh = fails(b, work, with_return(d, u0, hi, work), hi_keep);
+		int vl = vh < 0 ? -1 : fails(b, work, with_return(d, u0, lo, work), lo_keep);
+		if (vh < 0 || vl < 0)
+			code = trouble(b);
+		struct pair u_first = { d->sw.to, d->sw.thread, u0 + hi - 1, d->sw.after };
+		struct pair t_first = { d->sw.thread, d->sw.to, d->sw.after, u0 + hi - 1 };
+		*p = d->with_fails ? u_first : t_first;
+	}
+	free(work);
+	return code;
+}
+
+/* The event that is `thread`'s index-th in a trace; 0 if found. */
+static int event_of(const char *path, uint32_t thread, uint64_t index, struct deja_event *out,
+		    struct site_table *sites)
+{
+	struct trace *t;
+	char why[256];
+	if (trace_open(path, false, &t, why, sizeof(why)) != TRACE_OK)
+		return -1;
+	struct trace_event e;
+	uint64_t seen = 0;
+	int r, found = -1;
+	while ((r = trace_next_event(t, &e)) == 1)
+		if (e.ev.thread == thread && seen++ == index) {
+			*out = e.ev;
+			found = 0;
+			break;
+		}
+	if (found == 0 && sites)
+		trace_get_sites(t, &sites->sites, &sites->n);
+	trace_close(t);
+	return found;
+}
+
+/* "thread 1 balance_covers() atomicity.c:28 mutex_lock(mutex#1)";
+ * false when neither kept run reached the event. */
+static bool describe_pair_event(const struct bisect *b, uint32_t thread, uint64_t index,
+				char *buf, size_t len, struct deja_event *ev)
+{
+	struct site_table sites = { 0 };
+	if (event_of(b->keep_fail, thread, index, ev, &sites) != 0 &&
+	    event_of(b->keep_pass, thread, index, ev, &sites) != 0) {
+		snprintf(buf, len, "thread %u event %llu (not reached)", thread,
+			 (unsigned long long)index);
+		return false;
+	}
+	char op[128], where[300];
+	describe_op(ev, op, sizeof(op));
+	char *eq = strstr(op, " = ");
+	if (eq)
+		*eq = '\0';
+	const struct trace_site *s = site_find(&sites, ev->site);
+	if (s && s->function && s->file && s->line > 0) {
+		const char *base = strrchr(s->file, '/');
+		snprintf(where, sizeof(where), "%s() %s:%lld ", s->function, base ? base + 1 : s->file,
+			 (long long)s->line);
+	} else if (s && s->function) {
+		snprintf(where, sizeof(where), "%s() ", s->function);
+	} else {
+		where[0] = '\0';
+	}
+	snprintf(buf, len, "thread %u %s%s", thread, where, op);
+	trace_sites_free(sites.sites, sites.n);
+	return true;
+}
+
+/* Where the pair's events stand in FAIL_TRACE, if they are there. */
+static int64_t seq_in(const char *path, uint32_t thread, uint64_t index,
+		      const struct deja_event *want, bool known)
+{
+	struct deja_event e;
+	if (!known || event_of(path, thread, index, &e, NULL) != 0)
+		return -1;
+	return e.op == want->op && e.site == want->site ? (int64_t)e.seq : -1;
+}
+
+static int store(struct bisect *b, const struct pair *p, const char *summary)
+{
+	struct deja_event e1, e2;
+	char d1[512], d2[512];
+	bool k1 = describe_pair_event(b, p->first_thread, p->first_index, d1, sizeof(d1), &e1);
+	bool k2 = describe_pair_event(b, p->second_thread, p->second_index, d2, sizeof(d2), &e2);
+	struct trace_finding f = {
+		.kind = "critical_pair",
+		.first_thread = p->first_thread, .first_index = p->first_index,
+		.first_seq = seq_in(b->fail_abs, p->first_thread, p->first_index, &e1, k1),
+		.second_thread = p->second_thread, .second_index = p->second_index,
+		.second_seq = seq_in(b->fail_abs, p->second_thread, p->second_index, &e2, k2),
+		.summary = (char *)summary,
+	};
+	char *cmd;
+	if (asprintf(&cmd, "deja bisect %s%s%s (strategy script; failing run recorded with %s, "
+			   "seed %llu; %llu trial runs)", b->fail_path, b->pass_path ? " " : "",
+		     b->pass_path ? b->pass_path : "", b->run.strategy,
+		     (unsigned long long)b->run.seed, (unsigned long long)b->prog.runs) < 0)
+		return DEJA_EXIT_INTERNAL;
+	const char *paths[2] = { b->fail_abs, b->pass_abs };
+	int code = DEJA_EXIT_OK;
+	for (int i = 0; i < 2 && paths[i]; i++) {
+		struct trace *t;
+		char why[256];
+		if (trace_open(paths[i], true, &t, why, sizeof(why)) != TRACE_OK) {
+			code = DEJA_EXIT_INTERNAL;
+			continue;
+		}
+		trace_begin(t);
+		if ((i == 0 && trace_put_finding(t, &f) != TRACE_OK) ||
+		    trace_put_history(t, cmd, summary) != TRACE_OK)
+			code = DEJA_EXIT_INTERNAL;
+		if (trace_commit(t) != TRACE_OK)
+			code = DEJA_EXIT_INTERNAL;
+		trace_close(t);
+	}
+	free(cmd);
+	if (code != DEJA_EXIT_OK)
+		fprintf(stderr, "deja bisect: cannot store the finding in %s\n", b->fail_path);
+	return code;
+}
+
+static int report(struct bisect *b, const struct pair *p)
+{
+	struct deja_event ev;
+	char first[512], second[512], summary[1200];
+	describe_pair_event(b, p->first_thread, p->first_index, first, sizeof(first), &ev);
+	describe_pair_event(b, p->second_thread, p->second_index, second, sizeof(second), &ev);
+	snprintf(summary, sizeof(summary), "%s before %s makes it fail; the other order passes",
+		 first, second);
+	printf("%s\n", summary);
+	return store(b, p, summary);
+}
+
+static int setup(struct bisect *b)
+{
+	b->fail_abs = trial_absolute(b->fail_path);
+	b->pass_abs = b->pass_path ? trial_absolute(b->pass_path) : NULL;
+	char *scratch = NULL, *output = NULL;
+	if (!b->fail_abs || (b->pass_path && !b->pass_abs) ||
+	    asprintf(&scratch, "%s.bisect-try", b->fail_abs) < 0 ||
+	    asprintf(&output, "%s.bisect-out", b->fail_abs) < 0 ||
+	    asprintf(&b->keep_fail, "%s.bisect-fail", b->fail_abs) < 0 ||
+	    asprintf(&b->keep_pass, "%s.bisect-pass", b->fail_abs) < 0)
+		return DEJA_EXIT_INTERNAL;
+	b->prog = (struct trial_program){
+		.argv = b->run.argv, .argc = b->run.argc, .max_steps = b->run.max_steps,
+		.wall_timeout = (unsigned)b->timeout, .scratch = scratch, .output = output,
+		.runtime = cli_runtime_path(),
+	};
+	if (!b->prog.runtime)
+		return DEJA_EXIT_INTERNAL;
+	if (chdir(b->run.cwd) != 0) {
+		fprintf(stderr, "deja bisect: cannot enter the recorded directory %s\n", b->run.cwd);
+		return DEJA_EXIT_INTERNAL;
+	}
+	/* The failure to explain: the failing script run again. */
+	struct trial_result r;
+	enum trial_status st = trial_run(&b->prog, b->fail.e, b->fail.n, &r, b->err, sizeof(b->err));
+	if (st != TRIAL_OK) {
+		b->trouble = st;
+		return trouble(b);
+	}
+	if (!failure_failed(&r.sig)) {
+		fprintf(stderr, "deja bisect: %s's schedule, run again as a script, passes; "
+				"nothing to explain\n", b->fail_path);
+		return DEJA_EXIT_FAILED;
+	}
+	b->target = r.sig;
+	return DEJA_EXIT_OK;
+}
+
+static void cleanup(struct bisect *b)
+{
+	const char *traces[3] = { b->prog.scratch, b->keep_fail, b->keep_pass };
+	for (int i = 0; i < 3; i++)
+		if (traces[i])
+			record_remove_trace(traces[i]);
+	if (b->prog.output)
+		unlink(b->prog.output);
+	free((char *)b->prog.scratch);
+	free((char *)b->prog.output);
+	free(b->keep_fail);
+	free(b->keep_pass);
+	free(b->fail_abs);
+	free(b->pass_abs);
+	free(b->fail.e);
+	free(b->fail.preempt);
+	free(b->pass.e);
+	free(b->pass.preempt);
+	trace_run_free(&b->run);
+}
+
+int cmd_bisect(int argc, char **argv)
+{
+	struct bisect b = { .timeout = 10 };
+	int code = parse(argc, argv, &b);
+	if (code != 0)
+		return code < 0 ? DEJA_EXIT_OK : code;
+	struct decision d = { 0 };
+	struct pair p = { 0 };
+	code = check_inputs(&b);
+	if (code == DEJA_EXIT_OK)
+		code = setup(&b);
+	if (code == DEJA_EXIT_OK)
+		code = b.pass_path ? between_traces(&b, &d) : nearest_neighbour(&b, &d);
+	if (code == DEJA_EXIT_OK)
+		code = refine(&b, &d, &p);
+	if (code == DEJA_EXIT_OK)
+		code = report(&b, &p);
+	free(d.base.e);
+	cleanup(&b);
+	return code;
+}

@@ -1,0 +1,895 @@
+/*
+ * cmd_shrink.c: `deja shrink TRACE [-o OUT]`: cut a failing run's schedule
+ * down to a 1-minimal one that still fails the same way.
+ *
+ * The run's schedule is its script (script_file.h): one entry per context
+ * switch, "when thread T has executed K events, run U next", every other
+ * choice nonpreemptive.  Removing an entry leaves the others meaning what
+ * they meant, so ddmin (ddmin.h) can cut the list: first the preemptions,
+ * keeping the switches a blocked thread forced, then all entries left.
+ * Each candidate is a recorded run (trial.h) that counts only if it fails
+ * the same way.  Finally every preemption of the result is removed alone
+ * and must make the run pass: that is the 1-minimality deja reports.  OUT
+ * is the last failing candidate's trace, so `deja replay OUT` re-creates
+ * it exactly, and both traces get the shrink in their history.
+ *
+ * With --input FILE the input is shrunk first (shrink_input.h), written
+ * beside OUT, and the schedule of its failing run is shrunk as above.
+ */
+#define _GNU_SOURCE
+#include <assert.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "ddmin.h"
+#include "record.h"
+#include "script_file.h"
+#include "shrink_input.h"
+#include "trial.h"
+
+static const char usage[] =
+	"usage: deja shrink [OPTIONS] TRACE\n"
+	"\n"
+	"Cut a failing run's schedule down with delta debugging: first its\n"
+	"preemptions, then its other context switches, re-running the program\n"
+	"(the script strategy) for each candidate.  A candidate counts only if it\n"
+	"fails the same way: same outcome, signal, assertion message, or deadlock\n"
+	"cycle.  The result is checked to be 1-minimal (removing any one of its\n"
+	"preemptions makes the run pass) and written as a trace that `deja replay`\n"
+	"re-creates.  The program is run in the recorded directory with the\n"
+	"recorded arguments; a program that reads stdin gets deja's stdin.\n"
+	"\n"
+	"With --input FILE, shrink the program's input first: ddmin over FILE's\n"
+	"lines, then bytes, each candidate getting a bounded hunt (the last\n"
+	"failing schedule, then --hunt-runs runs of random, pct and pos; an\n"
+	"eighth of that for a byte candidate).  FILE is the input file named on\n"
+	"the recorded command line, or else the program's stdin (give the bytes\n"
+	"it read).  The shrunk input is written beside OUT, named like OUT with\n"
+	".input for .deja, and OUT's run reads it.\n"
+	"\n"
+	"options:\n"
+	"  -o, --output OUT    the shrunk run's trace (default TRACE-shrunk.deja)\n"
+	"      --input FILE    shrink this input too (see above)\n"
+	"      --hunt-runs N   runs per candidate input (default 200)\n"
+	"      --max-runs N    give up after N candidate runs (default 5000)\n"
+	"      --timeout S     a candidate running longer than S seconds is a\n"
+	"                      timeout (default 10)\n"
+	"  -q, --quiet         print only the result line\n"
+	"  -h, --help          this text\n"
+	"\n"
+	"exit codes: 0 shrunk (OUT written); 1 the recorded schedule does not fail\n"
+	"again the same way, or the run budget ran out; 2 usage error, unreadable\n"
+	"trace or FILE, a passing run, or a changed executable; 3 deja could not\n"
+	"run the program or write OUT; 130 interrupted.\n";
+
+struct shrink_args {
+	const char *trace, *output, *input;
+	unsigned long long max_runs, timeout, hunt_runs;
+	bool quiet;
+};
+
+struct shrink {
+	struct shrink_args a;
+	struct trace_run run;
+	struct deja_script_entry *script; /* the recorded run's switches */
+	bool *preempt;
+	uint64_t nscript;
+	struct trial_program prog;
+	struct failure_sig target;  /* the failure every candidate must repeat */
+	struct trial_result best;   /* the smallest failing run so far */
+	char *best_path;
+	/* ddmin's view: items index script[]; `fixed` entries are always in. */
+	bool *fixed;
+	struct deja_script_entry *cand;
+	char **argv;                  /* the runs' argv (the input file replaced) */
+	struct input_shrink in;       /* --input */
+	uint8_t *input_orig;
+	size_t input_orig_len;
+	char *input_final;            /* the shrunk input beside OUT */
+	char *input_real;             /* FILE as an absolute path */
+	struct trace_thread *threads; /* the best run's threads, with event counts */
+	size_t nthreads;
+	enum trial_status trouble;
+	char err[512];
+	double started;
+	uint64_t schedule_start; /* runs made before the schedule phase */
+};
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int parse(int argc, char **argv, struct shrink_args *a)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "max-runs", required_argument, NULL, 'n' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "input", required_argument, NULL, 'i' },
+		{ "hunt-runs", required_argument, NULL, 'H' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+		unsigned long long *num = NULL;
+		switch (c) {
+		case 'o': a->output = optarg; break;
+		case 'q': a->quiet = true; break;
+		case 'n': num = &a->max_runs; break;
+		case 'T': num = &a->timeout; break;
+		case 'H': num = &a->hunt_runs; break;
+		case 'i': a->input = optarg; break;
+		case 'h': fputs(usage, stdout); return -1;
+		default: fputs(usage, stderr); return DEJA_EXIT_USAGE;
+		}
+		if (num && (!cli_parse_u64(optarg, num) || *num == 0 || *num > 1000000)) {
+			fprintf(stderr, "deja shrink: %s needs a number from 1 to 1000000, not '%s'\n",
+				argv[optind - 1], optarg);
+			return DEJA_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "deja shrink: give exactly one trace\n\n%s", usage);
+		return DEJA_EXIT_USAGE;
+	}
+	a->trace = argv[optind];
+	return 0;
+}
+
+/* Read the run and its script; refuse what cannot be shrunk. */
+static int load(struct shrink *s)
+{
+	struct trace *t;
+	char why[512];
+	enum trace_status ts = trace_open(s->a.trace, false, &t, why, sizeof(why));
+	if (ts != TRACE_OK) {
+		fprintf(stderr, "deja shrink: %s: %s (%s)\n", s->a.trace, trace_strerror(ts), why);
+		return DEJA_EXIT_USAGE;
+	}
+	int code = DEJA_EXIT_OK;
+	if (trace_get_run(t, &s->run) != TRACE_OK) {
+		fprintf(stderr, "deja shrink: %s: the trace has no readable run\n", s->a.trace);
+		code = DEJA_EXIT_USAGE;
+	} else if (script_from_trace(t, &s->script, &s->preempt, &s->nscript) != 0) {
+		fprintf(stderr, "deja shrink: %s: the events cannot be read\n", s->a.trace);
+		code = DEJA_EXIT_USAGE;
+	}
+	trace_close(t);
+	return code;
+}
+
+static int check_shrinkable(const struct shrink *s)
+{
+	const struct trace_run *r = &s->run;
+	if (strcmp(r->outcome, "exit") == 0 && r->exit_code == 0) {
+		fprintf(stderr, "deja shrink: %s: the recorded run passed (exit 0); "
+				"shrink needs a failing run\n", s->a.trace);
+		return DEJA_EXIT_USAGE;
+	}
+	if (strcmp(r->strategy, "parallel") == 0) {
+		fprintf(stderr, "deja shrink: %s was recorded in parallel mode; its schedule is "
+				"not a script deja can re-run (record it serialised)\n", s->a.trace);
+		return DEJA_EXIT_USAGE;
+	}
+	if (r->interrupted || strcmp(r->outcome, "incomplete") == 0) {
+		fprintf(stderr, "deja shrink: %s: the recording was cut short\n", s->a.trace);
+		return DEJA_EXIT_USAGE;
+	}
+	if (!trial_same_executable(r)) {
+		fprintf(stderr, "deja shrink: %s is gone or has changed since it was recorded; "
+				"shrink needs the same binary\n", r->exe_path);
+		return DEJA_EXIT_USAGE;
+	}
+	return DEJA_EXIT_OK;
+}
+
+/* The candidate: fixed entries and the chosen ones, in recorded order. */
+static uint64_t build_candidate(struct shrink *s, const size_t *items, size_t n)
+{
+	uint64_t m = 0;
+	size_t k = 0;
+	for (uint64_t i = 0; i < s->nscript; i++) {
+		bool chosen = k < n && items[k] == i;
+		if (chosen)
+			k++;
+		if (chosen || s->fixed[i])
+			s->cand[m++] = s->script[i];
+	}
+	return m;
+}
+
+/* Run one script; keep its trace as the best when it fails the same way
+ * with at most `limit` preemptions. */
+static enum ddmin_verdict try_limited(struct shrink *s, const struct deja_script_entry *e,
+				      uint64_t n, uint64_t limit)
+{
+	struct trial_result r;
+	enum trial_status st = trial_run(&s->prog, e, n, &r, s->err, sizeof(s->err));
+	if (st != TRIAL_OK) {
+		s->trouble = st;
+		return DDMIN_ERROR;
+	}
+	if (!failure_same(&r.sig, &s->target) || r.preemptions > limit)
+		return DDMIN_PASSES;
+	if (rename(s->prog.scratch, s->best_path) != 0) {
+		snprintf(s->err, sizeof(s->err), "cannot keep the candidate as %s", s->best_path);
+		s->trouble = TRIAL_ERR_TRACE;
+		return DDMIN_ERROR;
+	}
+	s->best = r;
+	return DDMIN_FAILS;
+}
+
+static enum ddmin_verdict try_script(struct shrink *s, const struct deja_script_entry *e,
+				     uint64_t n)
+{
+	return try_limited(s, e, n, UINT64_MAX);
+}
+
+static enum ddmin_verdict oracle(void *ctx, const size_t *items, size_t n)
+{
+	struct shrink *s = ctx;
+	return try_script(s, s->cand, build_candidate(s, items, n));
+}
+
+/* ddmin over the entries not fixed whose preemption flag is `which`
+ * (or all non-fixed ones when all); the result is fixed afterwards by
+ * rewriting script[] to the survivors. */
+static int reduce(struct shrink *s, bool only_preemptions, struct ddmin_stats *stats)
+{
+	size_t *items = malloc((s->nscript + 1) * sizeof(*items));
+	if (!items)
+		return -1;
+	size_t n = 0;
+	for (uint64_t i = 0; i < s->nscript; i++) {
+		s->fixed[i] = only_preemptions && !s->preempt[i];
+		if (!s->fixed[i])
+			items[n++] = i;
+	}
+	enum ddmin_status st = ddmin(items, &n, oracle, s, stats);
+	uint64_t m = build_candidate(s, items, n);
+	bool *flags = malloc((m + 1) * sizeof(*flags));
+	uint64_t k = 0;
+	size_t j = 0;
+	for (uint64_t i = 0; flags && i < s->nscript; i++) {
+		bool chosen = j < n && items[j] == i;
+		if (chosen)
+			j++;
+		if (chosen || s->fixed[i])
+			flags[k++] = s->preempt[i];
+	}
+	free(items);
+	if (!flags)
+		return -1;
+	memcpy(s->script, s->cand, m * sizeof(*s->script));
+	memcpy(s->preempt, flags, m * sizeof(*flags));
+	free(flags);
+	s->nscript = m;
+	return st == DDMIN_OK ? 0 : -1;
+}
+
+/* The best run's own switches (what actually happened under the last
+ * failing candidate: ignored entries gone, forced switches listed). */
+static int reload_best(struct shrink *s)
+{
+	struct trace *t;
+	char why[256];
+	if (trace_open(s->best_path, false, &t, why, sizeof(why)) != TRACE_OK)
+		return -1;
+	free(s->script);
+	free(s->preempt);
+	int r = script_from_trace(t, &s->script, &s->preempt, &s->nscript);
+	free(s->threads);
+	s->threads = NULL;
+	if (r == 0 && trace_get_threads(t, &s->threads, &s->nthreads) != TRACE_OK)
+		r = -1;
+	trace_close(t);
+	if (r == 0) {
+		free(s->fixed);
+		free(s->cand);
+		s->fixed = calloc(s->nscript + 1, sizeof(*s->fixed));
+		s->cand = malloc((s->nscript + 1) * sizeof(*s->cand));
+		r = s->fixed && s->cand ? 0 : -1;
+	}
+	return r;
+}
+
+/* Remove each preemption of the best run alone; every removal must pass.
+ * One that still fails is taken (it is smaller) and the check starts over.
+ * Returns the number of preemptions checked, or -1 on trouble. */
+static int check_one_minimal(struct shrink *s, uint64_t *checks)
+{
+	for (;;) {
+		if (reload_best(s) != 0)
+			return -1;
+		bool smaller = false;
+		uint64_t count = 0;
+		for (uint64_t drop = 0; drop < s->nscript && !smaller; drop++) {
+			if (!s->preempt[drop])
+				continue;
+			count++;
+			uint64_t m = 0;
+			for (uint64_t i = 0; i < s->nscript; i++)
+				if (i != drop)
+					s->cand[m++] = s->script[i];
+			(*checks)++;
+			enum ddmin_verdict v = try_script(s, s->cand, m);
+			if (v == DDMIN_ERROR)
+				return -1;
+			smaller = v == DDMIN_FAILS;
+		}
+		if (!smaller)
+			return (int)count;
+	}
+}
+
+static uint64_t events_of(const struct shrink *s, uint32_t thread)
+{
+	for (size_t i = 0; i < s->nthreads; i++)
+		if (s->threads[i].id == thread)
+			return s->threads[i].events;
+	return 0;
+}
+
+static bool point_taken(const struct shrink *s, uint64_t skip, uint32_t thread, uint64_t after)
+{
+	for (uint64_t i = 0; i < s->nscript; i++)
+		if (i != skip && s->script[i].thread == thread && s->script[i].after == after)
+			return true;
+	return false;
+}
+
+/* The script without entry `drop` and with entry `move` at `after`,
+ * switching to `to`. */
+static uint64_t moved(struct shrink *s, uint64_t drop, uint64_t move, uint64_t after,
+		      uint32_t to)
+{
+	uint64_t m = 0;
+	for (uint64_t i = 0; i < s->nscript; i++) {
+		if (i == drop)
+			continue;
+		s->cand[m] = s->script[i];
+		if (i == move) {
+			s->cand[m].after = after;
+			s->cand[m].to = to;
+		}
+		m++;
+	}
+	return m;
+}
+
+/* The candidate (n entries, made by moved(s, d, ...)) without the forced
+ * switches other than entry `keep`: with one switch sent elsewhere, the
+ * forced ones after it may now name threads that cannot run, and the
+ * nonpreemptive default is the better guess. */
+static uint64_t without_forced(struct shrink *s, uint64_t n, uint64_t keep, uint64_t d)
+{
+	uint64_t m = 0, i = 0;
+	for (uint64_t k = 0; k < s->nscript; k++) {
+		if (k == d)
+			continue;
+		if (k == keep || s->preempt[k])
+			s->cand[m++] = s->cand[i];
+		i++;
+	}
+	assert(i == n);
+	return m;
+}
+
+/* Run a candidate that must beat the best's preemption count: 1 it did,
+ * 0 not, -1 trouble or the run budget is spent. */
+static int beats_best(struct shrink *s, uint64_t n)
+{
+	uint64_t limit = s->best.preemptions ? s->best.preemptions - 1 : 0;
+	if (s->prog.runs - s->schedule_start >= s->a.max_runs)
+		return -1;
+	enum ddmin_verdict v = try_limited(s, s->cand, n, limit);
+	return v == DDMIN_FAILS ? 1 : v == DDMIN_PASSES ? 0 : -1;
+}
+
+/* Drop preemption d and send switch m to another thread.  Which thread
+ * runs when one blocks is a free choice, not a preemption; and a
+ * preemption back to a thread that now waits would be ignored. */
+static int try_retargets(struct shrink *s, uint64_t d)
+{
+	for (uint64_t m = 0; m < s->nscript; m++) {
+		if (m == d)
+			continue;
+		const struct deja_script_entry e = s->script[m];
+		for (size_t t = 0; t < s->nthreads; t++) {
+			uint32_t to = s->threads[t].id;
+			if (to == e.to || to == e.thread)
+				continue;
+			int r = beats_best(s, moved(s, d, m, e.after, to));
+			if (r == 0)
+				r = beats_best(s, without_forced(s, moved(s, d, m, e.after, to), m, d));
+			if (r != 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Removal alone stops at a 1-minimal run, which may still have more
+ * preemptions than the bug needs: in atomicity, "switch to the new thread
+ * right after creating it" and "switch back after its check" can be
+ * replaced by one "switch after the main thread's check".  So: drop one
+ * preemption and move another to each other point of its thread, nearest
+ * first, or send a forced switch elsewhere, until a run with fewer
+ * preemptions fails the same way.  Returns 1 when one did (it is the new
+ * best), 0 when none did, -1 on trouble or when the run budget is spent.
+ */
+static int try_moves(struct shrink *s)
+{
+	for (uint64_t d = 0; d < s->nscript; d++) {
+		int r = s->preempt[d] ? try_retargets(s, d) : 0;
+		if (r != 0)
+			return r;
+		for (uint64_t m = 0; m < s->nscript && s->preempt[d]; m++) {
+			if (m == d || !s->preempt[m])
+				continue;
+			const struct deja_script_entry e = s->script[m];
+			uint64_t total = events_of(s, e.thread);
+			for (uint64_t delta = 1; delta <= total; delta++) {
+				for (int sign = 1; sign >= -1; sign -= 2) {
+					if (sign < 0 && delta > e.after)
+						continue;
+					uint64_t at = sign > 0 ? e.after + delta : e.after - delta;
+					if (at > total || point_taken(s, m, e.thread, at))
+						continue;
+					int r = beats_best(s, moved(s, d, m, at, e.to));
+					if (r != 0)
+						return r;
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * The moves above change one or two switches at a time, so a run the
+ * hunt reached through many preemptions (after --input, a random walk's)
+ * can sit at a removal-minimum far above the bug's.  When the run is
+ * small, try every schedule with exactly one switch, "when T has executed
+ * k events, run U", all else nonpreemptive: that is preemption bounding
+ * at bound 1 over the best run's points.  Returns as try_moves.
+ */
+#define SINGLE_SWITCH_MAX 2000
+
+static int try_single_switch(struct shrink *s)
+{
+	uint64_t total = 0;
+	for (size_t i = 0; i < s->nthreads; i++)
+		total += (s->threads[i].events + 1) * (s->nthreads - 1);
+	if (s->best.preemptions <= 1 || total > SINGLE_SWITCH_MAX)
+		return 0;
+	for (size_t i = 0; i < s->nthreads; i++) {
+		const struct trace_thread *t = &s->threads[i];
+		for (uint64_t k = 0; k <= t->events; k++) {
+			for (size_t j = 0; j < s->nthreads; j++) {
+				if (j == i)
+					continue;
+				s->cand[0] = (struct deja_script_entry){ .thread = t->id, .after = k,
+									 .to = s->threads[j].id };
+				int r = beats_best(s, 1);
+				if (r != 0)
+					return r;
+			}
+		}
+	}
+	return 0;
+}
+
+static char *history_command(const struct shrink *s)
+{
+	char *cmd;
+	if (asprintf(&cmd, "deja shrink %s -o %s (strategy script, runs of the recorded "
+			   "argv; target: recorded %s, seed %llu)", s->a.trace, s->a.output,
+		     s->run.strategy, (unsigned long long)s->run.seed) < 0)
+		return NULL;
+	return cmd;
+}
+
+/* OUT gets TRACE's notebook and the shrink; TRACE gets the shrink too. */
+static int write_history(struct shrink *s, const char *out_abs, const char *trace_abs,
+			 const char *result)
+{
+	char *cmd = history_command(s);
+	struct trace *src = NULL, *dst = NULL;
+	char why[256];
+	struct trace_history *h = NULL;
+	size_t nh = 0;
+	int r = cmd ? 0 : -1;
+	if (r == 0 && trace_open(trace_abs, true, &src, why, sizeof(why)) == TRACE_OK) {
+		trace_get_history(src, &h, &nh);
+		if (trace_put_history(src, cmd, result) != TRACE_OK)
+			fprintf(stderr, "deja shrink: note: cannot add to the history of %s\n",
+				s->a.trace);
+	}
+	trace_close(src);
+	if (r == 0 && trace_open(out_abs, true, &dst, why, sizeof(why)) == TRACE_OK) {
+		trace_begin(dst);
+		for (size_t i = 0; i < nh; i++)
+			trace_put_history_at(dst, h[i].at, h[i].command, h[i].result);
+		if (trace_put_history(dst, cmd, result) != TRACE_OK)
+			r = -1;
+		trace_commit(dst);
+	} else {
+		r = -1;
+	}
+	trace_close(dst);
+	trace_history_free(h, nh);
+	free(cmd);
+	return r;
+}
+
+static int fail_trial(struct shrink *s)
+{
+	if (s->trouble == TRIAL_ERR_INTERRUPTED) {
+		fprintf(stderr, "deja shrink: interrupted\n");
+		return DEJA_EXIT_INTERRUPTED;
+	}
+	fprintf(stderr, "deja shrink: %s\n", s->err);
+	return DEJA_EXIT_INTERNAL;
+}
+
+static int baseline(struct shrink *s)
+{
+	struct failure_sig recorded = {
+		.kind = DEJA_OUTCOME_NONE, .exit_code = (int)s->run.exit_code,
+		.signal = (int)s->run.signal,
+	};
+	struct trial_result r;
+	enum trial_status st = trial_run(&s->prog, s->script, s->nscript, &r, s->err,
+					 sizeof(s->err));
+	if (st != TRIAL_OK) {
+		s->trouble = st;
+		return fail_trial(s);
+	}
+	char got[1200];
+	failure_describe(&r.sig, got, sizeof(got));
+	bool same_kind = strcmp(s->run.outcome, "deadlock") == 0 ? r.sig.kind == DEJA_OUTCOME_DEADLOCK
+			 : strcmp(s->run.outcome, "signal") == 0  ? r.sig.kind == DEJA_OUTCOME_SIGNAL &&
+									  r.sig.signal == recorded.signal
+			 : strcmp(s->run.outcome, "exit") == 0	  ? r.sig.kind == DEJA_OUTCOME_EXIT &&
+									  r.sig.exit_code == recorded.exit_code
+								  : failure_failed(&r.sig);
+	if (!same_kind) {
+		fprintf(stderr, "deja shrink: the recorded schedule, run again as a script, does "
+				"not fail as recorded (%s, got %s); nothing to shrink\n",
+			s->run.outcome, got);
+		return DEJA_EXIT_FAILED;
+	}
+	s->target = r.sig;
+	if (rename(s->prog.scratch, s->best_path) != 0) {
+		fprintf(stderr, "deja shrink: cannot write %s\n", s->best_path);
+		return DEJA_EXIT_INTERNAL;
+	}
+	s->best = r;
+	if (!s->a.quiet)
+		fprintf(stderr, "deja shrink: the recorded schedule fails again: %s\n", got);
+	return DEJA_EXIT_OK;
+}
+
+static int shrink_schedule(struct shrink *s, uint64_t *checks, int *remaining)
+{
+	s->schedule_start = s->prog.runs;
+	free(s->fixed);
+	free(s->cand);
+	s->fixed = calloc(s->nscript + 1, sizeof(*s->fixed));
+	s->cand = malloc((s->nscript + 1) * sizeof(*s->cand));
+	if (!s->fixed || !s->cand)
+		return DEJA_EXIT_INTERNAL;
+	struct ddmin_stats stats = { .max_tests = s->a.max_runs };
+	int r = reduce(s, true, &stats);
+	if (r == 0)
+		r = reduce(s, false, &stats);
+	if (r != 0 && s->trouble == TRIAL_OK) {
+		fprintf(stderr, "deja shrink: gave up after %llu candidate runs (--max-runs); "
+				"the smallest failing run so far is in %s\n",
+			(unsigned long long)stats.tests, s->best_path);
+		return DEJA_EXIT_FAILED;
+	}
+	if (r != 0)
+		return fail_trial(s);
+	int moves;
+	do {
+		*remaining = check_one_minimal(s, checks);
+		if (*remaining < 0)
+			return fail_trial(s);
+		moves = try_moves(s);
+		if (moves == 0)
+			moves = try_single_switch(s);
+		if (moves < 0 && s->trouble != TRIAL_OK)
+			return fail_trial(s);
+		if (moves < 0 && !s->a.quiet)
+			fprintf(stderr, "deja shrink: --max-runs reached while moving preemptions; "
+					"the result is 1-minimal but may not be the fewest\n");
+	} while (moves > 0);
+	return DEJA_EXIT_OK;
+}
+
+static int read_whole(const char *path, uint8_t **out, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	uint8_t *buf = NULL;
+	size_t n = 0, cap = 0, got;
+	do {
+		if (n == cap) {
+			uint8_t *g = realloc(buf, cap = cap ? cap * 2 : 4096);
+			if (!g)
+				break;
+			buf = g;
+		}
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+	} while (got > 0);
+	bool ok = !ferror(f) && buf;
+	fclose(f);
+	if (!ok) {
+		free(buf);
+		return -1;
+	}
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+/* The argv index naming FILE (compared as real paths, FILE's from the
+ * user's directory, argv's from the recorded one), or -1. */
+static int input_arg(const struct shrink *s, const char *file_real)
+{
+	for (int i = 1; i < s->run.argc; i++) {
+		char *r = realpath(s->run.argv[i], NULL);
+		bool same = r && strcmp(r, file_real) == 0;
+		free(r);
+		if (same)
+			return i;
+	}
+	return -1;
+}
+
+/* Before the chdir: read FILE and decide how the program gets it. */
+static int input_setup(struct shrink *s, const char *out_abs)
+{
+	s->input_real = realpath(s->a.input, NULL);
+	if (!s->input_real ||
+	    read_whole(s->input_real, &s->input_orig, &s->input_orig_len) != 0) {
+		fprintf(stderr, "deja shrink: cannot read the input %s\n", s->a.input);
+		return DEJA_EXIT_USAGE;
+	}
+	const char *dot = strrchr(out_abs, '.');
+	int stem = dot && strcmp(dot, ".deja") == 0 ? (int)(dot - out_abs) : (int)strlen(out_abs);
+	char *candidate = NULL;
+	if (asprintf(&s->input_final, "%.*s.input", stem, out_abs) < 0 ||
+	    asprintf(&candidate, "%s.input-try", out_abs) < 0)
+		return DEJA_EXIT_INTERNAL;
+	s->in.candidate = candidate;
+	s->in.hunt_runs = s->a.hunt_runs;
+	s->in.max_candidates = s->a.max_runs;
+	s->in.best_path = s->best_path;
+	s->in.target = &s->target;
+	return DEJA_EXIT_OK;
+}
+
+/* In the recorded directory: FILE is an argument, or the stdin. */
+static void input_locate(struct shrink *s)
+{
+	s->in.arg = input_arg(s, s->input_real);
+	s->in.argv = s->argv;
+	s->in.prog = &s->prog;
+	if (s->in.arg < 0) {
+		if (!s->a.quiet)
+			fprintf(stderr, "deja shrink: %s is not on the recorded command line; "
+					"the program gets it as its stdin\n", s->a.input);
+		/* The baseline run reads the original; candidates their own. */
+		s->prog.stdin_from = s->input_real;
+	}
+}
+
+/* Shrink the input, then make the best run read it beside OUT. */
+static int shrink_input(struct shrink *s)
+{
+	s->in.best = malloc(s->input_orig_len ? s->input_orig_len : 1);
+	if (!s->in.best)
+		return DEJA_EXIT_INTERNAL;
+	memcpy(s->in.best, s->input_orig, s->input_orig_len);
+	s->in.best_len = s->input_orig_len;
+	s->in.best_run = s->best;
+	s->in.hint = malloc((s->nscript + 1) * sizeof(*s->in.hint));
+	if (!s->in.hint)
+		return DEJA_EXIT_INTERNAL;
+	memcpy(s->in.hint, s->script, s->nscript * sizeof(*s->in.hint));
+	s->in.nhint = s->nscript;
+	enum ddmin_status st = input_shrink_run(&s->in);
+	if (st == DDMIN_ERR_ORACLE) {
+		s->trouble = s->in.trouble;
+		snprintf(s->err, sizeof(s->err), "%s", s->in.err);
+		return fail_trial(s);
+	}
+	if (st != DDMIN_OK && !s->a.quiet)
+		fprintf(stderr, "deja shrink: the input's ddmin stopped early (--max-runs); "
+				"keeping the smallest failing input so far\n");
+	/* The final run reads the shrunk input where it is kept. */
+	unlink(s->in.candidate);
+	free((char *)s->in.candidate);
+	s->in.candidate = strdup(s->input_final);
+	uint8_t *final = malloc(s->in.best_len ? s->in.best_len : 1);
+	if (!s->in.candidate || !final) {
+		free(final);
+		return DEJA_EXIT_INTERNAL;
+	}
+	memcpy(final, s->in.best, s->in.best_len);
+	enum ddmin_verdict v = input_try(&s->in, final, s->in.best_len);
+	free(final);
+	if (v == DDMIN_ERROR) {
+		s->trouble = s->in.trouble;
+		snprintf(s->err, sizeof(s->err), "%s", s->in.err);
+		return fail_trial(s);
+	}
+	if (v != DDMIN_FAILS) {
+		fprintf(stderr, "deja shrink: the shrunk input, read from %s, does not fail again\n",
+			s->input_final);
+		return DEJA_EXIT_FAILED;
+	}
+	s->best = s->in.best_run;
+	/* The file is the result now: keep it, and let the runs to come read
+	 * it through input_final, which lives as long as s. */
+	if (s->in.arg >= 0)
+		s->argv[s->in.arg] = s->input_final;
+	else
+		s->prog.stdin_from = s->input_final;
+	free((char *)s->in.candidate);
+	s->in.candidate = NULL;
+	return reload_best(s) == 0 ? DEJA_EXIT_OK : DEJA_EXIT_INTERNAL;
+}
+
+static int report(struct shrink *s, const char *out_abs, const char *trace_abs,
+		  uint64_t checks, int remaining)
+{
+	char result[1500], what[1200];
+	failure_describe(&s->target, what, sizeof(what));
+	snprintf(result, sizeof(result),
+		 "preemptions %llu -> %llu, context switches %llu -> %llu, events %llu -> %llu; "
+		 "1-minimal (each of the %d preemption%s is needed: %llu check runs); %llu runs, %.1f s",
+		 (unsigned long long)s->run.preemptions, (unsigned long long)s->best.preemptions,
+		 (unsigned long long)s->run.switches, (unsigned long long)s->best.switches,
+		 (unsigned long long)s->run.events, (unsigned long long)s->best.events, remaining,
+		 remaining == 1 ? "" : "s", (unsigned long long)checks,
+		 (unsigned long long)s->prog.runs, now_seconds() - s->started);
+	if (s->a.input) {
+		size_t used = strlen(result);
+		snprintf(result + used, sizeof(result) - used,
+			 "; input %s: lines %zu -> %zu, bytes %zu -> %zu, shrunk input in %s",
+			 s->a.input, input_count_lines(s->input_orig, s->input_orig_len),
+			 input_count_lines(s->in.best, s->in.best_len), s->input_orig_len,
+			 s->in.best_len, s->input_final);
+	}
+	if (rename(s->best_path, out_abs) != 0 ||
+	    write_history(s, out_abs, trace_abs, result) != 0) {
+		fprintf(stderr, "deja shrink: cannot write %s\n", s->a.output);
+		return DEJA_EXIT_INTERNAL;
+	}
+	printf("shrunk: %s\n", result);
+	printf("fails the same way: %s\n", what);
+	printf("trace: %s (deja replay %s; deja show %s)\n", s->a.output, s->a.output,
+	       s->a.output);
+	return DEJA_EXIT_OK;
+}
+
+static int prepare(struct shrink *s, char **out_abs, char **trace_abs, char **default_out)
+{
+	if (!s->a.output) {
+		const char *dot = strrchr(s->a.trace, '.');
+		int stem = dot && strcmp(dot, ".deja") == 0 ? (int)(dot - s->a.trace)
+							    : (int)strlen(s->a.trace);
+		if (asprintf(default_out, "%.*s-shrunk.deja", stem, s->a.trace) < 0)
+			return DEJA_EXIT_INTERNAL;
+		s->a.output = *default_out;
+	}
+	*out_abs = trial_absolute(s->a.output);
+	*trace_abs = trial_absolute(s->a.trace);
+	char *scratch = NULL, *output = NULL;
+	if (!*out_abs || !*trace_abs || asprintf(&scratch, "%s.try", *out_abs) < 0 ||
+	    asprintf(&output, "%s.out", *out_abs) < 0 ||
+	    asprintf(&s->best_path, "%s.best", *out_abs) < 0)
+		return DEJA_EXIT_INTERNAL;
+	s->argv = calloc((size_t)s->run.argc + 1, sizeof(*s->argv));
+	if (!s->argv)
+		return DEJA_EXIT_INTERNAL;
+	memcpy(s->argv, s->run.argv, (size_t)s->run.argc * sizeof(*s->argv));
+	s->prog = (struct trial_program){
+		.argv = s->argv, .argc = s->run.argc, .max_steps = s->run.max_steps,
+		.wall_timeout = (unsigned)s->a.timeout, .scratch = scratch, .output = output,
+	};
+	s->prog.runtime = cli_runtime_path();
+	if (!s->prog.runtime)
+		return DEJA_EXIT_INTERNAL;
+	if (s->a.input) {
+		int code = input_setup(s, *out_abs);
+		if (code != DEJA_EXIT_OK)
+			return code;
+	}
+	if (chdir(s->run.cwd) != 0) {
+		fprintf(stderr, "deja shrink: cannot enter the recorded directory %s\n", s->run.cwd);
+		return DEJA_EXIT_INTERNAL;
+	}
+	if (s->a.input)
+		input_locate(s);
+	return DEJA_EXIT_OK;
+}
+
+static void cleanup(struct shrink *s)
+{
+	if (s->prog.scratch)
+		record_remove_trace(s->prog.scratch);
+	if (s->best_path)
+		record_remove_trace(s->best_path);
+	if (s->prog.output)
+		unlink(s->prog.output);
+	free((char *)s->prog.scratch);
+	free((char *)s->prog.output);
+	free(s->best_path);
+	free(s->script);
+	free(s->preempt);
+	free(s->fixed);
+	free(s->cand);
+	free(s->threads);
+	free(s->argv);
+	if (s->in.candidate)
+		unlink(s->in.candidate);
+	free((char *)s->in.candidate);
+	free(s->in.hint);
+	free(s->in.best);
+	free(s->input_orig);
+	free(s->input_final);
+	free(s->input_real);
+	trace_run_free(&s->run);
+}
+
+int cmd_shrink(int argc, char **argv)
+{
+	struct shrink s = { .a = { .max_runs = 5000, .timeout = 10, .hunt_runs = 200 } };
+	int code = parse(argc, argv, &s.a);
+	if (code != 0)
+		return code < 0 ? DEJA_EXIT_OK : code;
+	s.started = now_seconds();
+	char *out_abs = NULL, *trace_abs = NULL, *default_out = NULL;
+	code = load(&s);
+	if (code == DEJA_EXIT_OK)
+		code = check_shrinkable(&s);
+	if (code == DEJA_EXIT_OK)
+		code = prepare(&s, &out_abs, &trace_abs, &default_out);
+	if (code == DEJA_EXIT_OK)
+		code = baseline(&s);
+	if (code == DEJA_EXIT_OK && s.a.input)
+		code = shrink_input(&s);
+	uint64_t checks = 0;
+	int remaining = 0;
+	if (code == DEJA_EXIT_OK)
+		code = shrink_schedule(&s, &checks, &remaining);
+	if (code == DEJA_EXIT_OK)
+		code = report(&s, out_abs, trace_abs, checks, remaining);
+	cleanup(&s);
+	free(out_abs);
+	free(trace_abs);
+	free(default_out);
+	return code;
+}

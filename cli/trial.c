@@ -1,0 +1,216 @@
+/*
+ * trial.c: candidate runs and failure signatures (see trial.h).
+ */
+#define _GNU_SOURCE
+#include "trial.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "digest.h"
+#include "record.h"
+#include "trace.h"
+
+/* The first line of the program's output that reports a failed assert
+ * (glibc: "prog: file:line: func: Assertion `cond' failed."). */
+static void assertion_line(const char *path, char *out, size_t len)
+{
+	out[0] = '\0';
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	char *line = NULL;
+	size_t cap = 0;
+	while (getline(&line, &cap, f) >= 0) {
+		if (strstr(line, "Assertion") && strstr(line, "failed")) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(out, len, "%s", line);
+			break;
+		}
+	}
+	free(line);
+	fclose(f);
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "op@addr by thread T; ..." sorted, so the same cycle reads the same
+ * whatever order the threads were stored in.  Addresses, not object ids:
+ * ids follow the order of first use, which another schedule changes. */
+static enum trial_status wait_set(struct trace *t, char *out, size_t len)
+{
+	struct trace_wait *w;
+	size_t n;
+	if (trace_get_waits(t, &w, &n) != TRACE_OK)
+		return TRIAL_ERR_TRACE;
+	char **items = calloc(n ? n : 1, sizeof(*items));
+	enum trial_status st = items ? TRIAL_OK : TRIAL_ERR_TRACE;
+	for (size_t i = 0; i < n && st == TRIAL_OK; i++)
+		if (asprintf(&items[i], "thread %u %s(%s@0x%llx)", w[i].thread, w[i].op,
+			     w[i].object_kind, (unsigned long long)w[i].object_addr) < 0) {
+			items[i] = NULL;
+			st = TRIAL_ERR_TRACE;
+		}
+	if (st == TRIAL_OK) {
+		qsort(items, n, sizeof(*items), compare_strings);
+		out[0] = '\0';
+		for (size_t i = 0; i < n; i++) {
+			size_t used = strlen(out);
+			snprintf(out + used, len - used, "%s%s", i ? "; " : "", items[i]);
+		}
+	}
+	for (size_t i = 0; items && i < n; i++)
+		free(items[i]);
+	free(items);
+	trace_waits_free(w, n);
+	return st;
+}
+
+static enum trial_status read_back(const struct trial_program *p, struct trial_result *r)
+{
+	struct trace *t;
+	char why[256];
+	if (trace_open(p->scratch, false, &t, why, sizeof(why)) != TRACE_OK)
+		return TRIAL_ERR_TRACE;
+	struct trace_run run;
+	enum trial_status st = trace_get_run(t, &run) == TRACE_OK ? TRIAL_OK : TRIAL_ERR_TRACE;
+	if (st == TRIAL_OK) {
+		r->events = run.events;
+		r->preemptions = run.preemptions;
+		r->switches = run.switches;
+		if (r->sig.kind == DEJA_OUTCOME_DEADLOCK)
+			st = wait_set(t, r->sig.detail, sizeof(r->sig.detail));
+	}
+	trace_run_free(&run);
+	trace_close(t);
+	return st;
+}
+
+/* The program's stdin for one run: the session's child inherits deja's
+ * descriptor 0, so point it at the file for the run and back after. */
+static int stdin_swap(const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int saved = fd >= 0 ? fcntl(0, F_DUPFD_CLOEXEC, 10) : -1;
+	if (fd < 0 || dup2(fd, 0) < 0) {
+		snprintf(err, errlen, "cannot give the program %s as its stdin: %s", path,
+			 strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		if (saved >= 0)
+			close(saved);
+		return -2;
+	}
+	close(fd);
+	return saved; /* -1: deja had no stdin; leave 0 as it is after */
+}
+
+static void stdin_restore(int saved)
+{
+	if (saved >= 0) {
+		dup2(saved, 0);
+		close(saved);
+	}
+}
+
+enum trial_status trial_run(struct trial_program *p, const struct deja_script_entry *script,
+			    uint64_t n, struct trial_result *r, char *err, size_t errlen)
+{
+	return trial_run_strategy(p, "script", 0, script, n, r, err, errlen);
+}
+
+enum trial_status trial_run_strategy(struct trial_program *p, const char *strategy,
+				     uint64_t seed, const struct deja_script_entry *script,
+				     uint64_t n, struct trial_result *r, char *err, size_t errlen)
+{
+	struct record_options o = {
+		.argv = p->argv, .argc = p->argc, .strategy = strategy, .seed = seed,
+		.max_steps = p->max_steps, .wall_timeout = p->wall_timeout,
+		.run_index = ++p->runs, .script = script, .script_len = n,
+		.output_to = p->output, .trace_path = p->scratch,
+		.runtime_path = p->runtime, .deja_version = DEJA_VERSION,
+	};
+	struct session_result res;
+	int saved = p->stdin_from ? stdin_swap(p->stdin_from, err, errlen) : -1;
+	if (saved == -2)
+		return TRIAL_ERR_RUN;
+	enum record_status rs = record_run(&o, &res, err, errlen);
+	if (p->stdin_from)
+		stdin_restore(saved);
+	if (rs != RECORD_OK)
+		return TRIAL_ERR_RUN;
+	if (res.interrupted)
+		return TRIAL_ERR_INTERRUPTED;
+	memset(r, 0, sizeof(*r));
+	r->sig.kind = res.kind;
+	r->sig.exit_code = res.exit_code;
+	r->sig.signal = res.signal;
+	if (res.kind == DEJA_OUTCOME_SIGNAL)
+		assertion_line(p->output, r->sig.detail, sizeof(r->sig.detail));
+	enum trial_status st = read_back(p, r);
+	if (st != TRIAL_OK)
+		snprintf(err, errlen, "the trial's trace %s cannot be read back", p->scratch);
+	return st;
+}
+
+bool failure_same(const struct failure_sig *a, const struct failure_sig *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	switch (a->kind) {
+	case DEJA_OUTCOME_EXIT:
+		return a->exit_code == b->exit_code;
+	case DEJA_OUTCOME_SIGNAL:
+		return a->signal == b->signal && strcmp(a->detail, b->detail) == 0;
+	case DEJA_OUTCOME_DEADLOCK:
+		return strcmp(a->detail, b->detail) == 0;
+	default:
+		return true;
+	}
+}
+
+bool failure_failed(const struct failure_sig *s)
+{
+	return !(s->kind == DEJA_OUTCOME_EXIT && s->exit_code == 0);
+}
+
+void failure_describe(const struct failure_sig *s, char *buf, size_t len)
+{
+	static const char *const kinds[] = { "incomplete", "exit", "signal", "deadlock",
+					     "timeout", "divergence", "error" };
+	const char *k = (unsigned)s->kind < 7 ? kinds[s->kind] : "?";
+	if (s->kind == DEJA_OUTCOME_EXIT)
+		snprintf(buf, len, "exit %d", s->exit_code);
+	else if (s->kind == DEJA_OUTCOME_SIGNAL)
+		snprintf(buf, len, "signal %d (%s)%s%s", s->signal, cli_signal_name(s->signal),
+			 s->detail[0] ? ": " : "", s->detail);
+	else if (s->kind == DEJA_OUTCOME_DEADLOCK)
+		snprintf(buf, len, "deadlock: %s", s->detail);
+	else
+		snprintf(buf, len, "%s", k);
+}
+
+char *trial_absolute(const char *path)
+{
+	char cwd[PATH_MAX], *out;
+	if (path[0] == '/')
+		return strdup(path);
+	if (!getcwd(cwd, sizeof(cwd)) || asprintf(&out, "%s/%s", cwd, path) < 0)
+		return NULL;
+	return out;
+}
+
+bool trial_same_executable(const struct trace_run *run)
+{
+	char hash[17];
+	return deja_file_hash(run->exe_path, hash) == 0 && strcmp(hash, run->exe_hash) == 0;
+}

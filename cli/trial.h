@@ -1,0 +1,75 @@
+/*
+ * trial.h: one candidate run of a recorded program under a script, and
+ * the failure it ends in, for `deja shrink` and `deja bisect`.
+ *
+ * A trial records the program (recorder/record.c) with the script
+ * strategy into a scratch trace and reads back a failure signature: the
+ * outcome kind, exit code or signal, the assertion message the program
+ * printed, and for a deadlock the set of (thread, operation, object
+ * address) in the wait-for graph.  Two runs "fail the same way" when their
+ * signatures are equal.
+ */
+#ifndef DEJA_TRIAL_H
+#define DEJA_TRIAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "protocol.h"
+
+/* What every trial of one investigation shares. */
+struct trial_program {
+	char *const *argv;
+	int argc;
+	uint64_t max_steps;
+	unsigned wall_timeout; /* seconds per run */
+	const char *runtime;
+	const char *scratch;   /* the candidate's trace (absolute path) */
+	const char *output;    /* the program's stdout and stderr (absolute path) */
+	const char *stdin_from; /* the program's stdin (NULL: deja's own) */
+	uint64_t runs;         /* trials so far */
+};
+
+struct failure_sig {
+	enum deja_outcome_kind kind;
+	int exit_code;
+	int signal;
+	char detail[1024]; /* assertion message, or the deadlock's wait set */
+};
+
+struct trial_result {
+	struct failure_sig sig;
+	uint64_t events, preemptions, switches;
+};
+
+enum trial_status {
+	TRIAL_OK = 0,
+	TRIAL_ERR_RUN,         /* the program could not be run */
+	TRIAL_ERR_TRACE,       /* the scratch trace cannot be read back */
+	TRIAL_ERR_INTERRUPTED, /* deja got SIGINT or SIGTERM */
+};
+
+/* Run the program under the script; the trace is left at p->scratch. */
+enum trial_status trial_run(struct trial_program *p, const struct deja_script_entry *script,
+			    uint64_t n, struct trial_result *r, char *err, size_t errlen);
+/* The same under another strategy (NAME[:PARAM]) and seed. */
+enum trial_status trial_run_strategy(struct trial_program *p, const char *strategy,
+				     uint64_t seed, const struct deja_script_entry *script,
+				     uint64_t n, struct trial_result *r, char *err, size_t errlen);
+
+bool failure_same(const struct failure_sig *a, const struct failure_sig *b);
+/* Anything but exit 0. */
+bool failure_failed(const struct failure_sig *s);
+/* "signal 6 (SIGABRT): prog: x.c:3: f: Assertion `...' failed." */
+void failure_describe(const struct failure_sig *s, char *buf, size_t len);
+
+/* PATH made absolute against the current directory (malloc'd; NULL when
+ * out of memory): trials run in the recorded directory. */
+char *trial_absolute(const char *path);
+
+struct trace_run;
+/* The recorded executable is still there, byte for byte. */
+bool trial_same_executable(const struct trace_run *run);
+
+#endif /* DEJA_TRIAL_H */
