@@ -3,7 +3,7 @@
 #
 # deja hunt with the default strategy finds every corpus bug within 1000
 # runs, keeps the failing run's trace (run.index and run.seed as reported),
-# and that trace replays identically; a program that never fails spends
+# and that trace replays identically 100 times; a program that never fails spends
 # its budget and exits 0; a bad strategy is a usage error.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -26,10 +26,10 @@ for prog in "$@"; do
 	[ "$(json s.json 'j["run"]["index"]')" = "$index" ] || { dump h.json s.json; fail "$name: the trace's run.index differs from the hunt's"; }
 	[ "$(json s.json 'j["run"]["seed"]')" = "$(json h.json 'j["failing_run"]["seed"]')" ] \
 		|| { dump h.json s.json; fail "$name: the trace's run.seed differs from the hunt's"; }
-	for i in 1 2 3 4 5; do
+	for i in $(seq 100); do
 		timeout 60 "$deja" replay -q "$name.deja" >/dev/null 2>err || { dump err; fail "$name: replay $i of the hunted trace failed"; }
 	done
-	note "$name: found in run $index ($(json h.json 'j["failing_run"]["strategy"]'), $(json h.json 'j["failing_run"]["outcome"]')), 5 replays identical"
+	note "$name: found in run $index ($(json h.json 'j["failing_run"]["strategy"]'), $(json h.json 'j["failing_run"]["outcome"]')), 100 replays identical"
 done
 
 rc=0
