@@ -4,7 +4,7 @@
 # deja hunt -- python3 script.py finds the job-queue lock-up (workers that
 # check queue.empty() and then block in queue.get()) within 1000 runs,
 # reports it as a deadlock naming the blocked threads, and the kept trace
-# replays to the same deadlock.
+# replays to the same deadlock, 100 times out of 100.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -20,7 +20,7 @@ timeout 280 "$deja" hunt -q --json --runs 1000 -o jq.deja -- /usr/bin/python3 "$
 "$deja" show jq.deja >show.txt
 grep -q "wait-for graph:" show.txt || { dump show.txt; fail "no wait-for graph"; }
 [ "$(grep -c 'waits in' show.txt)" -ge 2 ] || { dump show.txt; fail "the wait-for graph does not name the blocked threads"; }
-for i in 1 2 3; do
+for i in $(seq 100); do
 	timeout 120 "$deja" replay -q jq.deja >/dev/null 2>err || { dump err; fail "replay $i of the Python deadlock failed"; }
 done
-note "found in run $(json h.json 'j["failing_run"]["index"]') ($(json h.json 'j["failing_run"]["strategy"]')); 3 replays identical"
+note "found in run $(json h.json 'j["failing_run"]["index"]') ($(json h.json 'j["failing_run"]["strategy"]')); 100 replays identical"
