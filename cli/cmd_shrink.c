@@ -17,7 +17,6 @@
  * beside OUT, and the schedule of its failing run is shrunk as above.
  */
 #define _GNU_SOURCE
-#include <assert.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdint.h>
@@ -31,6 +30,7 @@
 #include "ddmin.h"
 #include "record.h"
 #include "script_file.h"
+#include "shrink.h"
 #include "shrink_input.h"
 #include "trial.h"
 
@@ -68,39 +68,6 @@ static const char usage[] =
 	"again the same way, or the run budget ran out; 2 usage error, unreadable\n"
 	"trace or FILE, a passing run, or a changed executable; 3 deja could not\n"
 	"run the program or write OUT; 130 interrupted.\n";
-
-struct shrink_args {
-	const char *trace, *output, *input;
-	unsigned long long max_runs, timeout, hunt_runs;
-	bool quiet;
-};
-
-struct shrink {
-	struct shrink_args a;
-	struct trace_run run;
-	struct deja_script_entry *script; /* the recorded run's switches */
-	bool *preempt;
-	uint64_t nscript;
-	struct trial_program prog;
-	struct failure_sig target;  /* the failure every candidate must repeat */
-	struct trial_result best;   /* the smallest failing run so far */
-	char *best_path;
-	/* ddmin's view: items index script[]; `fixed` entries are always in. */
-	bool *fixed;
-	struct deja_script_entry *cand;
-	char **argv;                  /* the runs' argv (the input file replaced) */
-	struct input_shrink in;       /* --input */
-	uint8_t *input_orig;
-	size_t input_orig_len;
-	char *input_final;            /* the shrunk input beside OUT */
-	char *input_real;             /* FILE as an absolute path */
-	struct trace_thread *threads; /* the best run's threads, with event counts */
-	size_t nthreads;
-	enum trial_status trouble;
-	char err[512];
-	double started;
-	uint64_t schedule_start; /* runs made before the schedule phase */
-};
 
 static double now_seconds(void)
 {
@@ -213,7 +180,7 @@ static uint64_t build_candidate(struct shrink *s, const size_t *items, size_t n)
 
 /* Run one script; keep its trace as the best when it fails the same way
  * with at most `limit` preemptions. */
-static enum ddmin_verdict try_limited(struct shrink *s, const struct deja_script_entry *e,
+enum ddmin_verdict shrink_try_limited(struct shrink *s, const struct deja_script_entry *e,
 				      uint64_t n, uint64_t limit)
 {
 	struct trial_result r;
@@ -236,7 +203,7 @@ static enum ddmin_verdict try_limited(struct shrink *s, const struct deja_script
 static enum ddmin_verdict try_script(struct shrink *s, const struct deja_script_entry *e,
 				     uint64_t n)
 {
-	return try_limited(s, e, n, UINT64_MAX);
+	return shrink_try_limited(s, e, n, UINT64_MAX);
 }
 
 static enum ddmin_verdict oracle(void *ctx, const size_t *items, size_t n)
@@ -334,165 +301,6 @@ static int check_one_minimal(struct shrink *s, uint64_t *checks)
 		if (!smaller)
 			return (int)count;
 	}
-}
-
-static uint64_t events_of(const struct shrink *s, uint32_t thread)
-{
-	for (size_t i = 0; i < s->nthreads; i++)
-		if (s->threads[i].id == thread)
-			return s->threads[i].events;
-	return 0;
-}
-
-static bool point_taken(const struct shrink *s, uint64_t skip, uint32_t thread, uint64_t after)
-{
-	for (uint64_t i = 0; i < s->nscript; i++)
-		if (i != skip && s->script[i].thread == thread && s->script[i].after == after)
-			return true;
-	return false;
-}
-
-/* The script without entry `drop` and with entry `move` at `after`,
- * switching to `to`. */
-static uint64_t moved(struct shrink *s, uint64_t drop, uint64_t move, uint64_t after,
-		      uint32_t to)
-{
-	uint64_t m = 0;
-	for (uint64_t i = 0; i < s->nscript; i++) {
-		if (i == drop)
-			continue;
-		s->cand[m] = s->script[i];
-		if (i == move) {
-			s->cand[m].after = after;
-			s->cand[m].to = to;
-		}
-		m++;
-	}
-	return m;
-}
-
-/* The candidate (n entries, made by moved(s, d, ...)) without the forced
- * switches other than entry `keep`: with one switch sent elsewhere, the
- * forced ones after it may now name threads that cannot run, and the
- * nonpreemptive default is the better guess. */
-static uint64_t without_forced(struct shrink *s, uint64_t n, uint64_t keep, uint64_t d)
-{
-	uint64_t m = 0, i = 0;
-	for (uint64_t k = 0; k < s->nscript; k++) {
-		if (k == d)
-			continue;
-		if (k == keep || s->preempt[k])
-			s->cand[m++] = s->cand[i];
-		i++;
-	}
-	assert(i == n);
-	return m;
-}
-
-/* Run a candidate that must beat the best's preemption count: 1 it did,
- * 0 not, -1 trouble or the run budget is spent. */
-static int beats_best(struct shrink *s, uint64_t n)
-{
-	uint64_t limit = s->best.preemptions ? s->best.preemptions - 1 : 0;
-	if (s->prog.runs - s->schedule_start >= s->a.max_runs)
-		return -1;
-	enum ddmin_verdict v = try_limited(s, s->cand, n, limit);
-	return v == DDMIN_FAILS ? 1 : v == DDMIN_PASSES ? 0 : -1;
-}
-
-/* Drop preemption d and send switch m to another thread.  Which thread
- * runs when one blocks is a free choice, not a preemption; and a
- * preemption back to a thread that now waits would be ignored. */
-static int try_retargets(struct shrink *s, uint64_t d)
-{
-	for (uint64_t m = 0; m < s->nscript; m++) {
-		if (m == d)
-			continue;
-		const struct deja_script_entry e = s->script[m];
-		for (size_t t = 0; t < s->nthreads; t++) {
-			uint32_t to = s->threads[t].id;
-			if (to == e.to || to == e.thread)
-				continue;
-			int r = beats_best(s, moved(s, d, m, e.after, to));
-			if (r == 0)
-				r = beats_best(s, without_forced(s, moved(s, d, m, e.after, to), m, d));
-			if (r != 0)
-				return r;
-		}
-	}
-	return 0;
-}
-
-/*
- * Removal alone stops at a 1-minimal run, which may still have more
- * preemptions than the bug needs: in atomicity, "switch to the new thread
- * right after creating it" and "switch back after its check" can be
- * replaced by one "switch after the main thread's check".  So: drop one
- * preemption and move another to each other point of its thread, nearest
- * first, or send a forced switch elsewhere, until a run with fewer
- * preemptions fails the same way.  Returns 1 when one did (it is the new
- * best), 0 when none did, -1 on trouble or when the run budget is spent.
- */
-static int try_moves(struct shrink *s)
-{
-	for (uint64_t d = 0; d < s->nscript; d++) {
-		int r = s->preempt[d] ? try_retargets(s, d) : 0;
-		if (r != 0)
-			return r;
-		for (uint64_t m = 0; m < s->nscript && s->preempt[d]; m++) {
-			if (m == d || !s->preempt[m])
-				continue;
-			const struct deja_script_entry e = s->script[m];
-			uint64_t total = events_of(s, e.thread);
-			for (uint64_t delta = 1; delta <= total; delta++) {
-				for (int sign = 1; sign >= -1; sign -= 2) {
-					if (sign < 0 && delta > e.after)
-						continue;
-					uint64_t at = sign > 0 ? e.after + delta : e.after - delta;
-					if (at > total || point_taken(s, m, e.thread, at))
-						continue;
-					int r = beats_best(s, moved(s, d, m, at, e.to));
-					if (r != 0)
-						return r;
-				}
-			}
-		}
-	}
-	return 0;
-}
-
-/*
- * The moves above change one or two switches at a time, so a run the
- * hunt reached through many preemptions (after --input, a random walk's)
- * can sit at a removal-minimum far above the bug's.  When the run is
- * small, try every schedule with exactly one switch, "when T has executed
- * k events, run U", all else nonpreemptive: that is preemption bounding
- * at bound 1 over the best run's points.  Returns as try_moves.
- */
-#define SINGLE_SWITCH_MAX 2000
-
-static int try_single_switch(struct shrink *s)
-{
-	uint64_t total = 0;
-	for (size_t i = 0; i < s->nthreads; i++)
-		total += (s->threads[i].events + 1) * (s->nthreads - 1);
-	if (s->best.preemptions <= 1 || total > SINGLE_SWITCH_MAX)
-		return 0;
-	for (size_t i = 0; i < s->nthreads; i++) {
-		const struct trace_thread *t = &s->threads[i];
-		for (uint64_t k = 0; k <= t->events; k++) {
-			for (size_t j = 0; j < s->nthreads; j++) {
-				if (j == i)
-					continue;
-				s->cand[0] = (struct deja_script_entry){ .thread = t->id, .after = k,
-									 .to = s->threads[j].id };
-				int r = beats_best(s, 1);
-				if (r != 0)
-					return r;
-			}
-		}
-	}
-	return 0;
 }
 
 static char *history_command(const struct shrink *s)
@@ -612,9 +420,9 @@ static int shrink_schedule(struct shrink *s, uint64_t *checks, int *remaining)
 		*remaining = check_one_minimal(s, checks);
 		if (*remaining < 0)
 			return fail_trial(s);
-		moves = try_moves(s);
+		moves = shrink_try_moves(s);
 		if (moves == 0)
-			moves = try_single_switch(s);
+			moves = shrink_try_single_switch(s);
 		if (moves < 0 && s->trouble != TRIAL_OK)
 			return fail_trial(s);
 		if (moves < 0 && !s->a.quiet)

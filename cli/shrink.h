@@ -1,0 +1,61 @@
+/*
+ * shrink.h: the state of one `deja shrink` (cmd_shrink.c), shared with the
+ * moves that try to go below a removal-minimum (shrink_moves.c).
+ */
+#ifndef DEJA_SHRINK_H
+#define DEJA_SHRINK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ddmin.h"
+#include "shrink_input.h"
+#include "trace.h"
+#include "trial.h"
+
+struct shrink_args {
+	const char *trace, *output, *input;
+	unsigned long long max_runs, timeout, hunt_runs;
+	bool quiet;
+};
+
+struct shrink {
+	struct shrink_args a;
+	struct trace_run run;
+	struct deja_script_entry *script; /* the recorded run's switches */
+	bool *preempt;
+	uint64_t nscript;
+	struct trial_program prog;
+	struct failure_sig target;  /* the failure every candidate must repeat */
+	struct trial_result best;   /* the smallest failing run so far */
+	char *best_path;
+	/* ddmin's view: items index script[]; `fixed` entries are always in. */
+	bool *fixed;
+	struct deja_script_entry *cand;
+	char **argv;                  /* the runs' argv (the input file replaced) */
+	struct input_shrink in;       /* --input */
+	uint8_t *input_orig;
+	size_t input_orig_len;
+	char *input_final;            /* the shrunk input beside OUT */
+	char *input_real;             /* FILE as an absolute path */
+	struct trace_thread *threads; /* the best run's threads, with event counts */
+	size_t nthreads;
+	enum trial_status trouble;
+	char err[512];
+	double started;
+	uint64_t schedule_start; /* runs made before the schedule phase */
+};
+
+/* Run one script; keep its trace as the best when it fails the same way
+ * with at most `limit` preemptions (cmd_shrink.c). */
+enum ddmin_verdict shrink_try_limited(struct shrink *s, const struct deja_script_entry *e,
+				      uint64_t n, uint64_t limit);
+
+/* shrink_moves.c: drop one preemption and move or retarget another; or,
+ * for a small run, every one-switch schedule.  1 when a run with fewer
+ * preemptions failed the same way (it is the new best), 0 when none did,
+ * -1 on trouble or when the run budget is spent. */
+int shrink_try_moves(struct shrink *s);
+int shrink_try_single_switch(struct shrink *s);
+
+#endif /* DEJA_SHRINK_H */

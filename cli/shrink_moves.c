@@ -1,0 +1,171 @@
+/*
+ * shrink_moves.c: going below a removal-minimum.  ddmin and the
+ * 1-minimality check only remove switches; these moves change one or two
+ * at a time (drop a preemption and move another, send a forced switch to
+ * another thread) or, for a small run, try every one-switch schedule, and
+ * keep a candidate only when it fails the same way with fewer preemptions.
+ */
+#include <assert.h>
+#include <stdint.h>
+
+#include "shrink.h"
+
+static uint64_t events_of(const struct shrink *s, uint32_t thread)
+{
+	for (size_t i = 0; i < s->nthreads; i++)
+		if (s->threads[i].id == thread)
+			return s->threads[i].events;
+	return 0;
+}
+
+static bool point_taken(const struct shrink *s, uint64_t skip, uint32_t thread, uint64_t after)
+{
+	for (uint64_t i = 0; i < s->nscript; i++)
+		if (i != skip && s->script[i].thread == thread && s->script[i].after == after)
+			return true;
+	return false;
+}
+
+/* The script without entry `drop` and with entry `move` at `after`,
+ * switching to `to`. */
+static uint64_t moved(struct shrink *s, uint64_t drop, uint64_t move, uint64_t after,
+		      uint32_t to)
+{
+	uint64_t m = 0;
+	for (uint64_t i = 0; i < s->nscript; i++) {
+		if (i == drop)
+			continue;
+		s->cand[m] = s->script[i];
+		if (i == move) {
+			s->cand[m].after = after;
+			s->cand[m].to = to;
+		}
+		m++;
+	}
+	return m;
+}
+
+/* The candidate (n entries, made by moved(s, d, ...)) without the forced
+ * switches other than entry `keep`: with one switch sent elsewhere, the
+ * forced ones after it may now name threads that cannot run, and the
+ * nonpreemptive default is the better guess. */
+static uint64_t without_forced(struct shrink *s, uint64_t n, uint64_t keep, uint64_t d)
+{
+	uint64_t m = 0, i = 0;
+	for (uint64_t k = 0; k < s->nscript; k++) {
+		if (k == d)
+			continue;
+		if (k == keep || s->preempt[k])
+			s->cand[m++] = s->cand[i];
+		i++;
+	}
+	assert(i == n);
+	return m;
+}
+
+/* Run a candidate that must beat the best's preemption count: 1 it did,
+ * 0 not, -1 trouble or the run budget is spent. */
+static int beats_best(struct shrink *s, uint64_t n)
+{
+	uint64_t limit = s->best.preemptions ? s->best.preemptions - 1 : 0;
+	if (s->prog.runs - s->schedule_start >= s->a.max_runs)
+		return -1;
+	enum ddmin_verdict v = shrink_try_limited(s, s->cand, n, limit);
+	return v == DDMIN_FAILS ? 1 : v == DDMIN_PASSES ? 0 : -1;
+}
+
+/* Drop preemption d and send switch m to another thread.  Which thread
+ * runs when one blocks is a free choice, not a preemption; and a
+ * preemption back to a thread that now waits would be ignored. */
+static int try_retargets(struct shrink *s, uint64_t d)
+{
+	for (uint64_t m = 0; m < s->nscript; m++) {
+		if (m == d)
+			continue;
+		const struct deja_script_entry e = s->script[m];
+		for (size_t t = 0; t < s->nthreads; t++) {
+			uint32_t to = s->threads[t].id;
+			if (to == e.to || to == e.thread)
+				continue;
+			int r = beats_best(s, moved(s, d, m, e.after, to));
+			if (r == 0)
+				r = beats_best(s, without_forced(s, moved(s, d, m, e.after, to), m, d));
+			if (r != 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Removal alone stops at a 1-minimal run, which may still have more
+ * preemptions than the bug needs: in atomicity, "switch to the new thread
+ * right after creating it" and "switch back after its check" can be
+ * replaced by one "switch after the main thread's check".  So: drop one
+ * preemption and move another to each other point of its thread, nearest
+ * first, or send a forced switch elsewhere, until a run with fewer
+ * preemptions fails the same way.  Returns 1 when one did (it is the new
+ * best), 0 when none did, -1 on trouble or when the run budget is spent.
+ */
+int shrink_try_moves(struct shrink *s)
+{
+	for (uint64_t d = 0; d < s->nscript; d++) {
+		int r = s->preempt[d] ? try_retargets(s, d) : 0;
+		if (r != 0)
+			return r;
+		for (uint64_t m = 0; m < s->nscript && s->preempt[d]; m++) {
+			if (m == d || !s->preempt[m])
+				continue;
+			const struct deja_script_entry e = s->script[m];
+			uint64_t total = events_of(s, e.thread);
+			for (uint64_t delta = 1; delta <= total; delta++) {
+				for (int sign = 1; sign >= -1; sign -= 2) {
+					if (sign < 0 && delta > e.after)
+						continue;
+					uint64_t at = sign > 0 ? e.after + delta : e.after - delta;
+					if (at > total || point_taken(s, m, e.thread, at))
+						continue;
+					int r = beats_best(s, moved(s, d, m, at, e.to));
+					if (r != 0)
+						return r;
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * The moves above change one or two switches at a time, so a run the
+ * hunt reached through many preemptions (after --input, a random walk's)
+ * can sit at a removal-minimum far above the bug's.  When the run is
+ * small, try every schedule with exactly one switch, "when T has executed
+ * k events, run U", all else nonpreemptive: that is preemption bounding
+ * at bound 1 over the best run's points.  Returns as try_moves.
+ */
+#define SINGLE_SWITCH_MAX 2000
+
+int shrink_try_single_switch(struct shrink *s)
+{
+	uint64_t total = 0;
+	for (size_t i = 0; i < s->nthreads; i++)
+		total += (s->threads[i].events + 1) * (s->nthreads - 1);
+	if (s->best.preemptions <= 1 || total > SINGLE_SWITCH_MAX)
+		return 0;
+	for (size_t i = 0; i < s->nthreads; i++) {
+		const struct trace_thread *t = &s->threads[i];
+		for (uint64_t k = 0; k <= t->events; k++) {
+			for (size_t j = 0; j < s->nthreads; j++) {
+				if (j == i)
+					continue;
+				s->cand[0] = (struct deja_script_entry){ .thread = t->id, .after = k,
+									 .to = s->threads[j].id };
+				int r = beats_best(s, 1);
+				if (r != 0)
+					return r;
+			}
+		}
+	}
+	return 0;
+}
+
