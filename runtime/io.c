@@ -350,13 +350,77 @@ static bool is_read(long nr)
 	       nr == SYS_preadv2 || nr == SYS_recvfrom || nr == SYS_recvmsg;
 }
 
+/*
+ * Sources by descriptor, so that a program reading a file in small pieces
+ * asks the kernel for its path once, not once per read (a readlink of
+ * /proc/self/fd/N costs more than the read).  An entry is dropped when its
+ * descriptor is closed or replaced (rt_io_forget_fd).  `gen` changes with
+ * every drop, so a reader that copied an entry while another thread
+ * dropped it sees that and asks the kernel instead.
+ */
+#define SOURCE_CACHE_FDS 1024
+
+struct source_entry {
+	uint32_t gen;   /* odd while being filled */
+	uint16_t len;   /* 0: empty */
+	char path[256];
+};
+
+static struct source_entry sources[SOURCE_CACHE_FDS];
+
+void rt_io_forget_fd(long fd)
+{
+	if (fd < 0 || fd >= SOURCE_CACHE_FDS)
+		return;
+	__atomic_store_n(&sources[fd].len, 0, __ATOMIC_RELEASE);
+	__atomic_fetch_add(&sources[fd].gen, 2, __ATOMIC_ACQ_REL);
+}
+
+void rt_io_forget_fds(long first, long last)
+{
+	for (long fd = first < 0 ? 0 : first; fd <= last && fd < SOURCE_CACHE_FDS; fd++)
+		rt_io_forget_fd(fd);
+}
+
+static bool cached_source(struct rt_io *io, long fd)
+{
+	struct source_entry *e = &sources[fd];
+	uint32_t gen = __atomic_load_n(&e->gen, __ATOMIC_ACQUIRE);
+	uint16_t len = __atomic_load_n(&e->len, __ATOMIC_ACQUIRE);
+	if ((gen & 1) || len == 0 || len > sizeof(io->source))
+		return false;
+	memcpy(io->source, e->path, len);
+	if (__atomic_load_n(&e->gen, __ATOMIC_ACQUIRE) != gen)
+		return false;
+	io->source_len = len;
+	return true;
+}
+
+static void cache_source(const struct rt_io *io, long fd)
+{
+	struct source_entry *e = &sources[fd];
+	uint32_t gen = __atomic_load_n(&e->gen, __ATOMIC_ACQUIRE);
+	if ((gen & 1) || io->source_len == 0 || io->source_len > sizeof(e->path) ||
+	    !__atomic_compare_exchange_n(&e->gen, &gen, gen + 1, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_RELAXED))
+		return;
+	memcpy(e->path, io->source, io->source_len);
+	__atomic_store_n(&e->len, io->source_len, __ATOMIC_RELEASE);
+	__atomic_store_n(&e->gen, gen + 2, __ATOMIC_RELEASE);
+}
+
 /* The descriptor's path ("/etc/hosts", "pipe:[1234]", "/dev/pts/0"). */
 static void find_source(struct rt_io *io, long fd)
 {
+	bool cacheable = fd >= 0 && fd < SOURCE_CACHE_FDS;
+	if (cacheable && cached_source(io, fd))
+		return;
 	char link[40] = "/proc/self/fd/";
 	rt_decimal(link + strlen(link), fd);
 	long len = rt_syscall3(SYS_readlink, link, io->source, sizeof(io->source));
 	io->source_len = len > 0 ? (uint16_t)len : 0;
+	if (cacheable)
+		cache_source(io, fd);
 }
 
 static long run_event(struct rt_io *io, long nr, uint64_t site, long value, uint64_t data,

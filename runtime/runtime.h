@@ -85,6 +85,11 @@ int64_t rt_clock_real_wait(uint64_t deadline);
 /* Replay of real time: the model's clock as it was at event seq. */
 void rt_clock_replay(uint64_t seq);
 
+/* ---- io.c: descriptors' paths, remembered for the inputs' sources ---- */
+/* fd was closed or replaced (close, dup2, dup3, close_range). */
+void rt_io_forget_fd(long fd);
+void rt_io_forget_fds(long first, long last);
+
 /* ---- pids.c ---- */
 /* Replay: answer getpid/getppid/gettid with the recorded ids (true, with
  * *result), or map the ids in a[] the program passes back to real ones
