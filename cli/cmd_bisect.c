@@ -571,6 +571,8 @@ static int setup(struct bisect *b)
 		.argv = b->run.argv, .argc = b->run.argc, .max_steps = b->run.max_steps,
 		.wall_timeout = (unsigned)b->timeout, .scratch = scratch, .output = output,
 		.runtime = cli_runtime_path(),
+		.entropy_seed = b->run.entropy_seed, .realtime_start_ns = b->run.realtime_start,
+		.monotonic_start_ns = b->run.monotonic_start,
 	};
 	if (!b->prog.runtime)
 		return DEJA_EXIT_INTERNAL;

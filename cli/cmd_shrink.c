@@ -411,6 +411,8 @@ static int shrink_schedule(struct shrink *s, uint64_t *checks, int *remaining)
 		fprintf(stderr, "deja shrink: gave up after %llu candidate runs (--max-runs); "
 				"the smallest failing run so far is in %s\n",
 			(unsigned long long)stats.tests, s->best_path);
+		free(s->best_path); /* kept, as said: cleanup must not remove it */
+		s->best_path = NULL;
 		return DEJA_EXIT_FAILED;
 	}
 	if (r != 0)
@@ -626,6 +628,8 @@ static int prepare(struct shrink *s, char **out_abs, char **trace_abs, char **de
 	s->prog = (struct trial_program){
 		.argv = s->argv, .argc = s->run.argc, .max_steps = s->run.max_steps,
 		.wall_timeout = (unsigned)s->a.timeout, .scratch = scratch, .output = output,
+		.entropy_seed = s->run.entropy_seed, .realtime_start_ns = s->run.realtime_start,
+		.monotonic_start_ns = s->run.monotonic_start,
 	};
 	s->prog.runtime = cli_runtime_path();
 	if (!s->prog.runtime)

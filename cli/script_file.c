@@ -151,8 +151,12 @@ int script_from_trace(struct trace *t, struct deja_script_entry **out, bool **pr
 		threads[count] = e.ev.thread;
 		preempted[count] = (e.ev.flags & DEJA_EVENT_PREEMPT) != 0;
 		ticks[count] = e.ev.op == DEJA_OP_TICK ? e.ev.arg : 0;
+		/* Events before which the default would have switched away:
+		 * yields, sleeps and inputs that may wait, and timed waits of
+		 * the running thread that a strategy ended early. */
 		yields[count] = e.ev.op == DEJA_OP_YIELD || e.ev.op == DEJA_OP_SLEEP ||
-				e.ev.op == DEJA_OP_SYSCALL;
+				e.ev.op == DEJA_OP_SYSCALL ||
+				(e.ev.flags & DEJA_EVENT_TIMED_OUT) != 0;
 		count++;
 	}
 	struct deja_script_entry *entries = r == 0 ? malloc((count + 1) * sizeof(*entries)) : NULL;

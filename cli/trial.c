@@ -138,6 +138,8 @@ enum trial_status trial_run_strategy(struct trial_program *p, const char *strate
 		.run_index = ++p->runs, .script = script, .script_len = n,
 		.output_to = p->output, .trace_path = p->scratch,
 		.runtime_path = p->runtime, .deja_version = DEJA_VERSION,
+		.entropy_seed = p->entropy_seed, .realtime_start_ns = p->realtime_start_ns,
+		.monotonic_start_ns = p->monotonic_start_ns,
 	};
 	struct session_result res;
 	int saved = p->stdin_from ? stdin_swap(p->stdin_from, err, errlen) : -1;

@@ -28,6 +28,11 @@ struct trial_program {
 	const char *scratch;   /* the candidate's trace (absolute path) */
 	const char *output;    /* the program's stdout and stderr (absolute path) */
 	const char *stdin_from; /* the program's stdin (NULL: deja's own) */
+	/* The recording's randomness and clocks, so that a candidate differs
+	 * from it only in its schedule (a CPython run's hash seed comes from
+	 * getrandom); 0: drawn anew. */
+	uint64_t entropy_seed;
+	int64_t realtime_start_ns, monotonic_start_ns;
 	uint64_t runs;         /* trials so far */
 };
 

@@ -404,6 +404,9 @@ enum record_status record_run(const struct record_options *o, struct session_res
 		.script = o->script,
 		.script_len = o->script_len,
 		.real_time = o->real_time,
+		.entropy_seed = o->entropy_seed,
+		.realtime_start_ns = o->realtime_start_ns,
+		.monotonic_start_ns = o->monotonic_start_ns,
 		.expected_ticks = o->expected_ticks,
 		.output_to = o->output_to,
 	};

@@ -15,6 +15,11 @@ struct record_options {
 	int argc;
 	const char *strategy;     /* NAME[:PARAM], or "parallel" */
 	bool real_time;           /* --time real */
+	/* The randomness and the clocks' readings at virtual time 0 of an
+	 * earlier run, to make a run differ from it only in its schedule
+	 * (shrink, bisect); 0: drawn and read anew. */
+	uint64_t entropy_seed;
+	int64_t realtime_start_ns, monotonic_start_ns;
 	uint64_t seed;
 	uint64_t max_steps;
 	unsigned wall_timeout;    /* seconds of real time; 0: none */

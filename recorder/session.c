@@ -99,10 +99,13 @@ static int setup_run(struct session *s, const struct session_config *cfg, char *
 	sh->realtime_start_ns = cfg->realtime_start_ns;
 	sh->monotonic_start_ns = cfg->monotonic_start_ns;
 	sh->entropy_seed = cfg->entropy_seed;
-	if (!cfg->schedule) {
-		if (getrandom(&sh->entropy_seed, sizeof(sh->entropy_seed), 0) !=
+	/* A recording draws its randomness and reads the clocks, unless the
+	 * caller hands over an earlier run's (a replay always does). */
+	if (!cfg->schedule && !cfg->entropy_seed &&
+	    getrandom(&sh->entropy_seed, sizeof(sh->entropy_seed), 0) !=
 		    (ssize_t)sizeof(sh->entropy_seed))
-			sh->entropy_seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+		sh->entropy_seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	if (!cfg->schedule && !cfg->realtime_start_ns) {
 		struct timespec rt, mono;
 		clock_gettime(CLOCK_REALTIME, &rt);
 		clock_gettime(CLOCK_MONOTONIC, &mono);

@@ -47,7 +47,7 @@ struct session_config {
 	 * Record: leave 0 and the real clocks are read at launch. */
 	int64_t realtime_start_ns;
 	int64_t monotonic_start_ns;
-	uint64_t entropy_seed; /* replay: the recorded one; record: drawn anew */
+	uint64_t entropy_seed; /* replay: the recorded one; record: drawn anew unless given */
 	/* Replay: the ids the recording saw (0: unknown), and its threads'
 	 * ids by model thread. */
 	int32_t replay_pid, replay_ppid;

@@ -28,7 +28,7 @@ uint64_t deja_script_sort(struct deja_script_entry *script, uint64_t len);
  * The switches of a schedule: threads[i] ran event i, preempt[i] is true
  * when event i preempted the thread before it, yields[i] when event i was
  * one the default would switch away before (a yield, a sleep, a syscall
- * that may wait), and ticks[i] is the tick count of event i when it was a
+ * that may wait, a timed wait that timed out), and ticks[i] is the tick count of event i when it was a
  * stop in plain code (a TICK event), else 0, and final_stops[t] the tick
  * thread t was still stopped at when the run ended, or DEJA_NO_TICK
  * (yields, ticks and final_stops may be NULL).  Writes one entry per switch into out (room for n entries) in

@@ -24,3 +24,18 @@ for i in $(seq 100); do
 	timeout 120 "$deja" replay -q jq.deja >/dev/null 2>err || { dump err; fail "replay $i of the Python deadlock failed"; }
 done
 note "found in run $(json h.json 'j["failing_run"]["index"]') ($(json h.json 'j["failing_run"]["strategy"]')); 100 replays identical"
+
+# Its schedule, run again as a script with the recording's randomness and
+# clocks (CPython's hash seed comes from getrandom), fails the same way:
+# deja shrink starts from there (it would say "does not fail as recorded"
+# otherwise); with a budget of 20 runs it stops early and keeps the
+# smallest failing run so far, a deadlock that replays.
+rc=0
+timeout 300 "$deja" shrink --max-runs 20 -o small.deja jq.deja >sh.out 2>&1 || rc=$?
+grep -q "does not fail" sh.out && { dump sh.out; fail "shrink could not re-create the Python deadlock from its script"; }
+best=small.deja
+[ $rc -eq 0 ] || { grep -q "gave up after 20 candidate runs" sh.out && best=small.deja.best; } ||
+	{ dump sh.out; fail "deja shrink of the Python deadlock exited $rc"; }
+[ "$(outcome_of "$deja" "$best")" = deadlock ] || fail "the shrunk Python run is not a deadlock"
+timeout 120 "$deja" replay -q "$best" >/dev/null 2>err || { dump err; fail "the shrunk Python run does not replay"; }
+note "shrink re-created the Python deadlock from its script; its run after 20 candidates deadlocks and replays"
