@@ -358,7 +358,7 @@ static bool is_read(long nr)
  * every drop, so a reader that copied an entry while another thread
  * dropped it sees that and asks the kernel instead.
  */
-#define SOURCE_CACHE_FDS 1024
+#define SOURCE_CACHE_FDS 1024 /* as many as random.c's RANDOM_FDS */
 
 struct source_entry {
 	uint32_t gen;   /* odd while being filled */
@@ -374,12 +374,6 @@ void rt_io_forget_fd(long fd)
 		return;
 	__atomic_store_n(&sources[fd].len, 0, __ATOMIC_RELEASE);
 	__atomic_fetch_add(&sources[fd].gen, 2, __ATOMIC_ACQ_REL);
-}
-
-void rt_io_forget_fds(long first, long last)
-{
-	for (long fd = first < 0 ? 0 : first; fd <= last && fd < SOURCE_CACHE_FDS; fd++)
-		rt_io_forget_fd(fd);
 }
 
 static bool cached_source(struct rt_io *io, long fd)

@@ -48,6 +48,14 @@ void rt_note_close(long fd)
 		__atomic_fetch_and(&random_fds[fd / 64], ~(1ull << (fd % 64)), __ATOMIC_RELAXED);
 }
 
+void rt_note_close_range(unsigned long first, unsigned long last)
+{
+	/* Both tables deja keeps by descriptor (this one and io.c's sources)
+	 * hold the first RANDOM_FDS descriptors. */
+	for (unsigned long fd = first; fd <= last && fd < RANDOM_FDS; fd++)
+		rt_note_close((long)fd);
+}
+
 bool rt_is_random_fd(long fd)
 {
 	return fd >= 0 && fd < RANDOM_FDS &&

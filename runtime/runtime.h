@@ -86,9 +86,8 @@ int64_t rt_clock_real_wait(uint64_t deadline);
 void rt_clock_replay(uint64_t seq);
 
 /* ---- io.c: descriptors' paths, remembered for the inputs' sources ---- */
-/* fd was closed or replaced (close, dup2, dup3, close_range). */
+/* fd was closed or replaced (via rt_note_close). */
 void rt_io_forget_fd(long fd);
-void rt_io_forget_fds(long first, long last);
 
 /* ---- pids.c ---- */
 /* Replay: answer getpid/getppid/gettid with the recorded ids (true, with
@@ -205,7 +204,9 @@ void rt_io_refresh(void);
 /* Fill buf with len bytes of the run's entropy (an event); returns len. */
 long rt_random(void *buf, uint64_t len, uint64_t site);
 void rt_note_open(const char *path, long fd);
+/* fd was closed, or is being given another file (dup2, dup3). */
 void rt_note_close(long fd);
+void rt_note_close_range(unsigned long first, unsigned long last);
 bool rt_is_random_fd(long fd);
 
 /* ---- tsc.c: rdtsc and rdtscp ---- */

@@ -372,11 +372,12 @@ static long dispatch(long nr, long a[6], uint64_t site, greg_t *g, const sigset_
 	long shown;
 	if (rt_pid_syscall(nr, a, &shown))
 		return shown;
-	/* A descriptor given another file: what it reads from changes. */
+	/* A descriptor given another file is, for what deja remembers of
+	 * it, closed first. */
 	if (nr == SYS_dup2 || nr == SYS_dup3)
-		rt_io_forget_fd(a[1]);
+		rt_note_close(a[1]);
 	else if (nr == SYS_close_range)
-		rt_io_forget_fds(a[0], a[1] > 0x7fffffffL ? 0x7fffffffL : a[1]);
+		rt_note_close_range(a[0], a[1]);
 	const struct deja_syscall_info *sc = deja_syscall(nr);
 	switch ((enum deja_syscall_class)sc->klass) {
 	case DEJA_SC_PASS:
