@@ -165,6 +165,7 @@ static void end_run_for(enum deja_decision_kind kind, uint32_t self)
  * waits for one), so that the timeout comes when it would natively. */
 static void wait_in_real_time(void)
 {
+	rt_clock_sync();
 	int64_t left = rt_clock_real_wait(deja_sched_idle_deadline(rt.model));
 	if (left <= 0)
 		return;
@@ -183,8 +184,8 @@ static struct deja_decision decide(uint32_t self)
 	for (int polls = 0;; polls++) {
 		if (rt.shared->mode == DEJA_MODE_RECORD) {
 			rt_io_refresh();
-			rt_clock_sync();
-			wait_in_real_time();
+			if (rt.shared->real_time) /* else nothing to do: spare the scan */
+				wait_in_real_time();
 		} else {
 			rt_clock_replay(rt.model->steps); /* what the clock read at this choice */
 		}
