@@ -41,6 +41,7 @@ struct session {
 	 * runtime waits for room. */
 	uint8_t *spill;
 	size_t spill_len, spill_cap;
+	uint64_t script_room; /* script entries the channel holds */
 	pid_t server_pid;   /* fork server, once started; its runs follow */
 	uint32_t runs;      /* runs started through the server */
 };
@@ -54,7 +55,7 @@ static void on_interrupt(int sig)
 }
 
 /* A served session's script area holds this many entries; a longer
- * script is a usage error for a served run. */
+ * script is refused for a served run. */
 #define SESSION_SERVER_SCRIPT_MAX 65536u
 
 /* Everything in the channel that one run reads or writes, set up afresh:
@@ -64,6 +65,11 @@ static int setup_run(struct session *s, const struct session_config *cfg, char *
 		     size_t errlen)
 {
 	struct deja_shared *sh = s->shared;
+	if (cfg->script_len > s->script_room) {
+		snprintf(err, errlen, "the script has more than %llu switches",
+			 (unsigned long long)s->script_room);
+		return -1;
+	}
 	s->cfg = cfg;
 	sh->mode = cfg->schedule ? DEJA_MODE_REPLAY : DEJA_MODE_RECORD;
 	sh->parallel = cfg->parallel;
@@ -138,13 +144,8 @@ struct session *session_new(const struct session_config *cfg, char *err, size_t 
 	size_t feed_bytes_offset = feed_offset + cfg->feed_count * sizeof(struct deja_feed);
 	size_t vtimes_offset = (feed_bytes_offset + cfg->feed_bytes_len + 63) & ~(size_t)63;
 	size_t script_offset = vtimes_offset + cfg->vtimes_len * sizeof(uint64_t);
-	uint64_t script_room = cfg->fork_server ? SESSION_SERVER_SCRIPT_MAX : cfg->script_len;
-	if (cfg->script_len > script_room) {
-		snprintf(err, errlen, "the script has more than %u switches", SESSION_SERVER_SCRIPT_MAX);
-		session_free(s);
-		return NULL;
-	}
-	s->size = script_offset + script_room * sizeof(struct deja_script_entry);
+	s->script_room = cfg->fork_server ? SESSION_SERVER_SCRIPT_MAX : cfg->script_len;
+	s->size = script_offset + s->script_room * sizeof(struct deja_script_entry);
 	s->fd = memfd_create("deja-channel", MFD_CLOEXEC);
 	if (s->fd < 0 || ftruncate(s->fd, (off_t)s->size) != 0) {
 		snprintf(err, errlen, "cannot create the shared channel: %s", strerror(errno));
@@ -198,10 +199,6 @@ int session_next_run(struct session *s, const struct session_config *cfg, char *
 {
 	if (!s->shared->server || cfg->schedule_len || cfg->feed_count || cfg->vtimes_len) {
 		snprintf(err, errlen, "only a fork-server session serves more runs, and only records");
-		return -1;
-	}
-	if (cfg->script_len > SESSION_SERVER_SCRIPT_MAX) {
-		snprintf(err, errlen, "the script has more than %u switches", SESSION_SERVER_SCRIPT_MAX);
 		return -1;
 	}
 	return setup_run(s, cfg, err, errlen);
