@@ -4,7 +4,8 @@
 # deja hunt with the default strategy finds every corpus bug within 1000
 # runs, keeps the failing run's trace (run.index and run.seed as reported),
 # and that trace replays identically 100 times; a program that never fails spends
-# its budget and exits 0; a bad strategy is a usage error.
+# its budget and exits 0; an interrupted hunt exits 130; a bad strategy is
+# a usage error.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -76,6 +77,21 @@ timeout 120 "$deja" hunt -q --json -o wrapped.deja -- ./wrapper.sh >w.json 2>err
 [ $rc -eq 1 ] || { dump w.json err; fail "hunt through a shell script exited $rc, expected 1"; }
 timeout 60 "$deja" replay -q wrapped.deja >/dev/null 2>err || { dump err; fail "the trace hunted through a shell script does not replay"; }
 note "hunt through an exec'ing shell script: found and replayed"
+
+# Interrupted (SIGTERM, as SIGINT from a terminal): the hunt stops within
+# seconds, served runs and all, says so and exits 130.
+"$deja" hunt -q --json --runs 1000000 -o int.deja -- "$passing" >int.json 2>err &
+pid=$!
+sleep 1
+kill -TERM $pid
+for _ in $(seq 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+kill -0 $pid 2>/dev/null && { kill -KILL $pid; fail "deja hunt still running 10 s after SIGTERM"; }
+rc=0
+wait $pid || rc=$?
+[ $rc -eq 130 ] || { dump int.json err; fail "interrupted hunt exited $rc, expected 130"; }
+[ "$(json int.json 'j["interrupted"]')" = true ] && [ "$(json int.json 'j["runs"] > 0')" = true ] ||
+	{ dump int.json; fail "the interrupted hunt's summary does not say it was interrupted after some runs"; }
+note "an interrupted hunt stops, reports its runs and exits 130"
 
 rc=0
 "$deja" hunt -s bogus -- "$passing" >/dev/null 2>err || rc=$?
