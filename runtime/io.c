@@ -194,6 +194,18 @@ static const struct deja_feed *feed_for(uint64_t seq)
 	return NULL;
 }
 
+/* The signal number the recording's event `seq` handled, without moving
+ * the cursor (which the events before it still need); 0 if none. */
+int rt_io_recorded_signal(uint64_t seq)
+{
+	const struct deja_shared *sh = rt.shared;
+	const struct deja_feed *f = (const struct deja_feed *)((const char *)sh + sh->feed_offset);
+	for (uint64_t i = feed_cursor; i < sh->feed_count && f[i].seq <= seq; i++)
+		if (f[i].seq == seq)
+			return (int)f[i].result;
+	return 0;
+}
+
 struct scatter {
 	const uint8_t *from;
 	uint64_t left;
@@ -687,6 +699,19 @@ long rt_io_wait_signal(long nr, const long a[6], const sigset_t *mask, uint64_t 
 	}
 	io.result = rt_pass_interruptible(nr, a, mask);
 	run_event(&io, nr, site, 0, 0, 0, false); /* filled in by note_result */
+	return io.result;
+}
+
+/* A syscall the runtime answers itself (a signal to its own process), as
+ * an event: it is a scheduling point, and a replay gives back `result` as
+ * recorded without running it. */
+long rt_io_emulated_event(long nr, const long a[6], long result, uint64_t site)
+{
+	struct rt_io io = { .nr = nr, .sc = deja_syscall(nr), .a = a, .feed = replaying() };
+	if (io.feed)
+		return run_event(&io, nr, site, 0, 0, 0, false);
+	io.result = result;
+	run_event(&io, nr, site, result, 0, 0, false);
 	return io.result;
 }
 

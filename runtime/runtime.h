@@ -122,6 +122,10 @@ void rt_trap_arm(void);       /* once per thread */
 void rt_trap_disarm(void);
 /* Inside the trap: the signal mask the program had (else NULL). */
 extern __thread const sigset_t *rt_trap_program_mask;
+/* In a syscall that a signal interrupts (pause, sigsuspend...), inside the
+ * trap, with the program's mask open: a signal the kernel gives this thread
+ * now is this thread's to handle. */
+extern __thread bool rt_trap_interruptible;
 void rt_libc_enter(void);
 void rt_libc_leave(void);
 
@@ -190,6 +194,10 @@ void rt_io_at_event(struct deja_pending *p, uint64_t seq);
  * recorded one). */
 int64_t rt_io_signal_event(int sig, siginfo_t *info, uint64_t site);
 /* pause() and rt_sigsuspend(), recorded and fed back. */
+/* Replay: the signal the recording handled at event `seq` (0: none). */
+int rt_io_recorded_signal(uint64_t seq);
+/* A syscall the runtime answers itself, made an event (io.c). */
+long rt_io_emulated_event(long nr, const long a[6], long result, uint64_t site);
 long rt_io_wait_signal(long nr, const long a[6], const sigset_t *mask, uint64_t site);
 /* A syscall run with the program's own signal mask (trap.c). */
 long rt_pass_interruptible(long nr, const long a[6], const sigset_t *mask);
@@ -230,7 +238,7 @@ long rt_signal_sigaction(int sig, const struct rt_kernel_sigaction *act,
 void rt_signals_deliver(uint64_t site);
 /* kill/tgkill of the program's own process with a relayed signal: counted
  * as pending instead of sent; true (with *result) if so. */
-bool rt_signal_to_self(long nr, const long a[6], long *result);
+bool rt_signal_to_self(long nr, const long a[6], uint64_t site, long *result);
 /* At start: relay the signals that end the process by default (while the
  * program leaves them so), so they too act at scheduling points. */
 void rt_signals_install(void);

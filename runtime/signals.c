@@ -15,6 +15,21 @@
  * signal.  Only processes the runtime does not manage (a forked child) get
  * the program's handler directly, as usual.
  *
+ * A signal sent to one thread of the process (pthread_kill, tgkill, tkill)
+ * waits for that thread's next scheduling point, so that its handler runs
+ * in the thread it was meant for.
+ *
+ * The handler itself runs in a signal frame of its own, as natively: once
+ * the event is recorded the runtime sends the thread the signal for real,
+ * and the relay, seeing it is the one it sent, runs the program's handler
+ * under the program's mask plus the action's sa_mask (and the signal,
+ * unless SA_NODEFER), with SA_RESETHAND honoured.  So a handler run at a
+ * syscall, inside the trap, still runs after the trap has returned, its own
+ * syscalls trapped and recorded like any others; inside the trap the
+ * signal waits (the trap blocks everything) until it returns, so one
+ * handler runs per trap, and the relay looks for the next pending signal
+ * when the handler returns.
+ *
  * Signals whose default action ends the process (SIGTERM, SIGINT, SIGHUP,
  * SIGALRM, SIGUSR1, real-time signals...) are relayed the same way while
  * the program leaves them at their default: the process then ends by the
@@ -40,7 +55,15 @@ static siginfo_t last_info[65];
  * their handler at once must not merge into one while they wait. */
 static uint32_t pending[65];
 static uint32_t pending_total; /* the sum: every scheduling point looks at it */
+/* Signals sent to one thread, by model thread: the same counts, for it alone. */
+static uint32_t thread_pending[DEJA_MAX_THREADS][65];
+static uint32_t thread_pending_total[DEJA_MAX_THREADS];
+/* Inside the signal event itself: its own scheduling point delivers nothing. */
 static __thread bool delivering __attribute__((tls_model("initial-exec")));
+/* The signal this thread sent itself to run the program's handler, and
+ * the siginfo the handler is to see (the recorded one). */
+static __thread int handler_due __attribute__((tls_model("initial-exec")));
+static __thread siginfo_t handler_info __attribute__((tls_model("initial-exec")));
 static __thread uint64_t last_seq __attribute__((tls_model("initial-exec")));
 
 static uint64_t bit(int sig)
@@ -77,16 +100,46 @@ static void end_by(int sig)
 	rt_fatal("a signal whose default action ends the process did not end it");
 }
 
-static void call_program_handler(int sig, siginfo_t *info)
+/* SA_RESETHAND: the program's action becomes the default one, as the
+ * kernel makes it on delivery.  The relay stays for the signals whose
+ * default ends the process (they end it at a scheduling point). */
+static void reset_to_default(int sig)
+{
+	static const struct rt_kernel_sigaction dfl = { .handler = (void *)SIG_DFL };
+	program_action[sig] = dfl;
+	if (ends_by_default(sig))
+		return;
+	relayed &= ~bit(sig);
+	rt_syscall4(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask));
+}
+
+/* The program's handler, called directly: in a process deja does not
+ * manage, where the relay is only a go-between. */
+static void call_program_handler(int sig, siginfo_t *info, void *ctx)
+{
+	const struct rt_kernel_sigaction a = program_action[sig];
+	if (a.handler == (void *)SIG_DFL)
+		end_by(sig);
+	if (a.flags & SA_RESETHAND)
+		reset_to_default(sig);
+	if (a.flags & SA_SIGINFO)
+		a.handler(sig, info, ctx);
+	else
+		((void (*)(int))(void *)a.handler)(sig);
+}
+
+/* The program's handler, in the frame the kernel made for the relay: under
+ * the mask the kernel would have set for the program's own action (the
+ * relay's blocks everything); the frame's return puts the old one back. */
+static void run_program_handler(int sig, siginfo_t *info, ucontext_t *uc)
 {
 	const struct rt_kernel_sigaction *a = &program_action[sig];
-	if (a->handler == (void *)SIG_DFL)
-		end_by(sig);
-	static ucontext_t context; /* handlers rarely look at it */
-	if (a->flags & SA_SIGINFO)
-		a->handler(sig, info, &context);
-	else
-		((void (*)(int))(void *)a->handler)(sig);
+	uint64_t mask;
+	memcpy(&mask, &uc->uc_sigmask, sizeof(mask));
+	mask |= a->mask | ((a->flags & SA_NODEFER) ? 0 : bit(sig));
+	mask &= ~RT_OWN_SIGNALS;
+	rt_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &mask, NULL, sizeof(mask));
+	call_program_handler(sig, info, uc);
 }
 
 static void add_pending(int sig)
@@ -95,11 +148,37 @@ static void add_pending(int sig)
 	__atomic_fetch_add(&pending_total, 1, __ATOMIC_RELEASE);
 }
 
+/* The model thread whose kernel thread is `tid`, or -1. */
+static int thread_of_tid(long tid)
+{
+	const struct deja_model *m = rt.model;
+	for (uint32_t t = 0; t < m->nthreads && t < DEJA_MAX_THREADS; t++)
+		if (m->threads[t].os_tid == tid && m->threads[t].state == DEJA_THREAD_LIVE)
+			return (int)t;
+	return -1;
+}
+
+static void add_thread_pending(int t, int sig)
+{
+	__atomic_fetch_add(&thread_pending[t][sig], 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&thread_pending_total[t], 1, __ATOMIC_RELEASE);
+}
+
 static void on_relay(int sig, siginfo_t *si, void *ctx)
 {
-	(void)ctx;
 	if (!rt.active) { /* a process deja does not manage (a forked child) */
-		call_program_handler(sig, si);
+		call_program_handler(sig, si, ctx);
+		return;
+	}
+	if (sig == handler_due) { /* sent by deliver(), below */
+		handler_due = 0;
+		siginfo_t info = handler_info;
+		ucontext_t *uc = ctx;
+		run_program_handler(sig, &info, uc);
+		/* Back to the mask of the interrupted code for the next. */
+		rt_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &uc->uc_sigmask, NULL,
+			    sizeof(uint64_t));
+		rt_signals_deliver((uint64_t)uc->uc_mcontext.gregs[REG_RIP]);
 		return;
 	}
 	/* Whatever thread the kernel picked (even one leaving the model), the
@@ -107,35 +186,57 @@ static void on_relay(int sig, siginfo_t *si, void *ctx)
 	if (rt.shared->mode == DEJA_MODE_REPLAY)
 		return;
 	last_info[sig] = *si;
-	add_pending(sig);
+	if (rt_trap_interruptible && rt_managed())
+		add_thread_pending(rt_self, sig); /* it ends this thread's wait */
+	else
+		add_pending(sig);
 }
 
-/* kill() or tgkill() of the program's own process with a relayed signal:
- * noted as pending here rather than sent, so that it is handled at the
- * sender's next scheduling point, as natively it would be handled before
- * kill() returns, instead of by whichever thread the kernel picks. */
-bool rt_signal_to_self(long nr, const long a[6], long *result)
+/* kill(), tgkill() or tkill() of the program's own process or one of its
+ * managed threads with a relayed signal: an event of its own, and noted as
+ * pending rather than sent, so that it is handled at a scheduling point of
+ * the thread it was meant for (the sender's, at once, for a signal to the
+ * process, as natively it would be handled before kill() returns), instead
+ * of by whichever thread the kernel picks.  A replay makes the same event,
+ * which gives back the recorded result, and runs the handler where the
+ * recording did. */
+bool rt_signal_to_self(long nr, const long a[6], uint64_t site, long *result)
 {
-	if (!rt_managed() || rt.shared->mode == DEJA_MODE_REPLAY)
+	if (!rt_managed())
 		return false;
 	long pid = rt_syscall0(SYS_getpid);
+	long tid = 0; /* 0: the process */
 	int sig;
-	if (nr == SYS_kill && (a[0] == pid || a[0] == 0))
+	if (nr == SYS_kill && (a[0] == pid || a[0] == 0)) {
 		sig = (int)a[1];
-	else if (nr == SYS_tgkill && a[0] == pid)
+	} else if (nr == SYS_tgkill && a[0] == pid) {
 		sig = (int)a[2];
-	else
+		tid = a[1];
+	} else if (nr == SYS_tkill) {
+		sig = (int)a[1];
+		tid = a[0];
+	} else {
 		return false;
+	}
 	if (sig <= 0 || sig > 64 || !(relayed & bit(sig)))
 		return false;
-	siginfo_t info;
-	memset(&info, 0, sizeof(info));
-	info.si_signo = sig;
-	info.si_code = nr == SYS_kill ? SI_USER : SI_TKILL;
-	info.si_pid = (pid_t)pid;
-	last_info[sig] = info;
-	add_pending(sig);
-	*result = 0;
+	int target = tid ? thread_of_tid(tid) : -1;
+	if (tid && target < 0)
+		return false; /* not a thread of the model: the kernel decides */
+	if (rt.shared->mode != DEJA_MODE_REPLAY) {
+		siginfo_t info;
+		memset(&info, 0, sizeof(info));
+		info.si_signo = sig;
+		info.si_code = nr == SYS_kill ? SI_USER : SI_TKILL;
+		info.si_pid = (pid_t)pid;
+		info.si_uid = (uid_t)rt_syscall0(SYS_getuid);
+		last_info[sig] = info;
+		if (target >= 0)
+			add_thread_pending(target, sig);
+		else
+			add_pending(sig);
+	}
+	*result = rt_io_emulated_event(nr, a, 0, site);
 	return true;
 }
 
@@ -202,17 +303,25 @@ bool rt_signal_relayable(int sig)
 	       !rt_is_fault_signal(sig);
 }
 
-/* One signal event and the program's handler.  In a recording the
- * siginfo goes with the event; in a replay the feed gives it back. */
+/* One signal event, then the program's handler (see the top of the file).
+ * In a recording the siginfo goes with the event; in a replay the feed
+ * gives it back. */
 static void deliver(int sig, uint64_t site)
 {
 	siginfo_t info;
 	memset(&info, 0, sizeof(info));
 	if (sig > 0)
 		info = last_info[sig];
+	delivering = true;
 	int got = (int)rt_io_signal_event(sig, &info, site);
-	if (got > 0 && got <= 64 && (relayed & bit(got)))
-		call_program_handler(got, &info);
+	delivering = false;
+	if (got <= 0 || got > 64 || !(relayed & bit(got)))
+		return;
+	if (program_action[got].handler == (void *)SIG_DFL)
+		end_by(got);
+	handler_info = info;
+	handler_due = got;
+	rt_syscall3(SYS_tgkill, rt_syscall0(SYS_getpid), rt_syscall0(SYS_gettid), got);
 }
 
 void rt_signals_note_event(uint64_t seq)
@@ -220,33 +329,85 @@ void rt_signals_note_event(uint64_t seq)
 	last_seq = seq;
 }
 
+/* What the program blocks on this thread now: its signal mask (inside the
+ * trap every signal is blocked, but that is the runtime's doing, not the
+ * program's), which includes the masks of the handlers it is in. */
+static uint64_t program_blocked(void)
+{
+	uint64_t blocked = 0;
+	if (rt_trap_program_mask)
+		memcpy(&blocked, rt_trap_program_mask, sizeof(blocked));
+	else
+		rt_syscall4(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &blocked, sizeof(blocked));
+	return blocked;
+}
+
+/* Take one signal from a pending count and its total, if any. */
+static bool take(uint32_t *count, uint32_t *total)
+{
+	if (!__atomic_load_n(count, __ATOMIC_RELAXED))
+		return false;
+	__atomic_fetch_sub(count, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_sub(total, 1, __ATOMIC_RELAXED);
+	return true;
+}
+
+/* The lowest unblocked signal pending for this thread or its process,
+ * taken off its count; 0 for none.  Lowest first, as the kernel does,
+ * thread-directed before process-directed. */
+static int next_pending(void)
+{
+	uint32_t *own_total = &thread_pending_total[rt_self];
+	if (!__atomic_load_n(&pending_total, __ATOMIC_ACQUIRE) &&
+	    !__atomic_load_n(own_total, __ATOMIC_ACQUIRE))
+		return 0;
+	uint64_t blocked = program_blocked();
+	for (int sig = 1; sig <= 64; sig++) {
+		if (blocked & bit(sig))
+			continue;
+		if (take(&thread_pending[rt_self][sig], own_total) ||
+		    take(&pending[sig], &pending_total))
+			return sig;
+	}
+	return 0;
+}
+
+/* Replay: the recording handled a signal next on this thread, and the
+ * program lets it through here.  (A thread meets several points between two
+ * events, e.g. a kill() of itself with the signal blocked, then the
+ * sigprocmask() that unblocks it: the recording handled it at the first
+ * where it was unblocked.) */
+static bool recorded_signal_due(void)
+{
+	if (last_seq >= rt.schedule_len || !(rt.schedule[last_seq] & DEJA_SCHEDULE_SIGNAL_NEXT))
+		return false;
+	uint64_t next = last_seq + 1;
+	while (next < rt.schedule_len && (rt.schedule[next] & DEJA_SCHEDULE_THREAD) != rt_self)
+		next++;
+	int sig = next < rt.schedule_len ? rt_io_recorded_signal(next) : 0;
+	return sig <= 0 || sig > 64 || !(program_blocked() & bit(sig));
+}
+
 void rt_signals_deliver(uint64_t site)
 {
 	if (!rt_managed() || delivering ||
 	    rt.model->threads[rt_self].state != DEJA_THREAD_LIVE)
 		return;
-	delivering = true;
+	/* Inside the trap a handler can only run once the trap returns, and
+	 * two signals sent then would run in the reverse order: one per trap,
+	 * and its handler's relay looks for the next. */
+	bool one = rt_trap_program_mask != NULL;
 	if (rt.shared->mode == DEJA_MODE_REPLAY) {
-		while (last_seq < rt.schedule_len &&
-		       (rt.schedule[last_seq] & DEJA_SCHEDULE_SIGNAL_NEXT))
+		while (!handler_due && recorded_signal_due()) {
 			deliver(0, site); /* the feed says which */
-	} else if (__atomic_load_n(&pending_total, __ATOMIC_ACQUIRE)) {
-		/* The program's own mask: inside the trap every signal is
-		 * blocked, but that is the runtime's doing, not the program's. */
-		uint64_t blocked = 0;
-		if (rt_trap_program_mask)
-			memcpy(&blocked, rt_trap_program_mask, sizeof(blocked));
-		else
-			rt_syscall4(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &blocked, sizeof(blocked));
-		for (int sig = 1; sig <= 64; sig++) {
-			if (blocked & bit(sig))
-				continue;
-			while (__atomic_load_n(&pending[sig], __ATOMIC_RELAXED)) {
-				__atomic_fetch_sub(&pending[sig], 1, __ATOMIC_RELAXED);
-				__atomic_fetch_sub(&pending_total, 1, __ATOMIC_RELAXED);
-				deliver(sig, site);
-			}
+			if (one)
+				break;
 		}
+		return;
 	}
-	delivering = false;
+	for (int sig; !handler_due && (sig = next_pending()) != 0;) {
+		deliver(sig, site);
+		if (one)
+			break;
+	}
 }

@@ -51,6 +51,7 @@ static __thread volatile char selector __attribute__((tls_model("initial-exec"))
 	SYSCALL_DISPATCH_FILTER_ALLOW;
 static __thread int libc_depth __attribute__((tls_model("initial-exec")));
 __thread const sigset_t *rt_trap_program_mask __attribute__((tls_model("initial-exec")));
+__thread bool rt_trap_interruptible __attribute__((tls_model("initial-exec")));
 
 
 void rt_libc_enter(void)
@@ -149,14 +150,39 @@ static long emulate_futex(const long a[6], uint64_t site)
 
 /* ---- keeping SIGSYS ours ---- */
 
-static long filter_sigprocmask(const long a[6])
+/*
+ * The program's signal mask, while it is in the trap, is the one the
+ * kernel saved in the trap's ucontext and puts back when the trap returns;
+ * the thread's mask now is the trap's own (everything blocked).  So
+ * rt_sigprocmask is answered from and applied to the saved one, minus the
+ * signals the runtime needs (and SIGKILL and SIGSTOP, which the kernel
+ * never blocks).  Signals it unblocks that wait for a scheduling point are
+ * handled before it returns, as the kernel would handle them.
+ */
+static long emulate_sigprocmask(const long a[6], sigset_t *program_mask, uint64_t site)
 {
-	if (a[1] == 0 || a[0] == SIG_UNBLOCK)
-		return rt_syscall(SYS_rt_sigprocmask, a[0], a[1], a[2], a[3], 0, 0);
-	uint64_t set;
-	memcpy(&set, (const void *)a[1], sizeof(set));
-	set &= ~RT_OWN_SIGNALS;
-	return rt_syscall(SYS_rt_sigprocmask, a[0], (long)&set, a[2], a[3], 0, 0);
+	if (a[3] != sizeof(uint64_t))
+		return -EINVAL;
+	uint64_t now;
+	memcpy(&now, program_mask, sizeof(now));
+	uint64_t old = now;
+	if (a[1]) {
+		uint64_t set;
+		memcpy(&set, (const void *)a[1], sizeof(set));
+		switch (a[0]) {
+		case SIG_BLOCK: now |= set; break;
+		case SIG_UNBLOCK: now &= ~set; break;
+		case SIG_SETMASK: now = set; break;
+		default: return -EINVAL;
+		}
+		now &= ~(RT_OWN_SIGNALS | (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
+		memcpy(program_mask, &now, sizeof(now));
+	}
+	if (a[2])
+		memcpy((void *)a[2], &old, sizeof(old));
+	if (old & ~now)
+		rt_signals_deliver(site);
+	return 0;
 }
 
 /* The target's signal handlers return through a restorer that makes the
@@ -204,7 +230,7 @@ static long pass(long nr, const long a[6])
  * not wait for the child's exec, and a child's exec failure that glibc
  * would report through the shared memory shows as the child's exit 127.
  */
-static long vfork_as_fork(const long a[6], greg_t *g, const sigset_t *mask)
+static long vfork_as_fork(const long a[6], greg_t *g, sigset_t *mask)
 {
 	long flags = a[0] & ~(long)(CLONE_VM | CLONE_VFORK);
 	long r = rt_syscall(SYS_clone, flags, 0, a[2], a[3], a[4], 0);
@@ -222,14 +248,15 @@ static long vfork_as_fork(const long a[6], greg_t *g, const sigset_t *mask)
 	rt_resume_context((const long long *)child);
 }
 
-static long emulate(long nr, const long a[6], uint64_t site, greg_t *g, const sigset_t *mask)
+/* `mask` is the program's signal mask, which the trap puts back on return. */
+static long emulate(long nr, const long a[6], uint64_t site, greg_t *g, sigset_t *mask)
 {
 	bool managed = rt_managed();
 	switch (nr) {
 	case SYS_futex:
 		return managed ? emulate_futex(a, site) : pass(nr, a);
 	case SYS_rt_sigprocmask:
-		return filter_sigprocmask(a);
+		return emulate_sigprocmask(a, mask, site);
 	case SYS_rt_sigaction:
 		return filter_sigaction(a);
 	case SYS_nanosleep:
@@ -288,9 +315,10 @@ static long emulate(long nr, const long a[6], uint64_t site, greg_t *g, const si
 	case SYS_execveat:
 		return rt_exec(nr, a, site);
 	case SYS_kill:
-	case SYS_tgkill: {
+	case SYS_tgkill:
+	case SYS_tkill: {
 		long r;
-		return rt_signal_to_self(nr, a, &r) ? r : pass(nr, a);
+		return rt_signal_to_self(nr, a, site, &r) ? r : pass(nr, a);
 	}
 	case SYS_pause:
 	case SYS_rt_sigsuspend: {
@@ -362,12 +390,14 @@ long rt_pass_interruptible(long nr, const long a[6], const sigset_t *mask)
 	memcpy(&open, mask, sizeof(open));
 	open &= ~RT_OWN_SIGNALS;
 	rt_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &open, NULL, sizeof(open));
+	rt_trap_interruptible = true;
 	long r = pass(nr, a);
+	rt_trap_interruptible = false;
 	rt_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &all, NULL, sizeof(all));
 	return r;
 }
 
-static long dispatch(long nr, long a[6], uint64_t site, greg_t *g, const sigset_t *mask)
+static long dispatch(long nr, long a[6], uint64_t site, greg_t *g, sigset_t *mask)
 {
 	long shown;
 	if (rt_pid_syscall(nr, a, &shown))
