@@ -22,6 +22,8 @@
 #define _GNU_SOURCE
 #include "runtime.h"
 
+#include <stddef.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -40,7 +42,7 @@
 #include <xxhash.h>
 
 struct rt_io {
-	siginfo_t *signal; /* a SIGNAL event: its siginfo */
+	struct rt_signal_record *signal; /* a SIGNAL event: its siginfo */
 	long nr;
 	const struct deja_syscall_info *sc;
 	const long *a;
@@ -194,15 +196,23 @@ static const struct deja_feed *feed_for(uint64_t seq)
 	return NULL;
 }
 
-/* The signal number the recording's event `seq` handled, without moving
- * the cursor (which the events before it still need); 0 if none. */
-int rt_io_recorded_signal(uint64_t seq)
+/* The signal number the recording's event `seq` handled and at which point
+ * (struct rt_signal_record), without moving the cursor (which the events
+ * before it still need); 0 if none. */
+int rt_io_recorded_signal(uint64_t seq, uint32_t *point)
 {
 	const struct deja_shared *sh = rt.shared;
 	const struct deja_feed *f = (const struct deja_feed *)((const char *)sh + sh->feed_offset);
-	for (uint64_t i = feed_cursor; i < sh->feed_count && f[i].seq <= seq; i++)
-		if (f[i].seq == seq)
-			return (int)f[i].result;
+	*point = 0;
+	for (uint64_t i = feed_cursor; i < sh->feed_count && f[i].seq <= seq; i++) {
+		if (f[i].seq != seq)
+			continue;
+		const size_t at = offsetof(struct rt_signal_record, point);
+		if (f[i].len >= at + sizeof(*point))
+			memcpy(point, (const uint8_t *)sh + sh->feed_bytes_offset + f[i].offset + at,
+			       sizeof(*point));
+		return (int)f[i].result;
+	}
 	return 0;
 }
 
@@ -287,7 +297,7 @@ static void signal_at_event(struct rt_io *io, struct deja_pending *p, uint64_t s
 	       f->len < sizeof(*io->signal) ? f->len : sizeof(*io->signal));
 	p->value = f->result;
 	p->arg = (uint64_t)f->result;
-	p->data = XXH3_64bits(io->signal, sizeof(*io->signal));
+	p->data = XXH3_64bits(&io->signal->info, sizeof(io->signal->info));
 }
 
 void rt_io_at_event(struct deja_pending *p, uint64_t seq)
@@ -673,14 +683,14 @@ long rt_input(const struct deja_syscall_info *sc, long nr, const long a[6], uint
 	return io.result;
 }
 
-int64_t rt_io_signal_event(int sig, siginfo_t *info, uint64_t site)
+int64_t rt_io_signal_event(int sig, struct rt_signal_record *record, uint64_t site)
 {
-	struct rt_io io = { .signal = info, .feed = replaying() };
+	struct rt_io io = { .signal = record, .feed = replaying() };
 	struct deja_pending *p = rt_declare(DEJA_OP_SIGNAL, NULL, (uint64_t)sig, site);
 	p->value = sig;
-	if (!io.feed) {
-		p->data = XXH3_64bits(info, sizeof(*info));
-		p->data_len = sizeof(*info);
+	if (!io.feed) { /* the digest covers the siginfo, as in traces before `point` */
+		p->data = XXH3_64bits(&record->info, sizeof(record->info));
+		p->data_len = sizeof(*record);
 	}
 	current = &io;
 	int64_t r = rt_run();

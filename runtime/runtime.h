@@ -192,10 +192,19 @@ long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uin
 void rt_io_at_event(struct deja_pending *p, uint64_t seq);
 /* A SIGNAL event carrying its siginfo; returns the signal (replay: the
  * recorded one). */
-int64_t rt_io_signal_event(int sig, siginfo_t *info, uint64_t site);
+/* What a signal event records: the siginfo its handler sees, and at which
+ * of its thread's scheduling points since the thread's last event it was
+ * handled (1 for the first; 0 in traces from before it was recorded). */
+struct rt_signal_record {
+	siginfo_t info;
+	uint32_t point;
+	uint32_t reserved;
+};
+int64_t rt_io_signal_event(int sig, struct rt_signal_record *record, uint64_t site);
 /* pause() and rt_sigsuspend(), recorded and fed back. */
-/* Replay: the signal the recording handled at event `seq` (0: none). */
-int rt_io_recorded_signal(uint64_t seq);
+/* Replay: the signal the recording handled at event `seq` (0: none), and
+ * at which point (struct rt_signal_record). */
+int rt_io_recorded_signal(uint64_t seq, uint32_t *point);
 /* A syscall the runtime answers itself, made an event (io.c). */
 long rt_io_emulated_event(long nr, const long a[6], long result, uint64_t site);
 long rt_io_wait_signal(long nr, const long a[6], const sigset_t *mask, uint64_t site);
@@ -236,8 +245,9 @@ long rt_signal_sigaction(int sig, const struct rt_kernel_sigaction *act,
 /* Run the handlers of the signals pending for this thread (record), or of
  * the signals the recording delivered here (replay). */
 void rt_signals_deliver(uint64_t site);
-/* kill/tgkill of the program's own process with a relayed signal: counted
- * as pending instead of sent; true (with *result) if so. */
+/* kill/tgkill/tkill of the program's own process or of one of its threads
+ * with a relayed signal: an event, the signal pending instead of sent;
+ * true (with *result) if so. */
 bool rt_signal_to_self(long nr, const long a[6], uint64_t site, long *result);
 /* At start: relay the signals that end the process by default (while the
  * program leaves them so), so they too act at scheduling points. */

@@ -65,6 +65,11 @@ static __thread bool delivering __attribute__((tls_model("initial-exec")));
 static __thread int handler_due __attribute__((tls_model("initial-exec")));
 static __thread siginfo_t handler_info __attribute__((tls_model("initial-exec")));
 static __thread uint64_t last_seq __attribute__((tls_model("initial-exec")));
+/* Scheduling points this thread has passed since its last event: which of
+ * them handled a signal is recorded with it, so that a replay handles it at
+ * the same one (a thread may pass several between two events: a kill() of
+ * itself with the signal blocked, the sigprocmask() that unblocks it...). */
+static __thread uint32_t points_since_event __attribute__((tls_model("initial-exec")));
 
 static uint64_t bit(int sig)
 {
@@ -308,18 +313,19 @@ bool rt_signal_relayable(int sig)
  * gives it back. */
 static void deliver(int sig, uint64_t site)
 {
-	siginfo_t info;
-	memset(&info, 0, sizeof(info));
+	struct rt_signal_record record;
+	memset(&record, 0, sizeof(record));
 	if (sig > 0)
-		info = last_info[sig];
+		record.info = last_info[sig];
+	record.point = points_since_event;
 	delivering = true;
-	int got = (int)rt_io_signal_event(sig, &info, site);
+	int got = (int)rt_io_signal_event(sig, &record, site);
 	delivering = false;
 	if (got <= 0 || got > 64 || !(relayed & bit(got)))
 		return;
 	if (program_action[got].handler == (void *)SIG_DFL)
 		end_by(got);
-	handler_info = info;
+	handler_info = record.info;
 	handler_due = got;
 	rt_syscall3(SYS_tgkill, rt_syscall0(SYS_getpid), rt_syscall0(SYS_gettid), got);
 }
@@ -327,6 +333,7 @@ static void deliver(int sig, uint64_t site)
 void rt_signals_note_event(uint64_t seq)
 {
 	last_seq = seq;
+	points_since_event = 0;
 }
 
 /* What the program blocks on this thread now: its signal mask (inside the
@@ -372,11 +379,9 @@ static int next_pending(void)
 	return 0;
 }
 
-/* Replay: the recording handled a signal next on this thread, and the
- * program lets it through here.  (A thread meets several points between two
- * events, e.g. a kill() of itself with the signal blocked, then the
- * sigprocmask() that unblocks it: the recording handled it at the first
- * where it was unblocked.) */
+/* Replay: the recording handled a signal next on this thread, at this
+ * point since the thread's last event (traces that did not record the
+ * point: at the first where the program's mask lets it through). */
 static bool recorded_signal_due(void)
 {
 	if (last_seq >= rt.schedule_len || !(rt.schedule[last_seq] & DEJA_SCHEDULE_SIGNAL_NEXT))
@@ -384,7 +389,10 @@ static bool recorded_signal_due(void)
 	uint64_t next = last_seq + 1;
 	while (next < rt.schedule_len && (rt.schedule[next] & DEJA_SCHEDULE_THREAD) != rt_self)
 		next++;
-	int sig = next < rt.schedule_len ? rt_io_recorded_signal(next) : 0;
+	uint32_t point = 0;
+	int sig = next < rt.schedule_len ? rt_io_recorded_signal(next, &point) : 0;
+	if (point)
+		return point == points_since_event;
 	return sig <= 0 || sig > 64 || !(program_blocked() & bit(sig));
 }
 
@@ -397,6 +405,7 @@ void rt_signals_deliver(uint64_t site)
 	 * two signals sent then would run in the reverse order: one per trap,
 	 * and its handler's relay looks for the next. */
 	bool one = rt_trap_program_mask != NULL;
+	points_since_event++;
 	if (rt.shared->mode == DEJA_MODE_REPLAY) {
 		while (!handler_due && recorded_signal_due()) {
 			deliver(0, site); /* the feed says which */
