@@ -12,9 +12,17 @@
 #include "policy.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <seccomp.h>
 
 #include "syscall_table.h"
+
+/* Refused in every process: the kernel answers ENOSYS before any runtime
+ * could (REFUSED calls, rseq, are made by glibc before the runtime starts). */
+static bool refused(uint8_t klass)
+{
+	return klass == DEJA_SC_UNSUPPORTED || klass == DEJA_SC_REFUSED;
+}
 
 int policy_install(void)
 {
@@ -25,7 +33,7 @@ int policy_install(void)
 	}
 	int rc = 0;
 	for (long nr = 0; nr < DEJA_SYSCALL_LIMIT && rc == 0; nr++)
-		if (deja_syscall(nr)->klass == DEJA_SC_UNSUPPORTED)
+		if (refused(deja_syscall(nr)->klass))
 			rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), (int)nr, 0);
 	if (rc == 0)
 		rc = seccomp_load(ctx);

@@ -5,7 +5,7 @@
 #define DEJA_POLICY_H
 
 /* In the child, just before exec: install a seccomp filter (libseccomp)
- * under which every syscall the table marks UNSUPPORTED fails with ENOSYS,
+ * under which every syscall the table marks UNSUPPORTED or REFUSED fails with ENOSYS,
  * in every process of the target's tree and from its very first
  * instruction, before any runtime is loaded (the runtime's own trap does
  * the same, and reports it, in the threads it manages).  Returns 0, or -1

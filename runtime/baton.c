@@ -401,8 +401,8 @@ uint64_t rt_deadline_abs(clockid_t clock, const struct timespec *abstime)
 	if (rt_clock_is_virtual(clock)) {
 		now = rt_clock_peek(clock);
 	} else { /* a process or fd clock: real */
-		struct timespec ts;
-		RT_REAL(clock_gettime)(clock, &ts);
+		struct timespec ts; /* the syscall: the vDSO's entry is one (vdso.c) */
+		rt_syscall2(SYS_clock_gettime, clock, &ts);
 		now = (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 	}
 	int64_t ns = (int64_t)abstime->tv_sec * 1000000000LL + abstime->tv_nsec - now;

@@ -204,6 +204,7 @@ __attribute__((constructor(101))) static void rt_init(void)
 		rt_fatal(DEJA_ENV_SHM_FD " is not a file descriptor number");
 	rt.shared = attach(fd);
 	rt.model = &rt.shared->model;
+	rt_vdso_rewrite(); /* before the fork server, whose runs inherit it */
 	if (rt.shared->server && !rt.shared->server_running) {
 		rt.shared->nmodules = 0;
 		dl_iterate_phdr(add_module, NULL);

@@ -116,6 +116,9 @@ struct rt_kernel_sigaction {
 };
 #define RT_SA_RESTORER 0x04000000UL
 
+/* ---- vdso.c: the vDSO's clock and cpu functions as real syscalls ---- */
+void rt_vdso_rewrite(void); /* once per process image, before any thread */
+
 /* ---- trap.c: the in-process syscall trap ---- */
 void rt_trap_install(void);   /* once per process: the SIGSYS handler */
 void rt_trap_arm(void);       /* once per thread */

@@ -37,9 +37,12 @@ const struct deja_syscall_info *deja_syscall(long nr)
 
 const char *deja_syscall_class_name(enum deja_syscall_class c)
 {
-	static const char *const names[DEJA_SC_CLASS_COUNT] = {
+	static const char *const names[] = {
 		"unknown", "pass", "input", "input_live", "output", "emulate", "unsupported",
+		"refused",
 	};
+	_Static_assert(sizeof(names) / sizeof(names[0]) == DEJA_SC_CLASS_COUNT,
+		       "a syscall class without a name");
 	return (unsigned)c < DEJA_SC_CLASS_COUNT ? names[c] : "?";
 }
 

@@ -425,6 +425,8 @@ static long dispatch(long nr, long a[6], uint64_t site, greg_t *g, sigset_t *mas
 		return rt_output(sc, nr, a, site);
 	case DEJA_SC_EMULATE:
 		return emulate(nr, a, site, g, mask);
+	case DEJA_SC_REFUSED:
+		return -ENOSYS; /* the kernel-side policy refuses it too */
 	case DEJA_SC_UNSUPPORTED:
 	case DEJA_SC_UNKNOWN:
 	case DEJA_SC_CLASS_COUNT:

@@ -81,7 +81,7 @@ static void buffer_descriptions_are_consistent(void **state)
 		if (sc->size_kind == DEJA_SZ_FIXED)
 			assert_true(sc->size > 0);
 		if (sc->klass == DEJA_SC_PASS || sc->klass == DEJA_SC_EMULATE ||
-		    sc->klass == DEJA_SC_UNSUPPORTED)
+		    sc->klass == DEJA_SC_UNSUPPORTED || sc->klass == DEJA_SC_REFUSED)
 			assert_int_equal(sc->buf_arg, -1);
 	}
 }
@@ -99,7 +99,7 @@ static void key_syscalls_have_the_right_class(void **state)
 		{ "mmap", DEJA_SC_PASS },           { "openat", DEJA_SC_EMULATE },
 		{ "io_uring_setup", DEJA_SC_UNSUPPORTED }, { "io_submit", DEJA_SC_UNSUPPORTED },
 		{ "getpid", DEJA_SC_INPUT_LIVE },   { "connect", DEJA_SC_INPUT },
-		{ "accept4", DEJA_SC_INPUT },
+		{ "accept4", DEJA_SC_INPUT },       { "rseq", DEJA_SC_REFUSED },
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		long nr = deja_syscall_number(want[i].name);
