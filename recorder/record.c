@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include "record.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "digest.h"
+#include "elf_static.h"
 #include "model.h"
 #include "symbols.h"
 #include "trace.h"
@@ -376,12 +378,31 @@ static struct session *open_session(const struct record_options *o, struct sessi
 	return s;
 }
 
+static bool program_is_static(const char *exe)
+{
+	char head[DEJA_ELF_HEAD_BYTES];
+	int fd = open(exe, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false; /* hashing it will say what is wrong */
+	ssize_t n = read(fd, head, sizeof(head));
+	close(fd);
+	return n > 0 && deja_elf_is_static(head, (size_t)n);
+}
+
 enum record_status record_run(const struct record_options *o, struct session_result *res,
 			      char *err, size_t errlen)
 {
 	char *exe = session_find_program(o->argv[0]);
 	if (!exe) {
 		snprintf(err, errlen, "cannot find program '%s'", o->argv[0]);
+		return RECORD_ERR_PROGRAM;
+	}
+	if (program_is_static(exe)) {
+		snprintf(err, errlen,
+			 "'%s' is statically linked: deja's runtime enters a program through "
+			 "the dynamic loader (LD_PRELOAD) and cannot enter it; link it dynamically",
+			 exe);
+		free(exe);
 		return RECORD_ERR_PROGRAM;
 	}
 	char hash[17];

@@ -17,11 +17,13 @@
 #define _GNU_SOURCE
 #include "runtime.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 
+#include "elf_static.h"
 #include "model.h"
 
 #define ENV_MAX 8192
@@ -85,10 +87,34 @@ static long exec_untraced(long nr, const long a[6])
 	return r;
 }
 
+/* The image an exec would load is statically linked: LD_PRELOAD cannot
+ * bring the runtime into it, and it would run untraced. */
+static bool exec_of_static(long nr, const long a[6])
+{
+	long dirfd = nr == SYS_execve ? AT_FDCWD : a[0];
+	const char *path = (const char *)(nr == SYS_execve ? a[0] : a[1]);
+	long fd = rt_syscall4(SYS_openat, dirfd, path, O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return false; /* the exec itself will fail, and say why */
+	static char head[DEJA_ELF_HEAD_BYTES]; /* a managed thread holds the baton */
+	long n = rt_syscall3(SYS_read, fd, head, sizeof(head));
+	rt_syscall1(SYS_close, fd);
+	return n > 0 && deja_elf_is_static(head, (size_t)n);
+}
+
 long rt_exec(long nr, const long a[6], uint64_t site)
 {
 	if (!rt_managed())
 		return exec_untraced(nr, a);
+	if (exec_of_static(nr, a)) {
+		/* Refused rather than half traced: an event, and a message. */
+		rt_write_stderr("deja: refused the exec of a statically linked executable: "
+				"deja's runtime cannot enter it\n");
+		struct deja_pending *p = rt_declare(DEJA_OP_EXEC, NULL, 0, site);
+		p->value = -EPERM;
+		rt_run();
+		return -EPERM;
+	}
 	int envp_arg = nr == SYS_execve ? 2 : 3;
 	long args[6] = { a[0], a[1], a[2], a[3], a[4], a[5] };
 	args[envp_arg] = (long)environment_for_exec((char *const *)a[envp_arg]);
