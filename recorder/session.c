@@ -385,7 +385,17 @@ static void settle_outcome(const struct deja_shared *sh, int status, struct sess
 	res->thread = DEJA_NO_THREAD;
 	res->exit_code = -1;
 	res->signal = 0;
-	if (verdict != DEJA_OUTCOME_NONE && WIFEXITED(status) &&
+	if (!__atomic_load_n(&sh->runtime_ready, __ATOMIC_ACQUIRE)) {
+		/* Never half traced: a program that ran without the runtime
+		 * (one that dropped LD_PRELOAD, a loader that failed) left
+		 * nothing to replay. */
+		res->kind = DEJA_OUTCOME_ERROR;
+		snprintf(res->message, sizeof(res->message),
+			 "the program ended (%s %d) before deja's runtime started in it, "
+			 "so nothing of it was recorded",
+			 WIFEXITED(status) ? "exit" : "signal",
+			 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	} else if (verdict != DEJA_OUTCOME_NONE && WIFEXITED(status) &&
 	    WEXITSTATUS(status) == DEJA_RUNTIME_EXIT_STATUS) {
 		res->kind = verdict;
 		res->thread = sh->outcome_thread;

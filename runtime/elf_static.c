@@ -19,8 +19,12 @@ bool deja_elf_is_static(const void *head, size_t len)
 	if (len < sizeof(eh))
 		return false;
 	memcpy(&eh, head, sizeof(eh));
+	/* Only ET_EXEC: a position-independent object without PT_INTERP is
+	 * the dynamic loader itself (run as a program, it honours LD_PRELOAD
+	 * like any), a shared library, or a static-pie executable, which the
+	 * supervisor still catches after the fact (its runtime never starts). */
 	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
-	    (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) || eh.e_phentsize != sizeof(Elf64_Phdr))
+	    eh.e_type != ET_EXEC || eh.e_phentsize != sizeof(Elf64_Phdr))
 		return false;
 	if (eh.e_phoff > len || (size_t)eh.e_phnum * sizeof(Elf64_Phdr) > len - eh.e_phoff)
 		return false; /* program headers beyond what was read: cannot tell */
@@ -30,6 +34,5 @@ bool deja_elf_is_static(const void *head, size_t len)
 		if (ph.p_type == PT_INTERP)
 			return false;
 	}
-	/* A shared library has no PT_INTERP either, but is not run. */
 	return true;
 }

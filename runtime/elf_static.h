@@ -13,9 +13,9 @@
 #define DEJA_ELF_HEAD_BYTES 4096
 
 /* True when `head` (the first `len` bytes of a file) is a 64-bit ELF
- * executable without a PT_INTERP program header: statically linked, so
- * LD_PRELOAD cannot bring deja's runtime into it.  False for anything
- * else, including files too short or too odd to tell. */
+ * executable (ET_EXEC) without a PT_INTERP program header: statically
+ * linked, so LD_PRELOAD cannot bring deja's runtime into it.  False for
+ * anything else, including files too short or too odd to tell. */
 bool deja_elf_is_static(const void *head, size_t len);
 
 #endif /* DEJA_ELF_STATIC_H */
