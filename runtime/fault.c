@@ -47,7 +47,10 @@ static void note_fault(int sig, const greg_t *g)
 static void on_fault(int sig, siginfo_t *si, void *ctx)
 {
 	greg_t *g = ((ucontext_t *)ctx)->uc_mcontext.gregs;
-	if (sig == SIGSEGV && rt_tsc_emulate(g))
+	/* A faulting rdtsc raises a general-protection SIGSEGV (SI_KERNEL),
+	 * with the instruction fetched, hence readable, at rip; any other
+	 * SIGSEGV may have rip anywhere, even unmapped. */
+	if (sig == SIGSEGV && si->si_code == SI_KERNEL && rt_tsc_emulate(g))
 		return;
 	const struct rt_kernel_sigaction *t = &target_action[slot_of(sig)];
 	void (*h)(int, siginfo_t *, void *) = t->handler;

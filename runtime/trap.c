@@ -185,6 +185,24 @@ static long emulate_sigprocmask(const long a[6], sigset_t *program_mask, uint64_
 	return 0;
 }
 
+/* SIGSYS is the trap's: the program may not take it, but it sees the
+ * action it set itself, the default until it sets one (programs that check
+ * for handlers inherited from their parent, as gdb does, would otherwise
+ * warn about the runtime's). */
+static long program_sigsys_action(const struct rt_kernel_sigaction *act,
+				  struct rt_kernel_sigaction *old, long size)
+{
+	static struct rt_kernel_sigaction program_view = { .handler = (void *)SIG_DFL };
+	if (size != sizeof(program_view.mask))
+		return -EINVAL;
+	struct rt_kernel_sigaction previous = program_view;
+	if (act)
+		program_view = *act;
+	if (old)
+		*old = previous;
+	return 0;
+}
+
 /* The target's signal handlers return through a restorer that makes the
  * rt_sigreturn syscall.  glibc's restorer lives in libc, outside the range
  * the trap lets through, and a trapped rt_sigreturn would return from the
@@ -192,8 +210,8 @@ static long emulate_sigprocmask(const long a[6], sigset_t *program_mask, uint64_
  * installs gets the runtime's restorer, which sits inside the range. */
 static long filter_sigaction(const long a[6])
 {
-	if (a[0] == SIGSYS && a[1] != 0)
-		return 0; /* the target may not take SIGSYS from the runtime */
+	if (a[0] == SIGSYS)
+		return program_sigsys_action((const void *)a[1], (void *)a[2], a[3]);
 	if (rt_is_fault_signal((int)a[0]) && rt.active)
 		return rt_fault_sigaction((int)a[0], (const void *)a[1], (void *)a[2],
 					  (unsigned long)a[3]);

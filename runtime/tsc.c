@@ -4,7 +4,8 @@
  * The time-stamp counter is another clock the program can read without a
  * syscall.  The runtime makes it fault (prctl PR_SET_TSC, PR_TSC_SIGSEGV,
  * inherited by every thread created afterwards) and answers the fault
- * (fault.c calls rt_tsc_emulate first for every SIGSEGV) from the virtual
+ * (fault.c calls rt_tsc_emulate first for every general-protection
+ * SIGSEGV, which is how a faulting rdtsc arrives) from the virtual
  * clock: the counter reads as virtual nanoseconds since the recorded
  * monotonic start.  exec keeps the counter faulting, and the next image's
  * loader reads it before any runtime can answer, so exec.c lets the

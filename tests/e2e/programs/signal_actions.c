@@ -16,6 +16,8 @@
  *             unblocking it runs the handler before sigprocmask() returns.
  *             The mask read back holds SIGUSR1 and nothing else.  Prints
  *             "blocked raised [1] unblocked, mask: SIGUSR1 only".
+ *   sigsys    SIGSYS's action reads as the default, then as the handler
+ *             the program set (deja's trap keeps the real one).
  */
 #include <pthread.h>
 #include <sched.h>
@@ -167,6 +169,22 @@ static int procmask_mode(void)
 	return 0;
 }
 
+static void on_sys(int sig)
+{
+	(void)sig;
+}
+
+static int sigsys_mode(void)
+{
+	struct sigaction before, after;
+	sigaction(SIGSYS, NULL, &before);
+	install(SIGSYS, on_sys, 0, 0);
+	sigaction(SIGSYS, NULL, &after);
+	printf("sigsys: %s, then %s\n", before.sa_handler == SIG_DFL ? "default" : "a handler",
+	       after.sa_handler == on_sys ? "the program's handler" : "another");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -178,6 +196,8 @@ int main(int argc, char **argv)
 		return resethand_mode();
 	if (strcmp(mode, "procmask") == 0)
 		return procmask_mode();
-	fprintf(stderr, "usage: %s thread|mask|resethand|procmask\n", argv[0]);
+	if (strcmp(mode, "sigsys") == 0)
+		return sigsys_mode();
+	fprintf(stderr, "usage: %s thread|mask|resethand|procmask|sigsys\n", argv[0]);
 	return 2;
 }
