@@ -568,7 +568,8 @@ static int setup(struct bisect *b)
 	    asprintf(&b->keep_pass, "%s.bisect-pass", b->fail_abs) < 0)
 		return DEJA_EXIT_INTERNAL;
 	b->prog = (struct trial_program){
-		.argv = b->run.argv, .argc = b->run.argc, .max_steps = b->run.max_steps,
+		.argv = b->run.argv, .argc = b->run.argc, .envp = b->run.envp,
+		.max_steps = b->run.max_steps,
 		.wall_timeout = (unsigned)b->timeout, .scratch = scratch, .output = output,
 		.runtime = cli_runtime_path(),
 		.entropy_seed = b->run.entropy_seed, .realtime_start_ns = b->run.realtime_start,

@@ -626,7 +626,8 @@ static int prepare(struct shrink *s, char **out_abs, char **trace_abs, char **de
 		return DEJA_EXIT_INTERNAL;
 	memcpy(s->argv, s->run.argv, (size_t)s->run.argc * sizeof(*s->argv));
 	s->prog = (struct trial_program){
-		.argv = s->argv, .argc = s->run.argc, .max_steps = s->run.max_steps,
+		.argv = s->argv, .argc = s->run.argc, .envp = s->run.envp,
+		.max_steps = s->run.max_steps,
 		.wall_timeout = (unsigned)s->a.timeout, .scratch = scratch, .output = output,
 		.entropy_seed = s->run.entropy_seed, .realtime_start_ns = s->run.realtime_start,
 		.monotonic_start_ns = s->run.monotonic_start,

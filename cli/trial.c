@@ -133,7 +133,7 @@ enum trial_status trial_run_strategy(struct trial_program *p, const char *strate
 				     uint64_t n, struct trial_result *r, char *err, size_t errlen)
 {
 	struct record_options o = {
-		.argv = p->argv, .argc = p->argc, .strategy = strategy, .seed = seed,
+		.argv = p->argv, .argc = p->argc, .envp = p->envp, .strategy = strategy, .seed = seed,
 		.max_steps = p->max_steps, .wall_timeout = p->wall_timeout,
 		.run_index = ++p->runs, .script = script, .script_len = n,
 		.output_to = p->output, .trace_path = p->scratch,

@@ -22,6 +22,7 @@
 struct trial_program {
 	char *const *argv;
 	int argc;
+	char *const *envp; /* the recorded environment */
 	uint64_t max_steps;
 	unsigned wall_timeout; /* seconds per run */
 	const char *runtime;

@@ -24,6 +24,8 @@
 #include "symbols.h"
 #include "trace.h"
 
+extern char **environ;
+
 #define EVENTS_PER_COMMIT 8192
 
 /* Bytes read so far from each input source, for inputs.offset. */
@@ -291,6 +293,14 @@ static void now_iso8601(char buf[32])
 	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+static int count_strings(char *const *list)
+{
+	int n = 0;
+	while (list && list[n])
+		n++;
+	return n;
+}
+
 static enum record_status start_trace(const struct trace_origin *origin, struct trace **t,
 				      char *err, size_t errlen)
 {
@@ -316,6 +326,8 @@ static enum record_status start_trace(const struct trace_origin *origin, struct 
 		.started_at = started,
 		.argv = (char **)o->argv,
 		.argc = o->argc,
+		.envp = (char **)(o->envp ? o->envp : environ),
+		.envc = count_strings(o->envp ? o->envp : environ),
 		.seed = o->seed,
 		.run_index = o->run_index,
 		.max_steps = o->max_steps,
@@ -413,6 +425,7 @@ enum record_status record_run(const struct record_options *o, struct session_res
 	}
 	struct session_config cfg = {
 		.argv = o->argv,
+		.envp = o->envp,
 		.exe_path = exe,
 		.runtime_path = o->runtime_path,
 		.strategy = strcmp(o->strategy, "parallel") == 0 ? "nonpreemptive" : o->strategy,

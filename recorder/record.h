@@ -12,6 +12,7 @@
 
 struct record_options {
 	char *const *argv;
+	char *const *envp;        /* the environment: NULL for deja's own */
 	int argc;
 	const char *strategy;     /* NAME[:PARAM], or "parallel" */
 	bool real_time;           /* --time real */

@@ -264,6 +264,8 @@ static void launch_failed(int report_fd, int step)
 static void exec_target(const struct session *s, int report_fd)
 {
 	const struct session_config *cfg = s->cfg;
+	if (cfg->envp) /* the recorded environment; setenv below copies it */
+		environ = (char **)cfg->envp;
 	int fd = dup(s->fd); /* without close-on-exec */
 	char fdtext[32];
 	snprintf(fdtext, sizeof(fdtext), "%d", fd);

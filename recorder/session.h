@@ -20,6 +20,7 @@
 
 struct session_config {
 	char *const *argv;        /* argv[0] as the user gave it */
+	char *const *envp;        /* the environment: NULL for deja's own */
 	const char *exe_path;     /* resolved executable */
 	const char *runtime_path; /* libdeja-runtime.so */
 	const char *cwd;          /* directory to run in; NULL: deja's own */

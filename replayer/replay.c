@@ -237,6 +237,7 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 	stop_at_final_ticks(threads, nthreads, ev, last_of, ticks);
 	struct session_config cfg = {
 		.argv = rep->recorded.argv,
+		.envp = rep->recorded.envp,
 		.exe_path = rep->recorded.exe_path,
 		.runtime_path = runtime_path,
 		.cwd = rep->recorded.cwd,

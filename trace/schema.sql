@@ -41,6 +41,13 @@ CREATE TABLE argv (
     arg TEXT NOT NULL
 );
 
+-- The environment the program started with (NAME=value, in order): an
+-- input like any other, which a replay gives the program again.
+CREATE TABLE environ (
+    idx INTEGER PRIMARY KEY,
+    var TEXT NOT NULL
+);
+
 CREATE TABLE threads (
     id            INTEGER PRIMARY KEY,  -- deja thread number, creation order
     os_tid        INTEGER,

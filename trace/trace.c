@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -269,6 +270,21 @@ static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
+/* A list of strings (argv, environ), one row each with its index. */
+static enum trace_status put_strings(struct trace *t, const char *sql, char *const *list, int n)
+{
+	enum trace_status s = TRACE_OK;
+	for (int i = 0; s == TRACE_OK && i < n; i++) {
+		sqlite3_stmt *st = prepare(t, sql);
+		if (!st)
+			return TRACE_ERR_WRITE;
+		sqlite3_bind_int(st, 1, i);
+		sqlite3_bind_text(st, 2, list[i], -1, SQLITE_TRANSIENT);
+		s = step_done(st);
+	}
+	return s;
+}
+
 enum trace_status trace_put_run(struct trace *t, const struct trace_run *r)
 {
 	sqlite3_stmt *st = prepare(t,
@@ -292,14 +308,10 @@ enum trace_status trace_put_run(struct trace *t, const struct trace_run *r)
 	sqlite3_bind_int64(st, 13, (sqlite3_int64)r->entropy_seed);
 	sqlite3_bind_text(st, 14, r->time ? r->time : "virtual", -1, SQLITE_TRANSIENT);
 	enum trace_status s = step_done(st);
-	for (int i = 0; s == TRACE_OK && i < r->argc; i++) {
-		st = prepare(t, "INSERT INTO argv (idx, arg) VALUES (?,?)");
-		if (!st)
-			return TRACE_ERR_WRITE;
-		sqlite3_bind_int(st, 1, i);
-		sqlite3_bind_text(st, 2, r->argv[i], -1, SQLITE_TRANSIENT);
-		s = step_done(st);
-	}
+	if (s == TRACE_OK)
+		s = put_strings(t, "INSERT INTO argv (idx, arg) VALUES (?,?)", r->argv, r->argc);
+	if (s == TRACE_OK)
+		s = put_strings(t, "INSERT INTO environ (idx, var) VALUES (?,?)", r->envp, r->envc);
 	return s;
 }
 
@@ -508,28 +520,43 @@ static char *dup_col(sqlite3_stmt *st, int i)
 	return s ? strdup((const char *)s) : NULL;
 }
 
-static enum trace_status read_argv(struct trace *t, struct trace_run *r)
+/* A list of strings read by `sql` (one text column, in order), into a
+ * NULL-terminated array; false when out of memory. */
+static bool read_strings(struct trace *t, const char *sql, char ***list, int *n)
 {
-	sqlite3_stmt *st = prepare(t, "SELECT arg FROM argv ORDER BY idx");
-	if (!st)
-		return TRACE_ERR_CORRUPT;
+	*n = 0;
+	*list = calloc(8, sizeof(char *));
+	sqlite3_stmt *st = prepare(t, sql);
+	if (!st || !*list) {
+		sqlite3_finalize(st);
+		return false;
+	}
 	size_t cap = 8;
-	r->argv = calloc(cap, sizeof(char *));
-	r->argc = 0;
-	int rc;
-	while (r->argv && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((size_t)r->argc + 2 > cap) {
-			cap *= 2;
-			char **grown = realloc(r->argv, cap * sizeof(char *));
-			if (!grown)
+	bool ok = true;
+	while (ok && sqlite3_step(st) == SQLITE_ROW) {
+		if ((size_t)*n + 2 > cap) {
+			char **grown = realloc(*list, cap * 2 * sizeof(char *));
+			ok = grown != NULL;
+			if (!ok)
 				break;
-			r->argv = grown;
+			*list = grown;
+			cap *= 2;
 		}
-		r->argv[r->argc++] = dup_col(st, 0);
-		r->argv[r->argc] = NULL;
+		(*list)[(*n)++] = dup_col(st, 0);
+		(*list)[*n] = NULL;
 	}
 	sqlite3_finalize(st);
-	return r->argv && r->argc > 0 ? TRACE_OK : TRACE_ERR_CORRUPT;
+	return ok;
+}
+
+static enum trace_status read_argv(struct trace *t, struct trace_run *r)
+{
+	if (!read_strings(t, "SELECT arg FROM argv ORDER BY idx", &r->argv, &r->argc) ||
+	    r->argc == 0)
+		return TRACE_ERR_CORRUPT;
+	return read_strings(t, "SELECT var FROM environ ORDER BY idx", &r->envp, &r->envc)
+		       ? TRACE_OK
+		       : TRACE_ERR_CORRUPT;
 }
 
 /* deja itself was killed before it wrote the outcome: count what it did
@@ -615,6 +642,9 @@ void trace_run_free(struct trace_run *r)
 	for (int i = 0; r->argv && i < r->argc; i++)
 		free(r->argv[i]);
 	free(r->argv);
+	for (int i = 0; r->envp && i < r->envc; i++)
+		free(r->envp[i]);
+	free(r->envp);
 	memset(r, 0, sizeof(*r));
 }
 

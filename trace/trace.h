@@ -16,7 +16,7 @@
 
 #include "protocol.h"
 
-#define TRACE_VERSION 5
+#define TRACE_VERSION 6
 #define TRACE_APPLICATION_ID 0x444A4131 /* "DJA1" */
 
 enum trace_status {
@@ -42,6 +42,8 @@ struct trace_run {
 	char *message;   /* may be NULL */
 	char **argv;     /* argc entries, NULL-terminated */
 	int argc;
+	char **envp;     /* envc entries, NULL-terminated: the environment */
+	int envc;
 	uint64_t seed;
 	uint64_t run_index;
 	uint64_t max_steps;

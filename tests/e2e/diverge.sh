@@ -2,10 +2,12 @@
 # diverge.sh DEJA ENV_BRANCH_PROG
 #
 # Replay must notice when the run no longer follows the recording: the
-# program's synchronisation depends on an environment variable, so a replay
-# with another value must exit 1 and name the first differing event; a
-# trace whose recorded outcome differs from the replay's must exit 1 too.
-# (The other tests only ever see identical replays.)
+# program's synchronisation depends on an environment variable.  A replay
+# gives the program the recorded environment, whatever deja's own is; with
+# another value put into the trace's recorded environment the replay must
+# exit 1 and name the first differing event; a trace whose recorded outcome
+# differs from the replay's must exit 1 too.  (The other tests only ever
+# see identical replays.)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -25,16 +27,23 @@ for seed in 0 1 2 3; do
 	timeout 60 "$deja" replay -q "$trace" >/dev/null 2>"$tmp/err" || rc=$?
 	[ $rc -eq 0 ] || { dump "$tmp/err"; fail "seed $seed: replay in the same environment exited $rc, expected 0"; }
 
+	rc=0
+	E2E_EXTRA_LOCKS=1 timeout 60 "$deja" replay -q "$trace" >/dev/null 2>"$tmp/err" || rc=$?
+	[ $rc -eq 0 ] || { dump "$tmp/err"; fail "seed $seed: replay with another environment of deja's own exited $rc, expected 0 (the recorded one is the program's)"; }
+
+	cp "$trace" "$tmp/changed.deja"
+	sqlite3 "$tmp/changed.deja" "INSERT INTO environ (idx, var) SELECT max(idx) + 1, 'E2E_EXTRA_LOCKS=1' FROM environ" ||
+		fail "seed $seed: cannot change the recorded environment"
 	for q in "" -q; do
 		rc=0
-		E2E_EXTRA_LOCKS=1 timeout 60 "$deja" replay $q "$trace" >/dev/null 2>"$tmp/err" || rc=$?
+		timeout 60 "$deja" replay $q "$tmp/changed.deja" >/dev/null 2>"$tmp/err" || rc=$?
 		[ $rc -ne 124 ] || fail "seed $seed: replay with E2E_EXTRA_LOCKS=1 hung"
 		[ $rc -eq 1 ] || { dump "$tmp/err"; fail "seed $seed: replay $q of a run that takes more locks exited $rc, expected 1 (diverged)"; }
 		grep -qi 'diverg' "$tmp/err" || { dump "$tmp/err"; fail "seed $seed: replay $q exit 1 but no 'diverged' message"; }
 		grep -Eq 'event [0-9]+' "$tmp/err" || { dump "$tmp/err"; fail "seed $seed: replay $q does not name the differing event"; }
 	done
 done
-note "replays in another environment diverge (exit 1) and name the event"
+note "replays get the recorded environment; one changed in the trace diverges (exit 1) and names the event"
 
 # Same events, but the recorded outcome says exit 5.
 cp "$tmp/env-0.deja" outcome.deja
