@@ -161,6 +161,36 @@ static long parse_fd(const char *s)
 	return v;
 }
 
+/*
+ * The channel is mapped at a fixed address, not where the kernel would put
+ * it: a replay's channel is larger than its recording's (it carries the
+ * recorded inputs), and in the kernel's mmap area that would move every
+ * later mapping (a dlopen'ed library, a malloc arena), so that pointers the
+ * program prints or hashes would differ from the recording's.  The slots lie
+ * below the usual mmap area, in the high memory the sanitizers leave to the
+ * program; a process that inherits a channel (a forked child) takes the
+ * next free slot.
+ */
+#define CHANNEL_SLOT0 0x7f0000000000L
+#define CHANNEL_SLOT_STRIDE (64L << 30)
+#define CHANNEL_SLOTS 16
+
+static long map_channel(long fd, uint64_t size)
+{
+	for (long i = 0; i < CHANNEL_SLOTS; i++) {
+		long at = CHANNEL_SLOT0 - i * CHANNEL_SLOT_STRIDE;
+		long p = rt_syscall((long)SYS_mmap, at, (long)size, PROT_READ | PROT_WRITE,
+				    MAP_SHARED | MAP_FIXED_NOREPLACE, fd, 0);
+		if (p == at)
+			return p;
+		if (p >= 0) /* a kernel without MAP_FIXED_NOREPLACE took it as a hint */
+			rt_syscall2(SYS_munmap, p, (long)size);
+	}
+	rt_write_stderr("deja: no fixed slot for the shared channel: later mappings of this "
+			"process may lie elsewhere in a replay\n");
+	return rt_syscall((long)SYS_mmap, 0, (long)size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+}
+
 static struct deja_shared *attach(long fd)
 {
 	struct { /* the start of struct deja_shared: the whole is far too big for a stack */
@@ -173,8 +203,7 @@ static struct deja_shared *attach(long fd)
 		rt_fatal("cannot read the shared channel");
 	if (head.magic != DEJA_SHARED_MAGIC || head.version != DEJA_PROTOCOL_VERSION)
 		rt_fatal("supervisor and runtime speak different protocol versions");
-	long p = rt_syscall((long)SYS_mmap, 0, (long)head.size, PROT_READ | PROT_WRITE,
-			    MAP_SHARED, fd, 0);
+	long p = map_channel(fd, head.size);
 	if (p < 0 && p > -4096)
 		rt_fatal("cannot map the shared channel");
 	/* Kept for exec (exec.c), out of the way of the program's descriptors. */
