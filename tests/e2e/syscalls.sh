@@ -38,8 +38,13 @@ rc=0
 E2E_WORD=hello timeout 60 "$deja" replay -q o.deja >out 2>err || rc=$?
 [ $rc -eq 0 ] || { dump err; fail "replay with the same output exited $rc"; }
 [ "$(cat out)" = hello ] || fail "the program's output did not reach stdout under replay"
+# The replay gives the program the recorded environment: changed in the
+# trace, the program writes other bytes.
+cp o.deja o2.deja
+sqlite3 o2.deja "UPDATE environ SET var = 'E2E_WORD=hellO' WHERE var = 'E2E_WORD=hello'" ||
+	fail "cannot change the recorded environment"
 rc=0
-E2E_WORD=hellO timeout 60 "$deja" replay o.deja >out 2>err || rc=$?
+timeout 60 "$deja" replay o2.deja >out 2>err || rc=$?
 [ $rc -eq 1 ] || { dump err; fail "replay that writes other bytes exited $rc, expected 1 (diverged)"; }
 grep -q "syscall write()" err || { dump err; fail "the divergence does not name the write"; }
 note "output syscalls: other bytes in replay diverge at the write"
