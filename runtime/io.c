@@ -439,11 +439,27 @@ static void find_source(struct rt_io *io, long fd)
 		cache_source(io, fd);
 }
 
+static int64_t timeout_ns(long nr, const long a[6]);
+static bool waits_for_input(long nr);
+
+/* Replay: a wait with a timeout is a timed wait, as it was when recorded,
+ * so that the replay can end it by its timeout where the recording did. */
+static void timed_as_recorded(struct deja_pending *p, long nr, const long a[6])
+{
+	int64_t t = waits_for_input(nr) ? timeout_ns(nr, a) : -1;
+	if (t < 0)
+		return;
+	p->timed = 1;
+	p->deadline = rt.model->vclock + (uint64_t)t;
+}
+
 static long run_event(struct rt_io *io, long nr, uint64_t site, long value, uint64_t data,
 		      uint32_t data_len, bool source)
 {
 	struct deja_pending *p = rt_declare(DEJA_OP_SYSCALL, NULL, (uint64_t)nr, site);
 	p->may_block = may_block(nr, io->a);
+	if (io->feed)
+		timed_as_recorded(p, nr, io->a);
 	p->value = value;
 	p->data = data;
 	p->data_len = data_len;
