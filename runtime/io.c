@@ -22,11 +22,11 @@
 #define _GNU_SOURCE
 #include "runtime.h"
 
-#include <stddef.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/select.h>
@@ -230,16 +230,19 @@ static void scatter_chunk(void *ctx, uint8_t *ptr, uint64_t len)
 	s->left -= n;
 }
 
-/* A fed call that gave a new descriptor: make its number exist, so that
- * the program's later descriptors get the numbers they had and closing it
- * closes nothing else. */
-static void reserve_fd(long fd)
+/* A fed accept gave a new descriptor: make its number exist, so that the
+ * program's later descriptors get the numbers they had and closing it
+ * closes nothing else.  It stands in for a connected socket, with the
+ * flags accept4 asked for: a socket of its own, on which the socket calls
+ * a program makes next (epoll_ctl, fcntl, TCP_NODELAY) work as they did. */
+static void reserve_socket(long fd, long accept4_flags)
 {
-	long tmp = rt_syscall3(SYS_openat, AT_FDCWD, "/dev/null", O_RDWR | O_CLOEXEC);
+	long type = SOCK_STREAM | (accept4_flags & (SOCK_NONBLOCK | SOCK_CLOEXEC));
+	long tmp = rt_syscall3(SYS_socket, AF_UNIX, type, 0);
 	if (tmp < 0)
 		return;
 	if (tmp != fd) {
-		rt_syscall3(SYS_dup3, tmp, fd, O_CLOEXEC);
+		rt_syscall3(SYS_dup3, tmp, fd, (accept4_flags & SOCK_CLOEXEC) ? O_CLOEXEC : 0);
 		rt_syscall1(SYS_close, tmp);
 	}
 }
@@ -261,7 +264,7 @@ static void feed(struct rt_io *io, struct deja_pending *p, uint64_t seq)
 	p->value = f->result;
 	drain_pipe(io->nr, io->a, f->result);
 	if ((io->nr == SYS_accept || io->nr == SYS_accept4) && f->result >= 0)
-		reserve_fd(f->result);
+		reserve_socket(f->result, io->nr == SYS_accept4 ? io->a[3] : 0);
 	if (!io->output) {
 		const struct deja_shared *sh = rt.shared;
 		struct scatter s = { (const uint8_t *)sh + sh->feed_bytes_offset + f->offset, f->len };
@@ -536,9 +539,34 @@ static int64_t timeout_ns(long nr, const long a[6])
 
 /* Whether the call may block, the same in record and replay: it decides
  * both whether record waits for its input and how a switch there counts. */
+/* A read, recv or accept waits only on what can be empty (a pipe, a
+ * socket, a terminal), in blocking mode: on a non-blocking descriptor it
+ * fails with EAGAIN at once, and a program that reads until EAGAIN (an
+ * event loop draining its wake-up socket) must get that, not a wait. */
+static bool descriptor_may_wait(long nr, const long a[6])
+{
+	if ((nr == SYS_recvfrom && (a[3] & MSG_DONTWAIT)) ||
+	    (nr == SYS_recvmsg && (a[2] & MSG_DONTWAIT)))
+		return false;
+	struct stat st;
+	if (rt_syscall2(SYS_fstat, a[0], &st) == 0 &&
+	    (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) || S_ISBLK(st.st_mode)))
+		return false;
+	long flags = rt_syscall2(SYS_fcntl, a[0], F_GETFL);
+	return flags < 0 || !(flags & O_NONBLOCK);
+}
+
 static bool may_block(long nr, const long a[6])
 {
-	return waits_for_input(nr) && !rt.shared->parallel && timeout_ns(nr, a) != 0;
+	if (!waits_for_input(nr) || rt.shared->parallel)
+		return false;
+	switch (nr) {
+	case SYS_read: case SYS_readv: case SYS_recvfrom: case SYS_recvmsg:
+	case SYS_accept: case SYS_accept4:
+		return descriptor_may_wait(nr, a);
+	default: /* poll, select, epoll_wait: wait unless their timeout is 0 */
+		return timeout_ns(nr, a) != 0;
+	}
 }
 
 static int waiting_inputs; /* threads in run_waiting; touched with the baton held */
