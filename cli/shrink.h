@@ -23,7 +23,8 @@ struct shrink {
 	struct shrink_args a;
 	struct trace_run run;
 	struct deja_script_entry *script; /* the recorded run's switches */
-	bool *preempt;
+	bool *preempt;                    /* ... which preempted the running thread */
+	bool *timed_out;                  /* ... whose event is a timed wait timing out */
 	uint64_t nscript;
 	struct trial_program prog;
 	struct failure_sig target;  /* the failure every candidate must repeat */
@@ -56,6 +57,13 @@ enum ddmin_verdict shrink_try_limited(struct shrink *s, const struct deja_script
  * preemptions failed the same way (it is the new best), 0 when none did,
  * -1 on trouble or when the run budget is spent. */
 int shrink_try_moves(struct shrink *s);
+/* shrink_moves.c: a preemption that ends a timed wait early (a GIL
+ * hand-over) folded into a timeout where the wait began.  Returns as
+ * shrink_try_moves. */
+int shrink_try_folds(struct shrink *s);
+/* shrink_moves.c: a bounded search of schedules with fewer preemptions
+ * (fewer_search.h).  1 found (the new best), 0 not, -1 trouble. */
+int shrink_try_search(struct shrink *s);
 int shrink_try_single_switch(struct shrink *s);
 
 #endif /* DEJA_SHRINK_H */

@@ -8,6 +8,7 @@
 #include <assert.h>
 #include <stdint.h>
 
+#include "fewer_search.h"
 #include "shrink.h"
 
 static uint64_t events_of(const struct shrink *s, uint32_t thread)
@@ -97,6 +98,93 @@ static int try_retargets(struct shrink *s, uint64_t d)
 	return 0;
 }
 
+/* The last entry before `before` at which `thread` stopped running, or
+ * UINT64_MAX: entries are in the order of the run. */
+static uint64_t last_stop(const struct shrink *s, uint64_t before, uint32_t thread)
+{
+	for (uint64_t i = before; i-- > 0;)
+		if (s->script[i].thread == thread)
+			return i;
+	return UINT64_MAX;
+}
+
+/* The last entry before `before` that switched to `thread`, or
+ * UINT64_MAX. */
+static uint64_t last_resume(const struct shrink *s, uint64_t before, uint32_t thread)
+{
+	for (uint64_t i = before; i-- > 0;)
+		if (s->script[i].to == thread && s->script[i].thread != thread)
+			return i;
+	return UINT64_MAX;
+}
+
+/* The script without preemption d, with entry stop made a stay, and with
+ * entry q (if not UINT64_MAX) moved to `at` of its thread. */
+static uint64_t folded(struct shrink *s, uint64_t d, uint64_t stop, uint64_t q, uint64_t at)
+{
+	uint64_t m = 0;
+	for (uint64_t i = 0; i < s->nscript; i++) {
+		if (i == d)
+			continue;
+		s->cand[m] = s->script[i];
+		if (i == stop)
+			s->cand[m].to = s->cand[m].thread;
+		if (i == q)
+			s->cand[m].after = at;
+		m++;
+	}
+	return m;
+}
+
+/* Fold preemption d, which ended thread u's timed wait begun at entry
+ * stop.  When a preemption q of the same thread had let u run into that
+ * wait, the hand-over now comes at q's point, so q is also tried later,
+ * up to d's point (nearest to d first): the holder lets go at its next
+ * check after the timeout, and where that falls decides the run. */
+static int fold_one(struct shrink *s, uint64_t d, uint64_t stop)
+{
+	uint32_t u = s->script[d].to;
+	uint64_t q = last_resume(s, stop, u);
+	bool movable = q != UINT64_MAX && s->preempt[q] &&
+		       s->script[q].thread == s->script[d].thread &&
+		       s->script[q].after < s->script[d].after;
+	if (!movable)
+		return beats_best(s, folded(s, d, stop, UINT64_MAX, 0));
+	for (uint64_t at = s->script[d].after + 1; at-- > s->script[q].after;) {
+		int r = beats_best(s, folded(s, d, stop, q, at));
+		if (r != 0)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * A preemption whose event is a timed wait timing out: the thread it
+ * switches to, u, had blocked in that wait earlier (at `stop`, where the
+ * run switched away from it for free) and the preemption ends the wait
+ * early.  In CPython that is a GIL hand-over: u waits 5 ms for the GIL,
+ * and timing out asks the holder to let go.  Ending the wait where it
+ * began (u "stays", its wait times out at once) is a free choice there,
+ * since u was the running thread and could not go on, so the preemption
+ * disappears while the hand-over still happens.  ddmin cannot find this:
+ * it only removes switches, and removing this one leaves u waiting.
+ * Returns as shrink_try_moves.
+ */
+int shrink_try_folds(struct shrink *s)
+{
+	for (uint64_t d = 0; d < s->nscript; d++) {
+		if (!s->preempt[d] || !s->timed_out[d])
+			continue;
+		uint64_t stop = last_stop(s, d, s->script[d].to);
+		if (stop == UINT64_MAX || s->preempt[stop])
+			continue;
+		int r = fold_one(s, d, stop);
+		if (r != 0)
+			return r;
+	}
+	return 0;
+}
+
 /*
  * Removal alone stops at a 1-minimal run, which may still have more
  * preemptions than the bug needs: in atomicity, "switch to the new thread
@@ -169,3 +257,45 @@ int shrink_try_single_switch(struct shrink *s)
 	return 0;
 }
 
+
+/* The fewer-preemption search's runs: trials whose events ipb learns
+ * from. */
+static void observe_ipb(void *ctx, const struct deja_event *ev)
+{
+	ipb_observe(ctx, ev);
+}
+
+static int search_run(void *ctx, const struct deja_script_entry *script, uint64_t len,
+		      struct ipb_search *ipb)
+{
+	struct shrink *s = ctx;
+	s->prog.observe = observe_ipb;
+	s->prog.observe_ctx = ipb;
+	enum ddmin_verdict v = shrink_try_limited(s, script, len, s->best.preemptions - 1);
+	s->prog.observe = NULL;
+	s->prog.observe_ctx = NULL;
+	return v == DDMIN_FAILS ? 1 : v == DDMIN_PASSES ? 0 : -1;
+}
+
+/*
+ * Last resort below a local minimum: schedules with fewer preemptions
+ * than the best, fewest first (fewer_search.h), at most SEARCH_MAX_RUNS
+ * of them and never past --max-runs.  A CPython run whose removal-minimum
+ * is several GIL hand-overs deep gets to the one hand-over the bug needs
+ * this way (py_job_queue: in about 150 runs).  Returns as try_moves,
+ * except that an exhausted search budget is 0: the moves may still help.
+ */
+#define SEARCH_MAX_RUNS 500
+
+int shrink_try_search(struct shrink *s)
+{
+	if (s->best.preemptions <= 1)
+		return 0;
+	uint64_t used = s->prog.runs - s->schedule_start;
+	if (used >= s->a.max_runs)
+		return -1;
+	uint64_t budget = s->a.max_runs - used;
+	uint64_t runs;
+	return fewer_search(s->best.preemptions, budget < SEARCH_MAX_RUNS ? budget : SEARCH_MAX_RUNS,
+			    search_run, s, &runs);
+}
