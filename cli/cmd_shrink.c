@@ -200,10 +200,12 @@ enum ddmin_verdict shrink_try_limited(struct shrink *s, const struct deja_script
 	return DDMIN_FAILS;
 }
 
+/* Candidates of ddmin and of the 1-minimality check: any preemption
+ * count until the preemptions are settled, then at most the best's. */
 static enum ddmin_verdict try_script(struct shrink *s, const struct deja_script_entry *e,
 				     uint64_t n)
 {
-	return shrink_try_limited(s, e, n, UINT64_MAX);
+	return shrink_try_limited(s, e, n, s->settled ? s->best.preemptions : UINT64_MAX);
 }
 
 static enum ddmin_verdict oracle(void *ctx, const size_t *items, size_t n)
@@ -391,32 +393,22 @@ static int baseline(struct shrink *s)
 	return DEJA_EXIT_OK;
 }
 
-static int shrink_schedule(struct shrink *s, uint64_t *checks, int *remaining)
+static int gave_up(struct shrink *s, const struct ddmin_stats *stats)
 {
-	s->schedule_start = s->prog.runs;
-	/* From here on argv and stdin stay as they are: the runs can come
-	 * from a fork server, as a hunt's do. */
-	s->prog.serve = s->prog.stdin_from == NULL;
-	free(s->fixed);
-	free(s->cand);
-	s->fixed = calloc(s->nscript + 1, sizeof(*s->fixed));
-	s->cand = malloc((s->nscript + 1) * sizeof(*s->cand));
-	if (!s->fixed || !s->cand)
-		return DEJA_EXIT_INTERNAL;
-	struct ddmin_stats stats = { .max_tests = s->a.max_runs };
-	int r = reduce(s, true, &stats);
-	if (r == 0)
-		r = reduce(s, false, &stats);
-	if (r != 0 && s->trouble == TRIAL_OK) {
-		fprintf(stderr, "deja shrink: gave up after %llu candidate runs (--max-runs); "
-				"the smallest failing run so far is in %s\n",
-			(unsigned long long)stats.tests, s->best_path);
-		free(s->best_path); /* kept, as said: cleanup must not remove it */
-		s->best_path = NULL;
-		return DEJA_EXIT_FAILED;
-	}
-	if (r != 0)
+	if (s->trouble != TRIAL_OK)
 		return fail_trial(s);
+	fprintf(stderr, "deja shrink: gave up after %llu candidate runs (--max-runs); "
+			"the smallest failing run so far is in %s\n",
+		(unsigned long long)stats->tests, s->best_path);
+	free(s->best_path); /* kept, as said: cleanup must not remove it */
+	s->best_path = NULL;
+	return DEJA_EXIT_FAILED;
+}
+
+/* From a removal-minimum down: check 1-minimality, then fold, search and
+ * move until nothing gives fewer preemptions. */
+static int fewer_preemptions(struct shrink *s, uint64_t *checks, int *remaining)
+{
 	int moves;
 	do {
 		*remaining = check_one_minimal(s, checks);
@@ -436,6 +428,43 @@ static int shrink_schedule(struct shrink *s, uint64_t *checks, int *remaining)
 					"the result is 1-minimal but may not be the fewest\n");
 	} while (moves > 0);
 	return DEJA_EXIT_OK;
+}
+
+/*
+ * ddmin over the preemptions, then fewer_preemptions, and only then ddmin
+ * over all the switches left (forced ones too) and the 1-minimality
+ * check again.  Cutting the forced switches last costs few runs: the
+ * search's result has a handful of entries, where the removal-minimum
+ * of a CPython run had dozens, which cost 220 candidate runs to cut
+ * and were then replaced anyway.
+ */
+static int shrink_schedule(struct shrink *s, uint64_t *checks, int *remaining)
+{
+	s->schedule_start = s->prog.runs;
+	/* From here on argv and stdin stay as they are: the runs can come
+	 * from a fork server, as a hunt's do. */
+	s->prog.serve = s->prog.stdin_from == NULL;
+	free(s->fixed);
+	free(s->cand);
+	s->fixed = calloc(s->nscript + 1, sizeof(*s->fixed));
+	s->cand = malloc((s->nscript + 1) * sizeof(*s->cand));
+	if (!s->fixed || !s->cand)
+		return DEJA_EXIT_INTERNAL;
+	struct ddmin_stats stats = { .max_tests = s->a.max_runs };
+	if (reduce(s, true, &stats) != 0)
+		return gave_up(s, &stats);
+	int code = fewer_preemptions(s, checks, remaining);
+	if (code != DEJA_EXIT_OK)
+		return code;
+	if (reload_best(s) != 0) {
+		snprintf(s->err, sizeof(s->err), "cannot read back %s", s->best_path);
+		return fail_trial(s);
+	}
+	s->settled = true;
+	if (reduce(s, false, &stats) != 0)
+		return gave_up(s, &stats);
+	*remaining = check_one_minimal(s, checks);
+	return *remaining < 0 ? fail_trial(s) : DEJA_EXIT_OK;
 }
 
 static int read_whole(const char *path, uint8_t **out, size_t *len)

@@ -45,6 +45,7 @@ struct shrink {
 	char err[512];
 	double started;
 	uint64_t schedule_start; /* runs made before the schedule phase */
+	bool settled;            /* the preemptions are shrunk: keep them so */
 };
 
 /* Run one script; keep its trace as the best when it fails the same way
@@ -58,8 +59,8 @@ enum ddmin_verdict shrink_try_limited(struct shrink *s, const struct deja_script
  * -1 on trouble or when the run budget is spent. */
 int shrink_try_moves(struct shrink *s);
 /* shrink_moves.c: a preemption that ends a timed wait early (a GIL
- * hand-over) folded into a timeout where the wait began.  Returns as
- * shrink_try_moves. */
+ * hand-over) folded into a timeout where the wait began (shrink_fold.h).
+ * Returns as shrink_try_moves. */
 int shrink_try_folds(struct shrink *s);
 /* shrink_moves.c: a bounded search of schedules with fewer preemptions
  * (fewer_search.h).  1 found (the new best), 0 not, -1 trouble. */

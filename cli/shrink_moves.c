@@ -2,14 +2,18 @@
  * shrink_moves.c: going below a removal-minimum.  ddmin and the
  * 1-minimality check only remove switches; these moves change one or two
  * at a time (drop a preemption and move another, send a forced switch to
- * another thread) or, for a small run, try every one-switch schedule, and
- * keep a candidate only when it fails the same way with fewer preemptions.
+ * another thread), fold a GIL-style preemption into a timeout
+ * (shrink_fold.h), search schedules with fewer preemptions
+ * (fewer_search.h), or, for a small run, try every one-switch schedule,
+ * and keep a candidate only when it fails the same way with fewer
+ * preemptions.
  */
 #include <assert.h>
 #include <stdint.h>
 
 #include "fewer_search.h"
 #include "shrink.h"
+#include "shrink_fold.h"
 
 static uint64_t events_of(const struct shrink *s, uint32_t thread)
 {
@@ -98,89 +102,19 @@ static int try_retargets(struct shrink *s, uint64_t d)
 	return 0;
 }
 
-/* The last entry before `before` at which `thread` stopped running, or
- * UINT64_MAX: entries are in the order of the run. */
-static uint64_t last_stop(const struct shrink *s, uint64_t before, uint32_t thread)
-{
-	for (uint64_t i = before; i-- > 0;)
-		if (s->script[i].thread == thread)
-			return i;
-	return UINT64_MAX;
-}
-
-/* The last entry before `before` that switched to `thread`, or
- * UINT64_MAX. */
-static uint64_t last_resume(const struct shrink *s, uint64_t before, uint32_t thread)
-{
-	for (uint64_t i = before; i-- > 0;)
-		if (s->script[i].to == thread && s->script[i].thread != thread)
-			return i;
-	return UINT64_MAX;
-}
-
-/* The script without preemption d, with entry stop made a stay, and with
- * entry q (if not UINT64_MAX) moved to `at` of its thread. */
-static uint64_t folded(struct shrink *s, uint64_t d, uint64_t stop, uint64_t q, uint64_t at)
-{
-	uint64_t m = 0;
-	for (uint64_t i = 0; i < s->nscript; i++) {
-		if (i == d)
-			continue;
-		s->cand[m] = s->script[i];
-		if (i == stop)
-			s->cand[m].to = s->cand[m].thread;
-		if (i == q)
-			s->cand[m].after = at;
-		m++;
-	}
-	return m;
-}
-
-/* Fold preemption d, which ended thread u's timed wait begun at entry
- * stop.  When a preemption q of the same thread had let u run into that
- * wait, the hand-over now comes at q's point, so q is also tried later,
- * up to d's point (nearest to d first): the holder lets go at its next
- * check after the timeout, and where that falls decides the run. */
-static int fold_one(struct shrink *s, uint64_t d, uint64_t stop)
-{
-	uint32_t u = s->script[d].to;
-	uint64_t q = last_resume(s, stop, u);
-	bool movable = q != UINT64_MAX && s->preempt[q] &&
-		       s->script[q].thread == s->script[d].thread &&
-		       s->script[q].after < s->script[d].after;
-	if (!movable)
-		return beats_best(s, folded(s, d, stop, UINT64_MAX, 0));
-	for (uint64_t at = s->script[d].after + 1; at-- > s->script[q].after;) {
-		int r = beats_best(s, folded(s, d, stop, q, at));
-		if (r != 0)
-			return r;
-	}
-	return 0;
-}
-
-/*
- * A preemption whose event is a timed wait timing out: the thread it
- * switches to, u, had blocked in that wait earlier (at `stop`, where the
- * run switched away from it for free) and the preemption ends the wait
- * early.  In CPython that is a GIL hand-over: u waits 5 ms for the GIL,
- * and timing out asks the holder to let go.  Ending the wait where it
- * began (u "stays", its wait times out at once) is a free choice there,
- * since u was the running thread and could not go on, so the preemption
- * disappears while the hand-over still happens.  ddmin cannot find this:
- * it only removes switches, and removing this one leaves u waiting.
- * Returns as shrink_try_moves.
- */
+/* Fold the GIL-style preemptions (shrink_fold.h), one at a time, each
+ * with its candidates in turn. */
 int shrink_try_folds(struct shrink *s)
 {
 	for (uint64_t d = 0; d < s->nscript; d++) {
-		if (!s->preempt[d] || !s->timed_out[d])
+		struct fold_plan plan;
+		if (!fold_plan(s->script, s->preempt, s->timed_out, s->nscript, d, &plan))
 			continue;
-		uint64_t stop = last_stop(s, d, s->script[d].to);
-		if (stop == UINT64_MAX || s->preempt[stop])
-			continue;
-		int r = fold_one(s, d, stop);
-		if (r != 0)
-			return r;
+		for (uint64_t k = 0; k < fold_count(&plan); k++) {
+			int r = beats_best(s, fold_candidate(s->script, s->nscript, &plan, k, s->cand));
+			if (r != 0)
+				return r;
+		}
 	}
 	return 0;
 }
