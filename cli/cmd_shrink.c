@@ -421,6 +421,8 @@ static int fewer_preemptions(struct shrink *s, uint64_t *checks, int *remaining)
 			moves = shrink_try_moves(s);
 		if (moves == 0)
 			moves = shrink_try_single_switch(s);
+		if (moves == 0)
+			moves = shrink_try_tick_switch(s);
 		if (moves < 0 && s->trouble != TRIAL_OK)
 			return fail_trial(s);
 		if (moves < 0 && !s->a.quiet)

@@ -65,6 +65,10 @@ int shrink_try_folds(struct shrink *s);
 /* shrink_moves.c: a bounded search of schedules with fewer preemptions
  * (fewer_search.h).  1 found (the new best), 0 not, -1 trouble. */
 int shrink_try_search(struct shrink *s);
+/* shrink_moves.c: for a small run, every one-switch schedule at an event
+ * (single_switch) or at a tick inside plain code (tick_switch).  Return
+ * as shrink_try_moves. */
 int shrink_try_single_switch(struct shrink *s);
+int shrink_try_tick_switch(struct shrink *s);
 
 #endif /* DEJA_SHRINK_H */

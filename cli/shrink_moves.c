@@ -192,6 +192,43 @@ int shrink_try_single_switch(struct shrink *s)
 }
 
 
+/*
+ * The one-switch schedules above switch at events only, and so does the
+ * fewer-preemption search; a bug whose window lies inside plain code
+ * (a program built with `deja cflags`) needs its switch at a tick: "when
+ * T has executed k events, stop it at its tick N, run U".  Which ticks
+ * fall between which events is not in the trace, so for a small run
+ * every (k, N) pair is tried, N up to the ticks T passed in the best
+ * run; a pair whose tick T does not reach before its next event changes
+ * nothing and passes.  Returns as try_moves.
+ */
+#define TICK_SWITCH_MAX 4000
+
+int shrink_try_tick_switch(struct shrink *s)
+{
+	uint64_t total = 0;
+	for (size_t i = 0; i < s->nthreads; i++)
+		total += (s->threads[i].events + 1) * s->threads[i].ticks * (s->nthreads - 1);
+	if (s->best.preemptions <= 1 || total == 0 || total > TICK_SWITCH_MAX)
+		return 0;
+	for (size_t i = 0; i < s->nthreads; i++) {
+		const struct trace_thread *t = &s->threads[i];
+		for (uint64_t tick = 1; tick <= t->ticks; tick++)
+			for (uint64_t k = 0; k <= t->events; k++)
+				for (size_t j = 0; j < s->nthreads; j++) {
+					if (j == i)
+						continue;
+					s->cand[0] = (struct deja_script_entry){
+						.thread = t->id, .after = k, .to = s->threads[j].id,
+						.tick = tick };
+					int r = beats_best(s, 1);
+					if (r != 0)
+						return r;
+				}
+	}
+	return 0;
+}
+
 /* The fewer-preemption search's runs: trials whose events ipb learns
  * from. */
 static void observe_ipb(void *ctx, const struct deja_event *ev)
