@@ -137,7 +137,7 @@ static int load(const char *path, struct trace_run *run, struct script *s)
 	}
 	int code = DEJA_EXIT_OK;
 	if (trace_get_run(t, run) != TRACE_OK ||
-	    script_from_trace(t, &s->e, &s->preempt, &s->n) != 0) {
+	    script_from_trace(t, &s->e, &s->preempt, NULL, &s->n) != 0) {
 		fprintf(stderr, "deja bisect: %s: the run or its events cannot be read\n", path);
 		code = DEJA_EXIT_USAGE;
 	} else if (strcmp(run->strategy, "parallel") == 0 || run->interrupted) {

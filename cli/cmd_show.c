@@ -295,7 +295,7 @@ static int show_script(struct trace *t)
 {
 	struct deja_script_entry *s;
 	uint64_t n;
-	if (script_from_trace(t, &s, NULL, &n) != 0) {
+	if (script_from_trace(t, &s, NULL, NULL, &n) != 0) {
 		fprintf(stderr, "deja show: the events cannot be read\n");
 		return DEJA_EXIT_USAGE;
 	}

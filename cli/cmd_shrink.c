@@ -130,7 +130,7 @@ static int load(struct shrink *s)
 	if (trace_get_run(t, &s->run) != TRACE_OK) {
 		fprintf(stderr, "deja shrink: %s: the trace has no readable run\n", s->a.trace);
 		code = DEJA_EXIT_USAGE;
-	} else if (script_from_trace(t, &s->script, &s->preempt, &s->nscript) != 0) {
+	} else if (script_from_trace(t, &s->script, &s->preempt, &s->timed_out, &s->nscript) != 0) {
 		fprintf(stderr, "deja shrink: %s: the events cannot be read\n", s->a.trace);
 		code = DEJA_EXIT_USAGE;
 	}
@@ -200,10 +200,12 @@ enum ddmin_verdict shrink_try_limited(struct shrink *s, const struct deja_script
 	return DDMIN_FAILS;
 }
 
+/* Candidates of ddmin and of the 1-minimality check: any preemption
+ * count until the preemptions are settled, then at most the best's. */
 static enum ddmin_verdict try_script(struct shrink *s, const struct deja_script_entry *e,
 				     uint64_t n)
 {
-	return shrink_try_limited(s, e, n, UINT64_MAX);
+	return shrink_try_limited(s, e, n, s->settled ? s->best.preemptions : UINT64_MAX);
 }
 
 static enum ddmin_verdict oracle(void *ctx, const size_t *items, size_t n)
@@ -212,9 +214,8 @@ static enum ddmin_verdict oracle(void *ctx, const size_t *items, size_t n)
 	return try_script(s, s->cand, build_candidate(s, items, n));
 }
 
-/* ddmin over the entries not fixed whose preemption flag is `which`
- * (or all non-fixed ones when all); the result is fixed afterwards by
- * rewriting script[] to the survivors. */
+/* ddmin over the entries not fixed: the preemptions only, or all; the
+ * survivors (and the fixed ones) then become script[], in order. */
 static int reduce(struct shrink *s, bool only_preemptions, struct ddmin_stats *stats)
 {
 	size_t *items = malloc((s->nscript + 1) * sizeof(*items));
@@ -227,24 +228,21 @@ static int reduce(struct shrink *s, bool only_preemptions, struct ddmin_stats *s
 			items[n++] = i;
 	}
 	enum ddmin_status st = ddmin(items, &n, oracle, s, stats);
-	uint64_t m = build_candidate(s, items, n);
-	bool *flags = malloc((m + 1) * sizeof(*flags));
 	uint64_t k = 0;
 	size_t j = 0;
-	for (uint64_t i = 0; flags && i < s->nscript; i++) {
+	for (uint64_t i = 0; i < s->nscript; i++) {
 		bool chosen = j < n && items[j] == i;
 		if (chosen)
 			j++;
-		if (chosen || s->fixed[i])
-			flags[k++] = s->preempt[i];
+		if (!chosen && !s->fixed[i])
+			continue;
+		s->script[k] = s->script[i];
+		s->preempt[k] = s->preempt[i];
+		s->timed_out[k] = s->timed_out[i];
+		k++;
 	}
 	free(items);
-	if (!flags)
-		return -1;
-	memcpy(s->script, s->cand, m * sizeof(*s->script));
-	memcpy(s->preempt, flags, m * sizeof(*flags));
-	free(flags);
-	s->nscript = m;
+	s->nscript = k;
 	return st == DDMIN_OK ? 0 : -1;
 }
 
@@ -258,7 +256,8 @@ static int reload_best(struct shrink *s)
 		return -1;
 	free(s->script);
 	free(s->preempt);
-	int r = script_from_trace(t, &s->script, &s->preempt, &s->nscript);
+	free(s->timed_out);
+	int r = script_from_trace(t, &s->script, &s->preempt, &s->timed_out, &s->nscript);
 	free(s->threads);
 	s->threads = NULL;
 	if (r == 0 && trace_get_threads(t, &s->threads, &s->nthreads) != TRACE_OK)
@@ -394,37 +393,36 @@ static int baseline(struct shrink *s)
 	return DEJA_EXIT_OK;
 }
 
-static int shrink_schedule(struct shrink *s, uint64_t *checks, int *remaining)
+static int gave_up(struct shrink *s, const struct ddmin_stats *stats)
 {
-	s->schedule_start = s->prog.runs;
-	free(s->fixed);
-	free(s->cand);
-	s->fixed = calloc(s->nscript + 1, sizeof(*s->fixed));
-	s->cand = malloc((s->nscript + 1) * sizeof(*s->cand));
-	if (!s->fixed || !s->cand)
-		return DEJA_EXIT_INTERNAL;
-	struct ddmin_stats stats = { .max_tests = s->a.max_runs };
-	int r = reduce(s, true, &stats);
-	if (r == 0)
-		r = reduce(s, false, &stats);
-	if (r != 0 && s->trouble == TRIAL_OK) {
-		fprintf(stderr, "deja shrink: gave up after %llu candidate runs (--max-runs); "
-				"the smallest failing run so far is in %s\n",
-			(unsigned long long)stats.tests, s->best_path);
-		free(s->best_path); /* kept, as said: cleanup must not remove it */
-		s->best_path = NULL;
-		return DEJA_EXIT_FAILED;
-	}
-	if (r != 0)
+	if (s->trouble != TRIAL_OK)
 		return fail_trial(s);
+	fprintf(stderr, "deja shrink: gave up after %llu candidate runs (--max-runs); "
+			"the smallest failing run so far is in %s\n",
+		(unsigned long long)stats->tests, s->best_path);
+	free(s->best_path); /* kept, as said: cleanup must not remove it */
+	s->best_path = NULL;
+	return DEJA_EXIT_FAILED;
+}
+
+/* From a removal-minimum down: check 1-minimality, then fold, search and
+ * move until nothing gives fewer preemptions. */
+static int fewer_preemptions(struct shrink *s, uint64_t *checks, int *remaining)
+{
 	int moves;
 	do {
 		*remaining = check_one_minimal(s, checks);
 		if (*remaining < 0)
 			return fail_trial(s);
-		moves = shrink_try_moves(s);
+		moves = shrink_try_folds(s);
+		if (moves == 0)
+			moves = shrink_try_search(s);
+		if (moves == 0)
+			moves = shrink_try_moves(s);
 		if (moves == 0)
 			moves = shrink_try_single_switch(s);
+		if (moves == 0)
+			moves = shrink_try_tick_switch(s);
 		if (moves < 0 && s->trouble != TRIAL_OK)
 			return fail_trial(s);
 		if (moves < 0 && !s->a.quiet)
@@ -432,6 +430,43 @@ static int shrink_schedule(struct shrink *s, uint64_t *checks, int *remaining)
 					"the result is 1-minimal but may not be the fewest\n");
 	} while (moves > 0);
 	return DEJA_EXIT_OK;
+}
+
+/*
+ * ddmin over the preemptions, then fewer_preemptions, and only then ddmin
+ * over all the switches left (forced ones too) and the 1-minimality
+ * check again.  Cutting the forced switches last costs few runs: the
+ * search's result has a handful of entries, where the removal-minimum
+ * of a CPython run had dozens, which cost 220 candidate runs to cut
+ * and were then replaced anyway.
+ */
+static int shrink_schedule(struct shrink *s, uint64_t *checks, int *remaining)
+{
+	s->schedule_start = s->prog.runs;
+	/* From here on argv and stdin stay as they are: the runs can come
+	 * from a fork server, as a hunt's do. */
+	s->prog.serve = s->prog.stdin_from == NULL;
+	free(s->fixed);
+	free(s->cand);
+	s->fixed = calloc(s->nscript + 1, sizeof(*s->fixed));
+	s->cand = malloc((s->nscript + 1) * sizeof(*s->cand));
+	if (!s->fixed || !s->cand)
+		return DEJA_EXIT_INTERNAL;
+	struct ddmin_stats stats = { .max_tests = s->a.max_runs };
+	if (reduce(s, true, &stats) != 0)
+		return gave_up(s, &stats);
+	int code = fewer_preemptions(s, checks, remaining);
+	if (code != DEJA_EXIT_OK)
+		return code;
+	if (reload_best(s) != 0) {
+		snprintf(s->err, sizeof(s->err), "cannot read back %s", s->best_path);
+		return fail_trial(s);
+	}
+	s->settled = true;
+	if (reduce(s, false, &stats) != 0)
+		return gave_up(s, &stats);
+	*remaining = check_one_minimal(s, checks);
+	return *remaining < 0 ? fail_trial(s) : DEJA_EXIT_OK;
 }
 
 static int read_whole(const char *path, uint8_t **out, size_t *len)
@@ -630,7 +665,7 @@ static int prepare(struct shrink *s, char **out_abs, char **trace_abs, char **de
 		.max_steps = s->run.max_steps,
 		.wall_timeout = (unsigned)s->a.timeout, .scratch = scratch, .output = output,
 		.entropy_seed = s->run.entropy_seed, .realtime_start_ns = s->run.realtime_start,
-		.monotonic_start_ns = s->run.monotonic_start,
+		.monotonic_start_ns = s->run.monotonic_start, .discard_passing = true,
 	};
 	s->prog.runtime = cli_runtime_path();
 	if (!s->prog.runtime)
@@ -651,6 +686,7 @@ static int prepare(struct shrink *s, char **out_abs, char **trace_abs, char **de
 
 static void cleanup(struct shrink *s)
 {
+	trial_end_server(&s->prog);
 	if (s->prog.scratch)
 		record_remove_trace(s->prog.scratch);
 	if (s->best_path)
@@ -662,6 +698,7 @@ static void cleanup(struct shrink *s)
 	free(s->best_path);
 	free(s->script);
 	free(s->preempt);
+	free(s->timed_out);
 	free(s->fixed);
 	free(s->cand);
 	free(s->threads);

@@ -117,59 +117,100 @@ static const uint64_t *final_stops(struct trace *t)
 	return stops;
 }
 
-int script_from_trace(struct trace *t, struct deja_script_entry **out, bool **preempt,
-		      uint64_t *n)
+/* A run's events as deja_script_from_schedule reads them. */
+struct schedule_arrays {
+	uint32_t *threads;
+	bool *preempted, *yields, *timed_out;
+	uint64_t *ticks;
+	uint64_t count, cap;
+};
+
+static void schedule_arrays_free(struct schedule_arrays *a)
 {
-	uint32_t *threads = NULL;
-	bool *preempted = NULL;
-	uint64_t *ticks = NULL;
-	bool *yields = NULL;
-	uint64_t count = 0, cap = 0;
+	free(a->threads);
+	free(a->preempted);
+	free(a->yields);
+	free(a->timed_out);
+	free(a->ticks);
+}
+
+static int schedule_arrays_grow(struct schedule_arrays *a)
+{
+	uint64_t cap = a->cap ? a->cap * 2 : 1024;
+	uint32_t *nt = realloc(a->threads, cap * sizeof(*nt));
+	if (nt)
+		a->threads = nt;
+	bool *np = nt ? realloc(a->preempted, cap * sizeof(*np)) : NULL;
+	if (np)
+		a->preempted = np;
+	bool *ny = np ? realloc(a->yields, cap * sizeof(*ny)) : NULL;
+	if (ny)
+		a->yields = ny;
+	bool *no = ny ? realloc(a->timed_out, cap * sizeof(*no)) : NULL;
+	if (no)
+		a->timed_out = no;
+	uint64_t *nk = no ? realloc(a->ticks, cap * sizeof(*nk)) : NULL;
+	if (!nk)
+		return -1;
+	a->ticks = nk;
+	a->cap = cap;
+	return 0;
+}
+
+/* Read the events.  `live` counts the threads of the model (a created
+ * thread until its exit; never fewer than there are): where only one
+ * is live, the default has nobody to switch to, so a "stay" there would
+ * be an entry that changes nothing; CPython's main thread alone makes
+ * hundreds of syscalls before its first thread starts, and each such
+ * entry would cost a shrink candidate runs. */
+static int read_schedule(struct trace *t, struct schedule_arrays *a)
+{
 	struct trace_event e;
 	int r;
+	uint64_t live = 1;
 	trace_rewind_events(t);
 	while ((r = trace_next_event(t, &e)) == 1) {
-		if (count == cap) {
-			cap = cap ? cap * 2 : 1024;
-			uint32_t *nt = realloc(threads, cap * sizeof(*nt));
-			bool *np = nt ? realloc(preempted, cap * sizeof(*np)) : NULL;
-			uint64_t *nk = np ? realloc(ticks, cap * sizeof(*nk)) : NULL;
-			bool *ny = nk ? realloc(yields, cap * sizeof(*ny)) : NULL;
-			if (nt)
-				threads = nt;
-			if (np)
-				preempted = np;
-			if (nk)
-				ticks = nk;
-			if (ny)
-				yields = ny;
-			if (!nt || !np || !nk || !ny) {
-				r = -1;
-				break;
-			}
-		}
-		threads[count] = e.ev.thread;
-		preempted[count] = (e.ev.flags & DEJA_EVENT_PREEMPT) != 0;
-		ticks[count] = e.ev.op == DEJA_OP_TICK ? e.ev.arg : 0;
+		if (a->count == a->cap && schedule_arrays_grow(a) != 0)
+			return -1;
+		uint64_t i = a->count++;
+		a->threads[i] = e.ev.thread;
+		a->preempted[i] = (e.ev.flags & DEJA_EVENT_PREEMPT) != 0;
+		a->timed_out[i] = (e.ev.flags & DEJA_EVENT_TIMED_OUT) != 0;
+		a->ticks[i] = e.ev.op == DEJA_OP_TICK ? e.ev.arg : 0;
 		/* Events before which the default would have switched away:
 		 * yields, sleeps and inputs that may wait, and timed waits of
 		 * the running thread that a strategy ended early. */
-		yields[count] = e.ev.op == DEJA_OP_YIELD || e.ev.op == DEJA_OP_SLEEP ||
-				e.ev.op == DEJA_OP_SYSCALL ||
-				(e.ev.flags & DEJA_EVENT_TIMED_OUT) != 0;
-		count++;
+		a->yields[i] = live > 1 && (e.ev.op == DEJA_OP_YIELD || e.ev.op == DEJA_OP_SLEEP ||
+					    e.ev.op == DEJA_OP_SYSCALL || a->timed_out[i]);
+		if (e.ev.op == DEJA_OP_THREAD_CREATE)
+			live++;
+		else if (e.ev.op == DEJA_OP_THREAD_EXIT && live > 1)
+			live--;
 	}
-	struct deja_script_entry *entries = r == 0 ? malloc((count + 1) * sizeof(*entries)) : NULL;
-	bool *entry_preempt = entries ? malloc((count + 1) * sizeof(*entry_preempt)) : NULL;
-	if (entry_preempt)
-		*n = deja_script_from_schedule(threads, preempted, yields, ticks, final_stops(t),
-					       count, entries, entry_preempt);
-	free(threads);
-	free(yields);
-	free(preempted);
-	free(ticks);
-	if (!entry_preempt) {
+	return r;
+}
+
+int script_from_trace(struct trace *t, struct deja_script_entry **out, bool **preempt,
+		      bool **timed_out, uint64_t *n)
+{
+	struct schedule_arrays a = { 0 };
+	int r = read_schedule(t, &a);
+	struct deja_script_entry *entries = r == 0 ? malloc((a.count + 1) * sizeof(*entries)) : NULL;
+	bool *entry_preempt = entries ? malloc((a.count + 1) * sizeof(*entry_preempt)) : NULL;
+	uint64_t *event = entry_preempt ? malloc((a.count + 1) * sizeof(*event)) : NULL;
+	bool *entry_timed_out = event ? malloc((a.count + 1) * sizeof(*entry_timed_out)) : NULL;
+	if (entry_timed_out) {
+		*n = deja_script_from_schedule(a.threads, a.preempted, a.yields, a.ticks,
+					       final_stops(t), a.count, entries, entry_preempt,
+					       event);
+		for (uint64_t j = 0; j < *n; j++)
+			entry_timed_out[j] = a.timed_out[event[j]];
+	}
+	schedule_arrays_free(&a);
+	free(event);
+	if (!entry_timed_out) {
 		free(entries);
+		free(entry_preempt);
 		return -1;
 	}
 	*out = entries;
@@ -177,5 +218,9 @@ int script_from_trace(struct trace *t, struct deja_script_entry **out, bool **pr
 		*preempt = entry_preempt;
 	else
 		free(entry_preempt);
+	if (timed_out)
+		*timed_out = entry_timed_out;
+	else
+		free(entry_timed_out);
 	return 0;
 }

@@ -29,9 +29,12 @@ int script_file_read(const char *path, struct deja_script_entry **out, uint64_t 
 void script_file_write(FILE *f, const struct deja_script_entry *s, uint64_t n);
 
 /* The switches of a recorded run (deja_script_from_schedule over its
- * events): malloc'd entries and, per entry, whether it preempted.
- * Returns 0, or -1 when the events cannot be read or memory runs out. */
+ * events): malloc'd entries and, per entry, whether it preempted and
+ * whether the event it leads to is a timed wait that timed out (preempt
+ * and timed_out may be NULL).  A "stay" where only one thread was live
+ * is left out: it re-creates nothing the default would not.  Returns 0,
+ * or -1 when the events cannot be read or memory runs out. */
 int script_from_trace(struct trace *t, struct deja_script_entry **out, bool **preempt,
-		      uint64_t *n);
+		      bool **timed_out, uint64_t *n);
 
 #endif /* DEJA_SCRIPT_FILE_H */

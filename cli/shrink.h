@@ -23,7 +23,8 @@ struct shrink {
 	struct shrink_args a;
 	struct trace_run run;
 	struct deja_script_entry *script; /* the recorded run's switches */
-	bool *preempt;
+	bool *preempt;                    /* ... which preempted the running thread */
+	bool *timed_out;                  /* ... whose event is a timed wait timing out */
 	uint64_t nscript;
 	struct trial_program prog;
 	struct failure_sig target;  /* the failure every candidate must repeat */
@@ -44,6 +45,7 @@ struct shrink {
 	char err[512];
 	double started;
 	uint64_t schedule_start; /* runs made before the schedule phase */
+	bool settled;            /* the preemptions are shrunk: keep them so */
 };
 
 /* Run one script; keep its trace as the best when it fails the same way
@@ -56,6 +58,17 @@ enum ddmin_verdict shrink_try_limited(struct shrink *s, const struct deja_script
  * preemptions failed the same way (it is the new best), 0 when none did,
  * -1 on trouble or when the run budget is spent. */
 int shrink_try_moves(struct shrink *s);
+/* shrink_moves.c: a preemption that ends a timed wait early (a GIL
+ * hand-over) folded into a timeout where the wait began (shrink_fold.h).
+ * Returns as shrink_try_moves. */
+int shrink_try_folds(struct shrink *s);
+/* shrink_moves.c: a bounded search of schedules with fewer preemptions
+ * (fewer_search.h).  1 found (the new best), 0 not, -1 trouble. */
+int shrink_try_search(struct shrink *s);
+/* shrink_moves.c: for a small run, every one-switch schedule at an event
+ * (single_switch) or at a tick inside plain code (tick_switch).  Return
+ * as shrink_try_moves. */
 int shrink_try_single_switch(struct shrink *s);
+int shrink_try_tick_switch(struct shrink *s);
 
 #endif /* DEJA_SHRINK_H */

@@ -2,13 +2,18 @@
  * shrink_moves.c: going below a removal-minimum.  ddmin and the
  * 1-minimality check only remove switches; these moves change one or two
  * at a time (drop a preemption and move another, send a forced switch to
- * another thread) or, for a small run, try every one-switch schedule, and
- * keep a candidate only when it fails the same way with fewer preemptions.
+ * another thread), fold a GIL-style preemption into a timeout
+ * (shrink_fold.h), search schedules with fewer preemptions
+ * (fewer_search.h), or, for a small run, try every one-switch schedule,
+ * and keep a candidate only when it fails the same way with fewer
+ * preemptions.
  */
 #include <assert.h>
 #include <stdint.h>
 
+#include "fewer_search.h"
 #include "shrink.h"
+#include "shrink_fold.h"
 
 static uint64_t events_of(const struct shrink *s, uint32_t thread)
 {
@@ -97,6 +102,23 @@ static int try_retargets(struct shrink *s, uint64_t d)
 	return 0;
 }
 
+/* Fold the GIL-style preemptions (shrink_fold.h), one at a time, each
+ * with its candidates in turn. */
+int shrink_try_folds(struct shrink *s)
+{
+	for (uint64_t d = 0; d < s->nscript; d++) {
+		struct fold_plan plan;
+		if (!fold_plan(s->script, s->preempt, s->timed_out, s->nscript, d, &plan))
+			continue;
+		for (uint64_t k = 0; k < fold_count(&plan); k++) {
+			int r = beats_best(s, fold_candidate(s->script, s->nscript, &plan, k, s->cand));
+			if (r != 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
 /*
  * Removal alone stops at a 1-minimal run, which may still have more
  * preemptions than the bug needs: in atomicity, "switch to the new thread
@@ -169,3 +191,82 @@ int shrink_try_single_switch(struct shrink *s)
 	return 0;
 }
 
+
+/*
+ * The one-switch schedules above switch at events only, and so does the
+ * fewer-preemption search; a bug whose window lies inside plain code
+ * (a program built with `deja cflags`) needs its switch at a tick: "when
+ * T has executed k events, stop it at its tick N, run U".  Which ticks
+ * fall between which events is not in the trace, so for a small run
+ * every (k, N) pair is tried, N up to the ticks T passed in the best
+ * run; a pair whose tick T does not reach before its next event changes
+ * nothing and passes.  Returns as try_moves.
+ */
+#define TICK_SWITCH_MAX 4000
+
+int shrink_try_tick_switch(struct shrink *s)
+{
+	uint64_t total = 0;
+	for (size_t i = 0; i < s->nthreads; i++)
+		total += (s->threads[i].events + 1) * s->threads[i].ticks * (s->nthreads - 1);
+	if (s->best.preemptions <= 1 || total == 0 || total > TICK_SWITCH_MAX)
+		return 0;
+	for (size_t i = 0; i < s->nthreads; i++) {
+		const struct trace_thread *t = &s->threads[i];
+		for (uint64_t tick = 1; tick <= t->ticks; tick++)
+			for (uint64_t k = 0; k <= t->events; k++)
+				for (size_t j = 0; j < s->nthreads; j++) {
+					if (j == i)
+						continue;
+					s->cand[0] = (struct deja_script_entry){
+						.thread = t->id, .after = k, .to = s->threads[j].id,
+						.tick = tick };
+					int r = beats_best(s, 1);
+					if (r != 0)
+						return r;
+				}
+	}
+	return 0;
+}
+
+/* The fewer-preemption search's runs: trials whose events ipb learns
+ * from. */
+static void observe_ipb(void *ctx, const struct deja_event *ev)
+{
+	ipb_observe(ctx, ev);
+}
+
+static int search_run(void *ctx, const struct deja_script_entry *script, uint64_t len,
+		      struct ipb_search *ipb)
+{
+	struct shrink *s = ctx;
+	s->prog.observe = observe_ipb;
+	s->prog.observe_ctx = ipb;
+	enum ddmin_verdict v = shrink_try_limited(s, script, len, s->best.preemptions - 1);
+	s->prog.observe = NULL;
+	s->prog.observe_ctx = NULL;
+	return v == DDMIN_FAILS ? 1 : v == DDMIN_PASSES ? 0 : -1;
+}
+
+/*
+ * Last resort below a local minimum: schedules with fewer preemptions
+ * than the best, fewest first (fewer_search.h), at most SEARCH_MAX_RUNS
+ * of them and never past --max-runs.  A CPython run whose removal-minimum
+ * is several GIL hand-overs deep gets to the one hand-over the bug needs
+ * this way (py_job_queue: in about 150 runs).  Returns as try_moves,
+ * except that an exhausted search budget is 0: the moves may still help.
+ */
+#define SEARCH_MAX_RUNS 500
+
+int shrink_try_search(struct shrink *s)
+{
+	if (s->best.preemptions <= 1)
+		return 0;
+	uint64_t used = s->prog.runs - s->schedule_start;
+	if (used >= s->a.max_runs)
+		return -1;
+	uint64_t budget = s->a.max_runs - used;
+	uint64_t runs;
+	return fewer_search(s->best.preemptions, budget < SEARCH_MAX_RUNS ? budget : SEARCH_MAX_RUNS,
+			    search_run, s, &runs);
+}

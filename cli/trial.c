@@ -140,6 +140,9 @@ enum trial_status trial_run_strategy(struct trial_program *p, const char *strate
 		.runtime_path = p->runtime, .deja_version = DEJA_VERSION,
 		.entropy_seed = p->entropy_seed, .realtime_start_ns = p->realtime_start_ns,
 		.monotonic_start_ns = p->monotonic_start_ns,
+		.discard_passing = p->discard_passing,
+		.server = p->serve ? &p->server : NULL,
+		.observe = p->observe, .observe_ctx = p->observe_ctx,
 	};
 	struct session_result res;
 	int saved = p->stdin_from ? stdin_swap(p->stdin_from, err, errlen) : -1;
@@ -156,12 +159,22 @@ enum trial_status trial_run_strategy(struct trial_program *p, const char *strate
 	r->sig.kind = res.kind;
 	r->sig.exit_code = res.exit_code;
 	r->sig.signal = res.signal;
+	r->events = res.events;
 	if (res.kind == DEJA_OUTCOME_SIGNAL)
 		assertion_line(p->output, r->sig.detail, sizeof(r->sig.detail));
+	if (p->discard_passing && session_passed(&res))
+		return TRIAL_OK; /* no trace was made: nothing more to read */
+	r->traced = true;
 	enum trial_status st = read_back(p, r);
 	if (st != TRIAL_OK)
 		snprintf(err, errlen, "the trial's trace %s cannot be read back", p->scratch);
 	return st;
+}
+
+void trial_end_server(struct trial_program *p)
+{
+	session_free(p->server);
+	p->server = NULL;
 }
 
 bool failure_same(const struct failure_sig *a, const struct failure_sig *b)

@@ -18,6 +18,8 @@
 
 #include "protocol.h"
 
+struct session;
+
 /* What every trial of one investigation shares. */
 struct trial_program {
 	char *const *argv;
@@ -35,6 +37,21 @@ struct trial_program {
 	uint64_t entropy_seed;
 	int64_t realtime_start_ns, monotonic_start_ns;
 	uint64_t runs;         /* trials so far */
+	/* A run that exits 0 leaves no trace at scratch (its events are held
+	 * in memory and dropped): most candidates of a shrink pass, and
+	 * writing their thousands of events is what a CPython run's trial
+	 * spent most of its supervisor time on.  Its result then has no
+	 * preemption or switch counts. */
+	bool discard_passing;
+	/* Start runs from a fork server (runtime/server.c), as deja hunt
+	 * does, instead of exec'ing the program for each: only while argv
+	 * and stdin stay the same (the server's children inherit both).
+	 * trial_end stops it. */
+	bool serve;
+	struct session *server;
+	/* Sees every event of every run as it is drained (NULL: nobody). */
+	void (*observe)(void *ctx, const struct deja_event *ev);
+	void *observe_ctx;
 };
 
 struct failure_sig {
@@ -47,6 +64,7 @@ struct failure_sig {
 struct trial_result {
 	struct failure_sig sig;
 	uint64_t events, preemptions, switches;
+	bool traced; /* the run's trace is at scratch */
 };
 
 enum trial_status {
@@ -63,6 +81,9 @@ enum trial_status trial_run(struct trial_program *p, const struct deja_script_en
 enum trial_status trial_run_strategy(struct trial_program *p, const char *strategy,
 				     uint64_t seed, const struct deja_script_entry *script,
 				     uint64_t n, struct trial_result *r, char *err, size_t errlen);
+
+/* Stop the fork server, if one was started; the next run execs again. */
+void trial_end_server(struct trial_program *p);
 
 bool failure_same(const struct failure_sig *a, const struct failure_sig *b);
 /* Anything but exit 0. */

@@ -69,7 +69,8 @@ static uint64_t stopped_at(const uint32_t *threads, const uint64_t *ticks,
 uint64_t deja_script_from_schedule(const uint32_t *threads, const bool *preempt,
 				   const bool *yields, const uint64_t *ticks,
 				   const uint64_t *final_stops, uint64_t n,
-				   struct deja_script_entry *out, bool *out_preempt)
+				   struct deja_script_entry *out, bool *out_preempt,
+				   uint64_t *out_event)
 {
 	uint64_t done[DEJA_MAX_THREADS] = { 0 };
 	/* Before the first event the model's current thread is 0 with no
@@ -92,6 +93,8 @@ uint64_t deja_script_from_schedule(const uint32_t *threads, const bool *preempt,
 				.thread = current, .to = t, .after = done[current], .tick = tick };
 			if (out_preempt)
 				out_preempt[count] = preempt && preempt[i];
+			if (out_event)
+				out_event[count] = i;
 			count++;
 		}
 		done[t]++;

@@ -34,13 +34,15 @@ uint64_t deja_script_sort(struct deja_script_entry *script, uint64_t len);
  * (yields, ticks and final_stops may be NULL).  Writes one entry per switch into out (room for n entries) in
  * event order, plus one that keeps the thread where a yielding event of
  * the running thread came next, and sets out_preempt[j] for entries that
- * are preemptions (may be NULL).  A tick stop the thread went on from is
+ * are preemptions and out_event[j] to the index of the event the entry
+ * leads to (both may be NULL).  A tick stop the thread went on from is
  * no switch and is left out, also from the threads' event counts, since
  * the script's run makes no such stop.  Returns the number of entries.
  */
 uint64_t deja_script_from_schedule(const uint32_t *threads, const bool *preempt,
 				   const bool *yields, const uint64_t *ticks,
 				   const uint64_t *final_stops, uint64_t n,
-				   struct deja_script_entry *out, bool *out_preempt);
+				   struct deja_script_entry *out, bool *out_preempt,
+				   uint64_t *out_event);
 
 #endif /* DEJA_SCRIPT_H */

@@ -23,7 +23,7 @@ static struct sim *contended(const char *strategy, uint64_t seed)
 static uint64_t switches_of(const struct sim *s, struct deja_script_entry *out, bool *preempt)
 {
 	return deja_script_from_schedule(s->trace, s->preempted, s->yielded, NULL, NULL, s->nevents, out,
-					 preempt);
+					 preempt, NULL);
 }
 
 static void script_recreates_random_runs(void **state)
@@ -124,7 +124,7 @@ static void switches_at_ticks(void **state)
 		final_stops[t] = DEJA_NO_TICK;
 	final_stops[0] = 12;
 	struct deja_script_entry out[8];
-	uint64_t n = deja_script_from_schedule(threads, NULL, NULL, ticks, final_stops, 7, out, NULL);
+	uint64_t n = deja_script_from_schedule(threads, NULL, NULL, ticks, final_stops, 7, out, NULL, NULL);
 	assert_int_equal(n, 3);
 	assert_int_equal(out[0].thread, 0);
 	assert_int_equal(out[0].after, 2);
