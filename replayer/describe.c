@@ -99,6 +99,9 @@ void describe_op(const struct deja_event *ev, char *buf, size_t len)
 	case DEJA_OP_TICK:
 		snprintf(buf, len, "tick(%llu)", (unsigned long long)ev->arg);
 		return;
+	case DEJA_OP_FORK:
+		snprintf(buf, len, "fork(#%llu) = %lld", (unsigned long long)ev->arg, result);
+		return;
 	default:
 		break;
 	}

@@ -61,6 +61,7 @@ struct rt_state {
 	uint64_t vtimes_len;
 	const uint64_t *ticks;        /* replay only: per event, the next tick stop */
 	int shm_fd;                   /* the channel, kept open for exec */
+	int proc_fd;                  /* the process socket (fork.c), or -1 */
 };
 extern struct rt_state rt;
 extern __thread uint32_t rt_self; /* model thread index, DEJA_NO_THREAD if unmanaged */
@@ -75,6 +76,10 @@ void rt_write_stderr(const char *msg);
 char *rt_decimal(char *dst, long v);
 void rt_fatal(const char *msg) __attribute__((noreturn));
 void rt_refresh_modules(void);
+/* Map a channel's memfd, checking its magic and protocol version. */
+struct deja_shared *rt_channel_map(long fd);
+/* Point rt's schedule, script and vtimes at the channel's areas. */
+void rt_channel_views(void);
 
 /* ---- clock.c: real time (deja record --time real) ---- */
 /* Record: move the model's clock up to the real time elapsed. */
@@ -242,10 +247,29 @@ void rt_signals_note_event(uint64_t seq);
 long rt_exec(long nr, const long a[6], uint64_t site);
 /* In a new image whose predecessor exec'd: the model thread to continue. */
 uint32_t rt_exec_continue(void);
-void rt_forked_child(void);
 /* Unblock RT_OWN_SIGNALS in the calling thread. */
 void rt_unblock_own_signals(void);
-void rt_forked_parent(void);
+
+/* ---- fork.c: following forked children ---- */
+/* Right before a fork's clone: claim its index; true if the child will
+ * be followed. */
+bool rt_fork_before(void);
+/* In the parent after the clone (r: its result): the `fork` event;
+ * returns the pid the program is shown. */
+long rt_fork_parent(long r, uint64_t site);
+/* In the child right after the clone: get a channel of its own and
+ * record thread_start, or run unscheduled. */
+void rt_fork_child(void);
+/* glibc's atfork child handler. */
+void rt_fork_child_after_libc(void);
+
+/* ---- pids.c: children's pids in a replay ---- */
+void rt_pids_note_child(uint32_t fork_index, long real_pid);
+/* The pid the program is shown for its fork fork_index. */
+long rt_pids_shown_child(uint32_t fork_index, long real_pid);
+/* The shown id of a real pid a wait returned. */
+long rt_pids_shown(long real_pid);
+void rt_pids_forget_children(void);
 
 /* ---- interpose_misc.c ---- */
 /* A virtual sleep (clock_nanosleep's arguments); 0 or EINVAL. */

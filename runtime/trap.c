@@ -204,22 +204,36 @@ static long pass(long nr, const long a[6])
  * not wait for the child's exec, and a child's exec failure that glibc
  * would report through the shared memory shows as the child's exit 127.
  */
-static long vfork_as_fork(const long a[6], greg_t *g, const sigset_t *mask)
+static long vfork_as_fork(const long a[6], greg_t *g, const sigset_t *mask, uint64_t site)
 {
 	long flags = a[0] & ~(long)(CLONE_VM | CLONE_VFORK);
+	rt_fork_before();
 	long r = rt_syscall(SYS_clone, flags, 0, a[2], a[3], a[4], 0);
-	if (r != 0) {
-		if (r > 0)
-			rt_forked_parent();
-		return r;
-	}
-	rt_forked_child();
+	if (r != 0)
+		return rt_fork_parent(r, site);
+	rt_fork_child();
+	/* Followed, the child's syscalls trap from where it resumes. */
+	if (rt_managed())
+		selector = SYSCALL_DISPATCH_FILTER_BLOCK;
 	static greg_t child[NGREG];
 	memcpy(child, g, sizeof(child));
 	child[REG_RAX] = 0;
 	child[REG_RSP] = a[1] ? a[1] : g[REG_RSP];
 	rt_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, mask, NULL, sizeof(uint64_t));
 	rt_resume_context((const long long *)child);
+}
+
+/* fork, or a clone that makes a process (glibc's fork()): the child is
+ * followed (fork.c), and the parent records the fork. */
+static long fork_like(long nr, const long a[6], uint64_t site)
+{
+	rt_fork_before();
+	long r = pass(nr, a);
+	if (r == 0) {
+		rt_fork_child();
+		return 0;
+	}
+	return rt_fork_parent(r, site);
 }
 
 static long emulate(long nr, const long a[6], uint64_t site, greg_t *g, const sigset_t *mask)
@@ -270,18 +284,27 @@ static long emulate(long nr, const long a[6], uint64_t site, greg_t *g, const si
 		return 0;
 	case SYS_clone: {
 		if ((a[0] & CLONE_VM) && (a[0] & CLONE_VFORK) && !(a[0] & CLONE_THREAD))
-			return vfork_as_fork(a, g, mask);
+			return vfork_as_fork(a, g, mask, site);
 		if (a[0] & CLONE_VM) {
 			rt_write_stderr("deja: raw clone() of a thread is not supported yet\n");
 			return -ENOSYS;
 		}
-		long r = pass(nr, a);
-		if (r == 0)
-			rt_forked_child();
-		else if (r > 0)
-			rt_forked_parent();
-		return r;
+		return fork_like(nr, a, site);
 	}
+	case SYS_fork:
+		return fork_like(nr, a, site);
+	case SYS_vfork: {
+		const long v[6] = { CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0, 0 };
+		return vfork_as_fork(v, g, mask, site);
+	}
+	case SYS_exit_group:
+		/* A forked child's supervisor is not its parent and cannot wait
+		 * for it: the status is noted in its channel. */
+		if (rt.active) {
+			rt.shared->exit_status = (int32_t)a[0];
+			__atomic_store_n(&rt.shared->exited, 1, __ATOMIC_RELEASE);
+		}
+		return pass(nr, a);
 	case SYS_clone3:
 		return -ENOSYS; /* glibc falls back to clone, checked above */
 	case SYS_execve:
@@ -386,6 +409,8 @@ static long dispatch(long nr, long a[6], uint64_t site, greg_t *g, const sigset_
 			long r = rt_pass_interruptible(nr, a, mask);
 			if (r == -EINTR)
 				rt_signals_deliver(site);
+			if (nr == SYS_wait4 && r > 0)
+				r = rt_pids_shown(r); /* a replayed child's recorded pid */
 			return r;
 		}
 		return pass(nr, a);
