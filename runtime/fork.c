@@ -178,6 +178,8 @@ static void follow(void)
 	rt_syscall1(SYS_close, fd);
 	rt_channel_views();
 	rt_pids_forget_children();
+	rt_io_after_fork();
+	rt_signals_after_fork();
 	rt_threads_after_fork_child();
 	rt_self = 0; /* the forking thread is the child's only one */
 	sh->model.threads[0].os_tid = (int32_t)rt_syscall0(SYS_gettid);

@@ -183,6 +183,11 @@ static void ring_chunk(void *ctx, uint8_t *ptr, uint64_t len)
 
 static uint64_t feed_cursor;
 
+void rt_io_after_fork(void)
+{
+	feed_cursor = 0; /* the child's channel has a feed of its own */
+}
+
 static const struct deja_feed *feed_for(uint64_t seq)
 {
 	const struct deja_shared *sh = rt.shared;

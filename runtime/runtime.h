@@ -185,6 +185,8 @@ int rt_gettimeofday(struct timeval *tv, void *tz, uint64_t site);
 time_t rt_time(time_t *t, uint64_t site);
 
 /* ---- io.c: input and output syscalls ---- */
+/* In a followed child: its feed starts at its own first event. */
+void rt_io_after_fork(void);
 struct deja_syscall_info;
 long rt_input(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site);
 long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site);
@@ -241,6 +243,8 @@ bool rt_signal_to_self(long nr, const long a[6], long *result);
 void rt_signals_install(void);
 /* The calling thread has executed event seq. */
 void rt_signals_note_event(uint64_t seq);
+/* In a followed child: no signal is pending for it yet. */
+void rt_signals_after_fork(void);
 
 /* ---- exec.c ---- */
 /* execve/execveat: hand the run to the new image. */

@@ -43,6 +43,14 @@ static uint32_t pending_total; /* the sum: every scheduling point looks at it */
 static __thread bool delivering __attribute__((tls_model("initial-exec")));
 static __thread uint64_t last_seq __attribute__((tls_model("initial-exec")));
 
+void rt_signals_after_fork(void)
+{
+	/* A forked child has no pending signals of its own yet. */
+	for (int i = 0; i < 65; i++)
+		pending[i] = 0;
+	pending_total = 0;
+}
+
 static uint64_t bit(int sig)
 {
 	return 1ull << (sig - 1);
