@@ -3,7 +3,9 @@
  * lock, read the clock, randomness and their pid, and report through a
  * pipe; one child prints directly; the parent prints what each child said,
  * the pids fork() and waitpid() gave, and each child's exit status.
- * With an argument "crash", the second child dies of SIGSEGV.
+ * With an argument "crash", the second child dies of SIGSEGV; with
+ * FORKER_CHILD_LOCKS set, the second child takes one lock more (a replay
+ * in that environment diverges in that child).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -38,6 +40,10 @@ static void child(int n, int fd, int crash)
 		pthread_create(&t[i], NULL, worker, (void *)(i + 1));
 	for (int i = 0; i < 3; i++)
 		pthread_join(t[i], NULL);
+	if (n == 1 && getenv("FORKER_CHILD_LOCKS")) {
+		pthread_mutex_lock(&lock);
+		pthread_mutex_unlock(&lock);
+	}
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	unsigned r;
