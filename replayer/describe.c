@@ -102,6 +102,10 @@ void describe_op(const struct deja_event *ev, char *buf, size_t len)
 	case DEJA_OP_FORK:
 		snprintf(buf, len, "fork(#%llu) = %lld", (unsigned long long)ev->arg, result);
 		return;
+	case DEJA_OP_REAP:
+		snprintf(buf, len, "reap(fork #%llu) = status 0x%llx", (unsigned long long)ev->arg,
+			 (unsigned long long)result);
+		return;
 	default:
 		break;
 	}

@@ -18,7 +18,10 @@
  * from the parent's) and, in a replay, its recorded schedule and inputs.
  * Only then does it go on with the program.  Its first event is
  * thread_start; the parent's fork is a `fork` event in the parent's
- * stream (arg: the fork's index).
+ * stream (arg: the fork's index), and a blocking wait that reaps the
+ * child a `reap` event (arg: the fork's index, result: the wait status).
+ * A wait with WNOHANG, or waitid, is not an event: whether it finds the
+ * child ended depends on how the two processes ran side by side.
  *
  * The handshake runs in the child right after the clone returns, inside
  * the syscall trap, with raw syscalls only: glibc has not yet reset its
@@ -209,4 +212,16 @@ void rt_fork_child_after_libc(void)
 		run_unscheduled();
 	followed_here = false;
 	rt_threads_after_fork_child();
+}
+
+void rt_fork_reaped(long real_pid, const int *status, uint64_t site)
+{
+	if (!rt_managed() || rt.shared->parallel)
+		return;
+	long index = rt_pids_child_index(real_pid);
+	if (index < 0)
+		return;
+	struct deja_pending *p = rt_declare(DEJA_OP_REAP, NULL, (uint64_t)index, site);
+	p->value = status ? *status : 0;
+	rt_run();
 }

@@ -266,11 +266,16 @@ long rt_fork_parent(long r, uint64_t site);
 void rt_fork_child(void);
 /* glibc's atfork child handler. */
 void rt_fork_child_after_libc(void);
+/* A blocking wait4 reaped real_pid (status: where it put the status, or
+ * NULL): a followed child's end becomes a `reap` event in this stream. */
+void rt_fork_reaped(long real_pid, const int *status, uint64_t site);
 
 /* ---- pids.c: children's pids in a replay ---- */
 void rt_pids_note_child(uint32_t fork_index, long real_pid);
 /* The pid the program is shown for its fork fork_index. */
 long rt_pids_shown_child(uint32_t fork_index, long real_pid);
+/* The fork index of a followed child by its real pid, or -1. */
+long rt_pids_child_index(long real_pid);
 /* The shown id of a real pid a wait returned. */
 long rt_pids_shown(long real_pid);
 void rt_pids_forget_children(void);

@@ -31,6 +31,7 @@
 #include <sys/socket.h>
 #include <sys/ucontext.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 
 #include "model.h"
 #include "syscall_table.h"
@@ -409,8 +410,11 @@ static long dispatch(long nr, long a[6], uint64_t site, greg_t *g, const sigset_
 			long r = rt_pass_interruptible(nr, a, mask);
 			if (r == -EINTR)
 				rt_signals_deliver(site);
-			if (nr == SYS_wait4 && r > 0)
+			if (nr == SYS_wait4 && r > 0) {
+				if (!(a[2] & WNOHANG))
+					rt_fork_reaped(r, (const int *)a[1], site);
 				r = rt_pids_shown(r); /* a replayed child's recorded pid */
+			}
 			return r;
 		}
 		return pass(nr, a);
