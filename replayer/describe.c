@@ -103,8 +103,12 @@ void describe_op(const struct deja_event *ev, char *buf, size_t len)
 		snprintf(buf, len, "fork(#%llu) = %lld", (unsigned long long)ev->arg, result);
 		return;
 	case DEJA_OP_REAP:
-		snprintf(buf, len, "reap(fork #%llu) = status 0x%llx", (unsigned long long)ev->arg,
-			 (unsigned long long)result);
+		if (ev->arg)
+			snprintf(buf, len, "reap(fork #%llu) = %lld, status 0x%llx",
+				 (unsigned long long)ev->arg - 1, result,
+				 (unsigned long long)ev->data);
+		else
+			snprintf(buf, len, "reap() = %lld", result);
 		return;
 	default:
 		break;

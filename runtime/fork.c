@@ -18,10 +18,12 @@
  * from the parent's) and, in a replay, its recorded schedule and inputs.
  * Only then does it go on with the program.  Its first event is
  * thread_start; the parent's fork is a `fork` event in the parent's
- * stream (arg: the fork's index), and a blocking wait that reaps the
- * child a `reap` event (arg: the fork's index, result: the wait status).
- * A wait with WNOHANG, or waitid, is not an event: whether it finds the
- * child ended depends on how the two processes ran side by side.
+ * stream (arg: the fork's index).  Which child a wait returns, and whether
+ * a WNOHANG wait finds one ended, depends on how the processes ran side by
+ * side; so every wait4 is a `reap` event (arg: the reaped child's fork
+ * index + 1, or 0; result: what the program got; data: the status), and a
+ * replay gives each wait the recorded result, waiting (blocking) for the
+ * recorded child if there was one.  waitid is not followed this way.
  *
  * The handshake runs in the child right after the clone returns, inside
  * the syscall trap, with raw syscalls only: glibc has not yet reset its
@@ -43,6 +45,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 #include "model.h"
 
@@ -214,14 +217,47 @@ void rt_fork_child_after_libc(void)
 	rt_threads_after_fork_child();
 }
 
-void rt_fork_reaped(long real_pid, const int *status, uint64_t site)
+/* Replay: the seq of this thread's next event in the recording. */
+static uint64_t next_event_of_self(void)
 {
-	if (!rt_managed() || rt.shared->parallel)
-		return;
-	long index = rt_pids_child_index(real_pid);
-	if (index < 0)
-		return;
-	struct deja_pending *p = rt_declare(DEJA_OP_REAP, NULL, (uint64_t)index, site);
-	p->value = status ? *status : 0;
+	for (uint64_t seq = rt.model->steps; seq < rt.schedule_len; seq++)
+		if ((rt.schedule[seq] & DEJA_SCHEDULE_THREAD) == rt_self)
+			return seq;
+	return UINT64_MAX;
+}
+
+bool rt_fork_wait4(const long a[6], const sigset_t *mask, uint64_t site, long *result)
+{
+	if (!rt_managed() || rt.shared->parallel || !rt.shared->follow_children)
+		return false;
+	long args[6] = { a[0], a[1], a[2], a[3], a[4], a[5] };
+	long r;
+	const struct deja_feed *f = NULL;
+	if (rt.shared->mode == DEJA_MODE_REPLAY)
+		f = rt_io_feed_peek(next_event_of_self());
+	if (f) {
+		/* Which child the recording's wait returned, if any: wait
+		 * for that one, however long it takes here. */
+		r = f->result;
+		if (r > 0) {
+			long real = rt_pids_real_child(r);
+			if (real <= 0)
+				return false; /* not a followed child: run it as it comes */
+			args[0] = real;
+			args[2] &= ~(long)WNOHANG;
+			long got = rt_pass_interruptible(SYS_wait4, args, mask);
+			r = got == real ? f->result : got;
+		}
+	} else {
+		r = rt_pass_interruptible(SYS_wait4, args, mask);
+		if (r > 0)
+			r = rt_pids_shown(r);
+	}
+	long index = r > 0 ? rt_pids_child_index(rt_pids_real_child(r)) : -1;
+	struct deja_pending *p = rt_declare(DEJA_OP_REAP, NULL, (uint64_t)(index + 1), site);
+	p->value = r;
+	p->data = r > 0 && a[1] ? (uint64_t)(uint32_t) * (const int *)a[1] : 0;
 	rt_run();
+	*result = r;
+	return true;
 }

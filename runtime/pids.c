@@ -69,6 +69,17 @@ long rt_pids_shown_child(uint32_t fork_index, long real_pid)
 	return recorded > 0 ? recorded : real_pid;
 }
 
+long rt_pids_real_child(long shown_pid)
+{
+	for (uint32_t i = 0; i < DEJA_MAX_CHILDREN && i < rt.shared->forks; i++) {
+		if (child_real[i] <= 0)
+			continue;
+		if (replaying() ? rt.shared->child_pids[i] == shown_pid : child_real[i] == shown_pid)
+			return child_real[i];
+	}
+	return -1;
+}
+
 long rt_pids_child_index(long real_pid)
 {
 	for (uint32_t i = 0; i < DEJA_MAX_CHILDREN && i < rt.shared->forks; i++)

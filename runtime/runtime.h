@@ -187,6 +187,9 @@ time_t rt_time(time_t *t, uint64_t site);
 /* ---- io.c: input and output syscalls ---- */
 /* In a followed child: its feed starts at its own first event. */
 void rt_io_after_fork(void);
+/* Replay: the recorded result of event seq, without moving the feed on
+ * (NULL if the feed has none). */
+const struct deja_feed *rt_io_feed_peek(uint64_t seq);
 struct deja_syscall_info;
 long rt_input(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site);
 long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site);
@@ -266,14 +269,17 @@ long rt_fork_parent(long r, uint64_t site);
 void rt_fork_child(void);
 /* glibc's atfork child handler. */
 void rt_fork_child_after_libc(void);
-/* A blocking wait4 reaped real_pid (status: where it put the status, or
- * NULL): a followed child's end becomes a `reap` event in this stream. */
-void rt_fork_reaped(long real_pid, const int *status, uint64_t site);
+/* wait4 in a process whose children are followed: a `reap` event, and in
+ * a replay the recorded result (true, with *result); false: run it as
+ * usual. */
+bool rt_fork_wait4(const long a[6], const sigset_t *mask, uint64_t site, long *result);
 
 /* ---- pids.c: children's pids in a replay ---- */
 void rt_pids_note_child(uint32_t fork_index, long real_pid);
 /* The pid the program is shown for its fork fork_index. */
 long rt_pids_shown_child(uint32_t fork_index, long real_pid);
+/* The real pid of a followed child by the pid the program was shown, or -1. */
+long rt_pids_real_child(long shown_pid);
 /* The fork index of a followed child by its real pid, or -1. */
 long rt_pids_child_index(long real_pid);
 /* The shown id of a real pid a wait returned. */

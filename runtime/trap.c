@@ -391,30 +391,67 @@ long rt_pass_interruptible(long nr, const long a[6], const sigset_t *mask)
 	return r;
 }
 
+/* The runtime's own descriptors (the channel and the process socket, kept
+ * at high numbers for exec and fork).  A program that closes every
+ * descriptor it did not open (Python's subprocess does, between fork and
+ * exec) must not close them: the next image and the next child would lose
+ * the run.  close() of one fails as if it were not open, and close_range()
+ * closes around them. */
+static bool own_fd(long fd)
+{
+	return rt.shared && fd >= 0 && (fd == rt.shm_fd || fd == rt.proc_fd);
+}
+
+static long close_range_sparing(const long a[6])
+{
+	unsigned long first = (unsigned long)a[0], last = (unsigned long)a[1];
+	long own[2] = { rt.shm_fd < rt.proc_fd ? rt.shm_fd : rt.proc_fd,
+			rt.shm_fd < rt.proc_fd ? rt.proc_fd : rt.shm_fd };
+	long r = 0;
+	for (int i = 0; i < 2 && first <= last; i++) {
+		if (!own_fd(own[i]) || (unsigned long)own[i] < first || (unsigned long)own[i] > last)
+			continue;
+		if ((unsigned long)own[i] > first)
+			r = rt_syscall3(SYS_close_range, first, own[i] - 1, a[2]);
+		if (r < 0)
+			return r;
+		if ((unsigned long)own[i] == ~0ul)
+			return 0;
+		first = (unsigned long)own[i] + 1;
+	}
+	return first <= last ? rt_syscall3(SYS_close_range, first, last, a[2]) : r;
+}
+
 static long dispatch(long nr, long a[6], uint64_t site, greg_t *g, const sigset_t *mask)
 {
 	long shown;
 	if (rt_pid_syscall(nr, a, &shown))
 		return shown;
+	if (nr == SYS_close && own_fd(a[0]))
+		return -EBADF;
 	/* A descriptor given another file is, for what deja remembers of
 	 * it, closed first. */
 	if (nr == SYS_dup2 || nr == SYS_dup3)
 		rt_note_close(a[1]);
-	else if (nr == SYS_close_range)
+	else if (nr == SYS_close_range) {
 		rt_note_close_range(a[0], a[1]);
+		return close_range_sparing(a);
+	}
 	const struct deja_syscall_info *sc = deja_syscall(nr);
 	switch ((enum deja_syscall_class)sc->klass) {
 	case DEJA_SC_PASS:
 	case DEJA_SC_INPUT_LIVE:
+		if (nr == SYS_wait4 && rt_fork_wait4(a, mask, site, &shown)) {
+			if (shown == -EINTR)
+				rt_signals_deliver(site);
+			return shown;
+		}
 		if (waits_for_signals(nr)) {
 			long r = rt_pass_interruptible(nr, a, mask);
 			if (r == -EINTR)
 				rt_signals_deliver(site);
-			if (nr == SYS_wait4 && r > 0) {
-				if (!(a[2] & WNOHANG))
-					rt_fork_reaped(r, (const int *)a[1], site);
+			if (nr == SYS_wait4 && r > 0)
 				r = rt_pids_shown(r); /* a replayed child's recorded pid */
-			}
 			return r;
 		}
 		return pass(nr, a);

@@ -836,7 +836,7 @@ enum trace_status trace_get_feed(struct trace *t, struct deja_feed **feed, uint6
 	*count = *len = 0;
 	sqlite3_stmt *st = trace_prepare(t,
 		"SELECT e.seq, e.result, d.bytes FROM events e LEFT JOIN syscall_data d USING (seq)"
-		" WHERE e.op IN ('syscall', 'signal') ORDER BY e.seq");
+		" WHERE e.op IN ('syscall', 'signal', 'reap') ORDER BY e.seq");
 	if (!st)
 		return TRACE_ERR_CORRUPT;
 	return trace_read_feed(st, feed, count, bytes, len);

@@ -100,6 +100,31 @@ timeout 60 "$deja" record -q -o spawn.deja -- "$spawner" >spawn.out 2>err || { d
 replays_match "$deja" spawn.deja spawn.out 10 60
 note "system, popen, posix_spawn children followed through exec; 10 replays identical"
 
+# bash reaps its children from its SIGCHLD handler with WNOHANG waits:
+# which child each wait finds ended is replayed (reap events).
+timeout 60 "$deja" record -q -o jobs.deja -- /bin/bash -c \
+	'(exit 3) & p=$!; (exit 4) & q=$!; x=$(echo sub); wait $p; a=$?; wait $q; echo "$x $a $? $RANDOM"' \
+	>jobs.out 2>err || { dump jobs.out err; fail "recording bash's background jobs failed"; }
+grep -q "^sub 3 4 " jobs.out || { dump jobs.out; fail "bash's background jobs gave the wrong statuses"; }
+[ "$(sqlite3 jobs.deja "SELECT count(*) FROM events WHERE op = 'reap'")" -ge 1 ] || fail "bash's waits are not reap events"
+replays_match "$deja" jobs.deja jobs.out 20 60
+note "bash's background jobs and their WNOHANG reaping: 20 replays identical"
+
+# Python's subprocess closes every descriptor it did not open between
+# fork and exec; the runtime's own survive, and the child is followed.
+timeout 60 "$deja" record -q -o py.deja -- /usr/bin/python3 -c 'import subprocess, os
+r = subprocess.run(["/bin/echo", "from python child"], capture_output=True, text=True)
+print(r.stdout.strip(), r.returncode)
+p = os.fork()
+if p == 0:
+    os._exit(7)
+print("child", p, "exit", os.waitpid(p, 0)[1] >> 8)' >py.out 2>err || { dump py.out err; fail "recording python's subprocess failed"; }
+grep -q "^from python child 0" py.out && grep -q "exit 7$" py.out || { dump py.out err; fail "python's children gave the wrong output"; }
+"$deja" show --json py.deja >py.json
+[ "$(json py.json 'len(j["processes"])')" -eq 3 ] || { dump py.json; fail "python's two children are not listed"; }
+replays_match "$deja" py.deja py.out 5 120
+note "python subprocess and os.fork children followed; 5 replays identical"
+
 # A child that outlives the top process is waited for.
 timeout 60 "$deja" record -q -o late.deja -- /bin/bash -c '(sleep 0.3; echo late) & echo early' >late.out 2>err \
 	|| { dump late.out err; fail "recording the background child failed"; }
