@@ -6,8 +6,8 @@
  *                (the bytes a replay must compare)
  *   sleep        raw nanosleep of 30 s (virtual under deja: instant)
  *   alarm        wait in pause() for a SIGALRM handler to set a flag
- *   child        a forked child (not followed) calls io_uring_setup and
- *                prints the error it got
+ *   child        a forked child calls io_uring_setup and prints the error
+ *                it got
  */
 #include <errno.h>
 #include <signal.h>
