@@ -224,6 +224,22 @@ static long vfork_as_fork(const long a[6], greg_t *g, const sigset_t *mask, uint
 	rt_resume_context((const long long *)child);
 }
 
+/* A clone that makes a process deja can follow: a fork (glibc's asks for
+ * the child's tid to be set and cleared), or a vfork, which becomes one.
+ * Anything the child would share with its parent other than through a
+ * copy (files, signal handlers, memory without vfork, file system data,
+ * System V semaphore undo lists), a new namespace, another parent, or
+ * tracing cannot be followed as a process of its own: refused, never
+ * half-traced.  Threads (CLONE_THREAD with CLONE_VM) are refused below. */
+static bool process_clone_followable(long flags)
+{
+	const long allowed = CSIGNAL | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID |
+			     CLONE_PARENT_SETTID | CLONE_PIDFD;
+	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
+		return true; /* a thread: refused with its own message below */
+	return (flags & ~(allowed | CLONE_VM | CLONE_VFORK)) == 0;
+}
+
 /* fork, or a clone that makes a process (glibc's fork()): the child is
  * followed (fork.c), and the parent records the fork. */
 static long fork_like(long nr, const long a[6], uint64_t site)
@@ -284,6 +300,12 @@ static long emulate(long nr, const long a[6], uint64_t site, greg_t *g, const si
 		rt_yield(site);
 		return 0;
 	case SYS_clone: {
+		if (managed && !process_clone_followable(a[0])) {
+			rt_write_stderr("deja: clone() of a process with flags deja cannot follow"
+					" (shared files, signal handlers or memory, namespaces,"
+					" another parent...) is refused: it fails with ENOSYS\n");
+			return -ENOSYS;
+		}
 		if ((a[0] & CLONE_VM) && (a[0] & CLONE_VFORK) && !(a[0] & CLONE_THREAD))
 			return vfork_as_fork(a, g, mask, site);
 		if (a[0] & CLONE_VM) {

@@ -72,3 +72,9 @@ grep -q "child io_uring_setup: -1 Function not implemented" out || { dump out; f
 [ "$(sqlite3 f.deja "SELECT count(*) FROM process_events WHERE op = 'syscall_unsupported'")" -eq 1 ] \
 	|| fail "the followed child's refused syscall is not an event of its stream"
 note "a followed child's unsupported syscall is an event of its own stream"
+# A process clone deja cannot follow (shared descriptor table) is refused.
+timeout 20 "$deja" record -q -o cf.deja -- "$prog" clonefiles >out 2>err || { dump out err; fail "the clonefiles case failed"; }
+grep -q "clone(CLONE_FILES): Function not implemented" out || { dump out err; fail "clone(CLONE_FILES) was not refused with ENOSYS"; }
+grep -q "deja: clone() of a process with flags deja cannot follow" err || { dump err; fail "the refusal has no message"; }
+"$prog" clonefiles | grep -q "made a process" || fail "natively, clone(CLONE_FILES) should make a process"
+note "clone(CLONE_FILES) of a process: refused with a message"
