@@ -208,6 +208,10 @@ static void answer_hello(struct processes *p, const struct deja_hello *h, int re
 	c->ring.sh = c->ch.sh;
 	struct deja_answer a = { .status = 0, .process = c->id };
 	send_answer(reply, &a, c->ch.fd);
+	/* The mapping is enough from here on: a tree of thousands of
+	 * processes must not hold thousands of descriptors. */
+	close(c->ch.fd);
+	c->ch.fd = -1;
 	p->n++;
 }
 
@@ -318,6 +322,12 @@ bool processes_poll(struct processes *p, bool stopped)
 		if (!p->stopped)
 			hooks->ended(hooks->ctx, c->id, &e, c->ch.sh);
 		p->last_progress_ns = now_ns();
+		/* Its channel has been read for the last time. */
+		if (c->pidfd >= 0)
+			close(c->pidfd);
+		c->pidfd = -1;
+		ring_reader_free(&c->ring);
+		channel_close(&c->ch);
 	}
 	if (p->stopped)
 		go_on = false;

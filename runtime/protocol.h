@@ -36,7 +36,7 @@
 #define DEJA_MAX_MODULES 256u
 #define DEJA_PATH_MAX 512u
 #define DEJA_MESSAGE_MAX 512u
-#define DEJA_MAX_CHILDREN 1024u /* forks per process whose pids a replay shows */
+#define DEJA_MAX_CHILDREN 16384u /* forks per process whose pids a replay shows and whose waits it replays */
 
 /* Virtual nanoseconds added to the virtual clock per scheduling step. */
 #define DEJA_TICK_NS 1000u

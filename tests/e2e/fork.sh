@@ -125,6 +125,15 @@ grep -q "^from python child 0" py.out && grep -q "exit 7$" py.out || { dump py.o
 replays_match "$deja" py.deja py.out 5 120
 note "python subprocess and os.fork children followed; 5 replays identical"
 
+# More children than a process may hold descriptors (1024 by default):
+# the supervisor keeps none per child that has ended.
+timeout 120 "$deja" record -q -o loop.deja -- /bin/bash -c 'for i in $(seq 1 1100); do /bin/true; done; echo looped' \
+	>loop.out 2>err || { dump err; fail "recording 1100 children failed"; }
+[ "$(cat loop.out)" = looped ] || { dump loop.out err; fail "the loop of 1100 children did not finish"; }
+[ "$(sqlite3 loop.deja "SELECT count(*) FROM processes")" -eq 1102 ] || fail "the 1101 children are not all listed"
+replays_match "$deja" loop.deja loop.out 1 120
+note "1101 children followed and replayed"
+
 # A child that outlives the top process is waited for.
 timeout 60 "$deja" record -q -o late.deja -- /bin/bash -c '(sleep 0.3; echo late) & echo early' >late.out 2>err \
 	|| { dump late.out err; fail "recording the background child failed"; }
