@@ -148,6 +148,7 @@ static int set_up_channel(struct processes *p, struct child *c, const struct dej
 	sh->entropy_seed = mix(top->entropy_seed, c->id);
 	sh->process = c->id;
 	sh->follow_children = 1;
+	sh->run_id = top->run_id;
 	sh->replay_pid = setup->replay_pid;
 	sh->replay_ppid = setup->replay_ppid;
 	for (uint32_t i = 0; i < setup->nchild_pids && i < DEJA_MAX_CHILDREN; i++)
@@ -182,7 +183,7 @@ static void answer_hello(struct processes *p, const struct deja_hello *h, int re
 {
 	const struct process_hooks *hooks = p->run.hooks;
 	char why[256] = "";
-	if (p->stopped || !hooks) {
+	if (p->stopped || !hooks || h->run_id != p->run.top->run_id) {
 		refuse(reply, "the run has ended");
 		return;
 	}

@@ -87,6 +87,7 @@ static int setup_run(struct session *s, const struct session_config *cfg, char *
 	sh->forks = sh->forks_followed = 0;
 	sh->process = 0;
 	sh->follow_children = cfg->processes != NULL;
+	sh->run_id++;
 	sh->exited = 0;
 	sh->exit_status = 0;
 	for (uint32_t i = 0; i < DEJA_MAX_CHILDREN; i++)

@@ -53,6 +53,7 @@
  * copy of this memory) knows them without reading the parent's channel,
  * which the parent goes on changing. */
 static uint32_t pending_index;
+static uint32_t pending_run;
 static uint64_t pending_vclock;
 static bool pending_follow;
 /* In the child: the trap's clone already followed it (glibc's fork then
@@ -67,6 +68,7 @@ bool rt_fork_before(void)
 		return false;
 	pending_index = __atomic_fetch_add(&rt.shared->forks, 1, __ATOMIC_RELAXED);
 	pending_vclock = rt.model->vclock;
+	pending_run = rt.shared->run_id;
 	return true;
 }
 
@@ -118,6 +120,7 @@ static long ask_for_channel(uint32_t *process)
 		.parent = rt.shared->process,
 		.fork_index = pending_index,
 		.pid = (int32_t)rt_syscall0(SYS_getpid),
+		.run_id = pending_run,
 		.vclock = pending_vclock,
 	};
 	union {

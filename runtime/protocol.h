@@ -301,7 +301,7 @@ struct deja_hello {
 	uint32_t parent;     /* the parent's process number (0: the top process) */
 	uint32_t fork_index; /* the parent's forks before this one */
 	int32_t pid;
-	uint32_t reserved;
+	uint32_t run_id;     /* the run the parent belongs to (deja_shared.run_id) */
 	uint64_t vclock;     /* the parent's virtual clock at the fork */
 };
 
@@ -357,6 +357,10 @@ struct deja_shared {
 	 * child asks for it. */
 	uint32_t process;
 	uint32_t follow_children; /* supervisor: 1 = forked children get channels */
+	/* supervisor: which run of the session this is (a fork-server session
+	 * serves many): a hello from a straggler of an earlier run is refused. */
+	uint32_t run_id;
+	uint32_t reserved_run;
 	/* The process ended by exit_group (status in exit_status): noted by the
 	 * runtime, since the supervisor is not a forked child's parent and
 	 * cannot wait for it. */
