@@ -13,7 +13,6 @@
 #include <string.h>
 #include <poll.h>
 #include <linux/futex.h>
-#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
@@ -44,6 +43,12 @@ struct session {
 	 * (processes.c); the target inherits `theirs`. */
 	int proc_ours, proc_theirs;
 	struct processes *procs;
+	/* SIGINT and SIGTERM are caught for the session's whole life, not
+	 * per run: a fork-server session (deja hunt) runs run after run, and
+	 * a signal between two runs must end the next one as interrupted
+	 * rather than kill deja. */
+	struct sigaction old_int, old_term;
+	bool catching;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -177,6 +182,12 @@ struct session *session_new(const struct session_config *cfg, char *err, size_t 
 		session_free(s);
 		return NULL;
 	}
+	struct sigaction sa = { .sa_handler = on_interrupt };
+	sigemptyset(&sa.sa_mask);
+	interrupted = 0;
+	sigaction(SIGINT, &sa, &s->old_int);
+	sigaction(SIGTERM, &sa, &s->old_term);
+	s->catching = true;
 	return s;
 }
 
@@ -202,6 +213,10 @@ void session_free(struct session *s)
 	if (s->server_pid > 0) {
 		kill(s->server_pid, SIGKILL);
 		waitpid(s->server_pid, NULL, 0);
+	}
+	if (s->catching) {
+		sigaction(SIGINT, &s->old_int, NULL);
+		sigaction(SIGTERM, &s->old_term, NULL);
 	}
 	processes_free(s->procs);
 	if (s->proc_ours >= 0)
@@ -460,17 +475,9 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 		char *err, size_t errlen)
 {
 	memset(res, 0, sizeof(*res));
-	struct sigaction sa = { .sa_handler = on_interrupt }, old_int, old_term;
-	sigemptyset(&sa.sa_mask);
-	interrupted = 0;
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
 	struct run_handle h;
-	if (start_run(s, &h, err, errlen) != 0) {
-		sigaction(SIGINT, &old_int, NULL);
-		sigaction(SIGTERM, &old_term, NULL);
+	if (start_run(s, &h, err, errlen) != 0)
 		return -1;
-	}
 	int status = 0;
 	bool timed_out = false, top_ended = false;
 	struct timespec started;
@@ -537,7 +544,5 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 	}
 	if (interrupted)
 		res->interrupted = true;
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
 	return 0;
 }
