@@ -173,6 +173,7 @@ static void follow(void)
 	uint32_t process;
 	long fd = ask_for_channel(&process);
 	struct deja_shared *parent = rt.shared;
+	rt.shared = NULL; /* a fatal error from here on must not end the parent's run */
 	struct deja_shared *sh = rt_channel_map(fd);
 	/* The call sites' modules are the parent's: the same image. */
 	uint32_t n = parent->nmodules < DEJA_MAX_MODULES ? parent->nmodules : DEJA_MAX_MODULES;
