@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# fork.sh DEJA FORKER_PROG SPAWNER_PROG
+# fork.sh DEJA FORKER_PROG SPAWNER_PROG FORK_THREADS_PROG
 #
 # Forked children are followed: each process of the tree has its own event
 # stream in the trace, and a replay reproduces the whole tree.  A parent
@@ -10,15 +10,17 @@
 # run's outcome stays the parent's.  A child that diverges, a child the
 # recording did not have and a recorded child the replay does not fork are
 # divergences named as such.  system(), popen() and posix_spawn() children
-# are followed through their exec.  A child that outlives the top process
+# are followed through their exec, and so are bash's background jobs and
+# Python's subprocess.  A multi-threaded parent forking from a second
+# thread replays under random schedules.  A child that outlives the top process
 # is waited for.  deja interrupted while a child blocks still leaves a
 # readable trace listing the processes.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ $# -eq 3 ] || fail "usage: fork.sh DEJA FORKER_PROG SPAWNER_PROG"
-deja=$(abspath "$1") forker=$(abspath "$2") spawner=$(abspath "$3")
-require_file "$deja" "$forker" "$spawner"
+[ $# -eq 4 ] || fail "usage: fork.sh DEJA FORKER_PROG SPAWNER_PROG FORK_THREADS_PROG"
+deja=$(abspath "$1") forker=$(abspath "$2") spawner=$(abspath "$3") threads=$(abspath "$4")
+require_file "$deja" "$forker" "$spawner" "$threads"
 cd "$tmp"
 unset FORKER_CHILD_LOCKS
 
@@ -55,6 +57,17 @@ grep -q "fork(#3) = 0" f1.txt || { dump f1.txt; fail "the parent's stream has no
 grep -q "^process [1-4] (fork #1 of process 0, pid [0-9]*): exit 11" f1.txt || { dump f1.txt; fail "show does not head each child's events"; }
 grep -q "child processes followed: 4" f1.txt || { dump f1.txt; fail "show does not count the followed children"; }
 note "show and show --json list the processes with their own events"
+
+# A multi-threaded parent forking from its second thread while the first
+# takes the lock: the child's only thread is the forking one.
+for seed in 1 2 3 4; do
+	timeout 60 "$deja" record -q -s random --seed $seed -o t$seed.deja -- "$threads" >t$seed.out 2>err \
+		|| { dump t$seed.out err; fail "recording fork_threads seed $seed failed"; }
+	[ "$(grep -c '^child [0-2]: counter' t$seed.out)" -eq 3 ] || { dump t$seed.out; fail "fork_threads seed $seed: the children did not all report"; }
+	grep -q "^done, counter 50$" t$seed.out || { dump t$seed.out; fail "fork_threads seed $seed: the parent's counter is wrong"; }
+	replays_match "$deja" t$seed.deja t$seed.out 5 60
+done
+note "a multi-threaded parent forking from its second thread, seeds 1-4: 5 replays each identical"
 
 # A child that crashes: its own outcome; the run's is the parent's.
 timeout 60 "$deja" record -q -o crash.deja -- "$forker" crash >crash.out 2>err || { dump crash.out err; fail "recording forker crash exited $?"; }
