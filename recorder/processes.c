@@ -278,11 +278,11 @@ static void settle(const struct child *c, struct process_end *e)
 		e->exit_code = sh->exit_status & 0xff;
 	} else {
 		e->kind = DEJA_OUTCOME_SIGNAL;
-		e->signal = (int)sh->fault_signal;
+		e->signal = (int)(sh->fault_signal ? sh->fault_signal : sh->ended_by_signal);
 		if (sh->fault_signal) {
 			e->thread = sh->fault_thread;
 			e->fault_site = sh->fault_site;
-		} else {
+		} else if (!sh->ended_by_signal) {
 			snprintf(e->message, sizeof(e->message),
 				 "ended by a signal deja did not see (killed)");
 		}

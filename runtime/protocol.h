@@ -366,6 +366,10 @@ struct deja_shared {
 	 * cannot wait for it. */
 	uint32_t exited;
 	int32_t exit_status;
+	/* The process is ending by a signal it knows of: a relayed one at its
+	 * default action (signals.c), or abort()'s SIGABRT; 0 if none. */
+	uint32_t ended_by_signal;
+	uint32_t reserved_end;
 	/* Replay: the pids the recording's children had, by fork_index (0:
 	 * unknown); fork() gives the program these, and wait and kill map
 	 * them back. */

@@ -77,6 +77,7 @@ static bool ends_by_default(int sig)
 /* The default action, now: this process ends by the signal. */
 static void end_by(int sig)
 {
+	__atomic_store_n(&rt.shared->ended_by_signal, (uint32_t)sig, __ATOMIC_RELEASE);
 	struct rt_kernel_sigaction dfl = { .handler = (void *)SIG_DFL };
 	rt_syscall4(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask));
 	uint64_t set = bit(sig);
@@ -124,7 +125,7 @@ static void on_relay(int sig, siginfo_t *si, void *ctx)
  * kill() returns, instead of by whichever thread the kernel picks. */
 bool rt_signal_to_self(long nr, const long a[6], long *result)
 {
-	if (!rt_managed() || rt.shared->mode == DEJA_MODE_REPLAY)
+	if (!rt.active)
 		return false;
 	long pid = rt_syscall0(SYS_getpid);
 	int sig;
@@ -133,6 +134,12 @@ bool rt_signal_to_self(long nr, const long a[6], long *result)
 	else if (nr == SYS_tgkill && a[0] == pid)
 		sig = (int)a[2];
 	else
+		return false;
+	/* abort() ends the process by SIGABRT whatever its handler does: a
+	 * forked child's supervisor cannot wait for it, so say so. */
+	if (sig == SIGABRT)
+		__atomic_store_n(&rt.shared->ended_by_signal, SIGABRT, __ATOMIC_RELEASE);
+	if (!rt_managed() || rt.shared->mode == DEJA_MODE_REPLAY)
 		return false;
 	if (sig <= 0 || sig > 64 || !(relayed & bit(sig)))
 		return false;

@@ -71,11 +71,12 @@ note "a multi-threaded parent forking from its second thread, seeds 1-4: 5 repla
 
 # A child that crashes: its own outcome; the run's is the parent's.
 timeout 60 "$deja" record -q -o crash.deja -- "$forker" crash >crash.out 2>err || { dump crash.out err; fail "recording forker crash exited $?"; }
-grep -q "signal 11" crash.out || { dump crash.out; fail "the crashing child did not die of SIGSEGV"; }
+grep -q "signal 11" crash.out && grep -q "signal 6" crash.out || { dump crash.out; fail "the crashing children did not die of SIGSEGV and SIGABRT"; }
 "$deja" show --json crash.deja >crash.json
 [ "$(json crash.json 'j["outcome"]["kind"]')" = exit ] || { dump crash.json; fail "the run's outcome is not the parent's exit"; }
 [ "$(json crash.json '[p["outcome"] for p in j["processes"] if p["fork_index"] == 1][0]')" = signal ] || { dump crash.json; fail "the crashed child's outcome is not signal"; }
 [ "$(json crash.json '[p.get("signal") for p in j["processes"] if p["fork_index"] == 1][0]')" = 11 ] || { dump crash.json; fail "the crashed child's signal is not 11"; }
+[ "$(json crash.json '[p.get("signal") for p in j["processes"] if p["fork_index"] == 2][0]')" = 6 ] || { dump crash.json; fail "the aborted child's signal is not 6"; }
 replays_match "$deja" crash.deja crash.out 5 60
 note "a crashing child is recorded in its own stream; 5 replays identical"
 

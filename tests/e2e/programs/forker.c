@@ -3,7 +3,8 @@
  * lock, read the clock, randomness and their pid, and report through a
  * pipe; one child prints directly; the parent prints what each child said,
  * the pids fork() and waitpid() gave, and each child's exit status.
- * With an argument "crash", the second child dies of SIGSEGV; with
+ * With an argument "crash", the second child dies of SIGSEGV and the third
+ * of abort(); with
  * FORKER_CHILD_LOCKS set, the second child takes one lock more (a replay
  * in that environment diverges in that child).
  */
@@ -55,6 +56,8 @@ static void child(int n, int fd, int crash)
 		_exit(99);
 	if (crash && n == 1)
 		*(volatile int *)0 = 1;
+	if (crash && n == 2)
+		abort();
 	_exit(10 + n);
 }
 
