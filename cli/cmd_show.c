@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "describe.h"
 #include "json.h"
+#include "processes_report.h"
 #include "script_file.h"
 #include "syscall_table.h"
 
@@ -19,7 +20,8 @@ static const char usage[] =
 	"\n"
 	"Print the recorded schedule: one line per event with its thread,\n"
 	"operation, object and code location; preemptions are marked with '*',\n"
-	"the critical pair `deja bisect` found with '<1' and '<2'.  Ends with the\n"
+	"the critical pair `deja bisect` found with '<1' and '<2'; then each\n"
+	"forked child's own events.  Ends with the\n"
 	"outcome (and the wait-for graph of a deadlock), the findings and the\n"
 	"history of deja commands on the trace.\n"
 	"\n"
@@ -28,7 +30,9 @@ static const char usage[] =
 	"                preemptions, switches, run, inputs, waits,\n"
 	"                unsupported_syscalls, findings, history, coverage (per\n"
 	"                thread: events, ticks, longest_ticks, longest_dark_ns,\n"
-	"                stopped_tick)\n"
+	"                stopped_tick), processes (id, parent, fork_index, pid,\n"
+	"                ppid, outcome, exit_code, signal, message, events; id 0\n"
+	"                is the top process)\n"
 	"  --script      the schedule as a script instead (THREAD AFTER TO per\n"
 	"                switch), for `deja record --script FILE`\n"
 	"  -h, --help    this text\n"
@@ -91,6 +95,7 @@ static void show_text(struct trace *t, const struct trace_run *run)
 	printf("%llu events, %llu preemptions, %llu context switches\n",
 	       (unsigned long long)run->events, (unsigned long long)run->preemptions,
 	       (unsigned long long)run->switches);
+	cli_show_processes(stdout, t, &sites);
 	cli_show_coverage(stdout, t);
 	cli_report_outcome(stdout, t, &sites, run);
 	show_notebook(t, f, nf);
@@ -282,6 +287,7 @@ static void show_json(struct trace *t, const struct trace_run *run)
 	       (unsigned long long)run->preemptions, (unsigned long long)run->switches);
 	printf(",\"forks\":%llu", (unsigned long long)run->forks);
 	json_run(run);
+	cli_processes_json(stdout, t);
 	json_inputs(t);
 	json_waits(t, &sites);
 	json_unsupported(t);

@@ -14,6 +14,7 @@
 #include "describe.h"
 #include "strategy.h"
 #include "syscall_table.h"
+#include "processes_report.h"
 
 const char *cli_runtime_path(void)
 {
@@ -227,9 +228,7 @@ void cli_report_outcome(FILE *out, struct trace *t, const struct site_table *sit
 		fprintf(out, " (deja was interrupted)");
 	fprintf(out, "\n");
 	print_unsupported(out, t);
-	if (run->forks)
-		fprintf(out, "child processes forked: %llu (not followed yet: they run untraced,"
-			     " and run again in a replay)\n", (unsigned long long)run->forks);
+	cli_processes_summary(out, t, run);
 	print_waits(out, t, sites,
 		    strcmp(run->outcome, "deadlock") == 0 ? "wait-for graph:"
 							 : "threads waiting when the run ended:");

@@ -53,8 +53,23 @@ struct trace_origin {
 	const struct deja_shared *sh;
 };
 
+/* A forked child followed in this run (processes.h), in admission order;
+ * its number is its index + 1 (the top process is 0). */
+struct child_process {
+	uint32_t parent, fork_index;
+	uint64_t digest;
+	uint64_t events;
+	bool ended;
+	struct process_end end;
+};
+
 struct record_sink {
 	struct trace *t;        /* NULL while the run is held */
+	/* Forked children, and their events while the run is held
+	 * (held_children.ev[i].reserved holds the process number). */
+	struct child_process *children;
+	size_t nchildren, children_cap;
+	struct held_events held_children;
 	uint64_t digest;
 	uint64_t pending;
 	bool failed;
@@ -154,6 +169,85 @@ static bool hold(struct held_events *h, const struct deja_event *ev, const uint8
 static enum record_status start_trace(const struct trace_origin *origin, struct trace **t,
 				      char *err, size_t errlen);
 
+/* A forked child's event, its digest chained over its own stream, into
+ * the trace; the bytes of an input (without the source the top process's
+ * inputs table keeps) into process_data. */
+static void write_child_event(struct record_sink *rs, uint32_t process,
+			      const struct deja_event *ev, const uint8_t *data)
+{
+	struct child_process *c = &rs->children[process - 1];
+	c->digest = deja_event_digest(c->digest, ev);
+	struct trace_event te = { .ev = *ev, .digest = c->digest };
+	if (trace_put_process_event(rs->t, process, &te) != TRACE_OK)
+		rs->failed = true;
+	if (ev->data_len && data) {
+		uint64_t len = ev->data_len, skip = 0;
+		if (ev->flags & DEJA_EVENT_SOURCE && len >= 2) {
+			uint16_t n;
+			memcpy(&n, data, sizeof(n));
+			if (n <= 256 && (uint64_t)n + 2 <= len)
+				skip = 2 + (uint64_t)n;
+		}
+		if (trace_put_process_data(rs->t, process, ev->seq, data + skip, len - skip) !=
+		    TRACE_OK)
+			rs->failed = true;
+	}
+	if (++rs->pending >= EVENTS_PER_COMMIT) {
+		trace_commit(rs->t);
+		trace_begin(rs->t);
+		rs->pending = 0;
+	}
+}
+
+/* ---- process hooks (processes.h) ---- */
+
+static bool admit_child(void *ctx, uint32_t parent, uint32_t fork_index, int32_t pid,
+			uint32_t *process, struct process_setup *setup, char *why, size_t whylen)
+{
+	(void)pid;
+	(void)setup; /* a recording hands children nothing */
+	struct record_sink *rs = ctx;
+	if (rs->nchildren == rs->children_cap) {
+		size_t cap = rs->children_cap ? rs->children_cap * 2 : 8;
+		struct child_process *g = realloc(rs->children, cap * sizeof(*g));
+		if (!g) {
+			snprintf(why, whylen, "deja is out of memory");
+			return false;
+		}
+		rs->children = g;
+		rs->children_cap = cap;
+	}
+	rs->children[rs->nchildren] = (struct child_process){ .parent = parent,
+							      .fork_index = fork_index };
+	*process = (uint32_t)++rs->nchildren;
+	return true;
+}
+
+static bool child_event(void *ctx, uint32_t process, const struct deja_event *ev,
+			const uint8_t *data)
+{
+	struct record_sink *rs = ctx;
+	rs->children[process - 1].events++;
+	if (!rs->t) {
+		struct deja_event held = *ev;
+		held.reserved = process;
+		if (!hold(&rs->held_children, &held, data))
+			rs->failed = true;
+		return !rs->failed;
+	}
+	write_child_event(rs, process, ev, data);
+	return !rs->failed;
+}
+
+static void child_ended(void *ctx, uint32_t process, const struct process_end *end,
+			const struct deja_shared *sh)
+{
+	(void)sh;
+	struct record_sink *rs = ctx;
+	rs->children[process - 1].ended = true;
+	rs->children[process - 1].end = *end;
+}
+
 /* The held run is kept after all: create its trace and write it out. */
 static void write_out_held(struct record_sink *rs)
 {
@@ -174,6 +268,17 @@ static void write_out_held(struct record_sink *rs)
 	free(rs->held.ev);
 	free(rs->held.bytes);
 	rs->held = (struct held_events){ 0 };
+	at = 0;
+	for (size_t i = 0; i < rs->held_children.n; i++) {
+		struct deja_event *ev = &rs->held_children.ev[i];
+		uint32_t process = ev->reserved;
+		ev->reserved = 0;
+		write_child_event(rs, process, ev, ev->data_len ? rs->held_children.bytes + at : NULL);
+		at += ev->data_len;
+	}
+	free(rs->held_children.ev);
+	free(rs->held_children.bytes);
+	rs->held_children = (struct held_events){ 0 };
 }
 
 static bool sink_event(void *ctx, const struct deja_event *ev, const uint8_t *data)
@@ -191,6 +296,38 @@ static bool sink_event(void *ctx, const struct deja_event *ev, const uint8_t *da
 	}
 	write_event(rs, ev, rs->digest, data);
 	return true;
+}
+
+static const char *outcome_name(enum deja_outcome_kind k);
+
+/* The processes table: the top process, then every followed child. */
+static void put_processes(struct record_sink *rs, const struct session_result *res,
+			  const struct deja_shared *sh, uint64_t digest)
+{
+	struct trace_process top = {
+		.id = 0, .parent = -1, .fork_index = -1,
+		.pid = sh->target_pid, .ppid = sh->target_ppid,
+		.outcome = (char *)outcome_name(res->kind),
+		.exit_code = res->kind == DEJA_OUTCOME_EXIT ? res->exit_code : -1,
+		.signal = res->signal,
+		.message = res->message[0] ? (char *)res->message : NULL,
+		.events = res->events, .final_digest = digest,
+	};
+	trace_put_process(rs->t, &top);
+	for (size_t i = 0; i < rs->nchildren; i++) {
+		const struct child_process *c = &rs->children[i];
+		const struct process_end *e = &c->end;
+		struct trace_process p = {
+			.id = (uint32_t)i + 1, .parent = c->parent, .fork_index = c->fork_index,
+			.pid = e->pid, .ppid = e->ppid,
+			.outcome = c->ended ? (char *)outcome_name(e->kind) : "incomplete",
+			.exit_code = c->ended && e->kind == DEJA_OUTCOME_EXIT ? e->exit_code : -1,
+			.signal = e->signal,
+			.message = e->message[0] ? (char *)e->message : NULL,
+			.events = c->events, .final_digest = c->digest,
+		};
+		trace_put_process(rs->t, &p);
+	}
 }
 
 static const char *outcome_name(enum deja_outcome_kind k)
@@ -343,10 +480,11 @@ static enum record_status start_trace(const struct trace_origin *origin, struct 
 	return RECORD_OK;
 }
 
-static void finish_trace(struct trace *t, const struct record_options *o,
+static void finish_trace(struct record_sink *rs, const struct record_options *o,
 			 const struct session_result *res, const struct deja_shared *sh,
 			 uint64_t digest)
 {
+	struct trace *t = rs->t;
 	/* The notebook says how the run was made: strategy, seed, run. */
 	char command[512];
 	snprintf(command, sizeof(command), "record (strategy %s, seed %llu, run %llu%s)",
@@ -371,6 +509,7 @@ static void finish_trace(struct trace *t, const struct record_options *o,
 	trace_begin(t);
 	trace_put_outcome(t, &run);
 	put_threads_and_waits(t, sh, res->kind);
+	put_processes(rs, res, sh, digest);
 	put_modules_and_sites(t, sh);
 	trace_put_history(t, command, run.outcome);
 	trace_commit(t);
@@ -444,18 +583,20 @@ enum record_status record_run(const struct record_options *o, struct session_res
 		.expected_ticks = o->expected_ticks,
 		.output_to = o->output_to,
 	};
+	struct record_sink rs = {
+		.holding = o->discard_passing,
+		.err = err,
+		.errlen = errlen,
+	};
+	struct process_hooks hooks = { &rs, admit_child, child_event, child_ended };
+	cfg.processes = &hooks;
 	struct session *s = open_session(o, &cfg, err, errlen);
 	if (!s) {
 		free(exe);
 		return RECORD_ERR_SESSION;
 	}
 	record_remove_trace(o->trace_path);
-	struct record_sink rs = {
-		.holding = o->discard_passing,
-		.origin = { o, exe, hash, session_shared(s) },
-		.err = err,
-		.errlen = errlen,
-	};
+	rs.origin = (struct trace_origin){ o, exe, hash, session_shared(s) };
 	enum record_status st = RECORD_OK;
 	if (!rs.holding) {
 		st = start_trace(&rs.origin, &rs.t, err, errlen);
@@ -479,11 +620,14 @@ enum record_status record_run(const struct record_options *o, struct session_res
 			st = RECORD_ERR_TRACE;
 		}
 		if (st == RECORD_OK && !discard)
-			finish_trace(rs.t, o, res, session_shared(s), rs.digest);
+			finish_trace(&rs, o, res, session_shared(s), rs.digest);
 	}
 	trace_close(rs.t);
 	free(rs.held.ev);
 	free(rs.held.bytes);
+	free(rs.held_children.ev);
+	free(rs.held_children.bytes);
+	free(rs.children);
 	if (st == RECORD_ERR_PROGRAM || discard)
 		record_remove_trace(o->trace_path);
 	if (!o->server)

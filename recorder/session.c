@@ -13,17 +13,19 @@
 #include <string.h>
 #include <poll.h>
 #include <linux/futex.h>
-#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "model.h"
 #include "policy.h"
+#include "processes.h"
+#include "ring.h"
 #include "script.h"
 #include "strategy.h"
 
@@ -31,19 +33,22 @@ extern char **environ;
 
 struct session {
 	const struct session_config *cfg;
-	struct deja_shared *shared;
-	size_t size;
-	int fd;
-	uint8_t *data;      /* one event's bytes, taken out of the data ring */
-	size_t data_cap;
-	/* Bytes moved out of a full data ring before their event arrived: an
-	 * input larger than the ring is written ahead of its event, and the
-	 * runtime waits for room. */
-	uint8_t *spill;
-	size_t spill_len, spill_cap;
+	struct deja_shared *shared; /* the top process's channel (top.sh) */
+	struct channel top;
+	struct ring_reader ring;
 	uint64_t script_room; /* script entries the channel holds */
 	pid_t server_pid;   /* fork server, once started; its runs follow */
 	uint32_t runs;      /* runs started through the server */
+	/* The process socket: forked children ask for their channels on it
+	 * (processes.c); the target inherits `theirs`. */
+	int proc_ours, proc_theirs;
+	struct processes *procs;
+	/* SIGINT and SIGTERM are caught for the session's whole life, not
+	 * per run: a fork-server session (deja hunt) runs run after run, and
+	 * a signal between two runs must end the next one as interrupted
+	 * rather than kill deja. */
+	struct sigaction old_int, old_term;
+	bool catching;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -76,7 +81,7 @@ static int setup_run(struct session *s, const struct session_config *cfg, char *
 	sh->real_time = cfg->real_time;
 	sh->write_index = sh->read_index = 0;
 	sh->data_write = sh->data_read = 0;
-	s->spill_len = 0;
+	s->ring.spill_len = 0;
 	sh->outcome = DEJA_OUTCOME_NONE;
 	sh->outcome_thread = 0;
 	sh->outcome_step = 0;
@@ -84,7 +89,15 @@ static int setup_run(struct session *s, const struct session_config *cfg, char *
 	sh->fault_signal = sh->fault_thread = 0;
 	sh->fault_site = 0;
 	sh->exec_pending = sh->exec_thread = 0;
-	sh->forks = 0;
+	sh->forks = sh->forks_followed = 0;
+	sh->process = 0;
+	sh->follow_children = cfg->processes != NULL;
+	sh->run_id++;
+	sh->exited = 0;
+	sh->exit_status = 0;
+	sh->ended_by_signal = 0;
+	for (uint32_t i = 0; i < DEJA_MAX_CHILDREN; i++)
+		sh->child_pids[i] = cfg->child_pids && i < cfg->nchild_pids ? cfg->child_pids[i] : 0;
 	sh->runtime_ready = 0;
 	sh->target_pid = sh->target_ppid = 0;
 	sh->replay_pid = cfg->replay_pid;
@@ -135,62 +148,47 @@ struct session *session_new(const struct session_config *cfg, char *err, size_t 
 		return NULL;
 	}
 	s->cfg = cfg;
-	s->fd = -1;
-	size_t schedule_offset = (sizeof(struct deja_shared) + 63) & ~(size_t)63;
-	size_t ticks_offset = (schedule_offset + cfg->schedule_len * sizeof(uint32_t) + 63) &
-			      ~(size_t)63;
-	size_t feed_offset = (ticks_offset + cfg->schedule_len * sizeof(uint64_t) + 63) &
-			     ~(size_t)63;
-	size_t feed_bytes_offset = feed_offset + cfg->feed_count * sizeof(struct deja_feed);
-	size_t vtimes_offset = (feed_bytes_offset + cfg->feed_bytes_len + 63) & ~(size_t)63;
-	size_t script_offset = vtimes_offset + cfg->vtimes_len * sizeof(uint64_t);
+	s->top.fd = s->proc_ours = s->proc_theirs = -1;
 	s->script_room = cfg->fork_server ? SESSION_SERVER_SCRIPT_MAX : cfg->script_len;
-	s->size = script_offset + s->script_room * sizeof(struct deja_script_entry);
-	s->fd = memfd_create("deja-channel", MFD_CLOEXEC);
-	if (s->fd < 0 || ftruncate(s->fd, (off_t)s->size) != 0) {
-		snprintf(err, errlen, "cannot create the shared channel: %s", strerror(errno));
+	struct channel_spec spec = {
+		.schedule = cfg->schedule,
+		.ticks = cfg->ticks,
+		.schedule_len = cfg->schedule_len,
+		.feed = cfg->feed,
+		.feed_count = cfg->feed_count,
+		.feed_bytes = cfg->feed_bytes,
+		.feed_bytes_len = cfg->feed_bytes_len,
+		.vtimes = cfg->vtimes,
+		.vtimes_len = cfg->vtimes_len,
+		.script_room = s->script_room,
+		.runtime_path = cfg->runtime_path,
+	};
+	if (channel_create(&spec, &s->top, err, errlen) != 0) {
 		session_free(s);
 		return NULL;
 	}
-	s->shared = mmap(NULL, s->size, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd, 0);
-	if (s->shared == MAP_FAILED) {
-		s->shared = NULL;
-		snprintf(err, errlen, "cannot map the shared channel: %s", strerror(errno));
+	int pair[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0 ||
+	    !(s->procs = processes_new(pair[0]))) {
+		snprintf(err, errlen, "cannot create the process socket: %s", strerror(errno));
 		session_free(s);
 		return NULL;
 	}
-	struct deja_shared *sh = s->shared;
-	sh->magic = DEJA_SHARED_MAGIC;
-	sh->version = DEJA_PROTOCOL_VERSION;
-	sh->size = s->size;
-	sh->server = cfg->fork_server;
-	sh->schedule_offset = schedule_offset;
-	sh->schedule_len = cfg->schedule_len;
-	if (cfg->schedule_len)
-		memcpy((char *)sh + schedule_offset, cfg->schedule,
-		       cfg->schedule_len * sizeof(uint32_t));
-	sh->ticks_offset = ticks_offset;
-	if (cfg->schedule_len && cfg->ticks)
-		memcpy((char *)sh + ticks_offset, cfg->ticks, cfg->schedule_len * sizeof(uint64_t));
-	else if (cfg->schedule_len)
-		memset((char *)sh + ticks_offset, 0xff, cfg->schedule_len * sizeof(uint64_t));
-	sh->feed_offset = feed_offset;
-	sh->feed_count = cfg->feed_count;
-	sh->feed_bytes_offset = feed_bytes_offset;
-	if (cfg->feed_count)
-		memcpy((char *)sh + feed_offset, cfg->feed, cfg->feed_count * sizeof(struct deja_feed));
-	if (cfg->feed_bytes_len)
-		memcpy((char *)sh + feed_bytes_offset, cfg->feed_bytes, cfg->feed_bytes_len);
-	sh->script_offset = script_offset;
-	sh->vtimes_offset = vtimes_offset;
-	sh->vtimes_len = cfg->vtimes_len;
-	if (cfg->vtimes_len)
-		memcpy((char *)sh + vtimes_offset, cfg->vtimes, cfg->vtimes_len * sizeof(uint64_t));
-	snprintf(sh->runtime_path, sizeof(sh->runtime_path), "%s", cfg->runtime_path);
+	s->proc_ours = pair[0];
+	s->proc_theirs = pair[1];
+	s->shared = s->top.sh;
+	s->ring.sh = s->top.sh;
+	s->shared->server = cfg->fork_server;
 	if (setup_run(s, cfg, err, errlen) != 0) {
 		session_free(s);
 		return NULL;
 	}
+	struct sigaction sa = { .sa_handler = on_interrupt };
+	sigemptyset(&sa.sa_mask);
+	interrupted = 0;
+	sigaction(SIGINT, &sa, &s->old_int);
+	sigaction(SIGTERM, &sa, &s->old_term);
+	s->catching = true;
 	return s;
 }
 
@@ -217,12 +215,17 @@ void session_free(struct session *s)
 		kill(s->server_pid, SIGKILL);
 		waitpid(s->server_pid, NULL, 0);
 	}
-	if (s->shared)
-		munmap(s->shared, s->size);
-	if (s->fd >= 0)
-		close(s->fd);
-	free(s->data);
-	free(s->spill);
+	if (s->catching) {
+		sigaction(SIGINT, &s->old_int, NULL);
+		sigaction(SIGTERM, &s->old_term, NULL);
+	}
+	processes_free(s->procs);
+	if (s->proc_ours >= 0)
+		close(s->proc_ours);
+	if (s->proc_theirs >= 0)
+		close(s->proc_theirs);
+	channel_close(&s->top);
+	ring_reader_free(&s->ring);
 	free(s);
 }
 
@@ -266,10 +269,13 @@ static void exec_target(const struct session *s, int report_fd)
 	const struct session_config *cfg = s->cfg;
 	if (cfg->envp) /* the recorded environment; setenv below copies it */
 		environ = (char **)cfg->envp;
-	int fd = dup(s->fd); /* without close-on-exec */
+	int fd = dup(s->top.fd); /* without close-on-exec */
 	char fdtext[32];
 	snprintf(fdtext, sizeof(fdtext), "%d", fd);
 	setenv(DEJA_ENV_SHM_FD, fdtext, 1);
+	int proc = dup(s->proc_theirs);
+	snprintf(fdtext, sizeof(fdtext), "%d", proc);
+	setenv(DEJA_ENV_PROC_FD, fdtext, 1);
 	const char *old = getenv("LD_PRELOAD");
 	char *preload;
 	if (old && *old) {
@@ -297,88 +303,6 @@ static void exec_target(const struct session *s, int report_fd)
 		launch_failed(report_fd, 2);
 	execv(cfg->exe_path, cfg->argv);
 	launch_failed(report_fd, 0);
-}
-
-/* Copy len bytes from the data ring (they may wrap around) and free them. */
-static void ring_take(struct deja_shared *sh, uint8_t *to, uint64_t len)
-{
-	uint64_t at = sh->data_read & (DEJA_DATA_RING_BYTES - 1);
-	uint64_t first = DEJA_DATA_RING_BYTES - at < len ? DEJA_DATA_RING_BYTES - at : len;
-	memcpy(to, &sh->data[at], first);
-	memcpy(to + first, &sh->data[0], len - first);
-	__atomic_store_n(&sh->data_read, sh->data_read + len, __ATOMIC_RELEASE);
-}
-
-/* The data ring is full and no event has come for its bytes: move them
- * out, so the runtime can write the rest of a large input. */
-static void spill(struct session *s)
-{
-	struct deja_shared *sh = s->shared;
-	uint64_t len = __atomic_load_n(&sh->data_write, __ATOMIC_ACQUIRE) - sh->data_read;
-	if (len < DEJA_DATA_RING_BYTES)
-		return;
-	if (s->spill_len + len > s->spill_cap) {
-		size_t cap = s->spill_cap ? s->spill_cap : DEJA_DATA_RING_BYTES;
-		while (cap < s->spill_len + len)
-			cap *= 2;
-		uint8_t *grown = realloc(s->spill, cap);
-		if (!grown)
-			return; /* the runtime keeps waiting; deja's own memory is out */
-		s->spill = grown;
-		s->spill_cap = cap;
-	}
-	ring_take(sh, s->spill + s->spill_len, len);
-	s->spill_len += len;
-}
-
-/* Take an event's bytes: first any spilled ahead of it, then the ring. */
-static const uint8_t *take_data(struct session *s, uint32_t len)
-{
-	if (len == 0)
-		return NULL;
-	if (len > s->data_cap) {
-		uint8_t *grown = realloc(s->data, len);
-		if (!grown)
-			return NULL;
-		s->data = grown;
-		s->data_cap = len;
-	}
-	uint64_t spilled = s->spill_len < len ? s->spill_len : len;
-	if (spilled) {
-		memcpy(s->data, s->spill, spilled);
-		memmove(s->spill, s->spill + spilled, s->spill_len - spilled);
-		s->spill_len -= spilled;
-	}
-	ring_take(s->shared, s->data + spilled, len - spilled);
-	return s->data;
-}
-
-/* Hand every complete event in the ring to the sink.  Returns false when
- * the sink asked to stop. */
-static bool drain(struct session *s, session_sink sink, void *ctx, uint64_t *count,
-		  bool stopped)
-{
-	struct deja_shared *sh = s->shared;
-	uint64_t r = sh->read_index;
-	uint64_t w = __atomic_load_n(&sh->write_index, __ATOMIC_ACQUIRE);
-	if (stopped) { /* after a divergence, events are only discarded */
-		s->spill_len = 0;
-		__atomic_store_n(&sh->data_read, __atomic_load_n(&sh->data_write, __ATOMIC_ACQUIRE),
-				 __ATOMIC_RELEASE);
-		__atomic_store_n(&sh->read_index, w, __ATOMIC_RELEASE);
-		return false;
-	}
-	bool go_on = true;
-	while (r < w && go_on) {
-		const struct deja_event *ev = &sh->ring[r & (DEJA_RING_EVENTS - 1)];
-		go_on = sink(ctx, ev, take_data(s, ev->data_len));
-		r++;
-		(*count)++;
-		if ((r & 1023) == 0)
-			__atomic_store_n(&sh->read_index, r, __ATOMIC_RELEASE);
-	}
-	__atomic_store_n(&sh->read_index, r, __ATOMIC_RELEASE);
-	return go_on;
 }
 
 static void settle_outcome(const struct deja_shared *sh, int status, struct session_result *res)
@@ -521,9 +445,14 @@ static void kill_run(struct session *s, struct run_handle *h)
 
 /* Nothing to drain: wait until the run ends, or a millisecond (the
  * runtime may be filling the ring meanwhile). */
-static void wait_a_little(struct session *s, const struct run_handle *h)
+static void wait_a_little(struct session *s, const struct run_handle *h, bool top_ended)
 {
 	struct deja_shared *sh = s->shared;
+	if (top_ended) { /* children still run: a hello or a millisecond */
+		struct pollfd p = { .fd = s->proc_ours, .events = POLLIN };
+		poll(&p, 1, 1);
+		return;
+	}
 	if (sh->server) {
 		struct timespec ts = { 0, 1000000 };
 		uint32_t done = __atomic_load_n(&sh->server_done, __ATOMIC_ACQUIRE);
@@ -532,8 +461,9 @@ static void wait_a_little(struct session *s, const struct run_handle *h)
 		return;
 	}
 	if (h->pidfd >= 0) {
-		struct pollfd p = { .fd = h->pidfd, .events = POLLIN };
-		poll(&p, 1, 1);
+		struct pollfd p[2] = { { .fd = h->pidfd, .events = POLLIN },
+				       { .fd = s->proc_ours, .events = POLLIN } };
+		poll(p, 2, 1);
 		return;
 	}
 	struct timespec ts = { 0, 200000 };
@@ -558,45 +488,63 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 		char *err, size_t errlen)
 {
 	memset(res, 0, sizeof(*res));
-	struct sigaction sa = { .sa_handler = on_interrupt }, old_int, old_term;
-	sigemptyset(&sa.sa_mask);
-	interrupted = 0;
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
 	struct run_handle h;
-	if (start_run(s, &h, err, errlen) != 0) {
-		sigaction(SIGINT, &old_int, NULL);
-		sigaction(SIGTERM, &old_term, NULL);
+	if (start_run(s, &h, err, errlen) != 0)
 		return -1;
-	}
 	int status = 0;
-	bool timed_out = false;
+	bool timed_out = false, top_ended = false;
 	struct timespec started;
 	clock_gettime(CLOCK_MONOTONIC, &started);
+	struct process_run prun = {
+		.hooks = s->cfg->processes,
+		.top = s->shared,
+		.strategy = s->cfg->strategy,
+		.seed = s->cfg->seed,
+		.max_steps = s->cfg->max_steps,
+	};
+	processes_begin(s->procs, &prun);
+	/* The run is the whole tree: the top process, then every child it
+	 * (or a child) forked, until each has ended (docs/architecture.md,
+	 * Processes).  The outcome is the top process's. */
 	for (;;) {
-		bool go_on = drain(s, sink, ctx, &res->events, res->stopped_by_sink);
-		if (!h.killed && s->cfg->wall_timeout && seconds_since(&started) > s->cfg->wall_timeout) {
+		bool go_on = top_ended || ring_drain(&s->ring, sink, ctx, &res->events,
+						     res->stopped_by_sink);
+		bool children_on = processes_poll(s->procs, res->stopped_by_sink);
+		if (!timed_out && s->cfg->wall_timeout &&
+		    seconds_since(&started) > s->cfg->wall_timeout) {
 			/* Stuck where no event comes: a thread spinning without a
 			 * scheduling point, or blocked in the kernel. */
 			timed_out = true;
-			kill_run(s, &h);
+			if (!top_ended)
+				kill_run(s, &h);
+			processes_kill(s->procs);
 		}
-		if ((!go_on || interrupted) && !h.killed) {
-			res->stopped_by_sink = !go_on;
+		if ((!go_on || !children_on || interrupted) && !res->stopped_by_sink &&
+		    !res->interrupted) {
+			res->stopped_by_sink = !go_on || !children_on;
 			res->interrupted = interrupted;
-			kill_run(s, &h);
+			if (!top_ended && !h.killed)
+				kill_run(s, &h);
+			processes_kill(s->procs);
 		}
-		if (run_ended(s, &h, &status))
+		if (!top_ended && run_ended(s, &h, &status)) {
+			top_ended = true;
+			if (!res->stopped_by_sink)
+				res->stopped_by_sink = !ring_drain(&s->ring, sink, ctx, &res->events, false);
+			if (res->stopped_by_sink)
+				processes_kill(s->procs);
+		}
+		if (top_ended && processes_done(s->procs, s->shared))
 			break;
-		if (s->shared->write_index == s->shared->read_index) {
-			spill(s);
-			wait_a_little(s, &h);
+		if (top_ended || ring_empty(&s->ring)) {
+			ring_spill(&s->ring);
+			wait_a_little(s, &h, top_ended);
 		}
 	}
+	processes_end(s->procs);
+	res->processes = processes_count(s->procs);
 	if (h.pidfd >= 0)
 		close(h.pidfd);
-	if (!res->stopped_by_sink)
-		res->stopped_by_sink = !drain(s, sink, ctx, &res->events, false);
 	settle_outcome(s->shared, status, res);
 	note_coverage(&s->shared->model, res);
 	if (timed_out && res->kind == DEJA_OUTCOME_SIGNAL) {
@@ -609,7 +557,5 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 	}
 	if (interrupted)
 		res->interrupted = true;
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
 	return 0;
 }

@@ -4,7 +4,8 @@
  * A session creates the shared channel (a memfd holding struct
  * deja_shared), sets up the scheduler model and strategy in it, starts the
  * target with the runtime preloaded and address-space randomisation off,
- * streams every event to a sink as it arrives, and works out the outcome:
+ * streams every event to a sink as it arrives (and every forked child's
+ * to the process hooks, processes.h), and works out the outcome:
  * the runtime's verdict (deadlock, timeout, divergence) when it gave one,
  * otherwise the exit status.  Record and replay are both sessions; they
  * differ in the strategy and in what their sink does with the events.
@@ -16,7 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "processes.h"
 #include "protocol.h"
+#include "ring.h"
 
 struct session_config {
 	char *const *argv;        /* argv[0] as the user gave it */
@@ -59,11 +62,16 @@ struct session_config {
 	uint64_t feed_count;
 	const uint8_t *feed_bytes;
 	uint64_t feed_bytes_len;
+	/* Replay: the pids the top process's children had, by fork index. */
+	const int32_t *child_pids;
+	uint32_t nchild_pids;
+	/* Forked children are followed, their events handed to these hooks
+	 * (processes.h); NULL: children run unscheduled. */
+	const struct process_hooks *processes;
 };
 
-/* Gets each event in order, with the bytes it put in the data ring
- * (ev->data_len of them); returns false to stop the run (divergence). */
-typedef bool (*session_sink)(void *ctx, const struct deja_event *ev, const uint8_t *data);
+/* The top process's events (ring.h). */
+typedef ring_sink session_sink;
 
 struct session_result {
 	enum deja_outcome_kind kind;
@@ -72,7 +80,8 @@ struct session_result {
 	uint32_t thread; /* thread the runtime blamed, or DEJA_NO_THREAD */
 	uint64_t fault_site; /* SIGNAL from a fault: the faulting instruction */
 	bool interrupted;
-	bool stopped_by_sink;
+	bool stopped_by_sink; /* the sink, or a child's hook, asked to stop */
+	uint32_t processes;   /* forked children followed */
 	uint64_t events;
 	uint64_t final_digest; /* record: digest of the last event (the run's fingerprint) */
 	/* Coverage of scheduling points (runtime/ticks.c): ticks all threads

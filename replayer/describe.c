@@ -99,6 +99,17 @@ void describe_op(const struct deja_event *ev, char *buf, size_t len)
 	case DEJA_OP_TICK:
 		snprintf(buf, len, "tick(%llu)", (unsigned long long)ev->arg);
 		return;
+	case DEJA_OP_FORK:
+		snprintf(buf, len, "fork(#%llu) = %lld", (unsigned long long)ev->arg, result);
+		return;
+	case DEJA_OP_REAP:
+		if (ev->arg)
+			snprintf(buf, len, "reap(fork #%llu) = %lld, status 0x%llx",
+				 (unsigned long long)ev->arg - 1, result,
+				 (unsigned long long)ev->data);
+		else
+			snprintf(buf, len, "reap() = %lld", result);
+		return;
 	default:
 		break;
 	}

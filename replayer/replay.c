@@ -6,7 +6,8 @@
  * compared with the recorded digest at the same position, so the first
  * event that differs is named, with the recorded and the replayed event
  * side by side.  Replay also runs in the recorded working directory with
- * the same step budget, so a timeout replays as a timeout.
+ * the same step budget, so a timeout replays as a timeout.  Forked
+ * children are followed and compared too (replay_children.c).
  */
 #define _GNU_SOURCE
 #include "replay.h"
@@ -17,6 +18,8 @@
 
 #include "describe.h"
 #include "digest.h"
+#include "follow.h"
+#include "replay_children.h"
 #include "model.h"
 
 struct replay_feed {
@@ -200,41 +203,21 @@ static void stop_at_final_ticks(const struct trace_thread *th, size_t nthreads,
 static enum replay_status run_follow(struct replay_report *rep, const struct trace_event *ev,
 				     const struct trace_thread *threads, size_t nthreads,
 				     const struct site_table *sites, const struct replay_feed *feed,
+				     struct replay_children *children,
 				     const char *runtime_path, char *err, size_t errlen)
 {
-	uint32_t *schedule = malloc((rep->recorded_events + 1) * sizeof(uint32_t));
-	uint64_t *ticks = malloc((rep->recorded_events + 1) * sizeof(uint64_t));
 	/* Real time: the model's clock at each event, as recorded. */
 	bool real_time = strcmp(rep->recorded.time, "real") == 0;
-	uint64_t *vtimes = real_time ? malloc((rep->recorded_events + 1) * sizeof(uint64_t)) : NULL;
-	if (!schedule || !ticks || (real_time && !vtimes)) {
-		free(schedule);
-		free(ticks);
-		free(vtimes);
+	struct follow_schedule f;
+	if (follow_schedule_build(ev, rep->recorded_events, real_time, &f) != 0)
 		return REPLAY_ERR_TRACE;
-	}
-	for (uint64_t i = 0; vtimes && i < rep->recorded_events; i++)
-		vtimes[i] = ev[i].ev.vtime;
-	/* The thread of each event; and, on the event before each signal of
-	 * the same thread, that its next event is a signal. */
-	static uint64_t last_of[DEJA_MAX_THREADS];
-	for (uint32_t t = 0; t < DEJA_MAX_THREADS; t++)
-		last_of[t] = UINT64_MAX;
-	for (uint64_t i = 0; i < rep->recorded_events; i++) {
-		uint32_t t = ev[i].ev.thread;
-		schedule[i] = t | ((ev[i].ev.flags & DEJA_EVENT_TIMED_OUT) ? DEJA_SCHEDULE_TIMEOUT : 0);
-		ticks[i] = DEJA_NO_TICK;
-		if (t < DEJA_MAX_THREADS) {
-			if (ev[i].ev.op == DEJA_OP_SIGNAL && last_of[t] != UINT64_MAX)
-				schedule[last_of[t]] |= DEJA_SCHEDULE_SIGNAL_NEXT;
-			/* A tick: the thread stops at that tick count after its
-			 * previous event (runtime/ticks.c). */
-			if (ev[i].ev.op == DEJA_OP_TICK && last_of[t] != UINT64_MAX)
-				ticks[last_of[t]] = ev[i].ev.arg;
-			last_of[t] = i;
-		}
-	}
-	stop_at_final_ticks(threads, nthreads, ev, last_of, ticks);
+	uint32_t *schedule = f.schedule;
+	uint64_t *ticks = f.ticks, *vtimes = f.vtimes;
+	stop_at_final_ticks(threads, nthreads, ev, f.last_of, ticks);
+	uint32_t nchild_pids = 0;
+	const int32_t *child_pids = replay_children_pids(children, 0, &nchild_pids);
+	struct process_hooks hooks;
+	replay_children_hooks(children, sites, real_time, &hooks);
 	struct session_config cfg = {
 		.argv = rep->recorded.argv,
 		.envp = rep->recorded.envp,
@@ -262,6 +245,9 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 		.replay_ppid = (int32_t)rep->recorded.ppid,
 		.replay_tids = feed->tids,
 		.replay_nthreads = feed->ntids,
+		.child_pids = child_pids,
+		.nchild_pids = nchild_pids,
+		.processes = &hooks,
 	};
 	enum replay_status st = REPLAY_ERR_PROGRAM;
 	struct session *s = session_new(&cfg, err, errlen);
@@ -272,20 +258,25 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 						  strncmp(rep->recorded.message, "wall-clock", 10) == 0) };
 	if (s && session_run(s, sink_event, &rs, &rep->res, err, errlen) == 0) {
 		rep->divergence_seq = rs.next;
-		if (rs.reached_end)
+		if (replay_children_diverged(children, rep->divergence, sizeof(rep->divergence)))
+			st = REPLAY_DIVERGED; /* a child's divergence ended the run */
+		else if (rs.reached_end)
 			st = REPLAY_IDENTICAL;
 		else if (rep->res.stopped_by_sink)
 			st = REPLAY_DIVERGED;
 		else if (rs.next != rs.n || !same_outcome(&rep->recorded, &rep->res)) {
 			explain_outcome(rep, sites);
 			st = REPLAY_DIVERGED;
+		} else if (!replay_children_complete(children, rep->divergence,
+						     sizeof(rep->divergence))) {
+			st = REPLAY_DIVERGED;
 		} else
 			st = REPLAY_IDENTICAL;
 	}
 	session_free(s);
-	free(schedule);
-	free(vtimes);
-	free(ticks);
+	(void)schedule;
+	(void)vtimes;
+	follow_schedule_free(&f);
 	return st;
 }
 
@@ -301,6 +292,7 @@ enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 	struct replay_feed feed = { 0 };
 	struct trace_thread *threads = NULL;
 	size_t nthreads = 0;
+	struct replay_children *children = NULL;
 	enum replay_status st = REPLAY_ERR_TRACE;
 	if (trace_get_run(t, &rep->recorded) != TRACE_OK)
 		snprintf(err, errlen, "the trace has no readable run");
@@ -313,12 +305,15 @@ enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 	else if (trace_get_threads(t, &threads, &nthreads) != TRACE_OK ||
 		 load_tids(threads, nthreads, &feed) != TRACE_OK)
 		snprintf(err, errlen, "the trace's threads cannot be read");
+	else if (replay_children_load(t, &children) != TRACE_OK)
+		snprintf(err, errlen, "the trace's processes cannot be read");
 	else
 		st = check_executable(&rep->recorded, err, errlen);
 	trace_close(t);
 	if (st == REPLAY_IDENTICAL)
-		st = run_follow(rep, events, threads, nthreads, &sites, &feed, runtime_path, err,
-				errlen);
+		st = run_follow(rep, events, threads, nthreads, &sites, &feed, children,
+				runtime_path, err, errlen);
+	replay_children_free(children);
 	trace_sites_free(sites.sites, sites.n);
 	free(feed.entries);
 	free(feed.bytes);

@@ -1,5 +1,5 @@
 /*
- * exec.c: following the target through exec and fork.
+ * exec.c: following the target through exec.
  *
  * exec replaces the process image but not the process: the run goes on.
  * Before a managed thread execs, the runtime hands the new image what it
@@ -11,8 +11,10 @@
  * other threads died with the old image.  Its first event is `exec`; a
  * failed exec is an `exec` event with the error.
  *
- * fork: the child is not followed yet.  It runs unscheduled, its runtime
- * inactive, and the channel counts it so deja can say so.
+ * The process socket (fork.c) goes through the exec the same way, so a
+ * child of the new image is followed too.
+ *
+ * Forked children are followed in fork.c.
  */
 #define _GNU_SOURCE
 #include "runtime.h"
@@ -28,8 +30,9 @@
 
 #define ENV_MAX 8192
 
-static char *env_out[ENV_MAX + 3];
+static char *env_out[ENV_MAX + 4];
 static char fd_entry[64];
+static char proc_entry[64];
 static char preload_entry[2 * DEJA_PATH_MAX + 16];
 
 static bool starts_with(const char *s, const char *prefix)
@@ -43,7 +46,8 @@ static char **environment_for_exec(char *const *envp)
 	size_t n = 0;
 	const char *old_preload = NULL;
 	for (size_t i = 0; envp && envp[i] && n < ENV_MAX; i++) {
-		if (starts_with(envp[i], DEJA_ENV_SHM_FD "="))
+		if (starts_with(envp[i], DEJA_ENV_SHM_FD "=") ||
+		    starts_with(envp[i], DEJA_ENV_PROC_FD "="))
 			continue;
 		if (starts_with(envp[i], "LD_PRELOAD=")) {
 			old_preload = envp[i] + strlen("LD_PRELOAD=");
@@ -54,6 +58,11 @@ static char **environment_for_exec(char *const *envp)
 	strcpy(fd_entry, DEJA_ENV_SHM_FD "=");
 	rt_decimal(fd_entry + strlen(fd_entry), rt.shm_fd);
 	env_out[n++] = fd_entry;
+	if (rt.proc_fd >= 0) {
+		strcpy(proc_entry, DEJA_ENV_PROC_FD "=");
+		rt_decimal(proc_entry + strlen(proc_entry), rt.proc_fd);
+		env_out[n++] = proc_entry;
+	}
 	strcpy(preload_entry, "LD_PRELOAD=");
 	strcat(preload_entry, rt.shared->runtime_path);
 	if (old_preload && *old_preload && !strstr(old_preload, rt.shared->runtime_path) &&
@@ -123,9 +132,13 @@ long rt_exec(long nr, const long a[6], uint64_t site)
 	rt.shared->exec_thread = rt_self;
 	__atomic_store_n(&rt.shared->exec_pending, 1, __ATOMIC_RELEASE);
 	rt_syscall3(SYS_fcntl, rt.shm_fd, F_SETFD, 0);
+	if (rt.proc_fd >= 0)
+		rt_syscall3(SYS_fcntl, rt.proc_fd, F_SETFD, 0);
 	long r = exec_untraced(nr, args);
 	/* Still here: the exec failed. */
 	rt_syscall3(SYS_fcntl, rt.shm_fd, F_SETFD, FD_CLOEXEC);
+	if (rt.proc_fd >= 0)
+		rt_syscall3(SYS_fcntl, rt.proc_fd, F_SETFD, FD_CLOEXEC);
 	__atomic_store_n(&rt.shared->exec_pending, 0, __ATOMIC_RELEASE);
 	struct deja_pending *p = rt_declare(DEJA_OP_EXEC, NULL, 0, site);
 	p->value = r;
@@ -145,20 +158,4 @@ uint32_t rt_exec_continue(void)
 	deja_model_set_pending(m, self, DEJA_OP_EXEC, NULL, 0, 0);
 	__atomic_store_n(&rt.shared->exec_pending, 0, __ATOMIC_RELEASE);
 	return self;
-}
-
-/* After a fork through the trap or glibc's fork(), in the child. */
-void rt_forked_child(void)
-{
-	rt.active = false;
-	rt_self = DEJA_NO_THREAD;
-	/* The child's own rdtsc reads the real counter, and so does any image
-	 * it execs. */
-	rt_syscall2(SYS_prctl, PR_SET_TSC, PR_TSC_ENABLE);
-}
-
-void rt_forked_parent(void)
-{
-	if (rt.active)
-		__atomic_fetch_add(&rt.shared->forks, 1, __ATOMIC_RELAXED);
 }

@@ -185,6 +185,26 @@ static void ring_chunk(void *ctx, uint8_t *ptr, uint64_t len)
 
 static uint64_t feed_cursor;
 
+void rt_io_after_fork(void)
+{
+	feed_cursor = 0; /* the child's channel has a feed of its own */
+}
+
+const struct deja_feed *rt_io_feed_peek(uint64_t seq)
+{
+	const struct deja_shared *sh = rt.shared;
+	const struct deja_feed *f = (const struct deja_feed *)((const char *)sh + sh->feed_offset);
+	uint64_t lo = 0, hi = sh->feed_count; /* sorted by seq */
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		if (f[mid].seq < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < sh->feed_count && f[lo].seq == seq ? &f[lo] : NULL;
+}
+
 static const struct deja_feed *feed_for(uint64_t seq)
 {
 	const struct deja_shared *sh = rt.shared;

@@ -19,6 +19,11 @@
  * are handed out in sequence, so that needs the kernel's pid counter to
  * come round to the recording's range between the recording and the
  * replay.
+ *
+ * A followed child's pid (fork.c) is the recorded one too: fork() gives
+ * the parent the pid the recording's child had (the supervisor puts them
+ * in the channel by fork index), a wait4 returns it, and kill and wait
+ * map it back to the real child.
  */
 #define _GNU_SOURCE
 #include "runtime.h"
@@ -40,6 +45,59 @@ static long shown_tid(void)
 	return recorded > 0 ? recorded : real;
 }
 
+/* The real pids of this process's followed children, by fork index
+ * (0: none).  Process memory: a forked child starts with none. */
+static int32_t child_real[DEJA_MAX_CHILDREN];
+
+void rt_pids_note_child(uint32_t fork_index, long real_pid)
+{
+	if (fork_index < DEJA_MAX_CHILDREN)
+		child_real[fork_index] = (int32_t)real_pid;
+}
+
+void rt_pids_forget_children(void)
+{
+	for (uint32_t i = 0; i < DEJA_MAX_CHILDREN; i++)
+		child_real[i] = 0;
+}
+
+long rt_pids_shown_child(uint32_t fork_index, long real_pid)
+{
+	if (!replaying() || fork_index >= DEJA_MAX_CHILDREN)
+		return real_pid;
+	int32_t recorded = rt.shared->child_pids[fork_index];
+	return recorded > 0 ? recorded : real_pid;
+}
+
+long rt_pids_real_child(long shown_pid)
+{
+	for (uint32_t i = 0; i < DEJA_MAX_CHILDREN && i < rt.shared->forks; i++) {
+		if (child_real[i] <= 0)
+			continue;
+		if (replaying() ? rt.shared->child_pids[i] == shown_pid : child_real[i] == shown_pid)
+			return child_real[i];
+	}
+	return -1;
+}
+
+long rt_pids_child_index(long real_pid)
+{
+	for (uint32_t i = 0; i < DEJA_MAX_CHILDREN && i < rt.shared->forks; i++)
+		if (child_real[i] == real_pid)
+			return i;
+	return -1;
+}
+
+long rt_pids_shown(long real_pid)
+{
+	if (!replaying())
+		return real_pid;
+	for (uint32_t i = 0; i < DEJA_MAX_CHILDREN && i < rt.shared->forks; i++)
+		if (child_real[i] == real_pid && rt.shared->child_pids[i] > 0)
+			return rt.shared->child_pids[i];
+	return real_pid;
+}
+
 /* The real id behind one the program was shown (or passes as is). */
 static long real_id(long id)
 {
@@ -48,6 +106,9 @@ static long real_id(long id)
 		return id;
 	if (id == sh->replay_pid)
 		return rt_syscall0(SYS_getpid);
+	for (uint32_t i = 0; i < DEJA_MAX_CHILDREN && i < sh->forks; i++)
+		if (sh->child_pids[i] == id && child_real[i] > 0)
+			return child_real[i];
 	const struct deja_model *m = rt.model;
 	for (uint32_t t = 0; t < m->nthreads && t < DEJA_MAX_THREADS; t++)
 		if (sh->replay_tids[t] == id && m->threads[t].os_tid > 0)
@@ -76,6 +137,9 @@ bool rt_pid_syscall(long nr, long a[6], long *result)
 	case SYS_sched_setscheduler: case SYS_sched_getscheduler:
 	case SYS_sched_setparam: case SYS_sched_getparam:
 		a[0] = real_id(a[0]);
+		return false;
+	case SYS_wait4:
+		a[0] = real_id(a[0]); /* its result is mapped back by the trap */
 		return false;
 	case SYS_tgkill: case SYS_rt_tgsigqueueinfo:
 		a[0] = real_id(a[0]);

@@ -20,11 +20,14 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 20u
+#define DEJA_PROTOCOL_VERSION 21u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
 #define DEJA_ENV_SHM_FD "DEJA_SHM_FD"
+/* The process socket (runtime/fork.c): a forked child asks the supervisor
+ * for a channel of its own through it. */
+#define DEJA_ENV_PROC_FD "DEJA_PROC_FD"
 
 #define DEJA_MAX_THREADS 1024u
 #define DEJA_OBJECT_SLOTS 32768u /* power of two: open-addressing table */
@@ -33,6 +36,7 @@
 #define DEJA_MAX_MODULES 256u
 #define DEJA_PATH_MAX 512u
 #define DEJA_MESSAGE_MAX 512u
+#define DEJA_MAX_CHILDREN 16384u /* forks per process whose pids a replay shows and whose waits it replays */
 
 /* Virtual nanoseconds added to the virtual clock per scheduling step. */
 #define DEJA_TICK_NS 1000u
@@ -284,6 +288,34 @@ struct deja_model {
 	struct deja_tick_coverage coverage[DEJA_MAX_THREADS];
 };
 
+/* A forked child's request for a channel of its own (runtime/fork.c,
+ * recorder/processes.c): sent on the process socket with one descriptor
+ * (SCM_RIGHTS), the child's end of a private socket pair, on which the
+ * answer comes.  The child is named by its parent's process number and
+ * its place among the parent's forks, which are the same in every run of
+ * the same schedule; the pid is only for the supervisor to watch it. */
+#define DEJA_HELLO_MAGIC 0x4b524f46u /* "FORK" */
+struct deja_hello {
+	uint32_t magic;
+	uint32_t version;
+	uint32_t parent;     /* the parent's process number (0: the top process) */
+	uint32_t fork_index; /* the parent's forks before this one */
+	int32_t pid;
+	uint32_t run_id;     /* the run the parent belongs to (deja_shared.run_id) */
+	uint64_t vclock;     /* the parent's virtual clock at the fork */
+};
+
+/* The supervisor's answer: a channel (the memfd, SCM_RIGHTS) set up with
+ * the child's model (one thread, the clock continuing from the parent's)
+ * and, in a replay, its recorded schedule and inputs; or a refusal
+ * (status != 0, message says why: a replay met a child the recording
+ * did not have). */
+struct deja_answer {
+	int32_t status;
+	uint32_t process;    /* the child's process number */
+	char message[256];
+};
+
 struct deja_shared {
 	/* Written by the supervisor before launch. */
 	uint32_t magic;
@@ -318,7 +350,30 @@ struct deja_shared {
 	 * image's runtime picks the run up from there. */
 	uint32_t exec_pending;
 	uint32_t exec_thread;
-	uint32_t forks;           /* child processes forked (not followed yet) */
+	uint32_t forks;           /* runtime: forks made (each one's fork_index) */
+	uint32_t forks_followed;  /* runtime: forked children that asked for a channel */
+	/* Processes (runtime/fork.c).  This channel's process: 0 for the top
+	 * one; a forked child's channel is made by the supervisor when the
+	 * child asks for it. */
+	uint32_t process;
+	uint32_t follow_children; /* supervisor: 1 = forked children get channels */
+	/* supervisor: which run of the session this is (a fork-server session
+	 * serves many): a hello from a straggler of an earlier run is refused. */
+	uint32_t run_id;
+	uint32_t reserved_run;
+	/* The process ended by exit_group (status in exit_status): noted by the
+	 * runtime, since the supervisor is not a forked child's parent and
+	 * cannot wait for it. */
+	uint32_t exited;
+	int32_t exit_status;
+	/* The process is ending by a signal it knows of: a relayed one at its
+	 * default action (signals.c), or abort()'s SIGABRT; 0 if none. */
+	uint32_t ended_by_signal;
+	uint32_t reserved_end;
+	/* Replay: the pids the recording's children had, by fork_index (0:
+	 * unknown); fork() gives the program these, and wait and kill map
+	 * them back. */
+	int32_t child_pids[DEJA_MAX_CHILDREN];
 	/* A synchronous fault that ended the run: signal, thread, address. */
 	uint32_t fault_signal;
 	uint32_t fault_thread;

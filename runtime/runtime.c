@@ -4,7 +4,9 @@
  * The constructor attaches to the supervisor's shared memory (its fd is in
  * DEJA_SHM_FD), registers the main thread as thread 0 of the model, lists
  * the loaded ELF objects for symbolising call sites, installs the syscall
- * trap and records the first event.  Without DEJA_SHM_FD (a program exec'd
+ * trap and records the first event.  A forked child gets a channel of its
+ * own instead (fork.c), through the process socket in DEJA_PROC_FD.
+ * Without DEJA_SHM_FD (a program exec'd
  * by the target, or the library loaded by hand) the runtime stays inactive
  * and every interposer forwards to libc.
  */
@@ -129,16 +131,16 @@ void rt_refresh_modules(void)
 
 extern char **environ;
 
-/* DEJA_SHM_FD, taken out of the environment so that the program and what
+/* DEJA_SHM_FD (or DEJA_PROC_FD), taken out of the environment so that the program and what
  * it runs do not see it.  The environment is read directly: a program may
  * define its own getenv and unsetenv (bash does, over its variables). */
-static const char *take_channel_variable(void)
+static const char *take_variable(const char *name)
 {
-	static const char name[] = DEJA_ENV_SHM_FD "=";
+	size_t len = strlen(name);
 	for (char **ep = environ; ep && *ep; ep++) {
-		if (strncmp(*ep, name, sizeof(name) - 1) != 0)
+		if (strncmp(*ep, name, len) != 0)
 			continue;
-		const char *value = *ep + sizeof(name) - 1;
+		const char *value = *ep + len;
 		char **dp = ep;
 		do
 			dp[0] = dp[1];
@@ -191,7 +193,7 @@ static long map_channel(long fd, uint64_t size)
 	return rt_syscall((long)SYS_mmap, 0, (long)size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 }
 
-static struct deja_shared *attach(long fd)
+struct deja_shared *rt_channel_map(long fd)
 {
 	struct { /* the start of struct deja_shared: the whole is far too big for a stack */
 		uint32_t magic;
@@ -206,39 +208,34 @@ static struct deja_shared *attach(long fd)
 	long p = map_channel(fd, head.size);
 	if (p < 0 && p > -4096)
 		rt_fatal("cannot map the shared channel");
+	return (struct deja_shared *)p;
+}
+
+static struct deja_shared *attach(long fd)
+{
+	struct deja_shared *sh = rt_channel_map(fd);
 	/* Kept for exec (exec.c), out of the way of the program's descriptors. */
 	long kept = rt_syscall3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 900);
 	rt_syscall1(SYS_close, fd);
 	rt.shm_fd = (int)kept;
-	return (struct deja_shared *)p;
+	return sh;
 }
 
-static void rt_after_fork_child(void)
+/* The process socket (fork.c), kept like the channel, or -1. */
+static void take_process_socket(void)
 {
-	/* The child is not part of this run: it must not touch the parent's
-	 * model.  Following process trees is future work; until then the
-	 * child runs free, unscheduled. */
-	rt_forked_child();
-	rt_threads_after_fork_child();
-}
-
-__attribute__((constructor(101))) static void rt_init(void)
-{
-	rt_real_init();
-	const char *fdtext = take_channel_variable();
-	if (!fdtext)
-		return;
-	long fd = parse_fd(fdtext);
+	rt.proc_fd = -1;
+	long fd = parse_fd(take_variable(DEJA_ENV_PROC_FD "="));
 	if (fd < 0)
-		rt_fatal(DEJA_ENV_SHM_FD " is not a file descriptor number");
-	rt.shared = attach(fd);
-	rt.model = &rt.shared->model;
-	rt_vdso_rewrite(); /* before the fork server, whose runs inherit it */
-	if (rt.shared->server && !rt.shared->server_running) {
-		rt.shared->nmodules = 0;
-		dl_iterate_phdr(add_module, NULL);
-		rt_serve();
-	}
+		return;
+	rt.proc_fd = (int)rt_syscall3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 900);
+	rt_syscall1(SYS_close, fd);
+}
+
+void rt_channel_views(void)
+{
+	rt.schedule = NULL;
+	rt.schedule_len = 0;
 	if (rt.shared->mode == DEJA_MODE_REPLAY) {
 		rt.schedule = (const uint32_t *)((const char *)rt.shared +
 						 rt.shared->schedule_offset);
@@ -250,6 +247,33 @@ __attribute__((constructor(101))) static void rt_init(void)
 	rt.script_len = rt.shared->script_len;
 	rt.vtimes = (const uint64_t *)((const char *)rt.shared + rt.shared->vtimes_offset);
 	rt.vtimes_len = rt.shared->vtimes_len;
+}
+
+static void rt_after_fork_child(void)
+{
+	/* The trap has followed the child (fork.c), or it runs unscheduled. */
+	rt_fork_child_after_libc();
+}
+
+__attribute__((constructor(101))) static void rt_init(void)
+{
+	rt_real_init();
+	const char *fdtext = take_variable(DEJA_ENV_SHM_FD "=");
+	if (!fdtext)
+		return;
+	take_process_socket();
+	long fd = parse_fd(fdtext);
+	if (fd < 0)
+		rt_fatal(DEJA_ENV_SHM_FD " is not a file descriptor number");
+	rt.shared = attach(fd);
+	rt.model = &rt.shared->model;
+	rt_vdso_rewrite(); /* before the fork server, whose runs inherit it */
+	if (rt.shared->server && !rt.shared->server_running) {
+		rt.shared->nmodules = 0;
+		dl_iterate_phdr(add_module, NULL);
+		rt_serve();
+	}
+	rt_channel_views();
 	bool after_exec = __atomic_load_n(&rt.shared->exec_pending, __ATOMIC_ACQUIRE) != 0;
 	/* A served run's modules were listed before the fork; after an exec
 	 * the new image's are added. */

@@ -61,6 +61,7 @@ struct rt_state {
 	uint64_t vtimes_len;
 	const uint64_t *ticks;        /* replay only: per event, the next tick stop */
 	int shm_fd;                   /* the channel, kept open for exec */
+	int proc_fd;                  /* the process socket (fork.c), or -1 */
 };
 extern struct rt_state rt;
 extern __thread uint32_t rt_self; /* model thread index, DEJA_NO_THREAD if unmanaged */
@@ -75,6 +76,10 @@ void rt_write_stderr(const char *msg);
 char *rt_decimal(char *dst, long v);
 void rt_fatal(const char *msg) __attribute__((noreturn));
 void rt_refresh_modules(void);
+/* Map a channel's memfd, checking its magic and protocol version. */
+struct deja_shared *rt_channel_map(long fd);
+/* Point rt's schedule, script and vtimes at the channel's areas. */
+void rt_channel_views(void);
 
 /* ---- clock.c: real time (deja record --time real) ---- */
 /* Record: move the model's clock up to the real time elapsed. */
@@ -187,6 +192,11 @@ int rt_gettimeofday(struct timeval *tv, void *tz, uint64_t site);
 time_t rt_time(time_t *t, uint64_t site);
 
 /* ---- io.c: input and output syscalls ---- */
+/* In a followed child: its feed starts at its own first event. */
+void rt_io_after_fork(void);
+/* Replay: the recorded result of event seq, without moving the feed on
+ * (NULL if the feed has none). */
+const struct deja_feed *rt_io_feed_peek(uint64_t seq);
 struct deja_syscall_info;
 long rt_input(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site);
 long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site);
@@ -257,16 +267,45 @@ bool rt_signal_to_self(long nr, const long a[6], uint64_t site, long *result);
 void rt_signals_install(void);
 /* The calling thread has executed event seq. */
 void rt_signals_note_event(uint64_t seq);
+/* In a followed child: no signal is pending for it yet. */
+void rt_signals_after_fork(void);
 
 /* ---- exec.c ---- */
 /* execve/execveat: hand the run to the new image. */
 long rt_exec(long nr, const long a[6], uint64_t site);
 /* In a new image whose predecessor exec'd: the model thread to continue. */
 uint32_t rt_exec_continue(void);
-void rt_forked_child(void);
 /* Unblock RT_OWN_SIGNALS in the calling thread. */
 void rt_unblock_own_signals(void);
-void rt_forked_parent(void);
+
+/* ---- fork.c: following forked children ---- */
+/* Right before a fork's clone: claim its index; true if the child will
+ * be followed. */
+bool rt_fork_before(void);
+/* In the parent after the clone (r: its result): the `fork` event;
+ * returns the pid the program is shown. */
+long rt_fork_parent(long r, uint64_t site);
+/* In the child right after the clone: get a channel of its own and
+ * record thread_start, or run unscheduled. */
+void rt_fork_child(void);
+/* glibc's atfork child handler. */
+void rt_fork_child_after_libc(void);
+/* wait4 in a process whose children are followed: a `reap` event, and in
+ * a replay the recorded result (true, with *result); false: run it as
+ * usual. */
+bool rt_fork_wait4(const long a[6], const sigset_t *mask, uint64_t site, long *result);
+
+/* ---- pids.c: children's pids in a replay ---- */
+void rt_pids_note_child(uint32_t fork_index, long real_pid);
+/* The pid the program is shown for its fork fork_index. */
+long rt_pids_shown_child(uint32_t fork_index, long real_pid);
+/* The real pid of a followed child by the pid the program was shown, or -1. */
+long rt_pids_real_child(long shown_pid);
+/* The fork index of a followed child by its real pid, or -1. */
+long rt_pids_child_index(long real_pid);
+/* The shown id of a real pid a wait returned. */
+long rt_pids_shown(long real_pid);
+void rt_pids_forget_children(void);
 
 /* ---- interpose_misc.c ---- */
 /* A virtual sleep (clock_nanosleep's arguments); 0 or EINVAL. */

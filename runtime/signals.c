@@ -71,6 +71,18 @@ static __thread uint64_t last_seq __attribute__((tls_model("initial-exec")));
  * itself with the signal blocked, the sigprocmask() that unblocks it...). */
 static __thread uint32_t points_since_event __attribute__((tls_model("initial-exec")));
 
+void rt_signals_after_fork(void)
+{
+	/* A forked child has no pending signals of its own yet. */
+	memset(pending, 0, sizeof(pending));
+	pending_total = 0;
+	for (uint32_t t = 0; t < DEJA_MAX_THREADS; t++)
+		if (thread_pending_total[t]) { /* the table is big: touch no more */
+			memset(thread_pending[t], 0, sizeof(thread_pending[t]));
+			thread_pending_total[t] = 0;
+		}
+}
+
 static uint64_t bit(int sig)
 {
 	return 1ull << (sig - 1);
@@ -97,6 +109,7 @@ static bool ends_by_default(int sig)
 /* The default action, now: this process ends by the signal. */
 static void end_by(int sig)
 {
+	__atomic_store_n(&rt.shared->ended_by_signal, (uint32_t)sig, __ATOMIC_RELEASE);
 	struct rt_kernel_sigaction dfl = { .handler = (void *)SIG_DFL };
 	rt_syscall4(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask));
 	uint64_t set = bit(sig);
@@ -207,7 +220,7 @@ static void on_relay(int sig, siginfo_t *si, void *ctx)
  * recording did. */
 bool rt_signal_to_self(long nr, const long a[6], uint64_t site, long *result)
 {
-	if (!rt_managed())
+	if (!rt.active)
 		return false;
 	long pid = rt_syscall0(SYS_getpid);
 	long tid = 0; /* 0: the process */
@@ -223,6 +236,12 @@ bool rt_signal_to_self(long nr, const long a[6], uint64_t site, long *result)
 	} else {
 		return false;
 	}
+	/* abort() ends the process by SIGABRT whatever its handler does: a
+	 * forked child's supervisor cannot wait for it, so say so. */
+	if (sig == SIGABRT)
+		__atomic_store_n(&rt.shared->ended_by_signal, SIGABRT, __ATOMIC_RELEASE);
+	if (!rt_managed())
+		return false;
 	if (sig <= 0 || sig > 64 || !(relayed & bit(sig)))
 		return false;
 	int target = tid ? thread_of_tid(tid) : -1;

@@ -31,6 +31,7 @@
 #include <sys/socket.h>
 #include <sys/ucontext.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 
 #include "model.h"
 #include "syscall_table.h"
@@ -248,22 +249,52 @@ static long pass(long nr, const long a[6])
  * not wait for the child's exec, and a child's exec failure that glibc
  * would report through the shared memory shows as the child's exit 127.
  */
-static long vfork_as_fork(const long a[6], greg_t *g, sigset_t *mask)
+static long vfork_as_fork(const long a[6], greg_t *g, sigset_t *mask, uint64_t site)
 {
 	long flags = a[0] & ~(long)(CLONE_VM | CLONE_VFORK);
+	rt_fork_before();
 	long r = rt_syscall(SYS_clone, flags, 0, a[2], a[3], a[4], 0);
-	if (r != 0) {
-		if (r > 0)
-			rt_forked_parent();
-		return r;
-	}
-	rt_forked_child();
+	if (r != 0)
+		return rt_fork_parent(r, site);
+	rt_fork_child();
+	/* Followed, the child's syscalls trap from where it resumes. */
+	if (rt_managed())
+		selector = SYSCALL_DISPATCH_FILTER_BLOCK;
 	static greg_t child[NGREG];
 	memcpy(child, g, sizeof(child));
 	child[REG_RAX] = 0;
 	child[REG_RSP] = a[1] ? a[1] : g[REG_RSP];
 	rt_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, mask, NULL, sizeof(uint64_t));
 	rt_resume_context((const long long *)child);
+}
+
+/* A clone that makes a process deja can follow: a fork (glibc's asks for
+ * the child's tid to be set and cleared), or a vfork, which becomes one.
+ * Anything the child would share with its parent other than through a
+ * copy (files, signal handlers, memory without vfork, file system data,
+ * System V semaphore undo lists), a new namespace, another parent, or
+ * tracing cannot be followed as a process of its own: refused, never
+ * half-traced.  Threads (CLONE_THREAD with CLONE_VM) are refused below. */
+static bool process_clone_followable(long flags)
+{
+	const long allowed = CSIGNAL | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID |
+			     CLONE_PARENT_SETTID | CLONE_PIDFD;
+	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
+		return true; /* a thread: refused with its own message below */
+	return (flags & ~(allowed | CLONE_VM | CLONE_VFORK)) == 0;
+}
+
+/* fork, or a clone that makes a process (glibc's fork()): the child is
+ * followed (fork.c), and the parent records the fork. */
+static long fork_like(long nr, const long a[6], uint64_t site)
+{
+	rt_fork_before();
+	long r = pass(nr, a);
+	if (r == 0) {
+		rt_fork_child();
+		return 0;
+	}
+	return rt_fork_parent(r, site);
 }
 
 /* `mask` is the program's signal mask, which the trap puts back on return. */
@@ -314,19 +345,34 @@ static long emulate(long nr, const long a[6], uint64_t site, greg_t *g, sigset_t
 		rt_yield(site);
 		return 0;
 	case SYS_clone: {
+		if (managed && !process_clone_followable(a[0])) {
+			rt_write_stderr("deja: clone() of a process with flags deja cannot follow"
+					" (shared files, signal handlers or memory, namespaces,"
+					" another parent...) is refused: it fails with ENOSYS\n");
+			return -ENOSYS;
+		}
 		if ((a[0] & CLONE_VM) && (a[0] & CLONE_VFORK) && !(a[0] & CLONE_THREAD))
-			return vfork_as_fork(a, g, mask);
+			return vfork_as_fork(a, g, mask, site);
 		if (a[0] & CLONE_VM) {
 			rt_write_stderr("deja: raw clone() of a thread is not supported yet\n");
 			return -ENOSYS;
 		}
-		long r = pass(nr, a);
-		if (r == 0)
-			rt_forked_child();
-		else if (r > 0)
-			rt_forked_parent();
-		return r;
+		return fork_like(nr, a, site);
 	}
+	case SYS_fork:
+		return fork_like(nr, a, site);
+	case SYS_vfork: {
+		const long v[6] = { CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0, 0 };
+		return vfork_as_fork(v, g, mask, site);
+	}
+	case SYS_exit_group:
+		/* A forked child's supervisor is not its parent and cannot wait
+		 * for it: the status is noted in its channel. */
+		if (rt.active) {
+			rt.shared->exit_status = (int32_t)a[0];
+			__atomic_store_n(&rt.shared->exited, 1, __ATOMIC_RELEASE);
+		}
+		return pass(nr, a);
 	case SYS_clone3:
 		return -ENOSYS; /* glibc falls back to clone, checked above */
 	case SYS_execve:
@@ -415,25 +461,67 @@ long rt_pass_interruptible(long nr, const long a[6], const sigset_t *mask)
 	return r;
 }
 
+/* The runtime's own descriptors (the channel and the process socket, kept
+ * at high numbers for exec and fork).  A program that closes every
+ * descriptor it did not open (Python's subprocess does, between fork and
+ * exec) must not close them: the next image and the next child would lose
+ * the run.  close() of one fails as if it were not open, and close_range()
+ * closes around them. */
+static bool own_fd(long fd)
+{
+	return rt.shared && fd >= 0 && (fd == rt.shm_fd || fd == rt.proc_fd);
+}
+
+static long close_range_sparing(const long a[6])
+{
+	unsigned long first = (unsigned long)a[0], last = (unsigned long)a[1];
+	long own[2] = { rt.shm_fd < rt.proc_fd ? rt.shm_fd : rt.proc_fd,
+			rt.shm_fd < rt.proc_fd ? rt.proc_fd : rt.shm_fd };
+	long r = 0;
+	for (int i = 0; i < 2 && first <= last; i++) {
+		if (!own_fd(own[i]) || (unsigned long)own[i] < first || (unsigned long)own[i] > last)
+			continue;
+		if ((unsigned long)own[i] > first)
+			r = rt_syscall3(SYS_close_range, first, own[i] - 1, a[2]);
+		if (r < 0)
+			return r;
+		if ((unsigned long)own[i] == ~0ul)
+			return 0;
+		first = (unsigned long)own[i] + 1;
+	}
+	return first <= last ? rt_syscall3(SYS_close_range, first, last, a[2]) : r;
+}
+
 static long dispatch(long nr, long a[6], uint64_t site, greg_t *g, sigset_t *mask)
 {
 	long shown;
 	if (rt_pid_syscall(nr, a, &shown))
 		return shown;
+	if (nr == SYS_close && own_fd(a[0]))
+		return -EBADF;
 	/* A descriptor given another file is, for what deja remembers of
 	 * it, closed first. */
 	if (nr == SYS_dup2 || nr == SYS_dup3)
 		rt_note_close(a[1]);
-	else if (nr == SYS_close_range)
+	else if (nr == SYS_close_range) {
 		rt_note_close_range(a[0], a[1]);
+		return close_range_sparing(a);
+	}
 	const struct deja_syscall_info *sc = deja_syscall(nr);
 	switch ((enum deja_syscall_class)sc->klass) {
 	case DEJA_SC_PASS:
 	case DEJA_SC_INPUT_LIVE:
+		if (nr == SYS_wait4 && rt_fork_wait4(a, mask, site, &shown)) {
+			if (shown == -EINTR)
+				rt_signals_deliver(site);
+			return shown;
+		}
 		if (waits_for_signals(nr)) {
 			long r = rt_pass_interruptible(nr, a, mask);
 			if (r == -EINTR)
 				rt_signals_deliver(site);
+			if (nr == SYS_wait4 && r > 0)
+				r = rt_pids_shown(r); /* a replayed child's recorded pid */
 			return r;
 		}
 		return pass(nr, a);

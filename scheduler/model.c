@@ -563,6 +563,8 @@ static int64_t exec_other(struct deja_model *m, uint32_t t, struct deja_pending 
 	case DEJA_OP_SYSCALL:
 	case DEJA_OP_SYSCALL_UNSUPPORTED:
 	case DEJA_OP_EXEC:
+	case DEJA_OP_FORK:
+	case DEJA_OP_REAP:
 	case DEJA_OP_SIGNAL:
 		return p->value; /* the call already ran (or was refused) */
 	case DEJA_OP_CLOCK_READ:

@@ -30,7 +30,7 @@ CREATE TABLE run (
     preemptions    INTEGER NOT NULL DEFAULT 0,
     switches       INTEGER NOT NULL DEFAULT 0,
     interrupted    INTEGER NOT NULL DEFAULT 0,  -- 1: deja itself was interrupted
-    forks          INTEGER NOT NULL DEFAULT 0,  -- child processes, not followed yet
+    forks          INTEGER NOT NULL DEFAULT 0,  -- processes the top process forked
     pid            INTEGER,                     -- the process id the program saw
     ppid           INTEGER,                     -- its parent's
     final_digest   INTEGER                      -- digest of the last event
@@ -144,4 +144,51 @@ CREATE TABLE findings (
     second_index  INTEGER NOT NULL,
     second_seq    INTEGER,
     summary       TEXT    NOT NULL    -- both events with code locations
+);
+
+-- Every process of the run's tree (docs/architecture.md, Processes): the
+-- top process (id 0, whose events are the `events` table and whose
+-- outcome is the run's) and each forked child that was followed, in the
+-- order they asked to be.  A child is identified by its parent and its
+-- place among the parent's forks (the parent's `fork` event has it as its
+-- arg); replay matches children by that, not by id or pid.
+CREATE TABLE processes (
+    id          INTEGER PRIMARY KEY,
+    parent      INTEGER,                  -- NULL for the top process
+    fork_index  INTEGER,                  -- the parent's forks before this one
+    pid         INTEGER,                  -- as the process saw it
+    ppid        INTEGER,
+    outcome     TEXT    NOT NULL,         -- incomplete|exit|signal|deadlock|timeout|divergence|error
+    exit_code   INTEGER,
+    signal      INTEGER,                  -- 0 with outcome signal: killed by one deja did not see
+    message     TEXT,
+    events      INTEGER NOT NULL DEFAULT 0,
+    final_digest INTEGER
+);
+
+-- A forked child's events, its own stream: the columns of `events`, per
+-- process (`events` itself is process 0's).
+CREATE TABLE process_events (
+    process     INTEGER NOT NULL,
+    seq         INTEGER NOT NULL,         -- 0-based position in the process's stream
+    thread      INTEGER NOT NULL,         -- the process's own thread number
+    op          TEXT    NOT NULL,
+    object      INTEGER NOT NULL,
+    object_addr INTEGER NOT NULL,
+    arg         INTEGER NOT NULL,
+    result      INTEGER NOT NULL,
+    site        INTEGER NOT NULL,
+    vtime       INTEGER NOT NULL,         -- continues from the parent's clock at the fork
+    flags       INTEGER NOT NULL,
+    data        INTEGER NOT NULL,
+    digest      INTEGER NOT NULL,         -- running xxh3-64 over this process's events
+    PRIMARY KEY (process, seq)
+);
+
+-- The bytes a forked child's input syscalls gave it (like syscall_data).
+CREATE TABLE process_data (
+    process INTEGER NOT NULL,
+    seq     INTEGER NOT NULL,
+    bytes   BLOB    NOT NULL,
+    PRIMARY KEY (process, seq)
 );

@@ -15,13 +15,7 @@
 #include "schema_sql.h" /* generated from schema.sql: deja_schema_sql[] */
 #include "model.h"
 
-struct trace {
-	sqlite3 *db;
-	sqlite3_stmt *put_event;
-	sqlite3_stmt *put_data;
-	sqlite3_stmt *put_input;
-	sqlite3_stmt *next_event;
-};
+#include "trace_private.h"
 
 static const char *const status_text[] = {
 	[TRACE_OK] = "ok",
@@ -226,6 +220,8 @@ void trace_close(struct trace *t)
 	sqlite3_finalize(t->put_data);
 	sqlite3_finalize(t->put_input);
 	sqlite3_finalize(t->next_event);
+	sqlite3_finalize(t->put_process_event);
+	sqlite3_finalize(t->put_process_data);
 	sqlite3_close(t->db);
 	free(t);
 }
@@ -247,14 +243,14 @@ enum trace_status trace_commit(struct trace *t)
 
 /* ---- writing ---- */
 
-static enum trace_status step_done(sqlite3_stmt *st)
+enum trace_status trace_step_done(sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? TRACE_OK : TRACE_ERR_WRITE;
 }
 
-static sqlite3_stmt *prepare(struct trace *t, const char *sql)
+sqlite3_stmt *trace_prepare(struct trace *t, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(t->db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -275,19 +271,19 @@ static enum trace_status put_strings(struct trace *t, const char *sql, char *con
 {
 	enum trace_status s = TRACE_OK;
 	for (int i = 0; s == TRACE_OK && i < n; i++) {
-		sqlite3_stmt *st = prepare(t, sql);
+		sqlite3_stmt *st = trace_prepare(t, sql);
 		if (!st)
 			return TRACE_ERR_WRITE;
 		sqlite3_bind_int(st, 1, i);
 		sqlite3_bind_text(st, 2, list[i], -1, SQLITE_TRANSIENT);
-		s = step_done(st);
+		s = trace_step_done(st);
 	}
 	return s;
 }
 
 enum trace_status trace_put_run(struct trace *t, const struct trace_run *r)
 {
-	sqlite3_stmt *st = prepare(t,
+	sqlite3_stmt *st = trace_prepare(t,
 		"INSERT INTO run (id, deja_version, cwd, exe_path, exe_hash, strategy, seed,"
 		" run_index, max_steps, started_at, outcome, realtime_start, monotonic_start,"
 		" entropy_seed, time) VALUES (1,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -307,7 +303,7 @@ enum trace_status trace_put_run(struct trace *t, const struct trace_run *r)
 	sqlite3_bind_int64(st, 12, r->monotonic_start);
 	sqlite3_bind_int64(st, 13, (sqlite3_int64)r->entropy_seed);
 	sqlite3_bind_text(st, 14, r->time ? r->time : "virtual", -1, SQLITE_TRANSIENT);
-	enum trace_status s = step_done(st);
+	enum trace_status s = trace_step_done(st);
 	if (s == TRACE_OK)
 		s = put_strings(t, "INSERT INTO argv (idx, arg) VALUES (?,?)", r->argv, r->argc);
 	if (s == TRACE_OK)
@@ -317,7 +313,7 @@ enum trace_status trace_put_run(struct trace *t, const struct trace_run *r)
 
 enum trace_status trace_put_outcome(struct trace *t, const struct trace_run *r)
 {
-	sqlite3_stmt *st = prepare(t,
+	sqlite3_stmt *st = trace_prepare(t,
 		"UPDATE run SET outcome=?, exit_code=?, signal=?, message=?, outcome_thread=?,"
 		" events=?, preemptions=?, switches=?, interrupted=?, final_digest=?, forks=?,"
 		" fault_site=?, pid=?, ppid=? WHERE id=1");
@@ -354,7 +350,7 @@ enum trace_status trace_put_outcome(struct trace *t, const struct trace_run *r)
 		else
 			sqlite3_bind_null(st, 13 + i);
 	}
-	return step_done(st);
+	return trace_step_done(st);
 }
 
 enum trace_status trace_put_event(struct trace *t, const struct trace_event *e)
@@ -380,7 +376,7 @@ enum trace_status trace_put_event(struct trace *t, const struct trace_event *e)
 
 enum trace_status trace_put_thread(struct trace *t, const struct trace_thread *th)
 {
-	sqlite3_stmt *st = prepare(t,
+	sqlite3_stmt *st = trace_prepare(t,
 		"INSERT INTO threads (id, os_tid, start_routine, state, events, ticks, longest_ticks,"
 		" longest_dark_ns, stopped_tick) VALUES (?,?,?,?,?,?,?,?,?)");
 	if (!st)
@@ -397,12 +393,12 @@ enum trace_status trace_put_thread(struct trace *t, const struct trace_thread *t
 		sqlite3_bind_int64(st, 9, (sqlite3_int64)th->stopped_tick);
 	else
 		sqlite3_bind_null(st, 9);
-	return step_done(st);
+	return trace_step_done(st);
 }
 
 enum trace_status trace_put_wait(struct trace *t, const struct trace_wait *w)
 {
-	sqlite3_stmt *st = prepare(t,
+	sqlite3_stmt *st = trace_prepare(t,
 		"INSERT INTO waits (thread, op, object, object_kind, object_addr, holder, site)"
 		" VALUES (?,?,?,?,?,?,?)");
 	if (!st)
@@ -417,24 +413,24 @@ enum trace_status trace_put_wait(struct trace *t, const struct trace_wait *w)
 	else
 		sqlite3_bind_null(st, 6);
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)w->site);
-	return step_done(st);
+	return trace_step_done(st);
 }
 
 enum trace_status trace_put_module(struct trace *t, const struct deja_module *m)
 {
-	sqlite3_stmt *st = prepare(t, "INSERT INTO modules (path, base, lo, hi) VALUES (?,?,?,?)");
+	sqlite3_stmt *st = trace_prepare(t, "INSERT INTO modules (path, base, lo, hi) VALUES (?,?,?,?)");
 	if (!st)
 		return TRACE_ERR_WRITE;
 	sqlite3_bind_text(st, 1, m->path, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)m->base);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)m->lo);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)m->hi);
-	return step_done(st);
+	return trace_step_done(st);
 }
 
 enum trace_status trace_put_site(struct trace *t, const struct trace_site *s)
 {
-	sqlite3_stmt *st = prepare(t,
+	sqlite3_stmt *st = trace_prepare(t,
 		"INSERT OR REPLACE INTO sites (address, function, file, line, module) VALUES (?,?,?,?,?)");
 	if (!st)
 		return TRACE_ERR_WRITE;
@@ -446,7 +442,7 @@ enum trace_status trace_put_site(struct trace *t, const struct trace_site *s)
 	else
 		sqlite3_bind_null(st, 4);
 	bind_text_or_null(st, 5, s->module);
-	return step_done(st);
+	return trace_step_done(st);
 }
 
 enum trace_status trace_put_history(struct trace *t, const char *command, const char *result)
@@ -457,7 +453,7 @@ enum trace_status trace_put_history(struct trace *t, const char *command, const 
 enum trace_status trace_put_history_at(struct trace *t, const char *at, const char *command,
 				       const char *result)
 {
-	sqlite3_stmt *st = prepare(t,
+	sqlite3_stmt *st = trace_prepare(t,
 		"INSERT INTO history (at, command, result) VALUES"
 		" (COALESCE(?, strftime('%Y-%m-%dT%H:%M:%SZ','now')), ?, ?)");
 	if (!st)
@@ -465,12 +461,12 @@ enum trace_status trace_put_history_at(struct trace *t, const char *at, const ch
 	bind_text_or_null(st, 1, at);
 	sqlite3_bind_text(st, 2, command, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, result, -1, SQLITE_TRANSIENT);
-	return step_done(st);
+	return trace_step_done(st);
 }
 
 enum trace_status trace_put_finding(struct trace *t, const struct trace_finding *f)
 {
-	sqlite3_stmt *st = prepare(t,
+	sqlite3_stmt *st = trace_prepare(t,
 		"INSERT INTO findings (kind, first_thread, first_index, first_seq, second_thread,"
 		" second_index, second_seq, summary) VALUES (?,?,?,?,?,?,?,?)");
 	if (!st)
@@ -485,7 +481,7 @@ enum trace_status trace_put_finding(struct trace *t, const struct trace_finding 
 	if (f->second_seq >= 0)
 		sqlite3_bind_int64(st, 7, f->second_seq);
 	sqlite3_bind_text(st, 8, f->summary, -1, SQLITE_TRANSIENT);
-	return step_done(st);
+	return trace_step_done(st);
 }
 
 enum trace_status trace_put_syscall_data(struct trace *t, uint64_t seq, const void *bytes,
@@ -514,7 +510,7 @@ enum trace_status trace_put_input(struct trace *t, uint64_t seq, const char *sou
 
 /* ---- reading ---- */
 
-static char *dup_col(sqlite3_stmt *st, int i)
+char *trace_dup_col(sqlite3_stmt *st, int i)
 {
 	const unsigned char *s = sqlite3_column_text(st, i);
 	return s ? strdup((const char *)s) : NULL;
@@ -526,7 +522,7 @@ static bool read_strings(struct trace *t, const char *sql, char ***list, int *n)
 {
 	*n = 0;
 	*list = calloc(8, sizeof(char *));
-	sqlite3_stmt *st = prepare(t, sql);
+	sqlite3_stmt *st = trace_prepare(t, sql);
 	if (!st || !*list) {
 		sqlite3_finalize(st);
 		return false;
@@ -542,7 +538,7 @@ static bool read_strings(struct trace *t, const char *sql, char ***list, int *n)
 			*list = grown;
 			cap *= 2;
 		}
-		(*list)[(*n)++] = dup_col(st, 0);
+		(*list)[(*n)++] = trace_dup_col(st, 0);
 		(*list)[*n] = NULL;
 	}
 	sqlite3_finalize(st);
@@ -563,7 +559,7 @@ static enum trace_status read_argv(struct trace *t, struct trace_run *r)
  * commit. */
 static void count_incomplete(struct trace *t, struct trace_run *r)
 {
-	sqlite3_stmt *st = prepare(t, "SELECT count(*), total(flags & 1),"
+	sqlite3_stmt *st = trace_prepare(t, "SELECT count(*), total(flags & 1),"
 				      " total((flags & 2) != 0) FROM events");
 	if (st && sqlite3_step(st) == SQLITE_ROW) {
 		r->events = (uint64_t)sqlite3_column_int64(st, 0);
@@ -581,7 +577,7 @@ static int64_t col_int_or(sqlite3_stmt *st, int i, int64_t dflt)
 enum trace_status trace_get_run(struct trace *t, struct trace_run *r)
 {
 	memset(r, 0, sizeof(*r));
-	sqlite3_stmt *st = prepare(t,
+	sqlite3_stmt *st = trace_prepare(t,
 		"SELECT deja_version, cwd, exe_path, exe_hash, strategy, seed, run_index, max_steps,"
 		" started_at, outcome, exit_code, signal, message, outcome_thread, events,"
 		" preemptions, switches, interrupted, final_digest, realtime_start, monotonic_start,"
@@ -593,19 +589,19 @@ enum trace_status trace_get_run(struct trace *t, struct trace_run *r)
 		sqlite3_finalize(st);
 		return TRACE_ERR_CORRUPT;
 	}
-	r->deja_version = dup_col(st, 0);
-	r->cwd = dup_col(st, 1);
-	r->exe_path = dup_col(st, 2);
-	r->exe_hash = dup_col(st, 3);
-	r->strategy = dup_col(st, 4);
+	r->deja_version = trace_dup_col(st, 0);
+	r->cwd = trace_dup_col(st, 1);
+	r->exe_path = trace_dup_col(st, 2);
+	r->exe_hash = trace_dup_col(st, 3);
+	r->strategy = trace_dup_col(st, 4);
 	r->seed = (uint64_t)sqlite3_column_int64(st, 5);
 	r->run_index = (uint64_t)sqlite3_column_int64(st, 6);
 	r->max_steps = (uint64_t)sqlite3_column_int64(st, 7);
-	r->started_at = dup_col(st, 8);
-	r->outcome = dup_col(st, 9);
+	r->started_at = trace_dup_col(st, 8);
+	r->outcome = trace_dup_col(st, 9);
 	r->exit_code = col_int_or(st, 10, -1);
 	r->signal = col_int_or(st, 11, 0);
-	r->message = dup_col(st, 12);
+	r->message = trace_dup_col(st, 12);
 	r->outcome_thread = col_int_or(st, 13, -1);
 	r->events = (uint64_t)sqlite3_column_int64(st, 14);
 	r->preemptions = (uint64_t)sqlite3_column_int64(st, 15);
@@ -619,7 +615,7 @@ enum trace_status trace_get_run(struct trace *t, struct trace_run *r)
 	r->fault_site = (uint64_t)col_int_or(st, 23, 0);
 	r->pid = col_int_or(st, 24, 0);
 	r->ppid = col_int_or(st, 25, 0);
-	r->time = dup_col(st, 26);
+	r->time = trace_dup_col(st, 26);
 	sqlite3_finalize(st);
 	if (!r->cwd || !r->exe_path || !r->exe_hash || !r->strategy || !r->outcome || !r->time)
 		return TRACE_ERR_CORRUPT;
@@ -648,7 +644,7 @@ void trace_run_free(struct trace_run *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static uint16_t op_from_name(const unsigned char *name)
+uint16_t trace_op_from_name(const unsigned char *name)
 {
 	for (int op = 0; name && op < DEJA_OP_COUNT; op++)
 		if (strcmp((const char *)name, deja_op_name(op)) == 0)
@@ -664,11 +660,16 @@ int trace_next_event(struct trace *t, struct trace_event *e)
 		return 0;
 	if (rc != SQLITE_ROW)
 		return -1;
+	return trace_read_event_row(st, e);
+}
+
+int trace_read_event_row(sqlite3_stmt *st, struct trace_event *e)
+{
 	struct deja_event *ev = &e->ev;
 	memset(ev, 0, sizeof(*ev));
 	ev->seq = (uint64_t)sqlite3_column_int64(st, 0);
 	ev->thread = (uint32_t)sqlite3_column_int64(st, 1);
-	ev->op = op_from_name(sqlite3_column_text(st, 2));
+	ev->op = trace_op_from_name(sqlite3_column_text(st, 2));
 	ev->object = (uint32_t)sqlite3_column_int64(st, 3);
 	ev->object_addr = (uint64_t)sqlite3_column_int64(st, 4);
 	ev->arg = (uint64_t)sqlite3_column_int64(st, 5);
@@ -688,14 +689,13 @@ void trace_rewind_events(struct trace *t)
 
 /* Run a query and collect its rows into a malloc'd array, one `size`-byte
  * element per row, filled by `read`. */
-typedef void (*row_reader)(sqlite3_stmt *st, void *row);
 
-static enum trace_status load_rows(struct trace *t, const char *sql, size_t size,
+enum trace_status trace_load_rows(struct trace *t, const char *sql, size_t size,
 				   row_reader read, void **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *st = prepare(t, sql);
+	sqlite3_stmt *st = trace_prepare(t, sql);
 	if (!st)
 		return TRACE_ERR_CORRUPT;
 	size_t cap = 0;
@@ -736,7 +736,7 @@ static void read_thread(sqlite3_stmt *st, void *row)
 
 enum trace_status trace_get_threads(struct trace *t, struct trace_thread **out, size_t *n)
 {
-	return load_rows(t, "SELECT id, os_tid, start_routine, state, events, ticks,"
+	return trace_load_rows(t, "SELECT id, os_tid, start_routine, state, events, ticks,"
 			    " longest_ticks, longest_dark_ns, stopped_tick FROM threads ORDER BY id", sizeof(**out), read_thread, (void **)out, n);
 }
 
@@ -744,9 +744,9 @@ static void read_wait(sqlite3_stmt *st, void *row)
 {
 	struct trace_wait *w = row;
 	w->thread = (uint32_t)sqlite3_column_int64(st, 0);
-	w->op = dup_col(st, 1);
+	w->op = trace_dup_col(st, 1);
 	w->object = (uint32_t)sqlite3_column_int64(st, 2);
-	w->object_kind = dup_col(st, 3);
+	w->object_kind = trace_dup_col(st, 3);
 	w->object_addr = (uint64_t)sqlite3_column_int64(st, 4);
 	w->holder = col_int_or(st, 5, -1);
 	w->site = (uint64_t)sqlite3_column_int64(st, 6);
@@ -754,7 +754,7 @@ static void read_wait(sqlite3_stmt *st, void *row)
 
 enum trace_status trace_get_waits(struct trace *t, struct trace_wait **out, size_t *n)
 {
-	return load_rows(t, "SELECT thread, op, object, object_kind, object_addr, holder, site"
+	return trace_load_rows(t, "SELECT thread, op, object, object_kind, object_addr, holder, site"
 			    " FROM waits ORDER BY thread", sizeof(**out), read_wait,
 			 (void **)out, n);
 }
@@ -780,7 +780,7 @@ static void read_module(sqlite3_stmt *st, void *row)
 
 enum trace_status trace_get_modules(struct trace *t, struct deja_module **out, size_t *n)
 {
-	return load_rows(t, "SELECT path, base, lo, hi FROM modules ORDER BY id",
+	return trace_load_rows(t, "SELECT path, base, lo, hi FROM modules ORDER BY id",
 			 sizeof(**out), read_module, (void **)out, n);
 }
 
@@ -788,15 +788,15 @@ static void read_site(sqlite3_stmt *st, void *row)
 {
 	struct trace_site *s = row;
 	s->address = (uint64_t)sqlite3_column_int64(st, 0);
-	s->function = dup_col(st, 1);
-	s->file = dup_col(st, 2);
+	s->function = trace_dup_col(st, 1);
+	s->file = trace_dup_col(st, 2);
 	s->line = col_int_or(st, 3, 0);
-	s->module = dup_col(st, 4);
+	s->module = trace_dup_col(st, 4);
 }
 
 enum trace_status trace_get_sites(struct trace *t, struct trace_site **out, size_t *n)
 {
-	return load_rows(t, "SELECT address, function, file, line, module FROM sites"
+	return trace_load_rows(t, "SELECT address, function, file, line, module FROM sites"
 			    " ORDER BY address", sizeof(**out), read_site, (void **)out, n);
 }
 
@@ -818,10 +818,11 @@ static void read_address(sqlite3_stmt *st, void *row)
 enum trace_status trace_get_site_addresses(struct trace *t, bool start_routines,
 					   uint64_t **out, size_t *n)
 {
-	return load_rows(t, start_routines
+	return trace_load_rows(t, start_routines
 		? "SELECT start_routine FROM threads WHERE start_routine != 0"
 		  " UNION SELECT fault_site FROM run WHERE fault_site IS NOT NULL"
-		: "SELECT site FROM events WHERE site != 0 UNION SELECT site FROM waits WHERE site != 0",
+		: "SELECT site FROM events WHERE site != 0 UNION SELECT site FROM waits WHERE site != 0"
+		  " UNION SELECT site FROM process_events WHERE site != 0",
 		sizeof(**out), read_address, (void **)out, n);
 }
 
@@ -835,7 +836,7 @@ static void read_syscall_count(sqlite3_stmt *st, void *row)
 enum trace_status trace_get_unsupported(struct trace *t, struct trace_syscall_count **out,
 					size_t *n)
 {
-	return load_rows(t, "SELECT arg, count(*) FROM events WHERE op = 'syscall_unsupported'"
+	return trace_load_rows(t, "SELECT arg, count(*) FROM events WHERE op = 'syscall_unsupported'"
 			    " GROUP BY arg ORDER BY arg", sizeof(**out), read_syscall_count,
 			 (void **)out, n);
 }
@@ -843,14 +844,14 @@ enum trace_status trace_get_unsupported(struct trace *t, struct trace_syscall_co
 static void read_input(sqlite3_stmt *st, void *row)
 {
 	struct trace_input *in = row;
-	in->source = dup_col(st, 0);
+	in->source = trace_dup_col(st, 0);
 	in->bytes = (uint64_t)sqlite3_column_int64(st, 1);
 	in->lines = (uint64_t)sqlite3_column_int64(st, 2);
 }
 
 enum trace_status trace_get_inputs(struct trace *t, struct trace_input **out, size_t *n)
 {
-	return load_rows(t, "SELECT i.source, SUM(i.length), SUM(length(d.bytes) -"
+	return trace_load_rows(t, "SELECT i.source, SUM(i.length), SUM(length(d.bytes) -"
 			    " length(replace(CAST(d.bytes AS TEXT), char(10), '')))"
 			    " FROM inputs i JOIN syscall_data d USING (seq)"
 			    " GROUP BY i.source ORDER BY MIN(i.seq)",
@@ -863,11 +864,20 @@ enum trace_status trace_get_feed(struct trace *t, struct deja_feed **feed, uint6
 	*feed = NULL;
 	*bytes = NULL;
 	*count = *len = 0;
-	sqlite3_stmt *st = prepare(t,
+	sqlite3_stmt *st = trace_prepare(t,
 		"SELECT e.seq, e.result, d.bytes FROM events e LEFT JOIN syscall_data d USING (seq)"
-		" WHERE e.op IN ('syscall', 'signal') ORDER BY e.seq");
+		" WHERE e.op IN ('syscall', 'signal', 'reap') ORDER BY e.seq");
 	if (!st)
 		return TRACE_ERR_CORRUPT;
+	return trace_read_feed(st, feed, count, bytes, len);
+}
+
+enum trace_status trace_read_feed(sqlite3_stmt *st, struct deja_feed **feed, uint64_t *count,
+				  uint8_t **bytes, uint64_t *len)
+{
+	*feed = NULL;
+	*bytes = NULL;
+	*count = *len = 0;
 	uint64_t cap = 0, bcap = 0;
 	enum trace_status status = TRACE_OK;
 	int rc;
@@ -915,14 +925,14 @@ void trace_inputs_free(struct trace_input *in, size_t n)
 static void read_history(sqlite3_stmt *st, void *row)
 {
 	struct trace_history *h = row;
-	h->at = dup_col(st, 0);
-	h->command = dup_col(st, 1);
-	h->result = dup_col(st, 2);
+	h->at = trace_dup_col(st, 0);
+	h->command = trace_dup_col(st, 1);
+	h->result = trace_dup_col(st, 2);
 }
 
 enum trace_status trace_get_history(struct trace *t, struct trace_history **out, size_t *n)
 {
-	return load_rows(t, "SELECT at, command, result FROM history ORDER BY at, id",
+	return trace_load_rows(t, "SELECT at, command, result FROM history ORDER BY at, id",
 			 sizeof(**out), read_history, (void **)out, n);
 }
 
@@ -939,19 +949,19 @@ void trace_history_free(struct trace_history *h, size_t n)
 static void read_finding(sqlite3_stmt *st, void *row)
 {
 	struct trace_finding *f = row;
-	f->kind = dup_col(st, 0);
+	f->kind = trace_dup_col(st, 0);
 	f->first_thread = (uint32_t)sqlite3_column_int64(st, 1);
 	f->first_index = (uint64_t)sqlite3_column_int64(st, 2);
 	f->first_seq = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 3);
 	f->second_thread = (uint32_t)sqlite3_column_int64(st, 4);
 	f->second_index = (uint64_t)sqlite3_column_int64(st, 5);
 	f->second_seq = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 6);
-	f->summary = dup_col(st, 7);
+	f->summary = trace_dup_col(st, 7);
 }
 
 enum trace_status trace_get_findings(struct trace *t, struct trace_finding **out, size_t *n)
 {
-	return load_rows(t, "SELECT kind, first_thread, first_index, first_seq, second_thread,"
+	return trace_load_rows(t, "SELECT kind, first_thread, first_index, first_seq, second_thread,"
 			    " second_index, second_seq, summary FROM findings ORDER BY id",
 			 sizeof(**out), read_finding, (void **)out, n);
 }

@@ -16,7 +16,7 @@
 
 #include "protocol.h"
 
-#define TRACE_VERSION 6
+#define TRACE_VERSION 7
 #define TRACE_APPLICATION_ID 0x444A4131 /* "DJA1" */
 
 enum trace_status {
@@ -55,7 +55,7 @@ struct trace_run {
 	uint64_t preemptions;
 	uint64_t switches;
 	int interrupted;
-	uint64_t forks;         /* child processes forked (they run untraced) */
+	uint64_t forks;         /* processes the top process forked */
 	uint64_t final_digest;
 	int64_t realtime_start;  /* virtual clocks' readings at virtual time 0, ns */
 	int64_t monotonic_start;
@@ -202,5 +202,38 @@ struct trace_finding {
 enum trace_status trace_put_finding(struct trace *t, const struct trace_finding *f);
 enum trace_status trace_get_findings(struct trace *t, struct trace_finding **out, size_t *n);
 void trace_findings_free(struct trace_finding *f, size_t n);
+
+/* ---- processes (trace_processes.c) ---- */
+
+/* One process of the run's tree; id 0 is the top process. */
+struct trace_process {
+	uint32_t id;
+	int64_t parent;      /* -1 for the top process */
+	int64_t fork_index;  /* -1 for the top process */
+	int64_t pid, ppid;
+	char *outcome;       /* as run.outcome */
+	int64_t exit_code;   /* -1 when none */
+	int64_t signal;      /* 0 when none */
+	char *message;       /* may be NULL */
+	uint64_t events;
+	uint64_t final_digest;
+};
+enum trace_status trace_put_process(struct trace *t, const struct trace_process *p);
+/* A forked child's event (its stream), and the bytes an input gave it. */
+enum trace_status trace_put_process_event(struct trace *t, uint32_t process,
+					  const struct trace_event *e);
+enum trace_status trace_put_process_data(struct trace *t, uint32_t process, uint64_t seq,
+					 const void *bytes, uint64_t len);
+/* Every process, by id (none in a trace of a run that forked nothing
+ * followed and was written before its end). */
+enum trace_status trace_get_processes(struct trace *t, struct trace_process **out, size_t *n);
+void trace_processes_free(struct trace_process *p, size_t n);
+/* A forked child's events in order. */
+enum trace_status trace_get_process_events(struct trace *t, uint32_t process,
+					   struct trace_event **out, size_t *n);
+/* A forked child's feed, as trace_get_feed. */
+enum trace_status trace_get_process_feed(struct trace *t, uint32_t process,
+					 struct deja_feed **feed, uint64_t *count,
+					 uint8_t **bytes, uint64_t *len);
 
 #endif /* DEJA_TRACE_H */

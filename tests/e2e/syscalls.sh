@@ -7,7 +7,8 @@
 # nanosleep is virtual (a 30 s sleep records in well under 30 s); a
 # program waiting in pause() for its SIGALRM handler gets it; the kernel-side
 # policy gives ENOSYS to unsupported syscalls even in a forked child that
-# deja does not follow.
+# deja does not follow (parallel mode), and a followed child's runtime
+# refuses them as events of its own stream.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -63,7 +64,22 @@ timeout 20 "$deja" record -q -o a.deja -- "$prog" alarm >out 2>err || rc=$?
 [ $rc -eq 0 ] && grep -q "alarm handled" out || { dump out err; fail "the alarm case exited $rc"; }
 note "pause() gets its SIGALRM"
 
-# The kernel-side policy reaches processes the runtime does not manage.
-timeout 20 "$deja" record -q -o c.deja -- "$prog" child >out 2>err || { dump out err; fail "the child case failed"; }
+# The kernel-side policy reaches processes the runtime does not manage
+# (children forked in parallel mode are not followed).
+timeout 20 "$deja" record -q -s parallel -o c.deja -- "$prog" child >out 2>err || { dump out err; fail "the child case failed"; }
 grep -q "child io_uring_setup: -1 Function not implemented" out || { dump out; fail "a forked child's io_uring_setup did not get ENOSYS from the seccomp policy"; }
+"$deja" show c.deja >c.txt
+grep -q "child processes not followed: 1" c.txt || { dump c.txt; fail "show does not count the unfollowed child"; }
 note "seccomp policy: ENOSYS in an unfollowed child"
+# A followed child: its runtime refuses the call, an event of its stream.
+timeout 20 "$deja" record -q -o f.deja -- "$prog" child >out 2>err || { dump out err; fail "the followed child case failed"; }
+grep -q "child io_uring_setup: -1 Function not implemented" out || { dump out; fail "a followed child's io_uring_setup did not get ENOSYS"; }
+[ "$(sqlite3 f.deja "SELECT count(*) FROM process_events WHERE op = 'syscall_unsupported'")" -eq 1 ] \
+	|| fail "the followed child's refused syscall is not an event of its stream"
+note "a followed child's unsupported syscall is an event of its own stream"
+# A process clone deja cannot follow (shared descriptor table) is refused.
+timeout 20 "$deja" record -q -o cf.deja -- "$prog" clonefiles >out 2>err || { dump out err; fail "the clonefiles case failed"; }
+grep -q "clone(CLONE_FILES): Function not implemented" out || { dump out err; fail "clone(CLONE_FILES) was not refused with ENOSYS"; }
+grep -q "deja: clone() of a process with flags deja cannot follow" err || { dump err; fail "the refusal has no message"; }
+"$prog" clonefiles | grep -q "made a process" || fail "natively, clone(CLONE_FILES) should make a process"
+note "clone(CLONE_FILES) of a process: refused with a message"

@@ -264,11 +264,86 @@ static void notebook_round_trip(void **state)
 	trace_close(t);
 }
 
+/* Processes: the table, a child's own event stream and its feed, kept
+ * apart from the top process's events and from another child's. */
+static void processes_round_trip(void **state)
+{
+	(void)state;
+	char *path = path_in_dir("processes.deja");
+	write_sample(path, 4);
+	struct trace *t;
+	char err[256];
+	assert_int_equal(trace_open(path, true, &t, err, sizeof(err)), TRACE_OK);
+	assert_int_equal(trace_begin(t), TRACE_OK);
+	struct trace_process top = { .id = 0, .parent = -1, .fork_index = -1, .pid = 100,
+				     .ppid = 1, .outcome = "exit", .exit_code = 0, .events = 4 };
+	struct trace_process child = { .id = 1, .parent = 0, .fork_index = 2, .pid = 101,
+				       .ppid = 100, .outcome = "signal", .exit_code = -1,
+				       .signal = 11, .message = "boom", .events = 3 };
+	assert_int_equal(trace_put_process(t, &top), TRACE_OK);
+	assert_int_equal(trace_put_process(t, &child), TRACE_OK);
+	for (uint32_t process = 1; process <= 2; process++) {
+		for (uint64_t i = 0; i < 3; i++) {
+			struct trace_event e = {
+				.ev = { .seq = i, .thread = process, .op = i == 1 ? DEJA_OP_SYSCALL
+									       : DEJA_OP_FORK,
+					.arg = i, .result = (int64_t)(10 * process + i) },
+				.digest = 1000 * process + i };
+			assert_int_equal(trace_put_process_event(t, process, &e), TRACE_OK);
+		}
+		char bytes[2] = { 'a', (char)('0' + process) };
+		assert_int_equal(trace_put_process_data(t, process, 1, bytes, 2), TRACE_OK);
+	}
+	assert_int_equal(trace_commit(t), TRACE_OK);
+	trace_close(t);
+	assert_int_equal(trace_open(path, false, &t, err, sizeof(err)), TRACE_OK);
+	struct trace_process *p;
+	size_t n;
+	assert_int_equal(trace_get_processes(t, &p, &n), TRACE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(p[0].parent, -1);
+	assert_int_equal(p[0].fork_index, -1);
+	assert_int_equal(p[1].parent, 0);
+	assert_int_equal(p[1].fork_index, 2);
+	assert_int_equal(p[1].pid, 101);
+	assert_int_equal(p[1].exit_code, -1);
+	assert_int_equal(p[1].signal, 11);
+	assert_string_equal(p[1].outcome, "signal");
+	assert_string_equal(p[1].message, "boom");
+	trace_processes_free(p, n);
+	struct trace_event *ev;
+	assert_int_equal(trace_get_process_events(t, 2, &ev, &n), TRACE_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(ev[2].ev.op, DEJA_OP_FORK);
+	assert_int_equal(ev[2].ev.result, 22);
+	assert_int_equal(ev[2].digest, 2002);
+	free(ev);
+	struct deja_feed *feed;
+	uint64_t count, len;
+	uint8_t *bytes;
+	assert_int_equal(trace_get_process_feed(t, 1, &feed, &count, &bytes, &len), TRACE_OK);
+	assert_int_equal(count, 1);
+	assert_int_equal(feed[0].seq, 1);
+	assert_int_equal(feed[0].result, 11);
+	assert_int_equal(len, 2);
+	assert_memory_equal(bytes, "a1", 2);
+	free(feed);
+	free(bytes);
+	/* The top process's events are its own. */
+	struct trace_event e;
+	uint64_t top_events = 0;
+	while (trace_next_event(t, &e) == 1)
+		top_events++;
+	assert_int_equal(top_events, 4);
+	trace_close(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trip_keeps_everything),
 		cmocka_unit_test(notebook_round_trip),
+		cmocka_unit_test(processes_round_trip),
 		cmocka_unit_test(create_refuses_an_existing_file),
 		cmocka_unit_test(bad_files_are_named_as_such),
 		cmocka_unit_test(truncation_is_detected),

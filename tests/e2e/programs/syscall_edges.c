@@ -6,10 +6,13 @@
  *                (the bytes a replay must compare)
  *   sleep        raw nanosleep of 30 s (virtual under deja: instant)
  *   alarm        wait in pause() for a SIGALRM handler to set a flag
- *   child        a forked child (not followed) calls io_uring_setup and
- *                prints the error it got
+ *   child        a forked child calls io_uring_setup and prints the error
+ *                it got
+ *   clonefiles   a raw clone(CLONE_FILES) of a process (a child sharing
+ *                the parent's descriptor table); prints what it gave
  */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +63,17 @@ int main(int argc, char **argv)
 			_exit(0);
 		}
 		return waitpid(c, NULL, 0) == c ? 0 : 1;
+	}
+	if (strcmp(what, "clonefiles") == 0) {
+		errno = 0;
+		long r = syscall(SYS_clone, CLONE_FILES | SIGCHLD, 0, 0, 0, 0);
+		if (r == 0)
+			_exit(0);
+		int err = errno;
+		if (r > 0)
+			waitpid((pid_t)r, NULL, 0);
+		printf("clone(CLONE_FILES): %s\n", r > 0 ? "made a process" : strerror(err));
+		return 0;
 	}
 	if (strcmp(what, "alarm") == 0) {
 		signal(SIGALRM, on_alarm);

@@ -1,0 +1,105 @@
+/*
+ * processes_report.c: the processes of a run's tree in `deja show` (see
+ * processes_report.h).
+ */
+#include "processes_report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "json.h"
+
+static void print_outcome(FILE *out, const struct trace_process *p)
+{
+	fprintf(out, "%s", p->outcome ? p->outcome : "incomplete");
+	if (p->exit_code >= 0)
+		fprintf(out, " %lld", (long long)p->exit_code);
+	else if (p->outcome && strcmp(p->outcome, "signal") == 0 && p->signal > 0)
+		fprintf(out, " %lld (%s)", (long long)p->signal, cli_signal_name((int)p->signal));
+	if (p->message)
+		fprintf(out, ": %s", p->message);
+}
+
+void cli_show_processes(FILE *out, struct trace *t, const struct site_table *sites)
+{
+	struct trace_process *p;
+	size_t n;
+	if (trace_get_processes(t, &p, &n) != TRACE_OK)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i].id == 0)
+			continue;
+		fprintf(out, "process %u (fork #%lld of process %lld, pid %lld): ", p[i].id,
+			(long long)p[i].fork_index, (long long)p[i].parent, (long long)p[i].pid);
+		print_outcome(out, &p[i]);
+		fprintf(out, ", %llu events\n", (unsigned long long)p[i].events);
+		struct trace_event *ev;
+		size_t nev;
+		if (trace_get_process_events(t, p[i].id, &ev, &nev) != TRACE_OK) {
+			fprintf(out, "  (its events cannot be read)\n");
+			continue;
+		}
+		for (size_t k = 0; k < nev; k++) {
+			char op[128], site[256], who[16];
+			describe_op(&ev[k].ev, op, sizeof(op));
+			describe_site(sites, ev[k].ev.site, site, sizeof(site));
+			snprintf(who, sizeof(who), "T%u%s", ev[k].ev.thread,
+				 (ev[k].ev.flags & DEJA_EVENT_PREEMPT) ? " *" : "");
+			fprintf(out, "%8llu  %-7s %-36s %s\n", (unsigned long long)ev[k].ev.seq, who,
+				op, site);
+		}
+		free(ev);
+	}
+	trace_processes_free(p, n);
+}
+
+void cli_processes_json(FILE *out, struct trace *t)
+{
+	struct trace_process *p;
+	size_t n;
+	fprintf(out, ",\"processes\":[");
+	if (trace_get_processes(t, &p, &n) == TRACE_OK) {
+		for (size_t i = 0; i < n; i++) {
+			fprintf(out, "%s{\"id\":%u,\"parent\":", i ? "," : "", p[i].id);
+			if (p[i].parent >= 0)
+				fprintf(out, "%lld,\"fork_index\":%lld", (long long)p[i].parent,
+					(long long)p[i].fork_index);
+			else
+				fprintf(out, "null,\"fork_index\":null");
+			fprintf(out, ",\"pid\":%lld,\"ppid\":%lld,\"outcome\":", (long long)p[i].pid,
+				(long long)p[i].ppid);
+			json_string(out, p[i].outcome);
+			if (p[i].exit_code >= 0)
+				fprintf(out, ",\"exit_code\":%lld", (long long)p[i].exit_code);
+			if (p[i].signal > 0)
+				fprintf(out, ",\"signal\":%lld", (long long)p[i].signal);
+			fprintf(out, ",\"message\":");
+			json_string(out, p[i].message);
+			fprintf(out, ",\"events\":%llu}", (unsigned long long)p[i].events);
+		}
+		trace_processes_free(p, n);
+	}
+	fprintf(out, "]");
+}
+
+void cli_processes_summary(FILE *out, struct trace *t, const struct trace_run *run)
+{
+	struct trace_process *p;
+	size_t n = 0;
+	if (trace_get_processes(t, &p, &n) != TRACE_OK)
+		return;
+	size_t children = 0, top_children = 0;
+	for (size_t i = 0; i < n; i++) {
+		children += p[i].id != 0;
+		top_children += p[i].parent == 0;
+	}
+	trace_processes_free(p, n);
+	if (children)
+		fprintf(out, "child processes followed: %zu (each with its own events: deja show)\n",
+			children);
+	if (run->forks > top_children)
+		fprintf(out, "child processes not followed: %llu (they ran untraced, and run again"
+			     " in a replay: forked in parallel mode or by a thread deja does not"
+			     " manage)\n", (unsigned long long)(run->forks - top_children));
+}

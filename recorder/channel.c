@@ -1,0 +1,78 @@
+/*
+ * channel.c: making one process's shared channel (see channel.h).
+ */
+#define _GNU_SOURCE
+#include "channel.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static size_t align64(size_t n)
+{
+	return (n + 63) & ~(size_t)63;
+}
+
+int channel_create(const struct channel_spec *spec, struct channel *ch, char *err, size_t errlen)
+{
+	*ch = (struct channel){ .fd = -1 };
+	size_t schedule_offset = align64(sizeof(struct deja_shared));
+	size_t ticks_offset = align64(schedule_offset + spec->schedule_len * sizeof(uint32_t));
+	size_t feed_offset = align64(ticks_offset + spec->schedule_len * sizeof(uint64_t));
+	size_t feed_bytes_offset = feed_offset + spec->feed_count * sizeof(struct deja_feed);
+	size_t vtimes_offset = align64(feed_bytes_offset + spec->feed_bytes_len);
+	size_t script_offset = vtimes_offset + spec->vtimes_len * sizeof(uint64_t);
+	ch->size = script_offset + spec->script_room * sizeof(struct deja_script_entry);
+	ch->fd = memfd_create("deja-channel", MFD_CLOEXEC);
+	if (ch->fd < 0 || ftruncate(ch->fd, (off_t)ch->size) != 0) {
+		snprintf(err, errlen, "cannot create the shared channel: %s", strerror(errno));
+		channel_close(ch);
+		return -1;
+	}
+	ch->sh = mmap(NULL, ch->size, PROT_READ | PROT_WRITE, MAP_SHARED, ch->fd, 0);
+	if (ch->sh == MAP_FAILED) {
+		ch->sh = NULL;
+		snprintf(err, errlen, "cannot map the shared channel: %s", strerror(errno));
+		channel_close(ch);
+		return -1;
+	}
+	struct deja_shared *sh = ch->sh;
+	char *base = (char *)sh;
+	sh->magic = DEJA_SHARED_MAGIC;
+	sh->version = DEJA_PROTOCOL_VERSION;
+	sh->size = ch->size;
+	sh->schedule_offset = schedule_offset;
+	sh->schedule_len = spec->schedule_len;
+	if (spec->schedule_len)
+		memcpy(base + schedule_offset, spec->schedule, spec->schedule_len * sizeof(uint32_t));
+	sh->ticks_offset = ticks_offset;
+	if (spec->schedule_len && spec->ticks)
+		memcpy(base + ticks_offset, spec->ticks, spec->schedule_len * sizeof(uint64_t));
+	else if (spec->schedule_len)
+		memset(base + ticks_offset, 0xff, spec->schedule_len * sizeof(uint64_t));
+	sh->feed_offset = feed_offset;
+	sh->feed_count = spec->feed_count;
+	sh->feed_bytes_offset = feed_bytes_offset;
+	if (spec->feed_count)
+		memcpy(base + feed_offset, spec->feed, spec->feed_count * sizeof(struct deja_feed));
+	if (spec->feed_bytes_len)
+		memcpy(base + feed_bytes_offset, spec->feed_bytes, spec->feed_bytes_len);
+	sh->script_offset = script_offset;
+	sh->vtimes_offset = vtimes_offset;
+	sh->vtimes_len = spec->vtimes_len;
+	if (spec->vtimes_len)
+		memcpy(base + vtimes_offset, spec->vtimes, spec->vtimes_len * sizeof(uint64_t));
+	snprintf(sh->runtime_path, sizeof(sh->runtime_path), "%s", spec->runtime_path);
+	return 0;
+}
+
+void channel_close(struct channel *ch)
+{
+	if (ch->sh)
+		munmap(ch->sh, ch->size);
+	if (ch->fd >= 0)
+		close(ch->fd);
+	*ch = (struct channel){ .fd = -1 };
+}

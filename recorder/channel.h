@@ -1,0 +1,45 @@
+/*
+ * channel.h: making one process's shared channel (supervisor side).
+ *
+ * A channel is a memfd holding struct deja_shared followed by the areas a
+ * run hands the runtime: in a replay the follow schedule, each event's
+ * next tick stop, the recorded inputs (feed) and, for a real-time
+ * recording, each event's clock; for a script strategy its switches.
+ * session.c makes the top process's at launch, processes.c a forked
+ * child's when it asks for one.
+ */
+#ifndef DEJA_CHANNEL_H
+#define DEJA_CHANNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "protocol.h"
+
+struct channel_spec {
+	const uint32_t *schedule; /* replay: thread of each event */
+	const uint64_t *ticks;    /* replay: per event, its thread's next tick stop (NULL: none) */
+	uint64_t schedule_len;
+	const struct deja_feed *feed; /* replay: what the recorded input syscalls gave */
+	uint64_t feed_count;
+	const uint8_t *feed_bytes;
+	uint64_t feed_bytes_len;
+	const uint64_t *vtimes;   /* replay of real time: each event's clock */
+	uint64_t vtimes_len;
+	uint64_t script_room;     /* script entries the channel must hold */
+	const char *runtime_path;
+};
+
+struct channel {
+	int fd;
+	struct deja_shared *sh;
+	size_t size;
+};
+
+/* Create and map a channel laid out for spec, with its areas filled in
+ * and the header (magic, version, size, offsets, runtime path) written.
+ * Returns 0, or -1 with err filled. */
+int channel_create(const struct channel_spec *spec, struct channel *ch, char *err, size_t errlen);
+void channel_close(struct channel *ch);
+
+#endif /* DEJA_CHANNEL_H */

@@ -1,0 +1,368 @@
+/*
+ * processes.c: the supervisor's side of following forked children (see
+ * processes.h and runtime/fork.c).
+ */
+#define _GNU_SOURCE
+#include "processes.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "model.h"
+#include "ring.h"
+#include "strategy.h"
+
+/* How long a fork whose child has not asked for a channel is waited for
+ * once everything else has ended (the child was killed before it could). */
+#define HELLO_GRACE_NS 2000000000LL
+
+struct child {
+	uint32_t id;
+	int32_t pid;
+	int pidfd;
+	struct channel ch;
+	struct ring_reader ring;
+	uint64_t events;
+	uint64_t forks;  /* its followed forks, noted when it ended */
+	bool ended;
+};
+
+struct processes {
+	int sock;
+	struct process_run run;
+	struct child *list;
+	size_t n, cap;
+	bool stopped;
+	int64_t last_progress_ns;
+};
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+struct processes *processes_new(int sock)
+{
+	struct processes *p = calloc(1, sizeof(*p));
+	if (p)
+		p->sock = sock;
+	return p;
+}
+
+static void forget_children(struct processes *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		struct child *c = &p->list[i];
+		if (c->pidfd >= 0)
+			close(c->pidfd);
+		ring_reader_free(&c->ring);
+		channel_close(&c->ch);
+	}
+	p->n = 0;
+}
+
+void processes_free(struct processes *p)
+{
+	if (!p)
+		return;
+	forget_children(p);
+	free(p->list);
+	free(p);
+}
+
+void processes_begin(struct processes *p, const struct process_run *run)
+{
+	forget_children(p);
+	p->run = *run;
+	p->stopped = false;
+	p->last_progress_ns = now_ns();
+}
+
+uint32_t processes_count(const struct processes *p)
+{
+	return (uint32_t)p->n;
+}
+
+static void send_answer(int to, const struct deja_answer *a, int channel_fd)
+{
+	union {
+		struct cmsghdr h;
+		char space[CMSG_SPACE(sizeof(int))];
+	} control;
+	memset(&control, 0, sizeof(control));
+	struct iovec iov = { (void *)a, sizeof(*a) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	if (channel_fd >= 0) {
+		msg.msg_control = control.space;
+		msg.msg_controllen = sizeof(control.space);
+		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &channel_fd, sizeof(int));
+	}
+	while (sendmsg(to, &msg, MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
+}
+
+static void refuse(int to, const char *why)
+{
+	struct deja_answer a = { .status = 1 };
+	snprintf(a.message, sizeof(a.message), "%s", why);
+	send_answer(to, &a, -1);
+}
+
+/* Mix a number into a seed, so that each process draws its own. */
+static uint64_t mix(uint64_t seed, uint64_t n)
+{
+	uint64_t z = seed + (n + 1) * 0x9e3779b97f4a7c15ull;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* The child's channel: its model (one thread, the clock where the parent's
+ * stood), the run's settings, and in a replay its recorded run. */
+static int set_up_channel(struct processes *p, struct child *c, const struct deja_hello *h,
+			  struct process_setup *setup, char *why, size_t whylen)
+{
+	const struct deja_shared *top = p->run.top;
+	setup->channel.runtime_path = top->runtime_path;
+	if (channel_create(&setup->channel, &c->ch, why, whylen) != 0)
+		return -1;
+	struct deja_shared *sh = c->ch.sh;
+	sh->mode = top->mode;
+	sh->real_time = top->real_time;
+	sh->realtime_start_ns = top->realtime_start_ns;
+	sh->monotonic_start_ns = top->monotonic_start_ns;
+	sh->entropy_seed = mix(top->entropy_seed, c->id);
+	sh->process = c->id;
+	sh->follow_children = 1;
+	sh->run_id = top->run_id;
+	sh->replay_pid = setup->replay_pid;
+	sh->replay_ppid = setup->replay_ppid;
+	for (uint32_t i = 0; i < setup->nchild_pids && i < DEJA_MAX_CHILDREN; i++)
+		sh->child_pids[i] = setup->child_pids[i];
+	deja_model_init(&sh->model, p->run.max_steps);
+	sh->model.entropy = sh->entropy_seed;
+	const char *strategy = top->mode == DEJA_MODE_REPLAY ? "follow" : p->run.strategy;
+	if (deja_strategy_setup(&sh->model, strategy, mix(p->run.seed, c->id), why, whylen) != 0)
+		return -1;
+	sh->model.vclock = h->vclock;
+	if (deja_model_add_thread(&sh->model) == DEJA_NO_THREAD) {
+		snprintf(why, whylen, "no thread slot");
+		return -1;
+	}
+	return 0;
+}
+
+static bool grow(struct processes *p)
+{
+	if (p->n < p->cap)
+		return true;
+	size_t cap = p->cap ? p->cap * 2 : 8;
+	struct child *list = realloc(p->list, cap * sizeof(*list));
+	if (!list)
+		return false;
+	p->list = list;
+	p->cap = cap;
+	return true;
+}
+
+static void answer_hello(struct processes *p, const struct deja_hello *h, int reply)
+{
+	const struct process_hooks *hooks = p->run.hooks;
+	char why[256] = "";
+	if (p->stopped || !hooks || h->run_id != p->run.top->run_id) {
+		refuse(reply, "the run has ended");
+		return;
+	}
+	if (!grow(p)) {
+		refuse(reply, "deja is out of memory");
+		return;
+	}
+	struct child *c = &p->list[p->n];
+	*c = (struct child){ .pid = h->pid, .pidfd = -1, .ch = { .fd = -1 } };
+	struct process_setup setup = { 0 };
+	if (!hooks->admit(hooks->ctx, h->parent, h->fork_index, h->pid, &c->id, &setup, why,
+			  sizeof(why))) {
+		refuse(reply, why);
+		p->stopped = true; /* a replay met a child it cannot follow */
+		return;
+	}
+	if (set_up_channel(p, c, h, &setup, why, sizeof(why)) != 0) {
+		channel_close(&c->ch);
+		refuse(reply, why);
+		return;
+	}
+	c->pidfd = (int)syscall(SYS_pidfd_open, h->pid, 0);
+	c->ring.sh = c->ch.sh;
+	struct deja_answer a = { .status = 0, .process = c->id };
+	send_answer(reply, &a, c->ch.fd);
+	/* The mapping is enough from here on: a tree of thousands of
+	 * processes must not hold thousands of descriptors. */
+	close(c->ch.fd);
+	c->ch.fd = -1;
+	p->n++;
+}
+
+/* Take the hellos waiting on the socket. */
+static void accept_hellos(struct processes *p)
+{
+	for (;;) {
+		struct deja_hello h;
+		union {
+			struct cmsghdr hdr;
+			char space[CMSG_SPACE(sizeof(int))];
+		} control;
+		struct iovec iov = { &h, sizeof(h) };
+		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+				      .msg_control = control.space,
+				      .msg_controllen = sizeof(control.space) };
+		ssize_t n = recvmsg(p->sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return;
+		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+		int reply = -1;
+		if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+			memcpy(&reply, CMSG_DATA(c), sizeof(int));
+		if (reply < 0)
+			continue;
+		if (n == (ssize_t)sizeof(h) && h.magic == DEJA_HELLO_MAGIC &&
+		    h.version == DEJA_PROTOCOL_VERSION)
+			answer_hello(p, &h, reply);
+		else
+			refuse(reply, "the hello speaks another protocol version");
+		close(reply);
+		p->last_progress_ns = now_ns();
+	}
+}
+
+static bool has_ended(const struct child *c)
+{
+	if (c->pidfd < 0)
+		return kill(c->pid, 0) != 0 && errno == ESRCH;
+	struct pollfd pfd = { .fd = c->pidfd, .events = POLLIN };
+	return poll(&pfd, 1, 0) == 1;
+}
+
+static void settle(const struct child *c, struct process_end *e)
+{
+	const struct deja_shared *sh = c->ch.sh;
+	memset(e, 0, sizeof(*e));
+	e->exit_code = -1;
+	e->thread = DEJA_NO_THREAD;
+	e->events = c->events;
+	e->forks = sh->forks_followed;
+	e->pid = sh->target_pid;
+	e->ppid = sh->target_ppid;
+	uint32_t verdict = __atomic_load_n(&sh->outcome, __ATOMIC_ACQUIRE);
+	if (verdict != DEJA_OUTCOME_NONE) {
+		e->kind = verdict;
+		e->thread = sh->outcome_thread;
+		snprintf(e->message, sizeof(e->message), "%s", sh->message);
+	} else if (__atomic_load_n(&sh->exited, __ATOMIC_ACQUIRE)) {
+		e->kind = DEJA_OUTCOME_EXIT;
+		e->exit_code = sh->exit_status & 0xff;
+	} else {
+		e->kind = DEJA_OUTCOME_SIGNAL;
+		e->signal = (int)(sh->fault_signal ? sh->fault_signal : sh->ended_by_signal);
+		if (sh->fault_signal) {
+			e->thread = sh->fault_thread;
+			e->fault_site = sh->fault_site;
+		} else if (!sh->ended_by_signal) {
+			snprintf(e->message, sizeof(e->message),
+				 "ended by a signal deja did not see (killed)");
+		}
+	}
+}
+
+static bool sink_child(void *ctx, const struct deja_event *ev, const uint8_t *data)
+{
+	struct processes *p = ((void **)ctx)[0];
+	const struct child *c = ((void **)ctx)[1];
+	const struct process_hooks *hooks = p->run.hooks;
+	return hooks->event(hooks->ctx, c->id, ev, data);
+}
+
+bool processes_poll(struct processes *p, bool stopped)
+{
+	p->stopped = p->stopped || stopped;
+	accept_hellos(p);
+	bool go_on = true;
+	for (size_t i = 0; i < p->n; i++) {
+		struct child *c = &p->list[i];
+		if (c->ended)
+			continue;
+		/* Ended first, then drained: nothing can follow its end. */
+		bool ended = has_ended(c);
+		void *ctx[2] = { p, c };
+		if (!ring_drain(&c->ring, sink_child, ctx, &c->events, p->stopped))
+			p->stopped = true;
+		if (!ring_empty(&c->ring))
+			ring_spill(&c->ring);
+		if (!ended)
+			continue;
+		c->ended = true;
+		struct process_end e;
+		settle(c, &e);
+		c->forks = e.forks;
+		const struct process_hooks *hooks = p->run.hooks;
+		if (!p->stopped)
+			hooks->ended(hooks->ctx, c->id, &e, c->ch.sh);
+		p->last_progress_ns = now_ns();
+		/* Its channel has been read for the last time. */
+		if (c->pidfd >= 0)
+			close(c->pidfd);
+		c->pidfd = -1;
+		ring_reader_free(&c->ring);
+		channel_close(&c->ch);
+	}
+	if (p->stopped)
+		go_on = false;
+	return go_on;
+}
+
+bool processes_done(struct processes *p, const struct deja_shared *top)
+{
+	uint64_t forked = __atomic_load_n(&top->forks_followed, __ATOMIC_ACQUIRE);
+	for (size_t i = 0; i < p->n; i++) {
+		if (!p->list[i].ended)
+			return false;
+		forked += p->list[i].forks;
+	}
+	if (forked <= p->n || p->stopped)
+		return true;
+	return now_ns() - p->last_progress_ns > HELLO_GRACE_NS;
+}
+
+void processes_kill(struct processes *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		struct child *c = &p->list[i];
+		if (c->ended)
+			continue;
+		if (c->pidfd >= 0)
+			syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
+		else
+			kill(c->pid, SIGKILL);
+	}
+}
+
+void processes_end(struct processes *p)
+{
+	p->stopped = true;
+	accept_hellos(p);
+}

@@ -1,0 +1,52 @@
+/*
+ * follow.c: a recorded event stream as the follow strategy reads it (see
+ * follow.h).
+ */
+#include "follow.h"
+
+#include <stdlib.h>
+
+#include "protocol.h"
+
+int follow_schedule_build(const struct trace_event *ev, uint64_t n, bool real_time,
+			  struct follow_schedule *f)
+{
+	f->schedule = malloc((n + 1) * sizeof(uint32_t));
+	f->ticks = malloc((n + 1) * sizeof(uint64_t));
+	f->vtimes = real_time ? malloc((n + 1) * sizeof(uint64_t)) : NULL;
+	f->last_of = malloc(DEJA_MAX_THREADS * sizeof(uint64_t));
+	if (!f->schedule || !f->ticks || (real_time && !f->vtimes) || !f->last_of) {
+		follow_schedule_free(f);
+		return -1;
+	}
+	for (uint64_t i = 0; f->vtimes && i < n; i++)
+		f->vtimes[i] = ev[i].ev.vtime;
+	/* The thread of each event; and, on the event before each signal of
+	 * the same thread, that its next event is a signal. */
+	for (uint32_t t = 0; t < DEJA_MAX_THREADS; t++)
+		f->last_of[t] = UINT64_MAX;
+	for (uint64_t i = 0; i < n; i++) {
+		uint32_t t = ev[i].ev.thread;
+		f->schedule[i] = t | ((ev[i].ev.flags & DEJA_EVENT_TIMED_OUT) ? DEJA_SCHEDULE_TIMEOUT : 0);
+		f->ticks[i] = DEJA_NO_TICK;
+		if (t < DEJA_MAX_THREADS) {
+			if (ev[i].ev.op == DEJA_OP_SIGNAL && f->last_of[t] != UINT64_MAX)
+				f->schedule[f->last_of[t]] |= DEJA_SCHEDULE_SIGNAL_NEXT;
+			/* A tick: the thread stops at that tick count after its
+			 * previous event (runtime/ticks.c). */
+			if (ev[i].ev.op == DEJA_OP_TICK && f->last_of[t] != UINT64_MAX)
+				f->ticks[f->last_of[t]] = ev[i].ev.arg;
+			f->last_of[t] = i;
+		}
+	}
+	return 0;
+}
+
+void follow_schedule_free(struct follow_schedule *f)
+{
+	free(f->schedule);
+	free(f->ticks);
+	free(f->vtimes);
+	free(f->last_of);
+	*f = (struct follow_schedule){ 0 };
+}

@@ -1,0 +1,27 @@
+/*
+ * follow.h: a recorded event stream turned into what the follow strategy
+ * reads (replay.c for the top process, replay_children.c for each forked
+ * child): the thread of each event with its flags, and per event where
+ * its thread must stop at a tick next.
+ */
+#ifndef DEJA_FOLLOW_H
+#define DEJA_FOLLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "trace.h"
+
+struct follow_schedule {
+	uint32_t *schedule; /* per event: thread | DEJA_SCHEDULE_* flags */
+	uint64_t *ticks;    /* per event: its thread's next tick stop, or DEJA_NO_TICK */
+	uint64_t *vtimes;   /* real time only: each event's clock; else NULL */
+	uint64_t *last_of;  /* per thread (DEJA_MAX_THREADS): its last event, or UINT64_MAX */
+};
+
+/* Returns 0, or -1 when out of memory. */
+int follow_schedule_build(const struct trace_event *ev, uint64_t n, bool real_time,
+			  struct follow_schedule *f);
+void follow_schedule_free(struct follow_schedule *f);
+
+#endif /* DEJA_FOLLOW_H */

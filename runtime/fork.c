@@ -1,0 +1,267 @@
+/*
+ * fork.c: following forked children.
+ *
+ * Every process of the target's tree has a channel of its own (struct
+ * deja_shared in a memfd): its own model, with its own threads and
+ * virtual clock, and its own event ring, which the supervisor drains into
+ * the trace as that process's event stream.  The top process gets its
+ * channel at launch.  A forked child starts with a copy of its parent's
+ * memory but must not touch the parent's channel, which the parent goes
+ * on using; and the supervisor cannot reach into a grandchild without
+ * ptrace.  So the child asks for a channel: it sends a hello (struct
+ * deja_hello: its parent's process number and the parent's fork count,
+ * which name it the same way in every run of the same schedule) on the
+ * process socket the supervisor handed the top process (DEJA_PROC_FD,
+ * inherited down the tree and through exec), with one end of a private
+ * socket pair, and waits on the other end for the answer: a memfd set up
+ * with its model (one thread, the one that forked; the clock continuing
+ * from the parent's) and, in a replay, its recorded schedule and inputs.
+ * Only then does it go on with the program.  Its first event is
+ * thread_start; the parent's fork is a `fork` event in the parent's
+ * stream (arg: the fork's index).  Which child a wait returns, and whether
+ * a WNOHANG wait finds one ended, depends on how the processes ran side by
+ * side; so every wait4 is a `reap` event (arg: the reaped child's fork
+ * index + 1, or 0; result: what the program got; data: the status), and a
+ * replay gives each wait the recorded result, waiting (blocking) for the
+ * recorded child if there was one.  waitid is not followed this way.
+ *
+ * The handshake runs in the child right after the clone returns, inside
+ * the syscall trap, with raw syscalls only: glibc has not yet reset its
+ * locks in the child, and other threads of the parent are gone.
+ *
+ * Not followed (the child runs unscheduled, as before): forks from a
+ * thread the runtime does not manage, forks in parallel mode, and forks
+ * when the supervisor gave no process socket.  A child whose hello the
+ * supervisor refuses (a replay's child that the recording did not have)
+ * ends at once, with the refusal on stderr: it is never half-traced.
+ */
+#define _GNU_SOURCE
+#include "runtime.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "model.h"
+
+/* Claimed by the forking thread before the clone, so that the child (a
+ * copy of this memory) knows them without reading the parent's channel,
+ * which the parent goes on changing. */
+static uint32_t pending_index;
+static uint32_t pending_run;
+static uint64_t pending_vclock;
+static bool pending_follow;
+/* In the child: the trap's clone already followed it (glibc's fork then
+ * runs the atfork handler, which must not undo that). */
+static bool followed_here;
+
+bool rt_fork_before(void)
+{
+	pending_follow = rt_managed() && rt.proc_fd >= 0 && !rt.shared->parallel &&
+			 rt.shared->follow_children;
+	if (!pending_follow)
+		return false;
+	pending_index = __atomic_fetch_add(&rt.shared->forks, 1, __ATOMIC_RELAXED);
+	pending_vclock = rt.model->vclock;
+	pending_run = rt.shared->run_id;
+	return true;
+}
+
+long rt_fork_parent(long r, uint64_t site)
+{
+	if (!pending_follow) {
+		if (r > 0 && rt.active)
+			__atomic_fetch_add(&rt.shared->forks, 1, __ATOMIC_RELAXED);
+		return r;
+	}
+	if (r > 0) {
+		__atomic_fetch_add(&rt.shared->forks_followed, 1, __ATOMIC_RELEASE);
+		rt_pids_note_child(pending_index, r);
+	}
+	struct deja_pending *p = rt_declare(DEJA_OP_FORK, NULL, pending_index, site);
+	p->value = r > 0 ? 0 : r;
+	rt_run();
+	return r > 0 ? rt_pids_shown_child(pending_index, r) : r;
+}
+
+/* The old behaviour, for a child that is not followed: it runs free. */
+static void run_unscheduled(void)
+{
+	rt.active = false;
+	rt_self = DEJA_NO_THREAD;
+	/* The child's own rdtsc reads the real counter, and so does any image
+	 * it execs. */
+	rt_syscall2(SYS_prctl, PR_SET_TSC, PR_TSC_ENABLE);
+}
+
+static void child_gives_up(const char *why)
+{
+	rt_write_stderr("deja: a forked child cannot be followed (");
+	rt_write_stderr(why);
+	rt_write_stderr("); it ends here\n");
+	rt_syscall1(SYS_exit_group, DEJA_RUNTIME_EXIT_STATUS);
+	__builtin_unreachable();
+}
+
+/* Ask the supervisor for a channel; returns its memfd. */
+static long ask_for_channel(uint32_t *process)
+{
+	int pair[2];
+	if (rt_syscall4(SYS_socketpair, AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+		child_gives_up("no socket pair");
+	struct deja_hello hello = {
+		.magic = DEJA_HELLO_MAGIC,
+		.version = DEJA_PROTOCOL_VERSION,
+		.parent = rt.shared->process,
+		.fork_index = pending_index,
+		.pid = (int32_t)rt_syscall0(SYS_getpid),
+		.run_id = pending_run,
+		.vclock = pending_vclock,
+	};
+	union {
+		struct cmsghdr h;
+		char space[CMSG_SPACE(sizeof(int))];
+	} control;
+	memset(&control, 0, sizeof(control));
+	struct iovec iov = { &hello, sizeof(hello) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = control.space, .msg_controllen = sizeof(control.space) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &pair[1], sizeof(int));
+	long sent;
+	do
+		sent = rt_syscall3(SYS_sendmsg, rt.proc_fd, &msg, MSG_NOSIGNAL);
+	while (sent == -EINTR);
+	rt_syscall1(SYS_close, pair[1]);
+	if (sent != (long)sizeof(hello))
+		child_gives_up("the supervisor's process socket is gone");
+
+	struct deja_answer answer;
+	memset(&control, 0, sizeof(control));
+	iov = (struct iovec){ &answer, sizeof(answer) };
+	msg = (struct msghdr){ .msg_iov = &iov, .msg_iovlen = 1,
+			       .msg_control = control.space, .msg_controllen = sizeof(control.space) };
+	long got;
+	do
+		got = rt_syscall3(SYS_recvmsg, pair[0], &msg, MSG_CMSG_CLOEXEC);
+	while (got == -EINTR);
+	rt_syscall1(SYS_close, pair[0]);
+	if (got != (long)sizeof(answer))
+		child_gives_up("the supervisor did not answer");
+	answer.message[sizeof(answer.message) - 1] = '\0';
+	if (answer.status != 0)
+		child_gives_up(answer.message);
+	c = CMSG_FIRSTHDR(&msg);
+	if (!c || c->cmsg_type != SCM_RIGHTS)
+		child_gives_up("the answer carried no channel");
+	int fd;
+	memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+	*process = answer.process;
+	return fd;
+}
+
+static void follow(void)
+{
+	uint32_t process;
+	long fd = ask_for_channel(&process);
+	struct deja_shared *parent = rt.shared;
+	rt.shared = NULL; /* a fatal error from here on must not end the parent's run */
+	struct deja_shared *sh = rt_channel_map(fd);
+	/* The call sites' modules are the parent's: the same image. */
+	uint32_t n = parent->nmodules < DEJA_MAX_MODULES ? parent->nmodules : DEJA_MAX_MODULES;
+	memcpy(sh->modules, parent->modules, n * sizeof(sh->modules[0]));
+	sh->nmodules = n;
+	/* Never touch the parent's channel again. */
+	rt_syscall2(SYS_munmap, parent, parent->size);
+	rt_syscall1(SYS_close, rt.shm_fd);
+	rt.shared = sh;
+	rt.model = &sh->model;
+	rt.shm_fd = (int)rt_syscall3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 900);
+	rt_syscall1(SYS_close, fd);
+	rt_channel_views();
+	rt_pids_forget_children();
+	rt_io_after_fork();
+	rt_signals_after_fork();
+	rt_threads_after_fork_child();
+	rt_self = 0; /* the forking thread is the child's only one */
+	sh->model.threads[0].os_tid = (int32_t)rt_syscall0(SYS_gettid);
+	sh->target_pid = (int32_t)rt_syscall0(SYS_getpid);
+	sh->target_ppid = (int32_t)rt_syscall0(SYS_getppid);
+	rt_ticks_thread_managed();
+	rt_trap_arm(); /* fork cleared the syscall user dispatch */
+	__atomic_store_n(&sh->runtime_ready, 1, __ATOMIC_RELEASE);
+	followed_here = true;
+	rt_run(); /* thread_start, the child's first event */
+}
+
+void rt_fork_child(void)
+{
+	if (pending_follow) {
+		pending_follow = false;
+		follow();
+		return;
+	}
+	run_unscheduled();
+}
+
+/* glibc's fork() runs this in the child after its own reset. */
+void rt_fork_child_after_libc(void)
+{
+	if (!followed_here)
+		run_unscheduled();
+	followed_here = false;
+	rt_threads_after_fork_child();
+}
+
+/* Replay: the seq of this thread's next event in the recording. */
+static uint64_t next_event_of_self(void)
+{
+	for (uint64_t seq = rt.model->steps; seq < rt.schedule_len; seq++)
+		if ((rt.schedule[seq] & DEJA_SCHEDULE_THREAD) == rt_self)
+			return seq;
+	return UINT64_MAX;
+}
+
+bool rt_fork_wait4(const long a[6], const sigset_t *mask, uint64_t site, long *result)
+{
+	if (!rt_managed() || rt.shared->parallel || !rt.shared->follow_children)
+		return false;
+	long args[6] = { a[0], a[1], a[2], a[3], a[4], a[5] };
+	long r;
+	const struct deja_feed *f = NULL;
+	if (rt.shared->mode == DEJA_MODE_REPLAY)
+		f = rt_io_feed_peek(next_event_of_self());
+	if (f) {
+		/* Which child the recording's wait returned, if any: wait
+		 * for that one, however long it takes here. */
+		r = f->result;
+		if (r > 0) {
+			long real = rt_pids_real_child(r);
+			if (real <= 0)
+				return false; /* not a followed child: run it as it comes */
+			args[0] = real;
+			args[2] &= ~(long)WNOHANG;
+			long got = rt_pass_interruptible(SYS_wait4, args, mask);
+			r = got == real ? f->result : got;
+		}
+	} else {
+		r = rt_pass_interruptible(SYS_wait4, args, mask);
+		if (r > 0)
+			r = rt_pids_shown(r);
+	}
+	long index = r > 0 ? rt_pids_child_index(rt_pids_real_child(r)) : -1;
+	struct deja_pending *p = rt_declare(DEJA_OP_REAP, NULL, (uint64_t)(index + 1), site);
+	p->value = r;
+	p->data = r > 0 && a[1] ? (uint64_t)(uint32_t) * (const int *)a[1] : 0;
+	rt_run();
+	*result = r;
+	return true;
+}

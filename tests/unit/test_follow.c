@@ -1,0 +1,64 @@
+/*
+ * test_follow.c: a recorded event stream as the follow strategy reads it
+ * (replayer/follow.c), for the top process and each forked child alike:
+ * the thread of each event, timeouts, the event before a signal, where
+ * each thread stops at a tick, and the clock of each event in real time.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "follow.h"
+
+static struct trace_event ev(uint32_t thread, uint16_t op, uint64_t arg, uint16_t flags,
+			     uint64_t vtime)
+{
+	struct trace_event e = { .ev = { .thread = thread, .op = op, .arg = arg,
+					 .flags = flags, .vtime = vtime } };
+	return e;
+}
+
+static void schedule_marks_timeouts_signals_and_ticks(void **state)
+{
+	(void)state;
+	struct trace_event events[] = {
+		ev(0, DEJA_OP_THREAD_START, 0, 0, 10),
+		ev(0, DEJA_OP_THREAD_CREATE, 1, 0, 20),
+		ev(1, DEJA_OP_THREAD_START, 0, 0, 30),
+		ev(0, DEJA_OP_SLEEP, 5, DEJA_EVENT_TIMED_OUT, 40),
+		ev(1, DEJA_OP_TICK, 77, 0, 50),
+		ev(0, DEJA_OP_SIGNAL, 10, 0, 60),
+		ev(1, DEJA_OP_FORK, 0, 0, 70),
+	};
+	struct follow_schedule f;
+	assert_int_equal(follow_schedule_build(events, 7, false, &f), 0);
+	assert_null(f.vtimes);
+	assert_int_equal(f.schedule[0], 0);
+	assert_int_equal(f.schedule[2], 1);
+	/* Event 3 timed out and is the one before thread 0's signal. */
+	assert_int_equal(f.schedule[3], 0 | DEJA_SCHEDULE_TIMEOUT | DEJA_SCHEDULE_SIGNAL_NEXT);
+	/* After event 2 thread 1 stops at tick 77; nobody else stops. */
+	assert_int_equal(f.ticks[2], 77);
+	for (int i = 0; i < 7; i++)
+		if (i != 2)
+			assert_int_equal(f.ticks[i], DEJA_NO_TICK);
+	assert_int_equal(f.last_of[0], 5);
+	assert_int_equal(f.last_of[1], 6);
+	assert_int_equal(f.last_of[2], UINT64_MAX);
+	follow_schedule_free(&f);
+
+	assert_int_equal(follow_schedule_build(events, 7, true, &f), 0);
+	assert_non_null(f.vtimes);
+	assert_int_equal(f.vtimes[6], 70);
+	follow_schedule_free(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(schedule_marks_timeouts_signals_and_ticks),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,41 @@
+/*
+ * trace_private.h: what trace.c shares with the other files of trace/
+ * (trace_processes.c): the connection and its helpers.  Nothing outside
+ * trace/ includes it; SQLite stays inside trace/.
+ */
+#ifndef DEJA_TRACE_PRIVATE_H
+#define DEJA_TRACE_PRIVATE_H
+
+#include <sqlite3.h>
+
+#include "trace.h"
+
+struct trace {
+	sqlite3 *db;
+	sqlite3_stmt *put_event;
+	sqlite3_stmt *put_data;
+	sqlite3_stmt *put_input;
+	sqlite3_stmt *next_event;
+	sqlite3_stmt *put_process_event; /* trace_processes.c, prepared on first use */
+	sqlite3_stmt *put_process_data;
+};
+
+sqlite3_stmt *trace_prepare(struct trace *t, const char *sql);
+/* Step a statement that returns no rows, and finalize it. */
+enum trace_status trace_step_done(sqlite3_stmt *st);
+char *trace_dup_col(sqlite3_stmt *st, int i);
+uint16_t trace_op_from_name(const unsigned char *name);
+/* An event from a row of (seq, thread, op, object, object_addr, arg,
+ * result, site, vtime, flags, digest, data); 1, or -1 for an unknown op. */
+int trace_read_event_row(sqlite3_stmt *st, struct trace_event *e);
+
+/* Run a query and collect its rows into a malloc'd array, one `size`-byte
+ * element per row, filled by `read`. */
+typedef void (*row_reader)(sqlite3_stmt *st, void *row);
+enum trace_status trace_load_rows(struct trace *t, const char *sql, size_t size,
+				  row_reader read, void **out, size_t *n);
+/* The feed (trace_get_feed) from a query of (seq, result, bytes). */
+enum trace_status trace_read_feed(sqlite3_stmt *st, struct deja_feed **feed, uint64_t *count,
+				  uint8_t **bytes, uint64_t *len);
+
+#endif /* DEJA_TRACE_PRIVATE_H */

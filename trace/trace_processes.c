@@ -1,0 +1,186 @@
+/*
+ * trace_processes.c: the processes of a run's tree in the trace (see
+ * trace.h and schema.sql: processes, process_events, process_data).  The
+ * top process's events stay in `events`, which every other command reads;
+ * each forked child's stream is here, keyed by its process number.
+ */
+#include "trace_private.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void bind_int_or_null(sqlite3_stmt *st, int i, int64_t v, bool present)
+{
+	if (present)
+		sqlite3_bind_int64(st, i, v);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+enum trace_status trace_put_process(struct trace *t, const struct trace_process *p)
+{
+	sqlite3_stmt *st = trace_prepare(t,
+		"INSERT OR REPLACE INTO processes (id, parent, fork_index, pid, ppid, outcome,"
+		" exit_code, signal, message, events, final_digest) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+	if (!st)
+		return TRACE_ERR_WRITE;
+	sqlite3_bind_int64(st, 1, p->id);
+	bind_int_or_null(st, 2, p->parent, p->parent >= 0);
+	bind_int_or_null(st, 3, p->fork_index, p->fork_index >= 0);
+	sqlite3_bind_int64(st, 4, p->pid);
+	sqlite3_bind_int64(st, 5, p->ppid);
+	bind_text_or_null(st, 6, p->outcome ? p->outcome : "incomplete");
+	bind_int_or_null(st, 7, p->exit_code, p->exit_code >= 0);
+	bind_int_or_null(st, 8, p->signal, p->exit_code < 0);
+	bind_text_or_null(st, 9, p->message);
+	sqlite3_bind_int64(st, 10, (sqlite3_int64)p->events);
+	sqlite3_bind_int64(st, 11, (sqlite3_int64)p->final_digest);
+	return trace_step_done(st);
+}
+
+enum trace_status trace_put_process_event(struct trace *t, uint32_t process,
+					  const struct trace_event *e)
+{
+	if (!t->put_process_event)
+		t->put_process_event = trace_prepare(t,
+			"INSERT INTO process_events (process, seq, thread, op, object, object_addr,"
+			" arg, result, site, vtime, flags, digest, data)"
+			" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	sqlite3_stmt *st = t->put_process_event;
+	if (!st)
+		return TRACE_ERR_WRITE;
+	const struct deja_event *ev = &e->ev;
+	sqlite3_bind_int64(st, 1, process);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)ev->seq);
+	sqlite3_bind_int64(st, 3, ev->thread);
+	sqlite3_bind_text(st, 4, deja_op_name(ev->op), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, ev->object);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)ev->object_addr);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)ev->arg);
+	sqlite3_bind_int64(st, 8, ev->result);
+	sqlite3_bind_int64(st, 9, (sqlite3_int64)ev->site);
+	sqlite3_bind_int64(st, 10, (sqlite3_int64)ev->vtime);
+	sqlite3_bind_int64(st, 11, ev->flags);
+	sqlite3_bind_int64(st, 12, (sqlite3_int64)e->digest);
+	sqlite3_bind_int64(st, 13, (sqlite3_int64)ev->data);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? TRACE_OK : TRACE_ERR_WRITE;
+}
+
+enum trace_status trace_put_process_data(struct trace *t, uint32_t process, uint64_t seq,
+					 const void *bytes, uint64_t len)
+{
+	if (!t->put_process_data)
+		t->put_process_data = trace_prepare(t,
+			"INSERT INTO process_data (process, seq, bytes) VALUES (?,?,?)");
+	sqlite3_stmt *st = t->put_process_data;
+	if (!st)
+		return TRACE_ERR_WRITE;
+	sqlite3_bind_int64(st, 1, process);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
+	sqlite3_bind_blob64(st, 3, bytes, len, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? TRACE_OK : TRACE_ERR_WRITE;
+}
+
+static int64_t col_or(sqlite3_stmt *st, int i, int64_t dflt)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? dflt : sqlite3_column_int64(st, i);
+}
+
+static void read_process(sqlite3_stmt *st, void *row)
+{
+	struct trace_process *p = row;
+	p->id = (uint32_t)sqlite3_column_int64(st, 0);
+	p->parent = col_or(st, 1, -1);
+	p->fork_index = col_or(st, 2, -1);
+	p->pid = col_or(st, 3, 0);
+	p->ppid = col_or(st, 4, 0);
+	p->outcome = trace_dup_col(st, 5);
+	p->exit_code = col_or(st, 6, -1);
+	p->signal = col_or(st, 7, 0);
+	p->message = trace_dup_col(st, 8);
+	p->events = (uint64_t)sqlite3_column_int64(st, 9);
+	p->final_digest = (uint64_t)col_or(st, 10, 0);
+}
+
+enum trace_status trace_get_processes(struct trace *t, struct trace_process **out, size_t *n)
+{
+	return trace_load_rows(t,
+		"SELECT id, parent, fork_index, pid, ppid, outcome, exit_code, signal, message,"
+		" events, final_digest FROM processes ORDER BY id",
+		sizeof(**out), read_process, (void **)out, n);
+}
+
+void trace_processes_free(struct trace_process *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(p[i].outcome);
+		free(p[i].message);
+	}
+	free(p);
+}
+
+enum trace_status trace_get_process_events(struct trace *t, uint32_t process,
+					   struct trace_event **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st = trace_prepare(t,
+		"SELECT seq, thread, op, object, object_addr, arg, result, site, vtime, flags,"
+		" digest, data FROM process_events WHERE process = ? ORDER BY seq");
+	if (!st)
+		return TRACE_ERR_CORRUPT;
+	sqlite3_bind_int64(st, 1, process);
+	size_t cap = 0;
+	enum trace_status status = TRACE_OK;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct trace_event *g = realloc(*out, cap * sizeof(**out));
+			if (!g) {
+				status = TRACE_ERR_NOMEM;
+				break;
+			}
+			*out = g;
+		}
+		if (trace_read_event_row(st, &(*out)[(*n)++]) != 1) {
+			status = TRACE_ERR_CORRUPT;
+			break;
+		}
+	}
+	if (status == TRACE_OK && rc != SQLITE_DONE)
+		status = TRACE_ERR_CORRUPT;
+	sqlite3_finalize(st);
+	return status;
+}
+
+enum trace_status trace_get_process_feed(struct trace *t, uint32_t process,
+					 struct deja_feed **feed, uint64_t *count,
+					 uint8_t **bytes, uint64_t *len)
+{
+	*feed = NULL;
+	*bytes = NULL;
+	*count = *len = 0;
+	sqlite3_stmt *st = trace_prepare(t,
+		"SELECT e.seq, e.result, d.bytes FROM process_events e LEFT JOIN process_data d"
+		" ON d.process = e.process AND d.seq = e.seq"
+		" WHERE e.process = ? AND e.op IN ('syscall', 'signal', 'reap') ORDER BY e.seq");
+	if (!st)
+		return TRACE_ERR_CORRUPT;
+	sqlite3_bind_int64(st, 1, process);
+	return trace_read_feed(st, feed, count, bytes, len);
+}
