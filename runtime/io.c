@@ -832,6 +832,8 @@ long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uin
 		return run_event(&io, nr, site, 0, 0, 0, false);
 	}
 	long r = pass(nr, a);
+	if (r == -EPIPE) /* the kernel raised SIGPIPE too: its handler runs at this event */
+		rt_signal_take_raised(SIGPIPE);
 	run_event(&io, nr, site, r, digest_of(sc, a, r, true), 0, false);
 	return r;
 }

@@ -262,6 +262,9 @@ void rt_signals_deliver(uint64_t site);
  * with a relayed signal: an event, the signal pending instead of sent;
  * true (with *result) if so. */
 bool rt_signal_to_self(long nr, const long a[6], uint64_t site, long *result);
+/* A signal the kernel raised for the syscall just run (SIGPIPE): pending for
+ * this thread now, so that the call's own scheduling point handles it. */
+void rt_signal_take_raised(int sig);
 /* At start: relay the signals that end the process by default (while the
  * program leaves them so), so they too act at scheduling points. */
 void rt_signals_install(void);

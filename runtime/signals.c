@@ -264,6 +264,24 @@ bool rt_signal_to_self(long nr, const long a[6], uint64_t site, long *result)
 	return true;
 }
 
+/* A signal the kernel raised at this thread for a syscall the runtime just
+ * ran for it (SIGPIPE for a write to a closed pipe).  Inside the trap it is
+ * blocked, and the relay would only see it once the trap has returned, after
+ * the call's scheduling point: taken now, as pending for this thread, its
+ * handler runs at that point, as natively it runs before the call returns. */
+void rt_signal_take_raised(int sig)
+{
+	if (!rt_managed() || !(relayed & bit(sig)))
+		return; /* not relayed: its default action acts when the trap returns */
+	uint64_t set = bit(sig);
+	siginfo_t info;
+	struct timespec now = { 0, 0 };
+	if (rt_syscall4(SYS_rt_sigtimedwait, &set, &info, &now, sizeof(set)) != sig)
+		return;
+	last_info[sig] = info;
+	add_thread_pending(rt_self, sig);
+}
+
 /* The relay, standing in for the program's action. */
 static long install_relay(int sig, const struct rt_kernel_sigaction *act,
 			  struct rt_kernel_sigaction *kernel_old)

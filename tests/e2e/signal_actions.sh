@@ -6,7 +6,8 @@
 # holds a signal back until the handler returns while an unmasked one nests;
 # SA_RESETHAND puts the default action back; sigprocmask() blocks and
 # unblocks for real, and unblocking runs a waiting handler before it
-# returns; SIGSYS, which deja's trap owns, reads as what the program set.
+# returns; SIGSYS, which deja's trap owns, reads as what the program set;
+# SIGPIPE's handler runs before the failing write returns.
 # Each mode prints what native runs print, under several
 # schedules, and replays to the same bytes and outcome.
 set -euo pipefail
@@ -22,8 +23,9 @@ expect_mask="mask: [1 1] 2 [3 2 3]"
 expect_procmask="procmask: blocked raised [1] unblocked, mask: SIGUSR1 only"
 expect_resethand="resethand: handler ran 1 time(s)"
 expect_sigsys="sigsys: default, then the program's handler"
+expect_sigpipe="sigpipe: [pipe] EPIPE"
 
-for mode in thread mask procmask resethand sigsys; do
+for mode in thread mask procmask resethand sigsys sigpipe; do
 	want=expect_$mode
 	"$prog" "$mode" >native 2>/dev/null || true
 	grep -qxF "${!want}" native || { dump native; fail "$mode: the native run does not print '${!want}'"; }

@@ -18,7 +18,10 @@
  *             "blocked raised [1] unblocked, mask: SIGUSR1 only".
  *   sigsys    SIGSYS's action reads as the default, then as the handler
  *             the program set (deja's trap keeps the real one).
+ *   sigpipe   a write to a pipe nobody reads raises SIGPIPE, whose handler
+ *             runs before write() returns EPIPE: "[pipe] EPIPE".
  */
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -185,6 +188,25 @@ static int sigsys_mode(void)
 	return 0;
 }
 
+static void on_pipe(int sig)
+{
+	(void)sig;
+	note("[pipe] ");
+}
+
+static int sigpipe_mode(void)
+{
+	install(SIGPIPE, on_pipe, 0, 0);
+	int p[2];
+	if (pipe(p) != 0)
+		return 2;
+	close(p[0]);
+	ssize_t r = write(p[1], "x", 1);
+	note(r < 0 && errno == EPIPE ? "EPIPE" : "no EPIPE");
+	printf("sigpipe: %s\n", order);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -198,6 +220,8 @@ int main(int argc, char **argv)
 		return procmask_mode();
 	if (strcmp(mode, "sigsys") == 0)
 		return sigsys_mode();
-	fprintf(stderr, "usage: %s thread|mask|resethand|procmask|sigsys\n", argv[0]);
+	if (strcmp(mode, "sigpipe") == 0)
+		return sigpipe_mode();
+	fprintf(stderr, "usage: %s thread|mask|resethand|procmask|sigsys|sigpipe\n", argv[0]);
 	return 2;
 }
