@@ -48,6 +48,20 @@ for mode in thread mask procmask resethand sigsys sigpipe; do
 		done
 	done
 done
+# Run from a traced shell (a fork, then an exec from inside deja's trap):
+# the program starts with the mask the shell had, not the trap's, and its
+# SIGPIPE handler still runs before write() returns.
+for mode in startmask sigpipe; do
+	want=expect_$mode
+	[ "$mode" = startmask ] && want_line="start mask: empty" || want_line=${!want}
+	rc=0
+	timeout 30 "$deja" record -q -o sh.deja -- sh -c "\"$prog\" $mode; exit 0" >rec 2>err || rc=$?
+	[ $rc -eq 0 ] || { dump rec err; fail "$mode from a shell: record exited $rc"; }
+	grep -qxF "$want_line" rec || { dump rec; fail "$mode from a shell: expected '$want_line'"; }
+	timeout 30 "$deja" replay -q sh.deja >rep 2>err || { dump err; fail "$mode from a shell: the replay differs"; }
+	cmp -s rec rep || fail "$mode from a shell: the replay printed other bytes"
+done
+
 # The handler of a pthread_kill() is an event of the thread it was sent to.
 "$deja" record -q -s random --seed 2 -o t.deja -- "$prog" thread >/dev/null
 "$deja" show t.deja >t.txt

@@ -20,6 +20,8 @@
  *             the program set (deja's trap keeps the real one).
  *   sigpipe   a write to a pipe nobody reads raises SIGPIPE, whose handler
  *             runs before write() returns EPIPE: "[pipe] EPIPE".
+ *   startmask the signal mask the program starts with: empty when its
+ *             parent blocked nothing (the test runs it from a shell).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -207,6 +209,17 @@ static int sigpipe_mode(void)
 	return 0;
 }
 
+static int startmask_mode(void)
+{
+	sigset_t now;
+	sigprocmask(SIG_BLOCK, NULL, &now);
+	int blocked = 0;
+	for (int sig = 1; sig < NSIG; sig++)
+		blocked += sigismember(&now, sig) == 1;
+	printf("start mask: %s\n", blocked ? "signals blocked" : "empty");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -222,6 +235,9 @@ int main(int argc, char **argv)
 		return sigsys_mode();
 	if (strcmp(mode, "sigpipe") == 0)
 		return sigpipe_mode();
-	fprintf(stderr, "usage: %s thread|mask|resethand|procmask|sigsys|sigpipe\n", argv[0]);
+	if (strcmp(mode, "startmask") == 0)
+		return startmask_mode();
+	fprintf(stderr, "usage: %s thread|mask|resethand|procmask|sigsys|sigpipe|startmask\n",
+		argv[0]);
 	return 2;
 }
