@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -619,8 +620,39 @@ static nfds_t select_as_poll(const long a[6], struct pollfd *fds, nfds_t max)
 	return n;
 }
 
+/* The bytes a recv with MSG_WAITALL waits for all of, or 0 for a call
+ * that returns what there is. */
+static uint64_t wait_all_bytes(const struct rt_io *io)
+{
+	if (io->nr == SYS_recvfrom && (io->a[3] & MSG_WAITALL))
+		return (uint64_t)io->a[2];
+	if (io->nr == SYS_recvmsg && (io->a[2] & MSG_WAITALL)) {
+		const struct msghdr *m = (const struct msghdr *)io->a[1];
+		uint64_t n = 0;
+		for (size_t i = 0; m && i < m->msg_iovlen; i++)
+			n += m->msg_iov[i].iov_len;
+		return n;
+	}
+	return 0;
+}
+
+/* A recv with MSG_WAITALL is ready only when all its bytes are there, or
+ * the peer has gone: ready at the first byte, it would wait in the kernel
+ * for the rest while holding the right to run. */
+static bool all_there(const struct rt_io *io, uint64_t want)
+{
+	int queued = 0;
+	if (rt_syscall3(SYS_ioctl, io->a[0], FIONREAD, &queued) == 0 && (uint64_t)queued >= want)
+		return true;
+	struct pollfd pfd = { .fd = (int)io->a[0], .events = POLLRDHUP };
+	return rt_syscall3(SYS_poll, &pfd, 1, 0) > 0; /* hung up, or an error */
+}
+
 static bool io_ready(const struct rt_io *io)
 {
+	uint64_t want = wait_all_bytes(io);
+	if (want)
+		return all_there(io, want);
 	if (is_poll(io->nr))
 		return rt_syscall3(SYS_poll, io->a[0], io->a[1], 0) != 0;
 	if (is_select(io->nr)) {
