@@ -73,6 +73,12 @@ replays_match() {
 }
 
 # abspath PATH: PATH made absolute (the scripts cd into $tmp).
+# The record options of schedule SEED: "none" for the default strategy,
+# else random with that seed (word-split by the caller on purpose).
+schedule_of() {
+	[ "$1" = none ] || echo "-s random --seed $1"
+}
+
 abspath() {
 	case $1 in
 	/*) printf '%s\n' "$1" ;;

@@ -14,17 +14,10 @@ require_file "$deja" "$prog"
 cd "$tmp"
 
 for seed in none 1 2 3; do
-	strategy=(-s random --seed "$seed")
-	[ "$seed" = none ] && strategy=()
 	rc=0
-	timeout 60 "$deja" record -q "${strategy[@]}" -o p.deja -- "$prog" >rec 2>err || rc=$?
+	timeout 60 "$deja" record -q $(schedule_of "$seed") -o p.deja -- "$prog" >rec 2>err || rc=$?
 	[ $rc -eq 0 ] || { dump rec err; fail "seed $seed: record exited $rc"; }
 	grep -q "poll timed out at least once" rec || { dump rec; fail "seed $seed: no poll timed out"; }
-	for i in 1 2 3; do
-		rc=0
-		timeout 60 "$deja" replay -q p.deja >rep 2>err || rc=$?
-		[ $rc -eq 0 ] || { dump err; fail "seed $seed: replay $i exited $rc"; }
-		cmp -s rec rep || { diff rec rep >&2 || true; fail "seed $seed: replay $i printed other bytes"; }
-	done
+	replays_match "$deja" p.deja rec 3 60
 done
 note "timed-out polls replay at their recorded events (4 schedules x 3 replays)"

@@ -30,10 +30,8 @@ for mode in thread mask procmask resethand sigsys sigpipe; do
 	"$prog" "$mode" >native 2>/dev/null || true
 	grep -qxF "${!want}" native || { dump native; fail "$mode: the native run does not print '${!want}'"; }
 	for seed in none 1 2 3; do
-		strategy=(-s random --seed "$seed")
-		[ "$seed" = none ] && strategy=()
 		rc=0
-		timeout 30 "$deja" record -q "${strategy[@]}" -o a.deja -- "$prog" "$mode" >rec 2>err || rc=$?
+		timeout 30 "$deja" record -q $(schedule_of "$seed") -o a.deja -- "$prog" "$mode" >rec 2>err || rc=$?
 		[ $rc -ne 124 ] || fail "$mode seed $seed: record hung"
 		cmp -s native rec || { diff native rec >&2 || true; dump err; fail "$mode seed $seed: the recording printed other bytes than the native run"; }
 		outcome=$(outcome_of "$deja" a.deja)
@@ -42,10 +40,7 @@ for mode in thread mask procmask resethand sigsys sigpipe; do
 		else
 			[ "$outcome" = "exit 0" ] || fail "$mode seed $seed: outcome $outcome"
 		fi
-		for i in 1 2 3; do
-			timeout 30 "$deja" replay -q a.deja >rep 2>err || { dump err; fail "$mode seed $seed: replay $i differs"; }
-			cmp -s rec rep || { diff rec rep >&2 || true; fail "$mode seed $seed: replay $i printed other bytes"; }
-		done
+		replays_match "$deja" a.deja rec 3 30
 	done
 done
 # Run from a traced shell (a fork, then an exec from inside deja's trap):

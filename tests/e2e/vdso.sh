@@ -16,17 +16,12 @@ require_file "$deja" "$prog"
 cd "$tmp"
 
 for seed in none 1 2; do
-	strategy=(-s random --seed "$seed")
-	[ "$seed" = none ] && strategy=()
 	rc=0
-	timeout 60 "$deja" record -q "${strategy[@]}" -o v.deja -- "$prog" >rec 2>err || rc=$?
+	timeout 60 "$deja" record -q $(schedule_of "$seed") -o v.deja -- "$prog" >rec 2>err || rc=$?
 	[ $rc -eq 0 ] || { dump rec err; fail "seed $seed: record exited $rc"; }
 	grep -qx "rseq not registered" rec || { dump rec; fail "seed $seed: rseq was registered under deja"; }
 	[ "$(grep -c 'busy loop under 5 ms' rec)" -eq 2 ] || { dump rec; fail "seed $seed: a direct vDSO clock read saw real time"; }
 	! grep -q "cannot be rewritten" err || { dump err; fail "seed $seed: the vDSO was not rewritten"; }
-	for i in $(seq 20); do
-		timeout 60 "$deja" replay -q v.deja >rep 2>err || { dump err; fail "seed $seed: replay $i differs"; }
-		cmp -s rec rep || { diff rec rep >&2 || true; fail "seed $seed: replay $i printed other bytes"; }
-	done
+	replays_match "$deja" v.deja rec 20 60
 done
 note "direct vDSO calls and sched_getcpu() recorded and replayed (3 schedules x 20 replays)"
