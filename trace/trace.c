@@ -353,22 +353,27 @@ enum trace_status trace_put_outcome(struct trace *t, const struct trace_run *r)
 	return trace_step_done(st);
 }
 
+void trace_bind_event(sqlite3_stmt *st, int first, const struct trace_event *e)
+{
+	const struct deja_event *ev = &e->ev;
+	sqlite3_bind_int64(st, first, (sqlite3_int64)ev->seq);
+	sqlite3_bind_int64(st, first + 1, ev->thread);
+	sqlite3_bind_text(st, first + 2, deja_op_name(ev->op), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, first + 3, ev->object);
+	sqlite3_bind_int64(st, first + 4, (sqlite3_int64)ev->object_addr);
+	sqlite3_bind_int64(st, first + 5, (sqlite3_int64)ev->arg);
+	sqlite3_bind_int64(st, first + 6, ev->result);
+	sqlite3_bind_int64(st, first + 7, (sqlite3_int64)ev->site);
+	sqlite3_bind_int64(st, first + 8, (sqlite3_int64)ev->vtime);
+	sqlite3_bind_int64(st, first + 9, ev->flags);
+	sqlite3_bind_int64(st, first + 10, (sqlite3_int64)e->digest);
+	sqlite3_bind_int64(st, first + 11, (sqlite3_int64)ev->data);
+}
+
 enum trace_status trace_put_event(struct trace *t, const struct trace_event *e)
 {
 	sqlite3_stmt *st = t->put_event;
-	const struct deja_event *ev = &e->ev;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)ev->seq);
-	sqlite3_bind_int64(st, 2, ev->thread);
-	sqlite3_bind_text(st, 3, deja_op_name(ev->op), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, ev->object);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)ev->object_addr);
-	sqlite3_bind_int64(st, 6, (sqlite3_int64)ev->arg);
-	sqlite3_bind_int64(st, 7, ev->result);
-	sqlite3_bind_int64(st, 8, (sqlite3_int64)ev->site);
-	sqlite3_bind_int64(st, 9, (sqlite3_int64)ev->vtime);
-	sqlite3_bind_int64(st, 10, ev->flags);
-	sqlite3_bind_int64(st, 11, (sqlite3_int64)e->digest);
-	sqlite3_bind_int64(st, 12, (sqlite3_int64)ev->data);
+	trace_bind_event(st, 1, e);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? TRACE_OK : TRACE_ERR_WRITE;

@@ -38,4 +38,8 @@ enum trace_status trace_load_rows(struct trace *t, const char *sql, size_t size,
 enum trace_status trace_read_feed(sqlite3_stmt *st, struct deja_feed **feed, uint64_t *count,
 				  uint8_t **bytes, uint64_t *len);
 
+/* Bind an event's columns (those of `events`, in order: seq ... data)
+ * from parameter `first` on. */
+void trace_bind_event(sqlite3_stmt *st, int first, const struct trace_event *e);
+
 #endif /* DEJA_TRACE_PRIVATE_H */

@@ -59,20 +59,8 @@ enum trace_status trace_put_process_event(struct trace *t, uint32_t process,
 	sqlite3_stmt *st = t->put_process_event;
 	if (!st)
 		return TRACE_ERR_WRITE;
-	const struct deja_event *ev = &e->ev;
 	sqlite3_bind_int64(st, 1, process);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)ev->seq);
-	sqlite3_bind_int64(st, 3, ev->thread);
-	sqlite3_bind_text(st, 4, deja_op_name(ev->op), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, ev->object);
-	sqlite3_bind_int64(st, 6, (sqlite3_int64)ev->object_addr);
-	sqlite3_bind_int64(st, 7, (sqlite3_int64)ev->arg);
-	sqlite3_bind_int64(st, 8, ev->result);
-	sqlite3_bind_int64(st, 9, (sqlite3_int64)ev->site);
-	sqlite3_bind_int64(st, 10, (sqlite3_int64)ev->vtime);
-	sqlite3_bind_int64(st, 11, ev->flags);
-	sqlite3_bind_int64(st, 12, (sqlite3_int64)e->digest);
-	sqlite3_bind_int64(st, 13, (sqlite3_int64)ev->data);
+	trace_bind_event(st, 2, e); /* the columns of events, in their order */
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? TRACE_OK : TRACE_ERR_WRITE;
