@@ -4,8 +4,10 @@
  *
  * -fsanitize-coverage=trace-pc (gcc and clang) makes every basic block call
  * __sanitizer_cov_trace_pc; -include of deja-ticks.h, installed beside the
- * runtime, defines that function as a forwarder to the runtime, so the
- * program needs no extra library and still runs normally outside deja.
+ * runtime, defines that function as a countdown of the program's own that
+ * calls into the runtime only when it reaches zero (and only if the runtime
+ * is there), so the program needs no extra library and still runs normally
+ * outside deja.
  * The same flags serve compiling and linking.  --stores adds clang's
  * trace-stores (a tick before every store; deja-ticks.h defines the hooks
  * when compiled by clang).

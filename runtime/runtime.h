@@ -181,6 +181,15 @@ void rt_ticks_at_point(void);
 /* This thread has executed event seq: its next tick offer is asked anew. */
 void rt_ticks_after_event(uint64_t seq);
 
+/* ---- tick_counters.c: a thread's tick count, over its modules' counters ---- */
+/* Ticks the thread has passed, in all its counters. */
+uint64_t rt_tick_count(void);
+/* A counter that reached zero: the thread's from now on, if new. */
+void rt_tick_counter_join(uint64_t *counter);
+/* Set the thread's counters to call in within `ticks` ticks (>= 1), never
+ * later. */
+void rt_tick_arm(uint64_t ticks);
+
 /* ---- clock.c: virtual clocks ---- */
 bool rt_clock_is_virtual(clockid_t clock);
 /* The virtual clock's current reading in ns, without advancing it. */

@@ -3,15 +3,18 @@
  *
  * A program compiled with `deja cflags` (-fsanitize-coverage=trace-pc and
  * the stub runtime/deja-ticks.h) calls __sanitizer_cov_trace_pc at every
- * basic block; the stub forwards to __deja_tick here when this library is
- * loaded.  Each call is a tick: a deterministic software branch counter,
- * per thread.  A tick is a potential scheduling point: the strategy chooses
- * in advance the tick at which the thread is next offered a preemption
- * (deja_sched_tick_offer), so the common path is a decrement and a
- * branch.  At that tick the thread declares a TICK operation (always
- * enabled; its event carries the tick count) and the scheduler may switch
- * away, exactly as at a lock.  A replay stops each thread at the tick the
- * recording did, from the schedule.
+ * basic block; the stub counts the call down in its own thread-local
+ * counter and calls __deja_tick_due here only when that reaches zero.
+ * Each call is a tick: a deterministic software branch counter, per
+ * thread, the sum of the thread's counters (tick_counters.c).  A tick is a
+ * potential scheduling point: the strategy chooses in advance the tick at
+ * which the thread is next offered a preemption (deja_sched_tick_offer),
+ * and the counters are set so that the thread calls in no later than
+ * that, so the common path stays in the stub.  At that tick the thread
+ * declares a TICK operation (always enabled; its event carries the tick
+ * count) and the scheduler may switch away, exactly as at a lock.  A
+ * replay stops each thread at the tick the recording did, from the
+ * schedule.
  *
  * Uninstrumented code never calls in, so it behaves as before.  Threads the
  * runtime does not manage, and parallel mode (where threads run target code
@@ -31,14 +34,9 @@
 
 #include "scheduler.h"
 
-/*
- * The counter counts down: `left` ticks remain before the next offer, which
- * falls at tick `target`, so the thread has passed target - left ticks (in
- * wrapping arithmetic: a thread never armed starts at 0 - 0 and wraps past
- * zero at once, into a stretch of 2^64 ticks without offers).  The common
- * path is one decrement of thread-local memory and a branch.
- */
-static __thread uint64_t left __attribute__((tls_model("initial-exec")));
+/* The next offer falls at tick `target`; the thread's counters are set to
+ * call in no later (a thread never armed has target 0 and counters that
+ * call in at their first tick). */
 static __thread uint64_t target __attribute__((tls_model("initial-exec")));
 /* The scheduler is asked for the next offer at the next tick (after each
  * event of the thread). */
@@ -55,7 +53,7 @@ static __thread bool in_tick __attribute__((tls_model("initial-exec")));
 
 static uint64_t ticks_now(void)
 {
-	return target - left;
+	return rt_tick_count();
 }
 
 /* The next offer at tick `at` (DEJA_NO_TICK: none for a long while). */
@@ -64,7 +62,7 @@ static void arm(uint64_t now, uint64_t at)
 	if (at == DEJA_NO_TICK || at <= now)
 		at = now + NO_OFFER_TICKS;
 	target = at;
-	left = at - now;
+	rt_tick_arm(at - now);
 }
 
 static int64_t now_ns(void)
@@ -80,7 +78,7 @@ static void ask_at_next_tick(void)
 	uint64_t now = ticks_now();
 	ask = true;
 	target = now + 1;
-	left = 1;
+	rt_tick_arm(1);
 }
 
 static void offer_preemption(uint64_t site)
@@ -94,9 +92,11 @@ static void offer_preemption(uint64_t site)
 	in_tick = false;
 }
 
-/* Rare: the first tick after an event, or the tick of an offer. */
-static __attribute__((noinline)) void tick_slow(uint64_t site)
+/* Rare: a counter of the thread reached zero, at the first tick after an
+ * event, at the tick of an offer, or on the way there. */
+static __attribute__((noinline)) void tick_due(uint64_t site, uint64_t *counter)
 {
+	rt_tick_counter_join(counter);
 	uint64_t now = ticks_now();
 	if (in_tick) { /* ask again once the point is over */
 		ask_at_next_tick();
@@ -117,23 +117,36 @@ static __attribute__((noinline)) void tick_slow(uint64_t site)
 			arm(now, at);
 			return;
 		}
+	} else if (now != target) { /* ticks spread over modules: not there yet */
+		arm(now, target);
+		return;
 	}
 	offer_preemption(site);
 }
 
-/* The instrumented program's basic blocks call this, through the stub. */
-RT_EXPORT void __deja_tick(void)
+/* The stub of an instrumented module (deja-ticks.h) tail-jumps here when
+ * its counter reaches zero, with the basic block's return address. */
+RT_EXPORT void __deja_tick_due(uint64_t *counter)
 {
-	if (__builtin_expect(--left == 0, 0))
-		tick_slow(RT_CALLER);
+	tick_due(RT_CALLER, counter);
 }
 
-/* A program built with bare -fsanitize-coverage=trace-pc as a shared
- * library, with no stub of its own, gets the same counter. */
+/* Code built with bare -fsanitize-coverage=trace-pc, with no stub of its
+ * own (a shared library, or C++ calling through the PLT), and programs
+ * built with the earlier stub, which jumped to __deja_tick at every tick,
+ * count in the runtime's own counter. */
+static __thread uint64_t own_left __attribute__((tls_model("initial-exec"))) = 1;
+
 RT_EXPORT void __sanitizer_cov_trace_pc(void)
 {
-	if (__builtin_expect(--left == 0, 0))
-		tick_slow(RT_CALLER);
+	if (__builtin_expect(--own_left == 0, 0))
+		tick_due(RT_CALLER, &own_left);
+}
+
+RT_EXPORT void __deja_tick(void)
+{
+	if (__builtin_expect(--own_left == 0, 0))
+		tick_due(RT_CALLER, &own_left);
 }
 
 void rt_ticks_thread_managed(void)
