@@ -178,9 +178,9 @@ void rt_ticks_at_point(void)
 		th->longest_ticks = passed;
 	/* Parallel mode has no ticks to offer, and reads no clock here: the
 	 * model lock is held. */
-	if (passed == 0 && resumed_ns && !rt.shared->parallel) {
+	if (passed == 0 && resumed_ns && !rt.shared->parallel && others_live()) {
 		int64_t dark = now_ns() - resumed_ns;
-		if (dark > 0 && (uint64_t)dark > th->longest_dark_ns && others_live())
+		if (dark > 0 && (uint64_t)dark > th->longest_dark_ns)
 			th->longest_dark_ns = (uint64_t)dark;
 	}
 }
@@ -189,6 +189,9 @@ void rt_ticks_after_event(uint64_t seq)
 {
 	last_seq = seq;
 	ask_at_next_tick();
+	/* The clock is read by syscall (the vDSO's entry is one, vdso.c), so
+	 * only when the stretch can count: a thread alone stays alone until its
+	 * next event (a new thread is made by one of its events). */
 	if (!rt.shared->parallel)
-		resumed_ns = now_ns();
+		resumed_ns = others_live() ? now_ns() : 0;
 }
