@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Copy len bytes from the data ring (they may wrap around) and free them. */
 static void ring_take(struct deja_shared *sh, uint8_t *to, uint64_t len)
@@ -58,8 +59,20 @@ static const uint8_t *take_data(struct ring_reader *r, uint32_t len)
 	return r->data;
 }
 
+/* The runtime's clock for its coverage report (deja_shared.coarse_now_ns),
+ * kept up to date by the supervisor, which drains each ring about every
+ * millisecond. */
+static void publish_coarse_clock(struct deja_shared *sh)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	__atomic_store_n(&sh->coarse_now_ns, (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec,
+			 __ATOMIC_RELAXED);
+}
+
 bool ring_drain(struct ring_reader *rd, ring_sink sink, void *ctx, uint64_t *count, bool stopped)
 {
+	publish_coarse_clock(rd->sh);
 	struct deja_shared *sh = rd->sh;
 	uint64_t r = sh->read_index;
 	uint64_t w = __atomic_load_n(&sh->write_index, __ATOMIC_ACQUIRE);

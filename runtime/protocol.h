@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 21u
+#define DEJA_PROTOCOL_VERSION 22u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -344,6 +344,10 @@ struct deja_shared {
 	int64_t realtime_start_ns;
 	int64_t monotonic_start_ns;
 	uint64_t entropy_seed;    /* randomness the target gets is drawn from it */
+	/* CLOCK_MONOTONIC_COARSE (ns) as the supervisor last read it, about
+	 * every millisecond: the runtime's own sense of real time (coverage)
+	 * without a syscall, the vDSO's entries being syscalls in a target. */
+	int64_t coarse_now_ns;
 	char runtime_path[DEJA_PATH_MAX]; /* preloaded again into exec'd images */
 
 	/* exec: the thread that is replacing the process image; the new
