@@ -414,10 +414,28 @@ struct source_entry {
 
 static struct source_entry sources[SOURCE_CACHE_FDS];
 
+/* Descriptors known to be of a kind whose reads never wait (a regular
+ * file, a directory, a block device), by number, so that a read of a file
+ * asks fstat once (descriptor_may_wait); forgotten with the descriptor. */
+static uint64_t never_waits[SOURCE_CACHE_FDS / 64];
+
+static bool known_never_waits(long fd)
+{
+	return fd >= 0 && fd < SOURCE_CACHE_FDS &&
+	       (__atomic_load_n(&never_waits[fd / 64], __ATOMIC_RELAXED) & (1ull << (fd % 64)));
+}
+
+static void note_never_waits(long fd)
+{
+	if (fd >= 0 && fd < SOURCE_CACHE_FDS)
+		__atomic_fetch_or(&never_waits[fd / 64], 1ull << (fd % 64), __ATOMIC_RELAXED);
+}
+
 void rt_io_forget_fd(long fd)
 {
 	if (fd < 0 || fd >= SOURCE_CACHE_FDS)
 		return;
+	__atomic_fetch_and(&never_waits[fd / 64], ~(1ull << (fd % 64)), __ATOMIC_RELAXED);
 	__atomic_store_n(&sources[fd].len, 0, __ATOMIC_RELEASE);
 	__atomic_fetch_add(&sources[fd].gen, 2, __ATOMIC_ACQ_REL);
 }
@@ -569,10 +587,14 @@ static bool descriptor_may_wait(long nr, const long a[6])
 	if ((nr == SYS_recvfrom && (a[3] & MSG_DONTWAIT)) ||
 	    (nr == SYS_recvmsg && (a[2] & MSG_DONTWAIT)))
 		return false;
+	if (known_never_waits(a[0]))
+		return false;
 	struct stat st;
 	if (rt_syscall2(SYS_fstat, a[0], &st) == 0 &&
-	    (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) || S_ISBLK(st.st_mode)))
+	    (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) || S_ISBLK(st.st_mode))) {
+		note_never_waits(a[0]);
 		return false;
+	}
 	long flags = rt_syscall2(SYS_fcntl, a[0], F_GETFL);
 	return flags < 0 || !(flags & O_NONBLOCK);
 }
