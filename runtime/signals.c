@@ -53,11 +53,13 @@ static siginfo_t last_info[65];
 /* How many of each signal wait for a scheduling point.  Counted, not a
  * set: deja delays signals, and two that natively would each have run
  * their handler at once must not merge into one while they wait. */
-static uint32_t pending[65];
-static uint32_t pending_total; /* the sum: every scheduling point looks at it */
-/* Signals sent to one thread, by model thread: the same counts, for it alone. */
-static uint32_t thread_pending[DEJA_MAX_THREADS][65];
-static uint32_t thread_pending_total[DEJA_MAX_THREADS];
+struct pending_set {
+	uint32_t count[65];
+	uint32_t total; /* the sum: every scheduling point looks at it */
+};
+static struct pending_set process_pending;
+/* Signals sent to one thread, by model thread. */
+static struct pending_set thread_pending[DEJA_MAX_THREADS];
 /* Inside the signal event itself: its own scheduling point delivers nothing. */
 static __thread bool delivering __attribute__((tls_model("initial-exec")));
 /* The signal this thread sent itself to run the program's handler, and
@@ -74,13 +76,10 @@ static __thread uint32_t points_since_event __attribute__((tls_model("initial-ex
 void rt_signals_after_fork(void)
 {
 	/* A forked child has no pending signals of its own yet. */
-	memset(pending, 0, sizeof(pending));
-	pending_total = 0;
+	memset(&process_pending, 0, sizeof(process_pending));
 	for (uint32_t t = 0; t < DEJA_MAX_THREADS; t++)
-		if (thread_pending_total[t]) { /* the table is big: touch no more */
-			memset(thread_pending[t], 0, sizeof(thread_pending[t]));
-			thread_pending_total[t] = 0;
-		}
+		if (thread_pending[t].total) /* the table is big: touch no more */
+			memset(&thread_pending[t], 0, sizeof(thread_pending[t]));
 }
 
 static uint64_t bit(int sig)
@@ -106,6 +105,11 @@ static bool ends_by_default(int sig)
 	}
 }
 
+static void send_to_this_thread(int sig)
+{
+	rt_syscall3(SYS_tgkill, rt_syscall0(SYS_getpid), rt_syscall0(SYS_gettid), sig);
+}
+
 /* The default action, now: this process ends by the signal. */
 static void end_by(int sig)
 {
@@ -114,7 +118,7 @@ static void end_by(int sig)
 	rt_syscall4(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask));
 	uint64_t set = bit(sig);
 	rt_syscall4(SYS_rt_sigprocmask, SIG_UNBLOCK, &set, NULL, sizeof(set));
-	rt_syscall3(SYS_tgkill, rt_syscall0(SYS_getpid), rt_syscall0(SYS_gettid), sig);
+	send_to_this_thread(sig);
 	rt_fatal("a signal whose default action ends the process did not end it");
 }
 
@@ -160,10 +164,20 @@ static void run_program_handler(int sig, siginfo_t *info, ucontext_t *uc)
 	call_program_handler(sig, info, uc);
 }
 
-static void add_pending(int sig)
+static void add_pending(struct pending_set *p, int sig)
 {
-	__atomic_fetch_add(&pending[sig], 1, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&pending_total, 1, __ATOMIC_RELEASE);
+	__atomic_fetch_add(&p->count[sig], 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&p->total, 1, __ATOMIC_RELEASE);
+}
+
+/* Take one of `sig` off the set, if any is there. */
+static bool take_pending(struct pending_set *p, int sig)
+{
+	if (!__atomic_load_n(&p->count[sig], __ATOMIC_RELAXED))
+		return false;
+	__atomic_fetch_sub(&p->count[sig], 1, __ATOMIC_RELAXED);
+	__atomic_fetch_sub(&p->total, 1, __ATOMIC_RELAXED);
+	return true;
 }
 
 /* The model thread whose kernel thread is `tid`, or -1. */
@@ -174,12 +188,6 @@ static int thread_of_tid(long tid)
 		if (m->threads[t].os_tid == tid && m->threads[t].state == DEJA_THREAD_LIVE)
 			return (int)t;
 	return -1;
-}
-
-static void add_thread_pending(int t, int sig)
-{
-	__atomic_fetch_add(&thread_pending[t][sig], 1, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&thread_pending_total[t], 1, __ATOMIC_RELEASE);
 }
 
 static void on_relay(int sig, siginfo_t *si, void *ctx)
@@ -205,9 +213,9 @@ static void on_relay(int sig, siginfo_t *si, void *ctx)
 		return;
 	last_info[sig] = *si;
 	if (rt_trap_interruptible && rt_managed())
-		add_thread_pending(rt_self, sig); /* it ends this thread's wait */
+		add_pending(&thread_pending[rt_self], sig); /* it ends this thread's wait */
 	else
-		add_pending(sig);
+		add_pending(&process_pending, sig);
 }
 
 /* kill(), tgkill() or tkill() of the program's own process or one of its
@@ -255,10 +263,7 @@ bool rt_signal_to_self(long nr, const long a[6], uint64_t site, long *result)
 		info.si_pid = (pid_t)pid;
 		info.si_uid = (uid_t)rt_syscall0(SYS_getuid);
 		last_info[sig] = info;
-		if (target >= 0)
-			add_thread_pending(target, sig);
-		else
-			add_pending(sig);
+		add_pending(target >= 0 ? &thread_pending[target] : &process_pending, sig);
 	}
 	*result = rt_io_emulated_event(nr, a, 0, site);
 	return true;
@@ -279,7 +284,7 @@ void rt_signal_take_raised(int sig)
 	if (rt_syscall4(SYS_rt_sigtimedwait, &set, &info, &now, sizeof(set)) != sig)
 		return;
 	last_info[sig] = info;
-	add_thread_pending(rt_self, sig);
+	add_pending(&thread_pending[rt_self], sig);
 }
 
 /* The relay, standing in for the program's action. */
@@ -364,7 +369,7 @@ static void deliver(int sig, uint64_t site)
 		end_by(got);
 	handler_info = record.info;
 	handler_due = got;
-	rt_syscall3(SYS_tgkill, rt_syscall0(SYS_getpid), rt_syscall0(SYS_gettid), got);
+	send_to_this_thread(got);
 }
 
 void rt_signals_note_event(uint64_t seq)
@@ -386,31 +391,20 @@ static uint64_t program_blocked(void)
 	return blocked;
 }
 
-/* Take one signal from a pending count and its total, if any. */
-static bool take(uint32_t *count, uint32_t *total)
-{
-	if (!__atomic_load_n(count, __ATOMIC_RELAXED))
-		return false;
-	__atomic_fetch_sub(count, 1, __ATOMIC_RELAXED);
-	__atomic_fetch_sub(total, 1, __ATOMIC_RELAXED);
-	return true;
-}
-
 /* The lowest unblocked signal pending for this thread or its process,
  * taken off its count; 0 for none.  Lowest first, as the kernel does,
  * thread-directed before process-directed. */
 static int next_pending(void)
 {
-	uint32_t *own_total = &thread_pending_total[rt_self];
-	if (!__atomic_load_n(&pending_total, __ATOMIC_ACQUIRE) &&
-	    !__atomic_load_n(own_total, __ATOMIC_ACQUIRE))
+	struct pending_set *own = &thread_pending[rt_self];
+	if (!__atomic_load_n(&process_pending.total, __ATOMIC_ACQUIRE) &&
+	    !__atomic_load_n(&own->total, __ATOMIC_ACQUIRE))
 		return 0;
 	uint64_t blocked = program_blocked();
 	for (int sig = 1; sig <= 64; sig++) {
 		if (blocked & bit(sig))
 			continue;
-		if (take(&thread_pending[rt_self][sig], own_total) ||
-		    take(&pending[sig], &pending_total))
+		if (take_pending(own, sig) || take_pending(&process_pending, sig))
 			return sig;
 	}
 	return 0;
