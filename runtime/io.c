@@ -363,16 +363,27 @@ static bool replaying(void)
 	return rt.shared->mode == DEJA_MODE_REPLAY;
 }
 
-static bool is_socket(long fd)
+/* What kind of file fd is (st_mode's S_IFMT bits), 0 if none. */
+static mode_t file_type(long fd)
 {
 	struct stat st;
-	return rt_syscall2(SYS_fstat, fd, &st) == 0 && S_ISSOCK(st.st_mode);
+	return rt_syscall2(SYS_fstat, fd, &st) == 0 ? (st.st_mode & S_IFMT) : 0;
+}
+
+static bool is_socket(long fd)
+{
+	return file_type(fd) == S_IFSOCK;
 }
 
 static bool is_fifo(long fd)
 {
-	struct stat st;
-	return rt_syscall2(SYS_fstat, fd, &st) == 0 && S_ISFIFO(st.st_mode);
+	return file_type(fd) == S_IFIFO;
+}
+
+/* The flags argument of recvfrom and recvmsg; 0 for other calls. */
+static long recv_flags(long nr, const long a[6])
+{
+	return nr == SYS_recvfrom ? a[3] : nr == SYS_recvmsg ? a[2] : 0;
 }
 
 /* Replay: a pipe may connect the program to a child process, which is
@@ -584,14 +595,10 @@ static int64_t timeout_ns(long nr, const long a[6])
  * event loop draining its wake-up socket) must get that, not a wait. */
 static bool descriptor_may_wait(long nr, const long a[6])
 {
-	if ((nr == SYS_recvfrom && (a[3] & MSG_DONTWAIT)) ||
-	    (nr == SYS_recvmsg && (a[2] & MSG_DONTWAIT)))
+	if ((recv_flags(nr, a) & MSG_DONTWAIT) || known_never_waits(a[0]))
 		return false;
-	if (known_never_waits(a[0]))
-		return false;
-	struct stat st;
-	if (rt_syscall2(SYS_fstat, a[0], &st) == 0 &&
-	    (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) || S_ISBLK(st.st_mode))) {
+	mode_t type = file_type(a[0]);
+	if (type == S_IFREG || type == S_IFDIR || type == S_IFBLK) {
 		note_never_waits(a[0]);
 		return false;
 	}
@@ -646,16 +653,15 @@ static nfds_t select_as_poll(const long a[6], struct pollfd *fds, nfds_t max)
  * that returns what there is. */
 static uint64_t wait_all_bytes(const struct rt_io *io)
 {
-	if (io->nr == SYS_recvfrom && (io->a[3] & MSG_WAITALL))
+	if (!(recv_flags(io->nr, io->a) & MSG_WAITALL))
+		return 0;
+	if (io->nr == SYS_recvfrom)
 		return (uint64_t)io->a[2];
-	if (io->nr == SYS_recvmsg && (io->a[2] & MSG_WAITALL)) {
-		const struct msghdr *m = (const struct msghdr *)io->a[1];
-		uint64_t n = 0;
-		for (size_t i = 0; m && i < m->msg_iovlen; i++)
-			n += m->msg_iov[i].iov_len;
-		return n;
-	}
-	return 0;
+	const struct msghdr *m = (const struct msghdr *)io->a[1]; /* recvmsg */
+	uint64_t n = 0;
+	for (size_t i = 0; m && i < m->msg_iovlen; i++)
+		n += m->msg_iov[i].iov_len;
+	return n;
 }
 
 /* A recv with MSG_WAITALL is ready only when all its bytes are there, or
@@ -820,19 +826,14 @@ int64_t rt_io_signal_event(int sig, struct rt_signal_record *record, uint64_t si
  * drops real signals, must not run them: their result is recorded. */
 long rt_io_wait_signal(long nr, const long a[6], const sigset_t *mask, uint64_t site)
 {
-	struct rt_io io = { .nr = nr, .sc = deja_syscall(nr), .a = a };
-	if (replaying()) {
-		io.feed = true;
-		return run_event(&io, nr, site, 0, 0, 0, false);
-	}
-	io.result = rt_pass_interruptible(nr, a, mask);
-	run_event(&io, nr, site, 0, 0, 0, false); /* filled in by note_result */
-	return io.result;
+	long r = replaying() ? 0 : rt_pass_interruptible(nr, a, mask);
+	return rt_io_emulated_event(nr, a, r, site);
 }
 
-/* A syscall the runtime answers itself (a signal to its own process), as
- * an event: it is a scheduling point, and a replay gives back `result` as
- * recorded without running it. */
+/* A syscall whose result is known before its event (a signal the program
+ * sends its own process, which the runtime answers; pause() once it has
+ * returned), as an event: a scheduling point, and a replay gives back the
+ * recorded result without running it. */
 long rt_io_emulated_event(long nr, const long a[6], long result, uint64_t site)
 {
 	struct rt_io io = { .nr = nr, .sc = deja_syscall(nr), .a = a, .feed = replaying() };

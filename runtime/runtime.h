@@ -223,12 +223,12 @@ struct rt_signal_record {
 	uint32_t reserved;
 };
 int64_t rt_io_signal_event(int sig, struct rt_signal_record *record, uint64_t site);
-/* pause() and rt_sigsuspend(), recorded and fed back. */
 /* Replay: the signal the recording handled at event `seq` (0: none), and
  * at which point (struct rt_signal_record). */
 int rt_io_recorded_signal(uint64_t seq, uint32_t *point);
-/* A syscall the runtime answers itself, made an event (io.c). */
+/* A syscall whose result is known before its event, made an event (io.c). */
 long rt_io_emulated_event(long nr, const long a[6], long result, uint64_t site);
+/* pause() and rt_sigsuspend(), recorded and fed back. */
 long rt_io_wait_signal(long nr, const long a[6], const sigset_t *mask, uint64_t site);
 /* A syscall run with the program's own signal mask (trap.c). */
 long rt_pass_interruptible(long nr, const long a[6], const sigset_t *mask);
