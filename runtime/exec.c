@@ -78,39 +78,26 @@ static char **environment_for_exec(char *const *envp)
 	return env_out;
 }
 
-/* The signals the runtime needs, unblocked in the calling thread (a new
- * image's first thread: see exec_untraced). */
+/* The signals the runtime needs, unblocked in the calling thread: a new
+ * image's first thread, which an exec the trap did not see (a process
+ * deja does not follow) may have left with them blocked. */
 void rt_unblock_own_signals(void)
 {
 	uint64_t set = RT_OWN_SIGNALS;
 	rt_syscall4(SYS_rt_sigprocmask, SIG_UNBLOCK, &set, NULL, sizeof(set));
 }
 
-/* exec keeps the signal mask.  The new image gets the program's own: a
- * trapped exec runs inside the SIGSYS handler, whose mask blocks every
- * signal, and a program exec'd from there (everything a shell runs) would
- * start with all of them blocked.  Less the signals the runtime needs,
- * which would kill the new image at its first trapped syscall. */
-static void program_mask_for_exec(uint64_t *saved)
-{
-	uint64_t mask = 0;
-	if (rt_trap_program_mask)
-		memcpy(&mask, rt_trap_program_mask, sizeof(mask));
-	else
-		rt_syscall4(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &mask, sizeof(mask));
-	mask &= ~RT_OWN_SIGNALS;
-	rt_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &mask, saved, sizeof(mask));
-}
-
+/* exec keeps the signal mask, and a trapped exec runs inside the SIGSYS
+ * handler, whose mask blocks every signal: a program exec'd from there
+ * (everything a shell runs) would start with all of them blocked.  So it
+ * runs as the syscalls that wait for signals do, under the program's own
+ * mask less the runtime's signals (rt_pass_interruptible).  rt_exec is
+ * only ever reached from the trap. */
 static long exec_untraced(long nr, const long a[6])
 {
-	uint64_t saved;
-	program_mask_for_exec(&saved);
 	rt_syscall2(SYS_prctl, PR_SET_TSC, PR_TSC_ENABLE);
-	long r = rt_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	long r = rt_pass_interruptible(nr, a, rt_trap_program_mask);
 	rt_syscall2(SYS_prctl, PR_SET_TSC, PR_TSC_SIGSEGV);
-	/* Still here: the exec failed; back to the mask the caller had. */
-	rt_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &saved, NULL, sizeof(saved));
 	return r;
 }
 

@@ -296,7 +296,7 @@ __attribute__((constructor(101))) static void rt_init(void)
 	rt_fault_install();
 	rt_signals_install();
 	rt_tsc_install();
-	rt_unblock_own_signals(); /* an exec from inside the trap leaves them blocked */
+	rt_unblock_own_signals(); /* an exec deja did not follow may leave them blocked */
 	rt_trap_arm();
 	__atomic_store_n(&rt.shared->runtime_ready, 1, __ATOMIC_RELEASE);
 	/* The main thread's thread_start (event 0), or its exec. */
