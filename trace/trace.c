@@ -692,17 +692,11 @@ void trace_rewind_events(struct trace *t)
 	sqlite3_reset(t->next_event);
 }
 
-/* Run a query and collect its rows into a malloc'd array, one `size`-byte
- * element per row, filled by `read`. */
-
-enum trace_status trace_load_rows(struct trace *t, const char *sql, size_t size,
-				   row_reader read, void **out, size_t *n)
+enum trace_status trace_collect_rows(sqlite3_stmt *st, size_t size, row_reader read,
+				     void **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *st = trace_prepare(t, sql);
-	if (!st)
-		return TRACE_ERR_CORRUPT;
 	size_t cap = 0;
 	enum trace_status status = TRACE_OK;
 	int rc;
@@ -716,7 +710,10 @@ enum trace_status trace_load_rows(struct trace *t, const char *sql, size_t size,
 			}
 			*out = grown;
 		}
-		read(st, (char *)*out + (*n)++ * size);
+		if (!read(st, (char *)*out + (*n)++ * size)) {
+			status = TRACE_ERR_CORRUPT;
+			break;
+		}
 	}
 	if (status == TRACE_OK && rc != SQLITE_DONE)
 		status = TRACE_ERR_CORRUPT;
@@ -724,7 +721,18 @@ enum trace_status trace_load_rows(struct trace *t, const char *sql, size_t size,
 	return status;
 }
 
-static void read_thread(sqlite3_stmt *st, void *row)
+enum trace_status trace_load_rows(struct trace *t, const char *sql, size_t size,
+				   row_reader read, void **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st = trace_prepare(t, sql);
+	if (!st)
+		return TRACE_ERR_CORRUPT;
+	return trace_collect_rows(st, size, read, out, n);
+}
+
+static bool read_thread(sqlite3_stmt *st, void *row)
 {
 	struct trace_thread *th = row;
 	th->id = (uint32_t)sqlite3_column_int64(st, 0);
@@ -737,6 +745,7 @@ static void read_thread(sqlite3_stmt *st, void *row)
 	th->longest_ticks = (uint64_t)sqlite3_column_int64(st, 6);
 	th->longest_dark_ns = (uint64_t)sqlite3_column_int64(st, 7);
 	th->stopped_tick = (uint64_t)col_int_or(st, 8, (int64_t)DEJA_NO_TICK);
+	return true;
 }
 
 enum trace_status trace_get_threads(struct trace *t, struct trace_thread **out, size_t *n)
@@ -745,7 +754,7 @@ enum trace_status trace_get_threads(struct trace *t, struct trace_thread **out, 
 			    " longest_ticks, longest_dark_ns, stopped_tick FROM threads ORDER BY id", sizeof(**out), read_thread, (void **)out, n);
 }
 
-static void read_wait(sqlite3_stmt *st, void *row)
+static bool read_wait(sqlite3_stmt *st, void *row)
 {
 	struct trace_wait *w = row;
 	w->thread = (uint32_t)sqlite3_column_int64(st, 0);
@@ -755,6 +764,7 @@ static void read_wait(sqlite3_stmt *st, void *row)
 	w->object_addr = (uint64_t)sqlite3_column_int64(st, 4);
 	w->holder = col_int_or(st, 5, -1);
 	w->site = (uint64_t)sqlite3_column_int64(st, 6);
+	return true;
 }
 
 enum trace_status trace_get_waits(struct trace *t, struct trace_wait **out, size_t *n)
@@ -773,7 +783,7 @@ void trace_waits_free(struct trace_wait *w, size_t n)
 	free(w);
 }
 
-static void read_module(sqlite3_stmt *st, void *row)
+static bool read_module(sqlite3_stmt *st, void *row)
 {
 	struct deja_module *m = row;
 	const unsigned char *p = sqlite3_column_text(st, 0);
@@ -781,6 +791,7 @@ static void read_module(sqlite3_stmt *st, void *row)
 	m->base = (uint64_t)sqlite3_column_int64(st, 1);
 	m->lo = (uint64_t)sqlite3_column_int64(st, 2);
 	m->hi = (uint64_t)sqlite3_column_int64(st, 3);
+	return true;
 }
 
 enum trace_status trace_get_modules(struct trace *t, struct deja_module **out, size_t *n)
@@ -789,7 +800,7 @@ enum trace_status trace_get_modules(struct trace *t, struct deja_module **out, s
 			 sizeof(**out), read_module, (void **)out, n);
 }
 
-static void read_site(sqlite3_stmt *st, void *row)
+static bool read_site(sqlite3_stmt *st, void *row)
 {
 	struct trace_site *s = row;
 	s->address = (uint64_t)sqlite3_column_int64(st, 0);
@@ -797,6 +808,7 @@ static void read_site(sqlite3_stmt *st, void *row)
 	s->file = trace_dup_col(st, 2);
 	s->line = col_int_or(st, 3, 0);
 	s->module = trace_dup_col(st, 4);
+	return true;
 }
 
 enum trace_status trace_get_sites(struct trace *t, struct trace_site **out, size_t *n)
@@ -815,9 +827,10 @@ void trace_sites_free(struct trace_site *s, size_t n)
 	free(s);
 }
 
-static void read_address(sqlite3_stmt *st, void *row)
+static bool read_address(sqlite3_stmt *st, void *row)
 {
 	*(uint64_t *)row = (uint64_t)sqlite3_column_int64(st, 0);
+	return true;
 }
 
 enum trace_status trace_get_site_addresses(struct trace *t, bool start_routines,
@@ -831,11 +844,12 @@ enum trace_status trace_get_site_addresses(struct trace *t, bool start_routines,
 		sizeof(**out), read_address, (void **)out, n);
 }
 
-static void read_syscall_count(sqlite3_stmt *st, void *row)
+static bool read_syscall_count(sqlite3_stmt *st, void *row)
 {
 	struct trace_syscall_count *c = row;
 	c->nr = (uint64_t)sqlite3_column_int64(st, 0);
 	c->count = (uint64_t)sqlite3_column_int64(st, 1);
+	return true;
 }
 
 enum trace_status trace_get_unsupported(struct trace *t, struct trace_syscall_count **out,
@@ -846,12 +860,13 @@ enum trace_status trace_get_unsupported(struct trace *t, struct trace_syscall_co
 			 (void **)out, n);
 }
 
-static void read_input(sqlite3_stmt *st, void *row)
+static bool read_input(sqlite3_stmt *st, void *row)
 {
 	struct trace_input *in = row;
 	in->source = trace_dup_col(st, 0);
 	in->bytes = (uint64_t)sqlite3_column_int64(st, 1);
 	in->lines = (uint64_t)sqlite3_column_int64(st, 2);
+	return true;
 }
 
 enum trace_status trace_get_inputs(struct trace *t, struct trace_input **out, size_t *n)
@@ -927,12 +942,13 @@ void trace_inputs_free(struct trace_input *in, size_t n)
 	free(in);
 }
 
-static void read_history(sqlite3_stmt *st, void *row)
+static bool read_history(sqlite3_stmt *st, void *row)
 {
 	struct trace_history *h = row;
 	h->at = trace_dup_col(st, 0);
 	h->command = trace_dup_col(st, 1);
 	h->result = trace_dup_col(st, 2);
+	return true;
 }
 
 enum trace_status trace_get_history(struct trace *t, struct trace_history **out, size_t *n)
@@ -951,7 +967,7 @@ void trace_history_free(struct trace_history *h, size_t n)
 	free(h);
 }
 
-static void read_finding(sqlite3_stmt *st, void *row)
+static bool read_finding(sqlite3_stmt *st, void *row)
 {
 	struct trace_finding *f = row;
 	f->kind = trace_dup_col(st, 0);
@@ -962,6 +978,7 @@ static void read_finding(sqlite3_stmt *st, void *row)
 	f->second_index = (uint64_t)sqlite3_column_int64(st, 5);
 	f->second_seq = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 6);
 	f->summary = trace_dup_col(st, 7);
+	return true;
 }
 
 enum trace_status trace_get_findings(struct trace *t, struct trace_finding **out, size_t *n)

@@ -7,6 +7,7 @@
 #define DEJA_TRACE_PRIVATE_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 
 #include "trace.h"
 
@@ -30,10 +31,14 @@ uint16_t trace_op_from_name(const unsigned char *name);
 int trace_read_event_row(sqlite3_stmt *st, struct trace_event *e);
 
 /* Run a query and collect its rows into a malloc'd array, one `size`-byte
- * element per row, filled by `read`. */
-typedef void (*row_reader)(sqlite3_stmt *st, void *row);
+ * element per row, filled by `read` (false: the row is corrupt). */
+typedef bool (*row_reader)(sqlite3_stmt *st, void *row);
 enum trace_status trace_load_rows(struct trace *t, const char *sql, size_t size,
 				  row_reader read, void **out, size_t *n);
+/* The same from a statement already prepared (and bound), which it
+ * finalizes. */
+enum trace_status trace_collect_rows(sqlite3_stmt *st, size_t size, row_reader read,
+				     void **out, size_t *n);
 /* The feed (trace_get_feed) from a query of (seq, result, bytes). */
 enum trace_status trace_read_feed(sqlite3_stmt *st, struct deja_feed **feed, uint64_t *count,
 				  uint8_t **bytes, uint64_t *len);

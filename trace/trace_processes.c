@@ -88,7 +88,7 @@ static int64_t col_or(sqlite3_stmt *st, int i, int64_t dflt)
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? dflt : sqlite3_column_int64(st, i);
 }
 
-static void read_process(sqlite3_stmt *st, void *row)
+static bool read_process(sqlite3_stmt *st, void *row)
 {
 	struct trace_process *p = row;
 	p->id = (uint32_t)sqlite3_column_int64(st, 0);
@@ -102,6 +102,7 @@ static void read_process(sqlite3_stmt *st, void *row)
 	p->message = trace_dup_col(st, 8);
 	p->events = (uint64_t)sqlite3_column_int64(st, 9);
 	p->final_digest = (uint64_t)col_or(st, 10, 0);
+	return true;
 }
 
 enum trace_status trace_get_processes(struct trace *t, struct trace_process **out, size_t *n)
@@ -121,6 +122,11 @@ void trace_processes_free(struct trace_process *p, size_t n)
 	free(p);
 }
 
+static bool read_event(sqlite3_stmt *st, void *row)
+{
+	return trace_read_event_row(st, row) == 1;
+}
+
 enum trace_status trace_get_process_events(struct trace *t, uint32_t process,
 					   struct trace_event **out, size_t *n)
 {
@@ -132,28 +138,7 @@ enum trace_status trace_get_process_events(struct trace *t, uint32_t process,
 	if (!st)
 		return TRACE_ERR_CORRUPT;
 	sqlite3_bind_int64(st, 1, process);
-	size_t cap = 0;
-	enum trace_status status = TRACE_OK;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			struct trace_event *g = realloc(*out, cap * sizeof(**out));
-			if (!g) {
-				status = TRACE_ERR_NOMEM;
-				break;
-			}
-			*out = g;
-		}
-		if (trace_read_event_row(st, &(*out)[(*n)++]) != 1) {
-			status = TRACE_ERR_CORRUPT;
-			break;
-		}
-	}
-	if (status == TRACE_OK && rc != SQLITE_DONE)
-		status = TRACE_ERR_CORRUPT;
-	sqlite3_finalize(st);
-	return status;
+	return trace_collect_rows(st, sizeof(**out), read_event, (void **)out, n);
 }
 
 enum trace_status trace_get_process_feed(struct trace *t, uint32_t process,
