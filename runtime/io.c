@@ -10,9 +10,10 @@
  * Replay: an INPUT syscall does not run.  When the thread's turn for the
  * event comes, the recorded result and bytes are copied back into the
  * program's buffers (the feed the supervisor put in shared memory, looked up
- * by event number).  An OUTPUT syscall runs again, so the user still sees
- * the output and a child process at the other end of a pipe gets it, except
- * on sockets, so a replay needs no peer; it gives the recorded result.
+ * by event number).  An OUTPUT syscall runs again where the user sees it
+ * (stdout, stderr, terminals, pipes), but not on sockets, so a replay needs
+ * no peer, nor into files, which the recording wrote (files.c); it gives
+ * the recorded result.
  * Either way the digest of the bytes is compared with the recording.
  *
  * The work at the event itself happens in rt_io_at_event(), called by the
@@ -276,22 +277,27 @@ static void feed(struct rt_io *io, struct deja_pending *p, uint64_t seq)
 		return;
 	}
 	const struct deja_feed *f = feed_for(seq);
-	if (!f) {
-		/* Not a recorded syscall here: the event will not match, and the
-		 * supervisor reports the divergence. */
-		p->value = -ENOSYS;
+	uint64_t sent = io->output ? digest_of(io->sc, io->a, f ? f->result : 0, true) : 0;
+	if (!f || f->nr != io->nr || (io->output && sent != f->digest)) {
+		/* Not this call's record: the event will not match, and the
+		 * supervisor reports the divergence.  Until then an output that
+		 * ran gives its own result, not one meant for other bytes. */
+		p->value = io->output ? io->result : -ENOSYS;
+		p->data = io->output ? digest_of(io->sc, io->a, io->result, true) : 0;
 		return;
 	}
 	p->value = f->result;
 	drain_pipe(io->nr, io->a, f->result);
 	if ((io->nr == SYS_accept || io->nr == SYS_accept4) && f->result >= 0)
 		reserve_socket(f->result, io->nr == SYS_accept4 ? io->a[3] : 0);
+	if (rt_files_is_open(io->nr) && f->result >= 0)
+		rt_files_stand_in(io->nr, io->a, f->result);
 	if (!io->output) {
 		const struct deja_shared *sh = rt.shared;
 		struct scatter s = { (const uint8_t *)sh + sh->feed_bytes_offset + f->offset, f->len };
 		for_each_chunk(io->sc, io->a, f->result, false, scatter_chunk, &s);
 	}
-	p->data = digest_of(io->sc, io->a, f->result, io->output);
+	p->data = io->output ? sent : digest_of(io->sc, io->a, f->result, false);
 }
 
 static void run_now(struct rt_io *io);
@@ -368,11 +374,6 @@ static mode_t file_type(long fd)
 {
 	struct stat st;
 	return rt_syscall2(SYS_fstat, fd, &st) == 0 ? (st.st_mode & S_IFMT) : 0;
-}
-
-static bool is_socket(long fd)
-{
-	return file_type(fd) == S_IFSOCK;
 }
 
 static bool is_fifo(long fd)
@@ -797,6 +798,8 @@ long rt_input(const struct deja_syscall_info *sc, long nr, const long a[6], uint
 		return rt_random((void *)a[1], (uint64_t)a[2], site);
 	struct rt_io io = { .nr = nr, .sc = sc, .a = a };
 	if (replaying()) {
+		if (rt_files_replay_runs(nr, a))
+			pass(nr, a);
 		io.feed = true;
 		return run_event(&io, nr, site, 0, 0, 0, is_read(nr));
 	}
@@ -878,11 +881,11 @@ long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uin
 		return pass(nr, a);
 	struct rt_io io = { .nr = nr, .sc = sc, .a = a, .output = true };
 	if (replaying()) {
-		/* The output happens again (the user sees it, a child process on
-		 * the other end of a pipe gets it), except on sockets, whose peer
-		 * may be gone; the call gives its recorded result either way. */
-		if (!is_socket(a[0]))
-			pass(nr, a);
+		/* The output happens again where the user sees it (stdout,
+		 * stderr, a terminal, a pipe), but not on sockets, whose peer
+		 * may be gone, nor into files, which the recording wrote
+		 * (files.c); the call gives its recorded result either way. */
+		io.result = rt_files_replay_writes(a[0]) ? pass(nr, a) : -ENOSYS;
 		io.feed = true;
 		return run_event(&io, nr, site, 0, 0, 0, false);
 	}

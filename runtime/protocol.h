@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 22u
+#define DEJA_PROTOCOL_VERSION 23u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -209,6 +209,8 @@ struct deja_feed {
 	int64_t result;
 	uint64_t offset;
 	uint64_t len;
+	int64_t nr; /* the recorded syscall's number; -1 for a signal or reap */
+	uint64_t digest; /* the event's data: for an output, xxh3 of what it sent */
 };
 
 /* Coverage of scheduling points per thread (runtime/ticks.c): ticks passed

@@ -94,6 +94,19 @@ void rt_clock_replay(uint64_t seq);
 /* fd was closed or replaced (via rt_note_close). */
 void rt_io_forget_fd(long fd);
 
+/* ---- files.c: a replay leaves the file system alone ---- */
+/* open, openat, creat or openat2. */
+bool rt_files_is_open(long nr);
+/* The path an open names (NULL if none). */
+const char *rt_files_open_path(long nr, const long a[6]);
+/* Replay: give a fed open's descriptor number a file behind it. */
+void rt_files_stand_in(long nr, const long a[6], long fd);
+/* Replay: whether an OUTPUT syscall on fd runs again. */
+bool rt_files_replay_writes(long fd);
+/* Replay: whether a fed INPUT syscall must still run (resizing shared
+ * memory the program maps). */
+bool rt_files_replay_runs(long nr, const long a[6]);
+
 /* ---- pids.c ---- */
 /* Replay: answer getpid/getppid/gettid with the recorded ids (true, with
  * *result), or map the ids in a[] the program passes back to real ones

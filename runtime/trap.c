@@ -326,14 +326,14 @@ static long emulate(long nr, const long a[6], uint64_t site, greg_t *g, sigset_t
 		return managed ? (long)rt_time((time_t *)a[0], site) : pass(nr, a);
 	case SYS_getrandom:
 		return managed ? rt_random((void *)a[0], (uint64_t)a[1], site) : pass(nr, a);
-	case SYS_open: {
-		long fd = pass(nr, a);
-		rt_note_open((const char *)a[0], fd);
-		return fd;
-	}
-	case SYS_openat: {
-		long fd = pass(nr, a);
-		rt_note_open((const char *)a[1], fd);
+	case SYS_open:
+	case SYS_openat:
+	case SYS_creat:
+	case SYS_openat2: {
+		/* An input: whether it succeeds depends on the file system
+		 * (files.c); a replay gives the recorded descriptor. */
+		long fd = rt_input(deja_syscall(nr), nr, a, site);
+		rt_note_open(rt_files_open_path(nr, a), fd);
 		return fd;
 	}
 	case SYS_close:
