@@ -151,6 +151,7 @@ static int set_up_channel(struct processes *p, struct child *c, const struct dej
 	sh->run_id = top->run_id;
 	sh->replay_pid = setup->replay_pid;
 	sh->replay_ppid = setup->replay_ppid;
+	sh->replay_end_signal = setup->end_signal;
 	for (uint32_t i = 0; i < setup->nchild_pids && i < DEJA_MAX_CHILDREN; i++)
 		sh->child_pids[i] = setup->child_pids[i];
 	deja_model_init(&sh->model, p->run.max_steps);

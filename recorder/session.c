@@ -102,6 +102,7 @@ static int setup_run(struct session *s, const struct session_config *cfg, char *
 	sh->target_pid = sh->target_ppid = 0;
 	sh->replay_pid = cfg->replay_pid;
 	sh->replay_ppid = cfg->replay_ppid;
+	sh->replay_end_signal = cfg->replay_end_signal;
 	for (uint32_t t = 0; t < DEJA_MAX_THREADS; t++)
 		sh->replay_tids[t] = cfg->replay_tids && t < cfg->replay_nthreads ? cfg->replay_tids[t] : 0;
 	sh->nmodules = sh->server_modules;

@@ -152,6 +152,9 @@ static void end_run_for(enum deja_decision_kind kind, uint32_t self)
 {
 	if (kind == DEJA_DECIDE_BUDGET)
 		rt_end_run(DEJA_OUTCOME_TIMEOUT, self, "step budget (--max-steps) spent");
+	bool past_end = rt.model->steps >= rt.schedule_len;
+	if (kind == DEJA_DECIDE_DIVERGED && past_end && rt.shared->replay_end_signal)
+		rt_signal_die(rt.shared->replay_end_signal); /* where the recording died of it */
 	if (kind == DEJA_DECIDE_DIVERGED)
 		rt_end_run(DEJA_OUTCOME_DIVERGENCE, self,
 			   rt.model->steps >= rt.schedule_len

@@ -21,6 +21,13 @@
  * O_TRUNC); when that fails (the file is gone, or was never there because
  * the recording created it), an empty memfd.  Reads of it are fed anyway.
  *
+ * Output runs again only where the user sees it: the stdout and stderr
+ * deja itself was given (a terminal, a pipe to a pager, a file the user
+ * redirected to) and other terminals.  Not into files, not into pipes
+ * between the program's own processes, whose readers are fed: written
+ * again, such a pipe could fill with nobody reading, or kill its writer
+ * with SIGPIPE where the recording's write went through.
+ *
  * Shared memory is the exception: a memfd or a file in /dev/shm is memory
  * the program maps, so resizing or writing it runs again in a replay
  * (rt_files_replay_runs, rt_files_replay_writes), as it must for the
@@ -119,16 +126,36 @@ static bool is_regular_file(long fd)
 	return rt_syscall2(SYS_fstat, fd, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+void rt_files_note_user_output(void)
+{
+	for (int i = 0; i < 2; i++) {
+		struct stat st;
+		bool open = rt_syscall2(SYS_fstat, i + 1, &st) == 0;
+		rt.shared->user_output_dev[i] = open ? st.st_dev : 0;
+		rt.shared->user_output_ino[i] = open ? st.st_ino : 0;
+	}
+}
+
+static bool is_user_output(const struct stat *st)
+{
+	const struct deja_shared *sh = rt.shared;
+	for (int i = 0; i < 2; i++)
+		if (sh->user_output_ino[i] && st->st_dev == sh->user_output_dev[i] &&
+		    st->st_ino == sh->user_output_ino[i])
+			return true;
+	return false;
+}
+
 bool rt_files_replay_writes(long fd)
 {
-	if (fd == 1 || fd == 2) /* the user sees them, wherever they go */
-		return true;
 	struct stat st;
 	if (rt_syscall2(SYS_fstat, fd, &st) != 0)
 		return false;
-	if (S_ISSOCK(st.st_mode) || S_ISBLK(st.st_mode))
-		return false; /* a peer that may be gone; a disk */
-	return !S_ISREG(st.st_mode) || is_shared_memory(fd);
+	if (is_user_output(&st) || S_ISCHR(st.st_mode)) /* the user sees it; a terminal */
+		return true;
+	/* A pipe between the program's processes carries nothing in a
+	 * replay: its reader is fed.  A socket's peer may be gone. */
+	return S_ISREG(st.st_mode) && is_shared_memory(fd);
 }
 
 bool rt_files_replay_runs(long nr, const long a[6])

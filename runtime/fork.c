@@ -179,6 +179,8 @@ static void follow(void)
 	uint32_t n = parent->nmodules < DEJA_MAX_MODULES ? parent->nmodules : DEJA_MAX_MODULES;
 	memcpy(sh->modules, parent->modules, n * sizeof(sh->modules[0]));
 	sh->nmodules = n;
+	memcpy(sh->user_output_dev, parent->user_output_dev, sizeof(sh->user_output_dev));
+	memcpy(sh->user_output_ino, parent->user_output_ino, sizeof(sh->user_output_ino));
 	/* Never touch the parent's channel again. */
 	rt_syscall2(SYS_munmap, parent, parent->size);
 	rt_syscall1(SYS_close, rt.shm_fd);
@@ -249,7 +251,12 @@ bool rt_fork_wait4(const long a[6], const sigset_t *mask, uint64_t site, long *r
 				return false; /* not a followed child: run it as it comes */
 			args[0] = real;
 			args[2] &= ~(long)WNOHANG;
-			long got = rt_pass_interruptible(SYS_wait4, args, mask);
+			/* A real signal (a SIGCHLD) may cut the wait short:
+			 * a replay drops real signals, so it waits on. */
+			long got;
+			do
+				got = rt_pass_interruptible(SYS_wait4, args, mask);
+			while (got == -EINTR);
 			r = got == real ? f->result : got;
 		}
 	} else {

@@ -58,8 +58,6 @@ struct rt_io {
 
 static __thread struct rt_io *current __attribute__((tls_model("initial-exec")));
 
-static void drain_pipe(long nr, const long a[6], long recorded);
-
 /* ---- the program's buffers of one call, as chunks ---- */
 
 typedef void (*chunk_fn)(void *ctx, uint8_t *ptr, uint64_t len);
@@ -287,7 +285,6 @@ static void feed(struct rt_io *io, struct deja_pending *p, uint64_t seq)
 		return;
 	}
 	p->value = f->result;
-	drain_pipe(io->nr, io->a, f->result);
 	if ((io->nr == SYS_accept || io->nr == SYS_accept4) && f->result >= 0)
 		reserve_socket(f->result, io->nr == SYS_accept4 ? io->a[3] : 0);
 	if (rt_files_is_open(io->nr) && f->result >= 0)
@@ -376,30 +373,10 @@ static mode_t file_type(long fd)
 	return rt_syscall2(SYS_fstat, fd, &st) == 0 ? (st.st_mode & S_IFMT) : 0;
 }
 
-static bool is_fifo(long fd)
-{
-	return file_type(fd) == S_IFIFO;
-}
-
 /* The flags argument of recvfrom and recvmsg; 0 for other calls. */
 static long recv_flags(long nr, const long a[6])
 {
 	return nr == SYS_recvfrom ? a[3] : nr == SYS_recvmsg ? a[2] : 0;
-}
-
-/* Replay: a pipe may connect the program to a child process, which is
- * not followed yet and so runs again for real.  Reading the pipe keeps it
- * flowing (a child whose output nobody reads would block or die of
- * SIGPIPE); the bytes the program gets are still the recorded ones.  It
- * happens at the read's turn, and takes no more than the recording read,
- * which the writer (replayed before it) has put there. */
-static void drain_pipe(long nr, const long a[6], long recorded)
-{
-	if (nr != SYS_read || recorded < 0 || !is_fifo(a[0]))
-		return;
-	long b[6] = { a[0], a[1], recorded, 0, 0, 0 };
-	if (recorded > 0 || a[2] == 0)
-		pass(nr, b);
 }
 
 static bool is_read(long nr)
@@ -885,9 +862,13 @@ long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uin
 		 * stderr, a terminal, a pipe), but not on sockets, whose peer
 		 * may be gone, nor into files, which the recording wrote
 		 * (files.c); the call gives its recorded result either way. */
-		io.result = rt_files_replay_writes(a[0]) ? pass(nr, a) : -ENOSYS;
+		bool runs = rt_files_replay_writes(a[0]);
+		io.result = runs ? pass(nr, a) : -ENOSYS;
 		io.feed = true;
-		return run_event(&io, nr, site, 0, 0, 0, false);
+		long r = run_event(&io, nr, site, 0, 0, 0, false);
+		if (r == -EPIPE && !runs)
+			rt_signal_raise_unrelayed(SIGPIPE);
+		return r;
 	}
 	long r = pass(nr, a);
 	if (r == -EPIPE) /* the kernel raised SIGPIPE too: its handler runs at this event */

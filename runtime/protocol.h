@@ -390,6 +390,12 @@ struct deja_shared {
 	 * kernel are mapped back to the real ones (pids.c).  0: unknown. */
 	int32_t replay_pid;
 	int32_t replay_ppid;
+	/* Replay: the signal the recorded process died of where its recording
+	 * stops (0: none): killed inside a call, it left no event for that
+	 * call (SIGPIPE in a write blocked on a full pipe, SIGKILL), so a
+	 * replay that reaches the end of the recording dies of it there. */
+	int32_t replay_end_signal;
+	int32_t reserved_end_signal;
 	int32_t replay_tids[DEJA_MAX_THREADS]; /* by model thread */
 
 	/* Fork server (deja hunt): the target is started once; its runtime
@@ -409,6 +415,12 @@ struct deja_shared {
 	char server_output[DEJA_PATH_MAX]; /* the run's stdout and stderr, or "" */
 
 	/* Written by the runtime. */
+	/* The user's stdout and stderr: descriptors 1 and 2 as the top process
+	 * found them (device, inode), the only files and pipes a replay's
+	 * output goes to again (files.c).  A forked child's channel gets its
+	 * parent's. */
+	uint64_t user_output_dev[2];
+	uint64_t user_output_ino[2];
 	uint32_t runtime_ready;
 	int32_t target_pid;       /* the run's process, as getpid() gives it */
 	int32_t target_ppid;

@@ -101,11 +101,21 @@ bool rt_files_is_open(long nr);
 const char *rt_files_open_path(long nr, const long a[6]);
 /* Replay: give a fed open's descriptor number a file behind it. */
 void rt_files_stand_in(long nr, const long a[6], long fd);
+/* The top process at its start: its descriptors 1 and 2 are the user's
+ * output. */
+void rt_files_note_user_output(void);
 /* Replay: whether an OUTPUT syscall on fd runs again. */
 bool rt_files_replay_writes(long fd);
 /* Replay: whether a fed INPUT syscall must still run (resizing shared
  * memory the program maps). */
 bool rt_files_replay_runs(long nr, const long a[6]);
+
+/* Replay: a write that failed with EPIPE when recorded did not run, so
+ * the kernel raised no SIGPIPE: raise it unless the relay stands in for
+ * the program's handler (the recording's signal event then replays it). */
+void rt_signal_raise_unrelayed(int sig);
+/* End the process by sig's default action, now. */
+void rt_signal_die(int sig) __attribute__((noreturn));
 
 /* ---- pids.c ---- */
 /* Replay: answer getpid/getppid/gettid with the recorded ids (true, with

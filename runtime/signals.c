@@ -110,10 +110,16 @@ static void send_to_this_thread(int sig)
 	rt_syscall3(SYS_tgkill, rt_syscall0(SYS_getpid), rt_syscall0(SYS_gettid), sig);
 }
 
-/* The default action, now: this process ends by the signal. */
+/* The default action, now: this process ends by the signal, which the
+ * supervisor is told of. */
 static void end_by(int sig)
 {
 	__atomic_store_n(&rt.shared->ended_by_signal, (uint32_t)sig, __ATOMIC_RELEASE);
+	rt_signal_die(sig);
+}
+
+void rt_signal_die(int sig)
+{
 	struct rt_kernel_sigaction dfl = { .handler = (void *)SIG_DFL };
 	rt_syscall4(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask));
 	uint64_t set = bit(sig);
@@ -285,6 +291,12 @@ void rt_signal_take_raised(int sig)
 		return;
 	last_info[sig] = info;
 	add_pending(&thread_pending[rt_self], sig);
+}
+
+void rt_signal_raise_unrelayed(int sig)
+{
+	if (!(relayed & bit(sig)))
+		send_to_this_thread(sig); /* acts when the trap returns, as it did */
 }
 
 /* The relay, standing in for the program's action. */

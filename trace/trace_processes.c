@@ -159,3 +159,25 @@ enum trace_status trace_get_process_feed(struct trace *t, uint32_t process,
 	sqlite3_bind_int64(st, 1, process);
 	return trace_read_feed(st, feed, count, bytes, len);
 }
+
+enum trace_status trace_get_reap_status(struct trace *t, uint32_t parent, uint32_t fork_index,
+					bool *found, int *status)
+{
+	*found = false;
+	sqlite3_stmt *st = trace_prepare(t, parent == 0
+		? "SELECT data FROM events WHERE op = 'reap' AND arg = ?2 AND result > 0"
+		: "SELECT data FROM process_events WHERE process = ?1 AND op = 'reap'"
+		  " AND arg = ?2 AND result > 0");
+	if (!st)
+		return TRACE_ERR_CORRUPT;
+	if (parent != 0)
+		sqlite3_bind_int64(st, 1, parent);
+	sqlite3_bind_int64(st, 2, (int64_t)fork_index + 1); /* a reap's arg: fork index + 1 */
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*found = true;
+		*status = (int)sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? TRACE_OK : TRACE_ERR_CORRUPT;
+}
