@@ -10,10 +10,9 @@
  * Replay: an INPUT syscall does not run.  When the thread's turn for the
  * event comes, the recorded result and bytes are copied back into the
  * program's buffers (the feed the supervisor put in shared memory, looked up
- * by event number).  An OUTPUT syscall runs again where the user sees it
- * (stdout, stderr, terminals, pipes), but not on sockets, so a replay needs
- * no peer, nor into files, which the recording wrote (files.c); it gives
- * the recorded result.
+ * by event number).  An OUTPUT syscall runs again only where the user sees
+ * it (deja's own stdout and stderr, terminals: files.c), so a replay needs
+ * no peer and leaves files and pipes alone; it gives the recorded result.
  * Either way the digest of the bytes is compared with the recording.
  *
  * The work at the event itself happens in rt_io_at_event(), called by the
