@@ -283,6 +283,9 @@ static void settle(const struct child *c, struct process_end *e)
 		if (sh->fault_signal) {
 			e->thread = sh->fault_thread;
 			e->fault_site = sh->fault_site;
+		} else if (sh->ended_by_signal && sh->ended_site) {
+			e->thread = sh->ended_thread;
+			e->fault_site = sh->ended_site;
 		} else if (!sh->ended_by_signal) {
 			snprintf(e->message, sizeof(e->message),
 				 "ended by a signal deja did not see (killed)");

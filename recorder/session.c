@@ -336,6 +336,9 @@ static void settle_outcome(const struct deja_shared *sh, int status, struct sess
 		if (sh->fault_signal && (int)sh->fault_signal == res->signal) {
 			res->thread = sh->fault_thread;
 			res->fault_site = sh->fault_site;
+		} else if ((int)sh->ended_by_signal == res->signal && sh->ended_site) {
+			res->thread = sh->ended_thread; /* a relayed signal, at a point */
+			res->fault_site = sh->ended_site;
 		}
 	}
 }

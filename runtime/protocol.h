@@ -375,7 +375,8 @@ struct deja_shared {
 	/* The process is ending by a signal it knows of: a relayed one at its
 	 * default action (signals.c), or abort()'s SIGABRT; 0 if none. */
 	uint32_t ended_by_signal;
-	uint32_t reserved_end;
+	uint32_t ended_thread;    /* the thread at whose scheduling point it did */
+	uint64_t ended_site;      /* and that point's call site (0: none) */
 	/* Replay: the pids the recording's children had, by fork_index (0:
 	 * unknown); fork() gives the program these, and wait and kill map
 	 * them back. */

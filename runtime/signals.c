@@ -112,8 +112,10 @@ static void send_to_this_thread(int sig)
 
 /* The default action, now: this process ends by the signal, which the
  * supervisor is told of. */
-static void end_by(int sig)
+static void end_by(int sig, uint64_t site)
 {
+	rt.shared->ended_thread = rt_self;
+	rt.shared->ended_site = site;
 	__atomic_store_n(&rt.shared->ended_by_signal, (uint32_t)sig, __ATOMIC_RELEASE);
 	rt_signal_die(sig);
 }
@@ -147,7 +149,7 @@ static void call_program_handler(int sig, siginfo_t *info, void *ctx)
 {
 	const struct rt_kernel_sigaction a = program_action[sig];
 	if (a.handler == (void *)SIG_DFL)
-		end_by(sig);
+		end_by(sig, 0);
 	if (a.flags & SA_RESETHAND)
 		reset_to_default(sig);
 	if (a.flags & SA_SIGINFO)
@@ -378,7 +380,7 @@ static void deliver(int sig, uint64_t site)
 	if (got <= 0 || got > 64 || !(relayed & bit(got)))
 		return;
 	if (program_action[got].handler == (void *)SIG_DFL)
-		end_by(got);
+		end_by(got, site);
 	handler_info = record.info;
 	handler_due = got;
 	send_to_this_thread(got);
