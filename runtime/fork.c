@@ -272,3 +272,36 @@ bool rt_fork_wait4(const long a[6], const sigset_t *mask, uint64_t site, long *r
 	*result = r;
 	return true;
 }
+
+/* A child of this process is still running: none has ended unwaited for,
+ * and there is at least one (waitid answers ECHILD when there is none). */
+static bool child_running(void)
+{
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	long r = rt_syscall(SYS_waitid, P_ALL, 0, (long)&si, WEXITED | WNOHANG | WNOWAIT, 0, 0);
+	return r == 0 && si.si_pid == 0;
+}
+
+/* A program's sleeps are virtual, but its child processes run in real
+ * time.  A parent that polls for a child's end between short sleeps
+ * (Python's subprocess.run with a timeout: waitpid(WNOHANG), then sleep)
+ * would otherwise see its virtual clock run past the timeout before the
+ * child has even started.  So a recording gives a running child the real
+ * time the parent's sleep stands for (at most a second at a time); the
+ * parent's clock still jumps, and a replay, which follows the recorded
+ * waits, waits for nothing. */
+void rt_fork_let_children_run(uint64_t deadline)
+{
+	const uint64_t step_ns = 1000000, most_ns = 1000000000;
+	if (rt.shared->mode != DEJA_MODE_RECORD || deadline == DEJA_NO_DEADLINE ||
+	    deadline <= rt.model->vclock)
+		return;
+	uint64_t want = deadline - rt.model->vclock;
+	if (want > most_ns)
+		want = most_ns;
+	for (uint64_t waited = 0; waited < want && child_running(); waited += step_ns) {
+		struct timespec ts = { 0, (long)(want - waited < step_ns ? want - waited : step_ns) };
+		rt_syscall2(SYS_nanosleep, (long)&ts, 0);
+	}
+}

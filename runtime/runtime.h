@@ -20,6 +20,7 @@
 #ifndef DEJA_RUNTIME_H
 #define DEJA_RUNTIME_H
 
+#include <semaphore.h>
 #include <stdbool.h>
 #include <signal.h>
 #include <stdint.h>
@@ -116,6 +117,15 @@ bool rt_files_replay_runs(long nr, const long a[6]);
 void rt_signal_raise_unrelayed(int sig);
 /* End the process by sig's default action, now. */
 void rt_signal_die(int sig) __attribute__((noreturn));
+
+/* ---- sem_shared.c: semaphores shared between processes ---- */
+bool rt_sem_is_shared(sem_t *s);
+void rt_sem_note_init(sem_t *s, int pshared);
+void rt_sem_note_destroy(sem_t *s);
+int rt_sem_shared_post(sem_t *s, uint64_t site);
+int rt_sem_shared_getvalue(sem_t *s, int *value, uint64_t site);
+int rt_sem_shared_trywait(sem_t *s, uint64_t site);
+int rt_sem_shared_wait(sem_t *s, uint64_t deadline, uint64_t site);
 
 /* ---- pids.c ---- */
 /* Replay: answer getpid/getppid/gettid with the recorded ids (true, with
@@ -329,6 +339,10 @@ void rt_fork_child_after_libc(void);
  * a replay the recorded result (true, with *result); false: run it as
  * usual. */
 bool rt_fork_wait4(const long a[6], const sigset_t *mask, uint64_t site, long *result);
+/* Record, every thread in a timed wait that ends at virtual time
+ * `deadline`: while a child process still runs, give it that much real
+ * time (or until a child ends) before the clock jumps there. */
+void rt_fork_let_children_run(uint64_t deadline);
 
 /* ---- pids.c: children's pids in a replay ---- */
 void rt_pids_note_child(uint32_t fork_index, long real_pid);

@@ -888,7 +888,7 @@ enum trace_status trace_get_feed(struct trace *t, struct deja_feed **feed, uint6
 		"SELECT e.seq, e.result, d.bytes, CASE e.op WHEN 'syscall' THEN e.arg ELSE -1 END,"
 		" e.data"
 		" FROM events e LEFT JOIN syscall_data d USING (seq)"
-		" WHERE e.op IN ('syscall', 'signal', 'reap') ORDER BY e.seq");
+		" WHERE e.op IN ('syscall', 'signal', 'reap', 'sem_shared') ORDER BY e.seq");
 	if (!st)
 		return TRACE_ERR_CORRUPT;
 	return trace_read_feed(st, feed, count, bytes, len);
