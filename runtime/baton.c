@@ -146,6 +146,14 @@ static int64_t execute_chosen(uint32_t self)
 	return r;
 }
 
+uint64_t rt_next_event_of_self(void)
+{
+	for (uint64_t seq = rt.model->steps; seq < rt.schedule_len; seq++)
+		if ((rt.schedule[seq] & DEJA_SCHEDULE_THREAD) == rt_self)
+			return seq;
+	return UINT64_MAX;
+}
+
 /* The scheduler says the run is over: end it with the matching outcome. */
 static void end_run_for(enum deja_decision_kind kind, uint32_t self) __attribute__((noreturn));
 static void end_run_for(enum deja_decision_kind kind, uint32_t self)

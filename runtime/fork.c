@@ -223,15 +223,6 @@ void rt_fork_child_after_libc(void)
 	rt_threads_after_fork_child();
 }
 
-/* Replay: the seq of this thread's next event in the recording. */
-static uint64_t next_event_of_self(void)
-{
-	for (uint64_t seq = rt.model->steps; seq < rt.schedule_len; seq++)
-		if ((rt.schedule[seq] & DEJA_SCHEDULE_THREAD) == rt_self)
-			return seq;
-	return UINT64_MAX;
-}
-
 bool rt_fork_wait4(const long a[6], const sigset_t *mask, uint64_t site, long *result)
 {
 	if (!rt_managed() || rt.shared->parallel || !rt.shared->follow_children)
@@ -240,7 +231,7 @@ bool rt_fork_wait4(const long a[6], const sigset_t *mask, uint64_t site, long *r
 	long r;
 	const struct deja_feed *f = NULL;
 	if (rt.shared->mode == DEJA_MODE_REPLAY)
-		f = rt_io_feed_peek(next_event_of_self());
+		f = rt_io_feed_peek(rt_next_event_of_self());
 	if (f) {
 		/* Which child the recording's wait returned, if any: wait
 		 * for that one, however long it takes here. */

@@ -184,6 +184,9 @@ int64_t rt_run(void);
  * complete until its caller has done more (a THREAD_CREATE, until the
  * real thread exists); the caller then calls rt_signals_deliver. */
 int64_t rt_run_op(void);
+/* Replay: the seq of the calling thread's next event in the recording
+ * (UINT64_MAX: none), whose feed entry an input may look at first. */
+uint64_t rt_next_event_of_self(void);
 /* The op-specific detail of the calling thread's last event. */
 extern __thread uint64_t rt_last_arg;
 /* First run of a new thread: wait to be chosen, execute THREAD_START. */

@@ -80,22 +80,13 @@ void rt_sem_note_destroy(sem_t *s)
 	forget_shared(s);
 }
 
-/* Replay: the seq of this thread's next event in the recording. */
-static uint64_t next_event_of_self(void)
-{
-	for (uint64_t seq = rt.model->steps; seq < rt.schedule_len; seq++)
-		if ((rt.schedule[seq] & DEJA_SCHEDULE_THREAD) == rt_self)
-			return seq;
-	return UINT64_MAX;
-}
-
 /* One call on the real semaphore, as an event: run and recorded, or fed
  * back in a replay.  The result is 0, the value (getvalue) or -errno. */
 static int64_t shared_call(sem_t *s, enum shared_call call, uint64_t site)
 {
 	int64_t r;
 	if (rt.shared->mode == DEJA_MODE_REPLAY) {
-		const struct deja_feed *f = rt_io_feed_peek(next_event_of_self());
+		const struct deja_feed *f = rt_io_feed_peek(rt_next_event_of_self());
 		r = f ? f->result : -EINVAL; /* not recorded here: the event diverges */
 	} else if (call == SHARED_POST) {
 		r = RT_REAL(sem_post)(s) == 0 ? 0 : -errno;
