@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "deadlock_sig.h"
 #include "digest.h"
 #include "record.h"
 #include "trace.h"
@@ -38,87 +39,16 @@ static void assertion_line(const char *path, char *out, size_t len)
 	fclose(f);
 }
 
-static int compare_strings(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* items[0..n) sorted and joined with "; " into out; frees them. */
-static void join_sorted(char **items, size_t n, char *out, size_t len)
-{
-	qsort(items, n, sizeof(*items), compare_strings);
-	out[0] = '\0';
-	for (size_t i = 0; i < n; i++) {
-		size_t used = strlen(out);
-		snprintf(out + used, len - used, "%s%s", i ? "; " : "", items[i]);
-		free(items[i]);
-	}
-}
-
-static bool waiting(const struct trace_wait *w, size_t n, int64_t thread)
-{
-	for (size_t i = 0; i < n; i++)
-		if (w[i].thread == thread)
-			return true;
-	return false;
-}
-
-/* One wait as the key sees it: the operation and its call site, and
- * whether a thread of the wait set holds the object (a cycle), another
- * thread holds it, or none does. */
-static int key_item(const struct trace_wait *w, size_t n, size_t i, char **out)
-{
-	const char *held = w[i].holder < 0		  ? "not held"
-			   : waiting(w, n, w[i].holder) ? "held by a waiting thread"
-							  : "held by a running thread";
-	return asprintf(out, "%s(%s) at 0x%llx, %s", w[i].op, w[i].object_kind,
-			(unsigned long long)w[i].site, held);
-}
-
-/*
- * The deadlock's wait set, twice, each sorted so that the same deadlock
- * reads the same whatever order the threads were stored in.  `detail`,
- * for people: "thread T op(kind@addr); ...", addresses rather than
- * object ids, which follow the order of first use.  `key`, for deciding
- * whether two runs deadlock the same way: which operations, at which
- * call sites, are stuck, without thread numbers or object addresses.
- * Threads running the same code are interchangeable (in py_job_queue
- * either worker can be the one left waiting in get(), and the one that
- * needs the fewest preemptions may be the other), and objects a thread
- * allocates lie in its own malloc arena, so their addresses differ with
- * the thread too.  Code addresses repeat, since ASLR is off.
- */
+/* The deadlock's wait-for graph as its detail and key (deadlock_sig.h). */
 static enum trial_status wait_set(struct trace *t, struct failure_sig *sig)
 {
 	struct trace_wait *w;
 	size_t n;
 	if (trace_get_waits(t, &w, &n) != TRACE_OK)
 		return TRIAL_ERR_TRACE;
-	char **items = calloc(n ? n : 1, sizeof(*items));
-	char **keys = calloc(n ? n : 1, sizeof(*keys));
-	enum trial_status st = items && keys ? TRIAL_OK : TRIAL_ERR_TRACE;
-	for (size_t i = 0; i < n && st == TRIAL_OK; i++) {
-		if (asprintf(&items[i], "thread %u %s(%s@0x%llx)", w[i].thread, w[i].op,
-			     w[i].object_kind, (unsigned long long)w[i].object_addr) < 0)
-			items[i] = NULL;
-		if (key_item(w, n, i, &keys[i]) < 0)
-			keys[i] = NULL;
-		if (!items[i] || !keys[i])
-			st = TRIAL_ERR_TRACE;
-	}
-	if (st == TRIAL_OK) {
-		join_sorted(items, n, sig->detail, sizeof(sig->detail));
-		join_sorted(keys, n, sig->key, sizeof(sig->key));
-	} else {
-		for (size_t i = 0; i < n; i++) {
-			free(items ? items[i] : NULL);
-			free(keys ? keys[i] : NULL);
-		}
-	}
-	free(items);
-	free(keys);
+	int r = deadlock_sig(w, n, sig->detail, sizeof(sig->detail), sig->key, sizeof(sig->key));
 	trace_waits_free(w, n);
-	return st;
+	return r == 0 ? TRIAL_OK : TRIAL_ERR_TRACE;
 }
 
 static enum trial_status read_back(const struct trial_program *p, struct trial_result *r)

@@ -60,7 +60,7 @@ struct failure_sig {
 	int signal;
 	char detail[1024]; /* assertion message, or the deadlock's wait set */
 	/* A deadlock's wait set without thread numbers and object addresses:
-	 * what failure_same compares (trial.c says why). */
+	 * what failure_same compares (deadlock_sig.h says why). */
 	char key[1024];
 };
 
