@@ -96,6 +96,8 @@ static int setup_run(struct session *s, const struct session_config *cfg, char *
 	sh->exited = 0;
 	sh->exit_status = 0;
 	sh->ended_by_signal = 0;
+	sh->ended_thread = 0;
+	sh->ended_site = 0;
 	for (uint32_t i = 0; i < DEJA_MAX_CHILDREN; i++)
 		sh->child_pids[i] = cfg->child_pids && i < cfg->nchild_pids ? cfg->child_pids[i] : 0;
 	sh->runtime_ready = 0;
