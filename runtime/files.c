@@ -45,6 +45,8 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 
+#include "syscall_table.h"
+
 bool rt_files_is_open(long nr)
 {
 	return nr == SYS_open || nr == SYS_openat || nr == SYS_creat || nr == SYS_openat2;
@@ -166,5 +168,104 @@ bool rt_files_replay_runs(long nr, const long a[6])
 		return is_regular_file(a[0]) && is_shared_memory(a[0]);
 	default:
 		return false;
+	}
+}
+
+/* ---- opening a FIFO ----
+ *
+ * Opening a FIFO for reading waits for a writer, and for writing waits
+ * for a reader: in the kernel, that would hold the right to run while the
+ * other end, perhaps another thread of the program, never gets to open.
+ * So a recording opens it without waiting, as attempts: a writer's attempt
+ * succeeds once a reader is there (O_NONBLOCK gives ENXIO before); a
+ * reader opens at once without waiting and its attempt succeeds once a
+ * writer is there (tee() of no bytes' worth tells EAGAIN, a writer without
+ * data yet, from 0, none).  Each attempt is an event of the open, its
+ * result EAGAIN until the last (an open never gives EAGAIN without
+ * O_NONBLOCK), with a 1 ms virtual sleep between, while other threads
+ * run; a replay goes through the same attempts, fed.
+ */
+#define FIFO_RETRY_VIRTUAL_NS 1000000
+#define FIFO_RETRY_REAL_NS 100000
+
+/* An open with these flags would wait for a FIFO's other end. */
+static bool may_wait(long flags)
+{
+	return !(flags & (O_NONBLOCK | O_PATH)) && (flags & O_ACCMODE) != O_RDWR;
+}
+
+static bool is_fifo(long dirfd, const char *path)
+{
+	struct stat st;
+	return path && rt_syscall4(SYS_newfstatat, dirfd, path, &st, 0) == 0 && S_ISFIFO(st.st_mode);
+}
+
+/* Whether the FIFO read end fd has a writer: tee() to a scratch pipe
+ * waits for data only while writers exist. */
+static bool has_writer(long fd)
+{
+	int scratch[2];
+	if (rt_syscall2(SYS_pipe2, scratch, O_CLOEXEC | O_NONBLOCK) != 0)
+		return true; /* cannot tell: let the program read */
+	long r = rt_syscall4(SYS_tee, fd, scratch[1], 1, SPLICE_F_NONBLOCK);
+	rt_syscall1(SYS_close, scratch[0]);
+	rt_syscall1(SYS_close, scratch[1]);
+	return r != 0;
+}
+
+/* Record: one attempt; the descriptor, -EAGAIN, or the open's error.  A
+ * reader's descriptor is kept in *reader between attempts. */
+static long fifo_attempt(long dirfd, const char *path, long flags, long *reader)
+{
+	if ((flags & O_ACCMODE) == O_WRONLY) {
+		long fd = rt_syscall4(SYS_openat, dirfd, path, flags | O_NONBLOCK, 0);
+		if (fd == -ENXIO)
+			return -EAGAIN;
+		if (fd >= 0)
+			rt_syscall3(SYS_fcntl, fd, F_SETFL, flags & ~(long)O_NONBLOCK);
+		return fd;
+	}
+	if (*reader < 0)
+		*reader = rt_syscall4(SYS_openat, dirfd, path, flags | O_NONBLOCK, 0);
+	if (*reader < 0 || !has_writer(*reader))
+		return *reader < 0 ? *reader : -EAGAIN;
+	rt_syscall3(SYS_fcntl, *reader, F_SETFL, flags & ~(long)O_NONBLOCK);
+	long fd = *reader;
+	*reader = -1;
+	return fd;
+}
+
+static void fifo_pause(uint64_t site)
+{
+	struct timespec pause = { 0, FIFO_RETRY_VIRTUAL_NS };
+	rt_sleep(CLOCK_MONOTONIC, 0, &pause, site);
+	if (rt.shared->mode == DEJA_MODE_RECORD) {
+		struct timespec real = { 0, FIFO_RETRY_REAL_NS };
+		rt_syscall2(SYS_nanosleep, &real, NULL);
+	}
+}
+
+long rt_files_open(long nr, const long a[6], uint64_t site)
+{
+	const struct deja_syscall_info *sc = deja_syscall(nr);
+	long dirfd, flags;
+	open_args(nr, a, &dirfd, &flags);
+	if (!rt_managed() || !may_wait(flags))
+		return rt_input(sc, nr, a, site);
+	if (rt.shared->mode == DEJA_MODE_REPLAY) { /* the recorded attempts */
+		long r;
+		while ((r = rt_input(sc, nr, a, site)) == -EAGAIN)
+			fifo_pause(site);
+		return r;
+	}
+	const char *path = rt_files_open_path(nr, a);
+	if (!is_fifo(dirfd, path))
+		return rt_input(sc, nr, a, site);
+	long reader = -1;
+	for (;;) {
+		long r = rt_io_emulated_event(nr, a, fifo_attempt(dirfd, path, flags, &reader), site);
+		if (r != -EAGAIN)
+			return r;
+		fifo_pause(site);
 	}
 }

@@ -96,6 +96,9 @@ void rt_clock_replay(uint64_t seq);
 void rt_io_forget_fd(long fd);
 
 /* ---- files.c: a replay leaves the file system alone ---- */
+/* open, openat, creat or openat2, as an input (a FIFO's open without
+ * waiting in the kernel for its other end). */
+long rt_files_open(long nr, const long a[6], uint64_t site);
 /* open, openat, creat or openat2. */
 bool rt_files_is_open(long nr);
 /* The path an open names (NULL if none). */

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# pipelines.sh DEJA
+# pipelines.sh DEJA FIFO_OPEN_PROG
 #
 # Shell pipelines whose writer dies of SIGPIPE when its reader stops
 # early (`yes | head`), a pipeline inside a Python subprocess, and a
@@ -7,12 +7,15 @@
 # program's processes carries nothing (its reader is fed), and a writer
 # that the recording saw killed inside a blocked write dies of the same
 # signal where its recording stops; output still reaches the user's pipe.
+# Two threads that meet at a FIFO (each open waits for the other end) and
+# a shell that writes to a FIFO from a background job record under several
+# schedules without hanging, and replay.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ $# -eq 1 ] || fail "usage: pipelines.sh DEJA"
-deja=$(abspath "$1")
-require_file "$deja"
+[ $# -eq 2 ] || fail "usage: pipelines.sh DEJA FIFO_OPEN_PROG"
+deja=$(abspath "$1") fifo_prog=$(abspath "$2")
+require_file "$deja" "$fifo_prog"
 cd "$tmp"
 command -v python3 >/dev/null || fail "python3 is needed"
 
@@ -38,4 +41,16 @@ print(r.stdout, r.returncode)'
 timeout 60 "$deja" record -q -o py.deja -- python3 -c "$py" >rec 2>err || { dump rec err; fail "record of the Python subprocess pipeline failed"; }
 grep -qx "b'HI\\\\ny\\\\n' 0" rec || { dump rec; fail "the Python subprocess pipeline printed other output"; }
 replays_match "$deja" py.deja rec 10 60
-note "pipelines with SIGPIPE, in sh and under Python, replayed identically (30 + 10 replays, and into a pipe)"
+mkdir fifodir
+for seed in none 1 2 3; do
+	rc=0
+	timeout 30 "$deja" record -q $(schedule_of "$seed") -o f.deja -- "$fifo_prog" "$tmp/fifodir" >rec 2>err || rc=$?
+	[ $rc -eq 0 ] || { dump rec err; fail "fifo seed $seed: record exited $rc"; }
+	grep -qx "read 17: through the fifo" rec || { dump rec; fail "fifo seed $seed: the reader did not get the writer's line"; }
+	replays_match "$deja" f.deja rec 5 30
+done
+timeout 30 "$deja" record -q -o sf.deja -- sh -c "mkfifo $tmp/p; (echo via-fifo >$tmp/p &); cat $tmp/p; rm $tmp/p" >rec 2>err ||
+	{ dump rec err; fail "the shell's FIFO run failed"; }
+grep -qx via-fifo rec || { dump rec; fail "the shell's FIFO run printed other output"; }
+replays_match "$deja" sf.deja rec 5 30
+note "pipelines with SIGPIPE, in sh and under Python, and FIFOs opened by two threads and by a shell, replayed identically"
