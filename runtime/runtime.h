@@ -121,6 +121,15 @@ void rt_signal_raise_unrelayed(int sig);
 /* End the process by sig's default action, now. */
 void rt_signal_die(int sig) __attribute__((noreturn));
 
+/* ---- clone_thread.c: threads made by a raw clone() ---- */
+/* A clone of a thread the runtime can follow (its own TLS). */
+bool rt_clone_thread_followable(long flags);
+/* Make the thread a clone() in the trap asks for, as a model thread; the
+ * program's clone() returns its tid here and 0 in the thread. */
+long rt_clone_thread_follow(const long a[6], const greg_t *g, uint64_t site);
+/* A managed thread's exit(): it ends in the model first. */
+long rt_clone_thread_exit(long nr, const long a[6], uint64_t site);
+
 /* ---- sem_shared.c: semaphores shared between processes ---- */
 bool rt_sem_is_shared(sem_t *s);
 void rt_sem_note_init(sem_t *s, int pshared);

@@ -355,7 +355,11 @@ static long emulate(long nr, const long a[6], uint64_t site, greg_t *g, sigset_t
 		if ((a[0] & CLONE_VM) && (a[0] & CLONE_VFORK) && !(a[0] & CLONE_THREAD))
 			return vfork_as_fork(a, g, mask, site);
 		if (a[0] & CLONE_VM) {
-			rt_write_stderr("deja: raw clone() of a thread is not supported yet\n");
+			if (managed && rt_clone_thread_followable(a[0]))
+				return rt_clone_thread_follow(a, g, site); /* clone_thread.c */
+			rt_write_stderr("deja: a raw clone() of a thread without thread-local"
+					" storage of its own is not supported: it fails with"
+					" ENOSYS\n");
 			return -ENOSYS;
 		}
 		return fork_like(nr, a, site);
@@ -531,6 +535,8 @@ static long dispatch(long nr, long a[6], uint64_t site, greg_t *g, sigset_t *mas
 	switch ((enum deja_syscall_class)sc->klass) {
 	case DEJA_SC_PASS:
 	case DEJA_SC_INPUT_LIVE:
+		if (nr == SYS_exit && rt_managed()) /* a thread cloned raw (or a raw exit) */
+			return rt_clone_thread_exit(nr, a, site);
 		if (nr == SYS_wait4 && rt_fork_wait4(a, mask, site, &shown)) {
 			if (shown == -EINTR)
 				rt_signals_deliver(site);

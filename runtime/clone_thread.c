@@ -1,0 +1,106 @@
+/*
+ * clone_thread.c: threads made by a raw clone(), not by pthread_create().
+ *
+ * glibc makes some threads of its own by calling its internal thread
+ * creation directly, past the exported pthread_create the runtime
+ * interposes: the helper thread of SIGEV_THREAD timers, POSIX AIO's
+ * workers.  Their clone() reaches the trap, inside the SIGSYS handler.  A
+ * clone run from there would start the new thread inside the handler, on
+ * its new stack, where the handler's frame is not; so the runtime makes
+ * the clone itself (rt_clone_thread, below) and sends the new thread,
+ * before anything else, into rt_cloned_thread_start: it becomes a thread
+ * of the model, waits for its first turn, and then goes on where the
+ * program's clone() returns, with 0, as the kernel would have sent it.
+ * When it leaves, its exit() is trapped like any syscall: it ends in the
+ * model there (trap.c).
+ *
+ * Only a clone that gives the thread its own thread-local storage
+ * (CLONE_SETTLS, as glibc's always does) can be followed: the runtime's
+ * own per-thread state lives there.
+ */
+#define _GNU_SOURCE
+#include "runtime.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <sys/syscall.h>
+
+#include "model.h"
+
+/* long rt_clone_thread(flags, stack, ptid, ctid, tls, child, resume):
+ * clone(flags, stack, ptid, ctid, tls); in the new thread, on its new
+ * stack, rt_cloned_thread_start(child), then a jump to `resume` with
+ * rax = 0.  Its syscall is in deja_text, which the trap lets through. */
+long rt_clone_thread(long flags, void *stack, void *ptid, void *ctid, unsigned long tls,
+		     long child, void *resume);
+void rt_cloned_thread_start(long child);
+
+__asm__(
+	".pushsection deja_text,\"ax\",@progbits\n"
+	".globl rt_clone_thread\n"
+	".hidden rt_clone_thread\n"
+	".type rt_clone_thread,@function\n"
+	"rt_clone_thread:\n"
+	"	pushq %r12\n"
+	"	pushq %r13\n"
+	"	movq 24(%rsp), %r12\n" /* resume: survives the syscall in both threads */
+	"	movq %r9, %r13\n"      /* child */
+	"	movq %rcx, %r10\n"     /* ctid: the kernel's fourth argument */
+	"	movl $56, %eax\n"      /* SYS_clone */
+	"	syscall\n"
+	"	testq %rax, %rax\n"
+	"	jz 1f\n"
+	"	popq %r13\n"
+	"	popq %r12\n"
+	"	ret\n"
+	"1:\n" /* the new thread, on the stack the program gave it */
+	"	xorl %ebp, %ebp\n"
+	"	movq %r13, %rdi\n"
+	"	call rt_cloned_thread_start\n"
+	"	xorl %eax, %eax\n"
+	"	jmp *%r12\n"
+	".size rt_clone_thread, .-rt_clone_thread\n"
+	".popsection\n");
+
+void rt_cloned_thread_start(long child)
+{
+	uint32_t self = (uint32_t)child;
+	rt.model->threads[self].os_tid = (int32_t)rt_syscall0(SYS_gettid);
+	rt_unblock_own_signals(); /* it was cloned inside the SIGSYS handler */
+	rt_trap_arm();
+	rt_thread_begin(self);
+}
+
+bool rt_clone_thread_followable(long flags)
+{
+	const long thread = CLONE_VM | CLONE_THREAD | CLONE_SIGHAND | CLONE_SETTLS;
+	return (flags & thread) == thread && !rt.shared->parallel;
+}
+
+long rt_clone_thread_follow(const long a[6], const greg_t *g, uint64_t site)
+{
+	/* glibc's clone() put the thread's function on its new stack: shown
+	 * as the thread_create's argument, as pthread_create's is. */
+	uint64_t fn = a[1] ? *(const uint64_t *)a[1] : 0;
+	rt_refresh_modules();
+	rt_declare(DEJA_OP_THREAD_CREATE, NULL, fn, site);
+	long r = (long)rt_run_op();
+	if (r != 0) {
+		rt_signals_deliver(site);
+		return -r;
+	}
+	uint32_t child = (uint32_t)rt_last_arg;
+	long tid = rt_clone_thread(a[0], (void *)a[1], (void *)a[2], (void *)a[3],
+				   (unsigned long)a[4], child, (void *)g[REG_RIP]);
+	if (tid < 0)
+		rt_abandon_thread(child);
+	rt_signals_deliver(site);
+	return tid;
+}
+
+long rt_clone_thread_exit(long nr, const long a[6], uint64_t site)
+{
+	rt_thread_end(site);
+	rt_trap_disarm();
+	return rt_syscall1(nr, a[0]);
+}
