@@ -13,12 +13,14 @@
 
 #include <sys/syscall.h>
 
+#include "syscall_marker.h"
+
 __asm__(
 	".pushsection deja_text,\"ax\",@progbits\n"
-	".globl rt_syscall\n"
-	".hidden rt_syscall\n"
-	".type rt_syscall,@function\n"
-	"rt_syscall:\n"
+	".globl rt_syscall_raw\n"
+	".hidden rt_syscall_raw\n"
+	".type rt_syscall_raw,@function\n"
+	"rt_syscall_raw:\n"
 	"	movq %rdi, %rax\n"   /* nr */
 	"	movq %rsi, %rdi\n"   /* a1 */
 	"	movq %rdx, %rsi\n"   /* a2 */
@@ -28,7 +30,7 @@ __asm__(
 	"	movq 8(%rsp), %r9\n" /* a6 */
 	"	syscall\n"
 	"	ret\n"
-	".size rt_syscall, .-rt_syscall\n"
+	".size rt_syscall_raw, .-rt_syscall_raw\n"
 	".globl rt_sigreturn_stub\n"
 	".hidden rt_sigreturn_stub\n"
 	".type rt_sigreturn_stub,@function\n"
@@ -66,6 +68,27 @@ __asm__(
 	"	jmp *rt_resume_rip(%rip)\n"
 	".size rt_resume_context, .-rt_resume_context\n"
 	".popsection\n");
+
+long rt_syscall_raw(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+
+long rt_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+	long a[6] = { a1, a2, a3, a4, a5, a6 };
+	int slot = deja_marker_slot(nr, a);
+	if (slot >= 0)
+		a[slot] = (long)DEJA_SYSCALL_MARKER;
+	return rt_syscall_raw(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+long rt_syscall_unmarked(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+	return rt_syscall_raw(nr, a1, a2, a3, a4, a5, a6);
+}
+
+void rt_announce(int what)
+{
+	rt_syscall_raw(SYS_getpid, what, 0, 0, 0, 0, (long)DEJA_SYSCALL_ANNOUNCE);
+}
 
 /* Where rt_resume_context jumps: it must not need a register. */
 __attribute__((visibility("hidden"))) uint64_t rt_resume_rip;

@@ -34,6 +34,13 @@
 
 /* ---- raw_syscall.c ---- */
 long rt_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+/* The same without the marker of syscall_marker.h: for calls made on
+ * behalf of a thread the runtime does not manage, which the supervisor
+ * must hear of. */
+long rt_syscall_unmarked(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+/* Tell the supervisor's escape watch what the runtime is about to do
+ * (enum deja_announcement, syscall_marker.h). */
+void rt_announce(int what);
 #define rt_syscall0(nr) rt_syscall((nr), 0, 0, 0, 0, 0, 0)
 #define rt_syscall1(nr, a) rt_syscall((nr), (long)(a), 0, 0, 0, 0, 0)
 #define rt_syscall2(nr, a, b) rt_syscall((nr), (long)(a), (long)(b), 0, 0, 0, 0)

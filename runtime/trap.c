@@ -34,6 +34,7 @@
 #include <sys/wait.h>
 
 #include "model.h"
+#include "syscall_marker.h"
 #include "syscall_table.h"
 
 
@@ -55,16 +56,22 @@ __thread const sigset_t *rt_trap_program_mask __attribute__((tls_model("initial-
 __thread bool rt_trap_interruptible __attribute__((tls_model("initial-exec")));
 
 
+/* glibc's syscalls in here carry no marker: the supervisor is told that
+ * they are the runtime's (syscall_marker.h). */
 void rt_libc_enter(void)
 {
-	libc_depth++;
+	if (libc_depth++ == 0)
+		rt_announce(DEJA_ANNOUNCE_LIBC_ENTER);
 	selector = SYSCALL_DISPATCH_FILTER_ALLOW;
 }
 
 void rt_libc_leave(void)
 {
-	if (--libc_depth == 0 && rt_managed())
-		selector = SYSCALL_DISPATCH_FILTER_BLOCK;
+	if (--libc_depth == 0) {
+		rt_announce(DEJA_ANNOUNCE_LIBC_LEAVE);
+		if (rt_managed())
+			selector = SYSCALL_DISPATCH_FILTER_BLOCK;
+	}
 }
 
 void rt_trap_arm(void)
