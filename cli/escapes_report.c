@@ -32,20 +32,65 @@ static void name_syscall(char *out, size_t len, const struct trace_escape *e)
 		snprintf(out, len, "syscall %lld", (long long)e->nr);
 }
 
+/* At most this many processes get a line on stderr; deja show has all. */
+#define STDERR_PROCESSES 8
+
+static bool pid_seen_before(const struct trace_escape *e, size_t i)
+{
+	for (size_t k = 0; k < i; k++)
+		if (is_escape(&e[k]) && e[k].pid == e[i].pid)
+			return true;
+	return false;
+}
+
+/* "write, getpid x3, ..." and the total, for the escapes of one process. */
+static uint64_t list_calls(char *out, size_t len, const struct trace_escape *e, size_t n,
+			   int64_t pid)
+{
+	uint64_t total = 0;
+	size_t used = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (!is_escape(&e[i]) || e[i].pid != pid)
+			continue;
+		total += e[i].count;
+		char what[48], one[80];
+		name_syscall(what, sizeof(what), &e[i]);
+		if (e[i].count > 1)
+			snprintf(one, sizeof(one), "%s%s x%" PRIu64, used ? ", " : "", what, e[i].count);
+		else
+			snprintf(one, sizeof(one), "%s%s", used ? ", " : "", what);
+		if (used + strlen(one) + 4 >= len) {
+			if (used + 5 < len)
+				strcpy(out + used, ", ...");
+			used = len;
+			continue;
+		}
+		strcpy(out + used, one);
+		used += strlen(one);
+	}
+	return total;
+}
+
 void escapes_report_stderr(const struct trace_escape *e, size_t n, const char *verb)
 {
+	size_t processes = 0, unsaid = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!is_escape(&e[i]))
+		if (!is_escape(&e[i]) || pid_seen_before(e, i))
 			continue;
-		char who[80], what[48];
+		if (processes++ >= STDERR_PROCESSES) {
+			unsaid++;
+			continue;
+		}
+		char who[80], calls[256];
 		name_process(who, sizeof(who), &e[i]);
-		name_syscall(what, sizeof(what), &e[i]);
-		fprintf(stderr,
-			"deja: %s made %" PRIu64 " %s call%s (%s) outside deja's runtime, first at "
-			"0x%" PRIx64 ": not %s\n",
-			who, e[i].count, what, e[i].count == 1 ? "" : "s", e[i].klass, e[i].first_ip,
-			verb);
+		uint64_t total = list_calls(calls, sizeof(calls), e, n, e[i].pid);
+		fprintf(stderr, "deja: %s made %" PRIu64 " syscall%s outside deja's runtime, not %s: %s\n",
+			who, total, total == 1 ? "" : "s", verb, calls);
 	}
+	if (unsaid)
+		fprintf(stderr, "deja: and %zu more processes made syscalls outside deja's runtime"
+				" (deja show lists them)\n", unsaid);
 }
 
 static uint64_t total_of(const struct trace_escape *e, size_t n, const char *kind)
@@ -75,6 +120,7 @@ void escapes_report_show(FILE *out, const struct trace_escape *e, size_t n)
 	static const char *const expected[][2] = {
 		{ "loader", "by the dynamic loader before the runtime started" },
 		{ "startup", "by glibc's start-up before the runtime started" },
+		{ "exit", "by glibc's exit path of threads that had left the model" },
 		{ "runtime", "by glibc on the runtime's behalf" },
 	};
 	for (size_t k = 0; k < sizeof(expected) / sizeof(expected[0]); k++) {

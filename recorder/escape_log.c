@@ -106,7 +106,7 @@ int escape_log_copy(struct escape_log *dst, const struct escape_log *src)
 }
 
 static const char *const kind_names[ESCAPE_KIND_COUNT] = { "escape", "loader", "startup",
-							     "runtime" };
+							     "exit", "runtime" };
 
 const char *escape_kind_name(enum escape_kind kind)
 {

@@ -18,6 +18,11 @@
  *            image whose runtime did start; expected like LOADER.  Made in
  *            an image whose runtime never starts, the same calls are
  *            ESCAPEs;
+ *   EXIT     made by glibc's exit path of a thread that has left the model
+ *            (after its start routine returned or it called pthread_exit:
+ *            key destructors, pthread_exit's unwinding, which loads
+ *            libgcc_s, and the futex wakes of its locks): expected; not
+ *            recorded, and a key destructor's own syscalls count here too;
  *   RUNTIME  made by glibc for the runtime, where the runtime must call it
  *            (pthread_create's clone3, the fork server's fork): expected.
  * The expected kinds are counted in the trace only.
@@ -36,6 +41,7 @@ enum escape_kind {
 	ESCAPE_KIND_ESCAPE = 0,
 	ESCAPE_KIND_LOADER,
 	ESCAPE_KIND_STARTUP,
+	ESCAPE_KIND_EXIT,
 	ESCAPE_KIND_RUNTIME,
 	ESCAPE_KIND_COUNT
 };
@@ -76,7 +82,7 @@ void escape_log_free(struct escape_log *log);
 /* A copy of src into dst (emptied first).  Returns 0 or -1. */
 int escape_log_copy(struct escape_log *dst, const struct escape_log *src);
 
-/* "escape", "loader", "startup", "runtime"; and back (-1 if none). */
+/* "escape", "loader", "startup", "exit", "runtime"; and back (-1 if none). */
 const char *escape_kind_name(enum escape_kind kind);
 int escape_kind_from_name(const char *name);
 

@@ -85,6 +85,7 @@ struct escape_watch {
 	/* The serving thread's own view, from the announcements. */
 	struct ids started_pids; /* images whose runtime runs */
 	struct ids libc_tids;    /* threads inside glibc for the runtime */
+	struct ids exit_tids;    /* threads on glibc's exit path, out of the model */
 	struct place places[PLACE_CACHE];
 	unsigned next_place;
 	int32_t last_tid, last_pid; /* thread -> process, the last one asked */
@@ -190,6 +191,12 @@ static void take_announcement(struct escape_watch *w, int32_t pid, int32_t tid, 
 	case DEJA_ANNOUNCE_LIBC_LEAVE:
 		ids_remove(&w->libc_tids, tid);
 		break;
+	case DEJA_ANNOUNCE_THREAD_START:
+		ids_remove(&w->exit_tids, tid); /* a thread id used again */
+		break;
+	case DEJA_ANNOUNCE_THREAD_EXIT:
+		ok = ids_add(&w->exit_tids, tid);
+		break;
 	}
 	if (!ok) {
 		pthread_mutex_lock(&w->lock);
@@ -213,6 +220,8 @@ static void classify(struct escape_watch *w, const struct seccomp_notif *req)
 	pthread_mutex_unlock(&w->lock);
 	if (pid == runtime || ids_has(&w->libc_tids, tid)) {
 		note(w, &w->log, pid, tid, req, ESCAPE_KIND_RUNTIME);
+	} else if (ids_has(&w->exit_tids, tid)) {
+		note(w, &w->log, pid, tid, req, ESCAPE_KIND_EXIT);
 	} else if (ids_has(&w->started_pids, pid)) {
 		note(w, &w->log, pid, tid, req, ESCAPE_KIND_ESCAPE);
 	} else if (place_kind(w, pid, req->data.instruction_pointer) == ESCAPE_KIND_LOADER) {
@@ -343,6 +352,7 @@ void escape_watch_stop(struct escape_watch *w)
 	escape_log_free(&w->pending);
 	free(w->started_pids.v);
 	free(w->libc_tids.v);
+	free(w->exit_tids.v);
 	pthread_mutex_destroy(&w->lock);
 	free(w);
 }

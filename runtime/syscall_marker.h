@@ -44,6 +44,9 @@ enum deja_announcement {
 	DEJA_ANNOUNCE_EXEC,          /* it is about to exec: the next image starts without it */
 	DEJA_ANNOUNCE_LIBC_ENTER,    /* this thread calls into glibc for the runtime */
 	DEJA_ANNOUNCE_LIBC_LEAVE,    /* and is back */
+	DEJA_ANNOUNCE_THREAD_START,  /* this thread is managed from here on */
+	DEJA_ANNOUNCE_THREAD_EXIT,   /* this thread has left the model: what is
+	                                left is glibc's exit path */
 };
 
 /* The argument index carrying the marker for this call, given its

@@ -84,11 +84,15 @@ void rt_trap_arm(void)
 	selector = SYSCALL_DISPATCH_FILTER_BLOCK;
 }
 
+/* Only ever when a thread leaves the model: the rest of its life is
+ * glibc's exit path (key destructors, pthread_exit's unwinding, which
+ * loads libgcc_s), made outside the runtime, as the supervisor is told. */
 void rt_trap_disarm(void)
 {
 	selector = SYSCALL_DISPATCH_FILTER_ALLOW;
 	rt_syscall((long)SYS_prctl, PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_OFF,
 		   0, 0, 0, 0);
+	rt_announce(DEJA_ANNOUNCE_THREAD_EXIT);
 }
 
 /* ---- futex emulation ---- */

@@ -200,13 +200,14 @@ CREATE TABLE process_data (
 -- cannot give it its result (a process deja does not follow, a thread
 -- that turned the trap off).  The expected kinds: `loader` (the dynamic
 -- loader, before an exec'd image's runtime started), `startup` (glibc's
--- own start-up before it) and `runtime` (glibc called by the runtime).
+-- own start-up before it), `exit` (glibc's exit path of a thread that has
+-- left the model) and `runtime` (glibc called by the runtime).
 CREATE TABLE escapes (
     id          INTEGER PRIMARY KEY,
     pid         INTEGER NOT NULL,         -- the process (thread group), as the system saw it
     tid         INTEGER NOT NULL,         -- the thread of the first call
     process     INTEGER,                  -- deja's process number (processes.id); NULL: not followed
-    kind        TEXT    NOT NULL,         -- escape|loader|startup|runtime
+    kind        TEXT    NOT NULL,         -- escape|loader|startup|exit|runtime
     syscall     TEXT,                     -- its name; NULL for a number deja does not know
     nr          INTEGER NOT NULL,         -- x86-64 syscall number
     class       TEXT    NOT NULL,         -- its class in runtime/syscalls.def

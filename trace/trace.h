@@ -241,7 +241,7 @@ enum trace_status trace_get_process_feed(struct trace *t, uint32_t process,
 struct trace_escape {
 	int64_t pid, tid;
 	int64_t process;     /* -1: a process deja did not follow */
-	char *kind;          /* escape|loader|startup|runtime */
+	char *kind;          /* escape|loader|startup|exit|runtime */
 	char *syscall;       /* NULL: unknown number */
 	int64_t nr;
 	char *klass;         /* its class in syscalls.def */
