@@ -9,10 +9,13 @@
  *      a fork and an exec.
  *   2. Talk to the kernel only through rt_syscall() (raw_syscall.c).  Those
  *      instructions sit in the one address range that the syscall trap
- *      lets through; anything else would trap back into the runtime.
+ *      lets through; anything else would trap back into the runtime.  It
+ *      also marks each call for the supervisor's seccomp filter, which
+ *      reports unmarked ones as escapes (syscall_marker.h).
  *   3. Call into libc only for what cannot be done otherwise (creating and
  *      joining real threads, dlsym, dl_iterate_phdr), between
- *      rt_libc_enter() and rt_libc_leave().
+ *      rt_libc_enter() and rt_libc_leave(), which tell the supervisor
+ *      that glibc's unmarked syscalls in between are the runtime's.
  *   4. Touch the scheduler model only while holding the baton.
  *   5. Every interposed function forwards to the real one when the runtime
  *      is inactive (no supervisor) or the calling thread is not managed.

@@ -18,6 +18,11 @@
  * clone; UNSUPPORTED and unknown syscalls fail with ENOSYS, reported on
  * stderr and as an event.  The switch over the classes has no default, so
  * the compiler refuses a class without a handler.
+ *
+ * Every call the handler makes for the program carries the marker of
+ * syscall_marker.h (rt_syscall), so the supervisor's seccomp filter, which
+ * runs after the trap and so sees only these re-issued calls, lets it
+ * through; the same call made where the trap is off is reported.
  */
 #define _GNU_SOURCE
 #include "runtime.h"
