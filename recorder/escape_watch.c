@@ -74,13 +74,12 @@ struct escape_watch {
 	int listener;
 	int stop_fd;
 	pthread_t thread;
-	pthread_mutex_t lock; /* log, pending, started, runtime_pid, lost */
+	pthread_mutex_t lock; /* log, pending, started, lost */
 	struct escape_log log;
 	/* Reports from processes whose runtime has not announced itself yet:
 	 * startup if it does, escapes if it never does. */
 	struct escape_log pending;
 	struct timespec started;
-	pid_t runtime_pid;
 	bool lost;            /* a report could not be counted */
 	/* The serving thread's own view, from the announcements. */
 	struct ids started_pids; /* images whose runtime runs */
@@ -215,10 +214,7 @@ static void classify(struct escape_watch *w, const struct seccomp_notif *req)
 		take_announcement(w, pid, tid, (long)req->data.args[0]);
 		return;
 	}
-	pthread_mutex_lock(&w->lock);
-	pid_t runtime = w->runtime_pid;
-	pthread_mutex_unlock(&w->lock);
-	if (pid == runtime || ids_has(&w->libc_tids, tid)) {
+	if (ids_has(&w->libc_tids, tid)) {
 		note(w, &w->log, pid, tid, req, ESCAPE_KIND_RUNTIME);
 	} else if (ids_has(&w->exit_tids, tid)) {
 		note(w, &w->log, pid, tid, req, ESCAPE_KIND_EXIT);
@@ -284,7 +280,6 @@ struct escape_watch *escape_watch_start(int listener, char *err, size_t errlen)
 	}
 	w->listener = listener;
 	w->stop_fd = eventfd(0, EFD_CLOEXEC);
-	w->runtime_pid = -1;
 	w->last_tid = -1;
 	pthread_mutex_init(&w->lock, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &w->started);
@@ -310,13 +305,6 @@ void escape_watch_reset(struct escape_watch *w)
 	escape_log_clear(&w->pending);
 	w->lost = false;
 	clock_gettime(CLOCK_MONOTONIC, &w->started);
-	pthread_mutex_unlock(&w->lock);
-}
-
-void escape_watch_runtime_pid(struct escape_watch *w, pid_t pid)
-{
-	pthread_mutex_lock(&w->lock);
-	w->runtime_pid = pid;
 	pthread_mutex_unlock(&w->lock);
 }
 

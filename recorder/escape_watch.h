@@ -26,8 +26,6 @@ struct escape_watch;
 struct escape_watch *escape_watch_start(int listener, char *err, size_t errlen);
 /* A new run begins: counts start from zero, times from now. */
 void escape_watch_reset(struct escape_watch *w);
-/* Reports from this process (the fork server) are the runtime's own. */
-void escape_watch_runtime_pid(struct escape_watch *w, pid_t pid);
 /* The run's reports so far, copied into out.  Returns 0 or -1. */
 int escape_watch_take(struct escape_watch *w, struct escape_log *out);
 /* Stop serving and close the listener (NULL: nothing).  Processes of the

@@ -456,13 +456,9 @@ static int start_run(struct session *s, struct run_handle *h, char *err, size_t 
 		h->pidfd = (int)syscall(SYS_pidfd_open, h->pid, 0);
 		return 0;
 	}
-	if (s->server_pid <= 0) {
-		if (start_child(s, &s->server_pid, err, errlen) != 0) {
-			s->server_pid = 0;
-			return -1;
-		}
-		if (s->watch)
-			escape_watch_runtime_pid(s->watch, s->server_pid);
+	if (s->server_pid <= 0 && start_child(s, &s->server_pid, err, errlen) != 0) {
+		s->server_pid = 0;
+		return -1;
 	}
 	escape_watch_reset(s->watch); /* the server's own start-up is not the run's */
 	s->runs++;
