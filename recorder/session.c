@@ -531,10 +531,15 @@ static void take_escapes(struct session *s, pid_t top_pid)
 	if (escape_watch_take(s->watch, &s->escapes) != 0)
 		fprintf(stderr, "deja: out of memory listing the syscalls that escaped the runtime\n");
 	int32_t top = s->shared->target_pid ? s->shared->target_pid : (int32_t)top_pid;
+	size_t kept = 0;
 	for (size_t i = 0; i < s->escapes.n; i++) {
 		struct escape_entry *e = &s->escapes.v[i];
+		if (s->server_pid > 0 && e->pid == s->server_pid)
+			continue; /* the fork server's own start-up is no run's */
 		e->process = e->pid == top ? 0 : processes_number_of(s->procs, e->pid);
+		s->escapes.v[kept++] = *e;
 	}
+	s->escapes.n = kept;
 }
 
 const struct escape_log *session_escapes(const struct session *s)
