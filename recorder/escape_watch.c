@@ -85,6 +85,8 @@ struct escape_watch {
 	struct ids started_pids; /* images whose runtime runs */
 	struct ids libc_tids;    /* threads inside glibc for the runtime */
 	struct ids exit_tids;    /* threads on glibc's exit path, out of the model */
+	struct seccomp_notif *req; /* the serving thread's buffers */
+	struct seccomp_notif_resp *resp;
 	struct place places[PLACE_CACHE];
 	unsigned next_place;
 	int32_t last_tid, last_pid; /* thread -> process, the last one asked */
@@ -244,10 +246,8 @@ static void serve_one(struct escape_watch *w, struct seccomp_notif *req,
 static void *serve(void *arg)
 {
 	struct escape_watch *w = arg;
-	struct seccomp_notif *req;
-	struct seccomp_notif_resp *resp;
-	if (seccomp_notify_alloc(&req, &resp) != 0)
-		return NULL;
+	struct seccomp_notif *req = w->req;
+	struct seccomp_notif_resp *resp = w->resp;
 	/* Once every process of the tree is gone the listener hangs up:
 	 * from then on only the stop is worth waiting for. */
 	bool hung_up = false;
@@ -266,7 +266,6 @@ static void *serve(void *arg)
 		else if (p[1].revents)
 			hung_up = true;
 	}
-	seccomp_notify_free(req, resp);
 	return NULL;
 }
 
@@ -283,9 +282,15 @@ struct escape_watch *escape_watch_start(int listener, char *err, size_t errlen)
 	w->last_tid = -1;
 	pthread_mutex_init(&w->lock, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &w->started);
-	int rc = w->stop_fd < 0 ? errno : pthread_create(&w->thread, NULL, serve, w);
+	/* Allocated here, not in the thread: a watch that cannot serve must
+	 * say so now, or the target would wait in its first report for ever. */
+	int rc = w->stop_fd < 0 ? errno : -seccomp_notify_alloc(&w->req, &w->resp);
+	if (rc == 0)
+		rc = pthread_create(&w->thread, NULL, serve, w);
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot start the escape watch: %s", strerror(rc));
+		if (w->req)
+			seccomp_notify_free(w->req, w->resp);
 		if (w->stop_fd >= 0)
 			close(w->stop_fd);
 		close(listener);
@@ -336,6 +341,7 @@ void escape_watch_stop(struct escape_watch *w)
 	pthread_join(w->thread, NULL);
 	close(w->stop_fd);
 	close(w->listener);
+	seccomp_notify_free(w->req, w->resp);
 	escape_log_free(&w->log);
 	escape_log_free(&w->pending);
 	free(w->started_pids.v);
