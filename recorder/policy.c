@@ -92,10 +92,13 @@ int policy_install(int *listener)
 	*listener = -1;
 	int rc = load(true, listener);
 	/* A kernel without user notification, or a tree that already has a
-	 * listener above it (deja under deja): the refusals still hold, and
-	 * escapes go unwatched (the caller says so). */
-	if (rc == -EBUSY || rc == -EOPNOTSUPP || rc == -EINVAL)
+	 * listener above it (EBUSY, which libseccomp 2.5 does not pass on
+	 * faithfully): the refusals still hold, and escapes go unwatched (the
+	 * caller says so). */
+	if (rc < 0) {
+		*listener = -1;
 		rc = load(false, listener);
+	}
 	if (rc < 0) {
 		errno = -rc;
 		return -1;

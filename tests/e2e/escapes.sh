@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# escapes.sh DEJA ESCAPE_SUD API_TOUR FORKER
+# escapes.sh DEJA ESCAPE_SUD API_TOUR FORKER LISTENER_ABOVE
 #
 # Syscalls made outside deja's runtime are reported, never silently
 # missed (docs/architecture.md, Kernel-side policy).  A program whose main
@@ -10,12 +10,15 @@
 # the replay.  Children forked in parallel mode, which deja does not
 # follow, escape as processes it does not follow.  A normal program
 # reports no escape, only the expected syscalls of the dynamic loader.
+# Under a seccomp listener of someone else's (listener_above), deja cannot
+# watch: it runs the program all the same and says escapes go unreported.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ $# -eq 4 ] || fail "usage: escapes.sh DEJA ESCAPE_SUD API_TOUR FORKER"
+[ $# -eq 5 ] || fail "usage: escapes.sh DEJA ESCAPE_SUD API_TOUR FORKER LISTENER_ABOVE"
 deja=$(abspath "$1") sud=$(abspath "$2") normal=$(abspath "$3") forker=$(abspath "$4")
-require_file "$deja" "$sud" "$normal" "$forker"
+above=$(abspath "$5")
+require_file "$deja" "$sud" "$normal" "$forker" "$above"
 cd "$tmp"
 
 # escape_sud: recorded, reported three ways, replayed.
@@ -64,4 +67,13 @@ grep -q "pid [0-9]* (not followed) made [0-9]* syscalls outside deja's runtime" 
 "$deja" show --json p.deja >p.json
 [ "$(json p.json 'any(x["kind"] == "escape" and x["process"] is None and x["syscall"] == "write" for x in j["escapes"])')" = true ] ||
 	{ dump p.json; fail "the unfollowed children's writes are not listed"; }
-note "escapes of a trap switched off and of unfollowed children reported in the trace, show --json and stderr; none for a normal program"
+# Someone else's listener above deja: no watch, but the run goes on.
+rc=0
+"$above" "$deja" record -o a.deja -- "$sud" >out 2>err || rc=$?
+[ $rc -eq 0 ] || { dump out err; fail "record under another listener exited $rc"; }
+grep -qx "after: escaped" out || { dump out; fail "the program did not run under another listener"; }
+grep -q "they go unreported" err || { dump err; fail "no message that escapes go unreported"; }
+[ "$("$deja" show --json a.deja | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["escapes"]))')" = 0 ] ||
+	fail "escapes listed although nothing watched"
+
+note "escapes of a trap switched off and of unfollowed children reported in the trace, show --json and stderr; none for a normal program; unwatched under another listener"
