@@ -24,7 +24,8 @@
  *            libgcc_s, and the futex wakes of its locks): expected; not
  *            recorded, and a key destructor's own syscalls count here too;
  *   RUNTIME  made by glibc for the runtime, where the runtime must call it
- *            (pthread_create's clone3, the fork server's fork): expected.
+ *            (pthread_create's clone3, pthread_join's futex, the fork
+ *            server's fork): expected.
  * The expected kinds are counted in the trace only.
  * Reports are counted per (process, syscall, kind), with the first
  * instruction pointer and time: a program that escapes a million times

@@ -29,6 +29,13 @@ __asm__(
 	"	movq %r9, %r8\n"     /* a5 */
 	"	movq 8(%rsp), %r9\n" /* a6 */
 	"	syscall\n"
+	/* The marker must not outlive the call in r8 or r9 (scratch
+	 * registers, which the syscall keeps): glibc's wrappers leave the
+	 * registers a call does not use as they find them, and a syscall
+	 * glibc makes next for the runtime, or for a thread the runtime does
+	 * not manage, would pass the filter as marked. */
+	"	xorl %r8d, %r8d\n"
+	"	xorl %r9d, %r9d\n"
 	"	ret\n"
 	".size rt_syscall_raw, .-rt_syscall_raw\n"
 	".globl rt_sigreturn_stub\n"
@@ -85,9 +92,12 @@ long rt_syscall_unmarked(long nr, long a1, long a2, long a3, long a4, long a5, l
 	return rt_syscall_raw(nr, a1, a2, a3, a4, a5, a6);
 }
 
+/* With the process's real id, which spares the supervisor asking /proc
+ * whose thread it is. */
 void rt_announce(int what)
 {
-	rt_syscall_raw(SYS_getpid, what, 0, 0, 0, 0, (long)DEJA_SYSCALL_ANNOUNCE);
+	long pid = rt_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0);
+	rt_syscall_raw(SYS_getpid, what, pid, 0, 0, 0, (long)DEJA_SYSCALL_ANNOUNCE);
 }
 
 /* Where rt_resume_context jumps: it must not need a register. */

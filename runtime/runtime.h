@@ -14,8 +14,9 @@
  *      reports unmarked ones as escapes (syscall_marker.h).
  *   3. Call into libc only for what cannot be done otherwise (creating and
  *      joining real threads, dlsym, dl_iterate_phdr), between
- *      rt_libc_enter() and rt_libc_leave(), which tell the supervisor
- *      that glibc's unmarked syscalls in between are the runtime's.
+ *      rt_libc_enter() and rt_libc_leave(): glibc's syscalls in between
+ *      are unmarked, and the supervisor counts a managed thread's
+ *      unmarked syscalls as the runtime's (syscall_marker.h).
  *   4. Touch the scheduler model only while holding the baton.
  *   5. Every interposed function forwards to the real one when the runtime
  *      is inactive (no supervisor) or the calling thread is not managed.

@@ -34,20 +34,31 @@
  * filter, what it is about to do, so that the reports that follow can be
  * told apart.  An announcement is getpid() (watched, and it ignores its
  * arguments) with DEJA_SYSCALL_ANNOUNCE in argument 5 instead of the marker
- * and what is announced in argument 0.  The thread stops until the
- * supervisor has taken it in, so the supervisor's view is never behind.
+ * what is announced in argument 0 and the process id in argument 1.  The
+ * thread stops until the supervisor has taken it in, so the supervisor's
+ * view is never behind.
  */
 #define DEJA_SYSCALL_ANNOUNCE 0x646a61a5a770cee0ull
 
 enum deja_announcement {
-	DEJA_ANNOUNCE_STARTED = 1,   /* the runtime runs this process's image */
+	DEJA_ANNOUNCE_STARTED = 1,   /* the runtime runs this process's image, and
+	                                manages this thread */
 	DEJA_ANNOUNCE_EXEC,          /* it is about to exec: the next image starts without it */
-	DEJA_ANNOUNCE_LIBC_ENTER,    /* this thread calls into glibc for the runtime */
-	DEJA_ANNOUNCE_LIBC_LEAVE,    /* and is back */
 	DEJA_ANNOUNCE_THREAD_START,  /* this thread is managed from here on */
 	DEJA_ANNOUNCE_THREAD_EXIT,   /* this thread has left the model: what is
 	                                left is glibc's exit path */
+	DEJA_ANNOUNCE_THREAD_ESCAPED, /* the program took this thread's syscall
+	                                 dispatch over (prctl): it escapes */
 };
+
+/*
+ * What the supervisor makes of it: a managed thread's syscalls all reach
+ * the runtime (Syscall User Dispatch), except inside the runtime's own
+ * calls into glibc (rt_libc_enter), where the trap is off: so an unmarked
+ * syscall of a managed thread is the runtime's.  A thread that left the
+ * model or had its dispatch taken over is announced as such; a thread
+ * nobody announced, in a process whose runtime runs, escapes.
+ */
 
 /* The argument index carrying the marker for this call, given its
  * arguments, or -1 when no argument is free (the call is not watched in

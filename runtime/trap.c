@@ -61,22 +61,19 @@ __thread const sigset_t *rt_trap_program_mask __attribute__((tls_model("initial-
 __thread bool rt_trap_interruptible __attribute__((tls_model("initial-exec")));
 
 
-/* glibc's syscalls in here carry no marker: the supervisor is told that
- * they are the runtime's (syscall_marker.h). */
+/* glibc's syscalls in here carry no marker; the supervisor counts them as
+ * the runtime's, since a managed thread's syscalls reach the kernel
+ * unmarked nowhere else (syscall_marker.h). */
 void rt_libc_enter(void)
 {
-	if (libc_depth++ == 0)
-		rt_announce(DEJA_ANNOUNCE_LIBC_ENTER);
+	libc_depth++;
 	selector = SYSCALL_DISPATCH_FILTER_ALLOW;
 }
 
 void rt_libc_leave(void)
 {
-	if (--libc_depth == 0) {
-		rt_announce(DEJA_ANNOUNCE_LIBC_LEAVE);
-		if (rt_managed())
-			selector = SYSCALL_DISPATCH_FILTER_BLOCK;
-	}
+	if (--libc_depth == 0 && rt_managed())
+		selector = SYSCALL_DISPATCH_FILTER_BLOCK;
 }
 
 void rt_trap_arm(void)
@@ -508,9 +505,22 @@ static long close_range_sparing(const long a[6])
 	return first <= last ? rt_syscall3(SYS_close_range, first, last, a[2]) : r;
 }
 
+/* The program sets up syscall user dispatch for itself (Wine does): the
+ * runtime's trap is gone from this thread, whose syscalls escape from
+ * now on, as the supervisor is told. */
+static long program_dispatch(const long a[6])
+{
+	long r = pass(SYS_prctl, a);
+	if (r == 0)
+		rt_announce(DEJA_ANNOUNCE_THREAD_ESCAPED);
+	return r;
+}
+
 static long dispatch(long nr, long a[6], uint64_t site, greg_t *g, sigset_t *mask)
 {
 	long shown;
+	if (nr == SYS_prctl && a[0] == PR_SET_SYSCALL_USER_DISPATCH)
+		return program_dispatch(a);
 	if (rt_pid_syscall(nr, a, &shown))
 		return shown;
 	if (nr == SYS_close && own_fd(a[0]))
