@@ -9,7 +9,6 @@
 #include <poll.h>
 #include <pthread.h>
 #include <seccomp.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "escape_state.h"
 #include "syscall_marker.h"
 
 /* Where recent instruction pointers were found to lie: reading a
@@ -32,73 +32,6 @@ struct place {
 	uint8_t kind;
 };
 
-/* A set of process or thread ids (few: the processes of one tree, the
- * threads inside glibc at one time), each with a value: the process of a
- * thread. */
-struct ids {
-	int32_t (*v)[2];
-	size_t n, cap;
-};
-
-static const int32_t *ids_find(const struct ids *s, int32_t id)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i][0] == id)
-			return s->v[i];
-	return NULL;
-}
-
-static bool ids_has(const struct ids *s, int32_t id)
-{
-	return ids_find(s, id) != NULL;
-}
-
-static bool ids_add(struct ids *s, int32_t id, int32_t value)
-{
-	int32_t *found = (int32_t *)ids_find(s, id);
-	if (found) {
-		found[1] = value;
-		return true;
-	}
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 16;
-		int32_t (*v)[2] = realloc(s->v, cap * sizeof(*v));
-		if (!v)
-			return false;
-		s->v = v;
-		s->cap = cap;
-	}
-	s->v[s->n][0] = id;
-	s->v[s->n++][1] = value;
-	return true;
-}
-
-static void ids_remove_at(struct ids *s, size_t i)
-{
-	s->n--;
-	s->v[i][0] = s->v[s->n][0];
-	s->v[i][1] = s->v[s->n][1];
-}
-
-static void ids_remove(struct ids *s, int32_t id)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i][0] == id) {
-			ids_remove_at(s, i);
-			return;
-		}
-}
-
-/* Every id whose value is `value`: the threads of a process. */
-static void ids_remove_valued(struct ids *s, int32_t value)
-{
-	for (size_t i = 0; i < s->n;)
-		if (s->v[i][1] == value)
-			ids_remove_at(s, i);
-		else
-			i++;
-}
-
 struct escape_watch {
 	int listener;
 	int stop_fd;
@@ -110,12 +43,7 @@ struct escape_watch {
 	struct escape_log pending;
 	struct timespec started;
 	bool lost;            /* a report could not be counted */
-	/* The serving thread's own view, from the announcements: processes
-	 * and threads, each thread with its process. */
-	struct ids started_pids; /* images whose runtime runs */
-	struct ids managed_tids; /* their unmarked syscalls are the runtime's */
-	struct ids exit_tids;    /* on glibc's exit path, out of the model */
-	struct ids escaped_tids; /* the program took their syscall dispatch over */
+	struct escape_state state; /* the serving thread's own, from the announcements */
 	struct seccomp_notif *req; /* the serving thread's buffers */
 	struct seccomp_notif_resp *resp;
 	struct place places[PLACE_CACHE];
@@ -203,48 +131,15 @@ static void note(struct escape_watch *w, struct escape_log *log, int32_t pid, in
 	pthread_mutex_unlock(&w->lock);
 }
 
-/* A thread is in one state at a time. */
-static bool thread_becomes(struct escape_watch *w, struct ids *state, int32_t tid, int32_t pid)
-{
-	ids_remove(&w->managed_tids, tid);
-	ids_remove(&w->exit_tids, tid);
-	ids_remove(&w->escaped_tids, tid);
-	return ids_add(state, tid, pid);
-}
-
 static void take_announcement(struct escape_watch *w, int32_t pid, int32_t tid, long what)
 {
-	bool ok = true;
-	switch (what) {
-	case DEJA_ANNOUNCE_STARTED:
-		ok = ids_add(&w->started_pids, pid, pid) &&
-		     thread_becomes(w, &w->managed_tids, tid, pid);
-		pthread_mutex_lock(&w->lock);
-		if (escape_log_settle(&w->log, &w->pending, pid, ESCAPE_KIND_STARTUP) != 0)
-			w->lost = true;
-		pthread_mutex_unlock(&w->lock);
-		break;
-	case DEJA_ANNOUNCE_EXEC: /* every thread of the process goes with its image */
-		ids_remove(&w->started_pids, pid);
-		ids_remove_valued(&w->managed_tids, pid);
-		ids_remove_valued(&w->exit_tids, pid);
-		ids_remove_valued(&w->escaped_tids, pid);
-		break;
-	case DEJA_ANNOUNCE_THREAD_START:
-		ok = thread_becomes(w, &w->managed_tids, tid, pid);
-		break;
-	case DEJA_ANNOUNCE_THREAD_EXIT:
-		ok = thread_becomes(w, &w->exit_tids, tid, pid);
-		break;
-	case DEJA_ANNOUNCE_THREAD_ESCAPED:
-		ok = thread_becomes(w, &w->escaped_tids, tid, pid);
-		break;
-	}
-	if (!ok) {
-		pthread_mutex_lock(&w->lock);
-		w->lost = true;
-		pthread_mutex_unlock(&w->lock);
-	}
+	bool ok = escape_state_announce(&w->state, pid, tid, what);
+	pthread_mutex_lock(&w->lock);
+	if (what == DEJA_ANNOUNCE_STARTED &&
+	    escape_log_settle(&w->log, &w->pending, pid, ESCAPE_KIND_STARTUP) != 0)
+		ok = false;
+	w->lost |= !ok;
+	pthread_mutex_unlock(&w->lock);
 }
 
 /* While the reporting thread is still stopped in its syscall: whose call
@@ -256,23 +151,14 @@ static void classify(struct escape_watch *w, const struct seccomp_notif *req)
 		take_announcement(w, (int32_t)req->data.args[1], tid, (long)req->data.args[0]);
 		return;
 	}
-	static const struct {
-		size_t offset;
-		enum escape_kind kind;
-	} named[] = {
-		{ offsetof(struct escape_watch, managed_tids), ESCAPE_KIND_RUNTIME },
-		{ offsetof(struct escape_watch, exit_tids), ESCAPE_KIND_EXIT },
-		{ offsetof(struct escape_watch, escaped_tids), ESCAPE_KIND_ESCAPE },
-	};
-	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
-		const int32_t *t = ids_find((const struct ids *)((const char *)w + named[i].offset), tid);
-		if (t) {
-			note(w, &w->log, t[1], tid, req, named[i].kind);
-			return;
-		}
+	int32_t pid;
+	int kind = escape_state_thread_kind(&w->state, tid, &pid);
+	if (kind >= 0) {
+		note(w, &w->log, pid, tid, req, (enum escape_kind)kind);
+		return;
 	}
-	int32_t pid = process_of(w, tid);
-	if (ids_has(&w->started_pids, pid))
+	pid = process_of(w, tid);
+	if (escape_state_started(&w->state, pid))
 		note(w, &w->log, pid, tid, req, ESCAPE_KIND_ESCAPE); /* a thread nobody announced */
 	else if (place_kind(w, pid, req->data.instruction_pointer) == ESCAPE_KIND_LOADER)
 		note(w, &w->log, pid, tid, req, ESCAPE_KIND_LOADER);
@@ -395,10 +281,7 @@ void escape_watch_stop(struct escape_watch *w)
 	seccomp_notify_free(w->req, w->resp);
 	escape_log_free(&w->log);
 	escape_log_free(&w->pending);
-	free(w->started_pids.v);
-	free(w->managed_tids.v);
-	free(w->exit_tids.v);
-	free(w->escaped_tids.v);
+	escape_state_free(&w->state);
 	pthread_mutex_destroy(&w->lock);
 	free(w);
 }

@@ -2,7 +2,8 @@
  * test_escapes.c: the pure logic of escape reporting: where the runtime's
  * marker goes (runtime/syscall_marker.c) and whether it can ever clobber
  * an argument the kernel reads, the filter rules against the runtime's
- * marking, and the counting of reports (recorder/escape_log.c).
+ * marking, the counting of reports (recorder/escape_log.c) and whose a
+ * report is, by the runtime's announcements (recorder/escape_state.c).
  */
 #define _GNU_SOURCE
 #include <linux/futex.h>
@@ -15,6 +16,7 @@
 #include <cmocka.h>
 
 #include "escape_log.h"
+#include "escape_state.h"
 #include "syscall_marker.h"
 #include "syscall_table.h"
 
@@ -162,6 +164,54 @@ static void test_loader_by_maps(void **state)
 	assert_true(escape_maps_is_loader("1000-2000 r-xp 0 0:0 1 /lib/ld-musl-x86_64.so.1", 0x1800));
 }
 
+static int kind_of(const struct escape_state *st, int32_t tid, int32_t *pid)
+{
+	*pid = -1;
+	return escape_state_thread_kind(st, tid, pid);
+}
+
+/* A process's life as its runtime announces it: the main thread and a
+ * second one managed (their unmarked calls are the runtime's), the second
+ * leaving the model, a third taken over by the program, a thread nobody
+ * named; then an exec, after which nothing of the process is named. */
+static void test_state_follows_announcements(void **state)
+{
+	(void)state;
+	struct escape_state st = { 0 };
+	int32_t pid;
+	assert_false(escape_state_started(&st, 10));
+	assert_int_equal(kind_of(&st, 10, &pid), -1);
+	assert_true(escape_state_announce(&st, 10, 10, DEJA_ANNOUNCE_STARTED));
+	assert_true(escape_state_started(&st, 10));
+	assert_int_equal(kind_of(&st, 10, &pid), ESCAPE_KIND_RUNTIME);
+	assert_int_equal(pid, 10);
+	assert_true(escape_state_announce(&st, 10, 11, DEJA_ANNOUNCE_THREAD_START));
+	assert_true(escape_state_announce(&st, 10, 12, DEJA_ANNOUNCE_THREAD_START));
+	assert_int_equal(kind_of(&st, 11, &pid), ESCAPE_KIND_RUNTIME);
+	assert_int_equal(pid, 10);
+	assert_true(escape_state_announce(&st, 10, 11, DEJA_ANNOUNCE_THREAD_EXIT));
+	assert_int_equal(kind_of(&st, 11, &pid), ESCAPE_KIND_EXIT);
+	assert_true(escape_state_announce(&st, 10, 12, DEJA_ANNOUNCE_THREAD_ESCAPED));
+	assert_int_equal(kind_of(&st, 12, &pid), ESCAPE_KIND_ESCAPE);
+	assert_int_equal(kind_of(&st, 13, &pid), -1); /* the caller: an escape, the process runs */
+	/* A thread id used again by a new managed thread. */
+	assert_true(escape_state_announce(&st, 10, 11, DEJA_ANNOUNCE_THREAD_START));
+	assert_int_equal(kind_of(&st, 11, &pid), ESCAPE_KIND_RUNTIME);
+	/* Another process is left alone by this one's exec. */
+	assert_true(escape_state_announce(&st, 20, 20, DEJA_ANNOUNCE_STARTED));
+	assert_true(escape_state_announce(&st, 10, 12, DEJA_ANNOUNCE_EXEC));
+	assert_false(escape_state_started(&st, 10));
+	for (int32_t tid = 10; tid <= 12; tid++)
+		assert_int_equal(kind_of(&st, tid, &pid), -1);
+	assert_true(escape_state_started(&st, 20));
+	assert_int_equal(kind_of(&st, 20, &pid), ESCAPE_KIND_RUNTIME);
+	/* The new image's runtime starts in the thread that exec'd. */
+	assert_true(escape_state_announce(&st, 10, 10, DEJA_ANNOUNCE_STARTED));
+	assert_int_equal(kind_of(&st, 10, &pid), ESCAPE_KIND_RUNTIME);
+	assert_true(escape_state_announce(&st, 10, 10, 999)); /* unknown news: ignored */
+	escape_state_free(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -172,6 +222,7 @@ int main(void)
 		cmocka_unit_test(test_settle_moves_one_process),
 		cmocka_unit_test(test_kind_names),
 		cmocka_unit_test(test_loader_by_maps),
+		cmocka_unit_test(test_state_follows_announcements),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
