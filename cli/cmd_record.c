@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "describe.h"
+#include "escapes_report.h"
 #include "record.h"
 #include "script_file.h"
 
@@ -181,6 +182,12 @@ static int summarise(const char *path, const struct session_result *res, bool qu
 		cli_report_outcome(stderr, t, &sites, &run);
 		trace_sites_free(sites.sites, sites.n);
 		cli_coverage_warn(stderr, "record", res->dark_thread, res->dark_ns, res->ticks);
+	}
+	struct trace_escape *esc;
+	size_t nesc;
+	if (trace_get_escapes(t, &esc, &nesc) == TRACE_OK) {
+		escapes_report_stderr(esc, nesc, "recorded");
+		trace_escapes_free(esc, nesc);
 	}
 	trace_run_free(&run);
 	trace_close(t);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "escapes_report.h"
 #include "replay.h"
 
 static const char usage[] =
@@ -60,6 +61,12 @@ int cmd_replay(int argc, char **argv)
 		fprintf(stderr, "deja replay: %s\n", err);
 		code = DEJA_EXIT_INTERNAL;
 		break;
+	}
+	struct trace_escape *esc;
+	size_t nesc;
+	if (escapes_from_log(&rep.escapes, &esc, &nesc) == 0) {
+		escapes_report_stderr(esc, nesc, "replayed");
+		trace_escapes_free(esc, nesc);
 	}
 	replay_report_free(&rep);
 	return code;

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "describe.h"
+#include "escapes_report.h"
 #include "json.h"
 #include "processes_report.h"
 #include "script_file.h"
@@ -32,7 +33,10 @@ static const char usage[] =
 	"                thread: events, ticks, longest_ticks, longest_dark_ns,\n"
 	"                stopped_tick), processes (id, parent, fork_index, pid,\n"
 	"                ppid, outcome, exit_code, signal, message, events; id 0\n"
-	"                is the top process)\n"
+	"                is the top process), escapes (syscalls caught outside\n"
+	"                deja's runtime: kind escape|loader|startup|exit|runtime,\n"
+	"                pid, tid, process, syscall, nr, class, count, first_ip,\n"
+	"                first_us)\n"
 	"  --script      the schedule as a script instead (THREAD AFTER TO per\n"
 	"                switch), for `deja record --script FILE`\n"
 	"  -h, --help    this text\n"
@@ -96,6 +100,12 @@ static void show_text(struct trace *t, const struct trace_run *run)
 	       (unsigned long long)run->events, (unsigned long long)run->preemptions,
 	       (unsigned long long)run->switches);
 	cli_show_processes(stdout, t, &sites);
+	struct trace_escape *esc;
+	size_t nesc;
+	if (trace_get_escapes(t, &esc, &nesc) == TRACE_OK) {
+		escapes_report_show(stdout, esc, nesc);
+		trace_escapes_free(esc, nesc);
+	}
 	cli_show_coverage(stdout, t);
 	cli_report_outcome(stdout, t, &sites, run);
 	show_notebook(t, f, nf);
@@ -291,6 +301,11 @@ static void show_json(struct trace *t, const struct trace_run *run)
 	json_inputs(t);
 	json_waits(t, &sites);
 	json_unsupported(t);
+	struct trace_escape *esc = NULL;
+	size_t nesc = 0;
+	trace_get_escapes(t, &esc, &nesc);
+	escapes_report_json(stdout, esc, nesc);
+	trace_escapes_free(esc, nesc);
 	cli_coverage_json(stdout, t);
 	json_notebook(t);
 	printf("}\n");

@@ -365,6 +365,14 @@ void processes_kill(struct processes *p)
 	}
 }
 
+int32_t processes_number_of(const struct processes *p, int32_t pid)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->list[i].pid == pid)
+			return (int32_t)p->list[i].id;
+	return -1;
+}
+
 void processes_end(struct processes *p)
 {
 	p->stopped = true;

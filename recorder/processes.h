@@ -93,5 +93,7 @@ void processes_kill(struct processes *p);
 void processes_end(struct processes *p);
 /* Children admitted in this run. */
 uint32_t processes_count(const struct processes *p);
+/* The process number given to the child with this pid in this run, or -1. */
+int32_t processes_number_of(const struct processes *p, int32_t pid);
 
 #endif /* DEJA_PROCESSES_H */

@@ -22,6 +22,7 @@
 #include "elf_static.h"
 #include "model.h"
 #include "symbols.h"
+#include "syscall_table.h"
 #include "trace.h"
 
 extern char **environ;
@@ -480,9 +481,26 @@ static enum record_status start_trace(const struct trace_origin *origin, struct 
 	return RECORD_OK;
 }
 
+/* The syscalls that escaped the runtime, and the expected kinds' counts. */
+static void put_escapes(struct trace *t, const struct escape_log *log)
+{
+	for (size_t i = 0; log && i < log->n; i++) {
+		const struct escape_entry *e = &log->v[i];
+		const struct deja_syscall_info *sc = deja_syscall(e->nr);
+		struct trace_escape te = {
+			.pid = e->pid, .tid = e->tid, .process = e->process,
+			.kind = (char *)escape_kind_name((enum escape_kind)e->kind),
+			.syscall = (char *)sc->name, .nr = e->nr,
+			.klass = (char *)deja_syscall_class_name((enum deja_syscall_class)sc->klass),
+			.count = e->count, .first_ip = e->first_ip, .first_us = e->first_us,
+		};
+		trace_put_escape(t, &te);
+	}
+}
+
 static void finish_trace(struct record_sink *rs, const struct record_options *o,
 			 const struct session_result *res, const struct deja_shared *sh,
-			 uint64_t digest)
+			 uint64_t digest, const struct escape_log *escapes)
 {
 	struct trace *t = rs->t;
 	/* The notebook says how the run was made: strategy, seed, run. */
@@ -511,6 +529,7 @@ static void finish_trace(struct record_sink *rs, const struct record_options *o,
 	put_threads_and_waits(t, sh, res->kind);
 	put_processes(rs, res, sh, digest);
 	put_modules_and_sites(t, sh);
+	put_escapes(t, escapes);
 	trace_put_history(t, command, run.outcome);
 	trace_commit(t);
 	trace_seal(t);
@@ -620,7 +639,7 @@ enum record_status record_run(const struct record_options *o, struct session_res
 			st = RECORD_ERR_TRACE;
 		}
 		if (st == RECORD_OK && !discard)
-			finish_trace(&rs, o, res, session_shared(s), rs.digest);
+			finish_trace(&rs, o, res, session_shared(s), rs.digest, session_escapes(s));
 	}
 	trace_close(rs.t);
 	free(rs.held.ev);

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "escape_watch.h"
 #include "model.h"
 #include "policy.h"
 #include "processes.h"
@@ -49,6 +50,12 @@ struct session {
 	 * rather than kill deja. */
 	struct sigaction old_int, old_term;
 	bool catching;
+	/* Syscalls that escape the runtime: the listener of the target's
+	 * seccomp filter, served from a thread (escape_watch.h), and the last
+	 * run's reports. */
+	struct escape_watch *watch;
+	struct escape_log escapes;
+	bool said_unwatched;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -222,6 +229,8 @@ void session_free(struct session *s)
 		sigaction(SIGINT, &s->old_int, NULL);
 		sigaction(SIGTERM, &s->old_term, NULL);
 	}
+	escape_watch_stop(s->watch);
+	escape_log_free(&s->escapes);
 	processes_free(s->procs);
 	if (s->proc_ours >= 0)
 		close(s->proc_ours);
@@ -254,20 +263,23 @@ char *session_find_program(const char *prog)
 
 /* What the child reports when it cannot become the target. */
 struct launch_failure {
-	int step; /* 0: exec, 1: chdir, 2: seccomp policy */
+	int step; /* 0: exec, 1: chdir, 2: seccomp policy, 3: handing over its listener */
 	int err;
 };
 
+/* Marked syscalls (escape_watch.h): after the policy is in place, an
+ * unmarked one would wait for a listener nobody serves yet. */
 static void launch_failed(int report_fd, int step)
 {
 	struct launch_failure f = { step, errno };
-	if (write(report_fd, &f, sizeof(f)) < 0)
-		_exit(127);
+	escape_marked_syscall(SYS_write, report_fd, (long)&f, sizeof(f));
+	escape_marked_syscall(SYS_exit_group, 127, 0, 0);
 	_exit(127);
 }
 
-/* The child: preload the runtime, hand over the channel, exec. */
-static void exec_target(const struct session *s, int report_fd)
+/* The child: preload the runtime, hand over the channel and the seccomp
+ * listener (on listener_sock), exec. */
+static void exec_target(const struct session *s, int report_fd, int listener_sock)
 {
 	const struct session_config *cfg = s->cfg;
 	if (cfg->envp) /* the recorded environment; setenv below copies it */
@@ -302,9 +314,13 @@ static void exec_target(const struct session *s, int report_fd)
 			close(out);
 		}
 	}
-	if (policy_install() != 0)
+	int listener;
+	if (policy_install(&listener) != 0)
 		launch_failed(report_fd, 2);
-	execv(cfg->exe_path, cfg->argv);
+	if (escape_send_listener(listener_sock, listener) != 0)
+		launch_failed(report_fd, 3);
+	escape_marked_syscall(SYS_close, listener_sock, 0, 0);
+	escape_marked_syscall(SYS_execve, (long)cfg->exe_path, (long)cfg->argv, (long)environ);
 	launch_failed(report_fd, 0);
 }
 
@@ -345,11 +361,34 @@ static void settle_outcome(const struct deja_shared *sh, int status, struct sess
 	}
 }
 
+/* Serve the listener the new target handed over (a new run's: the last
+ * one's is stopped), or say once that escapes go unwatched. */
+static int watch_escapes(struct session *s, int listener, char *err, size_t errlen)
+{
+	escape_watch_stop(s->watch);
+	s->watch = NULL;
+	if (listener == -1 && !s->said_unwatched) {
+		s->said_unwatched = true;
+		fprintf(stderr, "deja: the kernel refused to report syscalls that escape deja's "
+				"runtime (seccomp user notification): they go unreported\n");
+	}
+	if (listener < 0)
+		return 0;
+	s->watch = escape_watch_start(listener, err, errlen);
+	return s->watch ? 0 : -1;
+}
+
 static int start_child(struct session *s, pid_t *pid, char *err, size_t errlen)
 {
-	int pipefd[2];
+	int pipefd[2], listener_pair[2];
 	if (pipe2(pipefd, O_CLOEXEC) != 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, listener_pair) != 0) {
+		snprintf(err, errlen, "socketpair: %s", strerror(errno));
+		close(pipefd[0]);
+		close(pipefd[1]);
 		return -1;
 	}
 	*pid = fork();
@@ -359,10 +398,22 @@ static int start_child(struct session *s, pid_t *pid, char *err, size_t errlen)
 	}
 	if (*pid == 0) {
 		close(pipefd[0]);
+		close(listener_pair[0]);
 		signal(SIGINT, SIG_DFL);
-		exec_target(s, pipefd[1]);
+		exec_target(s, pipefd[1], listener_pair[1]);
 	}
 	close(pipefd[1]);
+	close(listener_pair[1]);
+	/* Before anything else: from the exec on, the target's loader waits
+	 * for the listener to be served. */
+	int listener = escape_receive_listener(listener_pair[0]);
+	close(listener_pair[0]);
+	if (watch_escapes(s, listener, err, errlen) != 0) {
+		kill(*pid, SIGKILL);
+		waitpid(*pid, NULL, 0);
+		close(pipefd[0]);
+		return -1;
+	}
 	struct launch_failure f;
 	ssize_t n = read(pipefd[0], &f, sizeof(f));
 	close(pipefd[0]);
@@ -373,6 +424,9 @@ static int start_child(struct session *s, pid_t *pid, char *err, size_t errlen)
 				 s->cfg->cwd, strerror(f.err));
 		else if (f.step == 2)
 			snprintf(err, errlen, "cannot install the syscall policy (seccomp): %s",
+				 strerror(f.err));
+		else if (f.step == 3)
+			snprintf(err, errlen, "cannot hand the seccomp listener to deja: %s",
 				 strerror(f.err));
 		else
 			snprintf(err, errlen, "cannot execute %s: %s", s->cfg->exe_path,
@@ -412,6 +466,7 @@ static int start_run(struct session *s, struct run_handle *h, char *err, size_t 
 		s->server_pid = 0;
 		return -1;
 	}
+	escape_watch_reset(s->watch); /* the server's own start-up is not the run's */
 	s->runs++;
 	__atomic_store_n(&sh->server_go, s->runs, __ATOMIC_RELEASE);
 	syscall(SYS_futex, &sh->server_go, FUTEX_WAKE, 1, NULL, NULL, 0);
@@ -474,6 +529,28 @@ static void wait_a_little(struct session *s, const struct run_handle *h, bool to
 	}
 	struct timespec ts = { 0, 200000 };
 	nanosleep(&ts, NULL);
+}
+
+/* The run's escape reports, each process given deja's number for it. */
+static void take_escapes(struct session *s, pid_t top_pid)
+{
+	if (escape_watch_take(s->watch, &s->escapes) != 0)
+		fprintf(stderr, "deja: out of memory listing the syscalls that escaped the runtime\n");
+	int32_t top = s->shared->target_pid ? s->shared->target_pid : (int32_t)top_pid;
+	size_t kept = 0;
+	for (size_t i = 0; i < s->escapes.n; i++) {
+		struct escape_entry *e = &s->escapes.v[i];
+		if (s->server_pid > 0 && e->pid == s->server_pid)
+			continue; /* the fork server's own start-up is no run's */
+		e->process = e->pid == top ? 0 : processes_number_of(s->procs, e->pid);
+		s->escapes.v[kept++] = *e;
+	}
+	s->escapes.n = kept;
+}
+
+const struct escape_log *session_escapes(const struct session *s)
+{
+	return &s->escapes;
 }
 
 /* The run's coverage of scheduling points, from the model's threads. */
@@ -549,6 +626,7 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 	}
 	processes_end(s->procs);
 	res->processes = processes_count(s->procs);
+	take_escapes(s, h.pid);
 	if (h.pidfd >= 0)
 		close(h.pidfd);
 	settle_outcome(s->shared, status, res);

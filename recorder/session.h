@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "escape_log.h"
 #include "processes.h"
 #include "protocol.h"
 #include "ring.h"
@@ -114,6 +115,9 @@ int session_next_run(struct session *s, const struct session_config *cfg, char *
  * target could not be started at all. */
 int session_run(struct session *s, session_sink sink, void *ctx,
 		struct session_result *res, char *err, size_t errlen);
+/* The syscalls that escaped the runtime in the last run (escape_log.h),
+ * readable after session_run until the next. */
+const struct escape_log *session_escapes(const struct session *s);
 /* The shared channel, readable after the run (threads, modules). */
 const struct deja_shared *session_shared(const struct session *s);
 void session_free(struct session *s);

@@ -259,6 +259,7 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 						 (rep->recorded.message &&
 						  strncmp(rep->recorded.message, "wall-clock", 10) == 0) };
 	if (s && session_run(s, sink_event, &rs, &rep->res, err, errlen) == 0) {
+		escape_log_copy(&rep->escapes, session_escapes(s));
 		rep->divergence_seq = rs.next;
 		if (replay_children_diverged(children, rep->divergence, sizeof(rep->divergence)))
 			st = REPLAY_DIVERGED; /* a child's divergence ended the run */
@@ -328,4 +329,5 @@ enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 void replay_report_free(struct replay_report *rep)
 {
 	trace_run_free(&rep->recorded);
+	escape_log_free(&rep->escapes);
 }

@@ -26,6 +26,7 @@ struct replay_report {
 	uint64_t recorded_events;
 	uint64_t divergence_seq;  /* first event that differs */
 	char divergence[1280];    /* expected vs got, human-readable */
+	struct escape_log escapes; /* syscalls that escaped the runtime in the replay */
 };
 
 enum replay_status replay_run(const char *trace_path, const char *runtime_path,

@@ -27,6 +27,7 @@
 
 #include "elf_static.h"
 #include "model.h"
+#include "syscall_marker.h"
 
 #define ENV_MAX 8192
 
@@ -96,7 +97,10 @@ void rt_unblock_own_signals(void)
 static long exec_untraced(long nr, const long a[6])
 {
 	rt_syscall2(SYS_prctl, PR_SET_TSC, PR_TSC_ENABLE);
+	/* The next image's loader runs before its runtime does. */
+	rt_announce(DEJA_ANNOUNCE_EXEC);
 	long r = rt_pass_interruptible(nr, a, rt_trap_program_mask);
+	rt_announce(DEJA_ANNOUNCE_STARTED); /* still here: the exec failed */
 	rt_syscall2(SYS_prctl, PR_SET_TSC, PR_TSC_SIGSEGV);
 	return r;
 }

@@ -48,6 +48,7 @@
 #include <sys/wait.h>
 
 #include "model.h"
+#include "syscall_marker.h"
 
 /* Claimed by the forking thread before the clone, so that the child (a
  * copy of this memory) knows them without reading the parent's channel,
@@ -199,6 +200,7 @@ static void follow(void)
 	sh->target_ppid = (int32_t)rt_syscall0(SYS_getppid);
 	rt_ticks_thread_managed();
 	rt_trap_arm(); /* fork cleared the syscall user dispatch */
+	rt_announce(DEJA_ANNOUNCE_STARTED);
 	__atomic_store_n(&sh->runtime_ready, 1, __ATOMIC_RELEASE);
 	followed_here = true;
 	rt_run(); /* thread_start, the child's first event */

@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 
 #include "model.h"
+#include "syscall_marker.h"
 
 struct launch {
 	void *(*fn)(void *);
@@ -44,6 +45,7 @@ static void *trampoline(void *p)
 	uint32_t self = (uint32_t)(uintptr_t)p;
 	rt.model->threads[self].os_tid = (int32_t)rt_syscall0(SYS_gettid);
 	rt_trap_arm();
+	rt_announce(DEJA_ANNOUNCE_THREAD_START);
 	rt_thread_begin(self);
 	void *ret = launches[self].fn(launches[self].arg);
 	if (rt.model->threads[self].detached)

@@ -360,6 +360,14 @@ static long pass(long nr, const long a[6])
 	return rt_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
+/* For a thread the runtime does not manage (a process it does not follow,
+ * a thread that has left the model): the call is made without the marker,
+ * so that the supervisor hears of it as the escape it is. */
+static long pass_unmanaged(long nr, const long a[6])
+{
+	return rt_syscall_unmarked(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
 static bool replaying(void)
 {
 	return rt.shared->mode == DEJA_MODE_REPLAY;
@@ -769,7 +777,7 @@ static long run_waiting(struct rt_io *io, long nr, uint64_t site)
 long rt_input(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site)
 {
 	if (!rt_managed())
-		return pass(nr, a);
+		return pass_unmanaged(nr, a);
 	if (nr == SYS_read && rt_is_random_fd(a[0]))
 		return rt_random((void *)a[1], (uint64_t)a[2], site);
 	struct rt_io io = { .nr = nr, .sc = sc, .a = a };
@@ -838,7 +846,7 @@ RT_EXPORT ssize_t read(int fd, void *buf, size_t len)
 {
 	long a[6] = { fd, (long)buf, (long)len, 0, 0, 0 };
 	if (!rt_managed())
-		return to_libc(pass(SYS_read, a));
+		return to_libc(pass_unmanaged(SYS_read, a));
 	return to_libc(rt_input(deja_syscall(SYS_read), SYS_read, a, RT_CALLER));
 }
 
@@ -846,7 +854,7 @@ RT_EXPORT ssize_t write(int fd, const void *buf, size_t len)
 {
 	long a[6] = { fd, (long)buf, (long)len, 0, 0, 0 };
 	if (!rt_managed())
-		return to_libc(pass(SYS_write, a));
+		return to_libc(pass_unmanaged(SYS_write, a));
 	return to_libc(rt_output(deja_syscall(SYS_write), SYS_write, a, RT_CALLER));
 }
 
@@ -854,7 +862,7 @@ RT_EXPORT ssize_t write(int fd, const void *buf, size_t len)
 long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site)
 {
 	if (!rt_managed())
-		return pass(nr, a);
+		return pass_unmanaged(nr, a);
 	struct rt_io io = { .nr = nr, .sc = sc, .a = a, .output = true };
 	if (replaying()) {
 		/* The output happens again where the user sees it (stdout,

@@ -10,8 +10,10 @@
  * (deadlock wait-for graph, thread table).  Because everything the runtime
  * writes is already outside the target, a crash or SIGKILL loses nothing.
  *
- * Any change to a struct here, or to the order of ops.def, must bump
- * DEJA_PROTOCOL_VERSION.  The runtime refuses a mismatched supervisor.
+ * Any change to a struct here, or to the order of ops.def, or to the
+ * syscall marker and announcements the two sides share through the
+ * seccomp filter (syscall_marker.h), must bump DEJA_PROTOCOL_VERSION.  The
+ * runtime refuses a mismatched supervisor.
  *
  * Only fixed-width types: the same header is compiled into both sides.
  */
@@ -20,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 23u
+#define DEJA_PROTOCOL_VERSION 24u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */

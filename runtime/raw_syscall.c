@@ -13,12 +13,14 @@
 
 #include <sys/syscall.h>
 
+#include "syscall_marker.h"
+
 __asm__(
 	".pushsection deja_text,\"ax\",@progbits\n"
-	".globl rt_syscall\n"
-	".hidden rt_syscall\n"
-	".type rt_syscall,@function\n"
-	"rt_syscall:\n"
+	".globl rt_syscall_raw\n"
+	".hidden rt_syscall_raw\n"
+	".type rt_syscall_raw,@function\n"
+	"rt_syscall_raw:\n"
 	"	movq %rdi, %rax\n"   /* nr */
 	"	movq %rsi, %rdi\n"   /* a1 */
 	"	movq %rdx, %rsi\n"   /* a2 */
@@ -27,8 +29,15 @@ __asm__(
 	"	movq %r9, %r8\n"     /* a5 */
 	"	movq 8(%rsp), %r9\n" /* a6 */
 	"	syscall\n"
+	/* The marker must not outlive the call in r8 or r9 (scratch
+	 * registers, which the syscall keeps): glibc's wrappers leave the
+	 * registers a call does not use as they find them, and a syscall
+	 * glibc makes next for the runtime, or for a thread the runtime does
+	 * not manage, would pass the filter as marked. */
+	"	xorl %r8d, %r8d\n"
+	"	xorl %r9d, %r9d\n"
 	"	ret\n"
-	".size rt_syscall, .-rt_syscall\n"
+	".size rt_syscall_raw, .-rt_syscall_raw\n"
 	".globl rt_sigreturn_stub\n"
 	".hidden rt_sigreturn_stub\n"
 	".type rt_sigreturn_stub,@function\n"
@@ -66,6 +75,30 @@ __asm__(
 	"	jmp *rt_resume_rip(%rip)\n"
 	".size rt_resume_context, .-rt_resume_context\n"
 	".popsection\n");
+
+long rt_syscall_raw(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+
+long rt_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+	long a[6] = { a1, a2, a3, a4, a5, a6 };
+	int slot = deja_marker_slot(nr, a);
+	if (slot >= 0)
+		a[slot] = (long)DEJA_SYSCALL_MARKER;
+	return rt_syscall_raw(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+long rt_syscall_unmarked(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+	return rt_syscall_raw(nr, a1, a2, a3, a4, a5, a6);
+}
+
+/* With the process's real id, which spares the supervisor asking /proc
+ * whose thread it is. */
+void rt_announce(int what)
+{
+	long pid = rt_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0);
+	rt_syscall_raw(SYS_getpid, what, pid, 0, 0, 0, (long)DEJA_SYSCALL_ANNOUNCE);
+}
 
 /* Where rt_resume_context jumps: it must not need a register. */
 __attribute__((visibility("hidden"))) uint64_t rt_resume_rip;

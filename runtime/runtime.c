@@ -22,6 +22,7 @@
 #include <sys/syscall.h>
 
 #include "model.h"
+#include "syscall_marker.h"
 
 struct rt_state rt;
 __thread uint32_t rt_self __attribute__((tls_model("initial-exec"))) = DEJA_NO_THREAD;
@@ -271,6 +272,7 @@ __attribute__((constructor(101))) static void rt_init(void)
 	if (rt.shared->server && !rt.shared->server_running) {
 		rt.shared->nmodules = 0;
 		dl_iterate_phdr(add_module, NULL);
+		rt_announce(DEJA_ANNOUNCE_STARTED); /* the server is the runtime's */
 		rt_serve();
 	}
 	rt_channel_views();
@@ -300,6 +302,7 @@ __attribute__((constructor(101))) static void rt_init(void)
 	rt_tsc_install();
 	rt_unblock_own_signals(); /* an exec deja did not follow may leave them blocked */
 	rt_trap_arm();
+	rt_announce(DEJA_ANNOUNCE_STARTED);
 	__atomic_store_n(&rt.shared->runtime_ready, 1, __ATOMIC_RELEASE);
 	/* The main thread's thread_start (event 0), or its exec. */
 	if (rt.shared->parallel)

@@ -9,10 +9,14 @@
  *      a fork and an exec.
  *   2. Talk to the kernel only through rt_syscall() (raw_syscall.c).  Those
  *      instructions sit in the one address range that the syscall trap
- *      lets through; anything else would trap back into the runtime.
+ *      lets through; anything else would trap back into the runtime.  It
+ *      also marks each call for the supervisor's seccomp filter, which
+ *      reports unmarked ones as escapes (syscall_marker.h).
  *   3. Call into libc only for what cannot be done otherwise (creating and
  *      joining real threads, dlsym, dl_iterate_phdr), between
- *      rt_libc_enter() and rt_libc_leave().
+ *      rt_libc_enter() and rt_libc_leave(): glibc's syscalls in between
+ *      are unmarked, and the supervisor counts a managed thread's
+ *      unmarked syscalls as the runtime's (syscall_marker.h).
  *   4. Touch the scheduler model only while holding the baton.
  *   5. Every interposed function forwards to the real one when the runtime
  *      is inactive (no supervisor) or the calling thread is not managed.
@@ -35,6 +39,13 @@
 
 /* ---- raw_syscall.c ---- */
 long rt_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+/* The same without the marker of syscall_marker.h: for calls made on
+ * behalf of a thread the runtime does not manage, which the supervisor
+ * must hear of. */
+long rt_syscall_unmarked(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+/* Tell the supervisor's escape watch what the runtime is about to do
+ * (enum deja_announcement, syscall_marker.h). */
+void rt_announce(int what);
 #define rt_syscall0(nr) rt_syscall((nr), 0, 0, 0, 0, 0, 0)
 #define rt_syscall1(nr, a) rt_syscall((nr), (long)(a), 0, 0, 0, 0, 0)
 #define rt_syscall2(nr, a, b) rt_syscall((nr), (long)(a), (long)(b), 0, 0, 0, 0)

@@ -18,6 +18,11 @@
  * clone; UNSUPPORTED and unknown syscalls fail with ENOSYS, reported on
  * stderr and as an event.  The switch over the classes has no default, so
  * the compiler refuses a class without a handler.
+ *
+ * Every call the handler makes for the program carries the marker of
+ * syscall_marker.h (rt_syscall), so the supervisor's seccomp filter, which
+ * runs after the trap and so sees only these re-issued calls, lets it
+ * through; the same call made where the trap is off is reported.
  */
 #define _GNU_SOURCE
 #include "runtime.h"
@@ -35,6 +40,7 @@
 #include <sys/wait.h>
 
 #include "model.h"
+#include "syscall_marker.h"
 #include "syscall_table.h"
 
 
@@ -56,6 +62,9 @@ __thread const sigset_t *rt_trap_program_mask __attribute__((tls_model("initial-
 __thread bool rt_trap_interruptible __attribute__((tls_model("initial-exec")));
 
 
+/* glibc's syscalls in here carry no marker; the supervisor counts them as
+ * the runtime's, since a managed thread's syscalls reach the kernel
+ * unmarked nowhere else (syscall_marker.h). */
 void rt_libc_enter(void)
 {
 	libc_depth++;
@@ -78,11 +87,15 @@ void rt_trap_arm(void)
 	selector = SYSCALL_DISPATCH_FILTER_BLOCK;
 }
 
+/* Only ever when a thread leaves the model: the rest of its life is
+ * glibc's exit path (key destructors, pthread_exit's unwinding, which
+ * loads libgcc_s), made outside the runtime, as the supervisor is told. */
 void rt_trap_disarm(void)
 {
 	selector = SYSCALL_DISPATCH_FILTER_ALLOW;
 	rt_syscall((long)SYS_prctl, PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_OFF,
 		   0, 0, 0, 0);
+	rt_announce(DEJA_ANNOUNCE_THREAD_EXIT);
 }
 
 /* ---- futex emulation ---- */
@@ -514,9 +527,22 @@ static long close_range_sparing(const long a[6])
 	return first <= last ? rt_syscall3(SYS_close_range, first, last, a[2]) : r;
 }
 
+/* The program sets up syscall user dispatch for itself (Wine does): the
+ * runtime's trap is gone from this thread, whose syscalls escape from
+ * now on, as the supervisor is told. */
+static long program_dispatch(const long a[6])
+{
+	long r = pass(SYS_prctl, a);
+	if (r == 0)
+		rt_announce(DEJA_ANNOUNCE_THREAD_ESCAPED);
+	return r;
+}
+
 static long dispatch(long nr, long a[6], uint64_t site, greg_t *g, sigset_t *mask)
 {
 	long shown;
+	if (nr == SYS_prctl && a[0] == PR_SET_SYSCALL_USER_DISPATCH)
+		return program_dispatch(a);
 	if (rt_pid_syscall(nr, a, &shown))
 		return shown;
 	if (nr == SYS_close && own_fd(a[0]))

@@ -192,3 +192,26 @@ CREATE TABLE process_data (
     bytes   BLOB    NOT NULL,
     PRIMARY KEY (process, seq)
 );
+
+-- Syscalls the kernel-side policy caught outside deja's runtime (seccomp
+-- user notification; docs/architecture.md, Kernel-side policy), one row
+-- per process, syscall and kind with how many there were.  Kind `escape`:
+-- the runtime did not see the call, so it was not recorded and a replay
+-- cannot give it its result (a process deja does not follow, a thread
+-- that turned the trap off).  The expected kinds: `loader` (the dynamic
+-- loader, before an exec'd image's runtime started), `startup` (glibc's
+-- own start-up before it), `exit` (glibc's exit path of a thread that has
+-- left the model) and `runtime` (glibc called by the runtime).
+CREATE TABLE escapes (
+    id          INTEGER PRIMARY KEY,
+    pid         INTEGER NOT NULL,         -- the process (thread group), as the system saw it
+    tid         INTEGER NOT NULL,         -- the thread of the first call
+    process     INTEGER,                  -- deja's process number (processes.id); NULL: not followed
+    kind        TEXT    NOT NULL,         -- escape|loader|startup|exit|runtime
+    syscall     TEXT,                     -- its name; NULL for a number deja does not know
+    nr          INTEGER NOT NULL,         -- x86-64 syscall number
+    class       TEXT    NOT NULL,         -- its class in runtime/syscalls.def
+    count       INTEGER NOT NULL,
+    first_ip    INTEGER NOT NULL,         -- the instruction after the first call's syscall
+    first_us    INTEGER NOT NULL          -- microseconds from the start of the run to the first call
+);

@@ -16,7 +16,7 @@
 
 #include "protocol.h"
 
-#define TRACE_VERSION 7
+#define TRACE_VERSION 8
 #define TRACE_APPLICATION_ID 0x444A4131 /* "DJA1" */
 
 enum trace_status {
@@ -239,5 +239,23 @@ enum trace_status trace_get_process_feed(struct trace *t, uint32_t process,
  * (its `reap` event), in *status; *found false if it never did. */
 enum trace_status trace_get_reap_status(struct trace *t, uint32_t parent, uint32_t fork_index,
 					bool *found, int *status);
+
+/* ---- syscalls that escaped the runtime (trace_escapes.c) ---- */
+
+struct trace_escape {
+	int64_t pid, tid;
+	int64_t process;     /* -1: a process deja did not follow */
+	char *kind;          /* escape|loader|startup|exit|runtime */
+	char *syscall;       /* NULL: unknown number */
+	int64_t nr;
+	char *klass;         /* its class in syscalls.def */
+	uint64_t count;
+	uint64_t first_ip;
+	uint64_t first_us;
+};
+enum trace_status trace_put_escape(struct trace *t, const struct trace_escape *e);
+/* Every row, escapes first, then by process and syscall. */
+enum trace_status trace_get_escapes(struct trace *t, struct trace_escape **out, size_t *n);
+void trace_escapes_free(struct trace_escape *e, size_t n);
 
 #endif /* DEJA_TRACE_H */

@@ -338,12 +338,56 @@ static void processes_round_trip(void **state)
 	trace_close(t);
 }
 
+/* Escapes: every column back, a process deja did not follow as NULL,
+ * and the escape rows before the expected kinds. */
+static void escapes_round_trip(void **state)
+{
+	(void)state;
+	char *path = path_in_dir("escapes.deja");
+	write_sample(path, 2);
+	struct trace *t;
+	char err[256];
+	assert_int_equal(trace_open(path, true, &t, err, sizeof(err)), TRACE_OK);
+	assert_int_equal(trace_begin(t), TRACE_OK);
+	struct trace_escape loader = { .pid = 100, .tid = 100, .process = 0, .kind = "loader",
+				       .syscall = "openat", .nr = 257, .klass = "emulate",
+				       .count = 3, .first_ip = 0x7ffff7fea000, .first_us = 9 };
+	struct trace_escape unfollowed = { .pid = 105, .tid = 106, .process = -1,
+					   .kind = "escape", .syscall = NULL, .nr = 999,
+					   .klass = "unknown", .count = 1, .first_ip = 0x401000,
+					   .first_us = 1234 };
+	assert_int_equal(trace_put_escape(t, &loader), TRACE_OK);
+	assert_int_equal(trace_put_escape(t, &unfollowed), TRACE_OK);
+	assert_int_equal(trace_commit(t), TRACE_OK);
+	trace_close(t);
+	assert_int_equal(trace_open(path, false, &t, err, sizeof(err)), TRACE_OK);
+	struct trace_escape *e;
+	size_t n;
+	assert_int_equal(trace_get_escapes(t, &e, &n), TRACE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(e[0].kind, "escape");
+	assert_int_equal(e[0].process, -1);
+	assert_null(e[0].syscall);
+	assert_int_equal(e[0].nr, 999);
+	assert_int_equal(e[0].tid, 106);
+	assert_int_equal(e[0].first_us, 1234);
+	assert_string_equal(e[1].kind, "loader");
+	assert_string_equal(e[1].syscall, "openat");
+	assert_string_equal(e[1].klass, "emulate");
+	assert_int_equal(e[1].process, 0);
+	assert_int_equal(e[1].count, 3);
+	assert_int_equal(e[1].first_ip, 0x7ffff7fea000);
+	trace_escapes_free(e, n);
+	trace_close(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trip_keeps_everything),
 		cmocka_unit_test(notebook_round_trip),
 		cmocka_unit_test(processes_round_trip),
+		cmocka_unit_test(escapes_round_trip),
 		cmocka_unit_test(create_refuses_an_existing_file),
 		cmocka_unit_test(bad_files_are_named_as_such),
 		cmocka_unit_test(truncation_is_detected),
