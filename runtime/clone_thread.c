@@ -26,6 +26,7 @@
 #include <sys/syscall.h>
 
 #include "model.h"
+#include "syscall_marker.h"
 
 /* long rt_clone_thread(flags, stack, ptid, ctid, tls, child, resume):
  * clone(flags, stack, ptid, ctid, tls); in the new thread, on its new
@@ -68,6 +69,7 @@ void rt_cloned_thread_start(long child)
 	rt.model->threads[self].os_tid = (int32_t)rt_syscall0(SYS_gettid);
 	rt_unblock_own_signals(); /* it was cloned inside the SIGSYS handler */
 	rt_trap_arm();
+	rt_announce(DEJA_ANNOUNCE_THREAD_START);
 	rt_thread_begin(self);
 }
 

@@ -69,6 +69,7 @@ int deja_marker_slot(long nr, const long a[6])
 	case SYS_pselect6:
 	case SYS_process_vm_readv:
 	case SYS_process_vm_writev:
+	case SYS_copy_file_range: /* flags, which must be 0 */
 		return -1;
 	default:
 		return deja_marker_watched(nr) ? 5 : -1;
@@ -98,6 +99,7 @@ size_t deja_marker_rules(long nr, struct deja_marker_rule out[DEJA_MARKER_RULES_
 	case SYS_pselect6:
 	case SYS_process_vm_readv:
 	case SYS_process_vm_writev:
+	case SYS_copy_file_range: /* flags, which must be 0 */
 		return 0;
 	default:
 		out[0] = plain;
