@@ -26,7 +26,7 @@ static int sem_result(int r)
 {
 	if (r == 0)
 		return 0;
-	errno = r;
+	errno = r == -EINTR ? EINTR : r; /* -EINTR: a signal interrupted the wait */
 	return -1;
 }
 

@@ -339,7 +339,9 @@ void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 	}
 	if (io->output)
 		return;
-	if (io->deferred)
+	if (io->deferred && deja_model_interrupted(rt.model, rt_self))
+		io->result = -EINTR; /* a signal ended the wait before its input came */
+	else if (io->deferred)
 		run_now(io);
 	note_result(io, p);
 	if (p->data_len == 0)
@@ -620,6 +622,7 @@ static bool may_block(long nr, const long a[6])
 }
 
 static int waiting_inputs; /* threads in run_waiting; touched with the baton held */
+#define SIGNAL_LOOK_NS 10000000LL
 
 void rt_io_refresh(void)
 {
@@ -713,11 +716,23 @@ bool rt_io_wait_external(int64_t timeout_ns)
 			fds[n++] = (struct pollfd){ .fd = (int)io->a[0], .events = POLLIN };
 		}
 	}
-	if (n == 0)
+	/* A thread in pause() waits for a signal from outside: wait with
+	 * signals let in (the relay notes them, rt_signals_route passes them
+	 * on), looking again every 10 ms, since the kernel may give the
+	 * signal to another thread. */
+	bool signal_wait = false;
+	for (uint32_t i = 0; i < m->nthreads; i++)
+		signal_wait |= m->threads[i].state == DEJA_THREAD_LIVE &&
+			       (m->threads[i].pending.interrupt & DEJA_INTERRUPT_SIGNAL_ONLY);
+	if (n == 0 && !signal_wait)
 		return false;
+	if (signal_wait && (timeout_ns < 0 || timeout_ns > SIGNAL_LOOK_NS))
+		timeout_ns = SIGNAL_LOOK_NS;
 	/* The program waits for the world (or, in real time, for a deadline). */
 	struct timespec ts = { timeout_ns / 1000000000LL, timeout_ns % 1000000000LL };
-	rt_syscall4(SYS_ppoll, fds, n, timeout_ns < 0 ? NULL : &ts, NULL);
+	uint64_t open = 0;
+	rt_syscall(SYS_ppoll, (long)fds, (long)n, timeout_ns < 0 ? 0 : (long)&ts,
+		   signal_wait ? (long)&open : 0, sizeof(open), 0);
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		struct deja_pending *p = &m->threads[i].pending;
 		if (m->threads[i].state == DEJA_THREAD_LIVE && p->op == DEJA_OP_SYSCALL &&
@@ -789,12 +804,10 @@ static long run_waiting(struct rt_io *io, long nr, uint64_t site)
 	return io->result;
 }
 
-long rt_input(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site)
+/* One input call, recorded or fed. */
+static long input_once(const struct deja_syscall_info *sc, long nr, const long a[6],
+		       uint64_t site)
 {
-	if (!rt_managed())
-		return pass(nr, a);
-	if (nr == SYS_read && rt_is_random_fd(a[0]))
-		return rt_random((void *)a[1], (uint64_t)a[2], site);
 	struct rt_io io = { .nr = nr, .sc = sc, .a = a };
 	if (replaying()) {
 		io.feed = true;
@@ -805,6 +818,29 @@ long rt_input(const struct deja_syscall_info *sc, long nr, const long a[6], uint
 	io.result = pass(nr, a);
 	run_event(&io, nr, site, 0, 0, 0, false); /* filled in by note_result */
 	return io.result;
+}
+
+/* Calls the kernel restarts after a handler with SA_RESTART (poll,
+ * select and epoll_wait it never restarts). */
+static bool restartable(long nr)
+{
+	return nr == SYS_read || nr == SYS_readv || nr == SYS_recvfrom || nr == SYS_recvmsg ||
+	       nr == SYS_accept || nr == SYS_accept4;
+}
+
+long rt_input(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site)
+{
+	if (!rt_managed())
+		return pass(nr, a);
+	if (nr == SYS_read && rt_is_random_fd(a[0]))
+		return rt_random((void *)a[1], (uint64_t)a[2], site);
+	for (;;) {
+		long r = input_once(sc, nr, a, site);
+		/* -EINTR: a signal interrupted its wait (deja_pending.interrupt),
+		 * and its handler has run. */
+		if (r != -EINTR || !restartable(nr) || !rt_signals_restart())
+			return r;
+	}
 }
 
 int64_t rt_io_signal_event(int sig, struct rt_signal_record *record, uint64_t site)
@@ -822,12 +858,22 @@ int64_t rt_io_signal_event(int sig, struct rt_signal_record *record, uint64_t si
 	return r;
 }
 
-/* pause() and rt_sigsuspend(): they wait for a signal, so a replay, which
- * drops real signals, must not run them: their result is recorded. */
-long rt_io_wait_signal(long nr, const long a[6], const sigset_t *mask, uint64_t site)
+/* pause() and rt_sigsuspend(): a wait in the model that only a signal
+ * ends (deja_pending.interrupt), with -EINTR, as an event; a timer's
+ * signal, another thread's or one from outside (rt_io_wait_external waits
+ * for it when nobody can run).  A replay ends it where the recording did. */
+long rt_io_wait_signal(long nr, const long a[6], uint64_t site)
 {
-	long r = replaying() ? 0 : rt_pass_interruptible(nr, a, mask);
-	return rt_io_emulated_event(nr, a, r, site);
+	struct rt_io io = { .nr = nr, .sc = deja_syscall(nr), .a = a, .feed = replaying(),
+			    .result = -EINTR };
+	struct deja_pending *p = rt_declare(DEJA_OP_SYSCALL, NULL, (uint64_t)nr, site);
+	p->may_block = 1;
+	p->interrupt = DEJA_INTERRUPT_SIGNAL_ONLY;
+	p->value = -EINTR;
+	current = &io;
+	long r = (long)rt_run_op();
+	current = NULL;
+	return r;
 }
 
 /* A syscall whose result is known before its event (a signal the program

@@ -297,6 +297,28 @@ static long fork_like(long nr, const long a[6], uint64_t site)
 	return rt_fork_parent(r, site);
 }
 
+/* pause() and sigsuspend(): a wait in the model until a signal the mask
+ * lets in comes (sigsuspend's own mask while it waits and while the
+ * handler runs, the program's again after); always EINTR. */
+static long wait_signal(long nr, const long a[6], sigset_t *mask, uint64_t site)
+{
+	uint64_t original;
+	memcpy(&original, mask, sizeof(original));
+	if (nr == SYS_rt_sigsuspend) {
+		if (a[1] != sizeof(uint64_t))
+			return -EINVAL;
+		uint64_t during;
+		memcpy(&during, (const void *)a[0], sizeof(during));
+		during &= ~(RT_OWN_SIGNALS | (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
+		memcpy(mask, &during, sizeof(during));
+	}
+	long r = rt_io_wait_signal(nr, a, site);
+	rt_signals_deliver(site);
+	if (nr == SYS_rt_sigsuspend)
+		rt_signals_suspend_end(original, mask);
+	return r;
+}
+
 /* `mask` is the program's signal mask, which the trap puts back on return. */
 static long emulate(long nr, const long a[6], uint64_t site, greg_t *g, sigset_t *mask)
 {
@@ -309,12 +331,17 @@ static long emulate(long nr, const long a[6], uint64_t site, greg_t *g, sigset_t
 	case SYS_rt_sigaction:
 		return filter_sigaction(a);
 	case SYS_nanosleep:
-		return managed ? -rt_sleep(CLOCK_MONOTONIC, 0, (const struct timespec *)a[0], site)
+		return managed ? -rt_sleep(CLOCK_MONOTONIC, 0, (const struct timespec *)a[0],
+					   (struct timespec *)a[1], site)
 			       : pass(nr, a);
 	case SYS_clock_nanosleep:
 		return managed ? -rt_sleep((clockid_t)a[0], (int)a[1],
-					   (const struct timespec *)a[2], site)
+					   (const struct timespec *)a[2], (struct timespec *)a[3], site)
 			       : pass(nr, a);
+	case SYS_alarm: case SYS_setitimer: case SYS_getitimer:
+	case SYS_timer_create: case SYS_timer_settime: case SYS_timer_gettime:
+	case SYS_timer_getoverrun: case SYS_timer_delete:
+		return rt.active ? rt_timer_syscall(nr, a) : pass(nr, a);
 	case SYS_clock_gettime:
 		if (!rt_clock_is_virtual((clockid_t)a[0]))
 			return pass(nr, a);
@@ -385,13 +412,8 @@ static long emulate(long nr, const long a[6], uint64_t site, greg_t *g, sigset_t
 		return rt_signal_to_self(nr, a, site, &r) ? r : pass(nr, a);
 	}
 	case SYS_pause:
-	case SYS_rt_sigsuspend: {
-		if (!managed)
-			return rt_pass_interruptible(nr, a, mask);
-		long r = rt_io_wait_signal(nr, a, mask, site);
-		rt_signals_deliver(site);
-		return r;
-	}
+	case SYS_rt_sigsuspend:
+		return managed ? wait_signal(nr, a, mask, site) : rt_pass_interruptible(nr, a, mask);
 	default:
 		return pass(nr, a);
 	}
