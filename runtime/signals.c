@@ -231,7 +231,9 @@ static void on_relay(int sig, siginfo_t *si, void *ctx)
 		/* Back to the mask of the interrupted code for the next. */
 		rt_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &uc->uc_sigmask, NULL,
 			    sizeof(uint64_t));
+		bool restart = last_restart; /* of the point this handler ran at */
 		rt_signals_deliver((uint64_t)uc->uc_mcontext.gregs[REG_RIP]);
+		last_restart = restart && last_restart;
 		return;
 	}
 	/* Whatever thread the kernel picked (even one leaving the model), the

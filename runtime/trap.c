@@ -105,7 +105,12 @@ static long futex_wait(uint32_t *uaddr, int cmd, int op, uint32_t val,
 	long r = (long)rt_run();
 	if (r != 0)
 		return r;
-	return (long)rt_run(); /* the FUTEX_RESUME the wait left pending */
+	r = (long)rt_run(); /* the FUTEX_RESUME the wait left pending */
+	/* Interrupted by a signal: the kernel restarts an untimed wait after
+	 * a handler with SA_RESTART (it finds the word changed, or waits). */
+	if (r == -EINTR && !ts && rt_signals_restart())
+		return futex_wait(uaddr, cmd, op, val, ts, site);
+	return r;
 }
 
 static long futex_wake(uint32_t *uaddr, int op, long n, uint64_t site)

@@ -7,7 +7,9 @@
 # through a loop of 1 ms sleeps, a POSIX timer with SIGEV_SIGNAL ticks 3
 # times into sigsuspend(), `alarm(2); pause()` returns at once, and
 # pthread_kill() reaches a worker waiting in nanosleep(), a condition
-# variable or a mutex.  Each mode prints what a native run prints; each is
+# variable or a mutex; alarm() ends a poll(), a read() of a pipe and a
+# sem_wait() with EINTR, or lets the read go on under SA_RESTART; and a
+# POSIX timer set for an absolute CLOCK_REALTIME time fires there.  Each mode prints what a native run prints; each is
 # recorded under four schedules and every recording replays 20 times with
 # the same bytes.
 set -euo pipefail
@@ -26,11 +28,17 @@ declare -A expect=(
 	[tsleep]="tsleep: worker nanosleep=-1 Interrupted system call, 9 s left, handler ran in the worker"
 	[tcond]="tcond: worker saw the flag, handler ran in the worker"
 	[tmutex]="tmutex: worker got the mutex after main set 1, handler ran in the worker"
+	[poll]="poll: -1 Interrupted system call after 1 s, handler ran 1 time(s)"
+	[read]="read: -1 Interrupted system call after 1 s, handler ran 1 time(s)"
+	[restart]="restart: 1  after 3 s, handler ran 1 time(s)"
+	[sem]="sem: -1 Interrupted system call after 1 s, handler ran 1 time(s)"
+	[abstime]="abstime: SIGALRM after 2 s, handler ran 1 time(s)"
 )
 declare -A signal_of=([sleep]=SIGALRM [interval]=SIGALRM [posix]="(SIGRTMIN|34)" [pause]=SIGALRM
-		      [tsleep]=SIGUSR1 [tcond]=SIGUSR1 [tmutex]=SIGUSR1)
+		      [tsleep]=SIGUSR1 [tcond]=SIGUSR1 [tmutex]=SIGUSR1 [poll]=SIGALRM
+		      [read]=SIGALRM [restart]=SIGALRM [sem]=SIGALRM [abstime]=SIGALRM)
 
-for mode in sleep interval posix pause tsleep tcond tmutex; do
+for mode in sleep interval posix pause tsleep tcond tmutex poll read restart sem abstime; do
 	for seed in none 1 2 3; do
 		rc=0
 		start=$(date +%s%N)
@@ -48,7 +56,7 @@ for mode in sleep interval posix pause tsleep tcond tmutex; do
 		replays_match "$deja" "$mode.deja" rec 20
 	done
 done
-note "virtual timers and interrupted waits: 7 behaviours x 4 schedules, each replayed 20 times"
+note "virtual timers and interrupted waits: 12 behaviours x 4 schedules, each replayed 20 times"
 
 # The sleep that a signal cuts short shows as interrupted in the trace.
 "$deja" record -q -o s.deja -- "$prog" sleep >/dev/null 2>&1

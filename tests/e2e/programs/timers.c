@@ -13,8 +13,17 @@
  *             handler runs in it, and it still waits for the flag
  *   tmutex    pthread_kill() of a worker waiting for a mutex: the handler
  *             runs, and the worker gets the mutex once it is unlocked
+ *   poll      alarm(1) ends a poll() of an empty pipe (10 s): EINTR
+ *   read      alarm(1) ends a read() of an empty pipe: EINTR
+ *   restart   the same under SA_RESTART: the read goes on, and gets the
+ *             byte a worker writes after 3 s
+ *   sem       alarm(1) ends a sem_wait(): EINTR
+ *   abstime   a POSIX timer set for an absolute CLOCK_REALTIME time 2 s
+ *             ahead, with the default notification (SIGALRM), ends pause()
  */
 #include <errno.h>
+#include <poll.h>
+#include <semaphore.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -209,6 +218,61 @@ static void kill_waiting_worker(void *(*fn)(void *), int release_flag)
 	pthread_join(worker_thread, NULL);
 }
 
+static int pipe_fds[2];
+
+static void *late_writer(void *arg)
+{
+	(void)arg;
+	sleep(3);
+	if (write(pipe_fds[1], "x", 1) != 1)
+		abort();
+	return NULL;
+}
+
+static void inputs(const char *mode)
+{
+	handle(SIGALRM, strcmp(mode, "restart") == 0 ? SA_RESTART : 0);
+	if (pipe(pipe_fds) != 0)
+		abort();
+	pthread_t t;
+	if (strcmp(mode, "restart") == 0)
+		pthread_create(&t, NULL, late_writer, NULL);
+	double start = now();
+	alarm(1);
+	int r;
+	char c;
+	if (strcmp(mode, "poll") == 0) {
+		struct pollfd pfd = { .fd = pipe_fds[0], .events = POLLIN };
+		r = poll(&pfd, 1, 10000);
+	} else if (strcmp(mode, "sem") == 0) {
+		sem_t sem;
+		sem_init(&sem, 0, 0);
+		r = sem_wait(&sem);
+	} else {
+		r = (int)read(pipe_fds[0], &c, 1);
+	}
+	int e = errno;
+	if (strcmp(mode, "restart") == 0)
+		pthread_join(t, NULL);
+	printf("%s: %d %s after %.0f s, handler ran %d time(s)\n", mode, r, r < 0 ? strerror(e) : "",
+	       now() - start, (int)hits);
+}
+
+static void absolute_timer(void)
+{
+	handle(SIGALRM, 0);
+	timer_t id;
+	timer_create(CLOCK_REALTIME, NULL, &id);
+	struct itimerspec its;
+	memset(&its, 0, sizeof(its));
+	clock_gettime(CLOCK_REALTIME, &its.it_value);
+	its.it_value.tv_sec += 2;
+	double start = now();
+	timer_settime(id, TIMER_ABSTIME, &its, NULL);
+	pause();
+	printf("abstime: SIGALRM after %.0f s, handler ran %d time(s)\n", now() - start, (int)hits);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -226,8 +290,14 @@ int main(int argc, char **argv)
 		kill_waiting_worker(cond_waiter, 1);
 	else if (strcmp(mode, "tmutex") == 0)
 		kill_waiting_worker(locker, 1);
+	else if (strcmp(mode, "poll") == 0 || strcmp(mode, "read") == 0 ||
+		 strcmp(mode, "restart") == 0 || strcmp(mode, "sem") == 0)
+		inputs(mode);
+	else if (strcmp(mode, "abstime") == 0)
+		absolute_timer();
 	else {
-		fprintf(stderr, "usage: timers sleep|interval|posix|pause|tsleep|tcond|tmutex\n");
+		fprintf(stderr, "usage: timers sleep|interval|posix|pause|tsleep|tcond|tmutex|"
+				"poll|read|restart|sem|abstime\n");
 		return 2;
 	}
 	return 0;
