@@ -136,8 +136,12 @@ void rt_abandon_thread(uint32_t t)
 static int64_t execute_chosen(uint32_t self)
 {
 	struct deja_event ev;
-	rt_io_at_event(&rt.model->threads[self].pending, rt.model->steps);
 	rt_clock_replay(rt.model->steps);
+	/* Timers the clock has reached by this event (parallel mode has no
+	 * choice before it; a timeout may have moved the clock since). */
+	rt_timers_check();
+	rt_signals_route();
+	rt_io_at_event(&rt.model->threads[self].pending, rt.model->steps);
 	int64_t r = deja_sched_step(rt.model, self, &ev);
 	rt_last_arg = ev.arg;
 	rt_signals_note_event(ev.seq);
@@ -166,13 +170,17 @@ static void end_run_for(enum deja_decision_kind kind, uint32_t self)
 static void wait_in_real_time(void)
 {
 	rt_clock_sync();
-	int64_t left = rt_clock_real_wait(deja_sched_idle_deadline(rt.model));
-	if (left <= 0)
-		return;
-	if (!rt_io_wait_external(left))
-		rt_nanosleep(left);
-	rt_io_refresh();
-	rt_clock_sync();
+	int64_t left;
+	/* Until the deadline, or until a thread can run (its input came, or a
+	 * signal from outside ended its wait: rt_io_wait_external looks for
+	 * those only now and then). */
+	while ((left = rt_clock_real_wait(deja_sched_idle_deadline(rt.model))) > 0) {
+		if (!rt_io_wait_external(left))
+			rt_nanosleep(left);
+		rt_io_refresh();
+		rt_signals_route();
+		rt_clock_sync();
+	}
 }
 
 /* Ask the scheduler until it names a thread; ends the run if none can. */

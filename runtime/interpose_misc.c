@@ -98,9 +98,9 @@ int rt_sleep(clockid_t clock, int flags, const struct timespec *req, struct time
 {
 	if (!valid_timespec(req))
 		return EINVAL;
+	rt_model_enter(); /* parallel mode: the clock is read under the lock */
 	if (!(flags & TIMER_ABSTIME))
 		return sleep_until(rt_deadline_rel(req), rem, site);
-	rt_model_enter(); /* parallel mode: the clock is read under the lock */
 	return sleep_until(rt_deadline_abs(clock, req), NULL, site);
 }
 
