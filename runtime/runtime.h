@@ -293,6 +293,8 @@ void rt_signals_route(void);
 void rt_signals_wake(uint32_t t, int sig);
 /* The calling thread gives up the baton: note the mask it waits under. */
 void rt_signals_publish_mask(void);
+/* The calling thread's signal mask may have changed outside the trap. */
+void rt_signals_mask_changed(void);
 /* After a wait a signal interrupted: true unless a handler without
  * SA_RESTART ran at that scheduling point. */
 bool rt_signals_restart(void);

@@ -219,6 +219,7 @@ static void on_relay(int sig, siginfo_t *si, void *ctx)
 		call_program_handler(sig, si, ctx);
 		return;
 	}
+	rt_signals_mask_changed(); /* a handler's mask now, the old one after */
 	if (sig == handler_due) { /* sent by deliver(), below */
 		handler_due = 0;
 		siginfo_t info = handler_info;
@@ -231,6 +232,7 @@ static void on_relay(int sig, siginfo_t *si, void *ctx)
 		/* Back to the mask of the interrupted code for the next. */
 		rt_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &uc->uc_sigmask, NULL,
 			    sizeof(uint64_t));
+		rt_signals_mask_changed(); /* the frame's return puts another back */
 		bool restart = last_restart; /* of the point this handler ran at */
 		rt_signals_deliver((uint64_t)uc->uc_mcontext.gregs[REG_RIP]);
 		last_restart = restart && last_restart;
@@ -504,10 +506,30 @@ void rt_signals_suspend_end(uint64_t original, sigset_t *trap_mask)
 
 /* ---- waking threads that wait in the model ---- */
 
+/* The calling thread's mask outside the trap, as last read: read again
+ * only after something may have changed it (a trapped rt_sigprocmask, a
+ * handler's frame), so that giving up the baton costs no syscall. */
+static __thread bool mask_known __attribute__((tls_model("initial-exec")));
+static __thread uint64_t known_mask __attribute__((tls_model("initial-exec")));
+
+void rt_signals_mask_changed(void)
+{
+	mask_known = false;
+}
+
 void rt_signals_publish_mask(void)
 {
-	if (rt_managed())
+	if (!rt_managed())
+		return;
+	if (rt_trap_program_mask) { /* in the trap: the saved mask, in memory */
 		thread_mask[rt_self] = program_blocked();
+		return;
+	}
+	if (!mask_known) {
+		known_mask = program_blocked();
+		mask_known = true;
+	}
+	thread_mask[rt_self] = known_mask;
 }
 
 static bool blocks(uint32_t t, int sig)

@@ -183,6 +183,7 @@ static long emulate_sigprocmask(const long a[6], sigset_t *program_mask, uint64_
 		}
 		now &= ~(RT_OWN_SIGNALS | (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
 		memcpy(program_mask, &now, sizeof(now));
+		rt_signals_mask_changed();
 	}
 	if (a[2])
 		memcpy((void *)a[2], &old, sizeof(old));
@@ -270,6 +271,7 @@ static long vfork_as_fork(const long a[6], greg_t *g, sigset_t *mask, uint64_t s
 	child[REG_RAX] = 0;
 	child[REG_RSP] = a[1] ? a[1] : g[REG_RSP];
 	rt_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, mask, NULL, sizeof(uint64_t));
+	rt_signals_mask_changed();
 	rt_resume_context((const long long *)child);
 }
 
@@ -321,6 +323,7 @@ static long wait_signal(long nr, const long a[6], sigset_t *mask, uint64_t site)
 	rt_signals_deliver(site);
 	if (nr == SYS_rt_sigsuspend)
 		rt_signals_suspend_end(original, mask);
+	rt_signals_mask_changed();
 	return r;
 }
 
