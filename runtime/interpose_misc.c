@@ -4,7 +4,9 @@
  * Sleeps do not sleep: a sleeping thread waits in the model until the
  * virtual clock reaches its deadline, and when every thread is waiting the
  * clock jumps there.  So sleeps order threads as they would in real time,
- * and sleeping programs finish at once.
+ * and sleeping programs finish at once.  A signal for the sleeping thread
+ * (a timer's, another thread's) ends the sleep early, once its handler has
+ * run, with EINTR and the time left (signals.c).
  */
 #define _GNU_SOURCE
 #include "runtime.h"

@@ -14,7 +14,8 @@
  * bytes it sent, so that a replay that sends other bytes diverges there;
  * EMULATE covers futex waits and wakes (emulated in the scheduler: glibc's
  * internal locks call futex directly), sleeps and yields (scheduling
- * points), the signal mask and handler of SIGSYS (kept the runtime's) and
+ * points), pause and sigsuspend (waits in the model), the timers (virtual,
+ * timers.c), the signal mask and handler of SIGSYS (kept the runtime's) and
  * clone; UNSUPPORTED and unknown syscalls fail with ENOSYS, reported on
  * stderr and as an event.  The switch over the classes has no default, so
  * the compiler refuses a class without a handler.
