@@ -136,8 +136,8 @@ RT_EXPORT int usleep(useconds_t usec)
 	return -1;
 }
 
-/* The seconds left when a signal cut the sleep short, rounded up (glibc's
- * sleep() rounds the nanoseconds left up too). */
+/* The seconds left when a signal cut the sleep short, rounded to the
+ * nearest second as glibc's sleep() rounds them. */
 RT_EXPORT unsigned sleep(unsigned seconds)
 {
 	if (!rt_managed())
@@ -145,5 +145,5 @@ RT_EXPORT unsigned sleep(unsigned seconds)
 	struct timespec ts = { .tv_sec = seconds, .tv_nsec = 0 }, rem = { 0, 0 };
 	if (rt_sleep(CLOCK_MONOTONIC, 0, &ts, &rem, RT_CALLER) == 0)
 		return 0;
-	return (unsigned)rem.tv_sec + (rem.tv_nsec > 0);
+	return (unsigned)rem.tv_sec + (rem.tv_nsec >= 500000000L);
 }

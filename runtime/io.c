@@ -339,7 +339,8 @@ void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 	}
 	if (io->output)
 		return;
-	if (io->deferred && deja_model_interrupted(rt.model, rt_self))
+	if (io->deferred && !rt.model->chosen_timed_out &&
+	    deja_model_interrupted(rt.model, rt_self))
 		io->result = -EINTR; /* a signal ended the wait before its input came */
 	else if (io->deferred)
 		run_now(io);

@@ -628,9 +628,11 @@ int64_t deja_model_execute(struct deja_model *m, uint32_t t, bool timed_out,
 	struct deja_pending *p = &th->pending;
 	struct deja_object *o = deja_model_deref(m, p->object);
 	*arg_out = p->arg;
-	if (deja_model_interrupted(m, t)) {
+	if (!timed_out && deja_model_interrupted(m, t)) {
 		/* The wait ends without its effect; the thread's pending
-		 * operation stays as it was, for the runtime to wait again. */
+		 * operation stays as it was, for the runtime to wait again.
+		 * (Chosen to time out, it times out: a replay, which does
+		 * not interrupt timed-out events, gets the same result.) */
 		th->events++;
 		return -EINTR;
 	}
