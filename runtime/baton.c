@@ -197,7 +197,8 @@ static struct deja_decision decide(uint32_t self)
 		} else {
 			rt_clock_replay(rt.model->steps); /* what the clock read at this choice */
 		}
-		rt_timers_check();
+		if (rt_timers_check() && rt.shared->mode == DEJA_MODE_RECORD)
+			rt_io_refresh(); /* a timerfd may be readable now */
 		rt_signals_route();
 		struct deja_decision d = deja_sched_choose(rt.model, &in);
 		switch (d.kind) {

@@ -308,13 +308,17 @@ int rt_signal_thread_of(long tid);
 /* ---- timers.c: alarm, setitimer, POSIX timers on the virtual clock ---- */
 /* At start, in a forked child, in an exec'd image: no timer armed. */
 void rt_timers_reset(void);
-/* At each choice: fire the timers the virtual clock has reached. */
-void rt_timers_check(void);
+/* At each choice and event: fire the timers the virtual clock has
+ * reached; true if any did. */
+bool rt_timers_check(void);
 /* A signal was handled: a timer's next expiry signals again. */
 void rt_timers_handled(int sig);
 /* alarm, setitimer, getitimer, timer_create, timer_settime,
- * timer_gettime, timer_getoverrun, timer_delete. */
+ * timer_gettime, timer_getoverrun, timer_delete, timerfd_create,
+ * timerfd_settime, timerfd_gettime. */
 long rt_timer_syscall(long nr, const long a[6]);
+/* fd was closed or replaced: a timerfd's timer goes with it. */
+void rt_timers_forget_fd(long fd);
 
 /* ---- exec.c ---- */
 /* execve/execveat: hand the run to the new image. */

@@ -36,6 +36,13 @@
  * (like clock reads in the serialised mode, they look at the model).
  * Timers are the process's: a forked child starts without any, and an
  * exec'd image too (natively alarm() and setitimer() survive exec).
+ *
+ * A timerfd is such a timer too, behind an eventfd that stands in for the
+ * descriptor: an expiry adds its count to the eventfd, so that a read
+ * gives the expirations since the last read (8 bytes, as a timerfd's
+ * does) and poll and epoll see it readable; the reads and polls are
+ * inputs like any other (recorded, fed back in a replay).  Closing the
+ * descriptor deletes the timer.
  */
 #define _GNU_SOURCE
 #include "runtime.h"
@@ -43,11 +50,13 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 
 #include "model.h"
 
 #define ITIMERS 3        /* ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF */
 #define POSIX_TIMERS 64  /* POSIX timer ids 0..63 */
+#define FD_TIMERS 64     /* timerfds at a time */
 #define NS 1000000000LL
 
 struct rt_timer {
@@ -57,6 +66,7 @@ struct rt_timer {
 	int notify;          /* SIGEV_SIGNAL, SIGEV_THREAD_ID, SIGEV_NONE */
 	int thread;          /* SIGEV_THREAD_ID: the model thread; else -1 */
 	int id;              /* POSIX: the timer id; itimer: -1 */
+	int fd;              /* a timerfd's descriptor (an eventfd); else -1 */
 	clockid_t clock;
 	union sigval value;
 	uint64_t deadline;   /* virtual ns; DEJA_NO_DEADLINE: disarmed */
@@ -67,6 +77,8 @@ struct rt_timer {
 
 static struct rt_timer itimers[ITIMERS];
 static struct rt_timer posix_timers[POSIX_TIMERS];
+static struct rt_timer fd_timers[FD_TIMERS];
+static int fd_timers_used;
 
 static void recompute_deadline(void)
 {
@@ -77,6 +89,9 @@ static void recompute_deadline(void)
 	for (int i = 0; i < POSIX_TIMERS; i++)
 		if (posix_timers[i].used && posix_timers[i].deadline < first)
 			first = posix_timers[i].deadline;
+	for (int i = 0; i < FD_TIMERS; i++)
+		if (fd_timers[i].used && fd_timers[i].deadline < first)
+			first = fd_timers[i].deadline;
 	rt.model->timer_deadline = first;
 }
 
@@ -84,10 +99,12 @@ void rt_timers_reset(void)
 {
 	static const int itimer_signal[ITIMERS] = { SIGALRM, SIGVTALRM, SIGPROF };
 	memset(posix_timers, 0, sizeof(posix_timers));
+	memset(fd_timers, 0, sizeof(fd_timers));
+	fd_timers_used = 0;
 	for (int i = 0; i < ITIMERS; i++)
 		itimers[i] = (struct rt_timer){ .used = true, .signo = itimer_signal[i],
 						.notify = SIGEV_SIGNAL, .thread = -1, .id = -1,
-						.deadline = DEJA_NO_DEADLINE };
+						.fd = -1, .deadline = DEJA_NO_DEADLINE };
 	if (rt.model)
 		rt.model->timer_deadline = DEJA_NO_DEADLINE;
 }
@@ -96,6 +113,11 @@ void rt_timers_reset(void)
 
 static void signal_expiry(struct rt_timer *tm, int missed)
 {
+	if (tm->fd >= 0) { /* a timerfd: its reader gets the count */
+		uint64_t count = (uint64_t)missed + 1;
+		rt_syscall3(SYS_write, tm->fd, &count, sizeof(count));
+		return;
+	}
 	if (tm->notify == SIGEV_NONE)
 		return;
 	if (tm->queued) { /* the last one is still pending: one signal, counted */
@@ -131,11 +153,11 @@ static void expire(struct rt_timer *tm, uint64_t now)
 	signal_expiry(tm, missed);
 }
 
-void rt_timers_check(void)
+bool rt_timers_check(void)
 {
 	struct deja_model *m = rt.model;
 	if (m->vclock < m->timer_deadline)
-		return;
+		return false;
 	/* Lowest deadline first, so that two timers due at once signal in
 	 * the order they expired. */
 	for (;;) {
@@ -148,6 +170,10 @@ void rt_timers_check(void)
 			if (posix_timers[i].used && posix_timers[i].deadline <= m->vclock &&
 			    (!next || posix_timers[i].deadline < next->deadline))
 				next = &posix_timers[i];
+		for (int i = 0; i < FD_TIMERS; i++)
+			if (fd_timers[i].used && fd_timers[i].deadline <= m->vclock &&
+			    (!next || fd_timers[i].deadline < next->deadline))
+				next = &fd_timers[i];
 		if (!next)
 			break;
 		uint64_t due = next->deadline;
@@ -156,6 +182,7 @@ void rt_timers_check(void)
 			next->deadline = DEJA_NO_DEADLINE;
 	}
 	recompute_deadline();
+	return true;
 }
 
 void rt_timers_handled(int sig)
@@ -317,6 +344,7 @@ static long timer_create_call(clockid_t clock, const struct kernel_sigevent *ev,
 		return -EAGAIN;
 	posix_timers[slot] = (struct rt_timer){ .used = true, .signo = dflt.signo,
 						 .notify = dflt.notify, .thread = thread, .id = slot,
+						 .fd = -1,
 						 .clock = clock, .value = dflt.value,
 						 .deadline = DEJA_NO_DEADLINE };
 	*id_out = slot;
@@ -329,12 +357,9 @@ static void posix_value(const struct rt_timer *tm, struct itimerspec *out)
 	out->it_interval = ts_of_ns(tm->interval);
 }
 
-static long timer_settime_call(long id, int flags, const struct itimerspec *value,
-			       struct itimerspec *old)
+static long settime(struct rt_timer *tm, int flags, const struct itimerspec *value,
+		    struct itimerspec *old)
 {
-	struct rt_timer *tm = posix_timer(id);
-	if (!tm)
-		return -EINVAL;
 	if (!value || !valid_ts(&value->it_value) || !valid_ts(&value->it_interval))
 		return -EINVAL;
 	struct itimerspec previous;
@@ -349,6 +374,13 @@ static long timer_settime_call(long id, int flags, const struct itimerspec *valu
 	if (old)
 		*old = previous;
 	return 0;
+}
+
+static long timer_settime_call(long id, int flags, const struct itimerspec *value,
+			       struct itimerspec *old)
+{
+	struct rt_timer *tm = posix_timer(id);
+	return tm ? settime(tm, flags, value, old) : -EINVAL;
 }
 
 static long timer_gettime_call(long id, struct itimerspec *out)
@@ -374,6 +406,85 @@ static long timer_delete_call(long id)
 	memset(tm, 0, sizeof(*tm));
 	recompute_deadline();
 	return 0;
+}
+
+/* ---- timerfd ---- */
+
+static struct rt_timer *fd_timer(long fd)
+{
+	for (int i = 0; fd >= 0 && i < FD_TIMERS; i++)
+		if (fd_timers[i].used && fd_timers[i].fd == fd)
+			return &fd_timers[i];
+	return NULL;
+}
+
+static long timerfd_create_call(clockid_t clock, int flags)
+{
+	if (clock == CLOCK_REALTIME_ALARM)
+		clock = CLOCK_REALTIME;
+	else if (clock == CLOCK_BOOTTIME_ALARM)
+		clock = CLOCK_BOOTTIME;
+	if ((clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_BOOTTIME) ||
+	    (flags & ~(TFD_NONBLOCK | TFD_CLOEXEC)))
+		return -EINVAL;
+	int slot = -1;
+	for (int i = 0; i < FD_TIMERS && slot < 0; i++)
+		if (!fd_timers[i].used)
+			slot = i;
+	if (slot < 0)
+		return -EMFILE;
+	/* TFD_NONBLOCK and TFD_CLOEXEC are EFD_NONBLOCK and EFD_CLOEXEC. */
+	long fd = rt_syscall2(SYS_eventfd2, 0, flags);
+	if (fd < 0)
+		return fd;
+	fd_timers[slot] = (struct rt_timer){ .used = true, .notify = SIGEV_NONE, .thread = -1,
+					     .id = -1, .fd = (int)fd, .clock = clock,
+					     .deadline = DEJA_NO_DEADLINE };
+	fd_timers_used++;
+	return fd;
+}
+
+/* Setting a timerfd forgets the expirations nobody has read. */
+static void drain(int fd)
+{
+	struct pollfd { int fd; short events, revents; } p = { fd, 1 /* POLLIN */, 0 };
+	uint64_t count;
+	if (rt_syscall3(SYS_poll, &p, 1, 0) == 1)
+		rt_syscall3(SYS_read, fd, &count, sizeof(count));
+}
+
+static long timerfd_settime_call(long fd, int flags, const struct itimerspec *value,
+				 struct itimerspec *old)
+{
+	struct rt_timer *tm = fd_timer(fd);
+	if (!tm)
+		return -EINVAL;
+	long r = settime(tm, flags & TFD_TIMER_ABSTIME ? TIMER_ABSTIME : 0, value, old);
+	if (r == 0)
+		drain(tm->fd);
+	return r;
+}
+
+static long timerfd_gettime_call(long fd, struct itimerspec *out)
+{
+	struct rt_timer *tm = fd_timer(fd);
+	if (!tm)
+		return -EINVAL;
+	posix_value(tm, out);
+	return 0;
+}
+
+void rt_timers_forget_fd(long fd)
+{
+	if (!fd_timers_used)
+		return;
+	struct rt_timer *tm = fd_timer(fd);
+	if (!tm)
+		return;
+	memset(tm, 0, sizeof(*tm));
+	fd_timers_used--;
+	if (rt.model)
+		recompute_deadline();
 }
 
 long rt_timer_syscall(long nr, const long a[6])
@@ -406,6 +517,16 @@ long rt_timer_syscall(long nr, const long a[6])
 		break;
 	case SYS_timer_delete:
 		r = timer_delete_call(a[0]);
+		break;
+	case SYS_timerfd_create:
+		r = timerfd_create_call((clockid_t)a[0], (int)a[1]);
+		break;
+	case SYS_timerfd_settime:
+		r = timerfd_settime_call(a[0], (int)a[1], (const struct itimerspec *)a[2],
+					 (struct itimerspec *)a[3]);
+		break;
+	case SYS_timerfd_gettime:
+		r = timerfd_gettime_call(a[0], (struct itimerspec *)a[1]);
 		break;
 	default:
 		r = -ENOSYS;

@@ -349,7 +349,8 @@ static long emulate(long nr, const long a[6], uint64_t site, greg_t *g, sigset_t
 			       : pass(nr, a);
 	case SYS_alarm: case SYS_setitimer: case SYS_getitimer:
 	case SYS_timer_create: case SYS_timer_settime: case SYS_timer_gettime:
-	case SYS_timer_getoverrun: case SYS_timer_delete:
+	case SYS_timer_getoverrun: case SYS_timer_delete: case SYS_timerfd_create:
+	case SYS_timerfd_settime: case SYS_timerfd_gettime:
 		return rt.active ? rt_timer_syscall(nr, a) : pass(nr, a);
 	case SYS_clock_gettime:
 		if (!rt_clock_is_virtual((clockid_t)a[0]))

@@ -20,16 +20,21 @@
  *   sem       alarm(1) ends a sem_wait(): EINTR
  *   abstime   a POSIX timer set for an absolute CLOCK_REALTIME time 2 s
  *             ahead, with the default notification (SIGALRM), ends pause()
+ *   timerfd   a timerfd (250 ms, then every 100 ms) read until 5
+ *             expirations, then read after a 350 ms nap (3 at once), then
+ *             polled
  */
 #include <errno.h>
 #include <poll.h>
 #include <semaphore.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -273,6 +278,34 @@ static void absolute_timer(void)
 	printf("abstime: SIGALRM after %.0f s, handler ran %d time(s)\n", now() - start, (int)hits);
 }
 
+static void timer_fd(void)
+{
+	double start = now();
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	struct itimerspec its = { .it_interval = { 0, 100000000 }, .it_value = { 0, 250000000 } };
+	timerfd_settime(fd, 0, &its, NULL);
+	uint64_t n, total = 0;
+	int reads = 0;
+	while (total < 5) {
+		if (read(fd, &n, sizeof(n)) != sizeof(n))
+			abort();
+		total += n;
+		reads++;
+	}
+	double first = now() - start;
+	usleep(350000);
+	uint64_t napped = 0;
+	if (read(fd, &napped, sizeof(napped)) != sizeof(napped))
+		abort();
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int r = poll(&pfd, 1, 5000);
+	if (read(fd, &n, sizeof(n)) != sizeof(n))
+		abort();
+	close(fd);
+	printf("timerfd: %d reads for %d expirations at %.2f s, %d after the nap, poll %d at %.2f s\n",
+	       reads, (int)total, first, (int)napped, r, now() - start);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -295,9 +328,11 @@ int main(int argc, char **argv)
 		inputs(mode);
 	else if (strcmp(mode, "abstime") == 0)
 		absolute_timer();
+	else if (strcmp(mode, "timerfd") == 0)
+		timer_fd();
 	else {
 		fprintf(stderr, "usage: timers sleep|interval|posix|pause|tsleep|tcond|tmutex|"
-				"poll|read|restart|sem|abstime\n");
+				"poll|read|restart|sem|abstime|timerfd\n");
 		return 2;
 	}
 	return 0;
