@@ -44,6 +44,7 @@
 
 struct rt_io {
 	struct rt_signal_record *signal; /* a SIGNAL event: its siginfo */
+	uint64_t sigwait_set; /* record: rt_sigtimedwait waiting for one of these */
 	long nr;
 	const struct deja_syscall_info *sc;
 	const long *a;
@@ -324,6 +325,21 @@ static void signal_at_event(struct rt_io *io, struct deja_pending *p, uint64_t s
 	p->data = XXH3_64bits(&io->signal->info, sizeof(io->signal->info));
 }
 
+/* Record: rt_sigtimedwait at its event: the signal that ended its wait
+ * (or the one pending when it came), or EAGAIN when it timed out. */
+static void sigwait_at_event(struct rt_io *io)
+{
+	siginfo_t info;
+	memset(&info, 0, sizeof(info));
+	int sig = rt.model->chosen_timed_out ? 0 : rt_signal_take_in(io->sigwait_set, &info);
+	io->result = sig ? sig : -EAGAIN;
+	if (sig) {
+		rt_timers_handled(sig);
+		if (io->a[1])
+			memcpy((void *)io->a[1], &info, sizeof(info));
+	}
+}
+
 void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 {
 	struct rt_io *io = current;
@@ -339,8 +355,10 @@ void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 	}
 	if (io->output)
 		return;
-	if (io->deferred && !rt.model->chosen_timed_out &&
-	    deja_model_interrupted(rt.model, rt_self))
+	if (io->sigwait_set)
+		sigwait_at_event(io);
+	else if (io->deferred && !rt.model->chosen_timed_out &&
+		 deja_model_interrupted(rt.model, rt_self))
 		io->result = -EINTR; /* a signal ended the wait before its input came */
 	else if (io->deferred)
 		run_now(io);
@@ -874,6 +892,58 @@ long rt_io_wait_signal(long nr, const long a[6], uint64_t site)
 	current = &io;
 	long r = (long)rt_run_op();
 	current = NULL;
+	return r;
+}
+
+/*
+ * sigwait(), sigwaitinfo(), sigtimedwait(): the signals of the set (which
+ * the program blocks) are taken, not handled.  One already pending is
+ * taken at once; else the thread waits in the model, letting the set in
+ * for the routing of signals (its trap mask, which it publishes, opens the
+ * set meanwhile: signals.c wakes it for one of them), with the call's
+ * timeout as a virtual deadline.  Its event records the result and the
+ * siginfo, and a replay feeds them back at the same event.
+ */
+long rt_io_sigwait(const long a[6], sigset_t *mask, uint64_t site)
+{
+	const struct deja_syscall_info *sc = deja_syscall(SYS_rt_sigtimedwait);
+	if (a[3] != sizeof(uint64_t))
+		return -EINVAL;
+	uint64_t set, saved;
+	memcpy(&set, (const void *)a[0], sizeof(set));
+	set &= ~(RT_OWN_SIGNALS | (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
+	const struct timespec *ts = (const struct timespec *)a[2];
+	struct rt_io io = { .nr = SYS_rt_sigtimedwait, .sc = sc, .a = a, .feed = replaying() };
+	if (!io.feed) {
+		siginfo_t info;
+		int sig = rt_signal_take_in(set, &info);
+		if (sig || (ts && ts->tv_sec == 0 && ts->tv_nsec == 0)) {
+			io.result = sig ? sig : -EAGAIN;
+			if (sig && a[1])
+				memcpy((void *)a[1], &info, sizeof(info));
+			if (sig)
+				rt_timers_handled(sig);
+			run_event(&io, SYS_rt_sigtimedwait, site, 0, 0, 0, false);
+			return io.result;
+		}
+		io.sigwait_set = set;
+	}
+	memcpy(&saved, mask, sizeof(saved));
+	uint64_t open = saved & ~set;
+	memcpy(mask, &open, sizeof(open));
+	struct deja_pending *p = rt_declare(DEJA_OP_SYSCALL, NULL, SYS_rt_sigtimedwait, site);
+	p->may_block = 1;
+	if (!io.feed)
+		p->interrupt = DEJA_INTERRUPT_SIGNAL_ONLY;
+	if (ts) {
+		p->timed = 1;
+		p->deadline = rt_deadline_rel(ts);
+	}
+	current = &io;
+	long r = (long)rt_run_op(); /* what the event gave (record: io.result) */
+	current = NULL;
+	memcpy(mask, &saved, sizeof(saved));
+	rt_signals_deliver(site);
 	return r;
 }
 

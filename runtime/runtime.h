@@ -231,6 +231,10 @@ long rt_io_emulated_event(long nr, const long a[6], long result, uint64_t site);
 /* pause() and rt_sigsuspend(): wait in the model for a signal, as an
  * event (-EINTR); the caller then handles the signal. */
 long rt_io_wait_signal(long nr, const long a[6], uint64_t site);
+/* rt_sigtimedwait (sigwait, sigwaitinfo, sigtimedwait): take a signal of
+ * the set, or wait in the model for one (the program's mask lets the set
+ * in meanwhile); an input event, fed back in a replay. */
+long rt_io_sigwait(const long a[6], sigset_t *mask, uint64_t site);
 /* A syscall run with the program's own signal mask (trap.c). */
 long rt_pass_interruptible(long nr, const long a[6], const sigset_t *mask);
 /* Nobody can run but threads waiting for input: wait (really) until one's
@@ -304,6 +308,9 @@ void rt_signals_suspend_end(uint64_t original, sigset_t *trap_mask);
 /* The model thread of a thread id the program passes (the recorded one in
  * a replay), or -1. */
 int rt_signal_thread_of(long tid);
+/* Record, sigwait: take the lowest signal of `set` pending for this thread
+ * or its process (or in the kernel), with its siginfo; 0 if none. */
+int rt_signal_take_in(uint64_t set, siginfo_t *info);
 
 /* ---- timers.c: alarm, setitimer, POSIX timers on the virtual clock ---- */
 /* At start, in a forked child, in an exec'd image: no timer armed. */

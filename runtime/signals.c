@@ -617,3 +617,22 @@ int rt_signal_thread_of(long tid)
 				return (int)t;
 	return thread_of_tid(tid);
 }
+
+/* ---- sigwait ---- */
+
+int rt_signal_take_in(uint64_t set, siginfo_t *info)
+{
+	struct pending_set *own = &thread_pending[rt_self];
+	for (int sig = 1; sig <= 64; sig++) {
+		if (!(set & bit(sig)))
+			continue;
+		if (take_pending(own, sig) || take_pending(&process_pending, sig)) {
+			*info = last_info[sig];
+			return sig;
+		}
+	}
+	/* One the program blocks and the kernel holds (sent from outside). */
+	struct timespec zero = { 0, 0 };
+	long r = rt_syscall4(SYS_rt_sigtimedwait, &set, info, &zero, sizeof(set));
+	return r > 0 ? (int)r : 0;
+}

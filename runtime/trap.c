@@ -470,7 +470,7 @@ static long unsupported(const struct deja_syscall_info *sc, long nr, uint64_t si
 static bool waits_for_signals(long nr)
 {
 	switch (nr) {
-	case SYS_wait4: case SYS_waitid: case SYS_rt_sigtimedwait:
+	case SYS_wait4: case SYS_waitid:
 	case SYS_select: case SYS_pselect6: case SYS_semop: case SYS_semtimedop:
 	case SYS_msgrcv: case SYS_msgsnd: case SYS_flock: case SYS_fcntl:
 	case SYS_mq_timedreceive: case SYS_mq_timedsend:
@@ -539,6 +539,8 @@ static long dispatch(long nr, long a[6], uint64_t site, greg_t *g, sigset_t *mas
 		rt_note_close_range(a[0], a[1]);
 		return close_range_sparing(a);
 	}
+	if (nr == SYS_rt_sigtimedwait && rt_managed())
+		return rt_io_sigwait(a, mask, site); /* an input, with a wait of its own */
 	const struct deja_syscall_info *sc = deja_syscall(nr);
 	switch ((enum deja_syscall_class)sc->klass) {
 	case DEJA_SC_PASS:

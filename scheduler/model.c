@@ -632,9 +632,10 @@ int64_t deja_model_execute(struct deja_model *m, uint32_t t, bool timed_out,
 		/* The wait ends without its effect; the thread's pending
 		 * operation stays as it was, for the runtime to wait again.
 		 * (Chosen to time out, it times out: a replay, which does
-		 * not interrupt timed-out events, gets the same result.) */
+		 * not interrupt timed-out events, gets the same result.)  A
+		 * syscall's result is the one the runtime gave it. */
 		th->events++;
-		return -EINTR;
+		return p->op == DEJA_OP_SYSCALL ? p->value : -EINTR;
 	}
 	int64_t r = exec_sync(m, t, p, o, timed_out, arg_out);
 	if (r == -1)

@@ -20,6 +20,9 @@
  *   sem       alarm(1) ends a sem_wait(): EINTR
  *   abstime   a POSIX timer set for an absolute CLOCK_REALTIME time 2 s
  *             ahead, with the default notification (SIGALRM), ends pause()
+ *   sigwait   signals of a blocked set taken by sigwait() (a worker's
+ *             pthread_kill, then an alarm), sigwaitinfo() (a POSIX timer's
+ *             three ticks, with their siginfo) and sigtimedwait() (EAGAIN)
  *   timerfd   a timerfd (250 ms, then every 100 ms) read until 5
  *             expirations, then read after a 350 ms nap (3 at once), then
  *             polled
@@ -278,6 +281,57 @@ static void absolute_timer(void)
 	printf("abstime: SIGALRM after %.0f s, handler ran %d time(s)\n", now() - start, (int)hits);
 }
 
+static pthread_t main_thread;
+
+static void *poker(void *arg)
+{
+	(void)arg;
+	sleep(1);
+	pthread_kill(main_thread, SIGUSR1);
+	return NULL;
+}
+
+static void taken_signals(void)
+{
+	double start = now();
+	main_thread = pthread_self();
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGRTMIN);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	pthread_t t;
+	pthread_create(&t, NULL, poker, NULL);
+	int sig1, sig2;
+	sigwait(&set, &sig1);
+	pthread_join(t, NULL);
+	alarm(2);
+	sigwait(&set, &sig2);
+	double waited = now() - start;
+	struct sigevent ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.sigev_notify = SIGEV_SIGNAL;
+	ev.sigev_signo = SIGRTMIN;
+	ev.sigev_value.sival_int = 7;
+	timer_t id;
+	timer_create(CLOCK_MONOTONIC, &ev, &id);
+	struct itimerspec its = { .it_interval = { 0, 100000000 }, .it_value = { 0, 100000000 } };
+	timer_settime(id, 0, &its, NULL);
+	int ticks = 0;
+	for (int i = 0; i < 3; i++) {
+		siginfo_t si;
+		ticks += sigwaitinfo(&set, &si) == SIGRTMIN && si.si_code == SI_TIMER &&
+			 si.si_value.sival_int == 7;
+	}
+	timer_delete(id);
+	struct timespec brief = { 0, 50000000 };
+	int r = sigtimedwait(&set, NULL, &brief);
+	printf("sigwait: %s then %s by %.0f s, %d timer ticks by %.1f s, sigtimedwait %d %s\n",
+	       sig1 == SIGUSR1 ? "SIGUSR1" : "?", sig2 == SIGALRM ? "SIGALRM" : "?", waited, ticks,
+	       now() - start, r, r < 0 ? strerror(errno) : "");
+}
+
 static void timer_fd(void)
 {
 	double start = now();
@@ -330,9 +384,11 @@ int main(int argc, char **argv)
 		absolute_timer();
 	else if (strcmp(mode, "timerfd") == 0)
 		timer_fd();
+	else if (strcmp(mode, "sigwait") == 0)
+		taken_signals();
 	else {
 		fprintf(stderr, "usage: timers sleep|interval|posix|pause|tsleep|tcond|tmutex|"
-				"poll|read|restart|sem|abstime|timerfd\n");
+				"poll|read|restart|sem|abstime|timerfd|sigwait\n");
 		return 2;
 	}
 	return 0;
