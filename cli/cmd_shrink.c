@@ -610,7 +610,9 @@ static int report(struct shrink *s, const char *out_abs, const char *trace_abs,
 		  uint64_t checks, int remaining)
 {
 	char result[1500], what[1200];
-	failure_describe(&s->target, what, sizeof(what));
+	/* The shrunk run's own failure: a deadlock may now leave other
+	 * threads waiting on other objects (failure_same says why). */
+	failure_describe(&s->best.sig, what, sizeof(what));
 	snprintf(result, sizeof(result),
 		 "preemptions %llu -> %llu, context switches %llu -> %llu, events %llu -> %llu; "
 		 "1-minimal (each of the %d preemption%s is needed: %llu check runs); %llu runs, %.1f s",

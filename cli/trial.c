@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "deadlock_sig.h"
 #include "digest.h"
 #include "record.h"
 #include "trace.h"
@@ -38,41 +39,16 @@ static void assertion_line(const char *path, char *out, size_t len)
 	fclose(f);
 }
 
-static int compare_strings(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* "op@addr by thread T; ..." sorted, so the same cycle reads the same
- * whatever order the threads were stored in.  Addresses, not object ids:
- * ids follow the order of first use, which another schedule changes. */
-static enum trial_status wait_set(struct trace *t, char *out, size_t len)
+/* The deadlock's wait-for graph as its detail and key (deadlock_sig.h). */
+static enum trial_status wait_set(struct trace *t, struct failure_sig *sig)
 {
 	struct trace_wait *w;
 	size_t n;
 	if (trace_get_waits(t, &w, &n) != TRACE_OK)
 		return TRIAL_ERR_TRACE;
-	char **items = calloc(n ? n : 1, sizeof(*items));
-	enum trial_status st = items ? TRIAL_OK : TRIAL_ERR_TRACE;
-	for (size_t i = 0; i < n && st == TRIAL_OK; i++)
-		if (asprintf(&items[i], "thread %u %s(%s@0x%llx)", w[i].thread, w[i].op,
-			     w[i].object_kind, (unsigned long long)w[i].object_addr) < 0) {
-			items[i] = NULL;
-			st = TRIAL_ERR_TRACE;
-		}
-	if (st == TRIAL_OK) {
-		qsort(items, n, sizeof(*items), compare_strings);
-		out[0] = '\0';
-		for (size_t i = 0; i < n; i++) {
-			size_t used = strlen(out);
-			snprintf(out + used, len - used, "%s%s", i ? "; " : "", items[i]);
-		}
-	}
-	for (size_t i = 0; items && i < n; i++)
-		free(items[i]);
-	free(items);
+	int r = deadlock_sig(w, n, sig->detail, sizeof(sig->detail), sig->key, sizeof(sig->key));
 	trace_waits_free(w, n);
-	return st;
+	return r == 0 ? TRIAL_OK : TRIAL_ERR_TRACE;
 }
 
 static enum trial_status read_back(const struct trial_program *p, struct trial_result *r)
@@ -88,7 +64,7 @@ static enum trial_status read_back(const struct trial_program *p, struct trial_r
 		r->preemptions = run.preemptions;
 		r->switches = run.switches;
 		if (r->sig.kind == DEJA_OUTCOME_DEADLOCK)
-			st = wait_set(t, r->sig.detail, sizeof(r->sig.detail));
+			st = wait_set(t, &r->sig);
 	}
 	trace_run_free(&run);
 	trace_close(t);
@@ -187,7 +163,7 @@ bool failure_same(const struct failure_sig *a, const struct failure_sig *b)
 	case DEJA_OUTCOME_SIGNAL:
 		return a->signal == b->signal && strcmp(a->detail, b->detail) == 0;
 	case DEJA_OUTCOME_DEADLOCK:
-		return strcmp(a->detail, b->detail) == 0;
+		return strcmp(a->key, b->key) == 0;
 	default:
 		return true;
 	}

@@ -5,9 +5,9 @@
  * A trial records the program (recorder/record.c) with the script
  * strategy into a scratch trace and reads back a failure signature: the
  * outcome kind, exit code or signal, the assertion message the program
- * printed, and for a deadlock the set of (thread, operation, object
- * address) in the wait-for graph.  Two runs "fail the same way" when their
- * signatures are equal.
+ * printed, and for a deadlock the set of (operation, call site) in the
+ * wait-for graph, whichever threads and objects they are.  Two runs "fail
+ * the same way" when their signatures are equal.
  */
 #ifndef DEJA_TRIAL_H
 #define DEJA_TRIAL_H
@@ -59,6 +59,9 @@ struct failure_sig {
 	int exit_code;
 	int signal;
 	char detail[1024]; /* assertion message, or the deadlock's wait set */
+	/* A deadlock's wait set without thread numbers and object addresses:
+	 * what failure_same compares (deadlock_sig.h says why). */
+	char key[1024];
 };
 
 struct trial_result {

@@ -15,6 +15,25 @@ static size_t align64(size_t n)
 	return (n + 63) & ~(size_t)63;
 }
 
+/* Bulk bytes go in with pwrite, not through the mapping: a page the
+ * kernel sees wholly written is not zeroed first, where a first touch
+ * through the mapping zeroes it (a replay's feed holds every byte the
+ * recording read: zeroing 64 MiB cost more than the rest of its setup). */
+static int put_bytes(int fd, const uint8_t *from, size_t len, size_t at)
+{
+	while (len > 0) {
+		ssize_t n = pwrite(fd, from, len, (off_t)at);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		from += n;
+		at += (size_t)n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 int channel_create(const struct channel_spec *spec, struct channel *ch, char *err, size_t errlen)
 {
 	*ch = (struct channel){ .fd = -1 };
@@ -57,8 +76,12 @@ int channel_create(const struct channel_spec *spec, struct channel *ch, char *er
 	sh->feed_bytes_offset = feed_bytes_offset;
 	if (spec->feed_count)
 		memcpy(base + feed_offset, spec->feed, spec->feed_count * sizeof(struct deja_feed));
-	if (spec->feed_bytes_len)
-		memcpy(base + feed_bytes_offset, spec->feed_bytes, spec->feed_bytes_len);
+	if (spec->feed_bytes_len && put_bytes(ch->fd, spec->feed_bytes, spec->feed_bytes_len,
+					      feed_bytes_offset) != 0) {
+		snprintf(err, errlen, "cannot fill the shared channel: %s", strerror(errno));
+		channel_close(ch);
+		return -1;
+	}
 	sh->script_offset = script_offset;
 	sh->vtimes_offset = vtimes_offset;
 	sh->vtimes_len = spec->vtimes_len;

@@ -151,6 +151,7 @@ static int set_up_channel(struct processes *p, struct child *c, const struct dej
 	sh->run_id = top->run_id;
 	sh->replay_pid = setup->replay_pid;
 	sh->replay_ppid = setup->replay_ppid;
+	sh->replay_end_signal = setup->end_signal;
 	for (uint32_t i = 0; i < setup->nchild_pids && i < DEJA_MAX_CHILDREN; i++)
 		sh->child_pids[i] = setup->child_pids[i];
 	deja_model_init(&sh->model, p->run.max_steps);
@@ -282,6 +283,9 @@ static void settle(const struct child *c, struct process_end *e)
 		if (sh->fault_signal) {
 			e->thread = sh->fault_thread;
 			e->fault_site = sh->fault_site;
+		} else if (sh->ended_by_signal && sh->ended_site) {
+			e->thread = sh->ended_thread;
+			e->fault_site = sh->ended_site;
 		} else if (!sh->ended_by_signal) {
 			snprintf(e->message, sizeof(e->message),
 				 "ended by a signal deja did not see (killed)");

@@ -30,6 +30,7 @@
 struct process_setup {
 	struct channel_spec channel; /* schedule, ticks, feed, vtimes (runtime_path is set here) */
 	int32_t replay_pid, replay_ppid; /* the ids it had (0: unknown) */
+	int32_t end_signal;              /* the signal it died of (0: none) */
 	const int32_t *child_pids;       /* its own children's recorded pids, by fork index */
 	uint32_t nchild_pids;
 };

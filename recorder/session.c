@@ -96,12 +96,15 @@ static int setup_run(struct session *s, const struct session_config *cfg, char *
 	sh->exited = 0;
 	sh->exit_status = 0;
 	sh->ended_by_signal = 0;
+	sh->ended_thread = 0;
+	sh->ended_site = 0;
 	for (uint32_t i = 0; i < DEJA_MAX_CHILDREN; i++)
 		sh->child_pids[i] = cfg->child_pids && i < cfg->nchild_pids ? cfg->child_pids[i] : 0;
 	sh->runtime_ready = 0;
 	sh->target_pid = sh->target_ppid = 0;
 	sh->replay_pid = cfg->replay_pid;
 	sh->replay_ppid = cfg->replay_ppid;
+	sh->replay_end_signal = cfg->replay_end_signal;
 	for (uint32_t t = 0; t < DEJA_MAX_THREADS; t++)
 		sh->replay_tids[t] = cfg->replay_tids && t < cfg->replay_nthreads ? cfg->replay_tids[t] : 0;
 	sh->nmodules = sh->server_modules;
@@ -335,6 +338,9 @@ static void settle_outcome(const struct deja_shared *sh, int status, struct sess
 		if (sh->fault_signal && (int)sh->fault_signal == res->signal) {
 			res->thread = sh->fault_thread;
 			res->fault_site = sh->fault_site;
+		} else if ((int)sh->ended_by_signal == res->signal && sh->ended_site) {
+			res->thread = sh->ended_thread; /* a relayed signal, at a point */
+			res->fault_site = sh->ended_site;
 		}
 	}
 }

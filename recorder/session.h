@@ -55,6 +55,7 @@ struct session_config {
 	/* Replay: the ids the recording saw (0: unknown), and its threads'
 	 * ids by model thread. */
 	int32_t replay_pid, replay_ppid;
+	int32_t replay_end_signal; /* the signal the recorded run died of (0: none) */
 	const int32_t *replay_tids;
 	uint32_t replay_nthreads;
 	/* Replay: what the recorded input syscalls gave. */

@@ -106,6 +106,11 @@ void describe_op(const struct deja_event *ev, char *buf, size_t len)
 	case DEJA_OP_FORK:
 		snprintf(buf, len, "fork(#%llu) = %lld", (unsigned long long)ev->arg, result);
 		return;
+	case DEJA_OP_SEM_SHARED: {
+		static const char *const calls[] = { "?", "try", "post", "getvalue" };
+		snprintf(buf, len, "sem_shared(%s) = %lld", calls[ev->arg < 4 ? ev->arg : 0], result);
+		return;
+	}
 	case DEJA_OP_REAP:
 		if (ev->arg)
 			snprintf(buf, len, "reap(fork #%llu) = %lld, status 0x%llx",

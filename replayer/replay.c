@@ -243,6 +243,8 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 		.feed_bytes_len = feed->len,
 		.replay_pid = (int32_t)rep->recorded.pid,
 		.replay_ppid = (int32_t)rep->recorded.ppid,
+		.replay_end_signal = strcmp(rep->recorded.outcome, "signal") == 0
+					     ? (int32_t)rep->recorded.signal : 0,
 		.replay_tids = feed->tids,
 		.replay_nthreads = feed->ntids,
 		.child_pids = child_pids,

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "digest.h"
 #include "follow.h"
@@ -24,6 +25,7 @@ struct recorded_child {
 	int32_t *child_pids; /* its children's pids, by fork index */
 	uint32_t nchild_pids;
 	struct follow_schedule follow;
+	int end_signal; /* the signal it died of where its recording stops */
 	/* The replay so far. */
 	bool admitted, ended;
 	uint64_t next;   /* events matched */
@@ -43,6 +45,28 @@ struct replay_children {
 static struct recorded_child *find(struct replay_children *rc, uint32_t id)
 {
 	return id < rc->n && rc->list[id].p.id == id ? &rc->list[id] : NULL;
+}
+
+/* The signal a child died of.  When its runtime did not see it (killed
+ * inside a call), its parent's wait did, if the parent reaped it. */
+static enum trace_status find_end_signal(struct trace *t, struct recorded_child *c)
+{
+	c->end_signal = 0;
+	if (!c->p.outcome || strcmp(c->p.outcome, "signal") != 0)
+		return TRACE_OK;
+	if (c->p.signal > 0) {
+		c->end_signal = (int)c->p.signal;
+		return TRACE_OK;
+	}
+	bool found;
+	int status;
+	if (c->p.parent < 0 || c->p.fork_index < 0)
+		return TRACE_OK;
+	enum trace_status st = trace_get_reap_status(t, (uint32_t)c->p.parent,
+						     (uint32_t)c->p.fork_index, &found, &status);
+	if (st == TRACE_OK && found && WIFSIGNALED(status))
+		c->end_signal = WTERMSIG(status);
+	return st;
 }
 
 enum trace_status replay_children_load(struct trace *t, struct replay_children **out)
@@ -82,6 +106,8 @@ enum trace_status replay_children_load(struct trace *t, struct replay_children *
 		if (st == TRACE_OK)
 			st = trace_get_process_feed(t, c->p.id, &c->feed, &c->feed_count,
 						    &c->feed_bytes, &c->feed_len);
+		if (st == TRACE_OK)
+			st = find_end_signal(t, c);
 	}
 	/* Each process's children's pids, by fork index. */
 	for (size_t i = 1; i < rc->n && st == TRACE_OK; i++) {
@@ -176,6 +202,7 @@ static bool admit(void *ctx, uint32_t parent, uint32_t fork_index, int32_t pid,
 	};
 	setup->replay_pid = (int32_t)c->p.pid;
 	setup->replay_ppid = (int32_t)c->p.ppid;
+	setup->end_signal = c->end_signal;
 	setup->child_pids = c->child_pids;
 	setup->nchild_pids = c->nchild_pids;
 	return true;

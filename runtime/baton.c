@@ -150,12 +150,23 @@ static int64_t execute_chosen(uint32_t self)
 	return r;
 }
 
+uint64_t rt_next_event_of_self(void)
+{
+	for (uint64_t seq = rt.model->steps; seq < rt.schedule_len; seq++)
+		if ((rt.schedule[seq] & DEJA_SCHEDULE_THREAD) == rt_self)
+			return seq;
+	return UINT64_MAX;
+}
+
 /* The scheduler says the run is over: end it with the matching outcome. */
 static void end_run_for(enum deja_decision_kind kind, uint32_t self) __attribute__((noreturn));
 static void end_run_for(enum deja_decision_kind kind, uint32_t self)
 {
 	if (kind == DEJA_DECIDE_BUDGET)
 		rt_end_run(DEJA_OUTCOME_TIMEOUT, self, "step budget (--max-steps) spent");
+	bool past_end = rt.model->steps >= rt.schedule_len;
+	if (kind == DEJA_DECIDE_DIVERGED && past_end && rt.shared->replay_end_signal)
+		rt_signal_die(rt.shared->replay_end_signal); /* where the recording died of it */
 	if (kind == DEJA_DECIDE_DIVERGED)
 		rt_end_run(DEJA_OUTCOME_DIVERGENCE, self,
 			   rt.model->steps >= rt.schedule_len
@@ -194,6 +205,8 @@ static struct deja_decision decide(uint32_t self)
 			rt_io_refresh();
 			if (rt.shared->real_time) /* else nothing to do: spare the scan */
 				wait_in_real_time();
+			else
+				rt_fork_let_children_run(deja_sched_idle_deadline(rt.model));
 		} else {
 			rt_clock_replay(rt.model->steps); /* what the clock read at this choice */
 		}

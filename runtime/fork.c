@@ -179,6 +179,8 @@ static void follow(void)
 	uint32_t n = parent->nmodules < DEJA_MAX_MODULES ? parent->nmodules : DEJA_MAX_MODULES;
 	memcpy(sh->modules, parent->modules, n * sizeof(sh->modules[0]));
 	sh->nmodules = n;
+	memcpy(sh->user_output_dev, parent->user_output_dev, sizeof(sh->user_output_dev));
+	memcpy(sh->user_output_ino, parent->user_output_ino, sizeof(sh->user_output_ino));
 	/* Never touch the parent's channel again. */
 	rt_syscall2(SYS_munmap, parent, parent->size);
 	rt_syscall1(SYS_close, rt.shm_fd);
@@ -222,15 +224,6 @@ void rt_fork_child_after_libc(void)
 	rt_threads_after_fork_child();
 }
 
-/* Replay: the seq of this thread's next event in the recording. */
-static uint64_t next_event_of_self(void)
-{
-	for (uint64_t seq = rt.model->steps; seq < rt.schedule_len; seq++)
-		if ((rt.schedule[seq] & DEJA_SCHEDULE_THREAD) == rt_self)
-			return seq;
-	return UINT64_MAX;
-}
-
 bool rt_fork_wait4(const long a[6], const sigset_t *mask, uint64_t site, long *result)
 {
 	if (!rt_managed() || rt.shared->parallel || !rt.shared->follow_children)
@@ -239,7 +232,7 @@ bool rt_fork_wait4(const long a[6], const sigset_t *mask, uint64_t site, long *r
 	long r;
 	const struct deja_feed *f = NULL;
 	if (rt.shared->mode == DEJA_MODE_REPLAY)
-		f = rt_io_feed_peek(next_event_of_self());
+		f = rt_io_feed_peek(rt_next_event_of_self());
 	if (f) {
 		/* Which child the recording's wait returned, if any: wait
 		 * for that one, however long it takes here. */
@@ -250,7 +243,12 @@ bool rt_fork_wait4(const long a[6], const sigset_t *mask, uint64_t site, long *r
 				return false; /* not a followed child: run it as it comes */
 			args[0] = real;
 			args[2] &= ~(long)WNOHANG;
-			long got = rt_pass_interruptible(SYS_wait4, args, mask);
+			/* A real signal (a SIGCHLD) may cut the wait short:
+			 * a replay drops real signals, so it waits on. */
+			long got;
+			do
+				got = rt_pass_interruptible(SYS_wait4, args, mask);
+			while (got == -EINTR);
 			r = got == real ? f->result : got;
 		}
 	} else {
@@ -265,4 +263,37 @@ bool rt_fork_wait4(const long a[6], const sigset_t *mask, uint64_t site, long *r
 	rt_run();
 	*result = r;
 	return true;
+}
+
+/* A child of this process is still running: none has ended unwaited for,
+ * and there is at least one (waitid answers ECHILD when there is none). */
+static bool child_running(void)
+{
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	long r = rt_syscall(SYS_waitid, P_ALL, 0, (long)&si, WEXITED | WNOHANG | WNOWAIT, 0, 0);
+	return r == 0 && si.si_pid == 0;
+}
+
+/* A program's sleeps are virtual, but its child processes run in real
+ * time.  A parent that polls for a child's end between short sleeps
+ * (Python's subprocess.run with a timeout: waitpid(WNOHANG), then sleep)
+ * would otherwise see its virtual clock run past the timeout before the
+ * child has even started.  So a recording gives a running child the real
+ * time the parent's sleep stands for (at most a second at a time); the
+ * parent's clock still jumps, and a replay, which follows the recorded
+ * waits, waits for nothing. */
+void rt_fork_let_children_run(uint64_t deadline)
+{
+	const uint64_t step_ns = 1000000, most_ns = 1000000000;
+	if (rt.shared->mode != DEJA_MODE_RECORD || deadline == DEJA_NO_DEADLINE ||
+	    deadline <= rt.model->vclock)
+		return;
+	uint64_t want = deadline - rt.model->vclock;
+	if (want > most_ns)
+		want = most_ns;
+	for (uint64_t waited = 0; waited < want && child_running(); waited += step_ns) {
+		struct timespec ts = { 0, (long)(want - waited < step_ns ? want - waited : step_ns) };
+		rt_syscall2(SYS_nanosleep, (long)&ts, 0);
+	}
 }

@@ -1,8 +1,9 @@
 /*
  * interpose_sem.c: POSIX semaphores (sem_clockwait is what CPython's locks
  * use).  The model holds the value; on first sight of a semaphore that was
- * not created through sem_init here (sem_open), it is read from glibc's
- * layout, whose low 32 bits of the first word are the value.
+ * not created through sem_init here, it is read from glibc's layout, whose
+ * low 32 bits of the first word are the value.  Semaphores shared with
+ * other processes (sem_open, pshared) are not modelled: sem_shared.c.
  */
 #define _GNU_SOURCE
 #include "runtime.h"
@@ -42,15 +43,19 @@ static int sem_op(sem_t *s, enum deja_op op, uint64_t arg, int timed,
 RT_EXPORT int sem_init(sem_t *s, int pshared, unsigned value)
 {
 	int r = RT_REAL(sem_init)(s, pshared, value);
-	if (r != 0 || !rt_managed())
+	if (r == 0)
+		rt_sem_note_init(s, pshared);
+	if (r != 0 || !rt_managed() || pshared)
 		return r;
 	return sem_op(s, DEJA_OP_SEM_INIT, value, 0, DEJA_NO_DEADLINE, RT_CALLER);
 }
 
 RT_EXPORT int sem_destroy(sem_t *s)
 {
-	if (!rt_managed())
+	if (!rt_managed() || rt_sem_is_shared(s)) {
+		rt_sem_note_destroy(s);
 		return RT_REAL(sem_destroy)(s);
+	}
 	return sem_op(s, DEJA_OP_SEM_DESTROY, 0, 0, DEJA_NO_DEADLINE, RT_CALLER);
 }
 
@@ -61,6 +66,8 @@ RT_EXPORT int sem_wait(sem_t *s)
 {
 	if (!rt_managed())
 		return RT_REAL(sem_wait)(s);
+	if (rt_sem_is_shared(s))
+		return rt_sem_shared_wait(s, DEJA_NO_DEADLINE, RT_CALLER);
 	for (;;) {
 		int r = sem_op(s, DEJA_OP_SEM_WAIT, 0, 0, DEJA_NO_DEADLINE, RT_CALLER);
 		if (r == 0 || errno != EINTR || !rt_signals_restart())
@@ -72,6 +79,8 @@ RT_EXPORT int sem_trywait(sem_t *s)
 {
 	if (!rt_managed())
 		return RT_REAL(sem_trywait)(s);
+	if (rt_sem_is_shared(s))
+		return rt_sem_shared_trywait(s, RT_CALLER);
 	return sem_op(s, DEJA_OP_SEM_TRYWAIT, 0, 0, DEJA_NO_DEADLINE, RT_CALLER);
 }
 
@@ -79,6 +88,8 @@ RT_EXPORT int sem_timedwait(sem_t *s, const struct timespec *abstime)
 {
 	if (!rt_managed())
 		return RT_REAL(sem_timedwait)(s, abstime);
+	if (rt_sem_is_shared(s))
+		return rt_sem_shared_wait(s, rt_deadline_abs(CLOCK_REALTIME, abstime), RT_CALLER);
 	return sem_op(s, DEJA_OP_SEM_WAIT, 0, 1, rt_deadline_abs(CLOCK_REALTIME, abstime),
 		      RT_CALLER);
 }
@@ -87,6 +98,8 @@ RT_EXPORT int sem_clockwait(sem_t *s, clockid_t clock, const struct timespec *ab
 {
 	if (!rt_managed())
 		return RT_REAL(sem_clockwait)(s, clock, abstime);
+	if (rt_sem_is_shared(s))
+		return rt_sem_shared_wait(s, rt_deadline_abs(clock, abstime), RT_CALLER);
 	return sem_op(s, DEJA_OP_SEM_WAIT, 0, 1, rt_deadline_abs(clock, abstime), RT_CALLER);
 }
 
@@ -94,6 +107,8 @@ RT_EXPORT int sem_post(sem_t *s)
 {
 	if (!rt_managed())
 		return RT_REAL(sem_post)(s);
+	if (rt_sem_is_shared(s))
+		return rt_sem_shared_post(s, RT_CALLER);
 	return sem_op(s, DEJA_OP_SEM_POST, 0, 0, DEJA_NO_DEADLINE, RT_CALLER);
 }
 
@@ -101,6 +116,8 @@ RT_EXPORT int sem_getvalue(sem_t *s, int *value)
 {
 	if (!rt_managed())
 		return RT_REAL(sem_getvalue)(s, value);
+	if (rt_sem_is_shared(s))
+		return rt_sem_shared_getvalue(s, value, RT_CALLER);
 	int r = sem_op(s, DEJA_OP_SEM_GETVALUE, 0, 0, DEJA_NO_DEADLINE, RT_CALLER);
 	if (r == 0)
 		*value = (int)(int64_t)rt_last_arg;

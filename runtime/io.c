@@ -10,9 +10,9 @@
  * Replay: an INPUT syscall does not run.  When the thread's turn for the
  * event comes, the recorded result and bytes are copied back into the
  * program's buffers (the feed the supervisor put in shared memory, looked up
- * by event number).  An OUTPUT syscall runs again, so the user still sees
- * the output and a child process at the other end of a pipe gets it, except
- * on sockets, so a replay needs no peer; it gives the recorded result.
+ * by event number).  An OUTPUT syscall runs again only where the user sees
+ * it (deja's own stdout and stderr, terminals: files.c), so a replay needs
+ * no peer and leaves files and pipes alone; it gives the recorded result.
  * Either way the digest of the bytes is compared with the recording.
  *
  * The work at the event itself happens in rt_io_at_event(), called by the
@@ -57,8 +57,6 @@ struct rt_io {
 };
 
 static __thread struct rt_io *current __attribute__((tls_model("initial-exec")));
-
-static void drain_pipe(long nr, const long a[6], long recorded);
 
 /* ---- the program's buffers of one call, as chunks ---- */
 
@@ -277,22 +275,26 @@ static void feed(struct rt_io *io, struct deja_pending *p, uint64_t seq)
 		return;
 	}
 	const struct deja_feed *f = feed_for(seq);
-	if (!f) {
-		/* Not a recorded syscall here: the event will not match, and the
-		 * supervisor reports the divergence. */
-		p->value = -ENOSYS;
+	uint64_t sent = io->output ? digest_of(io->sc, io->a, f ? f->result : 0, true) : 0;
+	if (!f || f->nr != io->nr || (io->output && sent != f->digest)) {
+		/* Not this call's record: the event will not match, and the
+		 * supervisor reports the divergence.  Until then an output that
+		 * ran gives its own result, not one meant for other bytes. */
+		p->value = io->output ? io->result : -ENOSYS;
+		p->data = io->output ? digest_of(io->sc, io->a, io->result, true) : 0;
 		return;
 	}
 	p->value = f->result;
-	drain_pipe(io->nr, io->a, f->result);
 	if ((io->nr == SYS_accept || io->nr == SYS_accept4) && f->result >= 0)
 		reserve_socket(f->result, io->nr == SYS_accept4 ? io->a[3] : 0);
+	if (rt_files_is_open(io->nr) && f->result >= 0)
+		rt_files_stand_in(io->nr, io->a, f->result);
 	if (!io->output) {
 		const struct deja_shared *sh = rt.shared;
 		struct scatter s = { (const uint8_t *)sh + sh->feed_bytes_offset + f->offset, f->len };
 		for_each_chunk(io->sc, io->a, f->result, false, scatter_chunk, &s);
 	}
-	p->data = digest_of(io->sc, io->a, f->result, io->output);
+	p->data = io->output ? sent : digest_of(io->sc, io->a, f->result, false);
 }
 
 static void run_now(struct rt_io *io);
@@ -391,35 +393,10 @@ static mode_t file_type(long fd)
 	return rt_syscall2(SYS_fstat, fd, &st) == 0 ? (st.st_mode & S_IFMT) : 0;
 }
 
-static bool is_socket(long fd)
-{
-	return file_type(fd) == S_IFSOCK;
-}
-
-static bool is_fifo(long fd)
-{
-	return file_type(fd) == S_IFIFO;
-}
-
 /* The flags argument of recvfrom and recvmsg; 0 for other calls. */
 static long recv_flags(long nr, const long a[6])
 {
 	return nr == SYS_recvfrom ? a[3] : nr == SYS_recvmsg ? a[2] : 0;
-}
-
-/* Replay: a pipe may connect the program to a child process, which is
- * not followed yet and so runs again for real.  Reading the pipe keeps it
- * flowing (a child whose output nobody reads would block or die of
- * SIGPIPE); the bytes the program gets are still the recorded ones.  It
- * happens at the read's turn, and takes no more than the recording read,
- * which the writer (replayed before it) has put there. */
-static void drain_pipe(long nr, const long a[6], long recorded)
-{
-	if (nr != SYS_read || recorded < 0 || !is_fifo(a[0]))
-		return;
-	long b[6] = { a[0], a[1], recorded, 0, 0, 0 };
-	if (recorded > 0 || a[2] == 0)
-		pass(nr, b);
 }
 
 static bool is_read(long nr)
@@ -829,6 +806,8 @@ static long input_once(const struct deja_syscall_info *sc, long nr, const long a
 {
 	struct rt_io io = { .nr = nr, .sc = sc, .a = a };
 	if (replaying()) {
+		if (rt_files_replay_runs(nr, a))
+			pass(nr, a);
 		io.feed = true;
 		return run_event(&io, nr, site, 0, 0, 0, is_read(nr));
 	}
@@ -995,13 +974,17 @@ long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uin
 		return pass(nr, a);
 	struct rt_io io = { .nr = nr, .sc = sc, .a = a, .output = true };
 	if (replaying()) {
-		/* The output happens again (the user sees it, a child process on
-		 * the other end of a pipe gets it), except on sockets, whose peer
-		 * may be gone; the call gives its recorded result either way. */
-		if (!is_socket(a[0]))
-			pass(nr, a);
+		/* The output happens again where the user sees it (stdout,
+		 * stderr, a terminal, a pipe), but not on sockets, whose peer
+		 * may be gone, nor into files, which the recording wrote
+		 * (files.c); the call gives its recorded result either way. */
+		bool runs = rt_files_replay_writes(a[0]);
+		io.result = runs ? pass(nr, a) : -ENOSYS;
 		io.feed = true;
-		return run_event(&io, nr, site, 0, 0, 0, false);
+		long r = run_event(&io, nr, site, 0, 0, 0, false);
+		if (r == -EPIPE && !runs)
+			rt_signal_raise_unrelayed(SIGPIPE);
+		return r;
 	}
 	long r = pass(nr, a);
 	if (r == -EPIPE) /* the kernel raised SIGPIPE too: its handler runs at this event */

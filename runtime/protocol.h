@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 23u
+#define DEJA_PROTOCOL_VERSION 24u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -218,6 +218,8 @@ struct deja_feed {
 	int64_t result;
 	uint64_t offset;
 	uint64_t len;
+	int64_t nr; /* the recorded syscall's number; -1 for a signal or reap */
+	uint64_t digest; /* the event's data: for an output, xxh3 of what it sent */
 };
 
 /* Coverage of scheduling points per thread (runtime/ticks.c): ticks passed
@@ -387,7 +389,8 @@ struct deja_shared {
 	/* The process is ending by a signal it knows of: a relayed one at its
 	 * default action (signals.c), or abort()'s SIGABRT; 0 if none. */
 	uint32_t ended_by_signal;
-	uint32_t reserved_end;
+	uint32_t ended_thread;    /* the thread at whose scheduling point it did */
+	uint64_t ended_site;      /* and that point's call site (0: none) */
 	/* Replay: the pids the recording's children had, by fork_index (0:
 	 * unknown); fork() gives the program these, and wait and kill map
 	 * them back. */
@@ -402,6 +405,12 @@ struct deja_shared {
 	 * kernel are mapped back to the real ones (pids.c).  0: unknown. */
 	int32_t replay_pid;
 	int32_t replay_ppid;
+	/* Replay: the signal the recorded process died of where its recording
+	 * stops (0: none): killed inside a call, it left no event for that
+	 * call (SIGPIPE in a write blocked on a full pipe, SIGKILL), so a
+	 * replay that reaches the end of the recording dies of it there. */
+	int32_t replay_end_signal;
+	int32_t reserved_end_signal;
 	int32_t replay_tids[DEJA_MAX_THREADS]; /* by model thread */
 
 	/* Fork server (deja hunt): the target is started once; its runtime
@@ -421,6 +430,12 @@ struct deja_shared {
 	char server_output[DEJA_PATH_MAX]; /* the run's stdout and stderr, or "" */
 
 	/* Written by the runtime. */
+	/* The user's stdout and stderr: descriptors 1 and 2 as the top process
+	 * found them (device, inode), the only files and pipes a replay's
+	 * output goes to again (files.c).  A forked child's channel gets its
+	 * parent's. */
+	uint64_t user_output_dev[2];
+	uint64_t user_output_ino[2];
 	uint32_t runtime_ready;
 	int32_t target_pid;       /* the run's process, as getpid() gives it */
 	int32_t target_ppid;

@@ -275,6 +275,8 @@ __attribute__((constructor(101))) static void rt_init(void)
 	}
 	rt_channel_views();
 	bool after_exec = __atomic_load_n(&rt.shared->exec_pending, __ATOMIC_ACQUIRE) != 0;
+	if (!after_exec && rt.shared->process == 0)
+		rt_files_note_user_output();
 	/* A served run's modules were listed before the fork; after an exec
 	 * the new image's are added. */
 	bool served = rt.shared->server && !after_exec;

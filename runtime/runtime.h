@@ -20,6 +20,7 @@
 #ifndef DEJA_RUNTIME_H
 #define DEJA_RUNTIME_H
 
+#include <semaphore.h>
 #include <stdbool.h>
 #include <signal.h>
 #include <stdint.h>
@@ -94,6 +95,38 @@ void rt_clock_replay(uint64_t seq);
 /* fd was closed or replaced (via rt_note_close). */
 void rt_io_forget_fd(long fd);
 
+/* ---- files.c: a replay leaves the file system alone ---- */
+/* open, openat, creat or openat2. */
+bool rt_files_is_open(long nr);
+/* The path an open names (NULL if none). */
+const char *rt_files_open_path(long nr, const long a[6]);
+/* Replay: give a fed open's descriptor number a file behind it. */
+void rt_files_stand_in(long nr, const long a[6], long fd);
+/* The top process at its start: its descriptors 1 and 2 are the user's
+ * output. */
+void rt_files_note_user_output(void);
+/* Replay: whether an OUTPUT syscall on fd runs again. */
+bool rt_files_replay_writes(long fd);
+/* Replay: whether a fed INPUT syscall must still run (resizing shared
+ * memory the program maps). */
+bool rt_files_replay_runs(long nr, const long a[6]);
+
+/* Replay: a write that failed with EPIPE when recorded did not run, so
+ * the kernel raised no SIGPIPE: raise it unless the relay stands in for
+ * the program's handler (the recording's signal event then replays it). */
+void rt_signal_raise_unrelayed(int sig);
+/* End the process by sig's default action, now. */
+void rt_signal_die(int sig) __attribute__((noreturn));
+
+/* ---- sem_shared.c: semaphores shared between processes ---- */
+bool rt_sem_is_shared(sem_t *s);
+void rt_sem_note_init(sem_t *s, int pshared);
+void rt_sem_note_destroy(sem_t *s);
+int rt_sem_shared_post(sem_t *s, uint64_t site);
+int rt_sem_shared_getvalue(sem_t *s, int *value, uint64_t site);
+int rt_sem_shared_trywait(sem_t *s, uint64_t site);
+int rt_sem_shared_wait(sem_t *s, uint64_t deadline, uint64_t site);
+
 /* ---- pids.c ---- */
 /* Replay: answer getpid/getppid/gettid with the recorded ids (true, with
  * *result), or map the ids in a[] the program passes back to real ones
@@ -151,6 +184,9 @@ int64_t rt_run(void);
  * complete until its caller has done more (a THREAD_CREATE, until the
  * real thread exists); the caller then calls rt_signals_deliver. */
 int64_t rt_run_op(void);
+/* Replay: the seq of the calling thread's next event in the recording
+ * (UINT64_MAX: none), whose feed entry an input may look at first. */
+uint64_t rt_next_event_of_self(void);
 /* The op-specific detail of the calling thread's last event. */
 extern __thread uint64_t rt_last_arg;
 /* First run of a new thread: wait to be chosen, execute THREAD_START. */
@@ -351,6 +387,10 @@ void rt_fork_child_after_libc(void);
  * a replay the recorded result (true, with *result); false: run it as
  * usual. */
 bool rt_fork_wait4(const long a[6], const sigset_t *mask, uint64_t site, long *result);
+/* Record, every thread in a timed wait that ends at virtual time
+ * `deadline`: while a child process still runs, give it that much real
+ * time (or until a child ends) before the clock jumps there. */
+void rt_fork_let_children_run(uint64_t deadline);
 
 /* ---- pids.c: children's pids in a replay ---- */
 void rt_pids_note_child(uint32_t fork_index, long real_pid);

@@ -133,10 +133,18 @@ static void send_to_this_thread(int sig)
 	rt_syscall3(SYS_tgkill, rt_syscall0(SYS_getpid), rt_syscall0(SYS_gettid), sig);
 }
 
-/* The default action, now: this process ends by the signal. */
-static void end_by(int sig)
+/* The default action, now: this process ends by the signal, which the
+ * supervisor is told of. */
+static void end_by(int sig, uint64_t site)
 {
+	rt.shared->ended_thread = rt_self;
+	rt.shared->ended_site = site;
 	__atomic_store_n(&rt.shared->ended_by_signal, (uint32_t)sig, __ATOMIC_RELEASE);
+	rt_signal_die(sig);
+}
+
+void rt_signal_die(int sig)
+{
 	struct rt_kernel_sigaction dfl = { .handler = (void *)SIG_DFL };
 	rt_syscall4(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask));
 	uint64_t set = bit(sig);
@@ -164,7 +172,7 @@ static void call_program_handler(int sig, siginfo_t *info, void *ctx)
 {
 	const struct rt_kernel_sigaction a = program_action[sig];
 	if (a.handler == (void *)SIG_DFL)
-		end_by(sig);
+		end_by(sig, 0);
 	if (a.flags & SA_RESETHAND)
 		reset_to_default(sig);
 	if (a.flags & SA_SIGINFO)
@@ -320,6 +328,12 @@ void rt_signal_take_raised(int sig)
 	add_pending(&thread_pending[rt_self], sig);
 }
 
+void rt_signal_raise_unrelayed(int sig)
+{
+	if (!(relayed & bit(sig)))
+		send_to_this_thread(sig); /* acts when the trap returns, as it did */
+}
+
 /* The relay, standing in for the program's action. */
 static long install_relay(int sig, const struct rt_kernel_sigaction *act,
 			  struct rt_kernel_sigaction *kernel_old)
@@ -399,7 +413,7 @@ static void deliver(int sig, uint64_t site)
 	if (got <= 0 || got > 64 || !(relayed & bit(got)))
 		return;
 	if (program_action[got].handler == (void *)SIG_DFL)
-		end_by(got);
+		end_by(got, site);
 	rt_timers_handled(got);
 	if (!(program_action[got].flags & SA_RESTART) && program_action[got].handler != (void *)SIG_DFL)
 		last_restart = false;

@@ -24,6 +24,7 @@
 #include "runtime.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/futex.h>
 #include <signal.h>
 #include <string.h>
@@ -363,14 +364,14 @@ static long emulate(long nr, const long a[6], uint64_t site, greg_t *g, sigset_t
 		return managed ? (long)rt_time((time_t *)a[0], site) : pass(nr, a);
 	case SYS_getrandom:
 		return managed ? rt_random((void *)a[0], (uint64_t)a[1], site) : pass(nr, a);
-	case SYS_open: {
-		long fd = pass(nr, a);
-		rt_note_open((const char *)a[0], fd);
-		return fd;
-	}
-	case SYS_openat: {
-		long fd = pass(nr, a);
-		rt_note_open((const char *)a[1], fd);
+	case SYS_open:
+	case SYS_openat:
+	case SYS_creat:
+	case SYS_openat2: {
+		/* An input: whether it succeeds depends on the file system
+		 * (files.c); a replay gives the recorded descriptor. */
+		long fd = rt_input(deja_syscall(nr), nr, a, site);
+		rt_note_open(rt_files_open_path(nr, a), fd);
 		return fd;
 	}
 	case SYS_close:
@@ -504,6 +505,23 @@ static bool own_fd(long fd)
 	return rt.shared && fd >= 0 && (fd == rt.shm_fd || fd == rt.proc_fd);
 }
 
+/* dup2/dup3 onto one of the runtime's descriptors: natively any number
+ * can be a target, so the runtime's descriptor moves to another free high
+ * number first (the program's call then closes nothing of deja's). */
+static void move_own_fd(long fd)
+{
+	if (!own_fd(fd))
+		return;
+	long moved = rt_syscall3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 900);
+	if (moved < 0)
+		return; /* no number left: the program's call takes it */
+	if (fd == rt.shm_fd)
+		rt.shm_fd = (int)moved;
+	else
+		rt.proc_fd = (int)moved;
+	rt_syscall1(SYS_close, fd);
+}
+
 static long close_range_sparing(const long a[6])
 {
 	unsigned long first = (unsigned long)a[0], last = (unsigned long)a[1];
@@ -533,8 +551,10 @@ static long dispatch(long nr, long a[6], uint64_t site, greg_t *g, sigset_t *mas
 		return -EBADF;
 	/* A descriptor given another file is, for what deja remembers of
 	 * it, closed first. */
-	if (nr == SYS_dup2 || nr == SYS_dup3)
+	if (nr == SYS_dup2 || nr == SYS_dup3) {
 		rt_note_close(a[1]);
+		move_own_fd(a[1]);
+	}
 	else if (nr == SYS_close_range) {
 		rt_note_close_range(a[0], a[1]);
 		return close_range_sparing(a);

@@ -18,6 +18,9 @@
  * the runs it has seen; 10000 until then), from the ticks' own PRNG.  The
  * thread that passes one is offered a preemption exactly there, and
  * lowered like at a step change point.
+ *
+ * A thread that yields (sched_yield, a sleep) drops below every other
+ * enabled thread, as a thread asking to let the others run should.
  */
 #include "strategy.h"
 
@@ -83,6 +86,28 @@ static uint32_t initial_priority(struct deja_model *m)
 	return m->strategy_param + 1 + deja_prng_below(m, 1u << 30);
 }
 
+/* A thread that yields or sleeps asks to let the others run: it goes
+ * below every other enabled thread.  Left where it was, a thread spinning
+ * on sched_yield() for a flag that a lower-priority thread sets would run
+ * for ever, and the run would end at the step budget, not at the bug. */
+static void lower_yielder(struct deja_model *m, const struct deja_choice *c)
+{
+	if (!c->current_yields || c->count < 2)
+		return;
+	uint32_t lowest = UINT32_MAX;
+	for (uint32_t i = 0; i < c->count; i++) {
+		uint32_t t = c->enabled[i];
+		if (t == c->current)
+			continue;
+		if (!m->pct_priority[t])
+			m->pct_priority[t] = initial_priority(m);
+		if (m->pct_priority[t] < lowest)
+			lowest = m->pct_priority[t];
+	}
+	if (lowest != UINT32_MAX && m->pct_priority[c->current] >= lowest)
+		m->pct_priority[c->current] = lowest > 1 ? lowest - 1 : 1;
+}
+
 static uint32_t pick(struct deja_model *m, const struct deja_choice *c)
 {
 	for (uint32_t i = 0; i + 1 < m->strategy_param; i++) {
@@ -90,6 +115,7 @@ static uint32_t pick(struct deja_model *m, const struct deja_choice *c)
 			m->pct_priority[c->current] = i + 1; /* lower it: i-th change point */
 	}
 	pass_tick_changes(m, c->current);
+	lower_yielder(m, c);
 	uint32_t best = c->enabled[0];
 	for (uint32_t i = 0; i < c->count; i++) {
 		uint32_t t = c->enabled[i];

@@ -885,8 +885,10 @@ enum trace_status trace_get_feed(struct trace *t, struct deja_feed **feed, uint6
 	*bytes = NULL;
 	*count = *len = 0;
 	sqlite3_stmt *st = trace_prepare(t,
-		"SELECT e.seq, e.result, d.bytes FROM events e LEFT JOIN syscall_data d USING (seq)"
-		" WHERE e.op IN ('syscall', 'signal', 'reap') ORDER BY e.seq");
+		"SELECT e.seq, e.result, d.bytes, CASE e.op WHEN 'syscall' THEN e.arg ELSE -1 END,"
+		" e.data"
+		" FROM events e LEFT JOIN syscall_data d USING (seq)"
+		" WHERE e.op IN ('syscall', 'signal', 'reap', 'sem_shared') ORDER BY e.seq");
 	if (!st)
 		return TRACE_ERR_CORRUPT;
 	return trace_read_feed(st, feed, count, bytes, len);
@@ -923,6 +925,8 @@ enum trace_status trace_read_feed(sqlite3_stmt *st, struct deja_feed **feed, uin
 		struct deja_feed *f = &(*feed)[(*count)++];
 		f->seq = (uint64_t)sqlite3_column_int64(st, 0);
 		f->result = sqlite3_column_int64(st, 1);
+		f->nr = sqlite3_column_int64(st, 3);
+		f->digest = (uint64_t)sqlite3_column_int64(st, 4);
 		f->offset = *len;
 		f->len = n;
 		if (n)

@@ -235,5 +235,9 @@ enum trace_status trace_get_process_events(struct trace *t, uint32_t process,
 enum trace_status trace_get_process_feed(struct trace *t, uint32_t process,
 					 struct deja_feed **feed, uint64_t *count,
 					 uint8_t **bytes, uint64_t *len);
+/* The wait status with which process `parent` reaped its fork #fork_index
+ * (its `reap` event), in *status; *found false if it never did. */
+enum trace_status trace_get_reap_status(struct trace *t, uint32_t parent, uint32_t fork_index,
+					bool *found, int *status);
 
 #endif /* DEJA_TRACE_H */

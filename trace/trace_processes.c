@@ -149,11 +149,35 @@ enum trace_status trace_get_process_feed(struct trace *t, uint32_t process,
 	*bytes = NULL;
 	*count = *len = 0;
 	sqlite3_stmt *st = trace_prepare(t,
-		"SELECT e.seq, e.result, d.bytes FROM process_events e LEFT JOIN process_data d"
+		"SELECT e.seq, e.result, d.bytes, CASE e.op WHEN 'syscall' THEN e.arg ELSE -1 END,"
+		" e.data"
+		" FROM process_events e LEFT JOIN process_data d"
 		" ON d.process = e.process AND d.seq = e.seq"
-		" WHERE e.process = ? AND e.op IN ('syscall', 'signal', 'reap') ORDER BY e.seq");
+		" WHERE e.process = ? AND e.op IN ('syscall', 'signal', 'reap', 'sem_shared') ORDER BY e.seq");
 	if (!st)
 		return TRACE_ERR_CORRUPT;
 	sqlite3_bind_int64(st, 1, process);
 	return trace_read_feed(st, feed, count, bytes, len);
+}
+
+enum trace_status trace_get_reap_status(struct trace *t, uint32_t parent, uint32_t fork_index,
+					bool *found, int *status)
+{
+	*found = false;
+	sqlite3_stmt *st = trace_prepare(t, parent == 0
+		? "SELECT data FROM events WHERE op = 'reap' AND arg = ?2 AND result > 0"
+		: "SELECT data FROM process_events WHERE process = ?1 AND op = 'reap'"
+		  " AND arg = ?2 AND result > 0");
+	if (!st)
+		return TRACE_ERR_CORRUPT;
+	if (parent != 0)
+		sqlite3_bind_int64(st, 1, parent);
+	sqlite3_bind_int64(st, 2, (int64_t)fork_index + 1); /* a reap's arg: fork index + 1 */
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*found = true;
+		*status = (int)sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? TRACE_OK : TRACE_ERR_CORRUPT;
 }

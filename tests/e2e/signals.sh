@@ -47,6 +47,8 @@ for seed in 1 2 3 4; do
 	rc=0
 	timeout 30 "$deja" record -q -s random --seed $seed -o t.deja -- "$dflt" term >out 2>err || rc=$?
 	[ "$(outcome_of "$deja" t.deja)" = "signal 15" ] || { dump out err; fail "term seed $seed: outcome $(outcome_of "$deja" t.deja)"; }
+	"$deja" show t.deja >show.txt
+	grep -q '^outcome: signal 15 (SIGTERM) in thread [0-9]* at ' show.txt || fail "term seed $seed: the outcome names no thread and place"
 	for i in 1 2 3; do
 		timeout 30 "$deja" replay -q t.deja 2>err || { dump err; fail "term seed $seed: replay $i differs"; }
 	done

@@ -89,6 +89,37 @@ static void pct_lowers_the_running_thread_at_a_change_point(void **state)
 	sim_free(s);
 }
 
+/* Thread 0 yields 40 times in a row (a spin on sched_yield for a flag);
+ * thread 1 has two operations to do.  Whatever the seed, once thread 0
+ * yields, thread 1 runs next: a yielding thread goes below the others. */
+static void pct_lets_others_run_when_a_thread_yields(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 0; seed < 20; seed++) {
+		struct sim *s = sim_new(2, "pct:3", seed);
+		s->m->pct_change[0] = s->m->pct_change[1] = 100000; /* none in this run */
+		for (int i = 0; i < 40; i++)
+			sim_add(s, 0, DEJA_OP_YIELD, -1, 0);
+		sim_add(s, 0, DEJA_OP_THREAD_EXIT, -1, 0);
+		sim_add(s, 1, DEJA_OP_MUTEX_LOCK, 0, 0);
+		sim_add(s, 1, DEJA_OP_MUTEX_UNLOCK, 0, 0);
+		sim_add(s, 1, DEJA_OP_THREAD_EXIT, -1, 0);
+		sim_run(s, NULL, 0);
+		uint64_t first_yield = s->nevents, last_of_1 = 0;
+		for (uint64_t i = 0; i < s->nevents; i++) {
+			if (s->yielded[i] && first_yield == s->nevents)
+				first_yield = i;
+			if (s->trace[i] == 1)
+				last_of_1 = i;
+		}
+		assert_true(first_yield < s->nevents);
+		/* Thread 1's start, lock, unlock and exit follow the first yield
+		 * at once (at most its own 4 events, plus the yield itself). */
+		assert_true(last_of_1 <= first_yield + 5);
+		sim_free(s);
+	}
+}
+
 static void pos_is_reproducible_and_explores(void **state)
 {
 	(void)state;
@@ -193,6 +224,7 @@ int main(void)
 		cmocka_unit_test(random_percent_switches_less),
 		cmocka_unit_test(pct_is_reproducible_and_explores),
 		cmocka_unit_test(pct_lowers_the_running_thread_at_a_change_point),
+		cmocka_unit_test(pct_lets_others_run_when_a_thread_yields),
 		cmocka_unit_test(pos_is_reproducible_and_explores),
 		cmocka_unit_test(surw_is_reproducible_and_explores),
 		cmocka_unit_test(surw_is_uniform_over_interleavings),

@@ -1,0 +1,170 @@
+/*
+ * files.c: a replay leaves the file system as the recording left it.
+ *
+ * What a program finds in the file system is input: whether an open
+ * succeeds, whether a directory exists, what unlink answers.  And what it
+ * does to the file system is a side effect a replay must not repeat: a
+ * replay that opened `out.txt` with O_TRUNC again would empty the file its
+ * recording wrote, one that created a file with O_EXCL again would fail
+ * where the recording succeeded, and a log opened with O_APPEND would grow
+ * by one copy per replay.
+ *
+ * So opens (open, openat, creat, openat2) are recorded as input events,
+ * and so are the calls that change names, modes, owners, sizes and times
+ * (the syscall table marks them INPUT): a replay gives their recorded
+ * results without running them.  Writes to regular files are not run
+ * again either (io.c asks rt_files_replay_writes()).
+ *
+ * A fed open still needs a descriptor behind its number, for the calls
+ * that run live on it (mmap, fcntl, fchdir, dup).  The stand-in is the file
+ * itself, opened without the flags that would change it (O_CREAT, O_EXCL,
+ * O_TRUNC); when that fails (the file is gone, or was never there because
+ * the recording created it), an empty memfd.  Reads of it are fed anyway.
+ *
+ * Output runs again only where the user sees it: the stdout and stderr
+ * deja itself was given (a terminal, a pipe to a pager, a file the user
+ * redirected to) and other terminals.  Not into files, not into pipes
+ * between the program's own processes, whose readers are fed: written
+ * again, such a pipe could fill with nobody reading, or kill its writer
+ * with SIGPIPE where the recording's write went through.
+ *
+ * Shared memory is the exception: a memfd or a file in /dev/shm is memory
+ * the program maps, so resizing or writing it runs again in a replay
+ * (rt_files_replay_runs, rt_files_replay_writes), as it must for the
+ * mapped pages to hold what they held.
+ */
+#define _GNU_SOURCE
+#include "runtime.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+
+bool rt_files_is_open(long nr)
+{
+	return nr == SYS_open || nr == SYS_openat || nr == SYS_creat || nr == SYS_openat2;
+}
+
+/* The path an open names, or NULL. */
+const char *rt_files_open_path(long nr, const long a[6])
+{
+	return (const char *)(nr == SYS_open || nr == SYS_creat ? a[0] : a[1]);
+}
+
+/* An open's directory descriptor and flags, whichever call it was. */
+static void open_args(long nr, const long a[6], long *dirfd, long *flags)
+{
+	*dirfd = AT_FDCWD;
+	switch (nr) {
+	case SYS_open:
+		*flags = a[1];
+		break;
+	case SYS_creat:
+		*flags = O_CREAT | O_WRONLY | O_TRUNC;
+		break;
+	case SYS_openat2: {
+		const struct open_how *how = (const struct open_how *)a[2];
+		*dirfd = a[0];
+		*flags = how ? (long)how->flags : 0;
+		break;
+	}
+	default:
+		*dirfd = a[0];
+		*flags = a[2];
+		break;
+	}
+}
+
+/* The file opened with nothing that would change it; a FIFO is opened
+ * without waiting for its other end. */
+static long open_unchanged(long dirfd, const char *path, long flags)
+{
+	long keep = flags & ~(long)(O_CREAT | O_EXCL | O_TRUNC);
+	long fd = rt_syscall4(SYS_openat, dirfd, path, keep | O_NONBLOCK, 0);
+	if (fd == -ENXIO || fd == -EACCES || fd == -EROFS || fd == -ETXTBSY)
+		fd = rt_syscall4(SYS_openat, dirfd, path,
+				 (keep & ~(long)O_ACCMODE) | O_RDONLY | O_NONBLOCK, 0);
+	if (fd >= 0 && !(flags & O_NONBLOCK))
+		rt_syscall3(SYS_fcntl, fd, F_SETFL, keep & ~(long)O_NONBLOCK);
+	return fd;
+}
+
+void rt_files_stand_in(long nr, const long a[6], long fd)
+{
+	long dirfd, flags;
+	open_args(nr, a, &dirfd, &flags);
+	const char *path = rt_files_open_path(nr, a);
+	long tmp = path ? open_unchanged(dirfd, path, flags) : -EFAULT;
+	if (tmp < 0)
+		tmp = rt_syscall2(SYS_memfd_create, "deja-stand-in", 0);
+	if (tmp < 0 || tmp == fd) {
+		if (tmp == fd)
+			rt_syscall3(SYS_fcntl, fd, F_SETFD, (flags & O_CLOEXEC) ? FD_CLOEXEC : 0);
+		return;
+	}
+	rt_syscall3(SYS_dup3, tmp, fd, flags & O_CLOEXEC);
+	rt_syscall1(SYS_close, tmp);
+}
+
+/* A memfd or a file in /dev/shm: memory as much as a file. */
+static bool is_shared_memory(long fd)
+{
+	struct statfs fs;
+	if (rt_syscall2(SYS_fstatfs, fd, &fs) != 0)
+		return false;
+	return fs.f_type == TMPFS_MAGIC || fs.f_type == HUGETLBFS_MAGIC;
+}
+
+static bool is_regular_file(long fd)
+{
+	struct stat st;
+	return rt_syscall2(SYS_fstat, fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+void rt_files_note_user_output(void)
+{
+	for (int i = 0; i < 2; i++) {
+		struct stat st;
+		bool open = rt_syscall2(SYS_fstat, i + 1, &st) == 0;
+		rt.shared->user_output_dev[i] = open ? st.st_dev : 0;
+		rt.shared->user_output_ino[i] = open ? st.st_ino : 0;
+	}
+}
+
+static bool is_user_output(const struct stat *st)
+{
+	const struct deja_shared *sh = rt.shared;
+	for (int i = 0; i < 2; i++)
+		if (sh->user_output_ino[i] && st->st_dev == sh->user_output_dev[i] &&
+		    st->st_ino == sh->user_output_ino[i])
+			return true;
+	return false;
+}
+
+bool rt_files_replay_writes(long fd)
+{
+	struct stat st;
+	if (rt_syscall2(SYS_fstat, fd, &st) != 0)
+		return false;
+	if (is_user_output(&st) || S_ISCHR(st.st_mode)) /* the user sees it; a terminal */
+		return true;
+	/* A pipe between the program's processes carries nothing in a
+	 * replay: its reader is fed.  A socket's peer may be gone. */
+	return S_ISREG(st.st_mode) && is_shared_memory(fd);
+}
+
+bool rt_files_replay_runs(long nr, const long a[6])
+{
+	switch (nr) {
+	case SYS_ftruncate:
+	case SYS_fallocate:
+		return is_regular_file(a[0]) && is_shared_memory(a[0]);
+	default:
+		return false;
+	}
+}
