@@ -93,8 +93,12 @@ void describe_op(const struct deja_event *ev, char *buf, size_t len)
 		else
 			snprintf(buf, len, "%s(cond#%u) woke none", name, ev->object);
 		return;
-	case DEJA_OP_SLEEP:
-		snprintf(buf, len, "%s(%lluns)", name, (unsigned long long)ev->arg);
+	case DEJA_OP_SLEEP: /* a signal may cut it short (-EINTR) */
+		if (result)
+			snprintf(buf, len, "%s(%lluns) = %lld", name, (unsigned long long)ev->arg,
+				 result);
+		else
+			snprintf(buf, len, "%s(%lluns)", name, (unsigned long long)ev->arg);
 		return;
 	case DEJA_OP_TICK:
 		snprintf(buf, len, "tick(%llu)", (unsigned long long)ev->arg);

@@ -13,9 +13,12 @@ int follow_schedule_build(const struct trace_event *ev, uint64_t n, bool real_ti
 {
 	f->schedule = malloc((n + 1) * sizeof(uint32_t));
 	f->ticks = malloc((n + 1) * sizeof(uint64_t));
-	f->vtimes = real_time ? malloc((n + 1) * sizeof(uint64_t)) : NULL;
+	/* Each event's clock, for every replay: a virtual timer's expiry is
+	 * placed by it (runtime/timers.c), and in real time every clock. */
+	(void)real_time;
+	f->vtimes = malloc((n + 1) * sizeof(uint64_t));
 	f->last_of = malloc(DEJA_MAX_THREADS * sizeof(uint64_t));
-	if (!f->schedule || !f->ticks || (real_time && !f->vtimes) || !f->last_of) {
+	if (!f->schedule || !f->ticks || !f->vtimes || !f->last_of) {
 		follow_schedule_free(f);
 		return -1;
 	}

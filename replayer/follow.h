@@ -15,7 +15,7 @@
 struct follow_schedule {
 	uint32_t *schedule; /* per event: thread | DEJA_SCHEDULE_* flags */
 	uint64_t *ticks;    /* per event: its thread's next tick stop, or DEJA_NO_TICK */
-	uint64_t *vtimes;   /* real time only: each event's clock; else NULL */
+	uint64_t *vtimes;   /* per event: its clock (virtual timers, real time) */
 	uint64_t *last_of;  /* per thread (DEJA_MAX_THREADS): its last event, or UINT64_MAX */
 };
 

@@ -136,8 +136,12 @@ void rt_abandon_thread(uint32_t t)
 static int64_t execute_chosen(uint32_t self)
 {
 	struct deja_event ev;
-	rt_io_at_event(&rt.model->threads[self].pending, rt.model->steps);
 	rt_clock_replay(rt.model->steps);
+	/* Timers the clock has reached by this event (parallel mode has no
+	 * choice before it; a timeout may have moved the clock since). */
+	rt_timers_check();
+	rt_signals_route();
+	rt_io_at_event(&rt.model->threads[self].pending, rt.model->steps);
 	int64_t r = deja_sched_step(rt.model, self, &ev);
 	rt_last_arg = ev.arg;
 	rt_signals_note_event(ev.seq);
@@ -177,13 +181,17 @@ static void end_run_for(enum deja_decision_kind kind, uint32_t self)
 static void wait_in_real_time(void)
 {
 	rt_clock_sync();
-	int64_t left = rt_clock_real_wait(deja_sched_idle_deadline(rt.model));
-	if (left <= 0)
-		return;
-	if (!rt_io_wait_external(left))
-		rt_nanosleep(left);
-	rt_io_refresh();
-	rt_clock_sync();
+	int64_t left;
+	/* Until the deadline, or until a thread can run (its input came, or a
+	 * signal from outside ended its wait: rt_io_wait_external looks for
+	 * those only now and then). */
+	while ((left = rt_clock_real_wait(deja_sched_idle_deadline(rt.model))) > 0) {
+		if (!rt_io_wait_external(left))
+			rt_nanosleep(left);
+		rt_io_refresh();
+		rt_signals_route();
+		rt_clock_sync();
+	}
 }
 
 /* Ask the scheduler until it names a thread; ends the run if none can. */
@@ -202,12 +210,18 @@ static struct deja_decision decide(uint32_t self)
 		} else {
 			rt_clock_replay(rt.model->steps); /* what the clock read at this choice */
 		}
+		if (rt_timers_check() && rt.shared->mode == DEJA_MODE_RECORD)
+			rt_io_refresh(); /* a timerfd may be readable now */
+		rt_signals_route();
 		struct deja_decision d = deja_sched_choose(rt.model, &in);
 		switch (d.kind) {
 		case DEJA_DECIDE_RUN:
 		case DEJA_DECIDE_ALL_DONE:
 		case DEJA_DECIDE_WAIT: /* parallel mode only */
 			return d;
+		case DEJA_DECIDE_TIMER: /* the clock is at a timer's deadline: fire it */
+			polls = -1;
+			continue;
 		case DEJA_DECIDE_EXTERNAL:
 			if (rt_io_wait_external(-1))
 				continue;
@@ -272,8 +286,16 @@ static void wake_ready(const struct deja_sched_input *in)
 static void settle(uint32_t self, const struct deja_sched_input *in)
 {
 	struct deja_model *m = rt.model;
+	rt_timers_check();
+	rt_signals_route();
 	struct deja_decision d = deja_sched_settle(m, in);
+	if (d.kind == DEJA_DECIDE_TIMER) { /* the clock is at a timer's deadline */
+		rt_timers_check();
+		rt_signals_route();
+		d = deja_sched_settle(m, in);
+	}
 	switch (d.kind) {
+	case DEJA_DECIDE_TIMER: /* settles again at the next look */
 	case DEJA_DECIDE_RUN:
 		m->stall_polls = 0;
 		if (d.thread != self)
@@ -313,6 +335,7 @@ static int64_t run_parallel(uint32_t self)
 		if (deja_sched_may_go(m, &in, self, &timed_out))
 			break;
 		m->threads[self].parked = 1;
+		rt_signals_publish_mask();
 		__atomic_store_n(&m->threads[self].baton, 0, __ATOMIC_RELAXED);
 		lock_held = false;
 		model_unlock();
@@ -344,6 +367,7 @@ static int64_t run_serial(uint32_t self)
 {
 	struct deja_decision d = decide(self);
 	if (d.kind == DEJA_DECIDE_RUN && d.thread != self) {
+		rt_signals_publish_mask();
 		baton_give(d.thread);
 		baton_wait(self);
 	}
@@ -355,17 +379,43 @@ int64_t rt_run_op(void)
 	return rt.shared->parallel ? run_parallel(rt_self) : run_serial(rt_self);
 }
 
+/* Waits that a signal's handler does not end: the thread handles it and
+ * waits again, as in the kernel (a lock, a join, a barrier). */
+static bool waits_again(enum deja_op op)
+{
+	switch (op) {
+	case DEJA_OP_MUTEX_LOCK: case DEJA_OP_SPIN_LOCK: case DEJA_OP_RW_RDLOCK:
+	case DEJA_OP_RW_WRLOCK: case DEJA_OP_JOIN: case DEJA_OP_BARRIER_RESUME:
+	case DEJA_OP_ONCE_BEGIN:
+		return true;
+	default:
+		return false;
+	}
+}
+
 int64_t rt_run(void)
 {
-	uint64_t site = rt.model->threads[rt_self].pending.site;
-	int64_t r = rt_run_op();
-	/* A scheduling point: signals that arrived are handled here.  Their
-	 * events must not replace the operation's own result detail, which
-	 * the caller may read next. */
-	uint64_t arg = rt_last_arg;
-	rt_signals_deliver(site);
-	rt_last_arg = arg;
-	return r;
+	struct deja_pending *p = &rt.model->threads[rt_self].pending;
+	uint64_t site = p->site;
+	bool again = waits_again((enum deja_op)p->op);
+	struct deja_pending declared;
+	if (again)
+		declared = *p;
+	for (;;) {
+		int64_t r = rt_run_op();
+		/* A scheduling point: signals that arrived are handled here.
+		 * Their events must not replace the operation's own result
+		 * detail, which the caller may read next. */
+		uint64_t arg = rt_last_arg;
+		rt_signals_deliver(site);
+		rt_last_arg = arg;
+		if (!again || r != -EINTR)
+			return r;
+		/* Interrupted (deja_pending.interrupt): the handler has run;
+		 * wait again, in the place in line it had. */
+		p = rt_declare((enum deja_op)declared.op, NULL, declared.arg, site);
+		*p = declared;
+	}
 }
 
 void rt_thread_begin(uint32_t self)

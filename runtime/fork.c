@@ -193,6 +193,7 @@ static void follow(void)
 	rt_pids_forget_children();
 	rt_io_after_fork();
 	rt_signals_after_fork();
+	rt_timers_reset(); /* a child inherits no timer */
 	rt_threads_after_fork_child();
 	rt_self = 0; /* the forking thread is the child's only one */
 	sh->model.threads[0].os_tid = (int32_t)rt_syscall0(SYS_gettid);

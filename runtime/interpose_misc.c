@@ -4,7 +4,9 @@
  * Sleeps do not sleep: a sleeping thread waits in the model until the
  * virtual clock reaches its deadline, and when every thread is waiting the
  * clock jumps there.  So sleeps order threads as they would in real time,
- * and sleeping programs finish at once.
+ * and sleeping programs finish at once.  A signal for the sleeping thread
+ * (a timer's, another thread's) ends the sleep early, once its handler has
+ * run, with EINTR and the time left (signals.c).
  */
 #define _GNU_SOURCE
 #include "runtime.h"
@@ -70,14 +72,22 @@ RT_EXPORT int sched_yield(void)
 	return 0;
 }
 
-static int sleep_for(const struct timespec *rel, uint64_t site)
+/* Sleep in the model until the deadline, or until a signal interrupts
+ * the sleep (its handler has then run): EINTR, with the time left. */
+static int sleep_until(uint64_t deadline, struct timespec *rem, uint64_t site)
 {
 	struct deja_pending *p = rt_declare(DEJA_OP_SLEEP, NULL, 0, site);
 	p->timed = 1;
-	p->deadline = rt_deadline_rel(rel);
+	p->deadline = deadline;
 	p->arg = p->deadline - rt.model->vclock;
-	rt_run();
-	return 0;
+	if (rt_run() != -EINTR)
+		return 0;
+	if (rem) {
+		uint64_t left = deadline > rt.model->vclock ? deadline - rt.model->vclock : 0;
+		rem->tv_sec = (time_t)(left / 1000000000ull);
+		rem->tv_nsec = (long)(left % 1000000000ull);
+	}
+	return EINTR;
 }
 
 static int valid_timespec(const struct timespec *ts)
@@ -85,31 +95,26 @@ static int valid_timespec(const struct timespec *ts)
 	return ts && ts->tv_nsec >= 0 && ts->tv_nsec < 1000000000L && ts->tv_sec >= 0;
 }
 
+int rt_sleep(clockid_t clock, int flags, const struct timespec *req, struct timespec *rem,
+	     uint64_t site)
+{
+	if (!valid_timespec(req))
+		return EINVAL;
+	rt_model_enter(); /* parallel mode: the clock is read under the lock */
+	if (!(flags & TIMER_ABSTIME))
+		return sleep_until(rt_deadline_rel(req), rem, site);
+	return sleep_until(rt_deadline_abs(clock, req), NULL, site);
+}
+
 RT_EXPORT int nanosleep(const struct timespec *req, struct timespec *rem)
 {
 	if (!rt_managed())
 		return RT_REAL(nanosleep)(req, rem);
-	if (!valid_timespec(req)) {
-		errno = EINVAL;
-		return -1;
-	}
-	if (rem)
-		rem->tv_sec = rem->tv_nsec = 0;
-	return sleep_for(req, RT_CALLER);
-}
-
-int rt_sleep(clockid_t clock, int flags, const struct timespec *req, uint64_t site)
-{
-	if (!valid_timespec(req))
-		return EINVAL;
-	if (!(flags & TIMER_ABSTIME))
-		return sleep_for(req, site);
-	struct deja_pending *p = rt_declare(DEJA_OP_SLEEP, NULL, 0, site);
-	p->timed = 1;
-	p->deadline = rt_deadline_abs(clock, req); /* vclock read under the lock */
-	p->arg = p->deadline - rt.model->vclock;
-	rt_run();
-	return 0;
+	int r = rt_sleep(CLOCK_MONOTONIC, 0, req, rem, RT_CALLER);
+	if (r == 0)
+		return 0;
+	errno = r;
+	return -1;
 }
 
 RT_EXPORT int clock_nanosleep(clockid_t clock, int flags, const struct timespec *req,
@@ -117,7 +122,7 @@ RT_EXPORT int clock_nanosleep(clockid_t clock, int flags, const struct timespec 
 {
 	if (!rt_managed())
 		return RT_REAL(clock_nanosleep)(clock, flags, req, rem);
-	return rt_sleep(clock, flags, req, RT_CALLER);
+	return rt_sleep(clock, flags, req, rem, RT_CALLER);
 }
 
 RT_EXPORT int usleep(useconds_t usec)
@@ -125,14 +130,20 @@ RT_EXPORT int usleep(useconds_t usec)
 	if (!rt_managed())
 		return RT_REAL(usleep)(usec);
 	struct timespec ts = { .tv_sec = usec / 1000000, .tv_nsec = (long)(usec % 1000000) * 1000 };
-	return sleep_for(&ts, RT_CALLER);
+	if (rt_sleep(CLOCK_MONOTONIC, 0, &ts, NULL, RT_CALLER) == 0)
+		return 0;
+	errno = EINTR;
+	return -1;
 }
 
+/* The seconds left when a signal cut the sleep short, rounded to the
+ * nearest second as glibc's sleep() rounds them. */
 RT_EXPORT unsigned sleep(unsigned seconds)
 {
 	if (!rt_managed())
 		return RT_REAL(sleep)(seconds);
-	struct timespec ts = { .tv_sec = seconds, .tv_nsec = 0 };
-	sleep_for(&ts, RT_CALLER);
-	return 0;
+	struct timespec ts = { .tv_sec = seconds, .tv_nsec = 0 }, rem = { 0, 0 };
+	if (rt_sleep(CLOCK_MONOTONIC, 0, &ts, &rem, RT_CALLER) == 0)
+		return 0;
+	return (unsigned)rem.tv_sec + (rem.tv_nsec >= 500000000L);
 }

@@ -27,7 +27,7 @@ static int sem_result(int r)
 {
 	if (r == 0)
 		return 0;
-	errno = r;
+	errno = r == -EINTR ? EINTR : r; /* -EINTR: a signal interrupted the wait */
 	return -1;
 }
 
@@ -59,13 +59,20 @@ RT_EXPORT int sem_destroy(sem_t *s)
 	return sem_op(s, DEJA_OP_SEM_DESTROY, 0, 0, DEJA_NO_DEADLINE, RT_CALLER);
 }
 
+/* A signal interrupts sem_wait() with EINTR, unless its handler asked for
+ * SA_RESTART: the kernel restarts an untimed futex wait then, so glibc's
+ * sem_wait() waits on (sem_timedwait() is never restarted). */
 RT_EXPORT int sem_wait(sem_t *s)
 {
 	if (!rt_managed())
 		return RT_REAL(sem_wait)(s);
 	if (rt_sem_is_shared(s))
 		return rt_sem_shared_wait(s, DEJA_NO_DEADLINE, RT_CALLER);
-	return sem_op(s, DEJA_OP_SEM_WAIT, 0, 0, DEJA_NO_DEADLINE, RT_CALLER);
+	for (;;) {
+		int r = sem_op(s, DEJA_OP_SEM_WAIT, 0, 0, DEJA_NO_DEADLINE, RT_CALLER);
+		if (r == 0 || errno != EINTR || !rt_signals_restart())
+			return r;
+	}
 }
 
 RT_EXPORT int sem_trywait(sem_t *s)

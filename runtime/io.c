@@ -44,6 +44,7 @@
 
 struct rt_io {
 	struct rt_signal_record *signal; /* a SIGNAL event: its siginfo */
+	uint64_t sigwait_set; /* record: rt_sigtimedwait waiting for one of these */
 	long nr;
 	const struct deja_syscall_info *sc;
 	const long *a;
@@ -326,6 +327,21 @@ static void signal_at_event(struct rt_io *io, struct deja_pending *p, uint64_t s
 	p->data = XXH3_64bits(&io->signal->info, sizeof(io->signal->info));
 }
 
+/* Record: rt_sigtimedwait at its event: the signal that ended its wait
+ * (or the one pending when it came), or EAGAIN when it timed out. */
+static void sigwait_at_event(struct rt_io *io)
+{
+	siginfo_t info;
+	memset(&info, 0, sizeof(info));
+	int sig = rt.model->chosen_timed_out ? 0 : rt_signal_take_in(io->sigwait_set, &info);
+	io->result = sig ? sig : -EAGAIN;
+	if (sig) {
+		rt_timers_handled(sig);
+		if (io->a[1])
+			memcpy((void *)io->a[1], &info, sizeof(info));
+	}
+}
+
 void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 {
 	struct rt_io *io = current;
@@ -341,7 +357,12 @@ void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 	}
 	if (io->output)
 		return;
-	if (io->deferred)
+	if (io->sigwait_set)
+		sigwait_at_event(io);
+	else if (io->deferred && !rt.model->chosen_timed_out &&
+		 deja_model_interrupted(rt.model, rt_self))
+		io->result = -EINTR; /* a signal ended the wait before its input came */
+	else if (io->deferred)
 		run_now(io);
 	note_result(io, p);
 	if (p->data_len == 0)
@@ -605,6 +626,7 @@ static bool may_block(long nr, const long a[6])
 }
 
 static int waiting_inputs; /* threads in run_waiting; touched with the baton held */
+#define SIGNAL_LOOK_NS 10000000LL
 
 void rt_io_refresh(void)
 {
@@ -698,11 +720,23 @@ bool rt_io_wait_external(int64_t timeout_ns)
 			fds[n++] = (struct pollfd){ .fd = (int)io->a[0], .events = POLLIN };
 		}
 	}
-	if (n == 0)
+	/* A thread in pause() waits for a signal from outside: wait with
+	 * signals let in (the relay notes them, rt_signals_route passes them
+	 * on), looking again every 10 ms, since the kernel may give the
+	 * signal to another thread. */
+	bool signal_wait = false;
+	for (uint32_t i = 0; i < m->nthreads; i++)
+		signal_wait |= m->threads[i].state == DEJA_THREAD_LIVE &&
+			       (m->threads[i].pending.interrupt & DEJA_INTERRUPT_SIGNAL_ONLY);
+	if (n == 0 && !signal_wait)
 		return false;
+	if (signal_wait && (timeout_ns < 0 || timeout_ns > SIGNAL_LOOK_NS))
+		timeout_ns = SIGNAL_LOOK_NS;
 	/* The program waits for the world (or, in real time, for a deadline). */
 	struct timespec ts = { timeout_ns / 1000000000LL, timeout_ns % 1000000000LL };
-	rt_syscall4(SYS_ppoll, fds, n, timeout_ns < 0 ? NULL : &ts, NULL);
+	uint64_t open = 0;
+	rt_syscall(SYS_ppoll, (long)fds, (long)n, timeout_ns < 0 ? 0 : (long)&ts,
+		   signal_wait ? (long)&open : 0, sizeof(open), 0);
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		struct deja_pending *p = &m->threads[i].pending;
 		if (m->threads[i].state == DEJA_THREAD_LIVE && p->op == DEJA_OP_SYSCALL &&
@@ -774,12 +808,10 @@ static long run_waiting(struct rt_io *io, long nr, uint64_t site)
 	return io->result;
 }
 
-long rt_input(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site)
+/* One input call, recorded or fed. */
+static long input_once(const struct deja_syscall_info *sc, long nr, const long a[6],
+		       uint64_t site)
 {
-	if (!rt_managed())
-		return pass_unmanaged(nr, a);
-	if (nr == SYS_read && rt_is_random_fd(a[0]))
-		return rt_random((void *)a[1], (uint64_t)a[2], site);
 	struct rt_io io = { .nr = nr, .sc = sc, .a = a };
 	if (replaying()) {
 		if (rt_files_replay_runs(nr, a))
@@ -792,6 +824,29 @@ long rt_input(const struct deja_syscall_info *sc, long nr, const long a[6], uint
 	io.result = pass(nr, a);
 	run_event(&io, nr, site, 0, 0, 0, false); /* filled in by note_result */
 	return io.result;
+}
+
+/* Calls the kernel restarts after a handler with SA_RESTART (poll,
+ * select and epoll_wait it never restarts). */
+static bool restartable(long nr)
+{
+	return nr == SYS_read || nr == SYS_readv || nr == SYS_recvfrom || nr == SYS_recvmsg ||
+	       nr == SYS_accept || nr == SYS_accept4;
+}
+
+long rt_input(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site)
+{
+	if (!rt_managed())
+		return pass_unmanaged(nr, a);
+	if (nr == SYS_read && rt_is_random_fd(a[0]))
+		return rt_random((void *)a[1], (uint64_t)a[2], site);
+	for (;;) {
+		long r = input_once(sc, nr, a, site);
+		/* -EINTR: a signal interrupted its wait (deja_pending.interrupt),
+		 * and its handler has run. */
+		if (r != -EINTR || !restartable(nr) || !rt_signals_restart())
+			return r;
+	}
 }
 
 int64_t rt_io_signal_event(int sig, struct rt_signal_record *record, uint64_t site)
@@ -809,12 +864,74 @@ int64_t rt_io_signal_event(int sig, struct rt_signal_record *record, uint64_t si
 	return r;
 }
 
-/* pause() and rt_sigsuspend(): they wait for a signal, so a replay, which
- * drops real signals, must not run them: their result is recorded. */
-long rt_io_wait_signal(long nr, const long a[6], const sigset_t *mask, uint64_t site)
+/* pause() and rt_sigsuspend(): a wait in the model that only a signal
+ * ends (deja_pending.interrupt), with -EINTR, as an event; a timer's
+ * signal, another thread's or one from outside (rt_io_wait_external waits
+ * for it when nobody can run).  A replay ends it where the recording did. */
+long rt_io_wait_signal(long nr, const long a[6], uint64_t site)
 {
-	long r = replaying() ? 0 : rt_pass_interruptible(nr, a, mask);
-	return rt_io_emulated_event(nr, a, r, site);
+	struct rt_io io = { .nr = nr, .sc = deja_syscall(nr), .a = a, .feed = replaying(),
+			    .result = -EINTR };
+	struct deja_pending *p = rt_declare(DEJA_OP_SYSCALL, NULL, (uint64_t)nr, site);
+	p->may_block = 1;
+	p->interrupt = DEJA_INTERRUPT_SIGNAL_ONLY;
+	p->value = -EINTR;
+	current = &io;
+	long r = (long)rt_run_op();
+	current = NULL;
+	return r;
+}
+
+/*
+ * sigwait(), sigwaitinfo(), sigtimedwait(): the signals of the set (which
+ * the program blocks) are taken, not handled.  One already pending is
+ * taken at once; else the thread waits in the model, letting the set in
+ * for the routing of signals (its trap mask, which it publishes, opens the
+ * set meanwhile: signals.c wakes it for one of them), with the call's
+ * timeout as a virtual deadline.  Its event records the result and the
+ * siginfo, and a replay feeds them back at the same event.
+ */
+long rt_io_sigwait(const long a[6], sigset_t *mask, uint64_t site)
+{
+	const struct deja_syscall_info *sc = deja_syscall(SYS_rt_sigtimedwait);
+	if (a[3] != sizeof(uint64_t))
+		return -EINVAL;
+	uint64_t set, saved;
+	memcpy(&set, (const void *)a[0], sizeof(set));
+	set &= ~(RT_OWN_SIGNALS | (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
+	const struct timespec *ts = (const struct timespec *)a[2];
+	struct rt_io io = { .nr = SYS_rt_sigtimedwait, .sc = sc, .a = a, .feed = replaying() };
+	if (!io.feed) {
+		siginfo_t info;
+		int sig = rt_signal_take_in(set, &info);
+		if (sig || (ts && ts->tv_sec == 0 && ts->tv_nsec == 0)) {
+			io.result = sig ? sig : -EAGAIN;
+			if (sig && a[1])
+				memcpy((void *)a[1], &info, sizeof(info));
+			if (sig)
+				rt_timers_handled(sig);
+			run_event(&io, SYS_rt_sigtimedwait, site, 0, 0, 0, false);
+			return io.result;
+		}
+		io.sigwait_set = set;
+	}
+	memcpy(&saved, mask, sizeof(saved));
+	uint64_t open = saved & ~set;
+	memcpy(mask, &open, sizeof(open));
+	struct deja_pending *p = rt_declare(DEJA_OP_SYSCALL, NULL, SYS_rt_sigtimedwait, site);
+	p->may_block = 1;
+	if (!io.feed)
+		p->interrupt = DEJA_INTERRUPT_SIGNAL_ONLY;
+	if (ts) {
+		p->timed = 1;
+		p->deadline = rt_deadline_rel(ts);
+	}
+	current = &io;
+	long r = (long)rt_run_op(); /* what the event gave (record: io.result) */
+	current = NULL;
+	memcpy(mask, &saved, sizeof(saved));
+	rt_signals_deliver(site);
+	return r;
 }
 
 /* A syscall whose result is known before its event (a signal the program

@@ -156,8 +156,17 @@ struct deja_pending {
 	uint32_t flags;     /* DEJA_EVENT_SOURCE */
 	uint64_t wait_io;   /* SYSCALL: waits for input (the runtime's struct rt_io) */
 	uint32_t may_block; /* SYSCALL: an input that may block: a point to switch at */
-	uint32_t reserved;
+	uint32_t interrupt; /* DEJA_INTERRUPT_*: this wait and signals */
 };
+
+/* deja_pending.interrupt.  A signal made pending for a thread that waits
+ * in the model (runtime/signals.c) sets INTERRUPTED: the wait can go on at
+ * once, and ends with -EINTR (the runtime then returns EINTR, or runs the
+ * handler and waits again, as the kernel would); a condition wait wakes
+ * (a spurious wakeup) once its mutex is free.  SIGNAL_ONLY: the wait ends
+ * only so (pause(), sigsuspend()). */
+#define DEJA_INTERRUPT_INTERRUPTED 0x1u
+#define DEJA_INTERRUPT_SIGNAL_ONLY 0x2u
 
 struct deja_thread {
 	uint32_t state; /* enum deja_thread_state */
@@ -290,6 +299,11 @@ struct deja_model {
 	uint32_t pct_tick_passed;  /* bit i: pct_tick_change[i] has passed */
 	uint32_t reserved_ticks;
 	struct deja_tick_coverage coverage[DEJA_MAX_THREADS];
+	/* Virtual timers (runtime/timers.c: alarm, setitimer, timer_create):
+	 * the earliest deadline of an armed one (virtual ns), or
+	 * DEJA_NO_DEADLINE.  When nobody can run, the clock jumps to it as to
+	 * a timed wait's deadline (DEJA_DECIDE_TIMER, scheduler.h). */
+	uint64_t timer_deadline;
 };
 
 /* A forked child's request for a channel of its own (runtime/fork.c,

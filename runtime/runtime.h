@@ -287,8 +287,13 @@ int64_t rt_io_signal_event(int sig, struct rt_signal_record *record, uint64_t si
 int rt_io_recorded_signal(uint64_t seq, uint32_t *point);
 /* A syscall whose result is known before its event, made an event (io.c). */
 long rt_io_emulated_event(long nr, const long a[6], long result, uint64_t site);
-/* pause() and rt_sigsuspend(), recorded and fed back. */
-long rt_io_wait_signal(long nr, const long a[6], const sigset_t *mask, uint64_t site);
+/* pause() and rt_sigsuspend(): wait in the model for a signal, as an
+ * event (-EINTR); the caller then handles the signal. */
+long rt_io_wait_signal(long nr, const long a[6], uint64_t site);
+/* rt_sigtimedwait (sigwait, sigwaitinfo, sigtimedwait): take a signal of
+ * the set, or wait in the model for one (the program's mask lets the set
+ * in meanwhile); an input event, fed back in a replay. */
+long rt_io_sigwait(const long a[6], sigset_t *mask, uint64_t site);
 /* A syscall run with the program's own signal mask (trap.c). */
 long rt_pass_interruptible(long nr, const long a[6], const sigset_t *mask);
 /* Nobody can run but threads waiting for input: wait (really) until one's
@@ -340,6 +345,46 @@ void rt_signals_install(void);
 void rt_signals_note_event(uint64_t seq);
 /* In a followed child: no signal is pending for it yet. */
 void rt_signals_after_fork(void);
+/* A signal for the process (thread -1) or one model thread, from a timer:
+ * pending (record), waking the thread that is to take it if it waits in
+ * the model; false if the program ignores it (nothing is pending). */
+bool rt_signal_post(int sig, int thread, const siginfo_t *info);
+/* Record, at each choice: wake a waiting thread for each signal pending
+ * for the process that no running thread can take. */
+void rt_signals_route(void);
+/* Interrupt thread t's wait in the model, if it waits and lets sig in. */
+void rt_signals_wake(uint32_t t, int sig);
+/* The calling thread gives up the baton: note the mask it waits under. */
+void rt_signals_publish_mask(void);
+/* The calling thread's signal mask may have changed outside the trap. */
+void rt_signals_mask_changed(void);
+/* After a wait a signal interrupted: true unless a handler without
+ * SA_RESTART ran at that scheduling point. */
+bool rt_signals_restart(void);
+/* sigsuspend() is over: the trap's mask goes back to `original`, at once
+ * or, when a handler is due, once it has run (under the suspend mask). */
+void rt_signals_suspend_end(uint64_t original, sigset_t *trap_mask);
+/* The model thread of a thread id the program passes (the recorded one in
+ * a replay), or -1. */
+int rt_signal_thread_of(long tid);
+/* Record, sigwait: take the lowest signal of `set` pending for this thread
+ * or its process (or in the kernel), with its siginfo; 0 if none. */
+int rt_signal_take_in(uint64_t set, siginfo_t *info);
+
+/* ---- timers.c: alarm, setitimer, POSIX timers on the virtual clock ---- */
+/* At start, in a forked child, in an exec'd image: no timer armed. */
+void rt_timers_reset(void);
+/* At each choice and event: fire the timers the virtual clock has
+ * reached; true if any did. */
+bool rt_timers_check(void);
+/* A signal was handled: a timer's next expiry signals again. */
+void rt_timers_handled(int sig);
+/* alarm, setitimer, getitimer, timer_create, timer_settime,
+ * timer_gettime, timer_getoverrun, timer_delete, timerfd_create,
+ * timerfd_settime, timerfd_gettime. */
+long rt_timer_syscall(long nr, const long a[6]);
+/* fd was closed or replaced: a timerfd's timer goes with it. */
+void rt_timers_forget_fd(long fd);
 
 /* ---- exec.c ---- */
 /* execve/execveat: hand the run to the new image. */
@@ -383,8 +428,11 @@ long rt_pids_shown(long real_pid);
 void rt_pids_forget_children(void);
 
 /* ---- interpose_misc.c ---- */
-/* A virtual sleep (clock_nanosleep's arguments); 0 or EINVAL. */
-int rt_sleep(clockid_t clock, int flags, const struct timespec *req, uint64_t site);
+/* A virtual sleep (clock_nanosleep's arguments); 0, EINVAL, or EINTR
+ * when a signal interrupted it, with the time left in *rem (if not NULL,
+ * and the sleep is relative). */
+int rt_sleep(clockid_t clock, int flags, const struct timespec *req, struct timespec *rem,
+	     uint64_t site);
 void rt_yield(uint64_t site);
 
 /* ---- interpose_thread.c ---- */

@@ -139,7 +139,10 @@ int rt_sem_shared_wait(sem_t *s, uint64_t deadline, uint64_t site)
 		if (deadline != DEJA_NO_DEADLINE && rt.model->vclock >= deadline)
 			return sem_error(-ETIMEDOUT);
 		struct timespec pause = { 0, RETRY_VIRTUAL_NS };
-		rt_sleep(CLOCK_MONOTONIC, 0, &pause, site);
+		/* A signal ends the wait as it ends sem_wait() (interpose_sem.c). */
+		if (rt_sleep(CLOCK_MONOTONIC, 0, &pause, NULL, site) == EINTR &&
+		    (deadline != DEJA_NO_DEADLINE || !rt_signals_restart()))
+			return sem_error(-EINTR);
 		if (rt.shared->mode == DEJA_MODE_RECORD) {
 			struct timespec real = { 0, RETRY_REAL_NS };
 			rt_syscall2(SYS_nanosleep, &real, NULL);

@@ -30,6 +30,20 @@
  * handler runs per trap, and the relay looks for the next pending signal
  * when the handler returns.
  *
+ * A signal made pending for a thread that waits in the model (a virtual
+ * sleep, pause(), a lock, a condition variable, an input that yields)
+ * interrupts that wait (deja_pending.interrupt), so that the thread gets to
+ * its scheduling point and handles it, as the kernel wakes a thread for a
+ * signal: the wait then fails with EINTR, restarts after the handler (a
+ * lock; a read under SA_RESTART), or wakes spuriously (a condition wait).
+ * A signal for the process goes, as the kernel sends it, to the main
+ * thread if it does not block it, else to a thread that can take it;
+ * only when every thread that can take it waits is one of them woken.
+ * What each waiting thread blocks is the mask it published when it last
+ * gave up the baton (rt_signals_publish_mask).  A replay makes no such
+ * decision: the recorded schedule says which thread's wait ends, and the
+ * scheduler interrupts it there (scheduler.c's follow_interrupt).
+ *
  * Signals whose default action ends the process (SIGTERM, SIGINT, SIGHUP,
  * SIGALRM, SIGUSR1, real-time signals...) are relayed the same way while
  * the program leaves them at their default: the process then ends by the
@@ -72,6 +86,15 @@ static __thread uint64_t last_seq __attribute__((tls_model("initial-exec")));
  * the same one (a thread may pass several between two events: a kill() of
  * itself with the signal blocked, the sigprocmask() that unblocks it...). */
 static __thread uint32_t points_since_event __attribute__((tls_model("initial-exec")));
+/* The program's signal mask of each model thread, as it last gave up the
+ * baton: which signals may wake it while it waits. */
+static uint64_t thread_mask[DEJA_MAX_THREADS];
+/* No handler run at this thread's last scheduling point lacked SA_RESTART:
+ * an interrupted read is restarted, as the kernel restarts it. */
+static __thread bool last_restart __attribute__((tls_model("initial-exec")));
+/* sigsuspend(): the mask to put back once the handler has run. */
+static __thread bool restore_after_handler __attribute__((tls_model("initial-exec")));
+static __thread uint64_t mask_after_handler __attribute__((tls_model("initial-exec")));
 
 void rt_signals_after_fork(void)
 {
@@ -204,15 +227,23 @@ static void on_relay(int sig, siginfo_t *si, void *ctx)
 		call_program_handler(sig, si, ctx);
 		return;
 	}
+	rt_signals_mask_changed(); /* a handler's mask now, the old one after */
 	if (sig == handler_due) { /* sent by deliver(), below */
 		handler_due = 0;
 		siginfo_t info = handler_info;
 		ucontext_t *uc = ctx;
 		run_program_handler(sig, &info, uc);
+		if (restore_after_handler) { /* sigsuspend(): its caller's mask from now on */
+			restore_after_handler = false;
+			memcpy(&uc->uc_sigmask, &mask_after_handler, sizeof(mask_after_handler));
+		}
 		/* Back to the mask of the interrupted code for the next. */
 		rt_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &uc->uc_sigmask, NULL,
 			    sizeof(uint64_t));
+		rt_signals_mask_changed(); /* the frame's return puts another back */
+		bool restart = last_restart; /* of the point this handler ran at */
 		rt_signals_deliver((uint64_t)uc->uc_mcontext.gregs[REG_RIP]);
+		last_restart = restart && last_restart;
 		return;
 	}
 	/* Whatever thread the kernel picked (even one leaving the model), the
@@ -272,6 +303,8 @@ bool rt_signal_to_self(long nr, const long a[6], uint64_t site, long *result)
 		info.si_uid = (uid_t)rt_syscall0(SYS_getuid);
 		last_info[sig] = info;
 		add_pending(target >= 0 ? &thread_pending[target] : &process_pending, sig);
+		if (target >= 0)
+			rt_signals_wake((uint32_t)target, sig);
 	}
 	*result = rt_io_emulated_event(nr, a, 0, site);
 	return true;
@@ -381,6 +414,9 @@ static void deliver(int sig, uint64_t site)
 		return;
 	if (program_action[got].handler == (void *)SIG_DFL)
 		end_by(got, site);
+	rt_timers_handled(got);
+	if (!(program_action[got].flags & SA_RESTART) && program_action[got].handler != (void *)SIG_DFL)
+		last_restart = false;
 	handler_info = record.info;
 	handler_due = got;
 	send_to_this_thread(got);
@@ -451,6 +487,7 @@ void rt_signals_deliver(uint64_t site)
 	 * and its handler's relay looks for the next. */
 	bool one = rt_trap_program_mask != NULL;
 	points_since_event++;
+	last_restart = true;
 	if (rt.shared->mode == DEJA_MODE_REPLAY) {
 		while (!handler_due && recorded_signal_due()) {
 			deliver(0, site); /* the feed says which */
@@ -464,4 +501,152 @@ void rt_signals_deliver(uint64_t site)
 		if (one)
 			break;
 	}
+}
+
+bool rt_signals_restart(void)
+{
+	return last_restart;
+}
+
+void rt_signals_suspend_end(uint64_t original, sigset_t *trap_mask)
+{
+	if (handler_due) { /* its handler runs under the suspend mask, then this one */
+		restore_after_handler = true;
+		mask_after_handler = original;
+		return;
+	}
+	memcpy(trap_mask, &original, sizeof(original));
+}
+
+/* ---- waking threads that wait in the model ---- */
+
+/* The calling thread's mask outside the trap, as last read: read again
+ * only after something may have changed it (a trapped rt_sigprocmask, a
+ * handler's frame), so that giving up the baton costs no syscall. */
+static __thread bool mask_known __attribute__((tls_model("initial-exec")));
+static __thread uint64_t known_mask __attribute__((tls_model("initial-exec")));
+
+void rt_signals_mask_changed(void)
+{
+	mask_known = false;
+}
+
+void rt_signals_publish_mask(void)
+{
+	if (!rt_managed())
+		return;
+	if (rt_trap_program_mask) { /* in the trap: the saved mask, in memory */
+		thread_mask[rt_self] = program_blocked();
+		return;
+	}
+	if (!mask_known) {
+		known_mask = program_blocked();
+		mask_known = true;
+	}
+	thread_mask[rt_self] = known_mask;
+}
+
+static bool blocks(uint32_t t, int sig)
+{
+	return ((t == rt_self ? program_blocked() : thread_mask[t]) & bit(sig)) != 0;
+}
+
+static bool live(uint32_t t)
+{
+	return rt.model->threads[t].state == DEJA_THREAD_LIVE;
+}
+
+/* Waits in the model: nothing but a signal may let it go on now. */
+static bool waiting(uint32_t t)
+{
+	return live(t) && !deja_model_enabled(rt.model, t);
+}
+
+void rt_signals_wake(uint32_t t, int sig)
+{
+	if (t < rt.model->nthreads && waiting(t) && !blocks(t, sig))
+		rt.model->threads[t].pending.interrupt |= DEJA_INTERRUPT_INTERRUPTED;
+}
+
+/* One signal pending for the process: give it to the thread the kernel
+ * would give it to, when that thread waits (else it is handled by
+ * whoever reaches a scheduling point first). */
+static void route(int sig)
+{
+	struct deja_model *m = rt.model;
+	int target = -1;
+	if (m->nthreads && live(0) && !blocks(0, sig)) {
+		target = 0; /* the main thread first, as the kernel does */
+	} else {
+		for (uint32_t t = 1; t < m->nthreads; t++) {
+			if (!live(t) || blocks(t, sig))
+				continue;
+			if (!waiting(t))
+				return; /* a thread that runs will take it */
+			if (target < 0)
+				target = (int)t;
+		}
+	}
+	if (target < 0 || !waiting((uint32_t)target))
+		return;
+	if (!take_pending(&process_pending, sig))
+		return;
+	add_pending(&thread_pending[target], sig);
+	m->threads[target].pending.interrupt |= DEJA_INTERRUPT_INTERRUPTED;
+}
+
+void rt_signals_route(void)
+{
+	if (rt.shared->mode == DEJA_MODE_REPLAY || !rt_managed() ||
+	    !__atomic_load_n(&process_pending.total, __ATOMIC_ACQUIRE))
+		return;
+	for (int sig = 1; sig <= 64; sig++)
+		if (__atomic_load_n(&process_pending.count[sig], __ATOMIC_RELAXED))
+			route(sig);
+}
+
+bool rt_signal_post(int sig, int thread, const siginfo_t *info)
+{
+	if (sig <= 0 || sig > 64 || !(relayed & bit(sig)))
+		return false; /* ignored, or a default action deja leaves to the kernel */
+	if (rt.shared->mode == DEJA_MODE_REPLAY)
+		return true; /* handled where the recording handled it */
+	last_info[sig] = *info;
+	if (thread >= 0 && (uint32_t)thread < rt.model->nthreads && live((uint32_t)thread)) {
+		add_pending(&thread_pending[thread], sig);
+		rt_signals_wake((uint32_t)thread, sig);
+	} else {
+		add_pending(&process_pending, sig);
+		route(sig);
+	}
+	return true;
+}
+
+int rt_signal_thread_of(long tid)
+{
+	const struct deja_model *m = rt.model;
+	if (rt.shared->mode == DEJA_MODE_REPLAY)
+		for (uint32_t t = 0; t < m->nthreads && t < DEJA_MAX_THREADS; t++)
+			if (rt.shared->replay_tids[t] == tid && m->threads[t].state == DEJA_THREAD_LIVE)
+				return (int)t;
+	return thread_of_tid(tid);
+}
+
+/* ---- sigwait ---- */
+
+int rt_signal_take_in(uint64_t set, siginfo_t *info)
+{
+	struct pending_set *own = &thread_pending[rt_self];
+	for (int sig = 1; sig <= 64; sig++) {
+		if (!(set & bit(sig)))
+			continue;
+		if (take_pending(own, sig) || take_pending(&process_pending, sig)) {
+			*info = last_info[sig];
+			return sig;
+		}
+	}
+	/* One the program blocks and the kernel holds (sent from outside). */
+	struct timespec zero = { 0, 0 };
+	long r = rt_syscall4(SYS_rt_sigtimedwait, &set, info, &zero, sizeof(set));
+	return r > 0 ? (int)r : 0;
 }

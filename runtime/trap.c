@@ -14,7 +14,8 @@
  * bytes it sent, so that a replay that sends other bytes diverges there;
  * EMULATE covers futex waits and wakes (emulated in the scheduler: glibc's
  * internal locks call futex directly), sleeps and yields (scheduling
- * points), the signal mask and handler of SIGSYS (kept the runtime's) and
+ * points), pause and sigsuspend (waits in the model), the timers (virtual,
+ * timers.c), the signal mask and handler of SIGSYS (kept the runtime's) and
  * clone; UNSUPPORTED and unknown syscalls fail with ENOSYS, reported on
  * stderr and as an event.  The switch over the classes has no default, so
  * the compiler refuses a class without a handler.
@@ -119,7 +120,12 @@ static long futex_wait(uint32_t *uaddr, int cmd, int op, uint32_t val,
 	long r = (long)rt_run();
 	if (r != 0)
 		return r;
-	return (long)rt_run(); /* the FUTEX_RESUME the wait left pending */
+	r = (long)rt_run(); /* the FUTEX_RESUME the wait left pending */
+	/* Interrupted by a signal: the kernel restarts an untimed wait after
+	 * a handler with SA_RESTART (it finds the word changed, or waits). */
+	if (r == -EINTR && !ts && rt_signals_restart())
+		return futex_wait(uaddr, cmd, op, val, ts, site);
+	return r;
 }
 
 static long futex_wake(uint32_t *uaddr, int op, long n, uint64_t site)
@@ -192,6 +198,7 @@ static long emulate_sigprocmask(const long a[6], sigset_t *program_mask, uint64_
 		}
 		now &= ~(RT_OWN_SIGNALS | (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
 		memcpy(program_mask, &now, sizeof(now));
+		rt_signals_mask_changed();
 	}
 	if (a[2])
 		memcpy((void *)a[2], &old, sizeof(old));
@@ -279,6 +286,7 @@ static long vfork_as_fork(const long a[6], greg_t *g, sigset_t *mask, uint64_t s
 	child[REG_RAX] = 0;
 	child[REG_RSP] = a[1] ? a[1] : g[REG_RSP];
 	rt_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, mask, NULL, sizeof(uint64_t));
+	rt_signals_mask_changed();
 	rt_resume_context((const long long *)child);
 }
 
@@ -311,6 +319,29 @@ static long fork_like(long nr, const long a[6], uint64_t site)
 	return rt_fork_parent(r, site);
 }
 
+/* pause() and sigsuspend(): a wait in the model until a signal the mask
+ * lets in comes (sigsuspend's own mask while it waits and while the
+ * handler runs, the program's again after); always EINTR. */
+static long wait_signal(long nr, const long a[6], sigset_t *mask, uint64_t site)
+{
+	uint64_t original;
+	memcpy(&original, mask, sizeof(original));
+	if (nr == SYS_rt_sigsuspend) {
+		if (a[1] != sizeof(uint64_t))
+			return -EINVAL;
+		uint64_t during;
+		memcpy(&during, (const void *)a[0], sizeof(during));
+		during &= ~(RT_OWN_SIGNALS | (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
+		memcpy(mask, &during, sizeof(during));
+	}
+	long r = rt_io_wait_signal(nr, a, site);
+	rt_signals_deliver(site);
+	if (nr == SYS_rt_sigsuspend)
+		rt_signals_suspend_end(original, mask);
+	rt_signals_mask_changed();
+	return r;
+}
+
 /* `mask` is the program's signal mask, which the trap puts back on return. */
 static long emulate(long nr, const long a[6], uint64_t site, greg_t *g, sigset_t *mask)
 {
@@ -323,12 +354,18 @@ static long emulate(long nr, const long a[6], uint64_t site, greg_t *g, sigset_t
 	case SYS_rt_sigaction:
 		return filter_sigaction(a);
 	case SYS_nanosleep:
-		return managed ? -rt_sleep(CLOCK_MONOTONIC, 0, (const struct timespec *)a[0], site)
+		return managed ? -rt_sleep(CLOCK_MONOTONIC, 0, (const struct timespec *)a[0],
+					   (struct timespec *)a[1], site)
 			       : pass(nr, a);
 	case SYS_clock_nanosleep:
 		return managed ? -rt_sleep((clockid_t)a[0], (int)a[1],
-					   (const struct timespec *)a[2], site)
+					   (const struct timespec *)a[2], (struct timespec *)a[3], site)
 			       : pass(nr, a);
+	case SYS_alarm: case SYS_setitimer: case SYS_getitimer:
+	case SYS_timer_create: case SYS_timer_settime: case SYS_timer_gettime:
+	case SYS_timer_getoverrun: case SYS_timer_delete: case SYS_timerfd_create:
+	case SYS_timerfd_settime: case SYS_timerfd_gettime:
+		return rt.active ? rt_timer_syscall(nr, a) : pass(nr, a);
 	case SYS_clock_gettime:
 		if (!rt_clock_is_virtual((clockid_t)a[0]))
 			return pass(nr, a);
@@ -403,13 +440,8 @@ static long emulate(long nr, const long a[6], uint64_t site, greg_t *g, sigset_t
 		return rt_signal_to_self(nr, a, site, &r) ? r : pass(nr, a);
 	}
 	case SYS_pause:
-	case SYS_rt_sigsuspend: {
-		if (!managed)
-			return rt_pass_interruptible(nr, a, mask);
-		long r = rt_io_wait_signal(nr, a, mask, site);
-		rt_signals_deliver(site);
-		return r;
-	}
+	case SYS_rt_sigsuspend:
+		return managed ? wait_signal(nr, a, mask, site) : rt_pass_interruptible(nr, a, mask);
 	default:
 		return pass(nr, a);
 	}
@@ -456,7 +488,7 @@ static long unsupported(const struct deja_syscall_info *sc, long nr, uint64_t si
 static bool waits_for_signals(long nr)
 {
 	switch (nr) {
-	case SYS_wait4: case SYS_waitid: case SYS_rt_sigtimedwait:
+	case SYS_wait4: case SYS_waitid:
 	case SYS_select: case SYS_pselect6: case SYS_semop: case SYS_semtimedop:
 	case SYS_msgrcv: case SYS_msgsnd: case SYS_flock: case SYS_fcntl:
 	case SYS_mq_timedreceive: case SYS_mq_timedsend:
@@ -557,6 +589,8 @@ static long dispatch(long nr, long a[6], uint64_t site, greg_t *g, sigset_t *mas
 		rt_note_close_range(a[0], a[1]);
 		return close_range_sparing(a);
 	}
+	if (nr == SYS_rt_sigtimedwait && rt_managed())
+		return rt_io_sigwait(a, mask, site); /* an input, with a wait of its own */
 	const struct deja_syscall_info *sc = deja_syscall(nr);
 	switch ((enum deja_syscall_class)sc->klass) {
 	case DEJA_SC_PASS:

@@ -61,6 +61,7 @@ void deja_model_init(struct deja_model *m, uint64_t max_steps)
 	m->current = 0;
 	m->next_object_id = 1;
 	m->max_steps = max_steps;
+	m->timer_deadline = DEJA_NO_DEADLINE;
 }
 
 uint32_t deja_model_add_thread(struct deja_model *m)
@@ -180,6 +181,7 @@ void deja_model_set_pending(struct deja_model *m, uint32_t t, enum deja_op op,
 	p->flags = 0;
 	p->wait_io = 0;
 	p->may_block = 0;
+	p->interrupt = 0;
 }
 
 /* ---- enabledness ---- */
@@ -201,13 +203,16 @@ static uint32_t futex_word(const struct deja_object *o)
 	return __atomic_load_n((const uint32_t *)(uintptr_t)o->addr, __ATOMIC_RELAXED);
 }
 
-bool deja_model_enabled(const struct deja_model *m, uint32_t t)
+/* Enabled by the model's state alone, whatever signals came. */
+static bool enabled_plain(const struct deja_model *m, uint32_t t)
 {
 	const struct deja_thread *th = &m->threads[t];
 	if (th->state != DEJA_THREAD_LIVE)
 		return false;
 	const struct deja_pending *p = &th->pending;
 	const struct deja_object *o = cderef(m, p->object);
+	if (p->interrupt & DEJA_INTERRUPT_SIGNAL_ONLY)
+		return false;
 	switch ((enum deja_op)p->op) {
 	case DEJA_OP_JOIN:
 		return m->threads[p->arg].state == DEJA_THREAD_FINISHED;
@@ -237,6 +242,25 @@ bool deja_model_enabled(const struct deja_model *m, uint32_t t)
 	default:
 		return true;
 	}
+}
+
+/* A signal interrupts the wait: it can go on now, to end with -EINTR;
+ * a condition wait instead wakes (spuriously, as POSIX allows) when its
+ * mutex is free, so that the handler runs and the caller's loop waits
+ * again. */
+bool deja_model_enabled(const struct deja_model *m, uint32_t t)
+{
+	const struct deja_pending *p = &m->threads[t].pending;
+	if ((p->interrupt & DEJA_INTERRUPT_INTERRUPTED) &&
+	    m->threads[t].state == DEJA_THREAD_LIVE)
+		return p->op != DEJA_OP_COND_RESUME || lock_available(cderef(m, p->object2), t);
+	return enabled_plain(m, t);
+}
+
+bool deja_model_interrupted(const struct deja_model *m, uint32_t t)
+{
+	return (m->threads[t].pending.interrupt & DEJA_INTERRUPT_INTERRUPTED) &&
+	       m->threads[t].pending.op != DEJA_OP_COND_RESUME && !enabled_plain(m, t);
 }
 
 bool deja_model_may_time_out(const struct deja_model *m, uint32_t t)
@@ -605,6 +629,15 @@ int64_t deja_model_execute(struct deja_model *m, uint32_t t, bool timed_out,
 	struct deja_pending *p = &th->pending;
 	struct deja_object *o = deja_model_deref(m, p->object);
 	*arg_out = p->arg;
+	if (!timed_out && deja_model_interrupted(m, t)) {
+		/* The wait ends without its effect; the thread's pending
+		 * operation stays as it was, for the runtime to wait again.
+		 * (Chosen to time out, it times out: a replay, which does
+		 * not interrupt timed-out events, gets the same result.)  A
+		 * syscall's result is the one the runtime gave it. */
+		th->events++;
+		return p->op == DEJA_OP_SYSCALL ? p->value : -EINTR;
+	}
 	int64_t r = exec_sync(m, t, p, o, timed_out, arg_out);
 	if (r == -1)
 		r = exec_other(m, t, p, o, timed_out, arg_out);

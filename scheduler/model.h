@@ -47,6 +47,9 @@ void deja_model_set_pending(struct deja_model *m, uint32_t t, enum deja_op op,
 
 bool deja_model_enabled(const struct deja_model *m, uint32_t t);
 bool deja_model_may_time_out(const struct deja_model *m, uint32_t t);
+/* A signal interrupted t's wait (deja_pending.interrupt) and nothing
+ * else lets it go on: executing it gives -EINTR and leaves it pending. */
+bool deja_model_interrupted(const struct deja_model *m, uint32_t t);
 
 /* Apply thread t's pending operation.  Returns the result the call gives:
  * 0 or an errno value; futex ops give the syscall's value (a wake counts

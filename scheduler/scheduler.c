@@ -35,6 +35,9 @@ static uint32_t first_timeout(const struct deja_model *m)
 	return best;
 }
 
+static bool follows(const struct deja_model *m);
+static bool timer_first(struct deja_model *m);
+
 static enum deja_decision_kind nobody_can_run(const struct deja_model *m)
 {
 	bool live = false, futex = false;
@@ -44,6 +47,10 @@ static enum deja_decision_kind nobody_can_run(const struct deja_model *m)
 			continue;
 		live = true;
 		if (th->pending.op == DEJA_OP_SYSCALL && th->pending.wait_io)
+			return DEJA_DECIDE_EXTERNAL;
+		/* pause(): a signal from outside may still come (a replay
+		 * does not wait for one: its signals are recorded). */
+		if ((th->pending.interrupt & DEJA_INTERRUPT_SIGNAL_ONLY) && !follows(m))
 			return DEJA_DECIDE_EXTERNAL;
 		futex |= th->pending.op == DEJA_OP_FUTEX_RESUME;
 	}
@@ -106,6 +113,10 @@ static struct deja_decision decide_timeout(struct deja_model *m,
 					   const struct deja_sched_input *in)
 {
 	struct deja_decision d = { .kind = DEJA_DECIDE_RUN };
+	if (timer_first(m)) {
+		d.kind = DEJA_DECIDE_TIMER;
+		return d;
+	}
 	uint32_t t = first_timeout(m);
 	if (t == DEJA_NO_THREAD) {
 		d.kind = nobody_can_run(m);
@@ -123,6 +134,22 @@ static struct deja_decision decide_timeout(struct deja_model *m,
 	return d;
 }
 
+/* Nobody can run and a virtual timer is armed: when it expires before any
+ * timed wait does (or nothing else can end the wait), the clock jumps to
+ * it and the runtime fires it, which may interrupt a waiting thread.  A
+ * replay does not: the recorded clock of each event takes it there. */
+static bool timer_first(struct deja_model *m)
+{
+	if (follows(m) || m->timer_deadline == DEJA_NO_DEADLINE)
+		return false;
+	uint32_t t = first_timeout(m);
+	if (t != DEJA_NO_THREAD && m->threads[t].pending.deadline < m->timer_deadline)
+		return false;
+	if (m->timer_deadline > m->vclock)
+		m->vclock = m->timer_deadline;
+	return true;
+}
+
 /* A strategy may end a timed wait early (the virtual clock then jumps to
  * its deadline) when the deadline is near: a delay that short is what any
  * scheduler may impose, and it is how a thread waiting for CPython's GIL
@@ -134,7 +161,23 @@ static bool may_time_out_early(const struct deja_model *m, uint32_t t)
 {
 	uint64_t deadline = m->threads[t].pending.deadline;
 	return deja_model_may_time_out(m, t) && deadline != DEJA_NO_DEADLINE &&
-	       deadline <= m->vclock + DEJA_EARLY_TIMEOUT_NS;
+	       deadline <= m->vclock + DEJA_EARLY_TIMEOUT_NS &&
+	       (deadline < m->timer_deadline || follows(m)); /* not past a timer's signal */
+}
+
+/* Follow: the recording's next event is that of a thread whose next event
+ * after it is a signal, and the thread waits: a signal interrupted its
+ * wait there (from a timer, another thread, or outside). */
+static void follow_interrupt(struct deja_model *m, const struct deja_sched_input *in)
+{
+	if (!follows(m) || m->steps >= in->schedule_len)
+		return;
+	uint32_t e = in->schedule[m->steps];
+	uint32_t t = e & DEJA_SCHEDULE_THREAD;
+	if (!(e & DEJA_SCHEDULE_SIGNAL_NEXT) || (e & DEJA_SCHEDULE_TIMEOUT) || t >= m->nthreads ||
+	    deja_model_enabled(m, t) || m->threads[t].state != DEJA_THREAD_LIVE)
+		return;
+	m->threads[t].pending.interrupt |= DEJA_INTERRUPT_INTERRUPTED;
 }
 
 /* Follow: the recording fired a timeout here.  Fire it whatever else is
@@ -168,6 +211,7 @@ struct deja_decision deja_sched_choose(struct deja_model *m,
 	}
 	if (follow_timeout(m, in, &d))
 		return d;
+	follow_interrupt(m, in);
 	uint32_t enabled[DEJA_MAX_THREADS], timeouts[DEJA_MAX_THREADS];
 	uint32_t n = 0, nt = 0;
 	bool current_enabled = false;
@@ -231,6 +275,7 @@ bool deja_sched_may_go(const struct deja_model *m, const struct deja_sched_input
 		*timed_out = true;
 		return deja_model_may_time_out(m, t);
 	}
+	follow_interrupt((struct deja_model *)(uintptr_t)m, in);
 	return deja_model_enabled(m, t);
 }
 
@@ -276,6 +321,10 @@ struct deja_decision deja_sched_settle(struct deja_model *m, const struct deja_s
 			return d;
 		}
 	}
+	if (timer_first(m)) {
+		d.kind = DEJA_DECIDE_TIMER;
+		return d;
+	}
 	uint32_t t = first_timeout(m);
 	if (t == DEJA_NO_THREAD) {
 		d.kind = nobody_can_run(m);
@@ -293,7 +342,8 @@ uint64_t deja_sched_idle_deadline(const struct deja_model *m)
 		if (deja_model_enabled(m, i))
 			return DEJA_NO_DEADLINE;
 	uint32_t t = first_timeout(m);
-	return t == DEJA_NO_THREAD ? DEJA_NO_DEADLINE : m->threads[t].pending.deadline;
+	uint64_t deadline = t == DEJA_NO_THREAD ? DEJA_NO_DEADLINE : m->threads[t].pending.deadline;
+	return m->timer_deadline < deadline ? m->timer_deadline : deadline;
 }
 
 void deja_sched_take(struct deja_model *m, uint32_t t, bool timed_out)

@@ -26,6 +26,7 @@ enum deja_decision_kind {
 	DEJA_DECIDE_DIVERGED, /* follow: the recorded thread cannot run */
 	DEJA_DECIDE_ALL_DONE, /* no live thread */
 	DEJA_DECIDE_WAIT,     /* parallel mode: a thread on its way will go on */
+	DEJA_DECIDE_TIMER,    /* the clock moved to a virtual timer's deadline: fire it, ask again */
 };
 
 struct deja_decision {
@@ -62,8 +63,9 @@ struct deja_decision deja_sched_settle(struct deja_model *m, const struct deja_s
 /* Record the choice of t before deja_sched_step (flags, virtual clock). */
 void deja_sched_take(struct deja_model *m, uint32_t t, bool timed_out);
 
-/* Nobody can run now: the earliest deadline of a timed wait (virtual ns),
- * or DEJA_NO_DEADLINE when a thread can run or none waits with a deadline. */
+/* Nobody can run now: the earliest deadline of a timed wait or a virtual
+ * timer (virtual ns), or DEJA_NO_DEADLINE when a thread can run or there
+ * is no deadline. */
 uint64_t deja_sched_idle_deadline(const struct deja_model *m);
 
 /* Ticks: the tick count at which thread t, whose last event was last_seq
