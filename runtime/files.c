@@ -235,14 +235,18 @@ static long fifo_attempt(long dirfd, const char *path, long flags, long *reader)
 	return fd;
 }
 
-static void fifo_pause(uint64_t site)
+/* Between attempts; false when a signal ends the wait, as it ends a
+ * FIFO's open natively (EINTR, unless the handler has SA_RESTART). */
+static bool fifo_pause(uint64_t site)
 {
 	struct timespec pause = { 0, FIFO_RETRY_VIRTUAL_NS };
-	rt_sleep(CLOCK_MONOTONIC, 0, &pause, site);
+	if (rt_sleep(CLOCK_MONOTONIC, 0, &pause, NULL, site) == EINTR && !rt_signals_restart())
+		return false;
 	if (rt.shared->mode == DEJA_MODE_RECORD) {
 		struct timespec real = { 0, FIFO_RETRY_REAL_NS };
 		rt_syscall2(SYS_nanosleep, &real, NULL);
 	}
+	return true;
 }
 
 long rt_files_open(long nr, const long a[6], uint64_t site)
@@ -255,17 +259,24 @@ long rt_files_open(long nr, const long a[6], uint64_t site)
 	if (rt.shared->mode == DEJA_MODE_REPLAY) { /* the recorded attempts */
 		long r;
 		while ((r = rt_input(sc, nr, a, site)) == -EAGAIN)
-			fifo_pause(site);
+			if (!fifo_pause(site))
+				return -EINTR;
 		return r;
 	}
 	const char *path = rt_files_open_path(nr, a);
 	if (!is_fifo(dirfd, path))
 		return rt_input(sc, nr, a, site);
-	long reader = -1;
+	long reader = -1, r;
 	for (;;) {
-		long r = rt_io_emulated_event(nr, a, fifo_attempt(dirfd, path, flags, &reader), site);
+		r = rt_io_emulated_event(nr, a, fifo_attempt(dirfd, path, flags, &reader), site);
 		if (r != -EAGAIN)
-			return r;
-		fifo_pause(site);
+			break;
+		if (!fifo_pause(site)) {
+			r = -EINTR;
+			break;
+		}
 	}
+	if (reader >= 0 && reader != r)
+		rt_syscall1(SYS_close, reader); /* a reader's end opened for nothing */
+	return r;
 }
