@@ -734,9 +734,12 @@ bool rt_io_wait_external(int64_t timeout_ns)
 		timeout_ns = SIGNAL_LOOK_NS;
 	/* The program waits for the world (or, in real time, for a deadline). */
 	struct timespec ts = { timeout_ns / 1000000000LL, timeout_ns % 1000000000LL };
-	uint64_t open = 0;
-	rt_syscall(SYS_ppoll, (long)fds, (long)n, timeout_ns < 0 ? 0 : (long)&ts,
-		   signal_wait ? (long)&open : 0, sizeof(open), 0);
+	/* Signals come in while it waits, as natively they would interrupt
+	 * the threads' waits: those some thread does not block (a thread in
+	 * pselect6 or ppoll with a mask of its own published that one). */
+	uint64_t blocked = rt_signals_blocked_by_all() & ~RT_OWN_SIGNALS;
+	rt_syscall(SYS_ppoll, (long)fds, (long)n, timeout_ns < 0 ? 0 : (long)&ts, (long)&blocked,
+		   sizeof(blocked), 0);
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		struct deja_pending *p = &m->threads[i].pending;
 		if (m->threads[i].state == DEJA_THREAD_LIVE && p->op == DEJA_OP_SYSCALL &&

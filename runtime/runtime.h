@@ -364,6 +364,9 @@ bool rt_signals_restart(void);
 /* sigsuspend() is over: the trap's mask goes back to `original`, at once
  * or, when a handler is due, once it has run (under the suspend mask). */
 void rt_signals_suspend_end(uint64_t original, sigset_t *trap_mask);
+/* The signals every live thread blocks (as last published): when nobody
+ * can run and the runtime waits for the world, the rest may come in. */
+uint64_t rt_signals_blocked_by_all(void);
 /* The model thread of a thread id the program passes (the recorded one in
  * a replay), or -1. */
 int rt_signal_thread_of(long tid);

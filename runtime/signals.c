@@ -546,6 +546,15 @@ void rt_signals_publish_mask(void)
 	thread_mask[rt_self] = known_mask;
 }
 
+uint64_t rt_signals_blocked_by_all(void)
+{
+	uint64_t all = ~0ull;
+	for (uint32_t t = 0; t < rt.model->nthreads; t++)
+		if (rt.model->threads[t].state == DEJA_THREAD_LIVE)
+			all &= t == rt_self ? program_blocked() : thread_mask[t];
+	return all;
+}
+
 static bool blocks(uint32_t t, int sig)
 {
 	return ((t == rt_self ? program_blocked() : thread_mask[t]) & bit(sig)) != 0;

@@ -342,6 +342,57 @@ static long wait_signal(long nr, const long a[6], sigset_t *mask, uint64_t site)
 	return r;
 }
 
+/* The signal mask a call sets for its own wait (pselect6, ppoll,
+ * epoll_pwait, epoll_pwait2), if it gives one: true, with *during. */
+static bool call_mask(long nr, const long a[6], uint64_t *during)
+{
+	const uint64_t *set = NULL;
+	long size = 0;
+	switch (nr) {
+	case SYS_pselect6: {
+		const long *p = (const long *)a[5]; /* { sigset pointer, its size } */
+		if (p) {
+			set = (const uint64_t *)p[0];
+			size = p[1];
+		}
+		break;
+	}
+	case SYS_ppoll:
+		set = (const uint64_t *)a[3];
+		size = a[4];
+		break;
+	case SYS_epoll_pwait:
+	case SYS_epoll_pwait2:
+		set = (const uint64_t *)a[4];
+		size = a[5];
+		break;
+	default:
+		return false;
+	}
+	if (!set || size != (long)sizeof(uint64_t))
+		return false;
+	*during = *set & ~(RT_OWN_SIGNALS | (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
+	return true;
+}
+
+/* An input that waits under a mask of its own (make's pselect6 lets
+ * SIGCHLD in only there), as sigsuspend does: that mask is the thread's
+ * while it waits, so it decides which signals interrupt the wait, and
+ * while a handler that interrupted it runs; the program's after. */
+static long input_under_mask(const struct deja_syscall_info *sc, long nr, const long a[6],
+			     uint64_t during, sigset_t *mask, uint64_t site)
+{
+	uint64_t original;
+	memcpy(&original, mask, sizeof(original));
+	memcpy(mask, &during, sizeof(during));
+	rt_signals_mask_changed();
+	long r = rt_input(sc, nr, a, site);
+	rt_signals_deliver(site);
+	rt_signals_suspend_end(original, mask);
+	rt_signals_mask_changed();
+	return r;
+}
+
 /* `mask` is the program's signal mask, which the trap puts back on return. */
 static long emulate(long nr, const long a[6], uint64_t site, greg_t *g, sigset_t *mask)
 {
@@ -611,8 +662,12 @@ static long dispatch(long nr, long a[6], uint64_t site, greg_t *g, sigset_t *mas
 			return r;
 		}
 		return pass(nr, a);
-	case DEJA_SC_INPUT:
+	case DEJA_SC_INPUT: {
+		uint64_t during;
+		if (rt_managed() && call_mask(nr, a, &during))
+			return input_under_mask(sc, nr, a, during, mask, site);
 		return rt_input(sc, nr, a, site);
+	}
 	case DEJA_SC_OUTPUT:
 		return rt_output(sc, nr, a, site);
 	case DEJA_SC_EMULATE:
