@@ -96,6 +96,9 @@ long rt_clone_thread_follow(const long a[6], const greg_t *g, uint64_t site)
 				   (unsigned long)a[4], child, (void *)g[REG_RIP]);
 	if (tid < 0)
 		rt_abandon_thread(child);
+	else /* known before the thread first runs: glibc aims its SIGEV_THREAD
+	      * timers at the helper thread's tid at once */
+		rt.model->threads[child].os_tid = (int32_t)tid;
 	rt_signals_deliver(site);
 	return tid;
 }

@@ -930,7 +930,9 @@ long rt_io_sigwait(const long a[6], sigset_t *mask, uint64_t site)
 		p->deadline = rt_deadline_rel(ts);
 	}
 	current = &io;
+	rt_signals_sigwaiting(set);
 	long r = (long)rt_run_op(); /* what the event gave (record: io.result) */
+	rt_signals_sigwaiting(0);
 	current = NULL;
 	memcpy(mask, &saved, sizeof(saved));
 	rt_signals_deliver(site);

@@ -367,6 +367,8 @@ void rt_signals_suspend_end(uint64_t original, sigset_t *trap_mask);
 /* The signals every live thread blocks (as last published): when nobody
  * can run and the runtime waits for the world, the rest may come in. */
 uint64_t rt_signals_blocked_by_all(void);
+/* The calling thread waits in sigwait() for `set` (0: no longer). */
+void rt_signals_sigwaiting(uint64_t set);
 /* The model thread of a thread id the program passes (the recorded one in
  * a replay), or -1. */
 int rt_signal_thread_of(long tid);

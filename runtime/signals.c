@@ -89,6 +89,8 @@ static __thread uint32_t points_since_event __attribute__((tls_model("initial-ex
 /* The program's signal mask of each model thread, as it last gave up the
  * baton: which signals may wake it while it waits. */
 static uint64_t thread_mask[DEJA_MAX_THREADS];
+/* The set each thread waits for in sigwait() (0: none), by model thread. */
+static uint64_t thread_sigwait[DEJA_MAX_THREADS];
 /* No handler run at this thread's last scheduling point lacked SA_RESTART:
  * an interrupted read is restarted, as the kernel restarts it. */
 static __thread bool last_restart __attribute__((tls_model("initial-exec")));
@@ -616,8 +618,17 @@ void rt_signals_route(void)
 
 bool rt_signal_post(int sig, int thread, const siginfo_t *info)
 {
-	if (sig <= 0 || sig > 64 || !(relayed & bit(sig)))
-		return false; /* ignored, or a default action deja leaves to the kernel */
+	if (sig <= 0 || sig > 64)
+		return false;
+	/* A signal deja does not relay (ignored, a default action left to the
+	 * kernel, glibc's own SIGTIMER) still waits for a thread that blocks
+	 * it, for its sigwait(): glibc's SIGEV_THREAD helper takes its timer
+	 * signals so. */
+	bool for_sigwait = thread >= 0 && (uint32_t)thread < rt.model->nthreads &&
+			   live((uint32_t)thread) &&
+			   (blocks((uint32_t)thread, sig) || (thread_sigwait[thread] & bit(sig)));
+	if (!(relayed & bit(sig)) && !for_sigwait)
+		return false;
 	if (rt.shared->mode == DEJA_MODE_REPLAY)
 		return true; /* handled where the recording handled it */
 	last_info[sig] = *info;
@@ -642,6 +653,12 @@ int rt_signal_thread_of(long tid)
 }
 
 /* ---- sigwait ---- */
+
+void rt_signals_sigwaiting(uint64_t set)
+{
+	if (rt_self < DEJA_MAX_THREADS)
+		thread_sigwait[rt_self] = set;
+}
 
 int rt_signal_take_in(uint64_t set, siginfo_t *info)
 {

@@ -25,9 +25,10 @@
  * it): they run on it like ITIMER_REAL, with SIGVTALRM and SIGPROF.
  * POSIX timers take the clocks deja makes virtual (REALTIME, MONOTONIC,
  * BOOTTIME and the CPU-time ones) and notify by SIGEV_SIGNAL,
- * SIGEV_THREAD_ID or SIGEV_NONE; SIGEV_THREAD is glibc's own helper
- * thread (glibc asks the kernel for SIGEV_THREAD_ID to a thread it makes
- * outside pthread_create, which deja cannot follow) and is refused.
+ * SIGEV_THREAD_ID or SIGEV_NONE.  SIGEV_THREAD never reaches the kernel:
+ * glibc makes a helper thread (outside pthread_create: clone_thread.c
+ * follows it) and asks for SIGEV_THREAD_ID to it, with SIGTIMER, which
+ * the helper blocks and takes with sigwaitinfo().
  *
  * Timers are the same in a recording and in its replay: every call and
  * every expiry depends only on the virtual clock, which a replay sets to
@@ -335,7 +336,7 @@ static long timer_create_call(clockid_t clock, const struct kernel_sigevent *ev,
 		if (dflt.notify == SIGEV_THREAD_ID && (thread = rt_signal_thread_of(dflt.tid)) < 0)
 			return -EINVAL;
 		break;
-	default: /* SIGEV_THREAD is made by glibc; see the top of the file */
+	default: /* SIGEV_THREAD is glibc's, by SIGEV_THREAD_ID: see the top */
 		rt_write_stderr("deja: timer_create() with SIGEV_THREAD is not supported: it fails"
 				" with EINVAL\n");
 		return -EINVAL;

@@ -1,16 +1,20 @@
 /*
  * glibc_threads.c: threads that glibc makes for itself, past
- * pthread_create: POSIX AIO's workers.  Four reads of the file named on
- * the command line are queued with aio_read at once, while the main thread
- * takes a lock with a worker of its own; it waits for them with
- * aio_suspend and prints what each read.
+ * pthread_create: POSIX AIO's workers and the helper thread of SIGEV_THREAD
+ * timers.  Four reads of the file named on the command line are queued
+ * with aio_read at once, while the main thread takes a lock with a worker
+ * of its own; it waits for them with aio_suspend and prints what each
+ * read.  Then a 100 ms interval timer notifies by SIGEV_THREAD (glibc's
+ * helper thread calls the function) until it has fired three times.
  */
 #include <aio.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define READS 4
@@ -27,6 +31,40 @@ static void *bump(void *arg)
 		pthread_mutex_unlock(&lock);
 	}
 	return NULL;
+}
+
+static pthread_cond_t fired_cond = PTHREAD_COND_INITIALIZER;
+static int fired;
+
+static void on_timer(union sigval v)
+{
+	pthread_mutex_lock(&lock);
+	fired += v.sival_int;
+	pthread_cond_signal(&fired_cond);
+	pthread_mutex_unlock(&lock);
+}
+
+static int timer_thrice(void)
+{
+	struct sigevent sev;
+	memset(&sev, 0, sizeof(sev));
+	sev.sigev_notify = SIGEV_THREAD;
+	sev.sigev_notify_function = on_timer;
+	sev.sigev_value.sival_int = 1;
+	timer_t t;
+	if (timer_create(CLOCK_MONOTONIC, &sev, &t) != 0) {
+		perror("timer_create");
+		return 1;
+	}
+	struct itimerspec every = { { 0, 100000000 }, { 0, 100000000 } };
+	timer_settime(t, 0, &every, NULL);
+	pthread_mutex_lock(&lock);
+	while (fired < 3)
+		pthread_cond_wait(&fired_cond, &lock);
+	pthread_mutex_unlock(&lock);
+	timer_delete(t);
+	printf("timer fired 3 times\n");
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -67,5 +105,5 @@ int main(int argc, char **argv)
 	for (int i = 0; i < READS; i++)
 		printf("read %d: %zd bytes: %.8s\n", i, aio_return(&cb[i]), buf[i]);
 	printf("counter %d\n", counter);
-	return 0;
+	return timer_thrice();
 }
