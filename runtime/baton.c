@@ -34,6 +34,32 @@ static void rt_nanosleep(long ns)
 	rt_syscall2(SYS_nanosleep, &ts, NULL);
 }
 
+/* A thread that ended in the model still runs glibc's exit path (key
+ * destructors, freeing its malloc cache under the arena's lock) outside
+ * it, with no scheduling point.  Running beside the next thread, it could
+ * make that thread find a lock taken in one run and free in the next.  So
+ * the thread that gets the baton from an ending one first waits, a
+ * little, for it to be gone: long enough for the exit path, never for
+ * ever (the exit path may wait for a lock a thread of the model holds). */
+#define EXIT_WAIT_STEP_NS 20000L
+#define EXIT_WAIT_STEPS 2500 /* 50 ms */
+static int32_t ending_tid;
+
+static void wait_for_ended_thread(void)
+{
+	int32_t tid = __atomic_exchange_n(&ending_tid, 0, __ATOMIC_ACQ_REL);
+	if (!tid)
+		return;
+	long pid = rt_syscall0(SYS_getpid);
+	if (tid == pid)
+		return; /* the main thread stays until the process ends */
+	for (int i = 0; i < EXIT_WAIT_STEPS; i++) {
+		if (rt_syscall3(SYS_tgkill, pid, tid, 0) == -ESRCH)
+			return;
+		rt_nanosleep(EXIT_WAIT_STEP_NS);
+	}
+}
+
 static void baton_give(uint32_t to)
 {
 	uint32_t *word = &rt.model->threads[to].baton;
@@ -46,8 +72,10 @@ static void baton_wait(uint32_t self)
 	uint32_t *word = &rt.model->threads[self].baton;
 	for (;;) {
 		for (int spin = 0; spin < 200; spin++) {
-			if (__atomic_exchange_n(word, 0, __ATOMIC_ACQUIRE))
+			if (__atomic_exchange_n(word, 0, __ATOMIC_ACQUIRE)) {
+				wait_for_ended_thread();
 				return;
+			}
 			__builtin_ia32_pause();
 		}
 		rt_syscall4(SYS_futex, word, FUTEX_WAIT_PRIVATE, 0, NULL);
@@ -442,8 +470,10 @@ void rt_thread_end(uint64_t site)
 	}
 	struct deja_decision d = decide(self);
 	rt_self = DEJA_NO_THREAD;
-	if (d.kind == DEJA_DECIDE_RUN)
+	if (d.kind == DEJA_DECIDE_RUN) {
+		__atomic_store_n(&ending_tid, rt.model->threads[self].os_tid, __ATOMIC_RELEASE);
 		baton_give(d.thread);
+	}
 }
 
 struct deja_object *rt_object(const void *addr, enum deja_object_kind kind)
