@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fd_passing.h"
 #include "escape_state.h"
 #include "syscall_marker.h"
 
@@ -295,20 +296,10 @@ int escape_send_listener(int sock, int listener)
 {
 	char byte = listener >= 0;
 	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	union {
-		char space[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
+	union fd_passing_room room;
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	if (listener >= 0) {
-		msg.msg_control = control.space;
-		msg.msg_controllen = sizeof(control.space);
-		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &listener, sizeof(int));
-	}
+	if (listener >= 0)
+		fd_passing_attach(&msg, &room, listener);
 	long r = escape_marked_syscall(SYS_sendmsg, sock, (long)&msg, MSG_NOSIGNAL);
 	if (listener >= 0)
 		escape_marked_syscall(SYS_close, listener, 0, 0);

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fd_passing.h"
 #include "model.h"
 #include "ring.h"
 #include "strategy.h"
@@ -95,22 +96,11 @@ uint32_t processes_count(const struct processes *p)
 
 static void send_answer(int to, const struct deja_answer *a, int channel_fd)
 {
-	union {
-		struct cmsghdr h;
-		char space[CMSG_SPACE(sizeof(int))];
-	} control;
-	memset(&control, 0, sizeof(control));
+	union fd_passing_room room;
 	struct iovec iov = { (void *)a, sizeof(*a) };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	if (channel_fd >= 0) {
-		msg.msg_control = control.space;
-		msg.msg_controllen = sizeof(control.space);
-		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &channel_fd, sizeof(int));
-	}
+	if (channel_fd >= 0)
+		fd_passing_attach(&msg, &room, channel_fd);
 	while (sendmsg(to, &msg, MSG_NOSIGNAL) < 0 && errno == EINTR)
 		;
 }
