@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "cli.h"
 #include "json.h"
 #include "record.h"
@@ -335,10 +336,8 @@ static bool output_matches(const struct hunt *h, const char *path)
 	char buf[65536];
 	size_t got;
 	while ((got = fread(buf, 1, sizeof(buf), f)) > 0) {
-		char *grown = realloc(text, cap = n + got + 1);
-		if (!grown)
+		if (!grow_array(&text, &cap, n + got + 1, 1, sizeof(buf)))
 			break;
-		text = grown;
 		memcpy(text + n, buf, got);
 		n += got;
 	}

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "cli.h"
 #include "ddmin.h"
 #include "record.h"
@@ -477,12 +478,8 @@ static int read_whole(const char *path, uint8_t **out, size_t *len)
 	uint8_t *buf = NULL;
 	size_t n = 0, cap = 0, got;
 	do {
-		if (n == cap) {
-			uint8_t *g = realloc(buf, cap = cap ? cap * 2 : 4096);
-			if (!g)
-				break;
-			buf = g;
-		}
+		if (!grow_array(&buf, &cap, n + 1, 1, 4096))
+			break;
 		got = fread(buf + n, 1, cap - n, f);
 		n += got;
 	} while (got > 0);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "script.h"
 
 static int parse_line(const char *line, struct deja_script_entry *e)
@@ -29,14 +30,8 @@ static int parse_line(const char *line, struct deja_script_entry *e)
 static int append(struct deja_script_entry **v, uint64_t *n, uint64_t *cap,
 		  struct deja_script_entry e)
 {
-	if (*n == *cap) {
-		uint64_t ncap = *cap ? *cap * 2 : 64;
-		struct deja_script_entry *nv = realloc(*v, ncap * sizeof(*nv));
-		if (!nv)
-			return -1;
-		*v = nv;
-		*cap = ncap;
-	}
+	if (!grow_array(v, cap, *n + 1, sizeof(**v), 64))
+		return -1;
 	(*v)[(*n)++] = e;
 	return 0;
 }

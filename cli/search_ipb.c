@@ -13,6 +13,7 @@
 #include <assert.h>
 #include <stdlib.h>
 
+#include "grow.h"
 #include "script.h"
 
 #define IPB_DEFAULT_MAX_PENDING (1ull << 21)
@@ -51,14 +52,8 @@ struct ipb_search {
 /* Append a node; its index, or IPB_NO_PARENT when out of memory. */
 static uint64_t add_node(struct ipb_search *s, struct ipb_node n)
 {
-	if (s->nnodes == s->cap) {
-		uint64_t cap = s->cap ? s->cap * 2 : 1024;
-		struct ipb_node *grown = realloc(s->nodes, cap * sizeof(*grown));
-		if (!grown)
-			return IPB_NO_PARENT;
-		s->nodes = grown;
-		s->cap = cap;
-	}
+	if (!grow_array(&s->nodes, &s->cap, s->nnodes + 1, sizeof(*s->nodes), 1024))
+		return IPB_NO_PARENT;
 	s->nodes[s->nnodes] = n;
 	return s->nnodes++;
 }
@@ -71,14 +66,8 @@ static bool push(struct ipb_queue *q, uint64_t node)
 				q->items[i] = q->items[q->head + i];
 			q->head = 0;
 		}
-		if (q->len == q->cap) {
-			uint64_t cap = q->cap ? q->cap * 2 : 1024;
-			uint64_t *grown = realloc(q->items, cap * sizeof(*grown));
-			if (!grown)
-				return false;
-			q->items = grown;
-			q->cap = cap;
-		}
+		if (!grow_array(&q->items, &q->cap, q->len + 1, sizeof(*q->items), 1024))
+			return false;
 	}
 	q->items[q->head + q->len++] = node;
 	return true;
@@ -118,14 +107,8 @@ static bool build_script(struct ipb_search *s, uint64_t n, uint64_t *len)
 {
 	uint64_t count = 0;
 	for (uint64_t i = n; s->nodes[i].parent != IPB_NO_PARENT; i = s->nodes[i].parent) {
-		if (count == s->script_cap) {
-			uint64_t cap = s->script_cap ? s->script_cap * 2 : 16;
-			struct deja_script_entry *grown = realloc(s->script, cap * sizeof(*grown));
-			if (!grown)
-				return false;
-			s->script = grown;
-			s->script_cap = cap;
-		}
+		if (!grow_array(&s->script, &s->script_cap, count + 1, sizeof(*s->script), 16))
+			return false;
 		s->script[count++] = s->nodes[i].entry;
 	}
 	*len = deja_script_sort(s->script, count);

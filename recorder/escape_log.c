@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 int escape_log_merge(struct escape_log *log, const struct escape_entry *add, enum escape_kind kind)
 {
 	for (size_t i = 0; i < log->n; i++) {
@@ -21,14 +23,8 @@ int escape_log_merge(struct escape_log *log, const struct escape_entry *add, enu
 		}
 		return 0;
 	}
-	if (log->n == log->cap) {
-		size_t cap = log->cap ? 2 * log->cap : 16;
-		struct escape_entry *v = realloc(log->v, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		log->v = v;
-		log->cap = cap;
-	}
+	if (!grow_array(&log->v, &log->cap, log->n + 1, sizeof(*log->v), 16))
+		return -1;
 	log->v[log->n] = *add;
 	log->v[log->n++].kind = (uint8_t)kind;
 	return 0;

@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 
+#include "grow.h"
 #include "escape_log.h"
 #include "syscall_marker.h"
 
@@ -24,14 +25,8 @@ static bool ids_add(struct escape_ids *s, int32_t id, int32_t value)
 		found[1] = value;
 		return true;
 	}
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 16;
-		int32_t (*v)[2] = realloc(s->v, cap * sizeof(*v));
-		if (!v)
-			return false;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (!grow_array(&s->v, &s->cap, s->n + 1, sizeof(*s->v), 16))
+		return false;
 	s->v[s->n][0] = id;
 	s->v[s->n++][1] = value;
 	return true;

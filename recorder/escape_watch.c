@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "fd_passing.h"
 #include "escape_state.h"
 #include "syscall_marker.h"
@@ -66,18 +67,13 @@ static char *read_proc(const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
-	size_t cap = 16384, len = 0;
-	char *buf = malloc(cap);
-	for (ssize_t n = 1; buf && n > 0;) {
-		if (len + 1 == cap) {
-			char *more = realloc(buf, cap * 2);
-			if (!more) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = more;
-			cap *= 2;
+	size_t cap = 0, len = 0;
+	char *buf = NULL;
+	for (ssize_t n = 1; n > 0;) {
+		if (!grow_array(&buf, &cap, len + 2, 1, 16384)) { /* a byte, and the NUL */
+			free(buf);
+			buf = NULL;
+			break;
 		}
 		n = read(fd, buf + len, cap - 1 - len);
 		if (n > 0)

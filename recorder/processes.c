@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "fd_passing.h"
 #include "model.h"
 #include "ring.h"
@@ -159,15 +160,7 @@ static int set_up_channel(struct processes *p, struct child *c, const struct dej
 
 static bool grow(struct processes *p)
 {
-	if (p->n < p->cap)
-		return true;
-	size_t cap = p->cap ? p->cap * 2 : 8;
-	struct child *list = realloc(p->list, cap * sizeof(*list));
-	if (!list)
-		return false;
-	p->list = list;
-	p->cap = cap;
-	return true;
+	return grow_array(&p->list, &p->cap, p->n + 1, sizeof(*p->list), 8);
 }
 
 static void answer_hello(struct processes *p, const struct deja_hello *h, int reply)

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "digest.h"
 #include "elf_static.h"
 #include "model.h"
@@ -139,25 +140,10 @@ static void write_event(struct record_sink *rs, const struct deja_event *ev, uin
 
 static bool hold(struct held_events *h, const struct deja_event *ev, const uint8_t *data)
 {
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 1024;
-		struct deja_event *grown = realloc(h->ev, cap * sizeof(*grown));
-		if (!grown)
-			return false;
-		h->ev = grown;
-		h->cap = cap;
-	}
 	uint32_t len = data ? ev->data_len : 0;
-	if (h->nbytes + len > h->bytes_cap) {
-		size_t cap = h->bytes_cap ? h->bytes_cap : 4096;
-		while (cap < h->nbytes + len)
-			cap *= 2;
-		uint8_t *grown = realloc(h->bytes, cap);
-		if (!grown)
-			return false;
-		h->bytes = grown;
-		h->bytes_cap = cap;
-	}
+	if (!grow_array(&h->ev, &h->cap, h->n + 1, sizeof(*h->ev), 1024) ||
+	    !grow_array(&h->bytes, &h->bytes_cap, h->nbytes + len, 1, 4096))
+		return false;
 	h->ev[h->n] = *ev;
 	h->ev[h->n].data_len = len;
 	h->n++;
@@ -208,15 +194,10 @@ static bool admit_child(void *ctx, uint32_t parent, uint32_t fork_index, int32_t
 	(void)pid;
 	(void)setup; /* a recording hands children nothing */
 	struct record_sink *rs = ctx;
-	if (rs->nchildren == rs->children_cap) {
-		size_t cap = rs->children_cap ? rs->children_cap * 2 : 8;
-		struct child_process *g = realloc(rs->children, cap * sizeof(*g));
-		if (!g) {
-			snprintf(why, whylen, "deja is out of memory");
-			return false;
-		}
-		rs->children = g;
-		rs->children_cap = cap;
+	if (!grow_array(&rs->children, &rs->children_cap, rs->nchildren + 1,
+			sizeof(*rs->children), 8)) {
+		snprintf(why, whylen, "deja is out of memory");
+		return false;
 	}
 	rs->children[rs->nchildren] = (struct child_process){ .parent = parent,
 							      .fork_index = fork_index };

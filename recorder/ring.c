@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "grow.h"
+
 /* Copy len bytes from the data ring (they may wrap around) and free them. */
 static void ring_take(struct deja_shared *sh, uint8_t *to, uint64_t len)
 {
@@ -23,16 +25,8 @@ void ring_spill(struct ring_reader *r)
 	uint64_t len = __atomic_load_n(&sh->data_write, __ATOMIC_ACQUIRE) - sh->data_read;
 	if (len < DEJA_DATA_RING_BYTES)
 		return;
-	if (r->spill_len + len > r->spill_cap) {
-		size_t cap = r->spill_cap ? r->spill_cap : DEJA_DATA_RING_BYTES;
-		while (cap < r->spill_len + len)
-			cap *= 2;
-		uint8_t *grown = realloc(r->spill, cap);
-		if (!grown)
-			return; /* the runtime keeps waiting; deja's own memory is out */
-		r->spill = grown;
-		r->spill_cap = cap;
-	}
+	if (!grow_array(&r->spill, &r->spill_cap, r->spill_len + len, 1, DEJA_DATA_RING_BYTES))
+		return; /* the runtime keeps waiting; deja's own memory is out */
 	ring_take(sh, r->spill + r->spill_len, len);
 	r->spill_len += len;
 }

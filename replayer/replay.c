@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "describe.h"
 #include "digest.h"
 #include "follow.h"
@@ -101,21 +102,16 @@ static bool sink_event(void *ctx, const struct deja_event *ev, const uint8_t *da
 
 static enum replay_status load_events(struct trace *t, struct trace_event **out, uint64_t *n)
 {
-	size_t cap = 1024;
+	size_t cap = 0;
 	*n = 0;
-	*out = malloc(cap * sizeof(**out));
-	if (!*out)
+	*out = NULL;
+	if (!grow_array(out, &cap, 1, sizeof(**out), 1024))
 		return REPLAY_ERR_TRACE;
 	int r;
 	struct trace_event e;
 	while ((r = trace_next_event(t, &e)) == 1) {
-		if (*n == cap) {
-			cap *= 2;
-			struct trace_event *g = realloc(*out, cap * sizeof(**out));
-			if (!g)
-				return REPLAY_ERR_TRACE;
-			*out = g;
-		}
+		if (!grow_array(out, &cap, *n + 1, sizeof(**out), 1024))
+			return REPLAY_ERR_TRACE;
 		(*out)[(*n)++] = e;
 	}
 	return r == 0 ? REPLAY_IDENTICAL : REPLAY_ERR_TRACE;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "schema_sql.h" /* generated from schema.sql: deja_schema_sql[] */
 #include "model.h"
 
@@ -535,14 +536,9 @@ static bool read_strings(struct trace *t, const char *sql, char ***list, int *n)
 	size_t cap = 8;
 	bool ok = true;
 	while (ok && sqlite3_step(st) == SQLITE_ROW) {
-		if ((size_t)*n + 2 > cap) {
-			char **grown = realloc(*list, cap * 2 * sizeof(char *));
-			ok = grown != NULL;
-			if (!ok)
-				break;
-			*list = grown;
-			cap *= 2;
-		}
+		ok = grow_array(list, &cap, (size_t)*n + 2, sizeof(char *), 8); /* and its NULL */
+		if (!ok)
+			break;
 		(*list)[(*n)++] = trace_dup_col(st, 0);
 		(*list)[*n] = NULL;
 	}
@@ -701,14 +697,9 @@ enum trace_status trace_collect_rows(sqlite3_stmt *st, size_t size, row_reader r
 	enum trace_status status = TRACE_OK;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			void *grown = realloc(*out, cap * size);
-			if (!grown) {
-				status = TRACE_ERR_NOMEM;
-				break;
-			}
-			*out = grown;
+		if (!grow_array(out, &cap, *n + 1, size, 16)) {
+			status = TRACE_ERR_NOMEM;
+			break;
 		}
 		if (!read(st, (char *)*out + (*n)++ * size)) {
 			status = TRACE_ERR_CORRUPT;
@@ -906,22 +897,11 @@ enum trace_status trace_read_feed(sqlite3_stmt *st, struct deja_feed **feed, uin
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && status == TRACE_OK) {
 		uint64_t n = (uint64_t)sqlite3_column_bytes(st, 2);
 		const void *b = sqlite3_column_blob(st, 2);
-		if (*count == cap) {
-			cap = cap ? cap * 2 : 64;
-			struct deja_feed *g = realloc(*feed, cap * sizeof(**feed));
-			status = g ? TRACE_OK : TRACE_ERR_NOMEM;
-			if (g)
-				*feed = g;
-		}
-		while (status == TRACE_OK && *len + n > bcap) {
-			bcap = bcap ? bcap * 2 : 4096;
-			uint8_t *g = realloc(*bytes, bcap);
-			status = g ? TRACE_OK : TRACE_ERR_NOMEM;
-			if (g)
-				*bytes = g;
-		}
-		if (status != TRACE_OK)
+		if (!grow_array(feed, &cap, *count + 1, sizeof(**feed), 64) ||
+		    !grow_array(bytes, &bcap, *len + n, 1, 4096)) {
+			status = TRACE_ERR_NOMEM;
 			break;
+		}
 		struct deja_feed *f = &(*feed)[(*count)++];
 		f->seq = (uint64_t)sqlite3_column_int64(st, 0);
 		f->result = sqlite3_column_int64(st, 1);
