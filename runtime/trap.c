@@ -128,7 +128,9 @@ static long futex_wait(uint32_t *uaddr, int cmd, int op, uint32_t val,
 	return r;
 }
 
-static long futex_wake(uint32_t *uaddr, int op, long n, uint64_t site)
+/* val3: FUTEX_WAKE_BITSET's bitset (the kernel refuses 0), passed on to
+ * the kernel's waiters. */
+static long futex_wake(uint32_t *uaddr, int op, long n, long val3, uint64_t site)
 {
 	/* A wake nobody in the model waits for is not an event: glibc's
 	 * unlock of an internal lock wakes when it saw the lock contended,
@@ -137,14 +139,14 @@ static long futex_wake(uint32_t *uaddr, int op, long n, uint64_t site)
 	rt_model_enter();
 	if (!deja_model_futex_waited(rt.model, (uint64_t)(uintptr_t)uaddr)) {
 		rt_model_leave();
-		return rt_syscall3(SYS_futex, uaddr, op, n);
+		return rt_syscall(SYS_futex, (long)uaddr, op, n, 0, 0, val3);
 	}
 	struct deja_object *o = rt_object(uaddr, DEJA_OBJ_FUTEX);
 	rt_declare(DEJA_OP_FUTEX_WAKE, o, (uint64_t)n, site);
 	long woken = (long)rt_run();
 	/* Threads outside the model (in glibc's exit path) wait in the kernel. */
 	if (woken < n) {
-		long k = rt_syscall3(SYS_futex, uaddr, op, n - woken);
+		long k = rt_syscall(SYS_futex, (long)uaddr, op, n - woken, 0, 0, val3);
 		if (k > 0)
 			woken += k;
 	}
@@ -163,7 +165,7 @@ static long emulate_futex(const long a[6], uint64_t site)
 				  (const struct timespec *)a[3], site);
 	case FUTEX_WAKE:
 	case FUTEX_WAKE_BITSET:
-		return futex_wake(uaddr, op, a[2], site);
+		return futex_wake(uaddr, op, a[2], a[5], site);
 	default:
 		return rt_syscall(SYS_futex, a[0], a[1], a[2], a[3], a[4], a[5]);
 	}

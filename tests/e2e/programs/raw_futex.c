@@ -90,8 +90,10 @@ int main(void)
 			r, errno, strerror(errno));
 	assert(r == -1 && errno == ETIMEDOUT);
 
-	/* Waking a word nobody waits on wakes nobody. */
+	/* Waking a word nobody waits on wakes nobody, also by bitset. */
 	assert(futex(&word, FUTEX_WAKE_PRIVATE, 1, NULL) == 0);
+	assert(syscall(SYS_futex, &word, FUTEX_WAKE_BITSET_PRIVATE, 1, NULL, NULL,
+		       FUTEX_BITSET_MATCH_ANY) == 0);
 
 	pthread_t t;
 	assert(pthread_create(&t, NULL, pong, NULL) == 0);
