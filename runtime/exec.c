@@ -98,6 +98,7 @@ static long exec_untraced(long nr, const long a[6])
 {
 	rt_syscall2(SYS_prctl, PR_SET_TSC, PR_TSC_ENABLE);
 	/* The next image's loader runs before its runtime does. */
+	rt_timers_before_exec();
 	rt_announce(DEJA_ANNOUNCE_EXEC);
 	long r = rt_pass_interruptible(nr, a, rt_trap_program_mask);
 	rt_announce(DEJA_ANNOUNCE_STARTED); /* still here: the exec failed */

@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 25u
+#define DEJA_PROTOCOL_VERSION 26u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -372,6 +372,10 @@ struct deja_shared {
 	 * image's runtime picks the run up from there. */
 	uint32_t exec_pending;
 	uint32_t exec_thread;
+	/* exec: the interval timers (ITIMER_REAL, _VIRTUAL, _PROF: virtual
+	 * deadline and interval, ns), which survive exec as natively. */
+	uint64_t exec_itimer_deadline[3];
+	uint64_t exec_itimer_interval[3];
 	uint32_t forks;           /* runtime: forks made (each one's fork_index) */
 	uint32_t forks_followed;  /* runtime: forked children that asked for a channel */
 	/* Processes (runtime/fork.c).  This channel's process: 0 for the top

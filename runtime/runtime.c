@@ -300,6 +300,8 @@ __attribute__((constructor(101))) static void rt_init(void)
 	rt_fault_install();
 	rt_signals_install();
 	rt_timers_reset();
+	if (after_exec)
+		rt_timers_after_exec();
 	rt_tsc_install();
 	rt_unblock_own_signals(); /* an exec deja did not follow may leave them blocked */
 	rt_trap_arm();

@@ -379,6 +379,10 @@ int rt_signal_take_in(uint64_t set, siginfo_t *info);
 /* ---- timers.c: alarm, setitimer, POSIX timers on the virtual clock ---- */
 /* At start, in a forked child, in an exec'd image: no timer armed. */
 void rt_timers_reset(void);
+/* exec: the interval timers go into the channel, and the next image's
+ * runtime takes them back (they survive exec natively). */
+void rt_timers_before_exec(void);
+void rt_timers_after_exec(void);
 /* At each choice and event: fire the timers the virtual clock has
  * reached; true if any did. */
 bool rt_timers_check(void);

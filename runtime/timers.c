@@ -35,8 +35,9 @@
  * each event's recorded time.  The replay only does not post the signals:
  * it handles them where the recording did.  The calls are not events
  * (like clock reads in the serialised mode, they look at the model).
- * Timers are the process's: a forked child starts without any, and an
- * exec'd image too (natively alarm() and setitimer() survive exec).
+ * Timers are the process's: a forked child starts without any; an exec'd
+ * image keeps the alarm() and setitimer() ones, as natively, and loses
+ * the POSIX timers and timerfds' timers.
  *
  * A timerfd is such a timer too, behind an eventfd that stands in for the
  * descriptor: an expiry adds its count to the eventfd, so that a read
@@ -108,6 +109,26 @@ void rt_timers_reset(void)
 						.fd = -1, .deadline = DEJA_NO_DEADLINE };
 	if (rt.model)
 		rt.model->timer_deadline = DEJA_NO_DEADLINE;
+}
+
+/* exec keeps alarm() and setitimer() timers (POSIX timers and timerfds'
+ * timers end with the image): they wait in the channel for the next
+ * image's runtime. */
+void rt_timers_before_exec(void)
+{
+	for (int i = 0; i < ITIMERS; i++) {
+		rt.shared->exec_itimer_deadline[i] = itimers[i].deadline;
+		rt.shared->exec_itimer_interval[i] = itimers[i].interval;
+	}
+}
+
+void rt_timers_after_exec(void)
+{
+	for (int i = 0; i < ITIMERS; i++) {
+		itimers[i].deadline = rt.shared->exec_itimer_deadline[i];
+		itimers[i].interval = rt.shared->exec_itimer_interval[i];
+	}
+	recompute_deadline();
 }
 
 /* ---- expiry ---- */

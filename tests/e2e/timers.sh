@@ -12,7 +12,8 @@
 # POSIX timer set for an absolute CLOCK_REALTIME time fires there; a
 # timerfd counts its expirations on the virtual clock too; sigwait(),
 # sigwaitinfo() and sigtimedwait() take signals from a thread, an alarm
-# and a POSIX timer, or time out.  Each mode prints what a native run prints; each is
+# and a POSIX timer, or time out; an alarm set before an exec ends the new
+# image's pause().  Each mode prints what a native run prints; each is
 # recorded under four schedules and every recording replays 20 times with
 # the same bytes.
 set -euo pipefail
@@ -38,13 +39,14 @@ declare -A expect=(
 	[abstime]="abstime: SIGALRM after 2 s, handler ran 1 time(s)"
 	[timerfd]="timerfd: 5 reads for 5 expirations at 0.65 s, 3 after the nap, poll 1 at 1.05 s"
 	[sigwait]="sigwait: SIGUSR1 then SIGALRM by 3 s, 3 timer ticks by 3.4 s, sigtimedwait -1 Resource temporarily unavailable"
+	[exec]="exec: the alarm set before exec ended the new image's pause()=-1 Interrupted system call, handler ran 1 time(s)"
 )
 declare -A signal_of=([sleep]=SIGALRM [interval]=SIGALRM [posix]="(SIGRTMIN|34)" [pause]=SIGALRM
 		      [tsleep]=SIGUSR1 [tcond]=SIGUSR1 [tmutex]=SIGUSR1 [poll]=SIGALRM
 		      [read]=SIGALRM [restart]=SIGALRM [sem]=SIGALRM [abstime]=SIGALRM
-		      [timerfd]= [sigwait]=)
+		      [timerfd]= [sigwait]= [exec]=SIGALRM)
 
-for mode in sleep interval posix pause tsleep tcond tmutex poll read restart sem abstime timerfd sigwait; do
+for mode in sleep interval posix pause tsleep tcond tmutex poll read restart sem abstime timerfd sigwait exec; do
 	for seed in none 1 2 3; do
 		rc=0
 		start=$(date +%s%N)
@@ -62,7 +64,7 @@ for mode in sleep interval posix pause tsleep tcond tmutex poll read restart sem
 		replays_match "$deja" "$mode.deja" rec 20
 	done
 done
-note "virtual timers and interrupted waits: 14 behaviours x 4 schedules, each replayed 20 times"
+note "virtual timers and interrupted waits: 15 behaviours x 4 schedules, each replayed 20 times"
 
 # The sleep that a signal cuts short shows as interrupted in the trace.
 "$deja" record -q -o s.deja -- "$prog" sleep >/dev/null 2>&1

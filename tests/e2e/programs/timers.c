@@ -8,6 +8,8 @@
  *   posix     timer_create(SIGEV_SIGNAL, SIGRTMIN, value 42), 50 ms then
  *             every 20 ms, awaited in sigsuspend(): 3 ticks with SI_TIMER
  *   pause     alarm(2); pause(): SIGALRM after 2 virtual seconds
+ *   exec      alarm(2), then exec of this program, whose pause() the
+ *             alarm ends: interval timers survive exec
  *   tsleep    pthread_kill() of a worker in nanosleep(10 s): EINTR there
  *   tcond     pthread_kill() of a worker in pthread_cond_wait(): its
  *             handler runs in it, and it still waits for the flag
@@ -169,6 +171,24 @@ static void alarm_pause(void)
 	int r = pause();
 	printf("pause: pause=%d %s after %.3f s, handler ran %d time(s)\n", r, strerror(errno),
 	       now() - start, (int)hits);
+}
+
+/* alarm(2), then exec this program again ("after-exec"): the alarm
+ * survives the exec and ends the new image's pause(). */
+static void alarm_across_exec(const char *self)
+{
+	alarm(2);
+	execl(self, self, "after-exec", (char *)NULL);
+	perror("execl");
+	exit(1);
+}
+
+static void after_exec(void)
+{
+	handle(SIGALRM, 0);
+	int r = pause();
+	printf("exec: the alarm set before exec ended the new image's pause()=%d %s,"
+	       " handler ran %d time(s)\n", r, strerror(errno), (int)hits);
 }
 
 static void *sleeper(void *arg)
@@ -386,9 +406,13 @@ int main(int argc, char **argv)
 		timer_fd();
 	else if (strcmp(mode, "sigwait") == 0)
 		taken_signals();
+	else if (strcmp(mode, "exec") == 0)
+		alarm_across_exec(argv[0]);
+	else if (strcmp(mode, "after-exec") == 0)
+		after_exec();
 	else {
 		fprintf(stderr, "usage: timers sleep|interval|posix|pause|tsleep|tcond|tmutex|"
-				"poll|read|restart|sem|abstime|timerfd|sigwait\n");
+				"poll|read|restart|sem|abstime|timerfd|sigwait|exec\n");
 		return 2;
 	}
 	return 0;
