@@ -47,6 +47,9 @@ static int32_t ending_tid;
 
 static void wait_for_ended_thread(void)
 {
+	/* Read first: taking the baton must not write a shared line each time. */
+	if (!__atomic_load_n(&ending_tid, __ATOMIC_ACQUIRE))
+		return;
 	int32_t tid = __atomic_exchange_n(&ending_tid, 0, __ATOMIC_ACQ_REL);
 	if (!tid)
 		return;

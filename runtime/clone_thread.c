@@ -65,12 +65,8 @@ __asm__(
 
 void rt_cloned_thread_start(long child)
 {
-	uint32_t self = (uint32_t)child;
-	rt.model->threads[self].os_tid = (int32_t)rt_syscall0(SYS_gettid);
 	rt_unblock_own_signals(); /* it was cloned inside the SIGSYS handler */
-	rt_trap_arm();
-	rt_announce(DEJA_ANNOUNCE_THREAD_START);
-	rt_thread_begin(self);
+	rt_thread_enter((uint32_t)child);
 }
 
 bool rt_clone_thread_followable(long flags)
@@ -84,22 +80,16 @@ long rt_clone_thread_follow(const long a[6], const greg_t *g, uint64_t site)
 	/* glibc's clone() put the thread's function on its new stack: shown
 	 * as the thread_create's argument, as pthread_create's is. */
 	uint64_t fn = a[1] ? *(const uint64_t *)a[1] : 0;
-	rt_refresh_modules();
-	rt_declare(DEJA_OP_THREAD_CREATE, NULL, fn, site);
-	long r = (long)rt_run_op();
-	if (r != 0) {
-		rt_signals_deliver(site);
+	uint32_t child;
+	int r = rt_thread_create_begin(fn, site, &child);
+	if (r != 0)
 		return -r;
-	}
-	uint32_t child = (uint32_t)rt_last_arg;
 	long tid = rt_clone_thread(a[0], (void *)a[1], (void *)a[2], (void *)a[3],
 				   (unsigned long)a[4], child, (void *)g[REG_RIP]);
-	if (tid < 0)
-		rt_abandon_thread(child);
-	else /* known before the thread first runs: glibc aims its SIGEV_THREAD
-	      * timers at the helper thread's tid at once */
+	if (tid >= 0) /* known before the thread first runs: glibc aims its
+		       * SIGEV_THREAD timers at the helper thread's tid at once */
 		rt.model->threads[child].os_tid = (int32_t)tid;
-	rt_signals_deliver(site);
+	rt_thread_create_end(child, tid >= 0, site);
 	return tid;
 }
 

@@ -103,12 +103,10 @@ void rt_files_stand_in(long nr, const long a[6], long fd)
 	const char *path = rt_files_open_path(nr, a);
 	long tmp = path ? open_unchanged(dirfd, path, flags) : -EFAULT;
 	if (tmp < 0)
-		tmp = rt_syscall2(SYS_memfd_create, "deja-stand-in", 0);
-	if (tmp < 0 || tmp == fd) {
-		if (tmp == fd)
-			rt_syscall3(SYS_fcntl, fd, F_SETFD, (flags & O_CLOEXEC) ? FD_CLOEXEC : 0);
+		tmp = rt_syscall2(SYS_memfd_create, "deja-stand-in",
+				  (flags & O_CLOEXEC) ? MFD_CLOEXEC : 0);
+	if (tmp < 0 || tmp == fd) /* already at its number, close-on-exec as asked */
 		return;
-	}
 	rt_syscall3(SYS_dup3, tmp, fd, flags & O_CLOEXEC);
 	rt_syscall1(SYS_close, tmp);
 }
@@ -122,10 +120,10 @@ static bool is_shared_memory(long fd)
 	return fs.f_type == TMPFS_MAGIC || fs.f_type == HUGETLBFS_MAGIC;
 }
 
-static bool is_regular_file(long fd)
+mode_t rt_files_type(long fd)
 {
 	struct stat st;
-	return rt_syscall2(SYS_fstat, fd, &st) == 0 && S_ISREG(st.st_mode);
+	return rt_syscall2(SYS_fstat, fd, &st) == 0 ? (st.st_mode & S_IFMT) : 0;
 }
 
 void rt_files_note_user_output(void)
@@ -165,7 +163,7 @@ bool rt_files_replay_runs(long nr, const long a[6])
 	switch (nr) {
 	case SYS_ftruncate:
 	case SYS_fallocate:
-		return is_regular_file(a[0]) && is_shared_memory(a[0]);
+		return rt_files_type(a[0]) == S_IFREG && is_shared_memory(a[0]);
 	default:
 		return false;
 	}
@@ -185,8 +183,6 @@ bool rt_files_replay_runs(long nr, const long a[6])
  * O_NONBLOCK), with a 1 ms virtual sleep between, while other threads
  * run; a replay goes through the same attempts, fed.
  */
-#define FIFO_RETRY_VIRTUAL_NS 1000000
-#define FIFO_RETRY_REAL_NS 100000
 
 /* An open with these flags would wait for a FIFO's other end. */
 static bool may_wait(long flags)
@@ -239,14 +235,7 @@ static long fifo_attempt(long dirfd, const char *path, long flags, long *reader)
  * FIFO's open natively (EINTR, unless the handler has SA_RESTART). */
 static bool fifo_pause(uint64_t site)
 {
-	struct timespec pause = { 0, FIFO_RETRY_VIRTUAL_NS };
-	if (rt_sleep(CLOCK_MONOTONIC, 0, &pause, NULL, site) == EINTR && !rt_signals_restart())
-		return false;
-	if (rt.shared->mode == DEJA_MODE_RECORD) {
-		struct timespec real = { 0, FIFO_RETRY_REAL_NS };
-		rt_syscall2(SYS_nanosleep, &real, NULL);
-	}
-	return true;
+	return rt_retry_pause(site) != EINTR || rt_signals_restart();
 }
 
 long rt_files_open(long nr, const long a[6], uint64_t site)

@@ -12,6 +12,7 @@
 #include "runtime.h"
 
 #include <errno.h>
+#include <sys/syscall.h>
 
 #include "model.h"
 
@@ -104,6 +105,17 @@ int rt_sleep(clockid_t clock, int flags, const struct timespec *req, struct time
 	if (!(flags & TIMER_ABSTIME))
 		return sleep_until(rt_deadline_rel(req), rem, site);
 	return sleep_until(rt_deadline_abs(clock, req), NULL, site);
+}
+
+int rt_retry_pause(uint64_t site)
+{
+	struct timespec pause = { 0, 1000000 };
+	int r = rt_sleep(CLOCK_MONOTONIC, 0, &pause, NULL, site);
+	if (r == 0 && rt.shared->mode == DEJA_MODE_RECORD) {
+		struct timespec real = { 0, 100000 };
+		rt_syscall2(SYS_nanosleep, &real, NULL);
+	}
+	return r;
 }
 
 RT_EXPORT int nanosleep(const struct timespec *req, struct timespec *rem)

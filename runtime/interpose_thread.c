@@ -40,13 +40,40 @@ static uint32_t thread_of(pthread_t handle)
 	return DEJA_NO_THREAD;
 }
 
-static void *trampoline(void *p)
+int rt_thread_create_begin(uint64_t fn, uint64_t site, uint32_t *child)
 {
-	uint32_t self = (uint32_t)(uintptr_t)p;
+	rt_refresh_modules();
+	rt_declare(DEJA_OP_THREAD_CREATE, NULL, fn, site);
+	/* Signals wait until the new thread really exists: a handler's
+	 * scheduling point could otherwise choose a thread not yet started. */
+	int r = (int)rt_run_op();
+	if (r != 0) {
+		rt_signals_deliver(site);
+		return r;
+	}
+	*child = (uint32_t)rt_last_arg;
+	return 0;
+}
+
+void rt_thread_create_end(uint32_t child, bool made, uint64_t site)
+{
+	if (!made)
+		rt_abandon_thread(child);
+	rt_signals_deliver(site);
+}
+
+void rt_thread_enter(uint32_t self)
+{
 	rt.model->threads[self].os_tid = (int32_t)rt_syscall0(SYS_gettid);
 	rt_trap_arm();
 	rt_announce(DEJA_ANNOUNCE_THREAD_START);
 	rt_thread_begin(self);
+}
+
+static void *trampoline(void *p)
+{
+	uint32_t self = (uint32_t)(uintptr_t)p;
+	rt_thread_enter(self);
 	void *ret = launches[self].fn(launches[self].arg);
 	if (rt.model->threads[self].detached)
 		launches[self].has_handle = 0;
@@ -60,24 +87,17 @@ RT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 {
 	if (!rt_managed())
 		return RT_REAL(pthread_create)(thread, attr, fn, arg);
-	rt_refresh_modules();
-	rt_declare(DEJA_OP_THREAD_CREATE, NULL, (uint64_t)(uintptr_t)fn, RT_CALLER);
-	/* Signals wait until the new thread really exists: a handler's
-	 * scheduling point could otherwise choose a thread not yet started. */
-	int r = (int)rt_run_op();
-	if (r != 0) {
-		rt_signals_deliver(RT_CALLER);
+	uint32_t child;
+	int r = rt_thread_create_begin((uint64_t)(uintptr_t)fn, RT_CALLER, &child);
+	if (r != 0)
 		return r;
-	}
-	uint32_t child = (uint32_t)rt_last_arg;
 	launches[child].fn = fn;
 	launches[child].arg = arg;
 	rt_libc_enter();
 	r = RT_REAL(pthread_create)(thread, attr, trampoline, (void *)(uintptr_t)child);
 	rt_libc_leave();
 	if (r != 0) {
-		rt_abandon_thread(child);
-		rt_signals_deliver(RT_CALLER);
+		rt_thread_create_end(child, false, RT_CALLER);
 		return r;
 	}
 	int detached = 0;
@@ -86,7 +106,7 @@ RT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 		launches[child].handle = *thread;
 		launches[child].has_handle = 1;
 	} /* (a detached thread is never joinable: glibc reuses its pthread_t) */
-	rt_signals_deliver(RT_CALLER);
+	rt_thread_create_end(child, true, RT_CALLER);
 	return 0;
 }
 

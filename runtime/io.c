@@ -394,12 +394,6 @@ static bool replaying(void)
 	return rt.shared->mode == DEJA_MODE_REPLAY;
 }
 
-/* What kind of file fd is (st_mode's S_IFMT bits), 0 if none. */
-static mode_t file_type(long fd)
-{
-	struct stat st;
-	return rt_syscall2(SYS_fstat, fd, &st) == 0 ? (st.st_mode & S_IFMT) : 0;
-}
 
 /* The flags argument of recvfrom and recvmsg; 0 for other calls. */
 static long recv_flags(long nr, const long a[6])
@@ -603,7 +597,7 @@ static bool descriptor_may_wait(long nr, const long a[6])
 {
 	if ((recv_flags(nr, a) & MSG_DONTWAIT) || known_never_waits(a[0]))
 		return false;
-	mode_t type = file_type(a[0]);
+	mode_t type = rt_files_type(a[0]);
 	if (type == S_IFREG || type == S_IFDIR || type == S_IFBLK) {
 		note_never_waits(a[0]);
 		return false;
@@ -901,7 +895,7 @@ long rt_io_sigwait(const long a[6], sigset_t *mask, uint64_t site)
 		return -EINVAL;
 	uint64_t set, saved;
 	memcpy(&set, (const void *)a[0], sizeof(set));
-	set &= ~(RT_OWN_SIGNALS | (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
+	set = rt_program_signal_set(set);
 	const struct timespec *ts = (const struct timespec *)a[2];
 	struct rt_io io = { .nr = SYS_rt_sigtimedwait, .sc = sc, .a = a, .feed = replaying() };
 	if (!io.feed) {

@@ -119,6 +119,8 @@ void rt_files_stand_in(long nr, const long a[6], long fd);
 /* The top process at its start: its descriptors 1 and 2 are the user's
  * output. */
 void rt_files_note_user_output(void);
+/* What kind of file fd is (st_mode's S_IFMT bits), 0 if none. */
+mode_t rt_files_type(long fd);
 /* Replay: whether an OUTPUT syscall on fd runs again. */
 bool rt_files_replay_writes(long fd);
 /* Replay: whether a fed INPUT syscall must still run (resizing shared
@@ -168,6 +170,13 @@ void rt_serve(void);
  * program blocks: the syscall trap and the rdtsc fault. */
 #define RT_OWN_SIGNALS ((1ull << (SIGSYS - 1)) | (1ull << (SIGSEGV - 1)))
 
+/* A set of signals the program gives to block or to wait for, less those
+ * it cannot have: the runtime's own, SIGKILL and SIGSTOP. */
+static inline uint64_t rt_program_signal_set(uint64_t set)
+{
+	return set & ~(RT_OWN_SIGNALS | (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
+}
+
 /* The kernel's struct sigaction, as rt_sigaction takes it. */
 struct rt_kernel_sigaction {
 	void (*handler)(int, siginfo_t *, void *);
@@ -212,6 +221,16 @@ int64_t rt_run_op(void);
 uint64_t rt_next_event_of_self(void);
 /* The op-specific detail of the calling thread's last event. */
 extern __thread uint64_t rt_last_arg;
+/* ---- interpose_thread.c: making a thread, the model's side ---- */
+/* THREAD_CREATE for a thread about to be made (fn: its function, shown):
+ * 0 with *child, its model thread, or an errno. */
+int rt_thread_create_begin(uint64_t fn, uint64_t site, uint32_t *child);
+/* The real thread was made, or not (then the model forgets it); the
+ * signals that waited for it are handled. */
+void rt_thread_create_end(uint32_t child, bool made, uint64_t site);
+/* A new thread's first steps, on its own stack: its tid, the trap,
+ * its first turn (THREAD_START). */
+void rt_thread_enter(uint32_t self);
 /* First run of a new thread: wait to be chosen, execute THREAD_START. */
 void rt_thread_begin(uint32_t self);
 /* The calling thread ends: record THREAD_EXIT and pass the baton on for good. */
@@ -443,6 +462,12 @@ void rt_pids_forget_children(void);
 int rt_sleep(clockid_t clock, int flags, const struct timespec *req, struct timespec *rem,
 	     uint64_t site);
 void rt_yield(uint64_t site);
+/* Between two attempts at something another thread or process must make
+ * possible (a shared semaphore's post, a FIFO's other end): 1 ms of
+ * virtual sleep, in which other threads run and timeouts come, and in a
+ * recording 0.1 ms of real time for other processes.  0, or EINTR when a
+ * signal interrupted the sleep. */
+int rt_retry_pause(uint64_t site);
 
 /* ---- interpose_thread.c ---- */
 void rt_threads_after_fork_child(void);

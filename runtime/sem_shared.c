@@ -27,8 +27,6 @@
 #include "model.h"
 
 #define SHARED_SEMS 256
-#define RETRY_VIRTUAL_NS 1000000 /* a failed attempt's virtual sleep */
-#define RETRY_REAL_NS 100000     /* and, recording, its real pause */
 
 /* What a `sem_shared` event's arg says the call was. */
 enum shared_call { SHARED_TRY = 1, SHARED_POST = 2, SHARED_GETVALUE = 3 };
@@ -138,15 +136,10 @@ int rt_sem_shared_wait(sem_t *s, uint64_t deadline, uint64_t site)
 			return sem_error(r);
 		if (deadline != DEJA_NO_DEADLINE && rt.model->vclock >= deadline)
 			return sem_error(-ETIMEDOUT);
-		struct timespec pause = { 0, RETRY_VIRTUAL_NS };
 		/* A signal ends the wait as it ends sem_wait() (interpose_sem.c). */
-		if (rt_sleep(CLOCK_MONOTONIC, 0, &pause, NULL, site) == EINTR &&
+		if (rt_retry_pause(site) == EINTR &&
 		    (deadline != DEJA_NO_DEADLINE || !rt_signals_restart()))
 			return sem_error(-EINTR);
-		if (rt.shared->mode == DEJA_MODE_RECORD) {
-			struct timespec real = { 0, RETRY_REAL_NS };
-			rt_syscall2(SYS_nanosleep, &real, NULL);
-		}
 	}
 }
 

@@ -198,7 +198,7 @@ static long emulate_sigprocmask(const long a[6], sigset_t *program_mask, uint64_
 		case SIG_SETMASK: now = set; break;
 		default: return -EINVAL;
 		}
-		now &= ~(RT_OWN_SIGNALS | (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
+		now = rt_program_signal_set(now);
 		memcpy(program_mask, &now, sizeof(now));
 		rt_signals_mask_changed();
 	}
@@ -321,26 +321,44 @@ static long fork_like(long nr, const long a[6], uint64_t site)
 	return rt_fork_parent(r, site);
 }
 
-/* pause() and sigsuspend(): a wait in the model until a signal the mask
- * lets in comes (sigsuspend's own mask while it waits and while the
- * handler runs, the program's again after); always EINTR. */
-static long wait_signal(long nr, const long a[6], sigset_t *mask, uint64_t site)
+/* A wait under a mask of the call's own (sigsuspend, pselect6, ppoll,
+ * epoll_pwait): that mask is the thread's while it waits, so it decides
+ * which signals interrupt the wait, and while a handler that interrupted
+ * it runs; the program's own comes back after (call_mask_end).  Returns
+ * the program's mask. */
+static uint64_t call_mask_begin(sigset_t *mask, uint64_t during)
 {
 	uint64_t original;
 	memcpy(&original, mask, sizeof(original));
-	if (nr == SYS_rt_sigsuspend) {
-		if (a[1] != sizeof(uint64_t))
-			return -EINVAL;
-		uint64_t during;
-		memcpy(&during, (const void *)a[0], sizeof(during));
-		during &= ~(RT_OWN_SIGNALS | (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
-		memcpy(mask, &during, sizeof(during));
-	}
-	long r = rt_io_wait_signal(nr, a, site);
-	rt_signals_deliver(site);
-	if (nr == SYS_rt_sigsuspend)
-		rt_signals_suspend_end(original, mask);
+	memcpy(mask, &during, sizeof(during));
 	rt_signals_mask_changed();
+	return original;
+}
+
+static void call_mask_end(uint64_t original, sigset_t *mask, uint64_t site)
+{
+	rt_signals_deliver(site);
+	rt_signals_suspend_end(original, mask);
+	rt_signals_mask_changed();
+}
+
+/* pause() and sigsuspend(): a wait in the model until a signal the mask
+ * lets in comes; always EINTR. */
+static long wait_signal(long nr, const long a[6], sigset_t *mask, uint64_t site)
+{
+	if (nr != SYS_rt_sigsuspend) {
+		long r = rt_io_wait_signal(nr, a, site);
+		rt_signals_deliver(site);
+		rt_signals_mask_changed();
+		return r;
+	}
+	if (a[1] != sizeof(uint64_t))
+		return -EINVAL;
+	uint64_t during;
+	memcpy(&during, (const void *)a[0], sizeof(during));
+	uint64_t original = call_mask_begin(mask, rt_program_signal_set(during));
+	long r = rt_io_wait_signal(nr, a, site);
+	call_mask_end(original, mask, site);
 	return r;
 }
 
@@ -373,25 +391,18 @@ static bool call_mask(long nr, const long a[6], uint64_t *during)
 	}
 	if (!set || size != (long)sizeof(uint64_t))
 		return false;
-	*during = *set & ~(RT_OWN_SIGNALS | (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
+	*during = rt_program_signal_set(*set);
 	return true;
 }
 
-/* An input that waits under a mask of its own (make's pselect6 lets
- * SIGCHLD in only there), as sigsuspend does: that mask is the thread's
- * while it waits, so it decides which signals interrupt the wait, and
- * while a handler that interrupted it runs; the program's after. */
+/* An input that waits under a mask of its own, as sigsuspend does (make's
+ * pselect6 lets SIGCHLD in only there). */
 static long input_under_mask(const struct deja_syscall_info *sc, long nr, const long a[6],
 			     uint64_t during, sigset_t *mask, uint64_t site)
 {
-	uint64_t original;
-	memcpy(&original, mask, sizeof(original));
-	memcpy(mask, &during, sizeof(during));
-	rt_signals_mask_changed();
+	uint64_t original = call_mask_begin(mask, during);
 	long r = rt_input(sc, nr, a, site);
-	rt_signals_deliver(site);
-	rt_signals_suspend_end(original, mask);
-	rt_signals_mask_changed();
+	call_mask_end(original, mask, site);
 	return r;
 }
 
