@@ -41,9 +41,17 @@ int channel_create(const struct channel_spec *spec, struct channel *ch, char *er
 	size_t ticks_offset = align64(schedule_offset + spec->schedule_len * sizeof(uint32_t));
 	size_t feed_offset = align64(ticks_offset + spec->schedule_len * sizeof(uint64_t));
 	size_t feed_bytes_offset = feed_offset + spec->feed_count * sizeof(struct deja_feed);
-	size_t vtimes_offset = align64(feed_bytes_offset + spec->feed_bytes_len);
+	size_t inline_bytes = spec->feed_ring_size ? 0 : spec->feed_bytes_len;
+	size_t vtimes_offset = align64(feed_bytes_offset + inline_bytes);
 	size_t script_offset = vtimes_offset + spec->vtimes_len * sizeof(uint64_t);
 	ch->size = script_offset + spec->script_room * sizeof(struct deja_script_entry);
+	if (spec->feed_ring_size) {
+		/* The ring comes last, page aligned: the runtime maps it a
+		 * second time right after the channel's end. */
+		size_t page = (size_t)sysconf(_SC_PAGESIZE);
+		feed_bytes_offset = (ch->size + page - 1) / page * page;
+		ch->size = feed_bytes_offset + spec->feed_ring_size;
+	}
 	ch->fd = memfd_create("deja-channel", MFD_CLOEXEC);
 	if (ch->fd < 0 || ftruncate(ch->fd, (off_t)ch->size) != 0) {
 		snprintf(err, errlen, "cannot create the shared channel: %s", strerror(errno));
@@ -76,7 +84,9 @@ int channel_create(const struct channel_spec *spec, struct channel *ch, char *er
 	sh->feed_bytes_offset = feed_bytes_offset;
 	if (spec->feed_count)
 		memcpy(base + feed_offset, spec->feed, spec->feed_count * sizeof(struct deja_feed));
-	if (spec->feed_bytes_len && put_bytes(ch->fd, spec->feed_bytes, spec->feed_bytes_len,
+	sh->feed_ring_size = spec->feed_ring_size;
+	sh->feed_total = spec->feed_bytes_len;
+	if (!spec->feed_ring_size && spec->feed_bytes_len && put_bytes(ch->fd, spec->feed_bytes, spec->feed_bytes_len,
 					      feed_bytes_offset) != 0) {
 		snprintf(err, errlen, "cannot fill the shared channel: %s", strerror(errno));
 		channel_close(ch);

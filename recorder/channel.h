@@ -24,6 +24,10 @@ struct channel_spec {
 	uint64_t feed_count;
 	const uint8_t *feed_bytes;
 	uint64_t feed_bytes_len;
+	/* Not 0: feed_bytes is NULL and the bytes stream in while the program
+	 * runs, through a ring of this many bytes (a multiple of the page size)
+	 * at the channel's end (feed_stream.c); feed_bytes_len is their total. */
+	uint64_t feed_ring_size;
 	const uint64_t *vtimes;   /* replay of real time: each event's clock */
 	uint64_t vtimes_len;
 	uint64_t script_room;     /* script entries the channel must hold */

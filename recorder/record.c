@@ -95,23 +95,33 @@ static uint64_t *source_offset(struct record_sink *rs, const char *name)
 	return &rs->sources[slot].read;
 }
 
-/* An input syscall's bytes: [u16 source length, source] if it is a read,
- * then what the program got. */
-static void put_data(struct record_sink *rs, const struct deja_event *ev, const uint8_t *data)
+/* An input syscall's bytes in the data ring: [u16 source length, source]
+ * if it is a read, then what the program got.  Splits them: *bytes and
+ * *len are what it got, source (if not NULL) the source, or "". */
+static void split_data(const struct deja_event *ev, const uint8_t *data, const uint8_t **bytes,
+		       uint32_t *len, char source[257])
 {
-	const uint8_t *bytes = data;
-	uint64_t len = ev->data_len;
-	char source[257] = "";
-	if (ev->flags & DEJA_EVENT_SOURCE && len >= 2) {
-		uint16_t n;
-		memcpy(&n, data, sizeof(n));
-		if (n > 256 || (uint64_t)n + 2 > len)
-			n = 0;
+	*bytes = data;
+	*len = ev->data_len;
+	if (source)
+		source[0] = '\0';
+	if (!(ev->flags & DEJA_EVENT_SOURCE) || *len < 2)
+		return;
+	uint16_t n;
+	memcpy(&n, data, sizeof(n));
+	if (n > 256 || (uint32_t)n + 2 > *len)
+		n = 0;
+	if (source) {
 		memcpy(source, data + 2, n);
 		source[n] = '\0';
-		bytes += 2 + n;
-		len -= 2 + (uint64_t)n;
 	}
+	*bytes += 2 + n;
+	*len -= 2 + (uint32_t)n;
+}
+
+static void put_data(struct record_sink *rs, const struct deja_event *ev, const uint8_t *bytes,
+		     uint32_t len, const char *source)
+{
 	if (trace_put_syscall_data(rs->t, ev->seq, bytes, len) != TRACE_OK)
 		rs->failed = true;
 	if (ev->flags & DEJA_EVENT_SOURCE) {
@@ -127,10 +137,15 @@ static void write_event(struct record_sink *rs, const struct deja_event *ev, uin
 			const uint8_t *data)
 {
 	struct trace_event te = { .ev = *ev, .digest = digest };
+	const uint8_t *bytes = NULL;
+	char source[257] = "";
+	te.ev.data_len = 0;
+	if (ev->data_len && data)
+		split_data(ev, data, &bytes, &te.ev.data_len, source);
 	if (trace_put_event(rs->t, &te) != TRACE_OK)
 		rs->failed = true;
-	if (ev->data_len && data)
-		put_data(rs, ev, data);
+	if (bytes)
+		put_data(rs, ev, bytes, te.ev.data_len, source);
 	if (++rs->pending >= EVENTS_PER_COMMIT) {
 		trace_commit(rs->t);
 		trace_begin(rs->t);
@@ -165,20 +180,15 @@ static void write_child_event(struct record_sink *rs, uint32_t process,
 	struct child_process *c = &rs->children[process - 1];
 	c->digest = deja_event_digest(c->digest, ev);
 	struct trace_event te = { .ev = *ev, .digest = c->digest };
+	const uint8_t *bytes = NULL;
+	te.ev.data_len = 0;
+	if (ev->data_len && data)
+		split_data(ev, data, &bytes, &te.ev.data_len, NULL);
 	if (trace_put_process_event(rs->t, process, &te) != TRACE_OK)
 		rs->failed = true;
-	if (ev->data_len && data) {
-		uint64_t len = ev->data_len, skip = 0;
-		if (ev->flags & DEJA_EVENT_SOURCE && len >= 2) {
-			uint16_t n;
-			memcpy(&n, data, sizeof(n));
-			if (n <= 256 && (uint64_t)n + 2 <= len)
-				skip = 2 + (uint64_t)n;
-		}
-		if (trace_put_process_data(rs->t, process, ev->seq, data + skip, len - skip) !=
-		    TRACE_OK)
-			rs->failed = true;
-	}
+	if (bytes && trace_put_process_data(rs->t, process, ev->seq, bytes, te.ev.data_len) !=
+		     TRACE_OK)
+		rs->failed = true;
 	if (++rs->pending >= EVENTS_PER_COMMIT) {
 		trace_commit(rs->t);
 		trace_begin(rs->t);

@@ -168,6 +168,7 @@ struct session *session_new(const struct session_config *cfg, char *err, size_t 
 		.feed_count = cfg->feed_count,
 		.feed_bytes = cfg->feed_bytes,
 		.feed_bytes_len = cfg->feed_bytes_len,
+		.feed_ring_size = cfg->feed_ring_size,
 		.vtimes = cfg->vtimes,
 		.vtimes_len = cfg->vtimes_len,
 		.script_room = s->script_room,
@@ -574,6 +575,8 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 	struct run_handle h;
 	if (start_run(s, &h, err, errlen) != 0)
 		return -1;
+	if (s->cfg->started)
+		s->cfg->started(s->cfg->started_ctx, s->shared);
 	int status = 0;
 	bool timed_out = false, top_ended = false;
 	struct timespec started;

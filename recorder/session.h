@@ -64,6 +64,13 @@ struct session_config {
 	uint64_t feed_count;
 	const uint8_t *feed_bytes;
 	uint64_t feed_bytes_len;
+	/* Not 0: the feed's bytes (feed_bytes NULL, feed_bytes_len of them)
+	 * stream in through a ring of this size while the program runs, put
+	 * there by whatever `started` sets going (feed_stream.h). */
+	uint64_t feed_ring_size;
+	/* Called once the program has been started, with its channel. */
+	void (*started)(void *ctx, struct deja_shared *sh);
+	void *started_ctx;
 	/* Replay: the pids the top process's children had, by fork index. */
 	const int32_t *child_pids;
 	uint32_t nchild_pids;

@@ -19,6 +19,7 @@
 #include "grow.h"
 #include "describe.h"
 #include "digest.h"
+#include "feed_stream.h"
 #include "follow.h"
 #include "replay_children.h"
 #include "model.h"
@@ -26,11 +27,58 @@
 struct replay_feed {
 	struct deja_feed *entries;
 	uint64_t count;
-	uint8_t *bytes;
+	uint8_t *bytes;    /* NULL when they stream in (ring) */
 	uint64_t len;
+	uint64_t ring;     /* feed_stream_ring_size() */
+	const char *trace_path;
+	struct feed_stream *stream;
+	char stream_err[256]; /* the stream could not be started */
 	int32_t *tids;     /* thread ids the recording saw, by model thread */
 	uint32_t ntids;
 };
+
+struct bytes_sink {
+	uint8_t *at;
+};
+
+static bool copy_bytes(void *ctx, const void *bytes, uint64_t len)
+{
+	struct bytes_sink *b = ctx;
+	memcpy(b->at, bytes, len);
+	b->at += len;
+	return true;
+}
+
+/* The feed's entries; its bytes too when they are few (else a stream
+ * brings them while the program runs, feed_stream.h). */
+static enum trace_status load_feed(struct trace *t, struct replay_feed *feed)
+{
+	uint64_t longest;
+	enum trace_status st = trace_get_feed_index(t, &feed->entries, &feed->count, &feed->len,
+						    &longest);
+	if (st != TRACE_OK)
+		return st;
+	feed->ring = feed_stream_ring_size(feed->len, longest);
+	if (feed->ring || !feed->len)
+		return TRACE_OK;
+	feed->bytes = malloc(feed->len);
+	if (!feed->bytes)
+		return TRACE_ERR_NOMEM;
+	struct bytes_sink sink = { feed->bytes };
+	st = trace_each_feed_bytes(t, feed->entries, feed->count, copy_bytes, &sink);
+	if (st == TRACE_OK && sink.at != feed->bytes + feed->len)
+		st = TRACE_ERR_CORRUPT;
+	return st;
+}
+
+static void start_stream(void *ctx, struct deja_shared *sh)
+{
+	struct replay_feed *feed = ctx;
+	feed->stream = feed_stream_start(feed->trace_path, sh, feed->stream_err,
+					 sizeof(feed->stream_err));
+	if (!feed->stream) /* the runtime will wait for nothing: tell it */
+		__atomic_store_n(&sh->feed_failed, 1, __ATOMIC_SEQ_CST);
+}
 
 /* The recorded threads' ids, indexed by model thread. */
 static enum trace_status load_tids(const struct trace_thread *th, size_t n,
@@ -198,7 +246,7 @@ static void stop_at_final_ticks(const struct trace_thread *th, size_t nthreads,
 
 static enum replay_status run_follow(struct replay_report *rep, const struct trace_event *ev,
 				     const struct trace_thread *threads, size_t nthreads,
-				     const struct site_table *sites, const struct replay_feed *feed,
+				     const struct site_table *sites, struct replay_feed *feed,
 				     struct replay_children *children,
 				     const char *runtime_path, char *err, size_t errlen)
 {
@@ -237,6 +285,9 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 		.feed_count = feed->count,
 		.feed_bytes = feed->bytes,
 		.feed_bytes_len = feed->len,
+		.feed_ring_size = feed->ring,
+		.started = feed->ring ? start_stream : NULL,
+		.started_ctx = feed,
 		.replay_pid = (int32_t)rep->recorded.pid,
 		.replay_ppid = (int32_t)rep->recorded.ppid,
 		.replay_end_signal = strcmp(rep->recorded.outcome, "signal") == 0
@@ -254,7 +305,15 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 				  .stop_at_end = rep->recorded.interrupted != 0 ||
 						 (rep->recorded.message &&
 						  strncmp(rep->recorded.message, "wall-clock", 10) == 0) };
-	if (s && session_run(s, sink_event, &rs, &rep->res, err, errlen) == 0) {
+	int ran = s ? session_run(s, sink_event, &rs, &rep->res, err, errlen) : -1;
+	bool fed = feed_stream_end(feed->stream, err, errlen);
+	if (fed && feed->ring && ran == 0 && !feed->stream) {
+		snprintf(err, errlen, "%s", feed->stream_err);
+		fed = false;
+	}
+	if (!fed)
+		st = REPLAY_ERR_TRACE;
+	else if (ran == 0) {
 		escape_log_copy(&rep->escapes, session_escapes(s));
 		rep->divergence_seq = rs.next;
 		if (replay_children_diverged(children, rep->divergence, sizeof(rep->divergence)))
@@ -284,11 +343,12 @@ enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 {
 	memset(rep, 0, sizeof(*rep));
 	struct trace *t;
-	if (trace_open(trace_path, false, &t, err, errlen) != TRACE_OK)
+	if (trace_open_to_replay(trace_path, &t, err, errlen) != TRACE_OK)
 		return REPLAY_ERR_TRACE;
 	struct trace_event *events = NULL;
 	struct site_table sites = { 0 };
-	struct replay_feed feed = { 0 };
+	struct replay_feed feed = { .trace_path = trace_path };
+	enum trace_status fst;
 	struct trace_thread *threads = NULL;
 	size_t nthreads = 0;
 	struct replay_children *children = NULL;
@@ -299,8 +359,9 @@ enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 		snprintf(err, errlen, "the trace's events cannot be read");
 	else if (trace_get_sites(t, &sites.sites, &sites.n) != TRACE_OK)
 		snprintf(err, errlen, "the trace's call sites cannot be read");
-	else if (trace_get_feed(t, &feed.entries, &feed.count, &feed.bytes, &feed.len) != TRACE_OK)
-		snprintf(err, errlen, "the trace's recorded inputs cannot be read");
+	else if ((fst = load_feed(t, &feed)) != TRACE_OK)
+		snprintf(err, errlen, "the trace's recorded inputs cannot be read: %s",
+			 trace_strerror(fst));
 	else if (trace_get_threads(t, &threads, &nthreads) != TRACE_OK ||
 		 load_tids(threads, nthreads, &feed) != TRACE_OK)
 		snprintf(err, errlen, "the trace's threads cannot be read");

@@ -209,8 +209,11 @@ static const struct deja_feed *feed_for(uint64_t seq)
 {
 	const struct deja_shared *sh = rt.shared;
 	const struct deja_feed *f = (const struct deja_feed *)((const char *)sh + sh->feed_offset);
+	uint64_t was = feed_cursor;
 	while (feed_cursor < sh->feed_count && f[feed_cursor].seq < seq)
 		feed_cursor++;
+	if (feed_cursor != was) /* the entries passed are done with */
+		rt_feed_release(feed_cursor < sh->feed_count ? f[feed_cursor].offset : sh->feed_total);
 	if (feed_cursor < sh->feed_count && f[feed_cursor].seq == seq)
 		return &f[feed_cursor];
 	return NULL;
@@ -229,8 +232,7 @@ int rt_io_recorded_signal(uint64_t seq, uint32_t *point)
 			continue;
 		const size_t at = offsetof(struct rt_signal_record, point);
 		if (f[i].len >= at + sizeof(*point))
-			memcpy(point, (const uint8_t *)sh + sh->feed_bytes_offset + f[i].offset + at,
-			       sizeof(*point));
+			memcpy(point, rt_feed_bytes(&f[i]) + at, sizeof(*point));
 		return (int)f[i].result;
 	}
 	return 0;
@@ -290,8 +292,7 @@ static void feed(struct rt_io *io, struct deja_pending *p, uint64_t seq)
 	if (rt_files_is_open(io->nr) && f->result >= 0)
 		rt_files_stand_in(io->nr, io->a, f->result);
 	if (!io->output) {
-		const struct deja_shared *sh = rt.shared;
-		struct scatter s = { (const uint8_t *)sh + sh->feed_bytes_offset + f->offset, f->len };
+		struct scatter s = { rt_feed_bytes(f), f->len };
 		for_each_chunk(io->sc, io->a, f->result, false, scatter_chunk, &s);
 	}
 	p->data = io->output ? sent : digest_of(io->sc, io->a, f->result, false);
@@ -318,9 +319,8 @@ static void signal_at_event(struct rt_io *io, struct deja_pending *p, uint64_t s
 		p->value = 0; /* not a recorded signal: the supervisor reports it */
 		return;
 	}
-	const struct deja_shared *sh = rt.shared;
 	memset(io->signal, 0, sizeof(*io->signal));
-	memcpy(io->signal, (const uint8_t *)sh + sh->feed_bytes_offset + f->offset,
+	memcpy(io->signal, rt_feed_bytes(f),
 	       f->len < sizeof(*io->signal) ? f->len : sizeof(*io->signal));
 	p->value = f->result;
 	p->arg = (uint64_t)f->result;

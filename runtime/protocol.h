@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 26u
+#define DEJA_PROTOCOL_VERSION 27u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -346,6 +346,26 @@ struct deja_shared {
 	uint64_t feed_offset;     /* replay: struct deja_feed[feed_count] */
 	uint64_t feed_count;
 	uint64_t feed_bytes_offset; /* replay: the bytes the feed entries point at */
+	/* Replay: the feed's bytes stream in while the program runs (0: they
+	 * are all in the channel, at feed_bytes_offset + offset).  Otherwise
+	 * the byte area is a ring of feed_ring_size bytes at the end of the
+	 * channel, mapped twice in a row so that an entry is contiguous however
+	 * it wraps; the byte at feed offset o lies at o % feed_ring_size.  The
+	 * supervisor fills the ring up to feed_filled, never past
+	 * feed_consumed + feed_ring_size; the runtime moves feed_consumed to
+	 * the first byte it still needs.  Each side bumps its gen word (a
+	 * futex) after moving its mark and wakes it when the other side said
+	 * it waits (docs/architecture.md, Replay's inputs). */
+	uint64_t feed_ring_size;
+	uint64_t feed_total;      /* the feed's bytes in all */
+	uint64_t feed_filled;     /* supervisor */
+	uint64_t feed_consumed;   /* runtime */
+	uint32_t feed_fill_gen;   /* futex word, supervisor */
+	uint32_t feed_consume_gen; /* futex word, runtime */
+	uint32_t feed_runtime_waits; /* runtime: waiting on feed_fill_gen */
+	uint32_t feed_filler_waits;  /* supervisor: waiting on feed_consume_gen */
+	uint32_t feed_failed;     /* supervisor: the trace's bytes could not be read */
+	uint32_t reserved_feed;
 	uint64_t script_offset;   /* strategy script: struct deja_script_entry[script_len] */
 	uint64_t script_len;
 	/* Real time (deja record --time real): the clocks read the real time,

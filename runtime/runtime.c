@@ -194,21 +194,34 @@ static long map_channel(long fd, uint64_t size)
 	return rt_syscall((long)SYS_mmap, 0, (long)size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 }
 
+/* One field of the channel's header, read before it is mapped (the whole
+ * is far too big for a stack). */
+static uint64_t channel_field(long fd, size_t offset)
+{
+	uint64_t v;
+	if (rt_syscall4(SYS_pread64, fd, &v, sizeof(v), offset) != (long)sizeof(v))
+		rt_fatal("cannot read the shared channel");
+	return v;
+}
+
 struct deja_shared *rt_channel_map(long fd)
 {
-	struct { /* the start of struct deja_shared: the whole is far too big for a stack */
-		uint32_t magic;
-		uint32_t version;
-		uint64_t size;
-	} head;
 	_Static_assert(offsetof(struct deja_shared, size) == 8, "deja_shared starts magic, version, size");
-	if (rt_syscall4(SYS_pread64, fd, &head, sizeof(head), 0) != (long)sizeof(head))
-		rt_fatal("cannot read the shared channel");
-	if (head.magic != DEJA_SHARED_MAGIC || head.version != DEJA_PROTOCOL_VERSION)
+	uint64_t magic_version = channel_field(fd, 0);
+	if ((uint32_t)magic_version != DEJA_SHARED_MAGIC ||
+	    (uint32_t)(magic_version >> 32) != DEJA_PROTOCOL_VERSION)
 		rt_fatal("supervisor and runtime speak different protocol versions");
-	long p = map_channel(fd, head.size);
+	uint64_t size = channel_field(fd, offsetof(struct deja_shared, size));
+	uint64_t ring = channel_field(fd, offsetof(struct deja_shared, feed_ring_size));
+	/* The feed's ring, if any, is mapped again right after the channel:
+	 * room for both is taken at once. */
+	long p = map_channel(fd, size + ring);
 	if (p < 0 && p > -4096)
 		rt_fatal("cannot map the shared channel");
+	p = rt_feed_ring_map(fd, p, size, channel_field(fd, offsetof(struct deja_shared,
+								      feed_bytes_offset)), ring);
+	if (p < 0 && p > -4096)
+		rt_fatal("cannot map the shared channel's feed ring");
 	return (struct deja_shared *)p;
 }
 

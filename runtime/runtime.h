@@ -278,6 +278,16 @@ int64_t rt_clock_read(clockid_t clock, uint64_t site);
 int rt_gettimeofday(struct timeval *tv, void *tz, uint64_t site);
 time_t rt_time(time_t *t, uint64_t site);
 
+/* ---- feed_ring.c: the bytes a replay feeds back, as they stream in ---- */
+/* After the channel (size bytes at `at`) is mapped: map its feed ring a
+ * second time right after it; returns `at`, or -errno.  Nothing to do when
+ * ring_size is 0. */
+long rt_feed_ring_map(long fd, long at, uint64_t size, uint64_t ring_offset, uint64_t ring_size);
+/* Where feed entry f's bytes are, once they are there (it waits). */
+const uint8_t *rt_feed_bytes(const struct deja_feed *f);
+/* The runtime needs no feed byte before `offset` any more. */
+void rt_feed_release(uint64_t offset);
+
 /* ---- io.c: input and output syscalls ---- */
 /* In a followed child: its feed starts at its own first event. */
 void rt_io_after_fork(void);

@@ -72,7 +72,9 @@ CREATE TABLE events (
     vtime       INTEGER NOT NULL,      -- virtual ns
     flags       INTEGER NOT NULL,      -- 1 preempt, 2 switch, 4 timed out
     data        INTEGER NOT NULL,      -- syscall: xxh3 of the bytes it sent, else 0
-    digest      INTEGER NOT NULL       -- running xxh3-64 over the events so far
+    digest      INTEGER NOT NULL,      -- running xxh3-64 over the events so far
+    data_len    INTEGER NOT NULL       -- bytes of its syscall_data row (0: none), so a
+                                       -- replay lays out the feed without reading them
 );
 
 -- When the outcome is a deadlock (the wait-for graph) or a timeout: one
@@ -182,6 +184,7 @@ CREATE TABLE process_events (
     flags       INTEGER NOT NULL,
     data        INTEGER NOT NULL,
     digest      INTEGER NOT NULL,         -- running xxh3-64 over this process's events
+    data_len    INTEGER NOT NULL,         -- bytes of its process_data row (0: none)
     PRIMARY KEY (process, seq)
 );
 

@@ -5,11 +5,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "grow.h"
@@ -17,6 +19,9 @@
 #include "model.h"
 
 #include "trace_private.h"
+
+/* The events that have a feed entry in a replay. */
+#define FEED_OPS "('syscall', 'signal', 'reap', 'sem_shared')"
 
 static const char *const status_text[] = {
 	[TRACE_OK] = "ok",
@@ -26,6 +31,7 @@ static const char *const status_text[] = {
 	[TRACE_ERR_CORRUPT] = "the trace is damaged or truncated",
 	[TRACE_ERR_WRITE] = "cannot write the trace",
 	[TRACE_ERR_NOMEM] = "out of memory",
+	[TRACE_ERR_STOPPED] = "stopped",
 };
 
 const char *trace_strerror(enum trace_status s)
@@ -128,8 +134,8 @@ enum trace_status trace_create(const char *path, struct trace **out, char *err,
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(t->db,
 					"INSERT INTO events (seq, thread, op, object, object_addr,"
-					" arg, result, site, vtime, flags, digest, data)"
-					" VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+					" arg, result, site, vtime, flags, digest, data, data_len)"
+					" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
 					-1, &t->put_event, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(t->db, "INSERT INTO syscall_data (seq, bytes) VALUES (?,?)",
@@ -164,12 +170,31 @@ static enum trace_status check_identity(sqlite3 *db, char *err, size_t errlen)
 			 (long long)version, TRACE_VERSION);
 		return TRACE_ERR_VERSION;
 	}
-	/* Catches truncation and damage before any command relies on it. */
-	sqlite3_stmt *st;
-	rc = sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return fail(db, rc, err, errlen);
-	rc = sqlite3_step(st);
+	return TRACE_OK;
+}
+
+/* What trace_open checks of a trace's integrity. */
+enum integrity_check {
+	CHECK_ALL,
+	/* Not the tables of bulk bytes (what input syscalls read): a replay
+	 * reads them whole while the program runs, failing on damage then,
+	 * and checking a big trace's first would cost more than the run. */
+	CHECK_ALL_BUT_BULK,
+	CHECK_NONE,
+};
+
+static bool is_bulk_table(const char *name)
+{
+	return strcmp(name, "syscall_data") == 0 || strcmp(name, "process_data") == 0;
+}
+
+static bool table_checked(sqlite3 *db, const char *table, char *err, size_t errlen)
+{
+	char *sql = sqlite3_mprintf("PRAGMA quick_check(\"%w\")", table);
+	sqlite3_stmt *st = NULL;
+	int rc = sql ? sqlite3_prepare_v2(db, sql, -1, &st, NULL) : SQLITE_NOMEM;
+	sqlite3_free(sql);
+	rc = rc == SQLITE_OK ? sqlite3_step(st) : rc;
 	const unsigned char *verdict = rc == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
 	bool ok = verdict && strcmp((const char *)verdict, "ok") == 0;
 	if (!ok) {
@@ -180,11 +205,55 @@ static enum trace_status check_identity(sqlite3 *db, char *err, size_t errlen)
 				*c = ' ';
 	}
 	sqlite3_finalize(st);
+	return ok;
+}
+
+/* A file shorter than its pages: cut off (the pages of a write under way
+ * are in the -wal file, which a sealed trace has not). */
+static bool truncated(sqlite3 *db, const char *path)
+{
+	char wal[PATH_MAX];
+	struct stat sb;
+	if (snprintf(wal, sizeof(wal), "%s-wal", path) >= (int)sizeof(wal) || stat(wal, &sb) == 0 ||
+	    stat(path, &sb) != 0)
+		return false;
+	int rc;
+	int64_t pages = pragma_int(db, "PRAGMA page_count", &rc);
+	int64_t page_size = rc == SQLITE_OK ? pragma_int(db, "PRAGMA page_size", &rc) : 0;
+	return rc == SQLITE_OK && (int64_t)sb.st_size < pages * page_size;
+}
+
+/* Catches truncation and damage before any command relies on it. */
+static enum trace_status check_integrity(sqlite3 *db, const char *path, enum integrity_check check,
+				       char *err, size_t errlen)
+{
+	if (check == CHECK_NONE)
+		return TRACE_OK;
+	if (truncated(db, path)) {
+		snprintf(err, errlen, "integrity check failed: the file is shorter than its pages");
+		return TRACE_ERR_CORRUPT;
+	}
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, "SELECT name FROM sqlite_schema WHERE type = 'table'",
+				    -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return fail(db, rc, err, errlen);
+	bool ok = true;
+	while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		ok = !name || (check == CHECK_ALL_BUT_BULK && is_bulk_table(name)) ||
+		     table_checked(db, name, err, errlen);
+	}
+	if (ok && rc != SQLITE_DONE) {
+		snprintf(err, errlen, "integrity check failed: %s", sqlite3_errmsg(db));
+		ok = false;
+	}
+	sqlite3_finalize(st);
 	return ok ? TRACE_OK : TRACE_ERR_CORRUPT;
 }
 
-enum trace_status trace_open(const char *path, bool writable, struct trace **out,
-			     char *err, size_t errlen)
+static enum trace_status open_trace(const char *path, bool writable, enum integrity_check check,
+				    struct trace **out, char *err, size_t errlen)
 {
 	if (access(path, R_OK) != 0) {
 		snprintf(err, errlen, "%s", strerror(errno));
@@ -197,10 +266,12 @@ enum trace_status trace_open(const char *path, bool writable, struct trace **out
 	int rc = sqlite3_open_v2(path, &t->db, flags, NULL);
 	enum trace_status s = rc == SQLITE_OK ? check_identity(t->db, err, errlen)
 					      : fail(t->db, rc, err, errlen);
+	if (s == TRACE_OK)
+		s = check_integrity(t->db, path, check, err, errlen);
 	if (s == TRACE_OK) {
 		rc = sqlite3_prepare_v2(t->db,
 					"SELECT seq, thread, op, object, object_addr, arg, result,"
-					" site, vtime, flags, digest, data FROM events ORDER BY seq",
+					" site, vtime, flags, digest, data, data_len FROM events ORDER BY seq",
 					-1, &t->next_event, NULL);
 		if (rc != SQLITE_OK)
 			s = fail(t->db, rc, err, errlen);
@@ -211,6 +282,23 @@ enum trace_status trace_open(const char *path, bool writable, struct trace **out
 	}
 	*out = t;
 	return TRACE_OK;
+}
+
+enum trace_status trace_open(const char *path, bool writable, struct trace **out,
+			     char *err, size_t errlen)
+{
+	return open_trace(path, writable, CHECK_ALL, out, err, errlen);
+}
+
+enum trace_status trace_open_to_replay(const char *path, struct trace **out, char *err,
+				       size_t errlen)
+{
+	return open_trace(path, false, CHECK_ALL_BUT_BULK, out, err, errlen);
+}
+
+enum trace_status trace_reopen(const char *path, struct trace **out, char *err, size_t errlen)
+{
+	return open_trace(path, false, CHECK_NONE, out, err, errlen);
 }
 
 void trace_close(struct trace *t)
@@ -369,6 +457,7 @@ void trace_bind_event(sqlite3_stmt *st, int first, const struct trace_event *e)
 	sqlite3_bind_int64(st, first + 9, ev->flags);
 	sqlite3_bind_int64(st, first + 10, (sqlite3_int64)e->digest);
 	sqlite3_bind_int64(st, first + 11, (sqlite3_int64)ev->data);
+	sqlite3_bind_int64(st, first + 12, ev->data_len);
 }
 
 enum trace_status trace_put_event(struct trace *t, const struct trace_event *e)
@@ -680,6 +769,7 @@ int trace_read_event_row(sqlite3_stmt *st, struct trace_event *e)
 	ev->flags = (uint16_t)sqlite3_column_int64(st, 9);
 	e->digest = (uint64_t)sqlite3_column_int64(st, 10);
 	ev->data = (uint64_t)sqlite3_column_int64(st, 11);
+	ev->data_len = (uint32_t)sqlite3_column_int64(st, 12);
 	return ev->op == DEJA_OP_COUNT ? -1 : 1;
 }
 
@@ -869,20 +959,97 @@ enum trace_status trace_get_inputs(struct trace *t, struct trace_input **out, si
 			 sizeof(**out), read_input, (void **)out, n);
 }
 
-enum trace_status trace_get_feed(struct trace *t, struct deja_feed **feed, uint64_t *count,
-				 uint8_t **bytes, uint64_t *len)
+enum trace_status trace_get_feed_index(struct trace *t, struct deja_feed **feed, uint64_t *count,
+				       uint64_t *total, uint64_t *longest)
 {
 	*feed = NULL;
-	*bytes = NULL;
-	*count = *len = 0;
+	*count = *total = *longest = 0;
 	sqlite3_stmt *st = trace_prepare(t,
-		"SELECT e.seq, e.result, d.bytes, CASE e.op WHEN 'syscall' THEN e.arg ELSE -1 END,"
-		" e.data"
-		" FROM events e LEFT JOIN syscall_data d USING (seq)"
-		" WHERE e.op IN ('syscall', 'signal', 'reap', 'sem_shared') ORDER BY e.seq");
+		"SELECT seq, result, data_len, CASE op WHEN 'syscall' THEN arg ELSE -1 END, data"
+		" FROM events WHERE op IN " FEED_OPS " ORDER BY seq");
 	if (!st)
 		return TRACE_ERR_CORRUPT;
-	return trace_read_feed(st, feed, count, bytes, len);
+	uint64_t cap = 0;
+	enum trace_status status = TRACE_OK;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!grow_array(feed, &cap, *count + 1, sizeof(**feed), 64)) {
+			status = TRACE_ERR_NOMEM;
+			break;
+		}
+		struct deja_feed *f = &(*feed)[(*count)++];
+		f->seq = (uint64_t)sqlite3_column_int64(st, 0);
+		f->result = sqlite3_column_int64(st, 1);
+		f->len = (uint64_t)sqlite3_column_int64(st, 2);
+		f->nr = sqlite3_column_int64(st, 3);
+		f->digest = (uint64_t)sqlite3_column_int64(st, 4);
+		f->offset = *total;
+		*total += f->len;
+		if (f->len > *longest)
+			*longest = f->len;
+	}
+	if (status == TRACE_OK && rc != SQLITE_DONE)
+		status = TRACE_ERR_CORRUPT;
+	sqlite3_finalize(st);
+	if (status != TRACE_OK) {
+		free(*feed);
+		*feed = NULL;
+		*count = 0;
+	}
+	return status;
+}
+
+/* One syscall_data row against the feed's entries (both in seq order):
+ * false if it is not what the entries say. */
+static bool row_matches(const struct deja_feed *feed, uint64_t count, uint64_t *next,
+			uint64_t seq, uint64_t len, bool *wanted)
+{
+	while (*next < count && feed[*next].seq < seq) {
+		if (feed[*next].len) /* its row is missing */
+			return false;
+		(*next)++;
+	}
+	*wanted = *next < count && feed[*next].seq == seq;
+	if (!*wanted)
+		return true; /* the bytes of an event without an entry */
+	return feed[(*next)++].len == len;
+}
+
+enum trace_status trace_each_feed_bytes(struct trace *t, const struct deja_feed *feed,
+					uint64_t count, trace_bytes_fn fn, void *ctx)
+{
+	/* Read through a mapping, not a copy per page: these are the bulk of
+	 * a big trace, and the replay waits for them.  One scan of the
+	 * table, matched with the entries here, costs less than a join. */
+	if (exec(t, "PRAGMA mmap_size=4294967296") != TRACE_OK)
+		return TRACE_ERR_CORRUPT;
+	sqlite3_stmt *st = trace_prepare(t, "SELECT seq, bytes FROM syscall_data ORDER BY seq");
+	if (!st)
+		return TRACE_ERR_CORRUPT;
+	enum trace_status status = TRACE_OK;
+	uint64_t next = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		uint64_t seq = (uint64_t)sqlite3_column_int64(st, 0);
+		const void *b = sqlite3_column_blob(st, 1);
+		uint64_t n = (uint64_t)sqlite3_column_bytes(st, 1);
+		bool wanted;
+		if (!row_matches(feed, count, &next, seq, n, &wanted)) {
+			status = TRACE_ERR_CORRUPT;
+			break;
+		}
+		if (wanted && n && !fn(ctx, b, n)) {
+			status = TRACE_ERR_STOPPED;
+			break;
+		}
+	}
+	if (status == TRACE_OK && rc != SQLITE_DONE)
+		status = TRACE_ERR_CORRUPT;
+	while (status == TRACE_OK && next < count)
+		if (feed[next++].len)
+			status = TRACE_ERR_CORRUPT;
+	sqlite3_finalize(st);
+	return status;
 }
 
 enum trace_status trace_read_feed(sqlite3_stmt *st, struct deja_feed **feed, uint64_t *count,

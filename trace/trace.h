@@ -16,7 +16,7 @@
 
 #include "protocol.h"
 
-#define TRACE_VERSION 8
+#define TRACE_VERSION 9
 #define TRACE_APPLICATION_ID 0x444A4131 /* "DJA1" */
 
 enum trace_status {
@@ -27,6 +27,7 @@ enum trace_status {
 	TRACE_ERR_CORRUPT,   /* damaged or truncated */
 	TRACE_ERR_WRITE,     /* a write failed */
 	TRACE_ERR_NOMEM,
+	TRACE_ERR_STOPPED,   /* a caller's callback asked to stop */
 };
 
 struct trace;
@@ -111,6 +112,15 @@ enum trace_status trace_create(const char *path, struct trace **out,
 /* Open an existing trace; writable for commands that add to it. */
 enum trace_status trace_open(const char *path, bool writable, struct trace **out,
 			     char *err, size_t errlen);
+/* Open, read-only, to replay it: as trace_open, but the bytes input
+ * syscalls read are left unchecked, for the caller reads them all
+ * (trace_each_feed_bytes), which fails on damage. */
+enum trace_status trace_open_to_replay(const char *path, struct trace **out, char *err,
+				       size_t errlen);
+/* Open, read-only, a trace already checked, for a
+ * second reader (a thread of its own): its identity is checked again, its
+ * integrity not. */
+enum trace_status trace_reopen(const char *path, struct trace **out, char *err, size_t errlen);
 void trace_close(struct trace *t);
 
 /* Writing is done: leave WAL mode, so that the trace is one self-contained
@@ -138,10 +148,20 @@ enum trace_status trace_put_syscall_data(struct trace *t, uint64_t seq, const vo
 enum trace_status trace_put_input(struct trace *t, uint64_t seq, const char *source,
 				  uint64_t offset, uint64_t len);
 
-/* Replay's feed: result and bytes of every recorded `syscall` event, in
- * order; *bytes holds all the bytes, entries point into it.  Free both. */
-enum trace_status trace_get_feed(struct trace *t, struct deja_feed **feed, uint64_t *count,
-				 uint8_t **bytes, uint64_t *len);
+/* Replay's feed: the result (and for an output the digest) of every
+ * recorded event that has an entry (syscalls, signals, reaps, shared
+ * semaphore calls), in order, without their bytes: each entry's offset is
+ * where its bytes start in the run of all of them (*total bytes; the
+ * longest entry has *longest).  Free *feed. */
+enum trace_status trace_get_feed_index(struct trace *t, struct deja_feed **feed, uint64_t *count,
+				       uint64_t *total, uint64_t *longest);
+/* The bytes of those entries (feed[count], as trace_get_feed_index gave
+ * them) in order, a piece at a time (each entry's, empty ones left out);
+ * TRACE_ERR_CORRUPT if the trace's bytes are not what the entries say; fn
+ * returns false to stop (TRACE_ERR_STOPPED). */
+typedef bool (*trace_bytes_fn)(void *ctx, const void *bytes, uint64_t len);
+enum trace_status trace_each_feed_bytes(struct trace *t, const struct deja_feed *feed,
+					uint64_t count, trace_bytes_fn fn, void *ctx);
 
 enum trace_status trace_get_run(struct trace *t, struct trace_run *run);
 void trace_run_free(struct trace_run *run);
@@ -231,7 +251,8 @@ void trace_processes_free(struct trace_process *p, size_t n);
 /* A forked child's events in order. */
 enum trace_status trace_get_process_events(struct trace *t, uint32_t process,
 					   struct trace_event **out, size_t *n);
-/* A forked child's feed, as trace_get_feed. */
+/* A forked child's feed, as trace_get_feed_index but with its bytes:
+ * *bytes holds them all, entries point into it.  Free both. */
 enum trace_status trace_get_process_feed(struct trace *t, uint32_t process,
 					 struct deja_feed **feed, uint64_t *count,
 					 uint8_t **bytes, uint64_t *len);

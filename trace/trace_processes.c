@@ -54,8 +54,8 @@ enum trace_status trace_put_process_event(struct trace *t, uint32_t process,
 	if (!t->put_process_event)
 		t->put_process_event = trace_prepare(t,
 			"INSERT INTO process_events (process, seq, thread, op, object, object_addr,"
-			" arg, result, site, vtime, flags, digest, data)"
-			" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+			" arg, result, site, vtime, flags, digest, data, data_len)"
+			" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	sqlite3_stmt *st = t->put_process_event;
 	if (!st)
 		return TRACE_ERR_WRITE;
@@ -134,7 +134,7 @@ enum trace_status trace_get_process_events(struct trace *t, uint32_t process,
 	*n = 0;
 	sqlite3_stmt *st = trace_prepare(t,
 		"SELECT seq, thread, op, object, object_addr, arg, result, site, vtime, flags,"
-		" digest, data FROM process_events WHERE process = ? ORDER BY seq");
+		" digest, data, data_len FROM process_events WHERE process = ? ORDER BY seq");
 	if (!st)
 		return TRACE_ERR_CORRUPT;
 	sqlite3_bind_int64(st, 1, process);

@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
-# big_input.sh DEJA BIG_READ_PROG
+# big_input.sh DEJA BIG_READ_PROG CHUNKED_READ_PROG
 #
 # One read() of 40 MiB, more than the 16 MiB data ring between the runtime
 # and deja: the recording keeps every byte (the ring's contents move out
 # while the runtime writes the rest), and replays print the recorded
 # checksum after the file has changed on disk.
+#
+# Then 20 MiB read in pieces of uneven sizes: a replay streams them through
+# its feed ring (8 MiB), so pieces straddle the ring's end and the ring
+# goes round more than twice; replays print the recorded checksum.  A trace
+# whose input bytes are damaged is refused with exit 2, not replayed with
+# wrong bytes.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ $# -eq 2 ] || fail "usage: big_input.sh DEJA BIG_READ_PROG"
-deja=$(abspath "$1") prog=$(abspath "$2")
-require_file "$deja" "$prog"
+[ $# -eq 3 ] || fail "usage: big_input.sh DEJA BIG_READ_PROG CHUNKED_READ_PROG"
+deja=$(abspath "$1") prog=$(abspath "$2") chunked=$(abspath "$3")
+require_file "$deja" "$prog" "$chunked"
 cd "$tmp"
 
 head -c $((40 << 20)) /dev/urandom >big.bin
@@ -23,3 +29,27 @@ cmp -s native rec || { dump native rec; fail "the recorded run read other bytes 
 head -c $((40 << 20)) /dev/urandom >big.bin # the file changes; the replay must not notice
 replays_match "$deja" b.deja rec 3
 note "a 40 MiB read recorded whole and replayed 3 times after the file changed"
+
+head -c $((20 << 20)) /dev/urandom >mid.bin
+"$chunked" mid.bin >cnative || fail "the chunked reader fails natively"
+grep -q "^read $((20 << 20)) bytes" cnative || { dump cnative; fail "the chunked reader did not read the whole file"; }
+timeout 60 "$deja" record -q -o c.deja -- "$chunked" mid.bin >crec 2>err || { dump err; fail "record of the chunked reader failed"; }
+cmp -s cnative crec || { dump cnative crec; fail "the chunked recording read other bytes than the native run"; }
+head -c $((20 << 20)) /dev/urandom >mid.bin
+replays_match "$deja" c.deja crec 3
+note "20 MiB in uneven pieces streamed through the replay's feed ring, 3 replays"
+
+# Damage: one piece's bytes gone, and one piece shorter than its event says.
+expect_refused() { # TRACE WHAT
+	local rc=0
+	timeout 60 "$deja" replay -q "$1" >out 2>err </dev/null || rc=$?
+	[ $rc -eq 2 ] || { dump err; fail "replay of a trace with $2 exited $rc, not 2"; }
+	grep -q "recorded inputs" err || { dump err; fail "replay of a trace with $2 did not say why"; }
+}
+cp c.deja gone.deja
+sqlite3 gone.deja "DELETE FROM syscall_data WHERE seq = (SELECT seq FROM syscall_data ORDER BY seq LIMIT 1 OFFSET 100)"
+expect_refused gone.deja "a piece of input missing"
+cp c.deja short.deja
+sqlite3 short.deja "UPDATE syscall_data SET bytes = substr(bytes, 2) WHERE seq = (SELECT seq FROM syscall_data WHERE length(bytes) > 1000 ORDER BY seq LIMIT 1 OFFSET 50)"
+expect_refused short.deja "a piece of input cut short"
+note "damaged input bytes refused with exit 2"

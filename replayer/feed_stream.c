@@ -1,0 +1,196 @@
+/*
+ * feed_stream.c: the supervisor's side of the feed ring (see
+ * feed_stream.h; the runtime's side is runtime/feed_ring.c).
+ *
+ * One thread, with a connection of its own to the trace, walks the feed's
+ * bytes in order and copies them into the ring.  It publishes how far it
+ * has filled after each piece, and waits when the ring holds a whole ring
+ * the program has not taken yet.  A read error is reported to the runtime
+ * (feed_failed) and to the replay, which fails as for any damaged trace.
+ */
+#define _GNU_SOURCE
+#include "feed_stream.h"
+
+#include <linux/futex.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "trace.h"
+
+/* Feeds up to this size go into the channel whole. */
+#define FEED_INLINE_MAX (1u << 20)
+#define FEED_RING_MIN (8u << 20)
+/* Bytes put in before they are published: a publish may wake the program,
+ * and a wake per 4 KiB read cost more than the copying. */
+#define FEED_PUBLISH_EVERY (64u << 10)
+
+struct feed_stream {
+	pthread_t thread;
+	char *path;
+	struct deja_shared *sh;
+	uint8_t *ring;
+	uint64_t ring_size;
+	uint64_t filled;
+	uint64_t published;
+	int stop;                  /* atomic: the replay is over */
+	enum trace_status status;
+	char err[256];
+};
+
+static uint64_t round_up(uint64_t n, uint64_t unit)
+{
+	return (n + unit - 1) / unit * unit;
+}
+
+uint64_t feed_stream_ring_size(uint64_t total, uint64_t longest)
+{
+	if (total <= FEED_INLINE_MAX)
+		return 0;
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	/* Room for the entry a thread takes and the one after it (signals
+	 * look one ahead), so the program never waits on itself. */
+	uint64_t size = 2 * longest > FEED_RING_MIN ? 2 * longest : FEED_RING_MIN;
+	return round_up(total < size ? total : size, page);
+}
+
+static void futex_wake(uint32_t *word)
+{
+	syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0);
+}
+
+static void futex_wait(uint32_t *word, uint32_t seen)
+{
+	struct timespec limit = { 0, 50 * 1000 * 1000 };
+	syscall(SYS_futex, word, FUTEX_WAIT, seen, &limit, NULL, 0);
+}
+
+static void publish(struct feed_stream *fs)
+{
+	struct deja_shared *sh = fs->sh;
+	fs->published = fs->filled;
+	__atomic_store_n(&sh->feed_filled, fs->filled, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&sh->feed_fill_gen, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&sh->feed_runtime_waits, __ATOMIC_SEQ_CST))
+		futex_wake(&sh->feed_fill_gen);
+}
+
+/* Room in the ring, waiting for the program to take bytes if there is
+ * none; 0 when the replay is over. */
+static uint64_t room(struct feed_stream *fs)
+{
+	struct deja_shared *sh = fs->sh;
+	for (;;) {
+		uint32_t gen = __atomic_load_n(&sh->feed_consume_gen, __ATOMIC_ACQUIRE);
+		uint64_t used = fs->filled - __atomic_load_n(&sh->feed_consumed, __ATOMIC_ACQUIRE);
+		if (used < fs->ring_size)
+			return fs->ring_size - used;
+		if (__atomic_load_n(&fs->stop, __ATOMIC_ACQUIRE))
+			return 0;
+		publish(fs); /* what the program waits for, if it does */
+		__atomic_store_n(&sh->feed_filler_waits, 1, __ATOMIC_SEQ_CST);
+		if (fs->filled - __atomic_load_n(&sh->feed_consumed, __ATOMIC_SEQ_CST) >= fs->ring_size)
+			futex_wait(&sh->feed_consume_gen, gen);
+		__atomic_store_n(&sh->feed_filler_waits, 0, __ATOMIC_RELAXED);
+	}
+}
+
+static bool put(void *ctx, const void *bytes, uint64_t len)
+{
+	struct feed_stream *fs = ctx;
+	const uint8_t *from = bytes;
+	while (len) {
+		uint64_t n = room(fs);
+		if (!n)
+			return false;
+		uint64_t at = fs->filled % fs->ring_size;
+		if (n > fs->ring_size - at)
+			n = fs->ring_size - at;
+		if (n > len)
+			n = len;
+		memcpy(fs->ring + at, from, n);
+		from += n;
+		len -= n;
+		fs->filled += n;
+		if (fs->filled - fs->published >= FEED_PUBLISH_EVERY)
+			publish(fs);
+	}
+	return true;
+}
+
+static const struct deja_feed *feed_entries(const struct deja_shared *sh)
+{
+	return (const struct deja_feed *)((const char *)sh + sh->feed_offset);
+}
+
+static void *stream(void *arg)
+{
+	struct feed_stream *fs = arg;
+	struct trace *t = NULL;
+	/* The ring's first pages at once, not a fault at a time. */
+	madvise(fs->ring, fs->ring_size, MADV_POPULATE_WRITE);
+	fs->status = trace_reopen(fs->path, &t, fs->err, sizeof(fs->err));
+	if (fs->status == TRACE_OK)
+		fs->status = trace_each_feed_bytes(t, feed_entries(fs->sh), fs->sh->feed_count,
+						   put, fs);
+	trace_close(t);
+	publish(fs);
+	if (fs->status == TRACE_OK && fs->filled != fs->sh->feed_total) {
+		snprintf(fs->err, sizeof(fs->err), "the trace's recorded inputs are shorter than"
+			 " their index");
+		fs->status = TRACE_ERR_CORRUPT;
+	}
+	if (fs->status != TRACE_OK && fs->status != TRACE_ERR_STOPPED) {
+		__atomic_store_n(&fs->sh->feed_failed, 1, __ATOMIC_SEQ_CST);
+		publish(fs);
+		futex_wake(&fs->sh->feed_fill_gen); /* whether or not it said it waits */
+	}
+	return NULL;
+}
+
+struct feed_stream *feed_stream_start(const char *path, struct deja_shared *sh, char *err,
+				      size_t errlen)
+{
+	struct feed_stream *fs = calloc(1, sizeof(*fs));
+	if (fs)
+		fs->path = strdup(path);
+	if (!fs || !fs->path) {
+		snprintf(err, errlen, "out of memory");
+		free(fs);
+		return NULL;
+	}
+	fs->sh = sh;
+	fs->ring = (uint8_t *)sh + sh->feed_bytes_offset;
+	fs->ring_size = sh->feed_ring_size;
+	int rc = pthread_create(&fs->thread, NULL, stream, fs);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot start the thread that feeds the replay: %s",
+			 strerror(rc));
+		free(fs->path);
+		free(fs);
+		return NULL;
+	}
+	return fs;
+}
+
+bool feed_stream_end(struct feed_stream *fs, char *err, size_t errlen)
+{
+	if (!fs)
+		return true;
+	__atomic_store_n(&fs->stop, 1, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&fs->sh->feed_consume_gen, 1, __ATOMIC_SEQ_CST);
+	futex_wake(&fs->sh->feed_consume_gen);
+	pthread_join(fs->thread, NULL);
+	bool ok = fs->status == TRACE_OK || fs->status == TRACE_ERR_STOPPED;
+	if (!ok)
+		snprintf(err, errlen, "the trace's recorded inputs cannot be read: %s",
+			 fs->err[0] ? fs->err : trace_strerror(fs->status));
+	free(fs->path);
+	free(fs);
+	return ok;
+}

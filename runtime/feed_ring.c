@@ -1,0 +1,80 @@
+/*
+ * feed_ring.c: the bytes a replay feeds back, as they stream in.
+ *
+ * A replay gives each input syscall the bytes its recording got (io.c).
+ * For a big recording (a 64 MiB file read in 4 KiB pieces) copying them
+ * all into the channel before the program starts would cost more than the
+ * program's whole run, so the supervisor streams them into a ring at the
+ * channel's end while the program runs (replayer/feed_stream.c), and the
+ * runtime takes each entry from there, waiting only when it has caught up
+ * with the supervisor.  Small feeds, and forked children's, come whole in
+ * the channel (feed_ring_size 0), and these functions then just point into
+ * it.  The protocol is in protocol.h, at feed_ring_size.
+ *
+ * The ring is mapped twice in a row, so an entry that wraps round its end
+ * is still one run of bytes: no piece of the runtime has to copy in two
+ * parts.  The supervisor makes the ring at least twice the longest entry,
+ * so the entry a thread needs and the one after it (a signal's record,
+ * looked at ahead) always fit.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/futex.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+
+#include "runtime.h"
+
+long rt_feed_ring_map(long fd, long at, uint64_t size, uint64_t ring_offset, uint64_t ring_size)
+{
+	if (!ring_size)
+		return at;
+	long mirror = at + (long)size;
+	long p = rt_syscall(SYS_mmap, mirror, (long)ring_size, PROT_READ, MAP_SHARED | MAP_FIXED,
+			    fd, (long)ring_offset);
+	return p == mirror ? at : (p < 0 ? p : -ENOMEM);
+}
+
+/* Wait for the supervisor to have filled the ring up to `end`. */
+static void wait_filled(struct deja_shared *sh, uint64_t end)
+{
+	for (;;) {
+		uint32_t gen = __atomic_load_n(&sh->feed_fill_gen, __ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&sh->feed_filled, __ATOMIC_ACQUIRE) >= end)
+			return;
+		if (__atomic_load_n(&sh->feed_failed, __ATOMIC_ACQUIRE))
+			rt_fatal("replay: the supervisor could not read the recorded inputs");
+		__atomic_store_n(&sh->feed_runtime_waits, 1, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&sh->feed_filled, __ATOMIC_SEQ_CST) < end) {
+			/* Bounded, so that a supervisor gone away is noticed by the
+			 * supervisor's own kill rather than a wake that never comes. */
+			struct timespec limit = { 0, 100 * 1000 * 1000 };
+			rt_syscall4(SYS_futex, &sh->feed_fill_gen, FUTEX_WAIT, gen, &limit);
+		}
+		__atomic_store_n(&sh->feed_runtime_waits, 0, __ATOMIC_RELAXED);
+	}
+}
+
+const uint8_t *rt_feed_bytes(const struct deja_feed *f)
+{
+	struct deja_shared *sh = rt.shared;
+	const uint8_t *area = (const uint8_t *)sh + sh->feed_bytes_offset;
+	if (!sh->feed_ring_size)
+		return area + f->offset;
+	if (!f->len)
+		return area;
+	wait_filled(sh, f->offset + f->len);
+	return area + f->offset % sh->feed_ring_size;
+}
+
+void rt_feed_release(uint64_t offset)
+{
+	struct deja_shared *sh = rt.shared;
+	if (!sh->feed_ring_size || offset <= __atomic_load_n(&sh->feed_consumed, __ATOMIC_RELAXED))
+		return;
+	__atomic_store_n(&sh->feed_consumed, offset, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&sh->feed_consume_gen, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&sh->feed_filler_waits, __ATOMIC_SEQ_CST))
+		rt_syscall3(SYS_futex, &sh->feed_consume_gen, FUTEX_WAKE, 1);
+}
