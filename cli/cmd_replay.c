@@ -46,7 +46,7 @@ int cmd_replay(int argc, char **argv)
 		code = rep.res.interrupted ? DEJA_EXIT_INTERRUPTED : DEJA_EXIT_OK;
 		break;
 	case REPLAY_DIVERGED:
-		fprintf(stderr, "deja: replay diverged at %s\n", rep.divergence);
+		fprintf(stderr, "deja: replay diverged: %s\n", rep.divergence);
 		code = rep.res.interrupted ? DEJA_EXIT_INTERRUPTED : DEJA_EXIT_FAILED;
 		break;
 	case REPLAY_ERR_TRACE:

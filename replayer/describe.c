@@ -139,3 +139,56 @@ void describe_event(const struct site_table *tab, const struct deja_event *ev, c
 		 (ev->flags & DEJA_EVENT_PREEMPT) ? " [preempted]" : "",
 		 (ev->flags & DEJA_EVENT_TIMED_OUT) ? " [timed out]" : "");
 }
+
+bool events_alike(const struct deja_event *a, const struct deja_event *b)
+{
+	return a->thread == b->thread && a->op == b->op && a->object == b->object &&
+	       a->result == b->result && a->arg == b->arg && a->site == b->site &&
+	       a->data == b->data;
+}
+
+static void add_part(char *buf, size_t len, size_t *at, const char *part)
+{
+	if (*at >= len)
+		return;
+	int n = snprintf(buf + *at, len - *at, "%s%s", *at ? "; " : "", part);
+	*at += n > 0 ? (size_t)n : 0;
+}
+
+/* An event's data, named by what it holds. */
+static const char *data_name(const struct deja_event *ev)
+{
+	if (ev->op == DEJA_OP_SYSCALL)
+		return "the bytes it sent or got";
+	if (ev->op == DEJA_OP_SIGNAL)
+		return "the signal's details";
+	return "its data";
+}
+
+void describe_difference(const struct deja_event *recorded, const struct deja_event *got,
+			 char *buf, size_t len)
+{
+	char part[160];
+	size_t at = 0;
+	buf[0] = '\0';
+	if (recorded->thread != got->thread)
+		add_part(buf, len, &at, "the thread");
+	if (recorded->op != got->op)
+		add_part(buf, len, &at, "the operation");
+	if (recorded->object != got->object)
+		add_part(buf, len, &at, "the object");
+	if (recorded->arg != got->arg)
+		add_part(buf, len, &at, "the argument");
+	if (recorded->result != got->result)
+		add_part(buf, len, &at, "the result");
+	if (recorded->site != got->site)
+		add_part(buf, len, &at, "the call site");
+	if (recorded->data != got->data) {
+		snprintf(part, sizeof(part), "%s (xxh3 %016llx recorded, %016llx now)",
+			 data_name(recorded), (unsigned long long)recorded->data,
+			 (unsigned long long)got->data);
+		add_part(buf, len, &at, part);
+	}
+	if (recorded->flags != got->flags)
+		add_part(buf, len, &at, "whether the scheduler switched or preempted there");
+}

@@ -6,6 +6,7 @@
 #ifndef DEJA_DESCRIBE_H
 #define DEJA_DESCRIBE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,5 +26,15 @@ void describe_op(const struct deja_event *ev, char *buf, size_t len);
 /* "thread 2 mutex_lock(mutex#3) = 0 at withdraw (atomicity.c:27)" */
 void describe_event(const struct site_table *tab, const struct deja_event *ev, char *buf,
 		    size_t len);
+
+/* Whether a replayed event is the recorded one, field by field (the
+ * digest chain aside). */
+bool events_alike(const struct deja_event *a, const struct deja_event *b);
+/* What differs between a recorded event and a replayed one, for people:
+ * "the bytes it sent (xxh3 1a2b... recorded, 3c4d... now)", the fields
+ * that differ, joined with "; ".  "" when the events are alike field by
+ * field (then the digest chain differs, by an earlier event's flags). */
+void describe_difference(const struct deja_event *recorded, const struct deja_event *got,
+			 char *buf, size_t len);
 
 #endif /* DEJA_DESCRIBE_H */

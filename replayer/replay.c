@@ -107,7 +107,7 @@ struct replay_sink {
 
 static bool differs(struct replay_sink *rs, const struct deja_event *got)
 {
-	char expected[512], actual[512];
+	char expected[512], actual[512], what[400];
 	struct replay_report *rep = rs->rep;
 	rep->divergence_seq = rs->next;
 	describe_event(rs->sites, got, actual, sizeof(actual));
@@ -117,18 +117,13 @@ static bool differs(struct replay_sink *rs, const struct deja_event *got)
 			 (unsigned long long)rs->next, actual);
 		return false;
 	}
-	describe_event(rs->sites, &rs->recorded[rs->next].ev, expected, sizeof(expected));
+	const struct deja_event *recorded = &rs->recorded[rs->next].ev;
+	describe_event(rs->sites, recorded, expected, sizeof(expected));
+	describe_difference(recorded, got, what, sizeof(what));
 	snprintf(rep->divergence, sizeof(rep->divergence),
-		 "event %llu differs\n  expected: %s\n  got:      %s",
-		 (unsigned long long)rs->next, expected, actual);
+		 "event %llu differs%s%s\n  expected: %s\n  got:      %s",
+		 (unsigned long long)rs->next, what[0] ? " in " : "", what, expected, actual);
 	return false;
-}
-
-static bool same_event(const struct deja_event *a, const struct deja_event *b)
-{
-	return a->thread == b->thread && a->op == b->op && a->object == b->object &&
-	       a->result == b->result && a->arg == b->arg && a->site == b->site &&
-	       a->data == b->data;
 }
 
 static bool sink_event(void *ctx, const struct deja_event *ev, const uint8_t *data)
@@ -137,7 +132,7 @@ static bool sink_event(void *ctx, const struct deja_event *ev, const uint8_t *da
 	struct replay_sink *rs = ctx;
 	rs->digest = deja_event_digest(rs->digest, ev);
 	if (rs->next >= rs->n || rs->recorded[rs->next].digest != rs->digest ||
-	    !same_event(&rs->recorded[rs->next].ev, ev))
+	    !events_alike(&rs->recorded[rs->next].ev, ev))
 		return differs(rs, ev);
 	rs->next++;
 	if (rs->stop_at_end && rs->next == rs->n) {

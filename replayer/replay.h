@@ -25,7 +25,7 @@ struct replay_report {
 	struct session_result res;
 	uint64_t recorded_events;
 	uint64_t divergence_seq;  /* first event that differs */
-	char divergence[1280];    /* expected vs got, human-readable */
+	char divergence[1600];    /* expected vs got, human-readable */
 	struct escape_log escapes; /* syscalls that escaped the runtime in the replay */
 };
 

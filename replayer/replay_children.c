@@ -39,7 +39,7 @@ struct replay_children {
 	const struct site_table *sites;
 	bool real_time;
 	bool diverged;
-	char divergence[1024];
+	char divergence[1600];
 };
 
 static struct recorded_child *find(struct replay_children *rc, uint32_t id)
@@ -208,19 +208,12 @@ static bool admit(void *ctx, uint32_t parent, uint32_t fork_index, int32_t pid,
 	return true;
 }
 
-static bool same_event(const struct deja_event *a, const struct deja_event *b)
-{
-	return a->thread == b->thread && a->op == b->op && a->object == b->object &&
-	       a->result == b->result && a->arg == b->arg && a->site == b->site &&
-	       a->data == b->data;
-}
-
 static bool event(void *ctx, uint32_t process, const struct deja_event *ev, const uint8_t *data)
 {
 	(void)data;
 	struct replay_children *rc = ctx;
 	struct recorded_child *c = find(rc, process);
-	char got[512], expected[512];
+	char got[512], expected[512], what[400];
 	c->digest = deja_event_digest(c->digest, ev);
 	describe_event(rc->sites, ev, got, sizeof(got));
 	if (c->next >= c->nevents)
@@ -229,12 +222,13 @@ static bool event(void *ctx, uint32_t process, const struct deja_event *ev, cons
 			       (long long)c->p.fork_index, (long long)c->p.parent,
 			       (unsigned long long)c->next, got);
 	const struct trace_event *want = &c->events[c->next];
-	if (want->digest != c->digest || !same_event(&want->ev, ev)) {
+	if (want->digest != c->digest || !events_alike(&want->ev, ev)) {
 		describe_event(rc->sites, &want->ev, expected, sizeof(expected));
-		return diverge(rc, "process %u (fork #%lld of process %lld), event %llu differs\n"
+		describe_difference(&want->ev, ev, what, sizeof(what));
+		return diverge(rc, "process %u (fork #%lld of process %lld), event %llu differs%s%s\n"
 			       "  expected: %s\n  got:      %s", process,
 			       (long long)c->p.fork_index, (long long)c->p.parent,
-			       (unsigned long long)c->next, expected, got);
+			       (unsigned long long)c->next, what[0] ? " in " : "", what, expected, got);
 	}
 	c->next++;
 	return true;

@@ -12,7 +12,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here/build}
 
-packages=(gcc libc6-dev make cmake pkg-config libseccomp-dev libxxhash-dev libsqlite3-dev
+packages=(gcc g++ libc6-dev make cmake pkg-config libseccomp-dev libxxhash-dev libsqlite3-dev
           libcmocka-dev libdw-dev sqlite3 python3)
 
 missing=()

@@ -53,3 +53,15 @@ timeout 60 "$deja" replay -q outcome.deja >/dev/null 2>"$tmp/err" || rc=$?
 [ $rc -eq 1 ] || { dump "$tmp/err"; fail "replay with a different outcome exited $rc, expected 1"; }
 grep -qi 'outcome' "$tmp/err" || { dump "$tmp/err"; fail "replay with a different outcome: message does not mention the outcome"; }
 note "a different outcome is a divergence too: $(head -n1 "$tmp/err")"
+
+# Same schedule, but a write's recorded bytes were others: the report says
+# that the bytes differ, not only which event.
+cp "$tmp/env-0.deja" bytes.deja
+n=$(sqlite3 bytes.deja "SELECT count(*) FROM events WHERE op = 'syscall' AND data != 0")
+[ "$n" -gt 0 ] || fail "the recording has no output syscall whose bytes a replay compares"
+sqlite3 bytes.deja "UPDATE events SET data = data + 1 WHERE seq = (SELECT max(seq) FROM events WHERE op = 'syscall' AND data != 0)"
+rc=0
+timeout 60 "$deja" replay -q bytes.deja >/dev/null 2>"$tmp/err" || rc=$?
+[ $rc -eq 1 ] || { dump "$tmp/err"; fail "replay of a write whose recorded bytes differ exited $rc, expected 1"; }
+grep -q 'differs in the bytes it sent or got' "$tmp/err" || { dump "$tmp/err"; fail "the report does not say that the bytes differ"; }
+note "differing bytes named: $(head -n1 "$tmp/err")"

@@ -89,7 +89,7 @@ sqlite3 f1-changed.deja "INSERT INTO environ (idx, var) SELECT max(idx) + 1, 'FO
 rc=0
 timeout 60 "$deja" replay f1-changed.deja >/dev/null 2>err || rc=$?
 [ $rc -eq 1 ] || { dump err; fail "a replay whose child takes another lock exited $rc, expected 1"; }
-grep -q "diverged at process [1-4] (fork #1 of process 0), event [0-9]* differs" err || { dump err; fail "the divergence does not name the child and its event"; }
+grep -q "diverged: process [1-4] (fork #1 of process 0), event [0-9]* differs" err || { dump err; fail "the divergence does not name the child and its event"; }
 note "a child's divergence is named: $(grep -m1 diverged err)"
 
 # A child the recording did not have.
