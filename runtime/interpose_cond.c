@@ -12,6 +12,8 @@
 
 #include "model.h"
 
+#define COND_CLOCK_MONOTONIC_BIT 2u
+
 static int cond_wait_common(pthread_cond_t *c, pthread_mutex_t *mx, int timed,
 			    uint64_t deadline, uint64_t site)
 {
@@ -60,8 +62,10 @@ RT_EXPORT int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *mx,
 {
 	if (!rt_managed())
 		return RT_REAL(pthread_cond_timedwait)(c, mx, abstime);
-	/* The clock is the condition's attribute; realtime unless set. */
-	clockid_t clock = (c->__data.__wrefs & 1) ? CLOCK_MONOTONIC : CLOCK_REALTIME;
+	/* The clock is the condition's attribute, realtime unless set: glibc
+	 * keeps it in bit 1 of __wrefs (bit 0 says process-shared). */
+	clockid_t clock = (c->__data.__wrefs & COND_CLOCK_MONOTONIC_BIT) ? CLOCK_MONOTONIC
+									 : CLOCK_REALTIME;
 	return cond_wait_common(c, mx, 1, rt_deadline_abs(clock, abstime), RT_CALLER);
 }
 
