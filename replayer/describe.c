@@ -111,6 +111,15 @@ void describe_op(const struct deja_event *ev, char *buf, size_t len)
 		snprintf(buf, len, "sem_shared(%s) = %lld", calls[ev->arg < 4 ? ev->arg : 0], result);
 		return;
 	}
+	case DEJA_OP_SYNC_SHARED: {
+		/* runtime/sync_shared.c, enum sync_call */
+		static const char *const calls[] = { "?", "mutex_try", "mutex_unlock",
+			"rwlock_try_read", "rwlock_try_write", "rwlock_unlock", "cond_signal",
+			"cond_broadcast", "spin_try", "spin_unlock" };
+		size_t n = sizeof(calls) / sizeof(calls[0]);
+		snprintf(buf, len, "sync_shared(%s) = %lld", calls[ev->arg < n ? ev->arg : 0], result);
+		return;
+	}
 	case DEJA_OP_REAP:
 		if (ev->arg)
 			snprintf(buf, len, "reap(fork #%llu) = %lld, status 0x%llx",

@@ -5,7 +5,8 @@
  * condition's waiters, leaving COND_RESUME pending in the same step;
  * COND_RESUME runs once a signal (or, for timed waits, a timeout the
  * scheduler chose) has arrived and the mutex is free, and takes the mutex
- * back.  Signals wake the longest-waiting thread.
+ * back.  Signals wake the longest-waiting thread.  A condition or mutex
+ * shared between processes is the real one (sync_shared.c).
  */
 #define _GNU_SOURCE
 #include "runtime.h"
@@ -17,6 +18,8 @@
 static int cond_wait_common(pthread_cond_t *c, pthread_mutex_t *mx, int timed,
 			    uint64_t deadline, uint64_t site)
 {
+	if (rt_cond_is_shared(c) || rt_mutex_is_shared(mx))
+		return rt_cond_shared_wait(c, mx, timed ? deadline : DEJA_NO_DEADLINE, site);
 	struct deja_object *co = rt_object(c, DEJA_OBJ_COND);
 	struct deja_object *mo = rt_object(mx, DEJA_OBJ_MUTEX);
 	struct deja_pending *p = rt_declare(DEJA_OP_COND_WAIT, co, 0, site);
@@ -81,6 +84,8 @@ RT_EXPORT int pthread_cond_signal(pthread_cond_t *c)
 {
 	if (!rt_managed())
 		return RT_REAL(pthread_cond_signal)(c);
+	if (rt_cond_is_shared(c))
+		return rt_cond_shared_signal(c, false, RT_CALLER);
 	return cond_simple(c, DEJA_OP_COND_SIGNAL, RT_CALLER);
 }
 
@@ -88,5 +93,7 @@ RT_EXPORT int pthread_cond_broadcast(pthread_cond_t *c)
 {
 	if (!rt_managed())
 		return RT_REAL(pthread_cond_broadcast)(c);
+	if (rt_cond_is_shared(c))
+		return rt_cond_shared_signal(c, true, RT_CALLER);
 	return cond_simple(c, DEJA_OP_COND_BROADCAST, RT_CALLER);
 }

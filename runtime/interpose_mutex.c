@@ -4,7 +4,8 @@
  * The real pthread_mutex_t is never locked while the runtime is active: the
  * model holds ownership.  The mutex type is read from the object itself
  * (glibc keeps it in __data.__kind, which static initialisers also set), so
- * mutexes that were never passed to pthread_mutex_init work too.
+ * mutexes that were never passed to pthread_mutex_init work too.  A mutex
+ * shared between processes is the real one (sync_shared.c).
  */
 #define _GNU_SOURCE
 #include "runtime.h"
@@ -32,6 +33,21 @@ static int mutex_op(pthread_mutex_t *mx, enum deja_op op, int timed,
 	return (int)rt_run();
 }
 
+/* Lock (a deadline: a timed lock) or unlock, shared or modelled. */
+int rt_mutex_lock_at(pthread_mutex_t *mx, uint64_t deadline, uint64_t site)
+{
+	if (rt_mutex_is_shared(mx))
+		return rt_mutex_shared_lock(mx, deadline, site);
+	return mutex_op(mx, DEJA_OP_MUTEX_LOCK, deadline != DEJA_NO_DEADLINE, deadline, site);
+}
+
+int rt_mutex_unlock_at(pthread_mutex_t *mx, uint64_t site)
+{
+	if (rt_mutex_is_shared(mx))
+		return rt_mutex_shared_unlock(mx, site);
+	return mutex_op(mx, DEJA_OP_MUTEX_UNLOCK, 0, DEJA_NO_DEADLINE, site);
+}
+
 RT_EXPORT int pthread_mutex_init(pthread_mutex_t *mx, const pthread_mutexattr_t *attr)
 {
 	int r = RT_REAL(pthread_mutex_init)(mx, attr);
@@ -45,7 +61,7 @@ RT_EXPORT int pthread_mutex_init(pthread_mutex_t *mx, const pthread_mutexattr_t 
 
 RT_EXPORT int pthread_mutex_destroy(pthread_mutex_t *mx)
 {
-	if (!rt_managed())
+	if (!rt_managed() || rt_mutex_is_shared(mx))
 		return RT_REAL(pthread_mutex_destroy)(mx);
 	return mutex_op(mx, DEJA_OP_MUTEX_DESTROY, 0, DEJA_NO_DEADLINE, RT_CALLER);
 }
@@ -54,13 +70,15 @@ RT_EXPORT int pthread_mutex_lock(pthread_mutex_t *mx)
 {
 	if (!rt_managed())
 		return RT_REAL(pthread_mutex_lock)(mx);
-	return mutex_op(mx, DEJA_OP_MUTEX_LOCK, 0, DEJA_NO_DEADLINE, RT_CALLER);
+	return rt_mutex_lock_at(mx, DEJA_NO_DEADLINE, RT_CALLER);
 }
 
 RT_EXPORT int pthread_mutex_trylock(pthread_mutex_t *mx)
 {
 	if (!rt_managed())
 		return RT_REAL(pthread_mutex_trylock)(mx);
+	if (rt_mutex_is_shared(mx))
+		return rt_mutex_shared_trylock(mx, RT_CALLER);
 	return mutex_op(mx, DEJA_OP_MUTEX_TRYLOCK, 0, DEJA_NO_DEADLINE, RT_CALLER);
 }
 
@@ -68,8 +86,7 @@ RT_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *mx, const struct timespec
 {
 	if (!rt_managed())
 		return RT_REAL(pthread_mutex_timedlock)(mx, abstime);
-	return mutex_op(mx, DEJA_OP_MUTEX_LOCK, 1,
-			rt_deadline_abs(CLOCK_REALTIME, abstime), RT_CALLER);
+	return rt_mutex_lock_at(mx, rt_deadline_abs(CLOCK_REALTIME, abstime), RT_CALLER);
 }
 
 RT_EXPORT int pthread_mutex_clocklock(pthread_mutex_t *mx, clockid_t clock,
@@ -77,15 +94,14 @@ RT_EXPORT int pthread_mutex_clocklock(pthread_mutex_t *mx, clockid_t clock,
 {
 	if (!rt_managed())
 		return RT_REAL(pthread_mutex_clocklock)(mx, clock, abstime);
-	return mutex_op(mx, DEJA_OP_MUTEX_LOCK, 1, rt_deadline_abs(clock, abstime),
-			RT_CALLER);
+	return rt_mutex_lock_at(mx, rt_deadline_abs(clock, abstime), RT_CALLER);
 }
 
 RT_EXPORT int pthread_mutex_unlock(pthread_mutex_t *mx)
 {
 	if (!rt_managed())
 		return RT_REAL(pthread_mutex_unlock)(mx);
-	return mutex_op(mx, DEJA_OP_MUTEX_UNLOCK, 0, DEJA_NO_DEADLINE, RT_CALLER);
+	return rt_mutex_unlock_at(mx, RT_CALLER);
 }
 
 /* ---- spinlocks: a normal mutex, as far as the schedule is concerned ---- */
@@ -99,13 +115,19 @@ static int spin_op(pthread_spinlock_t *s, enum deja_op op, uint64_t arg, uint64_
 RT_EXPORT int pthread_spin_init(pthread_spinlock_t *s, int pshared)
 {
 	int r = RT_REAL(pthread_spin_init)(s, pshared);
-	if (r != 0 || !rt_managed())
+	if (r == 0)
+		rt_spin_note_init(s, pshared);
+	if (r != 0 || !rt_managed() || rt_spin_is_shared(s))
 		return r;
 	return spin_op(s, DEJA_OP_SPIN_INIT, 0, RT_CALLER);
 }
 
 RT_EXPORT int pthread_spin_destroy(pthread_spinlock_t *s)
 {
+	if (rt_spin_is_shared(s)) {
+		rt_spin_note_init(s, PTHREAD_PROCESS_PRIVATE);
+		return RT_REAL(pthread_spin_destroy)(s);
+	}
 	if (!rt_managed())
 		return RT_REAL(pthread_spin_destroy)(s);
 	return spin_op(s, DEJA_OP_SPIN_DESTROY, 0, RT_CALLER);
@@ -115,6 +137,8 @@ RT_EXPORT int pthread_spin_lock(pthread_spinlock_t *s)
 {
 	if (!rt_managed())
 		return RT_REAL(pthread_spin_lock)(s);
+	if (rt_spin_is_shared(s))
+		return rt_spin_shared_lock(s, RT_CALLER);
 	return spin_op(s, DEJA_OP_SPIN_LOCK, 0, RT_CALLER);
 }
 
@@ -122,6 +146,8 @@ RT_EXPORT int pthread_spin_trylock(pthread_spinlock_t *s)
 {
 	if (!rt_managed())
 		return RT_REAL(pthread_spin_trylock)(s);
+	if (rt_spin_is_shared(s))
+		return rt_spin_shared_trylock(s, RT_CALLER);
 	return spin_op(s, DEJA_OP_SPIN_TRYLOCK, 0, RT_CALLER);
 }
 
@@ -129,5 +155,7 @@ RT_EXPORT int pthread_spin_unlock(pthread_spinlock_t *s)
 {
 	if (!rt_managed())
 		return RT_REAL(pthread_spin_unlock)(s);
+	if (rt_spin_is_shared(s))
+		return rt_spin_shared_unlock(s, RT_CALLER);
 	return spin_op(s, DEJA_OP_SPIN_UNLOCK, 0, RT_CALLER);
 }

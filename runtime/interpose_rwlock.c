@@ -1,16 +1,41 @@
 /*
  * interpose_rwlock.c: reader-writer locks.  The model keeps the writer and
  * the number of readers; any number of readers may hold the lock while no
- * writer does.
+ * writer does.  A lock shared between processes is the real one
+ * (sync_shared.c).
  */
 #define _GNU_SOURCE
 #include "runtime.h"
 
 #include "model.h"
 
+/* The same operation on a lock shared between processes. */
+static int shared_op(pthread_rwlock_t *rw, enum deja_op op, int timed, uint64_t deadline,
+		     uint64_t site)
+{
+	if (!timed)
+		deadline = DEJA_NO_DEADLINE;
+	switch (op) {
+	case DEJA_OP_RW_RDLOCK:
+	case DEJA_OP_RW_WRLOCK:
+		return rt_rwlock_shared_lock(rw, op == DEJA_OP_RW_WRLOCK, deadline, site);
+	case DEJA_OP_RW_TRYRDLOCK:
+	case DEJA_OP_RW_TRYWRLOCK:
+		return rt_rwlock_shared_trylock(rw, op == DEJA_OP_RW_TRYWRLOCK, site);
+	case DEJA_OP_RW_UNLOCK:
+		return rt_rwlock_shared_unlock(rw, site);
+	case DEJA_OP_RW_DESTROY:
+		return RT_REAL(pthread_rwlock_destroy)(rw);
+	default:
+		return 0; /* init: done for real already */
+	}
+}
+
 static int rw_op(pthread_rwlock_t *rw, enum deja_op op, int timed,
 		 uint64_t deadline, uint64_t site)
 {
+	if (rt_rwlock_is_shared(rw))
+		return shared_op(rw, op, timed, deadline, site);
 	struct deja_pending *p = rt_declare(op, rt_object(rw, DEJA_OBJ_RWLOCK), 0, site);
 	p->timed = (uint16_t)timed;
 	p->deadline = deadline;

@@ -143,6 +143,37 @@ long rt_clone_thread_follow(const long a[6], const greg_t *g, uint64_t site);
 /* A managed thread's exit(): it ends in the model first. */
 long rt_clone_thread_exit(long nr, const long a[6], uint64_t site);
 
+/* ---- shared_call.c: calls on objects shared with other processes ---- */
+/* The real call: `call` says which; 0, a value, or -errno. */
+typedef int64_t (*rt_shared_fn)(void *object, uint64_t call);
+/* In a replay, what the recorded call did to the real object, if it must
+ * be done again (NULL: nothing). */
+typedef void (*rt_shared_replay_fn)(void *object, uint64_t call, int64_t recorded);
+/* One call that never blocks, as an event of kind op with arg `call`: run
+ * and recorded, or its recorded result fed back in a replay (and replay
+ * called with it). */
+int64_t rt_shared_call(enum deja_op op, uint64_t call, rt_shared_fn fn,
+		       rt_shared_replay_fn replay, void *object, uint64_t site);
+/* A wait: attempts (call) until one gives something other than -busy, or
+ * the virtual clock passes deadline (-ETIMEDOUT; DEJA_NO_DEADLINE: none),
+ * pausing between them; a signal handled in a pause ends it with -EINTR
+ * if interrupted(deadline) says so (NULL: never). */
+struct rt_shared_wait {
+	enum deja_op op;
+	uint64_t call;
+	rt_shared_fn fn;
+	rt_shared_replay_fn replay;
+	void *object;
+	int busy;
+	bool (*interrupted)(uint64_t deadline);
+};
+int64_t rt_shared_wait(const struct rt_shared_wait *w, uint64_t deadline, uint64_t site);
+/* Objects that do not say they are shared (semaphores, spinlocks): noted
+ * at their init, by address. */
+void rt_shared_note(const void *object);
+void rt_shared_forget(const void *object);
+bool rt_shared_is_noted(const void *object);
+
 /* ---- sem_shared.c: semaphores shared between processes ---- */
 bool rt_sem_is_shared(sem_t *s);
 void rt_sem_note_init(sem_t *s, int pshared);
@@ -151,6 +182,30 @@ int rt_sem_shared_post(sem_t *s, uint64_t site);
 int rt_sem_shared_getvalue(sem_t *s, int *value, uint64_t site);
 int rt_sem_shared_trywait(sem_t *s, uint64_t site);
 int rt_sem_shared_wait(sem_t *s, uint64_t deadline, uint64_t site);
+
+/* ---- sync_shared.c: mutexes, rwlocks, conditions, spinlocks shared
+ * between processes; results are 0 or an errno, as pthread's ---- */
+bool rt_mutex_is_shared(const pthread_mutex_t *mx);
+bool rt_cond_is_shared(const pthread_cond_t *c);
+bool rt_rwlock_is_shared(const pthread_rwlock_t *rw);
+int rt_mutex_shared_lock(pthread_mutex_t *mx, uint64_t deadline, uint64_t site);
+int rt_mutex_shared_trylock(pthread_mutex_t *mx, uint64_t site);
+int rt_mutex_shared_unlock(pthread_mutex_t *mx, uint64_t site);
+int rt_rwlock_shared_lock(pthread_rwlock_t *rw, bool write, uint64_t deadline, uint64_t site);
+int rt_rwlock_shared_trylock(pthread_rwlock_t *rw, bool write, uint64_t site);
+int rt_rwlock_shared_unlock(pthread_rwlock_t *rw, uint64_t site);
+int rt_cond_shared_wait(pthread_cond_t *c, pthread_mutex_t *mx, uint64_t deadline,
+			uint64_t site);
+int rt_cond_shared_signal(pthread_cond_t *c, bool all, uint64_t site);
+void rt_spin_note_init(pthread_spinlock_t *s, int pshared);
+bool rt_spin_is_shared(pthread_spinlock_t *s);
+int rt_spin_shared_lock(pthread_spinlock_t *s, uint64_t site);
+int rt_spin_shared_trylock(pthread_spinlock_t *s, uint64_t site);
+int rt_spin_shared_unlock(pthread_spinlock_t *s, uint64_t site);
+/* interpose_mutex.c: a mutex lock or unlock from inside the runtime (a
+ * shared condition's wait), shared or modelled as the mutex is. */
+int rt_mutex_lock_at(pthread_mutex_t *mx, uint64_t deadline, uint64_t site);
+int rt_mutex_unlock_at(pthread_mutex_t *mx, uint64_t site);
 
 /* ---- pids.c ---- */
 /* Replay: answer getpid/getppid/gettid with the recorded ids (true, with

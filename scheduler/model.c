@@ -591,6 +591,7 @@ static int64_t exec_other(struct deja_model *m, uint32_t t, struct deja_pending 
 	case DEJA_OP_REAP:
 	case DEJA_OP_SIGNAL:
 	case DEJA_OP_SEM_SHARED:
+	case DEJA_OP_SYNC_SHARED:
 		return p->value; /* the call already ran (or was refused) */
 	case DEJA_OP_CLOCK_READ:
 		return (int64_t)m->vclock;

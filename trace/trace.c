@@ -20,8 +20,6 @@
 
 #include "trace_private.h"
 
-/* The events that have a feed entry in a replay. */
-#define FEED_OPS "('syscall', 'signal', 'reap', 'sem_shared')"
 
 static const char *const status_text[] = {
 	[TRACE_OK] = "ok",

@@ -39,6 +39,10 @@ enum trace_status trace_load_rows(struct trace *t, const char *sql, size_t size,
  * finalizes. */
 enum trace_status trace_collect_rows(sqlite3_stmt *st, size_t size, row_reader read,
 				     void **out, size_t *n);
+/* The events that have a feed entry in a replay: their results (and
+ * bytes) are given back, not computed. */
+#define FEED_OPS "('syscall', 'signal', 'reap', 'sem_shared', 'sync_shared')"
+
 /* A feed with its bytes (trace_get_process_feed) from a query of (seq,
  * result, bytes, nr, digest). */
 enum trace_status trace_read_feed(sqlite3_stmt *st, struct deja_feed **feed, uint64_t *count,

@@ -153,7 +153,7 @@ enum trace_status trace_get_process_feed(struct trace *t, uint32_t process,
 		" e.data"
 		" FROM process_events e LEFT JOIN process_data d"
 		" ON d.process = e.process AND d.seq = e.seq"
-		" WHERE e.process = ? AND e.op IN ('syscall', 'signal', 'reap', 'sem_shared') ORDER BY e.seq");
+		" WHERE e.process = ? AND e.op IN " FEED_OPS " ORDER BY e.seq");
 	if (!st)
 		return TRACE_ERR_CORRUPT;
 	sqlite3_bind_int64(st, 1, process);
