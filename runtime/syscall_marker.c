@@ -103,36 +103,41 @@ bool deja_marker_rule_applies(const struct deja_marker_rule *r, const long a[6])
 	return (v & r->cond_mask) == r->cond_value;
 }
 
-static struct deja_marker_rule futex_command(int8_t slot, uint64_t mask, uint64_t cmd)
+static struct deja_marker_rule futex_commands(int8_t slot, uint64_t mask, uint64_t cmd)
 {
 	return (struct deja_marker_rule){ .slot = slot, .cond_arg = 1,
 					  .cond_op = DEJA_COND_MASKED_EQ,
 					  .cond_mask = mask, .cond_value = cmd };
 }
 
-/* A marked rule per command that leaves val3 free; the others, reported
- * whatever their val3, covered by aligned blocks of commands (one masked
- * comparison each: 2, 4-5, 9, 10, 12, 14-15, 16-31, 32-63, 64-127). */
+/* How many commands from cmd on (an aligned block, one masked comparison)
+ * leave val3 free as cmd does. */
+static uint64_t futex_block(uint64_t cmd)
+{
+	bool free3 = futex_val3_free((long)cmd);
+	uint64_t size = 1;
+	for (;;) {
+		uint64_t bigger = size * 2;
+		bool fits = cmd % bigger == 0 && cmd + bigger <= FUTEX_COMMAND + 1;
+		for (uint64_t c = cmd + size; fits && c < cmd + bigger; c++)
+			fits = futex_val3_free((long)c) == free3;
+		if (!fits)
+			return size;
+		size = bigger;
+	}
+}
+
+/* The commands in aligned blocks, a rule each: marked where val3 is free
+ * (0-1, 3, 6-7, 8, 11, 13), reported whatever it is elsewhere (2, 4-5, 9,
+ * 10, 12, 14-15, 16-31, 32-63, 64-127).  Few rules: the filter checks
+ * them on every futex call the runtime makes. */
 static size_t futex_rules(struct deja_marker_rule out[DEJA_MARKER_RULES_MAX])
 {
 	size_t n = 0;
 	for (uint64_t cmd = 0; cmd <= FUTEX_COMMAND && n < DEJA_MARKER_RULES_MAX;) {
-		if (futex_val3_free((long)cmd)) {
-			out[n++] = futex_command(5, FUTEX_COMMAND, cmd);
-			cmd++;
-			continue;
-		}
-		uint64_t size = 1;
-		for (;;) {
-			uint64_t bigger = size * 2;
-			bool fits = cmd % bigger == 0 && cmd + bigger <= FUTEX_COMMAND + 1;
-			for (uint64_t c = cmd + size; fits && c < cmd + bigger; c++)
-				fits = !futex_val3_free((long)c);
-			if (!fits)
-				break;
-			size = bigger;
-		}
-		out[n++] = futex_command(-1, FUTEX_COMMAND & ~(size - 1), cmd);
+		uint64_t size = futex_block(cmd);
+		int8_t slot = futex_val3_free((long)cmd) ? 5 : -1;
+		out[n++] = futex_commands(slot, FUTEX_COMMAND & ~(size - 1), cmd);
 		cmd += size;
 	}
 	return n;

@@ -95,9 +95,8 @@ struct deja_marker_rule {
 /* Does args meet rule r's condition? */
 bool deja_marker_rule_applies(const struct deja_marker_rule *r, const long args[6]);
 
-/* futex's, the most: its eight commands that leave val3 free, and ten
- * masks that cover the rest. */
-#define DEJA_MARKER_RULES_MAX 20
+/* futex's, the most: fifteen blocks of commands (syscall_marker.c). */
+#define DEJA_MARKER_RULES_MAX 16
 
 /* The rules that watch syscall nr; how many (0: not watched). */
 size_t deja_marker_rules(long nr, struct deja_marker_rule out[DEJA_MARKER_RULES_MAX]);
