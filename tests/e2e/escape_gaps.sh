@@ -10,7 +10,8 @@
 # record and in replay; made by the program with the trap on, which makes
 # the runtime make them (from its one unmarkable syscall instruction, or
 # as an equivalent marked call), they are not reported at all, not even
-# as the runtime's.
+# as the runtime's: in the process, nor in a forked child that exec'd the
+# program anew (another image, whose runtime announces itself again).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -26,6 +27,7 @@ rc=0
 [ $rc -eq 0 ] || { dump out err; fail "record of escape_gaps exited $rc"; }
 grep -qx "managed: sent 4 ready 1 polled 1 got 4 copied 4 woke 0 0 waited timed out" out ||
 	{ dump out; fail "the managed calls did not give their results under deja"; }
+grep -qx "child image: 0" out || { dump out err; fail "the child's new image did not run its calls"; }
 grep -q "process 0 (pid [0-9]*) made 9 syscalls outside deja's runtime, not recorded: $escaped\$" err ||
 	{ dump err; fail "the escaped calls are not each reported once on stderr"; }
 "$deja" show --json g.deja >g.json
