@@ -6,13 +6,13 @@
  * runtime makes them for it: pselect6 with a signal mask, sendto and
  * recvfrom with an address (UDP on the loopback), epoll_pwait with a
  * signal mask, copy_file_range, process_vm_readv, FUTEX_WAKE_BITSET (one
- * bit and every bit) and a timed wait on a CLOCK_MONOTONIC condition
- * variable (FUTEX_WAIT_BITSET); and so does a forked child after it has
- * exec'd this program anew (its own image of the runtime, which announces
- * itself again).  None of these is an escape, and none may be reported.
- * Then the main thread switches the trap off, as
- * escape_sud.c does, and makes raw pselect6, recvfrom with an address,
- * sendto with an address, epoll_pwait with a signal mask,
+ * bit and every bit), FUTEX_CMP_REQUEUE and a timed wait on a
+ * CLOCK_MONOTONIC condition variable (FUTEX_WAIT_BITSET); and so does a
+ * forked child after it has exec'd this program anew (its own image of
+ * the runtime, which announces itself again).  None of these is an
+ * escape, and none may be reported.  Then the main thread switches the
+ * trap off, as escape_sud.c does, and makes raw pselect6, recvfrom with
+ * an address, sendto with an address, epoll_pwait with a signal mask,
  * copy_file_range, process_vm_readv and FUTEX_WAKE_BITSET: each must be
  * reported once.  Their results differ between record and replay (the
  * replay feeds the descriptors back without opening them), so they are
@@ -105,6 +105,9 @@ static void managed_calls(struct place *p)
 			     NULL, NULL, 1);
 	long woke_any = syscall(SYS_futex, &p->word, FUTEX_WAKE_BITSET | FUTEX_PRIVATE_FLAG, 1,
 				NULL, NULL, FUTEX_BITSET_MATCH_ANY);
+	uint32_t other = 0;
+	long requeued = syscall(SYS_futex, &p->word, FUTEX_CMP_REQUEUE | FUTEX_PRIVATE_FLAG, 1,
+				(void *)1L, &other, 0);
 	pthread_condattr_t attr;
 	pthread_cond_t cond;
 	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -124,8 +127,9 @@ static void managed_calls(struct place *p)
 	/* Not the sender's address nor what process_vm_readv read: a replay
 	 * feeds recvfrom's bytes back, not its address, and process_vm_readv
 	 * runs live there, on the pid getpid() gave in the recording. */
-	printf("managed: sent %ld ready %d polled %d got %ld copied %ld woke %ld %ld waited %s\n",
-	       sent, ready, polled, got, copied, woke1, woke_any,
+	printf("managed: sent %ld ready %d polled %d got %ld copied %ld woke %ld %ld requeued %ld "
+	       "waited %s\n",
+	       sent, ready, polled, got, copied, woke1, woke_any, requeued,
 	       waited == ETIMEDOUT ? "timed out" : "?");
 	(void)peeked;
 	fflush(stdout);
