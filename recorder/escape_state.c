@@ -58,6 +58,34 @@ static void ids_remove_valued(struct escape_ids *s, int32_t value)
 			i++;
 }
 
+static struct escape_place *place_find(const struct escape_places *s, int32_t pid)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].pid == pid)
+			return &s->v[i];
+	return NULL;
+}
+
+static bool place_set(struct escape_places *s, int32_t pid, uint64_t ip)
+{
+	struct escape_place *found = place_find(s, pid);
+	if (found) {
+		found->ip = ip;
+		return true;
+	}
+	if (!grow_array(&s->v, &s->cap, s->n + 1, sizeof(*s->v), 16))
+		return false;
+	s->v[s->n++] = (struct escape_place){ pid, ip };
+	return true;
+}
+
+static void place_remove(struct escape_places *s, int32_t pid)
+{
+	struct escape_place *found = place_find(s, pid);
+	if (found)
+		*found = s->v[--s->n];
+}
+
 /* A thread is in one state at a time. */
 static bool thread_becomes(struct escape_state *st, struct escape_ids *state, int32_t tid,
 			   int32_t pid)
@@ -68,13 +96,16 @@ static bool thread_becomes(struct escape_state *st, struct escape_ids *state, in
 	return ids_add(state, tid, pid);
 }
 
-bool escape_state_announce(struct escape_state *st, int32_t pid, int32_t tid, long what)
+bool escape_state_announce(struct escape_state *st, int32_t pid, int32_t tid, long what,
+			   uint64_t own_ip)
 {
 	switch (what) {
 	case DEJA_ANNOUNCE_STARTED:
-		return ids_add(&st->started, pid, pid) && thread_becomes(st, &st->managed, tid, pid);
+		return ids_add(&st->started, pid, pid) && place_set(&st->own_calls, pid, own_ip) &&
+		       thread_becomes(st, &st->managed, tid, pid);
 	case DEJA_ANNOUNCE_EXEC: /* every thread of the process goes with its image */
 		ids_remove(&st->started, pid);
+		place_remove(&st->own_calls, pid);
 		ids_remove_valued(&st->managed, pid);
 		ids_remove_valued(&st->exiting, pid);
 		ids_remove_valued(&st->escaped, pid);
@@ -110,6 +141,12 @@ int escape_state_thread_kind(const struct escape_state *st, int32_t tid, int32_t
 	return -1;
 }
 
+bool escape_state_own_call(const struct escape_state *st, int32_t pid, uint64_t ip)
+{
+	const struct escape_place *p = place_find(&st->own_calls, pid);
+	return p && p->ip != 0 && p->ip == ip;
+}
+
 bool escape_state_started(const struct escape_state *st, int32_t pid)
 {
 	return ids_find(&st->started, pid) != NULL;
@@ -118,6 +155,7 @@ bool escape_state_started(const struct escape_state *st, int32_t pid)
 void escape_state_free(struct escape_state *st)
 {
 	free(st->started.v);
+	free(st->own_calls.v);
 	free(st->managed.v);
 	free(st->exiting.v);
 	free(st->escaped.v);

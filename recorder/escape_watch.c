@@ -128,9 +128,10 @@ static void note(struct escape_watch *w, struct escape_log *log, int32_t pid, in
 	pthread_mutex_unlock(&w->lock);
 }
 
-static void take_announcement(struct escape_watch *w, int32_t pid, int32_t tid, long what)
+static void take_announcement(struct escape_watch *w, int32_t pid, int32_t tid, long what,
+			      uint64_t own_ip)
 {
-	bool ok = escape_state_announce(&w->state, pid, tid, what);
+	bool ok = escape_state_announce(&w->state, pid, tid, what, own_ip);
 	pthread_mutex_lock(&w->lock);
 	if (what == DEJA_ANNOUNCE_STARTED &&
 	    escape_log_settle(&w->log, &w->pending, pid, ESCAPE_KIND_STARTUP) != 0)
@@ -140,21 +141,29 @@ static void take_announcement(struct escape_watch *w, int32_t pid, int32_t tid, 
 }
 
 /* While the reporting thread is still stopped in its syscall: whose call
- * it is.  /proc is read only for a thread no announcement has named. */
+ * it is.  /proc is read only for a thread no announcement has named.  The
+ * runtime's own unmarkable calls, made from the address its process
+ * announced, are its own as a marked call is: not counted. */
 static void classify(struct escape_watch *w, const struct seccomp_notif *req)
 {
 	int32_t tid = (int32_t)req->pid;
+	uint64_t ip = req->data.instruction_pointer;
 	if (req->data.nr == SYS_getpid && req->data.args[5] == DEJA_SYSCALL_ANNOUNCE) {
-		take_announcement(w, (int32_t)req->data.args[1], tid, (long)req->data.args[0]);
+		take_announcement(w, (int32_t)req->data.args[1], tid, (long)req->data.args[0],
+				  req->data.args[2]);
 		return;
 	}
 	int32_t pid;
 	int kind = escape_state_thread_kind(&w->state, tid, &pid);
+	if (kind >= 0 && escape_state_own_call(&w->state, pid, ip))
+		return;
 	if (kind >= 0) {
 		note(w, &w->log, pid, tid, req, (enum escape_kind)kind);
 		return;
 	}
 	pid = process_of(w, tid);
+	if (escape_state_own_call(&w->state, pid, ip))
+		return;
 	if (escape_state_started(&w->state, pid))
 		note(w, &w->log, pid, tid, req, ESCAPE_KIND_ESCAPE); /* a thread nobody announced */
 	else if (place_kind(w, pid, req->data.instruction_pointer) == ESCAPE_KIND_LOADER)

@@ -8,7 +8,9 @@
  * image before its runtime starts, still cannot use io_uring or Linux AIO
  * behind deja's back, and whatever syscall of a watched class it makes
  * outside the runtime is reported to the supervisor (SCMP_ACT_NOTIFY; the
- * runtime's own calls carry the marker of runtime/syscall_marker.h).
+ * runtime's own calls carry the marker of runtime/syscall_marker.h, or,
+ * where no argument is free, are reported too and told apart by the
+ * escape watch from the address they are made at).
  * Setting the filter also sets no_new_privs for the target's tree, as
  * unprivileged seccomp requires.
  */
@@ -37,18 +39,29 @@ static int add_refusals(scmp_filter_ctx ctx)
 	return rc;
 }
 
+/* The unmarked-argument comparison, unless the rule's form is unmarkable
+ * (reported whatever the arguments), and the rule's condition; how many. */
+static unsigned rule_comparisons(const struct deja_marker_rule *r, struct scmp_arg_cmp cmp[2])
+{
+	unsigned n = 0;
+	if (r->slot >= 0)
+		cmp[n++] = (struct scmp_arg_cmp){ .arg = (unsigned)r->slot, .op = SCMP_CMP_NE,
+						  .datum_a = DEJA_SYSCALL_MARKER };
+	if (r->cond_arg >= 0 && r->cond_op == DEJA_COND_NE)
+		cmp[n++] = (struct scmp_arg_cmp){ .arg = (unsigned)r->cond_arg, .op = SCMP_CMP_NE,
+						  .datum_a = r->cond_value };
+	else if (r->cond_arg >= 0)
+		cmp[n++] = (struct scmp_arg_cmp){ .arg = (unsigned)r->cond_arg,
+						  .op = SCMP_CMP_MASKED_EQ,
+						  .datum_a = r->cond_mask, .datum_b = r->cond_value };
+	return n;
+}
+
 static int add_rule(scmp_filter_ctx ctx, long nr, const struct deja_marker_rule *r)
 {
-	struct scmp_arg_cmp unmarked = {
-		.arg = (unsigned)r->slot, .op = SCMP_CMP_NE, .datum_a = DEJA_SYSCALL_MARKER,
-	};
-	if (r->cond_arg < 0)
-		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, (int)nr, 1, unmarked);
-	struct scmp_arg_cmp cond = {
-		.arg = (unsigned)r->cond_arg, .op = SCMP_CMP_MASKED_EQ,
-		.datum_a = r->cond_mask, .datum_b = r->cond_value,
-	};
-	return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, (int)nr, 2, cond, unmarked);
+	struct scmp_arg_cmp cmp[2];
+	unsigned n = rule_comparisons(r, cmp);
+	return seccomp_rule_add_array(ctx, SCMP_ACT_NOTIFY, (int)nr, n, cmp);
 }
 
 static int add_watches(scmp_filter_ctx ctx)

@@ -1,10 +1,11 @@
 /*
- * raw_syscall.c: the runtime's only way into the kernel.
+ * raw_syscall.c: the runtime's way into the kernel (unmarkable.c holds the rest).
  *
  * The syscall instructions live in their own section, deja_text.  The
  * in-process trap (trap.c) tells the kernel to let through every syscall
  * made from inside that section and to trap all others, so the runtime's
- * own calls pass while the target's are caught.  The signal-return stub is
+ * own calls pass while the target's are caught (unmarkable.c has one more,
+ * for the calls no marker fits in).  The signal-return stub is
  * here for the same reason: returning from the SIGSYS handler is itself a
  * syscall and must come from the allowed range.
  */
@@ -14,6 +15,7 @@
 #include <sys/syscall.h>
 
 #include "syscall_marker.h"
+#include "unmarkable.h"
 
 __asm__(
 	".pushsection deja_text,\"ax\",@progbits\n"
@@ -84,6 +86,8 @@ long rt_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
 	int slot = deja_marker_slot(nr, a);
 	if (slot >= 0)
 		a[slot] = (long)DEJA_SYSCALL_MARKER;
+	else if (deja_marker_watched(nr))
+		return rt_syscall_unmarkable(nr, a); /* no argument is free */
 	return rt_syscall_raw(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
@@ -93,11 +97,13 @@ long rt_syscall_unmarked(long nr, long a1, long a2, long a3, long a4, long a5, l
 }
 
 /* With the process's real id, which spares the supervisor asking /proc
- * whose thread it is. */
+ * whose thread it is, and the address of the runtime's unmarkable calls in
+ * this image (syscall_marker.h). */
 void rt_announce(int what)
 {
 	long pid = rt_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0);
-	rt_syscall_raw(SYS_getpid, what, pid, 0, 0, 0, (long)DEJA_SYSCALL_ANNOUNCE);
+	rt_syscall_raw(SYS_getpid, what, pid, (long)rt_unmarkable_ip(), 0, 0,
+		       (long)DEJA_SYSCALL_ANNOUNCE);
 }
 
 /* Where rt_resume_context jumps: it must not need a register. */

@@ -14,9 +14,13 @@
  *
  * Most syscalls take fewer than six arguments, and the sixth (r9) is free.
  * For the six-argument ones in the watched classes, the marker goes where
- * the kernel provably ignores it (below), or nowhere: those calls are not
- * watched, a gap listed in docs/adding-a-syscall.md.  Pure logic, shared by
- * the runtime, the supervisor and the unit tests.
+ * the kernel provably ignores it (below).  Where no argument is free (an
+ * unmarkable call: pselect6, copy_file_range, futex's val3 commands, ...),
+ * the filter reports the call whatever its arguments, and the runtime
+ * makes its own such calls from one syscall instruction whose address it
+ * announces (runtime/unmarkable.c): the escape watch takes a report from
+ * there as the runtime's own.  Pure logic, shared by the runtime, the
+ * supervisor and the unit tests.
  */
 #ifndef DEJA_SYSCALL_MARKER_H
 #define DEJA_SYSCALL_MARKER_H
@@ -33,10 +37,12 @@
  * Announcements: the runtime tells the supervisor, through the same
  * filter, what it is about to do, so that the reports that follow can be
  * told apart.  An announcement is getpid() (watched, and it ignores its
- * arguments) with DEJA_SYSCALL_ANNOUNCE in argument 5 instead of the marker
- * what is announced in argument 0 and the process id in argument 1.  The
- * thread stops until the supervisor has taken it in, so the supervisor's
- * view is never behind.
+ * arguments) with DEJA_SYSCALL_ANNOUNCE in argument 5 instead of the marker,
+ * what is announced in argument 0, the process id in argument 1 and the
+ * address just after the runtime's unmarkable syscall instruction in
+ * argument 2 (taken with DEJA_ANNOUNCE_STARTED: each image has its own).
+ * The thread stops until the supervisor has taken it in, so the
+ * supervisor's view is never behind.
  */
 #define DEJA_SYSCALL_ANNOUNCE 0x646a61a5a770cee0ull
 
@@ -61,24 +67,36 @@ enum deja_announcement {
  */
 
 /* The argument index carrying the marker for this call, given its
- * arguments, or -1 when no argument is free (the call is not watched in
- * that form). */
+ * arguments, or -1 when no argument is free or the call is not watched:
+ * a watched call with no free argument is unmarkable (reported whatever
+ * its arguments; the runtime makes it from its announced instruction). */
 int deja_marker_slot(long nr, const long args[6]);
 
 /* Is this syscall's class watched by the kernel-side policy? */
 bool deja_marker_watched(long nr);
 
-/* One seccomp rule: report the call when args[cond_arg] & cond_mask ==
- * cond_value (no condition when cond_arg is -1) and args[slot] is not the
- * marker. */
+/* How a rule's condition compares args[cond_arg]. */
+enum deja_marker_cond {
+	DEJA_COND_MASKED_EQ = 0, /* args[cond_arg] & cond_mask == cond_value */
+	DEJA_COND_NE,            /* args[cond_arg] != cond_value */
+};
+
+/* One seccomp rule: report the call when the condition holds (none when
+ * cond_arg is -1) and args[slot] is not the marker (whatever it is when
+ * slot is -1: the unmarkable form). */
 struct deja_marker_rule {
 	int8_t slot;
 	int8_t cond_arg;
+	uint8_t cond_op; /* enum deja_marker_cond */
 	uint64_t cond_mask;
 	uint64_t cond_value;
 };
 
-#define DEJA_MARKER_RULES_MAX 2
+/* Does args meet rule r's condition? */
+bool deja_marker_rule_applies(const struct deja_marker_rule *r, const long args[6]);
+
+/* futex's, the most: fifteen blocks of commands (syscall_marker.c). */
+#define DEJA_MARKER_RULES_MAX 16
 
 /* The rules that watch syscall nr; how many (0: not watched). */
 size_t deja_marker_rules(long nr, struct deja_marker_rule out[DEJA_MARKER_RULES_MAX]);

@@ -2,7 +2,7 @@
  * test_escapes.c: the pure logic of escape reporting: where the runtime's
  * marker goes (runtime/syscall_marker.c) and whether it can ever clobber
  * an argument the kernel reads, the filter rules against the runtime's
- * marking, the counting of reports (recorder/escape_log.c) and whose a
+ * marking (every watched call reported unless the runtime marked it), the counting of reports (recorder/escape_log.c) and whose a
  * report is, by the runtime's announcements (recorder/escape_state.c).
  */
 #define _GNU_SOURCE
@@ -36,6 +36,18 @@ static void test_marker_slots(void **state)
 	assert_int_equal(slot_of(SYS_futex, 0, FUTEX_WAIT, 0, 0, 0, 0), 5);
 	assert_int_equal(slot_of(SYS_futex, 0, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 0, 0, 0, 0), 5);
 	assert_int_equal(slot_of(SYS_futex, 0, FUTEX_WAIT_BITSET, 0, 0, 0, ~0L), -1);
+	assert_int_equal(slot_of(SYS_futex, 0, FUTEX_WAKE_BITSET, 0, 0, 0, 1), -1);
+	assert_int_equal(slot_of(SYS_futex, 0, FUTEX_CMP_REQUEUE, 0, 0, 0, 7), -1);
+	assert_int_equal(slot_of(SYS_futex, 0, FUTEX_WAKE_OP, 0, 0, 0, 7), -1);
+	assert_int_equal(slot_of(SYS_futex, 0, FUTEX_CMP_REQUEUE_PI, 0, 0, 0, 7), -1);
+	assert_int_equal(slot_of(SYS_futex, 0, 20, 0, 0, 0, 0), -1); /* unknown: maybe read */
+	/* The kernel sets val3 itself, or never reads it. */
+	assert_int_equal(slot_of(SYS_futex, 0, FUTEX_REQUEUE, 0, 0, 0, 0), 5);
+	assert_int_equal(slot_of(SYS_futex, 0, FUTEX_LOCK_PI, 0, 0, 0, 0), 5);
+	assert_int_equal(slot_of(SYS_futex, 0, FUTEX_WAIT_REQUEUE_PI, 0, 0, 0, 0), 5);
+	assert_int_equal(slot_of(SYS_sendto, 3, 1, 1, 0, 1000, 16), -1);
+	assert_int_equal(slot_of(SYS_copy_file_range, 3, 0, 4, 0, 1, 0), -1);
+	assert_int_equal(slot_of(SYS_process_vm_readv, 3, 1, 1, 1, 1, 0), -1);
 	assert_int_equal(slot_of(SYS_recvfrom, 3, 1, 1, 0, 0, 0), 5);
 	assert_int_equal(slot_of(SYS_recvfrom, 3, 1, 1, 0, 1000, 16), -1);
 	assert_int_equal(slot_of(SYS_epoll_pwait, 3, 1, 1, 0, 1000, 8), -1);
@@ -63,9 +75,17 @@ static void test_six_argument_syscalls_keep_r9(void **state)
 	}
 }
 
+/* Arguments that meet rule r's condition. */
+static void meet(const struct deja_marker_rule *r, long a[6])
+{
+	if (r->cond_arg < 0)
+		return;
+	a[r->cond_arg] = (long)(r->cond_op == DEJA_COND_NE ? r->cond_value + 1 : r->cond_value);
+}
+
 /* Every filter rule reports exactly the calls the runtime does not mark:
  * for arguments meeting the rule's condition, the runtime puts the marker
- * in the rule's slot. */
+ * in the rule's slot, or in none when the rule's form is unmarkable. */
 static void test_rules_match_marking(void **state)
 {
 	(void)state;
@@ -73,13 +93,12 @@ static void test_rules_match_marking(void **state)
 	for (long nr = 0; nr < DEJA_SYSCALL_LIMIT; nr++) {
 		struct deja_marker_rule rules[DEJA_MARKER_RULES_MAX];
 		size_t n = deja_marker_rules(nr, rules);
-		if (n)
-			assert_true(deja_marker_watched(nr));
+		assert_int_equal(n > 0, deja_marker_watched(nr));
 		watched += deja_marker_watched(nr);
 		for (size_t i = 0; i < n; i++) {
 			long a[6] = { 0 };
-			if (rules[i].cond_arg >= 0)
-				a[rules[i].cond_arg] = (long)rules[i].cond_value;
+			meet(&rules[i], a);
+			assert_true(deja_marker_rule_applies(&rules[i], a));
 			assert_int_equal(deja_marker_slot(nr, a), rules[i].slot);
 		}
 	}
@@ -88,6 +107,66 @@ static void test_rules_match_marking(void **state)
 	struct deja_marker_rule r[DEJA_MARKER_RULES_MAX];
 	assert_int_equal(deja_marker_rules(SYS_getpid, r), 1);
 	assert_true(DEJA_SYSCALL_ANNOUNCE != DEJA_SYSCALL_MARKER);
+}
+
+/* What the filter built from the rules does with a call: report it? */
+static bool filter_reports(long nr, const long a[6])
+{
+	struct deja_marker_rule rules[DEJA_MARKER_RULES_MAX];
+	size_t n = deja_marker_rules(nr, rules);
+	for (size_t i = 0; i < n; i++)
+		if (deja_marker_rule_applies(&rules[i], a) &&
+		    (rules[i].slot < 0 || a[rules[i].slot] != (long)DEJA_SYSCALL_MARKER))
+			return true;
+	return false;
+}
+
+/* One call, as the program makes it (never the marker) and as the runtime
+ * makes it: the first is reported whenever the syscall is watched; the
+ * second is reported exactly when no argument is free (the runtime makes
+ * those from its announced instruction). */
+static void check_call(long nr, const long program[6])
+{
+	bool watched = deja_marker_watched(nr);
+	if (filter_reports(nr, program) != watched)
+		fail_msg("syscall %ld, op/arg1 %#lx, arg4 %#lx: %s", nr, program[1], program[4],
+			 watched ? "escapes unreported" : "reported, not watched");
+	long runtime[6];
+	memcpy(runtime, program, sizeof(runtime));
+	int slot = deja_marker_slot(nr, runtime);
+	if (slot >= 0)
+		runtime[slot] = (long)DEJA_SYSCALL_MARKER;
+	if (filter_reports(nr, runtime) != (watched && slot < 0))
+		fail_msg("syscall %ld, op/arg1 %#lx, arg4 %#lx: the runtime's call %s", nr,
+			 program[1], program[4], slot >= 0 ? "reported" : "unreported");
+}
+
+/* Every watched syscall is watched, whatever its arguments: every futex
+ * command with every flag, recvfrom, sendto and epoll_pwait(2) with and
+ * without an address or a set, the rest with arguments all zero and all
+ * set. */
+static void test_every_watched_call_is_watched(void **state)
+{
+	(void)state;
+	for (long nr = 0; nr < DEJA_SYSCALL_LIMIT; nr++) {
+		static const long patterns[][6] = {
+			{ 0, 0, 0, 0, 0, 0 },
+			{ 3, 1, 1, 1, 1, 1 },
+			{ 3, 1, 1, 1, 0x7fff0000, 16 },
+			{ -1, -1, -1, -1, -1, -1 },
+		};
+		for (size_t i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++)
+			check_call(nr, patterns[i]);
+	}
+	static const long flags[] = { 0, FUTEX_PRIVATE_FLAG, FUTEX_CLOCK_REALTIME,
+				       FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME, 0x200 };
+	for (long cmd = 0; cmd < 256; cmd++)
+		for (size_t f = 0; f < sizeof(flags) / sizeof(flags[0]); f++) {
+			const long zero_val3[6] = { 0x1000, cmd | flags[f], 1, 0, 0, 0 };
+			const long bitset[6] = { 0x1000, cmd | flags[f], 1, 0, 0x2000, 1 };
+			check_call(SYS_futex, zero_val3);
+			check_call(SYS_futex, bitset);
+		}
 }
 
 static void test_log_counts_per_kind(void **state)
@@ -181,34 +260,61 @@ static void test_state_follows_announcements(void **state)
 	int32_t pid;
 	assert_false(escape_state_started(&st, 10));
 	assert_int_equal(kind_of(&st, 10, &pid), -1);
-	assert_true(escape_state_announce(&st, 10, 10, DEJA_ANNOUNCE_STARTED));
+	assert_true(escape_state_announce(&st, 10, 10, DEJA_ANNOUNCE_STARTED, 0));
 	assert_true(escape_state_started(&st, 10));
 	assert_int_equal(kind_of(&st, 10, &pid), ESCAPE_KIND_RUNTIME);
 	assert_int_equal(pid, 10);
-	assert_true(escape_state_announce(&st, 10, 11, DEJA_ANNOUNCE_THREAD_START));
-	assert_true(escape_state_announce(&st, 10, 12, DEJA_ANNOUNCE_THREAD_START));
+	assert_true(escape_state_announce(&st, 10, 11, DEJA_ANNOUNCE_THREAD_START, 0));
+	assert_true(escape_state_announce(&st, 10, 12, DEJA_ANNOUNCE_THREAD_START, 0));
 	assert_int_equal(kind_of(&st, 11, &pid), ESCAPE_KIND_RUNTIME);
 	assert_int_equal(pid, 10);
-	assert_true(escape_state_announce(&st, 10, 11, DEJA_ANNOUNCE_THREAD_EXIT));
+	assert_true(escape_state_announce(&st, 10, 11, DEJA_ANNOUNCE_THREAD_EXIT, 0));
 	assert_int_equal(kind_of(&st, 11, &pid), ESCAPE_KIND_EXIT);
-	assert_true(escape_state_announce(&st, 10, 12, DEJA_ANNOUNCE_THREAD_ESCAPED));
+	assert_true(escape_state_announce(&st, 10, 12, DEJA_ANNOUNCE_THREAD_ESCAPED, 0));
 	assert_int_equal(kind_of(&st, 12, &pid), ESCAPE_KIND_ESCAPE);
 	assert_int_equal(kind_of(&st, 13, &pid), -1); /* the caller: an escape, the process runs */
 	/* A thread id used again by a new managed thread. */
-	assert_true(escape_state_announce(&st, 10, 11, DEJA_ANNOUNCE_THREAD_START));
+	assert_true(escape_state_announce(&st, 10, 11, DEJA_ANNOUNCE_THREAD_START, 0));
 	assert_int_equal(kind_of(&st, 11, &pid), ESCAPE_KIND_RUNTIME);
 	/* Another process is left alone by this one's exec. */
-	assert_true(escape_state_announce(&st, 20, 20, DEJA_ANNOUNCE_STARTED));
-	assert_true(escape_state_announce(&st, 10, 12, DEJA_ANNOUNCE_EXEC));
+	assert_true(escape_state_announce(&st, 20, 20, DEJA_ANNOUNCE_STARTED, 0));
+	assert_true(escape_state_announce(&st, 10, 12, DEJA_ANNOUNCE_EXEC, 0));
 	assert_false(escape_state_started(&st, 10));
 	for (int32_t tid = 10; tid <= 12; tid++)
 		assert_int_equal(kind_of(&st, tid, &pid), -1);
 	assert_true(escape_state_started(&st, 20));
 	assert_int_equal(kind_of(&st, 20, &pid), ESCAPE_KIND_RUNTIME);
 	/* The new image's runtime starts in the thread that exec'd. */
-	assert_true(escape_state_announce(&st, 10, 10, DEJA_ANNOUNCE_STARTED));
+	assert_true(escape_state_announce(&st, 10, 10, DEJA_ANNOUNCE_STARTED, 0));
 	assert_int_equal(kind_of(&st, 10, &pid), ESCAPE_KIND_RUNTIME);
-	assert_true(escape_state_announce(&st, 10, 10, 999)); /* unknown news: ignored */
+	assert_true(escape_state_announce(&st, 10, 10, 999, 0)); /* unknown news: ignored */
+	escape_state_free(&st);
+}
+
+/* Each started image has its own address for the runtime's unmarkable
+ * calls; it goes with the image at exec and comes with the next one's
+ * start. */
+static void test_own_calls_per_image(void **state)
+{
+	(void)state;
+	struct escape_state st = { 0 };
+	assert_false(escape_state_own_call(&st, 10, 0x7000));
+	assert_true(escape_state_announce(&st, 10, 10, DEJA_ANNOUNCE_STARTED, 0x7000));
+	assert_true(escape_state_announce(&st, 20, 20, DEJA_ANNOUNCE_STARTED, 0x9000));
+	assert_true(escape_state_announce(&st, 10, 11, DEJA_ANNOUNCE_THREAD_START, 0x7000));
+	assert_true(escape_state_own_call(&st, 10, 0x7000));
+	assert_false(escape_state_own_call(&st, 10, 0x7002)); /* another instruction */
+	assert_false(escape_state_own_call(&st, 10, 0x9000)); /* another process's */
+	assert_false(escape_state_own_call(&st, 30, 0x7000)); /* a process never started */
+	assert_true(escape_state_own_call(&st, 20, 0x9000));
+	assert_true(escape_state_announce(&st, 10, 10, DEJA_ANNOUNCE_EXEC, 0x7000));
+	assert_false(escape_state_own_call(&st, 10, 0x7000)); /* between images */
+	assert_true(escape_state_announce(&st, 10, 10, DEJA_ANNOUNCE_STARTED, 0x5000));
+	assert_false(escape_state_own_call(&st, 10, 0x7000));
+	assert_true(escape_state_own_call(&st, 10, 0x5000));
+	assert_true(escape_state_own_call(&st, 20, 0x9000));
+	assert_true(escape_state_announce(&st, 40, 40, DEJA_ANNOUNCE_STARTED, 0));
+	assert_false(escape_state_own_call(&st, 40, 0)); /* no address: nothing is its own */
 	escape_state_free(&st);
 }
 
@@ -218,11 +324,13 @@ int main(void)
 		cmocka_unit_test(test_marker_slots),
 		cmocka_unit_test(test_six_argument_syscalls_keep_r9),
 		cmocka_unit_test(test_rules_match_marking),
+		cmocka_unit_test(test_every_watched_call_is_watched),
 		cmocka_unit_test(test_log_counts_per_kind),
 		cmocka_unit_test(test_settle_moves_one_process),
 		cmocka_unit_test(test_kind_names),
 		cmocka_unit_test(test_loader_by_maps),
 		cmocka_unit_test(test_state_follows_announcements),
+		cmocka_unit_test(test_own_calls_per_image),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
