@@ -383,8 +383,14 @@ static void put_threads_and_waits(struct trace *t, const struct deja_shared *sh,
 static void put_modules_and_sites(struct trace *t, const struct deja_shared *sh)
 {
 	uint32_t n = sh->nmodules < DEJA_MAX_MODULES ? sh->nmodules : DEJA_MAX_MODULES;
-	for (uint32_t i = 0; i < n; i++)
-		trace_put_module(t, &sh->modules[i]);
+	for (uint32_t i = 0; i < n; i++) {
+		/* The file's hash, so that a replay can refuse a changed
+		 * library as it refuses a changed executable. */
+		char hash[17];
+		const struct deja_module *m = &sh->modules[i];
+		bool file = m->path[0] == '/' && deja_file_hash(m->path, hash) == 0;
+		trace_put_module(t, m, file ? hash : NULL);
+	}
 	struct symbolizer *sym = symbolizer_open(sh->modules, n);
 	for (int routines = 0; routines <= 1; routines++) {
 		uint64_t *addrs;

@@ -220,6 +220,45 @@ static enum replay_status check_executable(const struct trace_run *run, char *er
 	return REPLAY_IDENTICAL;
 }
 
+/* deja's own runtime library is loaded into every recording: the replay
+ * loads the one beside this deja, whatever the recording's was. */
+static bool is_deja_runtime(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return strcmp(slash ? slash + 1 : path, "libdeja-runtime.so") == 0;
+}
+
+/* Every library (and executable) the recording loaded must be the same
+ * file again: a changed one moves the code the call sites point into, and
+ * the replay would diverge at its first event there, or later and worse. */
+static enum replay_status check_modules(struct trace *t, char *err, size_t errlen)
+{
+	struct trace_module_file *m;
+	size_t n;
+	if (trace_get_module_files(t, &m, &n) != TRACE_OK) {
+		snprintf(err, errlen, "the trace's modules cannot be read");
+		return REPLAY_ERR_TRACE;
+	}
+	enum replay_status st = REPLAY_IDENTICAL;
+	for (size_t i = 0; i < n && st == REPLAY_IDENTICAL; i++) {
+		char hash[17];
+		if (is_deja_runtime(m[i].path))
+			continue;
+		if (deja_file_hash(m[i].path, hash) != 0) {
+			snprintf(err, errlen, "%s, which the recording loaded, cannot be read;"
+				 " replay needs the same files", m[i].path);
+			st = REPLAY_ERR_EXE;
+		} else if (strcmp(hash, m[i].hash) != 0) {
+			snprintf(err, errlen, "%s has changed since it was recorded (xxh3 %s,"
+				 " recorded %s); replay needs the same libraries", m[i].path, hash,
+				 m[i].hash);
+			st = REPLAY_ERR_EXE;
+		}
+	}
+	trace_module_files_free(m, n);
+	return st;
+}
+
 /* Threads the recording left standing at a tick (its run ended while they
  * were stopped there, preempted): their last event's next tick stop is
  * that tick.  (A tick already run, the thread's last event, is no stop.) */
@@ -362,8 +401,8 @@ enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 		snprintf(err, errlen, "the trace's threads cannot be read");
 	else if (replay_children_load(t, &children) != TRACE_OK)
 		snprintf(err, errlen, "the trace's processes cannot be read");
-	else
-		st = check_executable(&rep->recorded, err, errlen);
+	else if ((st = check_executable(&rep->recorded, err, errlen)) == REPLAY_IDENTICAL)
+		st = check_modules(t, err, errlen);
 	trace_close(t);
 	if (st == REPLAY_IDENTICAL)
 		st = run_follow(rep, events, threads, nthreads, &sites, &feed, children,

@@ -95,7 +95,9 @@ CREATE TABLE modules (
     path TEXT    NOT NULL,
     base INTEGER NOT NULL,
     lo   INTEGER NOT NULL,
-    hi   INTEGER NOT NULL
+    hi   INTEGER NOT NULL,
+    hash TEXT              -- xxh3 of the file when recorded (NULL: no file,
+                           -- such as the vDSO); a replay needs the same
 );
 
 -- Call sites resolved to code locations when the run was recorded.

@@ -509,15 +509,21 @@ enum trace_status trace_put_wait(struct trace *t, const struct trace_wait *w)
 	return trace_step_done(st);
 }
 
-enum trace_status trace_put_module(struct trace *t, const struct deja_module *m)
+enum trace_status trace_put_module(struct trace *t, const struct deja_module *m,
+				  const char *hash)
 {
-	sqlite3_stmt *st = trace_prepare(t, "INSERT INTO modules (path, base, lo, hi) VALUES (?,?,?,?)");
+	sqlite3_stmt *st = trace_prepare(t,
+		"INSERT INTO modules (path, base, lo, hi, hash) VALUES (?,?,?,?,?)");
 	if (!st)
 		return TRACE_ERR_WRITE;
 	sqlite3_bind_text(st, 1, m->path, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)m->base);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)m->lo);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)m->hi);
+	if (hash)
+		sqlite3_bind_text(st, 5, hash, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 5);
 	return trace_step_done(st);
 }
 
@@ -862,21 +868,28 @@ void trace_waits_free(struct trace_wait *w, size_t n)
 	free(w);
 }
 
-static bool read_module(sqlite3_stmt *st, void *row)
+static bool read_module_file(sqlite3_stmt *st, void *row)
 {
-	struct deja_module *m = row;
-	const unsigned char *p = sqlite3_column_text(st, 0);
-	snprintf(m->path, sizeof(m->path), "%s", p ? (const char *)p : "");
-	m->base = (uint64_t)sqlite3_column_int64(st, 1);
-	m->lo = (uint64_t)sqlite3_column_int64(st, 2);
-	m->hi = (uint64_t)sqlite3_column_int64(st, 3);
-	return true;
+	struct trace_module_file *m = row;
+	m->path = trace_dup_col(st, 0);
+	m->hash = trace_dup_col(st, 1);
+	return m->path && m->hash;
 }
 
-enum trace_status trace_get_modules(struct trace *t, struct deja_module **out, size_t *n)
+enum trace_status trace_get_module_files(struct trace *t, struct trace_module_file **out,
+					 size_t *n)
 {
-	return trace_load_rows(t, "SELECT path, base, lo, hi FROM modules ORDER BY id",
-			 sizeof(**out), read_module, (void **)out, n);
+	return trace_load_rows(t, "SELECT DISTINCT path, hash FROM modules WHERE hash IS NOT NULL",
+			       sizeof(**out), read_module_file, (void **)out, n);
+}
+
+void trace_module_files_free(struct trace_module_file *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(m[i].path);
+		free(m[i].hash);
+	}
+	free(m);
 }
 
 static bool read_site(sqlite3_stmt *st, void *row)

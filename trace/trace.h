@@ -135,7 +135,9 @@ enum trace_status trace_put_outcome(struct trace *t, const struct trace_run *run
 enum trace_status trace_put_event(struct trace *t, const struct trace_event *e);
 enum trace_status trace_put_thread(struct trace *t, const struct trace_thread *th);
 enum trace_status trace_put_wait(struct trace *t, const struct trace_wait *w);
-enum trace_status trace_put_module(struct trace *t, const struct deja_module *m);
+/* hash: the xxh3 of the module's file (hex), or NULL when it has none. */
+enum trace_status trace_put_module(struct trace *t, const struct deja_module *m,
+				  const char *hash);
 enum trace_status trace_put_site(struct trace *t, const struct trace_site *s);
 enum trace_status trace_put_history(struct trace *t, const char *command,
 				    const char *result);
@@ -174,7 +176,15 @@ void trace_rewind_events(struct trace *t);
 enum trace_status trace_get_threads(struct trace *t, struct trace_thread **out, size_t *n);
 enum trace_status trace_get_waits(struct trace *t, struct trace_wait **out, size_t *n);
 void trace_waits_free(struct trace_wait *w, size_t n);
-enum trace_status trace_get_modules(struct trace *t, struct deja_module **out, size_t *n);
+/* The files of the modules the run loaded, each once, with the xxh3 they
+ * had when it was recorded (modules without a file left out). */
+struct trace_module_file {
+	char *path;
+	char *hash;
+};
+enum trace_status trace_get_module_files(struct trace *t, struct trace_module_file **out,
+					 size_t *n);
+void trace_module_files_free(struct trace_module_file *m, size_t n);
 enum trace_status trace_get_sites(struct trace *t, struct trace_site **out, size_t *n);
 void trace_sites_free(struct trace_site *s, size_t n);
 /* Distinct call sites (return addresses) of events and waits, or with

@@ -107,4 +107,27 @@ grep -Eqi 'changed|differs|modified' "$tmp/err" ||
 [ ! -s "$tmp/out" ] || { dump "$tmp/out"; fail "replay ran the modified executable (it printed output)"; }
 note "replay refuses a modified executable: $(head -n1 "$tmp/err")"
 
+# A library modified after the recording: a copy of a small glibc library,
+# preloaded (the recorded environment preloads it in the replay too), with
+# a byte appended.
+lib=$(ldconfig -p | awk '/libdl\.so\.2 .*x86-64/ {print $NF; exit}')
+[ -n "$lib" ] && [ -r "$lib" ] || fail "no libdl.so.2 to copy"
+cp "$lib" libextra.so
+rc=0
+LD_PRELOAD=$tmp/libextra.so "$deja" record -q -o lib.deja -- "$prog" >/dev/null 2>"$tmp/err" || rc=$?
+[ $rc -le 1 ] || { dump "$tmp/err"; fail "deja record with a preloaded library exited $rc"; }
+[ "$(sqlite3 lib.deja "SELECT count(*) FROM modules WHERE path = '$tmp/libextra.so' AND hash IS NOT NULL")" = 1 ] ||
+	fail "the trace does not list the preloaded library with its hash"
+rc=0
+timeout 60 "$deja" replay -q lib.deja >/dev/null 2>"$tmp/err" || rc=$?
+[ $rc -eq 0 ] || { dump "$tmp/err"; fail "replay with the library unchanged exited $rc, expected 0"; }
+printf '\0' >>libextra.so
+rc=0
+timeout 60 "$deja" replay lib.deja >"$tmp/out" 2>"$tmp/err" || rc=$?
+[ $rc -eq 2 ] || { dump "$tmp/err"; fail "replay after a library changed exited $rc, expected 2"; }
+grep -q 'libextra.so has changed' "$tmp/err" ||
+	{ dump "$tmp/err"; fail "replay after a library changed: message does not name it"; }
+[ ! -s "$tmp/out" ] || { dump "$tmp/out"; fail "replay ran with the modified library (it printed output)"; }
+note "replay refuses a modified library: $(head -n1 "$tmp/err")"
+
 [ $errors -eq 0 ] || fail "$errors bad-trace checks failed (see above)"
