@@ -25,7 +25,7 @@
 
 /* Feeds up to this size go into the channel whole. */
 #define FEED_INLINE_MAX (1u << 20)
-#define FEED_RING_MIN (8u << 20)
+#define FEED_RING_MIN (4u << 20)
 /* Bytes put in before they are published: a publish may wake the program,
  * and a wake per 4 KiB read cost more than the copying. */
 #define FEED_PUBLISH_EVERY (64u << 10)

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdbool.h>
@@ -738,11 +739,39 @@ void trace_run_free(struct trace_run *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* The operations by name, sorted, for trace_op_from_name: a trace's
+ * events are read by the ten thousand, and a replay waits for them. */
+static uint16_t ops_by_name[DEJA_OP_COUNT];
+static pthread_once_t ops_sorted = PTHREAD_ONCE_INIT;
+
+static int compare_op_names(const void *a, const void *b)
+{
+	return strcmp(deja_op_name(*(const uint16_t *)a), deja_op_name(*(const uint16_t *)b));
+}
+
+static void sort_ops(void)
+{
+	for (uint16_t op = 0; op < DEJA_OP_COUNT; op++)
+		ops_by_name[op] = op;
+	qsort(ops_by_name, DEJA_OP_COUNT, sizeof(ops_by_name[0]), compare_op_names);
+}
+
 uint16_t trace_op_from_name(const unsigned char *name)
 {
-	for (int op = 0; name && op < DEJA_OP_COUNT; op++)
-		if (strcmp((const char *)name, deja_op_name(op)) == 0)
-			return (uint16_t)op;
+	if (!name)
+		return DEJA_OP_COUNT;
+	pthread_once(&ops_sorted, sort_ops);
+	size_t lo = 0, hi = DEJA_OP_COUNT;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp((const char *)name, deja_op_name(ops_by_name[mid]));
+		if (c == 0)
+			return ops_by_name[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
 	return DEJA_OP_COUNT;
 }
 
