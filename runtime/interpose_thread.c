@@ -40,6 +40,21 @@ static uint32_t thread_of(pthread_t handle)
 	return DEJA_NO_THREAD;
 }
 
+/* The model numbers threads for the whole run and does not use a number
+ * again, so a run that has made DEJA_MAX_THREADS threads, joined or not,
+ * gets EAGAIN for more: said once, so that it is not mistaken for the
+ * program's own failure. */
+static void note_thread_limit(void)
+{
+	_Static_assert(DEJA_MAX_THREADS == 1024, "the message below says 1024");
+	static int said;
+	if (__atomic_exchange_n(&said, 1, __ATOMIC_RELAXED))
+		return;
+	rt_write_stderr("deja: this run has made 1024 threads, the most deja follows in one run"
+			" (numbers of ended threads are not used again yet); thread creation now"
+			" fails with EAGAIN\n");
+}
+
 int rt_thread_create_begin(uint64_t fn, uint64_t site, uint32_t *child)
 {
 	rt_refresh_modules();
@@ -48,6 +63,8 @@ int rt_thread_create_begin(uint64_t fn, uint64_t site, uint32_t *child)
 	 * scheduling point could otherwise choose a thread not yet started. */
 	int r = (int)rt_run_op();
 	if (r != 0) {
+		if (r == EAGAIN && rt.model->nthreads >= DEJA_MAX_THREADS)
+			note_thread_limit();
 		rt_signals_deliver(site);
 		return r;
 	}
