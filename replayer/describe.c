@@ -59,6 +59,7 @@ void describe_op(const struct deja_event *ev, char *buf, size_t len)
 	case DEJA_OP_JOIN:
 	case DEJA_OP_TRYJOIN:
 	case DEJA_OP_DETACH:
+	case DEJA_OP_CANCEL:
 		snprintf(buf, len, "%s(thread %llu) = %lld", name, (unsigned long long)ev->arg,
 			 result);
 		return;

@@ -440,7 +440,8 @@ int64_t rt_run(void)
 		uint64_t arg = rt_last_arg;
 		rt_signals_deliver(site);
 		rt_last_arg = arg;
-		if (!again || r != -EINTR)
+		if (!again || r != -EINTR ||
+		    (declared.op == DEJA_OP_JOIN && rt_cancel_requested()))
 			return r;
 		/* Interrupted (deja_pending.interrupt): the handler has run;
 		 * wait again, in the place in line it had. */

@@ -15,8 +15,8 @@
 
 #define COND_CLOCK_MONOTONIC_BIT 2u
 
-static int cond_wait_common(pthread_cond_t *c, pthread_mutex_t *mx, int timed,
-			    uint64_t deadline, uint64_t site)
+static int cond_wait_model(pthread_cond_t *c, pthread_mutex_t *mx, int timed,
+			   uint64_t deadline, uint64_t site)
 {
 	if (rt_cond_is_shared(c) || rt_mutex_is_shared(mx))
 		return rt_cond_shared_wait(c, mx, timed ? deadline : DEJA_NO_DEADLINE, site);
@@ -30,6 +30,17 @@ static int cond_wait_common(pthread_cond_t *c, pthread_mutex_t *mx, int timed,
 	if (r != 0)
 		return r;
 	return (int)rt_run(); /* the COND_RESUME the wait left pending */
+}
+
+/* A cancellation point: a request acts before the wait, or after it with
+ * the mutex held again (a cancellation's signal ends the wait, spuriously). */
+static int cond_wait_common(pthread_cond_t *c, pthread_mutex_t *mx, int timed,
+			    uint64_t deadline, uint64_t site)
+{
+	rt_cancel_point();
+	int r = cond_wait_model(c, mx, timed, deadline, site);
+	rt_cancel_point();
+	return r;
 }
 
 static int cond_simple(pthread_cond_t *c, enum deja_op op, uint64_t site)

@@ -118,11 +118,21 @@ int rt_retry_pause(uint64_t site)
 	return r;
 }
 
+/* The program's sleeps are cancellation points, before and after. */
+static int sleep_cancellable(clockid_t clock, int flags, const struct timespec *req,
+			     struct timespec *rem, uint64_t site)
+{
+	rt_cancel_point();
+	int r = rt_sleep(clock, flags, req, rem, site);
+	rt_cancel_point();
+	return r;
+}
+
 RT_EXPORT int nanosleep(const struct timespec *req, struct timespec *rem)
 {
 	if (!rt_managed())
 		return RT_REAL(nanosleep)(req, rem);
-	int r = rt_sleep(CLOCK_MONOTONIC, 0, req, rem, RT_CALLER);
+	int r = sleep_cancellable(CLOCK_MONOTONIC, 0, req, rem, RT_CALLER);
 	if (r == 0)
 		return 0;
 	errno = r;
@@ -134,7 +144,7 @@ RT_EXPORT int clock_nanosleep(clockid_t clock, int flags, const struct timespec 
 {
 	if (!rt_managed())
 		return RT_REAL(clock_nanosleep)(clock, flags, req, rem);
-	return rt_sleep(clock, flags, req, rem, RT_CALLER);
+	return sleep_cancellable(clock, flags, req, rem, RT_CALLER);
 }
 
 RT_EXPORT int usleep(useconds_t usec)
@@ -142,7 +152,7 @@ RT_EXPORT int usleep(useconds_t usec)
 	if (!rt_managed())
 		return RT_REAL(usleep)(usec);
 	struct timespec ts = { .tv_sec = usec / 1000000, .tv_nsec = (long)(usec % 1000000) * 1000 };
-	if (rt_sleep(CLOCK_MONOTONIC, 0, &ts, NULL, RT_CALLER) == 0)
+	if (sleep_cancellable(CLOCK_MONOTONIC, 0, &ts, NULL, RT_CALLER) == 0)
 		return 0;
 	errno = EINTR;
 	return -1;
@@ -155,7 +165,7 @@ RT_EXPORT unsigned sleep(unsigned seconds)
 	if (!rt_managed())
 		return RT_REAL(sleep)(seconds);
 	struct timespec ts = { .tv_sec = seconds, .tv_nsec = 0 }, rem = { 0, 0 };
-	if (rt_sleep(CLOCK_MONOTONIC, 0, &ts, &rem, RT_CALLER) == 0)
+	if (sleep_cancellable(CLOCK_MONOTONIC, 0, &ts, &rem, RT_CALLER) == 0)
 		return 0;
 	return (unsigned)rem.tv_sec + (rem.tv_nsec >= 500000000L);
 }

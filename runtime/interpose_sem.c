@@ -59,20 +59,33 @@ RT_EXPORT int sem_destroy(sem_t *s)
 	return sem_op(s, DEJA_OP_SEM_DESTROY, 0, 0, DEJA_NO_DEADLINE, RT_CALLER);
 }
 
-/* A signal interrupts sem_wait() with EINTR, unless its handler asked for
- * SA_RESTART: the kernel restarts an untimed futex wait then, so glibc's
- * sem_wait() waits on (sem_timedwait() is never restarted). */
+/* A wait, shared or modelled.  A signal interrupts sem_wait() with EINTR,
+ * unless its handler asked for SA_RESTART: the kernel restarts an untimed
+ * futex wait then, so glibc's sem_wait() waits on (sem_timedwait() is never
+ * restarted).  A cancellation point, before the wait and after it. */
+static int sem_wait_at(sem_t *s, int timed, uint64_t deadline, uint64_t site)
+{
+	rt_cancel_point();
+	int r;
+	if (rt_sem_is_shared(s)) {
+		r = rt_sem_shared_wait(s, timed ? deadline : DEJA_NO_DEADLINE, site);
+	} else {
+		do
+			r = sem_op(s, DEJA_OP_SEM_WAIT, 0, timed, deadline, site);
+		while (r != 0 && errno == EINTR && !timed && !rt_cancel_requested() &&
+		       rt_signals_restart());
+	}
+	int saved = errno;
+	rt_cancel_point();
+	errno = saved;
+	return r;
+}
+
 RT_EXPORT int sem_wait(sem_t *s)
 {
 	if (!rt_managed())
 		return RT_REAL(sem_wait)(s);
-	if (rt_sem_is_shared(s))
-		return rt_sem_shared_wait(s, DEJA_NO_DEADLINE, RT_CALLER);
-	for (;;) {
-		int r = sem_op(s, DEJA_OP_SEM_WAIT, 0, 0, DEJA_NO_DEADLINE, RT_CALLER);
-		if (r == 0 || errno != EINTR || !rt_signals_restart())
-			return r;
-	}
+	return sem_wait_at(s, 0, DEJA_NO_DEADLINE, RT_CALLER);
 }
 
 RT_EXPORT int sem_trywait(sem_t *s)
@@ -88,19 +101,14 @@ RT_EXPORT int sem_timedwait(sem_t *s, const struct timespec *abstime)
 {
 	if (!rt_managed())
 		return RT_REAL(sem_timedwait)(s, abstime);
-	if (rt_sem_is_shared(s))
-		return rt_sem_shared_wait(s, rt_deadline_abs(CLOCK_REALTIME, abstime), RT_CALLER);
-	return sem_op(s, DEJA_OP_SEM_WAIT, 0, 1, rt_deadline_abs(CLOCK_REALTIME, abstime),
-		      RT_CALLER);
+	return sem_wait_at(s, 1, rt_deadline_abs(CLOCK_REALTIME, abstime), RT_CALLER);
 }
 
 RT_EXPORT int sem_clockwait(sem_t *s, clockid_t clock, const struct timespec *abstime)
 {
 	if (!rt_managed())
 		return RT_REAL(sem_clockwait)(s, clock, abstime);
-	if (rt_sem_is_shared(s))
-		return rt_sem_shared_wait(s, rt_deadline_abs(clock, abstime), RT_CALLER);
-	return sem_op(s, DEJA_OP_SEM_WAIT, 0, 1, rt_deadline_abs(clock, abstime), RT_CALLER);
+	return sem_wait_at(s, 1, rt_deadline_abs(clock, abstime), RT_CALLER);
 }
 
 RT_EXPORT int sem_post(sem_t *s)

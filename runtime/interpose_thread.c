@@ -87,16 +87,69 @@ void rt_thread_enter(uint32_t self)
 	rt_thread_begin(self);
 }
 
-static void *trampoline(void *p)
+/* The thread leaves the model, once: when its routine returns, or when
+ * it is unwound (cancelled; pthread_exit has already left). */
+static void thread_leaves(uint32_t self)
 {
-	uint32_t self = (uint32_t)(uintptr_t)p;
-	rt_thread_enter(self);
-	void *ret = launches[self].fn(launches[self].arg);
+	if (rt.model->threads[self].state == DEJA_THREAD_FINISHED)
+		return;
 	if (rt.model->threads[self].detached)
 		launches[self].has_handle = 0;
 	rt_thread_end(0);
 	rt_trap_disarm();
+}
+
+static void thread_unwound(void *p)
+{
+	thread_leaves((uint32_t)(uintptr_t)p);
+}
+
+static void *trampoline(void *p)
+{
+	uint32_t self = (uint32_t)(uintptr_t)p;
+	rt_thread_enter(self);
+	void *ret;
+	pthread_cleanup_push(thread_unwound, p);
+	ret = launches[self].fn(launches[self].arg);
+	pthread_cleanup_pop(0);
+	thread_leaves(self);
 	return ret;
+}
+
+void rt_cancel_point(void)
+{
+	RT_REAL(pthread_testcancel)();
+}
+
+bool rt_cancel_requested(void)
+{
+	const struct deja_thread *th = &rt.model->threads[rt_self];
+	return th->cancel_requested && !th->cancel_disabled;
+}
+
+/* glibc marks the request in the thread itself (and signals it only if it
+ * has asynchronous cancellation on, as inside glibc's own blocking calls);
+ * the CANCEL event then ends the thread's wait in the model, if it waits
+ * at a cancellation point the runtime answers (rt_cancel_point). */
+RT_EXPORT int pthread_cancel(pthread_t th)
+{
+	int r = RT_REAL(pthread_cancel)(th);
+	uint32_t target = rt_managed() && r == 0 ? thread_of(th) : DEJA_NO_THREAD;
+	if (target == DEJA_NO_THREAD && rt_managed() && r == 0 && pthread_equal(th, pthread_self()))
+		target = rt_self;
+	if (target != DEJA_NO_THREAD) {
+		rt_declare(DEJA_OP_CANCEL, NULL, target, RT_CALLER);
+		rt_run();
+	}
+	return r;
+}
+
+RT_EXPORT int pthread_setcancelstate(int state, int *old)
+{
+	int r = RT_REAL(pthread_setcancelstate)(state, old);
+	if (r == 0 && rt_managed())
+		rt.model->threads[rt_self].cancel_disabled = state == PTHREAD_CANCEL_DISABLE;
+	return r;
 }
 
 RT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
@@ -146,10 +199,16 @@ static int join_common(pthread_t th, void **ret, enum deja_op op, int timed,
 		return ESRCH;
 	if (target == rt_self)
 		return EDEADLK;
-	struct deja_pending *p = rt_declare(op, NULL, target, site);
-	p->timed = (uint16_t)timed;
-	p->deadline = deadline;
-	int r = (int)rt_run();
+	int r;
+	do { /* a join is a cancellation point: before it waits, and when a
+	      * cancellation request ends its wait (-EINTR) */
+		if (op == DEJA_OP_JOIN)
+			rt_cancel_point();
+		struct deja_pending *p = rt_declare(op, NULL, target, site);
+		p->timed = (uint16_t)timed;
+		p->deadline = deadline;
+		r = (int)rt_run();
+	} while (r == -EINTR);
 	if (r != 0)
 		return r;
 	rt_libc_enter();

@@ -841,7 +841,8 @@ long rt_input(const struct deja_syscall_info *sc, long nr, const long a[6], uint
 		long r = input_once(sc, nr, a, site);
 		/* -EINTR: a signal interrupted its wait (deja_pending.interrupt),
 		 * and its handler has run. */
-		if (r != -EINTR || !restartable(nr) || !rt_signals_restart())
+		if (r != -EINTR || rt_cancel_requested() || !restartable(nr) ||
+		    !rt_signals_restart())
 			return r;
 	}
 }
@@ -958,12 +959,19 @@ static long to_libc(long r)
 	return r;
 }
 
+/* read() and write() are cancellation points: glibc's would act on a
+ * request while they wait; these do before they start, and when the
+ * request ends an input's wait (-EINTR). */
 RT_EXPORT ssize_t read(int fd, void *buf, size_t len)
 {
 	long a[6] = { fd, (long)buf, (long)len, 0, 0, 0 };
 	if (!rt_managed())
 		return to_libc(pass_unmanaged(SYS_read, a));
-	return to_libc(rt_input(deja_syscall(SYS_read), SYS_read, a, RT_CALLER));
+	rt_cancel_point();
+	long r = rt_input(deja_syscall(SYS_read), SYS_read, a, RT_CALLER);
+	if (r == -EINTR)
+		rt_cancel_point();
+	return to_libc(r);
 }
 
 RT_EXPORT ssize_t write(int fd, const void *buf, size_t len)
@@ -971,6 +979,7 @@ RT_EXPORT ssize_t write(int fd, const void *buf, size_t len)
 	long a[6] = { fd, (long)buf, (long)len, 0, 0, 0 };
 	if (!rt_managed())
 		return to_libc(pass_unmanaged(SYS_write, a));
+	rt_cancel_point();
 	return to_libc(rt_output(deja_syscall(SYS_write), SYS_write, a, RT_CALLER));
 }
 

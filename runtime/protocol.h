@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 28u
+#define DEJA_PROTOCOL_VERSION 29u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -177,6 +177,12 @@ struct deja_thread {
 	uint32_t fire_timeout;  /* parallel mode: chosen to time out */
 	uint64_t start_routine; /* for reports */
 	uint64_t events;        /* events this thread executed */
+	/* pthread_cancel asked this thread to end (a CANCEL event), and
+	 * whether it has cancellation disabled (pthread_setcancelstate): a
+	 * request for an enabled thread that waits at a cancellation point
+	 * ends the wait, so that it acts on the request (model.c). */
+	uint32_t cancel_requested;
+	uint32_t cancel_disabled;
 	struct deja_pending pending;
 };
 

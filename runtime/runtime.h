@@ -535,6 +535,16 @@ void rt_yield(uint64_t site);
 int rt_retry_pause(uint64_t site);
 
 /* ---- interpose_thread.c ---- */
+/* A cancellation point (POSIX's list) that the runtime answers itself
+ * instead of glibc: acts on a pending cancellation request as glibc's
+ * own would (pthread_testcancel).  Called before the call waits and after
+ * it has waited, where the thread holds what the call gives back (a
+ * condition wait's mutex), as POSIX has the cleanup handlers find it. */
+void rt_cancel_point(void);
+/* pthread_cancel has asked this thread to end, and it has cancellation
+ * enabled: an interrupted wait at a cancellation point then ends rather
+ * than waiting again, so that the thread acts on the request. */
+bool rt_cancel_requested(void);
 void rt_threads_after_fork_child(void);
 
 #endif /* DEJA_RUNTIME_H */

@@ -244,6 +244,37 @@ static bool enabled_plain(const struct deja_model *m, uint32_t t)
 	}
 }
 
+/* The waits that are cancellation points (POSIX) among those the model
+ * keeps: a condition wait (its second half), a join, a semaphore wait, a
+ * sleep, an input waiting to be ready (read, recv, accept...). */
+static bool at_cancellation_point(const struct deja_pending *p)
+{
+	switch ((enum deja_op)p->op) {
+	case DEJA_OP_COND_RESUME:
+	case DEJA_OP_JOIN:
+	case DEJA_OP_SEM_WAIT:
+	case DEJA_OP_SLEEP:
+		return true;
+	case DEJA_OP_SYSCALL:
+		return p->wait_io != 0;
+	default:
+		return false;
+	}
+}
+
+/* pthread_cancel: the request stands; a thread that can take it and waits
+ * at a cancellation point has its wait interrupted, as the cancellation's
+ * signal interrupts it natively, so that it gets to act on the request. */
+static void cancel_thread(struct deja_model *m, uint32_t t)
+{
+	if (t >= m->nthreads || m->threads[t].state != DEJA_THREAD_LIVE)
+		return;
+	struct deja_thread *th = &m->threads[t];
+	th->cancel_requested = 1;
+	if (!th->cancel_disabled && at_cancellation_point(&th->pending))
+		th->pending.interrupt |= DEJA_INTERRUPT_INTERRUPTED;
+}
+
 /* A signal interrupts the wait: it can go on now, to end with -EINTR;
  * a condition wait instead wakes (spuriously, as POSIX allows) when its
  * mutex is free, so that the handler runs and the caller's loop waits
@@ -610,6 +641,9 @@ static int64_t exec_other(struct deja_model *m, uint32_t t, struct deja_pending 
 		return m->threads[p->arg].state == DEJA_THREAD_FINISHED ? 0 : EBUSY;
 	case DEJA_OP_DETACH:
 		m->threads[p->arg].detached = 1;
+		return 0;
+	case DEJA_OP_CANCEL:
+		cancel_thread(m, (uint32_t)p->arg);
 		return 0;
 	case DEJA_OP_FUTEX_WAIT:
 		return exec_futex_wait(m, o, p);
