@@ -41,13 +41,7 @@ __asm__(
 	".hidden rt_unmarkable_raw\n"
 	".type rt_unmarkable_raw,@function\n"
 	"rt_unmarkable_raw:\n"
-	"	movq %rdi, %rax\n"   /* nr */
-	"	movq %rsi, %rdi\n"   /* a1 */
-	"	movq %rdx, %rsi\n"   /* a2 */
-	"	movq %rcx, %rdx\n"   /* a3 */
-	"	movq %r8, %r10\n"    /* a4 */
-	"	movq %r9, %r8\n"     /* a5 */
-	"	movq 8(%rsp), %r9\n" /* a6 */
+	RT_SYSCALL_ARGUMENTS_ASM
 	"	syscall\n"
 	".globl rt_unmarkable_after\n"
 	".hidden rt_unmarkable_after\n"
