@@ -419,6 +419,10 @@ void rt_signals_deliver(uint64_t site);
  * with a relayed signal: an event, the signal pending instead of sent;
  * true (with *result) if so. */
 bool rt_signal_to_self(long nr, const long a[6], uint64_t site, long *result);
+/* signalfd() made for these signals: the program reads them from the
+ * kernel, so a signal it sends itself among them goes to the kernel too
+ * (rt_signal_to_self), where the signalfd sees it. */
+void rt_signals_note_signalfd(uint64_t mask);
 /* A signal the kernel raised for the syscall just run (SIGPIPE): pending for
  * this thread now, so that the call's own scheduling point handles it. */
 void rt_signal_take_raised(int sig);

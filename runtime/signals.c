@@ -259,6 +259,15 @@ static void on_relay(int sig, siginfo_t *si, void *ctx)
 		add_pending(&process_pending, sig);
 }
 
+/* The signals some signalfd of the program's was made for (signalfd(),
+ * signalfd4()): process memory, so a forked child keeps them. */
+static uint64_t signalfd_signals;
+
+void rt_signals_note_signalfd(uint64_t mask)
+{
+	__atomic_fetch_or(&signalfd_signals, mask, __ATOMIC_RELAXED);
+}
+
 /* kill(), tgkill() or tkill() of the program's own process or one of its
  * managed threads with a relayed signal: an event of its own, and noted as
  * pending rather than sent, so that it is handled at a scheduling point of
@@ -266,7 +275,9 @@ static void on_relay(int sig, siginfo_t *si, void *ctx)
  * process, as natively it would be handled before kill() returns), instead
  * of by whichever thread the kernel picks.  A replay makes the same event,
  * which gives back the recorded result, and runs the handler where the
- * recording did. */
+ * recording did.  A signal the program reads through a signalfd is sent
+ * for real instead: it blocks it, and the kernel keeps it pending for the
+ * signalfd, whose reads (and the polls that wait for them) are inputs. */
 bool rt_signal_to_self(long nr, const long a[6], uint64_t site, long *result)
 {
 	if (!rt.active)
@@ -291,7 +302,8 @@ bool rt_signal_to_self(long nr, const long a[6], uint64_t site, long *result)
 		__atomic_store_n(&rt.shared->ended_by_signal, SIGABRT, __ATOMIC_RELEASE);
 	if (!rt_managed())
 		return false;
-	if (sig <= 0 || sig > 64 || !(relayed & bit(sig)))
+	if (sig <= 0 || sig > 64 || !(relayed & bit(sig)) ||
+	    (__atomic_load_n(&signalfd_signals, __ATOMIC_RELAXED) & bit(sig)))
 		return false;
 	int target = tid ? thread_of_tid(tid) : -1;
 	if (tid && target < 0)

@@ -497,6 +497,10 @@ static long emulate(long nr, const long a[6], uint64_t site, greg_t *g, sigset_t
 	case SYS_execve:
 	case SYS_execveat:
 		return rt_exec(nr, a, site);
+	case SYS_signalfd:
+	case SYS_signalfd4:
+		rt_signals_note_signalfd(a[1] ? *(const uint64_t *)a[1] : 0);
+		return pass(nr, a);
 	case SYS_kill:
 	case SYS_tgkill:
 	case SYS_tkill: {
