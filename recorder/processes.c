@@ -146,6 +146,7 @@ static int set_up_channel(struct processes *p, struct child *c, const struct dej
 	for (uint32_t i = 0; i < setup->nchild_pids && i < DEJA_MAX_CHILDREN; i++)
 		sh->child_pids[i] = setup->child_pids[i];
 	deja_model_init(&sh->model, p->run.max_steps);
+	sh->model.reuse_joined = 1; /* children are followed in serialised mode only */
 	sh->model.entropy = sh->entropy_seed;
 	const char *strategy = top->mode == DEJA_MODE_REPLAY ? "follow" : p->run.strategy;
 	if (deja_strategy_setup(&sh->model, strategy, mix(p->run.seed, c->id), why, whylen) != 0)

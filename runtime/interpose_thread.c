@@ -40,19 +40,19 @@ static uint32_t thread_of(pthread_t handle)
 	return DEJA_NO_THREAD;
 }
 
-/* The model numbers threads for the whole run and does not use a number
- * again, so a run that has made DEJA_MAX_THREADS threads, joined or not,
- * gets EAGAIN for more: said once, so that it is not mistaken for the
- * program's own failure. */
+/* The model has DEJA_MAX_THREADS thread numbers; once all are used, a new
+ * thread takes the number of one that has ended and been joined
+ * (model.c).  When none has, creation fails with EAGAIN: said once, so
+ * that it is not mistaken for the program's own failure. */
 static void note_thread_limit(void)
 {
 	_Static_assert(DEJA_MAX_THREADS == 1024, "the message below says 1024");
 	static int said;
 	if (__atomic_exchange_n(&said, 1, __ATOMIC_RELAXED))
 		return;
-	rt_write_stderr("deja: this run has made 1024 threads, the most deja follows in one run"
-			" (numbers of ended threads are not used again yet); thread creation now"
-			" fails with EAGAIN\n");
+	rt_write_stderr("deja: this run has 1024 threads that are running, or ended but not"
+			" joined, the most deja follows at once; thread creation now fails with"
+			" EAGAIN\n");
 }
 
 int rt_thread_create_begin(uint64_t fn, uint64_t site, uint32_t *child)
@@ -69,6 +69,7 @@ int rt_thread_create_begin(uint64_t fn, uint64_t site, uint32_t *child)
 		return r;
 	}
 	*child = (uint32_t)rt_last_arg;
+	rt_signals_thread_new(*child);
 	return 0;
 }
 
@@ -79,9 +80,25 @@ void rt_thread_create_end(uint32_t child, bool made, uint64_t site)
 	rt_signals_deliver(site);
 }
 
+/* Replay: the kernel id the recording's thread had, for this thread to be
+ * shown (pids.c): its thread_start's feed entry, since the number may have
+ * served other threads before (deja_model.reuse_joined). */
+static void take_recorded_tid(uint32_t self)
+{
+	if (rt.shared->mode != DEJA_MODE_REPLAY || self >= DEJA_MAX_THREADS)
+		return;
+	uint64_t seq = rt.model->steps; /* its first event, the thread_start, is ahead */
+	while (seq < rt.schedule_len && (rt.schedule[seq] & DEJA_SCHEDULE_THREAD) != self)
+		seq++;
+	const struct deja_feed *f = seq < rt.schedule_len ? rt_io_feed_peek(seq) : NULL;
+	if (f && f->result > 0)
+		rt.shared->replay_tids[self] = (int32_t)f->result;
+}
+
 void rt_thread_enter(uint32_t self)
 {
 	rt.model->threads[self].os_tid = (int32_t)rt_syscall0(SYS_gettid);
+	take_recorded_tid(self);
 	rt_trap_arm();
 	rt_announce(DEJA_ANNOUNCE_THREAD_START);
 	rt_thread_begin(self);

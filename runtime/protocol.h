@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 29u
+#define DEJA_PROTOCOL_VERSION 30u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -183,6 +183,10 @@ struct deja_thread {
 	 * ends the wait, so that it acts on the request (model.c). */
 	uint32_t cancel_requested;
 	uint32_t cancel_disabled;
+	/* Another thread has joined it (its real thread is gone by the
+	 * joiner's next scheduling point): its number may serve again. */
+	uint32_t joined;
+	uint32_t reserved_joined;
 	struct deja_pending pending;
 };
 
@@ -255,6 +259,11 @@ struct deja_model {
 	uint64_t preemptions;
 	uint64_t switches;
 	uint64_t max_steps;    /* 0: no budget */
+	/* Once DEJA_MAX_THREADS numbers are used, a new thread takes the
+	 * lowest number of a finished, joined thread (serialised mode only:
+	 * threads running in parallel write their own entries to their end). */
+	uint32_t reuse_joined;
+	uint32_t reserved_reuse;
 	uint64_t wait_seq;
 	/* Handed from the thread that chose to the thread chosen. */
 	uint32_t chosen_timed_out;

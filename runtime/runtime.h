@@ -423,6 +423,9 @@ bool rt_signal_to_self(long nr, const long a[6], uint64_t site, long *result);
  * kernel, so a signal it sends itself among them goes to the kernel too
  * (rt_signal_to_self), where the signalfd sees it. */
 void rt_signals_note_signalfd(uint64_t mask);
+/* Model thread t is new (or its number serves again, deja_model.
+ * reuse_joined): nothing of a thread that had it before stays. */
+void rt_signals_thread_new(uint32_t t);
 /* A signal the kernel raised for the syscall just run (SIGPIPE): pending for
  * this thread now, so that the call's own scheduling point handles it. */
 void rt_signal_take_raised(int sig);

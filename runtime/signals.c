@@ -259,6 +259,15 @@ static void on_relay(int sig, siginfo_t *si, void *ctx)
 		add_pending(&process_pending, sig);
 }
 
+void rt_signals_thread_new(uint32_t t)
+{
+	if (t >= DEJA_MAX_THREADS)
+		return;
+	memset(&thread_pending[t], 0, sizeof(thread_pending[t]));
+	thread_mask[t] = 0;
+	thread_sigwait[t] = 0;
+}
+
 /* The signals some signalfd of the program's was made for (signalfd(),
  * signalfd4()): process memory, so a forked child keeps them. */
 static uint64_t signalfd_signals;

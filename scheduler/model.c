@@ -64,14 +64,27 @@ void deja_model_init(struct deja_model *m, uint64_t max_steps)
 	m->timer_deadline = DEJA_NO_DEADLINE;
 }
 
+/* A number to give again once all are used: the lowest of a finished
+ * thread another has joined (deja_model.reuse_joined), or none.  Joined,
+ * it is referred to by nothing: a second join of it is undefined. */
+static uint32_t joined_thread(const struct deja_model *m)
+{
+	for (uint32_t t = 1; m->reuse_joined && t < m->nthreads; t++)
+		if (m->threads[t].state == DEJA_THREAD_FINISHED && m->threads[t].joined)
+			return t;
+	return DEJA_NO_THREAD;
+}
+
 uint32_t deja_model_add_thread(struct deja_model *m)
 {
-	if (m->nthreads >= DEJA_MAX_THREADS)
+	uint32_t t = m->nthreads < DEJA_MAX_THREADS ? m->nthreads++ : joined_thread(m);
+	if (t == DEJA_NO_THREAD)
 		return DEJA_NO_THREAD;
-	uint32_t t = m->nthreads++;
 	struct deja_thread *th = &m->threads[t];
 	memset(th, 0, sizeof(*th));
 	th->state = DEJA_THREAD_LIVE;
+	m->pct_priority[t] = 0; /* given anew, as to a new thread */
+	m->pos_event[t] = 0;
 	memset(&m->coverage[t], 0, sizeof(m->coverage[t]));
 	m->coverage[t].stopped_tick = DEJA_NO_TICK; /* runtime/ticks.c */
 	deja_model_set_pending(m, t, DEJA_OP_THREAD_START, NULL, 0, 0);
@@ -635,10 +648,11 @@ static int64_t exec_other(struct deja_model *m, uint32_t t, struct deja_pending 
 		m->threads[t].state = DEJA_THREAD_FINISHED;
 		return 0;
 	case DEJA_OP_JOIN:
-		return timed_out && m->threads[p->arg].state != DEJA_THREAD_FINISHED
-			       ? ETIMEDOUT : 0;
 	case DEJA_OP_TRYJOIN:
-		return m->threads[p->arg].state == DEJA_THREAD_FINISHED ? 0 : EBUSY;
+		if (m->threads[p->arg].state != DEJA_THREAD_FINISHED)
+			return p->op == DEJA_OP_TRYJOIN ? EBUSY : ETIMEDOUT; /* timed out */
+		m->threads[p->arg].joined = 1;
+		return 0;
 	case DEJA_OP_DETACH:
 		m->threads[p->arg].detached = 1;
 		return 0;

@@ -395,6 +395,8 @@ int64_t deja_sched_step(struct deja_model *m, uint32_t t, struct deja_event *ev)
 	ev->op = p->op;
 	ev->object = o ? o->id : 0;
 	ev->object_addr = o ? o->addr : 0;
+	if (p->op == DEJA_OP_THREAD_START) /* its kernel id, kept for the replay */
+		ev->object_addr = (uint64_t)(uint32_t)m->threads[t].os_tid;
 	ev->site = p->site;
 	ev->flags = (uint16_t)(m->chosen_flags | p->flags);
 	ev->data_len = p->data_len;

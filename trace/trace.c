@@ -1005,8 +1005,8 @@ enum trace_status trace_get_feed_index(struct trace *t, struct deja_feed **feed,
 	*feed = NULL;
 	*count = *total = *longest = 0;
 	sqlite3_stmt *st = trace_prepare(t,
-		"SELECT seq, result, data_len, CASE op WHEN 'syscall' THEN arg ELSE -1 END, data"
-		" FROM events WHERE op IN " FEED_OPS " ORDER BY seq");
+		"SELECT seq, " FEED_RESULT("") ", data_len, CASE op WHEN 'syscall' THEN arg ELSE -1 END,"
+		" data FROM events WHERE op IN " FEED_OPS " ORDER BY seq");
 	if (!st)
 		return TRACE_ERR_CORRUPT;
 	uint64_t cap = 0;

@@ -149,7 +149,7 @@ enum trace_status trace_get_process_feed(struct trace *t, uint32_t process,
 	*bytes = NULL;
 	*count = *len = 0;
 	sqlite3_stmt *st = trace_prepare(t,
-		"SELECT e.seq, e.result, d.bytes, CASE e.op WHEN 'syscall' THEN e.arg ELSE -1 END,"
+		"SELECT e.seq, " FEED_RESULT("e.") ", d.bytes, CASE e.op WHEN 'syscall' THEN e.arg ELSE -1 END,"
 		" e.data"
 		" FROM process_events e LEFT JOIN process_data d"
 		" ON d.process = e.process AND d.seq = e.seq"

@@ -202,6 +202,33 @@ static void join_waits_for_finish(void **state)
 	free(m);
 }
 
+/* Once every number is used, a new thread takes the lowest number of a
+ * finished thread that was joined, not of one merely finished; never in
+ * parallel mode (reuse_joined 0). */
+static void joined_thread_numbers_serve_again(void **state)
+{
+	(void)state;
+	struct deja_model *m = new_model(DEJA_MAX_THREADS);
+	run(m, 7, DEJA_OP_THREAD_EXIT, NULL, 0);
+	run(m, 9, DEJA_OP_THREAD_EXIT, NULL, 0);
+	run(m, 3, DEJA_OP_THREAD_EXIT, NULL, 0); /* finished, never joined */
+	assert_int_equal(deja_model_add_thread(m), DEJA_NO_THREAD);
+	assert_int_equal(run(m, 0, DEJA_OP_JOIN, NULL, 9), 0);
+	assert_int_equal(run(m, 0, DEJA_OP_TRYJOIN, NULL, 7), 0);
+	assert_int_equal(deja_model_add_thread(m), DEJA_NO_THREAD); /* reuse is off */
+	m->reuse_joined = 1;
+	m->pct_priority[7] = 5;
+	assert_int_equal(deja_model_add_thread(m), 7);
+	assert_int_equal(m->threads[7].state, DEJA_THREAD_LIVE);
+	assert_int_equal(m->threads[7].joined, 0);
+	assert_int_equal(m->pct_priority[7], 0);
+	assert_int_equal(m->threads[7].pending.op, DEJA_OP_THREAD_START);
+	assert_int_equal(deja_model_add_thread(m), 9);
+	assert_int_equal(deja_model_add_thread(m), DEJA_NO_THREAD); /* 3 was never joined */
+	assert_int_equal(m->nthreads, DEJA_MAX_THREADS);
+	free(m);
+}
+
 static void futex_wait_checks_value_and_wake_is_fifo(void **state)
 {
 	(void)state;
@@ -253,6 +280,7 @@ int main(void)
 		cmocka_unit_test(barrier_releases_a_round_with_one_serial_thread),
 		cmocka_unit_test(rwlock_readers_share_writer_excludes),
 		cmocka_unit_test(join_waits_for_finish),
+		cmocka_unit_test(joined_thread_numbers_serve_again),
 		cmocka_unit_test(futex_wait_checks_value_and_wake_is_fifo),
 		cmocka_unit_test(objects_get_stable_ids_and_reuse_slots),
 	};
