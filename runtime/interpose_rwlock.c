@@ -1,7 +1,9 @@
 /*
  * interpose_rwlock.c: reader-writer locks.  The model keeps the writer and
  * the number of readers; any number of readers may hold the lock while no
- * writer does.  A lock shared between processes is the real one
+ * writer does and, if the lock prefers writers (its kind, read from
+ * glibc's __flags as a mutex's type is read from __kind), no writer waits
+ * either.  A lock shared between processes is the real one
  * (sync_shared.c).
  */
 #define _GNU_SOURCE
@@ -31,12 +33,20 @@ static int shared_op(pthread_rwlock_t *rw, enum deja_op op, int timed, uint64_t 
 	}
 }
 
+static struct deja_object *rwlock_object(pthread_rwlock_t *rw)
+{
+	struct deja_object *o = rt_object(rw, DEJA_OBJ_RWLOCK);
+	if (o->owner == DEJA_NO_THREAD && o->count == 0)
+		o->subtype = rw->__data.__flags;
+	return o;
+}
+
 static int rw_op(pthread_rwlock_t *rw, enum deja_op op, int timed,
 		 uint64_t deadline, uint64_t site)
 {
 	if (rt_rwlock_is_shared(rw))
 		return shared_op(rw, op, timed, deadline, site);
-	struct deja_pending *p = rt_declare(op, rt_object(rw, DEJA_OBJ_RWLOCK), 0, site);
+	struct deja_pending *p = rt_declare(op, rwlock_object(rw), 0, site);
 	p->timed = (uint16_t)timed;
 	p->deadline = deadline;
 	return (int)rt_run();

@@ -100,6 +100,10 @@ enum deja_thread_state {
 #define DEJA_MUTEX_NORMAL 0u
 #define DEJA_MUTEX_RECURSIVE 1u
 #define DEJA_MUTEX_ERRORCHECK 2u
+/* The rwlock subtype that prefers writers, as glibc numbers its kinds in
+ * pthread_rwlock_t.__flags (PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP;
+ * glibc's PREFER_WRITER_NP behaves as PREFER_READER_NP, the default). */
+#define DEJA_RWLOCK_PREFER_WRITER_NONRECURSIVE 2u
 
 #define DEJA_NO_THREAD UINT32_MAX
 #define DEJA_NO_DEADLINE UINT64_MAX
@@ -132,7 +136,7 @@ struct deja_object {
 	uint64_t addr;
 	uint32_t id;      /* 1-based, in order of first use: stable across runs */
 	uint16_t kind;    /* enum deja_object_kind */
-	uint16_t subtype; /* mutex type */
+	uint16_t subtype; /* mutex type; rwlock kind */
 	uint32_t owner;   /* holding thread (mutex, spin, rwlock writer) */
 	int32_t count;    /* recursion depth, semaphore value, readers */
 	uint32_t limit;   /* barrier size */

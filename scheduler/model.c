@@ -216,6 +216,26 @@ static uint32_t futex_word(const struct deja_object *o)
 	return __atomic_load_n((const uint32_t *)(uintptr_t)o->addr, __ATOMIC_RELAXED);
 }
 
+/* A writer other than t waits for rwlock o: the first, or none.  A lock
+ * that prefers writers keeps new readers out while one does. */
+static uint32_t waiting_writer(const struct deja_model *m, const struct deja_object *o,
+			       uint32_t t)
+{
+	for (uint32_t u = 0; u < m->nthreads; u++) {
+		const struct deja_thread *th = &m->threads[u];
+		if (u != t && th->state == DEJA_THREAD_LIVE && th->pending.op == DEJA_OP_RW_WRLOCK &&
+		    cderef(m, th->pending.object) == o)
+			return u;
+	}
+	return DEJA_NO_THREAD;
+}
+
+static bool readers_kept_out(const struct deja_model *m, const struct deja_object *o, uint32_t t)
+{
+	return o->subtype == DEJA_RWLOCK_PREFER_WRITER_NONRECURSIVE &&
+	       waiting_writer(m, o, t) != DEJA_NO_THREAD;
+}
+
 /* Enabled by the model's state alone, whatever signals came. */
 static bool enabled_plain(const struct deja_model *m, uint32_t t)
 {
@@ -235,7 +255,7 @@ static bool enabled_plain(const struct deja_model *m, uint32_t t)
 	case DEJA_OP_COND_RESUME:
 		return p->woken && lock_available(cderef(m, p->object2), t);
 	case DEJA_OP_RW_RDLOCK:
-		return o->owner == DEJA_NO_THREAD || o->owner == t;
+		return o->owner == t || (o->owner == DEJA_NO_THREAD && !readers_kept_out(m, o, t));
 	case DEJA_OP_RW_WRLOCK:
 		return (o->owner == DEJA_NO_THREAD && o->count == 0) || o->owner == t;
 	case DEJA_OP_SEM_WAIT:
@@ -450,12 +470,13 @@ static int64_t exec_rw_unlock(struct deja_object *o, uint32_t t)
 	return EPERM;
 }
 
-static int64_t exec_rw_lock(struct deja_object *o, uint32_t t, bool write,
-			    bool try, bool timed_out)
+static int64_t exec_rw_lock(const struct deja_model *m, struct deja_object *o, uint32_t t,
+			    bool write, bool try, bool timed_out)
 {
 	if (o->owner == t)
 		return try ? EBUSY : EDEADLK;
-	bool free = o->owner == DEJA_NO_THREAD && (!write || o->count == 0);
+	bool free = o->owner == DEJA_NO_THREAD &&
+		    (write ? o->count == 0 : !readers_kept_out(m, o, t));
 	if (!free)
 		return timed_out ? ETIMEDOUT : EBUSY;
 	(void)try;
@@ -560,13 +581,13 @@ static int64_t exec_sync(struct deja_model *m, uint32_t t, struct deja_pending *
 		*arg_out = first == DEJA_NO_THREAD ? 0 : (uint64_t)first + 1;
 		return 0;
 	case DEJA_OP_RW_RDLOCK:
-		return exec_rw_lock(o, t, false, false, timed_out);
+		return exec_rw_lock(m, o, t, false, false, timed_out);
 	case DEJA_OP_RW_WRLOCK:
-		return exec_rw_lock(o, t, true, false, timed_out);
+		return exec_rw_lock(m, o, t, true, false, timed_out);
 	case DEJA_OP_RW_TRYRDLOCK:
-		return exec_rw_lock(o, t, false, true, false);
+		return exec_rw_lock(m, o, t, false, true, false);
 	case DEJA_OP_RW_TRYWRLOCK:
-		return exec_rw_lock(o, t, true, true, false);
+		return exec_rw_lock(m, o, t, true, true, false);
 	case DEJA_OP_RW_UNLOCK:
 		return exec_rw_unlock(o, t);
 	default:
@@ -699,9 +720,13 @@ uint32_t deja_model_blocker(const struct deja_model *m, uint32_t t)
 	const struct deja_pending *p = &m->threads[t].pending;
 	const struct deja_object *o = cderef(m, p->object);
 	switch ((enum deja_op)p->op) {
+	case DEJA_OP_RW_RDLOCK:
+		/* Kept out by a waiting writer, when the lock prefers writers. */
+		if (o->owner == DEJA_NO_THREAD && readers_kept_out(m, o, t))
+			return waiting_writer(m, o, t);
+		return o->owner;
 	case DEJA_OP_MUTEX_LOCK:
 	case DEJA_OP_SPIN_LOCK:
-	case DEJA_OP_RW_RDLOCK:
 	case DEJA_OP_RW_WRLOCK:
 		return o->owner;
 	case DEJA_OP_COND_RESUME:

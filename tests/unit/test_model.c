@@ -202,6 +202,42 @@ static void join_waits_for_finish(void **state)
 	free(m);
 }
 
+/* A reader may join readers unless the lock prefers writers and a writer
+ * waits: then it waits too, and names that writer as what it waits for. */
+static void writer_preferring_rwlock_keeps_new_readers_out(void **state)
+{
+	(void)state;
+	struct deja_model *m = new_model(3);
+	static int a, b;
+	struct deja_object *plain = deja_model_object(m, (uint64_t)(uintptr_t)&a, DEJA_OBJ_RWLOCK);
+	struct deja_object *prefers = deja_model_object(m, (uint64_t)(uintptr_t)&b, DEJA_OBJ_RWLOCK);
+	prefers->subtype = DEJA_RWLOCK_PREFER_WRITER_NONRECURSIVE;
+	struct deja_object *locks[] = { plain, prefers };
+	for (int i = 0; i < 2; i++) {
+		struct deja_object *o = locks[i];
+		assert_int_equal(run(m, 0, DEJA_OP_RW_RDLOCK, o, 0), 0);
+		deja_model_set_pending(m, 1, DEJA_OP_RW_WRLOCK, o, 0, 0);
+		assert_false(deja_model_enabled(m, 1));
+		deja_model_set_pending(m, 2, DEJA_OP_RW_RDLOCK, o, 0, 0);
+		uint64_t out;
+		if (o == plain) {
+			assert_true(deja_model_enabled(m, 2));
+		} else {
+			assert_false(deja_model_enabled(m, 2));
+			assert_int_equal(deja_model_blocker(m, 2), 1);
+			deja_model_set_pending(m, 2, DEJA_OP_RW_TRYRDLOCK, o, 0, 0);
+			assert_int_equal(deja_model_execute(m, 2, false, &out), EBUSY);
+			/* The holder reading again waits too: the deadlock such a
+			 * lock makes of a recursive read. */
+			deja_model_set_pending(m, 0, DEJA_OP_RW_RDLOCK, o, 0, 0);
+			assert_false(deja_model_enabled(m, 0));
+		}
+		deja_model_set_pending(m, 1, DEJA_OP_YIELD, NULL, 0, 0);
+		deja_model_set_pending(m, 2, DEJA_OP_YIELD, NULL, 0, 0);
+	}
+	free(m);
+}
+
 /* Once every number is used, a new thread takes the lowest number of a
  * finished thread that was joined, not of one merely finished; never in
  * parallel mode (reuse_joined 0). */
@@ -281,6 +317,7 @@ int main(void)
 		cmocka_unit_test(rwlock_readers_share_writer_excludes),
 		cmocka_unit_test(join_waits_for_finish),
 		cmocka_unit_test(joined_thread_numbers_serve_again),
+		cmocka_unit_test(writer_preferring_rwlock_keeps_new_readers_out),
 		cmocka_unit_test(futex_wait_checks_value_and_wake_is_fifo),
 		cmocka_unit_test(objects_get_stable_ids_and_reuse_slots),
 	};
