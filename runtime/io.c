@@ -327,19 +327,26 @@ static void signal_at_event(struct rt_io *io, struct deja_pending *p, uint64_t s
 	p->data = XXH3_64bits(&io->signal->info, sizeof(io->signal->info));
 }
 
+/* Record: rt_sigtimedwait (arguments a) takes a signal of set, its
+ * siginfo into the program's buffer: the signal, or -EAGAIN for none. */
+static long sigwait_take(const long a[6], uint64_t set)
+{
+	siginfo_t info;
+	memset(&info, 0, sizeof(info));
+	int sig = rt_signal_take_in(set, &info);
+	if (!sig)
+		return -EAGAIN;
+	rt_timers_handled(sig);
+	if (a[1])
+		memcpy((void *)a[1], &info, sizeof(info));
+	return sig;
+}
+
 /* Record: rt_sigtimedwait at its event: the signal that ended its wait
  * (or the one pending when it came), or EAGAIN when it timed out. */
 static void sigwait_at_event(struct rt_io *io)
 {
-	siginfo_t info;
-	memset(&info, 0, sizeof(info));
-	int sig = rt.model->chosen_timed_out ? 0 : rt_signal_take_in(io->sigwait_set, &info);
-	io->result = sig ? sig : -EAGAIN;
-	if (sig) {
-		rt_timers_handled(sig);
-		if (io->a[1])
-			memcpy((void *)io->a[1], &info, sizeof(info));
-	}
+	io->result = rt.model->chosen_timed_out ? -EAGAIN : sigwait_take(io->a, io->sigwait_set);
 }
 
 void rt_io_at_event(struct deja_pending *p, uint64_t seq)
@@ -900,14 +907,8 @@ long rt_io_sigwait(const long a[6], sigset_t *mask, uint64_t site)
 	const struct timespec *ts = (const struct timespec *)a[2];
 	struct rt_io io = { .nr = SYS_rt_sigtimedwait, .sc = sc, .a = a, .feed = replaying() };
 	if (!io.feed) {
-		siginfo_t info;
-		int sig = rt_signal_take_in(set, &info);
-		if (sig || (ts && ts->tv_sec == 0 && ts->tv_nsec == 0)) {
-			io.result = sig ? sig : -EAGAIN;
-			if (sig && a[1])
-				memcpy((void *)a[1], &info, sizeof(info));
-			if (sig)
-				rt_timers_handled(sig);
+		io.result = sigwait_take(a, set);
+		if (io.result != -EAGAIN || (ts && ts->tv_sec == 0 && ts->tv_nsec == 0)) {
 			run_event(&io, SYS_rt_sigtimedwait, site, 0, 0, 0, false);
 			return io.result;
 		}
@@ -990,10 +991,11 @@ long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uin
 		return pass_unmanaged(nr, a);
 	struct rt_io io = { .nr = nr, .sc = sc, .a = a, .output = true };
 	if (replaying()) {
-		/* The output happens again where the user sees it (stdout,
-		 * stderr, a terminal, a pipe), but not on sockets, whose peer
-		 * may be gone, nor into files, which the recording wrote
-		 * (files.c); the call gives its recorded result either way. */
+		/* The output happens again only where the user sees it
+		 * (deja's own stdout and stderr, terminals: files.c), not on
+		 * sockets, whose peer may be gone, nor into files or pipes
+		 * between the program's processes, which the recording wrote;
+		 * the call gives its recorded result either way. */
 		bool runs = rt_files_replay_writes(a[0]);
 		io.result = runs ? pass(nr, a) : -ENOSYS;
 		io.feed = true;

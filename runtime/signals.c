@@ -569,23 +569,29 @@ void rt_signals_publish_mask(void)
 	thread_mask[rt_self] = known_mask;
 }
 
-uint64_t rt_signals_blocked_by_all(void)
+/* What thread t blocks: this thread's mask now, another's as published. */
+static uint64_t blocked_by(uint32_t t)
 {
-	uint64_t all = ~0ull;
-	for (uint32_t t = 0; t < rt.model->nthreads; t++)
-		if (rt.model->threads[t].state == DEJA_THREAD_LIVE)
-			all &= t == rt_self ? program_blocked() : thread_mask[t];
-	return all;
-}
-
-static bool blocks(uint32_t t, int sig)
-{
-	return ((t == rt_self ? program_blocked() : thread_mask[t]) & bit(sig)) != 0;
+	return t == rt_self ? program_blocked() : thread_mask[t];
 }
 
 static bool live(uint32_t t)
 {
 	return rt.model->threads[t].state == DEJA_THREAD_LIVE;
+}
+
+uint64_t rt_signals_blocked_by_all(void)
+{
+	uint64_t all = ~0ull;
+	for (uint32_t t = 0; t < rt.model->nthreads; t++)
+		if (live(t))
+			all &= blocked_by(t);
+	return all;
+}
+
+static bool blocks(uint32_t t, int sig)
+{
+	return (blocked_by(t) & bit(sig)) != 0;
 }
 
 /* Waits in the model: nothing but a signal may let it go on now. */
@@ -624,7 +630,7 @@ static void route(int sig)
 	if (!take_pending(&process_pending, sig))
 		return;
 	add_pending(&thread_pending[target], sig);
-	m->threads[target].pending.interrupt |= DEJA_INTERRUPT_INTERRUPTED;
+	rt_signals_wake((uint32_t)target, sig);
 }
 
 void rt_signals_route(void)
@@ -645,15 +651,15 @@ bool rt_signal_post(int sig, int thread, const siginfo_t *info)
 	 * kernel, glibc's own SIGTIMER) still waits for a thread that blocks
 	 * it, for its sigwait(): glibc's SIGEV_THREAD helper takes its timer
 	 * signals so. */
-	bool for_sigwait = thread >= 0 && (uint32_t)thread < rt.model->nthreads &&
-			   live((uint32_t)thread) &&
+	bool to_live = thread >= 0 && (uint32_t)thread < rt.model->nthreads && live((uint32_t)thread);
+	bool for_sigwait = to_live &&
 			   (blocks((uint32_t)thread, sig) || (thread_sigwait[thread] & bit(sig)));
 	if (!(relayed & bit(sig)) && !for_sigwait)
 		return false;
 	if (rt.shared->mode == DEJA_MODE_REPLAY)
 		return true; /* handled where the recording handled it */
 	last_info[sig] = *info;
-	if (thread >= 0 && (uint32_t)thread < rt.model->nthreads && live((uint32_t)thread)) {
+	if (to_live) {
 		add_pending(&thread_pending[thread], sig);
 		rt_signals_wake((uint32_t)thread, sig);
 	} else {
