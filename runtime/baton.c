@@ -164,14 +164,21 @@ void rt_abandon_thread(uint32_t t)
 		model_unlock();
 }
 
+/* Timers the clock has reached fire, and signals pending for the process
+ * go to the thread the kernel would give them to. */
+static void fire_due(void)
+{
+	rt_timers_check();
+	rt_signals_route();
+}
+
 static int64_t execute_chosen(uint32_t self)
 {
 	struct deja_event ev;
 	rt_clock_replay(rt.model->steps);
 	/* Timers the clock has reached by this event (parallel mode has no
 	 * choice before it; a timeout may have moved the clock since). */
-	rt_timers_check();
-	rt_signals_route();
+	fire_due();
 	rt_io_at_event(&rt.model->threads[self].pending, rt.model->steps);
 	int64_t r = deja_sched_step(rt.model, self, &ev);
 	rt_last_arg = ev.arg;
@@ -317,12 +324,10 @@ static void wake_ready(const struct deja_sched_input *in)
 static void settle(uint32_t self, const struct deja_sched_input *in)
 {
 	struct deja_model *m = rt.model;
-	rt_timers_check();
-	rt_signals_route();
+	fire_due();
 	struct deja_decision d = deja_sched_settle(m, in);
 	if (d.kind == DEJA_DECIDE_TIMER) { /* the clock is at a timer's deadline */
-		rt_timers_check();
-		rt_signals_route();
+		fire_due();
 		d = deja_sched_settle(m, in);
 	}
 	switch (d.kind) {

@@ -82,19 +82,30 @@ static struct rt_timer posix_timers[POSIX_TIMERS];
 static struct rt_timer fd_timers[FD_TIMERS];
 static int fd_timers_used;
 
+/* The timers of one table that come before *best, in it. */
+static void earlier_of(struct rt_timer *table, int n, struct rt_timer **best)
+{
+	for (int i = 0; i < n; i++)
+		if (table[i].used && table[i].deadline != DEJA_NO_DEADLINE &&
+		    (!*best || table[i].deadline < (*best)->deadline))
+			*best = &table[i];
+}
+
+/* The armed timer with the earliest deadline (the first of those due at
+ * once, itimers, then POSIX timers, then timerfds), or NULL. */
+static struct rt_timer *earliest(void)
+{
+	struct rt_timer *best = NULL;
+	earlier_of(itimers, ITIMERS, &best);
+	earlier_of(posix_timers, POSIX_TIMERS, &best);
+	earlier_of(fd_timers, FD_TIMERS, &best);
+	return best;
+}
+
 static void recompute_deadline(void)
 {
-	uint64_t first = DEJA_NO_DEADLINE;
-	for (int i = 0; i < ITIMERS; i++)
-		if (itimers[i].deadline < first)
-			first = itimers[i].deadline;
-	for (int i = 0; i < POSIX_TIMERS; i++)
-		if (posix_timers[i].used && posix_timers[i].deadline < first)
-			first = posix_timers[i].deadline;
-	for (int i = 0; i < FD_TIMERS; i++)
-		if (fd_timers[i].used && fd_timers[i].deadline < first)
-			first = fd_timers[i].deadline;
-	rt.model->timer_deadline = first;
+	const struct rt_timer *first = earliest();
+	rt.model->timer_deadline = first ? first->deadline : DEJA_NO_DEADLINE;
 }
 
 void rt_timers_reset(void)
@@ -183,20 +194,8 @@ bool rt_timers_check(void)
 	/* Lowest deadline first, so that two timers due at once signal in
 	 * the order they expired. */
 	for (;;) {
-		struct rt_timer *next = NULL;
-		for (int i = 0; i < ITIMERS; i++)
-			if (itimers[i].deadline <= m->vclock &&
-			    (!next || itimers[i].deadline < next->deadline))
-				next = &itimers[i];
-		for (int i = 0; i < POSIX_TIMERS; i++)
-			if (posix_timers[i].used && posix_timers[i].deadline <= m->vclock &&
-			    (!next || posix_timers[i].deadline < next->deadline))
-				next = &posix_timers[i];
-		for (int i = 0; i < FD_TIMERS; i++)
-			if (fd_timers[i].used && fd_timers[i].deadline <= m->vclock &&
-			    (!next || fd_timers[i].deadline < next->deadline))
-				next = &fd_timers[i];
-		if (!next)
+		struct rt_timer *next = earliest();
+		if (!next || next->deadline > m->vclock)
 			break;
 		uint64_t due = next->deadline;
 		expire(next, m->vclock);
