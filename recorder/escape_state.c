@@ -10,80 +10,49 @@
 #include "escape_log.h"
 #include "syscall_marker.h"
 
-static const int32_t *ids_find(const struct escape_ids *s, int32_t id)
+static const struct escape_id *ids_find(const struct escape_ids *s, int32_t id)
 {
 	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i][0] == id)
-			return s->v[i];
+		if (s->v[i].id == id)
+			return &s->v[i];
 	return NULL;
 }
 
-static bool ids_add(struct escape_ids *s, int32_t id, int32_t value)
+static bool ids_add(struct escape_ids *s, int32_t id, uint64_t value)
 {
-	int32_t *found = (int32_t *)ids_find(s, id);
+	struct escape_id *found = (struct escape_id *)ids_find(s, id);
 	if (found) {
-		found[1] = value;
+		found->value = value;
 		return true;
 	}
 	if (!grow_array(&s->v, &s->cap, s->n + 1, sizeof(*s->v), 16))
 		return false;
-	s->v[s->n][0] = id;
-	s->v[s->n++][1] = value;
+	s->v[s->n++] = (struct escape_id){ id, value };
 	return true;
 }
 
 static void ids_remove_at(struct escape_ids *s, size_t i)
 {
-	s->n--;
-	s->v[i][0] = s->v[s->n][0];
-	s->v[i][1] = s->v[s->n][1];
+	s->v[i] = s->v[--s->n];
 }
 
 static void ids_remove(struct escape_ids *s, int32_t id)
 {
 	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i][0] == id) {
+		if (s->v[i].id == id) {
 			ids_remove_at(s, i);
 			return;
 		}
 }
 
 /* Every id whose value is `value`: the threads of a process. */
-static void ids_remove_valued(struct escape_ids *s, int32_t value)
+static void ids_remove_valued(struct escape_ids *s, uint64_t value)
 {
 	for (size_t i = 0; i < s->n;)
-		if (s->v[i][1] == value)
+		if (s->v[i].value == value)
 			ids_remove_at(s, i);
 		else
 			i++;
-}
-
-static struct escape_place *place_find(const struct escape_places *s, int32_t pid)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i].pid == pid)
-			return &s->v[i];
-	return NULL;
-}
-
-static bool place_set(struct escape_places *s, int32_t pid, uint64_t ip)
-{
-	struct escape_place *found = place_find(s, pid);
-	if (found) {
-		found->ip = ip;
-		return true;
-	}
-	if (!grow_array(&s->v, &s->cap, s->n + 1, sizeof(*s->v), 16))
-		return false;
-	s->v[s->n++] = (struct escape_place){ pid, ip };
-	return true;
-}
-
-static void place_remove(struct escape_places *s, int32_t pid)
-{
-	struct escape_place *found = place_find(s, pid);
-	if (found)
-		*found = s->v[--s->n];
 }
 
 /* A thread is in one state at a time. */
@@ -93,7 +62,7 @@ static bool thread_becomes(struct escape_state *st, struct escape_ids *state, in
 	ids_remove(&st->managed, tid);
 	ids_remove(&st->exiting, tid);
 	ids_remove(&st->escaped, tid);
-	return ids_add(state, tid, pid);
+	return ids_add(state, tid, (uint64_t)(uint32_t)pid);
 }
 
 bool escape_state_announce(struct escape_state *st, int32_t pid, int32_t tid, long what,
@@ -101,15 +70,16 @@ bool escape_state_announce(struct escape_state *st, int32_t pid, int32_t tid, lo
 {
 	switch (what) {
 	case DEJA_ANNOUNCE_STARTED:
-		return ids_add(&st->started, pid, pid) && place_set(&st->own_calls, pid, own_ip) &&
+		return ids_add(&st->started, pid, own_ip) &&
 		       thread_becomes(st, &st->managed, tid, pid);
-	case DEJA_ANNOUNCE_EXEC: /* every thread of the process goes with its image */
+	case DEJA_ANNOUNCE_EXEC: { /* every thread of the process goes with its image */
+		uint64_t of_pid = (uint64_t)(uint32_t)pid;
 		ids_remove(&st->started, pid);
-		place_remove(&st->own_calls, pid);
-		ids_remove_valued(&st->managed, pid);
-		ids_remove_valued(&st->exiting, pid);
-		ids_remove_valued(&st->escaped, pid);
+		ids_remove_valued(&st->managed, of_pid);
+		ids_remove_valued(&st->exiting, of_pid);
+		ids_remove_valued(&st->escaped, of_pid);
 		return true;
+	}
 	case DEJA_ANNOUNCE_THREAD_START:
 		return thread_becomes(st, &st->managed, tid, pid);
 	case DEJA_ANNOUNCE_THREAD_EXIT:
@@ -132,9 +102,9 @@ int escape_state_thread_kind(const struct escape_state *st, int32_t tid, int32_t
 		{ &st->escaped, ESCAPE_KIND_ESCAPE },
 	};
 	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
-		const int32_t *t = ids_find(named[i].ids, tid);
+		const struct escape_id *t = ids_find(named[i].ids, tid);
 		if (t) {
-			*pid = t[1];
+			*pid = (int32_t)t->value;
 			return (int)named[i].kind;
 		}
 	}
@@ -143,8 +113,8 @@ int escape_state_thread_kind(const struct escape_state *st, int32_t tid, int32_t
 
 bool escape_state_own_call(const struct escape_state *st, int32_t pid, uint64_t ip)
 {
-	const struct escape_place *p = place_find(&st->own_calls, pid);
-	return p && p->ip != 0 && p->ip == ip;
+	const struct escape_id *p = ids_find(&st->started, pid);
+	return p && p->value != 0 && p->value == ip;
 }
 
 bool escape_state_started(const struct escape_state *st, int32_t pid)
@@ -155,7 +125,6 @@ bool escape_state_started(const struct escape_state *st, int32_t pid)
 void escape_state_free(struct escape_state *st)
 {
 	free(st->started.v);
-	free(st->own_calls.v);
 	free(st->managed.v);
 	free(st->exiting.v);
 	free(st->escaped.v);

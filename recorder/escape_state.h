@@ -20,26 +20,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Ids, each with a value (a thread's process).  Few: the processes of one
- * tree, their threads. */
+/* Ids, each with a value (a thread's process, a process's address).  Few:
+ * the processes of one tree, their threads. */
 struct escape_ids {
-	int32_t (*v)[2];
-	size_t n, cap;
-};
-
-/* Processes, each with an address. */
-struct escape_places {
-	struct escape_place {
-		int32_t pid;
-		uint64_t ip;
+	struct escape_id {
+		int32_t id;
+		uint64_t value;
 	} *v;
 	size_t n, cap;
 };
 
 struct escape_state {
-	struct escape_ids started;  /* processes, by pid */
-	struct escape_places own_calls; /* started processes: where the runtime's
-	                                   unmarkable calls are made */
+	struct escape_ids started;  /* processes, by pid, with where their runtime's
+	                               unmarkable calls are made */
 	struct escape_ids managed;  /* threads, by tid, with their pid */
 	struct escape_ids exiting;
 	struct escape_ids escaped;
