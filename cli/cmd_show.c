@@ -181,7 +181,7 @@ static void json_inputs(struct trace *t)
 	printf(",\"inputs\":[");
 	if (trace_get_inputs(t, &in, &n) == TRACE_OK) {
 		for (size_t i = 0; i < n; i++) {
-			printf("%s{\"source\":", i ? "," : "");
+			printf("%s{\"process\":%u,\"source\":", i ? "," : "", in[i].process);
 			json_string(stdout, in[i].source);
 			printf(",\"bytes\":%llu,\"lines\":%llu}", (unsigned long long)in[i].bytes,
 			       (unsigned long long)in[i].lines);

@@ -30,9 +30,10 @@ extern char **environ;
 
 #define EVENTS_PER_COMMIT 8192
 
-/* Bytes read so far from each input source, for inputs.offset. */
+/* Bytes a process read so far from one input source, for inputs.offset. */
 struct source_offset {
-	char name[256];
+	uint32_t process;
+	char name[257];
 	uint64_t read;
 };
 
@@ -80,19 +81,48 @@ struct record_sink {
 	struct trace_origin origin;
 	char *err;
 	size_t errlen;
-	struct source_offset sources[64];
-	int nsources;
+	struct source_offset *sources;
+	size_t nsources, sources_cap;
+	size_t last_source; /* where the last lookup found its source */
 };
 
-static uint64_t *source_offset(struct record_sink *rs, const char *name)
+/* The count of bytes `process` read from `name` so far; NULL when memory
+ * runs out.  Reads come in runs from one source, so the last one found
+ * is tried first. */
+static uint64_t *source_offset(struct record_sink *rs, uint32_t process, const char *name)
 {
-	for (int i = 0; i < rs->nsources; i++)
-		if (strcmp(rs->sources[i].name, name) == 0)
-			return &rs->sources[i].read;
-	int slot = rs->nsources < 64 ? rs->nsources++ : 63;
-	snprintf(rs->sources[slot].name, sizeof(rs->sources[slot].name), "%s", name);
-	rs->sources[slot].read = 0;
-	return &rs->sources[slot].read;
+	for (size_t k = 0; k < rs->nsources; k++) {
+		size_t i = (rs->last_source + k) % rs->nsources;
+		struct source_offset *so = &rs->sources[i];
+		if (so->process == process && strcmp(so->name, name) == 0) {
+			rs->last_source = i;
+			return &so->read;
+		}
+	}
+	if (!grow_array(&rs->sources, &rs->sources_cap, rs->nsources + 1, sizeof(*rs->sources),
+			16))
+		return NULL;
+	struct source_offset *so = &rs->sources[rs->nsources];
+	so->process = process;
+	snprintf(so->name, sizeof(so->name), "%s", name);
+	so->read = 0;
+	rs->last_source = rs->nsources++;
+	return &so->read;
+}
+
+/* Note that `process` read `len` bytes from `source` in its event `seq`. */
+static void put_input(struct record_sink *rs, uint32_t process, uint64_t seq,
+		      const char *source, uint32_t len)
+{
+	const char *name = source[0] ? source : "?";
+	uint64_t *offset = source_offset(rs, process, name);
+	enum trace_status st = !offset ? TRACE_ERR_WRITE
+			     : process ? trace_put_process_input(rs->t, process, seq, name, *offset, len)
+				       : trace_put_input(rs->t, seq, name, *offset, len);
+	if (st != TRACE_OK)
+		rs->failed = true;
+	else
+		*offset += len;
 }
 
 /* An input syscall's bytes in the data ring: [u16 source length, source]
@@ -124,12 +154,8 @@ static void put_data(struct record_sink *rs, const struct deja_event *ev, const 
 {
 	if (trace_put_syscall_data(rs->t, ev->seq, bytes, len) != TRACE_OK)
 		rs->failed = true;
-	if (ev->flags & DEJA_EVENT_SOURCE) {
-		uint64_t *offset = source_offset(rs, source[0] ? source : "?");
-		if (trace_put_input(rs->t, ev->seq, source[0] ? source : "?", *offset, len) != TRACE_OK)
-			rs->failed = true;
-		*offset += len;
-	}
+	if (ev->flags & DEJA_EVENT_SOURCE)
+		put_input(rs, 0, ev->seq, source, len);
 }
 
 /* Write one event (digest already chained) into the trace. */
@@ -172,8 +198,8 @@ static enum record_status start_trace(const struct trace_origin *origin, struct 
 				      char *err, size_t errlen);
 
 /* A forked child's event, its digest chained over its own stream, into
- * the trace; the bytes of an input (without the source the top process's
- * inputs table keeps) into process_data. */
+ * the trace; the bytes of an input into process_data, and a read's source
+ * into process_inputs. */
 static void write_child_event(struct record_sink *rs, uint32_t process,
 			      const struct deja_event *ev, const uint8_t *data)
 {
@@ -181,14 +207,17 @@ static void write_child_event(struct record_sink *rs, uint32_t process,
 	c->digest = deja_event_digest(c->digest, ev);
 	struct trace_event te = { .ev = *ev, .digest = c->digest };
 	const uint8_t *bytes = NULL;
+	char source[257] = "";
 	te.ev.data_len = 0;
 	if (ev->data_len && data)
-		split_data(ev, data, &bytes, &te.ev.data_len, NULL);
+		split_data(ev, data, &bytes, &te.ev.data_len, source);
 	if (trace_put_process_event(rs->t, process, &te) != TRACE_OK)
 		rs->failed = true;
 	if (bytes && trace_put_process_data(rs->t, process, ev->seq, bytes, te.ev.data_len) !=
 		     TRACE_OK)
 		rs->failed = true;
+	if (bytes && (ev->flags & DEJA_EVENT_SOURCE))
+		put_input(rs, process, ev->seq, source, te.ev.data_len);
 	if (++rs->pending >= EVENTS_PER_COMMIT) {
 		trace_commit(rs->t);
 		trace_begin(rs->t);
@@ -644,6 +673,7 @@ enum record_status record_run(const struct record_options *o, struct session_res
 	free(rs.held_children.ev);
 	free(rs.held_children.bytes);
 	free(rs.children);
+	free(rs.sources);
 	if (st == RECORD_ERR_PROGRAM || discard)
 		record_remove_trace(o->trace_path);
 	if (!o->server)

@@ -198,6 +198,18 @@ CREATE TABLE process_data (
     PRIMARY KEY (process, seq)
 );
 
+-- What a forked child read, by source (like inputs; the bytes are in
+-- process_data).  offset counts the bytes this process read from the
+-- source before.
+CREATE TABLE process_inputs (
+    process INTEGER NOT NULL,
+    seq     INTEGER NOT NULL,     -- process_events.seq of the read
+    source  TEXT    NOT NULL,
+    offset  INTEGER NOT NULL,
+    length  INTEGER NOT NULL,
+    PRIMARY KEY (process, seq)
+);
+
 -- Syscalls the kernel-side policy caught outside deja's runtime (seccomp
 -- user notification; docs/architecture.md, Kernel-side policy), one row
 -- per process, syscall and kind with how many there were.  Kind `escape`:

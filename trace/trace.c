@@ -310,6 +310,7 @@ void trace_close(struct trace *t)
 	sqlite3_finalize(t->next_event);
 	sqlite3_finalize(t->put_process_event);
 	sqlite3_finalize(t->put_process_data);
+	sqlite3_finalize(t->put_process_input);
 	sqlite3_close(t->db);
 	free(t);
 }
@@ -984,18 +985,25 @@ enum trace_status trace_get_unsupported(struct trace *t, struct trace_syscall_co
 static bool read_input(sqlite3_stmt *st, void *row)
 {
 	struct trace_input *in = row;
-	in->source = trace_dup_col(st, 0);
-	in->bytes = (uint64_t)sqlite3_column_int64(st, 1);
-	in->lines = (uint64_t)sqlite3_column_int64(st, 2);
+	in->process = (uint32_t)sqlite3_column_int64(st, 0);
+	in->source = trace_dup_col(st, 1);
+	in->bytes = (uint64_t)sqlite3_column_int64(st, 2);
+	in->lines = (uint64_t)sqlite3_column_int64(st, 3);
 	return true;
 }
 
+/* Newlines in a blob of bytes read, as SQL. */
+#define LINES_IN_BYTES "SUM(length(d.bytes) - length(replace(CAST(d.bytes AS TEXT), char(10), '')))"
+
 enum trace_status trace_get_inputs(struct trace *t, struct trace_input **out, size_t *n)
 {
-	return trace_load_rows(t, "SELECT i.source, SUM(i.length), SUM(length(d.bytes) -"
-			    " length(replace(CAST(d.bytes AS TEXT), char(10), '')))"
-			    " FROM inputs i JOIN syscall_data d USING (seq)"
-			    " GROUP BY i.source ORDER BY MIN(i.seq)",
+	return trace_load_rows(t, "SELECT 0, i.source, SUM(i.length), " LINES_IN_BYTES
+			    ", MIN(i.seq) AS first FROM inputs i JOIN syscall_data d USING (seq)"
+			    " GROUP BY i.source"
+			    " UNION ALL SELECT i.process, i.source, SUM(i.length), " LINES_IN_BYTES
+			    ", MIN(i.seq) FROM process_inputs i JOIN process_data d"
+			    " USING (process, seq) GROUP BY i.process, i.source"
+			    " ORDER BY 1, first",
 			 sizeof(**out), read_input, (void **)out, n);
 }
 

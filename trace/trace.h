@@ -16,7 +16,7 @@
 
 #include "protocol.h"
 
-#define TRACE_VERSION 9
+#define TRACE_VERSION 10
 #define TRACE_APPLICATION_ID 0x444A4131 /* "DJA1" */
 
 enum trace_status {
@@ -200,8 +200,10 @@ struct trace_syscall_count {
 enum trace_status trace_get_unsupported(struct trace *t, struct trace_syscall_count **out,
 					size_t *n);
 
-/* Inputs: count, bytes and lines per source (empty until recorded). */
+/* Inputs: bytes and lines per process and source (empty until recorded),
+ * the top process's first, each process's in the order first read. */
 struct trace_input {
+	uint32_t process; /* 0: the top process; else processes.id */
 	char *source;
 	uint64_t bytes;
 	uint64_t lines;
@@ -254,6 +256,10 @@ enum trace_status trace_put_process_event(struct trace *t, uint32_t process,
 					  const struct trace_event *e);
 enum trace_status trace_put_process_data(struct trace *t, uint32_t process, uint64_t seq,
 					 const void *bytes, uint64_t len);
+/* A forked child's read, as trace_put_input (offset: bytes this process
+ * read from the source before). */
+enum trace_status trace_put_process_input(struct trace *t, uint32_t process, uint64_t seq,
+					  const char *source, uint64_t offset, uint64_t len);
 /* Every process, by id (none in a trace of a run that forked nothing
  * followed and was written before its end). */
 enum trace_status trace_get_processes(struct trace *t, struct trace_process **out, size_t *n);

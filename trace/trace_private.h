@@ -19,6 +19,7 @@ struct trace {
 	sqlite3_stmt *next_event;
 	sqlite3_stmt *put_process_event; /* trace_processes.c, prepared on first use */
 	sqlite3_stmt *put_process_data;
+	sqlite3_stmt *put_process_input;
 };
 
 sqlite3_stmt *trace_prepare(struct trace *t, const char *sql);

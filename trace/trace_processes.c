@@ -1,8 +1,9 @@
 /*
  * trace_processes.c: the processes of a run's tree in the trace (see
- * trace.h and schema.sql: processes, process_events, process_data).  The
- * top process's events stay in `events`, which every other command reads;
- * each forked child's stream is here, keyed by its process number.
+ * trace.h and schema.sql: processes, process_events, process_data,
+ * process_inputs).  The top process's events stay in `events`, which every
+ * other command reads; each forked child's stream is here, keyed by its
+ * process number.
  */
 #include "trace_private.h"
 
@@ -78,6 +79,26 @@ enum trace_status trace_put_process_data(struct trace *t, uint32_t process, uint
 	sqlite3_bind_int64(st, 1, process);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
 	sqlite3_bind_blob64(st, 3, bytes, len, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? TRACE_OK : TRACE_ERR_WRITE;
+}
+
+enum trace_status trace_put_process_input(struct trace *t, uint32_t process, uint64_t seq,
+					  const char *source, uint64_t offset, uint64_t len)
+{
+	if (!t->put_process_input)
+		t->put_process_input = trace_prepare(t,
+			"INSERT INTO process_inputs (process, seq, source, offset, length)"
+			" VALUES (?,?,?,?,?)");
+	sqlite3_stmt *st = t->put_process_input;
+	if (!st)
+		return TRACE_ERR_WRITE;
+	sqlite3_bind_int64(st, 1, process);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
+	sqlite3_bind_text(st, 3, source, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)offset);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)len);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? TRACE_OK : TRACE_ERR_WRITE;
