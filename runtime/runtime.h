@@ -352,6 +352,10 @@ const struct deja_feed *rt_io_feed_peek(uint64_t seq);
 struct deja_syscall_info;
 long rt_input(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site);
 long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site);
+
+/* ---- kernel_copy.c: sendfile, copy_file_range, splice ---- */
+/* One chunk of the copy as a read and a write the runtime sees. */
+long rt_kernel_copy(long nr, const long a[6], uint64_t site);
 /* Right before a SYSCALL event is published: feed (replay) or copy the
  * call's bytes into the data ring (record). */
 void rt_io_at_event(struct deja_pending *p, uint64_t seq);

@@ -87,6 +87,7 @@ int deja_marker_slot(long nr, const long a[6])
 	case SYS_process_vm_readv:
 	case SYS_process_vm_writev:
 	case SYS_copy_file_range: /* flags, which must be 0 */
+	case SYS_splice:
 		return -1;
 	default:
 		return deja_marker_watched(nr) ? 5 : -1;
@@ -168,6 +169,7 @@ size_t deja_marker_rules(long nr, struct deja_marker_rule out[DEJA_MARKER_RULES_
 	case SYS_process_vm_readv:
 	case SYS_process_vm_writev:
 	case SYS_copy_file_range:
+	case SYS_splice:
 		out[0] = (struct deja_marker_rule){ .slot = -1, .cond_arg = -1 };
 		return 1;
 	default:

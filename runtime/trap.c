@@ -441,6 +441,10 @@ static long emulate(long nr, const long a[6], uint64_t site, greg_t *g, sigset_t
 		return managed ? (long)rt_time((time_t *)a[0], site) : pass(nr, a);
 	case SYS_getrandom:
 		return managed ? rt_random((void *)a[0], (uint64_t)a[1], site) : pass(nr, a);
+	case SYS_sendfile:
+	case SYS_copy_file_range:
+	case SYS_splice:
+		return managed ? rt_kernel_copy(nr, a, site) : pass(nr, a);
 	case SYS_open:
 	case SYS_openat:
 	case SYS_creat:
