@@ -28,12 +28,14 @@
 
 struct child {
 	uint32_t id;
+	uint32_t parent, fork_index; /* its name (struct deja_hello) */
 	int32_t pid;
 	int pidfd;
 	struct channel ch;
 	struct ring_reader ring;
 	uint64_t events;
 	uint64_t forks;  /* its followed forks, noted when it ended */
+	uint64_t end_vclock; /* its clock, noted when it ended */
 	bool ended;
 };
 
@@ -177,7 +179,8 @@ static void answer_hello(struct processes *p, const struct deja_hello *h, int re
 		return;
 	}
 	struct child *c = &p->list[p->n];
-	*c = (struct child){ .pid = h->pid, .pidfd = -1, .ch = { .fd = -1 } };
+	*c = (struct child){ .parent = h->parent, .fork_index = h->fork_index, .pid = h->pid,
+			     .pidfd = -1, .ch = { .fd = -1 } };
 	struct process_setup setup = { 0 };
 	if (!hooks->admit(hooks->ctx, h->parent, h->fork_index, h->pid, &c->id, &setup, why,
 			  sizeof(why))) {
@@ -201,16 +204,55 @@ static void answer_hello(struct processes *p, const struct deja_hello *h, int re
 	p->n++;
 }
 
-/* Take the hellos waiting on the socket. */
+/* Where a reaped child's clock stood at its end.  The parent has reaped
+ * it, so it has ended, whether or not its end was noticed here yet. */
+static void answer_clock_query(const struct processes *p, const struct deja_clock_query *q,
+			       int reply)
+{
+	struct deja_clock_answer a = { 0 };
+	for (size_t i = 0; i < p->n && q->run_id == p->run.top->run_id; i++) {
+		const struct child *c = &p->list[i];
+		if (c->parent != q->parent || c->fork_index != q->fork_index)
+			continue;
+		a.known = 1;
+		a.vclock = c->ended ? c->end_vclock
+				    : __atomic_load_n(&c->ch.sh->model.vclock, __ATOMIC_ACQUIRE);
+		break;
+	}
+	struct iovec iov = { &a, sizeof(a) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	while (sendmsg(reply, &msg, MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
+}
+
+/* One message from the process socket: a hello or a clock query. */
+static void answer_message(struct processes *p, const void *m, size_t len, int reply)
+{
+	const struct deja_hello *h = m;
+	const struct deja_clock_query *q = m;
+	if (len == sizeof(*h) && h->magic == DEJA_HELLO_MAGIC &&
+	    h->version == DEJA_PROTOCOL_VERSION)
+		answer_hello(p, h, reply);
+	else if (len == sizeof(*q) && q->magic == DEJA_CLOCK_QUERY_MAGIC &&
+		 q->version == DEJA_PROTOCOL_VERSION)
+		answer_clock_query(p, q, reply);
+	else
+		refuse(reply, "the hello speaks another protocol version");
+}
+
+/* Take the messages waiting on the socket. */
 static void accept_hellos(struct processes *p)
 {
 	for (;;) {
-		struct deja_hello h;
+		union {
+			struct deja_hello hello;
+			struct deja_clock_query query;
+		} m;
 		union {
 			struct cmsghdr hdr;
 			char space[CMSG_SPACE(sizeof(int))];
 		} control;
-		struct iovec iov = { &h, sizeof(h) };
+		struct iovec iov = { &m, sizeof(m) };
 		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
 				      .msg_control = control.space,
 				      .msg_controllen = sizeof(control.space) };
@@ -225,11 +267,7 @@ static void accept_hellos(struct processes *p)
 			memcpy(&reply, CMSG_DATA(c), sizeof(int));
 		if (reply < 0)
 			continue;
-		if (n == (ssize_t)sizeof(h) && h.magic == DEJA_HELLO_MAGIC &&
-		    h.version == DEJA_PROTOCOL_VERSION)
-			answer_hello(p, &h, reply);
-		else
-			refuse(reply, "the hello speaks another protocol version");
+		answer_message(p, &m, (size_t)n, reply);
 		close(reply);
 		p->last_progress_ns = now_ns();
 	}
@@ -307,6 +345,7 @@ bool processes_poll(struct processes *p, bool stopped)
 		struct process_end e;
 		settle(c, &e);
 		c->forks = e.forks;
+		c->end_vclock = __atomic_load_n(&c->ch.sh->model.vclock, __ATOMIC_ACQUIRE);
 		const struct process_hooks *hooks = p->run.hooks;
 		if (!p->stopped)
 			hooks->ended(hooks->ctx, c->id, &e, c->ch.sh);

@@ -100,7 +100,7 @@ static void run_unscheduled(void)
 	rt_syscall2(SYS_prctl, PR_SET_TSC, PR_TSC_ENABLE);
 }
 
-static void child_gives_up(const char *why)
+__attribute__((noreturn)) static void child_gives_up(const char *why)
 {
 	rt_write_stderr("deja: a forked child cannot be followed (");
 	rt_write_stderr(why);
@@ -112,9 +112,6 @@ static void child_gives_up(const char *why)
 /* Ask the supervisor for a channel; returns its memfd. */
 static long ask_for_channel(uint32_t *process)
 {
-	int pair[2];
-	if (rt_syscall4(SYS_socketpair, AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
-		child_gives_up("no socket pair");
 	struct deja_hello hello = {
 		.magic = DEJA_HELLO_MAGIC,
 		.version = DEJA_PROTOCOL_VERSION,
@@ -124,47 +121,23 @@ static long ask_for_channel(uint32_t *process)
 		.run_id = pending_run,
 		.vclock = pending_vclock,
 	};
-	union {
-		struct cmsghdr h;
-		char space[CMSG_SPACE(sizeof(int))];
-	} control;
-	memset(&control, 0, sizeof(control));
-	struct iovec iov = { &hello, sizeof(hello) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = control.space, .msg_controllen = sizeof(control.space) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &pair[1], sizeof(int));
-	long sent;
-	do
-		sent = rt_syscall3(SYS_sendmsg, rt.proc_fd, &msg, MSG_NOSIGNAL);
-	while (sent == -EINTR);
-	rt_syscall1(SYS_close, pair[1]);
-	if (sent != (long)sizeof(hello))
-		child_gives_up("the supervisor's process socket is gone");
-
 	struct deja_answer answer;
-	memset(&control, 0, sizeof(control));
-	iov = (struct iovec){ &answer, sizeof(answer) };
-	msg = (struct msghdr){ .msg_iov = &iov, .msg_iovlen = 1,
-			       .msg_control = control.space, .msg_controllen = sizeof(control.space) };
-	long got;
-	do
-		got = rt_syscall3(SYS_recvmsg, pair[0], &msg, MSG_CMSG_CLOEXEC);
-	while (got == -EINTR);
-	rt_syscall1(SYS_close, pair[0]);
-	if (got != (long)sizeof(answer))
+	int fd;
+	switch (rt_proc_ask(&hello, sizeof(hello), &answer, sizeof(answer), &fd)) {
+	case RT_ASK_NO_PAIR:
+		child_gives_up("no socket pair");
+	case RT_ASK_NOT_SENT:
+		child_gives_up("the supervisor's process socket is gone");
+	case RT_ASK_NO_ANSWER:
 		child_gives_up("the supervisor did not answer");
+	case RT_ASK_OK:
+		break;
+	}
 	answer.message[sizeof(answer.message) - 1] = '\0';
 	if (answer.status != 0)
 		child_gives_up(answer.message);
-	c = CMSG_FIRSTHDR(&msg);
-	if (!c || c->cmsg_type != SCM_RIGHTS)
+	if (fd < 0)
 		child_gives_up("the answer carried no channel");
-	int fd;
-	memcpy(&fd, CMSG_DATA(c), sizeof(fd));
 	*process = answer.process;
 	return fd;
 }
@@ -226,6 +199,28 @@ void rt_fork_child_after_libc(void)
 	rt_threads_after_fork_child();
 }
 
+/* A child this process reaped ended after everything it waited for: the
+ * clock moves on to where the child's stood at its end (deja_clock_query
+ * in protocol.h).  A replay asks the same of the replayed child. */
+static void catch_up_with_child(uint32_t fork_index)
+{
+	struct deja_clock_query q = {
+		.magic = DEJA_CLOCK_QUERY_MAGIC,
+		.version = DEJA_PROTOCOL_VERSION,
+		.parent = rt.shared->process,
+		.fork_index = fork_index,
+		.run_id = rt.shared->run_id,
+	};
+	struct deja_clock_answer a;
+	int fd;
+	if (rt_proc_ask(&q, sizeof(q), &a, sizeof(a), &fd) != RT_ASK_OK)
+		return;
+	if (fd >= 0)
+		rt_syscall1(SYS_close, fd);
+	if (a.known && a.vclock > rt.model->vclock)
+		rt.model->vclock = a.vclock;
+}
+
 bool rt_fork_wait4(const long a[6], const sigset_t *mask, uint64_t site, long *result)
 {
 	if (!rt_managed() || rt.shared->parallel || !rt.shared->follow_children)
@@ -259,6 +254,8 @@ bool rt_fork_wait4(const long a[6], const sigset_t *mask, uint64_t site, long *r
 			r = rt_pids_shown(r);
 	}
 	long index = r > 0 ? rt_pids_child_index(rt_pids_real_child(r)) : -1;
+	if (index >= 0)
+		catch_up_with_child((uint32_t)index);
 	struct deja_pending *p = rt_declare(DEJA_OP_REAP, NULL, (uint64_t)(index + 1), site);
 	p->value = r;
 	p->data = r > 0 && a[1] ? (uint64_t)(uint32_t) * (const int *)a[1] : 0;

@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 30u
+#define DEJA_PROTOCOL_VERSION 31u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -351,6 +351,27 @@ struct deja_answer {
 	int32_t status;
 	uint32_t process;    /* the child's process number */
 	char message[256];
+};
+
+/* A process that has just reaped a child asks, the same way (a private
+ * socket pair's end attached), where the child's virtual clock stood when
+ * it ended: the parent's clock moves on to it, since natively the child's
+ * end comes after everything the child waited for (a shell's `sleep 1`
+ * between two `date`s).  The child is named as in its hello. */
+#define DEJA_CLOCK_QUERY_MAGIC 0x4b434f4cu /* "LOCK" */
+struct deja_clock_query {
+	uint32_t magic;
+	uint32_t version;
+	uint32_t parent;     /* the asking process's number */
+	uint32_t fork_index; /* which of its forks it reaped */
+	uint32_t run_id;
+	uint32_t reserved;
+};
+
+struct deja_clock_answer {
+	uint32_t known;      /* 0: not a child deja followed in this run */
+	uint32_t reserved;
+	uint64_t vclock;     /* the child's clock at its end */
 };
 
 struct deja_shared {

@@ -498,6 +498,18 @@ uint32_t rt_exec_continue(void);
 /* Unblock RT_OWN_SIGNALS in the calling thread. */
 void rt_unblock_own_signals(void);
 
+/* ---- proc_socket.c: a question to the supervisor ---- */
+enum rt_ask_status {
+	RT_ASK_OK,
+	RT_ASK_NO_PAIR,   /* no socket pair for the answer */
+	RT_ASK_NOT_SENT,  /* the process socket is gone (or was never given) */
+	RT_ASK_NO_ANSWER, /* no answer, or one of another size */
+};
+/* Send `question` on the process socket and wait for an answer of exactly
+ * `alen` bytes; *fd gets the descriptor it carried, or -1. */
+enum rt_ask_status rt_proc_ask(const void *question, size_t qlen, void *answer, size_t alen,
+			       int *fd);
+
 /* ---- fork.c: following forked children ---- */
 /* Right before a fork's clone: claim its index; true if the child will
  * be followed. */

@@ -27,6 +27,21 @@ grep -q " exec() = 0" sh.txt || { dump sh.txt; fail "the exec is not an event"; 
 replays_match "$deja" sh.deja sh.out 10 120
 note "shell with fork and exec: 10 replays identical"
 
+# A child's time is its parent's once reaped: a shell that waits for a
+# deadline between `sleep 1`s in child processes ends (it looped for ever
+# while each child's sleep moved only the child's clock), and `sleep 5`
+# in a child moves the clock 5 s on for the `date` after it.
+timeout 60 "$deja" record -q -o clock.deja -- /bin/sh -c \
+	'd=$(( $(date +%s) + 2 )); n=0; while [ $(date +%s) -lt $d ]; do sleep 1; n=$((n+1)); done; echo loops $n;
+	 a=$(date +%s%N); sleep 5; b=$(date +%s%N); echo slept $(( (b - a) / 1000000 )) ms' \
+	>clock.out 2>err || { dump clock.out err; fail "the shell waiting for a deadline did not end"; }
+grep -Eq '^loops [23]$' clock.out || { dump clock.out; fail "the deadline loop ran other than 2 or 3 times"; }
+ms=$(sed -n 's/^slept \([0-9]*\) ms$/\1/p' clock.out)
+[ -n "$ms" ] && [ "$ms" -ge 5000 ] && [ "$ms" -lt 5100 ] ||
+	{ dump clock.out; fail "a child's sleep 5 moved the parent's clock by '$ms' ms"; }
+replays_match "$deja" clock.deja clock.out 3 120
+note "a reaped child's clock carries over to its parent: 3 replays identical"
+
 # system(), popen() and posix_spawn().
 timeout 60 "$deja" record -q -o spawn.deja -- "$spawner" >spawn.out 2>err || { dump spawn.out err; fail "recording the spawner failed"; }
 for want in "system -> 3" "popen read: from popen" "spawn -> 0, status 0"; do
