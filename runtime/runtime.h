@@ -286,6 +286,11 @@ void rt_thread_create_end(uint32_t child, bool made, uint64_t site);
 /* A new thread's first steps, on its own stack: its tid, the trap,
  * its first turn (THREAD_START). */
 void rt_thread_enter(uint32_t self);
+/* Replay: the kernel id the recording's thread `self` had, taken from its
+ * coming thread_start's feed entry, for gettid() to show (pids.c).  For a
+ * new thread, and for a forked child's thread 0, whose id no threads
+ * table of the child records. */
+void rt_thread_take_recorded_tid(uint32_t self);
 /* First run of a new thread: wait to be chosen, execute THREAD_START. */
 void rt_thread_begin(uint32_t self);
 /* The calling thread ends: record THREAD_EXIT and pass the baton on for good. */

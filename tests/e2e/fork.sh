@@ -68,6 +68,22 @@ for seed in 1 2 3 4; do
 	replays_match "$deja" t$seed.deja t$seed.out 5 60
 done
 note "a multi-threaded parent forking from its second thread, seeds 1-4: 5 replays each identical"
+# Each child printed its ids: its main thread's (the forking thread's)
+# gettid() equals its pid, the thread it made has another; the replays
+# above printed the recorded ones (a replay's child gets a newer pid from
+# the kernel, so the live ids would differ and the replay diverge).
+python3 - t1.out <<'PY' || { dump t1.out; fail "a child's main thread's id is not its pid"; }
+import re, sys
+ids = [re.match(r"child \d ids: pid (\d+) tid (\d+) raw (\d+) thread (\d+)$", l)
+       for l in open(sys.argv[1]).read().splitlines()]
+ids = [m for m in ids if m]
+assert len(ids) == 3, "not three children's ids"
+for m in ids:
+    pid, tid, raw, thread = (int(g) for g in m.groups())
+    assert pid == tid == raw, m.group(0)
+    assert thread not in (0, pid), m.group(0)
+PY
+note "a child's main thread's id (its pid) and its created thread's id replay as recorded"
 
 # A child that crashes: its own outcome; the run's is the parent's.
 timeout 60 "$deja" record -q -o crash.deja -- "$forker" crash >crash.out 2>err || { dump crash.out err; fail "recording forker crash exited $?"; }
