@@ -16,7 +16,7 @@
 
 #include "protocol.h"
 
-#define TRACE_VERSION 9
+#define TRACE_VERSION 10
 #define TRACE_APPLICATION_ID 0x444A4131 /* "DJA1" */
 
 enum trace_status {
@@ -270,6 +270,12 @@ enum trace_status trace_get_process_feed(struct trace *t, uint32_t process,
  * (its `reap` event), in *status; *found false if it never did. */
 enum trace_status trace_get_reap_status(struct trace *t, uint32_t parent, uint32_t fork_index,
 					bool *found, int *status);
+/* A forked child's wait-for graph (a deadlock or a timeout), as `waits`
+ * holds the top process's; free with trace_waits_free. */
+enum trace_status trace_put_process_wait(struct trace *t, uint32_t process,
+					 const struct trace_wait *w);
+enum trace_status trace_get_process_waits(struct trace *t, uint32_t process,
+					  struct trace_wait **out, size_t *n);
 
 /* ---- syscalls that escaped the runtime (trace_escapes.c) ---- */
 
