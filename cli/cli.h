@@ -41,6 +41,10 @@ const char *cli_runtime_path(void);
  * table, loaded once by the caller. */
 void cli_report_outcome(FILE *out, struct trace *t, const struct site_table *sites,
 			const struct trace_run *run);
+/* A wait-for graph (one process's): the heading, each thread's wait and
+ * a cycle if there is one, each line after indent; nothing if n is 0. */
+void cli_print_wait_graph(FILE *out, const struct trace_wait *w, size_t n,
+			  const struct site_table *sites, const char *heading, const char *indent);
 
 /* ---- coverage.c: scheduling points per thread ---- */
 /* A thread that ran this long (real time) between two events, passing no

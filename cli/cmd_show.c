@@ -297,7 +297,7 @@ static void show_json(struct trace *t, const struct trace_run *run)
 	       (unsigned long long)run->preemptions, (unsigned long long)run->switches);
 	printf(",\"forks\":%llu", (unsigned long long)run->forks);
 	json_run(run);
-	cli_processes_json(stdout, t);
+	cli_processes_json(stdout, t, &sites);
 	json_inputs(t);
 	json_waits(t, &sites);
 	json_unsupported(t);

@@ -121,7 +121,7 @@ const char *cli_signal_name(int sig)
 	return buf;
 }
 
-static void print_cycle(FILE *out, const struct trace_wait *w, size_t n)
+static void print_cycle(FILE *out, const struct trace_wait *w, size_t n, const char *indent)
 {
 	/* Follow "waits for a thing held by" edges from each thread; a
 	 * thread seen twice closes a cycle. */
@@ -135,7 +135,7 @@ static void print_cycle(FILE *out, const struct trace_wait *w, size_t n)
 					continue;
 				if (k != 0)
 					goto next; /* a cycle, but not through start */
-				fprintf(out, "  cycle: ");
+				fprintf(out, "%s  cycle: ", indent);
 				for (size_t j = 0; j < len; j++)
 					fprintf(out, "thread %lld -> ", (long long)seen[j]);
 				fprintf(out, "thread %lld\n", (long long)cur);
@@ -154,19 +154,17 @@ next:;
 	}
 }
 
-static void print_waits(FILE *out, struct trace *t, const struct site_table *sites,
-			const char *heading)
+void cli_print_wait_graph(FILE *out, const struct trace_wait *w, size_t n,
+			  const struct site_table *sites, const char *heading, const char *indent)
 {
-	struct trace_wait *w;
-	size_t n;
-	if (trace_get_waits(t, &w, &n) != TRACE_OK || n == 0)
+	if (n == 0)
 		return;
-	fprintf(out, "%s\n", heading);
+	fprintf(out, "%s%s\n", indent, heading);
 	for (size_t i = 0; i < n; i++) {
 		char where[256];
 		describe_site(sites, w[i].site, where, sizeof(where));
 		bool join = strcmp(w[i].object_kind, "thread") == 0;
-		fprintf(out, "  thread %u waits in %s", w[i].thread, w[i].op);
+		fprintf(out, "%s  thread %u waits in %s", indent, w[i].thread, w[i].op);
 		if (join)
 			fprintf(out, "(thread %lld)", (long long)w[i].holder);
 		else if (w[i].object)
@@ -178,7 +176,17 @@ static void print_waits(FILE *out, struct trace *t, const struct site_table *sit
 			fprintf(out, ", held by thread %lld", (long long)w[i].holder);
 		fputc('\n', out);
 	}
-	print_cycle(out, w, n);
+	print_cycle(out, w, n, indent);
+}
+
+static void print_waits(FILE *out, struct trace *t, const struct site_table *sites,
+			const char *heading)
+{
+	struct trace_wait *w;
+	size_t n;
+	if (trace_get_waits(t, &w, &n) != TRACE_OK)
+		return;
+	cli_print_wait_graph(out, w, n, sites, heading, "");
 	trace_waits_free(w, n);
 }
 

@@ -4,6 +4,7 @@
  */
 #include "processes_report.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,52 @@ static void print_outcome(FILE *out, const struct trace_process *p)
 		fprintf(out, " %lld (%s)", (long long)p->signal, cli_signal_name((int)p->signal));
 	if (p->message)
 		fprintf(out, ": %s", p->message);
+}
+
+/* A child's wait-for graph, after its events: it ended in a deadlock, or
+ * a timeout with its threads still waiting. */
+static void print_waits(FILE *out, struct trace *t, const struct trace_process *p,
+			const struct site_table *sites)
+{
+	struct trace_wait *w;
+	size_t n;
+	if (trace_get_process_waits(t, p->id, &w, &n) != TRACE_OK)
+		return;
+	bool deadlock = p->outcome && strcmp(p->outcome, "deadlock") == 0;
+	char heading[96];
+	snprintf(heading, sizeof(heading), "%s of process %u:",
+		 deadlock ? "wait-for graph" : "threads waiting at the end", p->id);
+	cli_print_wait_graph(out, w, n, sites, heading, "  ");
+	trace_waits_free(w, n);
+}
+
+/* ,"waits":[...]: a child's wait-for graph. */
+static void json_waits(FILE *out, struct trace *t, uint32_t process,
+		       const struct site_table *sites)
+{
+	struct trace_wait *w;
+	size_t n;
+	fprintf(out, ",\"waits\":[");
+	if (trace_get_process_waits(t, process, &w, &n) == TRACE_OK) {
+		for (size_t i = 0; i < n; i++) {
+			fprintf(out, "%s{\"thread\":%u,\"op\":", i ? "," : "", w[i].thread);
+			json_string(out, w[i].op);
+			fprintf(out, ",\"object\":%u,\"object_kind\":", w[i].object);
+			json_string(out, w[i].object_kind);
+			fprintf(out, ",\"holder\":");
+			if (w[i].holder >= 0)
+				fprintf(out, "%lld", (long long)w[i].holder);
+			else
+				fprintf(out, "null");
+			char where[256];
+			describe_site(sites, w[i].site, where, sizeof(where));
+			fprintf(out, ",\"location\":");
+			json_string(out, where);
+			fprintf(out, "}");
+		}
+		trace_waits_free(w, n);
+	}
+	fprintf(out, "]");
 }
 
 void cli_show_processes(FILE *out, struct trace *t, const struct site_table *sites)
@@ -50,11 +97,12 @@ void cli_show_processes(FILE *out, struct trace *t, const struct site_table *sit
 				op, site);
 		}
 		free(ev);
+		print_waits(out, t, &p[i], sites);
 	}
 	trace_processes_free(p, n);
 }
 
-void cli_processes_json(FILE *out, struct trace *t)
+void cli_processes_json(FILE *out, struct trace *t, const struct site_table *sites)
 {
 	struct trace_process *p;
 	size_t n;
@@ -76,7 +124,10 @@ void cli_processes_json(FILE *out, struct trace *t)
 				fprintf(out, ",\"signal\":%lld", (long long)p[i].signal);
 			fprintf(out, ",\"message\":");
 			json_string(out, p[i].message);
-			fprintf(out, ",\"events\":%llu}", (unsigned long long)p[i].events);
+			fprintf(out, ",\"events\":%llu", (unsigned long long)p[i].events);
+			if (p[i].id != 0)
+				json_waits(out, t, p[i].id, sites);
+			fprintf(out, "}");
 		}
 		trace_processes_free(p, n);
 	}

@@ -10,10 +10,11 @@
 #include "describe.h"
 #include "trace.h"
 
-/* Each forked child: a heading (identity, pid, outcome) and its events. */
+/* Each forked child: a heading (identity, pid, outcome), its events and,
+ * when it ended in a deadlock or a timeout, its wait-for graph. */
 void cli_show_processes(FILE *out, struct trace *t, const struct site_table *sites);
-/* ,"processes":[{"id":0,...},...] */
-void cli_processes_json(FILE *out, struct trace *t);
+/* ,"processes":[{"id":0,...},...], a child's with its "waits" */
+void cli_processes_json(FILE *out, struct trace *t, const struct site_table *sites);
 /* One line: how many children were followed, and how many were not. */
 void cli_processes_summary(FILE *out, struct trace *t, const struct trace_run *run);
 

@@ -64,6 +64,10 @@ struct child_process {
 	uint64_t events;
 	bool ended;
 	struct process_end end;
+	/* Its wait-for graph, taken from its channel when it ended in a
+	 * deadlock or a timeout (op and kind names are static strings). */
+	struct trace_wait *waits;
+	size_t nwaits;
 };
 
 struct record_sink {
@@ -260,13 +264,32 @@ static bool child_event(void *ctx, uint32_t process, const struct deja_event *ev
 	return !rs->failed;
 }
 
+static bool model_wait(const struct deja_model *m, uint32_t i, struct trace_wait *w);
+static bool ended_waiting(const struct deja_shared *sh, enum deja_outcome_kind kind);
+
+/* A child that ended waiting: its wait-for graph, kept until the trace's
+ * processes are written (its channel goes when it has ended). */
+static void keep_child_waits(struct child_process *c, const struct deja_shared *sh)
+{
+	const struct deja_model *m = &sh->model;
+	uint32_t n = m->nthreads < DEJA_MAX_THREADS ? m->nthreads : DEJA_MAX_THREADS;
+	c->waits = calloc(n ? n : 1, sizeof(*c->waits));
+	if (!c->waits)
+		return; /* the graph is left out, as for a run with none */
+	for (uint32_t i = 0; i < n; i++)
+		if (model_wait(m, i, &c->waits[c->nwaits]))
+			c->nwaits++;
+}
+
 static void child_ended(void *ctx, uint32_t process, const struct process_end *end,
 			const struct deja_shared *sh)
 {
-	(void)sh;
 	struct record_sink *rs = ctx;
-	rs->children[process - 1].ended = true;
-	rs->children[process - 1].end = *end;
+	struct child_process *c = &rs->children[process - 1];
+	c->ended = true;
+	c->end = *end;
+	if (ended_waiting(sh, end->kind) && !c->waits)
+		keep_child_waits(c, sh);
 }
 
 /* The held run is kept after all: create its trace and write it out. */
@@ -348,6 +371,8 @@ static void put_processes(struct record_sink *rs, const struct session_result *r
 			.events = c->events, .final_digest = c->digest,
 		};
 		trace_put_process(rs->t, &p);
+		for (size_t k = 0; k < c->nwaits; k++)
+			trace_put_process_wait(rs->t, p.id, &c->waits[k]);
 	}
 }
 
@@ -363,6 +388,38 @@ static const char *outcome_name(enum deja_outcome_kind k)
 	case DEJA_OUTCOME_NONE: break;
 	}
 	return "incomplete";
+}
+
+/* Whether a run (or a child) that ended so left a wait-for graph to
+ * record: a deadlock, or a step budget's timeout (a wall-clock one, which
+ * the runtime did not decide, leaves pending operations that say nothing). */
+static bool ended_waiting(const struct deja_shared *sh, enum deja_outcome_kind kind)
+{
+	return (kind == DEJA_OUTCOME_DEADLOCK || kind == DEJA_OUTCOME_TIMEOUT) &&
+	       sh->outcome != DEJA_OUTCOME_NONE;
+}
+
+/* Thread i's edge of the wait-for graph, if it was still waiting. */
+static bool model_wait(const struct deja_model *m, uint32_t i, struct trace_wait *w)
+{
+	const struct deja_thread *th = &m->threads[i];
+	if (th->state != DEJA_THREAD_LIVE)
+		return false;
+	const struct deja_pending *p = &th->pending;
+	const struct deja_object *o = p->object ? &m->objects[p->object - 1] : NULL;
+	uint32_t holder = deja_model_blocker(m, i);
+	*w = (struct trace_wait){
+		.thread = i,
+		.op = deja_op_name(p->op),
+		.object = o ? o->id : 0,
+		.object_kind = deja_object_kind_name(o ? o->kind : DEJA_OBJ_NONE),
+		.object_addr = o ? o->addr : 0,
+		.holder = holder == DEJA_NO_THREAD ? -1 : (int64_t)holder,
+		.site = p->site,
+	};
+	if (p->op == DEJA_OP_JOIN)
+		w->object_kind = "thread";
+	return true;
 }
 
 static void put_threads_and_waits(struct trace *t, const struct deja_shared *sh,
@@ -385,27 +442,9 @@ static void put_threads_and_waits(struct trace *t, const struct deja_shared *sh,
 						: DEJA_NO_TICK,
 		};
 		trace_put_thread(t, &tt);
-		if (kind != DEJA_OUTCOME_DEADLOCK && kind != DEJA_OUTCOME_TIMEOUT)
-			continue;
-		if (sh->outcome == DEJA_OUTCOME_NONE)
-			continue; /* a wall-clock timeout: the pending operations say nothing */
-		if (th->state != DEJA_THREAD_LIVE)
-			continue;
-		const struct deja_pending *p = &th->pending;
-		const struct deja_object *o = p->object ? &m->objects[p->object - 1] : NULL;
-		uint32_t holder = deja_model_blocker(m, i);
-		struct trace_wait w = {
-			.thread = i,
-			.op = deja_op_name(p->op),
-			.object = o ? o->id : 0,
-			.object_kind = deja_object_kind_name(o ? o->kind : DEJA_OBJ_NONE),
-			.object_addr = o ? o->addr : 0,
-			.holder = holder == DEJA_NO_THREAD ? -1 : (int64_t)holder,
-			.site = p->site,
-		};
-		if (p->op == DEJA_OP_JOIN)
-			w.object_kind = "thread";
-		trace_put_wait(t, &w);
+		struct trace_wait w;
+		if (ended_waiting(sh, kind) && model_wait(m, i, &w))
+			trace_put_wait(t, &w);
 	}
 }
 
@@ -672,6 +711,8 @@ enum record_status record_run(const struct record_options *o, struct session_res
 	free(rs.held.bytes);
 	free(rs.held_children.ev);
 	free(rs.held_children.bytes);
+	for (size_t i = 0; i < rs.nchildren; i++)
+		free(rs.children[i].waits);
 	free(rs.children);
 	free(rs.sources);
 	if (st == RECORD_ERR_PROGRAM || discard)

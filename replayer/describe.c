@@ -113,10 +113,11 @@ void describe_op(const struct deja_event *ev, char *buf, size_t len)
 		return;
 	}
 	case DEJA_OP_SYNC_SHARED: {
-		/* runtime/sync_shared.c, enum sync_call */
+		/* enum rt_sync_call in runtime/runtime.h */
 		static const char *const calls[] = { "?", "mutex_try", "mutex_unlock",
 			"rwlock_try_read", "rwlock_try_write", "rwlock_unlock", "cond_signal",
-			"cond_broadcast", "spin_try", "spin_unlock" };
+			"cond_broadcast", "spin_try", "spin_unlock", "barrier_enter", "barrier_leave",
+			"barrier_destroy" };
 		size_t n = sizeof(calls) / sizeof(calls[0]);
 		snprintf(buf, len, "sync_shared(%s) = %lld", calls[ev->arg < n ? ev->arg : 0], result);
 		return;

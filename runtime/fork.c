@@ -170,6 +170,9 @@ static void follow(void)
 	rt_threads_after_fork_child();
 	rt_self = 0; /* the forking thread is the child's only one */
 	sh->model.threads[0].os_tid = (int32_t)rt_syscall0(SYS_gettid);
+	/* Its recorded id: the supervisor keeps no threads table for a
+	 * child, but its thread_start carries the id, as a new thread's. */
+	rt_thread_take_recorded_tid(0);
 	sh->target_pid = (int32_t)rt_syscall0(SYS_getpid);
 	sh->target_ppid = (int32_t)rt_syscall0(SYS_getppid);
 	rt_ticks_thread_managed();

@@ -1,6 +1,8 @@
 /*
  * interpose_misc.c: barriers, pthread_once, sched_yield and the sleeps.
  *
+ * A barrier shared between processes is not modelled: barrier_shared.c.
+ *
  * Sleeps do not sleep: a sleeping thread waits in the model until the
  * virtual clock reaches its deadline, and when every thread is waiting the
  * clock jumps there.  So sleeps order threads as they would in real time,
@@ -20,8 +22,8 @@ RT_EXPORT int pthread_barrier_init(pthread_barrier_t *b, const pthread_barrierat
 				   unsigned count)
 {
 	int r = RT_REAL(pthread_barrier_init)(b, attr, count);
-	if (r != 0 || !rt_managed())
-		return r;
+	if (r != 0 || !rt_managed() || rt_barrier_is_shared(b))
+		return r; /* a shared one is the real one (barrier_shared.c) */
 	rt_declare(DEJA_OP_BARRIER_INIT, rt_object(b, DEJA_OBJ_BARRIER), count, RT_CALLER);
 	return (int)rt_run();
 }
@@ -30,6 +32,8 @@ RT_EXPORT int pthread_barrier_destroy(pthread_barrier_t *b)
 {
 	if (!rt_managed())
 		return RT_REAL(pthread_barrier_destroy)(b);
+	if (rt_barrier_is_shared(b))
+		return rt_barrier_shared_destroy(b, RT_CALLER);
 	rt_declare(DEJA_OP_BARRIER_DESTROY, rt_object(b, DEJA_OBJ_BARRIER), 0, RT_CALLER);
 	return (int)rt_run();
 }
@@ -38,6 +42,8 @@ RT_EXPORT int pthread_barrier_wait(pthread_barrier_t *b)
 {
 	if (!rt_managed())
 		return RT_REAL(pthread_barrier_wait)(b);
+	if (rt_barrier_is_shared(b))
+		return rt_barrier_shared_wait(b, RT_CALLER);
 	rt_declare(DEJA_OP_BARRIER_WAIT, rt_object(b, DEJA_OBJ_BARRIER), 0, RT_CALLER);
 	int r = (int)rt_run();
 	if (r == PTHREAD_BARRIER_SERIAL_THREAD)

@@ -83,7 +83,7 @@ void rt_thread_create_end(uint32_t child, bool made, uint64_t site)
 /* Replay: the kernel id the recording's thread had, for this thread to be
  * shown (pids.c): its thread_start's feed entry, since the number may have
  * served other threads before (deja_model.reuse_joined). */
-static void take_recorded_tid(uint32_t self)
+void rt_thread_take_recorded_tid(uint32_t self)
 {
 	if (rt.shared->mode != DEJA_MODE_REPLAY || self >= DEJA_MAX_THREADS)
 		return;
@@ -98,7 +98,7 @@ static void take_recorded_tid(uint32_t self)
 void rt_thread_enter(uint32_t self)
 {
 	rt.model->threads[self].os_tid = (int32_t)rt_syscall0(SYS_gettid);
-	take_recorded_tid(self);
+	rt_thread_take_recorded_tid(self);
 	rt_trap_arm();
 	rt_announce(DEJA_ANNOUNCE_THREAD_START);
 	rt_thread_begin(self);

@@ -185,6 +185,22 @@ int rt_sem_shared_wait(sem_t *s, uint64_t deadline, uint64_t site);
 
 /* ---- sync_shared.c: mutexes, rwlocks, conditions, spinlocks shared
  * between processes; results are 0 or an errno, as pthread's ---- */
+/* What a `sync_shared` event's arg says the call was (the trace keeps
+ * these numbers: never renumber). */
+enum rt_sync_call {
+	SYNC_MUTEX_TRY = 1,
+	SYNC_MUTEX_UNLOCK,
+	SYNC_RWLOCK_TRY_READ,
+	SYNC_RWLOCK_TRY_WRITE,
+	SYNC_RWLOCK_UNLOCK,
+	SYNC_COND_SIGNAL,
+	SYNC_COND_BROADCAST,
+	SYNC_SPIN_TRY,
+	SYNC_SPIN_UNLOCK,
+	SYNC_BARRIER_ENTER, /* barrier_shared.c */
+	SYNC_BARRIER_LEAVE,
+	SYNC_BARRIER_DESTROY,
+};
 bool rt_mutex_is_shared(const pthread_mutex_t *mx);
 bool rt_cond_is_shared(const pthread_cond_t *c);
 bool rt_rwlock_is_shared(const pthread_rwlock_t *rw);
@@ -202,6 +218,11 @@ bool rt_spin_is_shared(pthread_spinlock_t *s);
 int rt_spin_shared_lock(pthread_spinlock_t *s, uint64_t site);
 int rt_spin_shared_trylock(pthread_spinlock_t *s, uint64_t site);
 int rt_spin_shared_unlock(pthread_spinlock_t *s, uint64_t site);
+/* ---- barrier_shared.c: barriers shared between processes ---- */
+bool rt_barrier_is_shared(const pthread_barrier_t *b);
+/* PTHREAD_BARRIER_SERIAL_THREAD, 0, or an errno. */
+int rt_barrier_shared_wait(pthread_barrier_t *b, uint64_t site);
+int rt_barrier_shared_destroy(pthread_barrier_t *b, uint64_t site);
 /* interpose_mutex.c: a mutex lock or unlock from inside the runtime (a
  * shared condition's wait), shared or modelled as the mutex is. */
 int rt_mutex_lock_at(pthread_mutex_t *mx, uint64_t deadline, uint64_t site);
@@ -286,6 +307,11 @@ void rt_thread_create_end(uint32_t child, bool made, uint64_t site);
 /* A new thread's first steps, on its own stack: its tid, the trap,
  * its first turn (THREAD_START). */
 void rt_thread_enter(uint32_t self);
+/* Replay: the kernel id the recording's thread `self` had, taken from its
+ * coming thread_start's feed entry, for gettid() to show (pids.c).  For a
+ * new thread, and for a forked child's thread 0, whose id no threads
+ * table of the child records. */
+void rt_thread_take_recorded_tid(uint32_t self);
 /* First run of a new thread: wait to be chosen, execute THREAD_START. */
 void rt_thread_begin(uint32_t self);
 /* The calling thread ends: record THREAD_EXIT and pass the baton on for good. */

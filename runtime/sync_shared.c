@@ -31,19 +31,6 @@
 #define MUTEX_PSHARED_BIT 128
 #define COND_PSHARED_BIT 1u
 
-/* What a `sync_shared` event's arg says the call was. */
-enum sync_call {
-	SYNC_MUTEX_TRY = 1,
-	SYNC_MUTEX_UNLOCK,
-	SYNC_RWLOCK_TRY_READ,
-	SYNC_RWLOCK_TRY_WRITE,
-	SYNC_RWLOCK_UNLOCK,
-	SYNC_COND_SIGNAL,
-	SYNC_COND_BROADCAST,
-	SYNC_SPIN_TRY,
-	SYNC_SPIN_UNLOCK,
-};
-
 bool rt_mutex_is_shared(const pthread_mutex_t *mx)
 {
 	return (mx->__data.__kind & MUTEX_PSHARED_BIT) != 0;
@@ -72,7 +59,7 @@ static int64_t mutex_try(pthread_mutex_t *mx)
 /* The real call (see rt_shared_fn); pthread functions return errno. */
 static int64_t sync_call(void *object, uint64_t call)
 {
-	switch ((enum sync_call)call) {
+	switch ((enum rt_sync_call)call) {
 	case SYNC_MUTEX_TRY:
 		return mutex_try(object);
 	case SYNC_MUTEX_UNLOCK:
@@ -91,6 +78,8 @@ static int64_t sync_call(void *object, uint64_t call)
 		return -RT_REAL(pthread_spin_trylock)(object);
 	case SYNC_SPIN_UNLOCK:
 		return -RT_REAL(pthread_spin_unlock)(object);
+	default: /* a barrier's: barrier_shared.c */
+		break;
 	}
 	return -EINVAL;
 }
@@ -103,7 +92,7 @@ static void sync_replay(void *object, uint64_t call, int64_t recorded)
 {
 	if (recorded != 0 && recorded != -EOWNERDEAD)
 		return;
-	switch ((enum sync_call)call) {
+	switch ((enum rt_sync_call)call) {
 	case SYNC_MUTEX_TRY:
 	case SYNC_RWLOCK_TRY_READ:
 	case SYNC_RWLOCK_TRY_WRITE:
@@ -118,7 +107,7 @@ static void sync_replay(void *object, uint64_t call, int64_t recorded)
 	}
 }
 
-static int once(enum sync_call call, void *object, uint64_t site)
+static int once(enum rt_sync_call call, void *object, uint64_t site)
 {
 	return (int)-rt_shared_call(DEJA_OP_SYNC_SHARED, call, sync_call, sync_replay, object,
 				    site);
@@ -127,7 +116,7 @@ static int once(enum sync_call call, void *object, uint64_t site)
 /* Attempts until the object is taken (busy: what the real try says while
  * it is not), or the deadline passes (ETIMEDOUT).  A signal's handler runs
  * in a pause and the wait goes on, as these waits do natively. */
-static int attempts(enum sync_call call, void *object, int busy, uint64_t deadline,
+static int attempts(enum rt_sync_call call, void *object, int busy, uint64_t deadline,
 		    uint64_t site)
 {
 	const struct rt_shared_wait w = { DEJA_OP_SYNC_SHARED, call, sync_call, sync_replay,

@@ -210,6 +210,21 @@ CREATE TABLE process_inputs (
     PRIMARY KEY (process, seq)
 );
 
+-- A forked child's wait-for graph, when it ended in a deadlock or a step
+-- budget's timeout: the columns of `waits`, per process (`waits` itself
+-- is process 0's).
+CREATE TABLE process_waits (
+    process     INTEGER NOT NULL,
+    thread      INTEGER NOT NULL,         -- the process's own thread number
+    op          TEXT    NOT NULL,
+    object      INTEGER NOT NULL,
+    object_kind TEXT    NOT NULL,
+    object_addr INTEGER NOT NULL,
+    holder      INTEGER,                  -- thread holding what it waits for
+    site        INTEGER NOT NULL,
+    PRIMARY KEY (process, thread)
+);
+
 -- Syscalls the kernel-side policy caught outside deja's runtime (seccomp
 -- user notification; docs/architecture.md, Kernel-side policy), one row
 -- per process, syscall and kind with how many there were.  Kind `escape`:

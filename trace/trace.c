@@ -869,7 +869,7 @@ enum trace_status trace_get_threads(struct trace *t, struct trace_thread **out, 
 			    " longest_ticks, longest_dark_ns, stopped_tick FROM threads ORDER BY id", sizeof(**out), read_thread, (void **)out, n);
 }
 
-static bool read_wait(sqlite3_stmt *st, void *row)
+bool trace_read_wait_row(sqlite3_stmt *st, void *row)
 {
 	struct trace_wait *w = row;
 	w->thread = (uint32_t)sqlite3_column_int64(st, 0);
@@ -885,7 +885,7 @@ static bool read_wait(sqlite3_stmt *st, void *row)
 enum trace_status trace_get_waits(struct trace *t, struct trace_wait **out, size_t *n)
 {
 	return trace_load_rows(t, "SELECT thread, op, object, object_kind, object_addr, holder, site"
-			    " FROM waits ORDER BY thread", sizeof(**out), read_wait,
+			    " FROM waits ORDER BY thread", sizeof(**out), trace_read_wait_row,
 			 (void **)out, n);
 }
 
@@ -962,7 +962,8 @@ enum trace_status trace_get_site_addresses(struct trace *t, bool start_routines,
 		? "SELECT start_routine FROM threads WHERE start_routine != 0"
 		  " UNION SELECT fault_site FROM run WHERE fault_site IS NOT NULL"
 		: "SELECT site FROM events WHERE site != 0 UNION SELECT site FROM waits WHERE site != 0"
-		  " UNION SELECT site FROM process_events WHERE site != 0",
+		  " UNION SELECT site FROM process_events WHERE site != 0"
+		  " UNION SELECT site FROM process_waits WHERE site != 0",
 		sizeof(**out), read_address, (void **)out, n);
 }
 

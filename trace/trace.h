@@ -276,6 +276,12 @@ enum trace_status trace_get_process_feed(struct trace *t, uint32_t process,
  * (its `reap` event), in *status; *found false if it never did. */
 enum trace_status trace_get_reap_status(struct trace *t, uint32_t parent, uint32_t fork_index,
 					bool *found, int *status);
+/* A forked child's wait-for graph (a deadlock or a timeout), as `waits`
+ * holds the top process's; free with trace_waits_free. */
+enum trace_status trace_put_process_wait(struct trace *t, uint32_t process,
+					 const struct trace_wait *w);
+enum trace_status trace_get_process_waits(struct trace *t, uint32_t process,
+					  struct trace_wait **out, size_t *n);
 
 /* ---- syscalls that escaped the runtime (trace_escapes.c) ---- */
 

@@ -30,6 +30,9 @@ uint16_t trace_op_from_name(const unsigned char *name);
 /* An event from a row of (seq, thread, op, object, object_addr, arg,
  * result, site, vtime, flags, digest, data); 1, or -1 for an unknown op. */
 int trace_read_event_row(sqlite3_stmt *st, struct trace_event *e);
+/* A wait from a row of (thread, op, object, object_kind, object_addr,
+ * holder, site). */
+bool trace_read_wait_row(sqlite3_stmt *st, void *row);
 
 /* Run a query and collect its rows into a malloc'd array, one `size`-byte
  * element per row, filled by `read` (false: the row is corrupt). */

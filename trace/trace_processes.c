@@ -1,9 +1,9 @@
 /*
  * trace_processes.c: the processes of a run's tree in the trace (see
  * trace.h and schema.sql: processes, process_events, process_data,
- * process_inputs).  The top process's events stay in `events`, which every
- * other command reads; each forked child's stream is here, keyed by its
- * process number.
+ * process_inputs, process_waits).  The top process's events stay in
+ * `events`, which every other command reads; each forked child's stream is
+ * here, keyed by its process number.
  */
 #include "trace_private.h"
 
@@ -201,4 +201,37 @@ enum trace_status trace_get_reap_status(struct trace *t, uint32_t parent, uint32
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? TRACE_OK : TRACE_ERR_CORRUPT;
+}
+
+enum trace_status trace_put_process_wait(struct trace *t, uint32_t process,
+					 const struct trace_wait *w)
+{
+	sqlite3_stmt *st = trace_prepare(t,
+		"INSERT OR REPLACE INTO process_waits (process, thread, op, object, object_kind,"
+		" object_addr, holder, site) VALUES (?,?,?,?,?,?,?,?)");
+	if (!st)
+		return TRACE_ERR_WRITE;
+	sqlite3_bind_int64(st, 1, process);
+	sqlite3_bind_int64(st, 2, w->thread);
+	bind_text_or_null(st, 3, w->op);
+	sqlite3_bind_int64(st, 4, w->object);
+	bind_text_or_null(st, 5, w->object_kind);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)w->object_addr);
+	bind_int_or_null(st, 7, w->holder, w->holder >= 0);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)w->site);
+	return trace_step_done(st);
+}
+
+enum trace_status trace_get_process_waits(struct trace *t, uint32_t process,
+					  struct trace_wait **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st = trace_prepare(t,
+		"SELECT thread, op, object, object_kind, object_addr, holder, site"
+		" FROM process_waits WHERE process = ? ORDER BY thread");
+	if (!st)
+		return TRACE_ERR_CORRUPT;
+	sqlite3_bind_int64(st, 1, process);
+	return trace_collect_rows(st, sizeof(**out), trace_read_wait_row, (void **)out, n);
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# fork.sh DEJA FORKER_PROG SPAWNER_PROG FORK_THREADS_PROG
+# fork.sh DEJA FORKER_PROG SPAWNER_PROG FORK_THREADS_PROG CHILD_DEADLOCK_PROG
 #
 # Forked children are followed: each process of the tree has its own event
 # stream in the trace, and a replay reproduces the whole tree.  A parent
@@ -14,13 +14,15 @@
 # Python's subprocess.  A multi-threaded parent forking from a second
 # thread replays under random schedules.  A child that outlives the top process
 # is waited for.  deja interrupted while a child blocks still leaves a
-# readable trace listing the processes.
+# readable trace listing the processes.  A child that deadlocks has its
+# wait-for graph recorded and shown.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ $# -eq 4 ] || fail "usage: fork.sh DEJA FORKER_PROG SPAWNER_PROG FORK_THREADS_PROG"
+[ $# -eq 5 ] || fail "usage: fork.sh DEJA FORKER_PROG SPAWNER_PROG FORK_THREADS_PROG CHILD_DEADLOCK_PROG"
 deja=$(abspath "$1") forker=$(abspath "$2") spawner=$(abspath "$3") threads=$(abspath "$4")
-require_file "$deja" "$forker" "$spawner" "$threads"
+deadlock=$(abspath "$5")
+require_file "$deja" "$forker" "$spawner" "$threads" "$deadlock"
 cd "$tmp"
 unset FORKER_CHILD_LOCKS
 
@@ -68,6 +70,22 @@ for seed in 1 2 3 4; do
 	replays_match "$deja" t$seed.deja t$seed.out 5 60
 done
 note "a multi-threaded parent forking from its second thread, seeds 1-4: 5 replays each identical"
+# Each child printed its ids: its main thread's (the forking thread's)
+# gettid() equals its pid, the thread it made has another; the replays
+# above printed the recorded ones (a replay's child gets a newer pid from
+# the kernel, so the live ids would differ and the replay diverge).
+python3 - t1.out <<'PY' || { dump t1.out; fail "a child's main thread's id is not its pid"; }
+import re, sys
+ids = [re.match(r"child \d ids: pid (\d+) tid (\d+) raw (\d+) thread (\d+)$", l)
+       for l in open(sys.argv[1]).read().splitlines()]
+ids = [m for m in ids if m]
+assert len(ids) == 3, "not three children's ids"
+for m in ids:
+    pid, tid, raw, thread = (int(g) for g in m.groups())
+    assert pid == tid == raw, m.group(0)
+    assert thread not in (0, pid), m.group(0)
+PY
+note "a child's main thread's id (its pid) and its created thread's id replay as recorded"
 
 # A child that crashes: its own outcome; the run's is the parent's.
 timeout 60 "$deja" record -q -o crash.deja -- "$forker" crash >crash.out 2>err || { dump crash.out err; fail "recording forker crash exited $?"; }
@@ -79,6 +97,24 @@ grep -q "signal 11" crash.out && grep -q "signal 6" crash.out || { dump crash.ou
 [ "$(json crash.json '[p.get("signal") for p in j["processes"] if p["fork_index"] == 2][0]')" = 6 ] || { dump crash.json; fail "the aborted child's signal is not 6"; }
 replays_match "$deja" crash.deja crash.out 5 60
 note "a crashing child is recorded in its own stream; 5 replays identical"
+
+# A child that deadlocks: its own outcome, its wait-for graph recorded
+# (process_waits) and shown after its events; the run's outcome is the
+# parent's, which saw the child end with the runtime's status.
+timeout 60 "$deja" record -q -o dl.deja -- "$deadlock" >dl.out 2>err || { dump dl.out err; fail "recording child_deadlock failed"; }
+[ "$(cat dl.out)" = "child exit 86" ] || { dump dl.out; fail "the parent did not see its deadlocked child end with the runtime's status"; }
+"$deja" show --json dl.deja >dl.json
+[ "$(json dl.json '[p["outcome"] for p in j["processes"]]')" = "['exit', 'deadlock']" ] || { dump dl.json; fail "the child's outcome is not deadlock"; }
+[ "$(json dl.json '[(w["thread"], w["op"], w["object_kind"], w["holder"]) for w in j["processes"][1]["waits"]]')" = \
+	"[(0, 'join', 'thread', 1), (1, 'mutex_lock', 'mutex', 0)]" ] || { dump dl.json; fail "the child's wait-for graph is not recorded"; }
+[ "$(json dl.json 'j["waits"]')" = "[]" ] || { dump dl.json; fail "the parent, which did not deadlock, has waits"; }
+grep -q "child_deadlock.c" <<<"$(json dl.json 'j["processes"][1]["waits"][1]["location"]')" || { dump dl.json; fail "the child's wait is not located in the source"; }
+"$deja" show dl.deja >dl.txt
+grep -q "^  wait-for graph of process 1:" dl.txt || { dump dl.txt; fail "show does not print the child's wait-for graph"; }
+grep -q "^    thread 1 waits in mutex_lock(mutex#[0-9]*) at taker (child_deadlock.c:[0-9]*), held by thread 0" dl.txt || { dump dl.txt; fail "show does not print the child's blocked lock"; }
+grep -q "^    cycle: thread 0 -> thread 1 -> thread 0" dl.txt || { dump dl.txt; fail "show does not print the child's cycle"; }
+replays_match "$deja" dl.deja dl.out 3 60
+note "a deadlocked child's wait-for graph is recorded and shown; 3 replays identical"
 
 # Divergence in a child: the replay gives the program the recorded
 # environment, so the variable that makes a child take another lock is

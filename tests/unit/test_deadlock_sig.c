@@ -4,13 +4,18 @@
  * a worker that waits in queue.get(), once with worker 1 waiting and
  * once with worker 2, on objects at other addresses: the same key, other
  * details.  A wait at another call site, a missing wait, or a cycle
- * where there was none, is another deadlock.
+ * where there was none, is another deadlock.  And whichever of its
+ * allocations fails (the link wraps calloc, asprintf and free), it says
+ * so and leaves nothing allocated.
  */
+#define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -98,6 +103,85 @@ static void no_waits(void **state)
 	assert_string_equal(s.key, "");
 }
 
+/* Allocation failures, injected: deadlock_sig.c's calloc and asprintf
+ * come here (-Wl,--wrap), and the blocks they hand out are tracked until
+ * freed. */
+void *__real_calloc(size_t n, size_t size);
+void __real_free(void *p);
+void *__wrap_calloc(size_t n, size_t size);
+int __wrap_asprintf(char **s, const char *fmt, ...);
+void __wrap_free(void *p);
+
+#define TRACKED_MAX 64
+
+static int fail_at = -1; /* which allocation fails (0: the first); -1: none */
+static int allocations;
+static void *tracked[TRACKED_MAX];
+static int ntracked;
+
+static bool this_one_fails(void)
+{
+	return allocations++ == fail_at;
+}
+
+static void track(void *p)
+{
+	if (!p)
+		return;
+	assert_true(ntracked < TRACKED_MAX);
+	tracked[ntracked++] = p;
+}
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+	if (this_one_fails())
+		return NULL;
+	void *p = __real_calloc(n, size);
+	track(p);
+	return p;
+}
+
+int __wrap_asprintf(char **s, const char *fmt, ...)
+{
+	if (this_one_fails())
+		return -1;
+	va_list ap;
+	va_start(ap, fmt);
+	int r = vasprintf(s, fmt, ap);
+	va_end(ap);
+	if (r >= 0)
+		track(*s);
+	return r;
+}
+
+void __wrap_free(void *p)
+{
+	for (int i = 0; i < ntracked; i++)
+		if (tracked[i] == p) {
+			tracked[i] = tracked[--ntracked];
+			break;
+		}
+	__real_free(p);
+}
+
+/* Two waits: two arrays, then a detail and a key each.  Each of the six
+ * allocations fails in turn; the first and second are the arrays. */
+static void failed_allocations_leak_nothing(void **state)
+{
+	(void)state;
+	struct sig s;
+	for (fail_at = -1; fail_at < 6; fail_at++) {
+		allocations = 0;
+		int r = deadlock_sig(worker1, 2, s.detail, sizeof(s.detail), s.key, sizeof(s.key));
+		assert_int_equal(r, fail_at < 0 ? 0 : -1);
+		assert_true(allocations > fail_at); /* the failure was reached */
+		if (fail_at < 0)
+			assert_int_equal(allocations, 6);
+		assert_int_equal(ntracked, 0);
+	}
+	fail_at = -1;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -105,6 +189,7 @@ int main(void)
 		cmocka_unit_test(other_site_or_fewer_waits_differ),
 		cmocka_unit_test(cycles_keep_their_shape),
 		cmocka_unit_test(no_waits),
+		cmocka_unit_test(failed_allocations_leak_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

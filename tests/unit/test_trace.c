@@ -338,6 +338,56 @@ static void processes_round_trip(void **state)
 	trace_close(t);
 }
 
+/* A child's wait-for graph: its own rows, kept apart from the top
+ * process's waits and from another child's. */
+static void process_waits_round_trip(void **state)
+{
+	(void)state;
+	char *path = path_in_dir("process_waits.deja");
+	write_sample(path, 2);
+	struct trace *t;
+	char err[256];
+	assert_int_equal(trace_open(path, true, &t, err, sizeof(err)), TRACE_OK);
+	assert_int_equal(trace_begin(t), TRACE_OK);
+	const struct trace_wait join = { .thread = 0, .op = "join", .object_kind = "thread",
+					 .holder = 1, .site = 0x1234 };
+	const struct trace_wait lock = { .thread = 1, .op = "mutex_lock", .object = 7,
+					 .object_kind = "mutex", .object_addr = 0x4040,
+					 .holder = 0, .site = 0x5678 };
+	const struct trace_wait sem = { .thread = 3, .op = "sem_wait", .object = 2,
+					.object_kind = "sem", .holder = -1, .site = 0x9abc };
+	assert_int_equal(trace_put_process_wait(t, 1, &lock), TRACE_OK);
+	assert_int_equal(trace_put_process_wait(t, 1, &join), TRACE_OK);
+	assert_int_equal(trace_put_process_wait(t, 2, &sem), TRACE_OK);
+	assert_int_equal(trace_commit(t), TRACE_OK);
+	trace_close(t);
+	assert_int_equal(trace_open(path, false, &t, err, sizeof(err)), TRACE_OK);
+	struct trace_wait *w;
+	size_t n;
+	assert_int_equal(trace_get_process_waits(t, 1, &w, &n), TRACE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(w[0].thread, 0); /* by thread */
+	assert_string_equal(w[0].op, "join");
+	assert_string_equal(w[0].object_kind, "thread");
+	assert_int_equal(w[0].holder, 1);
+	assert_int_equal(w[1].object, 7);
+	assert_int_equal(w[1].object_addr, 0x4040);
+	assert_int_equal(w[1].site, 0x5678);
+	trace_waits_free(w, n);
+	assert_int_equal(trace_get_process_waits(t, 2, &w, &n), TRACE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(w[0].holder, -1);
+	trace_waits_free(w, n);
+	assert_int_equal(trace_get_process_waits(t, 3, &w, &n), TRACE_OK);
+	assert_int_equal(n, 0);
+	trace_waits_free(w, n);
+	assert_int_equal(trace_get_waits(t, &w, &n), TRACE_OK);
+	assert_int_equal(n, 1); /* the top process's own, from write_sample */
+	assert_int_equal(w[0].object, 1);
+	trace_waits_free(w, n);
+	trace_close(t);
+}
+
 /* Escapes: every column back, a process deja did not follow as NULL,
  * and the escape rows before the expected kinds. */
 static void escapes_round_trip(void **state)
@@ -387,6 +437,7 @@ int main(void)
 		cmocka_unit_test(round_trip_keeps_everything),
 		cmocka_unit_test(notebook_round_trip),
 		cmocka_unit_test(processes_round_trip),
+		cmocka_unit_test(process_waits_round_trip),
 		cmocka_unit_test(escapes_round_trip),
 		cmocka_unit_test(create_refuses_an_existing_file),
 		cmocka_unit_test(bad_files_are_named_as_such),

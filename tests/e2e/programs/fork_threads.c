@@ -3,10 +3,14 @@
  * main while another thread takes a lock in a loop.  Each child (whose
  * only thread is the one that forked) runs a thread of its own on the
  * inherited counter and exits with its number; the parent prints what it
- * saw of each child and of the counter.
+ * saw of each child and of the counter.  Each child also prints its ids:
+ * getpid(), gettid() and the raw gettid syscall of its main thread (all
+ * three equal natively, the forking thread having become the child's
+ * main thread) and gettid() of the thread it created.
  */
 #include <pthread.h>
 #include <stdio.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +29,12 @@ static void *spinner(void *arg)
 	return NULL;
 }
 
+static void *spinner_id(void *arg)
+{
+	*(pid_t *)arg = gettid();
+	return spinner(NULL);
+}
+
 static void *forker(void *arg)
 {
 	(void)arg;
@@ -32,9 +42,12 @@ static void *forker(void *arg)
 		pid_t p = fork();
 		if (p == 0) {
 			pthread_t t;
-			pthread_create(&t, NULL, spinner, NULL);
+			pid_t thread_tid = 0;
+			pthread_create(&t, NULL, spinner_id, &thread_tid);
 			pthread_join(t, NULL);
 			printf("child %d: counter %d\n", k, shared);
+			printf("child %d ids: pid %d tid %d raw %ld thread %d\n", k, (int)getpid(),
+			       (int)gettid(), (long)syscall(SYS_gettid), (int)thread_tid);
 			_exit(k);
 		}
 		int status;

@@ -4,7 +4,14 @@
  * reader-writer lock, a spinlock), with pauses inside the critical
  * sections so that the two processes overlap; then a timed wait on a
  * process-shared condition nobody signals, until its deadline.  Prints the counters (each
- * must be twice the rounds) and how the wait ended.
+ * must be twice the rounds) and how the wait ended.  Between the two, the
+ * parent's two threads and the child meet at a process-shared barrier of
+ * three, round after round: each writes the round into its slot before
+ * the barrier and, after it, counts the rounds in which it found the
+ * others' slots written; a second wait keeps the next round's writes
+ * after everyone's reads.  Prints those counts (each must be the rounds)
+ * and how many waits returned PTHREAD_BARRIER_SERIAL_THREAD (one per
+ * wait of a round); the parent then destroys the barrier.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -16,13 +23,19 @@
 #include <unistd.h>
 
 #define ROUNDS 300
+#define MEETINGS 20
+#define PARTIES 3
 
 struct shared {
 	pthread_mutex_t mutex;
 	pthread_rwlock_t rwlock;
 	pthread_spinlock_t spin;
 	pthread_cond_t cond;
+	pthread_barrier_t barrier;
 	long by_mutex, by_rwlock, by_spin;
+	int slot[PARTIES];
+	int seen[PARTIES];
+	int serial;
 };
 
 static void init(struct shared *s)
@@ -41,6 +54,10 @@ static void init(struct shared *s)
 	pthread_condattr_setpshared(&ca, PTHREAD_PROCESS_SHARED);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&s->cond, &ca);
+	pthread_barrierattr_t ba;
+	pthread_barrierattr_init(&ba);
+	pthread_barrierattr_setpshared(&ba, PTHREAD_PROCESS_SHARED);
+	pthread_barrier_init(&s->barrier, &ba, PARTIES);
 }
 
 /* A read-modify-write that another process would break without the lock. */
@@ -67,6 +84,40 @@ static void work(struct shared *s)
 	}
 }
 
+static void barrier_wait(struct shared *s)
+{
+	if (pthread_barrier_wait(&s->barrier) == PTHREAD_BARRIER_SERIAL_THREAD)
+		__atomic_add_fetch(&s->serial, 1, __ATOMIC_RELAXED);
+}
+
+/* Party `me` of the barrier: did the others write this round before it? */
+static void meet(struct shared *s, int me)
+{
+	for (int round = 1; round <= MEETINGS; round++) {
+		if (round % 4 == me)
+			usleep(300); /* someone arrives late, in turn */
+		s->slot[me] = round;
+		barrier_wait(s);
+		int all = 1;
+		for (int p = 0; p < PARTIES; p++)
+			all &= s->slot[p] == round;
+		s->seen[me] += all;
+		barrier_wait(s);
+	}
+}
+
+struct party {
+	struct shared *s;
+	int me;
+};
+
+static void *meet_thread(void *arg)
+{
+	const struct party *p = arg;
+	meet(p->s, p->me);
+	return NULL;
+}
+
 int main(void)
 {
 	struct shared *s = mmap(NULL, sizeof(*s), PROT_READ | PROT_WRITE,
@@ -79,10 +130,18 @@ int main(void)
 	if (child < 0)
 		return 2;
 	work(s);
-	if (child == 0)
+	if (child == 0) {
+		meet(s, 2);
 		_exit(0);
+	}
+	struct party second = { s, 1 };
+	pthread_t t;
+	pthread_create(&t, NULL, meet_thread, &second);
+	meet(s, 0);
+	pthread_join(t, NULL);
 	int status;
 	waitpid(child, &status, 0);
+	int destroyed = pthread_barrier_destroy(&s->barrier);
 	pthread_rwlock_rdlock(&s->rwlock);
 	long rw = s->by_rwlock;
 	pthread_rwlock_unlock(&s->rwlock);
@@ -104,5 +163,10 @@ int main(void)
 	pthread_mutex_unlock(&s->mutex);
 	printf("mutex %ld, rwlock %ld, spin %ld (each should be %d); timed wait: %s\n",
 	       s->by_mutex, rw, s->by_spin, 2 * ROUNDS, r == ETIMEDOUT ? "timed out" : strerror(r));
-	return s->by_mutex != 2 * ROUNDS || rw != 2 * ROUNDS || s->by_spin != 2 * ROUNDS;
+	printf("barrier: rounds seen whole %d %d %d (each should be %d), serial %d (should be %d),"
+	       " destroyed: %s\n", s->seen[0], s->seen[1], s->seen[2], MEETINGS, s->serial,
+	       2 * MEETINGS, strerror(destroyed));
+	int met = s->seen[0] == MEETINGS && s->seen[1] == MEETINGS && s->seen[2] == MEETINGS &&
+		  s->serial == 2 * MEETINGS && destroyed == 0;
+	return s->by_mutex != 2 * ROUNDS || rw != 2 * ROUNDS || s->by_spin != 2 * ROUNDS || !met;
 }
