@@ -52,6 +52,7 @@ struct rt_io {
 	bool feed;    /* replay: give the recorded result instead of running */
 	bool output;
 	bool deferred; /* record: the call runs at its event, once its input is ready */
+	bool sourced;  /* its bytes come from a descriptor's file, like a read's */
 	char source[256]; /* record: the read's source */
 	uint16_t source_len;
 };
@@ -499,6 +500,14 @@ static void find_source(struct rt_io *io, long fd)
 		cache_source(io, fd);
 }
 
+bool rt_io_fd_path_starts(long fd, const char *prefix)
+{
+	struct rt_io io = { 0 };
+	find_source(&io, fd);
+	size_t n = strlen(prefix);
+	return io.source_len >= n && memcmp(io.source, prefix, n) == 0;
+}
+
 static int64_t timeout_ns(long nr, const long a[6]);
 static bool waits_for_input(long nr);
 
@@ -781,7 +790,8 @@ static void note_result(struct rt_io *io, struct deja_pending *p)
 	long r = io->result;
 	uint64_t bytes = 0;
 	for_each_chunk(io->sc, io->a, r, false, count_chunk, &bytes);
-	if (is_read(io->nr) && r >= 0)
+	bool sourced = is_read(io->nr) || io->sourced;
+	if (sourced && r >= 0)
 		find_source(io, io->a[0]);
 	uint64_t data_len = bytes + (io->source_len ? sizeof(io->source_len) + io->source_len : 0);
 	if (data_len > UINT32_MAX)
@@ -789,7 +799,7 @@ static void note_result(struct rt_io *io, struct deja_pending *p)
 	p->value = r;
 	p->data = digest_of(io->sc, io->a, r, false);
 	p->data_len = (uint32_t)data_len;
-	p->flags = is_read(io->nr) ? DEJA_EVENT_SOURCE : 0;
+	p->flags = sourced ? DEJA_EVENT_SOURCE : 0;
 }
 
 static long run_waiting(struct rt_io *io, long nr, uint64_t site)
@@ -947,6 +957,19 @@ long rt_io_emulated_event(long nr, const long a[6], long result, uint64_t site)
 	io.result = result;
 	run_event(&io, nr, site, result, 0, 0, false);
 	return io.result;
+}
+
+/* The `len` bytes at `at`, where a call (a file's mapping) put them. */
+static const struct deja_syscall_info memory_bytes = {
+	.name = "memory", .klass = DEJA_SC_INPUT, .buf_arg = 1, .size_kind = DEJA_SZ_ARG, .size = 2,
+};
+
+long rt_io_memory_input(long nr, long fd, void *at, uint64_t len, long result, uint64_t site)
+{
+	const long a[6] = { fd, (long)at, (long)len, 0, 0, 0 };
+	struct rt_io io = { .nr = nr, .sc = &memory_bytes, .a = a, .feed = replaying(),
+			    .sourced = true, .result = result };
+	return run_event(&io, nr, site, 0, 0, 0, true);
 }
 
 /* ---- hot libc wrappers: the same work without a trap per call ---- */

@@ -378,6 +378,16 @@ const struct deja_feed *rt_io_feed_peek(uint64_t seq);
 struct deja_syscall_info;
 long rt_input(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site);
 long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site);
+/* An input whose bytes the call left in memory: `len` bytes at `at` that
+ * came from fd's file (a mapping), the call having given `result`.  A
+ * replay copies the recorded bytes to `at`, which must be writable, and
+ * returns the recorded result. */
+long rt_io_memory_input(long nr, long fd, void *at, uint64_t len, long result, uint64_t site);
+/* Whether fd's path (as the inputs name it) starts with prefix. */
+bool rt_io_fd_path_starts(long fd, const char *prefix);
+
+/* ---- mapped_files.c: a data file's private mapping, as an input ---- */
+long rt_mapped_file(const long a[6], uint64_t site);
 
 /* ---- kernel_copy.c: sendfile, copy_file_range, splice ---- */
 /* One chunk of the copy as a read and a write the runtime sees. */

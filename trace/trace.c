@@ -993,8 +993,10 @@ static bool read_input(sqlite3_stmt *st, void *row)
 	return true;
 }
 
-/* Newlines in a blob of bytes read, as SQL. */
-#define LINES_IN_BYTES "SUM(length(d.bytes) - length(replace(CAST(d.bytes AS TEXT), char(10), '')))"
+/* Newlines in a blob of bytes read, as SQL: counted in bytes, since a
+ * text's length stops at its first NUL (binary input has them). */
+#define LINES_IN_BYTES \
+	"SUM(length(d.bytes) - length(CAST(replace(CAST(d.bytes AS TEXT), char(10), '') AS BLOB)))"
 
 enum trace_status trace_get_inputs(struct trace *t, struct trace_input **out, size_t *n)
 {

@@ -110,7 +110,9 @@ note "replay refuses a modified executable: $(head -n1 "$tmp/err")"
 # A library modified after the recording: a copy of a small glibc library,
 # preloaded (the recorded environment preloads it in the replay too), with
 # a byte appended.
-lib=$(ldconfig -p | awk '/libdl\.so\.2 .*x86-64/ {print $NF; exit}')
+# (awk reads to the end: leaving early would kill ldconfig with SIGPIPE,
+# which pipefail and set -e turn into a silent exit of this script.)
+lib=$(ldconfig -p | awk '/libdl\.so\.2 .*x86-64/ && !found {print $NF; found = 1}')
 [ -n "$lib" ] && [ -r "$lib" ] || fail "no libdl.so.2 to copy"
 cp "$lib" libextra.so
 rc=0

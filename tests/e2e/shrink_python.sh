@@ -59,7 +59,7 @@ done
 # worker waiting.
 "$deja" record -q -o np.deja -- /usr/bin/python3 "$script" >/dev/null 2>&1 ||
 	fail "the nonpreemptive run of the script failed"
-base=$("$deja" show --script np.deja | awk '!/^#/ && $1 == 0 && $3 == 1 { print $2; exit }')
+base=$("$deja" show --script np.deja | awk '!/^#/ && $1 == 0 && $3 == 1 && !found { print $2; found = 1 }')
 [ -n "$base" ] || fail "no switch from the main thread to the first worker in the nonpreemptive run"
 printf '1 20 0\n0 %d 0\n0 %d 2\n2 22 0\n0 %d 0\n' $((base + 3)) $((base + 29)) $((base + 32)) >t2.script
 rc=0
