@@ -703,7 +703,9 @@ static bool io_ready(const struct rt_io *io)
 	if (is_select(io->nr)) {
 		struct pollfd fds[256];
 		nfds_t n = select_as_poll(io->a, fds, 256);
-		return n == 0 || rt_syscall3(SYS_poll, fds, n, 0) != 0;
+		/* With no descriptor, select is a sleep (or a wait for a
+		 * signal): its timeout ends it, in virtual time. */
+		return n > 0 && rt_syscall3(SYS_poll, fds, n, 0) != 0;
 	}
 	struct pollfd pfd = { .fd = (int)io->a[0], .events = POLLIN };
 	return rt_syscall3(SYS_poll, &pfd, 1, 0) != 0;
