@@ -42,6 +42,26 @@ ms=$(sed -n 's/^slept \([0-9]*\) ms$/\1/p' clock.out)
 replays_match "$deja" clock.deja clock.out 3 120
 note "a reaped child's clock carries over to its parent: 3 replays identical"
 
+# A child's end shows when the parent's clock reaches it: a timeout
+# shorter than the child's sleep expires, as natively (the child's sleep
+# takes no real time, and a WNOHANG wait saw it ended at once), and the
+# timeout's kill of it, sent in a replay, must not end the replayed child
+# elsewhere than its recording ended.  A child killed while it sleeps
+# replays killed.
+timeout 60 "$deja" record -q -o timeout.deja -- /usr/bin/python3 -c '
+import subprocess
+try:
+    subprocess.run(["sleep", "5"], timeout=1)
+    print("returned")
+except subprocess.TimeoutExpired as e:
+    print("timed out after", round(e.timeout), "s")
+print(subprocess.run(["sh", "-c", "sleep 10 & kill $!; wait $!; echo killed: $?"], capture_output=True, text=True).stdout.strip())
+' >timeout.out 2>err || { dump timeout.out err; fail "recording subprocess with a timeout failed"; }
+printf 'timed out after 1 s\nkilled: 143\n' | cmp -s - timeout.out ||
+	{ dump timeout.out; fail "subprocess.run with a timeout or a killed child went otherwise than natively"; }
+replays_match "$deja" timeout.deja timeout.out 3 120
+note "a child's end shows at its virtual time (subprocess timeout expires); 3 replays identical"
+
 # system(), popen() and posix_spawn().
 timeout 60 "$deja" record -q -o spawn.deja -- "$spawner" >spawn.out 2>err || { dump spawn.out err; fail "recording the spawner failed"; }
 for want in "system -> 3" "popen read: from popen" "spawn -> 0, status 0"; do
