@@ -339,6 +339,13 @@ enum trace_status trace_step_done(sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? TRACE_OK : TRACE_ERR_WRITE;
 }
 
+enum trace_status trace_step_reset(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? TRACE_OK : TRACE_ERR_WRITE;
+}
+
 sqlite3_stmt *trace_prepare(struct trace *t, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
@@ -464,9 +471,7 @@ enum trace_status trace_put_event(struct trace *t, const struct trace_event *e)
 {
 	sqlite3_stmt *st = t->put_event;
 	trace_bind_event(st, 1, e);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? TRACE_OK : TRACE_ERR_WRITE;
+	return trace_step_reset(st);
 }
 
 enum trace_status trace_put_thread(struct trace *t, const struct trace_thread *th)
@@ -591,9 +596,7 @@ enum trace_status trace_put_syscall_data(struct trace *t, uint64_t seq, const vo
 	sqlite3_stmt *st = t->put_data;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
 	sqlite3_bind_blob64(st, 2, bytes, len, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? TRACE_OK : TRACE_ERR_WRITE;
+	return trace_step_reset(st);
 }
 
 enum trace_status trace_put_input(struct trace *t, uint64_t seq, const char *source,
@@ -604,9 +607,7 @@ enum trace_status trace_put_input(struct trace *t, uint64_t seq, const char *sou
 	sqlite3_bind_text(st, 2, source, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)offset);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)len);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? TRACE_OK : TRACE_ERR_WRITE;
+	return trace_step_reset(st);
 }
 
 /* ---- reading ---- */

@@ -25,6 +25,8 @@ struct trace {
 sqlite3_stmt *trace_prepare(struct trace *t, const char *sql);
 /* Step a statement that returns no rows, and finalize it. */
 enum trace_status trace_step_done(sqlite3_stmt *st);
+/* Step a kept statement that returns no rows, and reset it for the next. */
+enum trace_status trace_step_reset(sqlite3_stmt *st);
 char *trace_dup_col(sqlite3_stmt *st, int i);
 uint16_t trace_op_from_name(const unsigned char *name);
 /* An event from a row of (seq, thread, op, object, object_addr, arg,

@@ -62,9 +62,7 @@ enum trace_status trace_put_process_event(struct trace *t, uint32_t process,
 		return TRACE_ERR_WRITE;
 	sqlite3_bind_int64(st, 1, process);
 	trace_bind_event(st, 2, e); /* the columns of events, in their order */
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? TRACE_OK : TRACE_ERR_WRITE;
+	return trace_step_reset(st);
 }
 
 enum trace_status trace_put_process_data(struct trace *t, uint32_t process, uint64_t seq,
@@ -79,9 +77,7 @@ enum trace_status trace_put_process_data(struct trace *t, uint32_t process, uint
 	sqlite3_bind_int64(st, 1, process);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
 	sqlite3_bind_blob64(st, 3, bytes, len, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? TRACE_OK : TRACE_ERR_WRITE;
+	return trace_step_reset(st);
 }
 
 enum trace_status trace_put_process_input(struct trace *t, uint32_t process, uint64_t seq,
@@ -99,9 +95,7 @@ enum trace_status trace_put_process_input(struct trace *t, uint32_t process, uin
 	sqlite3_bind_text(st, 3, source, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)offset);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)len);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? TRACE_OK : TRACE_ERR_WRITE;
+	return trace_step_reset(st);
 }
 
 static int64_t col_or(sqlite3_stmt *st, int i, int64_t dflt)
