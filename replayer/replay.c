@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "grow.h"
+#include "debug_stop.h"
 #include "describe.h"
 #include "digest.h"
 #include "feed_stream.h"
@@ -71,13 +72,34 @@ static enum trace_status load_feed(struct trace *t, struct replay_feed *feed)
 	return st;
 }
 
-static void start_stream(void *ctx, struct deja_shared *sh)
+static void start_stream(struct replay_feed *feed, struct deja_shared *sh)
 {
-	struct replay_feed *feed = ctx;
 	feed->stream = feed_stream_start(feed->trace_path, sh, feed->stream_err,
 					 sizeof(feed->stream_err));
 	if (!feed->stream) /* the runtime will wait for nothing: tell it */
 		__atomic_store_n(&sh->feed_failed, 1, __ATOMIC_SEQ_CST);
+}
+
+/* What the replay sets going once the program has started: the feed's
+ * stream, and the watch for a stop under gdb. */
+struct replay_start {
+	struct replay_feed *feed;
+	const struct debug_stop_request *debug; /* NULL: no --gdb */
+	struct debug_stop *watch;
+	char debug_err[256]; /* the watch could not be started */
+};
+
+static void on_started(void *ctx, struct deja_shared *sh)
+{
+	struct replay_start *start = ctx;
+	if (start->feed->ring)
+		start_stream(start->feed, sh);
+	if (!start->debug)
+		return;
+	start->watch = debug_stop_start(start->debug, sh, start->debug_err,
+					sizeof(start->debug_err));
+	if (!start->watch) /* nobody will attach: the stop must not wait */
+		__atomic_store_n(&sh->debug_release, 1, __ATOMIC_SEQ_CST);
 }
 
 /* The recorded threads' ids, indexed by model thread. */
@@ -278,12 +300,30 @@ static void stop_at_final_ticks(const struct trace_thread *th, size_t nthreads,
 	}
 }
 
+/* --gdb: what to stop at and how to tell people. */
+static void debug_request(const struct replay_options *opt, const struct trace_event *ev,
+			  const struct site_table *sites, const char *runtime_path,
+			  struct debug_stop_request *rq, char *what, size_t whatlen)
+{
+	describe_event(sites, &ev[opt->gdb_event].ev, what, whatlen);
+	*rq = (struct debug_stop_request){ .event = opt->gdb_event, .gdb = opt->gdb,
+					   .commands = opt->gdb_commands,
+					   .runtime_path = runtime_path, .what = what };
+}
+
 static enum replay_status run_follow(struct replay_report *rep, const struct trace_event *ev,
 				     const struct trace_thread *threads, size_t nthreads,
 				     const struct site_table *sites, struct replay_feed *feed,
-				     struct replay_children *children,
+				     struct replay_children *children, const struct replay_options *opt,
 				     const char *runtime_path, char *err, size_t errlen)
 {
+	struct debug_stop_request rq;
+	char what[512];
+	struct replay_start start = { .feed = feed };
+	if (opt && opt->gdb) {
+		debug_request(opt, ev, sites, runtime_path, &rq, what, sizeof(what));
+		start.debug = &rq;
+	}
 	/* Real time: the model's clock at each event, as recorded. */
 	bool real_time = strcmp(rep->recorded.time, "real") == 0;
 	struct follow_schedule f;
@@ -320,8 +360,9 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 		.feed_bytes = feed->bytes,
 		.feed_bytes_len = feed->len,
 		.feed_ring_size = feed->ring,
-		.started = feed->ring ? start_stream : NULL,
-		.started_ctx = feed,
+		.started = feed->ring || start.debug ? on_started : NULL,
+		.started_ctx = &start,
+		.debug_stop_event = start.debug ? opt->gdb_event + 1 : 0,
 		.replay_pid = (int32_t)rep->recorded.pid,
 		.replay_ppid = (int32_t)rep->recorded.ppid,
 		.replay_end_signal = strcmp(rep->recorded.outcome, "signal") == 0
@@ -340,6 +381,9 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 						 (rep->recorded.message &&
 						  strncmp(rep->recorded.message, "wall-clock", 10) == 0) };
 	int ran = s ? session_run(s, sink_event, &rs, &rep->res, err, errlen) : -1;
+	rep->gdb_stopped = debug_stop_end(start.watch);
+	if (start.debug && !start.watch && start.debug_err[0])
+		fprintf(stderr, "deja replay: no stop under gdb: %s\n", start.debug_err);
 	bool fed = feed_stream_end(feed->stream, err, errlen);
 	if (fed && feed->ring && ran == 0 && !feed->stream) {
 		snprintf(err, errlen, "%s", feed->stream_err);
@@ -373,7 +417,8 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 }
 
 enum replay_status replay_run(const char *trace_path, const char *runtime_path,
-			      struct replay_report *rep, char *err, size_t errlen)
+			      const struct replay_options *opt, struct replay_report *rep,
+			      char *err, size_t errlen)
 {
 	memset(rep, 0, sizeof(*rep));
 	struct trace *t;
@@ -401,11 +446,17 @@ enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 		snprintf(err, errlen, "the trace's threads cannot be read");
 	else if (replay_children_load(t, &children) != TRACE_OK)
 		snprintf(err, errlen, "the trace's processes cannot be read");
-	else if ((st = check_executable(&rep->recorded, err, errlen)) == REPLAY_IDENTICAL)
+	else if (opt && opt->gdb && opt->gdb_event >= rep->recorded_events) {
+		snprintf(err, errlen, "--gdb %llu: the trace's top process has %llu events"
+			 " (0 to %llu)", (unsigned long long)opt->gdb_event,
+			 (unsigned long long)rep->recorded_events,
+			 (unsigned long long)rep->recorded_events - 1);
+		st = REPLAY_ERR_USAGE;
+	} else if ((st = check_executable(&rep->recorded, err, errlen)) == REPLAY_IDENTICAL)
 		st = check_modules(t, err, errlen);
 	trace_close(t);
 	if (st == REPLAY_IDENTICAL)
-		st = run_follow(rep, events, threads, nthreads, &sites, &feed, children,
+		st = run_follow(rep, events, threads, nthreads, &sites, &feed, children, opt,
 				runtime_path, err, errlen);
 	replay_children_free(children);
 	trace_sites_free(sites.sites, sites.n);
