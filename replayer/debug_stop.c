@@ -149,8 +149,8 @@ static void *watch(void *arg)
 	struct deja_shared *sh = ds->sh;
 	fprintf(stderr,
 		"deja: replay stopped before event %llu: %s\n"
-		"deja: gdb attaches to process %d, thread %d; `continue` (or quitting gdb)"
-		" finishes the replay\n",
+		"deja: gdb attaches to process %d, thread %d; `continue` runs the replay on"
+		" to its end, and deja reports once gdb has quit\n",
 		(unsigned long long)ds->rq.event, ds->rq.what, (int)sh->debug_pid,
 		(int)sh->debug_tid);
 	char setup[4096];
