@@ -3,6 +3,7 @@
  */
 #define _GNU_SOURCE
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,8 @@ static const char usage[] =
 	"                stands just before it, in the program's frame that makes\n"
 	"                it, the other threads wait for deja's scheduler;\n"
 	"                `continue` (or quitting gdb) finishes the replay\n"
+	"  --gdb-process P  with --gdb: EVENT is one of forked process P's events\n"
+	"                (`deja show` lists each process's own, numbered from 0)\n"
 	"  --gdb-command FILE  with --gdb: gdb runs the commands in FILE, then\n"
 	"                quits (for scripts and tests), instead of a session\n"
 	"  -h, --help    this text\n"
@@ -42,6 +45,8 @@ struct replay_args {
 	bool quiet;
 	bool gdb;
 	unsigned long long event;
+	unsigned long long process;
+	bool process_given;
 	const char *gdb_commands;
 };
 
@@ -49,11 +54,12 @@ struct replay_args {
  * usage error). */
 static int parse_args(int argc, char **argv, struct replay_args *a, int *code)
 {
-	enum { OPT_GDB = 256, OPT_GDB_COMMAND };
+	enum { OPT_GDB = 256, OPT_GDB_COMMAND, OPT_GDB_PROCESS };
 	const struct option opts[] = {
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "gdb", required_argument, NULL, OPT_GDB },
 		{ "gdb-command", required_argument, NULL, OPT_GDB_COMMAND },
+		{ "gdb-process", required_argument, NULL, OPT_GDB_PROCESS },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -69,6 +75,13 @@ static int parse_args(int argc, char **argv, struct replay_args *a, int *code)
 			if (!cli_parse_u64(optarg, &a->event)) {
 				fprintf(stderr, "deja replay: --gdb takes an event number, not '%s'\n",
 					optarg);
+				return -1;
+			}
+		} else if (c == OPT_GDB_PROCESS) {
+			a->process_given = true;
+			if (!cli_parse_u64(optarg, &a->process) || a->process >= UINT32_MAX) {
+				fprintf(stderr, "deja replay: --gdb-process takes a process number,"
+					" not '%s'\n", optarg);
 				return -1;
 			}
 		} else if (c == OPT_GDB_COMMAND) {
@@ -87,8 +100,8 @@ static int parse_args(int argc, char **argv, struct replay_args *a, int *code)
 		return -1;
 	}
 	a->path = argv[optind];
-	if (a->gdb_commands && !a->gdb) {
-		fprintf(stderr, "deja replay: --gdb-command goes with --gdb EVENT\n");
+	if ((a->gdb_commands || a->process_given) && !a->gdb) {
+		fprintf(stderr, "deja replay: --gdb-command and --gdb-process go with --gdb EVENT\n");
 		return -1;
 	}
 	if (a->gdb_commands && access(a->gdb_commands, R_OK) != 0) {
@@ -109,7 +122,8 @@ int cmd_replay(int argc, char **argv)
 	const char *runtime = cli_runtime_path();
 	if (!runtime)
 		return DEJA_EXIT_INTERNAL;
-	struct replay_options opt = { .gdb_event = a.event, .gdb_commands = a.gdb_commands };
+	struct replay_options opt = { .gdb_event = a.event, .gdb_process = (uint32_t)a.process,
+				      .gdb_commands = a.gdb_commands };
 	char *gdb = NULL;
 	if (a.gdb && !(opt.gdb = gdb = session_find_program("gdb"))) {
 		fprintf(stderr, "deja replay: --gdb needs gdb, and there is none on PATH\n");

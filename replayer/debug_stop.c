@@ -11,32 +11,36 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#define WATCH_POLL_NS 20000000L /* how often the watcher looks whether the run is over */
+#define WATCH_POLL_NS 10000000L /* how often the watcher looks for the stop */
 
 struct debug_stop {
 	struct debug_stop_request rq;
-	struct deja_shared *sh;
+	struct deja_shared *sh; /* the channel watched (atomic), once given */
+	void *own;              /* a child's channel: this watch's own mapping of it */
+	size_t own_len;
 	pthread_t thread;
 	bool ending;  /* the run is over (atomic) */
 	bool stopped; /* the runtime stopped at the event */
 };
 
-/* The runtime has stopped at the event (true), or the run is over. */
-static bool wait_for_stop(struct debug_stop *ds)
+/* The runtime has stopped at the event (its channel), or the run is over
+ * (NULL).  Polled: the channel may not be known yet. */
+static struct deja_shared *wait_for_stop(struct debug_stop *ds)
 {
-	uint32_t *word = &ds->sh->debug_stopped;
 	for (;;) {
-		if (__atomic_load_n(word, __ATOMIC_ACQUIRE))
-			return true;
+		struct deja_shared *sh = __atomic_load_n(&ds->sh, __ATOMIC_ACQUIRE);
+		if (sh && __atomic_load_n(&sh->debug_stopped, __ATOMIC_ACQUIRE))
+			return sh;
 		if (__atomic_load_n(&ds->ending, __ATOMIC_ACQUIRE))
-			return false;
+			return NULL;
 		struct timespec poll = { 0, WATCH_POLL_NS };
-		syscall(SYS_futex, word, FUTEX_WAIT, 0, &poll, NULL, 0);
+		nanosleep(&poll, NULL);
 	}
 }
 
@@ -79,7 +83,8 @@ int debug_stop_write_commands(FILE *f, int32_t tid, uint64_t site, const char *r
 
 /* The command file for this stop, in a temporary file; its path is put
  * in path.  -1 if it cannot be written. */
-static int write_command_file(const struct debug_stop *ds, char *path, size_t len)
+static int write_command_file(const struct debug_stop *ds, const struct deja_shared *sh,
+			      char *path, size_t len)
 {
 	const char *dir = getenv("TMPDIR");
 	snprintf(path, len, "%s/deja-gdb-XXXXXX", dir && *dir ? dir : "/tmp");
@@ -92,8 +97,7 @@ static int write_command_file(const struct debug_stop *ds, char *path, size_t le
 		unlink(path);
 		return -1;
 	}
-	int r = debug_stop_write_commands(f, ds->sh->debug_tid, ds->sh->debug_site,
-					   ds->rq.runtime_path);
+	int r = debug_stop_write_commands(f, sh->debug_tid, sh->debug_site, ds->rq.runtime_path);
 	if (fclose(f) != 0 || r != 0) {
 		unlink(path);
 		return -1;
@@ -104,10 +108,10 @@ static int write_command_file(const struct debug_stop *ds, char *path, size_t le
 /* Run gdb attached to the stopped process until it exits.  deja ignores
  * SIGINT meanwhile: ^C in gdb reaches the whole foreground process group,
  * and is gdb's to interrupt the program with, not deja's to end the run. */
-static void run_gdb(const struct debug_stop *ds, const char *setup)
+static void run_gdb(const struct debug_stop *ds, int32_t target, const char *setup)
 {
 	char pid[32];
-	snprintf(pid, sizeof(pid), "%d", (int)ds->sh->debug_pid);
+	snprintf(pid, sizeof(pid), "%d", (int)target);
 	const char *argv[10];
 	int n = 0;
 	argv[n++] = ds->rq.gdb;
@@ -143,22 +147,25 @@ static void run_gdb(const struct debug_stop *ds, const char *setup)
 static void *watch(void *arg)
 {
 	struct debug_stop *ds = arg;
-	if (!wait_for_stop(ds))
+	struct deja_shared *sh = wait_for_stop(ds);
+	if (!sh)
 		return NULL;
 	ds->stopped = true;
-	struct deja_shared *sh = ds->sh;
+	char process[48] = "";
+	if (ds->rq.process)
+		snprintf(process, sizeof(process), " of process %u", ds->rq.process);
 	fprintf(stderr,
-		"deja: replay stopped before event %llu: %s\n"
+		"deja: replay stopped before event %llu%s: %s\n"
 		"deja: gdb attaches to process %d, thread %d; `continue` runs the replay on"
 		" to its end, and deja reports once gdb has quit\n",
-		(unsigned long long)ds->rq.event, ds->rq.what, (int)sh->debug_pid,
+		(unsigned long long)ds->rq.event, process, ds->rq.what, (int)sh->debug_pid,
 		(int)sh->debug_tid);
 	char setup[4096];
-	if (write_command_file(ds, setup, sizeof(setup)) != 0)
+	if (write_command_file(ds, sh, setup, sizeof(setup)) != 0)
 		fprintf(stderr, "deja: cannot write gdb's commands (%s): %s\n", setup,
 			strerror(errno));
 	else {
-		run_gdb(ds, setup);
+		run_gdb(ds, sh->debug_pid, setup);
 		unlink(setup);
 	}
 	__atomic_store_n(&sh->debug_release, 1, __ATOMIC_RELEASE);
@@ -166,8 +173,8 @@ static void *watch(void *arg)
 	return NULL;
 }
 
-struct debug_stop *debug_stop_start(const struct debug_stop_request *rq, struct deja_shared *sh,
-				    char *err, size_t errlen)
+struct debug_stop *debug_stop_start(const struct debug_stop_request *rq, char *err,
+				    size_t errlen)
 {
 	struct debug_stop *ds = calloc(1, sizeof(*ds));
 	if (!ds) {
@@ -175,7 +182,6 @@ struct debug_stop *debug_stop_start(const struct debug_stop_request *rq, struct 
 		return NULL;
 	}
 	ds->rq = *rq;
-	ds->sh = sh;
 	int r = pthread_create(&ds->thread, NULL, watch, ds);
 	if (r != 0) {
 		snprintf(err, errlen, "cannot start the thread that waits for the stop: %s",
@@ -186,6 +192,26 @@ struct debug_stop *debug_stop_start(const struct debug_stop_request *rq, struct 
 	return ds;
 }
 
+void debug_stop_watch(struct debug_stop *ds, struct deja_shared *sh)
+{
+	__atomic_store_n(&ds->sh, sh, __ATOMIC_RELEASE);
+}
+
+void debug_stop_watch_fd(struct debug_stop *ds, int fd, uint64_t size)
+{
+	if (__atomic_load_n(&ds->sh, __ATOMIC_ACQUIRE))
+		return; /* one process is watched */
+	void *own = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (own == MAP_FAILED) {
+		fprintf(stderr, "deja: cannot map process %u's channel to wait for its stop: %s\n",
+			ds->rq.process, strerror(errno));
+		return;
+	}
+	ds->own = own;
+	ds->own_len = size;
+	debug_stop_watch(ds, own);
+}
+
 bool debug_stop_end(struct debug_stop *ds)
 {
 	if (!ds)
@@ -193,6 +219,8 @@ bool debug_stop_end(struct debug_stop *ds)
 	__atomic_store_n(&ds->ending, true, __ATOMIC_RELEASE);
 	pthread_join(ds->thread, NULL);
 	bool stopped = ds->stopped;
+	if (ds->own)
+		munmap(ds->own, ds->own_len);
 	free(ds);
 	return stopped;
 }

@@ -23,10 +23,12 @@ enum replay_status {
 
 /* What a replay may do besides replaying (NULL: nothing). */
 struct replay_options {
-	/* Stop before the top process's event gdb_event and attach gdb
-	 * (debug_stop.h), when gdb is set: the debugger's executable. */
+	/* Stop before event gdb_event of process gdb_process (0: the top
+	 * one) and attach gdb (debug_stop.h), when gdb is set: the
+	 * debugger's executable. */
 	const char *gdb;
 	uint64_t gdb_event;
+	uint32_t gdb_process;
 	const char *gdb_commands; /* run this file of gdb commands, then quit; NULL: a session */
 };
 

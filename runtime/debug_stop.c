@@ -57,18 +57,13 @@ static bool traced(void)
 }
 
 /* A debugger of the same user may attach only to a dumpable process: one
- * that made itself undumpable (or exec'd a set-id image) is made dumpable
- * for the debugger, and stays so (a debugger attached meanwhile reads its
- * memory through /proc, which needs it). */
+ * that made itself undumpable is made dumpable for the debugger, and
+ * stays so (a debugger attached meanwhile reads its memory through /proc,
+ * which needs it). */
 static void let_debugger_in(void)
 {
 	if (rt_syscall1(SYS_prctl, PR_GET_DUMPABLE) != 1)
 		rt_syscall2(SYS_prctl, PR_SET_DUMPABLE, 1);
-}
-
-static void wake(uint32_t *word)
-{
-	rt_syscall3(SYS_futex, word, FUTEX_WAKE, 1);
 }
 
 /* Not static, not inlined, exported: the name a backtrace shows for the
@@ -81,8 +76,7 @@ RT_EXPORT __attribute__((noinline)) void deja_stopped_at_event(uint64_t event, u
 	sh->debug_tid = (int32_t)rt_syscall0(SYS_gettid);
 	sh->debug_thread = rt_self;
 	sh->debug_site = site;
-	__atomic_store_n(&sh->debug_stopped, 1, __ATOMIC_RELEASE);
-	wake(&sh->debug_stopped);
+	__atomic_store_n(&sh->debug_stopped, 1, __ATOMIC_RELEASE); /* the supervisor polls it */
 	struct timespec poll = { 0, POLL_NS };
 	while (!__atomic_load_n(&sh->debug_release, __ATOMIC_ACQUIRE) && !traced())
 		rt_syscall4(SYS_futex, &sh->debug_release, FUTEX_WAIT, 0, &poll);

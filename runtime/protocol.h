@@ -499,11 +499,11 @@ struct deja_shared {
 	 * replayer/debug_stop.c).  The supervisor sets debug_stop_event to
 	 * the event before which the thread that makes it stops, plus one
 	 * (0: no stop).  That thread clears it, fills in who and where it is
-	 * and sets debug_stopped (a futex word, waked) to 1; it then waits
-	 * until a tracer is attached to it and lets it run, or until the
-	 * supervisor sets debug_release (a futex word, waked) to 1, which it
-	 * does once the debugger has exited.  Both futex words are waked
-	 * without FUTEX_PRIVATE_FLAG: the two sides are two processes. */
+	 * and sets debug_stopped to 1 (the supervisor polls it); it then
+	 * waits until a tracer is attached to it and lets it run, or until
+	 * the supervisor sets debug_release (a futex word, waked without
+	 * FUTEX_PRIVATE_FLAG: the two sides are two processes) to 1, which
+	 * it does once the debugger has exited. */
 	uint64_t debug_stop_event; /* supervisor */
 	uint32_t debug_stopped;    /* runtime */
 	uint32_t debug_release;    /* supervisor */

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# gdb_stop.sh DEJA GDB_STOP_PROG
+# gdb_stop.sh DEJA GDB_STOP_PROG FORK_THREADS_PROG
 #
 # `deja replay --gdb EVENT` stops the replay just before event EVENT and
 # attaches gdb there (driven here by --gdb-command files, gdb's batch
@@ -16,14 +16,17 @@
 #     before it left;
 #   - after `continue`, or after gdb quits without it, the replay still
 #     ends identical (exit 0).
+# The same for a lock in a forked child's thread (--gdb-process 1, its
+# own event numbers).
 # And: an EVENT that is not a number or past the trace's events is a usage
-# error (exit 2), --gdb-command alone too, and no gdb on PATH is exit 3.
+# error (exit 2), as are a process the trace does not have and
+# --gdb-command or --gdb-process alone; no gdb on PATH is exit 3.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ $# -eq 2 ] || fail "usage: gdb_stop.sh DEJA GDB_STOP_PROG"
-deja=$(abspath "$1") prog=$(abspath "$2")
-require_file "$deja" "$prog"
+[ $# -eq 3 ] || fail "usage: gdb_stop.sh DEJA GDB_STOP_PROG FORK_THREADS_PROG"
+deja=$(abspath "$1") prog=$(abspath "$2") forker=$(abspath "$3")
+require_file "$deja" "$prog" "$forker"
 command -v gdb >/dev/null || fail "gdb is not on PATH (scripts/setup.sh installs it)"
 cd "$tmp"
 
@@ -33,15 +36,23 @@ timeout 60 "$deja" record -q -s random --seed 3 -o "$trace" -- "$prog" >"$tmp/re
 [ $rc -eq 0 ] || { dump "$tmp/err"; fail "record exited $rc"; }
 "$deja" show "$trace" >"$tmp/show" || fail "deja show exited $?"
 
-# pick THREAD OP_PREFIX LOCATION_WORD WHICH: the number of the first (or
-# last) event of that thread whose operation starts with OP_PREFIX and
-# whose location contains LOCATION_WORD; prints "EVENT<TAB>LOCATION".
+# pick THREAD OP_PREFIX LOCATION_WORD WHICH [SHOW [PROCESS]]: the number
+# of the first (or last) event of that thread of the top process (or of
+# process PROCESS) whose operation starts with OP_PREFIX and whose
+# location contains LOCATION_WORD; prints "EVENT<TAB>LOCATION".
 pick() {
-	python3 - "$tmp/show" "$@" <<'PY'
+	python3 - "${5:-$tmp/show}" "$1" "$2" "$3" "$4" "${6:-0}" <<'PY'
 import re, sys
-show, thread, op, where, which = sys.argv[1:]
+show, thread, op, where, which, process = sys.argv[1:]
 found = []
+current = "0"
 for line in open(show):
+    h = re.match(r"^process (\d+) \(", line)
+    if h:
+        current = h.group(1)
+        continue
+    if current != process:
+        continue
     m = re.match(r"^\s+(\d+)\s+T(\d+)\s*\*?\s+(.*?)\s{2,}(\S.*?)\s*$", line)
     if m and m.group(2) == thread and m.group(3).startswith(op) and where in m.group(4):
         found.append((int(m.group(1)), m.group(4)))
@@ -66,15 +77,16 @@ print(total)
 PY
 }
 
-# stop_at EVENT GDB_COMMANDS NAME: replay under gdb; stdout in NAME.out,
-# stderr in NAME.err; the replay must end identical.
+# stop_at EVENT GDB_COMMANDS NAME [TRACE [REPLAY_OPTION...]]: replay under
+# gdb; stdout in NAME.out, stderr in NAME.err; the replay must end
+# identical.
 stop_at() {
 	local rc=0
-	timeout 120 "$deja" replay --gdb "$1" --gdb-command "$2" "$trace" \
+	timeout 120 "$deja" replay --gdb "$1" --gdb-command "$2" "${@:5}" "${4:-$trace}" \
 		>"$tmp/$3.out" 2>"$tmp/$3.err" </dev/null || rc=$?
 	[ $rc -eq 0 ] || { dump "$tmp/$3.out" "$tmp/$3.err"; fail "$3: replay --gdb $1 exited $rc, expected 0"; }
 	grep -q "replay identical" "$tmp/$3.err" || { dump "$tmp/$3.err"; fail "$3: the replay did not end identical"; }
-	grep -q "replay stopped before event $1: thread " "$tmp/$3.err" ||
+	grep -q "replay stopped before event $1\( of process [0-9]*\)\?: thread " "$tmp/$3.err" ||
 		{ dump "$tmp/$3.err"; fail "$3: deja did not say it stopped before event $1"; }
 }
 
@@ -83,7 +95,7 @@ stop_at() {
 # and gdb was left in a frame matching FRAME (the event's call site).
 check_stop() {
 	local name=$1 thread=$2 fn=$3 at=$4 frame=$5 other=$6 out=$tmp/$1.out err=$tmp/$1.err
-	grep -q "stopped before event [0-9]*: thread $thread " "$err" ||
+	grep -q "stopped before event [0-9]*\( of process [0-9]*\)\?: thread $thread " "$err" ||
 		{ dump "$err"; fail "$name: deja names another thread than $thread"; }
 	local tid lwp
 	tid=$(sed -n 's/.*gdb attaches to process [0-9]*, thread \([0-9]*\).*/\1/p' "$err")
@@ -162,7 +174,25 @@ stop_at "$event" "$tmp/quit.gdb" quit
 grep -q deja-test-quit "$tmp/quit.out" || { dump "$tmp/quit.out"; fail "quit: gdb did not run the commands"; }
 note "gdb quitting without continue: the replay still ends identical"
 
-# 5. Usage errors and a missing gdb.
+# 5. A lock in a forked child's thread: process 1 of fork_threads, where
+# thread 1 runs spinner.
+ftrace=$tmp/fork.deja
+rc=0
+timeout 60 "$deja" record -q -o "$ftrace" -- "$forker" >/dev/null 2>"$tmp/err" || rc=$?
+[ $rc -eq 0 ] || { dump "$tmp/err"; fail "record of fork_threads exited $rc"; }
+"$deja" show "$ftrace" >"$tmp/fshow" || fail "deja show of fork_threads exited $?"
+line=$(pick 1 mutex_lock spinner last "$tmp/fshow" 1)
+[ -n "$line" ] || { dump "$tmp/fshow"; fail "no mutex_lock of thread 1 in spinner in process 1"; }
+event_now=${line%%$'\t'*} loc=${line#*$'\t'}
+at=$(sed -n 's/.*(\(.*\))$/\1/p' <<<"$loc")
+sed '/^printf/d' "$tmp/bt.gdb" >"$tmp/child.gdb"  # fork_threads has no `total`
+stop_at "$event_now" "$tmp/child.gdb" child "$ftrace" --gdb-process 1
+grep -q "stopped before event $event_now of process 1: thread 1 " "$tmp/child.err" ||
+	{ dump "$tmp/child.err"; fail "child: deja does not say it stopped in process 1"; }
+check_stop child 1 spinner "$at" "$at" forker
+note "stop before event $event_now of process 1 (thread 1 mutex_lock at $loc): gdb in that thread at $at, replay identical"
+
+# 6. Usage errors and a missing gdb.
 events=$(sed -n 's/^\([0-9]*\) events, .*/\1/p' "$tmp/show")
 [ -n "$events" ] || fail "deja show printed no event count"
 for bad in abc -1 "$events" 99999999; do
@@ -173,11 +203,15 @@ for bad in abc -1 "$events" 99999999; do
 	grep -q -- '--gdb' "$tmp/bad.err" || { dump "$tmp/bad.err"; fail "--gdb $bad: the message does not name --gdb"; }
 	! grep -q deja-test-lwp "$tmp/bad.out" || fail "--gdb $bad: gdb ran"
 done
-rc=0
-timeout 60 "$deja" replay --gdb-command "$tmp/bt.gdb" "$trace" >/dev/null 2>"$tmp/bad.err" </dev/null || rc=$?
-[ $rc -eq 2 ] || { dump "$tmp/bad.err"; fail "--gdb-command without --gdb exited $rc, expected 2"; }
+for bad in "--gdb-command $tmp/bt.gdb" "--gdb-process 1" "--gdb 0 --gdb-process 9" \
+	   "--gdb 99999 --gdb-process 1" "--gdb 0 --gdb-process x"; do
+	rc=0
+	# shellcheck disable=SC2086 # the options, word-split on purpose
+	timeout 60 "$deja" replay $bad "$ftrace" >/dev/null 2>"$tmp/bad.err" </dev/null || rc=$?
+	[ $rc -eq 2 ] || { dump "$tmp/bad.err"; fail "replay $bad exited $rc, expected 2"; }
+done
 rc=0
 timeout 60 env PATH=/nonexistent "$deja" replay --gdb "$event" "$trace" >/dev/null 2>"$tmp/bad.err" </dev/null || rc=$?
 [ $rc -eq 3 ] || { dump "$tmp/bad.err"; fail "--gdb without gdb on PATH exited $rc, expected 3"; }
 grep -q gdb "$tmp/bad.err" || { dump "$tmp/bad.err"; fail "no gdb on PATH: the message does not say so"; }
-note "bad EVENTs ($events events in the trace) exit 2; no gdb on PATH exits 3"
+note "bad EVENTs ($events events in the trace) and processes exit 2; no gdb on PATH exits 3"
