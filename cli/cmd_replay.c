@@ -3,12 +3,16 @@
  */
 #define _GNU_SOURCE
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "escapes_report.h"
 #include "replay.h"
+#include "session.h"
 
 static const char usage[] =
 	"usage: deja replay [OPTIONS] TRACE\n"
@@ -19,25 +23,119 @@ static const char usage[] =
 	"\n"
 	"options:\n"
 	"  -q, --quiet   print nothing but a divergence or an error\n"
+	"  --gdb EVENT   stop before event EVENT (the number `deja show` prints in\n"
+	"                its first column; the top process's events) and attach\n"
+	"                gdb (from PATH) there: the thread that makes the event\n"
+	"                stands just before it, in the program's frame that makes\n"
+	"                it, the other threads wait for deja's scheduler;\n"
+	"                `continue` (or quitting gdb) finishes the replay\n"
+	"  --gdb-process P  with --gdb: EVENT is one of forked process P's events\n"
+	"                (`deja show` lists each process's own, numbered from 0)\n"
+	"  --gdb-command FILE  with --gdb: gdb runs the commands in FILE, then\n"
+	"                quits (for scripts and tests), instead of a session\n"
 	"  -h, --help    this text\n"
 	"\n"
 	"exit codes: 0 identical; 1 diverged (the first differing event is named);\n"
-	"2 usage error, unreadable trace, or an executable that differs from the\n"
-	"recorded one; 3 the program could not be started; 130 interrupted.\n";
+	"2 usage error (an EVENT the trace does not have), unreadable trace, or an\n"
+	"executable that differs from the recorded one; 3 the program could not be\n"
+	"started, or --gdb found no gdb; 130 interrupted.\n";
+
+struct replay_args {
+	const char *path;
+	bool quiet;
+	bool gdb;
+	unsigned long long event;
+	unsigned long long process;
+	bool process_given;
+	const char *gdb_commands;
+};
+
+/* Parse the command line; 0, or -1 with *code set (after --help, or a
+ * usage error). */
+static int parse_args(int argc, char **argv, struct replay_args *a, int *code)
+{
+	enum { OPT_GDB = 256, OPT_GDB_COMMAND, OPT_GDB_PROCESS };
+	const struct option opts[] = {
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "gdb", required_argument, NULL, OPT_GDB },
+		{ "gdb-command", required_argument, NULL, OPT_GDB_COMMAND },
+		{ "gdb-process", required_argument, NULL, OPT_GDB_PROCESS },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	*a = (struct replay_args){ 0 };
+	*code = DEJA_EXIT_USAGE;
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
+		if (c == 'q') {
+			a->quiet = true;
+		} else if (c == OPT_GDB) {
+			a->gdb = true;
+			if (!cli_parse_u64(optarg, &a->event)) {
+				fprintf(stderr, "deja replay: --gdb takes an event number, not '%s'\n",
+					optarg);
+				return -1;
+			}
+		} else if (c == OPT_GDB_PROCESS) {
+			a->process_given = true;
+			if (!cli_parse_u64(optarg, &a->process) || a->process >= UINT32_MAX) {
+				fprintf(stderr, "deja replay: --gdb-process takes a process number,"
+					" not '%s'\n", optarg);
+				return -1;
+			}
+		} else if (c == OPT_GDB_COMMAND) {
+			a->gdb_commands = optarg;
+		} else if (c == 'h') {
+			fputs(usage, stdout);
+			*code = DEJA_EXIT_OK;
+			return -1;
+		} else {
+			fputs(usage, stderr);
+			return -1;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "deja replay: give exactly one trace\n\n%s", usage);
+		return -1;
+	}
+	a->path = argv[optind];
+	if ((a->gdb_commands || a->process_given) && !a->gdb) {
+		fprintf(stderr, "deja replay: --gdb-command and --gdb-process go with --gdb EVENT\n");
+		return -1;
+	}
+	if (a->gdb_commands && access(a->gdb_commands, R_OK) != 0) {
+		fprintf(stderr, "deja replay: --gdb-command %s cannot be read\n", a->gdb_commands);
+		return -1;
+	}
+	return 0;
+}
 
 int cmd_replay(int argc, char **argv)
 {
-	bool quiet;
+	struct replay_args a;
 	int code;
-	const char *path = cli_one_trace(argc, argv, "replay", usage, "quiet", 'q', &quiet, &code);
-	if (!path)
+	if (parse_args(argc, argv, &a, &code) != 0)
 		return code;
+	const char *path = a.path;
+	bool quiet = a.quiet;
 	const char *runtime = cli_runtime_path();
 	if (!runtime)
 		return DEJA_EXIT_INTERNAL;
+	struct replay_options opt = { .gdb_event = a.event, .gdb_process = (uint32_t)a.process,
+				      .gdb_commands = a.gdb_commands };
+	char *gdb = NULL;
+	if (a.gdb && !(opt.gdb = gdb = session_find_program("gdb"))) {
+		fprintf(stderr, "deja replay: --gdb needs gdb, and there is none on PATH\n");
+		return DEJA_EXIT_INTERNAL;
+	}
 	struct replay_report rep;
 	char err[1024] = "";
-	enum replay_status st = replay_run(path, runtime, &rep, err, sizeof(err));
+	enum replay_status st = replay_run(path, runtime, &opt, &rep, err, sizeof(err));
+	free(gdb);
+	if (a.gdb && !rep.gdb_stopped && (st == REPLAY_IDENTICAL || st == REPLAY_DIVERGED))
+		fprintf(stderr, "deja: the replay ended before event %llu: gdb was not started\n",
+			a.event);
 	switch (st) {
 	case REPLAY_IDENTICAL:
 		if (!quiet)
@@ -51,6 +149,10 @@ int cmd_replay(int argc, char **argv)
 		break;
 	case REPLAY_ERR_TRACE:
 		fprintf(stderr, "deja replay: %s: %s\n", path, err);
+		code = DEJA_EXIT_USAGE;
+		break;
+	case REPLAY_ERR_USAGE:
+		fprintf(stderr, "deja replay: %s\n", err);
 		code = DEJA_EXIT_USAGE;
 		break;
 	case REPLAY_ERR_EXE:

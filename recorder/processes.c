@@ -145,6 +145,7 @@ static int set_up_channel(struct processes *p, struct child *c, const struct dej
 	sh->replay_pid = setup->replay_pid;
 	sh->replay_ppid = setup->replay_ppid;
 	sh->replay_end_signal = setup->end_signal;
+	sh->debug_stop_event = setup->debug_stop_event;
 	for (uint32_t i = 0; i < setup->nchild_pids && i < DEJA_MAX_CHILDREN; i++)
 		sh->child_pids[i] = setup->child_pids[i];
 	deja_model_init(&sh->model, p->run.max_steps);
@@ -193,6 +194,8 @@ static void answer_hello(struct processes *p, const struct deja_hello *h, int re
 		refuse(reply, why);
 		return;
 	}
+	if (hooks->channel)
+		hooks->channel(hooks->ctx, c->id, c->ch.fd, c->ch.sh->size);
 	c->pidfd = (int)syscall(SYS_pidfd_open, h->pid, 0);
 	c->ring.sh = c->ch.sh;
 	struct deja_answer a = { .status = 0, .process = c->id };

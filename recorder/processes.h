@@ -33,6 +33,7 @@ struct process_setup {
 	int32_t end_signal;              /* the signal it died of (0: none) */
 	const int32_t *child_pids;       /* its own children's recorded pids, by fork index */
 	uint32_t nchild_pids;
+	uint64_t debug_stop_event;       /* deja replay --gdb: its event to stop before, + 1 (0: none) */
 };
 
 /* How a child ended. */
@@ -61,6 +62,9 @@ struct process_hooks {
 	/* It ended; its channel is still readable (threads, modules). */
 	void (*ended)(void *ctx, uint32_t process, const struct process_end *end,
 		      const struct deja_shared *sh);
+	/* Optional: its channel is set up (fd, size bytes; the descriptor is
+	 * closed, and the channel unmapped when it ends), before it runs. */
+	void (*channel)(void *ctx, uint32_t process, int fd, uint64_t size);
 };
 
 /* What every child of one run shares with the top process. */

@@ -108,6 +108,8 @@ static int setup_run(struct session *s, const struct session_config *cfg, char *
 	for (uint32_t i = 0; i < DEJA_MAX_CHILDREN; i++)
 		sh->child_pids[i] = cfg->child_pids && i < cfg->nchild_pids ? cfg->child_pids[i] : 0;
 	sh->runtime_ready = 0;
+	sh->debug_stop_event = cfg->debug_stop_event;
+	sh->debug_stopped = sh->debug_release = 0;
 	sh->target_pid = sh->target_ppid = 0;
 	sh->replay_pid = cfg->replay_pid;
 	sh->replay_ppid = cfg->replay_ppid;

@@ -68,6 +68,9 @@ struct session_config {
 	 * stream in through a ring of this size while the program runs, put
 	 * there by whatever `started` sets going (feed_stream.h). */
 	uint64_t feed_ring_size;
+	/* Replay under a debugger: the event before which its thread stops,
+	 * plus one (0: none; protocol.h, debug_stop_event). */
+	uint64_t debug_stop_event;
 	/* Called once the program has been started, with its channel. */
 	void (*started)(void *ctx, struct deja_shared *sh);
 	void *started_ctx;

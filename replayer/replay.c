@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "grow.h"
+#include "debug_stop.h"
 #include "describe.h"
 #include "digest.h"
 #include "feed_stream.h"
@@ -71,13 +72,29 @@ static enum trace_status load_feed(struct trace *t, struct replay_feed *feed)
 	return st;
 }
 
-static void start_stream(void *ctx, struct deja_shared *sh)
+static void start_stream(struct replay_feed *feed, struct deja_shared *sh)
 {
-	struct replay_feed *feed = ctx;
 	feed->stream = feed_stream_start(feed->trace_path, sh, feed->stream_err,
 					 sizeof(feed->stream_err));
 	if (!feed->stream) /* the runtime will wait for nothing: tell it */
 		__atomic_store_n(&sh->feed_failed, 1, __ATOMIC_SEQ_CST);
+}
+
+/* What the replay sets going once the program has started: the feed's
+ * stream, and the watch for a stop under gdb in the top process (a
+ * child's is given its channel by replay_children.c). */
+struct replay_start {
+	struct replay_feed *feed;
+	struct debug_stop *watch_top; /* NULL: no --gdb in the top process */
+};
+
+static void on_started(void *ctx, struct deja_shared *sh)
+{
+	struct replay_start *start = ctx;
+	if (start->feed->ring)
+		start_stream(start->feed, sh);
+	if (start->watch_top)
+		debug_stop_watch(start->watch_top, sh);
 }
 
 /* The recorded threads' ids, indexed by model thread. */
@@ -278,12 +295,51 @@ static void stop_at_final_ticks(const struct trace_thread *th, size_t nthreads,
 	}
 }
 
+/* --gdb: what to stop at and how to tell people (ev: the process's
+ * recorded events, which replay_run has checked EVENT against). */
+static void debug_request(const struct replay_options *opt, const struct trace_event *ev,
+			  const struct site_table *sites, const char *runtime_path,
+			  struct debug_stop_request *rq, char *what, size_t whatlen)
+{
+	describe_event(sites, &ev[opt->gdb_event].ev, what, whatlen);
+	*rq = (struct debug_stop_request){ .process = opt->gdb_process,
+					   .event = opt->gdb_event, .gdb = opt->gdb,
+					   .commands = opt->gdb_commands,
+					   .runtime_path = runtime_path, .what = what };
+}
+
+/* --gdb: start the watch for the stop, and ask for the stop in a child's
+ * channel when it is a child's; NULL (err filled) if it cannot start. */
+static struct debug_stop *start_debug(const struct replay_options *opt,
+				      const struct trace_event *ev, const struct site_table *sites,
+				      struct replay_children *children, const char *runtime_path,
+				      struct debug_stop_request *rq, char *what, size_t whatlen,
+				      char *err, size_t errlen)
+{
+	size_t n;
+	if (opt->gdb_process)
+		ev = replay_children_events(children, opt->gdb_process, &n);
+	debug_request(opt, ev, sites, runtime_path, rq, what, whatlen);
+	struct debug_stop *ds = debug_stop_start(rq, err, errlen);
+	if (ds && opt->gdb_process)
+		replay_children_stop_at(children, opt->gdb_process, opt->gdb_event, ds);
+	return ds;
+}
+
 static enum replay_status run_follow(struct replay_report *rep, const struct trace_event *ev,
 				     const struct trace_thread *threads, size_t nthreads,
 				     const struct site_table *sites, struct replay_feed *feed,
-				     struct replay_children *children,
+				     struct replay_children *children, const struct replay_options *opt,
 				     const char *runtime_path, char *err, size_t errlen)
 {
+	struct debug_stop_request rq;
+	char what[512];
+	struct debug_stop *debug = NULL;
+	if (opt && opt->gdb && !(debug = start_debug(opt, ev, sites, children, runtime_path, &rq,
+						      what, sizeof(what), err, errlen)))
+		return REPLAY_ERR_PROGRAM;
+	struct replay_start start = { .feed = feed,
+				      .watch_top = opt && opt->gdb_process ? NULL : debug };
 	/* Real time: the model's clock at each event, as recorded. */
 	bool real_time = strcmp(rep->recorded.time, "real") == 0;
 	struct follow_schedule f;
@@ -320,8 +376,9 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 		.feed_bytes = feed->bytes,
 		.feed_bytes_len = feed->len,
 		.feed_ring_size = feed->ring,
-		.started = feed->ring ? start_stream : NULL,
-		.started_ctx = feed,
+		.started = feed->ring || start.watch_top ? on_started : NULL,
+		.started_ctx = &start,
+		.debug_stop_event = start.watch_top ? opt->gdb_event + 1 : 0,
 		.replay_pid = (int32_t)rep->recorded.pid,
 		.replay_ppid = (int32_t)rep->recorded.ppid,
 		.replay_end_signal = strcmp(rep->recorded.outcome, "signal") == 0
@@ -340,6 +397,7 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 						 (rep->recorded.message &&
 						  strncmp(rep->recorded.message, "wall-clock", 10) == 0) };
 	int ran = s ? session_run(s, sink_event, &rs, &rep->res, err, errlen) : -1;
+	rep->gdb_stopped = debug_stop_end(debug);
 	bool fed = feed_stream_end(feed->stream, err, errlen);
 	if (fed && feed->ring && ran == 0 && !feed->stream) {
 		snprintf(err, errlen, "%s", feed->stream_err);
@@ -372,8 +430,32 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 	return st;
 }
 
+/* --gdb: whether the trace has the process and event to stop at (else
+ * err says why). */
+static bool has_debug_event(const struct replay_options *opt, uint64_t top_events,
+			    const struct replay_children *children, char *err, size_t errlen)
+{
+	size_t n = top_events;
+	if (opt->gdb_process && !replay_children_events(children, opt->gdb_process, &n)) {
+		snprintf(err, errlen, "--gdb-process %u: the trace has no such process (`deja show`"
+			 " lists them)", opt->gdb_process);
+		return false;
+	}
+	if (opt->gdb_event < n)
+		return true;
+	snprintf(err, errlen, "--gdb %llu: process %u of the trace has %zu events%s",
+		 (unsigned long long)opt->gdb_event, opt->gdb_process, n,
+		 n ? "" : ", none to stop at");
+	if (n) {
+		size_t len = strlen(err);
+		snprintf(err + len, errlen - len, " (0 to %zu)", n - 1);
+	}
+	return false;
+}
+
 enum replay_status replay_run(const char *trace_path, const char *runtime_path,
-			      struct replay_report *rep, char *err, size_t errlen)
+			      const struct replay_options *opt, struct replay_report *rep,
+			      char *err, size_t errlen)
 {
 	memset(rep, 0, sizeof(*rep));
 	struct trace *t;
@@ -401,11 +483,14 @@ enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 		snprintf(err, errlen, "the trace's threads cannot be read");
 	else if (replay_children_load(t, &children) != TRACE_OK)
 		snprintf(err, errlen, "the trace's processes cannot be read");
+	else if (opt && opt->gdb && !has_debug_event(opt, rep->recorded_events, children, err,
+						     errlen))
+		st = REPLAY_ERR_USAGE;
 	else if ((st = check_executable(&rep->recorded, err, errlen)) == REPLAY_IDENTICAL)
 		st = check_modules(t, err, errlen);
 	trace_close(t);
 	if (st == REPLAY_IDENTICAL)
-		st = run_follow(rep, events, threads, nthreads, &sites, &feed, children,
+		st = run_follow(rep, events, threads, nthreads, &sites, &feed, children, opt,
 				runtime_path, err, errlen);
 	replay_children_free(children);
 	trace_sites_free(sites.sites, sites.n);

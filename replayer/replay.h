@@ -18,6 +18,18 @@ enum replay_status {
 	REPLAY_ERR_TRACE,   /* unreadable trace */
 	REPLAY_ERR_EXE,     /* the executable changed or is gone */
 	REPLAY_ERR_PROGRAM, /* cannot start it */
+	REPLAY_ERR_USAGE,   /* an option the trace cannot serve (--gdb past its events) */
+};
+
+/* What a replay may do besides replaying (NULL: nothing). */
+struct replay_options {
+	/* Stop before event gdb_event of process gdb_process (0: the top
+	 * one) and attach gdb (debug_stop.h), when gdb is set: the
+	 * debugger's executable. */
+	const char *gdb;
+	uint64_t gdb_event;
+	uint32_t gdb_process;
+	const char *gdb_commands; /* run this file of gdb commands, then quit; NULL: a session */
 };
 
 struct replay_report {
@@ -27,10 +39,12 @@ struct replay_report {
 	uint64_t divergence_seq;  /* first event that differs */
 	char divergence[1600];    /* expected vs got, human-readable */
 	struct escape_log escapes; /* syscalls that escaped the runtime in the replay */
+	bool gdb_stopped;          /* --gdb: the replay stopped at the event */
 };
 
 enum replay_status replay_run(const char *trace_path, const char *runtime_path,
-			      struct replay_report *rep, char *err, size_t errlen);
+			      const struct replay_options *opt, struct replay_report *rep,
+			      char *err, size_t errlen);
 void replay_report_free(struct replay_report *rep);
 
 #endif /* DEJA_REPLAY_H */

@@ -40,6 +40,10 @@ struct replay_children {
 	bool real_time;
 	bool diverged;
 	char divergence[1600];
+	/* deja replay --gdb at a child's event (stop_watch NULL: none). */
+	uint32_t stop_process;
+	uint64_t stop_event;
+	struct debug_stop *stop_watch;
 };
 
 static struct recorded_child *find(struct replay_children *rc, uint32_t id)
@@ -205,7 +209,17 @@ static bool admit(void *ctx, uint32_t parent, uint32_t fork_index, int32_t pid,
 	setup->end_signal = c->end_signal;
 	setup->child_pids = c->child_pids;
 	setup->nchild_pids = c->nchild_pids;
+	if (rc->stop_watch && c->p.id == rc->stop_process)
+		setup->debug_stop_event = rc->stop_event + 1;
 	return true;
+}
+
+/* The child to stop has its channel: watch it for the stop. */
+static void channel(void *ctx, uint32_t process, int fd, uint64_t size)
+{
+	struct replay_children *rc = ctx;
+	if (rc->stop_watch && process == rc->stop_process)
+		debug_stop_watch_fd(rc->stop_watch, fd, size);
 }
 
 static bool event(void *ctx, uint32_t process, const struct deja_event *ev, const uint8_t *data)
@@ -249,7 +263,25 @@ void replay_children_hooks(struct replay_children *rc, const struct site_table *
 {
 	rc->sites = sites;
 	rc->real_time = real_time;
-	*hooks = (struct process_hooks){ rc, admit, event, ended };
+	*hooks = (struct process_hooks){ rc, admit, event, ended, channel };
+}
+
+const struct trace_event *replay_children_events(const struct replay_children *rc,
+						 uint32_t process, size_t *n)
+{
+	const struct recorded_child *c =
+		process > 0 && process < rc->n && rc->list[process].p.id == process
+			? &rc->list[process] : NULL;
+	*n = c ? c->nevents : 0;
+	return c ? c->events : NULL;
+}
+
+void replay_children_stop_at(struct replay_children *rc, uint32_t process, uint64_t event,
+			     struct debug_stop *ds)
+{
+	rc->stop_process = process;
+	rc->stop_event = event;
+	rc->stop_watch = ds;
 }
 
 bool replay_children_diverged(const struct replay_children *rc, char *msg, size_t len)

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "debug_stop.h"
 #include "describe.h"
 #include "processes.h"
 #include "trace.h"
@@ -30,6 +31,14 @@ const int32_t *replay_children_pids(struct replay_children *rc, uint32_t process
 /* The hooks a replay session follows the children with. */
 void replay_children_hooks(struct replay_children *rc, const struct site_table *sites,
 			   bool real_time, struct process_hooks *hooks);
+/* The recorded events of child `process` (NULL, n 0: the trace has no
+ * such child). */
+const struct trace_event *replay_children_events(const struct replay_children *rc,
+						 uint32_t process, size_t *n);
+/* deja replay --gdb: child `process` is to stop before its event `event`,
+ * which ds waits for (given the child's channel once it has one). */
+void replay_children_stop_at(struct replay_children *rc, uint32_t process, uint64_t event,
+			     struct debug_stop *ds);
 /* A child diverged during the run (what fills msg). */
 bool replay_children_diverged(const struct replay_children *rc, char *msg, size_t len);
 /* After the run: every recorded child was forked, ran to its end and ended

@@ -175,6 +175,8 @@ static void fire_due(void)
 static int64_t execute_chosen(uint32_t self)
 {
 	struct deja_event ev;
+	if (__builtin_expect(rt.shared->debug_stop_event != 0, 0)) /* deja replay --gdb */
+		rt_debug_stop_check(&rt.model->threads[self].pending);
 	rt_clock_replay(rt.model->steps);
 	/* Timers the clock has reached by this event (parallel mode has no
 	 * choice before it; a timeout may have moved the clock since). */

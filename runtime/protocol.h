@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 31u
+#define DEJA_PROTOCOL_VERSION 32u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -494,6 +494,24 @@ struct deja_shared {
 	uint32_t server_running;  /* runtime: set by the server, so that an image a
 	                             run execs does not start serving too */
 	char server_output[DEJA_PATH_MAX]; /* the run's stdout and stderr, or "" */
+
+	/* Replay under a debugger (deja replay --gdb, runtime/debug_stop.c,
+	 * replayer/debug_stop.c).  The supervisor sets debug_stop_event to
+	 * the event before which the thread that makes it stops, plus one
+	 * (0: no stop).  That thread clears it, fills in who and where it is
+	 * and sets debug_stopped to 1 (the supervisor polls it); it then
+	 * waits until a tracer is attached to it and lets it run, or until
+	 * the supervisor sets debug_release (a futex word, waked without
+	 * FUTEX_PRIVATE_FLAG: the two sides are two processes) to 1, which
+	 * it does once the debugger has exited. */
+	uint64_t debug_stop_event; /* supervisor */
+	uint32_t debug_stopped;    /* runtime */
+	uint32_t debug_release;    /* supervisor */
+	int32_t debug_pid;         /* runtime: the stopped thread's process, */
+	int32_t debug_tid;         /* its kernel thread id, */
+	uint32_t debug_thread;     /* its model thread, */
+	uint32_t reserved_debug;
+	uint64_t debug_site;       /* and the event's call site (0: none) */
 
 	/* Written by the runtime. */
 	/* The user's stdout and stderr: descriptors 1 and 2 as the top process

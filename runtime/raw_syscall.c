@@ -23,6 +23,10 @@ __asm__(
 	".hidden rt_syscall_raw\n"
 	".type rt_syscall_raw,@function\n"
 	"rt_syscall_raw:\n"
+	/* Unwind information, so that a debugger's backtrace goes on from
+	 * here (the default rules: nothing pushed, the return address on
+	 * top of the stack). */
+	"	.cfi_startproc\n"
 	RT_SYSCALL_ARGUMENTS_ASM
 	"	syscall\n"
 	/* The marker must not outlive the call in r8 or r9 (scratch
@@ -33,7 +37,37 @@ __asm__(
 	"	xorl %r8d, %r8d\n"
 	"	xorl %r9d, %r9d\n"
 	"	ret\n"
+	"	.cfi_endproc\n"
 	".size rt_syscall_raw, .-rt_syscall_raw\n"
+	/* The signal-return stub's unwind information says where the
+	 * interrupted code's registers are: in the ucontext the kernel
+	 * saved, which the stack pointer points at once the handler has
+	 * returned into the stub (its gregs from byte 40 on, 8 bytes each,
+	 * in the order of REG_R8 .. REG_RIP).  With it a debugger's
+	 * backtrace goes on from a handler (the syscall trap's) into the
+	 * code the signal interrupted.  The nop is inside the same entry
+	 * because unwinders look a return address minus one up. */
+	"	.cfi_startproc\n"
+	"	.cfi_signal_frame\n"
+	"	.cfi_def_cfa %rsp, 0\n"
+	"	.cfi_offset %r8, 40\n"
+	"	.cfi_offset %r9, 48\n"
+	"	.cfi_offset %r10, 56\n"
+	"	.cfi_offset %r11, 64\n"
+	"	.cfi_offset %r12, 72\n"
+	"	.cfi_offset %r13, 80\n"
+	"	.cfi_offset %r14, 88\n"
+	"	.cfi_offset %r15, 96\n"
+	"	.cfi_offset %rdi, 104\n"
+	"	.cfi_offset %rsi, 112\n"
+	"	.cfi_offset %rbp, 120\n"
+	"	.cfi_offset %rbx, 128\n"
+	"	.cfi_offset %rdx, 136\n"
+	"	.cfi_offset %rax, 144\n"
+	"	.cfi_offset %rcx, 152\n"
+	"	.cfi_offset %rsp, 160\n"
+	"	.cfi_offset 16, 168\n" /* the return address column: rip */
+	"	nop\n"
 	".globl rt_sigreturn_stub\n"
 	".hidden rt_sigreturn_stub\n"
 	".type rt_sigreturn_stub,@function\n"
@@ -41,6 +75,7 @@ __asm__(
 	"	movq $15, %rax\n" /* SYS_rt_sigreturn */
 	"	syscall\n"
 	"	hlt\n"
+	"	.cfi_endproc\n"
 	".size rt_sigreturn_stub, .-rt_sigreturn_stub\n"
 	/* rt_resume_context(greg_t *g): load every general register from a
 	 * ucontext's gregs and jump to its rip (vfork emulation, exec.c). */

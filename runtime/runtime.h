@@ -331,6 +331,14 @@ uint64_t rt_deadline_rel(const struct timespec *rel);
 void rt_end_run(enum deja_outcome_kind kind, uint32_t thread,
 		const char *message) __attribute__((noreturn));
 
+/* ---- debug_stop.c: a replay stopped for a debugger (deja replay --gdb) ---- */
+/* Right before the calling thread makes the event the model is at, which
+ * it declared in p: if the supervisor asked to stop there, stop (and wait
+ * for the debugger). */
+void rt_debug_stop_check(const struct deja_pending *p);
+/* The stop itself, by a name the debugger's backtrace shows. */
+void deja_stopped_at_event(uint64_t event, uint64_t site);
+
 /* ---- ticks.c: preemption in plain code (programs built with deja cflags) ---- */
 /* The thread has just become managed (main thread, exec'd image). */
 void rt_ticks_thread_managed(void);

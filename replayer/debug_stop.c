@@ -1,0 +1,226 @@
+/*
+ * debug_stop.c: stopping a replay before one event under gdb (see
+ * debug_stop.h; the runtime's half is runtime/debug_stop.c).
+ */
+#define _GNU_SOURCE
+#include "debug_stop.h"
+
+#include <errno.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define WATCH_POLL_NS 10000000L /* how often the watcher looks for the stop */
+
+struct debug_stop {
+	struct debug_stop_request rq;
+	struct deja_shared *sh; /* the channel watched (atomic), once given */
+	void *own;              /* a child's channel: this watch's own mapping of it */
+	size_t own_len;
+	pthread_t thread;
+	bool ending;  /* the run is over (atomic) */
+	bool stopped; /* the runtime stopped at the event */
+};
+
+/* The runtime has stopped at the event (its channel), or the run is over
+ * (NULL).  Polled: the channel may not be known yet. */
+static struct deja_shared *wait_for_stop(struct debug_stop *ds)
+{
+	for (;;) {
+		struct deja_shared *sh = __atomic_load_n(&ds->sh, __ATOMIC_ACQUIRE);
+		if (sh && __atomic_load_n(&sh->debug_stopped, __ATOMIC_ACQUIRE))
+			return sh;
+		if (__atomic_load_n(&ds->ending, __ATOMIC_ACQUIRE))
+			return NULL;
+		struct timespec poll = { 0, WATCH_POLL_NS };
+		nanosleep(&poll, NULL);
+	}
+}
+
+int debug_stop_write_commands(FILE *f, int32_t tid, uint64_t site, const char *runtime)
+{
+	const char *slash = strrchr(runtime, '/');
+	const char *name = slash ? slash + 1 : runtime;
+	/* The thread is found by its kernel id, which gdb's thread list
+	 * gives; the frame by the event's call site, which is the resume
+	 * address of the program's frame that makes the call. */
+	fprintf(f,
+		"set pagination off\n"
+		"handle SIGSYS nostop noprint pass\n"
+		"handle SIGSEGV nostop noprint pass\n"
+		"python\n"
+		"def deja_select_stop(tid, site, runtime):\n"
+		"    import os\n"
+		"    threads = [t for t in gdb.selected_inferior().threads() if t.ptid[1] == tid]\n"
+		"    if not threads:\n"
+		"        print('deja: thread %%d is not among the threads gdb sees' %% tid)\n"
+		"        return\n"
+		"    threads[0].switch()\n"
+		"    f, chosen, outside = gdb.newest_frame(), None, None\n"
+		"    while f is not None and chosen is None:\n"
+		"        if site == 0 and f.name() == 'deja_stopped_at_event':\n"
+		"            chosen = f\n"
+		"        elif site != 0 and f.pc() == site:\n"
+		"            chosen = f\n"
+		"        elif outside is None and f.type() == gdb.NORMAL_FRAME and \\\n"
+		"                os.path.basename(gdb.solib_name(f.pc()) or '') != runtime:\n"
+		"            outside = f\n"
+		"        f = f.older()\n"
+		"    (chosen or outside or gdb.newest_frame()).select()\n"
+		"deja_select_stop(%d, %llu, '%s')\n"
+		"end\n"
+		"frame\n",
+		(int)tid, (unsigned long long)site, name);
+	return ferror(f) ? -1 : 0;
+}
+
+/* The command file for this stop, in a temporary file; its path is put
+ * in path.  -1 if it cannot be written. */
+static int write_command_file(const struct debug_stop *ds, const struct deja_shared *sh,
+			      char *path, size_t len)
+{
+	const char *dir = getenv("TMPDIR");
+	snprintf(path, len, "%s/deja-gdb-XXXXXX", dir && *dir ? dir : "/tmp");
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return -1;
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	int r = debug_stop_write_commands(f, sh->debug_tid, sh->debug_site, ds->rq.runtime_path);
+	if (fclose(f) != 0 || r != 0) {
+		unlink(path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Run gdb attached to the stopped process until it exits.  deja ignores
+ * SIGINT meanwhile: ^C in gdb reaches the whole foreground process group,
+ * and is gdb's to interrupt the program with, not deja's to end the run. */
+static void run_gdb(const struct debug_stop *ds, int32_t target, const char *setup)
+{
+	char pid[32];
+	snprintf(pid, sizeof(pid), "%d", (int)target);
+	const char *argv[10];
+	int n = 0;
+	argv[n++] = ds->rq.gdb;
+	argv[n++] = "-q";
+	if (ds->rq.commands)
+		argv[n++] = "-batch";
+	argv[n++] = "-p";
+	argv[n++] = pid;
+	argv[n++] = "-x";
+	argv[n++] = setup;
+	if (ds->rq.commands) {
+		argv[n++] = "-x";
+		argv[n++] = ds->rq.commands;
+	}
+	argv[n] = NULL;
+	struct sigaction ignore = { .sa_handler = SIG_IGN }, old;
+	sigemptyset(&ignore.sa_mask);
+	sigaction(SIGINT, &ignore, &old);
+	pid_t child = fork();
+	if (child == 0) {
+		signal(SIGINT, SIG_DFL);
+		execv(ds->rq.gdb, (char *const *)argv);
+		fprintf(stderr, "deja: cannot run %s: %s\n", ds->rq.gdb, strerror(errno));
+		_exit(127);
+	}
+	if (child < 0)
+		fprintf(stderr, "deja: cannot start gdb: %s\n", strerror(errno));
+	while (child > 0 && waitpid(child, NULL, 0) < 0 && errno == EINTR)
+		continue;
+	sigaction(SIGINT, &old, NULL);
+}
+
+static void *watch(void *arg)
+{
+	struct debug_stop *ds = arg;
+	struct deja_shared *sh = wait_for_stop(ds);
+	if (!sh)
+		return NULL;
+	ds->stopped = true;
+	char process[48] = "";
+	if (ds->rq.process)
+		snprintf(process, sizeof(process), " of process %u", ds->rq.process);
+	fprintf(stderr,
+		"deja: replay stopped before event %llu%s: %s\n"
+		"deja: gdb attaches to process %d, thread %d; `continue` runs the replay on"
+		" to its end, and deja reports once gdb has quit\n",
+		(unsigned long long)ds->rq.event, process, ds->rq.what, (int)sh->debug_pid,
+		(int)sh->debug_tid);
+	char setup[4096];
+	if (write_command_file(ds, sh, setup, sizeof(setup)) != 0)
+		fprintf(stderr, "deja: cannot write gdb's commands (%s): %s\n", setup,
+			strerror(errno));
+	else {
+		run_gdb(ds, sh->debug_pid, setup);
+		unlink(setup);
+	}
+	__atomic_store_n(&sh->debug_release, 1, __ATOMIC_RELEASE);
+	syscall(SYS_futex, &sh->debug_release, FUTEX_WAKE, 1, NULL, NULL, 0);
+	return NULL;
+}
+
+struct debug_stop *debug_stop_start(const struct debug_stop_request *rq, char *err,
+				    size_t errlen)
+{
+	struct debug_stop *ds = calloc(1, sizeof(*ds));
+	if (!ds) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	ds->rq = *rq;
+	int r = pthread_create(&ds->thread, NULL, watch, ds);
+	if (r != 0) {
+		snprintf(err, errlen, "cannot start the thread that waits for the stop: %s",
+			 strerror(r));
+		free(ds);
+		return NULL;
+	}
+	return ds;
+}
+
+void debug_stop_watch(struct debug_stop *ds, struct deja_shared *sh)
+{
+	__atomic_store_n(&ds->sh, sh, __ATOMIC_RELEASE);
+}
+
+void debug_stop_watch_fd(struct debug_stop *ds, int fd, uint64_t size)
+{
+	if (__atomic_load_n(&ds->sh, __ATOMIC_ACQUIRE))
+		return; /* one process is watched */
+	void *own = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (own == MAP_FAILED) {
+		fprintf(stderr, "deja: cannot map process %u's channel to wait for its stop: %s\n",
+			ds->rq.process, strerror(errno));
+		return;
+	}
+	ds->own = own;
+	ds->own_len = size;
+	debug_stop_watch(ds, own);
+}
+
+bool debug_stop_end(struct debug_stop *ds)
+{
+	if (!ds)
+		return false;
+	__atomic_store_n(&ds->ending, true, __ATOMIC_RELEASE);
+	pthread_join(ds->thread, NULL);
+	bool stopped = ds->stopped;
+	if (ds->own)
+		munmap(ds->own, ds->own_len);
+	free(ds);
+	return stopped;
+}

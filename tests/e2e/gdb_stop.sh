@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# gdb_stop.sh DEJA GDB_STOP_PROG FORK_THREADS_PROG
+#
+# `deja replay --gdb EVENT` stops the replay just before event EVENT and
+# attaches gdb there (driven here by --gdb-command files, gdb's batch
+# mode).  For events of three kinds, picked from `deja show`: a lock taken
+# by thread 1 in first_worker, a later write by thread 2 in second_worker,
+# and a write of the main thread that reaches the runtime through the
+# syscall trap (a signal frame, inside libc):
+#   - deja says which event and thread it stopped at;
+#   - gdb's selected thread is that thread (its kernel id is the one deja
+#     names), and its backtrace shows deja's stop function and, above it,
+#     the program's function and file:line that `deja show` gives;
+#   - the stop comes right before the event: the stop function names
+#     it, and the counter the lock guards is what the critical sections
+#     before it left;
+#   - after `continue`, or after gdb quits without it, the replay still
+#     ends identical (exit 0).
+# The same for a lock in a forked child's thread (--gdb-process 1, its
+# own event numbers).
+# And: an EVENT that is not a number or past the trace's events is a usage
+# error (exit 2), as are a process the trace does not have and
+# --gdb-command or --gdb-process alone; no gdb on PATH is exit 3.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 3 ] || fail "usage: gdb_stop.sh DEJA GDB_STOP_PROG FORK_THREADS_PROG"
+deja=$(abspath "$1") prog=$(abspath "$2") forker=$(abspath "$3")
+require_file "$deja" "$prog" "$forker"
+command -v gdb >/dev/null || fail "gdb is not on PATH (scripts/setup.sh installs it)"
+cd "$tmp"
+
+trace=$tmp/stop.deja
+rc=0
+timeout 60 "$deja" record -q -s random --seed 3 -o "$trace" -- "$prog" >"$tmp/recorded.out" 2>"$tmp/err" || rc=$?
+[ $rc -eq 0 ] || { dump "$tmp/err"; fail "record exited $rc"; }
+"$deja" show "$trace" >"$tmp/show" || fail "deja show exited $?"
+
+# pick THREAD OP_PREFIX LOCATION_WORD WHICH [SHOW [PROCESS]]: the number
+# of the first (or last) event of that thread of the top process (or of
+# process PROCESS) whose operation starts with OP_PREFIX and whose
+# location contains LOCATION_WORD; prints "EVENT<TAB>LOCATION".
+pick() {
+	python3 - "${5:-$tmp/show}" "$1" "$2" "$3" "$4" "${6:-0}" <<'PY'
+import re, sys
+show, thread, op, where, which, process = sys.argv[1:]
+found = []
+current = "0"
+for line in open(show):
+    h = re.match(r"^process (\d+) \(", line)
+    if h:
+        current = h.group(1)
+        continue
+    if current != process:
+        continue
+    m = re.match(r"^\s+(\d+)\s+T(\d+)\s*\*?\s+(.*?)\s{2,}(\S.*?)\s*$", line)
+    if m and m.group(2) == thread and m.group(3).startswith(op) and where in m.group(4):
+        found.append((int(m.group(1)), m.group(4)))
+if found:
+    e = found[0] if which == "first" else found[-1]
+    print("%d\t%s" % e)
+PY
+}
+
+# The counter `total` just before EVENT: thread 1 adds 1, thread 2 adds
+# 10, each between a lock and its unlock, so it is what the unlocks before
+# EVENT completed.
+total_before() {
+	python3 - "$tmp/show" "$1" <<'PY'
+import re, sys
+total = 0
+for line in open(sys.argv[1]):
+    m = re.match(r"^\s+(\d+)\s+T(\d+)\s*\*?\s+mutex_unlock", line)
+    if m and int(m.group(1)) < int(sys.argv[2]):
+        total += {"1": 1, "2": 10}.get(m.group(2), 0)
+print(total)
+PY
+}
+
+# stop_at EVENT GDB_COMMANDS NAME [TRACE [REPLAY_OPTION...]]: replay under
+# gdb; stdout in NAME.out, stderr in NAME.err; the replay must end
+# identical.
+stop_at() {
+	local rc=0
+	timeout 120 "$deja" replay --gdb "$1" --gdb-command "$2" "${@:5}" "${4:-$trace}" \
+		>"$tmp/$3.out" 2>"$tmp/$3.err" </dev/null || rc=$?
+	[ $rc -eq 0 ] || { dump "$tmp/$3.out" "$tmp/$3.err"; fail "$3: replay --gdb $1 exited $rc, expected 0"; }
+	grep -q "replay identical" "$tmp/$3.err" || { dump "$tmp/$3.err"; fail "$3: the replay did not end identical"; }
+	grep -q "replay stopped before event $1\( of process [0-9]*\)\?: thread " "$tmp/$3.err" ||
+		{ dump "$tmp/$3.err"; fail "$3: deja did not say it stopped before event $1"; }
+}
+
+# check_stop NAME THREAD FUNCTION FILE_LINE FRAME OTHER_FUNCTION: what gdb
+# showed: the backtrace names FUNCTION at FILE_LINE and not OTHER_FUNCTION,
+# and gdb was left in a frame matching FRAME (the event's call site).
+check_stop() {
+	local name=$1 thread=$2 fn=$3 at=$4 frame=$5 other=$6 out=$tmp/$1.out err=$tmp/$1.err
+	grep -q "stopped before event [0-9]*\( of process [0-9]*\)\?: thread $thread " "$err" ||
+		{ dump "$err"; fail "$name: deja names another thread than $thread"; }
+	local tid lwp
+	tid=$(sed -n 's/.*gdb attaches to process [0-9]*, thread \([0-9]*\).*/\1/p' "$err")
+	lwp=$(sed -n 's/^deja-test-lwp \([0-9]*\)$/\1/p' "$out")
+	[ -n "$tid" ] && [ "$tid" = "$lwp" ] ||
+		{ dump "$out" "$err"; fail "$name: gdb's selected thread is LWP '$lwp', deja stopped thread '$tid'"; }
+	# The backtrace is what lies between the marker lines.
+	sed -n '/^deja-test-bt$/,/^deja-test-end$/p' "$out" >"$tmp/$name.bt"
+	# deja's stop function, with the event it stops before.
+	grep -q "deja_stopped_at_event (event=$event_now," "$tmp/$name.bt" ||
+		{ dump "$tmp/$name.bt"; fail "$name: the backtrace does not show deja's stop function at event $event_now"; }
+	grep -Eq "in $fn |^#[0-9]+ +$fn " "$tmp/$name.bt" ||
+		{ dump "$tmp/$name.bt"; fail "$name: the backtrace does not name $fn"; }
+	grep -q "$at" "$tmp/$name.bt" ||
+		{ dump "$tmp/$name.bt"; fail "$name: the backtrace does not show $at"; }
+	if grep -q "$other" "$tmp/$name.bt"; then
+		dump "$tmp/$name.bt"; fail "$name: the backtrace of thread $thread shows $other"
+	fi
+	# The frame gdb was left in (printed by deja's commands, before
+	# anything of ours): the event's call site.
+	sed -n '1,/^deja-test-lwp/p' "$out" | grep -Eq "^#[0-9]+ .*$frame" ||
+		{ dump "$out"; fail "$name: gdb was not left in the frame at $frame"; }
+}
+
+cat >"$tmp/bt.gdb" <<'EOF'
+python print("deja-test-lwp %d" % gdb.selected_thread().ptid[1])
+printf "deja-test-total %ld\n", total
+echo deja-test-bt\n
+bt
+echo deja-test-end\n
+continue
+EOF
+
+# 1. The last lock thread 1 takes in first_worker (after thread 2's).
+line=$(pick 1 mutex_lock first_worker last)
+[ -n "$line" ] || { dump "$tmp/show"; fail "no mutex_lock of thread 1 in first_worker in the trace"; }
+event=${line%%$'\t'*} loc=${line#*$'\t'}
+at=$(sed -n 's/.*(\(.*\))$/\1/p' <<<"$loc")  # first_worker (gdb_stop.c:18) -> gdb_stop.c:18
+event_now=$event
+stop_at "$event" "$tmp/bt.gdb" lock
+check_stop lock 1 first_worker "$at" "$at" second_worker
+want=$(total_before "$event")
+grep -q "^deja-test-total $want\$" "$tmp/lock.out" ||
+	{ dump "$tmp/lock.out"; fail "lock: total is not $want before event $event (the event was made already, or others were not)"; }
+cmp -s "$tmp/recorded.out" "$tmp/lock.out" && fail "lock: gdb printed nothing"
+note "stop before event $event (thread 1 mutex_lock at $loc): gdb in thread 1 at $at, total $want, replay identical"
+
+# 2. A later event of thread 2: its write in second_worker.
+line=$(pick 2 "syscall write" second_worker last)
+[ -n "$line" ] || { dump "$tmp/show"; fail "no write of thread 2 in second_worker in the trace"; }
+event2=${line%%$'\t'*} loc=${line#*$'\t'}
+[ "$event2" -ne "$event" ] || fail "the two picked events are the same"
+at=$(sed -n 's/.*(\(.*\))$/\1/p' <<<"$loc")
+event_now=$event2
+stop_at "$event2" "$tmp/bt.gdb" write
+check_stop write 2 second_worker "$at" "$at" first_worker
+note "stop before event $event2 (thread 2 write at $loc): gdb in thread 2 at $at, replay identical"
+
+# 3. The main thread's write from fflush, which reaches the runtime
+# through the syscall trap: gdb is left in libc's write, the event's call
+# site, and the backtrace goes from there through the signal frame up to
+# main.
+line=$(pick 0 "syscall write" libc last)
+[ -n "$line" ] || { dump "$tmp/show"; fail "no write of thread 0 inside libc in the trace"; }
+event3=${line%%$'\t'*}
+event_now=$event3
+stop_at "$event3" "$tmp/bt.gdb" trapped
+check_stop trapped 0 main "gdb_stop.c:" "write" first_worker
+grep -q '<signal handler called>' "$tmp/trapped.bt" ||
+	{ dump "$tmp/trapped.bt"; fail "trapped: the backtrace does not go through the trap's signal frame"; }
+note "stop before event $event3 (thread 0 write inside libc, through the trap): backtrace reaches main"
+
+# 4. gdb quits without `continue` (it detaches): the replay goes on.
+printf 'echo deja-test-quit\\n\n' >"$tmp/quit.gdb"
+stop_at "$event" "$tmp/quit.gdb" quit
+grep -q deja-test-quit "$tmp/quit.out" || { dump "$tmp/quit.out"; fail "quit: gdb did not run the commands"; }
+note "gdb quitting without continue: the replay still ends identical"
+
+# 5. A lock in a forked child's thread: process 1 of fork_threads, where
+# thread 1 runs spinner.
+ftrace=$tmp/fork.deja
+rc=0
+timeout 60 "$deja" record -q -o "$ftrace" -- "$forker" >/dev/null 2>"$tmp/err" || rc=$?
+[ $rc -eq 0 ] || { dump "$tmp/err"; fail "record of fork_threads exited $rc"; }
+"$deja" show "$ftrace" >"$tmp/fshow" || fail "deja show of fork_threads exited $?"
+line=$(pick 1 mutex_lock spinner last "$tmp/fshow" 1)
+[ -n "$line" ] || { dump "$tmp/fshow"; fail "no mutex_lock of thread 1 in spinner in process 1"; }
+event_now=${line%%$'\t'*} loc=${line#*$'\t'}
+at=$(sed -n 's/.*(\(.*\))$/\1/p' <<<"$loc")
+sed '/^printf/d' "$tmp/bt.gdb" >"$tmp/child.gdb"  # fork_threads has no `total`
+stop_at "$event_now" "$tmp/child.gdb" child "$ftrace" --gdb-process 1
+grep -q "stopped before event $event_now of process 1: thread 1 " "$tmp/child.err" ||
+	{ dump "$tmp/child.err"; fail "child: deja does not say it stopped in process 1"; }
+check_stop child 1 spinner "$at" "$at" forker
+note "stop before event $event_now of process 1 (thread 1 mutex_lock at $loc): gdb in that thread at $at, replay identical"
+
+# 6. Usage errors and a missing gdb.
+events=$(sed -n 's/^\([0-9]*\) events, .*/\1/p' "$tmp/show")
+[ -n "$events" ] || fail "deja show printed no event count"
+for bad in abc -1 "$events" 99999999; do
+	rc=0
+	timeout 60 "$deja" replay --gdb "$bad" --gdb-command "$tmp/bt.gdb" "$trace" \
+		>"$tmp/bad.out" 2>"$tmp/bad.err" </dev/null || rc=$?
+	[ $rc -eq 2 ] || { dump "$tmp/bad.err"; fail "--gdb $bad exited $rc, expected 2"; }
+	grep -q -- '--gdb' "$tmp/bad.err" || { dump "$tmp/bad.err"; fail "--gdb $bad: the message does not name --gdb"; }
+	! grep -q deja-test-lwp "$tmp/bad.out" || fail "--gdb $bad: gdb ran"
+done
+for bad in "--gdb-command $tmp/bt.gdb" "--gdb-process 1" "--gdb 0 --gdb-process 9" \
+	   "--gdb 99999 --gdb-process 1" "--gdb 0 --gdb-process x"; do
+	rc=0
+	# shellcheck disable=SC2086 # the options, word-split on purpose
+	timeout 60 "$deja" replay $bad "$ftrace" >/dev/null 2>"$tmp/bad.err" </dev/null || rc=$?
+	[ $rc -eq 2 ] || { dump "$tmp/bad.err"; fail "replay $bad exited $rc, expected 2"; }
+done
+rc=0
+timeout 60 env PATH=/nonexistent "$deja" replay --gdb "$event" "$trace" >/dev/null 2>"$tmp/bad.err" </dev/null || rc=$?
+[ $rc -eq 3 ] || { dump "$tmp/bad.err"; fail "--gdb without gdb on PATH exited $rc, expected 3"; }
+grep -q gdb "$tmp/bad.err" || { dump "$tmp/bad.err"; fail "no gdb on PATH: the message does not say so"; }
+note "bad EVENTs ($events events in the trace) and processes exit 2; no gdb on PATH exits 3"
