@@ -14,12 +14,13 @@
  *
  * Left live, as before: executable mappings and ELF files (libraries the
  * loader maps; the trace keeps their hashes and a replay refuses changed
- * ones), the system's files under /usr (locale data, which every process
- * of a tree maps: hundreds of KiB each, that the package manager alone
- * changes, as it does the libraries), shared mappings (a shared mapping of a file shows the file's
- * later writes, which a copy would not: databases read through one and
- * write with write()), shared memory (a memfd, /dev/shm), and a mapping
- * that the recording did not make an event of.  Growing a recorded
+ * ones); the system's files under /usr (locale data, which every process
+ * of a tree maps, hundreds of KiB each, and which only the package manager
+ * changes, as it does the libraries); shared mappings (they show the
+ * file's later writes, which a copy would not: databases read through one
+ * and write with write()); shared memory (a memfd, /dev/shm); more than 2
+ * GiB of a file (the trace keeps an event's bytes in one row); and a
+ * mapping the recording did not make an event of.  Growing a recorded
  * mapping with mremap shows the live file's further bytes.
  */
 #define _GNU_SOURCE
@@ -35,6 +36,9 @@
 #include <sys/syscall.h>
 
 #include "model.h"
+
+/* A larger mapping stays live: an event's bytes are fewer than 4 GiB. */
+#define MAPPED_BYTES_MAX (1ull << 31)
 
 /* The mmap arguments, by name. */
 struct mapping {
@@ -92,7 +96,7 @@ static long record_mapping(const long a[6], const struct mapping *m, uint64_t si
 	if (r < 0 && r > -4096)
 		return r;
 	uint64_t n = file_bytes(m);
-	if (n == 0 || !(m->prot & PROT_READ))
+	if (n == 0 || n > MAPPED_BYTES_MAX || !(m->prot & PROT_READ))
 		return r;
 	return rt_io_memory_input(SYS_mmap, m->fd, (void *)r, n, r, site);
 }
