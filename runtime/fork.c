@@ -202,10 +202,10 @@ void rt_fork_child_after_libc(void)
 	rt_threads_after_fork_child();
 }
 
-/* Where the clock of this process's child `fork_index`, which has ended,
- * stood at its end (deja_clock_query in protocol.h); false if deja did
- * not follow it. */
-static bool child_end_clock(uint32_t fork_index, uint64_t *end)
+/* A child this process reaped ended after everything it waited for: the
+ * clock moves on to where the child's stood at its end (deja_clock_query
+ * in protocol.h).  A replay asks the same of the replayed child. */
+static void catch_up_with_child(uint32_t fork_index)
 {
 	struct deja_clock_query q = {
 		.magic = DEJA_CLOCK_QUERY_MAGIC,
@@ -217,40 +217,11 @@ static bool child_end_clock(uint32_t fork_index, uint64_t *end)
 	struct deja_clock_answer a;
 	int fd;
 	if (rt_proc_ask(&q, sizeof(q), &a, sizeof(a), &fd) != RT_ASK_OK)
-		return false;
+		return;
 	if (fd >= 0)
 		rt_syscall1(SYS_close, fd);
-	*end = a.vclock;
-	return a.known != 0;
-}
-
-/* A child this process reaped ended after everything it waited for: the
- * clock moves on to where the child's stood at its end.  A replay asks
- * the same of the replayed child. */
-static void catch_up_with_child(uint32_t fork_index)
-{
-	uint64_t end;
-	if (child_end_clock(fork_index, &end) && end > rt.model->vclock)
-		rt.model->vclock = end;
-}
-
-/* Record: whether the child a WNOHANG wait4(pid, options) would reap has
- * ended at a virtual time this process has not reached: natively it would
- * still be running (a child's `sleep 5` takes no real time here), so the
- * wait must not see it yet.  Its end time and siginfo, if so. */
-static bool ends_later(long pid, long options, uint64_t *end, siginfo_t *si)
-{
-	long idtype = pid > 0 ? P_PID : pid == -1 ? P_ALL : P_PGID;
-	long id = pid > 0 ? pid : pid < -1 ? -pid : 0;
-	memset(si, 0, sizeof(*si));
-	long flags = WEXITED | WNOHANG | WNOWAIT | (options & (__WALL | __WCLONE));
-	if (rt_syscall(SYS_waitid, idtype, id, (long)si, flags, 0, 0) != 0 || si->si_pid == 0)
-		return false;
-	long index = rt_pids_child_index(si->si_pid);
-	if (index < 0 || !child_end_clock((uint32_t)index, end) || *end <= rt.model->vclock)
-		return false;
-	si->si_pid = (pid_t)rt_pids_shown(si->si_pid);
-	return true;
+	if (a.known && a.vclock > rt.model->vclock)
+		rt.model->vclock = a.vclock;
 }
 
 bool rt_fork_wait4(const long a[6], const sigset_t *mask, uint64_t site, long *result)
@@ -259,8 +230,6 @@ bool rt_fork_wait4(const long a[6], const sigset_t *mask, uint64_t site, long *r
 		return false;
 	long args[6] = { a[0], a[1], a[2], a[3], a[4], a[5] };
 	long r;
-	uint64_t later = 0; /* a child's end this wait does not show yet */
-	siginfo_t later_info;
 	const struct deja_feed *f = NULL;
 	if (rt.shared->mode == DEJA_MODE_REPLAY)
 		f = rt_io_feed_peek(rt_next_event_of_self());
@@ -281,31 +250,19 @@ bool rt_fork_wait4(const long a[6], const sigset_t *mask, uint64_t site, long *r
 				got = rt_pass_interruptible(SYS_wait4, args, mask);
 			while (got == -EINTR);
 			r = got == real ? f->result : got;
-			/* The recorded status: the replayed child may end
-			 * otherwise (killed by a signal its recording had
-			 * ended before). */
-			if (got == real && a[1])
-				*(int *)a[1] = (int)(uint32_t)f->digest;
 		}
-	} else if ((a[2] & WNOHANG) && ends_later(a[0], a[2], &later, &later_info)) {
-		r = 0;
 	} else {
-		later = 0;
 		r = rt_pass_interruptible(SYS_wait4, args, mask);
 		if (r > 0)
 			r = rt_pids_shown(r);
 	}
-	if (f && f->result == 0)
-		later = f->digest; /* the end the recording's wait did not see yet */
 	long index = r > 0 ? rt_pids_child_index(rt_pids_real_child(r)) : -1;
 	if (index >= 0)
 		catch_up_with_child((uint32_t)index);
 	struct deja_pending *p = rt_declare(DEJA_OP_REAP, NULL, (uint64_t)(index + 1), site);
 	p->value = r;
-	p->data = r > 0 && a[1] ? (uint64_t)(uint32_t) * (const int *)a[1] : r == 0 ? later : 0;
+	p->data = r > 0 && a[1] ? (uint64_t)(uint32_t) * (const int *)a[1] : 0;
 	rt_run();
-	if (r == 0 && later)
-		rt_timers_child_end(later, f ? NULL : &later_info);
 	*result = r;
 	return true;
 }

@@ -22,9 +22,8 @@
  *
  * A followed child's pid (fork.c) is the recorded one too: fork() gives
  * the parent the pid the recording's child had (the supervisor puts them
- * in the channel by fork index), a wait4 returns it, and wait maps it
- * back to the real child; a replay does not send it signals
- * (to_followed_child).
+ * in the channel by fork index), a wait4 returns it, and kill and wait
+ * map it back to the real child.
  */
 #define _GNU_SOURCE
 #include "runtime.h"
@@ -99,19 +98,6 @@ long rt_pids_shown(long real_pid)
 	return real_pid;
 }
 
-/* Replay: a signal for a followed child (or its process group) is not
- * sent.  The child's replay ends as its recording did: a handler runs at
- * its recorded event, and a signal that killed it kills it where its
- * recording stops (end_signal).  Sent live, it would land wherever the
- * replayed child happens to be, or kill one that had ended before it
- * came in the recording (a timeout's kill of a child already done). */
-static bool to_followed_child(long pid, long sig)
-{
-	if (sig == 0 || pid == 0 || pid == -1)
-		return false;
-	return rt_pids_real_child(pid > 0 ? pid : -pid) > 0;
-}
-
 /* The real id behind one the program was shown (or passes as is). */
 static long real_id(long id)
 {
@@ -146,14 +132,7 @@ bool rt_pid_syscall(long nr, long a[6], long *result)
 	case SYS_gettid:
 		*result = shown_tid();
 		return true;
-	case SYS_kill: case SYS_rt_sigqueueinfo:
-		if (to_followed_child(a[0], a[1])) {
-			*result = 0;
-			return true;
-		}
-		a[0] = real_id(a[0]);
-		return false;
-	case SYS_tkill:
+	case SYS_kill: case SYS_tkill: case SYS_rt_sigqueueinfo:
 	case SYS_sched_setaffinity: case SYS_sched_getaffinity: case SYS_prlimit64:
 	case SYS_sched_setscheduler: case SYS_sched_getscheduler:
 	case SYS_sched_setparam: case SYS_sched_getparam:

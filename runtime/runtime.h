@@ -527,9 +527,6 @@ void rt_timers_after_exec(void);
 bool rt_timers_check(void);
 /* A signal was handled: a timer's next expiry signals again. */
 void rt_timers_handled(int sig);
-/* SIGCHLD, with `info` (NULL: none to post, a replay), once the clock
- * reaches `at`: a child's end its parent may not see before (fork.c). */
-void rt_timers_child_end(uint64_t at, const siginfo_t *info);
 /* alarm, setitimer, getitimer, timer_create, timer_settime,
  * timer_gettime, timer_getoverrun, timer_delete, timerfd_create,
  * timerfd_settime, timerfd_gettime. */

@@ -81,11 +81,6 @@ static struct rt_timer itimers[ITIMERS];
 static struct rt_timer posix_timers[POSIX_TIMERS];
 static struct rt_timer fd_timers[FD_TIMERS];
 static int fd_timers_used;
-/* The end of a child that a WNOHANG wait did not show yet (fork.c): its
- * SIGCHLD comes when the clock reaches it, as the kernel sends it at the
- * end, with the siginfo the end gives. */
-static struct rt_timer child_end;
-static siginfo_t child_end_info;
 
 /* The timers of one table that come before *best, in it. */
 static void earlier_of(struct rt_timer *table, int n, struct rt_timer **best)
@@ -104,7 +99,6 @@ static struct rt_timer *earliest(void)
 	earlier_of(itimers, ITIMERS, &best);
 	earlier_of(posix_timers, POSIX_TIMERS, &best);
 	earlier_of(fd_timers, FD_TIMERS, &best);
-	earlier_of(&child_end, 1, &best);
 	return best;
 }
 
@@ -124,9 +118,6 @@ void rt_timers_reset(void)
 		itimers[i] = (struct rt_timer){ .used = true, .signo = itimer_signal[i],
 						.notify = SIGEV_SIGNAL, .thread = -1, .id = -1,
 						.fd = -1, .deadline = DEJA_NO_DEADLINE };
-	child_end = (struct rt_timer){ .used = true, .signo = SIGCHLD, .notify = SIGEV_SIGNAL,
-				       .thread = -1, .id = -1, .fd = -1,
-				       .deadline = DEJA_NO_DEADLINE };
 	if (rt.model)
 		rt.model->timer_deadline = DEJA_NO_DEADLINE;
 }
@@ -171,9 +162,7 @@ static void signal_expiry(struct rt_timer *tm, int missed)
 	siginfo_t info;
 	memset(&info, 0, sizeof(info));
 	info.si_signo = tm->signo;
-	if (tm == &child_end) {
-		info = child_end_info;
-	} else if (tm->id < 0) {
+	if (tm->id < 0) {
 		info.si_code = SI_KERNEL; /* what the kernel's itimers send */
 	} else {
 		info.si_code = SI_TIMER;
@@ -217,20 +206,8 @@ bool rt_timers_check(void)
 	return true;
 }
 
-void rt_timers_child_end(uint64_t at, const siginfo_t *info)
-{
-	if (at >= child_end.deadline)
-		return;
-	child_end.deadline = at;
-	if (info)
-		child_end_info = *info;
-	recompute_deadline();
-}
-
 void rt_timers_handled(int sig)
 {
-	if (sig == SIGCHLD)
-		child_end.queued = false;
 	for (int i = 0; i < ITIMERS; i++)
 		if (itimers[i].signo == sig)
 			itimers[i].queued = false;
