@@ -6,14 +6,6 @@
 
 #include <stdlib.h>
 
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 enum trace_status trace_put_escape(struct trace *t, const struct trace_escape *e)
 {
 	sqlite3_stmt *st = trace_prepare(t,
@@ -27,10 +19,10 @@ enum trace_status trace_put_escape(struct trace *t, const struct trace_escape *e
 		sqlite3_bind_int64(st, 3, e->process);
 	else
 		sqlite3_bind_null(st, 3);
-	bind_text_or_null(st, 4, e->kind);
-	bind_text_or_null(st, 5, e->syscall);
+	trace_bind_text_or_null(st, 4, e->kind);
+	trace_bind_text_or_null(st, 5, e->syscall);
 	sqlite3_bind_int64(st, 6, e->nr);
-	bind_text_or_null(st, 7, e->klass);
+	trace_bind_text_or_null(st, 7, e->klass);
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)e->count);
 	sqlite3_bind_int64(st, 9, (sqlite3_int64)e->first_ip);
 	sqlite3_bind_int64(st, 10, (sqlite3_int64)e->first_us);

@@ -23,6 +23,10 @@ struct trace {
 };
 
 sqlite3_stmt *trace_prepare(struct trace *t, const char *sql);
+/* Run SQL that returns no rows (TRACE_ERR_WRITE if it fails). */
+enum trace_status trace_exec(struct trace *t, const char *sql);
+/* Bind a string, or NULL for none. */
+void trace_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
 /* Step a statement that returns no rows, and finalize it. */
 enum trace_status trace_step_done(sqlite3_stmt *st);
 /* Step a kept statement that returns no rows, and reset it for the next. */

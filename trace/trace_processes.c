@@ -12,14 +12,6 @@
 
 #include "model.h"
 
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 static void bind_int_or_null(sqlite3_stmt *st, int i, int64_t v, bool present)
 {
 	if (present)
@@ -40,10 +32,10 @@ enum trace_status trace_put_process(struct trace *t, const struct trace_process 
 	bind_int_or_null(st, 3, p->fork_index, p->fork_index >= 0);
 	sqlite3_bind_int64(st, 4, p->pid);
 	sqlite3_bind_int64(st, 5, p->ppid);
-	bind_text_or_null(st, 6, p->outcome ? p->outcome : "incomplete");
+	trace_bind_text_or_null(st, 6, p->outcome ? p->outcome : "incomplete");
 	bind_int_or_null(st, 7, p->exit_code, p->exit_code >= 0);
 	bind_int_or_null(st, 8, p->signal, p->exit_code < 0);
-	bind_text_or_null(st, 9, p->message);
+	trace_bind_text_or_null(st, 9, p->message);
 	sqlite3_bind_int64(st, 10, (sqlite3_int64)p->events);
 	sqlite3_bind_int64(st, 11, (sqlite3_int64)p->final_digest);
 	return trace_step_done(st);
@@ -207,9 +199,9 @@ enum trace_status trace_put_process_wait(struct trace *t, uint32_t process,
 		return TRACE_ERR_WRITE;
 	sqlite3_bind_int64(st, 1, process);
 	sqlite3_bind_int64(st, 2, w->thread);
-	bind_text_or_null(st, 3, w->op);
+	trace_bind_text_or_null(st, 3, w->op);
 	sqlite3_bind_int64(st, 4, w->object);
-	bind_text_or_null(st, 5, w->object_kind);
+	trace_bind_text_or_null(st, 5, w->object_kind);
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)w->object_addr);
 	bind_int_or_null(st, 7, w->holder, w->holder >= 0);
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)w->site);
