@@ -73,6 +73,33 @@ static void iov_chunks(const struct iovec *iov, long count, uint64_t total, chun
 	}
 }
 
+/* What the kernel filled, its length in *len (a socket address, a socket
+ * option): the length first (a feed sets it), then at most max bytes.
+ * For an address the kernel sets *len to the address's whole length,
+ * which may be more than the program's buffer held; no address is longer
+ * than a sockaddr_storage. */
+static void sized_chunks(uint8_t *buf, socklen_t *len, uint64_t max, chunk_fn fn, void *ctx)
+{
+	if (!len)
+		return;
+	fn(ctx, (uint8_t *)len, sizeof(*len));
+	if (buf)
+		fn(ctx, buf, *len < max ? *len : max);
+}
+
+#define ADDR_MAX sizeof(struct sockaddr_storage)
+
+/* What recvmsg wrote besides the data: the sender's address, the control
+ * data (each after its length, which the kernel set) and msg_flags. */
+static void msg_extra_chunks(struct msghdr *m, chunk_fn fn, void *ctx)
+{
+	sized_chunks(m->msg_name, &m->msg_namelen, ADDR_MAX, fn, ctx);
+	fn(ctx, (uint8_t *)&m->msg_controllen, sizeof(m->msg_controllen));
+	if (m->msg_control && m->msg_controllen)
+		fn(ctx, m->msg_control, m->msg_controllen);
+	fn(ctx, (uint8_t *)&m->msg_flags, sizeof(m->msg_flags));
+}
+
 /* Call fn on each buffer the call filled (input) or sent (output), given
  * its result r. */
 static void for_each_chunk(const struct deja_syscall_info *sc, const long a[6], long r,
@@ -100,6 +127,8 @@ static void for_each_chunk(const struct deja_syscall_info *sc, const long a[6], 
 	case DEJA_SZ_MSG:
 		iov_chunks(((const struct msghdr *)buf)->msg_iov,
 			   (long)((const struct msghdr *)buf)->msg_iovlen, all, fn, ctx);
+		if (!output) /* recvmsg: where it came from matters as much */
+			msg_extra_chunks((struct msghdr *)buf, fn, ctx);
 		break;
 	case DEJA_SZ_POLL:
 		fn(ctx, buf, (uint64_t)a[sc->size] * sizeof(struct pollfd));
@@ -108,14 +137,14 @@ static void for_each_chunk(const struct deja_syscall_info *sc, const long a[6], 
 		if (r > 0)
 			fn(ctx, buf, (uint64_t)r * sizeof(struct epoll_event));
 		break;
-	case DEJA_SZ_SOCKADDR: {
-		socklen_t *len = (socklen_t *)a[sc->size];
-		if (!len)
-			break;
-		fn(ctx, (uint8_t *)len, sizeof(*len)); /* first: a feed sets it */
-		fn(ctx, buf, *len);
+	case DEJA_SZ_SOCKADDR:
+		sized_chunks(buf, (socklen_t *)a[sc->size], UINT64_MAX, fn, ctx);
 		break;
-	}
+	case DEJA_SZ_RECVFROM: /* a datagram's sender, in a[4] and a[5] */
+		if (r > 0)
+			fn(ctx, buf, (uint64_t)r);
+		sized_chunks((uint8_t *)a[4], (socklen_t *)a[5], ADDR_MAX, fn, ctx);
+		break;
 	case DEJA_SZ_FDSETS: {
 		/* select's read, write and except sets (any may be NULL),
 		 * nfds bits each, in whole longs as the kernel copies them. */

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# datagrams.sh DEJA PROGRAM
+#
+# A datagram's sender is input as much as its bytes: recvfrom's and
+# recvmsg's address (and recvmsg's msg_flags) replay as recorded, so a UDP
+# echo that replies to the sender and prints whether each datagram came
+# from whom it should replays identically, twice, under two schedules.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 2 ] || fail "usage: datagrams.sh DEJA PROGRAM"
+deja=$(abspath "$1") prog=$(abspath "$2")
+require_file "$deja" "$prog"
+cd "$tmp"
+
+expected='echo got 4 bytes from family 2, length 16
+echo saw the client'"'"'s port: yes
+reply ping! from the server: yes
+recvmsg: 8 bytes, from the client: yes, name length 16, truncated: yes'
+[ "$("$prog")" = "$expected" ] || fail "the program's native output is not the expected one"
+for seed in none 3; do
+	rc=0
+	# shellcheck disable=SC2046
+	timeout 60 "$deja" record -q -o d.deja $(schedule_of "$seed") -- "$prog" >rec 2>err || rc=$?
+	[ $rc -eq 0 ] || { dump rec err; fail "record (seed $seed) exited $rc"; }
+	[ "$(cat rec)" = "$expected" ] || { dump rec err; fail "record (seed $seed) printed other output"; }
+	replays_match "$deja" d.deja rec 2
+done
+note "UDP senders' addresses and recvmsg's flags replay: 2 schedules x 2 identical replays"
