@@ -298,6 +298,31 @@ static void reserve_socket(long fd, long accept4_flags)
 	}
 }
 
+/* A fed recvmsg gave descriptors (SCM_RIGHTS in its control data, which
+ * the feed has just written): make each number exist, as a fed accept's,
+ * so that the program's later descriptors keep their numbers and its calls
+ * on these (fed like any) find a descriptor.  The headers are walked by
+ * hand, as CMSG_NXTHDR would (libc's helper is not the runtime's to call). */
+static void reserve_passed_fds(const struct msghdr *m, long recv_flags)
+{
+	long flags = (recv_flags & MSG_CMSG_CLOEXEC) ? SOCK_CLOEXEC : 0;
+	const uint8_t *at = m->msg_control, *end = at + m->msg_controllen;
+	while (at && at + sizeof(struct cmsghdr) <= end) {
+		const struct cmsghdr *c = (const struct cmsghdr *)at;
+		if (c->cmsg_len < sizeof(*c) || c->cmsg_len > (uint64_t)(end - at))
+			break;
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+			uint64_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+			for (uint64_t i = 0; i < n; i++) {
+				int fd;
+				memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(fd));
+				reserve_socket(fd, flags);
+			}
+		}
+		at += CMSG_ALIGN(c->cmsg_len);
+	}
+}
+
 static void feed(struct rt_io *io, struct deja_pending *p, uint64_t seq)
 {
 	if (!io->sc) {
@@ -324,6 +349,8 @@ static void feed(struct rt_io *io, struct deja_pending *p, uint64_t seq)
 		struct scatter s = { rt_feed_bytes(f), f->len };
 		for_each_chunk(io->sc, io->a, f->result, false, scatter_chunk, &s);
 	}
+	if (io->nr == SYS_recvmsg && f->result >= 0)
+		reserve_passed_fds((const struct msghdr *)io->a[1], io->a[2]);
 	p->data = io->output ? sent : digest_of(io->sc, io->a, f->result, false);
 }
 
