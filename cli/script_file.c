@@ -182,7 +182,8 @@ static int read_schedule(struct trace *t, struct schedule_arrays *a)
 		 * the running thread that a strategy ended early. */
 		a->counted[i] = deja_script_counts(e.ev.flags, &a->last_alone);
 		a->yields[i] = !(e.ev.flags & DEJA_EVENT_ALONE) && (e.ev.op == DEJA_OP_YIELD || e.ev.op == DEJA_OP_SLEEP ||
-						 e.ev.op == DEJA_OP_SYSCALL || a->timed_out[i]);
+						 e.ev.op == DEJA_OP_SYSCALL || e.ev.op == DEJA_OP_REAP ||
+						 a->timed_out[i]);
 	}
 	return r;
 }

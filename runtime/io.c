@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 
 #include "model.h"
 #include "syscall_table.h"
@@ -405,11 +406,37 @@ static void sigwait_at_event(struct rt_io *io)
 	io->result = rt.model->chosen_timed_out ? -EAGAIN : sigwait_take(io->a, io->sigwait_set);
 }
 
+/* A wait4 at its event.  Record: a child it waits for has ended (or a
+ * signal ended the wait), so it runs without waiting.  Replay: the
+ * recorded result and status. */
+static void reap_at_event(struct rt_io *io, struct deja_pending *p, uint64_t seq)
+{
+	if (io->feed) {
+		const struct deja_feed *f = feed_for(seq);
+		io->result = f ? f->result : -ENOSYS;
+		if (f && f->result > 0 && io->a[1])
+			*(int *)io->a[1] = (int)(uint32_t)f->digest;
+		rt_fork_reap_fill(p, io->a, io->result);
+		return;
+	}
+	if (deja_model_interrupted(rt.model, rt_self))
+		io->result = -EINTR;
+	else
+		io->result = pass(SYS_wait4, io->a);
+	if (io->result > 0)
+		io->result = rt_pids_shown(io->result);
+	rt_fork_reap_fill(p, io->a, io->result);
+}
+
 void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 {
 	struct rt_io *io = current;
 	if (io && p->op == DEJA_OP_SIGNAL) {
 		signal_at_event(io, p, seq);
+		return;
+	}
+	if (io && p->op == DEJA_OP_REAP) {
+		reap_at_event(io, p, seq);
 		return;
 	}
 	if (!io || p->op != DEJA_OP_SYSCALL)
@@ -683,6 +710,13 @@ static bool may_block(long nr, const long a[6])
 }
 
 static int waiting_inputs; /* threads in run_waiting; touched with the baton held */
+
+/* A pending operation that waits for the world: an input, or a wait4. */
+static bool waits_for_world(const struct deja_thread *th)
+{
+	return th->state == DEJA_THREAD_LIVE && th->pending.wait_io && !th->pending.woken &&
+	       (th->pending.op == DEJA_OP_SYSCALL || th->pending.op == DEJA_OP_REAP);
+}
 #define SIGNAL_LOOK_NS 10000000LL
 
 void rt_io_refresh(void)
@@ -692,8 +726,8 @@ void rt_io_refresh(void)
 		return;
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		struct deja_pending *p = &m->threads[i].pending;
-		if (m->threads[i].state == DEJA_THREAD_LIVE && p->op == DEJA_OP_SYSCALL &&
-		    p->wait_io && !p->woken && io_ready((const struct rt_io *)(uintptr_t)p->wait_io))
+		if (waits_for_world(&m->threads[i]) &&
+		    io_ready((const struct rt_io *)(uintptr_t)p->wait_io))
 			p->woken = 1;
 	}
 }
@@ -740,8 +774,32 @@ static bool all_there(const struct rt_io *io, uint64_t want)
 	return rt_syscall3(SYS_poll, &pfd, 1, 0) > 0; /* hung up, or an error */
 }
 
+/* A wait4 (arguments a) would return at once: a child it waits for has
+ * ended (or stopped, or continued, as its options ask), or it fails. */
+static bool child_ready(const long a[6])
+{
+	long pid = a[0], options = a[2], idtype = P_PID, id = pid;
+	if (pid == -1) {
+		idtype = P_ALL;
+		id = 0;
+	} else if (pid <= 0) {
+		idtype = P_PGID;
+		id = -pid;
+	}
+	long flags = WEXITED | WNOHANG | WNOWAIT | (options & (WCONTINUED | __WALL | __WCLONE |
+							      __WNOTHREAD));
+	if (options & WUNTRACED)
+		flags |= WSTOPPED;
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	long r = rt_syscall(SYS_waitid, idtype, id, (long)&si, flags, 0, 0);
+	return r < 0 || si.si_pid != 0;
+}
+
 static bool io_ready(const struct rt_io *io)
 {
+	if (io->nr == SYS_wait4)
+		return child_ready(io->a);
 	uint64_t want = wait_all_bytes(io);
 	if (want)
 		return all_there(io, want);
@@ -761,13 +819,15 @@ bool rt_io_wait_external(int64_t timeout_ns)
 	struct deja_model *m = rt.model;
 	struct pollfd fds[256];
 	nfds_t n = 0;
+	bool child_wait = false; /* a wait4: no descriptor to watch */
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		const struct deja_pending *p = &m->threads[i].pending;
-		if (m->threads[i].state != DEJA_THREAD_LIVE || p->op != DEJA_OP_SYSCALL ||
-		    !p->wait_io || p->woken)
+		if (!waits_for_world(&m->threads[i]))
 			continue;
 		const struct rt_io *io = (const struct rt_io *)(uintptr_t)p->wait_io;
-		if (is_poll(io->nr)) {
+		if (io->nr == SYS_wait4) {
+			child_wait = true;
+		} else if (is_poll(io->nr)) {
 			const struct pollfd *theirs = (const struct pollfd *)io->a[0];
 			for (long k = 0; k < io->a[1] && n < 256; k++)
 				fds[n++] = (struct pollfd){ .fd = theirs[k].fd, .events = theirs[k].events };
@@ -785,9 +845,9 @@ bool rt_io_wait_external(int64_t timeout_ns)
 	for (uint32_t i = 0; i < m->nthreads; i++)
 		signal_wait |= m->threads[i].state == DEJA_THREAD_LIVE &&
 			       (m->threads[i].pending.interrupt & DEJA_INTERRUPT_SIGNAL_ONLY);
-	if (n == 0 && !signal_wait)
+	if (n == 0 && !signal_wait && !child_wait)
 		return false;
-	if (signal_wait && (timeout_ns < 0 || timeout_ns > SIGNAL_LOOK_NS))
+	if ((signal_wait || child_wait) && (timeout_ns < 0 || timeout_ns > SIGNAL_LOOK_NS))
 		timeout_ns = SIGNAL_LOOK_NS;
 	/* The program waits for the world (or, in real time, for a deadline). */
 	struct timespec ts = { timeout_ns / 1000000000LL, timeout_ns % 1000000000LL };
@@ -799,8 +859,8 @@ bool rt_io_wait_external(int64_t timeout_ns)
 		   sizeof(blocked), 0);
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		struct deja_pending *p = &m->threads[i].pending;
-		if (m->threads[i].state == DEJA_THREAD_LIVE && p->op == DEJA_OP_SYSCALL &&
-		    p->wait_io && !p->woken && io_ready((const struct rt_io *)(uintptr_t)p->wait_io))
+		if (waits_for_world(&m->threads[i]) &&
+		    io_ready((const struct rt_io *)(uintptr_t)p->wait_io))
 			p->woken = 1;
 	}
 	return true;
@@ -866,6 +926,24 @@ static long run_waiting(struct rt_io *io, long nr, uint64_t site)
 	waiting_inputs--;
 	current = NULL;
 	return io->result;
+}
+
+long rt_io_reap_waiting(const long a[6], uint64_t site)
+{
+	struct rt_io io = { .nr = SYS_wait4, .a = a, .feed = replaying() };
+	struct deja_pending *p = rt_declare(DEJA_OP_REAP, NULL, 0, site);
+	p->may_block = !(a[2] & WNOHANG);
+	if (!io.feed) { /* a replay follows the recording: it does not wait */
+		p->wait_io = (uint64_t)(uintptr_t)&io;
+		p->woken = io_ready(&io);
+	}
+	io.deferred = true;
+	current = &io;
+	waiting_inputs++;
+	rt_run();
+	waiting_inputs--;
+	current = NULL;
+	return io.result;
 }
 
 /* One input call, recorded or fed. */

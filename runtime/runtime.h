@@ -552,6 +552,15 @@ void rt_fork_child_after_libc(void);
  * a replay the recorded result (true, with *result); false: run it as
  * usual. */
 bool rt_fork_wait4(const long a[6], const sigset_t *mask, uint64_t site, long *result);
+/* The REAP event of a wait4 (arguments a) that gave r: its child's fork
+ * index, its status, the clock caught up with the child's end. */
+void rt_fork_reap_fill(struct deja_pending *p, const long a[6], long r);
+/* A wait4 (arguments a) in a managed thread: its REAP event.  Record, a
+ * wait4 that would block: the event waits, as an input does, until a
+ * child it waits for has ended, with the other threads running, and the
+ * wait4 runs at the event.  Replay: the event gives the recorded result
+ * and status.  Returns what the program gets. */
+long rt_io_reap_waiting(const long a[6], uint64_t site);
 /* Record, every thread in a timed wait that ends at virtual time
  * `deadline`: while a child process still runs, give it that much real
  * time (or until a child ends) before the clock jumps there. */

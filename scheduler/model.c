@@ -277,8 +277,10 @@ static bool enabled_plain(const struct deja_model *m, uint32_t t)
 	case DEJA_OP_FUTEX_RESUME:
 		return p->woken || futex_word(o) != (uint32_t)p->arg;
 	case DEJA_OP_SYSCALL:
-		/* An input that would block waits until the runtime sees it
-		 * ready; a replay does not wait (it follows the recording). */
+	case DEJA_OP_REAP:
+		/* An input (or a wait4) that would block waits until the
+		 * runtime sees it ready; a replay does not wait (it follows
+		 * the recording). */
 		return !p->wait_io || p->woken || m->strategy == DEJA_STRATEGY_FOLLOW;
 	default:
 		return true;

@@ -8,12 +8,13 @@
 #include "strategy.h"
 
 /* Switching away from a thread here is not a preemption: it yields,
- * sleeps, or is about to wait for input (which it may have to). */
+ * sleeps, or is about to wait for input or for a child (which it may
+ * have to). */
 static bool yields(const struct deja_model *m, uint32_t t)
 {
 	const struct deja_pending *p = &m->threads[t].pending;
 	return p->op == DEJA_OP_YIELD || p->op == DEJA_OP_SLEEP ||
-	       (p->op == DEJA_OP_SYSCALL && p->may_block);
+	       ((p->op == DEJA_OP_SYSCALL || p->op == DEJA_OP_REAP) && p->may_block);
 }
 
 /* The timed wait that times out first: earliest deadline, then longest
@@ -46,7 +47,8 @@ static enum deja_decision_kind nobody_can_run(const struct deja_model *m)
 		if (th->state != DEJA_THREAD_LIVE)
 			continue;
 		live = true;
-		if (th->pending.op == DEJA_OP_SYSCALL && th->pending.wait_io)
+		if ((th->pending.op == DEJA_OP_SYSCALL || th->pending.op == DEJA_OP_REAP) &&
+		    th->pending.wait_io)
 			return DEJA_DECIDE_EXTERNAL;
 		/* pause(): a signal from outside may still come (a replay
 		 * does not wait for one: its signals are recorded). */
