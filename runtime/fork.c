@@ -322,22 +322,21 @@ static bool child_running(void)
 }
 
 /* A program's sleeps are virtual, but its child processes run in real
- * time.  A parent that polls for a child's end between short sleeps
- * (Python's subprocess.run with a timeout: waitpid(WNOHANG), then sleep)
- * would otherwise see its virtual clock run past the timeout before the
- * child has even started.  So a recording gives a running child the real
- * time the parent's sleep stands for (at most a second at a time); the
+ * time (processes.c).  A parent that polls for a child's end between short
+ * sleeps (Python's subprocess.run with a timeout: waitpid(WNOHANG), then
+ * sleep) would otherwise see its virtual clock run past the timeout before
+ * the child has even started, and a parent that sleeps longer than its
+ * child would find it still running.  So a recording gives a running child
+ * the real time the parent's sleep stands for, until a child ends; the
  * parent's clock still jumps, and a replay, which follows the recorded
  * waits, waits for nothing. */
 void rt_fork_let_children_run(uint64_t deadline)
 {
-	const uint64_t step_ns = 1000000, most_ns = 1000000000;
+	const uint64_t step_ns = 1000000;
 	if (rt.shared->mode != DEJA_MODE_RECORD || deadline == DEJA_NO_DEADLINE ||
 	    deadline <= rt.model->vclock)
 		return;
 	uint64_t want = deadline - rt.model->vclock;
-	if (want > most_ns)
-		want = most_ns;
 	for (uint64_t waited = 0; waited < want && child_running(); waited += step_ns) {
 		struct timespec ts = { 0, (long)(want - waited < step_ns ? want - waited : step_ns) };
 		rt_syscall2(SYS_nanosleep, (long)&ts, 0);

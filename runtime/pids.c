@@ -149,3 +149,10 @@ bool rt_pid_syscall(long nr, long a[6], long *result)
 		return false;
 	}
 }
+
+bool rt_pids_kill_held_back(long nr, const long a[6])
+{
+	if (!replaying() || nr != SYS_kill || a[0] <= 0 || (a[1] != SIGKILL && a[1] != SIGSTOP))
+		return false;
+	return rt_pids_child_index(a[0]) >= 0;
+}

@@ -422,9 +422,10 @@ struct deja_shared {
 	uint32_t reserved_feed;
 	uint64_t script_offset;   /* strategy script: struct deja_script_entry[script_len] */
 	uint64_t script_len;
-	/* Real time (deja record --time real): the clocks read the real time,
-	 * each read an event; timed waits last their real time.  A replay
-	 * gives the model's clock each event's recorded value (vtimes). */
+	/* Real time (deja record --time real, and every child process): the
+	 * clocks read the real time, each read an event; timed waits last
+	 * their real time.  A replay gives the model's clock each event's
+	 * recorded value (vtimes). */
 	uint32_t real_time;
 	uint32_t reserved_time;
 	uint64_t vtimes_offset;   /* replay of real time: uint64_t[vtimes_len], by event */
@@ -435,6 +436,10 @@ struct deja_shared {
 	/* Virtual time: what the clocks read at virtual time 0 (recorded). */
 	int64_t realtime_start_ns;
 	int64_t monotonic_start_ns;
+	/* Real time: the real nanoseconds since monotonic_start_ns less this
+	 * is this process's model time (0 for the top process; a child's
+	 * clock starts where its parent's stood at the fork). */
+	int64_t real_offset_ns;
 	uint64_t entropy_seed;    /* randomness the target gets is drawn from it */
 	/* CLOCK_MONOTONIC_COARSE (ns) as the supervisor last read it, about
 	 * every millisecond: the runtime's own sense of real time (coverage)
