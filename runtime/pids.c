@@ -152,7 +152,10 @@ bool rt_pid_syscall(long nr, long a[6], long *result)
 
 bool rt_pids_kill_held_back(long nr, const long a[6])
 {
-	if (!replaying() || nr != SYS_kill || a[0] <= 0 || (a[1] != SIGKILL && a[1] != SIGSTOP))
+	if (!replaying() || nr != SYS_kill || a[1] == 0)
 		return false;
-	return rt_pids_child_index(a[0]) >= 0;
+	if (a[0] > 0)
+		return rt_pids_child_index(a[0]) >= 0;
+	/* A process group a followed child leads (start_new_session). */
+	return a[0] < -1 && rt_pids_child_index(real_id(-a[0])) >= 0;
 }

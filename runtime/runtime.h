@@ -574,10 +574,13 @@ long rt_pids_shown_child(uint32_t fork_index, long real_pid);
 long rt_pids_real_child(long shown_pid);
 /* The fork index of a followed child by its real pid, or -1. */
 long rt_pids_child_index(long real_pid);
-/* Replay: a kill() (its pid already the real one) of a followed child
- * with SIGKILL or SIGSTOP is not sent.  The child replays its recorded
- * run and ends where it did (replay_end_signal); a replay does not wait
- * as its recording did, so the real signal would cut it short. */
+/* Replay: a kill() (its pid already the real one) of a followed child, or
+ * of the process group one leads, is not sent.  The child replays its
+ * recorded run, its recorded signals included, and ends where it did
+ * (replay_end_signal); a replay does not wait as its recording did, so a
+ * real signal would reach it early: SIGKILL cut it short, and any signal
+ * killed it before its runtime was there to take it (just after an
+ * exec). */
 bool rt_pids_kill_held_back(long nr, const long a[6]);
 /* The shown id of a real pid a wait returned. */
 long rt_pids_shown(long real_pid);
