@@ -960,6 +960,8 @@ static long input_once(const struct deja_syscall_info *sc, long nr, const long a
 	if (may_block(nr, a))
 		return run_waiting(&io, nr, site);
 	io.result = pass(nr, a);
+	if (nr == SYS_rt_sigpending && io.result == 0 && a[0])
+		*(uint64_t *)a[0] |= rt_signals_held_pending(); /* the kernel does not have them */
 	run_event(&io, nr, site, 0, 0, 0, false); /* filled in by note_result */
 	return io.result;
 }

@@ -449,6 +449,10 @@ void rt_signals_deliver(uint64_t site);
  * with a relayed signal: an event, the signal pending instead of sent;
  * true (with *result) if so. */
 bool rt_signal_to_self(long nr, const long a[6], uint64_t site, long *result);
+/* Record: the signals the runtime holds pending for this thread or its
+ * process (sent to itself, see rt_signal_to_self) that the thread blocks:
+ * sigpending() shows them, as the kernel would have them. */
+uint64_t rt_signals_held_pending(void);
 /* signalfd() made for these signals: the program reads them from the
  * kernel, so a signal it sends itself among them goes to the kernel too
  * (rt_signal_to_self), where the signalfd sees it. */
