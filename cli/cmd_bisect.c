@@ -29,6 +29,7 @@
 #include "cli.h"
 #include "describe.h"
 #include "record.h"
+#include "script.h"
 #include "script_file.h"
 #include "trial.h"
 
@@ -343,10 +344,11 @@ static int find_switch(const char *path, const struct deja_script_entry *sw, uin
 	uint64_t *count = calloc(DEJA_MAX_THREADS, sizeof(*count));
 	struct trace_event e;
 	uint32_t prev = UINT32_MAX;
-	bool in = false;
+	bool in = false, last_alone = false;
 	int r, found = -1;
 	while (count && (r = trace_next_event(t, &e)) == 1) {
 		uint32_t th = e.ev.thread;
+		bool counts = deja_script_counts(e.ev.flags, &last_alone);
 		if (th >= DEJA_MAX_THREADS)
 			continue;
 		if (!in && prev == sw->thread && th == sw->to && count[sw->thread] == sw->after) {
@@ -356,7 +358,8 @@ static int find_switch(const char *path, const struct deja_script_entry *sw, uin
 		}
 		if (in && th == sw->thread)
 			break;
-		count[th]++;
+		if (counts)
+			count[th]++;
 		prev = th;
 	}
 	if (in)
@@ -446,13 +449,16 @@ static int event_of(const char *path, uint32_t thread, uint64_t index, struct de
 		return -1;
 	struct trace_event e;
 	uint64_t seen = 0;
+	bool last_alone = false;
 	int r, found = -1;
-	while ((r = trace_next_event(t, &e)) == 1)
-		if (e.ev.thread == thread && seen++ == index) {
+	while ((r = trace_next_event(t, &e)) == 1) {
+		bool counts = deja_script_counts(e.ev.flags, &last_alone);
+		if (e.ev.thread == thread && counts && seen++ == index) {
 			*out = e.ev;
 			found = 0;
 			break;
 		}
+	}
 	if (found == 0 && sites)
 		trace_get_sites(t, &sites->sites, &sites->n);
 	trace_close(t);

@@ -263,6 +263,8 @@ static int reload_best(struct shrink *s)
 	s->threads = NULL;
 	if (r == 0 && trace_get_threads(t, &s->threads, &s->nthreads) != TRACE_OK)
 		r = -1;
+	if (r == 0) /* the moves place switches by script position */
+		r = script_positions(t, s->threads, s->nthreads);
 	trace_close(t);
 	if (r == 0) {
 		free(s->fixed);

@@ -85,7 +85,8 @@ void script_file_write(FILE *f, const struct deja_script_entry *s, uint64_t n)
 	fprintf(f, "# deja script: THREAD AFTER TO = when THREAD has executed AFTER\n"
 		   "# events, run TO next; every other choice is nonpreemptive.\n"
 		   "# THREAD AFTER TO tick N: after AFTER events THREAD stops at its\n"
-		   "# tick N inside plain code, and TO runs next.\n");
+		   "# tick N inside plain code, and TO runs next.  Events a thread\n"
+		   "# made while no other thread was live count as one per stretch.\n");
 	for (uint64_t i = 0; i < n; i++) {
 		fprintf(f, "%u %llu %u", s[i].thread, (unsigned long long)s[i].after, s[i].to);
 		if (s[i].tick)
@@ -115,7 +116,8 @@ static const uint64_t *final_stops(struct trace *t)
 /* A run's events as deja_script_from_schedule reads them. */
 struct schedule_arrays {
 	uint32_t *threads;
-	bool *preempted, *yields, *timed_out;
+	bool *preempted, *yields, *timed_out, *counted;
+	bool last_alone;
 	uint64_t *ticks;
 	uint64_t count, cap;
 };
@@ -126,6 +128,7 @@ static void schedule_arrays_free(struct schedule_arrays *a)
 	free(a->preempted);
 	free(a->yields);
 	free(a->timed_out);
+	free(a->counted);
 	free(a->ticks);
 }
 
@@ -144,7 +147,10 @@ static int schedule_arrays_grow(struct schedule_arrays *a)
 	bool *no = ny ? realloc(a->timed_out, cap * sizeof(*no)) : NULL;
 	if (no)
 		a->timed_out = no;
-	uint64_t *nk = no ? realloc(a->ticks, cap * sizeof(*nk)) : NULL;
+	bool *nc = no ? realloc(a->counted, cap * sizeof(*nc)) : NULL;
+	if (nc)
+		a->counted = nc;
+	uint64_t *nk = nc ? realloc(a->ticks, cap * sizeof(*nk)) : NULL;
 	if (!nk)
 		return -1;
 	a->ticks = nk;
@@ -152,9 +158,9 @@ static int schedule_arrays_grow(struct schedule_arrays *a)
 	return 0;
 }
 
-/* Read the events.  `live` counts the threads of the model (a created
- * thread until its exit; never fewer than there are): where only one
- * is live, the default has nobody to switch to, so a "stay" there would
+/* Read the events.  deja_script_counts says which count towards the
+ * positions.  Where only one thread is live (DEJA_EVENT_ALONE), the
+ * default has nobody to switch to, so a "stay" there would
  * be an entry that changes nothing; CPython's main thread alone makes
  * hundreds of syscalls before its first thread starts, and each such
  * entry would cost a shrink candidate runs. */
@@ -162,7 +168,6 @@ static int read_schedule(struct trace *t, struct schedule_arrays *a)
 {
 	struct trace_event e;
 	int r;
-	uint64_t live = 1;
 	trace_rewind_events(t);
 	while ((r = trace_next_event(t, &e)) == 1) {
 		if (a->count == a->cap && schedule_arrays_grow(a) != 0)
@@ -175,12 +180,10 @@ static int read_schedule(struct trace *t, struct schedule_arrays *a)
 		/* Events before which the default would have switched away:
 		 * yields, sleeps and inputs that may wait, and timed waits of
 		 * the running thread that a strategy ended early. */
-		a->yields[i] = live > 1 && (e.ev.op == DEJA_OP_YIELD || e.ev.op == DEJA_OP_SLEEP ||
-					    e.ev.op == DEJA_OP_SYSCALL || a->timed_out[i]);
-		if (e.ev.op == DEJA_OP_THREAD_CREATE)
-			live++;
-		else if (e.ev.op == DEJA_OP_THREAD_EXIT && live > 1)
-			live--;
+		a->counted[i] = deja_script_counts(e.ev.flags, &a->last_alone);
+		a->yields[i] = !(e.ev.flags & DEJA_EVENT_ALONE) && (e.ev.op == DEJA_OP_YIELD || e.ev.op == DEJA_OP_SLEEP ||
+						 e.ev.op == DEJA_OP_SYSCALL || e.ev.op == DEJA_OP_REAP ||
+						 a->timed_out[i]);
 	}
 	return r;
 }
@@ -195,7 +198,7 @@ int script_from_trace(struct trace *t, struct deja_script_entry **out, bool **pr
 	uint64_t *event = entry_preempt ? malloc((a.count + 1) * sizeof(*event)) : NULL;
 	bool *entry_timed_out = event ? malloc((a.count + 1) * sizeof(*entry_timed_out)) : NULL;
 	if (entry_timed_out) {
-		*n = deja_script_from_schedule(a.threads, a.preempted, a.yields, a.ticks,
+		*n = deja_script_from_schedule(a.threads, a.preempted, a.yields, a.counted, a.ticks,
 					       final_stops(t), a.count, entries, entry_preempt,
 					       event);
 		for (uint64_t j = 0; j < *n; j++)
@@ -218,4 +221,22 @@ int script_from_trace(struct trace *t, struct deja_script_entry **out, bool **pr
 	else
 		free(entry_timed_out);
 	return 0;
+}
+
+int script_positions(struct trace *t, struct trace_thread *threads, size_t n)
+{
+	uint64_t *count = calloc(DEJA_MAX_THREADS, sizeof(*count));
+	if (!count)
+		return -1;
+	struct trace_event e;
+	bool last_alone = false;
+	int r;
+	trace_rewind_events(t);
+	while ((r = trace_next_event(t, &e)) == 1)
+		if (deja_script_counts(e.ev.flags, &last_alone) && e.ev.thread < DEJA_MAX_THREADS)
+			count[e.ev.thread]++;
+	for (size_t i = 0; r == 0 && i < n; i++)
+		threads[i].events = threads[i].id < DEJA_MAX_THREADS ? count[threads[i].id] : 0;
+	free(count);
+	return r;
 }

@@ -37,4 +37,10 @@ void script_file_write(FILE *f, const struct deja_script_entry *s, uint64_t n);
 int script_from_trace(struct trace *t, struct deja_script_entry **out, bool **preempt,
 		      bool **timed_out, uint64_t *n);
 
+/* Sets each of the n threads' `events` to its last script position in
+ * the recorded run: the events it made while another thread was live
+ * (deja_script_counts), which is as far as a script entry of it can
+ * reach.  Returns 0, or -1 when the events cannot be read. */
+int script_positions(struct trace *t, struct trace_thread *threads, size_t n);
+
 #endif /* DEJA_SCRIPT_FILE_H */

@@ -43,7 +43,8 @@ struct ipb_search {
 	uint64_t node;
 	uint64_t event;   /* index of the next event */
 	uint32_t current; /* thread of the last event (0 before the first) */
-	uint64_t done[DEJA_MAX_THREADS];
+	uint64_t done[DEJA_MAX_THREADS]; /* script positions (deja_script_counts) */
+	bool last_alone;
 	/* The script ipb_next handed out. */
 	struct deja_script_entry *script;
 	uint64_t script_cap;
@@ -135,6 +136,7 @@ enum ipb_status ipb_next(struct ipb_search *s, const struct deja_script_entry **
 			s->current = 0;
 			for (uint32_t t = 0; t < DEJA_MAX_THREADS; t++)
 				s->done[t] = 0;
+			s->last_alone = false;
 			s->started = true;
 			s->runs++;
 			return IPB_RUN;
@@ -178,8 +180,10 @@ void ipb_observe(struct ipb_search *s, const struct deja_event *ev)
 				add_child(s, u, c);
 		}
 	}
+	bool counts = deja_script_counts(ev->flags, &s->last_alone);
 	if (ev->thread < DEJA_MAX_THREADS) {
-		s->done[ev->thread]++;
+		if (counts)
+			s->done[ev->thread]++;
 		s->current = ev->thread;
 	}
 	s->event++;

@@ -124,6 +124,14 @@ static uint64_t mix(uint64_t seed, uint64_t n)
 	return z ^ (z >> 31);
 }
 
+/* Real nanoseconds since the monotonic time start (a recording's start). */
+static int64_t real_since(int64_t start)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec - start;
+}
+
 /* The child's channel: its model (one thread, the clock where the parent's
  * stood), the run's settings, and in a replay its recorded run. */
 static int set_up_channel(struct processes *p, struct child *c, const struct deja_hello *h,
@@ -135,9 +143,14 @@ static int set_up_channel(struct processes *p, struct child *c, const struct dej
 		return -1;
 	struct deja_shared *sh = c->ch.sh;
 	sh->mode = top->mode;
-	sh->real_time = top->real_time;
+	/* A child runs in real time: processes run side by side, and a
+	 * child's virtual sleep would end before its parent's shorter one
+	 * (`sleep 30` done before the parent's timeout of a second, a
+	 * process to terminate gone before the signal). */
+	sh->real_time = 1;
 	sh->realtime_start_ns = top->realtime_start_ns;
 	sh->monotonic_start_ns = top->monotonic_start_ns;
+	sh->real_offset_ns = real_since(top->monotonic_start_ns) - (int64_t)h->vclock;
 	sh->entropy_seed = mix(top->entropy_seed, c->id);
 	sh->process = c->id;
 	sh->follow_children = 1;

@@ -245,11 +245,33 @@ void session_free(struct session *s)
 	free(s);
 }
 
+/* path made absolute (from the working directory), its symbolic links
+ * kept: the kernel names a process after the file it was exec'd by
+ * (/proc/self/comm: "python3" for /usr/bin/python3, a link to
+ * python3.11), as natively; malloc'd, NULL if it is not an executable. */
+static char *absolute_executable(const char *path)
+{
+	char *abs = NULL;
+	if (path[0] == '/') {
+		abs = strdup(path);
+	} else {
+		char cwd[PATH_MAX];
+		while (path[0] == '.' && path[1] == '/')
+			path += 2;
+		if (getcwd(cwd, sizeof(cwd)) && asprintf(&abs, "%s/%s", cwd, path) < 0)
+			abs = NULL;
+	}
+	if (abs && access(abs, X_OK) != 0) {
+		free(abs);
+		abs = NULL;
+	}
+	return abs;
+}
+
 char *session_find_program(const char *prog)
 {
-	char buf[PATH_MAX];
 	if (strchr(prog, '/'))
-		return realpath(prog, buf) && access(buf, X_OK) == 0 ? strdup(buf) : NULL;
+		return absolute_executable(prog);
 	const char *path = getenv("PATH");
 	if (!path)
 		path = "/usr/local/bin:/usr/bin:/bin";
@@ -258,8 +280,9 @@ char *session_find_program(const char *prog)
 		int len = (int)(end - path);
 		char cand[PATH_MAX];
 		snprintf(cand, sizeof(cand), "%.*s/%s", len ? len : 1, len ? path : ".", prog);
-		if (access(cand, X_OK) == 0 && realpath(cand, buf))
-			return strdup(buf);
+		char *found = absolute_executable(cand);
+		if (found)
+			return found;
 		path = *end ? end + 1 : end;
 	}
 	return NULL;

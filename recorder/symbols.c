@@ -2,10 +2,21 @@
  * symbols.c: symbolisation with libdwfl (see symbols.h).  Each module is
  * reported at the load bias it had in the target; with address-space
  * randomisation off for the target, that is also where it will be next run.
+ *
+ * C++ needs two more steps to name the program's own code: a lock taken
+ * through std::mutex is a call inlined from a system header
+ * (gthr-default.h), so the line reported is the one of the program's code
+ * it was inlined into (the inlined scopes' call sites, from DWARF); and
+ * function names are demangled ("read_balance", not "_Z12read_balancev"),
+ * without their parameters, with the C++ runtime's own demangler when the
+ * system has it.
  */
 #define _GNU_SOURCE
 #include "symbols.h"
 
+#include <dlfcn.h>
+#include <dwarf.h>
+#include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +72,123 @@ static char *dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+/* Code from the system's headers, not the program's. */
+static bool system_file(const char *path)
+{
+	return path && strncmp(path, "/usr/", 5) == 0;
+}
+
+#define INLINE_DEPTH_MAX 64
+
+/* The scopes under die that contain pc, outermost first, appended to
+ * chain from n on (subprograms, their lexical blocks and inlined calls;
+ * namespaces are looked into, since a function defined in one is there);
+ * returns the new count. */
+static int scopes_at(Dwarf_Die *die, Dwarf_Addr pc, Dwarf_Die *chain, int n)
+{
+	Dwarf_Die child;
+	if (n >= INLINE_DEPTH_MAX || dwarf_child(die, &child) != 0)
+		return n;
+	do {
+		int tag = dwarf_tag(&child);
+		if (tag == DW_TAG_namespace) {
+			int deeper = scopes_at(&child, pc, chain, n);
+			if (deeper > n)
+				return deeper;
+		} else if ((tag == DW_TAG_subprogram || tag == DW_TAG_lexical_block ||
+			    tag == DW_TAG_inlined_subroutine) && dwarf_haspc(&child, pc) == 1) {
+			chain[n] = child;
+			return scopes_at(&chain[n], pc, chain, n + 1);
+		}
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return n;
+}
+
+/* An address inside code inlined from a system header: the call site in
+ * the program's own code that it was inlined into, the innermost such
+ * (file and line left as they are when there is none). */
+static void program_call_site(Dwfl_Module *mod, Dwarf_Addr pc, const char **file, int *line)
+{
+	Dwarf_Addr bias;
+	Dwarf_Die *cu = dwfl_module_addrdie(mod, pc, &bias);
+	Dwarf_Files *files;
+	size_t nfiles;
+	if (!cu || dwarf_getsrcfiles(cu, &files, &nfiles) != 0)
+		return;
+	Dwarf_Die chain[INLINE_DEPTH_MAX];
+	for (int i = scopes_at(cu, pc - bias, chain, 0) - 1; i >= 0; i--) {
+		Dwarf_Attribute at;
+		Dwarf_Word fidx, ln;
+		if (dwarf_tag(&chain[i]) != DW_TAG_inlined_subroutine ||
+		    dwarf_formudata(dwarf_attr(&chain[i], DW_AT_call_file, &at), &fidx) != 0 ||
+		    dwarf_formudata(dwarf_attr(&chain[i], DW_AT_call_line, &at), &ln) != 0 ||
+		    fidx >= nfiles)
+			continue;
+		const char *f = dwarf_filesrc(files, fidx, NULL, NULL);
+		if (f && !system_file(f)) {
+			*file = f;
+			*line = (int)ln;
+			return;
+		}
+	}
+}
+
+typedef char *(*demangler)(const char *mangled, char *out, size_t *len, int *status);
+
+/* The C++ runtime's demangler, if the system has one (NULL otherwise). */
+static demangler find_demangler(void)
+{
+	static demangler fn;
+	static bool looked;
+	if (!looked) {
+		looked = true;
+		void *lib = dlopen("libstdc++.so.6", RTLD_LAZY | RTLD_LOCAL);
+		void *sym = lib ? dlsym(lib, "__cxa_demangle") : NULL;
+		memcpy(&fn, &sym, sizeof(fn));
+	}
+	return fn;
+}
+
+/* Where a demangled name's parameter list starts: its last '(' outside
+ * brackets ("main::{lambda()#1}::operator()() const" keeps
+ * "operator()"); 0 when the brackets do not balance. */
+static size_t parameters_at(const char *name)
+{
+	size_t at = 0;
+	int depth = 0;
+	for (size_t i = 0; name[i]; i++) {
+		char c = name[i];
+		if (c == '(' && depth == 0)
+			at = i;
+		if (c == '(' || c == '<' || c == '{' || c == '[')
+			depth++;
+		else if (c == ')' || c == '>' || c == '}' || c == ']')
+			depth--;
+		if (depth < 0)
+			return 0;
+	}
+	return depth == 0 ? at : 0;
+}
+
+/* A C++ symbol's readable name without its parameters (malloc'd), or a
+ * copy of the symbol as it is. */
+static char *readable_name(const char *symbol)
+{
+	if (!symbol)
+		return NULL;
+	demangler fn = strncmp(symbol, "_Z", 2) == 0 ? find_demangler() : NULL;
+	int status = -1;
+	char *name = fn ? fn(symbol, NULL, NULL, &status) : NULL;
+	if (!name || status != 0) {
+		free(name);
+		return strdup(symbol);
+	}
+	size_t at = parameters_at(name);
+	if (at > 0)
+		name[at] = '\0';
+	return name;
+}
+
 static const char *base_name(const char *path)
 {
 	const char *slash = path ? strrchr(path, '/') : NULL;
@@ -80,11 +208,13 @@ void symbolizer_lookup(struct symbolizer *sym, uint64_t address, bool return_add
 		return;
 	const char *mname = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 	s->module = dup_or_null(base_name(mname));
-	s->function = dup_or_null(dwfl_module_addrname(mod, pc));
+	s->function = readable_name(dwfl_module_addrname(mod, pc));
 	Dwfl_Line *line = dwfl_module_getsrc(mod, pc);
 	if (line) {
 		int lineno = 0;
 		const char *file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
+		if (system_file(file))
+			program_call_site(mod, pc, &file, &lineno);
 		s->file = dup_or_null(file);
 		s->line = lineno;
 	}

@@ -159,7 +159,7 @@ void rt_abandon_thread(uint32_t t)
 {
 	if (rt.shared->parallel)
 		model_lock();
-	rt.model->threads[t].state = DEJA_THREAD_FINISHED;
+	deja_model_finish(rt.model, t);
 	if (rt.shared->parallel)
 		model_unlock();
 }

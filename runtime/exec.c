@@ -163,7 +163,7 @@ uint32_t rt_exec_continue(void)
 	uint32_t self = rt.shared->exec_thread;
 	for (uint32_t i = 0; i < m->nthreads; i++)
 		if (i != self && m->threads[i].state == DEJA_THREAD_LIVE)
-			m->threads[i].state = DEJA_THREAD_FINISHED; /* gone with the old image */
+			deja_model_finish(m, i); /* gone with the old image */
 	m->running = 0;
 	deja_model_set_pending(m, self, DEJA_OP_EXEC, NULL, 0, 0);
 	__atomic_store_n(&rt.shared->exec_pending, 0, __ATOMIC_RELEASE);

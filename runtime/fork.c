@@ -224,45 +224,89 @@ static void catch_up_with_child(uint32_t fork_index)
 		rt.model->vclock = a.vclock;
 }
 
-bool rt_fork_wait4(const long a[6], const sigset_t *mask, uint64_t site, long *result)
+/* The REAP event of a wait4 (arguments a) that gave r (a pid as the
+ * program sees it, 0, or an error): which child, where its clock ended,
+ * and the status the program got. */
+void rt_fork_reap_fill(struct deja_pending *p, const long a[6], long r)
 {
-	if (!rt_managed() || rt.shared->parallel || !rt.shared->follow_children)
-		return false;
+	long index = r > 0 ? rt_pids_child_index(rt_pids_real_child(r)) : -1;
+	if (index >= 0)
+		catch_up_with_child((uint32_t)index);
+	p->arg = (uint64_t)(index + 1);
+	p->value = r;
+	p->data = r > 0 && a[1] ? (uint64_t)(uint32_t) * (const int *)a[1] : 0;
+}
+
+/* Replay: after the REAP event, which gave the recorded result and
+ * status (io.c), the real child it reaped is waited for, when every event
+ * recorded before it has run (the child may need them: its parent's other
+ * threads draining its output), however long it takes here. */
+static void reap_real_child(long r, const long a[6], const sigset_t *mask)
+{
+	if (r <= 0)
+		return;
+	long real = rt_pids_real_child(r);
+	int status; /* the program keeps the recorded one */
+	long args[6] = { real > 0 ? real : a[0], (long)&status, a[2] & ~(long)WNOHANG, a[3],
+			 a[4], a[5] };
+	/* A real signal (a SIGCHLD) may cut the wait short: a replay drops
+	 * real signals, so it waits on. */
+	long got;
+	do
+		got = rt_pass_interruptible(SYS_wait4, args, mask);
+	while (got == -EINTR);
+}
+
+/* A wait4 in a process with one thread: nobody else could run while it
+ * waits, so it waits in the kernel (a replay, for the recorded child),
+ * and its event follows with what it gave.  f: the recorded REAP (replay),
+ * or NULL. */
+static long reap_alone(const struct deja_feed *f, const long a[6], const sigset_t *mask,
+		       uint64_t site)
+{
 	long args[6] = { a[0], a[1], a[2], a[3], a[4], a[5] };
 	long r;
-	const struct deja_feed *f = NULL;
-	if (rt.shared->mode == DEJA_MODE_REPLAY)
-		f = rt_io_feed_peek(rt_next_event_of_self());
 	if (f) {
-		/* Which child the recording's wait returned, if any: wait
-		 * for that one, however long it takes here. */
 		r = f->result;
 		if (r > 0) {
 			long real = rt_pids_real_child(r);
-			if (real <= 0)
-				return false; /* not a followed child: run it as it comes */
-			args[0] = real;
+			args[0] = real > 0 ? real : a[0];
 			args[2] &= ~(long)WNOHANG;
-			/* A real signal (a SIGCHLD) may cut the wait short:
-			 * a replay drops real signals, so it waits on. */
 			long got;
 			do
 				got = rt_pass_interruptible(SYS_wait4, args, mask);
 			while (got == -EINTR);
-			r = got == real ? f->result : got;
+			r = got == args[0] ? f->result : got;
 		}
 	} else {
 		r = rt_pass_interruptible(SYS_wait4, args, mask);
 		if (r > 0)
 			r = rt_pids_shown(r);
 	}
-	long index = r > 0 ? rt_pids_child_index(rt_pids_real_child(r)) : -1;
-	if (index >= 0)
-		catch_up_with_child((uint32_t)index);
-	struct deja_pending *p = rt_declare(DEJA_OP_REAP, NULL, (uint64_t)(index + 1), site);
-	p->value = r;
-	p->data = r > 0 && a[1] ? (uint64_t)(uint32_t) * (const int *)a[1] : 0;
+	struct deja_pending *p = rt_declare(DEJA_OP_REAP, NULL, 0, site);
+	rt_fork_reap_fill(p, a, r);
 	rt_run();
+	return r;
+}
+
+bool rt_fork_wait4(const long a[6], const sigset_t *mask, uint64_t site, long *result)
+{
+	if (!rt_managed() || rt.shared->parallel || !rt.shared->follow_children)
+		return false;
+	bool replay = rt.shared->mode == DEJA_MODE_REPLAY;
+	if (rt.model->live_threads <= 1 || (!replay && (a[2] & WNOHANG))) {
+		const struct deja_feed *f = replay ? rt_io_feed_peek(rt_next_event_of_self()) : NULL;
+		*result = reap_alone(f, a, mask, site);
+		return true;
+	}
+	/* A wait that would block, with other threads live: they run
+	 * meanwhile (one of them may be what the child waits for: asyncio's
+	 * watcher thread waits while the loop feeds the child), and the
+	 * wait4 runs at its event, once a child has ended (io.c).  A replay
+	 * gives the recorded result at the event, then reaps the child. */
+	long r = rt_io_reap_waiting(a, site);
+	if (replay)
+		reap_real_child(r, a, mask);
 	*result = r;
 	return true;
 }
@@ -278,22 +322,21 @@ static bool child_running(void)
 }
 
 /* A program's sleeps are virtual, but its child processes run in real
- * time.  A parent that polls for a child's end between short sleeps
- * (Python's subprocess.run with a timeout: waitpid(WNOHANG), then sleep)
- * would otherwise see its virtual clock run past the timeout before the
- * child has even started.  So a recording gives a running child the real
- * time the parent's sleep stands for (at most a second at a time); the
+ * time (processes.c).  A parent that polls for a child's end between short
+ * sleeps (Python's subprocess.run with a timeout: waitpid(WNOHANG), then
+ * sleep) would otherwise see its virtual clock run past the timeout before
+ * the child has even started, and a parent that sleeps longer than its
+ * child would find it still running.  So a recording gives a running child
+ * the real time the parent's sleep stands for, until a child ends; the
  * parent's clock still jumps, and a replay, which follows the recorded
  * waits, waits for nothing. */
 void rt_fork_let_children_run(uint64_t deadline)
 {
-	const uint64_t step_ns = 1000000, most_ns = 1000000000;
+	const uint64_t step_ns = 1000000;
 	if (rt.shared->mode != DEJA_MODE_RECORD || deadline == DEJA_NO_DEADLINE ||
 	    deadline <= rt.model->vclock)
 		return;
 	uint64_t want = deadline - rt.model->vclock;
-	if (want > most_ns)
-		want = most_ns;
 	for (uint64_t waited = 0; waited < want && child_running(); waited += step_ns) {
 		struct timespec ts = { 0, (long)(want - waited < step_ns ? want - waited : step_ns) };
 		rt_syscall2(SYS_nanosleep, (long)&ts, 0);

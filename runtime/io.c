@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 
 #include "model.h"
 #include "syscall_table.h"
@@ -74,6 +75,33 @@ static void iov_chunks(const struct iovec *iov, long count, uint64_t total, chun
 	}
 }
 
+/* What the kernel filled, its length in *len (a socket address, a socket
+ * option): the length first (a feed sets it), then at most max bytes.
+ * For an address the kernel sets *len to the address's whole length,
+ * which may be more than the program's buffer held; no address is longer
+ * than a sockaddr_storage. */
+static void sized_chunks(uint8_t *buf, socklen_t *len, uint64_t max, chunk_fn fn, void *ctx)
+{
+	if (!len)
+		return;
+	fn(ctx, (uint8_t *)len, sizeof(*len));
+	if (buf)
+		fn(ctx, buf, *len < max ? *len : max);
+}
+
+#define ADDR_MAX sizeof(struct sockaddr_storage)
+
+/* What recvmsg wrote besides the data: the sender's address, the control
+ * data (each after its length, which the kernel set) and msg_flags. */
+static void msg_extra_chunks(struct msghdr *m, chunk_fn fn, void *ctx)
+{
+	sized_chunks(m->msg_name, &m->msg_namelen, ADDR_MAX, fn, ctx);
+	fn(ctx, (uint8_t *)&m->msg_controllen, sizeof(m->msg_controllen));
+	if (m->msg_control && m->msg_controllen)
+		fn(ctx, m->msg_control, m->msg_controllen);
+	fn(ctx, (uint8_t *)&m->msg_flags, sizeof(m->msg_flags));
+}
+
 /* Call fn on each buffer the call filled (input) or sent (output), given
  * its result r. */
 static void for_each_chunk(const struct deja_syscall_info *sc, const long a[6], long r,
@@ -101,6 +129,8 @@ static void for_each_chunk(const struct deja_syscall_info *sc, const long a[6], 
 	case DEJA_SZ_MSG:
 		iov_chunks(((const struct msghdr *)buf)->msg_iov,
 			   (long)((const struct msghdr *)buf)->msg_iovlen, all, fn, ctx);
+		if (!output) /* recvmsg: where it came from matters as much */
+			msg_extra_chunks((struct msghdr *)buf, fn, ctx);
 		break;
 	case DEJA_SZ_POLL:
 		fn(ctx, buf, (uint64_t)a[sc->size] * sizeof(struct pollfd));
@@ -109,14 +139,14 @@ static void for_each_chunk(const struct deja_syscall_info *sc, const long a[6], 
 		if (r > 0)
 			fn(ctx, buf, (uint64_t)r * sizeof(struct epoll_event));
 		break;
-	case DEJA_SZ_SOCKADDR: {
-		socklen_t *len = (socklen_t *)a[sc->size];
-		if (!len)
-			break;
-		fn(ctx, (uint8_t *)len, sizeof(*len)); /* first: a feed sets it */
-		fn(ctx, buf, *len);
+	case DEJA_SZ_SOCKADDR:
+		sized_chunks(buf, (socklen_t *)a[sc->size], UINT64_MAX, fn, ctx);
 		break;
-	}
+	case DEJA_SZ_RECVFROM: /* a datagram's sender, in a[4] and a[5] */
+		if (r > 0)
+			fn(ctx, buf, (uint64_t)r);
+		sized_chunks((uint8_t *)a[4], (socklen_t *)a[5], ADDR_MAX, fn, ctx);
+		break;
 	case DEJA_SZ_FDSETS: {
 		/* select's read, write and except sets (any may be NULL),
 		 * nfds bits each, in whole longs as the kernel copies them. */
@@ -270,6 +300,31 @@ static void reserve_socket(long fd, long accept4_flags)
 	}
 }
 
+/* A fed recvmsg gave descriptors (SCM_RIGHTS in its control data, which
+ * the feed has just written): make each number exist, as a fed accept's,
+ * so that the program's later descriptors keep their numbers and its calls
+ * on these (fed like any) find a descriptor.  The headers are walked by
+ * hand, as CMSG_NXTHDR would (libc's helper is not the runtime's to call). */
+static void reserve_passed_fds(const struct msghdr *m, long recv_flags)
+{
+	long flags = (recv_flags & MSG_CMSG_CLOEXEC) ? SOCK_CLOEXEC : 0;
+	const uint8_t *at = m->msg_control, *end = at + m->msg_controllen;
+	while (at && at + sizeof(struct cmsghdr) <= end) {
+		const struct cmsghdr *c = (const struct cmsghdr *)at;
+		if (c->cmsg_len < sizeof(*c) || c->cmsg_len > (uint64_t)(end - at))
+			break;
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+			uint64_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+			for (uint64_t i = 0; i < n; i++) {
+				int fd;
+				memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(fd));
+				reserve_socket(fd, flags);
+			}
+		}
+		at += CMSG_ALIGN(c->cmsg_len);
+	}
+}
+
 static void feed(struct rt_io *io, struct deja_pending *p, uint64_t seq)
 {
 	if (!io->sc) {
@@ -296,6 +351,8 @@ static void feed(struct rt_io *io, struct deja_pending *p, uint64_t seq)
 		struct scatter s = { rt_feed_bytes(f), f->len };
 		for_each_chunk(io->sc, io->a, f->result, false, scatter_chunk, &s);
 	}
+	if (io->nr == SYS_recvmsg && f->result >= 0)
+		reserve_passed_fds((const struct msghdr *)io->a[1], io->a[2]);
 	p->data = io->output ? sent : digest_of(io->sc, io->a, f->result, false);
 }
 
@@ -350,11 +407,37 @@ static void sigwait_at_event(struct rt_io *io)
 	io->result = rt.model->chosen_timed_out ? -EAGAIN : sigwait_take(io->a, io->sigwait_set);
 }
 
+/* A wait4 at its event.  Record: a child it waits for has ended (or a
+ * signal ended the wait), so it runs without waiting.  Replay: the
+ * recorded result and status. */
+static void reap_at_event(struct rt_io *io, struct deja_pending *p, uint64_t seq)
+{
+	if (io->feed) {
+		const struct deja_feed *f = feed_for(seq);
+		io->result = f ? f->result : -ENOSYS;
+		if (f && f->result > 0 && io->a[1])
+			*(int *)io->a[1] = (int)(uint32_t)f->digest;
+		rt_fork_reap_fill(p, io->a, io->result);
+		return;
+	}
+	if (deja_model_interrupted(rt.model, rt_self))
+		io->result = -EINTR;
+	else
+		io->result = pass(SYS_wait4, io->a);
+	if (io->result > 0)
+		io->result = rt_pids_shown(io->result);
+	rt_fork_reap_fill(p, io->a, io->result);
+}
+
 void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 {
 	struct rt_io *io = current;
 	if (io && p->op == DEJA_OP_SIGNAL) {
 		signal_at_event(io, p, seq);
+		return;
+	}
+	if (io && p->op == DEJA_OP_REAP) {
+		reap_at_event(io, p, seq);
 		return;
 	}
 	if (!io || p->op != DEJA_OP_SYSCALL)
@@ -636,6 +719,13 @@ static bool may_block(long nr, const long a[6])
 }
 
 static int waiting_inputs; /* threads in run_waiting; touched with the baton held */
+
+/* A pending operation that waits for the world: an input, or a wait4. */
+static bool waits_for_world(const struct deja_thread *th)
+{
+	return th->state == DEJA_THREAD_LIVE && th->pending.wait_io && !th->pending.woken &&
+	       (th->pending.op == DEJA_OP_SYSCALL || th->pending.op == DEJA_OP_REAP);
+}
 #define SIGNAL_LOOK_NS 10000000LL
 
 void rt_io_refresh(void)
@@ -645,8 +735,8 @@ void rt_io_refresh(void)
 		return;
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		struct deja_pending *p = &m->threads[i].pending;
-		if (m->threads[i].state == DEJA_THREAD_LIVE && p->op == DEJA_OP_SYSCALL &&
-		    p->wait_io && !p->woken && io_ready((const struct rt_io *)(uintptr_t)p->wait_io))
+		if (waits_for_world(&m->threads[i]) &&
+		    io_ready((const struct rt_io *)(uintptr_t)p->wait_io))
 			p->woken = 1;
 	}
 }
@@ -693,8 +783,32 @@ static bool all_there(const struct rt_io *io, uint64_t want)
 	return rt_syscall3(SYS_poll, &pfd, 1, 0) > 0; /* hung up, or an error */
 }
 
+/* A wait4 (arguments a) would return at once: a child it waits for has
+ * ended (or stopped, or continued, as its options ask), or it fails. */
+static bool child_ready(const long a[6])
+{
+	long pid = a[0], options = a[2], idtype = P_PID, id = pid;
+	if (pid == -1) {
+		idtype = P_ALL;
+		id = 0;
+	} else if (pid <= 0) {
+		idtype = P_PGID;
+		id = -pid;
+	}
+	long flags = WEXITED | WNOHANG | WNOWAIT | (options & (WCONTINUED | __WALL | __WCLONE |
+							      __WNOTHREAD));
+	if (options & WUNTRACED)
+		flags |= WSTOPPED;
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	long r = rt_syscall(SYS_waitid, idtype, id, (long)&si, flags, 0, 0);
+	return r < 0 || si.si_pid != 0;
+}
+
 static bool io_ready(const struct rt_io *io)
 {
+	if (io->nr == SYS_wait4)
+		return child_ready(io->a);
 	uint64_t want = wait_all_bytes(io);
 	if (want)
 		return all_there(io, want);
@@ -716,13 +830,15 @@ bool rt_io_wait_external(int64_t timeout_ns)
 	struct deja_model *m = rt.model;
 	struct pollfd fds[256];
 	nfds_t n = 0;
+	bool child_wait = false; /* a wait4: no descriptor to watch */
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		const struct deja_pending *p = &m->threads[i].pending;
-		if (m->threads[i].state != DEJA_THREAD_LIVE || p->op != DEJA_OP_SYSCALL ||
-		    !p->wait_io || p->woken)
+		if (!waits_for_world(&m->threads[i]))
 			continue;
 		const struct rt_io *io = (const struct rt_io *)(uintptr_t)p->wait_io;
-		if (is_poll(io->nr)) {
+		if (io->nr == SYS_wait4) {
+			child_wait = true;
+		} else if (is_poll(io->nr)) {
 			const struct pollfd *theirs = (const struct pollfd *)io->a[0];
 			for (long k = 0; k < io->a[1] && n < 256; k++)
 				fds[n++] = (struct pollfd){ .fd = theirs[k].fd, .events = theirs[k].events };
@@ -740,9 +856,9 @@ bool rt_io_wait_external(int64_t timeout_ns)
 	for (uint32_t i = 0; i < m->nthreads; i++)
 		signal_wait |= m->threads[i].state == DEJA_THREAD_LIVE &&
 			       (m->threads[i].pending.interrupt & DEJA_INTERRUPT_SIGNAL_ONLY);
-	if (n == 0 && !signal_wait)
+	if (n == 0 && !signal_wait && !child_wait)
 		return false;
-	if (signal_wait && (timeout_ns < 0 || timeout_ns > SIGNAL_LOOK_NS))
+	if ((signal_wait || child_wait) && (timeout_ns < 0 || timeout_ns > SIGNAL_LOOK_NS))
 		timeout_ns = SIGNAL_LOOK_NS;
 	/* The program waits for the world (or, in real time, for a deadline). */
 	struct timespec ts = { timeout_ns / 1000000000LL, timeout_ns % 1000000000LL };
@@ -754,8 +870,8 @@ bool rt_io_wait_external(int64_t timeout_ns)
 		   sizeof(blocked), 0);
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		struct deja_pending *p = &m->threads[i].pending;
-		if (m->threads[i].state == DEJA_THREAD_LIVE && p->op == DEJA_OP_SYSCALL &&
-		    p->wait_io && !p->woken && io_ready((const struct rt_io *)(uintptr_t)p->wait_io))
+		if (waits_for_world(&m->threads[i]) &&
+		    io_ready((const struct rt_io *)(uintptr_t)p->wait_io))
 			p->woken = 1;
 	}
 	return true;
@@ -824,6 +940,24 @@ static long run_waiting(struct rt_io *io, long nr, uint64_t site)
 	return io->result;
 }
 
+long rt_io_reap_waiting(const long a[6], uint64_t site)
+{
+	struct rt_io io = { .nr = SYS_wait4, .a = a, .feed = replaying() };
+	struct deja_pending *p = rt_declare(DEJA_OP_REAP, NULL, 0, site);
+	p->may_block = !(a[2] & WNOHANG);
+	if (!io.feed) { /* a replay follows the recording: it does not wait */
+		p->wait_io = (uint64_t)(uintptr_t)&io;
+		p->woken = io_ready(&io);
+	}
+	io.deferred = true;
+	current = &io;
+	waiting_inputs++;
+	rt_run();
+	waiting_inputs--;
+	current = NULL;
+	return io.result;
+}
+
 /* One input call, recorded or fed. */
 static long input_once(const struct deja_syscall_info *sc, long nr, const long a[6],
 		       uint64_t site)
@@ -838,6 +972,8 @@ static long input_once(const struct deja_syscall_info *sc, long nr, const long a
 	if (may_block(nr, a))
 		return run_waiting(&io, nr, site);
 	io.result = pass(nr, a);
+	if (nr == SYS_rt_sigpending && io.result == 0 && a[0])
+		*(uint64_t *)a[0] |= rt_signals_held_pending(); /* the kernel does not have them */
 	run_event(&io, nr, site, 0, 0, 0, false); /* filled in by note_result */
 	return io.result;
 }

@@ -149,3 +149,13 @@ bool rt_pid_syscall(long nr, long a[6], long *result)
 		return false;
 	}
 }
+
+bool rt_pids_kill_held_back(long nr, const long a[6])
+{
+	if (!replaying() || nr != SYS_kill || a[1] == 0)
+		return false;
+	if (a[0] > 0)
+		return rt_pids_child_index(a[0]) >= 0;
+	/* A process group a followed child leads (start_new_session). */
+	return a[0] < -1 && rt_pids_child_index(real_id(-a[0])) >= 0;
+}

@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 32u
+#define DEJA_PROTOCOL_VERSION 33u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -95,6 +95,10 @@ enum deja_thread_state {
 #define DEJA_EVENT_SWITCH 0x2u    /* a different thread than the previous event's */
 #define DEJA_EVENT_TIMED_OUT 0x4u /* a timed wait that timed out */
 #define DEJA_EVENT_SOURCE 0x8u    /* its data starts with the input's source */
+/* No other thread of the process was live before it: of a stretch of
+ * such events, only the first counts towards its thread's script position
+ * (struct deja_script_entry, deja_script_counts). */
+#define DEJA_EVENT_ALONE 0x10u
 
 /* Mutex subtypes, as glibc numbers them in pthread_mutex_t.__kind. */
 #define DEJA_MUTEX_NORMAL 0u
@@ -119,7 +123,11 @@ enum deja_thread_state {
  * can time out).  Every other choice is the nonpreemptive one.  Keyed by
  * the thread's own event count, so dropping one entry leaves the others
  * meaning what they meant: shrink and iterative preemption bounding edit
- * schedules in this form.  Sorted by (thread, after).
+ * schedules in this form.  Sorted by (thread, after).  A stretch of
+ * events a thread made alone (DEJA_EVENT_ALONE) counts as one: what it
+ * does alone, such as CPython listing its script's directory on import,
+ * decides nothing and may vary from run to run (the directory has more
+ * files) without moving the entries.
  *
  * With `tick` set, the switch comes inside plain code (ticks.c): after
  * its `after` events the thread stops at its tick `tick` (its next
@@ -181,6 +189,9 @@ struct deja_thread {
 	uint32_t fire_timeout;  /* parallel mode: chosen to time out */
 	uint64_t start_routine; /* for reports */
 	uint64_t events;        /* events this thread executed */
+	/* Its position for scripts (struct deja_script_entry's `after`):
+	 * its events that count by deja_script_counts (scheduler/script.h). */
+	uint64_t script_events;
 	/* pthread_cancel asked this thread to end (a CANCEL event), and
 	 * whether it has cancellation disabled (pthread_setcancelstate): a
 	 * request for an enabled thread that waits at a cancellation point
@@ -267,7 +278,10 @@ struct deja_model {
 	 * lowest number of a finished, joined thread (serialised mode only:
 	 * threads running in parallel write their own entries to their end). */
 	uint32_t reuse_joined;
-	uint32_t reserved_reuse;
+	/* Threads in state LIVE (deja_model_add_thread, deja_model_finish). */
+	uint32_t live_threads;
+	/* The last event was DEJA_EVENT_ALONE (deja_script_counts). */
+	uint32_t last_alone;
 	uint64_t wait_seq;
 	/* Handed from the thread that chose to the thread chosen. */
 	uint32_t chosen_timed_out;
@@ -408,9 +422,10 @@ struct deja_shared {
 	uint32_t reserved_feed;
 	uint64_t script_offset;   /* strategy script: struct deja_script_entry[script_len] */
 	uint64_t script_len;
-	/* Real time (deja record --time real): the clocks read the real time,
-	 * each read an event; timed waits last their real time.  A replay
-	 * gives the model's clock each event's recorded value (vtimes). */
+	/* Real time (deja record --time real, and every child process): the
+	 * clocks read the real time, each read an event; timed waits last
+	 * their real time.  A replay gives the model's clock each event's
+	 * recorded value (vtimes). */
 	uint32_t real_time;
 	uint32_t reserved_time;
 	uint64_t vtimes_offset;   /* replay of real time: uint64_t[vtimes_len], by event */
@@ -421,6 +436,10 @@ struct deja_shared {
 	/* Virtual time: what the clocks read at virtual time 0 (recorded). */
 	int64_t realtime_start_ns;
 	int64_t monotonic_start_ns;
+	/* Real time: the real nanoseconds since monotonic_start_ns less this
+	 * is this process's model time (0 for the top process; a child's
+	 * clock starts where its parent's stood at the fork). */
+	int64_t real_offset_ns;
 	uint64_t entropy_seed;    /* randomness the target gets is drawn from it */
 	/* CLOCK_MONOTONIC_COARSE (ns) as the supervisor last read it, about
 	 * every millisecond: the runtime's own sense of real time (coverage)

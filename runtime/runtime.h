@@ -467,6 +467,10 @@ void rt_signals_deliver(uint64_t site);
  * with a relayed signal: an event, the signal pending instead of sent;
  * true (with *result) if so. */
 bool rt_signal_to_self(long nr, const long a[6], uint64_t site, long *result);
+/* Record: the signals the runtime holds pending for this thread or its
+ * process (sent to itself, see rt_signal_to_self) that the thread blocks:
+ * sigpending() shows them, as the kernel would have them. */
+uint64_t rt_signals_held_pending(void);
 /* signalfd() made for these signals: the program reads them from the
  * kernel, so a signal it sends itself among them goes to the kernel too
  * (rt_signal_to_self), where the signalfd sees it. */
@@ -570,6 +574,15 @@ void rt_fork_child_after_libc(void);
  * a replay the recorded result (true, with *result); false: run it as
  * usual. */
 bool rt_fork_wait4(const long a[6], const sigset_t *mask, uint64_t site, long *result);
+/* The REAP event of a wait4 (arguments a) that gave r: its child's fork
+ * index, its status, the clock caught up with the child's end. */
+void rt_fork_reap_fill(struct deja_pending *p, const long a[6], long r);
+/* A wait4 (arguments a) in a managed thread: its REAP event.  Record, a
+ * wait4 that would block: the event waits, as an input does, until a
+ * child it waits for has ended, with the other threads running, and the
+ * wait4 runs at the event.  Replay: the event gives the recorded result
+ * and status.  Returns what the program gets. */
+long rt_io_reap_waiting(const long a[6], uint64_t site);
 /* Record, every thread in a timed wait that ends at virtual time
  * `deadline`: while a child process still runs, give it that much real
  * time (or until a child ends) before the clock jumps there. */
@@ -583,6 +596,14 @@ long rt_pids_shown_child(uint32_t fork_index, long real_pid);
 long rt_pids_real_child(long shown_pid);
 /* The fork index of a followed child by its real pid, or -1. */
 long rt_pids_child_index(long real_pid);
+/* Replay: a kill() (its pid already the real one) of a followed child, or
+ * of the process group one leads, is not sent.  The child replays its
+ * recorded run, its recorded signals included, and ends where it did
+ * (replay_end_signal); a replay does not wait as its recording did, so a
+ * real signal would reach it early: SIGKILL cut it short, and any signal
+ * killed it before its runtime was there to take it (just after an
+ * exec). */
+bool rt_pids_kill_held_back(long nr, const long a[6]);
 /* The shown id of a real pid a wait returned. */
 long rt_pids_shown(long real_pid);
 void rt_pids_forget_children(void);

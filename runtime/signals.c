@@ -689,17 +689,28 @@ void rt_signals_sigwaiting(uint64_t set)
 
 int rt_signal_take_in(uint64_t set, siginfo_t *info)
 {
-	struct pending_set *own = &thread_pending[rt_self];
-	for (int sig = 1; sig <= 64; sig++) {
-		if (!(set & bit(sig)))
-			continue;
-		if (take_pending(own, sig) || take_pending(&process_pending, sig)) {
-			*info = last_info[sig];
-			return sig;
-		}
-	}
+	/* The thread's own first, then the process's, lowest first in each,
+	 * as the kernel dequeues them. */
+	struct pending_set *sets[2] = { &thread_pending[rt_self], &process_pending };
+	for (int k = 0; k < 2; k++)
+		for (int sig = 1; sig <= 64; sig++)
+			if ((set & bit(sig)) && take_pending(sets[k], sig)) {
+				*info = last_info[sig];
+				return sig;
+			}
 	/* One the program blocks and the kernel holds (sent from outside). */
 	struct timespec zero = { 0, 0 };
 	long r = rt_syscall4(SYS_rt_sigtimedwait, &set, info, &zero, sizeof(set));
 	return r > 0 ? (int)r : 0;
+}
+
+uint64_t rt_signals_held_pending(void)
+{
+	uint64_t held = 0;
+	const struct pending_set *own = &thread_pending[rt_self];
+	for (int sig = 1; sig <= 64; sig++)
+		if (__atomic_load_n(&own->count[sig], __ATOMIC_RELAXED) ||
+		    __atomic_load_n(&process_pending.count[sig], __ATOMIC_RELAXED))
+			held |= bit(sig);
+	return held & program_blocked();
 }

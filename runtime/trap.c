@@ -509,7 +509,9 @@ static long emulate(long nr, const long a[6], uint64_t site, greg_t *g, sigset_t
 	case SYS_tgkill:
 	case SYS_tkill: {
 		long r;
-		return rt_signal_to_self(nr, a, site, &r) ? r : pass(nr, a);
+		if (rt_signal_to_self(nr, a, site, &r))
+			return r;
+		return rt_pids_kill_held_back(nr, a) ? 0 : pass(nr, a);
 	}
 	case SYS_pause:
 	case SYS_rt_sigsuspend:

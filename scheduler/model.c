@@ -83,12 +83,20 @@ uint32_t deja_model_add_thread(struct deja_model *m)
 	struct deja_thread *th = &m->threads[t];
 	memset(th, 0, sizeof(*th));
 	th->state = DEJA_THREAD_LIVE;
+	m->live_threads++;
 	m->pct_priority[t] = 0; /* given anew, as to a new thread */
 	m->pos_event[t] = 0;
 	memset(&m->coverage[t], 0, sizeof(m->coverage[t]));
 	m->coverage[t].stopped_tick = DEJA_NO_TICK; /* runtime/ticks.c */
 	deja_model_set_pending(m, t, DEJA_OP_THREAD_START, NULL, 0, 0);
 	return t;
+}
+
+void deja_model_finish(struct deja_model *m, uint32_t t)
+{
+	if (m->threads[t].state == DEJA_THREAD_LIVE && m->live_threads > 0)
+		m->live_threads--;
+	m->threads[t].state = DEJA_THREAD_FINISHED;
 }
 
 /* ---- object table: open addressing keyed by address ---- */
@@ -269,8 +277,10 @@ static bool enabled_plain(const struct deja_model *m, uint32_t t)
 	case DEJA_OP_FUTEX_RESUME:
 		return p->woken || futex_word(o) != (uint32_t)p->arg;
 	case DEJA_OP_SYSCALL:
-		/* An input that would block waits until the runtime sees it
-		 * ready; a replay does not wait (it follows the recording). */
+	case DEJA_OP_REAP:
+		/* An input (or a wait4) that would block waits until the
+		 * runtime sees it ready; a replay does not wait (it follows
+		 * the recording). */
 		return !p->wait_io || p->woken || m->strategy == DEJA_STRATEGY_FOLLOW;
 	default:
 		return true;
@@ -666,7 +676,7 @@ static int64_t exec_other(struct deja_model *m, uint32_t t, struct deja_pending 
 	case DEJA_OP_THREAD_CREATE:
 		return exec_thread_create(m, p, arg_out);
 	case DEJA_OP_THREAD_EXIT:
-		m->threads[t].state = DEJA_THREAD_FINISHED;
+		deja_model_finish(m, t);
 		return 0;
 	case DEJA_OP_JOIN:
 	case DEJA_OP_TRYJOIN:

@@ -22,6 +22,9 @@ void deja_model_init(struct deja_model *m, uint64_t max_steps);
 /* A new thread slot in state LIVE with pending THREAD_START, or
  * DEJA_NO_THREAD when the table is full. */
 uint32_t deja_model_add_thread(struct deja_model *m);
+/* Thread t has ended (its exit, or gone with an image or abandoned): state
+ * FINISHED, and one thread fewer live. */
+void deja_model_finish(struct deja_model *m, uint32_t t);
 
 /* The object at addr, created on first use with the given kind.  When the
  * address holds an object of another kind that nobody holds, it is reset

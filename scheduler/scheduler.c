@@ -8,12 +8,13 @@
 #include "strategy.h"
 
 /* Switching away from a thread here is not a preemption: it yields,
- * sleeps, or is about to wait for input (which it may have to). */
+ * sleeps, or is about to wait for input or for a child (which it may
+ * have to). */
 static bool yields(const struct deja_model *m, uint32_t t)
 {
 	const struct deja_pending *p = &m->threads[t].pending;
 	return p->op == DEJA_OP_YIELD || p->op == DEJA_OP_SLEEP ||
-	       (p->op == DEJA_OP_SYSCALL && p->may_block);
+	       ((p->op == DEJA_OP_SYSCALL || p->op == DEJA_OP_REAP) && p->may_block);
 }
 
 /* The timed wait that times out first: earliest deadline, then longest
@@ -46,7 +47,8 @@ static enum deja_decision_kind nobody_can_run(const struct deja_model *m)
 		if (th->state != DEJA_THREAD_LIVE)
 			continue;
 		live = true;
-		if (th->pending.op == DEJA_OP_SYSCALL && th->pending.wait_io)
+		if ((th->pending.op == DEJA_OP_SYSCALL || th->pending.op == DEJA_OP_REAP) &&
+		    th->pending.wait_io)
 			return DEJA_DECIDE_EXTERNAL;
 		/* pause(): a signal from outside may still come (a replay
 		 * does not wait for one: its signals are recorded). */
@@ -241,7 +243,7 @@ struct deja_decision deja_sched_choose(struct deja_model *m,
 		.ntimeouts = nt,
 		.script = in->script,
 		.script_len = in->script_len,
-		.current_events = m->current < m->nthreads ? m->threads[m->current].events : 0,
+		.current_events = m->current < m->nthreads ? m->threads[m->current].script_events : 0,
 	};
 	uint32_t t = deja_strategy_get(m->strategy)->pick(m, &c);
 	if (t == DEJA_PICK_DIVERGE) {
@@ -370,7 +372,7 @@ uint64_t deja_sched_tick_offer(struct deja_model *m, const struct deja_sched_inp
 	if (m->strategy == DEJA_STRATEGY_SCRIPT) {
 		/* A switch the script places at a tick: stop there. */
 		const struct deja_script_entry *e = deja_script_find(
-			in->script, in->script_len, t, m->threads[t].events);
+			in->script, in->script_len, t, m->threads[t].script_events);
 		return e && e->tick > ticks ? e->tick : DEJA_NO_TICK;
 	}
 	const struct deja_strategy *s = deja_strategy_get(m->strategy);
@@ -398,7 +400,8 @@ int64_t deja_sched_step(struct deja_model *m, uint32_t t, struct deja_event *ev)
 	if (p->op == DEJA_OP_THREAD_START) /* its kernel id, kept for the replay */
 		ev->object_addr = (uint64_t)(uint32_t)m->threads[t].os_tid;
 	ev->site = p->site;
-	ev->flags = (uint16_t)(m->chosen_flags | p->flags);
+	bool alone = m->live_threads <= 1;
+	ev->flags = (uint16_t)(m->chosen_flags | p->flags | (alone ? DEJA_EVENT_ALONE : 0));
 	ev->data_len = p->data_len;
 	ev->data = p->data;
 	ev->choosable = m->chosen_choosable;
@@ -409,6 +412,10 @@ int64_t deja_sched_step(struct deja_model *m, uint32_t t, struct deja_event *ev)
 	if (p->op == DEJA_OP_TICK)
 		m->tick_events++;
 	int64_t r = deja_model_execute(m, t, m->chosen_timed_out, &arg);
+	bool last_alone = m->last_alone;
+	if (deja_script_counts(ev->flags, &last_alone))
+		m->threads[t].script_events++;
+	m->last_alone = last_alone;
 	ev->result = r;
 	ev->arg = arg;
 	ev->vtime = m->vclock;

@@ -67,7 +67,7 @@ static uint64_t stopped_at(const uint32_t *threads, const uint64_t *ticks,
 }
 
 uint64_t deja_script_from_schedule(const uint32_t *threads, const bool *preempt,
-				   const bool *yields, const uint64_t *ticks,
+				   const bool *yields, const bool *counted, const uint64_t *ticks,
 				   const uint64_t *final_stops, uint64_t n,
 				   struct deja_script_entry *out, bool *out_preempt,
 				   uint64_t *out_event)
@@ -97,7 +97,8 @@ uint64_t deja_script_from_schedule(const uint32_t *threads, const bool *preempt,
 				out_event[count] = i;
 			count++;
 		}
-		done[t]++;
+		if (!counted || counted[i])
+			done[t]++;
 		current = t;
 	}
 	return count;

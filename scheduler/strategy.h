@@ -35,7 +35,7 @@ struct deja_choice {
 	/* script: the switches to make (protocol.h), sorted. */
 	const struct deja_script_entry *script;
 	uint64_t script_len;
-	uint64_t current_events; /* events current has executed */
+	uint64_t current_events; /* current's script position (script_events) */
 };
 
 /* pick's answer when it cannot follow (follow strategy only). */

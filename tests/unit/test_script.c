@@ -22,7 +22,7 @@ static struct sim *contended(const char *strategy, uint64_t seed)
 
 static uint64_t switches_of(const struct sim *s, struct deja_script_entry *out, bool *preempt)
 {
-	return deja_script_from_schedule(s->trace, s->preempted, s->yielded, NULL, NULL, s->nevents, out,
+	return deja_script_from_schedule(s->trace, s->preempted, s->yielded, NULL, NULL, NULL, s->nevents, out,
 					 preempt, NULL);
 }
 
@@ -124,7 +124,7 @@ static void switches_at_ticks(void **state)
 		final_stops[t] = DEJA_NO_TICK;
 	final_stops[0] = 12;
 	struct deja_script_entry out[8];
-	uint64_t n = deja_script_from_schedule(threads, NULL, NULL, ticks, final_stops, 7, out, NULL, NULL);
+	uint64_t n = deja_script_from_schedule(threads, NULL, NULL, NULL, ticks, final_stops, 7, out, NULL, NULL);
 	assert_int_equal(n, 3);
 	assert_int_equal(out[0].thread, 0);
 	assert_int_equal(out[0].after, 2);
@@ -137,6 +137,55 @@ static void switches_at_ticks(void **state)
 	assert_int_equal(out[2].thread, 0);
 	assert_int_equal(out[2].after, 3);
 	assert_int_equal(out[2].tick, 12); /* never ran again: stopped at the end */
+}
+
+/* The entries of a schedule whose events carry these flags. */
+static uint64_t switches_with_flags(const uint32_t *threads, const uint32_t *flags, uint64_t n,
+				   struct deja_script_entry *out)
+{
+	bool counted[32], last_alone = false;
+	for (uint64_t i = 0; i < n; i++)
+		counted[i] = deja_script_counts(flags[i], &last_alone);
+	return deja_script_from_schedule(threads, NULL, NULL, counted, NULL, NULL, n, out, NULL,
+					 NULL);
+}
+
+/* A thread alone (CPython starting up, listing directories) makes as many
+ * events as the world makes it: a stretch of them counts as one, so the
+ * switches after it keep their positions however long it was; a stretch
+ * after the other threads ended still moves the position on, so the
+ * choices on either side of it stay apart. */
+static void alone_stretches_count_once(void **state)
+{
+	(void)state;
+	const uint32_t A = DEJA_EVENT_ALONE;
+	const uint32_t short_threads[] = { 0, 0, 0, 1, 0, 1, 0, 0, 2 };
+	const uint32_t short_flags[] = { A, A, A, 0, 0, 0, A, A, 0 };
+	const uint32_t long_threads[] = { 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 2 };
+	const uint32_t long_flags[] = { A, A, A, A, A, A, 0, 0, 0, A, A, A, A, 0 };
+	struct deja_script_entry a[16], b[16];
+	uint64_t na = switches_with_flags(short_threads, short_flags, 9, a);
+	uint64_t nb = switches_with_flags(long_threads, long_flags, 14, b);
+	assert_int_equal(na, nb);
+	assert_memory_equal(a, b, na * sizeof(a[0]));
+	assert_int_equal(na, 5);
+	assert_int_equal(a[0].thread, 0); /* the stretch counts once */
+	assert_int_equal(a[0].after, 1);
+	assert_int_equal(a[1].thread, 1);
+	assert_int_equal(a[1].after, 1);
+	assert_int_equal(a[2].thread, 0);
+	assert_int_equal(a[2].after, 2);
+	/* T0 after T1's end: one more for the stretch, then the switch to T2. */
+	assert_int_equal(a[3].thread, 1);
+	assert_int_equal(a[4].thread, 0);
+	assert_int_equal(a[4].after, 3);
+	assert_int_equal(a[4].to, 2);
+	/* Only the first of a stretch is counted. */
+	bool last_alone = false;
+	assert_true(deja_script_counts(0, &last_alone));
+	assert_true(deja_script_counts(A, &last_alone));
+	assert_false(deja_script_counts(A, &last_alone));
+	assert_true(deja_script_counts(0, &last_alone));
 }
 
 static void find_and_sort(void **state)
@@ -168,6 +217,7 @@ int main(void)
 		cmocka_unit_test(empty_script_is_nonpreemptive),
 		cmocka_unit_test(dropping_a_preemption_keeps_the_others),
 		cmocka_unit_test(switches_at_ticks),
+		cmocka_unit_test(alone_stretches_count_once),
 		cmocka_unit_test(find_and_sort),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
