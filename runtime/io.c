@@ -60,127 +60,6 @@ struct rt_io {
 
 static __thread struct rt_io *current __attribute__((tls_model("initial-exec")));
 
-/* ---- the program's buffers of one call, as chunks ---- */
-
-typedef void (*chunk_fn)(void *ctx, uint8_t *ptr, uint64_t len);
-
-static void iov_chunks(const struct iovec *iov, long count, uint64_t total, chunk_fn fn,
-		       void *ctx)
-{
-	for (long i = 0; iov && i < count && total > 0; i++) {
-		uint64_t n = iov[i].iov_len < total ? iov[i].iov_len : total;
-		if (n)
-			fn(ctx, iov[i].iov_base, n);
-		total -= n;
-	}
-}
-
-/* What the kernel filled, its length in *len (a socket address, a socket
- * option): the length first (a feed sets it), then at most max bytes.
- * For an address the kernel sets *len to the address's whole length,
- * which may be more than the program's buffer held; no address is longer
- * than a sockaddr_storage. */
-static void sized_chunks(uint8_t *buf, socklen_t *len, uint64_t max, chunk_fn fn, void *ctx)
-{
-	if (!len)
-		return;
-	fn(ctx, (uint8_t *)len, sizeof(*len));
-	if (buf)
-		fn(ctx, buf, *len < max ? *len : max);
-}
-
-#define ADDR_MAX sizeof(struct sockaddr_storage)
-
-/* What recvmsg wrote besides the data: the sender's address, the control
- * data (each after its length, which the kernel set) and msg_flags. */
-static void msg_extra_chunks(struct msghdr *m, chunk_fn fn, void *ctx)
-{
-	sized_chunks(m->msg_name, &m->msg_namelen, ADDR_MAX, fn, ctx);
-	fn(ctx, (uint8_t *)&m->msg_controllen, sizeof(m->msg_controllen));
-	if (m->msg_control && m->msg_controllen)
-		fn(ctx, m->msg_control, m->msg_controllen);
-	fn(ctx, (uint8_t *)&m->msg_flags, sizeof(m->msg_flags));
-}
-
-/* Call fn on each buffer the call filled (input) or sent (output), given
- * its result r. */
-static void for_each_chunk(const struct deja_syscall_info *sc, const long a[6], long r,
-			   bool output, chunk_fn fn, void *ctx)
-{
-	if (r < 0 || sc->buf_arg < 0 || (a[sc->buf_arg] == 0 && sc->size_kind != DEJA_SZ_FDSETS))
-		return;
-	uint8_t *buf = (uint8_t *)a[sc->buf_arg];
-	uint64_t all = output ? UINT64_MAX : (uint64_t)r; /* output: what was given */
-	switch ((enum deja_size_kind)sc->size_kind) {
-	case DEJA_SZ_RESULT:
-		if (r > 0)
-			fn(ctx, buf, (uint64_t)r);
-		break;
-	case DEJA_SZ_ARG:
-		if (a[sc->size] > 0)
-			fn(ctx, buf, (uint64_t)a[sc->size]);
-		break;
-	case DEJA_SZ_FIXED:
-		fn(ctx, buf, sc->size);
-		break;
-	case DEJA_SZ_IOV:
-		iov_chunks((const struct iovec *)buf, a[sc->size], all, fn, ctx);
-		break;
-	case DEJA_SZ_MSG:
-		iov_chunks(((const struct msghdr *)buf)->msg_iov,
-			   (long)((const struct msghdr *)buf)->msg_iovlen, all, fn, ctx);
-		if (!output) /* recvmsg: where it came from matters as much */
-			msg_extra_chunks((struct msghdr *)buf, fn, ctx);
-		break;
-	case DEJA_SZ_POLL:
-		fn(ctx, buf, (uint64_t)a[sc->size] * sizeof(struct pollfd));
-		break;
-	case DEJA_SZ_EPOLL:
-		if (r > 0)
-			fn(ctx, buf, (uint64_t)r * sizeof(struct epoll_event));
-		break;
-	case DEJA_SZ_SOCKADDR:
-		sized_chunks(buf, (socklen_t *)a[sc->size], UINT64_MAX, fn, ctx);
-		break;
-	case DEJA_SZ_RECVFROM: /* a datagram's sender, in a[4] and a[5] */
-		if (r > 0)
-			fn(ctx, buf, (uint64_t)r);
-		sized_chunks((uint8_t *)a[4], (socklen_t *)a[5], ADDR_MAX, fn, ctx);
-		break;
-	case DEJA_SZ_FDSETS: {
-		/* select's read, write and except sets (any may be NULL),
-		 * nfds bits each, in whole longs as the kernel copies them. */
-		uint64_t bytes = (((uint64_t)a[0] + 63) / 64) * 8;
-		for (int k = 1; k <= 3; k++)
-			if (a[k])
-				fn(ctx, (uint8_t *)a[k], bytes);
-		break;
-	}
-	case DEJA_SZ_NONE:
-	case DEJA_SZ_SPECIAL:
-		break;
-	}
-}
-
-static void hash_chunk(void *ctx, uint8_t *ptr, uint64_t len)
-{
-	XXH3_64bits_update(ctx, ptr, len);
-}
-
-static void count_chunk(void *ctx, uint8_t *ptr, uint64_t len)
-{
-	(void)ptr;
-	*(uint64_t *)ctx += len;
-}
-
-static uint64_t digest_of(const struct deja_syscall_info *sc, const long a[6], long r, bool output)
-{
-	XXH3_state_t st;
-	XXH3_64bits_reset(&st);
-	for_each_chunk(sc, a, r, output, hash_chunk, &st);
-	return XXH3_64bits_digest(&st);
-}
-
 /* ---- the data ring (record) ---- */
 
 static void ring_put(const void *src, uint64_t len)
@@ -333,13 +212,13 @@ static void feed(struct rt_io *io, struct deja_pending *p, uint64_t seq)
 		return;
 	}
 	const struct deja_feed *f = feed_for(seq);
-	uint64_t sent = io->output ? digest_of(io->sc, io->a, f ? f->result : 0, true) : 0;
+	uint64_t sent = io->output ? rt_io_digest(io->sc, io->a, f ? f->result : 0, true) : 0;
 	if (!f || f->nr != io->nr || (io->output && sent != f->digest)) {
 		/* Not this call's record: the event will not match, and the
 		 * supervisor reports the divergence.  Until then an output that
 		 * ran gives its own result, not one meant for other bytes. */
 		p->value = io->output ? io->result : -ENOSYS;
-		p->data = io->output ? digest_of(io->sc, io->a, io->result, true) : 0;
+		p->data = io->output ? rt_io_digest(io->sc, io->a, io->result, true) : 0;
 		return;
 	}
 	p->value = f->result;
@@ -349,11 +228,11 @@ static void feed(struct rt_io *io, struct deja_pending *p, uint64_t seq)
 		rt_files_stand_in(io->nr, io->a, f->result);
 	if (!io->output) {
 		struct scatter s = { rt_feed_bytes(f), f->len };
-		for_each_chunk(io->sc, io->a, f->result, false, scatter_chunk, &s);
+		rt_io_each_chunk(io->sc, io->a, f->result, false, scatter_chunk, &s);
 	}
 	if (io->nr == SYS_recvmsg && f->result >= 0)
 		reserve_passed_fds((const struct msghdr *)io->a[1], io->a[2]);
-	p->data = io->output ? sent : digest_of(io->sc, io->a, f->result, false);
+	p->data = io->output ? sent : rt_io_digest(io->sc, io->a, f->result, false);
 }
 
 static void run_now(struct rt_io *io);
@@ -462,7 +341,7 @@ void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 		ring_put(&io->source_len, sizeof(io->source_len));
 		ring_put(io->source, io->source_len);
 	}
-	for_each_chunk(io->sc, io->a, io->result, false, ring_chunk, NULL);
+	rt_io_each_chunk(io->sc, io->a, io->result, false, ring_chunk, NULL);
 }
 
 /* ---- the calls ---- */
@@ -906,8 +785,7 @@ static void run_now(struct rt_io *io)
 static void note_result(struct rt_io *io, struct deja_pending *p)
 {
 	long r = io->result;
-	uint64_t bytes = 0;
-	for_each_chunk(io->sc, io->a, r, false, count_chunk, &bytes);
+	uint64_t bytes = rt_io_bytes(io->sc, io->a, r);
 	bool sourced = is_read(io->nr) || io->sourced;
 	if (sourced && r >= 0)
 		find_source(io, io->a[0]);
@@ -915,7 +793,7 @@ static void note_result(struct rt_io *io, struct deja_pending *p)
 	if (data_len > UINT32_MAX)
 		rt_fatal("one input syscall returned 4 GiB or more");
 	p->value = r;
-	p->data = digest_of(io->sc, io->a, r, false);
+	p->data = rt_io_digest(io->sc, io->a, r, false);
 	p->data_len = (uint32_t)data_len;
 	p->flags = sourced ? DEJA_EVENT_SOURCE : 0;
 }
@@ -1110,42 +988,6 @@ long rt_io_memory_input(long nr, long fd, void *at, uint64_t len, long result, u
 	return run_event(&io, nr, site, 0, 0, 0, true);
 }
 
-/* ---- hot libc wrappers: the same work without a trap per call ---- */
-
-static long to_libc(long r)
-{
-	if (r < 0 && r > -4096) {
-		errno = (int)-r;
-		return -1;
-	}
-	return r;
-}
-
-/* read() and write() are cancellation points: glibc's would act on a
- * request while they wait; these do before they start, and when the
- * request ends an input's wait (-EINTR). */
-RT_EXPORT ssize_t read(int fd, void *buf, size_t len)
-{
-	long a[6] = { fd, (long)buf, (long)len, 0, 0, 0 };
-	if (!rt_managed())
-		return to_libc(pass_unmanaged(SYS_read, a));
-	rt_cancel_point();
-	long r = rt_input(deja_syscall(SYS_read), SYS_read, a, RT_CALLER);
-	if (r == -EINTR)
-		rt_cancel_point();
-	return to_libc(r);
-}
-
-RT_EXPORT ssize_t write(int fd, const void *buf, size_t len)
-{
-	long a[6] = { fd, (long)buf, (long)len, 0, 0, 0 };
-	if (!rt_managed())
-		return to_libc(pass_unmanaged(SYS_write, a));
-	rt_cancel_point();
-	return to_libc(rt_output(deja_syscall(SYS_write), SYS_write, a, RT_CALLER));
-}
-
-
 long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site)
 {
 	if (!rt_managed())
@@ -1168,6 +1010,6 @@ long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uin
 	long r = pass(nr, a);
 	if (r == -EPIPE) /* the kernel raised SIGPIPE too: its handler runs at this event */
 		rt_signal_take_raised(SIGPIPE);
-	run_event(&io, nr, site, r, digest_of(sc, a, r, true), 0, false);
+	run_event(&io, nr, site, r, rt_io_digest(sc, a, r, true), 0, false);
 	return r;
 }

@@ -377,6 +377,17 @@ const uint8_t *rt_feed_bytes(const struct deja_feed *f);
 /* The runtime needs no feed byte before `offset` any more. */
 void rt_feed_release(uint64_t offset);
 
+/* ---- io_buffers.c: a call's buffers, as chunks of bytes ---- */
+struct deja_syscall_info;
+typedef void (*rt_chunk_fn)(void *ctx, uint8_t *ptr, uint64_t len);
+/* fn on each buffer the call filled (an input, given its result r) or
+ * sent (an output), as the syscall table describes them. */
+void rt_io_each_chunk(const struct deja_syscall_info *sc, const long a[6], long r, bool output,
+		      rt_chunk_fn fn, void *ctx);
+/* The xxh3 of those bytes; how many there are (an input's). */
+uint64_t rt_io_digest(const struct deja_syscall_info *sc, const long a[6], long r, bool output);
+uint64_t rt_io_bytes(const struct deja_syscall_info *sc, const long a[6], long r);
+
 /* ---- io.c: input and output syscalls ---- */
 /* In a followed child: its feed starts at its own first event. */
 void rt_io_after_fork(void);

@@ -1,0 +1,150 @@
+/*
+ * io_buffers.c: the program's buffers of one input or output call, as
+ * chunks of bytes.
+ *
+ * The syscall table says which argument points at the bytes a call fills
+ * (an input) or sends (an output) and how many there are (the result, an
+ * argument, an iovec array, a msghdr, a pollfd array, select's fd sets, a
+ * socket address and its length...).  io.c walks them to hash them (the
+ * event's digest), to copy them into the data ring (record) and to copy
+ * recorded bytes back into them (replay): one walk, whatever it does.
+ */
+#define _GNU_SOURCE
+#include "runtime.h"
+
+#include <poll.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include "syscall_table.h"
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+static void iov_chunks(const struct iovec *iov, long count, uint64_t total, rt_chunk_fn fn,
+		       void *ctx)
+{
+	for (long i = 0; iov && i < count && total > 0; i++) {
+		uint64_t n = iov[i].iov_len < total ? iov[i].iov_len : total;
+		if (n)
+			fn(ctx, iov[i].iov_base, n);
+		total -= n;
+	}
+}
+
+/* What the kernel filled, its length in *len (a socket address, a socket
+ * option): the length first (a feed sets it), then at most max bytes.
+ * For an address the kernel sets *len to the address's whole length,
+ * which may be more than the program's buffer held; no address is longer
+ * than a sockaddr_storage. */
+static void sized_chunks(uint8_t *buf, socklen_t *len, uint64_t max, rt_chunk_fn fn, void *ctx)
+{
+	if (!len)
+		return;
+	fn(ctx, (uint8_t *)len, sizeof(*len));
+	if (buf)
+		fn(ctx, buf, *len < max ? *len : max);
+}
+
+#define ADDR_MAX sizeof(struct sockaddr_storage)
+
+/* What recvmsg wrote besides the data: the sender's address, the control
+ * data (each after its length, which the kernel set) and msg_flags. */
+static void msg_extra_chunks(struct msghdr *m, rt_chunk_fn fn, void *ctx)
+{
+	sized_chunks(m->msg_name, &m->msg_namelen, ADDR_MAX, fn, ctx);
+	fn(ctx, (uint8_t *)&m->msg_controllen, sizeof(m->msg_controllen));
+	if (m->msg_control && m->msg_controllen)
+		fn(ctx, m->msg_control, m->msg_controllen);
+	fn(ctx, (uint8_t *)&m->msg_flags, sizeof(m->msg_flags));
+}
+
+/* Call fn on each buffer the call filled (input) or sent (output), given
+ * its result r. */
+void rt_io_each_chunk(const struct deja_syscall_info *sc, const long a[6], long r,
+			   bool output, rt_chunk_fn fn, void *ctx)
+{
+	if (r < 0 || sc->buf_arg < 0 || (a[sc->buf_arg] == 0 && sc->size_kind != DEJA_SZ_FDSETS))
+		return;
+	uint8_t *buf = (uint8_t *)a[sc->buf_arg];
+	uint64_t all = output ? UINT64_MAX : (uint64_t)r; /* output: what was given */
+	switch ((enum deja_size_kind)sc->size_kind) {
+	case DEJA_SZ_RESULT:
+		if (r > 0)
+			fn(ctx, buf, (uint64_t)r);
+		break;
+	case DEJA_SZ_ARG:
+		if (a[sc->size] > 0)
+			fn(ctx, buf, (uint64_t)a[sc->size]);
+		break;
+	case DEJA_SZ_FIXED:
+		fn(ctx, buf, sc->size);
+		break;
+	case DEJA_SZ_IOV:
+		iov_chunks((const struct iovec *)buf, a[sc->size], all, fn, ctx);
+		break;
+	case DEJA_SZ_MSG:
+		iov_chunks(((const struct msghdr *)buf)->msg_iov,
+			   (long)((const struct msghdr *)buf)->msg_iovlen, all, fn, ctx);
+		if (!output) /* recvmsg: where it came from matters as much */
+			msg_extra_chunks((struct msghdr *)buf, fn, ctx);
+		break;
+	case DEJA_SZ_POLL:
+		fn(ctx, buf, (uint64_t)a[sc->size] * sizeof(struct pollfd));
+		break;
+	case DEJA_SZ_EPOLL:
+		if (r > 0)
+			fn(ctx, buf, (uint64_t)r * sizeof(struct epoll_event));
+		break;
+	case DEJA_SZ_SOCKADDR:
+		sized_chunks(buf, (socklen_t *)a[sc->size], UINT64_MAX, fn, ctx);
+		break;
+	case DEJA_SZ_RECVFROM: /* a datagram's sender, in a[4] and a[5] */
+		if (r > 0)
+			fn(ctx, buf, (uint64_t)r);
+		sized_chunks((uint8_t *)a[4], (socklen_t *)a[5], ADDR_MAX, fn, ctx);
+		break;
+	case DEJA_SZ_FDSETS: {
+		/* select's read, write and except sets (any may be NULL),
+		 * nfds bits each, in whole longs as the kernel copies them. */
+		uint64_t bytes = (((uint64_t)a[0] + 63) / 64) * 8;
+		for (int k = 1; k <= 3; k++)
+			if (a[k])
+				fn(ctx, (uint8_t *)a[k], bytes);
+		break;
+	}
+	case DEJA_SZ_NONE:
+	case DEJA_SZ_SPECIAL:
+		break;
+	}
+}
+
+static void hash_chunk(void *ctx, uint8_t *ptr, uint64_t len)
+{
+	XXH3_64bits_update(ctx, ptr, len);
+}
+
+static void count_chunk(void *ctx, uint8_t *ptr, uint64_t len)
+{
+	(void)ptr;
+	*(uint64_t *)ctx += len;
+}
+
+uint64_t rt_io_bytes(const struct deja_syscall_info *sc, const long a[6], long r)
+{
+	uint64_t n = 0;
+	rt_io_each_chunk(sc, a, r, false, count_chunk, &n);
+	return n;
+}
+
+uint64_t rt_io_digest(const struct deja_syscall_info *sc, const long a[6], long r, bool output)
+{
+	XXH3_state_t st;
+	XXH3_64bits_reset(&st);
+	rt_io_each_chunk(sc, a, r, output, hash_chunk, &st);
+	return XXH3_64bits_digest(&st);
+}
