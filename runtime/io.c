@@ -54,11 +54,19 @@ struct rt_io {
 	bool output;
 	bool deferred; /* record: the call runs at its event, once its input is ready */
 	bool sourced;  /* its bytes come from a descriptor's file, like a read's */
+	uint64_t room_plus_1; /* its address buffer's size + 1, noted before the call; 0: none */
 	char source[256]; /* record: the read's source */
 	uint16_t source_len;
 };
 
 static __thread struct rt_io *current __attribute__((tls_model("initial-exec")));
+
+/* How many bytes of an address the call may have written (its buffer's
+ * size, noted before the call), or any. */
+static uint64_t room_of(const struct rt_io *io)
+{
+	return io->room_plus_1 ? io->room_plus_1 - 1 : RT_IO_ANY_ROOM;
+}
 
 /* ---- the data ring (record) ---- */
 
@@ -212,13 +220,14 @@ static void feed(struct rt_io *io, struct deja_pending *p, uint64_t seq)
 		return;
 	}
 	const struct deja_feed *f = feed_for(seq);
-	uint64_t sent = io->output ? rt_io_digest(io->sc, io->a, f ? f->result : 0, true) : 0;
+	uint64_t sent =
+		io->output ? rt_io_digest(io->sc, io->a, f ? f->result : 0, true, room_of(io)) : 0;
 	if (!f || f->nr != io->nr || (io->output && sent != f->digest)) {
 		/* Not this call's record: the event will not match, and the
 		 * supervisor reports the divergence.  Until then an output that
 		 * ran gives its own result, not one meant for other bytes. */
 		p->value = io->output ? io->result : -ENOSYS;
-		p->data = io->output ? rt_io_digest(io->sc, io->a, io->result, true) : 0;
+		p->data = io->output ? rt_io_digest(io->sc, io->a, io->result, true, room_of(io)) : 0;
 		return;
 	}
 	p->value = f->result;
@@ -228,11 +237,11 @@ static void feed(struct rt_io *io, struct deja_pending *p, uint64_t seq)
 		rt_files_stand_in(io->nr, io->a, f->result);
 	if (!io->output) {
 		struct scatter s = { rt_feed_bytes(f), f->len };
-		rt_io_each_chunk(io->sc, io->a, f->result, false, scatter_chunk, &s);
+		rt_io_each_chunk(io->sc, io->a, f->result, false, room_of(io), scatter_chunk, &s);
 	}
 	if (io->nr == SYS_recvmsg && f->result >= 0)
 		reserve_passed_fds((const struct msghdr *)io->a[1], io->a[2]);
-	p->data = io->output ? sent : rt_io_digest(io->sc, io->a, f->result, false);
+	p->data = io->output ? sent : rt_io_digest(io->sc, io->a, f->result, false, room_of(io));
 }
 
 static void run_now(struct rt_io *io);
@@ -341,7 +350,7 @@ void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 		ring_put(&io->source_len, sizeof(io->source_len));
 		ring_put(io->source, io->source_len);
 	}
-	rt_io_each_chunk(io->sc, io->a, io->result, false, ring_chunk, NULL);
+	rt_io_each_chunk(io->sc, io->a, io->result, false, room_of(io), ring_chunk, NULL);
 }
 
 /* ---- the calls ---- */
@@ -785,7 +794,7 @@ static void run_now(struct rt_io *io)
 static void note_result(struct rt_io *io, struct deja_pending *p)
 {
 	long r = io->result;
-	uint64_t bytes = rt_io_bytes(io->sc, io->a, r);
+	uint64_t bytes = rt_io_bytes(io->sc, io->a, r, room_of(io));
 	bool sourced = is_read(io->nr) || io->sourced;
 	if (sourced && r >= 0)
 		find_source(io, io->a[0]);
@@ -793,7 +802,7 @@ static void note_result(struct rt_io *io, struct deja_pending *p)
 	if (data_len > UINT32_MAX)
 		rt_fatal("one input syscall returned 4 GiB or more");
 	p->value = r;
-	p->data = rt_io_digest(io->sc, io->a, r, false);
+	p->data = rt_io_digest(io->sc, io->a, r, false, room_of(io));
 	p->data_len = (uint32_t)data_len;
 	p->flags = sourced ? DEJA_EVENT_SOURCE : 0;
 }
@@ -841,6 +850,9 @@ static long input_once(const struct deja_syscall_info *sc, long nr, const long a
 		       uint64_t site)
 {
 	struct rt_io io = { .nr = nr, .sc = sc, .a = a };
+	uint64_t room;
+	if (rt_io_address_room(sc, a, &room))
+		io.room_plus_1 = room + 1;
 	if (replaying()) {
 		if (rt_files_replay_runs(nr, a))
 			pass(nr, a);
@@ -1010,6 +1022,6 @@ long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uin
 	long r = pass(nr, a);
 	if (r == -EPIPE) /* the kernel raised SIGPIPE too: its handler runs at this event */
 		rt_signal_take_raised(SIGPIPE);
-	run_event(&io, nr, site, r, rt_io_digest(sc, a, r, true), 0, false);
+	run_event(&io, nr, site, r, rt_io_digest(sc, a, r, true, RT_IO_ANY_ROOM), 0, false);
 	return r;
 }

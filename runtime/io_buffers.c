@@ -63,10 +63,23 @@ static void msg_extra_chunks(struct msghdr *m, rt_chunk_fn fn, void *ctx)
 	fn(ctx, (uint8_t *)&m->msg_flags, sizeof(m->msg_flags));
 }
 
+bool rt_io_address_room(const struct deja_syscall_info *sc, const long a[6], uint64_t *room)
+{
+	const socklen_t *len = NULL;
+	if (sc->size_kind == DEJA_SZ_SOCKADDR)
+		len = (const socklen_t *)a[sc->size];
+	else if (sc->size_kind == DEJA_SZ_RECVFROM)
+		len = (const socklen_t *)a[5];
+	if (!len)
+		return false;
+	*room = *len;
+	return true;
+}
+
 /* Call fn on each buffer the call filled (input) or sent (output), given
  * its result r. */
 void rt_io_each_chunk(const struct deja_syscall_info *sc, const long a[6], long r,
-			   bool output, rt_chunk_fn fn, void *ctx)
+		      bool output, uint64_t room, rt_chunk_fn fn, void *ctx)
 {
 	if (r < 0 || sc->buf_arg < 0 || (a[sc->buf_arg] == 0 && sc->size_kind != DEJA_SZ_FDSETS))
 		return;
@@ -101,12 +114,13 @@ void rt_io_each_chunk(const struct deja_syscall_info *sc, const long a[6], long 
 			fn(ctx, buf, (uint64_t)r * sizeof(struct epoll_event));
 		break;
 	case DEJA_SZ_SOCKADDR:
-		sized_chunks(buf, (socklen_t *)a[sc->size], UINT64_MAX, fn, ctx);
+		sized_chunks(buf, (socklen_t *)a[sc->size], room, fn, ctx);
 		break;
 	case DEJA_SZ_RECVFROM: /* a datagram's sender, in a[4] and a[5] */
 		if (r > 0)
 			fn(ctx, buf, (uint64_t)r);
-		sized_chunks((uint8_t *)a[4], (socklen_t *)a[5], ADDR_MAX, fn, ctx);
+		sized_chunks((uint8_t *)a[4], (socklen_t *)a[5], room < ADDR_MAX ? room : ADDR_MAX,
+			     fn, ctx);
 		break;
 	case DEJA_SZ_FDSETS: {
 		/* select's read, write and except sets (any may be NULL),
@@ -134,17 +148,18 @@ static void count_chunk(void *ctx, uint8_t *ptr, uint64_t len)
 	*(uint64_t *)ctx += len;
 }
 
-uint64_t rt_io_bytes(const struct deja_syscall_info *sc, const long a[6], long r)
+uint64_t rt_io_bytes(const struct deja_syscall_info *sc, const long a[6], long r, uint64_t room)
 {
 	uint64_t n = 0;
-	rt_io_each_chunk(sc, a, r, false, count_chunk, &n);
+	rt_io_each_chunk(sc, a, r, false, room, count_chunk, &n);
 	return n;
 }
 
-uint64_t rt_io_digest(const struct deja_syscall_info *sc, const long a[6], long r, bool output)
+uint64_t rt_io_digest(const struct deja_syscall_info *sc, const long a[6], long r, bool output,
+		      uint64_t room)
 {
 	XXH3_state_t st;
 	XXH3_64bits_reset(&st);
-	rt_io_each_chunk(sc, a, r, output, hash_chunk, &st);
+	rt_io_each_chunk(sc, a, r, output, room, hash_chunk, &st);
 	return XXH3_64bits_digest(&st);
 }

@@ -380,13 +380,21 @@ void rt_feed_release(uint64_t offset);
 /* ---- io_buffers.c: a call's buffers, as chunks of bytes ---- */
 struct deja_syscall_info;
 typedef void (*rt_chunk_fn)(void *ctx, uint8_t *ptr, uint64_t len);
+/* Before the call: the size of the buffer a call fills with a socket
+ * address (accept, getsockname, recvfrom's sender...), which the kernel
+ * never writes past although it returns the address's whole length;
+ * false for a call without one. */
+bool rt_io_address_room(const struct deja_syscall_info *sc, const long a[6], uint64_t *room);
 /* fn on each buffer the call filled (an input, given its result r) or
- * sent (an output), as the syscall table describes them. */
+ * sent (an output), as the syscall table describes them; an address's
+ * bytes at most `room` (RT_IO_ANY_ROOM: as many as its length says). */
+#define RT_IO_ANY_ROOM UINT64_MAX
 void rt_io_each_chunk(const struct deja_syscall_info *sc, const long a[6], long r, bool output,
-		      rt_chunk_fn fn, void *ctx);
+		      uint64_t room, rt_chunk_fn fn, void *ctx);
 /* The xxh3 of those bytes; how many there are (an input's). */
-uint64_t rt_io_digest(const struct deja_syscall_info *sc, const long a[6], long r, bool output);
-uint64_t rt_io_bytes(const struct deja_syscall_info *sc, const long a[6], long r);
+uint64_t rt_io_digest(const struct deja_syscall_info *sc, const long a[6], long r, bool output,
+		      uint64_t room);
+uint64_t rt_io_bytes(const struct deja_syscall_info *sc, const long a[6], long r, uint64_t room);
 
 /* ---- io.c: input and output syscalls ---- */
 /* In a followed child: its feed starts at its own first event. */
