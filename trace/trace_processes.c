@@ -134,18 +134,27 @@ static bool read_event(sqlite3_stmt *st, void *row)
 	return trace_read_event_row(st, row) == 1;
 }
 
-enum trace_status trace_get_process_events(struct trace *t, uint32_t process,
-					   struct trace_event **out, size_t *n)
+/* The rows of one process that `sql` (its one parameter: the process)
+ * selects, each read by `read` into an array of `size`-byte rows. */
+static enum trace_status load_process_rows(struct trace *t, const char *sql, uint32_t process,
+					   size_t size, row_reader read, void **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *st = trace_prepare(t,
-		"SELECT seq, thread, op, object, object_addr, arg, result, site, vtime, flags,"
-		" digest, data, data_len FROM process_events WHERE process = ? ORDER BY seq");
+	sqlite3_stmt *st = trace_prepare(t, sql);
 	if (!st)
 		return TRACE_ERR_CORRUPT;
 	sqlite3_bind_int64(st, 1, process);
-	return trace_collect_rows(st, sizeof(**out), read_event, (void **)out, n);
+	return trace_collect_rows(st, size, read, out, n);
+}
+
+enum trace_status trace_get_process_events(struct trace *t, uint32_t process,
+					   struct trace_event **out, size_t *n)
+{
+	return load_process_rows(t,
+		"SELECT seq, thread, op, object, object_addr, arg, result, site, vtime, flags,"
+		" digest, data, data_len FROM process_events WHERE process = ? ORDER BY seq",
+		process, sizeof(**out), read_event, (void **)out, n);
 }
 
 enum trace_status trace_get_process_feed(struct trace *t, uint32_t process,
@@ -211,13 +220,8 @@ enum trace_status trace_put_process_wait(struct trace *t, uint32_t process,
 enum trace_status trace_get_process_waits(struct trace *t, uint32_t process,
 					  struct trace_wait **out, size_t *n)
 {
-	*out = NULL;
-	*n = 0;
-	sqlite3_stmt *st = trace_prepare(t,
+	return load_process_rows(t,
 		"SELECT thread, op, object, object_kind, object_addr, holder, site"
-		" FROM process_waits WHERE process = ? ORDER BY thread");
-	if (!st)
-		return TRACE_ERR_CORRUPT;
-	sqlite3_bind_int64(st, 1, process);
-	return trace_collect_rows(st, sizeof(**out), trace_read_wait_row, (void **)out, n);
+		" FROM process_waits WHERE process = ? ORDER BY thread",
+		process, sizeof(**out), trace_read_wait_row, (void **)out, n);
 }
