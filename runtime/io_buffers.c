@@ -63,6 +63,23 @@ static void msg_extra_chunks(struct msghdr *m, rt_chunk_fn fn, void *ctx)
 	fn(ctx, (uint8_t *)&m->msg_flags, sizeof(m->msg_flags));
 }
 
+/* recvmmsg's and sendmmsg's messages (n of them): a received one's
+ * length first (a feed sets it, and it bounds the data after), then its
+ * data and where it came from; a sent one's data. */
+static void mmsg_chunks(struct mmsghdr *v, long n, bool output, rt_chunk_fn fn, void *ctx)
+{
+	for (long i = 0; i < n; i++) {
+		struct msghdr *m = &v[i].msg_hdr;
+		if (output) {
+			iov_chunks(m->msg_iov, (long)m->msg_iovlen, UINT64_MAX, fn, ctx);
+			continue;
+		}
+		fn(ctx, (uint8_t *)&v[i].msg_len, sizeof(v[i].msg_len));
+		iov_chunks(m->msg_iov, (long)m->msg_iovlen, v[i].msg_len, fn, ctx);
+		msg_extra_chunks(m, fn, ctx);
+	}
+}
+
 bool rt_io_address_room(const struct deja_syscall_info *sc, const long a[6], uint64_t *room)
 {
 	const socklen_t *len = NULL;
@@ -105,6 +122,9 @@ void rt_io_each_chunk(const struct deja_syscall_info *sc, const long a[6], long 
 			   (long)((const struct msghdr *)buf)->msg_iovlen, all, fn, ctx);
 		if (!output) /* recvmsg: where it came from matters as much */
 			msg_extra_chunks((struct msghdr *)buf, fn, ctx);
+		break;
+	case DEJA_SZ_MMSG:
+		mmsg_chunks((struct mmsghdr *)buf, output ? a[sc->size] : r, output, fn, ctx);
 		break;
 	case DEJA_SZ_POLL:
 		fn(ctx, buf, (uint64_t)a[sc->size] * sizeof(struct pollfd));

@@ -76,7 +76,8 @@ static void buffer_descriptions_are_consistent(void **state)
 		if (sc->klass == DEJA_SC_INPUT)
 			assert_int_not_equal(sc->size_kind, DEJA_SZ_SPECIAL);
 		if (sc->size_kind == DEJA_SZ_ARG || sc->size_kind == DEJA_SZ_IOV ||
-		    sc->size_kind == DEJA_SZ_POLL || sc->size_kind == DEJA_SZ_SOCKADDR)
+		    sc->size_kind == DEJA_SZ_MMSG || sc->size_kind == DEJA_SZ_POLL ||
+		    sc->size_kind == DEJA_SZ_SOCKADDR)
 			assert_true(sc->size < 6 && sc->size != (uint32_t)sc->buf_arg);
 		if (sc->size_kind == DEJA_SZ_FIXED)
 			assert_true(sc->size > 0);
