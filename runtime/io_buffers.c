@@ -54,9 +54,9 @@ static void sized_chunks(uint8_t *buf, socklen_t *len, uint64_t max, rt_chunk_fn
 
 /* What recvmsg wrote besides the data: the sender's address, the control
  * data (each after its length, which the kernel set) and msg_flags. */
-static void msg_extra_chunks(struct msghdr *m, rt_chunk_fn fn, void *ctx)
+static void msg_extra_chunks(struct msghdr *m, uint64_t room, rt_chunk_fn fn, void *ctx)
 {
-	sized_chunks(m->msg_name, &m->msg_namelen, ADDR_MAX, fn, ctx);
+	sized_chunks(m->msg_name, &m->msg_namelen, room < ADDR_MAX ? room : ADDR_MAX, fn, ctx);
 	fn(ctx, (uint8_t *)&m->msg_controllen, sizeof(m->msg_controllen));
 	if (m->msg_control && m->msg_controllen)
 		fn(ctx, m->msg_control, m->msg_controllen);
@@ -76,7 +76,7 @@ static void mmsg_chunks(struct mmsghdr *v, long n, bool output, rt_chunk_fn fn, 
 		}
 		fn(ctx, (uint8_t *)&v[i].msg_len, sizeof(v[i].msg_len));
 		iov_chunks(m->msg_iov, (long)m->msg_iovlen, v[i].msg_len, fn, ctx);
-		msg_extra_chunks(m, fn, ctx);
+		msg_extra_chunks(m, ADDR_MAX, fn, ctx); /* each its own room: not noted */
 	}
 }
 
@@ -87,6 +87,8 @@ bool rt_io_address_room(const struct deja_syscall_info *sc, const long a[6], uin
 		len = (const socklen_t *)a[sc->size];
 	else if (sc->size_kind == DEJA_SZ_RECVFROM)
 		len = (const socklen_t *)a[5];
+	else if (sc->size_kind == DEJA_SZ_MSG && sc->buf_arg >= 0 && a[sc->buf_arg])
+		len = &((const struct msghdr *)a[sc->buf_arg])->msg_namelen;
 	if (!len)
 		return false;
 	*room = *len;
@@ -121,7 +123,7 @@ void rt_io_each_chunk(const struct deja_syscall_info *sc, const long a[6], long 
 		iov_chunks(((const struct msghdr *)buf)->msg_iov,
 			   (long)((const struct msghdr *)buf)->msg_iovlen, all, fn, ctx);
 		if (!output) /* recvmsg: where it came from matters as much */
-			msg_extra_chunks((struct msghdr *)buf, fn, ctx);
+			msg_extra_chunks((struct msghdr *)buf, room, fn, ctx);
 		break;
 	case DEJA_SZ_MMSG:
 		mmsg_chunks((struct mmsghdr *)buf, output ? a[sc->size] : r, output, fn, ctx);

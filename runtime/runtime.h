@@ -381,9 +381,9 @@ void rt_feed_release(uint64_t offset);
 struct deja_syscall_info;
 typedef void (*rt_chunk_fn)(void *ctx, uint8_t *ptr, uint64_t len);
 /* Before the call: the size of the buffer a call fills with a socket
- * address (accept, getsockname, recvfrom's sender...), which the kernel
- * never writes past although it returns the address's whole length;
- * false for a call without one. */
+ * address (accept, getsockname, recvfrom's and recvmsg's sender...),
+ * which the kernel never writes past although it returns the address's
+ * whole length; false for a call without one. */
 bool rt_io_address_room(const struct deja_syscall_info *sc, const long a[6], uint64_t *room);
 /* fn on each buffer the call filled (an input, given its result r) or
  * sent (an output), as the syscall table describes them; an address's

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # short_address.sh DEJA SHORT_ADDRESS_PROG
 #
-# An address buffer smaller than the address, right before a page the
-# program cannot touch: the kernel fills only the buffer and returns the
-# whole length.  The recording read the address by its whole length (and
-# died on that page), and a replay wrote it back so.
+# An address buffer smaller than the address (accept, getsockname,
+# getpeername, recvmsg), right before a page the program cannot touch:
+# the kernel fills only the buffer and returns the whole length.  The
+# recording read the address by its whole length (and died on that page),
+# and a replay wrote it back so.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

@@ -1,10 +1,10 @@
 /*
- * short_address.c: accept, getsockname and getpeername into an address
- * buffer smaller than the address (a Unix socket's long path into a
- * struct sockaddr_in), put right before an inaccessible page.  The kernel
- * writes only the buffer's size and returns the whole length; nothing
- * may read or write past the buffer, natively, recorded or replayed
- * (short_address.sh).
+ * short_address.c: accept, getsockname, getpeername and recvmsg into an
+ * address buffer smaller than the address (a Unix socket's long path into
+ * a struct sockaddr_in), put right before an inaccessible page.  The
+ * kernel writes only the buffer's size and returns the whole length;
+ * nothing may read or write past the buffer, natively, recorded or
+ * replayed (short_address.sh).
  */
 #include <assert.h>
 #include <netinet/in.h>
@@ -52,6 +52,24 @@ int main(int argc, char **argv)
 	len = sizeof(*addr);
 	assert(getpeername(cli, (struct sockaddr *)addr, &len) == 0);
 	show("getpeername", addr, len);
+
+	/* A datagram's sender, through recvmsg, into the same short buffer. */
+	char from_path[sizeof(un.sun_path)];
+	snprintf(from_path, sizeof(from_path), "%s.sender", argv[1]);
+	struct sockaddr_un from = { .sun_family = AF_UNIX };
+	snprintf(from.sun_path, sizeof(from.sun_path), "%s", from_path);
+	int rx = socket(AF_UNIX, SOCK_DGRAM, 0), tx = socket(AF_UNIX, SOCK_DGRAM, 0);
 	unlink(argv[1]);
+	assert(bind(rx, (struct sockaddr *)&un, sizeof(un)) == 0);
+	assert(bind(tx, (struct sockaddr *)&from, sizeof(from)) == 0);
+	assert(sendto(tx, "hi", 2, 0, (struct sockaddr *)&un, sizeof(un)) == 2);
+	char data[8];
+	struct iovec iov = { data, sizeof(data) };
+	struct msghdr m = { .msg_name = addr, .msg_namelen = sizeof(*addr), .msg_iov = &iov,
+			    .msg_iovlen = 1 };
+	assert(recvmsg(rx, &m, 0) == 2);
+	show("recvmsg", addr, m.msg_namelen);
+	unlink(argv[1]);
+	unlink(from_path);
 	return 0;
 }
