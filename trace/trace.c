@@ -497,6 +497,20 @@ enum trace_status trace_put_thread(struct trace *t, const struct trace_thread *t
 	return trace_step_done(st);
 }
 
+void trace_bind_wait(sqlite3_stmt *st, int first, const struct trace_wait *w)
+{
+	sqlite3_bind_int64(st, first, w->thread);
+	trace_bind_text_or_null(st, first + 1, w->op);
+	sqlite3_bind_int64(st, first + 2, w->object);
+	trace_bind_text_or_null(st, first + 3, w->object_kind);
+	sqlite3_bind_int64(st, first + 4, (sqlite3_int64)w->object_addr);
+	if (w->holder >= 0)
+		sqlite3_bind_int64(st, first + 5, w->holder);
+	else
+		sqlite3_bind_null(st, first + 5);
+	sqlite3_bind_int64(st, first + 6, (sqlite3_int64)w->site);
+}
+
 enum trace_status trace_put_wait(struct trace *t, const struct trace_wait *w)
 {
 	sqlite3_stmt *st = trace_prepare(t,
@@ -504,16 +518,7 @@ enum trace_status trace_put_wait(struct trace *t, const struct trace_wait *w)
 		" VALUES (?,?,?,?,?,?,?)");
 	if (!st)
 		return TRACE_ERR_WRITE;
-	sqlite3_bind_int64(st, 1, w->thread);
-	sqlite3_bind_text(st, 2, w->op, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, w->object);
-	sqlite3_bind_text(st, 4, w->object_kind, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)w->object_addr);
-	if (w->holder >= 0)
-		sqlite3_bind_int64(st, 6, w->holder);
-	else
-		sqlite3_bind_null(st, 6);
-	sqlite3_bind_int64(st, 7, (sqlite3_int64)w->site);
+	trace_bind_wait(st, 1, w);
 	return trace_step_done(st);
 }
 

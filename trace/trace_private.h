@@ -27,6 +27,8 @@ sqlite3_stmt *trace_prepare(struct trace *t, const char *sql);
 enum trace_status trace_exec(struct trace *t, const char *sql);
 /* Bind a string, or NULL for none. */
 void trace_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
+/* Bind a wait-for edge's columns (those of `waits`) from parameter first on. */
+void trace_bind_wait(sqlite3_stmt *st, int first, const struct trace_wait *w);
 /* Step a statement that returns no rows, and finalize it. */
 enum trace_status trace_step_done(sqlite3_stmt *st);
 /* Step a kept statement that returns no rows, and reset it for the next. */

@@ -207,13 +207,7 @@ enum trace_status trace_put_process_wait(struct trace *t, uint32_t process,
 	if (!st)
 		return TRACE_ERR_WRITE;
 	sqlite3_bind_int64(st, 1, process);
-	sqlite3_bind_int64(st, 2, w->thread);
-	trace_bind_text_or_null(st, 3, w->op);
-	sqlite3_bind_int64(st, 4, w->object);
-	trace_bind_text_or_null(st, 5, w->object_kind);
-	sqlite3_bind_int64(st, 6, (sqlite3_int64)w->object_addr);
-	bind_int_or_null(st, 7, w->holder, w->holder >= 0);
-	sqlite3_bind_int64(st, 8, (sqlite3_int64)w->site);
+	trace_bind_wait(st, 2, w); /* the columns of waits, in their order */
 	return trace_step_done(st);
 }
 
