@@ -807,6 +807,19 @@ static void note_result(struct rt_io *io, struct deja_pending *p)
 	p->flags = sourced ? DEJA_EVENT_SOURCE : 0;
 }
 
+/* The declared event of a call that runs at its event, once ready
+ * (run_now, by rt_io_at_event): what the call gave. */
+static long run_deferred(struct rt_io *io)
+{
+	io->deferred = true;
+	current = io;
+	waiting_inputs++;
+	rt_run();
+	waiting_inputs--;
+	current = NULL;
+	return io->result;
+}
+
 static long run_waiting(struct rt_io *io, long nr, uint64_t site)
 {
 	struct deja_pending *p = rt_declare(DEJA_OP_SYSCALL, NULL, (uint64_t)nr, site);
@@ -818,13 +831,7 @@ static long run_waiting(struct rt_io *io, long nr, uint64_t site)
 		p->timed = 1;
 		p->deadline = rt.model->vclock + (uint64_t)t;
 	}
-	io->deferred = true;
-	current = io;
-	waiting_inputs++;
-	rt_run();
-	waiting_inputs--;
-	current = NULL;
-	return io->result;
+	return run_deferred(io);
 }
 
 long rt_io_reap_waiting(const long a[6], uint64_t site)
@@ -836,13 +843,7 @@ long rt_io_reap_waiting(const long a[6], uint64_t site)
 		p->wait_io = (uint64_t)(uintptr_t)&io;
 		p->woken = io_ready(&io);
 	}
-	io.deferred = true;
-	current = &io;
-	waiting_inputs++;
-	rt_run();
-	waiting_inputs--;
-	current = NULL;
-	return io.result;
+	return run_deferred(&io);
 }
 
 /* One input call, recorded or fed. */
