@@ -39,7 +39,9 @@ int channel_create(const struct channel_spec *spec, struct channel *ch, char *er
 	*ch = (struct channel){ .fd = -1 };
 	size_t schedule_offset = align64(sizeof(struct deja_shared));
 	size_t ticks_offset = align64(schedule_offset + spec->schedule_len * sizeof(uint32_t));
-	size_t feed_offset = align64(ticks_offset + spec->schedule_len * sizeof(uint64_t));
+	size_t interrupts_offset = align64(ticks_offset + spec->schedule_len * sizeof(uint64_t));
+	size_t feed_offset = align64(interrupts_offset +
+				     spec->ninterrupts * sizeof(struct deja_interrupt_stop));
 	size_t feed_bytes_offset = feed_offset + spec->feed_count * sizeof(struct deja_feed);
 	size_t inline_bytes = spec->feed_ring_size ? 0 : spec->feed_bytes_len;
 	size_t vtimes_offset = align64(feed_bytes_offset + inline_bytes);
@@ -79,6 +81,11 @@ int channel_create(const struct channel_spec *spec, struct channel *ch, char *er
 		memcpy(base + ticks_offset, spec->ticks, spec->schedule_len * sizeof(uint64_t));
 	else if (spec->schedule_len)
 		memset(base + ticks_offset, 0xff, spec->schedule_len * sizeof(uint64_t));
+	sh->interrupts_offset = interrupts_offset;
+	sh->interrupts_len = spec->ninterrupts;
+	if (spec->ninterrupts)
+		memcpy(base + interrupts_offset, spec->interrupts,
+		       spec->ninterrupts * sizeof(struct deja_interrupt_stop));
 	sh->feed_offset = feed_offset;
 	sh->feed_count = spec->feed_count;
 	sh->feed_bytes_offset = feed_bytes_offset;

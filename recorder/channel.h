@@ -3,7 +3,7 @@
  *
  * A channel is a memfd holding struct deja_shared followed by the areas a
  * run hands the runtime: in a replay the follow schedule, each event's
- * next tick stop, the recorded inputs (feed) and, for a real-time
+ * next tick or interrupt stop, the interrupts' instructions, the recorded inputs (feed) and, for a real-time
  * recording, each event's clock; for a script strategy its switches.
  * session.c makes the top process's at launch, processes.c a forked
  * child's when it asks for one.
@@ -20,6 +20,8 @@ struct channel_spec {
 	const uint32_t *schedule; /* replay: thread of each event */
 	const uint64_t *ticks;    /* replay: per event, its thread's next tick stop (NULL: none) */
 	uint64_t schedule_len;
+	const struct deja_interrupt_stop *interrupts; /* replay: where ticks' interrupt stops are */
+	uint64_t ninterrupts;
 	const struct deja_feed *feed; /* replay: what the recorded input syscalls gave */
 	uint64_t feed_count;
 	const uint8_t *feed_bytes;

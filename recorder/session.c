@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "escape_watch.h"
+#include "interrupt_watch.h"
 #include "model.h"
 #include "policy.h"
 #include "processes.h"
@@ -56,6 +57,7 @@ struct session {
 	struct escape_watch *watch;
 	struct escape_log escapes;
 	bool said_unwatched;
+	struct interrupt_watch spin_watch; /* threads that spin (interrupt_watch.h) */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -86,6 +88,8 @@ static int setup_run(struct session *s, const struct session_config *cfg, char *
 	sh->mode = cfg->schedule ? DEJA_MODE_REPLAY : DEJA_MODE_RECORD;
 	sh->parallel = cfg->parallel;
 	sh->real_time = cfg->real_time;
+	sh->supervisor_pid = (int32_t)getpid();
+	sh->interrupt_dark_ns = 0;
 	sh->write_index = sh->read_index = 0;
 	sh->data_write = sh->data_read = 0;
 	s->ring.spill_len = 0;
@@ -166,6 +170,8 @@ struct session *session_new(const struct session_config *cfg, char *err, size_t 
 	struct channel_spec spec = {
 		.schedule = cfg->schedule,
 		.ticks = cfg->ticks,
+		.interrupts = cfg->interrupts,
+		.ninterrupts = cfg->ninterrupts,
 		.schedule_len = cfg->schedule_len,
 		.feed = cfg->feed,
 		.feed_count = cfg->feed_count,
@@ -622,6 +628,8 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 		bool go_on = top_ended || ring_drain(&s->ring, sink, ctx, &res->events,
 						     res->stopped_by_sink);
 		bool children_on = processes_poll(s->procs, res->stopped_by_sink);
+		if (!top_ended)
+			interrupt_watch_poll(&s->spin_watch, s->shared);
 		if (!timed_out && s->cfg->wall_timeout &&
 		    seconds_since(&started) > s->cfg->wall_timeout) {
 			/* Stuck where no event comes: a thread spinning without a

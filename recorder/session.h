@@ -43,7 +43,9 @@ struct session_config {
 	const uint32_t *surw_events; /* surw: events per thread in an earlier run, or NULL */
 	uint64_t expected_ticks;  /* ticks a run passes, if known (0: not) */
 	const uint32_t *schedule; /* replay: thread of each event */
-	const uint64_t *ticks;    /* replay: per event, its thread's next tick stop */
+	const uint64_t *ticks;    /* replay: per event, its thread's next tick or interrupt stop */
+	const struct deja_interrupt_stop *interrupts; /* replay: the interrupt stops */
+	uint64_t ninterrupts;
 	uint64_t schedule_len;
 	/* Strategy script: the switches to make, any order (sorted here). */
 	const struct deja_script_entry *script;

@@ -102,7 +102,11 @@ void describe_op(const struct deja_event *ev, char *buf, size_t len)
 			snprintf(buf, len, "%s(%lluns)", name, (unsigned long long)ev->arg);
 		return;
 	case DEJA_OP_TICK:
-		snprintf(buf, len, "tick(%llu)", (unsigned long long)ev->arg);
+	case DEJA_OP_TIMESLICE:
+		snprintf(buf, len, "%s(%llu)", name, (unsigned long long)ev->arg);
+		return;
+	case DEJA_OP_INTERRUPT: /* arg: the xxh3 of the registers it stopped with */
+		snprintf(buf, len, "%s(registers %016llx)", name, (unsigned long long)ev->arg);
 		return;
 	case DEJA_OP_FORK:
 		snprintf(buf, len, "fork(#%llu) = %lld", (unsigned long long)ev->arg, result);

@@ -18,7 +18,12 @@ int follow_schedule_build(const struct trace_event *ev, uint64_t n, bool real_ti
 	(void)real_time;
 	f->vtimes = malloc((n + 1) * sizeof(uint64_t));
 	f->last_of = malloc(DEJA_MAX_THREADS * sizeof(uint64_t));
-	if (!f->schedule || !f->ticks || !f->vtimes || !f->last_of) {
+	uint64_t ninterrupts = 0;
+	for (uint64_t i = 0; i < n; i++)
+		ninterrupts += ev[i].ev.op == DEJA_OP_INTERRUPT;
+	f->interrupts = malloc((ninterrupts + 1) * sizeof(*f->interrupts));
+	f->ninterrupts = 0;
+	if (!f->schedule || !f->ticks || !f->vtimes || !f->last_of || !f->interrupts) {
 		follow_schedule_free(f);
 		return -1;
 	}
@@ -37,8 +42,16 @@ int follow_schedule_build(const struct trace_event *ev, uint64_t n, bool real_ti
 				f->schedule[f->last_of[t]] |= DEJA_SCHEDULE_SIGNAL_NEXT;
 			/* A tick: the thread stops at that tick count after its
 			 * previous event (runtime/ticks.c). */
-			if (ev[i].ev.op == DEJA_OP_TICK && f->last_of[t] != UINT64_MAX)
+			if ((ev[i].ev.op == DEJA_OP_TICK || ev[i].ev.op == DEJA_OP_TIMESLICE) &&
+			    f->last_of[t] != UINT64_MAX)
 				f->ticks[f->last_of[t]] = ev[i].ev.arg;
+			/* An interrupt: the thread stops at a breakpoint after
+			 * its previous event (runtime/interrupts.c). */
+			if (ev[i].ev.op == DEJA_OP_INTERRUPT && f->last_of[t] != UINT64_MAX) {
+				f->interrupts[f->ninterrupts] = (struct deja_interrupt_stop){
+					.ip = ev[i].ev.site, .regs = ev[i].ev.arg };
+				f->ticks[f->last_of[t]] = DEJA_STOP_INTERRUPT | f->ninterrupts++;
+			}
 			f->last_of[t] = i;
 		}
 	}
@@ -51,5 +64,6 @@ void follow_schedule_free(struct follow_schedule *f)
 	free(f->ticks);
 	free(f->vtimes);
 	free(f->last_of);
+	free(f->interrupts);
 	*f = (struct follow_schedule){ 0 };
 }

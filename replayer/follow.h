@@ -2,7 +2,7 @@
  * follow.h: a recorded event stream turned into what the follow strategy
  * reads (replay.c for the top process, replay_children.c for each forked
  * child): the thread of each event with its flags, and per event where
- * its thread must stop at a tick next.
+ * its thread must stop at a tick, or at an interrupt, next.
  */
 #ifndef DEJA_FOLLOW_H
 #define DEJA_FOLLOW_H
@@ -10,11 +10,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "protocol.h"
 #include "trace.h"
 
 struct follow_schedule {
 	uint32_t *schedule; /* per event: thread | DEJA_SCHEDULE_* flags */
-	uint64_t *ticks;    /* per event: its thread's next tick stop, or DEJA_NO_TICK */
+	uint64_t *ticks;    /* per event: its thread's next tick stop, DEJA_NO_TICK, or
+			     * DEJA_STOP_INTERRUPT | an index into interrupts */
+	struct deja_interrupt_stop *interrupts; /* the recording's INTERRUPT events */
+	uint64_t ninterrupts;
 	uint64_t *vtimes;   /* per event: its clock (virtual timers, real time) */
 	uint64_t *last_of;  /* per thread (DEJA_MAX_THREADS): its last event, or UINT64_MAX */
 };

@@ -289,7 +289,8 @@ static void stop_at_final_ticks(const struct trace_thread *th, size_t nthreads,
 		    last_of[t] == UINT64_MAX)
 			continue;
 		const struct deja_event *last = &ev[last_of[t]].ev;
-		if (last->op == DEJA_OP_TICK && last->arg == th[i].stopped_tick)
+		if ((last->op == DEJA_OP_TICK || last->op == DEJA_OP_TIMESLICE) &&
+		    last->arg == th[i].stopped_tick)
 			continue;
 		ticks[last_of[t]] = th[i].stopped_tick;
 	}
@@ -367,6 +368,8 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 		.max_steps = rep->recorded.max_steps,
 		.schedule = schedule,
 		.ticks = ticks,
+		.interrupts = f.interrupts,
+		.ninterrupts = f.ninterrupts,
 		.schedule_len = rep->recorded_events,
 		.realtime_start_ns = rep->recorded.realtime_start,
 		.monotonic_start_ns = rep->recorded.monotonic_start,

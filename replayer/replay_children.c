@@ -196,6 +196,8 @@ static bool admit(void *ctx, uint32_t parent, uint32_t fork_index, int32_t pid,
 	setup->channel = (struct channel_spec){
 		.schedule = c->follow.schedule,
 		.ticks = c->follow.ticks,
+		.interrupts = c->follow.interrupts,
+		.ninterrupts = c->follow.ninterrupts,
 		.schedule_len = c->nevents,
 		.feed = c->feed,
 		.feed_count = c->feed_count,

@@ -186,6 +186,7 @@ static int64_t execute_chosen(uint32_t self)
 	rt_last_arg = ev.arg;
 	rt_signals_note_event(ev.seq);
 	rt_ticks_after_event(ev.seq);
+	rt_interrupts_after_event(ev.seq);
 	emit(&ev);
 	return r;
 }

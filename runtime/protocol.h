@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 33u
+#define DEJA_PROTOCOL_VERSION 34u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -42,6 +42,21 @@
 
 /* Virtual nanoseconds added to the virtual clock per scheduling step. */
 #define DEJA_TICK_NS 1000u
+
+/* Timeslices (docs/architecture.md, Timeslices).  Code built with `deja
+ * cflags` that passes this many ticks without a scheduling point stops at
+ * a `timeslice` event, under every serialised strategy, and the virtual
+ * clock moves on by DEJA_TIMESLICE_NS (about a nanosecond per tick), so
+ * that a thread spinning on a flag lets the others run and a timer fires
+ * during a computation.  Uninstrumented code that runs DEJA_INTERRUPT_MS
+ * of real time without a scheduling point while another thread could run
+ * or a timer is armed is interrupted by the supervisor with
+ * DEJA_SIG_INTERRUPT and stops at an `interrupt` event
+ * (runtime/interrupts.c). */
+#define DEJA_TIMESLICE_TICKS (1ull << 20)
+#define DEJA_TIMESLICE_NS (1ull << 20)
+#define DEJA_INTERRUPT_MS 100u
+#define DEJA_SIG_INTERRUPT 64
 
 enum deja_object_kind {
 	DEJA_OBJ_NONE = 0,
@@ -117,6 +132,18 @@ enum deja_thread_state {
 #define DEJA_SCHEDULE_TIMEOUT 0x80000000u     /* that event was a fired timeout */
 #define DEJA_SCHEDULE_SIGNAL_NEXT 0x40000000u /* its thread's next event is a signal */
 #define DEJA_SCHEDULE_THREAD 0x3fffffffu
+
+/* A replay's stop for the next event of an event's thread
+ * (deja_shared.ticks_offset): DEJA_NO_TICK, a tick count, or this bit with
+ * the index of a struct deja_interrupt_stop (runtime/interrupts.c). */
+#define DEJA_STOP_INTERRUPT (1ull << 62)
+
+/* Where a recording stopped a spinning thread: the instruction, and the
+ * xxh3 of its general registers there (the INTERRUPT event's site, arg). */
+struct deja_interrupt_stop {
+	uint64_t ip;
+	uint64_t regs;
+};
 
 /* A script entry (strategy `script`): when thread `thread` has executed
  * `after` events and a choice comes, run thread `to` if it can go on (or
@@ -432,7 +459,16 @@ struct deja_shared {
 	uint64_t vtimes_len;
 	uint64_t ticks_offset;    /* replay: uint64_t[schedule_len], DEJA_NO_TICK or, when
 				   * the next event of event i's thread is a tick, its
-				   * tick count: where that thread must stop next */
+				   * tick count: where that thread must stop next
+				   * (or DEJA_STOP_INTERRUPT | an index) */
+	uint64_t interrupts_offset; /* replay: struct deja_interrupt_stop[interrupts_len] */
+	uint64_t interrupts_len;
+	/* Record: the supervisor, whose DEJA_SIG_INTERRUPT the runtime obeys,
+	 * and how long (real ns) the thread it interrupts has run without a
+	 * scheduling point. */
+	int32_t supervisor_pid;
+	uint32_t reserved_interrupt;
+	int64_t interrupt_dark_ns;
 	/* Virtual time: what the clocks read at virtual time 0 (recorded). */
 	int64_t realtime_start_ns;
 	int64_t monotonic_start_ns;

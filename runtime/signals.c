@@ -229,6 +229,8 @@ static void on_relay(int sig, siginfo_t *si, void *ctx)
 		call_program_handler(sig, si, ctx);
 		return;
 	}
+	if (sig == DEJA_SIG_INTERRUPT && rt_interrupt_signal(si, ctx))
+		return;
 	rt_signals_mask_changed(); /* a handler's mask now, the old one after */
 	if (sig == handler_due) { /* sent by deliver(), below */
 		handler_due = 0;

@@ -16,7 +16,16 @@
  * replay stops each thread at the tick the recording did, from the
  * schedule.
  *
- * Uninstrumented code never calls in, so it behaves as before.  Threads the
+ * Whatever the strategy offers, a thread that passes DEJA_TIMESLICE_TICKS
+ * ticks after its last event stops there at a TIMESLICE operation, which
+ * the scheduler treats as a yield: a thread spinning on a flag lets the
+ * thread that sets it run, even under nonpreemptive, and virtual time
+ * moves on so that a timer fires during a long computation.  A replay
+ * stops where the recording did and tells a timeslice from a tick offer by
+ * the same rule (the stop falls exactly a slice after the thread's first
+ * tick since its event).
+ *
+ * Uninstrumented code never calls in (runtime/interrupts.c stops it).  Threads the
  * runtime does not manage, and parallel mode (where threads run target code
  * at the same time and only operations are ordered), take no offers.
  *
@@ -41,6 +50,9 @@ static __thread uint64_t target __attribute__((tls_model("initial-exec")));
 /* The scheduler is asked for the next offer at the next tick (after each
  * event of the thread). */
 static __thread bool ask __attribute__((tls_model("initial-exec")));
+/* Where this thread's timeslice ends: a slice after its first tick since
+ * its last event. */
+static __thread uint64_t slice_end __attribute__((tls_model("initial-exec")));
 /* The last event this thread executed, for a replay's tick stops. */
 static __thread uint64_t last_seq __attribute__((tls_model("initial-exec")));
 /* When the thread went on after its last event (CLOCK_MONOTONIC_COARSE ns). */
@@ -92,7 +104,8 @@ static void offer_preemption(uint64_t site)
 	struct deja_tick_coverage *c = &rt.model->coverage[rt_self];
 	in_tick = true;
 	c->stopped_tick = ticks_now(); /* until it goes on */
-	rt_declare(DEJA_OP_TICK, NULL, c->stopped_tick, site);
+	enum deja_op op = c->stopped_tick == slice_end ? DEJA_OP_TIMESLICE : DEJA_OP_TICK;
+	rt_declare(op, NULL, c->stopped_tick, site);
 	rt_run(); /* the event arms the next ask (rt_ticks_after_event) */
 	c->stopped_tick = DEJA_NO_TICK;
 	in_tick = false;
@@ -119,6 +132,10 @@ static __attribute__((noinline)) void tick_due(uint64_t site, uint64_t *counter)
 					       .script = rt.script, .script_len = rt.script_len,
 					       .ticks = rt.ticks };
 		uint64_t at = deja_sched_tick_offer(rt.model, &in, rt_self, last_seq, now);
+		slice_end = now + DEJA_TIMESLICE_TICKS;
+		/* A replay stops only where the recording did. */
+		if (rt.shared->mode == DEJA_MODE_RECORD && (at == DEJA_NO_TICK || at > slice_end))
+			at = slice_end;
 		if (at != now) {
 			arm(now, at);
 			return;

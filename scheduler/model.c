@@ -658,6 +658,10 @@ static int64_t exec_other(struct deja_model *m, uint32_t t, struct deja_pending 
 	case DEJA_OP_YIELD:
 	case DEJA_OP_SLEEP:
 	case DEJA_OP_TICK: /* a preemption offered in plain code: arg is the tick count */
+	case DEJA_OP_INTERRUPT: /* plain code stopped after a real-time slice */
+		return 0;
+	case DEJA_OP_TIMESLICE: /* a slice of ticks used up: its time passes */
+		m->vclock += DEJA_TIMESLICE_NS;
 		return 0;
 	case DEJA_OP_SYSCALL:
 	case DEJA_OP_SYSCALL_UNSUPPORTED:

@@ -8,12 +8,13 @@
 #include "strategy.h"
 
 /* Switching away from a thread here is not a preemption: it yields,
- * sleeps, or is about to wait for input or for a child (which it may
- * have to). */
+ * sleeps, has used up its timeslice, or is about to wait for input or for
+ * a child (which it may have to). */
 static bool yields(const struct deja_model *m, uint32_t t)
 {
 	const struct deja_pending *p = &m->threads[t].pending;
 	return p->op == DEJA_OP_YIELD || p->op == DEJA_OP_SLEEP ||
+	       p->op == DEJA_OP_TIMESLICE || p->op == DEJA_OP_INTERRUPT ||
 	       ((p->op == DEJA_OP_SYSCALL || p->op == DEJA_OP_REAP) && p->may_block);
 }
 
@@ -367,8 +368,11 @@ void deja_sched_take(struct deja_model *m, uint32_t t, bool timed_out)
 uint64_t deja_sched_tick_offer(struct deja_model *m, const struct deja_sched_input *in,
 			       uint32_t t, uint64_t last_seq, uint64_t ticks)
 {
-	if (follows(m))
-		return in->ticks && last_seq < in->schedule_len ? in->ticks[last_seq] : DEJA_NO_TICK;
+	if (follows(m)) {
+		uint64_t stop = in->ticks && last_seq < in->schedule_len ? in->ticks[last_seq]
+									  : DEJA_NO_TICK;
+		return stop != DEJA_NO_TICK && (stop & DEJA_STOP_INTERRUPT) ? DEJA_NO_TICK : stop;
+	}
 	if (m->strategy == DEJA_STRATEGY_SCRIPT) {
 		/* A switch the script places at a tick: stop there. */
 		const struct deja_script_entry *e = deja_script_find(

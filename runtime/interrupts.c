@@ -1,0 +1,263 @@
+/*
+ * interrupts.c: stopping uninstrumented code that spins without a
+ * scheduling point (docs/architecture.md, Timeslices).
+ *
+ * A thread that waits for a flag another thread sets, with no call deja
+ * sees (`while (!ready) ;`), would spin for ever under a scheduler that
+ * runs one thread at a time.  Code built with `deja cflags` stops at a
+ * timeslice (ticks.c); this file handles code built without it.
+ *
+ * Record: the supervisor sends DEJA_SIG_INTERRUPT to the running thread
+ * when it has run DEJA_INTERRUPT_MS without a scheduling point while
+ * another thread could run or a timer is armed (recorder/interrupt_watch.c).
+ * Without hardware counters the spot where a signal lands cannot be found
+ * again in a replay, so the thread does not stop there.  It sets a
+ * hardware breakpoint on the instruction it was interrupted at (a perf
+ * breakpoint event: debug registers, no counters) and runs on.  When a
+ * pass over that instruction finds every general register as the previous
+ * pass left it, the thread is spinning: nothing it computes changes, so
+ * the first such pass is as good as any, and a replay can find it.  It
+ * stops there, at an INTERRUPT event whose site is the instruction and
+ * whose arg is the xxh3 of the registers a call preserves (the others may
+ * hold what the runtime last left in them, which differs in a replay);
+ * the scheduler
+ * treats it as a yield, and the virtual clock moves on by the real time
+ * the thread spun, so a timer it waits for can fire.  A loop whose
+ * registers change at every pass is computing, not waiting: after
+ * MAX_PASSES passes it is left to run.
+ *
+ * Replay: after the event before an INTERRUPT, the thread sets the same
+ * breakpoint (the follow schedule's stop for it, DEJA_STOP_INTERRUPT) and
+ * stops at the first pass that repeats the one before it and whose
+ * preserved registers hash as recorded.
+ *
+ * Only code outside the runtime, libc, the dynamic loader and the vDSO is
+ * stopped: the runtime may have been called from there mid-operation.
+ * Where perf breakpoints are refused (a container's seccomp policy), a
+ * recording stops nothing and a replay of a trace with interrupts ends as
+ * an error that says so.
+ */
+#define _GNU_SOURCE
+#include "runtime.h"
+
+#include "model.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/hw_breakpoint.h>
+#include <linux/perf_event.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#ifndef TRAP_PERF
+#define TRAP_PERF 6
+#endif
+
+/* Passes over the instruction a recording looks at before it decides the
+ * loop is computing, not spinning. */
+#define MAX_PASSES 64
+
+/* The thread's breakpoint: its descriptor (-1: none), the instruction,
+ * and what it looks for there. */
+static __thread int bp_fd __attribute__((tls_model("initial-exec"))) = -1;
+static __thread uint64_t bp_ip __attribute__((tls_model("initial-exec")));
+/* All the registers at the last pass, and (replay) the kept ones recorded. */
+static __thread uint64_t bp_regs __attribute__((tls_model("initial-exec")));
+static __thread uint64_t bp_kept __attribute__((tls_model("initial-exec")));
+static __thread uint32_t bp_passes __attribute__((tls_model("initial-exec")));
+static __thread int64_t bp_dark_ns __attribute__((tls_model("initial-exec")));
+static bool breakpoints_refused;
+
+/* The general registers, instruction pointer included, flags excluded
+ * (the kernel sets the resume flag when it returns to a breakpoint): what
+ * tells one pass over the instruction from the next. */
+static uint64_t registers_hash(const ucontext_t *uc)
+{
+	return XXH3_64bits(uc->uc_mcontext.gregs, (REG_RIP + 1) * sizeof(greg_t));
+}
+
+/* The registers a call preserves, with the stack and instruction
+ * pointers: what a replay compares with the recording.  The others may
+ * hold what the runtime's last call left in them, which a replay, going
+ * other ways through the runtime, leaves different. */
+static uint64_t kept_registers_hash(const ucontext_t *uc)
+{
+	static const int kept[] = { REG_RBX, REG_RBP, REG_R12, REG_R13, REG_R14,
+				    REG_R15, REG_RSP, REG_RIP };
+	greg_t v[sizeof(kept) / sizeof(kept[0])];
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+		v[i] = uc->uc_mcontext.gregs[kept[i]];
+	return XXH3_64bits(v, sizeof(v));
+}
+
+static bool name_has(const char *path, const char *part)
+{
+	return strstr(path, part) != NULL;
+}
+
+/* Program code: not the runtime, libc, the loader or the vDSO. */
+static bool in_program_code(uint64_t ip)
+{
+	const struct deja_shared *sh = rt.shared;
+	uint32_t n = __atomic_load_n(&sh->nmodules, __ATOMIC_ACQUIRE);
+	for (uint32_t i = 0; i < n && i < DEJA_MAX_MODULES; i++) {
+		const struct deja_module *m = &sh->modules[i];
+		if (ip < m->lo || ip >= m->hi)
+			continue;
+		return !(name_has(m->path, "/libc.so") || name_has(m->path, "/ld-linux") ||
+			 name_has(m->path, "linux-vdso") || strcmp(m->path, sh->runtime_path) == 0);
+	}
+	return true; /* code the program made itself */
+}
+
+static void disarm(void)
+{
+	if (bp_fd < 0)
+		return;
+	rt_syscall1(SYS_close, bp_fd);
+	bp_fd = -1;
+}
+
+/* A breakpoint on `ip` for this thread alone, signalling it with SIGTRAP. */
+static bool arm(uint64_t ip)
+{
+	disarm();
+	if (breakpoints_refused)
+		return false;
+	struct perf_event_attr a;
+	memset(&a, 0, sizeof(a));
+	a.type = PERF_TYPE_BREAKPOINT;
+	a.size = sizeof(a);
+	a.bp_type = HW_BREAKPOINT_X;
+	a.bp_addr = ip;
+	a.bp_len = sizeof(long);
+	a.sample_period = 1;
+	a.exclude_kernel = 1;
+	a.exclude_hv = 1;
+	a.sigtrap = 1;
+	a.remove_on_exec = 1;
+	long fd = rt_syscall(SYS_perf_event_open, (long)&a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC, 0);
+	if (fd < 0) {
+		breakpoints_refused = true;
+		return false;
+	}
+	/* Out of the way of the program's descriptors, as the channel is. */
+	long kept = rt_syscall3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 900);
+	rt_syscall1(SYS_close, fd);
+	if (kept < 0)
+		return false;
+	bp_fd = (int)kept;
+	bp_ip = ip;
+	bp_passes = 0;
+	return true;
+}
+
+static bool others_enabled(void)
+{
+	for (uint32_t t = 0; t < rt.model->nthreads; t++)
+		if (t != rt_self && deja_model_enabled(rt.model, t))
+			return true;
+	return false;
+}
+
+/* Virtual time, recording: the clock moves on by the time the thread
+ * spun; and if nothing else can run, the thread waits for a timer, as an
+ * idle machine would, so the clock jumps to it. */
+static void move_clock(int64_t dark_ns)
+{
+	struct deja_model *m = rt.model;
+	if (rt.shared->mode != DEJA_MODE_RECORD || rt.shared->real_time)
+		return;
+	if (dark_ns > 0)
+		m->vclock += (uint64_t)dark_ns;
+	if (m->timer_deadline != DEJA_NO_DEADLINE && m->timer_deadline > m->vclock &&
+	    !others_enabled())
+		m->vclock = m->timer_deadline;
+}
+
+/* The scheduling point itself, inside the signal's handler: the program's
+ * mask is the one the handler will put back. */
+static void stop_here(ucontext_t *uc, uint64_t regs, int64_t dark_ns)
+{
+	disarm();
+	const sigset_t *outer = rt_trap_program_mask;
+	rt_trap_program_mask = &uc->uc_sigmask;
+	move_clock(dark_ns);
+	rt_clock_sync();
+	rt_declare(DEJA_OP_INTERRUPT, NULL, regs, (uint64_t)uc->uc_mcontext.gregs[REG_RIP]);
+	rt_run();
+	rt_trap_program_mask = outer;
+}
+
+static bool stoppable(void)
+{
+	return rt_managed() && !rt.shared->parallel && rt.model->current == rt_self;
+}
+
+bool rt_interrupt_signal(const siginfo_t *si, void *ctx)
+{
+	if (si->si_code != SI_TKILL || si->si_pid != rt.shared->supervisor_pid)
+		return false;
+	ucontext_t *uc = ctx;
+	uint64_t ip = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
+	if (rt.shared->mode != DEJA_MODE_RECORD || !stoppable() || bp_fd >= 0 ||
+	    !in_program_code(ip))
+		return true; /* the supervisor tries again later */
+	int saved_errno = errno;
+	if (arm(ip)) { /* the interrupted state is the first pass */
+		bp_regs = registers_hash(uc);
+		bp_passes = 1;
+		bp_dark_ns = __atomic_load_n(&rt.shared->interrupt_dark_ns, __ATOMIC_RELAXED);
+	}
+	errno = saved_errno;
+	return true;
+}
+
+bool rt_interrupt_breakpoint(const siginfo_t *si, void *ctx)
+{
+	if (si->si_code != TRAP_PERF)
+		return false;
+	ucontext_t *uc = ctx;
+	uint64_t ip = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
+	if (bp_fd < 0 || ip != bp_ip)
+		return true; /* one of this file's, already disarmed */
+	int saved_errno = errno;
+	uint64_t regs = registers_hash(uc), kept = kept_registers_hash(uc);
+	bool spins = bp_passes > 0 && regs == bp_regs;
+	bp_regs = regs;
+	bp_passes++;
+	if (!stoppable())
+		disarm();
+	else if (rt.shared->mode == DEJA_MODE_REPLAY && spins && kept == bp_kept)
+		stop_here(uc, kept, 0);
+	else if (rt.shared->mode == DEJA_MODE_RECORD && spins)
+		stop_here(uc, kept, bp_dark_ns);
+	else if (rt.shared->mode == DEJA_MODE_RECORD && bp_passes > MAX_PASSES)
+		disarm(); /* computing: left to run */
+	errno = saved_errno;
+	return true;
+}
+
+void rt_interrupts_after_event(uint64_t seq)
+{
+	disarm();
+	if (rt.shared->mode != DEJA_MODE_REPLAY || !rt.ticks || seq >= rt.schedule_len)
+		return;
+	uint64_t stop = rt.ticks[seq];
+	if (stop == DEJA_NO_TICK || !(stop & DEJA_STOP_INTERRUPT))
+		return;
+	uint64_t k = stop & ~DEJA_STOP_INTERRUPT;
+	if (k >= rt.shared->interrupts_len)
+		return;
+	const struct deja_interrupt_stop *s =
+		(const struct deja_interrupt_stop *)((const char *)rt.shared + rt.shared->interrupts_offset) + k;
+	if (!arm(s->ip))
+		rt_end_run(DEJA_OUTCOME_ERROR, rt_self,
+			   "the recording stopped a spinning thread at an instruction, and this"
+			   " replay cannot set a breakpoint there (perf_event_open refused)");
+	bp_kept = s->regs;
+}
