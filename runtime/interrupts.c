@@ -208,11 +208,10 @@ bool rt_interrupt_signal(const siginfo_t *si, void *ctx)
 	    !in_program_code(ip))
 		return true; /* the supervisor tries again later */
 	int saved_errno = errno;
-	if (arm(ip)) { /* the interrupted state is the first pass */
-		bp_regs = registers_hash(uc);
-		bp_passes = 1;
+	/* Passes are counted from the breakpoint's signals only: the first
+	 * may be the interrupted pass itself, resumed. */
+	if (arm(ip))
 		bp_dark_ns = __atomic_load_n(&rt.shared->interrupt_dark_ns, __ATOMIC_RELAXED);
-	}
 	errno = saved_errno;
 	return true;
 }

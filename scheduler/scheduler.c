@@ -204,6 +204,22 @@ static bool follow_timeout(struct deja_model *m, const struct deja_sched_input *
 	return true;
 }
 
+/* The current thread has used up its timeslice, or spins (an interrupt),
+ * and another thread can run: it is not chosen this time, whatever the
+ * strategy, or a thread spinning for another could spin for ever. */
+static bool slice_over(const struct deja_model *m)
+{
+	if (follows(m) || m->current >= m->nthreads)
+		return false;
+	uint16_t op = m->threads[m->current].pending.op;
+	if (op != DEJA_OP_TIMESLICE && op != DEJA_OP_INTERRUPT)
+		return false;
+	for (uint32_t i = 0; i < m->nthreads; i++)
+		if (i != m->current && deja_model_enabled(m, i))
+			return true;
+	return false;
+}
+
 struct deja_decision deja_sched_choose(struct deja_model *m,
 				       const struct deja_sched_input *in)
 {
@@ -218,7 +234,10 @@ struct deja_decision deja_sched_choose(struct deja_model *m,
 	uint32_t enabled[DEJA_MAX_THREADS], timeouts[DEJA_MAX_THREADS];
 	uint32_t n = 0, nt = 0;
 	bool current_enabled = false;
+	bool pass_over = slice_over(m);
 	for (uint32_t i = 0; i < m->nthreads; i++) {
+		if (pass_over && i == m->current)
+			continue;
 		if (!deja_model_enabled(m, i)) {
 			if (may_time_out_early(m, i))
 				timeouts[nt++] = i;

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# spin_waits.sh DEJA CC PROGRAMS_DIR
+#
+# Threads that wait by spinning on memory, with no call deja sees
+# (programs/spin_waits.c), no longer spin for ever under the default
+# nonpreemptive scheduler: built with $(deja cflags) they stop at
+# timeslices; built without, at interrupts (gcc -O0 and -O2).  Each
+# recording prints what the program prints natively and replays
+# identically.  A thread that computes (its registers change at every
+# pass) is left to run: its recording has no interrupt.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 3 ] || fail "usage: spin_waits.sh DEJA CC PROGRAMS_DIR"
+deja=$(abspath "$1") cc=$2 programs=$(abspath "$3")
+require_file "$deja" "$programs/spin_waits.c"
+cd "$tmp"
+
+# count_ops TRACE OP: how many events of TRACE are OP.
+count_ops() {
+	"$deja" show "$1" >shown || fail "deja show $1 exited $?"
+	grep -c " $2(" shown || true
+}
+
+# check NAME OP: ./NAME turns records with the expected output, its trace
+# has OP events, and 3 replays print the same.
+check() {
+	local name=$1 op=$2 rc=0 n
+	timeout 120 "$deja" record -q -o "$name.deja" -- "./$name" turns >out 2>err || rc=$?
+	[ $rc -eq 0 ] || { dump err; fail "$name: deja record exited $rc (124: it spun for ever)"; }
+	cmp -s expected out || { diff expected out >&2 || true; fail "$name: output under deja differs"; }
+	n=$(count_ops "$name.deja" "$op")
+	[ "$n" -gt 0 ] || { dump shown; fail "$name: no $op events"; }
+	replays_match "$deja" "$name.deja" out 3
+	note "$name: recorded with $n $op events; 3 replays identical"
+}
+
+"$cc" -O2 -g -pthread -o plain_o2 "$programs/spin_waits.c" || fail "build failed"
+{ for i in 0 1 2; do printf 'player 0, turn %d\nplayer 1, turn %d\n' "$i" "$i"; done
+  echo "count 9, the alarm rang"; } >expected
+./plain_o2 turns >native || fail "native run failed"
+cmp -s expected native || { diff expected native >&2 || true; fail "the native output is not the expected one"; }
+
+"$cc" -O1 -g -pthread $("$deja" cflags) -o ticks_o1 "$programs/spin_waits.c" || fail "deja cflags build failed"
+check ticks_o1 timeslice
+
+if ./plain_o2 probe; then
+	"$cc" -O0 -g -pthread -o plain_o0 "$programs/spin_waits.c" || fail "build failed"
+	check plain_o2 interrupt
+	check plain_o0 interrupt
+	rc=0
+	timeout 120 "$deja" record -q -o compute.deja -- ./plain_o2 compute >out 2>err || rc=$?
+	[ $rc -eq 0 ] || { dump err; fail "compute: deja record exited $rc"; }
+	[ "$(count_ops compute.deja interrupt)" -eq 0 ] || { dump shown; fail "compute: a computing thread was interrupted"; }
+	replays_match "$deja" compute.deja out 2
+	note "compute: no interrupt; 2 replays identical"
+else
+	note "hardware breakpoints (perf_event_open) are refused here: uninstrumented spins not checked"
+fi
