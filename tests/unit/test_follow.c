@@ -2,7 +2,7 @@
  * test_follow.c: a recorded event stream as the follow strategy reads it
  * (replayer/follow.c), for the top process and each forked child alike:
  * the thread of each event, timeouts, the event before a signal, where
- * each thread stops at a tick, and the clock of each event.
+ * each thread stops at a tick or an interrupt, and the clock of each event.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -56,10 +56,40 @@ static void schedule_marks_timeouts_signals_and_ticks(void **state)
 	follow_schedule_free(&f);
 }
 
+/* A timeslice is a tick stop like a tick; an interrupt is a stop at an
+ * instruction with recorded registers, by its index in the table. */
+static void timeslices_and_interrupts_are_stops(void **state)
+{
+	(void)state;
+	struct trace_event events[] = {
+		ev(0, DEJA_OP_THREAD_START, 0, 0, 10),
+		ev(0, DEJA_OP_TIMESLICE, 1048577, 0, 20),
+		ev(0, DEJA_OP_INTERRUPT, 0xabcdef, 0, 30),
+		ev(0, DEJA_OP_YIELD, 0, 0, 40),
+		ev(0, DEJA_OP_INTERRUPT, 0x123456, 0, 50),
+	};
+	events[2].ev.site = 0x401000;
+	events[4].ev.site = 0x402000;
+	struct follow_schedule f;
+	assert_int_equal(follow_schedule_build(events, 5, false, &f), 0);
+	assert_int_equal(f.ticks[0], 1048577);
+	assert_int_equal(f.ticks[1], DEJA_STOP_INTERRUPT | 0);
+	assert_int_equal(f.ticks[2], DEJA_NO_TICK);
+	assert_int_equal(f.ticks[3], DEJA_STOP_INTERRUPT | 1);
+	assert_int_equal(f.ticks[4], DEJA_NO_TICK);
+	assert_int_equal(f.ninterrupts, 2);
+	assert_int_equal(f.interrupts[0].ip, 0x401000);
+	assert_int_equal(f.interrupts[0].regs, 0xabcdef);
+	assert_int_equal(f.interrupts[1].ip, 0x402000);
+	assert_int_equal(f.interrupts[1].regs, 0x123456);
+	follow_schedule_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(schedule_marks_timeouts_signals_and_ticks),
+		cmocka_unit_test(timeslices_and_interrupts_are_stops),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

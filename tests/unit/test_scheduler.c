@@ -2,7 +2,7 @@
  * test_scheduler.c: the scheduler core over simulated programs: no
  * preemptions under nonpreemptive, deadlock and budget detection, the
  * virtual clock jumping to a sleeper's deadline, follow reproducing a
- * schedule and noticing when it cannot.
+ * schedule and noticing when it cannot, timeslices letting others run.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -219,6 +219,46 @@ static void events_say_who_else_could_run(void **state)
 	sim_free(s);
 }
 
+/*
+ * A thread that ends its timeslice (TIMESLICE, with ticks) or is stopped
+ * spinning (INTERRUPT, without) is not chosen again at that point while
+ * another thread can run, under every strategy: a thread that spins for
+ * another would otherwise spin for ever (pos kept choosing it).  The
+ * switch is no preemption, and a timeslice moves the clock on.
+ */
+static void a_spinning_thread_lets_the_others_run(void **state)
+{
+	(void)state;
+	static const char *const strategies[] = { "nonpreemptive", "random", "pct:2", "pos", "surw" };
+	for (size_t k = 0; k < sizeof(strategies) / sizeof(strategies[0]); k++) {
+		for (uint64_t seed = 0; seed < 20; seed++) {
+			struct sim *s = sim_new(2, strategies[k], seed);
+			for (int i = 0; i < 4; i++)
+				sim_add(s, 0, i % 2 ? DEJA_OP_INTERRUPT : DEJA_OP_TIMESLICE, -1, 0);
+			for (int i = 0; i < 6; i++)
+				sim_add(s, 1, DEJA_OP_YIELD, -1, 0);
+			struct seen_events seen = { .n = 0 };
+			s->observe = keep_event;
+			s->observe_ctx = &seen;
+			assert_int_equal(sim_run(s, NULL, 0), DEJA_DECIDE_ALL_DONE);
+			if (k == 0) /* the switches at its slices are no preemptions */
+				assert_int_equal(s->m->preemptions, 0);
+			bool one_done = false;
+			for (int i = 1; i < seen.n; i++) {
+				const struct deja_event *e = &seen.ev[i], *before = &seen.ev[i - 1];
+				one_done |= before->thread == 1 && before->op == DEJA_OP_THREAD_EXIT;
+				bool slice = e->op == DEJA_OP_TIMESLICE || e->op == DEJA_OP_INTERRUPT;
+				/* Declared while thread 0 ran on: thread 1 went first. */
+				if (slice && !one_done)
+					assert_int_not_equal(before->thread, 0);
+			}
+			/* Two timeslices' worth of time, besides each event's tick. */
+			assert_true(s->m->vclock >= 2 * DEJA_TIMESLICE_NS);
+			sim_free(s);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +272,7 @@ int main(void)
 		cmocka_unit_test(follow_diverges_when_the_recorded_thread_cannot_run),
 		cmocka_unit_test(follow_diverges_past_the_end),
 		cmocka_unit_test(events_say_who_else_could_run),
+		cmocka_unit_test(a_spinning_thread_lets_the_others_run),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
