@@ -55,6 +55,7 @@ int debug_stop_write_commands(FILE *f, int32_t tid, uint64_t site, const char *r
 		"set pagination off\n"
 		"handle SIGSYS nostop noprint pass\n"
 		"handle SIGSEGV nostop noprint pass\n"
+		"handle SIG64 nostop noprint pass\n"
 		"python\n"
 		"def deja_select_stop(tid, site, runtime):\n"
 		"    import os\n"

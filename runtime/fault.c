@@ -1,17 +1,16 @@
 /*
- * fault.c: synchronous faults (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP).
+ * fault.c: synchronous faults (SIGSEGV, SIGBUS, SIGFPE, SIGILL).
  *
  * The runtime owns these handlers: SIGSEGV because rdtsc faults on purpose
- * (tsc.c), SIGTRAP because the breakpoints that stop a spinning thread
- * signal it (interrupts.c), all of them so that a crash is reported with
- * the thread and the code location that faulted.  A handler the program
- * installs for one of them is kept here and called for every fault that
- * is not the runtime's own; with none, the runtime notes the fault in the
- * shared channel, restores the default action and returns, so the
- * instruction faults again and the process dies of the same signal as it
- * would without deja.  A trap, or a signal sent rather than raised by an
- * instruction, does not come again by itself: it is sent once more, to
- * arrive when the handler returns.
+ * (tsc.c), all four so that a crash is reported with the thread and the
+ * code location that faulted.  A handler the program installs for one of
+ * them is kept here and called for every fault that is not an rdtsc; with
+ * none, the runtime notes the fault in the shared channel, restores the
+ * default action and returns, so the instruction faults again and the
+ * process dies of the same signal as it would without deja.  One sent
+ * rather than raised by an instruction (`kill -SEGV`, `raise`) does not
+ * come again by itself: it is sent once more, to arrive when the handler
+ * returns.
  */
 #define _GNU_SOURCE
 #include "runtime.h"
@@ -20,7 +19,7 @@
 #include <sys/syscall.h>
 #include <sys/ucontext.h>
 
-static const int fault_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP };
+static const int fault_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL };
 #define NFAULTS (sizeof(fault_signals) / sizeof(fault_signals[0]))
 
 static struct rt_kernel_sigaction target_action[NFAULTS]; /* what the program asked for */
@@ -56,20 +55,18 @@ static void on_fault(int sig, siginfo_t *si, void *ctx)
 	 * SIGSEGV may have rip anywhere, even unmapped. */
 	if (sig == SIGSEGV && si->si_code == SI_KERNEL && rt_tsc_emulate(g))
 		return;
-	if (sig == SIGTRAP && rt_interrupt_breakpoint(si, ctx))
-		return;
 	int slot = slot_of(sig);
 	if (slot < 0)
 		return;
 	const struct rt_kernel_sigaction *t = &target_action[slot];
 	void (*h)(int, siginfo_t *, void *) = t->handler;
-	if (h == (void *)SIG_IGN && (sig == SIGTRAP || si->si_code <= 0))
-		return; /* ignored, as the kernel would */
+	if (h == (void *)SIG_IGN && si->si_code <= 0)
+		return; /* sent, not raised by an instruction: ignored, as the kernel would */
 	if (h == (void *)SIG_DFL || h == (void *)SIG_IGN) {
 		note_fault(sig, g);
 		struct rt_kernel_sigaction dfl = { .handler = (void *)SIG_DFL };
 		rt_syscall4(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask));
-		if (sig == SIGTRAP || si->si_code <= 0) /* nothing faults again */
+		if (si->si_code <= 0) /* sent: nothing faults again */
 			rt_syscall3(SYS_tgkill, rt_syscall0(SYS_getpid), rt_syscall0(SYS_gettid), sig);
 		return; /* the instruction faults again, now fatally */
 	}

@@ -13,7 +13,8 @@
  * Without hardware counters the spot where a signal lands cannot be found
  * again in a replay, so the thread does not stop there.  It sets a
  * hardware breakpoint on the instruction it was interrupted at (a perf
- * breakpoint event: debug registers, no counters) and runs on.  When a
+ * breakpoint event: debug registers, no counters), which signals each
+ * pass with DEJA_SIG_INTERRUPT too, and runs on.  When a
  * pass over that instruction finds every general register as the previous
  * pass left it, the thread is spinning: nothing it computes changes, so
  * the first such pass is as good as any, and a replay can find it.  It
@@ -52,10 +53,6 @@
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
-
-#ifndef TRAP_PERF
-#define TRAP_PERF 6
-#endif
 
 /* Passes over the instruction a recording looks at before it decides the
  * loop is computing, not spinning. */
@@ -122,7 +119,7 @@ static void disarm(void)
 	bp_fd = -1;
 }
 
-/* A breakpoint on `ip` for this thread alone, signalling it with SIGTRAP. */
+/* A breakpoint on `ip` for this thread alone. */
 static bool arm(uint64_t ip)
 {
 	disarm();
@@ -136,10 +133,10 @@ static bool arm(uint64_t ip)
 	a.bp_addr = ip;
 	a.bp_len = sizeof(long);
 	a.sample_period = 1;
+	a.wakeup_events = 1;
 	a.exclude_kernel = 1;
 	a.exclude_hv = 1;
-	a.sigtrap = 1;
-	a.remove_on_exec = 1;
+	a.disabled = 1;
 	long fd = rt_syscall(SYS_perf_event_open, (long)&a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC, 0);
 	if (fd < 0) {
 		breakpoints_refused = true;
@@ -150,6 +147,18 @@ static bool arm(uint64_t ip)
 	rt_syscall1(SYS_close, fd);
 	if (kept < 0)
 		return false;
+	/* Each pass signals this thread with DEJA_SIG_INTERRUPT (not the
+	 * event's own SIGTRAP, which a debugger attached to a replay takes
+	 * for its own), before the instruction runs. */
+	struct f_owner_ex owner = { .type = F_OWNER_TID, .pid = (pid_t)rt_syscall0(SYS_gettid) };
+	if (rt_syscall3(SYS_fcntl, kept, F_SETOWN_EX, &owner) < 0 ||
+	    rt_syscall3(SYS_fcntl, kept, F_SETSIG, DEJA_SIG_INTERRUPT) < 0 ||
+	    rt_syscall3(SYS_fcntl, kept, F_SETFL, O_ASYNC) < 0 ||
+	    rt_syscall3(SYS_ioctl, kept, PERF_EVENT_IOC_ENABLE, 0) < 0) {
+		rt_syscall1(SYS_close, kept);
+		breakpoints_refused = true;
+		return false;
+	}
 	bp_fd = (int)kept;
 	bp_ip = ip;
 	bp_passes = 0;
@@ -198,33 +207,22 @@ static bool stoppable(void)
 	return rt_managed() && !rt.shared->parallel && rt.model->current == rt_self;
 }
 
-bool rt_interrupt_signal(const siginfo_t *si, void *ctx)
+/* The supervisor's interrupt: watch the instruction the thread was at. */
+static void interrupted(ucontext_t *uc)
 {
-	if (si->si_code != SI_TKILL || si->si_pid != rt.shared->supervisor_pid)
-		return false;
-	ucontext_t *uc = ctx;
 	uint64_t ip = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
 	if (rt.shared->mode != DEJA_MODE_RECORD || !stoppable() || bp_fd >= 0 ||
 	    !in_program_code(ip))
-		return true; /* the supervisor tries again later */
-	int saved_errno = errno;
+		return; /* the supervisor tries again later */
 	/* Passes are counted from the breakpoint's signals only: the first
 	 * may be the interrupted pass itself, resumed. */
 	if (arm(ip))
 		bp_dark_ns = __atomic_load_n(&rt.shared->interrupt_dark_ns, __ATOMIC_RELAXED);
-	errno = saved_errno;
-	return true;
 }
 
-bool rt_interrupt_breakpoint(const siginfo_t *si, void *ctx)
+/* A pass over the watched instruction. */
+static void passed(ucontext_t *uc)
 {
-	if (si->si_code != TRAP_PERF)
-		return false;
-	ucontext_t *uc = ctx;
-	uint64_t ip = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
-	if (bp_fd < 0 || ip != bp_ip)
-		return true; /* one of this file's, already disarmed */
-	int saved_errno = errno;
 	uint64_t regs = registers_hash(uc), kept = kept_registers_hash(uc);
 	bool spins = bp_passes > 0 && regs == bp_regs;
 	bp_regs = regs;
@@ -237,6 +235,21 @@ bool rt_interrupt_breakpoint(const siginfo_t *si, void *ctx)
 		stop_here(uc, kept, bp_dark_ns);
 	else if (rt.shared->mode == DEJA_MODE_RECORD && bp_passes > MAX_PASSES)
 		disarm(); /* computing: left to run */
+}
+
+bool rt_interrupt_signal(const siginfo_t *si, void *ctx)
+{
+	ucontext_t *uc = ctx;
+	bool from_supervisor = si->si_code == SI_TKILL && rt.shared->supervisor_pid &&
+			       si->si_pid == rt.shared->supervisor_pid;
+	bool breakpoint = si->si_code == POLL_IN && bp_fd >= 0 && si->si_fd == bp_fd;
+	if (!from_supervisor && !breakpoint)
+		return si->si_code == POLL_IN && si->si_fd >= 900; /* a disarmed one's */
+	int saved_errno = errno;
+	if (from_supervisor)
+		interrupted(uc);
+	else if ((uint64_t)uc->uc_mcontext.gregs[REG_RIP] == bp_ip)
+		passed(uc);
 	errno = saved_errno;
 	return true;
 }

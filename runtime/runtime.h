@@ -246,7 +246,7 @@ void rt_serve(void);
  * program blocks: the syscall trap, the rdtsc fault, and the supervisor's
  * interrupt of a spinning thread and its breakpoints (interrupts.c). */
 #define RT_OWN_SIGNALS ((1ull << (SIGSYS - 1)) | (1ull << (SIGSEGV - 1)) | \
-			(1ull << (SIGTRAP - 1)) | (1ull << (DEJA_SIG_INTERRUPT - 1)))
+			(1ull << (DEJA_SIG_INTERRUPT - 1)))
 
 /* A set of signals the program gives to block or to wait for, less those
  * it cannot have: the runtime's own, SIGKILL and SIGSTOP. */
@@ -351,11 +351,9 @@ void rt_ticks_at_point(void);
 void rt_ticks_after_event(uint64_t seq);
 
 /* ---- interrupts.c: stopping uninstrumented code that spins ---- */
-/* The relay's DEJA_SIG_INTERRUPT: true if the supervisor sent it (and it
- * was dealt with). */
+/* The relay's DEJA_SIG_INTERRUPT: true if the supervisor sent it or one
+ * of the runtime's breakpoints raised it (and it was dealt with). */
 bool rt_interrupt_signal(const siginfo_t *si, void *ctx);
-/* A SIGTRAP: true if one of the runtime's breakpoints raised it. */
-bool rt_interrupt_breakpoint(const siginfo_t *si, void *ctx);
 /* This thread has executed event seq: in a replay, it sets the breakpoint
  * its next event, an interrupt, stops at. */
 void rt_interrupts_after_event(uint64_t seq);
