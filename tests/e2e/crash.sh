@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # crash.sh DEJA CRASH_PROG
 #
-# A program that dies by SIGSEGV, SIGABRT, SIGKILL or exit(3) after its
+# A program that dies by SIGSEGV (a fault, or sent by kill), SIGABRT,
+# SIGKILL or exit(3) after its
 # threads did mutex work must leave a readable trace with the right outcome
 # and every event up to the end (same count when recorded twice with the same
 # seed, and the same as every other ending, since the endings differ only
@@ -43,7 +44,7 @@ replay_ok() { # TRACE
 }
 
 reference=
-for spec in "segv:signal 11" "abort:signal 6" "kill:signal 9" "exit3:exit 3"; do
+for spec in "segv:signal 11" "abort:signal 6" "kill:signal 9" "sent:signal 11" "exit3:exit 3"; do
 	mode=${spec%%:*} expect=${spec#*:}
 	counts=()
 	for take in 1 2; do

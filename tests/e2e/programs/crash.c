@@ -6,6 +6,7 @@
  *   segv   dereference a null pointer (SIGSEGV)
  *   abort  abort() (SIGABRT)
  *   kill   kill(getpid(), SIGKILL)
+ *   sent   kill(getpid(), SIGSEGV): a fault signal no instruction raised
  *   exit3  exit(3)
  *   hang   block for ever in pause() (the test interrupts deja)
  */
@@ -36,7 +37,7 @@ static void *worker(void *arg)
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
-		fprintf(stderr, "usage: crash segv|abort|kill|exit3|hang\n");
+		fprintf(stderr, "usage: crash segv|abort|kill|sent|exit3|hang\n");
 		return 2;
 	}
 	pthread_t t[2];
@@ -55,6 +56,9 @@ int main(int argc, char **argv)
 		abort();
 	} else if (strcmp(how, "kill") == 0) {
 		kill(getpid(), SIGKILL);
+	} else if (strcmp(how, "sent") == 0) {
+		kill(getpid(), SIGSEGV);
+		pause(); /* natively the process has ended by now */
 	} else if (strcmp(how, "exit3") == 0) {
 		exit(3);
 	} else if (strcmp(how, "hang") == 0) {
