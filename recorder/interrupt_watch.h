@@ -2,8 +2,9 @@
  * interrupt_watch.h: the supervisor's side of stopping uninstrumented code
  * that spins (runtime/interrupts.c, docs/architecture.md, Timeslices).
  *
- * While a recording runs one thread at a time, session.c polls this watch
- * every millisecond or so.  When the running thread has passed no
+ * While a recording runs one thread at a time, session.c polls the top
+ * process's watch, and processes.c each forked child's, every millisecond
+ * or so.  When the running thread has passed no
  * scheduling point for DEJA_INTERRUPT_MS, is on a CPU (not waiting in the
  * kernel), and another thread could run or a timer is armed, the watch
  * sends it DEJA_SIG_INTERRUPT, and again every quarter of that while it

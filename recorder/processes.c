@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "grow.h"
+#include "interrupt_watch.h"
 #include "fd_passing.h"
 #include "model.h"
 #include "ring.h"
@@ -37,6 +38,7 @@ struct child {
 	uint64_t forks;  /* its followed forks, noted when it ended */
 	uint64_t end_vclock; /* its clock, noted when it ended */
 	bool ended;
+	struct interrupt_watch spin_watch; /* threads that spin (interrupt_watch.h) */
 };
 
 struct processes {
@@ -143,6 +145,8 @@ static int set_up_channel(struct processes *p, struct child *c, const struct dej
 		return -1;
 	struct deja_shared *sh = c->ch.sh;
 	sh->mode = top->mode;
+	sh->supervisor_pid = top->supervisor_pid;
+	sh->interrupt_dark_ns = 0;
 	/* A child runs in real time: processes run side by side, and a
 	 * child's virtual sleep would end before its parent's shorter one
 	 * (`sleep 30` done before the parent's timeout of a second, a
@@ -355,8 +359,10 @@ bool processes_poll(struct processes *p, bool stopped)
 			p->stopped = true;
 		if (!ring_empty(&c->ring))
 			ring_spill(&c->ring);
-		if (!ended)
+		if (!ended) {
+			interrupt_watch_poll(&c->spin_watch, c->ch.sh);
 			continue;
+		}
 		c->ended = true;
 		struct process_end e;
 		settle(c, &e);

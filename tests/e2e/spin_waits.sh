@@ -6,8 +6,9 @@
 # nonpreemptive scheduler: built with $(deja cflags) they stop at
 # timeslices; built without, at interrupts (gcc -O0 and -O2).  Each
 # recording prints what the program prints natively and replays
-# identically.  A thread that computes (its registers change at every
-# pass) is left to run: its recording has no interrupt.
+# identically, in the top process and in a forked child.  A thread that
+# computes (its registers change at every pass) is left to run: its
+# recording has no interrupt.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -48,6 +49,14 @@ if ./plain_o2 probe; then
 	"$cc" -O0 -g -pthread -o plain_o0 "$programs/spin_waits.c" || fail "build failed"
 	check plain_o2 interrupt
 	check plain_o0 interrupt
+	# In a forked child (the shell's), likewise.
+	rc=0
+	timeout 120 "$deja" record -q -o child.deja -- sh -c './plain_o2 turns; echo done' >out 2>err || rc=$?
+	[ $rc -eq 0 ] || { dump err; fail "child: deja record exited $rc (124: it spun for ever)"; }
+	{ cat expected; echo done; } >expected_child
+	cmp -s expected_child out || { diff expected_child out >&2 || true; fail "child: output under deja differs"; }
+	replays_match "$deja" child.deja out 2
+	note "in a forked child: recorded; 2 replays identical"
 	rc=0
 	timeout 120 "$deja" record -q -o compute.deja -- ./plain_o2 compute >out 2>err || rc=$?
 	[ $rc -eq 0 ] || { dump err; fail "compute: deja record exited $rc"; }
