@@ -16,6 +16,7 @@
 #include "model.h"
 
 #define NS_PER_MS 1000000LL
+#define WARN_AFTER_S 5
 
 static int64_t monotonic_ns(void)
 {
@@ -55,6 +56,23 @@ static bool worth_stopping(const struct deja_model *m, uint32_t running)
 	return false;
 }
 
+/* A thread that keeps computing while others wait may be spinning in a
+ * way no interrupt can stop (its registers change at every pass): say so
+ * once per deja command, rather than seem to hang. */
+static void warn_once(uint32_t thread, int64_t dark)
+{
+	static bool warned;
+	if (warned || dark < WARN_AFTER_S * 1000 * NS_PER_MS)
+		return;
+	warned = true;
+	fprintf(stderr,
+		"deja: thread %u has run %d s without a scheduling point while the run has more to"
+		" do; if it spins waiting for another thread, and the loop counts its passes, deja"
+		" cannot stop it: build the program with $(deja cflags), or end deja with Ctrl-C"
+		" (the trace is kept) or --timeout\n",
+		thread, WARN_AFTER_S);
+}
+
 void interrupt_watch_poll(struct interrupt_watch *w, struct deja_shared *sh)
 {
 	int64_t now = monotonic_ns();
@@ -81,4 +99,5 @@ void interrupt_watch_poll(struct interrupt_watch *w, struct deja_shared *sh)
 	__atomic_store_n(&sh->interrupt_dark_ns, dark, __ATOMIC_RELAXED);
 	syscall(SYS_tgkill, sh->target_pid, tid, DEJA_SIG_INTERRUPT);
 	w->sent_ns = now;
+	warn_once(running, dark);
 }

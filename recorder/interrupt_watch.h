@@ -8,7 +8,8 @@
  * scheduling point for DEJA_INTERRUPT_MS, is on a CPU (not waiting in the
  * kernel), and another thread could run or a timer is armed, the watch
  * sends it DEJA_SIG_INTERRUPT, and again every quarter of that while it
- * stays so.  The runtime decides whether the thread stops.
+ * stays so.  The runtime decides whether the thread stops.  A thread still
+ * going after 5 s gets deja to say, once, what may be the matter.
  */
 #ifndef DEJA_INTERRUPT_WATCH_H
 #define DEJA_INTERRUPT_WATCH_H
