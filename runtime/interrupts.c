@@ -15,7 +15,8 @@
  * hardware breakpoint on the instruction it was interrupted at (a perf
  * breakpoint event: debug registers, no counters), which signals each
  * pass with DEJA_SIG_INTERRUPT too, and runs on.  When a
- * pass over that instruction finds every general register as the previous
+ * pass over that instruction finds every general register, and the top of
+ * the stack, as the previous
  * pass left it, the thread is spinning: nothing it computes changes, so
  * the first such pass is as good as any, and a replay can find it.  It
  * stops there, at an INTERRUPT event whose site is the instruction and
@@ -69,12 +70,21 @@ static __thread uint32_t bp_passes __attribute__((tls_model("initial-exec")));
 static __thread int64_t bp_dark_ns __attribute__((tls_model("initial-exec")));
 static bool breakpoints_refused;
 
-/* The general registers, instruction pointer included, flags excluded
- * (the kernel sets the resume flag when it returns to a breakpoint): what
- * tells one pass over the instruction from the next. */
+/* Bytes of the stack above the stack pointer that a pass is compared by
+ * too: the locals of code built at -O0, which a loop counts in there. */
+#define STACK_WINDOW 128
+
+/* What tells one pass over the instruction from the next: the general
+ * registers, instruction pointer included, flags excluded (the kernel
+ * sets the resume flag when it returns to a breakpoint), and the top of
+ * the stack. */
 static uint64_t registers_hash(const ucontext_t *uc)
 {
-	return XXH3_64bits(uc->uc_mcontext.gregs, (REG_RIP + 1) * sizeof(greg_t));
+	XXH3_state_t st;
+	XXH3_64bits_reset(&st);
+	XXH3_64bits_update(&st, uc->uc_mcontext.gregs, (REG_RIP + 1) * sizeof(greg_t));
+	XXH3_64bits_update(&st, (const void *)uc->uc_mcontext.gregs[REG_RSP], STACK_WINDOW);
+	return XXH3_64bits_digest(&st);
 }
 
 /* The registers a call preserves, with the stack and instruction
