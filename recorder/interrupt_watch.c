@@ -44,15 +44,23 @@ static bool on_cpu(pid_t pid, pid_t tid)
 	return end && end[1] == ' ' && end[2] == 'R';
 }
 
-/* A stop would change something: another thread could run, or a timer
- * could come due as the clock moves on by the time spun. */
+/* A stop would change something: another thread could run, or could once
+ * the input it waits for has come (the runtime looks at every scheduling
+ * point), or a timer could come due as the clock moves on by the time
+ * spun. */
 static bool worth_stopping(const struct deja_model *m, uint32_t running)
 {
 	if (m->timer_deadline != DEJA_NO_DEADLINE)
 		return true;
-	for (uint32_t t = 0; t < m->nthreads && t < DEJA_MAX_THREADS; t++)
-		if (t != running && deja_model_enabled(m, t))
+	for (uint32_t t = 0; t < m->nthreads && t < DEJA_MAX_THREADS; t++) {
+		if (t == running)
+			continue;
+		const struct deja_pending *p = &m->threads[t].pending;
+		if (deja_model_enabled(m, t) ||
+		    (m->threads[t].state == DEJA_THREAD_LIVE && p->wait_io &&
+		     (p->op == DEJA_OP_SYSCALL || p->op == DEJA_OP_REAP)))
 			return true;
+	}
 	return false;
 }
 

@@ -317,12 +317,16 @@ static void exec_target(const struct session *s, int report_fd, int listener_soc
 	const struct session_config *cfg = s->cfg;
 	if (cfg->envp) /* the recorded environment; setenv below copies it */
 		environ = (char **)cfg->envp;
+	/* The numbers are written in a fixed width: the environment's
+	 * strings lie at the top of the stack, and a record and a replay must
+	 * put the program's argv and environment at the same addresses, which
+	 * the registers of a spinning thread may hold (runtime/interrupts.c). */
 	int fd = dup(s->top.fd); /* without close-on-exec */
 	char fdtext[32];
-	snprintf(fdtext, sizeof(fdtext), "%d", fd);
+	snprintf(fdtext, sizeof(fdtext), "%0*d", DEJA_ENV_FD_WIDTH, fd);
 	setenv(DEJA_ENV_SHM_FD, fdtext, 1);
 	int proc = dup(s->proc_theirs);
-	snprintf(fdtext, sizeof(fdtext), "%d", proc);
+	snprintf(fdtext, sizeof(fdtext), "%0*d", DEJA_ENV_FD_WIDTH, proc);
 	setenv(DEJA_ENV_PROC_FD, fdtext, 1);
 	const char *old = getenv("LD_PRELOAD");
 	char *preload;

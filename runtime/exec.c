@@ -41,6 +41,18 @@ static bool starts_with(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+/* A descriptor's number, zero-padded to DEJA_ENV_FD_WIDTH digits (more
+ * only if it has more). */
+static void fd_text(char *out, int fd)
+{
+	char digits[24];
+	rt_decimal(digits, fd);
+	size_t len = strlen(digits), pad = 0;
+	while (len + pad < DEJA_ENV_FD_WIDTH)
+		out[pad++] = '0';
+	memcpy(out + pad, digits, len + 1);
+}
+
 /* The program's environment, plus what the new image's runtime needs. */
 static char **environment_for_exec(char *const *envp)
 {
@@ -57,11 +69,11 @@ static char **environment_for_exec(char *const *envp)
 		env_out[n++] = envp[i];
 	}
 	strcpy(fd_entry, DEJA_ENV_SHM_FD "=");
-	rt_decimal(fd_entry + strlen(fd_entry), rt.shm_fd);
+	fd_text(fd_entry + strlen(fd_entry), rt.shm_fd);
 	env_out[n++] = fd_entry;
 	if (rt.proc_fd >= 0) {
 		strcpy(proc_entry, DEJA_ENV_PROC_FD "=");
-		rt_decimal(proc_entry + strlen(proc_entry), rt.proc_fd);
+		fd_text(proc_entry + strlen(proc_entry), rt.proc_fd);
 		env_out[n++] = proc_entry;
 	}
 	strcpy(preload_entry, "LD_PRELOAD=");

@@ -30,6 +30,10 @@
 /* The process socket (runtime/fork.c): a forked child asks the supervisor
  * for a channel of its own through it. */
 #define DEJA_ENV_PROC_FD "DEJA_PROC_FD"
+/* Their values' width, zero-padded: the same every run, whatever the
+ * numbers, so that the program's argv and environment, which lie after
+ * them on the stack, keep their addresses from a record to its replay. */
+#define DEJA_ENV_FD_WIDTH 5
 
 #define DEJA_MAX_THREADS 1024u
 #define DEJA_OBJECT_SLOTS 32768u /* power of two: open-addressing table */

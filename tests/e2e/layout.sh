@@ -5,7 +5,8 @@
 # pointers the program prints or hashes repeat: a program that reads a few
 # MiB (which the replay's channel carries, and which once moved every later
 # mapping), then loads a library, maps and allocates memory, prints the
-# same addresses, stack address and environment variable in every replay,
+# same addresses, stack address, environment variable and addresses of
+# argv and environment strings in every replay,
 # even when deja is started with another environment.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"

@@ -49,6 +49,14 @@ if ./plain_o2 probe; then
 	"$cc" -O0 -g -pthread -o plain_o0 "$programs/spin_waits.c" || fail "build failed"
 	check plain_o2 interrupt
 	check plain_o0 interrupt
+	# Spinning while another thread waits for input, which comes late;
+	# the replay needs no input.
+	rc=0
+	(sleep 0.5; echo hello) | timeout 120 "$deja" record -q -o input.deja -- ./plain_o2 input >out 2>err || rc=$?
+	[ $rc -eq 0 ] || { dump err; fail "input: deja record exited $rc (124: it spun for ever)"; }
+	[ "$(cat out)" = "read hello" ] || { dump out; fail "input: output under deja differs"; }
+	replays_match "$deja" input.deja out 2
+	note "spinning while another thread waits for input: recorded; 2 replays identical"
 	# In a forked child (the shell's), likewise.
 	rc=0
 	timeout 120 "$deja" record -q -o child.deja -- sh -c './plain_o2 turns; echo done' >out 2>err || rc=$?

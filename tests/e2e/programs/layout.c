@@ -2,7 +2,8 @@
  * layout.c: addresses that must repeat in a replay.  Reads the file named
  * by argv[1] (the test gives it a few MiB, which a replay carries in its
  * channel), then loads a library and maps and allocates memory, and prints
- * where all of it landed, where its stack is, and an environment variable.
+ * where all of it landed, where its stack is, and an environment variable
+ * with its address and argv[1]'s.
  */
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -35,5 +36,7 @@ int main(int argc, char **argv)
 	const char *var = getenv("LAYOUT_VAR");
 	printf("read %ld bytes; cos %p map %p malloc %p stack %p LAYOUT_VAR=%s\n", total,
 	       lib ? dlsym(lib, "cos") : NULL, map, big, (void *)&local, var ? var : "(unset)");
+	/* The strings at the top of the stack: argv's and the environment's. */
+	printf("argv[1] at %p, LAYOUT_VAR at %p\n", (void *)argv[1], (const void *)var);
 	return 0;
 }

@@ -6,6 +6,8 @@
  *                       spinning while it is not theirs, and count under a
  *                       hand-made spinlock; then main spins until an alarm
  *                       it set rings.  Prints each turn and the count.
+ *   spin_waits input    a thread reads a line from stdin while main spins
+ *                       until it has; prints the line.
  *   spin_waits compute  main computes for a while (its registers change at
  *                       every pass) while a new thread waits to start;
  *                       prints the result.
@@ -77,6 +79,27 @@ static int turns(void)
 	return 0;
 }
 
+static char line[64];
+
+static void *read_line(void *arg)
+{
+	ssize_t n = read(0, line, sizeof(line) - 1);
+	line[n > 0 ? n : 0] = '\0';
+	atomic_store(&turn, 1);
+	return arg;
+}
+
+static int input(void)
+{
+	pthread_t t;
+	assert(pthread_create(&t, NULL, read_line, NULL) == 0);
+	while (!atomic_load(&turn))
+		;
+	assert(pthread_join(t, NULL) == 0);
+	printf("read %s", line);
+	return 0;
+}
+
 static void *idle(void *arg)
 {
 	return arg;
@@ -121,10 +144,12 @@ int main(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "turns") == 0)
 		return turns();
+	if (argc == 2 && strcmp(argv[1], "input") == 0)
+		return input();
 	if (argc == 2 && strcmp(argv[1], "compute") == 0)
 		return compute();
 	if (argc == 2 && strcmp(argv[1], "probe") == 0)
 		return probe();
-	fprintf(stderr, "usage: spin_waits turns|compute|probe\n");
+	fprintf(stderr, "usage: spin_waits turns|input|compute|probe\n");
 	return 2;
 }
