@@ -17,6 +17,8 @@
 
 #define NS_PER_MS 1000000LL
 #define WARN_AFTER_S 5
+#define FIRST_RETRY_NS (5 * NS_PER_MS)
+#define LONGEST_RETRY_NS (200 * NS_PER_MS)
 
 static int64_t monotonic_ns(void)
 {
@@ -93,8 +95,7 @@ void interrupt_watch_poll(struct interrupt_watch *w, struct deja_shared *sh)
 	    sh->target_pid <= 0 || __atomic_load_n(&sh->outcome, __ATOMIC_ACQUIRE) != DEJA_OUTCOME_NONE)
 		return;
 	int64_t dark = now - w->since_ns;
-	if (dark < DEJA_INTERRUPT_MS * NS_PER_MS ||
-	    (w->sent_ns && now - w->sent_ns < DEJA_INTERRUPT_MS * NS_PER_MS / 4))
+	if (dark < DEJA_INTERRUPT_MS * NS_PER_MS || (w->sent_ns && now - w->sent_ns < w->backoff_ns))
 		return;
 	const struct deja_model *m = &sh->model;
 	uint32_t running = m->current;
@@ -106,6 +107,12 @@ void interrupt_watch_poll(struct interrupt_watch *w, struct deja_shared *sh)
 		return;
 	__atomic_store_n(&sh->interrupt_dark_ns, dark, __ATOMIC_RELAXED);
 	syscall(SYS_tgkill, sh->target_pid, tid, DEJA_SIG_INTERRUPT);
+	/* A spinning thread stops at once, unless the signal found it outside
+	 * its own code; one that computes is looked at less and less often,
+	 * each look costing it a breakpoint's passes. */
+	w->backoff_ns = w->sent_ns ? w->backoff_ns * 2 : FIRST_RETRY_NS;
+	if (w->backoff_ns > LONGEST_RETRY_NS)
+		w->backoff_ns = LONGEST_RETRY_NS;
 	w->sent_ns = now;
 	warn_once(running, dark);
 }

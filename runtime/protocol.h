@@ -59,7 +59,7 @@
  * (runtime/interrupts.c). */
 #define DEJA_TIMESLICE_TICKS (1ull << 20)
 #define DEJA_TIMESLICE_NS (1ull << 20)
-#define DEJA_INTERRUPT_MS 100u
+#define DEJA_INTERRUPT_MS 20u
 #define DEJA_SIG_INTERRUPT 64
 
 enum deja_object_kind {
