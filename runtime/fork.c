@@ -160,7 +160,7 @@ static void follow(void)
 	rt_syscall1(SYS_close, rt.shm_fd);
 	rt.shared = sh;
 	rt.model = &sh->model;
-	rt.shm_fd = (int)rt_syscall3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 900);
+	rt.shm_fd = (int)rt_syscall3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, RT_OWN_FD_BASE);
 	rt_syscall1(SYS_close, fd);
 	rt_channel_views();
 	rt_pids_forget_children();

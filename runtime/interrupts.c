@@ -13,19 +13,17 @@
  * Without hardware counters the spot where a signal lands cannot be found
  * again in a replay, so the thread does not stop there.  It sets a
  * hardware breakpoint on the instruction it was interrupted at (a perf
- * breakpoint event: debug registers, no counters), which signals each
- * pass with DEJA_SIG_INTERRUPT too, and runs on.  When a
- * pass over that instruction finds every general register, and the top of
- * the stack, as the previous
- * pass left it, the thread is spinning: nothing it computes changes, so
- * the first such pass is as good as any, and a replay can find it.  It
- * stops there, at an INTERRUPT event whose site is the instruction and
- * whose arg is the xxh3 of the registers a call preserves (the others may
- * hold what the runtime last left in them, which differs in a replay);
- * the scheduler
- * treats it as a yield, and the virtual clock moves on by the real time
- * the thread spun, so a timer it waits for can fire.  A loop whose
- * registers change at every pass is computing, not waiting: after
+ * breakpoint event: debug registers, no counters), which signals each pass
+ * with DEJA_SIG_INTERRUPT too, and runs on.  When a pass over that
+ * instruction finds every general register, and the top of the stack, as
+ * the pass before left them, the thread is spinning: nothing it computes
+ * changes, so the first such pass is as good as any, and a replay can find
+ * it.  It stops there, at an INTERRUPT event whose site is the instruction
+ * and whose arg is the xxh3 of the registers a call preserves (the others
+ * may hold what the runtime last left in them, which differs in a replay).
+ * The scheduler treats it as a yield, and the virtual clock moves on by
+ * the real time the thread spun, so a timer it waits for can fire.  A loop
+ * whose registers change at every pass is computing, not waiting: after
  * MAX_PASSES passes it is left to run.
  *
  * Replay: after the event before an INTERRUPT, the thread sets the same
@@ -153,7 +151,7 @@ static bool arm(uint64_t ip)
 		return false;
 	}
 	/* Out of the way of the program's descriptors, as the channel is. */
-	long kept = rt_syscall3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 900);
+	long kept = rt_syscall3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, RT_OWN_FD_BASE);
 	rt_syscall1(SYS_close, fd);
 	if (kept < 0)
 		return false;
@@ -175,14 +173,6 @@ static bool arm(uint64_t ip)
 	return true;
 }
 
-static bool others_enabled(void)
-{
-	for (uint32_t t = 0; t < rt.model->nthreads; t++)
-		if (t != rt_self && deja_model_enabled(rt.model, t))
-			return true;
-	return false;
-}
-
 /* Virtual time, recording: the clock moves on by the time the thread
  * spun; and if nothing else can run, the thread waits for a timer, as an
  * idle machine would, so the clock jumps to it. */
@@ -194,7 +184,7 @@ static void move_clock(int64_t dark_ns)
 	if (dark_ns > 0)
 		m->vclock += (uint64_t)dark_ns;
 	if (m->timer_deadline != DEJA_NO_DEADLINE && m->timer_deadline > m->vclock &&
-	    !others_enabled())
+	    !deja_model_other_enabled(m, rt_self))
 		m->vclock = m->timer_deadline;
 }
 
@@ -230,6 +220,20 @@ static void interrupted(ucontext_t *uc)
 		bp_dark_ns = __atomic_load_n(&rt.shared->interrupt_dark_ns, __ATOMIC_RELAXED);
 }
 
+/* Replay: the thread spins, so nothing will change, but not where the
+ * recording stopped it. */
+static void spun_elsewhere(void) __attribute__((noreturn));
+static void spun_elsewhere(void)
+{
+	char message[200] = "thread ";
+	char *end = rt_decimal(message + strlen(message), (long)rt_self);
+	strcpy(end, "'s next event, ");
+	end = rt_decimal(end + strlen(end), (long)rt_next_event_of_self());
+	strcpy(end, ", is an interrupt; it spins, but not with the registers the recording"
+		    " stopped it with");
+	rt_end_run(DEJA_OUTCOME_DIVERGENCE, rt_self, message);
+}
+
 /* A pass over the watched instruction. */
 static void passed(ucontext_t *uc)
 {
@@ -241,6 +245,8 @@ static void passed(ucontext_t *uc)
 		disarm();
 	else if (rt.shared->mode == DEJA_MODE_REPLAY && spins && kept == bp_kept)
 		stop_here(uc, kept, 0);
+	else if (rt.shared->mode == DEJA_MODE_REPLAY && spins) /* nothing will change it */
+		spun_elsewhere();
 	else if (rt.shared->mode == DEJA_MODE_RECORD && spins)
 		stop_here(uc, kept, bp_dark_ns);
 	else if (rt.shared->mode == DEJA_MODE_RECORD && bp_passes > MAX_PASSES)
@@ -254,7 +260,7 @@ bool rt_interrupt_signal(const siginfo_t *si, void *ctx)
 			       si->si_pid == rt.shared->supervisor_pid;
 	bool breakpoint = si->si_code == POLL_IN && bp_fd >= 0 && si->si_fd == bp_fd;
 	if (!from_supervisor && !breakpoint)
-		return si->si_code == POLL_IN && si->si_fd >= 900; /* a disarmed one's */
+		return si->si_code == POLL_IN && si->si_fd >= RT_OWN_FD_BASE; /* a disarmed one's */
 	int saved_errno = errno;
 	if (from_supervisor)
 		interrupted(uc);

@@ -229,7 +229,7 @@ static struct deja_shared *attach(long fd)
 {
 	struct deja_shared *sh = rt_channel_map(fd);
 	/* Kept for exec (exec.c), out of the way of the program's descriptors. */
-	long kept = rt_syscall3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 900);
+	long kept = rt_syscall3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, RT_OWN_FD_BASE);
 	rt_syscall1(SYS_close, fd);
 	rt.shm_fd = (int)kept;
 	return sh;
@@ -242,7 +242,7 @@ static void take_process_socket(void)
 	long fd = parse_fd(take_variable(DEJA_ENV_PROC_FD "="));
 	if (fd < 0)
 		return;
-	rt.proc_fd = (int)rt_syscall3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 900);
+	rt.proc_fd = (int)rt_syscall3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, RT_OWN_FD_BASE);
 	rt_syscall1(SYS_close, fd);
 }
 

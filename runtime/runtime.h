@@ -242,6 +242,10 @@ void rt_serve(void);
 /* ---- real.c: the libc functions the runtime wraps ---- */
 #include "real.h"
 
+/* The runtime's own descriptors are moved to this number or above, out of
+ * the way of the program's. */
+#define RT_OWN_FD_BASE 900
+
 /* The signals the runtime needs to reach every thread, whatever the
  * program blocks: the syscall trap, the rdtsc fault, and the supervisor's
  * interrupt of a spinning thread and its breakpoints (interrupts.c). */

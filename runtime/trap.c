@@ -603,7 +603,7 @@ static void move_own_fd(long fd)
 {
 	if (!own_fd(fd))
 		return;
-	long moved = rt_syscall3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 900);
+	long moved = rt_syscall3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, RT_OWN_FD_BASE);
 	if (moved < 0)
 		return; /* no number left: the program's call takes it */
 	if (fd == rt.shm_fd)

@@ -331,6 +331,14 @@ bool deja_model_enabled(const struct deja_model *m, uint32_t t)
 	return enabled_plain(m, t);
 }
 
+bool deja_model_other_enabled(const struct deja_model *m, uint32_t t)
+{
+	for (uint32_t i = 0; i < m->nthreads; i++)
+		if (i != t && deja_model_enabled(m, i))
+			return true;
+	return false;
+}
+
 bool deja_model_interrupted(const struct deja_model *m, uint32_t t)
 {
 	return (m->threads[t].pending.interrupt & DEJA_INTERRUPT_INTERRUPTED) &&

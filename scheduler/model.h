@@ -49,6 +49,8 @@ void deja_model_set_pending(struct deja_model *m, uint32_t t, enum deja_op op,
 			    struct deja_object *o, uint64_t arg, uint64_t site);
 
 bool deja_model_enabled(const struct deja_model *m, uint32_t t);
+/* Some thread other than t can go on. */
+bool deja_model_other_enabled(const struct deja_model *m, uint32_t t);
 bool deja_model_may_time_out(const struct deja_model *m, uint32_t t);
 /* A signal interrupted t's wait (deja_pending.interrupt) and nothing
  * else lets it go on: executing it gives -EINTR and leaves it pending. */

@@ -212,12 +212,8 @@ static bool slice_over(const struct deja_model *m)
 	if (follows(m) || m->current >= m->nthreads)
 		return false;
 	uint16_t op = m->threads[m->current].pending.op;
-	if (op != DEJA_OP_TIMESLICE && op != DEJA_OP_INTERRUPT)
-		return false;
-	for (uint32_t i = 0; i < m->nthreads; i++)
-		if (i != m->current && deja_model_enabled(m, i))
-			return true;
-	return false;
+	return (op == DEJA_OP_TIMESLICE || op == DEJA_OP_INTERRUPT) &&
+	       deja_model_other_enabled(m, m->current);
 }
 
 struct deja_decision deja_sched_choose(struct deja_model *m,

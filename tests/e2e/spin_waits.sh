@@ -8,7 +8,8 @@
 # recording prints what the program prints natively and replays
 # identically, in the top process and in a forked child.  A thread that
 # computes (its registers change at every pass) is left to run: its
-# recording has no interrupt.
+# recording has no interrupt.  A replay that spins elsewhere than the
+# recording stopped diverges, rather than spin for ever.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -49,6 +50,15 @@ if ./plain_o2 probe; then
 	"$cc" -O0 -g -pthread -o plain_o0 "$programs/spin_waits.c" || fail "build failed"
 	check plain_o2 interrupt
 	check plain_o0 interrupt
+	# A replay whose thread spins other than where the recording stopped
+	# it (the registers recorded are changed here) diverges there, at once.
+	cp plain_o2.deja changed.deja
+	sqlite3 changed.deja "UPDATE events SET arg = arg + 1 WHERE op = 'interrupt'"
+	rc=0
+	timeout 60 "$deja" replay -q changed.deja >/dev/null 2>err || rc=$?
+	[ $rc -eq 1 ] || { dump err; fail "a replay stopped elsewhere exited $rc, expected 1 (diverged)"; }
+	grep -q "is an interrupt; it spins, but not with the registers" err || { dump err; fail "the divergence does not say why"; }
+	note "a spin elsewhere than recorded: replay diverges at once"
 	# Spinning while another thread waits for input, which comes late;
 	# the replay needs no input.
 	rc=0
