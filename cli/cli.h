@@ -36,6 +36,11 @@ int cmd_bisect(int argc, char **argv);
  * NULL with a message on stderr when it is missing. */
 const char *cli_runtime_path(void);
 
+/* --python-lines: put the runtime's python/ directory (sitecustomize.py,
+ * ticks for CPython) first in PYTHONPATH, for the program deja starts and
+ * everything it starts.  0, or -1 with a message on stderr. */
+int cli_python_lines(const char *runtime_path);
+
 /* Print the outcome of a trace's run, with the wait-for graph of a
  * deadlock, in the form every command uses. sites is the trace's site
  * table, loaded once by the caller. */

@@ -50,8 +50,13 @@ static const char usage[] =
 	"                         every schedule with at most K preemptions\n"
 	"                         (default 2), fewest first, then stop\n"
 	"      --seed N           seed the runs' seeds derive from (default 0)\n"
-	"      --max-steps N      a run longer than N events is a timeout (default 100000)\n"
+	"      --max-steps N      a run longer than N events is a timeout (default\n"
+	"                         100000; 10000000 with --python-lines)\n"
 	"      --timeout S        a run longer than S seconds is a timeout (default 10)\n"
+	"      --python-lines     in CPython, every line a thread runs is a tick,\n"
+	"                         where a strategy may switch threads: finds races\n"
+	"                         between Python lines (docs/architecture.md,\n"
+	"                         Ticks in CPython)\n"
 	"  -o, --output TRACE     where to keep the failing run (default PROG-hunt.deja)\n"
 	"  -j, --jobs N           run N programs at a time (default 1)\n"
 	"      --fail-on-output RE a run whose output (stdout and stderr) matches the\n"
@@ -71,11 +76,15 @@ static const char *const portfolio[] = { "random", "pct:2", "pos", "ipb:3", "pct
 					 "random:50" };
 #define PORTFOLIO_IPB_BOUND 3u
 
+#define HUNT_MAX_STEPS 100000ull
+#define HUNT_PYTHON_MAX_STEPS 10000000ull
+#define HUNT_NO_MAX_STEPS (~0ull) /* not given: one of the above */
+
 struct hunt {
 	const char *strategy; /* NULL: portfolio */
 	unsigned long long runs, seed, max_steps, time_budget, jobs, timeout;
 	const char *output;
-	bool json, quiet;
+	bool json, quiet, python_lines;
 	const char *fail_on_output;
 	regex_t output_re;
 	bool ok_exit[256];
@@ -196,6 +205,7 @@ static int parse(int argc, char **argv, struct hunt *h)
 		{ "fail-on-output", required_argument, NULL, 'F' },
 		{ "ok-exit", required_argument, NULL, 'K' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "python-lines", no_argument, NULL, 'P' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -221,6 +231,7 @@ static int parse(int argc, char **argv, struct hunt *h)
 				return DEJA_EXIT_USAGE;
 			break;
 		case 'j': h->json = true; break;
+		case 'P': h->python_lines = true; break;
 		case 'q': h->quiet = true; break;
 		case 'h': fputs(usage, stdout); return -1;
 		default: fputs(usage, stderr); return DEJA_EXIT_USAGE;
@@ -623,15 +634,19 @@ static int hunt_parallel(struct hunt *h, char **prog, int nprog, const char *run
 
 int cmd_hunt(int argc, char **argv)
 {
-	struct hunt h = { .runs = 1000, .max_steps = 100000, .jobs = 1, .timeout = 10 };
+	struct hunt h = { .runs = 1000, .max_steps = HUNT_NO_MAX_STEPS, .jobs = 1, .timeout = 10 };
 	h.ok_exit[0] = true;
 	int r = parse(argc, argv, &h);
 	if (r != 0)
 		return r < 0 ? DEJA_EXIT_OK : r;
 	if (check_strategy(&h) != 0)
 		return DEJA_EXIT_USAGE;
+	/* A CPython run that ticks at every line hands the GIL over many
+	 * times, a dozen events each: far more events than a C program's. */
+	if (h.max_steps == HUNT_NO_MAX_STEPS)
+		h.max_steps = h.python_lines ? HUNT_PYTHON_MAX_STEPS : HUNT_MAX_STEPS;
 	const char *runtime = cli_runtime_path();
-	if (!runtime)
+	if (!runtime || (h.python_lines && cli_python_lines(runtime) != 0))
 		return DEJA_EXIT_INTERNAL;
 	char *default_out = NULL;
 	if (!h.output) {

@@ -45,6 +45,9 @@ static const char usage[] =
 	"                         the recorded times without waiting)\n"
 	"      --max-steps N      end the run as `timeout` after N events\n"
 	"                         (default 10000000; 0: no budget)\n"
+	"      --python-lines     in CPython, every line a thread runs is a tick,\n"
+	"                         where a strategy may switch threads (see\n"
+	"                         docs/architecture.md, Ticks in CPython)\n"
 	"      --timeout S        end the run as `timeout` after S seconds of real\n"
 	"                         time (default: none), e.g. for a thread spinning\n"
 	"                         where deja has no scheduling point\n"
@@ -63,6 +66,7 @@ struct record_args {
 	unsigned long long max_steps;
 	unsigned long long timeout;
 	bool quiet;
+	bool python_lines;
 };
 
 static int parse(int argc, char **argv, struct record_args *a)
@@ -75,6 +79,7 @@ static int parse(int argc, char **argv, struct record_args *a)
 		{ "time", required_argument, NULL, 't' },
 		{ "max-steps", required_argument, NULL, 'm' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "python-lines", no_argument, NULL, 'P' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -83,6 +88,7 @@ static int parse(int argc, char **argv, struct record_args *a)
 	int c;
 	while ((c = getopt_long(argc, argv, "+o:s:qh", opts, NULL)) != -1) {
 		switch (c) {
+		case 'P': a->python_lines = true; break;
 		case 'o': a->output = optarg; break;
 		case 's': a->strategy = optarg; break;
 		case 'q': a->quiet = true; break;
@@ -212,7 +218,7 @@ int cmd_record(int argc, char **argv)
 		return DEJA_EXIT_USAGE;
 	}
 	const char *runtime = cli_runtime_path();
-	if (!runtime) {
+	if (!runtime || (a.python_lines && cli_python_lines(runtime) != 0)) {
 		free(script);
 		return DEJA_EXIT_INTERNAL;
 	}

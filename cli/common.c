@@ -45,6 +45,25 @@ const char *cli_runtime_path(void)
 	return NULL;
 }
 
+int cli_python_lines(const char *runtime_path)
+{
+	const char *slash = strrchr(runtime_path, '/');
+	int dir_len = slash ? (int)(slash - runtime_path) : 1;
+	const char *dir = slash ? runtime_path : ".";
+	const char *old = getenv("PYTHONPATH");
+	char *value;
+	int n = old && *old ? asprintf(&value, "%.*s/python:%s", dir_len, dir, old)
+			    : asprintf(&value, "%.*s/python", dir_len, dir);
+	if (n < 0 || setenv("PYTHONPATH", value, 1) != 0) {
+		fprintf(stderr, "deja: cannot set PYTHONPATH for --python-lines\n");
+		if (n >= 0)
+			free(value);
+		return -1;
+	}
+	free(value);
+	return 0;
+}
+
 const char *cli_one_trace(int argc, char **argv, const char *cmd, const char *usage,
 			  const char *name, char letter, bool *flag, int *code)
 {

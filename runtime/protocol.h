@@ -356,7 +356,6 @@ struct deja_model {
 	 * change points by tick count and which have passed. */
 	uint64_t tick_prng;
 	uint64_t ticks;
-	uint64_t tick_events;
 	uint64_t expected_ticks;
 	uint64_t tick_gap;
 	uint64_t pct_tick_change[8];

@@ -397,9 +397,11 @@ uint64_t deja_sched_tick_offer(struct deja_model *m, const struct deja_sched_inp
 	const struct deja_strategy *s = deja_strategy_get(m->strategy);
 	if (!s->tick_offer)
 		return DEJA_NO_TICK;
-	/* Offers never spend the step budget on their own: a long program
-	 * would otherwise end as a timeout that is no bug of its own. */
-	if (m->max_steps && m->tick_events >= m->max_steps / 2)
+	/* Offers never spend the step budget: a long program would otherwise
+	 * end as a timeout that is no bug of its own.  Past half of it, a run
+	 * takes none (the switches they lead to cost events too: a CPython
+	 * thread preempted at a tick hands the GIL over in a dozen). */
+	if (m->max_steps && m->steps >= m->max_steps / 2)
 		return DEJA_NO_TICK;
 	/* All threads' ticks: those counted at their points, plus what t has
 	 * passed since its last one. */
@@ -428,8 +430,6 @@ int64_t deja_sched_step(struct deja_model *m, uint32_t t, struct deja_event *ev)
 	ev->reserved = 0;
 	uint64_t arg = 0;
 	m->last_object = p->object;
-	if (p->op == DEJA_OP_TICK)
-		m->tick_events++;
 	int64_t r = deja_model_execute(m, t, m->chosen_timed_out, &arg);
 	bool last_alone = m->last_alone;
 	if (deja_script_counts(ev->flags, &last_alone))

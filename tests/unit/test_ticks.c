@@ -93,20 +93,20 @@ static void long_runs_get_wider_gaps(void **state)
 	}
 }
 
-/* Offers stop at half the step budget: ticks alone never make a run end
- * as a timeout. */
+/* Offers stop once the run has spent half its step budget: ticks, and
+ * the switches they lead to, never make a run end as a timeout. */
 static void offers_stop_at_half_the_step_budget(void **state)
 {
 	(void)state;
 	struct sim *s = two_threads("random", 3);
 	struct deja_sched_input in = { 0 };
 	s->m->max_steps = 100;
-	s->m->tick_events = 49;
+	s->m->steps = 49;
 	assert_true(deja_sched_tick_offer(s->m, &in, 0, 0, 10) != DEJA_NO_TICK);
 	deja_model_set_pending(s->m, 0, DEJA_OP_TICK, NULL, 11, 0);
 	struct deja_event ev;
 	deja_sched_step(s->m, 0, &ev);
-	assert_int_equal(s->m->tick_events, 50);
+	assert_int_equal(s->m->steps, 50);
 	assert_true(deja_sched_tick_offer(s->m, &in, 0, 0, 11) == DEJA_NO_TICK);
 	sim_free(s);
 }

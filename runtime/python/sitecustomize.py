@@ -1,0 +1,68 @@
+# sitecustomize.py: ticks for CPython, for `deja record --python-lines`
+# and `deja hunt --python-lines` (docs/architecture.md, Ticks in CPython).
+#
+# deja puts this file's directory first in PYTHONPATH.  A thread of a
+# pure-Python loop makes no call deja sees, so under a scheduler that runs
+# one thread at a time a thread waiting for the GIL never gets to ask for
+# it, and races between Python lines stay hidden.  Once the program starts
+# a second thread, every line any thread runs calls the runtime's
+# __deja_tick: a tick, at which the strategy may switch threads, so that
+# the thread waiting for the GIL times out and asks for it, which CPython
+# grants at its next eval-breaker check, as it would natively.  A program
+# that sets a trace function of its own keeps it.  Outside deja (no
+# __deja_tick in the process) nothing is installed.  The sitecustomize
+# this module hides (Debian's, a virtualenv's) runs first.
+import sys
+
+
+def _run_hidden_sitecustomize():
+    import importlib.util
+    import os
+    here = os.path.dirname(os.path.abspath(__file__))
+    for entry in sys.path:
+        if not entry or os.path.abspath(entry) == here:
+            continue
+        path = os.path.join(entry, "sitecustomize.py")
+        if os.path.isfile(path):
+            spec = importlib.util.spec_from_file_location("_deja_hidden_sitecustomize", path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            return
+
+
+def _install_ticks():
+    try:
+        import ctypes
+        tick = ctypes.CDLL(None).__deja_tick
+    except (ImportError, OSError, AttributeError):
+        return
+    tick.restype = None
+    tick.argtypes = []
+    import threading
+
+    def trace(frame, event, arg):
+        if event == "line":
+            tick()
+        return trace
+
+    start = threading.Thread.start
+
+    def start_with_ticks(self, *args, **kwargs):
+        if sys.gettrace() is None:
+            threading.settrace(trace)
+            sys.settrace(trace)
+            # The frames already running in this thread, down to the
+            # module's, tick from now on too.
+            frame = sys._getframe(1)
+            while frame is not None:
+                frame.f_trace = trace
+                frame = frame.f_back
+        return start(self, *args, **kwargs)
+
+    threading.Thread.start = start_with_ticks
+
+
+try:
+    _run_hidden_sitecustomize()
+finally:
+    _install_ticks()

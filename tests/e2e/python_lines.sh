@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# python_lines.sh DEJA LOST_UPDATE_SCRIPT
+#
+# deja hunt --python-lines finds a race between Python lines (a lost update
+# across a call, where CPython can hand the GIL over) in its first runs,
+# under three seeds; each kept trace replays identically, printing the
+# same AssertionError.  A recording with --python-lines of a program with
+# one thread runs it unchanged (the ticks start with a second thread), and
+# outside deja the hook does nothing.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 2 ] || fail "usage: python_lines.sh DEJA LOST_UPDATE_SCRIPT"
+deja=$(abspath "$1") script=$(abspath "$2")
+require_file "$deja" "$script" /usr/bin/python3
+cd "$tmp"
+
+for seed in 1 2 3; do
+	rc=0
+	timeout 280 "$deja" hunt -q --json --python-lines --seed $seed --runs 20 -o lu$seed.deja \
+		-- /usr/bin/python3 "$script" >h.json 2>err || rc=$?
+	[ $rc -eq 1 ] || { dump h.json err; fail "seed $seed: hunt exited $rc, expected 1 (found)"; }
+	[ "$(json h.json 'j["failing_run"]["outcome"]')" = "exit 1" ] || { dump h.json; fail "seed $seed: the failure is not the assertion"; }
+	run=$(json h.json 'j["failing_run"]["index"]')
+	rc=0
+	timeout 120 "$deja" replay lu$seed.deja >out 2>err || rc=$?
+	[ $rc -eq 0 ] || { dump err; fail "seed $seed: the replay exited $rc"; }
+	grep -q "AssertionError: lost updates: count is" err ||
+		{ dump err; fail "seed $seed: the replay did not print the assertion"; }
+	cp err first.err
+	replays_match "$deja" lu$seed.deja out 2
+	note "seed $seed: lost update found in run $run; replays identical"
+done
+
+# One thread: the hook installs nothing, and the program runs as usual.
+printf 'import sys\nprint(sys.gettrace())\n' >one.py
+rc=0
+timeout 60 "$deja" record -q --python-lines -o one.deja -- /usr/bin/python3 one.py >out 2>err || rc=$?
+[ $rc -eq 0 ] || { dump err; fail "record --python-lines of a one-thread script exited $rc"; }
+[ "$(cat out)" = None ] || { dump out; fail "a one-thread script saw a trace function"; }
+# Outside deja, with the hook's directory in PYTHONPATH: nothing either.
+hook=$(dirname "$(readlink -f "$deja")")/../lib/deja/python
+[ -f "$hook/sitecustomize.py" ] || fail "no sitecustomize.py in $hook"
+[ "$(PYTHONPATH=$hook /usr/bin/python3 "$script")" = ok ] || true
+out=$(PYTHONPATH=$hook /usr/bin/python3 -c 'import sys, threading; t = threading.Thread(target=print); t.start(); t.join(); print(sys.gettrace())')
+[ "$(tail -1 <<<"$out")" = None ] || fail "outside deja, the hook set a trace function: $out"
+note "one thread, and outside deja: no trace function"
