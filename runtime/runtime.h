@@ -126,6 +126,9 @@ bool rt_files_replay_writes(long fd);
 /* Replay: whether a fed INPUT syscall must still run (resizing shared
  * memory the program maps). */
 bool rt_files_replay_runs(long nr, const long a[6]);
+/* Replay: whether a fed INPUT syscall that succeeded when recorded runs
+ * again after its event, for the process state it changes (chdir). */
+bool rt_files_replay_follows(long nr);
 
 /* Replay: a write that failed with EPIPE when recorded did not run, so
  * the kernel raised no SIGPIPE: raise it unless the relay stands in for
