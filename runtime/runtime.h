@@ -416,6 +416,14 @@ long rt_io_memory_input(long nr, long fd, void *at, uint64_t len, long result, u
 /* Whether fd's path (as the inputs name it) starts with prefix. */
 bool rt_io_fd_path_starts(long fd, const char *prefix);
 
+/* ---- file_locks.c: flock and fcntl locks, waited for as attempts ---- */
+/* Whether the call takes or drops a file lock (flock; fcntl F_SETLK,
+ * F_SETLKW, F_OFD_SETLK, F_OFD_SETLKW). */
+bool rt_file_lock_call(long nr, const long a[6]);
+/* A managed thread's lock call: events with the results, a wait as
+ * attempts; a replay gives the recorded results. */
+long rt_file_lock(long nr, const long a[6], uint64_t site);
+
 /* ---- mapped_files.c: a data file's private mapping, as an input ---- */
 long rt_mapped_file(const long a[6], uint64_t site);
 
