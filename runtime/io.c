@@ -54,6 +54,7 @@ struct rt_io {
 	bool output;
 	bool deferred; /* record: the call runs at its event, once its input is ready */
 	bool sourced;  /* its bytes come from a descriptor's file, like a read's */
+	bool part;     /* an output's part with bytes left after it (DEJA_EVENT_PART) */
 	uint64_t room_plus_1; /* its address buffer's size + 1, noted before the call; 0: none */
 	char source[256]; /* record: the read's source */
 	uint16_t source_len;
@@ -231,6 +232,10 @@ static void feed(struct rt_io *io, struct deja_pending *p, uint64_t seq)
 		return;
 	}
 	p->value = f->result;
+	if (io->output && (f->flags & DEJA_EVENT_PART)) { /* the write goes on */
+		p->flags |= DEJA_EVENT_PART;
+		io->part = true;
+	}
 	if ((io->nr == SYS_accept || io->nr == SYS_accept4) && f->result >= 0)
 		reserve_socket(f->result, io->nr == SYS_accept4 ? io->a[3] : 0);
 	if (rt_files_is_open(io->nr) && f->result >= 0)
@@ -245,6 +250,7 @@ static void feed(struct rt_io *io, struct deja_pending *p, uint64_t seq)
 }
 
 static void run_now(struct rt_io *io);
+static void part_at_event(struct rt_io *io, struct deja_pending *p);
 static void note_result(struct rt_io *io, struct deja_pending *p);
 static bool may_block(long nr, const long a[6]);
 static bool io_ready(const struct rt_io *io);
@@ -334,8 +340,11 @@ void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 		feed(io, p, seq);
 		return;
 	}
-	if (io->output)
+	if (io->output) {
+		if (io->deferred)
+			part_at_event(io, p);
 		return;
+	}
 	if (io->sigwait_set)
 		sigwait_at_event(io);
 	else if (io->deferred && !rt.model->chosen_timed_out &&
@@ -503,7 +512,7 @@ static long run_event(struct rt_io *io, long nr, uint64_t site, long value, uint
 	p->value = value;
 	p->data = data;
 	p->data_len = data_len;
-	p->flags = source ? DEJA_EVENT_SOURCE : 0;
+	p->flags = (source ? DEJA_EVENT_SOURCE : 0) | (io->part ? DEJA_EVENT_PART : 0);
 	current = io;
 	long r = (long)rt_run();
 	current = NULL;
@@ -709,7 +718,7 @@ static bool io_ready(const struct rt_io *io)
 		 * signal): its timeout ends it, in virtual time. */
 		return n > 0 && rt_syscall3(SYS_poll, fds, n, 0) != 0;
 	}
-	struct pollfd pfd = { .fd = (int)io->a[0], .events = POLLIN };
+	struct pollfd pfd = { .fd = (int)io->a[0], .events = io->output ? POLLOUT : POLLIN };
 	return rt_syscall3(SYS_poll, &pfd, 1, 0) != 0;
 }
 
@@ -733,7 +742,8 @@ bool rt_io_wait_external(int64_t timeout_ns)
 		} else if (is_select(io->nr)) {
 			n += select_as_poll(io->a, fds + n, 256 - n);
 		} else if (n < 256) {
-			fds[n++] = (struct pollfd){ .fd = (int)io->a[0], .events = POLLIN };
+			fds[n++] = (struct pollfd){ .fd = (int)io->a[0],
+						    .events = io->output ? POLLOUT : POLLIN };
 		}
 	}
 	/* A thread in pause() waits for a signal from outside: wait with
@@ -1004,6 +1014,144 @@ long rt_io_memory_input(long nr, long fd, void *at, uint64_t len, long result, u
 	return run_event(&io, nr, site, 0, 0, 0, true);
 }
 
+/* ---- outputs that would wait ----
+ *
+ * A write to a pipe, FIFO or socket in blocking mode waits in the kernel
+ * while there is no room (a pipe holds 64 KiB): in the serialised mode
+ * its thread would hold the right to run, so that the reader, another
+ * thread of the program, never ran, and the run hung.  So such a write
+ * (write, send, sendto) is made in parts, each what the descriptor takes
+ * at once without waiting: a socket's with MSG_DONTWAIT, a pipe's through
+ * a descriptor of its own on the pipe opened non-blocking
+ * (/proc/self/fd/N, so that the program's stays as it is), or, for at
+ * most PIPE_BUF bytes that poll says fit, the write itself.  Each part is
+ * an event of the call with the bytes it took, flagged DEJA_EVENT_PART
+ * while bytes are left; between parts the thread waits, declared, until
+ * the descriptor is writable, while other threads run.  The program gets
+ * the whole count, as natively.  A replay goes through the same parts,
+ * fed, as the PART flags in its feed say.  A signal that ends the wait
+ * gives what was written, or EINTR (even under SA_RESTART) if nothing
+ * was.  writev and sendmsg still write in one call.
+ */
+
+/* A write that may wait in the kernel for room. */
+static bool output_may_wait(long nr, const long a[6])
+{
+	if (rt.shared->parallel || (nr != SYS_write && nr != SYS_sendto))
+		return false;
+	if ((nr == SYS_sendto && (a[3] & MSG_DONTWAIT)) || known_never_waits(a[0]))
+		return false;
+	mode_t type = rt_files_type(a[0]);
+	if (type == S_IFREG || type == S_IFDIR || type == S_IFBLK)
+		note_never_waits(a[0]);
+	if (type != S_IFIFO && type != S_IFSOCK)
+		return false;
+	long flags = rt_syscall2(SYS_fcntl, a[0], F_GETFL);
+	return flags >= 0 && !(flags & O_NONBLOCK);
+}
+
+/* "/proc/self/fd/N" into buf (at least 32 bytes). */
+static void fd_path(char *buf, long fd)
+{
+	static const char prefix[] = "/proc/self/fd/";
+	memcpy(buf, prefix, sizeof(prefix) - 1);
+	char digits[20];
+	int n = 0;
+	do
+		digits[n++] = (char)('0' + fd % 10);
+	while ((fd /= 10) > 0 && n < 20);
+	char *at = buf + sizeof(prefix) - 1;
+	while (n > 0)
+		*at++ = digits[--n];
+	*at = '\0';
+}
+
+/* Record: what the descriptor takes of the bytes at a[1] now, without
+ * waiting: their count, 0 for none, or the call's error. */
+static long write_part(long nr, const long a[6])
+{
+	long r;
+	if (rt_files_type(a[0]) == S_IFSOCK) {
+		bool to = nr == SYS_sendto;
+		r = rt_syscall(SYS_sendto, a[0], a[1], a[2], (to ? a[3] : 0) | MSG_DONTWAIT,
+			       to ? a[4] : 0, to ? a[5] : 0);
+		return r == -EAGAIN ? 0 : r;
+	}
+	struct pollfd pfd = { .fd = (int)a[0], .events = POLLOUT };
+	if ((uint64_t)a[2] <= PIPE_BUF) /* poll's room is a page, at least PIPE_BUF */
+		return rt_syscall3(SYS_poll, &pfd, 1, 0) == 0 ? 0 : pass(SYS_write, a);
+	char path[32];
+	fd_path(path, a[0]);
+	long own = rt_syscall4(SYS_openat, AT_FDCWD, path, O_WRONLY | O_NONBLOCK | O_CLOEXEC, 0);
+	if (own < 0) /* no reader (ENXIO), and the write fails; or no /proc */
+		return pass(SYS_write, a);
+	r = rt_syscall3(SYS_write, own, a[1], a[2]);
+	rt_syscall1(SYS_close, own);
+	return r == -EAGAIN ? 0 : r;
+}
+
+/* Record: a part at its event, once the descriptor was writable. */
+static void part_at_event(struct rt_io *io, struct deja_pending *p)
+{
+	if (!rt.model->chosen_timed_out && deja_model_interrupted(rt.model, rt_self))
+		io->result = -EINTR; /* a signal ended the wait */
+	else
+		io->result = write_part(io->nr, io->a);
+	io->part = io->result >= 0 && (uint64_t)io->result < (uint64_t)io->a[2];
+	p->value = io->result;
+	p->data = rt_io_digest(io->sc, io->a, io->result, true, RT_IO_ANY_ROOM);
+	if (io->part)
+		p->flags |= DEJA_EVENT_PART;
+}
+
+/* The arguments of the part that starts `done` bytes into the call's. */
+static void part_args(long part[6], const long a[6], uint64_t done)
+{
+	memcpy(part, a, 6 * sizeof(long));
+	part[1] = a[1] + (long)done;
+	part[2] = a[2] - (long)done;
+}
+
+/* One part after the first: waits until the descriptor is writable, then
+ * its event (record: part_at_event; replay: the feed).  What it took. */
+static long next_part(struct rt_io *io, uint64_t site)
+{
+	struct deja_pending *p = rt_declare(DEJA_OP_SYSCALL, NULL, (uint64_t)io->nr, site);
+	p->may_block = 1;
+	if (io->feed) {
+		current = io;
+		long r = (long)rt_run();
+		current = NULL;
+		return r;
+	}
+	p->wait_io = (uint64_t)(uintptr_t)io;
+	p->woken = io_ready(io);
+	return run_deferred(io);
+}
+
+/* The parts after a first that left bytes (`done` of them written):
+ * the whole count, or the error if nothing was written; *last is the
+ * last part's own result. */
+static long later_parts(const struct deja_syscall_info *sc, long nr, const long a[6],
+			uint64_t done, uint64_t site, long *last)
+{
+	for (;;) {
+		long part[6];
+		part_args(part, a, done);
+		struct rt_io io = { .nr = nr, .sc = sc, .a = part, .output = true,
+				    .feed = replaying(), .result = -ENOSYS };
+		long r = next_part(&io, site);
+		*last = r;
+		if (r == -EPIPE && !io.feed) /* the kernel raised SIGPIPE too */
+			rt_signal_take_raised(SIGPIPE);
+		if (r < 0)
+			return done ? (long)done : r;
+		done += (uint64_t)r;
+		if (!io.part)
+			return (long)done;
+	}
+}
+
 long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site)
 {
 	if (!rt_managed())
@@ -1014,14 +1162,26 @@ long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uin
 		 * (deja's own stdout and stderr, terminals: files.c), not on
 		 * sockets, whose peer may be gone, nor into files or pipes
 		 * between the program's processes, which the recording wrote;
-		 * the call gives its recorded result either way. */
+		 * the call gives its recorded result either way (a write
+		 * recorded in parts is written once, whole). */
 		bool runs = rt_files_replay_writes(a[0]);
 		io.result = runs ? pass(nr, a) : -ENOSYS;
 		io.feed = true;
-		long r = run_event(&io, nr, site, 0, 0, 0, false);
-		if (r == -EPIPE && !runs)
+		long r = run_event(&io, nr, site, 0, 0, 0, false), last = r;
+		if (io.part)
+			r = later_parts(sc, nr, a, (uint64_t)r, site, &last);
+		if (last == -EPIPE && !runs)
 			rt_signal_raise_unrelayed(SIGPIPE);
 		return r;
+	}
+	if (output_may_wait(nr, a)) {
+		long r = write_part(nr, a);
+		if (r == -EPIPE)
+			rt_signal_take_raised(SIGPIPE);
+		io.part = r >= 0 && (uint64_t)r < (uint64_t)a[2];
+		run_event(&io, nr, site, r, rt_io_digest(sc, a, r, true, RT_IO_ANY_ROOM), 0, false);
+		long last;
+		return io.part ? later_parts(sc, nr, a, (uint64_t)r, site, &last) : r;
 	}
 	long r = pass(nr, a);
 	if (r == -EPIPE) /* the kernel raised SIGPIPE too: its handler runs at this event */
