@@ -416,6 +416,13 @@ long rt_io_memory_input(long nr, long fd, void *at, uint64_t len, long result, u
 /* Whether fd's path (as the inputs name it) starts with prefix. */
 bool rt_io_fd_path_starts(long fd, const char *prefix);
 
+/* ---- ipc_waits.c: System V and POSIX IPC, waited for as attempts ---- */
+/* Whether nr is semop, semtimedop, msgsnd, msgrcv, mq_timedsend or
+ * mq_timedreceive. */
+bool rt_ipc_wait_call(long nr);
+/* A managed thread's call: one event, or a wait as attempts. */
+long rt_ipc_wait(long nr, const long a[6], uint64_t site);
+
 /* ---- file_locks.c: flock and fcntl locks, waited for as attempts ---- */
 /* Whether the call takes or drops a file lock (flock; fcntl F_SETLK,
  * F_SETLKW, F_OFD_SETLK, F_OFD_SETLKW). */

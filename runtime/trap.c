@@ -667,6 +667,8 @@ static long dispatch(long nr, long a[6], uint64_t site, greg_t *g, sigset_t *mas
 		return rt_io_sigwait(a, mask, site); /* an input, with a wait of its own */
 	if (nr == SYS_mmap)
 		return rt_mapped_file(a, site); /* a data file's mapping is an input */
+	if (rt_managed() && rt_ipc_wait_call(nr))
+		return rt_ipc_wait(nr, a, site); /* a wait for another thread, as attempts */
 	if (rt_managed() && rt_file_lock_call(nr, a))
 		return rt_file_lock(nr, a, site); /* a held lock is waited for as attempts */
 	const struct deja_syscall_info *sc = deja_syscall(nr);
