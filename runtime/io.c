@@ -213,6 +213,8 @@ static void reserve_passed_fds(const struct msghdr *m, long recv_flags)
 	}
 }
 
+static uint64_t part_digest(const struct deja_syscall_info *sc, const long a[6], long r);
+
 static void feed(struct rt_io *io, struct deja_pending *p, uint64_t seq)
 {
 	if (!io->sc) {
@@ -221,8 +223,11 @@ static void feed(struct rt_io *io, struct deja_pending *p, uint64_t seq)
 		return;
 	}
 	const struct deja_feed *f = feed_for(seq);
-	uint64_t sent =
-		io->output ? rt_io_digest(io->sc, io->a, f ? f->result : 0, true, room_of(io)) : 0;
+	uint64_t sent = 0;
+	if (io->output && f && (f->flags & DEJA_EVENT_PART))
+		sent = part_digest(io->sc, io->a, f->result);
+	else if (io->output)
+		sent = rt_io_digest(io->sc, io->a, f ? f->result : 0, true, room_of(io));
 	if (!f || f->nr != io->nr || (io->output && sent != f->digest)) {
 		/* Not this call's record: the event will not match, and the
 		 * supervisor reports the divergence.  Until then an output that
@@ -1090,6 +1095,18 @@ static long write_part(long nr, const long a[6])
 	return r == -EAGAIN ? 0 : r;
 }
 
+/* A part's digest covers the bytes it took, not all those left, which
+ * would hash a big write's bytes once per part.  (A whole write's are
+ * the same bytes.) */
+static uint64_t part_digest(const struct deja_syscall_info *sc, const long a[6], long r)
+{
+	long taken[6];
+	memcpy(taken, a, sizeof(taken));
+	if (r >= 0 && r < taken[2])
+		taken[2] = r;
+	return rt_io_digest(sc, taken, r, true, RT_IO_ANY_ROOM);
+}
+
 /* Record: a part at its event, once the descriptor was writable. */
 static void part_at_event(struct rt_io *io, struct deja_pending *p)
 {
@@ -1099,7 +1116,7 @@ static void part_at_event(struct rt_io *io, struct deja_pending *p)
 		io->result = write_part(io->nr, io->a);
 	io->part = io->result >= 0 && (uint64_t)io->result < (uint64_t)io->a[2];
 	p->value = io->result;
-	p->data = rt_io_digest(io->sc, io->a, io->result, true, RT_IO_ANY_ROOM);
+	p->data = part_digest(io->sc, io->a, io->result);
 	if (io->part)
 		p->flags |= DEJA_EVENT_PART;
 }
@@ -1179,7 +1196,7 @@ long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uin
 		if (r == -EPIPE)
 			rt_signal_take_raised(SIGPIPE);
 		io.part = r >= 0 && (uint64_t)r < (uint64_t)a[2];
-		run_event(&io, nr, site, r, rt_io_digest(sc, a, r, true, RT_IO_ANY_ROOM), 0, false);
+		run_event(&io, nr, site, r, part_digest(sc, a, r), 0, false);
 		long last;
 		return io.part ? later_parts(sc, nr, a, (uint64_t)r, site, &last) : r;
 	}
