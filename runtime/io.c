@@ -780,6 +780,94 @@ bool rt_io_wait_external(int64_t timeout_ns)
 	return true;
 }
 
+/* ---- a timeout that waits for the world ----
+ *
+ * In virtual time, when no thread can run before a timed wait's deadline,
+ * the clock jumps there and the wait times out at once.  For a wait whose
+ * input only the world can give (a server's answer on a connected
+ * socket, a pipe from another program, a terminal), that timeout came
+ * before the answer could: `wget URL`, and Python's urlopen(URL,
+ * timeout=5), failed with a timeout against a server that took 0.2 s.
+ * So when the wait whose deadline comes first is a poll, ppoll, select or
+ * pselect6 for reading such a descriptor, the runtime first waits for its
+ * input in real time, for as long as its timeout has left (the virtual
+ * clock does not move meanwhile), and the timeout fires only if nothing
+ * came.  Waits on listening sockets, epoll sets and descriptors nothing
+ * outside the process fills (eventfd, timerfd, signalfd) still time out
+ * at once: an event loop's timers and a server's idle polls are such
+ * timeouts, and sleeping programs finish at once.
+ */
+
+/* Whether what comes on fd comes from outside the program's threads. */
+static bool fed_by_world(int fd)
+{
+	struct stat st;
+	if (rt_syscall2(SYS_fstat, fd, &st) != 0)
+		return false;
+	switch (st.st_mode & S_IFMT) {
+	case S_IFIFO:
+	case S_IFCHR:
+		return true;
+	case S_IFSOCK: { /* connected: a peer that answers */
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		return rt_syscall3(SYS_getpeername, fd, &ss, &len) == 0;
+	}
+	default:
+		return false;
+	}
+}
+
+static bool waits_on_world(const struct rt_io *io)
+{
+	if (is_poll(io->nr)) {
+		const struct pollfd *fds = (const struct pollfd *)io->a[0];
+		for (long k = 0; k < io->a[1]; k++)
+			if ((fds[k].events & POLLIN) && fds[k].fd >= 0 && fed_by_world(fds[k].fd))
+				return true;
+		return false;
+	}
+	if (is_select(io->nr)) {
+		const fd_set *rd = (const fd_set *)io->a[1];
+		for (int fd = 0; rd && fd < (int)io->a[0] && fd < FD_SETSIZE; fd++)
+			if (FD_ISSET(fd, rd) && fed_by_world(fd))
+				return true;
+	}
+	return false;
+}
+
+static int64_t monotonic_ns(void)
+{
+	struct timespec ts;
+	rt_syscall2(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+bool rt_io_wait_world_before(uint64_t deadline)
+{
+	struct deja_model *m = rt.model;
+	if (!waiting_inputs || deadline == DEJA_NO_DEADLINE || deadline <= m->vclock)
+		return false;
+	bool world = false;
+	for (uint32_t i = 0; i < m->nthreads && !world; i++) {
+		const struct deja_thread *th = &m->threads[i];
+		world = waits_for_world(th) && th->pending.timed && th->pending.deadline == deadline &&
+			waits_on_world((const struct rt_io *)(uintptr_t)th->pending.wait_io);
+	}
+	if (!world)
+		return false;
+	int64_t want = (int64_t)(deadline - m->vclock), start = monotonic_ns(), left;
+	while ((left = want - (monotonic_ns() - start)) > 0) {
+		if (!rt_io_wait_external(left))
+			break;
+		rt_signals_route(); /* a signal from outside may end a wait */
+		for (uint32_t i = 0; i < m->nthreads; i++)
+			if (deja_model_enabled(m, i))
+				return true;
+	}
+	return true;
+}
+
 /* A waiting input at its event: its input is ready (or it timed out), so
  * it runs without waiting in the kernel. */
 static void run_now(struct rt_io *io)

@@ -469,6 +469,11 @@ long rt_pass_interruptible(long nr, const long a[6], const sigset_t *mask);
  * input is ready, or timeout_ns have passed (-1: no limit), and mark the
  * ready ones; false if there is nothing to wait on. */
 bool rt_io_wait_external(int64_t timeout_ns);
+/* Record, virtual time, nobody can run before `deadline`: if the wait
+ * that times out then reads what only the world gives (a connected
+ * socket, a pipe, a terminal), wait for it in real time for as long as
+ * its timeout has left; true if it waited. */
+bool rt_io_wait_world_before(uint64_t deadline);
 /* Mark the threads whose awaited input has arrived (before any choice). */
 void rt_io_refresh(void);
 
