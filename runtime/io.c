@@ -788,13 +788,14 @@ bool rt_io_wait_external(int64_t timeout_ns)
  * socket, a pipe from another program, a terminal), that timeout came
  * before the answer could: `wget URL`, and Python's urlopen(URL,
  * timeout=5), failed with a timeout against a server that took 0.2 s.
- * So when the wait whose deadline comes first is a poll, ppoll, select or
- * pselect6 for reading such a descriptor, the runtime first waits for its
- * input in real time, for as long as its timeout has left (the virtual
- * clock does not move meanwhile), and the timeout fires only if nothing
- * came.  Waits on listening sockets, epoll sets and descriptors nothing
- * outside the process fills (eventfd, timerfd, signalfd) still time out
- * at once: an event loop's timers and a server's idle polls are such
+ * So when the wait whose deadline comes first is a poll, ppoll, select,
+ * pselect6 or epoll_wait for reading such a descriptor, the runtime first
+ * waits for its input in real time, for as long as its timeout has left
+ * (the virtual clock does not move meanwhile), and the timeout fires only
+ * if nothing came.  Waits on listening sockets, socketpairs and
+ * descriptors nothing outside the process fills (eventfd, timerfd,
+ * signalfd) still time out at once: an event loop's timers (its wake-ups
+ * come through such descriptors) and a server's idle polls are such
  * timeouts, and sleeping programs finish at once.
  */
 
@@ -808,18 +809,73 @@ static bool fed_by_world(int fd)
 	case S_IFIFO:
 	case S_IFCHR:
 		return true;
-	case S_IFSOCK: { /* connected: a peer that answers */
+	case S_IFSOCK: {
+		/* Connected: a peer that answers.  But not a peer without a
+		 * name on a Unix socket, a socketpair's other end, which an
+		 * event loop's own wake-ups come through. */
 		struct sockaddr_storage ss;
 		socklen_t len = sizeof(ss);
-		return rt_syscall3(SYS_getpeername, fd, &ss, &len) == 0;
+		if (rt_syscall3(SYS_getpeername, fd, &ss, &len) != 0)
+			return false;
+		return ss.ss_family != AF_UNIX || len > sizeof(sa_family_t);
 	}
 	default:
 		return false;
 	}
 }
 
+/* The descriptors an epoll set watches for reading, as the kernel lists
+ * them in /proc/self/fdinfo ("tfd: FD events: HEX ..."): whether one is
+ * fed by the world.  (Its first 4 KiB: some 50 descriptors.) */
+static bool epoll_on_world(long epfd)
+{
+	char path[48] = "/proc/self/fdinfo/", buf[4096];
+	char *at = path + 18, digits[20];
+	int n = 0;
+	do
+		digits[n++] = (char)('0' + epfd % 10);
+	while ((epfd /= 10) > 0 && n < 20);
+	while (n > 0)
+		*at++ = digits[--n];
+	*at = '\0';
+	long fd = rt_syscall3(SYS_open, path, O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	long len = rt_syscall3(SYS_read, fd, buf, sizeof(buf) - 1);
+	rt_syscall1(SYS_close, fd);
+	if (len <= 0)
+		return false;
+	buf[len] = '\0';
+	for (char *p = buf; (p = strstr(p, "tfd:")) != NULL;) {
+		p += 4;
+		long target = 0;
+		unsigned long events = 0;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		while (*p >= '0' && *p <= '9')
+			target = target * 10 + (*p++ - '0');
+		char *ev = strstr(p, "events:");
+		if (!ev)
+			break;
+		for (ev += 7; *ev == ' ' || *ev == '\t'; ev++)
+			;
+		for (;; ev++) {
+			int d = *ev >= '0' && *ev <= '9' ? *ev - '0'
+				: *ev >= 'a' && *ev <= 'f' ? *ev - 'a' + 10 : -1;
+			if (d < 0)
+				break;
+			events = events * 16 + (unsigned long)d;
+		}
+		if ((events & EPOLLIN) && fed_by_world((int)target))
+			return true;
+	}
+	return false;
+}
+
 static bool waits_on_world(const struct rt_io *io)
 {
+	if (io->nr == SYS_epoll_wait || io->nr == SYS_epoll_pwait || io->nr == SYS_epoll_pwait2)
+		return epoll_on_world(io->a[0]);
 	if (is_poll(io->nr)) {
 		const struct pollfd *fds = (const struct pollfd *)io->a[0];
 		for (long k = 0; k < io->a[1]; k++)

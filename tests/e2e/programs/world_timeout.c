@@ -2,7 +2,8 @@
  * world_timeout.c PORT: a client with timeouts, as wget and Python's
  * urlopen(URL, timeout=...) are.  It asks a server on 127.0.0.1:PORT for
  * an answer that takes the server a while, waiting with poll and with
- * select (5 s timeouts), then asks a question the server never answers
+ * select and with epoll_wait (5 s timeouts; the epoll set also holds a
+ * socketpair, as an event loop's wake-ups), then asks a question the server never answers
  * (a 50 ms poll that must time out), and last polls an eventfd nobody
  * writes (10 s, a timeout that only the program's own threads could
  * cut short, as an event loop's timer).
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/select.h>
 #include <sys/socket.h>
@@ -57,6 +59,21 @@ int main(int argc, char **argv)
 	printf("select: %d\n", r);
 	if (r == 1)
 		answer(s, "select");
+
+	/* An event loop's: the socket and its own wake-up socketpair. */
+	ask(s, "third\n");
+	int ep = epoll_create1(0), wake[2];
+	assert(ep >= 0 && socketpair(AF_UNIX, SOCK_STREAM, 0, wake) == 0);
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = wake[0] };
+	assert(epoll_ctl(ep, EPOLL_CTL_ADD, wake[0], &ev) == 0);
+	ev.data.fd = s;
+	assert(epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev) == 0);
+	r = epoll_wait(ep, &ev, 1, 5000);
+	printf("epoll_wait: %d\n", r);
+	if (r == 1 && ev.data.fd == s)
+		answer(s, "epoll_wait");
+	assert(epoll_ctl(ep, EPOLL_CTL_DEL, s, NULL) == 0);
+	printf("epoll_wait on the socketpair alone: %d\n", epoll_wait(ep, &ev, 1, 10000));
 
 	ask(s, "unanswered\n");
 	printf("poll for no answer: %d\n", poll(&p, 1, 50));
