@@ -1169,8 +1169,9 @@ long rt_io_memory_input(long nr, long fd, void *at, uint64_t len, long result, u
  * while there is no room (a pipe holds 64 KiB): in the serialised mode
  * its thread would hold the right to run, so that the reader, another
  * thread of the program, never ran, and the run hung.  So such a write
- * (write, send, sendto) is made in parts, each what the descriptor takes
- * at once without waiting: a socket's with MSG_DONTWAIT, a pipe's through
+ * (write, writev of at most PART_IOVS pieces, send, sendto) is made in
+ * parts, each what the descriptor takes at once without waiting: a
+ * socket's with MSG_DONTWAIT (sendmsg for a writev), a pipe's through
  * a descriptor of its own on the pipe opened non-blocking
  * (/proc/self/fd/N, so that the program's stays as it is), or, for at
  * most PIPE_BUF bytes that poll says fit, the write itself.  Each part is
@@ -1180,13 +1181,18 @@ long rt_io_memory_input(long nr, long fd, void *at, uint64_t len, long result, u
  * the whole count, as natively.  A replay goes through the same parts,
  * fed, as the PART flags in its feed say.  A signal that ends the wait
  * gives what was written, or EINTR (even under SA_RESTART) if nothing
- * was.  writev and sendmsg still write in one call.
+ * was.  sendmsg (its control data must go with the first byte) and a
+ * writev of more pieces still write in one call.
  */
+
+#define PART_IOVS 64 /* a writev with more iovecs writes in one call */
 
 /* A write that may wait in the kernel for room. */
 static bool output_may_wait(long nr, const long a[6])
 {
-	if (rt.shared->parallel || (nr != SYS_write && nr != SYS_sendto))
+	if (rt.shared->parallel || (nr != SYS_write && nr != SYS_sendto && nr != SYS_writev))
+		return false;
+	if (nr == SYS_writev && (a[2] <= 0 || a[2] > PART_IOVS))
 		return false;
 	if ((nr == SYS_sendto && (a[3] & MSG_DONTWAIT)) || known_never_waits(a[0]))
 		return false;
@@ -1215,26 +1221,64 @@ static void fd_path(char *buf, long fd)
 	*at = '\0';
 }
 
-/* Record: what the descriptor takes of the bytes at a[1] now, without
- * waiting: their count, 0 for none, or the call's error. */
+/* The bytes the call (or a part's arguments) would write. */
+static uint64_t part_len(long nr, const long a[6])
+{
+	if (nr != SYS_writev)
+		return (uint64_t)a[2];
+	const struct iovec *iov = (const struct iovec *)a[1];
+	uint64_t n = 0;
+	for (long i = 0; i < a[2]; i++)
+		n += iov[i].iov_len;
+	return n;
+}
+
+/* writev's iovecs (at most PART_IOVS) from byte `skip` on, at most
+ * `limit` bytes of them, into out: how many. */
+static long iov_slice(const long a[6], uint64_t skip, uint64_t limit, struct iovec *out)
+{
+	const struct iovec *iov = (const struct iovec *)a[1];
+	long n = 0;
+	for (long i = 0; i < a[2] && limit > 0; i++) {
+		uint64_t len = iov[i].iov_len;
+		if (skip >= len) {
+			skip -= len;
+			continue;
+		}
+		uint64_t take = len - skip < limit ? len - skip : limit;
+		out[n++] = (struct iovec){ (char *)iov[i].iov_base + skip, take };
+		skip = 0;
+		limit -= take;
+	}
+	return n;
+}
+
+/* Record: what the descriptor takes of the bytes the arguments give now,
+ * without waiting: their count, 0 for none, or the call's error. */
 static long write_part(long nr, const long a[6])
 {
 	long r;
 	if (rt_files_type(a[0]) == S_IFSOCK) {
 		bool to = nr == SYS_sendto;
-		r = rt_syscall(SYS_sendto, a[0], a[1], a[2], (to ? a[3] : 0) | MSG_DONTWAIT,
-			       to ? a[4] : 0, to ? a[5] : 0);
+		if (nr == SYS_writev) {
+			struct msghdr m = { .msg_iov = (struct iovec *)a[1], .msg_iovlen = (size_t)a[2] };
+			r = rt_syscall3(SYS_sendmsg, a[0], &m, MSG_DONTWAIT);
+		} else {
+			r = rt_syscall(SYS_sendto, a[0], a[1], a[2], (to ? a[3] : 0) | MSG_DONTWAIT,
+				       to ? a[4] : 0, to ? a[5] : 0);
+		}
 		return r == -EAGAIN ? 0 : r;
 	}
+	long call = nr == SYS_writev ? SYS_writev : SYS_write;
 	struct pollfd pfd = { .fd = (int)a[0], .events = POLLOUT };
-	if ((uint64_t)a[2] <= PIPE_BUF) /* poll's room is a page, at least PIPE_BUF */
-		return rt_syscall3(SYS_poll, &pfd, 1, 0) == 0 ? 0 : pass(SYS_write, a);
+	if (part_len(nr, a) <= PIPE_BUF) /* poll's room is a page, at least PIPE_BUF */
+		return rt_syscall3(SYS_poll, &pfd, 1, 0) == 0 ? 0 : pass(call, a);
 	char path[32];
 	fd_path(path, a[0]);
 	long own = rt_syscall4(SYS_openat, AT_FDCWD, path, O_WRONLY | O_NONBLOCK | O_CLOEXEC, 0);
 	if (own < 0) /* no reader (ENXIO), and the write fails; or no /proc */
-		return pass(SYS_write, a);
-	r = rt_syscall3(SYS_write, own, a[1], a[2]);
+		return pass(call, a);
+	r = rt_syscall3(call, own, a[1], a[2]);
 	rt_syscall1(SYS_close, own);
 	return r == -EAGAIN ? 0 : r;
 }
@@ -1245,9 +1289,14 @@ static long write_part(long nr, const long a[6])
 static uint64_t part_digest(const struct deja_syscall_info *sc, const long a[6], long r)
 {
 	long taken[6];
+	struct iovec iov[PART_IOVS];
 	memcpy(taken, a, sizeof(taken));
-	if (r >= 0 && r < taken[2])
+	if (sc->size_kind == DEJA_SZ_IOV && r >= 0 && a[2] <= PART_IOVS) { /* writev */
+		taken[1] = (long)iov;
+		taken[2] = iov_slice(a, 0, (uint64_t)r, iov);
+	} else if (sc->size_kind != DEJA_SZ_IOV && r >= 0 && r < taken[2]) {
 		taken[2] = r;
+	}
 	return rt_io_digest(sc, taken, r, true, RT_IO_ANY_ROOM);
 }
 
@@ -1258,17 +1307,23 @@ static void part_at_event(struct rt_io *io, struct deja_pending *p)
 		io->result = -EINTR; /* a signal ended the wait */
 	else
 		io->result = write_part(io->nr, io->a);
-	io->part = io->result >= 0 && (uint64_t)io->result < (uint64_t)io->a[2];
+	io->part = io->result >= 0 && (uint64_t)io->result < part_len(io->nr, io->a);
 	p->value = io->result;
 	p->data = part_digest(io->sc, io->a, io->result);
 	if (io->part)
 		p->flags |= DEJA_EVENT_PART;
 }
 
-/* The arguments of the part that starts `done` bytes into the call's. */
-static void part_args(long part[6], const long a[6], uint64_t done)
+/* The arguments of the part that starts `done` bytes into the call's
+ * (writev's iovecs in iov). */
+static void part_args(long nr, long part[6], const long a[6], uint64_t done, struct iovec *iov)
 {
 	memcpy(part, a, 6 * sizeof(long));
+	if (nr == SYS_writev) {
+		part[1] = (long)iov;
+		part[2] = iov_slice(a, done, UINT64_MAX, iov);
+		return;
+	}
 	part[1] = a[1] + (long)done;
 	part[2] = a[2] - (long)done;
 }
@@ -1298,7 +1353,8 @@ static long later_parts(const struct deja_syscall_info *sc, long nr, const long 
 {
 	for (;;) {
 		long part[6];
-		part_args(part, a, done);
+		struct iovec iov[PART_IOVS];
+		part_args(nr, part, a, done, iov);
 		struct rt_io io = { .nr = nr, .sc = sc, .a = part, .output = true,
 				    .feed = replaying(), .result = -ENOSYS };
 		long r = next_part(&io, site);
@@ -1339,7 +1395,7 @@ long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uin
 		long r = write_part(nr, a);
 		if (r == -EPIPE)
 			rt_signal_take_raised(SIGPIPE);
-		io.part = r >= 0 && (uint64_t)r < (uint64_t)a[2];
+		io.part = r >= 0 && (uint64_t)r < part_len(nr, a);
 		run_event(&io, nr, site, r, part_digest(sc, a, r), 0, false);
 		long last;
 		return io.part ? later_parts(sc, nr, a, (uint64_t)r, site, &last) : r;

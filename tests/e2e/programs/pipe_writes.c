@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #define BIG (1 << 20)
@@ -67,6 +68,21 @@ int main(void)
 	assert(pthread_create(&t, NULL, reader, "socket") == 0);
 	printf("send to the socket: %zd\n", send(s[1], big, BIG, 0));
 	printf("write to the socket: %zd\n", write(s[1], big, 1000));
+	close(s[1]);
+	assert(pthread_join(t, NULL) == 0);
+
+	/* writev: three pieces, the middle one empty, out of order. */
+	struct iovec iov[3] = { { big + BIG / 2, BIG / 2 }, { big, 0 }, { big, BIG / 2 } };
+	assert(pipe(p) == 0);
+	rd = p[0];
+	assert(pthread_create(&t, NULL, reader, "pipe, writev") == 0);
+	printf("writev to the pipe: %zd\n", writev(p[1], iov, 3));
+	close(p[1]);
+	assert(pthread_join(t, NULL) == 0);
+	assert(socketpair(AF_UNIX, SOCK_STREAM, 0, s) == 0);
+	rd = s[0];
+	assert(pthread_create(&t, NULL, reader, "socket, writev") == 0);
+	printf("writev to the socket: %zd\n", writev(s[1], iov, 3));
 	close(s[1]);
 	assert(pthread_join(t, NULL) == 0);
 
