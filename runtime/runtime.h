@@ -616,6 +616,10 @@ void rt_fork_child_after_libc(void);
  * a replay the recorded result (true, with *result); false: run it as
  * usual. */
 bool rt_fork_wait4(const long a[6], const sigset_t *mask, uint64_t site, long *result);
+/* waitid (arguments a) made as that wait4, when wait4 can say what it
+ * asks (not WNOWAIT, not a pidfd): its status becomes the siginfo; false
+ * when it is not. */
+bool rt_fork_waitid(const long a[6], const sigset_t *mask, uint64_t site, long *result);
 /* The REAP event of a wait4 (arguments a) that gave r: its child's fork
  * index, its status, the clock caught up with the child's end. */
 void rt_fork_reap_fill(struct deja_pending *p, const long a[6], long r);

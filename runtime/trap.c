@@ -677,6 +677,11 @@ static long dispatch(long nr, long a[6], uint64_t site, greg_t *g, sigset_t *mas
 	case DEJA_SC_INPUT_LIVE:
 		if (nr == SYS_exit && rt_managed()) /* a thread cloned raw (or a raw exit) */
 			return rt_clone_thread_exit(nr, a, site);
+		if (nr == SYS_waitid && rt_fork_waitid(a, mask, site, &shown)) {
+			if (shown == -EINTR)
+				rt_signals_deliver(site);
+			return shown;
+		}
 		if (nr == SYS_wait4 && rt_fork_wait4(a, mask, site, &shown)) {
 			if (shown == -EINTR)
 				rt_signals_deliver(site);
