@@ -246,7 +246,7 @@ static struct deja_decision decide(uint32_t self)
 			rt_io_refresh();
 			if (rt.shared->real_time) /* else nothing to do: spare the scan */
 				wait_in_real_time();
-			else
+			else if (!rt_io_wait_world_before(deja_sched_idle_deadline(rt.model)))
 				rt_fork_let_children_run(deja_sched_idle_deadline(rt.model));
 		} else {
 			rt_clock_replay(rt.model->steps); /* what the clock read at this choice */

@@ -28,6 +28,8 @@
  * again, such a pipe could fill with nobody reading, or kill its writer
  * with SIGPIPE where the recording's write went through.
  *
+ * Changing directory is an input too (rt_files_replay_follows).
+ *
  * Shared memory is the exception: a memfd or a file in /dev/shm is memory
  * the program maps, so resizing or writing it runs again in a replay
  * (rt_files_replay_runs, rt_files_replay_writes), as it must for the
@@ -167,6 +169,20 @@ bool rt_files_replay_runs(long nr, const long a[6])
 	default:
 		return false;
 	}
+}
+
+/* Changing directory: whether it succeeds depends on the file system
+ * (git tries chdir into the repository it is about to create, and only
+ * creates it when that fails), so chdir and fchdir are inputs and a replay
+ * gives their recorded results.  But the working directory is also state
+ * that what a replay runs live resolves relative paths against (an exec
+ * of `./prog`, a stand-in open, a library), so where the recording's
+ * chdir succeeded the replay's runs too, after its event.  When that
+ * fails (the recording made the directory, and it has gone since), the
+ * program still gets the recorded success and stays where it was. */
+bool rt_files_replay_follows(long nr)
+{
+	return nr == SYS_chdir || nr == SYS_fchdir;
 }
 
 /* ---- opening a FIFO ----

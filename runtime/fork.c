@@ -311,6 +311,64 @@ bool rt_fork_wait4(const long a[6], const sigset_t *mask, uint64_t site, long *r
 	return true;
 }
 
+/* waitid is a wait4 in other words (siginfo for the status), except for
+ * WNOWAIT, which leaves the child to be waited for again, and pidfds;
+ * made as one, it gets wait4's handling above: with other threads live,
+ * they run while it waits (a thread feeding the child), and its REAP
+ * event replays.  Else it would wait in the kernel holding the right to
+ * run, and a child that needed another thread of its parent never ended. */
+bool rt_fork_waitid(const long a[6], const sigset_t *mask, uint64_t site, long *result)
+{
+	long idtype = a[0], id = a[1], options = a[3], pid;
+	siginfo_t *info = (siginfo_t *)a[2];
+	if ((options & WNOWAIT) || !(options & WEXITED))
+		return false;
+	switch (idtype) {
+	case P_ALL:
+		pid = -1;
+		break;
+	case P_PID:
+		pid = id;
+		break;
+	case P_PGID:
+		pid = id ? -id : 0;
+		break;
+	default:
+		return false;
+	}
+	int status = 0;
+	long w[6] = { pid, (long)&status,
+		      (options & (WNOHANG | WCONTINUED | __WALL | __WCLONE | __WNOTHREAD)) |
+			      ((options & WSTOPPED) ? WUNTRACED : 0),
+		      a[4], 0, 0 };
+	long r;
+	if (!rt_fork_wait4(w, mask, site, &r))
+		return false;
+	*result = r < 0 ? r : 0;
+	if (r < 0 || !info)
+		return true;
+	memset(info, 0, sizeof(*info));
+	if (r == 0) /* WNOHANG, and no child has changed state */
+		return true;
+	info->si_signo = SIGCHLD;
+	info->si_pid = (pid_t)r;
+	info->si_uid = (uid_t)rt_syscall0(SYS_getuid);
+	if (WIFEXITED(status)) {
+		info->si_code = CLD_EXITED;
+		info->si_status = WEXITSTATUS(status);
+	} else if (WIFSIGNALED(status)) {
+		info->si_code = WCOREDUMP(status) ? CLD_DUMPED : CLD_KILLED;
+		info->si_status = WTERMSIG(status);
+	} else if (WIFSTOPPED(status)) {
+		info->si_code = CLD_STOPPED;
+		info->si_status = WSTOPSIG(status);
+	} else {
+		info->si_code = CLD_CONTINUED;
+		info->si_status = SIGCONT;
+	}
+	return true;
+}
+
 /* A child of this process is still running: none has ended unwaited for,
  * and there is at least one (waitid answers ECHILD when there is none). */
 static bool child_running(void)

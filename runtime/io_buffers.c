@@ -153,6 +153,15 @@ void rt_io_each_chunk(const struct deja_syscall_info *sc, const long a[6], long 
 				fn(ctx, (uint8_t *)a[k], bytes);
 		break;
 	}
+	case DEJA_SZ_MSGQ: /* a System V message: its type, then its text */
+		fn(ctx, buf, sizeof(long) + (output ? (uint64_t)a[sc->size] : (uint64_t)r));
+		break;
+	case DEJA_SZ_MQ: /* a POSIX message, then its priority if asked for */
+		if (r > 0)
+			fn(ctx, buf, (uint64_t)r);
+		if (a[3])
+			fn(ctx, (uint8_t *)a[3], sizeof(unsigned int));
+		break;
 	case DEJA_SZ_NONE:
 	case DEJA_SZ_SPECIAL:
 		break;

@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 34u
+#define DEJA_PROTOCOL_VERSION 35u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -118,6 +118,9 @@ enum deja_thread_state {
  * such events, only the first counts towards its thread's script position
  * (struct deja_script_entry, deja_script_counts). */
 #define DEJA_EVENT_ALONE 0x10u
+/* A part of a write that would have waited (runtime/io.c): the call goes
+ * on in its thread's next event, with the bytes left. */
+#define DEJA_EVENT_PART 0x20u
 
 /* Mutex subtypes, as glibc numbers them in pthread_mutex_t.__kind. */
 #define DEJA_MUTEX_NORMAL 0u
@@ -278,6 +281,7 @@ struct deja_feed {
 	uint64_t len;
 	int64_t nr; /* the recorded syscall's number; -1 for a signal or reap */
 	uint64_t digest; /* the event's data: for an output, xxh3 of what it sent */
+	uint64_t flags;  /* the event's DEJA_EVENT_PART */
 };
 
 /* Coverage of scheduling points per thread (runtime/ticks.c): ticks passed

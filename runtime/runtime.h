@@ -126,6 +126,9 @@ bool rt_files_replay_writes(long fd);
 /* Replay: whether a fed INPUT syscall must still run (resizing shared
  * memory the program maps). */
 bool rt_files_replay_runs(long nr, const long a[6]);
+/* Replay: whether a fed INPUT syscall that succeeded when recorded runs
+ * again after its event, for the process state it changes (chdir). */
+bool rt_files_replay_follows(long nr);
 
 /* Replay: a write that failed with EPIPE when recorded did not run, so
  * the kernel raised no SIGPIPE: raise it unless the relay stands in for
@@ -427,6 +430,21 @@ long rt_io_memory_input(long nr, long fd, void *at, uint64_t len, long result, u
 /* Whether fd's path (as the inputs name it) starts with prefix. */
 bool rt_io_fd_path_starts(long fd, const char *prefix);
 
+/* ---- ipc_waits.c: System V and POSIX IPC, waited for as attempts ---- */
+/* Whether nr is semop, semtimedop, msgsnd, msgrcv, mq_timedsend or
+ * mq_timedreceive. */
+bool rt_ipc_wait_call(long nr);
+/* A managed thread's call: one event, or a wait as attempts. */
+long rt_ipc_wait(long nr, const long a[6], uint64_t site);
+
+/* ---- file_locks.c: flock and fcntl locks, waited for as attempts ---- */
+/* Whether the call takes or drops a file lock (flock; fcntl F_SETLK,
+ * F_SETLKW, F_OFD_SETLK, F_OFD_SETLKW). */
+bool rt_file_lock_call(long nr, const long a[6]);
+/* A managed thread's lock call: events with the results, a wait as
+ * attempts; a replay gives the recorded results. */
+long rt_file_lock(long nr, const long a[6], uint64_t site);
+
 /* ---- mapped_files.c: a data file's private mapping, as an input ---- */
 long rt_mapped_file(const long a[6], uint64_t site);
 
@@ -465,6 +483,11 @@ long rt_pass_interruptible(long nr, const long a[6], const sigset_t *mask);
  * input is ready, or timeout_ns have passed (-1: no limit), and mark the
  * ready ones; false if there is nothing to wait on. */
 bool rt_io_wait_external(int64_t timeout_ns);
+/* Record, virtual time, nobody can run before `deadline`: if the wait
+ * that times out then reads what only the world gives (a connected
+ * socket, a pipe, a terminal), wait for it in real time for as long as
+ * its timeout has left; true if it waited. */
+bool rt_io_wait_world_before(uint64_t deadline);
 /* Mark the threads whose awaited input has arrived (before any choice). */
 void rt_io_refresh(void);
 
@@ -607,6 +630,10 @@ void rt_fork_child_after_libc(void);
  * a replay the recorded result (true, with *result); false: run it as
  * usual. */
 bool rt_fork_wait4(const long a[6], const sigset_t *mask, uint64_t site, long *result);
+/* waitid (arguments a) made as that wait4, when wait4 can say what it
+ * asks (not WNOWAIT, not a pidfd): its status becomes the siginfo; false
+ * when it is not. */
+bool rt_fork_waitid(const long a[6], const sigset_t *mask, uint64_t site, long *result);
 /* The REAP event of a wait4 (arguments a) that gave r: its child's fork
  * index, its status, the clock caught up with the child's end. */
 void rt_fork_reap_fill(struct deja_pending *p, const long a[6], long r);

@@ -667,12 +667,21 @@ static long dispatch(long nr, long a[6], uint64_t site, greg_t *g, sigset_t *mas
 		return rt_io_sigwait(a, mask, site); /* an input, with a wait of its own */
 	if (nr == SYS_mmap)
 		return rt_mapped_file(a, site); /* a data file's mapping is an input */
+	if (rt_managed() && rt_ipc_wait_call(nr))
+		return rt_ipc_wait(nr, a, site); /* a wait for another thread, as attempts */
+	if (rt_managed() && rt_file_lock_call(nr, a))
+		return rt_file_lock(nr, a, site); /* a held lock is waited for as attempts */
 	const struct deja_syscall_info *sc = deja_syscall(nr);
 	switch ((enum deja_syscall_class)sc->klass) {
 	case DEJA_SC_PASS:
 	case DEJA_SC_INPUT_LIVE:
 		if (nr == SYS_exit && rt_managed()) /* a thread cloned raw (or a raw exit) */
 			return rt_clone_thread_exit(nr, a, site);
+		if (nr == SYS_waitid && rt_fork_waitid(a, mask, site, &shown)) {
+			if (shown == -EINTR)
+				rt_signals_deliver(site);
+			return shown;
+		}
 		if (nr == SYS_wait4 && rt_fork_wait4(a, mask, site, &shown)) {
 			if (shown == -EINTR)
 				rt_signals_deliver(site);

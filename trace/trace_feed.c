@@ -19,7 +19,7 @@ enum trace_status trace_get_feed_index(struct trace *t, struct deja_feed **feed,
 	*count = *total = *longest = 0;
 	sqlite3_stmt *st = trace_prepare(t,
 		"SELECT seq, " FEED_RESULT("") ", data_len, CASE op WHEN 'syscall' THEN arg ELSE -1 END,"
-		" data FROM events WHERE op IN " FEED_OPS " ORDER BY seq");
+		" data, flags FROM events WHERE op IN " FEED_OPS " ORDER BY seq");
 	if (!st)
 		return TRACE_ERR_CORRUPT;
 	uint64_t cap = 0;
@@ -36,6 +36,7 @@ enum trace_status trace_get_feed_index(struct trace *t, struct deja_feed **feed,
 		f->len = (uint64_t)sqlite3_column_int64(st, 2);
 		f->nr = sqlite3_column_int64(st, 3);
 		f->digest = (uint64_t)sqlite3_column_int64(st, 4);
+		f->flags = (uint64_t)sqlite3_column_int64(st, 5) & DEJA_EVENT_PART;
 		f->offset = *total;
 		*total += f->len;
 		if (f->len > *longest)
@@ -127,6 +128,7 @@ enum trace_status trace_read_feed(sqlite3_stmt *st, struct deja_feed **feed, uin
 		f->result = sqlite3_column_int64(st, 1);
 		f->nr = sqlite3_column_int64(st, 3);
 		f->digest = (uint64_t)sqlite3_column_int64(st, 4);
+		f->flags = (uint64_t)sqlite3_column_int64(st, 5) & DEJA_EVENT_PART;
 		f->offset = *len;
 		f->len = n;
 		if (n)

@@ -59,7 +59,7 @@ enum trace_status trace_collect_rows(sqlite3_stmt *st, size_t size, row_reader r
 #define FEED_RESULT(e) "CASE " e "op WHEN 'thread_start' THEN " e "object_addr ELSE " e "result END"
 
 /* A feed with its bytes (trace_get_process_feed) from a query of (seq,
- * result, bytes, nr, digest). */
+ * result, bytes, nr, digest, flags). */
 enum trace_status trace_read_feed(sqlite3_stmt *st, struct deja_feed **feed, uint64_t *count,
 				  uint8_t **bytes, uint64_t *len);
 

@@ -166,7 +166,7 @@ enum trace_status trace_get_process_feed(struct trace *t, uint32_t process,
 	*count = *len = 0;
 	sqlite3_stmt *st = trace_prepare(t,
 		"SELECT e.seq, " FEED_RESULT("e.") ", d.bytes, CASE e.op WHEN 'syscall' THEN e.arg ELSE -1 END,"
-		" e.data"
+		" e.data, e.flags"
 		" FROM process_events e LEFT JOIN process_data d"
 		" ON d.process = e.process AND d.seq = e.seq"
 		" WHERE e.process = ? AND e.op IN " FEED_OPS " ORDER BY e.seq");

@@ -1,0 +1,99 @@
+/*
+ * pipe_writes.c: writes bigger than a pipe or a socket buffer holds, to a
+ * reader that is another thread of the same process.
+ *
+ * Natively the writer waits in the kernel while the reader drains; the
+ * writes return the whole count.  Last, a reader that stops early and
+ * closes its end: the write returns what went through (SIGPIPE ignored).
+ */
+#include <assert.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#define BIG (1 << 20)
+
+static int rd; /* the descriptor the reader thread reads */
+static long stop_after; /* 0: read to the end */
+
+static void *reader(void *arg)
+{
+	static char buf[5000]; /* not a divisor of anything the writers write */
+	uint64_t sum = 0, total = 0;
+	ssize_t n;
+	while ((n = read(rd, buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < n; i++)
+			sum = sum * 31 + (unsigned char)buf[i];
+		total += (uint64_t)n;
+		if (stop_after && total >= (uint64_t)stop_after)
+			break;
+	}
+	close(rd);
+	if (!stop_after) /* else how much it got before it stopped varies */
+		printf("reader %s: %llu bytes, sum %016llx\n", (const char *)arg,
+		       (unsigned long long)total, (unsigned long long)sum);
+	return NULL;
+}
+
+static char *pattern(void)
+{
+	char *b = malloc(BIG);
+	assert(b);
+	for (int i = 0; i < BIG; i++)
+		b[i] = (char)(i * 7 + i / 251);
+	return b;
+}
+
+int main(void)
+{
+	char *big = pattern();
+	pthread_t t;
+	int p[2];
+
+	assert(pipe(p) == 0);
+	rd = p[0];
+	assert(pthread_create(&t, NULL, reader, "pipe") == 0);
+	printf("write to the pipe: %zd\n", write(p[1], big, BIG));
+	close(p[1]);
+	assert(pthread_join(t, NULL) == 0);
+
+	int s[2];
+	assert(socketpair(AF_UNIX, SOCK_STREAM, 0, s) == 0);
+	rd = s[0];
+	assert(pthread_create(&t, NULL, reader, "socket") == 0);
+	printf("send to the socket: %zd\n", send(s[1], big, BIG, 0));
+	printf("write to the socket: %zd\n", write(s[1], big, 1000));
+	close(s[1]);
+	assert(pthread_join(t, NULL) == 0);
+
+	/* writev: three pieces, the middle one empty, out of order. */
+	struct iovec iov[3] = { { big + BIG / 2, BIG / 2 }, { big, 0 }, { big, BIG / 2 } };
+	assert(pipe(p) == 0);
+	rd = p[0];
+	assert(pthread_create(&t, NULL, reader, "pipe, writev") == 0);
+	printf("writev to the pipe: %zd\n", writev(p[1], iov, 3));
+	close(p[1]);
+	assert(pthread_join(t, NULL) == 0);
+	assert(socketpair(AF_UNIX, SOCK_STREAM, 0, s) == 0);
+	rd = s[0];
+	assert(pthread_create(&t, NULL, reader, "socket, writev") == 0);
+	printf("writev to the socket: %zd\n", writev(s[1], iov, 3));
+	close(s[1]);
+	assert(pthread_join(t, NULL) == 0);
+
+	signal(SIGPIPE, SIG_IGN);
+	assert(pipe(p) == 0);
+	rd = p[0];
+	stop_after = 200000;
+	assert(pthread_create(&t, NULL, reader, "stopping early") == 0);
+	ssize_t w = write(p[1], big, BIG);
+	assert(pthread_join(t, NULL) == 0);
+	printf("write to a pipe closed early: %s\n",
+	       w > 0 && w < BIG ? "short" : w == BIG ? "whole" : "failed");
+	return 0;
+}
