@@ -15,14 +15,7 @@ deja=$(abspath "$1") prog=$(abspath "$2")
 require_file "$deja" "$prog"
 cd "$tmp"
 
-"$prog" >native 2>&1 || { dump native; fail "the program failed natively"; }
-for seed in none 1 2 3; do
-	# shellcheck disable=SC2046
-	timeout 60 "$deja" record -q $(schedule_of $seed) -o w.deja -- "$prog" >rec 2>err ||
-		{ dump rec err; fail "record (schedule $seed) failed or hung"; }
-	cmp -s native rec || { diff native rec >&2 || true; fail "schedule $seed printed other bytes than the native run"; }
-	replays_match "$deja" w.deja rec 2 30
-done
+records_like_native "$deja" "$prog" w.deja
 parts=$(sqlite3 w.deja "SELECT count(*) FROM events WHERE flags & 32")
 [ "$parts" -gt 10 ] || fail "the big writes were not recorded in parts ($parts events flagged as parts)"
 note "writes bigger than a pipe or socket buffer go in parts: no hang, whole counts, identical replays"
