@@ -213,7 +213,6 @@ static void reserve_passed_fds(const struct msghdr *m, long recv_flags)
 	}
 }
 
-static uint64_t part_digest(const struct deja_syscall_info *sc, const long a[6], long r);
 
 static void feed(struct rt_io *io, struct deja_pending *p, uint64_t seq)
 {
@@ -225,7 +224,7 @@ static void feed(struct rt_io *io, struct deja_pending *p, uint64_t seq)
 	const struct deja_feed *f = feed_for(seq);
 	uint64_t sent = 0;
 	if (io->output && f && (f->flags & DEJA_EVENT_PART))
-		sent = part_digest(io->sc, io->a, f->result);
+		sent = rt_part_digest(io->sc, io->a, f->result);
 	else if (io->output)
 		sent = rt_io_digest(io->sc, io->a, f ? f->result : 0, true, room_of(io));
 	if (!f || f->nr != io->nr || (io->output && sent != f->digest)) {
@@ -799,97 +798,10 @@ bool rt_io_wait_external(int64_t timeout_ns)
  * timeouts, and sleeping programs finish at once.
  */
 
-/* Whether what comes on fd comes from outside the program's threads. */
-static bool fed_by_world(int fd)
+/* The wait reads a descriptor the world fills (world_waits.c). */
+static bool world_feeds(const struct rt_io *io)
 {
-	struct stat st;
-	if (rt_syscall2(SYS_fstat, fd, &st) != 0)
-		return false;
-	switch (st.st_mode & S_IFMT) {
-	case S_IFIFO:
-	case S_IFCHR:
-		return true;
-	case S_IFSOCK: {
-		/* Connected: a peer that answers.  But not a peer without a
-		 * name on a Unix socket, a socketpair's other end, which an
-		 * event loop's own wake-ups come through. */
-		struct sockaddr_storage ss;
-		socklen_t len = sizeof(ss);
-		if (rt_syscall3(SYS_getpeername, fd, &ss, &len) != 0)
-			return false;
-		return ss.ss_family != AF_UNIX || len > sizeof(sa_family_t);
-	}
-	default:
-		return false;
-	}
-}
-
-/* The descriptors an epoll set watches for reading, as the kernel lists
- * them in /proc/self/fdinfo ("tfd: FD events: HEX ..."): whether one is
- * fed by the world.  (Its first 4 KiB: some 50 descriptors.) */
-static bool epoll_on_world(long epfd)
-{
-	char path[48] = "/proc/self/fdinfo/", buf[4096];
-	char *at = path + 18, digits[20];
-	int n = 0;
-	do
-		digits[n++] = (char)('0' + epfd % 10);
-	while ((epfd /= 10) > 0 && n < 20);
-	while (n > 0)
-		*at++ = digits[--n];
-	*at = '\0';
-	long fd = rt_syscall3(SYS_open, path, O_RDONLY | O_CLOEXEC, 0);
-	if (fd < 0)
-		return false;
-	long len = rt_syscall3(SYS_read, fd, buf, sizeof(buf) - 1);
-	rt_syscall1(SYS_close, fd);
-	if (len <= 0)
-		return false;
-	buf[len] = '\0';
-	for (char *p = buf; (p = strstr(p, "tfd:")) != NULL;) {
-		p += 4;
-		long target = 0;
-		unsigned long events = 0;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		while (*p >= '0' && *p <= '9')
-			target = target * 10 + (*p++ - '0');
-		char *ev = strstr(p, "events:");
-		if (!ev)
-			break;
-		for (ev += 7; *ev == ' ' || *ev == '\t'; ev++)
-			;
-		for (;; ev++) {
-			int d = *ev >= '0' && *ev <= '9' ? *ev - '0'
-				: *ev >= 'a' && *ev <= 'f' ? *ev - 'a' + 10 : -1;
-			if (d < 0)
-				break;
-			events = events * 16 + (unsigned long)d;
-		}
-		if ((events & EPOLLIN) && fed_by_world((int)target))
-			return true;
-	}
-	return false;
-}
-
-static bool waits_on_world(const struct rt_io *io)
-{
-	if (io->nr == SYS_epoll_wait || io->nr == SYS_epoll_pwait || io->nr == SYS_epoll_pwait2)
-		return epoll_on_world(io->a[0]);
-	if (is_poll(io->nr)) {
-		const struct pollfd *fds = (const struct pollfd *)io->a[0];
-		for (long k = 0; k < io->a[1]; k++)
-			if ((fds[k].events & POLLIN) && fds[k].fd >= 0 && fed_by_world(fds[k].fd))
-				return true;
-		return false;
-	}
-	if (is_select(io->nr)) {
-		const fd_set *rd = (const fd_set *)io->a[1];
-		for (int fd = 0; rd && fd < (int)io->a[0] && fd < FD_SETSIZE; fd++)
-			if (FD_ISSET(fd, rd) && fed_by_world(fd))
-				return true;
-	}
-	return false;
+	return rt_world_feeds(io->nr, io->a);
 }
 
 static int64_t monotonic_ns(void)
@@ -908,7 +820,7 @@ bool rt_io_wait_world_before(uint64_t deadline)
 	for (uint32_t i = 0; i < m->nthreads && !world; i++) {
 		const struct deja_thread *th = &m->threads[i];
 		world = waits_for_world(th) && th->pending.timed && th->pending.deadline == deadline &&
-			waits_on_world((const struct rt_io *)(uintptr_t)th->pending.wait_io);
+			world_feeds((const struct rt_io *)(uintptr_t)th->pending.wait_io);
 	}
 	if (!world)
 		return false;
@@ -1169,7 +1081,7 @@ long rt_io_memory_input(long nr, long fd, void *at, uint64_t len, long result, u
  * while there is no room (a pipe holds 64 KiB): in the serialised mode
  * its thread would hold the right to run, so that the reader, another
  * thread of the program, never ran, and the run hung.  So such a write
- * (write, writev of at most PART_IOVS pieces, send, sendto) is made in
+ * (write, writev of at most RT_PART_IOVS pieces, send, sendto) is made in
  * parts, each what the descriptor takes at once without waiting: a
  * socket's with MSG_DONTWAIT (sendmsg for a writev), a pipe's through
  * a descriptor of its own on the pipe opened non-blocking
@@ -1182,17 +1094,16 @@ long rt_io_memory_input(long nr, long fd, void *at, uint64_t len, long result, u
  * fed, as the PART flags in its feed say.  A signal that ends the wait
  * gives what was written, or EINTR (even under SA_RESTART) if nothing
  * was.  sendmsg (its control data must go with the first byte) and a
- * writev of more pieces still write in one call.
+ * writev of more pieces still write in one call.  The parts' arithmetic
+ * and the non-waiting write are in write_parts.c.
  */
-
-#define PART_IOVS 64 /* a writev with more iovecs writes in one call */
 
 /* A write that may wait in the kernel for room. */
 static bool output_may_wait(long nr, const long a[6])
 {
 	if (rt.shared->parallel || (nr != SYS_write && nr != SYS_sendto && nr != SYS_writev))
 		return false;
-	if (nr == SYS_writev && (a[2] <= 0 || a[2] > PART_IOVS))
+	if (nr == SYS_writev && (a[2] <= 0 || a[2] > RT_PART_IOVS))
 		return false;
 	if ((nr == SYS_sendto && (a[3] & MSG_DONTWAIT)) || known_never_waits(a[0]))
 		return false;
@@ -1205,127 +1116,18 @@ static bool output_may_wait(long nr, const long a[6])
 	return flags >= 0 && !(flags & O_NONBLOCK);
 }
 
-/* "/proc/self/fd/N" into buf (at least 32 bytes). */
-static void fd_path(char *buf, long fd)
-{
-	static const char prefix[] = "/proc/self/fd/";
-	memcpy(buf, prefix, sizeof(prefix) - 1);
-	char digits[20];
-	int n = 0;
-	do
-		digits[n++] = (char)('0' + fd % 10);
-	while ((fd /= 10) > 0 && n < 20);
-	char *at = buf + sizeof(prefix) - 1;
-	while (n > 0)
-		*at++ = digits[--n];
-	*at = '\0';
-}
-
-/* The bytes the call (or a part's arguments) would write. */
-static uint64_t part_len(long nr, const long a[6])
-{
-	if (nr != SYS_writev)
-		return (uint64_t)a[2];
-	const struct iovec *iov = (const struct iovec *)a[1];
-	uint64_t n = 0;
-	for (long i = 0; i < a[2]; i++)
-		n += iov[i].iov_len;
-	return n;
-}
-
-/* writev's iovecs (at most PART_IOVS) from byte `skip` on, at most
- * `limit` bytes of them, into out: how many. */
-static long iov_slice(const long a[6], uint64_t skip, uint64_t limit, struct iovec *out)
-{
-	const struct iovec *iov = (const struct iovec *)a[1];
-	long n = 0;
-	for (long i = 0; i < a[2] && limit > 0; i++) {
-		uint64_t len = iov[i].iov_len;
-		if (skip >= len) {
-			skip -= len;
-			continue;
-		}
-		uint64_t take = len - skip < limit ? len - skip : limit;
-		out[n++] = (struct iovec){ (char *)iov[i].iov_base + skip, take };
-		skip = 0;
-		limit -= take;
-	}
-	return n;
-}
-
-/* Record: what the descriptor takes of the bytes the arguments give now,
- * without waiting: their count, 0 for none, or the call's error. */
-static long write_part(long nr, const long a[6])
-{
-	long r;
-	if (rt_files_type(a[0]) == S_IFSOCK) {
-		bool to = nr == SYS_sendto;
-		if (nr == SYS_writev) {
-			struct msghdr m = { .msg_iov = (struct iovec *)a[1], .msg_iovlen = (size_t)a[2] };
-			r = rt_syscall3(SYS_sendmsg, a[0], &m, MSG_DONTWAIT);
-		} else {
-			r = rt_syscall(SYS_sendto, a[0], a[1], a[2], (to ? a[3] : 0) | MSG_DONTWAIT,
-				       to ? a[4] : 0, to ? a[5] : 0);
-		}
-		return r == -EAGAIN ? 0 : r;
-	}
-	long call = nr == SYS_writev ? SYS_writev : SYS_write;
-	struct pollfd pfd = { .fd = (int)a[0], .events = POLLOUT };
-	if (part_len(nr, a) <= PIPE_BUF) /* poll's room is a page, at least PIPE_BUF */
-		return rt_syscall3(SYS_poll, &pfd, 1, 0) == 0 ? 0 : pass(call, a);
-	char path[32];
-	fd_path(path, a[0]);
-	long own = rt_syscall4(SYS_openat, AT_FDCWD, path, O_WRONLY | O_NONBLOCK | O_CLOEXEC, 0);
-	if (own < 0) /* no reader (ENXIO), and the write fails; or no /proc */
-		return pass(call, a);
-	r = rt_syscall3(call, own, a[1], a[2]);
-	rt_syscall1(SYS_close, own);
-	return r == -EAGAIN ? 0 : r;
-}
-
-/* A part's digest covers the bytes it took, not all those left, which
- * would hash a big write's bytes once per part.  (A whole write's are
- * the same bytes.) */
-static uint64_t part_digest(const struct deja_syscall_info *sc, const long a[6], long r)
-{
-	long taken[6];
-	struct iovec iov[PART_IOVS];
-	memcpy(taken, a, sizeof(taken));
-	if (sc->size_kind == DEJA_SZ_IOV && r >= 0 && a[2] <= PART_IOVS) { /* writev */
-		taken[1] = (long)iov;
-		taken[2] = iov_slice(a, 0, (uint64_t)r, iov);
-	} else if (sc->size_kind != DEJA_SZ_IOV && r >= 0 && r < taken[2]) {
-		taken[2] = r;
-	}
-	return rt_io_digest(sc, taken, r, true, RT_IO_ANY_ROOM);
-}
-
 /* Record: a part at its event, once the descriptor was writable. */
 static void part_at_event(struct rt_io *io, struct deja_pending *p)
 {
 	if (!rt.model->chosen_timed_out && deja_model_interrupted(rt.model, rt_self))
 		io->result = -EINTR; /* a signal ended the wait */
 	else
-		io->result = write_part(io->nr, io->a);
-	io->part = io->result >= 0 && (uint64_t)io->result < part_len(io->nr, io->a);
+		io->result = rt_part_write(io->nr, io->a);
+	io->part = io->result >= 0 && (uint64_t)io->result < rt_part_len(io->nr, io->a);
 	p->value = io->result;
-	p->data = part_digest(io->sc, io->a, io->result);
+	p->data = rt_part_digest(io->sc, io->a, io->result);
 	if (io->part)
 		p->flags |= DEJA_EVENT_PART;
-}
-
-/* The arguments of the part that starts `done` bytes into the call's
- * (writev's iovecs in iov). */
-static void part_args(long nr, long part[6], const long a[6], uint64_t done, struct iovec *iov)
-{
-	memcpy(part, a, 6 * sizeof(long));
-	if (nr == SYS_writev) {
-		part[1] = (long)iov;
-		part[2] = iov_slice(a, done, UINT64_MAX, iov);
-		return;
-	}
-	part[1] = a[1] + (long)done;
-	part[2] = a[2] - (long)done;
 }
 
 /* One part after the first: waits until the descriptor is writable, then
@@ -1353,8 +1155,8 @@ static long later_parts(const struct deja_syscall_info *sc, long nr, const long 
 {
 	for (;;) {
 		long part[6];
-		struct iovec iov[PART_IOVS];
-		part_args(nr, part, a, done, iov);
+		struct iovec iov[RT_PART_IOVS];
+		rt_part_args(nr, part, a, done, iov);
 		struct rt_io io = { .nr = nr, .sc = sc, .a = part, .output = true,
 				    .feed = replaying(), .result = -ENOSYS };
 		long r = next_part(&io, site);
@@ -1392,11 +1194,11 @@ long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uin
 		return r;
 	}
 	if (output_may_wait(nr, a)) {
-		long r = write_part(nr, a);
+		long r = rt_part_write(nr, a);
 		if (r == -EPIPE)
 			rt_signal_take_raised(SIGPIPE);
-		io.part = r >= 0 && (uint64_t)r < part_len(nr, a);
-		run_event(&io, nr, site, r, part_digest(sc, a, r), 0, false);
+		io.part = r >= 0 && (uint64_t)r < rt_part_len(nr, a);
+		run_event(&io, nr, site, r, rt_part_digest(sc, a, r), 0, false);
 		long last;
 		return io.part ? later_parts(sc, nr, a, (uint64_t)r, site, &last) : r;
 	}

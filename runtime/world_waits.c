@@ -1,0 +1,111 @@
+/*
+ * world_waits.c: which waits only the world outside the program can end.
+ *
+ * A poll, select or epoll_wait for reading a connected socket (not a
+ * socketpair's end: an event loop's own wake-ups), a pipe or FIFO, or a
+ * terminal waits for input that only another program or a person gives.
+ * io.c asks here before a virtual timeout makes such a wait end at once,
+ * and waits for the world in real time first (io.c, "a timeout that
+ * waits for the world").
+ */
+#define _GNU_SOURCE
+#include "runtime.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+/* Whether what comes on fd comes from outside the program's threads. */
+static bool fed_by_world(int fd)
+{
+	struct stat st;
+	if (rt_syscall2(SYS_fstat, fd, &st) != 0)
+		return false;
+	switch (st.st_mode & S_IFMT) {
+	case S_IFIFO:
+	case S_IFCHR:
+		return true;
+	case S_IFSOCK: {
+		/* Connected: a peer that answers.  But not a peer without a
+		 * name on a Unix socket, a socketpair's other end, which an
+		 * event loop's own wake-ups come through. */
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		if (rt_syscall3(SYS_getpeername, fd, &ss, &len) != 0)
+			return false;
+		return ss.ss_family != AF_UNIX || len > sizeof(sa_family_t);
+	}
+	default:
+		return false;
+	}
+}
+
+/* The descriptors an epoll set watches for reading, as the kernel lists
+ * them in /proc/self/fdinfo ("tfd: FD events: HEX ..."): whether one is
+ * fed by the world.  (Its first 4 KiB: some 50 descriptors.) */
+static bool epoll_on_world(long epfd)
+{
+	char path[48] = "/proc/self/fdinfo/", buf[4096];
+	rt_decimal(path + strlen(path), epfd);
+	long fd = rt_syscall3(SYS_open, path, O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	long len = rt_syscall3(SYS_read, fd, buf, sizeof(buf) - 1);
+	rt_syscall1(SYS_close, fd);
+	if (len <= 0)
+		return false;
+	buf[len] = '\0';
+	for (char *p = buf; (p = strstr(p, "tfd:")) != NULL;) {
+		p += 4;
+		long target = 0;
+		unsigned long events = 0;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		while (*p >= '0' && *p <= '9')
+			target = target * 10 + (*p++ - '0');
+		char *ev = strstr(p, "events:");
+		if (!ev)
+			break;
+		for (ev += 7; *ev == ' ' || *ev == '\t'; ev++)
+			;
+		for (;; ev++) {
+			int d = *ev >= '0' && *ev <= '9' ? *ev - '0'
+				: *ev >= 'a' && *ev <= 'f' ? *ev - 'a' + 10 : -1;
+			if (d < 0)
+				break;
+			events = events * 16 + (unsigned long)d;
+		}
+		if ((events & EPOLLIN) && fed_by_world((int)target))
+			return true;
+	}
+	return false;
+}
+
+bool rt_world_feeds(long nr, const long a[6])
+{
+	switch (nr) {
+	case SYS_epoll_wait: case SYS_epoll_pwait: case SYS_epoll_pwait2:
+		return epoll_on_world(a[0]);
+	case SYS_poll: case SYS_ppoll: {
+		const struct pollfd *fds = (const struct pollfd *)a[0];
+		for (long k = 0; k < a[1]; k++)
+			if ((fds[k].events & POLLIN) && fds[k].fd >= 0 && fed_by_world(fds[k].fd))
+				return true;
+		return false;
+	}
+	case SYS_select: case SYS_pselect6: {
+		const fd_set *rd = (const fd_set *)a[1];
+		for (int fd = 0; rd && fd < (int)a[0] && fd < FD_SETSIZE; fd++)
+			if (FD_ISSET(fd, rd) && fed_by_world(fd))
+				return true;
+		return false;
+	}
+	default:
+		return false;
+	}
+}
