@@ -55,6 +55,7 @@ struct rt_io {
 	bool deferred; /* record: the call runs at its event, once its input is ready */
 	bool sourced;  /* its bytes come from a descriptor's file, like a read's */
 	bool part;     /* an output's part with bytes left after it (DEJA_EVENT_PART) */
+	uint64_t left; /* record: the bytes of the whole call from this part on */
 	uint64_t room_plus_1; /* its address buffer's size + 1, noted before the call; 0: none */
 	char source[256]; /* record: the read's source */
 	uint16_t source_len;
@@ -1081,7 +1082,7 @@ long rt_io_memory_input(long nr, long fd, void *at, uint64_t len, long result, u
  * while there is no room (a pipe holds 64 KiB): in the serialised mode
  * its thread would hold the right to run, so that the reader, another
  * thread of the program, never ran, and the run hung.  So such a write
- * (write, writev of at most RT_PART_IOVS pieces, send, sendto) is made in
+ * (write, writev, send, sendto) is made in
  * parts, each what the descriptor takes at once without waiting: a
  * socket's with MSG_DONTWAIT (sendmsg for a writev), a pipe's through
  * a descriptor of its own on the pipe opened non-blocking
@@ -1093,9 +1094,10 @@ long rt_io_memory_input(long nr, long fd, void *at, uint64_t len, long result, u
  * the whole count, as natively.  A replay goes through the same parts,
  * fed, as the PART flags in its feed say.  A signal that ends the wait
  * gives what was written, or EINTR (even under SA_RESTART) if nothing
- * was.  sendmsg (its control data must go with the first byte) and a
- * writev of more pieces still write in one call.  The parts' arithmetic
- * and the non-waiting write are in write_parts.c.
+ * was.  A writev goes at most RT_PART_IOVS pieces at a time.  sendmsg
+ * (its control data must go with the first byte) still writes in one
+ * call.  The parts' arithmetic and the non-waiting write are in
+ * write_parts.c.
  */
 
 /* A write that may wait in the kernel for room. */
@@ -1103,7 +1105,7 @@ static bool output_may_wait(long nr, const long a[6])
 {
 	if (rt.shared->parallel || (nr != SYS_write && nr != SYS_sendto && nr != SYS_writev))
 		return false;
-	if (nr == SYS_writev && (a[2] <= 0 || a[2] > RT_PART_IOVS))
+	if (nr == SYS_writev && a[2] <= 0)
 		return false;
 	if ((nr == SYS_sendto && (a[3] & MSG_DONTWAIT)) || known_never_waits(a[0]))
 		return false;
@@ -1123,7 +1125,7 @@ static void part_at_event(struct rt_io *io, struct deja_pending *p)
 		io->result = -EINTR; /* a signal ended the wait */
 	else
 		io->result = rt_part_write(io->nr, io->a);
-	io->part = io->result >= 0 && (uint64_t)io->result < rt_part_len(io->nr, io->a);
+	io->part = io->result >= 0 && (uint64_t)io->result < io->left;
 	p->value = io->result;
 	p->data = rt_part_digest(io->sc, io->a, io->result);
 	if (io->part)
@@ -1158,7 +1160,8 @@ static long later_parts(const struct deja_syscall_info *sc, long nr, const long 
 		struct iovec iov[RT_PART_IOVS];
 		rt_part_args(nr, part, a, done, iov);
 		struct rt_io io = { .nr = nr, .sc = sc, .a = part, .output = true,
-				    .feed = replaying(), .result = -ENOSYS };
+				    .feed = replaying(), .result = -ENOSYS,
+				    .left = rt_part_len(nr, a) - done };
 		long r = next_part(&io, site);
 		*last = r;
 		if (r == -EPIPE && !io.feed) /* the kernel raised SIGPIPE too */
@@ -1194,7 +1197,10 @@ long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uin
 		return r;
 	}
 	if (output_may_wait(nr, a)) {
-		long r = rt_part_write(nr, a);
+		long first[6];
+		struct iovec iov[RT_PART_IOVS];
+		rt_part_args(nr, first, a, 0, iov);
+		long r = rt_part_write(nr, first);
 		if (r == -EPIPE)
 			rt_signal_take_raised(SIGPIPE);
 		io.part = r >= 0 && (uint64_t)r < rt_part_len(nr, a);

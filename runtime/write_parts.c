@@ -42,13 +42,14 @@ uint64_t rt_part_len(long nr, const long a[6])
 	return n;
 }
 
-/* writev's iovecs (at most RT_PART_IOVS) from byte `skip` on, at most
- * `limit` bytes of them, into out: how many. */
+/* writev's iovecs from byte `skip` on, at most `limit` bytes of them and
+ * at most RT_PART_IOVS of them (a writev of more goes in parts of that
+ * many), into out: how many. */
 long rt_part_iov_slice(const long a[6], uint64_t skip, uint64_t limit, struct iovec *out)
 {
 	const struct iovec *iov = (const struct iovec *)a[1];
 	long n = 0;
-	for (long i = 0; i < a[2] && limit > 0; i++) {
+	for (long i = 0; i < a[2] && limit > 0 && n < RT_PART_IOVS; i++) {
 		uint64_t len = iov[i].iov_len;
 		if (skip >= len) {
 			skip -= len;
@@ -100,7 +101,7 @@ uint64_t rt_part_digest(const struct deja_syscall_info *sc, const long a[6], lon
 	long taken[6];
 	struct iovec iov[RT_PART_IOVS];
 	memcpy(taken, a, sizeof(taken));
-	if (sc->size_kind == DEJA_SZ_IOV && r >= 0 && a[2] <= RT_PART_IOVS) { /* writev */
+	if (sc->size_kind == DEJA_SZ_IOV && r >= 0) { /* writev */
 		taken[1] = (long)iov;
 		taken[2] = rt_part_iov_slice(a, 0, (uint64_t)r, iov);
 	} else if (sc->size_kind != DEJA_SZ_IOV && r >= 0 && r < taken[2]) {

@@ -3,7 +3,7 @@
  * reader that is another thread of the same process.
  *
  * Natively the writer waits in the kernel while the reader drains; the
- * writes return the whole count.  Last, a reader that stops early and
+ * writes return the whole count (a writev of 200 pieces too).  Last, a reader that stops early and
  * closes its end: the write returns what went through (SIGPIPE ignored).
  */
 #include <assert.h>
@@ -84,6 +84,17 @@ int main(void)
 	assert(pthread_create(&t, NULL, reader, "socket, writev") == 0);
 	printf("writev to the socket: %zd\n", writev(s[1], iov, 3));
 	close(s[1]);
+	assert(pthread_join(t, NULL) == 0);
+
+	/* writev of 200 pieces (more than deja writes at once), 5 KiB each. */
+	static struct iovec many[200];
+	for (int i = 0; i < 200; i++)
+		many[i] = (struct iovec){ big + (i * 4099) % (BIG - 5120), 5120 };
+	assert(pipe(p) == 0);
+	rd = p[0];
+	assert(pthread_create(&t, NULL, reader, "pipe, writev of 200") == 0);
+	printf("writev of 200 pieces to the pipe: %zd\n", writev(p[1], many, 200));
+	close(p[1]);
 	assert(pthread_join(t, NULL) == 0);
 
 	signal(SIGPIPE, SIG_IGN);
