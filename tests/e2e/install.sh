@@ -21,7 +21,12 @@ prefix=$tmp/prefix
 [ -x "$prefix/bin/deja" ] || { dump "$tmp/install.log"; fail "no $prefix/bin/deja after install"; }
 runtime=$(find "$prefix" -name 'libdeja-runtime.so*' | head -n1)
 [ -n "$runtime" ] || { dump "$tmp/install.log"; fail "libdeja-runtime.so was not installed under $prefix"; }
-note "installed: bin/deja, ${runtime#"$prefix"/}"
+# Beside it, what programs built with deja cflags include, and the hook
+# --python-lines puts in PYTHONPATH.
+for f in deja-ticks.h python/sitecustomize.py; do
+	[ -f "$(dirname "$runtime")/$f" ] || { dump "$tmp/install.log"; fail "$f was not installed beside the runtime"; }
+done
+note "installed: bin/deja, ${runtime#"$prefix"/}, deja-ticks.h, python/sitecustomize.py"
 
 # The installed version is the project's.
 want=$(sed -n 's/^project(deja VERSION \([0-9.]*\).*/\1/p' "$src/CMakeLists.txt")
