@@ -54,15 +54,9 @@ static bool worth_stopping(const struct deja_model *m, uint32_t running)
 {
 	if (m->timer_deadline != DEJA_NO_DEADLINE)
 		return true;
-	for (uint32_t t = 0; t < m->nthreads && t < DEJA_MAX_THREADS; t++) {
-		if (t == running)
-			continue;
-		const struct deja_pending *p = &m->threads[t].pending;
-		if (deja_model_enabled(m, t) ||
-		    (m->threads[t].state == DEJA_THREAD_LIVE && p->wait_io &&
-		     (p->op == DEJA_OP_SYSCALL || p->op == DEJA_OP_REAP)))
+	for (uint32_t t = 0; t < m->nthreads && t < DEJA_MAX_THREADS; t++)
+		if (t != running && (deja_model_enabled(m, t) || deja_model_waits_for_world(m, t)))
 			return true;
-	}
 	return false;
 }
 

@@ -75,15 +75,20 @@ int64_t rt_clock_read(clockid_t clock, uint64_t site)
 	return now;
 }
 
-/* Real nanoseconds since the run's monotonic start, as this process's
- * model time (real_offset_ns: a child's started at its parent's). */
-static int64_t real_elapsed(void)
+int64_t rt_clock_real_monotonic_ns(void)
 {
 	/* The syscall, not the vDSO: the vDSO reads the time-stamp counter,
 	 * which faults in a target (tsc.c). */
 	struct timespec ts;
 	rt_syscall2(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec - rt.shared->monotonic_start_ns -
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Real nanoseconds since the run's monotonic start, as this process's
+ * model time (real_offset_ns: a child's started at its parent's). */
+static int64_t real_elapsed(void)
+{
+	return rt_clock_real_monotonic_ns() - rt.shared->monotonic_start_ns -
 	       rt.shared->real_offset_ns;
 }
 

@@ -214,7 +214,6 @@ static void reserve_passed_fds(const struct msghdr *m, long recv_flags)
 	}
 }
 
-
 static void feed(struct rt_io *io, struct deja_pending *p, uint64_t seq)
 {
 	if (!io->sc) {
@@ -622,12 +621,6 @@ static bool may_block(long nr, const long a[6])
 
 static int waiting_inputs; /* threads in run_waiting; touched with the baton held */
 
-/* A pending operation that waits for the world: an input, or a wait4. */
-static bool waits_for_world(const struct deja_thread *th)
-{
-	return th->state == DEJA_THREAD_LIVE && th->pending.wait_io && !th->pending.woken &&
-	       (th->pending.op == DEJA_OP_SYSCALL || th->pending.op == DEJA_OP_REAP);
-}
 #define SIGNAL_LOOK_NS 10000000LL
 
 void rt_io_refresh(void)
@@ -637,7 +630,7 @@ void rt_io_refresh(void)
 		return;
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		struct deja_pending *p = &m->threads[i].pending;
-		if (waits_for_world(&m->threads[i]) &&
+		if (deja_model_waits_for_world(m, i) &&
 		    io_ready((const struct rt_io *)(uintptr_t)p->wait_io))
 			p->woken = 1;
 	}
@@ -735,7 +728,7 @@ bool rt_io_wait_external(int64_t timeout_ns)
 	bool child_wait = false; /* a wait4: no descriptor to watch */
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		const struct deja_pending *p = &m->threads[i].pending;
-		if (!waits_for_world(&m->threads[i]))
+		if (!deja_model_waits_for_world(m, i))
 			continue;
 		const struct rt_io *io = (const struct rt_io *)(uintptr_t)p->wait_io;
 		if (io->nr == SYS_wait4) {
@@ -773,7 +766,7 @@ bool rt_io_wait_external(int64_t timeout_ns)
 		   sizeof(blocked), 0);
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		struct deja_pending *p = &m->threads[i].pending;
-		if (waits_for_world(&m->threads[i]) &&
+		if (deja_model_waits_for_world(m, i) &&
 		    io_ready((const struct rt_io *)(uintptr_t)p->wait_io))
 			p->woken = 1;
 	}
@@ -799,19 +792,6 @@ bool rt_io_wait_external(int64_t timeout_ns)
  * timeouts, and sleeping programs finish at once.
  */
 
-/* The wait reads a descriptor the world fills (world_waits.c). */
-static bool world_feeds(const struct rt_io *io)
-{
-	return rt_world_feeds(io->nr, io->a);
-}
-
-static int64_t monotonic_ns(void)
-{
-	struct timespec ts;
-	rt_syscall2(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 bool rt_io_wait_world_before(uint64_t deadline)
 {
 	struct deja_model *m = rt.model;
@@ -820,19 +800,19 @@ bool rt_io_wait_world_before(uint64_t deadline)
 	bool world = false;
 	for (uint32_t i = 0; i < m->nthreads && !world; i++) {
 		const struct deja_thread *th = &m->threads[i];
-		world = waits_for_world(th) && th->pending.timed && th->pending.deadline == deadline &&
-			world_feeds((const struct rt_io *)(uintptr_t)th->pending.wait_io);
+		const struct rt_io *io = (const struct rt_io *)(uintptr_t)th->pending.wait_io;
+		world = deja_model_waits_for_world(m, i) && th->pending.timed &&
+			th->pending.deadline == deadline && rt_world_feeds(io->nr, io->a);
 	}
 	if (!world)
 		return false;
-	int64_t want = (int64_t)(deadline - m->vclock), start = monotonic_ns(), left;
-	while ((left = want - (monotonic_ns() - start)) > 0) {
+	int64_t want = (int64_t)(deadline - m->vclock), start = rt_clock_real_monotonic_ns(), left;
+	while ((left = want - (rt_clock_real_monotonic_ns() - start)) > 0) {
 		if (!rt_io_wait_external(left))
 			break;
 		rt_signals_route(); /* a signal from outside may end a wait */
-		for (uint32_t i = 0; i < m->nthreads; i++)
-			if (deja_model_enabled(m, i))
-				return true;
+		if (deja_model_other_enabled(m, DEJA_NO_THREAD)) /* any thread */
+			return true;
 	}
 	return true;
 }

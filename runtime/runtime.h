@@ -399,6 +399,8 @@ void rt_tick_arm(uint64_t ticks);
 
 /* ---- clock.c: virtual clocks ---- */
 bool rt_clock_is_virtual(clockid_t clock);
+/* The real CLOCK_MONOTONIC, in ns, by syscall. */
+int64_t rt_clock_real_monotonic_ns(void);
 /* The virtual clock's current reading in ns, without advancing it. */
 int64_t rt_clock_peek(clockid_t clock);
 int rt_clock_gettime(clockid_t clock, struct timespec *ts, uint64_t site);

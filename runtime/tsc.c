@@ -21,9 +21,7 @@ static uint64_t virtual_tsc(void)
 {
 	if (rt_managed())
 		return (uint64_t)rt_clock_read(CLOCK_MONOTONIC, 0);
-	struct timespec ts; /* a thread outside the model: real time */
-	rt_syscall2(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return (uint64_t)rt_clock_real_monotonic_ns(); /* a thread outside the model */
 }
 
 bool rt_tsc_emulate(greg_t *g)

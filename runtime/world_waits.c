@@ -23,10 +23,7 @@
 /* Whether what comes on fd comes from outside the program's threads. */
 static bool fed_by_world(int fd)
 {
-	struct stat st;
-	if (rt_syscall2(SYS_fstat, fd, &st) != 0)
-		return false;
-	switch (st.st_mode & S_IFMT) {
+	switch (rt_files_type(fd)) {
 	case S_IFIFO:
 	case S_IFCHR:
 		return true;

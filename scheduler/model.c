@@ -339,6 +339,13 @@ bool deja_model_other_enabled(const struct deja_model *m, uint32_t t)
 	return false;
 }
 
+bool deja_model_waits_for_world(const struct deja_model *m, uint32_t t)
+{
+	const struct deja_thread *th = &m->threads[t];
+	return th->state == DEJA_THREAD_LIVE && th->pending.wait_io && !th->pending.woken &&
+	       (th->pending.op == DEJA_OP_SYSCALL || th->pending.op == DEJA_OP_REAP);
+}
+
 bool deja_model_interrupted(const struct deja_model *m, uint32_t t)
 {
 	return (m->threads[t].pending.interrupt & DEJA_INTERRUPT_INTERRUPTED) &&

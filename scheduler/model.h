@@ -51,6 +51,9 @@ void deja_model_set_pending(struct deja_model *m, uint32_t t, enum deja_op op,
 bool deja_model_enabled(const struct deja_model *m, uint32_t t);
 /* Some thread other than t can go on. */
 bool deja_model_other_enabled(const struct deja_model *m, uint32_t t);
+/* t's pending operation waits for the world: an input, or a wait4, that
+ * has not yet come. */
+bool deja_model_waits_for_world(const struct deja_model *m, uint32_t t);
 bool deja_model_may_time_out(const struct deja_model *m, uint32_t t);
 /* A signal interrupted t's wait (deja_pending.interrupt) and nothing
  * else lets it go on: executing it gives -EINTR and leaves it pending. */
