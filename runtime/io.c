@@ -224,7 +224,7 @@ static void feed(struct rt_io *io, struct deja_pending *p, uint64_t seq)
 	const struct deja_feed *f = feed_for(seq);
 	uint64_t sent = 0;
 	if (io->output && f && (f->flags & DEJA_EVENT_PART))
-		sent = rt_part_digest(io->sc, io->a, f->result);
+		sent = rt_part_digest(io->nr, io->a, f->result);
 	else if (io->output)
 		sent = rt_io_digest(io->sc, io->a, f ? f->result : 0, true, room_of(io));
 	if (!f || f->nr != io->nr || (io->output && sent != f->digest)) {
@@ -1062,7 +1062,7 @@ long rt_io_memory_input(long nr, long fd, void *at, uint64_t len, long result, u
  * while there is no room (a pipe holds 64 KiB): in the serialised mode
  * its thread would hold the right to run, so that the reader, another
  * thread of the program, never ran, and the run hung.  So such a write
- * (write, writev, send, sendto) is made in
+ * (write, writev, send, sendto, sendmsg) is made in
  * parts, each what the descriptor takes at once without waiting: a
  * socket's with MSG_DONTWAIT (sendmsg for a writev), a pipe's through
  * a descriptor of its own on the pipe opened non-blocking
@@ -1074,25 +1074,27 @@ long rt_io_memory_input(long nr, long fd, void *at, uint64_t len, long result, u
  * the whole count, as natively.  A replay goes through the same parts,
  * fed, as the PART flags in its feed say.  A signal that ends the wait
  * gives what was written, or EINTR (even under SA_RESTART) if nothing
- * was.  A writev goes at most RT_PART_IOVS pieces at a time.  sendmsg
- * (its control data must go with the first byte) still writes in one
- * call.  The parts' arithmetic and the non-waiting write are in
- * write_parts.c.
+ * was.  A writev or sendmsg goes at most RT_PART_IOVS pieces at a time;
+ * a sendmsg's control data goes with its first part.  A call of no bytes
+ * (an empty datagram) writes in one call.  The parts' arithmetic and the
+ * non-waiting write are in write_parts.c.
  */
 
 /* A write that may wait in the kernel for room. */
 static bool output_may_wait(long nr, const long a[6])
 {
-	if (rt.shared->parallel || (nr != SYS_write && nr != SYS_sendto && nr != SYS_writev))
+	if (rt.shared->parallel ||
+	    (nr != SYS_write && nr != SYS_sendto && nr != SYS_writev && nr != SYS_sendmsg))
 		return false;
-	if (nr == SYS_writev && a[2] <= 0)
+	if ((nr == SYS_writev && a[2] <= 0) || (nr == SYS_sendmsg && !a[1]) || rt_part_len(nr, a) == 0)
 		return false;
-	if ((nr == SYS_sendto && (a[3] & MSG_DONTWAIT)) || known_never_waits(a[0]))
+	if ((nr == SYS_sendto && (a[3] & MSG_DONTWAIT)) ||
+	    (nr == SYS_sendmsg && (a[2] & MSG_DONTWAIT)) || known_never_waits(a[0]))
 		return false;
 	mode_t type = rt_files_type(a[0]);
 	if (type == S_IFREG || type == S_IFDIR || type == S_IFBLK)
 		note_never_waits(a[0]);
-	if (type != S_IFIFO && type != S_IFSOCK)
+	if (type != S_IFSOCK && (type != S_IFIFO || nr == SYS_sendmsg))
 		return false;
 	long flags = rt_syscall2(SYS_fcntl, a[0], F_GETFL);
 	return flags >= 0 && !(flags & O_NONBLOCK);
@@ -1107,7 +1109,7 @@ static void part_at_event(struct rt_io *io, struct deja_pending *p)
 		io->result = rt_part_write(io->nr, io->a);
 	io->part = io->result >= 0 && (uint64_t)io->result < io->left;
 	p->value = io->result;
-	p->data = rt_part_digest(io->sc, io->a, io->result);
+	p->data = rt_part_digest(io->nr, io->a, io->result);
 	if (io->part)
 		p->flags |= DEJA_EVENT_PART;
 }
@@ -1137,8 +1139,8 @@ static long later_parts(const struct deja_syscall_info *sc, long nr, const long 
 {
 	for (;;) {
 		long part[6];
-		struct iovec iov[RT_PART_IOVS];
-		rt_part_args(nr, part, a, done, iov);
+		struct rt_part_space space;
+		rt_part_args(nr, part, a, done, &space);
 		struct rt_io io = { .nr = nr, .sc = sc, .a = part, .output = true,
 				    .feed = replaying(), .result = -ENOSYS,
 				    .left = rt_part_len(nr, a) - done };
@@ -1178,13 +1180,13 @@ long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uin
 	}
 	if (output_may_wait(nr, a)) {
 		long first[6];
-		struct iovec iov[RT_PART_IOVS];
-		rt_part_args(nr, first, a, 0, iov);
+		struct rt_part_space space;
+		rt_part_args(nr, first, a, 0, &space);
 		long r = rt_part_write(nr, first);
 		if (r == -EPIPE)
 			rt_signal_take_raised(SIGPIPE);
 		io.part = r >= 0 && (uint64_t)r < rt_part_len(nr, a);
-		run_event(&io, nr, site, r, rt_part_digest(sc, a, r), 0, false);
+		run_event(&io, nr, site, r, rt_part_digest(nr, a, r), 0, false);
 		long last;
 		return io.part ? later_parts(sc, nr, a, (uint64_t)r, site, &last) : r;
 	}

@@ -28,7 +28,9 @@
 #include <stdbool.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/ucontext.h>
+#include <sys/uio.h>
 #include <sys/time.h>
 #include <time.h>
 
@@ -359,21 +361,22 @@ void rt_ticks_after_event(uint64_t seq);
 
 /* ---- write_parts.c: a write made in parts (io.c) ---- */
 #define RT_PART_IOVS 64 /* a writev with more iovecs writes in one call */
-struct iovec;
-struct deja_syscall_info;
+/* Room for a part's own arguments: its iovecs and, for a sendmsg, its
+ * message header. */
+struct rt_part_space {
+	struct iovec iov[RT_PART_IOVS];
+	struct msghdr msg;
+};
 /* The bytes the call (or a part's arguments) would write. */
 uint64_t rt_part_len(long nr, const long a[6]);
-/* writev's iovecs from byte `skip` on, at most `limit` bytes of them,
- * into out (RT_PART_IOVS room): how many. */
-long rt_part_iov_slice(const long a[6], uint64_t skip, uint64_t limit, struct iovec *out);
 /* Record: what the descriptor takes now of the bytes the arguments give,
  * without waiting: their count, 0 for none, or the call's error. */
 long rt_part_write(long nr, const long a[6]);
 /* The xxh3 of the bytes a part of result r took. */
-uint64_t rt_part_digest(const struct deja_syscall_info *sc, const long a[6], long r);
-/* The arguments of the part that starts `done` bytes into the call's
- * (writev's iovecs in iov, RT_PART_IOVS room). */
-void rt_part_args(long nr, long part[6], const long a[6], uint64_t done, struct iovec *iov);
+uint64_t rt_part_digest(long nr, const long a[6], long r);
+/* The arguments of the part that starts `done` bytes into the call's,
+ * pointing into *space where they differ from the call's own. */
+void rt_part_args(long nr, long part[6], const long a[6], uint64_t done, struct rt_part_space *space);
 
 /* ---- world_waits.c: waits only the world ends ---- */
 /* The call (poll, ppoll, select, pselect6, epoll_wait...) waits to read a

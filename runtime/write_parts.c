@@ -3,7 +3,8 @@
  * once (io.c, "outputs that would wait", says when and why).
  *
  * Here are the parts' arithmetic and the non-waiting write itself: a
- * socket's with MSG_DONTWAIT (sendmsg for a writev), a pipe's through a
+ * socket's with MSG_DONTWAIT (sendmsg for a writev; a sendmsg's control
+ * data with its first part only), a pipe's through a
  * descriptor of its own opened non-blocking on /proc/self/fd/N (the
  * program's stays as it is), or, for at most PIPE_BUF bytes that poll
  * says fit, the write itself.
@@ -30,26 +31,44 @@ static void fd_path(char *buf, long fd)
 	rt_decimal(buf + strlen(buf), fd);
 }
 
-/* The bytes the call (or a part's arguments) would write. */
+/* A writev's or sendmsg's bytes come in iovecs. */
+static bool gathers(long nr)
+{
+	return nr == SYS_writev || nr == SYS_sendmsg;
+}
+
+/* The iovecs a gathering call gives, and how many (*count). */
+static const struct iovec *call_iovs(long nr, const long a[6], long *count)
+{
+	if (nr == SYS_sendmsg) {
+		const struct msghdr *m = (const struct msghdr *)a[1];
+		*count = (long)m->msg_iovlen;
+		return m->msg_iov;
+	}
+	*count = a[2];
+	return (const struct iovec *)a[1];
+}
+
 uint64_t rt_part_len(long nr, const long a[6])
 {
-	if (nr != SYS_writev)
+	if (!gathers(nr))
 		return (uint64_t)a[2];
-	const struct iovec *iov = (const struct iovec *)a[1];
+	long count;
+	const struct iovec *iov = call_iovs(nr, a, &count);
 	uint64_t n = 0;
-	for (long i = 0; i < a[2]; i++)
+	for (long i = 0; i < count; i++)
 		n += iov[i].iov_len;
 	return n;
 }
 
-/* writev's iovecs from byte `skip` on, at most `limit` bytes of them and
- * at most RT_PART_IOVS of them (a writev of more goes in parts of that
- * many), into out: how many. */
-long rt_part_iov_slice(const long a[6], uint64_t skip, uint64_t limit, struct iovec *out)
+/* The iovecs from byte `skip` on, at most `limit` bytes of them and at
+ * most RT_PART_IOVS of them (a call with more goes in parts of that many),
+ * into out: how many. */
+static long iov_slice(const struct iovec *iov, long count, uint64_t skip, uint64_t limit,
+		      struct iovec *out)
 {
-	const struct iovec *iov = (const struct iovec *)a[1];
 	long n = 0;
-	for (long i = 0; i < a[2] && limit > 0 && n < RT_PART_IOVS; i++) {
+	for (long i = 0; i < count && limit > 0 && n < RT_PART_IOVS; i++) {
 		uint64_t len = iov[i].iov_len;
 		if (skip >= len) {
 			skip -= len;
@@ -63,6 +82,37 @@ long rt_part_iov_slice(const long a[6], uint64_t skip, uint64_t limit, struct io
 	return n;
 }
 
+/* The arguments that give the call's bytes from `skip` on, at most
+ * `limit` of them.  A sendmsg's control data (descriptors passed, say)
+ * goes with its first byte, as natively, so only with a slice from 0. */
+static void slice_args(long nr, long out[6], const long a[6], uint64_t skip, uint64_t limit,
+		       struct rt_part_space *space)
+{
+	memcpy(out, a, 6 * sizeof(long));
+	if (!gathers(nr)) {
+		uint64_t left = (uint64_t)a[2] - skip;
+		out[1] = a[1] + (long)skip;
+		out[2] = (long)(left < limit ? left : limit);
+		return;
+	}
+	long count;
+	const struct iovec *iov = call_iovs(nr, a, &count);
+	long n = iov_slice(iov, count, skip, limit, space->iov);
+	if (nr == SYS_writev) {
+		out[1] = (long)space->iov;
+		out[2] = n;
+		return;
+	}
+	space->msg = *(const struct msghdr *)a[1];
+	space->msg.msg_iov = space->iov;
+	space->msg.msg_iovlen = (size_t)n;
+	if (skip > 0) {
+		space->msg.msg_control = NULL;
+		space->msg.msg_controllen = 0;
+	}
+	out[1] = (long)&space->msg;
+}
+
 /* Record: what the descriptor takes of the bytes the arguments give now,
  * without waiting: their count, 0 for none, or the call's error. */
 long rt_part_write(long nr, const long a[6])
@@ -70,7 +120,9 @@ long rt_part_write(long nr, const long a[6])
 	long r;
 	if (rt_files_type(a[0]) == S_IFSOCK) {
 		bool to = nr == SYS_sendto;
-		if (nr == SYS_writev) {
+		if (nr == SYS_sendmsg) {
+			r = rt_syscall3(SYS_sendmsg, a[0], a[1], a[2] | MSG_DONTWAIT);
+		} else if (nr == SYS_writev) {
 			struct msghdr m = { .msg_iov = (struct iovec *)a[1], .msg_iovlen = (size_t)a[2] };
 			r = rt_syscall3(SYS_sendmsg, a[0], &m, MSG_DONTWAIT);
 		} else {
@@ -96,30 +148,15 @@ long rt_part_write(long nr, const long a[6])
 /* A part's digest covers the bytes it took, not all those left, which
  * would hash a big write's bytes once per part.  (A whole write's are
  * the same bytes.) */
-uint64_t rt_part_digest(const struct deja_syscall_info *sc, const long a[6], long r)
+uint64_t rt_part_digest(long nr, const long a[6], long r)
 {
 	long taken[6];
-	struct iovec iov[RT_PART_IOVS];
-	memcpy(taken, a, sizeof(taken));
-	if (sc->size_kind == DEJA_SZ_IOV && r >= 0) { /* writev */
-		taken[1] = (long)iov;
-		taken[2] = rt_part_iov_slice(a, 0, (uint64_t)r, iov);
-	} else if (sc->size_kind != DEJA_SZ_IOV && r >= 0 && r < taken[2]) {
-		taken[2] = r;
-	}
-	return rt_io_digest(sc, taken, r, true, RT_IO_ANY_ROOM);
+	struct rt_part_space space;
+	slice_args(nr, taken, a, 0, r >= 0 ? (uint64_t)r : UINT64_MAX, &space);
+	return rt_io_digest(deja_syscall(nr), taken, r, true, RT_IO_ANY_ROOM);
 }
 
-/* The arguments of the part that starts `done` bytes into the call's
- * (writev's iovecs in iov). */
-void rt_part_args(long nr, long part[6], const long a[6], uint64_t done, struct iovec *iov)
+void rt_part_args(long nr, long part[6], const long a[6], uint64_t done, struct rt_part_space *space)
 {
-	memcpy(part, a, 6 * sizeof(long));
-	if (nr == SYS_writev) {
-		part[1] = (long)iov;
-		part[2] = rt_part_iov_slice(a, done, UINT64_MAX, iov);
-		return;
-	}
-	part[1] = a[1] + (long)done;
-	part[2] = a[2] - (long)done;
+	slice_args(nr, part, a, done, UINT64_MAX, space);
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # pipe_writes.sh DEJA PIPE_WRITES_PROG
 #
-# A write (or writev, or send) bigger than a pipe or a socket buffer
+# A write (or writev, send, sendmsg) bigger than a pipe or a socket buffer
 # holds, read by another thread of the same process, waited in the kernel
 # holding the right to run, and the run hung.  Now it goes in parts, each an event, with the
 # reader running between: recorded under several schedules the reader

@@ -3,8 +3,10 @@
  * reader that is another thread of the same process.
  *
  * Natively the writer waits in the kernel while the reader drains; the
- * writes return the whole count (a writev of 200 pieces too).  Last, a reader that stops early and
- * closes its end: the write returns what went through (SIGPIPE ignored).
+ * writes return the whole count (a writev of 200 pieces too, and a sendmsg
+ * that passes a descriptor with its first byte).  Last, a reader that
+ * stops early and closes its end: the write returns what went through
+ * (SIGPIPE ignored).
  */
 #include <assert.h>
 #include <pthread.h>
@@ -12,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -37,6 +40,41 @@ static void *reader(void *arg)
 	if (!stop_after) /* else how much it got before it stopped varies */
 		printf("reader %s: %llu bytes, sum %016llx\n", (const char *)arg,
 		       (unsigned long long)total, (unsigned long long)sum);
+	return NULL;
+}
+
+/* Reads a socket with recvmsg, taking the descriptor that comes with
+ * the first byte, and prints what that descriptor reads. */
+static void *fd_reader(void *arg)
+{
+	static char buf[5000];
+	union {
+		struct cmsghdr align;
+		char space[CMSG_SPACE(sizeof(int))];
+	} control;
+	uint64_t sum = 0, total = 0;
+	int passed = -1;
+	for (;;) {
+		struct iovec iov = { buf, sizeof(buf) };
+		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &control,
+				    .msg_controllen = sizeof(control) };
+		ssize_t n = recvmsg(rd, &m, 0);
+		if (n <= 0)
+			break;
+		struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+		if (c && c->cmsg_type == SCM_RIGHTS) {
+			printf("descriptor passed at byte %llu\n", (unsigned long long)total);
+			memcpy(&passed, CMSG_DATA(c), sizeof(passed));
+		}
+		for (ssize_t i = 0; i < n; i++)
+			sum = sum * 31 + (unsigned char)buf[i];
+		total += (uint64_t)n;
+	}
+	char word[16] = "";
+	if (passed >= 0 && read(passed, word, sizeof(word) - 1) < 0)
+		strcpy(word, "(unreadable)");
+	printf("reader %s: %llu bytes, sum %016llx; the passed descriptor reads '%s'\n",
+	       (const char *)arg, (unsigned long long)total, (unsigned long long)sum, word);
 	return NULL;
 }
 
@@ -95,6 +133,27 @@ int main(void)
 	assert(pthread_create(&t, NULL, reader, "pipe, writev of 200") == 0);
 	printf("writev of 200 pieces to the pipe: %zd\n", writev(p[1], many, 200));
 	close(p[1]);
+	assert(pthread_join(t, NULL) == 0);
+
+	/* sendmsg of 200 pieces passing a pipe's read end, which holds a word. */
+	int word[2];
+	assert(pipe(word) == 0 && write(word[1], "hello", 5) == 5);
+	union {
+		struct cmsghdr align;
+		char space[CMSG_SPACE(sizeof(int))];
+	} control;
+	struct msghdr m = { .msg_iov = many, .msg_iovlen = 200, .msg_control = &control,
+			    .msg_controllen = sizeof(control) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &word[0], sizeof(int));
+	assert(socketpair(AF_UNIX, SOCK_STREAM, 0, s) == 0);
+	rd = s[0];
+	assert(pthread_create(&t, NULL, fd_reader, "socket, sendmsg of 200") == 0);
+	printf("sendmsg of 200 pieces to the socket: %zd\n", sendmsg(s[1], &m, 0));
+	close(s[1]);
 	assert(pthread_join(t, NULL) == 0);
 
 	signal(SIGPIPE, SIG_IGN);
