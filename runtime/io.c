@@ -1073,8 +1073,8 @@ long rt_io_memory_input(long nr, long fd, void *at, uint64_t len, long result, u
  * the descriptor is writable, while other threads run.  The program gets
  * the whole count, as natively.  A replay goes through the same parts,
  * fed, as the PART flags in its feed say.  A signal that ends the wait
- * gives what was written, or EINTR (even under SA_RESTART) if nothing
- * was.  A writev or sendmsg goes at most RT_PART_IOVS pieces at a time;
+ * gives what was written, or, if nothing was, EINTR, or under SA_RESTART
+ * the wait goes on.  A writev or sendmsg goes at most RT_PART_IOVS pieces at a time;
  * a sendmsg's control data goes with its first part.  A call of no bytes
  * (an empty datagram) writes in one call.  The parts' arithmetic and the
  * non-waiting write are in write_parts.c.
@@ -1148,6 +1148,10 @@ static long later_parts(const struct deja_syscall_info *sc, long nr, const long 
 		*last = r;
 		if (r == -EPIPE && !io.feed) /* the kernel raised SIGPIPE too */
 			rt_signal_take_raised(SIGPIPE);
+		/* A signal before any byte: the kernel restarts the call
+		 * after a handler with SA_RESTART (its handler has run). */
+		if (r == -EINTR && !done && !rt_cancel_requested() && rt_signals_restart())
+			continue;
 		if (r < 0)
 			return done ? (long)done : r;
 		done += (uint64_t)r;

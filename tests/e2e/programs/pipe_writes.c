@@ -4,12 +4,16 @@
  *
  * Natively the writer waits in the kernel while the reader drains; the
  * writes return the whole count (a writev of 200 pieces too, and a sendmsg
- * that passes a descriptor with its first byte).  Last, a reader that
+ * that passes a descriptor with its first byte).  A write to a full pipe
+ * that a signal interrupts before any byte goes on after a handler with
+ * SA_RESTART, as the kernel restarts it.  Last, a reader that
  * stops early and closes its end: the write returns what went through
  * (SIGPIPE ignored).
  */
 #include <assert.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -76,6 +80,38 @@ static void *fd_reader(void *arg)
 	printf("reader %s: %llu bytes, sum %016llx; the passed descriptor reads '%s'\n",
 	       (const char *)arg, (unsigned long long)total, (unsigned long long)sum, word);
 	return NULL;
+}
+
+static pthread_t writer;
+static volatile sig_atomic_t handled;
+static sem_t handler_ran;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	handled++;
+	sem_post(&handler_ran);
+}
+
+/* Signals the writer (waiting on a full pipe, or about to), and once its
+ * handler has run (so that no byte went before it), drains. */
+static void *signal_then_read(void *arg)
+{
+	assert(pthread_kill(writer, SIGUSR1) == 0);
+	while (sem_wait(&handler_ran) != 0)
+		;
+	return reader(arg);
+}
+
+/* Fills the pipe's write end until it takes no more. */
+static void fill(int fd)
+{
+	static char junk[4096];
+	int flags = fcntl(fd, F_GETFL);
+	assert(fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0);
+	while (write(fd, junk, sizeof(junk)) > 0)
+		;
+	assert(fcntl(fd, F_SETFL, flags) == 0);
 }
 
 static char *pattern(void)
@@ -154,6 +190,22 @@ int main(void)
 	assert(pthread_create(&t, NULL, fd_reader, "socket, sendmsg of 200") == 0);
 	printf("sendmsg of 200 pieces to the socket: %zd\n", sendmsg(s[1], &m, 0));
 	close(s[1]);
+	assert(pthread_join(t, NULL) == 0);
+
+	/* A write to a full pipe, interrupted by a handler with SA_RESTART. */
+	struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = SA_RESTART };
+	sigemptyset(&sa.sa_mask);
+	assert(sigaction(SIGUSR1, &sa, NULL) == 0);
+	assert(pipe(p) == 0);
+	fill(p[1]);
+	rd = p[0];
+	writer = pthread_self();
+	assert(pthread_create(&t, NULL, signal_then_read, "full pipe, SA_RESTART") == 0);
+	assert(sem_init(&handler_ran, 0, 0) == 0);
+	ssize_t restarted = write(p[1], big, 100000);
+	printf("write to a full pipe under SA_RESTART: %zd, handler ran %d time(s)\n", restarted,
+	       (int)handled);
+	close(p[1]);
 	assert(pthread_join(t, NULL) == 0);
 
 	signal(SIGPIPE, SIG_IGN);
