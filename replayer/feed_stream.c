@@ -29,6 +29,8 @@
 /* Bytes put in before they are published: a publish may wake the program,
  * and a wake per 4 KiB read cost more than the copying. */
 #define FEED_PUBLISH_EVERY (64u << 10)
+/* A full ring refills once the program has taken this much of it. */
+#define FEED_REFILL_AFTER(ring_size) ((ring_size) / 4)
 
 struct feed_stream {
 	pthread_t thread;
@@ -81,7 +83,9 @@ static void publish(struct feed_stream *fs)
 }
 
 /* Room in the ring, waiting for the program to take bytes if there is
- * none; 0 when the replay is over. */
+ * none; 0 when the replay is over.  A full ring waits until the program
+ * has taken a quarter of it: waking at each read the program makes cost a
+ * futex call per read on both sides. */
 static uint64_t room(struct feed_stream *fs)
 {
 	struct deja_shared *sh = fs->sh;
@@ -93,10 +97,11 @@ static uint64_t room(struct feed_stream *fs)
 		if (__atomic_load_n(&fs->stop, __ATOMIC_ACQUIRE))
 			return 0;
 		publish(fs); /* what the program waits for, if it does */
-		__atomic_store_n(&sh->feed_filler_waits, 1, __ATOMIC_SEQ_CST);
-		if (fs->filled - __atomic_load_n(&sh->feed_consumed, __ATOMIC_SEQ_CST) >= fs->ring_size)
+		uint64_t wants = fs->filled - fs->ring_size + FEED_REFILL_AFTER(fs->ring_size);
+		__atomic_store_n(&sh->feed_filler_wants, wants, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&sh->feed_consumed, __ATOMIC_SEQ_CST) < wants)
 			futex_wait(&sh->feed_consume_gen, gen);
-		__atomic_store_n(&sh->feed_filler_waits, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&sh->feed_filler_wants, 0, __ATOMIC_RELAXED);
 	}
 }
 

@@ -46,6 +46,10 @@ static void wait_filled(struct deja_shared *sh, uint64_t end)
 		if (__atomic_load_n(&sh->feed_failed, __ATOMIC_ACQUIRE))
 			rt_fatal("replay: the supervisor could not read the recorded inputs");
 		__atomic_store_n(&sh->feed_runtime_waits, 1, __ATOMIC_SEQ_CST);
+		/* The supervisor may wait for this thread to take more than it
+		 * will before it has these bytes: there is room now. */
+		if (__atomic_load_n(&sh->feed_filler_wants, __ATOMIC_SEQ_CST))
+			rt_syscall3(SYS_futex, &sh->feed_consume_gen, FUTEX_WAKE, 1);
 		if (__atomic_load_n(&sh->feed_filled, __ATOMIC_SEQ_CST) < end) {
 			/* Bounded, so that a supervisor gone away is noticed by the
 			 * supervisor's own kill rather than a wake that never comes. */
@@ -75,6 +79,7 @@ void rt_feed_release(uint64_t offset)
 		return;
 	__atomic_store_n(&sh->feed_consumed, offset, __ATOMIC_SEQ_CST);
 	__atomic_add_fetch(&sh->feed_consume_gen, 1, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&sh->feed_filler_waits, __ATOMIC_SEQ_CST))
+	uint64_t wants = __atomic_load_n(&sh->feed_filler_wants, __ATOMIC_SEQ_CST);
+	if (wants && offset >= wants)
 		rt_syscall3(SYS_futex, &sh->feed_consume_gen, FUTEX_WAKE, 1);
 }

@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 35u
+#define DEJA_PROTOCOL_VERSION 36u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -443,7 +443,10 @@ struct deja_shared {
 	 * feed_consumed + feed_ring_size; the runtime moves feed_consumed to
 	 * the first byte it still needs.  Each side bumps its gen word (a
 	 * futex) after moving its mark and wakes it when the other side said
-	 * it waits (docs/architecture.md, Replay's inputs). */
+	 * it waits: the runtime whenever it does, the supervisor only once
+	 * feed_consumed has reached feed_filler_wants, so that a full ring
+	 * refills in big pieces, not a wake per read (docs/architecture.md,
+	 * Replay's inputs). */
 	uint64_t feed_ring_size;
 	uint64_t feed_total;      /* the feed's bytes in all */
 	uint64_t feed_filled;     /* supervisor */
@@ -451,9 +454,10 @@ struct deja_shared {
 	uint32_t feed_fill_gen;   /* futex word, supervisor */
 	uint32_t feed_consume_gen; /* futex word, runtime */
 	uint32_t feed_runtime_waits; /* runtime: waiting on feed_fill_gen */
-	uint32_t feed_filler_waits;  /* supervisor: waiting on feed_consume_gen */
 	uint32_t feed_failed;     /* supervisor: the trace's bytes could not be read */
-	uint32_t reserved_feed;
+	/* Supervisor: waiting on feed_consume_gen until feed_consumed reaches
+	 * this (0: not waiting). */
+	uint64_t feed_filler_wants;
 	uint64_t script_offset;   /* strategy script: struct deja_script_entry[script_len] */
 	uint64_t script_len;
 	/* Real time (deja record --time real, and every child process): the

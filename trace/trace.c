@@ -22,6 +22,11 @@
 
 #include "trace_private.h"
 
+/* Each connection is used by one thread at a time (the replay's feed
+ * stream opens its own), so SQLite need not lock a mutex around every
+ * call; reading a big trace's events made tens of thousands of them. */
+#define TRACE_OPEN_THREADING SQLITE_OPEN_NOMUTEX
+
 
 static const char *const status_text[] = {
 	[TRACE_OK] = "ok",
@@ -112,7 +117,7 @@ enum trace_status trace_create(const char *path, struct trace **out, char *err,
 	struct trace *t = calloc(1, sizeof(*t));
 	if (!t)
 		return TRACE_ERR_NOMEM;
-	int rc = sqlite3_open_v2(path, &t->db, SQLITE_OPEN_READWRITE, NULL);
+	int rc = sqlite3_open_v2(path, &t->db, SQLITE_OPEN_READWRITE | TRACE_OPEN_THREADING, NULL);
 	if (rc != SQLITE_OK) {
 		enum trace_status s = fail(t->db, rc, err, errlen);
 		trace_close(t);
@@ -262,7 +267,7 @@ static enum trace_status open_trace(const char *path, bool writable, enum integr
 	struct trace *t = calloc(1, sizeof(*t));
 	if (!t)
 		return TRACE_ERR_NOMEM;
-	int flags = writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
+	int flags = (writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | TRACE_OPEN_THREADING;
 	int rc = sqlite3_open_v2(path, &t->db, flags, NULL);
 	enum trace_status s = rc == SQLITE_OK ? check_identity(t->db, err, errlen)
 					      : fail(t->db, rc, err, errlen);
