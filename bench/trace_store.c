@@ -2,7 +2,7 @@
  * bench/trace_store.c FILE TRACE: the least a recording of read_file can
  * cost: read FILE in 4 KiB pieces, as read_file does, and keep each piece
  * in a new trace at TRACE through deja's own trace layer (trace/trace.c:
- * WAL, 64 KiB pages, a commit every 8,192 pieces, sealed into one file at
+ * a rollback journal, 64 KiB pages, a commit every 8,192 pieces, sealed into one file at
  * the end), with no program to run beside it, no events and no runtime.
  * bench/run times it next to read_file, so the record ratio's floor is
  * measured in the same run.

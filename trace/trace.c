@@ -26,6 +26,10 @@
  * stream opens its own), so SQLite need not lock a mutex around every
  * call; reading a big trace's events made tens of thousands of them. */
 #define TRACE_OPEN_THREADING SQLITE_OPEN_NOMUTEX
+/* A trace being recorded is written under a rollback journal: a commit
+ * waits for readers (`deja show` of it) to finish, and a reader for a
+ * commit, this long at most. */
+#define TRACE_BUSY_MS 10000
 
 
 static const char *const status_text[] = {
@@ -123,9 +127,10 @@ enum trace_status trace_create(const char *path, struct trace **out, char *err,
 		trace_close(t);
 		return s;
 	}
+	sqlite3_busy_timeout(t->db, TRACE_BUSY_MS);
 	char pragmas[256];
 	snprintf(pragmas, sizeof(pragmas),
-		 "PRAGMA page_size=65536; PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
+		 "PRAGMA page_size=65536; PRAGMA journal_mode=TRUNCATE; PRAGMA synchronous=OFF;"
 		 "PRAGMA application_id=%d; PRAGMA user_version=%d;",
 		 TRACE_APPLICATION_ID, TRACE_VERSION);
 	rc = sqlite3_exec(t->db, pragmas, NULL, NULL, NULL);
@@ -257,6 +262,32 @@ static enum trace_status check_integrity(sqlite3 *db, const char *path, enum int
 	return ok ? TRACE_OK : TRACE_ERR_CORRUPT;
 }
 
+/* A trace whose recording deja was killed mid-commit has a rollback
+ * journal beside it (a "hot" one: no writer holds it).  A read-only
+ * connection cannot put the last commit back, so a read-write one does
+ * it first (SQLite rolls back on its first read; it leaves the journal
+ * of a recording still under way alone). */
+static enum trace_status finish_rollback(const char *path, char *err, size_t errlen)
+{
+	char journal[PATH_MAX];
+	struct stat sb;
+	if (snprintf(journal, sizeof(journal), "%s-journal", path) >= (int)sizeof(journal) ||
+	    stat(journal, &sb) != 0 || sb.st_size == 0)
+		return TRACE_OK;
+	sqlite3 *db;
+	int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | TRACE_OPEN_THREADING, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_busy_timeout(db, TRACE_BUSY_MS);
+		rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
+	}
+	if (rc != SQLITE_OK)
+		snprintf(err, errlen, "a deja that wrote this trace was stopped mid-write, and"
+			 " its last write cannot be undone here (%s): open it where it can be"
+			 " written", sqlite3_errmsg(db));
+	sqlite3_close(db);
+	return rc == SQLITE_OK ? TRACE_OK : TRACE_ERR_CORRUPT;
+}
+
 static enum trace_status open_trace(const char *path, bool writable, enum integrity_check check,
 				    struct trace **out, char *err, size_t errlen)
 {
@@ -264,11 +295,16 @@ static enum trace_status open_trace(const char *path, bool writable, enum integr
 		snprintf(err, errlen, "%s", strerror(errno));
 		return TRACE_ERR_OPEN;
 	}
+	enum trace_status rolled = finish_rollback(path, err, errlen);
+	if (rolled != TRACE_OK)
+		return rolled;
 	struct trace *t = calloc(1, sizeof(*t));
 	if (!t)
 		return TRACE_ERR_NOMEM;
 	int flags = (writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | TRACE_OPEN_THREADING;
 	int rc = sqlite3_open_v2(path, &t->db, flags, NULL);
+	if (rc == SQLITE_OK)
+		sqlite3_busy_timeout(t->db, TRACE_BUSY_MS);
 	enum trace_status s = rc == SQLITE_OK ? check_identity(t->db, err, errlen)
 					      : fail(t->db, rc, err, errlen);
 	if (s == TRACE_OK)
