@@ -462,7 +462,7 @@ enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 {
 	memset(rep, 0, sizeof(*rep));
 	struct trace *t;
-	if (trace_open_to_replay(trace_path, &t, err, errlen) != TRACE_OK)
+	if (trace_open_but_bulk(trace_path, &t, err, errlen) != TRACE_OK)
 		return REPLAY_ERR_TRACE;
 	struct trace_event *events = NULL;
 	struct site_table sites = { 0 };

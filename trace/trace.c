@@ -331,7 +331,7 @@ enum trace_status trace_open(const char *path, bool writable, struct trace **out
 	return open_trace(path, writable, CHECK_ALL, out, err, errlen);
 }
 
-enum trace_status trace_open_to_replay(const char *path, struct trace **out, char *err,
+enum trace_status trace_open_but_bulk(const char *path, struct trace **out, char *err,
 				       size_t errlen)
 {
 	return open_trace(path, false, CHECK_ALL_BUT_BULK, out, err, errlen);

@@ -112,10 +112,11 @@ enum trace_status trace_create(const char *path, struct trace **out,
 /* Open an existing trace; writable for commands that add to it. */
 enum trace_status trace_open(const char *path, bool writable, struct trace **out,
 			     char *err, size_t errlen);
-/* Open, read-only, to replay it: as trace_open, but the bytes input
- * syscalls read are left unchecked, for the caller reads them all
- * (trace_each_feed_bytes), which fails on damage. */
-enum trace_status trace_open_to_replay(const char *path, struct trace **out, char *err,
+/* Open read-only as trace_open does, but leave the bytes input syscalls
+ * read unchecked: a replay reads them all (trace_each_feed_bytes), which
+ * fails on damage, and `deja record` reading back the trace it has just
+ * written would spend longer checking them than the program ran. */
+enum trace_status trace_open_but_bulk(const char *path, struct trace **out, char *err,
 				       size_t errlen);
 /* Open, read-only, a trace already checked, for a
  * second reader (a thread of its own): its identity is checked again, its
