@@ -300,7 +300,6 @@ static void write_out_held(struct record_sink *rs)
 		rs->failed = true;
 		return;
 	}
-	trace_begin(rs->t);
 	uint64_t digest = 0;
 	size_t at = 0;
 	for (size_t i = 0; i < rs->held.n; i++) {
@@ -504,6 +503,8 @@ static int count_strings(char *const *list)
 	return n;
 }
 
+/* Create the trace and write the run into it, in a transaction left open
+ * for the events. */
 static enum record_status start_trace(const struct trace_origin *origin, struct trace **t,
 				      char *err, size_t errlen)
 {
@@ -539,7 +540,9 @@ static enum record_status start_trace(const struct trace_origin *origin, struct 
 		.entropy_seed = sh->entropy_seed,
 		.time = o->real_time ? "real" : "virtual",  /* (not freed) */
 	};
-	if (trace_put_run(*t, &run) != TRACE_OK) {
+	/* The run, its argv and its environment in the transaction the events
+	 * go on in, not a commit per row. */
+	if (trace_begin(*t) != TRACE_OK || trace_put_run(*t, &run) != TRACE_OK) {
 		snprintf(err, errlen, "cannot write the run to the trace");
 		return RECORD_ERR_TRACE;
 	}
@@ -682,11 +685,8 @@ enum record_status record_run(const struct record_options *o, struct session_res
 	record_remove_trace(o->trace_path);
 	rs.origin = (struct trace_origin){ o, exe, hash, session_shared(s) };
 	enum record_status st = RECORD_OK;
-	if (!rs.holding) {
+	if (!rs.holding)
 		st = start_trace(&rs.origin, &rs.t, err, errlen);
-		if (st == RECORD_OK)
-			trace_begin(rs.t);
-	}
 	bool discard = false;
 	if (st == RECORD_OK) {
 		if (session_run(s, sink_event, &rs, res, err, errlen) != 0)
