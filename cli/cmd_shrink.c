@@ -60,6 +60,9 @@ static const char usage[] =
 	"      --input FILE    shrink this input too (see above)\n"
 	"      --hunt-runs N   runs per candidate input (default 200)\n"
 	"      --max-runs N    give up after N candidate runs (default 5000)\n"
+	"      --search-time S once the schedule is 1-minimal, look for one with\n"
+	"                      fewer preemptions for at most S seconds (default\n"
+	"                      60; 0: do not look)\n"
 	"      --timeout S     a candidate running longer than S seconds is a\n"
 	"                      timeout (default 10)\n"
 	"  -q, --quiet         print only the result line\n"
@@ -85,6 +88,7 @@ static int parse(int argc, char **argv, struct shrink_args *a)
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "input", required_argument, NULL, 'i' },
 		{ "hunt-runs", required_argument, NULL, 'H' },
+		{ "search-time", required_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -99,13 +103,15 @@ static int parse(int argc, char **argv, struct shrink_args *a)
 		case 'n': num = &a->max_runs; break;
 		case 'T': num = &a->timeout; break;
 		case 'H': num = &a->hunt_runs; break;
+		case 'S': num = &a->search_time; break;
 		case 'i': a->input = optarg; break;
 		case 'h': fputs(usage, stdout); return -1;
 		default: fputs(usage, stderr); return DEJA_EXIT_USAGE;
 		}
-		if (num && (!cli_parse_u64(optarg, num) || *num == 0 || *num > 1000000)) {
-			fprintf(stderr, "deja shrink: %s needs a number from 1 to 1000000, not '%s'\n",
-				argv[optind - 1], optarg);
+		unsigned long long least = num == &a->search_time ? 0 : 1;
+		if (num && (!cli_parse_u64(optarg, num) || *num < least || *num > 1000000)) {
+			fprintf(stderr, "deja shrink: %s needs a number from %llu to 1000000, not '%s'\n",
+				argv[optind - 1], least, optarg);
 			return DEJA_EXIT_USAGE;
 		}
 	}
@@ -408,10 +414,22 @@ static int gave_up(struct shrink *s, const struct ddmin_stats *stats)
 	return DEJA_EXIT_FAILED;
 }
 
+bool shrink_may_search(struct shrink *s)
+{
+	if (now_seconds() >= s->search_until)
+		s->search_out_of_time = true;
+	return !s->search_out_of_time;
+}
+
 /* From a removal-minimum down: check 1-minimality, then fold, search and
- * move until nothing gives fewer preemptions. */
+ * move until nothing gives fewer preemptions, or --search-time is up.
+ * These are the optional runs: the result is 1-minimal already, and a
+ * program whose runs are slow (CPython with --python-lines: about 0.4 s a
+ * run, thousands of ticks to move a preemption to) spent most of an
+ * hour here under --max-runs alone. */
 static int fewer_preemptions(struct shrink *s, uint64_t *checks, int *remaining)
 {
+	s->search_until = now_seconds() + (double)s->a.search_time;
 	int moves;
 	do {
 		*remaining = check_one_minimal(s, checks);
@@ -429,8 +447,9 @@ static int fewer_preemptions(struct shrink *s, uint64_t *checks, int *remaining)
 		if (moves < 0 && s->trouble != TRIAL_OK)
 			return fail_trial(s);
 		if (moves < 0 && !s->a.quiet)
-			fprintf(stderr, "deja shrink: --max-runs reached while moving preemptions; "
-					"the result is 1-minimal but may not be the fewest\n");
+			fprintf(stderr, "deja shrink: %s reached while moving preemptions; "
+					"the result is 1-minimal but may not be the fewest\n",
+				s->search_out_of_time ? "--search-time" : "--max-runs");
 	} while (moves > 0);
 	return DEJA_EXIT_OK;
 }
@@ -717,7 +736,8 @@ static void cleanup(struct shrink *s)
 
 int cmd_shrink(int argc, char **argv)
 {
-	struct shrink s = { .a = { .max_runs = 5000, .timeout = 10, .hunt_runs = 200 } };
+	struct shrink s = { .a = { .max_runs = 5000, .timeout = 10, .hunt_runs = 200,
+				   .search_time = 60 } };
 	int code = parse(argc, argv, &s.a);
 	if (code != 0)
 		return code < 0 ? DEJA_EXIT_OK : code;

@@ -15,7 +15,7 @@
 
 struct shrink_args {
 	const char *trace, *output, *input;
-	unsigned long long max_runs, timeout, hunt_runs;
+	unsigned long long max_runs, timeout, hunt_runs, search_time;
 	bool quiet;
 };
 
@@ -46,7 +46,13 @@ struct shrink {
 	double started;
 	uint64_t schedule_start; /* runs made before the schedule phase */
 	bool settled;            /* the preemptions are shrunk: keep them so */
+	double search_until;     /* when the search for fewer preemptions stops */
+	bool search_out_of_time; /* ... and it has */
 };
+
+/* Whether the search for fewer preemptions may make another run (false,
+ * and search_out_of_time set, once --search-time is up). */
+bool shrink_may_search(struct shrink *s);
 
 /* Run one script; keep its trace as the best when it fails the same way
  * with at most `limit` preemptions (cmd_shrink.c). */
@@ -56,7 +62,7 @@ enum ddmin_verdict shrink_try_limited(struct shrink *s, const struct deja_script
 /* shrink_moves.c: drop one preemption and move or retarget another; or,
  * for a small run, every one-switch schedule.  1 when a run with fewer
  * preemptions failed the same way (it is the new best), 0 when none did,
- * -1 on trouble or when the run budget is spent. */
+ * -1 on trouble or when the run budget or --search-time is spent. */
 int shrink_try_moves(struct shrink *s);
 /* shrink_moves.c: a preemption that ends a timed wait early (a GIL
  * hand-over) folded into a timeout where the wait began (shrink_fold.h).

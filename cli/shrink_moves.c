@@ -73,7 +73,7 @@ static uint64_t without_forced(struct shrink *s, uint64_t n, uint64_t keep, uint
 static int beats_best(struct shrink *s, uint64_t n)
 {
 	uint64_t limit = s->best.preemptions ? s->best.preemptions - 1 : 0;
-	if (s->prog.runs - s->schedule_start >= s->a.max_runs)
+	if (s->prog.runs - s->schedule_start >= s->a.max_runs || !shrink_may_search(s))
 		return -1;
 	enum ddmin_verdict v = shrink_try_limited(s, s->cand, n, limit);
 	return v == DDMIN_FAILS ? 1 : v == DDMIN_PASSES ? 0 : -1;
@@ -291,6 +291,8 @@ static int search_run(void *ctx, const struct deja_script_entry *script, uint64_
 		      struct ipb_search *ipb)
 {
 	struct shrink *s = ctx;
+	if (!shrink_may_search(s))
+		return -1;
 	s->prog.observe = observe_ipb;
 	s->prog.observe_ctx = ipb;
 	enum ddmin_verdict v = shrink_try_limited(s, script, len, s->best.preemptions - 1);

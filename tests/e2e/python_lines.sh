@@ -6,7 +6,8 @@
 # under three seeds; each kept trace replays identically, printing the
 # same AssertionError.  A recording with --python-lines of a program with
 # one thread runs it unchanged (the ticks start with a second thread), and
-# outside deja the hook does nothing.
+# outside deja the hook does nothing.  Shrinking such a run (thousands of
+# preemptions, a CPython run per candidate) ends within its --search-time.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -31,6 +32,19 @@ for seed in 1 2 3; do
 	replays_match "$deja" lu$seed.deja out 2
 	note "seed $seed: lost update found in run $run; replays identical"
 done
+
+# The first seed's failing run (thousands of preemptions) shrinks to a
+# hundredth or fewer within the search time given (5378 -> 8 in 15 s here
+# on 2026-11-23), and the result replays.
+before=$(json <("$deja" show --json lu1.deja) 'j["preemptions"]')
+rc=0
+timeout 200 "$deja" shrink -q --search-time 5 -o lu1s.deja lu1.deja >shrunk 2>err || rc=$?
+[ $rc -eq 0 ] || { dump shrunk err; fail "shrink of seed 1's run exited $rc"; }
+after=$(json <("$deja" show --json lu1s.deja) 'j["preemptions"]')
+[ "$after" -ge 1 ] && [ $((after * 100)) -le "$before" ] ||
+	{ dump shrunk; fail "shrunk from $before to $after preemptions, expected a hundredth or fewer"; }
+replays_match "$deja" lu1s.deja out 2
+note "seed 1's run shrinks from $before preemptions to $after; replays identical"
 
 # One thread: the hook installs nothing, and the program runs as usual.
 printf 'import sys\nprint(sys.gettrace())\n' >one.py
