@@ -84,6 +84,7 @@ struct hunt {
 	const char *strategy; /* NULL: portfolio */
 	unsigned long long runs, seed, max_steps, time_budget, jobs, timeout;
 	const char *output;
+	const char *program; /* argv[0] of the runs */
 	bool json, quiet, python_lines;
 	const char *fail_on_output;
 	regex_t output_re;
@@ -117,6 +118,14 @@ struct hunt {
 	uint64_t ticks, dark_ns;
 	uint32_t dark_thread;
 };
+
+/* The runs' program is a Python interpreter (python3, python3.11, ...). */
+static bool runs_cpython(const char *program)
+{
+	const char *base = program ? strrchr(program, '/') : NULL;
+	base = base ? base + 1 : program;
+	return base && strncmp(base, "python", 6) == 0;
+}
 
 static void note_coverage(struct hunt *h, uint64_t ticks, uint64_t dark_ns, uint32_t thread)
 {
@@ -512,6 +521,10 @@ static void report(const struct hunt *h)
 		fprintf(stderr, "deja hunt: no failure in %llu runs (%llu distinct schedules, %.1f s%s)\n",
 			h->done, h->distinct, h->seconds, h->interrupted ? ", interrupted" : "");
 	}
+	if (!h->found && !h->python_lines && runs_cpython(h->program))
+		fprintf(stderr, "deja hunt: the program is CPython, whose threads switch only"
+				" where it hands the GIL over: for races between Python lines,"
+				" hunt with --python-lines (every line a tick)\n");
 	cli_coverage_warn(stderr, "hunt", h->dark_thread, h->dark_ns, h->ticks);
 }
 
@@ -648,6 +661,7 @@ int cmd_hunt(int argc, char **argv)
 	const char *runtime = cli_runtime_path();
 	if (!runtime || (h.python_lines && cli_python_lines(runtime) != 0))
 		return DEJA_EXIT_INTERNAL;
+	h.program = argv[optind];
 	char *default_out = NULL;
 	if (!h.output) {
 		const char *base = strrchr(argv[optind], '/');

@@ -46,6 +46,13 @@ after=$(json <("$deja" show --json lu1s.deja) 'j["preemptions"]')
 replays_match "$deja" lu1s.deja out 2
 note "seed 1's run shrinks from $before preemptions to $after; replays identical"
 
+# Without --python-lines such a hunt finds nothing, and says what to try.
+rc=0
+timeout 120 "$deja" hunt --seed 1 --runs 3 -o none.deja -- /usr/bin/python3 "$script" >/dev/null 2>err || rc=$?
+[ $rc -eq 0 ] || { dump err; fail "a hunt without --python-lines exited $rc, expected 0 (nothing found)"; }
+grep -q "hunt with --python-lines" err || { dump err; fail "the hunt does not point to --python-lines"; }
+note "without --python-lines: nothing found in 3 runs, and the hunt points to the option"
+
 # One thread: the hook installs nothing, and the program runs as usual.
 printf 'import sys\nprint(sys.gettrace())\n' >one.py
 rc=0
