@@ -330,12 +330,9 @@ static void exec_target(const struct session *s, int report_fd, int listener_soc
 	setenv(DEJA_ENV_PROC_FD, fdtext, 1);
 	const char *old = getenv("LD_PRELOAD");
 	char *preload;
-	if (old && *old) {
-		if (asprintf(&preload, "%s:%s", cfg->runtime_path, old) < 0)
-			_exit(127);
-	} else {
-		preload = (char *)cfg->runtime_path;
-	}
+	if (asprintf(&preload, "%-*s%s%s", (int)DEJA_ENV_PRELOAD_WIDTH, cfg->runtime_path,
+		     old && *old ? ":" : "", old && *old ? old : "") < 0)
+		_exit(127);
 	setenv("LD_PRELOAD", preload, 1);
 	/* Same addresses every run: pointers and hash tables keyed by them repeat. */
 	personality(ADDR_NO_RANDOMIZE);

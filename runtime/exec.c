@@ -78,6 +78,8 @@ static char **environment_for_exec(char *const *envp)
 	}
 	strcpy(preload_entry, "LD_PRELOAD=");
 	strcat(preload_entry, rt.shared->runtime_path);
+	for (size_t len = strlen(rt.shared->runtime_path); len < DEJA_ENV_PRELOAD_WIDTH; len++)
+		strcat(preload_entry, " "); /* protocol.h says why */
 	if (old_preload && *old_preload && !strstr(old_preload, rt.shared->runtime_path) &&
 	    strlen(old_preload) < DEJA_PATH_MAX) {
 		strcat(preload_entry, ":");

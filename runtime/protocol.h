@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 36u
+#define DEJA_PROTOCOL_VERSION 37u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -34,6 +34,11 @@
  * numbers, so that the program's argv and environment, which lie after
  * them on the stack, keep their addresses from a record to its replay. */
 #define DEJA_ENV_FD_WIDTH 5
+/* LD_PRELOAD names the runtime padded with spaces (which the dynamic
+ * loader skips, as separators) to this width, for the same reason: a
+ * replay by a deja in another directory than the recording's keeps the
+ * program's argv and environment where they were. */
+#define DEJA_ENV_PRELOAD_WIDTH DEJA_PATH_MAX
 
 #define DEJA_MAX_THREADS 1024u
 #define DEJA_OBJECT_SLOTS 32768u /* power of two: open-addressing table */
