@@ -66,6 +66,7 @@ __asm__(
 void rt_cloned_thread_start(long child)
 {
 	rt_unblock_own_signals(); /* it was cloned inside the SIGSYS handler */
+	rt_interrupts_stack_top(__builtin_frame_address(0));
 	rt_thread_enter((uint32_t)child);
 }
 

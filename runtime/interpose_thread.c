@@ -124,6 +124,7 @@ static void thread_unwound(void *p)
 static void *trampoline(void *p)
 {
 	uint32_t self = (uint32_t)(uintptr_t)p;
+	rt_interrupts_stack_top(__builtin_frame_address(0));
 	rt_thread_enter(self);
 	void *ret;
 	pthread_cleanup_push(thread_unwound, p);

@@ -15,7 +15,7 @@
  * hardware breakpoint on the instruction it was interrupted at (a perf
  * breakpoint event: debug registers, no counters), which signals each pass
  * with DEJA_SIG_INTERRUPT too, and runs on.  When a pass over that
- * instruction finds every general register, and the top of the stack, as
+ * instruction finds every general register, and the thread's stack, as
  * the pass before left them, the thread is spinning: nothing it computes
  * changes, so the first such pass is as good as any, and a replay can find
  * it.  It stops there, at an INTERRUPT event whose site is the instruction
@@ -68,20 +68,56 @@ static __thread uint32_t bp_passes __attribute__((tls_model("initial-exec")));
 static __thread int64_t bp_dark_ns __attribute__((tls_model("initial-exec")));
 static bool breakpoints_refused;
 
+/* The top of the thread's stack (rt_interrupts_stack_top; 0: not known),
+ * and the lowest stack pointer from which up to it was found readable. */
+static __thread uint64_t stack_top __attribute__((tls_model("initial-exec")));
+static __thread uint64_t stack_readable_from __attribute__((tls_model("initial-exec")));
+
 /* Bytes of the stack above the stack pointer that a pass is compared by
- * too: the locals of code built at -O0, which a loop counts in there. */
+ * where the thread's whole stack cannot be: the locals of code built at
+ * -O0, which a loop counts in there. */
 #define STACK_WINDOW 128
+/* A stack deeper than this is compared by its window only. */
+#define STACK_MOST (1 << 20)
+
+void rt_interrupts_stack_top(const void *top)
+{
+	stack_top = (uint64_t)(uintptr_t)top;
+	stack_readable_from = 0;
+}
+
+/* How many bytes above sp a pass is compared by: the thread's whole
+ * stack, all the frames of the program's calls.  The top 128 bytes alone
+ * took a loop for a spin when what it counts lies further up: openssl's
+ * `speed` hashes the same 16 bytes over and over, its count saved in a
+ * caller's frame, and SHA-256's unrolled rounds pass each instruction
+ * once per call with the same registers; the recording stopped at the
+ * thousandth pass, a replay at the second, and it diverged.  Only a span
+ * that one readable mapping holds (own_maps.c: not an alternate signal
+ * stack, not a stack of the program's own making elsewhere) is read; the
+ * answer is a function of the layout, which a replay has too. */
+static uint64_t stack_span(uint64_t sp)
+{
+	if (!stack_top || sp >= stack_top || stack_top - sp > STACK_MOST)
+		return STACK_WINDOW;
+	if (!stack_readable_from || sp < stack_readable_from) {
+		if (!rt_maps_readable(sp, stack_top))
+			return STACK_WINDOW;
+		stack_readable_from = sp;
+	}
+	return stack_top - sp;
+}
 
 /* What tells one pass over the instruction from the next: the general
  * registers, instruction pointer included, flags excluded (the kernel
- * sets the resume flag when it returns to a breakpoint), and the top of
- * the stack. */
+ * sets the resume flag when it returns to a breakpoint), and the stack. */
 static uint64_t registers_hash(const ucontext_t *uc)
 {
+	uint64_t sp = (uint64_t)uc->uc_mcontext.gregs[REG_RSP];
 	XXH3_state_t st;
 	XXH3_64bits_reset(&st);
 	XXH3_64bits_update(&st, uc->uc_mcontext.gregs, (REG_RIP + 1) * sizeof(greg_t));
-	XXH3_64bits_update(&st, (const void *)uc->uc_mcontext.gregs[REG_RSP], STACK_WINDOW);
+	XXH3_64bits_update(&st, (const void *)(uintptr_t)sp, stack_span(sp));
 	return XXH3_64bits_digest(&st);
 }
 

@@ -1160,6 +1160,29 @@ static long later_parts(const struct deja_syscall_info *sc, long nr, const long 
 	}
 }
 
+/* Replay: the output again, where the user sees it.  Whether it gets
+ * there is the user's affair, not the program's: a reader that has gone
+ * (`deja replay T | head`) made the write fail with EPIPE and the kernel
+ * raise SIGPIPE, which ended the replayed program and turned an identical
+ * replay into a divergence.  So SIGPIPE is blocked around the write and a
+ * SIGPIPE it raised is taken back (one that was pending before is left);
+ * the program gets its recorded result, and a recorded EPIPE its own
+ * SIGPIPE (rt_output). */
+static long show_again(long nr, const long a[6])
+{
+	uint64_t pipe = 1ULL << (SIGPIPE - 1), old = 0, pending = 0;
+	rt_syscall4(SYS_rt_sigprocmask, SIG_BLOCK, &pipe, &old, sizeof(pipe));
+	rt_syscall2(SYS_rt_sigpending, &pending, sizeof(pending));
+	long r = pass(nr, a);
+	if (r == -EPIPE && !(pending & pipe)) {
+		struct timespec now = { 0, 0 };
+		siginfo_t info;
+		rt_syscall4(SYS_rt_sigtimedwait, &pipe, &info, &now, sizeof(pipe));
+	}
+	rt_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, sizeof(old));
+	return r;
+}
+
 long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site)
 {
 	if (!rt_managed())
@@ -1173,12 +1196,12 @@ long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uin
 		 * the call gives its recorded result either way (a write
 		 * recorded in parts is written once, whole). */
 		bool runs = nr != SYS_msgsnd && rt_files_replay_writes(a[0]); /* a queue id, no fd */
-		io.result = runs ? pass(nr, a) : -ENOSYS;
+		io.result = runs ? show_again(nr, a) : -ENOSYS;
 		io.feed = true;
 		long r = run_event(&io, nr, site, 0, 0, 0, false), last = r;
 		if (io.part)
 			r = later_parts(sc, nr, a, (uint64_t)r, site, &last);
-		if (last == -EPIPE && !runs)
+		if (last == -EPIPE) /* recorded: the kernel raised SIGPIPE then */
 			rt_signal_raise_unrelayed(SIGPIPE);
 		return r;
 	}

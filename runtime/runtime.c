@@ -131,6 +131,9 @@ void rt_refresh_modules(void)
 }
 
 extern char **environ;
+/* The dynamic loader's note of where the main thread's stack began (at
+ * argc): the program's frames all lie below it. */
+extern void *__libc_stack_end;
 
 /* DEJA_SHM_FD (or DEJA_PROC_FD), taken out of the environment so that the program and what
  * it runs do not see it.  The environment is read directly: a program may
@@ -307,6 +310,7 @@ __attribute__((constructor(101))) static void rt_init(void)
 	rt.shared->target_pid = (int32_t)rt_syscall0(SYS_getpid);
 	rt.shared->target_ppid = (int32_t)rt_syscall0(SYS_getppid);
 	rt_self = main_thread;
+	rt_interrupts_stack_top(__libc_stack_end);
 	rt.active = true;
 	rt_ticks_thread_managed();
 	rt_trap_install();

@@ -383,7 +383,14 @@ void rt_part_args(long nr, long part[6], const long a[6], uint64_t done, struct 
  * descriptor that only something outside the program fills. */
 bool rt_world_feeds(long nr, const long a[6]);
 
+/* ---- own_maps.c: the process's own mappings ---- */
+/* [lo, hi) lies in one readable mapping of the process. */
+bool rt_maps_readable(uint64_t lo, uint64_t hi);
+
 /* ---- interrupts.c: stopping uninstrumented code that spins ---- */
+/* The top of this thread's stack: no frame of the program lies above it
+ * (its entry function's frame; the main thread's first stack pointer). */
+void rt_interrupts_stack_top(const void *top);
 /* The relay's DEJA_SIG_INTERRUPT: true if the supervisor sent it or one
  * of the runtime's breakpoints raised it (and it was dealt with). */
 bool rt_interrupt_signal(const siginfo_t *si, void *ctx);
