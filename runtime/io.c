@@ -17,7 +17,9 @@
  *
  * The work at the event itself happens in rt_io_at_event(), called by the
  * thread holding the baton (or the model lock) right before the event is
- * published, so data and event stay in order.
+ * published, so data and event stay in order.  Outputs, and the parts a
+ * write that would wait is made in, are in outputs.c; what the two files
+ * share is in io_private.h.
  */
 #define _GNU_SOURCE
 #include "runtime.h"
@@ -37,29 +39,13 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 
+#include "io_private.h"
 #include "model.h"
 #include "syscall_table.h"
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-struct rt_io {
-	struct rt_signal_record *signal; /* a SIGNAL event: its siginfo */
-	uint64_t sigwait_set; /* record: rt_sigtimedwait waiting for one of these */
-	long nr;
-	const struct deja_syscall_info *sc;
-	const long *a;
-	long result;  /* record: what the call gave */
-	bool feed;    /* replay: give the recorded result instead of running */
-	bool output;
-	bool deferred; /* record: the call runs at its event, once its input is ready */
-	bool sourced;  /* its bytes come from a descriptor's file, like a read's */
-	bool part;     /* an output's part with bytes left after it (DEJA_EVENT_PART) */
-	uint64_t left; /* record: the bytes of the whole call from this part on */
-	uint64_t room_plus_1; /* its address buffer's size + 1, noted before the call; 0: none */
-	char source[256]; /* record: the read's source */
-	uint16_t source_len;
-};
 
 static __thread struct rt_io *current __attribute__((tls_model("initial-exec")));
 
@@ -254,13 +240,10 @@ static void feed(struct rt_io *io, struct deja_pending *p, uint64_t seq)
 }
 
 static void run_now(struct rt_io *io);
-static void part_at_event(struct rt_io *io, struct deja_pending *p);
 static void note_result(struct rt_io *io, struct deja_pending *p);
 static bool may_block(long nr, const long a[6]);
-static bool io_ready(const struct rt_io *io);
 static void find_source(struct rt_io *io, long fd);
 static bool is_read(long nr);
-static long pass(long nr, const long a[6]);
 
 /* A SIGNAL event: its siginfo goes into the data ring (record), or comes
  * back from the feed (replay, with the signal number as the result). */
@@ -321,7 +304,7 @@ static void reap_at_event(struct rt_io *io, struct deja_pending *p, uint64_t seq
 	if (deja_model_interrupted(rt.model, rt_self))
 		io->result = -EINTR;
 	else
-		io->result = pass(SYS_wait4, io->a);
+		io->result = rt_io_pass(SYS_wait4, io->a);
 	if (io->result > 0)
 		io->result = rt_pids_shown(io->result);
 	rt_fork_reap_fill(p, io->a, io->result);
@@ -346,7 +329,7 @@ void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 	}
 	if (io->output) {
 		if (io->deferred)
-			part_at_event(io, p);
+			rt_io_part_at_event(io, p);
 		return;
 	}
 	if (io->sigwait_set)
@@ -368,7 +351,7 @@ void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 
 /* ---- the calls ---- */
 
-static long pass(long nr, const long a[6])
+long rt_io_pass(long nr, const long a[6])
 {
 	return rt_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
@@ -376,12 +359,12 @@ static long pass(long nr, const long a[6])
 /* For a thread the runtime does not manage (a process it does not follow,
  * a thread that has left the model): the call is made without the marker,
  * so that the supervisor hears of it as the escape it is. */
-static long pass_unmanaged(long nr, const long a[6])
+long rt_io_pass_unmanaged(long nr, const long a[6])
 {
 	return rt_syscall_unmarked(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
-static bool replaying(void)
+bool rt_io_replaying(void)
 {
 	return rt.shared->mode == DEJA_MODE_REPLAY;
 }
@@ -422,13 +405,13 @@ static struct source_entry sources[SOURCE_CACHE_FDS];
  * asks fstat once (descriptor_may_wait); forgotten with the descriptor. */
 static uint64_t never_waits[SOURCE_CACHE_FDS / 64];
 
-static bool known_never_waits(long fd)
+bool rt_io_known_never_waits(long fd)
 {
 	return fd >= 0 && fd < SOURCE_CACHE_FDS &&
 	       (__atomic_load_n(&never_waits[fd / 64], __ATOMIC_RELAXED) & (1ull << (fd % 64)));
 }
 
-static void note_never_waits(long fd)
+void rt_io_note_never_waits(long fd)
 {
 	if (fd >= 0 && fd < SOURCE_CACHE_FDS)
 		__atomic_fetch_or(&never_waits[fd / 64], 1ull << (fd % 64), __ATOMIC_RELAXED);
@@ -506,7 +489,7 @@ static void timed_as_recorded(struct deja_pending *p, long nr, const long a[6])
 	p->deadline = rt.model->vclock + (uint64_t)t;
 }
 
-static long run_event(struct rt_io *io, long nr, uint64_t site, long value, uint64_t data,
+long rt_io_run_event(struct rt_io *io, long nr, uint64_t site, long value, uint64_t data,
 		      uint32_t data_len, bool source)
 {
 	struct deja_pending *p = rt_declare(DEJA_OP_SYSCALL, NULL, (uint64_t)nr, site);
@@ -517,6 +500,14 @@ static long run_event(struct rt_io *io, long nr, uint64_t site, long value, uint
 	p->data = data;
 	p->data_len = data_len;
 	p->flags = (source ? DEJA_EVENT_SOURCE : 0) | (io->part ? DEJA_EVENT_PART : 0);
+	current = io;
+	long r = (long)rt_run();
+	current = NULL;
+	return r;
+}
+
+long rt_io_run_declared(struct rt_io *io)
+{
 	current = io;
 	long r = (long)rt_run();
 	current = NULL;
@@ -595,11 +586,11 @@ static int64_t timeout_ns(long nr, const long a[6])
  * event loop draining its wake-up socket) must get that, not a wait. */
 static bool descriptor_may_wait(long nr, const long a[6])
 {
-	if ((recv_flags(nr, a) & MSG_DONTWAIT) || known_never_waits(a[0]))
+	if ((recv_flags(nr, a) & MSG_DONTWAIT) || rt_io_known_never_waits(a[0]))
 		return false;
 	mode_t type = rt_files_type(a[0]);
 	if (type == S_IFREG || type == S_IFDIR || type == S_IFBLK) {
-		note_never_waits(a[0]);
+		rt_io_note_never_waits(a[0]);
 		return false;
 	}
 	long flags = rt_syscall2(SYS_fcntl, a[0], F_GETFL);
@@ -631,7 +622,7 @@ void rt_io_refresh(void)
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		struct deja_pending *p = &m->threads[i].pending;
 		if (deja_model_waits_for_world(m, i) &&
-		    io_ready((const struct rt_io *)(uintptr_t)p->wait_io))
+		    rt_io_ready((const struct rt_io *)(uintptr_t)p->wait_io))
 			p->woken = 1;
 	}
 }
@@ -700,7 +691,7 @@ static bool child_ready(const long a[6])
 	return r < 0 || si.si_pid != 0;
 }
 
-static bool io_ready(const struct rt_io *io)
+bool rt_io_ready(const struct rt_io *io)
 {
 	if (io->nr == SYS_wait4)
 		return child_ready(io->a);
@@ -767,7 +758,7 @@ bool rt_io_wait_external(int64_t timeout_ns)
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		struct deja_pending *p = &m->threads[i].pending;
 		if (deja_model_waits_for_world(m, i) &&
-		    io_ready((const struct rt_io *)(uintptr_t)p->wait_io))
+		    rt_io_ready((const struct rt_io *)(uintptr_t)p->wait_io))
 			p->woken = 1;
 	}
 	return true;
@@ -837,7 +828,7 @@ static void run_now(struct rt_io *io)
 		a[2] = (long)&zero;
 	else if (io->nr == SYS_epoll_pwait2)
 		a[3] = (long)&zero;
-	io->result = pass(io->nr, a);
+	io->result = rt_io_pass(io->nr, a);
 }
 
 /* Record: an input ran and gave io->result.  Its event gets the result,
@@ -861,7 +852,7 @@ static void note_result(struct rt_io *io, struct deja_pending *p)
 
 /* The declared event of a call that runs at its event, once ready
  * (run_now, by rt_io_at_event): what the call gave. */
-static long run_deferred(struct rt_io *io)
+long rt_io_run_deferred(struct rt_io *io)
 {
 	io->deferred = true;
 	current = io;
@@ -877,25 +868,25 @@ static long run_waiting(struct rt_io *io, long nr, uint64_t site)
 	struct deja_pending *p = rt_declare(DEJA_OP_SYSCALL, NULL, (uint64_t)nr, site);
 	p->may_block = 1;
 	p->wait_io = (uint64_t)(uintptr_t)io;
-	p->woken = io_ready(io);
+	p->woken = rt_io_ready(io);
 	int64_t t = timeout_ns(nr, io->a);
 	if (t >= 0) {
 		p->timed = 1;
 		p->deadline = rt.model->vclock + (uint64_t)t;
 	}
-	return run_deferred(io);
+	return rt_io_run_deferred(io);
 }
 
 long rt_io_reap_waiting(const long a[6], uint64_t site)
 {
-	struct rt_io io = { .nr = SYS_wait4, .a = a, .feed = replaying() };
+	struct rt_io io = { .nr = SYS_wait4, .a = a, .feed = rt_io_replaying() };
 	struct deja_pending *p = rt_declare(DEJA_OP_REAP, NULL, 0, site);
 	p->may_block = !(a[2] & WNOHANG);
 	if (!io.feed) { /* a replay follows the recording: it does not wait */
 		p->wait_io = (uint64_t)(uintptr_t)&io;
-		p->woken = io_ready(&io);
+		p->woken = rt_io_ready(&io);
 	}
-	return run_deferred(&io);
+	return rt_io_run_deferred(&io);
 }
 
 /* One input call, recorded or fed. */
@@ -906,21 +897,21 @@ static long input_once(const struct deja_syscall_info *sc, long nr, const long a
 	uint64_t room;
 	if (rt_io_address_room(sc, a, &room))
 		io.room_plus_1 = room + 1;
-	if (replaying()) {
+	if (rt_io_replaying()) {
 		if (rt_files_replay_runs(nr, a))
-			pass(nr, a);
+			rt_io_pass(nr, a);
 		io.feed = true;
-		long r = run_event(&io, nr, site, 0, 0, 0, is_read(nr));
+		long r = rt_io_run_event(&io, nr, site, 0, 0, 0, is_read(nr));
 		if (r == 0 && rt_files_replay_follows(nr))
-			pass(nr, a); /* its failure is the world's, not the program's */
+			rt_io_pass(nr, a); /* its failure is the world's, not the program's */
 		return r;
 	}
 	if (may_block(nr, a))
 		return run_waiting(&io, nr, site);
-	io.result = pass(nr, a);
+	io.result = rt_io_pass(nr, a);
 	if (nr == SYS_rt_sigpending && io.result == 0 && a[0])
 		*(uint64_t *)a[0] |= rt_signals_held_pending(); /* the kernel does not have them */
-	run_event(&io, nr, site, 0, 0, 0, false); /* filled in by note_result */
+	rt_io_run_event(&io, nr, site, 0, 0, 0, false); /* filled in by note_result */
 	return io.result;
 }
 
@@ -935,7 +926,7 @@ static bool restartable(long nr)
 long rt_input(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site)
 {
 	if (!rt_managed())
-		return pass_unmanaged(nr, a);
+		return rt_io_pass_unmanaged(nr, a);
 	if (nr == SYS_read && rt_is_random_fd(a[0]))
 		return rt_random((void *)a[1], (uint64_t)a[2], site);
 	for (;;) {
@@ -950,7 +941,7 @@ long rt_input(const struct deja_syscall_info *sc, long nr, const long a[6], uint
 
 int64_t rt_io_signal_event(int sig, struct rt_signal_record *record, uint64_t site)
 {
-	struct rt_io io = { .signal = record, .feed = replaying() };
+	struct rt_io io = { .signal = record, .feed = rt_io_replaying() };
 	struct deja_pending *p = rt_declare(DEJA_OP_SIGNAL, NULL, (uint64_t)sig, site);
 	p->value = sig;
 	if (!io.feed) { /* the digest covers the siginfo, as in traces before `point` */
@@ -969,7 +960,7 @@ int64_t rt_io_signal_event(int sig, struct rt_signal_record *record, uint64_t si
  * for it when nobody can run).  A replay ends it where the recording did. */
 long rt_io_wait_signal(long nr, const long a[6], uint64_t site)
 {
-	struct rt_io io = { .nr = nr, .sc = deja_syscall(nr), .a = a, .feed = replaying(),
+	struct rt_io io = { .nr = nr, .sc = deja_syscall(nr), .a = a, .feed = rt_io_replaying(),
 			    .result = -EINTR };
 	struct deja_pending *p = rt_declare(DEJA_OP_SYSCALL, NULL, (uint64_t)nr, site);
 	p->may_block = 1;
@@ -999,11 +990,11 @@ long rt_io_sigwait(const long a[6], sigset_t *mask, uint64_t site)
 	memcpy(&set, (const void *)a[0], sizeof(set));
 	set = rt_program_signal_set(set);
 	const struct timespec *ts = (const struct timespec *)a[2];
-	struct rt_io io = { .nr = SYS_rt_sigtimedwait, .sc = sc, .a = a, .feed = replaying() };
+	struct rt_io io = { .nr = SYS_rt_sigtimedwait, .sc = sc, .a = a, .feed = rt_io_replaying() };
 	if (!io.feed) {
 		io.result = sigwait_take(a, set);
 		if (io.result != -EAGAIN || (ts && ts->tv_sec == 0 && ts->tv_nsec == 0)) {
-			run_event(&io, SYS_rt_sigtimedwait, site, 0, 0, 0, false);
+			rt_io_run_event(&io, SYS_rt_sigtimedwait, site, 0, 0, 0, false);
 			return io.result;
 		}
 		io.sigwait_set = set;
@@ -1035,11 +1026,11 @@ long rt_io_sigwait(const long a[6], sigset_t *mask, uint64_t site)
  * recorded result without running it. */
 long rt_io_emulated_event(long nr, const long a[6], long result, uint64_t site)
 {
-	struct rt_io io = { .nr = nr, .sc = deja_syscall(nr), .a = a, .feed = replaying() };
+	struct rt_io io = { .nr = nr, .sc = deja_syscall(nr), .a = a, .feed = rt_io_replaying() };
 	if (io.feed)
-		return run_event(&io, nr, site, 0, 0, 0, false);
+		return rt_io_run_event(&io, nr, site, 0, 0, 0, false);
 	io.result = result;
-	run_event(&io, nr, site, result, 0, 0, false);
+	rt_io_run_event(&io, nr, site, result, 0, 0, false);
 	return io.result;
 }
 
@@ -1051,175 +1042,7 @@ static const struct deja_syscall_info memory_bytes = {
 long rt_io_memory_input(long nr, long fd, void *at, uint64_t len, long result, uint64_t site)
 {
 	const long a[6] = { fd, (long)at, (long)len, 0, 0, 0 };
-	struct rt_io io = { .nr = nr, .sc = &memory_bytes, .a = a, .feed = replaying(),
+	struct rt_io io = { .nr = nr, .sc = &memory_bytes, .a = a, .feed = rt_io_replaying(),
 			    .sourced = true, .result = result };
-	return run_event(&io, nr, site, 0, 0, 0, true);
-}
-
-/* ---- outputs that would wait ----
- *
- * A write to a pipe, FIFO or socket in blocking mode waits in the kernel
- * while there is no room (a pipe holds 64 KiB): in the serialised mode
- * its thread would hold the right to run, so that the reader, another
- * thread of the program, never ran, and the run hung.  So such a write
- * (write, writev, send, sendto, sendmsg) is made in
- * parts, each what the descriptor takes at once without waiting: a
- * socket's with MSG_DONTWAIT (sendmsg for a writev), a pipe's through
- * a descriptor of its own on the pipe opened non-blocking
- * (/proc/self/fd/N, so that the program's stays as it is), or, for at
- * most PIPE_BUF bytes that poll says fit, the write itself.  Each part is
- * an event of the call with the bytes it took, flagged DEJA_EVENT_PART
- * while bytes are left; between parts the thread waits, declared, until
- * the descriptor is writable, while other threads run.  The program gets
- * the whole count, as natively.  A replay goes through the same parts,
- * fed, as the PART flags in its feed say.  A signal that ends the wait
- * gives what was written, or, if nothing was, EINTR, or under SA_RESTART
- * the wait goes on.  A writev or sendmsg goes at most RT_PART_IOVS pieces at a time;
- * a sendmsg's control data goes with its first part.  A call of no bytes
- * (an empty datagram) writes in one call.  The parts' arithmetic and the
- * non-waiting write are in write_parts.c.
- */
-
-/* A write that may wait in the kernel for room. */
-static bool output_may_wait(long nr, const long a[6])
-{
-	if (rt.shared->parallel ||
-	    (nr != SYS_write && nr != SYS_sendto && nr != SYS_writev && nr != SYS_sendmsg))
-		return false;
-	if ((nr == SYS_writev && a[2] <= 0) || (nr == SYS_sendmsg && !a[1]) || rt_part_len(nr, a) == 0)
-		return false;
-	if ((nr == SYS_sendto && (a[3] & MSG_DONTWAIT)) ||
-	    (nr == SYS_sendmsg && (a[2] & MSG_DONTWAIT)) || known_never_waits(a[0]))
-		return false;
-	mode_t type = rt_files_type(a[0]);
-	if (type == S_IFREG || type == S_IFDIR || type == S_IFBLK)
-		note_never_waits(a[0]);
-	if (type != S_IFSOCK && (type != S_IFIFO || nr == SYS_sendmsg))
-		return false;
-	long flags = rt_syscall2(SYS_fcntl, a[0], F_GETFL);
-	return flags >= 0 && !(flags & O_NONBLOCK);
-}
-
-/* Record: a part at its event, once the descriptor was writable. */
-static void part_at_event(struct rt_io *io, struct deja_pending *p)
-{
-	if (!rt.model->chosen_timed_out && deja_model_interrupted(rt.model, rt_self))
-		io->result = -EINTR; /* a signal ended the wait */
-	else
-		io->result = rt_part_write(io->nr, io->a);
-	io->part = io->result >= 0 && (uint64_t)io->result < io->left;
-	p->value = io->result;
-	p->data = rt_part_digest(io->nr, io->a, io->result);
-	if (io->part)
-		p->flags |= DEJA_EVENT_PART;
-}
-
-/* One part after the first: waits until the descriptor is writable, then
- * its event (record: part_at_event; replay: the feed).  What it took. */
-static long next_part(struct rt_io *io, uint64_t site)
-{
-	struct deja_pending *p = rt_declare(DEJA_OP_SYSCALL, NULL, (uint64_t)io->nr, site);
-	p->may_block = 1;
-	if (io->feed) {
-		current = io;
-		long r = (long)rt_run();
-		current = NULL;
-		return r;
-	}
-	p->wait_io = (uint64_t)(uintptr_t)io;
-	p->woken = io_ready(io);
-	return run_deferred(io);
-}
-
-/* The parts after a first that left bytes (`done` of them written):
- * the whole count, or the error if nothing was written; *last is the
- * last part's own result. */
-static long later_parts(const struct deja_syscall_info *sc, long nr, const long a[6],
-			uint64_t done, uint64_t site, long *last)
-{
-	for (;;) {
-		long part[6];
-		struct rt_part_space space;
-		rt_part_args(nr, part, a, done, &space);
-		struct rt_io io = { .nr = nr, .sc = sc, .a = part, .output = true,
-				    .feed = replaying(), .result = -ENOSYS,
-				    .left = rt_part_len(nr, a) - done };
-		long r = next_part(&io, site);
-		*last = r;
-		if (r == -EPIPE && !io.feed) /* the kernel raised SIGPIPE too */
-			rt_signal_take_raised(SIGPIPE);
-		/* A signal before any byte: the kernel restarts the call
-		 * after a handler with SA_RESTART (its handler has run). */
-		if (r == -EINTR && !done && !rt_cancel_requested() && rt_signals_restart())
-			continue;
-		if (r < 0)
-			return done ? (long)done : r;
-		done += (uint64_t)r;
-		if (!io.part)
-			return (long)done;
-	}
-}
-
-/* Replay: the output again, where the user sees it.  Whether it gets
- * there is the user's affair, not the program's: a reader that has gone
- * (`deja replay T | head`) made the write fail with EPIPE and the kernel
- * raise SIGPIPE, which ended the replayed program and turned an identical
- * replay into a divergence.  So SIGPIPE is blocked around the write and a
- * SIGPIPE it raised is taken back (one that was pending before is left);
- * the program gets its recorded result, and a recorded EPIPE its own
- * SIGPIPE (rt_output). */
-static long show_again(long nr, const long a[6])
-{
-	uint64_t pipe = 1ULL << (SIGPIPE - 1), old = 0, pending = 0;
-	rt_syscall4(SYS_rt_sigprocmask, SIG_BLOCK, &pipe, &old, sizeof(pipe));
-	rt_syscall2(SYS_rt_sigpending, &pending, sizeof(pending));
-	long r = pass(nr, a);
-	if (r == -EPIPE && !(pending & pipe)) {
-		struct timespec now = { 0, 0 };
-		siginfo_t info;
-		rt_syscall4(SYS_rt_sigtimedwait, &pipe, &info, &now, sizeof(pipe));
-	}
-	rt_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, sizeof(old));
-	return r;
-}
-
-long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site)
-{
-	if (!rt_managed())
-		return pass_unmanaged(nr, a);
-	struct rt_io io = { .nr = nr, .sc = sc, .a = a, .output = true };
-	if (replaying()) {
-		/* The output happens again only where the user sees it
-		 * (deja's own stdout and stderr, terminals: files.c), not on
-		 * sockets, whose peer may be gone, nor into files or pipes
-		 * between the program's processes, which the recording wrote;
-		 * the call gives its recorded result either way (a write
-		 * recorded in parts is written once, whole). */
-		bool runs = nr != SYS_msgsnd && rt_files_replay_writes(a[0]); /* a queue id, no fd */
-		io.result = runs ? show_again(nr, a) : -ENOSYS;
-		io.feed = true;
-		long r = run_event(&io, nr, site, 0, 0, 0, false), last = r;
-		if (io.part)
-			r = later_parts(sc, nr, a, (uint64_t)r, site, &last);
-		if (last == -EPIPE) /* recorded: the kernel raised SIGPIPE then */
-			rt_signal_raise_unrelayed(SIGPIPE);
-		return r;
-	}
-	if (output_may_wait(nr, a)) {
-		long first[6];
-		struct rt_part_space space;
-		rt_part_args(nr, first, a, 0, &space);
-		long r = rt_part_write(nr, first);
-		if (r == -EPIPE)
-			rt_signal_take_raised(SIGPIPE);
-		io.part = r >= 0 && (uint64_t)r < rt_part_len(nr, a);
-		run_event(&io, nr, site, r, rt_part_digest(nr, a, r), 0, false);
-		long last;
-		return io.part ? later_parts(sc, nr, a, (uint64_t)r, site, &last) : r;
-	}
-	long r = pass(nr, a);
-	if (r == -EPIPE) /* the kernel raised SIGPIPE too: its handler runs at this event */
-		rt_signal_take_raised(SIGPIPE);
-	run_event(&io, nr, site, r, rt_io_digest(sc, a, r, true, RT_IO_ANY_ROOM), 0, false);
-	return r;
+	return rt_io_run_event(&io, nr, site, 0, 0, 0, true);
 }

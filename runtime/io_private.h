@@ -1,0 +1,56 @@
+/*
+ * io_private.h: what io.c (inputs, and the events of every I/O call) and
+ * outputs.c (outputs, written in parts where they would wait) share, and
+ * nothing else in the runtime sees: one I/O call in progress, and the
+ * steps that declare and run its events.
+ */
+#ifndef DEJA_IO_PRIVATE_H
+#define DEJA_IO_PRIVATE_H
+
+#include "runtime.h"
+
+/* One I/O call in progress: what its event needs when it comes
+ * (rt_io_at_event). */
+struct rt_io {
+	struct rt_signal_record *signal; /* a SIGNAL event: its siginfo */
+	uint64_t sigwait_set; /* record: rt_sigtimedwait waiting for one of these */
+	long nr;
+	const struct deja_syscall_info *sc;
+	const long *a;
+	long result;  /* record: what the call gave */
+	bool feed;    /* replay: give the recorded result instead of running */
+	bool output;
+	bool deferred; /* record: the call runs at its event, once its input is ready */
+	bool sourced;  /* its bytes come from a descriptor's file, like a read's */
+	bool part;     /* an output's part with bytes left after it (DEJA_EVENT_PART) */
+	uint64_t left; /* record: the bytes of the whole call from this part on */
+	uint64_t room_plus_1; /* its address buffer's size + 1, noted before the call; 0: none */
+	char source[256]; /* record: the read's source */
+	uint16_t source_len;
+};
+
+/* The call as it is, with deja's marker (pass) or without it, so that
+ * the supervisor hears of it as an escape (pass_unmanaged: a thread the
+ * runtime does not manage). */
+long rt_io_pass(long nr, const long a[6]);
+long rt_io_pass_unmanaged(long nr, const long a[6]);
+bool rt_io_replaying(void);
+/* Descriptors known to be of a kind that never waits (a regular file, a
+ * directory, a block device). */
+bool rt_io_known_never_waits(long fd);
+void rt_io_note_never_waits(long fd);
+/* Declare the call's `syscall` event and run it: what the program gets. */
+long rt_io_run_event(struct rt_io *io, long nr, uint64_t site, long value, uint64_t data,
+		     uint32_t data_len, bool source);
+/* Run an event the caller has declared, with io as the call at it. */
+long rt_io_run_declared(struct rt_io *io);
+/* Its descriptor is ready for what the call waits for. */
+bool rt_io_ready(const struct rt_io *io);
+/* Run the declared event of a call that runs at its event, once ready:
+ * what the call gave. */
+long rt_io_run_deferred(struct rt_io *io);
+
+/* outputs.c: record, a part of an output at its event. */
+void rt_io_part_at_event(struct rt_io *io, struct deja_pending *p);
+
+#endif /* DEJA_IO_PRIVATE_H */
