@@ -364,7 +364,14 @@ static void settle_outcome(const struct deja_shared *sh, int status, struct sess
 	res->thread = DEJA_NO_THREAD;
 	res->exit_code = -1;
 	res->signal = 0;
-	if (!__atomic_load_n(&sh->runtime_ready, __ATOMIC_ACQUIRE)) {
+	bool refused = verdict == DEJA_OUTCOME_ERROR && WIFEXITED(status) &&
+		       WEXITSTATUS(status) == DEJA_RUNTIME_EXIT_STATUS;
+	if (!__atomic_load_n(&sh->runtime_ready, __ATOMIC_ACQUIRE) && refused) {
+		/* The runtime refused the program as it started (a build with
+		 * -fsanitize=thread): its reason is the outcome. */
+		res->kind = DEJA_OUTCOME_ERROR;
+		snprintf(res->message, sizeof(res->message), "%s", sh->message);
+	} else if (!__atomic_load_n(&sh->runtime_ready, __ATOMIC_ACQUIRE)) {
 		/* Never half traced: a program that ran without the runtime
 		 * (one that dropped LD_PRELOAD, a loader that failed) left
 		 * nothing to replay. */

@@ -108,6 +108,20 @@ static int add_module(struct dl_phdr_info *info, size_t size, void *data)
 	return 0;
 }
 
+/* ThreadSanitizer's runtime is loaded: it takes over the pthread calls
+ * too, after deja's, so it would see none of the program's locking and
+ * report races that are not there, and its own thread escapes deja.  Such
+ * a program is refused rather than half traced. */
+static void refuse_thread_sanitizer(void)
+{
+	const struct deja_shared *sh = rt.shared;
+	for (uint32_t i = 0; i < sh->nmodules && i < DEJA_MAX_MODULES; i++)
+		if (strstr(sh->modules[i].path, "/libtsan.so"))
+			rt_fatal("the program is built with -fsanitize=thread, which deja cannot run:"
+				 " ThreadSanitizer takes over the pthread calls deja schedules and"
+				 " would report races that are not there; build it without");
+}
+
 static unsigned long long modules_seen_adds;
 
 static int count_adds(struct dl_phdr_info *info, size_t size, void *data)
@@ -302,6 +316,7 @@ __attribute__((constructor(101))) static void rt_init(void)
 		rt.shared->nmodules = 0;
 	if (!served)
 		dl_iterate_phdr(add_module, NULL);
+	refuse_thread_sanitizer();
 	dl_iterate_phdr(count_adds, &modules_seen_adds);
 	pthread_atfork(NULL, NULL, rt_after_fork_child);
 
