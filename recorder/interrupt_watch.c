@@ -14,18 +14,12 @@
 #include <unistd.h>
 
 #include "model.h"
+#include "monotonic.h"
 
 #define NS_PER_MS 1000000LL
 #define WARN_AFTER_S 5
 #define FIRST_RETRY_NS (5 * NS_PER_MS)
 #define LONGEST_RETRY_NS (200 * NS_PER_MS)
-
-static int64_t monotonic_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 /* Running or runnable, by the state in /proc/PID/task/TID/stat: a thread
  * in the kernel (the runtime waiting for input, a page fault on a slow

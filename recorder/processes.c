@@ -20,6 +20,7 @@
 #include "interrupt_watch.h"
 #include "fd_passing.h"
 #include "model.h"
+#include "monotonic.h"
 #include "ring.h"
 #include "strategy.h"
 
@@ -49,13 +50,6 @@ struct processes {
 	bool stopped;
 	int64_t last_progress_ns;
 };
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 struct processes *processes_new(int sock)
 {
@@ -91,7 +85,7 @@ void processes_begin(struct processes *p, const struct process_run *run)
 	forget_children(p);
 	p->run = *run;
 	p->stopped = false;
-	p->last_progress_ns = now_ns();
+	p->last_progress_ns = monotonic_ns();
 }
 
 uint32_t processes_count(const struct processes *p)
@@ -126,14 +120,6 @@ static uint64_t mix(uint64_t seed, uint64_t n)
 	return z ^ (z >> 31);
 }
 
-/* Real nanoseconds since the monotonic time start (a recording's start). */
-static int64_t real_since(int64_t start)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec - start;
-}
-
 /* The child's channel: its model (one thread, the clock where the parent's
  * stood), the run's settings, and in a replay its recorded run. */
 static int set_up_channel(struct processes *p, struct child *c, const struct deja_hello *h,
@@ -154,7 +140,8 @@ static int set_up_channel(struct processes *p, struct child *c, const struct dej
 	sh->real_time = 1;
 	sh->realtime_start_ns = top->realtime_start_ns;
 	sh->monotonic_start_ns = top->monotonic_start_ns;
-	sh->real_offset_ns = real_since(top->monotonic_start_ns) - (int64_t)h->vclock;
+	/* Real nanoseconds since the recording began, less the child's clock. */
+	sh->real_offset_ns = monotonic_ns() - top->monotonic_start_ns - (int64_t)h->vclock;
 	sh->entropy_seed = mix(top->entropy_seed, c->id);
 	sh->process = c->id;
 	sh->follow_children = 1;
@@ -289,7 +276,7 @@ static void accept_hellos(struct processes *p)
 			continue;
 		answer_message(p, &m, (size_t)n, reply);
 		close(reply);
-		p->last_progress_ns = now_ns();
+		p->last_progress_ns = monotonic_ns();
 	}
 }
 
@@ -371,7 +358,7 @@ bool processes_poll(struct processes *p, bool stopped)
 		const struct process_hooks *hooks = p->run.hooks;
 		if (!p->stopped)
 			hooks->ended(hooks->ctx, c->id, &e, c->ch.sh);
-		p->last_progress_ns = now_ns();
+		p->last_progress_ns = monotonic_ns();
 		/* Its channel has been read for the last time. */
 		if (c->pidfd >= 0)
 			close(c->pidfd);
@@ -394,7 +381,7 @@ bool processes_done(struct processes *p, const struct deja_shared *top)
 	}
 	if (forked <= p->n || p->stopped)
 		return true;
-	return now_ns() - p->last_progress_ns > HELLO_GRACE_NS;
+	return monotonic_ns() - p->last_progress_ns > HELLO_GRACE_NS;
 }
 
 void processes_kill(struct processes *p)

@@ -364,14 +364,10 @@ static void settle_outcome(const struct deja_shared *sh, int status, struct sess
 	res->thread = DEJA_NO_THREAD;
 	res->exit_code = -1;
 	res->signal = 0;
-	bool refused = verdict == DEJA_OUTCOME_ERROR && WIFEXITED(status) &&
-		       WEXITSTATUS(status) == DEJA_RUNTIME_EXIT_STATUS;
-	if (!__atomic_load_n(&sh->runtime_ready, __ATOMIC_ACQUIRE) && refused) {
-		/* The runtime refused the program as it started (a build with
-		 * -fsanitize=thread): its reason is the outcome. */
-		res->kind = DEJA_OUTCOME_ERROR;
-		snprintf(res->message, sizeof(res->message), "%s", sh->message);
-	} else if (!__atomic_load_n(&sh->runtime_ready, __ATOMIC_ACQUIRE)) {
+	bool ready = __atomic_load_n(&sh->runtime_ready, __ATOMIC_ACQUIRE);
+	bool runtime_ended = verdict != DEJA_OUTCOME_NONE && WIFEXITED(status) &&
+			     WEXITSTATUS(status) == DEJA_RUNTIME_EXIT_STATUS;
+	if (!ready && !(runtime_ended && verdict == DEJA_OUTCOME_ERROR)) {
 		/* Never half traced: a program that ran without the runtime
 		 * (one that dropped LD_PRELOAD, a loader that failed) left
 		 * nothing to replay. */
@@ -381,10 +377,11 @@ static void settle_outcome(const struct deja_shared *sh, int status, struct sess
 			 "so nothing of it was recorded",
 			 WIFEXITED(status) ? "exit" : "signal",
 			 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-	} else if (verdict != DEJA_OUTCOME_NONE && WIFEXITED(status) &&
-	    WEXITSTATUS(status) == DEJA_RUNTIME_EXIT_STATUS) {
+	} else if (runtime_ended) {
+		/* The runtime's verdict and reason; before it was ready, its
+		 * refusal of the program (a build with -fsanitize=thread). */
 		res->kind = verdict;
-		res->thread = sh->outcome_thread;
+		res->thread = ready ? sh->outcome_thread : DEJA_NO_THREAD;
 		snprintf(res->message, sizeof(res->message), "%s", sh->message);
 	} else if (WIFEXITED(status)) {
 		res->kind = DEJA_OUTCOME_EXIT;

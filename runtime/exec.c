@@ -78,8 +78,12 @@ static char **environment_for_exec(char *const *envp)
 	}
 	strcpy(preload_entry, "LD_PRELOAD=");
 	strcat(preload_entry, rt.shared->runtime_path);
-	for (size_t len = strlen(rt.shared->runtime_path); len < DEJA_ENV_PRELOAD_WIDTH; len++)
-		strcat(preload_entry, " "); /* protocol.h says why */
+	size_t len = strlen(rt.shared->runtime_path);
+	if (len < DEJA_ENV_PRELOAD_WIDTH) { /* spaces up to a fixed width: protocol.h says why */
+		char *end = preload_entry + strlen(preload_entry);
+		memset(end, ' ', DEJA_ENV_PRELOAD_WIDTH - len);
+		end[DEJA_ENV_PRELOAD_WIDTH - len] = '\0';
+	}
 	if (old_preload && *old_preload && !strstr(old_preload, rt.shared->runtime_path) &&
 	    strlen(old_preload) < DEJA_PATH_MAX) {
 		strcat(preload_entry, ":");

@@ -500,10 +500,7 @@ long rt_io_run_event(struct rt_io *io, long nr, uint64_t site, long value, uint6
 	p->data = data;
 	p->data_len = data_len;
 	p->flags = (source ? DEJA_EVENT_SOURCE : 0) | (io->part ? DEJA_EVENT_PART : 0);
-	current = io;
-	long r = (long)rt_run();
-	current = NULL;
-	return r;
+	return rt_io_run_declared(io);
 }
 
 long rt_io_run_declared(struct rt_io *io)
@@ -803,7 +800,7 @@ bool rt_io_wait_world_before(uint64_t deadline)
 			break;
 		rt_signals_route(); /* a signal from outside may end a wait */
 		if (deja_model_other_enabled(m, DEJA_NO_THREAD)) /* any thread */
-			return true;
+			break;
 	}
 	return true;
 }

@@ -17,30 +17,13 @@ struct maps_line {
 	bool readable;
 };
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-static const char *parse_hex(const char *p, const char *end, uint64_t *v)
-{
-	*v = 0;
-	for (int d; p < end && (d = hex_digit(*p)) >= 0; p++)
-		*v = *v << 4 | (uint64_t)d;
-	return p;
-}
-
 /* The line that starts at p (ending before end, its newline excluded). */
 static bool parse_line(const char *p, const char *end, struct maps_line *l)
 {
-	p = parse_hex(p, end, &l->lo);
+	p = rt_parse_hex(p, end, &l->lo);
 	if (p >= end || *p++ != '-')
 		return false;
-	p = parse_hex(p, end, &l->hi);
+	p = rt_parse_hex(p, end, &l->hi);
 	if (p >= end || *p++ != ' ' || p >= end)
 		return false;
 	l->readable = *p == 'r';

@@ -123,7 +123,7 @@ enum deja_thread_state {
  * such events, only the first counts towards its thread's script position
  * (struct deja_script_entry, deja_script_counts). */
 #define DEJA_EVENT_ALONE 0x10u
-/* A part of a write that would have waited (runtime/io.c): the call goes
+/* A part of a write that would have waited (runtime/outputs.c): the call goes
  * on in its thread's next event, with the bytes left. */
 #define DEJA_EVENT_PART 0x20u
 

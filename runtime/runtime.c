@@ -46,6 +46,23 @@ char *rt_decimal(char *dst, long v)
 	return dst;
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+const char *rt_parse_hex(const char *p, const char *end, uint64_t *v)
+{
+	*v = 0;
+	for (int d; p < end && (d = hex_digit(*p)) >= 0; p++)
+		*v = *v << 4 | (uint64_t)d;
+	return p;
+}
+
 void rt_fatal(const char *msg)
 {
 	rt_write_stderr("deja runtime: ");

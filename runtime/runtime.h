@@ -88,6 +88,9 @@ static inline bool rt_managed(void)
 void rt_write_stderr(const char *msg);
 /* Write v (>= 0) in decimal at dst, NUL-terminated; returns the end. */
 char *rt_decimal(char *dst, long v);
+/* Read lower-case hex digits from p (before end) into *v; returns where
+ * they stop (/proc files write their numbers so). */
+const char *rt_parse_hex(const char *p, const char *end, uint64_t *v);
 void rt_fatal(const char *msg) __attribute__((noreturn));
 void rt_refresh_modules(void);
 /* Map a channel's memfd, checking its magic and protocol version. */
@@ -359,7 +362,7 @@ void rt_ticks_at_point(void);
 /* This thread has executed event seq: its next tick offer is asked anew. */
 void rt_ticks_after_event(uint64_t seq);
 
-/* ---- write_parts.c: a write made in parts (io.c) ---- */
+/* ---- write_parts.c: a write made in parts (outputs.c) ---- */
 #define RT_PART_IOVS 64 /* a writev with more iovecs writes in one call */
 /* Room for a part's own arguments: its iovecs and, for a sendmsg, its
  * message header. */

@@ -60,7 +60,7 @@ static bool epoll_on_world(long epfd)
 	for (char *p = buf; (p = strstr(p, "tfd:")) != NULL;) {
 		p += 4;
 		long target = 0;
-		unsigned long events = 0;
+		uint64_t events;
 		while (*p == ' ' || *p == '\t')
 			p++;
 		while (*p >= '0' && *p <= '9')
@@ -70,13 +70,7 @@ static bool epoll_on_world(long epfd)
 			break;
 		for (ev += 7; *ev == ' ' || *ev == '\t'; ev++)
 			;
-		for (;; ev++) {
-			int d = *ev >= '0' && *ev <= '9' ? *ev - '0'
-				: *ev >= 'a' && *ev <= 'f' ? *ev - 'a' + 10 : -1;
-			if (d < 0)
-				break;
-			events = events * 16 + (unsigned long)d;
-		}
+		rt_parse_hex(ev, buf + len, &events);
 		if ((events & EPOLLIN) && fed_by_world((int)target))
 			return true;
 	}

@@ -1,6 +1,6 @@
 /*
  * write_parts.c: a write made in parts, each what the descriptor takes at
- * once (io.c, "outputs that would wait", says when and why).
+ * once (outputs.c says when and why).
  *
  * Here are the parts' arithmetic and the non-waiting write itself: a
  * socket's with MSG_DONTWAIT (sendmsg for a writev; a sendmsg's control

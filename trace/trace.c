@@ -22,14 +22,22 @@
 
 #include "trace_private.h"
 
-/* Each connection is used by one thread at a time (the replay's feed
- * stream opens its own), so SQLite need not lock a mutex around every
- * call; reading a big trace's events made tens of thousands of them. */
-#define TRACE_OPEN_THREADING SQLITE_OPEN_NOMUTEX
 /* A trace being recorded is written under a rollback journal: a commit
  * waits for readers (`deja show` of it) to finish, and a reader for a
  * commit, this long at most. */
 #define TRACE_BUSY_MS 10000
+
+/* Every connection to a trace.  Each is used by one thread at a time (the
+ * replay's feed stream opens its own), so SQLite need not lock a mutex
+ * around every call; reading a big trace's events made tens of thousands
+ * of them. */
+static int open_db(const char *path, int flags, sqlite3 **db)
+{
+	int rc = sqlite3_open_v2(path, db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc == SQLITE_OK)
+		sqlite3_busy_timeout(*db, TRACE_BUSY_MS);
+	return rc;
+}
 
 
 static const char *const status_text[] = {
@@ -121,13 +129,12 @@ enum trace_status trace_create(const char *path, struct trace **out, char *err,
 	struct trace *t = calloc(1, sizeof(*t));
 	if (!t)
 		return TRACE_ERR_NOMEM;
-	int rc = sqlite3_open_v2(path, &t->db, SQLITE_OPEN_READWRITE | TRACE_OPEN_THREADING, NULL);
+	int rc = open_db(path, SQLITE_OPEN_READWRITE, &t->db);
 	if (rc != SQLITE_OK) {
 		enum trace_status s = fail(t->db, rc, err, errlen);
 		trace_close(t);
 		return s;
 	}
-	sqlite3_busy_timeout(t->db, TRACE_BUSY_MS);
 	char pragmas[256];
 	snprintf(pragmas, sizeof(pragmas),
 		 "PRAGMA page_size=65536; PRAGMA journal_mode=TRUNCATE; PRAGMA synchronous=OFF;"
@@ -275,11 +282,9 @@ static enum trace_status finish_rollback(const char *path, char *err, size_t err
 	    stat(journal, &sb) != 0 || sb.st_size == 0)
 		return TRACE_OK;
 	sqlite3 *db;
-	int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | TRACE_OPEN_THREADING, NULL);
-	if (rc == SQLITE_OK) {
-		sqlite3_busy_timeout(db, TRACE_BUSY_MS);
+	int rc = open_db(path, SQLITE_OPEN_READWRITE, &db);
+	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
-	}
 	if (rc != SQLITE_OK)
 		snprintf(err, errlen, "a deja that wrote this trace was stopped mid-write, and"
 			 " its last write cannot be undone here (%s): open it where it can be"
@@ -301,10 +306,7 @@ static enum trace_status open_trace(const char *path, bool writable, enum integr
 	struct trace *t = calloc(1, sizeof(*t));
 	if (!t)
 		return TRACE_ERR_NOMEM;
-	int flags = (writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | TRACE_OPEN_THREADING;
-	int rc = sqlite3_open_v2(path, &t->db, flags, NULL);
-	if (rc == SQLITE_OK)
-		sqlite3_busy_timeout(t->db, TRACE_BUSY_MS);
+	int rc = open_db(path, writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY, &t->db);
 	enum trace_status s = rc == SQLITE_OK ? check_identity(t->db, err, errlen)
 					      : fail(t->db, rc, err, errlen);
 	if (s == TRACE_OK)
