@@ -425,8 +425,8 @@ bool shrink_may_search(struct shrink *s)
  * move until nothing gives fewer preemptions, or --search-time is up.
  * These are the optional runs: the result is 1-minimal already, and a
  * program whose runs are slow (CPython with --python-lines: about 0.4 s a
- * run, thousands of ticks to move a preemption to) spent most of an
- * hour here under --max-runs alone. */
+ * run, thousands of ticks to move a preemption to) was still here after
+ * 10 minutes under --max-runs alone. */
 static int fewer_preemptions(struct shrink *s, uint64_t *checks, int *remaining)
 {
 	s->search_until = now_seconds() + (double)s->a.search_time;
