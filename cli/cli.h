@@ -46,9 +46,9 @@ int cli_python_lines(const char *runtime_path);
  * table, loaded once by the caller. */
 void cli_report_outcome(FILE *out, struct trace *t, const struct site_table *sites,
 			const struct trace_run *run);
-/* A wait-for graph (one process's): the heading, each thread's wait and
- * a cycle if there is one, each line after indent; nothing if n is 0. */
-void cli_print_wait_graph(FILE *out, const struct trace_wait *w, size_t n,
+/* A wait-for graph (process's): the heading, each thread's wait and a
+ * cycle if there is one, each line after indent; nothing if n is 0. */
+void cli_print_wait_graph(FILE *out, uint32_t process, const struct trace_wait *w, size_t n,
 			  const struct site_table *sites, const char *heading, const char *indent);
 
 /* ---- coverage.c: scheduling points per thread ---- */

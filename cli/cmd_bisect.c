@@ -482,7 +482,7 @@ static bool describe_pair_event(const struct bisect *b, uint32_t thread, uint64_
 	char *eq = strstr(op, " = ");
 	if (eq)
 		*eq = '\0';
-	const struct trace_site *s = site_find(&sites, ev->site);
+	const struct trace_site *s = site_find(&sites, event_site(0, ev));
 	if (s && s->function && s->file && s->line > 0) {
 		const char *base = strrchr(s->file, '/');
 		snprintf(where, sizeof(where), "%s() %s:%lld ", s->function, base ? base + 1 : s->file,

@@ -88,7 +88,7 @@ static void show_text(struct trace *t, const struct trace_run *run)
 	while ((r = trace_next_event(t, &e)) == 1) {
 		char op[128], site[256], who[16];
 		describe_op(&e.ev, op, sizeof(op));
-		describe_site(&sites, e.ev.site, site, sizeof(site));
+		describe_site(&sites, event_site(0, &e.ev), site, sizeof(site));
 		snprintf(who, sizeof(who), "T%u%s", e.ev.thread,
 			 (e.ev.flags & DEJA_EVENT_PREEMPT) ? " *" : "");
 		printf("%8llu  %-7s %-36s %s%s\n", (unsigned long long)e.ev.seq, who, op, site,
@@ -138,7 +138,7 @@ static void json_outcome(const struct site_table *sites, const struct trace_run 
 	printf(",\"location\":");
 	if (run->fault_site) {
 		char where[256];
-		describe_site(sites, run->fault_site, where, sizeof(where));
+		describe_site(sites, fault_site(run), where, sizeof(where));
 		json_string(stdout, where);
 	} else {
 		printf("null");
@@ -199,7 +199,7 @@ static void json_waits(struct trace *t, const struct site_table *sites)
 	if (trace_get_waits(t, &w, &n) == TRACE_OK) {
 		for (size_t i = 0; i < n; i++) {
 			char where[256];
-			describe_site(sites, w[i].site, where, sizeof(where));
+			describe_site(sites, wait_site(0, &w[i]), where, sizeof(where));
 			printf("%s{\"thread\":%u,\"op\":", i ? "," : "", w[i].thread);
 			json_string(stdout, w[i].op);
 			printf(",\"object\":%u,\"object_kind\":", w[i].object);

@@ -173,7 +173,7 @@ next:;
 	}
 }
 
-void cli_print_wait_graph(FILE *out, const struct trace_wait *w, size_t n,
+void cli_print_wait_graph(FILE *out, uint32_t process, const struct trace_wait *w, size_t n,
 			  const struct site_table *sites, const char *heading, const char *indent)
 {
 	if (n == 0)
@@ -181,7 +181,7 @@ void cli_print_wait_graph(FILE *out, const struct trace_wait *w, size_t n,
 	fprintf(out, "%s%s\n", indent, heading);
 	for (size_t i = 0; i < n; i++) {
 		char where[256];
-		describe_site(sites, w[i].site, where, sizeof(where));
+		describe_site(sites, wait_site(process, &w[i]), where, sizeof(where));
 		bool join = strcmp(w[i].object_kind, "thread") == 0;
 		fprintf(out, "%s  thread %u waits in %s", indent, w[i].thread, w[i].op);
 		if (join)
@@ -205,7 +205,7 @@ static void print_waits(FILE *out, struct trace *t, const struct site_table *sit
 	size_t n;
 	if (trace_get_waits(t, &w, &n) != TRACE_OK)
 		return;
-	cli_print_wait_graph(out, w, n, sites, heading, "");
+	cli_print_wait_graph(out, 0, w, n, sites, heading, "");
 	trace_waits_free(w, n);
 }
 
@@ -235,7 +235,7 @@ static void print_fault(FILE *out, const struct site_table *sites,
 			const struct trace_run *run)
 {
 	char where[256];
-	describe_site(sites, run->fault_site, where, sizeof(where));
+	describe_site(sites, fault_site(run), where, sizeof(where));
 	fprintf(out, " in thread %lld at %s", (long long)run->outcome_thread, where);
 }
 

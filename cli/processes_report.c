@@ -35,7 +35,7 @@ static void print_waits(FILE *out, struct trace *t, const struct trace_process *
 	char heading[96];
 	snprintf(heading, sizeof(heading), "%s of process %u:",
 		 deadlock ? "wait-for graph" : "threads waiting at the end", p->id);
-	cli_print_wait_graph(out, w, n, sites, heading, "  ");
+	cli_print_wait_graph(out, p->id, w, n, sites, heading, "  ");
 	trace_waits_free(w, n);
 }
 
@@ -58,7 +58,7 @@ static void json_waits(FILE *out, struct trace *t, uint32_t process,
 			else
 				fprintf(out, "null");
 			char where[256];
-			describe_site(sites, w[i].site, where, sizeof(where));
+			describe_site(sites, wait_site(process, &w[i]), where, sizeof(where));
 			fprintf(out, ",\"location\":");
 			json_string(out, where);
 			fprintf(out, "}");
@@ -90,7 +90,7 @@ void cli_show_processes(FILE *out, struct trace *t, const struct site_table *sit
 		for (size_t k = 0; k < nev; k++) {
 			char op[128], site[256], who[16];
 			describe_op(&ev[k].ev, op, sizeof(op));
-			describe_site(sites, ev[k].ev.site, site, sizeof(site));
+			describe_site(sites, event_site(p[i].id, &ev[k].ev), site, sizeof(site));
 			snprintf(who, sizeof(who), "T%u%s", ev[k].ev.thread,
 				 (ev[k].ev.flags & DEJA_EVENT_PREEMPT) ? " *" : "");
 			fprintf(out, "%8llu  %-7s %-36s %s\n", (unsigned long long)ev[k].ev.seq, who,

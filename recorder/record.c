@@ -18,11 +18,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "grow.h"
+#include "code_sites.h"
 #include "digest.h"
+#include "grow.h"
 #include "elf_static.h"
 #include "model.h"
-#include "symbols.h"
 #include "syscall_table.h"
 #include "trace.h"
 
@@ -44,7 +44,8 @@ struct source_offset {
 
 struct held_events {
 	struct deja_event *ev;
-	size_t n, cap;
+	uint32_t *process; /* each event's process number */
+	size_t n, cap, process_cap;
 	uint8_t *bytes; /* every event's data_len bytes, in order */
 	size_t nbytes, bytes_cap;
 };
@@ -68,12 +69,15 @@ struct child_process {
 	 * deadlock or a timeout (op and kind names are static strings). */
 	struct trace_wait *waits;
 	size_t nwaits;
+	/* Its modules, every image's, taken from its channel when it ended. */
+	struct deja_module *modules;
+	uint32_t nmodules;
 };
 
 struct record_sink {
 	struct trace *t;        /* NULL while the run is held */
 	/* Forked children, and their events while the run is held
-	 * (held_children.ev[i].reserved holds the process number). */
+	 * (held_children.process[i] their process numbers). */
 	struct child_process *children;
 	size_t nchildren, children_cap;
 	struct held_events held_children;
@@ -183,12 +187,15 @@ static void write_event(struct record_sink *rs, const struct deja_event *ev, uin
 	}
 }
 
-static bool hold(struct held_events *h, const struct deja_event *ev, const uint8_t *data)
+static bool hold(struct held_events *h, uint32_t process, const struct deja_event *ev,
+		 const uint8_t *data)
 {
 	uint32_t len = data ? ev->data_len : 0;
 	if (!grow_array(&h->ev, &h->cap, h->n + 1, sizeof(*h->ev), 1024) ||
+	    !grow_array(&h->process, &h->process_cap, h->n + 1, sizeof(*h->process), 1024) ||
 	    !grow_array(&h->bytes, &h->bytes_cap, h->nbytes + len, 1, 4096))
 		return false;
+	h->process[h->n] = process;
 	h->ev[h->n] = *ev;
 	h->ev[h->n].data_len = len;
 	h->n++;
@@ -196,6 +203,14 @@ static bool hold(struct held_events *h, const struct deja_event *ev, const uint8
 		memcpy(h->bytes + h->nbytes, data, len);
 	h->nbytes += len;
 	return true;
+}
+
+static void held_free(struct held_events *h)
+{
+	free(h->ev);
+	free(h->process);
+	free(h->bytes);
+	*h = (struct held_events){ 0 };
 }
 
 static enum record_status start_trace(const struct trace_origin *origin, struct trace **t,
@@ -254,9 +269,7 @@ static bool child_event(void *ctx, uint32_t process, const struct deja_event *ev
 	struct record_sink *rs = ctx;
 	rs->children[process - 1].events++;
 	if (!rs->t) {
-		struct deja_event held = *ev;
-		held.reserved = process;
-		if (!hold(&rs->held_children, &held, data))
+		if (!hold(&rs->held_children, process, ev, data))
 			rs->failed = true;
 		return !rs->failed;
 	}
@@ -277,8 +290,20 @@ static void keep_child_waits(struct child_process *c, const struct deja_shared *
 	if (!c->waits)
 		return; /* the graph is left out, as for a run with none */
 	for (uint32_t i = 0; i < n; i++)
-		if (model_wait(m, i, &c->waits[c->nwaits]))
+		if (model_wait(m, i, &c->waits[c->nwaits])) {
+			c->waits[c->nwaits].image = sh->image;
 			c->nwaits++;
+		}
+}
+
+static void keep_child_modules(struct child_process *c, const struct deja_shared *sh)
+{
+	uint32_t n = sh->nmodules < DEJA_MAX_MODULES ? sh->nmodules : DEJA_MAX_MODULES;
+	c->modules = n ? malloc(n * sizeof(*c->modules)) : NULL;
+	if (!c->modules)
+		return; /* its call sites are left unnamed */
+	memcpy(c->modules, sh->modules, n * sizeof(*c->modules));
+	c->nmodules = n;
 }
 
 static void child_ended(void *ctx, uint32_t process, const struct process_end *end,
@@ -290,6 +315,8 @@ static void child_ended(void *ctx, uint32_t process, const struct process_end *e
 	c->end = *end;
 	if (ended_waiting(sh, end->kind) && !c->waits)
 		keep_child_waits(c, sh);
+	if (!c->modules)
+		keep_child_modules(c, sh);
 }
 
 /* The held run is kept after all: create its trace and write it out. */
@@ -308,20 +335,15 @@ static void write_out_held(struct record_sink *rs)
 		write_event(rs, ev, digest, ev->data_len ? rs->held.bytes + at : NULL);
 		at += ev->data_len;
 	}
-	free(rs->held.ev);
-	free(rs->held.bytes);
-	rs->held = (struct held_events){ 0 };
+	held_free(&rs->held);
 	at = 0;
 	for (size_t i = 0; i < rs->held_children.n; i++) {
-		struct deja_event *ev = &rs->held_children.ev[i];
-		uint32_t process = ev->reserved;
-		ev->reserved = 0;
-		write_child_event(rs, process, ev, ev->data_len ? rs->held_children.bytes + at : NULL);
+		const struct deja_event *ev = &rs->held_children.ev[i];
+		write_child_event(rs, rs->held_children.process[i], ev,
+				  ev->data_len ? rs->held_children.bytes + at : NULL);
 		at += ev->data_len;
 	}
-	free(rs->held_children.ev);
-	free(rs->held_children.bytes);
-	rs->held_children = (struct held_events){ 0 };
+	held_free(&rs->held_children);
 }
 
 static bool sink_event(void *ctx, const struct deja_event *ev, const uint8_t *data)
@@ -332,7 +354,7 @@ static bool sink_event(void *ctx, const struct deja_event *ev, const uint8_t *da
 		o->observe(o->observe_ctx, ev);
 	rs->digest = deja_event_digest(rs->digest, ev);
 	if (rs->holding) {
-		if (hold(&rs->held, ev, data) && rs->held.n < HELD_EVENTS_MAX)
+		if (hold(&rs->held, 0, ev, data) && rs->held.n < HELD_EVENTS_MAX)
 			return true;
 		write_out_held(rs); /* too long to hold (or no memory): stream it */
 		return !rs->failed;
@@ -442,39 +464,26 @@ static void put_threads_and_waits(struct trace *t, const struct deja_shared *sh,
 		};
 		trace_put_thread(t, &tt);
 		struct trace_wait w;
-		if (ended_waiting(sh, kind) && model_wait(m, i, &w))
+		if (ended_waiting(sh, kind) && model_wait(m, i, &w)) {
+			w.image = sh->image;
 			trace_put_wait(t, &w);
+		}
 	}
 }
 
-static void put_modules_and_sites(struct trace *t, const struct deja_shared *sh)
+/* Every process's modules, then the call sites named with them. */
+static void put_modules_and_sites(struct record_sink *rs, const struct deja_shared *sh)
 {
+	struct code_sites *cs = code_sites_new();
+	if (!cs)
+		return; /* call sites are left unnamed */
 	uint32_t n = sh->nmodules < DEJA_MAX_MODULES ? sh->nmodules : DEJA_MAX_MODULES;
-	for (uint32_t i = 0; i < n; i++) {
-		/* The file's hash, so that a replay can refuse a changed
-		 * library as it refuses a changed executable. */
-		char hash[17];
-		const struct deja_module *m = &sh->modules[i];
-		bool file = m->path[0] == '/' && deja_file_hash(m->path, hash) == 0;
-		trace_put_module(t, m, file ? hash : NULL);
-	}
-	struct symbolizer *sym = symbolizer_open(sh->modules, n);
-	for (int routines = 0; routines <= 1; routines++) {
-		uint64_t *addrs;
-		size_t naddrs;
-		if (trace_get_site_addresses(t, routines, &addrs, &naddrs) != TRACE_OK)
-			break;
-		for (size_t i = 0; i < naddrs; i++) {
-			struct trace_site site;
-			symbolizer_lookup(sym, addrs[i], !routines, &site);
-			trace_put_site(t, &site);
-			free(site.function);
-			free(site.file);
-			free(site.module);
-		}
-		free(addrs);
-	}
-	symbolizer_close(sym);
+	code_sites_put_modules(cs, rs->t, 0, sh->modules, n);
+	for (size_t i = 0; i < rs->nchildren; i++)
+		code_sites_put_modules(cs, rs->t, (uint32_t)i + 1, rs->children[i].modules,
+				       rs->children[i].nmodules);
+	code_sites_name_all(cs, rs->t);
+	code_sites_free(cs);
 }
 
 void record_remove_trace(const char *path)
@@ -596,7 +605,7 @@ static void finish_trace(struct record_sink *rs, const struct record_options *o,
 	trace_put_outcome(t, &run);
 	put_threads_and_waits(t, sh, res->kind);
 	put_processes(rs, res, sh, digest);
-	put_modules_and_sites(t, sh);
+	put_modules_and_sites(rs, sh);
 	put_escapes(t, escapes);
 	trace_put_history(t, command, run.outcome);
 	trace_commit(t);
@@ -707,12 +716,12 @@ enum record_status record_run(const struct record_options *o, struct session_res
 			finish_trace(&rs, o, res, session_shared(s), rs.digest, session_escapes(s));
 	}
 	trace_close(rs.t);
-	free(rs.held.ev);
-	free(rs.held.bytes);
-	free(rs.held_children.ev);
-	free(rs.held_children.bytes);
-	for (size_t i = 0; i < rs.nchildren; i++)
+	held_free(&rs.held);
+	held_free(&rs.held_children);
+	for (size_t i = 0; i < rs.nchildren; i++) {
 		free(rs.children[i].waits);
+		free(rs.children[i].modules);
+	}
 	free(rs.children);
 	free(rs.sources);
 	if (st == RECORD_ERR_PROGRAM || discard)

@@ -120,7 +120,8 @@ static int setup_run(struct session *s, const struct session_config *cfg, char *
 	sh->replay_end_signal = cfg->replay_end_signal;
 	for (uint32_t t = 0; t < DEJA_MAX_THREADS; t++)
 		sh->replay_tids[t] = cfg->replay_tids && t < cfg->replay_nthreads ? cfg->replay_tids[t] : 0;
-	sh->nmodules = sh->server_modules;
+	sh->nmodules = sh->server_modules; /* a run's exec added its own */
+	sh->image = 0;
 	sh->server_child = 0;
 	snprintf(sh->server_output, sizeof(sh->server_output), "%s",
 		 cfg->output_to ? cfg->output_to : "");

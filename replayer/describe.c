@@ -11,17 +11,29 @@
 #include "model.h"
 #include "syscall_table.h"
 
-const struct trace_site *site_find(const struct site_table *tab, uint64_t address)
+/* The order of trace_get_sites: process, image, address. */
+static int compare_site(const struct trace_site *s, struct trace_site_key k)
+{
+	if (s->process != k.process)
+		return s->process < k.process ? -1 : 1;
+	if (s->image != k.image)
+		return s->image < k.image ? -1 : 1;
+	if (s->address != k.address)
+		return s->address < k.address ? -1 : 1;
+	return 0;
+}
+
+const struct trace_site *site_find(const struct site_table *tab, struct trace_site_key key)
 {
 	size_t lo = 0, hi = tab ? tab->n : 0;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (tab->sites[mid].address < address)
+		if (compare_site(&tab->sites[mid], key) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (tab && lo < tab->n && tab->sites[lo].address == address)
+	if (tab && lo < tab->n && compare_site(&tab->sites[lo], key) == 0)
 		return &tab->sites[lo];
 	return NULL;
 }
@@ -32,9 +44,11 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-void describe_site(const struct site_table *tab, uint64_t address, char *buf, size_t len)
+void describe_site(const struct site_table *tab, struct trace_site_key key, char *buf,
+		   size_t len)
 {
-	const struct trace_site *s = site_find(tab, address);
+	const struct trace_site *s = site_find(tab, key);
+	uint64_t address = key.address;
 	if (address == 0) {
 		snprintf(buf, len, "-");
 	} else if (s && s->function && s->file && s->line > 0) {
@@ -42,6 +56,8 @@ void describe_site(const struct site_table *tab, uint64_t address, char *buf, si
 			 (long long)s->line);
 	} else if (s && s->function) {
 		snprintf(buf, len, "%s (%s)", s->function, s->module ? s->module : "?");
+	} else if (s && s->module) { /* a stripped module */
+		snprintf(buf, len, "0x%llx (%s)", (unsigned long long)address, s->module);
 	} else {
 		snprintf(buf, len, "0x%llx", (unsigned long long)address);
 	}
@@ -144,12 +160,12 @@ void describe_op(const struct deja_event *ev, char *buf, size_t len)
 		snprintf(buf, len, "%s() = %lld", name, result);
 }
 
-void describe_event(const struct site_table *tab, const struct deja_event *ev, char *buf,
-		    size_t len)
+void describe_event(const struct site_table *tab, uint32_t process, const struct deja_event *ev,
+		    char *buf, size_t len)
 {
 	char op[128], site[256];
 	describe_op(ev, op, sizeof(op));
-	describe_site(tab, ev->site, site, sizeof(site));
+	describe_site(tab, event_site(process, ev), site, sizeof(site));
 	snprintf(buf, len, "thread %u %s at %s%s%s", ev->thread, op, site,
 		 (ev->flags & DEJA_EVENT_PREEMPT) ? " [preempted]" : "",
 		 (ev->flags & DEJA_EVENT_TIMED_OUT) ? " [timed out]" : "");

@@ -14,18 +14,39 @@
 #include "trace.h"
 
 struct site_table {
-	struct trace_site *sites; /* sorted by address */
+	struct trace_site *sites; /* as trace_get_sites gives them */
 	size_t n;
 };
 
-const struct trace_site *site_find(const struct site_table *tab, uint64_t address);
-/* "function (file:line)", "function", or the address in hex. */
-void describe_site(const struct site_table *tab, uint64_t address, char *buf, size_t len);
+/* Where an event of a process was made. */
+static inline struct trace_site_key event_site(uint32_t process, const struct deja_event *ev)
+{
+	return (struct trace_site_key){ process, ev->image, ev->site };
+}
+
+/* Where a thread of a process waited. */
+static inline struct trace_site_key wait_site(uint32_t process, const struct trace_wait *w)
+{
+	return (struct trace_site_key){ process, w->image, w->site };
+}
+
+/* Where a fault ended the run (in the top process's last image). */
+static inline struct trace_site_key fault_site(const struct trace_run *run)
+{
+	return (struct trace_site_key){ 0, run->image, run->fault_site };
+}
+
+const struct trace_site *site_find(const struct site_table *tab, struct trace_site_key key);
+/* "function (file:line)", "function (module)", "0x... (module)" when the
+ * module has no symbol there, or the address in hex. */
+void describe_site(const struct site_table *tab, struct trace_site_key key, char *buf,
+		   size_t len);
 /* "mutex_lock(mutex#3) = 0" */
 void describe_op(const struct deja_event *ev, char *buf, size_t len);
-/* "thread 2 mutex_lock(mutex#3) = 0 at withdraw (atomicity.c:27)" */
-void describe_event(const struct site_table *tab, const struct deja_event *ev, char *buf,
-		    size_t len);
+/* "thread 2 mutex_lock(mutex#3) = 0 at withdraw (atomicity.c:27)", for an
+ * event of the given process. */
+void describe_event(const struct site_table *tab, uint32_t process, const struct deja_event *ev,
+		    char *buf, size_t len);
 
 /* Whether a replayed event is the recorded one, field by field (the
  * digest chain aside). */

@@ -127,7 +127,7 @@ static bool differs(struct replay_sink *rs, const struct deja_event *got)
 	char expected[512], actual[512], what[400];
 	struct replay_report *rep = rs->rep;
 	rep->divergence_seq = rs->next;
-	describe_event(rs->sites, got, actual, sizeof(actual));
+	describe_event(rs->sites, 0, got, actual, sizeof(actual));
 	if (rs->next >= rs->n) {
 		snprintf(rep->divergence, sizeof(rep->divergence),
 			 "event %llu: the recording ended here, but the replay went on: %s",
@@ -135,7 +135,7 @@ static bool differs(struct replay_sink *rs, const struct deja_event *got)
 		return false;
 	}
 	const struct deja_event *recorded = &rs->recorded[rs->next].ev;
-	describe_event(rs->sites, recorded, expected, sizeof(expected));
+	describe_event(rs->sites, 0, recorded, expected, sizeof(expected));
 	describe_difference(recorded, got, what, sizeof(what));
 	snprintf(rep->divergence, sizeof(rep->divergence),
 		 "event %llu differs%s%s\n  expected: %s\n  got:      %s",
@@ -302,7 +302,7 @@ static void debug_request(const struct replay_options *opt, const struct trace_e
 			  const struct site_table *sites, const char *runtime_path,
 			  struct debug_stop_request *rq, char *what, size_t whatlen)
 {
-	describe_event(sites, &ev[opt->gdb_event].ev, what, whatlen);
+	describe_event(sites, opt->gdb_process, &ev[opt->gdb_event].ev, what, whatlen);
 	*rq = (struct debug_stop_request){ .process = opt->gdb_process,
 					   .event = opt->gdb_event, .gdb = opt->gdb,
 					   .commands = opt->gdb_commands,

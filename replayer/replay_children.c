@@ -231,7 +231,7 @@ static bool event(void *ctx, uint32_t process, const struct deja_event *ev, cons
 	struct recorded_child *c = find(rc, process);
 	char got[512], expected[512], what[400];
 	c->digest = deja_event_digest(c->digest, ev);
-	describe_event(rc->sites, ev, got, sizeof(got));
+	describe_event(rc->sites, process, ev, got, sizeof(got));
 	if (c->next >= c->nevents)
 		return diverge(rc, "process %u (fork #%lld of process %lld), event %llu: its recording"
 			       " ended here, but the replay went on: %s", process,
@@ -239,7 +239,7 @@ static bool event(void *ctx, uint32_t process, const struct deja_event *ev, cons
 			       (unsigned long long)c->next, got);
 	const struct trace_event *want = &c->events[c->next];
 	if (want->digest != c->digest || !events_alike(&want->ev, ev)) {
-		describe_event(rc->sites, &want->ev, expected, sizeof(expected));
+		describe_event(rc->sites, process, &want->ev, expected, sizeof(expected));
 		describe_difference(&want->ev, ev, what, sizeof(what));
 		return diverge(rc, "process %u (fork #%lld of process %lld), event %llu differs%s%s\n"
 			       "  expected: %s\n  got:      %s", process,

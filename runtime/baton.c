@@ -183,6 +183,7 @@ static int64_t execute_chosen(uint32_t self)
 	fire_due();
 	rt_io_at_event(&rt.model->threads[self].pending, rt.model->steps);
 	int64_t r = deja_sched_step(rt.model, self, &ev);
+	ev.image = rt.shared->image;
 	rt_last_arg = ev.arg;
 	rt_signals_note_event(ev.seq);
 	rt_ticks_after_event(ev.seq);

@@ -149,10 +149,17 @@ static void follow(void)
 	struct deja_shared *parent = rt.shared;
 	rt.shared = NULL; /* a fatal error from here on must not end the parent's run */
 	struct deja_shared *sh = rt_channel_map(fd);
-	/* The call sites' modules are the parent's: the same image. */
+	/* The call sites' modules are the parent's current image's: the
+	 * child's image 0. */
 	uint32_t n = parent->nmodules < DEJA_MAX_MODULES ? parent->nmodules : DEJA_MAX_MODULES;
-	memcpy(sh->modules, parent->modules, n * sizeof(sh->modules[0]));
-	sh->nmodules = n;
+	uint32_t first = n;
+	while (first > 0 && parent->modules[first - 1].image == parent->image)
+		first--;
+	memcpy(sh->modules, parent->modules + first, (n - first) * sizeof(sh->modules[0]));
+	for (uint32_t i = 0; i < n - first; i++)
+		sh->modules[i].image = 0;
+	sh->nmodules = n - first;
+	sh->image = 0;
 	memcpy(sh->user_output_dev, parent->user_output_dev, sizeof(sh->user_output_dev));
 	memcpy(sh->user_output_ino, parent->user_output_ino, sizeof(sh->user_output_ino));
 	/* Never touch the parent's channel again. */

@@ -147,7 +147,7 @@ static bool in_program_code(uint64_t ip)
 	uint32_t n = __atomic_load_n(&sh->nmodules, __ATOMIC_ACQUIRE);
 	for (uint32_t i = 0; i < n && i < DEJA_MAX_MODULES; i++) {
 		const struct deja_module *m = &sh->modules[i];
-		if (ip < m->lo || ip >= m->hi)
+		if (m->image != sh->image || ip < m->lo || ip >= m->hi)
 			continue;
 		return !(name_has(m->path, "/libc.so") || name_has(m->path, "/ld-linux") ||
 			 name_has(m->path, "linux-vdso") || strcmp(m->path, sh->runtime_path) == 0);

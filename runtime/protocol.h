@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 37u
+#define DEJA_PROTOCOL_VERSION 38u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -248,6 +248,8 @@ struct deja_thread {
 struct deja_module {
 	uint64_t base; /* load bias */
 	uint64_t lo, hi;
+	uint32_t image; /* the image it was loaded into (deja_event.image) */
+	uint32_t reserved_image;
 	char path[DEJA_PATH_MAX];
 };
 
@@ -274,7 +276,10 @@ struct deja_event {
 	 * it yields). */
 	uint64_t choosable;
 	uint32_t choice_free;
-	uint32_t reserved;
+	/* The process's image the event happened in: 0 as the process
+	 * started (a forked child's is its parent's image then), one more
+	 * after each exec.  Call sites are symbolised per image. */
+	uint32_t image;
 };
 
 /* Replay: what an input syscall gave when it was recorded.  The bytes are
@@ -596,7 +601,8 @@ struct deja_shared {
 	int32_t target_ppid;
 	uint32_t outcome;         /* enum deja_outcome_kind, or NONE */
 	uint32_t outcome_thread;
-	uint32_t nmodules;
+	uint32_t nmodules;        /* modules[]: every image's, the current one's last */
+	uint32_t image;           /* the current image (deja_event.image) */
 	uint64_t outcome_step;
 	char message[DEJA_MESSAGE_MAX];
 

@@ -113,6 +113,7 @@ static int add_module(struct dl_phdr_info *info, size_t size, void *data)
 	mod->base = info->dlpi_addr;
 	mod->lo = lo;
 	mod->hi = hi;
+	mod->image = sh->image;
 	if (info->dlpi_name && info->dlpi_name[0]) {
 		copy_path(mod->path, info->dlpi_name);
 	} else {
@@ -139,6 +140,16 @@ static void refuse_thread_sanitizer(void)
 				 " would report races that are not there; build it without");
 }
 
+/* The current image's modules are the last ones listed: drop them, to
+ * list them again (earlier images' stay, for their call sites). */
+static void forget_image_modules(struct deja_shared *sh)
+{
+	uint32_t n = sh->nmodules < DEJA_MAX_MODULES ? sh->nmodules : DEJA_MAX_MODULES;
+	while (n > 0 && sh->modules[n - 1].image == sh->image)
+		n--;
+	sh->nmodules = n;
+}
+
 static unsigned long long modules_seen_adds;
 
 static int count_adds(struct dl_phdr_info *info, size_t size, void *data)
@@ -155,7 +166,7 @@ void rt_refresh_modules(void)
 	dl_iterate_phdr(count_adds, &adds);
 	if (adds != modules_seen_adds) {
 		modules_seen_adds = adds;
-		rt.shared->nmodules = 0;
+		forget_image_modules(rt.shared);
 		dl_iterate_phdr(add_module, NULL);
 	}
 	rt_libc_leave();
@@ -318,6 +329,7 @@ __attribute__((constructor(101))) static void rt_init(void)
 	rt_vdso_rewrite(); /* before the fork server, whose runs inherit it */
 	if (rt.shared->server && !rt.shared->server_running) {
 		rt.shared->nmodules = 0;
+		rt.shared->image = 0;
 		dl_iterate_phdr(add_module, NULL);
 		rt_announce(DEJA_ANNOUNCE_STARTED); /* the server is the runtime's */
 		rt_serve();
@@ -329,8 +341,12 @@ __attribute__((constructor(101))) static void rt_init(void)
 	/* A served run's modules were listed before the fork; after an exec
 	 * the new image's are added. */
 	bool served = rt.shared->server && !after_exec;
-	if (!after_exec && !served)
+	if (after_exec) {
+		rt.shared->image++; /* the old image's modules stay listed */
+	} else if (!served) {
 		rt.shared->nmodules = 0;
+		rt.shared->image = 0;
+	}
 	if (!served)
 		dl_iterate_phdr(add_module, NULL);
 	refuse_thread_sanitizer();

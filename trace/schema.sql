@@ -73,8 +73,9 @@ CREATE TABLE events (
     flags       INTEGER NOT NULL,      -- 1 preempt, 2 switch, 4 timed out
     data        INTEGER NOT NULL,      -- syscall: xxh3 of the bytes it sent, else 0
     digest      INTEGER NOT NULL,      -- running xxh3-64 over the events so far
-    data_len    INTEGER NOT NULL       -- bytes of its syscall_data row (0: none), so a
+    data_len    INTEGER NOT NULL,      -- bytes of its syscall_data row (0: none), so a
                                        -- replay lays out the feed without reading them
+    image       INTEGER NOT NULL       -- the process's image: 0, one more per exec
 );
 
 -- When the outcome is a deadlock (the wait-for graph) or a timeout: one
@@ -87,27 +88,36 @@ CREATE TABLE waits (
     object_kind TEXT    NOT NULL,
     object_addr INTEGER NOT NULL,
     holder      INTEGER,              -- thread holding what it waits for
-    site        INTEGER NOT NULL
+    site        INTEGER NOT NULL,
+    image       INTEGER NOT NULL      -- the image the site is in (events.image)
 );
 
+-- The ELF objects each process had loaded, per image (an exec starts a
+-- new image; a forked child's image 0 is its parent's image then).
 CREATE TABLE modules (
-    id   INTEGER PRIMARY KEY,
-    path TEXT    NOT NULL,
-    base INTEGER NOT NULL,
-    lo   INTEGER NOT NULL,
-    hi   INTEGER NOT NULL,
-    hash TEXT              -- xxh3 of the file when recorded (NULL: no file,
-                           -- such as the vDSO); a replay needs the same
+    id      INTEGER PRIMARY KEY,
+    process INTEGER NOT NULL,  -- processes.id (0: the top process)
+    image   INTEGER NOT NULL,  -- events.image
+    path    TEXT    NOT NULL,
+    base    INTEGER NOT NULL,
+    lo      INTEGER NOT NULL,
+    hi      INTEGER NOT NULL,
+    hash    TEXT               -- xxh3 of the file when recorded (NULL: no file,
+                               -- such as the vDSO); a replay needs the same
 );
 
--- Call sites resolved to code locations when the run was recorded.
+-- Call sites resolved to code locations when the run was recorded, by the
+-- modules of the process and image they are in.
 CREATE TABLE sites (
-    address  INTEGER PRIMARY KEY,
+    process  INTEGER NOT NULL,
+    image    INTEGER NOT NULL,
+    address  INTEGER NOT NULL,
     function TEXT,
     file     TEXT,
     line     INTEGER,
-    module   TEXT
-);
+    module   TEXT,
+    PRIMARY KEY (process, image, address)
+) WITHOUT ROWID;
 
 -- The bytes an input syscall gave the program (the event's `data` is their
 -- xxh3); replay copies them back instead of running the call.
@@ -187,6 +197,7 @@ CREATE TABLE process_events (
     data        INTEGER NOT NULL,
     digest      INTEGER NOT NULL,         -- running xxh3-64 over this process's events
     data_len    INTEGER NOT NULL,         -- bytes of its process_data row (0: none)
+    image       INTEGER NOT NULL,         -- the process's image (events.image)
     PRIMARY KEY (process, seq)
 );
 
@@ -222,6 +233,7 @@ CREATE TABLE process_waits (
     object_addr INTEGER NOT NULL,
     holder      INTEGER,                  -- thread holding what it waits for
     site        INTEGER NOT NULL,
+    image       INTEGER NOT NULL,
     PRIMARY KEY (process, thread)
 );
 

@@ -151,8 +151,8 @@ enum trace_status trace_create(const char *path, struct trace **out, char *err,
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(t->db,
 					"INSERT INTO events (seq, thread, op, object, object_addr,"
-					" arg, result, site, vtime, flags, digest, data, data_len)"
-					" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+					" arg, result, site, vtime, flags, digest, data, data_len,"
+					" image) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 					-1, &t->put_event, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(t->db, "INSERT INTO syscall_data (seq, bytes) VALUES (?,?)",
@@ -314,7 +314,8 @@ static enum trace_status open_trace(const char *path, bool writable, enum integr
 	if (s == TRACE_OK) {
 		rc = sqlite3_prepare_v2(t->db,
 					"SELECT seq, thread, op, object, object_addr, arg, result,"
-					" site, vtime, flags, digest, data, data_len FROM events ORDER BY seq",
+					" site, vtime, flags, digest, data, data_len, image FROM events"
+					" ORDER BY seq",
 					-1, &t->next_event, NULL);
 		if (rc != SQLITE_OK)
 			s = fail(t->db, rc, err, errlen);
@@ -509,6 +510,7 @@ void trace_bind_event(sqlite3_stmt *st, int first, const struct trace_event *e)
 	sqlite3_bind_int64(st, first + 10, (sqlite3_int64)e->digest);
 	sqlite3_bind_int64(st, first + 11, (sqlite3_int64)ev->data);
 	sqlite3_bind_int64(st, first + 12, ev->data_len);
+	sqlite3_bind_int64(st, first + 13, ev->image);
 }
 
 enum trace_status trace_put_event(struct trace *t, const struct trace_event *e)
@@ -552,51 +554,54 @@ void trace_bind_wait(sqlite3_stmt *st, int first, const struct trace_wait *w)
 	else
 		sqlite3_bind_null(st, first + 5);
 	sqlite3_bind_int64(st, first + 6, (sqlite3_int64)w->site);
+	sqlite3_bind_int64(st, first + 7, w->image);
 }
 
 enum trace_status trace_put_wait(struct trace *t, const struct trace_wait *w)
 {
 	sqlite3_stmt *st = trace_prepare(t,
-		"INSERT INTO waits (thread, op, object, object_kind, object_addr, holder, site)"
-		" VALUES (?,?,?,?,?,?,?)");
+		"INSERT INTO waits (thread, op, object, object_kind, object_addr, holder, site, image)"
+		" VALUES (?,?,?,?,?,?,?,?)");
 	if (!st)
 		return TRACE_ERR_WRITE;
 	trace_bind_wait(st, 1, w);
 	return trace_step_done(st);
 }
 
-enum trace_status trace_put_module(struct trace *t, const struct deja_module *m,
+enum trace_status trace_put_module(struct trace *t, uint32_t process, const struct deja_module *m,
 				  const char *hash)
 {
 	sqlite3_stmt *st = trace_prepare(t,
-		"INSERT INTO modules (path, base, lo, hi, hash) VALUES (?,?,?,?,?)");
+		"INSERT INTO modules (process, image, path, base, lo, hi, hash) VALUES (?,?,?,?,?,?,?)");
 	if (!st)
 		return TRACE_ERR_WRITE;
-	sqlite3_bind_text(st, 1, m->path, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)m->base);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)m->lo);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)m->hi);
-	if (hash)
-		sqlite3_bind_text(st, 5, hash, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, 5);
+	sqlite3_bind_int64(st, 1, process);
+	sqlite3_bind_int64(st, 2, m->image);
+	sqlite3_bind_text(st, 3, m->path, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)m->base);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)m->lo);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)m->hi);
+	trace_bind_text_or_null(st, 7, hash);
 	return trace_step_done(st);
 }
 
 enum trace_status trace_put_site(struct trace *t, const struct trace_site *s)
 {
 	sqlite3_stmt *st = trace_prepare(t,
-		"INSERT OR REPLACE INTO sites (address, function, file, line, module) VALUES (?,?,?,?,?)");
+		"INSERT OR REPLACE INTO sites (process, image, address, function, file, line, module)"
+		" VALUES (?,?,?,?,?,?,?)");
 	if (!st)
 		return TRACE_ERR_WRITE;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)s->address);
-	trace_bind_text_or_null(st, 2, s->function);
-	trace_bind_text_or_null(st, 3, s->file);
+	sqlite3_bind_int64(st, 1, s->process);
+	sqlite3_bind_int64(st, 2, s->image);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)s->address);
+	trace_bind_text_or_null(st, 4, s->function);
+	trace_bind_text_or_null(st, 5, s->file);
 	if (s->line > 0)
-		sqlite3_bind_int64(st, 4, s->line);
+		sqlite3_bind_int64(st, 6, s->line);
 	else
-		sqlite3_bind_null(st, 4);
-	trace_bind_text_or_null(st, 5, s->module);
+		sqlite3_bind_null(st, 6);
+	trace_bind_text_or_null(st, 7, s->module);
 	return trace_step_done(st);
 }
 

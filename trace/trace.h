@@ -16,7 +16,7 @@
 
 #include "protocol.h"
 
-#define TRACE_VERSION 13
+#define TRACE_VERSION 14
 #define TRACE_APPLICATION_ID 0x444A4131 /* "DJA1" */
 
 enum trace_status {
@@ -52,6 +52,7 @@ struct trace_run {
 	int64_t signal;         /* 0 when none */
 	int64_t outcome_thread; /* -1 when none */
 	uint64_t fault_site;    /* 0 when none */
+	uint32_t image;         /* the top process's image at the end (fault_site is in it) */
 	uint64_t events;
 	uint64_t preemptions;
 	uint64_t switches;
@@ -94,9 +95,19 @@ struct trace_wait {
 	uint64_t object_addr;
 	int64_t holder; /* -1: none */
 	uint64_t site;
+	uint32_t image; /* the image the site is in (deja_event.image) */
+};
+
+/* A call site: an address in one image of one process. */
+struct trace_site_key {
+	uint32_t process; /* 0: the top process */
+	uint32_t image;
+	uint64_t address;
 };
 
 struct trace_site {
+	uint32_t process;
+	uint32_t image;
 	uint64_t address;
 	char *function; /* NULL when unknown */
 	char *file;
@@ -136,8 +147,9 @@ enum trace_status trace_put_outcome(struct trace *t, const struct trace_run *run
 enum trace_status trace_put_event(struct trace *t, const struct trace_event *e);
 enum trace_status trace_put_thread(struct trace *t, const struct trace_thread *th);
 enum trace_status trace_put_wait(struct trace *t, const struct trace_wait *w);
-/* hash: the xxh3 of the module's file (hex), or NULL when it has none. */
-enum trace_status trace_put_module(struct trace *t, const struct deja_module *m,
+/* A module of a process's image (m->image); hash: the xxh3 of the
+ * module's file (hex), or NULL when it has none. */
+enum trace_status trace_put_module(struct trace *t, uint32_t process, const struct deja_module *m,
 				  const char *hash);
 enum trace_status trace_put_site(struct trace *t, const struct trace_site *s);
 enum trace_status trace_put_history(struct trace *t, const char *command,
@@ -186,12 +198,18 @@ struct trace_module_file {
 enum trace_status trace_get_module_files(struct trace *t, struct trace_module_file **out,
 					 size_t *n);
 void trace_module_files_free(struct trace_module_file *m, size_t n);
+/* The modules of one image of one process, in the order listed (path,
+ * base, lo, hi and image filled). */
+enum trace_status trace_get_modules(struct trace *t, uint32_t process, uint32_t image,
+				    struct deja_module **out, size_t *n);
+/* Every site, sorted by process, image and address. */
 enum trace_status trace_get_sites(struct trace *t, struct trace_site **out, size_t *n);
 void trace_sites_free(struct trace_site *s, size_t n);
 /* Distinct call sites (return addresses) of events and waits, or with
- * start_routines the threads' start routines, for symbolising. */
+ * start_routines the threads' start routines and the fault site, for
+ * symbolising; sorted by process and image. */
 enum trace_status trace_get_site_addresses(struct trace *t, bool start_routines,
-					   uint64_t **out, size_t *n);
+					   struct trace_site_key **out, size_t *n);
 /* Syscalls that failed with ENOSYS because deja does not support them:
  * number and how many times, one row per syscall. */
 struct trace_syscall_count {

@@ -47,8 +47,8 @@ enum trace_status trace_put_process_event(struct trace *t, uint32_t process,
 	if (!t->put_process_event)
 		t->put_process_event = trace_prepare(t,
 			"INSERT INTO process_events (process, seq, thread, op, object, object_addr,"
-			" arg, result, site, vtime, flags, digest, data, data_len)"
-			" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+			" arg, result, site, vtime, flags, digest, data, data_len, image)"
+			" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	sqlite3_stmt *st = t->put_process_event;
 	if (!st)
 		return TRACE_ERR_WRITE;
@@ -153,7 +153,7 @@ enum trace_status trace_get_process_events(struct trace *t, uint32_t process,
 {
 	return load_process_rows(t,
 		"SELECT seq, thread, op, object, object_addr, arg, result, site, vtime, flags,"
-		" digest, data, data_len FROM process_events WHERE process = ? ORDER BY seq",
+		" digest, data, data_len, image FROM process_events WHERE process = ? ORDER BY seq",
 		process, sizeof(**out), read_event, (void **)out, n);
 }
 
@@ -203,7 +203,7 @@ enum trace_status trace_put_process_wait(struct trace *t, uint32_t process,
 {
 	sqlite3_stmt *st = trace_prepare(t,
 		"INSERT OR REPLACE INTO process_waits (process, thread, op, object, object_kind,"
-		" object_addr, holder, site) VALUES (?,?,?,?,?,?,?,?)");
+		" object_addr, holder, site, image) VALUES (?,?,?,?,?,?,?,?,?)");
 	if (!st)
 		return TRACE_ERR_WRITE;
 	sqlite3_bind_int64(st, 1, process);
@@ -215,7 +215,7 @@ enum trace_status trace_get_process_waits(struct trace *t, uint32_t process,
 					  struct trace_wait **out, size_t *n)
 {
 	return load_process_rows(t,
-		"SELECT thread, op, object, object_kind, object_addr, holder, site"
+		"SELECT thread, op, object, object_kind, object_addr, holder, site, image"
 		" FROM process_waits WHERE process = ? ORDER BY thread",
 		process, sizeof(**out), trace_read_wait_row, (void **)out, n);
 }

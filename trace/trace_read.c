@@ -79,7 +79,8 @@ enum trace_status trace_get_run(struct trace *t, struct trace_run *r)
 		"SELECT deja_version, cwd, exe_path, exe_hash, strategy, seed, run_index, max_steps,"
 		" started_at, outcome, exit_code, signal, message, outcome_thread, events,"
 		" preemptions, switches, interrupted, final_digest, realtime_start, monotonic_start,"
-		" entropy_seed, forks, fault_site, pid, ppid, time FROM run WHERE id=1");
+		" entropy_seed, forks, fault_site, pid, ppid, time,"
+		" (SELECT image FROM events ORDER BY seq DESC LIMIT 1) FROM run WHERE id=1");
 	if (!st)
 		return TRACE_ERR_CORRUPT;
 	int rc = sqlite3_step(st);
@@ -114,6 +115,7 @@ enum trace_status trace_get_run(struct trace *t, struct trace_run *r)
 	r->pid = col_int_or(st, 24, 0);
 	r->ppid = col_int_or(st, 25, 0);
 	r->time = trace_dup_col(st, 26);
+	r->image = (uint32_t)col_int_or(st, 27, 0);
 	sqlite3_finalize(st);
 	if (!r->cwd || !r->exe_path || !r->exe_hash || !r->strategy || !r->outcome || !r->time)
 		return TRACE_ERR_CORRUPT;
@@ -206,6 +208,7 @@ int trace_read_event_row(sqlite3_stmt *st, struct trace_event *e)
 	e->digest = (uint64_t)sqlite3_column_int64(st, 10);
 	ev->data = (uint64_t)sqlite3_column_int64(st, 11);
 	ev->data_len = (uint32_t)sqlite3_column_int64(st, 12);
+	ev->image = (uint32_t)sqlite3_column_int64(st, 13);
 	return ev->op == DEJA_OP_COUNT ? -1 : 1;
 }
 
@@ -281,13 +284,14 @@ bool trace_read_wait_row(sqlite3_stmt *st, void *row)
 	w->object_addr = (uint64_t)sqlite3_column_int64(st, 4);
 	w->holder = col_int_or(st, 5, -1);
 	w->site = (uint64_t)sqlite3_column_int64(st, 6);
+	w->image = (uint32_t)sqlite3_column_int64(st, 7);
 	return true;
 }
 
 enum trace_status trace_get_waits(struct trace *t, struct trace_wait **out, size_t *n)
 {
-	return trace_load_rows(t, "SELECT thread, op, object, object_kind, object_addr, holder, site"
-			    " FROM waits ORDER BY thread", sizeof(**out), trace_read_wait_row,
+	return trace_load_rows(t, "SELECT thread, op, object, object_kind, object_addr, holder,"
+			    " site, image FROM waits ORDER BY thread", sizeof(**out), trace_read_wait_row,
 			 (void **)out, n);
 }
 
@@ -324,21 +328,52 @@ void trace_module_files_free(struct trace_module_file *m, size_t n)
 	free(m);
 }
 
+static bool read_module(sqlite3_stmt *st, void *row)
+{
+	struct deja_module *m = row;
+	const unsigned char *path = sqlite3_column_text(st, 0);
+	if (!path)
+		return false;
+	snprintf(m->path, sizeof(m->path), "%s", (const char *)path);
+	m->base = (uint64_t)sqlite3_column_int64(st, 1);
+	m->lo = (uint64_t)sqlite3_column_int64(st, 2);
+	m->hi = (uint64_t)sqlite3_column_int64(st, 3);
+	m->image = (uint32_t)sqlite3_column_int64(st, 4);
+	return true;
+}
+
+enum trace_status trace_get_modules(struct trace *t, uint32_t process, uint32_t image,
+				    struct deja_module **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st = trace_prepare(t, "SELECT path, base, lo, hi, image FROM modules"
+					 " WHERE process = ? AND image = ? ORDER BY id");
+	if (!st)
+		return TRACE_ERR_CORRUPT;
+	sqlite3_bind_int64(st, 1, process);
+	sqlite3_bind_int64(st, 2, image);
+	return trace_collect_rows(st, sizeof(**out), read_module, (void **)out, n);
+}
+
 static bool read_site(sqlite3_stmt *st, void *row)
 {
 	struct trace_site *s = row;
-	s->address = (uint64_t)sqlite3_column_int64(st, 0);
-	s->function = trace_dup_col(st, 1);
-	s->file = trace_dup_col(st, 2);
-	s->line = col_int_or(st, 3, 0);
-	s->module = trace_dup_col(st, 4);
+	s->process = (uint32_t)sqlite3_column_int64(st, 0);
+	s->image = (uint32_t)sqlite3_column_int64(st, 1);
+	s->address = (uint64_t)sqlite3_column_int64(st, 2);
+	s->function = trace_dup_col(st, 3);
+	s->file = trace_dup_col(st, 4);
+	s->line = col_int_or(st, 5, 0);
+	s->module = trace_dup_col(st, 6);
 	return true;
 }
 
 enum trace_status trace_get_sites(struct trace *t, struct trace_site **out, size_t *n)
 {
-	return trace_load_rows(t, "SELECT address, function, file, line, module FROM sites"
-			    " ORDER BY address", sizeof(**out), read_site, (void **)out, n);
+	return trace_load_rows(t, "SELECT process, image, address, function, file, line, module"
+			    " FROM sites ORDER BY process, image, address", sizeof(**out), read_site,
+			    (void **)out, n);
 }
 
 void trace_sites_free(struct trace_site *s, size_t n)
@@ -351,22 +386,31 @@ void trace_sites_free(struct trace_site *s, size_t n)
 	free(s);
 }
 
-static bool read_address(sqlite3_stmt *st, void *row)
+static bool read_site_key(sqlite3_stmt *st, void *row)
 {
-	*(uint64_t *)row = (uint64_t)sqlite3_column_int64(st, 0);
+	struct trace_site_key *k = row;
+	k->process = (uint32_t)sqlite3_column_int64(st, 0);
+	k->image = (uint32_t)sqlite3_column_int64(st, 1);
+	k->address = (uint64_t)sqlite3_column_int64(st, 2);
 	return true;
 }
 
 enum trace_status trace_get_site_addresses(struct trace *t, bool start_routines,
-					   uint64_t **out, size_t *n)
+					   struct trace_site_key **out, size_t *n)
 {
+	/* A thread's start routine is in the image it started in; a fault is
+	 * in the top process's last image. */
 	return trace_load_rows(t, start_routines
-		? "SELECT start_routine FROM threads WHERE start_routine != 0"
-		  " UNION SELECT fault_site FROM run WHERE fault_site IS NOT NULL"
-		: "SELECT site FROM events WHERE site != 0 UNION SELECT site FROM waits WHERE site != 0"
-		  " UNION SELECT site FROM process_events WHERE site != 0"
-		  " UNION SELECT site FROM process_waits WHERE site != 0",
-		sizeof(**out), read_address, (void **)out, n);
+		? "SELECT 0, COALESCE((SELECT image FROM events e WHERE e.thread = threads.id"
+		  " ORDER BY seq LIMIT 1), 0), start_routine FROM threads WHERE start_routine != 0"
+		  " UNION SELECT 0, COALESCE((SELECT image FROM events ORDER BY seq DESC LIMIT 1), 0),"
+		  " fault_site FROM run WHERE fault_site IS NOT NULL ORDER BY 1, 2"
+		: "SELECT 0, image, site FROM events WHERE site != 0"
+		  " UNION SELECT 0, image, site FROM waits WHERE site != 0"
+		  " UNION SELECT process, image, site FROM process_events WHERE site != 0"
+		  " UNION SELECT process, image, site FROM process_waits WHERE site != 0"
+		  " ORDER BY 1, 2",
+		sizeof(**out), read_site_key, (void **)out, n);
 }
 
 static bool read_syscall_count(sqlite3_stmt *st, void *row)

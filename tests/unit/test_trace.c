@@ -56,7 +56,8 @@ static void write_sample(const char *path, uint64_t nevents)
 		struct trace_event e = { .ev = { .seq = i, .thread = (uint32_t)(i % 3),
 						 .op = DEJA_OP_MUTEX_UNLOCK, .object = 1,
 						 .result = -(int64_t)i, .site = 0x400000 + i,
-						 .flags = (uint16_t)(i & 1) },
+						 .flags = (uint16_t)(i & 1),
+						 .image = i >= nevents / 2 }, /* an exec halfway */
 					 .digest = 0xfedcba9876543210ull ^ i };
 		assert_int_equal(trace_put_event(t, &e), TRACE_OK);
 	}
@@ -77,10 +78,24 @@ static void write_sample(const char *path, uint64_t nevents)
 	assert_int_equal(trace_put_thread(t, &th0), TRACE_OK);
 	assert_int_equal(trace_put_thread(t, &th1), TRACE_OK);
 	struct trace_wait w = { .thread = 1, .op = "mutex_lock", .object = 1,
-				.object_kind = "mutex", .holder = 2, .site = 0x400010 };
+				.object_kind = "mutex", .holder = 2, .site = 0x400010, .image = 1 };
 	assert_int_equal(trace_put_wait(t, &w), TRACE_OK);
-	struct trace_site s = { .address = 0x400010, .function = "worker", .file = "w.c", .line = 12 };
-	assert_int_equal(trace_put_site(t, &s), TRACE_OK);
+	/* One address in three images: the top process's two, and a child's. */
+	struct trace_site s[] = {
+		{ .process = 1, .image = 0, .address = 0x400010, .function = "child_work" },
+		{ .process = 0, .image = 1, .address = 0x400010, .function = "worker",
+		  .file = "w.c", .line = 12 },
+		{ .process = 0, .image = 0, .address = 0x400010, .function = "shell_work" },
+	};
+	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+		assert_int_equal(trace_put_site(t, &s[i]), TRACE_OK);
+	struct deja_module m[] = {
+		{ .base = 0x400000, .lo = 0x400000, .hi = 0x500000, .image = 0, .path = "/bin/sh" },
+		{ .base = 0x400000, .lo = 0x400000, .hi = 0x480000, .image = 1, .path = "/w/prog" },
+	};
+	assert_int_equal(trace_put_module(t, 0, &m[0], "00000000000000aa"), TRACE_OK);
+	assert_int_equal(trace_put_module(t, 0, &m[1], "00000000000000bb"), TRACE_OK);
+	assert_int_equal(trace_put_module(t, 1, &m[1], "00000000000000bb"), TRACE_OK);
 	trace_close(t);
 }
 
@@ -107,6 +122,7 @@ static void round_trip_keeps_everything(void **state)
 	assert_int_equal(run.exit_code, -1);
 	assert_int_equal(run.outcome_thread, 2);
 	assert_int_equal(run.preemptions, 5);
+	assert_int_equal(run.image, 1); /* the last event's */
 	trace_run_free(&run);
 
 	struct trace_event e;
@@ -117,6 +133,7 @@ static void round_trip_keeps_everything(void **state)
 		assert_int_equal(e.ev.op, DEJA_OP_MUTEX_UNLOCK);
 		assert_int_equal(e.ev.result, -(int64_t)n);
 		assert_int_equal(e.digest, 0xfedcba9876543210ull ^ n);
+		assert_int_equal(e.ev.image, n >= 10000);
 		n++;
 	}
 	assert_int_equal(n, 20000);
@@ -141,14 +158,42 @@ static void round_trip_keeps_everything(void **state)
 	assert_int_equal(nw, 1);
 	assert_int_equal(w[0].holder, 2);
 	assert_string_equal(w[0].op, "mutex_lock");
+	assert_int_equal(w[0].image, 1);
 	trace_waits_free(w, nw);
 	struct trace_site *s;
 	size_t ns;
 	assert_int_equal(trace_get_sites(t, &s, &ns), TRACE_OK);
-	assert_int_equal(ns, 1);
-	assert_string_equal(s[0].function, "worker");
-	assert_int_equal(s[0].line, 12);
+	assert_int_equal(ns, 3); /* by process, then image */
+	assert_string_equal(s[0].function, "shell_work");
+	assert_string_equal(s[1].function, "worker");
+	assert_int_equal(s[1].line, 12);
+	assert_int_equal(s[1].image, 1);
+	assert_string_equal(s[2].function, "child_work");
+	assert_int_equal(s[2].process, 1);
 	trace_sites_free(s, ns);
+	struct deja_module *m;
+	size_t nm;
+	assert_int_equal(trace_get_modules(t, 0, 1, &m, &nm), TRACE_OK);
+	assert_int_equal(nm, 1);
+	assert_string_equal(m[0].path, "/w/prog");
+	assert_int_equal(m[0].hi, 0x480000);
+	assert_int_equal(m[0].image, 1);
+	free(m);
+	/* Each distinct site once with its image: 20000 events' sites, and
+	 * the wait's, at an event's address but in the other image. */
+	struct trace_site_key *k;
+	size_t nk;
+	assert_int_equal(trace_get_site_addresses(t, false, &k, &nk), TRACE_OK);
+	assert_int_equal(nk, 20001);
+	assert_int_equal(k[0].image, 0);
+	assert_int_equal(k[0].address, 0x400000);
+	assert_int_equal(k[nk - 1].image, 1);
+	free(k);
+	struct trace_module_file *f;
+	size_t nf;
+	assert_int_equal(trace_get_module_files(t, &f, &nf), TRACE_OK);
+	assert_int_equal(nf, 2); /* /w/prog once, though two processes loaded it */
+	trace_module_files_free(f, nf);
 	trace_close(t);
 }
 
