@@ -141,8 +141,8 @@ static void *stream(void *arg)
 	madvise(fs->ring, fs->ring_size, MADV_POPULATE_WRITE);
 	fs->status = trace_reopen(fs->path, &t, fs->err, sizeof(fs->err));
 	if (fs->status == TRACE_OK)
-		fs->status = trace_each_feed_bytes(t, feed_entries(fs->sh), fs->sh->feed_count,
-						   put, fs);
+		fs->status = trace_each_feed_bytes(t, 0, feed_entries(fs->sh),
+						   fs->sh->feed_count, put, fs);
 	trace_close(t);
 	publish(fs);
 	if (fs->status == TRACE_OK && fs->filled != fs->sh->feed_total) {

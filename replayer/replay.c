@@ -38,38 +38,25 @@ struct replay_feed {
 	uint32_t ntids;
 };
 
-struct bytes_sink {
-	uint8_t *at;
-};
-
-static bool copy_bytes(void *ctx, const void *bytes, uint64_t len)
+/* The feed's entries, from the events loaded; its bytes too when they are
+ * few (else a stream brings them while the program runs, feed_stream.h). */
+static enum trace_status load_feed(struct trace *t, const struct trace_event *events,
+				   uint64_t n, struct replay_feed *feed)
 {
-	struct bytes_sink *b = ctx;
-	memcpy(b->at, bytes, len);
-	b->at += len;
-	return true;
-}
-
-/* The feed's entries; its bytes too when they are few (else a stream
- * brings them while the program runs, feed_stream.h). */
-static enum trace_status load_feed(struct trace *t, struct replay_feed *feed)
-{
-	uint64_t longest;
-	enum trace_status st = trace_get_feed_index(t, &feed->entries, &feed->count, &feed->len,
-						    &longest);
+	uint64_t longest, total;
+	enum trace_status st = trace_feed_index(events, n, &feed->entries, &feed->count, &total,
+						&longest);
 	if (st != TRACE_OK)
 		return st;
-	feed->ring = feed_stream_ring_size(feed->len, longest);
-	if (feed->ring || !feed->len)
+	feed->ring = feed_stream_ring_size(total, longest);
+	if (feed->ring || !total) {
+		feed->len = total;
 		return TRACE_OK;
-	feed->bytes = malloc(feed->len);
-	if (!feed->bytes)
-		return TRACE_ERR_NOMEM;
-	struct bytes_sink sink = { feed->bytes };
-	st = trace_each_feed_bytes(t, feed->entries, feed->count, copy_bytes, &sink);
-	if (st == TRACE_OK && sink.at != feed->bytes + feed->len)
-		st = TRACE_ERR_CORRUPT;
-	return st;
+	}
+	free(feed->entries);
+	feed->entries = NULL;
+	return trace_get_feed(t, 0, events, n, &feed->entries, &feed->count, &feed->bytes,
+			      &feed->len);
 }
 
 static void start_stream(struct replay_feed *feed, struct deja_shared *sh)
@@ -473,12 +460,12 @@ enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 	struct replay_children *children = NULL;
 	enum replay_status st = REPLAY_ERR_TRACE;
 	if (trace_get_run(t, &rep->recorded) != TRACE_OK)
-		snprintf(err, errlen, "the trace has no readable run");
+		snprintf(err, errlen, "the trace's run cannot be read: it is damaged");
 	else if (load_events(t, &events, &rep->recorded_events) != REPLAY_IDENTICAL)
-		snprintf(err, errlen, "the trace's events cannot be read");
+		snprintf(err, errlen, "the trace's events cannot be read: it is damaged");
 	else if (trace_get_sites(t, &sites.sites, &sites.n) != TRACE_OK)
 		snprintf(err, errlen, "the trace's call sites cannot be read");
-	else if ((fst = load_feed(t, &feed)) != TRACE_OK)
+	else if ((fst = load_feed(t, events, rep->recorded_events, &feed)) != TRACE_OK)
 		snprintf(err, errlen, "the trace's recorded inputs cannot be read: %s",
 			 trace_strerror(fst));
 	else if (trace_get_threads(t, &threads, &nthreads) != TRACE_OK ||

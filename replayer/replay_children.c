@@ -108,8 +108,8 @@ enum trace_status replay_children_load(struct trace *t, struct replay_children *
 			continue;
 		st = trace_get_process_events(t, c->p.id, &c->events, &c->nevents);
 		if (st == TRACE_OK)
-			st = trace_get_process_feed(t, c->p.id, &c->feed, &c->feed_count,
-						    &c->feed_bytes, &c->feed_len);
+			st = trace_get_feed(t, c->p.id, c->events, c->nevents, &c->feed,
+					    &c->feed_count, &c->feed_bytes, &c->feed_len);
 		if (st == TRACE_OK)
 			st = find_end_signal(t, c);
 	}

@@ -193,16 +193,21 @@ static enum trace_status check_identity(sqlite3 *db, char *err, size_t errlen)
 /* What trace_open checks of a trace's integrity. */
 enum integrity_check {
 	CHECK_ALL,
-	/* Not the tables of bulk bytes (what input syscalls read): a replay
-	 * reads them whole while the program runs, failing on damage then,
-	 * and checking a big trace's first would cost more than the run. */
+	/* Not the tables a replay reads whole, the events and the bytes
+	 * input syscalls read: reading them fails on damage, and checking a
+	 * big trace's first would cost more than the run. */
 	CHECK_ALL_BUT_BULK,
 	CHECK_NONE,
 };
 
 static bool is_bulk_table(const char *name)
 {
-	return strcmp(name, "syscall_data") == 0 || strcmp(name, "process_data") == 0;
+	static const char *const bulk[] = { "events", "process_events", "syscall_data",
+					    "process_data" };
+	for (size_t i = 0; i < sizeof(bulk) / sizeof(bulk[0]); i++)
+		if (strcmp(name, bulk[i]) == 0)
+			return true;
+	return false;
 }
 
 static bool table_checked(sqlite3 *db, const char *table, char *err, size_t errlen)

@@ -123,10 +123,11 @@ enum trace_status trace_create(const char *path, struct trace **out,
 /* Open an existing trace; writable for commands that add to it. */
 enum trace_status trace_open(const char *path, bool writable, struct trace **out,
 			     char *err, size_t errlen);
-/* Open read-only as trace_open does, but leave the bytes input syscalls
- * read unchecked: a replay reads them all (trace_each_feed_bytes), which
- * fails on damage, and `deja record` reading back the trace it has just
- * written would spend longer checking them than the program ran. */
+/* Open read-only as trace_open does, but leave the events and the bytes
+ * input syscalls read unchecked: a replay reads them all (its events
+ * before it starts, the bytes with trace_each_feed_bytes), which fails on
+ * damage, and `deja record` reading back the trace it has just written
+ * would spend longer checking them than the program ran. */
 enum trace_status trace_open_but_bulk(const char *path, struct trace **out, char *err,
 				       size_t errlen);
 /* Open, read-only, a trace already checked, for a
@@ -163,20 +164,30 @@ enum trace_status trace_put_syscall_data(struct trace *t, uint64_t seq, const vo
 enum trace_status trace_put_input(struct trace *t, uint64_t seq, const char *source,
 				  uint64_t offset, uint64_t len);
 
-/* Replay's feed: the result (and for an output the digest) of every
- * recorded event that has an entry (syscalls, signals, reaps, shared
- * semaphore calls), in order, without their bytes: each entry's offset is
- * where its bytes start in the run of all of them (*total bytes; the
- * longest entry has *longest).  Free *feed. */
-enum trace_status trace_get_feed_index(struct trace *t, struct deja_feed **feed, uint64_t *count,
-				       uint64_t *total, uint64_t *longest);
-/* The bytes of those entries (feed[count], as trace_get_feed_index gave
- * them) in order, a piece at a time (each entry's, empty ones left out);
- * TRACE_ERR_CORRUPT if the trace's bytes are not what the entries say; fn
- * returns false to stop (TRACE_ERR_STOPPED). */
+/* Replay's feed, laid out from a process's recorded events (events[n],
+ * in order) alone: the result (and for an output the digest) of every
+ * event that has an entry (syscalls, signals, reaps, shared semaphore
+ * calls, thread starts), in order, without their bytes: each entry's
+ * offset is where its bytes start in the run of all of them (*total bytes;
+ * the longest entry has *longest).  Free *feed. */
+enum trace_status trace_feed_index(const struct trace_event *events, uint64_t n,
+				   struct deja_feed **feed, uint64_t *count, uint64_t *total,
+				   uint64_t *longest);
+/* The bytes of those entries of a process (0: the top one; feed[count],
+ * as trace_feed_index gave them) in order, a piece at a time (each
+ * entry's, empty ones left out); TRACE_ERR_CORRUPT if the trace's bytes
+ * are not what the entries say; fn returns false to stop
+ * (TRACE_ERR_STOPPED). */
 typedef bool (*trace_bytes_fn)(void *ctx, const void *bytes, uint64_t len);
-enum trace_status trace_each_feed_bytes(struct trace *t, const struct deja_feed *feed,
-					uint64_t count, trace_bytes_fn fn, void *ctx);
+enum trace_status trace_each_feed_bytes(struct trace *t, uint32_t process,
+					const struct deja_feed *feed, uint64_t count,
+					trace_bytes_fn fn, void *ctx);
+/* Both at once: the index and all the bytes in *bytes (*len of them),
+ * entries pointing into it.  Free both. */
+enum trace_status trace_get_feed(struct trace *t, uint32_t process,
+				 const struct trace_event *events, uint64_t n,
+				 struct deja_feed **feed, uint64_t *count, uint8_t **bytes,
+				 uint64_t *len);
 
 enum trace_status trace_get_run(struct trace *t, struct trace_run *run);
 void trace_run_free(struct trace_run *run);
@@ -286,11 +297,6 @@ void trace_processes_free(struct trace_process *p, size_t n);
 /* A forked child's events in order. */
 enum trace_status trace_get_process_events(struct trace *t, uint32_t process,
 					   struct trace_event **out, size_t *n);
-/* A forked child's feed, as trace_get_feed_index but with its bytes:
- * *bytes holds them all, entries point into it.  Free both. */
-enum trace_status trace_get_process_feed(struct trace *t, uint32_t process,
-					 struct deja_feed **feed, uint64_t *count,
-					 uint8_t **bytes, uint64_t *len);
 /* The wait status with which process `parent` reaped its fork #fork_index
  * (its `reap` event), in *status; *found false if it never did. */
 enum trace_status trace_get_reap_status(struct trace *t, uint32_t parent, uint32_t fork_index,

@@ -1,8 +1,9 @@
 /*
  * trace_feed.c: what a replay feeds back, read from the trace (see
- * trace.h): the feed's index, laid out from the events alone (their
- * results, digests and data lengths), and the bytes of its entries,
- * streamed in one scan and checked row by row against the index.
+ * trace.h): the feed's index, laid out from the events a replay has
+ * loaded anyway (their results, digests and data lengths), and the bytes
+ * of its entries, streamed in one scan and checked row by row against the
+ * index.
  */
 #include "trace_private.h"
 
@@ -12,45 +13,60 @@
 #include "grow.h"
 #include "model.h"
 
-enum trace_status trace_get_feed_index(struct trace *t, struct deja_feed **feed, uint64_t *count,
-				       uint64_t *total, uint64_t *longest)
+/* Whether a recorded event has an entry in the feed: what a replay gives
+ * back instead of running it (a syscall's result and bytes, a signal's
+ * delivery, a reap's status, a shared semaphore's value, a thread's
+ * kernel id). */
+static bool feeds(enum deja_op op)
+{
+	switch (op) {
+	case DEJA_OP_SYSCALL:
+	case DEJA_OP_SIGNAL:
+	case DEJA_OP_REAP:
+	case DEJA_OP_SEM_SHARED:
+	case DEJA_OP_SYNC_SHARED:
+	case DEJA_OP_THREAD_START:
+		return true;
+	default:
+		return false;
+	}
+}
+
+enum trace_status trace_feed_index(const struct trace_event *events, uint64_t n,
+				   struct deja_feed **feed, uint64_t *count, uint64_t *total,
+				   uint64_t *longest)
 {
 	*feed = NULL;
 	*count = *total = *longest = 0;
-	sqlite3_stmt *st = trace_prepare(t,
-		"SELECT seq, " FEED_RESULT("") ", data_len, CASE op WHEN 'syscall' THEN arg ELSE -1 END,"
-		" data, flags FROM events WHERE op IN " FEED_OPS " ORDER BY seq");
-	if (!st)
-		return TRACE_ERR_CORRUPT;
 	uint64_t cap = 0;
-	enum trace_status status = TRACE_OK;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	for (uint64_t i = 0; i < n; i++) {
+		const struct deja_event *ev = &events[i].ev;
+		if (!feeds(ev->op))
+			continue;
 		if (!grow_array(feed, &cap, *count + 1, sizeof(**feed), 64)) {
-			status = TRACE_ERR_NOMEM;
-			break;
+			free(*feed);
+			*feed = NULL;
+			*count = 0;
+			return TRACE_ERR_NOMEM;
 		}
-		struct deja_feed *f = &(*feed)[(*count)++];
-		f->seq = (uint64_t)sqlite3_column_int64(st, 0);
-		f->result = sqlite3_column_int64(st, 1);
-		f->len = (uint64_t)sqlite3_column_int64(st, 2);
-		f->nr = sqlite3_column_int64(st, 3);
-		f->digest = (uint64_t)sqlite3_column_int64(st, 4);
-		f->flags = (uint64_t)sqlite3_column_int64(st, 5) & DEJA_EVENT_PART;
-		f->offset = *total;
-		*total += f->len;
-		if (f->len > *longest)
-			*longest = f->len;
+		(*feed)[(*count)++] = (struct deja_feed){
+			.seq = ev->seq,
+			/* A thread_start's entry gives the thread's recorded
+			 * kernel id, which the replay shows it (a thread
+			 * number may have served several threads). */
+			.result = ev->op == DEJA_OP_THREAD_START ? (int64_t)ev->object_addr
+								  : ev->result,
+			.offset = *total,
+			.len = ev->data_len,
+			.nr = ev->op == DEJA_OP_SYSCALL ? (int64_t)ev->arg : -1,
+			.digest = ev->data,
+			.flags = ev->flags & DEJA_EVENT_PART,
+		};
+		*total += ev->data_len;
+		if (ev->data_len > *longest)
+			*longest = ev->data_len;
 	}
-	if (status == TRACE_OK && rc != SQLITE_DONE)
-		status = TRACE_ERR_CORRUPT;
-	sqlite3_finalize(st);
-	if (status != TRACE_OK) {
-		free(*feed);
-		*feed = NULL;
-		*count = 0;
-	}
-	return status;
+	return TRACE_OK;
 }
 
 /* One syscall_data row against the feed's entries (both in seq order):
@@ -69,17 +85,22 @@ static bool row_matches(const struct deja_feed *feed, uint64_t count, uint64_t *
 	return feed[(*next)++].len == len;
 }
 
-enum trace_status trace_each_feed_bytes(struct trace *t, const struct deja_feed *feed,
-					uint64_t count, trace_bytes_fn fn, void *ctx)
+enum trace_status trace_each_feed_bytes(struct trace *t, uint32_t process,
+					const struct deja_feed *feed, uint64_t count,
+					trace_bytes_fn fn, void *ctx)
 {
 	/* Read through a mapping, not a copy per page: these are the bulk of
 	 * a big trace, and the replay waits for them.  One scan of the
 	 * table, matched with the entries here, costs less than a join. */
 	if (trace_exec(t, "PRAGMA mmap_size=4294967296") != TRACE_OK)
 		return TRACE_ERR_CORRUPT;
-	sqlite3_stmt *st = trace_prepare(t, "SELECT seq, bytes FROM syscall_data ORDER BY seq");
+	sqlite3_stmt *st = trace_prepare(t, process == 0
+		? "SELECT seq, bytes FROM syscall_data ORDER BY seq"
+		: "SELECT seq, bytes FROM process_data WHERE process = ? ORDER BY seq");
 	if (!st)
 		return TRACE_ERR_CORRUPT;
+	if (process != 0)
+		sqlite3_bind_int64(st, 1, process);
 	enum trace_status status = TRACE_OK;
 	uint64_t next = 0;
 	int rc;
@@ -106,37 +127,40 @@ enum trace_status trace_each_feed_bytes(struct trace *t, const struct deja_feed 
 	return status;
 }
 
-enum trace_status trace_read_feed(sqlite3_stmt *st, struct deja_feed **feed, uint64_t *count,
-				  uint8_t **bytes, uint64_t *len)
+struct bytes_sink {
+	uint8_t *at;
+};
+
+static bool copy_bytes(void *ctx, const void *bytes, uint64_t len)
 {
-	*feed = NULL;
+	struct bytes_sink *b = ctx;
+	memcpy(b->at, bytes, len);
+	b->at += len;
+	return true;
+}
+
+enum trace_status trace_get_feed(struct trace *t, uint32_t process,
+				 const struct trace_event *events, uint64_t n,
+				 struct deja_feed **feed, uint64_t *count, uint8_t **bytes,
+				 uint64_t *len)
+{
+	uint64_t longest;
 	*bytes = NULL;
-	*count = *len = 0;
-	uint64_t cap = 0, bcap = 0;
-	enum trace_status status = TRACE_OK;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && status == TRACE_OK) {
-		uint64_t n = (uint64_t)sqlite3_column_bytes(st, 2);
-		const void *b = sqlite3_column_blob(st, 2);
-		if (!grow_array(feed, &cap, *count + 1, sizeof(**feed), 64) ||
-		    !grow_array(bytes, &bcap, *len + n, 1, 4096)) {
-			status = TRACE_ERR_NOMEM;
-			break;
-		}
-		struct deja_feed *f = &(*feed)[(*count)++];
-		f->seq = (uint64_t)sqlite3_column_int64(st, 0);
-		f->result = sqlite3_column_int64(st, 1);
-		f->nr = sqlite3_column_int64(st, 3);
-		f->digest = (uint64_t)sqlite3_column_int64(st, 4);
-		f->flags = (uint64_t)sqlite3_column_int64(st, 5) & DEJA_EVENT_PART;
-		f->offset = *len;
-		f->len = n;
-		if (n)
-			memcpy(*bytes + *len, b, n);
-		*len += n;
+	enum trace_status st = trace_feed_index(events, n, feed, count, len, &longest);
+	if (st != TRACE_OK || !*len)
+		return st;
+	*bytes = malloc(*len);
+	struct bytes_sink sink = { *bytes };
+	st = !*bytes ? TRACE_ERR_NOMEM
+		     : trace_each_feed_bytes(t, process, *feed, *count, copy_bytes, &sink);
+	if (st == TRACE_OK && sink.at != *bytes + *len)
+		st = TRACE_ERR_CORRUPT;
+	if (st != TRACE_OK) {
+		free(*feed);
+		free(*bytes);
+		*feed = NULL;
+		*bytes = NULL;
+		*count = *len = 0;
 	}
-	if (status == TRACE_OK && rc != SQLITE_DONE)
-		status = TRACE_ERR_CORRUPT;
-	sqlite3_finalize(st);
-	return status;
+	return st;
 }

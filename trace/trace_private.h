@@ -51,18 +51,6 @@ enum trace_status trace_load_rows(struct trace *t, const char *sql, size_t size,
  * finalizes. */
 enum trace_status trace_collect_rows(sqlite3_stmt *st, size_t size, row_reader read,
 				     void **out, size_t *n);
-/* The events that have a feed entry in a replay: their results (and
- * bytes) are given back, not computed; a thread_start's entry gives the
- * thread's recorded kernel id (its object_addr), which the replay shows it
- * (a thread number may have served several threads). */
-#define FEED_OPS "('syscall', 'signal', 'reap', 'sem_shared', 'sync_shared', 'thread_start')"
-#define FEED_RESULT(e) "CASE " e "op WHEN 'thread_start' THEN " e "object_addr ELSE " e "result END"
-
-/* A feed with its bytes (trace_get_process_feed) from a query of (seq,
- * result, bytes, nr, digest, flags). */
-enum trace_status trace_read_feed(sqlite3_stmt *st, struct deja_feed **feed, uint64_t *count,
-				  uint8_t **bytes, uint64_t *len);
-
 /* Bind an event's columns (those of `events`, in order: seq ... data)
  * from parameter `first` on. */
 void trace_bind_event(sqlite3_stmt *st, int first, const struct trace_event *e);

@@ -157,25 +157,6 @@ enum trace_status trace_get_process_events(struct trace *t, uint32_t process,
 		process, sizeof(**out), read_event, (void **)out, n);
 }
 
-enum trace_status trace_get_process_feed(struct trace *t, uint32_t process,
-					 struct deja_feed **feed, uint64_t *count,
-					 uint8_t **bytes, uint64_t *len)
-{
-	*feed = NULL;
-	*bytes = NULL;
-	*count = *len = 0;
-	sqlite3_stmt *st = trace_prepare(t,
-		"SELECT e.seq, " FEED_RESULT("e.") ", d.bytes, CASE e.op WHEN 'syscall' THEN e.arg ELSE -1 END,"
-		" e.data, e.flags"
-		" FROM process_events e LEFT JOIN process_data d"
-		" ON d.process = e.process AND d.seq = e.seq"
-		" WHERE e.process = ? AND e.op IN " FEED_OPS " ORDER BY e.seq");
-	if (!st)
-		return TRACE_ERR_CORRUPT;
-	sqlite3_bind_int64(st, 1, process);
-	return trace_read_feed(st, feed, count, bytes, len);
-}
-
 enum trace_status trace_get_reap_status(struct trace *t, uint32_t parent, uint32_t fork_index,
 					bool *found, int *status)
 {

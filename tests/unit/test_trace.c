@@ -332,7 +332,10 @@ static void processes_round_trip(void **state)
 			struct trace_event e = {
 				.ev = { .seq = i, .thread = process, .op = i == 1 ? DEJA_OP_SYSCALL
 									       : DEJA_OP_FORK,
-					.arg = i, .result = (int64_t)(10 * process + i) },
+					.arg = i, .result = (int64_t)(10 * process + i),
+					/* process 2's event says one byte more than
+					 * its row has: a damaged trace */
+					.data_len = i == 1 ? 1 + process : 0 },
 				.digest = 1000 * process + i };
 			assert_int_equal(trace_put_process_event(t, process, &e), TRACE_OK);
 		}
@@ -366,14 +369,23 @@ static void processes_round_trip(void **state)
 	struct deja_feed *feed;
 	uint64_t count, len;
 	uint8_t *bytes;
-	assert_int_equal(trace_get_process_feed(t, 1, &feed, &count, &bytes, &len), TRACE_OK);
+	assert_int_equal(trace_get_process_events(t, 1, &ev, &n), TRACE_OK);
+	assert_int_equal(trace_get_feed(t, 1, ev, n, &feed, &count, &bytes, &len), TRACE_OK);
+	free(ev);
 	assert_int_equal(count, 1);
 	assert_int_equal(feed[0].seq, 1);
 	assert_int_equal(feed[0].result, 11);
 	assert_int_equal(len, 2);
 	assert_memory_equal(bytes, "a1", 2);
+	assert_int_equal(feed[0].nr, 1); /* a syscall's entry names it (its arg) */
 	free(feed);
 	free(bytes);
+	assert_int_equal(trace_get_process_events(t, 2, &ev, &n), TRACE_OK);
+	assert_int_equal(trace_get_feed(t, 2, ev, n, &feed, &count, &bytes, &len),
+			 TRACE_ERR_CORRUPT);
+	assert_null(feed);
+	assert_null(bytes);
+	free(ev);
 	/* The top process's events are its own. */
 	struct trace_event e;
 	uint64_t top_events = 0;
