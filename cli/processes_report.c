@@ -151,6 +151,5 @@ void cli_processes_summary(FILE *out, struct trace *t, const struct trace_run *r
 			children);
 	if (run->forks > top_children)
 		fprintf(out, "child processes not followed: %llu (they ran untraced, and run again"
-			     " in a replay: forked in parallel mode or by a thread deja does not"
-			     " manage)\n", (unsigned long long)(run->forks - top_children));
+			     " in a replay: forked by a thread deja does not manage)\n", (unsigned long long)(run->forks - top_children));
 }

@@ -63,8 +63,7 @@ static bool followed_here;
 
 bool rt_fork_before(void)
 {
-	pending_follow = rt_managed() && rt.proc_fd >= 0 && !rt.shared->parallel &&
-			 rt.shared->follow_children;
+	pending_follow = rt_managed() && rt.proc_fd >= 0 && rt.shared->follow_children;
 	if (!pending_follow)
 		return false;
 	pending_index = __atomic_fetch_add(&rt.shared->forks, 1, __ATOMIC_RELAXED);
@@ -298,10 +297,13 @@ static long reap_alone(const struct deja_feed *f, const long a[6], const sigset_
 
 bool rt_fork_wait4(const long a[6], const sigset_t *mask, uint64_t site, long *result)
 {
-	if (!rt_managed() || rt.shared->parallel || !rt.shared->follow_children)
+	if (!rt_managed() || !rt.shared->follow_children)
 		return false;
 	bool replay = rt.shared->mode == DEJA_MODE_REPLAY;
-	if (rt.model->live_threads <= 1 || (!replay && (a[2] & WNOHANG))) {
+	/* In parallel mode the other threads run on while this one waits in
+	 * the kernel, as when it is alone. */
+	if (rt.shared->parallel || rt.model->live_threads <= 1 ||
+	    (!replay && (a[2] & WNOHANG))) {
 		const struct deja_feed *f = replay ? rt_io_feed_peek(rt_next_event_of_self()) : NULL;
 		*result = reap_alone(f, a, mask, site);
 		return true;

@@ -35,6 +35,23 @@ for seed in 1 2 3; do
 	replays_match "$deja" f$seed.deja f$seed.out $([ $seed -eq 1 ] && echo 20 || echo 5) 60
 done
 note "forker, seeds 1-3: 20, 5 and 5 replays print the recorded bytes"
+
+# Parallel mode follows the children too (each run serialised), and its
+# wait4s in a parallel parent with threads replay: forker, and a parent
+# forking from its second thread.
+for prog in "$forker" "$threads"; do
+	name=$(basename "$prog")
+	timeout 60 "$deja" record -q -s parallel -o par_$name.deja -- "$prog" >par_$name.out 2>err \
+		|| { dump par_$name.out err; fail "recording $name in parallel mode failed"; }
+	if grep -q "not followed" err; then dump err; fail "$name in parallel mode: children not followed"; fi
+	"$deja" show --json par_$name.deja >par_$name.json
+	[ "$(json par_$name.json 'len(j["processes"]) > 1 and min(p["events"] for p in j["processes"][1:]) > 0')" = true ] ||
+		{ dump par_$name.json; fail "$name in parallel mode: the children's streams are not in the trace"; }
+	replays_match "$deja" par_$name.deja par_$name.out 5 60
+done
+[ "$(json par_$(basename "$forker").json 'len(j["processes"])')" -eq 5 ] ||
+	fail "forker in parallel mode: not 5 processes"
+note "parallel mode: forker and a forking second thread followed into every child, 5 replays each identical"
 cmp -s f1.out f2.out && fail "two recordings printed the same bytes (clocks, randomness and pids should differ)"
 # What fork() and waitpid() gave is the pid the child saw itself.
 python3 - f1.out <<'PY' || fail "fork/waitpid pids do not match the children's own"

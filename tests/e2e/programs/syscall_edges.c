@@ -8,6 +8,9 @@
  *   alarm        wait in pause() for a SIGALRM handler to set a flag
  *   child        a forked child calls io_uring_setup and prints the error
  *                it got
+ *   unseenchild  the same with the trap switched off first and a raw
+ *                fork, which the runtime does not see: a child deja does
+ *                not follow
  *   clonefiles   a raw clone(CLONE_FILES) of a process (a child sharing
  *                the parent's descriptor table); prints what it gave
  */
@@ -17,10 +20,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#ifndef PR_SET_SYSCALL_USER_DISPATCH
+#define PR_SET_SYSCALL_USER_DISPATCH 59
+#define PR_SYS_DISPATCH_OFF 0
+#endif
 
 static volatile sig_atomic_t alarmed;
 
@@ -63,6 +72,19 @@ int main(int argc, char **argv)
 			_exit(0);
 		}
 		return waitpid(c, NULL, 0) == c ? 0 : 1;
+	}
+	if (strcmp(what, "unseenchild") == 0) {
+		if (prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_OFF, 0, 0, 0) != 0)
+			perror("prctl");
+		long c = syscall(SYS_fork);
+		if (c == 0) {
+			errno = 0;
+			long r = syscall(SYS_io_uring_setup, 4, NULL);
+			printf("child io_uring_setup: %ld %s\n", r, strerror(errno));
+			fflush(stdout);
+			syscall(SYS_exit_group, 0);
+		}
+		return c > 0 && syscall(SYS_wait4, c, NULL, 0, NULL) == c ? 0 : 1;
 	}
 	if (strcmp(what, "clonefiles") == 0) {
 		errno = 0;
