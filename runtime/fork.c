@@ -66,6 +66,11 @@ bool rt_fork_before(void)
 	pending_follow = rt_managed() && rt.proc_fd >= 0 && rt.shared->follow_children;
 	if (!pending_follow)
 		return false;
+	/* Parallel mode: the other threads stay out of the model, and of the
+	 * runtime state its operations change, until the fork event has run,
+	 * so the child copies none of it half changed.  (The child runs
+	 * serialised, with a model of its own: it never takes this lock.) */
+	rt_model_enter();
 	pending_index = __atomic_fetch_add(&rt.shared->forks, 1, __ATOMIC_RELAXED);
 	pending_vclock = rt.model->vclock;
 	pending_run = rt.shared->run_id;
