@@ -31,6 +31,7 @@
 #include "record.h"
 #include "script.h"
 #include "script_file.h"
+#include "tree_scripts.h"
 #include "trial.h"
 
 static const char usage[] =
@@ -43,8 +44,12 @@ static const char usage[] =
 	"failing schedule (one preemption removed; shrink it first with\n"
 	"`deja shrink`).  Prints both events with thread, operation, object and\n"
 	"code location, and stores the finding in FAIL_TRACE (`deja show`).\n"
+	"A run of several processes is bisected in one of them, the one with the\n"
+	"most preemptions in FAIL_TRACE or the one --process names; every other\n"
+	"process runs as FAIL_TRACE recorded it.\n"
 	"\n"
 	"options:\n"
+	"      --process N   bisect process N's schedule (`deja show` lists them)\n"
 	"      --timeout S   a run longer than S seconds is a timeout (default 10)\n"
 	"  -q, --quiet       print only the finding\n"
 	"  -h, --help        this text\n"
@@ -65,8 +70,12 @@ struct bisect {
 	const char *fail_path, *pass_path;
 	char *fail_abs, *pass_abs;
 	unsigned long long timeout;
+	unsigned long long process; /* --process */
+	bool process_given;
 	bool quiet;
 	struct trace_run run;
+	/* Every process's switches in FAIL_TRACE; the focus's are bisected. */
+	struct tree_scripts tree;
 	struct script fail, pass;
 	struct trial_program prog;
 	struct failure_sig target;
@@ -79,6 +88,7 @@ static int parse(int argc, char **argv, struct bisect *b)
 {
 	static const struct option opts[] = {
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "process", required_argument, NULL, 'P' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -89,6 +99,14 @@ static int parse(int argc, char **argv, struct bisect *b)
 		switch (c) {
 		case 'q': b->quiet = true; break;
 		case 'h': fputs(usage, stdout); return -1;
+		case 'P':
+			if (!cli_parse_u64(optarg, &b->process) || b->process > UINT32_MAX) {
+				fprintf(stderr, "deja bisect: --process needs a process number, "
+						"not '%s'\n", optarg);
+				return DEJA_EXIT_USAGE;
+			}
+			b->process_given = true;
+			break;
 		case 'T':
 			if (!cli_parse_u64(optarg, &b->timeout) || b->timeout == 0 ||
 			    b->timeout > 86400) {
@@ -126,8 +144,32 @@ static bool same_program(const struct trace_run *a, const struct trace_run *b)
 	return true;
 }
 
-/* Open a trace and read its run and script.  Returns an exit code. */
-static int load(const char *path, struct trace_run *run, struct script *s)
+/* FAIL_TRACE's process to bisect (--process, or the one with the most
+ * preemptions) and every process's switches. */
+static int load_focus(struct bisect *b, struct trace *t)
+{
+	uint32_t focus = (uint32_t)b->process;
+	int r = b->process_given ? 0 : tree_busiest_process(t, &focus);
+	if (r == 0)
+		r = tree_scripts_load(t, focus, &b->tree);
+	if (r == -2)
+		fprintf(stderr, "deja bisect: %s has no process %llu (`deja show` lists them)\n",
+			b->fail_path, b->process);
+	else if (r != 0)
+		fprintf(stderr, "deja bisect: %s: the processes cannot be read\n", b->fail_path);
+	return r == 0 ? DEJA_EXIT_OK : DEJA_EXIT_USAGE;
+}
+
+/* The focus's number in a trace (FAIL_TRACE's, or the same process in
+ * another run); -1 if the run had none. */
+static int focus_in(const struct bisect *b, struct trace *t, uint32_t *process)
+{
+	return tree_scripts_find(&b->tree, t, process);
+}
+
+/* Open a trace and read its run and the focus's script (FAIL_TRACE first:
+ * it decides the focus).  Returns an exit code. */
+static int load(struct bisect *b, const char *path, struct trace_run *run, struct script *s)
 {
 	struct trace *t;
 	char why[512];
@@ -136,9 +178,21 @@ static int load(const char *path, struct trace_run *run, struct script *s)
 		fprintf(stderr, "deja bisect: %s: %s (%s)\n", path, trace_strerror(ts), why);
 		return DEJA_EXIT_USAGE;
 	}
+	bool fail_trace = s == &b->fail;
 	int code = DEJA_EXIT_OK;
-	if (trace_get_run(t, run) != TRACE_OK ||
-	    script_from_trace(t, &s->e, &s->preempt, NULL, &s->n) != 0) {
+	if (trace_get_run(t, run) != TRACE_OK) {
+		fprintf(stderr, "deja bisect: %s: the run or its events cannot be read\n", path);
+		code = DEJA_EXIT_USAGE;
+	}
+	if (code == DEJA_EXIT_OK && fail_trace)
+		code = load_focus(b, t);
+	uint32_t focus;
+	if (code == DEJA_EXIT_OK && focus_in(b, t, &focus) != 0) {
+		fprintf(stderr, "deja bisect: %s has no process %u of %s\n", path, b->tree.focus,
+			b->fail_path);
+		code = DEJA_EXIT_USAGE;
+	} else if (code == DEJA_EXIT_OK &&
+		   script_from_trace(t, focus, &s->e, &s->preempt, NULL, &s->n) != 0) {
 		fprintf(stderr, "deja bisect: %s: the run or its events cannot be read\n", path);
 		code = DEJA_EXIT_USAGE;
 	} else if (strcmp(run->strategy, "parallel") == 0 || run->interrupted) {
@@ -152,7 +206,7 @@ static int load(const char *path, struct trace_run *run, struct script *s)
 
 static int check_inputs(struct bisect *b)
 {
-	int code = load(b->fail_path, &b->run, &b->fail);
+	int code = load(b, b->fail_path, &b->run, &b->fail);
 	if (code == DEJA_EXIT_OK && passed(&b->run)) {
 		fprintf(stderr, "deja bisect: %s: the recorded run passed; the first trace must "
 				"be a failing run\n", b->fail_path);
@@ -167,7 +221,7 @@ static int check_inputs(struct bisect *b)
 		return code;
 	struct trace_run prun;
 	memset(&prun, 0, sizeof(prun));
-	code = load(b->pass_path, &prun, &b->pass);
+	code = load(b, b->pass_path, &prun, &b->pass);
 	if (code == DEJA_EXIT_OK && !same_program(&b->run, &prun)) {
 		fprintf(stderr, "deja bisect: %s and %s are runs of different programs (or "
 				"arguments, or directories)\n", b->fail_path, b->pass_path);
@@ -334,19 +388,23 @@ static int nearest_neighbour(struct bisect *b, struct decision *d)
 
 /* Where, in a run, the switch (T after k -> U) was taken: U's event count
  * then (*u0) and how many events U ran before T's next one (*span). */
-static int find_switch(const char *path, const struct deja_script_entry *sw, uint64_t *u0,
-		       uint64_t *span)
+static int find_switch(const struct bisect *b, const char *path,
+		       const struct deja_script_entry *sw, uint64_t *u0, uint64_t *span)
 {
 	struct trace *t;
 	char why[256];
 	if (trace_open(path, false, &t, why, sizeof(why)) != TRACE_OK)
 		return -1;
-	uint64_t *count = calloc(DEJA_MAX_THREADS, sizeof(*count));
+	uint32_t focus;
+	struct trace_stream es = { 0 };
+	uint64_t *count = focus_in(b, t, &focus) == 0 && trace_stream_open(t, focus, &es) == TRACE_OK
+				  ? calloc(DEJA_MAX_THREADS, sizeof(*count))
+				  : NULL;
 	struct trace_event e;
 	uint32_t prev = UINT32_MAX;
 	bool in = false, last_alone = false;
 	int r, found = -1;
-	while (count && (r = trace_next_event(t, &e)) == 1) {
+	while (count && (r = trace_stream_next(&es, &e)) == 1) {
 		uint32_t th = e.ev.thread;
 		bool counts = deja_script_counts(e.ev.flags, &last_alone);
 		if (th >= DEJA_MAX_THREADS)
@@ -365,6 +423,7 @@ static int find_switch(const char *path, const struct deja_script_entry *sw, uin
 	if (in)
 		*span = count[sw->to] - *u0;
 	free(count);
+	trace_stream_close(&es);
 	trace_close(t);
 	return found;
 }
@@ -406,7 +465,7 @@ static int refine(struct bisect *b, const struct decision *d, struct pair *p)
 		fprintf(stderr, "deja bisect: the decisive switch does not decide when run again "
 				"(the program is not deterministic under deja?)\n");
 		code = DEJA_EXIT_FAILED;
-	} else if (find_switch(b->prog.scratch, &d->sw, &u0, &span) != 0 || span == 0) {
+	} else if (find_switch(b, b->prog.scratch, &d->sw, &u0, &span) != 0 || span == 0) {
 		fprintf(stderr, "deja bisect: the switch of thread %u after %llu events was not "
 				"taken when run again\n", d->sw.thread, (unsigned long long)d->sw.after);
 		code = DEJA_EXIT_FAILED;
@@ -439,19 +498,23 @@ static int refine(struct bisect *b, const struct decision *d, struct pair *p)
 	return code;
 }
 
-/* The event that is `thread`'s index-th in a trace; 0 if found. */
-static int event_of(const char *path, uint32_t thread, uint64_t index, struct deja_event *out,
-		    struct site_table *sites)
+/* The event that is `thread`'s index-th in the focus's events of a trace,
+ * and the focus's number there; 0 if found. */
+static int event_of(const struct bisect *b, const char *path, uint32_t thread, uint64_t index,
+		    struct deja_event *out, uint32_t *process, struct site_table *sites)
 {
 	struct trace *t;
 	char why[256];
 	if (trace_open(path, false, &t, why, sizeof(why)) != TRACE_OK)
 		return -1;
+	struct trace_stream es = { 0 };
+	bool readable = focus_in(b, t, process) == 0 &&
+			trace_stream_open(t, *process, &es) == TRACE_OK;
 	struct trace_event e;
 	uint64_t seen = 0;
 	bool last_alone = false;
 	int r, found = -1;
-	while ((r = trace_next_event(t, &e)) == 1) {
+	while (readable && (r = trace_stream_next(&es, &e)) == 1) {
 		bool counts = deja_script_counts(e.ev.flags, &last_alone);
 		if (e.ev.thread == thread && counts && seen++ == index) {
 			*out = e.ev;
@@ -461,6 +524,7 @@ static int event_of(const char *path, uint32_t thread, uint64_t index, struct de
 	}
 	if (found == 0 && sites)
 		trace_get_sites(t, &sites->sites, &sites->n);
+	trace_stream_close(&es);
 	trace_close(t);
 	return found;
 }
@@ -471,8 +535,9 @@ static bool describe_pair_event(const struct bisect *b, uint32_t thread, uint64_
 				char *buf, size_t len, struct deja_event *ev)
 {
 	struct site_table sites = { 0 };
-	if (event_of(b->keep_fail, thread, index, ev, &sites) != 0 &&
-	    event_of(b->keep_pass, thread, index, ev, &sites) != 0) {
+	uint32_t process;
+	if (event_of(b, b->keep_fail, thread, index, ev, &process, &sites) != 0 &&
+	    event_of(b, b->keep_pass, thread, index, ev, &process, &sites) != 0) {
 		snprintf(buf, len, "thread %u event %llu (not reached)", thread,
 			 (unsigned long long)index);
 		return false;
@@ -482,7 +547,7 @@ static bool describe_pair_event(const struct bisect *b, uint32_t thread, uint64_
 	char *eq = strstr(op, " = ");
 	if (eq)
 		*eq = '\0';
-	const struct trace_site *s = site_find(&sites, event_site(0, ev));
+	const struct trace_site *s = site_find(&sites, event_site(process, ev));
 	if (s && s->function && s->file && s->line > 0) {
 		const char *base = strrchr(s->file, '/');
 		snprintf(where, sizeof(where), "%s() %s:%lld ", s->function, base ? base + 1 : s->file,
@@ -498,11 +563,12 @@ static bool describe_pair_event(const struct bisect *b, uint32_t thread, uint64_
 }
 
 /* Where the pair's events stand in FAIL_TRACE, if they are there. */
-static int64_t seq_in(const char *path, uint32_t thread, uint64_t index,
+static int64_t seq_in(const struct bisect *b, const char *path, uint32_t thread, uint64_t index,
 		      const struct deja_event *want, bool known)
 {
 	struct deja_event e;
-	if (!known || event_of(path, thread, index, &e, NULL) != 0)
+	uint32_t process;
+	if (!known || event_of(b, path, thread, index, &e, &process, NULL) != 0)
 		return -1;
 	return e.op == want->op && e.site == want->site ? (int64_t)e.seq : -1;
 }
@@ -516,9 +582,10 @@ static int store(struct bisect *b, const struct pair *p, const char *summary)
 	struct trace_finding f = {
 		.kind = "critical_pair",
 		.first_thread = p->first_thread, .first_index = p->first_index,
-		.first_seq = seq_in(b->fail_abs, p->first_thread, p->first_index, &e1, k1),
+		.process = b->tree.focus,
+		.first_seq = seq_in(b, b->fail_abs, p->first_thread, p->first_index, &e1, k1),
 		.second_thread = p->second_thread, .second_index = p->second_index,
-		.second_seq = seq_in(b->fail_abs, p->second_thread, p->second_index, &e2, k2),
+		.second_seq = seq_in(b, b->fail_abs, p->second_thread, p->second_index, &e2, k2),
 		.summary = (char *)summary,
 	};
 	char *cmd;
@@ -556,8 +623,11 @@ static int report(struct bisect *b, const struct pair *p)
 	char first[512], second[512], summary[1200];
 	describe_pair_event(b, p->first_thread, p->first_index, first, sizeof(first), &ev);
 	describe_pair_event(b, p->second_thread, p->second_index, second, sizeof(second), &ev);
-	snprintf(summary, sizeof(summary), "%s before %s makes it fail; the other order passes",
-		 first, second);
+	char whose[32] = "";
+	if (b->tree.focus != 0)
+		snprintf(whose, sizeof(whose), "process %u: ", b->tree.focus);
+	snprintf(summary, sizeof(summary), "%s%s before %s makes it fail; the other order passes",
+		 whose, first, second);
 	printf("%s\n", summary);
 	return store(b, p, summary);
 }
@@ -580,6 +650,7 @@ static int setup(struct bisect *b)
 		.runtime = cli_runtime_path(),
 		.entropy_seed = b->run.entropy_seed, .realtime_start_ns = b->run.realtime_start,
 		.monotonic_start_ns = b->run.monotonic_start,
+		.tree = &b->tree,
 	};
 	if (!b->prog.runtime)
 		return DEJA_EXIT_INTERNAL;
@@ -621,6 +692,7 @@ static void cleanup(struct bisect *b)
 	free(b->fail.preempt);
 	free(b->pass.e);
 	free(b->pass.preempt);
+	tree_scripts_free(&b->tree);
 	trace_run_free(&b->run);
 }
 

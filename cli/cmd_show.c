@@ -43,18 +43,6 @@ static const char usage[] =
 	"\n"
 	"exit codes: 0 shown; 2 usage error or unreadable trace.\n";
 
-/* "<1" / "<2" when the event is one of a critical pair. */
-static const char *pair_mark(const struct trace_finding *f, size_t n, uint64_t seq)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (f[i].first_seq == (int64_t)seq)
-			return "  <1";
-		if (f[i].second_seq == (int64_t)seq)
-			return "  <2";
-	}
-	return "";
-}
-
 static void show_notebook(struct trace *t, const struct trace_finding *f, size_t nf)
 {
 	for (size_t i = 0; i < nf; i++)
@@ -92,14 +80,14 @@ static void show_text(struct trace *t, const struct trace_run *run)
 		snprintf(who, sizeof(who), "T%u%s", e.ev.thread,
 			 (e.ev.flags & DEJA_EVENT_PREEMPT) ? " *" : "");
 		printf("%8llu  %-7s %-36s %s%s\n", (unsigned long long)e.ev.seq, who, op, site,
-		       pair_mark(f, nf, e.ev.seq));
+		       cli_pair_mark(f, nf, 0, e.ev.seq));
 	}
 	if (r < 0)
 		printf("(the rest of the events cannot be read)\n");
 	printf("%llu events, %llu preemptions, %llu context switches\n",
 	       (unsigned long long)run->events, (unsigned long long)run->preemptions,
 	       (unsigned long long)run->switches);
-	cli_show_processes(stdout, t, &sites);
+	cli_show_processes(stdout, t, &sites, f, nf);
 	struct trace_escape *esc;
 	size_t nesc;
 	if (trace_get_escapes(t, &esc, &nesc) == TRACE_OK) {
@@ -254,6 +242,7 @@ static void json_notebook(struct trace *t)
 		for (size_t i = 0; i < n; i++) {
 			printf("%s{\"kind\":", i ? "," : "");
 			json_string(stdout, f[i].kind);
+			printf(",\"process\":%u", f[i].process);
 			putchar(',');
 			json_event_ref("first", f[i].first_thread, f[i].first_index, f[i].first_seq);
 			putchar(',');
@@ -316,7 +305,7 @@ static int show_script(struct trace *t)
 {
 	struct deja_script_entry *s;
 	uint64_t n;
-	if (script_from_trace(t, &s, NULL, NULL, &n) != 0) {
+	if (script_from_trace(t, 0, &s, NULL, NULL, &n) != 0) {
 		fprintf(stderr, "deja show: the events cannot be read\n");
 		return DEJA_EXIT_USAGE;
 	}

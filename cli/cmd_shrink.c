@@ -47,6 +47,10 @@ static const char usage[] =
 	"re-creates.  The program is run in the recorded directory with the\n"
 	"recorded arguments; a program that reads stdin gets deja's stdin.\n"
 	"\n"
+	"A run of several processes is shrunk in one of them, the one with the\n"
+	"most preemptions or the one --process names (a test program that a\n"
+	"shell script runs, say); every other process runs as recorded.\n"
+	"\n"
 	"With --input FILE, shrink the program's input first: ddmin over FILE's\n"
 	"lines, then bytes, each candidate getting a bounded hunt (the last\n"
 	"failing schedule, then --hunt-runs runs of random, pct and pos; an\n"
@@ -59,6 +63,8 @@ static const char usage[] =
 	"  -o, --output OUT    the shrunk run's trace (default TRACE-shrunk.deja)\n"
 	"      --input FILE    shrink this input too (see above)\n"
 	"      --hunt-runs N   runs per candidate input (default 200)\n"
+	"      --process N     shrink process N's schedule (`deja show` lists\n"
+	"                      them; default: the one with the most preemptions)\n"
 	"      --max-runs N    give up after N candidate runs (default 5000)\n"
 	"      --search-time S once the schedule is 1-minimal, look for one with\n"
 	"                      fewer preemptions for at most S seconds (default\n"
@@ -89,6 +95,7 @@ static int parse(int argc, char **argv, struct shrink_args *a)
 		{ "input", required_argument, NULL, 'i' },
 		{ "hunt-runs", required_argument, NULL, 'H' },
 		{ "search-time", required_argument, NULL, 'S' },
+		{ "process", required_argument, NULL, 'P' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -104,11 +111,12 @@ static int parse(int argc, char **argv, struct shrink_args *a)
 		case 'T': num = &a->timeout; break;
 		case 'H': num = &a->hunt_runs; break;
 		case 'S': num = &a->search_time; break;
+		case 'P': num = &a->process; a->process_given = true; break;
 		case 'i': a->input = optarg; break;
 		case 'h': fputs(usage, stdout); return -1;
 		default: fputs(usage, stderr); return DEJA_EXIT_USAGE;
 		}
-		unsigned long long least = num == &a->search_time ? 0 : 1;
+		unsigned long long least = num == &a->search_time || num == &a->process ? 0 : 1;
 		if (num && (!cli_parse_u64(optarg, num) || *num < least || *num > 1000000)) {
 			fprintf(stderr, "deja shrink: %s needs a number from %llu to 1000000, not '%s'\n",
 				argv[optind - 1], least, optarg);
@@ -121,6 +129,34 @@ static int parse(int argc, char **argv, struct shrink_args *a)
 	}
 	a->trace = argv[optind];
 	return 0;
+}
+
+/* The process to shrink (--process, or the one with the most
+ * preemptions), every process's switches and the focus's counts. */
+static int load_focus(struct shrink *s, struct trace *t)
+{
+	uint32_t focus = (uint32_t)s->a.process;
+	if (!s->a.process_given && tree_busiest_process(t, &focus) != 0) {
+		fprintf(stderr, "deja shrink: %s: the processes cannot be read\n", s->a.trace);
+		return DEJA_EXIT_USAGE;
+	}
+	int r = s->a.process > UINT32_MAX ? -2 : tree_scripts_load(t, focus, &s->tree);
+	if (r != 0) {
+		fprintf(stderr, r == -2 ? "deja shrink: %s has no process %llu (`deja show` lists them)\n"
+					: "deja shrink: %s: the events cannot be read\n",
+			s->a.trace, s->a.process);
+		return DEJA_EXIT_USAGE;
+	}
+	if (focus == 0) {
+		s->recorded = (struct trace_counts){ s->run.events, s->run.preemptions,
+						     s->run.switches };
+		return DEJA_EXIT_OK;
+	}
+	if (trace_get_process_counts(t, focus, &s->recorded) != TRACE_OK) {
+		fprintf(stderr, "deja shrink: %s: the events cannot be read\n", s->a.trace);
+		return DEJA_EXIT_USAGE;
+	}
+	return DEJA_EXIT_OK;
 }
 
 /* Read the run and its script; refuse what cannot be shrunk. */
@@ -137,7 +173,11 @@ static int load(struct shrink *s)
 	if (trace_get_run(t, &s->run) != TRACE_OK) {
 		fprintf(stderr, "deja shrink: %s: the trace has no readable run\n", s->a.trace);
 		code = DEJA_EXIT_USAGE;
-	} else if (script_from_trace(t, &s->script, &s->preempt, &s->timed_out, &s->nscript) != 0) {
+	} else {
+		code = load_focus(s, t);
+	}
+	if (code == DEJA_EXIT_OK && script_from_trace(t, s->tree.focus, &s->script, &s->preempt,
+						      &s->timed_out, &s->nscript) != 0) {
 		fprintf(stderr, "deja shrink: %s: the events cannot be read\n", s->a.trace);
 		code = DEJA_EXIT_USAGE;
 	}
@@ -264,13 +304,19 @@ static int reload_best(struct shrink *s)
 	free(s->script);
 	free(s->preempt);
 	free(s->timed_out);
-	int r = script_from_trace(t, &s->script, &s->preempt, &s->timed_out, &s->nscript);
+	s->script = NULL;
+	s->preempt = s->timed_out = NULL;
+	uint32_t focus;
+	int r = tree_scripts_find(&s->tree, t, &focus);
+	if (r == 0)
+		r = script_from_trace(t, focus, &s->script, &s->preempt, &s->timed_out,
+				      &s->nscript);
 	free(s->threads);
 	s->threads = NULL;
-	if (r == 0 && trace_get_threads(t, &s->threads, &s->nthreads) != TRACE_OK)
-		r = -1;
+	if (r == 0)
+		r = tree_process_threads(t, focus, &s->threads, &s->nthreads);
 	if (r == 0) /* the moves place switches by script position */
-		r = script_positions(t, s->threads, s->nthreads);
+		r = script_positions(t, focus, s->threads, s->nthreads);
 	trace_close(t);
 	if (r == 0) {
 		free(s->fixed);
@@ -627,16 +673,19 @@ static int shrink_input(struct shrink *s)
 static int report(struct shrink *s, const char *out_abs, const char *trace_abs,
 		  uint64_t checks, int remaining)
 {
-	char result[1500], what[1200];
+	char result[1500], what[1200], whose[64] = "";
 	/* The shrunk run's own failure: a deadlock may now leave other
 	 * threads waiting on other objects (failure_same says why). */
 	failure_describe(&s->best.sig, what, sizeof(what));
+	if (s->tree.focus != 0)
+		snprintf(whose, sizeof(whose), "process %u: ", s->tree.focus);
 	snprintf(result, sizeof(result),
-		 "preemptions %llu -> %llu, context switches %llu -> %llu, events %llu -> %llu; "
+		 "%spreemptions %llu -> %llu, context switches %llu -> %llu, events %llu -> %llu; "
 		 "1-minimal (each of the %d preemption%s is needed: %llu check runs); %llu runs, %.1f s",
-		 (unsigned long long)s->run.preemptions, (unsigned long long)s->best.preemptions,
-		 (unsigned long long)s->run.switches, (unsigned long long)s->best.switches,
-		 (unsigned long long)s->run.events, (unsigned long long)s->best.events, remaining,
+		 whose, (unsigned long long)s->recorded.preemptions,
+		 (unsigned long long)s->best.preemptions,
+		 (unsigned long long)s->recorded.switches, (unsigned long long)s->best.switches,
+		 (unsigned long long)s->recorded.events, (unsigned long long)s->best.events, remaining,
 		 remaining == 1 ? "" : "s", (unsigned long long)checks,
 		 (unsigned long long)s->prog.runs, now_seconds() - s->started);
 	if (s->a.input) {
@@ -686,6 +735,7 @@ static int prepare(struct shrink *s, char **out_abs, char **trace_abs, char **de
 		.wall_timeout = (unsigned)s->a.timeout, .scratch = scratch, .output = output,
 		.entropy_seed = s->run.entropy_seed, .realtime_start_ns = s->run.realtime_start,
 		.monotonic_start_ns = s->run.monotonic_start, .discard_passing = true,
+		.tree = &s->tree,
 	};
 	s->prog.runtime = cli_runtime_path();
 	if (!s->prog.runtime)
@@ -731,6 +781,7 @@ static void cleanup(struct shrink *s)
 	free(s->input_orig);
 	free(s->input_final);
 	free(s->input_real);
+	tree_scripts_free(&s->tree);
 	trace_run_free(&s->run);
 }
 

@@ -173,6 +173,20 @@ next:;
 	}
 }
 
+const char *cli_pair_mark(const struct trace_finding *f, size_t n, uint32_t process,
+			  uint64_t seq)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (f[i].process != process)
+			continue;
+		if (f[i].first_seq == (int64_t)seq)
+			return "  <1";
+		if (f[i].second_seq == (int64_t)seq)
+			return "  <2";
+	}
+	return "";
+}
+
 void cli_print_wait_graph(FILE *out, uint32_t process, const struct trace_wait *w, size_t n,
 			  const struct site_table *sites, const char *heading, const char *indent)
 {

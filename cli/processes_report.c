@@ -68,7 +68,8 @@ static void json_waits(FILE *out, struct trace *t, uint32_t process,
 	fprintf(out, "]");
 }
 
-void cli_show_processes(FILE *out, struct trace *t, const struct site_table *sites)
+void cli_show_processes(FILE *out, struct trace *t, const struct site_table *sites,
+			const struct trace_finding *f, size_t nf)
 {
 	struct trace_process *p;
 	size_t n;
@@ -93,8 +94,8 @@ void cli_show_processes(FILE *out, struct trace *t, const struct site_table *sit
 			describe_site(sites, event_site(p[i].id, &ev[k].ev), site, sizeof(site));
 			snprintf(who, sizeof(who), "T%u%s", ev[k].ev.thread,
 				 (ev[k].ev.flags & DEJA_EVENT_PREEMPT) ? " *" : "");
-			fprintf(out, "%8llu  %-7s %-36s %s\n", (unsigned long long)ev[k].ev.seq, who,
-				op, site);
+			fprintf(out, "%8llu  %-7s %-36s %s%s\n", (unsigned long long)ev[k].ev.seq, who,
+				op, site, cli_pair_mark(f, nf, p[i].id, ev[k].ev.seq));
 		}
 		free(ev);
 		print_waits(out, t, &p[i], sites);

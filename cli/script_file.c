@@ -97,11 +97,13 @@ void script_file_write(FILE *f, const struct deja_script_entry *s, uint64_t n)
 
 /* Per thread, the tick it was still stopped at when the run ended
  * (DEJA_NO_TICK if none, or if the threads cannot be read). */
-static const uint64_t *final_stops(struct trace *t)
+static const uint64_t *final_stops(struct trace *t, uint32_t process)
 {
 	static uint64_t stops[DEJA_MAX_THREADS];
 	for (uint32_t i = 0; i < DEJA_MAX_THREADS; i++)
 		stops[i] = DEJA_NO_TICK;
+	if (process != 0)
+		return stops; /* a child's threads are not in `threads` */
 	struct trace_thread *th;
 	size_t n;
 	if (trace_get_threads(t, &th, &n) != TRACE_OK)
@@ -164,12 +166,14 @@ static int schedule_arrays_grow(struct schedule_arrays *a)
  * be an entry that changes nothing; CPython's main thread alone makes
  * hundreds of syscalls before its first thread starts, and each such
  * entry would cost a shrink candidate runs. */
-static int read_schedule(struct trace *t, struct schedule_arrays *a)
+static int read_schedule(struct trace *t, uint32_t process, struct schedule_arrays *a)
 {
+	struct trace_stream es;
+	if (trace_stream_open(t, process, &es) != TRACE_OK)
+		return -1;
 	struct trace_event e;
 	int r;
-	trace_rewind_events(t);
-	while ((r = trace_next_event(t, &e)) == 1) {
+	while ((r = trace_stream_next(&es, &e)) == 1) {
 		if (a->count == a->cap && schedule_arrays_grow(a) != 0)
 			return -1;
 		uint64_t i = a->count++;
@@ -185,21 +189,22 @@ static int read_schedule(struct trace *t, struct schedule_arrays *a)
 						 e.ev.op == DEJA_OP_SYSCALL || e.ev.op == DEJA_OP_REAP ||
 						 a->timed_out[i]);
 	}
+	trace_stream_close(&es);
 	return r;
 }
 
-int script_from_trace(struct trace *t, struct deja_script_entry **out, bool **preempt,
-		      bool **timed_out, uint64_t *n)
+int script_from_trace(struct trace *t, uint32_t process, struct deja_script_entry **out,
+		      bool **preempt, bool **timed_out, uint64_t *n)
 {
 	struct schedule_arrays a = { 0 };
-	int r = read_schedule(t, &a);
+	int r = read_schedule(t, process, &a);
 	struct deja_script_entry *entries = r == 0 ? malloc((a.count + 1) * sizeof(*entries)) : NULL;
 	bool *entry_preempt = entries ? malloc((a.count + 1) * sizeof(*entry_preempt)) : NULL;
 	uint64_t *event = entry_preempt ? malloc((a.count + 1) * sizeof(*event)) : NULL;
 	bool *entry_timed_out = event ? malloc((a.count + 1) * sizeof(*entry_timed_out)) : NULL;
 	if (entry_timed_out) {
 		*n = deja_script_from_schedule(a.threads, a.preempted, a.yields, a.counted, a.ticks,
-					       final_stops(t), a.count, entries, entry_preempt,
+					       final_stops(t, process), a.count, entries, entry_preempt,
 					       event);
 		for (uint64_t j = 0; j < *n; j++)
 			entry_timed_out[j] = a.timed_out[event[j]];
@@ -223,20 +228,23 @@ int script_from_trace(struct trace *t, struct deja_script_entry **out, bool **pr
 	return 0;
 }
 
-int script_positions(struct trace *t, struct trace_thread *threads, size_t n)
+int script_positions(struct trace *t, uint32_t process, struct trace_thread *threads, size_t n)
 {
 	uint64_t *count = calloc(DEJA_MAX_THREADS, sizeof(*count));
-	if (!count)
+	struct trace_stream es;
+	if (!count || trace_stream_open(t, process, &es) != TRACE_OK) {
+		free(count);
 		return -1;
+	}
 	struct trace_event e;
 	bool last_alone = false;
 	int r;
-	trace_rewind_events(t);
-	while ((r = trace_next_event(t, &e)) == 1)
+	while ((r = trace_stream_next(&es, &e)) == 1)
 		if (deja_script_counts(e.ev.flags, &last_alone) && e.ev.thread < DEJA_MAX_THREADS)
 			count[e.ev.thread]++;
 	for (size_t i = 0; r == 0 && i < n; i++)
 		threads[i].events = threads[i].id < DEJA_MAX_THREADS ? count[threads[i].id] : 0;
+	trace_stream_close(&es);
 	free(count);
 	return r;
 }

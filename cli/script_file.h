@@ -28,19 +28,19 @@ int script_file_read(const char *path, struct deja_script_entry **out, uint64_t 
 /* Writes the entries, one per line, with a header comment. */
 void script_file_write(FILE *f, const struct deja_script_entry *s, uint64_t n);
 
-/* The switches of a recorded run (deja_script_from_schedule over its
- * events): malloc'd entries and, per entry, whether it preempted and
+/* The switches of one process of a recorded run (0: the top one;
+ * deja_script_from_schedule over its events): malloc'd entries and, per entry, whether it preempted and
  * whether the event it leads to is a timed wait that timed out (preempt
  * and timed_out may be NULL).  A "stay" where only one thread was live
  * is left out: it re-creates nothing the default would not.  Returns 0,
  * or -1 when the events cannot be read or memory runs out. */
-int script_from_trace(struct trace *t, struct deja_script_entry **out, bool **preempt,
-		      bool **timed_out, uint64_t *n);
+int script_from_trace(struct trace *t, uint32_t process, struct deja_script_entry **out,
+		      bool **preempt, bool **timed_out, uint64_t *n);
 
 /* Sets each of the n threads' `events` to its last script position in
- * the recorded run: the events it made while another thread was live
+ * the recorded run's process: the events it made while another thread was live
  * (deja_script_counts), which is as far as a script entry of it can
  * reach.  Returns 0, or -1 when the events cannot be read. */
-int script_positions(struct trace *t, struct trace_thread *threads, size_t n);
+int script_positions(struct trace *t, uint32_t process, struct trace_thread *threads, size_t n);
 
 #endif /* DEJA_SCRIPT_FILE_H */

@@ -12,17 +12,23 @@
 #include "shrink_input.h"
 #include "trace.h"
 #include "trial.h"
+#include "tree_scripts.h"
 
 struct shrink_args {
 	const char *trace, *output, *input;
 	unsigned long long max_runs, timeout, hunt_runs, search_time;
+	unsigned long long process; /* --process */
+	bool process_given;
 	bool quiet;
 };
 
 struct shrink {
 	struct shrink_args a;
 	struct trace_run run;
-	struct deja_script_entry *script; /* the recorded run's switches */
+	/* Every process's recorded switches; the focus's are shrunk. */
+	struct tree_scripts tree;
+	struct trace_counts recorded;     /* the focus's, as recorded */
+	struct deja_script_entry *script; /* the focus's switches */
 	bool *preempt;                    /* ... which preempted the running thread */
 	bool *timed_out;                  /* ... whose event is a timed wait timing out */
 	uint64_t nscript;

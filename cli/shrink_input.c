@@ -39,7 +39,7 @@ static enum ddmin_verdict keep(struct input_shrink *is, const uint8_t *data, siz
 	}
 	free(is->hint);
 	is->hint = NULL;
-	if (script_from_trace(t, &is->hint, NULL, NULL, &is->nhint) != 0)
+	if (script_from_trace(t, 0, &is->hint, NULL, NULL, &is->nhint) != 0)
 		is->nhint = 0;
 	trace_close(t);
 	memcpy(copy, data, len);

@@ -17,6 +17,7 @@
 #include "digest.h"
 #include "record.h"
 #include "trace.h"
+#include "tree_scripts.h"
 
 /* The first line of the program's output that reports a failed assert
  * (glibc: "prog: file:line: func: Assertion `cond' failed."). */
@@ -66,6 +67,17 @@ static enum trial_status read_back(const struct trial_program *p, struct trial_r
 		if (r->sig.kind == DEJA_OUTCOME_DEADLOCK)
 			st = wait_set(t, &r->sig);
 	}
+	uint32_t focus;
+	if (st == TRIAL_OK && p->tree && p->tree->focus != 0) {
+		/* The focus's own; none when this run did not fork it. */
+		struct trace_counts c = { 0 };
+		if (tree_scripts_find(p->tree, t, &focus) == 0 &&
+		    trace_get_process_counts(t, focus, &c) != TRACE_OK)
+			st = TRIAL_ERR_TRACE;
+		r->events = c.events;
+		r->preemptions = c.preemptions;
+		r->switches = c.switches;
+	}
 	trace_run_free(&run);
 	trace_close(t);
 	return st;
@@ -108,10 +120,20 @@ enum trial_status trial_run_strategy(struct trial_program *p, const char *strate
 				     uint64_t seed, const struct deja_script_entry *script,
 				     uint64_t n, struct trial_result *r, char *err, size_t errlen)
 {
+	const struct deja_script_entry *top = script;
+	uint64_t ntop = n;
+	struct process_script *children = NULL;
+	size_t nchildren = 0;
+	if (p->tree && strcmp(strategy, "script") == 0 &&
+	    tree_scripts_for(p->tree, script, n, &top, &ntop, &children, &nchildren) != 0) {
+		snprintf(err, errlen, "out of memory");
+		return TRIAL_ERR_RUN;
+	}
 	struct record_options o = {
 		.argv = p->argv, .argc = p->argc, .envp = p->envp, .strategy = strategy, .seed = seed,
 		.max_steps = p->max_steps, .wall_timeout = p->wall_timeout,
-		.run_index = ++p->runs, .script = script, .script_len = n,
+		.run_index = ++p->runs, .script = top, .script_len = ntop,
+		.child_scripts = children, .nchild_scripts = nchildren,
 		.output_to = p->output, .trace_path = p->scratch,
 		.runtime_path = p->runtime, .deja_version = DEJA_VERSION,
 		.entropy_seed = p->entropy_seed, .realtime_start_ns = p->realtime_start_ns,
@@ -125,6 +147,7 @@ enum trial_status trial_run_strategy(struct trial_program *p, const char *strate
 	if (saved == -2)
 		return TRIAL_ERR_RUN;
 	enum record_status rs = record_run(&o, &res, err, errlen);
+	free(children);
 	if (p->stdin_from)
 		stdin_restore(saved);
 	if (rs != RECORD_OK)

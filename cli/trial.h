@@ -19,6 +19,7 @@
 #include "protocol.h"
 
 struct session;
+struct tree_scripts;
 
 /* What every trial of one investigation shares. */
 struct trial_program {
@@ -49,6 +50,10 @@ struct trial_program {
 	 * trial_end stops it. */
 	bool serve;
 	struct session *server;
+	/* A script run varies this tree's focus process and runs the others
+	 * as recorded (tree_scripts.h); NULL: the script is the top
+	 * process's, and children run under the default. */
+	const struct tree_scripts *tree;
 	/* Sees every event of every run as it is drained (NULL: nobody). */
 	void (*observe)(void *ctx, const struct deja_event *ev);
 	void *observe_ctx;
@@ -66,7 +71,7 @@ struct failure_sig {
 
 struct trial_result {
 	struct failure_sig sig;
-	uint64_t events, preemptions, switches;
+	uint64_t events, preemptions, switches; /* the focus process's (tree), else the run's */
 	bool traced; /* the run's trace is at scratch */
 };
 

@@ -22,6 +22,7 @@
 #include "model.h"
 #include "monotonic.h"
 #include "ring.h"
+#include "script.h"
 #include "strategy.h"
 
 /* How long a fork whose child has not asked for a channel is waited for
@@ -127,6 +128,7 @@ static int set_up_channel(struct processes *p, struct child *c, const struct dej
 {
 	const struct deja_shared *top = p->run.top;
 	setup->channel.runtime_path = top->runtime_path;
+	setup->channel.script_room = setup->scripted ? setup->script_len : 0;
 	if (channel_create(&setup->channel, &c->ch, why, whylen) != 0)
 		return -1;
 	struct deja_shared *sh = c->ch.sh;
@@ -155,7 +157,15 @@ static int set_up_channel(struct processes *p, struct child *c, const struct dej
 	deja_model_init(&sh->model, p->run.max_steps);
 	sh->model.reuse_joined = 1; /* children are followed in serialised mode only */
 	sh->model.entropy = sh->entropy_seed;
-	const char *strategy = top->mode == DEJA_MODE_REPLAY ? "follow" : p->run.strategy;
+	const char *strategy = top->mode == DEJA_MODE_REPLAY ? "follow"
+			       : setup->scripted		    ? "script"
+								    : p->run.strategy;
+	if (setup->scripted && setup->script_len) {
+		struct deja_script_entry *script =
+			(struct deja_script_entry *)((char *)sh + sh->script_offset);
+		memcpy(script, setup->script, setup->script_len * sizeof(*script));
+		sh->script_len = deja_script_sort(script, setup->script_len);
+	}
 	if (deja_strategy_setup(&sh->model, strategy, mix(p->run.seed, c->id), why, whylen) != 0)
 		return -1;
 	sh->model.vclock = h->vclock;

@@ -34,6 +34,12 @@ struct process_setup {
 	const int32_t *child_pids;       /* its own children's recorded pids, by fork index */
 	uint32_t nchild_pids;
 	uint64_t debug_stop_event;       /* deja replay --gdb: its event to stop before, + 1 (0: none) */
+	/* Record: the child follows these switches (strategy script; shrink
+	 * and bisect give each child its recorded process's); false: the
+	 * run's strategy. */
+	bool scripted;
+	const struct deja_script_entry *script;
+	uint64_t script_len;
 };
 
 /* How a child ended. */

@@ -61,6 +61,9 @@ struct trace_origin {
  * its number is its index + 1 (the top process is 0). */
 struct child_process {
 	uint32_t parent, fork_index;
+	/* The recorded process it is (options' child_scripts), or
+	 * NO_RECORDED_PROCESS. */
+	uint32_t recorded;
 	uint64_t digest;
 	uint64_t events;
 	bool ended;
@@ -246,19 +249,40 @@ static void write_child_event(struct record_sink *rs, uint32_t process,
 
 /* ---- process hooks (processes.h) ---- */
 
+#define NO_RECORDED_PROCESS UINT32_MAX
+
+/* The script of the recorded process a new child of `parent` (this run's
+ * number) at `fork_index` is, if the options give one. */
+static const struct process_script *child_script(const struct record_sink *rs,
+						 uint32_t parent, uint32_t fork_index)
+{
+	const struct record_options *o = rs->origin.o;
+	uint32_t recorded_parent = parent == 0 ? 0 : rs->children[parent - 1].recorded;
+	for (size_t i = 0; recorded_parent != NO_RECORDED_PROCESS && i < o->nchild_scripts; i++) {
+		const struct process_script *ps = &o->child_scripts[i];
+		if (ps->parent == recorded_parent && ps->fork_index == fork_index)
+			return ps;
+	}
+	return NULL;
+}
+
 static bool admit_child(void *ctx, uint32_t parent, uint32_t fork_index, int32_t pid,
 			uint32_t *process, struct process_setup *setup, char *why, size_t whylen)
 {
 	(void)pid;
-	(void)setup; /* a recording hands children nothing */
 	struct record_sink *rs = ctx;
 	if (!grow_array(&rs->children, &rs->children_cap, rs->nchildren + 1,
 			sizeof(*rs->children), 8)) {
 		snprintf(why, whylen, "deja is out of memory");
 		return false;
 	}
-	rs->children[rs->nchildren] = (struct child_process){ .parent = parent,
-							      .fork_index = fork_index };
+	const struct process_script *ps = child_script(rs, parent, fork_index);
+	rs->children[rs->nchildren] = (struct child_process){
+		.parent = parent, .fork_index = fork_index,
+		.recorded = ps ? ps->process : NO_RECORDED_PROCESS };
+	if (ps)
+		*setup = (struct process_setup){ .scripted = true, .script = ps->script,
+						 .script_len = ps->len };
 	*process = (uint32_t)++rs->nchildren;
 	return true;
 }

@@ -10,6 +10,14 @@
 
 #include "session.h"
 
+/* A recorded child process's switches: the child of `parent` (a recorded
+ * process; 0: the top one) at `fork_index` follows them as a script. */
+struct process_script {
+	uint32_t process, parent, fork_index;
+	const struct deja_script_entry *script;
+	uint64_t len;
+};
+
 struct record_options {
 	char *const *argv;
 	char *const *envp;        /* the environment: NULL for deja's own */
@@ -29,6 +37,10 @@ struct record_options {
 	const uint32_t *surw_events; /* surw: events per thread (DEJA_MAX_THREADS) in an earlier run, or NULL */
 	const struct deja_script_entry *script; /* strategy script: its switches */
 	uint64_t script_len;
+	/* Shrink and bisect: the switches each forked child follows, by the
+	 * recorded process it is (its parent's and its fork index). */
+	const struct process_script *child_scripts;
+	size_t nchild_scripts;
 	uint64_t expected_ticks;  /* ticks a run passes, if known (0: not) */
 	const char *output_to;    /* hunt: the program's stdout and stderr go to this file */
 	bool discard_passing;     /* hunt: a run that exits 0 leaves no trace (its

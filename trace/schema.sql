@@ -157,7 +157,9 @@ CREATE TABLE findings (
     second_thread INTEGER NOT NULL,   -- ... then this one: the run fails
     second_index  INTEGER NOT NULL,
     second_seq    INTEGER,
-    summary       TEXT    NOT NULL    -- both events with code locations
+    summary       TEXT    NOT NULL,   -- both events with code locations
+    process       INTEGER NOT NULL    -- the process both events are in (0: the top one;
+                                      -- *_seq then index events, else process_events)
 );
 
 -- Every process of the run's tree (docs/architecture.md, Processes): the

@@ -633,7 +633,7 @@ enum trace_status trace_put_finding(struct trace *t, const struct trace_finding 
 {
 	sqlite3_stmt *st = trace_prepare(t,
 		"INSERT INTO findings (kind, first_thread, first_index, first_seq, second_thread,"
-		" second_index, second_seq, summary) VALUES (?,?,?,?,?,?,?,?)");
+		" second_index, second_seq, summary, process) VALUES (?,?,?,?,?,?,?,?,?)");
 	if (!st)
 		return TRACE_ERR_WRITE;
 	sqlite3_bind_text(st, 1, f->kind, -1, SQLITE_TRANSIENT);
@@ -646,6 +646,7 @@ enum trace_status trace_put_finding(struct trace *t, const struct trace_finding 
 	if (f->second_seq >= 0)
 		sqlite3_bind_int64(st, 7, f->second_seq);
 	sqlite3_bind_text(st, 8, f->summary, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 9, f->process);
 	return trace_step_done(st);
 }
 

@@ -253,6 +253,7 @@ void trace_history_free(struct trace_history *h, size_t n);
 /* Findings (deja bisect): "first before second makes the run fail". */
 struct trace_finding {
 	char *kind;       /* "critical_pair" */
+	uint32_t process; /* whose events both are (0: the top process) */
 	uint32_t first_thread;
 	uint64_t first_index;  /* place among its thread's events, 0-based */
 	int64_t first_seq;     /* -1: not in this trace's events */
@@ -264,6 +265,18 @@ struct trace_finding {
 enum trace_status trace_put_finding(struct trace *t, const struct trace_finding *f);
 enum trace_status trace_get_findings(struct trace *t, struct trace_finding **out, size_t *n);
 void trace_findings_free(struct trace_finding *f, size_t n);
+
+/* The events of one process in order: the top process's streamed (as
+ * trace_next_event), a child's loaded whole.  next gives 1 and the event,
+ * 0 at the end, -1 when they cannot be read. */
+struct trace_stream {
+	struct trace *t;
+	struct trace_event *list; /* a child's; NULL for the top process */
+	size_t n, next;
+};
+enum trace_status trace_stream_open(struct trace *t, uint32_t process, struct trace_stream *s);
+int trace_stream_next(struct trace_stream *s, struct trace_event *e);
+void trace_stream_close(struct trace_stream *s);
 
 /* ---- processes (trace_processes.c) ---- */
 
@@ -293,6 +306,13 @@ enum trace_status trace_put_process_input(struct trace *t, uint32_t process, uin
 /* Every process, by id (none in a trace of a run that forked nothing
  * followed and was written before its end). */
 enum trace_status trace_get_processes(struct trace *t, struct trace_process **out, size_t *n);
+/* A forked child's events, preemptions and context switches (as run's
+ * for the top process), counted from its events. */
+struct trace_counts {
+	uint64_t events, preemptions, switches;
+};
+enum trace_status trace_get_process_counts(struct trace *t, uint32_t process,
+					   struct trace_counts *c);
 void trace_processes_free(struct trace_process *p, size_t n);
 /* A forked child's events in order. */
 enum trace_status trace_get_process_events(struct trace *t, uint32_t process,

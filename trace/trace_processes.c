@@ -157,6 +157,51 @@ enum trace_status trace_get_process_events(struct trace *t, uint32_t process,
 		process, sizeof(**out), read_event, (void **)out, n);
 }
 
+enum trace_status trace_stream_open(struct trace *t, uint32_t process, struct trace_stream *s)
+{
+	*s = (struct trace_stream){ .t = t };
+	if (process == 0) {
+		trace_rewind_events(t);
+		return TRACE_OK;
+	}
+	return trace_get_process_events(t, process, &s->list, &s->n);
+}
+
+int trace_stream_next(struct trace_stream *s, struct trace_event *e)
+{
+	if (!s->list)
+		return trace_next_event(s->t, e);
+	if (s->next == s->n)
+		return 0;
+	*e = s->list[s->next++];
+	return 1;
+}
+
+void trace_stream_close(struct trace_stream *s)
+{
+	free(s->list);
+	s->list = NULL;
+}
+
+enum trace_status trace_get_process_counts(struct trace *t, uint32_t process,
+					   struct trace_counts *c)
+{
+	*c = (struct trace_counts){ 0 };
+	sqlite3_stmt *st = trace_prepare(t, "SELECT count(*), total((flags & 1) != 0),"
+					 " total((flags & 2) != 0) FROM process_events WHERE process = ?");
+	if (!st)
+		return TRACE_ERR_CORRUPT;
+	sqlite3_bind_int64(st, 1, process);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		c->events = (uint64_t)sqlite3_column_int64(st, 0);
+		c->preemptions = (uint64_t)sqlite3_column_int64(st, 1);
+		c->switches = (uint64_t)sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? TRACE_OK : TRACE_ERR_CORRUPT;
+}
+
 enum trace_status trace_get_reap_status(struct trace *t, uint32_t parent, uint32_t fork_index,
 					bool *found, int *status)
 {

@@ -499,13 +499,14 @@ static bool read_finding(sqlite3_stmt *st, void *row)
 	f->second_index = (uint64_t)sqlite3_column_int64(st, 5);
 	f->second_seq = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 6);
 	f->summary = trace_dup_col(st, 7);
+	f->process = (uint32_t)sqlite3_column_int64(st, 8);
 	return true;
 }
 
 enum trace_status trace_get_findings(struct trace *t, struct trace_finding **out, size_t *n)
 {
 	return trace_load_rows(t, "SELECT kind, first_thread, first_index, first_seq, second_thread,"
-			    " second_index, second_seq, summary FROM findings ORDER BY id",
+			    " second_index, second_seq, summary, process FROM findings ORDER BY id",
 			 sizeof(**out), read_finding, (void **)out, n);
 }
 

@@ -280,7 +280,7 @@ static void notebook_round_trip(void **state)
 			 TRACE_OK);
 	struct trace_finding f = { .kind = "critical_pair", .first_thread = 1, .first_index = 3,
 				   .first_seq = 7, .second_thread = 0, .second_index = 4,
-				   .second_seq = -1, .summary = "a before b" };
+				   .second_seq = -1, .summary = "a before b", .process = 2 };
 	assert_int_equal(trace_put_finding(t, &f), TRACE_OK);
 	trace_close(t);
 	assert_int_equal(trace_open(path, false, &t, err, sizeof(err)), TRACE_OK);
@@ -298,6 +298,7 @@ static void notebook_round_trip(void **state)
 	assert_int_equal(trace_get_findings(t, &got, &nf), TRACE_OK);
 	assert_int_equal(nf, 1);
 	assert_string_equal(got[0].kind, "critical_pair");
+	assert_int_equal(got[0].process, 2);
 	assert_int_equal(got[0].first_thread, 1);
 	assert_int_equal(got[0].first_index, 3);
 	assert_int_equal(got[0].first_seq, 7);

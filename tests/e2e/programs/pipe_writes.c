@@ -200,8 +200,10 @@ int main(void)
 	fill(p[1]);
 	rd = p[0];
 	writer = pthread_self();
-	assert(pthread_create(&t, NULL, signal_then_read, "full pipe, SA_RESTART") == 0);
+	/* Before the thread that signals: a handler that ran before this
+	 * would have its post wiped out, and the thread wait for ever. */
 	assert(sem_init(&handler_ran, 0, 0) == 0);
+	assert(pthread_create(&t, NULL, signal_then_read, "full pipe, SA_RESTART") == 0);
 	ssize_t restarted = write(p[1], big, 100000);
 	printf("write to a full pipe under SA_RESTART: %zd, handler ran %d time(s)\n", restarted,
 	       (int)handled);
