@@ -22,6 +22,12 @@ require_file "$deja" "$parent" "$prog" /bin/sh
 [ "$(readlink -f /bin/sh)" = /usr/bin/dash ] || fail "this test expects /bin/sh to be dash" 
 cd "$tmp"
 
+# shows TEXT REGEX WHAT: TEXT (part of deja show's output, in file show)
+# has a line matching REGEX, or the test fails saying WHAT is not so.
+shows() {
+	grep -q "$2" <<<"$1" || { dump show; fail "not so: $3"; }
+}
+
 # A shell that execs the program.
 rc=0
 timeout 60 "$deja" record -q -o sh.deja -- /bin/sh -c "echo from the shell; exec $prog" \
@@ -30,14 +36,10 @@ timeout 60 "$deja" record -q -o sh.deja -- /bin/sh -c "echo from the shell; exec
 "$deja" show sh.deja >show 2>err || { dump show err; fail "deja show of the exec chain failed"; }
 before=$(awk '$3 ~ /^exec\(/ { exit } { print }' show)
 after=$(awk 'found { print } $3 ~ /^exec\(/ { found = 1 }' show)
-grep -q 'syscall .*[a-z_]* (libc\.so\.6)$' <<<"$before" ||
-	{ dump show; fail "the shell's calls into libc before the exec are not named"; }
-grep -q 'write() = 15 .*0x[0-9a-f]* (dash)$' <<<"$before" ||
-	{ dump show; fail "the shell's own write before the exec is not placed in dash"; }
-grep -q 'thread_create() .*main (atomicity\.c:' <<<"$after" ||
-	{ dump show; fail "the program's thread_create after the exec is not named"; }
-grep -q 'syscall write() = .*(libc\.so\.6)' <<<"$after" ||
-	{ dump show; fail "the program's write after the exec is not named from its libc"; }
+shows "$before" 'syscall .*[a-z_]* (libc\.so\.6)$' "the shell's calls into libc before the exec are named"
+shows "$before" 'write() = 15 .*0x[0-9a-f]* (dash)$' "the shell's own write before the exec is placed in dash"
+shows "$after" 'thread_create() .*main (atomicity\.c:' "the program's thread_create after the exec is named"
+shows "$after" 'syscall write() = .*(libc\.so\.6)' "the program's write after the exec is named from its libc"
 replays_match "$deja" sh.deja rec 2 60
 note "sh -c 'exec PROG': events before and after the exec named from their own image"
 
@@ -51,12 +53,9 @@ grep -q "exec_child: child exited 0" rec || { dump rec err; fail "the child did 
 "$deja" show fork.deja >show 2>err || { dump show err; fail "deja show of the parent failed"; }
 top=$(awk '/^process 1 /{ exit } { print }' show)
 child=$(awk '/^process 1 /{ found = 1 } found { print }' show)
-grep -q 'mutex_lock(.*parent_work (exec_child\.c:' <<<"$top" ||
-	{ dump show; fail "the parent's lock is not named parent_work"; }
-grep -q 'mutex_lock(.*debit (atomicity\.c:' <<<"$child" ||
-	{ dump show; fail "the exec'd child's lock in debit is not named from its own executable"; }
-grep -q 'mutex_lock(.*customer (atomicity\.c:' <<<"$child" ||
-	{ dump show; fail "the exec'd child's lock in customer is not named"; }
+shows "$top" 'mutex_lock(.*parent_work (exec_child\.c:' "the parent's lock is named parent_work"
+shows "$child" 'mutex_lock(.*debit (atomicity\.c:' "the exec'd child's lock in debit is named from its own executable"
+shows "$child" 'mutex_lock(.*customer (atomicity\.c:' "the exec'd child's lock in customer is named"
 if grep -q 'exec_child\.c' <<<"$child"; then
 	dump show; fail "an exec'd child's event is named from its parent's executable"
 fi
