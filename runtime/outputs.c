@@ -143,6 +143,15 @@ static long show_again(long nr, const long a[6])
 	return r;
 }
 
+/* Replay: whether this thread's next event, this output, failed when it
+ * was recorded (EPIPE into a reader that had gone, say): its bytes got
+ * nowhere then, so they are not shown now. */
+static bool recorded_failure(long nr)
+{
+	const struct deja_feed *f = rt_io_feed_peek(rt_next_event_of_self());
+	return f && f->nr == nr && f->result < 0;
+}
+
 long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site)
 {
 	if (!rt_managed())
@@ -156,7 +165,7 @@ long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uin
 		 * the call gives its recorded result either way (a write
 		 * recorded in parts is written once, whole). */
 		bool runs = nr != SYS_msgsnd && rt_files_replay_writes(a[0]); /* a queue id, no fd */
-		io.result = runs ? show_again(nr, a) : -ENOSYS;
+		io.result = runs && !recorded_failure(nr) ? show_again(nr, a) : -ENOSYS;
 		io.feed = true;
 		long r = rt_io_run_event(&io, nr, site, 0, 0, 0, false), last = r;
 		if (io.part)
