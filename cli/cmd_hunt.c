@@ -101,6 +101,7 @@ struct hunt {
 	uint32_t surw_events[DEJA_MAX_THREADS];
 	/* results */
 	unsigned long long done, distinct, longest;
+	uint64_t child_longest; /* most events of one forked child so far (pct's length) */
 	uint64_t last_fingerprint;
 	uint64_t *seen; /* fingerprints, open addressing */
 	size_t seen_cap;
@@ -426,6 +427,7 @@ static int one_run(struct hunt *h, uint64_t index, char **prog, int nprog, const
 	o.runtime_path = runtime;
 	o.deja_version = DEJA_VERSION;
 	o.pct_steps = h->longest ? h->longest : 0;
+	o.child_pct_steps = h->child_longest;
 	o.expected_ticks = h->ticks;
 	o.output_to = h->fail_on_output ? out : "/dev/null";
 	o.discard_passing = plain; /* exit 0 is exactly "passed" */
@@ -445,6 +447,8 @@ static int one_run(struct hunt *h, uint64_t index, char **prog, int nprog, const
 		return DEJA_EXIT_INTERNAL;
 	}
 	h->done++;
+	if (res.child_events > h->child_longest)
+		h->child_longest = res.child_events;
 	if (res.events > h->longest) {
 		h->longest = res.events;
 		memcpy(h->surw_events, h->run_events, sizeof(h->surw_events));
@@ -513,6 +517,11 @@ static void report(const struct hunt *h)
 	} else if (h->exhausted && ipb_complete(h->ipb)) {
 		fprintf(stderr, "deja hunt: explored all %llu schedules with at most %u preemptions; "
 			"no failure (%.1f s)\n", h->done, h->ipb_bound, h->seconds);
+		if (h->child_longest)
+			fprintf(stderr, "deja hunt: ipb explores the top process's schedules only;"
+					" its children ran under the default: for races in a child"
+					" process, hunt with random, pct, pos or surw (the"
+					" portfolio has them)\n");
 	} else if (h->exhausted) {
 		fprintf(stderr, "deja hunt: no failure in %llu schedules with at most %u preemptions, "
 			"but not all of them: too many were waiting to run (%.1f s)\n",

@@ -94,6 +94,15 @@ uint32_t processes_count(const struct processes *p)
 	return (uint32_t)p->n;
 }
 
+uint64_t processes_longest(const struct processes *p)
+{
+	uint64_t most = 0;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->list[i].events > most)
+			most = p->list[i].events;
+	return most;
+}
+
 static void send_answer(int to, const struct deja_answer *a, int channel_fd)
 {
 	union fd_passing_room room;
@@ -155,6 +164,7 @@ static int set_up_channel(struct processes *p, struct child *c, const struct dej
 	for (uint32_t i = 0; i < setup->nchild_pids && i < DEJA_MAX_CHILDREN; i++)
 		sh->child_pids[i] = setup->child_pids[i];
 	deja_model_init(&sh->model, p->run.max_steps);
+	sh->model.pct_steps = p->run.pct_steps;
 	sh->model.reuse_joined = 1; /* children are followed in serialised mode only */
 	sh->model.entropy = sh->entropy_seed;
 	const char *strategy = top->mode == DEJA_MODE_REPLAY ? "follow"

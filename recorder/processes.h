@@ -80,6 +80,7 @@ struct process_run {
 	const char *strategy;          /* record: the children's strategy (seed mixed per child) */
 	uint64_t seed;
 	uint64_t max_steps;
+	uint64_t pct_steps;            /* pct: a child's expected events (0: its default) */
 };
 
 struct processes;
@@ -103,6 +104,8 @@ void processes_kill(struct processes *p);
 void processes_end(struct processes *p);
 /* Children admitted in this run. */
 uint32_t processes_count(const struct processes *p);
+/* The most events one child made (0: none followed). */
+uint64_t processes_longest(const struct processes *p);
 /* The process number given to the child with this pid in this run, or -1. */
 int32_t processes_number_of(const struct processes *p, int32_t pid);
 

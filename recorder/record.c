@@ -693,6 +693,7 @@ enum record_status record_run(const struct record_options *o, struct session_res
 		.max_steps = o->max_steps,
 		.wall_timeout = o->wall_timeout,
 		.pct_steps = o->pct_steps,
+		.child_pct_steps = o->child_pct_steps,
 		.surw_events = o->surw_events,
 		.script = o->script,
 		.script_len = o->script_len,

@@ -34,6 +34,7 @@ struct record_options {
 	unsigned wall_timeout;    /* seconds of real time; 0: none */
 	uint64_t run_index;       /* 1 for a single record */
 	uint64_t pct_steps;       /* pct: expected events in a run (0: default) */
+	uint64_t child_pct_steps; /* pct: expected events of a forked child (0: default) */
 	const uint32_t *surw_events; /* surw: events per thread (DEJA_MAX_THREADS) in an earlier run, or NULL */
 	const struct deja_script_entry *script; /* strategy script: its switches */
 	uint64_t script_len;

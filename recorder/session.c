@@ -625,6 +625,7 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 		.strategy = s->cfg->strategy,
 		.seed = s->cfg->seed,
 		.max_steps = s->cfg->max_steps,
+		.pct_steps = s->cfg->child_pct_steps,
 	};
 	processes_begin(s->procs, &prun);
 	/* The run is the whole tree: the top process, then every child it
@@ -669,6 +670,7 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 	}
 	processes_end(s->procs);
 	res->processes = processes_count(s->procs);
+	res->child_events = processes_longest(s->procs);
 	take_escapes(s, h.pid);
 	if (h.pidfd >= 0)
 		close(h.pidfd);

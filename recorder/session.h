@@ -40,6 +40,7 @@ struct session_config {
 	uint64_t max_steps;
 	unsigned wall_timeout;    /* seconds; 0: none.  Past it the run ends as timeout */
 	uint64_t pct_steps;       /* pct: expected events in a run (0: its default) */
+	uint64_t child_pct_steps; /* pct: expected events of a forked child (0: its default) */
 	const uint32_t *surw_events; /* surw: events per thread in an earlier run, or NULL */
 	uint64_t expected_ticks;  /* ticks a run passes, if known (0: not) */
 	const uint32_t *schedule; /* replay: thread of each event */
@@ -96,6 +97,7 @@ struct session_result {
 	bool interrupted;
 	bool stopped_by_sink; /* the sink, or a child's hook, asked to stop */
 	uint32_t processes;   /* forked children followed */
+	uint64_t child_events; /* the most events one of them made */
 	uint64_t events;
 	uint64_t final_digest; /* record: digest of the last event (the run's fingerprint) */
 	/* Coverage of scheduling points (runtime/ticks.c): ticks all threads

@@ -3,7 +3,9 @@
 #
 # A race in a child process: a shell runs the atomicity corpus program
 # (fork and exec), as a test script or make would.  deja hunt finds the
-# failure (the shell exits 134 with the child's assertion); deja shrink
+# failure (the shell exits 134 with the child's assertion), with random
+# and with pct (whose change points fall within the child's length as
+# the hunt has seen it); ipb says it searches the top process only; deja shrink
 # shrinks the schedule of the child, the process with the preemptions,
 # while the shell runs as recorded, and the shrunk trace replays; deja
 # bisect names the pair of racing events in the child (process 1) with
@@ -24,6 +26,16 @@ rc=0
 [ "$(sqlite3 h.deja 'SELECT exit_code FROM run')" = 134 ] || fail "the kept run did not fail with the child's abort"
 [ "$(sqlite3 h.deja 'SELECT preemptions FROM run')" = 0 ] || fail "the shell itself was preempted"
 "$deja" replay -q h.deja >/dev/null 2>&1 || fail "the hunted run does not replay"
+
+# PCT draws its change points over a child's length as the hunt has seen
+# it (not over the default 1000 events, past the end of a 12-event child).
+rc=0
+"$deja" hunt -q -s pct --seed 1 --runs 200 -o p.deja -- /bin/sh -c "$prog; exit \$?" >pct.out 2>&1 || rc=$?
+[ $rc -eq 1 ] || { dump pct.out; fail "hunt -s pct exited $rc: no failure in the child in 200 runs"; }
+# ipb searches the top process's schedules only, and says so.
+"$deja" hunt -q -s ipb -o i.deja -- /bin/sh -c "$prog; exit \$?" >ipb.out 2>&1 || true
+grep -q "ipb explores the top process's schedules only" ipb.out || { dump ipb.out; fail "hunt -s ipb does not say it searched the shell alone"; }
+note "hunt finds the child's race with random and with pct; ipb says it searches the top process only"
 
 rc=0
 "$deja" shrink h.deja -o s.deja >shrink.out 2>&1 || rc=$?
