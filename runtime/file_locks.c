@@ -14,9 +14,9 @@
  * So a call that would wait (flock without LOCK_NB, F_SETLKW,
  * F_OFD_SETLKW) is made as attempts that do not wait (LOCK_NB, F_SETLK,
  * F_OFD_SETLK), each an event of the call with its result, EWOULDBLOCK
- * (or EACCES from fcntl) until the last, with a 1 ms virtual sleep
- * between in which other threads run (rt_retry_pause), as a FIFO's open
- * is (files.c).  A replay goes through the same attempts, fed.  Calls
+ * (or EACCES from fcntl) until the last, with a virtual sleep between in
+ * which other threads run (rt_retry_backoff: 1 ms, doubling up to 16 ms,
+ * as a lock may be held for long), as a FIFO's open is (files.c).  A replay goes through the same attempts, fed.  Calls
  * that do not wait (unlocks, LOCK_NB, F_SETLK) are one event each.
  * F_GETLK still runs live, as fcntl's other commands do.
  */
@@ -64,13 +64,13 @@ static bool held(long nr, long r)
 long rt_file_lock(long nr, const long a[6], uint64_t site)
 {
 	bool replay = rt.shared->mode == DEJA_MODE_REPLAY;
-	for (;;) {
+	for (unsigned tries = 0;; tries++) {
 		long r = rt_io_emulated_event(nr, a, replay ? 0 : attempt(nr, a), site);
 		if (!would_wait(nr, a) || !held(nr, r))
 			return r;
 		/* A signal ends the wait as it ends the kernel's: EINTR,
 		 * unless the handler has SA_RESTART. */
-		if (rt_retry_pause(site) == EINTR && !rt_signals_restart())
+		if (rt_retry_backoff(site, tries) == EINTR && !rt_signals_restart())
 			return -EINTR;
 	}
 }

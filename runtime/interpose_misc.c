@@ -115,10 +115,19 @@ int rt_sleep(clockid_t clock, int flags, const struct timespec *req, struct time
 
 int rt_retry_pause(uint64_t site)
 {
-	struct timespec pause = { 0, 1000000 };
+	return rt_retry_backoff(site, 0);
+}
+
+int rt_retry_backoff(uint64_t site, unsigned tries)
+{
+	long ms = 1L << (tries < 4 ? tries : 4);
+	struct timespec pause = { 0, ms * 1000000 };
+	bool alone = !deja_model_other_enabled(rt.model, rt_self);
 	int r = rt_sleep(CLOCK_MONOTONIC, 0, &pause, NULL, site);
-	if (r == 0 && rt.shared->mode == DEJA_MODE_RECORD) {
-		struct timespec real = { 0, 100000 };
+	if (r == 0 && rt.shared->mode == DEJA_MODE_RECORD && !rt.shared->real_time) {
+		/* What another process must do takes real time; a thread with
+		 * nobody else to run waits it out as the kernel would. */
+		struct timespec real = { 0, tries && alone ? ms * 1000000 : 100000 };
 		rt_syscall2(SYS_nanosleep, &real, NULL);
 	}
 	return r;

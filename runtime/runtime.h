@@ -719,6 +719,12 @@ void rt_yield(uint64_t site);
  * recording 0.1 ms of real time for other processes.  0, or EINTR when a
  * signal interrupted the sleep. */
 int rt_retry_pause(uint64_t site);
+/* The same after `tries` failed attempts at a wait that may last (a file
+ * lock another process holds): 1 ms, doubling up to 16 ms; in a
+ * recording, when no other thread of the program can run, as much real
+ * time (a recording waiting on another process's lock for seconds makes
+ * a few events a second, not thousands). */
+int rt_retry_backoff(uint64_t site, unsigned tries);
 
 /* ---- interpose_thread.c ---- */
 /* A cancellation point (POSIX's list) that the runtime answers itself

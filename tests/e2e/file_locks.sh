@@ -8,7 +8,9 @@
 # lock is granted is an input: recorded under every schedule, the lines
 # each locker writes stay together, and a replay gives the recorded
 # answers, also with the file gone.  A lock held outside the run, by
-# util-linux's flock(1), is waited for and the wait replays at once.
+# util-linux's flock(1), is waited for with attempts spaced out as the
+# wait goes on (a few dozen in half a second), and the wait replays at
+# once.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -41,6 +43,11 @@ if command -v flock >/dev/null; then
 	[ "$(cat hrec)" = "flock: 0" ] || { dump hrec; fail "the flock held outside was not waited for"; }
 	"$deja" show h.deja >hshow
 	grep -q "syscall flock() = -11" hshow || { dump hshow; fail "the wait for the outside lock recorded no attempt"; }
+	# Half a second of waiting is a few dozen attempts, spaced out as
+	# the wait goes on (it was thousands, 0.1 ms apart).
+	attempts=$(sqlite3 h.deja "SELECT count(*) FROM events WHERE op = 'syscall' AND result = -11")
+	[ "$attempts" -le 200 ] || fail "$attempts attempts at the lock held outside for 0.5 s"
+	note "a lock held outside for 0.5 s: $attempts attempts"
 	exec 9<held.txt
 	flock 9 # held by this shell now: the replay does not wait for it
 	replays_match "$deja" h.deja hrec 1 4
