@@ -148,16 +148,8 @@ static bool same_program(const struct trace_run *a, const struct trace_run *b)
  * preemptions) and every process's switches. */
 static int load_focus(struct bisect *b, struct trace *t)
 {
-	uint32_t focus = (uint32_t)b->process;
-	int r = b->process_given ? 0 : tree_busiest_process(t, &focus);
-	if (r == 0)
-		r = tree_scripts_load(t, focus, &b->tree);
-	if (r == -2)
-		fprintf(stderr, "deja bisect: %s has no process %llu (`deja show` lists them)\n",
-			b->fail_path, b->process);
-	else if (r != 0)
-		fprintf(stderr, "deja bisect: %s: the processes cannot be read\n", b->fail_path);
-	return r == 0 ? DEJA_EXIT_OK : DEJA_EXIT_USAGE;
+	return tree_scripts_load_focus(t, "bisect", b->fail_path, b->process_given, b->process,
+				       &b->tree) == 0 ? DEJA_EXIT_OK : DEJA_EXIT_USAGE;
 }
 
 /* The focus's number in a trace (FAIL_TRACE's, or the same process in

@@ -135,18 +135,10 @@ static int parse(int argc, char **argv, struct shrink_args *a)
  * preemptions), every process's switches and the focus's counts. */
 static int load_focus(struct shrink *s, struct trace *t)
 {
-	uint32_t focus = (uint32_t)s->a.process;
-	if (!s->a.process_given && tree_busiest_process(t, &focus) != 0) {
-		fprintf(stderr, "deja shrink: %s: the processes cannot be read\n", s->a.trace);
+	if (tree_scripts_load_focus(t, "shrink", s->a.trace, s->a.process_given, s->a.process,
+				    &s->tree) != 0)
 		return DEJA_EXIT_USAGE;
-	}
-	int r = s->a.process > UINT32_MAX ? -2 : tree_scripts_load(t, focus, &s->tree);
-	if (r != 0) {
-		fprintf(stderr, r == -2 ? "deja shrink: %s has no process %llu (`deja show` lists them)\n"
-					: "deja shrink: %s: the events cannot be read\n",
-			s->a.trace, s->a.process);
-		return DEJA_EXIT_USAGE;
-	}
+	uint32_t focus = s->tree.focus;
 	if (focus == 0) {
 		s->recorded = (struct trace_counts){ s->run.events, s->run.preemptions,
 						     s->run.switches };

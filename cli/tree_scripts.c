@@ -4,6 +4,7 @@
  */
 #include "tree_scripts.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +42,21 @@ int tree_busiest_process(struct trace *t, uint32_t *process)
 	}
 	trace_processes_free(p, n);
 	return 0;
+}
+
+int tree_scripts_load_focus(struct trace *t, const char *command, const char *path,
+			    bool given, uint64_t process, struct tree_scripts *ts)
+{
+	uint32_t focus = (uint32_t)process;
+	int r = !given ? tree_busiest_process(t, &focus) : process > UINT32_MAX ? -2 : 0;
+	if (r == 0)
+		r = tree_scripts_load(t, focus, ts);
+	if (r == -2)
+		fprintf(stderr, "deja %s: %s has no process %llu (`deja show` lists them)\n", command,
+			path, (unsigned long long)process);
+	else if (r != 0)
+		fprintf(stderr, "deja %s: %s: the processes cannot be read\n", command, path);
+	return r == 0 ? 0 : -1;
 }
 
 /* The fork indexes from the top process down to `id`; false if it is not

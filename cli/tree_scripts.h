@@ -12,6 +12,7 @@
 #ifndef DEJA_TREE_SCRIPTS_H
 #define DEJA_TREE_SCRIPTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,11 @@ int tree_busiest_process(struct trace *t, uint32_t *process);
 /* Every process's switches, `focus` the one that varies.  0, -1 when the
  * trace cannot be read, -2 when focus is no process of it. */
 int tree_scripts_load(struct trace *t, uint32_t focus, struct tree_scripts *ts);
+/* The same with the focus `process` when given (--process), else the
+ * process with the most preemptions; says on stderr what went wrong
+ * ("deja COMMAND: PATH has no process N").  0 or -1. */
+int tree_scripts_load_focus(struct trace *t, const char *command, const char *path,
+			    bool given, uint64_t process, struct tree_scripts *ts);
 void tree_scripts_free(struct tree_scripts *ts);
 /* The focus's number in another run's trace, or -1 if that run had none. */
 int tree_scripts_find(const struct tree_scripts *ts, struct trace *t, uint32_t *process);
