@@ -11,13 +11,27 @@
 #include "cli.h"
 #include "json.h"
 
-static void print_outcome(FILE *out, const struct trace_process *p)
+/* Where a fault (or a signal deja saw) ended a child: "function (file:line)". */
+static void describe_fault(const struct trace_process *p, const struct site_table *sites,
+			   char *buf, size_t len)
+{
+	describe_site(sites, (struct trace_site_key){ p->id, p->fault_image, p->fault_site }, buf,
+		      len);
+}
+
+static void print_outcome(FILE *out, const struct trace_process *p,
+			  const struct site_table *sites)
 {
 	fprintf(out, "%s", p->outcome ? p->outcome : "incomplete");
 	if (p->exit_code >= 0)
 		fprintf(out, " %lld", (long long)p->exit_code);
 	else if (p->outcome && strcmp(p->outcome, "signal") == 0 && p->signal > 0)
 		fprintf(out, " %lld (%s)", (long long)p->signal, cli_signal_name((int)p->signal));
+	if (p->fault_site) {
+		char where[256];
+		describe_fault(p, sites, where, sizeof(where));
+		fprintf(out, " in thread %lld at %s", (long long)p->fault_thread, where);
+	}
 	if (p->message)
 		fprintf(out, ": %s", p->message);
 }
@@ -80,7 +94,7 @@ void cli_show_processes(FILE *out, struct trace *t, const struct site_table *sit
 			continue;
 		fprintf(out, "process %u (fork #%lld of process %lld, pid %lld): ", p[i].id,
 			(long long)p[i].fork_index, (long long)p[i].parent, (long long)p[i].pid);
-		print_outcome(out, &p[i]);
+		print_outcome(out, &p[i], sites);
 		fprintf(out, ", %llu events\n", (unsigned long long)p[i].events);
 		struct trace_event *ev;
 		size_t nev;
@@ -126,6 +140,14 @@ void cli_processes_json(FILE *out, struct trace *t, const struct site_table *sit
 			fprintf(out, ",\"message\":");
 			json_string(out, p[i].message);
 			fprintf(out, ",\"events\":%llu", (unsigned long long)p[i].events);
+			if (p[i].fault_site) {
+				char where[256];
+				describe_fault(&p[i], sites, where, sizeof(where));
+				fprintf(out, ",\"fault\":{\"thread\":%lld,\"location\":",
+					(long long)p[i].fault_thread);
+				json_string(out, where);
+				fprintf(out, "}");
+			}
 			if (p[i].id != 0)
 				json_waits(out, t, p[i].id, sites);
 			fprintf(out, "}");

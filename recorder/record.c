@@ -72,9 +72,11 @@ struct child_process {
 	 * deadlock or a timeout (op and kind names are static strings). */
 	struct trace_wait *waits;
 	size_t nwaits;
-	/* Its modules, every image's, taken from its channel when it ended. */
+	/* Its modules, every image's, taken from its channel when it ended,
+	 * and the image it ended in. */
 	struct deja_module *modules;
 	uint32_t nmodules;
+	uint32_t last_image;
 };
 
 struct record_sink {
@@ -341,6 +343,7 @@ static void child_ended(void *ctx, uint32_t process, const struct process_end *e
 		keep_child_waits(c, sh);
 	if (!c->modules)
 		keep_child_modules(c, sh);
+	c->last_image = sh->image;
 }
 
 /* The held run is kept after all: create its trace and write it out. */
@@ -414,6 +417,9 @@ static void put_processes(struct record_sink *rs, const struct session_result *r
 			.signal = e->signal,
 			.message = e->message[0] ? (char *)e->message : NULL,
 			.events = c->events, .final_digest = c->digest,
+			.fault_thread = e->thread == DEJA_NO_THREAD ? -1 : (int64_t)e->thread,
+			.fault_site = c->ended ? e->fault_site : 0,
+			.fault_image = c->last_image,
 		};
 		trace_put_process(rs->t, &p);
 		for (size_t k = 0; k < c->nwaits; k++)

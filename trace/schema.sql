@@ -179,7 +179,10 @@ CREATE TABLE processes (
     signal      INTEGER,                  -- 0 with outcome signal: killed by one deja did not see
     message     TEXT,
     events      INTEGER NOT NULL DEFAULT 0,
-    final_digest INTEGER
+    final_digest INTEGER,
+    fault_thread INTEGER,                 -- ended by a fault or a signal deja saw: the thread,
+    fault_site   INTEGER,                 -- ... the instruction (see sites),
+    fault_image  INTEGER                  -- ... and the image it is in
 );
 
 -- A forked child's events, its own stream: the columns of `events`, per

@@ -292,6 +292,10 @@ struct trace_process {
 	char *message;       /* may be NULL */
 	uint64_t events;
 	uint64_t final_digest;
+	/* Ended by a fault (or a signal deja saw): where; fault_site 0: not. */
+	int64_t fault_thread;
+	uint64_t fault_site;
+	uint32_t fault_image;
 };
 enum trace_status trace_put_process(struct trace *t, const struct trace_process *p);
 /* A forked child's event (its stream), and the bytes an input gave it. */

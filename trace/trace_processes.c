@@ -24,7 +24,8 @@ enum trace_status trace_put_process(struct trace *t, const struct trace_process 
 {
 	sqlite3_stmt *st = trace_prepare(t,
 		"INSERT OR REPLACE INTO processes (id, parent, fork_index, pid, ppid, outcome,"
-		" exit_code, signal, message, events, final_digest) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+		" exit_code, signal, message, events, final_digest, fault_thread, fault_site,"
+		" fault_image) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (!st)
 		return TRACE_ERR_WRITE;
 	sqlite3_bind_int64(st, 1, p->id);
@@ -38,6 +39,9 @@ enum trace_status trace_put_process(struct trace *t, const struct trace_process 
 	trace_bind_text_or_null(st, 9, p->message);
 	sqlite3_bind_int64(st, 10, (sqlite3_int64)p->events);
 	sqlite3_bind_int64(st, 11, (sqlite3_int64)p->final_digest);
+	bind_int_or_null(st, 12, p->fault_thread, p->fault_site != 0);
+	bind_int_or_null(st, 13, (int64_t)p->fault_site, p->fault_site != 0);
+	bind_int_or_null(st, 14, p->fault_image, p->fault_site != 0);
 	return trace_step_done(st);
 }
 
@@ -109,6 +113,9 @@ static bool read_process(sqlite3_stmt *st, void *row)
 	p->message = trace_dup_col(st, 8);
 	p->events = (uint64_t)sqlite3_column_int64(st, 9);
 	p->final_digest = (uint64_t)col_or(st, 10, 0);
+	p->fault_thread = col_or(st, 11, -1);
+	p->fault_site = (uint64_t)col_or(st, 12, 0);
+	p->fault_image = (uint32_t)col_or(st, 13, 0);
 	return true;
 }
 
@@ -116,7 +123,7 @@ enum trace_status trace_get_processes(struct trace *t, struct trace_process **ou
 {
 	return trace_load_rows(t,
 		"SELECT id, parent, fork_index, pid, ppid, outcome, exit_code, signal, message,"
-		" events, final_digest FROM processes ORDER BY id",
+		" events, final_digest, fault_thread, fault_site, fault_image FROM processes ORDER BY id",
 		sizeof(**out), read_process, (void **)out, n);
 }
 

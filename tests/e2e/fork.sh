@@ -114,6 +114,11 @@ grep -q "signal 11" crash.out && grep -q "signal 6" crash.out || { dump crash.ou
 [ "$(json crash.json '[p["outcome"] for p in j["processes"] if p["fork_index"] == 1][0]')" = signal ] || { dump crash.json; fail "the crashed child's outcome is not signal"; }
 [ "$(json crash.json '[p.get("signal") for p in j["processes"] if p["fork_index"] == 1][0]')" = 11 ] || { dump crash.json; fail "the crashed child's signal is not 11"; }
 [ "$(json crash.json '[p.get("signal") for p in j["processes"] if p["fork_index"] == 2][0]')" = 6 ] || { dump crash.json; fail "the aborted child's signal is not 6"; }
+# Where the SIGSEGV came: the child's thread and the faulting line.
+[[ "$(json crash.json '[p["fault"]["location"] for p in j["processes"] if p["fork_index"] == 1][0]')" == *"(forker.c:58)" ]] ||
+	{ dump crash.json; fail "the crashed child's fault location is not forker.c:58"; }
+"$deja" show crash.deja | grep -q '^process [0-9]* (fork #1 of process 0, pid [0-9]*): signal 11 (SIGSEGV) in thread 0 at [a-z_]* (forker.c:58)' ||
+	{ "$deja" show crash.deja >&2; fail "show does not say where the child crashed"; }
 replays_match "$deja" crash.deja crash.out 5 60
 note "a crashing child is recorded in its own stream; 5 replays identical"
 
