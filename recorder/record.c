@@ -20,8 +20,8 @@
 
 #include "code_sites.h"
 #include "digest.h"
-#include "grow.h"
 #include "elf_static.h"
+#include "grow.h"
 #include "model.h"
 #include "syscall_table.h"
 #include "trace.h"

@@ -43,20 +43,15 @@ struct replay_feed {
 static enum trace_status load_feed(struct trace *t, const struct trace_event *events,
 				   uint64_t n, struct replay_feed *feed)
 {
-	uint64_t longest, total;
-	enum trace_status st = trace_feed_index(events, n, &feed->entries, &feed->count, &total,
-						&longest);
+	uint64_t longest;
+	enum trace_status st = trace_feed_index(events, n, &feed->entries, &feed->count,
+						&feed->len, &longest);
 	if (st != TRACE_OK)
 		return st;
-	feed->ring = feed_stream_ring_size(total, longest);
-	if (feed->ring || !total) {
-		feed->len = total;
+	feed->ring = feed_stream_ring_size(feed->len, longest);
+	if (feed->ring || !feed->len)
 		return TRACE_OK;
-	}
-	free(feed->entries);
-	feed->entries = NULL;
-	return trace_get_feed(t, 0, events, n, &feed->entries, &feed->count, &feed->bytes,
-			      &feed->len);
+	return trace_get_feed_bytes(t, 0, feed->entries, feed->count, feed->len, &feed->bytes);
 }
 
 static void start_stream(struct replay_feed *feed, struct deja_shared *sh)

@@ -182,6 +182,11 @@ typedef bool (*trace_bytes_fn)(void *ctx, const void *bytes, uint64_t len);
 enum trace_status trace_each_feed_bytes(struct trace *t, uint32_t process,
 					const struct deja_feed *feed, uint64_t count,
 					trace_bytes_fn fn, void *ctx);
+/* All the bytes of those entries (total of them) in one block, *bytes
+ * (NULL when total is 0); free it. */
+enum trace_status trace_get_feed_bytes(struct trace *t, uint32_t process,
+				       const struct deja_feed *feed, uint64_t count, uint64_t total,
+				       uint8_t **bytes);
 /* Both at once: the index and all the bytes in *bytes (*len of them),
  * entries pointing into it.  Free both. */
 enum trace_status trace_get_feed(struct trace *t, uint32_t process,

@@ -139,6 +139,24 @@ static bool copy_bytes(void *ctx, const void *bytes, uint64_t len)
 	return true;
 }
 
+enum trace_status trace_get_feed_bytes(struct trace *t, uint32_t process,
+				       const struct deja_feed *feed, uint64_t count, uint64_t total,
+				       uint8_t **bytes)
+{
+	*bytes = total ? malloc(total) : NULL;
+	if (total && !*bytes)
+		return TRACE_ERR_NOMEM;
+	struct bytes_sink sink = { *bytes };
+	enum trace_status st = trace_each_feed_bytes(t, process, feed, count, copy_bytes, &sink);
+	if (st == TRACE_OK && sink.at != *bytes + total)
+		st = TRACE_ERR_CORRUPT;
+	if (st != TRACE_OK) {
+		free(*bytes);
+		*bytes = NULL;
+	}
+	return st;
+}
+
 enum trace_status trace_get_feed(struct trace *t, uint32_t process,
 				 const struct trace_event *events, uint64_t n,
 				 struct deja_feed **feed, uint64_t *count, uint8_t **bytes,
@@ -147,19 +165,11 @@ enum trace_status trace_get_feed(struct trace *t, uint32_t process,
 	uint64_t longest;
 	*bytes = NULL;
 	enum trace_status st = trace_feed_index(events, n, feed, count, len, &longest);
-	if (st != TRACE_OK || !*len)
-		return st;
-	*bytes = malloc(*len);
-	struct bytes_sink sink = { *bytes };
-	st = !*bytes ? TRACE_ERR_NOMEM
-		     : trace_each_feed_bytes(t, process, *feed, *count, copy_bytes, &sink);
-	if (st == TRACE_OK && sink.at != *bytes + *len)
-		st = TRACE_ERR_CORRUPT;
+	if (st == TRACE_OK)
+		st = trace_get_feed_bytes(t, process, *feed, *count, *len, bytes);
 	if (st != TRACE_OK) {
 		free(*feed);
-		free(*bytes);
 		*feed = NULL;
-		*bytes = NULL;
 		*count = *len = 0;
 	}
 	return st;
