@@ -208,6 +208,7 @@ enum rt_sync_call {
 	SYNC_BARRIER_ENTER, /* barrier_shared.c */
 	SYNC_BARRIER_LEAVE,
 	SYNC_BARRIER_DESTROY,
+	SYNC_MUTEX_LOCK_TRY, /* an attempt of a lock, not a trylock */
 };
 bool rt_mutex_is_shared(const pthread_mutex_t *mx);
 bool rt_cond_is_shared(const pthread_cond_t *c);
