@@ -340,6 +340,7 @@ void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 	else if (io->deferred)
 		run_now(io);
 	note_result(io, p);
+	rt_file_times_seen(io->nr, io->a, io->result); /* before the event takes the clock's time */
 	if (p->data_len == 0)
 		return;
 	if (io->source_len) {

@@ -106,6 +106,14 @@ void rt_clock_sync(void);
 int64_t rt_clock_real_wait(uint64_t deadline);
 /* Replay of real time: the model's clock as it was at event seq. */
 void rt_clock_replay(uint64_t seq);
+/* Record: the realtime clock reads at least realtime_ns from now on, if
+ * the real clock has reached it (a file time the program saw). */
+void rt_clock_not_before(int64_t realtime_ns);
+
+/* ---- file_times.c: file times a stat gave move the clock up to them ---- */
+/* Record: the call nr with arguments a gave result; if it was a stat,
+ * the clock reads no earlier than the times it gave. */
+void rt_file_times_seen(long nr, const long a[6], long result);
 
 /* ---- io.c: descriptors' paths, remembered for the inputs' sources ---- */
 /* fd was closed or replaced (via rt_note_close). */
