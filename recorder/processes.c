@@ -232,17 +232,56 @@ static void answer_clock_query(const struct processes *p, const struct deja_cloc
 		;
 }
 
-/* One message from the process socket: a hello or a clock query. */
+/* The real pid of the process of this run (the top one or a child) that
+ * had the pid q->shown when recorded, or 0 if the replay has not started
+ * it yet (the recorded tree had it: hooks->recorded_pid).  A recording's
+ * ids are the real ones and it is never asked. */
+static int32_t real_pid_of(const struct processes *p, int32_t shown)
+{
+	const struct deja_shared *top = p->run.top;
+	if (top->replay_pid == shown && top->target_pid > 0)
+		return top->target_pid;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct child *c = &p->list[i];
+		if (c->ch.sh && c->ch.sh->replay_pid == shown && c->pid > 0)
+			return c->pid;
+	}
+	return -1;
+}
+
+static void answer_pid_query(const struct processes *p, const struct deja_pid_query *q,
+			     int reply)
+{
+	struct deja_pid_answer a = { 0 };
+	const struct process_hooks *hooks = p->run.hooks;
+	if (q->run_id == p->run.top->run_id && q->shown > 0) {
+		int32_t real = real_pid_of(p, q->shown);
+		if (real < 0 && hooks->recorded_pid && hooks->recorded_pid(hooks->ctx, q->shown))
+			real = 0;
+		a.known = real >= 0;
+		a.real = real > 0 ? real : 0;
+	}
+	struct iovec iov = { &a, sizeof(a) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	while (sendmsg(reply, &msg, MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
+}
+
+/* One message from the process socket: a hello, a clock or a pid query. */
 static void answer_message(struct processes *p, const void *m, size_t len, int reply)
 {
 	const struct deja_hello *h = m;
 	const struct deja_clock_query *q = m;
+	const struct deja_pid_query *pq = m;
 	if (len == sizeof(*h) && h->magic == DEJA_HELLO_MAGIC &&
 	    h->version == DEJA_PROTOCOL_VERSION)
 		answer_hello(p, h, reply);
 	else if (len == sizeof(*q) && q->magic == DEJA_CLOCK_QUERY_MAGIC &&
 		 q->version == DEJA_PROTOCOL_VERSION)
 		answer_clock_query(p, q, reply);
+	else if (len == sizeof(*pq) && pq->magic == DEJA_PID_QUERY_MAGIC &&
+		 pq->version == DEJA_PROTOCOL_VERSION)
+		answer_pid_query(p, pq, reply);
 	else
 		refuse(reply, "the hello speaks another protocol version");
 }
@@ -254,6 +293,7 @@ static void accept_hellos(struct processes *p)
 		union {
 			struct deja_hello hello;
 			struct deja_clock_query query;
+			struct deja_pid_query pid_query;
 		} m;
 		union {
 			struct cmsghdr hdr;

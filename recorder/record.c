@@ -684,7 +684,7 @@ enum record_status record_run(const struct record_options *o, struct session_res
 		.err = err,
 		.errlen = errlen,
 	};
-	struct process_hooks hooks = { &rs, admit_child, child_event, child_ended, NULL };
+	struct process_hooks hooks = { &rs, admit_child, child_event, child_ended, NULL, NULL };
 	cfg.processes = &hooks;
 	struct session *s = open_session(o, &cfg, err, errlen);
 	if (!s) {

@@ -260,12 +260,21 @@ static void ended(void *ctx, uint32_t process, const struct process_end *end,
 	c->end = *end;
 }
 
+static bool recorded_pid(void *ctx, int32_t shown)
+{
+	const struct replay_children *rc = ctx;
+	for (size_t i = 0; i < rc->n; i++)
+		if (rc->list[i].p.id == i && rc->list[i].p.pid == shown)
+			return true;
+	return false;
+}
+
 void replay_children_hooks(struct replay_children *rc, const struct site_table *sites,
 			   bool real_time, struct process_hooks *hooks)
 {
 	rc->sites = sites;
 	rc->real_time = real_time;
-	*hooks = (struct process_hooks){ rc, admit, event, ended, channel };
+	*hooks = (struct process_hooks){ rc, admit, event, ended, channel, recorded_pid };
 }
 
 const struct trace_event *replay_children_events(const struct replay_children *rc,

@@ -98,6 +98,27 @@ long rt_pids_shown(long real_pid)
 	return real_pid;
 }
 
+/* The real pid of another process of the traced tree (its parent, a
+ * sibling, the top process) by the pid the recording had, asked of the
+ * supervisor (deja_pid_query): 0 if the replay has not started it yet, -1
+ * if the recorded tree had no such process. */
+static long tree_real_pid(long shown)
+{
+	struct deja_pid_query q = {
+		.magic = DEJA_PID_QUERY_MAGIC,
+		.version = DEJA_PROTOCOL_VERSION,
+		.run_id = rt.shared->run_id,
+		.shown = (int32_t)shown,
+	};
+	struct deja_pid_answer a;
+	int fd;
+	if (rt_proc_ask(&q, sizeof(q), &a, sizeof(a), &fd) != RT_ASK_OK)
+		return -1;
+	if (fd >= 0)
+		rt_syscall1(SYS_close, fd);
+	return a.known ? a.real : -1;
+}
+
 /* The real id behind one the program was shown (or passes as is). */
 static long real_id(long id)
 {
@@ -116,6 +137,35 @@ static long real_id(long id)
 	return id;
 }
 
+/* Replay: kill() of another process of the traced tree, or of the
+ * process group one leads, by the pid the recording had (a shell's
+ * subshell signals its parent by `$$`, a sibling by `$!`).  The signal is
+ * held back, as for a followed child (rt_pids_kill_held_back): that
+ * process replays its recorded signals where they came.  The existence
+ * check (signal 0) asks the real process, if the replay has started it.
+ * Returns true with *result when the call is answered here; else a[0] is
+ * made the real pid (or group) and the kill goes on. */
+static bool kill_in_tree(long a[6], long *result)
+{
+	long id = a[0] < -1 ? -a[0] : a[0];
+	if (id <= 0)
+		return false;
+	long real = real_id(id);
+	if (real != id || real == rt_syscall0(SYS_getpid) || rt_pids_child_index(real) >= 0) {
+		a[0] = a[0] < -1 ? -real : real;
+		return false;
+	}
+	long other = tree_real_pid(id);
+	if (other < 0)
+		return false; /* not a process of the tree: the world's */
+	if (a[1] != 0 || other == 0) {
+		*result = 0;
+		return true;
+	}
+	a[0] = a[0] < -1 ? -other : other;
+	return false;
+}
+
 bool rt_pid_syscall(long nr, long a[6], long *result)
 {
 	if (!replaying())
@@ -132,7 +182,9 @@ bool rt_pid_syscall(long nr, long a[6], long *result)
 	case SYS_gettid:
 		*result = shown_tid();
 		return true;
-	case SYS_kill: case SYS_tkill: case SYS_rt_sigqueueinfo:
+	case SYS_kill: case SYS_rt_sigqueueinfo:
+		return kill_in_tree(a, result);
+	case SYS_tkill:
 	case SYS_sched_setaffinity: case SYS_sched_getaffinity: case SYS_prlimit64:
 	case SYS_sched_setscheduler: case SYS_sched_getscheduler:
 	case SYS_sched_setparam: case SYS_sched_getparam:
@@ -157,5 +209,5 @@ bool rt_pids_kill_held_back(long nr, const long a[6])
 	if (a[0] > 0)
 		return rt_pids_child_index(a[0]) >= 0;
 	/* A process group a followed child leads (start_new_session). */
-	return a[0] < -1 && rt_pids_child_index(real_id(-a[0])) >= 0;
+	return a[0] < -1 && rt_pids_child_index(-a[0]) >= 0;
 }

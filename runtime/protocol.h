@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 38u
+#define DEJA_PROTOCOL_VERSION 39u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -430,6 +430,25 @@ struct deja_clock_answer {
 	uint32_t known;      /* 0: not a child deja followed in this run */
 	uint32_t reserved;
 	uint64_t vclock;     /* the child's clock at its end */
+};
+
+/* Replay: a process that kill()s another process of the traced tree
+ * (its parent, a sibling, the top process; not itself or its own
+ * children, which it knows) names it by the pid the recording had, which
+ * the replay's process does not have.  It asks, the same way, which real
+ * process that is: the signal is then held back, since that process
+ * replays its recorded signals where they came. */
+#define DEJA_PID_QUERY_MAGIC 0x44495051u /* "QPID" */
+struct deja_pid_query {
+	uint32_t magic;
+	uint32_t version;
+	uint32_t run_id;
+	int32_t shown;       /* the pid as the recording had it */
+};
+
+struct deja_pid_answer {
+	uint32_t known;      /* 0: no process of the recorded tree had that pid */
+	int32_t real;        /* its pid in this replay; 0: not started yet */
 };
 
 struct deja_shared {
