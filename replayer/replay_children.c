@@ -258,6 +258,15 @@ static void ended(void *ctx, uint32_t process, const struct process_end *end,
 	struct recorded_child *c = find(rc, process);
 	c->ended = true;
 	c->end = *end;
+	/* Its runtime found it diverging (it went on past its recording's
+	 * end, say) and ended it, with no event of its own to show it: said
+	 * here, not left to its parent's wait, which would report only that
+	 * the status (deja's exit 86) differs. */
+	if (end->kind == DEJA_OUTCOME_DIVERGENCE)
+		diverge(rc, "process %u (fork #%lld of process %lld), after %llu of its %zu recorded"
+			" events: %s", process, (long long)c->p.fork_index, (long long)c->p.parent,
+			(unsigned long long)c->next, c->nevents,
+			end->message[0] ? end->message : "it diverged");
 }
 
 static bool recorded_pid(void *ctx, int32_t shown)
@@ -334,11 +343,13 @@ bool replay_children_complete(const struct replay_children *rc, char *msg, size_
 			same = c->p.signal == c->end.signal;
 		if (!same) {
 			snprintf(msg, len, "%s %u: every event matched, but it ended otherwise: recorded"
-				 " %s %lld, replay %s %d", name, c->p.id,
+				 " %s %lld, replay %s %d%s%s", name, c->p.id,
 				 c->p.outcome ? c->p.outcome : "?",
 				 (long long)(c->p.exit_code >= 0 ? c->p.exit_code : c->p.signal),
 				 c->ended ? kind_name(c->end.kind) : "incomplete",
-				 c->end.kind == DEJA_OUTCOME_EXIT ? c->end.exit_code : c->end.signal);
+				 c->end.kind == DEJA_OUTCOME_EXIT ? c->end.exit_code : c->end.signal,
+				 c->ended && c->end.message[0] ? ": " : "",
+				 c->ended ? c->end.message : "");
 			return false;
 		}
 	}
