@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "grow.h"
+#include "group_kill.h"
 #include "interrupt_watch.h"
 #include "fd_passing.h"
 #include "model.h"
@@ -267,12 +268,42 @@ static void answer_pid_query(const struct processes *p, const struct deja_pid_qu
 		;
 }
 
-/* One message from the process socket: a hello, a clock or a pid query. */
+/* A process of this run's tree, living: the top one or a followed child. */
+static bool in_tree(void *ctx, pid_t pid)
+{
+	const struct processes *p = ctx;
+	if (pid <= 0)
+		return false;
+	if (pid == p->run.top->target_pid)
+		return true;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->list[i].pid == pid && !p->list[i].ended)
+			return true;
+	return false;
+}
+
+/* Send q->sig to the run's processes in group q->pgrp, all but the caller
+ * (struct deja_group_kill, group_kill.c). */
+static void answer_group_kill(struct processes *p, const struct deja_group_kill *q,
+			      int reply)
+{
+	struct deja_group_kill_answer a = { 0 };
+	if (q->run_id == p->run.top->run_id)
+		a.delivered = group_kill_tree(q->pgrp, q->sig, q->caller, in_tree, p);
+	struct iovec iov = { &a, sizeof(a) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	while (sendmsg(reply, &msg, MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
+}
+
+/* One message from the process socket: a hello, a clock or a pid query,
+ * or a group kill. */
 static void answer_message(struct processes *p, const void *m, size_t len, int reply)
 {
 	const struct deja_hello *h = m;
 	const struct deja_clock_query *q = m;
 	const struct deja_pid_query *pq = m;
+	const struct deja_group_kill *gk = m;
 	if (len == sizeof(*h) && h->magic == DEJA_HELLO_MAGIC &&
 	    h->version == DEJA_PROTOCOL_VERSION)
 		answer_hello(p, h, reply);
@@ -282,6 +313,9 @@ static void answer_message(struct processes *p, const void *m, size_t len, int r
 	else if (len == sizeof(*pq) && pq->magic == DEJA_PID_QUERY_MAGIC &&
 		 pq->version == DEJA_PROTOCOL_VERSION)
 		answer_pid_query(p, pq, reply);
+	else if (len == sizeof(*gk) && gk->magic == DEJA_GROUP_KILL_MAGIC &&
+		 gk->version == DEJA_PROTOCOL_VERSION)
+		answer_group_kill(p, gk, reply);
 	else
 		refuse(reply, "the hello speaks another protocol version");
 }
@@ -294,6 +328,7 @@ static void accept_hellos(struct processes *p)
 			struct deja_hello hello;
 			struct deja_clock_query query;
 			struct deja_pid_query pid_query;
+			struct deja_group_kill group_kill;
 		} m;
 		union {
 			struct cmsghdr hdr;

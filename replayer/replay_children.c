@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "replay_children.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +71,14 @@ static enum trace_status find_end_signal(struct trace *t, struct recorded_child 
 						     (uint32_t)c->p.fork_index, &found, &status);
 	if (st == TRACE_OK && found && WIFSIGNALED(status))
 		c->end_signal = WTERMSIG(status);
+	/* Killed where its runtime could not see it (in an exec, between
+	 * the old image's runtime and the new one's) and never reaped (its
+	 * parent was killed too: a shell's `kill 0`): which signal is not
+	 * known, but where its run stopped is.  SIGKILL ends its replay
+	 * there, whatever handlers it has; the outcome is compared as
+	 * "signal" only (replay_children_complete). */
+	if (st == TRACE_OK && c->end_signal == 0)
+		c->end_signal = SIGKILL;
 	return st;
 }
 
@@ -339,8 +348,8 @@ bool replay_children_complete(const struct replay_children *rc, char *msg, size_
 		bool same = c->ended && c->p.outcome && strcmp(c->p.outcome, kind_name(c->end.kind)) == 0;
 		if (same && c->end.kind == DEJA_OUTCOME_EXIT)
 			same = c->p.exit_code == c->end.exit_code;
-		if (same && c->end.kind == DEJA_OUTCOME_SIGNAL)
-			same = c->p.signal == c->end.signal;
+		if (same && c->end.kind == DEJA_OUTCOME_SIGNAL && c->p.signal > 0)
+			same = c->p.signal == c->end.signal; /* 0: deja did not see which */
 		if (!same) {
 			snprintf(msg, len, "%s %u: every event matched, but it ended otherwise: recorded"
 				 " %s %lld, replay %s %d%s%s", name, c->p.id,

@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 39u
+#define DEJA_PROTOCOL_VERSION 40u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -444,6 +444,27 @@ struct deja_pid_query {
 	uint32_t version;
 	uint32_t run_id;
 	int32_t shown;       /* the pid as the recording had it */
+};
+
+/* Record: a process kill()s a process group (its own by kill(0, sig), or
+ * -pgrp).  The group is deja's too, so the kill cannot be sent as it is;
+ * the caller takes its own share as a signal to itself and asks, the same
+ * way, for the signal to be sent to the other processes of its run's tree
+ * that are in that group (none outside the tree: deja sits between the
+ * program and the shell that started it).  Signal 0 only counts them. */
+#define DEJA_GROUP_KILL_MAGIC 0x4c4b5047u /* "GPKL" */
+struct deja_group_kill {
+	uint32_t magic;
+	uint32_t version;
+	uint32_t run_id;
+	int32_t pgrp;
+	int32_t sig;
+	int32_t caller;      /* the asking process's pid: not sent to */
+};
+
+struct deja_group_kill_answer {
+	int32_t delivered;   /* processes of the tree it was sent to */
+	int32_t reserved;
 };
 
 struct deja_pid_answer {

@@ -711,6 +711,14 @@ long rt_pids_child_index(long real_pid);
  * killed it before its runtime was there to take it (just after an
  * exec). */
 bool rt_pids_kill_held_back(long nr, const long a[6]);
+/* ---- group_kill.c ---- */
+/* kill(0, sig) or kill(-pgrp, sig) (a[], pid already real): true with
+ * *result when taken here: in a recording, of deja's own group, the other
+ * processes of the run's tree in it get it from the supervisor and the
+ * caller, if in it, takes its share as a signal to itself (another group
+ * is left to the kernel: false); a replay sends nothing. */
+bool rt_group_kill(const long a[6], uint64_t site, long *result);
+
 /* The shown id of a real pid a wait returned. */
 long rt_pids_shown(long real_pid);
 void rt_pids_forget_children(void);
