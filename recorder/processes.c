@@ -234,9 +234,8 @@ static void answer_clock_query(const struct processes *p, const struct deja_cloc
 }
 
 /* The real pid of the process of this run (the top one or a child) that
- * had the pid q->shown when recorded, or 0 if the replay has not started
- * it yet (the recorded tree had it: hooks->recorded_pid).  A recording's
- * ids are the real ones and it is never asked. */
+ * had the pid `shown` when recorded, or -1.  A recording's ids are the
+ * real ones and it is never asked (struct deja_pid_query). */
 static int32_t real_pid_of(const struct processes *p, int32_t shown)
 {
 	const struct deja_shared *top = p->run.top;
@@ -250,17 +249,38 @@ static int32_t real_pid_of(const struct processes *p, int32_t shown)
 	return -1;
 }
 
+/* The pid the recording had for the run's process whose real pid is
+ * `real`, or -1. */
+static int32_t shown_pid_of(const struct processes *p, int32_t real)
+{
+	const struct deja_shared *top = p->run.top;
+	if (top->target_pid == real && top->replay_pid > 0)
+		return top->replay_pid;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct child *c = &p->list[i];
+		if (c->pid == real && c->ch.sh && c->ch.sh->replay_pid > 0)
+			return c->ch.sh->replay_pid;
+	}
+	return -1;
+}
+
+/* Shown to real: 0 for a process the recorded tree had that the replay
+ * has not started yet (hooks->recorded_pid). */
 static void answer_pid_query(const struct processes *p, const struct deja_pid_query *q,
 			     int reply)
 {
 	struct deja_pid_answer a = { 0 };
 	const struct process_hooks *hooks = p->run.hooks;
-	if (q->run_id == p->run.top->run_id && q->shown > 0) {
-		int32_t real = real_pid_of(p, q->shown);
-		if (real < 0 && hooks->recorded_pid && hooks->recorded_pid(hooks->ctx, q->shown))
+	if (q->run_id == p->run.top->run_id && q->id > 0 && q->real_to_shown) {
+		int32_t shown = shown_pid_of(p, q->id);
+		a.known = shown > 0;
+		a.pid = shown > 0 ? shown : 0;
+	} else if (q->run_id == p->run.top->run_id && q->id > 0) {
+		int32_t real = real_pid_of(p, q->id);
+		if (real < 0 && hooks->recorded_pid && hooks->recorded_pid(hooks->ctx, q->id))
 			real = 0;
 		a.known = real >= 0;
-		a.real = real > 0 ? real : 0;
+		a.pid = real > 0 ? real : 0;
 	}
 	struct iovec iov = { &a, sizeof(a) };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };

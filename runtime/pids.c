@@ -98,17 +98,16 @@ long rt_pids_shown(long real_pid)
 	return real_pid;
 }
 
-/* The real pid of another process of the traced tree (its parent, a
- * sibling, the top process) by the pid the recording had, asked of the
- * supervisor (deja_pid_query): 0 if the replay has not started it yet, -1
- * if the recorded tree had no such process. */
-static long tree_real_pid(long shown)
+/* Ask the supervisor for the other pid of a process of the traced tree
+ * (struct deja_pid_query): -1 if the tree had none such. */
+static long ask_pid(long id, bool real_to_shown)
 {
 	struct deja_pid_query q = {
 		.magic = DEJA_PID_QUERY_MAGIC,
 		.version = DEJA_PROTOCOL_VERSION,
 		.run_id = rt.shared->run_id,
-		.shown = (int32_t)shown,
+		.id = (int32_t)id,
+		.real_to_shown = real_to_shown,
 	};
 	struct deja_pid_answer a;
 	int fd;
@@ -116,7 +115,15 @@ static long tree_real_pid(long shown)
 		return -1;
 	if (fd >= 0)
 		rt_syscall1(SYS_close, fd);
-	return a.known ? a.real : -1;
+	return a.known ? a.pid : -1;
+}
+
+/* The real pid of another process of the traced tree (its parent, a
+ * sibling, the top process) by the pid the recording had: 0 if the replay
+ * has not started it yet, -1 if the recorded tree had no such process. */
+static long tree_real_pid(long shown)
+{
+	return ask_pid(shown, false);
 }
 
 /* The real id behind one the program was shown (or passes as is). */
@@ -135,6 +142,61 @@ static long real_id(long id)
 		if (sh->replay_tids[t] == id && m->threads[t].os_tid > 0)
 			return m->threads[t].os_tid;
 	return id;
+}
+
+/* A pid, process group or session id the program passes (0: its own),
+ * made real: its own, a child's, a thread's, or another process's of the
+ * tree. */
+static long real_any(long id)
+{
+	if (id <= 0)
+		return id;
+	long real = real_id(id);
+	if (real != id || real == rt_syscall0(SYS_getpid) || rt_pids_child_index(real) >= 0)
+		return real;
+	long other = tree_real_pid(id);
+	return other > 0 ? other : id;
+}
+
+/* A real pid, process group or session id the kernel gave, as the
+ * recording had it: its own, a child's, its parent's, or another
+ * process's of the tree; one outside the tree as it is (deja's group,
+ * the session deja was started in). */
+static long shown_any(long real)
+{
+	if (real <= 0)
+		return real;
+	if (real == rt_syscall0(SYS_getpid))
+		return rt.shared->replay_pid;
+	if (rt.shared->replay_ppid > 0 && real == rt_syscall0(SYS_getppid))
+		return rt.shared->replay_ppid;
+	if (rt_pids_child_index(real) >= 0)
+		return rt_pids_shown(real);
+	long shown = ask_pid(real, true);
+	return shown > 0 ? shown : real;
+}
+
+/* Replay: process groups and sessions, named after pids (a shell's job
+ * control: `set -m`, a pipeline's group).  The ids go to the kernel
+ * real, and come back as the recording had them. */
+static bool group_call(long nr, long a[6], long *result)
+{
+	switch (nr) {
+	case SYS_setpgid:
+		a[0] = real_any((int)a[0]);
+		a[1] = real_any((int)a[1]);
+		return false;
+	case SYS_getpgid:
+	case SYS_getsid:
+		*result = shown_any(rt_syscall1(nr, real_any((int)a[0])));
+		return true;
+	case SYS_getpgrp:
+	case SYS_setsid:
+		*result = shown_any(rt_syscall0(nr));
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* Replay: kill() of another process of the traced tree, or of the
@@ -193,6 +255,9 @@ bool rt_pid_syscall(long nr, long a[6], long *result)
 	case SYS_wait4:
 		a[0] = real_id(a[0]); /* its result is mapped back by the trap */
 		return false;
+	case SYS_setpgid: case SYS_getpgid: case SYS_getsid:
+	case SYS_getpgrp: case SYS_setsid:
+		return group_call(nr, a, result);
 	case SYS_tgkill: case SYS_rt_tgsigqueueinfo:
 		a[0] = real_id(a[0]);
 		a[1] = real_id(a[1]);

@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 40u
+#define DEJA_PROTOCOL_VERSION 41u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -437,13 +437,17 @@ struct deja_clock_answer {
  * children, which it knows) names it by the pid the recording had, which
  * the replay's process does not have.  It asks, the same way, which real
  * process that is: the signal is then held back, since that process
- * replays its recorded signals where they came. */
+ * replays its recorded signals where they came.  Process groups and
+ * sessions are named after such pids too (setpgid, getpgid, getsid): the
+ * other way round (real_to_shown), the pid the recording had for a real
+ * one. */
 #define DEJA_PID_QUERY_MAGIC 0x44495051u /* "QPID" */
 struct deja_pid_query {
 	uint32_t magic;
 	uint32_t version;
 	uint32_t run_id;
-	int32_t shown;       /* the pid as the recording had it */
+	int32_t id;             /* the pid as the recording had it, or a real one */
+	uint32_t real_to_shown; /* 1: id is real, the recorded one is asked */
 };
 
 /* Record: a process kill()s a process group (its own by kill(0, sig), or
@@ -469,7 +473,7 @@ struct deja_group_kill_answer {
 
 struct deja_pid_answer {
 	uint32_t known;      /* 0: no process of the recorded tree had that pid */
-	int32_t real;        /* its pid in this replay; 0: not started yet */
+	int32_t pid;         /* the other one; 0: not started yet (shown to real) */
 };
 
 struct deja_shared {
