@@ -297,6 +297,10 @@ void trace_processes_free(struct trace_process *p, size_t n);
 /* A forked child's events in order. */
 enum trace_status trace_get_process_events(struct trace *t, uint32_t process,
 					   struct trace_event **out, size_t *n);
+/* Preemptions in forked children's streams: one child's (process >= 1),
+ * or all of them (process < 0). */
+enum trace_status trace_count_process_preemptions(struct trace *t, int64_t process,
+						 uint64_t *n);
 /* The wait status with which process `parent` reaped its fork #fork_index
  * (its `reap` event), in *status; *found false if it never did. */
 enum trace_status trace_get_reap_status(struct trace *t, uint32_t parent, uint32_t fork_index,

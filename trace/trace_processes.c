@@ -157,6 +157,25 @@ enum trace_status trace_get_process_events(struct trace *t, uint32_t process,
 		process, sizeof(**out), read_event, (void **)out, n);
 }
 
+enum trace_status trace_count_process_preemptions(struct trace *t, int64_t process,
+						 uint64_t *n)
+{
+	*n = 0;
+	sqlite3_stmt *st = trace_prepare(t, process < 0
+		? "SELECT count(*) FROM process_events WHERE flags & ?2"
+		: "SELECT count(*) FROM process_events WHERE process = ?1 AND flags & ?2");
+	if (!st)
+		return TRACE_ERR_CORRUPT;
+	if (process >= 0)
+		sqlite3_bind_int64(st, 1, process);
+	sqlite3_bind_int64(st, 2, DEJA_EVENT_PREEMPT);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? TRACE_OK : TRACE_ERR_CORRUPT;
+}
+
 enum trace_status trace_get_reap_status(struct trace *t, uint32_t parent, uint32_t fork_index,
 					bool *found, int *status)
 {
