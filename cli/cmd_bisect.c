@@ -59,6 +59,7 @@ struct script {
 	struct deja_script_entry *e;
 	bool *preempt;
 	uint64_t n;
+	uint64_t child_preemptions; /* in forked children, which a script does not reach */
 };
 
 struct bisect {
@@ -139,6 +140,9 @@ static int load(const char *path, struct trace_run *run, struct script *s)
 	int code = DEJA_EXIT_OK;
 	if (trace_get_run(t, run) != TRACE_OK ||
 	    script_from_trace(t, &s->e, &s->preempt, NULL, &s->n) != 0) {
+		fprintf(stderr, "deja bisect: %s: the run or its events cannot be read\n", path);
+		code = DEJA_EXIT_USAGE;
+	} else if (trace_count_process_preemptions(t, -1, &s->child_preemptions) != TRACE_OK) {
 		fprintf(stderr, "deja bisect: %s: the run or its events cannot be read\n", path);
 		code = DEJA_EXIT_USAGE;
 	} else if (strcmp(run->strategy, "parallel") == 0 || run->interrupted) {
@@ -597,6 +601,13 @@ static int setup(struct bisect *b)
 	if (!failure_failed(&r.sig)) {
 		fprintf(stderr, "deja bisect: %s's schedule, run again as a script, passes; "
 				"nothing to explain\n", b->fail_path);
+		/* A script switches the top process's threads only. */
+		if (b->fail.child_preemptions)
+			fprintf(stderr, "deja bisect: its forked children made %llu preemptions, "
+					"which a script does not repeat: bisect explains the top "
+					"process's schedule only; record the program whose threads race "
+					"as the top process (deja hunt -- PROG)\n",
+				(unsigned long long)b->fail.child_preemptions);
 		return DEJA_EXIT_FAILED;
 	}
 	b->target = r.sig;

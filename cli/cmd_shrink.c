@@ -140,6 +140,8 @@ static int load(struct shrink *s)
 	} else if (script_from_trace(t, &s->script, &s->preempt, &s->timed_out, &s->nscript) != 0) {
 		fprintf(stderr, "deja shrink: %s: the events cannot be read\n", s->a.trace);
 		code = DEJA_EXIT_USAGE;
+	} else if (trace_count_process_preemptions(t, -1, &s->child_preemptions) != TRACE_OK) {
+		s->child_preemptions = 0;
 	}
 	trace_close(t);
 	return code;
@@ -386,9 +388,23 @@ static int baseline(struct shrink *s)
 									  r.sig.exit_code == recorded.exit_code
 								  : failure_failed(&r.sig);
 	if (!same_kind) {
+		char want[64];
+		if (strcmp(s->run.outcome, "exit") == 0 || strcmp(s->run.outcome, "signal") == 0)
+			snprintf(want, sizeof(want), "%s %lld", s->run.outcome,
+				 strcmp(s->run.outcome, "exit") == 0 ? (long long)s->run.exit_code
+								     : (long long)s->run.signal);
+		else
+			snprintf(want, sizeof(want), "%s", s->run.outcome);
 		fprintf(stderr, "deja shrink: the recorded schedule, run again as a script, does "
 				"not fail as recorded (%s, got %s); nothing to shrink\n",
-			s->run.outcome, got);
+			want, got);
+		/* A script switches the top process's threads only. */
+		if (s->child_preemptions)
+			fprintf(stderr, "deja shrink: the recording's forked children made %llu "
+					"preemptions, which a script does not repeat: shrink cuts the "
+					"top process's schedule only; record the program whose threads "
+					"race as the top process (deja hunt -- PROG)\n",
+				(unsigned long long)s->child_preemptions);
 		return DEJA_EXIT_FAILED;
 	}
 	s->target = r.sig;

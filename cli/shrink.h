@@ -26,6 +26,7 @@ struct shrink {
 	bool *preempt;                    /* ... which preempted the running thread */
 	bool *timed_out;                  /* ... whose event is a timed wait timing out */
 	uint64_t nscript;
+	uint64_t child_preemptions;       /* in forked children, which scripts do not reach */
 	struct trial_program prog;
 	struct failure_sig target;  /* the failure every candidate must repeat */
 	struct trial_result best;   /* the smallest failing run so far */

@@ -7,7 +7,10 @@
 # child's '*' events under a heading without a count.  Now the record
 # report and show's summary give the children's preemptions, each child's
 # heading its own, and show --json each child's `preemptions`, agreeing
-# with the '*' marks.
+# with the '*' marks.  A script (deja shrink, deja bisect) switches the
+# top process's threads only: on a failure whose preemptions were all in
+# a child, both said only that the schedule did not fail again ("exit,
+# got exit 0"); now they say why.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -33,4 +36,19 @@ for seed in 1 2 3 4 5 6 7 8; do
 	break
 done
 [ -n "$found" ] || fail "no seed from 1 to 8 preempted the child's threads"
-note "a child's preemptions are counted in the report, its heading and the JSON (seed $found)"
+
+rc=0
+"$deja" hunt -q --runs 200 -o fail.deja -- bash -c "\"$prog\"; exit \$?" >/dev/null 2>&1 || rc=$?
+[ $rc -eq 1 ] || fail "deja hunt did not find the child's bug (exit $rc)"
+rc=0
+"$deja" shrink fail.deja -o small.deja >/dev/null 2>err || rc=$?
+[ $rc -eq 1 ] || { dump err; fail "deja shrink of a child's failure exited $rc, expected 1"; }
+grep -q "not fail as recorded (exit [1-9]" err || { dump err; fail "deja shrink does not name the recorded exit status"; }
+grep -q "forked children made [1-9][0-9]* preemptions, which a script does not repeat" err ||
+	{ dump err; fail "deja shrink does not say the preemptions were in a child"; }
+rc=0
+"$deja" bisect fail.deja >/dev/null 2>err || rc=$?
+[ $rc -eq 1 ] || { dump err; fail "deja bisect of a child's failure exited $rc, expected 1"; }
+grep -q "forked children made [1-9][0-9]* preemptions, which a script does not repeat" err ||
+	{ dump err; fail "deja bisect does not say the preemptions were in a child"; }
+note "a child's preemptions are counted in the report, its heading and the JSON (seed $found); shrink and bisect say they cannot repeat them"
