@@ -199,6 +199,38 @@ static bool group_call(long nr, long a[6], long *result)
 	}
 }
 
+/* Replay: pidfds the program opened on processes of the traced tree, a
+ * bit per descriptor: a signal sent through one is held back, as a kill
+ * of the process is. */
+#define TREE_PIDFDS 1024
+static uint64_t tree_pidfds[TREE_PIDFDS / 64];
+
+static bool is_tree_pidfd(long fd)
+{
+	return fd >= 0 && fd < TREE_PIDFDS &&
+	       (__atomic_load_n(&tree_pidfds[fd / 64], __ATOMIC_RELAXED) >> (fd % 64)) & 1;
+}
+
+void rt_pids_forget_fd(long fd)
+{
+	if (fd >= 0 && fd < TREE_PIDFDS)
+		__atomic_fetch_and(&tree_pidfds[fd / 64], ~(1ull << (fd % 64)), __ATOMIC_RELAXED);
+}
+
+/* Replay: pidfd_open() of a pid the program was shown (Python's
+ * os.pidfd_open(child.pid)): opened on the real process, and noted when
+ * that is one of the tree's. */
+static long pidfd_open_shown(const long a[6])
+{
+	long id = (int)a[0];
+	long real = real_any(id);
+	bool tree = real != id || (id > 0 && tree_real_pid(id) == 0);
+	long fd = rt_syscall2(SYS_pidfd_open, real, a[1]);
+	if (tree && fd >= 0 && fd < TREE_PIDFDS)
+		__atomic_fetch_or(&tree_pidfds[fd / 64], 1ull << (fd % 64), __ATOMIC_RELAXED);
+	return fd;
+}
+
 /* Replay: kill() of another process of the traced tree, or of the
  * process group one leads, by the pid the recording had (a shell's
  * subshell signals its parent by `$$`, a sibling by `$!`).  The signal is
@@ -258,6 +290,14 @@ bool rt_pid_syscall(long nr, long a[6], long *result)
 	case SYS_setpgid: case SYS_getpgid: case SYS_getsid:
 	case SYS_getpgrp: case SYS_setsid:
 		return group_call(nr, a, result);
+	case SYS_pidfd_open:
+		*result = pidfd_open_shown(a);
+		return true;
+	case SYS_pidfd_send_signal:
+		if ((int)a[1] == 0 || !is_tree_pidfd(a[0]))
+			return false;
+		*result = 0; /* held back: that process replays its recorded signals */
+		return true;
 	case SYS_tgkill: case SYS_rt_tgsigqueueinfo:
 		a[0] = real_id(a[0]);
 		a[1] = real_id(a[1]);

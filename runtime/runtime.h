@@ -719,6 +719,8 @@ bool rt_pids_kill_held_back(long nr, const long a[6]);
  * is left to the kernel: false); a replay sends nothing. */
 bool rt_group_kill(const long a[6], uint64_t site, long *result);
 
+/* A descriptor was closed: no longer a pidfd of the tree's (replay). */
+void rt_pids_forget_fd(long fd);
 /* The shown id of a real pid a wait returned. */
 long rt_pids_shown(long real_pid);
 void rt_pids_forget_children(void);
