@@ -28,6 +28,7 @@
 #define _GNU_SOURCE
 #include "runtime.h"
 
+#include <sys/resource.h>
 #include <sys/syscall.h>
 
 static bool replaying(void)
@@ -176,6 +177,16 @@ static long shown_any(long real)
 	return shown > 0 ? shown : real;
 }
 
+/* getpriority/setpriority (PRIO_PROCESS, PRIO_PGRP) and
+ * ioprio_get/ioprio_set (IOPRIO_WHO_PROCESS, IOPRIO_WHO_PGRP) whose `who`
+ * is a pid or a process group, not a user. */
+static bool names_process_or_group(long nr, long which)
+{
+	if (nr == SYS_getpriority || nr == SYS_setpriority)
+		return which == PRIO_PROCESS || which == PRIO_PGRP;
+	return which == 1 || which == 2; /* IOPRIO_WHO_PROCESS, IOPRIO_WHO_PGRP */
+}
+
 /* Replay: process groups and sessions, named after pids (a shell's job
  * control: `set -m`, a pipeline's group).  The ids go to the kernel
  * real, and come back as the recording had them. */
@@ -279,10 +290,23 @@ bool rt_pid_syscall(long nr, long a[6], long *result)
 	case SYS_kill: case SYS_rt_sigqueueinfo:
 		return kill_in_tree(a, result);
 	case SYS_tkill:
+		a[0] = real_id(a[0]);
+		return false;
 	case SYS_sched_setaffinity: case SYS_sched_getaffinity: case SYS_prlimit64:
 	case SYS_sched_setscheduler: case SYS_sched_getscheduler:
 	case SYS_sched_setparam: case SYS_sched_getparam:
-		a[0] = real_id(a[0]);
+	case SYS_sched_setattr: case SYS_sched_getattr:
+	case SYS_process_vm_readv: case SYS_process_vm_writev:
+		a[0] = real_any((int)a[0]);
+		return false;
+	case SYS_kcmp:
+		a[0] = real_any((int)a[0]);
+		a[1] = real_any((int)a[1]);
+		return false;
+	case SYS_getpriority: case SYS_setpriority:
+	case SYS_ioprio_get: case SYS_ioprio_set:
+		if (names_process_or_group(nr, a[0]))
+			a[1] = real_any((int)a[1]);
 		return false;
 	case SYS_wait4:
 		a[0] = real_id(a[0]); /* its result is mapped back by the trap */
