@@ -896,7 +896,7 @@ static long input_once(const struct deja_syscall_info *sc, long nr, const long a
 	if (rt_io_address_room(sc, a, &room))
 		io.room_plus_1 = room + 1;
 	if (rt_io_replaying()) {
-		if (rt_files_replay_runs(nr, a))
+		if (rt_files_replay_runs(nr, a) || rt_tty_replay_runs(nr, a))
 			rt_io_pass(nr, a);
 		io.feed = true;
 		long r = rt_io_run_event(&io, nr, site, 0, 0, 0, is_read(nr));

@@ -139,6 +139,16 @@ bool rt_files_replay_writes(long fd);
 /* Replay: whether a fed INPUT syscall must still run (resizing shared
  * memory the program maps). */
 bool rt_files_replay_runs(long nr, const long a[6]);
+
+/* ---- tty_queries.c: terminal ioctls, recorded ---- */
+struct deja_syscall_info;
+/* How an ioctl (arguments a) is recorded, when it asks about or sets a
+ * terminal: an input filling the struct at argument 2, or its result
+ * only; NULL for a request that runs live as before. */
+const struct deja_syscall_info *rt_tty_query(const long a[6]);
+/* Replay: an ioctl that sets a terminal runs again (its recorded result
+ * is still what the program gets). */
+bool rt_tty_replay_runs(long nr, const long a[6]);
 /* Replay: whether a fed INPUT syscall that succeeded when recorded runs
  * again after its event, for the process state it changes (chdir). */
 bool rt_files_replay_follows(long nr);

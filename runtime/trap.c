@@ -700,6 +700,9 @@ static long dispatch(long nr, long a[6], uint64_t site, greg_t *g, sigset_t *mas
 	if (rt_managed() && rt_file_lock_call(nr, a))
 		return rt_file_lock(nr, a, site); /* a held lock is waited for as attempts */
 	const struct deja_syscall_info *sc = deja_syscall(nr);
+	const struct deja_syscall_info *tty = nr == SYS_ioctl ? rt_tty_query(a) : NULL;
+	if (tty)
+		sc = tty; /* an input, though ioctl is not (tty_queries.c) */
 	switch ((enum deja_syscall_class)sc->klass) {
 	case DEJA_SC_PASS:
 	case DEJA_SC_INPUT_LIVE:
