@@ -87,6 +87,7 @@ struct hunt {
 	const char *program; /* argv[0] of the runs */
 	bool json, quiet, python_lines;
 	const char *fail_on_output;
+	const char *input;    /* every run's stdin (run_stdin.c), or NULL: deja's */
 	regex_t output_re;
 	bool ok_exit[256];
 	/* ipb: the search (NULL unless -s ipb or the portfolio); in a
@@ -428,6 +429,7 @@ static int one_run(struct hunt *h, uint64_t index, char **prog, int nprog, const
 	o.pct_steps = h->longest ? h->longest : 0;
 	o.expected_ticks = h->ticks;
 	o.output_to = h->fail_on_output ? out : "/dev/null";
+	o.input_from = h->input;
 	o.discard_passing = plain; /* exit 0 is exactly "passed" */
 	o.surw_events = h->surw_events;
 	o.observe = observe_run;
@@ -645,6 +647,8 @@ static int hunt_parallel(struct hunt *h, char **prog, int nprog, const char *run
 	return code;
 }
 
+static int hunt_runs(struct hunt *h, char **prog, int nprog, const char *runtime);
+
 int cmd_hunt(int argc, char **argv)
 {
 	struct hunt h = { .runs = 1000, .max_steps = HUNT_NO_MAX_STEPS, .jobs = 1, .timeout = 10 };
@@ -669,46 +673,61 @@ int cmd_hunt(int argc, char **argv)
 			return DEJA_EXIT_INTERNAL;
 		h.output = default_out;
 	}
-	if (h.jobs > 1) {
-		int code = hunt_parallel(&h, argv + optind, argc - optind, runtime);
-		if (code == 0)
-			report(&h);
+	char *kept_stdin;
+	if (cli_keep_stdin(h.output, &kept_stdin) != 0) {
 		free(default_out);
+		return DEJA_EXIT_INTERNAL;
+	}
+	h.input = kept_stdin;
+	int code = hunt_runs(&h, argv + optind, argc - optind, runtime);
+	if (kept_stdin)
+		unlink(kept_stdin);
+	free(kept_stdin);
+	free(default_out);
+	return code;
+}
+
+/* The hunt itself, once its output and stdin are settled. */
+static int hunt_runs(struct hunt *h, char **prog, int nprog, const char *runtime)
+{
+	if (h->jobs > 1) {
+		int code = hunt_parallel(h, prog, nprog, runtime);
+		if (code == 0)
+			report(h);
 		if (code)
 			return code;
-		if (h.interrupted && !h.found)
+		if (h->interrupted && !h->found)
 			return DEJA_EXIT_INTERRUPTED;
-		return h.found ? DEJA_EXIT_FAILED : DEJA_EXIT_OK;
+		return h->found ? DEJA_EXIT_FAILED : DEJA_EXIT_OK;
 	}
 	char *scratch;
-	if (asprintf(&scratch, "%s.run", h.output) < 0)
+	if (asprintf(&scratch, "%s.run", h->output) < 0)
 		return DEJA_EXIT_INTERNAL;
 	double start = now_seconds(), last_progress = 0;
 	int code = 0;
-	while (!h.found && !h.interrupted && !h.exhausted && h.done < h.runs && code == 0) {
-		if (h.time_budget && now_seconds() - start >= (double)h.time_budget)
+	while (!h->found && !h->interrupted && !h->exhausted && h->done < h->runs && code == 0) {
+		if (h->time_budget && now_seconds() - start >= (double)h->time_budget)
 			break;
-		code = one_run(&h, h.done + 1, argv + optind, argc - optind, runtime, scratch,
-			       h.output);
+		code = one_run(h, h->done + 1, prog, nprog, runtime, scratch,
+			       h->output);
 		if (now_seconds() - last_progress > 0.2) {
-			progress(&h, start, false);
+			progress(h, start, false);
 			last_progress = now_seconds();
 		}
 	}
-	h.seconds = now_seconds() - start;
-	session_free(h.server);
-	progress(&h, start, true);
+	h->seconds = now_seconds() - start;
+	session_free(h->server);
+	progress(h, start, true);
 	if (code == 0)
-		report(&h);
+		report(h);
 	free(scratch);
-	free(default_out);
-	free(h.seen);
-	ipb_free(h.ipb);
-	if (h.fail_on_output)
-		regfree(&h.output_re);
+	free(h->seen);
+	ipb_free(h->ipb);
+	if (h->fail_on_output)
+		regfree(&h->output_re);
 	if (code)
 		return code;
-	if (h.interrupted)
+	if (h->interrupted)
 		return DEJA_EXIT_INTERRUPTED;
-	return h.found ? DEJA_EXIT_FAILED : DEJA_EXIT_OK;
+	return h->found ? DEJA_EXIT_FAILED : DEJA_EXIT_OK;
 }

@@ -125,6 +125,8 @@ static int setup_run(struct session *s, const struct session_config *cfg, char *
 	sh->server_child = 0;
 	snprintf(sh->server_output, sizeof(sh->server_output), "%s",
 		 cfg->output_to ? cfg->output_to : "");
+	snprintf(sh->server_input, sizeof(sh->server_input), "%s",
+		 cfg->input_from ? cfg->input_from : "");
 	sh->script_len = 0;
 	if (cfg->script_len) {
 		struct deja_script_entry *script =
@@ -341,6 +343,13 @@ static void exec_target(const struct session *s, int report_fd, int listener_soc
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (cfg->cwd && chdir(cfg->cwd) != 0)
 		launch_failed(report_fd, 1);
+	if (cfg->input_from && !cfg->fork_server) { /* served runs open their own */
+		int in = open(cfg->input_from, O_RDONLY);
+		if (in >= 0) {
+			dup2(in, 0);
+			close(in);
+		}
+	}
 	if (cfg->output_to && !cfg->fork_server) { /* served runs redirect their own */
 		int out = open(cfg->output_to, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (out >= 0) {

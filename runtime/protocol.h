@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 41u
+#define DEJA_PROTOCOL_VERSION 42u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -614,6 +614,7 @@ struct deja_shared {
 	uint32_t server_running;  /* runtime: set by the server, so that an image a
 	                             run execs does not start serving too */
 	char server_output[DEJA_PATH_MAX]; /* the run's stdout and stderr, or "" */
+	char server_input[DEJA_PATH_MAX];  /* the run's stdin, or "" (deja's own) */
 
 	/* Replay under a debugger (deja replay --gdb, runtime/debug_stop.c,
 	 * replayer/debug_stop.c).  The supervisor sets debug_stop_event to
