@@ -33,6 +33,7 @@ struct child {
 	uint32_t id;
 	uint32_t parent, fork_index; /* its name (struct deja_hello) */
 	int32_t pid;
+	int32_t shown_pid; /* replay: the pid the recording had (0: unknown) */
 	int pidfd;
 	struct channel ch;
 	struct ring_reader ring;
@@ -148,6 +149,7 @@ static int set_up_channel(struct processes *p, struct child *c, const struct dej
 	sh->follow_children = 1;
 	sh->run_id = top->run_id;
 	sh->replay_pid = setup->replay_pid;
+	c->shown_pid = setup->replay_pid; /* kept after the channel is unmapped */
 	sh->replay_ppid = setup->replay_ppid;
 	sh->replay_end_signal = setup->end_signal;
 	sh->debug_stop_event = setup->debug_stop_event;
@@ -243,7 +245,7 @@ static int32_t real_pid_of(const struct processes *p, int32_t shown)
 		return top->target_pid;
 	for (size_t i = 0; i < p->n; i++) {
 		const struct child *c = &p->list[i];
-		if (c->ch.sh && c->ch.sh->replay_pid == shown && c->pid > 0)
+		if (c->shown_pid == shown && c->pid > 0)
 			return c->pid;
 	}
 	return -1;
@@ -258,8 +260,8 @@ static int32_t shown_pid_of(const struct processes *p, int32_t real)
 		return top->replay_pid;
 	for (size_t i = 0; i < p->n; i++) {
 		const struct child *c = &p->list[i];
-		if (c->pid == real && c->ch.sh && c->ch.sh->replay_pid > 0)
-			return c->ch.sh->replay_pid;
+		if (c->pid == real && c->shown_pid > 0)
+			return c->shown_pid;
 	}
 	return -1;
 }

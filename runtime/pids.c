@@ -70,6 +70,24 @@ long rt_pids_shown_child(uint32_t fork_index, long real_pid)
 	return recorded > 0 ? recorded : real_pid;
 }
 
+static long ask_pid(long id, bool real_to_shown);
+
+/* Replay: the real pid of the process of the tree the recording knew as
+ * `shown`, waiting (up to 5 s of real time) while the replay has not
+ * started it yet: it has been forked, but may not have asked the
+ * supervisor to be followed when its reaper asks.  -1 if none had it. */
+static long tree_process_once_started(long shown)
+{
+	for (int tries = 0; tries < 5000; tries++) {
+		long real = ask_pid(shown, false);
+		if (real != 0)
+			return real;
+		struct timespec pause = { 0, 1000000 };
+		rt_syscall2(SYS_nanosleep, &pause, NULL);
+	}
+	return -1;
+}
+
 long rt_pids_real_child(long shown_pid)
 {
 	for (uint32_t i = 0; i < DEJA_MAX_CHILDREN && i < rt.shared->forks; i++) {
@@ -79,6 +97,18 @@ long rt_pids_real_child(long shown_pid)
 			return child_real[i];
 	}
 	return -1;
+}
+
+/* A process reaps more than its own children when it is a subreaper
+ * (PR_SET_CHILD_SUBREAPER: orphaned descendants become its children), so
+ * a recorded reap of a pid that is not a child of its own is of another
+ * process of the tree, asked of the supervisor. */
+long rt_pids_real_reaped(long shown_pid)
+{
+	long real = rt_pids_real_child(shown_pid);
+	if (real > 0 || !replaying() || shown_pid <= 0)
+		return real;
+	return tree_process_once_started(shown_pid);
 }
 
 long rt_pids_child_index(long real_pid)
@@ -96,7 +126,8 @@ long rt_pids_shown(long real_pid)
 	for (uint32_t i = 0; i < DEJA_MAX_CHILDREN && i < rt.shared->forks; i++)
 		if (child_real[i] == real_pid && rt.shared->child_pids[i] > 0)
 			return rt.shared->child_pids[i];
-	return real_pid;
+	long shown = real_pid > 0 ? ask_pid(real_pid, true) : -1; /* an orphan it adopted */
+	return shown > 0 ? shown : real_pid;
 }
 
 /* Ask the supervisor for the other pid of a process of the traced tree

@@ -711,6 +711,9 @@ void rt_pids_note_child(uint32_t fork_index, long real_pid);
 long rt_pids_shown_child(uint32_t fork_index, long real_pid);
 /* The real pid of a followed child by the pid the program was shown, or -1. */
 long rt_pids_real_child(long shown_pid);
+/* Replay: the real pid of a reaped process by the pid the program was
+ * shown: a child, or (a subreaper's) another process of the tree; -1. */
+long rt_pids_real_reaped(long shown_pid);
 /* The fork index of a followed child by its real pid, or -1. */
 long rt_pids_child_index(long real_pid);
 /* Replay: a kill() (its pid already the real one) of a followed child, or
