@@ -480,6 +480,17 @@ static int one_run(struct hunt *h, uint64_t index, char **prog, int nprog, const
 	return 0;
 }
 
+/* A run that spent the step budget may be a livelock, or simply a run
+ * that long (a CPython program's start-up alone is some 18,000 events):
+ * say which budget it was and how to raise it. */
+static const char *budget_hint(const struct hunt *h, char *buf, size_t len)
+{
+	snprintf(buf, len, " after %llu events: a livelock, or a program whose runs are that"
+		 " long (then give it --max-steps above %llu)",
+		 (unsigned long long)h->max_steps, (unsigned long long)h->max_steps);
+	return buf;
+}
+
 static void report(const struct hunt *h)
 {
 	char out[128];
@@ -510,6 +521,10 @@ static void report(const struct hunt *h)
 			h->found_index, h->found_strategy, h->found_seed,
 			outcome_text(&h->found_res, out, sizeof(out)),
 			h->found_by_output ? ", and its output matched --fail-on-output" : "");
+		if (h->found_res.kind == DEJA_OUTCOME_TIMEOUT && h->found_res.message[0])
+			fprintf(stderr, "deja hunt: %s%s\n", h->found_res.message,
+				strncmp(h->found_res.message, "step budget", 11) == 0
+					? budget_hint(h, out, sizeof(out)) : "");
 		fprintf(stderr, "deja hunt: trace kept in %s; reproduce it with:\n  deja replay %s\n",
 			h->output, h->output);
 	} else if (h->exhausted && ipb_complete(h->ipb)) {
