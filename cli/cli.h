@@ -31,6 +31,12 @@ int cmd_cflags(int argc, char **argv);
 int cmd_shrink(int argc, char **argv);
 int cmd_bisect(int argc, char **argv);
 
+/* run_stdin.c: deja's stdin, when a pipe, a socket or a file, copied once
+ * into BESIDE.stdin for every run of a hunt to read from its start
+ * (*path: that file, to unlink at the end; NULL when stdin is left as it
+ * is).  -1 if it cannot be kept. */
+int cli_keep_stdin(const char *beside, char **path);
+
 /* libdeja-runtime.so: $DEJA_RUNTIME, else ../lib/deja/ beside the deja
  * executable (the same relative place in the build tree and installed).
  * NULL with a message on stderr when it is missing. */

@@ -87,6 +87,7 @@ struct hunt {
 	const char *program; /* argv[0] of the runs */
 	bool json, quiet, python_lines;
 	const char *fail_on_output;
+	const char *input;    /* every run's stdin (run_stdin.c), or NULL: deja's */
 	regex_t output_re;
 	bool ok_exit[256];
 	/* ipb: the search (NULL unless -s ipb or the portfolio); in a
@@ -430,6 +431,7 @@ static int one_run(struct hunt *h, uint64_t index, char **prog, int nprog, const
 	o.child_pct_steps = h->child_longest;
 	o.expected_ticks = h->ticks;
 	o.output_to = h->fail_on_output ? out : "/dev/null";
+	o.input_from = h->input;
 	o.discard_passing = plain; /* exit 0 is exactly "passed" */
 	o.surw_events = h->surw_events;
 	o.observe = observe_run;
@@ -482,6 +484,17 @@ static int one_run(struct hunt *h, uint64_t index, char **prog, int nprog, const
 	return 0;
 }
 
+/* A run that spent the step budget may be a livelock, or simply a run
+ * that long (a CPython program's start-up alone is some 18,000 events):
+ * say which budget it was and how to raise it. */
+static const char *budget_hint(const struct hunt *h, char *buf, size_t len)
+{
+	snprintf(buf, len, " after %llu events: a livelock, or a program whose runs are that"
+		 " long (then give it --max-steps above %llu)",
+		 (unsigned long long)h->max_steps, (unsigned long long)h->max_steps);
+	return buf;
+}
+
 static void report(const struct hunt *h)
 {
 	char out[128];
@@ -512,6 +525,10 @@ static void report(const struct hunt *h)
 			h->found_index, h->found_strategy, h->found_seed,
 			outcome_text(&h->found_res, out, sizeof(out)),
 			h->found_by_output ? ", and its output matched --fail-on-output" : "");
+		if (h->found_res.kind == DEJA_OUTCOME_TIMEOUT && h->found_res.message[0])
+			fprintf(stderr, "deja hunt: %s%s\n", h->found_res.message,
+				strncmp(h->found_res.message, "step budget", 11) == 0
+					? budget_hint(h, out, sizeof(out)) : "");
 		fprintf(stderr, "deja hunt: trace kept in %s; reproduce it with:\n  deja replay %s\n",
 			h->output, h->output);
 	} else if (h->exhausted && ipb_complete(h->ipb)) {
@@ -654,6 +671,8 @@ static int hunt_parallel(struct hunt *h, char **prog, int nprog, const char *run
 	return code;
 }
 
+static int hunt_runs(struct hunt *h, char **prog, int nprog, const char *runtime);
+
 int cmd_hunt(int argc, char **argv)
 {
 	struct hunt h = { .runs = 1000, .max_steps = HUNT_NO_MAX_STEPS, .jobs = 1, .timeout = 10 };
@@ -678,46 +697,61 @@ int cmd_hunt(int argc, char **argv)
 			return DEJA_EXIT_INTERNAL;
 		h.output = default_out;
 	}
-	if (h.jobs > 1) {
-		int code = hunt_parallel(&h, argv + optind, argc - optind, runtime);
-		if (code == 0)
-			report(&h);
+	char *kept_stdin;
+	if (cli_keep_stdin(h.output, &kept_stdin) != 0) {
 		free(default_out);
+		return DEJA_EXIT_INTERNAL;
+	}
+	h.input = kept_stdin;
+	int code = hunt_runs(&h, argv + optind, argc - optind, runtime);
+	if (kept_stdin)
+		unlink(kept_stdin);
+	free(kept_stdin);
+	free(default_out);
+	return code;
+}
+
+/* The hunt itself, once its output and stdin are settled. */
+static int hunt_runs(struct hunt *h, char **prog, int nprog, const char *runtime)
+{
+	if (h->jobs > 1) {
+		int code = hunt_parallel(h, prog, nprog, runtime);
+		if (code == 0)
+			report(h);
 		if (code)
 			return code;
-		if (h.interrupted && !h.found)
+		if (h->interrupted && !h->found)
 			return DEJA_EXIT_INTERRUPTED;
-		return h.found ? DEJA_EXIT_FAILED : DEJA_EXIT_OK;
+		return h->found ? DEJA_EXIT_FAILED : DEJA_EXIT_OK;
 	}
 	char *scratch;
-	if (asprintf(&scratch, "%s.run", h.output) < 0)
+	if (asprintf(&scratch, "%s.run", h->output) < 0)
 		return DEJA_EXIT_INTERNAL;
 	double start = now_seconds(), last_progress = 0;
 	int code = 0;
-	while (!h.found && !h.interrupted && !h.exhausted && h.done < h.runs && code == 0) {
-		if (h.time_budget && now_seconds() - start >= (double)h.time_budget)
+	while (!h->found && !h->interrupted && !h->exhausted && h->done < h->runs && code == 0) {
+		if (h->time_budget && now_seconds() - start >= (double)h->time_budget)
 			break;
-		code = one_run(&h, h.done + 1, argv + optind, argc - optind, runtime, scratch,
-			       h.output);
+		code = one_run(h, h->done + 1, prog, nprog, runtime, scratch,
+			       h->output);
 		if (now_seconds() - last_progress > 0.2) {
-			progress(&h, start, false);
+			progress(h, start, false);
 			last_progress = now_seconds();
 		}
 	}
-	h.seconds = now_seconds() - start;
-	session_free(h.server);
-	progress(&h, start, true);
+	h->seconds = now_seconds() - start;
+	session_free(h->server);
+	progress(h, start, true);
 	if (code == 0)
-		report(&h);
+		report(h);
 	free(scratch);
-	free(default_out);
-	free(h.seen);
-	ipb_free(h.ipb);
-	if (h.fail_on_output)
-		regfree(&h.output_re);
+	free(h->seen);
+	ipb_free(h->ipb);
+	if (h->fail_on_output)
+		regfree(&h->output_re);
 	if (code)
 		return code;
-	if (h.interrupted)
+	if (h->interrupted)
 		return DEJA_EXIT_INTERRUPTED;
-	return h.found ? DEJA_EXIT_FAILED : DEJA_EXIT_OK;
+	return h->found ? DEJA_EXIT_FAILED : DEJA_EXIT_OK;
 }

@@ -424,9 +424,16 @@ static int baseline(struct shrink *s)
 									  r.sig.exit_code == recorded.exit_code
 								  : failure_failed(&r.sig);
 	if (!same_kind) {
+		char want[64];
+		if (strcmp(s->run.outcome, "exit") == 0 || strcmp(s->run.outcome, "signal") == 0)
+			snprintf(want, sizeof(want), "%s %lld", s->run.outcome,
+				 strcmp(s->run.outcome, "exit") == 0 ? (long long)s->run.exit_code
+								     : (long long)s->run.signal);
+		else
+			snprintf(want, sizeof(want), "%s", s->run.outcome);
 		fprintf(stderr, "deja shrink: the recorded schedule, run again as a script, does "
 				"not fail as recorded (%s, got %s); nothing to shrink\n",
-			s->run.outcome, got);
+			want, got);
 		return DEJA_EXIT_FAILED;
 	}
 	s->target = r.sig;

@@ -82,6 +82,14 @@ static void json_waits(FILE *out, struct trace *t, uint32_t process,
 	fprintf(out, "]");
 }
 
+static uint64_t preemptions_in(const struct trace_event *ev, size_t n)
+{
+	uint64_t count = 0;
+	for (size_t k = 0; k < n; k++)
+		count += (ev[k].ev.flags & DEJA_EVENT_PREEMPT) != 0;
+	return count;
+}
+
 void cli_show_processes(FILE *out, struct trace *t, const struct site_table *sites,
 			const struct trace_finding *f, size_t nf)
 {
@@ -95,13 +103,15 @@ void cli_show_processes(FILE *out, struct trace *t, const struct site_table *sit
 		fprintf(out, "process %u (fork #%lld of process %lld, pid %lld): ", p[i].id,
 			(long long)p[i].fork_index, (long long)p[i].parent, (long long)p[i].pid);
 		print_outcome(out, &p[i], sites);
-		fprintf(out, ", %llu events\n", (unsigned long long)p[i].events);
 		struct trace_event *ev;
 		size_t nev;
 		if (trace_get_process_events(t, p[i].id, &ev, &nev) != TRACE_OK) {
-			fprintf(out, "  (its events cannot be read)\n");
+			fprintf(out, ", %llu events\n  (its events cannot be read)\n",
+				(unsigned long long)p[i].events);
 			continue;
 		}
+		fprintf(out, ", %llu events, %llu preemptions\n", (unsigned long long)p[i].events,
+			(unsigned long long)preemptions_in(ev, nev));
 		for (size_t k = 0; k < nev; k++) {
 			char op[128], site[256], who[16];
 			describe_op(&ev[k].ev, op, sizeof(op));
@@ -148,6 +158,9 @@ void cli_processes_json(FILE *out, struct trace *t, const struct site_table *sit
 				json_string(out, where);
 				fprintf(out, "}");
 			}
+			struct trace_counts c;
+			if (p[i].id != 0 && trace_get_process_counts(t, p[i].id, &c) == TRACE_OK)
+				fprintf(out, ",\"preemptions\":%llu", (unsigned long long)c.preemptions);
 			if (p[i].id != 0)
 				json_waits(out, t, p[i].id, sites);
 			fprintf(out, "}");
@@ -169,7 +182,13 @@ void cli_processes_summary(FILE *out, struct trace *t, const struct trace_run *r
 		top_children += p[i].parent == 0;
 	}
 	trace_processes_free(p, n);
-	if (children)
+	struct trace_counts all;
+	if (children && trace_get_process_counts(t, TRACE_ALL_CHILDREN, &all) == TRACE_OK &&
+	    all.preemptions)
+		fprintf(out, "child processes followed: %zu, with %llu preemptions among them (each"
+			     " with its own events: deja show)\n",
+			children, (unsigned long long)all.preemptions);
+	else if (children)
 		fprintf(out, "child processes followed: %zu (each with its own events: deja show)\n",
 			children);
 	if (run->forks > top_children)

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "grow.h"
+#include "group_kill.h"
 #include "interrupt_watch.h"
 #include "fd_passing.h"
 #include "model.h"
@@ -33,6 +34,7 @@ struct child {
 	uint32_t id;
 	uint32_t parent, fork_index; /* its name (struct deja_hello) */
 	int32_t pid;
+	int32_t shown_pid; /* replay: the pid the recording had (0: unknown) */
 	int pidfd;
 	struct channel ch;
 	struct ring_reader ring;
@@ -158,6 +160,7 @@ static int set_up_channel(struct processes *p, struct child *c, const struct dej
 	sh->follow_children = 1;
 	sh->run_id = top->run_id;
 	sh->replay_pid = setup->replay_pid;
+	c->shown_pid = setup->replay_pid; /* kept after the channel is unmapped */
 	sh->replay_ppid = setup->replay_ppid;
 	sh->replay_end_signal = setup->end_signal;
 	sh->debug_stop_event = setup->debug_stop_event;
@@ -252,17 +255,109 @@ static void answer_clock_query(const struct processes *p, const struct deja_cloc
 		;
 }
 
-/* One message from the process socket: a hello or a clock query. */
+/* The real pid of the process of this run (the top one or a child) that
+ * had the pid `shown` when recorded, or -1.  A recording's ids are the
+ * real ones and it is never asked (struct deja_pid_query). */
+static int32_t real_pid_of(const struct processes *p, int32_t shown)
+{
+	const struct deja_shared *top = p->run.top;
+	if (top->replay_pid == shown && top->target_pid > 0)
+		return top->target_pid;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct child *c = &p->list[i];
+		if (c->shown_pid == shown && c->pid > 0)
+			return c->pid;
+	}
+	return -1;
+}
+
+/* The pid the recording had for the run's process whose real pid is
+ * `real`, or -1. */
+static int32_t shown_pid_of(const struct processes *p, int32_t real)
+{
+	const struct deja_shared *top = p->run.top;
+	if (top->target_pid == real && top->replay_pid > 0)
+		return top->replay_pid;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct child *c = &p->list[i];
+		if (c->pid == real && c->shown_pid > 0)
+			return c->shown_pid;
+	}
+	return -1;
+}
+
+/* Shown to real: 0 for a process the recorded tree had that the replay
+ * has not started yet (hooks->recorded_pid). */
+static void answer_pid_query(const struct processes *p, const struct deja_pid_query *q,
+			     int reply)
+{
+	struct deja_pid_answer a = { 0 };
+	const struct process_hooks *hooks = p->run.hooks;
+	if (q->run_id == p->run.top->run_id && q->id > 0 && q->real_to_shown) {
+		int32_t shown = shown_pid_of(p, q->id);
+		a.known = shown > 0;
+		a.pid = shown > 0 ? shown : 0;
+	} else if (q->run_id == p->run.top->run_id && q->id > 0) {
+		int32_t real = real_pid_of(p, q->id);
+		if (real < 0 && hooks->recorded_pid && hooks->recorded_pid(hooks->ctx, q->id))
+			real = 0;
+		a.known = real >= 0;
+		a.pid = real > 0 ? real : 0;
+	}
+	struct iovec iov = { &a, sizeof(a) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	while (sendmsg(reply, &msg, MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
+}
+
+/* A process of this run's tree, living: the top one or a followed child. */
+static bool in_tree(void *ctx, pid_t pid)
+{
+	const struct processes *p = ctx;
+	if (pid <= 0)
+		return false;
+	if (pid == p->run.top->target_pid)
+		return true;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->list[i].pid == pid && !p->list[i].ended)
+			return true;
+	return false;
+}
+
+/* Send q->sig to the run's processes in group q->pgrp, all but the caller
+ * (struct deja_group_kill, group_kill.c). */
+static void answer_group_kill(struct processes *p, const struct deja_group_kill *q,
+			      int reply)
+{
+	struct deja_group_kill_answer a = { 0 };
+	if (q->run_id == p->run.top->run_id)
+		a.delivered = group_kill_tree(q->pgrp, q->sig, q->caller, in_tree, p);
+	struct iovec iov = { &a, sizeof(a) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	while (sendmsg(reply, &msg, MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
+}
+
+/* One message from the process socket: a hello, a clock or a pid query,
+ * or a group kill. */
 static void answer_message(struct processes *p, const void *m, size_t len, int reply)
 {
 	const struct deja_hello *h = m;
 	const struct deja_clock_query *q = m;
+	const struct deja_pid_query *pq = m;
+	const struct deja_group_kill *gk = m;
 	if (len == sizeof(*h) && h->magic == DEJA_HELLO_MAGIC &&
 	    h->version == DEJA_PROTOCOL_VERSION)
 		answer_hello(p, h, reply);
 	else if (len == sizeof(*q) && q->magic == DEJA_CLOCK_QUERY_MAGIC &&
 		 q->version == DEJA_PROTOCOL_VERSION)
 		answer_clock_query(p, q, reply);
+	else if (len == sizeof(*pq) && pq->magic == DEJA_PID_QUERY_MAGIC &&
+		 pq->version == DEJA_PROTOCOL_VERSION)
+		answer_pid_query(p, pq, reply);
+	else if (len == sizeof(*gk) && gk->magic == DEJA_GROUP_KILL_MAGIC &&
+		 gk->version == DEJA_PROTOCOL_VERSION)
+		answer_group_kill(p, gk, reply);
 	else
 		refuse(reply, "the hello speaks another protocol version");
 }
@@ -274,6 +369,8 @@ static void accept_hellos(struct processes *p)
 		union {
 			struct deja_hello hello;
 			struct deja_clock_query query;
+			struct deja_pid_query pid_query;
+			struct deja_group_kill group_kill;
 		} m;
 		union {
 			struct cmsghdr hdr;

@@ -71,6 +71,9 @@ struct process_hooks {
 	/* Optional: its channel is set up (fd, size bytes; the descriptor is
 	 * closed, and the channel unmapped when it ends), before it runs. */
 	void (*channel)(void *ctx, uint32_t process, int fd, uint64_t size);
+	/* Optional (a replay): did a process of the recorded tree have the
+	 * pid `shown`?  Also one the replay has not started yet. */
+	bool (*recorded_pid)(void *ctx, int32_t shown);
 };
 
 /* What every child of one run shares with the top process. */

@@ -709,13 +709,14 @@ enum record_status record_run(const struct record_options *o, struct session_res
 		.monotonic_start_ns = o->monotonic_start_ns,
 		.expected_ticks = o->expected_ticks,
 		.output_to = o->output_to,
+		.input_from = o->input_from,
 	};
 	struct record_sink rs = {
 		.holding = o->discard_passing,
 		.err = err,
 		.errlen = errlen,
 	};
-	struct process_hooks hooks = { &rs, admit_child, child_event, child_ended, NULL };
+	struct process_hooks hooks = { &rs, admit_child, child_event, child_ended, NULL, NULL };
 	cfg.processes = &hooks;
 	struct session *s = open_session(o, &cfg, err, errlen);
 	if (!s) {

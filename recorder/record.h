@@ -44,6 +44,7 @@ struct record_options {
 	size_t nchild_scripts;
 	uint64_t expected_ticks;  /* ticks a run passes, if known (0: not) */
 	const char *output_to;    /* hunt: the program's stdout and stderr go to this file */
+	const char *input_from;   /* hunt: the program's stdin is this file (NULL: deja's) */
 	bool discard_passing;     /* hunt: a run that exits 0 leaves no trace (its
 	                             events are held in memory until it is kept) */
 	/* hunt: run from a fork server kept in *server (started by the first

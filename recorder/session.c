@@ -125,6 +125,8 @@ static int setup_run(struct session *s, const struct session_config *cfg, char *
 	sh->server_child = 0;
 	snprintf(sh->server_output, sizeof(sh->server_output), "%s",
 		 cfg->output_to ? cfg->output_to : "");
+	snprintf(sh->server_input, sizeof(sh->server_input), "%s",
+		 cfg->input_from ? cfg->input_from : "");
 	sh->script_len = 0;
 	if (cfg->script_len) {
 		struct deja_script_entry *script =
@@ -341,6 +343,13 @@ static void exec_target(const struct session *s, int report_fd, int listener_soc
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (cfg->cwd && chdir(cfg->cwd) != 0)
 		launch_failed(report_fd, 1);
+	if (cfg->input_from && !cfg->fork_server) { /* served runs open their own */
+		int in = open(cfg->input_from, O_RDONLY);
+		if (in >= 0) {
+			dup2(in, 0);
+			close(in);
+		}
+	}
 	if (cfg->output_to && !cfg->fork_server) { /* served runs redirect their own */
 		int out = open(cfg->output_to, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (out >= 0) {
@@ -606,6 +615,33 @@ static void note_coverage(const struct deja_model *m, struct session_result *res
 	}
 }
 
+/* Events within this many seconds of the --timeout: the run was still
+ * making them. */
+#define TIMEOUT_STILL_GOING_S 0.25
+
+/* The outcome of a run --timeout ended: stuck where no event came (a
+ * thread spinning without a scheduling point, a wait for what never
+ * came), or still making events (a livelock, or a run that long). */
+static void timeout_outcome(const struct session *s, struct session_result *res,
+			    bool still_going)
+{
+	res->kind = DEJA_OUTCOME_TIMEOUT;
+	res->signal = 0;
+	res->thread = s->shared->model.current;
+	if (still_going)
+		snprintf(res->message, sizeof(res->message),
+			 "wall-clock limit (--timeout %u s) reached while the program was still"
+			 " making events (%llu; thread %u made the last): a livelock, or a run"
+			 " that long (--max-steps bounds a run by its events)",
+			 s->cfg->wall_timeout,
+			 (unsigned long long)s->shared->model.steps, res->thread);
+	else
+		snprintf(res->message, sizeof(res->message),
+			 "wall-clock limit (--timeout %u s) reached; thread %u made the last event,"
+			 " and none came since (a thread running without a scheduling point, or a"
+			 " wait for what never came)", s->cfg->wall_timeout, res->thread);
+}
+
 int session_run(struct session *s, session_sink sink, void *ctx, struct session_result *res,
 		char *err, size_t errlen)
 {
@@ -628,6 +664,10 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 		.pct_steps = s->cfg->child_pct_steps,
 	};
 	processes_begin(s->procs, &prun);
+	/* When the top process last made an event: a run cut by --timeout
+	 * that was still making them is not stuck. */
+	uint64_t steps_seen = 0;
+	struct timespec last_step = started;
 	/* The run is the whole tree: the top process, then every child it
 	 * (or a child) forked, until each has ended (docs/architecture.md,
 	 * Processes).  The outcome is the top process's. */
@@ -637,6 +677,11 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 		bool children_on = processes_poll(s->procs, res->stopped_by_sink);
 		if (!top_ended)
 			interrupt_watch_poll(&s->spin_watch, s->shared);
+		uint64_t steps = __atomic_load_n(&s->shared->model.steps, __ATOMIC_RELAXED);
+		if (steps != steps_seen) {
+			steps_seen = steps;
+			clock_gettime(CLOCK_MONOTONIC, &last_step);
+		}
 		if (!timed_out && s->cfg->wall_timeout &&
 		    seconds_since(&started) > s->cfg->wall_timeout) {
 			/* Stuck where no event comes: a thread spinning without a
@@ -676,14 +721,8 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 		close(h.pidfd);
 	settle_outcome(s->shared, status, res);
 	note_coverage(&s->shared->model, res);
-	if (timed_out && res->kind == DEJA_OUTCOME_SIGNAL) {
-		res->kind = DEJA_OUTCOME_TIMEOUT;
-		res->signal = 0;
-		res->thread = s->shared->model.current;
-		snprintf(res->message, sizeof(res->message),
-			 "wall-clock limit (--timeout %u s) reached; thread %u ran last, with no"
-			 " scheduling point since", s->cfg->wall_timeout, res->thread);
-	}
+	if (timed_out && res->kind == DEJA_OUTCOME_SIGNAL)
+		timeout_outcome(s, res, seconds_since(&last_step) < TIMEOUT_STILL_GOING_S);
 	if (interrupted)
 		res->interrupted = true;
 	return 0;

@@ -36,6 +36,7 @@ struct session_config {
 	bool fork_server;         /* start the target once and fork each run from
 	                             it (server.c in the runtime); see session_next_run */
 	const char *output_to;    /* the target's stdout and stderr go to this file */
+	const char *input_from;   /* the target's stdin is this file (NULL: deja's) */
 	uint64_t seed;
 	uint64_t max_steps;
 	unsigned wall_timeout;    /* seconds; 0: none.  Past it the run ends as timeout */

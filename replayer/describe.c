@@ -137,7 +137,7 @@ void describe_op(const struct deja_event *ev, char *buf, size_t len)
 		static const char *const calls[] = { "?", "mutex_try", "mutex_unlock",
 			"rwlock_try_read", "rwlock_try_write", "rwlock_unlock", "cond_signal",
 			"cond_broadcast", "spin_try", "spin_unlock", "barrier_enter", "barrier_leave",
-			"barrier_destroy" };
+			"barrier_destroy", "mutex_lock_try" };
 		size_t n = sizeof(calls) / sizeof(calls[0]);
 		snprintf(buf, len, "sync_shared(%s) = %lld", calls[ev->arg < n ? ev->arg : 0], result);
 		return;

@@ -100,7 +100,8 @@ struct replay_sink {
 	uint64_t digest;
 	const struct site_table *sites;
 	struct replay_report *rep;
-	bool stop_at_end;  /* the recording was cut short by deja's interruption */
+	bool stop_at_end;  /* the recording was cut short: by deja's interruption, by
+			    * --timeout, or by deja's end (killed: outcome incomplete) */
 	bool reached_end;
 };
 
@@ -380,7 +381,9 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 				  .sites = sites, .rep = rep,
 				  .stop_at_end = rep->recorded.interrupted != 0 ||
 						 (rep->recorded.message &&
-						  strncmp(rep->recorded.message, "wall-clock", 10) == 0) };
+						  strncmp(rep->recorded.message, "wall-clock", 10) == 0) ||
+						 (rep->recorded.outcome &&
+						  strcmp(rep->recorded.outcome, "incomplete") == 0) };
 	int ran = s ? session_run(s, sink_event, &rs, &rep->res, err, errlen) : -1;
 	rep->gdb_stopped = debug_stop_end(debug);
 	bool fed = feed_stream_end(feed->stream, err, errlen);

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "replay_children.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +71,14 @@ static enum trace_status find_end_signal(struct trace *t, struct recorded_child 
 						     (uint32_t)c->p.fork_index, &found, &status);
 	if (st == TRACE_OK && found && WIFSIGNALED(status))
 		c->end_signal = WTERMSIG(status);
+	/* Killed where its runtime could not see it (in an exec, between
+	 * the old image's runtime and the new one's) and never reaped (its
+	 * parent was killed too: a shell's `kill 0`): which signal is not
+	 * known, but where its run stopped is.  SIGKILL ends its replay
+	 * there, whatever handlers it has; the outcome is compared as
+	 * "signal" only (replay_children_complete). */
+	if (st == TRACE_OK && c->end_signal == 0)
+		c->end_signal = SIGKILL;
 	return st;
 }
 
@@ -258,6 +267,24 @@ static void ended(void *ctx, uint32_t process, const struct process_end *end,
 	struct recorded_child *c = find(rc, process);
 	c->ended = true;
 	c->end = *end;
+	/* Its runtime found it diverging (it went on past its recording's
+	 * end, say) and ended it, with no event of its own to show it: said
+	 * here, not left to its parent's wait, which would report only that
+	 * the status (deja's exit 86) differs. */
+	if (end->kind == DEJA_OUTCOME_DIVERGENCE)
+		diverge(rc, "process %u (fork #%lld of process %lld), after %llu of its %zu recorded"
+			" events: %s", process, (long long)c->p.fork_index, (long long)c->p.parent,
+			(unsigned long long)c->next, c->nevents,
+			end->message[0] ? end->message : "it diverged");
+}
+
+static bool recorded_pid(void *ctx, int32_t shown)
+{
+	const struct replay_children *rc = ctx;
+	for (size_t i = 0; i < rc->n; i++)
+		if (rc->list[i].p.id == i && rc->list[i].p.pid == shown)
+			return true;
+	return false;
 }
 
 void replay_children_hooks(struct replay_children *rc, const struct site_table *sites,
@@ -265,7 +292,7 @@ void replay_children_hooks(struct replay_children *rc, const struct site_table *
 {
 	rc->sites = sites;
 	rc->real_time = real_time;
-	*hooks = (struct process_hooks){ rc, admit, event, ended, channel };
+	*hooks = (struct process_hooks){ rc, admit, event, ended, channel, recorded_pid };
 }
 
 const struct trace_event *replay_children_events(const struct replay_children *rc,
@@ -321,15 +348,17 @@ bool replay_children_complete(const struct replay_children *rc, char *msg, size_
 		bool same = c->ended && c->p.outcome && strcmp(c->p.outcome, kind_name(c->end.kind)) == 0;
 		if (same && c->end.kind == DEJA_OUTCOME_EXIT)
 			same = c->p.exit_code == c->end.exit_code;
-		if (same && c->end.kind == DEJA_OUTCOME_SIGNAL)
-			same = c->p.signal == c->end.signal;
+		if (same && c->end.kind == DEJA_OUTCOME_SIGNAL && c->p.signal > 0)
+			same = c->p.signal == c->end.signal; /* 0: deja did not see which */
 		if (!same) {
 			snprintf(msg, len, "%s %u: every event matched, but it ended otherwise: recorded"
-				 " %s %lld, replay %s %d", name, c->p.id,
+				 " %s %lld, replay %s %d%s%s", name, c->p.id,
 				 c->p.outcome ? c->p.outcome : "?",
 				 (long long)(c->p.exit_code >= 0 ? c->p.exit_code : c->p.signal),
 				 c->ended ? kind_name(c->end.kind) : "incomplete",
-				 c->end.kind == DEJA_OUTCOME_EXIT ? c->end.exit_code : c->end.signal);
+				 c->end.kind == DEJA_OUTCOME_EXIT ? c->end.exit_code : c->end.signal,
+				 c->ended && c->end.message[0] ? ": " : "",
+				 c->ended ? c->end.message : "");
 			return false;
 		}
 	}

@@ -101,6 +101,27 @@ void rt_clock_sync(void)
 		rt.model->vclock = (uint64_t)now;
 }
 
+/* The kernel stamps files from the real clock, which the virtual clock
+ * (and a child's, which started where its parent's stood) runs behind: a
+ * file the program has just written would be in its future, and `make`
+ * warned of clock skew, `ls -l` printed a year for a time.  So a file time
+ * the program sees moves the clock up to it, as time that has passed, if
+ * the real clock has reached it (a file stamped in the real future stays
+ * in the future, as natively).  Recording only: the moved clock is the
+ * event's recorded time, which a replay sets (rt_clock_replay). */
+void rt_clock_not_before(int64_t realtime_ns)
+{
+	if (rt.shared->mode != DEJA_MODE_RECORD)
+		return;
+	int64_t since_start = realtime_ns - rt.shared->realtime_start_ns;
+	if (since_start <= 0 || (uint64_t)since_start <= rt.model->vclock)
+		return;
+	struct timespec now;
+	rt_syscall2(SYS_clock_gettime, CLOCK_REALTIME, &now);
+	if (realtime_ns <= (int64_t)now.tv_sec * 1000000000LL + now.tv_nsec)
+		rt.model->vclock = (uint64_t)since_start;
+}
+
 int64_t rt_clock_real_wait(uint64_t deadline)
 {
 	if (!rt.shared->real_time || rt.shared->mode != DEJA_MODE_RECORD ||

@@ -256,7 +256,7 @@ static void reap_real_child(long r, const long a[6], const sigset_t *mask)
 {
 	if (r <= 0)
 		return;
-	long real = rt_pids_real_child(r);
+	long real = rt_pids_real_reaped(r);
 	int status; /* the program keeps the recorded one */
 	long args[6] = { real > 0 ? real : a[0], (long)&status, a[2] & ~(long)WNOHANG, a[3],
 			 a[4], a[5] };
@@ -280,7 +280,7 @@ static long reap_alone(const struct deja_feed *f, const long a[6], const sigset_
 	if (f) {
 		r = f->result;
 		if (r > 0) {
-			long real = rt_pids_real_child(r);
+			long real = rt_pids_real_reaped(r);
 			args[0] = real > 0 ? real : a[0];
 			args[2] &= ~(long)WNOHANG;
 			long got;

@@ -310,6 +310,31 @@ static void reap_at_event(struct rt_io *io, struct deja_pending *p, uint64_t seq
 	rt_fork_reap_fill(p, io->a, io->result);
 }
 
+/* select(), pselect6() and ppoll() write the time left into their
+ * timeout, as Linux does (glibc's select hands the caller's own timeval):
+ * a timed-out select leaves it at 0, and a loop that retries an
+ * interrupted one with what is left relies on it.  The wait ran on the
+ * virtual clock (the kernel saw a zero timeout, or none in a replay), so
+ * what is left is its virtual deadline less the clock at its event, the
+ * same in record and replay. */
+static void write_time_left(const struct rt_io *io, const struct deja_pending *p)
+{
+	long r = io->feed ? p->value : io->result;
+	if (!p->timed || (r < 0 && r != -EINTR))
+		return;
+	uint64_t now = rt.model->vclock;
+	uint64_t left = p->deadline > now ? p->deadline - now : 0;
+	if (io->nr == SYS_select && io->a[4]) {
+		struct timeval *tv = (struct timeval *)io->a[4];
+		tv->tv_sec = (time_t)(left / 1000000000u);
+		tv->tv_usec = (suseconds_t)(left % 1000000000u / 1000u);
+	} else if ((io->nr == SYS_pselect6 && io->a[4]) || (io->nr == SYS_ppoll && io->a[2])) {
+		struct timespec *ts = (struct timespec *)io->a[io->nr == SYS_ppoll ? 2 : 4];
+		ts->tv_sec = (time_t)(left / 1000000000u);
+		ts->tv_nsec = (long)(left % 1000000000u);
+	}
+}
+
 void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 {
 	struct rt_io *io = current;
@@ -325,6 +350,7 @@ void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 		return;
 	if (io->feed) {
 		feed(io, p, seq);
+		write_time_left(io, p);
 		return;
 	}
 	if (io->output) {
@@ -339,7 +365,10 @@ void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 		io->result = -EINTR; /* a signal ended the wait before its input came */
 	else if (io->deferred)
 		run_now(io);
+	if (io->deferred)
+		write_time_left(io, p);
 	note_result(io, p);
+	rt_file_times_seen(io->nr, io->a, io->result); /* before the event takes the clock's time */
 	if (p->data_len == 0)
 		return;
 	if (io->source_len) {
@@ -895,7 +924,7 @@ static long input_once(const struct deja_syscall_info *sc, long nr, const long a
 	if (rt_io_address_room(sc, a, &room))
 		io.room_plus_1 = room + 1;
 	if (rt_io_replaying()) {
-		if (rt_files_replay_runs(nr, a))
+		if (rt_files_replay_runs(nr, a) || rt_tty_replay_runs(nr, a))
 			rt_io_pass(nr, a);
 		io.feed = true;
 		long r = rt_io_run_event(&io, nr, site, 0, 0, 0, is_read(nr));

@@ -100,7 +100,9 @@ bool rt_io_address_room(const struct deja_syscall_info *sc, const long a[6], uin
 void rt_io_each_chunk(const struct deja_syscall_info *sc, const long a[6], long r,
 		      bool output, uint64_t room, rt_chunk_fn fn, void *ctx)
 {
-	if (r < 0 || sc->buf_arg < 0 || (a[sc->buf_arg] == 0 && sc->size_kind != DEJA_SZ_FDSETS))
+	if (r < 0 || sc->buf_arg < 0 ||
+	    (a[sc->buf_arg] == 0 && sc->size_kind != DEJA_SZ_FDSETS &&
+	     sc->size_kind != DEJA_SZ_FIXED_PAIR))
 		return;
 	uint8_t *buf = (uint8_t *)a[sc->buf_arg];
 	uint64_t all = output ? UINT64_MAX : (uint64_t)r; /* output: what was given */
@@ -115,6 +117,12 @@ void rt_io_each_chunk(const struct deja_syscall_info *sc, const long a[6], long 
 		break;
 	case DEJA_SZ_FIXED:
 		fn(ctx, buf, sc->size);
+		break;
+	case DEJA_SZ_FIXED_PAIR: /* the node too: getcpu(&cpu, &node) left it unset in replay */
+		if (buf)
+			fn(ctx, buf, sc->size);
+		if (a[sc->buf_arg + 1])
+			fn(ctx, (uint8_t *)a[sc->buf_arg + 1], sc->size);
 		break;
 	case DEJA_SZ_IOV:
 		iov_chunks((const struct iovec *)buf, a[sc->size], all, fn, ctx);

@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 38u
+#define DEJA_PROTOCOL_VERSION 42u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -432,6 +432,50 @@ struct deja_clock_answer {
 	uint64_t vclock;     /* the child's clock at its end */
 };
 
+/* Replay: a process that kill()s another process of the traced tree
+ * (its parent, a sibling, the top process; not itself or its own
+ * children, which it knows) names it by the pid the recording had, which
+ * the replay's process does not have.  It asks, the same way, which real
+ * process that is: the signal is then held back, since that process
+ * replays its recorded signals where they came.  Process groups and
+ * sessions are named after such pids too (setpgid, getpgid, getsid): the
+ * other way round (real_to_shown), the pid the recording had for a real
+ * one. */
+#define DEJA_PID_QUERY_MAGIC 0x44495051u /* "QPID" */
+struct deja_pid_query {
+	uint32_t magic;
+	uint32_t version;
+	uint32_t run_id;
+	int32_t id;             /* the pid as the recording had it, or a real one */
+	uint32_t real_to_shown; /* 1: id is real, the recorded one is asked */
+};
+
+/* Record: a process kill()s a process group (its own by kill(0, sig), or
+ * -pgrp).  The group is deja's too, so the kill cannot be sent as it is;
+ * the caller takes its own share as a signal to itself and asks, the same
+ * way, for the signal to be sent to the other processes of its run's tree
+ * that are in that group (none outside the tree: deja sits between the
+ * program and the shell that started it).  Signal 0 only counts them. */
+#define DEJA_GROUP_KILL_MAGIC 0x4c4b5047u /* "GPKL" */
+struct deja_group_kill {
+	uint32_t magic;
+	uint32_t version;
+	uint32_t run_id;
+	int32_t pgrp;
+	int32_t sig;
+	int32_t caller;      /* the asking process's pid: not sent to */
+};
+
+struct deja_group_kill_answer {
+	int32_t delivered;   /* processes of the tree it was sent to */
+	int32_t reserved;
+};
+
+struct deja_pid_answer {
+	uint32_t known;      /* 0: no process of the recorded tree had that pid */
+	int32_t pid;         /* the other one; 0: not started yet (shown to real) */
+};
+
 struct deja_shared {
 	/* Written by the supervisor before launch. */
 	uint32_t magic;
@@ -570,6 +614,7 @@ struct deja_shared {
 	uint32_t server_running;  /* runtime: set by the server, so that an image a
 	                             run execs does not start serving too */
 	char server_output[DEJA_PATH_MAX]; /* the run's stdout and stderr, or "" */
+	char server_input[DEJA_PATH_MAX];  /* the run's stdin, or "" (deja's own) */
 
 	/* Replay under a debugger (deja replay --gdb, runtime/debug_stop.c,
 	 * replayer/debug_stop.c).  The supervisor sets debug_stop_event to

@@ -196,6 +196,37 @@ static const char *take_variable(const char *name)
 	return NULL;
 }
 
+/* deja's runtime, taken out of LD_PRELOAD as the program sees it.
+ * Natively the variable is not there, or holds only the program's own
+ * preloads; under deja `printenv`, `env -i PATH=... printenv` in a
+ * child and Python's os.environ showed it, padded with hundreds of
+ * spaces.  The loader has read it already, and every exec the trap sees
+ * puts it back (exec.c).  The string stays where it lies (the layout of
+ * the stack's top: protocol.h, DEJA_ENV_PRELOAD_WIDTH); only its entry
+ * goes, or, with preloads of the program's own after deja's, its value
+ * becomes theirs. */
+static void hide_own_preload(const char *runtime_path)
+{
+	static const char name[] = "LD_PRELOAD=";
+	size_t n = sizeof(name) - 1, len = strlen(runtime_path);
+	for (char **ep = environ; ep && *ep; ep++) {
+		if (strncmp(*ep, name, n) != 0 || strncmp(*ep + n, runtime_path, len) != 0)
+			continue;
+		char *rest = *ep + n + len;
+		while (*rest == ' ')
+			rest++;
+		if (*rest == ':' && rest[1]) {
+			memmove(*ep + n, rest + 1, strlen(rest + 1) + 1);
+			return;
+		}
+		char **dp = ep;
+		do
+			dp[0] = dp[1];
+		while (*dp++);
+		return;
+	}
+}
+
 static long parse_fd(const char *s)
 {
 	long v = 0;
@@ -326,6 +357,7 @@ __attribute__((constructor(101))) static void rt_init(void)
 		rt_fatal(DEJA_ENV_SHM_FD " is not a file descriptor number");
 	rt.shared = attach(fd);
 	rt.model = &rt.shared->model;
+	hide_own_preload(rt.shared->runtime_path);
 	rt_vdso_rewrite(); /* before the fork server, whose runs inherit it */
 	if (rt.shared->server && !rt.shared->server_running) {
 		rt.shared->nmodules = 0;

@@ -106,6 +106,14 @@ void rt_clock_sync(void);
 int64_t rt_clock_real_wait(uint64_t deadline);
 /* Replay of real time: the model's clock as it was at event seq. */
 void rt_clock_replay(uint64_t seq);
+/* Record: the realtime clock reads at least realtime_ns from now on, if
+ * the real clock has reached it (a file time the program saw). */
+void rt_clock_not_before(int64_t realtime_ns);
+
+/* ---- file_times.c: file times a stat gave move the clock up to them ---- */
+/* Record: the call nr with arguments a gave result; if it was a stat,
+ * the clock reads no earlier than the times it gave. */
+void rt_file_times_seen(long nr, const long a[6], long result);
 
 /* ---- io.c: descriptors' paths, remembered for the inputs' sources ---- */
 /* fd was closed or replaced (via rt_note_close). */
@@ -131,6 +139,16 @@ bool rt_files_replay_writes(long fd);
 /* Replay: whether a fed INPUT syscall must still run (resizing shared
  * memory the program maps). */
 bool rt_files_replay_runs(long nr, const long a[6]);
+
+/* ---- tty_queries.c: terminal ioctls, recorded ---- */
+struct deja_syscall_info;
+/* How an ioctl (arguments a) is recorded, when it asks about or sets a
+ * terminal: an input filling the struct at argument 2, or its result
+ * only; NULL for a request that runs live as before. */
+const struct deja_syscall_info *rt_tty_query(const long a[6]);
+/* Replay: an ioctl that sets a terminal runs again (its recorded result
+ * is still what the program gets). */
+bool rt_tty_replay_runs(long nr, const long a[6]);
 /* Replay: whether a fed INPUT syscall that succeeded when recorded runs
  * again after its event, for the process state it changes (chdir). */
 bool rt_files_replay_follows(long nr);
@@ -208,6 +226,7 @@ enum rt_sync_call {
 	SYNC_BARRIER_ENTER, /* barrier_shared.c */
 	SYNC_BARRIER_LEAVE,
 	SYNC_BARRIER_DESTROY,
+	SYNC_MUTEX_LOCK_TRY, /* an attempt of a lock, not a trylock */
 };
 bool rt_mutex_is_shared(const pthread_mutex_t *mx);
 bool rt_cond_is_shared(const pthread_cond_t *c);
@@ -692,6 +711,9 @@ void rt_pids_note_child(uint32_t fork_index, long real_pid);
 long rt_pids_shown_child(uint32_t fork_index, long real_pid);
 /* The real pid of a followed child by the pid the program was shown, or -1. */
 long rt_pids_real_child(long shown_pid);
+/* Replay: the real pid of a reaped process by the pid the program was
+ * shown: a child, or (a subreaper's) another process of the tree; -1. */
+long rt_pids_real_reaped(long shown_pid);
 /* The fork index of a followed child by its real pid, or -1. */
 long rt_pids_child_index(long real_pid);
 /* Replay: a kill() (its pid already the real one) of a followed child, or
@@ -702,6 +724,16 @@ long rt_pids_child_index(long real_pid);
  * killed it before its runtime was there to take it (just after an
  * exec). */
 bool rt_pids_kill_held_back(long nr, const long a[6]);
+/* ---- group_kill.c ---- */
+/* kill(0, sig) or kill(-pgrp, sig) (a[], pid already real): true with
+ * *result when taken here: in a recording, of deja's own group, the other
+ * processes of the run's tree in it get it from the supervisor and the
+ * caller, if in it, takes its share as a signal to itself (another group
+ * is left to the kernel: false); a replay sends nothing. */
+bool rt_group_kill(const long a[6], uint64_t site, long *result);
+
+/* A descriptor was closed: no longer a pidfd of the tree's (replay). */
+void rt_pids_forget_fd(long fd);
 /* The shown id of a real pid a wait returned. */
 long rt_pids_shown(long real_pid);
 void rt_pids_forget_children(void);

@@ -39,11 +39,26 @@ static void report_done(struct deja_shared *sh, uint32_t run, int status)
 	rt_syscall3(SYS_futex, &sh->server_done, FUTEX_WAKE, 1);
 }
 
-/* In the run's process: die with the server, and write where the run's
- * output goes. */
+/* The run's stdin: a file of its own, opened afresh, so that each run
+ * reads it from its start (served runs would otherwise share one read
+ * offset, the server's). */
+static void read_from(const char *path)
+{
+	if (path[0] == '\0')
+		return;
+	long fd = rt_syscall4(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	rt_syscall3(SYS_dup3, fd, 0, 0);
+	rt_syscall1(SYS_close, fd);
+}
+
+/* In the run's process: die with the server, read and write where the
+ * run's input and output are. */
 static void become_run(struct deja_shared *sh)
 {
 	rt_syscall2(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL);
+	read_from(sh->server_input);
 	if (sh->server_output[0] == '\0')
 		return;
 	long fd = rt_syscall4(SYS_openat, AT_FDCWD, sh->server_output,

@@ -23,6 +23,8 @@
 #include "runtime.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
 #include <sys/syscall.h>
 #include <time.h>
 
@@ -56,12 +58,34 @@ static int64_t mutex_try(pthread_mutex_t *mx)
 	return -RT_REAL(pthread_mutex_trylock)(mx);
 }
 
+/* An attempt of pthread_mutex_lock.  On a robust mutex made not
+ * recoverable, glibc's trylock says ENOTRECOVERABLE but leaves the lock
+ * word holding the caller's tid, where its lock lets go of it: left so,
+ * every later attempt, this thread's or another's, would be EBUSY and the
+ * lock would wait for ever instead of failing as natively.  So the word is
+ * let go of here, as the real lock does, and anyone waiting on it woken
+ * (each then finds the mutex not recoverable too). */
+static int64_t mutex_lock_try(pthread_mutex_t *mx)
+{
+	int64_t r = mutex_try(mx);
+	int tid = (int)rt_syscall0(SYS_gettid);
+	if (r == -ENOTRECOVERABLE &&
+	    (__atomic_load_n(&mx->__data.__lock, __ATOMIC_RELAXED) & FUTEX_TID_MASK) == tid) {
+		int old = __atomic_exchange_n(&mx->__data.__lock, 0, __ATOMIC_RELEASE);
+		if ((unsigned)old & FUTEX_WAITERS)
+			rt_syscall3(SYS_futex, &mx->__data.__lock, FUTEX_WAKE, INT_MAX);
+	}
+	return r;
+}
+
 /* The real call (see rt_shared_fn); pthread functions return errno. */
 static int64_t sync_call(void *object, uint64_t call)
 {
 	switch ((enum rt_sync_call)call) {
 	case SYNC_MUTEX_TRY:
 		return mutex_try(object);
+	case SYNC_MUTEX_LOCK_TRY:
+		return mutex_lock_try(object);
 	case SYNC_MUTEX_UNLOCK:
 		return -RT_REAL(pthread_mutex_unlock)(object);
 	case SYNC_RWLOCK_TRY_READ:
@@ -94,6 +118,7 @@ static void sync_replay(void *object, uint64_t call, int64_t recorded)
 		return;
 	switch ((enum rt_sync_call)call) {
 	case SYNC_MUTEX_TRY:
+	case SYNC_MUTEX_LOCK_TRY:
 	case SYNC_RWLOCK_TRY_READ:
 	case SYNC_RWLOCK_TRY_WRITE:
 	case SYNC_SPIN_TRY:
@@ -126,7 +151,7 @@ static int attempts(enum rt_sync_call call, void *object, int busy, uint64_t dea
 
 int rt_mutex_shared_lock(pthread_mutex_t *mx, uint64_t deadline, uint64_t site)
 {
-	return attempts(SYNC_MUTEX_TRY, mx, EBUSY, deadline, site);
+	return attempts(SYNC_MUTEX_LOCK_TRY, mx, EBUSY, deadline, site);
 }
 
 int rt_mutex_shared_trylock(pthread_mutex_t *mx, uint64_t site)

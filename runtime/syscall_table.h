@@ -38,6 +38,7 @@ enum deja_size_kind {
 	DEJA_SZ_FDSETS,
 	DEJA_SZ_MSGQ,
 	DEJA_SZ_MQ,
+	DEJA_SZ_FIXED_PAIR,
 	DEJA_SZ_SPECIAL,
 };
 

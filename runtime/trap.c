@@ -509,6 +509,8 @@ static long emulate(long nr, const long a[6], uint64_t site, greg_t *g, sigset_t
 	case SYS_tgkill:
 	case SYS_tkill: {
 		long r;
+		if (nr == SYS_kill && rt_group_kill(a, site, &r))
+			return r;
 		if (rt_signal_to_self(nr, a, site, &r))
 			return r;
 		return rt_pids_kill_held_back(nr, a) ? 0 : pass(nr, a);
@@ -644,11 +646,37 @@ static long program_dispatch(const long a[6])
 	return r;
 }
 
+/* The ids and signal numbers the signal-sending calls take are ints, and
+ * the kernel reads only the low half of their registers; glibc's kill()
+ * passes its pid as the caller left it, so kill(-pgrp) may arrive as
+ * 2^32 - pgrp.  Made longs of the ints they are, so that a process group
+ * is negative here as for the kernel. */
+static void signal_call_ints(long nr, long a[6])
+{
+	switch (nr) {
+	case SYS_kill:
+	case SYS_tkill:
+	case SYS_rt_sigqueueinfo:
+		a[0] = (int)a[0];
+		a[1] = (int)a[1];
+		return;
+	case SYS_tgkill:
+	case SYS_rt_tgsigqueueinfo:
+		a[0] = (int)a[0];
+		a[1] = (int)a[1];
+		a[2] = (int)a[2];
+		return;
+	default:
+		return;
+	}
+}
+
 static long dispatch(long nr, long a[6], uint64_t site, greg_t *g, sigset_t *mask)
 {
 	long shown;
 	if (nr == SYS_prctl && a[0] == PR_SET_SYSCALL_USER_DISPATCH)
 		return program_dispatch(a);
+	signal_call_ints(nr, a);
 	if (rt_pid_syscall(nr, a, &shown))
 		return shown;
 	if (nr == SYS_close && own_fd(a[0]))
@@ -672,6 +700,9 @@ static long dispatch(long nr, long a[6], uint64_t site, greg_t *g, sigset_t *mas
 	if (rt_managed() && rt_file_lock_call(nr, a))
 		return rt_file_lock(nr, a, site); /* a held lock is waited for as attempts */
 	const struct deja_syscall_info *sc = deja_syscall(nr);
+	const struct deja_syscall_info *tty = nr == SYS_ioctl ? rt_tty_query(a) : NULL;
+	if (tty)
+		sc = tty; /* an input, though ioctl is not (tty_queries.c) */
 	switch ((enum deja_syscall_class)sc->klass) {
 	case DEJA_SC_PASS:
 	case DEJA_SC_INPUT_LIVE:

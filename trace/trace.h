@@ -16,7 +16,7 @@
 
 #include "protocol.h"
 
-#define TRACE_VERSION 14
+#define TRACE_VERSION 15
 #define TRACE_APPLICATION_ID 0x444A4131 /* "DJA1" */
 
 enum trace_status {
@@ -316,7 +316,9 @@ enum trace_status trace_put_process_input(struct trace *t, uint32_t process, uin
  * followed and was written before its end). */
 enum trace_status trace_get_processes(struct trace *t, struct trace_process **out, size_t *n);
 /* A forked child's events, preemptions and context switches (as run's
- * for the top process), counted from its events. */
+ * for the top process), counted from its events; TRACE_ALL_CHILDREN: all
+ * children's together. */
+#define TRACE_ALL_CHILDREN UINT32_MAX
 struct trace_counts {
 	uint64_t events, preemptions, switches;
 };

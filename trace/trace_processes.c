@@ -194,11 +194,15 @@ enum trace_status trace_get_process_counts(struct trace *t, uint32_t process,
 					   struct trace_counts *c)
 {
 	*c = (struct trace_counts){ 0 };
-	sqlite3_stmt *st = trace_prepare(t, "SELECT count(*), total((flags & 1) != 0),"
-					 " total((flags & 2) != 0) FROM process_events WHERE process = ?");
+	sqlite3_stmt *st = trace_prepare(t, process == TRACE_ALL_CHILDREN
+		? "SELECT count(*), total((flags & 1) != 0), total((flags & 2) != 0)"
+		  " FROM process_events"
+		: "SELECT count(*), total((flags & 1) != 0), total((flags & 2) != 0)"
+		  " FROM process_events WHERE process = ?");
 	if (!st)
 		return TRACE_ERR_CORRUPT;
-	sqlite3_bind_int64(st, 1, process);
+	if (process != TRACE_ALL_CHILDREN)
+		sqlite3_bind_int64(st, 1, process);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		c->events = (uint64_t)sqlite3_column_int64(st, 0);

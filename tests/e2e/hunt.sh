@@ -5,7 +5,7 @@
 # runs, keeps the failing run's trace (run.index and run.seed as reported),
 # and that trace replays identically 100 times; a program that never fails spends
 # its budget and exits 0; an interrupted hunt exits 130; a bad strategy is
-# a usage error.
+# a usage error; a run over the step budget is reported with the budget.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -96,3 +96,14 @@ note "an interrupted hunt stops, reports its runs and exits 130"
 rc=0
 "$deja" hunt -s bogus -- "$passing" >/dev/null 2>err || rc=$?
 [ $rc -eq 2 ] || fail "hunt with a bad strategy exited $rc, expected 2"
+
+# A run that spends the step budget is a failure (a livelock), but its
+# report says which budget it was and how to raise it: a program whose
+# runs are simply that long was reported as "failed: timeout" and nothing
+# more.
+rc=0
+"$deja" hunt -n 1 --max-steps 20 -o budget.deja -- "$passing" >/dev/null 2>err || rc=$?
+[ $rc -eq 1 ] || { dump err; fail "a hunt whose run outgrew --max-steps 20 exited $rc, expected 1"; }
+grep -q "step budget (--max-steps) spent after 20 events: a livelock, or a program whose runs are that long (then give it --max-steps above 20)" err ||
+	{ dump err; fail "the step budget's timeout was not explained"; }
+note "a run over the step budget is reported with the budget and how to raise it"

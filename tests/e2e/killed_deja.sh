@@ -6,7 +6,8 @@
 # every batch of events committed before the kill.  A kill in the middle of
 # a batch leaves a rollback journal beside the trace; the next deja to open
 # it puts the unfinished batch back, so `deja show` reads the trace (outcome
-# incomplete) and no side file is left.
+# incomplete) and no side file is left; a replay replays it to where it
+# stopped.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -40,4 +41,12 @@ events=$(json k.json 'j["events"]')
 [ $((events % 8192)) -eq 0 ] || fail "$events events kept: not whole batches of 8192"
 [ ! -e k.deja-journal ] || fail "the rollback journal is still beside the trace after deja show"
 sqlite3 k.deja 'PRAGMA integrity_check' | grep -qx ok || fail "the trace fails SQLite's integrity check"
-note "deja killed mid-recording: $events events kept, readable (a journal to roll back: $journal)"
+# It replays as far as it goes: every kept event, then the replay stops
+# there as the recording did (it said "diverged: the replay went on past
+# the end of the recording" and exited 1).
+rc=0
+timeout 120 "$deja" replay k.deja >/dev/null 2>replay.err </dev/null || rc=$?
+[ $rc -eq 0 ] || { dump replay.err; fail "the replay of the killed recording's trace exited $rc, expected 0"; }
+grep -q "replay identical: $events events, outcome incomplete" replay.err ||
+	{ dump replay.err; fail "the replay did not replay the $events kept events"; }
+note "deja killed mid-recording: $events events kept, readable (a journal to roll back: $journal), replayed to where it stopped"

@@ -28,7 +28,7 @@ for seed in none 3; do
 	[ $rc -eq 0 ] || { dump err rec; fail "record ($seed) exited $rc: a lock shared between processes did not exclude, or a shared barrier did not meet"; }
 	cmp -s native rec || { dump native rec; fail "the recording ($seed) printed other counters than the native run"; }
 	timeout 120 "$deja" show s.deja >show.txt
-	grep -q 'sync_shared(mutex_try) = 0' show.txt || fail "no shared mutex call was recorded"
+	grep -q 'sync_shared(mutex_lock_try) = 0' show.txt || fail "no shared mutex call was recorded"
 	grep -q 'sync_shared(spin_unlock) = 0' show.txt || fail "no shared spinlock call was recorded"
 	grep -q 'sync_shared(barrier_enter) = 0' show.txt || fail "no shared barrier's entry was recorded"
 	grep -q 'sync_shared(barrier_leave) = 1' show.txt || fail "no shared barrier's serial leave was recorded"

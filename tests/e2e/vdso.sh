@@ -6,7 +6,8 @@
 # from rseq's shared memory.  Under deja the vDSO's entries are syscalls the
 # trap sees, so the clocks are the virtual ones (a 50 ms busy loop takes no
 # virtual time) and the cpu numbers are recorded; rseq is refused.  Every
-# replay prints the recorded bytes.
+# replay prints the recorded bytes.  getcpu's node is recorded too: only
+# the cpu was, and a replay left the node as the program had set it.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

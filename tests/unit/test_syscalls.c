@@ -79,8 +79,10 @@ static void buffer_descriptions_are_consistent(void **state)
 		    sc->size_kind == DEJA_SZ_MMSG || sc->size_kind == DEJA_SZ_POLL ||
 		    sc->size_kind == DEJA_SZ_SOCKADDR)
 			assert_true(sc->size < 6 && sc->size != (uint32_t)sc->buf_arg);
-		if (sc->size_kind == DEJA_SZ_FIXED)
+		if (sc->size_kind == DEJA_SZ_FIXED || sc->size_kind == DEJA_SZ_FIXED_PAIR)
 			assert_true(sc->size > 0);
+		if (sc->size_kind == DEJA_SZ_FIXED_PAIR)
+			assert_true(sc->buf_arg >= 0 && sc->buf_arg < 5);
 		if (sc->klass == DEJA_SC_PASS || sc->klass == DEJA_SC_EMULATE ||
 		    sc->klass == DEJA_SC_UNSUPPORTED || sc->klass == DEJA_SC_REFUSED)
 			assert_int_equal(sc->buf_arg, -1);

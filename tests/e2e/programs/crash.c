@@ -9,11 +9,13 @@
  *   sent   kill(getpid(), SIGSEGV): a fault signal no instruction raised
  *   exit3  exit(3)
  *   hang   block for ever in pause() (the test interrupts deja)
+ *   yields sched_yield() for ever: events, but no end (a livelock)
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +39,7 @@ static void *worker(void *arg)
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
-		fprintf(stderr, "usage: crash segv|abort|kill|sent|exit3|hang\n");
+		fprintf(stderr, "usage: crash segv|abort|kill|sent|exit3|hang|yields\n");
 		return 2;
 	}
 	pthread_t t[2];
@@ -64,6 +66,9 @@ int main(int argc, char **argv)
 	} else if (strcmp(how, "hang") == 0) {
 		for (;;)
 			pause();
+	} else if (strcmp(how, "yields") == 0) {
+		for (;;)
+			sched_yield();
 	}
 	fprintf(stderr, "crash: unknown mode %s\n", how);
 	return 2;

@@ -67,7 +67,7 @@ static void *reader(void *arg)
 	int id = (int)(long)arg;
 	struct timespec mono0, mono1, real;
 	struct timeval tv;
-	unsigned cpu = 0, node = 0;
+	unsigned cpu = 0, node = 77; /* not a node: the call must fill it in, replayed too */
 	vdso_clock_gettime(CLOCK_MONOTONIC, &mono0);
 	for (volatile long i = 0; i < 50000000; i++)
 		; /* about 50 ms of real time */
@@ -75,10 +75,10 @@ static void *reader(void *arg)
 	vdso_clock_gettime(CLOCK_REALTIME, &real);
 	vdso_gettimeofday(&tv, NULL);
 	vdso_getcpu(&cpu, &node, NULL);
-	printf("thread %d: realtime %lld gettimeofday %lld.%06ld time %lld cpu %u/%d "
+	printf("thread %d: realtime %lld gettimeofday %lld.%06ld time %lld cpu %u/%d node %u "
 	       "busy loop %s\n",
 	       id, ns(&real), (long long)tv.tv_sec, (long)tv.tv_usec, (long long)vdso_time(NULL),
-	       cpu, sched_getcpu(), ns(&mono1) - ns(&mono0) < 5000000 ? "under 5 ms" : "5 ms or more");
+	       cpu, sched_getcpu(), node, ns(&mono1) - ns(&mono0) < 5000000 ? "under 5 ms" : "5 ms or more");
 	return NULL;
 }
 
