@@ -17,12 +17,5 @@ deja=$(abspath "$1") script=$(abspath "$2")
 require_file "$deja" "$script"
 cd "$tmp"
 
-python3 "$script" >native
-for seed in none 1 2; do
-	# shellcheck disable=SC2046
-	timeout 60 "$deja" record -q $(schedule_of $seed) -o "s$seed.deja" -- python3 "$script" >rec ||
-		fail "record (schedule $seed) exited $?"
-	cmp -s native rec || { diff native rec >&2 || true; fail "schedule $seed printed other bytes than natively"; }
-	replays_match "$deja" "s$seed.deja" rec 3
-done
+records_like_native "$deja" python3 ids.deja "$script"
 note "calls naming a child by its pid replay identically"

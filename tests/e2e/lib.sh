@@ -94,16 +94,17 @@ require_file() {
 	done
 }
 
-# records_like_native DEJA PROG TRACE: PROG prints the same bytes
-# natively (kept in $tmp/native) and recorded into TRACE under the default
-# schedule and random seeds 1 to 3, and each recording replays twice
-# identically; TRACE is left holding the last (seed 3).
+# records_like_native DEJA PROG TRACE [ARG...]: PROG (with the ARGs)
+# prints the same bytes natively (kept in $tmp/native) and recorded into
+# TRACE under the default schedule and random seeds 1 to 3, and each
+# recording replays twice identically; TRACE is left holding the last
+# (seed 3).
 records_like_native() {
 	local seed
-	"$2" >"$tmp/native" 2>&1 || { dump "$tmp/native"; fail "the program failed natively"; }
+	"$2" "${@:4}" >"$tmp/native" 2>&1 || { dump "$tmp/native"; fail "the program failed natively"; }
 	for seed in none 1 2 3; do
 		# shellcheck disable=SC2046
-		timeout 60 "$1" record -q $(schedule_of $seed) -o "$3" -- "$2" >"$tmp/rec" 2>"$tmp/err" ||
+		timeout 60 "$1" record -q $(schedule_of $seed) -o "$3" -- "$2" "${@:4}" >"$tmp/rec" 2>"$tmp/err" ||
 			{ dump "$tmp/rec" "$tmp/err"; fail "record (schedule $seed) failed or hung"; }
 		cmp -s "$tmp/native" "$tmp/rec" ||
 			{ diff "$tmp/native" "$tmp/rec" >&2 || true; fail "schedule $seed printed other bytes than the native run"; }

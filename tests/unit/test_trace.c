@@ -14,30 +14,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "scratch_dir.h"
 #include "trace.h"
-
-static char dir[] = "/tmp/deja-test-trace-XXXXXX";
-
-static int make_dir(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int remove_dir(void **state)
-{
-	(void)state;
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd);
-}
-
-static char *path_in_dir(const char *name)
-{
-	static char p[256];
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	return p;
-}
 
 static void write_sample(const char *path, uint64_t nevents)
 {
@@ -102,7 +80,7 @@ static void write_sample(const char *path, uint64_t nevents)
 static void round_trip_keeps_everything(void **state)
 {
 	(void)state;
-	const char *path = path_in_dir("round.deja");
+	const char *path = scratch_path("round.deja");
 	write_sample(path, 20000);
 	struct stat st;
 	assert_int_equal(stat(path, &st), 0);
@@ -200,7 +178,7 @@ static void round_trip_keeps_everything(void **state)
 static void create_refuses_an_existing_file(void **state)
 {
 	(void)state;
-	const char *path = path_in_dir("exists.deja");
+	const char *path = scratch_path("exists.deja");
 	int fd = open(path, O_CREAT | O_WRONLY, 0600);
 	close(fd);
 	struct trace *t;
@@ -231,21 +209,21 @@ static void write_file(const char *path, const void *data, size_t n)
 static void bad_files_are_named_as_such(void **state)
 {
 	(void)state;
-	assert_int_equal(open_status(path_in_dir("missing.deja")), TRACE_ERR_OPEN);
-	const char *text = path_in_dir("text.deja");
+	assert_int_equal(open_status(scratch_path("missing.deja")), TRACE_ERR_OPEN);
+	const char *text = scratch_path("text.deja");
 	write_file(text, "hello, this is not a database\n", 30);
 	assert_int_equal(open_status(text), TRACE_ERR_NOT_TRACE);
-	const char *empty = path_in_dir("empty.deja");
+	const char *empty = scratch_path("empty.deja");
 	write_file(empty, "", 0);
 	assert_int_not_equal(open_status(empty), TRACE_OK);
 	/* An SQLite database that is not a trace. */
-	const char *foreign = path_in_dir("foreign.db");
+	const char *foreign = scratch_path("foreign.db");
 	char cmd[512];
 	snprintf(cmd, sizeof(cmd), "sqlite3 %s 'CREATE TABLE x(y);'", foreign);
 	if (system(cmd) == 0)
 		assert_int_equal(open_status(foreign), TRACE_ERR_NOT_TRACE);
 	/* A trace of another version. */
-	const char *old = path_in_dir("old.deja");
+	const char *old = scratch_path("old.deja");
 	write_sample(old, 10);
 	snprintf(cmd, sizeof(cmd), "sqlite3 %s 'PRAGMA user_version=99;'", old);
 	if (system(cmd) == 0)
@@ -255,7 +233,7 @@ static void bad_files_are_named_as_such(void **state)
 static void truncation_is_detected(void **state)
 {
 	(void)state;
-	const char *path = path_in_dir("trunc.deja");
+	const char *path = scratch_path("trunc.deja");
 	write_sample(path, 50000);
 	struct stat st;
 	assert_int_equal(stat(path, &st), 0);
@@ -270,7 +248,7 @@ static void truncation_is_detected(void **state)
 static void notebook_round_trip(void **state)
 {
 	(void)state;
-	char *path = path_in_dir("notebook.deja");
+	char *path = scratch_path("notebook.deja");
 	write_sample(path, 4);
 	struct trace *t;
 	char err[256];
@@ -315,7 +293,7 @@ static void notebook_round_trip(void **state)
 static void processes_round_trip(void **state)
 {
 	(void)state;
-	char *path = path_in_dir("processes.deja");
+	char *path = scratch_path("processes.deja");
 	write_sample(path, 4);
 	struct trace *t;
 	char err[256];
@@ -401,7 +379,7 @@ static void processes_round_trip(void **state)
 static void process_waits_round_trip(void **state)
 {
 	(void)state;
-	char *path = path_in_dir("process_waits.deja");
+	char *path = scratch_path("process_waits.deja");
 	write_sample(path, 2);
 	struct trace *t;
 	char err[256];
@@ -451,7 +429,7 @@ static void process_waits_round_trip(void **state)
 static void escapes_round_trip(void **state)
 {
 	(void)state;
-	char *path = path_in_dir("escapes.deja");
+	char *path = scratch_path("escapes.deja");
 	write_sample(path, 2);
 	struct trace *t;
 	char err[256];
@@ -501,5 +479,5 @@ int main(void)
 		cmocka_unit_test(bad_files_are_named_as_such),
 		cmocka_unit_test(truncation_is_detected),
 	};
-	return cmocka_run_group_tests(tests, make_dir, remove_dir);
+	return cmocka_run_group_tests(tests, scratch_dir_make, scratch_dir_remove);
 }

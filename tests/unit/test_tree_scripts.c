@@ -14,23 +14,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "scratch_dir.h"
 #include "tree_scripts.h"
-
-static char dir[] = "/tmp/deja-test-tree-XXXXXX";
-
-static int make_dir(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int remove_dir(void **state)
-{
-	(void)state;
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd);
-}
 
 /* One event of a process: thread t, preempting when asked. */
 static void put_event(struct trace *t, uint32_t process, uint64_t seq, uint32_t thread,
@@ -80,8 +65,7 @@ static void write_run(const char *path, bool swapped)
 
 static struct trace *open_run(const char *name, bool swapped)
 {
-	char path[256];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	const char *path = scratch_path(name);
 	write_run(path, swapped);
 	struct trace *t;
 	char err[256];
@@ -155,5 +139,5 @@ int main(void)
 		cmocka_unit_test(a_process_is_found_by_its_identity),
 		cmocka_unit_test(a_trial_varies_the_focus_alone),
 	};
-	return cmocka_run_group_tests(tests, make_dir, remove_dir);
+	return cmocka_run_group_tests(tests, scratch_dir_make, scratch_dir_remove);
 }
