@@ -105,15 +105,21 @@ uint64_t processes_longest(const struct processes *p)
 	return most;
 }
 
-static void send_answer(int to, const struct deja_answer *a, int channel_fd)
+/* One answer on the process socket, with a descriptor (-1: none). */
+static void send_reply(int to, const void *a, size_t len, int fd)
 {
 	union fd_passing_room room;
-	struct iovec iov = { (void *)a, sizeof(*a) };
+	struct iovec iov = { (void *)a, len };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	if (channel_fd >= 0)
-		fd_passing_attach(&msg, &room, channel_fd);
+	if (fd >= 0)
+		fd_passing_attach(&msg, &room, fd);
 	while (sendmsg(to, &msg, MSG_NOSIGNAL) < 0 && errno == EINTR)
 		;
+}
+
+static void send_answer(int to, const struct deja_answer *a, int channel_fd)
+{
+	send_reply(to, a, sizeof(*a), channel_fd);
 }
 
 static void refuse(int to, const char *why)
@@ -249,39 +255,26 @@ static void answer_clock_query(const struct processes *p, const struct deja_cloc
 				    : __atomic_load_n(&c->ch.sh->model.vclock, __ATOMIC_ACQUIRE);
 		break;
 	}
-	struct iovec iov = { &a, sizeof(a) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	while (sendmsg(reply, &msg, MSG_NOSIGNAL) < 0 && errno == EINTR)
-		;
+	send_reply(reply, &a, sizeof(a), -1);
 }
 
-/* The real pid of the process of this run (the top one or a child) that
- * had the pid `shown` when recorded, or -1.  A recording's ids are the
- * real ones and it is never asked (struct deja_pid_query). */
-static int32_t real_pid_of(const struct processes *p, int32_t shown)
+/* The other pid of the process of this run (the top one or a child)
+ * whose real pid (to_shown) or recorded pid (!to_shown) is `id`, or -1.  A
+ * recording's ids are the real ones and it is never asked (struct
+ * deja_pid_query). */
+static int32_t map_pid(const struct processes *p, int32_t id, bool to_shown)
 {
 	const struct deja_shared *top = p->run.top;
-	if (top->replay_pid == shown && top->target_pid > 0)
-		return top->target_pid;
+	int32_t from = to_shown ? top->target_pid : top->replay_pid;
+	int32_t to = to_shown ? top->replay_pid : top->target_pid;
+	if (from == id && to > 0)
+		return to;
 	for (size_t i = 0; i < p->n; i++) {
 		const struct child *c = &p->list[i];
-		if (c->shown_pid == shown && c->pid > 0)
-			return c->pid;
-	}
-	return -1;
-}
-
-/* The pid the recording had for the run's process whose real pid is
- * `real`, or -1. */
-static int32_t shown_pid_of(const struct processes *p, int32_t real)
-{
-	const struct deja_shared *top = p->run.top;
-	if (top->target_pid == real && top->replay_pid > 0)
-		return top->replay_pid;
-	for (size_t i = 0; i < p->n; i++) {
-		const struct child *c = &p->list[i];
-		if (c->pid == real && c->shown_pid > 0)
-			return c->shown_pid;
+		from = to_shown ? c->pid : c->shown_pid;
+		to = to_shown ? c->shown_pid : c->pid;
+		if (from == id && to > 0)
+			return to;
 	}
 	return -1;
 }
@@ -294,20 +287,17 @@ static void answer_pid_query(const struct processes *p, const struct deja_pid_qu
 	struct deja_pid_answer a = { 0 };
 	const struct process_hooks *hooks = p->run.hooks;
 	if (q->run_id == p->run.top->run_id && q->id > 0 && q->real_to_shown) {
-		int32_t shown = shown_pid_of(p, q->id);
+		int32_t shown = map_pid(p, q->id, true);
 		a.known = shown > 0;
 		a.pid = shown > 0 ? shown : 0;
 	} else if (q->run_id == p->run.top->run_id && q->id > 0) {
-		int32_t real = real_pid_of(p, q->id);
+		int32_t real = map_pid(p, q->id, false);
 		if (real < 0 && hooks->recorded_pid && hooks->recorded_pid(hooks->ctx, q->id))
 			real = 0;
 		a.known = real >= 0;
 		a.pid = real > 0 ? real : 0;
 	}
-	struct iovec iov = { &a, sizeof(a) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	while (sendmsg(reply, &msg, MSG_NOSIGNAL) < 0 && errno == EINTR)
-		;
+	send_reply(reply, &a, sizeof(a), -1);
 }
 
 /* A process of this run's tree, living: the top one or a followed child. */
@@ -332,10 +322,7 @@ static void answer_group_kill(struct processes *p, const struct deja_group_kill 
 	struct deja_group_kill_answer a = { 0 };
 	if (q->run_id == p->run.top->run_id)
 		a.delivered = group_kill_tree(q->pgrp, q->sig, q->caller, in_tree, p);
-	struct iovec iov = { &a, sizeof(a) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	while (sendmsg(reply, &msg, MSG_NOSIGNAL) < 0 && errno == EINTR)
-		;
+	send_reply(reply, &a, sizeof(a), -1);
 }
 
 /* One message from the process socket: a hello, a clock or a pid query,
