@@ -24,7 +24,7 @@ for _ in $(seq 100); do # until a first batch is committed (8192 events)
 	sleep 0.1
 done
 sleep 0.5
-kill -KILL $pid
+kill -KILL $pid 2>/dev/null || { dump err; fail "deja record had ended before it was killed"; }
 wait $pid 2>/dev/null || true
 journal=no
 [ -s k.deja-journal ] && journal=yes
