@@ -108,17 +108,22 @@ void rt_unblock_own_signals(void)
 
 /* exec keeps the signal mask, and a trapped exec runs inside the SIGSYS
  * handler, whose mask blocks every signal: a program exec'd from there
- * (everything a shell runs) would start with all of them blocked.  So it
- * runs as the syscalls that wait for signals do, under the program's own
- * mask less the runtime's signals (rt_pass_interruptible).  rt_exec is
- * only ever reached from the trap. */
-static long exec_untraced(long nr, const long a[6])
+ * (everything a shell runs) would start with all of them blocked.  An
+ * exec deja does not follow runs as the syscalls that wait for signals
+ * do, under the program's own mask less the runtime's signals
+ * (rt_pass_interruptible).  A followed one keeps everything blocked, so
+ * that no signal meets the old image's relay, which would keep it in
+ * memory the exec throws away; the new image's runtime puts the program's
+ * mask back (rt_signals_after_exec).  rt_exec is only ever reached from
+ * the trap. */
+static long exec_untraced(long nr, const long a[6], bool followed)
 {
 	rt_syscall2(SYS_prctl, PR_SET_TSC, PR_TSC_ENABLE);
 	/* The next image's loader runs before its runtime does. */
 	rt_timers_before_exec();
 	rt_announce(DEJA_ANNOUNCE_EXEC);
-	long r = rt_pass_interruptible(nr, a, rt_trap_program_mask);
+	long r = followed ? rt_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5])
+			  : rt_pass_interruptible(nr, a, rt_trap_program_mask);
 	rt_announce(DEJA_ANNOUNCE_STARTED); /* still here: the exec failed */
 	rt_syscall2(SYS_prctl, PR_SET_TSC, PR_TSC_SIGSEGV);
 	return r;
@@ -142,7 +147,7 @@ static bool exec_of_static(long nr, const long a[6])
 long rt_exec(long nr, const long a[6], uint64_t site)
 {
 	if (!rt_managed())
-		return exec_untraced(nr, a);
+		return exec_untraced(nr, a, false);
 	if (exec_of_static(nr, a)) {
 		/* Refused rather than half traced: an event, and a message. */
 		rt_write_stderr("deja: refused the exec of a statically linked executable: "
@@ -158,11 +163,13 @@ long rt_exec(long nr, const long a[6], uint64_t site)
 
 	rt_model_enter(); /* parallel mode: nobody is inside the model now */
 	rt.shared->exec_thread = rt_self;
+	memcpy(&rt.shared->exec_sigmask, rt_trap_program_mask, sizeof(rt.shared->exec_sigmask));
+	rt_signals_before_exec();
 	__atomic_store_n(&rt.shared->exec_pending, 1, __ATOMIC_RELEASE);
 	rt_syscall3(SYS_fcntl, rt.shm_fd, F_SETFD, 0);
 	if (rt.proc_fd >= 0)
 		rt_syscall3(SYS_fcntl, rt.proc_fd, F_SETFD, 0);
-	long r = exec_untraced(nr, args);
+	long r = exec_untraced(nr, args, true);
 	/* Still here: the exec failed. */
 	rt_syscall3(SYS_fcntl, rt.shm_fd, F_SETFD, FD_CLOEXEC);
 	if (rt.proc_fd >= 0)

@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 42u
+#define DEJA_PROTOCOL_VERSION 43u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -552,6 +552,11 @@ struct deja_shared {
 	 * image's runtime picks the run up from there. */
 	uint32_t exec_pending;
 	uint32_t exec_thread;
+	/* exec: the program's signal mask in the thread that execs.  The exec
+	 * itself runs with every signal blocked, so that one sent meanwhile
+	 * waits in the kernel for the new image's runtime, which puts this
+	 * mask back once its relay is there to take it. */
+	uint64_t exec_sigmask;
 	/* exec: the interval timers (ITIMER_REAL, _VIRTUAL, _PROF: virtual
 	 * deadline and interval, ns), which survive exec as natively. */
 	uint64_t exec_itimer_deadline[3];

@@ -401,6 +401,8 @@ __attribute__((constructor(101))) static void rt_init(void)
 		rt_timers_after_exec();
 	rt_tsc_install();
 	rt_unblock_own_signals(); /* an exec deja did not follow may leave them blocked */
+	if (after_exec) /* a followed exec ran with every signal blocked */
+		rt_signals_after_exec(rt.shared->exec_sigmask);
 	rt_trap_arm();
 	rt_announce(DEJA_ANNOUNCE_STARTED);
 	__atomic_store_n(&rt.shared->runtime_ready, 1, __ATOMIC_RELEASE);

@@ -601,6 +601,11 @@ void rt_signals_install(void);
 void rt_signals_note_event(uint64_t seq);
 /* In a followed child: no signal is pending for it yet. */
 void rt_signals_after_fork(void);
+/* exec: the signals waiting for a scheduling point go back to the kernel
+ * (the exec runs with all blocked); the new image's runtime puts the
+ * program's mask back once its relay is installed. */
+void rt_signals_before_exec(void);
+void rt_signals_after_exec(uint64_t mask);
 /* A signal for the process (thread -1) or one model thread, from a timer:
  * pending (record), waking the thread that is to take it if it waits in
  * the model; false if the program ignores it (nothing is pending). */

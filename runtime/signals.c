@@ -716,3 +716,33 @@ uint64_t rt_signals_held_pending(void)
 			held |= bit(sig);
 	return held & program_blocked();
 }
+
+/* ---- exec ---- */
+
+/* exec replaces the memory that holds the signals waiting for a
+ * scheduling point: a kill that came after this thread's last point would
+ * be lost with it (a subshell's `kill $!` of a sibling that was about to
+ * exec `sleep`: the sleep then ran to its end).  They go back to the
+ * kernel, queued to this thread with the siginfo they came with; the exec
+ * runs with every signal blocked (exec.c), so they wait there for the new
+ * image, whose relay takes them once its runtime has put the program's
+ * mask back, as natively a signal that comes during the exec meets the
+ * new image, with the old image's handlers reset. */
+void rt_signals_before_exec(void)
+{
+	if (rt.shared->mode == DEJA_MODE_REPLAY)
+		return; /* a replay's signals come from the recording */
+	long pid = rt_syscall0(SYS_getpid), tid = rt_syscall0(SYS_gettid);
+	struct pending_set *sets[2] = { &thread_pending[rt_self], &process_pending };
+	for (int k = 0; k < 2; k++)
+		for (int sig = 1; sig <= 64; sig++)
+			while (take_pending(sets[k], sig))
+				rt_syscall4(SYS_rt_tgsigqueueinfo, pid, tid, sig, &last_info[sig]);
+}
+
+void rt_signals_after_exec(uint64_t mask)
+{
+	mask &= ~RT_OWN_SIGNALS;
+	rt_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &mask, NULL, sizeof(mask));
+	rt_signals_mask_changed();
+}
