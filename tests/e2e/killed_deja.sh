@@ -19,8 +19,11 @@ cd "$tmp"
 # A program that makes events without end: a shell reading a file in a loop.
 "$deja" record -q -o k.deja -- sh -c 'while :; do read -r x </etc/hostname; done' >/dev/null 2>err &
 pid=$!
+# (Only once deja has made the file, and read-only: sqlite3 run before it
+# made an empty k.deja, and deja, which never writes over a file, refused
+# to record: "cannot create the trace k.deja: File exists".)
 for _ in $(seq 100); do # until a first batch is committed (8192 events)
-	[ "$(sqlite3 k.deja 'SELECT count(*) FROM events' 2>/dev/null || echo 0)" -gt 0 ] && break
+	[ -e k.deja ] && [ "$(sqlite3 -readonly k.deja 'SELECT count(*) FROM events' 2>/dev/null || echo 0)" -gt 0 ] && break
 	sleep 0.1
 done
 sleep 0.5
