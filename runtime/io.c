@@ -18,8 +18,9 @@
  * The work at the event itself happens in rt_io_at_event(), called by the
  * thread holding the baton (or the model lock) right before the event is
  * published, so data and event stay in order.  Outputs, and the parts a
- * write that would wait is made in, are in outputs.c; what the two files
- * share is in io_private.h.
+ * write that would wait is made in, are in outputs.c; inputs that would
+ * block, and the runtime's waits for the world, in input_waits.c; what the
+ * three files share is in io_private.h.
  */
 #define _GNU_SOURCE
 #include "runtime.h"
@@ -27,14 +28,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/ioctl.h>
 #include <sys/select.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -241,7 +239,6 @@ static void feed(struct rt_io *io, struct deja_pending *p, uint64_t seq)
 
 static void run_now(struct rt_io *io);
 static void note_result(struct rt_io *io, struct deja_pending *p);
-static bool may_block(long nr, const long a[6]);
 static void find_source(struct rt_io *io, long fd);
 static bool is_read(long nr);
 
@@ -399,12 +396,6 @@ bool rt_io_replaying(void)
 }
 
 
-/* The flags argument of recvfrom and recvmsg; 0 for other calls. */
-static long recv_flags(long nr, const long a[6])
-{
-	return nr == SYS_recvfrom ? a[3] : nr == SYS_recvmsg ? a[2] : 0;
-}
-
 static bool is_read(long nr)
 {
 	return nr == SYS_read || nr == SYS_pread64 || nr == SYS_readv || nr == SYS_preadv ||
@@ -431,7 +422,7 @@ static struct source_entry sources[SOURCE_CACHE_FDS];
 
 /* Descriptors known to be of a kind whose reads never wait (a regular
  * file, a directory, a block device), by number, so that a read of a file
- * asks fstat once (descriptor_may_wait); forgotten with the descriptor. */
+ * asks fstat once (input_waits.c's descriptor_may_wait); forgotten with the descriptor. */
 static uint64_t never_waits[SOURCE_CACHE_FDS / 64];
 
 bool rt_io_known_never_waits(long fd)
@@ -504,14 +495,12 @@ bool rt_io_fd_path_starts(long fd, const char *prefix)
 	return io.source_len >= n && memcmp(io.source, prefix, n) == 0;
 }
 
-static int64_t timeout_ns(long nr, const long a[6]);
-static bool waits_for_input(long nr);
 
 /* Replay: a wait with a timeout is a timed wait, as it was when recorded,
  * so that the replay can end it by its timeout where the recording did. */
 static void timed_as_recorded(struct deja_pending *p, long nr, const long a[6])
 {
-	int64_t t = waits_for_input(nr) ? timeout_ns(nr, a) : -1;
+	int64_t t = rt_io_waits_for_input(nr) ? rt_io_timeout_ns(nr, a) : -1;
 	if (t < 0)
 		return;
 	p->timed = 1;
@@ -522,7 +511,7 @@ long rt_io_run_event(struct rt_io *io, long nr, uint64_t site, long value, uint6
 		      uint32_t data_len, bool source)
 {
 	struct deja_pending *p = rt_declare(DEJA_OP_SYSCALL, NULL, (uint64_t)nr, site);
-	p->may_block = may_block(nr, io->a);
+	p->may_block = rt_io_may_block(nr, io->a);
 	if (io->feed)
 		timed_as_recorded(p, nr, io->a);
 	p->value = value;
@@ -538,300 +527,6 @@ long rt_io_run_declared(struct rt_io *io)
 	long r = (long)rt_run();
 	current = NULL;
 	return r;
-}
-
-/* ---- inputs that would block ----
- *
- * In the serialised mode the thread holding the right to run must never
- * block in the kernel: a read on a pipe that another thread of the program
- * will fill would wait for ever.  So a read, accept, poll or epoll_wait is
- * declared first and runs only at its event, once its input is ready: until
- * then the scheduler runs other threads, and when nobody else can run the
- * runtime waits for real readiness (rt_io_wait_external).  Which thread's
- * input came first is thereby part of the schedule, and a replay, which
- * does not wait, follows it.  A timed poll times out in virtual time.
- */
-
-static bool waits_for_input(long nr)
-{
-	switch (nr) {
-	case SYS_read: case SYS_readv: case SYS_recvfrom: case SYS_recvmsg:
-	case SYS_accept: case SYS_accept4: case SYS_poll: case SYS_ppoll:
-	case SYS_epoll_wait: case SYS_epoll_pwait: case SYS_epoll_pwait2:
-	case SYS_select: case SYS_pselect6:
-		return true;
-	default:
-		return false;
-	}
-}
-
-static bool is_poll(long nr)
-{
-	return nr == SYS_poll || nr == SYS_ppoll;
-}
-
-static bool is_select(long nr)
-{
-	return nr == SYS_select || nr == SYS_pselect6;
-}
-
-/* The call's timeout in ns: -1 for none (waits for ever), 0 for a check. */
-static int64_t timeout_ns(long nr, const long a[6])
-{
-	const struct timespec *ts = NULL;
-	switch (nr) {
-	case SYS_poll:
-		return (int)a[2] < 0 ? -1 : (int64_t)(int)a[2] * 1000000;
-	case SYS_epoll_wait:
-	case SYS_epoll_pwait:
-		return (int)a[3] < 0 ? -1 : (int64_t)(int)a[3] * 1000000;
-	case SYS_ppoll:
-		ts = (const struct timespec *)a[2];
-		break;
-	case SYS_select: {
-		const struct timeval *tv = (const struct timeval *)a[4];
-		return tv ? (int64_t)tv->tv_sec * 1000000000 + (int64_t)tv->tv_usec * 1000 : -1;
-	}
-	case SYS_pselect6:
-		ts = (const struct timespec *)a[4];
-		break;
-	case SYS_epoll_pwait2:
-		ts = (const struct timespec *)a[3];
-		break;
-	default:
-		return -1;
-	}
-	return ts ? (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec : -1;
-}
-
-/* Whether the call may block, the same in record and replay: it decides
- * both whether record waits for its input and how a switch there counts. */
-/* A read, recv or accept waits only on what can be empty (a pipe, a
- * socket, a terminal), in blocking mode: on a non-blocking descriptor it
- * fails with EAGAIN at once, and a program that reads until EAGAIN (an
- * event loop draining its wake-up socket) must get that, not a wait. */
-static bool descriptor_may_wait(long nr, const long a[6])
-{
-	if ((recv_flags(nr, a) & MSG_DONTWAIT) || rt_io_known_never_waits(a[0]))
-		return false;
-	mode_t type = rt_files_type(a[0]);
-	if (type == S_IFREG || type == S_IFDIR || type == S_IFBLK) {
-		rt_io_note_never_waits(a[0]);
-		return false;
-	}
-	long flags = rt_syscall2(SYS_fcntl, a[0], F_GETFL);
-	return flags < 0 || !(flags & O_NONBLOCK);
-}
-
-static bool may_block(long nr, const long a[6])
-{
-	if (!waits_for_input(nr) || rt.shared->parallel)
-		return false;
-	switch (nr) {
-	case SYS_read: case SYS_readv: case SYS_recvfrom: case SYS_recvmsg:
-	case SYS_accept: case SYS_accept4:
-		return descriptor_may_wait(nr, a);
-	default: /* poll, select, epoll_wait: wait unless their timeout is 0 */
-		return timeout_ns(nr, a) != 0;
-	}
-}
-
-static int waiting_inputs; /* threads in run_waiting; touched with the baton held */
-
-#define SIGNAL_LOOK_NS 10000000LL
-
-void rt_io_refresh(void)
-{
-	struct deja_model *m = rt.model;
-	if (!waiting_inputs)
-		return;
-	for (uint32_t i = 0; i < m->nthreads; i++) {
-		struct deja_pending *p = &m->threads[i].pending;
-		if (deja_model_waits_for_world(m, i) &&
-		    rt_io_ready((const struct rt_io *)(uintptr_t)p->wait_io))
-			p->woken = 1;
-	}
-}
-
-/* The descriptor to watch for a read, accept or epoll_wait. */
-/* select's sets as pollfds (up to max); returns how many. */
-static nfds_t select_as_poll(const long a[6], struct pollfd *fds, nfds_t max)
-{
-	nfds_t n = 0;
-	const fd_set *rd = (const fd_set *)a[1], *wr = (const fd_set *)a[2];
-	for (int fd = 0; fd < (int)a[0] && fd < FD_SETSIZE && n < max; fd++) {
-		short ev = (short)((rd && FD_ISSET(fd, rd) ? POLLIN : 0) |
-				   (wr && FD_ISSET(fd, wr) ? POLLOUT : 0));
-		if (ev)
-			fds[n++] = (struct pollfd){ .fd = fd, .events = ev };
-	}
-	return n;
-}
-
-/* The bytes a recv with MSG_WAITALL waits for all of, or 0 for a call
- * that returns what there is. */
-static uint64_t wait_all_bytes(const struct rt_io *io)
-{
-	if (!(recv_flags(io->nr, io->a) & MSG_WAITALL))
-		return 0;
-	if (io->nr == SYS_recvfrom)
-		return (uint64_t)io->a[2];
-	const struct msghdr *m = (const struct msghdr *)io->a[1]; /* recvmsg */
-	uint64_t n = 0;
-	for (size_t i = 0; m && i < m->msg_iovlen; i++)
-		n += m->msg_iov[i].iov_len;
-	return n;
-}
-
-/* A recv with MSG_WAITALL is ready only when all its bytes are there, or
- * the peer has gone: ready at the first byte, it would wait in the kernel
- * for the rest while holding the right to run. */
-static bool all_there(const struct rt_io *io, uint64_t want)
-{
-	int queued = 0;
-	if (rt_syscall3(SYS_ioctl, io->a[0], FIONREAD, &queued) == 0 && (uint64_t)queued >= want)
-		return true;
-	struct pollfd pfd = { .fd = (int)io->a[0], .events = POLLRDHUP };
-	return rt_syscall3(SYS_poll, &pfd, 1, 0) > 0; /* hung up, or an error */
-}
-
-/* A wait4 (arguments a) would return at once: a child it waits for has
- * ended (or stopped, or continued, as its options ask), or it fails. */
-static bool child_ready(const long a[6])
-{
-	long pid = a[0], options = a[2], idtype = P_PID, id = pid;
-	if (pid == -1) {
-		idtype = P_ALL;
-		id = 0;
-	} else if (pid <= 0) {
-		idtype = P_PGID;
-		id = -pid;
-	}
-	long flags = WEXITED | WNOHANG | WNOWAIT | (options & (WCONTINUED | __WALL | __WCLONE |
-							      __WNOTHREAD));
-	if (options & WUNTRACED)
-		flags |= WSTOPPED;
-	siginfo_t si;
-	memset(&si, 0, sizeof(si));
-	long r = rt_syscall(SYS_waitid, idtype, id, (long)&si, flags, 0, 0);
-	return r < 0 || si.si_pid != 0;
-}
-
-bool rt_io_ready(const struct rt_io *io)
-{
-	if (io->nr == SYS_wait4)
-		return child_ready(io->a);
-	uint64_t want = wait_all_bytes(io);
-	if (want)
-		return all_there(io, want);
-	if (is_poll(io->nr))
-		return rt_syscall3(SYS_poll, io->a[0], io->a[1], 0) != 0;
-	if (is_select(io->nr)) {
-		struct pollfd fds[256];
-		nfds_t n = select_as_poll(io->a, fds, 256);
-		/* With no descriptor, select is a sleep (or a wait for a
-		 * signal): its timeout ends it, in virtual time. */
-		return n > 0 && rt_syscall3(SYS_poll, fds, n, 0) != 0;
-	}
-	struct pollfd pfd = { .fd = (int)io->a[0], .events = io->output ? POLLOUT : POLLIN };
-	return rt_syscall3(SYS_poll, &pfd, 1, 0) != 0;
-}
-
-bool rt_io_wait_external(int64_t timeout_ns)
-{
-	struct deja_model *m = rt.model;
-	struct pollfd fds[256];
-	nfds_t n = 0;
-	bool child_wait = false; /* a wait4: no descriptor to watch */
-	for (uint32_t i = 0; i < m->nthreads; i++) {
-		const struct deja_pending *p = &m->threads[i].pending;
-		if (!deja_model_waits_for_world(m, i))
-			continue;
-		const struct rt_io *io = (const struct rt_io *)(uintptr_t)p->wait_io;
-		if (io->nr == SYS_wait4) {
-			child_wait = true;
-		} else if (is_poll(io->nr)) {
-			const struct pollfd *theirs = (const struct pollfd *)io->a[0];
-			for (long k = 0; k < io->a[1] && n < 256; k++)
-				fds[n++] = (struct pollfd){ .fd = theirs[k].fd, .events = theirs[k].events };
-		} else if (is_select(io->nr)) {
-			n += select_as_poll(io->a, fds + n, 256 - n);
-		} else if (n < 256) {
-			fds[n++] = (struct pollfd){ .fd = (int)io->a[0],
-						    .events = io->output ? POLLOUT : POLLIN };
-		}
-	}
-	/* A thread in pause() waits for a signal from outside: wait with
-	 * signals let in (the relay notes them, rt_signals_route passes them
-	 * on), looking again every 10 ms, since the kernel may give the
-	 * signal to another thread. */
-	bool signal_wait = false;
-	for (uint32_t i = 0; i < m->nthreads; i++)
-		signal_wait |= m->threads[i].state == DEJA_THREAD_LIVE &&
-			       (m->threads[i].pending.interrupt & DEJA_INTERRUPT_SIGNAL_ONLY);
-	if (n == 0 && !signal_wait && !child_wait)
-		return false;
-	if ((signal_wait || child_wait) && (timeout_ns < 0 || timeout_ns > SIGNAL_LOOK_NS))
-		timeout_ns = SIGNAL_LOOK_NS;
-	/* The program waits for the world (or, in real time, for a deadline). */
-	struct timespec ts = { timeout_ns / 1000000000LL, timeout_ns % 1000000000LL };
-	/* Signals come in while it waits, as natively they would interrupt
-	 * the threads' waits: those some thread does not block (a thread in
-	 * pselect6 or ppoll with a mask of its own published that one). */
-	uint64_t blocked = rt_signals_blocked_by_all() & ~RT_OWN_SIGNALS;
-	rt_syscall(SYS_ppoll, (long)fds, (long)n, timeout_ns < 0 ? 0 : (long)&ts, (long)&blocked,
-		   sizeof(blocked), 0);
-	for (uint32_t i = 0; i < m->nthreads; i++) {
-		struct deja_pending *p = &m->threads[i].pending;
-		if (deja_model_waits_for_world(m, i) &&
-		    rt_io_ready((const struct rt_io *)(uintptr_t)p->wait_io))
-			p->woken = 1;
-	}
-	return true;
-}
-
-/* ---- a timeout that waits for the world ----
- *
- * In virtual time, when no thread can run before a timed wait's deadline,
- * the clock jumps there and the wait times out at once.  For a wait whose
- * input only the world can give (a server's answer on a connected
- * socket, a pipe from another program, a terminal), that timeout came
- * before the answer could: `wget URL`, and Python's urlopen(URL,
- * timeout=5), failed with a timeout against a server that took 0.2 s.
- * So when the wait whose deadline comes first is a poll, ppoll, select,
- * pselect6 or epoll_wait for reading such a descriptor, the runtime first
- * waits for its input in real time, for as long as its timeout has left
- * (the virtual clock does not move meanwhile), and the timeout fires only
- * if nothing came.  Waits on listening sockets, socketpairs and
- * descriptors nothing outside the process fills (eventfd, timerfd,
- * signalfd) still time out at once: an event loop's timers (its wake-ups
- * come through such descriptors) and a server's idle polls are such
- * timeouts, and sleeping programs finish at once.
- */
-
-bool rt_io_wait_world_before(uint64_t deadline)
-{
-	struct deja_model *m = rt.model;
-	if (!waiting_inputs || deadline == DEJA_NO_DEADLINE || deadline <= m->vclock)
-		return false;
-	bool world = false;
-	for (uint32_t i = 0; i < m->nthreads && !world; i++) {
-		const struct deja_thread *th = &m->threads[i];
-		const struct rt_io *io = (const struct rt_io *)(uintptr_t)th->pending.wait_io;
-		world = deja_model_waits_for_world(m, i) && th->pending.timed &&
-			th->pending.deadline == deadline && rt_world_feeds(io->nr, io->a);
-	}
-	if (!world)
-		return false;
-	int64_t want = (int64_t)(deadline - m->vclock), start = rt_clock_real_monotonic_ns(), left;
-	while ((left = want - (rt_clock_real_monotonic_ns() - start)) > 0) {
-		if (!rt_io_wait_external(left))
-			break;
-		rt_signals_route(); /* a signal from outside may end a wait */
-		if (deja_model_other_enabled(m, DEJA_NO_THREAD)) /* any thread */
-			break;
-	}
-	return true;
 }
 
 /* A waiting input at its event: its input is ready (or it timed out), so
@@ -882,9 +577,9 @@ long rt_io_run_deferred(struct rt_io *io)
 {
 	io->deferred = true;
 	current = io;
-	waiting_inputs++;
+	rt_io_waiting_inputs++;
 	rt_run();
-	waiting_inputs--;
+	rt_io_waiting_inputs--;
 	current = NULL;
 	return io->result;
 }
@@ -895,7 +590,7 @@ static long run_waiting(struct rt_io *io, long nr, uint64_t site)
 	p->may_block = 1;
 	p->wait_io = (uint64_t)(uintptr_t)io;
 	p->woken = rt_io_ready(io);
-	int64_t t = timeout_ns(nr, io->a);
+	int64_t t = rt_io_timeout_ns(nr, io->a);
 	if (t >= 0) {
 		p->timed = 1;
 		p->deadline = rt.model->vclock + (uint64_t)t;
@@ -932,7 +627,7 @@ static long input_once(const struct deja_syscall_info *sc, long nr, const long a
 			rt_io_pass(nr, a); /* its failure is the world's, not the program's */
 		return r;
 	}
-	if (may_block(nr, a))
+	if (rt_io_may_block(nr, a))
 		return run_waiting(&io, nr, site);
 	io.result = rt_io_pass(nr, a);
 	if (nr == SYS_rt_sigpending && io.result == 0 && a[0])

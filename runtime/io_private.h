@@ -1,13 +1,16 @@
 /*
- * io_private.h: what io.c (inputs, and the events of every I/O call) and
- * outputs.c (outputs, written in parts where they would wait) share, and
- * nothing else in the runtime sees: one I/O call in progress, and the
- * steps that declare and run its events.
+ * io_private.h: what io.c (inputs, and the events of every I/O call),
+ * outputs.c (outputs, written in parts where they would wait) and
+ * input_waits.c (inputs that would block) share, and nothing else in the
+ * runtime sees: one I/O call in progress, and the steps that declare and
+ * run its events.
  */
 #ifndef DEJA_IO_PRIVATE_H
 #define DEJA_IO_PRIVATE_H
 
 #include "runtime.h"
+
+#include <sys/syscall.h>
 
 /* One I/O call in progress: what its event needs when it comes
  * (rt_io_at_event). */
@@ -44,6 +47,21 @@ long rt_io_run_event(struct rt_io *io, long nr, uint64_t site, long value, uint6
 		     uint32_t data_len, bool source);
 /* Run an event the caller has declared, with io as the call at it. */
 long rt_io_run_declared(struct rt_io *io);
+/* The flags argument of recvfrom and recvmsg; 0 for other calls. */
+static inline long rt_io_recv_flags(long nr, const long a[6])
+{
+	return nr == SYS_recvfrom ? a[3] : nr == SYS_recvmsg ? a[2] : 0;
+}
+
+/* input_waits.c: the calls that wait for input (read, recv, accept, poll,
+ * select, epoll_wait); a call's timeout in ns (-1: none); whether it may
+ * block, the same in record and replay: it decides both whether record
+ * waits for its input and how a switch there counts. */
+bool rt_io_waits_for_input(long nr);
+int64_t rt_io_timeout_ns(long nr, const long a[6]);
+bool rt_io_may_block(long nr, const long a[6]);
+/* Threads waiting in io.c's run_waiting; touched with the baton held. */
+extern int rt_io_waiting_inputs;
 /* Its descriptor is ready for what the call waits for. */
 bool rt_io_ready(const struct rt_io *io);
 /* Run the declared event of a call that runs at its event, once ready:
