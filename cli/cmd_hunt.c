@@ -13,6 +13,14 @@
  * each run's schedule as a script and learns from its events where the
  * next schedules branch, until every schedule with at most K preemptions
  * has run.  The portfolio gives it one run in six.
+ *
+ * A CPython program hands the GIL over only where it checks for a waiter,
+ * so a race between two Python lines shows only when every line is a tick
+ * (--python-lines).  Hunting one without --python-lines or
+ * --no-python-lines, the first fifth of the runs (or of the time budget)
+ * tick only where CPython itself switches, the rest at every line: the
+ * environment the runs start with changes (lines_from), so each kept
+ * trace replays, shrinks and bisects as it ran.
  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -57,6 +65,9 @@ static const char usage[] =
 	"                         where a strategy may switch threads: finds races\n"
 	"                         between Python lines (docs/architecture.md,\n"
 	"                         Ticks in CPython)\n"
+	"      --no-python-lines  never; without either, a hunt of CPython (PROG\n"
+	"                         named python*) ticks at every line after the\n"
+	"                         first fifth of its runs or of its time budget\n"
 	"  -o, --output TRACE     where to keep the failing run (default PROG-hunt.deja)\n"
 	"  -j, --jobs N           run N programs at a time (default 1)\n"
 	"      --fail-on-output RE a run whose output (stdout and stderr) matches the\n"
@@ -85,7 +96,16 @@ struct hunt {
 	unsigned long long runs, seed, max_steps, time_budget, jobs, timeout;
 	const char *output;
 	const char *program; /* argv[0] of the runs */
-	bool json, quiet, python_lines;
+	bool json, quiet, python_lines, no_python_lines;
+	bool max_steps_given;
+	/* CPython: the first run with every Python line a tick (1 with
+	 * --python-lines; 0: none), and, before the switch, the seconds
+	 * after which it comes at the latest (0: at run lines_from only). */
+	unsigned long long lines_from;
+	double lines_after_s;
+	/* -j N: the next run index no worker has started. */
+	unsigned long long next_index;
+	double started; /* when the hunt began (now_seconds) */
 	const char *fail_on_output;
 	const char *input;    /* every run's stdin (run_stdin.c), or NULL: deja's */
 	regex_t output_re;
@@ -217,6 +237,7 @@ static int parse(int argc, char **argv, struct hunt *h)
 		{ "ok-exit", required_argument, NULL, 'K' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "python-lines", no_argument, NULL, 'P' },
+		{ "no-python-lines", no_argument, NULL, 'N' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -243,6 +264,7 @@ static int parse(int argc, char **argv, struct hunt *h)
 			break;
 		case 'j': h->json = true; break;
 		case 'P': h->python_lines = true; break;
+		case 'N': h->no_python_lines = true; break;
 		case 'q': h->quiet = true; break;
 		case 'h': fputs(usage, stdout); return -1;
 		default: fputs(usage, stderr); return DEJA_EXIT_USAGE;
@@ -254,6 +276,10 @@ static int parse(int argc, char **argv, struct hunt *h)
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "deja hunt: no program given\n\n%s", usage);
+		return DEJA_EXIT_USAGE;
+	}
+	if (h->python_lines && h->no_python_lines) {
+		fprintf(stderr, "deja hunt: --python-lines and --no-python-lines exclude each other\n");
 		return DEJA_EXIT_USAGE;
 	}
 	if (h->jobs == 0 || h->jobs > 64) {
@@ -514,6 +540,8 @@ static void report(const struct hunt *h)
 			printf("null");
 		}
 		printf(",\"interrupted\":%s", h->interrupted ? "true" : "false");
+		if (h->python_lines)
+			printf(",\"python_lines_from\":%llu", h->lines_from);
 		if (h->strategy && is_ipb(h->strategy))
 			printf(",\"exhausted\":%s,\"complete\":%s", h->exhausted ? "true" : "false",
 			       ipb_complete(h->ipb) ? "true" : "false");
@@ -521,8 +549,10 @@ static void report(const struct hunt *h)
 		return;
 	}
 	if (h->found) {
-		fprintf(stderr, "deja hunt: run %llu (strategy %s, seed %llu) failed: %s%s\n",
+		fprintf(stderr, "deja hunt: run %llu (strategy %s, seed %llu%s) failed: %s%s\n",
 			h->found_index, h->found_strategy, h->found_seed,
+			h->python_lines && h->found_index >= h->lines_from
+				? ", every Python line a tick" : "",
 			outcome_text(&h->found_res, out, sizeof(out)),
 			h->found_by_output ? ", and its output matched --fail-on-output" : "");
 		if (h->found_res.kind == DEJA_OUTCOME_TIMEOUT && h->found_res.message[0])
@@ -554,6 +584,50 @@ static void report(const struct hunt *h)
 	cli_coverage_warn(stderr, "hunt", h->dark_thread, h->dark_ns, h->ticks);
 }
 
+/* ---- CPython: from here on, every Python line a tick ---- */
+
+/* Before the switch: its share of the time budget is spent. */
+static bool lines_time_due(const struct hunt *h)
+{
+	return h->lines_from && !h->python_lines && h->lines_after_s > 0 &&
+	       now_seconds() - h->started >= h->lines_after_s;
+}
+
+/* Whether the runs from `next` on tick at every Python line. */
+static bool lines_due(const struct hunt *h, uint64_t next)
+{
+	return h->lines_from && !h->python_lines && (next >= h->lines_from || lines_time_due(h));
+}
+
+/* The runs from `next` on start with the hook in PYTHONPATH (a new fork
+ * server, and new workers with -j), and, their runs being far longer,
+ * with the step budget and the run lengths pct and surw learnt from
+ * those runs forgotten; ipb starts its search again. */
+static int switch_to_lines(struct hunt *h, uint64_t next, const char *runtime)
+{
+	if (cli_python_lines(runtime) != 0)
+		return DEJA_EXIT_INTERNAL;
+	h->python_lines = true;
+	h->lines_from = next;
+	if (!h->max_steps_given)
+		h->max_steps = HUNT_PYTHON_MAX_STEPS;
+	session_free(h->server);
+	h->server = NULL;
+	h->longest = h->child_longest = 0;
+	memset(h->surw_events, 0, sizeof(h->surw_events));
+	if (h->ipb) {
+		ipb_free(h->ipb);
+		h->ipb = ipb_new(h->ipb_bound, 0);
+		if (!h->ipb)
+			return DEJA_EXIT_INTERNAL;
+	}
+	if (!h->quiet && !h->json)
+		fprintf(stderr, "%sdeja hunt: no failure in %llu runs of CPython: from run %llu on,"
+			" every Python line is a tick (--python-lines)\n",
+			isatty(2) ? "\n" : "", h->done, (unsigned long long)next);
+	return 0;
+}
+
 /* ---- -j N: worker processes, each taking every N-th run ---- */
 
 struct run_report {
@@ -575,7 +649,7 @@ static void worker(struct hunt *h, unsigned w, int fd, char **prog, int nprog,
 		   const char *runtime, const char *scratch)
 {
 	h->worker = w;
-	for (uint64_t index = w + 1; index <= h->runs; index += h->jobs) {
+	for (uint64_t index = h->next_index + w; index <= h->runs; index += h->jobs) {
 		struct run_report rep = { .index = index };
 		bool was_found = h->found;
 		rep.trouble = one_run(h, index, prog, nprog, runtime, scratch, NULL);
@@ -617,7 +691,8 @@ static int hunt_parallel(struct hunt *h, char **prog, int nprog, const char *run
 		}
 	}
 	close(fds[1]);
-	double start = now_seconds(), last_progress = 0;
+	uint64_t first = h->next_index;
+	double last_progress = 0;
 	int code = 0, kept = -1;
 	struct run_report rep;
 	for (;;) {
@@ -627,6 +702,8 @@ static int hunt_parallel(struct hunt *h, char **prog, int nprog, const char *run
 			if (n != (ssize_t)sizeof(rep))
 				break; /* every worker is done */
 			h->done++;
+			if (rep.index + 1 > h->next_index)
+				h->next_index = rep.index + 1;
 			note_fingerprint(h, rep.fingerprint);
 			note_coverage(h, rep.ticks, rep.dark_ns, rep.dark_thread);
 			if (rep.trouble)
@@ -642,14 +719,15 @@ static int hunt_parallel(struct hunt *h, char **prog, int nprog, const char *run
 						     h->ok_exit[rep.res.exit_code];
 				h->found_strategy = rep.strategy_slot >= 0 ? portfolio[rep.strategy_slot]
 									   : h->strategy;
-				kept = (int)((rep.index - 1) % h->jobs);
+				kept = (int)((rep.index - first) % h->jobs);
 			}
 		}
-		bool out_of_time = h->time_budget && now_seconds() - start >= (double)h->time_budget;
-		if (h->found || code || h->interrupted || out_of_time)
+		bool out_of_time = h->time_budget &&
+				   now_seconds() - h->started >= (double)h->time_budget;
+		if (h->found || code || h->interrupted || out_of_time || lines_time_due(h))
 			break;
 		if (now_seconds() - last_progress > 0.2) {
-			progress(h, start, false);
+			progress(h, h->started, false);
 			last_progress = now_seconds();
 		}
 	}
@@ -666,9 +744,28 @@ static int hunt_parallel(struct hunt *h, char **prog, int nprog, const char *run
 		record_remove_trace(scratch[w]);
 		free(scratch[w]);
 	}
-	h->seconds = now_seconds() - start;
-	progress(h, start, true);
+	h->seconds = now_seconds() - h->started;
+	progress(h, h->started, true);
 	return code;
+}
+
+/* -j N: before the switch to Python lines, and after it. */
+static int hunt_phases_parallel(struct hunt *h, char **prog, int nprog, const char *runtime)
+{
+	unsigned long long total = h->runs;
+	h->next_index = 1;
+	int code = 0;
+	if (h->lines_from > 1 && !h->python_lines) {
+		h->runs = h->lines_from - 1 < total ? h->lines_from - 1 : total;
+		code = hunt_parallel(h, prog, nprog, runtime);
+		h->runs = total;
+	}
+	bool out_of_time = h->time_budget && now_seconds() - h->started >= (double)h->time_budget;
+	if (code || h->found || h->interrupted || out_of_time || h->next_index > total)
+		return code;
+	if (h->lines_from && !h->python_lines) /* phase 1 ran its runs, or its time */
+		code = switch_to_lines(h, h->next_index, runtime);
+	return code ? code : hunt_parallel(h, prog, nprog, runtime);
 }
 
 static int hunt_runs(struct hunt *h, char **prog, int nprog, const char *runtime);
@@ -684,12 +781,20 @@ int cmd_hunt(int argc, char **argv)
 		return DEJA_EXIT_USAGE;
 	/* A CPython run that ticks at every line hands the GIL over many
 	 * times, a dozen events each: far more events than a C program's. */
-	if (h.max_steps == HUNT_NO_MAX_STEPS)
+	h.max_steps_given = h.max_steps != HUNT_NO_MAX_STEPS;
+	if (!h.max_steps_given)
 		h.max_steps = h.python_lines ? HUNT_PYTHON_MAX_STEPS : HUNT_MAX_STEPS;
 	const char *runtime = cli_runtime_path();
 	if (!runtime || (h.python_lines && cli_python_lines(runtime) != 0))
 		return DEJA_EXIT_INTERNAL;
 	h.program = argv[optind];
+	if (h.python_lines) {
+		h.lines_from = 1;
+	} else if (!h.no_python_lines && runs_cpython(h.program) &&
+		   !(h.strategy && is_ipb(h.strategy))) {
+		h.lines_from = h.runs / 5 + 1;
+		h.lines_after_s = (double)h.time_budget / 5;
+	}
 	char *default_out = NULL;
 	if (!h.output) {
 		const char *base = strrchr(argv[optind], '/');
@@ -714,8 +819,9 @@ int cmd_hunt(int argc, char **argv)
 /* The hunt itself, once its output and stdin are settled. */
 static int hunt_runs(struct hunt *h, char **prog, int nprog, const char *runtime)
 {
+	h->started = now_seconds();
 	if (h->jobs > 1) {
-		int code = hunt_parallel(h, prog, nprog, runtime);
+		int code = hunt_phases_parallel(h, prog, nprog, runtime);
 		if (code == 0)
 			report(h);
 		if (code)
@@ -727,10 +833,13 @@ static int hunt_runs(struct hunt *h, char **prog, int nprog, const char *runtime
 	char *scratch;
 	if (asprintf(&scratch, "%s.run", h->output) < 0)
 		return DEJA_EXIT_INTERNAL;
-	double start = now_seconds(), last_progress = 0;
+	double start = h->started, last_progress = 0;
 	int code = 0;
 	while (!h->found && !h->interrupted && !h->exhausted && h->done < h->runs && code == 0) {
 		if (h->time_budget && now_seconds() - start >= (double)h->time_budget)
+			break;
+		if (lines_due(h, h->done + 1) &&
+		    (code = switch_to_lines(h, h->done + 1, runtime)) != 0)
 			break;
 		code = one_run(h, h->done + 1, prog, nprog, runtime, scratch,
 			       h->output);

@@ -8,6 +8,8 @@
 # one thread runs it unchanged (the ticks start with a second thread), and
 # outside deja the hook does nothing.  Shrinking such a run (thousands of
 # preemptions, a CPython run per candidate) ends within its --search-time.
+# Without either --python-lines or --no-python-lines, a hunt goes on with
+# Python lines after the first fifth of its runs, and finds the race.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -46,12 +48,35 @@ after=$(sqlite3 lu1s.deja 'SELECT preemptions FROM run')
 replays_match "$deja" lu1s.deja out 2
 note "seed 1's run shrinks from $before preemptions to $after; replays identical"
 
-# Without --python-lines such a hunt finds nothing, and says what to try.
+# With --no-python-lines such a hunt finds nothing, and says what to try.
 rc=0
-timeout 120 "$deja" hunt --seed 1 --runs 3 -o none.deja -- /usr/bin/python3 "$script" >/dev/null 2>err || rc=$?
-[ $rc -eq 0 ] || { dump err; fail "a hunt without --python-lines exited $rc, expected 0 (nothing found)"; }
+timeout 120 "$deja" hunt --no-python-lines --seed 1 --runs 3 -o none.deja -- /usr/bin/python3 "$script" >/dev/null 2>err || rc=$?
+[ $rc -eq 0 ] || { dump err; fail "a hunt with --no-python-lines exited $rc, expected 0 (nothing found)"; }
 grep -q "hunt with --python-lines" err || { dump err; fail "the hunt does not point to --python-lines"; }
-note "without --python-lines: nothing found in 3 runs, and the hunt points to the option"
+! grep -q "every Python line is a tick" err || { dump err; fail "--no-python-lines went on with Python lines"; }
+note "--no-python-lines: nothing found in 3 runs, and the hunt points to the option"
+
+# With neither, a hunt of CPython goes on with every line a tick after the
+# first fifth of its runs (here 4 of 20), and finds the race there; the
+# kept run replays identically, its hook and all.
+for jobs in 1 2; do
+	rc=0
+	timeout 280 "$deja" hunt --json --seed 1 --runs 20 -j $jobs -o auto$jobs.deja \
+		-- /usr/bin/python3 "$script" >h.json 2>err || rc=$?
+	[ $rc -eq 1 ] || { dump h.json err; fail "-j $jobs: a hunt with neither option exited $rc, expected 1 (found)"; }
+	[ "$(json h.json 'j["python_lines_from"]')" = 5 ] || { dump h.json; fail "-j $jobs: Python lines did not start at run 5"; }
+	run=$(json h.json 'j["failing_run"]["index"]')
+	[ "$run" -ge 5 ] || { dump h.json; fail "-j $jobs: found in run $run, before the lines began"; }
+	replays_match "$deja" auto$jobs.deja out 2
+	note "-j $jobs, neither option: Python lines from run 5, the lost update found in run $run; replays identical"
+done
+rc=0
+timeout 120 "$deja" hunt --seed 1 --runs 20 -o auto.deja -- /usr/bin/python3 "$script" >/dev/null 2>err || rc=$?
+grep -q "no failure in 4 runs of CPython: from run 5 on, every Python line is a tick" err ||
+	{ dump err; fail "the hunt does not say it went on with Python lines"; }
+rc=0
+"$deja" hunt --python-lines --no-python-lines -- /usr/bin/python3 "$script" >/dev/null 2>err || rc=$?
+[ $rc -eq 2 ] || { dump err; fail "--python-lines with --no-python-lines exited $rc, expected 2"; }
 
 # One thread: the hook installs nothing, and the program runs as usual.
 printf 'import sys\nprint(sys.gettrace())\n' >one.py
