@@ -51,6 +51,7 @@ struct processes {
 	struct child *list;
 	size_t n, cap;
 	bool stopped;
+	bool killed; /* processes_kill: deja ended the tree (interrupted, timed out, stopped) */
 	int64_t last_progress_ns;
 };
 
@@ -88,6 +89,7 @@ void processes_begin(struct processes *p, const struct process_run *run)
 	forget_children(p);
 	p->run = *run;
 	p->stopped = false;
+	p->killed = false;
 	p->last_progress_ns = monotonic_ns();
 }
 
@@ -392,7 +394,7 @@ static bool has_ended(const struct child *c)
 	return poll(&pfd, 1, 0) == 1;
 }
 
-static void settle(const struct child *c, struct process_end *e)
+static void settle(const struct child *c, bool killed_by_deja, struct process_end *e)
 {
 	const struct deja_shared *sh = c->ch.sh;
 	memset(e, 0, sizeof(*e));
@@ -420,8 +422,9 @@ static void settle(const struct child *c, struct process_end *e)
 			e->thread = sh->ended_thread;
 			e->fault_site = sh->ended_site;
 		} else if (!sh->ended_by_signal) {
-			snprintf(e->message, sizeof(e->message),
-				 "ended by a signal deja did not see (killed)");
+			snprintf(e->message, sizeof(e->message), "%s",
+				 killed_by_deja ? "killed by deja as the run ended"
+						: "ended by a signal deja did not see (killed)");
 		}
 	}
 }
@@ -456,7 +459,7 @@ bool processes_poll(struct processes *p, bool stopped)
 		}
 		c->ended = true;
 		struct process_end e;
-		settle(c, &e);
+		settle(c, p->killed, &e);
 		c->forks = e.forks;
 		c->end_vclock = __atomic_load_n(&c->ch.sh->model.vclock, __ATOMIC_ACQUIRE);
 		const struct process_hooks *hooks = p->run.hooks;
@@ -490,6 +493,7 @@ bool processes_done(struct processes *p, const struct deja_shared *top)
 
 void processes_kill(struct processes *p)
 {
+	p->killed = true;
 	for (size_t i = 0; i < p->n; i++) {
 		struct child *c = &p->list[i];
 		if (c->ended)

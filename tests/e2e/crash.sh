@@ -85,6 +85,14 @@ timeout 60 "$deja" record -q --timeout 1 -o "$tmp/busy.deja" -- "$prog" yields >
 "$deja" show --json "$tmp/busy.deja" >"$tmp/busy.json"
 msg=$(json "$tmp/busy.json" 'j["outcome"]["message"]')
 case $msg in *"still making events"*) ;; *) fail "--timeout of a livelock: message '$msg'" ;; esac
+# A child still running when the time is up is killed with the tree, and
+# says so (it said "ended by a signal deja did not see").
+rc=0
+timeout 60 "$deja" record -q --timeout 1 -o "$tmp/tree.deja" -- sh -c 'sleep 30; echo done' >/dev/null 2>"$tmp/err" || rc=$?
+[ $rc -eq 1 ] || { dump "$tmp/err"; fail "record --timeout 1 of a shell waiting for sleep exited $rc, expected 1"; }
+"$deja" show --json "$tmp/tree.deja" >"$tmp/tree.json"
+msg=$(json "$tmp/tree.json" 'j["processes"][1]["message"]')
+[ "$msg" = "killed by deja as the run ended" ] || { dump "$tmp/tree.json"; fail "--timeout: the killed child's message is '$msg'"; }
 note "--timeout: a stuck run ends as timeout and replays; the message tells a stuck run from a livelock"
 
 # A fault names the thread and the code location.
