@@ -624,7 +624,8 @@ static int switch_to_lines(struct hunt *h, uint64_t next, const char *runtime)
 	if (!h->quiet && !h->json)
 		fprintf(stderr, "%sdeja hunt: no failure in %llu runs of CPython: from run %llu on,"
 			" every Python line is a tick (--python-lines)\n",
-			isatty(2) ? "\n" : "", h->done, (unsigned long long)next);
+			isatty(2) && h->jobs == 1 ? "\n" : "", /* after the progress line */
+			h->done, (unsigned long long)next);
 	return 0;
 }
 
