@@ -342,6 +342,8 @@ static void keep_child_modules(struct child_process *c, const struct deja_shared
 	c->nmodules = n;
 }
 
+/* The names a process's channel holds, copied out (none if memory runs
+ * out: its events' lines are then shown without names). */
 static void keep_python_names(struct python_names *pn, const struct deja_shared *sh)
 {
 	uint32_t taken = __atomic_load_n(&sh->python_codes_taken, __ATOMIC_ACQUIRE);
