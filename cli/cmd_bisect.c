@@ -515,14 +515,15 @@ static int event_of(const struct bisect *b, const char *path, uint32_t thread, u
 		}
 	}
 	if (found == 0 && sites)
-		trace_get_sites(t, &sites->sites, &sites->n);
+		site_table_load(t, sites);
 	trace_stream_close(&es);
 	trace_close(t);
 	return found;
 }
 
-/* "thread 1 balance_covers() atomicity.c:28 mutex_lock(mutex#1)";
- * false when neither kept run reached the event. */
+/* "thread 1 balance_covers() atomicity.c:28 mutex_lock(mutex#1)", then
+ * " [race.py:9 in withdraw]" when the thread was at a Python line (deja
+ * --python-lines); false when neither kept run reached the event. */
 static bool describe_pair_event(const struct bisect *b, uint32_t thread, uint64_t index,
 				char *buf, size_t len, struct deja_event *ev)
 {
@@ -549,8 +550,11 @@ static bool describe_pair_event(const struct bisect *b, uint32_t thread, uint64_
 	} else {
 		where[0] = '\0';
 	}
-	snprintf(buf, len, "thread %u %s%s", thread, where, op);
-	trace_sites_free(sites.sites, sites.n);
+	char py[300], python[304] = "";
+	if (describe_python(&sites, process, ev, false, py, sizeof(py)))
+		snprintf(python, sizeof(python), " [%s]", py);
+	snprintf(buf, len, "thread %u %s%s%s", thread, where, op, python);
+	site_table_free(&sites);
 	return true;
 }
 

@@ -183,10 +183,10 @@ static int summarise(const char *path, const struct session_result *res, bool qu
 		fprintf(stderr, "deja: recorded %llu events, %llu preemptions -> %s\n",
 			(unsigned long long)run.events, (unsigned long long)run.preemptions, path);
 		fprintf(stderr, "deja: ");
-		struct site_table sites = { 0 };
-		trace_get_sites(t, &sites.sites, &sites.n);
+		struct site_table sites;
+		site_table_load(t, &sites);
 		cli_report_outcome(stderr, t, &sites, &run);
-		trace_sites_free(sites.sites, sites.n);
+		site_table_free(&sites);
 		cli_coverage_warn(stderr, "record", res->dark_thread, res->dark_ns, res->ticks);
 	}
 	struct trace_escape *esc;

@@ -20,7 +20,9 @@ static const char usage[] =
 	"usage: deja show [OPTIONS] TRACE\n"
 	"\n"
 	"Print the recorded schedule: one line per event with its thread,\n"
-	"operation, object and code location; preemptions are marked with '*',\n"
+	"operation, object and code location (and, for a Python program run\n"
+	"with --python-lines, the Python line its thread was at, in brackets);\n"
+	"preemptions are marked with '*',\n"
 	"the critical pair `deja bisect` found with '<1' and '<2'; then each\n"
 	"forked child's own events.  Ends with the\n"
 	"outcome (and the wait-for graph of a deadlock), the findings and the\n"
@@ -36,7 +38,9 @@ static const char usage[] =
 	"                is the top process), escapes (syscalls caught outside\n"
 	"                deja's runtime: kind escape|loader|startup|exit|runtime,\n"
 	"                pid, tid, process, syscall, nr, class, count, first_ip,\n"
-	"                first_us)\n"
+	"                first_us), python_events (the events that carry a\n"
+	"                Python line: seq, thread, op, location, python{file,\n"
+	"                line, function})\n"
 	"  --script      the schedule as a script instead (THREAD AFTER TO per\n"
 	"                switch), for `deja record --script FILE`\n"
 	"  -h, --help    this text\n"
@@ -59,8 +63,8 @@ static void show_notebook(struct trace *t, const struct trace_finding *f, size_t
 
 static void show_text(struct trace *t, const struct trace_run *run)
 {
-	struct site_table sites = { 0 };
-	trace_get_sites(t, &sites.sites, &sites.n);
+	struct site_table sites;
+	site_table_load(t, &sites);
 	struct trace_finding *f = NULL;
 	size_t nf = 0;
 	trace_get_findings(t, &f, &nf);
@@ -74,13 +78,14 @@ static void show_text(struct trace *t, const struct trace_run *run)
 	struct trace_event e;
 	int r;
 	while ((r = trace_next_event(t, &e)) == 1) {
-		char op[128], site[256], who[16];
+		char op[128], site[256], who[16], py[300];
 		describe_op(&e.ev, op, sizeof(op));
 		describe_site(&sites, event_site(0, &e.ev), site, sizeof(site));
 		snprintf(who, sizeof(who), "T%u%s", e.ev.thread,
 			 (e.ev.flags & DEJA_EVENT_PREEMPT) ? " *" : "");
-		printf("%8llu  %-7s %-36s %s%s\n", (unsigned long long)e.ev.seq, who, op, site,
-		       cli_pair_mark(f, nf, 0, e.ev.seq));
+		bool python = describe_python(&sites, 0, &e.ev, false, py, sizeof(py));
+		printf("%8llu  %-7s %-36s %s%s%s%s%s\n", (unsigned long long)e.ev.seq, who, op, site,
+		       python ? " [" : "", py, python ? "]" : "", cli_pair_mark(f, nf, 0, e.ev.seq));
 	}
 	if (r < 0)
 		printf("(the rest of the events cannot be read)\n");
@@ -98,7 +103,7 @@ static void show_text(struct trace *t, const struct trace_run *run)
 	cli_report_outcome(stdout, t, &sites, run);
 	show_notebook(t, f, nf);
 	trace_findings_free(f, nf);
-	trace_sites_free(sites.sites, sites.n);
+	site_table_free(&sites);
 }
 
 static void json_outcome(const struct site_table *sites, const struct trace_run *run)
@@ -271,14 +276,44 @@ static void json_notebook(struct trace *t)
 	printf("]");
 }
 
+/* The top process's events that carry a Python line (--python-lines). */
+static void json_python_events(struct trace *t, const struct site_table *sites)
+{
+	printf(",\"python_events\":[");
+	trace_rewind_events(t);
+	struct trace_event e;
+	bool first = true;
+	while (trace_next_event(t, &e) == 1) {
+		const struct deja_event *ev = &e.ev;
+		if (ev->py_line == 0)
+			continue;
+		char op[128], site[256];
+		describe_op(ev, op, sizeof(op));
+		describe_site(sites, event_site(0, ev), site, sizeof(site));
+		const struct trace_python_code *c = python_code_find(sites, 0, ev->image, ev->py_code);
+		printf("%s{\"seq\":%llu,\"thread\":%u,\"op\":", first ? "" : ",",
+		       (unsigned long long)ev->seq, ev->thread);
+		json_string(stdout, op);
+		printf(",\"location\":");
+		json_string(stdout, site);
+		printf(",\"python\":{\"file\":");
+		json_string(stdout, c ? c->file : NULL);
+		printf(",\"line\":%u,\"function\":", ev->py_line);
+		json_string(stdout, c ? c->function : NULL);
+		printf("}}");
+		first = false;
+	}
+	printf("]");
+}
+
 static void show_json(struct trace *t, const struct trace_run *run)
 {
 	struct trace_thread *th;
 	size_t nthreads = 0;
 	if (trace_get_threads(t, &th, &nthreads) == TRACE_OK)
 		free(th);
-	struct site_table sites = { 0 };
-	trace_get_sites(t, &sites.sites, &sites.n);
+	struct site_table sites;
+	site_table_load(t, &sites);
 	printf("{");
 	json_outcome(&sites, run);
 	printf(",\"events\":%llu,\"threads\":%zu,\"preemptions\":%llu,\"switches\":%llu",
@@ -297,8 +332,9 @@ static void show_json(struct trace *t, const struct trace_run *run)
 	trace_escapes_free(esc, nesc);
 	cli_coverage_json(stdout, t);
 	json_notebook(t);
+	json_python_events(t, &sites);
 	printf("}\n");
-	trace_sites_free(sites.sites, sites.n);
+	site_table_free(&sites);
 }
 
 static int show_script(struct trace *t)

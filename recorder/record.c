@@ -4,8 +4,9 @@
  * Events go into the trace as they stream in, committed in batches, so
  * that whatever happens to the target, and even to deja itself, the trace
  * holds every event up to the last committed batch.  The outcome, the
- * threads, the wait-for graph of a deadlock and the resolved call sites
- * are written once the target has ended.
+ * threads, the wait-for graph of a deadlock, the resolved call sites and
+ * the names of the Python code objects events carry (--python-lines) are
+ * written once the target has ended.
  */
 #define _GNU_SOURCE
 #include "record.h"
@@ -57,6 +58,14 @@ struct trace_origin {
 	const struct deja_shared *sh;
 };
 
+/* The Python code objects a process's channel names (runtime/ticks.c),
+ * taken when it ended: a child's channel goes then. */
+struct python_names {
+	struct deja_python_code *v;
+	uint32_t n;
+	uint32_t dropped; /* past the channel's table */
+};
+
 /* A forked child followed in this run (processes.h), in admission order;
  * its number is its index + 1 (the top process is 0). */
 struct child_process {
@@ -77,6 +86,7 @@ struct child_process {
 	struct deja_module *modules;
 	uint32_t nmodules;
 	uint32_t last_image;
+	struct python_names python;
 };
 
 struct record_sink {
@@ -332,6 +342,37 @@ static void keep_child_modules(struct child_process *c, const struct deja_shared
 	c->nmodules = n;
 }
 
+/* The names a process's channel holds, copied out (none if memory runs
+ * out: its events' lines are then shown without names). */
+static void keep_python_names(struct python_names *pn, const struct deja_shared *sh)
+{
+	uint32_t taken = __atomic_load_n(&sh->python_codes_taken, __ATOMIC_ACQUIRE);
+	uint32_t n = taken < DEJA_PYTHON_CODES ? taken : DEJA_PYTHON_CODES;
+	*pn = (struct python_names){ .dropped = taken - n };
+	pn->v = n ? malloc(n * sizeof(*pn->v)) : NULL;
+	for (uint32_t i = 0; pn->v && i < n; i++) /* a slot not yet filled is left out */
+		if (__atomic_load_n(&sh->python_codes[i].ready, __ATOMIC_ACQUIRE))
+			pn->v[pn->n++] = sh->python_codes[i];
+}
+
+/* A process's python_code rows.  The names came from the target: each is
+ * read only within its slot, whatever it holds. */
+static void put_python_names(struct trace *t, uint32_t process, const struct python_names *pn)
+{
+	for (uint32_t i = 0; i < pn->n; i++) {
+		const struct deja_python_code *c = &pn->v[i];
+		char names[DEJA_PYTHON_NAME_MAX + 1];
+		memcpy(names, c->names, DEJA_PYTHON_NAME_MAX);
+		names[DEJA_PYTHON_NAME_MAX] = '\0';
+		size_t file = strlen(names);
+		struct trace_python_code row = {
+			.process = process, .image = c->image, .code = c->code, .file = names,
+			.function = file < DEJA_PYTHON_NAME_MAX ? names + file + 1 : "?",
+		};
+		trace_put_python_code(t, &row);
+	}
+}
+
 static void child_ended(void *ctx, uint32_t process, const struct process_end *end,
 			const struct deja_shared *sh)
 {
@@ -343,6 +384,8 @@ static void child_ended(void *ctx, uint32_t process, const struct process_end *e
 		keep_child_waits(c, sh);
 	if (!c->modules)
 		keep_child_modules(c, sh);
+	if (!c->python.v && !c->python.dropped)
+		keep_python_names(&c->python, sh);
 	c->last_image = sh->image;
 }
 
@@ -404,6 +447,8 @@ static void put_processes(struct record_sink *rs, const struct session_result *r
 		.signal = res->signal,
 		.message = res->message[0] ? (char *)res->message : NULL,
 		.events = res->events, .final_digest = digest,
+		.python_codes_dropped = sh->python_codes_taken > DEJA_PYTHON_CODES
+						? sh->python_codes_taken - DEJA_PYTHON_CODES : 0,
 	};
 	trace_put_process(rs->t, &top);
 	for (size_t i = 0; i < rs->nchildren; i++) {
@@ -420,6 +465,7 @@ static void put_processes(struct record_sink *rs, const struct session_result *r
 			.fault_thread = e->thread == DEJA_NO_THREAD ? -1 : (int64_t)e->thread,
 			.fault_site = c->ended ? e->fault_site : 0,
 			.fault_image = c->last_image,
+			.python_codes_dropped = c->python.dropped,
 		};
 		trace_put_process(rs->t, &p);
 		for (size_t k = 0; k < c->nwaits; k++)
@@ -514,6 +560,18 @@ static void put_modules_and_sites(struct record_sink *rs, const struct deja_shar
 				       rs->children[i].nmodules);
 	code_sites_name_all(cs, rs->t);
 	code_sites_free(cs);
+}
+
+/* Every process's Python code objects: the top process's from its channel,
+ * still there, the children's as kept when they ended. */
+static void put_python_code(struct record_sink *rs, const struct deja_shared *sh)
+{
+	struct python_names top;
+	keep_python_names(&top, sh);
+	put_python_names(rs->t, 0, &top);
+	free(top.v);
+	for (size_t i = 0; i < rs->nchildren; i++)
+		put_python_names(rs->t, (uint32_t)i + 1, &rs->children[i].python);
 }
 
 void record_remove_trace(const char *path)
@@ -636,6 +694,7 @@ static void finish_trace(struct record_sink *rs, const struct record_options *o,
 	put_threads_and_waits(t, sh, res->kind);
 	put_processes(rs, res, sh, digest);
 	put_modules_and_sites(rs, sh);
+	put_python_code(rs, sh);
 	put_escapes(t, escapes);
 	trace_put_history(t, command, run.outcome);
 	trace_commit(t);
@@ -753,6 +812,7 @@ enum record_status record_run(const struct record_options *o, struct session_res
 	for (size_t i = 0; i < rs.nchildren; i++) {
 		free(rs.children[i].waits);
 		free(rs.children[i].modules);
+		free(rs.children[i].python.v);
 	}
 	free(rs.children);
 	free(rs.sources);

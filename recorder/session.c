@@ -122,6 +122,7 @@ static int setup_run(struct session *s, const struct session_config *cfg, char *
 		sh->replay_tids[t] = cfg->replay_tids && t < cfg->replay_nthreads ? cfg->replay_tids[t] : 0;
 	sh->nmodules = sh->server_modules; /* a run's exec added its own */
 	sh->image = 0;
+	sh->python_codes_taken = 0; /* the names a run's Python gave */
 	sh->server_child = 0;
 	snprintf(sh->server_output, sizeof(sh->server_output), "%s",
 		 cfg->output_to ? cfg->output_to : "");

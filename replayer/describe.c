@@ -44,6 +44,68 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+void site_table_load(struct trace *t, struct site_table *tab)
+{
+	*tab = (struct site_table){ 0 };
+	if (trace_get_sites(t, &tab->sites, &tab->n) != TRACE_OK)
+		tab->sites = NULL, tab->n = 0;
+	if (trace_get_python_codes(t, &tab->python, &tab->npython) != TRACE_OK)
+		tab->python = NULL, tab->npython = 0;
+}
+
+void site_table_free(struct site_table *tab)
+{
+	trace_sites_free(tab->sites, tab->n);
+	trace_python_codes_free(tab->python, tab->npython);
+	*tab = (struct site_table){ 0 };
+}
+
+/* The order of trace_get_python_codes: process, image, code as SQLite's
+ * signed integers. */
+static int compare_python(const struct trace_python_code *c, uint32_t process, uint32_t image,
+			  uint64_t code)
+{
+	if (c->process != process)
+		return c->process < process ? -1 : 1;
+	if (c->image != image)
+		return c->image < image ? -1 : 1;
+	if (c->code != code)
+		return (int64_t)c->code < (int64_t)code ? -1 : 1;
+	return 0;
+}
+
+const struct trace_python_code *python_code_find(const struct site_table *tab, uint32_t process,
+						 uint32_t image, uint64_t code)
+{
+	size_t lo = 0, hi = tab ? tab->npython : 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (compare_python(&tab->python[mid], process, image, code) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (tab && lo < tab->npython && compare_python(&tab->python[lo], process, image, code) == 0)
+		return &tab->python[lo];
+	return NULL;
+}
+
+bool describe_python(const struct site_table *tab, uint32_t process, const struct deja_event *ev,
+		     bool full_path, char *buf, size_t len)
+{
+	if (len)
+		buf[0] = '\0';
+	if (ev->py_line == 0)
+		return false;
+	const struct trace_python_code *c = python_code_find(tab, process, ev->image, ev->py_code);
+	if (c && c->file && c->function)
+		snprintf(buf, len, "%s:%u in %s", full_path ? c->file : base_name(c->file),
+			 ev->py_line, c->function);
+	else
+		snprintf(buf, len, "?:%u", ev->py_line);
+	return true;
+}
+
 void describe_site(const struct site_table *tab, struct trace_site_key key, char *buf,
 		   size_t len)
 {
@@ -163,10 +225,12 @@ void describe_op(const struct deja_event *ev, char *buf, size_t len)
 void describe_event(const struct site_table *tab, uint32_t process, const struct deja_event *ev,
 		    char *buf, size_t len)
 {
-	char op[128], site[256];
+	char op[128], site[256], py[300], python[304] = "";
 	describe_op(ev, op, sizeof(op));
 	describe_site(tab, event_site(process, ev), site, sizeof(site));
-	snprintf(buf, len, "thread %u %s at %s%s%s", ev->thread, op, site,
+	if (describe_python(tab, process, ev, false, py, sizeof(py)))
+		snprintf(python, sizeof(python), " [%s]", py);
+	snprintf(buf, len, "thread %u %s at %s%s%s%s", ev->thread, op, site, python,
 		 (ev->flags & DEJA_EVENT_PREEMPT) ? " [preempted]" : "",
 		 (ev->flags & DEJA_EVENT_TIMED_OUT) ? " [timed out]" : "");
 }

@@ -2,6 +2,8 @@
  * describe.h: events and call sites as people read them, shared by
  * `deja show`, replay divergence reports and deadlock reports:
  *   thread 2  mutex_lock(mutex#3) = 0  at withdraw (atomicity.c:27)
+ * and, for a Python program run with --python-lines, the Python line the
+ * thread was at: [race.py:9 in withdraw].
  */
 #ifndef DEJA_DESCRIBE_H
 #define DEJA_DESCRIBE_H
@@ -16,7 +18,15 @@
 struct site_table {
 	struct trace_site *sites; /* as trace_get_sites gives them */
 	size_t n;
+	/* as trace_get_python_codes gives them (none: Python lines unnamed) */
+	struct trace_python_code *python;
+	size_t npython;
 };
+
+/* A trace's call sites and Python code names (what cannot be read is
+ * left out: events are then described without it); and freeing them. */
+void site_table_load(struct trace *t, struct site_table *tab);
+void site_table_free(struct site_table *tab);
 
 /* Where an event of a process was made. */
 static inline struct trace_site_key event_site(uint32_t process, const struct deja_event *ev)
@@ -41,10 +51,18 @@ const struct trace_site *site_find(const struct site_table *tab, struct trace_si
  * module has no symbol there, or the address in hex. */
 void describe_site(const struct site_table *tab, struct trace_site_key key, char *buf,
 		   size_t len);
+const struct trace_python_code *python_code_find(const struct site_table *tab, uint32_t process,
+						 uint32_t image, uint64_t code);
+/* The Python line an event of a process was made at: "race.py:9 in
+ * withdraw" (the file's full path with full_path), "?:9" when its code
+ * object has no name; false, and "", when the event has no line. */
+bool describe_python(const struct site_table *tab, uint32_t process, const struct deja_event *ev,
+		     bool full_path, char *buf, size_t len);
 /* "mutex_lock(mutex#3) = 0" */
 void describe_op(const struct deja_event *ev, char *buf, size_t len);
 /* "thread 2 mutex_lock(mutex#3) = 0 at withdraw (atomicity.c:27)", for an
- * event of the given process. */
+ * event of the given process, then " [race.py:9 in withdraw]" if it has a
+ * Python line. */
 void describe_event(const struct site_table *tab, uint32_t process, const struct deja_event *ev,
 		    char *buf, size_t len);
 

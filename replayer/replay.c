@@ -463,6 +463,8 @@ enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 		snprintf(err, errlen, "the trace's events cannot be read: it is damaged");
 	else if (trace_get_sites(t, &sites.sites, &sites.n) != TRACE_OK)
 		snprintf(err, errlen, "the trace's call sites cannot be read");
+	else if (trace_get_python_codes(t, &sites.python, &sites.npython) != TRACE_OK)
+		snprintf(err, errlen, "the trace's Python code names cannot be read");
 	else if ((fst = load_feed(t, events, rep->recorded_events, &feed)) != TRACE_OK)
 		snprintf(err, errlen, "the trace's recorded inputs cannot be read: %s",
 			 trace_strerror(fst));
@@ -481,7 +483,7 @@ enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 		st = run_follow(rep, events, threads, nthreads, &sites, &feed, children, opt,
 				runtime_path, err, errlen);
 	replay_children_free(children);
-	trace_sites_free(sites.sites, sites.n);
+	site_table_free(&sites);
 	free(feed.entries);
 	free(feed.bytes);
 	free(feed.tids);

@@ -184,6 +184,7 @@ static int64_t execute_chosen(uint32_t self)
 	rt_io_at_event(&rt.model->threads[self].pending, rt.model->steps);
 	int64_t r = deja_sched_step(rt.model, self, &ev);
 	ev.image = rt.shared->image;
+	rt_ticks_python_location(&ev.py_code, &ev.py_line);
 	rt_last_arg = ev.arg;
 	rt_signals_note_event(ev.seq);
 	rt_ticks_after_event(ev.seq);

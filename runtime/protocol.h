@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 43u
+#define DEJA_PROTOCOL_VERSION 44u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -280,6 +280,26 @@ struct deja_event {
 	 * started (a forked child's is its parent's image then), one more
 	 * after each exec.  Call sites are symbolised per image. */
 	uint32_t image;
+	/* The Python line the thread last ticked at (deja --python-lines,
+	 * runtime/python/sitecustomize.py): its code object's key (named in
+	 * deja_shared.python_codes) and line; 0 when none.  For people only:
+	 * neither the digest nor a replay's comparison of events reads them. */
+	uint64_t py_code;
+	uint32_t py_line;
+	uint32_t reserved_py;
+};
+
+/* A Python code object's names (runtime/ticks.c, __deja_python_code):
+ * its key as events carry it (deja_event.py_code), the image it was
+ * named in, and "file\0qualname\0" (cut to fit).  `ready` is set last:
+ * a slot taken but not yet filled when the process ended is skipped. */
+#define DEJA_PYTHON_CODES 1024u
+#define DEJA_PYTHON_NAME_MAX 240u
+struct deja_python_code {
+	uint64_t code;
+	uint32_t image;
+	uint32_t ready;
+	char names[DEJA_PYTHON_NAME_MAX];
 };
 
 /* Replay: what an input syscall gave when it was recorded.  The bytes are
@@ -670,6 +690,12 @@ struct deja_shared {
 	uint8_t data[DEJA_DATA_RING_BYTES];
 
 	struct deja_module modules[DEJA_MAX_MODULES];
+	/* Python code objects named so far (runtime/ticks.c): slots taken,
+	 * which may pass DEJA_PYTHON_CODES (the names past it are dropped,
+	 * and so counted). */
+	uint32_t python_codes_taken;
+	uint32_t reserved_python;
+	struct deja_python_code python_codes[DEJA_PYTHON_CODES];
 	struct deja_model model;
 };
 

@@ -380,6 +380,8 @@ void rt_ticks_thread_managed(void);
 void rt_ticks_at_point(void);
 /* This thread has executed event seq: its next tick offer is asked anew. */
 void rt_ticks_after_event(uint64_t seq);
+/* The Python line this thread last ticked at, for its events (0: none). */
+void rt_ticks_python_location(uint64_t *code, uint32_t *line);
 
 /* ---- write_parts.c: a write made in parts (outputs.c) ---- */
 #define RT_PART_IOVS 64 /* a writev with more iovecs writes in one call */

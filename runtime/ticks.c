@@ -34,6 +34,12 @@
  * the most ticks between two of its events, and the longest real time it
  * ran between two events without passing a tick while another thread was
  * live (code that deja could not preempt: uninstrumented, or inside libc).
+ *
+ * CPython's lines (runtime/python/sitecustomize.py) tick through
+ * __deja_python_line, which first notes the line: every event the thread
+ * makes from then on says where in the Python program it was
+ * (deja_event.py_code, py_line), and __deja_python_code names the code
+ * objects in the channel.
  */
 #define _GNU_SOURCE
 #include "runtime.h"
@@ -170,6 +176,64 @@ RT_EXPORT void __deja_tick(void)
 {
 	if (__builtin_expect(--own_left == 0, 0))
 		tick_due(RT_CALLER, &own_left);
+}
+
+/* The Python line this thread last ticked at (0, 0: none). */
+static __thread uint64_t py_code __attribute__((tls_model("initial-exec")));
+static __thread uint32_t py_line __attribute__((tls_model("initial-exec")));
+
+/* A Python line: noted for the thread's events, then a tick as
+ * __deja_tick's (the same count, so lines tick as they did before they
+ * were noted). */
+RT_EXPORT void __deja_python_line(uint64_t code, uint32_t line)
+{
+	py_code = code;
+	py_line = line;
+	if (__builtin_expect(--own_left == 0, 0))
+		tick_due(RT_CALLER, &own_left);
+}
+
+/* Copy the NUL-terminated `from` into to[0, room), cut to fit; the bytes
+ * used, the NUL included (0 when room is 0). */
+static uint32_t copy_name(char *to, uint32_t room, const char *from)
+{
+	uint32_t n = 0;
+	if (room == 0)
+		return 0;
+	while (from[n] && n + 1 < room) {
+		to[n] = from[n];
+		n++;
+	}
+	to[n] = '\0';
+	return n + 1;
+}
+
+/* A code object's names, "file\0qualname\0", the first time the hook
+ * meets it.  Threads running in parallel may call at once: each takes its
+ * own slot. */
+RT_EXPORT void __deja_python_code(uint64_t code, const char *names)
+{
+	struct deja_shared *sh = rt.shared;
+	if (!sh || !names)
+		return;
+	uint32_t i = __atomic_fetch_add(&sh->python_codes_taken, 1, __ATOMIC_RELAXED);
+	if (i >= DEJA_PYTHON_CODES)
+		return; /* dropped: the count says how many */
+	struct deja_python_code *c = &sh->python_codes[i];
+	c->code = code;
+	c->image = sh->image;
+	uint32_t file = copy_name(c->names, DEJA_PYTHON_NAME_MAX, names);
+	const char *function = names;
+	while (*function)
+		function++;
+	copy_name(c->names + file, DEJA_PYTHON_NAME_MAX - file, function + 1);
+	__atomic_store_n(&c->ready, 1, __ATOMIC_RELEASE);
+}
+
+void rt_ticks_python_location(uint64_t *code, uint32_t *line)
+{
+	*code = py_code;
+	*line = py_line;
 }
 
 void rt_ticks_thread_managed(void)

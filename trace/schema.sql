@@ -75,7 +75,11 @@ CREATE TABLE events (
     digest      INTEGER NOT NULL,      -- running xxh3-64 over the events so far
     data_len    INTEGER NOT NULL,      -- bytes of its syscall_data row (0: none), so a
                                        -- replay lays out the feed without reading them
-    image       INTEGER NOT NULL       -- the process's image: 0, one more per exec
+    image       INTEGER NOT NULL,      -- the process's image: 0, one more per exec
+    py_code     INTEGER NOT NULL DEFAULT 0, -- deja --python-lines: the Python code object
+                                       -- the thread last ran a line of (python_code.code;
+                                       -- 0: none), not in the digest
+    py_line     INTEGER NOT NULL DEFAULT 0  -- and that line (0: none)
 );
 
 -- When the outcome is a deadlock (the wait-for graph) or a timeout: one
@@ -182,7 +186,9 @@ CREATE TABLE processes (
     final_digest INTEGER,
     fault_thread INTEGER,                 -- ended by a fault or a signal deja saw: the thread,
     fault_site   INTEGER,                 -- ... the instruction (see sites),
-    fault_image  INTEGER                  -- ... and the image it is in
+    fault_image  INTEGER,                 -- ... and the image it is in
+    python_codes_dropped INTEGER NOT NULL DEFAULT 0 -- Python code objects past the
+                                          -- runtime's table, left without a python_code row
 );
 
 -- A forked child's events, its own stream: the columns of `events`, per
@@ -203,6 +209,8 @@ CREATE TABLE process_events (
     digest      INTEGER NOT NULL,         -- running xxh3-64 over this process's events
     data_len    INTEGER NOT NULL,         -- bytes of its process_data row (0: none)
     image       INTEGER NOT NULL,         -- the process's image (events.image)
+    py_code     INTEGER NOT NULL DEFAULT 0, -- events.py_code
+    py_line     INTEGER NOT NULL DEFAULT 0, -- events.py_line
     PRIMARY KEY (process, seq)
 );
 
@@ -264,3 +272,18 @@ CREATE TABLE escapes (
     first_ip    INTEGER NOT NULL,         -- the instruction after the first call's syscall
     first_us    INTEGER NOT NULL          -- microseconds from the start of the run to the first call
 );
+
+-- The Python code objects events name (events.py_code, with
+-- --python-lines): the key is the object's id in the process and image
+-- that ran it (ids of another image may repeat).  A code object not
+-- named (more than the runtime's 1,024 per process, or met before a fork
+-- in the parent) has no row; processes.python_codes_dropped counts the
+-- first kind.
+CREATE TABLE python_code (
+    process  INTEGER NOT NULL,   -- processes.id (0: the top process)
+    image    INTEGER NOT NULL,   -- events.image
+    code     INTEGER NOT NULL,   -- events.py_code
+    file     TEXT    NOT NULL,   -- co_filename
+    function TEXT    NOT NULL,   -- co_qualname
+    PRIMARY KEY (process, image, code)
+) WITHOUT ROWID;

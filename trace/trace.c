@@ -152,7 +152,8 @@ enum trace_status trace_create(const char *path, struct trace **out, char *err,
 		rc = sqlite3_prepare_v2(t->db,
 					"INSERT INTO events (seq, thread, op, object, object_addr,"
 					" arg, result, site, vtime, flags, digest, data, data_len,"
-					" image) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+					" image, py_code, py_line)"
+					" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 					-1, &t->put_event, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(t->db, "INSERT INTO syscall_data (seq, bytes) VALUES (?,?)",
@@ -321,8 +322,8 @@ static enum trace_status open_trace(const char *path, bool writable, enum integr
 	if (s == TRACE_OK) {
 		rc = sqlite3_prepare_v2(t->db,
 					"SELECT seq, thread, op, object, object_addr, arg, result,"
-					" site, vtime, flags, digest, data, data_len, image FROM events"
-					" ORDER BY seq",
+					" site, vtime, flags, digest, data, data_len, image, py_code,"
+					" py_line FROM events ORDER BY seq",
 					-1, &t->next_event, NULL);
 		if (rc != SQLITE_OK)
 			s = fail(t->db, rc, err, errlen);
@@ -518,6 +519,8 @@ void trace_bind_event(sqlite3_stmt *st, int first, const struct trace_event *e)
 	sqlite3_bind_int64(st, first + 11, (sqlite3_int64)ev->data);
 	sqlite3_bind_int64(st, first + 12, ev->data_len);
 	sqlite3_bind_int64(st, first + 13, ev->image);
+	sqlite3_bind_int64(st, first + 14, (sqlite3_int64)ev->py_code);
+	sqlite3_bind_int64(st, first + 15, ev->py_line);
 }
 
 enum trace_status trace_put_event(struct trace *t, const struct trace_event *e)
@@ -609,6 +612,21 @@ enum trace_status trace_put_site(struct trace *t, const struct trace_site *s)
 	else
 		sqlite3_bind_null(st, 6);
 	trace_bind_text_or_null(st, 7, s->module);
+	return trace_step_done(st);
+}
+
+enum trace_status trace_put_python_code(struct trace *t, const struct trace_python_code *c)
+{
+	sqlite3_stmt *st = trace_prepare(t,
+		"INSERT OR REPLACE INTO python_code (process, image, code, file, function)"
+		" VALUES (?,?,?,?,?)");
+	if (!st)
+		return TRACE_ERR_WRITE;
+	sqlite3_bind_int64(st, 1, c->process);
+	sqlite3_bind_int64(st, 2, c->image);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)c->code);
+	sqlite3_bind_text(st, 4, c->file ? c->file : "?", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, c->function ? c->function : "?", -1, SQLITE_TRANSIENT);
 	return trace_step_done(st);
 }
 

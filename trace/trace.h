@@ -16,7 +16,7 @@
 
 #include "protocol.h"
 
-#define TRACE_VERSION 15
+#define TRACE_VERSION 16
 #define TRACE_APPLICATION_ID 0x444A4131 /* "DJA1" */
 
 enum trace_status {
@@ -115,6 +115,15 @@ struct trace_site {
 	char *module;
 };
 
+/* A Python code object's names (deja_event.py_code, --python-lines). */
+struct trace_python_code {
+	uint32_t process;
+	uint32_t image;
+	uint64_t code;
+	char *file;
+	char *function;
+};
+
 const char *trace_strerror(enum trace_status s);
 
 /* Create a new trace (mode 0600; the file must not exist). */
@@ -153,6 +162,7 @@ enum trace_status trace_put_wait(struct trace *t, const struct trace_wait *w);
 enum trace_status trace_put_module(struct trace *t, uint32_t process, const struct deja_module *m,
 				  const char *hash);
 enum trace_status trace_put_site(struct trace *t, const struct trace_site *s);
+enum trace_status trace_put_python_code(struct trace *t, const struct trace_python_code *c);
 enum trace_status trace_put_history(struct trace *t, const char *command,
 				    const char *result);
 /* A history row with its own time stamp (NULL: now), to carry a trace's
@@ -221,6 +231,11 @@ enum trace_status trace_get_modules(struct trace *t, uint32_t process, uint32_t 
 /* Every site, sorted by process, image and address. */
 enum trace_status trace_get_sites(struct trace *t, struct trace_site **out, size_t *n);
 void trace_sites_free(struct trace_site *s, size_t n);
+/* Every python_code row, ordered by process, image, code (as the
+ * signed 64-bit numbers SQLite keeps). */
+enum trace_status trace_get_python_codes(struct trace *t, struct trace_python_code **out,
+					  size_t *n);
+void trace_python_codes_free(struct trace_python_code *c, size_t n);
 /* Distinct call sites (return addresses) of events and waits, or with
  * start_routines the threads' start routines and the fault site, for
  * symbolising; sorted by process and image. */
@@ -301,6 +316,8 @@ struct trace_process {
 	int64_t fault_thread;
 	uint64_t fault_site;
 	uint32_t fault_image;
+	/* Python code objects its runtime could not name (table full). */
+	uint32_t python_codes_dropped;
 };
 enum trace_status trace_put_process(struct trace *t, const struct trace_process *p);
 /* A forked child's event (its stream), and the bytes an input gave it. */

@@ -36,7 +36,8 @@ enum trace_status trace_step_reset(sqlite3_stmt *st);
 char *trace_dup_col(sqlite3_stmt *st, int i);
 uint16_t trace_op_from_name(const unsigned char *name);
 /* An event from a row of (seq, thread, op, object, object_addr, arg,
- * result, site, vtime, flags, digest, data); 1, or -1 for an unknown op. */
+ * result, site, vtime, flags, digest, data, data_len, image, py_code,
+ * py_line); 1, or -1 for an unknown op. */
 int trace_read_event_row(sqlite3_stmt *st, struct trace_event *e);
 /* A wait from a row of (thread, op, object, object_kind, object_addr,
  * holder, site). */

@@ -25,7 +25,7 @@ enum trace_status trace_put_process(struct trace *t, const struct trace_process 
 	sqlite3_stmt *st = trace_prepare(t,
 		"INSERT OR REPLACE INTO processes (id, parent, fork_index, pid, ppid, outcome,"
 		" exit_code, signal, message, events, final_digest, fault_thread, fault_site,"
-		" fault_image) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+		" fault_image, python_codes_dropped) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (!st)
 		return TRACE_ERR_WRITE;
 	sqlite3_bind_int64(st, 1, p->id);
@@ -42,6 +42,7 @@ enum trace_status trace_put_process(struct trace *t, const struct trace_process 
 	bind_int_or_null(st, 12, p->fault_thread, p->fault_site != 0);
 	bind_int_or_null(st, 13, (int64_t)p->fault_site, p->fault_site != 0);
 	bind_int_or_null(st, 14, p->fault_image, p->fault_site != 0);
+	sqlite3_bind_int64(st, 15, p->python_codes_dropped);
 	return trace_step_done(st);
 }
 
@@ -51,8 +52,8 @@ enum trace_status trace_put_process_event(struct trace *t, uint32_t process,
 	if (!t->put_process_event)
 		t->put_process_event = trace_prepare(t,
 			"INSERT INTO process_events (process, seq, thread, op, object, object_addr,"
-			" arg, result, site, vtime, flags, digest, data, data_len, image)"
-			" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+			" arg, result, site, vtime, flags, digest, data, data_len, image, py_code,"
+			" py_line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	sqlite3_stmt *st = t->put_process_event;
 	if (!st)
 		return TRACE_ERR_WRITE;
@@ -116,6 +117,7 @@ static bool read_process(sqlite3_stmt *st, void *row)
 	p->fault_thread = col_or(st, 11, -1);
 	p->fault_site = (uint64_t)col_or(st, 12, 0);
 	p->fault_image = (uint32_t)col_or(st, 13, 0);
+	p->python_codes_dropped = (uint32_t)col_or(st, 14, 0);
 	return true;
 }
 
@@ -123,7 +125,8 @@ enum trace_status trace_get_processes(struct trace *t, struct trace_process **ou
 {
 	return trace_load_rows(t,
 		"SELECT id, parent, fork_index, pid, ppid, outcome, exit_code, signal, message,"
-		" events, final_digest, fault_thread, fault_site, fault_image FROM processes ORDER BY id",
+		" events, final_digest, fault_thread, fault_site, fault_image,"
+		" python_codes_dropped FROM processes ORDER BY id",
 		sizeof(**out), read_process, (void **)out, n);
 }
 
@@ -160,7 +163,8 @@ enum trace_status trace_get_process_events(struct trace *t, uint32_t process,
 {
 	return load_process_rows(t,
 		"SELECT seq, thread, op, object, object_addr, arg, result, site, vtime, flags,"
-		" digest, data, data_len, image FROM process_events WHERE process = ? ORDER BY seq",
+		" digest, data, data_len, image, py_code, py_line FROM process_events"
+		" WHERE process = ? ORDER BY seq",
 		process, sizeof(**out), read_event, (void **)out, n);
 }
 

@@ -209,6 +209,8 @@ int trace_read_event_row(sqlite3_stmt *st, struct trace_event *e)
 	ev->data = (uint64_t)sqlite3_column_int64(st, 11);
 	ev->data_len = (uint32_t)sqlite3_column_int64(st, 12);
 	ev->image = (uint32_t)sqlite3_column_int64(st, 13);
+	ev->py_code = (uint64_t)sqlite3_column_int64(st, 14);
+	ev->py_line = (uint32_t)sqlite3_column_int64(st, 15);
 	return ev->op == DEJA_OP_COUNT ? -1 : 1;
 }
 
@@ -384,6 +386,34 @@ void trace_sites_free(struct trace_site *s, size_t n)
 		free(s[i].module);
 	}
 	free(s);
+}
+
+static bool read_python_code(sqlite3_stmt *st, void *row)
+{
+	struct trace_python_code *c = row;
+	c->process = (uint32_t)sqlite3_column_int64(st, 0);
+	c->image = (uint32_t)sqlite3_column_int64(st, 1);
+	c->code = (uint64_t)sqlite3_column_int64(st, 2);
+	c->file = trace_dup_col(st, 3);
+	c->function = trace_dup_col(st, 4);
+	return true;
+}
+
+enum trace_status trace_get_python_codes(struct trace *t, struct trace_python_code **out,
+					  size_t *n)
+{
+	return trace_load_rows(t, "SELECT process, image, code, file, function FROM python_code"
+			    " ORDER BY process, image, code", sizeof(**out), read_python_code,
+			    (void **)out, n);
+}
+
+void trace_python_codes_free(struct trace_python_code *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(c[i].file);
+		free(c[i].function);
+	}
+	free(c);
 }
 
 static bool read_site_key(sqlite3_stmt *st, void *row)

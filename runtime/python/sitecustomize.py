@@ -6,12 +6,16 @@
 # one thread at a time a thread waiting for the GIL never gets to ask for
 # it, and races between Python lines stay hidden.  Once the program starts
 # a second thread, every line any thread runs calls the runtime's
-# __deja_tick: a tick, at which the strategy may switch threads, so that
-# the thread waiting for the GIL times out and asks for it, which CPython
-# grants at its next eval-breaker check, as it would natively.  A program
-# that sets a trace function of its own keeps it.  Outside deja (no
-# __deja_tick in the process) nothing is installed.  The sitecustomize
-# this module hides (Debian's, a virtualenv's) runs first.
+# __deja_python_line: a tick, at which the strategy may switch threads, so
+# that the thread waiting for the GIL times out and asks for it, which
+# CPython grants at its next eval-breaker check, as it would natively.
+# The call also says which line it is (the code object's id and the line
+# number), so that the thread's events carry the Python location; the
+# first time a code object is met, __deja_python_code names it (file and
+# qualified name) and the code object is kept, so that its id stays its
+# own.  A program that sets a trace function of its own keeps it.  Outside
+# deja (no __deja_python_line in the process) nothing is installed.  The
+# sitecustomize this module hides (Debian's, a virtualenv's) runs first.
 import sys
 
 
@@ -33,16 +37,41 @@ def _run_hidden_sitecustomize():
 def _install_ticks():
     try:
         import ctypes
-        tick = ctypes.CDLL(None).__deja_tick
+        # CDLL: the GIL is let go around the call, so that the thread
+        # deja switches to at the tick can take it.
+        line = ctypes.CDLL(None).__deja_python_line
+        # PyDLL: naming a code object is no scheduling point, and keeping
+        # the GIL adds no event of CPython's around it.
+        name = ctypes.PyDLL(None).__deja_python_code
     except (ImportError, OSError, AttributeError):
         return
-    tick.restype = None
-    tick.argtypes = []
+    line.restype = None
+    line.argtypes = [ctypes.c_uint64, ctypes.c_uint32]
+    name.restype = None
+    name.argtypes = [ctypes.c_uint64, ctypes.c_char_p]
+    import os
     import threading
+
+    # The code objects named in this process, by id (kept alive: an id is
+    # an address, which a new code object could take once one is freed).
+    named = {}
+
+    def forget_named():
+        # A forked child has a channel of its own, which names nothing yet.
+        named.clear()
+
+    os.register_at_fork(after_in_child=forget_named)
 
     def trace(frame, event, arg):
         if event == "line":
-            tick()
+            code = frame.f_code
+            key = id(code)
+            if key not in named:
+                named[key] = code
+                qualname = getattr(code, "co_qualname", code.co_name)
+                name(key, os.fsencode(code.co_filename) + b"\0" +
+                     qualname.encode("utf-8", "replace"))
+            line(key, frame.f_lineno)
         return trace
 
     start = threading.Thread.start

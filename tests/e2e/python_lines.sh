@@ -7,7 +7,8 @@
 # same AssertionError.  A recording with --python-lines of a program with
 # one thread runs it unchanged (the ticks start with a second thread), and
 # outside deja the hook does nothing.  Shrinking such a run (thousands of
-# preemptions, a CPython run per candidate) ends within its --search-time.
+# preemptions, a CPython run per candidate) ends within its --search-time,
+# and its events carry the Python lines its threads were at (bisect, show).
 # Without either --python-lines or --no-python-lines, a hunt goes on with
 # Python lines after the first fifth of its runs, and finds the race.
 set -euo pipefail
@@ -47,6 +48,26 @@ after=$(sqlite3 lu1s.deja 'SELECT preemptions FROM run')
 	{ dump shrunk; fail "shrunk from $before to $after preemptions, expected a hundredth or fewer"; }
 replays_match "$deja" lu1s.deja out 2
 note "seed 1's run shrinks from $before preemptions to $after; replays identical"
+
+# Its events say which Python line each thread was at: deja bisect's
+# racing pair names lost_update.py's lines, deja show prints them beside
+# the C sites and --json gives them on the worker threads' events (with
+# the file's full path); storing the finding changes no replay.
+rc=0
+timeout 200 "$deja" bisect lu1s.deja >bisect 2>err || rc=$?
+[ $rc -eq 0 ] || { dump bisect err; fail "bisect of the shrunk run exited $rc"; }
+grep -Eq "^thread [0-9]+ .*\[lost_update\.py:[0-9]+ in add\].* before thread [0-9]+ .*\[lost_update\.py:[0-9]+ in add\].* makes it fail" bisect ||
+	{ dump bisect err; fail "bisect's racing pair does not name lost_update.py's lines"; }
+"$deja" show lu1s.deja >shown
+grep -Eq "^ +[0-9]+  T[12] .*\[lost_update\.py:(18|19|20|21|22) in add\]" shown ||
+	{ head -50 shown; fail "deja show gives no lost_update.py line for the workers' events"; }
+"$deja" show --json lu1s.deja >shown.json
+workers=$(json shown.json 'sorted({e["thread"] for e in j["python_events"] if e["python"]["file"] == "'"$script"'" and e["python"]["function"] == "add" and e["python"]["line"] in range(18, 23)})')
+[ "$workers" = "[1, 2]" ] || { fail "show --json: the workers with lost_update.py lines in add are $workers, expected [1, 2]"; }
+[ "$(sqlite3 lu1s.deja 'SELECT count(*) FROM python_code WHERE file LIKE "%lost_update.py" AND function = "add"')" = 1 ] ||
+	fail "the trace does not name lost_update.py's add once"
+replays_match "$deja" lu1s.deja out 2
+note "bisect: $(head -1 bisect); show and show --json give the workers' Python lines; replays identical"
 
 # With --no-python-lines such a hunt finds nothing, and says what to try.
 rc=0

@@ -35,7 +35,10 @@ static void write_sample(const char *path, uint64_t nevents)
 						 .op = DEJA_OP_MUTEX_UNLOCK, .object = 1,
 						 .result = -(int64_t)i, .site = 0x400000 + i,
 						 .flags = (uint16_t)(i & 1),
-						 .image = i >= nevents / 2 }, /* an exec halfway */
+						 .image = i >= nevents / 2, /* an exec halfway */
+						 /* a Python line on odd events */
+						 .py_code = i & 1 ? 0x7fffe0001000ull + i : 0,
+						 .py_line = (uint32_t)(i & 1) * (uint32_t)(i % 50) },
 					 .digest = 0xfedcba9876543210ull ^ i };
 		assert_int_equal(trace_put_event(t, &e), TRACE_OK);
 	}
@@ -74,6 +77,17 @@ static void write_sample(const char *path, uint64_t nevents)
 	assert_int_equal(trace_put_module(t, 0, &m[0], "00000000000000aa"), TRACE_OK);
 	assert_int_equal(trace_put_module(t, 0, &m[1], "00000000000000bb"), TRACE_OK);
 	assert_int_equal(trace_put_module(t, 1, &m[1], "00000000000000bb"), TRACE_OK);
+	/* Python code names: one code key in two images, and in a child. */
+	struct trace_python_code py[] = {
+		{ .process = 1, .image = 0, .code = 0x7fffe0001001ull, .file = "/w/child.py",
+		  .function = "child" },
+		{ .process = 0, .image = 1, .code = 0x7fffe0001001ull, .file = "/w/b.py",
+		  .function = "B.run" },
+		{ .process = 0, .image = 0, .code = 0x7fffe0001001ull, .file = "/w/a.py",
+		  .function = "<module>" },
+	};
+	for (size_t i = 0; i < sizeof(py) / sizeof(py[0]); i++)
+		assert_int_equal(trace_put_python_code(t, &py[i]), TRACE_OK);
 	trace_close(t);
 }
 
@@ -112,9 +126,23 @@ static void round_trip_keeps_everything(void **state)
 		assert_int_equal(e.ev.result, -(int64_t)n);
 		assert_int_equal(e.digest, 0xfedcba9876543210ull ^ n);
 		assert_int_equal(e.ev.image, n >= 10000);
+		assert_int_equal(e.ev.py_code, n & 1 ? 0x7fffe0001000ull + n : 0);
+		assert_int_equal(e.ev.py_line, (n & 1) * (n % 50));
 		n++;
 	}
 	assert_int_equal(n, 20000);
+
+	struct trace_python_code *py;
+	size_t npy;
+	assert_int_equal(trace_get_python_codes(t, &py, &npy), TRACE_OK);
+	assert_int_equal(npy, 3); /* by process, image, code */
+	assert_string_equal(py[0].file, "/w/a.py");
+	assert_string_equal(py[0].function, "<module>");
+	assert_int_equal(py[1].image, 1);
+	assert_string_equal(py[1].function, "B.run");
+	assert_int_equal(py[2].process, 1);
+	assert_int_equal(py[2].code, 0x7fffe0001001ull);
+	trace_python_codes_free(py, npy);
 
 	struct trace_thread *th;
 	size_t nth;
@@ -303,7 +331,8 @@ static void processes_round_trip(void **state)
 				     .ppid = 1, .outcome = "exit", .exit_code = 0, .events = 4 };
 	struct trace_process child = { .id = 1, .parent = 0, .fork_index = 2, .pid = 101,
 				       .ppid = 100, .outcome = "signal", .exit_code = -1,
-				       .signal = 11, .message = "boom", .events = 3 };
+				       .signal = 11, .message = "boom", .events = 3,
+				       .python_codes_dropped = 7 };
 	assert_int_equal(trace_put_process(t, &top), TRACE_OK);
 	assert_int_equal(trace_put_process(t, &child), TRACE_OK);
 	for (uint32_t process = 1; process <= 2; process++) {
@@ -314,7 +343,8 @@ static void processes_round_trip(void **state)
 					.arg = i, .result = (int64_t)(10 * process + i),
 					/* process 2's event says one byte more than
 					 * its row has: a damaged trace */
-					.data_len = i == 1 ? 1 + process : 0 },
+					.data_len = i == 1 ? 1 + process : 0,
+					.py_code = 0x1000 * process, .py_line = (uint32_t)i },
 				.digest = 1000 * process + i };
 			assert_int_equal(trace_put_process_event(t, process, &e), TRACE_OK);
 		}
@@ -337,6 +367,8 @@ static void processes_round_trip(void **state)
 	assert_int_equal(p[1].signal, 11);
 	assert_string_equal(p[1].outcome, "signal");
 	assert_string_equal(p[1].message, "boom");
+	assert_int_equal(p[0].python_codes_dropped, 0);
+	assert_int_equal(p[1].python_codes_dropped, 7);
 	trace_processes_free(p, n);
 	struct trace_event *ev;
 	assert_int_equal(trace_get_process_events(t, 2, &ev, &n), TRACE_OK);
@@ -344,6 +376,8 @@ static void processes_round_trip(void **state)
 	assert_int_equal(ev[2].ev.op, DEJA_OP_FORK);
 	assert_int_equal(ev[2].ev.result, 22);
 	assert_int_equal(ev[2].digest, 2002);
+	assert_int_equal(ev[2].ev.py_code, 0x2000);
+	assert_int_equal(ev[2].ev.py_line, 2);
 	free(ev);
 	struct deja_feed *feed;
 	uint64_t count, len;
