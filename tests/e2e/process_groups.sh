@@ -12,7 +12,9 @@
 # print what they print natively, and replay identically.  A pipeline's
 # later members join the group of its first, which a replay, not keeping
 # the recording's timing, may already have ended; its pid is still known
-# (the supervisor keeps ended children's recorded pids).
+# (the supervisor keeps ended children's recorded pids), and a setpgid
+# into its group, gone with it, gives the 0 it gave in the recording (it
+# failed with EPERM in about one replay in forty on a loaded machine).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
