@@ -393,15 +393,30 @@ static bool child_running(void)
 	return r == 0 && si.si_pid == 0;
 }
 
+/* Sleep up to ns with the signals some thread does not block let in (the
+ * relay notes them, rt_signals_route passes them on); true when that made
+ * a thread able to run.  Above all the child's SIGCHLD: a parent waiting
+ * in sigsuspend() for it with a timer armed (coreutils' timeout) must be
+ * woken by it before the clock jumps to the timer. */
+static bool sleep_for_signals(uint64_t ns)
+{
+	struct timespec ts = { (long)(ns / 1000000000ull), (long)(ns % 1000000000ull) };
+	uint64_t blocked = rt_signals_blocked_by_all() & ~RT_OWN_SIGNALS;
+	rt_syscall(SYS_ppoll, 0, 0, (long)&ts, (long)&blocked, sizeof(blocked), 0);
+	rt_signals_route();
+	return deja_model_other_enabled(rt.model, DEJA_NO_THREAD);
+}
+
 /* A program's sleeps are virtual, but its child processes run in real
  * time (processes.c).  A parent that polls for a child's end between short
  * sleeps (Python's subprocess.run with a timeout: waitpid(WNOHANG), then
  * sleep) would otherwise see its virtual clock run past the timeout before
  * the child has even started, and a parent that sleeps longer than its
  * child would find it still running.  So a recording gives a running child
- * the real time the parent's sleep stands for, until a child ends; the
- * parent's clock still jumps, and a replay, which follows the recorded
- * waits, waits for nothing. */
+ * the real time the parent's sleep stands for, until a child ends (its
+ * SIGCHLD, pending by then, is let in at the end, also when it ended
+ * before) or a signal lets a thread run; the parent's clock still jumps,
+ * and a replay, which follows the recorded waits, waits for nothing. */
 void rt_fork_let_children_run(uint64_t deadline)
 {
 	const uint64_t step_ns = 1000000;
@@ -409,8 +424,10 @@ void rt_fork_let_children_run(uint64_t deadline)
 	    deadline <= rt.model->vclock)
 		return;
 	uint64_t want = deadline - rt.model->vclock;
-	for (uint64_t waited = 0; waited < want && child_running(); waited += step_ns) {
-		struct timespec ts = { 0, (long)(want - waited < step_ns ? want - waited : step_ns) };
-		rt_syscall2(SYS_nanosleep, (long)&ts, 0);
-	}
+	for (uint64_t waited = 0; waited < want && child_running(); waited += step_ns)
+		if (sleep_for_signals(want - waited < step_ns ? want - waited : step_ns))
+			return;
+	/* A child that ended, meanwhile or before, left its SIGCHLD pending
+	 * in the kernel, blocked while the runtime runs. */
+	sleep_for_signals(0);
 }
