@@ -109,6 +109,8 @@ void rt_end_run(enum deja_outcome_kind kind, uint32_t thread, const char *messag
 	sh->message[n] = '\0';
 	sh->outcome_thread = thread;
 	sh->outcome_step = rt.model->steps;
+	if (kind == DEJA_OUTCOME_DEADLOCK || kind == DEJA_OUTCOME_TIMEOUT)
+		deja_model_number_waits(rt.model); /* the wait-for graph names them */
 	__atomic_store_n(&sh->outcome, kind, __ATOMIC_RELEASE);
 	rt_syscall1(SYS_exit_group, DEJA_RUNTIME_EXIT_STATUS);
 	__builtin_unreachable();

@@ -412,11 +412,11 @@ uint64_t deja_sched_tick_offer(struct deja_model *m, const struct deja_sched_inp
 int64_t deja_sched_step(struct deja_model *m, uint32_t t, struct deja_event *ev)
 {
 	struct deja_pending *p = &m->threads[t].pending;
-	const struct deja_object *o = deja_model_deref(m, p->object);
+	struct deja_object *o = deja_model_deref(m, p->object);
 	ev->seq = m->steps;
 	ev->thread = t;
 	ev->op = p->op;
-	ev->object = o ? o->id : 0;
+	ev->object = o ? deja_model_number(m, o) : 0;
 	ev->object_addr = o ? o->addr : 0;
 	if (p->op == DEJA_OP_THREAD_START) /* its kernel id, kept for the replay */
 		ev->object_addr = (uint64_t)(uint32_t)m->threads[t].os_tid;
