@@ -5,10 +5,14 @@
  * Eight threads start together; each locks a mutex and runs a
  * pthread_once of its own, then the main thread joins them all.  Under
  * --strategy parallel the threads reach those first uses at the same
- * time, in whatever order the cores give them.
+ * time, in whatever order the cores give them.  With the argument `wait`
+ * each then waits on a semaphore of its own that nobody posts: the run
+ * ends in a deadlock, its threads waiting on objects never used before.
  */
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdio.h>
+#include <string.h>
 
 #define THREADS 8
 
@@ -17,7 +21,9 @@ static pthread_once_t own_once[THREADS] = {
 	PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT,
 	PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT,
 };
+static sem_t never_posted[THREADS]; /* zero: glibc's layout of an unposted one */
 static int done[THREADS];
+static int wait_at_end;
 
 static void nothing(void)
 {
@@ -30,11 +36,14 @@ static void *worker(void *arg)
 	done[i] = 1;
 	pthread_mutex_unlock(&own_lock[i]);
 	pthread_once(&own_once[i], nothing);
+	if (wait_at_end)
+		sem_wait(&never_posted[i]);
 	return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	wait_at_end = argc > 1 && strcmp(argv[1], "wait") == 0;
 	pthread_t t[THREADS];
 	for (long i = 0; i < THREADS; i++) {
 		pthread_mutex_init(&own_lock[i], NULL);
