@@ -1017,10 +1017,15 @@ long rt_io_sigwait(const long a[6], sigset_t *mask, uint64_t site)
 	set = rt_program_signal_set(set);
 	const struct timespec *ts = (const struct timespec *)a[2];
 	struct rt_io io = { .nr = SYS_rt_sigtimedwait, .sc = sc, .a = a, .feed = rt_io_replaying() };
+	/* Whether it may block, by the call alone: a replay, which never
+	 * waits, cannot tell whether the recording found its signal pending,
+	 * and a switch away from it counts as a preemption or not by this. */
+	bool may = !(ts && ts->tv_sec == 0 && ts->tv_nsec == 0);
 	if (!io.feed) {
 		io.result = sigwait_take(a, set);
-		if (io.result != -EAGAIN || (ts && ts->tv_sec == 0 && ts->tv_nsec == 0)) {
-			rt_io_run_event(&io, SYS_rt_sigtimedwait, site, 0, 0, 0, false);
+		if (io.result != -EAGAIN || !may) {
+			rt_declare(DEJA_OP_SYSCALL, NULL, SYS_rt_sigtimedwait, site)->may_block = may;
+			rt_io_run_declared(&io);
 			return io.result;
 		}
 		io.sigwait_set = set;
@@ -1029,7 +1034,7 @@ long rt_io_sigwait(const long a[6], sigset_t *mask, uint64_t site)
 	uint64_t open = saved & ~set;
 	memcpy(mask, &open, sizeof(open));
 	struct deja_pending *p = rt_declare(DEJA_OP_SYSCALL, NULL, SYS_rt_sigtimedwait, site);
-	p->may_block = 1;
+	p->may_block = may;
 	if (!io.feed)
 		p->interrupt = DEJA_INTERRUPT_SIGNAL_ONLY;
 	if (ts) {
