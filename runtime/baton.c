@@ -358,6 +358,17 @@ static void settle(uint32_t self, const struct deja_sched_input *in)
 	}
 }
 
+void rt_model_wait_in_kernel(void)
+{
+	struct deja_sched_input in = { .schedule = rt.schedule, .schedule_len = rt.schedule_len,
+				       .script = rt.script, .script_len = rt.script_len,
+				       .ticks = rt.ticks };
+	if (rt.model->running == 0)
+		settle(rt_self, &in);
+	lock_held = false; /* at_point stays: rt_declare at its event finds it so */
+	model_unlock();
+}
+
 /* Wait for this thread's turn, execute, record. */
 static int64_t run_parallel(uint32_t self)
 {

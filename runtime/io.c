@@ -623,9 +623,10 @@ static bool descriptor_may_wait(long nr, const long a[6])
 	return flags < 0 || !(flags & O_NONBLOCK);
 }
 
-static bool may_block(long nr, const long a[6])
+/* Whether the call itself may wait in the kernel, whatever the mode. */
+static bool call_may_block(long nr, const long a[6])
 {
-	if (!waits_for_input(nr) || rt.shared->parallel)
+	if (!waits_for_input(nr))
 		return false;
 	switch (nr) {
 	case SYS_read: case SYS_readv: case SYS_recvfrom: case SYS_recvmsg:
@@ -634,6 +635,26 @@ static bool may_block(long nr, const long a[6])
 	default: /* poll, select, epoll_wait: wait unless their timeout is 0 */
 		return timeout_ns(nr, a) != 0;
 	}
+}
+
+/* Whether the call waits in the model for its input (serialised mode). */
+static bool may_block(long nr, const long a[6])
+{
+	return !rt.shared->parallel && call_may_block(nr, a);
+}
+
+/* Parallel mode, record: an input that may wait in the kernel is declared
+ * as a wait for the world first (not enabled, so the run is not settled
+ * by choosing it), and the thread counts as at a point while it waits:
+ * counted as running, a thread blocked in read() kept another's virtual
+ * usleep() from ever coming due, and the writer it waited for never
+ * wrote (the recording hung). */
+static void wait_in_kernel(struct rt_io *io, long nr, uint64_t site)
+{
+	struct deja_pending *p = rt_declare(DEJA_OP_SYSCALL, NULL, (uint64_t)nr, site);
+	p->may_block = 1;
+	p->wait_io = (uint64_t)(uintptr_t)io;
+	rt_model_wait_in_kernel();
 }
 
 static int waiting_inputs; /* threads in run_waiting; touched with the baton held */
@@ -934,6 +955,8 @@ static long input_once(const struct deja_syscall_info *sc, long nr, const long a
 	}
 	if (may_block(nr, a))
 		return run_waiting(&io, nr, site);
+	if (rt.shared->parallel && call_may_block(nr, a))
+		wait_in_kernel(&io, nr, site);
 	io.result = rt_io_pass(nr, a);
 	if (nr == SYS_rt_sigpending && io.result == 0 && a[0])
 		*(uint64_t *)a[0] |= rt_signals_held_pending(); /* the kernel does not have them */
