@@ -393,16 +393,20 @@ static bool child_running(void)
 	return r == 0 && si.si_pid == 0;
 }
 
-/* Sleep up to ns with the signals some thread does not block let in (the
- * relay notes them, rt_signals_route passes them on); true when that made
- * a thread able to run.  Above all the child's SIGCHLD: a parent waiting
- * in sigsuspend() for it with a timer armed (coreutils' timeout) must be
- * woken by it before the clock jumps to the timer. */
-static bool sleep_for_signals(uint64_t ns)
+/* Wait up to ns for what the threads wait for, with the signals some
+ * thread does not block let in (the relay notes them, rt_signals_route
+ * passes them on); true when that made a thread able to run.  Above all
+ * the child's answer on a pipe that a thread reads (multiprocessing's
+ * result handler) and the child's SIGCHLD (a parent in sigsuspend() with
+ * a timer armed, as coreutils' timeout): each must wake its thread
+ * before the clock jumps to another thread's deadline or to the timer. */
+static bool wait_for_inputs(uint64_t ns)
 {
-	struct timespec ts = { (long)(ns / 1000000000ull), (long)(ns % 1000000000ull) };
-	uint64_t blocked = rt_signals_blocked_by_all() & ~RT_OWN_SIGNALS;
-	rt_syscall(SYS_ppoll, 0, 0, (long)&ts, (long)&blocked, sizeof(blocked), 0);
+	if (!rt_io_wait_external((int64_t)ns)) { /* no input waits: signals only */
+		struct timespec ts = { (long)(ns / 1000000000ull), (long)(ns % 1000000000ull) };
+		uint64_t blocked = rt_signals_blocked_by_all() & ~RT_OWN_SIGNALS;
+		rt_syscall(SYS_ppoll, 0, 0, (long)&ts, (long)&blocked, sizeof(blocked), 0);
+	}
 	rt_signals_route();
 	return deja_model_other_enabled(rt.model, DEJA_NO_THREAD);
 }
@@ -415,8 +419,9 @@ static bool sleep_for_signals(uint64_t ns)
  * child would find it still running.  So a recording gives a running child
  * the real time the parent's sleep stands for, until a child ends (its
  * SIGCHLD, pending by then, is let in at the end, also when it ended
- * before) or a signal lets a thread run; the parent's clock still jumps,
- * and a replay, which follows the recorded waits, waits for nothing. */
+ * before) or an input or a signal lets a thread run; the parent's clock
+ * still jumps, and a replay, which follows the recorded waits, waits for
+ * nothing. */
 void rt_fork_let_children_run(uint64_t deadline)
 {
 	const uint64_t step_ns = 1000000;
@@ -424,10 +429,14 @@ void rt_fork_let_children_run(uint64_t deadline)
 	    deadline <= rt.model->vclock)
 		return;
 	uint64_t want = deadline - rt.model->vclock;
-	for (uint64_t waited = 0; waited < want && child_running(); waited += step_ns)
-		if (sleep_for_signals(want - waited < step_ns ? want - waited : step_ns))
+	int64_t start = rt_clock_real_monotonic_ns();
+	uint64_t waited = 0;
+	while (waited < want && child_running()) {
+		if (wait_for_inputs(want - waited < step_ns ? want - waited : step_ns))
 			return;
+		waited = (uint64_t)(rt_clock_real_monotonic_ns() - start);
+	}
 	/* A child that ended, meanwhile or before, left its SIGCHLD pending
 	 * in the kernel, blocked while the runtime runs. */
-	sleep_for_signals(0);
+	wait_for_inputs(0);
 }
