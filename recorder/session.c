@@ -153,6 +153,7 @@ static int setup_run(struct session *s, const struct session_config *cfg, char *
 	}
 	deja_model_init(&sh->model, cfg->max_steps);
 	sh->model.reuse_joined = !cfg->parallel;
+	sh->model.ids_at_events = cfg->parallel;
 	sh->model.entropy = sh->entropy_seed;
 	sh->model.pct_steps = cfg->pct_steps;
 	for (uint32_t t = 0; cfg->surw_events && t < DEJA_MAX_THREADS; t++)

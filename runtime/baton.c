@@ -109,6 +109,8 @@ void rt_end_run(enum deja_outcome_kind kind, uint32_t thread, const char *messag
 	sh->message[n] = '\0';
 	sh->outcome_thread = thread;
 	sh->outcome_step = rt.model->steps;
+	if (kind == DEJA_OUTCOME_DEADLOCK || kind == DEJA_OUTCOME_TIMEOUT)
+		deja_model_number_waits(rt.model); /* the wait-for graph names them */
 	__atomic_store_n(&sh->outcome, kind, __ATOMIC_RELEASE);
 	rt_syscall1(SYS_exit_group, DEJA_RUNTIME_EXIT_STATUS);
 	__builtin_unreachable();
@@ -355,6 +357,17 @@ static void settle(uint32_t self, const struct deja_sched_input *in)
 	case DEJA_DECIDE_DIVERGED:
 		end_run_for(d.kind, self);
 	}
+}
+
+void rt_model_wait_in_kernel(void)
+{
+	struct deja_sched_input in = { .schedule = rt.schedule, .schedule_len = rt.schedule_len,
+				       .script = rt.script, .script_len = rt.script_len,
+				       .ticks = rt.ticks };
+	if (rt.model->running == 0)
+		settle(rt_self, &in);
+	lock_held = false; /* at_point stays: rt_declare at its event finds it so */
+	model_unlock();
 }
 
 /* Wait for this thread's turn, execute, record. */

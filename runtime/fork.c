@@ -393,15 +393,35 @@ static bool child_running(void)
 	return r == 0 && si.si_pid == 0;
 }
 
+/* Wait up to ns for what the threads wait for, with the signals some
+ * thread does not block let in (the relay notes them, rt_signals_route
+ * passes them on); true when that made a thread able to run.  Above all
+ * the child's answer on a pipe that a thread reads (multiprocessing's
+ * result handler) and the child's SIGCHLD (a parent in sigsuspend() with
+ * a timer armed, as coreutils' timeout): each must wake its thread
+ * before the clock jumps to another thread's deadline or to the timer. */
+static bool wait_for_inputs(uint64_t ns)
+{
+	if (!rt_io_wait_external((int64_t)ns)) { /* no input waits: signals only */
+		struct timespec ts = { (long)(ns / 1000000000ull), (long)(ns % 1000000000ull) };
+		uint64_t blocked = rt_signals_blocked_by_all() & ~RT_OWN_SIGNALS;
+		rt_syscall(SYS_ppoll, 0, 0, (long)&ts, (long)&blocked, sizeof(blocked), 0);
+	}
+	rt_signals_route();
+	return deja_model_other_enabled(rt.model, DEJA_NO_THREAD);
+}
+
 /* A program's sleeps are virtual, but its child processes run in real
  * time (processes.c).  A parent that polls for a child's end between short
  * sleeps (Python's subprocess.run with a timeout: waitpid(WNOHANG), then
  * sleep) would otherwise see its virtual clock run past the timeout before
  * the child has even started, and a parent that sleeps longer than its
  * child would find it still running.  So a recording gives a running child
- * the real time the parent's sleep stands for, until a child ends; the
- * parent's clock still jumps, and a replay, which follows the recorded
- * waits, waits for nothing. */
+ * the real time the parent's sleep stands for, until a child ends (its
+ * SIGCHLD, pending by then, is let in at the end, also when it ended
+ * before) or an input or a signal lets a thread run; the parent's clock
+ * still jumps, and a replay, which follows the recorded waits, waits for
+ * nothing. */
 void rt_fork_let_children_run(uint64_t deadline)
 {
 	const uint64_t step_ns = 1000000;
@@ -409,8 +429,14 @@ void rt_fork_let_children_run(uint64_t deadline)
 	    deadline <= rt.model->vclock)
 		return;
 	uint64_t want = deadline - rt.model->vclock;
-	for (uint64_t waited = 0; waited < want && child_running(); waited += step_ns) {
-		struct timespec ts = { 0, (long)(want - waited < step_ns ? want - waited : step_ns) };
-		rt_syscall2(SYS_nanosleep, (long)&ts, 0);
+	int64_t start = rt_clock_real_monotonic_ns();
+	uint64_t waited = 0;
+	while (waited < want && child_running()) {
+		if (wait_for_inputs(want - waited < step_ns ? want - waited : step_ns))
+			return;
+		waited = (uint64_t)(rt_clock_real_monotonic_ns() - start);
 	}
+	/* A child that ended, meanwhile or before, left its SIGCHLD pending
+	 * in the kernel, blocked while the runtime runs. */
+	wait_for_inputs(0);
 }

@@ -100,9 +100,9 @@ static bool descriptor_may_wait(long nr, const long a[6])
 	return flags < 0 || !(flags & O_NONBLOCK);
 }
 
-bool rt_io_may_block(long nr, const long a[6])
+bool rt_io_call_may_block(long nr, const long a[6])
 {
-	if (!rt_io_waits_for_input(nr) || rt.shared->parallel)
+	if (!rt_io_waits_for_input(nr))
 		return false;
 	switch (nr) {
 	case SYS_read: case SYS_readv: case SYS_recvfrom: case SYS_recvmsg:
@@ -111,6 +111,11 @@ bool rt_io_may_block(long nr, const long a[6])
 	default: /* poll, select, epoll_wait: wait unless their timeout is 0 */
 		return rt_io_timeout_ns(nr, a) != 0;
 	}
+}
+
+bool rt_io_may_block(long nr, const long a[6])
+{
+	return !rt.shared->parallel && rt_io_call_may_block(nr, a);
 }
 
 int rt_io_waiting_inputs; /* threads in run_waiting; touched with the baton held */

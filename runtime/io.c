@@ -611,6 +611,20 @@ long rt_io_reap_waiting(const long a[6], uint64_t site)
 }
 
 /* One input call, recorded or fed. */
+/* Parallel mode, record: an input that may wait in the kernel is declared
+ * as a wait for the world first (not enabled, so the run is not settled
+ * by choosing it), and the thread counts as at a point while it waits:
+ * counted as running, a thread blocked in read() kept another's virtual
+ * usleep() from ever coming due, and the writer it waited for never
+ * wrote (the recording hung). */
+static void wait_in_kernel(struct rt_io *io, long nr, uint64_t site)
+{
+	struct deja_pending *p = rt_declare(DEJA_OP_SYSCALL, NULL, (uint64_t)nr, site);
+	p->may_block = 1;
+	p->wait_io = (uint64_t)(uintptr_t)io;
+	rt_model_wait_in_kernel();
+}
+
 static long input_once(const struct deja_syscall_info *sc, long nr, const long a[6],
 		       uint64_t site)
 {
@@ -629,6 +643,8 @@ static long input_once(const struct deja_syscall_info *sc, long nr, const long a
 	}
 	if (rt_io_may_block(nr, a))
 		return run_waiting(&io, nr, site);
+	if (rt.shared->parallel && rt_io_call_may_block(nr, a))
+		wait_in_kernel(&io, nr, site);
 	io.result = rt_io_pass(nr, a);
 	if (nr == SYS_rt_sigpending && io.result == 0 && a[0])
 		*(uint64_t *)a[0] |= rt_signals_held_pending(); /* the kernel does not have them */
@@ -712,10 +728,15 @@ long rt_io_sigwait(const long a[6], sigset_t *mask, uint64_t site)
 	set = rt_program_signal_set(set);
 	const struct timespec *ts = (const struct timespec *)a[2];
 	struct rt_io io = { .nr = SYS_rt_sigtimedwait, .sc = sc, .a = a, .feed = rt_io_replaying() };
+	/* Whether it may block, by the call alone: a replay, which never
+	 * waits, cannot tell whether the recording found its signal pending,
+	 * and a switch away from it counts as a preemption or not by this. */
+	bool may = !(ts && ts->tv_sec == 0 && ts->tv_nsec == 0);
 	if (!io.feed) {
 		io.result = sigwait_take(a, set);
-		if (io.result != -EAGAIN || (ts && ts->tv_sec == 0 && ts->tv_nsec == 0)) {
-			rt_io_run_event(&io, SYS_rt_sigtimedwait, site, 0, 0, 0, false);
+		if (io.result != -EAGAIN || !may) {
+			rt_declare(DEJA_OP_SYSCALL, NULL, SYS_rt_sigtimedwait, site)->may_block = may;
+			rt_io_run_declared(&io);
 			return io.result;
 		}
 		io.sigwait_set = set;
@@ -724,7 +745,7 @@ long rt_io_sigwait(const long a[6], sigset_t *mask, uint64_t site)
 	uint64_t open = saved & ~set;
 	memcpy(mask, &open, sizeof(open));
 	struct deja_pending *p = rt_declare(DEJA_OP_SYSCALL, NULL, SYS_rt_sigtimedwait, site);
-	p->may_block = 1;
+	p->may_block = may;
 	if (!io.feed)
 		p->interrupt = DEJA_INTERRUPT_SIGNAL_ONLY;
 	if (ts) {

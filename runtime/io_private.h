@@ -54,11 +54,14 @@ static inline long rt_io_recv_flags(long nr, const long a[6])
 }
 
 /* input_waits.c: the calls that wait for input (read, recv, accept, poll,
- * select, epoll_wait); a call's timeout in ns (-1: none); whether it may
- * block, the same in record and replay: it decides both whether record
- * waits for its input and how a switch there counts. */
+ * select, epoll_wait); a call's timeout in ns (-1: none); whether the
+ * call itself may wait in the kernel, whatever the mode; and whether it
+ * waits in the model for its input (the serialised mode), the same in
+ * record and replay: it decides both whether record waits for its input
+ * and how a switch there counts. */
 bool rt_io_waits_for_input(long nr);
 int64_t rt_io_timeout_ns(long nr, const long a[6]);
+bool rt_io_call_may_block(long nr, const long a[6]);
 bool rt_io_may_block(long nr, const long a[6]);
 /* Threads waiting in io.c's run_waiting; touched with the baton held. */
 extern int rt_io_waiting_inputs;

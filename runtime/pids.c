@@ -28,7 +28,6 @@
 #define _GNU_SOURCE
 #include "runtime.h"
 
-#include <errno.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 
@@ -191,24 +190,6 @@ static long real_any(long id)
 	return other > 0 ? other : id;
 }
 
-/* A real pid, process group or session id the kernel gave, as the
- * recording had it: its own, a child's, its parent's, or another
- * process's of the tree; one outside the tree as it is (deja's group,
- * the session deja was started in). */
-static long shown_any(long real)
-{
-	if (real <= 0)
-		return real;
-	if (real == rt_syscall0(SYS_getpid))
-		return rt.shared->replay_pid;
-	if (rt.shared->replay_ppid > 0 && real == rt_syscall0(SYS_getppid))
-		return rt.shared->replay_ppid;
-	if (rt_pids_child_index(real) >= 0)
-		return rt_pids_shown(real);
-	long shown = ask_pid(real, true);
-	return shown > 0 ? shown : real;
-}
-
 /* getpriority/setpriority (PRIO_PROCESS, PRIO_PGRP) and
  * ioprio_get/ioprio_set (IOPRIO_WHO_PROCESS, IOPRIO_WHO_PGRP) whose `who`
  * is a pid or a process group, not a user. */
@@ -217,46 +198,6 @@ static bool names_process_or_group(long nr, long which)
 	if (nr == SYS_getpriority || nr == SYS_setpriority)
 		return which == PRIO_PROCESS || which == PRIO_PGRP;
 	return which == 1 || which == 2; /* IOPRIO_WHO_PROCESS, IOPRIO_WHO_PGRP */
-}
-
-/* Replay: setpgid(pid, pgid), real ids.  A pipeline's later members join
- * the group of its first, which the recording kept alive until they had
- * (bash's first member waits on a pipe for the last to be forked): a
- * replay feeds that pipe's read and does not wait, so the first member,
- * and its group with it, may be gone already, and the kernel says EPERM
- * where the recording's call worked (bash printed "child setpgid ...:
- * Operation not permitted" and the replay diverged, under load about one
- * replay in forty).  Such a call, into a group that no longer has any
- * process, gives the 0 it gave in the recording; a group that exists
- * still refuses as it would. */
-static long join_group(long pid, long pgid)
-{
-	long r = rt_syscall2(SYS_setpgid, pid, pgid);
-	if (r == -EPERM && pgid > 0 && rt_syscall2(SYS_kill, -pgid, 0) == -ESRCH)
-		return 0;
-	return r;
-}
-
-/* Replay: process groups and sessions, named after pids (a shell's job
- * control: `set -m`, a pipeline's group).  The ids go to the kernel
- * real, and come back as the recording had them. */
-static bool group_call(long nr, long a[6], long *result)
-{
-	switch (nr) {
-	case SYS_setpgid:
-		*result = join_group(real_any((int)a[0]), real_any((int)a[1]));
-		return true;
-	case SYS_getpgid:
-	case SYS_getsid:
-		*result = shown_any(rt_syscall1(nr, real_any((int)a[0])));
-		return true;
-	case SYS_getpgrp:
-	case SYS_setsid:
-		*result = shown_any(rt_syscall0(nr));
-		return true;
-	default:
-		return false;
-	}
 }
 
 /* Replay: pidfds the program opened on processes of the traced tree, a
@@ -360,9 +301,6 @@ bool rt_pid_syscall(long nr, long a[6], long *result)
 	case SYS_wait4:
 		a[0] = real_id(a[0]); /* its result is mapped back by the trap */
 		return false;
-	case SYS_setpgid: case SYS_getpgid: case SYS_getsid:
-	case SYS_getpgrp: case SYS_setsid:
-		return group_call(nr, a, result);
 	case SYS_pidfd_open:
 		*result = pidfd_open_shown(a);
 		return true;

@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 44u
+#define DEJA_PROTOCOL_VERSION 45u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -181,7 +181,8 @@ struct deja_script_entry {
 /* One synchronisation object of the target, keyed by its address. */
 struct deja_object {
 	uint64_t addr;
-	uint32_t id;      /* 1-based, in order of first use: stable across runs */
+	uint32_t id;      /* 1-based, in order of first use: stable across runs
+			   * (0: none yet, deja_model.ids_at_events) */
 	uint16_t kind;    /* enum deja_object_kind */
 	uint16_t subtype; /* mutex type; rwlock kind */
 	uint32_t owner;   /* holding thread (mutex, spin, rwlock writer) */
@@ -352,7 +353,10 @@ struct deja_model {
 	uint32_t chosen_timed_out;
 	uint32_t chosen_flags;
 	uint32_t chosen_free;     /* struct deja_event.choice_free */
-	uint32_t reserved_chosen;
+	/* Objects are numbered at their first event, not when a thread first
+	 * reaches them (parallel mode: threads reach them in any order, and
+	 * a replay's thread reaches its operation before its turn). */
+	uint32_t ids_at_events;
 	uint64_t chosen_choosable; /* struct deja_event.choosable */
 	/* Parallel mode: threads running target code (not parked). */
 	uint32_t running;

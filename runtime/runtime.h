@@ -353,6 +353,12 @@ void rt_thread_end(uint64_t site);
 void rt_model_enter(void);
 /* Parallel mode: let go of the model lock without running an operation. */
 void rt_model_leave(void);
+/* Parallel mode, record: the declared input (rt_declare'd, may_block and
+ * wait_io set) is about to wait in the kernel.  The thread lets go of the
+ * model but counts as standing at a point, not as running, so that the
+ * others' virtual sleeps and timers still come due (settling the run if
+ * it was the last one running); its event follows once the call returns. */
+void rt_model_wait_in_kernel(void);
 /* The model's thread for a real thread that could not be created. */
 void rt_abandon_thread(uint32_t t);
 /* The model object for a target address, or an ERROR outcome if full.

@@ -126,7 +126,7 @@ static void reset_object(struct deja_model *m, struct deja_object *o,
 	memset(o, 0, sizeof(*o));
 	o->addr = addr;
 	o->kind = (uint16_t)kind;
-	o->id = m->next_object_id++;
+	o->id = m->ids_at_events ? 0 : m->next_object_id++; /* else deja_model_number */
 	o->owner = DEJA_NO_THREAD;
 }
 
@@ -158,6 +158,22 @@ struct deja_object *deja_model_object(struct deja_model *m, uint64_t addr,
 		}
 	}
 	return NULL;
+}
+
+uint32_t deja_model_number(struct deja_model *m, struct deja_object *o)
+{
+	if (!o->id)
+		o->id = m->next_object_id++;
+	return o->id;
+}
+
+void deja_model_number_waits(struct deja_model *m)
+{
+	for (uint32_t i = 0; i < m->nthreads; i++) {
+		const struct deja_thread *th = &m->threads[i];
+		if (th->state == DEJA_THREAD_LIVE && th->pending.object)
+			deja_model_number(m, deja_model_deref(m, th->pending.object));
+	}
 }
 
 void deja_model_forget(struct deja_model *m, struct deja_object *o)

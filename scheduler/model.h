@@ -41,6 +41,13 @@ uint32_t deja_model_object_ref(const struct deja_model *m,
 			       const struct deja_object *o);
 struct deja_object *deja_model_deref(struct deja_model *m, uint32_t ref);
 
+/* The object's number, given now if it has none yet (ids_at_events). */
+uint32_t deja_model_number(struct deja_model *m, struct deja_object *o);
+/* A run that ends waiting: number the objects threads wait on that have
+ * none yet (waited on, never in an event), in the order of the threads,
+ * for the wait-for graph. */
+void deja_model_number_waits(struct deja_model *m);
+
 /* Forget a destroyed object: its address may be reused later. */
 void deja_model_forget(struct deja_model *m, struct deja_object *o);
 

@@ -297,6 +297,15 @@ bool deja_sched_may_go(const struct deja_model *m, const struct deja_sched_input
 	return deja_model_enabled(m, t);
 }
 
+/* No live thread is enabled or could time out. */
+static bool nobody_could_go(const struct deja_model *m)
+{
+	for (uint32_t i = 0; i < m->nthreads; i++)
+		if (deja_model_enabled(m, i) || deja_model_may_time_out(m, i))
+			return false;
+	return true;
+}
+
 static struct deja_decision settle_follow(struct deja_model *m,
 					  const struct deja_sched_input *in)
 {
@@ -309,7 +318,9 @@ static struct deja_decision settle_follow(struct deja_model *m,
 		return d;
 	}
 	if (m->steps >= in->schedule_len) {
-		d.kind = DEJA_DECIDE_DIVERGED;
+		/* A recording that ended waiting (a deadlock) ends so again:
+		 * only a thread that could go on went past its end. */
+		d.kind = nobody_could_go(m) ? nobody_can_run(m) : DEJA_DECIDE_DIVERGED;
 		return d;
 	}
 	uint32_t t = in->schedule[m->steps] & DEJA_SCHEDULE_THREAD;
@@ -412,11 +423,11 @@ uint64_t deja_sched_tick_offer(struct deja_model *m, const struct deja_sched_inp
 int64_t deja_sched_step(struct deja_model *m, uint32_t t, struct deja_event *ev)
 {
 	struct deja_pending *p = &m->threads[t].pending;
-	const struct deja_object *o = deja_model_deref(m, p->object);
+	struct deja_object *o = deja_model_deref(m, p->object);
 	ev->seq = m->steps;
 	ev->thread = t;
 	ev->op = p->op;
-	ev->object = o ? o->id : 0;
+	ev->object = o ? deja_model_number(m, o) : 0;
 	ev->object_addr = o ? o->addr : 0;
 	if (p->op == DEJA_OP_THREAD_START) /* its kernel id, kept for the replay */
 		ev->object_addr = (uint64_t)(uint32_t)m->threads[t].os_tid;

@@ -7,14 +7,15 @@
 # getpgid, getpgrp, getsid and setsid gave the replay's real ids where the
 # program compared them with getpid().  bash's job control (`set -m`: a
 # background job in a group of its own) printed "child setpgid (...): No
-# such process" and diverged.  Now they are mapped both ways: the program
-# and bash under `set -m` (a job, a pipeline, a job killed by its group)
-# print what they print natively, and replay identically.  A pipeline's
-# later members join the group of its first, which a replay, not keeping
-# the recording's timing, may already have ended; its pid is still known
-# (the supervisor keeps ended children's recorded pids), and a setpgid
-# into its group, gone with it, gives the 0 it gave in the recording (it
-# failed with EPERM in about one replay in forty on a loaded machine).
+# such process" and diverged.  Then they were mapped both ways, but a
+# pipeline's later members join the group of its first, and a replay,
+# not keeping the recording's timing, had sometimes ended and reaped
+# every earlier member by then: "child setpgid (...): Operation not
+# permitted", a divergence in about one run of this test in four on a
+# busy machine.  Now they are recorded, and a replay gives their results
+# back: the program and bash under `set -m` (a job, a pipeline, a job
+# killed by its group) print what they print natively, and replay
+# identically.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
