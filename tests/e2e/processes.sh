@@ -35,7 +35,10 @@ timeout 60 "$deja" record -q -o clock.deja -- /bin/sh -c \
 	'd=$(( $(date +%s) + 2 )); n=0; while [ $(date +%s) -lt $d ]; do sleep 1; n=$((n+1)); done; echo loops $n;
 	 a=$(date +%s%N); sleep 5; b=$(date +%s%N); echo slept $(( (b - a) / 1000000 )) ms' \
 	>clock.out 2>err || { dump clock.out err; fail "the shell waiting for a deadline did not end"; }
-grep -Eq '^loops [23]$' clock.out || { dump clock.out; fail "the deadline loop ran other than 2 or 3 times"; }
+# (1 loop too: a deadline 2 s after a whole second reached after one
+# `sleep 1` when the first date came late in its second, as natively it
+# can; on a loaded machine the children's start-up made that happen.)
+grep -Eq '^loops [123]$' clock.out || { dump clock.out; fail "the deadline loop ran other than 1 to 3 times"; }
 ms=$(sed -n 's/^slept \([0-9]*\) ms$/\1/p' clock.out)
 [ -n "$ms" ] && [ "$ms" -ge 5000 ] && [ "$ms" -lt 5100 ] ||
 	{ dump clock.out; fail "a child's sleep 5 moved the parent's clock by '$ms' ms"; }
