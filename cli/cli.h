@@ -52,10 +52,11 @@ int cli_python_lines(const char *runtime_path);
  * table, loaded once by the caller. */
 void cli_report_outcome(FILE *out, struct trace *t, const struct site_table *sites,
 			const struct trace_run *run);
-/* "  <1" / "  <2" when event seq of the process is one of a critical
- * pair's, else "". */
-const char *cli_pair_mark(const struct trace_finding *f, size_t n, uint32_t process,
-			  uint64_t seq);
+/* One event of the process as `deja show` lists it: number, thread (with
+ * '*' when preempted), operation, call site, the Python line in brackets,
+ * and "<1" / "<2" when it is one of a critical pair's (findings f). */
+void cli_print_event(FILE *out, const struct site_table *sites, uint32_t process,
+		     const struct deja_event *ev, const struct trace_finding *f, size_t nf);
 /* A wait-for graph (process's): the heading, each thread's wait and a
  * cycle if there is one, each line after indent; nothing if n is 0. */
 void cli_print_wait_graph(FILE *out, uint32_t process, const struct trace_wait *w, size_t n,

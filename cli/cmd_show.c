@@ -77,16 +77,8 @@ static void show_text(struct trace *t, const struct trace_run *run)
 	printf("%8s  %-7s %-36s %s\n", "event", "thread", "operation", "location");
 	struct trace_event e;
 	int r;
-	while ((r = trace_next_event(t, &e)) == 1) {
-		char op[128], site[256], who[16], py[300];
-		describe_op(&e.ev, op, sizeof(op));
-		describe_site(&sites, event_site(0, &e.ev), site, sizeof(site));
-		snprintf(who, sizeof(who), "T%u%s", e.ev.thread,
-			 (e.ev.flags & DEJA_EVENT_PREEMPT) ? " *" : "");
-		bool python = describe_python(&sites, 0, &e.ev, false, py, sizeof(py));
-		printf("%8llu  %-7s %-36s %s%s%s%s%s\n", (unsigned long long)e.ev.seq, who, op, site,
-		       python ? " [" : "", py, python ? "]" : "", cli_pair_mark(f, nf, 0, e.ev.seq));
-	}
+	while ((r = trace_next_event(t, &e)) == 1)
+		cli_print_event(stdout, &sites, 0, &e.ev, f, nf);
 	if (r < 0)
 		printf("(the rest of the events cannot be read)\n");
 	printf("%llu events, %llu preemptions, %llu context switches\n",

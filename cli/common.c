@@ -173,8 +173,10 @@ next:;
 	}
 }
 
-const char *cli_pair_mark(const struct trace_finding *f, size_t n, uint32_t process,
-			  uint64_t seq)
+/* "  <1" / "  <2" when event seq of the process is one of a critical
+ * pair's, else "". */
+static const char *pair_mark(const struct trace_finding *f, size_t n, uint32_t process,
+			     uint64_t seq)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (f[i].process != process)
@@ -185,6 +187,18 @@ const char *cli_pair_mark(const struct trace_finding *f, size_t n, uint32_t proc
 			return "  <2";
 	}
 	return "";
+}
+
+void cli_print_event(FILE *out, const struct site_table *sites, uint32_t process,
+		     const struct deja_event *ev, const struct trace_finding *f, size_t nf)
+{
+	char op[128], site[256], who[16], py[300];
+	describe_op(ev, op, sizeof(op));
+	describe_site(sites, event_site(process, ev), site, sizeof(site));
+	snprintf(who, sizeof(who), "T%u%s", ev->thread, (ev->flags & DEJA_EVENT_PREEMPT) ? " *" : "");
+	bool python = describe_python(sites, process, ev, false, py, sizeof(py));
+	fprintf(out, "%8llu  %-7s %-36s %s%s%s%s%s\n", (unsigned long long)ev->seq, who, op, site,
+		python ? " [" : "", py, python ? "]" : "", pair_mark(f, nf, process, ev->seq));
 }
 
 void cli_print_wait_graph(FILE *out, uint32_t process, const struct trace_wait *w, size_t n,

@@ -112,17 +112,8 @@ void cli_show_processes(FILE *out, struct trace *t, const struct site_table *sit
 		}
 		fprintf(out, ", %llu events, %llu preemptions\n", (unsigned long long)p[i].events,
 			(unsigned long long)preemptions_in(ev, nev));
-		for (size_t k = 0; k < nev; k++) {
-			char op[128], site[256], who[16], py[300];
-			describe_op(&ev[k].ev, op, sizeof(op));
-			describe_site(sites, event_site(p[i].id, &ev[k].ev), site, sizeof(site));
-			snprintf(who, sizeof(who), "T%u%s", ev[k].ev.thread,
-				 (ev[k].ev.flags & DEJA_EVENT_PREEMPT) ? " *" : "");
-			bool python = describe_python(sites, p[i].id, &ev[k].ev, false, py, sizeof(py));
-			fprintf(out, "%8llu  %-7s %-36s %s%s%s%s%s\n", (unsigned long long)ev[k].ev.seq,
-				who, op, site, python ? " [" : "", py, python ? "]" : "",
-				cli_pair_mark(f, nf, p[i].id, ev[k].ev.seq));
-		}
+		for (size_t k = 0; k < nev; k++)
+			cli_print_event(out, sites, p[i].id, &ev[k].ev, f, nf);
 		free(ev);
 		print_waits(out, t, &p[i], sites);
 	}

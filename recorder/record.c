@@ -342,13 +342,21 @@ static void keep_child_modules(struct child_process *c, const struct deja_shared
 	c->nmodules = n;
 }
 
+/* How many of the `taken` names a process's Python gave fell past its
+ * channel's table. */
+static uint32_t python_codes_dropped(uint32_t taken)
+{
+	return taken > DEJA_PYTHON_CODES ? taken - DEJA_PYTHON_CODES : 0;
+}
+
 /* The names a process's channel holds, copied out (none if memory runs
  * out: its events' lines are then shown without names). */
 static void keep_python_names(struct python_names *pn, const struct deja_shared *sh)
 {
 	uint32_t taken = __atomic_load_n(&sh->python_codes_taken, __ATOMIC_ACQUIRE);
-	uint32_t n = taken < DEJA_PYTHON_CODES ? taken : DEJA_PYTHON_CODES;
-	*pn = (struct python_names){ .dropped = taken - n };
+	uint32_t dropped = python_codes_dropped(taken);
+	uint32_t n = taken - dropped;
+	*pn = (struct python_names){ .dropped = dropped };
 	pn->v = n ? malloc(n * sizeof(*pn->v)) : NULL;
 	for (uint32_t i = 0; pn->v && i < n; i++) /* a slot not yet filled is left out */
 		if (__atomic_load_n(&sh->python_codes[i].ready, __ATOMIC_ACQUIRE))
@@ -447,8 +455,8 @@ static void put_processes(struct record_sink *rs, const struct session_result *r
 		.signal = res->signal,
 		.message = res->message[0] ? (char *)res->message : NULL,
 		.events = res->events, .final_digest = digest,
-		.python_codes_dropped = sh->python_codes_taken > DEJA_PYTHON_CODES
-						? sh->python_codes_taken - DEJA_PYTHON_CODES : 0,
+		.python_codes_dropped = python_codes_dropped(
+			__atomic_load_n(&sh->python_codes_taken, __ATOMIC_ACQUIRE)),
 	};
 	trace_put_process(rs->t, &top);
 	for (size_t i = 0; i < rs->nchildren; i++) {
