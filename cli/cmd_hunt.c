@@ -99,10 +99,9 @@ struct hunt {
 	bool json, quiet, python_lines, no_python_lines;
 	bool max_steps_given;
 	/* CPython: the first run with every Python line a tick (1 with
-	 * --python-lines; 0: none), and, before the switch, the seconds
-	 * after which it comes at the latest (0: at run lines_from only). */
+	 * --python-lines; 0: none).  Before the switch it comes at the latest
+	 * once a fifth of the time budget, if one was given, is spent. */
 	unsigned long long lines_from;
-	double lines_after_s;
 	/* -j N: the next run index no worker has started. */
 	unsigned long long next_index;
 	double started; /* when the hunt began (now_seconds) */
@@ -589,8 +588,8 @@ static void report(const struct hunt *h)
 /* Before the switch: its share of the time budget is spent. */
 static bool lines_time_due(const struct hunt *h)
 {
-	return h->lines_from && !h->python_lines && h->lines_after_s > 0 &&
-	       now_seconds() - h->started >= h->lines_after_s;
+	return h->lines_from && !h->python_lines && h->time_budget &&
+	       now_seconds() - h->started >= (double)h->time_budget / 5;
 }
 
 /* Whether the runs from `next` on tick at every Python line. */
@@ -794,7 +793,6 @@ int cmd_hunt(int argc, char **argv)
 	} else if (!h.no_python_lines && runs_cpython(h.program) &&
 		   !(h.strategy && is_ipb(h.strategy))) {
 		h.lines_from = h.runs / 5 + 1;
-		h.lines_after_s = (double)h.time_budget / 5;
 	}
 	char *default_out = NULL;
 	if (!h.output) {
