@@ -81,8 +81,6 @@ int64_t rt_io_timeout_ns(long nr, const long a[6])
 	return ts ? (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec : -1;
 }
 
-/* Whether the call may block, the same in record and replay: it decides
- * both whether record waits for its input and how a switch there counts. */
 /* A read, recv or accept waits only on what can be empty (a pipe, a
  * socket, a terminal), in blocking mode: on a non-blocking descriptor it
  * fails with EAGAIN at once, and a program that reads until EAGAIN (an
