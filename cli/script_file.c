@@ -183,11 +183,12 @@ static int read_schedule(struct trace *t, uint32_t process, struct schedule_arra
 		a->ticks[i] = e.ev.op == DEJA_OP_TICK ? e.ev.arg : 0;
 		/* Events before which the default would have switched away:
 		 * yields, sleeps and inputs that may wait, and timed waits of
-		 * the running thread that a strategy ended early. */
+		 * the running thread that a strategy ended early, and the end
+		 * of a thread's turn. */
 		a->counted[i] = deja_script_counts(e.ev.flags, &a->last_alone);
 		a->yields[i] = !(e.ev.flags & DEJA_EVENT_ALONE) && (e.ev.op == DEJA_OP_YIELD || e.ev.op == DEJA_OP_SLEEP ||
 						 e.ev.op == DEJA_OP_SYSCALL || e.ev.op == DEJA_OP_REAP ||
-						 a->timed_out[i]);
+						 a->timed_out[i] || (e.ev.flags & DEJA_EVENT_TURN));
 	}
 	trace_stream_close(&es);
 	return r;

@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 45u
+#define DEJA_PROTOCOL_VERSION 46u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -66,6 +66,14 @@
 #define DEJA_TIMESLICE_NS (1ull << 20)
 #define DEJA_INTERRUPT_MS 20u
 #define DEJA_SIG_INTERRUPT 64
+
+/* A thread that makes scheduling points but never blocks (it polls a flag
+ * under a lock, or retries a trylock) would keep the right to run for ever
+ * under a strategy that keeps the current thread running while it can
+ * (nonpreemptive, pct): after this many events in a row, while another
+ * thread could run, it is passed over once, as if it had yielded
+ * (scheduler.c, long_run): about a tenth of a second of such a loop. */
+#define DEJA_SLICE_EVENTS 65536u
 
 enum deja_object_kind {
 	DEJA_OBJ_NONE = 0,
@@ -126,6 +134,10 @@ enum deja_thread_state {
 /* A part of a write that would have waited (runtime/outputs.c): the call goes
  * on in its thread's next event, with the bytes left. */
 #define DEJA_EVENT_PART 0x20u
+/* Chosen where the running thread's turn had ended (DEJA_SLICE_EVENTS):
+ * the scheduler treated it as yielding, so a script's default switches
+ * away there, and a run that went on with it has a "stay". */
+#define DEJA_EVENT_TURN 0x40u
 
 /* Mutex subtypes, as glibc numbers them in pthread_mutex_t.__kind. */
 #define DEJA_MUTEX_NORMAL 0u
@@ -405,6 +417,8 @@ struct deja_model {
 	 * DEJA_NO_DEADLINE.  When nobody can run, the clock jumps to it as to
 	 * a timed wait's deadline (DEJA_DECIDE_TIMER, scheduler.h). */
 	uint64_t timer_deadline;
+	/* Events in a row by `current` (DEJA_SLICE_EVENTS). */
+	uint64_t current_run;
 };
 
 /* A forked child's request for a channel of its own (runtime/fork.c,

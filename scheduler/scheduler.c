@@ -7,15 +7,27 @@
 #include "script.h"
 #include "strategy.h"
 
+/* The current thread has made DEJA_SLICE_EVENTS events in a row and
+ * another thread could run: it has had its turn.  Without this, a thread
+ * polling a flag under a lock would keep the right to run for ever under
+ * nonpreemptive and pct, and the thread it waits for would never start.
+ * A function of the events alone, so a replay finds the same turns. */
+static bool long_run(const struct deja_model *m)
+{
+	return m->current < m->nthreads && m->current_run >= DEJA_SLICE_EVENTS &&
+	       deja_model_other_enabled(m, m->current);
+}
+
 /* Switching away from a thread here is not a preemption: it yields,
- * sleeps, has used up its timeslice, or is about to wait for input or for
- * a child (which it may have to). */
+ * sleeps, has used up its timeslice or its turn, or is about to wait for
+ * input or for a child (which it may have to). */
 static bool yields(const struct deja_model *m, uint32_t t)
 {
 	const struct deja_pending *p = &m->threads[t].pending;
 	return p->op == DEJA_OP_YIELD || p->op == DEJA_OP_SLEEP ||
 	       p->op == DEJA_OP_TIMESLICE || p->op == DEJA_OP_INTERRUPT ||
-	       ((p->op == DEJA_OP_SYSCALL || p->op == DEJA_OP_REAP) && p->may_block);
+	       ((p->op == DEJA_OP_SYSCALL || p->op == DEJA_OP_REAP) && p->may_block) ||
+	       (t == m->current && long_run(m));
 }
 
 /* The timed wait that times out first: earliest deadline, then longest
@@ -92,6 +104,10 @@ static void note_choice(struct deja_model *m, uint32_t t, bool timed_out,
 	}
 	if (timed_out)
 		flags |= DEJA_EVENT_TIMED_OUT;
+	if (long_run(m)) {
+		flags |= DEJA_EVENT_TURN;
+		m->current_run = 0; /* its turn is over, even if it goes on */
+	}
 	m->current = t;
 	m->chosen_timed_out = timed_out;
 	m->chosen_flags = flags;
@@ -452,6 +468,7 @@ int64_t deja_sched_step(struct deja_model *m, uint32_t t, struct deja_event *ev)
 	ev->result = r;
 	ev->arg = arg;
 	ev->vtime = m->vclock;
+	m->current_run = (ev->flags & DEJA_EVENT_SWITCH) ? 1 : m->current_run + 1;
 	m->steps++;
 	m->vclock += DEJA_TICK_NS;
 	m->chosen_timed_out = 0;

@@ -2,7 +2,9 @@
  * strategy_nonpreemptive.c: run the current thread until it blocks, yields
  * or ends; then hand over round-robin to the next enabled thread.  The
  * default for `deja record`: it adds no preemptions, so a recording made
- * with it shows the program's own, least surprising interleaving.
+ * with it shows the program's own, least surprising interleaving.  (A
+ * thread that never blocks counts as yielding when its turn ends, so a
+ * thread polling under a lock lets the others run: scheduler.c.)
  */
 #include "strategy.h"
 

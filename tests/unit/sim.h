@@ -15,6 +15,7 @@
 
 #define SIM_MAX_OPS 64
 #define SIM_MAX_THREADS 8
+#define SIM_MAX_EVENTS (1 << 18)
 
 struct sim_step {
 	enum deja_op op;
@@ -29,9 +30,13 @@ struct sim {
 	int pc[SIM_MAX_THREADS];
 	struct deja_object *objects[8];
 	int nthreads;
-	uint32_t trace[4096]; /* thread of each event */
-	bool preempted[4096]; /* event i preempted the thread before it */
-	bool yielded[4096];   /* event i was a yield or sleep */
+	/* Thread t polls: it starts its script again at the end while
+	 * thread polls_for[t] - 1 has not exited (0: it does not). */
+	int polls_for[SIM_MAX_THREADS];
+	bool exited[SIM_MAX_THREADS];
+	uint32_t trace[SIM_MAX_EVENTS]; /* thread of each event */
+	bool preempted[SIM_MAX_EVENTS]; /* event i preempted the thread before it */
+	bool yielded[SIM_MAX_EVENTS];   /* event i was a yield or sleep */
 	uint64_t nevents;
 	/* Strategy script: its switches (sorted). */
 	const struct deja_script_entry *switches;
@@ -101,15 +106,19 @@ static inline enum deja_decision_kind sim_run(struct sim *s, const uint32_t *sch
 		deja_sched_step(s->m, t, &ev);
 		if (s->observe)
 			s->observe(s->observe_ctx, &ev);
-		if (s->nevents < 4096) {
+		if (s->nevents < SIM_MAX_EVENTS) {
 			s->preempted[s->nevents] = (ev.flags & DEJA_EVENT_PREEMPT) != 0;
 			s->yielded[s->nevents] = ev.op == DEJA_OP_YIELD || ev.op == DEJA_OP_SLEEP;
 			s->trace[s->nevents++] = t;
 		}
-		if (done == DEJA_OP_THREAD_EXIT)
+		if (done == DEJA_OP_THREAD_EXIT) {
+			s->exited[t] = true;
 			continue;
+		}
 		if (done != DEJA_OP_THREAD_START)
 			s->pc[t]++;
+		if (s->pc[t] >= s->len[t] && s->polls_for[t] && !s->exited[s->polls_for[t] - 1])
+			s->pc[t] = 0;
 		sim_declare(s, (int)t);
 	}
 }

@@ -2,7 +2,8 @@
  * test_scheduler.c: the scheduler core over simulated programs: no
  * preemptions under nonpreemptive, deadlock and budget detection, the
  * virtual clock jumping to a sleeper's deadline, follow reproducing a
- * schedule and noticing when it cannot, timeslices letting others run.
+ * schedule and noticing when it cannot, timeslices letting others run,
+ * a thread polling under a lock giving up its turn.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -259,6 +260,56 @@ static void a_spinning_thread_lets_the_others_run(void **state)
 	}
 }
 
+/* Thread 0 polls: lock, unlock, again, until thread 1 (lock, unlock) has
+ * exited.  Thread 1 is enabled throughout. */
+static struct sim *poller(const char *strategy, uint64_t seed)
+{
+	struct sim *s = sim_new(2, strategy, seed);
+	sim_add(s, 0, DEJA_OP_MUTEX_LOCK, 0, 0);
+	sim_add(s, 0, DEJA_OP_MUTEX_UNLOCK, 0, 0);
+	s->polls_for[0] = 2;
+	sim_add(s, 1, DEJA_OP_MUTEX_LOCK, 0, 0);
+	sim_add(s, 1, DEJA_OP_MUTEX_UNLOCK, 0, 0);
+	s->m->max_steps = 4 * DEJA_SLICE_EVENTS;
+	return s;
+}
+
+/*
+ * A thread that makes scheduling points but never blocks, while another
+ * could run, is passed over after DEJA_SLICE_EVENTS events in a row, under
+ * every strategy: nonpreemptive and pct kept choosing it until the step
+ * budget ran out, and the thread it polled for never started.  The
+ * switch is no preemption, and a replay follows it.
+ */
+static void a_polling_thread_gives_up_its_turn(void **state)
+{
+	(void)state;
+	static const char *const strategies[] = { "nonpreemptive", "random", "pct:2", "pct:3", "pos", "surw" };
+	for (size_t k = 0; k < sizeof(strategies) / sizeof(strategies[0]); k++) {
+		for (uint64_t seed = 0; seed < 10; seed++) {
+			struct sim *rec = poller(strategies[k], seed);
+			assert_int_equal(sim_run(rec, NULL, 0), DEJA_DECIDE_ALL_DONE);
+			/* At most two turns: thread 0 may end its first holding
+			 * the lock thread 1 then waits for. */
+			assert_true(rec->nevents <= 2 * DEJA_SLICE_EVENTS + 16);
+			if (k == 0) {
+				assert_int_equal(rec->m->preemptions, 0);
+				/* thread 0 ran its whole turn before thread 1 started */
+				assert_int_equal(rec->trace[DEJA_SLICE_EVENTS - 1], 0);
+				assert_int_equal(rec->trace[DEJA_SLICE_EVENTS], 1);
+			}
+			struct sim *rep = poller("follow", 0);
+			assert_int_equal(sim_run(rep, rec->trace, rec->nevents), DEJA_DECIDE_ALL_DONE);
+			assert_int_equal(rep->nevents, rec->nevents);
+			assert_memory_equal(rep->trace, rec->trace, rec->nevents * sizeof(uint32_t));
+			assert_memory_equal(rep->preempted, rec->preempted, rec->nevents * sizeof(bool));
+			assert_int_equal(rep->m->preemptions, rec->m->preemptions);
+			sim_free(rec);
+			sim_free(rep);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -273,6 +324,7 @@ int main(void)
 		cmocka_unit_test(follow_diverges_past_the_end),
 		cmocka_unit_test(events_say_who_else_could_run),
 		cmocka_unit_test(a_spinning_thread_lets_the_others_run),
+		cmocka_unit_test(a_polling_thread_gives_up_its_turn),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
