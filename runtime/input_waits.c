@@ -15,6 +15,7 @@
 #define _GNU_SOURCE
 #include "runtime.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <string.h>
@@ -217,6 +218,23 @@ bool rt_io_ready(const struct rt_io *io)
 	return rt_syscall3(SYS_poll, &pfd, 1, 0) != 0;
 }
 
+/* The descriptors whose readiness ends io's wait, added to fds (up to
+ * max); returns how many were added. */
+static nfds_t watch_fds(const struct rt_io *io, struct pollfd *fds, nfds_t max)
+{
+	nfds_t n = 0;
+	if (is_poll(io->nr)) {
+		const struct pollfd *theirs = (const struct pollfd *)io->a[0];
+		for (long k = 0; k < io->a[1] && n < max; k++)
+			fds[n++] = (struct pollfd){ .fd = theirs[k].fd, .events = theirs[k].events };
+	} else if (is_select(io->nr)) {
+		n = select_as_poll(io->a, fds, max);
+	} else if (max > 0) {
+		fds[n++] = (struct pollfd){ .fd = (int)io->a[0], .events = io->output ? POLLOUT : POLLIN };
+	}
+	return n;
+}
+
 bool rt_io_wait_external(int64_t timeout_ns)
 {
 	struct deja_model *m = rt.model;
@@ -228,18 +246,10 @@ bool rt_io_wait_external(int64_t timeout_ns)
 		if (!deja_model_waits_for_world(m, i))
 			continue;
 		const struct rt_io *io = (const struct rt_io *)(uintptr_t)p->wait_io;
-		if (io->nr == SYS_wait4) {
+		if (io->nr == SYS_wait4)
 			child_wait = true;
-		} else if (is_poll(io->nr)) {
-			const struct pollfd *theirs = (const struct pollfd *)io->a[0];
-			for (long k = 0; k < io->a[1] && n < 256; k++)
-				fds[n++] = (struct pollfd){ .fd = theirs[k].fd, .events = theirs[k].events };
-		} else if (is_select(io->nr)) {
-			n += select_as_poll(io->a, fds + n, 256 - n);
-		} else if (n < 256) {
-			fds[n++] = (struct pollfd){ .fd = (int)io->a[0],
-						    .events = io->output ? POLLOUT : POLLIN };
-		}
+		else
+			n += watch_fds(io, fds + n, 256 - n);
 	}
 	/* A thread in pause() waits for a signal from outside: wait with
 	 * signals let in (the relay notes them, rt_signals_route passes them
@@ -313,4 +323,41 @@ bool rt_io_wait_world_before(uint64_t deadline)
 			break;
 	}
 	return true;
+}
+
+/*
+ * Parallel mode: a call that would block is made in the kernel
+ * (io.c, wait_in_kernel), while other threads run.  A signal the runtime
+ * holds for the thread cannot reach it there: pthread_kill()'s is noted
+ * pending, not sent (signals.c), and one from outside whose handler has
+ * SA_RESTART only restarts the call.  The recording hung where natively
+ * the handler ran and the read failed with EINTR.  So a call that waits
+ * for ever first waits for its descriptors in slices of SIGNAL_LOOK_NS,
+ * in a ppoll under the program's mask (which a handled signal always
+ * interrupts), looking between for a signal held for the thread: then
+ * the call is not made and fails with EINTR, and the signal is handled at
+ * its event, which is where a replay finds it.  A call with a timeout of
+ * its own still waits in the kernel, and such a signal waits until it
+ * ends.  Returns whether the call is so interrupted.
+ */
+bool rt_io_parallel_wait_ready(const struct rt_io *io)
+{
+	struct pollfd fds[256];
+	nfds_t n = rt_io_timeout_ns(io->nr, io->a) < 0 ? watch_fds(io, fds, 256) : 0;
+	if (n == 0)
+		return false;
+	uint64_t mask = rt_signals_program_mask() & ~RT_OWN_SIGNALS;
+	bool trapped = rt_trap_program_mask != NULL;
+	for (;;) {
+		if (rt_signals_due())
+			return true;
+		struct timespec slice = { 0, SIGNAL_LOOK_NS };
+		if (trapped) /* a signal now is this thread's (signals.c, on_relay) */
+			rt_trap_interruptible = true;
+		long r = rt_syscall(SYS_ppoll, (long)fds, (long)n, (long)&slice, (long)&mask,
+				    sizeof(mask), 0);
+		rt_trap_interruptible = false;
+		if (r > 0 || (r < 0 && r != -EINTR))
+			return false; /* ready, or the call itself will say what is wrong */
+	}
 }

@@ -643,9 +643,12 @@ static long input_once(const struct deja_syscall_info *sc, long nr, const long a
 	}
 	if (rt_io_may_block(nr, a))
 		return run_waiting(&io, nr, site);
-	if (rt.shared->parallel && rt_io_call_may_block(nr, a))
+	bool interrupted = false;
+	if (rt.shared->parallel && rt_io_call_may_block(nr, a)) {
 		wait_in_kernel(&io, nr, site);
-	io.result = rt_io_pass(nr, a);
+		interrupted = rt_io_parallel_wait_ready(&io);
+	}
+	io.result = interrupted ? -EINTR : rt_io_pass(nr, a);
 	if (nr == SYS_rt_sigpending && io.result == 0 && a[0])
 		*(uint64_t *)a[0] |= rt_signals_held_pending(); /* the kernel does not have them */
 	rt_io_run_event(&io, nr, site, 0, 0, 0, false); /* filled in by note_result */

@@ -63,6 +63,7 @@ bool rt_io_waits_for_input(long nr);
 int64_t rt_io_timeout_ns(long nr, const long a[6]);
 bool rt_io_call_may_block(long nr, const long a[6]);
 bool rt_io_may_block(long nr, const long a[6]);
+bool rt_io_parallel_wait_ready(const struct rt_io *io);
 /* Threads waiting in io.c's run_waiting; touched with the baton held. */
 extern int rt_io_waiting_inputs;
 /* Its descriptor is ready for what the call waits for. */

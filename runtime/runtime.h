@@ -592,6 +592,10 @@ bool rt_signal_to_self(long nr, const long a[6], uint64_t site, long *result);
  * process (sent to itself, see rt_signal_to_self) that the thread blocks:
  * sigpending() shows them, as the kernel would have them. */
 uint64_t rt_signals_held_pending(void);
+/* The program's signal mask in this thread (inside the trap, the one it
+ * had), and whether a signal it lets through is held for this thread. */
+uint64_t rt_signals_program_mask(void);
+bool rt_signals_due(void);
 /* signalfd() made for these signals: the program reads them from the
  * kernel, so a signal it sends itself among them goes to the kernel too
  * (rt_signal_to_self), where the signalfd sees it. */

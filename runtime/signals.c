@@ -706,7 +706,13 @@ int rt_signal_take_in(uint64_t set, siginfo_t *info)
 	return r > 0 ? (int)r : 0;
 }
 
-uint64_t rt_signals_held_pending(void)
+uint64_t rt_signals_program_mask(void)
+{
+	return program_blocked();
+}
+
+/* The signals held pending for this thread or its process. */
+static uint64_t held_here(void)
 {
 	uint64_t held = 0;
 	const struct pending_set *own = &thread_pending[rt_self];
@@ -714,7 +720,17 @@ uint64_t rt_signals_held_pending(void)
 		if (__atomic_load_n(&own->count[sig], __ATOMIC_RELAXED) ||
 		    __atomic_load_n(&process_pending.count[sig], __ATOMIC_RELAXED))
 			held |= bit(sig);
-	return held & program_blocked();
+	return held;
+}
+
+bool rt_signals_due(void)
+{
+	return held_here() & ~program_blocked();
+}
+
+uint64_t rt_signals_held_pending(void)
+{
+	return held_here() & program_blocked();
 }
 
 /* ---- exec ---- */
