@@ -25,6 +25,8 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "hash_wide.h"
+
 static void iov_chunks(const struct iovec *iov, long count, uint64_t total, rt_chunk_fn fn,
 		       void *ctx)
 {
@@ -176,8 +178,20 @@ void rt_io_each_chunk(const struct deja_syscall_info *sc, const long a[6], long 
 	}
 }
 
+/* Below this many bytes the narrow path, inline, costs less than the call. */
+#define WIDE_FROM 512
+
 static void hash_chunk(void *ctx, uint8_t *ptr, uint64_t len)
 {
+	static int wide = -1; /* not asked yet */
+	if (len >= WIDE_FROM) {
+		if (wide < 0)
+			wide = rt_hash_wide_ok();
+		if (wide) {
+			rt_hash_wide_update(ctx, ptr, len);
+			return;
+		}
+	}
 	XXH3_64bits_update(ctx, ptr, len);
 }
 
