@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <unistd.h>
 #include <xxhash.h>
+/* libxxhash's entry points that pick the widest vector unit the CPU has
+ * (AVX2, AVX-512) at run time; the hashes are the same whichever. */
+#include <xxh_x86dispatch.h>
 
 struct digest_fields {
 	uint64_t seq;
