@@ -128,9 +128,10 @@ static bool put(void *ctx, const void *bytes, uint64_t len)
 	return true;
 }
 
-static const struct deja_feed *feed_entries(const struct deja_shared *sh)
+/* The entries in the channel: the stream sets their bytes_xxh3. */
+static struct deja_feed *feed_entries(struct deja_shared *sh)
 {
-	return (const struct deja_feed *)((const char *)sh + sh->feed_offset);
+	return (struct deja_feed *)((char *)sh + sh->feed_offset);
 }
 
 static void *stream(void *arg)

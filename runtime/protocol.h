@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 45u
+#define DEJA_PROTOCOL_VERSION 46u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -304,7 +304,10 @@ struct deja_python_code {
 };
 
 /* Replay: what an input syscall gave when it was recorded.  The bytes are
- * at `offset` in the feed's byte area. */
+ * at `offset` in the feed's byte area.  bytes_xxh3 is their xxh3, as the
+ * supervisor read them from the trace: it is set before the bytes are
+ * (before feed_filled passes them, when they stream in), so that the
+ * program does not hash again what it is fed (runtime/io.c, feed). */
 struct deja_feed {
 	uint64_t seq;
 	int64_t result;
@@ -313,6 +316,7 @@ struct deja_feed {
 	int64_t nr; /* the recorded syscall's number; -1 for a signal or reap */
 	uint64_t digest; /* the event's data: for an output, xxh3 of what it sent */
 	uint64_t flags;  /* the event's DEJA_EVENT_PART */
+	uint64_t bytes_xxh3; /* len > 0: the xxh3 of the entry's bytes */
 };
 
 /* Coverage of scheduling points per thread (runtime/ticks.c): ticks passed

@@ -187,15 +187,16 @@ enum trace_status trace_feed_index(const struct trace_event *events, uint64_t n,
  * as trace_feed_index gave them) in order, a piece at a time (each
  * entry's, empty ones left out); TRACE_ERR_CORRUPT if the trace's bytes
  * are not what the entries say; fn returns false to stop
- * (TRACE_ERR_STOPPED). */
+ * (TRACE_ERR_STOPPED).  Each entry's bytes_xxh3 is set before fn gets
+ * its bytes. */
 typedef bool (*trace_bytes_fn)(void *ctx, const void *bytes, uint64_t len);
 enum trace_status trace_each_feed_bytes(struct trace *t, uint32_t process,
-					const struct deja_feed *feed, uint64_t count,
+					struct deja_feed *feed, uint64_t count,
 					trace_bytes_fn fn, void *ctx);
 /* All the bytes of those entries (total of them) in one block, *bytes
  * (NULL when total is 0); free it. */
 enum trace_status trace_get_feed_bytes(struct trace *t, uint32_t process,
-				       const struct deja_feed *feed, uint64_t count, uint64_t total,
+				       struct deja_feed *feed, uint64_t count, uint64_t total,
 				       uint8_t **bytes);
 /* Both at once: the index and all the bytes in *bytes (*len of them),
  * entries pointing into it.  Free both. */
