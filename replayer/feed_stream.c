@@ -4,7 +4,7 @@
  *
  * One thread, with a connection of its own to the trace, walks the feed's
  * bytes in order and copies them into the ring.  It publishes how far it
- * has filled after each piece, and waits when the ring holds a whole ring
+ * has filled every 64 KiB, and waits when the ring holds a whole ring
  * the program has not taken yet.  A read error is reported to the runtime
  * (feed_failed) and to the replay, which fails as for any damaged trace.
  */
@@ -72,13 +72,20 @@ static void futex_wait(uint32_t *word, uint32_t seen)
 	syscall(SYS_futex, word, FUTEX_WAIT, seen, &limit, NULL, 0);
 }
 
-static void publish(struct feed_stream *fs)
+/* Say how far the ring is filled, and wake the program if it waits for
+ * that much (or, `anyway`, for any: the stream is about to wait itself).
+ * Its word is cleared first, so that a wait gets one wake, not one per
+ * publish until the program has run. */
+static void publish(struct feed_stream *fs, bool anyway)
 {
 	struct deja_shared *sh = fs->sh;
 	fs->published = fs->filled;
 	__atomic_store_n(&sh->feed_filled, fs->filled, __ATOMIC_SEQ_CST);
 	__atomic_add_fetch(&sh->feed_fill_gen, 1, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&sh->feed_runtime_waits, __ATOMIC_SEQ_CST))
+	uint64_t wants = __atomic_load_n(&sh->feed_runtime_wants, __ATOMIC_SEQ_CST);
+	if (wants && (anyway || fs->filled >= wants) &&
+	    __atomic_compare_exchange_n(&sh->feed_runtime_wants, &wants, 0, false,
+					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		futex_wake(&sh->feed_fill_gen);
 }
 
@@ -96,7 +103,7 @@ static uint64_t room(struct feed_stream *fs)
 			return fs->ring_size - used;
 		if (__atomic_load_n(&fs->stop, __ATOMIC_ACQUIRE))
 			return 0;
-		publish(fs); /* what the program waits for, if it does */
+		publish(fs, true); /* what the program waits for, if it does */
 		uint64_t wants = fs->filled - fs->ring_size + FEED_REFILL_AFTER(fs->ring_size);
 		__atomic_store_n(&sh->feed_filler_wants, wants, __ATOMIC_SEQ_CST);
 		if (__atomic_load_n(&sh->feed_consumed, __ATOMIC_SEQ_CST) < wants)
@@ -123,7 +130,7 @@ static bool put(void *ctx, const void *bytes, uint64_t len)
 		len -= n;
 		fs->filled += n;
 		if (fs->filled - fs->published >= FEED_PUBLISH_EVERY)
-			publish(fs);
+			publish(fs, false);
 	}
 	return true;
 }
@@ -145,7 +152,7 @@ static void *stream(void *arg)
 		fs->status = trace_each_feed_bytes(t, 0, feed_entries(fs->sh),
 						   fs->sh->feed_count, put, fs);
 	trace_close(t);
-	publish(fs);
+	publish(fs, true);
 	if (fs->status == TRACE_OK && fs->filled != fs->sh->feed_total) {
 		snprintf(fs->err, sizeof(fs->err), "the trace's recorded inputs are shorter than"
 			 " their index");
@@ -153,7 +160,7 @@ static void *stream(void *arg)
 	}
 	if (fs->status != TRACE_OK && fs->status != TRACE_ERR_STOPPED) {
 		__atomic_store_n(&fs->sh->feed_failed, 1, __ATOMIC_SEQ_CST);
-		publish(fs);
+		publish(fs, true);
 		futex_wake(&fs->sh->feed_fill_gen); /* whether or not it said it waits */
 	}
 	return NULL;

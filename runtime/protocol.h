@@ -524,22 +524,27 @@ struct deja_shared {
 	 * supervisor fills the ring up to feed_filled, never past
 	 * feed_consumed + feed_ring_size; the runtime moves feed_consumed to
 	 * the first byte it still needs.  Each side bumps its gen word (a
-	 * futex) after moving its mark and wakes it when the other side said
-	 * it waits: the runtime whenever it does, the supervisor only once
-	 * feed_consumed has reached feed_filler_wants, so that a full ring
-	 * refills in big pieces, not a wake per read (docs/architecture.md,
-	 * Replay's inputs). */
+	 * futex) after moving its mark, and a side that waits says up to where
+	 * the other must have moved its mark before waking it:
+	 * feed_runtime_wants (the runtime waits on feed_fill_gen until
+	 * feed_filled reaches it) and feed_filler_wants (the supervisor waits
+	 * on feed_consume_gen until feed_consumed reaches it); 0 is not
+	 * waiting.  Each asks for a quarter of the ring more than it needs, so
+	 * that the two take turns in big pieces, not a wake per read; the
+	 * supervisor wakes the runtime anyway before it waits itself.  The
+	 * side that wakes clears the word first (compare and swap), so that a
+	 * wait gets one wake, not one per move of the mark until the sleeper
+	 * has run (docs/architecture.md, the feed). */
 	uint64_t feed_ring_size;
 	uint64_t feed_total;      /* the feed's bytes in all */
 	uint64_t feed_filled;     /* supervisor */
 	uint64_t feed_consumed;   /* runtime */
 	uint32_t feed_fill_gen;   /* futex word, supervisor */
 	uint32_t feed_consume_gen; /* futex word, runtime */
-	uint32_t feed_runtime_waits; /* runtime: waiting on feed_fill_gen */
 	uint32_t feed_failed;     /* supervisor: the trace's bytes could not be read */
-	/* Supervisor: waiting on feed_consume_gen until feed_consumed reaches
-	 * this (0: not waiting). */
-	uint64_t feed_filler_wants;
+	uint32_t feed_reserved;
+	uint64_t feed_runtime_wants; /* runtime: waiting until feed_filled reaches this */
+	uint64_t feed_filler_wants;  /* supervisor: waiting until feed_consumed reaches this */
 	uint64_t script_offset;   /* strategy script: struct deja_script_entry[script_len] */
 	uint64_t script_len;
 	/* Real time (deja record --time real, and every child process): the
