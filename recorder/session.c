@@ -649,10 +649,10 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 {
 	memset(res, 0, sizeof(*res));
 	struct run_handle h;
+	if (s->cfg->starting)
+		s->cfg->starting(s->cfg->starting_ctx, s->shared);
 	if (start_run(s, &h, err, errlen) != 0)
 		return -1;
-	if (s->cfg->started)
-		s->cfg->started(s->cfg->started_ctx, s->shared);
 	int status = 0;
 	bool timed_out = false, top_ended = false;
 	struct timespec started;

@@ -70,14 +70,15 @@ struct session_config {
 	uint64_t feed_bytes_len;
 	/* Not 0: the feed's bytes (feed_bytes NULL, feed_bytes_len of them)
 	 * stream in through a ring of this size while the program runs, put
-	 * there by whatever `started` sets going (feed_stream.h). */
+	 * there by whatever `starting` sets going (feed_stream.h). */
 	uint64_t feed_ring_size;
 	/* Replay under a debugger: the event before which its thread stops,
 	 * plus one (0: none; protocol.h, debug_stop_event). */
 	uint64_t debug_stop_event;
-	/* Called once the program has been started, with its channel. */
-	void (*started)(void *ctx, struct deja_shared *sh);
-	void *started_ctx;
+	/* Called with the channel, all laid out, right before the program is
+	 * started: the feed's ring fills while the program's process starts. */
+	void (*starting)(void *ctx, struct deja_shared *sh);
+	void *starting_ctx;
 	/* Replay: the pids the top process's children had, by fork index. */
 	const int32_t *child_pids;
 	uint32_t nchild_pids;

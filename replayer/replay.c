@@ -62,15 +62,18 @@ static void start_stream(struct replay_feed *feed, struct deja_shared *sh)
 		__atomic_store_n(&sh->feed_failed, 1, __ATOMIC_SEQ_CST);
 }
 
-/* What the replay sets going once the program has started: the feed's
- * stream, and the watch for a stop under gdb in the top process (a
- * child's is given its channel by replay_children.c). */
+/* What the replay sets going as the program starts: the feed's stream
+ * (started before the program's process, so that making the ring's pages
+ * and filling it overlap the fork and exec: after them, the program
+ * waited for the ring's first bytes), and the watch for a stop under gdb
+ * in the top process (a child's is given its channel by
+ * replay_children.c). */
 struct replay_start {
 	struct replay_feed *feed;
 	struct debug_stop *watch_top; /* NULL: no --gdb in the top process */
 };
 
-static void on_started(void *ctx, struct deja_shared *sh)
+static void on_starting(void *ctx, struct deja_shared *sh)
 {
 	struct replay_start *start = ctx;
 	if (start->feed->ring)
@@ -362,8 +365,8 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 		.feed_bytes = feed->bytes,
 		.feed_bytes_len = feed->len,
 		.feed_ring_size = feed->ring,
-		.started = feed->ring || start.watch_top ? on_started : NULL,
-		.started_ctx = &start,
+		.starting = feed->ring || start.watch_top ? on_starting : NULL,
+		.starting_ctx = &start,
 		.debug_stop_event = start.watch_top ? opt->gdb_event + 1 : 0,
 		.replay_pid = (int32_t)rep->recorded.pid,
 		.replay_ppid = (int32_t)rep->recorded.ppid,
