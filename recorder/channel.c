@@ -5,9 +5,12 @@
 #include "channel.h"
 
 #include <errno.h>
+#include <linux/futex.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static size_t align64(size_t n)
@@ -34,9 +37,52 @@ static int put_bytes(int fd, const uint8_t *from, size_t len, size_t at)
 	return 0;
 }
 
+/* The memfd, mapped, at `size` bytes: created, or grown from an empty
+ * channel's page. */
+static int size_channel(struct channel *ch, size_t size, char *err, size_t errlen)
+{
+	if (ch->fd < 0)
+		ch->fd = memfd_create("deja-channel", MFD_CLOEXEC);
+	if (ch->fd < 0 || ftruncate(ch->fd, (off_t)size) != 0) {
+		snprintf(err, errlen, "cannot create the shared channel: %s", strerror(errno));
+		return -1;
+	}
+	if (ch->sh)
+		munmap(ch->sh, ch->size);
+	ch->size = size;
+	ch->sh = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, ch->fd, 0);
+	if (ch->sh == MAP_FAILED) {
+		ch->sh = NULL;
+		snprintf(err, errlen, "cannot map the shared channel: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int channel_create_empty(struct channel *ch, char *err, size_t errlen)
+{
+	*ch = (struct channel){ .fd = -1 };
+	if (size_channel(ch, (size_t)sysconf(_SC_PAGESIZE), err, errlen) != 0) {
+		channel_close(ch);
+		return -1;
+	}
+	ch->sh->magic = DEJA_SHARED_MAGIC;
+	ch->sh->version = DEJA_PROTOCOL_VERSION;
+	return 0;
+}
+
 int channel_create(const struct channel_spec *spec, struct channel *ch, char *err, size_t errlen)
 {
 	*ch = (struct channel){ .fd = -1 };
+	if (channel_lay_out(spec, ch, err, errlen) != 0)
+		return -1;
+	ch->sh->laid_out = 1; /* nobody has it yet: no one to wake */
+	return 0;
+}
+
+int channel_lay_out(const struct channel_spec *spec, struct channel *ch, char *err,
+		    size_t errlen)
+{
 	size_t schedule_offset = align64(sizeof(struct deja_shared));
 	size_t ticks_offset = align64(schedule_offset + spec->schedule_len * sizeof(uint32_t));
 	size_t interrupts_offset = align64(ticks_offset + spec->schedule_len * sizeof(uint64_t));
@@ -46,24 +92,15 @@ int channel_create(const struct channel_spec *spec, struct channel *ch, char *er
 	size_t inline_bytes = spec->feed_ring_size ? 0 : spec->feed_bytes_len;
 	size_t vtimes_offset = align64(feed_bytes_offset + inline_bytes);
 	size_t script_offset = vtimes_offset + spec->vtimes_len * sizeof(uint64_t);
-	ch->size = script_offset + spec->script_room * sizeof(struct deja_script_entry);
+	size_t size = script_offset + spec->script_room * sizeof(struct deja_script_entry);
 	if (spec->feed_ring_size) {
 		/* The ring comes last, page aligned: the runtime maps it a
 		 * second time right after the channel's end. */
 		size_t page = (size_t)sysconf(_SC_PAGESIZE);
-		feed_bytes_offset = (ch->size + page - 1) / page * page;
-		ch->size = feed_bytes_offset + spec->feed_ring_size;
+		feed_bytes_offset = (size + page - 1) / page * page;
+		size = feed_bytes_offset + spec->feed_ring_size;
 	}
-	ch->fd = memfd_create("deja-channel", MFD_CLOEXEC);
-	if (ch->fd < 0 || ftruncate(ch->fd, (off_t)ch->size) != 0) {
-		snprintf(err, errlen, "cannot create the shared channel: %s", strerror(errno));
-		channel_close(ch);
-		return -1;
-	}
-	ch->sh = mmap(NULL, ch->size, PROT_READ | PROT_WRITE, MAP_SHARED, ch->fd, 0);
-	if (ch->sh == MAP_FAILED) {
-		ch->sh = NULL;
-		snprintf(err, errlen, "cannot map the shared channel: %s", strerror(errno));
+	if (size_channel(ch, size, err, errlen) != 0) {
 		channel_close(ch);
 		return -1;
 	}
@@ -106,6 +143,13 @@ int channel_create(const struct channel_spec *spec, struct channel *ch, char *er
 		memcpy(base + vtimes_offset, spec->vtimes, spec->vtimes_len * sizeof(uint64_t));
 	snprintf(sh->runtime_path, sizeof(sh->runtime_path), "%s", spec->runtime_path);
 	return 0;
+}
+
+void channel_release(struct channel *ch)
+{
+	__atomic_store_n(&ch->sh->laid_out, 1, __ATOMIC_RELEASE);
+	/* Not a private futex: the runtime waits in another process. */
+	syscall(SYS_futex, &ch->sh->laid_out, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 }
 
 void channel_close(struct channel *ch)

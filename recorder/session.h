@@ -8,7 +8,9 @@
  * to the process hooks, processes.h), and works out the outcome:
  * the runtime's verdict (deadlock, timeout, divergence) when it gave one,
  * otherwise the exit status.  Record and replay are both sessions; they
- * differ in the strategy and in what their sink does with the events.
+ * differ in the strategy and in what their sink does with the events, and
+ * a replay starts the target before it lays out the channel
+ * (session_start), so that its process starts while the trace is read.
  */
 #ifndef DEJA_SESSION_H
 #define DEJA_SESSION_H
@@ -122,6 +124,20 @@ struct session;
 /* Sets up the channel; returns NULL with err filled on failure
  * (bad strategy, no memory). */
 struct session *session_new(const struct session_config *cfg, char *err, size_t errlen);
+/* Starts the target before its channel is laid out, so that its process
+ * starts (fork, exec, the dynamic loader) while the caller still reads
+ * what the run needs (a replay, its trace); the runtime waits in it for
+ * the channel.  cfg needs only what starting the process takes (argv,
+ * envp, exe_path, runtime_path, cwd, output_to, input_from) and must
+ * live until session_lay_out.  Returns NULL with err filled when the
+ * target cannot be started; session_free kills a target never run. */
+struct session *session_start(const struct session_config *cfg, char *err, size_t errlen);
+/* Lays out the channel of a session_start'ed session for cfg (the same
+ * program: the starting fields are not looked at again) and sets up its
+ * run, as session_new does; session_run then lets the target go on.
+ * Returns 0, or -1 with err filled. */
+int session_lay_out(struct session *s, const struct session_config *cfg, char *err,
+		    size_t errlen);
 /* A fork-server session: set up its next run (same program, argv and
  * runtime; another strategy, seed, script or output).  Returns 0, or -1
  * with err filled. */

@@ -509,6 +509,13 @@ struct deja_shared {
 	uint32_t magic;
 	uint32_t version;
 	uint64_t size;            /* bytes of the whole mapping */
+	/* A futex word: 1 once everything else here is written.  A replay
+	 * starts the program's process while it still reads the trace
+	 * (recorder/session.h, session_start): until then the channel is one
+	 * page holding magic and version alone, and the runtime waits for
+	 * this before it reads anything else (runtime.c, rt_channel_map). */
+	uint32_t laid_out;
+	uint32_t reserved_header;
 	uint32_t mode;            /* enum deja_mode */
 	uint32_t parallel;        /* threads run in parallel between scheduling points */
 	uint64_t schedule_offset; /* from the start of the mapping */
