@@ -7,7 +7,7 @@
 # checksum after the file has changed on disk.
 #
 # Then 20 MiB read in pieces of uneven sizes: a replay streams them through
-# its feed ring (4 MiB), so pieces straddle the ring's end and the ring
+# its feed ring (2 MiB), so pieces straddle the ring's end and the ring
 # goes round more than twice; replays print the recorded checksum.  A trace
 # whose input bytes are damaged is refused with exit 2, not replayed with
 # wrong bytes; one whose bytes of a piece are others of the same length
