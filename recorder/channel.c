@@ -21,9 +21,12 @@ static size_t align64(size_t n)
 /* Bulk bytes go in with pwrite, not through the mapping: a page the
  * kernel sees wholly written is not zeroed first, where a first touch
  * through the mapping zeroes it (a replay's feed holds every byte the
- * recording read: zeroing 64 MiB cost more than the rest of its setup). */
-static int put_bytes(int fd, const uint8_t *from, size_t len, size_t at)
+ * recording read: zeroing 64 MiB cost more than the rest of its setup),
+ * and the pages are made without a fault each (read_file's schedule,
+ * ticks and feed entries, 1.4 MiB: 0.44 ms, 0.83 through the mapping). */
+static int put_bytes(int fd, const void *bytes, size_t len, size_t at)
 {
+	const uint8_t *from = bytes;
 	while (len > 0) {
 		ssize_t n = pwrite(fd, from, len, (off_t)at);
 		if (n < 0 && errno == EINTR)
@@ -111,36 +114,35 @@ int channel_lay_out(const struct channel_spec *spec, struct channel *ch, char *e
 	sh->size = ch->size;
 	sh->schedule_offset = schedule_offset;
 	sh->schedule_len = spec->schedule_len;
-	if (spec->schedule_len)
-		memcpy(base + schedule_offset, spec->schedule, spec->schedule_len * sizeof(uint32_t));
 	sh->ticks_offset = ticks_offset;
-	if (spec->schedule_len && spec->ticks)
-		memcpy(base + ticks_offset, spec->ticks, spec->schedule_len * sizeof(uint64_t));
-	else if (spec->schedule_len)
+	if (spec->schedule_len && !spec->ticks)
 		memset(base + ticks_offset, 0xff, spec->schedule_len * sizeof(uint64_t));
 	sh->interrupts_offset = interrupts_offset;
 	sh->interrupts_len = spec->ninterrupts;
-	if (spec->ninterrupts)
-		memcpy(base + interrupts_offset, spec->interrupts,
-		       spec->ninterrupts * sizeof(struct deja_interrupt_stop));
 	sh->feed_offset = feed_offset;
 	sh->feed_count = spec->feed_count;
 	sh->feed_bytes_offset = feed_bytes_offset;
-	if (spec->feed_count)
-		memcpy(base + feed_offset, spec->feed, spec->feed_count * sizeof(struct deja_feed));
 	sh->feed_ring_size = spec->feed_ring_size;
 	sh->feed_total = spec->feed_bytes_len;
-	if (!spec->feed_ring_size && spec->feed_bytes_len && put_bytes(ch->fd, spec->feed_bytes, spec->feed_bytes_len,
-					      feed_bytes_offset) != 0) {
+	sh->script_offset = script_offset;
+	sh->vtimes_offset = vtimes_offset;
+	sh->vtimes_len = spec->vtimes_len;
+	uint64_t ticks_len = spec->ticks ? spec->schedule_len : 0;
+	uint64_t inline_len = spec->feed_ring_size ? 0 : spec->feed_bytes_len;
+	if (put_bytes(ch->fd, spec->schedule, spec->schedule_len * sizeof(uint32_t),
+		      schedule_offset) != 0 ||
+	    put_bytes(ch->fd, spec->ticks, ticks_len * sizeof(uint64_t), ticks_offset) != 0 ||
+	    put_bytes(ch->fd, spec->interrupts,
+		      spec->ninterrupts * sizeof(struct deja_interrupt_stop), interrupts_offset) != 0 ||
+	    put_bytes(ch->fd, spec->feed, spec->feed_count * sizeof(struct deja_feed),
+		      feed_offset) != 0 ||
+	    put_bytes(ch->fd, spec->feed_bytes, inline_len, feed_bytes_offset) != 0 ||
+	    put_bytes(ch->fd, spec->vtimes, spec->vtimes_len * sizeof(uint64_t),
+		      vtimes_offset) != 0) {
 		snprintf(err, errlen, "cannot fill the shared channel: %s", strerror(errno));
 		channel_close(ch);
 		return -1;
 	}
-	sh->script_offset = script_offset;
-	sh->vtimes_offset = vtimes_offset;
-	sh->vtimes_len = spec->vtimes_len;
-	if (spec->vtimes_len)
-		memcpy(base + vtimes_offset, spec->vtimes, spec->vtimes_len * sizeof(uint64_t));
 	snprintf(sh->runtime_path, sizeof(sh->runtime_path), "%s", spec->runtime_path);
 	return 0;
 }

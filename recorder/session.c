@@ -102,8 +102,8 @@ static void on_interrupt(int sig)
 /* Everything in the channel that one run reads or writes, set up afresh:
  * mode, strategy and model, clocks and randomness, ring positions, the
  * runtime's verdict. */
-static int setup_run(struct session *s, const struct session_config *cfg, char *err,
-		     size_t errlen)
+static int setup_run(struct session *s, const struct session_config *cfg, bool fresh,
+		     char *err, size_t errlen)
 {
 	struct deja_shared *sh = s->shared;
 	if (cfg->script_len > s->script_room) {
@@ -178,7 +178,10 @@ static int setup_run(struct session *s, const struct session_config *cfg, char *
 		sh->realtime_start_ns = (int64_t)rt.tv_sec * 1000000000LL + rt.tv_nsec;
 		sh->monotonic_start_ns = (int64_t)mono.tv_sec * 1000000000LL + mono.tv_nsec;
 	}
-	deja_model_init(&sh->model, cfg->max_steps);
+	if (fresh)
+		deja_model_init_zeroed(&sh->model, cfg->max_steps);
+	else
+		deja_model_init(&sh->model, cfg->max_steps);
 	sh->model.reuse_joined = !cfg->parallel;
 	sh->model.ids_at_events = cfg->parallel;
 	sh->model.entropy = sh->entropy_seed;
@@ -223,6 +226,7 @@ static struct session *session_alloc(const struct session_config *cfg, char *err
  * empty one session_start made) and set up its run. */
 static int lay_out(struct session *s, const struct session_config *cfg, char *err, size_t errlen)
 {
+	bool grown = s->top.fd >= 0; /* all zero but for magic and version */
 	s->cfg = cfg;
 	s->script_room = cfg->fork_server ? SESSION_SERVER_SCRIPT_MAX : cfg->script_len;
 	struct channel_spec spec = {
@@ -247,7 +251,7 @@ static int lay_out(struct session *s, const struct session_config *cfg, char *er
 	s->shared = s->top.sh;
 	s->ring.sh = s->top.sh;
 	s->shared->server = cfg->fork_server;
-	return setup_run(s, cfg, err, errlen);
+	return setup_run(s, cfg, grown, err, errlen);
 }
 
 struct session *session_new(const struct session_config *cfg, char *err, size_t errlen)
@@ -329,7 +333,7 @@ int session_next_run(struct session *s, const struct session_config *cfg, char *
 		snprintf(err, errlen, "only a fork-server session serves more runs, and only records");
 		return -1;
 	}
-	return setup_run(s, cfg, err, errlen);
+	return setup_run(s, cfg, false, err, errlen);
 }
 
 const struct deja_shared *session_shared(const struct session *s)
