@@ -194,6 +194,13 @@ typedef bool (*trace_bytes_fn)(void *ctx, const void *bytes, uint64_t len);
 enum trace_status trace_each_feed_bytes(struct trace *t, uint32_t process,
 					struct deja_feed *feed, uint64_t count,
 					trace_bytes_fn fn, void *ctx);
+/* The same for the top process's entries, each read straight into the
+ * room dest(ctx, len) gives for it (NULL to stop), then done(ctx, len)
+ * (false to stop); each entry's bytes_xxh3 is set in between. */
+typedef uint8_t *(*trace_dest_fn)(void *ctx, uint64_t len);
+typedef bool (*trace_done_fn)(void *ctx, uint64_t len);
+enum trace_status trace_read_feed_bytes(struct trace *t, struct deja_feed *feed, uint64_t count,
+					trace_dest_fn dest, trace_done_fn done, void *ctx);
 /* All the bytes of those entries (total of them) in one block, *bytes
  * (NULL when total is 0); free it. */
 enum trace_status trace_get_feed_bytes(struct trace *t, uint32_t process,

@@ -7,6 +7,7 @@
  */
 #include "trace_private.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -133,6 +134,43 @@ enum trace_status trace_each_feed_bytes(struct trace *t, uint32_t process,
 		if (feed[next++].len)
 			status = TRACE_ERR_CORRUPT;
 	sqlite3_finalize(st);
+	return status;
+}
+
+enum trace_status trace_read_feed_bytes(struct trace *t, struct deja_feed *feed, uint64_t count,
+					trace_dest_fn dest, trace_done_fn done, void *ctx)
+{
+	/* Each row found by its rowid, the event's seq, and its bytes read
+	 * from SQLite's page straight to where they go: a scan's
+	 * sqlite3_column_blob copies them out of the page first (read_file's
+	 * 64 MiB: 6.7 ms against 7.5, best of 11). */
+	sqlite3_blob *b = NULL;
+	enum trace_status status = TRACE_OK;
+	for (uint64_t i = 0; i < count && status == TRACE_OK; i++) {
+		uint64_t n = feed[i].len;
+		if (!n)
+			continue;
+		sqlite3_int64 seq = (sqlite3_int64)feed[i].seq;
+		int rc = b ? sqlite3_blob_reopen(b, seq)
+			   : sqlite3_blob_open(t->db, "main", "syscall_data", "bytes", seq, 0, &b);
+		if (rc != SQLITE_OK || n > INT_MAX || (uint64_t)sqlite3_blob_bytes(b) != n) {
+			status = TRACE_ERR_CORRUPT; /* its row is missing, or another length */
+			break;
+		}
+		uint8_t *to = dest(ctx, n);
+		if (!to) {
+			status = TRACE_ERR_STOPPED;
+		} else if (sqlite3_blob_read(b, to, (int)n, 0) != SQLITE_OK) {
+			status = TRACE_ERR_CORRUPT;
+		} else {
+			/* As trace_each_feed_bytes does, from the copy, in the
+			 * CPU's cache now. */
+			feed[i].bytes_xxh3 = XXH3_64bits_dispatch(to, n);
+			if (!done(ctx, n))
+				status = TRACE_ERR_STOPPED;
+		}
+	}
+	sqlite3_blob_close(b);
 	return status;
 }
 
