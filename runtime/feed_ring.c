@@ -48,9 +48,26 @@ static void wake_filler(struct deja_shared *sh, uint64_t consumed)
 		rt_syscall3(SYS_futex, &sh->feed_consume_gen, FUTEX_WAKE, 1);
 }
 
+/* How far the program has read, not said yet (rt_feed_release). */
+static uint64_t unsaid;
+/* Said at least this often, as the supervisor publishes: a release per
+ * read, with its atomic operations, made the stream's every look at the
+ * ring's room fetch a line the program had just written. */
+#define FEED_RELEASE_EVERY (64u << 10)
+
+static void say_consumed(struct deja_shared *sh)
+{
+	if (unsaid <= __atomic_load_n(&sh->feed_consumed, __ATOMIC_RELAXED))
+		return;
+	__atomic_store_n(&sh->feed_consumed, unsaid, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&sh->feed_consume_gen, 1, __ATOMIC_SEQ_CST);
+	wake_filler(sh, unsaid);
+}
+
 /* Wait for the supervisor to have filled the ring up to `end`. */
 static void wait_filled(struct deja_shared *sh, uint64_t end)
 {
+	say_consumed(sh); /* room for what it has to put in first */
 	for (;;) {
 		uint32_t gen = __atomic_load_n(&sh->feed_fill_gen, __ATOMIC_ACQUIRE);
 		if (__atomic_load_n(&sh->feed_filled, __ATOMIC_ACQUIRE) >= end)
@@ -97,9 +114,16 @@ const uint8_t *rt_feed_bytes(const struct deja_feed *f)
 void rt_feed_release(uint64_t offset)
 {
 	struct deja_shared *sh = rt.shared;
-	if (!sh->feed_ring_size || offset <= __atomic_load_n(&sh->feed_consumed, __ATOMIC_RELAXED))
+	if (!sh->feed_ring_size || offset <= unsaid)
 		return;
-	__atomic_store_n(&sh->feed_consumed, offset, __ATOMIC_SEQ_CST);
-	__atomic_add_fetch(&sh->feed_consume_gen, 1, __ATOMIC_SEQ_CST);
-	wake_filler(sh, offset);
+	unsaid = offset;
+	/* At once when the stream waits for room. */
+	if (unsaid - __atomic_load_n(&sh->feed_consumed, __ATOMIC_RELAXED) >= FEED_RELEASE_EVERY ||
+	    __atomic_load_n(&sh->feed_filler_wants, __ATOMIC_ACQUIRE))
+		say_consumed(sh);
+}
+
+void rt_feed_after_fork(void)
+{
+	unsaid = 0; /* the child's channel has a feed of its own */
 }

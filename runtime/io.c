@@ -92,6 +92,7 @@ static uint64_t feed_cursor;
 void rt_io_after_fork(void)
 {
 	feed_cursor = 0; /* the child's channel has a feed of its own */
+	rt_feed_after_fork();
 }
 
 const struct deja_feed *rt_io_feed_peek(uint64_t seq)

@@ -530,7 +530,8 @@ struct deja_shared {
 	 * it wraps; the byte at feed offset o lies at o % feed_ring_size.  The
 	 * supervisor fills the ring up to feed_filled, never past
 	 * feed_consumed + feed_ring_size; the runtime moves feed_consumed to
-	 * the first byte it still needs.  Each side bumps its gen word (a
+	 * the first byte it still needs, once it has moved 64 KiB or more, and
+	 * at once when the supervisor waits for room.  Each side bumps its gen word (a
 	 * futex) after moving its mark, and a side that waits says up to where
 	 * the other must have moved its mark before waking it:
 	 * feed_runtime_wants (the runtime waits on feed_fill_gen until
