@@ -78,7 +78,8 @@ struct session_config {
 	 * plus one (0: none; protocol.h, debug_stop_event). */
 	uint64_t debug_stop_event;
 	/* Called with the channel, all laid out, right before the program is
-	 * started: the feed's ring fills while the program's process starts. */
+	 * started, or, started early (session_start), let go: the feed's ring
+	 * fills meanwhile. */
 	void (*starting)(void *ctx, struct deja_shared *sh);
 	void *starting_ctx;
 	/* Replay: the pids the top process's children had, by fork index. */

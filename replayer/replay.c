@@ -62,12 +62,12 @@ static void start_stream(struct replay_feed *feed, struct deja_shared *sh)
 		__atomic_store_n(&sh->feed_failed, 1, __ATOMIC_SEQ_CST);
 }
 
-/* What the replay sets going as the program starts: the feed's stream
- * (started before the program's process, so that making the ring's pages
- * and filling it overlap the fork and exec: after them, the program
- * waited for the ring's first bytes), and the watch for a stop under gdb
- * in the top process (a child's is given its channel by
- * replay_children.c). */
+/* What the replay sets going as the program goes: the feed's stream
+ * (started before the program's runtime is let go, so that making the
+ * ring's pages and filling it overlap the rest of the runtime's start:
+ * started once the program ran, it had the program wait for the ring's
+ * first bytes), and the watch for a stop under gdb in the top process (a
+ * child's is given its channel by replay_children.c). */
 struct replay_start {
 	struct replay_feed *feed;
 	struct debug_stop *watch_top; /* NULL: no --gdb in the top process */
