@@ -5,8 +5,9 @@
  * run hands the runtime: in a replay the follow schedule, each event's
  * next tick or interrupt stop, the interrupts' instructions, the recorded inputs (feed) and, for a real-time
  * recording, each event's clock; for a script strategy its switches.
- * session.c makes the top process's at launch, processes.c a forked
- * child's when it asks for one.
+ * session.c makes the top process's at launch (a replay's in two steps:
+ * an empty one the program's process starts with, laid out once the
+ * trace is read), processes.c a forked child's when it asks for one.
  */
 #ifndef DEJA_CHANNEL_H
 #define DEJA_CHANNEL_H
@@ -43,9 +44,21 @@ struct channel {
 };
 
 /* Create and map a channel laid out for spec, with its areas filled in
- * and the header (magic, version, size, offsets, runtime path) written.
- * Returns 0, or -1 with err filled. */
+ * and the header (magic, version, size, offsets, runtime path) written,
+ * marked laid out.  Returns 0, or -1 with err filled. */
 int channel_create(const struct channel_spec *spec, struct channel *ch, char *err, size_t errlen);
+/* Create a channel not laid out yet: one page with magic and version, on
+ * which a runtime that attaches waits (protocol.h, laid_out).  Returns 0,
+ * or -1 with err filled. */
+int channel_create_empty(struct channel *ch, char *err, size_t errlen);
+/* Lay out an empty channel for spec, as channel_create does, but leave
+ * it marked not laid out: the caller writes the rest of what the runtime
+ * reads first, then calls channel_release.  Returns 0, or -1 with err
+ * filled (the channel is closed). */
+int channel_lay_out(const struct channel_spec *spec, struct channel *ch, char *err,
+		    size_t errlen);
+/* Mark the channel laid out and wake a runtime waiting for it. */
+void channel_release(struct channel *ch);
 void channel_close(struct channel *ch);
 
 #endif /* DEJA_CHANNEL_H */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
+#include <pthread.h>
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <sys/personality.h>
@@ -32,6 +33,22 @@
 #include "strategy.h"
 
 extern char **environ;
+
+/* The run under way: a process of our own, or one the fork server forked. */
+struct run_handle {
+	pid_t pid;   /* our child; 0 when served */
+	int pidfd;   /* readable when our child exits; -1 if unavailable */
+	bool killed;
+};
+
+/* A target being started: its process forked, and deja's ends of the pipe
+ * on which it reports a failure to become the target and of the socket on
+ * which it hands over its seccomp listener. */
+struct launch {
+	pid_t pid;
+	int report_fd;
+	int listener_sock;
+};
 
 struct session {
 	const struct session_config *cfg;
@@ -58,6 +75,16 @@ struct session {
 	struct escape_log escapes;
 	bool said_unwatched;
 	struct interrupt_watch spin_watch; /* threads that spin (interrupt_watch.h) */
+	/* session_start: the run started before its channel was laid out,
+	 * until session_run takes it over; the thread that waits for its
+	 * launch (its listener handed over, its exec), and how that went. */
+	struct run_handle early;
+	bool started_early;
+	struct launch launch;
+	pthread_t launcher;
+	bool launcher_running;
+	int launch_rc;
+	char launch_err[DEJA_MESSAGE_MAX];
 };
 
 static volatile sig_atomic_t interrupted;
@@ -75,8 +102,8 @@ static void on_interrupt(int sig)
 /* Everything in the channel that one run reads or writes, set up afresh:
  * mode, strategy and model, clocks and randomness, ring positions, the
  * runtime's verdict. */
-static int setup_run(struct session *s, const struct session_config *cfg, char *err,
-		     size_t errlen)
+static int setup_run(struct session *s, const struct session_config *cfg, bool fresh,
+		     char *err, size_t errlen)
 {
 	struct deja_shared *sh = s->shared;
 	if (cfg->script_len > s->script_room) {
@@ -151,7 +178,10 @@ static int setup_run(struct session *s, const struct session_config *cfg, char *
 		sh->realtime_start_ns = (int64_t)rt.tv_sec * 1000000000LL + rt.tv_nsec;
 		sh->monotonic_start_ns = (int64_t)mono.tv_sec * 1000000000LL + mono.tv_nsec;
 	}
-	deja_model_init(&sh->model, cfg->max_steps);
+	if (fresh)
+		deja_model_init_zeroed(&sh->model, cfg->max_steps);
+	else
+		deja_model_init(&sh->model, cfg->max_steps);
 	sh->model.reuse_joined = !cfg->parallel;
 	sh->model.ids_at_events = cfg->parallel;
 	sh->model.entropy = sh->entropy_seed;
@@ -162,7 +192,9 @@ static int setup_run(struct session *s, const struct session_config *cfg, char *
 	return deja_strategy_setup(&sh->model, cfg->strategy, cfg->seed, err, errlen);
 }
 
-struct session *session_new(const struct session_config *cfg, char *err, size_t errlen)
+/* A session without its channel yet: the process socket, and SIGINT and
+ * SIGTERM caught. */
+static struct session *session_alloc(const struct session_config *cfg, char *err, size_t errlen)
 {
 	struct session *s = calloc(1, sizeof(*s));
 	if (!s) {
@@ -171,6 +203,31 @@ struct session *session_new(const struct session_config *cfg, char *err, size_t 
 	}
 	s->cfg = cfg;
 	s->top.fd = s->proc_ours = s->proc_theirs = -1;
+	s->early.pidfd = -1;
+	int pair[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0 ||
+	    !(s->procs = processes_new(pair[0]))) {
+		snprintf(err, errlen, "cannot create the process socket: %s", strerror(errno));
+		session_free(s);
+		return NULL;
+	}
+	s->proc_ours = pair[0];
+	s->proc_theirs = pair[1];
+	struct sigaction sa = { .sa_handler = on_interrupt };
+	sigemptyset(&sa.sa_mask);
+	interrupted = 0;
+	sigaction(SIGINT, &sa, &s->old_int);
+	sigaction(SIGTERM, &sa, &s->old_term);
+	s->catching = true;
+	return s;
+}
+
+/* Lay out the session's channel for cfg (creating it, or growing the
+ * empty one session_start made) and set up its run. */
+static int lay_out(struct session *s, const struct session_config *cfg, char *err, size_t errlen)
+{
+	bool grown = s->top.fd >= 0; /* all zero but for magic and version */
+	s->cfg = cfg;
 	s->script_room = cfg->fork_server ? SESSION_SERVER_SCRIPT_MAX : cfg->script_len;
 	struct channel_spec spec = {
 		.schedule = cfg->schedule,
@@ -188,33 +245,85 @@ struct session *session_new(const struct session_config *cfg, char *err, size_t 
 		.script_room = s->script_room,
 		.runtime_path = cfg->runtime_path,
 	};
-	if (channel_create(&spec, &s->top, err, errlen) != 0) {
-		session_free(s);
-		return NULL;
-	}
-	int pair[2];
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0 ||
-	    !(s->procs = processes_new(pair[0]))) {
-		snprintf(err, errlen, "cannot create the process socket: %s", strerror(errno));
-		session_free(s);
-		return NULL;
-	}
-	s->proc_ours = pair[0];
-	s->proc_theirs = pair[1];
+	if ((s->top.fd < 0 ? channel_create(&spec, &s->top, err, errlen)
+			   : channel_lay_out(&spec, &s->top, err, errlen)) != 0)
+		return -1;
 	s->shared = s->top.sh;
 	s->ring.sh = s->top.sh;
 	s->shared->server = cfg->fork_server;
-	if (setup_run(s, cfg, err, errlen) != 0) {
+	return setup_run(s, cfg, grown, err, errlen);
+}
+
+struct session *session_new(const struct session_config *cfg, char *err, size_t errlen)
+{
+	struct session *s = session_alloc(cfg, err, errlen);
+	if (s && lay_out(s, cfg, err, errlen) != 0) {
 		session_free(s);
 		return NULL;
 	}
-	struct sigaction sa = { .sa_handler = on_interrupt };
-	sigemptyset(&sa.sa_mask);
-	interrupted = 0;
-	sigaction(SIGINT, &sa, &s->old_int);
-	sigaction(SIGTERM, &sa, &s->old_term);
-	s->catching = true;
 	return s;
+}
+
+static int fork_child(struct session *s, struct launch *l, char *err, size_t errlen);
+static int launched(struct session *s, struct launch *l, char *err, size_t errlen);
+
+static void *await_launch(void *arg)
+{
+	struct session *s = arg;
+	s->launch_rc = launched(s, &s->launch, s->launch_err, sizeof(s->launch_err));
+	return NULL;
+}
+
+/* Wait for session_start's launch; 0, or -1 with err filled when the
+ * target could not be started (it is gone then). */
+static int join_launcher(struct session *s, char *err, size_t errlen)
+{
+	if (s->launcher_running) {
+		pthread_join(s->launcher, NULL);
+		s->launcher_running = false;
+	}
+	if (s->launch_rc != 0 && s->started_early) { /* launched() reaped it */
+		s->started_early = false;
+		if (s->early.pidfd >= 0)
+			close(s->early.pidfd);
+	}
+	if (s->launch_rc != 0)
+		snprintf(err, errlen, "%s", s->launch_err);
+	return s->launch_rc;
+}
+
+struct session *session_start(const struct session_config *cfg, char *err, size_t errlen)
+{
+	struct session *s = session_alloc(cfg, err, errlen);
+	if (!s)
+		return NULL;
+	if (channel_create_empty(&s->top, err, errlen) != 0 ||
+	    fork_child(s, &s->launch, err, errlen) != 0) {
+		session_free(s);
+		return NULL;
+	}
+	s->early.pid = s->launch.pid;
+	s->early.pidfd = (int)syscall(SYS_pidfd_open, s->early.pid, 0);
+	s->started_early = true;
+	/* The fork is this thread's (the target dies with the thread that
+	 * forked it: PR_SET_PDEATHSIG); the wait for its listener and exec,
+	 * 2 ms here, another's, so that the caller goes on meanwhile. */
+	s->launcher_running = pthread_create(&s->launcher, NULL, await_launch, s) == 0;
+	if (!s->launcher_running)
+		await_launch(s);
+	return s;
+}
+
+int session_lay_out(struct session *s, const struct session_config *cfg, char *err,
+		    size_t errlen)
+{
+	if (!s->started_early || s->shared || cfg->fork_server) {
+		snprintf(err, errlen, "only a session started early is laid out after its start");
+		return -1;
+	}
+	if (join_launcher(s, err, errlen) != 0)
+		return -1;
+	return lay_out(s, cfg, err, errlen);
 }
 
 int session_next_run(struct session *s, const struct session_config *cfg, char *err,
@@ -224,7 +333,7 @@ int session_next_run(struct session *s, const struct session_config *cfg, char *
 		snprintf(err, errlen, "only a fork-server session serves more runs, and only records");
 		return -1;
 	}
-	return setup_run(s, cfg, err, errlen);
+	return setup_run(s, cfg, false, err, errlen);
 }
 
 const struct deja_shared *session_shared(const struct session *s)
@@ -236,6 +345,14 @@ void session_free(struct session *s)
 {
 	if (!s)
 		return;
+	char why[DEJA_MESSAGE_MAX];
+	join_launcher(s, why, sizeof(why));
+	if (s->started_early) { /* never run: it waits for its channel, or ended */
+		kill(s->early.pid, SIGKILL);
+		waitpid(s->early.pid, NULL, 0);
+		if (s->early.pidfd >= 0)
+			close(s->early.pidfd);
+	}
 	if (s->server_pid > 0) {
 		kill(s->server_pid, SIGKILL);
 		waitpid(s->server_pid, NULL, 0);
@@ -428,7 +545,8 @@ static int watch_escapes(struct session *s, int listener, char *err, size_t errl
 	return s->watch ? 0 : -1;
 }
 
-static int start_child(struct session *s, pid_t *pid, char *err, size_t errlen)
+/* Fork the target's process, which becomes the target (exec_target). */
+static int fork_child(struct session *s, struct launch *l, char *err, size_t errlen)
 {
 	int pipefd[2], listener_pair[2];
 	if (pipe2(pipefd, O_CLOEXEC) != 0) {
@@ -441,12 +559,16 @@ static int start_child(struct session *s, pid_t *pid, char *err, size_t errlen)
 		close(pipefd[1]);
 		return -1;
 	}
-	*pid = fork();
-	if (*pid < 0) {
+	l->pid = fork();
+	if (l->pid < 0) {
 		snprintf(err, errlen, "fork: %s", strerror(errno));
+		close(pipefd[0]);
+		close(pipefd[1]);
+		close(listener_pair[0]);
+		close(listener_pair[1]);
 		return -1;
 	}
-	if (*pid == 0) {
+	if (l->pid == 0) {
 		close(pipefd[0]);
 		close(listener_pair[0]);
 		signal(SIGINT, SIG_DFL);
@@ -454,21 +576,31 @@ static int start_child(struct session *s, pid_t *pid, char *err, size_t errlen)
 	}
 	close(pipefd[1]);
 	close(listener_pair[1]);
+	l->report_fd = pipefd[0];
+	l->listener_sock = listener_pair[0];
+	return 0;
+}
+
+/* Wait until the forked target has handed over its seccomp listener
+ * (served from then on) and exec'd; -1 with err filled if it could not
+ * (it is reaped then). */
+static int launched(struct session *s, struct launch *l, char *err, size_t errlen)
+{
 	/* Before anything else: from the exec on, the target's loader waits
 	 * for the listener to be served. */
-	int listener = escape_receive_listener(listener_pair[0]);
-	close(listener_pair[0]);
+	int listener = escape_receive_listener(l->listener_sock);
+	close(l->listener_sock);
 	if (watch_escapes(s, listener, err, errlen) != 0) {
-		kill(*pid, SIGKILL);
-		waitpid(*pid, NULL, 0);
-		close(pipefd[0]);
+		kill(l->pid, SIGKILL);
+		waitpid(l->pid, NULL, 0);
+		close(l->report_fd);
 		return -1;
 	}
 	struct launch_failure f;
-	ssize_t n = read(pipefd[0], &f, sizeof(f));
-	close(pipefd[0]);
+	ssize_t n = read(l->report_fd, &f, sizeof(f));
+	close(l->report_fd);
 	if (n == (ssize_t)sizeof(f)) {
-		waitpid(*pid, NULL, 0);
+		waitpid(l->pid, NULL, 0);
 		if (f.step == 1)
 			snprintf(err, errlen, "cannot enter the recorded working directory %s: %s",
 				 s->cfg->cwd, strerror(f.err));
@@ -486,19 +618,21 @@ static int start_child(struct session *s, pid_t *pid, char *err, size_t errlen)
 	return 0;
 }
 
+static int start_child(struct session *s, pid_t *pid, char *err, size_t errlen)
+{
+	struct launch l;
+	if (fork_child(s, &l, err, errlen) != 0)
+		return -1;
+	*pid = l.pid;
+	return launched(s, &l, err, errlen);
+}
+
 static double seconds_since(const struct timespec *t0)
 {
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
-
-/* The run under way: a process of our own, or one the fork server forked. */
-struct run_handle {
-	pid_t pid;   /* our child; 0 when served */
-	int pidfd;   /* readable when our child exits; -1 if unavailable */
-	bool killed;
-};
 
 /* Start the run: exec the target, or have the fork server fork it (and
  * start the server first if it is not running). */
@@ -649,10 +783,19 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 {
 	memset(res, 0, sizeof(*res));
 	struct run_handle h;
-	if (start_run(s, &h, err, errlen) != 0)
+	if (!s->shared) {
+		snprintf(err, errlen, "the session's channel is not laid out");
 		return -1;
-	if (s->cfg->started)
-		s->cfg->started(s->cfg->started_ctx, s->shared);
+	}
+	if (s->cfg->starting)
+		s->cfg->starting(s->cfg->starting_ctx, s->shared);
+	if (s->started_early) { /* its process waits for the channel: let it go */
+		h = s->early;
+		s->started_early = false;
+		channel_release(&s->top);
+	} else if (start_run(s, &h, err, errlen) != 0) {
+		return -1;
+	}
 	int status = 0;
 	bool timed_out = false, top_ended = false;
 	struct timespec started;

@@ -8,7 +8,9 @@
  * to the process hooks, processes.h), and works out the outcome:
  * the runtime's verdict (deadlock, timeout, divergence) when it gave one,
  * otherwise the exit status.  Record and replay are both sessions; they
- * differ in the strategy and in what their sink does with the events.
+ * differ in the strategy and in what their sink does with the events, and
+ * a replay starts the target before it lays out the channel
+ * (session_start), so that its process starts while the trace is read.
  */
 #ifndef DEJA_SESSION_H
 #define DEJA_SESSION_H
@@ -70,14 +72,16 @@ struct session_config {
 	uint64_t feed_bytes_len;
 	/* Not 0: the feed's bytes (feed_bytes NULL, feed_bytes_len of them)
 	 * stream in through a ring of this size while the program runs, put
-	 * there by whatever `started` sets going (feed_stream.h). */
+	 * there by whatever `starting` sets going (feed_stream.h). */
 	uint64_t feed_ring_size;
 	/* Replay under a debugger: the event before which its thread stops,
 	 * plus one (0: none; protocol.h, debug_stop_event). */
 	uint64_t debug_stop_event;
-	/* Called once the program has been started, with its channel. */
-	void (*started)(void *ctx, struct deja_shared *sh);
-	void *started_ctx;
+	/* Called with the channel, all laid out, right before the program is
+	 * started, or, started early (session_start), let go: the feed's ring
+	 * fills meanwhile. */
+	void (*starting)(void *ctx, struct deja_shared *sh);
+	void *starting_ctx;
 	/* Replay: the pids the top process's children had, by fork index. */
 	const int32_t *child_pids;
 	uint32_t nchild_pids;
@@ -121,6 +125,20 @@ struct session;
 /* Sets up the channel; returns NULL with err filled on failure
  * (bad strategy, no memory). */
 struct session *session_new(const struct session_config *cfg, char *err, size_t errlen);
+/* Starts the target before its channel is laid out, so that its process
+ * starts (fork, exec, the dynamic loader) while the caller still reads
+ * what the run needs (a replay, its trace); the runtime waits in it for
+ * the channel.  cfg needs only what starting the process takes (argv,
+ * envp, exe_path, runtime_path, cwd, output_to, input_from) and must
+ * live until session_lay_out.  Returns NULL with err filled when the
+ * target cannot be started; session_free kills a target never run. */
+struct session *session_start(const struct session_config *cfg, char *err, size_t errlen);
+/* Lays out the channel of a session_start'ed session for cfg (the same
+ * program: the starting fields are not looked at again) and sets up its
+ * run, as session_new does; session_run then lets the target go on.
+ * Returns 0, or -1 with err filled. */
+int session_lay_out(struct session *s, const struct session_config *cfg, char *err,
+		    size_t errlen);
 /* A fork-server session: set up its next run (same program, argv and
  * runtime; another strategy, seed, script or output).  Returns 0, or -1
  * with err filled. */

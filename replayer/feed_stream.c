@@ -2,11 +2,12 @@
  * feed_stream.c: the supervisor's side of the feed ring (see
  * feed_stream.h; the runtime's side is runtime/feed_ring.c).
  *
- * One thread, with a connection of its own to the trace, walks the feed's
- * bytes in order and copies them into the ring.  It publishes how far it
- * has filled after each piece, and waits when the ring holds a whole ring
- * the program has not taken yet.  A read error is reported to the runtime
- * (feed_failed) and to the replay, which fails as for any damaged trace.
+ * One thread, with a connection of its own to the trace, reads the feed's
+ * entries in order, each straight into the ring (trace_read_feed_bytes).
+ * It publishes how far it has filled, in whole entries, once 64 KiB more
+ * are in, and waits when the ring has no room for the next entry.  A read
+ * error is reported to the runtime (feed_failed) and to the replay, which
+ * fails as for any damaged trace.
  */
 #define _GNU_SOURCE
 #include "feed_stream.h"
@@ -25,7 +26,11 @@
 
 /* Feeds up to this size go into the channel whole. */
 #define FEED_INLINE_MAX (1u << 20)
-#define FEED_RING_MIN (4u << 20)
+/* The ring's least size.  Each page of it costs the making (about 3 us a
+ * page here: 3 ms for 4 MiB, which the program waited for once it started
+ * while the trace was read) and the freeing; a smaller ring costs more
+ * wakes, a pair per quarter of it (1 MiB and 512 KiB were no faster). */
+#define FEED_RING_MIN (2u << 20)
 /* Bytes put in before they are published: a publish may wake the program,
  * and a wake per 4 KiB read cost more than the copying. */
 #define FEED_PUBLISH_EVERY (64u << 10)
@@ -40,6 +45,7 @@ struct feed_stream {
 	uint64_t ring_size;
 	uint64_t filled;
 	uint64_t published;
+	uint8_t *wrap;             /* an entry that wraps round the ring's end: half a ring */
 	int stop;                  /* atomic: the replay is over */
 	enum trace_status status;
 	char err[256];
@@ -72,32 +78,44 @@ static void futex_wait(uint32_t *word, uint32_t seen)
 	syscall(SYS_futex, word, FUTEX_WAIT, seen, &limit, NULL, 0);
 }
 
-static void publish(struct feed_stream *fs)
+/* Say how far the ring is filled, and wake the program if it waits for
+ * that much (or, `anyway`, for any: the stream is about to wait itself).
+ * Its word is cleared first, so that a wait gets one wake, not one per
+ * publish until the program has run. */
+static void publish(struct feed_stream *fs, bool anyway)
 {
 	struct deja_shared *sh = fs->sh;
 	fs->published = fs->filled;
 	__atomic_store_n(&sh->feed_filled, fs->filled, __ATOMIC_SEQ_CST);
 	__atomic_add_fetch(&sh->feed_fill_gen, 1, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&sh->feed_runtime_waits, __ATOMIC_SEQ_CST))
+	uint64_t wants = __atomic_load_n(&sh->feed_runtime_wants, __ATOMIC_SEQ_CST);
+	if (wants && (anyway || fs->filled >= wants) &&
+	    __atomic_compare_exchange_n(&sh->feed_runtime_wants, &wants, 0, false,
+					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		futex_wake(&sh->feed_fill_gen);
 }
 
-/* Room in the ring, waiting for the program to take bytes if there is
- * none; 0 when the replay is over.  A full ring waits until the program
- * has taken a quarter of it: waking at each read the program makes cost a
- * futex call per read on both sides. */
-static uint64_t room(struct feed_stream *fs)
+/* Wait until the ring has room for the next len bytes (at most half the
+ * ring: feed_stream_ring_size); false when the replay is over.  A ring
+ * without room waits until the program has taken a quarter of it, or
+ * enough for len if that is more: waking at each read the program makes
+ * cost a futex call per read on both sides.  The program, which wakes the
+ * stream when it waits itself, has taken all but the entry before the
+ * one it waits for, so the room comes. */
+static bool make_room(struct feed_stream *fs, uint64_t len)
 {
 	struct deja_shared *sh = fs->sh;
 	for (;;) {
 		uint32_t gen = __atomic_load_n(&sh->feed_consume_gen, __ATOMIC_ACQUIRE);
 		uint64_t used = fs->filled - __atomic_load_n(&sh->feed_consumed, __ATOMIC_ACQUIRE);
-		if (used < fs->ring_size)
-			return fs->ring_size - used;
+		if (fs->ring_size - used >= len)
+			return true;
 		if (__atomic_load_n(&fs->stop, __ATOMIC_ACQUIRE))
-			return 0;
-		publish(fs); /* what the program waits for, if it does */
+			return false;
+		publish(fs, true); /* what the program waits for, if it does */
 		uint64_t wants = fs->filled - fs->ring_size + FEED_REFILL_AFTER(fs->ring_size);
+		if (wants < fs->filled + len - fs->ring_size)
+			wants = fs->filled + len - fs->ring_size;
 		__atomic_store_n(&sh->feed_filler_wants, wants, __ATOMIC_SEQ_CST);
 		if (__atomic_load_n(&sh->feed_consumed, __ATOMIC_SEQ_CST) < wants)
 			futex_wait(&sh->feed_consume_gen, gen);
@@ -105,32 +123,39 @@ static uint64_t room(struct feed_stream *fs)
 	}
 }
 
-static bool put(void *ctx, const void *bytes, uint64_t len)
+/* Where the next entry's len bytes go: the ring, or, for one that wraps
+ * round its end, a buffer of the stream's own that `put` copies in two
+ * pieces (a few times per ring's worth). */
+static uint8_t *dest(void *ctx, uint64_t len)
 {
 	struct feed_stream *fs = ctx;
-	const uint8_t *from = bytes;
-	while (len) {
-		uint64_t n = room(fs);
-		if (!n)
-			return false;
-		uint64_t at = fs->filled % fs->ring_size;
-		if (n > fs->ring_size - at)
-			n = fs->ring_size - at;
-		if (n > len)
-			n = len;
-		memcpy(fs->ring + at, from, n);
-		from += n;
-		len -= n;
-		fs->filled += n;
-		if (fs->filled - fs->published >= FEED_PUBLISH_EVERY)
-			publish(fs);
+	if (!make_room(fs, len))
+		return NULL;
+	uint64_t at = fs->filled % fs->ring_size;
+	return len <= fs->ring_size - at ? fs->ring + at : fs->wrap;
+}
+
+/* The next entry's len bytes are where dest said: publish them, at least
+ * every 64 KiB. */
+static bool put(void *ctx, uint64_t len)
+{
+	struct feed_stream *fs = ctx;
+	uint64_t at = fs->filled % fs->ring_size;
+	if (len > fs->ring_size - at) {
+		uint64_t first = fs->ring_size - at;
+		memcpy(fs->ring + at, fs->wrap, first);
+		memcpy(fs->ring, fs->wrap + first, len - first);
 	}
+	fs->filled += len;
+	if (fs->filled - fs->published >= FEED_PUBLISH_EVERY)
+		publish(fs, false);
 	return true;
 }
 
-static const struct deja_feed *feed_entries(const struct deja_shared *sh)
+/* The entries in the channel: the stream sets their bytes_xxh3. */
+static struct deja_feed *feed_entries(struct deja_shared *sh)
 {
-	return (const struct deja_feed *)((const char *)sh + sh->feed_offset);
+	return (struct deja_feed *)((char *)sh + sh->feed_offset);
 }
 
 static void *stream(void *arg)
@@ -141,10 +166,10 @@ static void *stream(void *arg)
 	madvise(fs->ring, fs->ring_size, MADV_POPULATE_WRITE);
 	fs->status = trace_reopen(fs->path, &t, fs->err, sizeof(fs->err));
 	if (fs->status == TRACE_OK)
-		fs->status = trace_each_feed_bytes(t, 0, feed_entries(fs->sh),
-						   fs->sh->feed_count, put, fs);
+		fs->status = trace_read_feed_bytes(t, feed_entries(fs->sh), fs->sh->feed_count,
+						   dest, put, fs);
 	trace_close(t);
-	publish(fs);
+	publish(fs, true);
 	if (fs->status == TRACE_OK && fs->filled != fs->sh->feed_total) {
 		snprintf(fs->err, sizeof(fs->err), "the trace's recorded inputs are shorter than"
 			 " their index");
@@ -152,7 +177,7 @@ static void *stream(void *arg)
 	}
 	if (fs->status != TRACE_OK && fs->status != TRACE_ERR_STOPPED) {
 		__atomic_store_n(&fs->sh->feed_failed, 1, __ATOMIC_SEQ_CST);
-		publish(fs);
+		publish(fs, true);
 		futex_wake(&fs->sh->feed_fill_gen); /* whether or not it said it waits */
 	}
 	return NULL;
@@ -162,10 +187,18 @@ struct feed_stream *feed_stream_start(const char *path, struct deja_shared *sh, 
 				      size_t errlen)
 {
 	struct feed_stream *fs = calloc(1, sizeof(*fs));
-	if (fs)
+	if (fs) {
 		fs->path = strdup(path);
-	if (!fs || !fs->path) {
+		/* No entry is longer than half the ring (its pages are made
+		 * only if one wraps). */
+		fs->wrap = malloc(sh->feed_ring_size / 2);
+	}
+	if (!fs || !fs->path || !fs->wrap) {
 		snprintf(err, errlen, "out of memory");
+		if (fs) {
+			free(fs->path);
+			free(fs->wrap);
+		}
 		free(fs);
 		return NULL;
 	}
@@ -177,6 +210,7 @@ struct feed_stream *feed_stream_start(const char *path, struct deja_shared *sh, 
 		snprintf(err, errlen, "cannot start the thread that feeds the replay: %s",
 			 strerror(rc));
 		free(fs->path);
+		free(fs->wrap);
 		free(fs);
 		return NULL;
 	}
@@ -196,6 +230,7 @@ bool feed_stream_end(struct feed_stream *fs, char *err, size_t errlen)
 		snprintf(err, errlen, "the trace's recorded inputs cannot be read: %s",
 			 fs->err[0] ? fs->err : trace_strerror(fs->status));
 	free(fs->path);
+	free(fs->wrap);
 	free(fs);
 	return ok;
 }

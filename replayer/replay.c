@@ -62,15 +62,18 @@ static void start_stream(struct replay_feed *feed, struct deja_shared *sh)
 		__atomic_store_n(&sh->feed_failed, 1, __ATOMIC_SEQ_CST);
 }
 
-/* What the replay sets going once the program has started: the feed's
- * stream, and the watch for a stop under gdb in the top process (a
+/* What the replay sets going as the program goes: the feed's stream
+ * (started before the program's runtime is let go, so that making the
+ * ring's pages and filling it overlap the rest of the runtime's start:
+ * started once the program ran, it had the program wait for the ring's
+ * first bytes), and the watch for a stop under gdb in the top process (a
  * child's is given its channel by replay_children.c). */
 struct replay_start {
 	struct replay_feed *feed;
 	struct debug_stop *watch_top; /* NULL: no --gdb in the top process */
 };
 
-static void on_started(void *ctx, struct deja_shared *sh)
+static void on_starting(void *ctx, struct deja_shared *sh)
 {
 	struct replay_start *start = ctx;
 	if (start->feed->ring)
@@ -310,7 +313,9 @@ static struct debug_stop *start_debug(const struct replay_options *opt,
 	return ds;
 }
 
-static enum replay_status run_follow(struct replay_report *rep, const struct trace_event *ev,
+/* Lay out the channel of the session started early (s) and run it. */
+static enum replay_status run_follow(struct replay_report *rep, struct session *s,
+				     const struct trace_event *ev,
 				     const struct trace_thread *threads, size_t nthreads,
 				     const struct site_table *sites, struct replay_feed *feed,
 				     struct replay_children *children, const struct replay_options *opt,
@@ -362,8 +367,8 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 		.feed_bytes = feed->bytes,
 		.feed_bytes_len = feed->len,
 		.feed_ring_size = feed->ring,
-		.started = feed->ring || start.watch_top ? on_started : NULL,
-		.started_ctx = &start,
+		.starting = feed->ring || start.watch_top ? on_starting : NULL,
+		.starting_ctx = &start,
 		.debug_stop_event = start.watch_top ? opt->gdb_event + 1 : 0,
 		.replay_pid = (int32_t)rep->recorded.pid,
 		.replay_ppid = (int32_t)rep->recorded.ppid,
@@ -376,7 +381,7 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 		.processes = &hooks,
 	};
 	enum replay_status st = REPLAY_ERR_PROGRAM;
-	struct session *s = session_new(&cfg, err, errlen);
+	bool laid_out = session_lay_out(s, &cfg, err, errlen) == 0;
 	struct replay_sink rs = { .recorded = ev, .n = rep->recorded_events,
 				  .sites = sites, .rep = rep,
 				  .stop_at_end = rep->recorded.interrupted != 0 ||
@@ -384,7 +389,7 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 						  strncmp(rep->recorded.message, "wall-clock", 10) == 0) ||
 						 (rep->recorded.outcome &&
 						  strcmp(rep->recorded.outcome, "incomplete") == 0) };
-	int ran = s ? session_run(s, sink_event, &rs, &rep->res, err, errlen) : -1;
+	int ran = laid_out ? session_run(s, sink_event, &rs, &rep->res, err, errlen) : -1;
 	rep->gdb_stopped = debug_stop_end(debug);
 	bool fed = feed_stream_end(feed->stream, err, errlen);
 	if (fed && feed->ring && ran == 0 && !feed->stream) {
@@ -411,7 +416,6 @@ static enum replay_status run_follow(struct replay_report *rep, const struct tra
 		} else
 			st = REPLAY_IDENTICAL;
 	}
-	session_free(s);
 	(void)schedule;
 	(void)vtimes;
 	follow_schedule_free(&f);
@@ -441,6 +445,44 @@ static bool has_debug_event(const struct replay_options *opt, uint64_t top_event
 	return false;
 }
 
+/* What the replay needs of the trace besides its run, read while the
+ * program's process starts. */
+struct replay_load {
+	struct trace_event *events;
+	struct site_table sites;
+	struct replay_feed feed;
+	struct trace_thread *threads;
+	size_t nthreads;
+	struct replay_children *children;
+};
+
+static enum replay_status load_rest(struct trace *t, const struct replay_options *opt,
+				    struct replay_report *rep, struct replay_load *l, char *err,
+				    size_t errlen)
+{
+	enum trace_status fst;
+	if (load_events(t, &l->events, &rep->recorded_events) != REPLAY_IDENTICAL)
+		snprintf(err, errlen, "the trace's events cannot be read: it is damaged");
+	else if (trace_get_sites(t, &l->sites.sites, &l->sites.n) != TRACE_OK)
+		snprintf(err, errlen, "the trace's call sites cannot be read");
+	else if (trace_get_python_codes(t, &l->sites.python, &l->sites.npython) != TRACE_OK)
+		snprintf(err, errlen, "the trace's Python code names cannot be read");
+	else if ((fst = load_feed(t, l->events, rep->recorded_events, &l->feed)) != TRACE_OK)
+		snprintf(err, errlen, "the trace's recorded inputs cannot be read: %s",
+			 trace_strerror(fst));
+	else if (trace_get_threads(t, &l->threads, &l->nthreads) != TRACE_OK ||
+		 load_tids(l->threads, l->nthreads, &l->feed) != TRACE_OK)
+		snprintf(err, errlen, "the trace's threads cannot be read");
+	else if (replay_children_load(t, &l->children) != TRACE_OK)
+		snprintf(err, errlen, "the trace's processes cannot be read");
+	else if (opt && opt->gdb && !has_debug_event(opt, rep->recorded_events, l->children,
+						     err, errlen))
+		return REPLAY_ERR_USAGE;
+	else
+		return REPLAY_IDENTICAL;
+	return REPLAY_ERR_TRACE;
+}
+
 enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 			      const struct replay_options *opt, struct replay_report *rep,
 			      char *err, size_t errlen)
@@ -449,46 +491,39 @@ enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 	struct trace *t;
 	if (trace_open_but_bulk(trace_path, &t, err, errlen) != TRACE_OK)
 		return REPLAY_ERR_TRACE;
-	struct trace_event *events = NULL;
-	struct site_table sites = { 0 };
-	struct replay_feed feed = { .trace_path = trace_path };
-	enum trace_status fst;
-	struct trace_thread *threads = NULL;
-	size_t nthreads = 0;
-	struct replay_children *children = NULL;
+	struct replay_load l = { .feed = { .trace_path = trace_path } };
+	struct session *s = NULL;
 	enum replay_status st = REPLAY_ERR_TRACE;
-	if (trace_get_run(t, &rep->recorded) != TRACE_OK)
+	/* The program's process is started as soon as the executable and
+	 * libraries are known to be the recorded ones, and starts (fork,
+	 * exec, the dynamic loader) while the events, most of a replay's
+	 * set-up, are read; its runtime waits for the channel
+	 * (session_start). */
+	struct session_config start = { 0 };
+	if (trace_get_run(t, &rep->recorded) != TRACE_OK) {
 		snprintf(err, errlen, "the trace's run cannot be read: it is damaged");
-	else if (load_events(t, &events, &rep->recorded_events) != REPLAY_IDENTICAL)
-		snprintf(err, errlen, "the trace's events cannot be read: it is damaged");
-	else if (trace_get_sites(t, &sites.sites, &sites.n) != TRACE_OK)
-		snprintf(err, errlen, "the trace's call sites cannot be read");
-	else if (trace_get_python_codes(t, &sites.python, &sites.npython) != TRACE_OK)
-		snprintf(err, errlen, "the trace's Python code names cannot be read");
-	else if ((fst = load_feed(t, events, rep->recorded_events, &feed)) != TRACE_OK)
-		snprintf(err, errlen, "the trace's recorded inputs cannot be read: %s",
-			 trace_strerror(fst));
-	else if (trace_get_threads(t, &threads, &nthreads) != TRACE_OK ||
-		 load_tids(threads, nthreads, &feed) != TRACE_OK)
-		snprintf(err, errlen, "the trace's threads cannot be read");
-	else if (replay_children_load(t, &children) != TRACE_OK)
-		snprintf(err, errlen, "the trace's processes cannot be read");
-	else if (opt && opt->gdb && !has_debug_event(opt, rep->recorded_events, children, err,
-						     errlen))
-		st = REPLAY_ERR_USAGE;
-	else if ((st = check_executable(&rep->recorded, err, errlen)) == REPLAY_IDENTICAL)
-		st = check_modules(t, err, errlen);
+	} else if ((st = check_executable(&rep->recorded, err, errlen)) == REPLAY_IDENTICAL &&
+		   (st = check_modules(t, err, errlen)) == REPLAY_IDENTICAL) {
+		start = (struct session_config){ .argv = rep->recorded.argv,
+						 .envp = rep->recorded.envp,
+						 .exe_path = rep->recorded.exe_path,
+						 .runtime_path = runtime_path,
+						 .cwd = rep->recorded.cwd };
+		s = session_start(&start, err, errlen);
+		st = s ? load_rest(t, opt, rep, &l, err, errlen) : REPLAY_ERR_PROGRAM;
+	}
 	trace_close(t);
 	if (st == REPLAY_IDENTICAL)
-		st = run_follow(rep, events, threads, nthreads, &sites, &feed, children, opt,
-				runtime_path, err, errlen);
-	replay_children_free(children);
-	site_table_free(&sites);
-	free(feed.entries);
-	free(feed.bytes);
-	free(feed.tids);
-	free(threads);
-	free(events);
+		st = run_follow(rep, s, l.events, l.threads, l.nthreads, &l.sites, &l.feed,
+				l.children, opt, runtime_path, err, errlen);
+	session_free(s);
+	replay_children_free(l.children);
+	site_table_free(&l.sites);
+	free(l.feed.entries);
+	free(l.feed.bytes);
+	free(l.feed.tids);
+	free(l.threads);
+	free(l.events);
 	return st;
 }
 

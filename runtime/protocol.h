@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 46u
+#define DEJA_PROTOCOL_VERSION 47u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -316,7 +316,10 @@ struct deja_python_code {
 };
 
 /* Replay: what an input syscall gave when it was recorded.  The bytes are
- * at `offset` in the feed's byte area. */
+ * at `offset` in the feed's byte area.  bytes_xxh3 is their xxh3, as the
+ * supervisor read them from the trace: it is set before the bytes are
+ * (before feed_filled passes them, when they stream in), so that the
+ * program does not hash again what it is fed (runtime/io.c, feed). */
 struct deja_feed {
 	uint64_t seq;
 	int64_t result;
@@ -325,6 +328,7 @@ struct deja_feed {
 	int64_t nr; /* the recorded syscall's number; -1 for a signal or reap */
 	uint64_t digest; /* the event's data: for an output, xxh3 of what it sent */
 	uint64_t flags;  /* the event's DEJA_EVENT_PART */
+	uint64_t bytes_xxh3; /* len > 0: the xxh3 of the entry's bytes */
 };
 
 /* Coverage of scheduling points per thread (runtime/ticks.c): ticks passed
@@ -519,6 +523,13 @@ struct deja_shared {
 	uint32_t magic;
 	uint32_t version;
 	uint64_t size;            /* bytes of the whole mapping */
+	/* A futex word: 1 once everything else here is written.  A replay
+	 * starts the program's process while it still reads the trace
+	 * (recorder/session.h, session_start): until then the channel is one
+	 * page holding magic and version alone, and the runtime waits for
+	 * this before it reads anything else (runtime.c, rt_channel_map). */
+	uint32_t laid_out;
+	uint32_t reserved_header;
 	uint32_t mode;            /* enum deja_mode */
 	uint32_t parallel;        /* threads run in parallel between scheduling points */
 	uint64_t schedule_offset; /* from the start of the mapping */
@@ -533,23 +544,29 @@ struct deja_shared {
 	 * it wraps; the byte at feed offset o lies at o % feed_ring_size.  The
 	 * supervisor fills the ring up to feed_filled, never past
 	 * feed_consumed + feed_ring_size; the runtime moves feed_consumed to
-	 * the first byte it still needs.  Each side bumps its gen word (a
-	 * futex) after moving its mark and wakes it when the other side said
-	 * it waits: the runtime whenever it does, the supervisor only once
-	 * feed_consumed has reached feed_filler_wants, so that a full ring
-	 * refills in big pieces, not a wake per read (docs/architecture.md,
-	 * Replay's inputs). */
+	 * the first byte it still needs, once it has moved 64 KiB or more, and
+	 * at once when the supervisor waits for room.  Each side bumps its gen word (a
+	 * futex) after moving its mark, and a side that waits says up to where
+	 * the other must have moved its mark before waking it:
+	 * feed_runtime_wants (the runtime waits on feed_fill_gen until
+	 * feed_filled reaches it) and feed_filler_wants (the supervisor waits
+	 * on feed_consume_gen until feed_consumed reaches it); 0 is not
+	 * waiting.  Each asks for a quarter of the ring more than it needs, so
+	 * that the two take turns in big pieces, not a wake per read; the
+	 * supervisor wakes the runtime anyway before it waits itself.  The
+	 * side that wakes clears the word first (compare and swap), so that a
+	 * wait gets one wake, not one per move of the mark until the sleeper
+	 * has run (docs/architecture.md, the feed). */
 	uint64_t feed_ring_size;
 	uint64_t feed_total;      /* the feed's bytes in all */
 	uint64_t feed_filled;     /* supervisor */
 	uint64_t feed_consumed;   /* runtime */
 	uint32_t feed_fill_gen;   /* futex word, supervisor */
 	uint32_t feed_consume_gen; /* futex word, runtime */
-	uint32_t feed_runtime_waits; /* runtime: waiting on feed_fill_gen */
 	uint32_t feed_failed;     /* supervisor: the trace's bytes could not be read */
-	/* Supervisor: waiting on feed_consume_gen until feed_consumed reaches
-	 * this (0: not waiting). */
-	uint64_t feed_filler_wants;
+	uint32_t feed_reserved;
+	uint64_t feed_runtime_wants; /* runtime: waiting until feed_filled reaches this */
+	uint64_t feed_filler_wants;  /* supervisor: waiting until feed_consumed reaches this */
 	uint64_t script_offset;   /* strategy script: struct deja_script_entry[script_len] */
 	uint64_t script_len;
 	/* Real time (deja record --time real, and every child process): the

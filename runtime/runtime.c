@@ -18,8 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <linux/futex.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <time.h>
 
 #include "model.h"
 #include "syscall_marker.h"
@@ -280,6 +282,29 @@ static uint64_t channel_field(long fd, size_t offset)
 	return v;
 }
 
+/* A replay starts the program's process while it still reads the trace,
+ * and lays the channel out meanwhile (protocol.h, laid_out): wait for it.
+ * The wait maps the channel's first page where the channel itself goes
+ * next, so that it moves no later mapping. */
+static void wait_laid_out(long fd)
+{
+	_Static_assert(offsetof(struct deja_shared, laid_out) % 8 == 0, "laid_out: a field read alone");
+	if ((uint32_t)channel_field(fd, offsetof(struct deja_shared, laid_out)))
+		return;
+	const long page = 4096;
+	long p = map_channel(fd, (uint64_t)page);
+	if (p < 0 && p > -4096)
+		rt_fatal("cannot map the shared channel");
+	uint32_t *laid_out = &((struct deja_shared *)p)->laid_out;
+	while (!__atomic_load_n(laid_out, __ATOMIC_ACQUIRE)) {
+		/* Bounded, as the feed's waits are: a supervisor gone away
+		 * kills this process (PR_SET_PDEATHSIG). */
+		struct timespec limit = { 0, 100 * 1000 * 1000 };
+		rt_syscall4(SYS_futex, laid_out, FUTEX_WAIT, 0, &limit);
+	}
+	rt_syscall2(SYS_munmap, p, page);
+}
+
 struct deja_shared *rt_channel_map(long fd)
 {
 	_Static_assert(offsetof(struct deja_shared, size) == 8, "deja_shared starts magic, version, size");
@@ -287,6 +312,7 @@ struct deja_shared *rt_channel_map(long fd)
 	if ((uint32_t)magic_version != DEJA_SHARED_MAGIC ||
 	    (uint32_t)(magic_version >> 32) != DEJA_PROTOCOL_VERSION)
 		rt_fatal("supervisor and runtime speak different protocol versions");
+	wait_laid_out(fd);
 	uint64_t size = channel_field(fd, offsetof(struct deja_shared, size));
 	uint64_t ring = channel_field(fd, offsetof(struct deja_shared, feed_ring_size));
 	/* The feed's ring, if any, is mapped again right after the channel:

@@ -456,8 +456,11 @@ time_t rt_time(time_t *t, uint64_t site);
 long rt_feed_ring_map(long fd, long at, uint64_t size, uint64_t ring_offset, uint64_t ring_size);
 /* Where feed entry f's bytes are, once they are there (it waits). */
 const uint8_t *rt_feed_bytes(const struct deja_feed *f);
-/* The runtime needs no feed byte before `offset` any more. */
+/* The runtime needs no feed byte before `offset` any more (said to the
+ * supervisor every 64 KiB, or at once when it waits for room). */
 void rt_feed_release(uint64_t offset);
+/* In a forked child: nothing read from its feed yet. */
+void rt_feed_after_fork(void);
 
 /* ---- io_buffers.c: a call's buffers, as chunks of bytes ---- */
 struct deja_syscall_info;

@@ -58,6 +58,11 @@ const char *deja_object_kind_name(enum deja_object_kind kind)
 void deja_model_init(struct deja_model *m, uint64_t max_steps)
 {
 	memset(m, 0, sizeof(*m));
+	deja_model_init_zeroed(m, max_steps);
+}
+
+void deja_model_init_zeroed(struct deja_model *m, uint64_t max_steps)
+{
 	m->current = 0;
 	m->next_object_id = 1;
 	m->max_steps = max_steps;

@@ -140,8 +140,9 @@ enum trace_status trace_open(const char *path, bool writable, struct trace **out
 enum trace_status trace_open_but_bulk(const char *path, struct trace **out, char *err,
 				       size_t errlen);
 /* Open, read-only, a trace already checked, for a
- * second reader (a thread of its own): its identity is checked again, its
- * integrity not. */
+ * second reader (a thread of its own) that reads each page once (the
+ * feed's bytes, trace_each_feed_bytes): its identity is checked again, its
+ * integrity not, and it keeps a page cache of a few pages. */
 enum trace_status trace_reopen(const char *path, struct trace **out, char *err, size_t errlen);
 void trace_close(struct trace *t);
 
@@ -187,15 +188,23 @@ enum trace_status trace_feed_index(const struct trace_event *events, uint64_t n,
  * as trace_feed_index gave them) in order, a piece at a time (each
  * entry's, empty ones left out); TRACE_ERR_CORRUPT if the trace's bytes
  * are not what the entries say; fn returns false to stop
- * (TRACE_ERR_STOPPED). */
+ * (TRACE_ERR_STOPPED).  Each entry's bytes_xxh3 is set before fn gets
+ * its bytes. */
 typedef bool (*trace_bytes_fn)(void *ctx, const void *bytes, uint64_t len);
 enum trace_status trace_each_feed_bytes(struct trace *t, uint32_t process,
-					const struct deja_feed *feed, uint64_t count,
+					struct deja_feed *feed, uint64_t count,
 					trace_bytes_fn fn, void *ctx);
+/* The same for the top process's entries, each read straight into the
+ * room dest(ctx, len) gives for it (NULL to stop), then done(ctx, len)
+ * (false to stop); each entry's bytes_xxh3 is set in between. */
+typedef uint8_t *(*trace_dest_fn)(void *ctx, uint64_t len);
+typedef bool (*trace_done_fn)(void *ctx, uint64_t len);
+enum trace_status trace_read_feed_bytes(struct trace *t, struct deja_feed *feed, uint64_t count,
+					trace_dest_fn dest, trace_done_fn done, void *ctx);
 /* All the bytes of those entries (total of them) in one block, *bytes
  * (NULL when total is 0); free it. */
 enum trace_status trace_get_feed_bytes(struct trace *t, uint32_t process,
-				       const struct deja_feed *feed, uint64_t count, uint64_t total,
+				       struct deja_feed *feed, uint64_t count, uint64_t total,
 				       uint8_t **bytes);
 /* Both at once: the index and all the bytes in *bytes (*len of them),
  * entries pointing into it.  Free both. */

@@ -7,10 +7,12 @@
 # checksum after the file has changed on disk.
 #
 # Then 20 MiB read in pieces of uneven sizes: a replay streams them through
-# its feed ring (4 MiB), so pieces straddle the ring's end and the ring
+# its feed ring (2 MiB), so pieces straddle the ring's end and the ring
 # goes round more than twice; replays print the recorded checksum.  A trace
 # whose input bytes are damaged is refused with exit 2, not replayed with
-# wrong bytes.
+# wrong bytes; one whose bytes of a piece are others of the same length
+# replays as a divergence at that read (the program does not hash what it
+# is fed: the supervisor hashes it as it streams it).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -53,3 +55,13 @@ cp c.deja short.deja
 sqlite3 short.deja "UPDATE syscall_data SET bytes = substr(bytes, 2) WHERE seq = (SELECT seq FROM syscall_data WHERE length(bytes) > 1000 ORDER BY seq LIMIT 1 OFFSET 50)"
 expect_refused short.deja "a piece of input cut short"
 note "damaged input bytes refused with exit 2"
+
+cp c.deja changed.deja
+sqlite3 changed.deja "UPDATE syscall_data SET bytes = zeroblob(length(bytes)) WHERE seq = (SELECT seq FROM syscall_data WHERE length(bytes) > 1000 ORDER BY seq LIMIT 1 OFFSET 60)"
+changed=$(sqlite3 changed.deja "SELECT seq FROM syscall_data WHERE length(bytes) > 1000 ORDER BY seq LIMIT 1 OFFSET 60")
+rc=0
+timeout 60 "$deja" replay -q changed.deja >out 2>err </dev/null || rc=$?
+[ $rc -eq 1 ] || { dump err; fail "replay of a trace with a piece's bytes changed exited $rc, not 1"; }
+grep -q "event $changed differs in the bytes it sent or got" err ||
+	{ dump err; fail "the replay did not name the read whose bytes changed (event $changed)"; }
+note "a piece's bytes changed in the trace: the replay diverges at its read"
