@@ -99,6 +99,19 @@ bool rt_io_address_room(const struct deja_syscall_info *sc, const long a[6], uin
 
 /* Call fn on each buffer the call filled (input) or sent (output), given
  * its result r. */
+/* r, but no more than the buffer's capacity cap (an argument of the
+ * call).  In a recording r is what the kernel filled, never more; in a
+ * replay it is the recorded result, and a call that asks for less than
+ * the recording's (the replay has gone off the recorded path) must get no
+ * more than its buffer holds: the event then differs, and the replay
+ * reports it, instead of the runtime writing past the buffer. */
+static uint64_t at_most(long r, long cap)
+{
+	if (r <= 0 || cap <= 0)
+		return 0;
+	return (uint64_t)(r < cap ? r : cap);
+}
+
 void rt_io_each_chunk(const struct deja_syscall_info *sc, const long a[6], long r,
 		      bool output, uint64_t room, rt_chunk_fn fn, void *ctx)
 {
@@ -110,8 +123,8 @@ void rt_io_each_chunk(const struct deja_syscall_info *sc, const long a[6], long 
 	uint64_t all = output ? UINT64_MAX : (uint64_t)r; /* output: what was given */
 	switch ((enum deja_size_kind)sc->size_kind) {
 	case DEJA_SZ_RESULT:
-		if (r > 0)
-			fn(ctx, buf, (uint64_t)r);
+		if (at_most(r, a[sc->size]))
+			fn(ctx, buf, at_most(r, a[sc->size]));
 		break;
 	case DEJA_SZ_ARG:
 		if (a[sc->size] > 0)
@@ -136,21 +149,22 @@ void rt_io_each_chunk(const struct deja_syscall_info *sc, const long a[6], long 
 			msg_extra_chunks((struct msghdr *)buf, room, fn, ctx);
 		break;
 	case DEJA_SZ_MMSG:
-		mmsg_chunks((struct mmsghdr *)buf, output ? a[sc->size] : r, output, fn, ctx);
+		mmsg_chunks((struct mmsghdr *)buf, output ? a[sc->size] : (long)at_most(r, a[sc->size]),
+			    output, fn, ctx);
 		break;
 	case DEJA_SZ_POLL:
 		fn(ctx, buf, (uint64_t)a[sc->size] * sizeof(struct pollfd));
 		break;
 	case DEJA_SZ_EPOLL:
-		if (r > 0)
-			fn(ctx, buf, (uint64_t)r * sizeof(struct epoll_event));
+		if (at_most(r, a[2]))
+			fn(ctx, buf, at_most(r, a[2]) * sizeof(struct epoll_event));
 		break;
 	case DEJA_SZ_SOCKADDR:
 		sized_chunks(buf, (socklen_t *)a[sc->size], room, fn, ctx);
 		break;
 	case DEJA_SZ_RECVFROM: /* a datagram's sender, in a[4] and a[5] */
-		if (r > 0)
-			fn(ctx, buf, (uint64_t)r);
+		if (at_most(r, a[2]))
+			fn(ctx, buf, at_most(r, a[2]));
 		sized_chunks((uint8_t *)a[4], (socklen_t *)a[5], room < ADDR_MAX ? room : ADDR_MAX,
 			     fn, ctx);
 		break;
@@ -164,11 +178,11 @@ void rt_io_each_chunk(const struct deja_syscall_info *sc, const long a[6], long 
 		break;
 	}
 	case DEJA_SZ_MSGQ: /* a System V message: its type, then its text */
-		fn(ctx, buf, sizeof(long) + (output ? (uint64_t)a[sc->size] : (uint64_t)r));
+		fn(ctx, buf, sizeof(long) + (output ? (uint64_t)a[sc->size] : at_most(r, a[2])));
 		break;
 	case DEJA_SZ_MQ: /* a POSIX message, then its priority if asked for */
-		if (r > 0)
-			fn(ctx, buf, (uint64_t)r);
+		if (at_most(r, a[2]))
+			fn(ctx, buf, at_most(r, a[2]));
 		if (a[3])
 			fn(ctx, (uint8_t *)a[3], sizeof(unsigned int));
 		break;

@@ -77,7 +77,7 @@ static void buffer_descriptions_are_consistent(void **state)
 			assert_int_not_equal(sc->size_kind, DEJA_SZ_SPECIAL);
 		if (sc->size_kind == DEJA_SZ_ARG || sc->size_kind == DEJA_SZ_IOV ||
 		    sc->size_kind == DEJA_SZ_MMSG || sc->size_kind == DEJA_SZ_POLL ||
-		    sc->size_kind == DEJA_SZ_SOCKADDR)
+		    sc->size_kind == DEJA_SZ_SOCKADDR || sc->size_kind == DEJA_SZ_RESULT)
 			assert_true(sc->size < 6 && sc->size != (uint32_t)sc->buf_arg);
 		if (sc->size_kind == DEJA_SZ_FIXED || sc->size_kind == DEJA_SZ_FIXED_PAIR)
 			assert_true(sc->size > 0);
