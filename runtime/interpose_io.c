@@ -72,9 +72,7 @@ RT_EXPORT ssize_t pread(int fd, void *buf, size_t len, off_t at)
 }
 
 RT_EXPORT ssize_t pread64(int fd, void *buf, size_t len, off_t at)
-{
-	return input_call(SYS_pread64, fd, (long)buf, (long)len, at, 0, 0, RT_CALLER);
-}
+	__attribute__((alias("pread")));
 
 RT_EXPORT ssize_t pwrite(int fd, const void *buf, size_t len, off_t at)
 {
@@ -82,9 +80,7 @@ RT_EXPORT ssize_t pwrite(int fd, const void *buf, size_t len, off_t at)
 }
 
 RT_EXPORT ssize_t pwrite64(int fd, const void *buf, size_t len, off_t at)
-{
-	return output_call(SYS_pwrite64, fd, (long)buf, (long)len, at, 0, 0, RT_CALLER);
-}
+	__attribute__((alias("pwrite")));
 
 RT_EXPORT ssize_t readv(int fd, const struct iovec *iov, int count)
 {
@@ -143,9 +139,7 @@ RT_EXPORT off_t lseek(int fd, off_t at, int whence)
 }
 
 RT_EXPORT off_t lseek64(int fd, off_t at, int whence)
-{
-	return plain_input(SYS_lseek, fd, at, whence, 0, RT_CALLER);
-}
+	__attribute__((alias("lseek")));
 
 RT_EXPORT int fstat(int fd, struct stat *st)
 {

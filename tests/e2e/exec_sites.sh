@@ -36,7 +36,9 @@ timeout 60 "$deja" record -q -o sh.deja -- /bin/sh -c "echo from the shell; exec
 "$deja" show sh.deja >show 2>err || { dump show err; fail "deja show of the exec chain failed"; }
 before=$(awk '$3 ~ /^exec\(/ { exit } { print }' show)
 after=$(awk 'found { print } $3 ~ /^exec\(/ { found = 1 }' show)
-shows "$before" 'syscall .*[a-z_]* (libc\.so\.6)$' "the shell's calls into libc before the exec are named"
+# (The shell's stat and write calls are placed at its own call sites, in
+# dash: libc's functions for them go to the runtime without a trap.)
+shows "$before" '[a-z_]*() .*[a-z_]* (libc\.so\.6)$' "the shell's calls into libc before the exec are named"
 shows "$before" 'write() = 15 .*0x[0-9a-f]* (dash)$' "the shell's own write before the exec is placed in dash"
 shows "$after" 'thread_create() .*main (atomicity\.c:' "the program's thread_create after the exec is named"
 shows "$after" 'syscall write() = .*(libc\.so\.6)' "the program's write after the exec is named from its libc"
