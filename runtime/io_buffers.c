@@ -112,6 +112,15 @@ static uint64_t at_most(long r, long cap)
 	return (uint64_t)(r < cap ? r : cap);
 }
 
+/* The first at_most(r, cap) items of `unit` bytes at buf, if any. */
+static void chunk_at_most(uint8_t *buf, long r, long cap, uint64_t unit, rt_chunk_fn fn,
+			  void *ctx)
+{
+	uint64_t n = at_most(r, cap);
+	if (n)
+		fn(ctx, buf, n * unit);
+}
+
 void rt_io_each_chunk(const struct deja_syscall_info *sc, const long a[6], long r,
 		      bool output, uint64_t room, rt_chunk_fn fn, void *ctx)
 {
@@ -123,8 +132,7 @@ void rt_io_each_chunk(const struct deja_syscall_info *sc, const long a[6], long 
 	uint64_t all = output ? UINT64_MAX : (uint64_t)r; /* output: what was given */
 	switch ((enum deja_size_kind)sc->size_kind) {
 	case DEJA_SZ_RESULT:
-		if (at_most(r, a[sc->size]))
-			fn(ctx, buf, at_most(r, a[sc->size]));
+		chunk_at_most(buf, r, a[sc->size], 1, fn, ctx);
 		break;
 	case DEJA_SZ_ARG:
 		if (a[sc->size] > 0)
@@ -156,15 +164,13 @@ void rt_io_each_chunk(const struct deja_syscall_info *sc, const long a[6], long 
 		fn(ctx, buf, (uint64_t)a[sc->size] * sizeof(struct pollfd));
 		break;
 	case DEJA_SZ_EPOLL:
-		if (at_most(r, a[2]))
-			fn(ctx, buf, at_most(r, a[2]) * sizeof(struct epoll_event));
+		chunk_at_most(buf, r, a[2], sizeof(struct epoll_event), fn, ctx);
 		break;
 	case DEJA_SZ_SOCKADDR:
 		sized_chunks(buf, (socklen_t *)a[sc->size], room, fn, ctx);
 		break;
 	case DEJA_SZ_RECVFROM: /* a datagram's sender, in a[4] and a[5] */
-		if (at_most(r, a[2]))
-			fn(ctx, buf, at_most(r, a[2]));
+		chunk_at_most(buf, r, a[2], 1, fn, ctx);
 		sized_chunks((uint8_t *)a[4], (socklen_t *)a[5], room < ADDR_MAX ? room : ADDR_MAX,
 			     fn, ctx);
 		break;
@@ -181,8 +187,7 @@ void rt_io_each_chunk(const struct deja_syscall_info *sc, const long a[6], long 
 		fn(ctx, buf, sizeof(long) + (output ? (uint64_t)a[sc->size] : at_most(r, a[2])));
 		break;
 	case DEJA_SZ_MQ: /* a POSIX message, then its priority if asked for */
-		if (at_most(r, a[2]))
-			fn(ctx, buf, at_most(r, a[2]));
+		chunk_at_most(buf, r, a[2], 1, fn, ctx);
 		if (a[3])
 			fn(ctx, (uint8_t *)a[3], sizeof(unsigned int));
 		break;
