@@ -162,25 +162,11 @@ RT_EXPORT int fstatat(int dirfd, const char *path, struct stat *st, int flags)
 	return (int)plain_input(SYS_newfstatat, dirfd, (long)path, (long)st, flags, RT_CALLER);
 }
 
-/* The names programs built for large files call (the same structs on
- * x86-64). */
-RT_EXPORT int fstat64(int fd, struct stat64 *st)
-{
-	return (int)plain_input(SYS_fstat, fd, (long)st, 0, 0, RT_CALLER);
-}
-
-RT_EXPORT int stat64(const char *path, struct stat64 *st)
-{
-	return (int)plain_input(SYS_newfstatat, AT_FDCWD, (long)path, (long)st, 0, RT_CALLER);
-}
-
-RT_EXPORT int lstat64(const char *path, struct stat64 *st)
-{
-	return (int)plain_input(SYS_newfstatat, AT_FDCWD, (long)path, (long)st,
-				AT_SYMLINK_NOFOLLOW, RT_CALLER);
-}
-
+/* The names programs built for large files call: the same functions,
+ * since struct stat64 is struct stat on x86-64. */
+_Static_assert(sizeof(struct stat64) == sizeof(struct stat), "stat64 is stat");
+RT_EXPORT int fstat64(int fd, struct stat64 *st) __attribute__((alias("fstat")));
+RT_EXPORT int stat64(const char *path, struct stat64 *st) __attribute__((alias("stat")));
+RT_EXPORT int lstat64(const char *path, struct stat64 *st) __attribute__((alias("lstat")));
 RT_EXPORT int fstatat64(int dirfd, const char *path, struct stat64 *st, int flags)
-{
-	return (int)plain_input(SYS_newfstatat, dirfd, (long)path, (long)st, flags, RT_CALLER);
-}
+	__attribute__((alias("fstatat")));
