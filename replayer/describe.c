@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 
 #include "model.h"
 #include "syscall_table.h"
@@ -125,6 +126,14 @@ void describe_site(const struct site_table *tab, struct trace_site_key key, char
 	}
 }
 
+/* A lock attempt that found the lock held through another open file of
+ * the process (runtime/file_locks.c) has that file's descriptor in its
+ * result. */
+static bool file_lock_call(long nr)
+{
+	return nr == SYS_flock || nr == SYS_fcntl;
+}
+
 void describe_op(const struct deja_event *ev, char *buf, size_t len)
 {
 	enum deja_object_kind kind = deja_op_object_kind(ev->op);
@@ -149,13 +158,20 @@ void describe_op(const struct deja_event *ev, char *buf, size_t len)
 	case DEJA_OP_SYSCALL:
 	case DEJA_OP_SYSCALL_UNSUPPORTED: {
 		const char *sc = deja_syscall((long)ev->arg)->name;
-		if (sc)
+		if (sc && result <= DEJA_LOCK_HELD_HERE && file_lock_call((long)ev->arg))
+			snprintf(buf, len, "%s %s() = held here (fd %lld)", name, sc,
+				 DEJA_LOCK_HELD_HERE - result);
+		else if (sc)
 			snprintf(buf, len, "%s %s() = %lld", name, sc, result);
 		else
 			snprintf(buf, len, "%s %llu() = %lld", name, (unsigned long long)ev->arg,
 				 result);
 		return;
 	}
+	case DEJA_OP_FILE_LOCK_WAIT:
+		snprintf(buf, len, "%s(file_lock#%u) held by thread %llu = %lld", name, ev->object,
+			 (unsigned long long)ev->arg, result);
+		return;
 	case DEJA_OP_SIGNAL: {
 		const char *abbrev = sigabbrev_np((int)ev->arg);
 		if (abbrev)

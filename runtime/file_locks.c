@@ -16,17 +16,37 @@
  * F_OFD_SETLK), each an event of the call with its result, EWOULDBLOCK
  * (or EACCES from fcntl) until the last, with a virtual sleep between in
  * which other threads run (rt_retry_backoff: 1 ms, doubling up to 16 ms,
- * as a lock may be held for long), as a FIFO's open is (files.c).  A replay goes through the same attempts, fed.  Calls
- * that do not wait (unlocks, LOCK_NB, F_SETLK) are one event each.
- * F_GETLK still runs live, as fcntl's other commands do.
+ * as a lock may be held for long), as a FIFO's open is (files.c).  A
+ * replay goes through the same attempts, fed.  Calls that do not wait
+ * (unlocks, LOCK_NB, F_SETLK) are one event each.  F_GETLK still runs
+ * live, as fcntl's other commands do.
+ *
+ * Except when, run one thread at a time, the lock in the way is the
+ * process's own (a flock or OFD lock held through another of its open
+ * files, lock_holders.c): then only a thread of the process can let it
+ * go, so the attempt is recorded as DEJA_LOCK_HELD_HERE and the thread
+ * waits in the model (FILE_LOCK_WAIT) until a flock or OFD lock of the
+ * process changes, or a descriptor that took one closes, and tries
+ * again.  Its wait has a holder, so a cycle of them (a thread holding a
+ * file lock waits for a mutex whose holder waits for the file) ends as a
+ * deadlock with its wait-for graph.  The changes are counted in the
+ * generation of the process's DEJA_OBJ_FILE_LOCK object, read before the
+ * attempt: a change made while the attempt waited for its event still
+ * counts, and a replay, whose changes come at the same events, counts
+ * alike.
  */
 #define _GNU_SOURCE
 #include "runtime.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <sys/file.h>
 #include <sys/syscall.h>
+
+#include "model.h"
+#include "real.h"
+#include "syscall_table.h"
 
 static bool sets_lock(long cmd)
 {
@@ -61,11 +81,99 @@ static bool held(long nr, long r)
 	return r == -EWOULDBLOCK || (nr == SYS_fcntl && r == -EACCES);
 }
 
+/* A lock of an open file (flock, OFD), which another open file of the
+ * same process can be in the way of; a POSIX lock is the process's and
+ * never is. */
+static bool open_file_lock(long nr, const long a[6])
+{
+	return nr == SYS_flock || a[1] == F_OFD_SETLK || a[1] == F_OFD_SETLKW;
+}
+
+/* The process's DEJA_OBJ_FILE_LOCK object (its address is this anchor's),
+ * made on first use in each process's model. */
+static char changes_anchor;
+static struct deja_object *changes;
+static const struct deja_model *changes_model;
+
+static struct deja_object *lock_changes(void)
+{
+	if (changes_model != rt.model) {
+		changes = rt_object(&changes_anchor, DEJA_OBJ_FILE_LOCK);
+		changes_model = rt.model;
+	}
+	return changes;
+}
+
+/* The threads waiting for one of the process's locks try again.  (No
+ * object yet: nobody waits.) */
+static void locks_changed(void)
+{
+	if (changes && changes_model == rt.model)
+		deja_model_file_locks_changed(changes);
+}
+
+/* Whether the model keeps the waits for the process's own locks: when one
+ * thread runs at a time (in parallel mode the holder runs anyway). */
+static bool waits_in_model(void)
+{
+	return !rt.shared->parallel;
+}
+
+/* Record: the attempt, and whether the lock in its way is the process's
+ * own (DEJA_LOCK_HELD_HERE - its descriptor). */
+static long attempt_here(long nr, const long a[6], bool wait_here)
+{
+	long r = attempt(nr, a);
+	if (!wait_here || !held(nr, r))
+		return r;
+	long fd = rt_lock_holder_fd(nr, a);
+	return fd >= 0 ? DEJA_LOCK_HELD_HERE - fd : r;
+}
+
+/* A lock call succeeded: the process's locks changed (a lock let go or
+ * made shared lets a waiter in), and a lock taken has a holder. */
+static void note_success(long nr, const long a[6])
+{
+	if (!open_file_lock(nr, a))
+		return;
+	bool unlock = nr == SYS_flock ? (a[1] & LOCK_UN) != 0
+				      : ((const struct flock *)a[2])->l_type == F_UNLCK;
+	if (!unlock)
+		rt_lock_holders_took(a[0], rt_self);
+	locks_changed();
+}
+
+/* Wait in the model until the process's locks change from `seen`. */
+static long wait_for_change(uint32_t seen, long holder_fd, uint64_t site)
+{
+	struct deja_pending *p = rt_declare(DEJA_OP_FILE_LOCK_WAIT, lock_changes(),
+					    rt_lock_holder_thread(holder_fd), site);
+	p->value = seen;
+	return rt_run();
+}
+
+void rt_file_locks_closed(long fd)
+{
+	if (rt_managed() && waits_in_model() && rt_lock_holders_closed(fd))
+		locks_changed(); /* its open file's locks may be gone */
+}
+
 long rt_file_lock(long nr, const long a[6], uint64_t site)
 {
 	bool replay = rt.shared->mode == DEJA_MODE_REPLAY;
+	bool wait_here = would_wait(nr, a) && open_file_lock(nr, a) && waits_in_model();
 	for (unsigned tries = 0;; tries++) {
-		long r = rt_io_emulated_event(nr, a, replay ? 0 : attempt(nr, a), site);
+		uint32_t seen = wait_here ? lock_changes()->generation : 0;
+		long r = rt_io_emulated_event(nr, a, replay ? 0 : attempt_here(nr, a, wait_here),
+					      site);
+		if (r == 0)
+			note_success(nr, a);
+		if (wait_here && r <= DEJA_LOCK_HELD_HERE) {
+			if (wait_for_change(seen, DEJA_LOCK_HELD_HERE - r, site) == -EINTR &&
+			    !rt_signals_restart())
+				return -EINTR;
+			continue;
+		}
 		if (!would_wait(nr, a) || !held(nr, r))
 			return r;
 		/* A signal ends the wait as it ends the kernel's: EINTR,
@@ -74,3 +182,39 @@ long rt_file_lock(long nr, const long a[6], uint64_t site)
 			return -EINTR;
 	}
 }
+
+/* libc's flock() and fcntl() (for its lock commands), so that their
+ * events, and a wait-for graph's line for a thread waiting in them, name
+ * the program's call rather than libc's. */
+static int to_libc(long r)
+{
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	return (int)r;
+}
+
+RT_EXPORT int flock(int fd, int operation)
+{
+	const long a[6] = { fd, operation, 0, 0, 0, 0 };
+	if (rt_managed())
+		return to_libc(rt_file_lock(SYS_flock, a, RT_CALLER));
+	return to_libc(rt_input(deja_syscall(SYS_flock), SYS_flock, a, RT_CALLER));
+}
+
+/* Every command takes one argument or none, which glibc reads as one
+ * anyway. */
+RT_EXPORT int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	va_start(ap, cmd);
+	long arg = va_arg(ap, long);
+	va_end(ap);
+	const long a[6] = { fd, cmd, arg, 0, 0, 0 };
+	if (rt_managed() && rt_file_lock_call(SYS_fcntl, a))
+		return to_libc(rt_file_lock(SYS_fcntl, a, RT_CALLER));
+	return RT_REAL(fcntl)(fd, cmd, arg);
+}
+
+RT_EXPORT int fcntl64(int fd, int cmd, ...) __attribute__((alias("fcntl")));

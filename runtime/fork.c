@@ -79,6 +79,8 @@ bool rt_fork_before(void)
 
 long rt_fork_parent(long r, uint64_t site)
 {
+	if (r > 0)
+		rt_lock_holders_after_fork(); /* the child shares its open files */
 	if (!pending_follow) {
 		if (r > 0 && rt.active)
 			__atomic_fetch_add(&rt.shared->forks, 1, __ATOMIC_RELAXED);
@@ -175,6 +177,7 @@ static void follow(void)
 	rt_syscall1(SYS_close, fd);
 	rt_channel_views();
 	rt_pids_forget_children();
+	rt_lock_holders_after_fork();
 	rt_io_after_fork();
 	rt_signals_after_fork();
 	rt_timers_reset(); /* a child inherits no timer */

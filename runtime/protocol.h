@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 47u
+#define DEJA_PROTOCOL_VERSION 48u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -86,6 +86,7 @@ enum deja_object_kind {
 	DEJA_OBJ_ONCE,
 	DEJA_OBJ_FUTEX,
 	DEJA_OBJ_TOMBSTONE, /* slot of a destroyed object, reusable */
+	DEJA_OBJ_FILE_LOCK, /* the file locks of the process (file_locks.c) */
 };
 
 enum deja_op {
@@ -200,7 +201,7 @@ struct deja_object {
 	uint32_t owner;   /* holding thread (mutex, spin, rwlock writer) */
 	int32_t count;    /* recursion depth, semaphore value, readers */
 	uint32_t limit;   /* barrier size */
-	uint32_t generation; /* barrier round; once state */
+	uint32_t generation; /* barrier round; once state; file lock changes */
 };
 
 /* What a thread is about to do, or is blocked doing. */
@@ -210,11 +211,13 @@ struct deja_pending {
 	uint32_t object;    /* slot index + 1 of the object, 0 for none */
 	uint32_t object2;   /* slot + 1: the mutex of a condition wait */
 	uint32_t woken;     /* a signal/wake arrived for this wait */
-	uint64_t arg;       /* op-specific: join target, futex value, wake count */
+	uint64_t arg;       /* op-specific: join target, futex value, wake count,
+	                     * the thread holding a file lock */
 	uint64_t deadline;  /* virtual ns; DEJA_NO_DEADLINE when none */
 	uint64_t wait_seq;  /* order of arrival at the wait, for FIFO wakeups */
 	uint64_t site;      /* return address of the call, in the target */
-	int64_t value;      /* SYSCALL: the syscall's result; RANDOM: the buffer */
+	int64_t value;      /* SYSCALL: the syscall's result; RANDOM: the buffer;
+	                     * FILE_LOCK_WAIT: the generation its attempt saw */
 	uint64_t data;      /* SYSCALL: xxh3 of the bytes it sent or got */
 	uint32_t data_len;  /* SYSCALL: bytes it got (recorded in the data ring) */
 	uint32_t flags;     /* DEJA_EVENT_SOURCE */
@@ -231,6 +234,12 @@ struct deja_pending {
  * only so (pause(), sigsuspend()). */
 #define DEJA_INTERRUPT_INTERRUPTED 0x1u
 #define DEJA_INTERRUPT_SIGNAL_ONLY 0x2u
+
+/* A file lock attempt (runtime/file_locks.c) that found the lock held
+ * through another open file of the same process, descriptor fd, is
+ * recorded with the result DEJA_LOCK_HELD_HERE - fd: below every errno,
+ * and never a result the program sees.  A replay waits as it did. */
+#define DEJA_LOCK_HELD_HERE (-4096L)
 
 struct deja_thread {
 	uint32_t state; /* enum deja_thread_state */

@@ -55,6 +55,8 @@ void rt_announce(int what);
 	rt_syscall((nr), (long)(a), (long)(b), (long)(c), 0, 0, 0)
 #define rt_syscall4(nr, a, b, c, d) \
 	rt_syscall((nr), (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
+#define rt_syscall5(nr, a, b, c, d, e) \
+	rt_syscall((nr), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), 0)
 void rt_sigreturn_stub(void);
 /* Continue at a saved register context (registers, flags, stack, rip). */
 void rt_resume_context(const long long *gregs) __attribute__((noreturn));
@@ -512,6 +514,20 @@ bool rt_file_lock_call(long nr, const long a[6]);
 /* A managed thread's lock call: events with the results, a wait as
  * attempts; a replay gives the recorded results. */
 long rt_file_lock(long nr, const long a[6], uint64_t site);
+/* fd was closed or given another file (random.c's rt_note_close). */
+void rt_file_locks_closed(long fd);
+
+/* ---- lock_holders.c: the process's own file locks ---- */
+/* A thread took a flock or OFD lock through fd. */
+void rt_lock_holders_took(long fd, uint32_t thread);
+/* fd is closed: forgotten; whether it was one that took a lock. */
+bool rt_lock_holders_closed(long fd);
+void rt_lock_holders_after_fork(void);
+/* Record: the descriptor of another open file of this process holding a
+ * lock in the way of the flock or F_OFD_SETLKW call, or -1. */
+long rt_lock_holder_fd(long nr, const long a[6]);
+/* The thread that took a lock through fd, or DEJA_NO_THREAD. */
+uint32_t rt_lock_holder_thread(long fd);
 
 /* ---- mapped_files.c: a data file's private mapping, as an input ---- */
 long rt_mapped_file(const long a[6], uint64_t site);

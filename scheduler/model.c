@@ -49,6 +49,7 @@ const char *deja_object_kind_name(enum deja_object_kind kind)
 	case DEJA_OBJ_SPIN: return "spin";
 	case DEJA_OBJ_ONCE: return "once";
 	case DEJA_OBJ_FUTEX: return "futex";
+	case DEJA_OBJ_FILE_LOCK: return "file_lock";
 	case DEJA_OBJ_NONE:
 	case DEJA_OBJ_TOMBSTONE: break;
 	}
@@ -297,6 +298,9 @@ static bool enabled_plain(const struct deja_model *m, uint32_t t)
 		return m->vclock >= p->deadline;
 	case DEJA_OP_FUTEX_RESUME:
 		return p->woken || futex_word(o) != (uint32_t)p->arg;
+	case DEJA_OP_FILE_LOCK_WAIT:
+		/* A lock of the process has changed since the attempt. */
+		return o->generation != (uint32_t)p->value;
 	case DEJA_OP_SYSCALL:
 	case DEJA_OP_REAP:
 		/* An input (or a wait4) that would block waits until the
@@ -736,6 +740,8 @@ static int64_t exec_other(struct deja_model *m, uint32_t t, struct deja_pending 
 		return exec_futex_resume(p, timed_out);
 	case DEJA_OP_FUTEX_WAKE:
 		return wake_waiters(m, DEJA_OP_FUTEX_RESUME, p->object, p->arg, &first);
+	case DEJA_OP_FILE_LOCK_WAIT:
+		return 0; /* the caller tries again */
 	default:
 		break;
 	}
@@ -782,8 +788,14 @@ uint32_t deja_model_blocker(const struct deja_model *m, uint32_t t)
 	case DEJA_OP_COND_RESUME:
 		return p->woken ? cderef(m, p->object2)->owner : DEJA_NO_THREAD;
 	case DEJA_OP_JOIN:
+	case DEJA_OP_FILE_LOCK_WAIT:
 		return (uint32_t)p->arg;
 	default:
 		return DEJA_NO_THREAD;
 	}
+}
+
+void deja_model_file_locks_changed(struct deja_object *o)
+{
+	o->generation++;
 }

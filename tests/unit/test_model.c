@@ -285,6 +285,38 @@ static void futex_wait_checks_value_and_wake_is_fifo(void **state)
 	free(m);
 }
 
+/* A thread whose file lock attempt found the lock held through another
+ * open file of the process waits until the process's locks change after
+ * the generation its attempt saw, and names the holder. */
+static void file_lock_wait_ends_when_locks_change(void **state)
+{
+	(void)state;
+	struct deja_model *m = new_model(3);
+	static char anchor;
+	struct deja_object *o = deja_model_object(m, (uint64_t)(uintptr_t)&anchor,
+						  DEJA_OBJ_FILE_LOCK);
+	uint32_t seen = o->generation;
+	deja_model_set_pending(m, 1, DEJA_OP_FILE_LOCK_WAIT, o, 0, 0);
+	m->threads[1].pending.value = seen;
+	assert_false(deja_model_enabled(m, 1));
+	assert_int_equal(deja_model_blocker(m, 1), 0);
+	/* A change before the wait was declared still counts. */
+	deja_model_file_locks_changed(o);
+	deja_model_set_pending(m, 2, DEJA_OP_FILE_LOCK_WAIT, o, 0, 0);
+	m->threads[2].pending.value = seen;
+	assert_true(deja_model_enabled(m, 1));
+	assert_true(deja_model_enabled(m, 2));
+	uint64_t out;
+	assert_int_equal(deja_model_execute(m, 1, false, &out), 0);
+	assert_int_equal(out, 0);
+	/* One that saw the new generation waits for the next change. */
+	deja_model_set_pending(m, 1, DEJA_OP_FILE_LOCK_WAIT, o, 2, 0);
+	m->threads[1].pending.value = o->generation;
+	assert_false(deja_model_enabled(m, 1));
+	assert_int_equal(deja_model_blocker(m, 1), 2);
+	free(m);
+}
+
 static void objects_get_stable_ids_and_reuse_slots(void **state)
 {
 	(void)state;
@@ -319,6 +351,7 @@ int main(void)
 		cmocka_unit_test(joined_thread_numbers_serve_again),
 		cmocka_unit_test(writer_preferring_rwlock_keeps_new_readers_out),
 		cmocka_unit_test(futex_wait_checks_value_and_wake_is_fifo),
+		cmocka_unit_test(file_lock_wait_ends_when_locks_change),
 		cmocka_unit_test(objects_get_stable_ids_and_reuse_slots),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

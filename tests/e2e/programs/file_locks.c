@@ -8,12 +8,21 @@
  *                            pair of lines stayed together
  *   file_locks PATH wait     one flock(LOCK_EX) on PATH, which someone
  *                            else may hold
+ *   file_locks PATH close    a thread waits in flock for the main thread,
+ *                            which lets its lock go by closing the file
+ *   file_locks PATH cycle    deadlocks under every schedule: the main
+ *                            thread holds a flock and waits for a mutex
+ *                            whose holder waits for the flock
+ *   file_locks PATH ranges   deadlocks under every schedule: two threads
+ *                            each hold an OFD lock on one byte and wait
+ *                            for the other's
  *
  * Natively the second locker waits in the kernel until the first unlocks.
  */
 #include <assert.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -90,6 +99,86 @@ static void processes(void)
 	close(fd);
 }
 
+static int open_rw(void)
+{
+	int fd = open(path, O_RDWR | O_CREAT, 0644);
+	assert(fd >= 0);
+	return fd;
+}
+
+static void *close_waiter(void *arg)
+{
+	(void)arg;
+	int fd = open_rw();
+	printf("waiter: flock %d\n", flock(fd, LOCK_EX));
+	return NULL;
+}
+
+/* The main thread lets its lock go by closing its only descriptor. */
+static int release_by_close(void)
+{
+	int fd = open_rw();
+	assert(flock(fd, LOCK_EX) == 0);
+	pthread_t t;
+	assert(pthread_create(&t, NULL, close_waiter, NULL) == 0);
+	usleep(1000);
+	close(fd);
+	assert(pthread_join(t, NULL) == 0);
+	return 0;
+}
+
+static pthread_mutex_t held_mutex = PTHREAD_MUTEX_INITIALIZER;
+static sem_t mutex_taken;
+
+static void *mutex_then_flock(void *arg)
+{
+	(void)arg;
+	int fd = open_rw();
+	pthread_mutex_lock(&held_mutex);
+	sem_post(&mutex_taken);
+	flock(fd, LOCK_EX);
+	return NULL;
+}
+
+static int flock_mutex_cycle(void)
+{
+	int fd = open_rw();
+	sem_init(&mutex_taken, 0, 0);
+	assert(flock(fd, LOCK_EX) == 0);
+	pthread_t t;
+	assert(pthread_create(&t, NULL, mutex_then_flock, NULL) == 0);
+	sem_wait(&mutex_taken);
+	pthread_mutex_lock(&held_mutex);
+	puts("not reached");
+	return 1;
+}
+
+static pthread_barrier_t both_hold;
+
+static void lock_byte(int fd, long byte)
+{
+	struct flock l = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = byte, .l_len = 1 };
+	assert(fcntl(fd, F_OFD_SETLKW, &l) == 0);
+}
+
+static void *byte_locker(void *arg)
+{
+	long first = (long)arg;
+	int fd = open_rw();
+	lock_byte(fd, first);
+	pthread_barrier_wait(&both_hold);
+	lock_byte(fd, 1 - first);
+	return NULL;
+}
+
+static int range_cycle(void)
+{
+	pthread_barrier_init(&both_hold, NULL, 2);
+	run_threads(byte_locker, 2);
+	puts("not reached");
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	assert(argc >= 2);
@@ -100,6 +189,12 @@ int main(int argc, char **argv)
 		printf("flock: %d\n", flock(fd, LOCK_EX));
 		return 0;
 	}
+	if (argc == 3 && strcmp(argv[2], "close") == 0)
+		return release_by_close();
+	if (argc == 3 && strcmp(argv[2], "cycle") == 0)
+		return flock_mutex_cycle();
+	if (argc == 3 && strcmp(argv[2], "ranges") == 0)
+		return range_cycle();
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	assert(fd >= 0);
 	close(fd);
