@@ -21,6 +21,7 @@
 #include "scheduler.h"
 
 __thread uint64_t rt_last_arg __attribute__((tls_model("initial-exec")));
+__thread uint64_t rt_vclock_seen __attribute__((tls_model("initial-exec")));
 
 /* How long a run may sit with only futex waiters before it is a deadlock:
  * those waiters may be woken by threads outside the model (a thread in
@@ -188,6 +189,7 @@ static int64_t execute_chosen(uint32_t self)
 	ev.image = rt.shared->image;
 	rt_ticks_python_location(&ev.py_code, &ev.py_line);
 	rt_last_arg = ev.arg;
+	rt_vclock_seen = rt.model->vclock;
 	rt_signals_note_event(ev.seq);
 	rt_ticks_after_event(ev.seq);
 	rt_interrupts_after_event(ev.seq);
@@ -513,24 +515,30 @@ struct deja_object *rt_object(const void *addr, enum deja_object_kind kind)
 	return o;
 }
 
+uint64_t rt_vclock_base(void)
+{
+	return rt.shared->parallel ? rt_vclock_seen : rt.model->vclock;
+}
+
 /* Timed waits: the target computed its absolute deadline from the virtual
- * clock, so the distance from the clock's reading now is exact. */
+ * clock, so the distance from the clock's reading at the base is exact. */
 uint64_t rt_deadline_abs(clockid_t clock, const struct timespec *abstime)
 {
 	int64_t now;
+	uint64_t base = rt_vclock_base();
 	if (rt_clock_is_virtual(clock)) {
-		now = rt_clock_peek(clock);
+		now = rt_clock_peek(clock) - ((int64_t)rt.model->vclock - (int64_t)base);
 	} else { /* a process or fd clock: real */
 		struct timespec ts; /* the syscall: the vDSO's entry is one (vdso.c) */
 		rt_syscall2(SYS_clock_gettime, clock, &ts);
 		now = (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 	}
 	int64_t ns = (int64_t)abstime->tv_sec * 1000000000LL + abstime->tv_nsec - now;
-	return rt.model->vclock + (ns > 0 ? (uint64_t)ns : 0);
+	return base + (ns > 0 ? (uint64_t)ns : 0);
 }
 
 uint64_t rt_deadline_rel(const struct timespec *rel)
 {
 	int64_t ns = (int64_t)rel->tv_sec * 1000000000LL + rel->tv_nsec;
-	return rt.model->vclock + (ns > 0 ? (uint64_t)ns : 0);
+	return rt_vclock_base() + (ns > 0 ? (uint64_t)ns : 0);
 }

@@ -80,13 +80,18 @@ RT_EXPORT int sched_yield(void)
 }
 
 /* Sleep in the model until the deadline, or until a signal interrupts
- * the sleep (its handler has then run): EINTR, with the time left. */
+ * the sleep (its handler has then run): EINTR, with the time left.  The
+ * event's arg is how long: the distance to the deadline from where the
+ * deadline counts (rt_vclock_base: in parallel mode not from the clock
+ * now, which the other threads' events, timed as they happened to run,
+ * have moved on). */
 static int sleep_until(uint64_t deadline, struct timespec *rem, uint64_t site)
 {
 	struct deja_pending *p = rt_declare(DEJA_OP_SLEEP, NULL, 0, site);
+	uint64_t from = rt_vclock_base();
 	p->timed = 1;
 	p->deadline = deadline;
-	p->arg = p->deadline - rt.model->vclock;
+	p->arg = deadline > from ? deadline - from : 0;
 	if (rt_run() != -EINTR)
 		return 0;
 	if (rem) {

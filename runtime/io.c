@@ -522,7 +522,7 @@ static void timed_as_recorded(struct deja_pending *p, long nr, const long a[6])
 	if (t < 0)
 		return;
 	p->timed = 1;
-	p->deadline = rt.model->vclock + (uint64_t)t;
+	p->deadline = rt_vclock_base() + (uint64_t)t;
 }
 
 long rt_io_run_event(struct rt_io *io, long nr, uint64_t site, long value, uint64_t data,
@@ -611,7 +611,7 @@ static long run_waiting(struct rt_io *io, long nr, uint64_t site)
 	int64_t t = rt_io_timeout_ns(nr, io->a);
 	if (t >= 0) {
 		p->timed = 1;
-		p->deadline = rt.model->vclock + (uint64_t)t;
+		p->deadline = rt_vclock_base() + (uint64_t)t;
 	}
 	return rt_io_run_deferred(io);
 }

@@ -251,7 +251,7 @@ static bool valid_tv(const struct timeval *tv)
 /* Arm (value > 0) or disarm (0) from now. */
 static void arm(struct rt_timer *tm, uint64_t value, uint64_t interval)
 {
-	tm->deadline = value ? rt.model->vclock + value : DEJA_NO_DEADLINE;
+	tm->deadline = value ? rt_vclock_base() + value : DEJA_NO_DEADLINE;
 	tm->interval = value ? interval : 0;
 	recompute_deadline();
 }

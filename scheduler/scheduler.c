@@ -289,6 +289,16 @@ struct deja_decision deja_sched_choose(struct deja_model *m,
 	return d;
 }
 
+/* Parallel mode: t's timed wait cannot go on but the clock, which the
+ * other threads' events move, has passed its deadline: it times out there,
+ * rather than only when nobody runs (a condition wait beside a thread that
+ * never blocks waited for ever). */
+static bool deadline_passed(const struct deja_model *m, uint32_t t)
+{
+	return !deja_model_enabled(m, t) && deja_model_may_time_out(m, t) &&
+	       m->vclock >= m->threads[t].pending.deadline;
+}
+
 bool deja_sched_may_go(const struct deja_model *m, const struct deja_sched_input *in,
 		       uint32_t t, bool *timed_out)
 {
@@ -296,7 +306,7 @@ bool deja_sched_may_go(const struct deja_model *m, const struct deja_sched_input
 	if (m->threads[t].state != DEJA_THREAD_LIVE)
 		return false;
 	if (!follows(m)) {
-		if (m->threads[t].fire_timeout) {
+		if (m->threads[t].fire_timeout || deadline_passed(m, t)) {
 			*timed_out = true;
 			return true;
 		}

@@ -1,0 +1,83 @@
+/*
+ * parallel_sleeps.c: timed waits of one thread while two others make
+ * events as fast as they can.
+ *
+ * The main thread reads the monotonic clock, computes a little, and
+ * sleeps to one millisecond after its reading (clock_nanosleep with
+ * TIMER_ABSTIME, as CPython's time.sleep does), sleeps one millisecond
+ * relative, and waits on a condition variable until an absolute deadline
+ * nobody signals before; twenty rounds.  Under --strategy parallel the
+ * workers' events move the virtual clock on while the main thread
+ * computes, by as much as the real timing lets them, so how far away a
+ * deadline is when the thread gets to its wait differs from run to run.
+ * Prints the number of rounds and the workers' count.
+ */
+#include <assert.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <time.h>
+
+static pthread_mutex_t counter_lock = PTHREAD_MUTEX_INITIALIZER;
+static long counter;
+static int done; /* under counter_lock: a replay reads it where recorded */
+
+static void *busy(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		pthread_mutex_lock(&counter_lock);
+		int stop = done;
+		counter++;
+		pthread_mutex_unlock(&counter_lock);
+		if (stop)
+			return NULL;
+	}
+}
+
+static struct timespec after_ms(struct timespec t, long ms)
+{
+	t.tv_nsec += ms * 1000000;
+	t.tv_sec += t.tv_nsec / 1000000000;
+	t.tv_nsec %= 1000000000;
+	return t;
+}
+
+static void compute(void)
+{
+	volatile unsigned x = 1;
+	for (int i = 0; i < 20000; i++)
+		x = x * 1103515245u + 12345u;
+}
+
+int main(void)
+{
+	pthread_t t[2];
+	for (int i = 0; i < 2; i++)
+		assert(pthread_create(&t[i], NULL, busy, NULL) == 0);
+	pthread_cond_t never = PTHREAD_COND_INITIALIZER;
+	pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+	int rounds = 0;
+	for (; rounds < 20; rounds++) {
+		struct timespec now, rel = { 0, 1000000 };
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		compute();
+		struct timespec until = after_ms(now, 1);
+		assert(clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == 0);
+		compute();
+		assert(nanosleep(&rel, NULL) == 0);
+		clock_gettime(CLOCK_REALTIME, &now);
+		compute();
+		until = after_ms(now, 1);
+		pthread_mutex_lock(&m);
+		while (pthread_cond_timedwait(&never, &m, &until) == 0)
+			;
+		pthread_mutex_unlock(&m);
+	}
+	pthread_mutex_lock(&counter_lock);
+	done = 1;
+	pthread_mutex_unlock(&counter_lock);
+	for (int i = 0; i < 2; i++)
+		assert(pthread_join(t[i], NULL) == 0);
+	printf("%d rounds, workers busy: %s\n", rounds, counter > 0 ? "yes" : "no");
+	return 0;
+}
