@@ -49,7 +49,8 @@ static bool worth_stopping(const struct deja_model *m, uint32_t running)
 	if (m->timer_deadline != DEJA_NO_DEADLINE)
 		return true;
 	for (uint32_t t = 0; t < m->nthreads && t < DEJA_MAX_THREADS; t++)
-		if (t != running && (deja_model_enabled(m, t) || deja_model_waits_for_world(m, t)))
+		if (t != running &&
+		    (deja_model_enabled_outside(m, t) || deja_model_waits_for_world(m, t)))
 			return true;
 	return false;
 }

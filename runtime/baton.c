@@ -137,6 +137,56 @@ void rt_model_leave(void)
 	model_unlock();
 }
 
+void rt_model_back_from_kernel(void)
+{
+	if (!rt.shared->parallel)
+		return;
+	rt_model_enter();
+	struct deja_pending *p = &rt.model->threads[rt_self].pending;
+	p->wait_io = 0;
+	p->may_block = 0;
+	rt_model_leave();
+}
+
+/* Another thread can let go of a lock in the program's memory: it runs
+ * target code, or waits in the kernel for something other than a futex
+ * (its input, after which it runs on). */
+static bool another_may_run(const struct deja_model *m, uint32_t self)
+{
+	for (uint32_t i = 0; i < m->nthreads; i++) {
+		const struct deja_thread *th = &m->threads[i];
+		if (i == self || th->state != DEJA_THREAD_LIVE || th->parked)
+			continue;
+		const struct deja_pending *p = &th->pending;
+		if (!(p->op == DEJA_OP_SYSCALL && p->arg == SYS_futex && p->wait_io))
+			return true;
+	}
+	return false;
+}
+
+bool rt_model_stuck(uint64_t *steps)
+{
+	model_lock();
+	struct deja_model *m = rt.model;
+	bool stuck = m->steps == *steps && !another_may_run(m, rt_self);
+	*steps = m->steps;
+	model_unlock();
+	return stuck;
+}
+
+void rt_model_end_stuck(void)
+{
+	model_lock();
+	if (rt.shared->mode == DEJA_MODE_REPLAY)
+		rt_end_run(DEJA_OUTCOME_DIVERGENCE, rt_self,
+			   "the recorded thread cannot run at this event: it waits for a lock in"
+			   " memory (futex) that a thread waiting for its turn took, which the"
+			   " recording's threads took in another order");
+	rt_end_run(DEJA_OUTCOME_DEADLOCK, rt_self,
+		   "no thread can run: a thread waits for a lock in memory (futex) whose"
+		   " holder waits in the model");
+}
+
 void rt_model_enter(void)
 {
 	if (!rt.shared->parallel || lock_held)

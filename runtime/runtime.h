@@ -366,6 +366,15 @@ void rt_model_leave(void);
  * others' virtual sleeps and timers still come due (settling the run if
  * it was the last one running); its event follows once the call returns. */
 void rt_model_wait_in_kernel(void);
+/* Parallel mode: a wait in the kernel that makes no event is over (the
+ * thread runs again, its declared wait forgotten). */
+void rt_model_back_from_kernel(void);
+/* Parallel mode, a thread waiting in the kernel for a futex: no event
+ * since the last look (*steps, updated) and no other thread that could
+ * let go of a lock (all parked in the model, or waiting for futexes). */
+bool rt_model_stuck(uint64_t *steps);
+/* ... for long: end the run (a deadlock; in a replay, a divergence). */
+void rt_model_end_stuck(void) __attribute__((noreturn));
 /* The model's thread for a real thread that could not be created. */
 void rt_abandon_thread(uint32_t t);
 /* The model object for a target address, or an ERROR outcome if full.
@@ -515,6 +524,10 @@ bool rt_io_fd_path_starts(long fd, const char *prefix);
 bool rt_ipc_wait_call(long nr);
 /* A managed thread's call: one event, or a wait as attempts. */
 long rt_ipc_wait(long nr, const long a[6], uint64_t site);
+
+/* Parallel mode: declare the call as a wait in the kernel, its thread
+ * standing at a point until rt_model_back_from_kernel (io.c). */
+void rt_io_wait_in_kernel_quietly(long nr, const long a[6], uint64_t site);
 
 /* ---- file_locks.c: flock and fcntl locks, waited for as attempts ---- */
 /* Whether the call takes or drops a file lock (flock; fcntl F_SETLK,

@@ -153,6 +153,27 @@ static long futex_wake(uint32_t *uaddr, int op, long n, long val3, uint64_t site
 	return woken;
 }
 
+/* Parallel mode (emulate_futex): an untimed wait in the kernel, in 10 ms
+ * slices, so that one nobody can end (every other thread stands parked in
+ * the model: a replay whose threads took a lock of glibc's in another
+ * order than the recording's, or a cycle through a model lock) ends the
+ * run after a second instead of hanging it. */
+static long futex_wait_in_kernel(const long a[6], uint64_t site)
+{
+	rt_io_wait_in_kernel_quietly(SYS_futex, a, site);
+	struct timespec slice = { 0, 10000000 };
+	uint64_t steps = UINT64_MAX;
+	int stuck = 0;
+	long r;
+	while ((r = rt_syscall(SYS_futex, a[0], a[1], a[2], (long)&slice, 0, 0)) == -ETIMEDOUT) {
+		stuck = rt_model_stuck(&steps) ? stuck + 1 : 0;
+		if (stuck == 100)
+			rt_model_end_stuck();
+	}
+	rt_model_back_from_kernel();
+	return r;
+}
+
 static long emulate_futex(const long a[6], uint64_t site)
 {
 	int op = (int)a[1];
@@ -161,6 +182,15 @@ static long emulate_futex(const long a[6], uint64_t site)
 	switch (cmd) {
 	case FUTEX_WAIT:
 	case FUTEX_WAIT_BITSET:
+		/* Parallel mode: whether a thread waits at all (glibc's
+		 * internal locks, stdio's and malloc's, wait only when
+		 * contended) depends on how the threads happened to run, so
+		 * such waits as events were not the replay's, which diverged.
+		 * An untimed one waits in the kernel, with no event, its
+		 * thread at a point meanwhile; the holder, running too, wakes
+		 * it, and the order of everything else is the recording's. */
+		if (rt.shared->parallel && cmd == FUTEX_WAIT && !a[3])
+			return futex_wait_in_kernel(a, site);
 		return futex_wait(uaddr, cmd, op, (uint32_t)a[2],
 				  (const struct timespec *)a[3], site);
 	case FUTEX_WAKE:

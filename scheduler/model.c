@@ -356,6 +356,14 @@ bool deja_model_enabled(const struct deja_model *m, uint32_t t)
 	return enabled_plain(m, t);
 }
 
+bool deja_model_enabled_outside(const struct deja_model *m, uint32_t t)
+{
+	const struct deja_pending *p = &m->threads[t].pending;
+	if (p->op == DEJA_OP_FUTEX_RESUME && m->threads[t].state == DEJA_THREAD_LIVE)
+		return p->woken || (p->interrupt & DEJA_INTERRUPT_INTERRUPTED);
+	return deja_model_enabled(m, t);
+}
+
 bool deja_model_other_enabled(const struct deja_model *m, uint32_t t)
 {
 	for (uint32_t i = 0; i < m->nthreads; i++)

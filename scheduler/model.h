@@ -60,6 +60,10 @@ void deja_model_set_pending(struct deja_model *m, uint32_t t, enum deja_op op,
 			    struct deja_object *o, uint64_t arg, uint64_t site);
 
 bool deja_model_enabled(const struct deja_model *m, uint32_t t);
+/* The same, asked from another process than the target's (the
+ * supervisor): a futex wait's word is in the target's memory, so it counts
+ * as enabled only once woken or interrupted. */
+bool deja_model_enabled_outside(const struct deja_model *m, uint32_t t);
 /* Some thread other than t can go on. */
 bool deja_model_other_enabled(const struct deja_model *m, uint32_t t);
 /* t's pending operation waits for the world: an input, or a wait4, that

@@ -317,6 +317,23 @@ static void file_lock_wait_ends_when_locks_change(void **state)
 	free(m);
 }
 
+/* The supervisor asks about a futex wait whose word is in another
+ * process (here at an address nothing is mapped at): only the wait's own
+ * state answers, the word is never read. */
+static void futex_wait_asked_from_outside_reads_no_word(void **state)
+{
+	(void)state;
+	struct deja_model *m = new_model(2);
+	struct deja_object *o = deja_model_object(m, 8, DEJA_OBJ_FUTEX);
+	deja_model_set_pending(m, 1, DEJA_OP_FUTEX_RESUME, o, 5, 0);
+	assert_false(deja_model_enabled_outside(m, 1));
+	m->threads[1].pending.woken = 1;
+	assert_true(deja_model_enabled_outside(m, 1));
+	deja_model_set_pending(m, 1, DEJA_OP_YIELD, NULL, 0, 0);
+	assert_true(deja_model_enabled_outside(m, 1));
+	free(m);
+}
+
 static void objects_get_stable_ids_and_reuse_slots(void **state)
 {
 	(void)state;
@@ -352,6 +369,7 @@ int main(void)
 		cmocka_unit_test(writer_preferring_rwlock_keeps_new_readers_out),
 		cmocka_unit_test(futex_wait_checks_value_and_wake_is_fifo),
 		cmocka_unit_test(file_lock_wait_ends_when_locks_change),
+		cmocka_unit_test(futex_wait_asked_from_outside_reads_no_word),
 		cmocka_unit_test(objects_get_stable_ids_and_reuse_slots),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,5 @@
 /*
- * parallel_sleeps.c: timed waits of one thread while two others make
+ * parallel_timing.c: timed waits of one thread while two others make
  * events as fast as they can.
  *
  * The main thread reads the monotonic clock, computes a little, and
@@ -11,10 +11,18 @@
  * computes, by as much as the real timing lets them, so how far away a
  * deadline is when the thread gets to its wait differs from run to run.
  * Prints the number of rounds and the workers' count.
+ *
+ * parallel_timing stdio: three threads take stdout's lock (flockfile) a
+ * thousand times each, with a mutex event inside: glibc's lock waits in
+ * futex only when it is contended, which depends on the timing.
+ *
+ * parallel_timing cycle: deadlocks natively; one thread holds stdout's
+ * lock and waits for a mutex whose holder waits for stdout's lock.
  */
 #include <assert.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 static pthread_mutex_t counter_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -49,8 +57,59 @@ static void compute(void)
 		x = x * 1103515245u + 12345u;
 }
 
-int main(void)
+static void *stdio_user(void *arg)
 {
+	(void)arg;
+	for (int i = 0; i < 1000; i++) {
+		flockfile(stdout);
+		pthread_mutex_lock(&counter_lock);
+		counter++;
+		pthread_mutex_unlock(&counter_lock);
+		funlockfile(stdout);
+	}
+	return NULL;
+}
+
+static int stdio_contention(void)
+{
+	pthread_t t[3];
+	for (int i = 0; i < 3; i++)
+		assert(pthread_create(&t[i], NULL, stdio_user, NULL) == 0);
+	for (int i = 0; i < 3; i++)
+		assert(pthread_join(t[i], NULL) == 0);
+	printf("%ld turns at stdout's lock\n", counter);
+	return 0;
+}
+
+static pthread_barrier_t both_hold;
+
+static void *mutex_then_stdio(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&counter_lock);
+	pthread_barrier_wait(&both_hold);
+	flockfile(stdout);
+	return NULL;
+}
+
+static int stdio_mutex_cycle(void)
+{
+	pthread_barrier_init(&both_hold, NULL, 2);
+	pthread_t t;
+	flockfile(stdout);
+	assert(pthread_create(&t, NULL, mutex_then_stdio, NULL) == 0);
+	pthread_barrier_wait(&both_hold);
+	pthread_mutex_lock(&counter_lock);
+	puts("not reached");
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && strcmp(argv[1], "stdio") == 0)
+		return stdio_contention();
+	if (argc == 2 && strcmp(argv[1], "cycle") == 0)
+		return stdio_mutex_cycle();
 	pthread_t t[2];
 	for (int i = 0; i < 2; i++)
 		assert(pthread_create(&t[i], NULL, busy, NULL) == 0);
