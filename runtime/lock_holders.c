@@ -170,16 +170,9 @@ static bool line_conflicts(const char *p, const struct lock_want *w)
 
 static bool holds_conflicting(long fd, const struct lock_want *w)
 {
-	char path[48] = "/proc/self/fdinfo/", buf[4096];
-	rt_decimal(path + strlen(path), fd);
-	long info = rt_syscall3(SYS_open, path, O_RDONLY | O_CLOEXEC, 0);
-	if (info < 0)
+	char buf[4096];
+	if (rt_read_fdinfo(fd, buf, sizeof(buf)) <= 0)
 		return false;
-	long len = rt_syscall3(SYS_read, info, buf, sizeof(buf) - 1);
-	rt_syscall1(SYS_close, info);
-	if (len <= 0)
-		return false;
-	buf[len] = '\0';
 	for (const char *p = buf; (p = strstr(p, "lock:")) != NULL;) {
 		p += 5;
 		if (line_conflicts(p, w))

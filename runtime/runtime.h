@@ -90,6 +90,9 @@ static inline bool rt_managed(void)
 void rt_write_stderr(const char *msg);
 /* Write v (>= 0) in decimal at dst, NUL-terminated; returns the end. */
 char *rt_decimal(char *dst, long v);
+/* The kernel's /proc/self/fdinfo/FD into buf, NUL-terminated; its length
+ * (<= 0: nothing read). */
+long rt_read_fdinfo(long fd, char *buf, size_t size);
 /* Read lower-case hex digits from p (before end) into *v; returns where
  * they stop (/proc files write their numbers so). */
 const char *rt_parse_hex(const char *p, const char *end, uint64_t *v);

@@ -47,16 +47,10 @@ static bool fed_by_world(int fd)
  * fed by the world.  (Its first 4 KiB: some 50 descriptors.) */
 static bool epoll_on_world(long epfd)
 {
-	char path[48] = "/proc/self/fdinfo/", buf[4096];
-	rt_decimal(path + strlen(path), epfd);
-	long fd = rt_syscall3(SYS_open, path, O_RDONLY | O_CLOEXEC, 0);
-	if (fd < 0)
-		return false;
-	long len = rt_syscall3(SYS_read, fd, buf, sizeof(buf) - 1);
-	rt_syscall1(SYS_close, fd);
+	char buf[4096];
+	long len = rt_read_fdinfo(epfd, buf, sizeof(buf));
 	if (len <= 0)
 		return false;
-	buf[len] = '\0';
 	for (char *p = buf; (p = strstr(p, "tfd:")) != NULL;) {
 		p += 4;
 		long target = 0;
