@@ -29,11 +29,11 @@
  * process changes, or a descriptor that took one closes, and tries
  * again.  Its wait has a holder, so a cycle of them (a thread holding a
  * file lock waits for a mutex whose holder waits for the file) ends as a
- * deadlock with its wait-for graph.  The changes are counted in the
- * generation of the process's DEJA_OBJ_FILE_LOCK object, read before the
- * attempt: a change made while the attempt waited for its event still
- * counts, and a replay, whose changes come at the same events, counts
- * alike.
+ * deadlock with its wait-for graph.  The changes are counted, the count
+ * read before the attempt, and the wait lasts while the generation of the
+ * process's DEJA_OBJ_FILE_LOCK object, the count, is the one read: a
+ * change made while the attempt waited for its event still counts, and a
+ * replay, whose changes come at the same events, counts alike.
  */
 #define _GNU_SOURCE
 #include "runtime.h"
@@ -89,27 +89,31 @@ static bool open_file_lock(long nr, const long a[6])
 	return nr == SYS_flock || a[1] == F_OFD_SETLK || a[1] == F_OFD_SETLKW;
 }
 
-/* The process's DEJA_OBJ_FILE_LOCK object (its address is this anchor's),
- * made on first use in each process's model. */
+/* How often the process's locks changed, and the process's
+ * DEJA_OBJ_FILE_LOCK object (its address is this anchor's), made when a
+ * thread first waits, in each process's model: a program whose threads
+ * never wait for each other's file locks has the objects it had before. */
+static uint32_t changes;
 static char changes_anchor;
-static struct deja_object *changes;
+static struct deja_object *changes_object;
 static const struct deja_model *changes_model;
 
 static struct deja_object *lock_changes(void)
 {
 	if (changes_model != rt.model) {
-		changes = rt_object(&changes_anchor, DEJA_OBJ_FILE_LOCK);
+		changes_object = rt_object(&changes_anchor, DEJA_OBJ_FILE_LOCK);
 		changes_model = rt.model;
 	}
-	return changes;
+	deja_model_file_locks_seen(changes_object, changes);
+	return changes_object;
 }
 
-/* The threads waiting for one of the process's locks try again.  (No
- * object yet: nobody waits.) */
+/* The threads waiting for one of the process's locks try again. */
 static void locks_changed(void)
 {
-	if (changes && changes_model == rt.model)
-		deja_model_file_locks_changed(changes);
+	changes++;
+	if (changes_object && changes_model == rt.model)
+		deja_model_file_locks_seen(changes_object, changes);
 }
 
 /* Whether the model keeps the waits for the process's own locks: when one
@@ -163,7 +167,7 @@ long rt_file_lock(long nr, const long a[6], uint64_t site)
 	bool replay = rt.shared->mode == DEJA_MODE_REPLAY;
 	bool wait_here = would_wait(nr, a) && open_file_lock(nr, a) && waits_in_model();
 	for (unsigned tries = 0;; tries++) {
-		uint32_t seen = wait_here ? lock_changes()->generation : 0;
+		uint32_t seen = changes;
 		long r = rt_io_emulated_event(nr, a, replay ? 0 : attempt_here(nr, a, wait_here),
 					      site);
 		if (r == 0)

@@ -803,7 +803,7 @@ uint32_t deja_model_blocker(const struct deja_model *m, uint32_t t)
 	}
 }
 
-void deja_model_file_locks_changed(struct deja_object *o)
+void deja_model_file_locks_seen(struct deja_object *o, uint32_t changes)
 {
-	o->generation++;
+	o->generation = changes;
 }

@@ -86,10 +86,11 @@ bool deja_model_interrupted(const struct deja_model *m, uint32_t t);
 int64_t deja_model_execute(struct deja_model *m, uint32_t t, bool timed_out,
 			   uint64_t *arg_out);
 
-/* A file lock of the process was taken, changed or perhaps let go (o:
- * its DEJA_OBJ_FILE_LOCK object): the threads in FILE_LOCK_WAIT try
- * again.  Not an operation: the lock calls are events of their own. */
-void deja_model_file_locks_changed(struct deja_object *o);
+/* The process's file locks have changed `changes` times (o: its
+ * DEJA_OBJ_FILE_LOCK object): the threads in FILE_LOCK_WAIT that saw
+ * another count try again.  Not an operation: the lock calls are events
+ * of their own. */
+void deja_model_file_locks_seen(struct deja_object *o, uint32_t changes);
 
 /* The thread that holds what t waits for, or DEJA_NO_THREAD. */
 uint32_t deja_model_blocker(const struct deja_model *m, uint32_t t);

@@ -295,13 +295,14 @@ static void file_lock_wait_ends_when_locks_change(void **state)
 	static char anchor;
 	struct deja_object *o = deja_model_object(m, (uint64_t)(uintptr_t)&anchor,
 						  DEJA_OBJ_FILE_LOCK);
-	uint32_t seen = o->generation;
+	uint32_t seen = 4;
+	deja_model_file_locks_seen(o, seen);
 	deja_model_set_pending(m, 1, DEJA_OP_FILE_LOCK_WAIT, o, 0, 0);
 	m->threads[1].pending.value = seen;
 	assert_false(deja_model_enabled(m, 1));
 	assert_int_equal(deja_model_blocker(m, 1), 0);
 	/* A change before the wait was declared still counts. */
-	deja_model_file_locks_changed(o);
+	deja_model_file_locks_seen(o, seen + 1);
 	deja_model_set_pending(m, 2, DEJA_OP_FILE_LOCK_WAIT, o, 0, 0);
 	m->threads[2].pending.value = seen;
 	assert_true(deja_model_enabled(m, 1));
