@@ -332,32 +332,94 @@ bool rt_io_wait_world_before(uint64_t deadline)
  * pending, not sent (signals.c), and one from outside whose handler has
  * SA_RESTART only restarts the call.  The recording hung where natively
  * the handler ran and the read failed with EINTR.  So a call that waits
- * for ever first waits for its descriptors in slices of SIGNAL_LOOK_NS,
- * in a ppoll under the program's mask (which a handled signal always
+ * first waits for its descriptors in slices of SIGNAL_LOOK_NS, in a
+ * ppoll under the program's mask (which a handled signal always
  * interrupts), looking between for a signal held for the thread: then
  * the call is not made and fails with EINTR, and the signal is handled at
  * its event, which is where a replay finds it.  A call with a timeout of
- * its own still waits in the kernel, and such a signal waits until it
- * ends.  Returns whether the call is so interrupted.
+ * its own waits so for as long as its timeout, and is then made with
+ * what is left of it (rt_io_timeout_left), at most at once.
  */
-bool rt_io_parallel_wait_ready(const struct rt_io *io)
+static bool wait_slices(struct pollfd *fds, nfds_t n, int64_t timeout_ns)
 {
-	struct pollfd fds[256];
-	nfds_t n = rt_io_timeout_ns(io->nr, io->a) < 0 ? watch_fds(io, fds, 256) : 0;
-	if (n == 0)
-		return false;
 	uint64_t mask = rt_signals_program_mask() & ~RT_OWN_SIGNALS;
 	bool trapped = rt_trap_program_mask != NULL;
+	int64_t start = rt_clock_real_monotonic_ns();
 	for (;;) {
 		if (rt_signals_due())
 			return true;
-		struct timespec slice = { 0, SIGNAL_LOOK_NS };
+		int64_t slice = SIGNAL_LOOK_NS;
+		if (timeout_ns >= 0) {
+			int64_t left = timeout_ns - (rt_clock_real_monotonic_ns() - start);
+			if (left <= 0)
+				return false;
+			slice = left < slice ? left : slice;
+		}
+		struct timespec ts = { 0, slice };
 		if (trapped) /* a signal now is this thread's (signals.c, on_relay) */
 			rt_trap_interruptible = true;
-		long r = rt_syscall(SYS_ppoll, (long)fds, (long)n, (long)&slice, (long)&mask,
+		long r = rt_syscall(SYS_ppoll, (long)fds, (long)n, (long)&ts, (long)&mask,
 				    sizeof(mask), 0);
 		rt_trap_interruptible = false;
 		if (r > 0 || (r < 0 && r != -EINTR))
 			return false; /* ready, or the call itself will say what is wrong */
 	}
+}
+
+/* The timed call's arguments with its timeout what is left of it since
+ * `start`: a copy for the timeouts the kernel only reads (poll's and
+ * epoll_wait's milliseconds, epoll_pwait2's timespec), the program's own
+ * for those it writes what is left into (select's, ppoll's, pselect6's),
+ * as the kernel would have counted them down. */
+static const long *timeout_left(const struct rt_io *io, int64_t start, struct rt_io_args *own)
+{
+	int64_t left = rt_io_timeout_ns(io->nr, io->a) - (rt_clock_real_monotonic_ns() - start);
+	if (left < 0)
+		left = 0;
+	memcpy(own->a, io->a, sizeof(own->a));
+	struct timespec ts = { left / 1000000000LL, left % 1000000000LL };
+	switch (io->nr) {
+	case SYS_poll:
+		own->a[2] = (long)((left + 999999) / 1000000);
+		break;
+	case SYS_epoll_wait:
+	case SYS_epoll_pwait:
+		own->a[3] = (long)((left + 999999) / 1000000);
+		break;
+	case SYS_epoll_pwait2:
+		own->ts = ts;
+		own->a[3] = (long)&own->ts;
+		break;
+	case SYS_select: {
+		struct timeval *tv = (struct timeval *)io->a[4];
+		tv->tv_sec = ts.tv_sec;
+		tv->tv_usec = ts.tv_nsec / 1000;
+		break;
+	}
+	case SYS_ppoll:
+		*(struct timespec *)io->a[2] = ts;
+		break;
+	case SYS_pselect6:
+		*(struct timespec *)io->a[4] = ts;
+		break;
+	default:
+		break;
+	}
+	return own->a;
+}
+
+bool rt_io_parallel_wait_ready(const struct rt_io *io, struct rt_io_args *own, const long **args)
+{
+	struct pollfd fds[256];
+	int64_t timeout = rt_io_timeout_ns(io->nr, io->a);
+	nfds_t n = watch_fds(io, fds, 256);
+	*args = io->a;
+	if (n == 0 || timeout == 0)
+		return false;
+	int64_t start = rt_clock_real_monotonic_ns();
+	if (wait_slices(fds, n, timeout))
+		return true;
+	if (timeout > 0)
+		*args = timeout_left(io, start, own);
+	return false;
 }

@@ -338,7 +338,9 @@ static void write_time_left(const struct rt_io *io, const struct deja_pending *p
 	if (!p->timed || (r < 0 && r != -EINTR))
 		return;
 	uint64_t now = rt.model->vclock;
-	uint64_t left = p->deadline > now ? p->deadline - now : 0;
+	/* Timed out (0 ready): nothing is left, whatever the clock says; a
+	 * parallel recording's call waited in the kernel, which wrote 0. */
+	uint64_t left = r != 0 && p->deadline > now ? p->deadline - now : 0;
 	if (io->nr == SYS_select && io->a[4]) {
 		struct timeval *tv = (struct timeval *)io->a[4];
 		tv->tv_sec = (time_t)(left / 1000000000u);
@@ -672,11 +674,13 @@ static long input_once(const struct deja_syscall_info *sc, long nr, const long a
 	if (rt_io_may_block(nr, a))
 		return run_waiting(&io, nr, site);
 	bool interrupted = false;
+	const long *args = a;
+	struct rt_io_args own;
 	if (rt.shared->parallel && rt_io_call_may_block(nr, a)) {
 		wait_in_kernel(&io, nr, site);
-		interrupted = rt_io_parallel_wait_ready(&io);
+		interrupted = rt_io_parallel_wait_ready(&io, &own, &args);
 	}
-	io.result = interrupted ? -EINTR : rt_io_pass(nr, a);
+	io.result = interrupted ? -EINTR : rt_io_pass(nr, args);
 	if (nr == SYS_rt_sigpending && io.result == 0 && a[0])
 		*(uint64_t *)a[0] |= rt_signals_held_pending(); /* the kernel does not have them */
 	rt_io_run_event(&io, nr, site, 0, 0, 0, false); /* filled in by note_result */

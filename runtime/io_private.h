@@ -63,7 +63,16 @@ bool rt_io_waits_for_input(long nr);
 int64_t rt_io_timeout_ns(long nr, const long a[6]);
 bool rt_io_call_may_block(long nr, const long a[6]);
 bool rt_io_may_block(long nr, const long a[6]);
-bool rt_io_parallel_wait_ready(const struct rt_io *io);
+/* Arguments of a call with its timeout changed, and room for a timespec. */
+struct rt_io_args {
+	long a[6];
+	struct timespec ts;
+};
+/* Parallel mode: wait for the call's input with the signals the runtime
+ * holds in view; true when one interrupts it (the call fails with EINTR),
+ * else *args: the arguments to make the call with (a timed call's
+ * timeout is then what is left of it, in *own). */
+bool rt_io_parallel_wait_ready(const struct rt_io *io, struct rt_io_args *own, const long **args);
 /* Threads waiting in io.c's run_waiting; touched with the baton held. */
 extern int rt_io_waiting_inputs;
 /* Its descriptor is ready for what the call waits for. */

@@ -8,7 +8,9 @@
 # in the kernel never reaches, and the recording hung.  Now it waits for
 # its descriptor in slices, looking for a held signal between: read fails
 # with EINTR (or, under SA_RESTART, goes on after the handler), poll fails
-# with EINTR, as natively.  Each mode is recorded twice in parallel mode
+# with EINTR, as natively.  So does a poll with a timeout of its own (20
+# s), at once, where it waited for its timeout to end; and a select with a
+# timeout and no signal still times out, nothing left of its timeout.  Each mode is recorded twice in parallel mode
 # and once serialised, each recording replayed twice; the output is the
 # native one.
 set -euo pipefail
@@ -19,7 +21,7 @@ deja=$(abspath "$1") prog=$(abspath "$2")
 require_file "$deja" "$prog"
 cd "$tmp"
 
-for mode in eintr restart poll; do
+for mode in eintr restart poll timed select; do
 	"$prog" "$mode" >native
 	for strategy in parallel parallel nonpreemptive; do
 		rm -f s.deja

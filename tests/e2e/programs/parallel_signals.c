@@ -8,6 +8,10 @@
  *            getting the byte the main thread writes after the signal.
  *   poll     poll() with no timeout: fails with EINTR (poll is never
  *            restarted).
+ *   timed    poll() with a 20 s timeout: fails with EINTR at once, not
+ *            when the timeout ends.
+ *   select   select() with a 300 ms timeout and no signal: times out,
+ *            with nothing left of the timeout.
  *
  * Prints what the reader saw, the same in every run.
  */
@@ -17,6 +21,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/select.h>
 #include <unistd.h>
 
 static int fds[2];
@@ -34,9 +39,17 @@ static void *reader(void *arg)
 	(void)arg;
 	char c = 0;
 	long r;
-	if (!strcmp(mode, "poll")) {
+	if (!strcmp(mode, "poll") || !strcmp(mode, "timed")) {
 		struct pollfd p = { .fd = fds[0], .events = POLLIN };
-		r = poll(&p, 1, -1);
+		r = poll(&p, 1, strcmp(mode, "poll") ? 20000 : -1);
+	} else if (!strcmp(mode, "select")) {
+		fd_set in;
+		FD_ZERO(&in);
+		FD_SET(fds[0], &in);
+		struct timeval tv = { 0, 300000 };
+		r = select(fds[0] + 1, &in, NULL, NULL, &tv);
+		printf("select: %ld, %ld.%06ld s left\n", r, (long)tv.tv_sec, (long)tv.tv_usec);
+		return NULL;
 	} else {
 		r = read(fds[0], &c, 1);
 	}
@@ -49,8 +62,9 @@ static void *reader(void *arg)
 int main(int argc, char **argv)
 {
 	mode = argc > 1 ? argv[1] : "";
-	if (strcmp(mode, "eintr") && strcmp(mode, "restart") && strcmp(mode, "poll")) {
-		fprintf(stderr, "usage: parallel_signals eintr|restart|poll\n");
+	if (strcmp(mode, "eintr") && strcmp(mode, "restart") && strcmp(mode, "poll") &&
+	    strcmp(mode, "timed") && strcmp(mode, "select")) {
+		fprintf(stderr, "usage: parallel_signals eintr|restart|poll|timed|select\n");
 		return 2;
 	}
 	struct sigaction sa;
@@ -63,7 +77,8 @@ int main(int argc, char **argv)
 	pthread_t t;
 	pthread_create(&t, NULL, reader, NULL);
 	usleep(100000); /* the reader is waiting by now */
-	pthread_kill(t, SIGUSR1);
+	if (strcmp(mode, "select"))
+		pthread_kill(t, SIGUSR1);
 	if (!strcmp(mode, "restart")) {
 		usleep(100000);
 		if (write(fds[1], "x", 1) != 1)
