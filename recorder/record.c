@@ -38,6 +38,17 @@ struct source_offset {
 	uint64_t read;
 };
 
+/* The run of reads the next inputs row will be: one process's, from one
+ * source, one event after another.  A row per read cost a third of what
+ * the event of a read of 4 KiB cost the supervisor. */
+struct input_run {
+	bool open;
+	uint32_t process;
+	size_t source; /* in record_sink.sources */
+	uint64_t first, last; /* the reads' seqs */
+	uint64_t length;
+};
+
 /* A hunt's run is held in memory until it is known to be kept: most runs
  * pass, and then no trace is ever created for them.  A run that grows past
  * this many events is written out as it goes, like any other. */
@@ -107,45 +118,82 @@ struct record_sink {
 	struct source_offset *sources;
 	size_t nsources, sources_cap;
 	size_t last_source; /* where the last lookup found its source */
+	struct input_run run;
 };
 
-/* The count of bytes `process` read from `name` so far; NULL when memory
- * runs out.  Reads come in runs from one source, so the last one found
- * is tried first. */
-static uint64_t *source_offset(struct record_sink *rs, uint32_t process, const char *name)
+/* Where in rs->sources the count of bytes `process` read from `name` so
+ * far is; false when memory runs out.  Reads come in runs from one
+ * source, so the last one found is tried first. */
+static bool source_offset(struct record_sink *rs, uint32_t process, const char *name, size_t *at)
 {
 	for (size_t k = 0; k < rs->nsources; k++) {
 		size_t i = (rs->last_source + k) % rs->nsources;
 		struct source_offset *so = &rs->sources[i];
 		if (so->process == process && strcmp(so->name, name) == 0) {
-			rs->last_source = i;
-			return &so->read;
+			*at = rs->last_source = i;
+			return true;
 		}
 	}
 	if (!grow_array(&rs->sources, &rs->sources_cap, rs->nsources + 1, sizeof(*rs->sources),
 			16))
-		return NULL;
+		return false;
 	struct source_offset *so = &rs->sources[rs->nsources];
 	so->process = process;
 	snprintf(so->name, sizeof(so->name), "%s", name);
 	so->read = 0;
-	rs->last_source = rs->nsources++;
-	return &so->read;
+	*at = rs->last_source = rs->nsources++;
+	return true;
 }
 
-/* Note that `process` read `len` bytes from `source` in its event `seq`. */
+/* Write the run of reads gathered so far as its inputs row. */
+static void end_input_run(struct record_sink *rs)
+{
+	struct input_run *r = &rs->run;
+	if (!r->open)
+		return;
+	r->open = false;
+	struct source_offset *so = &rs->sources[r->source];
+	enum trace_status st =
+		r->process ? trace_put_process_input(rs->t, r->process, r->first, r->last, so->name,
+						     so->read, r->length)
+			   : trace_put_input(rs->t, r->first, r->last, so->name, so->read, r->length);
+	if (st != TRACE_OK)
+		rs->failed = true;
+	so->read += r->length;
+}
+
+/* Note that `process` read `len` bytes from `source` in its event `seq`:
+ * the run of reads goes on if its last read was the event before, from
+ * the same source. */
 static void put_input(struct record_sink *rs, uint32_t process, uint64_t seq,
 		      const char *source, uint32_t len)
 {
 	const char *name = source[0] ? source : "?";
-	uint64_t *offset = source_offset(rs, process, name);
-	enum trace_status st = !offset ? TRACE_ERR_WRITE
-			     : process ? trace_put_process_input(rs->t, process, seq, name, *offset, len)
-				       : trace_put_input(rs->t, seq, name, *offset, len);
-	if (st != TRACE_OK)
+	struct input_run *r = &rs->run;
+	if (r->open && r->process == process && r->last + 1 == seq &&
+	    strcmp(rs->sources[r->source].name, name) == 0) {
+		r->last = seq;
+		r->length += len;
+		return;
+	}
+	end_input_run(rs);
+	size_t at;
+	if (!source_offset(rs, process, name, &at)) {
 		rs->failed = true;
-	else
-		*offset += len;
+		return;
+	}
+	*r = (struct input_run){ .open = true, .process = process, .source = at, .first = seq,
+				 .last = seq, .length = len };
+}
+
+/* Commit what was written since the last commit, its run of reads too,
+ * and begin the next batch. */
+static void commit_batch(struct record_sink *rs)
+{
+	end_input_run(rs);
+	trace_commit(rs->t);
+	trace_begin(rs->t);
+	rs->pending = 0;
 }
 
 /* An input syscall's bytes in the data ring: [u16 source length, source]
@@ -195,11 +243,8 @@ static void write_event(struct record_sink *rs, const struct deja_event *ev, uin
 		rs->failed = true;
 	if (bytes)
 		put_data(rs, ev, bytes, te.ev.data_len, source);
-	if (++rs->pending >= EVENTS_PER_COMMIT) {
-		trace_commit(rs->t);
-		trace_begin(rs->t);
-		rs->pending = 0;
-	}
+	if (++rs->pending >= EVENTS_PER_COMMIT)
+		commit_batch(rs);
 }
 
 static bool hold(struct held_events *h, uint32_t process, const struct deja_event *ev,
@@ -252,11 +297,8 @@ static void write_child_event(struct record_sink *rs, uint32_t process,
 		rs->failed = true;
 	if (bytes && (ev->flags & DEJA_EVENT_SOURCE))
 		put_input(rs, process, ev->seq, source, te.ev.data_len);
-	if (++rs->pending >= EVENTS_PER_COMMIT) {
-		trace_commit(rs->t);
-		trace_begin(rs->t);
-		rs->pending = 0;
-	}
+	if (++rs->pending >= EVENTS_PER_COMMIT)
+		commit_batch(rs);
 }
 
 /* ---- process hooks (processes.h) ---- */
@@ -804,8 +846,10 @@ enum record_status record_run(const struct record_options *o, struct session_res
 			discard = true;
 		else if (st == RECORD_OK && rs.holding)
 			write_out_held(&rs);
-		if (rs.t)
+		if (rs.t) {
+			end_input_run(&rs);
 			trace_commit(rs.t);
+		}
 		if (rs.failed && st == RECORD_OK) {
 			if (!err[0])
 				snprintf(err, errlen, "writing events to the trace failed");

@@ -159,8 +159,8 @@ enum trace_status trace_create(const char *path, struct trace **out, char *err,
 		rc = sqlite3_prepare_v2(t->db, "INSERT INTO syscall_data (seq, bytes) VALUES (?,?)",
 					-1, &t->put_data, NULL);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(t->db, "INSERT INTO inputs (seq, source, offset, length)"
-					" VALUES (?,?,?,?)", -1, &t->put_input, NULL);
+		rc = sqlite3_prepare_v2(t->db, "INSERT INTO inputs (seq, source, offset, length,"
+					" last_seq) VALUES (?,?,?,?,?)", -1, &t->put_input, NULL);
 	if (rc != SQLITE_OK) {
 		enum trace_status s = fail(t->db, rc, err, errlen);
 		trace_close(t);
@@ -690,13 +690,14 @@ enum trace_status trace_put_syscall_data(struct trace *t, uint64_t seq, const vo
 	return trace_step_reset(st);
 }
 
-enum trace_status trace_put_input(struct trace *t, uint64_t seq, const char *source,
-				  uint64_t offset, uint64_t len)
+enum trace_status trace_put_input(struct trace *t, uint64_t seq, uint64_t last_seq,
+				  const char *source, uint64_t offset, uint64_t len)
 {
 	sqlite3_stmt *st = t->put_input;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
 	sqlite3_bind_text(st, 2, source, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)offset);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)len);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)last_seq);
 	return trace_step_reset(st);
 }

@@ -482,19 +482,23 @@ static bool read_input(sqlite3_stmt *st, void *row)
 	return true;
 }
 
-/* Newlines in a blob of bytes read, as SQL: counted in bytes, since a
- * text's length stops at its first NUL (binary input has them). */
+/* Newlines in the bytes of a run of reads (inputs row i), as SQL: counted
+ * in bytes, since a text's length stops at its first NUL (binary input
+ * has them). */
 #define LINES_IN_BYTES \
 	"SUM(length(d.bytes) - length(CAST(replace(CAST(d.bytes AS TEXT), char(10), '') AS BLOB)))"
+#define LINES_IN_RUN(data, same_process) \
+	"(SELECT " LINES_IN_BYTES " FROM " data " d WHERE " same_process \
+	" d.seq BETWEEN i.seq AND i.last_seq)"
 
 enum trace_status trace_get_inputs(struct trace *t, struct trace_input **out, size_t *n)
 {
-	return trace_load_rows(t, "SELECT 0, i.source, SUM(i.length), " LINES_IN_BYTES
-			    ", MIN(i.seq) AS first FROM inputs i JOIN syscall_data d USING (seq)"
+	return trace_load_rows(t, "SELECT 0, i.source, SUM(i.length), SUM("
+			    LINES_IN_RUN("syscall_data", "") "), MIN(i.seq) AS first FROM inputs i"
 			    " GROUP BY i.source"
-			    " UNION ALL SELECT i.process, i.source, SUM(i.length), " LINES_IN_BYTES
-			    ", MIN(i.seq) FROM process_inputs i JOIN process_data d"
-			    " USING (process, seq) GROUP BY i.process, i.source"
+			    " UNION ALL SELECT i.process, i.source, SUM(i.length), SUM("
+			    LINES_IN_RUN("process_data", "d.process = i.process AND")
+			    "), MIN(i.seq) FROM process_inputs i GROUP BY i.process, i.source"
 			    " ORDER BY 1, first",
 			 sizeof(**out), read_input, (void **)out, n);
 }
