@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # big_input.sh DEJA BIG_READ_PROG CHUNKED_READ_PROG
 #
-# One read() of 40 MiB, more than the 16 MiB data ring between the runtime
+# One read() of 40 MiB, more than the 4 MiB data ring between the runtime
 # and deja: the recording keeps every byte (the ring's contents move out
 # while the runtime writes the rest), and replays print the recorded
 # checksum after the file has changed on disk.
