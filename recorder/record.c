@@ -13,6 +13,8 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,8 +102,21 @@ struct child_process {
 	struct python_names python;
 };
 
+/* The trace being created while the target starts (start_trace in a
+ * thread of its own): creating it took 4 to 6 ms, and forking, exec'ing
+ * and starting the target as long, in which deja only waited. */
+struct trace_maker {
+	pthread_t thread;
+	bool running;
+	const struct trace_origin *origin;
+	struct trace *t;
+	enum record_status status;
+	char err[512];
+};
+
 struct record_sink {
-	struct trace *t;        /* NULL while the run is held */
+	struct trace *t;        /* NULL while the run is held or being created */
+	struct trace_maker maker;
 	/* Forked children, and their events while the run is held
 	 * (held_children.process[i] their process numbers). */
 	struct child_process *children;
@@ -273,8 +288,61 @@ static void held_free(struct held_events *h)
 	*h = (struct held_events){ 0 };
 }
 
-static enum record_status start_trace(const struct trace_origin *origin, struct trace **t,
-				      char *err, size_t errlen);
+static enum record_status start_trace(const struct trace_origin *origin, bool reserved,
+				      struct trace **t, char *err, size_t errlen);
+
+static void *make_trace(void *arg)
+{
+	struct trace_maker *m = arg;
+	m->status = start_trace(m->origin, true, &m->t, m->err, sizeof(m->err));
+	return NULL;
+}
+
+/* Start creating the trace beside the target's start; at once if no
+ * thread can be had.  Signals stay the main thread's.  The file is
+ * claimed first, so that a trace that cannot be made stops the recording
+ * before the program runs, as it did. */
+static enum record_status start_trace_beside(struct record_sink *rs, char *err, size_t errlen)
+{
+	const char *path = rs->origin.o->trace_path;
+	char why[256];
+	if (trace_reserve(path, why, sizeof(why)) != TRACE_OK) {
+		snprintf(err, errlen, "cannot create the trace %s: %s", path, why);
+		return RECORD_ERR_TRACE;
+	}
+	struct trace_maker *m = &rs->maker;
+	*m = (struct trace_maker){ .origin = &rs->origin };
+	sigset_t all, was;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &was);
+	m->running = pthread_create(&m->thread, NULL, make_trace, m) == 0;
+	pthread_sigmask(SIG_SETMASK, &was, NULL);
+	if (!m->running)
+		make_trace(m);
+	return RECORD_OK;
+}
+
+/* Wait for the trace being created, if it is; false when creating it
+ * failed (the run is then to stop, with the reason in rs->err). */
+static bool trace_made(struct record_sink *rs)
+{
+	struct trace_maker *m = &rs->maker;
+	if (m->running) {
+		pthread_join(m->thread, NULL);
+		m->running = false;
+	}
+	if (!m->origin)
+		return true; /* none was being made */
+	if (m->status != RECORD_OK) {
+		if (!rs->failed)
+			snprintf(rs->err, rs->errlen, "%s", m->err);
+		rs->failed = true;
+	}
+	rs->t = m->t;
+	m->origin = NULL;
+	m->t = NULL;
+	return !rs->failed;
+}
 
 /* A forked child's event, its digest chained over its own stream, into
  * the trace; the bytes of an input into process_data, and a read's source
@@ -345,6 +413,8 @@ static bool child_event(void *ctx, uint32_t process, const struct deja_event *ev
 			const uint8_t *data)
 {
 	struct record_sink *rs = ctx;
+	if (!trace_made(rs))
+		return false;
 	rs->children[process - 1].events++;
 	if (!rs->t) {
 		if (!hold(&rs->held_children, process, ev, data))
@@ -443,7 +513,7 @@ static void child_ended(void *ctx, uint32_t process, const struct process_end *e
 static void write_out_held(struct record_sink *rs)
 {
 	rs->holding = false;
-	if (start_trace(&rs->origin, &rs->t, rs->err, rs->errlen) != RECORD_OK) {
+	if (start_trace(&rs->origin, false, &rs->t, rs->err, rs->errlen) != RECORD_OK) {
 		rs->failed = true;
 		return;
 	}
@@ -469,6 +539,8 @@ static void write_out_held(struct record_sink *rs)
 static bool sink_event(void *ctx, const struct deja_event *ev, const uint8_t *data)
 {
 	struct record_sink *rs = ctx;
+	if (!trace_made(rs))
+		return false;
 	const struct record_options *o = rs->origin.o;
 	if (o->observe)
 		o->observe(o->observe_ctx, ev);
@@ -650,10 +722,10 @@ static int count_strings(char *const *list)
 	return n;
 }
 
-/* Create the trace and write the run into it, in a transaction left open
- * for the events. */
-static enum record_status start_trace(const struct trace_origin *origin, struct trace **t,
-				      char *err, size_t errlen)
+/* Create the trace (in its file claimed already, if reserved) and write
+ * the run into it, in a transaction left open for the events. */
+static enum record_status start_trace(const struct trace_origin *origin, bool reserved,
+				      struct trace **t, char *err, size_t errlen)
 {
 	const struct record_options *o = origin->o;
 	const char *exe = origin->exe, *hash = origin->hash;
@@ -663,7 +735,8 @@ static enum record_status start_trace(const struct trace_origin *origin, struct 
 		snprintf(cwd, sizeof(cwd), "?");
 	now_iso8601(started);
 	char why[256];
-	enum trace_status ts = trace_create(o->trace_path, t, why, sizeof(why));
+	enum trace_status ts = reserved ? trace_create_reserved(o->trace_path, t, why, sizeof(why))
+				      : trace_create(o->trace_path, t, why, sizeof(why));
 	if (ts != TRACE_OK) {
 		snprintf(err, errlen, "cannot create the trace %s: %s", o->trace_path, why);
 		return RECORD_ERR_TRACE;
@@ -836,11 +909,13 @@ enum record_status record_run(const struct record_options *o, struct session_res
 	rs.origin = (struct trace_origin){ o, exe, hash, session_shared(s) };
 	enum record_status st = RECORD_OK;
 	if (!rs.holding)
-		st = start_trace(&rs.origin, &rs.t, err, errlen);
+		st = start_trace_beside(&rs, err, errlen);
 	bool discard = false;
 	if (st == RECORD_OK) {
 		if (session_run(s, sink_event, &rs, res, err, errlen) != 0)
 			st = RECORD_ERR_PROGRAM;
+		if (!trace_made(&rs) && st == RECORD_OK)
+			st = RECORD_ERR_TRACE;
 		res->final_digest = rs.digest;
 		if (st == RECORD_OK && rs.holding && session_passed(res) && !res->interrupted)
 			discard = true;

@@ -121,11 +121,21 @@ static int create_private(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+enum trace_status trace_reserve(const char *path, char *err, size_t errlen)
+{
+	return create_private(path, err, errlen) == 0 ? TRACE_OK : TRACE_ERR_OPEN;
+}
+
 enum trace_status trace_create(const char *path, struct trace **out, char *err,
 			       size_t errlen)
 {
-	if (create_private(path, err, errlen) != 0)
-		return TRACE_ERR_OPEN;
+	enum trace_status s = trace_reserve(path, err, errlen);
+	return s == TRACE_OK ? trace_create_reserved(path, out, err, errlen) : s;
+}
+
+enum trace_status trace_create_reserved(const char *path, struct trace **out, char *err,
+					size_t errlen)
+{
 	struct trace *t = calloc(1, sizeof(*t));
 	if (!t)
 		return TRACE_ERR_NOMEM;

@@ -129,6 +129,12 @@ const char *trace_strerror(enum trace_status s);
 /* Create a new trace (mode 0600; the file must not exist). */
 enum trace_status trace_create(const char *path, struct trace **out,
 			       char *err, size_t errlen);
+/* trace_create in two steps: the empty file, only the user's, which must
+ * not exist yet (cheap: a recording claims it before it starts the
+ * program), then the trace in it. */
+enum trace_status trace_reserve(const char *path, char *err, size_t errlen);
+enum trace_status trace_create_reserved(const char *path, struct trace **out, char *err,
+					size_t errlen);
 /* Open an existing trace; writable for commands that add to it. */
 enum trace_status trace_open(const char *path, bool writable, struct trace **out,
 			     char *err, size_t errlen);
