@@ -103,12 +103,14 @@ struct child_process {
 };
 
 /* The trace being created while the target starts (start_trace in a
- * thread of its own): creating it took 4 to 6 ms, and forking, exec'ing
- * and starting the target as long, in which deja only waited. */
+ * thread of its own, from the moment the target's process is forked):
+ * creating it took 4 to 6 ms, and exec'ing and starting the target as
+ * long, in which deja only waited. */
 struct trace_maker {
 	pthread_t thread;
 	bool running;
-	const struct trace_origin *origin;
+	bool made;     /* start_trace has run (or is running) */
+	const struct trace_origin *origin; /* NULL: no trace to make */
 	struct trace *t;
 	enum record_status status;
 	char err[512];
@@ -298,11 +300,10 @@ static void *make_trace(void *arg)
 	return NULL;
 }
 
-/* Start creating the trace beside the target's start; at once if no
- * thread can be had.  Signals stay the main thread's.  The file is
- * claimed first, so that a trace that cannot be made stops the recording
- * before the program runs, as it did. */
-static enum record_status start_trace_beside(struct record_sink *rs, char *err, size_t errlen)
+/* Claim the trace's file, so that a trace that cannot be made there stops
+ * the recording before the program runs, as it did; the trace itself is
+ * made once the program's process is forked (begin_making). */
+static enum record_status claim_trace(struct record_sink *rs, char *err, size_t errlen)
 {
 	const char *path = rs->origin.o->trace_path;
 	char why[256];
@@ -310,8 +311,18 @@ static enum record_status start_trace_beside(struct record_sink *rs, char *err, 
 		snprintf(err, errlen, "cannot create the trace %s: %s", path, why);
 		return RECORD_ERR_TRACE;
 	}
-	struct trace_maker *m = &rs->maker;
-	*m = (struct trace_maker){ .origin = &rs->origin };
+	rs->maker = (struct trace_maker){ .origin = &rs->origin };
+	return RECORD_OK;
+}
+
+/* The session's forked hook: make the trace on a thread (signals stay
+ * the main thread's), or at once if no thread can be had. */
+static void begin_making(void *ctx)
+{
+	struct trace_maker *m = &((struct record_sink *)ctx)->maker;
+	if (!m->origin || m->made)
+		return;
+	m->made = true;
 	sigset_t all, was;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &was);
@@ -319,7 +330,6 @@ static enum record_status start_trace_beside(struct record_sink *rs, char *err, 
 	pthread_sigmask(SIG_SETMASK, &was, NULL);
 	if (!m->running)
 		make_trace(m);
-	return RECORD_OK;
 }
 
 /* Wait for the trace being created, if it is; false when creating it
@@ -327,12 +337,16 @@ static enum record_status start_trace_beside(struct record_sink *rs, char *err, 
 static bool trace_made(struct record_sink *rs)
 {
 	struct trace_maker *m = &rs->maker;
+	if (!m->origin)
+		return true; /* none to make, or taken over */
+	if (!m->made) { /* no fork of deja's started it (a served run) */
+		m->made = true;
+		make_trace(m);
+	}
 	if (m->running) {
 		pthread_join(m->thread, NULL);
 		m->running = false;
 	}
-	if (!m->origin)
-		return true; /* none was being made */
 	if (m->status != RECORD_OK) {
 		if (!rs->failed)
 			snprintf(rs->err, rs->errlen, "%s", m->err);
@@ -900,6 +914,8 @@ enum record_status record_run(const struct record_options *o, struct session_res
 	};
 	struct process_hooks hooks = { &rs, admit_child, child_event, child_ended, NULL, NULL };
 	cfg.processes = &hooks;
+	cfg.forked = begin_making;
+	cfg.forked_ctx = &rs;
 	struct session *s = open_session(o, &cfg, err, errlen);
 	if (!s) {
 		free(exe);
@@ -909,7 +925,7 @@ enum record_status record_run(const struct record_options *o, struct session_res
 	rs.origin = (struct trace_origin){ o, exe, hash, session_shared(s) };
 	enum record_status st = RECORD_OK;
 	if (!rs.holding)
-		st = start_trace_beside(&rs, err, errlen);
+		st = claim_trace(&rs, err, errlen);
 	bool discard = false;
 	if (st == RECORD_OK) {
 		if (session_run(s, sink_event, &rs, res, err, errlen) != 0)
