@@ -13,6 +13,8 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +38,17 @@ struct source_offset {
 	uint32_t process;
 	char name[257];
 	uint64_t read;
+};
+
+/* The run of reads the next inputs row will be: one process's, from one
+ * source, one event after another.  A row per read cost a third of what
+ * the event of a read of 4 KiB cost the supervisor. */
+struct input_run {
+	bool open;
+	uint32_t process;
+	size_t source; /* in record_sink.sources */
+	uint64_t first, last; /* the reads' seqs */
+	uint64_t length;
 };
 
 /* A hunt's run is held in memory until it is known to be kept: most runs
@@ -89,8 +102,23 @@ struct child_process {
 	struct python_names python;
 };
 
+/* The trace being created while the target starts (start_trace in a
+ * thread of its own, from the moment the target's process is forked):
+ * creating it took 4 to 6 ms, and exec'ing and starting the target as
+ * long, in which deja only waited. */
+struct trace_maker {
+	pthread_t thread;
+	bool running;
+	bool made;     /* start_trace has run (or is running) */
+	const struct trace_origin *origin; /* NULL: no trace to make */
+	struct trace *t;
+	enum record_status status;
+	char err[512];
+};
+
 struct record_sink {
-	struct trace *t;        /* NULL while the run is held */
+	struct trace *t;        /* NULL while the run is held or being created */
+	struct trace_maker maker;
 	/* Forked children, and their events while the run is held
 	 * (held_children.process[i] their process numbers). */
 	struct child_process *children;
@@ -107,45 +135,82 @@ struct record_sink {
 	struct source_offset *sources;
 	size_t nsources, sources_cap;
 	size_t last_source; /* where the last lookup found its source */
+	struct input_run run;
 };
 
-/* The count of bytes `process` read from `name` so far; NULL when memory
- * runs out.  Reads come in runs from one source, so the last one found
- * is tried first. */
-static uint64_t *source_offset(struct record_sink *rs, uint32_t process, const char *name)
+/* Where in rs->sources the count of bytes `process` read from `name` so
+ * far is; false when memory runs out.  Reads come in runs from one
+ * source, so the last one found is tried first. */
+static bool source_offset(struct record_sink *rs, uint32_t process, const char *name, size_t *at)
 {
 	for (size_t k = 0; k < rs->nsources; k++) {
 		size_t i = (rs->last_source + k) % rs->nsources;
 		struct source_offset *so = &rs->sources[i];
 		if (so->process == process && strcmp(so->name, name) == 0) {
-			rs->last_source = i;
-			return &so->read;
+			*at = rs->last_source = i;
+			return true;
 		}
 	}
 	if (!grow_array(&rs->sources, &rs->sources_cap, rs->nsources + 1, sizeof(*rs->sources),
 			16))
-		return NULL;
+		return false;
 	struct source_offset *so = &rs->sources[rs->nsources];
 	so->process = process;
 	snprintf(so->name, sizeof(so->name), "%s", name);
 	so->read = 0;
-	rs->last_source = rs->nsources++;
-	return &so->read;
+	*at = rs->last_source = rs->nsources++;
+	return true;
 }
 
-/* Note that `process` read `len` bytes from `source` in its event `seq`. */
+/* Write the run of reads gathered so far as its inputs row. */
+static void end_input_run(struct record_sink *rs)
+{
+	struct input_run *r = &rs->run;
+	if (!r->open)
+		return;
+	r->open = false;
+	struct source_offset *so = &rs->sources[r->source];
+	enum trace_status st =
+		r->process ? trace_put_process_input(rs->t, r->process, r->first, r->last, so->name,
+						     so->read, r->length)
+			   : trace_put_input(rs->t, r->first, r->last, so->name, so->read, r->length);
+	if (st != TRACE_OK)
+		rs->failed = true;
+	so->read += r->length;
+}
+
+/* Note that `process` read `len` bytes from `source` in its event `seq`:
+ * the run of reads goes on if its last read was the event before, from
+ * the same source. */
 static void put_input(struct record_sink *rs, uint32_t process, uint64_t seq,
 		      const char *source, uint32_t len)
 {
 	const char *name = source[0] ? source : "?";
-	uint64_t *offset = source_offset(rs, process, name);
-	enum trace_status st = !offset ? TRACE_ERR_WRITE
-			     : process ? trace_put_process_input(rs->t, process, seq, name, *offset, len)
-				       : trace_put_input(rs->t, seq, name, *offset, len);
-	if (st != TRACE_OK)
+	struct input_run *r = &rs->run;
+	if (r->open && r->process == process && r->last + 1 == seq &&
+	    strcmp(rs->sources[r->source].name, name) == 0) {
+		r->last = seq;
+		r->length += len;
+		return;
+	}
+	end_input_run(rs);
+	size_t at;
+	if (!source_offset(rs, process, name, &at)) {
 		rs->failed = true;
-	else
-		*offset += len;
+		return;
+	}
+	*r = (struct input_run){ .open = true, .process = process, .source = at, .first = seq,
+				 .last = seq, .length = len };
+}
+
+/* Commit what was written since the last commit, its run of reads too,
+ * and begin the next batch. */
+static void commit_batch(struct record_sink *rs)
+{
+	end_input_run(rs);
+	trace_commit(rs->t);
+	trace_begin(rs->t);
+	rs->pending = 0;
 }
 
 /* An input syscall's bytes in the data ring: [u16 source length, source]
@@ -195,11 +260,8 @@ static void write_event(struct record_sink *rs, const struct deja_event *ev, uin
 		rs->failed = true;
 	if (bytes)
 		put_data(rs, ev, bytes, te.ev.data_len, source);
-	if (++rs->pending >= EVENTS_PER_COMMIT) {
-		trace_commit(rs->t);
-		trace_begin(rs->t);
-		rs->pending = 0;
-	}
+	if (++rs->pending >= EVENTS_PER_COMMIT)
+		commit_batch(rs);
 }
 
 static bool hold(struct held_events *h, uint32_t process, const struct deja_event *ev,
@@ -228,8 +290,73 @@ static void held_free(struct held_events *h)
 	*h = (struct held_events){ 0 };
 }
 
-static enum record_status start_trace(const struct trace_origin *origin, struct trace **t,
-				      char *err, size_t errlen);
+static enum record_status start_trace(const struct trace_origin *origin, bool reserved,
+				      struct trace **t, char *err, size_t errlen);
+
+static void *make_trace(void *arg)
+{
+	struct trace_maker *m = arg;
+	m->status = start_trace(m->origin, true, &m->t, m->err, sizeof(m->err));
+	return NULL;
+}
+
+/* Claim the trace's file, so that a trace that cannot be made there stops
+ * the recording before the program runs, as it did; the trace itself is
+ * made once the program's process is forked (begin_making). */
+static enum record_status claim_trace(struct record_sink *rs, char *err, size_t errlen)
+{
+	const char *path = rs->origin.o->trace_path;
+	char why[256];
+	if (trace_reserve(path, why, sizeof(why)) != TRACE_OK) {
+		snprintf(err, errlen, "cannot create the trace %s: %s", path, why);
+		return RECORD_ERR_TRACE;
+	}
+	rs->maker = (struct trace_maker){ .origin = &rs->origin };
+	return RECORD_OK;
+}
+
+/* The session's forked hook: make the trace on a thread (signals stay
+ * the main thread's), or at once if no thread can be had. */
+static void begin_making(void *ctx)
+{
+	struct trace_maker *m = &((struct record_sink *)ctx)->maker;
+	if (!m->origin || m->made)
+		return;
+	m->made = true;
+	sigset_t all, was;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &was);
+	m->running = pthread_create(&m->thread, NULL, make_trace, m) == 0;
+	pthread_sigmask(SIG_SETMASK, &was, NULL);
+	if (!m->running)
+		make_trace(m);
+}
+
+/* Wait for the trace being created, if it is; false when creating it
+ * failed (the run is then to stop, with the reason in rs->err). */
+static bool trace_made(struct record_sink *rs)
+{
+	struct trace_maker *m = &rs->maker;
+	if (!m->origin)
+		return true; /* none to make, or taken over */
+	if (!m->made) { /* no fork of deja's started it (a served run) */
+		m->made = true;
+		make_trace(m);
+	}
+	if (m->running) {
+		pthread_join(m->thread, NULL);
+		m->running = false;
+	}
+	if (m->status != RECORD_OK) {
+		if (!rs->failed)
+			snprintf(rs->err, rs->errlen, "%s", m->err);
+		rs->failed = true;
+	}
+	rs->t = m->t;
+	m->origin = NULL;
+	m->t = NULL;
+	return !rs->failed;
+}
 
 /* A forked child's event, its digest chained over its own stream, into
  * the trace; the bytes of an input into process_data, and a read's source
@@ -252,11 +379,8 @@ static void write_child_event(struct record_sink *rs, uint32_t process,
 		rs->failed = true;
 	if (bytes && (ev->flags & DEJA_EVENT_SOURCE))
 		put_input(rs, process, ev->seq, source, te.ev.data_len);
-	if (++rs->pending >= EVENTS_PER_COMMIT) {
-		trace_commit(rs->t);
-		trace_begin(rs->t);
-		rs->pending = 0;
-	}
+	if (++rs->pending >= EVENTS_PER_COMMIT)
+		commit_batch(rs);
 }
 
 /* ---- process hooks (processes.h) ---- */
@@ -303,6 +427,8 @@ static bool child_event(void *ctx, uint32_t process, const struct deja_event *ev
 			const uint8_t *data)
 {
 	struct record_sink *rs = ctx;
+	if (!trace_made(rs))
+		return false;
 	rs->children[process - 1].events++;
 	if (!rs->t) {
 		if (!hold(&rs->held_children, process, ev, data))
@@ -401,7 +527,7 @@ static void child_ended(void *ctx, uint32_t process, const struct process_end *e
 static void write_out_held(struct record_sink *rs)
 {
 	rs->holding = false;
-	if (start_trace(&rs->origin, &rs->t, rs->err, rs->errlen) != RECORD_OK) {
+	if (start_trace(&rs->origin, false, &rs->t, rs->err, rs->errlen) != RECORD_OK) {
 		rs->failed = true;
 		return;
 	}
@@ -427,6 +553,8 @@ static void write_out_held(struct record_sink *rs)
 static bool sink_event(void *ctx, const struct deja_event *ev, const uint8_t *data)
 {
 	struct record_sink *rs = ctx;
+	if (!trace_made(rs))
+		return false;
 	const struct record_options *o = rs->origin.o;
 	if (o->observe)
 		o->observe(o->observe_ctx, ev);
@@ -608,10 +736,10 @@ static int count_strings(char *const *list)
 	return n;
 }
 
-/* Create the trace and write the run into it, in a transaction left open
- * for the events. */
-static enum record_status start_trace(const struct trace_origin *origin, struct trace **t,
-				      char *err, size_t errlen)
+/* Create the trace (in its file claimed already, if reserved) and write
+ * the run into it, in a transaction left open for the events. */
+static enum record_status start_trace(const struct trace_origin *origin, bool reserved,
+				      struct trace **t, char *err, size_t errlen)
 {
 	const struct record_options *o = origin->o;
 	const char *exe = origin->exe, *hash = origin->hash;
@@ -621,7 +749,8 @@ static enum record_status start_trace(const struct trace_origin *origin, struct 
 		snprintf(cwd, sizeof(cwd), "?");
 	now_iso8601(started);
 	char why[256];
-	enum trace_status ts = trace_create(o->trace_path, t, why, sizeof(why));
+	enum trace_status ts = reserved ? trace_create_reserved(o->trace_path, t, why, sizeof(why))
+				      : trace_create(o->trace_path, t, why, sizeof(why));
 	if (ts != TRACE_OK) {
 		snprintf(err, errlen, "cannot create the trace %s: %s", o->trace_path, why);
 		return RECORD_ERR_TRACE;
@@ -785,6 +914,8 @@ enum record_status record_run(const struct record_options *o, struct session_res
 	};
 	struct process_hooks hooks = { &rs, admit_child, child_event, child_ended, NULL, NULL };
 	cfg.processes = &hooks;
+	cfg.forked = begin_making;
+	cfg.forked_ctx = &rs;
 	struct session *s = open_session(o, &cfg, err, errlen);
 	if (!s) {
 		free(exe);
@@ -794,18 +925,22 @@ enum record_status record_run(const struct record_options *o, struct session_res
 	rs.origin = (struct trace_origin){ o, exe, hash, session_shared(s) };
 	enum record_status st = RECORD_OK;
 	if (!rs.holding)
-		st = start_trace(&rs.origin, &rs.t, err, errlen);
+		st = claim_trace(&rs, err, errlen);
 	bool discard = false;
 	if (st == RECORD_OK) {
 		if (session_run(s, sink_event, &rs, res, err, errlen) != 0)
 			st = RECORD_ERR_PROGRAM;
+		if (!trace_made(&rs) && st == RECORD_OK)
+			st = RECORD_ERR_TRACE;
 		res->final_digest = rs.digest;
 		if (st == RECORD_OK && rs.holding && session_passed(res) && !res->interrupted)
 			discard = true;
 		else if (st == RECORD_OK && rs.holding)
 			write_out_held(&rs);
-		if (rs.t)
+		if (rs.t) {
+			end_input_run(&rs);
 			trace_commit(rs.t);
+		}
 		if (rs.failed && st == RECORD_OK) {
 			if (!err[0])
 				snprintf(err, errlen, "writing events to the trace failed");

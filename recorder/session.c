@@ -624,6 +624,8 @@ static int start_child(struct session *s, pid_t *pid, char *err, size_t errlen)
 	if (fork_child(s, &l, err, errlen) != 0)
 		return -1;
 	*pid = l.pid;
+	if (s->cfg->forked)
+		s->cfg->forked(s->cfg->forked_ctx);
 	return launched(s, &l, err, errlen);
 }
 

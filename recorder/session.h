@@ -82,6 +82,13 @@ struct session_config {
 	 * fills meanwhile. */
 	void (*starting)(void *ctx, struct deja_shared *sh);
 	void *starting_ctx;
+	/* Called in deja right after it forked the program's process (or the
+	 * fork server's), before it waits for the exec.  deja forks nothing
+	 * else while the run goes on, so a thread started here is never in a
+	 * forked child (where it could hold a lock the child needs: ASan's
+	 * allocator's, e2e.asan). */
+	void (*forked)(void *ctx);
+	void *forked_ctx;
 	/* Replay: the pids the top process's children had, by fork index. */
 	const int32_t *child_pids;
 	uint32_t nchild_pids;

@@ -131,12 +131,15 @@ CREATE TABLE syscall_data (
 );
 
 -- What the program read, by source, for tools that shrink inputs: one row
--- per read (stdin, pipes, sockets, files); the bytes are in syscall_data.
+-- per run of reads (stdin, pipes, sockets, files) from one source, one
+-- event after another: events seq to last_seq are each a read of it (a
+-- run may be cut into several rows).  The bytes are in syscall_data.
 CREATE TABLE inputs (
-    seq    INTEGER PRIMARY KEY,  -- events.seq of the read (= syscall_data.seq)
-    source TEXT    NOT NULL,     -- the descriptor's path: /etc/hosts, pipe:[123], /dev/pts/0
-    offset INTEGER NOT NULL,     -- bytes read from this source before
-    length INTEGER NOT NULL
+    seq      INTEGER PRIMARY KEY, -- events.seq of the run's first read (= syscall_data.seq)
+    source   TEXT    NOT NULL,    -- the descriptor's path: /etc/hosts, pipe:[123], /dev/pts/0
+    offset   INTEGER NOT NULL,    -- bytes read from this source before the run
+    length   INTEGER NOT NULL,    -- bytes the run read
+    last_seq INTEGER NOT NULL     -- events.seq of the run's last read
 );
 
 -- The lab notebook: the deja commands that wrote to this trace (record,
@@ -222,15 +225,16 @@ CREATE TABLE process_data (
     PRIMARY KEY (process, seq)
 );
 
--- What a forked child read, by source (like inputs; the bytes are in
--- process_data).  offset counts the bytes this process read from the
--- source before.
+-- What a forked child read, by source, in runs (like inputs; the bytes
+-- are in process_data).  offset counts the bytes this process read from
+-- the source before.
 CREATE TABLE process_inputs (
-    process INTEGER NOT NULL,
-    seq     INTEGER NOT NULL,     -- process_events.seq of the read
-    source  TEXT    NOT NULL,
-    offset  INTEGER NOT NULL,
-    length  INTEGER NOT NULL,
+    process  INTEGER NOT NULL,
+    seq      INTEGER NOT NULL,    -- process_events.seq of the run's first read
+    source   TEXT    NOT NULL,
+    offset   INTEGER NOT NULL,
+    length   INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL,    -- and of its last
     PRIMARY KEY (process, seq)
 );
 

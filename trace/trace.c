@@ -121,11 +121,21 @@ static int create_private(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+enum trace_status trace_reserve(const char *path, char *err, size_t errlen)
+{
+	return create_private(path, err, errlen) == 0 ? TRACE_OK : TRACE_ERR_OPEN;
+}
+
 enum trace_status trace_create(const char *path, struct trace **out, char *err,
 			       size_t errlen)
 {
-	if (create_private(path, err, errlen) != 0)
-		return TRACE_ERR_OPEN;
+	enum trace_status s = trace_reserve(path, err, errlen);
+	return s == TRACE_OK ? trace_create_reserved(path, out, err, errlen) : s;
+}
+
+enum trace_status trace_create_reserved(const char *path, struct trace **out, char *err,
+					size_t errlen)
+{
 	struct trace *t = calloc(1, sizeof(*t));
 	if (!t)
 		return TRACE_ERR_NOMEM;
@@ -159,8 +169,8 @@ enum trace_status trace_create(const char *path, struct trace **out, char *err,
 		rc = sqlite3_prepare_v2(t->db, "INSERT INTO syscall_data (seq, bytes) VALUES (?,?)",
 					-1, &t->put_data, NULL);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(t->db, "INSERT INTO inputs (seq, source, offset, length)"
-					" VALUES (?,?,?,?)", -1, &t->put_input, NULL);
+		rc = sqlite3_prepare_v2(t->db, "INSERT INTO inputs (seq, source, offset, length,"
+					" last_seq) VALUES (?,?,?,?,?)", -1, &t->put_input, NULL);
 	if (rc != SQLITE_OK) {
 		enum trace_status s = fail(t->db, rc, err, errlen);
 		trace_close(t);
@@ -690,13 +700,14 @@ enum trace_status trace_put_syscall_data(struct trace *t, uint64_t seq, const vo
 	return trace_step_reset(st);
 }
 
-enum trace_status trace_put_input(struct trace *t, uint64_t seq, const char *source,
-				  uint64_t offset, uint64_t len)
+enum trace_status trace_put_input(struct trace *t, uint64_t seq, uint64_t last_seq,
+				  const char *source, uint64_t offset, uint64_t len)
 {
 	sqlite3_stmt *st = t->put_input;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
 	sqlite3_bind_text(st, 2, source, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)offset);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)len);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)last_seq);
 	return trace_step_reset(st);
 }

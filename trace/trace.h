@@ -16,7 +16,7 @@
 
 #include "protocol.h"
 
-#define TRACE_VERSION 19
+#define TRACE_VERSION 20
 #define TRACE_APPLICATION_ID 0x444A4131 /* "DJA1" */
 
 enum trace_status {
@@ -129,6 +129,12 @@ const char *trace_strerror(enum trace_status s);
 /* Create a new trace (mode 0600; the file must not exist). */
 enum trace_status trace_create(const char *path, struct trace **out,
 			       char *err, size_t errlen);
+/* trace_create in two steps: the empty file, only the user's, which must
+ * not exist yet (cheap: a recording claims it before it starts the
+ * program), then the trace in it. */
+enum trace_status trace_reserve(const char *path, char *err, size_t errlen);
+enum trace_status trace_create_reserved(const char *path, struct trace **out, char *err,
+					size_t errlen);
 /* Open an existing trace; writable for commands that add to it. */
 enum trace_status trace_open(const char *path, bool writable, struct trace **out,
 			     char *err, size_t errlen);
@@ -172,8 +178,11 @@ enum trace_status trace_put_history_at(struct trace *t, const char *at, const ch
 				       const char *result);
 enum trace_status trace_put_syscall_data(struct trace *t, uint64_t seq, const void *bytes,
 					 uint64_t len);
-enum trace_status trace_put_input(struct trace *t, uint64_t seq, const char *source,
-				  uint64_t offset, uint64_t len);
+/* A run of reads from one source, one event after another (seq to
+ * last_seq, each a read of it): `offset` bytes read from it before, `len`
+ * in the run. */
+enum trace_status trace_put_input(struct trace *t, uint64_t seq, uint64_t last_seq,
+				  const char *source, uint64_t offset, uint64_t len);
 
 /* Replay's feed, laid out from a process's recorded events (events[n],
  * in order) alone: the result (and for an output the digest) of every
@@ -334,10 +343,11 @@ enum trace_status trace_put_process_event(struct trace *t, uint32_t process,
 					  const struct trace_event *e);
 enum trace_status trace_put_process_data(struct trace *t, uint32_t process, uint64_t seq,
 					 const void *bytes, uint64_t len);
-/* A forked child's read, as trace_put_input (offset: bytes this process
- * read from the source before). */
+/* A forked child's run of reads, as trace_put_input (offset: bytes this
+ * process read from the source before). */
 enum trace_status trace_put_process_input(struct trace *t, uint32_t process, uint64_t seq,
-					  const char *source, uint64_t offset, uint64_t len);
+					  uint64_t last_seq, const char *source, uint64_t offset,
+					  uint64_t len);
 /* Every process, by id (none in a trace of a run that forked nothing
  * followed and was written before its end). */
 enum trace_status trace_get_processes(struct trace *t, struct trace_process **out, size_t *n);

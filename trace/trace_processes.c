@@ -78,12 +78,13 @@ enum trace_status trace_put_process_data(struct trace *t, uint32_t process, uint
 }
 
 enum trace_status trace_put_process_input(struct trace *t, uint32_t process, uint64_t seq,
-					  const char *source, uint64_t offset, uint64_t len)
+					  uint64_t last_seq, const char *source, uint64_t offset,
+					  uint64_t len)
 {
 	if (!t->put_process_input)
 		t->put_process_input = trace_prepare(t,
-			"INSERT INTO process_inputs (process, seq, source, offset, length)"
-			" VALUES (?,?,?,?,?)");
+			"INSERT INTO process_inputs (process, seq, source, offset, length, last_seq)"
+			" VALUES (?,?,?,?,?,?)");
 	sqlite3_stmt *st = t->put_process_input;
 	if (!st)
 		return TRACE_ERR_WRITE;
@@ -92,6 +93,7 @@ enum trace_status trace_put_process_input(struct trace *t, uint32_t process, uin
 	sqlite3_bind_text(st, 3, source, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)offset);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)len);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)last_seq);
 	return trace_step_reset(st);
 }
 

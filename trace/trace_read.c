@@ -436,7 +436,10 @@ enum trace_status trace_get_site_addresses(struct trace *t, bool start_routines,
 					   struct trace_site_key **out, size_t *n)
 {
 	/* A thread's start routine is in the image it started in; a fault is
-	 * in the top process's last image. */
+	 * in the top process's last image.  The events' sites are made
+	 * distinct before the UNION: it sorted every event to merge them
+	 * (16,384 of read_file's: 11-14 ms of its recording's end, 2 ms
+	 * this way). */
 	return trace_load_rows(t, start_routines
 		? "SELECT 0, COALESCE((SELECT image FROM events e WHERE e.thread = threads.id"
 		  " ORDER BY seq LIMIT 1), 0), start_routine FROM threads WHERE start_routine != 0"
@@ -444,9 +447,10 @@ enum trace_status trace_get_site_addresses(struct trace *t, bool start_routines,
 		  " fault_site FROM run WHERE fault_site IS NOT NULL"
 		  " UNION SELECT id, fault_image, fault_site FROM processes"
 		  " WHERE id != 0 AND fault_site IS NOT NULL ORDER BY 1, 2"
-		: "SELECT 0, image, site FROM events WHERE site != 0"
+		: "SELECT * FROM (SELECT DISTINCT 0, image, site FROM events WHERE site != 0)"
 		  " UNION SELECT 0, image, site FROM waits WHERE site != 0"
-		  " UNION SELECT process, image, site FROM process_events WHERE site != 0"
+		  " UNION SELECT * FROM (SELECT DISTINCT process, image, site FROM process_events"
+		  " WHERE site != 0)"
 		  " UNION SELECT process, image, site FROM process_waits WHERE site != 0"
 		  " ORDER BY 1, 2",
 		sizeof(**out), read_site_key, (void **)out, n);
@@ -478,19 +482,23 @@ static bool read_input(sqlite3_stmt *st, void *row)
 	return true;
 }
 
-/* Newlines in a blob of bytes read, as SQL: counted in bytes, since a
- * text's length stops at its first NUL (binary input has them). */
+/* Newlines in the bytes of a run of reads (inputs row i), as SQL: counted
+ * in bytes, since a text's length stops at its first NUL (binary input
+ * has them). */
 #define LINES_IN_BYTES \
 	"SUM(length(d.bytes) - length(CAST(replace(CAST(d.bytes AS TEXT), char(10), '') AS BLOB)))"
+#define LINES_IN_RUN(data, same_process) \
+	"(SELECT " LINES_IN_BYTES " FROM " data " d WHERE " same_process \
+	" d.seq BETWEEN i.seq AND i.last_seq)"
 
 enum trace_status trace_get_inputs(struct trace *t, struct trace_input **out, size_t *n)
 {
-	return trace_load_rows(t, "SELECT 0, i.source, SUM(i.length), " LINES_IN_BYTES
-			    ", MIN(i.seq) AS first FROM inputs i JOIN syscall_data d USING (seq)"
+	return trace_load_rows(t, "SELECT 0, i.source, SUM(i.length), SUM("
+			    LINES_IN_RUN("syscall_data", "") "), MIN(i.seq) AS first FROM inputs i"
 			    " GROUP BY i.source"
-			    " UNION ALL SELECT i.process, i.source, SUM(i.length), " LINES_IN_BYTES
-			    ", MIN(i.seq) FROM process_inputs i JOIN process_data d"
-			    " USING (process, seq) GROUP BY i.process, i.source"
+			    " UNION ALL SELECT i.process, i.source, SUM(i.length), SUM("
+			    LINES_IN_RUN("process_data", "d.process = i.process AND")
+			    "), MIN(i.seq) FROM process_inputs i GROUP BY i.process, i.source"
 			    " ORDER BY 1, first",
 			 sizeof(**out), read_input, (void **)out, n);
 }

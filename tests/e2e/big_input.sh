@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # big_input.sh DEJA BIG_READ_PROG CHUNKED_READ_PROG
 #
-# One read() of 40 MiB, more than the 16 MiB data ring between the runtime
+# One read() of 40 MiB, more than the 4 MiB data ring between the runtime
 # and deja: the recording keeps every byte (the ring's contents move out
 # while the runtime writes the rest), and replays print the recorded
 # checksum after the file has changed on disk.
@@ -37,6 +37,25 @@ head -c $((20 << 20)) /dev/urandom >mid.bin
 grep -q "^read $((20 << 20)) bytes" cnative || { dump cnative; fail "the chunked reader did not read the whole file"; }
 timeout 60 "$deja" record -q -o c.deja -- "$chunked" mid.bin >crec 2>err || { dump err; fail "record of the chunked reader failed"; }
 cmp -s cnative crec || { dump cnative crec; fail "the chunked recording read other bytes than the native run"; }
+# The inputs table keeps a row per run of reads from one source, one
+# event after another: the hundreds of pieces are one row (a commit of
+# the trace may cut a run), whose length is the bytes of its reads and
+# whose offset is what the rows before it read.
+rows=$(sqlite3 c.deja "SELECT count(*) FROM inputs WHERE source LIKE '%/mid.bin'")
+reads=$(sqlite3 c.deja "SELECT count(*) FROM syscall_data d JOIN inputs i
+	ON d.seq BETWEEN i.seq AND i.last_seq WHERE i.source LIKE '%/mid.bin'")
+[ "$rows" -ge 1 ] && [ "$rows" -le 2 ] && [ "$reads" -gt 100 ] ||
+	fail "$reads reads of mid.bin in $rows inputs rows, expected one run of them"
+bad=$(sqlite3 c.deja "SELECT count(*) FROM inputs i WHERE length !=
+	(SELECT sum(length(bytes)) FROM syscall_data d WHERE d.seq BETWEEN i.seq AND i.last_seq)
+	OR offset != (SELECT coalesce(sum(length), 0) FROM inputs p
+	              WHERE p.source = i.source AND p.seq < i.seq)")
+[ "$bad" = 0 ] || fail "$bad inputs rows whose length or offset is not their reads'"
+"$deja" show --json c.deja >c.json
+got=$(json c.json 'sum(i["bytes"] for i in j["inputs"] if i["source"].endswith("/mid.bin"))')
+[ "$got" = $((20 << 20)) ] || { dump c.json; fail "show --json says $got bytes of mid.bin were read"; }
+note "$reads reads of one file kept as $rows inputs row(s), lengths and offsets right"
+
 head -c $((20 << 20)) /dev/urandom >mid.bin
 replays_match "$deja" c.deja crec 3
 note "20 MiB in uneven pieces streamed through the replay's feed ring, 3 replays"

@@ -214,6 +214,27 @@ static void create_refuses_an_existing_file(void **state)
 	assert_int_equal(trace_create(path, &t, err, sizeof(err)), TRACE_ERR_OPEN);
 }
 
+/* A recording claims its trace's file before it starts the program and
+ * creates the trace in it meanwhile: the claim refuses what exists, and
+ * the trace made in the claimed file opens as any other. */
+static void reserved_file_takes_the_trace(void **state)
+{
+	(void)state;
+	const char *path = scratch_path("reserved.deja");
+	char err[256];
+	assert_int_equal(trace_reserve(path, err, sizeof(err)), TRACE_OK);
+	assert_int_equal(trace_reserve(path, err, sizeof(err)), TRACE_ERR_OPEN);
+	struct stat sb;
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	struct trace *t;
+	assert_int_equal(trace_create_reserved(path, &t, err, sizeof(err)), TRACE_OK);
+	assert_int_equal(trace_seal(t), TRACE_OK);
+	trace_close(t);
+	assert_int_equal(trace_open(path, false, &t, err, sizeof(err)), TRACE_OK);
+	trace_close(t);
+}
+
 static enum trace_status open_status(const char *path)
 {
 	struct trace *t = NULL;
@@ -510,6 +531,7 @@ int main(void)
 		cmocka_unit_test(process_waits_round_trip),
 		cmocka_unit_test(escapes_round_trip),
 		cmocka_unit_test(create_refuses_an_existing_file),
+		cmocka_unit_test(reserved_file_takes_the_trace),
 		cmocka_unit_test(bad_files_are_named_as_such),
 		cmocka_unit_test(truncation_is_detected),
 	};
