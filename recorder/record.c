@@ -208,7 +208,8 @@ static void put_input(struct record_sink *rs, uint32_t process, uint64_t seq,
 static void commit_batch(struct record_sink *rs)
 {
 	end_input_run(rs);
-	trace_commit(rs->t);
+	if (trace_commit(rs->t) != TRACE_OK)
+		rs->failed = true; /* a full disk: the run must not look recorded */
 	trace_begin(rs->t);
 	rs->pending = 0;
 }
@@ -800,7 +801,9 @@ static void put_escapes(struct trace *t, const struct escape_log *log)
 	}
 }
 
-static void finish_trace(struct record_sink *rs, const struct record_options *o,
+/* The run's outcome and tables after its events; whether they are in the
+ * trace. */
+static bool finish_trace(struct record_sink *rs, const struct record_options *o,
 			 const struct session_result *res, const struct deja_shared *sh,
 			 uint64_t digest, const struct escape_log *escapes)
 {
@@ -834,8 +837,9 @@ static void finish_trace(struct record_sink *rs, const struct record_options *o,
 	put_python_code(rs, sh);
 	put_escapes(t, escapes);
 	trace_put_history(t, command, run.outcome);
-	trace_commit(t);
-	trace_seal(t);
+	bool stored = trace_commit(t) == TRACE_OK;
+	trace_seal(t); /* if it fails, the trace is whole, beside its side files */
+	return stored;
 }
 
 /* A session of its own, or the next run of the caller's fork server. */
@@ -939,15 +943,19 @@ enum record_status record_run(const struct record_options *o, struct session_res
 			write_out_held(&rs);
 		if (rs.t) {
 			end_input_run(&rs);
-			trace_commit(rs.t);
+			if (trace_commit(rs.t) != TRACE_OK)
+				rs.failed = true;
 		}
 		if (rs.failed && st == RECORD_OK) {
 			if (!err[0])
 				snprintf(err, errlen, "writing events to the trace failed");
 			st = RECORD_ERR_TRACE;
 		}
-		if (st == RECORD_OK && !discard)
-			finish_trace(&rs, o, res, session_shared(s), rs.digest, session_escapes(s));
+		if (st == RECORD_OK && !discard &&
+		    !finish_trace(&rs, o, res, session_shared(s), rs.digest, session_escapes(s))) {
+			snprintf(err, errlen, "writing the run's outcome to the trace failed");
+			st = RECORD_ERR_TRACE;
+		}
 	}
 	trace_close(rs.t);
 	held_free(&rs.held);
