@@ -190,21 +190,12 @@ long rt_file_lock(long nr, const long a[6], uint64_t site)
 /* libc's flock() and fcntl() (for its lock commands), so that their
  * events, and a wait-for graph's line for a thread waiting in them, name
  * the program's call rather than libc's. */
-static int to_libc(long r)
-{
-	if (r < 0) {
-		errno = (int)-r;
-		return -1;
-	}
-	return (int)r;
-}
-
 RT_EXPORT int flock(int fd, int operation)
 {
 	const long a[6] = { fd, operation, 0, 0, 0, 0 };
 	if (rt_managed())
-		return to_libc(rt_file_lock(SYS_flock, a, RT_CALLER));
-	return to_libc(rt_input(deja_syscall(SYS_flock), SYS_flock, a, RT_CALLER));
+		return (int)rt_to_libc(rt_file_lock(SYS_flock, a, RT_CALLER));
+	return (int)rt_to_libc(rt_input(deja_syscall(SYS_flock), SYS_flock, a, RT_CALLER));
 }
 
 /* Every command takes one argument or none, which glibc reads as one
@@ -217,7 +208,7 @@ RT_EXPORT int fcntl(int fd, int cmd, ...)
 	va_end(ap);
 	const long a[6] = { fd, cmd, arg, 0, 0, 0 };
 	if (rt_managed() && rt_file_lock_call(SYS_fcntl, a))
-		return to_libc(rt_file_lock(SYS_fcntl, a, RT_CALLER));
+		return (int)rt_to_libc(rt_file_lock(SYS_fcntl, a, RT_CALLER));
 	return RT_REAL(fcntl)(fd, cmd, arg);
 }
 

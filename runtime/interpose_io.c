@@ -21,15 +21,6 @@
 
 #include "syscall_table.h"
 
-static long to_libc(long r)
-{
-	if (r < 0 && r > -4096) {
-		errno = (int)-r;
-		return -1;
-	}
-	return r;
-}
-
 /* These calls are cancellation points: glibc's would act on a request
  * while they wait; these do before they start, and when the request ends
  * an input's wait (-EINTR).  A thread deja does not manage goes straight
@@ -44,7 +35,7 @@ static long input_call(long nr, long a0, long a1, long a2, long a3, long a4, lon
 	long r = rt_input(deja_syscall(nr), nr, a, site);
 	if (managed && r == -EINTR)
 		rt_cancel_point();
-	return to_libc(r);
+	return rt_to_libc(r);
 }
 
 static long output_call(long nr, long a0, long a1, long a2, long a3, long a4, long a5,
@@ -53,7 +44,7 @@ static long output_call(long nr, long a0, long a1, long a2, long a3, long a4, lo
 	long a[6] = { a0, a1, a2, a3, a4, a5 };
 	if (rt_managed())
 		rt_cancel_point();
-	return to_libc(rt_output(deja_syscall(nr), nr, a, site));
+	return rt_to_libc(rt_output(deja_syscall(nr), nr, a, site));
 }
 
 RT_EXPORT ssize_t read(int fd, void *buf, size_t len)
@@ -130,7 +121,7 @@ RT_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 static long plain_input(long nr, long a0, long a1, long a2, long a3, uint64_t site)
 {
 	long a[6] = { a0, a1, a2, a3, 0, 0 };
-	return to_libc(rt_input(deja_syscall(nr), nr, a, site));
+	return rt_to_libc(rt_input(deja_syscall(nr), nr, a, site));
 }
 
 RT_EXPORT off_t lseek(int fd, off_t at, int whence)

@@ -24,6 +24,7 @@
 #ifndef DEJA_RUNTIME_H
 #define DEJA_RUNTIME_H
 
+#include <errno.h>
 #include <semaphore.h>
 #include <stdbool.h>
 #include <signal.h>
@@ -38,6 +39,17 @@
 
 #define RT_EXPORT __attribute__((visibility("default")))
 #define RT_CALLER ((uint64_t)(uintptr_t)__builtin_return_address(0))
+
+/* A syscall's result as libc's wrapper gives it: -1 with errno for a
+ * negative errno, else the result. */
+static inline long rt_to_libc(long r)
+{
+	if (r < 0 && r > -4096) {
+		errno = (int)-r;
+		return -1;
+	}
+	return r;
+}
 
 /* ---- raw_syscall.c ---- */
 long rt_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
