@@ -21,7 +21,9 @@
 #include "scheduler.h"
 
 __thread uint64_t rt_last_arg __attribute__((tls_model("initial-exec")));
-__thread uint64_t rt_vclock_seen __attribute__((tls_model("initial-exec")));
+/* The virtual clock just after the calling thread's last event
+ * (rt_vclock_base). */
+static __thread uint64_t vclock_seen __attribute__((tls_model("initial-exec")));
 
 /* How long a run may sit with only futex waiters before it is a deadlock:
  * those waiters may be woken by threads outside the model (a thread in
@@ -239,7 +241,7 @@ static int64_t execute_chosen(uint32_t self)
 	ev.image = rt.shared->image;
 	rt_ticks_python_location(&ev.py_code, &ev.py_line);
 	rt_last_arg = ev.arg;
-	rt_vclock_seen = rt.model->vclock;
+	vclock_seen = rt.model->vclock;
 	rt_signals_note_event(ev.seq);
 	rt_ticks_after_event(ev.seq);
 	rt_interrupts_after_event(ev.seq);
@@ -567,7 +569,7 @@ struct deja_object *rt_object(const void *addr, enum deja_object_kind kind)
 
 uint64_t rt_vclock_base(void)
 {
-	return rt.shared->parallel ? rt_vclock_seen : rt.model->vclock;
+	return rt.shared->parallel ? vclock_seen : rt.model->vclock;
 }
 
 /* Timed waits: the target computed its absolute deadline from the virtual

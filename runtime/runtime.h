@@ -347,11 +347,6 @@ int64_t rt_run_op(void);
 uint64_t rt_next_event_of_self(void);
 /* The op-specific detail of the calling thread's last event. */
 extern __thread uint64_t rt_last_arg;
-/* The virtual clock just after the calling thread's last event: where a
- * replay, which sets the clock to the recorded time at each event, has
- * it too (in parallel mode the others' events move the clock on while a
- * thread runs, by as much as the real timing lets them). */
-extern __thread uint64_t rt_vclock_seen;
 /* ---- interpose_thread.c: making a thread, the model's side ---- */
 /* THREAD_CREATE for a thread about to be made (fn: its function, shown):
  * 0 with *child, its model thread, or an errno. */
@@ -396,8 +391,11 @@ void rt_abandon_thread(uint32_t t);
  * In parallel mode this enters the model (takes its lock) until rt_run. */
 struct deja_object *rt_object(const void *addr, enum deja_object_kind kind);
 /* The clock a timed wait counts from: now, or in parallel mode the clock
- * just after the thread's last event (rt_vclock_seen), where a replay has
- * it too, so that deadlines and the durations events show replay. */
+ * just after the thread's last event, where a replay, which sets the
+ * clock to the recorded time at each event, has it too (in parallel mode
+ * the others' events move the clock on while a thread runs, by as much
+ * as the real timing lets them), so that deadlines and the durations
+ * events show replay. */
 uint64_t rt_vclock_base(void);
 /* A timed wait's virtual deadline, from an absolute time on clock. */
 uint64_t rt_deadline_abs(clockid_t clock, const struct timespec *abstime);
