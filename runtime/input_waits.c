@@ -82,6 +82,19 @@ int64_t rt_io_timeout_ns(long nr, const long a[6])
 	return ts ? (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec : -1;
 }
 
+void rt_io_write_timeout(long nr, const long a[6], uint64_t left)
+{
+	if (nr == SYS_select && a[4]) {
+		struct timeval *tv = (struct timeval *)a[4];
+		tv->tv_sec = (time_t)(left / 1000000000u);
+		tv->tv_usec = (suseconds_t)(left % 1000000000u / 1000u);
+	} else if ((nr == SYS_pselect6 && a[4]) || (nr == SYS_ppoll && a[2])) {
+		struct timespec *ts = (struct timespec *)a[nr == SYS_ppoll ? 2 : 4];
+		ts->tv_sec = (time_t)(left / 1000000000u);
+		ts->tv_nsec = (long)(left % 1000000000u);
+	}
+}
+
 /* A read, recv or accept waits only on what can be empty (a pipe, a
  * socket, a terminal), in blocking mode: on a non-blocking descriptor it
  * fails with EAGAIN at once, and a program that reads until EAGAIN (an
@@ -337,14 +350,13 @@ bool rt_io_wait_world_before(uint64_t deadline)
  * interrupts), looking between for a signal held for the thread: then
  * the call is not made and fails with EINTR, and the signal is handled at
  * its event, which is where a replay finds it.  A call with a timeout of
- * its own waits so for as long as its timeout, and is then made with
- * what is left of it (rt_io_timeout_left), at most at once.
+ * its own waits so for as long as its timeout (from `start`), and is
+ * then made with what is left of it (timeout_left), at most at once.
  */
-static bool wait_slices(struct pollfd *fds, nfds_t n, int64_t timeout_ns)
+static bool wait_slices(struct pollfd *fds, nfds_t n, int64_t timeout_ns, int64_t start)
 {
 	uint64_t mask = rt_signals_program_mask() & ~RT_OWN_SIGNALS;
 	bool trapped = rt_trap_program_mask != NULL;
-	int64_t start = rt_clock_real_monotonic_ns();
 	for (;;) {
 		if (rt_signals_due())
 			return true;
@@ -377,7 +389,6 @@ static const long *timeout_left(const struct rt_io *io, int64_t start, struct rt
 	if (left < 0)
 		left = 0;
 	memcpy(own->a, io->a, sizeof(own->a));
-	struct timespec ts = { left / 1000000000LL, left % 1000000000LL };
 	switch (io->nr) {
 	case SYS_poll:
 		own->a[2] = (long)((left + 999999) / 1000000);
@@ -387,22 +398,11 @@ static const long *timeout_left(const struct rt_io *io, int64_t start, struct rt
 		own->a[3] = (long)((left + 999999) / 1000000);
 		break;
 	case SYS_epoll_pwait2:
-		own->ts = ts;
+		own->ts = (struct timespec){ left / 1000000000LL, left % 1000000000LL };
 		own->a[3] = (long)&own->ts;
 		break;
-	case SYS_select: {
-		struct timeval *tv = (struct timeval *)io->a[4];
-		tv->tv_sec = ts.tv_sec;
-		tv->tv_usec = ts.tv_nsec / 1000;
-		break;
-	}
-	case SYS_ppoll:
-		*(struct timespec *)io->a[2] = ts;
-		break;
-	case SYS_pselect6:
-		*(struct timespec *)io->a[4] = ts;
-		break;
 	default:
+		rt_io_write_timeout(io->nr, io->a, (uint64_t)left);
 		break;
 	}
 	return own->a;
@@ -412,12 +412,12 @@ bool rt_io_parallel_wait_ready(const struct rt_io *io, struct rt_io_args *own, c
 {
 	struct pollfd fds[256];
 	int64_t timeout = rt_io_timeout_ns(io->nr, io->a);
-	nfds_t n = watch_fds(io, fds, 256);
 	*args = io->a;
-	if (n == 0 || timeout == 0)
+	nfds_t n = timeout == 0 ? 0 : watch_fds(io, fds, 256);
+	if (n == 0)
 		return false;
 	int64_t start = rt_clock_real_monotonic_ns();
-	if (wait_slices(fds, n, timeout))
+	if (wait_slices(fds, n, timeout, start))
 		return true;
 	if (timeout > 0)
 		*args = timeout_left(io, start, own);

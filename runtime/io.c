@@ -340,16 +340,7 @@ static void write_time_left(const struct rt_io *io, const struct deja_pending *p
 	uint64_t now = rt.model->vclock;
 	/* Timed out (0 ready): nothing is left, whatever the clock says; a
 	 * parallel recording's call waited in the kernel, which wrote 0. */
-	uint64_t left = r != 0 && p->deadline > now ? p->deadline - now : 0;
-	if (io->nr == SYS_select && io->a[4]) {
-		struct timeval *tv = (struct timeval *)io->a[4];
-		tv->tv_sec = (time_t)(left / 1000000000u);
-		tv->tv_usec = (suseconds_t)(left % 1000000000u / 1000u);
-	} else if ((io->nr == SYS_pselect6 && io->a[4]) || (io->nr == SYS_ppoll && io->a[2])) {
-		struct timespec *ts = (struct timespec *)io->a[io->nr == SYS_ppoll ? 2 : 4];
-		ts->tv_sec = (time_t)(left / 1000000000u);
-		ts->tv_nsec = (long)(left % 1000000000u);
-	}
+	rt_io_write_timeout(io->nr, io->a, r != 0 && p->deadline > now ? p->deadline - now : 0);
 }
 
 void rt_io_at_event(struct deja_pending *p, uint64_t seq)

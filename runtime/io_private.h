@@ -61,6 +61,9 @@ static inline long rt_io_recv_flags(long nr, const long a[6])
  * and how a switch there counts. */
 bool rt_io_waits_for_input(long nr);
 int64_t rt_io_timeout_ns(long nr, const long a[6]);
+/* Write `left` ns into the timeout of a select, pselect6 or ppoll, where
+ * the kernel writes what is left of it (other calls: nothing). */
+void rt_io_write_timeout(long nr, const long a[6], uint64_t left);
 bool rt_io_call_may_block(long nr, const long a[6]);
 bool rt_io_may_block(long nr, const long a[6]);
 /* Arguments of a call with its timeout changed, and room for a timespec. */
