@@ -203,13 +203,18 @@ static void put_input(struct record_sink *rs, uint32_t process, uint64_t seq,
 				 .last = seq, .length = len };
 }
 
-/* Commit what was written since the last commit, its run of reads too,
- * and begin the next batch. */
-static void commit_batch(struct record_sink *rs)
+/* Commit what was written since the last commit, its run of reads too. */
+static void commit_written(struct record_sink *rs)
 {
 	end_input_run(rs);
 	if (trace_commit(rs->t) != TRACE_OK)
 		rs->failed = true; /* a full disk: the run must not look recorded */
+}
+
+/* ... and begin the next batch. */
+static void commit_batch(struct record_sink *rs)
+{
+	commit_written(rs);
 	trace_begin(rs->t);
 	rs->pending = 0;
 }
@@ -941,11 +946,8 @@ enum record_status record_run(const struct record_options *o, struct session_res
 			discard = true;
 		else if (st == RECORD_OK && rs.holding)
 			write_out_held(&rs);
-		if (rs.t) {
-			end_input_run(&rs);
-			if (trace_commit(rs.t) != TRACE_OK)
-				rs.failed = true;
-		}
+		if (rs.t)
+			commit_written(&rs);
 		if (rs.failed && st == RECORD_OK) {
 			if (!err[0])
 				snprintf(err, errlen, "writing events to the trace failed");
