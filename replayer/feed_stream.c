@@ -183,6 +183,15 @@ static void *stream(void *arg)
 	return NULL;
 }
 
+static void stream_free(struct feed_stream *fs)
+{
+	if (!fs)
+		return;
+	free(fs->path);
+	free(fs->wrap);
+	free(fs);
+}
+
 struct feed_stream *feed_stream_start(const char *path, struct deja_shared *sh, char *err,
 				      size_t errlen)
 {
@@ -195,11 +204,7 @@ struct feed_stream *feed_stream_start(const char *path, struct deja_shared *sh, 
 	}
 	if (!fs || !fs->path || !fs->wrap) {
 		snprintf(err, errlen, "out of memory");
-		if (fs) {
-			free(fs->path);
-			free(fs->wrap);
-		}
-		free(fs);
+		stream_free(fs);
 		return NULL;
 	}
 	fs->sh = sh;
@@ -209,9 +214,7 @@ struct feed_stream *feed_stream_start(const char *path, struct deja_shared *sh, 
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot start the thread that feeds the replay: %s",
 			 strerror(rc));
-		free(fs->path);
-		free(fs->wrap);
-		free(fs);
+		stream_free(fs);
 		return NULL;
 	}
 	return fs;
@@ -229,8 +232,6 @@ bool feed_stream_end(struct feed_stream *fs, char *err, size_t errlen)
 	if (!ok)
 		snprintf(err, errlen, "the trace's recorded inputs cannot be read: %s",
 			 fs->err[0] ? fs->err : trace_strerror(fs->status));
-	free(fs->path);
-	free(fs->wrap);
-	free(fs);
+	stream_free(fs);
 	return ok;
 }
