@@ -97,8 +97,6 @@ bool rt_io_address_room(const struct deja_syscall_info *sc, const long a[6], uin
 	return true;
 }
 
-/* Call fn on each buffer the call filled (input) or sent (output), given
- * its result r. */
 /* r, but no more than the buffer's capacity cap (an argument of the
  * call).  In a recording r is what the kernel filled, never more; in a
  * replay it is the recorded result, and a call that asks for less than
@@ -121,6 +119,8 @@ static void chunk_at_most(uint8_t *buf, long r, long cap, uint64_t unit, rt_chun
 		fn(ctx, buf, n * unit);
 }
 
+/* Call fn on each buffer the call filled (input) or sent (output), given
+ * its result r. */
 void rt_io_each_chunk(const struct deja_syscall_info *sc, const long a[6], long r,
 		      bool output, uint64_t room, rt_chunk_fn fn, void *ctx)
 {

@@ -147,7 +147,7 @@ enum trace_status trace_open_but_bulk(const char *path, struct trace **out, char
 				       size_t errlen);
 /* Open, read-only, a trace already checked, for a
  * second reader (a thread of its own) that reads each page once (the
- * feed's bytes, trace_each_feed_bytes): its identity is checked again, its
+ * feed's bytes, trace_read_feed_bytes): its identity is checked again, its
  * integrity not, and it keeps a page cache of a few pages. */
 enum trace_status trace_reopen(const char *path, struct trace **out, char *err, size_t errlen);
 void trace_close(struct trace *t);
