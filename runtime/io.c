@@ -332,15 +332,14 @@ static void reap_at_event(struct rt_io *io, struct deja_pending *p, uint64_t seq
  * virtual clock (the kernel saw a zero timeout, or none in a replay), so
  * what is left is its virtual deadline less the clock at its event, the
  * same in record and replay. */
-static void write_time_left(const struct rt_io *io, const struct deja_pending *p)
+static void write_time_left(const struct rt_io *io, long r, uint64_t deadline)
 {
-	long r = io->feed ? p->value : io->result;
-	if (!p->timed || (r < 0 && r != -EINTR))
+	if (r < 0 && r != -EINTR)
 		return;
 	uint64_t now = rt.model->vclock;
 	/* Timed out (0 ready): nothing is left, whatever the clock says; a
 	 * parallel recording's call waited in the kernel, which wrote 0. */
-	rt_io_write_timeout(io->nr, io->a, r != 0 && p->deadline > now ? p->deadline - now : 0);
+	rt_io_write_timeout(io->nr, io->a, r != 0 && deadline > now ? deadline - now : 0);
 }
 
 void rt_io_at_event(struct deja_pending *p, uint64_t seq)
@@ -358,7 +357,8 @@ void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 		return;
 	if (io->feed) {
 		feed(io, p, seq);
-		write_time_left(io, p);
+		if (p->timed)
+			write_time_left(io, p->value, p->deadline);
 		return;
 	}
 	if (io->output) {
@@ -373,8 +373,10 @@ void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 		io->result = -EINTR; /* a signal ended the wait before its input came */
 	else if (io->deferred)
 		run_now(io);
-	if (io->deferred)
-		write_time_left(io, p);
+	if (io->deferred && p->timed)
+		write_time_left(io, io->result, p->deadline);
+	else if (io->waited_in_kernel)
+		write_time_left(io, io->result, io->deadline);
 	note_result(io, p);
 	rt_file_times_seen(io->nr, io->a, io->result); /* before the event takes the clock's time */
 	if (p->data_len == 0)
@@ -669,6 +671,9 @@ static long input_once(const struct deja_syscall_info *sc, long nr, const long a
 	struct rt_io_args own;
 	if (rt.shared->parallel && rt_io_call_may_block(nr, a)) {
 		wait_in_kernel(&io, nr, site);
+		int64_t t = rt_io_waits_for_input(nr) ? rt_io_timeout_ns(nr, a) : -1;
+		io.waited_in_kernel = t >= 0;
+		io.deadline = rt_vclock_base() + (uint64_t)t; /* as timed_as_recorded */
 		interrupted = rt_io_parallel_wait_ready(&io, &own, &args);
 	}
 	io.result = interrupted ? -EINTR : rt_io_pass(nr, args);

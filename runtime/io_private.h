@@ -26,6 +26,8 @@ struct rt_io {
 	bool deferred; /* record: the call runs at its event, once its input is ready */
 	bool sourced;  /* its bytes come from a descriptor's file, like a read's */
 	bool part;     /* an output's part with bytes left after it (DEJA_EVENT_PART) */
+	bool waited_in_kernel; /* record, parallel mode: a timed wait made in the kernel */
+	uint64_t deadline; /* then: its virtual deadline, as a replay's event has it */
 	uint64_t left; /* record: the bytes of the whole call from this part on */
 	uint64_t room_plus_1; /* its address buffer's size + 1, noted before the call; 0: none */
 	char source[256]; /* record: the read's source */

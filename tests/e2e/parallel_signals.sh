@@ -10,9 +10,14 @@
 # with EINTR (or, under SA_RESTART, goes on after the handler), poll fails
 # with EINTR, as natively.  So does a poll with a timeout of its own (20
 # s), at once, where it waited for its timeout to end; and a select with a
-# timeout and no signal still times out, nothing left of its timeout.  Each mode is recorded twice in parallel mode
-# and once serialised, each recording replayed twice; the output is the
-# native one.
+# timeout and no signal still times out, nothing left of its timeout.
+# Each mode is recorded twice in parallel mode and once serialised, each
+# recording replayed twice; the output is the native one.
+#
+# A select that its input ends early writes the time left into its
+# timeval: a parallel recording's was what the kernel left of it in real
+# time, and the replay's the virtual remainder, so a program printing it
+# diverged ("differs in the bytes it sent"); both are virtual now.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -33,3 +38,14 @@ for mode in eintr restart poll timed select; do
 	done
 	note "$mode: $(cat native)"
 done
+
+"$prog" ready >native
+grep -Eq '^select: 1, 4\.[0-9]{6} s left$' native || { dump native; fail "ready, natively: not 1 ready with 4.x s left"; }
+for strategy in parallel parallel parallel nonpreemptive; do
+	rc=0
+	timeout 30 "$deja" record -q -s "$strategy" -o r.deja -- "$prog" ready >rec 2>err || rc=$?
+	[ $rc -eq 0 ] || { dump rec err; fail "ready under $strategy: record exited $rc"; }
+	grep -Eq '^select: 1, 4\.[0-9]{6} s left$' rec || { dump rec; fail "ready under $strategy: not 1 ready with 4.x s left"; }
+	replays_match "$deja" r.deja rec 2 30
+done
+note "ready: a select ended by its input leaves the same time in record and replay ($(cat rec))"

@@ -12,8 +12,12 @@
  *            when the timeout ends.
  *   select   select() with a 300 ms timeout and no signal: times out,
  *            with nothing left of the timeout.
+ *   ready    select() with a 5 s timeout, the pipe written to after
+ *            100 ms: 1 ready, and prints the time left, which differs
+ *            from run to run (the other modes print the same in every
+ *            run).
  *
- * Prints what the reader saw, the same in every run.
+ * Prints what the reader saw.
  */
 #include <errno.h>
 #include <poll.h>
@@ -42,11 +46,11 @@ static void *reader(void *arg)
 	if (!strcmp(mode, "poll") || !strcmp(mode, "timed")) {
 		struct pollfd p = { .fd = fds[0], .events = POLLIN };
 		r = poll(&p, 1, strcmp(mode, "poll") ? 20000 : -1);
-	} else if (!strcmp(mode, "select")) {
+	} else if (!strcmp(mode, "select") || !strcmp(mode, "ready")) {
 		fd_set in;
 		FD_ZERO(&in);
 		FD_SET(fds[0], &in);
-		struct timeval tv = { 0, 300000 };
+		struct timeval tv = { strcmp(mode, "ready") ? 0 : 5, strcmp(mode, "ready") ? 300000 : 0 };
 		r = select(fds[0] + 1, &in, NULL, NULL, &tv);
 		printf("select: %ld, %ld.%06ld s left\n", r, (long)tv.tv_sec, (long)tv.tv_usec);
 		return NULL;
@@ -63,8 +67,8 @@ int main(int argc, char **argv)
 {
 	mode = argc > 1 ? argv[1] : "";
 	if (strcmp(mode, "eintr") && strcmp(mode, "restart") && strcmp(mode, "poll") &&
-	    strcmp(mode, "timed") && strcmp(mode, "select")) {
-		fprintf(stderr, "usage: parallel_signals eintr|restart|poll|timed|select\n");
+	    strcmp(mode, "timed") && strcmp(mode, "select") && strcmp(mode, "ready")) {
+		fprintf(stderr, "usage: parallel_signals eintr|restart|poll|timed|select|ready\n");
 		return 2;
 	}
 	struct sigaction sa;
@@ -77,9 +81,9 @@ int main(int argc, char **argv)
 	pthread_t t;
 	pthread_create(&t, NULL, reader, NULL);
 	usleep(100000); /* the reader is waiting by now */
-	if (strcmp(mode, "select"))
+	if (strcmp(mode, "select") && strcmp(mode, "ready"))
 		pthread_kill(t, SIGUSR1);
-	if (!strcmp(mode, "restart")) {
+	if (!strcmp(mode, "restart") || !strcmp(mode, "ready")) {
 		usleep(100000);
 		if (write(fds[1], "x", 1) != 1)
 			return 1;
