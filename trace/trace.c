@@ -439,15 +439,16 @@ void trace_bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 /* A list of strings (argv, environ), one row each with its index. */
 static enum trace_status put_strings(struct trace *t, const char *sql, char *const *list, int n)
 {
+	sqlite3_stmt *st = trace_prepare(t, sql);
+	if (!st)
+		return TRACE_ERR_WRITE;
 	enum trace_status s = TRACE_OK;
 	for (int i = 0; s == TRACE_OK && i < n; i++) {
-		sqlite3_stmt *st = trace_prepare(t, sql);
-		if (!st)
-			return TRACE_ERR_WRITE;
 		sqlite3_bind_int(st, 1, i);
-		sqlite3_bind_text(st, 2, list[i], -1, SQLITE_TRANSIENT);
-		s = trace_step_done(st);
+		sqlite3_bind_text(st, 2, list[i], -1, SQLITE_STATIC); /* stepped before list[i] goes */
+		s = trace_step_reset(st);
 	}
+	sqlite3_finalize(st);
 	return s;
 }
 
