@@ -387,6 +387,7 @@ static void rt_after_fork_child(void)
 __attribute__((constructor(101))) static void rt_init(void)
 {
 	rt_real_init();
+	rt_stdio_init();
 	const char *fdtext = take_variable(DEJA_ENV_SHM_FD "=");
 	if (!fdtext)
 		return;

@@ -18,12 +18,19 @@
  *
  * parallel_timing cycle: deadlocks natively; one thread holds stdout's
  * lock and waits for a mutex whose holder waits for stdout's lock.
+ *
+ * parallel_timing memcycle: the same with a lock of the program's own,
+ * taken in memory and waited for in futex.
  */
 #include <assert.h>
+#include <linux/futex.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 static pthread_mutex_t counter_lock = PTHREAD_MUTEX_INITIALIZER;
 static long counter;
@@ -104,12 +111,48 @@ static int stdio_mutex_cycle(void)
 	return 1;
 }
 
+/* A lock of the program's own in memory, waiting in futex when taken:
+ * deja sees its waits, not who holds it. */
+static atomic_int memlock;
+
+static void memlock_take(void)
+{
+	int free_ = 0;
+	while (!atomic_compare_exchange_strong(&memlock, &free_, 1)) {
+		syscall(SYS_futex, &memlock, FUTEX_WAIT_PRIVATE, 1, NULL, NULL, 0);
+		free_ = 0;
+	}
+}
+
+static void *mutex_then_memlock(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&counter_lock);
+	pthread_barrier_wait(&both_hold);
+	memlock_take();
+	return NULL;
+}
+
+static int memlock_mutex_cycle(void)
+{
+	pthread_barrier_init(&both_hold, NULL, 2);
+	pthread_t t;
+	memlock_take();
+	assert(pthread_create(&t, NULL, mutex_then_memlock, NULL) == 0);
+	pthread_barrier_wait(&both_hold);
+	pthread_mutex_lock(&counter_lock);
+	puts("not reached");
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "stdio") == 0)
 		return stdio_contention();
 	if (argc == 2 && strcmp(argv[1], "cycle") == 0)
 		return stdio_mutex_cycle();
+	if (argc == 2 && strcmp(argv[1], "memcycle") == 0)
+		return memlock_mutex_cycle();
 	pthread_t t[2];
 	for (int i = 0; i < 2; i++)
 		assert(pthread_create(&t[i], NULL, busy, NULL) == 0);
