@@ -71,6 +71,10 @@ void rt_stdio_init(void)
 	real.ftrylockfile = resolve("ftrylockfile");
 }
 
+/* Another library's constructor may print before the runtime's has run
+ * (libselinux's, in ls): resolved on first use then. */
+#define REAL(name) (__builtin_expect(real.name != NULL, 1) ? real.name : (rt_stdio_init(), real.name))
+
 static bool in_order(void)
 {
 	return rt_managed() && rt.shared->parallel;
@@ -102,11 +106,11 @@ static void stream_unlock(FILE *fp, uint64_t site)
 	RT_EXPORT ret name params                   \
 	{                                           \
 		if (!in_order())                    \
-			return real.name args;      \
+			return REAL(name) args;      \
 		uint64_t site = RT_CALLER;          \
 		FILE *locked = (stream);            \
 		stream_lock(locked, site);          \
-		ret r = real.name args;             \
+		ret r = REAL(name) args;             \
 		stream_unlock(locked, site);        \
 		return r;                           \
 	}
@@ -114,13 +118,13 @@ static void stream_unlock(FILE *fp, uint64_t site)
 	RT_EXPORT void name params                  \
 	{                                           \
 		if (!in_order()) {                  \
-			real.name args;             \
+			REAL(name) args;            \
 			return;                     \
 		}                                   \
 		uint64_t site = RT_CALLER;          \
 		FILE *locked = (stream);            \
 		stream_lock(locked, site);          \
-		real.name args;                     \
+		REAL(name) args;                    \
 		stream_unlock(locked, site);        \
 	}
 #include "stdio.def"
@@ -133,10 +137,10 @@ static void stream_unlock(FILE *fp, uint64_t site)
 RT_EXPORT int fflush(FILE *fp)
 {
 	if (!fp || !in_order())
-		return real.fflush(fp);
+		return REAL(fflush)(fp);
 	uint64_t site = RT_CALLER;
 	stream_lock(fp, site);
-	int r = real.fflush(fp);
+	int r = REAL(fflush)(fp);
 	stream_unlock(fp, site);
 	return r;
 }
@@ -145,12 +149,12 @@ RT_EXPORT void flockfile(FILE *fp)
 {
 	if (in_order())
 		stream_lock(fp, RT_CALLER);
-	real.flockfile(fp);
+	REAL(flockfile)(fp);
 }
 
 RT_EXPORT void funlockfile(FILE *fp)
 {
-	real.funlockfile(fp);
+	REAL(funlockfile)(fp);
 	if (in_order())
 		stream_unlock(fp, RT_CALLER);
 }
@@ -158,11 +162,11 @@ RT_EXPORT void funlockfile(FILE *fp)
 RT_EXPORT int ftrylockfile(FILE *fp)
 {
 	if (!in_order())
-		return real.ftrylockfile(fp);
+		return REAL(ftrylockfile)(fp);
 	uint64_t site = RT_CALLER;
 	if (stream_op(fp, DEJA_OP_MUTEX_TRYLOCK, site) != 0)
 		return -1;
-	if (real.ftrylockfile(fp) == 0)
+	if (REAL(ftrylockfile)(fp) == 0)
 		return 0;
 	stream_unlock(fp, site); /* held in memory by a call deja did not see */
 	return -1;
@@ -188,30 +192,30 @@ RT_EXPORT int ftrylockfile(FILE *fp)
 
 RT_EXPORT int printf(const char *f, ...)
 {
-	VA_LOCKED(f, stdout, real.vprintf(f, ap));
+	VA_LOCKED(f, stdout, REAL(vprintf)(f, ap));
 }
 
 RT_EXPORT int fprintf(FILE *fp, const char *f, ...)
 {
-	VA_LOCKED(f, fp, real.vfprintf(fp, f, ap));
+	VA_LOCKED(f, fp, REAL(vfprintf)(fp, f, ap));
 }
 
 RT_EXPORT int __printf_chk(int flag, const char *f, ...)
 {
-	VA_LOCKED(f, stdout, real.__vprintf_chk(flag, f, ap));
+	VA_LOCKED(f, stdout, REAL(__vprintf_chk)(flag, f, ap));
 }
 
 RT_EXPORT int __fprintf_chk(FILE *fp, int flag, const char *f, ...)
 {
-	VA_LOCKED(f, fp, real.__vfprintf_chk(fp, flag, f, ap));
+	VA_LOCKED(f, fp, REAL(__vfprintf_chk)(fp, flag, f, ap));
 }
 
 RT_EXPORT int __isoc99_scanf(const char *f, ...)
 {
-	VA_LOCKED(f, stdin, real.__isoc99_vscanf(f, ap));
+	VA_LOCKED(f, stdin, REAL(__isoc99_vscanf)(f, ap));
 }
 
 RT_EXPORT int __isoc99_fscanf(FILE *fp, const char *f, ...)
 {
-	VA_LOCKED(f, fp, real.__isoc99_vfscanf(fp, f, ap));
+	VA_LOCKED(f, fp, REAL(__isoc99_vfscanf)(fp, f, ap));
 }
