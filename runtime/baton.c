@@ -492,7 +492,8 @@ int64_t rt_run_op(void)
 static bool waits_again(enum deja_op op)
 {
 	switch (op) {
-	case DEJA_OP_MUTEX_LOCK: case DEJA_OP_SPIN_LOCK: case DEJA_OP_RW_RDLOCK:
+	case DEJA_OP_MUTEX_LOCK: case DEJA_OP_SPIN_LOCK: case DEJA_OP_STREAM_LOCK:
+	case DEJA_OP_RW_RDLOCK:
 	case DEJA_OP_RW_WRLOCK: case DEJA_OP_JOIN: case DEJA_OP_BARRIER_RESUME:
 	case DEJA_OP_ONCE_BEGIN:
 		return true;

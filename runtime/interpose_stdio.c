@@ -11,13 +11,12 @@
  * 2,000 lines each diverged), or its thread stood in a futex for a lock
  * that a thread waiting for its turn held.  Each stdio function that
  * locks a stream (stdio.def, and the variadic ones below) now first locks
- * a recursive mutex of the model named by the FILE's address, and
- * unlocks it after: the order is recorded and a replay follows it, and
- * libc's own lock is then never contended among them.  flockfile,
- * funlockfile and ftrylockfile take both.  (Such events show as
- * mutex_lock and mutex_unlock of the stream's object at the program's
- * call.)  The serialised strategies need none of this: one thread runs
- * at a time and a contended stream lock is a futex wait the scheduler
+ * the stream in the model (stream_lock, a recursive mutex named by the
+ * FILE's address: `stream#N`), and unlocks it after: the order is
+ * recorded and a replay follows it, and libc's own lock is then never
+ * contended among them.  flockfile, funlockfile and ftrylockfile take
+ * both.  The serialised strategies need none of this: one thread runs at
+ * a time and a contended stream lock is a futex wait the scheduler
  * emulates, so these calls go straight to libc there, as for threads deja
  * does not manage.
  *
@@ -83,7 +82,7 @@ static bool in_order(void)
 static int stream_op(FILE *fp, enum deja_op op, uint64_t site)
 {
 	int saved = errno; /* the call's errno, not the model's */
-	struct deja_object *o = rt_object(fp, DEJA_OBJ_MUTEX);
+	struct deja_object *o = rt_object(fp, DEJA_OBJ_STREAM);
 	if (o->owner == DEJA_NO_THREAD)
 		o->subtype = DEJA_MUTEX_RECURSIVE; /* as libc's: a thread may nest them */
 	rt_declare(op, o, 0, site);
@@ -94,12 +93,12 @@ static int stream_op(FILE *fp, enum deja_op op, uint64_t site)
 
 static void stream_lock(FILE *fp, uint64_t site)
 {
-	stream_op(fp, DEJA_OP_MUTEX_LOCK, site);
+	stream_op(fp, DEJA_OP_STREAM_LOCK, site);
 }
 
 static void stream_unlock(FILE *fp, uint64_t site)
 {
-	stream_op(fp, DEJA_OP_MUTEX_UNLOCK, site);
+	stream_op(fp, DEJA_OP_STREAM_UNLOCK, site);
 }
 
 #define STDIO_FN(ret, name, params, args, stream)   \
@@ -164,7 +163,7 @@ RT_EXPORT int ftrylockfile(FILE *fp)
 	if (!in_order())
 		return REAL(ftrylockfile)(fp);
 	uint64_t site = RT_CALLER;
-	if (stream_op(fp, DEJA_OP_MUTEX_TRYLOCK, site) != 0)
+	if (stream_op(fp, DEJA_OP_STREAM_TRYLOCK, site) != 0)
 		return -1;
 	if (REAL(ftrylockfile)(fp) == 0)
 		return 0;

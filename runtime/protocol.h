@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 49u
+#define DEJA_PROTOCOL_VERSION 50u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -92,6 +92,7 @@ enum deja_object_kind {
 	DEJA_OBJ_FUTEX,
 	DEJA_OBJ_TOMBSTONE, /* slot of a destroyed object, reusable */
 	DEJA_OBJ_FILE_LOCK, /* the file locks of the process (file_locks.c) */
+	DEJA_OBJ_STREAM,    /* a stdio FILE's lock, a recursive mutex (interpose_stdio.c) */
 };
 
 enum deja_op {

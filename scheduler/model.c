@@ -50,6 +50,7 @@ const char *deja_object_kind_name(enum deja_object_kind kind)
 	case DEJA_OBJ_ONCE: return "once";
 	case DEJA_OBJ_FUTEX: return "futex";
 	case DEJA_OBJ_FILE_LOCK: return "file_lock";
+	case DEJA_OBJ_STREAM: return "stream";
 	case DEJA_OBJ_NONE:
 	case DEJA_OBJ_TOMBSTONE: break;
 	}
@@ -281,6 +282,7 @@ static bool enabled_plain(const struct deja_model *m, uint32_t t)
 		return m->threads[p->arg].state == DEJA_THREAD_FINISHED;
 	case DEJA_OP_MUTEX_LOCK:
 	case DEJA_OP_SPIN_LOCK:
+	case DEJA_OP_STREAM_LOCK:
 		return lock_available(o, t);
 	case DEJA_OP_COND_RESUME:
 		return p->woken && lock_available(cderef(m, p->object2), t);
@@ -621,12 +623,15 @@ static int64_t exec_sync(struct deja_model *m, uint32_t t, struct deja_pending *
 		return exec_destroy(m, o);
 	case DEJA_OP_MUTEX_LOCK:
 	case DEJA_OP_SPIN_LOCK:
+	case DEJA_OP_STREAM_LOCK:
 		return exec_lock(o, t, timed_out);
 	case DEJA_OP_MUTEX_TRYLOCK:
 	case DEJA_OP_SPIN_TRYLOCK:
+	case DEJA_OP_STREAM_TRYLOCK:
 		return exec_trylock(o, t);
 	case DEJA_OP_MUTEX_UNLOCK:
 	case DEJA_OP_SPIN_UNLOCK:
+	case DEJA_OP_STREAM_UNLOCK:
 		return exec_unlock(o, t);
 	case DEJA_OP_COND_WAIT:
 		return exec_cond_wait(m, p, t);
@@ -791,6 +796,7 @@ uint32_t deja_model_blocker(const struct deja_model *m, uint32_t t)
 		return o->owner;
 	case DEJA_OP_MUTEX_LOCK:
 	case DEJA_OP_SPIN_LOCK:
+	case DEJA_OP_STREAM_LOCK:
 	case DEJA_OP_RW_WRLOCK:
 		return o->owner;
 	case DEJA_OP_COND_RESUME:

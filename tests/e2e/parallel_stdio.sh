@@ -31,6 +31,6 @@ for run in 1 2 3; do
 	sort prec | cmp -s native - || fail "recording $run to a pipe printed other lines"
 	replays_match "$deja" p.deja prec 3 60
 done
-[ "$(sqlite3 f.deja "SELECT count(*) FROM events WHERE op = 'mutex_lock'")" -ge 9000 ] ||
+[ "$(sqlite3 f.deja "SELECT count(*) FROM events WHERE op = 'stream_lock'")" -ge 4500 ] ||
 	fail "the stream's lock is not taken in the model"
 note "threads printing to one stream in parallel mode replay exactly"

@@ -66,7 +66,7 @@ rc=0
 timeout 60 "$deja" record -s parallel -o cy.deja -- "$prog" cycle >cyrec 2>err || rc=$?
 [ $rc -eq 1 ] || { dump cyrec err; fail "the stdio/mutex cycle: record exited $rc, not 1 (124: it hung)"; }
 [ "$(outcome_of "$deja" cy.deja)" = deadlock ] || { dump err; fail "the stdio/mutex cycle did not end as a deadlock"; }
-grep -q "waits in mutex_lock(mutex#[0-9]*) at mutex_then_stdio (parallel_timing.c:[0-9]*), held by thread 0" err &&
+grep -q "waits in stream_lock(stream#[0-9]*) at mutex_then_stdio (parallel_timing.c:[0-9]*), held by thread 0" err &&
 	grep -q "cycle: thread" err || { dump err; fail "the stdio/mutex cycle's wait-for graph does not name stdout's lock and the cycle"; }
 replays_match "$deja" cy.deja cyrec 1 30
 rc=0
