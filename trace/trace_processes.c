@@ -123,13 +123,30 @@ static bool read_process(sqlite3_stmt *st, void *row)
 	return true;
 }
 
+/* A recording numbers its processes 0 (the top one) to n - 1, each
+ * forked by one numbered before it: readers index them so. */
+static bool numbered_in_order(const struct trace_process *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i].id != i || p[i].parent < -1 || p[i].parent >= (int64_t)i)
+			return false;
+	return true;
+}
+
 enum trace_status trace_get_processes(struct trace *t, struct trace_process **out, size_t *n)
 {
-	return trace_load_rows(t,
+	enum trace_status st = trace_load_rows(t,
 		"SELECT id, parent, fork_index, pid, ppid, outcome, exit_code, signal, message,"
 		" events, final_digest, fault_thread, fault_site, fault_image,"
 		" python_codes_dropped FROM processes ORDER BY id",
 		sizeof(**out), read_process, (void **)out, n);
+	if (st == TRACE_OK && !numbered_in_order(*out, *n)) {
+		trace_processes_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		st = TRACE_ERR_CORRUPT;
+	}
+	return st;
 }
 
 void trace_processes_free(struct trace_process *p, size_t n)

@@ -102,6 +102,16 @@ for c in "${cases[@]}"; do
 done
 [ $errors -ne 0 ] || note "all bad traces rejected with exit 2 and one clear line"
 
+# A process numbered far beyond the trace's processes (they are numbered
+# 0 to n - 1): a replay sized its table of processes by the number, and
+# died of SIGSEGV when the allocation failed (found by mutating traces).
+cp real.deja procid.deja
+sqlite3 procid.deja "UPDATE processes SET id = 2147483647 WHERE id = 0"
+rc=0
+timeout 20 "$deja" replay -q procid.deja >/dev/null 2>"$tmp/err" || rc=$?
+[ $rc -eq 2 ] && grep -q "processes cannot be read" "$tmp/err" ||
+	{ dump "$tmp/err"; fail "a replay of a trace with process 2147483647 exited $rc, expected 2"; }
+
 # An executable modified after the recording.
 cp "$prog" copy
 chmod +x copy

@@ -163,11 +163,13 @@ timeout 60 "$deja" replay -q extra.deja >/dev/null 2>err || rc=$?
 grep -q "fork #3 of process 0: a child process the recording did not have" err || { dump err; fail "the unrecorded child is not named"; }
 # A recorded child the replay does not fork.
 cp f1.deja missing.deja
-sqlite3 missing.deja "INSERT INTO processes (id, parent, fork_index, pid, ppid, outcome, exit_code, events) VALUES (9, 0, 7, 1, 1, 'exit', 0, 0)"
+# (Processes are numbered 0 to n - 1: the next number.)
+id=$(sqlite3 missing.deja "SELECT count(*) FROM processes")
+sqlite3 missing.deja "INSERT INTO processes (id, parent, fork_index, pid, ppid, outcome, exit_code, events) VALUES ($id, 0, 7, 1, 1, 'exit', 0, 0)"
 rc=0
 timeout 60 "$deja" replay -q missing.deja >/dev/null 2>err || rc=$?
 [ $rc -eq 1 ] || { dump err; fail "a replay missing a recorded child exited $rc, expected 1"; }
-grep -q "process 9 (fork #7 of process 0) was recorded, but the replay did not fork it" err || { dump err; fail "the missing child is not named"; }
+grep -q "process $id (fork #7 of process 0) was recorded, but the replay did not fork it" err || { dump err; fail "the missing child is not named"; }
 note "an unrecorded child and a missing child are divergences named as such"
 
 # system(), popen(), posix_spawn(): followed through their exec.
