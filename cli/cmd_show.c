@@ -371,6 +371,16 @@ static const char *parse(int argc, char **argv, bool *json, bool *script, int *c
 	return argv[optind];
 }
 
+static bool processes_readable(struct trace *t)
+{
+	struct trace_process *p;
+	size_t n;
+	if (trace_get_processes(t, &p, &n) != TRACE_OK)
+		return false;
+	trace_processes_free(p, n);
+	return true;
+}
+
 int cmd_show(int argc, char **argv)
 {
 	bool json = false, script = false;
@@ -388,6 +398,13 @@ int cmd_show(int argc, char **argv)
 	struct trace_run run;
 	if (trace_get_run(t, &run) != TRACE_OK) {
 		fprintf(stderr, "deja show: %s: the trace has no readable run\n", path);
+		trace_run_free(&run);
+		trace_close(t);
+		return DEJA_EXIT_USAGE;
+	}
+	if (!processes_readable(t)) { /* the sections below would leave them out */
+		fprintf(stderr, "deja show: %s: the trace's processes cannot be read: it is"
+				" damaged\n", path);
 		trace_run_free(&run);
 		trace_close(t);
 		return DEJA_EXIT_USAGE;

@@ -4,7 +4,7 @@
 # `deja show`, `deja show --json` and `deja replay` of files that are not
 # usable traces (missing, empty, random bytes, text, an SQLite database that
 # is not a trace, a trace of another version, a truncated trace, a trace
-# overwritten in the middle) must each exit 2 with one clear line on stderr,
+# overwritten in the middle, one whose processes are misnumbered) must each exit 2 with one clear line on stderr,
 # without crashing or hanging.  Replaying a trace whose executable was
 # modified since the recording must exit 2 saying that it changed.
 set -euo pipefail
@@ -55,6 +55,12 @@ with open(sys.argv[1], "r+b") as f:
     f.seek(int(sys.argv[2]) + 100)
     f.write(bytes((i * 37 + 11) % 251 for i in range(int(sys.argv[3]) - 200)))
 PY
+# A process numbered far beyond the trace's processes (they are numbered
+# 0 to n - 1): a replay sized its table of processes by the number, and
+# died of SIGSEGV when the allocation failed (found by mutating traces);
+# show left the processes out.
+cp real.deja procid.deja
+sqlite3 procid.deja "UPDATE processes SET id = 2147483647 WHERE id = 0"
 
 # case FILE KEYWORDS-REGEX DESCRIPTION
 cases=(
@@ -67,6 +73,7 @@ cases=(
 	"truncated.deja|damaged|truncated|malformed|corrupt|a trace truncated to half"
 	"overwritten.deja|damaged|corrupt|malformed|integrity|a trace overwritten in the middle"
 	"events_page.deja|damaged|corrupt|malformed|integrity|a trace with a page of events overwritten"
+	"procid.deja|processes cannot be read|a trace with process 2147483647"
 )
 errors=0
 for c in "${cases[@]}"; do
@@ -101,16 +108,6 @@ for c in "${cases[@]}"; do
 	done
 done
 [ $errors -ne 0 ] || note "all bad traces rejected with exit 2 and one clear line"
-
-# A process numbered far beyond the trace's processes (they are numbered
-# 0 to n - 1): a replay sized its table of processes by the number, and
-# died of SIGSEGV when the allocation failed (found by mutating traces).
-cp real.deja procid.deja
-sqlite3 procid.deja "UPDATE processes SET id = 2147483647 WHERE id = 0"
-rc=0
-timeout 20 "$deja" replay -q procid.deja >/dev/null 2>"$tmp/err" || rc=$?
-[ $rc -eq 2 ] && grep -q "processes cannot be read" "$tmp/err" ||
-	{ dump "$tmp/err"; fail "a replay of a trace with process 2147483647 exited $rc, expected 2"; }
 
 # An executable modified after the recording.
 cp "$prog" copy
