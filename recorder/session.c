@@ -50,6 +50,19 @@ struct launch {
 	int listener_sock;
 };
 
+/* session_start: the run started before its channel was laid out, until
+ * session_run takes it over; the thread that waits for its launch (its
+ * listener handed over, its exec), and how that went. */
+struct early_start {
+	struct run_handle run;
+	bool started;
+	struct launch launch;
+	pthread_t launcher;
+	bool launcher_running;
+	int rc;
+	char err[DEJA_MESSAGE_MAX];
+};
+
 struct session {
 	const struct session_config *cfg;
 	struct deja_shared *shared; /* the top process's channel (top.sh) */
@@ -75,16 +88,7 @@ struct session {
 	struct escape_log escapes;
 	bool said_unwatched;
 	struct interrupt_watch spin_watch; /* threads that spin (interrupt_watch.h) */
-	/* session_start: the run started before its channel was laid out,
-	 * until session_run takes it over; the thread that waits for its
-	 * launch (its listener handed over, its exec), and how that went. */
-	struct run_handle early;
-	bool started_early;
-	struct launch launch;
-	pthread_t launcher;
-	bool launcher_running;
-	int launch_rc;
-	char launch_err[DEJA_MESSAGE_MAX];
+	struct early_start early;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -203,7 +207,7 @@ static struct session *session_alloc(const struct session_config *cfg, char *err
 	}
 	s->cfg = cfg;
 	s->top.fd = s->proc_ours = s->proc_theirs = -1;
-	s->early.pidfd = -1;
+	s->early.run.pidfd = -1;
 	int pair[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0 ||
 	    !(s->procs = processes_new(pair[0]))) {
@@ -270,7 +274,7 @@ static int launched(struct session *s, struct launch *l, char *err, size_t errle
 static void *await_launch(void *arg)
 {
 	struct session *s = arg;
-	s->launch_rc = launched(s, &s->launch, s->launch_err, sizeof(s->launch_err));
+	s->early.rc = launched(s, &s->early.launch, s->early.err, sizeof(s->early.err));
 	return NULL;
 }
 
@@ -278,18 +282,18 @@ static void *await_launch(void *arg)
  * target could not be started (it is gone then). */
 static int join_launcher(struct session *s, char *err, size_t errlen)
 {
-	if (s->launcher_running) {
-		pthread_join(s->launcher, NULL);
-		s->launcher_running = false;
+	if (s->early.launcher_running) {
+		pthread_join(s->early.launcher, NULL);
+		s->early.launcher_running = false;
 	}
-	if (s->launch_rc != 0 && s->started_early) { /* launched() reaped it */
-		s->started_early = false;
-		if (s->early.pidfd >= 0)
-			close(s->early.pidfd);
+	if (s->early.rc != 0 && s->early.started) { /* launched() reaped it */
+		s->early.started = false;
+		if (s->early.run.pidfd >= 0)
+			close(s->early.run.pidfd);
 	}
-	if (s->launch_rc != 0)
-		snprintf(err, errlen, "%s", s->launch_err);
-	return s->launch_rc;
+	if (s->early.rc != 0)
+		snprintf(err, errlen, "%s", s->early.err);
+	return s->early.rc;
 }
 
 struct session *session_start(const struct session_config *cfg, char *err, size_t errlen)
@@ -298,18 +302,18 @@ struct session *session_start(const struct session_config *cfg, char *err, size_
 	if (!s)
 		return NULL;
 	if (channel_create_empty(&s->top, err, errlen) != 0 ||
-	    fork_child(s, &s->launch, err, errlen) != 0) {
+	    fork_child(s, &s->early.launch, err, errlen) != 0) {
 		session_free(s);
 		return NULL;
 	}
-	s->early.pid = s->launch.pid;
-	s->early.pidfd = (int)syscall(SYS_pidfd_open, s->early.pid, 0);
-	s->started_early = true;
+	s->early.run.pid = s->early.launch.pid;
+	s->early.run.pidfd = (int)syscall(SYS_pidfd_open, s->early.run.pid, 0);
+	s->early.started = true;
 	/* The fork is this thread's (the target dies with the thread that
 	 * forked it: PR_SET_PDEATHSIG); the wait for its listener and exec,
 	 * 2 ms here, another's, so that the caller goes on meanwhile. */
-	s->launcher_running = pthread_create(&s->launcher, NULL, await_launch, s) == 0;
-	if (!s->launcher_running)
+	s->early.launcher_running = pthread_create(&s->early.launcher, NULL, await_launch, s) == 0;
+	if (!s->early.launcher_running)
 		await_launch(s);
 	return s;
 }
@@ -317,7 +321,7 @@ struct session *session_start(const struct session_config *cfg, char *err, size_
 int session_lay_out(struct session *s, const struct session_config *cfg, char *err,
 		    size_t errlen)
 {
-	if (!s->started_early || s->shared || cfg->fork_server) {
+	if (!s->early.started || s->shared || cfg->fork_server) {
 		snprintf(err, errlen, "only a session started early is laid out after its start");
 		return -1;
 	}
@@ -347,11 +351,11 @@ void session_free(struct session *s)
 		return;
 	char why[DEJA_MESSAGE_MAX];
 	join_launcher(s, why, sizeof(why));
-	if (s->started_early) { /* never run: it waits for its channel, or ended */
-		kill(s->early.pid, SIGKILL);
-		waitpid(s->early.pid, NULL, 0);
-		if (s->early.pidfd >= 0)
-			close(s->early.pidfd);
+	if (s->early.started) { /* never run: it waits for its channel, or ended */
+		kill(s->early.run.pid, SIGKILL);
+		waitpid(s->early.run.pid, NULL, 0);
+		if (s->early.run.pidfd >= 0)
+			close(s->early.run.pidfd);
 	}
 	if (s->server_pid > 0) {
 		kill(s->server_pid, SIGKILL);
@@ -791,9 +795,9 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 	}
 	if (s->cfg->starting)
 		s->cfg->starting(s->cfg->starting_ctx, s->shared);
-	if (s->started_early) { /* its process waits for the channel: let it go */
-		h = s->early;
-		s->started_early = false;
+	if (s->early.started) { /* its process waits for the channel: let it go */
+		h = s->early.run;
+		s->early.started = false;
 		channel_release(&s->top);
 	} else if (start_run(s, &h, err, errlen) != 0) {
 		return -1;
