@@ -803,7 +803,7 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 		return -1;
 	}
 	int status = 0;
-	bool timed_out = false, top_ended = false;
+	bool timed_out = false, still_going = false, top_ended = false;
 	struct timespec started;
 	clock_gettime(CLOCK_MONOTONIC, &started);
 	struct process_run prun = {
@@ -838,6 +838,8 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 			/* Stuck where no event comes: a thread spinning without a
 			 * scheduling point, or blocked in the kernel. */
 			timed_out = true;
+			/* Judged now: ending the tree may take a while under load. */
+			still_going = seconds_since(&last_step) < TIMEOUT_STILL_GOING_S;
 			if (!top_ended)
 				kill_run(s, &h);
 			processes_kill(s->procs);
@@ -873,7 +875,7 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 	settle_outcome(s->shared, status, res);
 	note_coverage(&s->shared->model, res);
 	if (timed_out && res->kind == DEJA_OUTCOME_SIGNAL)
-		timeout_outcome(s, res, seconds_since(&last_step) < TIMEOUT_STILL_GOING_S);
+		timeout_outcome(s, res, still_going);
 	if (interrupted)
 		res->interrupted = true;
 	return 0;
