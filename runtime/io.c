@@ -356,12 +356,19 @@ void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 	if (!io || p->op != DEJA_OP_SYSCALL)
 		return;
 	if (io->feed) {
+		if (io->made_at_event)
+			rt_output_at_event(io);
 		feed(io, p, seq);
 		if (p->timed)
 			write_time_left(io, p->value, p->deadline);
 		return;
 	}
 	if (io->output) {
+		if (io->made_at_event) {
+			rt_output_at_event(io);
+			p->value = io->result;
+			p->data = rt_io_digest(io->sc, io->a, io->result, true, RT_IO_ANY_ROOM);
+		}
 		if (io->deferred)
 			rt_io_part_at_event(io, p);
 		return;

@@ -27,6 +27,7 @@ struct rt_io {
 	bool sourced;  /* its bytes come from a descriptor's file, like a read's */
 	bool part;     /* an output's part with bytes left after it (DEJA_EVENT_PART) */
 	bool waited_in_kernel; /* record, parallel mode: a timed wait made in the kernel */
+	bool made_at_event; /* parallel mode: an output made at its event (outputs.c) */
 	uint64_t deadline; /* then: its virtual deadline, as a replay's event has it */
 	uint64_t left; /* record: the bytes of the whole call from this part on */
 	uint64_t room_plus_1; /* its address buffer's size + 1, noted before the call; 0: none */
@@ -44,6 +45,8 @@ bool rt_io_replaying(void);
  * directory, a block device). */
 bool rt_io_known_never_waits(long fd);
 void rt_io_note_never_waits(long fd);
+/* outputs.c: make an output at its event (made_at_event): io->result. */
+void rt_output_at_event(struct rt_io *io);
 /* Declare the call's `syscall` event and run it: what the program gets. */
 long rt_io_run_event(struct rt_io *io, long nr, uint64_t site, long value, uint64_t data,
 		     uint32_t data_len, bool source);

@@ -152,6 +152,41 @@ static bool recorded_failure(long nr)
 	return f && f->nr == nr && f->result < 0;
 }
 
+/* Parallel mode: threads run at once, so an output made before its event
+ * (as the serialised modes may) reached the kernel in the order the
+ * threads got there, which need not be the order of their events; a
+ * replay, which shows it again in the events' order, then printed
+ * another interleaving of lines than the recording and still matched
+ * every event (a CPython script's three threads printing to a file: 5
+ * replays in 6).  Made at its event, by the thread holding the model
+ * lock, it keeps the events' order in the recording and in the replay.
+ * Only a write that cannot wait is made so: one into a pipe or a socket
+ * may wait for a reader, which may be a thread of the program that needs
+ * the model lock to read; such writes are made before their events, in
+ * the kernel's order (a replay, which writes only deja's own output
+ * again, makes every such write at its event). */
+static bool made_at_event(long nr, const long a[6])
+{
+	if (!rt.shared->parallel || (nr != SYS_write && nr != SYS_writev && nr != SYS_pwrite64 &&
+				     nr != SYS_pwritev && nr != SYS_pwritev2))
+		return false;
+	if (rt_io_known_never_waits(a[0]))
+		return true;
+	mode_t type = rt_files_type(a[0]);
+	return type == S_IFREG || type == S_IFCHR || type == S_IFBLK;
+}
+
+void rt_output_at_event(struct rt_io *io)
+{
+	if (io->feed) {
+		io->result = show_again(io->nr, io->a);
+		return;
+	}
+	io->result = rt_io_pass(io->nr, io->a);
+	if (io->result == -EPIPE) /* its handler runs at this event */
+		rt_signal_take_raised(SIGPIPE);
+}
+
 long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site)
 {
 	if (!rt_managed())
@@ -165,8 +200,12 @@ long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uin
 		 * the call gives its recorded result either way (a write
 		 * recorded in parts is written once, whole). */
 		bool runs = nr != SYS_msgsnd && rt_files_replay_writes(a[0]); /* a queue id, no fd */
-		io.result = runs && !recorded_failure(nr) ? show_again(nr, a) : -ENOSYS;
 		io.feed = true;
+		io.result = -ENOSYS;
+		if (runs && !recorded_failure(nr) && rt.shared->parallel)
+			io.made_at_event = true;
+		else if (runs && !recorded_failure(nr))
+			io.result = show_again(nr, a);
 		long r = rt_io_run_event(&io, nr, site, 0, 0, 0, false), last = r;
 		if (io.part)
 			r = later_parts(sc, nr, a, (uint64_t)r, site, &last);
@@ -185,6 +224,11 @@ long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uin
 		rt_io_run_event(&io, nr, site, r, rt_part_digest(nr, a, r), 0, false);
 		long last;
 		return io.part ? later_parts(sc, nr, a, (uint64_t)r, site, &last) : r;
+	}
+	if (made_at_event(nr, a)) {
+		io.made_at_event = true;
+		rt_io_run_event(&io, nr, site, 0, 0, 0, false); /* filled in at the event */
+		return io.result;
 	}
 	long r = rt_io_pass(nr, a);
 	if (r == -EPIPE) /* the kernel raised SIGPIPE too: its handler runs at this event */
