@@ -101,30 +101,30 @@ static void stream_unlock(FILE *fp, uint64_t site)
 	stream_op(fp, DEJA_OP_STREAM_UNLOCK, site);
 }
 
-#define STDIO_FN(ret, name, params, args, stream)   \
-	RT_EXPORT ret name params                   \
-	{                                           \
-		if (!in_order())                    \
-			return REAL(name) args;      \
-		uint64_t site = RT_CALLER;          \
-		FILE *locked = (stream);            \
-		stream_lock(locked, site);          \
-		ret r = REAL(name) args;             \
-		stream_unlock(locked, site);        \
-		return r;                           \
+#define STDIO_FN(ret, name, params, args, stream)       \
+	RT_EXPORT ret name params                       \
+	{                                               \
+		if (!in_order())                        \
+			return REAL(name) args;         \
+		uint64_t site = RT_CALLER;              \
+		FILE *locked = (stream);                \
+		stream_lock(locked, site);              \
+		ret r = REAL(name) args;                \
+		stream_unlock(locked, site);            \
+		return r;                               \
 	}
-#define STDIO_VOID_FN(name, params, args, stream)   \
-	RT_EXPORT void name params                  \
-	{                                           \
-		if (!in_order()) {                  \
-			REAL(name) args;            \
-			return;                     \
-		}                                   \
-		uint64_t site = RT_CALLER;          \
-		FILE *locked = (stream);            \
-		stream_lock(locked, site);          \
-		REAL(name) args;                    \
-		stream_unlock(locked, site);        \
+#define STDIO_VOID_FN(name, params, args, stream)       \
+	RT_EXPORT void name params                      \
+	{                                               \
+		if (!in_order()) {                      \
+			REAL(name) args;                \
+			return;                         \
+		}                                       \
+		uint64_t site = RT_CALLER;              \
+		FILE *locked = (stream);                \
+		stream_lock(locked, site);              \
+		REAL(name) args;                        \
+		stream_unlock(locked, site);            \
 	}
 #include "stdio.def"
 #undef STDIO_FN
@@ -173,20 +173,20 @@ RT_EXPORT int ftrylockfile(FILE *fp)
 
 /* The variadic ones, through the real va_list twins, the lock taken
  * here so that its events name the program's call. */
-#define VA_LOCKED(last, stream, call)                 \
-	va_list ap;                                   \
-	va_start(ap, last);                           \
-	int r;                                        \
-	if (!in_order()) {                            \
-		r = call;                             \
-	} else {                                      \
-		uint64_t site = RT_CALLER;            \
-		FILE *locked = (stream);              \
-		stream_lock(locked, site);            \
-		r = call;                             \
-		stream_unlock(locked, site);          \
-	}                                             \
-	va_end(ap);                                   \
+#define VA_LOCKED(last, stream, call)                   \
+	va_list ap;                                     \
+	va_start(ap, last);                             \
+	int r;                                          \
+	if (!in_order()) {                              \
+		r = call;                               \
+	} else {                                        \
+		uint64_t site = RT_CALLER;              \
+		FILE *locked = (stream);                \
+		stream_lock(locked, site);              \
+		r = call;                               \
+		stream_unlock(locked, site);            \
+	}                                               \
+	va_end(ap);                                     \
 	return r
 
 RT_EXPORT int printf(const char *f, ...)
