@@ -169,6 +169,9 @@ bool rt_tty_replay_runs(long nr, const long a[6]);
 /* Replay: whether a fed INPUT syscall that succeeded when recorded runs
  * again after its event, for the process state it changes (chdir). */
 bool rt_files_replay_follows(long nr);
+/* ---- sessions.c: setsid in a replay ---- */
+/* Replay: the same for the session a setsid() makes. */
+bool rt_sessions_replay_follows(long nr);
 
 /* Replay: a write that failed with EPIPE when recorded did not run, so
  * the kernel raised no SIGPIPE: raise it unless the relay stands in for

@@ -1,0 +1,48 @@
+/*
+ * pty_session.c: a child on a pseudo-terminal of its own, made by
+ * forkpty() (pty_session.sh).
+ *
+ * forkpty()'s child calls login_tty(): setsid(), then TIOCSCTTY to take
+ * the terminal as its controlling one, which only a session leader may;
+ * where that fails, glibc's forkpty() ends the child with exit 1.  The
+ * child says whether it leads its session; the parent prints what it read from the master side
+ * and how the child ended.
+ */
+#include <pty.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void child(void)
+{
+	printf("child: terminal %d, session leader %d\n", isatty(1), getsid(0) == getpid());
+	fflush(stdout);
+	_exit(0);
+}
+
+int main(void)
+{
+	int master;
+	pid_t pid = forkpty(&master, NULL, NULL, NULL);
+	if (pid < 0) {
+		perror("forkpty");
+		return 2;
+	}
+	if (pid == 0)
+		child();
+	char all[4096];
+	size_t got = 0;
+	ssize_t n;
+	while (got < sizeof(all) && (n = read(master, all + got, sizeof(all) - got)) > 0)
+		got += (size_t)n; /* ends with EIO once the child has closed its side */
+	int status;
+	if (waitpid(pid, &status, 0) != pid) {
+		perror("waitpid");
+		return 2;
+	}
+	printf("parent read: %.*s", (int)got, all);
+	printf("child ended: %s %d\n", WIFEXITED(status) ? "exit" : "signal",
+	       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	return 0;
+}
