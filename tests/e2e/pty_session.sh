@@ -7,9 +7,14 @@
 # running it, so the replay's child was no session leader, its TIOCSCTTY
 # failed with EPERM, and forkpty() ended it with exit 1: the parent's
 # reap diverged.  Now a setsid that succeeded when recorded runs again in
-# the replay: the program prints what it prints natively (the child leads
-# its session), under the default schedule and random ones, and replays
-# identically; so does Python's pty.fork().
+# the replay.  The terminal's process groups, named by pid, which a
+# replay's processes do not have, ran live too: tcgetpgrp() and tcgetsid()
+# (TIOCGPGRP, TIOCGSID) now give the recorded pid, and tcsetpgrp()
+# (TIOCSPGRP) its recorded result.  The program prints what it prints
+# natively (the child leads its session, its group is the foreground one,
+# the terminal's session its own, and it can set the foreground group),
+# under the default schedule and random ones, and replays identically; so
+# does Python's pty.fork().
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -19,8 +24,9 @@ require_file "$deja" "$prog"
 cd "$tmp"
 
 records_like_native "$deja" "$prog" pty.deja
-grep -q 'session leader 1' "$tmp/rec" || { dump "$tmp/rec"; fail "the child did not lead its session"; }
-note "forkpty()'s child leads its session in the recording and in replays"
+grep -q 'session leader 1, foreground 1, its session 1, set 1' "$tmp/rec" ||
+	{ dump "$tmp/rec"; fail "the child did not own its terminal"; }
+note "forkpty()'s child owns its terminal in the recording and in replays"
 
 cat >pty_fork.py <<'PY'
 import os, pty

@@ -5,18 +5,25 @@
  * forkpty()'s child calls login_tty(): setsid(), then TIOCSCTTY to take
  * the terminal as its controlling one, which only a session leader may;
  * where that fails, glibc's forkpty() ends the child with exit 1.  The
- * child says whether it leads its session; the parent prints what it read from the master side
- * and how the child ended.
+ * child says whether it leads its session, whether its group is the
+ * terminal's foreground one and the terminal's session its own (asked
+ * by pid: tcgetpgrp(), tcgetsid()), and whether it can make its group
+ * the foreground one (tcsetpgrp(), as a shell does for a job); the
+ * parent prints what it read from the master side and how the child
+ * ended.
  */
 #include <pty.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 static void child(void)
 {
-	printf("child: terminal %d, session leader %d\n", isatty(1), getsid(0) == getpid());
+	printf("child: terminal %d, session leader %d, foreground %d, its session %d, set %d\n",
+	       isatty(1), getsid(0) == getpid(), tcgetpgrp(1) == getpgrp(),
+	       tcgetsid(1) == getsid(0), tcsetpgrp(1, getpgrp()) == 0);
 	fflush(stdout);
 	_exit(0);
 }
