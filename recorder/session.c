@@ -690,6 +690,15 @@ static void kill_run(struct session *s, struct run_handle *h)
 	}
 }
 
+/* Replay: the top process has replayed its last event, after which its
+ * recording was killed (replay_kill_at_end): it ends the same way now. */
+static void end_where_recorded(struct session *s, const struct run_handle *h, uint64_t events)
+{
+	if (!s->cfg->replay_kill_at_end || events < s->cfg->schedule_len || h->pid <= 0)
+		return;
+	kill(h->pid, s->cfg->replay_kill_at_end);
+}
+
 /* Nothing to drain: wait until the run ends, or a millisecond (the
  * runtime may be filling the ring meanwhile). */
 static void wait_a_little(struct session *s, const struct run_handle *h, bool top_ended)
@@ -822,8 +831,10 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 		bool go_on = top_ended || ring_drain(&s->ring, sink, ctx, &res->events,
 						     res->stopped_by_sink);
 		bool children_on = processes_poll(s->procs, res->stopped_by_sink);
-		if (!top_ended)
+		if (!top_ended) {
 			interrupt_watch_poll(&s->spin_watch, s->shared);
+			end_where_recorded(s, &h, res->events);
+		}
 		uint64_t steps = __atomic_load_n(&s->shared->model.steps, __ATOMIC_RELAXED);
 		if (steps != steps_seen) {
 			steps_seen = steps;
