@@ -19,6 +19,7 @@
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -389,7 +390,8 @@ static char *absolute_executable(const char *path)
 		if (getcwd(cwd, sizeof(cwd)) && asprintf(&abs, "%s/%s", cwd, path) < 0)
 			abs = NULL;
 	}
-	if (abs && access(abs, X_OK) != 0) {
+	struct stat st; /* a directory is searchable, not executable */
+	if (abs && (access(abs, X_OK) != 0 || stat(abs, &st) != 0 || S_ISDIR(st.st_mode))) {
 		free(abs);
 		abs = NULL;
 	}
