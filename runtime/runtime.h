@@ -183,6 +183,9 @@ void rt_signal_die(int sig) __attribute__((noreturn));
 /* ---- clone_thread.c: threads made by a raw clone() ---- */
 /* A clone of a thread the runtime can follow (its own TLS). */
 bool rt_clone_thread_followable(long flags);
+/* Says on stderr why a raw clone() of a thread (flags; by a managed
+ * thread or not) is refused with ENOSYS. */
+void rt_clone_thread_refused(long flags, bool managed);
 /* Make the thread a clone() in the trap asks for, as a model thread; the
  * program's clone() returns its tid here and 0 in the thread. */
 long rt_clone_thread_follow(const long a[6], const greg_t *g, uint64_t site);
