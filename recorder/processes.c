@@ -41,6 +41,10 @@ struct child {
 	uint64_t events;
 	uint64_t forks;  /* its followed forks, noted when it ended */
 	uint64_t end_vclock; /* its clock, noted when it ended */
+	/* Replay: kill_at_end (struct process_setup), once it has replayed
+	 * end_after events. */
+	int kill_at_end;
+	uint64_t end_after;
 	bool ended;
 	struct interrupt_watch spin_watch; /* threads that spin (interrupt_watch.h) */
 };
@@ -171,6 +175,8 @@ static int set_up_channel(struct processes *p, struct child *c, const struct dej
 	c->shown_pid = setup->replay_pid; /* kept after the channel is unmapped */
 	sh->replay_ppid = setup->replay_ppid;
 	sh->replay_end_signal = setup->end_signal;
+	c->kill_at_end = setup->kill_at_end;
+	c->end_after = setup->channel.schedule_len;
 	sh->debug_stop_event = setup->debug_stop_event;
 	for (uint32_t i = 0; i < setup->nchild_pids && i < DEJA_MAX_CHILDREN; i++)
 		sh->child_pids[i] = setup->child_pids[i];
@@ -429,6 +435,22 @@ static void settle(const struct child *c, bool killed_by_deja, struct process_en
 	}
 }
 
+/* Replay: a child whose recording a signal its runtime did not see ended
+ * after its last event (SIGKILL from its parent, or from `timeout`) has
+ * nothing left to do once it has replayed that event; its recording went
+ * no further.  Its runtime ends it with that signal at its next call
+ * (replay_end_signal), but a child that spins in code without calls (a
+ * shell's `while :; do :; done`) makes none, and the kill that ended it
+ * in the recording is held back in the replay (runtime/pids.c): it spun
+ * for ever.  So it is sent the signal here, where its recording stopped. */
+static void end_where_recorded(struct child *c)
+{
+	if (!c->kill_at_end || c->events < c->end_after || c->pidfd < 0)
+		return;
+	syscall(SYS_pidfd_send_signal, c->pidfd, c->kill_at_end, NULL, 0);
+	c->kill_at_end = 0;
+}
+
 static bool sink_child(void *ctx, const struct deja_event *ev, const uint8_t *data)
 {
 	struct processes *p = ((void **)ctx)[0];
@@ -455,6 +477,7 @@ bool processes_poll(struct processes *p, bool stopped)
 			ring_spill(&c->ring);
 		if (!ended) {
 			interrupt_watch_poll(&c->spin_watch, c->ch.sh);
+			end_where_recorded(c);
 			continue;
 		}
 		c->ended = true;

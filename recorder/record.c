@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include "record.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -871,12 +873,34 @@ static bool program_is_static(const char *exe)
 	return n > 0 && deja_elf_is_static(head, (size_t)n);
 }
 
+/* Why a program named by a path cannot be run, as the shell would say
+ * it: "cannot find program" alone sent the user looking for a file that
+ * was there, only not executable (or a directory). */
+static void explain_unrunnable(const char *prog, char *err, size_t errlen)
+{
+	struct stat st;
+	if (!strchr(prog, '/')) {
+		snprintf(err, errlen, "cannot find program '%s' in PATH", prog);
+		return;
+	}
+	if (stat(prog, &st) != 0) {
+		snprintf(err, errlen, "cannot find program '%s': %s", prog, strerror(errno));
+		return;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "cannot run program '%s': it is a directory", prog);
+		return;
+	}
+	int why = access(prog, X_OK) != 0 ? errno : EACCES;
+	snprintf(err, errlen, "cannot run program '%s': %s", prog, strerror(why));
+}
+
 enum record_status record_run(const struct record_options *o, struct session_result *res,
 			      char *err, size_t errlen)
 {
 	char *exe = session_find_program(o->argv[0]);
 	if (!exe) {
-		snprintf(err, errlen, "cannot find program '%s'", o->argv[0]);
+		explain_unrunnable(o->argv[0], err, errlen);
 		return RECORD_ERR_PROGRAM;
 	}
 	if (program_is_static(exe)) {

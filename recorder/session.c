@@ -19,6 +19,7 @@
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -393,7 +394,8 @@ static char *absolute_executable(const char *path)
 		if (getcwd(cwd, sizeof(cwd)) && asprintf(&abs, "%s/%s", cwd, path) < 0)
 			abs = NULL;
 	}
-	if (abs && access(abs, X_OK) != 0) {
+	struct stat st; /* a directory is searchable, not executable */
+	if (abs && (access(abs, X_OK) != 0 || stat(abs, &st) != 0 || S_ISDIR(st.st_mode))) {
 		free(abs);
 		abs = NULL;
 	}
@@ -694,6 +696,15 @@ static void kill_run(struct session *s, struct run_handle *h)
 	}
 }
 
+/* Replay: the top process has replayed its last event, after which its
+ * recording was killed (replay_kill_at_end): it ends the same way now. */
+static void end_where_recorded(struct session *s, const struct run_handle *h, uint64_t events)
+{
+	if (!s->cfg->replay_kill_at_end || events < s->cfg->schedule_len || h->pid <= 0)
+		return;
+	kill(h->pid, s->cfg->replay_kill_at_end);
+}
+
 /* Nothing to drain: wait until the run ends, or a millisecond (the
  * runtime may be filling the ring meanwhile). */
 static void wait_a_little(struct session *s, const struct run_handle *h, bool top_ended)
@@ -826,8 +837,10 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 		bool go_on = top_ended || ring_drain(&s->ring, sink, ctx, &res->events,
 						     res->stopped_by_sink);
 		bool children_on = processes_poll(s->procs, res->stopped_by_sink);
-		if (!top_ended)
+		if (!top_ended) {
 			interrupt_watch_poll(&s->spin_watch, s->shared);
+			end_where_recorded(s, &h, res->events);
+		}
 		uint64_t steps = __atomic_load_n(&s->shared->model.steps, __ATOMIC_RELAXED);
 		if (steps != steps_seen) {
 			steps_seen = steps;

@@ -63,6 +63,12 @@ struct session_config {
 	 * ids by model thread. */
 	int32_t replay_pid, replay_ppid;
 	int32_t replay_end_signal; /* the signal the recorded run died of (0: none) */
+	/* The signal to send the top process once it has replayed all
+	 * schedule_len events (0: none): its recording was ended there by one
+	 * no runtime sees (SIGKILL), which a process spinning without calls
+	 * would never meet at a call of its own (processes.c, the same for
+	 * children). */
+	int32_t replay_kill_at_end;
 	const int32_t *replay_tids;
 	uint32_t replay_nthreads;
 	/* Replay: what the recorded input syscalls gave. */

@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #include "replay.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -374,6 +375,9 @@ static enum replay_status run_follow(struct replay_report *rep, struct session *
 		.replay_ppid = (int32_t)rep->recorded.ppid,
 		.replay_end_signal = strcmp(rep->recorded.outcome, "signal") == 0
 					     ? (int32_t)rep->recorded.signal : 0,
+		.replay_kill_at_end = strcmp(rep->recorded.outcome, "signal") == 0 &&
+						      rep->recorded.signal == SIGKILL
+					      ? SIGKILL : 0,
 		.replay_tids = feed->tids,
 		.replay_nthreads = feed->ntids,
 		.child_pids = child_pids,

@@ -218,6 +218,8 @@ static bool admit(void *ctx, uint32_t parent, uint32_t fork_index, int32_t pid,
 	setup->replay_pid = (int32_t)c->p.pid;
 	setup->replay_ppid = (int32_t)c->p.ppid;
 	setup->end_signal = c->end_signal;
+	if (c->p.signal <= 0) /* its runtime did not see it: not where a call of its was */
+		setup->kill_at_end = c->end_signal;
 	setup->child_pids = c->child_pids;
 	setup->nchild_pids = c->nchild_pids;
 	if (rc->stop_watch && c->p.id == rc->stop_process)

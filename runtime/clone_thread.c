@@ -16,7 +16,8 @@
  *
  * Only a clone that gives the thread its own thread-local storage
  * (CLONE_SETTLS, as glibc's always does) can be followed: the runtime's
- * own per-thread state lives there.
+ * own per-thread state lives there.  Nor is one followed in parallel
+ * mode; each refusal says which it is.
  */
 #define _GNU_SOURCE
 #include "runtime.h"
@@ -70,10 +71,32 @@ void rt_cloned_thread_start(long child)
 	rt_thread_enter((uint32_t)child);
 }
 
-bool rt_clone_thread_followable(long flags)
+static bool has_own_tls(long flags)
 {
 	const long thread = CLONE_VM | CLONE_THREAD | CLONE_SIGHAND | CLONE_SETTLS;
-	return (flags & thread) == thread && !rt.shared->parallel;
+	return (flags & thread) == thread;
+}
+
+bool rt_clone_thread_followable(long flags)
+{
+	return has_own_tls(flags) && !rt.shared->parallel;
+}
+
+/* Why a thread's raw clone (of a managed thread when `managed`) fails:
+ * in parallel mode it said "without thread-local storage of its own" of
+ * glibc's SIGEV_THREAD helper, which has it, and the user looked for a
+ * fault in the program (its timer never fired, the clone refused). */
+void rt_clone_thread_refused(long flags, bool managed)
+{
+	if (managed && has_own_tls(flags) && rt.shared->parallel)
+		rt_write_stderr("deja: a thread glibc makes by itself with clone() (a SIGEV_THREAD"
+				" timer's helper, a POSIX AIO worker) is not followed under"
+				" --strategy parallel: its clone() fails with ENOSYS; record the"
+				" program with a serialised strategy\n");
+	else
+		rt_write_stderr("deja: a raw clone() of a thread without thread-local"
+				" storage of its own is not supported: it fails with"
+				" ENOSYS\n");
 }
 
 long rt_clone_thread_follow(const long a[6], const greg_t *g, uint64_t site)

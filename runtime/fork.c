@@ -79,6 +79,9 @@ bool rt_fork_before(void)
 
 long rt_fork_parent(long r, uint64_t site)
 {
+	/* Read before the fork event: pending_index is the process's, and
+	 * another thread's fork after that event claims it anew. */
+	uint32_t index = pending_index;
 	if (r > 0)
 		rt_lock_holders_after_fork(); /* the child shares its open files */
 	if (!pending_follow) {
@@ -88,12 +91,12 @@ long rt_fork_parent(long r, uint64_t site)
 	}
 	if (r > 0) {
 		__atomic_fetch_add(&rt.shared->forks_followed, 1, __ATOMIC_RELEASE);
-		rt_pids_note_child(pending_index, r);
+		rt_pids_note_child(index, r);
 	}
-	struct deja_pending *p = rt_declare(DEJA_OP_FORK, NULL, pending_index, site);
+	struct deja_pending *p = rt_declare(DEJA_OP_FORK, NULL, index, site);
 	p->value = r > 0 ? 0 : r;
 	rt_run();
-	return r > 0 ? rt_pids_shown_child(pending_index, r) : r;
+	return r > 0 ? rt_pids_shown_child(index, r) : r;
 }
 
 /* The old behaviour, for a child that is not followed: it runs free. */

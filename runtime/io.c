@@ -667,7 +667,8 @@ static long input_once(const struct deja_syscall_info *sc, long nr, const long a
 			rt_io_pass(nr, a);
 		io.feed = true;
 		long r = rt_io_run_event(&io, nr, site, 0, 0, 0, is_read(nr));
-		if (r == 0 && rt_files_replay_follows(nr))
+		/* A success is 0 for chdir, the new session's id for setsid. */
+		if (r >= 0 && (rt_files_replay_follows(nr) || rt_sessions_replay_follows(nr)))
 			rt_io_pass(nr, a); /* its failure is the world's, not the program's */
 		return r;
 	}

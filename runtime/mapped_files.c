@@ -12,16 +12,19 @@
  * address instead, copies the recorded bytes into it and gives it the
  * protection the program asked for.
  *
- * Left live, as before: executable mappings and ELF files (libraries the
- * loader maps; the trace keeps their hashes and a replay refuses changed
- * ones); the system's files under /usr (locale data, which every process
+ * Left live, as before: executable mappings and the ELF files the loader
+ * maps (executables and shared libraries, ET_EXEC and ET_DYN; the trace
+ * keeps their hashes and a replay refuses changed ones); the system's files under /usr (locale data, which every process
  * of a tree maps, hundreds of KiB each, and which only the package manager
  * changes, as it does the libraries); shared mappings (they show the
  * file's later writes, which a copy would not: databases read through one
  * and write with write()); shared memory (a memfd, /dev/shm); more than 2
  * GiB of a file (the trace keeps an event's bytes in one row); and a
  * mapping the recording did not make an event of.  Growing a recorded
- * mapping with mremap shows the live file's further bytes.
+ * mapping with mremap shows the live file's further bytes.  Other ELF
+ * files are data: gcc's LTO compiler (lto1) maps the relocatable objects
+ * of its link, temporary files gone by the time of the replay, whose
+ * live mapping of a stand-in died of SIGBUS (`e2e.mapped_files`).
  */
 #define _GNU_SOURCE
 #include "runtime.h"
@@ -58,11 +61,15 @@ static bool may_be_input(const struct mapping *m)
 	       (m->flags & MAP_TYPE) == MAP_PRIVATE && m->len > 0;
 }
 
-static bool is_elf(long fd)
+/* An ELF file of a type the loader maps: an executable or a shared
+ * library (e_type is at the same place in 32- and 64-bit headers). */
+static bool is_loadable_elf(long fd)
 {
-	unsigned char magic[SELFMAG];
-	return rt_syscall4(SYS_pread64, fd, magic, SELFMAG, 0) == SELFMAG &&
-	       memcmp(magic, ELFMAG, SELFMAG) == 0;
+	Elf64_Ehdr h;
+	if (rt_syscall4(SYS_pread64, fd, &h, sizeof(h), 0) != (long)sizeof(h) ||
+	    memcmp(h.e_ident, ELFMAG, SELFMAG) != 0)
+		return false;
+	return h.e_type == ET_EXEC || h.e_type == ET_DYN;
 }
 
 static bool is_memory(long fd)
@@ -78,7 +85,7 @@ static uint64_t file_bytes(const struct mapping *m)
 {
 	struct stat st;
 	if (rt_syscall2(SYS_fstat, m->fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size <= m->offset || is_memory(m->fd) || is_elf(m->fd) ||
+	    st.st_size <= m->offset || is_memory(m->fd) || is_loadable_elf(m->fd) ||
 	    rt_io_fd_path_starts(m->fd, "/usr/"))
 		return 0;
 	uint64_t rest = (uint64_t)(st.st_size - m->offset);

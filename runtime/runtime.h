@@ -169,6 +169,9 @@ bool rt_tty_replay_runs(long nr, const long a[6]);
 /* Replay: whether a fed INPUT syscall that succeeded when recorded runs
  * again after its event, for the process state it changes (chdir). */
 bool rt_files_replay_follows(long nr);
+/* ---- sessions.c: setsid in a replay ---- */
+/* Replay: the same for the session a setsid() makes. */
+bool rt_sessions_replay_follows(long nr);
 
 /* Replay: a write that failed with EPIPE when recorded did not run, so
  * the kernel raised no SIGPIPE: raise it unless the relay stands in for
@@ -180,6 +183,9 @@ void rt_signal_die(int sig) __attribute__((noreturn));
 /* ---- clone_thread.c: threads made by a raw clone() ---- */
 /* A clone of a thread the runtime can follow (its own TLS). */
 bool rt_clone_thread_followable(long flags);
+/* Says on stderr why a raw clone() of a thread (flags; by a managed
+ * thread or not) is refused with ENOSYS. */
+void rt_clone_thread_refused(long flags, bool managed);
 /* Make the thread a clone() in the trap asks for, as a model thread; the
  * program's clone() returns its tid here and 0 in the thread. */
 long rt_clone_thread_follow(const long a[6], const greg_t *g, uint64_t site);

@@ -505,9 +505,7 @@ static long emulate(long nr, const long a[6], uint64_t site, greg_t *g, sigset_t
 		if (a[0] & CLONE_VM) {
 			if (managed && rt_clone_thread_followable(a[0]))
 				return rt_clone_thread_follow(a, g, site); /* clone_thread.c */
-			rt_write_stderr("deja: a raw clone() of a thread without thread-local"
-					" storage of its own is not supported: it fails with"
-					" ENOSYS\n");
+			rt_clone_thread_refused(a[0], managed);
 			return -ENOSYS;
 		}
 		return fork_like(nr, a, site);

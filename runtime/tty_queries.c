@@ -11,7 +11,15 @@
  * queued) are inputs: their result and the struct they fill are recorded
  * and given back.  Those that set a terminal's modes or size (TCSETS*,
  * TIOCSWINSZ) keep their recorded result too, and still run in a replay,
- * on whatever terminal the replay has.  Other requests run live as before.
+ * on whatever terminal the replay has.  Those about the terminal's
+ * process groups name them by pid, which a replay's processes do not
+ * have: the foreground group and the session (TIOCGPGRP, tcgetpgrp();
+ * TIOCGSID, tcgetsid()) are inputs too (live, a child that compared
+ * tcgetpgrp() with its fed getpgrp() found another answer), and setting
+ * the foreground group (TIOCSPGRP, tcsetpgrp(): a shell's job control)
+ * keeps its recorded result without running, since the recorded group
+ * is no group of the replay's (pids.c: setpgid does not run there
+ * either).  Other requests run live as before.
  */
 #define _GNU_SOURCE
 #include "runtime.h"
@@ -67,6 +75,11 @@ const struct deja_syscall_info *rt_tty_query(const long a[6])
 	case FIONREAD:
 	case TIOCOUTQ:
 		return query(sizeof(int));
+	case TIOCGPGRP:
+	case TIOCGSID:
+		return query(sizeof(pid_t));
+	case TIOCSPGRP:
+		return &result_only;
 	default:
 		return sets_terminal(request) ? &result_only : NULL;
 	}

@@ -30,6 +30,19 @@ static bool yields(const struct deja_model *m, uint32_t t)
 	       (t == m->current && long_run(m));
 }
 
+/* The current thread's event must be followed by its own next one: a
+ * fork in its parent.  glibc's fork() holds its malloc arenas' and
+ * stdio's locks from before the clone until the fork has returned, and
+ * another thread chosen at the fork event that allocated in deja's own
+ * call into glibc (pthread_create, whose waits for glibc's internal locks
+ * the trap does not see) waited in the kernel for the forking thread,
+ * which waited for it: the recording hung. */
+static bool must_go_on(const struct deja_model *m)
+{
+	return m->current < m->nthreads && deja_model_enabled(m, m->current) &&
+	       m->threads[m->current].pending.op == DEJA_OP_FORK;
+}
+
 /* The timed wait that times out first: earliest deadline, then longest
  * waiting.  DEJA_NO_THREAD when no thread can time out. */
 static uint32_t first_timeout(const struct deja_model *m)
@@ -261,6 +274,10 @@ struct deja_decision deja_sched_choose(struct deja_model *m,
 	}
 	if (n == 0)
 		return decide_timeout(m, in);
+	if (must_go_on(m)) {
+		enabled[0] = m->current;
+		n = 1;
+	}
 
 	struct deja_choice c = {
 		.enabled = enabled,

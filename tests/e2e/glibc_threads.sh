@@ -5,7 +5,9 @@
 # (POSIX AIO's workers, the helper of SIGEV_THREAD timers), are followed as
 # threads of the model: the reads complete, the virtual timer fires three
 # times, under several schedules, every replay prints the recorded bytes,
-# and a hunt of 200 runs finds no failure.
+# and a hunt of 200 runs finds no failure.  Under --strategy parallel they
+# are not followed, and deja says so: it said "a raw clone() of a thread
+# without thread-local storage of its own", which they have.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -30,3 +32,9 @@ rc=0
 timeout 120 "$deja" hunt -q --runs 200 -o h.deja -- "$prog" input >hunt.out 2>&1 || rc=$?
 [ $rc -eq 0 ] || { dump hunt.out; fail "a hunt failed (exit $rc)"; }
 note "POSIX AIO's and SIGEV_THREAD's own threads followed: 4 schedules x 10 identical replays, 200 hunt runs without a failure"
+
+rc=0
+timeout 60 "$deja" record -q -s parallel -o p.deja -- "$prog" input >prec 2>perr || rc=$?
+grep -q 'not followed under --strategy parallel' perr || { dump perr; fail "--strategy parallel: no message saying glibc's threads are not followed there"; }
+! grep -q 'without thread-local storage' perr || { dump perr; fail "--strategy parallel: the message blames thread-local storage"; }
+note "under --strategy parallel, deja says glibc's own threads are not followed there"
