@@ -516,15 +516,24 @@ bool rt_io_fd_path_starts(long fd, const char *prefix)
 }
 
 
+/* Whether the call is a wait for input with a timeout, and its virtual
+ * deadline, counted from the clock after the thread's last event (the
+ * same in a recording and its replay). */
+static bool input_deadline(long nr, const long a[6], uint64_t *deadline)
+{
+	int64_t t = rt_io_waits_for_input(nr) ? rt_io_timeout_ns(nr, a) : -1;
+	if (t < 0)
+		return false;
+	*deadline = rt_vclock_base() + (uint64_t)t;
+	return true;
+}
+
 /* Replay: a wait with a timeout is a timed wait, as it was when recorded,
  * so that the replay can end it by its timeout where the recording did. */
 static void timed_as_recorded(struct deja_pending *p, long nr, const long a[6])
 {
-	int64_t t = rt_io_waits_for_input(nr) ? rt_io_timeout_ns(nr, a) : -1;
-	if (t < 0)
-		return;
-	p->timed = 1;
-	p->deadline = rt_vclock_base() + (uint64_t)t;
+	if (input_deadline(nr, a, &p->deadline))
+		p->timed = 1;
 }
 
 long rt_io_run_event(struct rt_io *io, long nr, uint64_t site, long value, uint64_t data,
@@ -679,9 +688,7 @@ static long input_once(const struct deja_syscall_info *sc, long nr, const long a
 	struct rt_io_args own;
 	if (rt.shared->parallel && rt_io_call_may_block(nr, a)) {
 		wait_in_kernel(&io, nr, site);
-		int64_t t = rt_io_waits_for_input(nr) ? rt_io_timeout_ns(nr, a) : -1;
-		io.waited_in_kernel = t >= 0;
-		io.deadline = rt_vclock_base() + (uint64_t)t; /* as timed_as_recorded */
+		io.waited_in_kernel = input_deadline(nr, a, &io.deadline);
 		interrupted = rt_io_parallel_wait_ready(&io, &own, &args);
 	}
 	io.result = interrupted ? -EINTR : rt_io_pass(nr, args);

@@ -176,15 +176,18 @@ static bool made_at_event(long nr, const long a[6])
 	return type == S_IFREG || type == S_IFCHR || type == S_IFBLK;
 }
 
+/* Record: the output made, now. */
+static long write_now(long nr, const long a[6])
+{
+	long r = rt_io_pass(nr, a);
+	if (r == -EPIPE) /* the kernel raised SIGPIPE too: its handler runs at this event */
+		rt_signal_take_raised(SIGPIPE);
+	return r;
+}
+
 void rt_output_at_event(struct rt_io *io)
 {
-	if (io->feed) {
-		io->result = show_again(io->nr, io->a);
-		return;
-	}
-	io->result = rt_io_pass(io->nr, io->a);
-	if (io->result == -EPIPE) /* its handler runs at this event */
-		rt_signal_take_raised(SIGPIPE);
+	io->result = io->feed ? show_again(io->nr, io->a) : write_now(io->nr, io->a);
 }
 
 long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site)
@@ -200,12 +203,10 @@ long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uin
 		 * the call gives its recorded result either way (a write
 		 * recorded in parts is written once, whole). */
 		bool runs = nr != SYS_msgsnd && rt_files_replay_writes(a[0]); /* a queue id, no fd */
+		bool again = runs && !recorded_failure(nr);
 		io.feed = true;
-		io.result = -ENOSYS;
-		if (runs && !recorded_failure(nr) && rt.shared->parallel)
-			io.made_at_event = true;
-		else if (runs && !recorded_failure(nr))
-			io.result = show_again(nr, a);
+		io.made_at_event = again && rt.shared->parallel;
+		io.result = again && !io.made_at_event ? show_again(nr, a) : -ENOSYS;
 		long r = rt_io_run_event(&io, nr, site, 0, 0, 0, false), last = r;
 		if (io.part)
 			r = later_parts(sc, nr, a, (uint64_t)r, site, &last);
@@ -230,9 +231,7 @@ long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uin
 		rt_io_run_event(&io, nr, site, 0, 0, 0, false); /* filled in at the event */
 		return io.result;
 	}
-	long r = rt_io_pass(nr, a);
-	if (r == -EPIPE) /* the kernel raised SIGPIPE too: its handler runs at this event */
-		rt_signal_take_raised(SIGPIPE);
+	long r = write_now(nr, a);
 	rt_io_run_event(&io, nr, site, r, rt_io_digest(sc, a, r, true, RT_IO_ANY_ROOM), 0, false);
 	return r;
 }
