@@ -29,6 +29,7 @@
 #include "model.h"
 #include "policy.h"
 #include "processes.h"
+#include "tree_page.h"
 #include "ring.h"
 #include "script.h"
 #include "strategy.h"
@@ -76,6 +77,7 @@ struct session {
 	 * (processes.c); the target inherits `theirs`. */
 	int proc_ours, proc_theirs;
 	struct processes *procs;
+	struct tree_page tree; /* the page the whole tree shares (tree_page.h) */
 	/* SIGINT and SIGTERM are caught for the session's whole life, not
 	 * per run: a fork-server session (deja hunt) runs run after run, and
 	 * a signal between two runs must end the next one as interrupted
@@ -194,6 +196,7 @@ static int setup_run(struct session *s, const struct session_config *cfg, bool f
 	for (uint32_t t = 0; cfg->surw_events && t < DEJA_MAX_THREADS; t++)
 		sh->model.surw_events[t] = cfg->surw_events[t];
 	sh->model.expected_ticks = cfg->expected_ticks;
+	tree_page_reset(&s->tree);
 	return deja_strategy_setup(&sh->model, cfg->strategy, cfg->seed, err, errlen);
 }
 
@@ -207,12 +210,19 @@ static struct session *session_alloc(const struct session_config *cfg, char *err
 		return NULL;
 	}
 	s->cfg = cfg;
-	s->top.fd = s->proc_ours = s->proc_theirs = -1;
+	s->top.fd = s->proc_ours = s->proc_theirs = s->tree.fd = -1;
 	s->early.run.pidfd = -1;
 	int pair[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0 ||
 	    !(s->procs = processes_new(pair[0]))) {
 		snprintf(err, errlen, "cannot create the process socket: %s", strerror(errno));
+		session_free(s);
+		return NULL;
+	}
+	if (!tree_page_open(&s->tree)) {
+		snprintf(err, errlen, "cannot create the process tree's page: %s", strerror(errno));
+		close(pair[0]);
+		close(pair[1]);
 		session_free(s);
 		return NULL;
 	}
@@ -373,6 +383,7 @@ void session_free(struct session *s)
 		close(s->proc_ours);
 	if (s->proc_theirs >= 0)
 		close(s->proc_theirs);
+	tree_page_close(&s->tree);
 	channel_close(&s->top);
 	ring_reader_free(&s->ring);
 	free(s);
@@ -456,6 +467,9 @@ static void exec_target(const struct session *s, int report_fd, int listener_soc
 	int proc = dup(s->proc_theirs);
 	snprintf(fdtext, sizeof(fdtext), "%0*d", DEJA_ENV_FD_WIDTH, proc);
 	setenv(DEJA_ENV_PROC_FD, fdtext, 1);
+	int tree = dup(s->tree.fd);
+	snprintf(fdtext, sizeof(fdtext), "%0*d", DEJA_ENV_FD_WIDTH, tree);
+	setenv(DEJA_ENV_TREE_FD, fdtext, 1);
 	const char *old = getenv("LD_PRELOAD");
 	char *preload;
 	if (asprintf(&preload, "%-*s%s%s", (int)DEJA_ENV_PRELOAD_WIDTH, cfg->runtime_path,
@@ -853,6 +867,7 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 			timed_out = true;
 			/* Judged now: ending the tree may take a while under load. */
 			still_going = seconds_since(&last_step) < TIMEOUT_STILL_GOING_S;
+			tree_page_stop(&s->tree);
 			if (!top_ended)
 				kill_run(s, &h);
 			processes_kill(s->procs);
@@ -861,6 +876,7 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 		    !res->interrupted) {
 			res->stopped_by_sink = !go_on || !children_on;
 			res->interrupted = interrupted;
+			tree_page_stop(&s->tree);
 			if (!top_ended && !h.killed)
 				kill_run(s, &h);
 			processes_kill(s->procs);
@@ -869,8 +885,10 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 			top_ended = true;
 			if (!res->stopped_by_sink)
 				res->stopped_by_sink = !ring_drain(&s->ring, sink, ctx, &res->events, false);
-			if (res->stopped_by_sink)
+			if (res->stopped_by_sink) {
+				tree_page_stop(&s->tree);
 				processes_kill(s->procs);
+			}
 		}
 		if (top_ended && processes_done(s->procs, s->shared))
 			break;

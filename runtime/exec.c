@@ -31,9 +31,10 @@
 
 #define ENV_MAX 8192
 
-static char *env_out[ENV_MAX + 4];
+static char *env_out[ENV_MAX + 5]; /* + the runtime's four entries and NULL */
 static char fd_entry[64];
 static char proc_entry[64];
+static char tree_entry[64];
 static char preload_entry[2 * DEJA_PATH_MAX + 16];
 
 static bool starts_with(const char *s, const char *prefix)
@@ -60,7 +61,8 @@ static char **environment_for_exec(char *const *envp)
 	const char *old_preload = NULL;
 	for (size_t i = 0; envp && envp[i] && n < ENV_MAX; i++) {
 		if (starts_with(envp[i], DEJA_ENV_SHM_FD "=") ||
-		    starts_with(envp[i], DEJA_ENV_PROC_FD "="))
+		    starts_with(envp[i], DEJA_ENV_PROC_FD "=") ||
+		    starts_with(envp[i], DEJA_ENV_TREE_FD "="))
 			continue;
 		if (starts_with(envp[i], "LD_PRELOAD=")) {
 			old_preload = envp[i] + strlen("LD_PRELOAD=");
@@ -75,6 +77,11 @@ static char **environment_for_exec(char *const *envp)
 		strcpy(proc_entry, DEJA_ENV_PROC_FD "=");
 		fd_text(proc_entry + strlen(proc_entry), rt.proc_fd);
 		env_out[n++] = proc_entry;
+	}
+	if (rt.tree_fd >= 0) {
+		strcpy(tree_entry, DEJA_ENV_TREE_FD "=");
+		fd_text(tree_entry + strlen(tree_entry), rt.tree_fd);
+		env_out[n++] = tree_entry;
 	}
 	strcpy(preload_entry, "LD_PRELOAD=");
 	strcat(preload_entry, rt.shared->runtime_path);
@@ -144,6 +151,15 @@ static bool exec_of_static(long nr, const long a[6])
 	return n > 0 && deja_elf_is_static(head, (size_t)n);
 }
 
+/* The runtime's descriptors, let through the next exec (or not). */
+static void keep_own_fds(bool through_exec)
+{
+	int fds[3] = { rt.shm_fd, rt.proc_fd, rt.tree_fd };
+	for (int i = 0; i < 3; i++)
+		if (fds[i] >= 0)
+			rt_syscall3(SYS_fcntl, fds[i], F_SETFD, through_exec ? 0 : FD_CLOEXEC);
+}
+
 long rt_exec(long nr, const long a[6], uint64_t site)
 {
 	if (!rt_managed())
@@ -166,14 +182,10 @@ long rt_exec(long nr, const long a[6], uint64_t site)
 	memcpy(&rt.shared->exec_sigmask, rt_trap_program_mask, sizeof(rt.shared->exec_sigmask));
 	rt_signals_before_exec();
 	__atomic_store_n(&rt.shared->exec_pending, 1, __ATOMIC_RELEASE);
-	rt_syscall3(SYS_fcntl, rt.shm_fd, F_SETFD, 0);
-	if (rt.proc_fd >= 0)
-		rt_syscall3(SYS_fcntl, rt.proc_fd, F_SETFD, 0);
+	keep_own_fds(true);
 	long r = exec_untraced(nr, args, true);
 	/* Still here: the exec failed. */
-	rt_syscall3(SYS_fcntl, rt.shm_fd, F_SETFD, FD_CLOEXEC);
-	if (rt.proc_fd >= 0)
-		rt_syscall3(SYS_fcntl, rt.proc_fd, F_SETFD, FD_CLOEXEC);
+	keep_own_fds(false);
 	__atomic_store_n(&rt.shared->exec_pending, 0, __ATOMIC_RELEASE);
 	struct deja_pending *p = rt_declare(DEJA_OP_EXEC, NULL, 0, site);
 	p->value = r;

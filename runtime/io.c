@@ -356,8 +356,14 @@ void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 	if (!io || p->op != DEJA_OP_SYSCALL)
 		return;
 	if (io->feed) {
-		if (io->made_at_event)
-			rt_output_at_event(io);
+		if (io->output && !io->ordered) { /* its place, numbered at its event */
+			const struct deja_feed *f = rt_io_feed_peek(seq);
+			uint32_t n = f ? f->output_seq : 0;
+			rt_output_order_wait(n);
+			if (io->made_at_event)
+				rt_output_at_event(io);
+			rt_output_order_done(n);
+		}
 		feed(io, p, seq);
 		if (p->timed)
 			write_time_left(io, p->value, p->deadline);
@@ -371,6 +377,11 @@ void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 		}
 		if (io->deferred)
 			rt_io_part_at_event(io, p);
+		/* Numbered where it was made: at its event here, or in the
+		 * serialised mode right after a write before its event. */
+		if (rt.shared->parallel || io->deferred)
+			io->output_seq = rt_output_order_take();
+		p->output_seq = io->output_seq;
 		return;
 	}
 	if (io->sigwait_set)

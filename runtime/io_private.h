@@ -28,6 +28,8 @@ struct rt_io {
 	bool part;     /* an output's part with bytes left after it (DEJA_EVENT_PART) */
 	bool waited_in_kernel; /* record, parallel mode: a timed wait made in the kernel */
 	bool made_at_event; /* parallel mode: an output made at its event (outputs.c) */
+	bool ordered;  /* replay: its place among the tree's outputs was kept before its event */
+	uint32_t output_seq; /* record: its place among the tree's outputs (output_order.c) */
 	uint64_t deadline; /* then: its virtual deadline, as a replay's event has it */
 	uint64_t left; /* record: the bytes of the whole call from this part on */
 	uint64_t room_plus_1; /* its address buffer's size + 1, noted before the call; 0: none */

@@ -143,13 +143,12 @@ static long show_again(long nr, const long a[6])
 	return r;
 }
 
-/* Replay: whether this thread's next event, this output, failed when it
- * was recorded (EPIPE into a reader that had gone, say): its bytes got
- * nowhere then, so they are not shown now. */
-static bool recorded_failure(long nr)
+/* Replay: this thread's next event, this output, as recorded; NULL if it
+ * is another call. */
+static const struct deja_feed *recorded(long nr)
 {
 	const struct deja_feed *f = rt_io_feed_peek(rt_next_event_of_self());
-	return f && f->nr == nr && f->result < 0;
+	return f && f->nr == nr ? f : NULL;
 }
 
 /* Parallel mode: threads run at once, so an output made before its event
@@ -202,11 +201,21 @@ long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uin
 		 * between the program's processes, which the recording wrote;
 		 * the call gives its recorded result either way (a write
 		 * recorded in parts is written once, whole). */
+		const struct deja_feed *f = recorded(nr);
 		bool runs = nr != SYS_msgsnd && rt_files_replay_writes(a[0]); /* a queue id, no fd */
-		bool again = runs && !recorded_failure(nr);
+		/* Failed when recorded (EPIPE into a reader that had gone,
+		 * say): its bytes got nowhere then, so they are not shown now. */
+		bool again = runs && !(f && f->result < 0);
 		io.feed = true;
 		io.made_at_event = again && rt.shared->parallel;
-		io.result = again && !io.made_at_event ? show_again(nr, a) : -ENOSYS;
+		io.result = -ENOSYS;
+		if (!rt.shared->parallel) { /* where the recording numbered it */
+			rt_output_order_wait(f ? f->output_seq : 0);
+			if (again)
+				io.result = show_again(nr, a);
+			rt_output_order_done(f ? f->output_seq : 0);
+			io.ordered = true;
+		}
 		long r = rt_io_run_event(&io, nr, site, 0, 0, 0, false), last = r;
 		if (io.part)
 			r = later_parts(sc, nr, a, (uint64_t)r, site, &last);
@@ -219,6 +228,7 @@ long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uin
 		struct rt_part_space space;
 		rt_part_args(nr, first, a, 0, &space);
 		long r = rt_part_write(nr, first);
+		io.output_seq = rt_output_order_take(); /* never in parallel mode */
 		if (r == -EPIPE)
 			rt_signal_take_raised(SIGPIPE);
 		io.part = r >= 0 && (uint64_t)r < rt_part_len(nr, a);
@@ -232,6 +242,8 @@ long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uin
 		return io.result;
 	}
 	long r = write_now(nr, a);
+	if (!rt.shared->parallel) /* parallel mode numbers it at its event */
+		io.output_seq = rt_output_order_take();
 	rt_io_run_event(&io, nr, site, r, rt_io_digest(sc, a, r, true, RT_IO_ANY_ROOM), 0, false);
 	return r;
 }

@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 50u
+#define DEJA_PROTOCOL_VERSION 51u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -30,6 +30,9 @@
 /* The process socket (runtime/fork.c): a forked child asks the supervisor
  * for a channel of its own through it. */
 #define DEJA_ENV_PROC_FD "DEJA_PROC_FD"
+/* The tree's page (struct deja_tree, runtime/output_order.c): shared by
+ * every process of the target's tree, inherited down it and through exec. */
+#define DEJA_ENV_TREE_FD "DEJA_TREE_FD"
 /* Their values' width, zero-padded: the same every run, whatever the
  * numbers, so that the program's argv and environment, which lie after
  * them on the stack, keep their addresses from a record to its replay. */
@@ -230,6 +233,8 @@ struct deja_pending {
 	uint64_t wait_io;   /* SYSCALL: waits for input (the runtime's struct rt_io) */
 	uint32_t may_block; /* SYSCALL: an input that may block: a point to switch at */
 	uint32_t interrupt; /* DEJA_INTERRUPT_*: this wait and signals */
+	uint32_t output_seq; /* SYSCALL: an output's place in the tree (deja_event.output_seq) */
+	uint32_t reserved;
 };
 
 /* deja_pending.interrupt.  A signal made pending for a thread that waits
@@ -314,7 +319,10 @@ struct deja_event {
 	 * neither the digest nor a replay's comparison of events reads them. */
 	uint64_t py_code;
 	uint32_t py_line;
-	uint32_t reserved_py;
+	/* An output's place among the outputs of the whole process tree
+	 * (1, 2, ...; runtime/output_order.c), 0 for any other event.
+	 * Timing, not the program: not in the digest. */
+	uint32_t output_seq;
 };
 
 /* A Python code object's names (runtime/ticks.c, __deja_python_code):
@@ -330,6 +338,23 @@ struct deja_python_code {
 	char names[DEJA_PYTHON_NAME_MAX];
 };
 
+/* The page every process of the target's tree shares (one memfd, handed
+ * down like the process socket; runtime/output_order.c).  A recorded
+ * output takes the next number here (deja_event.output_seq), and a
+ * replayed one waits until the outputs before it are made, so that what
+ * several processes write to one terminal or file comes out in the
+ * recorded order.  `outputs`: outputs made so far; `waiters`: replayed
+ * outputs waiting; `off`: set by the supervisor when a replay is stopped
+ * (a divergence, an interrupt), after which nobody waits. */
+struct deja_tree {
+	uint32_t magic;
+	uint32_t version;
+	uint32_t outputs;
+	uint32_t waiters;
+	uint32_t off;
+	uint32_t reserved;
+};
+
 /* Replay: what an input syscall gave when it was recorded.  The bytes are
  * at `offset` in the feed's byte area.  bytes_xxh3 is their xxh3, as the
  * supervisor read them from the trace: it is set before the bytes are
@@ -342,7 +367,8 @@ struct deja_feed {
 	uint64_t len;
 	int64_t nr; /* the recorded syscall's number; -1 for a signal or reap */
 	uint64_t digest; /* the event's data: for an output, xxh3 of what it sent */
-	uint64_t flags;  /* the event's DEJA_EVENT_PART */
+	uint32_t flags;  /* the event's DEJA_EVENT_PART */
+	uint32_t output_seq; /* the event's deja_event.output_seq */
 	uint64_t bytes_xxh3; /* len > 0: the xxh3 of the entry's bytes */
 };
 

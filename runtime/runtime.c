@@ -192,7 +192,7 @@ extern char **environ;
  * argc): the program's frames all lie below it. */
 extern void *__libc_stack_end;
 
-/* DEJA_SHM_FD (or DEJA_PROC_FD), taken out of the environment so that the program and what
+/* DEJA_SHM_FD (or DEJA_PROC_FD, DEJA_TREE_FD), taken out of the environment so that the program and what
  * it runs do not see it.  The environment is read directly: a program may
  * define its own getenv and unsetenv (bash does, over its variables). */
 static const char *take_variable(const char *name)
@@ -361,6 +361,18 @@ static void take_process_socket(void)
 	rt_syscall1(SYS_close, fd);
 }
 
+/* The tree's page (output_order.c), kept like the channel, if given. */
+static void take_tree_page(void)
+{
+	rt.tree_fd = -1;
+	long fd = parse_fd(take_variable(DEJA_ENV_TREE_FD "="));
+	if (fd < 0)
+		return;
+	rt.tree_fd = (int)rt_syscall3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, RT_OWN_FD_BASE);
+	rt_syscall1(SYS_close, fd);
+	rt_output_order_attach(rt.tree_fd);
+}
+
 void rt_channel_views(void)
 {
 	rt.schedule = NULL;
@@ -392,6 +404,7 @@ __attribute__((constructor(101))) static void rt_init(void)
 	if (!fdtext)
 		return;
 	take_process_socket();
+	take_tree_page();
 	long fd = parse_fd(fdtext);
 	if (fd < 0)
 		rt_fatal(DEJA_ENV_SHM_FD " is not a file descriptor number");

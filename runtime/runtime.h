@@ -90,6 +90,7 @@ struct rt_state {
 	const uint64_t *ticks;        /* replay only: per event, the next tick stop */
 	int shm_fd;                   /* the channel, kept open for exec */
 	int proc_fd;                  /* the process socket (fork.c), or -1 */
+	int tree_fd;                  /* the tree's page (output_order.c), or -1 */
 };
 extern struct rt_state rt;
 extern __thread uint32_t rt_self; /* model thread index, DEJA_NO_THREAD if unmanaged */
@@ -735,6 +736,16 @@ long rt_exec(long nr, const long a[6], uint64_t site);
 uint32_t rt_exec_continue(void);
 /* Unblock RT_OWN_SIGNALS in the calling thread. */
 void rt_unblock_own_signals(void);
+
+/* ---- output_order.c: outputs in the recorded order across processes ---- */
+/* Map the tree's page from fd (DEJA_TREE_FD). */
+void rt_output_order_attach(long fd);
+/* Record: the number of the output just made (0 without the page). */
+uint32_t rt_output_order_take(void);
+/* Replay: wait until the outputs numbered before seq are made (0: none). */
+void rt_output_order_wait(uint32_t seq);
+/* Replay: output seq is made. */
+void rt_output_order_done(uint32_t seq);
 
 /* ---- proc_socket.c: a question to the supervisor ---- */
 enum rt_ask_status {

@@ -615,15 +615,24 @@ long rt_pass_interruptible(long nr, const long a[6], const sigset_t *mask)
 	return r;
 }
 
-/* The runtime's own descriptors (the channel and the process socket, kept
- * at high numbers for exec and fork).  A program that closes every
- * descriptor it did not open (Python's subprocess does, between fork and
- * exec) must not close them: the next image and the next child would lose
- * the run.  close() of one fails as if it were not open, and close_range()
- * closes around them. */
+/* The runtime's own descriptors (the channel, the process socket and the
+ * tree's page, kept at high numbers for exec and fork).  A program that
+ * closes every descriptor it did not open (Python's subprocess does,
+ * between fork and exec) must not close them: the next image and the next
+ * child would lose the run.  close() of one fails as if it were not open,
+ * and close_range() closes around them. */
+#define OWN_FDS 3
+
+static int *const own_fds[OWN_FDS] = { &rt.shm_fd, &rt.proc_fd, &rt.tree_fd };
+
 static bool own_fd(long fd)
 {
-	return rt.shared && fd >= 0 && (fd == rt.shm_fd || fd == rt.proc_fd);
+	if (!rt.shared || fd < 0)
+		return false;
+	for (int i = 0; i < OWN_FDS; i++)
+		if (fd == *own_fds[i])
+			return true;
+	return false;
 }
 
 /* dup2/dup3 onto one of the runtime's descriptors: natively any number
@@ -636,20 +645,24 @@ static void move_own_fd(long fd)
 	long moved = rt_syscall3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, RT_OWN_FD_BASE);
 	if (moved < 0)
 		return; /* no number left: the program's call takes it */
-	if (fd == rt.shm_fd)
-		rt.shm_fd = (int)moved;
-	else
-		rt.proc_fd = (int)moved;
+	for (int i = 0; i < OWN_FDS; i++)
+		if (fd == *own_fds[i])
+			*own_fds[i] = (int)moved;
 	rt_syscall1(SYS_close, fd);
 }
 
 static long close_range_sparing(const long a[6])
 {
 	unsigned long first = (unsigned long)a[0], last = (unsigned long)a[1];
-	long own[2] = { rt.shm_fd < rt.proc_fd ? rt.shm_fd : rt.proc_fd,
-			rt.shm_fd < rt.proc_fd ? rt.proc_fd : rt.shm_fd };
+	long own[OWN_FDS];
+	for (int i = 0; i < OWN_FDS; i++) { /* in ascending order */
+		int j = i;
+		for (; j > 0 && own[j - 1] > *own_fds[i]; j--)
+			own[j] = own[j - 1];
+		own[j] = *own_fds[i];
+	}
 	long r = 0;
-	for (int i = 0; i < 2 && first <= last; i++) {
+	for (int i = 0; i < OWN_FDS && first <= last; i++) {
 		if (!own_fd(own[i]) || (unsigned long)own[i] < first || (unsigned long)own[i] > last)
 			continue;
 		if ((unsigned long)own[i] > first)

@@ -226,6 +226,7 @@ void deja_model_set_pending(struct deja_model *m, uint32_t t, enum deja_op op,
 	p->wait_io = 0;
 	p->may_block = 0;
 	p->interrupt = 0;
+	p->output_seq = 0;
 }
 
 /* ---- enabledness ---- */

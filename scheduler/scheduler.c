@@ -484,7 +484,7 @@ int64_t deja_sched_step(struct deja_model *m, uint32_t t, struct deja_event *ev)
 	ev->image = 0; /* the runtime knows it, and the Python line */
 	ev->py_code = 0;
 	ev->py_line = 0;
-	ev->reserved_py = 0;
+	ev->output_seq = p->output_seq;
 	uint64_t arg = 0;
 	m->last_object = p->object;
 	int64_t r = deja_model_execute(m, t, m->chosen_timed_out, &arg);

@@ -79,7 +79,10 @@ CREATE TABLE events (
     py_code     INTEGER NOT NULL DEFAULT 0, -- deja --python-lines: the Python code object
                                        -- the thread last ran a line of (python_code.code;
                                        -- 0: none), not in the digest
-    py_line     INTEGER NOT NULL DEFAULT 0  -- and that line (0: none)
+    py_line     INTEGER NOT NULL DEFAULT 0, -- and that line (0: none)
+    output_seq  INTEGER NOT NULL DEFAULT 0  -- an output's place among the whole
+                                       -- tree's outputs (1, 2, ...; 0: not an
+                                       -- output), not in the digest
 );
 
 -- When the outcome is a deadlock (the wait-for graph) or a timeout: one
@@ -214,6 +217,7 @@ CREATE TABLE process_events (
     image       INTEGER NOT NULL,         -- the process's image (events.image)
     py_code     INTEGER NOT NULL DEFAULT 0, -- events.py_code
     py_line     INTEGER NOT NULL DEFAULT 0, -- events.py_line
+    output_seq  INTEGER NOT NULL DEFAULT 0, -- events.output_seq
     PRIMARY KEY (process, seq)
 );
 

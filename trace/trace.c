@@ -162,8 +162,8 @@ enum trace_status trace_create_reserved(const char *path, struct trace **out, ch
 		rc = sqlite3_prepare_v2(t->db,
 					"INSERT INTO events (seq, thread, op, object, object_addr,"
 					" arg, result, site, vtime, flags, digest, data, data_len,"
-					" image, py_code, py_line)"
-					" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+					" image, py_code, py_line, output_seq)"
+					" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 					-1, &t->put_event, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(t->db, "INSERT INTO syscall_data (seq, bytes) VALUES (?,?)",
@@ -333,7 +333,7 @@ static enum trace_status open_trace(const char *path, bool writable, enum integr
 		rc = sqlite3_prepare_v2(t->db,
 					"SELECT seq, thread, op, object, object_addr, arg, result,"
 					" site, vtime, flags, digest, data, data_len, image, py_code,"
-					" py_line FROM events ORDER BY seq",
+					" py_line, output_seq FROM events ORDER BY seq",
 					-1, &t->next_event, NULL);
 		if (rc != SQLITE_OK)
 			s = fail(t->db, rc, err, errlen);
@@ -543,6 +543,7 @@ void trace_bind_event(sqlite3_stmt *st, int first, const struct trace_event *e)
 	sqlite3_bind_int64(st, first + 13, ev->image);
 	sqlite3_bind_int64(st, first + 14, (sqlite3_int64)ev->py_code);
 	sqlite3_bind_int64(st, first + 15, ev->py_line);
+	sqlite3_bind_int64(st, first + 16, ev->output_seq);
 }
 
 enum trace_status trace_put_event(struct trace *t, const struct trace_event *e)

@@ -64,6 +64,7 @@ enum trace_status trace_feed_index(const struct trace_event *events, uint64_t n,
 			.nr = ev->op == DEJA_OP_SYSCALL ? (int64_t)ev->arg : -1,
 			.digest = ev->data,
 			.flags = ev->flags & DEJA_EVENT_PART,
+			.output_seq = ev->output_seq,
 		};
 		*total += ev->data_len;
 		if (ev->data_len > *longest)

@@ -37,7 +37,7 @@ char *trace_dup_col(sqlite3_stmt *st, int i);
 uint16_t trace_op_from_name(const unsigned char *name);
 /* An event from a row of (seq, thread, op, object, object_addr, arg,
  * result, site, vtime, flags, digest, data, data_len, image, py_code,
- * py_line); 1, or -1 for an unknown op. */
+ * py_line, output_seq); 1, or -1 for an unknown op. */
 int trace_read_event_row(sqlite3_stmt *st, struct trace_event *e);
 /* A wait from a row of (thread, op, object, object_kind, object_addr,
  * holder, site). */

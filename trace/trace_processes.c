@@ -53,7 +53,7 @@ enum trace_status trace_put_process_event(struct trace *t, uint32_t process,
 		t->put_process_event = trace_prepare(t,
 			"INSERT INTO process_events (process, seq, thread, op, object, object_addr,"
 			" arg, result, site, vtime, flags, digest, data, data_len, image, py_code,"
-			" py_line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+			" py_line, output_seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	sqlite3_stmt *st = t->put_process_event;
 	if (!st)
 		return TRACE_ERR_WRITE;
@@ -182,7 +182,7 @@ enum trace_status trace_get_process_events(struct trace *t, uint32_t process,
 {
 	return load_process_rows(t,
 		"SELECT seq, thread, op, object, object_addr, arg, result, site, vtime, flags,"
-		" digest, data, data_len, image, py_code, py_line FROM process_events"
+		" digest, data, data_len, image, py_code, py_line, output_seq FROM process_events"
 		" WHERE process = ? ORDER BY seq",
 		process, sizeof(**out), read_event, (void **)out, n);
 }

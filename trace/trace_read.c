@@ -218,6 +218,7 @@ int trace_read_event_row(sqlite3_stmt *st, struct trace_event *e)
 	ev->image = (uint32_t)sqlite3_column_int64(st, 13);
 	ev->py_code = (uint64_t)sqlite3_column_int64(st, 14);
 	ev->py_line = (uint32_t)sqlite3_column_int64(st, 15);
+	ev->output_seq = (uint32_t)sqlite3_column_int64(st, 16);
 	return ev->op == DEJA_OP_COUNT ? -1 : 1;
 }
 

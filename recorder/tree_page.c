@@ -1,0 +1,65 @@
+/*
+ * tree_page.c: the page every process of the target's tree shares (see
+ * tree_page.h), in a memfd of its own: each process's channel is a memfd
+ * of its own, which a forked child's runtime leaves, while this one stays
+ * mapped in every process the target forks and is mapped again, from
+ * DEJA_TREE_FD, by every image it execs.
+ */
+#define _GNU_SOURCE
+#include "tree_page.h"
+
+#include <limits.h>
+#include <linux/futex.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+bool tree_page_open(struct tree_page *t)
+{
+	t->page = NULL;
+	t->fd = memfd_create("deja-tree", MFD_CLOEXEC);
+	if (t->fd < 0)
+		return false;
+	void *p = MAP_FAILED;
+	if (ftruncate(t->fd, (off_t)sizeof(struct deja_tree)) == 0)
+		p = mmap(NULL, sizeof(struct deja_tree), PROT_READ | PROT_WRITE, MAP_SHARED, t->fd,
+			 0);
+	if (p == MAP_FAILED) {
+		close(t->fd);
+		t->fd = -1;
+		return false;
+	}
+	t->page = p;
+	t->page->magic = DEJA_SHARED_MAGIC;
+	t->page->version = DEJA_PROTOCOL_VERSION;
+	return true;
+}
+
+void tree_page_reset(struct tree_page *t)
+{
+	if (!t->page)
+		return;
+	__atomic_store_n(&t->page->outputs, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&t->page->waiters, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&t->page->off, 0, __ATOMIC_RELEASE);
+}
+
+void tree_page_stop(struct tree_page *t)
+{
+	if (!t->page || __atomic_load_n(&t->page->off, __ATOMIC_ACQUIRE))
+		return;
+	__atomic_store_n(&t->page->off, 1, __ATOMIC_SEQ_CST);
+	syscall(SYS_futex, &t->page->outputs, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+}
+
+void tree_page_close(struct tree_page *t)
+{
+	if (t->page)
+		munmap(t->page, sizeof(struct deja_tree));
+	if (t->fd >= 0)
+		close(t->fd);
+	t->page = NULL;
+	t->fd = -1;
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# output_order.sh DEJA
+#
+# Output written by several processes of the tree to one file or terminal
+# replays in the recorded order.  A shell's background jobs each sleep and
+# then print (to stdout, and to stdout and stderr sharing one file): the
+# order their lines come in differs from run to run natively, and before
+# the processes' outputs were ordered, also from replay to replay while
+# each replay said it was identical.  Every replay now prints the
+# recorded bytes, in the serialised mode and in parallel mode.  The
+# runtime's descriptor for the tree's page stays out of the program's
+# sight (its environment, its descriptors closed by Python's subprocess).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 1 ] || fail "usage: output_order.sh DEJA"
+deja=$(abspath "$1")
+require_file "$deja"
+cd "$tmp"
+
+jobs_stdout='f(){ sleep 0.0$1; echo job $1; }; for i in 1 2 3 4 5 6; do f $((7 - i)) & done; wait'
+jobs_both='f(){ sleep 0.0$1; echo out $1; echo err $1 >&2; echo out again $1; }
+for i in 1 2 3 4; do f $i & done; wait'
+
+# record_and_replay NAME SCRIPT [RECORD OPTIONS...]: record `bash -c
+# SCRIPT` with stdout and stderr into one file, then replay it 4 times.
+record_and_replay() {
+	local name=$1 script=$2
+	shift 2
+	timeout 60 "$deja" record -q "$@" -o "$name.trace" -- bash -c "$script" >"$name.rec" 2>&1 ||
+		{ dump "$name.rec"; fail "$name: record failed"; }
+	[ "$(wc -l <"$name.rec")" -gt 3 ] || { dump "$name.rec"; fail "$name: the jobs printed too little"; }
+	local i rc
+	for i in 1 2 3 4; do
+		rc=0
+		timeout 60 "$deja" replay -q "$name.trace" >"$name.rep" 2>&1 </dev/null || rc=$?
+		[ $rc -eq 0 ] || { dump "$name.rep"; fail "$name: replay $i exited $rc"; }
+		cmp -s "$name.rec" "$name.rep" ||
+			{ diff "$name.rec" "$name.rep" >&2 || true; fail "$name: replay $i printed the lines in another order"; }
+	done
+	note "$name: 4 replays print the recorded order"
+}
+
+record_and_replay stdout "$jobs_stdout"
+record_and_replay both "$jobs_both"
+record_and_replay random "$jobs_both" -s random --seed 7
+record_and_replay parallel "$jobs_stdout" -s parallel
+
+# Out of the program's sight.
+timeout 60 "$deja" record -q -o env.trace -- bash -c 'env | grep -c "^DEJA_" || true' >env.out 2>&1 ||
+	{ dump env.out; fail "record of env failed"; }
+[ "$(cat env.out)" = 0 ] || { dump env.out; fail "the program sees deja's variables"; }
+py=/usr/bin/python3
+if [ -x "$py" ]; then
+	script='import subprocess
+for i in range(2):
+    subprocess.run(["bash", "-c", "sleep 0.01; echo child %d; (echo grandchild %d) & wait" % (i, i)], close_fds=True)
+print("parent done")'
+	timeout 60 "$deja" record -q -o py.trace -- "$py" -c "$script" >py.rec 2>&1 ||
+		{ dump py.rec; fail "record of Python's subprocess failed"; }
+	grep -q "grandchild 1" py.rec || { dump py.rec; fail "Python's subprocess children did not run"; }
+	replays_match "$deja" py.trace py.rec 2
+	note "Python's subprocess (close_fds) keeps the tree's page"
+fi
