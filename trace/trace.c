@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "schema_sql.h" /* generated from schema.sql: deja_schema_sql[] */
+#include "schema_sql.h" /* generated from schema.sql: deja_schema_sql[], deja_schema_tables[] */
 #include "model.h"
 
 #include "trace_private.h"
@@ -273,9 +273,12 @@ static enum trace_status check_integrity(sqlite3 *db, const char *path, enum int
 				    -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return fail(db, rc, err, errlen);
-	bool ok = true;
+	enum { TABLES = sizeof(deja_schema_tables) / sizeof(deja_schema_tables[0]) };
+	bool ok = true, present[TABLES] = { false };
 	while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
+		for (size_t i = 0; name && i < TABLES; i++)
+			present[i] |= strcmp(name, deja_schema_tables[i]) == 0;
 		ok = !name || (check == CHECK_ALL_BUT_BULK && is_bulk_table(name)) ||
 		     table_checked(db, name, err, errlen);
 	}
@@ -284,6 +287,14 @@ static enum trace_status check_integrity(sqlite3 *db, const char *path, enum int
 		ok = false;
 	}
 	sqlite3_finalize(st);
+	/* A table gone (dropped by hand): the commands would show the trace
+	 * without what it held (a deadlock without its wait-for graph). */
+	for (size_t i = 0; ok && i < TABLES; i++) {
+		if (!present[i]) {
+			snprintf(err, errlen, "the trace has no table %s", deja_schema_tables[i]);
+			ok = false;
+		}
+	}
 	return ok ? TRACE_OK : TRACE_ERR_CORRUPT;
 }
 

@@ -4,7 +4,8 @@
 # `deja show`, `deja show --json` and `deja replay` of files that are not
 # usable traces (missing, empty, random bytes, text, an SQLite database that
 # is not a trace, a trace of another version, a truncated trace, a trace
-# overwritten in the middle, one whose processes are misnumbered) must each exit 2 with one clear line on stderr,
+# overwritten in the middle, one whose processes are misnumbered, one
+# missing a table) must each exit 2 with one clear line on stderr,
 # without crashing or hanging.  Replaying a trace whose executable was
 # modified since the recording must exit 2 saying that it changed.
 set -euo pipefail
@@ -61,6 +62,10 @@ PY
 # show left the processes out.
 cp real.deja procid.deja
 sqlite3 procid.deja "UPDATE processes SET id = 2147483647 WHERE id = 0"
+# A table dropped: show printed the trace without it (a deadlock without
+# its wait-for graph) and exited 0.
+cp real.deja notable.deja
+sqlite3 notable.deja "DROP TABLE waits"
 
 # case FILE KEYWORDS-REGEX DESCRIPTION
 cases=(
@@ -74,6 +79,7 @@ cases=(
 	"overwritten.deja|damaged|corrupt|malformed|integrity|a trace overwritten in the middle"
 	"events_page.deja|damaged|corrupt|malformed|integrity|a trace with a page of events overwritten"
 	"procid.deja|processes cannot be read|a trace with process 2147483647"
+	"notable.deja|no table waits|a trace without its waits table"
 )
 errors=0
 for c in "${cases[@]}"; do
