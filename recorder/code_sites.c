@@ -106,11 +106,45 @@ static struct symbolizer *image_symbolizer(struct code_sites *cs, struct trace *
 	return ni->sym;
 }
 
-static void name_sites(struct code_sites *cs, struct trace *t, bool start_routines)
+static int by_image_and_address(const void *a, const void *b)
+{
+	const struct trace_site_key *x = a, *y = b;
+	if (x->process != y->process)
+		return x->process < y->process ? -1 : 1;
+	if (x->image != y->image)
+		return x->image < y->image ? -1 : 1;
+	return x->address < y->address ? -1 : x->address > y->address;
+}
+
+/* The sites to name: the trace's (start routines and the fault, or the
+ * waits'), with event_sites; sorted by process and image, each once. */
+static bool sites_to_name(struct trace *t, bool start_routines,
+			  const struct site_set *event_sites, struct trace_site_key **keys,
+			  size_t *n)
+{
+	if (trace_get_site_addresses(t, start_routines, keys, n) != TRACE_OK)
+		return false;
+	if (!event_sites)
+		return true;
+	if (!site_set_append_to(event_sites, keys, n)) {
+		free(*keys);
+		return false;
+	}
+	qsort(*keys, *n, sizeof(**keys), by_image_and_address);
+	size_t kept = 0;
+	for (size_t i = 0; i < *n; i++)
+		if (kept == 0 || by_image_and_address(&(*keys)[kept - 1], &(*keys)[i]) != 0)
+			(*keys)[kept++] = (*keys)[i];
+	*n = kept;
+	return true;
+}
+
+static void name_sites(struct code_sites *cs, struct trace *t, bool start_routines,
+		       const struct site_set *event_sites)
 {
 	struct trace_site_key *keys;
 	size_t n;
-	if (trace_get_site_addresses(t, start_routines, &keys, &n) != TRACE_OK)
+	if (!sites_to_name(t, start_routines, event_sites, &keys, &n))
 		return;
 	struct symbolizer *sym = NULL;
 	for (size_t i = 0; i < n; i++) {
@@ -129,10 +163,11 @@ static void name_sites(struct code_sites *cs, struct trace *t, bool start_routin
 	free(keys);
 }
 
-void code_sites_name_all(struct code_sites *cs, struct trace *t)
+void code_sites_name_all(struct code_sites *cs, struct trace *t,
+			 const struct site_set *event_sites)
 {
-	name_sites(cs, t, false);
-	name_sites(cs, t, true);
+	name_sites(cs, t, false, event_sites);
+	name_sites(cs, t, true, NULL);
 }
 
 void code_sites_free(struct code_sites *cs)

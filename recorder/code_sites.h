@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "protocol.h"
+#include "site_set.h"
 #include "trace.h"
 
 struct code_sites;
@@ -28,9 +29,10 @@ struct code_sites *code_sites_new(void);
  * memory runs out or the trace cannot be written. */
 bool code_sites_put_modules(struct code_sites *cs, struct trace *t, uint32_t process,
 			    const struct deja_module *mods, uint32_t n);
-/* Name every call site the trace's events, waits, threads and fault
- * refer to, each with its own image's modules. */
-void code_sites_name_all(struct code_sites *cs, struct trace *t);
+/* Name every call site the recording's events (event_sites), the trace's
+ * waits, threads and fault refer to, each with its own image's modules. */
+void code_sites_name_all(struct code_sites *cs, struct trace *t,
+			 const struct site_set *event_sites);
 void code_sites_free(struct code_sites *cs);
 
 #endif /* DEJA_CODE_SITES_H */

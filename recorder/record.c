@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "code_sites.h"
+#include "site_set.h"
 #include "digest.h"
 #include "elf_static.h"
 #include "grow.h"
@@ -138,6 +139,7 @@ struct record_sink {
 	size_t nsources, sources_cap;
 	size_t last_source; /* where the last lookup found its source */
 	struct input_run run;
+	struct site_set sites; /* the events' call sites, named at the end */
 };
 
 /* Where in rs->sources the count of bytes `process` read from `name` so
@@ -266,6 +268,8 @@ static void write_event(struct record_sink *rs, const struct deja_event *ev, uin
 		split_data(ev, data, &bytes, &te.ev.data_len, source);
 	if (trace_put_event(rs->t, &te) != TRACE_OK)
 		rs->failed = true;
+	if (!site_set_add(&rs->sites, 0, ev->image, ev->site))
+		rs->failed = true;
 	if (bytes)
 		put_data(rs, ev, bytes, te.ev.data_len, source);
 	if (++rs->pending >= EVENTS_PER_COMMIT)
@@ -381,6 +385,8 @@ static void write_child_event(struct record_sink *rs, uint32_t process,
 	if (ev->data_len && data)
 		split_data(ev, data, &bytes, &te.ev.data_len, source);
 	if (trace_put_process_event(rs->t, process, &te) != TRACE_OK)
+		rs->failed = true;
+	if (!site_set_add(&rs->sites, process, ev->image, ev->site))
 		rs->failed = true;
 	if (bytes && trace_put_process_data(rs->t, process, ev->seq, bytes, te.ev.data_len) !=
 		     TRACE_OK)
@@ -702,7 +708,7 @@ static void put_modules_and_sites(struct record_sink *rs, const struct deja_shar
 	for (size_t i = 0; i < rs->nchildren; i++)
 		code_sites_put_modules(cs, rs->t, (uint32_t)i + 1, rs->children[i].modules,
 				       rs->children[i].nmodules);
-	code_sites_name_all(cs, rs->t);
+	code_sites_name_all(cs, rs->t, &rs->sites);
 	code_sites_free(cs);
 }
 
@@ -993,6 +999,7 @@ enum record_status record_run(const struct record_options *o, struct session_res
 	}
 	free(rs.children);
 	free(rs.sources);
+	site_set_free(&rs.sites);
 	if (st == RECORD_ERR_PROGRAM || discard)
 		record_remove_trace(o->trace_path);
 	if (!o->server)

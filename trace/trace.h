@@ -254,7 +254,8 @@ void trace_sites_free(struct trace_site *s, size_t n);
 enum trace_status trace_get_python_codes(struct trace *t, struct trace_python_code **out,
 					  size_t *n);
 void trace_python_codes_free(struct trace_python_code *c, size_t n);
-/* Distinct call sites (return addresses) of events and waits, or with
+/* Distinct call sites (return addresses) of the waits (the recorder
+ * gathers the events' as it writes them: recorder/site_set.h), or with
  * start_routines the threads' start routines and the fault site, for
  * symbolising; sorted by process and image. */
 enum trace_status trace_get_site_addresses(struct trace *t, bool start_routines,
