@@ -219,7 +219,7 @@ CREATE TABLE process_events (
     py_line     INTEGER NOT NULL DEFAULT 0, -- events.py_line
     output_seq  INTEGER NOT NULL DEFAULT 0, -- events.output_seq
     PRIMARY KEY (process, seq)
-);
+) WITHOUT ROWID; -- kept in (process, seq) order: one b-tree to insert into, not a table and its index
 
 -- The bytes a forked child's input syscalls gave it (like syscall_data).
 CREATE TABLE process_data (
