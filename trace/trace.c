@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdbool.h>
@@ -31,8 +32,18 @@
  * replay's feed stream opens its own), so SQLite need not lock a mutex
  * around every call; reading a big trace's events made tens of thousands
  * of them. */
+/* SQLite's own accounting of its memory takes a global mutex at every
+ * allocation, which a recording makes for every event; deja never asks
+ * for it.  Set before SQLite starts, once. */
+static void configure_sqlite(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int open_db(const char *path, int flags, sqlite3 **db)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, configure_sqlite);
 	int rc = sqlite3_open_v2(path, db, flags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc == SQLITE_OK)
 		sqlite3_busy_timeout(*db, TRACE_BUSY_MS);
