@@ -163,6 +163,7 @@ static int set_up_channel(struct processes *p, struct child *c, const struct dej
 	 * (`sleep 30` done before the parent's timeout of a second, a
 	 * process to terminate gone before the signal). */
 	sh->real_time = 1;
+	sh->clock_read_events = top->clock_read_events; /* as the user asked: clock.c */
 	sh->realtime_start_ns = top->realtime_start_ns;
 	sh->monotonic_start_ns = top->monotonic_start_ns;
 	/* Real nanoseconds since the recording began, less the child's clock. */

@@ -122,6 +122,7 @@ static int setup_run(struct session *s, const struct session_config *cfg, bool f
 	sh->mode = cfg->schedule ? DEJA_MODE_REPLAY : DEJA_MODE_RECORD;
 	sh->parallel = cfg->parallel;
 	sh->real_time = cfg->real_time;
+	sh->clock_read_events = cfg->real_time;
 	sh->supervisor_pid = (int32_t)getpid();
 	sh->interrupt_dark_ns = 0;
 	sh->write_index = sh->read_index = 0;

@@ -13,12 +13,18 @@
  * there each read is an event (CLOCK_READ), ordered like any operation, so
  * that replay gives every read the value it had.
  *
- * Real time (`deja record --time real`): the model's clock is kept up with
- * the real monotonic clock at every scheduling point (rt_clock_sync), a
- * timed wait nobody else can run beside is waited for in real time, and
- * every read is a CLOCK_READ event.  A replay sets the model's clock to
+ * Real time (`deja record --time real`, and every child process): the
+ * model's clock is kept up with the real monotonic clock at every
+ * scheduling point (rt_clock_sync), and a timed wait nobody else can run
+ * beside is waited for in real time.  A replay sets the model's clock to
  * each event's recorded value (rt_clock_replay), so it reads the recorded
- * times without waiting.
+ * times without waiting.  Under --time real every read is a CLOCK_READ
+ * event too, reading the real time then.  A child of a virtual-time run
+ * reads as the serialised mode does, the clock its thread's last
+ * scheduling point left plus a tick per read, which its replay repeats
+ * from the events' recorded clocks: as events, a threaded CPython child's
+ * reads (four per item it passed through a queue) were 40% of its events
+ * and made its recording ten times slower than its native run.
  *
  * The libc functions are interposed because the vDSO answers them without
  * any syscall; raw syscalls reach the same code through the trap.
@@ -66,7 +72,7 @@ int64_t rt_clock_peek(clockid_t clock)
  * waiting for the clock to move sees it move. */
 int64_t rt_clock_read(clockid_t clock, uint64_t site)
 {
-	if (rt.shared->parallel || rt.shared->real_time) {
+	if (rt.shared->parallel || rt.shared->clock_read_events) {
 		rt_declare(DEJA_OP_CLOCK_READ, NULL, (uint64_t)clock, site);
 		return base_of(clock) + rt_run();
 	}

@@ -611,11 +611,14 @@ struct deja_shared {
 	uint64_t script_offset;   /* strategy script: struct deja_script_entry[script_len] */
 	uint64_t script_len;
 	/* Real time (deja record --time real, and every child process): the
-	 * clocks read the real time, each read an event; timed waits last
-	 * their real time.  A replay gives the model's clock each event's
-	 * recorded value (vtimes). */
+	 * model's clock keeps up with the real one at every scheduling point,
+	 * and timed waits last their real time.  A replay gives the model's
+	 * clock each event's recorded value (vtimes).  clock_read_events
+	 * (--time real): every clock read is an event, and reads the real
+	 * time; without it a read gives the clock as its thread's last
+	 * scheduling point left it, plus a tick per read (runtime/clock.c). */
 	uint32_t real_time;
-	uint32_t reserved_time;
+	uint32_t clock_read_events;
 	uint64_t vtimes_offset;   /* replay of real time: uint64_t[vtimes_len], by event */
 	uint64_t vtimes_len;
 	uint64_t ticks_offset;    /* replay: uint64_t[schedule_len], DEJA_NO_TICK or, when
