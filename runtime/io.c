@@ -358,11 +358,7 @@ void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 	if (io->feed) {
 		if (io->output && !io->ordered) { /* its place, numbered at its event */
 			const struct deja_feed *f = rt_io_feed_peek(seq);
-			uint32_t n = f ? f->output_seq : 0;
-			rt_output_order_wait(n);
-			if (io->made_at_event)
-				rt_output_at_event(io);
-			rt_output_order_done(n);
+			rt_output_replay_in_turn(io, f ? f->output_seq : 0, io->made_at_event);
 		}
 		feed(io, p, seq);
 		if (p->timed)

@@ -49,6 +49,9 @@ bool rt_io_known_never_waits(long fd);
 void rt_io_note_never_waits(long fd);
 /* outputs.c: make an output at its event (made_at_event): io->result. */
 void rt_output_at_event(struct rt_io *io);
+/* Replay: output number seq of the tree (output_order.c) in its turn,
+ * shown again (rt_output_at_event) if `show`. */
+void rt_output_replay_in_turn(struct rt_io *io, uint32_t seq, bool show);
 /* Declare the call's `syscall` event and run it: what the program gets. */
 long rt_io_run_event(struct rt_io *io, long nr, uint64_t site, long value, uint64_t data,
 		     uint32_t data_len, bool source);

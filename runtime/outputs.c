@@ -189,6 +189,14 @@ void rt_output_at_event(struct rt_io *io)
 	io->result = io->feed ? show_again(io->nr, io->a) : write_now(io->nr, io->a);
 }
 
+void rt_output_replay_in_turn(struct rt_io *io, uint32_t seq, bool show)
+{
+	rt_output_order_wait(seq);
+	if (show)
+		rt_output_at_event(io);
+	rt_output_order_done(seq);
+}
+
 long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site)
 {
 	if (!rt_managed())
@@ -210,10 +218,7 @@ long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uin
 		io.made_at_event = again && rt.shared->parallel;
 		io.result = -ENOSYS;
 		if (!rt.shared->parallel) { /* where the recording numbered it */
-			rt_output_order_wait(f ? f->output_seq : 0);
-			if (again)
-				io.result = show_again(nr, a);
-			rt_output_order_done(f ? f->output_seq : 0);
+			rt_output_replay_in_turn(&io, f ? f->output_seq : 0, again);
 			io.ordered = true;
 		}
 		long r = rt_io_run_event(&io, nr, site, 0, 0, 0, false), last = r;

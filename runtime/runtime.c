@@ -340,37 +340,28 @@ struct deja_shared *rt_channel_map(long fd)
 	return (struct deja_shared *)p;
 }
 
+/* One of the runtime's own descriptors, kept for exec (exec.c) out of the
+ * way of the program's: moved to a high number. */
+static int keep_own_fd(long fd)
+{
+	long kept = rt_syscall3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, RT_OWN_FD_BASE);
+	rt_syscall1(SYS_close, fd);
+	return (int)kept;
+}
+
 static struct deja_shared *attach(long fd)
 {
 	struct deja_shared *sh = rt_channel_map(fd);
-	/* Kept for exec (exec.c), out of the way of the program's descriptors. */
-	long kept = rt_syscall3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, RT_OWN_FD_BASE);
-	rt_syscall1(SYS_close, fd);
-	rt.shm_fd = (int)kept;
+	rt.shm_fd = keep_own_fd(fd);
 	return sh;
 }
 
-/* The process socket (fork.c), kept like the channel, or -1. */
-static void take_process_socket(void)
+/* The descriptor the environment variable `name` (with its '=') hands
+ * over, kept like the channel's; -1 if none. */
+static int take_own_fd(const char *name)
 {
-	rt.proc_fd = -1;
-	long fd = parse_fd(take_variable(DEJA_ENV_PROC_FD "="));
-	if (fd < 0)
-		return;
-	rt.proc_fd = (int)rt_syscall3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, RT_OWN_FD_BASE);
-	rt_syscall1(SYS_close, fd);
-}
-
-/* The tree's page (output_order.c), kept like the channel, if given. */
-static void take_tree_page(void)
-{
-	rt.tree_fd = -1;
-	long fd = parse_fd(take_variable(DEJA_ENV_TREE_FD "="));
-	if (fd < 0)
-		return;
-	rt.tree_fd = (int)rt_syscall3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, RT_OWN_FD_BASE);
-	rt_syscall1(SYS_close, fd);
-	rt_output_order_attach(rt.tree_fd);
+	long fd = parse_fd(take_variable(name));
+	return fd < 0 ? -1 : keep_own_fd(fd);
 }
 
 void rt_channel_views(void)
@@ -403,8 +394,10 @@ __attribute__((constructor(101))) static void rt_init(void)
 	const char *fdtext = take_variable(DEJA_ENV_SHM_FD "=");
 	if (!fdtext)
 		return;
-	take_process_socket();
-	take_tree_page();
+	rt.proc_fd = take_own_fd(DEJA_ENV_PROC_FD "="); /* the process socket (fork.c) */
+	rt.tree_fd = take_own_fd(DEJA_ENV_TREE_FD "="); /* the tree's page (output_order.c) */
+	if (rt.tree_fd >= 0)
+		rt_output_order_attach(rt.tree_fd);
 	long fd = parse_fd(fdtext);
 	if (fd < 0)
 		rt_fatal(DEJA_ENV_SHM_FD " is not a file descriptor number");
