@@ -39,8 +39,8 @@ static const char usage[] =
 	"                deja's runtime: kind escape|loader|startup|exit|runtime,\n"
 	"                pid, tid, process, syscall, nr, class, count, first_ip,\n"
 	"                first_us), python_events (the events that carry a\n"
-	"                Python line: seq, thread, op, location, python{file,\n"
-	"                line, function})\n"
+	"                Python line, every process's: process, seq, thread, op,\n"
+	"                location, python{file, line, function})\n"
 	"  --script      the schedule as a script instead (THREAD AFTER TO per\n"
 	"                switch), for `deja record --script FILE`\n"
 	"  -h, --help    this text\n"
@@ -268,32 +268,53 @@ static void json_notebook(struct trace *t)
 	printf("]");
 }
 
-/* The top process's events that carry a Python line (--python-lines). */
+/* One event of `process` that carries a Python line, as an element of
+ * python_events; *first: none printed yet. */
+static void json_python_event(const struct site_table *sites, uint32_t process,
+			      const struct deja_event *ev, bool *first)
+{
+	if (ev->py_line == 0)
+		return;
+	char op[128], site[256];
+	describe_op(ev, op, sizeof(op));
+	describe_site(sites, event_site(process, ev), site, sizeof(site));
+	const struct trace_python_code *c = python_code_find(sites, process, ev->image, ev->py_code);
+	printf("%s{\"process\":%u,\"seq\":%llu,\"thread\":%u,\"op\":", *first ? "" : ",",
+	       process, (unsigned long long)ev->seq, ev->thread);
+	json_string(stdout, op);
+	printf(",\"location\":");
+	json_string(stdout, site);
+	printf(",\"python\":{\"file\":");
+	json_string(stdout, c ? c->file : NULL);
+	printf(",\"line\":%u,\"function\":", ev->py_line);
+	json_string(stdout, c ? c->function : NULL);
+	printf("}}");
+	*first = false;
+}
+
+/* Every process's events that carry a Python line (--python-lines): the
+ * top process's, then each forked child's. */
 static void json_python_events(struct trace *t, const struct site_table *sites)
 {
 	printf(",\"python_events\":[");
 	trace_rewind_events(t);
 	struct trace_event e;
 	bool first = true;
-	while (trace_next_event(t, &e) == 1) {
-		const struct deja_event *ev = &e.ev;
-		if (ev->py_line == 0)
-			continue;
-		char op[128], site[256];
-		describe_op(ev, op, sizeof(op));
-		describe_site(sites, event_site(0, ev), site, sizeof(site));
-		const struct trace_python_code *c = python_code_find(sites, 0, ev->image, ev->py_code);
-		printf("%s{\"seq\":%llu,\"thread\":%u,\"op\":", first ? "" : ",",
-		       (unsigned long long)ev->seq, ev->thread);
-		json_string(stdout, op);
-		printf(",\"location\":");
-		json_string(stdout, site);
-		printf(",\"python\":{\"file\":");
-		json_string(stdout, c ? c->file : NULL);
-		printf(",\"line\":%u,\"function\":", ev->py_line);
-		json_string(stdout, c ? c->function : NULL);
-		printf("}}");
-		first = false;
+	while (trace_next_event(t, &e) == 1)
+		json_python_event(sites, 0, &e.ev, &first);
+	struct trace_process *p;
+	size_t np;
+	if (trace_get_processes(t, &p, &np) == TRACE_OK) {
+		for (size_t i = 0; i < np; i++) {
+			struct trace_event *ev;
+			size_t nev;
+			if (p[i].id == 0 || trace_get_process_events(t, p[i].id, &ev, &nev) != TRACE_OK)
+				continue;
+			for (size_t k = 0; k < nev; k++)
+				json_python_event(sites, p[i].id, &ev[k].ev, &first);
+			free(ev);
+		}
+		trace_processes_free(p, np);
 	}
 	printf("]");
 }

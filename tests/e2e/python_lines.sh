@@ -10,7 +10,8 @@
 # preemptions, a CPython run per candidate) ends within its --search-time,
 # and its events carry the Python lines its threads were at (bisect, show).
 # Without either --python-lines or --no-python-lines, a hunt goes on with
-# Python lines after the first fifth of its runs, and finds the race.
+# Python lines after the first fifth of its runs, and finds the race.  A
+# Python child's lines are in show --json too, under its process.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -118,3 +119,28 @@ hook=$(dirname "$(readlink -f "$deja")")/../lib/deja/python
 out=$(PYTHONPATH=$hook /usr/bin/python3 -c 'import sys, threading; t = threading.Thread(target=print); t.start(); t.join(); print(sys.gettrace())')
 [ "$(tail -1 <<<"$out")" = None ] || fail "outside deja, the hook set a trace function: $out"
 note "one thread, and outside deja: no trace function"
+
+# A Python child's lines are in show --json's python_events too, under its
+# process number (the list held the top process's alone).
+cat >child.py <<'PY'
+import subprocess, sys, threading
+def work():
+    total = 0
+    for i in range(3):
+        total += i
+t = threading.Thread(target=work)
+t.start()
+t.join()
+if len(sys.argv) == 1:
+    subprocess.run([sys.executable, __file__, "child"])
+PY
+rc=0
+timeout 120 "$deja" record -q --python-lines -o child.deja -- /usr/bin/python3 child.py >out 2>err || rc=$?
+[ $rc -eq 0 ] || { dump err; fail "record --python-lines of a parent and its Python child exited $rc"; }
+"$deja" show --json child.deja >child.json
+lines=$(json child.json 'sorted({(e["process"], e["python"]["line"]) for e in j["python_events"] if e["python"]["file"] and e["python"]["file"].endswith("child.py") and e["python"]["function"] == "work"})')
+case $lines in
+*"(0, "*"(1, "*) ;;
+*) fail "show --json: the work() lines of both processes are not in python_events: $lines" ;;
+esac
+note "show --json lists a Python child's lines under its process"
