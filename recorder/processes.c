@@ -102,6 +102,14 @@ uint32_t processes_count(const struct processes *p)
 	return (uint32_t)p->n;
 }
 
+uint64_t processes_events(const struct processes *p)
+{
+	uint64_t all = 0;
+	for (size_t i = 0; i < p->n; i++)
+		all += p->list[i].events;
+	return all;
+}
+
 uint64_t processes_longest(const struct processes *p)
 {
 	uint64_t most = 0;

@@ -857,6 +857,7 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 			end_where_recorded(s, &h, res->events);
 		}
 		uint64_t steps = __atomic_load_n(&s->shared->model.steps, __ATOMIC_RELAXED);
+		tree_page_watch(&s->tree, steps + processes_events(s->procs));
 		if (steps != steps_seen) {
 			steps_seen = steps;
 			clock_gettime(CLOCK_MONOTONIC, &last_step);

@@ -11,9 +11,11 @@
 #include <limits.h>
 #include <linux/futex.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 bool tree_page_open(struct tree_page *t)
@@ -39,6 +41,8 @@ bool tree_page_open(struct tree_page *t)
 
 void tree_page_reset(struct tree_page *t)
 {
+	t->events_seen = 0;
+	t->still_since = 0;
 	if (!t->page)
 		return;
 	__atomic_store_n(&t->page->outputs, 0, __ATOMIC_RELEASE);
@@ -52,6 +56,27 @@ void tree_page_stop(struct tree_page *t)
 		return;
 	__atomic_store_n(&t->page->off, 1, __ATOMIC_SEQ_CST);
 	syscall(SYS_futex, &t->page->outputs, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+}
+
+bool tree_page_watch(struct tree_page *t, uint64_t events)
+{
+	if (!t->page || __atomic_load_n(&t->page->off, __ATOMIC_ACQUIRE))
+		return false;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (t->still_since == 0 || events != t->events_seen ||
+	    !__atomic_load_n(&t->page->waiters, __ATOMIC_ACQUIRE)) {
+		t->events_seen = events;
+		t->still_since = now;
+		return false;
+	}
+	if (now - t->still_since < TREE_STALL_S)
+		return false;
+	tree_page_stop(t);
+	fprintf(stderr, "deja: the replayed processes waited %d s for each other's outputs: their"
+			" order is given up for the rest of the run\n", TREE_STALL_S);
+	return true;
 }
 
 void tree_page_close(struct tree_page *t)

@@ -458,7 +458,17 @@ struct replay_load {
 	struct trace_thread *threads;
 	size_t nthreads;
 	struct replay_children *children;
+	struct trace_output_rank *ranks; /* every process's outputs' ranks */
+	size_t nranks;
 };
+
+/* The outputs' ranks in the tree, which the top process's recorded events
+ * take as their output_seq (trace_outputs.c). */
+static enum trace_status load_output_ranks(struct trace *t, struct replay_load *l, uint64_t n)
+{
+	enum trace_status st = trace_get_output_ranks(t, &l->ranks, &l->nranks);
+	return st == TRACE_OK ? trace_rank_outputs(l->ranks, l->nranks, 0, l->events, n) : st;
+}
 
 static enum replay_status load_rest(struct trace *t, const struct replay_options *opt,
 				    struct replay_report *rep, struct replay_load *l, char *err,
@@ -467,6 +477,8 @@ static enum replay_status load_rest(struct trace *t, const struct replay_options
 	enum trace_status fst;
 	if (load_events(t, &l->events, &rep->recorded_events) != REPLAY_IDENTICAL)
 		snprintf(err, errlen, "the trace's events cannot be read: it is damaged");
+	else if (load_output_ranks(t, l, rep->recorded_events) != TRACE_OK)
+		snprintf(err, errlen, "the order of the trace's outputs cannot be read: it is damaged");
 	else if (trace_get_sites(t, &l->sites.sites, &l->sites.n) != TRACE_OK)
 		snprintf(err, errlen, "the trace's call sites cannot be read");
 	else if (trace_get_python_codes(t, &l->sites.python, &l->sites.npython) != TRACE_OK)
@@ -477,7 +489,7 @@ static enum replay_status load_rest(struct trace *t, const struct replay_options
 	else if (trace_get_threads(t, &l->threads, &l->nthreads) != TRACE_OK ||
 		 load_tids(l->threads, l->nthreads, &l->feed) != TRACE_OK)
 		snprintf(err, errlen, "the trace's threads cannot be read");
-	else if (replay_children_load(t, &l->children) != TRACE_OK)
+	else if (replay_children_load(t, l->ranks, l->nranks, &l->children) != TRACE_OK)
 		snprintf(err, errlen, "the trace's processes cannot be read");
 	else if (opt && opt->gdb && !has_debug_event(opt, rep->recorded_events, l->children,
 						     err, errlen))
@@ -522,6 +534,7 @@ enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 				l.children, opt, runtime_path, err, errlen);
 	session_free(s);
 	replay_children_free(l.children);
+	free(l.ranks);
 	site_table_free(&l.sites);
 	free(l.feed.entries);
 	free(l.feed.bytes);

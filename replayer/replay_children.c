@@ -82,7 +82,8 @@ static enum trace_status find_end_signal(struct trace *t, struct recorded_child 
 	return st;
 }
 
-enum trace_status replay_children_load(struct trace *t, struct replay_children **out)
+enum trace_status replay_children_load(struct trace *t, const struct trace_output_rank *ranks,
+				       size_t nranks, struct replay_children **out)
 {
 	struct replay_children *rc = calloc(1, sizeof(*rc));
 	*out = rc;
@@ -116,6 +117,8 @@ enum trace_status replay_children_load(struct trace *t, struct replay_children *
 		if (!c)
 			continue;
 		st = trace_get_process_events(t, c->p.id, &c->events, &c->nevents);
+		if (st == TRACE_OK)
+			st = trace_rank_outputs(ranks, nranks, c->p.id, c->events, c->nevents);
 		if (st == TRACE_OK)
 			st = trace_get_feed(t, c->p.id, c->events, c->nevents, &c->feed,
 					    &c->feed_count, &c->feed_bytes, &c->feed_len);

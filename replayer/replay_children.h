@@ -23,8 +23,10 @@
 
 struct replay_children;
 
-/* Load the recorded children from an open trace (none is fine). */
-enum trace_status replay_children_load(struct trace *t, struct replay_children **out);
+/* Load the recorded children from an open trace (none is fine), their
+ * outputs given their ranks (trace_get_output_ranks). */
+enum trace_status replay_children_load(struct trace *t, const struct trace_output_rank *ranks,
+				       size_t nranks, struct replay_children **out);
 void replay_children_free(struct replay_children *rc);
 /* The recorded pids of process `process`'s children, by fork index. */
 const int32_t *replay_children_pids(struct replay_children *rc, uint32_t process, uint32_t *n);

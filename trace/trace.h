@@ -99,6 +99,14 @@ struct trace_wait {
 };
 
 /* A call site: an address in one image of one process. */
+/* An output event's rank in the tree's recorded order of outputs
+ * (trace_outputs.c). */
+struct trace_output_rank {
+	uint32_t process; /* 0: the top process */
+	uint32_t rank;    /* 1 to n */
+	uint64_t seq;     /* its event in that process's stream */
+};
+
 struct trace_site_key {
 	uint32_t process; /* 0: the top process */
 	uint32_t image;
@@ -351,6 +359,15 @@ enum trace_status trace_put_process_input(struct trace *t, uint32_t process, uin
 					  uint64_t len);
 /* Every process, by id (none in a trace of a run that forked nothing
  * followed and was written before its end). */
+/* Every output event's rank (1 to n) among all processes' outputs in
+ * their recorded order (events.output_seq), sorted by process and seq. */
+enum trace_status trace_get_output_ranks(struct trace *t, struct trace_output_rank **out,
+					 size_t *n);
+/* The output events of `process` among events[] given their ranks as
+ * their output_seq, which a replay waits on; TRACE_ERR_CORRUPT if one
+ * that carries a number is no output syscall. */
+enum trace_status trace_rank_outputs(const struct trace_output_rank *ranks, size_t n,
+				     uint32_t process, struct trace_event *events, size_t nevents);
 enum trace_status trace_get_processes(struct trace *t, struct trace_process **out, size_t *n);
 /* A forked child's events, preemptions and context switches (as run's
  * for the top process), counted from its events; TRACE_ALL_CHILDREN: all
