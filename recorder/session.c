@@ -214,21 +214,20 @@ static struct session *session_alloc(const struct session_config *cfg, char *err
 	s->top.fd = s->proc_ours = s->proc_theirs = s->tree.fd = -1;
 	s->early.run.pidfd = -1;
 	int pair[2];
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0 ||
-	    !(s->procs = processes_new(pair[0]))) {
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) == 0) {
+		s->proc_ours = pair[0]; /* closed by session_free from here on */
+		s->proc_theirs = pair[1];
+	}
+	if (s->proc_ours < 0 || !(s->procs = processes_new(s->proc_ours))) {
 		snprintf(err, errlen, "cannot create the process socket: %s", strerror(errno));
 		session_free(s);
 		return NULL;
 	}
 	if (!tree_page_open(&s->tree)) {
 		snprintf(err, errlen, "cannot create the process tree's page: %s", strerror(errno));
-		close(pair[0]);
-		close(pair[1]);
 		session_free(s);
 		return NULL;
 	}
-	s->proc_ours = pair[0];
-	s->proc_theirs = pair[1];
 	struct sigaction sa = { .sa_handler = on_interrupt };
 	sigemptyset(&sa.sa_mask);
 	interrupted = 0;

@@ -58,25 +58,27 @@ void tree_page_stop(struct tree_page *t)
 	syscall(SYS_futex, &t->page->outputs, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 }
 
-bool tree_page_watch(struct tree_page *t, uint64_t events)
+void tree_page_watch(struct tree_page *t, uint64_t events)
 {
 	if (!t->page || __atomic_load_n(&t->page->off, __ATOMIC_ACQUIRE))
-		return false;
+		return;
+	if (!__atomic_load_n(&t->page->waiters, __ATOMIC_ACQUIRE)) { /* always so when recording */
+		t->still_since = 0;
+		return;
+	}
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-	if (t->still_since == 0 || events != t->events_seen ||
-	    !__atomic_load_n(&t->page->waiters, __ATOMIC_ACQUIRE)) {
+	if (t->still_since == 0 || events != t->events_seen) {
 		t->events_seen = events;
 		t->still_since = now;
-		return false;
+		return;
 	}
 	if (now - t->still_since < TREE_STALL_S)
-		return false;
+		return;
 	tree_page_stop(t);
 	fprintf(stderr, "deja: the replayed processes waited %d s for each other's outputs: their"
 			" order is given up for the rest of the run\n", TREE_STALL_S);
-	return true;
 }
 
 void tree_page_close(struct tree_page *t)

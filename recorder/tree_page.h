@@ -30,8 +30,8 @@ void tree_page_stop(struct tree_page *t);
  * made.  While outputs wait for their turns and no process makes an
  * event for TREE_STALL_S seconds, the outputs wait for each other (a
  * damaged trace's order can make them): the order is given up, and said
- * so on stderr, rather than the replay hanging.  True if it gave up. */
-bool tree_page_watch(struct tree_page *t, uint64_t events);
+ * so on stderr, rather than the replay hanging. */
+void tree_page_watch(struct tree_page *t, uint64_t events);
 void tree_page_close(struct tree_page *t);
 
 #endif /* DEJA_TREE_PAGE_H */

@@ -154,10 +154,9 @@ static bool exec_of_static(long nr, const long a[6])
 /* The runtime's descriptors, let through the next exec (or not). */
 static void keep_own_fds(bool through_exec)
 {
-	int fds[3] = { rt.shm_fd, rt.proc_fd, rt.tree_fd };
-	for (int i = 0; i < 3; i++)
-		if (fds[i] >= 0)
-			rt_syscall3(SYS_fcntl, fds[i], F_SETFD, through_exec ? 0 : FD_CLOEXEC);
+	for (int i = 0; i < RT_OWN_FDS; i++)
+		if (*rt_own_fds[i] >= 0)
+			rt_syscall3(SYS_fcntl, *rt_own_fds[i], F_SETFD, through_exec ? 0 : FD_CLOEXEC);
 }
 
 long rt_exec(long nr, const long a[6], uint64_t site)

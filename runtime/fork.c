@@ -176,8 +176,7 @@ static void follow(void)
 	rt_syscall1(SYS_close, rt.shm_fd);
 	rt.shared = sh;
 	rt.model = &sh->model;
-	rt.shm_fd = (int)rt_syscall3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, RT_OWN_FD_BASE);
-	rt_syscall1(SYS_close, fd);
+	rt.shm_fd = rt_keep_own_fd(fd);
 	rt_channel_views();
 	rt_pids_forget_children();
 	rt_lock_holders_after_fork();

@@ -340,9 +340,9 @@ struct deja_shared *rt_channel_map(long fd)
 	return (struct deja_shared *)p;
 }
 
-/* One of the runtime's own descriptors, kept for exec (exec.c) out of the
- * way of the program's: moved to a high number. */
-static int keep_own_fd(long fd)
+int *const rt_own_fds[RT_OWN_FDS] = { &rt.shm_fd, &rt.proc_fd, &rt.tree_fd };
+
+int rt_keep_own_fd(long fd)
 {
 	long kept = rt_syscall3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, RT_OWN_FD_BASE);
 	rt_syscall1(SYS_close, fd);
@@ -352,7 +352,7 @@ static int keep_own_fd(long fd)
 static struct deja_shared *attach(long fd)
 {
 	struct deja_shared *sh = rt_channel_map(fd);
-	rt.shm_fd = keep_own_fd(fd);
+	rt.shm_fd = rt_keep_own_fd(fd);
 	return sh;
 }
 
@@ -361,7 +361,7 @@ static struct deja_shared *attach(long fd)
 static int take_own_fd(const char *name)
 {
 	long fd = parse_fd(take_variable(name));
-	return fd < 0 ? -1 : keep_own_fd(fd);
+	return fd < 0 ? -1 : rt_keep_own_fd(fd);
 }
 
 void rt_channel_views(void)

@@ -296,6 +296,14 @@ void rt_serve(void);
 /* The runtime's own descriptors are moved to this number or above, out of
  * the way of the program's. */
 #define RT_OWN_FD_BASE 900
+/* One of the runtime's own descriptors (the channel, the process socket,
+ * the tree's page), kept for exec and fork out of the way of the
+ * program's: moved to a high number, the old one closed.  The new one. */
+int rt_keep_own_fd(long fd);
+/* Those descriptors, each -1 when not given (trap.c spares them from the
+ * program's close() and dup2(), exec.c lets them through an exec). */
+#define RT_OWN_FDS 3
+extern int *const rt_own_fds[RT_OWN_FDS];
 
 /* The signals the runtime needs to reach every thread, whatever the
  * program blocks: the syscall trap, the rdtsc fault, and the supervisor's

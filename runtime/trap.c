@@ -621,16 +621,12 @@ long rt_pass_interruptible(long nr, const long a[6], const sigset_t *mask)
  * between fork and exec) must not close them: the next image and the next
  * child would lose the run.  close() of one fails as if it were not open,
  * and close_range() closes around them. */
-#define OWN_FDS 3
-
-static int *const own_fds[OWN_FDS] = { &rt.shm_fd, &rt.proc_fd, &rt.tree_fd };
-
 static bool own_fd(long fd)
 {
 	if (!rt.shared || fd < 0)
 		return false;
-	for (int i = 0; i < OWN_FDS; i++)
-		if (fd == *own_fds[i])
+	for (int i = 0; i < RT_OWN_FDS; i++)
+		if (fd == *rt_own_fds[i])
 			return true;
 	return false;
 }
@@ -645,24 +641,24 @@ static void move_own_fd(long fd)
 	long moved = rt_syscall3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, RT_OWN_FD_BASE);
 	if (moved < 0)
 		return; /* no number left: the program's call takes it */
-	for (int i = 0; i < OWN_FDS; i++)
-		if (fd == *own_fds[i])
-			*own_fds[i] = (int)moved;
+	for (int i = 0; i < RT_OWN_FDS; i++)
+		if (fd == *rt_own_fds[i])
+			*rt_own_fds[i] = (int)moved;
 	rt_syscall1(SYS_close, fd);
 }
 
 static long close_range_sparing(const long a[6])
 {
 	unsigned long first = (unsigned long)a[0], last = (unsigned long)a[1];
-	long own[OWN_FDS];
-	for (int i = 0; i < OWN_FDS; i++) { /* in ascending order */
+	long own[RT_OWN_FDS];
+	for (int i = 0; i < RT_OWN_FDS; i++) { /* in ascending order */
 		int j = i;
-		for (; j > 0 && own[j - 1] > *own_fds[i]; j--)
+		for (; j > 0 && own[j - 1] > *rt_own_fds[i]; j--)
 			own[j] = own[j - 1];
-		own[j] = *own_fds[i];
+		own[j] = *rt_own_fds[i];
 	}
 	long r = 0;
-	for (int i = 0; i < OWN_FDS && first <= last; i++) {
+	for (int i = 0; i < RT_OWN_FDS && first <= last; i++) {
 		if (!own_fd(own[i]) || (unsigned long)own[i] < first || (unsigned long)own[i] > last)
 			continue;
 		if ((unsigned long)own[i] > first)

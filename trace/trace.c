@@ -28,10 +28,6 @@
  * commit, this long at most. */
 #define TRACE_BUSY_MS 10000
 
-/* Every connection to a trace.  Each is used by one thread at a time (the
- * replay's feed stream opens its own), so SQLite need not lock a mutex
- * around every call; reading a big trace's events made tens of thousands
- * of them. */
 /* SQLite's own accounting of its memory takes a global mutex at every
  * allocation, which a recording makes for every event; deja never asks
  * for it.  Set before SQLite starts, once. */
@@ -40,6 +36,10 @@ static void configure_sqlite(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/* Every connection to a trace.  Each is used by one thread at a time (the
+ * replay's feed stream opens its own), so SQLite need not lock a mutex
+ * around every call; reading a big trace's events made tens of thousands
+ * of them. */
 static int open_db(const char *path, int flags, sqlite3 **db)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
