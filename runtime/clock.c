@@ -24,7 +24,7 @@
  * scheduling point left plus a tick per read, which its replay repeats
  * from the events' recorded clocks: as events, a threaded CPython child's
  * reads (four per item it passed through a queue) were 40% of its events
- * and made its recording ten times slower than its native run.
+ * and made its recording eleven times slower than its native run.
  *
  * The libc functions are interposed because the vDSO answers them without
  * any syscall; raw syscalls reach the same code through the trap.
