@@ -227,6 +227,10 @@ static void fire_due(void)
 	rt_signals_route();
 }
 
+/* Parallel replay: this thread's next recorded event + 1 (0: not looked
+ * for since its last event). */
+static __thread uint64_t next_own_plus_1 __attribute__((tls_model("initial-exec")));
+
 static int64_t execute_chosen(uint32_t self)
 {
 	struct deja_event ev;
@@ -240,6 +244,9 @@ static int64_t execute_chosen(uint32_t self)
 	int64_t r = deja_sched_step(rt.model, self, &ev);
 	ev.image = rt.shared->image;
 	rt_ticks_python_location(&ev.py_code, &ev.py_line);
+	if (ev.op == DEJA_OP_YIELD && rt.shared->parallel && rt.shared->mode == DEJA_MODE_REPLAY)
+		ev.flags |= DEJA_EVENT_SPIN_YIELD;
+	next_own_plus_1 = 0;
 	rt_last_arg = ev.arg;
 	vclock_seen = rt.model->vclock;
 	rt_signals_note_event(ev.seq);
@@ -424,23 +431,20 @@ void rt_model_wait_in_kernel(void)
 	model_unlock();
 }
 
-/* Wait for this thread's turn, execute, record. */
-static int64_t run_parallel(uint32_t self)
+/* Wait, parked, until this thread's declared operation may go, then
+ * execute it; the thread still stands at its point. */
+static int64_t take_turn(uint32_t self, const struct deja_sched_input *in)
 {
 	struct deja_model *m = rt.model;
-	struct deja_sched_input in = { .schedule = rt.schedule, .schedule_len = rt.schedule_len,
-				       .script = rt.script, .script_len = rt.script_len,
-				       .ticks = rt.ticks };
-	rt_model_enter();
 	for (;;) {
 		if (m->max_steps && m->steps >= m->max_steps)
 			end_run_for(DEJA_DECIDE_BUDGET, self);
 		bool timed_out;
-		if (deja_sched_may_go(m, &in, self, &timed_out))
+		if (deja_sched_may_go(m, in, self, &timed_out))
 			break;
 		if (m->running == 0)
-			settle(self, &in);
-		if (deja_sched_may_go(m, &in, self, &timed_out))
+			settle(self, in);
+		if (deja_sched_may_go(m, in, self, &timed_out))
 			break;
 		m->threads[self].parked = 1;
 		rt_signals_publish_mask();
@@ -456,10 +460,100 @@ static int64_t run_parallel(uint32_t self)
 		m->threads[self].parked = 0;
 	}
 	bool timed_out;
-	deja_sched_may_go(m, &in, self, &timed_out);
+	deja_sched_may_go(m, in, self, &timed_out);
 	m->stall_polls = 0;
 	deja_sched_take(m, self, timed_out);
-	int64_t r = execute_chosen(self);
+	return execute_chosen(self);
+}
+
+/*
+ * Parallel replay: yields.  How often a spinning thread calls
+ * sched_yield, and in which spin loop, depends on how the threads
+ * happened to run: libstdc++'s atomic waits (under std::latch,
+ * std::barrier, std::counting_semaphore, atomic::wait) spin on it before
+ * they wait in futex, as hand-made spin loops do, and libstdc++ wakes
+ * every waiter of a futex it shares between objects, which then spin
+ * again.  So a replay's thread yields more or fewer times than the
+ * recording's, and elsewhere; every such replay diverged.  The
+ * recording's yields are made in their places all the same: a thread's
+ * yield is its next recorded yield, wherever it is made
+ * (DEJA_EVENT_SPIN_YIELD: the supervisor takes the recorded call site),
+ * when that is its next recorded event, and is otherwise no event but
+ * the kernel's (rt_model_yield_recorded); the recorded yields a thread
+ * still owes when it gets to another operation are made first, each in
+ * its place (make_owed_yields); and a thread waiting in a futex when its
+ * recorded yield comes returns from it, as from a spurious wake
+ * (rt_model_yield_due, trap.c), to spin again, as the recording's did.
+ * A recording keeps every yield an event: a spin loop's yields move the
+ * virtual clock, fire timers and count towards --max-steps.
+ */
+
+/* Replay: the seq of this thread's next recorded event (rt.schedule_len:
+ * none).  The events between the model's step and it are other threads',
+ * so it holds until this thread makes an event. */
+static uint64_t next_own_event(void)
+{
+	if (!next_own_plus_1) {
+		uint64_t seq = rt.model->steps;
+		while (seq < rt.schedule_len && (rt.schedule[seq] & DEJA_SCHEDULE_THREAD) != rt_self)
+			seq++;
+		next_own_plus_1 = seq + 1;
+	}
+	return next_own_plus_1 - 1;
+}
+
+static bool yield_recorded_next(void)
+{
+	uint64_t seq = next_own_event();
+	return seq < rt.schedule_len && (rt.schedule[seq] & DEJA_SCHEDULE_YIELD);
+}
+
+bool rt_model_yield_recorded(void)
+{
+	rt_model_enter();
+	bool recorded = yield_recorded_next();
+	rt_model_leave();
+	return recorded;
+}
+
+bool rt_model_yield_due(void)
+{
+	model_lock();
+	uint64_t seq = rt.model->steps;
+	bool due = rt.shared->mode == DEJA_MODE_REPLAY && seq < rt.schedule_len &&
+		   (rt.schedule[seq] & (DEJA_SCHEDULE_THREAD | DEJA_SCHEDULE_YIELD)) ==
+			   (rt_self | DEJA_SCHEDULE_YIELD);
+	model_unlock();
+	return due;
+}
+
+static void make_owed_yields(uint32_t self, const struct deja_sched_input *in)
+{
+	struct deja_model *m = rt.model;
+	struct deja_pending *p = &m->threads[self].pending;
+	if (rt.shared->mode != DEJA_MODE_REPLAY || p->op == DEJA_OP_YIELD ||
+	    !yield_recorded_next())
+		return;
+	struct deja_pending op = *p;
+	do {
+		deja_model_set_pending(m, self, DEJA_OP_YIELD, NULL, 0, op.site);
+		take_turn(self, in);
+		wake_ready(in);
+	} while (yield_recorded_next());
+	op.wait_seq = ++m->wait_seq; /* declared after its yields, as recorded */
+	*p = op;
+}
+
+/* Wait for this thread's turn, execute, record. */
+static int64_t run_parallel(uint32_t self)
+{
+	struct deja_model *m = rt.model;
+	struct deja_sched_input in = { .schedule = rt.schedule, .schedule_len = rt.schedule_len,
+				       .script = rt.script, .script_len = rt.script_len,
+				       .ticks = rt.ticks };
+	rt_model_enter();
+	make_owed_yields(self, &in);
+	int64_t r = take_turn(self, &in);
 	at_point = false;
 	if (m->threads[self].state == DEJA_THREAD_LIVE)
 		m->running++;

@@ -67,6 +67,11 @@ RT_EXPORT int pthread_once(pthread_once_t *once, void (*init)(void))
 
 void rt_yield(uint64_t site)
 {
+	if (rt.shared->parallel && rt.shared->mode == DEJA_MODE_REPLAY &&
+	    !rt_model_yield_recorded()) {
+		rt_syscall0(SYS_sched_yield);
+		return;
+	}
 	rt_declare(DEJA_OP_YIELD, NULL, 0, site);
 	rt_run();
 }

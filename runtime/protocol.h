@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 51u
+#define DEJA_PROTOCOL_VERSION 52u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -148,6 +148,11 @@ enum deja_thread_state {
  * the scheduler treated it as yielding, so a script's default switches
  * away there, and a run that went on with it has a "stay". */
 #define DEJA_EVENT_TURN 0x40u
+/* Parallel replay: a yield, which stands for its thread's next recorded
+ * yield wherever that was made (how often, and in which spin loop, a
+ * thread yields depends on how the threads ran: runtime/baton.c); the
+ * supervisor takes the recorded call site. */
+#define DEJA_EVENT_SPIN_YIELD 0x80u
 
 /* Mutex subtypes, as glibc numbers them in pthread_mutex_t.__kind. */
 #define DEJA_MUTEX_NORMAL 0u
@@ -165,7 +170,8 @@ enum deja_thread_state {
 /* A follow-schedule entry: the thread that ran event i, and flags. */
 #define DEJA_SCHEDULE_TIMEOUT 0x80000000u     /* that event was a fired timeout */
 #define DEJA_SCHEDULE_SIGNAL_NEXT 0x40000000u /* its thread's next event is a signal */
-#define DEJA_SCHEDULE_THREAD 0x3fffffffu
+#define DEJA_SCHEDULE_YIELD 0x20000000u       /* that event was a sched_yield */
+#define DEJA_SCHEDULE_THREAD 0x1fffffffu
 
 /* A replay's stop for the next event of an event's thread
  * (deja_shared.ticks_offset): DEJA_NO_TICK, a tick count, or this bit with

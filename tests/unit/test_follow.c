@@ -1,8 +1,9 @@
 /*
  * test_follow.c: a recorded event stream as the follow strategy reads it
  * (replayer/follow.c), for the top process and each forked child alike:
- * the thread of each event, timeouts, the event before a signal, where
- * each thread stops at a tick or an interrupt, and the clock of each event.
+ * the thread of each event, timeouts, yields, the event before a signal,
+ * where each thread stops at a tick or an interrupt, and the clock of
+ * each event.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -77,6 +78,11 @@ static void timeslices_and_interrupts_are_stops(void **state)
 	assert_int_equal(f.ticks[2], DEJA_NO_TICK);
 	assert_int_equal(f.ticks[3], DEJA_STOP_INTERRUPT | 1);
 	assert_int_equal(f.ticks[4], DEJA_NO_TICK);
+	/* The yield is marked as one (a parallel replay's spin loops). */
+	assert_int_equal(f.schedule[3], 0 | DEJA_SCHEDULE_YIELD);
+	for (int i = 0; i < 5; i++)
+		if (i != 3)
+			assert_int_equal(f.schedule[i] & DEJA_SCHEDULE_YIELD, 0);
 	assert_int_equal(f.ninterrupts, 2);
 	assert_int_equal(f.interrupts[0].ip, 0x401000);
 	assert_int_equal(f.interrupts[0].regs, 0xabcdef);
