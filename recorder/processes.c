@@ -6,6 +6,7 @@
 #include "processes.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -108,6 +109,38 @@ uint64_t processes_events(const struct processes *p)
 	for (size_t i = 0; i < p->n; i++)
 		all += p->list[i].events;
 	return all;
+}
+
+/* utime + stime of a process, in clock ticks (0 if it is gone). */
+static uint64_t cpu_ticks_of(int32_t pid)
+{
+	char path[32], stat[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, stat, sizeof(stat) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	stat[n] = '\0';
+	/* The fields after the command's name, which may hold anything but
+	 * ends at the last ')': state, then ten numbers, then utime, stime. */
+	const char *after = strrchr(stat, ')');
+	unsigned long long user, sys;
+	if (!after || sscanf(after + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+			     &user, &sys) != 2)
+		return 0;
+	return user + sys;
+}
+
+uint64_t processes_cpu_ticks(const struct processes *p, int32_t top)
+{
+	uint64_t ticks = top > 0 ? cpu_ticks_of(top) : 0;
+	for (size_t i = 0; i < p->n; i++)
+		if (!p->list[i].ended && p->list[i].pid > 0)
+			ticks += cpu_ticks_of(p->list[i].pid);
+	return ticks;
 }
 
 uint64_t processes_longest(const struct processes *p)

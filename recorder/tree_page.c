@@ -12,11 +12,20 @@
 #include <linux/futex.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+static unsigned stall_seconds(void)
+{
+	const char *v = getenv("DEJA_OUTPUT_STALL_S");
+	char *end;
+	unsigned long s = v ? strtoul(v, &end, 10) : 0;
+	return v && *v && !*end && s >= 1 && s <= 3600 ? (unsigned)s : TREE_STALL_S;
+}
 
 bool tree_page_open(struct tree_page *t)
 {
@@ -34,6 +43,7 @@ bool tree_page_open(struct tree_page *t)
 		return false;
 	}
 	t->page = p;
+	t->stall_s = stall_seconds();
 	t->page->magic = DEJA_SHARED_MAGIC;
 	t->page->version = DEJA_PROTOCOL_VERSION;
 	return true;
@@ -43,6 +53,8 @@ void tree_page_reset(struct tree_page *t)
 {
 	t->events_seen = 0;
 	t->still_since = 0;
+	t->cpu_seen = 0;
+	t->cpu_read_at = 0;
 	if (!t->page)
 		return;
 	__atomic_store_n(&t->page->outputs, 0, __ATOMIC_RELEASE);
@@ -58,27 +70,40 @@ void tree_page_stop(struct tree_page *t)
 	syscall(SYS_futex, &t->page->outputs, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 }
 
-void tree_page_watch(struct tree_page *t, uint64_t events)
+/* Whether the tree computed since the last read (once a second). */
+static bool computing(struct tree_page *t, double now, tree_cpu_fn cpu, void *ctx)
+{
+	if (now - t->cpu_read_at < 1)
+		return false;
+	uint64_t ticks = cpu(ctx);
+	bool more = t->cpu_read_at != 0 && ticks > t->cpu_seen + TREE_COMPUTING_TICKS;
+	t->cpu_seen = ticks;
+	t->cpu_read_at = now;
+	return more;
+}
+
+void tree_page_watch(struct tree_page *t, uint64_t events, tree_cpu_fn cpu, void *ctx)
 {
 	if (!t->page || __atomic_load_n(&t->page->off, __ATOMIC_ACQUIRE))
 		return;
 	if (!__atomic_load_n(&t->page->waiters, __ATOMIC_ACQUIRE)) { /* always so when recording */
 		t->still_since = 0;
+		t->cpu_read_at = 0;
 		return;
 	}
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-	if (t->still_since == 0 || events != t->events_seen) {
+	if (t->still_since == 0 || events != t->events_seen || computing(t, now, cpu, ctx)) {
 		t->events_seen = events;
 		t->still_since = now;
 		return;
 	}
-	if (now - t->still_since < TREE_STALL_S)
+	if (now - t->still_since < t->stall_s)
 		return;
 	tree_page_stop(t);
-	fprintf(stderr, "deja: the replayed processes waited %d s for each other's outputs: their"
-			" order is given up for the rest of the run\n", TREE_STALL_S);
+	fprintf(stderr, "deja: the replayed processes waited %u s for each other's outputs: their"
+			" order is given up for the rest of the run\n", t->stall_s);
 }
 
 void tree_page_close(struct tree_page *t)

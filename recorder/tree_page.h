@@ -10,15 +10,29 @@
 
 #include "protocol.h"
 
-/* How long a replay's outputs may wait for each other with no event made. */
+/* How long a replay's outputs may wait for each other while no process
+ * of the tree makes an event or computes; DEJA_OUTPUT_STALL_S (seconds,
+ * 1 to 3600) sets another. */
 #define TREE_STALL_S 10
+
+/* The tree's processes computing: more CPU time than this (clock ticks,
+ * 1/100 s) in a second of the watch (a waiting process's wake-ups are
+ * charged a tick now and then). */
+#define TREE_COMPUTING_TICKS 5
 
 struct tree_page {
 	int fd; /* the memfd, handed to the target as DEJA_TREE_FD; -1: none */
 	struct deja_tree *page;
+	unsigned stall_s;
 	uint64_t events_seen;   /* the tree's events when the watch last looked */
-	double still_since;     /* when they last changed (CLOCK_MONOTONIC s) */
+	double still_since;     /* when they last changed, or the tree last computed
+				 * (CLOCK_MONOTONIC s) */
+	uint64_t cpu_seen;      /* the tree's CPU time (clock ticks) when last read */
+	double cpu_read_at;     /* and when */
 };
+
+/* The CPU time (clock ticks) the tree's live processes have used. */
+typedef uint64_t (*tree_cpu_fn)(void *ctx);
 
 /* Make it; false (errno set) if it cannot be. */
 bool tree_page_open(struct tree_page *t);
@@ -27,11 +41,13 @@ void tree_page_reset(struct tree_page *t);
 /* The run is stopped: a replayed output waits for no other. */
 void tree_page_stop(struct tree_page *t);
 /* Replay, now and then: `events` is how many the tree's processes have
- * made.  While outputs wait for their turns and no process makes an
- * event for TREE_STALL_S seconds, the outputs wait for each other (a
- * damaged trace's order can make them): the order is given up, and said
- * so on stderr, rather than the replay hanging. */
-void tree_page_watch(struct tree_page *t, uint64_t events);
+ * made.  While outputs wait for their turns and for TREE_STALL_S seconds
+ * no process makes an event or computes (cpu, read once a second while
+ * they are still), the outputs wait for each other (a damaged trace's
+ * order can make them): the order is given up, and said so on stderr,
+ * rather than the replay hanging.  A process that computes for longer
+ * between two events (a compiler's optimiser) is waited for. */
+void tree_page_watch(struct tree_page *t, uint64_t events, tree_cpu_fn cpu, void *ctx);
 void tree_page_close(struct tree_page *t);
 
 #endif /* DEJA_TREE_PAGE_H */

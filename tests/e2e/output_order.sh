@@ -12,7 +12,10 @@
 # sight (its environment, its descriptors closed by Python's subprocess).
 # Gaps in the recorded numbers replay in order; a number on no output is a
 # damaged trace; outputs that wait for each other give up their order
-# after 10 s instead of hanging.
+# after 10 s (DEJA_OUTPUT_STALL_S) without an event or a process
+# computing, instead of hanging.  A job that computes for longer than
+# that before it prints, recorded before a job that slept (whose replayed
+# sleep takes no time), is waited for: its line stays first.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -73,7 +76,8 @@ fi
 # trace (exit 2), and outputs that wait for each other all the same (a
 # parent that writes after it reaped its child, numbered before the
 # child's output; a process's output numbered after its own later one)
-# give up their order after 10 s without an event, and say so.
+# give up their order after 10 s without an event or a process computing
+# (2 s here), and say so.
 timeout 60 "$deja" record -q -o gaps.trace -- bash -c "$jobs_stdout" >gaps.rec 2>&1 ||
 	{ dump gaps.rec; fail "record for the gaps failed"; }
 sqlite3 gaps.trace "UPDATE process_events SET output_seq = output_seq * 10 + 5 WHERE output_seq > 0"
@@ -94,8 +98,22 @@ timeout 60 "$deja" record -q -o falling.trace -- bash -c 'echo a; echo b' >/dev/
 sqlite3 falling.trace "UPDATE events SET output_seq = 100 - output_seq WHERE output_seq > 0"
 for waiting in cycle falling; do
 	rc=0
-	timeout 60 "$deja" replay -q $waiting.trace >$waiting.rep 2>err </dev/null || rc=$?
+	DEJA_OUTPUT_STALL_S=2 timeout 60 "$deja" replay -q $waiting.trace >$waiting.rep 2>err </dev/null || rc=$?
 	[ $rc -eq 0 ] || { dump err; fail "$waiting: outputs waiting for each other: replay exited $rc (124: it hung)"; }
 	grep -q "order is given up" err || { dump err; fail "$waiting: the replay did not say it gave up the outputs' order"; }
 done
-note "gaps in the numbers replay in order; a number on no output exits 2; outputs waiting for each other give up their order"
+
+# The job computing (awk, no event) for longer than the 2 s: the watch
+# sees the tree using the CPU and keeps the order.
+compute='(awk "BEGIN { for (i = 0; i < 60000000; i++) s += i; print \"computed\" }") &
+(sleep 8; echo slept) & wait'
+timeout 60 "$deja" record -q -o compute.trace -- bash -c "$compute" >compute.rec 2>&1 ||
+	{ dump compute.rec; fail "record of the computing job failed"; }
+[ "$(head -1 compute.rec)" = computed ] ||
+	{ dump compute.rec; fail "the computing job printed after the sleeping one: this machine is too slow for the test"; }
+rc=0
+DEJA_OUTPUT_STALL_S=2 timeout 60 "$deja" replay -q compute.trace >compute.rep 2>err </dev/null || rc=$?
+[ $rc -eq 0 ] || { dump err; fail "the computing job: replay exited $rc"; }
+! grep -q "order is given up" err || { dump err; fail "the computing job: the replay gave the order up while a job computed"; }
+cmp -s compute.rec compute.rep || { diff compute.rec compute.rep >&2 || true; fail "the computing job: replay printed another order"; }
+note "gaps in the numbers replay in order; a number on no output exits 2; outputs waiting for each other give up their order; a computing job is waited for"
