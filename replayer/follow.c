@@ -29,15 +29,17 @@ int follow_schedule_build(const struct trace_event *ev, uint64_t n, bool real_ti
 	}
 	for (uint64_t i = 0; f->vtimes && i < n; i++)
 		f->vtimes[i] = ev[i].ev.vtime;
-	/* The thread of each event, and whether it was a yield (a parallel
-	 * replay's spin loops, runtime/baton.c); and, on the event before
-	 * each signal of the same thread, that its next event is a signal. */
+	/* The thread of each event, and whether it was a yield or a sleep (a
+	 * parallel replay's spin loops, runtime/baton.c); and, on the event
+	 * before each signal of the same thread, that its next event is a
+	 * signal. */
 	for (uint32_t t = 0; t < DEJA_MAX_THREADS; t++)
 		f->last_of[t] = UINT64_MAX;
 	for (uint64_t i = 0; i < n; i++) {
 		uint32_t t = ev[i].ev.thread;
 		f->schedule[i] = t | ((ev[i].ev.flags & DEJA_EVENT_TIMED_OUT) ? DEJA_SCHEDULE_TIMEOUT : 0) |
-				 (ev[i].ev.op == DEJA_OP_YIELD ? DEJA_SCHEDULE_YIELD : 0);
+				 (ev[i].ev.op == DEJA_OP_YIELD ? DEJA_SCHEDULE_YIELD : 0) |
+				 (ev[i].ev.op == DEJA_OP_SLEEP ? DEJA_SCHEDULE_SLEEP : 0);
 		f->ticks[i] = DEJA_NO_TICK;
 		if (t < DEJA_MAX_THREADS) {
 			if (ev[i].ev.op == DEJA_OP_SIGNAL && f->last_of[t] != UINT64_MAX)

@@ -130,19 +130,22 @@ static bool differs(struct replay_sink *rs, const struct deja_event *got)
 	return false;
 }
 
-/* A parallel replay's yield (DEJA_EVENT_SPIN_YIELD) is its thread's next
- * recorded yield, at the recorded call site, wherever it was made. */
-static const struct deja_event *spin_yield_as_recorded(const struct replay_sink *rs,
-							const struct deja_event *ev,
-							struct deja_event *copy)
+/* A parallel replay's yield or sleep (DEJA_EVENT_SPIN) is its thread's
+ * next recorded one, with the recorded call site and argument, wherever
+ * it was made. */
+static const struct deja_event *spin_as_recorded(const struct replay_sink *rs,
+						 const struct deja_event *ev,
+						 struct deja_event *copy)
 {
-	if (!(ev->flags & DEJA_EVENT_SPIN_YIELD))
+	if (!(ev->flags & DEJA_EVENT_SPIN))
 		return ev;
 	*copy = *ev;
-	copy->flags &= (uint16_t)~DEJA_EVENT_SPIN_YIELD;
+	copy->flags &= (uint16_t)~DEJA_EVENT_SPIN;
 	const struct deja_event *recorded = rs->next < rs->n ? &rs->recorded[rs->next].ev : NULL;
-	if (recorded && recorded->op == DEJA_OP_YIELD && recorded->thread == ev->thread)
+	if (recorded && recorded->op == ev->op && recorded->thread == ev->thread) {
 		copy->site = recorded->site;
+		copy->arg = recorded->arg;
+	}
 	return copy;
 }
 
@@ -151,7 +154,7 @@ static bool sink_event(void *ctx, const struct deja_event *got, const uint8_t *d
 	(void)data;
 	struct replay_sink *rs = ctx;
 	struct deja_event copy;
-	const struct deja_event *ev = spin_yield_as_recorded(rs, got, &copy);
+	const struct deja_event *ev = spin_as_recorded(rs, got, &copy);
 	rs->digest = deja_event_digest(rs->digest, ev);
 	if (rs->next >= rs->n || rs->recorded[rs->next].digest != rs->digest ||
 	    !events_alike(&rs->recorded[rs->next].ev, ev))

@@ -244,8 +244,9 @@ static int64_t execute_chosen(uint32_t self)
 	int64_t r = deja_sched_step(rt.model, self, &ev);
 	ev.image = rt.shared->image;
 	rt_ticks_python_location(&ev.py_code, &ev.py_line);
-	if (ev.op == DEJA_OP_YIELD && rt.shared->parallel && rt.shared->mode == DEJA_MODE_REPLAY)
-		ev.flags |= DEJA_EVENT_SPIN_YIELD;
+	if ((ev.op == DEJA_OP_YIELD || ev.op == DEJA_OP_SLEEP) && rt.shared->parallel &&
+	    rt.shared->mode == DEJA_MODE_REPLAY)
+		ev.flags |= DEJA_EVENT_SPIN;
 	next_own_plus_1 = 0;
 	rt_last_arg = ev.arg;
 	vclock_seen = rt.model->vclock;
@@ -467,25 +468,27 @@ static int64_t take_turn(uint32_t self, const struct deja_sched_input *in)
 }
 
 /*
- * Parallel replay: yields.  How often a spinning thread calls
- * sched_yield, and in which spin loop, depends on how the threads
- * happened to run: libstdc++'s atomic waits (under std::latch,
- * std::barrier, std::counting_semaphore, atomic::wait) spin on it before
- * they wait in futex, as hand-made spin loops do, and libstdc++ wakes
- * every waiter of a futex it shares between objects, which then spin
- * again.  So a replay's thread yields more or fewer times than the
- * recording's, and elsewhere; every such replay diverged.  The
- * recording's yields are made in their places all the same: a thread's
- * yield is its next recorded yield, wherever it is made
- * (DEJA_EVENT_SPIN_YIELD: the supervisor takes the recorded call site),
- * when that is its next recorded event, and is otherwise no event but
- * the kernel's (rt_model_yield_recorded); the recorded yields a thread
- * still owes when it gets to another operation are made first, each in
- * its place (make_owed_yields); and a thread waiting in a futex when its
- * recorded yield comes returns from it, as from a spurious wake
- * (rt_model_yield_due, trap.c), to spin again, as the recording's did.
- * A recording keeps every yield an event: a spin loop's yields move the
- * virtual clock, fire timers and count towards --max-steps.
+ * Parallel replay: spin and polling loops.  How often a thread calls
+ * sched_yield or sleeps while it waits for a flag, and in which loop,
+ * depends on how the threads happened to run: libstdc++'s atomic waits
+ * (under std::latch, std::barrier, std::counting_semaphore, atomic::wait)
+ * spin with sched_yield before they wait in a futex, which libstdc++
+ * shares between objects and wakes for all its waiters, who spin again;
+ * a hand-made loop yields or sleeps until a flag is set.  So a replay's
+ * thread yields or sleeps more or fewer times than the recording's, and
+ * elsewhere, and every such replay diverged.  The recording's yields and
+ * sleeps (spins) are made in their places all the same: a thread's
+ * yield or sleep is its next recorded one, wherever it is made
+ * (DEJA_EVENT_SPIN: the supervisor takes the recorded call site and
+ * argument), when that is its next recorded event, and is otherwise no
+ * event (rt_model_spin_recorded: a yield is then the kernel's, a sleep
+ * takes no time); the recorded spins a thread still owes when it gets
+ * to another operation are made first, each at its turn
+ * (make_owed_spins); and a thread waiting in a futex when its recorded
+ * spin comes returns from it, as from a spurious wake (rt_model_spin_due,
+ * trap.c), to spin again, as the recording's did.  A recording keeps
+ * every yield and sleep an event: they move the virtual clock, fire
+ * timers and count towards --max-steps.
  */
 
 /* Replay: the seq of this thread's next recorded event (rt.schedule_len:
@@ -502,45 +505,69 @@ static uint64_t next_own_event(void)
 	return next_own_plus_1 - 1;
 }
 
-static bool yield_recorded_next(void)
+/* The spin of a follow-schedule entry: DEJA_OP_YIELD, DEJA_OP_SLEEP, or
+ * DEJA_OP_COUNT for another operation. */
+static enum deja_op spin_of(uint32_t entry)
 {
-	uint64_t seq = next_own_event();
-	return seq < rt.schedule_len && (rt.schedule[seq] & DEJA_SCHEDULE_YIELD);
+	if (entry & DEJA_SCHEDULE_YIELD)
+		return DEJA_OP_YIELD;
+	if (entry & DEJA_SCHEDULE_SLEEP)
+		return DEJA_OP_SLEEP;
+	return DEJA_OP_COUNT;
 }
 
-bool rt_model_yield_recorded(void)
+/* The spin that is this thread's next recorded event, or DEJA_OP_COUNT. */
+static enum deja_op spin_recorded_next(void)
+{
+	uint64_t seq = next_own_event();
+	return seq < rt.schedule_len ? spin_of(rt.schedule[seq]) : DEJA_OP_COUNT;
+}
+
+bool rt_model_spin_recorded(enum deja_op op)
 {
 	rt_model_enter();
-	bool recorded = yield_recorded_next();
+	bool recorded = spin_recorded_next() == op;
 	rt_model_leave();
 	return recorded;
 }
 
-bool rt_model_yield_due(void)
+bool rt_model_spin_due(void)
 {
 	model_lock();
 	uint64_t seq = rt.model->steps;
 	bool due = rt.shared->mode == DEJA_MODE_REPLAY && seq < rt.schedule_len &&
-		   (rt.schedule[seq] & (DEJA_SCHEDULE_THREAD | DEJA_SCHEDULE_YIELD)) ==
-			   (rt_self | DEJA_SCHEDULE_YIELD);
+		   (rt.schedule[seq] & DEJA_SCHEDULE_THREAD) == rt_self &&
+		   spin_of(rt.schedule[seq]) != DEJA_OP_COUNT;
 	model_unlock();
 	return due;
 }
 
-static void make_owed_yields(uint32_t self, const struct deja_sched_input *in)
+/* Declare a spin this thread owes: a sleep whose time is up. */
+static void declare_owed(struct deja_model *m, uint32_t self, enum deja_op spin, uint64_t site)
+{
+	deja_model_set_pending(m, self, spin, NULL, 0, site);
+	if (spin == DEJA_OP_SLEEP) {
+		m->threads[self].pending.timed = 1;
+		m->threads[self].pending.deadline = m->vclock;
+	}
+}
+
+static void make_owed_spins(uint32_t self, const struct deja_sched_input *in)
 {
 	struct deja_model *m = rt.model;
 	struct deja_pending *p = &m->threads[self].pending;
-	if (rt.shared->mode != DEJA_MODE_REPLAY || p->op == DEJA_OP_YIELD ||
-	    !yield_recorded_next())
+	if (rt.shared->mode != DEJA_MODE_REPLAY)
+		return;
+	enum deja_op spin = spin_recorded_next();
+	if (spin == DEJA_OP_COUNT || spin == p->op)
 		return;
 	struct deja_pending op = *p;
 	do {
-		deja_model_set_pending(m, self, DEJA_OP_YIELD, NULL, 0, op.site);
+		declare_owed(m, self, spin, op.site);
 		take_turn(self, in);
 		wake_ready(in);
-	} while (yield_recorded_next());
-	op.wait_seq = ++m->wait_seq; /* declared after its yields, as recorded */
+	} while ((spin = spin_recorded_next()) != DEJA_OP_COUNT);
+	op.wait_seq = ++m->wait_seq; /* declared after its spins, as recorded */
 	*p = op;
 }
 
@@ -552,7 +579,7 @@ static int64_t run_parallel(uint32_t self)
 				       .script = rt.script, .script_len = rt.script_len,
 				       .ticks = rt.ticks };
 	rt_model_enter();
-	make_owed_yields(self, &in);
+	make_owed_spins(self, &in);
 	int64_t r = take_turn(self, &in);
 	at_point = false;
 	if (m->threads[self].state == DEJA_THREAD_LIVE)

@@ -65,10 +65,17 @@ RT_EXPORT int pthread_once(pthread_once_t *once, void (*init)(void))
 	return 0;
 }
 
+/* Parallel replay: a yield or sleep the recording does not have next for
+ * this thread is no event (baton.c). */
+static bool spin_quietly(enum deja_op op)
+{
+	return rt.shared->parallel && rt.shared->mode == DEJA_MODE_REPLAY &&
+	       !rt_model_spin_recorded(op);
+}
+
 void rt_yield(uint64_t site)
 {
-	if (rt.shared->parallel && rt.shared->mode == DEJA_MODE_REPLAY &&
-	    !rt_model_yield_recorded()) {
+	if (spin_quietly(DEJA_OP_YIELD)) {
 		rt_syscall0(SYS_sched_yield);
 		return;
 	}
@@ -117,6 +124,8 @@ int rt_sleep(clockid_t clock, int flags, const struct timespec *req, struct time
 {
 	if (!valid_timespec(req))
 		return EINVAL;
+	if (spin_quietly(DEJA_OP_SLEEP))
+		return 0; /* virtual time: no time passes */
 	rt_model_enter(); /* parallel mode: the clock is read under the lock */
 	if (!(flags & TIMER_ABSTIME))
 		return sleep_until(rt_deadline_rel(req), rem, site);

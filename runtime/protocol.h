@@ -148,11 +148,12 @@ enum deja_thread_state {
  * the scheduler treated it as yielding, so a script's default switches
  * away there, and a run that went on with it has a "stay". */
 #define DEJA_EVENT_TURN 0x40u
-/* Parallel replay: a yield, which stands for its thread's next recorded
- * yield wherever that was made (how often, and in which spin loop, a
- * thread yields depends on how the threads ran: runtime/baton.c); the
- * supervisor takes the recorded call site. */
-#define DEJA_EVENT_SPIN_YIELD 0x80u
+/* Parallel replay: a yield or a sleep, which stands for its thread's next
+ * recorded one wherever that was made (how often, and in which spin or
+ * polling loop, a thread yields or sleeps depends on how the threads ran:
+ * runtime/baton.c); the supervisor takes the recorded call site and
+ * argument. */
+#define DEJA_EVENT_SPIN 0x80u
 
 /* Mutex subtypes, as glibc numbers them in pthread_mutex_t.__kind. */
 #define DEJA_MUTEX_NORMAL 0u
@@ -171,7 +172,8 @@ enum deja_thread_state {
 #define DEJA_SCHEDULE_TIMEOUT 0x80000000u     /* that event was a fired timeout */
 #define DEJA_SCHEDULE_SIGNAL_NEXT 0x40000000u /* its thread's next event is a signal */
 #define DEJA_SCHEDULE_YIELD 0x20000000u       /* that event was a sched_yield */
-#define DEJA_SCHEDULE_THREAD 0x1fffffffu
+#define DEJA_SCHEDULE_SLEEP 0x10000000u       /* that event was a sleep */
+#define DEJA_SCHEDULE_THREAD 0x0fffffffu
 
 /* A replay's stop for the next event of an event's thread
  * (deja_shared.ticks_offset): DEJA_NO_TICK, a tick count, or this bit with

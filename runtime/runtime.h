@@ -357,13 +357,13 @@ int64_t rt_run(void);
  * complete until its caller has done more (a THREAD_CREATE, until the
  * real thread exists); the caller then calls rt_signals_deliver. */
 int64_t rt_run_op(void);
-/* Parallel replay: whether the calling thread's next recorded event is a
- * yield; a sched_yield that is not lets the kernel run another thread and
- * is no event (baton.c). */
-bool rt_model_yield_recorded(void);
-/* Parallel replay: whether the recording's next event is a yield of the
- * calling thread, which waits in the kernel for a futex (baton.c). */
-bool rt_model_yield_due(void);
+/* Parallel replay: whether the calling thread's next recorded event is
+ * this spin (DEJA_OP_YIELD or DEJA_OP_SLEEP); one that is not is no event
+ * (baton.c). */
+bool rt_model_spin_recorded(enum deja_op op);
+/* Parallel replay: whether the recording's next event is a yield or sleep
+ * of the calling thread, which waits in the kernel for a futex (baton.c). */
+bool rt_model_spin_due(void);
 /* Replay: the seq of the calling thread's next event in the recording
  * (UINT64_MAX: none), whose feed entry an input may look at first. */
 uint64_t rt_next_event_of_self(void);

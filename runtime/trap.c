@@ -166,10 +166,10 @@ static long futex_wait_in_kernel(const long a[6], uint64_t site)
 	int stuck = 0;
 	long r;
 	while ((r = rt_syscall(SYS_futex, a[0], a[1], a[2], (long)&slice, 0, 0)) == -ETIMEDOUT) {
-		/* A replay whose next event is this thread's yield: the
-		 * recording's woke here and spun again; a futex wait may end
-		 * without a wake, and its caller looks again. */
-		if (rt_model_yield_due()) {
+		/* A replay whose next event is this thread's yield or sleep:
+		 * the recording's woke here and spun again; a futex wait may
+		 * end without a wake, and its caller looks again. */
+		if (rt_model_spin_due()) {
 			r = 0;
 			break;
 		}

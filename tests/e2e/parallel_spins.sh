@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # parallel_spins.sh DEJA SPIN_WAITS
 #
-# How often a thread calls sched_yield() while it spins, and in which
-# spin loop, depends on how the threads ran: libstdc++'s std::latch,
-# std::barrier, std::counting_semaphore and atomic::wait spin on it
-# before they wait in a futex, and a hand-made loop yields until a flag
-# is set.  Under --strategy parallel every replay of such a program
-# diverged ("expected yield(), got mutex_lock", or a yield in another
-# loop than recorded).  A parallel replay now makes each thread's
-# recorded yields in their places whatever it spins (runtime/baton.c).
-# Five parallel recordings, each replayed three times; the output is the
-# native one; the recordings did yield.  The serialised modes, where one
+# How often a thread calls sched_yield() or sleeps while it waits, and in
+# which loop, depends on how the threads ran: libstdc++'s std::latch,
+# std::barrier, std::counting_semaphore and atomic::wait spin with
+# sched_yield() before they wait in a futex, and hand-made loops yield or
+# sleep until a flag is set.  Under --strategy parallel every replay of
+# such a program diverged ("expected yield(), got mutex_lock", a yield in
+# another loop than recorded, "expected sleep(0ns), got mutex_lock").  A
+# parallel replay now makes each thread's recorded yields and sleeps in
+# their places whatever it spins (runtime/baton.c).  Five parallel
+# recordings, each replayed three times; the output is the native one;
+# the recordings did yield and sleep.  The serialised modes, where one
 # thread runs at a time, replay the program too.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -21,7 +22,7 @@ require_file "$deja" "$prog"
 cd "$tmp"
 
 "$prog" >native
-yields=0
+yields=0 sleeps=0
 for run in 1 2 3 4 5; do
 	rm -f p.deja
 	rc=0
@@ -30,9 +31,12 @@ for run in 1 2 3 4 5; do
 	cmp -s native rec || { diff native rec >&2 || true; fail "parallel recording $run printed other bytes"; }
 	n=$(sqlite3 p.deja "SELECT count(*) FROM events WHERE op = 'yield'")
 	yields=$((yields + n))
+	n=$(sqlite3 p.deja "SELECT count(*) FROM events WHERE op = 'sleep'")
+	sleeps=$((sleeps + n))
 	replays_match "$deja" p.deja rec 3 60
 done
-[ "$yields" -gt 0 ] || fail "no parallel recording had a yield: the test proves nothing here"
+[ "$yields" -gt 0 ] && [ "$sleeps" -gt 0 ] ||
+	fail "the parallel recordings had $yields yields and $sleeps sleeps: the test proves nothing here"
 
 for seed in none 3; do
 	rm -f s.deja
@@ -43,4 +47,4 @@ for seed in none 3; do
 	cmp -s native rec || fail "recording (seed $seed) printed other bytes"
 	replays_match "$deja" s.deja rec 2 60
 done
-note "parallel mode: spin loops' yields replay wherever the threads spin ($yields yields in 5 recordings, 15 replays identical)"
+note "parallel mode: spin and polling loops replay wherever the threads spin ($yields yields and $sleeps sleeps in 5 recordings, 15 replays identical)"

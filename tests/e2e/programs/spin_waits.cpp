@@ -4,13 +4,16 @@
  * wait in a futex (shared between objects, so a wake meant for one
  * object's waiter wakes others too): a std::counting_semaphore the main
  * thread releases, a std::latch, a std::barrier each round, turns taken
- * with atomic::wait/notify_all, and at the end a hand-made loop of
- * sched_yield() until the main thread sets a flag.  A mutex around a
+ * with atomic::wait/notify_all, and at the end hand-made loops until the
+ * main thread, once all have come to them, sets a flag: one thread polls
+ * with a 50 us sleep, the others (and the main thread while it waits for
+ * them to come) with sched_yield().  A mutex around a
  * shared total gives the threads events between the waits.  Prints the
  * total and the turns taken, the same in every run.
  */
 #include <atomic>
 #include <barrier>
+#include <chrono>
 #include <cstdio>
 #include <latch>
 #include <mutex>
@@ -37,7 +40,7 @@ int main()
 	std::latch ready(THREADS);
 	std::barrier round(THREADS);
 	std::atomic<int> turn{0};
-	std::atomic<int> done{0};
+	std::atomic<int> arrived{0}, done{0};
 	std::vector<std::thread> threads;
 	for (int t = 0; t < THREADS; t++)
 		threads.emplace_back([&, t] {
@@ -52,13 +55,20 @@ int main()
 				turn.fetch_add(1);
 				turn.notify_all();
 			}
-			while (!done.load())
-				sched_yield();
+			arrived.fetch_add(1);
+			while (!done.load()) {
+				if (t == 0)
+					std::this_thread::sleep_for(std::chrono::microseconds(50));
+				else
+					sched_yield();
+			}
 			add(7);
 		});
 	go.release(THREADS);
+	while (arrived.load() < THREADS)
+		sched_yield();
 	for (long i = 0; i < 2000000; i++)
-		__asm__ volatile("" ::: "memory"); /* the spinners yield meanwhile */
+		__asm__ volatile("" ::: "memory"); /* the others spin meanwhile */
 	done.store(1);
 	for (auto &th : threads)
 		th.join();
