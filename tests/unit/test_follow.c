@@ -1,9 +1,9 @@
 /*
  * test_follow.c: a recorded event stream as the follow strategy reads it
  * (replayer/follow.c), for the top process and each forked child alike:
- * the thread of each event, timeouts, yields, the event before a signal,
- * where each thread stops at a tick or an interrupt, and the clock of
- * each event.
+ * the thread of each event, timeouts, yields and sleeps, the event
+ * before a signal, where each thread stops at a tick or an interrupt, and
+ * the clock of each event.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -39,8 +39,10 @@ static void schedule_marks_timeouts_signals_and_ticks(void **state)
 	assert_int_equal(f.vtimes[3], 40);
 	assert_int_equal(f.schedule[0], 0);
 	assert_int_equal(f.schedule[2], 1);
-	/* Event 3 timed out and is the one before thread 0's signal. */
-	assert_int_equal(f.schedule[3], 0 | DEJA_SCHEDULE_TIMEOUT | DEJA_SCHEDULE_SIGNAL_NEXT);
+	/* Event 3 is a sleep, timed out, and is the one before thread 0's
+	 * signal. */
+	assert_int_equal(f.schedule[3], 0 | DEJA_SCHEDULE_SLEEP | DEJA_SCHEDULE_TIMEOUT |
+						 DEJA_SCHEDULE_SIGNAL_NEXT);
 	/* After event 2 thread 1 stops at tick 77; nobody else stops. */
 	assert_int_equal(f.ticks[2], 77);
 	for (int i = 0; i < 7; i++)
