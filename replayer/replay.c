@@ -487,7 +487,7 @@ struct replay_load {
  * take as their output_seq (trace_outputs.c). */
 static enum trace_status load_output_ranks(struct trace *t, struct replay_load *l, uint64_t n)
 {
-	enum trace_status st = trace_get_output_ranks(t, &l->ranks, &l->nranks);
+	enum trace_status st = trace_get_output_ranks(t, l->events, n, &l->ranks, &l->nranks);
 	return st == TRACE_OK ? trace_rank_outputs(l->ranks, l->nranks, 0, l->events, n) : st;
 }
 

@@ -105,6 +105,7 @@ struct trace_output_rank {
 	uint32_t process; /* 0: the top process */
 	uint32_t rank;    /* 1 to n */
 	uint64_t seq;     /* its event in that process's stream */
+	uint64_t number;  /* its recorded output_seq */
 };
 
 struct trace_site_key {
@@ -360,9 +361,12 @@ enum trace_status trace_put_process_input(struct trace *t, uint32_t process, uin
 /* Every process, by id (none in a trace of a run that forked nothing
  * followed and was written before its end). */
 /* Every output event's rank (1 to n) among all processes' outputs in
- * their recorded order (events.output_seq), sorted by process and seq. */
-enum trace_status trace_get_output_ranks(struct trace *t, struct trace_output_rank **out,
-					 size_t *n);
+ * their recorded order (output_seq), sorted by process and seq: the top
+ * process's outputs from its events (top[], loaded already: reading them
+ * again cost a replay a scan of the whole table), the children's from
+ * process_events. */
+enum trace_status trace_get_output_ranks(struct trace *t, const struct trace_event *top,
+					 size_t ntop, struct trace_output_rank **out, size_t *n);
 /* The output events of `process` among events[] given their ranks as
  * their output_seq, which a replay waits on; TRACE_ERR_CORRUPT if one
  * that carries a number is no output syscall. */

@@ -17,6 +17,7 @@
 
 #include <stdlib.h>
 
+#include "grow.h"
 #include "syscall_table.h"
 
 static bool read_output(sqlite3_stmt *st, void *row)
@@ -24,7 +25,9 @@ static bool read_output(sqlite3_stmt *st, void *row)
 	struct trace_output_rank *r = row;
 	r->process = (uint32_t)sqlite3_column_int64(st, 0);
 	r->seq = (uint64_t)sqlite3_column_int64(st, 1);
-	return sqlite3_column_int64(st, 2) > 0;
+	int64_t number = sqlite3_column_int64(st, 2);
+	r->number = (uint64_t)number;
+	return number > 0;
 }
 
 static int by_process_and_seq(const void *a, const void *b)
@@ -35,17 +38,46 @@ static int by_process_and_seq(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-enum trace_status trace_get_output_ranks(struct trace *t, struct trace_output_rank **out,
-					 size_t *n)
+static int by_number(const void *a, const void *b)
+{
+	const struct trace_output_rank *x = a, *y = b;
+	if (x->number != y->number)
+		return x->number < y->number ? -1 : 1;
+	return by_process_and_seq(a, b);
+}
+
+/* The top process's numbered outputs, after the children's. */
+static enum trace_status add_top_outputs(const struct trace_event *top, size_t ntop,
+					 struct trace_output_rank **r, size_t *n)
+{
+	size_t cap = *n;
+	for (size_t i = 0; i < ntop; i++) {
+		if (!top[i].ev.output_seq)
+			continue;
+		if (!grow_array(r, &cap, *n + 1, sizeof(**r), 64))
+			return TRACE_ERR_NOMEM;
+		(*r)[(*n)++] = (struct trace_output_rank){ .process = 0, .seq = top[i].ev.seq,
+							   .number = top[i].ev.output_seq };
+	}
+	return TRACE_OK;
+}
+
+enum trace_status trace_get_output_ranks(struct trace *t, const struct trace_event *top,
+					 size_t ntop, struct trace_output_rank **out, size_t *n)
 {
 	struct trace_output_rank *r;
 	enum trace_status st = trace_load_rows(t,
-		"SELECT 0, seq, output_seq FROM events WHERE output_seq != 0"
-		" UNION ALL SELECT process, seq, output_seq FROM process_events"
-		" WHERE output_seq != 0 ORDER BY 3, 1, 2",
+		"SELECT process, seq, output_seq FROM process_events WHERE output_seq != 0",
 		sizeof(*r), read_output, (void **)&r, n);
-	if (st != TRACE_OK)
+	if (st == TRACE_OK)
+		st = add_top_outputs(top, ntop, &r, n);
+	if (st != TRACE_OK) {
+		free(r);
+		*n = 0;
 		return st;
+	}
+	if (*n)
+		qsort(r, *n, sizeof(*r), by_number);
 	for (size_t i = 0; i < *n; i++)
 		r[i].rank = (uint32_t)(i + 1);
 	if (*n)
