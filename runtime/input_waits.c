@@ -363,7 +363,7 @@ static bool wait_slices(struct pollfd *fds, nfds_t n, int64_t timeout_ns, int64_
 		/* A cancellation request is as good as a signal here: glibc
 		 * only marks it in the thread, and the caller acts on it when
 		 * the call fails with EINTR (interpose_io.c). */
-		if (rt_signals_due() || rt_cancel_requested())
+		if (rt_signals_due() || rt_cancel_arrived())
 			return true;
 		int64_t slice = SIGNAL_LOOK_NS;
 		if (timeout_ns >= 0) {
