@@ -252,6 +252,7 @@ static int64_t execute_chosen(uint32_t self)
 	next_own_plus_1 = 0;
 	rt_last_arg = ev.arg;
 	vclock_seen = rt.model->vclock;
+	rt_cancel_note_event();
 	rt_signals_note_event(ev.seq);
 	rt_ticks_after_event(ev.seq);
 	rt_interrupts_after_event(ev.seq);
@@ -581,6 +582,11 @@ static int64_t run_parallel(uint32_t self)
 				       .script = rt.script, .script_len = rt.script_len,
 				       .ticks = rt.ticks };
 	rt_model_enter();
+	/* A CANCEL event made since this thread's last event, before it got
+	 * here, ends its wait as if it had come later: which of the two it
+	 * was is timing, and a replay's wait at a cancelled sem_wait() never
+	 * ended where the recording's had been interrupted. */
+	deja_model_cancel_reaches(m, self);
 	make_owed_spins(self, &in);
 	int64_t r = take_turn(self, &in);
 	at_point = false;

@@ -347,18 +347,23 @@ bool rt_io_wait_world_before(uint64_t deadline)
  * the handler ran and the read failed with EINTR.  So a call that waits
  * first waits for its descriptors in slices of SIGNAL_LOOK_NS, in a
  * ppoll under the program's mask (which a handled signal always
- * interrupts), looking between for a signal held for the thread: then
- * the call is not made and fails with EINTR, and the signal is handled at
- * its event, which is where a replay finds it.  A call with a timeout of
- * its own waits so for as long as its timeout (from `start`), and is
- * then made with what is left of it (timeout_left), at most at once.
+ * interrupts), looking between for a signal held for the thread, or a
+ * cancellation request (a thread cancelled in read() waited for ever):
+ * then the call is not made and fails with EINTR, and the signal is
+ * handled at its event, which is where a replay finds it.  A call with
+ * a timeout of its own waits so for as long as its timeout (from
+ * `start`), and is then made with what is left of it (timeout_left), at
+ * most at once.
  */
 static bool wait_slices(struct pollfd *fds, nfds_t n, int64_t timeout_ns, int64_t start)
 {
 	uint64_t mask = rt_signals_program_mask() & ~RT_OWN_SIGNALS;
 	bool trapped = rt_trap_program_mask != NULL;
 	for (;;) {
-		if (rt_signals_due())
+		/* A cancellation request is as good as a signal here: glibc
+		 * only marks it in the thread, and the caller acts on it when
+		 * the call fails with EINTR (interpose_io.c). */
+		if (rt_signals_due() || rt_cancel_arrived())
 			return true;
 		int64_t slice = SIGNAL_LOOK_NS;
 		if (timeout_ns >= 0) {

@@ -23,7 +23,7 @@
 
 /* These calls are cancellation points: glibc's would act on a request
  * while they wait; these do before they start, and when the request ends
- * an input's wait (-EINTR).  A thread deja does not manage goes straight
+ * their wait (-EINTR).  A thread deja does not manage goes straight
  * through (rt_input and rt_output pass its calls on). */
 static long input_call(long nr, long a0, long a1, long a2, long a3, long a4, long a5,
 		       uint64_t site)
@@ -42,9 +42,13 @@ static long output_call(long nr, long a0, long a1, long a2, long a3, long a4, lo
 			uint64_t site)
 {
 	long a[6] = { a0, a1, a2, a3, a4, a5 };
-	if (rt_managed())
+	bool managed = rt_managed();
+	if (managed)
 		rt_cancel_point();
-	return rt_to_libc(rt_output(deja_syscall(nr), nr, a, site));
+	long r = rt_output(deja_syscall(nr), nr, a, site);
+	if (managed && r == -EINTR) /* a parallel wait for room (outputs.c) */
+		rt_cancel_point();
+	return rt_to_libc(r);
 }
 
 RT_EXPORT ssize_t read(int fd, void *buf, size_t len)

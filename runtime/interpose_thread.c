@@ -134,15 +134,34 @@ static void *trampoline(void *p)
 	return ret;
 }
 
+/* Whether a CANCEL event for this thread came before its last event.
+ * pthread_cancel marks glibc's request before its event, and in parallel
+ * mode the target runs meanwhile: acting on glibc's mark, a thread took
+ * the request before a wait in one run and at the wait's end in another,
+ * and a parallel replay of a cancelled sem_wait diverged. */
+static __thread bool cancel_seen __attribute__((tls_model("initial-exec")));
+
+void rt_cancel_note_event(void)
+{
+	cancel_seen = rt.model->threads[rt_self].cancel_requested;
+}
+
 void rt_cancel_point(void)
 {
+	if (rt_managed() && !rt_cancel_requested())
+		return;
 	RT_REAL(pthread_testcancel)();
 }
 
 bool rt_cancel_requested(void)
 {
+	return cancel_seen && !rt.model->threads[rt_self].cancel_disabled;
+}
+
+bool rt_cancel_arrived(void)
+{
 	const struct deja_thread *th = &rt.model->threads[rt_self];
-	return th->cancel_requested && !th->cancel_disabled;
+	return __atomic_load_n(&th->cancel_requested, __ATOMIC_RELAXED) && !th->cancel_disabled;
 }
 
 /* glibc marks the request in the thread itself (and signals it only if it
@@ -160,6 +179,15 @@ RT_EXPORT int pthread_cancel(pthread_t th)
 		rt_run();
 	}
 	return r;
+}
+
+/* The program's own cancellation point acts as the runtime's do: glibc's
+ * acted on a request marked but not yet made an event, so a thread
+ * looping on pthread_testcancel() and usleep() was cancelled before its
+ * sleep in a parallel replay and in the sleep in its recording. */
+RT_EXPORT void pthread_testcancel(void)
+{
+	rt_cancel_point();
 }
 
 RT_EXPORT int pthread_setcancelstate(int state, int *old)

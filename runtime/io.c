@@ -653,7 +653,7 @@ long rt_io_reap_waiting(const long a[6], uint64_t site)
  * counted as running, a thread blocked in read() kept another's virtual
  * usleep() from ever coming due, and the writer it waited for never
  * wrote (the recording hung). */
-static void wait_in_kernel(struct rt_io *io, long nr, uint64_t site)
+void rt_io_wait_in_kernel(struct rt_io *io, long nr, uint64_t site)
 {
 	struct deja_pending *p = rt_declare(DEJA_OP_SYSCALL, NULL, (uint64_t)nr, site);
 	p->may_block = 1;
@@ -668,7 +668,7 @@ void rt_io_wait_in_kernel_quietly(long nr, const long a[6], uint64_t site)
 	static const long no_fd[6] = { -1, 0, 0, 0, 0, 0 };
 	static const struct rt_io quiet = { .nr = -1, .a = no_fd };
 	(void)a;
-	wait_in_kernel((struct rt_io *)(uintptr_t)&quiet, nr, site);
+	rt_io_wait_in_kernel((struct rt_io *)(uintptr_t)&quiet, nr, site);
 }
 
 static long input_once(const struct deja_syscall_info *sc, long nr, const long a[6],
@@ -694,7 +694,7 @@ static long input_once(const struct deja_syscall_info *sc, long nr, const long a
 	const long *args = a;
 	struct rt_io_args own;
 	if (rt.shared->parallel && rt_io_call_may_block(nr, a)) {
-		wait_in_kernel(&io, nr, site);
+		rt_io_wait_in_kernel(&io, nr, site);
 		io.waited_in_kernel = input_deadline(nr, a, &io.deadline);
 		interrupted = rt_io_parallel_wait_ready(&io, &own, &args);
 	}

@@ -86,6 +86,9 @@ struct rt_io_args {
  * else *args: the arguments to make the call with (a timed call's
  * timeout is then what is left of it, in *own). */
 bool rt_io_parallel_wait_ready(const struct rt_io *io, struct rt_io_args *own, const long **args);
+/* Parallel mode, record: declare a call that may wait in the kernel as a
+ * wait for the world; its thread stands at a point until its event. */
+void rt_io_wait_in_kernel(struct rt_io *io, long nr, uint64_t site);
 /* Threads waiting in io.c's run_waiting; touched with the baton held. */
 extern int rt_io_waiting_inputs;
 /* Its descriptor is ready for what the call waits for. */

@@ -45,10 +45,9 @@
 #include "syscall_table.h"
 
 /* A write that may wait in the kernel for room. */
-static bool output_may_wait(long nr, const long a[6])
+static bool write_may_wait(long nr, const long a[6])
 {
-	if (rt.shared->parallel ||
-	    (nr != SYS_write && nr != SYS_sendto && nr != SYS_writev && nr != SYS_sendmsg))
+	if (nr != SYS_write && nr != SYS_sendto && nr != SYS_writev && nr != SYS_sendmsg)
 		return false;
 	if ((nr == SYS_writev && a[2] <= 0) || (nr == SYS_sendmsg && !a[1]) || rt_part_len(nr, a) == 0)
 		return false;
@@ -62,6 +61,12 @@ static bool output_may_wait(long nr, const long a[6])
 		return false;
 	long flags = rt_syscall2(SYS_fcntl, a[0], F_GETFL);
 	return flags >= 0 && !(flags & O_NONBLOCK);
+}
+
+/* The serialised modes write such a call in parts, each at its event. */
+static bool output_may_wait(long nr, const long a[6])
+{
+	return !rt.shared->parallel && write_may_wait(nr, a);
 }
 
 /* Record: a part at its event, once the descriptor was writable. */
@@ -184,6 +189,23 @@ static long write_now(long nr, const long a[6])
 	return r;
 }
 
+/* Parallel mode, record: a write into a full pipe or socket waited in
+ * the kernel counted as running, so a virtual sleep of the thread that
+ * was to read never came due and the recording hung; and a signal or a
+ * cancellation request never reached it.  It is a wait for the world now,
+ * first for room, in slices with those in view (input_waits.c), as a
+ * read's is; it then writes at once, and may still wait in the kernel
+ * for the rest of a large write, standing at its point. */
+static long write_waiting(struct rt_io *io, long nr, const long a[6], uint64_t site)
+{
+	struct rt_io_args own;
+	const long *args;
+	rt_io_wait_in_kernel(io, nr, site);
+	if (rt_io_parallel_wait_ready(io, &own, &args))
+		return -EINTR;
+	return write_now(nr, a);
+}
+
 void rt_output_at_event(struct rt_io *io)
 {
 	io->result = io->feed ? show_again(io->nr, io->a) : write_now(io->nr, io->a);
@@ -197,10 +219,19 @@ void rt_output_replay_in_turn(struct rt_io *io, uint32_t seq, bool show)
 	rt_output_order_done(seq);
 }
 
-long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site)
+/* The write and its event; a signal that interrupted the wait for room
+ * has been handled at the event (rt_output makes the call again after a
+ * handler with SA_RESTART). */
+static long parallel_write_waiting(struct rt_io *io, long nr, const long a[6], uint64_t site)
 {
-	if (!rt_managed())
-		return rt_io_pass_unmanaged(nr, a);
+	long r = write_waiting(io, nr, a, site);
+	rt_io_run_event(io, nr, site, r, rt_io_digest(io->sc, a, r, true, RT_IO_ANY_ROOM), 0, false);
+	return r;
+}
+
+static long output_once(const struct deja_syscall_info *sc, long nr, const long a[6],
+			uint64_t site)
+{
 	struct rt_io io = { .nr = nr, .sc = sc, .a = a, .output = true };
 	if (rt_io_replaying()) {
 		/* The output happens again only where the user sees it
@@ -246,9 +277,26 @@ long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uin
 		rt_io_run_event(&io, nr, site, 0, 0, 0, false); /* filled in at the event */
 		return io.result;
 	}
+	if (rt.shared->parallel && write_may_wait(nr, a))
+		return parallel_write_waiting(&io, nr, a, site);
 	long r = write_now(nr, a);
 	if (!rt.shared->parallel) /* parallel mode numbers it at its event */
 		io.output_seq = rt_output_order_take();
 	rt_io_run_event(&io, nr, site, r, rt_io_digest(sc, a, r, true, RT_IO_ANY_ROOM), 0, false);
 	return r;
+}
+
+long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site)
+{
+	if (!rt_managed())
+		return rt_io_pass_unmanaged(nr, a);
+	for (;;) {
+		long r = output_once(sc, nr, a, site);
+		/* Parallel mode: a signal ended a wait for room before any
+		 * byte was written (write_waiting; its replay is fed the
+		 * same), and the kernel would have restarted the call. */
+		if (r != -EINTR || !rt.shared->parallel || rt_cancel_requested() ||
+		    !rt_signals_restart())
+			return r;
+	}
 }

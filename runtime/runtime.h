@@ -866,12 +866,20 @@ int rt_retry_backoff(uint64_t site, unsigned tries);
  * instead of glibc: acts on a pending cancellation request as glibc's
  * own would (pthread_testcancel).  Called before the call waits and after
  * it has waited, where the thread holds what the call gives back (a
- * condition wait's mutex), as POSIX has the cleanup handlers find it. */
+ * condition wait's mutex), as POSIX has the cleanup handlers find it.
+ * A managed thread acts only on a request whose CANCEL event came before
+ * its own last event (rt_cancel_note_event), so the events decide it. */
 void rt_cancel_point(void);
-/* pthread_cancel has asked this thread to end, and it has cancellation
- * enabled: an interrupted wait at a cancellation point then ends rather
- * than waiting again, so that the thread acts on the request. */
+/* pthread_cancel has asked this thread to end, by an event before the
+ * thread's own last one, and it has cancellation enabled: an interrupted
+ * wait at a cancellation point then ends rather than waiting again, so
+ * that the thread acts on the request. */
 bool rt_cancel_requested(void);
+/* The request's CANCEL event has been made, whenever: what a wait in the
+ * kernel looks for (input_waits.c), to end as a signal would end it. */
+bool rt_cancel_arrived(void);
+/* After each of the thread's own events: note whether a request stands. */
+void rt_cancel_note_event(void);
 void rt_threads_after_fork_child(void);
 
 #endif /* DEJA_RUNTIME_H */

@@ -333,6 +333,13 @@ static bool at_cancellation_point(const struct deja_pending *p)
 	}
 }
 
+void deja_model_cancel_reaches(struct deja_model *m, uint32_t t)
+{
+	struct deja_thread *th = &m->threads[t];
+	if (th->cancel_requested && !th->cancel_disabled && at_cancellation_point(&th->pending))
+		th->pending.interrupt |= DEJA_INTERRUPT_INTERRUPTED;
+}
+
 /* pthread_cancel: the request stands; a thread that can take it and waits
  * at a cancellation point has its wait interrupted, as the cancellation's
  * signal interrupts it natively, so that it gets to act on the request. */
@@ -340,10 +347,8 @@ static void cancel_thread(struct deja_model *m, uint32_t t)
 {
 	if (t >= m->nthreads || m->threads[t].state != DEJA_THREAD_LIVE)
 		return;
-	struct deja_thread *th = &m->threads[t];
-	th->cancel_requested = 1;
-	if (!th->cancel_disabled && at_cancellation_point(&th->pending))
-		th->pending.interrupt |= DEJA_INTERRUPT_INTERRUPTED;
+	m->threads[t].cancel_requested = 1;
+	deja_model_cancel_reaches(m, t);
 }
 
 /* A signal interrupts the wait: it can go on now, to end with -EINTR;

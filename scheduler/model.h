@@ -73,6 +73,11 @@ bool deja_model_may_time_out(const struct deja_model *m, uint32_t t);
 /* A signal interrupted t's wait (deja_pending.interrupt) and nothing
  * else lets it go on: executing it gives -EINTR and leaves it pending. */
 bool deja_model_interrupted(const struct deja_model *m, uint32_t t);
+/* A cancellation request for t stands and t, able to take it, waits at a
+ * cancellation point: the wait is interrupted, as when the request comes
+ * while it waits.  For a thread that gets to its wait after the request
+ * (parallel mode runs it meanwhile). */
+void deja_model_cancel_reaches(struct deja_model *m, uint32_t t);
 
 /* Apply thread t's pending operation.  Returns the result the call gives:
  * 0 or an errno value; futex ops give the syscall's value (a wake counts
