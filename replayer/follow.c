@@ -4,9 +4,19 @@
  */
 #include "follow.h"
 
+#include <errno.h>
 #include <stdlib.h>
 
 #include "protocol.h"
+
+/* A read lock of an rwlock the recording refused: a writer holding it or,
+ * for a lock that prefers writers, waiting for it (a parallel replay
+ * follows the recording there, runtime/baton.c). */
+static bool refused_read_lock(const struct deja_event *ev)
+{
+	return (ev->op == DEJA_OP_RW_RDLOCK || ev->op == DEJA_OP_RW_TRYRDLOCK) &&
+	       (ev->result == EBUSY || ev->result == ETIMEDOUT);
+}
 
 int follow_schedule_build(const struct trace_event *ev, uint64_t n, bool real_time,
 			  struct follow_schedule *f)
@@ -39,7 +49,8 @@ int follow_schedule_build(const struct trace_event *ev, uint64_t n, bool real_ti
 		uint32_t t = ev[i].ev.thread;
 		f->schedule[i] = t | ((ev[i].ev.flags & DEJA_EVENT_TIMED_OUT) ? DEJA_SCHEDULE_TIMEOUT : 0) |
 				 (ev[i].ev.op == DEJA_OP_YIELD ? DEJA_SCHEDULE_YIELD : 0) |
-				 (ev[i].ev.op == DEJA_OP_SLEEP ? DEJA_SCHEDULE_SLEEP : 0);
+				 (ev[i].ev.op == DEJA_OP_SLEEP ? DEJA_SCHEDULE_SLEEP : 0) |
+				 (refused_read_lock(&ev[i].ev) ? DEJA_SCHEDULE_REFUSED : 0);
 		f->ticks[i] = DEJA_NO_TICK;
 		if (t < DEJA_MAX_THREADS) {
 			if (ev[i].ev.op == DEJA_OP_SIGNAL && f->last_of[t] != UINT64_MAX)

@@ -574,6 +574,19 @@ static void make_owed_spins(uint32_t self, const struct deja_sched_input *in)
 	*p = op;
 }
 
+/* Parallel replay: a read lock of an rwlock is refused where the
+ * recording's was, and only there (model.c, readers_kept_out). */
+static void keep_out_as_recorded(uint32_t self)
+{
+	struct deja_pending *p = &rt.model->threads[self].pending;
+	if (rt.shared->mode != DEJA_MODE_REPLAY ||
+	    (p->op != DEJA_OP_RW_RDLOCK && p->op != DEJA_OP_RW_TRYRDLOCK))
+		return;
+	uint64_t seq = next_own_event();
+	bool refused = seq < rt.schedule_len && (rt.schedule[seq] & DEJA_SCHEDULE_REFUSED);
+	p->kept_out = refused ? DEJA_KEPT_OUT_YES : DEJA_KEPT_OUT_NO;
+}
+
 /* Wait for this thread's turn, execute, record. */
 static int64_t run_parallel(uint32_t self)
 {
@@ -588,6 +601,7 @@ static int64_t run_parallel(uint32_t self)
 	 * ended where the recording's had been interrupted. */
 	deja_model_cancel_reaches(m, self);
 	make_owed_spins(self, &in);
+	keep_out_as_recorded(self);
 	int64_t r = take_turn(self, &in);
 	at_point = false;
 	if (m->threads[self].state == DEJA_THREAD_LIVE)

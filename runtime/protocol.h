@@ -173,7 +173,9 @@ enum deja_thread_state {
 #define DEJA_SCHEDULE_SIGNAL_NEXT 0x40000000u /* its thread's next event is a signal */
 #define DEJA_SCHEDULE_YIELD 0x20000000u       /* that event was a sched_yield */
 #define DEJA_SCHEDULE_SLEEP 0x10000000u       /* that event was a sleep */
-#define DEJA_SCHEDULE_THREAD 0x0fffffffu
+/* That event was a read lock of an rwlock refused (EBUSY, ETIMEDOUT). */
+#define DEJA_SCHEDULE_REFUSED 0x08000000u
+#define DEJA_SCHEDULE_THREAD 0x07ffffffu
 
 /* A replay's stop for the next event of an event's thread
  * (deja_shared.ticks_offset): DEJA_NO_TICK, a tick count, or this bit with
@@ -242,8 +244,14 @@ struct deja_pending {
 	uint32_t may_block; /* SYSCALL: an input that may block: a point to switch at */
 	uint32_t interrupt; /* DEJA_INTERRUPT_*: this wait and signals */
 	uint32_t output_seq; /* SYSCALL: an output's place in the tree (deja_event.output_seq) */
-	uint32_t reserved;
+	/* RW_RDLOCK, RW_TRYRDLOCK, parallel replay: whether a waiting writer
+	 * kept the reader out, as the recording found it (DEJA_KEPT_OUT_*;
+	 * 0: the model decides, model.c readers_kept_out). */
+	uint32_t kept_out;
 };
+
+#define DEJA_KEPT_OUT_NO 1u
+#define DEJA_KEPT_OUT_YES 2u
 
 /* deja_pending.interrupt.  A signal made pending for a thread that waits
  * in the model (runtime/signals.c) sets INTERRUPTED: the wait can go on at

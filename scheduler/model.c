@@ -227,6 +227,7 @@ void deja_model_set_pending(struct deja_model *m, uint32_t t, enum deja_op op,
 	p->may_block = 0;
 	p->interrupt = 0;
 	p->output_seq = 0;
+	p->kept_out = 0;
 }
 
 /* ---- enabledness ---- */
@@ -262,8 +263,16 @@ static uint32_t waiting_writer(const struct deja_model *m, const struct deja_obj
 	return DEJA_NO_THREAD;
 }
 
+/* Whether a writer's wait keeps reader t out of rwlock o.  A parallel
+ * replay has the recording's answer: there a writer waits from the moment
+ * its thread gets to the call, which the timing decides, and a replay
+ * whose writer had come to its turn first kept out the reader the
+ * recording let in. */
 static bool readers_kept_out(const struct deja_model *m, const struct deja_object *o, uint32_t t)
 {
+	uint32_t recorded = m->threads[t].pending.kept_out;
+	if (recorded)
+		return recorded == DEJA_KEPT_OUT_YES;
 	return o->subtype == DEJA_RWLOCK_PREFER_WRITER_NONRECURSIVE &&
 	       waiting_writer(m, o, t) != DEJA_NO_THREAD;
 }

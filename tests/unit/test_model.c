@@ -238,6 +238,35 @@ static void writer_preferring_rwlock_keeps_new_readers_out(void **state)
 	free(m);
 }
 
+/* A parallel replay gives the recording's answer (pending.kept_out): a
+ * reader the recording let in goes in although a writer waits, and one it
+ * refused is refused although none does. */
+static void recorded_keep_out_overrides_the_model(void **state)
+{
+	(void)state;
+	struct deja_model *m = new_model(3);
+	static int a;
+	struct deja_object *o = deja_model_object(m, (uint64_t)(uintptr_t)&a, DEJA_OBJ_RWLOCK);
+	o->subtype = DEJA_RWLOCK_PREFER_WRITER_NONRECURSIVE;
+	assert_int_equal(run(m, 0, DEJA_OP_RW_RDLOCK, o, 0), 0);
+	deja_model_set_pending(m, 1, DEJA_OP_RW_WRLOCK, o, 0, 0);
+	deja_model_set_pending(m, 2, DEJA_OP_RW_RDLOCK, o, 0, 0);
+	assert_false(deja_model_enabled(m, 2));
+	m->threads[2].pending.kept_out = DEJA_KEPT_OUT_NO;
+	assert_true(deja_model_enabled(m, 2));
+	uint64_t out;
+	assert_int_equal(deja_model_execute(m, 2, false, &out), 0);
+	/* No writer waits now, but the recording refused the try. */
+	deja_model_set_pending(m, 1, DEJA_OP_YIELD, NULL, 0, 0);
+	deja_model_set_pending(m, 2, DEJA_OP_RW_TRYRDLOCK, o, 0, 0);
+	m->threads[2].pending.kept_out = DEJA_KEPT_OUT_YES;
+	assert_int_equal(deja_model_execute(m, 2, false, &out), EBUSY);
+	/* A new declaration forgets it. */
+	deja_model_set_pending(m, 2, DEJA_OP_RW_TRYRDLOCK, o, 0, 0);
+	assert_int_equal(m->threads[2].pending.kept_out, 0);
+	free(m);
+}
+
 /* Once every number is used, a new thread takes the lowest number of a
  * finished thread that was joined, not of one merely finished; never in
  * parallel mode (reuse_joined 0). */
@@ -368,6 +397,7 @@ int main(void)
 		cmocka_unit_test(join_waits_for_finish),
 		cmocka_unit_test(joined_thread_numbers_serve_again),
 		cmocka_unit_test(writer_preferring_rwlock_keeps_new_readers_out),
+		cmocka_unit_test(recorded_keep_out_overrides_the_model),
 		cmocka_unit_test(futex_wait_checks_value_and_wake_is_fifo),
 		cmocka_unit_test(file_lock_wait_ends_when_locks_change),
 		cmocka_unit_test(futex_wait_asked_from_outside_reads_no_word),
