@@ -111,12 +111,12 @@ void processes_kill(struct processes *p);
 void processes_end(struct processes *p);
 /* Children admitted in this run. */
 uint32_t processes_count(const struct processes *p);
-/* The most events one child made (0: none followed). */
 /* The events drained from every child so far. */
 uint64_t processes_events(const struct processes *p);
 /* The CPU time (clock ticks) the live children and the process `top`
  * have used (read from /proc). */
 uint64_t processes_cpu_ticks(const struct processes *p, int32_t top);
+/* The most events one child made (0: none followed). */
 uint64_t processes_longest(const struct processes *p);
 /* The process number given to the child with this pid in this run, or -1. */
 int32_t processes_number_of(const struct processes *p, int32_t pid);

@@ -536,9 +536,11 @@ bool rt_model_spin_recorded(enum deja_op op)
 
 bool rt_model_spin_due(void)
 {
+	if (rt.shared->mode != DEJA_MODE_REPLAY)
+		return false;
 	model_lock();
 	uint64_t seq = rt.model->steps;
-	bool due = rt.shared->mode == DEJA_MODE_REPLAY && seq < rt.schedule_len &&
+	bool due = seq < rt.schedule_len &&
 		   (rt.schedule[seq] & DEJA_SCHEDULE_THREAD) == rt_self &&
 		   spin_of(rt.schedule[seq]) != DEJA_OP_COUNT;
 	model_unlock();
@@ -555,12 +557,11 @@ static void declare_owed(struct deja_model *m, uint32_t self, enum deja_op spin,
 	}
 }
 
+/* Parallel replay: the spins this thread owes before its operation. */
 static void make_owed_spins(uint32_t self, const struct deja_sched_input *in)
 {
 	struct deja_model *m = rt.model;
 	struct deja_pending *p = &m->threads[self].pending;
-	if (rt.shared->mode != DEJA_MODE_REPLAY)
-		return;
 	enum deja_op spin = spin_recorded_next();
 	if (spin == DEJA_OP_COUNT || spin == p->op)
 		return;
@@ -579,8 +580,7 @@ static void make_owed_spins(uint32_t self, const struct deja_sched_input *in)
 static void keep_out_as_recorded(uint32_t self)
 {
 	struct deja_pending *p = &rt.model->threads[self].pending;
-	if (rt.shared->mode != DEJA_MODE_REPLAY ||
-	    (p->op != DEJA_OP_RW_RDLOCK && p->op != DEJA_OP_RW_TRYRDLOCK))
+	if (p->op != DEJA_OP_RW_RDLOCK && p->op != DEJA_OP_RW_TRYRDLOCK)
 		return;
 	uint64_t seq = next_own_event();
 	bool refused = seq < rt.schedule_len && (rt.schedule[seq] & DEJA_SCHEDULE_REFUSED);
@@ -600,8 +600,10 @@ static int64_t run_parallel(uint32_t self)
 	 * was is timing, and a replay's wait at a cancelled sem_wait() never
 	 * ended where the recording's had been interrupted. */
 	deja_model_cancel_reaches(m, self);
-	make_owed_spins(self, &in);
-	keep_out_as_recorded(self);
+	if (rt.shared->mode == DEJA_MODE_REPLAY) { /* the recording's choices */
+		make_owed_spins(self, &in);
+		keep_out_as_recorded(self);
+	}
 	int64_t r = take_turn(self, &in);
 	at_point = false;
 	if (m->threads[self].state == DEJA_THREAD_LIVE)

@@ -98,7 +98,6 @@ struct trace_wait {
 	uint32_t image; /* the image the site is in (deja_event.image) */
 };
 
-/* A call site: an address in one image of one process. */
 /* An output event's rank in the tree's recorded order of outputs
  * (trace_outputs.c). */
 struct trace_output_rank {
@@ -108,6 +107,7 @@ struct trace_output_rank {
 	uint64_t number;  /* its recorded output_seq */
 };
 
+/* A call site: an address in one image of one process. */
 struct trace_site_key {
 	uint32_t process; /* 0: the top process */
 	uint32_t image;
@@ -358,8 +358,6 @@ enum trace_status trace_put_process_data(struct trace *t, uint32_t process, uint
 enum trace_status trace_put_process_input(struct trace *t, uint32_t process, uint64_t seq,
 					  uint64_t last_seq, const char *source, uint64_t offset,
 					  uint64_t len);
-/* Every process, by id (none in a trace of a run that forked nothing
- * followed and was written before its end). */
 /* Every output event's rank (1 to n) among all processes' outputs in
  * their recorded order (output_seq), sorted by process and seq: the top
  * process's outputs from its events (top[], loaded already: reading them
@@ -372,6 +370,8 @@ enum trace_status trace_get_output_ranks(struct trace *t, const struct trace_eve
  * that carries a number is no output syscall. */
 enum trace_status trace_rank_outputs(const struct trace_output_rank *ranks, size_t n,
 				     uint32_t process, struct trace_event *events, size_t nevents);
+/* Every process, by id (none in a trace of a run that forked nothing
+ * followed and was written before its end). */
 enum trace_status trace_get_processes(struct trace *t, struct trace_process **out, size_t *n);
 /* A forked child's events, preemptions and context switches (as run's
  * for the top process), counted from its events; TRACE_ALL_CHILDREN: all
