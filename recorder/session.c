@@ -809,18 +809,6 @@ static void timeout_outcome(const struct session *s, struct session_result *res,
 			 " wait for what never came)", s->cfg->wall_timeout, res->thread);
 }
 
-/* The tree's processes, for the watch of a replay's outputs. */
-struct tree_cpu {
-	const struct processes *procs;
-	int32_t top;
-};
-
-static uint64_t tree_cpu_ticks(void *ctx)
-{
-	const struct tree_cpu *c = ctx;
-	return processes_cpu_ticks(c->procs, c->top);
-}
-
 int session_run(struct session *s, session_sink sink, void *ctx, struct session_result *res,
 		char *err, size_t errlen)
 {
@@ -868,8 +856,7 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 			end_where_recorded(s, &h, res->events);
 		}
 		uint64_t steps = __atomic_load_n(&s->shared->model.steps, __ATOMIC_RELAXED);
-		struct tree_cpu cpu = { s->procs, h.pid };
-		tree_page_watch(&s->tree, steps + processes_events(s->procs), tree_cpu_ticks, &cpu);
+		tree_page_watch(&s->tree, steps + processes_events(s->procs), s->procs, h.pid);
 		if (steps != steps_seen) {
 			steps_seen = steps;
 			clock_gettime(CLOCK_MONOTONIC, &last_step);

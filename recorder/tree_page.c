@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "processes.h"
+
 static unsigned stall_seconds(void)
 {
 	const char *v = getenv("DEJA_OUTPUT_STALL_S");
@@ -71,18 +73,20 @@ void tree_page_stop(struct tree_page *t)
 }
 
 /* Whether the tree computed since the last read (once a second). */
-static bool computing(struct tree_page *t, double now, tree_cpu_fn cpu, void *ctx)
+static bool computing(struct tree_page *t, double now, const struct processes *children,
+		      int32_t top)
 {
 	if (now - t->cpu_read_at < 1)
 		return false;
-	uint64_t ticks = cpu(ctx);
+	uint64_t ticks = processes_cpu_ticks(children, top);
 	bool more = t->cpu_read_at != 0 && ticks > t->cpu_seen + TREE_COMPUTING_TICKS;
 	t->cpu_seen = ticks;
 	t->cpu_read_at = now;
 	return more;
 }
 
-void tree_page_watch(struct tree_page *t, uint64_t events, tree_cpu_fn cpu, void *ctx)
+void tree_page_watch(struct tree_page *t, uint64_t events, const struct processes *children,
+		     int32_t top)
 {
 	if (!t->page || __atomic_load_n(&t->page->off, __ATOMIC_ACQUIRE))
 		return;
@@ -94,7 +98,7 @@ void tree_page_watch(struct tree_page *t, uint64_t events, tree_cpu_fn cpu, void
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-	if (t->still_since == 0 || events != t->events_seen || computing(t, now, cpu, ctx)) {
+	if (t->still_since == 0 || events != t->events_seen || computing(t, now, children, top)) {
 		t->events_seen = events;
 		t->still_since = now;
 		return;

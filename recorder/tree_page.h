@@ -31,8 +31,7 @@ struct tree_page {
 	double cpu_read_at;     /* and when */
 };
 
-/* The CPU time (clock ticks) the tree's live processes have used. */
-typedef uint64_t (*tree_cpu_fn)(void *ctx);
+struct processes;
 
 /* Make it; false (errno set) if it cannot be. */
 bool tree_page_open(struct tree_page *t);
@@ -40,14 +39,16 @@ bool tree_page_open(struct tree_page *t);
 void tree_page_reset(struct tree_page *t);
 /* The run is stopped: a replayed output waits for no other. */
 void tree_page_stop(struct tree_page *t);
-/* Replay, now and then: `events` is how many the tree's processes have
- * made.  While outputs wait for their turns and for TREE_STALL_S seconds
- * no process makes an event or computes (cpu, read once a second while
- * they are still), the outputs wait for each other (a damaged trace's
+/* Replay, now and then: `events` is how many the tree's processes (the
+ * top one, `top`, and its followed children) have made.  While outputs
+ * wait for their turns and for TREE_STALL_S seconds no process makes an
+ * event or computes (its CPU time, read once a second while they are
+ * still), the outputs wait for each other (a damaged trace's
  * order can make them): the order is given up, and said so on stderr,
  * rather than the replay hanging.  A process that computes for longer
  * between two events (a compiler's optimiser) is waited for. */
-void tree_page_watch(struct tree_page *t, uint64_t events, tree_cpu_fn cpu, void *ctx);
+void tree_page_watch(struct tree_page *t, uint64_t events, const struct processes *children,
+		     int32_t top);
 void tree_page_close(struct tree_page *t);
 
 #endif /* DEJA_TREE_PAGE_H */
