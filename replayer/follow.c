@@ -25,7 +25,6 @@ int follow_schedule_build(const struct trace_event *ev, uint64_t n, bool real_ti
 	f->ticks = malloc((n + 1) * sizeof(uint64_t));
 	/* Each event's clock, for every replay: a virtual timer's expiry is
 	 * placed by it (runtime/timers.c), and in real time every clock. */
-	(void)real_time;
 	f->vtimes = malloc((n + 1) * sizeof(uint64_t));
 	f->last_of = malloc(DEJA_MAX_THREADS * sizeof(uint64_t));
 	uint64_t ninterrupts = 0;
@@ -39,8 +38,9 @@ int follow_schedule_build(const struct trace_event *ev, uint64_t n, bool real_ti
 	}
 	for (uint64_t i = 0; f->vtimes && i < n; i++)
 		f->vtimes[i] = ev[i].ev.vtime;
-	/* The thread of each event, and whether it was a yield or a sleep (a
-	 * parallel replay's spin loops, runtime/baton.c); and, on the event
+	/* The thread of each event, and whether it was a yield, a sleep or,
+	 * in virtual time, a clock read (a parallel replay's spin loops,
+	 * runtime/baton.c); and, on the event
 	 * before each signal of the same thread, that its next event is a
 	 * signal. */
 	for (uint32_t t = 0; t < DEJA_MAX_THREADS; t++)
@@ -50,6 +50,7 @@ int follow_schedule_build(const struct trace_event *ev, uint64_t n, bool real_ti
 		f->schedule[i] = t | ((ev[i].ev.flags & DEJA_EVENT_TIMED_OUT) ? DEJA_SCHEDULE_TIMEOUT : 0) |
 				 (ev[i].ev.op == DEJA_OP_YIELD ? DEJA_SCHEDULE_YIELD : 0) |
 				 (ev[i].ev.op == DEJA_OP_SLEEP ? DEJA_SCHEDULE_SLEEP : 0) |
+				 (ev[i].ev.op == DEJA_OP_CLOCK_READ && !real_time ? DEJA_SCHEDULE_CLOCK : 0) |
 				 (refused_read_lock(&ev[i].ev) ? DEJA_SCHEDULE_REFUSED : 0);
 		f->ticks[i] = DEJA_NO_TICK;
 		if (t < DEJA_MAX_THREADS) {

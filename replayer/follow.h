@@ -23,7 +23,8 @@ struct follow_schedule {
 	uint64_t *last_of;  /* per thread (DEJA_MAX_THREADS): its last event, or UINT64_MAX */
 };
 
-/* Returns 0, or -1 when out of memory. */
+/* real_time: the run read real time (every clock read an event, none a
+ * spin).  Returns 0, or -1 when out of memory. */
 int follow_schedule_build(const struct trace_event *ev, uint64_t n, bool real_time,
 			  struct follow_schedule *f);
 void follow_schedule_free(struct follow_schedule *f);

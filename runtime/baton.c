@@ -233,12 +233,20 @@ static void fire_due(void)
  * for since its last event). */
 static __thread uint64_t next_own_plus_1 __attribute__((tls_model("initial-exec")));
 
+/* The operations a parallel replay makes where the thread gets to them
+ * (spin loops, below); clock reads only in virtual time (clock.c). */
+static bool is_spin(enum deja_op op)
+{
+	return op == DEJA_OP_YIELD || op == DEJA_OP_SLEEP ||
+	       (op == DEJA_OP_CLOCK_READ && !rt.shared->clock_read_events);
+}
+
 static int64_t execute_chosen(uint32_t self)
 {
 	struct deja_event ev;
 	if (__builtin_expect(rt.shared->debug_stop_event != 0, 0)) /* deja replay --gdb */
 		rt_debug_stop_check(&rt.model->threads[self].pending);
-	rt_clock_replay(rt.model->steps);
+	rt_clock_at_event(rt.model->steps);
 	/* Timers the clock has reached by this event (parallel mode has no
 	 * choice before it; a timeout may have moved the clock since). */
 	fire_due();
@@ -246,12 +254,12 @@ static int64_t execute_chosen(uint32_t self)
 	int64_t r = deja_sched_step(rt.model, self, &ev);
 	ev.image = rt.shared->image;
 	rt_ticks_python_location(&ev.py_code, &ev.py_line);
-	if ((ev.op == DEJA_OP_YIELD || ev.op == DEJA_OP_SLEEP) && rt.shared->parallel &&
-	    rt.shared->mode == DEJA_MODE_REPLAY)
+	if (rt.shared->parallel && rt.shared->mode == DEJA_MODE_REPLAY && is_spin(ev.op))
 		ev.flags |= DEJA_EVENT_SPIN;
 	next_own_plus_1 = 0;
 	rt_last_arg = ev.arg;
 	vclock_seen = rt.model->vclock;
+	rt_clock_after_event();
 	rt_cancel_note_event();
 	rt_signals_note_event(ev.seq);
 	rt_ticks_after_event(ev.seq);
@@ -491,7 +499,10 @@ static int64_t take_turn(uint32_t self, const struct deja_sched_input *in)
  * spin comes returns from it, as from a spurious wake (rt_model_spin_due,
  * trap.c), to spin again, as the recording's did.  A recording keeps
  * every yield and sleep an event: they move the virtual clock, fire
- * timers and count towards --max-steps.
+ * timers and count towards --max-steps.  The clock reads that are events
+ * in virtual time (one in DEJA_CLOCK_READS_PER_EVENT, clock.c) are spins
+ * too: a loop that reads the clock while it waits for a flag reads it as
+ * often as the timing lets it.
  */
 
 /* Replay: the seq of this thread's next recorded event (rt.schedule_len:
@@ -508,10 +519,12 @@ static uint64_t next_own_event(void)
 	return next_own_plus_1 - 1;
 }
 
-/* The spin of a follow-schedule entry: DEJA_OP_YIELD, DEJA_OP_SLEEP, or
- * DEJA_OP_COUNT for another operation. */
+/* The spin of a follow-schedule entry: DEJA_OP_YIELD, DEJA_OP_SLEEP,
+ * DEJA_OP_CLOCK_READ, or DEJA_OP_COUNT for another operation. */
 static enum deja_op spin_of(uint32_t entry)
 {
+	if ((entry & DEJA_SCHEDULE_CLOCK) == DEJA_SCHEDULE_CLOCK)
+		return DEJA_OP_CLOCK_READ;
 	if (entry & DEJA_SCHEDULE_YIELD)
 		return DEJA_OP_YIELD;
 	if (entry & DEJA_SCHEDULE_SLEEP)

@@ -9,9 +9,22 @@
  * and two runs of the same schedule read the same times.
  *
  * In the serialised mode the reading thread holds the baton, so a read is
- * just a look at the model.  In parallel mode threads read concurrently;
- * there each read is an event (CLOCK_READ), ordered like any operation, so
- * that replay gives every read the value it had.
+ * just a look at the model.  In parallel mode threads read concurrently,
+ * and each thread reads a clock of its own: the run's clock just after
+ * its last event (rt_vclock_base) plus a tick per read since, which its
+ * replay repeats, since the replay sets each event's clock as recorded.
+ * As events, ordered like any operation, the reads of a program that
+ * times its work held every thread to the recording's order at each one,
+ * and a million of them took 66 times as long to record as to run.  One
+ * read in DEJA_CLOCK_READS_PER_EVENT since the thread's last event (and
+ * its first read in an image, before it has had an event) is an event
+ * all the same, and every event of the thread moves the run's clock up to
+ * the thread's own (rt_clock_at_event): a thread reading the clock while
+ * it waits for a timer, or for another thread's timed wait to end, moves
+ * the run's time on.  A parallel replay makes those events where the
+ * thread gets to them, as it does its yields (baton.c, spin loops): how
+ * often a thread waiting for a flag read the clock was the recording's
+ * timing.
  *
  * Real time (`deja record --time real`, and every child process): the
  * model's clock is kept up with the real monotonic clock at every
@@ -68,13 +81,58 @@ int64_t rt_clock_peek(clockid_t clock)
 	return base_of(clock) + (int64_t)rt.model->vclock;
 }
 
+/* Parallel mode: the thread's clock reads since its last event in this
+ * image, and whether it has had one (its clock starts there). */
+static __thread uint32_t own_reads __attribute__((tls_model("initial-exec")));
+static __thread bool own_clock_started __attribute__((tls_model("initial-exec")));
+
+void rt_clock_after_event(void)
+{
+	own_reads = 0;
+	own_clock_started = true;
+}
+
+/* The thread's own clock: a tick past each of its reads since its event. */
+static uint64_t own_clock(void)
+{
+	return rt_vclock_base() + (uint64_t)own_reads * DEJA_TICK_NS;
+}
+
+void rt_clock_at_event(uint64_t seq)
+{
+	if (own_reads && rt.shared->parallel && own_clock() > rt.model->vclock)
+		rt.model->vclock = own_clock();
+	rt_clock_replay(seq);
+}
+
+/* Parallel mode: whether this read is an event.  A replay makes it one
+ * only where the recording's thread had its clock read next, and reads
+ * its own clock elsewhere (rt_model_spin_recorded). */
+static bool own_read_is_event(void)
+{
+	if (own_clock_started && own_reads + 1 < DEJA_CLOCK_READS_PER_EVENT)
+		return false;
+	return rt.shared->mode != DEJA_MODE_REPLAY || rt_model_spin_recorded(DEJA_OP_CLOCK_READ);
+}
+
+static int64_t read_as_event(clockid_t clock, uint64_t site)
+{
+	rt_declare(DEJA_OP_CLOCK_READ, NULL, (uint64_t)clock, site);
+	return base_of(clock) + rt_run();
+}
+
 /* Read a virtual clock: a tick of virtual time passes, so that a program
  * waiting for the clock to move sees it move. */
 int64_t rt_clock_read(clockid_t clock, uint64_t site)
 {
-	if (rt.shared->parallel || rt.shared->clock_read_events) {
-		rt_declare(DEJA_OP_CLOCK_READ, NULL, (uint64_t)clock, site);
-		return base_of(clock) + rt_run();
+	if (rt.shared->clock_read_events)
+		return read_as_event(clock, site);
+	if (rt.shared->parallel) {
+		if (own_read_is_event())
+			return read_as_event(clock, site);
+		int64_t now = base_of(clock) + (int64_t)own_clock();
+		own_reads++;
+		return now;
 	}
 	int64_t now = rt_clock_peek(clock);
 	rt.model->vclock += DEJA_TICK_NS;

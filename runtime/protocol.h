@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 52u
+#define DEJA_PROTOCOL_VERSION 53u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -59,6 +59,13 @@
 
 /* Virtual nanoseconds added to the virtual clock per scheduling step. */
 #define DEJA_TICK_NS 1000u
+
+/* Parallel mode, virtual time: a thread's clock reads between two of its
+ * events read its own clock, and one read in this many since its last
+ * event is an event (clock_read), which moves the run's clock up to the
+ * thread's (runtime/clock.c).  A trace replays only with the number it
+ * was recorded with. */
+#define DEJA_CLOCK_READS_PER_EVENT 256u
 
 /* Timeslices (docs/architecture.md, Timeslices).  Code built with `deja
  * cflags` that passes this many ticks without a scheduling point stops at
@@ -173,6 +180,9 @@ enum deja_thread_state {
 #define DEJA_SCHEDULE_SIGNAL_NEXT 0x40000000u /* its thread's next event is a signal */
 #define DEJA_SCHEDULE_YIELD 0x20000000u       /* that event was a sched_yield */
 #define DEJA_SCHEDULE_SLEEP 0x10000000u       /* that event was a sleep */
+/* Both: that event was a clock read that a parallel replay makes where
+ * the thread gets to it, as a spin (runtime/clock.c). */
+#define DEJA_SCHEDULE_CLOCK (DEJA_SCHEDULE_YIELD | DEJA_SCHEDULE_SLEEP)
 /* That event was a read lock of an rwlock refused (EBUSY, ETIMEDOUT). */
 #define DEJA_SCHEDULE_REFUSED 0x08000000u
 #define DEJA_SCHEDULE_THREAD 0x07ffffffu

@@ -124,6 +124,12 @@ void rt_clock_sync(void);
 int64_t rt_clock_real_wait(uint64_t deadline);
 /* Replay of real time: the model's clock as it was at event seq. */
 void rt_clock_replay(uint64_t seq);
+/* At the calling thread's event seq, before it executes: a parallel-mode
+ * thread's own clock moves the model's up to it; a replay sets the
+ * model's clock as recorded (rt_clock_replay). */
+void rt_clock_at_event(uint64_t seq);
+/* Just after the calling thread's event: its own clock starts again. */
+void rt_clock_after_event(void);
 /* Record: the realtime clock reads at least realtime_ns from now on, if
  * the real clock has reached it (a file time the program saw). */
 void rt_clock_not_before(int64_t realtime_ns);
@@ -499,7 +505,8 @@ int64_t rt_clock_real_monotonic_ns(void);
 /* The virtual clock's current reading in ns, without advancing it. */
 int64_t rt_clock_peek(clockid_t clock);
 int rt_clock_gettime(clockid_t clock, struct timespec *ts, uint64_t site);
-/* Read a virtual clock in ns; a tick passes (an event in parallel mode). */
+/* Read a virtual clock in ns; a tick passes (in parallel mode on the
+ * thread's own clock, and now and then an event). */
 int64_t rt_clock_read(clockid_t clock, uint64_t site);
 int rt_gettimeofday(struct timeval *tv, void *tz, uint64_t site);
 time_t rt_time(time_t *t, uint64_t site);

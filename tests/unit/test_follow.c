@@ -1,9 +1,9 @@
 /*
  * test_follow.c: a recorded event stream as the follow strategy reads it
  * (replayer/follow.c), for the top process and each forked child alike:
- * the thread of each event, timeouts, yields and sleeps, the event
- * before a signal, where each thread stops at a tick or an interrupt, and
- * the clock of each event.
+ * the thread of each event, timeouts, yields, sleeps and clock reads,
+ * the event before a signal, where each thread stops at a tick or an
+ * interrupt, and the clock of each event.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -93,11 +93,38 @@ static void timeslices_and_interrupts_are_stops(void **state)
 	follow_schedule_free(&f);
 }
 
+/* A clock read is a spin in virtual time (a parallel replay makes it
+ * where its thread gets to it), and no spin in real time, where every
+ * read is an event with the time it read. */
+static void virtual_clock_reads_are_spins(void **state)
+{
+	(void)state;
+	struct trace_event events[] = {
+		ev(0, DEJA_OP_THREAD_START, 0, 0, 10),
+		ev(0, DEJA_OP_CLOCK_READ, 1, 0, 20),
+		ev(0, DEJA_OP_YIELD, 0, 0, 30),
+		ev(0, DEJA_OP_SLEEP, 5, 0, 40),
+	};
+	struct follow_schedule f;
+	assert_int_equal(follow_schedule_build(events, 4, false, &f), 0);
+	assert_int_equal(f.schedule[0], 0);
+	assert_int_equal(f.schedule[1], 0 | DEJA_SCHEDULE_CLOCK);
+	assert_int_equal(f.schedule[2] & DEJA_SCHEDULE_CLOCK, DEJA_SCHEDULE_YIELD);
+	assert_int_equal(f.schedule[3] & DEJA_SCHEDULE_CLOCK, DEJA_SCHEDULE_SLEEP);
+	follow_schedule_free(&f);
+
+	assert_int_equal(follow_schedule_build(events, 4, true, &f), 0);
+	assert_int_equal(f.schedule[1], 0);
+	assert_int_equal(f.schedule[2] & DEJA_SCHEDULE_CLOCK, DEJA_SCHEDULE_YIELD);
+	follow_schedule_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(schedule_marks_timeouts_signals_and_ticks),
 		cmocka_unit_test(timeslices_and_interrupts_are_stops),
+		cmocka_unit_test(virtual_clock_reads_are_spins),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
