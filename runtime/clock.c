@@ -9,7 +9,13 @@
  * and two runs of the same schedule read the same times.
  *
  * In the serialised mode the reading thread holds the baton, so a read is
- * just a look at the model.  In parallel mode threads read concurrently,
+ * just a look at the model; but one read in DEJA_CLOCK_READS_PER_EVENT
+ * since the thread's last event is an event (CLOCK_READ), a scheduling
+ * point: a thread that spins reading the clock until another thread sets
+ * a flag had none, and deja could not interrupt it either (the clock it
+ * reads changes each pass), so the run hung under every strategy; now
+ * random and pct may switch there, and a turn ends (scheduler.c).  In
+ * parallel mode threads read concurrently,
  * and each thread reads a clock of its own: the run's clock just after
  * its last event (rt_vclock_base) plus a tick per read since, which its
  * replay repeats, since the replay sets each event's clock as recorded.
@@ -81,8 +87,8 @@ int64_t rt_clock_peek(clockid_t clock)
 	return base_of(clock) + (int64_t)rt.model->vclock;
 }
 
-/* Parallel mode: the thread's clock reads since its last event in this
- * image, and whether it has had one (its clock starts there). */
+/* The thread's clock reads since its last event in this image, and
+ * whether it has had one (parallel mode: its clock starts there). */
 static __thread uint32_t own_reads __attribute__((tls_model("initial-exec")));
 static __thread bool own_clock_started __attribute__((tls_model("initial-exec")));
 
@@ -134,6 +140,9 @@ int64_t rt_clock_read(clockid_t clock, uint64_t site)
 		own_reads++;
 		return now;
 	}
+	if (own_reads + 1 >= DEJA_CLOCK_READS_PER_EVENT)
+		return read_as_event(clock, site);
+	own_reads++;
 	int64_t now = rt_clock_peek(clock);
 	rt.model->vclock += DEJA_TICK_NS;
 	return now;

@@ -60,11 +60,11 @@
 /* Virtual nanoseconds added to the virtual clock per scheduling step. */
 #define DEJA_TICK_NS 1000u
 
-/* Parallel mode, virtual time: a thread's clock reads between two of its
- * events read its own clock, and one read in this many since its last
- * event is an event (clock_read), which moves the run's clock up to the
- * thread's (runtime/clock.c).  A trace replays only with the number it
- * was recorded with. */
+/* Virtual time: one clock read in this many since its thread's last
+ * event is an event (clock_read), a scheduling point; in parallel mode the
+ * others read the thread's own clock, which that event moves the run's up
+ * to (runtime/clock.c).  A trace replays only with the number it was
+ * recorded with. */
 #define DEJA_CLOCK_READS_PER_EVENT 256u
 
 /* Timeslices (docs/architecture.md, Timeslices).  Code built with `deja

@@ -1,6 +1,6 @@
 /*
  * clock_spins.c: threads that read the clock far more often than they do
- * anything else, for tests/e2e/parallel_clocks.sh.
+ * anything else, for tests/e2e/clock_reads.sh.
  *
  *   timer     reads the monotonic clock 200,000 times and checks that it
  *             never goes back;
