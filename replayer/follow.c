@@ -40,9 +40,8 @@ int follow_schedule_build(const struct trace_event *ev, uint64_t n, bool real_ti
 		f->vtimes[i] = ev[i].ev.vtime;
 	/* The thread of each event, and whether it was a yield, a sleep or,
 	 * in virtual time, a clock read (a parallel replay's spin loops,
-	 * runtime/baton.c); and, on the event
-	 * before each signal of the same thread, that its next event is a
-	 * signal. */
+	 * runtime/baton.c); and, on the event before each signal of the same
+	 * thread, that its next event is a signal. */
 	for (uint32_t t = 0; t < DEJA_MAX_THREADS; t++)
 		f->last_of[t] = UINT64_MAX;
 	for (uint64_t i = 0; i < n; i++) {
