@@ -435,6 +435,46 @@ void rt_model_wait_in_kernel(void)
 	model_unlock();
 }
 
+/* Parallel recording: only events move the virtual clock, so while the
+ * threads that run target code make none (one spins on a flag that a
+ * sleeping thread is to set, as Rust's AtomicBool with spin_loop does
+ * beside a thread::sleep), a timed wait beside them never ended.  A parked
+ * thread's look moves the clock on by the real time since the last event,
+ * as the real time that passed; the next event's recorded time, which a
+ * replay sets, carries it.  Called under model_lock. */
+static void clock_follows_idle_events(uint32_t self)
+{
+	static uint64_t steps_seen = UINT64_MAX, vclock_at;
+	static int64_t real_at;
+	struct deja_model *m = rt.model;
+	if (rt.shared->mode != DEJA_MODE_RECORD || rt.shared->real_time)
+		return;
+	int64_t now = rt_clock_real_monotonic_ns();
+	if (m->steps != steps_seen) {
+		steps_seen = m->steps;
+		vclock_at = m->vclock;
+		real_at = now;
+		return;
+	}
+	if (m->running == 0 || !deja_model_may_time_out(m, self) || now <= real_at)
+		return;
+	uint64_t moved = vclock_at + (uint64_t)(now - real_at);
+	if (moved > m->vclock)
+		m->vclock = moved;
+}
+
+/* Parallel replay: when this thread's event is the schedule's next, the
+ * clock is what the recording's was there, before the thread asks
+ * whether it may go: a sleep whose deadline the recording's clock reached
+ * between events (clock_follows_idle_events) is then over, as it was. */
+static void clock_at_own_turn(uint32_t self, const struct deja_sched_input *in)
+{
+	uint64_t seq = rt.model->steps;
+	if (rt.shared->mode == DEJA_MODE_REPLAY && seq < in->schedule_len &&
+	    (in->schedule[seq] & DEJA_SCHEDULE_THREAD) == self)
+		rt_clock_replay(seq);
+}
+
 /* Wait, parked, until this thread's declared operation may go, then
  * execute it; the thread still stands at its point. */
 static int64_t take_turn(uint32_t self, const struct deja_sched_input *in)
@@ -444,6 +484,7 @@ static int64_t take_turn(uint32_t self, const struct deja_sched_input *in)
 		if (m->max_steps && m->steps >= m->max_steps)
 			end_run_for(DEJA_DECIDE_BUDGET, self);
 		bool timed_out;
+		clock_at_own_turn(self, in);
 		if (deja_sched_may_go(m, in, self, &timed_out))
 			break;
 		if (m->running == 0)
@@ -462,6 +503,7 @@ static int64_t take_turn(uint32_t self, const struct deja_sched_input *in)
 		model_lock();
 		lock_held = true;
 		m->threads[self].parked = 0;
+		clock_follows_idle_events(self);
 	}
 	bool timed_out;
 	deja_sched_may_go(m, in, self, &timed_out);

@@ -12,7 +12,8 @@
 # recording stopped diverges, rather than spin for ever.  A thread that
 # spins while the only other one sleeps stops too, and the clock moves on
 # to the sleep's end (it spun for ever: the sleep is no thread that could
-# run).
+# run); under --strategy parallel the sleep ends in real time (it never
+# ended).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -48,6 +49,17 @@ cmp -s expected native || { diff expected native >&2 || true; fail "the native o
 
 "$cc" -O1 -g -pthread $("$deja" cflags) -o ticks_o1 "$programs/spin_waits.c" || fail "deja cflags build failed"
 check ticks_o1 timeslice
+
+# Under --strategy parallel the spinner runs beside the sleeper and makes
+# no event, which alone moved the clock: the sleep never ended.  The
+# clock now follows the real time while no event comes, and a replay
+# sets the recorded clock before the sleeper asks to go on.
+rc=0
+timeout 60 "$deja" record -q -s parallel -o sleeper_par.deja -- ./plain_o2 sleeper 1 >out 2>err || rc=$?
+[ $rc -eq 0 ] || { dump err; fail "parallel sleeper: deja record exited $rc (124: the sleep never ended)"; }
+[ "$(cat out)" = "the spinner saw the flag" ] || { dump out; fail "parallel sleeper: output under deja differs"; }
+replays_match "$deja" sleeper_par.deja out 3
+note "parallel mode, spinning while the other thread sleeps 1 s: recorded; 3 replays identical"
 
 if ./plain_o2 probe; then
 	"$cc" -O0 -g -pthread -o plain_o0 "$programs/spin_waits.c" || fail "build failed"
