@@ -392,10 +392,24 @@ static void wake_ready(const struct deja_sched_input *in)
 	}
 }
 
+/* Parallel replay: the clock is what the recording's was at the
+ * schedule's next event before any thread asks whether that event's
+ * thread may go (itself in take_turn, or another settling the run): a
+ * sleep whose deadline the recording's clock reached between events
+ * (clock_follows_idle_events) is then over, as it was.  execute_chosen
+ * sets the same clock just before the event. */
+static void clock_at_next_event(const struct deja_sched_input *in)
+{
+	uint64_t seq = rt.model->steps;
+	if (rt.shared->mode == DEJA_MODE_REPLAY && seq < in->schedule_len)
+		rt_clock_replay(seq);
+}
+
 /* Nobody runs target code: make sure somebody will, or end the run. */
 static void settle(uint32_t self, const struct deja_sched_input *in)
 {
 	struct deja_model *m = rt.model;
+	clock_at_next_event(in);
 	fire_due();
 	struct deja_decision d = deja_sched_settle(m, in);
 	if (d.kind == DEJA_DECIDE_TIMER) { /* the clock is at a timer's deadline */
@@ -463,18 +477,6 @@ static void clock_follows_idle_events(uint32_t self)
 		m->vclock = moved;
 }
 
-/* Parallel replay: when this thread's event is the schedule's next, the
- * clock is what the recording's was there, before the thread asks
- * whether it may go: a sleep whose deadline the recording's clock reached
- * between events (clock_follows_idle_events) is then over, as it was. */
-static void clock_at_own_turn(uint32_t self, const struct deja_sched_input *in)
-{
-	uint64_t seq = rt.model->steps;
-	if (rt.shared->mode == DEJA_MODE_REPLAY && seq < in->schedule_len &&
-	    (in->schedule[seq] & DEJA_SCHEDULE_THREAD) == self)
-		rt_clock_replay(seq);
-}
-
 /* Wait, parked, until this thread's declared operation may go, then
  * execute it; the thread still stands at its point. */
 static int64_t take_turn(uint32_t self, const struct deja_sched_input *in)
@@ -484,7 +486,7 @@ static int64_t take_turn(uint32_t self, const struct deja_sched_input *in)
 		if (m->max_steps && m->steps >= m->max_steps)
 			end_run_for(DEJA_DECIDE_BUDGET, self);
 		bool timed_out;
-		clock_at_own_turn(self, in);
+		clock_at_next_event(in);
 		if (deja_sched_may_go(m, in, self, &timed_out))
 			break;
 		if (m->running == 0)
