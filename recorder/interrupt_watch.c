@@ -42,15 +42,17 @@ static bool on_cpu(pid_t pid, pid_t tid)
 
 /* A stop would change something: another thread could run, or could once
  * the input it waits for has come (the runtime looks at every scheduling
- * point), or a timer could come due as the clock moves on by the time
- * spun. */
+ * point), or a timer or another thread's timed wait (a sleep) could come
+ * due as the clock moves on by the time spun: a thread that spins until
+ * a sleeping one sets its flag waits for that sleep to end. */
 static bool worth_stopping(const struct deja_model *m, uint32_t running)
 {
 	if (m->timer_deadline != DEJA_NO_DEADLINE)
 		return true;
 	for (uint32_t t = 0; t < m->nthreads && t < DEJA_MAX_THREADS; t++)
 		if (t != running &&
-		    (deja_model_enabled_outside(m, t) || deja_model_waits_for_world(m, t)))
+		    (deja_model_enabled_outside(m, t) || deja_model_waits_for_world(m, t) ||
+		     deja_model_may_time_out(m, t)))
 			return true;
 	return false;
 }

@@ -400,10 +400,24 @@ static void wake_ready(const struct deja_sched_input *in)
 	}
 }
 
+/* Parallel replay: the clock is what the recording's was at the
+ * schedule's next event before any thread asks whether that event's
+ * thread may go (itself in take_turn, or another settling the run): a
+ * sleep whose deadline the recording's clock reached between events
+ * (clock_follows_idle_events) is then over, as it was.  execute_chosen
+ * sets the same clock just before the event. */
+static void clock_at_next_event(const struct deja_sched_input *in)
+{
+	uint64_t seq = rt.model->steps;
+	if (rt.shared->mode == DEJA_MODE_REPLAY && seq < in->schedule_len)
+		rt_clock_replay(seq);
+}
+
 /* Nobody runs target code: make sure somebody will, or end the run. */
 static void settle(uint32_t self, const struct deja_sched_input *in)
 {
 	struct deja_model *m = rt.model;
+	clock_at_next_event(in);
 	fire_due();
 	struct deja_decision d = deja_sched_settle(m, in);
 	if (d.kind == DEJA_DECIDE_TIMER) { /* the clock is at a timer's deadline */
@@ -443,6 +457,34 @@ void rt_model_wait_in_kernel(void)
 	model_unlock();
 }
 
+/* Parallel recording: only events move the virtual clock, so while the
+ * threads that run target code make none (one spins on a flag that a
+ * sleeping thread is to set, as Rust's AtomicBool with spin_loop does
+ * beside a thread::sleep), a timed wait beside them never ended.  A parked
+ * thread's look moves the clock on by the real time since the last event,
+ * as the real time that passed; the next event's recorded time, which a
+ * replay sets, carries it.  Called under model_lock. */
+static void clock_follows_idle_events(uint32_t self)
+{
+	static uint64_t steps_seen = UINT64_MAX, vclock_at;
+	static int64_t real_at;
+	struct deja_model *m = rt.model;
+	if (rt.shared->mode != DEJA_MODE_RECORD || rt.shared->real_time)
+		return;
+	int64_t now = rt_clock_real_monotonic_ns();
+	if (m->steps != steps_seen) {
+		steps_seen = m->steps;
+		vclock_at = m->vclock;
+		real_at = now;
+		return;
+	}
+	if (m->running == 0 || !deja_model_may_time_out(m, self) || now <= real_at)
+		return;
+	uint64_t moved = vclock_at + (uint64_t)(now - real_at);
+	if (moved > m->vclock)
+		m->vclock = moved;
+}
+
 /* Wait, parked, until this thread's declared operation may go, then
  * execute it; the thread still stands at its point. */
 static int64_t take_turn(uint32_t self, const struct deja_sched_input *in)
@@ -452,6 +494,7 @@ static int64_t take_turn(uint32_t self, const struct deja_sched_input *in)
 		if (m->max_steps && m->steps >= m->max_steps)
 			end_run_for(DEJA_DECIDE_BUDGET, self);
 		bool timed_out;
+		clock_at_next_event(in);
 		if (deja_sched_may_go(m, in, self, &timed_out))
 			break;
 		if (m->running == 0)
@@ -470,6 +513,7 @@ static int64_t take_turn(uint32_t self, const struct deja_sched_input *in)
 		model_lock();
 		lock_held = true;
 		m->threads[self].parked = 0;
+		clock_follows_idle_events(self);
 	}
 	bool timed_out;
 	deja_sched_may_go(m, in, self, &timed_out);

@@ -97,7 +97,8 @@ void rt_thread_take_recorded_tid(uint32_t self)
 
 void rt_thread_enter(uint32_t self)
 {
-	rt.model->threads[self].os_tid = (int32_t)rt_syscall0(SYS_gettid);
+	__atomic_store_n(&rt.model->threads[self].os_tid, (int32_t)rt_syscall0(SYS_gettid),
+			 __ATOMIC_RELEASE);
 	rt_thread_take_recorded_tid(self);
 	rt_trap_arm();
 	rt_announce(DEJA_ANNOUNCE_THREAD_START);
@@ -198,6 +199,18 @@ RT_EXPORT int pthread_setcancelstate(int state, int *old)
 	return r;
 }
 
+/* The creator waits for the new thread to note its kernel id, the first
+ * thing it does (rt_thread_enter): a pthread_kill() of it made at once,
+ * before it had run, found no thread of the model with that id, so the
+ * kernel sent the signal, no event was made, and the runtime had another
+ * thread handle it (most of twenty rounds in e2e.kill_new_thread, and a
+ * replay diverged). */
+static void wait_for_kernel_id(uint32_t child)
+{
+	while (!__atomic_load_n(&rt.model->threads[child].os_tid, __ATOMIC_ACQUIRE))
+		rt_syscall0(SYS_sched_yield);
+}
+
 RT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 			     void *(*fn)(void *), void *arg)
 {
@@ -216,6 +229,7 @@ RT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 		rt_thread_create_end(child, false, RT_CALLER);
 		return r;
 	}
+	wait_for_kernel_id(child);
 	int detached = 0;
 	if (!attr || pthread_attr_getdetachstate(attr, &detached) != 0 ||
 	    detached != PTHREAD_CREATE_DETACHED) {

@@ -209,9 +209,22 @@ static bool arm(uint64_t ip)
 	return true;
 }
 
+/* The first deadline that could end a wait of another thread than this
+ * one: a timer's, or another thread's timed wait (a sleep). */
+static uint64_t next_deadline_of_others(const struct deja_model *m)
+{
+	uint64_t first = m->timer_deadline;
+	for (uint32_t t = 0; t < m->nthreads && t < DEJA_MAX_THREADS; t++)
+		if (t != rt_self && deja_model_may_time_out(m, t) &&
+		    m->threads[t].pending.deadline < first)
+			first = m->threads[t].pending.deadline;
+	return first;
+}
+
 /* Virtual time, recording: the clock moves on by the time the thread
- * spun; and if nothing else can run, the thread waits for a timer, as an
- * idle machine would, so the clock jumps to it. */
+ * spun; and if nothing else can run, the thread waits for a timer or for
+ * a sleeping thread (which may be the one to set its flag), as an idle
+ * machine would, so the clock jumps to the first of them. */
 static void move_clock(int64_t dark_ns)
 {
 	struct deja_model *m = rt.model;
@@ -219,9 +232,11 @@ static void move_clock(int64_t dark_ns)
 		return;
 	if (dark_ns > 0)
 		m->vclock += (uint64_t)dark_ns;
-	if (m->timer_deadline != DEJA_NO_DEADLINE && m->timer_deadline > m->vclock &&
-	    !deja_model_other_enabled(m, rt_self))
-		m->vclock = m->timer_deadline;
+	if (deja_model_other_enabled(m, rt_self))
+		return;
+	uint64_t first = next_deadline_of_others(m);
+	if (first != DEJA_NO_DEADLINE && first > m->vclock)
+		m->vclock = first;
 }
 
 /* The scheduling point itself, inside the signal's handler: the program's

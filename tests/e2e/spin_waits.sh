@@ -9,7 +9,11 @@
 # identically, in the top process and in a forked child.  A thread that
 # computes (its registers change at every pass) is left to run: its
 # recording has no interrupt.  A replay that spins elsewhere than the
-# recording stopped diverges, rather than spin for ever.
+# recording stopped diverges, rather than spin for ever.  A thread that
+# spins while the only other one sleeps stops too, and the clock moves on
+# to the sleep's end (it spun for ever: the sleep is no thread that could
+# run); under --strategy parallel the sleep ends in real time (it never
+# ended).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -46,6 +50,17 @@ cmp -s expected native || { diff expected native >&2 || true; fail "the native o
 "$cc" -O1 -g -pthread $("$deja" cflags) -o ticks_o1 "$programs/spin_waits.c" || fail "deja cflags build failed"
 check ticks_o1 timeslice
 
+# Under --strategy parallel the spinner runs beside the sleeper and makes
+# no event, which alone moved the clock: the sleep never ended.  The
+# clock now follows the real time while no event comes, and a replay
+# sets the recorded clock before the sleeper asks to go on.
+rc=0
+timeout 60 "$deja" record -q -s parallel -o sleeper_par.deja -- ./plain_o2 sleeper 1 >out 2>err || rc=$?
+[ $rc -eq 0 ] || { dump err; fail "parallel sleeper: deja record exited $rc (124: the sleep never ended)"; }
+[ "$(cat out)" = "the spinner saw the flag" ] || { dump out; fail "parallel sleeper: output under deja differs"; }
+replays_match "$deja" sleeper_par.deja out 3
+note "parallel mode, spinning while the other thread sleeps 1 s: recorded; 3 replays identical"
+
 if ./plain_o2 probe; then
 	"$cc" -O0 -g -pthread -o plain_o0 "$programs/spin_waits.c" || fail "build failed"
 	check plain_o2 interrupt
@@ -75,6 +90,18 @@ if ./plain_o2 probe; then
 	cmp -s expected_child out || { diff expected_child out >&2 || true; fail "child: output under deja differs"; }
 	replays_match "$deja" child.deja out 2
 	note "in a forked child: recorded; 2 replays identical"
+	# Spinning while the only other thread sleeps: the sleep ends as the
+	# spin moves the clock on (to its end at once: the 30 s pass in
+	# virtual time), rather than the thread spinning for ever.
+	rc=0
+	SECONDS=0
+	timeout 60 "$deja" record -q -o sleeper.deja -- ./plain_o2 sleeper >out 2>err || rc=$?
+	[ $rc -eq 0 ] || { dump err; fail "sleeper: deja record exited $rc (124: it spun for ever)"; }
+	[ "$(cat out)" = "the spinner saw the flag" ] || { dump out; fail "sleeper: output under deja differs"; }
+	[ $SECONDS -lt 20 ] || fail "sleeper: the recording took $SECONDS s: the sleep was waited for"
+	[ "$(count_ops sleeper.deja interrupt)" -gt 0 ] || { dump shown; fail "sleeper: no interrupt"; }
+	replays_match "$deja" sleeper.deja out 3
+	note "spinning while the only other thread sleeps: recorded in ${SECONDS} s; 3 replays identical"
 	rc=0
 	timeout 120 "$deja" record -q -o compute.deja -- ./plain_o2 compute >out 2>err || rc=$?
 	[ $rc -eq 0 ] || { dump err; fail "compute: deja record exited $rc"; }

@@ -8,6 +8,9 @@
  *                       it set rings.  Prints each turn and the count.
  *   spin_waits input    a thread reads a line from stdin while main spins
  *                       until it has; prints the line.
+ *   spin_waits sleeper [S]  a thread spins until main, which sleeps S
+ *                       seconds (30) first, sets its flag; prints that it
+ *                       saw it.
  *   spin_waits compute  main computes for a while (its registers change at
  *                       every pass) while a new thread waits to start;
  *                       prints the result.
@@ -22,6 +25,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -100,6 +104,27 @@ static int input(void)
 	return 0;
 }
 
+static void *spin_for_flag(void *arg)
+{
+	while (!atomic_load(&turn))
+		;
+	return arg;
+}
+
+/* The spinning thread is the only one that can run: main's sleep ends
+ * only as the clock moves on (Rust's AtomicBool with spin_loop beside a
+ * thread::sleep spun for ever). */
+static int sleeper(unsigned seconds)
+{
+	pthread_t t;
+	assert(pthread_create(&t, NULL, spin_for_flag, NULL) == 0);
+	sleep(seconds);
+	atomic_store(&turn, 1);
+	assert(pthread_join(t, NULL) == 0);
+	printf("the spinner saw the flag\n");
+	return 0;
+}
+
 static void *idle(void *arg)
 {
 	return arg;
@@ -146,10 +171,12 @@ int main(int argc, char **argv)
 		return turns();
 	if (argc == 2 && strcmp(argv[1], "input") == 0)
 		return input();
+	if (argc >= 2 && argc <= 3 && strcmp(argv[1], "sleeper") == 0)
+		return sleeper(argc == 3 ? (unsigned)atoi(argv[2]) : 30);
 	if (argc == 2 && strcmp(argv[1], "compute") == 0)
 		return compute();
 	if (argc == 2 && strcmp(argv[1], "probe") == 0)
 		return probe();
-	fprintf(stderr, "usage: spin_waits turns|input|compute|probe\n");
+	fprintf(stderr, "usage: spin_waits turns|input|sleeper [S]|compute|probe\n");
 	return 2;
 }
