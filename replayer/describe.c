@@ -303,3 +303,24 @@ void describe_difference(const struct deja_event *recorded, const struct deja_ev
 	if (recorded->flags != got->flags)
 		add_part(buf, len, &at, "whether the scheduler switched or preempted there");
 }
+
+static bool is_futex_op(uint16_t op)
+{
+	return op == DEJA_OP_FUTEX_WAIT || op == DEJA_OP_FUTEX_RESUME || op == DEJA_OP_FUTEX_WAKE;
+}
+
+/* Locks and conditions that live in the program's memory and wait in raw
+ * futex calls (Rust's std::sync, the JVM's own) are taken in whatever
+ * order the threads reach them, which parallel mode does not steer: such
+ * a replay diverged with only the bare difference, where OpenMP's locks
+ * get the explanation from the runtime (baton.c, rt_model_end_stuck). */
+const char *describe_memory_lock_hint(const struct deja_event *recorded,
+				      const struct deja_event *got)
+{
+	if (!is_futex_op(recorded->op) && !is_futex_op(got->op))
+		return "";
+	return "\n  (a lock or condition in the program's memory that waits in raw futex"
+	       " calls, such as Rust's std::sync or the JVM's, was taken in another order"
+	       " than recorded: parallel mode cannot steer what threads share in memory;"
+	       " record the program with a serialised strategy)";
+}

@@ -124,9 +124,11 @@ static bool differs(struct replay_sink *rs, const struct deja_event *got)
 	const struct deja_event *recorded = &rs->recorded[rs->next].ev;
 	describe_event(rs->sites, 0, recorded, expected, sizeof(expected));
 	describe_difference(recorded, got, what, sizeof(what));
+	bool parallel = strcmp(rep->recorded.strategy, "parallel") == 0;
 	snprintf(rep->divergence, sizeof(rep->divergence),
-		 "event %llu differs%s%s\n  expected: %s\n  got:      %s",
-		 (unsigned long long)rs->next, what[0] ? " in " : "", what, expected, actual);
+		 "event %llu differs%s%s\n  expected: %s\n  got:      %s%s",
+		 (unsigned long long)rs->next, what[0] ? " in " : "", what, expected, actual,
+		 parallel ? describe_memory_lock_hint(recorded, got) : "");
 	return false;
 }
 

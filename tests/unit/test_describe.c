@@ -2,7 +2,8 @@
  * test_describe.c: the Python line an event is described with
  * (describe_python, describe_event): the code object's names are found
  * by process, image and code, the file is cut to its base name unless
- * the full path is asked for, and an event without a line says nothing.
+ * the full path is asked for, and an event without a line says nothing;
+ * and the hint a parallel replay's difference at a raw futex gets.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -73,12 +74,26 @@ static void no_line_no_words(void **state)
 	assert_string_equal(buf, "thread 2 yield() at - [race.py:10 in withdraw]");
 }
 
+/* A parallel replay that differs at a raw futex operation (Rust's
+ * std::sync, the JVM's locks) says what that likely means; one that
+ * differs elsewhere does not. */
+static void futex_differences_say_why(void **state)
+{
+	(void)state;
+	struct deja_event wait = { .op = DEJA_OP_FUTEX_WAIT }, lock = { .op = DEJA_OP_MUTEX_LOCK },
+			  exit_ev = { .op = DEJA_OP_THREAD_EXIT };
+	assert_non_null(strstr(describe_memory_lock_hint(&wait, &exit_ev), "serialised strategy"));
+	assert_non_null(strstr(describe_memory_lock_hint(&exit_ev, &wait), "raw futex"));
+	assert_string_equal(describe_memory_lock_hint(&lock, &exit_ev), "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(names_the_line),
 		cmocka_unit_test(by_process_and_image),
 		cmocka_unit_test(no_line_no_words),
+		cmocka_unit_test(futex_differences_say_why),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
