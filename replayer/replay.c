@@ -364,7 +364,8 @@ static enum replay_status run_follow(struct replay_report *rep, struct session *
 	uint32_t nchild_pids = 0;
 	const int32_t *child_pids = replay_children_pids(children, 0, &nchild_pids);
 	struct process_hooks hooks;
-	replay_children_hooks(children, sites, real_time, &hooks);
+	bool parallel = strcmp(rep->recorded.strategy, "parallel") == 0;
+	replay_children_hooks(children, sites, real_time, parallel, &hooks);
 	struct session_config cfg = {
 		.argv = rep->recorded.argv,
 		.envp = rep->recorded.envp,
@@ -372,7 +373,7 @@ static enum replay_status run_follow(struct replay_report *rep, struct session *
 		.runtime_path = runtime_path,
 		.cwd = rep->recorded.cwd,
 		.strategy = "follow",
-		.parallel = strcmp(rep->recorded.strategy, "parallel") == 0,
+		.parallel = parallel,
 		.real_time = real_time,
 		.vtimes = vtimes,
 		.vtimes_len = vtimes ? rep->recorded_events : 0,

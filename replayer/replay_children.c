@@ -39,6 +39,7 @@ struct replay_children {
 	size_t n;
 	const struct site_table *sites;
 	bool real_time;
+	bool parallel; /* --strategy parallel: a futex difference gets its hint */
 	bool diverged;
 	char divergence[1600];
 	/* deja replay --gdb at a child's event (stop_watch NULL: none). */
@@ -256,9 +257,10 @@ static bool event(void *ctx, uint32_t process, const struct deja_event *ev, cons
 		describe_event(rc->sites, process, &want->ev, expected, sizeof(expected));
 		describe_difference(&want->ev, ev, what, sizeof(what));
 		return diverge(rc, "process %u (fork #%lld of process %lld), event %llu differs%s%s\n"
-			       "  expected: %s\n  got:      %s", process,
+			       "  expected: %s\n  got:      %s%s", process,
 			       (long long)c->p.fork_index, (long long)c->p.parent,
-			       (unsigned long long)c->next, what[0] ? " in " : "", what, expected, got);
+			       (unsigned long long)c->next, what[0] ? " in " : "", what, expected, got,
+			       rc->parallel ? describe_memory_lock_hint(&want->ev, ev) : "");
 	}
 	c->next++;
 	return true;
@@ -293,10 +295,11 @@ static bool recorded_pid(void *ctx, int32_t shown)
 }
 
 void replay_children_hooks(struct replay_children *rc, const struct site_table *sites,
-			   bool real_time, struct process_hooks *hooks)
+			   bool real_time, bool parallel, struct process_hooks *hooks)
 {
 	rc->sites = sites;
 	rc->real_time = real_time;
+	rc->parallel = parallel;
 	*hooks = (struct process_hooks){ rc, admit, event, ended, channel, recorded_pid };
 }
 

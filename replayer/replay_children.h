@@ -30,9 +30,11 @@ enum trace_status replay_children_load(struct trace *t, const struct trace_outpu
 void replay_children_free(struct replay_children *rc);
 /* The recorded pids of process `process`'s children, by fork index. */
 const int32_t *replay_children_pids(struct replay_children *rc, uint32_t process, uint32_t *n);
-/* The hooks a replay session follows the children with. */
+/* The hooks a replay session follows the children with (parallel: the
+ * run's strategy was parallel, and a child's difference at a futex event
+ * says what that likely means). */
 void replay_children_hooks(struct replay_children *rc, const struct site_table *sites,
-			   bool real_time, struct process_hooks *hooks);
+			   bool real_time, bool parallel, struct process_hooks *hooks);
 /* The recorded events of child `process` (NULL, n 0: the trace has no
  * such child). */
 const struct trace_event *replay_children_events(const struct replay_children *rc,
