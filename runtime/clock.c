@@ -111,12 +111,19 @@ void rt_clock_at_event(uint64_t seq)
 	rt_clock_replay(seq);
 }
 
+/* Whether this read is the thread's DEJA_CLOCK_READS_PER_EVENT-th since
+ * its last event, which is an event in either mode. */
+static bool read_is_due(void)
+{
+	return own_reads + 1 >= DEJA_CLOCK_READS_PER_EVENT;
+}
+
 /* Parallel mode: whether this read is an event.  A replay makes it one
  * only where the recording's thread had its clock read next, and reads
  * its own clock elsewhere (rt_model_spin_recorded). */
 static bool own_read_is_event(void)
 {
-	if (own_clock_started && own_reads + 1 < DEJA_CLOCK_READS_PER_EVENT)
+	if (own_clock_started && !read_is_due())
 		return false;
 	return rt.shared->mode != DEJA_MODE_REPLAY || rt_model_spin_recorded(DEJA_OP_CLOCK_READ);
 }
@@ -140,7 +147,7 @@ int64_t rt_clock_read(clockid_t clock, uint64_t site)
 		own_reads++;
 		return now;
 	}
-	if (own_reads + 1 >= DEJA_CLOCK_READS_PER_EVENT)
+	if (read_is_due())
 		return read_as_event(clock, site);
 	own_reads++;
 	int64_t now = rt_clock_peek(clock);

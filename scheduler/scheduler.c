@@ -12,10 +12,31 @@
  * polling a flag under a lock would keep the right to run for ever under
  * nonpreemptive and pct, and the thread it waits for would never start.
  * A function of the events alone, so a replay finds the same turns. */
+/* Thread t waits with a deadline the clock has passed: it would have woken
+ * by now, had another thread not kept the right to run. */
+static bool overdue(const struct deja_model *m, uint32_t t)
+{
+	return !deja_model_enabled(m, t) && deja_model_may_time_out(m, t) &&
+	       m->threads[t].pending.deadline <= m->vclock;
+}
+
+static bool other_overdue(const struct deja_model *m, uint32_t t)
+{
+	for (uint32_t i = 0; i < m->nthreads; i++)
+		if (i != t && overdue(m, i))
+			return true;
+	return false;
+}
+
+/* The current thread has made DEJA_SLICE_EVENTS events in a row and
+ * another thread could go instead: one that is enabled, or one whose
+ * timed wait is overdue (a thread polling the clock until a timed waiter
+ * has acted ran on to the step budget under nonpreemptive, since waits
+ * time out there only when nobody can run). */
 static bool long_run(const struct deja_model *m)
 {
 	return m->current < m->nthreads && m->current_run >= DEJA_SLICE_EVENTS &&
-	       deja_model_other_enabled(m, m->current);
+	       (deja_model_other_enabled(m, m->current) || other_overdue(m, m->current));
 }
 
 /* Switching away from a thread here is not a preemption: it yields,
@@ -260,12 +281,16 @@ struct deja_decision deja_sched_choose(struct deja_model *m,
 	uint32_t n = 0, nt = 0;
 	bool current_enabled = false;
 	bool pass_over = slice_over(m);
+	/* A turn that ends lets overdue waits time out, as a wake-up would. */
+	bool turn_over = long_run(m) && deja_model_enabled(m, m->current);
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		if (pass_over && i == m->current)
 			continue;
 		if (!deja_model_enabled(m, i)) {
 			if (may_time_out_early(m, i))
 				timeouts[nt++] = i;
+			if (turn_over && overdue(m, i))
+				enabled[n++] = i;
 			continue;
 		}
 		enabled[n++] = i;

@@ -17,9 +17,12 @@
 # read in 256 is an event too, a scheduling point: the spinner had none,
 # deja could not interrupt it (the clock it reads changes each pass), and
 # its recordings hung under every strategy; random and pct now switch
-# away from it, and each recording replays.  (Under nonpreemptive the
-# spinner keeps running while the others wait on it, main in a join and
-# the waiter in its timed wait, until the step budget ends the run.)
+# away from it, and each recording replays.  Under nonpreemptive (the
+# default) the spinner kept running while the others waited on it, main
+# in a join and the waiter in its timed wait long overdue, until the step
+# budget ended the run (35 s, outcome timeout); a turn that ends
+# (DEJA_SLICE_EVENTS events in a row) now lets an overdue wait time out,
+# so that recording ends too, with exit 0, and replays.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -49,7 +52,7 @@ for run in 1 2 3 4; do
 	replays_match "$deja" p.deja rec 3 60
 done
 
-for strategy in "random --seed 3" "random --seed 5" "pct --seed 5"; do
+for strategy in "nonpreemptive" "random --seed 3" "random --seed 5" "pct --seed 5"; do
 	rm -f s.deja
 	rc=0
 	# shellcheck disable=SC2086 # the options are words on purpose
@@ -58,4 +61,4 @@ for strategy in "random --seed 3" "random --seed 5" "pct --seed 5"; do
 	sort rec | cmp -s native.sorted - || fail "recording (-s $strategy) printed other lines than the native run"
 	replays_match "$deja" s.deja rec 2 60
 done
-note "threads read their own clocks ($reads clock_read events in 4 recordings; 12 replays identical); the serialised random and pct recordings end and replay"
+note "threads read their own clocks ($reads clock_read events in 4 recordings; 12 replays identical); the serialised nonpreemptive, random and pct recordings end and replay"
