@@ -20,7 +20,7 @@
 struct sim_step {
 	enum deja_op op;
 	int object;      /* index into sim.objects, -1 for none */
-	uint64_t arg;    /* e.g. sleep ns */
+	uint64_t arg;    /* e.g. sleep ns, a semaphore wait's timeout (0: none) */
 };
 
 struct sim {
@@ -35,6 +35,9 @@ struct sim {
 	int polls_for[SIM_MAX_THREADS];
 	bool exited[SIM_MAX_THREADS];
 	uint32_t trace[SIM_MAX_EVENTS]; /* thread of each event */
+	/* Each event as a replay's schedule holds it: its thread, and
+	 * DEJA_SCHEDULE_TIMEOUT where a timed wait timed out. */
+	uint32_t schedule[SIM_MAX_EVENTS];
 	bool preempted[SIM_MAX_EVENTS]; /* event i preempted the thread before it */
 	bool yielded[SIM_MAX_EVENTS];   /* event i was a yield or sleep */
 	uint64_t nevents;
@@ -83,7 +86,8 @@ static inline void sim_declare(struct sim *s, int t)
 	const struct sim_step *st = &s->script[t][s->pc[t]];
 	struct deja_object *o = st->object >= 0 ? s->objects[st->object] : NULL;
 	deja_model_set_pending(s->m, (uint32_t)t, st->op, o, st->arg, 0);
-	if (st->op == DEJA_OP_SLEEP) {
+	/* A sleep, or a semaphore wait given a timeout (arg ns). */
+	if (st->op == DEJA_OP_SLEEP || (st->op == DEJA_OP_SEM_WAIT && st->arg)) {
 		s->m->threads[t].pending.timed = 1;
 		s->m->threads[t].pending.deadline = s->m->vclock + st->arg;
 	}
@@ -109,6 +113,8 @@ static inline enum deja_decision_kind sim_run(struct sim *s, const uint32_t *sch
 		if (s->nevents < SIM_MAX_EVENTS) {
 			s->preempted[s->nevents] = (ev.flags & DEJA_EVENT_PREEMPT) != 0;
 			s->yielded[s->nevents] = ev.op == DEJA_OP_YIELD || ev.op == DEJA_OP_SLEEP;
+			s->schedule[s->nevents] =
+				t | (ev.flags & DEJA_EVENT_TIMED_OUT ? DEJA_SCHEDULE_TIMEOUT : 0);
 			s->trace[s->nevents++] = t;
 		}
 		if (done == DEJA_OP_THREAD_EXIT) {

@@ -3,7 +3,8 @@
  * preemptions under nonpreemptive, deadlock and budget detection, the
  * virtual clock jumping to a sleeper's deadline, follow reproducing a
  * schedule and noticing when it cannot, timeslices letting others run,
- * a thread polling under a lock giving up its turn.
+ * a thread polling under a lock giving up its turn, an overdue timed
+ * wait ending a thread's turn of polling the clock.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -310,6 +311,47 @@ static void a_polling_thread_gives_up_its_turn(void **state)
 	}
 }
 
+/* Thread 0 reads the clock until thread 1 has exited; thread 1 first
+ * waits 1 ms for a semaphore nobody posts.  Nobody else is enabled while
+ * thread 1 waits. */
+static struct sim *clock_poller(const char *strategy, uint64_t seed)
+{
+	struct sim *s = sim_new(2, strategy, seed);
+	sim_add(s, 0, DEJA_OP_CLOCK_READ, -1, 0);
+	s->polls_for[0] = 2;
+	sim_add(s, 1, DEJA_OP_SEM_WAIT, 1, 1000000);
+	s->m->max_steps = 4 * DEJA_SLICE_EVENTS;
+	return s;
+}
+
+/*
+ * A thread polling the clock for a timed waiter: under nonpreemptive a
+ * timed wait timed out only when no thread could run, so the poller ran to the
+ * step budget.  Its turn's end (at most two: thread 1 may start after
+ * thread 0's first) lets the overdue wait time out, with no
+ * preemption, under every strategy, and a replay follows it.
+ */
+static void an_overdue_wait_ends_a_polling_turn(void **state)
+{
+	(void)state;
+	static const char *const strategies[] = { "nonpreemptive", "random", "pct:2" };
+	for (size_t k = 0; k < sizeof(strategies) / sizeof(strategies[0]); k++) {
+		for (uint64_t seed = 0; seed < 5; seed++) {
+			struct sim *rec = clock_poller(strategies[k], seed);
+			assert_int_equal(sim_run(rec, NULL, 0), DEJA_DECIDE_ALL_DONE);
+			assert_true(rec->nevents <= 2 * DEJA_SLICE_EVENTS + 16);
+			if (k == 0)
+				assert_int_equal(rec->m->preemptions, 0);
+			struct sim *rep = clock_poller("follow", 0);
+			assert_int_equal(sim_run(rep, rec->schedule, rec->nevents), DEJA_DECIDE_ALL_DONE);
+			assert_int_equal(rep->nevents, rec->nevents);
+			assert_memory_equal(rep->trace, rec->trace, rec->nevents * sizeof(uint32_t));
+			sim_free(rec);
+			sim_free(rep);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -325,6 +367,7 @@ int main(void)
 		cmocka_unit_test(events_say_who_else_could_run),
 		cmocka_unit_test(a_spinning_thread_lets_the_others_run),
 		cmocka_unit_test(a_polling_thread_gives_up_its_turn),
+		cmocka_unit_test(an_overdue_wait_ends_a_polling_turn),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
