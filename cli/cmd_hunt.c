@@ -281,6 +281,10 @@ static int parse(int argc, char **argv, struct hunt *h)
 		fprintf(stderr, "deja hunt: --python-lines and --no-python-lines exclude each other\n");
 		return DEJA_EXIT_USAGE;
 	}
+	if (h->runs == 0) {
+		fprintf(stderr, "deja hunt: --runs takes at least 1\n");
+		return DEJA_EXIT_USAGE;
+	}
 	if (h->jobs == 0 || h->jobs > 64) {
 		fprintf(stderr, "deja hunt: --jobs takes 1 to 64\n");
 		return DEJA_EXIT_USAGE;

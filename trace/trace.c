@@ -333,6 +333,31 @@ static enum trace_status finish_rollback(const char *path, char *err, size_t err
 	return rc == SQLITE_OK ? TRACE_OK : TRACE_ERR_CORRUPT;
 }
 
+/* A trace is a regular file, and never empty: SQLite takes an empty
+ * file for an empty database ("an SQLite file, but not a deja trace") and
+ * a directory for a disk that failed ("disk I/O error"). */
+static enum trace_status check_file_kind(const char *path, char *err, size_t errlen)
+{
+	struct stat sb;
+	if (stat(path, &sb) != 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return TRACE_ERR_OPEN;
+	}
+	if (S_ISDIR(sb.st_mode)) {
+		snprintf(err, errlen, "a directory");
+		return TRACE_ERR_NOT_TRACE;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "not a regular file");
+		return TRACE_ERR_NOT_TRACE;
+	}
+	if (sb.st_size == 0) {
+		snprintf(err, errlen, "an empty file");
+		return TRACE_ERR_NOT_TRACE;
+	}
+	return TRACE_OK;
+}
+
 static enum trace_status open_trace(const char *path, bool writable, enum integrity_check check,
 				    struct trace **out, char *err, size_t errlen)
 {
@@ -340,6 +365,9 @@ static enum trace_status open_trace(const char *path, bool writable, enum integr
 		snprintf(err, errlen, "%s", strerror(errno));
 		return TRACE_ERR_OPEN;
 	}
+	enum trace_status kind = check_file_kind(path, err, errlen);
+	if (kind != TRACE_OK)
+		return kind;
 	enum trace_status rolled = finish_rollback(path, err, errlen);
 	if (rolled != TRACE_OK)
 		return rolled;

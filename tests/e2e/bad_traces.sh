@@ -2,12 +2,13 @@
 # bad_traces.sh DEJA SOME_PROG
 #
 # `deja show`, `deja show --json` and `deja replay` of files that are not
-# usable traces (missing, empty, random bytes, text, an SQLite database that
-# is not a trace, a trace of another version, a truncated trace, a trace
-# overwritten in the middle, one whose processes are misnumbered, one
-# missing a table) must each exit 2 with one clear line on stderr,
-# without crashing or hanging.  Replaying a trace whose executable was
-# modified since the recording must exit 2 saying that it changed.
+# usable traces (missing, empty, a named pipe, a directory, random bytes,
+# text, an SQLite database that is not a trace, a trace of another
+# version, a truncated trace, a trace overwritten in the middle, one
+# whose processes are misnumbered, one missing a table) must each exit 2
+# with one clear line on stderr, without crashing or hanging.  Replaying
+# a trace whose executable was modified since the recording must exit 2
+# saying that it changed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -25,6 +26,10 @@ size=$(stat -c %s real.deja)
 [ "$size" -ge 8192 ] || fail "real trace unexpectedly small ($size bytes)"
 
 : >empty.deja
+# A named pipe hung every command (SQLite's open waited for a writer), and
+# a directory was "disk I/O error".
+mkfifo fifo.deja
+mkdir dir.deja
 head -c 8192 /dev/urandom >random.deja
 printf 'deja trace\nthis is only text\n' >text.deja
 sqlite3 other.deja 'CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);'
@@ -71,6 +76,8 @@ sqlite3 notable.deja "DROP TABLE waits"
 cases=(
 	"missing.deja|no such file|not found|cannot open|does not exist|a missing file"
 	"empty.deja|not a deja trace|empty|an empty file"
+	"fifo.deja|not a regular file|a named pipe"
+	"dir.deja|a directory|a directory"
 	"random.deja|not a deja trace|not a database|damaged|corrupt|random bytes"
 	"text.deja|not a deja trace|not a database|a text file"
 	"other.deja|not a deja trace|an SQLite database that is not a trace"

@@ -70,6 +70,7 @@ usage_errors=(
 	"-s bogus|record -s bogus -- touch $marker"
 	"random:abc|record -s random:abc -- touch $marker"
 	"--max-steps xyz|record --max-steps xyz -- touch $marker"
+	"hunt --runs 0|hunt --runs 0 -- touch $marker"
 )
 for u in "${usage_errors[@]}"; do
 	desc=${u%%|*} args=${u#*|}
