@@ -86,14 +86,12 @@ bool rt_clone_thread_followable(long flags)
  * in parallel mode it said "without thread-local storage of its own" of
  * glibc's SIGEV_THREAD helper, which has it, and the user looked for a
  * fault in the program (its timer never fired, the clone refused).
- * glibc's thrd_create calls its own pthread_create, not the runtime's, so
- * C11 threads come here too, and the message names them. */
+ * (C11's thrd_create came here too, until interpose_c11.c.) */
 void rt_clone_thread_refused(long flags, bool managed)
 {
 	if (managed && has_own_tls(flags) && rt.shared->parallel)
 		rt_write_stderr("deja: a thread glibc makes by itself with clone() (a SIGEV_THREAD"
-				" timer's helper, a POSIX AIO worker, a C11 thrd_create()"
-				" thread) is not followed under"
+				" timer's helper, a POSIX AIO worker) is not followed under"
 				" --strategy parallel: its clone() fails with ENOSYS; record the"
 				" program with a serialised strategy\n");
 	else

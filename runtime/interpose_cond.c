@@ -49,19 +49,34 @@ static int cond_simple(pthread_cond_t *c, enum deja_op op, uint64_t site)
 	return (int)rt_run();
 }
 
-RT_EXPORT int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *attr)
+int rt_cond_destroy_at(pthread_cond_t *c, uint64_t site)
+{
+	return cond_simple(c, DEJA_OP_COND_DESTROY, site);
+}
+
+int rt_cond_init_at(pthread_cond_t *c, const pthread_condattr_t *attr, uint64_t site)
 {
 	int r = RT_REAL(pthread_cond_init)(c, attr);
 	if (r != 0 || !rt_managed())
 		return r;
-	return cond_simple(c, DEJA_OP_COND_INIT, RT_CALLER);
+	return cond_simple(c, DEJA_OP_COND_INIT, site);
+}
+
+RT_EXPORT int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *attr)
+{
+	return rt_cond_init_at(c, attr, RT_CALLER);
 }
 
 RT_EXPORT int pthread_cond_destroy(pthread_cond_t *c)
 {
 	if (!rt_managed())
 		return RT_REAL(pthread_cond_destroy)(c);
-	return cond_simple(c, DEJA_OP_COND_DESTROY, RT_CALLER);
+	return rt_cond_destroy_at(c, RT_CALLER);
+}
+
+int rt_cond_wait_at(pthread_cond_t *c, pthread_mutex_t *mx, uint64_t deadline, uint64_t site)
+{
+	return cond_wait_common(c, mx, deadline != DEJA_NO_DEADLINE, deadline, site);
 }
 
 RT_EXPORT int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *mx)
@@ -91,20 +106,23 @@ RT_EXPORT int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *mx,
 	return cond_wait_common(c, mx, 1, rt_deadline_abs(clock, abstime), RT_CALLER);
 }
 
+int rt_cond_signal_at(pthread_cond_t *c, bool all, uint64_t site)
+{
+	if (rt_cond_is_shared(c))
+		return rt_cond_shared_signal(c, all, site);
+	return cond_simple(c, all ? DEJA_OP_COND_BROADCAST : DEJA_OP_COND_SIGNAL, site);
+}
+
 RT_EXPORT int pthread_cond_signal(pthread_cond_t *c)
 {
 	if (!rt_managed())
 		return RT_REAL(pthread_cond_signal)(c);
-	if (rt_cond_is_shared(c))
-		return rt_cond_shared_signal(c, false, RT_CALLER);
-	return cond_simple(c, DEJA_OP_COND_SIGNAL, RT_CALLER);
+	return rt_cond_signal_at(c, false, RT_CALLER);
 }
 
 RT_EXPORT int pthread_cond_broadcast(pthread_cond_t *c)
 {
 	if (!rt_managed())
 		return RT_REAL(pthread_cond_broadcast)(c);
-	if (rt_cond_is_shared(c))
-		return rt_cond_shared_signal(c, true, RT_CALLER);
-	return cond_simple(c, DEJA_OP_COND_BROADCAST, RT_CALLER);
+	return rt_cond_signal_at(c, true, RT_CALLER);
 }

@@ -51,17 +51,22 @@ RT_EXPORT int pthread_barrier_wait(pthread_barrier_t *b)
 	return (int)rt_run(); /* the BARRIER_RESUME the wait left pending */
 }
 
+void rt_once_at(pthread_once_t *once, void (*init)(void), uint64_t site)
+{
+	rt_declare(DEJA_OP_ONCE_BEGIN, rt_object(once, DEJA_OBJ_ONCE), 0, site);
+	if (rt_run() != 0)
+		return; /* already done */
+	init();
+	rt_declare(DEJA_OP_ONCE_END, rt_object(once, DEJA_OBJ_ONCE), 0, site);
+	rt_run();
+	*once = 2; /* what glibc leaves in a completed once: keeps it done if unmanaged later */
+}
+
 RT_EXPORT int pthread_once(pthread_once_t *once, void (*init)(void))
 {
 	if (!rt_managed())
 		return RT_REAL(pthread_once)(once, init);
-	rt_declare(DEJA_OP_ONCE_BEGIN, rt_object(once, DEJA_OBJ_ONCE), 0, RT_CALLER);
-	if (rt_run() != 0)
-		return 0; /* already done */
-	init();
-	rt_declare(DEJA_OP_ONCE_END, rt_object(once, DEJA_OBJ_ONCE), 0, RT_CALLER);
-	rt_run();
-	*once = 2; /* what glibc leaves in a completed once: keeps it done if unmanaged later */
+	rt_once_at(once, init, RT_CALLER);
 	return 0;
 }
 

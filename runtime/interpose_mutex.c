@@ -48,22 +48,32 @@ int rt_mutex_unlock_at(pthread_mutex_t *mx, uint64_t site)
 	return mutex_op(mx, DEJA_OP_MUTEX_UNLOCK, 0, DEJA_NO_DEADLINE, site);
 }
 
-RT_EXPORT int pthread_mutex_init(pthread_mutex_t *mx, const pthread_mutexattr_t *attr)
+int rt_mutex_init_at(pthread_mutex_t *mx, const pthread_mutexattr_t *attr, uint64_t site)
 {
 	int r = RT_REAL(pthread_mutex_init)(mx, attr);
 	if (r != 0 || !rt_managed())
 		return r;
 	struct deja_object *o = rt_object(mx, DEJA_OBJ_MUTEX);
 	int kind = mx->__data.__kind & 3;
-	rt_declare(DEJA_OP_MUTEX_INIT, o, kind == 3 ? 0 : (uint64_t)kind, RT_CALLER);
+	rt_declare(DEJA_OP_MUTEX_INIT, o, kind == 3 ? 0 : (uint64_t)kind, site);
 	return (int)rt_run();
+}
+
+RT_EXPORT int pthread_mutex_init(pthread_mutex_t *mx, const pthread_mutexattr_t *attr)
+{
+	return rt_mutex_init_at(mx, attr, RT_CALLER);
+}
+
+int rt_mutex_destroy_at(pthread_mutex_t *mx, uint64_t site)
+{
+	if (!rt_managed() || rt_mutex_is_shared(mx))
+		return RT_REAL(pthread_mutex_destroy)(mx);
+	return mutex_op(mx, DEJA_OP_MUTEX_DESTROY, 0, DEJA_NO_DEADLINE, site);
 }
 
 RT_EXPORT int pthread_mutex_destroy(pthread_mutex_t *mx)
 {
-	if (!rt_managed() || rt_mutex_is_shared(mx))
-		return RT_REAL(pthread_mutex_destroy)(mx);
-	return mutex_op(mx, DEJA_OP_MUTEX_DESTROY, 0, DEJA_NO_DEADLINE, RT_CALLER);
+	return rt_mutex_destroy_at(mx, RT_CALLER);
 }
 
 RT_EXPORT int pthread_mutex_lock(pthread_mutex_t *mx)
@@ -73,13 +83,18 @@ RT_EXPORT int pthread_mutex_lock(pthread_mutex_t *mx)
 	return rt_mutex_lock_at(mx, DEJA_NO_DEADLINE, RT_CALLER);
 }
 
+int rt_mutex_trylock_at(pthread_mutex_t *mx, uint64_t site)
+{
+	if (rt_mutex_is_shared(mx))
+		return rt_mutex_shared_trylock(mx, site);
+	return mutex_op(mx, DEJA_OP_MUTEX_TRYLOCK, 0, DEJA_NO_DEADLINE, site);
+}
+
 RT_EXPORT int pthread_mutex_trylock(pthread_mutex_t *mx)
 {
 	if (!rt_managed())
 		return RT_REAL(pthread_mutex_trylock)(mx);
-	if (rt_mutex_is_shared(mx))
-		return rt_mutex_shared_trylock(mx, RT_CALLER);
-	return mutex_op(mx, DEJA_OP_MUTEX_TRYLOCK, 0, DEJA_NO_DEADLINE, RT_CALLER);
+	return rt_mutex_trylock_at(mx, RT_CALLER);
 }
 
 RT_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *mx, const struct timespec *abstime)

@@ -18,6 +18,7 @@
 
 struct launch {
 	void *(*fn)(void *);
+	int (*c11_fn)(void *); /* a C11 thread's (thrd_create), instead of fn */
 	void *arg;
 	pthread_t handle;
 	int has_handle;
@@ -129,7 +130,10 @@ static void *trampoline(void *p)
 	rt_thread_enter(self);
 	void *ret;
 	pthread_cleanup_push(thread_unwound, p);
-	ret = launches[self].fn(launches[self].arg);
+	if (launches[self].c11_fn) /* its int result is the exit value, as glibc's */
+		ret = (void *)(intptr_t)launches[self].c11_fn(launches[self].arg);
+	else
+		ret = launches[self].fn(launches[self].arg);
 	pthread_cleanup_pop(0);
 	thread_leaves(self);
 	return ret;
@@ -211,22 +215,22 @@ static void wait_for_kernel_id(uint32_t child)
 		rt_syscall0(SYS_sched_yield);
 }
 
-RT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
-			     void *(*fn)(void *), void *arg)
+int rt_thread_create_at(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *),
+			int (*c11_fn)(void *), void *arg, uint64_t site)
 {
-	if (!rt_managed())
-		return RT_REAL(pthread_create)(thread, attr, fn, arg);
+	uint64_t routine = c11_fn ? (uint64_t)(uintptr_t)c11_fn : (uint64_t)(uintptr_t)fn;
 	uint32_t child;
-	int r = rt_thread_create_begin((uint64_t)(uintptr_t)fn, RT_CALLER, &child);
+	int r = rt_thread_create_begin(routine, site, &child);
 	if (r != 0)
 		return r;
 	launches[child].fn = fn;
+	launches[child].c11_fn = c11_fn;
 	launches[child].arg = arg;
 	rt_libc_enter();
 	r = RT_REAL(pthread_create)(thread, attr, trampoline, (void *)(uintptr_t)child);
 	rt_libc_leave();
 	if (r != 0) {
-		rt_thread_create_end(child, false, RT_CALLER);
+		rt_thread_create_end(child, false, site);
 		return r;
 	}
 	wait_for_kernel_id(child);
@@ -236,18 +240,31 @@ RT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 		launches[child].handle = *thread;
 		launches[child].has_handle = 1;
 	} /* (a detached thread is never joinable: glibc reuses its pthread_t) */
-	rt_thread_create_end(child, true, RT_CALLER);
+	rt_thread_create_end(child, true, site);
 	return 0;
 }
 
-RT_EXPORT void pthread_exit(void *ret)
+RT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
+			     void *(*fn)(void *), void *arg)
+{
+	if (!rt_managed())
+		return RT_REAL(pthread_create)(thread, attr, fn, arg);
+	return rt_thread_create_at(thread, attr, fn, NULL, arg, RT_CALLER);
+}
+
+void rt_thread_exit_at(void *ret, uint64_t site)
 {
 	if (rt_managed()) {
-		rt_thread_end(RT_CALLER);
+		rt_thread_end(site);
 		rt_trap_disarm();
 	}
 	RT_REAL(pthread_exit)(ret);
 	__builtin_unreachable();
+}
+
+RT_EXPORT void pthread_exit(void *ret)
+{
+	rt_thread_exit_at(ret, RT_CALLER);
 }
 
 /* Join in the model; then reap the real thread, which has left the model. */
@@ -278,11 +295,16 @@ static int join_common(pthread_t th, void **ret, enum deja_op op, int timed,
 	return r;
 }
 
-RT_EXPORT int pthread_join(pthread_t th, void **ret)
+int rt_thread_join_at(pthread_t th, void **ret, uint64_t site)
 {
 	if (!rt_managed() || thread_of(th) == DEJA_NO_THREAD)
 		return RT_REAL(pthread_join)(th, ret);
-	return join_common(th, ret, DEJA_OP_JOIN, 0, DEJA_NO_DEADLINE, RT_CALLER);
+	return join_common(th, ret, DEJA_OP_JOIN, 0, DEJA_NO_DEADLINE, site);
+}
+
+RT_EXPORT int pthread_join(pthread_t th, void **ret)
+{
+	return rt_thread_join_at(th, ret, RT_CALLER);
 }
 
 RT_EXPORT int pthread_tryjoin_np(pthread_t th, void **ret)
@@ -309,11 +331,11 @@ RT_EXPORT int pthread_clockjoin_np(pthread_t th, void **ret, clockid_t clock,
 	return join_common(th, ret, DEJA_OP_JOIN, abstime != NULL, deadline, RT_CALLER);
 }
 
-RT_EXPORT int pthread_detach(pthread_t th)
+int rt_thread_detach_at(pthread_t th, uint64_t site)
 {
 	uint32_t target = rt_managed() ? thread_of(th) : DEJA_NO_THREAD;
 	if (target != DEJA_NO_THREAD) {
-		rt_declare(DEJA_OP_DETACH, NULL, target, RT_CALLER);
+		rt_declare(DEJA_OP_DETACH, NULL, target, site);
 		rt_run();
 		launches[target].has_handle = 0;
 	}
@@ -321,4 +343,9 @@ RT_EXPORT int pthread_detach(pthread_t th)
 	int r = RT_REAL(pthread_detach)(th);
 	rt_libc_leave();
 	return r;
+}
+
+RT_EXPORT int pthread_detach(pthread_t th)
+{
+	return rt_thread_detach_at(th, RT_CALLER);
 }

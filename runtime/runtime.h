@@ -284,6 +284,25 @@ int rt_barrier_shared_destroy(pthread_barrier_t *b, uint64_t site);
  * shared condition's wait), shared or modelled as the mutex is. */
 int rt_mutex_lock_at(pthread_mutex_t *mx, uint64_t deadline, uint64_t site);
 int rt_mutex_unlock_at(pthread_mutex_t *mx, uint64_t site);
+/* The pthread calls behind their interposers, for a managed thread, with
+ * the program's call site: what C11's <threads.h> calls come to
+ * (interpose_c11.c).  Results as the pthread calls'. */
+int rt_mutex_init_at(pthread_mutex_t *mx, const pthread_mutexattr_t *attr, uint64_t site);
+int rt_mutex_trylock_at(pthread_mutex_t *mx, uint64_t site);
+int rt_mutex_destroy_at(pthread_mutex_t *mx, uint64_t site);
+int rt_cond_init_at(pthread_cond_t *c, const pthread_condattr_t *attr, uint64_t site);
+int rt_cond_destroy_at(pthread_cond_t *c, uint64_t site);
+/* A wait; deadline DEJA_NO_DEADLINE for none. */
+int rt_cond_wait_at(pthread_cond_t *c, pthread_mutex_t *mx, uint64_t deadline, uint64_t site);
+int rt_cond_signal_at(pthread_cond_t *c, bool all, uint64_t site);
+void rt_once_at(pthread_once_t *once, void (*init)(void), uint64_t site);
+/* A thread running fn, or c11_fn (a C11 thread: its int result is its
+ * exit value) when that is not NULL. */
+int rt_thread_create_at(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *),
+			int (*c11_fn)(void *), void *arg, uint64_t site);
+int rt_thread_join_at(pthread_t th, void **ret, uint64_t site);
+int rt_thread_detach_at(pthread_t th, uint64_t site);
+__attribute__((noreturn)) void rt_thread_exit_at(void *ret, uint64_t site);
 
 /* ---- pids.c ---- */
 /* Replay: answer getpid/getppid/gettid with the recorded ids (true, with

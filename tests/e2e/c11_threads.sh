@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # c11_threads.sh DEJA C11_THREADS
 #
-# C11 threads (<threads.h>: thrd_create, mtx_t, cnd_t, a timed wait,
-# thrd_join) record and replay under serialised strategies: glibc makes
-# them with its own pthread_create, past the runtime's, so they come to
-# the runtime as raw clone()s, which it follows.  Under --strategy
-# parallel such clones are refused, and the message now names C11's
-# thrd_create beside glibc's timer and AIO helpers (it named only those,
-# which a program with neither could not make sense of).
+# C11 threads (<threads.h>: thrd_create, thrd_exit, thrd_join, call_once,
+# plain, recursive and timed mtx_t, trylock, a cnd_t with a timed wait)
+# record and replay under the serialised strategies and --strategy
+# parallel, as the pthread objects they are.  glibc makes them with its
+# own internal pthread calls, past the runtime's interposers: the threads
+# came as raw clone()s, which parallel mode refused (the recording failed),
+# and the locks as futex words.  The runtime now interposes the C11 calls
+# (runtime/interpose_c11.c): the events are mutex and condition
+# operations at the program's lines.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -16,10 +18,10 @@ deja=$(abspath "$1") prog=$(abspath "$2")
 require_file "$deja" "$prog"
 cd "$tmp"
 
-expected="results 6, total 600, timed wait timed out"
+expected="results 6, total 600, timed wait timed out, 1 init, trylock busy, timedlock locked"
 [ "$("$prog")" = "$expected" ] || fail "the native run does not print: $expected"
 
-for opts in "" "-s random --seed 1" "-s random --seed 2" "-s pct --seed 5"; do
+for opts in "" "-s random --seed 1" "-s random --seed 2" "-s pct --seed 5" "-s parallel" "-s parallel"; do
 	rm -f c.deja
 	rc=0
 	# shellcheck disable=SC2086 # the options are words on purpose
@@ -28,10 +30,14 @@ for opts in "" "-s random --seed 1" "-s random --seed 2" "-s pct --seed 5"; do
 	[ "$(cat rec)" = "$expected" ] || { dump rec; fail "recording (${opts:-default}) printed other output"; }
 	replays_match "$deja" c.deja rec 3 60
 done
-note "C11 threads: 4 serialised recordings x 3 identical replays"
+note "C11 threads: 4 serialised and 2 parallel recordings x 3 identical replays"
 
-rc=0
-timeout 60 "$deja" record -q -s parallel -o p.deja -- "$prog" >prec 2>perr || rc=$?
-grep -q 'thrd_create().*not followed under --strategy parallel' perr ||
-	{ dump perr; fail "--strategy parallel: the message does not name thrd_create"; }
-note "under --strategy parallel, deja says C11 threads are not followed there"
+# The C11 calls are the model's operations, at the program's own lines.
+n=$(sqlite3 c.deja "SELECT count(*) FROM events e JOIN sites s ON s.address = e.site
+	WHERE e.op IN ('mutex_lock', 'mutex_unlock') AND s.file LIKE '%c11_threads.c'")
+[ "$n" -ge 600 ] || fail "the parallel recording has $n mutex events at c11_threads.c's lines (want 600 or more)"
+for op in thread_create join once_begin cond_wait mutex_trylock; do
+	[ "$(sqlite3 c.deja "SELECT count(*) FROM events WHERE op = '$op'")" -gt 0 ] ||
+		fail "the parallel recording has no $op event"
+done
+note "C11 calls are recorded as thread, mutex, condition and once operations"
