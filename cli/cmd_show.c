@@ -1,9 +1,11 @@
 /*
  * cmd_show.c: `deja show [--json] TRACE`: the schedule, its preemptions
- * and the outcome, for people or (with --json) for tools.
+ * and the outcome, for people (the listing narrowed with --events and
+ * --thread) or (with --json) for tools.
  */
 #define _GNU_SOURCE
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +45,10 @@ static const char usage[] =
 	"                location, python{file, line, function})\n"
 	"  --script      the schedule as a script instead (THREAD AFTER TO per\n"
 	"                switch), for `deja record --script FILE`\n"
+	"  --events A-B  list only the top process's events A to B (A-: from A\n"
+	"                on, -B: up to B, A: that one), the numbers of the first\n"
+	"                column; a long run's listing is otherwise all of it\n"
+	"  --thread T    list only thread T's events (T1 or 1), with --events too\n"
 	"  -h, --help    this text\n"
 	"\n"
 	"exit codes: 0 shown; 2 usage error or unreadable trace.\n";
@@ -61,7 +67,26 @@ static void show_notebook(struct trace *t, const struct trace_finding *f, size_t
 	trace_history_free(h, nh);
 }
 
-static void show_text(struct trace *t, const struct trace_run *run)
+/* Which of the top process's events the listing shows (--events,
+ * --thread): all of them unless narrowed. */
+struct event_filter {
+	unsigned long long from, to; /* event numbers, inclusive */
+	long long thread;            /* -1: every thread */
+};
+
+static bool filter_keeps(const struct event_filter *f, const struct deja_event *ev)
+{
+	return ev->seq >= f->from && ev->seq <= f->to &&
+	       (f->thread < 0 || ev->thread == (unsigned long long)f->thread);
+}
+
+static bool filter_narrows(const struct event_filter *f)
+{
+	return f->from != 0 || f->to != ULLONG_MAX || f->thread >= 0;
+}
+
+static void show_text(struct trace *t, const struct trace_run *run,
+		      const struct event_filter *filter)
 {
 	struct site_table sites;
 	site_table_load(t, &sites);
@@ -77,10 +102,17 @@ static void show_text(struct trace *t, const struct trace_run *run)
 	printf("%8s  %-7s %-36s %s\n", "event", "thread", "operation", "location");
 	struct trace_event e;
 	int r;
-	while ((r = trace_next_event(t, &e)) == 1)
+	unsigned long long shown = 0;
+	while ((r = trace_next_event(t, &e)) == 1) {
+		if (!filter_keeps(filter, &e.ev))
+			continue;
 		cli_print_event(stdout, &sites, 0, &e.ev, f, nf);
+		shown++;
+	}
 	if (r < 0)
 		printf("(the rest of the events cannot be read)\n");
+	if (filter_narrows(filter))
+		printf("(%llu of the top process's events shown: --events, --thread)\n", shown);
 	printf("%llu events, %llu preemptions, %llu context switches\n",
 	       (unsigned long long)run->events, (unsigned long long)run->preemptions,
 	       (unsigned long long)run->switches);
@@ -363,20 +395,72 @@ static int show_script(struct trace *t)
 	return DEJA_EXIT_OK;
 }
 
+/* --events A-B, A-, -B or A. */
+static bool parse_event_range(const char *s, struct event_filter *f)
+{
+	const char *dash = strchr(s, '-');
+	if (!dash) {
+		if (!cli_parse_u64(s, &f->from))
+			return false;
+		f->to = f->from;
+		return true;
+	}
+	char from[32];
+	size_t n = (size_t)(dash - s);
+	if (n >= sizeof(from))
+		return false;
+	memcpy(from, s, n);
+	from[n] = '\0';
+	if (n && !cli_parse_u64(from, &f->from))
+		return false;
+	if (dash[1] && !cli_parse_u64(dash + 1, &f->to))
+		return false;
+	return (n || dash[1]) && f->from <= f->to; /* "-" alone names no range */
+}
+
+/* --thread T1 or 1. */
+static bool parse_thread(const char *s, struct event_filter *f)
+{
+	unsigned long long t;
+	if (!cli_parse_u64(s[0] == 'T' ? s + 1 : s, &t) || t > INT32_MAX)
+		return false;
+	f->thread = (long long)t;
+	return true;
+}
+
+static bool filter_option(int c, const char *arg, struct event_filter *f)
+{
+	if (c == 'e' ? parse_event_range(arg, f) : parse_thread(arg, f))
+		return true;
+	fprintf(stderr, "deja show: %s: not %s: '%s'\n", c == 'e' ? "--events" : "--thread",
+		c == 'e' ? "a range of event numbers (A-B, A-, -B or A)" : "a thread (T1 or 1)",
+		arg);
+	return false;
+}
+
 /* Returns the trace path, or NULL with *code set (help, usage error). */
-static const char *parse(int argc, char **argv, bool *json, bool *script, int *code)
+static const char *parse(int argc, char **argv, bool *json, bool *script,
+			 struct event_filter *filter, int *code)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "script", no_argument, NULL, 's' },
+		{ "events", required_argument, NULL, 'e' },
+		{ "thread", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	optind = 1;
 	int c;
+	*code = DEJA_EXIT_USAGE;
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		if (c == 'j' || c == 's') {
 			*(c == 'j' ? json : script) = true;
+			continue;
+		}
+		if (c == 'e' || c == 't') {
+			if (!filter_option(c, optarg, filter))
+				return NULL;
 			continue;
 		}
 		fputs(usage, c == 'h' ? stdout : stderr);
@@ -386,7 +470,11 @@ static const char *parse(int argc, char **argv, bool *json, bool *script, int *c
 	if (optind != argc - 1 || (*json && *script)) {
 		fprintf(stderr, "deja show: give exactly one trace%s\n\n%s",
 			*json && *script ? ", and --json or --script, not both" : "", usage);
-		*code = DEJA_EXIT_USAGE;
+		return NULL;
+	}
+	if ((*json || *script) && filter_narrows(filter)) {
+		fprintf(stderr, "deja show: --events and --thread narrow the listing, not --%s\n",
+			*json ? "json" : "script");
 		return NULL;
 	}
 	return argv[optind];
@@ -405,8 +493,9 @@ static bool processes_readable(struct trace *t)
 int cmd_show(int argc, char **argv)
 {
 	bool json = false, script = false;
+	struct event_filter filter = { .from = 0, .to = ULLONG_MAX, .thread = -1 };
 	int code;
-	const char *path = parse(argc, argv, &json, &script, &code);
+	const char *path = parse(argc, argv, &json, &script, &filter, &code);
 	if (!path)
 		return code;
 	struct trace *t;
@@ -436,7 +525,7 @@ int cmd_show(int argc, char **argv)
 	else if (json)
 		show_json(t, &run);
 	else
-		show_text(t, &run);
+		show_text(t, &run, &filter);
 	trace_run_free(&run);
 	trace_close(t);
 	return code;
