@@ -638,6 +638,9 @@ bool rt_io_wait_external(int64_t timeout_ns);
 bool rt_io_wait_world_before(uint64_t deadline);
 /* Mark the threads whose awaited input has arrived (before any choice). */
 void rt_io_refresh(void);
+/* Parallel mode: whether a thread waiting in the kernel (a read, poll,
+ * epoll_wait, a blocking write, a wait4) would return now. */
+bool rt_io_kernel_wait_ready(void);
 
 /* ---- random.c: the target's randomness ---- */
 /* Fill buf with len bytes of the run's entropy (an event); returns len. */
