@@ -355,6 +355,11 @@ void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 	}
 	if (!io || p->op != DEJA_OP_SYSCALL)
 		return;
+	if (io->numbers_fds) { /* fd_order.c: made here, in a replay too */
+		io->result = rt_io_pass(io->nr, io->a);
+		p->value = io->result;
+		return;
+	}
 	if (io->feed) {
 		if (io->output && !io->ordered) { /* its place, numbered at its event */
 			const struct deja_feed *f = rt_io_feed_peek(seq);
@@ -690,6 +695,11 @@ static long input_once(const struct deja_syscall_info *sc, long nr, const long a
 	}
 	if (rt_io_may_block(nr, a))
 		return run_waiting(&io, nr, site);
+	if (rt_fd_order_opens(nr)) { /* at its event, in the descriptors' order */
+		io.deferred = true;
+		rt_io_run_event(&io, nr, site, 0, 0, 0, false);
+		return io.result;
+	}
 	bool interrupted = false;
 	const long *args = a;
 	struct rt_io_args own;

@@ -648,6 +648,11 @@ long rt_random(void *buf, uint64_t len, uint64_t site);
 void rt_note_open(const char *path, long fd);
 /* fd was closed, or is being given another file (dup2, dup3). */
 void rt_note_close(long fd);
+/* fd_order.c: parallel mode, with threads: whether call nr (arguments a)
+ * gives or frees a descriptor number, and so is made as an event, at its
+ * turn (rt_fd_order_call), in the recording and in its replay. */
+bool rt_fd_order_numbers(long nr, const long a[6]);
+long rt_fd_order_call(long nr, const long a[6], uint64_t site);
 void rt_note_close_range(unsigned long first, unsigned long last);
 bool rt_is_random_fd(long fd);
 
