@@ -425,7 +425,12 @@ static void clock_at_next_event(const struct deja_sched_input *in)
  * are ready, settling leaves the timeout for a later look (parked threads
  * look every STALL_POLL_NS), for at most a second of real time at one
  * event: a descriptor may poll ready while its call still waits (an
- * edge-triggered epoll set), and that must not stop the run. */
+ * edge-triggered epoll set), and that must not stop the run.  And a
+ * thread whose call has a timeout of its own that ends before the first
+ * timeout of the model is waited for too: its call waits in real time and
+ * returns by itself, and the clock follows the real time meanwhile
+ * (clock_follows_idle_events), where firing the model's timeout made a
+ * 10 s wait for an event loop end before the loop's own 0.1 s timer. */
 #define KERNEL_WAITER_GRACE_NS 1000000000LL
 
 static bool kernel_waiter_coming(void)
@@ -433,8 +438,12 @@ static bool kernel_waiter_coming(void)
 	static uint64_t steps_seen = UINT64_MAX;
 	static int64_t since;
 	struct deja_model *m = rt.model;
-	if (rt.shared->mode != DEJA_MODE_RECORD ||
-	    deja_sched_idle_deadline(m) == DEJA_NO_DEADLINE || !rt_io_kernel_wait_ready())
+	uint64_t idle = deja_sched_idle_deadline(m);
+	if (rt.shared->mode != DEJA_MODE_RECORD || idle == DEJA_NO_DEADLINE)
+		return false;
+	if (rt_io_kernel_wait_deadline() <= idle)
+		return true; /* its own timeout, waited in real time, ends it first */
+	if (!rt_io_kernel_wait_ready())
 		return false;
 	int64_t now = rt_clock_real_monotonic_ns();
 	if (m->steps != steps_seen) {

@@ -641,6 +641,9 @@ void rt_io_refresh(void);
 /* Parallel mode: whether a thread waiting in the kernel (a read, poll,
  * epoll_wait, a blocking write, a wait4) would return now. */
 bool rt_io_kernel_wait_ready(void);
+/* Parallel mode: the first virtual deadline at which a thread waiting in
+ * the kernel has its call's own timeout end it (DEJA_NO_DEADLINE: none). */
+uint64_t rt_io_kernel_wait_deadline(void);
 
 /* ---- random.c: the target's randomness ---- */
 /* Fill buf with len bytes of the run's entropy (an event); returns len. */

@@ -2,8 +2,11 @@
 # run_coroutine_threadsafe(...).result(timeout=10), 40 times: each call
 # writes a byte into the loop's socketpair, which wakes its epoll_wait,
 # then waits on a condition with a timeout.  Natively every result comes
-# at once; prints how many calls timed out instead (tests/e2e/
-# parallel_loop_wake.sh).
+# at once; prints how many calls timed out instead.  Then one call whose
+# coroutine waits for a 5 s sleep with a 0.1 s timeout of the loop's own
+# (its epoll_wait's timeout), which natively ends well before the
+# caller's 10 s: prints whether the loop's timer fired first
+# (tests/e2e/parallel_loop_wake.sh).
 import asyncio
 import threading
 
@@ -24,7 +27,22 @@ for i in range(40):
     except TimeoutError:
         late += 1
         future.cancel()
+
+
+async def short_wait():
+    try:
+        await asyncio.wait_for(asyncio.sleep(5), timeout=0.1)
+        return "the sleep ended"
+    except asyncio.TimeoutError:
+        return "fired"
+
+
+try:
+    timer = asyncio.run_coroutine_threadsafe(short_wait(), loop).result(timeout=10)
+except TimeoutError:
+    timer = "the caller timed out first"
 loop.call_soon_threadsafe(loop.stop)
 runner.join()
 loop.close()
 print("calls timed out:", late)
+print("loop timer:", timer)
