@@ -314,13 +314,36 @@ static bool is_futex_op(uint16_t op)
  * order the threads reach them, which parallel mode does not steer: such
  * a replay diverged with only the bare difference, where OpenMP's locks
  * get the explanation from the runtime (baton.c, rt_model_end_stuck). */
-const char *describe_memory_lock_hint(const struct deja_event *recorded,
+/* Whether the event was made in CPython (its interpreter or libpython). */
+static bool in_cpython(const struct site_table *tab, uint32_t process,
+		       const struct deja_event *ev)
+{
+	const struct trace_site *s = site_find(tab, event_site(process, ev));
+	if (!s || !s->module)
+		return false;
+	const char *base = base_name(s->module);
+	return strncmp(base, "python", 6) == 0 || strncmp(base, "libpython", 9) == 0;
+}
+
+/* CPython's GIL is handed over through memory too (its eval breaker, the
+ * `locked` word its waiters look at before they wait), so a parallel
+ * replay's threads may take it in another order than recorded: a sweep's
+ * threads reading clocks and random numbers diverged in every parallel
+ * replay at a mutex of the GIL's ("differs in the object; the call
+ * site"), with nothing to say why. */
+const char *describe_memory_lock_hint(const struct site_table *tab, uint32_t process,
+				      const struct deja_event *recorded,
 				      const struct deja_event *got)
 {
-	if (!is_futex_op(recorded->op) && !is_futex_op(got->op))
-		return "";
-	return "\n  (a lock or condition in the program's memory that waits in raw futex"
-	       " calls, such as Rust's std::sync or the JVM's, was taken in another order"
-	       " than recorded: parallel mode cannot steer what threads share in memory;"
-	       " record the program with a serialised strategy)";
+	if (is_futex_op(recorded->op) || is_futex_op(got->op))
+		return "\n  (a lock or condition in the program's memory that waits in raw futex"
+		       " calls, such as Rust's std::sync or the JVM's, was taken in another order"
+		       " than recorded: parallel mode cannot steer what threads share in memory;"
+		       " record the program with a serialised strategy)";
+	if (tab && (in_cpython(tab, process, recorded) || in_cpython(tab, process, got)))
+		return "\n  (CPython hands its GIL over through memory as well as through its"
+		       " mutex and condition variable, which parallel mode cannot steer: a"
+		       " CPython program's parallel replay may take another path; record it"
+		       " with a serialised strategy)";
+	return "";
 }

@@ -128,7 +128,7 @@ static bool differs(struct replay_sink *rs, const struct deja_event *got)
 	snprintf(rep->divergence, sizeof(rep->divergence),
 		 "event %llu differs%s%s\n  expected: %s\n  got:      %s%s",
 		 (unsigned long long)rs->next, what[0] ? " in " : "", what, expected, actual,
-		 parallel ? describe_memory_lock_hint(recorded, got) : "");
+		 parallel ? describe_memory_lock_hint(rs->sites, 0, recorded, got) : "");
 	return false;
 }
 

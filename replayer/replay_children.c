@@ -260,7 +260,8 @@ static bool event(void *ctx, uint32_t process, const struct deja_event *ev, cons
 			       "  expected: %s\n  got:      %s%s", process,
 			       (long long)c->p.fork_index, (long long)c->p.parent,
 			       (unsigned long long)c->next, what[0] ? " in " : "", what, expected, got,
-			       rc->parallel ? describe_memory_lock_hint(&want->ev, ev) : "");
+			       rc->parallel ? describe_memory_lock_hint(rc->sites, process, &want->ev, ev)
+					    : "");
 	}
 	c->next++;
 	return true;

@@ -413,11 +413,53 @@ static void clock_at_next_event(const struct deja_sched_input *in)
 		rt_clock_replay(seq);
 }
 
+/* Parallel recording: a thread waiting in the kernel (a read, poll,
+ * epoll_wait...) counts as at its point, so with the others waiting in
+ * the model nobody runs, and settling fires the first timeout, moving
+ * the clock to its deadline.  But that thread's input may have come
+ * already, written by the thread that then began its timed wait, and the
+ * thread be on its way back to its event: asyncio's
+ * run_coroutine_threadsafe(...).result(timeout=10) timed out in 37 calls
+ * of 40, the loop's epoll_wait woken by the call's byte answering only
+ * after the clock had jumped 10 s.  So while such a thread's descriptors
+ * are ready, settling leaves the timeout for a later look (parked threads
+ * look every STALL_POLL_NS), for at most a second of real time at one
+ * event: a descriptor may poll ready while its call still waits (an
+ * edge-triggered epoll set), and that must not stop the run.  And a
+ * thread whose call has a timeout of its own that ends before the first
+ * timeout of the model is waited for too: its call waits in real time and
+ * returns by itself, and the clock follows the real time meanwhile
+ * (clock_follows_idle_events), where firing the model's timeout made a
+ * 10 s wait for an event loop end before the loop's own 0.1 s timer. */
+#define KERNEL_WAITER_GRACE_NS 1000000000LL
+
+static bool kernel_waiter_coming(void)
+{
+	static uint64_t steps_seen = UINT64_MAX;
+	static int64_t since;
+	struct deja_model *m = rt.model;
+	uint64_t idle = deja_sched_idle_deadline(m);
+	if (rt.shared->mode != DEJA_MODE_RECORD || idle == DEJA_NO_DEADLINE)
+		return false;
+	if (rt_io_kernel_wait_deadline() <= idle)
+		return true; /* its own timeout, waited in real time, ends it first */
+	if (!rt_io_kernel_wait_ready())
+		return false;
+	int64_t now = rt_clock_real_monotonic_ns();
+	if (m->steps != steps_seen) {
+		steps_seen = m->steps;
+		since = now;
+	}
+	return now - since < KERNEL_WAITER_GRACE_NS;
+}
+
 /* Nobody runs target code: make sure somebody will, or end the run. */
 static void settle(uint32_t self, const struct deja_sched_input *in)
 {
 	struct deja_model *m = rt.model;
 	clock_at_next_event(in);
+	if (kernel_waiter_coming())
+		return;
 	fire_due();
 	struct deja_decision d = deja_sched_settle(m, in);
 	if (d.kind == DEJA_DECIDE_TIMER) { /* the clock is at a timer's deadline */

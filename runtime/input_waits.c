@@ -248,6 +248,38 @@ static nfds_t watch_fds(const struct rt_io *io, struct pollfd *fds, nfds_t max)
 	return n;
 }
 
+uint64_t rt_io_kernel_wait_deadline(void)
+{
+	struct deja_model *m = rt.model;
+	uint64_t first = DEJA_NO_DEADLINE;
+	for (uint32_t i = 0; i < m->nthreads; i++)
+		if (deja_model_waits_for_world(m, i) && m->threads[i].pending.deadline < first)
+			first = m->threads[i].pending.deadline;
+	return first;
+}
+
+/* Looks at copies of the descriptors, with no wait: the waiting thread
+ * makes its own call on the program's arrays meanwhile. */
+bool rt_io_kernel_wait_ready(void)
+{
+	struct deja_model *m = rt.model;
+	for (uint32_t i = 0; i < m->nthreads; i++) {
+		if (!deja_model_waits_for_world(m, i))
+			continue;
+		const struct rt_io *io = (const struct rt_io *)(uintptr_t)m->threads[i].pending.wait_io;
+		if (io->nr == SYS_wait4) {
+			if (child_ready(io->a))
+				return true;
+			continue;
+		}
+		struct pollfd fds[256];
+		nfds_t n = watch_fds(io, fds, 256);
+		if (n > 0 && rt_syscall3(SYS_poll, fds, n, 0) > 0)
+			return true;
+	}
+	return false;
+}
+
 bool rt_io_wait_external(int64_t timeout_ns)
 {
 	struct deja_model *m = rt.model;

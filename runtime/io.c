@@ -342,6 +342,20 @@ static void write_time_left(const struct rt_io *io, long r, uint64_t deadline)
 	rt_io_write_timeout(io->nr, io->a, r != 0 && deadline > now ? deadline - now : 0);
 }
 
+/* Parallel recording: a call with a timeout of its own waited in the
+ * kernel, in real time (input_waits.c).  Timed out, it ends at its
+ * virtual deadline, as a timed wait of the model's does: the clock had
+ * moved only by its events' ticks, so an event loop polling with the
+ * time to its next timer found that time still ahead and polled again
+ * for ever, once settling let such a wait end before another thread's
+ * timeout (baton.c, kernel_waiter_coming). */
+static void timed_out_in_kernel(const struct rt_io *io)
+{
+	if (io->result == 0 && rt.model->vclock < io->deadline)
+		rt.model->vclock = io->deadline;
+	write_time_left(io, io->result, io->deadline);
+}
+
 void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 {
 	struct rt_io *io = current;
@@ -355,6 +369,11 @@ void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 	}
 	if (!io || p->op != DEJA_OP_SYSCALL)
 		return;
+	if (io->numbers_fds) { /* fd_order.c: made here, in a replay too */
+		io->result = rt_io_pass(io->nr, io->a);
+		p->value = io->result;
+		return;
+	}
 	if (io->feed) {
 		if (io->output && !io->ordered) { /* its place, numbered at its event */
 			const struct deja_feed *f = rt_io_feed_peek(seq);
@@ -390,7 +409,7 @@ void rt_io_at_event(struct deja_pending *p, uint64_t seq)
 	if (io->deferred && p->timed)
 		write_time_left(io, io->result, p->deadline);
 	else if (io->waited_in_kernel)
-		write_time_left(io, io->result, io->deadline);
+		timed_out_in_kernel(io);
 	note_result(io, p);
 	rt_file_times_seen(io->nr, io->a, io->result); /* before the event takes the clock's time */
 	if (p->data_len == 0)
@@ -658,6 +677,10 @@ void rt_io_wait_in_kernel(struct rt_io *io, long nr, uint64_t site)
 	struct deja_pending *p = rt_declare(DEJA_OP_SYSCALL, NULL, (uint64_t)nr, site);
 	p->may_block = 1;
 	p->wait_io = (uint64_t)(uintptr_t)io;
+	/* When its own timeout ends it, for settling (rt_io_kernel_wait_deadline);
+	 * not a timed wait of the model's, which would fire it. */
+	if (!input_deadline(nr, io->a, &p->deadline))
+		p->deadline = DEJA_NO_DEADLINE;
 	rt_model_wait_in_kernel();
 }
 
@@ -690,6 +713,11 @@ static long input_once(const struct deja_syscall_info *sc, long nr, const long a
 	}
 	if (rt_io_may_block(nr, a))
 		return run_waiting(&io, nr, site);
+	if (rt_fd_order_opens(nr)) { /* at its event, in the descriptors' order */
+		io.deferred = true;
+		rt_io_run_event(&io, nr, site, 0, 0, 0, false);
+		return io.result;
+	}
 	bool interrupted = false;
 	const long *args = a;
 	struct rt_io_args own;

@@ -28,6 +28,7 @@ struct rt_io {
 	bool part;     /* an output's part with bytes left after it (DEJA_EVENT_PART) */
 	bool waited_in_kernel; /* record, parallel mode: a timed wait made in the kernel */
 	bool made_at_event; /* parallel mode: an output made at its event (outputs.c) */
+	bool numbers_fds; /* parallel mode: made at its event, replay too (fd_order.c) */
 	bool ordered;  /* replay: its place among the tree's outputs was kept before its event */
 	uint32_t output_seq; /* record: its place among the tree's outputs (output_order.c) */
 	uint64_t deadline; /* then: its virtual deadline, as a replay's event has it */
@@ -57,6 +58,9 @@ long rt_io_run_event(struct rt_io *io, long nr, uint64_t site, long value, uint6
 		     uint32_t data_len, bool source);
 /* Run an event the caller has declared, with io as the call at it. */
 long rt_io_run_declared(struct rt_io *io);
+/* fd_order.c: parallel mode, with threads: an open is made at its
+ * event (record), as an input. */
+bool rt_fd_order_opens(long nr);
 /* The flags argument of recvfrom and recvmsg; 0 for other calls. */
 static inline long rt_io_recv_flags(long nr, const long a[6])
 {

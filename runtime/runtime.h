@@ -657,6 +657,12 @@ bool rt_io_wait_external(int64_t timeout_ns);
 bool rt_io_wait_world_before(uint64_t deadline);
 /* Mark the threads whose awaited input has arrived (before any choice). */
 void rt_io_refresh(void);
+/* Parallel mode: whether a thread waiting in the kernel (a read, poll,
+ * epoll_wait, a blocking write, a wait4) would return now. */
+bool rt_io_kernel_wait_ready(void);
+/* Parallel mode: the first virtual deadline at which a thread waiting in
+ * the kernel has its call's own timeout end it (DEJA_NO_DEADLINE: none). */
+uint64_t rt_io_kernel_wait_deadline(void);
 
 /* ---- random.c: the target's randomness ---- */
 /* Fill buf with len bytes of the run's entropy (an event); returns len. */
@@ -664,6 +670,11 @@ long rt_random(void *buf, uint64_t len, uint64_t site);
 void rt_note_open(const char *path, long fd);
 /* fd was closed, or is being given another file (dup2, dup3). */
 void rt_note_close(long fd);
+/* fd_order.c: parallel mode, with threads: whether call nr (arguments a)
+ * gives or frees a descriptor number, and so is made as an event, at its
+ * turn (rt_fd_order_call), in the recording and in its replay. */
+bool rt_fd_order_numbers(long nr, const long a[6]);
+long rt_fd_order_call(long nr, const long a[6], uint64_t site);
 void rt_note_close_range(unsigned long first, unsigned long last);
 bool rt_is_random_fd(long fd);
 

@@ -735,6 +735,11 @@ static long dispatch(long nr, long a[6], uint64_t site, greg_t *g, sigset_t *mas
 		rt_note_close_range(a[0], a[1]);
 		return close_range_sparing(a);
 	}
+	if (rt_fd_order_numbers(nr, a)) { /* parallel mode: in the events' order */
+		if (nr == SYS_close)
+			rt_note_close(a[0]);
+		return rt_fd_order_call(nr, a, site);
+	}
 	if (nr == SYS_rt_sigtimedwait && rt_managed())
 		return rt_io_sigwait(a, mask, site); /* an input, with a wait of its own */
 	if (nr == SYS_mmap)

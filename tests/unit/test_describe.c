@@ -3,7 +3,8 @@
  * (describe_python, describe_event): the code object's names are found
  * by process, image and code, the file is cut to its base name unless
  * the full path is asked for, and an event without a line says nothing;
- * and the hint a parallel replay's difference at a raw futex gets.
+ * and the hint a parallel replay's difference at a raw futex, or at an
+ * event CPython made, gets.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -82,15 +83,44 @@ static void futex_differences_say_why(void **state)
 	(void)state;
 	struct deja_event wait = { .op = DEJA_OP_FUTEX_WAIT }, lock = { .op = DEJA_OP_MUTEX_LOCK },
 			  exit_ev = { .op = DEJA_OP_THREAD_EXIT };
-	assert_non_null(strstr(describe_memory_lock_hint(&wait, &exit_ev), "serialised strategy"));
-	assert_non_null(strstr(describe_memory_lock_hint(&exit_ev, &wait), "raw futex"));
-	assert_string_equal(describe_memory_lock_hint(&lock, &exit_ev), "");
+	assert_non_null(strstr(describe_memory_lock_hint(NULL, 0, &wait, &exit_ev),
+			       "serialised strategy"));
+	assert_non_null(strstr(describe_memory_lock_hint(NULL, 0, &exit_ev, &wait), "raw futex"));
+	assert_string_equal(describe_memory_lock_hint(NULL, 0, &lock, &exit_ev), "");
+}
+
+/* Sites as trace_get_sites orders them: process, image, address. */
+static struct trace_site sites[] = {
+	{ .process = 0, .image = 0, .address = 0x7000, .function = "main", .module = "app" },
+	{ .process = 0, .image = 0, .address = 0x4f9317, .module = "python3.11" },
+	{ .process = 0, .image = 0, .address = 0x634395, .module = "/usr/bin/python3.11" },
+	{ .process = 1, .image = 0, .address = 0x5000, .module = "libpython3.11.so.1.0" },
+};
+
+/* A parallel replay of CPython that differs at one of its GIL's mutexes
+ * (a sweep's clock-reading threads did, with nothing said why) says that
+ * the GIL is handed over through memory too; a C program's mutex does
+ * not. */
+static void cpython_differences_say_why(void **state)
+{
+	(void)state;
+	const struct site_table tab = { .sites = sites, .n = sizeof(sites) / sizeof(sites[0]) };
+	struct deja_event gil = { .op = DEJA_OP_MUTEX_LOCK, .site = 0x4f9317 },
+			  drop = { .op = DEJA_OP_MUTEX_LOCK, .site = 0x634395 },
+			  app = { .op = DEJA_OP_MUTEX_LOCK, .site = 0x7000 },
+			  child = { .op = DEJA_OP_MUTEX_LOCK, .site = 0x5000 };
+	assert_non_null(strstr(describe_memory_lock_hint(&tab, 0, &gil, &drop), "GIL"));
+	assert_non_null(strstr(describe_memory_lock_hint(&tab, 0, &app, &drop), "serialised"));
+	assert_non_null(strstr(describe_memory_lock_hint(&tab, 1, &child, &child), "CPython"));
+	assert_string_equal(describe_memory_lock_hint(&tab, 0, &app, &app), "");
+	assert_string_equal(describe_memory_lock_hint(&tab, 1, &gil, &gil), "");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(names_the_line),
+		cmocka_unit_test(cpython_differences_say_why),
 		cmocka_unit_test(by_process_and_image),
 		cmocka_unit_test(no_line_no_words),
 		cmocka_unit_test(futex_differences_say_why),
