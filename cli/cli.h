@@ -57,10 +57,12 @@ void cli_report_outcome(FILE *out, struct trace *t, const struct site_table *sit
  * and "<1" / "<2" when it is one of a critical pair's (findings f). */
 void cli_print_event(FILE *out, const struct site_table *sites, uint32_t process,
 		     const struct deja_event *ev, const struct trace_finding *f, size_t nf);
-/* A wait-for graph (process's): the heading, each thread's wait and a
- * cycle if there is one, each line after indent; nothing if n is 0. */
-void cli_print_wait_graph(FILE *out, uint32_t process, const struct trace_wait *w, size_t n,
-			  const struct site_table *sites, const char *heading, const char *indent);
+/* A wait-for graph (process's): the heading, each thread's wait (with
+ * its last Python line, read from t if not NULL) and a cycle if there is
+ * one, each line after indent; nothing if n is 0. */
+void cli_print_wait_graph(FILE *out, struct trace *t, uint32_t process,
+			  const struct trace_wait *w, size_t n, const struct site_table *sites,
+			  const char *heading, const char *indent);
 
 /* ---- coverage.c: scheduling points per thread ---- */
 /* A thread that ran this long (real time) between two events, passing no

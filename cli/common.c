@@ -201,8 +201,23 @@ void cli_print_event(FILE *out, const struct site_table *sites, uint32_t process
 		python ? " [" : "", py, python ? "]" : "", pair_mark(f, nf, process, ev->seq));
 }
 
-void cli_print_wait_graph(FILE *out, uint32_t process, const struct trace_wait *w, size_t n,
-			  const struct site_table *sites, const char *heading, const char *indent)
+/* A waiting thread's last Python line, where a CPython program's events
+ * carry them (--python-lines): its wait's own site is CPython's lock code,
+ * and the thread took its last events (giving up the GIL) at the line
+ * that waits. */
+static void print_python_line(FILE *out, struct trace *t, const struct site_table *sites,
+			      uint32_t process, uint32_t thread)
+{
+	struct trace_event e;
+	char py[300];
+	if (t && trace_last_python_event(t, process, thread, &e) == 1 &&
+	    describe_python(sites, process, &e.ev, false, py, sizeof(py)))
+		fprintf(out, " [last Python line %s]", py);
+}
+
+void cli_print_wait_graph(FILE *out, struct trace *t, uint32_t process,
+			  const struct trace_wait *w, size_t n, const struct site_table *sites,
+			  const char *heading, const char *indent)
 {
 	if (n == 0)
 		return;
@@ -217,6 +232,7 @@ void cli_print_wait_graph(FILE *out, uint32_t process, const struct trace_wait *
 		else if (w[i].object)
 			fprintf(out, "(%s#%u)", w[i].object_kind, w[i].object);
 		fprintf(out, " at %s", where);
+		print_python_line(out, t, sites, process, w[i].thread);
 		if (join)
 			fprintf(out, ", until it finishes");
 		else if (w[i].holder >= 0)
@@ -233,7 +249,7 @@ static void print_waits(FILE *out, struct trace *t, const struct site_table *sit
 	size_t n;
 	if (trace_get_waits(t, &w, &n) != TRACE_OK)
 		return;
-	cli_print_wait_graph(out, 0, w, n, sites, heading, "");
+	cli_print_wait_graph(out, t, 0, w, n, sites, heading, "");
 	trace_waits_free(w, n);
 }
 

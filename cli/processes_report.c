@@ -49,7 +49,7 @@ static void print_waits(FILE *out, struct trace *t, const struct trace_process *
 	char heading[96];
 	snprintf(heading, sizeof(heading), "%s of process %u:",
 		 deadlock ? "wait-for graph" : "threads waiting at the end", p->id);
-	cli_print_wait_graph(out, p->id, w, n, sites, heading, "  ");
+	cli_print_wait_graph(out, t, p->id, w, n, sites, heading, "  ");
 	trace_waits_free(w, n);
 }
 

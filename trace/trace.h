@@ -236,6 +236,10 @@ void trace_run_free(struct trace_run *run);
 
 /* Events in order.  Returns 1 with *e filled, 0 at the end, -1 on error. */
 int trace_next_event(struct trace *t, struct trace_event *e);
+/* Thread `thread` of `process`'s last event that carries a Python line
+ * (--python-lines): 1 with it in *e, 0 when it has none, -1 on error. */
+int trace_last_python_event(struct trace *t, uint32_t process, uint32_t thread,
+			    struct trace_event *e);
 void trace_rewind_events(struct trace *t);
 
 /* Small tables, loaded whole; free with the matching function. */

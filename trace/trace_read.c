@@ -222,6 +222,27 @@ int trace_read_event_row(sqlite3_stmt *st, struct trace_event *e)
 	return ev->op == DEJA_OP_COUNT ? -1 : 1;
 }
 
+int trace_last_python_event(struct trace *t, uint32_t process, uint32_t thread,
+			    struct trace_event *e)
+{
+	sqlite3_stmt *st = trace_prepare(t, process == 0
+		? "SELECT seq, thread, op, object, object_addr, arg, result, site, vtime, flags,"
+		  " digest, data, data_len, image, py_code, py_line, output_seq FROM events"
+		  " WHERE thread = ?1 AND py_line != 0 ORDER BY seq DESC LIMIT 1"
+		: "SELECT seq, thread, op, object, object_addr, arg, result, site, vtime, flags,"
+		  " digest, data, data_len, image, py_code, py_line, output_seq FROM process_events"
+		  " WHERE process = ?2 AND thread = ?1 AND py_line != 0 ORDER BY seq DESC LIMIT 1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, thread);
+	if (process != 0)
+		sqlite3_bind_int64(st, 2, process);
+	int rc = sqlite3_step(st);
+	int r = rc == SQLITE_ROW ? trace_read_event_row(st, e) : rc == SQLITE_DONE ? 0 : -1;
+	sqlite3_finalize(st);
+	return r;
+}
+
 void trace_rewind_events(struct trace *t)
 {
 	sqlite3_reset(t->next_event);

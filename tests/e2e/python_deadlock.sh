@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# python_deadlock.sh DEJA PY_DEADLOCK_SCRIPT
+#
+# A CPython deadlock's wait-for graph names each waiting thread's Python
+# line.  The waits themselves are in CPython's lock code
+# (PyThread_acquire_lock_timed), which told a Python programmer nothing
+# about where the threads stood; recorded with --python-lines, each
+# waiting thread's line now ends with the last Python line it ran
+# ("[last Python line py_deadlock.py:14 in one]"), in `deja record`'s
+# report and in `deja show`.  Without --python-lines the events carry no
+# Python lines and the graph is as before.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 2 ] || fail "usage: python_deadlock.sh DEJA PY_DEADLOCK_SCRIPT"
+deja=$(abspath "$1") script=$(abspath "$2")
+require_file "$deja" "$script" /usr/bin/python3
+cd "$tmp"
+
+rc=0
+timeout 60 "$deja" record --python-lines -o d.deja -- /usr/bin/python3 "$script" >out 2>err || rc=$?
+[ $rc -eq 1 ] || { dump out err; fail "the recording exited $rc, not 1 (a deadlock)"; }
+[ "$(outcome_of "$deja" d.deja)" = "deadlock" ] || fail "the outcome is not a deadlock"
+"$deja" show d.deja >show
+for where in "py_deadlock.py:14 in one" "py_deadlock.py:22 in two"; do
+	grep -q "waits in .*\[last Python line $where\]" show ||
+		{ dump show; fail "deja show's wait-for graph does not place a thread at $where"; }
+	grep -q "waits in .*\[last Python line $where\]" err ||
+		{ dump err; fail "deja record's report does not place a thread at $where"; }
+done
+
+timeout 60 "$deja" record -o plain.deja -- /usr/bin/python3 "$script" >/dev/null 2>err || true
+"$deja" show plain.deja >show
+grep -q "waits in" show || fail "without --python-lines there is no wait-for graph"
+grep -q "last Python line" show && fail "without --python-lines a wait names a Python line"
+note "a Python deadlock's wait-for graph places each thread at its Python line"
