@@ -51,6 +51,9 @@ RT_EXPORT int pthread_barrier_wait(pthread_barrier_t *b)
 	return (int)rt_run(); /* the BARRIER_RESUME the wait left pending */
 }
 
+/* The memory reads 2, done, before ONCE_END, so that the model, which
+ * takes a done once whose memory reads 0 for a new one made where an old
+ * one was freed (model.c), never takes this one for a new one. */
 RT_EXPORT int pthread_once(pthread_once_t *once, void (*init)(void))
 {
 	if (!rt_managed())
@@ -59,9 +62,10 @@ RT_EXPORT int pthread_once(pthread_once_t *once, void (*init)(void))
 	if (rt_run() != 0)
 		return 0; /* already done */
 	init();
+	/* what glibc leaves in a completed once: keeps it done if unmanaged later */
+	__atomic_store_n(once, 2, __ATOMIC_RELEASE);
 	rt_declare(DEJA_OP_ONCE_END, rt_object(once, DEJA_OBJ_ONCE), 0, RT_CALLER);
 	rt_run();
-	*once = 2; /* what glibc leaves in a completed once: keeps it done if unmanaged later */
 	return 0;
 }
 
