@@ -310,17 +310,33 @@ static bool is_futex_op(uint16_t op)
 }
 
 /* Locks and conditions that live in the program's memory and wait in raw
- * futex calls (Rust's std::sync, the JVM's own) are taken in whatever
- * order the threads reach them, which parallel mode does not steer: such
- * a replay diverged with only the bare difference, where OpenMP's locks
- * get the explanation from the runtime (baton.c, rt_model_end_stuck). */
+ * futex calls (GLib's, Rust's std::sync, the JVM's own) are taken in
+ * whatever order the threads reach them, which parallel mode does not
+ * steer: such a replay diverged with only the bare difference, where
+ * OpenMP's locks get the explanation from the runtime (baton.c,
+ * rt_model_end_stuck). */
+static const char futex_hint[] =
+	"\n  (a lock or condition in the program's memory that waits in raw futex"
+	" calls, such as GLib's GMutex and GCond, Rust's std::sync or the JVM's, was"
+	" taken in another order than recorded: parallel mode cannot steer what threads"
+	" share in memory; record the program with a serialised strategy)";
+
+/* A thread whose own next event differs took another path between its
+ * events: it read something another thread wrote to memory without an
+ * event, at another moment than in the recording.  std::jthread's stop
+ * requests are such atomics (std::stop_token), and such a replay said
+ * only what differed, which reads like a fault of deja's. */
+static const char path_hint[] =
+	"\n  (the thread took another path than recorded: in parallel mode a thread reads"
+	" what others write to memory without a lock or wait deja sees (atomics, such as"
+	" std::stop_token's stop requests, flags, data races) whenever it comes to it,"
+	" and a replay may read another value; record the program with a serialised"
+	" strategy)";
+
 const char *describe_memory_lock_hint(const struct deja_event *recorded,
 				      const struct deja_event *got)
 {
-	if (!is_futex_op(recorded->op) && !is_futex_op(got->op))
-		return "";
-	return "\n  (a lock or condition in the program's memory that waits in raw futex"
-	       " calls, such as Rust's std::sync or the JVM's, was taken in another order"
-	       " than recorded: parallel mode cannot steer what threads share in memory;"
-	       " record the program with a serialised strategy)";
+	if (is_futex_op(recorded->op) || is_futex_op(got->op))
+		return futex_hint;
+	return recorded->thread == got->thread ? path_hint : "";
 }
