@@ -131,6 +131,7 @@ static void *trampoline(void *p)
 	pthread_cleanup_push(thread_unwound, p);
 	ret = launches[self].fn(launches[self].arg);
 	pthread_cleanup_pop(0);
+	rt_thread_dtors(); /* in the model: glibc would run them after it */
 	thread_leaves(self);
 	return ret;
 }
