@@ -7,8 +7,9 @@
 # what they did to the model's objects went past it.  A
 # std::notify_all_at_thread_exit, a thread_local's or a key's destructor
 # that notifies a condition never woke its waiter, and every run ended as
-# a deadlock.  The trampoline now runs both lists before the thread
-# leaves.  Recorded under the default strategy, seeded random and pct
+# a deadlock; so did a key's of a cancelled thread.  The trampoline (its
+# cleanup handler for a cancelled thread) now runs both lists before the
+# thread leaves.  Recorded under the default strategy, seeded random and pct
 # schedules and --strategy parallel; each recording prints what the
 # native run does and replays 3 times identically.
 set -euo pipefail
@@ -19,7 +20,7 @@ deja=$(abspath "$1") prog=$(abspath "$2")
 require_file "$deja" "$prog"
 cd "$tmp"
 
-expected="notify 1 promise 7 thread_local 1 key 1"
+expected="notify 1 promise 7 thread_local 1 key 1 cancelled 1"
 [ "$("$prog")" = "$expected" ] || fail "the native run does not print: $expected"
 
 for opts in "" "-s random --seed 1" "-s random --seed 2" "-s pct --seed 5" "-s parallel"; do

@@ -3,9 +3,10 @@
  * destructors glibc runs once their routine has returned.  One calls
  * std::notify_all_at_thread_exit, one std::promise::set_value_at_thread_exit,
  * one has a thread_local whose destructor notifies a condition, one a
- * pthread key whose destructor does; each is detached, or joined only
- * after the main thread has seen its word.  Prints
- * "notify 1 promise 7 thread_local 1 key 1".
+ * pthread key whose destructor does, and one that sets that key is
+ * cancelled as it pauses; each is detached, or joined only after the
+ * main thread has seen its word.  Prints
+ * "notify 1 promise 7 thread_local 1 key 1 cancelled 1".
  */
 #include <condition_variable>
 #include <cstdio>
@@ -13,10 +14,11 @@
 #include <mutex>
 #include <pthread.h>
 #include <thread>
+#include <unistd.h>
 
 static std::mutex m;
 static std::condition_variable cv;
-static int said_local, said_key;
+static int said_local, said_key, said_cancelled;
 
 /* Wait until *flag is set, under m. */
 static int wait_for(const int *flag)
@@ -86,10 +88,33 @@ static int key_at_exit()
 	return v;
 }
 
+static void *pause_with_key(void *key)
+{
+	pthread_setspecific(*static_cast<pthread_key_t *>(key), &said_cancelled);
+	for (;;)
+		pause();
+	return nullptr;
+}
+
+/* The destructors of a cancelled thread. */
+static int key_at_cancel()
+{
+	pthread_key_t key;
+	pthread_t t;
+	pthread_key_create(&key, key_gone);
+	pthread_create(&t, nullptr, pause_with_key, &key);
+	usleep(1000);
+	pthread_cancel(t);
+	int v = wait_for(&said_cancelled);
+	pthread_join(t, nullptr);
+	pthread_key_delete(key);
+	return v;
+}
+
 int main()
 {
 	int n = notify_at_exit(), p = promise_at_exit();
-	int l = thread_local_at_exit(), k = key_at_exit();
-	std::printf("notify %d promise %d thread_local %d key %d\n", n, p, l, k);
-	return n == 1 && p == 7 && l == 1 && k == 1 ? 0 : 1;
+	int l = thread_local_at_exit(), k = key_at_exit(), c = key_at_cancel();
+	std::printf("notify %d promise %d thread_local %d key %d cancelled %d\n", n, p, l, k, c);
+	return n == 1 && p == 7 && l == 1 && k == 1 && c == 1 ? 0 : 1;
 }
