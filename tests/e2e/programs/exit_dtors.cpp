@@ -4,8 +4,8 @@
  * std::notify_all_at_thread_exit, one std::promise::set_value_at_thread_exit,
  * one has a thread_local whose destructor notifies a condition, one a
  * pthread key whose destructor does, and one that sets that key is
- * cancelled as it pauses; each is detached, or joined only after the
- * main thread has seen its word.  Prints
+ * cancelled as it waits for a condition; each is detached, or joined
+ * only after the main thread has seen its word.  Prints
  * "notify 1 promise 7 thread_local 1 key 1 cancelled 1".
  */
 #include <condition_variable>
@@ -88,11 +88,25 @@ static int key_at_exit()
 	return v;
 }
 
-static void *pause_with_key(void *key)
+static pthread_mutex_t never_m = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t never = PTHREAD_COND_INITIALIZER;
+
+static void unlock_never(void *)
+{
+	pthread_mutex_unlock(&never_m);
+}
+
+/* Waits for a condition nobody signals, where deja's model has it wait:
+ * in a real cancellable syscall, glibc's pthread_cancel would send the
+ * thread a signal or not as it happened to be there (in parallel mode). */
+static void *wait_with_key(void *key)
 {
 	pthread_setspecific(*static_cast<pthread_key_t *>(key), &said_cancelled);
+	pthread_mutex_lock(&never_m);
+	pthread_cleanup_push(unlock_never, nullptr);
 	for (;;)
-		pause();
+		pthread_cond_wait(&never, &never_m);
+	pthread_cleanup_pop(1);
 	return nullptr;
 }
 
@@ -102,7 +116,7 @@ static int key_at_cancel()
 	pthread_key_t key;
 	pthread_t t;
 	pthread_key_create(&key, key_gone);
-	pthread_create(&t, nullptr, pause_with_key, &key);
+	pthread_create(&t, nullptr, wait_with_key, &key);
 	usleep(1000);
 	pthread_cancel(t);
 	int v = wait_for(&said_cancelled);
