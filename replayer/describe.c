@@ -310,10 +310,41 @@ static bool is_futex_op(uint16_t op)
 }
 
 /* Locks and conditions that live in the program's memory and wait in raw
- * futex calls (Rust's std::sync, the JVM's own) are taken in whatever
- * order the threads reach them, which parallel mode does not steer: such
- * a replay diverged with only the bare difference, where OpenMP's locks
- * get the explanation from the runtime (baton.c, rt_model_end_stuck). */
+ * futex calls (GLib's, Rust's std::sync, the JVM's own) are taken in
+ * whatever order the threads reach them, which parallel mode does not
+ * steer: such a replay diverged with only the bare difference, where
+ * OpenMP's locks get the explanation from the runtime (baton.c,
+ * rt_model_end_stuck). */
+static const char futex_hint[] =
+	"\n  (a lock or condition in the program's memory that waits in raw futex"
+	" calls, such as GLib's GMutex and GCond, Rust's std::sync or the JVM's, was"
+	" taken in another order than recorded: parallel mode cannot steer what threads"
+	" share in memory; record the program with a serialised strategy)";
+
+/* CPython's GIL is handed over through memory too (its eval breaker, the
+ * `locked` word its waiters look at before they wait), so a parallel
+ * replay's threads may take it in another order than recorded: a sweep's
+ * threads reading clocks and random numbers diverged in every parallel
+ * replay at a mutex of the GIL's ("differs in the object; the call
+ * site"), with nothing to say why. */
+static const char cpython_hint[] =
+	"\n  (CPython hands its GIL over through memory as well as through its"
+	" mutex and condition variable, which parallel mode cannot steer: a"
+	" CPython program's parallel replay may take another path; record it"
+	" with a serialised strategy)";
+
+/* A thread whose own next event differs took another path between its
+ * events: it read something another thread wrote to memory without an
+ * event, at another moment than in the recording.  std::jthread's stop
+ * requests are such atomics (std::stop_token), and such a replay said
+ * only what differed, which reads like a fault of deja's. */
+static const char path_hint[] =
+	"\n  (the thread took another path than recorded: in parallel mode a thread reads"
+	" what others write to memory without a lock or wait deja sees (atomics, such as"
+	" std::stop_token's stop requests, flags, data races) whenever it comes to it,"
+	" and a replay may read another value; record the program with a serialised"
+	" strategy)";
+
 /* Whether the event was made in CPython (its interpreter or libpython). */
 static bool in_cpython(const struct site_table *tab, uint32_t process,
 		       const struct deja_event *ev)
@@ -325,25 +356,13 @@ static bool in_cpython(const struct site_table *tab, uint32_t process,
 	return strncmp(base, "python", 6) == 0 || strncmp(base, "libpython", 9) == 0;
 }
 
-/* CPython's GIL is handed over through memory too (its eval breaker, the
- * `locked` word its waiters look at before they wait), so a parallel
- * replay's threads may take it in another order than recorded: a sweep's
- * threads reading clocks and random numbers diverged in every parallel
- * replay at a mutex of the GIL's ("differs in the object; the call
- * site"), with nothing to say why. */
 const char *describe_memory_lock_hint(const struct site_table *tab, uint32_t process,
 				      const struct deja_event *recorded,
 				      const struct deja_event *got)
 {
 	if (is_futex_op(recorded->op) || is_futex_op(got->op))
-		return "\n  (a lock or condition in the program's memory that waits in raw futex"
-		       " calls, such as Rust's std::sync or the JVM's, was taken in another order"
-		       " than recorded: parallel mode cannot steer what threads share in memory;"
-		       " record the program with a serialised strategy)";
+		return futex_hint;
 	if (tab && (in_cpython(tab, process, recorded) || in_cpython(tab, process, got)))
-		return "\n  (CPython hands its GIL over through memory as well as through its"
-		       " mutex and condition variable, which parallel mode cannot steer: a"
-		       " CPython program's parallel replay may take another path; record it"
-		       " with a serialised strategy)";
-	return "";
+		return cpython_hint;
+	return recorded->thread == got->thread ? path_hint : "";
 }

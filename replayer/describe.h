@@ -76,10 +76,11 @@ bool events_alike(const struct deja_event *a, const struct deja_event *b);
 void describe_difference(const struct deja_event *recorded, const struct deja_event *got,
 			 char *buf, size_t len);
 
-/* A parallel replay that differs at a raw futex operation, or at an
- * event made in CPython (of the given process, its sites in tab, which
- * may be NULL): what that likely means, as a line to add after the
- * difference (starting with "\n"), or "" for other events. */
+/* A parallel replay that differs at a raw futex operation, at an event
+ * made in CPython (of the given process, its sites in tab, which may be
+ * NULL), or where a thread's own next event differs: what that likely
+ * means, as a line to add after the difference (starting with "\n"), or
+ * "" when it says nothing of the kind (another thread's event came). */
 const char *describe_memory_lock_hint(const struct site_table *tab, uint32_t process,
 				      const struct deja_event *recorded,
 				      const struct deja_event *got);

@@ -37,7 +37,7 @@ struct replay_report {
 	struct session_result res;
 	uint64_t recorded_events;
 	uint64_t divergence_seq;  /* first event that differs */
-	char divergence[1600];    /* expected vs got, human-readable */
+	char divergence[2048];    /* expected vs got (512 bytes each), what differs, a hint */
 	struct escape_log escapes; /* syscalls that escaped the runtime in the replay */
 	bool gdb_stopped;          /* --gdb: the replay stopped at the event */
 };

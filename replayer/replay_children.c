@@ -41,7 +41,7 @@ struct replay_children {
 	bool real_time;
 	bool parallel; /* --strategy parallel: a futex difference gets its hint */
 	bool diverged;
-	char divergence[1600];
+	char divergence[2048];
 	/* deja replay --gdb at a child's event (stop_watch NULL: none). */
 	uint32_t stop_process;
 	uint64_t stop_event;

@@ -51,15 +51,19 @@ RT_EXPORT int pthread_barrier_wait(pthread_barrier_t *b)
 	return (int)rt_run(); /* the BARRIER_RESUME the wait left pending */
 }
 
+/* The memory reads 2, done, before ONCE_END, so that the model, which
+ * takes a done once whose memory reads 0 for a new one made where an old
+ * one was freed (model.c), never takes this one for a new one. */
 void rt_once_at(pthread_once_t *once, void (*init)(void), uint64_t site)
 {
 	rt_declare(DEJA_OP_ONCE_BEGIN, rt_object(once, DEJA_OBJ_ONCE), 0, site);
 	if (rt_run() != 0)
 		return; /* already done */
 	init();
+	/* what glibc leaves in a completed once: keeps it done if unmanaged later */
+	__atomic_store_n(once, 2, __ATOMIC_RELEASE);
 	rt_declare(DEJA_OP_ONCE_END, rt_object(once, DEJA_OBJ_ONCE), 0, site);
 	rt_run();
-	*once = 2; /* what glibc leaves in a completed once: keeps it done if unmanaged later */
 }
 
 RT_EXPORT int pthread_once(pthread_once_t *once, void (*init)(void))

@@ -118,9 +118,14 @@ static void thread_leaves(uint32_t self)
 	rt_trap_disarm();
 }
 
+/* A cancelled thread's destructors run in the model too, the frames above
+ * unwound; pthread_exit has left already, and glibc runs its thread's. */
 static void thread_unwound(void *p)
 {
-	thread_leaves((uint32_t)(uintptr_t)p);
+	uint32_t self = (uint32_t)(uintptr_t)p;
+	if (rt.model->threads[self].state != DEJA_THREAD_FINISHED)
+		rt_thread_dtors();
+	thread_leaves(self);
 }
 
 static void *trampoline(void *p)
@@ -135,6 +140,7 @@ static void *trampoline(void *p)
 	else
 		ret = launches[self].fn(launches[self].arg);
 	pthread_cleanup_pop(0);
+	rt_thread_dtors(); /* in the model: glibc would run them after it */
 	thread_leaves(self);
 	return ret;
 }

@@ -413,6 +413,9 @@ void rt_thread_take_recorded_tid(uint32_t self);
 void rt_thread_begin(uint32_t self);
 /* The calling thread ends: record THREAD_EXIT and pass the baton on for good. */
 void rt_thread_end(uint64_t site);
+/* A returning thread's thread_local and pthread key destructors, run
+ * before it leaves the model (thread_dtors.c). */
+void rt_thread_dtors(void);
 /* Parallel mode: take the model lock until rt_run() (no-op otherwise). */
 void rt_model_enter(void);
 /* Parallel mode: let go of the model lock without running an operation. */

@@ -715,7 +715,10 @@ static int64_t exec_other(struct deja_model *m, uint32_t t, struct deja_pending 
 	case DEJA_OP_BARRIER_RESUME:
 		return 0;
 	case DEJA_OP_ONCE_BEGIN:
-		if (o->generation == 2)
+		/* A done once whose memory reads PTHREAD_ONCE_INIT is a new
+		 * one made where an old one was freed (every std::promise
+		 * holds a std::once_flag): it runs again. */
+		if (o->generation == 2 && futex_word(o) != 0)
 			return 1;
 		o->generation = 1;
 		return 0;

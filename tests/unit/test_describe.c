@@ -3,8 +3,8 @@
  * (describe_python, describe_event): the code object's names are found
  * by process, image and code, the file is cut to its base name unless
  * the full path is asked for, and an event without a line says nothing;
- * and the hint a parallel replay's difference at a raw futex, or at an
- * event CPython made, gets.
+ * and the hint a parallel replay's difference gets (a raw futex, an
+ * event CPython made, another path of the same thread).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -75,18 +75,21 @@ static void no_line_no_words(void **state)
 	assert_string_equal(buf, "thread 2 yield() at - [race.py:10 in withdraw]");
 }
 
-/* A parallel replay that differs at a raw futex operation (Rust's
- * std::sync, the JVM's locks) says what that likely means; one that
- * differs elsewhere does not. */
+/* A parallel replay that differs at a raw futex operation (GLib's, Rust's
+ * std::sync, the JVM's locks) says what that likely means; one where a
+ * thread's own next event differs says it took another path; one where
+ * another thread's event came says nothing. */
 static void futex_differences_say_why(void **state)
 {
 	(void)state;
 	struct deja_event wait = { .op = DEJA_OP_FUTEX_WAIT }, lock = { .op = DEJA_OP_MUTEX_LOCK },
-			  exit_ev = { .op = DEJA_OP_THREAD_EXIT };
+			  exit_ev = { .op = DEJA_OP_THREAD_EXIT },
+			  other = { .op = DEJA_OP_THREAD_EXIT, .thread = 1 };
 	assert_non_null(strstr(describe_memory_lock_hint(NULL, 0, &wait, &exit_ev),
 			       "serialised strategy"));
 	assert_non_null(strstr(describe_memory_lock_hint(NULL, 0, &exit_ev, &wait), "raw futex"));
-	assert_string_equal(describe_memory_lock_hint(NULL, 0, &lock, &exit_ev), "");
+	assert_non_null(strstr(describe_memory_lock_hint(NULL, 0, &lock, &exit_ev), "another path"));
+	assert_string_equal(describe_memory_lock_hint(NULL, 0, &lock, &other), "");
 }
 
 /* Sites as trace_get_sites orders them: process, image, address. */
@@ -106,14 +109,16 @@ static void cpython_differences_say_why(void **state)
 	(void)state;
 	const struct site_table tab = { .sites = sites, .n = sizeof(sites) / sizeof(sites[0]) };
 	struct deja_event gil = { .op = DEJA_OP_MUTEX_LOCK, .site = 0x4f9317 },
-			  drop = { .op = DEJA_OP_MUTEX_LOCK, .site = 0x634395 },
+			  drop = { .op = DEJA_OP_MUTEX_LOCK, .site = 0x634395, .thread = 1 },
 			  app = { .op = DEJA_OP_MUTEX_LOCK, .site = 0x7000 },
-			  child = { .op = DEJA_OP_MUTEX_LOCK, .site = 0x5000 };
+			  app1 = { .op = DEJA_OP_MUTEX_LOCK, .site = 0x7000, .thread = 1 },
+			  child = { .op = DEJA_OP_MUTEX_LOCK, .site = 0x5000 },
+			  gil1 = { .op = DEJA_OP_MUTEX_LOCK, .site = 0x4f9317, .thread = 1 };
 	assert_non_null(strstr(describe_memory_lock_hint(&tab, 0, &gil, &drop), "GIL"));
 	assert_non_null(strstr(describe_memory_lock_hint(&tab, 0, &app, &drop), "serialised"));
 	assert_non_null(strstr(describe_memory_lock_hint(&tab, 1, &child, &child), "CPython"));
-	assert_string_equal(describe_memory_lock_hint(&tab, 0, &app, &app), "");
-	assert_string_equal(describe_memory_lock_hint(&tab, 1, &gil, &gil), "");
+	assert_string_equal(describe_memory_lock_hint(&tab, 0, &app, &app1), "");
+	assert_string_equal(describe_memory_lock_hint(&tab, 1, &gil, &gil1), "");
 }
 
 int main(void)
