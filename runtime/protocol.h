@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 53u
+#define DEJA_PROTOCOL_VERSION 54u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -229,8 +229,9 @@ struct deja_object {
 	uint16_t subtype; /* mutex type; rwlock kind */
 	uint32_t owner;   /* holding thread (mutex, spin, rwlock writer) */
 	int32_t count;    /* recursion depth, semaphore value, readers */
-	uint32_t limit;   /* barrier size */
-	uint32_t generation; /* barrier round; once state; file lock changes */
+	uint32_t limit;   /* barrier size; a semaphore's initial value */
+	uint32_t generation; /* barrier round; once state; file lock changes;
+			      * a lock-like semaphore's taker + 1 */
 };
 
 /* What a thread is about to do, or is blocked doing. */

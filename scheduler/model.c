@@ -622,6 +622,8 @@ static int64_t exec_sync(struct deja_model *m, uint32_t t, struct deja_pending *
 		return 0;
 	case DEJA_OP_SEM_INIT:
 		o->count = (int32_t)p->arg;
+		o->limit = (uint32_t)p->arg; /* 1: a lock, which has a taker */
+		o->generation = 0;
 		return 0;
 	case DEJA_OP_BARRIER_INIT:
 		o->count = 0;
@@ -689,6 +691,19 @@ static void fill_random(struct deja_model *m, uint8_t *buf, uint64_t len)
 	}
 }
 
+/* A semaphore made with the value 1 is a lock (CPython's threading.Lock
+ * is one): the thread that takes its last unit holds it until a post
+ * (generation: that thread + 1, 0 for none), so that a deadlock's
+ * wait-for graph names a holder and finds the cycle, where every wait on
+ * a Python lock had none.  Not `owner`, which would keep a freed
+ * semaphore's memory from being taken for another kind of object. */
+static void sem_take(struct deja_object *o, uint32_t t)
+{
+	o->count--;
+	if (o->limit == 1 && o->count == 0)
+		o->generation = t + 1;
+}
+
 static int64_t exec_other(struct deja_model *m, uint32_t t, struct deja_pending *p,
 			  struct deja_object *o, bool timed_out, uint64_t *arg_out)
 {
@@ -697,15 +712,16 @@ static int64_t exec_other(struct deja_model *m, uint32_t t, struct deja_pending 
 	case DEJA_OP_SEM_WAIT:
 		if (o->count <= 0)
 			return ETIMEDOUT;
-		o->count--;
+		sem_take(o, t);
 		return 0;
 	case DEJA_OP_SEM_TRYWAIT:
 		if (o->count <= 0)
 			return EAGAIN;
-		o->count--;
+		sem_take(o, t);
 		return 0;
 	case DEJA_OP_SEM_POST:
 		o->count++;
+		o->generation = 0;
 		return 0;
 	case DEJA_OP_SEM_GETVALUE:
 		*arg_out = (uint64_t)(int64_t)o->count;
@@ -822,6 +838,8 @@ uint32_t deja_model_blocker(const struct deja_model *m, uint32_t t)
 	case DEJA_OP_JOIN:
 	case DEJA_OP_FILE_LOCK_WAIT:
 		return (uint32_t)p->arg;
+	case DEJA_OP_SEM_WAIT: /* a lock's taker (sem_take) */
+		return o->limit == 1 && o->generation ? o->generation - 1 : DEJA_NO_THREAD;
 	default:
 		return DEJA_NO_THREAD;
 	}

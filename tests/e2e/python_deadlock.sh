@@ -2,13 +2,16 @@
 # python_deadlock.sh DEJA PY_DEADLOCK_SCRIPT
 #
 # A CPython deadlock's wait-for graph names each waiting thread's Python
-# line.  The waits themselves are in CPython's lock code
-# (PyThread_acquire_lock_timed), which told a Python programmer nothing
-# about where the threads stood; recorded with --python-lines, each
-# waiting thread's line now ends with the last Python line it ran
-# ("[last Python line py_deadlock.py:14 in one]"), in `deja record`'s
-# report and in `deja show`.  Without --python-lines the events carry no
-# Python lines and the graph is as before.
+# line, the thread holding each lock and the cycle.  The waits themselves
+# are in CPython's lock code (PyThread_acquire_lock_timed), which told a
+# Python programmer nothing about where the threads stood; recorded with
+# --python-lines, each waiting thread's line now ends with the last
+# Python line it ran ("[last Python line py_deadlock.py:14 in one]"), in
+# `deja record`'s report and in `deja show`.  A threading.Lock is a
+# semaphore made with the value 1, which had no holder: the thread that
+# took it now holds it until a post, so the graph says "held by" and
+# finds the cycle of the two threads.  Without --python-lines the events
+# carry no Python lines; the holders and the cycle are there all the same.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -29,8 +32,13 @@ for where in "py_deadlock.py:14 in one" "py_deadlock.py:22 in two"; do
 		{ dump err; fail "deja record's report does not place a thread at $where"; }
 done
 
+grep -q "py_deadlock.py:14 in one\], held by thread 2" show || { dump show; fail "thread 1's wait names no holder"; }
+grep -q "py_deadlock.py:22 in two\], held by thread 1" show || { dump show; fail "thread 2's wait names no holder"; }
+grep -q "cycle: thread 1 -> thread 2 -> thread 1" show || { dump show; fail "no cycle in the wait-for graph"; }
+
 timeout 60 "$deja" record -o plain.deja -- /usr/bin/python3 "$script" >/dev/null 2>err || true
 "$deja" show plain.deja >show
 grep -q "waits in" show || fail "without --python-lines there is no wait-for graph"
 grep -q "last Python line" show && fail "without --python-lines a wait names a Python line"
-note "a Python deadlock's wait-for graph places each thread at its Python line"
+grep -q "cycle: thread 1 -> thread 2 -> thread 1" show || { dump show; fail "without --python-lines: no cycle"; }
+note "a Python deadlock's wait-for graph places each thread at its Python line, names the locks' holders and the cycle"

@@ -347,6 +347,37 @@ static void file_lock_wait_ends_when_locks_change(void **state)
 	free(m);
 }
 
+/* A semaphore made with the value 1 is a lock: its waiter is blocked by
+ * the thread that took it, until a post; one made with another value
+ * (a counter, a signal) names nobody. */
+static void a_binary_semaphore_has_a_taker(void **state)
+{
+	(void)state;
+	struct deja_model *m = new_model(3);
+	static char lock_anchor, signal_anchor;
+	struct deja_object *lock = deja_model_object(m, (uint64_t)(uintptr_t)&lock_anchor,
+						     DEJA_OBJ_SEM);
+	struct deja_object *signal = deja_model_object(m, (uint64_t)(uintptr_t)&signal_anchor,
+						       DEJA_OBJ_SEM);
+	uint64_t out;
+	deja_model_set_pending(m, 0, DEJA_OP_SEM_INIT, lock, 1, 0);
+	assert_int_equal(deja_model_execute(m, 0, false, &out), 0);
+	deja_model_set_pending(m, 0, DEJA_OP_SEM_INIT, signal, 0, 0);
+	assert_int_equal(deja_model_execute(m, 0, false, &out), 0);
+	deja_model_set_pending(m, 2, DEJA_OP_SEM_WAIT, lock, 0, 0);
+	assert_int_equal(deja_model_execute(m, 2, false, &out), 0);
+	deja_model_set_pending(m, 1, DEJA_OP_SEM_WAIT, lock, 0, 0);
+	assert_false(deja_model_enabled(m, 1));
+	assert_int_equal(deja_model_blocker(m, 1), 2);
+	deja_model_set_pending(m, 0, DEJA_OP_SEM_WAIT, signal, 0, 0);
+	assert_int_equal(deja_model_blocker(m, 0), DEJA_NO_THREAD);
+	deja_model_set_pending(m, 2, DEJA_OP_SEM_POST, lock, 0, 0);
+	assert_int_equal(deja_model_execute(m, 2, false, &out), 0);
+	assert_true(deja_model_enabled(m, 1));
+	assert_int_equal(deja_model_blocker(m, 1), DEJA_NO_THREAD);
+	free(m);
+}
+
 /* The supervisor asks about a futex wait whose word is in another
  * process (here at an address nothing is mapped at): only the wait's own
  * state answers, the word is never read. */
@@ -400,6 +431,7 @@ int main(void)
 		cmocka_unit_test(recorded_keep_out_overrides_the_model),
 		cmocka_unit_test(futex_wait_checks_value_and_wake_is_fifo),
 		cmocka_unit_test(file_lock_wait_ends_when_locks_change),
+		cmocka_unit_test(a_binary_semaphore_has_a_taker),
 		cmocka_unit_test(futex_wait_asked_from_outside_reads_no_word),
 		cmocka_unit_test(objects_get_stable_ids_and_reuse_slots),
 	};
