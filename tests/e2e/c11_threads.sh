@@ -21,15 +21,8 @@ cd "$tmp"
 expected="results 6, total 600, timed wait timed out, 1 init, trylock busy, timedlock locked"
 [ "$("$prog")" = "$expected" ] || fail "the native run does not print: $expected"
 
-for opts in "" "-s random --seed 1" "-s random --seed 2" "-s pct --seed 5" "-s parallel" "-s parallel"; do
-	rm -f c.deja
-	rc=0
-	# shellcheck disable=SC2086 # the options are words on purpose
-	timeout 60 "$deja" record -q $opts -o c.deja -- "$prog" >rec 2>err || rc=$?
-	[ $rc -eq 0 ] || { dump rec err; fail "recording (${opts:-default}) exited $rc"; }
-	[ "$(cat rec)" = "$expected" ] || { dump rec; fail "recording (${opts:-default}) printed other output"; }
-	replays_match "$deja" c.deja rec 3 60
-done
+records_print "$deja" "$prog" c.deja "$expected" "" "-s random --seed 1" "-s random --seed 2" "-s pct --seed 5" \
+	"-s parallel" "-s parallel"
 note "C11 threads: 4 serialised and 2 parallel recordings x 3 identical replays"
 
 # The C11 calls are the model's operations, at the program's own lines.

@@ -23,13 +23,5 @@ cd "$tmp"
 expected="notify 1 promise 7 thread_local 1 key 1 cancelled 1"
 [ "$("$prog")" = "$expected" ] || fail "the native run does not print: $expected"
 
-for opts in "" "-s random --seed 1" "-s random --seed 2" "-s pct --seed 5" "-s parallel"; do
-	rm -f e.deja
-	rc=0
-	# shellcheck disable=SC2086 # the options are words on purpose
-	timeout 60 "$deja" record -q $opts -o e.deja -- "$prog" >rec 2>err || rc=$?
-	[ $rc -eq 0 ] || { dump rec err; fail "recording (${opts:-default}) exited $rc"; }
-	[ "$(cat rec)" = "$expected" ] || { dump rec; fail "recording (${opts:-default}) printed another line"; }
-	replays_match "$deja" e.deja rec 3 60
-done
+records_print "$deja" "$prog" e.deja "$expected" "" "-s random --seed 1" "-s random --seed 2" "-s pct --seed 5" "-s parallel"
 note "destructors run at a thread's exit reach the model: 5 recordings x 3 identical replays"

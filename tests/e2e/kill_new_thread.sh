@@ -21,13 +21,5 @@ cd "$tmp"
 expected="20 of 20 signals handled by the thread they were sent to"
 [ "$("$prog")" = "$expected" ] || fail "the native run does not print: $expected"
 
-for opts in "" "-s random --seed 1" "-s random --seed 2" "-s random --seed 3" "-s parallel"; do
-	rm -f k.deja
-	rc=0
-	# shellcheck disable=SC2086 # the options are words on purpose
-	timeout 60 "$deja" record -q $opts -o k.deja -- "$prog" >rec 2>err || rc=$?
-	[ $rc -eq 0 ] || { dump rec err; fail "recording (${opts:-default}) exited $rc"; }
-	[ "$(cat rec)" = "$expected" ] || { dump rec; fail "recording (${opts:-default}): a signal reached another thread"; }
-	replays_match "$deja" k.deja rec 3 60
-done
+records_print "$deja" "$prog" k.deja "$expected" "" "-s random --seed 1" "-s random --seed 2" "-s random --seed 3" "-s parallel"
 note "pthread_kill() of a thread not yet run reaches it: 5 recordings x 3 identical replays"

@@ -72,6 +72,25 @@ replays_match() {
 	done
 }
 
+# records_print DEJA PROG TRACE EXPECTED OPTS...: PROG recorded into TRACE
+# under each OPTS (a string of `deja record` options, "" for the default
+# strategy) exits 0 and prints the line EXPECTED, and each recording
+# replays 3 times identically; TRACE is left holding the last.
+records_print() {
+	local deja=$1 prog=$2 trace=$3 expected=$4 opts rc
+	shift 4
+	for opts in "$@"; do
+		rm -f "$trace"
+		rc=0
+		# shellcheck disable=SC2086 # the options are words on purpose
+		timeout 60 "$deja" record -q $opts -o "$trace" -- "$prog" >"$tmp/rec" 2>"$tmp/err" || rc=$?
+		[ $rc -eq 0 ] || { dump "$tmp/rec" "$tmp/err"; fail "recording (${opts:-default}) exited $rc"; }
+		[ "$(cat "$tmp/rec")" = "$expected" ] ||
+			{ dump "$tmp/rec"; fail "recording (${opts:-default}) did not print: $expected"; }
+		replays_match "$deja" "$trace" "$tmp/rec" 3 60
+	done
+}
+
 # abspath PATH: PATH made absolute (the scripts cd into $tmp).
 # The record options of schedule SEED: "none" for the default strategy,
 # else random with that seed (word-split by the caller on purpose).

@@ -21,13 +21,5 @@ cd "$tmp"
 expected="promises 380 onces 20"
 [ "$("$prog")" = "$expected" ] || fail "the native run does not print: $expected"
 
-for opts in "" "-s random --seed 1" "-s random --seed 2" "-s pct --seed 5" "-s parallel"; do
-	rm -f o.deja
-	rc=0
-	# shellcheck disable=SC2086 # the options are words on purpose
-	timeout 60 "$deja" record -q $opts -o o.deja -- "$prog" >rec 2>err || rc=$?
-	[ $rc -eq 0 ] || { dump rec err; fail "recording (${opts:-default}) exited $rc"; }
-	[ "$(cat rec)" = "$expected" ] || { dump rec; fail "recording (${opts:-default}) printed other numbers"; }
-	replays_match "$deja" o.deja rec 3 60
-done
+records_print "$deja" "$prog" o.deja "$expected" "" "-s random --seed 1" "-s random --seed 2" "-s pct --seed 5" "-s parallel"
 note "onces made where freed ones were run their functions: 5 recordings x 3 identical replays"
