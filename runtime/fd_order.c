@@ -40,6 +40,12 @@ static bool threaded(void)
 	return rt.shared && rt_managed() && rt.model->nthreads > 1;
 }
 
+/* Parallel mode, with threads: where those calls' order is the timing's. */
+static bool threaded_in_parallel(void)
+{
+	return threaded() && rt.shared->parallel;
+}
+
 bool rt_fd_order_numbers(long nr, const long a[6])
 {
 	switch (nr) {
@@ -59,10 +65,9 @@ bool rt_fd_order_numbers(long nr, const long a[6])
 	case SYS_inotify_init1:
 	case SYS_memfd_create:
 	case SYS_pidfd_open:
-		return rt.shared && rt.shared->parallel && threaded();
+		return threaded_in_parallel();
 	case SYS_fcntl:
-		return (a[1] == F_DUPFD || a[1] == F_DUPFD_CLOEXEC) && rt.shared &&
-		       rt.shared->parallel && threaded();
+		return (a[1] == F_DUPFD || a[1] == F_DUPFD_CLOEXEC) && threaded_in_parallel();
 	default:
 		return false;
 	}

@@ -7,11 +7,6 @@
 #include "script.h"
 #include "strategy.h"
 
-/* The current thread has made DEJA_SLICE_EVENTS events in a row and
- * another thread could run: it has had its turn.  Without this, a thread
- * polling a flag under a lock would keep the right to run for ever under
- * nonpreemptive and pct, and the thread it waits for would never start.
- * A function of the events alone, so a replay finds the same turns. */
 /* Thread t waits with a deadline the clock has passed: it would have woken
  * by now, had another thread not kept the right to run. */
 static bool overdue(const struct deja_model *m, uint32_t t)
@@ -29,10 +24,14 @@ static bool other_overdue(const struct deja_model *m, uint32_t t)
 }
 
 /* The current thread has made DEJA_SLICE_EVENTS events in a row and
- * another thread could go instead: one that is enabled, or one whose
- * timed wait is overdue (a thread polling the clock until a timed waiter
- * has acted ran on to the step budget under nonpreemptive, since waits
- * time out there only when nobody can run). */
+ * another thread could run: it has had its turn.  Without this, a thread
+ * polling a flag under a lock would keep the right to run for ever under
+ * nonpreemptive and pct, and the thread it waits for would never start.
+ * A thread whose timed wait is overdue counts as one that could run: a
+ * thread polling the clock until a timed waiter acted ran on to the step
+ * budget under nonpreemptive, where waits time out only when nobody can
+ * run.  A function of the events alone, so a replay finds the same
+ * turns. */
 static bool long_run(const struct deja_model *m)
 {
 	return m->current < m->nthreads && m->current_run >= DEJA_SLICE_EVENTS &&
