@@ -381,9 +381,7 @@ static enum trace_status open_trace(const char *path, bool writable, enum integr
 		s = check_integrity(t->db, path, check, err, errlen);
 	if (s == TRACE_OK) {
 		rc = sqlite3_prepare_v2(t->db,
-					"SELECT seq, thread, op, object, object_addr, arg, result,"
-					" site, vtime, flags, digest, data, data_len, image, py_code,"
-					" py_line, output_seq FROM events ORDER BY seq",
+					"SELECT " TRACE_EVENT_COLUMNS " FROM events ORDER BY seq",
 					-1, &t->next_event, NULL);
 		if (rc != SQLITE_OK)
 			s = fail(t->db, rc, err, errlen);

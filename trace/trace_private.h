@@ -35,9 +35,13 @@ enum trace_status trace_step_done(sqlite3_stmt *st);
 enum trace_status trace_step_reset(sqlite3_stmt *st);
 char *trace_dup_col(sqlite3_stmt *st, int i);
 uint16_t trace_op_from_name(const unsigned char *name);
-/* An event from a row of (seq, thread, op, object, object_addr, arg,
- * result, site, vtime, flags, digest, data, data_len, image, py_code,
- * py_line, output_seq); 1, or -1 for an unknown op. */
+/* The columns of `events` and `process_events` a struct trace_event is
+ * read from, in the order trace_read_event_row reads them. */
+#define TRACE_EVENT_COLUMNS                                                             \
+	"seq, thread, op, object, object_addr, arg, result, site, vtime, flags, digest, data," \
+	" data_len, image, py_code, py_line, output_seq"
+
+/* An event from a row of TRACE_EVENT_COLUMNS; 1, or -1 for an unknown op. */
 int trace_read_event_row(sqlite3_stmt *st, struct trace_event *e);
 /* A wait from a row of (thread, op, object, object_kind, object_addr,
  * holder, site). */

@@ -181,9 +181,7 @@ enum trace_status trace_get_process_events(struct trace *t, uint32_t process,
 					   struct trace_event **out, size_t *n)
 {
 	return load_process_rows(t,
-		"SELECT seq, thread, op, object, object_addr, arg, result, site, vtime, flags,"
-		" digest, data, data_len, image, py_code, py_line, output_seq FROM process_events"
-		" WHERE process = ? ORDER BY seq",
+		"SELECT " TRACE_EVENT_COLUMNS " FROM process_events WHERE process = ? ORDER BY seq",
 		process, sizeof(**out), read_event, (void **)out, n);
 }
 

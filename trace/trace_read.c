@@ -226,11 +226,9 @@ int trace_last_python_event(struct trace *t, uint32_t process, uint32_t thread,
 			    struct trace_event *e)
 {
 	sqlite3_stmt *st = trace_prepare(t, process == 0
-		? "SELECT seq, thread, op, object, object_addr, arg, result, site, vtime, flags,"
-		  " digest, data, data_len, image, py_code, py_line, output_seq FROM events"
+		? "SELECT " TRACE_EVENT_COLUMNS " FROM events"
 		  " WHERE thread = ?1 AND py_line != 0 ORDER BY seq DESC LIMIT 1"
-		: "SELECT seq, thread, op, object, object_addr, arg, result, site, vtime, flags,"
-		  " digest, data, data_len, image, py_code, py_line, output_seq FROM process_events"
+		: "SELECT " TRACE_EVENT_COLUMNS " FROM process_events"
 		  " WHERE process = ?2 AND thread = ?1 AND py_line != 0 ORDER BY seq DESC LIMIT 1");
 	if (!st)
 		return -1;
