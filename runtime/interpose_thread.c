@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include "runtime.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <sys/syscall.h>
 
@@ -106,20 +107,44 @@ void rt_thread_enter(uint32_t self)
 	rt_thread_begin(self);
 }
 
+/* glibc loads libgcc_s for unwinding at a thread's first pthread_exit or
+ * pthread_cancel, holding its loader lock.  Loaded through the program's
+ * trap, each of the loader's syscalls was a scheduling point: a thread
+ * switched away there kept the lock, and a thread being created waited
+ * for it in the kernel while its creator waited for it to start, for
+ * ever.  Loaded here first, in one piece with no scheduling point, glibc
+ * finds it loaded. */
+static void load_unwinder(void)
+{
+	static int loaded;
+	if (__atomic_load_n(&loaded, __ATOMIC_ACQUIRE))
+		return;
+	rt_libc_enter();
+	if (dlopen("libgcc_s.so.1", RTLD_NOW))
+		__atomic_store_n(&loaded, 1, __ATOMIC_RELEASE);
+	rt_libc_leave();
+}
+
+/* Whether this thread runs on the trampoline (not the process's first
+ * thread), and where it called pthread_exit, if it did. */
+static __thread bool on_trampoline __attribute__((tls_model("initial-exec")));
+static __thread uint64_t exit_site __attribute__((tls_model("initial-exec")));
+
 /* The thread leaves the model, once: when its routine returns, or when
- * it is unwound (cancelled; pthread_exit has already left). */
+ * it is unwound (cancelled, or by pthread_exit). */
 static void thread_leaves(uint32_t self)
 {
 	if (rt.model->threads[self].state == DEJA_THREAD_FINISHED)
 		return;
 	if (rt.model->threads[self].detached)
 		launches[self].has_handle = 0;
-	rt_thread_end(0);
+	rt_thread_end(exit_site);
 	rt_trap_disarm();
 }
 
-/* A cancelled thread's destructors run in the model too, the frames above
- * unwound; pthread_exit has left already, and glibc runs its thread's. */
+/* A cancelled or exiting thread's cleanup handlers and destructors run in
+ * the model too, the frames above unwound; glibc then finds its lists
+ * empty. */
 static void thread_unwound(void *p)
 {
 	uint32_t self = (uint32_t)(uintptr_t)p;
@@ -132,6 +157,7 @@ static void *trampoline(void *p)
 {
 	uint32_t self = (uint32_t)(uintptr_t)p;
 	rt_interrupts_stack_top(__builtin_frame_address(0));
+	on_trampoline = true;
 	rt_thread_enter(self);
 	void *ret;
 	pthread_cleanup_push(thread_unwound, p);
@@ -181,6 +207,8 @@ bool rt_cancel_arrived(void)
  * at a cancellation point the runtime answers (rt_cancel_point). */
 RT_EXPORT int pthread_cancel(pthread_t th)
 {
+	if (rt_managed())
+		load_unwinder();
 	int r = RT_REAL(pthread_cancel)(th);
 	uint32_t target = rt_managed() && r == 0 ? thread_of(th) : DEJA_NO_THREAD;
 	if (target == DEJA_NO_THREAD && rt_managed() && r == 0 && pthread_equal(th, pthread_self()))
@@ -258,9 +286,20 @@ RT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 	return rt_thread_create_at(thread, attr, fn, NULL, arg, RT_CALLER);
 }
 
+/* A thread on the trampoline stays in the model while pthread_exit unwinds
+ * it: the cleanup handlers it pushed and the destructors of its C++
+ * frames run as part of the run, and the trampoline's own handler ends
+ * it (thread_unwound).  Leaving first, a thread that exited holding a
+ * mutex its cleanup handler unlocked kept it in the model for ever, and
+ * every run of a correct program ended as a deadlock.  The process's
+ * first thread has no trampoline below it: it leaves here, and glibc
+ * runs what it left outside the model. */
 void rt_thread_exit_at(void *ret, uint64_t site)
 {
-	if (rt_managed()) {
+	if (rt_managed() && on_trampoline) {
+		exit_site = site;
+		load_unwinder();
+	} else if (rt_managed()) {
 		rt_thread_end(site);
 		rt_trap_disarm();
 	}

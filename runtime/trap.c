@@ -89,8 +89,9 @@ void rt_trap_arm(void)
 }
 
 /* Only ever when a thread leaves the model: the rest of its life is
- * glibc's exit path (key destructors, pthread_exit's unwinding, which
- * loads libgcc_s), made outside the runtime, as the supervisor is told. */
+ * glibc's exit path (what remains of it after the runtime ran the
+ * thread's destructors; for the process's first thread, pthread_exit's
+ * unwinding), made outside the runtime, as the supervisor is told. */
 void rt_trap_disarm(void)
 {
 	selector = SYSCALL_DISPATCH_FILTER_ALLOW;

@@ -5,8 +5,12 @@
  * one has a thread_local whose destructor notifies a condition, one a
  * pthread key whose destructor does, and one that sets that key is
  * cancelled as it waits for a condition; each is detached, or joined
- * only after the main thread has seen its word.  Prints
- * "notify 1 promise 7 thread_local 1 key 1 cancelled 1".
+ * only after the main thread has seen its word.  Then two threads call
+ * pthread_exit from a nested call, each holding the mutex in a
+ * std::unique_lock and with a Teller on its stack below it: the unwinding
+ * unlocks the mutex and the Teller's destructor tells; the first also
+ * loads libgcc_s's unwinder, while the other thread is being made.
+ * Prints "notify 1 promise 7 thread_local 1 key 1 cancelled 1 exited 2".
  */
 #include <condition_variable>
 #include <cstdio>
@@ -125,10 +129,39 @@ static int key_at_cancel()
 	return v;
 }
 
+static int said_exited[2];
+
+static void exit_holding_lock()
+{
+	std::unique_lock<std::mutex> g(m);
+	pthread_exit(nullptr);
+}
+
+static void *exit_from_nested_call(void *flag)
+{
+	Teller teller{static_cast<int *>(flag)};
+	exit_holding_lock();
+	return nullptr;
+}
+
+/* The cleanup of threads that call pthread_exit. */
+static int unwound_at_exit()
+{
+	pthread_t t[2];
+	for (int i = 0; i < 2; i++)
+		pthread_create(&t[i], nullptr, exit_from_nested_call, &said_exited[i]);
+	int v = wait_for(&said_exited[0]) + wait_for(&said_exited[1]);
+	for (pthread_t th : t)
+		pthread_join(th, nullptr);
+	return v;
+}
+
 int main()
 {
 	int n = notify_at_exit(), p = promise_at_exit();
 	int l = thread_local_at_exit(), k = key_at_exit(), c = key_at_cancel();
-	std::printf("notify %d promise %d thread_local %d key %d cancelled %d\n", n, p, l, k, c);
-	return n == 1 && p == 7 && l == 1 && k == 1 && c == 1 ? 0 : 1;
+	int e = unwound_at_exit();
+	std::printf("notify %d promise %d thread_local %d key %d cancelled %d exited %d\n", n, p, l,
+		    k, c, e);
+	return n == 1 && p == 7 && l == 1 && k == 1 && c == 1 && e == 2 ? 0 : 1;
 }
