@@ -177,10 +177,13 @@ static void *trampoline(void *p)
  * the request before a wait in one run and at the wait's end in another,
  * and a parallel replay of a cancelled sem_wait diverged. */
 static __thread bool cancel_seen __attribute__((tls_model("initial-exec")));
+/* The program's pthread_testcancel calls since the thread's last event. */
+static __thread uint32_t testcancels __attribute__((tls_model("initial-exec")));
 
 void rt_cancel_note_event(void)
 {
 	cancel_seen = rt.model->threads[rt_self].cancel_requested;
+	testcancels = 0;
 }
 
 void rt_cancel_point(void)
@@ -223,9 +226,16 @@ RT_EXPORT int pthread_cancel(pthread_t th)
 /* The program's own cancellation point acts as the runtime's do: glibc's
  * acted on a request marked but not yet made an event, so a thread
  * looping on pthread_testcancel() and usleep() was cancelled before its
- * sleep in a parallel replay and in the sleep in its recording. */
+ * sleep in a parallel replay and in the sleep in its recording.  A thread
+ * that loops on pthread_testcancel() alone polls for a request only an
+ * event lets it see, and only another thread's turn can make: every
+ * DEJA_TESTCANCELS_PER_YIELD-th call yields.  Before, it ran without a
+ * scheduling point until deja gave up on it (parallel mode too). */
 RT_EXPORT void pthread_testcancel(void)
 {
+	if (rt_managed() && !rt_cancel_requested() &&
+	    ++testcancels >= DEJA_TESTCANCELS_PER_YIELD)
+		rt_yield(RT_CALLER);
 	rt_cancel_point();
 }
 

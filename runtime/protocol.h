@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 54u
+#define DEJA_PROTOCOL_VERSION 55u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -66,6 +66,13 @@
  * to (runtime/clock.c).  A trace replays only with the number it was
  * recorded with. */
 #define DEJA_CLOCK_READS_PER_EVENT 256u
+
+/* The program's own pthread_testcancel: one call in this many since its
+ * thread's last event, with no request seen, is a yield, so that a loop
+ * that polls for its cancellation lets the canceller run (runtime/
+ * interpose_thread.c).  A trace replays only with the number it was
+ * recorded with. */
+#define DEJA_TESTCANCELS_PER_YIELD 64u
 
 /* Timeslices (docs/architecture.md, Timeslices).  Code built with `deja
  * cflags` that passes this many ticks without a scheduling point stops at
