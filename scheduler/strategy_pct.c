@@ -86,10 +86,23 @@ static uint32_t initial_priority(struct deja_model *m)
 	return m->strategy_param + 1 + deja_prng_below(m, 1u << 30);
 }
 
+/* Every priority but thread t's one higher, keeping their order, so that
+ * t can go below them all at 1 (0 means "not given yet"). */
+static void make_room_below(struct deja_model *m, uint32_t t)
+{
+	for (uint32_t i = 0; i < m->nthreads; i++)
+		if (i != t && m->pct_priority[i])
+			m->pct_priority[i]++;
+}
+
 /* A thread that yields or sleeps asks to let the others run: it goes
  * below every other enabled thread.  Left where it was, a thread spinning
  * on sched_yield() for a flag that a lower-priority thread sets would run
- * for ever, and the run would end at the step budget, not at the bug. */
+ * for ever, and the run would end at the step budget, not at the bug.
+ * Strictly below: where the lowest other thread had priority 1 (a change
+ * point's), the yielder got 1 too, and won the tie as the lower thread
+ * id at every choice (a multiprocessing.Pool's thread polling its workers
+ * kept the thread that read their results from ever running). */
 static void lower_yielder(struct deja_model *m, const struct deja_choice *c)
 {
 	if (!c->current_yields || c->count < 2)
@@ -104,8 +117,11 @@ static void lower_yielder(struct deja_model *m, const struct deja_choice *c)
 		if (m->pct_priority[t] < lowest)
 			lowest = m->pct_priority[t];
 	}
-	if (lowest != UINT32_MAX && m->pct_priority[c->current] >= lowest)
-		m->pct_priority[c->current] = lowest > 1 ? lowest - 1 : 1;
+	if (lowest == UINT32_MAX || m->pct_priority[c->current] < lowest)
+		return;
+	if (lowest == 1)
+		make_room_below(m, c->current);
+	m->pct_priority[c->current] = lowest > 1 ? lowest - 1 : 1;
 }
 
 static uint32_t pick(struct deja_model *m, const struct deja_choice *c)

@@ -120,6 +120,35 @@ static void pct_lets_others_run_when_a_thread_yields(void **state)
 	}
 }
 
+/* The same with thread 1 at priority 1, as a change point leaves a
+ * thread: thread 0, yielding, went down to 1 as well and, the lower
+ * thread id, won every tie: thread 1 ran only once thread 0 had ended. */
+static void pct_lets_a_change_point_thread_run_when_a_thread_yields(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 0; seed < 20; seed++) {
+		struct sim *s = sim_new(2, "pct:3", seed);
+		s->m->pct_change[0] = s->m->pct_change[1] = 100000; /* none in this run */
+		s->m->pct_priority[1] = 1;
+		for (int i = 0; i < 40; i++)
+			sim_add(s, 0, DEJA_OP_YIELD, -1, 0);
+		sim_add(s, 0, DEJA_OP_THREAD_EXIT, -1, 0);
+		sim_add(s, 1, DEJA_OP_MUTEX_LOCK, 0, 0);
+		sim_add(s, 1, DEJA_OP_MUTEX_UNLOCK, 0, 0);
+		sim_add(s, 1, DEJA_OP_THREAD_EXIT, -1, 0);
+		sim_run(s, NULL, 0);
+		uint64_t exit_of_0 = 0, exit_of_1 = 0;
+		for (uint64_t i = 0; i < s->nevents; i++) {
+			if (s->trace[i] == 0)
+				exit_of_0 = i;
+			if (s->trace[i] == 1)
+				exit_of_1 = i;
+		}
+		assert_true(exit_of_1 < exit_of_0);
+		sim_free(s);
+	}
+}
+
 static void pos_is_reproducible_and_explores(void **state)
 {
 	(void)state;
@@ -225,6 +254,7 @@ int main(void)
 		cmocka_unit_test(pct_is_reproducible_and_explores),
 		cmocka_unit_test(pct_lowers_the_running_thread_at_a_change_point),
 		cmocka_unit_test(pct_lets_others_run_when_a_thread_yields),
+		cmocka_unit_test(pct_lets_a_change_point_thread_run_when_a_thread_yields),
 		cmocka_unit_test(pos_is_reproducible_and_explores),
 		cmocka_unit_test(surw_is_reproducible_and_explores),
 		cmocka_unit_test(surw_is_uniform_over_interleavings),
