@@ -140,6 +140,14 @@ const char *cli_signal_name(int sig)
 	return buf;
 }
 
+/* A wait for a semaphore the waiting thread took itself: CPython's
+ * Condition.wait and Event.wait take a lock twice, and another thread's
+ * release ends the second take.  Not a cycle of one. */
+static bool waits_for_own_take(const struct trace_wait *w)
+{
+	return strcmp(w->object_kind, "sem") == 0 && w->holder == (int64_t)w->thread;
+}
+
 static void print_cycle(FILE *out, const struct trace_wait *w, size_t n, const char *indent)
 {
 	/* Follow "waits for a thing held by" edges from each thread; a
@@ -165,7 +173,7 @@ static void print_cycle(FILE *out, const struct trace_wait *w, size_t n, const c
 			for (size_t k = 0; k < n; k++)
 				if ((int64_t)w[k].thread == cur)
 					edge = &w[k];
-			if (!edge || edge->holder < 0)
+			if (!edge || edge->holder < 0 || waits_for_own_take(edge))
 				break;
 			cur = edge->holder;
 		}
@@ -235,6 +243,8 @@ void cli_print_wait_graph(FILE *out, struct trace *t, uint32_t process,
 		print_python_line(out, t, sites, process, w[i].thread);
 		if (join)
 			fprintf(out, ", until it finishes");
+		else if (waits_for_own_take(&w[i]))
+			fprintf(out, ", which it took itself: another thread's post would end the wait");
 		else if (w[i].holder >= 0)
 			fprintf(out, ", held by thread %lld", (long long)w[i].holder);
 		fputc('\n', out);

@@ -12,6 +12,12 @@
 # took it now holds it until a post, so the graph says "held by" and
 # finds the cycle of the two threads.  Without --python-lines the events
 # carry no Python lines; the holders and the cycle are there all the same.
+#
+# A thread waiting on a threading.Event nobody sets waits for a second
+# take of a lock it took itself (Condition.wait): that was "held by
+# thread 0" and "cycle: thread 0 -> thread 0", as if the thread had
+# locked itself out; the graph now says it took the lock itself and
+# another thread's post would end the wait, and finds no cycle.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -41,4 +47,11 @@ timeout 60 "$deja" record -o plain.deja -- /usr/bin/python3 "$script" >/dev/null
 grep -q "waits in" show || fail "without --python-lines there is no wait-for graph"
 grep -q "last Python line" show && fail "without --python-lines a wait names a Python line"
 grep -q "cycle: thread 1 -> thread 2 -> thread 1" show || { dump show; fail "without --python-lines: no cycle"; }
+printf 'import threading\nthreading.Event().wait()\n' >event.py
+timeout 60 "$deja" record -o e.deja -- /usr/bin/python3 event.py >/dev/null 2>err || true
+[ "$(outcome_of "$deja" e.deja)" = "deadlock" ] || { dump err; fail "an Event nobody sets is not a deadlock"; }
+"$deja" show e.deja >show
+grep -q "thread 0 waits in sem_wait(.*which it took itself" show ||
+	{ dump show; fail "the wait for an Event does not say the thread took the lock itself"; }
+grep -q "cycle:" show && { dump show; fail "the wait for an Event is shown as a cycle"; }
 note "a Python deadlock's wait-for graph places each thread at its Python line, names the locks' holders and the cycle"
