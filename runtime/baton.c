@@ -13,6 +13,7 @@
 #include "runtime.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/futex.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -43,10 +44,34 @@ static void rt_nanosleep(long ns)
  * make that thread find a lock taken in one run and free in the next.  So
  * the thread that gets the baton from an ending one first waits, a
  * little, for it to be gone: long enough for the exit path, never for
- * ever (the exit path may wait for a lock a thread of the model holds). */
+ * ever (the exit path may wait for a lock a thread of the model holds).
+ * The process's first thread, ended by pthread_exit, runs its whole
+ * unwinding there: the thread after it found malloc's arena lock taken
+ * (a replay of `pthread_exit` in main beside a printing thread diverged
+ * at a futex wait).  It is waited for too, until the kernel keeps it as a
+ * zombie. */
 #define EXIT_WAIT_STEP_NS 20000L
 #define EXIT_WAIT_STEPS 2500 /* 50 ms */
 static int32_t ending_tid;
+
+/* Whether the process's first thread has ended: the kernel keeps it, a
+ * zombie, until the process ends, so it is looked for in its state
+ * (/proc/self/task/PID/stat: "PID (comm) S ...", S being 'Z'). */
+static bool main_thread_gone(long pid)
+{
+	char path[48] = "/proc/self/task/", stat[512];
+	strcpy(rt_decimal(path + strlen(path), pid), "/stat");
+	long fd = rt_syscall3(SYS_open, path, O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return true;
+	long n = rt_syscall3(SYS_read, fd, stat, sizeof(stat) - 1);
+	rt_syscall1(SYS_close, fd);
+	if (n <= 0)
+		return true;
+	stat[n] = '\0';
+	const char *end = strrchr(stat, ')');
+	return !end || end[1] != ' ' || end[2] == 'Z' || end[2] == 'X';
+}
 
 static void wait_for_ended_thread(void)
 {
@@ -57,10 +82,9 @@ static void wait_for_ended_thread(void)
 	if (!tid)
 		return;
 	long pid = rt_syscall0(SYS_getpid);
-	if (tid == pid)
-		return; /* the main thread stays until the process ends */
 	for (int i = 0; i < EXIT_WAIT_STEPS; i++) {
-		if (rt_syscall3(SYS_tgkill, pid, tid, 0) == -ESRCH)
+		if (tid == pid ? main_thread_gone(pid)
+			       : rt_syscall3(SYS_tgkill, pid, tid, 0) == -ESRCH)
 			return;
 		rt_nanosleep(EXIT_WAIT_STEP_NS);
 	}

@@ -306,9 +306,10 @@ RT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
  * runs what it left outside the model. */
 void rt_thread_exit_at(void *ret, uint64_t site)
 {
+	if (rt_managed())
+		load_unwinder();
 	if (rt_managed() && on_trampoline) {
 		exit_site = site;
-		load_unwinder();
 	} else if (rt_managed()) {
 		rt_thread_end(site);
 		rt_trap_disarm();
