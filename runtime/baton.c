@@ -13,7 +13,6 @@
 #include "runtime.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/futex.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -61,14 +60,8 @@ static bool main_thread_gone(long pid)
 {
 	char path[48] = "/proc/self/task/", stat[512];
 	strcpy(rt_decimal(path + strlen(path), pid), "/stat");
-	long fd = rt_syscall3(SYS_open, path, O_RDONLY | O_CLOEXEC, 0);
-	if (fd < 0)
+	if (rt_read_proc(path, stat, sizeof(stat)) <= 0)
 		return true;
-	long n = rt_syscall3(SYS_read, fd, stat, sizeof(stat) - 1);
-	rt_syscall1(SYS_close, fd);
-	if (n <= 0)
-		return true;
-	stat[n] = '\0';
 	const char *end = strrchr(stat, ')');
 	return !end || end[1] != ' ' || end[2] == 'Z' || end[2] == 'X';
 }

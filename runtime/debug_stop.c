@@ -21,7 +21,6 @@
 #define _GNU_SOURCE
 #include "runtime.h"
 
-#include <fcntl.h>
 #include <linux/futex.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -32,15 +31,9 @@
 static bool traced(void)
 {
 	char buf[2048];
-	long fd = rt_syscall3(SYS_openat, AT_FDCWD, "/proc/thread-self/status",
-			      O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	long n = rt_syscall3(SYS_read, fd, buf, sizeof(buf) - 1);
-	rt_syscall1(SYS_close, fd);
+	long n = rt_read_proc("/proc/thread-self/status", buf, sizeof(buf));
 	if (n <= 0)
 		return false;
-	buf[n] = '\0';
 	static const char key[] = "\nTracerPid:";
 	for (long i = 0; i + (long)sizeof(key) - 1 <= n; i++) {
 		long k = 0;

@@ -48,17 +48,22 @@ char *rt_decimal(char *dst, long v)
 	return dst;
 }
 
+long rt_read_proc(const char *path, char *buf, size_t size)
+{
+	long fd = rt_syscall3(SYS_open, path, O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return fd;
+	long len = rt_syscall3(SYS_read, fd, buf, size - 1);
+	rt_syscall1(SYS_close, fd);
+	buf[len > 0 ? len : 0] = '\0';
+	return len;
+}
+
 long rt_read_fdinfo(long fd, char *buf, size_t size)
 {
 	char path[48] = "/proc/self/fdinfo/";
 	rt_decimal(path + strlen(path), fd);
-	long info = rt_syscall3(SYS_open, path, O_RDONLY | O_CLOEXEC, 0);
-	if (info < 0)
-		return info;
-	long len = rt_syscall3(SYS_read, info, buf, size - 1);
-	rt_syscall1(SYS_close, info);
-	buf[len > 0 ? len : 0] = '\0';
-	return len;
+	return rt_read_proc(path, buf, size);
 }
 
 static int hex_digit(char c)

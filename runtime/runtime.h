@@ -103,8 +103,10 @@ static inline bool rt_managed(void)
 void rt_write_stderr(const char *msg);
 /* Write v (>= 0) in decimal at dst, NUL-terminated; returns the end. */
 char *rt_decimal(char *dst, long v);
-/* The kernel's /proc/self/fdinfo/FD into buf, NUL-terminated; its length
- * (<= 0: nothing read). */
+/* A /proc file (at most size - 1 bytes of it) into buf, NUL-terminated;
+ * its length (<= 0: nothing read). */
+long rt_read_proc(const char *path, char *buf, size_t size);
+/* The kernel's /proc/self/fdinfo/FD into buf, as rt_read_proc. */
 long rt_read_fdinfo(long fd, char *buf, size_t size);
 /* Read lower-case hex digits from p (before end) into *v; returns where
  * they stop (/proc files write their numbers so). */

@@ -90,20 +90,27 @@ static void pct_lowers_the_running_thread_at_a_change_point(void **state)
 }
 
 /* Thread 0 yields 40 times in a row (a spin on sched_yield for a flag);
- * thread 1 has two operations to do.  Whatever the seed, once thread 0
- * yields, thread 1 runs next: a yielding thread goes below the others. */
+ * thread 1 has two operations to do; no change point comes. */
+static struct sim *yielder_and_worker(uint64_t seed)
+{
+	struct sim *s = sim_new(2, "pct:3", seed);
+	s->m->pct_change[0] = s->m->pct_change[1] = 100000; /* none in this run */
+	for (int i = 0; i < 40; i++)
+		sim_add(s, 0, DEJA_OP_YIELD, -1, 0);
+	sim_add(s, 0, DEJA_OP_THREAD_EXIT, -1, 0);
+	sim_add(s, 1, DEJA_OP_MUTEX_LOCK, 0, 0);
+	sim_add(s, 1, DEJA_OP_MUTEX_UNLOCK, 0, 0);
+	sim_add(s, 1, DEJA_OP_THREAD_EXIT, -1, 0);
+	return s;
+}
+
+/* Whatever the seed, once thread 0 yields, thread 1 runs next: a
+ * yielding thread goes below the others. */
 static void pct_lets_others_run_when_a_thread_yields(void **state)
 {
 	(void)state;
 	for (uint64_t seed = 0; seed < 20; seed++) {
-		struct sim *s = sim_new(2, "pct:3", seed);
-		s->m->pct_change[0] = s->m->pct_change[1] = 100000; /* none in this run */
-		for (int i = 0; i < 40; i++)
-			sim_add(s, 0, DEJA_OP_YIELD, -1, 0);
-		sim_add(s, 0, DEJA_OP_THREAD_EXIT, -1, 0);
-		sim_add(s, 1, DEJA_OP_MUTEX_LOCK, 0, 0);
-		sim_add(s, 1, DEJA_OP_MUTEX_UNLOCK, 0, 0);
-		sim_add(s, 1, DEJA_OP_THREAD_EXIT, -1, 0);
+		struct sim *s = yielder_and_worker(seed);
 		sim_run(s, NULL, 0);
 		uint64_t first_yield = s->nevents, last_of_1 = 0;
 		for (uint64_t i = 0; i < s->nevents; i++) {
@@ -127,15 +134,8 @@ static void pct_lets_a_change_point_thread_run_when_a_thread_yields(void **state
 {
 	(void)state;
 	for (uint64_t seed = 0; seed < 20; seed++) {
-		struct sim *s = sim_new(2, "pct:3", seed);
-		s->m->pct_change[0] = s->m->pct_change[1] = 100000; /* none in this run */
+		struct sim *s = yielder_and_worker(seed);
 		s->m->pct_priority[1] = 1;
-		for (int i = 0; i < 40; i++)
-			sim_add(s, 0, DEJA_OP_YIELD, -1, 0);
-		sim_add(s, 0, DEJA_OP_THREAD_EXIT, -1, 0);
-		sim_add(s, 1, DEJA_OP_MUTEX_LOCK, 0, 0);
-		sim_add(s, 1, DEJA_OP_MUTEX_UNLOCK, 0, 0);
-		sim_add(s, 1, DEJA_OP_THREAD_EXIT, -1, 0);
 		sim_run(s, NULL, 0);
 		uint64_t exit_of_0 = 0, exit_of_1 = 0;
 		for (uint64_t i = 0; i < s->nevents; i++) {
