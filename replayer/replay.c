@@ -311,18 +311,19 @@ static void stop_at_final_ticks(const struct trace_thread *th, size_t nthreads,
  * stop there again after their last event.  Without the stop such a
  * thread spun for ever after it, where the recording's had given the
  * turn away, and the replay hung (an OpenMP program under
- * OMP_WAIT_POLICY=active, whose idle workers spin at its exit).  (An
- * interrupt already run, the thread's last event, is no stop.) */
+ * OMP_WAIT_POLICY=active, whose idle workers spin at its exit).  The
+ * last event may be an interrupt with the same instruction and registers
+ * (the thread went on from it into the same spin and was stopped again,
+ * its stack unchanged): a stop still, for an interrupt run is no longer
+ * in stopped_ip (runtime/interrupts.c clears it once its event is
+ * recorded, while the thread still has the turn, before anyone else can
+ * end the run). */
 static int stop_at_final_interrupts(const struct trace_thread *th, size_t nthreads,
-				    const struct trace_event *ev, struct follow_schedule *f)
+				    struct follow_schedule *f)
 {
 	for (size_t i = 0; i < nthreads; i++) {
 		uint32_t t = th[i].id;
 		if (!th[i].stopped_ip || t >= DEJA_MAX_THREADS || f->last_of[t] == UINT64_MAX)
-			continue;
-		const struct deja_event *last = &ev[f->last_of[t]].ev;
-		if (last->op == DEJA_OP_INTERRUPT && last->site == th[i].stopped_ip &&
-		    last->arg == th[i].stopped_regs)
 			continue;
 		if (follow_schedule_stop_last(f, t, th[i].stopped_ip, th[i].stopped_regs) != 0)
 			return -1;
@@ -385,7 +386,7 @@ static enum replay_status run_follow(struct replay_report *rep, struct session *
 	uint32_t *schedule = f.schedule;
 	uint64_t *ticks = f.ticks, *vtimes = f.vtimes;
 	stop_at_final_ticks(threads, nthreads, ev, f.last_of, ticks);
-	if (stop_at_final_interrupts(threads, nthreads, ev, &f) != 0) {
+	if (stop_at_final_interrupts(threads, nthreads, &f) != 0) {
 		follow_schedule_free(&f);
 		return REPLAY_ERR_TRACE;
 	}

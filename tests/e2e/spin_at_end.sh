@@ -9,7 +9,12 @@
 # run on after its last event, it spun for ever where the recording's had
 # given the turn away to main, and every replay hung (an OpenMP program
 # under OMP_WAIT_POLICY=active, whose idle workers spin at its exit, did
-# the same).
+# the same).  PROG's main yields to the worker twice first, and it goes
+# on from its stop into the same spin: where the interrupt lands decides
+# whether its last event has the same instruction and registers as the
+# stop it stands at when main exits, which is a stop all the same (a
+# first version of the fix skipped it, and a recording of an OpenMP
+# program whose worker stood stopped twice alike hung in its replay).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
