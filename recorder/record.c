@@ -687,6 +687,8 @@ static void put_threads_and_waits(struct trace *t, const struct deja_shared *sh,
 			.stopped_tick = th->state == DEJA_THREAD_LIVE
 						? m->coverage[i].stopped_tick
 						: DEJA_NO_TICK,
+			.stopped_ip = th->state == DEJA_THREAD_LIVE ? m->coverage[i].stopped_ip : 0,
+			.stopped_regs = m->coverage[i].stopped_regs,
 		};
 		trace_put_thread(t, &tt);
 		struct trace_wait w;

@@ -73,6 +73,20 @@ int follow_schedule_build(const struct trace_event *ev, uint64_t n, bool real_ti
 	return 0;
 }
 
+int follow_schedule_stop_last(struct follow_schedule *f, uint32_t t, uint64_t ip, uint64_t regs)
+{
+	if (t >= DEJA_MAX_THREADS || f->last_of[t] == UINT64_MAX)
+		return 0;
+	struct deja_interrupt_stop *more =
+		realloc(f->interrupts, (f->ninterrupts + 1) * sizeof(*f->interrupts));
+	if (!more)
+		return -1;
+	f->interrupts = more;
+	f->interrupts[f->ninterrupts] = (struct deja_interrupt_stop){ .ip = ip, .regs = regs };
+	f->ticks[f->last_of[t]] = DEJA_STOP_INTERRUPT | f->ninterrupts++;
+	return 0;
+}
+
 void follow_schedule_free(struct follow_schedule *f)
 {
 	free(f->schedule);

@@ -306,6 +306,31 @@ static void stop_at_final_ticks(const struct trace_thread *th, size_t nthreads,
 	}
 }
 
+/* Threads the recording left stopped at an interrupt (a spin it stopped:
+ * the run ended, another thread exiting, while they stood there): they
+ * stop there again after their last event.  Without the stop such a
+ * thread spun for ever after it, where the recording's had given the
+ * turn away, and the replay hung (an OpenMP program under
+ * OMP_WAIT_POLICY=active, whose idle workers spin at its exit).  The
+ * last event may be an interrupt with the same instruction and registers
+ * (the thread went on from it into the same spin and was stopped again,
+ * its stack unchanged): a stop still, for an interrupt run is no longer
+ * in stopped_ip (runtime/interrupts.c clears it once its event is
+ * recorded, while the thread still has the turn, before anyone else can
+ * end the run). */
+static int stop_at_final_interrupts(const struct trace_thread *th, size_t nthreads,
+				    struct follow_schedule *f)
+{
+	for (size_t i = 0; i < nthreads; i++) {
+		uint32_t t = th[i].id;
+		if (!th[i].stopped_ip || t >= DEJA_MAX_THREADS || f->last_of[t] == UINT64_MAX)
+			continue;
+		if (follow_schedule_stop_last(f, t, th[i].stopped_ip, th[i].stopped_regs) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* --gdb: what to stop at and how to tell people (ev: the process's
  * recorded events, which replay_run has checked EVENT against). */
 static void debug_request(const struct replay_options *opt, const struct trace_event *ev,
@@ -361,6 +386,10 @@ static enum replay_status run_follow(struct replay_report *rep, struct session *
 	uint32_t *schedule = f.schedule;
 	uint64_t *ticks = f.ticks, *vtimes = f.vtimes;
 	stop_at_final_ticks(threads, nthreads, ev, f.last_of, ticks);
+	if (stop_at_final_interrupts(threads, nthreads, &f) != 0) {
+		follow_schedule_free(&f);
+		return REPLAY_ERR_TRACE;
+	}
 	uint32_t nchild_pids = 0;
 	const int32_t *child_pids = replay_children_pids(children, 0, &nchild_pids);
 	struct process_hooks hooks;

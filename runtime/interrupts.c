@@ -26,8 +26,10 @@
  * whose registers change at every pass is computing, not waiting: after
  * MAX_PASSES passes it is left to run.
  *
- * Replay: after the event before an INTERRUPT, the thread sets the same
- * breakpoint (the follow schedule's stop for it, DEJA_STOP_INTERRUPT) and
+ * Replay: after the event before an INTERRUPT (or its last event, where
+ * the recording's run ended with it stopped: coverage's stopped_ip), the
+ * thread sets the same breakpoint (the follow schedule's stop for it,
+ * DEJA_STOP_INTERRUPT) and
  * stops at the first pass that repeats the one before it and whose
  * preserved registers hash as recorded.
  *
@@ -248,8 +250,17 @@ static void stop_here(ucontext_t *uc, uint64_t regs, int64_t dark_ns)
 	rt_trap_program_mask = &uc->uc_sigmask;
 	move_clock(dark_ns);
 	rt_clock_sync();
-	rt_declare(DEJA_OP_INTERRUPT, NULL, regs, (uint64_t)uc->uc_mcontext.gregs[REG_RIP]);
+	uint64_t ip = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
+	/* Until it goes on: a run that ends meanwhile (another thread exits
+	 * while this one is stopped) leaves it there, and a replay must stop
+	 * it there too, or it spins for ever where the recording's thread
+	 * had given the turn away (record.c, replay.c). */
+	struct deja_tick_coverage *c = &rt.model->coverage[rt_self];
+	c->stopped_regs = regs;
+	c->stopped_ip = ip;
+	rt_declare(DEJA_OP_INTERRUPT, NULL, regs, ip);
 	rt_run();
+	c->stopped_ip = 0;
 	rt_trap_program_mask = outer;
 }
 

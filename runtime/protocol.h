@@ -411,13 +411,17 @@ struct deja_feed {
  * and the longest real time it ran between two events passing no tick while
  * another thread was live (code deja could not preempt, where a race could
  * hide); and the tick at which it stands, offered
- * a preemption, until it goes on (DEJA_NO_TICK otherwise): a run that ends
- * meanwhile leaves it there for the replay. */
+ * a preemption, until it goes on (DEJA_NO_TICK otherwise), or the
+ * interrupt it stands at, a spin stopped (runtime/interrupts.c: its
+ * instruction and registers' hash; stopped_ip 0 otherwise): a run that
+ * ends meanwhile leaves it there for the replay. */
 struct deja_tick_coverage {
 	uint64_t ticks;
 	uint64_t longest_ticks;
 	uint64_t longest_dark_ns;
 	uint64_t stopped_tick;
+	uint64_t stopped_ip;
+	uint64_t stopped_regs;
 };
 
 /* The scheduler model: everything the serialised scheduler decides from. */

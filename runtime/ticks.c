@@ -240,6 +240,7 @@ void rt_ticks_thread_managed(void)
 {
 	rt.model->coverage[rt_self].ticks = ticks_now();
 	rt.model->coverage[rt_self].stopped_tick = DEJA_NO_TICK;
+	rt.model->coverage[rt_self].stopped_ip = 0;
 	ask_at_next_tick();
 	resumed_ns = now_ns();
 }

@@ -57,7 +57,9 @@ CREATE TABLE threads (
     ticks         INTEGER NOT NULL,     -- basic blocks passed (deja cflags), 0 if uninstrumented
     longest_ticks INTEGER NOT NULL,     -- most ticks between two of its events
     longest_dark_ns INTEGER NOT NULL,   -- longest real time between two events passing no tick
-    stopped_tick  INTEGER               -- the tick it was stopped at when the run ended, if any
+    stopped_tick  INTEGER,              -- the tick it was stopped at when the run ended, if any
+    stopped_ip    INTEGER,              -- the instruction of the interrupt it was stopped at then, if any
+    stopped_regs  INTEGER               -- and that interrupt's registers (its event's arg)
 );
 
 CREATE TABLE events (

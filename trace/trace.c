@@ -605,7 +605,7 @@ enum trace_status trace_put_thread(struct trace *t, const struct trace_thread *t
 {
 	sqlite3_stmt *st = trace_prepare(t,
 		"INSERT INTO threads (id, os_tid, start_routine, state, events, ticks, longest_ticks,"
-		" longest_dark_ns, stopped_tick) VALUES (?,?,?,?,?,?,?,?,?)");
+		" longest_dark_ns, stopped_tick, stopped_ip, stopped_regs) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
 	if (!st)
 		return TRACE_ERR_WRITE;
 	sqlite3_bind_int64(st, 1, th->id);
@@ -620,6 +620,13 @@ enum trace_status trace_put_thread(struct trace *t, const struct trace_thread *t
 		sqlite3_bind_int64(st, 9, (sqlite3_int64)th->stopped_tick);
 	else
 		sqlite3_bind_null(st, 9);
+	if (th->stopped_ip) {
+		sqlite3_bind_int64(st, 10, (sqlite3_int64)th->stopped_ip);
+		sqlite3_bind_int64(st, 11, (sqlite3_int64)th->stopped_regs);
+	} else {
+		sqlite3_bind_null(st, 10);
+		sqlite3_bind_null(st, 11);
+	}
 	return trace_step_done(st);
 }
 

@@ -85,6 +85,10 @@ struct trace_thread {
 	 * when the run ended (a replay stops it there); DEJA_NO_TICK if
 	 * none. */
 	uint64_t stopped_tick;
+	/* The interrupt at which it stood, a spin stopped, when the run
+	 * ended: its instruction (0: none) and registers' hash. */
+	uint64_t stopped_ip;
+	uint64_t stopped_regs;
 };
 
 struct trace_wait {

@@ -294,13 +294,16 @@ static bool read_thread(sqlite3_stmt *st, void *row)
 	th->longest_ticks = (uint64_t)sqlite3_column_int64(st, 6);
 	th->longest_dark_ns = (uint64_t)sqlite3_column_int64(st, 7);
 	th->stopped_tick = (uint64_t)col_int_or(st, 8, (int64_t)DEJA_NO_TICK);
+	th->stopped_ip = (uint64_t)col_int_or(st, 9, 0);
+	th->stopped_regs = (uint64_t)col_int_or(st, 10, 0);
 	return true;
 }
 
 enum trace_status trace_get_threads(struct trace *t, struct trace_thread **out, size_t *n)
 {
 	return trace_load_rows(t, "SELECT id, os_tid, start_routine, state, events, ticks,"
-			    " longest_ticks, longest_dark_ns, stopped_tick FROM threads ORDER BY id", sizeof(**out), read_thread, (void **)out, n);
+			    " longest_ticks, longest_dark_ns, stopped_tick, stopped_ip, stopped_regs FROM threads"
+			    " ORDER BY id", sizeof(**out), read_thread, (void **)out, n);
 }
 
 bool trace_read_wait_row(sqlite3_stmt *st, void *row)
