@@ -134,6 +134,14 @@ int rt_io_waiting_inputs; /* threads in run_waiting; touched with the baton held
 
 #define SIGNAL_LOOK_NS 10000000LL
 
+/* Each wait for input is enabled exactly when its input is there now, so
+ * a wait once seen ready is looked at again: another thread's event may
+ * have taken its input since.  Left woken, two threads in accept() on one
+ * listener, both woken by one connection, let the second be chosen after
+ * the first had taken it: its accept ran at its event and blocked in the
+ * kernel holding the right to run, and the program's thread that was to
+ * connect next never ran (every serialised recording of such a server
+ * hung, as did one of two threads reading one pipe a byte at a time). */
 void rt_io_refresh(void)
 {
 	struct deja_model *m = rt.model;
@@ -141,9 +149,8 @@ void rt_io_refresh(void)
 		return;
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		struct deja_pending *p = &m->threads[i].pending;
-		if (deja_model_waits_for_world(m, i) &&
-		    rt_io_ready((const struct rt_io *)(uintptr_t)p->wait_io))
-			p->woken = 1;
+		if (deja_model_waits_for_io(m, i))
+			p->woken = rt_io_ready((const struct rt_io *)(uintptr_t)p->wait_io);
 	}
 }
 

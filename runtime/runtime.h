@@ -658,7 +658,8 @@ bool rt_io_wait_external(int64_t timeout_ns);
  * socket, a pipe, a terminal), wait for it in real time for as long as
  * its timeout has left; true if it waited. */
 bool rt_io_wait_world_before(uint64_t deadline);
-/* Mark the threads whose awaited input has arrived (before any choice). */
+/* Mark the threads whose awaited input is there, and only those (before
+ * any choice). */
 void rt_io_refresh(void);
 /* Parallel mode: whether a thread waiting in the kernel (a read, poll,
  * epoll_wait, a blocking write, a wait4) would return now. */
