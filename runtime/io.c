@@ -713,7 +713,7 @@ static long input_once(const struct deja_syscall_info *sc, long nr, const long a
 	}
 	if (rt_io_may_block(nr, a))
 		return run_waiting(&io, nr, site);
-	if (rt_fd_order_opens(nr)) { /* at its event, in the descriptors' order */
+	if (rt_fd_order_at_event(nr, a)) { /* at its event, in the descriptors' order */
 		io.deferred = true;
 		rt_io_run_event(&io, nr, site, 0, 0, 0, false);
 		return io.result;

@@ -58,9 +58,10 @@ long rt_io_run_event(struct rt_io *io, long nr, uint64_t site, long value, uint6
 		     uint32_t data_len, bool source);
 /* Run an event the caller has declared, with io as the call at it. */
 long rt_io_run_declared(struct rt_io *io);
-/* fd_order.c: in a process with threads (any mode), an open is made at
+/* fd_order.c: in a process with threads (any mode), an open, and an
+ * accept or recvmsg that takes descriptors without waiting, is made at
  * its event (record), as an input. */
-bool rt_fd_order_opens(long nr);
+bool rt_fd_order_at_event(long nr, const long a[6]);
 /* The flags argument of recvfrom and recvmsg; 0 for other calls. */
 static inline long rt_io_recv_flags(long nr, const long a[6])
 {
