@@ -558,8 +558,11 @@ static bool input_deadline(long nr, const long a[6], uint64_t *deadline)
  * so that the replay can end it by its timeout where the recording did. */
 static void timed_as_recorded(struct deja_pending *p, long nr, const long a[6])
 {
-	if (input_deadline(nr, a, &p->deadline))
-		p->timed = 1;
+	int64_t t = rt_io_waits_for_input(nr) ? rt_io_wait_timeout_ns(nr, a) : -1;
+	if (t < 0)
+		return;
+	p->timed = 1;
+	p->deadline = rt_vclock_base() + (uint64_t)t;
 }
 
 long rt_io_run_event(struct rt_io *io, long nr, uint64_t site, long value, uint64_t data,
@@ -604,6 +607,10 @@ static void run_now(struct rt_io *io)
 		a[2] = (long)&zero;
 	else if (io->nr == SYS_epoll_pwait2)
 		a[3] = (long)&zero;
+	else if (rt.model->chosen_timed_out) { /* a read's SO_RCVTIMEO ran out */
+		io->result = -EAGAIN;
+		return;
+	}
 	io->result = rt_io_pass(io->nr, a);
 }
 
@@ -645,7 +652,7 @@ static long run_waiting(struct rt_io *io, long nr, uint64_t site)
 	p->may_block = 1;
 	p->wait_io = (uint64_t)(uintptr_t)io;
 	p->woken = rt_io_ready(io);
-	int64_t t = rt_io_timeout_ns(nr, io->a);
+	int64_t t = rt_io_wait_timeout_ns(nr, io->a);
 	if (t >= 0) {
 		p->timed = 1;
 		p->deadline = rt_vclock_base() + (uint64_t)t;
@@ -749,6 +756,7 @@ long rt_input(const struct deja_syscall_info *sc, long nr, const long a[6], uint
 		return rt_random((void *)a[1], (uint64_t)a[2], site);
 	for (;;) {
 		long r = input_once(sc, nr, a, site);
+		rt_io_note_socket_call(nr, a, r);
 		/* -EINTR: a signal interrupted its wait (deja_pending.interrupt),
 		 * and its handler has run. */
 		if (r != -EINTR || rt_cancel_requested() || !restartable(nr) ||

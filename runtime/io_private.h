@@ -80,6 +80,11 @@ int64_t rt_io_timeout_ns(long nr, const long a[6]);
  * the kernel writes what is left of it (other calls: nothing). */
 void rt_io_write_timeout(long nr, const long a[6], uint64_t left);
 bool rt_io_call_may_block(long nr, const long a[6]);
+/* The timeout of a wait for input in the model: the call's own, or for a
+ * read, recv or accept the socket's SO_RCVTIMEO (ns, -1: none). */
+int64_t rt_io_wait_timeout_ns(long nr, const long a[6]);
+/* A setsockopt or accept that gave `result`: the receive timeouts kept. */
+void rt_io_note_socket_call(long nr, const long a[6], long result);
 bool rt_io_may_block(long nr, const long a[6]);
 /* Arguments of a call with its timeout changed, and room for a timespec. */
 struct rt_io_args {

@@ -142,6 +142,8 @@ void rt_file_times_seen(long nr, const long a[6], long result);
 /* ---- io.c: descriptors' paths, remembered for the inputs' sources ---- */
 /* fd was closed or replaced (via rt_note_close). */
 void rt_io_forget_fd(long fd);
+/* input_waits.c: a closed descriptor has no receive timeout (SO_RCVTIMEO). */
+void rt_io_forget_receive_timeout(long fd);
 
 /* ---- files.c: a replay leaves the file system alone ---- */
 /* open, openat, creat or openat2, as an input (a FIFO's open without
