@@ -85,7 +85,7 @@ bool rt_fd_order_numbers(long nr, const long a[6])
  * descriptors' numbers without waiting. */
 static bool receives_fds_at_once(long nr, const long a[6])
 {
-	if (nr == SYS_recvmsg && !((const struct msghdr *)a[1])->msg_controllen)
+	if (nr == SYS_recvmsg && (!a[1] || !((const struct msghdr *)a[1])->msg_controllen))
 		return false;
 	return (nr == SYS_accept || nr == SYS_accept4 || nr == SYS_recvmsg) &&
 	       !rt_io_call_may_block(nr, a);
@@ -94,7 +94,7 @@ static bool receives_fds_at_once(long nr, const long a[6])
 bool rt_fd_order_at_event(long nr, const long a[6])
 {
 	bool opens = nr == SYS_open || nr == SYS_openat || nr == SYS_openat2 || nr == SYS_creat;
-	return (opens || receives_fds_at_once(nr, a)) && threaded();
+	return threaded() && (opens || receives_fds_at_once(nr, a));
 }
 
 long rt_fd_order_call(long nr, const long a[6], uint64_t site)
