@@ -591,6 +591,10 @@ long rt_io_run_declared(struct rt_io *io)
  * it runs without waiting in the kernel. */
 static void run_now(struct rt_io *io)
 {
+	if (rt.model->chosen_timed_out && rt_io_timeout_ns(io->nr, io->a) < 0) {
+		io->result = -EAGAIN; /* a read's SO_RCVTIMEO ran out */
+		return;
+	}
 	long a[6];
 	memcpy(a, io->a, sizeof(a));
 	struct timespec zero = { 0, 0 };
@@ -607,10 +611,6 @@ static void run_now(struct rt_io *io)
 		a[2] = (long)&zero;
 	else if (io->nr == SYS_epoll_pwait2)
 		a[3] = (long)&zero;
-	else if (rt.model->chosen_timed_out) { /* a read's SO_RCVTIMEO ran out */
-		io->result = -EAGAIN;
-		return;
-	}
 	io->result = rt_io_pass(io->nr, a);
 }
 
