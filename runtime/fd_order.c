@@ -22,12 +22,20 @@
  * open had had (its stand-in came only at its event), and the replay
  * diverged.  In a process with threads an open is now made at its event
  * in the recording (input_once, as a deferred call), where the replay
- * puts its stand-in.
+ * puts its stand-in.  So are an accept and a recvmsg that may carry
+ * descriptors (SCM_RIGHTS), whose replay puts stand-in sockets at their
+ * events (io.c, reserve_socket): made before, as a non-blocking one was,
+ * the number a seeded random schedule gave it was taken in the replay by
+ * another thread's pipe, the stand-in then replaced that pipe, and the
+ * replay printed other pipe numbers.  One that may wait in the kernel is
+ * made at its event already in the serialised mode (input_waits.c); in
+ * parallel mode it still waits, and takes its number, before its event.
  */
 #define _GNU_SOURCE
 #include "runtime.h"
 
 #include <fcntl.h>
+#include <sys/socket.h>
 
 #include "io_private.h"
 #include "model.h"
@@ -73,10 +81,20 @@ bool rt_fd_order_numbers(long nr, const long a[6])
 	}
 }
 
-bool rt_fd_order_opens(long nr)
+/* An accept, or a recvmsg with room for control data, which takes new
+ * descriptors' numbers without waiting. */
+static bool receives_fds_at_once(long nr, const long a[6])
 {
-	return (nr == SYS_open || nr == SYS_openat || nr == SYS_openat2 || nr == SYS_creat) &&
-	       threaded();
+	if (nr == SYS_recvmsg && (!a[1] || !((const struct msghdr *)a[1])->msg_controllen))
+		return false;
+	return (nr == SYS_accept || nr == SYS_accept4 || nr == SYS_recvmsg) &&
+	       !rt_io_call_may_block(nr, a);
+}
+
+bool rt_fd_order_at_event(long nr, const long a[6])
+{
+	bool opens = nr == SYS_open || nr == SYS_openat || nr == SYS_openat2 || nr == SYS_creat;
+	return threaded() && (opens || receives_fds_at_once(nr, a));
 }
 
 long rt_fd_order_call(long nr, const long a[6], uint64_t site)

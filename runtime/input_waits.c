@@ -95,6 +95,57 @@ void rt_io_write_timeout(long nr, const long a[6], uint64_t left)
 	}
 }
 
+/*
+ * Receive timeouts (SO_RCVTIMEO) by descriptor, as the program set them:
+ * a blocking read, recv or accept on such a socket waits in the model
+ * with that timeout, in virtual time, and fails with EAGAIN when it runs
+ * out, as the kernel's would.  Without it the wait was for ever: a server
+ * thread whose client waited for its answer, the answer it gives once its
+ * read times out, hung every recording.  Kept from the program's
+ * setsockopt calls, which the runtime sees in a recording and in its
+ * replay alike (a replay's setsockopt is fed, and never reaches the
+ * socket); an accepted socket inherits its listener's, as in the kernel.
+ */
+static int64_t receive_timeouts[1024]; /* ns + 1; 0: none (io.c's SOURCE_CACHE_FDS) */
+
+static bool timeout_kept(long fd)
+{
+	return fd >= 0 && fd < (long)(sizeof(receive_timeouts) / sizeof(receive_timeouts[0]));
+}
+
+void rt_io_note_socket_call(long nr, const long a[6], long result)
+{
+	if (result < 0)
+		return;
+	if ((nr == SYS_accept || nr == SYS_accept4) && timeout_kept(a[0]) && timeout_kept(result))
+		receive_timeouts[result] = receive_timeouts[a[0]];
+	bool sets = nr == SYS_setsockopt && a[1] == SOL_SOCKET &&
+		    (a[2] == SO_RCVTIMEO_OLD || a[2] == SO_RCVTIMEO_NEW) &&
+		    (uint64_t)a[4] >= sizeof(struct timeval);
+	if (!sets || !timeout_kept(a[0]))
+		return;
+	const struct timeval *tv = (const struct timeval *)a[3];
+	int64_t ns = (int64_t)tv->tv_sec * 1000000000 + (int64_t)tv->tv_usec * 1000;
+	receive_timeouts[a[0]] = ns > 0 ? ns + 1 : 0;
+}
+
+void rt_io_forget_receive_timeout(long fd)
+{
+	if (timeout_kept(fd))
+		receive_timeouts[fd] = 0;
+}
+
+int64_t rt_io_wait_timeout_ns(long nr, const long a[6])
+{
+	switch (nr) {
+	case SYS_read: case SYS_readv: case SYS_recvfrom: case SYS_recvmsg:
+	case SYS_accept: case SYS_accept4:
+		return timeout_kept(a[0]) && receive_timeouts[a[0]] ? receive_timeouts[a[0]] - 1 : -1;
+	default:
+		return rt_io_timeout_ns(nr, a);
+	}
+}
+
 /* A read, recv or accept waits only on what can be empty (a pipe, a
  * socket, a terminal), in blocking mode: on a non-blocking descriptor it
  * fails with EAGAIN at once, and a program that reads until EAGAIN (an
@@ -134,6 +185,14 @@ int rt_io_waiting_inputs; /* threads in run_waiting; touched with the baton held
 
 #define SIGNAL_LOOK_NS 10000000LL
 
+/* Each wait for input is enabled exactly when its input is there now, so
+ * a wait once seen ready is looked at again: another thread's event may
+ * have taken its input since.  Left woken, two threads in accept() on one
+ * listener, both woken by one connection, let the second be chosen after
+ * the first had taken it: its accept ran at its event and blocked in the
+ * kernel holding the right to run, and the program's thread that was to
+ * connect next never ran (every serialised recording of such a server
+ * hung, as did one of two threads reading one pipe a byte at a time). */
 void rt_io_refresh(void)
 {
 	struct deja_model *m = rt.model;
@@ -141,9 +200,8 @@ void rt_io_refresh(void)
 		return;
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		struct deja_pending *p = &m->threads[i].pending;
-		if (deja_model_waits_for_world(m, i) &&
-		    rt_io_ready((const struct rt_io *)(uintptr_t)p->wait_io))
-			p->woken = 1;
+		if (deja_model_waits_for_io(m, i))
+			p->woken = rt_io_ready((const struct rt_io *)(uintptr_t)p->wait_io);
 	}
 }
 
@@ -385,7 +443,9 @@ bool rt_io_wait_world_before(uint64_t deadline)
  * handled at its event, which is where a replay finds it.  A call with
  * a timeout of its own waits so for as long as its timeout (from
  * `start`), and is then made with what is left of it (timeout_left), at
- * most at once.
+ * most at once.  A read's SO_RCVTIMEO counts as its timeout here (waited
+ * for ever, a server's read with one hung the recording); the call, made
+ * once it has run out, may wait it once more in the kernel.
  */
 static bool wait_slices(struct pollfd *fds, nfds_t n, int64_t timeout_ns, int64_t start)
 {
@@ -448,7 +508,7 @@ static const long *timeout_left(const struct rt_io *io, int64_t start, struct rt
 bool rt_io_parallel_wait_ready(const struct rt_io *io, struct rt_io_args *own, const long **args)
 {
 	struct pollfd fds[256];
-	int64_t timeout = rt_io_timeout_ns(io->nr, io->a);
+	int64_t timeout = rt_io_wait_timeout_ns(io->nr, io->a);
 	*args = io->a;
 	nfds_t n = timeout == 0 ? 0 : watch_fds(io, fds, 256);
 	if (n == 0)

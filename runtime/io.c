@@ -558,8 +558,11 @@ static bool input_deadline(long nr, const long a[6], uint64_t *deadline)
  * so that the replay can end it by its timeout where the recording did. */
 static void timed_as_recorded(struct deja_pending *p, long nr, const long a[6])
 {
-	if (input_deadline(nr, a, &p->deadline))
-		p->timed = 1;
+	int64_t t = rt_io_waits_for_input(nr) ? rt_io_wait_timeout_ns(nr, a) : -1;
+	if (t < 0)
+		return;
+	p->timed = 1;
+	p->deadline = rt_vclock_base() + (uint64_t)t;
 }
 
 long rt_io_run_event(struct rt_io *io, long nr, uint64_t site, long value, uint64_t data,
@@ -588,6 +591,10 @@ long rt_io_run_declared(struct rt_io *io)
  * it runs without waiting in the kernel. */
 static void run_now(struct rt_io *io)
 {
+	if (rt.model->chosen_timed_out && rt_io_timeout_ns(io->nr, io->a) < 0) {
+		io->result = -EAGAIN; /* a read's SO_RCVTIMEO ran out */
+		return;
+	}
 	long a[6];
 	memcpy(a, io->a, sizeof(a));
 	struct timespec zero = { 0, 0 };
@@ -645,7 +652,7 @@ static long run_waiting(struct rt_io *io, long nr, uint64_t site)
 	p->may_block = 1;
 	p->wait_io = (uint64_t)(uintptr_t)io;
 	p->woken = rt_io_ready(io);
-	int64_t t = rt_io_timeout_ns(nr, io->a);
+	int64_t t = rt_io_wait_timeout_ns(nr, io->a);
 	if (t >= 0) {
 		p->timed = 1;
 		p->deadline = rt_vclock_base() + (uint64_t)t;
@@ -713,7 +720,7 @@ static long input_once(const struct deja_syscall_info *sc, long nr, const long a
 	}
 	if (rt_io_may_block(nr, a))
 		return run_waiting(&io, nr, site);
-	if (rt_fd_order_opens(nr)) { /* at its event, in the descriptors' order */
+	if (rt_fd_order_at_event(nr, a)) { /* at its event, in the descriptors' order */
 		io.deferred = true;
 		rt_io_run_event(&io, nr, site, 0, 0, 0, false);
 		return io.result;
@@ -749,6 +756,7 @@ long rt_input(const struct deja_syscall_info *sc, long nr, const long a[6], uint
 		return rt_random((void *)a[1], (uint64_t)a[2], site);
 	for (;;) {
 		long r = input_once(sc, nr, a, site);
+		rt_io_note_socket_call(nr, a, r);
 		/* -EINTR: a signal interrupted its wait (deja_pending.interrupt),
 		 * and its handler has run. */
 		if (r != -EINTR || rt_cancel_requested() || !restartable(nr) ||

@@ -58,9 +58,10 @@ long rt_io_run_event(struct rt_io *io, long nr, uint64_t site, long value, uint6
 		     uint32_t data_len, bool source);
 /* Run an event the caller has declared, with io as the call at it. */
 long rt_io_run_declared(struct rt_io *io);
-/* fd_order.c: in a process with threads (any mode), an open is made at
+/* fd_order.c: in a process with threads (any mode), an open, and an
+ * accept or recvmsg that takes descriptors without waiting, is made at
  * its event (record), as an input. */
-bool rt_fd_order_opens(long nr);
+bool rt_fd_order_at_event(long nr, const long a[6]);
 /* The flags argument of recvfrom and recvmsg; 0 for other calls. */
 static inline long rt_io_recv_flags(long nr, const long a[6])
 {
@@ -79,6 +80,11 @@ int64_t rt_io_timeout_ns(long nr, const long a[6]);
  * the kernel writes what is left of it (other calls: nothing). */
 void rt_io_write_timeout(long nr, const long a[6], uint64_t left);
 bool rt_io_call_may_block(long nr, const long a[6]);
+/* The timeout of a wait for input in the model: the call's own, or for a
+ * read, recv or accept the socket's SO_RCVTIMEO (ns, -1: none). */
+int64_t rt_io_wait_timeout_ns(long nr, const long a[6]);
+/* A setsockopt or accept that gave `result`: the receive timeouts kept. */
+void rt_io_note_socket_call(long nr, const long a[6], long result);
 bool rt_io_may_block(long nr, const long a[6]);
 /* Arguments of a call with its timeout changed, and room for a timespec. */
 struct rt_io_args {

@@ -144,6 +144,8 @@ void rt_file_times_seen(long nr, const long a[6], long result);
 /* ---- io.c: descriptors' paths, remembered for the inputs' sources ---- */
 /* fd was closed or replaced (via rt_note_close). */
 void rt_io_forget_fd(long fd);
+/* input_waits.c: a closed descriptor has no receive timeout (SO_RCVTIMEO). */
+void rt_io_forget_receive_timeout(long fd);
 
 /* ---- files.c: a replay leaves the file system alone ---- */
 /* open, openat, creat or openat2, as an input (a FIFO's open without
@@ -660,7 +662,8 @@ bool rt_io_wait_external(int64_t timeout_ns);
  * socket, a pipe, a terminal), wait for it in real time for as long as
  * its timeout has left; true if it waited. */
 bool rt_io_wait_world_before(uint64_t deadline);
-/* Mark the threads whose awaited input has arrived (before any choice). */
+/* Mark the threads whose awaited input is there, and only those (before
+ * any choice). */
 void rt_io_refresh(void);
 /* Parallel mode: whether a thread waiting in the kernel (a read, poll,
  * epoll_wait, a blocking write, a wait4) would return now. */

@@ -389,11 +389,16 @@ bool deja_model_other_enabled(const struct deja_model *m, uint32_t t)
 	return false;
 }
 
-bool deja_model_waits_for_world(const struct deja_model *m, uint32_t t)
+bool deja_model_waits_for_io(const struct deja_model *m, uint32_t t)
 {
 	const struct deja_thread *th = &m->threads[t];
-	return th->state == DEJA_THREAD_LIVE && th->pending.wait_io && !th->pending.woken &&
+	return th->state == DEJA_THREAD_LIVE && th->pending.wait_io &&
 	       (th->pending.op == DEJA_OP_SYSCALL || th->pending.op == DEJA_OP_REAP);
+}
+
+bool deja_model_waits_for_world(const struct deja_model *m, uint32_t t)
+{
+	return deja_model_waits_for_io(m, t) && !m->threads[t].pending.woken;
 }
 
 bool deja_model_interrupted(const struct deja_model *m, uint32_t t)

@@ -66,6 +66,9 @@ bool deja_model_enabled(const struct deja_model *m, uint32_t t);
 bool deja_model_enabled_outside(const struct deja_model *m, uint32_t t);
 /* Some thread other than t can go on. */
 bool deja_model_other_enabled(const struct deja_model *m, uint32_t t);
+/* t's pending operation is an input, or a wait4, that waits until the
+ * runtime sees it ready (deja_pending.wait_io), ready yet or not. */
+bool deja_model_waits_for_io(const struct deja_model *m, uint32_t t);
 /* t's pending operation waits for the world: an input, or a wait4, that
  * has not yet come. */
 bool deja_model_waits_for_world(const struct deja_model *m, uint32_t t);
