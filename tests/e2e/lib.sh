@@ -72,23 +72,38 @@ replays_match() {
 	done
 }
 
-# records_print DEJA PROG TRACE EXPECTED OPTS...: PROG recorded into TRACE
-# under each OPTS (a string of `deja record` options, "" for the default
-# strategy) exits 0 and prints the line EXPECTED, and each recording
-# replays 3 times identically; TRACE is left holding the last.
-records_print() {
-	local deja=$1 prog=$2 trace=$3 expected=$4 opts rc
-	shift 4
+# records_check DEJA PROG TRACE CHECK REPLAYS TIMEOUT OPTS...: PROG
+# recorded into TRACE under each OPTS (a string of `deja record` options,
+# "" for the default strategy) exits 0, prints what the command CHECK
+# (given the output file) accepts, and replays REPLAYS times identically,
+# each recording and replay within TIMEOUT seconds; TRACE is left holding
+# the last.
+records_check() {
+	local deja=$1 prog=$2 trace=$3 check=$4 replays=$5 limit=$6 opts rc
+	shift 6
 	for opts in "$@"; do
 		rm -f "$trace"
 		rc=0
 		# shellcheck disable=SC2086 # the options are words on purpose
-		timeout 60 "$deja" record -q $opts -o "$trace" -- "$prog" >"$tmp/rec" 2>"$tmp/err" || rc=$?
+		timeout "$limit" "$deja" record -q $opts -o "$trace" -- "$prog" >"$tmp/rec" 2>"$tmp/err" ||
+			rc=$?
 		[ $rc -eq 0 ] || { dump "$tmp/rec" "$tmp/err"; fail "recording (${opts:-default}) exited $rc"; }
-		[ "$(cat "$tmp/rec")" = "$expected" ] ||
-			{ dump "$tmp/rec"; fail "recording (${opts:-default}) did not print: $expected"; }
-		replays_match "$deja" "$trace" "$tmp/rec" 3 60
+		$check "$tmp/rec" || { dump "$tmp/rec"; fail "recording (${opts:-default}) fails the check $check"; }
+		replays_match "$deja" "$trace" "$tmp/rec" "$replays" "$limit"
 	done
+}
+
+# records_print DEJA PROG TRACE EXPECTED OPTS...: records_check whose
+# recordings print the line EXPECTED, each replayed 3 times.
+records_print() {
+	local deja=$1 prog=$2 trace=$3
+	records_expected=$4
+	shift 4
+	records_check "$deja" "$prog" "$trace" prints_expected 3 60 "$@"
+}
+
+prints_expected() {
+	[ "$(cat "$1")" = "$records_expected" ] || { echo "it does not print: $records_expected" >&2; return 1; }
 }
 
 # abspath PATH: PATH made absolute (the scripts cd into $tmp).

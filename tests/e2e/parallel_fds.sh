@@ -25,14 +25,9 @@ deja=$(abspath "$1") prog=$(abspath "$2")
 require_file "$deja" "$prog"
 cd "$tmp"
 
-n=0
-for opts in "-s parallel" "-s parallel" "-s parallel" "" "-s random --seed 1" "-s random --seed 2" "-s pct --seed 5"; do
-	n=$((n + 1))
-	rc=0
-	# shellcheck disable=SC2086 # the options are words on purpose
-	timeout 120 "$deja" record -q $opts -o f$n.deja -- "$prog" >rec 2>err || rc=$?
-	[ $rc -eq 0 ] || { dump rec err; fail "recording $n (${opts:-default}) exited $rc"; }
-	[ "$(grep -c 'sum of descriptors' rec)" -eq 4 ] || { dump rec; fail "recording $n: not four sums"; }
-	replays_match "$deja" f$n.deja rec 2 120
-done
+four_sums() {
+	[ "$(grep -c 'sum of descriptors' "$1")" -eq 4 ]
+}
+records_check "$deja" "$prog" f.deja four_sums 2 120 "-s parallel" "-s parallel" "-s parallel" "" \
+	"-s random --seed 1" "-s random --seed 2" "-s pct --seed 5"
 note "descriptors numbered in the events' order: 7 recordings x 2 identical replays"

@@ -22,14 +22,9 @@ deja=$(abspath "$1") prog=$(abspath "$2")
 require_file "$deja" "$prog"
 cd "$tmp"
 
-n=0
-for opts in "" "-s random --seed 1" "-s random --seed 2" "-s random --seed 3" "-s pct:3 --seed 1"; do
-	n=$((n + 1))
-	rc=0
-	# shellcheck disable=SC2086 # the options are words on purpose
-	timeout 60 "$deja" record -q $opts -o f$n.deja -- "$prog" >rec 2>err || rc=$?
-	[ $rc -eq 0 ] || { dump rec err; fail "recording $n (${opts:-default}) exited $rc"; }
-	[ "$(grep -c '^pipe' rec)" -eq 12 ] || { dump rec; fail "recording $n: not 12 pipes"; }
-	replays_match "$deja" f$n.deja rec 3 60
-done
+twelve_pipes() {
+	[ "$(grep -c '^pipe' "$1")" -eq 12 ]
+}
+records_check "$deja" "$prog" f.deja twelve_pipes 3 60 "" "-s random --seed 1" "-s random --seed 2" \
+	"-s random --seed 3" "-s pct:3 --seed 1"
 note "accepted and passed descriptors numbered at their events: 5 recordings x 3 identical replays"
