@@ -29,7 +29,8 @@ int follow_schedule_build(const struct trace_event *ev, uint64_t n, bool real_ti
 			  struct follow_schedule *f);
 /* Thread t stops, after its last event, at an interrupt at instruction ip
  * with registers' hash regs: the recording's run ended while it stood
- * there.  Returns 0, or -1 when out of memory. */
+ * there (nothing when t made no event).  Returns 0, or -1 when out of
+ * memory. */
 int follow_schedule_stop_last(struct follow_schedule *f, uint32_t t, uint64_t ip, uint64_t regs);
 void follow_schedule_free(struct follow_schedule *f);
 

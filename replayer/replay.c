@@ -321,13 +321,10 @@ static void stop_at_final_ticks(const struct trace_thread *th, size_t nthreads,
 static int stop_at_final_interrupts(const struct trace_thread *th, size_t nthreads,
 				    struct follow_schedule *f)
 {
-	for (size_t i = 0; i < nthreads; i++) {
-		uint32_t t = th[i].id;
-		if (!th[i].stopped_ip || t >= DEJA_MAX_THREADS || f->last_of[t] == UINT64_MAX)
-			continue;
-		if (follow_schedule_stop_last(f, t, th[i].stopped_ip, th[i].stopped_regs) != 0)
+	for (size_t i = 0; i < nthreads; i++)
+		if (th[i].stopped_ip &&
+		    follow_schedule_stop_last(f, th[i].id, th[i].stopped_ip, th[i].stopped_regs) != 0)
 			return -1;
-	}
 	return 0;
 }
 

@@ -542,27 +542,33 @@ bool rt_io_fd_path_starts(long fd, const char *prefix)
 }
 
 
-/* Whether the call is a wait for input with a timeout, and its virtual
+/* Whether a wait of t ns (< 0: for ever) has a deadline, and that virtual
  * deadline, counted from the clock after the thread's last event (the
  * same in a recording and its replay). */
-static bool input_deadline(long nr, const long a[6], uint64_t *deadline)
+static bool deadline_after(int64_t t, uint64_t *deadline)
 {
-	int64_t t = rt_io_waits_for_input(nr) ? rt_io_timeout_ns(nr, a) : -1;
 	if (t < 0)
 		return false;
 	*deadline = rt_vclock_base() + (uint64_t)t;
 	return true;
 }
 
-/* Replay: a wait with a timeout is a timed wait, as it was when recorded,
- * so that the replay can end it by its timeout where the recording did. */
-static void timed_as_recorded(struct deja_pending *p, long nr, const long a[6])
+/* Whether the call is a wait for input with a timeout of its own, and its
+ * virtual deadline. */
+static bool input_deadline(long nr, const long a[6], uint64_t *deadline)
+{
+	return deadline_after(rt_io_waits_for_input(nr) ? rt_io_timeout_ns(nr, a) : -1, deadline);
+}
+
+/* A wait for input with a timeout (its own, or its socket's SO_RCVTIMEO)
+ * is a timed wait in the model: in a recording, and in its replay as it
+ * was when recorded, so that the replay can end it by its timeout where
+ * the recording did. */
+static void timed_by_its_timeout(struct deja_pending *p, long nr, const long a[6])
 {
 	int64_t t = rt_io_waits_for_input(nr) ? rt_io_wait_timeout_ns(nr, a) : -1;
-	if (t < 0)
-		return;
-	p->timed = 1;
-	p->deadline = rt_vclock_base() + (uint64_t)t;
+	if (deadline_after(t, &p->deadline))
+		p->timed = 1;
 }
 
 long rt_io_run_event(struct rt_io *io, long nr, uint64_t site, long value, uint64_t data,
@@ -571,7 +577,7 @@ long rt_io_run_event(struct rt_io *io, long nr, uint64_t site, long value, uint6
 	struct deja_pending *p = rt_declare(DEJA_OP_SYSCALL, NULL, (uint64_t)nr, site);
 	p->may_block = rt_io_may_block(nr, io->a);
 	if (io->feed)
-		timed_as_recorded(p, nr, io->a);
+		timed_by_its_timeout(p, nr, io->a);
 	p->value = value;
 	p->data = data;
 	p->data_len = data_len;
@@ -652,11 +658,7 @@ static long run_waiting(struct rt_io *io, long nr, uint64_t site)
 	p->may_block = 1;
 	p->wait_io = (uint64_t)(uintptr_t)io;
 	p->woken = rt_io_ready(io);
-	int64_t t = rt_io_wait_timeout_ns(nr, io->a);
-	if (t >= 0) {
-		p->timed = 1;
-		p->deadline = rt_vclock_base() + (uint64_t)t;
-	}
+	timed_by_its_timeout(p, nr, io->a);
 	return rt_io_run_deferred(io);
 }
 
