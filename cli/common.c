@@ -243,6 +243,12 @@ void cli_print_wait_graph(FILE *out, struct trace *t, uint32_t process,
 		print_python_line(out, t, sites, process, w[i].thread);
 		if (join)
 			fprintf(out, ", until it finishes");
+		else if (strcmp(w[i].object_kind, "input") == 0)
+			fprintf(out, ", for input");
+		else if (strcmp(w[i].object_kind, "child") == 0)
+			fprintf(out, ", for a child process to end");
+		else if (strcmp(w[i].object_kind, "signal") == 0)
+			fprintf(out, ", for a signal");
 		else if (waits_for_own_take(&w[i]))
 			fprintf(out, ", which it took itself: another thread's post would end the wait");
 		else if (w[i].holder >= 0)

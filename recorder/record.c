@@ -638,12 +638,31 @@ static const char *outcome_name(enum deja_outcome_kind k)
 }
 
 /* Whether a run (or a child) that ended so left a wait-for graph to
- * record: a deadlock, or a step budget's timeout (a wall-clock one, which
- * the runtime did not decide, leaves pending operations that say nothing). */
+ * record: a deadlock, or a step budget's timeout.  A run cut short from
+ * outside (a wall-clock timeout, deja interrupted, a kill) leaves pending
+ * operations that say nothing while a thread runs, but every one of them
+ * when it came while the program waited for the world: a hang's picture. */
 static bool ended_waiting(const struct deja_shared *sh, enum deja_outcome_kind kind)
 {
-	return (kind == DEJA_OUTCOME_DEADLOCK || kind == DEJA_OUTCOME_TIMEOUT) &&
-	       sh->outcome != DEJA_OUTCOME_NONE;
+	if (kind != DEJA_OUTCOME_DEADLOCK && kind != DEJA_OUTCOME_TIMEOUT &&
+	    kind != DEJA_OUTCOME_SIGNAL)
+		return false;
+	if (sh->outcome != DEJA_OUTCOME_NONE)
+		return kind != DEJA_OUTCOME_SIGNAL;
+	return __atomic_load_n(&sh->world_waiting, __ATOMIC_ACQUIRE) != 0;
+}
+
+/* What a wait for the world waits for (cli_print_wait_graph says it),
+ * else `kind`. */
+static const char *world_wait_kind(const struct deja_pending *p, const char *kind)
+{
+	if (p->op == DEJA_OP_REAP && p->wait_io)
+		return "child";
+	if (p->op == DEJA_OP_SYSCALL && p->wait_io)
+		return "input";
+	if (p->interrupt & DEJA_INTERRUPT_SIGNAL_ONLY)
+		return "signal";
+	return kind;
 }
 
 /* Thread i's edge of the wait-for graph, if it was still waiting. */
@@ -666,6 +685,11 @@ static bool model_wait(const struct deja_model *m, uint32_t i, struct trace_wait
 	};
 	if (p->op == DEJA_OP_JOIN)
 		w->object_kind = "thread";
+	if (p->op == DEJA_OP_SYSCALL) { /* read, poll, pause, ...: by its name */
+		const char *name = deja_syscall((long)p->arg)->name;
+		w->op = name ? name : w->op;
+	}
+	w->object_kind = world_wait_kind(p, w->object_kind);
 	return true;
 }
 

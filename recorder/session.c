@@ -802,6 +802,11 @@ static void timeout_outcome(const struct session *s, struct session_result *res,
 			 " that long (--max-steps bounds a run by its events)",
 			 s->cfg->wall_timeout,
 			 (unsigned long long)s->shared->model.steps, res->thread);
+	else if (__atomic_load_n(&s->shared->world_waiting, __ATOMIC_ACQUIRE))
+		snprintf(res->message, sizeof(res->message),
+			 "wall-clock limit (--timeout %u s) reached while every thread waited for what"
+			 " only the world gives (input, a signal, a child's end) and it never came;"
+			 " the trace keeps each wait", s->cfg->wall_timeout);
 	else
 		snprintf(res->message, sizeof(res->message),
 			 "wall-clock limit (--timeout %u s) reached; thread %u made the last event,"

@@ -349,6 +349,7 @@ static struct deja_decision decide(uint32_t self)
 			rt_io_refresh(); /* a timerfd may be readable now */
 		rt_signals_route();
 		struct deja_decision d = deja_sched_choose(rt.model, &in);
+		rt.shared->world_waiting = d.kind == DEJA_DECIDE_EXTERNAL;
 		switch (d.kind) {
 		case DEJA_DECIDE_RUN:
 		case DEJA_DECIDE_ALL_DONE:
@@ -358,6 +359,9 @@ static struct deja_decision decide(uint32_t self)
 			polls = -1;
 			continue;
 		case DEJA_DECIDE_EXTERNAL:
+			/* world_waiting stays 1 through the loop's next
+			 * choices while they find nobody to run (a pause()
+			 * looks again every 10 ms). */
 			if (rt_io_wait_external(-1))
 				continue;
 			rt_end_run(DEJA_OUTCOME_DEADLOCK, self,

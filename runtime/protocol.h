@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 55u
+#define DEJA_PROTOCOL_VERSION 56u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -788,6 +788,12 @@ struct deja_shared {
 	int32_t target_ppid;
 	uint32_t outcome;         /* enum deja_outcome_kind, or NONE */
 	uint32_t outcome_thread;
+	/* 1 while no thread can run until the world gives an input (or a
+	 * signal, or a child's end) and the runtime waits for it: a run cut
+	 * short then (interrupted, a wall-clock timeout, killed) ends with
+	 * every thread's wait meaningful, kept as for a deadlock. */
+	uint32_t world_waiting;
+	uint32_t reserved_world;
 	uint32_t nmodules;        /* modules[]: every image's, the current one's last */
 	uint32_t image;           /* the current image (deja_event.image) */
 	uint64_t outcome_step;
