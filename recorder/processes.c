@@ -217,6 +217,7 @@ static int set_up_channel(struct processes *p, struct child *c, const struct dej
 	c->shown_pid = setup->replay_pid; /* kept after the channel is unmapped */
 	sh->replay_ppid = setup->replay_ppid;
 	sh->replay_end_signal = setup->end_signal;
+	sh->replay_end_deadlock = setup->end_deadlock;
 	c->kill_at_end = setup->kill_at_end;
 	c->end_after = setup->channel.schedule_len;
 	sh->debug_stop_event = setup->debug_stop_event;

@@ -31,6 +31,7 @@ struct process_setup {
 	struct channel_spec channel; /* schedule, ticks, feed, vtimes (runtime_path is set here) */
 	int32_t replay_pid, replay_ppid; /* the ids it had (0: unknown) */
 	int32_t end_signal;              /* the signal it died of (0: none) */
+	int32_t end_deadlock;            /* it ended in a deadlock */
 	/* The signal to send it once it has replayed all schedule_len of its
 	 * events (0: none): its recording was ended by one its runtime did
 	 * not see, after its last event (SIGKILL from its parent). */

@@ -153,6 +153,7 @@ static int setup_run(struct session *s, const struct session_config *cfg, bool f
 	sh->replay_pid = cfg->replay_pid;
 	sh->replay_ppid = cfg->replay_ppid;
 	sh->replay_end_signal = cfg->replay_end_signal;
+	sh->replay_end_deadlock = cfg->replay_end_deadlock;
 	for (uint32_t t = 0; t < DEJA_MAX_THREADS; t++)
 		sh->replay_tids[t] = cfg->replay_tids && t < cfg->replay_nthreads ? cfg->replay_tids[t] : 0;
 	sh->nmodules = sh->server_modules; /* a run's exec added its own */

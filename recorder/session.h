@@ -63,6 +63,7 @@ struct session_config {
 	 * ids by model thread. */
 	int32_t replay_pid, replay_ppid;
 	int32_t replay_end_signal; /* the signal the recorded run died of (0: none) */
+	int32_t replay_end_deadlock; /* the recorded run ended in a deadlock */
 	/* The signal to send the top process once it has replayed all
 	 * schedule_len events (0: none): its recording was ended there by one
 	 * no runtime sees (SIGKILL), which a process spinning without calls

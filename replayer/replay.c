@@ -425,6 +425,7 @@ static enum replay_status run_follow(struct replay_report *rep, struct session *
 		.replay_ppid = (int32_t)rep->recorded.ppid,
 		.replay_end_signal = strcmp(rep->recorded.outcome, "signal") == 0
 					     ? (int32_t)rep->recorded.signal : 0,
+		.replay_end_deadlock = strcmp(rep->recorded.outcome, "deadlock") == 0,
 		.replay_kill_at_end = strcmp(rep->recorded.outcome, "signal") == 0 &&
 						      rep->recorded.signal == SIGKILL
 					      ? SIGKILL : 0,

@@ -222,6 +222,7 @@ static bool admit(void *ctx, uint32_t parent, uint32_t fork_index, int32_t pid,
 	setup->replay_pid = (int32_t)c->p.pid;
 	setup->replay_ppid = (int32_t)c->p.ppid;
 	setup->end_signal = c->end_signal;
+	setup->end_deadlock = c->p.outcome && strcmp(c->p.outcome, "deadlock") == 0;
 	if (c->p.signal <= 0) /* its runtime did not see it: not where a call of its was */
 		setup->kill_at_end = c->end_signal;
 	setup->child_pids = c->child_pids;

@@ -293,6 +293,26 @@ uint64_t rt_next_event_of_self(void)
 	return UINT64_MAX;
 }
 
+/* A deadlock whose waits for input nothing outside can end
+ * (rt_io_only_closed_waits). */
+#define CLOSED_DEADLOCK                                                            \
+	"no thread can run, and those waiting for input wait on descriptors only" \
+	" this process holds (an eventfd or a socketpair it made): no other can"  \
+	" fill them"
+
+/* Replay, past the recording's end: every thread that could go on is at
+ * an input that may block, where the recording's deadlock left it. */
+static bool only_inputs_enabled(void)
+{
+	const struct deja_model *m = rt.model;
+	for (uint32_t i = 0; i < m->nthreads; i++) {
+		const struct deja_pending *p = &m->threads[i].pending;
+		if (deja_model_enabled(m, i) && !(p->op == DEJA_OP_SYSCALL && p->may_block))
+			return false;
+	}
+	return true;
+}
+
 /* The scheduler says the run is over: end it with the matching outcome. */
 static void end_run_for(enum deja_decision_kind kind, uint32_t self) __attribute__((noreturn));
 static void end_run_for(enum deja_decision_kind kind, uint32_t self)
@@ -302,6 +322,9 @@ static void end_run_for(enum deja_decision_kind kind, uint32_t self)
 	bool past_end = rt.model->steps >= rt.schedule_len;
 	if (kind == DEJA_DECIDE_DIVERGED && past_end && rt.shared->replay_end_signal)
 		rt_signal_die(rt.shared->replay_end_signal); /* where the recording died of it */
+	if (kind == DEJA_DECIDE_DIVERGED && past_end && rt.shared->replay_end_deadlock &&
+	    only_inputs_enabled())
+		rt_end_run(DEJA_OUTCOME_DEADLOCK, self, CLOSED_DEADLOCK);
 	if (kind == DEJA_DECIDE_DIVERGED)
 		rt_end_run(DEJA_OUTCOME_DIVERGENCE, self,
 			   rt.model->steps >= rt.schedule_len
@@ -359,6 +382,8 @@ static struct deja_decision decide(uint32_t self)
 			polls = -1;
 			continue;
 		case DEJA_DECIDE_EXTERNAL:
+			if (rt_io_only_closed_waits())
+				rt_end_run(DEJA_OUTCOME_DEADLOCK, self, CLOSED_DEADLOCK);
 			/* world_waiting stays 1 through the loop's next
 			 * choices while they find nobody to run (a pause()
 			 * looks again every 10 ms). */

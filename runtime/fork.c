@@ -63,6 +63,7 @@ static bool followed_here;
 
 bool rt_fork_before(void)
 {
+	rt_world_fds_forked(); /* the child holds copies of them all */
 	pending_follow = rt_managed() && rt.proc_fd >= 0 && rt.shared->follow_children;
 	if (!pending_follow)
 		return false;

@@ -383,6 +383,28 @@ bool rt_io_wait_external(int64_t timeout_ns)
 	return true;
 }
 
+bool rt_io_only_closed_waits(void)
+{
+	struct deja_model *m = rt.model;
+	if (rt_signals_handled())
+		return false; /* a handler may write to one */
+	bool waits = false;
+	for (uint32_t i = 0; i < m->nthreads; i++) {
+		const struct deja_thread *th = &m->threads[i];
+		if (th->state != DEJA_THREAD_LIVE)
+			continue;
+		if (th->pending.interrupt & DEJA_INTERRUPT_SIGNAL_ONLY)
+			return false; /* pause(): for a signal from outside */
+		if (!deja_model_waits_for_world(m, i))
+			continue;
+		const struct rt_io *io = (const struct rt_io *)(uintptr_t)th->pending.wait_io;
+		if (!rt_world_closed(io->nr, io->a))
+			return false;
+		waits = true;
+	}
+	return waits;
+}
+
 /*
  * A timeout that waits for the world.
  *

@@ -1,6 +1,8 @@
 /*
  * interpose_stdio.c: in parallel mode, a stdio call takes its stream's
- * lock in the model before libc's own.
+ * lock in the model before libc's own.  In every mode the events libc
+ * makes for the call (its write, its read, its stream lock's futex) name
+ * the program's call (program_calls.c).
  *
  * glibc's stream lock is taken in memory and waits in futex only when
  * contended, so in parallel mode (where threads run at once) deja saw
@@ -105,11 +107,11 @@ static void stream_unlock(FILE *fp, uint64_t site)
 	RT_EXPORT ret name params                       \
 	{                                               \
 		if (!in_order())                        \
-			return REAL(name) args;         \
+			return RT_AS_PROGRAM_CALL(ret, REAL(name) args); \
 		uint64_t site = RT_CALLER;              \
 		FILE *locked = (stream);                \
 		stream_lock(locked, site);              \
-		ret r = REAL(name) args;                \
+		ret r = RT_AS_PROGRAM_CALL(ret, REAL(name) args); \
 		stream_unlock(locked, site);            \
 		return r;                               \
 	}
@@ -117,13 +119,13 @@ static void stream_unlock(FILE *fp, uint64_t site)
 	RT_EXPORT void name params                      \
 	{                                               \
 		if (!in_order()) {                      \
-			REAL(name) args;                \
+			RT_AS_PROGRAM_CALL(int, (REAL(name) args, 0)); \
 			return;                         \
 		}                                       \
 		uint64_t site = RT_CALLER;              \
 		FILE *locked = (stream);                \
 		stream_lock(locked, site);              \
-		REAL(name) args;                        \
+		RT_AS_PROGRAM_CALL(int, (REAL(name) args, 0)); \
 		stream_unlock(locked, site);            \
 	}
 #include "stdio.def"
@@ -136,10 +138,10 @@ static void stream_unlock(FILE *fp, uint64_t site)
 RT_EXPORT int fflush(FILE *fp)
 {
 	if (!fp || !in_order())
-		return REAL(fflush)(fp);
+		return RT_AS_PROGRAM_CALL(int, REAL(fflush)(fp));
 	uint64_t site = RT_CALLER;
 	stream_lock(fp, site);
-	int r = REAL(fflush)(fp);
+	int r = RT_AS_PROGRAM_CALL(int, REAL(fflush)(fp));
 	stream_unlock(fp, site);
 	return r;
 }
@@ -178,12 +180,12 @@ RT_EXPORT int ftrylockfile(FILE *fp)
 	va_start(ap, last);                             \
 	int r;                                          \
 	if (!in_order()) {                              \
-		r = call;                               \
+		r = RT_AS_PROGRAM_CALL(int, call);      \
 	} else {                                        \
 		uint64_t site = RT_CALLER;              \
 		FILE *locked = (stream);                \
 		stream_lock(locked, site);              \
-		r = call;                               \
+		r = RT_AS_PROGRAM_CALL(int, call);      \
 		stream_unlock(locked, site);            \
 	}                                               \
 	va_end(ap);                                     \

@@ -286,8 +286,22 @@ static long output_once(const struct deja_syscall_info *sc, long nr, const long 
 	return r;
 }
 
+/* Descriptors a message passes to another process are no longer the
+ * program's alone (closed_world.c). */
+static void note_sent_fds(long nr, const long a[6])
+{
+	if (nr == SYS_sendmsg) {
+		rt_world_fds_sent((const struct msghdr *)a[1]);
+	} else if (nr == SYS_sendmmsg) {
+		const struct mmsghdr *v = (const struct mmsghdr *)a[1];
+		for (long i = 0; v && i < a[2]; i++)
+			rt_world_fds_sent(&v[i].msg_hdr);
+	}
+}
+
 long rt_output(const struct deja_syscall_info *sc, long nr, const long a[6], uint64_t site)
 {
+	note_sent_fds(nr, a);
 	if (!rt_managed())
 		return rt_io_pass_unmanaged(nr, a);
 	for (;;) {

@@ -738,7 +738,11 @@ struct deja_shared {
 	 * call (SIGPIPE in a write blocked on a full pipe, SIGKILL), so a
 	 * replay that reaches the end of the recording dies of it there. */
 	int32_t replay_end_signal;
-	int32_t reserved_end_signal;
+	/* Replay: the recorded run ended in a deadlock (1) or not (0).  One
+	 * whose threads waited for input nothing outside could give
+	 * (closed_world.c) left them at inputs, which a replay, fed, could
+	 * run: at the end of the recording they are stuck there instead. */
+	int32_t replay_end_deadlock;
 	int32_t replay_tids[DEJA_MAX_THREADS]; /* by model thread */
 
 	/* Fork server (deja hunt): the target is started once; its runtime

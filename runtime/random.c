@@ -48,6 +48,7 @@ void rt_note_close(long fd)
 	rt_timers_forget_fd(fd);
 	rt_pids_forget_fd(fd);
 	rt_file_locks_closed(fd);
+	rt_world_fd_closed(fd);
 	if (fd >= 0 && fd < RANDOM_FDS)
 		__atomic_fetch_and(&random_fds[fd / 64], ~(1ull << (fd % 64)), __ATOMIC_RELAXED);
 }

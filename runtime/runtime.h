@@ -40,6 +40,27 @@
 #define RT_EXPORT __attribute__((visibility("default")))
 #define RT_CALLER ((uint64_t)(uintptr_t)__builtin_return_address(0))
 
+/* program_calls.c: while an interposed libc function the program called
+ * runs, the events libc makes for it take the program's call as their
+ * site.  RT_AS_PROGRAM_CALL(type, call) makes `call`, libc's own function,
+ * so; rt_program_site gives a trapped syscall's site (its stack pointer
+ * sp), the program's call if one is under way. */
+struct rt_program_call {
+	uint64_t site;  /* the program's call (0: none under way) */
+	uint64_t stack; /* the stack address it was noted at */
+};
+struct rt_program_call rt_program_call_begin(uint64_t caller, uint64_t stack);
+void rt_program_call_end(struct rt_program_call outer);
+uint64_t rt_program_site(uint64_t site, uint64_t sp);
+#define RT_AS_PROGRAM_CALL(type, call)                                                     \
+	({                                                                                 \
+		struct rt_program_call outer_ = rt_program_call_begin(                     \
+			RT_CALLER, (uint64_t)(uintptr_t)__builtin_frame_address(0));       \
+		type result_ = (call);                                                     \
+		rt_program_call_end(outer_);                                               \
+		result_;                                                                   \
+	})
+
 /* A syscall's result as libc's wrapper gives it: -1 with errno for a
  * negative errno, else the result. */
 static inline long rt_to_libc(long r)
@@ -500,6 +521,17 @@ void rt_part_args(long nr, long part[6], const long a[6], uint64_t done, struct 
  * descriptor that only something outside the program fills. */
 bool rt_world_feeds(long nr, const long a[6]);
 
+/* ---- closed_world.c: descriptors nothing outside the process fills ---- */
+/* A descriptor closed or replaced; every one at a fork; those a sendmsg
+ * passes to another process (with their pairs' other ends). */
+void rt_world_fd_closed(long fd);
+void rt_world_fds_forked(void);
+struct msghdr;
+void rt_world_fds_sent(const struct msghdr *msg);
+/* The wait (an input call) watches only descriptors the program made for
+ * itself (eventfd, socketpair) and still holds alone. */
+bool rt_world_closed(long nr, const long a[6]);
+
 /* ---- own_maps.c: the process's own mappings ---- */
 /* [lo, hi) lies in one readable mapping of the process. */
 bool rt_maps_readable(uint64_t lo, uint64_t hi);
@@ -657,6 +689,9 @@ long rt_pass_interruptible(long nr, const long a[6], const sigset_t *mask);
  * input is ready, or timeout_ns have passed (-1: no limit), and mark the
  * ready ones; false if there is nothing to wait on. */
 bool rt_io_wait_external(int64_t timeout_ns);
+/* No thread can run, some wait for input, and nothing outside the
+ * process can end any wait (closed_world.c): a deadlock. */
+bool rt_io_only_closed_waits(void);
 /* Record, virtual time, nobody can run before `deadline`: if the wait
  * that times out then reads what only the world gives (a connected
  * socket, a pipe, a terminal), wait for it in real time for as long as
@@ -699,6 +734,9 @@ long rt_fault_sigaction(int sig, const void *act, void *old, unsigned long size)
 
 /* ---- signals.c: asynchronous signals at scheduling points ---- */
 bool rt_signal_relayable(int sig);
+/* The program has a handler of its own for a signal that may come from
+ * outside (not a fault, not SIGPIPE). */
+bool rt_signals_handled(void);
 /* rt_sigaction from the program for a relayable signal. */
 long rt_signal_sigaction(int sig, const struct rt_kernel_sigaction *act,
 			 struct rt_kernel_sigaction *old);

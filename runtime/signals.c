@@ -416,6 +416,27 @@ long rt_signal_sigaction(int sig, const struct rt_kernel_sigaction *act,
 	return r;
 }
 
+/* Signals the program's own faults and writes raise, not the world. */
+static bool raised_by_the_program(int sig)
+{
+	switch (sig) {
+	case SIGSEGV: case SIGBUS: case SIGFPE: case SIGILL: case SIGTRAP: case SIGSYS:
+	case SIGPIPE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool rt_signals_handled(void)
+{
+	for (int sig = 1; sig <= 64; sig++)
+		if (!raised_by_the_program(sig) && (relayed & bit(sig)) &&
+		    is_function(&program_action[sig]))
+			return true;
+	return false;
+}
+
 bool rt_signal_relayable(int sig)
 {
 	return sig > 0 && sig <= 64 && sig != SIGSYS && sig != SIGKILL && sig != SIGSTOP &&

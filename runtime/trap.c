@@ -810,8 +810,8 @@ static void on_sigsys(int sig, siginfo_t *si, void *ctx)
 	long a[6] = { g[REG_RDI], g[REG_RSI], g[REG_RDX], g[REG_R10], g[REG_R8], g[REG_R9] };
 	const sigset_t *outer = rt_trap_program_mask;
 	rt_trap_program_mask = &uc->uc_sigmask;
-	g[REG_RAX] = dispatch(si->si_syscall, a, (uint64_t)(uintptr_t)si->si_call_addr, g,
-			      &uc->uc_sigmask);
+	uint64_t site = rt_program_site((uint64_t)(uintptr_t)si->si_call_addr, (uint64_t)g[REG_RSP]);
+	g[REG_RAX] = dispatch(si->si_syscall, a, site, g, &uc->uc_sigmask);
 	rt_trap_program_mask = outer;
 	errno = saved_errno;
 	selector = saved;

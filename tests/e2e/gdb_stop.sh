@@ -155,17 +155,19 @@ check_stop write 2 second_worker "$at" "$at" first_worker
 note "stop before event $event2 (thread 2 write at $loc): gdb in thread 2 at $at, replay identical"
 
 # 3. The main thread's write from fflush, which reaches the runtime
-# through the syscall trap: gdb is left in libc's write, the event's call
-# site, and the backtrace goes from there through the signal frame up to
-# main.
-line=$(pick 0 "syscall write" libc last)
-[ -n "$line" ] || { dump "$tmp/show"; fail "no write of thread 0 inside libc in the trace"; }
+# through the syscall trap: the backtrace goes from libc's write through
+# the signal frame up to main, and gdb is left in main's frame, at the
+# fflush call where `deja show` places the event (program_calls.c).
+line=$(pick 0 "syscall write" "main (gdb_stop.c:" last)
+[ -n "$line" ] || { dump "$tmp/show"; fail "no write of thread 0 at main's fflush in the trace"; }
 event3=${line%%$'\t'*}
 event_now=$event3
 stop_at "$event3" "$tmp/bt.gdb" trapped
-check_stop trapped 0 main "gdb_stop.c:" "write" first_worker
+check_stop trapped 0 main "gdb_stop.c:" "in main " first_worker
 grep -q '<signal handler called>' "$tmp/trapped.bt" ||
 	{ dump "$tmp/trapped.bt"; fail "trapped: the backtrace does not go through the trap's signal frame"; }
+grep -q 'libc_write' "$tmp/trapped.bt" ||
+	{ dump "$tmp/trapped.bt"; fail "trapped: the backtrace does not show libc's write"; }
 note "stop before event $event3 (thread 0 write inside libc, through the trap): backtrace reaches main"
 
 # 4. gdb quits without `continue` (it detaches): the replay goes on.
