@@ -129,25 +129,10 @@ RT_EXPORT int socketpair(int domain, int type, int protocol, int sv[2])
 
 /* ---- waits ---- */
 
-/* Every descriptor an epoll set watches is the program's own (the set's
- * first 4 KiB of /proc/self/fdinfo, as world_waits.c reads it). */
-static bool epoll_closed(long epfd)
+static bool not_own(long fd, uint64_t events)
 {
-	char buf[4096];
-	long len = rt_read_fdinfo(epfd, buf, sizeof(buf));
-	if (len <= 0 || len >= (long)sizeof(buf))
-		return false; /* unread, or more than was read */
-	for (char *p = buf; (p = strstr(p, "tfd:")) != NULL;) {
-		p += 4;
-		long target = 0;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		while (*p >= '0' && *p <= '9')
-			target = target * 10 + (*p++ - '0');
-		if (!own(target))
-			return false;
-	}
-	return true;
+	(void)events;
+	return !own(fd);
 }
 
 static bool select_closed(const long a[6])
@@ -167,7 +152,7 @@ bool rt_world_closed(long nr, const long a[6])
 	case SYS_read: case SYS_readv: case SYS_recvfrom: case SYS_recvmsg:
 		return own(a[0]);
 	case SYS_epoll_wait: case SYS_epoll_pwait: case SYS_epoll_pwait2:
-		return epoll_closed(a[0]);
+		return rt_epoll_any(a[0], not_own) == 0;
 	case SYS_poll: case SYS_ppoll: {
 		const struct pollfd *p = (const struct pollfd *)a[0];
 		for (long k = 0; k < a[1]; k++)

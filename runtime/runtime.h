@@ -520,6 +520,10 @@ void rt_part_args(long nr, long part[6], const long a[6], uint64_t done, struct 
 /* The call (poll, ppoll, select, pselect6, epoll_wait...) waits to read a
  * descriptor that only something outside the program fills. */
 bool rt_world_feeds(long nr, const long a[6]);
+/* Whether some descriptor an epoll set watches, as /proc/self/fdinfo lists
+ * them with their events, matches: 1 yes, 0 no, -1 not known (the
+ * listing could not be read whole: its first 4 KiB, some 50 of them). */
+int rt_epoll_any(long epfd, bool (*match)(long fd, uint64_t events));
 
 /* ---- closed_world.c: descriptors nothing outside the process fills ---- */
 /* A descriptor closed or replaced; every one at a fork; those a sendmsg

@@ -42,15 +42,12 @@ static bool fed_by_world(int fd)
 	}
 }
 
-/* The descriptors an epoll set watches for reading, as the kernel lists
- * them in /proc/self/fdinfo ("tfd: FD events: HEX ..."): whether one is
- * fed by the world.  (Its first 4 KiB: some 50 descriptors.) */
-static bool epoll_on_world(long epfd)
+int rt_epoll_any(long epfd, bool (*match)(long fd, uint64_t events))
 {
 	char buf[4096];
 	long len = rt_read_fdinfo(epfd, buf, sizeof(buf));
 	if (len <= 0)
-		return false;
+		return -1;
 	for (char *p = buf; (p = strstr(p, "tfd:")) != NULL;) {
 		p += 4;
 		long target = 0;
@@ -65,17 +62,22 @@ static bool epoll_on_world(long epfd)
 		for (ev += 7; *ev == ' ' || *ev == '\t'; ev++)
 			;
 		rt_parse_hex(ev, buf + len, &events);
-		if ((events & EPOLLIN) && fed_by_world((int)target))
-			return true;
+		if (match(target, events))
+			return 1;
 	}
-	return false;
+	return len >= (long)sizeof(buf) ? -1 : 0; /* more than was read: not known */
+}
+
+static bool read_from_world(long fd, uint64_t events)
+{
+	return (events & EPOLLIN) && fed_by_world((int)fd);
 }
 
 bool rt_world_feeds(long nr, const long a[6])
 {
 	switch (nr) {
 	case SYS_epoll_wait: case SYS_epoll_pwait: case SYS_epoll_pwait2:
-		return epoll_on_world(a[0]);
+		return rt_epoll_any(a[0], read_from_world) == 1;
 	case SYS_poll: case SYS_ppoll: {
 		const struct pollfd *fds = (const struct pollfd *)a[0];
 		for (long k = 0; k < a[1]; k++)
