@@ -24,6 +24,7 @@
 #define _GNU_SOURCE
 #include "runtime.h"
 
+#include <assert.h> /* __assert_fail's declaration */
 #include <dirent.h>
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -159,4 +160,18 @@ RT_EXPORT int __openat64_2(int dirfd, const char *path, int flags)
 {
 	RESOLVE(__openat64_2);
 	return RT_AS_PROGRAM_CALL(int, real___openat64_2(dirfd, path, flags));
+}
+
+/* A failed assert()'s message: its write is placed at the assertion.
+ * The call does not return, so the address after it may be the next
+ * function's first: the site is the call's last byte. */
+static void (*real___assert_fail)(const char *, const char *, unsigned int, const char *);
+
+RT_EXPORT void __assert_fail(const char *assertion, const char *file, unsigned int line,
+			     const char *function)
+{
+	RESOLVE(__assert_fail);
+	rt_program_call_begin(RT_CALLER - 1, (uint64_t)(uintptr_t)__builtin_frame_address(0));
+	real___assert_fail(assertion, file, line, function);
+	__builtin_unreachable();
 }

@@ -10,7 +10,8 @@
 # function and places the events made within it there.  A siglongjmp out
 # of the call (a SIGALRM handler leaves pause()) ends the note: the
 # program's raw syscall(SYS_uname) after it is placed in libc's syscall(), not at
-# the pause.  The recording replays identically.
+# the pause.  The recording replays identically.  A failed assertion's
+# message is placed at the assertion.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -41,4 +42,12 @@ uname=$(grep "syscall uname()" show) || { dump show; fail "no uname event"; }
 grep -q "(libc\.so\.6)\$" <<<"$uname" ||
 	{ dump show; fail "the syscall() after the siglongjmp is not placed in libc: $uname"; }
 replays_match "$deja" s.deja out 2
-note "libc's events at the program's calls: openat, write, getdents64, poll, pause; none after a siglongjmp"
+
+# A failed assertion's message, written by libc's __assert_fail, which
+# does not return: placed at the assertion, not after the call.
+rc=0
+timeout 60 "$deja" record -q -o a.deja -- "$prog" assert >/dev/null 2>err || rc=$?
+[ "$(outcome_of "$deja" a.deja)" = "signal 6" ] || { dump err; fail "assert: outcome is not signal 6"; }
+"$deja" show a.deja >show || fail "deja show exited $?"
+placed "syscall write()" assert
+note "libc's events at the program's calls: openat, write, getdents64, poll, pause, an assertion's message; none after a siglongjmp"

@@ -3,7 +3,9 @@
  * of its own marked "site:NAME" for libc_sites.sh to find: an fopen's
  * openat, an fclose's write, a readdir's getdents64, a poll's wait, a
  * pause() a signal handler leaves by siglongjmp, and then a syscall()
- * (uname) made from main, which is not within the pause.
+ * (uname) made from main, which is not within the pause.  Given the
+ * argument "assert", it fails an assertion instead, whose message's
+ * write belongs at the assertion.
  */
 #include <assert.h>
 #include <dirent.h>
@@ -23,8 +25,10 @@ static void on_alarm(int sig)
 	siglongjmp(out_of_pause, 1);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	(void)argv;
+	assert(argc == 1); /* site:assert */
 	FILE *f = fopen("libc_sites.out", "w"); /* site:fopen */
 	assert(f);
 	fprintf(f, "written at the close\n");
