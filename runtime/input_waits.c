@@ -386,8 +386,10 @@ bool rt_io_wait_external(int64_t timeout_ns)
 bool rt_io_only_closed_waits(void)
 {
 	struct deja_model *m = rt.model;
-	if (rt_signals_handled())
-		return false; /* a handler may write to one */
+	/* Parallel mode: threads between their events run meanwhile.  And a
+	 * signal handler may write to one. */
+	if (rt.shared->parallel || rt_signals_handled())
+		return false;
 	bool waits = false;
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		const struct deja_thread *th = &m->threads[i];
@@ -395,6 +397,8 @@ bool rt_io_only_closed_waits(void)
 			continue;
 		if (th->pending.interrupt & DEJA_INTERRUPT_SIGNAL_ONLY)
 			return false; /* pause(): for a signal from outside */
+		if (th->pending.op == DEJA_OP_FUTEX_RESUME)
+			return false; /* a futex wait a thread outside the model may end */
 		if (!deja_model_waits_for_world(m, i))
 			continue;
 		const struct rt_io *io = (const struct rt_io *)(uintptr_t)th->pending.wait_io;
