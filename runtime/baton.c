@@ -830,10 +830,10 @@ void rt_thread_begin(uint32_t self)
 	execute_chosen(self);
 }
 
-void rt_thread_end(uint64_t site)
+void rt_thread_end(uint64_t site, bool at_once)
 {
 	uint32_t self = rt_self;
-	rt_declare(DEJA_OP_THREAD_EXIT, NULL, 0, site);
+	rt_declare(DEJA_OP_THREAD_EXIT, NULL, at_once ? DEJA_THREAD_EXIT_AT_ONCE : 0, site);
 	rt_run();
 	if (rt.shared->parallel) {
 		/* Finished threads are not counted as running (run_parallel). */

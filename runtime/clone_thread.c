@@ -120,7 +120,7 @@ long rt_clone_thread_follow(const long a[6], const greg_t *g, uint64_t site)
 
 long rt_clone_thread_exit(long nr, const long a[6], uint64_t site)
 {
-	rt_thread_end(site);
+	rt_thread_end(rt_thread_exit_site(site), true);
 	rt_trap_disarm();
 	return rt_syscall1(nr, a[0]);
 }

@@ -138,7 +138,7 @@ static void thread_leaves(uint32_t self)
 		return;
 	if (rt.model->threads[self].detached)
 		launches[self].has_handle = 0;
-	rt_thread_end(exit_site);
+	rt_thread_end(exit_site, false);
 	rt_trap_disarm();
 }
 
@@ -296,26 +296,29 @@ RT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 	return rt_thread_create_at(thread, attr, fn, NULL, arg, RT_CALLER);
 }
 
-/* A thread on the trampoline stays in the model while pthread_exit unwinds
- * it: the cleanup handlers it pushed and the destructors of its C++
- * frames run as part of the run, and the trampoline's own handler ends
- * it (thread_unwound).  Leaving first, a thread that exited holding a
- * mutex its cleanup handler unlocked kept it in the model for ever, and
- * every run of a correct program ended as a deadlock.  The process's
- * first thread has no trampoline below it: it leaves here, and glibc
- * runs what it left outside the model. */
+/* A thread stays in the model while pthread_exit unwinds it: the cleanup
+ * handlers it pushed and the destructors of its C++ frames run as part of
+ * the run.  On the trampoline, the trampoline's own handler ends it
+ * (thread_unwound).  The process's first thread has no trampoline below
+ * it: glibc unwinds it into the start of the process, runs its key
+ * destructors and ends it with a raw exit syscall, which the trap ends in
+ * the model (rt_thread_exit_syscall), or, the last thread, exits the
+ * process.  Leaving first, a thread that exited holding a mutex its
+ * cleanup handler unlocked kept it in the model for ever, and every run
+ * of a correct program ended as a deadlock. */
 void rt_thread_exit_at(void *ret, uint64_t site)
 {
-	if (rt_managed())
+	if (rt_managed()) {
 		load_unwinder();
-	if (rt_managed() && on_trampoline) {
 		exit_site = site;
-	} else if (rt_managed()) {
-		rt_thread_end(site);
-		rt_trap_disarm();
 	}
 	RT_REAL(pthread_exit)(ret);
 	__builtin_unreachable();
+}
+
+uint64_t rt_thread_exit_site(uint64_t site)
+{
+	return exit_site ? exit_site : site;
 }
 
 RT_EXPORT void pthread_exit(void *ret)

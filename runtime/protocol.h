@@ -268,6 +268,14 @@ struct deja_pending {
 	uint32_t kept_out;
 };
 
+/* deja_pending.arg of a THREAD_EXIT made by a raw exit syscall: the
+ * thread's last act, after which glibc has counted it gone (the process's
+ * first thread after pthread_exit: the thread left last exits the
+ * process).  Chosen at once when it holds the turn: another thread chosen
+ * first could end last by glibc's count and exit the process while this
+ * one's exit was due, its event made in one run and not another. */
+#define DEJA_THREAD_EXIT_AT_ONCE 1u
+
 #define DEJA_KEPT_OUT_NO 1u
 #define DEJA_KEPT_OUT_YES 2u
 

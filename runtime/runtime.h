@@ -221,7 +221,9 @@ void rt_clone_thread_refused(long flags, bool managed);
 /* Make the thread a clone() in the trap asks for, as a model thread; the
  * program's clone() returns its tid here and 0 in the thread. */
 long rt_clone_thread_follow(const long a[6], const greg_t *g, uint64_t site);
-/* A managed thread's exit(): it ends in the model first. */
+/* A managed thread's raw exit (a raw clone's, or glibc's end of the
+ * process's first thread after pthread_exit): it ends in the model first,
+ * at once. */
 long rt_clone_thread_exit(long nr, const long a[6], uint64_t site);
 
 /* ---- shared_call.c: calls on objects shared with other processes ---- */
@@ -328,6 +330,9 @@ int rt_thread_create_at(pthread_t *thread, const pthread_attr_t *attr, void *(*f
 int rt_thread_join_at(pthread_t th, void **ret, uint64_t site);
 int rt_thread_detach_at(pthread_t th, uint64_t site);
 __attribute__((noreturn)) void rt_thread_exit_at(void *ret, uint64_t site);
+/* The site of a thread's end: where it called pthread_exit, if it did,
+ * else `site` (its raw exit syscall's). */
+uint64_t rt_thread_exit_site(uint64_t site);
 
 /* ---- pids.c ---- */
 /* Replay: answer getpid/getppid/gettid with the recorded ids (true, with
@@ -436,8 +441,10 @@ void rt_thread_enter(uint32_t self);
 void rt_thread_take_recorded_tid(uint32_t self);
 /* First run of a new thread: wait to be chosen, execute THREAD_START. */
 void rt_thread_begin(uint32_t self);
-/* The calling thread ends: record THREAD_EXIT and pass the baton on for good. */
-void rt_thread_end(uint64_t site);
+/* The calling thread ends: record THREAD_EXIT and pass the baton on for
+ * good.  at_once: its exit is made at once when it holds the turn, no
+ * other thread chosen before it (DEJA_THREAD_EXIT_AT_ONCE). */
+void rt_thread_end(uint64_t site, bool at_once);
 /* A returning thread's thread_local and pthread key destructors, run
  * before it leaves the model (thread_dtors.c). */
 void rt_thread_dtors(void);

@@ -56,11 +56,15 @@ static bool yields(const struct deja_model *m, uint32_t t)
  * another thread chosen at the fork event that allocated in deja's own
  * call into glibc (pthread_create, whose waits for glibc's internal locks
  * the trap does not see) waited in the kernel for the forking thread,
- * which waited for it: the recording hung. */
+ * which waited for it: the recording hung.  And a raw thread exit
+ * (DEJA_THREAD_EXIT_AT_ONCE). */
 static bool must_go_on(const struct deja_model *m)
 {
-	return m->current < m->nthreads && deja_model_enabled(m, m->current) &&
-	       m->threads[m->current].pending.op == DEJA_OP_FORK;
+	if (m->current >= m->nthreads || !deja_model_enabled(m, m->current))
+		return false;
+	const struct deja_pending *p = &m->threads[m->current].pending;
+	return p->op == DEJA_OP_FORK ||
+	       (p->op == DEJA_OP_THREAD_EXIT && p->arg == DEJA_THREAD_EXIT_AT_ONCE);
 }
 
 /* The timed wait that times out first: earliest deadline, then longest
