@@ -38,9 +38,11 @@
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <sys/time.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 static __thread struct rt_program_call current __attribute__((tls_model("initial-exec")));
@@ -130,6 +132,19 @@ OPENAT_CALL(openat)
 OPENAT_CALL(openat64)
 #undef OPEN_CALL
 #undef OPENAT_CALL
+
+/* ioctl: its third argument, when there is one, is a word. */
+static int (*real_ioctl)(int, unsigned long, ...);
+
+RT_EXPORT int ioctl(int fd, unsigned long request, ...)
+{
+	va_list ap;
+	va_start(ap, request);
+	void *arg = va_arg(ap, void *);
+	va_end(ap);
+	RESOLVE(ioctl);
+	return RT_AS_PROGRAM_CALL(int, real_ioctl(fd, request, arg));
+}
 
 /* _FORTIFY_SOURCE's checked opens, called where the flags are not known
  * when the program is built. */
