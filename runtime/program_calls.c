@@ -79,16 +79,49 @@ static void *resolve(const char *name)
 	return fn;
 }
 
-/* Each function's libc twin, found on first use: another library's
- * constructor may call one before the runtime's has run. */
+/* Each function's libc twin, found at the runtime's start
+ * (rt_program_calls_init) or at a call made before it. */
 #define RESOLVE(name)                                                       \
 	do {                                                                \
 		if (__builtin_expect(real_##name == NULL, 0))               \
 			real_##name = resolve(#name);                       \
 	} while (0)
 
+#define PROGRAM_CALL(ret, name, params, args) static ret(*real_##name) params;
+#include "program_calls.def"
+#undef PROGRAM_CALL
+static int (*real_open)(const char *, int, ...);
+static int (*real_open64)(const char *, int, ...);
+static int (*real_openat)(int, const char *, int, ...);
+static int (*real_openat64)(int, const char *, int, ...);
+static int (*real_ioctl)(int, unsigned long, ...);
+static int (*real___open_2)(const char *, int);
+static int (*real___open64_2)(const char *, int);
+static int (*real___openat_2)(int, const char *, int);
+static int (*real___openat64_2)(int, const char *, int);
+static void (*real___assert_fail)(const char *, const char *, unsigned int, const char *);
+
+/* All resolved at the runtime's start, before a signal handler could call
+ * one (dlsym is no call for a handler); each interposer's RESOLVE covers
+ * a call made before that, by another library's constructor. */
+void rt_program_calls_init(void)
+{
+#define PROGRAM_CALL(ret, name, params, args) RESOLVE(name);
+#include "program_calls.def"
+#undef PROGRAM_CALL
+	RESOLVE(open);
+	RESOLVE(open64);
+	RESOLVE(openat);
+	RESOLVE(openat64);
+	RESOLVE(ioctl);
+	RESOLVE(__open_2);
+	RESOLVE(__open64_2);
+	RESOLVE(__openat_2);
+	RESOLVE(__openat64_2);
+	RESOLVE(__assert_fail);
+}
+
 #define PROGRAM_CALL(ret, name, params, args)                                     \
-	static ret(*real_##name) params;                                          \
 	RT_EXPORT ret name params                                                 \
 	{                                                                         \
 		RESOLVE(name);                                                    \
@@ -105,7 +138,6 @@ static mode_t mode_of(int flags, va_list ap)
 }
 
 #define OPEN_CALL(name)                                                            \
-	static int (*real_##name)(const char *, int, ...);                        \
 	RT_EXPORT int name(const char *path, int flags, ...)                      \
 	{                                                                         \
 		va_list ap;                                                       \
@@ -116,7 +148,6 @@ static mode_t mode_of(int flags, va_list ap)
 		return RT_AS_PROGRAM_CALL(int, real_##name(path, flags, mode));   \
 	}
 #define OPENAT_CALL(name)                                                          \
-	static int (*real_##name)(int, const char *, int, ...);                   \
 	RT_EXPORT int name(int dirfd, const char *path, int flags, ...)           \
 	{                                                                         \
 		va_list ap;                                                       \
@@ -134,7 +165,6 @@ OPENAT_CALL(openat64)
 #undef OPENAT_CALL
 
 /* ioctl: its third argument, when there is one, is a word. */
-static int (*real_ioctl)(int, unsigned long, ...);
 
 RT_EXPORT int ioctl(int fd, unsigned long request, ...)
 {
@@ -148,11 +178,6 @@ RT_EXPORT int ioctl(int fd, unsigned long request, ...)
 
 /* _FORTIFY_SOURCE's checked opens, called where the flags are not known
  * when the program is built. */
-static int (*real___open_2)(const char *, int);
-static int (*real___open64_2)(const char *, int);
-static int (*real___openat_2)(int, const char *, int);
-static int (*real___openat64_2)(int, const char *, int);
-
 RT_EXPORT int __open_2(const char *path, int flags)
 {
 	RESOLVE(__open_2);
@@ -180,7 +205,6 @@ RT_EXPORT int __openat64_2(int dirfd, const char *path, int flags)
 /* A failed assert()'s message: its write is placed at the assertion.
  * The call does not return, so the address after it may be the next
  * function's first: the site is the call's last byte. */
-static void (*real___assert_fail)(const char *, const char *, unsigned int, const char *);
 
 RT_EXPORT void __assert_fail(const char *assertion, const char *file, unsigned int line,
 			     const char *function)

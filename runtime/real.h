@@ -24,6 +24,8 @@ extern struct rt_real rt_real_fns;
 void rt_real_init(void);
 /* interpose_stdio.c: the real stdio functions behind its interposers. */
 void rt_stdio_init(void);
+/* program_calls.c: resolve the libc functions behind its interposers. */
+void rt_program_calls_init(void);
 
 #define RT_REAL(name) \
 	(__builtin_expect(rt_real_fns.name != NULL, 1) ? rt_real_fns.name \

@@ -396,6 +396,7 @@ __attribute__((constructor(101))) static void rt_init(void)
 {
 	rt_real_init();
 	rt_stdio_init();
+	rt_program_calls_init();
 	const char *fdtext = take_variable(DEJA_ENV_SHM_FD "=");
 	if (!fdtext)
 		return;
