@@ -305,12 +305,19 @@ RT_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
  * the model (rt_thread_exit_syscall), or, the last thread, exits the
  * process.  Leaving first, a thread that exited holding a mutex its
  * cleanup handler unlocked kept it in the model for ever, and every run
- * of a correct program ended as a deadlock. */
+ * of a correct program ended as a deadlock.  Except in parallel mode:
+ * there the other threads' exit paths run beside it, and which thread
+ * glibc counts last, the one that exits the process (in the model, for
+ * this one), would differ from run to run; it leaves at the call. */
 void rt_thread_exit_at(void *ret, uint64_t site)
 {
 	if (rt_managed()) {
 		load_unwinder();
 		exit_site = site;
+		if (!on_trampoline && rt.shared->parallel) {
+			rt_thread_end(site, false);
+			rt_trap_disarm();
+		}
 	}
 	RT_REAL(pthread_exit)(ret);
 	__builtin_unreachable();

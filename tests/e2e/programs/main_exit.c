@@ -5,7 +5,9 @@
  * mutex, through a condition variable).  The worker counts under the
  * mutex, waits for the key's destructor and prints (its first printf
  * allocates stdout's buffer); the process ends when it returns.  Prints
- * "worker counted 100 after main's key destructor".
+ * "worker counted 100 after main's key destructor".  Given "plain", the
+ * main thread only starts the worker and exits, and the worker prints
+ * "worker counted 100".
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -44,9 +46,24 @@ static void *worker(void *unused)
 	return unused;
 }
 
-int main(void)
+static void *plain_worker(void *unused)
+{
+	for (int i = 0; i < 100; i++) {
+		pthread_mutex_lock(&m);
+		count++;
+		pthread_mutex_unlock(&m);
+	}
+	printf("worker counted %d\n", count);
+	return unused;
+}
+
+int main(int argc, char **argv)
 {
 	pthread_t t;
+	if (argc > 1 && argv[1][0] == 'p') { /* plain */
+		pthread_create(&t, NULL, plain_worker, NULL);
+		pthread_exit(NULL);
+	}
 	pthread_key_create(&key, key_destructor);
 	pthread_setspecific(key, &key);
 	pthread_mutex_lock(&m);
