@@ -297,7 +297,7 @@ uint64_t rt_next_event_of_self(void)
  * (rt_io_only_closed_waits). */
 #define CLOSED_DEADLOCK                                                            \
 	"no thread can run, and those waiting for input wait on descriptors only" \
-	" this process holds (an eventfd or a socketpair it made): no other can"  \
+	" this process holds (a pipe, eventfd or socketpair it made): no other can" \
 	" fill them"
 
 /* Replay, past the recording's end: every thread that could go on is at

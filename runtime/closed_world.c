@@ -2,16 +2,17 @@
  * closed_world.c: descriptors nothing outside the process can fill.
  *
  * When no thread can run and some wait for input, the runtime waits for
- * the world (input_waits.c).  That is right for a pipe, a terminal or a
- * connected socket, but an eventfd or a socketpair the program made for
- * itself is written only by its own threads: if they all wait, nothing
- * ever will, and the run is a deadlock, natively a hang.  A worker pool
+ * the world (input_waits.c).  That is right for a terminal, a connected
+ * socket or a pipe from another program, but a pipe, an eventfd or a
+ * socketpair the program made for itself is written only by its own
+ * threads: if they all wait, nothing ever will, and the run is a
+ * deadlock, natively a hang.  A worker pool
  * whose wake-up through an eventfd is lost (the notifier read a stale
  * flag) sat in epoll_wait until deja's --timeout, and was reported as a
  * timeout with no wait-for graph.
  *
  * So the runtime keeps, per descriptor, whether the program made it with
- * eventfd() or socketpair() (the other end of a pair noted too), and
+ * pipe(), eventfd() or socketpair() (the other end of a pair noted too), and
  * forgets it when it is closed or replaced, when it is passed to another
  * process (SCM_RIGHTS, taking its pair's other end with it), and at any
  * fork, whose child holds copies.  A wait every descriptor of which is
@@ -97,6 +98,7 @@ static bool own(long fd)
 
 static int (*real_eventfd)(unsigned int, int);
 static int (*real_socketpair)(int, int, int, int[2]);
+static int (*real_pipe2)(int[2], int);
 
 static void *resolve(const char *name)
 {
@@ -115,15 +117,39 @@ RT_EXPORT int eventfd(unsigned int count, int flags)
 	return fd;
 }
 
+static void note_pair(const int fd[2])
+{
+	note_own(fd[0], fd[1]);
+	note_own(fd[1], fd[0]);
+}
+
+RT_EXPORT int pipe2(int fd[2], int flags)
+{
+	if (!real_pipe2)
+		real_pipe2 = resolve("pipe2");
+	int r = RT_AS_PROGRAM_CALL(int, real_pipe2(fd, flags));
+	if (r == 0)
+		note_pair(fd);
+	return r;
+}
+
+RT_EXPORT int pipe(int fd[2])
+{
+	if (!real_pipe2)
+		real_pipe2 = resolve("pipe2");
+	int r = RT_AS_PROGRAM_CALL(int, real_pipe2(fd, 0));
+	if (r == 0)
+		note_pair(fd);
+	return r;
+}
+
 RT_EXPORT int socketpair(int domain, int type, int protocol, int sv[2])
 {
 	if (!real_socketpair)
 		real_socketpair = resolve("socketpair");
 	int r = RT_AS_PROGRAM_CALL(int, real_socketpair(domain, type, protocol, sv));
-	if (r == 0) {
-		note_own(sv[0], sv[1]);
-		note_own(sv[1], sv[0]);
-	}
+	if (r == 0)
+		note_pair(sv);
 	return r;
 }
 

@@ -540,7 +540,7 @@ void rt_world_fds_forked(void);
 struct msghdr;
 void rt_world_fds_sent(const struct msghdr *msg);
 /* The wait (an input call) watches only descriptors the program made for
- * itself (eventfd, socketpair) and still holds alone. */
+ * itself (pipe, eventfd, socketpair) and still holds alone. */
 bool rt_world_closed(long nr, const long a[6]);
 
 /* ---- own_maps.c: the process's own mappings ---- */

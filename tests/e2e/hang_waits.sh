@@ -3,8 +3,8 @@
 #
 # A run that hangs waiting for the world keeps what each thread waited
 # for.  hang_waits joins a worker that waits for input that never comes
-# (a pipe it never writes), for a signal (pause) or for a child that
-# waits for one.  No thread can run, so the runtime waits for the world,
+# (its stdin, a pipe from a program that never writes), for a signal
+# (pause) or for a child that waits for one.  No thread can run, so the runtime waits for the world,
 # as the program natively would for ever; the run then ends from outside,
 # by --timeout or by SIGINT to deja.  The waits of such a run were
 # dropped as meaningless (they are while a thread runs): the trace said
@@ -32,9 +32,13 @@ waits_are() {
 	[ "$got" = "$3" ] || { "$deja" show "$1" >&2 || true; fail "$1: process $2 waits '$got', expected '$3'"; }
 }
 
+# The read's stdin: a FIFO this shell holds open at both ends and never
+# writes, another program's pipe.
+mkfifo fifo
+exec 3<>fifo
 for mode in read pause child; do
 	rc=0
-	timeout 60 "$deja" record --timeout 2 -o "$mode.deja" -- "$prog" "$mode" >out 2>err || rc=$?
+	timeout 60 "$deja" record --timeout 2 -o "$mode.deja" -- "$prog" "$mode" <fifo >out 2>err || rc=$?
 	[ $rc -eq 1 ] || { dump err; fail "$mode: deja record exited $rc, expected 1 (timeout)"; }
 	[ "$(outcome_of "$deja" "$mode.deja")" = timeout ] || fail "$mode: outcome is not timeout"
 	grep -q "while every thread waited" err || { dump err; fail "$mode: the message does not say every thread waited"; }
@@ -51,7 +55,7 @@ waits_are child.deja 1 "0:pause:signal"
 
 # SIGINT to deja while the program hangs: the same waits, and the trace
 # says deja was interrupted.
-"$deja" record -o int.deja -- "$prog" read >iout 2>ierr &
+"$deja" record -o int.deja -- "$prog" read <fifo >iout 2>ierr &
 pid=$!
 for _ in $(seq 1 300); do
 	grep -q "waiting (read)" iout 2>/dev/null && break
@@ -66,4 +70,5 @@ wait $pid || rc=$?
 "$deja" show --json int.deja >i.json
 [ "$(json i.json "j['outcome']['kind']")" = signal ] || fail "interrupted run: outcome not signal"
 waits_are int.deja 0 "0:join:thread 1:read:input"
+exec 3>&-
 note "hangs keep each thread's wait: read, pause, a child; by --timeout and by SIGINT"

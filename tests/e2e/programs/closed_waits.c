@@ -6,6 +6,8 @@
  *               nobody writes (natively a hang);
  *   socketpair  the worker reads one end of a socketpair, whose other
  *               end nobody writes (natively a hang);
+ *   pipe        the worker reads a pipe whose write end the program
+ *               keeps and nobody writes (natively a hang);
  *   written     as eventfd, but thread 0 writes the eventfd after a
  *               sleep: the worker wakes and the program ends;
  *   handler     as eventfd, with a SIGUSR1 handler that would write it
@@ -26,14 +28,14 @@
 #include <unistd.h>
 
 static const char *mode;
-static int wake_fd, pair[2];
+static int wake_fd, pair[2], pipe_fds[2];
 
 static void *worker(void *arg)
 {
 	(void)arg;
-	if (strcmp(mode, "socketpair") == 0) {
+	if (strcmp(mode, "socketpair") == 0 || strcmp(mode, "pipe") == 0) {
 		char c;
-		ssize_t n = read(pair[0], &c, 1);
+		ssize_t n = read(mode[0] == 's' ? pair[0] : pipe_fds[0], &c, 1);
 		printf("read %zd\n", n);
 		return NULL;
 	}
@@ -59,6 +61,7 @@ int main(int argc, char **argv)
 	mode = argv[1];
 	wake_fd = eventfd(0, 0);
 	assert(wake_fd >= 0 && socketpair(AF_UNIX, SOCK_STREAM, 0, pair) == 0);
+	assert(pipe(pipe_fds) == 0);
 	if (strcmp(mode, "handler") == 0)
 		signal(SIGUSR1, on_usr1);
 	if (strcmp(mode, "forked") == 0) {

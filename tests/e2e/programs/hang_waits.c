@@ -1,8 +1,8 @@
 /*
  * hang_waits.c: a program that hangs, every thread waiting for what only
  * the world could give.  Thread 0 joins a worker that, by argv[1]:
- *   read   reads a pipe whose write end the program keeps open and never
- *          writes;
+ *   read   reads its stdin, which the caller makes a pipe another
+ *          program holds open and never writes;
  *   pause  waits in pause() for a signal nobody sends;
  *   child  waits in waitpid() for a child that itself waits in pause().
  * Natively it never ends.  deja hang_waits.sh ends it from outside (a
@@ -17,14 +17,13 @@
 #include <unistd.h>
 
 static const char *mode;
-static int pipe_fds[2];
 
 static void *worker(void *arg)
 {
 	(void)arg;
 	if (strcmp(mode, "read") == 0) {
 		char c;
-		ssize_t n = read(pipe_fds[0], &c, 1);
+		ssize_t n = read(0, &c, 1);
 		printf("read gave %zd\n", n);
 	} else if (strcmp(mode, "pause") == 0) {
 		pause();
@@ -45,7 +44,6 @@ int main(int argc, char **argv)
 {
 	assert(argc == 2);
 	mode = argv[1];
-	assert(pipe(pipe_fds) == 0);
 	printf("waiting (%s)\n", mode);
 	fflush(stdout);
 	pthread_t t;
