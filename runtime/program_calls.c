@@ -137,35 +137,23 @@ static mode_t mode_of(int flags, va_list ap)
 	return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? va_arg(ap, mode_t) : 0;
 }
 
-#define OPEN_CALL(name)                                                            \
-	RT_EXPORT int name(const char *path, int flags, ...)                      \
+#define OPEN_FAMILY(name, params, args)                                            \
+	RT_EXPORT int name params                                                 \
 	{                                                                         \
 		va_list ap;                                                       \
 		va_start(ap, flags);                                              \
 		mode_t mode = mode_of(flags, ap);                                 \
 		va_end(ap);                                                       \
 		RESOLVE(name);                                                    \
-		return RT_AS_PROGRAM_CALL(int, real_##name(path, flags, mode));   \
+		return RT_AS_PROGRAM_CALL(int, real_##name args);                 \
 	}
-#define OPENAT_CALL(name)                                                          \
-	RT_EXPORT int name(int dirfd, const char *path, int flags, ...)           \
-	{                                                                         \
-		va_list ap;                                                       \
-		va_start(ap, flags);                                              \
-		mode_t mode = mode_of(flags, ap);                                 \
-		va_end(ap);                                                       \
-		RESOLVE(name);                                                    \
-		return RT_AS_PROGRAM_CALL(int, real_##name(dirfd, path, flags, mode)); \
-	}
-OPEN_CALL(open)
-OPEN_CALL(open64)
-OPENAT_CALL(openat)
-OPENAT_CALL(openat64)
-#undef OPEN_CALL
-#undef OPENAT_CALL
+OPEN_FAMILY(open, (const char *path, int flags, ...), (path, flags, mode))
+OPEN_FAMILY(open64, (const char *path, int flags, ...), (path, flags, mode))
+OPEN_FAMILY(openat, (int dirfd, const char *path, int flags, ...), (dirfd, path, flags, mode))
+OPEN_FAMILY(openat64, (int dirfd, const char *path, int flags, ...), (dirfd, path, flags, mode))
+#undef OPEN_FAMILY
 
 /* ioctl: its third argument, when there is one, is a word. */
-
 RT_EXPORT int ioctl(int fd, unsigned long request, ...)
 {
 	va_list ap;
