@@ -711,6 +711,21 @@ static void kill_run(struct session *s, struct run_handle *h)
 	}
 }
 
+/* Record: the top process was ended by its runtime because the run had
+ * spent its step budget.  The run is over: its children are ended too, as
+ * at --timeout.  Left running, a child that waits for the top process
+ * (a ProcessPoolExecutor's worker reading its call queue, whose write end
+ * it holds itself) waited for ever, and so did deja (CPython's
+ * test_concurrent_futures test_hang_global_shutdown_lock).  A replay ends
+ * each such child after its last recorded event (processes.c,
+ * end_where_recorded). */
+static bool budget_spent(const struct session *s, int status)
+{
+	return !s->cfg->schedule && WIFEXITED(status) &&
+	       WEXITSTATUS(status) == DEJA_RUNTIME_EXIT_STATUS &&
+	       __atomic_load_n(&s->shared->outcome, __ATOMIC_ACQUIRE) == DEJA_OUTCOME_TIMEOUT;
+}
+
 /* Replay: the top process has replayed its last event, after which its
  * recording was killed (replay_kill_at_end): it ends the same way now. */
 static void end_where_recorded(struct session *s, const struct run_handle *h, uint64_t events)
@@ -892,7 +907,7 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 			top_ended = true;
 			if (!res->stopped_by_sink)
 				res->stopped_by_sink = !ring_drain(&s->ring, sink, ctx, &res->events, false);
-			if (res->stopped_by_sink) {
+			if (res->stopped_by_sink || budget_spent(s, status)) {
 				tree_page_stop(&s->tree);
 				processes_kill(s->procs);
 			}

@@ -94,8 +94,13 @@
  * under a strategy that keeps the current thread running while it can
  * (nonpreemptive, pct): after this many events in a row, while another
  * thread could run, it is passed over once, as if it had yielded
- * (scheduler.c, long_run): about a tenth of a second of such a loop. */
-#define DEJA_SLICE_EVENTS 65536u
+ * (scheduler.c, long_run): about a tenth of a second of such a loop.
+ * A prime: a loop of a fixed number of events (a CPython thread running
+ * Python lines under --python-lines drops and takes its GIL in 8 events a
+ * line) ends each turn at another point of its cycle, where a power of two
+ * ended every turn at the same one (the GIL held), and the waiter never got
+ * the GIL. */
+#define DEJA_SLICE_EVENTS 65537u
 
 enum deja_object_kind {
 	DEJA_OBJ_NONE = 0,

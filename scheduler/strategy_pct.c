@@ -20,7 +20,9 @@
  * lowered like at a step change point.
  *
  * A thread that yields (sched_yield, a sleep) drops below every other
- * enabled thread, as a thread asking to let the others run should.
+ * enabled thread, as a thread asking to let the others run should; a
+ * thread whose timed wait times out, below every other that could run or
+ * time out.
  */
 #include "strategy.h"
 
@@ -95,33 +97,58 @@ static void make_room_below(struct deja_model *m, uint32_t t)
 			m->pct_priority[i]++;
 }
 
+/* The lowest priority of the threads in ts but t (each given one if it had
+ * none yet), or UINT32_MAX. */
+static uint32_t lowest_other(struct deja_model *m, const uint32_t *ts, uint32_t n, uint32_t t,
+			     uint32_t lowest)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		if (ts[i] == t)
+			continue;
+		if (!m->pct_priority[ts[i]])
+			m->pct_priority[ts[i]] = initial_priority(m);
+		if (m->pct_priority[ts[i]] < lowest)
+			lowest = m->pct_priority[ts[i]];
+	}
+	return lowest;
+}
+
+/* Thread t goes strictly below `lowest` (the lowest other priority), if it
+ * is not there already.  Strictly: where the lowest other thread had
+ * priority 1 (a change point's), t got 1 too, and won the tie as the lower
+ * thread id at every choice (a multiprocessing.Pool's thread polling its
+ * workers kept the thread that read their results from ever running). */
+static void lower_below(struct deja_model *m, uint32_t t, uint32_t lowest)
+{
+	if (lowest == UINT32_MAX || m->pct_priority[t] < lowest)
+		return;
+	if (lowest == 1)
+		make_room_below(m, t);
+	m->pct_priority[t] = lowest > 1 ? lowest - 1 : 1;
+}
+
 /* A thread that yields or sleeps asks to let the others run: it goes
  * below every other enabled thread.  Left where it was, a thread spinning
  * on sched_yield() for a flag that a lower-priority thread sets would run
- * for ever, and the run would end at the step budget, not at the bug.
- * Strictly below: where the lowest other thread had priority 1 (a change
- * point's), the yielder got 1 too, and won the tie as the lower thread
- * id at every choice (a multiprocessing.Pool's thread polling its workers
- * kept the thread that read their results from ever running). */
+ * for ever, and the run would end at the step budget, not at the bug. */
 static void lower_yielder(struct deja_model *m, const struct deja_choice *c)
 {
 	if (!c->current_yields || c->count < 2)
 		return;
-	uint32_t lowest = UINT32_MAX;
-	for (uint32_t i = 0; i < c->count; i++) {
-		uint32_t t = c->enabled[i];
-		if (t == c->current)
-			continue;
-		if (!m->pct_priority[t])
-			m->pct_priority[t] = initial_priority(m);
-		if (m->pct_priority[t] < lowest)
-			lowest = m->pct_priority[t];
-	}
-	if (lowest == UINT32_MAX || m->pct_priority[c->current] < lowest)
-		return;
-	if (lowest == 1)
-		make_room_below(m, c->current);
-	m->pct_priority[c->current] = lowest > 1 ? lowest - 1 : 1;
+	lower_below(m, c->current, lowest_other(m, c->enabled, c->count, c->current, UINT32_MAX));
+}
+
+/* A thread whose timed wait times out had waited for time to pass, as a
+ * sleeper does: it goes below every other thread that could run or time
+ * out.  Left where it was, threads polling with short timed waits (a
+ * queue's get(timeout=1e-5) in a loop) timed out one after another above
+ * the threads that sleep between the items they feed them, which had gone
+ * below when they slept: no feeder woke again, and the run ended at the
+ * step budget (CPython's test_queue test_many_threads_timeout). */
+static void lower_timed_out(struct deja_model *m, const struct deja_choice *c, uint32_t t)
+{
+	uint32_t lowest = lowest_other(m, c->enabled, c->count, t, UINT32_MAX);
+	lower_below(m, t, lowest_other(m, c->timeouts, c->ntimeouts, t, lowest));
 }
 
 static uint32_t pick(struct deja_model *m, const struct deja_choice *c)
@@ -144,13 +171,18 @@ static uint32_t pick(struct deja_model *m, const struct deja_choice *c)
 	 * out: in PCT terms it is enabled too, if less eagerly (at a quarter
 	 * of the points), or a thread in a long timed wait would never let
 	 * the others run. */
+	bool times_out = false;
 	for (uint32_t i = 0; i < c->ntimeouts; i++) {
 		uint32_t t = c->timeouts[i];
 		if (!m->pct_priority[t])
 			m->pct_priority[t] = initial_priority(m);
-		if (m->pct_priority[t] > m->pct_priority[best] && deja_prng_below(m, 4) == 0)
+		if (m->pct_priority[t] > m->pct_priority[best] && deja_prng_below(m, 4) == 0) {
 			best = t;
+			times_out = true;
+		}
 	}
+	if (times_out)
+		lower_timed_out(m, c, best);
 	return best;
 }
 
