@@ -37,9 +37,11 @@
 #define SPAWN_FAILED_STATUS 127
 
 /* In the parent between the pipe and the clone: both ends; in the child:
- * the write end; -1 when there is none. */
-static int report_read = -1;
-static int report_write = -1;
+ * the write end; -1 when there is none.  The forking thread's own: in
+ * parallel mode two threads may spawn at once (the child's only thread
+ * is a copy of the forking one, with its thread-local storage). */
+static __thread int report_read __attribute__((tls_model("initial-exec"))) = -1;
+static __thread int report_write __attribute__((tls_model("initial-exec"))) = -1;
 
 /* A descriptor moved out of the program's way, close-on-exec. */
 static int moved_high(long fd)
