@@ -375,8 +375,16 @@ static int nearest_neighbour(struct bisect *b, struct decision *d)
 			return DEJA_EXIT_OK;
 		}
 	}
-	fprintf(stderr, "deja bisect: removing any one preemption of %s still fails; "
-			"shrink it first (deja shrink) or give a passing run\n", b->fail_path);
+	bool any = false;
+	for (uint64_t k = 0; k < b->fail.n; k++)
+		any = any || b->fail.preempt[k];
+	if (!any) /* shrinking cannot help: give the other side */
+		fprintf(stderr, "deja bisect: %s fails with no preemption at all, so it has no "
+				"passing neighbour; give a passing run of the same program "
+				"(deja bisect FAIL_TRACE PASS_TRACE)\n", b->fail_path);
+	else
+		fprintf(stderr, "deja bisect: removing any one preemption of %s still fails; "
+				"shrink it first (deja shrink) or give a passing run\n", b->fail_path);
 	return DEJA_EXIT_FAILED;
 }
 

@@ -12,7 +12,9 @@
 # time).  It is now turned around (the base keeps the thread running, the
 # switch is to the thread that runs there without it), and bisect names
 # the other worker's read (yield_race.c:19) before this one's yield
-# (yield_race.c:22).
+# (yield_race.c:22).  Without the passing run, bisect of a run with no
+# preemption said "shrink it first", which cannot help; it now asks for a
+# passing run.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -24,6 +26,11 @@ cd "$tmp"
 rc=0
 "$deja" record -q -o fail.deja -- "$prog" >/dev/null 2>&1 || rc=$?
 [ $rc = 1 ] || fail "the nonpreemptive recording exited $rc, not 1"
+rc=0
+"$deja" bisect fail.deja >out 2>err || rc=$?
+[ $rc = 1 ] || { dump out err; fail "bisect without a passing run exited $rc, not 1"; }
+grep -q 'fails with no preemption at all.*give a passing run' err ||
+	{ dump err; fail "bisect of a run with no preemption does not ask for a passing run"; }
 printf '1 3 1\n' >keep.script
 "$deja" record -q --script keep.script -o pass.deja -- "$prog" >/dev/null 2>&1 ||
 	fail "the recording that keeps worker 1 running at its yield fails"
