@@ -805,6 +805,23 @@ static long dispatch(long nr, long a[6], uint64_t site, greg_t *g, sigset_t *mas
 	return unsupported(sc, nr, site);
 }
 
+/* glibc's syscall() is a leaf without a frame of its own, and every call
+ * through it (the raw futex waits of Rust's std::sync and thread::park,
+ * C++20's atomic waits, latches and semaphores) had it for a call site:
+ * a deadlock report said "waits in futex_resume(futex#1) at syscall
+ * (libc.so.6)" for every thread.  Such a call is named by its caller, the
+ * return address on the stack's top, as a call through a wrapper of
+ * glibc's that deja interposes is. */
+static uint64_t call_site(uint64_t addr, const greg_t *g)
+{
+	const uintptr_t entry = (uintptr_t)&syscall;
+	const unsigned char *insn = (const unsigned char *)(uintptr_t)addr;
+	if (addr < entry + 2 || addr > entry + 64 || insn[-2] != 0x0f || insn[-1] != 0x05)
+		return addr;
+	uint64_t ret = *(const uint64_t *)(uintptr_t)g[REG_RSP];
+	return ret ? ret : addr;
+}
+
 static void on_sigsys(int sig, siginfo_t *si, void *ctx)
 {
 	(void)sig;
@@ -818,8 +835,8 @@ static void on_sigsys(int sig, siginfo_t *si, void *ctx)
 	long a[6] = { g[REG_RDI], g[REG_RSI], g[REG_RDX], g[REG_R10], g[REG_R8], g[REG_R9] };
 	const sigset_t *outer = rt_trap_program_mask;
 	rt_trap_program_mask = &uc->uc_sigmask;
-	g[REG_RAX] = dispatch(si->si_syscall, a, (uint64_t)(uintptr_t)si->si_call_addr, g,
-			      &uc->uc_sigmask);
+	g[REG_RAX] = dispatch(si->si_syscall, a, call_site((uint64_t)(uintptr_t)si->si_call_addr, g),
+			      g, &uc->uc_sigmask);
 	rt_trap_program_mask = outer;
 	errno = saved_errno;
 	selector = saved;
