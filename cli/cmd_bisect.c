@@ -16,7 +16,9 @@
  * over j finds C_{j-1} and C_j with different outcomes.  They differ only
  * in the order of U's j-th event after the switch and T's next event:
  * that adjacent pair decides.  The finding goes into the failing trace
- * (findings table) and both traces' history.
+ * (findings table) and both traces' history.  A decisive switch of T to
+ * itself (T kept running at a yield) has no events of another thread to
+ * refine over; it is turned around first (self_switch_turned).
  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -373,8 +375,16 @@ static int nearest_neighbour(struct bisect *b, struct decision *d)
 			return DEJA_EXIT_OK;
 		}
 	}
-	fprintf(stderr, "deja bisect: removing any one preemption of %s still fails; "
-			"shrink it first (deja shrink) or give a passing run\n", b->fail_path);
+	bool any = false;
+	for (uint64_t k = 0; k < b->fail.n; k++)
+		any = any || b->fail.preempt[k];
+	if (!any) /* shrinking cannot help: give the other side */
+		fprintf(stderr, "deja bisect: %s fails with no preemption at all, so it has no "
+				"passing neighbour; give a passing run of the same program "
+				"(deja bisect FAIL_TRACE PASS_TRACE)\n", b->fail_path);
+	else
+		fprintf(stderr, "deja bisect: removing any one preemption of %s still fails; "
+				"shrink it first (deja shrink) or give a passing run\n", b->fail_path);
 	return DEJA_EXIT_FAILED;
 }
 
@@ -420,6 +430,74 @@ static int find_switch(const struct bisect *b, const char *path,
 	return found;
 }
 
+/* The thread that ran, in a run, right after `thread` had run `after`
+ * events (*next); 0 if found. */
+static int next_thread_at(const struct bisect *b, const char *path, uint32_t thread,
+			  uint64_t after, uint32_t *next)
+{
+	struct trace *t;
+	char why[256];
+	if (trace_open(path, false, &t, why, sizeof(why)) != TRACE_OK)
+		return -1;
+	uint32_t focus;
+	struct trace_stream es = { 0 };
+	uint64_t *count = focus_in(b, t, &focus) == 0 && trace_stream_open(t, focus, &es) == TRACE_OK
+				  ? calloc(DEJA_MAX_THREADS, sizeof(*count))
+				  : NULL;
+	struct trace_event e;
+	uint32_t prev = UINT32_MAX;
+	bool last_alone = false;
+	int found = -1;
+	while (count && found != 0 && trace_stream_next(&es, &e) == 1) {
+		uint32_t th = e.ev.thread;
+		bool counts = deja_script_counts(e.ev.flags, &last_alone);
+		if (th >= DEJA_MAX_THREADS)
+			continue;
+		if (prev == thread && th != thread && count[thread] == after) {
+			*next = th;
+			found = 0;
+		}
+		if (counts)
+			count[th]++;
+		prev = th;
+	}
+	free(count);
+	trace_stream_close(&es);
+	trace_close(t);
+	return found;
+}
+
+/* A decisive switch of a thread to itself: where it yielded, the schedule
+ * kept T running when the nonpreemptive choice, U, would have run
+ * instead.  Such a switch has no other thread's events to refine over;
+ * turned around it has: the base keeps T running (it takes the self
+ * switch) and the switch is T's to U, which the base without the self
+ * switch took, with the other outcome.  0, or an exit code. */
+static int self_switch_turned(struct bisect *b, struct decision *d)
+{
+	if (d->sw.thread != d->sw.to)
+		return DEJA_EXIT_OK;
+	int v = fails(b, d->base.e, d->base.n, NULL); /* without the self switch */
+	if (v < 0)
+		return trouble(b);
+	uint32_t other;
+	if ((v == 1) == d->with_fails ||
+	    next_thread_at(b, b->prog.scratch, d->sw.thread, d->sw.after, &other) != 0) {
+		fprintf(stderr, "deja bisect: the switch of thread %u after %llu events to itself "
+				"does not decide when run again\n",
+			d->sw.thread, (unsigned long long)d->sw.after);
+		return DEJA_EXIT_FAILED;
+	}
+	d->base.e[d->base.n++] = d->sw; /* room: both searches allocate one more */
+	d->sw.to = other;
+	d->with_fails = !d->with_fails;
+	if (!b->quiet)
+		fprintf(stderr, "deja bisect: that keeps thread %u running; without it thread %u "
+				"runs there (%s)\n",
+			d->sw.thread, other, d->with_fails ? "fails" : "passes");
+	return DEJA_EXIT_OK;
+}
+
 /* C_j: base, the switch, and U's return to T after j of its events (j=0:
  * base alone).  The return comes first so that it wins over a base entry
  * at the same point (deja_script_sort keeps the first). */
@@ -446,8 +524,10 @@ static int refine(struct bisect *b, const struct decision *d, struct pair *p)
 	struct deja_script_entry *work = malloc((d->base.n + 3) * sizeof(*work));
 	if (!work)
 		return DEJA_EXIT_INTERNAL;
-	uint64_t n = with_return(d, 0, 0, work);
-	memcpy(work + n, &d->sw, sizeof(d->sw)); /* base + switch, no return */
+	/* base + switch, no return: the switch first, so that it wins over
+	 * a base entry at the same point, as in with_return. */
+	work[0] = d->sw;
+	uint64_t n = with_return(d, 0, 0, work + 1);
 	int v = fails(b, work, n + 1, NULL);
 	uint64_t u0 = 0, span = 0;
 	int code = DEJA_EXIT_OK;
@@ -705,6 +785,8 @@ int cmd_bisect(int argc, char **argv)
 		code = setup(&b);
 	if (code == DEJA_EXIT_OK)
 		code = b.pass_path ? between_traces(&b, &d) : nearest_neighbour(&b, &d);
+	if (code == DEJA_EXIT_OK)
+		code = self_switch_turned(&b, &d);
 	if (code == DEJA_EXIT_OK)
 		code = refine(&b, &d, &p);
 	if (code == DEJA_EXIT_OK)

@@ -9,10 +9,12 @@
  * it was inlined into (the inlined scopes' call sites, from DWARF); and
  * function names are demangled ("read_balance", not "_Z12read_balancev"),
  * without their parameters, with the C++ runtime's own demangler when the
- * system has it.
+ * system has it.  Rust's are read too: the v0 mangling of its standard
+ * library by rust_names.c, the legacy one (C++'s) without its hash.
  */
 #define _GNU_SOURCE
 #include "symbols.h"
+#include "rust_names.h"
 
 #include <dlfcn.h>
 #include <dwarf.h>
@@ -170,12 +172,28 @@ static size_t parameters_at(const char *name)
 	return depth == 0 ? at : 0;
 }
 
-/* A C++ symbol's readable name without its parameters (malloc'd), or a
- * copy of the symbol as it is. */
+/* Rust's legacy mangling is C++'s, with a hash of the item for a last
+ * component ("main::h62d7250f29cd14a1"): noise in a report, cut off. */
+static void drop_rust_hash(char *name)
+{
+	size_t n = strlen(name);
+	if (n < 19 || strncmp(name + n - 19, "::h", 3) != 0)
+		return;
+	for (size_t i = n - 16; i < n; i++)
+		if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
+			return;
+	name[n - 19] = '\0';
+}
+
+/* A C++ or Rust symbol's readable name without its parameters (malloc'd),
+ * or a copy of the symbol as it is. */
 static char *readable_name(const char *symbol)
 {
 	if (!symbol)
 		return NULL;
+	char rust[1024];
+	if (rust_name(symbol, rust, sizeof(rust)))
+		return strdup(rust);
 	demangler fn = strncmp(symbol, "_Z", 2) == 0 ? find_demangler() : NULL;
 	int status = -1;
 	char *name = fn ? fn(symbol, NULL, NULL, &status) : NULL;
@@ -186,6 +204,7 @@ static char *readable_name(const char *symbol)
 	size_t at = parameters_at(name);
 	if (at > 0)
 		name[at] = '\0';
+	drop_rust_hash(name);
 	return name;
 }
 

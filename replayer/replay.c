@@ -205,14 +205,32 @@ static bool same_outcome(const struct trace_run *rec, const struct session_resul
 	return true;
 }
 
-static void explain_outcome(struct replay_report *rep, const struct site_table *sites)
+/* A divergence the runtime ended the run with (its thread cannot make
+ * the recorded event): which event that was, and in parallel mode why it
+ * may be so.  A parallel replay of Rust's thread::park_timeout said only
+ * "the recorded thread cannot run at this event", the event a futex
+ * wait's timeout whose token another thread had set at another moment. */
+static void explain_divergence(struct replay_report *rep, const struct replay_sink *rs)
+{
+	uint64_t seq = rep->recorded_events > 0 ? rep->divergence_seq : 0;
+	char expected[512] = "";
+	const char *hint = "";
+	if (seq < rs->n) {
+		const struct deja_event *recorded = &rs->recorded[seq].ev;
+		describe_event(rs->sites, 0, recorded, expected, sizeof(expected));
+		if (strcmp(rep->recorded.strategy, "parallel") == 0)
+			hint = describe_memory_lock_hint(rs->sites, 0, recorded, recorded);
+	}
+	snprintf(rep->divergence, sizeof(rep->divergence), "event %llu: %s%s%s%s",
+		 (unsigned long long)seq, rep->res.message, expected[0] ? "\n  expected: " : "",
+		 expected, hint);
+}
+
+static void explain_outcome(struct replay_report *rep, const struct replay_sink *rs)
 {
 	const struct session_result *res = &rep->res;
 	if (res->kind == DEJA_OUTCOME_DIVERGENCE) {
-		uint64_t seq = rep->recorded_events > 0 ? rep->divergence_seq : 0;
-		(void)sites;
-		snprintf(rep->divergence, sizeof(rep->divergence),
-			 "event %llu: %s", (unsigned long long)seq, res->message);
+		explain_divergence(rep, rs);
 		return;
 	}
 	if (rep->divergence_seq < rep->recorded_events)
@@ -463,7 +481,7 @@ static enum replay_status run_follow(struct replay_report *rep, struct session *
 		else if (rep->res.stopped_by_sink)
 			st = REPLAY_DIVERGED;
 		else if (rs.next != rs.n || !same_outcome(&rep->recorded, &rep->res)) {
-			explain_outcome(rep, sites);
+			explain_outcome(rep, &rs);
 			st = REPLAY_DIVERGED;
 		} else if (!replay_children_complete(children, rep->divergence,
 						     sizeof(rep->divergence))) {

@@ -101,6 +101,12 @@
  * ended every turn at the same one (the GIL held), and the waiter never got
  * the GIL. */
 #define DEJA_SLICE_EVENTS 65537u
+/* For this many events after its turn ended, that thread is passed over
+ * again wherever another can run: the thread it polled for may need more
+ * than one event to get anywhere (its start, then the lock the poller
+ * takes and releases each time round), and got one per turn, so a correct
+ * program polling under a lock ran into deja hunt's step budget. */
+#define DEJA_TURN_GRACE_EVENTS 64u
 
 enum deja_object_kind {
 	DEJA_OBJ_NONE = 0,
@@ -515,6 +521,12 @@ struct deja_model {
 	uint64_t timer_deadline;
 	/* Events in a row by `current` (DEJA_SLICE_EVENTS). */
 	uint64_t current_run;
+	/* The thread whose turn ended last, and the step until which it is
+	 * still passed over wherever another thread can run
+	 * (DEJA_TURN_GRACE_EVENTS; turn_until 0: none). */
+	uint64_t turn_until;
+	uint32_t turn_thread;
+	uint32_t turn_pad;
 };
 
 /* A forked child's request for a channel of its own (runtime/fork.c,

@@ -868,6 +868,19 @@ enum rt_ask_status {
 enum rt_ask_status rt_proc_ask(const void *question, size_t qlen, void *answer, size_t alen,
 			       int *fd);
 
+/* ---- spawn_report.c: a vfork-style clone's child that failed ---- */
+/* In the parent, right before the clone: the pipe the child reports on. */
+void rt_spawn_report_open(void);
+/* In the child, right after the clone. */
+void rt_spawn_report_child(void);
+/* In the parent after the fork event (pid: the clone's result, shown: the
+ * pid the program is shown): waits for the child's exec or end; the
+ * clone's result, -errno when the child failed to spawn. */
+long rt_spawn_report_wait(long pid, long shown);
+/* At exit_group (status: its argument): a child that failed to spawn
+ * tells its parent why. */
+void rt_spawn_report_exit(long status);
+
 /* ---- fork.c: following forked children ---- */
 /* Right before a fork's clone: claim its index; true if the child will
  * be followed. */

@@ -306,17 +306,24 @@ static long pass(long nr, const long a[6])
  * the child would start on the new stack inside the trap's frame.  It
  * becomes a plain fork instead: the child gets a copy of the memory rather
  * than a share, and continues exactly where the vfork child would have,
- * with the program's registers, rax 0 and the new stack.  The parent does
- * not wait for the child's exec, and a child's exec failure that glibc
- * would report through the shared memory shows as the child's exit 127.
+ * with the program's registers, rax 0 and the new stack.  A clone (not a
+ * vfork()) waits for the child's exec or end as a vfork does, and fails
+ * with the errno of a child that failed to spawn (spawn_report.c), which
+ * glibc's posix_spawn would have read in the shared memory.
  */
-static long vfork_as_fork(const long a[6], greg_t *g, sigset_t *mask, uint64_t site)
+static long vfork_as_fork(long nr, const long a[6], greg_t *g, sigset_t *mask, uint64_t site)
 {
 	long flags = a[0] & ~(long)(CLONE_VM | CLONE_VFORK);
 	rt_fork_before();
+	if (nr == SYS_clone)
+		rt_spawn_report_open();
 	long r = rt_syscall(SYS_clone, flags, 0, a[2], a[3], a[4], 0);
-	if (r != 0)
-		return rt_fork_parent(r, site);
+	if (r != 0) {
+		long shown = rt_fork_parent(r, site);
+		return nr == SYS_clone ? rt_spawn_report_wait(r, shown) : shown;
+	}
+	if (nr == SYS_clone)
+		rt_spawn_report_child();
 	rt_fork_child();
 	/* Followed, the child's syscalls trap from where it resumes. */
 	if (rt_managed())
@@ -509,7 +516,7 @@ static long emulate(long nr, const long a[6], uint64_t site, greg_t *g, sigset_t
 			return -ENOSYS;
 		}
 		if ((a[0] & CLONE_VM) && (a[0] & CLONE_VFORK) && !(a[0] & CLONE_THREAD))
-			return vfork_as_fork(a, g, mask, site);
+			return vfork_as_fork(nr, a, g, mask, site);
 		if (a[0] & CLONE_VM) {
 			if (managed && rt_clone_thread_followable(a[0]))
 				return rt_clone_thread_follow(a, g, site); /* clone_thread.c */
@@ -522,9 +529,10 @@ static long emulate(long nr, const long a[6], uint64_t site, greg_t *g, sigset_t
 		return fork_like(nr, a, site);
 	case SYS_vfork: {
 		const long v[6] = { CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0, 0 };
-		return vfork_as_fork(v, g, mask, site);
+		return vfork_as_fork(nr, v, g, mask, site);
 	}
 	case SYS_exit_group:
+		rt_spawn_report_exit(a[0]); /* a spawn's child that failed */
 		/* A forked child's supervisor is not its parent and cannot wait
 		 * for it: the status is noted in its channel. */
 		if (rt.active) {
@@ -797,6 +805,23 @@ static long dispatch(long nr, long a[6], uint64_t site, greg_t *g, sigset_t *mas
 	return unsupported(sc, nr, site);
 }
 
+/* glibc's syscall() is a leaf without a frame of its own, and every call
+ * through it (the raw futex waits of Rust's std::sync and thread::park,
+ * C++20's atomic waits, latches and semaphores) had it for a call site:
+ * a deadlock report said "waits in futex_resume(futex#1) at syscall
+ * (libc.so.6)" for every thread.  Such a call is named by its caller, the
+ * return address on the stack's top, as a call through a wrapper of
+ * glibc's that deja interposes is. */
+static uint64_t call_site(uint64_t addr, const greg_t *g)
+{
+	const uintptr_t entry = (uintptr_t)&syscall;
+	const unsigned char *insn = (const unsigned char *)(uintptr_t)addr;
+	if (addr < entry + 2 || addr > entry + 64 || insn[-2] != 0x0f || insn[-1] != 0x05)
+		return addr;
+	uint64_t ret = *(const uint64_t *)(uintptr_t)g[REG_RSP];
+	return ret ? ret : addr;
+}
+
 static void on_sigsys(int sig, siginfo_t *si, void *ctx)
 {
 	(void)sig;
@@ -810,7 +835,10 @@ static void on_sigsys(int sig, siginfo_t *si, void *ctx)
 	long a[6] = { g[REG_RDI], g[REG_RSI], g[REG_RDX], g[REG_R10], g[REG_R8], g[REG_R9] };
 	const sigset_t *outer = rt_trap_program_mask;
 	rt_trap_program_mask = &uc->uc_sigmask;
-	uint64_t site = rt_program_site((uint64_t)(uintptr_t)si->si_call_addr, (uint64_t)g[REG_RSP]);
+	/* The program's call into libc, if one is under way (program_calls.c);
+	 * else the caller of glibc's syscall(), else the instruction. */
+	uint64_t site = rt_program_site(call_site((uint64_t)(uintptr_t)si->si_call_addr, g),
+					(uint64_t)g[REG_RSP]);
 	g[REG_RAX] = dispatch(si->si_syscall, a, site, g, &uc->uc_sigmask);
 	rt_trap_program_mask = outer;
 	errno = saved_errno;

@@ -23,8 +23,9 @@ static bool other_overdue(const struct deja_model *m, uint32_t t)
 	return false;
 }
 
-/* The current thread has made DEJA_SLICE_EVENTS events in a row and
- * another thread could run: it has had its turn.  Without this, a thread
+/* The current thread has made DEJA_SLICE_EVENTS events in a row, or its
+ * turn ended within the last DEJA_TURN_GRACE_EVENTS steps, and another
+ * thread could run: it has had its turn.  Without this, a thread
  * polling a flag under a lock would keep the right to run for ever under
  * nonpreemptive and pct, and the thread it waits for would never start.
  * A thread whose timed wait is overdue counts as one that could run: a
@@ -34,7 +35,11 @@ static bool other_overdue(const struct deja_model *m, uint32_t t)
  * turns. */
 static bool long_run(const struct deja_model *m)
 {
-	return m->current < m->nthreads && m->current_run >= DEJA_SLICE_EVENTS &&
+	if (m->current >= m->nthreads)
+		return false;
+	bool turn_used = m->current_run >= DEJA_SLICE_EVENTS ||
+			 (m->current == m->turn_thread && m->steps < m->turn_until);
+	return turn_used &&
 	       (deja_model_other_enabled(m, m->current) || other_overdue(m, m->current));
 }
 
@@ -143,6 +148,10 @@ static void note_choice(struct deja_model *m, uint32_t t, bool timed_out,
 		flags |= DEJA_EVENT_TIMED_OUT;
 	if (long_run(m)) {
 		flags |= DEJA_EVENT_TURN;
+		if (m->current_run >= DEJA_SLICE_EVENTS) { /* a new turn's end: its grace */
+			m->turn_thread = m->current;
+			m->turn_until = m->steps + DEJA_TURN_GRACE_EVENTS;
+		}
 		m->current_run = 0; /* its turn is over, even if it goes on */
 	}
 	m->current = t;
