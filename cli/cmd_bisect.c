@@ -388,45 +388,80 @@ static int nearest_neighbour(struct bisect *b, struct decision *d)
 	return DEJA_EXIT_FAILED;
 }
 
+/* A walk over a run's events in the focus process, with each thread's
+ * events counted as scripts count them (deja_script_counts): the caller
+ * looks at an event, then counts it (walk_count). */
+struct counted_walk {
+	struct trace *t;
+	struct trace_stream es;
+	uint64_t *count; /* by thread */
+	bool last_alone;
+	struct trace_event e;
+	bool counts;     /* e counts */
+};
+
+static bool walk_open(const struct bisect *b, const char *path, struct counted_walk *w)
+{
+	char why[256];
+	*w = (struct counted_walk){ 0 };
+	if (trace_open(path, false, &w->t, why, sizeof(why)) != TRACE_OK)
+		return false;
+	uint32_t focus;
+	if (focus_in(b, w->t, &focus) == 0 && trace_stream_open(w->t, focus, &w->es) == TRACE_OK)
+		w->count = calloc(DEJA_MAX_THREADS, sizeof(*w->count));
+	return w->count != NULL;
+}
+
+/* The next event of a thread the model knows (w->e); false at the end. */
+static bool walk_next(struct counted_walk *w)
+{
+	while (trace_stream_next(&w->es, &w->e) == 1) {
+		w->counts = deja_script_counts(w->e.ev.flags, &w->last_alone);
+		if (w->e.ev.thread < DEJA_MAX_THREADS)
+			return true;
+	}
+	return false;
+}
+
+static void walk_count(struct counted_walk *w)
+{
+	if (w->counts)
+		w->count[w->e.ev.thread]++;
+}
+
+static void walk_close(struct counted_walk *w)
+{
+	free(w->count);
+	trace_stream_close(&w->es);
+	trace_close(w->t);
+}
+
 /* Where, in a run, the switch (T after k -> U) was taken: U's event count
  * then (*u0) and how many events U ran before T's next one (*span). */
 static int find_switch(const struct bisect *b, const char *path,
 		       const struct deja_script_entry *sw, uint64_t *u0, uint64_t *span)
 {
-	struct trace *t;
-	char why[256];
-	if (trace_open(path, false, &t, why, sizeof(why)) != TRACE_OK)
-		return -1;
-	uint32_t focus;
-	struct trace_stream es = { 0 };
-	uint64_t *count = focus_in(b, t, &focus) == 0 && trace_stream_open(t, focus, &es) == TRACE_OK
-				  ? calloc(DEJA_MAX_THREADS, sizeof(*count))
-				  : NULL;
-	struct trace_event e;
+	struct counted_walk w;
+	bool open = walk_open(b, path, &w);
 	uint32_t prev = UINT32_MAX;
-	bool in = false, last_alone = false;
-	int r, found = -1;
-	while (count && (r = trace_stream_next(&es, &e)) == 1) {
-		uint32_t th = e.ev.thread;
-		bool counts = deja_script_counts(e.ev.flags, &last_alone);
-		if (th >= DEJA_MAX_THREADS)
-			continue;
-		if (!in && prev == sw->thread && th == sw->to && count[sw->thread] == sw->after) {
+	bool in = false;
+	int found = -1;
+	while (open && walk_next(&w)) {
+		uint32_t th = w.e.ev.thread;
+		if (!in && prev == sw->thread && th == sw->to && w.count[sw->thread] == sw->after) {
 			in = true;
 			found = 0;
-			*u0 = count[th];
+			*u0 = w.count[th];
 		}
 		if (in && th == sw->thread)
 			break;
-		if (counts)
-			count[th]++;
+		walk_count(&w);
 		prev = th;
 	}
 	if (in)
-		*span = count[sw->to] - *u0;
-	free(count);
-	trace_stream_close(&es);
-	trace_close(t);
+		*span = w.count[sw->to] - *u0;
+	if (w.t)
+		walk_close(&w);
 	return found;
 }
 
@@ -435,35 +470,21 @@ static int find_switch(const struct bisect *b, const char *path,
 static int next_thread_at(const struct bisect *b, const char *path, uint32_t thread,
 			  uint64_t after, uint32_t *next)
 {
-	struct trace *t;
-	char why[256];
-	if (trace_open(path, false, &t, why, sizeof(why)) != TRACE_OK)
-		return -1;
-	uint32_t focus;
-	struct trace_stream es = { 0 };
-	uint64_t *count = focus_in(b, t, &focus) == 0 && trace_stream_open(t, focus, &es) == TRACE_OK
-				  ? calloc(DEJA_MAX_THREADS, sizeof(*count))
-				  : NULL;
-	struct trace_event e;
+	struct counted_walk w;
+	bool open = walk_open(b, path, &w);
 	uint32_t prev = UINT32_MAX;
-	bool last_alone = false;
 	int found = -1;
-	while (count && found != 0 && trace_stream_next(&es, &e) == 1) {
-		uint32_t th = e.ev.thread;
-		bool counts = deja_script_counts(e.ev.flags, &last_alone);
-		if (th >= DEJA_MAX_THREADS)
-			continue;
-		if (prev == thread && th != thread && count[thread] == after) {
+	while (open && found != 0 && walk_next(&w)) {
+		uint32_t th = w.e.ev.thread;
+		if (prev == thread && th != thread && w.count[thread] == after) {
 			*next = th;
 			found = 0;
 		}
-		if (counts)
-			count[th]++;
+		walk_count(&w);
 		prev = th;
 	}
-	free(count);
-	trace_stream_close(&es);
-	trace_close(t);
+	if (w.t)
+		walk_close(&w);
 	return found;
 }
 
