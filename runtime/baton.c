@@ -352,6 +352,15 @@ static void wait_in_real_time(void)
 	}
 }
 
+/* Whether the program now waits for the world (deja_shared.world_waiting),
+ * written only when it changes: a choice is made at every event, and the
+ * channel's line is the supervisor's to read. */
+static void note_world_waiting(bool waiting)
+{
+	if (rt.shared->world_waiting != (uint32_t)waiting)
+		__atomic_store_n(&rt.shared->world_waiting, (uint32_t)waiting, __ATOMIC_RELEASE);
+}
+
 /* Ask the scheduler until it names a thread; ends the run if none can. */
 static struct deja_decision decide(uint32_t self)
 {
@@ -372,7 +381,7 @@ static struct deja_decision decide(uint32_t self)
 			rt_io_refresh(); /* a timerfd may be readable now */
 		rt_signals_route();
 		struct deja_decision d = deja_sched_choose(rt.model, &in);
-		rt.shared->world_waiting = d.kind == DEJA_DECIDE_EXTERNAL;
+		note_world_waiting(d.kind == DEJA_DECIDE_EXTERNAL);
 		switch (d.kind) {
 		case DEJA_DECIDE_RUN:
 		case DEJA_DECIDE_ALL_DONE:
