@@ -25,7 +25,6 @@
 #define _GNU_SOURCE
 #include "runtime.h"
 
-#include <dlfcn.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -100,18 +99,11 @@ static int (*real_eventfd)(unsigned int, int);
 static int (*real_socketpair)(int, int, int, int[2]);
 static int (*real_pipe2)(int[2], int);
 
-static void *resolve(const char *name)
-{
-	void *fn = dlsym(RTLD_NEXT, name);
-	if (!fn)
-		rt_fatal("cannot resolve the libc function behind an interposer");
-	return fn;
-}
 
 RT_EXPORT int eventfd(unsigned int count, int flags)
 {
 	if (!real_eventfd)
-		real_eventfd = resolve("eventfd");
+		real_eventfd = rt_real_next("eventfd");
 	int fd = RT_AS_PROGRAM_CALL(int, real_eventfd(count, flags));
 	note_own(fd, -1);
 	return fd;
@@ -126,7 +118,7 @@ static void note_pair(const int fd[2])
 RT_EXPORT int pipe2(int fd[2], int flags)
 {
 	if (!real_pipe2)
-		real_pipe2 = resolve("pipe2");
+		real_pipe2 = rt_real_next("pipe2");
 	int r = RT_AS_PROGRAM_CALL(int, real_pipe2(fd, flags));
 	if (r == 0)
 		note_pair(fd);
@@ -136,7 +128,7 @@ RT_EXPORT int pipe2(int fd[2], int flags)
 RT_EXPORT int pipe(int fd[2])
 {
 	if (!real_pipe2)
-		real_pipe2 = resolve("pipe2");
+		real_pipe2 = rt_real_next("pipe2");
 	int r = RT_AS_PROGRAM_CALL(int, real_pipe2(fd, 0));
 	if (r == 0)
 		note_pair(fd);
@@ -146,7 +138,7 @@ RT_EXPORT int pipe(int fd[2])
 RT_EXPORT int socketpair(int domain, int type, int protocol, int sv[2])
 {
 	if (!real_socketpair)
-		real_socketpair = resolve("socketpair");
+		real_socketpair = rt_real_next("socketpair");
 	int r = RT_AS_PROGRAM_CALL(int, real_socketpair(domain, type, protocol, sv));
 	if (r == 0)
 		note_pair(sv);

@@ -30,7 +30,6 @@
 #define _GNU_SOURCE
 #include "runtime.h"
 
-#include <dlfcn.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -51,25 +50,18 @@ static struct {
 	int (*ftrylockfile)(FILE *fp);
 } real;
 
-static void *resolve(const char *name)
-{
-	void *fn = dlsym(RTLD_NEXT, name);
-	if (!fn)
-		rt_fatal("cannot resolve the real stdio function behind an interposer");
-	return fn;
-}
 
 void rt_stdio_init(void)
 {
-#define STDIO_FN(ret, name, params, args, stream) real.name = resolve(#name);
-#define STDIO_VOID_FN(name, params, args, stream) real.name = resolve(#name);
+#define STDIO_FN(ret, name, params, args, stream) real.name = rt_real_next(#name);
+#define STDIO_VOID_FN(name, params, args, stream) real.name = rt_real_next(#name);
 #include "stdio.def"
 #undef STDIO_FN
 #undef STDIO_VOID_FN
-	real.fflush = resolve("fflush");
-	real.flockfile = resolve("flockfile");
-	real.funlockfile = resolve("funlockfile");
-	real.ftrylockfile = resolve("ftrylockfile");
+	real.fflush = rt_real_next("fflush");
+	real.flockfile = rt_real_next("flockfile");
+	real.funlockfile = rt_real_next("funlockfile");
+	real.ftrylockfile = rt_real_next("ftrylockfile");
 }
 
 /* Another library's constructor may print before the runtime's has run

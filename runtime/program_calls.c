@@ -26,7 +26,6 @@
 
 #include <assert.h> /* __assert_fail's declaration */
 #include <dirent.h>
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -71,20 +70,13 @@ uint64_t rt_program_site(uint64_t site, uint64_t sp)
 	return current.site;
 }
 
-static void *resolve(const char *name)
-{
-	void *fn = dlsym(RTLD_NEXT, name);
-	if (!fn)
-		rt_fatal("cannot resolve the libc function behind an interposer");
-	return fn;
-}
 
 /* Each function's libc twin, found at the runtime's start
  * (rt_program_calls_init) or at a call made before it. */
 #define RESOLVE(name)                                                       \
 	do {                                                                \
 		if (__builtin_expect(real_##name == NULL, 0))               \
-			real_##name = resolve(#name);                       \
+			real_##name = rt_real_next(#name);                       \
 	} while (0)
 
 #define PROGRAM_CALL(ret, name, params, args) static ret(*real_##name) params;

@@ -19,3 +19,11 @@ void rt_real_init(void)
 #include "real.def"
 #undef REAL_FN
 }
+
+void *rt_real_next(const char *name)
+{
+	void *fn = dlsym(RTLD_NEXT, name);
+	if (!fn)
+		rt_fatal("cannot resolve the libc function behind an interposer");
+	return fn;
+}

@@ -22,6 +22,8 @@ struct rt_real {
 
 extern struct rt_real rt_real_fns;
 void rt_real_init(void);
+/* The libc function `name` behind an interposer (fatal if none). */
+void *rt_real_next(const char *name);
 /* interpose_stdio.c: the real stdio functions behind its interposers. */
 void rt_stdio_init(void);
 /* program_calls.c: resolve the libc functions behind its interposers. */
