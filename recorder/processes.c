@@ -223,7 +223,7 @@ static int set_up_channel(struct processes *p, struct child *c, const struct dej
 	sh->debug_stop_event = setup->debug_stop_event;
 	for (uint32_t i = 0; i < setup->nchild_pids && i < DEJA_MAX_CHILDREN; i++)
 		sh->child_pids[i] = setup->child_pids[i];
-	deja_model_init(&sh->model, p->run.max_steps);
+	deja_model_init_zeroed(&sh->model, p->run.max_steps); /* a new memfd */
 	sh->model.pct_steps = p->run.pct_steps;
 	sh->model.reuse_joined = 1; /* children are followed in serialised mode only */
 	sh->model.entropy = sh->entropy_seed;
