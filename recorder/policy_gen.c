@@ -1,0 +1,149 @@
+/*
+ * policy_gen.c: a build-time tool that writes the kernel-side syscall
+ * policy (see policy.h) as BPF programs, built with libseccomp from the
+ * same syscall table the runtime dispatches on.
+ *
+ * The policy depends only on the syscall table and the architecture, so it
+ * is built once, here, rather than in every target just before its exec:
+ * libseccomp took 1.3 to 2 ms to build it there, on the start-up of every
+ * recording and replay.  policy.c loads what this writes.
+ *
+ * Usage: deja-policy-gen OUT.h.  Writes two programs: the watching one
+ * (refusals and SCMP_ACT_NOTIFY watches) and the refusing one (refusals
+ * only, for a kernel or a tree where watching is refused).
+ */
+#include <errno.h>
+#include <seccomp.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "syscall_marker.h"
+#include "syscall_table.h"
+
+/* Refused in every process: the kernel answers ENOSYS before any runtime
+ * could (REFUSED calls, rseq, are made by glibc before the runtime starts). */
+static bool refused(uint8_t klass)
+{
+	return klass == DEJA_SC_UNSUPPORTED || klass == DEJA_SC_REFUSED;
+}
+
+static int add_refusals(scmp_filter_ctx ctx)
+{
+	int rc = 0;
+	for (long nr = 0; nr < DEJA_SYSCALL_LIMIT && rc == 0; nr++)
+		if (refused(deja_syscall(nr)->klass))
+			rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), (int)nr, 0);
+	return rc;
+}
+
+/* The unmarked-argument comparison, unless the rule's form is unmarkable
+ * (reported whatever the arguments), and the rule's condition; how many. */
+static unsigned rule_comparisons(const struct deja_marker_rule *r, struct scmp_arg_cmp cmp[2])
+{
+	unsigned n = 0;
+	if (r->slot >= 0)
+		cmp[n++] = (struct scmp_arg_cmp){ .arg = (unsigned)r->slot, .op = SCMP_CMP_NE,
+						  .datum_a = DEJA_SYSCALL_MARKER };
+	if (r->cond_arg >= 0 && r->cond_op == DEJA_COND_NE)
+		cmp[n++] = (struct scmp_arg_cmp){ .arg = (unsigned)r->cond_arg, .op = SCMP_CMP_NE,
+						  .datum_a = r->cond_value };
+	else if (r->cond_arg >= 0)
+		cmp[n++] = (struct scmp_arg_cmp){ .arg = (unsigned)r->cond_arg,
+						  .op = SCMP_CMP_MASKED_EQ,
+						  .datum_a = r->cond_mask, .datum_b = r->cond_value };
+	return n;
+}
+
+static int add_rule(scmp_filter_ctx ctx, long nr, const struct deja_marker_rule *r)
+{
+	struct scmp_arg_cmp cmp[2];
+	unsigned n = rule_comparisons(r, cmp);
+	return seccomp_rule_add_array(ctx, SCMP_ACT_NOTIFY, (int)nr, n, cmp);
+}
+
+static int add_watches(scmp_filter_ctx ctx)
+{
+	int rc = 0;
+	for (long nr = 0; nr < DEJA_SYSCALL_LIMIT && rc == 0; nr++) {
+		struct deja_marker_rule rules[DEJA_MARKER_RULES_MAX];
+		size_t n = deja_marker_rules(nr, rules);
+		for (size_t i = 0; i < n && rc == 0; i++)
+			rc = add_rule(ctx, nr, &rules[i]);
+	}
+	return rc;
+}
+
+/* The program as libseccomp exports it, read back through a pipe
+ * (libseccomp 2.5 exports to a descriptor only). */
+static int export_program(scmp_filter_ctx ctx, unsigned char *buf, size_t room, size_t *len)
+{
+	int p[2];
+	if (pipe(p) != 0)
+		return -errno;
+	int rc = seccomp_export_bpf(ctx, p[1]);
+	close(p[1]);
+	*len = 0;
+	ssize_t n;
+	while (rc == 0 && (n = read(p[0], buf + *len, room - *len)) > 0)
+		*len += (size_t)n;
+	close(p[0]);
+	return rc == 0 && *len == room ? -E2BIG : rc;
+}
+
+static int build(bool watch, unsigned char *buf, size_t room, size_t *len)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!ctx)
+		return -ENOMEM;
+	/* A binary tree over the syscall numbers rather than a chain of
+	 * comparisons: a watched call, checked on every syscall the runtime
+	 * makes for the program, takes a handful of instructions. */
+	int rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	if (rc == 0)
+		rc = add_refusals(ctx);
+	if (rc == 0 && watch)
+		rc = add_watches(ctx);
+	if (rc == 0)
+		rc = export_program(ctx, buf, room, len);
+	seccomp_release(ctx);
+	return rc;
+}
+
+static void write_program(FILE *out, const char *name, const unsigned char *buf, size_t len)
+{
+	/* Aligned as the struct sock_filter array the kernel is handed. */
+	fprintf(out, "static const unsigned char %s[] __attribute__((aligned(8))) = {", name);
+	for (size_t i = 0; i < len; i++)
+		fprintf(out, "%s0x%02x,", i % 12 ? " " : "\n\t", buf[i]);
+	fprintf(out, "\n};\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: deja-policy-gen OUT.h\n");
+		return 2;
+	}
+	static unsigned char watching[1 << 16], refusing[1 << 16];
+	size_t watching_len, refusing_len;
+	int rc = build(true, watching, sizeof(watching), &watching_len);
+	if (rc == 0)
+		rc = build(false, refusing, sizeof(refusing), &refusing_len);
+	if (rc != 0) {
+		fprintf(stderr, "deja-policy-gen: libseccomp cannot build the policy: %s\n",
+			strerror(-rc));
+		return 1;
+	}
+	FILE *out = fopen(argv[1], "w");
+	if (!out) {
+		fprintf(stderr, "deja-policy-gen: cannot write %s: %s\n", argv[1], strerror(errno));
+		return 1;
+	}
+	fprintf(out, "/* Generated by deja-policy-gen (recorder/policy_gen.c): do not edit. */\n");
+	write_program(out, "policy_watching", watching, watching_len);
+	write_program(out, "policy_refusing", refusing, refusing_len);
+	return fclose(out) == 0 ? 0 : 1;
+}
