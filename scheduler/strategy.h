@@ -22,7 +22,7 @@ struct deja_choice {
 	uint32_t count;
 	uint32_t current;        /* thread that ran the last event */
 	bool current_enabled;
-	bool current_yields;     /* current's pending op is a yield or sleep */
+	bool current_yields;     /* current's pending op is a yield or sleep (enabled or not) */
 	uint64_t step;           /* index of the event about to execute */
 	const uint32_t *schedule; /* follow: the recorded schedule */
 	uint64_t schedule_len;

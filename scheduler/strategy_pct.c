@@ -130,10 +130,15 @@ static void lower_below(struct deja_model *m, uint32_t t, uint32_t lowest)
 /* A thread that yields or sleeps asks to let the others run: it goes
  * below every other enabled thread.  Left where it was, a thread spinning
  * on sched_yield() for a flag that a lower-priority thread sets would run
- * for ever, and the run would end at the step budget, not at the bug. */
+ * for ever, and the run would end at the step budget, not at the bug.  A
+ * sleep counts though it is not enabled itself (it waits for its
+ * deadline): it did not, and two threads polling a queue, each sleeping
+ * 10 us between looks, kept the two highest priorities above the threads
+ * that fed the queue, for ever; every pct run of such a program ended at
+ * the step budget (CPython's test_queue test_many_threads_nonblock). */
 static void lower_yielder(struct deja_model *m, const struct deja_choice *c)
 {
-	if (!c->current_yields || c->count < 2)
+	if (!c->current_yields)
 		return;
 	lower_below(m, c->current, lowest_other(m, c->enabled, c->count, c->current, UINT32_MAX));
 }
