@@ -183,6 +183,10 @@ void rt_files_stand_in(long nr, const long a[6], long fd);
 void rt_files_note_user_output(void);
 /* What kind of file fd is (st_mode's S_IFMT bits), 0 if none. */
 mode_t rt_files_type(long fd);
+/* The file type that decides whether a read of fd may wait: a replay's
+ * stdin, stdout and stderr, as inherited, have the recording's. */
+mode_t rt_files_wait_type(long fd);
+void rt_files_stdio_replaced(long fd);
 /* Replay: whether an OUTPUT syscall on fd runs again. */
 bool rt_files_replay_writes(long fd);
 /* Replay: whether a fed INPUT syscall must still run (resizing shared
