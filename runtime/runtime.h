@@ -526,6 +526,12 @@ uint64_t rt_part_digest(long nr, const long a[6], long r);
 /* The arguments of the part that starts `done` bytes into the call's,
  * pointing into *space where they differ from the call's own. */
 void rt_part_args(long nr, long part[6], const long a[6], uint64_t done, struct rt_part_space *space);
+/* Calls whose bytes rt_part_slice can cut: write, writev, sendto, sendmsg. */
+bool rt_part_sliceable(long nr);
+/* The arguments that give the call's bytes from `skip` on, at most
+ * `limit` of them. */
+void rt_part_slice(long nr, long part[6], const long a[6], uint64_t skip, uint64_t limit,
+		   struct rt_part_space *space);
 
 /* ---- world_waits.c: waits only the world ends ---- */
 /* The call (poll, ppoll, select, pselect6, epoll_wait...) waits to read a
