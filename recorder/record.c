@@ -867,6 +867,7 @@ static bool finish_trace(struct record_sink *rs, const struct record_options *o,
 		.final_digest = digest,
 		.pid = sh->target_pid,
 		.ppid = sh->target_ppid,
+		.stdio_kinds = sh->stdio_kinds,
 	};
 	trace_begin(t);
 	trace_put_outcome(t, &run);

@@ -174,6 +174,7 @@ static int setup_run(struct session *s, const struct session_config *cfg, bool f
 	sh->realtime_start_ns = cfg->realtime_start_ns;
 	sh->monotonic_start_ns = cfg->monotonic_start_ns;
 	sh->entropy_seed = cfg->entropy_seed;
+	sh->stdio_kinds = cfg->stdio_kinds;
 	/* A recording draws its randomness and reads the clocks, unless the
 	 * caller hands over an earlier run's (a replay always does). */
 	if (!cfg->schedule && !cfg->entropy_seed &&

@@ -59,6 +59,9 @@ struct session_config {
 	int64_t realtime_start_ns;
 	int64_t monotonic_start_ns;
 	uint64_t entropy_seed; /* replay: the recorded one; record: drawn anew unless given */
+	/* Replay: the kinds of descriptors 0-2 the recording started with
+	 * (deja_shared.stdio_kinds); a recording's runtime finds its own. */
+	uint32_t stdio_kinds;
 	/* Replay: the ids the recording saw (0: unknown), and its threads'
 	 * ids by model thread. */
 	int32_t replay_pid, replay_ppid;

@@ -431,6 +431,7 @@ static enum replay_status run_follow(struct replay_report *rep, struct session *
 		.realtime_start_ns = rep->recorded.realtime_start,
 		.monotonic_start_ns = rep->recorded.monotonic_start,
 		.entropy_seed = rep->recorded.entropy_seed,
+		.stdio_kinds = rep->recorded.stdio_kinds,
 		.feed = feed->entries,
 		.feed_count = feed->count,
 		.feed_bytes = feed->bytes,

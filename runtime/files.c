@@ -128,6 +128,47 @@ mode_t rt_files_type(long fd)
 	return rt_syscall2(SYS_fstat, fd, &st) == 0 ? (st.st_mode & S_IFMT) : 0;
 }
 
+/*
+ * The standard descriptors' kinds.  Whether a read may wait, a point the
+ * scheduler may switch at without preempting, depends on the kind of file
+ * read (input_waits.c): a pipe or a terminal may wait, a regular file never
+ * does.  A replay feeds the reads of its stdin, which may be anything
+ * (deja replay < /dev/null, or from a terminal where the recording read a
+ * file): asked there, its kind flagged other switches as preemptions than
+ * the recording had, and the replay diverged at the first such switch
+ * (pigz -p 2 reading a file, under a random schedule).  So the recording
+ * keeps the kinds it found (the trace's run.stdio_kinds) and a replay
+ * takes them for the descriptors the process still has as inherited.
+ */
+static void note_stdio_kinds(void)
+{
+	struct deja_shared *sh = rt.shared;
+	sh->stdio_inherited = 7u;
+	if (sh->mode == DEJA_MODE_REPLAY)
+		return; /* the supervisor's, from the trace */
+	uint32_t kinds = 0;
+	for (long fd = 0; fd < 3; fd++)
+		kinds |= (uint32_t)((rt_files_type(fd) >> 12) & 0xfu) << (4 * fd);
+	sh->stdio_kinds = kinds;
+}
+
+void rt_files_stdio_replaced(long fd)
+{
+	if (fd >= 0 && fd < 3)
+		__atomic_fetch_and(&rt.shared->stdio_inherited, ~(1u << fd), __ATOMIC_RELAXED);
+}
+
+mode_t rt_files_wait_type(long fd)
+{
+	const struct deja_shared *sh = rt.shared;
+	bool inherited = fd >= 0 && fd < 3 &&
+			 (__atomic_load_n(&sh->stdio_inherited, __ATOMIC_RELAXED) & (1u << fd));
+	uint32_t kind = inherited ? (sh->stdio_kinds >> (4 * fd)) & 0xfu : 0;
+	if (sh->mode == DEJA_MODE_REPLAY && kind)
+		return (mode_t)(kind << 12);
+	return rt_files_type(fd);
+}
+
 void rt_files_note_user_output(void)
 {
 	for (int i = 0; i < 2; i++) {
@@ -136,6 +177,7 @@ void rt_files_note_user_output(void)
 		rt.shared->user_output_dev[i] = open ? st.st_dev : 0;
 		rt.shared->user_output_ino[i] = open ? st.st_ino : 0;
 	}
+	note_stdio_kinds();
 }
 
 static bool is_user_output(const struct stat *st)

@@ -172,6 +172,8 @@ static void follow(void)
 	sh->image = 0;
 	memcpy(sh->user_output_dev, parent->user_output_dev, sizeof(sh->user_output_dev));
 	memcpy(sh->user_output_ino, parent->user_output_ino, sizeof(sh->user_output_ino));
+	sh->stdio_kinds = parent->stdio_kinds;
+	sh->stdio_inherited = parent->stdio_inherited;
 	/* Never touch the parent's channel again. */
 	rt_syscall2(SYS_munmap, parent, parent->size);
 	rt_syscall1(SYS_close, rt.shm_fd);

@@ -154,7 +154,7 @@ static bool descriptor_may_wait(long nr, const long a[6])
 {
 	if ((rt_io_recv_flags(nr, a) & MSG_DONTWAIT) || rt_io_known_never_waits(a[0]))
 		return false;
-	mode_t type = rt_files_type(a[0]);
+	mode_t type = rt_files_wait_type(a[0]);
 	if (type == S_IFREG || type == S_IFDIR || type == S_IFBLK) {
 		rt_io_note_never_waits(a[0]);
 		return false;

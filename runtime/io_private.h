@@ -33,6 +33,7 @@ struct rt_io {
 	uint32_t output_seq; /* record: its place among the tree's outputs (output_order.c) */
 	uint64_t deadline; /* then: its virtual deadline, as a replay's event has it */
 	uint64_t left; /* record: the bytes of the whole call from this part on */
+	uint64_t shown; /* replay: the bytes of the output the recording delivered (outputs.c) */
 	uint64_t room_plus_1; /* its address buffer's size + 1, noted before the call; 0: none */
 	char source[256]; /* record: the read's source */
 	uint16_t source_len;

@@ -36,6 +36,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -125,6 +126,36 @@ static long later_parts(const struct deja_syscall_info *sc, long nr, const long 
 	}
 }
 
+/* Replay: the `shown` bytes the recording's call delivered, all of them
+ * and no more.  The user's stdout may be a pipe the program made
+ * non-blocking (xz does), which a slower reader fills: the write took
+ * part of the bytes, or failed with EAGAIN, and the rest were lost
+ * (`deja replay T | cat` passed on 72 KiB of xz's 1.6 MB), while the
+ * program got its recorded count.  So the rest goes once poll says there
+ * is room: the reader is the user's, not a thread of the program.  A call
+ * recorded short shows only the bytes it took: the program's next call
+ * shows the others.  What the last write gave, or the count. */
+static long show_bytes(long nr, const long a[6], uint64_t shown)
+{
+	uint64_t done = 0;
+	long r = 0;
+	while (done < shown) {
+		long part[6];
+		struct rt_part_space space;
+		rt_part_slice(nr, part, a, done, shown - done, &space);
+		r = rt_io_pass(nr, part);
+		if (r == -EAGAIN) {
+			struct pollfd room = { .fd = (int)a[0], .events = POLLOUT };
+			rt_syscall3(SYS_poll, &room, 1, -1);
+		} else if (r > 0) {
+			done += (uint64_t)r;
+		} else if (r != -EINTR) {
+			return r;
+		}
+	}
+	return done ? (long)done : r;
+}
+
 /* Replay: the output again, where the user sees it.  Whether it gets
  * there is the user's affair, not the program's: a reader that has gone
  * (`deja replay T | head`) made the write fail with EPIPE and the kernel
@@ -133,12 +164,12 @@ static long later_parts(const struct deja_syscall_info *sc, long nr, const long 
  * SIGPIPE it raised is taken back (one that was pending before is left);
  * the program gets its recorded result, and a recorded EPIPE its own
  * SIGPIPE (rt_output). */
-static long show_again(long nr, const long a[6])
+static long show_again(long nr, const long a[6], uint64_t shown)
 {
 	uint64_t pipe = 1ULL << (SIGPIPE - 1), old = 0, pending = 0;
 	rt_syscall4(SYS_rt_sigprocmask, SIG_BLOCK, &pipe, &old, sizeof(pipe));
 	rt_syscall2(SYS_rt_sigpending, &pending, sizeof(pending));
-	long r = rt_io_pass(nr, a);
+	long r = rt_part_sliceable(nr) ? show_bytes(nr, a, shown) : rt_io_pass(nr, a);
 	if (r == -EPIPE && !(pending & pipe)) {
 		struct timespec now = { 0, 0 };
 		siginfo_t info;
@@ -208,7 +239,7 @@ static long write_waiting(struct rt_io *io, long nr, const long a[6], uint64_t s
 
 void rt_output_at_event(struct rt_io *io)
 {
-	io->result = io->feed ? show_again(io->nr, io->a) : write_now(io->nr, io->a);
+	io->result = io->feed ? show_again(io->nr, io->a, io->shown) : write_now(io->nr, io->a);
 }
 
 void rt_output_replay_in_turn(struct rt_io *io, uint32_t seq, bool show)
@@ -246,6 +277,9 @@ static long output_once(const struct deja_syscall_info *sc, long nr, const long 
 		 * say): its bytes got nowhere then, so they are not shown now. */
 		bool again = runs && !(f && f->result < 0);
 		io.feed = true;
+		/* The whole call if recorded in parts (all of it went, in the
+		 * end), or not recorded (the replay has diverged). */
+		io.shown = f && !(f->flags & DEJA_EVENT_PART) ? (uint64_t)f->result : rt_part_len(nr, a);
 		io.made_at_event = again && rt.shared->parallel;
 		io.result = -ENOSYS;
 		if (!rt.shared->parallel) { /* where the recording numbered it */

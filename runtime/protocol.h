@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 56u
+#define DEJA_PROTOCOL_VERSION 57u
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -812,6 +812,16 @@ struct deja_shared {
 	 * parent's. */
 	uint64_t user_output_dev[2];
 	uint64_t user_output_ino[2];
+	/* Descriptors 0, 1 and 2: their file types as the recording's top
+	 * process started with them (S_IFMT >> 12, four bits each, fd 0
+	 * lowest; 0: closed or not known), which decide whether a read of
+	 * one may wait (input_waits.c).  Record: the runtime's; replay: the
+	 * supervisor's, from the trace.  And which of the three each process
+	 * still has as it inherited them (bit fd; files.c,
+	 * rt_files_wait_type): a replay's own stdin, /dev/null say, is not
+	 * what the recording read. */
+	uint32_t stdio_kinds;
+	uint32_t stdio_inherited;
 	uint32_t runtime_ready;
 	int32_t target_pid;       /* the run's process, as getpid() gives it */
 	int32_t target_ppid;

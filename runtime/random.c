@@ -44,6 +44,7 @@ void rt_note_open(const char *path, long fd)
 void rt_note_close(long fd)
 {
 	rt_io_forget_fd(fd);
+	rt_files_stdio_replaced(fd);
 	rt_io_forget_receive_timeout(fd);
 	rt_timers_forget_fd(fd);
 	rt_pids_forget_fd(fd);

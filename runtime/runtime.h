@@ -183,6 +183,10 @@ void rt_files_stand_in(long nr, const long a[6], long fd);
 void rt_files_note_user_output(void);
 /* What kind of file fd is (st_mode's S_IFMT bits), 0 if none. */
 mode_t rt_files_type(long fd);
+/* The file type that decides whether a read of fd may wait: a replay's
+ * stdin, stdout and stderr, as inherited, have the recording's. */
+mode_t rt_files_wait_type(long fd);
+void rt_files_stdio_replaced(long fd);
 /* Replay: whether an OUTPUT syscall on fd runs again. */
 bool rt_files_replay_writes(long fd);
 /* Replay: whether a fed INPUT syscall must still run (resizing shared
@@ -522,6 +526,12 @@ uint64_t rt_part_digest(long nr, const long a[6], long r);
 /* The arguments of the part that starts `done` bytes into the call's,
  * pointing into *space where they differ from the call's own. */
 void rt_part_args(long nr, long part[6], const long a[6], uint64_t done, struct rt_part_space *space);
+/* Calls whose bytes rt_part_slice can cut: write, writev, sendto, sendmsg. */
+bool rt_part_sliceable(long nr);
+/* The arguments that give the call's bytes from `skip` on, at most
+ * `limit` of them. */
+void rt_part_slice(long nr, long part[6], const long a[6], uint64_t skip, uint64_t limit,
+		   struct rt_part_space *space);
 
 /* ---- world_waits.c: waits only the world ends ---- */
 /* The call (poll, ppoll, select, pselect6, epoll_wait...) waits to read a

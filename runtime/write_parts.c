@@ -160,3 +160,14 @@ void rt_part_args(long nr, long part[6], const long a[6], uint64_t done, struct 
 {
 	slice_args(nr, part, a, done, UINT64_MAX, space);
 }
+
+bool rt_part_sliceable(long nr)
+{
+	return nr == SYS_write || nr == SYS_writev || nr == SYS_sendto || nr == SYS_sendmsg;
+}
+
+void rt_part_slice(long nr, long part[6], const long a[6], uint64_t skip, uint64_t limit,
+		   struct rt_part_space *space)
+{
+	slice_args(nr, part, a, skip, limit, space);
+}

@@ -33,7 +33,11 @@ CREATE TABLE run (
     forks          INTEGER NOT NULL DEFAULT 0,  -- processes the top process forked
     pid            INTEGER,                     -- the process id the program saw
     ppid           INTEGER,                     -- its parent's
-    final_digest   INTEGER                      -- digest of the last event
+    final_digest   INTEGER,                     -- digest of the last event
+    -- The file types of descriptors 0, 1 and 2 as the program started
+    -- with them, four bits each (st_mode's S_IFMT >> 12), fd 0 lowest;
+    -- 0: closed.  A replay's reads of its stdin wait, or not, as these did.
+    stdio_kinds    INTEGER NOT NULL DEFAULT 0
 );
 
 CREATE TABLE argv (

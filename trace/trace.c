@@ -535,7 +535,7 @@ enum trace_status trace_put_outcome(struct trace *t, const struct trace_run *r)
 	sqlite3_stmt *st = trace_prepare(t,
 		"UPDATE run SET outcome=?, exit_code=?, signal=?, message=?, outcome_thread=?,"
 		" events=?, preemptions=?, switches=?, interrupted=?, final_digest=?, forks=?,"
-		" fault_site=?, pid=?, ppid=? WHERE id=1");
+		" fault_site=?, pid=?, ppid=?, stdio_kinds=? WHERE id=1");
 	if (!st)
 		return TRACE_ERR_WRITE;
 	sqlite3_bind_text(st, 1, r->outcome, -1, SQLITE_TRANSIENT);
@@ -569,6 +569,7 @@ enum trace_status trace_put_outcome(struct trace *t, const struct trace_run *r)
 		else
 			sqlite3_bind_null(st, 13 + i);
 	}
+	sqlite3_bind_int64(st, 15, r->stdio_kinds);
 	return trace_step_done(st);
 }
 

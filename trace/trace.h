@@ -16,7 +16,7 @@
 
 #include "protocol.h"
 
-#define TRACE_VERSION 26
+#define TRACE_VERSION 27
 #define TRACE_APPLICATION_ID 0x444A4131 /* "DJA1" */
 
 enum trace_status {
@@ -65,6 +65,7 @@ struct trace_run {
 	char *time;              /* "virtual" or "real" (what the clocks read) */
 	int64_t pid;             /* process and parent ids the program saw; 0: unknown */
 	int64_t ppid;
+	uint32_t stdio_kinds;    /* file types of descriptors 0-2 at the start (deja_shared) */
 };
 
 struct trace_event {

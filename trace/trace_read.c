@@ -79,7 +79,7 @@ enum trace_status trace_get_run(struct trace *t, struct trace_run *r)
 		"SELECT deja_version, cwd, exe_path, exe_hash, strategy, seed, run_index, max_steps,"
 		" started_at, outcome, exit_code, signal, message, outcome_thread, events,"
 		" preemptions, switches, interrupted, final_digest, realtime_start, monotonic_start,"
-		" entropy_seed, forks, fault_site, pid, ppid, time,"
+		" entropy_seed, forks, fault_site, pid, ppid, time, stdio_kinds,"
 		" (SELECT image FROM events ORDER BY seq DESC LIMIT 1) FROM run WHERE id=1");
 	if (!st)
 		return TRACE_ERR_CORRUPT;
@@ -115,7 +115,8 @@ enum trace_status trace_get_run(struct trace *t, struct trace_run *r)
 	r->pid = col_int_or(st, 24, 0);
 	r->ppid = col_int_or(st, 25, 0);
 	r->time = trace_dup_col(st, 26);
-	r->image = (uint32_t)col_int_or(st, 27, 0);
+	r->stdio_kinds = (uint32_t)col_int_or(st, 27, 0);
+	r->image = (uint32_t)col_int_or(st, 28, 0);
 	sqlite3_finalize(st);
 	if (!r->cwd || !r->exe_path || !r->exe_hash || !r->strategy || !r->outcome || !r->time)
 		return TRACE_ERR_CORRUPT;
