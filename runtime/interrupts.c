@@ -24,14 +24,21 @@
  * The scheduler treats it as a yield, and the virtual clock moves on by
  * the real time the thread spun, so a timer it waits for can fire.  A loop
  * whose registers change at every pass is computing, not waiting: after
- * MAX_PASSES passes it is left to run.
+ * MAX_PASSES passes it is left to run, unless it is a counted spin: a
+ * loop with a `pause` (the CPU's spin-wait hint) in which one register
+ * alone changes, by the same step at every pass (libgomp's wait spins
+ * so, up to 30 billion passes under OMP_WAIT_POLICY=active).  It stops
+ * there too, its count left out of the hash (counted_spin).
  *
  * Replay: after the event before an INTERRUPT (or its last event, where
  * the recording's run ended with it stopped: coverage's stopped_ip), the
  * thread sets the same breakpoint (the follow schedule's stop for it,
  * DEJA_STOP_INTERRUPT) and
- * stops at the first pass that repeats the one before it and whose
- * preserved registers hash as recorded.
+ * stops at the first pass that repeats the one before it, or continues
+ * its count, and whose preserved registers hash as recorded.  A counted
+ * spin's replay stops at an earlier pass than its recording did, with a
+ * smaller count: the loop then spins longer before it gives up, which
+ * is no event.
  *
  * Only code outside the runtime, libc, the dynamic loader and the vDSO is
  * stopped: the runtime may have been called from there mid-operation.
@@ -63,8 +70,16 @@
  * and what it looks for there. */
 static __thread int bp_fd __attribute__((tls_model("initial-exec"))) = -1;
 static __thread uint64_t bp_ip __attribute__((tls_model("initial-exec")));
-/* All the registers at the last pass, and (replay) the kept ones recorded. */
-static __thread uint64_t bp_regs __attribute__((tls_model("initial-exec")));
+/* The general registers and the stack's hash at the last pass, the one
+ * register that changed from the pass before it and by how much (-1:
+ * none or several), and (replay) the kept registers' hash recorded. */
+#define PASS_REGS (REG_RIP + 1)
+static __thread greg_t bp_gregs[PASS_REGS] __attribute__((tls_model("initial-exec")));
+static __thread uint64_t bp_stack __attribute__((tls_model("initial-exec")));
+static __thread int bp_step_reg __attribute__((tls_model("initial-exec")));
+static __thread greg_t bp_step __attribute__((tls_model("initial-exec")));
+/* Whether the code around the instruction has a `pause`: -1 not looked. */
+static __thread int bp_pause __attribute__((tls_model("initial-exec")));
 static __thread uint64_t bp_kept __attribute__((tls_model("initial-exec")));
 static __thread uint32_t bp_passes __attribute__((tls_model("initial-exec")));
 static __thread int64_t bp_dark_ns __attribute__((tls_model("initial-exec")));
@@ -110,31 +125,63 @@ static uint64_t stack_span(uint64_t sp)
 	return stack_top - sp;
 }
 
-/* What tells one pass over the instruction from the next: the general
- * registers, instruction pointer included, flags excluded (the kernel
- * sets the resume flag when it returns to a breakpoint), and the stack. */
-static uint64_t registers_hash(const ucontext_t *uc)
+/* What tells one pass over the instruction from the next, besides the
+ * general registers (instruction pointer included, flags excluded: the
+ * kernel sets the resume flag when it returns to a breakpoint): the
+ * stack. */
+static uint64_t stack_hash(const ucontext_t *uc)
 {
 	uint64_t sp = (uint64_t)uc->uc_mcontext.gregs[REG_RSP];
-	XXH3_state_t st;
-	XXH3_64bits_reset(&st);
-	XXH3_64bits_update(&st, uc->uc_mcontext.gregs, (REG_RIP + 1) * sizeof(greg_t));
-	XXH3_64bits_update(&st, (const void *)(uintptr_t)sp, stack_span(sp));
-	return XXH3_64bits_digest(&st);
+	return XXH3_64bits((const void *)(uintptr_t)sp, stack_span(sp));
 }
 
 /* The registers a call preserves, with the stack and instruction
  * pointers: what a replay compares with the recording.  The others may
  * hold what the runtime's last call left in them, which a replay, going
- * other ways through the runtime, leaves different. */
-static uint64_t kept_registers_hash(const ucontext_t *uc)
+ * other ways through the runtime, leaves different.  A counted spin's
+ * count (`count_reg`, -1: none) is left out: a replay stops at another
+ * pass of it. */
+static uint64_t kept_registers_hash(const ucontext_t *uc, int count_reg)
 {
 	static const int kept[] = { REG_RBX, REG_RBP, REG_R12, REG_R13, REG_R14,
 				    REG_R15, REG_RSP, REG_RIP };
 	greg_t v[sizeof(kept) / sizeof(kept[0])];
 	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
-		v[i] = uc->uc_mcontext.gregs[kept[i]];
+		v[i] = kept[i] == count_reg ? 0 : uc->uc_mcontext.gregs[kept[i]];
 	return XXH3_64bits(v, sizeof(v));
+}
+
+/* Bytes either side of the watched instruction looked at for a `pause`. */
+#define PAUSE_REACH 32
+
+/* Whether the code around `ip` has a `pause` (f3 90), the hint a loop
+ * that waits for another CPU gives its own: a loop counting with one
+ * is waiting, one without (a scan for a non-zero byte) may be computing
+ * what another thread's store would change midway. */
+static bool pause_near(uint64_t ip)
+{
+	if (ip < PAUSE_REACH || !rt_maps_readable(ip - PAUSE_REACH, ip + PAUSE_REACH + 1))
+		return false;
+	const unsigned char *code = (const unsigned char *)(uintptr_t)(ip - PAUSE_REACH);
+	for (size_t i = 0; i < 2 * PAUSE_REACH; i++)
+		if (code[i] == 0xf3 && code[i + 1] == 0x90)
+			return true;
+	return false;
+}
+
+/* The one general register that differs between `was` and `now` (-1:
+ * none or more than one). */
+static int one_changed(const greg_t *was, const greg_t *now)
+{
+	int changed = -1;
+	for (int r = 0; r < PASS_REGS; r++) {
+		if (was[r] == now[r])
+			continue;
+		if (changed >= 0)
+			return -1;
+		changed = r;
+	}
+	return changed;
 }
 
 static bool name_has(const char *path, const char *part)
@@ -208,6 +255,8 @@ static bool arm(uint64_t ip)
 	bp_fd = (int)kept;
 	bp_ip = ip;
 	bp_passes = 0;
+	bp_step_reg = -1;
+	bp_pause = -1;
 	return true;
 }
 
@@ -296,20 +345,46 @@ static void spun_elsewhere(void)
 	rt_end_run(DEJA_OUTCOME_DIVERGENCE, rt_self, message);
 }
 
+/* The register a counted spin counts in, at this pass: one register
+ * alone changed since the pass before, by the same step as between the
+ * two passes before that, the stack did not, and a `pause` is near
+ * (-1: not a counted spin).  Such a loop waits, as a spin does, and how
+ * far it has counted changes only how long it waits before it gives up
+ * (libgomp's do_spin counts to GOMP_SPINCOUNT, then waits in a futex). */
+static int counted_spin(const ucontext_t *uc, bool same_stack)
+{
+	const greg_t *now = uc->uc_mcontext.gregs;
+	int reg = bp_passes > 0 && same_stack ? one_changed(bp_gregs, now) : -1;
+	greg_t step = reg >= 0 ? now[reg] - bp_gregs[reg] : 0;
+	bool again = reg >= 0 && reg == bp_step_reg && step == bp_step;
+	bp_step_reg = reg;
+	bp_step = step;
+	if (!again)
+		return -1;
+	if (bp_pause < 0)
+		bp_pause = pause_near((uint64_t)now[REG_RIP]);
+	return bp_pause ? reg : -1;
+}
+
 /* A pass over the watched instruction. */
 static void passed(ucontext_t *uc)
 {
-	uint64_t regs = registers_hash(uc), kept = kept_registers_hash(uc);
-	bool spins = bp_passes > 0 && regs == bp_regs;
-	bp_regs = regs;
+	uint64_t stack = stack_hash(uc);
+	bool same_stack = bp_passes > 0 && stack == bp_stack;
+	bool spins = same_stack && memcmp(bp_gregs, uc->uc_mcontext.gregs, sizeof(bp_gregs)) == 0;
+	int count_reg = spins ? -1 : counted_spin(uc, same_stack);
+	bool waits = spins || count_reg >= 0;
+	uint64_t kept = kept_registers_hash(uc, count_reg);
+	memcpy(bp_gregs, uc->uc_mcontext.gregs, sizeof(bp_gregs));
+	bp_stack = stack;
 	bp_passes++;
 	if (!stoppable())
 		disarm();
-	else if (rt.shared->mode == DEJA_MODE_REPLAY && spins && kept == bp_kept)
+	else if (rt.shared->mode == DEJA_MODE_REPLAY && waits && kept == bp_kept)
 		stop_here(uc, kept, 0);
-	else if (rt.shared->mode == DEJA_MODE_REPLAY && spins) /* nothing will change it */
+	else if (rt.shared->mode == DEJA_MODE_REPLAY && waits) /* nothing will change it */
 		spun_elsewhere();
-	else if (rt.shared->mode == DEJA_MODE_RECORD && spins)
+	else if (rt.shared->mode == DEJA_MODE_RECORD && waits)
 		stop_here(uc, kept, bp_dark_ns);
 	else if (rt.shared->mode == DEJA_MODE_RECORD && bp_passes > MAX_PASSES)
 		disarm(); /* computing: left to run */
