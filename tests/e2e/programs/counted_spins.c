@@ -2,10 +2,11 @@
  * counted_spins.c: threads that wait by spinning with a `pause` and a
  * count of their passes (as libgomp's waits do), for counted_spins.sh.
  *
- *   counted_spins turns   two threads take turns through a shared word,
- *                         each spinning while it is not its turn, counting
- *                         its passes up to a bound it never reaches (then
- *                         it would say it gave up); prints each turn.
+ *   counted_spins turns [N]  two threads take turns (3, or N each) through
+ *                         a shared word, each spinning while it is not its
+ *                         turn, counting its passes up to a bound it never
+ *                         reaches (then it would say it gave up); prints
+ *                         each turn (with N, only the last of each).
  *   counted_spins scan    main counts its way through a large zeroed
  *                         buffer, one byte a pass, with no `pause`, while
  *                         a new thread waits to start: computing, not
@@ -23,6 +24,7 @@
 #define SPIN_BOUND (1ull << 40)
 
 static atomic_int turn;
+static int rounds = 3;
 
 /* Wait for `me`'s turn; false if the bound ran out first.  The count is
  * in a register and changes at every pass: deja's old rule (every
@@ -41,13 +43,15 @@ static int wait_turn(int me)
 static void *player(void *arg)
 {
 	int me = (int)(intptr_t)arg;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < rounds; i++) {
 		if (!wait_turn(me)) {
 			printf("player %d gave up\n", me);
 			return NULL;
 		}
-		printf("player %d, turn %d\n", me, i);
-		fflush(stdout);
+		if (rounds == 3 || i == rounds - 1) {
+			printf("player %d, turn %d\n", me, i);
+			fflush(stdout);
+		}
 		atomic_store_explicit(&turn, 1 - me, memory_order_release);
 	}
 	return NULL;
@@ -89,10 +93,13 @@ static int scan(void)
 
 int main(int argc, char **argv)
 {
-	if (argc == 2 && strcmp(argv[1], "turns") == 0)
+	if (argc >= 2 && argc <= 3 && strcmp(argv[1], "turns") == 0) {
+		if (argc == 3)
+			rounds = atoi(argv[2]);
 		return turns();
+	}
 	if (argc == 2 && strcmp(argv[1], "scan") == 0)
 		return scan();
-	fprintf(stderr, "usage: counted_spins turns|scan\n");
+	fprintf(stderr, "usage: counted_spins turns [N]|scan\n");
 	return 2;
 }
