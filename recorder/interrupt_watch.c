@@ -68,8 +68,9 @@ static void warn_once(uint32_t thread, int64_t dark)
 	warned = true;
 	fprintf(stderr,
 		"deja: thread %u has run %d s without a scheduling point while the run has more to"
-		" do; if it spins waiting for another thread, and the loop counts its passes, deja"
-		" cannot stop it: build the program with $(deja cflags), or end deja with Ctrl-C"
+		" do; if it spins waiting for another thread, in a loop that changes more than one"
+		" counting register (or counts without a pause), deja cannot stop it: build the"
+		" program with $(deja cflags), or end deja with Ctrl-C"
 		" (the trace is kept) or --timeout\n",
 		thread, WARN_AFTER_S);
 }

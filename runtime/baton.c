@@ -280,7 +280,7 @@ static int64_t execute_chosen(uint32_t self)
 	rt_cancel_note_event();
 	rt_signals_note_event(ev.seq);
 	rt_ticks_after_event(ev.seq);
-	rt_interrupts_after_event(ev.seq);
+	rt_interrupts_after_event(ev.seq, ev.op == DEJA_OP_THREAD_EXIT);
 	emit(&ev);
 	return r;
 }

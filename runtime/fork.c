@@ -204,6 +204,7 @@ static void follow(void)
 
 void rt_fork_child(void)
 {
+	rt_interrupts_forked();
 	if (pending_follow) {
 		pending_follow = false;
 		follow();

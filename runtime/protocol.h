@@ -86,7 +86,7 @@
  * (runtime/interrupts.c). */
 #define DEJA_TIMESLICE_TICKS (1ull << 20)
 #define DEJA_TIMESLICE_NS (1ull << 20)
-#define DEJA_INTERRUPT_MS 20u
+#define DEJA_INTERRUPT_MS 5u
 #define DEJA_SIG_INTERRUPT 64
 
 /* A thread that makes scheduling points but never blocks (it polls a flag

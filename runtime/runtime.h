@@ -564,9 +564,12 @@ void rt_interrupts_stack_top(const void *top);
 /* The relay's DEJA_SIG_INTERRUPT: true if the supervisor sent it or one
  * of the runtime's breakpoints raised it (and it was dealt with). */
 bool rt_interrupt_signal(const siginfo_t *si, void *ctx);
-/* This thread has executed event seq: in a replay, it sets the breakpoint
- * its next event, an interrupt, stops at. */
-void rt_interrupts_after_event(uint64_t seq);
+/* This thread has executed event seq (`ending`: its THREAD_EXIT): in a
+ * replay, it sets the breakpoint its next event, an interrupt, stops at;
+ * in a recording, its known spin sites watch again (or are closed). */
+void rt_interrupts_after_event(uint64_t seq, bool ending);
+/* In a forked child: the thread's breakpoints are its parent's. */
+void rt_interrupts_forked(void);
 
 /* ---- tick_counters.c: a thread's tick count, over its modules' counters ---- */
 /* Ticks the thread has passed, in all its counters. */
