@@ -108,17 +108,17 @@ static int scopes_at(Dwarf_Die *die, Dwarf_Addr pc, Dwarf_Die *chain, int n)
 
 /* An address inside code inlined from a system header: the call site in
  * the program's own code that it was inlined into, the innermost such
- * (file and line left as they are when there is none). */
-static void program_call_site(Dwfl_Module *mod, Dwarf_Addr pc, const char **file, int *line)
+ * among chain's n scopes (file and line left as they are when there is
+ * none).  Returns the index of the inlined scope whose call site it is,
+ * or n when the line was left as it was. */
+static int program_call_site(Dwarf_Die *cu, Dwarf_Die *chain, int n, const char **file,
+			     int *line)
 {
-	Dwarf_Addr bias;
-	Dwarf_Die *cu = dwfl_module_addrdie(mod, pc, &bias);
 	Dwarf_Files *files;
 	size_t nfiles;
-	if (!cu || dwarf_getsrcfiles(cu, &files, &nfiles) != 0)
-		return;
-	Dwarf_Die chain[INLINE_DEPTH_MAX];
-	for (int i = scopes_at(cu, pc - bias, chain, 0) - 1; i >= 0; i--) {
+	if (dwarf_getsrcfiles(cu, &files, &nfiles) != 0)
+		return n;
+	for (int i = n - 1; i >= 0; i--) {
 		Dwarf_Attribute at;
 		Dwarf_Word fidx, ln;
 		if (dwarf_tag(&chain[i]) != DW_TAG_inlined_subroutine ||
@@ -130,9 +130,10 @@ static void program_call_site(Dwfl_Module *mod, Dwarf_Addr pc, const char **file
 		if (f && !system_file(f)) {
 			*file = f;
 			*line = (int)ln;
-			return;
+			return i;
 		}
 	}
+	return n;
 }
 
 typedef char *(*demangler)(const char *mangled, char *out, size_t *len, int *status);
@@ -208,6 +209,66 @@ static char *readable_name(const char *symbol)
 	return name;
 }
 
+/* The function an inlined scope is an instance of, readable (malloc'd):
+ * its linkage name demangled (C++: "Pool::submit"), else its plain name
+ * (C); NULL when the debug information names neither. */
+static char *inlined_name(Dwarf_Die *scope)
+{
+	Dwarf_Attribute at;
+	const char *linkage = dwarf_formstring(dwarf_attr_integrate(scope, DW_AT_linkage_name, &at));
+	if (!linkage)
+		linkage = dwarf_formstring(dwarf_attr_integrate(scope, DW_AT_MIPS_linkage_name, &at));
+	if (linkage)
+		return readable_name(linkage);
+	const char *name = dwarf_formstring(dwarf_attr_integrate(scope, DW_AT_name, &at));
+	return name ? strdup(name) : NULL;
+}
+
+/* The function whose code the line names: the innermost function scope
+ * (a subprogram or an inlined call) among chain's first n.  The symbol
+ * table names only the outermost, the function the code was inlined
+ * into: at -O1 a static helper's lock on line 23 would be reported as in
+ * its caller, a line and a function that do not go together.  Returns
+ * NULL (keep the symbol's name) when that scope is not an inlined one. */
+static char *function_of_line(Dwarf_Die *chain, int n)
+{
+	for (int i = n - 1; i >= 0; i--) {
+		int tag = dwarf_tag(&chain[i]);
+		if (tag == DW_TAG_inlined_subroutine)
+			return inlined_name(&chain[i]);
+		if (tag == DW_TAG_subprogram)
+			return NULL;
+	}
+	return NULL;
+}
+
+/* File, line and, for code inlined from another function, that
+ * function's name, for pc in mod (s->function replaced then). */
+static void source_of(Dwfl_Module *mod, Dwarf_Addr pc, struct trace_site *s)
+{
+	Dwfl_Line *dline = dwfl_module_getsrc(mod, pc);
+	if (!dline)
+		return;
+	int lineno = 0;
+	const char *file = dwfl_lineinfo(dline, NULL, &lineno, NULL, NULL, NULL);
+	Dwarf_Addr bias;
+	Dwarf_Die *cu = dwfl_module_addrdie(mod, pc, &bias);
+	Dwarf_Die chain[INLINE_DEPTH_MAX];
+	int n = cu ? scopes_at(cu, pc - bias, chain, 0) : 0;
+	int owner = n;
+	if (system_file(file) && cu)
+		owner = program_call_site(cu, chain, n, &file, &lineno);
+	s->file = dup_or_null(file);
+	s->line = lineno;
+	if (system_file(file))
+		return;
+	char *inlined = function_of_line(chain, owner);
+	if (inlined) {
+		free(s->function);
+		s->function = inlined;
+	}
+}
+
 static const char *base_name(const char *path)
 {
 	const char *slash = path ? strrchr(path, '/') : NULL;
@@ -228,15 +289,7 @@ void symbolizer_lookup(struct symbolizer *sym, uint64_t address, bool return_add
 	const char *mname = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 	s->module = dup_or_null(base_name(mname));
 	s->function = readable_name(dwfl_module_addrname(mod, pc));
-	Dwfl_Line *line = dwfl_module_getsrc(mod, pc);
-	if (line) {
-		int lineno = 0;
-		const char *file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
-		if (system_file(file))
-			program_call_site(mod, pc, &file, &lineno);
-		s->file = dup_or_null(file);
-		s->line = lineno;
-	}
+	source_of(mod, pc, s);
 }
 
 void symbolizer_close(struct symbolizer *sym)
