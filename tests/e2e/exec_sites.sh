@@ -9,7 +9,7 @@
 #  - a shell that execs a program: the shell's libc calls and the
 #    program's own functions are both named;
 #  - a parent whose forked child execs another program: the child's
-#    events are named from that program (debit, customer), the parent's
+#    events are named from that program (debit, balance_covers), the parent's
 #    from its own (parent_work).
 # Every image's files are hashed into the trace, so a replay refuses an
 # exec'd child's executable that changed since the recording, with exit 2.
@@ -57,7 +57,7 @@ top=$(awk '/^process 1 /{ exit } { print }' show)
 child=$(awk '/^process 1 /{ found = 1 } found { print }' show)
 shows "$top" 'mutex_lock(.*parent_work (exec_child\.c:' "the parent's lock is named parent_work"
 shows "$child" 'mutex_lock(.*debit (atomicity\.c:' "the exec'd child's lock in debit is named from its own executable"
-shows "$child" 'mutex_lock(.*customer (atomicity\.c:' "the exec'd child's lock in customer is named"
+shows "$child" 'mutex_lock(.*balance_covers (atomicity\.c:' "the exec'd child's lock in balance_covers (inlined into customer) is named"
 if grep -q 'exec_child\.c' <<<"$child"; then
 	dump show; fail "an exec'd child's event is named from its parent's executable"
 fi
