@@ -622,11 +622,20 @@ static int event_of(const struct bisect *b, const char *path, uint32_t thread, u
 	return found;
 }
 
+/* The site is CPython's own code (the interpreter or libpython). */
+static bool in_cpython(const struct trace_site *s)
+{
+	return s && s->module &&
+	       (strncmp(s->module, "python", 6) == 0 || strncmp(s->module, "libpython", 9) == 0);
+}
+
 /* "thread 1 balance_covers() atomicity.c:28 mutex_lock(mutex#1)", then
  * " [race.py:9 in withdraw]" when the thread was at a Python line (deja
- * --python-lines); false when neither kept run reached the event. */
+ * --python-lines); false when neither kept run reached the event.
+ * *unlined (if given) is set when the event is CPython's code with no
+ * Python line: a run recorded without --python-lines. */
 static bool describe_pair_event(const struct bisect *b, uint32_t thread, uint64_t index,
-				char *buf, size_t len, struct deja_event *ev)
+				char *buf, size_t len, struct deja_event *ev, bool *unlined)
 {
 	struct site_table sites = { 0 };
 	uint32_t process;
@@ -652,8 +661,11 @@ static bool describe_pair_event(const struct bisect *b, uint32_t thread, uint64_
 		where[0] = '\0';
 	}
 	char py[300], python[304] = "";
-	if (describe_python(&sites, process, ev, false, py, sizeof(py)))
+	bool lined = describe_python(&sites, process, ev, false, py, sizeof(py));
+	if (lined)
 		snprintf(python, sizeof(python), " [%s]", py);
+	if (unlined)
+		*unlined = !lined && in_cpython(s);
 	snprintf(buf, len, "thread %u %s%s%s", thread, where, op, python);
 	site_table_free(&sites);
 	return true;
@@ -674,8 +686,8 @@ static int store(struct bisect *b, const struct pair *p, const char *summary)
 {
 	struct deja_event e1, e2;
 	char d1[512], d2[512];
-	bool k1 = describe_pair_event(b, p->first_thread, p->first_index, d1, sizeof(d1), &e1);
-	bool k2 = describe_pair_event(b, p->second_thread, p->second_index, d2, sizeof(d2), &e2);
+	bool k1 = describe_pair_event(b, p->first_thread, p->first_index, d1, sizeof(d1), &e1, NULL);
+	bool k2 = describe_pair_event(b, p->second_thread, p->second_index, d2, sizeof(d2), &e2, NULL);
 	struct trace_finding f = {
 		.kind = "critical_pair",
 		.first_thread = p->first_thread, .first_index = p->first_index,
@@ -718,14 +730,25 @@ static int report(struct bisect *b, const struct pair *p)
 {
 	struct deja_event ev;
 	char first[512], second[512], summary[1200];
-	describe_pair_event(b, p->first_thread, p->first_index, first, sizeof(first), &ev);
-	describe_pair_event(b, p->second_thread, p->second_index, second, sizeof(second), &ev);
+	bool unlined1 = false, unlined2 = false;
+	describe_pair_event(b, p->first_thread, p->first_index, first, sizeof(first), &ev, &unlined1);
+	describe_pair_event(b, p->second_thread, p->second_index, second, sizeof(second), &ev,
+			    &unlined2);
 	char whose[32] = "";
 	if (b->tree.focus != 0)
 		snprintf(whose, sizeof(whose), "process %u: ", b->tree.focus);
 	snprintf(summary, sizeof(summary), "%s%s before %s makes it fail; the other order passes",
 		 whose, first, second);
 	printf("%s\n", summary);
+	/* Without Python lines a CPython pair is the interpreter's own code
+	 * (the GIL's mutex, a stat) at bare addresses: say how to see the
+	 * program's lines rather than leave the pair unexplained.  The run's
+	 * environment is recorded, so only a new run can have them. */
+	if (unlined1 && unlined2)
+		fprintf(stderr, "deja bisect: the run has no Python lines (it was recorded without"
+				" --python-lines), so both events are CPython's own code; to see the"
+				" program's lines, hunt or record it again with --python-lines and"
+				" bisect that run\n");
 	return store(b, p, summary);
 }
 
