@@ -36,6 +36,10 @@ int cmd_bisect(int argc, char **argv);
  * (*path: that file, to unlink at the end; NULL when stdin is left as it
  * is).  -1 if it cannot be kept. */
 int cli_keep_stdin(const char *beside, char **path);
+/* The recorded run's stdin was a file or a pipe (stdio_kinds, as in
+ * trace_run) and this one's runs get none (fed: the file they read
+ * instead, or NULL): a run that then passes may just lack its input. */
+bool cli_stdin_missing(uint32_t stdio_kinds, const char *fed);
 
 /* libdeja-runtime.so: $DEJA_RUNTIME, else ../lib/deja/ beside the deja
  * executable (the same relative place in the build tree and installed).

@@ -84,6 +84,7 @@ struct bisect {
 	char err[512];
 	enum trial_status trouble;
 	char *keep_fail, *keep_pass; /* traces of the two orders */
+	char *stdin_kept; /* deja's stdin, copied once for every trial (or NULL) */
 };
 
 static int parse(int argc, char **argv, struct bisect *b)
@@ -774,6 +775,12 @@ static int setup(struct bisect *b)
 	};
 	if (!b->prog.runtime)
 		return DEJA_EXIT_INTERNAL;
+	/* A program fed on stdin (`deja bisect T < input`) must read all of
+	 * it in every trial, not the first trial alone: each trial opens a
+	 * copy afresh (run_stdin.c, as deja hunt's runs do). */
+	if (cli_keep_stdin(b->fail_abs, &b->stdin_kept) != 0)
+		return DEJA_EXIT_INTERNAL;
+	b->prog.stdin_from = b->stdin_kept;
 	if (chdir(b->run.cwd) != 0) {
 		fprintf(stderr, "deja bisect: cannot enter the recorded directory %s\n", b->run.cwd);
 		return DEJA_EXIT_INTERNAL;
@@ -788,6 +795,10 @@ static int setup(struct bisect *b)
 	if (!failure_failed(&r.sig)) {
 		fprintf(stderr, "deja bisect: %s's schedule, run again as a script, passes; "
 				"nothing to explain\n", b->fail_path);
+		if (cli_stdin_missing(b->run.stdio_kinds, b->stdin_kept))
+			fprintf(stderr, "deja bisect: the recorded run's stdin was a file or a pipe,"
+					" and this one's is not: give it the same input (deja bisect"
+					" %s < FILE)\n", b->fail_path);
 		return DEJA_EXIT_FAILED;
 	}
 	b->target = r.sig;
@@ -802,6 +813,9 @@ static void cleanup(struct bisect *b)
 			record_remove_trace(traces[i]);
 	if (b->prog.output)
 		unlink(b->prog.output);
+	if (b->stdin_kept)
+		unlink(b->stdin_kept);
+	free(b->stdin_kept);
 	free((char *)b->prog.scratch);
 	free((char *)b->prog.output);
 	free(b->keep_fail);

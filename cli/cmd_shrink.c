@@ -45,7 +45,8 @@ static const char usage[] =
 	"cycle.  The result is checked to be 1-minimal (removing any one of its\n"
 	"preemptions makes the run pass) and written as a trace that `deja replay`\n"
 	"re-creates.  The program is run in the recorded directory with the\n"
-	"recorded arguments; a program that reads stdin gets deja's stdin.\n"
+	"recorded arguments; a program that reads stdin gets deja's stdin (all\n"
+	"of it in every run: a pipe or a file is kept and read afresh).\n"
 	"\n"
 	"A run of several processes is shrunk in one of them, the one with the\n"
 	"most preemptions or the one --process names (a test program that a\n"
@@ -434,6 +435,11 @@ static int baseline(struct shrink *s)
 		fprintf(stderr, "deja shrink: the recorded schedule, run again as a script, does "
 				"not fail as recorded (%s, got %s); nothing to shrink\n",
 			want, got);
+		if (cli_stdin_missing(s->run.stdio_kinds, s->prog.stdin_from ? s->prog.stdin_from
+									      : s->stdin_kept))
+			fprintf(stderr, "deja shrink: the recorded run's stdin was a file or a pipe,"
+					" and this one's is not: give it the same input (deja shrink"
+					" %s < FILE, or --input FILE)\n", s->a.trace);
 		return DEJA_EXIT_FAILED;
 	}
 	s->target = r.sig;
@@ -739,6 +745,12 @@ static int prepare(struct shrink *s, char **out_abs, char **trace_abs, char **de
 	s->prog.runtime = cli_runtime_path();
 	if (!s->prog.runtime)
 		return DEJA_EXIT_INTERNAL;
+	/* A program fed on stdin (`deja shrink T < input`) reads all of it in
+	 * every candidate run: from a pipe the first run read it all and the
+	 * others found nothing, passed, and every preemption looked needed. */
+	if (cli_keep_stdin(*out_abs, &s->stdin_kept) != 0)
+		return DEJA_EXIT_INTERNAL;
+	s->prog.input_from = s->stdin_kept;
 	if (s->a.input) {
 		int code = input_setup(s, *out_abs);
 		if (code != DEJA_EXIT_OK)
@@ -780,6 +792,9 @@ static void cleanup(struct shrink *s)
 	free(s->input_orig);
 	free(s->input_final);
 	free(s->input_real);
+	if (s->stdin_kept)
+		unlink(s->stdin_kept);
+	free(s->stdin_kept);
 	tree_scripts_free(&s->tree);
 	trace_run_free(&s->run);
 }

@@ -57,7 +57,7 @@ int cli_keep_stdin(const char *beside, char **path)
 	}
 	int fd = open(*path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || copy_all(0, fd) != 0) {
-		fprintf(stderr, "deja hunt: cannot keep stdin in %s\n", *path);
+		fprintf(stderr, "deja: cannot keep stdin in %s\n", *path);
 		if (fd >= 0) {
 			close(fd);
 			unlink(*path);
@@ -68,4 +68,10 @@ int cli_keep_stdin(const char *beside, char **path)
 	}
 	close(fd);
 	return 0;
+}
+
+bool cli_stdin_missing(uint32_t stdio_kinds, const char *fed)
+{
+	unsigned kind = stdio_kinds & 0xfu; /* fd 0's S_IFMT >> 12 */
+	return !fed && (kind == (S_IFREG >> 12) || kind == (S_IFIFO >> 12));
 }

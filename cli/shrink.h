@@ -44,6 +44,7 @@ struct shrink {
 	uint8_t *input_orig;
 	size_t input_orig_len;
 	char *input_final;            /* the shrunk input beside OUT */
+	char *stdin_kept;             /* deja's stdin for every run (run_stdin.c) */
 	char *input_real;             /* FILE as an absolute path */
 	struct trace_thread *threads; /* the best run's threads, with event counts */
 	size_t nthreads;

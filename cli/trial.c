@@ -140,6 +140,7 @@ enum trial_status trial_run_strategy(struct trial_program *p, const char *strate
 		.monotonic_start_ns = p->monotonic_start_ns,
 		.discard_passing = p->discard_passing,
 		.server = p->serve ? &p->server : NULL,
+		.input_from = p->stdin_from ? NULL : p->input_from,
 		.observe = p->observe, .observe_ctx = p->observe_ctx,
 	};
 	struct session_result res;

@@ -32,6 +32,9 @@ struct trial_program {
 	const char *scratch;   /* the candidate's trace (absolute path) */
 	const char *output;    /* the program's stdout and stderr (absolute path) */
 	const char *stdin_from; /* the program's stdin (NULL: deja's own) */
+	/* Else deja's stdin kept in a file (cli_keep_stdin), which every run,
+	 * served ones too, reads from its start (NULL: deja's own). */
+	const char *input_from;
 	/* The recording's randomness and clocks, so that a candidate differs
 	 * from it only in its schedule (a CPython run's hash seed comes from
 	 * getrandom); 0: drawn anew. */
