@@ -129,11 +129,12 @@ echo deja-test-end\n
 continue
 EOF
 
-# 1. The last lock thread 1 takes in first_worker (after thread 2's).
-line=$(pick 1 mutex_lock first_worker last)
-[ -n "$line" ] || { dump "$tmp/show"; fail "no mutex_lock of thread 1 in first_worker in the trace"; }
+# 1. The last lock thread 1 takes in first_worker (after thread 2's),
+# named by add(), the helper inlined into it whose line it is.
+line=$(pick 1 mutex_lock "add (gdb_stop.c:" last)
+[ -n "$line" ] || { dump "$tmp/show"; fail "no mutex_lock of thread 1 in add in the trace"; }
 event=${line%%$'\t'*} loc=${line#*$'\t'}
-at=$(sed -n 's/.*(\(.*\))$/\1/p' <<<"$loc")  # first_worker (gdb_stop.c:18) -> gdb_stop.c:18
+at=$(sed -n 's/.*(\(.*\))$/\1/p' <<<"$loc")  # add (gdb_stop.c:21) -> gdb_stop.c:21
 event_now=$event
 stop_at "$event" "$tmp/bt.gdb" lock
 check_stop lock 1 first_worker "$at" "$at" second_worker
