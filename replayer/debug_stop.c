@@ -44,6 +44,47 @@ static struct deja_shared *wait_for_stop(struct debug_stop *ds)
 	}
 }
 
+/* gdb passes every SIGSEGV silently (most are rdtsc reads the runtime
+ * emulates), so it cannot stop at a crash by one; nor at a run deja ends
+ * (a deadlock, a timeout, a divergence), which exits without a signal.
+ * The runtime calls an empty function at each (runtime/debug_stop.c):
+ * breakpoints there, internal and silent, stop gdb instead, in the frame
+ * that faulted (the one the signal frame interrupted) or in the program's
+ * newest frame, saying why.  Python, as the frame selection. */
+static void write_crash_stops(FILE *f)
+{
+	fputs("class DejaStop(gdb.Breakpoint):\n"
+	      "    def __init__(self, spec):\n"
+	      "        super().__init__(spec, internal=True)\n"
+	      "        self.silent = True\n"
+	      "def deja_var(frame, name, show):\n"
+	      "    try:\n"
+	      "        return show(frame.read_var(name))\n"
+	      "    except (gdb.error, ValueError):\n"
+	      "        return '?'\n"
+	      "deja_stops = [DejaStop('deja_program_segv'), DejaStop('deja_run_ends')]\n"
+	      "def deja_on_stop(ev):\n"
+	      "    if not [b for b in getattr(ev, 'breakpoints', []) if b in deja_stops]:\n"
+	      "        return\n"
+	      "    top, lwp = gdb.newest_frame(), gdb.selected_thread().ptid[1]\n"
+	      "    if top.name() == 'deja_program_segv':\n"
+	      "        why = 'received SIGSEGV (address %s)' % deja_var(top, 'address', hex)\n"
+	      "        f = top\n"
+	      "        while f is not None and f.type() != gdb.SIGTRAMP_FRAME:\n"
+	      "            f = f.older()\n"
+	      "        chosen = f.older() if f is not None else None\n"
+	      "        after = 'lets it kill the program, as the recording ended'\n"
+	      "    else:\n"
+	      "        why = 'ends the run: %s' % deja_var(top, 'message', lambda v: v.string())\n"
+	      "        chosen = deja_outside(top)\n"
+	      "        after = 'ends it, as the recording ended'\n"
+	      "    (chosen or top).select()\n"
+	      "    print('deja: thread %d (LWP %d) %s; `continue` %s' % (gdb.selected_thread().num, lwp, why, after))\n"
+	      "    gdb.execute('frame')\n"
+	      "gdb.events.stop.connect(deja_on_stop)\n",
+	      f);
+}
+
 int debug_stop_write_commands(FILE *f, int32_t tid, uint64_t site, const char *runtime)
 {
 	const char *slash = strrchr(runtime, '/');
@@ -57,28 +98,34 @@ int debug_stop_write_commands(FILE *f, int32_t tid, uint64_t site, const char *r
 		"handle SIGSEGV nostop noprint pass\n"
 		"handle SIG64 nostop noprint pass\n"
 		"python\n"
-		"def deja_select_stop(tid, site, runtime):\n"
-		"    import os\n"
+		"import os\n"
+		"def deja_outside(f):\n"
+		"    while f is not None:\n"
+		"        if f.type() in (gdb.NORMAL_FRAME, gdb.INLINE_FRAME) and \\\n"
+		"                os.path.basename(gdb.solib_name(f.pc()) or '') != '%s':\n"
+		"            return f\n"
+		"        f = f.older()\n"
+		"    return None\n"
+		"def deja_select_stop(tid, site):\n"
 		"    threads = [t for t in gdb.selected_inferior().threads() if t.ptid[1] == tid]\n"
 		"    if not threads:\n"
 		"        print('deja: thread %%d is not among the threads gdb sees' %% tid)\n"
 		"        return\n"
 		"    threads[0].switch()\n"
-		"    f, chosen, outside = gdb.newest_frame(), None, None\n"
+		"    f, chosen = gdb.newest_frame(), None\n"
 		"    while f is not None and chosen is None:\n"
 		"        if site == 0 and f.name() == 'deja_stopped_at_event':\n"
 		"            chosen = f\n"
 		"        elif site != 0 and f.pc() == site:\n"
 		"            chosen = f\n"
-		"        elif outside is None and f.type() == gdb.NORMAL_FRAME and \\\n"
-		"                os.path.basename(gdb.solib_name(f.pc()) or '') != runtime:\n"
-		"            outside = f\n"
 		"        f = f.older()\n"
-		"    (chosen or outside or gdb.newest_frame()).select()\n"
-		"deja_select_stop(%d, %llu, '%s')\n"
-		"end\n"
-		"frame\n",
-		(int)tid, (unsigned long long)site, name);
+		"    (chosen or deja_outside(gdb.newest_frame()) or gdb.newest_frame()).select()\n"
+		"deja_select_stop(%d, %llu)\n",
+		name, (int)tid, (unsigned long long)site);
+	write_crash_stops(f);
+	fputs("end\n"
+	      "frame\n",
+	      f);
 	return ferror(f) ? -1 : 0;
 }
 

@@ -51,7 +51,9 @@ bool debug_stop_end(struct debug_stop *ds);
  * thread with kernel id tid and, in it, the frame whose resume address
  * is site (the event's call site; 0: the stop function's own frame), else
  * the newest frame outside the runtime (runtime: the runtime library's
- * file name), and show it.  Written to f; -1 on a write error. */
+ * file name), and show it; and stop gdb, after a `continue`, at a crash by
+ * SIGSEGV and where the runtime ends the run.  Written to f; -1 on a
+ * write error. */
 int debug_stop_write_commands(FILE *f, int32_t tid, uint64_t site, const char *runtime);
 
 #endif /* DEJA_DEBUG_STOP_H */
