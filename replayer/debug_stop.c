@@ -85,6 +85,36 @@ static void write_crash_stops(FILE *f)
 	      f);
 }
 
+/* gdb's `next` and `step` go from the newest frame, deja's runtime under
+ * the program's call, not from the frame deja selects: `deja-finish`
+ * makes the event (gdb's `finish` of the frame the program's call
+ * entered) and stops back in the program's frame, where `next` is the
+ * program's. */
+static void write_finish_command(FILE *f)
+{
+	fputs("class DejaFinish(gdb.Command):\n"
+	      "    \"\"\"Make the event deja stopped before and stop in the program's frame that makes it.\"\"\"\n"
+	      "    def __init__(self):\n"
+	      "        super().__init__('deja-finish', gdb.COMMAND_RUNNING)\n"
+	      "    def invoke(self, arg, from_tty):\n"
+	      "        tid, site = deja_stop\n"
+	      "        threads = [t for t in gdb.selected_inferior().threads() if t.ptid[1] == tid]\n"
+	      "        if not threads or not threads[0].is_valid():\n"
+	      "            raise gdb.GdbError('deja-finish: the thread deja stopped is gone')\n"
+	      "        threads[0].switch()\n"
+	      "        target, f = deja_event_frame(site), gdb.newest_frame()\n"
+	      "        if target.name() == 'deja_stopped_at_event' or target == f:\n"
+	      "            raise gdb.GdbError('deja-finish: this event has no call of the program under it')\n"
+	      "        while f is not None and f.older() != target:\n"
+	      "            f = f.older()\n"
+	      "        if f is None:\n"
+	      "            raise gdb.GdbError('deja-finish: the thread has left the stop')\n"
+	      "        f.select()\n"
+	      "        gdb.execute('finish', from_tty)\n"
+	      "DejaFinish()\n",
+	      f);
+}
+
 int debug_stop_write_commands(FILE *f, int32_t tid, uint64_t site, const char *runtime)
 {
 	const char *slash = strrchr(runtime, '/');
@@ -106,22 +136,24 @@ int debug_stop_write_commands(FILE *f, int32_t tid, uint64_t site, const char *r
 		"            return f\n"
 		"        f = f.older()\n"
 		"    return None\n"
+		"def deja_event_frame(site):\n"
+		"    f = gdb.newest_frame()\n"
+		"    while f is not None:\n"
+		"        if (f.name() == 'deja_stopped_at_event') if site == 0 else (f.pc() == site):\n"
+		"            return f\n"
+		"        f = f.older()\n"
+		"    return deja_outside(gdb.newest_frame()) or gdb.newest_frame()\n"
 		"def deja_select_stop(tid, site):\n"
 		"    threads = [t for t in gdb.selected_inferior().threads() if t.ptid[1] == tid]\n"
 		"    if not threads:\n"
 		"        print('deja: thread %%d is not among the threads gdb sees' %% tid)\n"
 		"        return\n"
 		"    threads[0].switch()\n"
-		"    f, chosen = gdb.newest_frame(), None\n"
-		"    while f is not None and chosen is None:\n"
-		"        if site == 0 and f.name() == 'deja_stopped_at_event':\n"
-		"            chosen = f\n"
-		"        elif site != 0 and f.pc() == site:\n"
-		"            chosen = f\n"
-		"        f = f.older()\n"
-		"    (chosen or deja_outside(gdb.newest_frame()) or gdb.newest_frame()).select()\n"
-		"deja_select_stop(%d, %llu)\n",
+		"    deja_event_frame(site).select()\n"
+		"deja_stop = (%d, %llu)\n"
+		"deja_select_stop(*deja_stop)\n",
 		name, (int)tid, (unsigned long long)site);
+	write_finish_command(f);
 	write_crash_stops(f);
 	fputs("end\n"
 	      "frame\n",
@@ -205,7 +237,8 @@ static void *watch(void *arg)
 	fprintf(stderr,
 		"deja: replay stopped before event %llu%s: %s\n"
 		"deja: gdb attaches to process %d, thread %d; `continue` runs the replay on"
-		" to its end, and deja reports once gdb has quit\n",
+		" to its end, and deja reports once gdb has quit; `deja-finish` makes this"
+		" event and stops back in the program's frame\n",
 		(unsigned long long)ds->rq.event, process, ds->rq.what, (int)sh->debug_pid,
 		(int)sh->debug_tid);
 	char setup[4096];
