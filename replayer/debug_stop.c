@@ -26,7 +26,8 @@ struct debug_stop {
 	size_t own_len;
 	pthread_t thread;
 	bool ending;  /* the run is over (atomic) */
-	bool stopped; /* the runtime stopped at the event */
+	bool stopped;  /* the runtime stopped at the event */
+	bool attached; /* and gdb attached to it there */
 };
 
 /* The runtime has stopped at the event (its channel), or the run is over
@@ -185,10 +186,43 @@ static int write_command_file(const struct debug_stop *ds, const struct deja_sha
 	return 0;
 }
 
-/* Run gdb attached to the stopped process until it exits.  deja ignores
- * SIGINT meanwhile: ^C in gdb reaches the whole foreground process group,
- * and is gdb's to interrupt the program with, not deja's to end the run. */
-static void run_gdb(const struct debug_stop *ds, int32_t target, const char *setup)
+/* Whether thread tid has a tracer (gdb attached to it). */
+static bool has_tracer(int32_t tid)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return false;
+	int tracer = 0;
+	while (fgets(line, sizeof(line), f) && sscanf(line, "TracerPid: %d", &tracer) != 1)
+		continue;
+	fclose(f);
+	return tracer != 0;
+}
+
+/* Wait for gdb (child) to exit, looking meanwhile whether it attaches to
+ * the stopped thread: it stays stopped, hence traced, from gdb's attach
+ * until a `continue`, for as long as gdb reads the program's symbols at
+ * least, which the polls cannot miss.  Returns whether gdb attached. */
+static bool wait_for_gdb(pid_t child, int32_t tid)
+{
+	bool attached = false;
+	for (;;) {
+		attached = attached || has_tracer(tid);
+		pid_t r = waitpid(child, NULL, WNOHANG);
+		if (r == child || (r < 0 && errno != EINTR))
+			return attached;
+		struct timespec poll = { 0, WATCH_POLL_NS / 4 };
+		nanosleep(&poll, NULL);
+	}
+}
+
+/* Run gdb attached to the stopped process until it exits; whether it
+ * attached.  deja ignores SIGINT meanwhile: ^C in gdb reaches the whole
+ * foreground process group, and is gdb's to interrupt the program with,
+ * not deja's to end the run. */
+static bool run_gdb(const struct debug_stop *ds, int32_t target, int32_t tid, const char *setup)
 {
 	char pid[32];
 	snprintf(pid, sizeof(pid), "%d", (int)target);
@@ -219,9 +253,9 @@ static void run_gdb(const struct debug_stop *ds, int32_t target, const char *set
 	}
 	if (child < 0)
 		fprintf(stderr, "deja: cannot start gdb: %s\n", strerror(errno));
-	while (child > 0 && waitpid(child, NULL, 0) < 0 && errno == EINTR)
-		continue;
+	bool attached = child > 0 && wait_for_gdb(child, tid);
 	sigaction(SIGINT, &old, NULL);
+	return attached;
 }
 
 static void *watch(void *arg)
@@ -246,9 +280,13 @@ static void *watch(void *arg)
 		fprintf(stderr, "deja: cannot write gdb's commands (%s): %s\n", setup,
 			strerror(errno));
 	else {
-		run_gdb(ds, sh->debug_pid, setup);
+		ds->attached = run_gdb(ds, sh->debug_pid, sh->debug_tid, setup);
 		unlink(setup);
 	}
+	if (!ds->attached)
+		fprintf(stderr, "deja: gdb did not attach to process %d (its messages above say"
+			" why, e.g. ptrace refused); the replay goes on without it\n",
+			(int)sh->debug_pid);
 	__atomic_store_n(&sh->debug_release, 1, __ATOMIC_RELEASE);
 	syscall(SYS_futex, &sh->debug_release, FUTEX_WAKE, 1, NULL, NULL, 0);
 	return NULL;
@@ -293,13 +331,15 @@ void debug_stop_watch_fd(struct debug_stop *ds, int fd, uint64_t size)
 	debug_stop_watch(ds, own);
 }
 
-bool debug_stop_end(struct debug_stop *ds)
+enum debug_stop_result debug_stop_end(struct debug_stop *ds)
 {
 	if (!ds)
-		return false;
+		return DEBUG_STOP_NONE;
 	__atomic_store_n(&ds->ending, true, __ATOMIC_RELEASE);
 	pthread_join(ds->thread, NULL);
-	bool stopped = ds->stopped;
+	enum debug_stop_result stopped = !ds->stopped	 ? DEBUG_STOP_NONE
+					 : ds->attached ? DEBUG_STOP_ATTACHED
+							: DEBUG_STOP_UNATTACHED;
 	if (ds->own)
 		munmap(ds->own, ds->own_len);
 	free(ds);

@@ -42,9 +42,15 @@ void debug_stop_watch(struct debug_stop *ds, struct deja_shared *sh);
 /* The process's channel as a descriptor of size bytes (a child's, which
  * the session unmaps when the child ends): mapped here, for the watch. */
 void debug_stop_watch_fd(struct debug_stop *ds, int fd, uint64_t size);
+enum debug_stop_result {
+	DEBUG_STOP_NONE,       /* the replay did not come to the event */
+	DEBUG_STOP_ATTACHED,   /* it stopped there and gdb attached */
+	DEBUG_STOP_UNATTACHED, /* it stopped there, but gdb exited without attaching */
+};
+
 /* The run is over: wait for gdb to exit if it runs, stop watching, free.
- * Returns whether the replay stopped at the event. */
-bool debug_stop_end(struct debug_stop *ds);
+ * Returns whether the replay stopped at the event, and gdb attached. */
+enum debug_stop_result debug_stop_end(struct debug_stop *ds);
 
 /* The commands gdb runs on attaching: let the runtime's signals through
  * (its syscall trap's SIGSYS, its rdtsc faults' SIGSEGV), select the

@@ -22,7 +22,8 @@
 # own event numbers).
 # And: an EVENT that is not a number or past the trace's events is a usage
 # error (exit 2), as are a process the trace does not have and
-# --gdb-command or --gdb-process alone; no gdb on PATH is exit 3.
+# --gdb-command or --gdb-process alone; no gdb on PATH is exit 3, and so
+# is a gdb that exits without attaching (the replay going on to its end).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -241,3 +242,19 @@ timeout 60 env PATH=/nonexistent "$deja" replay --gdb "$event" "$trace" >/dev/nu
 [ $rc -eq 3 ] || { dump "$tmp/bad.err"; fail "--gdb without gdb on PATH exited $rc, expected 3"; }
 grep -q gdb "$tmp/bad.err" || { dump "$tmp/bad.err"; fail "no gdb on PATH: the message does not say so"; }
 note "bad EVENTs ($events events in the trace) and processes exit 2; no gdb on PATH exits 3"
+
+# 8. A gdb that exits without attaching (as one the kernel refuses ptrace
+# does): deja says so, the replay goes on to its end, and the exit code is
+# 3, not the 0 of an identical replay (it was 0, silently).
+mkdir -p "$tmp/nogdb"
+printf '#!/bin/sh\necho "ptrace: Operation not permitted." >&2\nexit 1\n' >"$tmp/nogdb/gdb"
+chmod +x "$tmp/nogdb/gdb"
+rc=0
+timeout 60 env PATH="$tmp/nogdb:$PATH" "$deja" replay --gdb "$event" "$trace" \
+	>/dev/null 2>"$tmp/refused.err" </dev/null || rc=$?
+[ $rc -eq 3 ] || { dump "$tmp/refused.err"; fail "a gdb that did not attach: exited $rc, expected 3"; }
+grep -q "gdb did not attach to process" "$tmp/refused.err" ||
+	{ dump "$tmp/refused.err"; fail "a gdb that did not attach: deja does not say so"; }
+grep -q "replay identical" "$tmp/refused.err" ||
+	{ dump "$tmp/refused.err"; fail "a gdb that did not attach: the replay did not go on to its end"; }
+note "a gdb that exits without attaching: deja says so, the replay ends identical, exit 3"
