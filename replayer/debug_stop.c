@@ -80,7 +80,7 @@ static void write_crash_stops(FILE *f)
 	      "        chosen = deja_outside(top)\n"
 	      "        after = 'ends it, as the recording ended'\n"
 	      "    (chosen or top).select()\n"
-	      "    print('deja: thread %d (LWP %d) %s; `continue` %s' % (gdb.selected_thread().num, lwp, why, after))\n"
+	      "    print('deja: gdb thread %d (LWP %d) %s; `continue` %s' % (gdb.selected_thread().num, lwp, why, after))\n"
 	      "    gdb.execute('frame')\n"
 	      "gdb.events.stop.connect(deja_on_stop)\n",
 	      f);

@@ -66,7 +66,7 @@ continue
 GDB
 replay_gdb segv "$event" "$tmp/segv.gdb"
 out=$tmp/segv.out
-n=$(grep -c "^deja: thread [0-9]* (LWP [0-9]*) received SIGSEGV (address 0x0)" "$out" || true)
+n=$(grep -c "^deja: gdb thread [0-9]* (LWP [0-9]*) received SIGSEGV (address 0x0)" "$out" || true)
 [ "$n" -eq 1 ] || { dump "$out"; fail "segv: gdb stopped $n times for a SIGSEGV, expected once (the rdtsc read passes)"; }
 # The frame shown right after deja's line: the faulting one.
 grep -A1 "received SIGSEGV" "$out" | tail -n 1 | grep -Eq "^#[0-9]+ .*crasher .*$crash_at\$" ||
@@ -99,7 +99,7 @@ continue
 GDB
 replay_gdb deadlock "$event" "$tmp/deadlock.gdb"
 out=$tmp/deadlock.out
-grep -q "^deja: thread [0-9]* (LWP [0-9]*) ends the run: no thread can run" "$out" ||
+grep -q "^deja: gdb thread [0-9]* (LWP [0-9]*) ends the run: no thread can run" "$out" ||
 	{ dump "$out"; fail "deadlock: gdb did not stop where deja ends the run"; }
 sed -n '/^deja-test-threads$/,/^deja-test-end$/p' "$out" >"$tmp/deadlock.bt"
 n=$(grep -c '^Thread [0-9]* ' "$tmp/deadlock.bt" || true)
