@@ -38,7 +38,7 @@ static const char usage[] =
 	"exit codes: 0 identical; 1 diverged (the first differing event is named);\n"
 	"2 usage error (an EVENT the trace does not have), unreadable trace, or an\n"
 	"executable that differs from the recorded one; 3 the program could not be\n"
-	"started, or --gdb found no gdb; 130 interrupted.\n";
+	"started, or --gdb found no gdb, or gdb did not attach; 130 interrupted.\n";
 
 struct replay_args {
 	const char *path;
@@ -142,6 +142,8 @@ int cmd_replay(int argc, char **argv)
 			fprintf(stderr, "deja: replay identical: %llu events, outcome %s\n",
 				(unsigned long long)rep.recorded_events, rep.recorded.outcome);
 		code = rep.res.interrupted ? DEJA_EXIT_INTERRUPTED : DEJA_EXIT_OK;
+		if (code == DEJA_EXIT_OK && rep.gdb_stopped && !rep.gdb_attached)
+			code = DEJA_EXIT_INTERNAL; /* identical, but the debugging asked for did not happen */
 		break;
 	case REPLAY_DIVERGED:
 		fprintf(stderr, "deja: replay diverged: %s\n", rep.divergence);

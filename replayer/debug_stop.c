@@ -26,7 +26,8 @@ struct debug_stop {
 	size_t own_len;
 	pthread_t thread;
 	bool ending;  /* the run is over (atomic) */
-	bool stopped; /* the runtime stopped at the event */
+	bool stopped;  /* the runtime stopped at the event */
+	bool attached; /* and gdb attached to it there */
 };
 
 /* The runtime has stopped at the event (its channel), or the run is over
@@ -44,6 +45,82 @@ static struct deja_shared *wait_for_stop(struct debug_stop *ds)
 	}
 }
 
+/* gdb passes every SIGSEGV silently (most are rdtsc reads the runtime
+ * emulates), so it cannot stop at a crash by one; nor at a run deja ends
+ * (a deadlock, a timeout, a divergence), which exits without a signal.
+ * The runtime calls an empty function at each (runtime/debug_stop.c):
+ * breakpoints there, internal and silent, stop gdb instead, in the frame
+ * that faulted (the one the signal frame interrupted) or in the program's
+ * newest frame, saying why.  Python, as the frame selection. */
+static void write_crash_stops(FILE *f)
+{
+	fputs("class DejaStop(gdb.Breakpoint):\n"
+	      "    def __init__(self, spec):\n"
+	      "        super().__init__(spec, internal=True)\n"
+	      "        self.silent = True\n"
+	      "def deja_var(frame, name, show):\n"
+	      "    try:\n"
+	      "        return show(frame.read_var(name))\n"
+	      "    except (gdb.error, ValueError):\n"
+	      "        return '?'\n"
+	      "deja_stops = [DejaStop('deja_program_segv'), DejaStop('deja_run_ends')]\n"
+	      "def deja_on_stop(ev):\n"
+	      "    if not [b for b in getattr(ev, 'breakpoints', []) if b in deja_stops]:\n"
+	      "        return\n"
+	      "    top, lwp = gdb.newest_frame(), gdb.selected_thread().ptid[1]\n"
+	      "    if top.name() == 'deja_program_segv':\n"
+	      "        why = 'received SIGSEGV (address %s)' % deja_var(top, 'address', hex)\n"
+	      "        f = top\n"
+	      "        while f is not None and f.type() != gdb.SIGTRAMP_FRAME:\n"
+	      "            f = f.older()\n"
+	      "        chosen = f.older() if f is not None else None\n"
+	      "        after = 'lets it kill the program, as the recording ended'\n"
+	      "    else:\n"
+	      "        why = 'ends the run: %s' % deja_var(top, 'message', lambda v: v.string())\n"
+	      "        chosen = deja_outside(top)\n"
+	      "        after = 'ends it, as the recording ended'\n"
+	      "    (chosen or top).select()\n"
+	      "    print('deja: gdb thread %d (LWP %d) %s; `continue` %s' % (gdb.selected_thread().num, lwp, why, after))\n"
+	      "    gdb.execute('frame')\n"
+	      "gdb.events.stop.connect(deja_on_stop)\n",
+	      f);
+}
+
+/* gdb's `next` and `step` go from the newest frame, deja's runtime under
+ * the program's call, not from the frame deja selects: `deja-finish`
+ * makes the event (gdb's `finish` of the frame the program's call
+ * entered) and stops back in the program's frame, where `next` is the
+ * program's. */
+static void write_finish_command(FILE *f)
+{
+	fputs("class DejaFinish(gdb.Command):\n"
+	      "    \"\"\"Make the event deja stopped before and stop in the program's frame that makes it.\"\"\"\n"
+	      "    def __init__(self):\n"
+	      "        super().__init__('deja-finish', gdb.COMMAND_RUNNING)\n"
+	      "    def invoke(self, arg, from_tty):\n"
+	      "        tid, site = deja_stop\n"
+	      "        threads = [t for t in gdb.selected_inferior().threads() if t.ptid[1] == tid]\n"
+	      "        if not threads or not threads[0].is_valid():\n"
+	      "            raise gdb.GdbError('deja-finish: the thread deja stopped is gone')\n"
+	      "        threads[0].switch()\n"
+	      "        f = gdb.newest_frame()\n"
+	      "        while f is not None and f.name() != 'deja_stopped_at_event':\n"
+	      "            f = f.older()\n"
+	      "        if f is None:\n"
+	      "            raise gdb.GdbError('deja-finish: the thread is no longer at deja\\'s stop')\n"
+	      "        target, f = deja_event_frame(site), gdb.newest_frame()\n"
+	      "        if target.name() == 'deja_stopped_at_event' or target == f:\n"
+	      "            raise gdb.GdbError('deja-finish: this event has no call of the program under it')\n"
+	      "        while f is not None and f.older() != target:\n"
+	      "            f = f.older()\n"
+	      "        if f is None:\n"
+	      "            raise gdb.GdbError('deja-finish: the thread has left the stop')\n"
+	      "        f.select()\n"
+	      "        gdb.execute('finish', from_tty)\n"
+	      "DejaFinish()\n",
+	      f);
+}
+
 int debug_stop_write_commands(FILE *f, int32_t tid, uint64_t site, const char *runtime)
 {
 	const char *slash = strrchr(runtime, '/');
@@ -57,28 +134,36 @@ int debug_stop_write_commands(FILE *f, int32_t tid, uint64_t site, const char *r
 		"handle SIGSEGV nostop noprint pass\n"
 		"handle SIG64 nostop noprint pass\n"
 		"python\n"
-		"def deja_select_stop(tid, site, runtime):\n"
-		"    import os\n"
+		"import os\n"
+		"def deja_outside(f):\n"
+		"    while f is not None:\n"
+		"        if f.type() in (gdb.NORMAL_FRAME, gdb.INLINE_FRAME) and \\\n"
+		"                os.path.basename(gdb.solib_name(f.pc()) or '') != '%s':\n"
+		"            return f\n"
+		"        f = f.older()\n"
+		"    return None\n"
+		"def deja_event_frame(site):\n"
+		"    f = gdb.newest_frame()\n"
+		"    while f is not None:\n"
+		"        if (f.name() == 'deja_stopped_at_event') if site == 0 else (f.pc() == site):\n"
+		"            return f\n"
+		"        f = f.older()\n"
+		"    return deja_outside(gdb.newest_frame()) or gdb.newest_frame()\n"
+		"def deja_select_stop(tid, site):\n"
 		"    threads = [t for t in gdb.selected_inferior().threads() if t.ptid[1] == tid]\n"
 		"    if not threads:\n"
 		"        print('deja: thread %%d is not among the threads gdb sees' %% tid)\n"
 		"        return\n"
 		"    threads[0].switch()\n"
-		"    f, chosen, outside = gdb.newest_frame(), None, None\n"
-		"    while f is not None and chosen is None:\n"
-		"        if site == 0 and f.name() == 'deja_stopped_at_event':\n"
-		"            chosen = f\n"
-		"        elif site != 0 and f.pc() == site:\n"
-		"            chosen = f\n"
-		"        elif outside is None and f.type() == gdb.NORMAL_FRAME and \\\n"
-		"                os.path.basename(gdb.solib_name(f.pc()) or '') != runtime:\n"
-		"            outside = f\n"
-		"        f = f.older()\n"
-		"    (chosen or outside or gdb.newest_frame()).select()\n"
-		"deja_select_stop(%d, %llu, '%s')\n"
-		"end\n"
-		"frame\n",
-		(int)tid, (unsigned long long)site, name);
+		"    deja_event_frame(site).select()\n"
+		"deja_stop = (%d, %llu)\n"
+		"deja_select_stop(*deja_stop)\n",
+		name, (int)tid, (unsigned long long)site);
+	write_finish_command(f);
+	write_crash_stops(f);
+	fputs("end\n"
+	      "frame\n",
+	      f);
 	return ferror(f) ? -1 : 0;
 }
 
@@ -106,10 +191,43 @@ static int write_command_file(const struct debug_stop *ds, const struct deja_sha
 	return 0;
 }
 
-/* Run gdb attached to the stopped process until it exits.  deja ignores
- * SIGINT meanwhile: ^C in gdb reaches the whole foreground process group,
- * and is gdb's to interrupt the program with, not deja's to end the run. */
-static void run_gdb(const struct debug_stop *ds, int32_t target, const char *setup)
+/* Whether thread tid has a tracer (gdb attached to it). */
+static bool has_tracer(int32_t tid)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return false;
+	int tracer = 0;
+	while (fgets(line, sizeof(line), f) && sscanf(line, "TracerPid: %d", &tracer) != 1)
+		continue;
+	fclose(f);
+	return tracer != 0;
+}
+
+/* Wait for gdb (child) to exit, looking meanwhile whether it attaches to
+ * the stopped thread: it stays stopped, hence traced, from gdb's attach
+ * until a `continue`, for as long as gdb reads the program's symbols at
+ * least, which the polls cannot miss.  Returns whether gdb attached. */
+static bool wait_for_gdb(pid_t child, int32_t tid)
+{
+	bool attached = false;
+	for (;;) {
+		attached = attached || has_tracer(tid);
+		pid_t r = waitpid(child, NULL, WNOHANG);
+		if (r == child || (r < 0 && errno != EINTR))
+			return attached;
+		struct timespec poll = { 0, WATCH_POLL_NS / 4 };
+		nanosleep(&poll, NULL);
+	}
+}
+
+/* Run gdb attached to the stopped process until it exits; whether it
+ * attached.  deja ignores SIGINT meanwhile: ^C in gdb reaches the whole
+ * foreground process group, and is gdb's to interrupt the program with,
+ * not deja's to end the run. */
+static bool run_gdb(const struct debug_stop *ds, int32_t target, int32_t tid, const char *setup)
 {
 	char pid[32];
 	snprintf(pid, sizeof(pid), "%d", (int)target);
@@ -140,9 +258,9 @@ static void run_gdb(const struct debug_stop *ds, int32_t target, const char *set
 	}
 	if (child < 0)
 		fprintf(stderr, "deja: cannot start gdb: %s\n", strerror(errno));
-	while (child > 0 && waitpid(child, NULL, 0) < 0 && errno == EINTR)
-		continue;
+	bool attached = child > 0 && wait_for_gdb(child, tid);
 	sigaction(SIGINT, &old, NULL);
+	return attached;
 }
 
 static void *watch(void *arg)
@@ -158,7 +276,8 @@ static void *watch(void *arg)
 	fprintf(stderr,
 		"deja: replay stopped before event %llu%s: %s\n"
 		"deja: gdb attaches to process %d, thread %d; `continue` runs the replay on"
-		" to its end, and deja reports once gdb has quit\n",
+		" to its end, and deja reports once gdb has quit; `deja-finish` makes this"
+		" event and stops back in the program's frame\n",
 		(unsigned long long)ds->rq.event, process, ds->rq.what, (int)sh->debug_pid,
 		(int)sh->debug_tid);
 	char setup[4096];
@@ -166,9 +285,13 @@ static void *watch(void *arg)
 		fprintf(stderr, "deja: cannot write gdb's commands (%s): %s\n", setup,
 			strerror(errno));
 	else {
-		run_gdb(ds, sh->debug_pid, setup);
+		ds->attached = run_gdb(ds, sh->debug_pid, sh->debug_tid, setup);
 		unlink(setup);
 	}
+	if (!ds->attached)
+		fprintf(stderr, "deja: gdb did not attach to process %d (its messages above say"
+			" why, e.g. ptrace refused); the replay goes on without it\n",
+			(int)sh->debug_pid);
 	__atomic_store_n(&sh->debug_release, 1, __ATOMIC_RELEASE);
 	syscall(SYS_futex, &sh->debug_release, FUTEX_WAKE, 1, NULL, NULL, 0);
 	return NULL;
@@ -213,13 +336,15 @@ void debug_stop_watch_fd(struct debug_stop *ds, int fd, uint64_t size)
 	debug_stop_watch(ds, own);
 }
 
-bool debug_stop_end(struct debug_stop *ds)
+enum debug_stop_result debug_stop_end(struct debug_stop *ds)
 {
 	if (!ds)
-		return false;
+		return DEBUG_STOP_NONE;
 	__atomic_store_n(&ds->ending, true, __ATOMIC_RELEASE);
 	pthread_join(ds->thread, NULL);
-	bool stopped = ds->stopped;
+	enum debug_stop_result stopped = !ds->stopped	 ? DEBUG_STOP_NONE
+					 : ds->attached ? DEBUG_STOP_ATTACHED
+							: DEBUG_STOP_UNATTACHED;
 	if (ds->own)
 		munmap(ds->own, ds->own_len);
 	free(ds);

@@ -42,16 +42,24 @@ void debug_stop_watch(struct debug_stop *ds, struct deja_shared *sh);
 /* The process's channel as a descriptor of size bytes (a child's, which
  * the session unmaps when the child ends): mapped here, for the watch. */
 void debug_stop_watch_fd(struct debug_stop *ds, int fd, uint64_t size);
+enum debug_stop_result {
+	DEBUG_STOP_NONE,       /* the replay did not come to the event */
+	DEBUG_STOP_ATTACHED,   /* it stopped there and gdb attached */
+	DEBUG_STOP_UNATTACHED, /* it stopped there, but gdb exited without attaching */
+};
+
 /* The run is over: wait for gdb to exit if it runs, stop watching, free.
- * Returns whether the replay stopped at the event. */
-bool debug_stop_end(struct debug_stop *ds);
+ * Returns whether the replay stopped at the event, and gdb attached. */
+enum debug_stop_result debug_stop_end(struct debug_stop *ds);
 
 /* The commands gdb runs on attaching: let the runtime's signals through
  * (its syscall trap's SIGSYS, its rdtsc faults' SIGSEGV), select the
  * thread with kernel id tid and, in it, the frame whose resume address
  * is site (the event's call site; 0: the stop function's own frame), else
  * the newest frame outside the runtime (runtime: the runtime library's
- * file name), and show it.  Written to f; -1 on a write error. */
+ * file name), and show it; and stop gdb, after a `continue`, at a crash by
+ * SIGSEGV and where the runtime ends the run.  Written to f; -1 on a
+ * write error. */
 int debug_stop_write_commands(FILE *f, int32_t tid, uint64_t site, const char *runtime);
 
 #endif /* DEJA_DEBUG_STOP_H */

@@ -464,7 +464,9 @@ static enum replay_status run_follow(struct replay_report *rep, struct session *
 						 (rep->recorded.outcome &&
 						  strcmp(rep->recorded.outcome, "incomplete") == 0) };
 	int ran = laid_out ? session_run(s, sink_event, &rs, &rep->res, err, errlen) : -1;
-	rep->gdb_stopped = debug_stop_end(debug);
+	enum debug_stop_result stop = debug_stop_end(debug);
+	rep->gdb_stopped = stop != DEBUG_STOP_NONE;
+	rep->gdb_attached = stop == DEBUG_STOP_ATTACHED;
 	bool fed = feed_stream_end(feed->stream, err, errlen);
 	if (fed && feed->ring && ran == 0 && !feed->stream) {
 		snprintf(err, errlen, "%s", feed->stream_err);

@@ -40,6 +40,7 @@ struct replay_report {
 	char divergence[2048];    /* expected vs got (512 bytes each), what differs, a hint */
 	struct escape_log escapes; /* syscalls that escaped the runtime in the replay */
 	bool gdb_stopped;          /* --gdb: the replay stopped at the event */
+	bool gdb_attached;         /* and gdb attached to it there */
 };
 
 enum replay_status replay_run(const char *trace_path, const char *runtime_path,

@@ -122,6 +122,7 @@ static void emit(const struct deja_event *ev)
 void rt_end_run(enum deja_outcome_kind kind, uint32_t thread, const char *message)
 {
 	struct deja_shared *sh = rt.shared;
+	deja_run_ends(kind, message); /* where gdb stops for it (debug_stop.c) */
 	size_t n = strlen(message);
 	if (n >= DEJA_MESSAGE_MAX)
 		n = DEJA_MESSAGE_MAX - 1;

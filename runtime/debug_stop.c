@@ -16,7 +16,9 @@
  * attached to this thread (TracerPid) that lets it run is the debugger's
  * `continue`.  The stop function keeps a plain, exported name, so that a
  * backtrace names it, and the supervisor's debugger commands select the
- * program's frame above it (replayer/debug_stop.c).
+ * program's frame above it (replayer/debug_stop.c).  Two more exported
+ * functions, empty, are where that debugger stops later: a crash by
+ * SIGSEGV and the end of a run the runtime decides.
  */
 #define _GNU_SOURCE
 #include "runtime.h"
@@ -77,6 +79,21 @@ RT_EXPORT __attribute__((noinline)) void deja_stopped_at_event(uint64_t event, u
 	 * that the backtrace shows them (deja_stopped_at_event (event=12,
 	 * site=...)); and the call stays a call, not a jump. */
 	__asm__ volatile("" ::"r"(event), "r"(site) : "memory");
+}
+
+/* Empty, exported, never inlined: gdb's breakpoints on these two are how
+ * `continue` after a stop shows a crash by SIGSEGV and the end of a run
+ * deja decides (replayer/debug_stop.c).  Without a debugger they cost a
+ * call, once per run or per fault. */
+RT_EXPORT __attribute__((noinline)) void deja_program_segv(uint64_t address, uint64_t pc)
+{
+	__asm__ volatile("" ::"r"(address), "r"(pc) : "memory");
+}
+
+RT_EXPORT __attribute__((noinline)) void deja_run_ends(enum deja_outcome_kind kind,
+						       const char *message)
+{
+	__asm__ volatile("" ::"r"(kind), "r"(message) : "memory");
 }
 
 void rt_debug_stop_check(const struct deja_pending *p)

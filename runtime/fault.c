@@ -58,6 +58,8 @@ static void on_fault(int sig, siginfo_t *si, void *ctx)
 	int slot = slot_of(sig);
 	if (slot < 0)
 		return;
+	if (sig == SIGSEGV) /* where gdb stops for it (debug_stop.c) */
+		deja_program_segv((uint64_t)si->si_addr, (uint64_t)g[REG_RIP]);
 	const struct rt_kernel_sigaction *t = &target_action[slot];
 	void (*h)(int, siginfo_t *, void *) = t->handler;
 	if (h == (void *)SIG_IGN && si->si_code <= 0)

@@ -496,6 +496,13 @@ void rt_end_run(enum deja_outcome_kind kind, uint32_t thread,
 void rt_debug_stop_check(const struct deja_pending *p);
 /* The stop itself, by a name the debugger's backtrace shows. */
 void deja_stopped_at_event(uint64_t event, uint64_t site);
+/* Places a debugger attached by deja replay --gdb stops at (breakpoints
+ * its commands set), since it cannot stop at their signals: a SIGSEGV
+ * that is no rdtsc, which gdb must pass silently as it passes the rdtsc
+ * ones (fault.c), and the runtime ending the run (a deadlock, a timeout,
+ * a divergence: rt_end_run), which kills the process without a signal. */
+void deja_program_segv(uint64_t address, uint64_t pc);
+void deja_run_ends(enum deja_outcome_kind kind, const char *message);
 
 /* ---- ticks.c: preemption in plain code (programs built with deja cflags) ---- */
 /* The thread has just become managed (main thread, exec'd image). */

@@ -15,12 +15,15 @@
 #     it, and the counter the lock guards is what the critical sections
 #     before it left;
 #   - after `continue`, or after gdb quits without it, the replay still
-#     ends identical (exit 0).
+#     ends identical (exit 0);
+#   - `deja-finish` makes the event and stops in the program's function
+#     that made it, where gdb's `next` steps the program's next line.
 # The same for a lock in a forked child's thread (--gdb-process 1, its
 # own event numbers).
 # And: an EVENT that is not a number or past the trace's events is a usage
 # error (exit 2), as are a process the trace does not have and
-# --gdb-command or --gdb-process alone; no gdb on PATH is exit 3.
+# --gdb-command or --gdb-process alone; no gdb on PATH is exit 3, and so
+# is a gdb that exits without attaching (the replay going on to its end).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -171,13 +174,35 @@ grep -q 'libc_write' "$tmp/trapped.bt" ||
 	{ dump "$tmp/trapped.bt"; fail "trapped: the backtrace does not show libc's write"; }
 note "stop before event $event3 (thread 0 write inside libc, through the trap): backtrace reaches main"
 
-# 4. gdb quits without `continue` (it detaches): the replay goes on.
+# 4. `deja-finish` makes the lock event and stops back in add, just after
+# the call: the lock is taken, the addition not made yet; gdb's `next`
+# from there is the program's own (the addition is made).
+cat >"$tmp/finish.gdb" <<'EOF'
+deja-finish
+printf "deja-test-finished %ld\n", total
+echo deja-test-frame\n
+frame
+next
+printf "deja-test-next %ld\n", total
+continue
+EOF
+event_now=$event
+stop_at "$event" "$tmp/finish.gdb" finish
+grep -q "^deja-test-finished $want\$" "$tmp/finish.out" ||
+	{ dump "$tmp/finish.out"; fail "finish: total is not $want after deja-finish"; }
+sed -n '/^deja-test-frame$/,$p' "$tmp/finish.out" | sed -n 2p | grep -Eq "^#0 .*add \(n=1\) at .*gdb_stop.c:" ||
+	{ dump "$tmp/finish.out"; fail "finish: deja-finish did not stop in add"; }
+grep -q "^deja-test-next $((want + 1))\$" "$tmp/finish.out" ||
+	{ dump "$tmp/finish.out"; fail "finish: total is not $((want + 1)) after next"; }
+note "deja-finish after the stop at event $event: in add with the lock taken (total $want), next adds 1"
+
+# 5. gdb quits without `continue` (it detaches): the replay goes on.
 printf 'echo deja-test-quit\\n\n' >"$tmp/quit.gdb"
 stop_at "$event" "$tmp/quit.gdb" quit
 grep -q deja-test-quit "$tmp/quit.out" || { dump "$tmp/quit.out"; fail "quit: gdb did not run the commands"; }
 note "gdb quitting without continue: the replay still ends identical"
 
-# 5. A lock in a forked child's thread: process 1 of fork_threads, where
+# 6. A lock in a forked child's thread: process 1 of fork_threads, where
 # thread 1 runs spinner.
 ftrace=$tmp/fork.deja
 rc=0
@@ -195,7 +220,7 @@ grep -q "stopped before event $event_now of process 1: thread 1 " "$tmp/child.er
 check_stop child 1 spinner "$at" "$at" forker
 note "stop before event $event_now of process 1 (thread 1 mutex_lock at $loc): gdb in that thread at $at, replay identical"
 
-# 6. Usage errors and a missing gdb.
+# 7. Usage errors and a missing gdb.
 events=$(sed -n 's/^\([0-9]*\) events, .*/\1/p' "$tmp/show")
 [ -n "$events" ] || fail "deja show printed no event count"
 for bad in abc -1 "$events" 99999999; do
@@ -218,3 +243,19 @@ timeout 60 env PATH=/nonexistent "$deja" replay --gdb "$event" "$trace" >/dev/nu
 [ $rc -eq 3 ] || { dump "$tmp/bad.err"; fail "--gdb without gdb on PATH exited $rc, expected 3"; }
 grep -q gdb "$tmp/bad.err" || { dump "$tmp/bad.err"; fail "no gdb on PATH: the message does not say so"; }
 note "bad EVENTs ($events events in the trace) and processes exit 2; no gdb on PATH exits 3"
+
+# 8. A gdb that exits without attaching (as one the kernel refuses ptrace
+# does): deja says so, the replay goes on to its end, and the exit code is
+# 3, not the 0 of an identical replay (it was 0, silently).
+mkdir -p "$tmp/nogdb"
+printf '#!/bin/sh\necho "ptrace: Operation not permitted." >&2\nexit 1\n' >"$tmp/nogdb/gdb"
+chmod +x "$tmp/nogdb/gdb"
+rc=0
+timeout 60 env PATH="$tmp/nogdb:$PATH" "$deja" replay --gdb "$event" "$trace" \
+	>/dev/null 2>"$tmp/refused.err" </dev/null || rc=$?
+[ $rc -eq 3 ] || { dump "$tmp/refused.err"; fail "a gdb that did not attach: exited $rc, expected 3"; }
+grep -q "gdb did not attach to process" "$tmp/refused.err" ||
+	{ dump "$tmp/refused.err"; fail "a gdb that did not attach: deja does not say so"; }
+grep -q "replay identical" "$tmp/refused.err" ||
+	{ dump "$tmp/refused.err"; fail "a gdb that did not attach: the replay did not go on to its end"; }
+note "a gdb that exits without attaching: deja says so, the replay ends identical, exit 3"
