@@ -728,11 +728,17 @@ enum trace_status trace_put_history_at(struct trace *t, const char *at, const ch
 	return trace_step_done(st);
 }
 
+/* A finding the trace holds already (the same pair of events, found by a
+ * second `deja bisect` of it) is not stored again: `deja show` listed the
+ * critical pair once per bisect. */
 enum trace_status trace_put_finding(struct trace *t, const struct trace_finding *f)
 {
 	sqlite3_stmt *st = trace_prepare(t,
 		"INSERT INTO findings (kind, first_thread, first_index, first_seq, second_thread,"
-		" second_index, second_seq, summary, process) VALUES (?,?,?,?,?,?,?,?,?)");
+		" second_index, second_seq, summary, process)"
+		" SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 WHERE NOT EXISTS (SELECT 1 FROM findings"
+		" WHERE kind = ?1 AND first_thread = ?2 AND first_index = ?3 AND second_thread = ?5"
+		" AND second_index = ?6 AND process = ?9)");
 	if (!st)
 		return TRACE_ERR_WRITE;
 	sqlite3_bind_text(st, 1, f->kind, -1, SQLITE_TRANSIENT);

@@ -2,7 +2,8 @@
 # bisect.sh DEJA ATOMICITY LOCK_ORDER: a hunted, shrunk atomicity violation
 # bisects to its two racing critical sections: the other customer's balance
 # check (atomicity.c:28) before the debit (atomicity.c:36) fails.  The
-# finding is in the trace (findings, history) and marked by deja show;
+# finding is in the trace (findings, history) and marked by deja show,
+# once however often the trace is bisected;
 # given a passing run instead of the neighbour search, the same pair of
 # sections comes out.  Bad input is refused with exit 2.
 set -euo pipefail
@@ -32,7 +33,15 @@ assert t1 != t2 and s1 is not None and s2 is not None and s1 < s2, rows
 ev = dict((seq, (th, op)) for seq, th, op in db.execute("SELECT seq, thread, op FROM events"))
 assert ev[s1] == (t1, "mutex_lock") and ev[s2] == (t2, "mutex_lock"), (ev[s1], ev[s2])
 PY
+# A second bisect of the same trace finds the same pair and stores it
+# once: deja show listed it once per bisect.
+"$deja" bisect "$tmp/s.deja" >/dev/null 2>&1 || fail "the second bisect failed"
+[ "$(sqlite3 "$tmp/s.deja" 'SELECT count(*) FROM findings')" = 1 ] ||
+	fail "a second bisect stored the same finding again"
+[ "$(sqlite3 "$tmp/s.deja" "SELECT count(*) FROM history WHERE command LIKE 'deja bisect%'")" = 2 ] ||
+	fail "the history lacks one of the two bisects"
 "$deja" show "$tmp/s.deja" >"$tmp/show"
+[ "$(grep -c '^critical pair' "$tmp/show")" = 1 ] || { dump "$tmp/show"; fail "show does not print the finding once"; }
 grep -q 'atomicity.c:28)  <1$' "$tmp/show" || { dump "$tmp/show"; fail "show does not mark the first event"; }
 grep -q 'atomicity.c:36)  <2$' "$tmp/show" || { dump "$tmp/show"; fail "show does not mark the second event"; }
 grep -q '^critical pair' "$tmp/show" || fail "show does not print the finding"
