@@ -4,6 +4,7 @@
 #include "digest.h"
 
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -62,25 +63,28 @@ static int hash_by_reading(int fd, uint64_t *h)
 
 /* A regular file is hashed where the page cache holds it, not copied out
  * piece by piece: a recording hashes the program, the runtime, libc and the
- * loader (4 MB, a few hundred microseconds of its start-up). */
+ * loader (4 MB, a few hundred microseconds of its start-up).  False if it
+ * cannot be mapped (not a regular file, empty, or mmap refused). */
+static bool hash_mapped(int fd, uint64_t *h)
+{
+	struct stat sb;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0)
+		return false;
+	void *p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	if (p == MAP_FAILED)
+		return false;
+	*h = XXH3_64bits(p, (size_t)sb.st_size);
+	munmap(p, (size_t)sb.st_size);
+	return true;
+}
+
 int deja_file_hash(const char *path, char hex[17])
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	struct stat sb;
 	uint64_t h = 0;
-	int rc;
-	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0) {
-		void *p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-		rc = p == MAP_FAILED ? hash_by_reading(fd, &h) : 0;
-		if (p != MAP_FAILED) {
-			h = XXH3_64bits(p, (size_t)sb.st_size);
-			munmap(p, (size_t)sb.st_size);
-		}
-	} else {
-		rc = hash_by_reading(fd, &h);
-	}
+	int rc = hash_mapped(fd, &h) ? 0 : hash_by_reading(fd, &h);
 	close(fd);
 	if (rc != 0)
 		return -1;
