@@ -13,6 +13,8 @@
 #define _GNU_SOURCE
 #include "cli.h"
 
+#include "protocol.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -72,6 +74,6 @@ int cli_keep_stdin(const char *beside, char **path)
 
 bool cli_stdin_missing(uint32_t stdio_kinds, const char *fed)
 {
-	unsigned kind = stdio_kinds & 0xfu; /* fd 0's S_IFMT >> 12 */
-	return !fed && (kind == (S_IFREG >> 12) || kind == (S_IFIFO >> 12));
+	mode_t kind = DEJA_STDIO_KIND(stdio_kinds, 0);
+	return !fed && (S_ISREG(kind) || S_ISFIFO(kind));
 }

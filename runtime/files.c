@@ -148,7 +148,7 @@ static void note_stdio_kinds(void)
 		return; /* the supervisor's, from the trace */
 	uint32_t kinds = 0;
 	for (long fd = 0; fd < 3; fd++)
-		kinds |= (uint32_t)((rt_files_type(fd) >> 12) & 0xfu) << (4 * fd);
+		kinds |= DEJA_STDIO_KIND_BITS(rt_files_type(fd), fd);
 	sh->stdio_kinds = kinds;
 }
 
@@ -163,9 +163,9 @@ mode_t rt_files_wait_type(long fd)
 	const struct deja_shared *sh = rt.shared;
 	bool inherited = fd >= 0 && fd < 3 &&
 			 (__atomic_load_n(&sh->stdio_inherited, __ATOMIC_RELAXED) & (1u << fd));
-	uint32_t kind = inherited ? (sh->stdio_kinds >> (4 * fd)) & 0xfu : 0;
+	mode_t kind = inherited ? DEJA_STDIO_KIND(sh->stdio_kinds, fd) : 0;
 	if (sh->mode == DEJA_MODE_REPLAY && kind)
-		return (mode_t)(kind << 12);
+		return kind;
 	return rt_files_type(fd);
 }
 

@@ -23,6 +23,12 @@
 #include <stdint.h>
 
 #define DEJA_PROTOCOL_VERSION 57u
+
+/* deja_shared.stdio_kinds: descriptor fd's file type (a st_mode's S_IFMT
+ * bits) as the four bits it is kept in, and back. */
+#define DEJA_STDIO_KIND_BITS(mode, fd) ((uint32_t)(((mode) >> 12) & 0xfu) << (4 * (fd)))
+#define DEJA_STDIO_KIND(kinds, fd) ((((uint32_t)(kinds) >> (4 * (fd))) & 0xfu) << 12)
+
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
@@ -820,7 +826,7 @@ struct deja_shared {
 	 * still has as it inherited them (bit fd; files.c,
 	 * rt_files_wait_type): a replay's own stdin, /dev/null say, is not
 	 * what the recording read. */
-	uint32_t stdio_kinds;
+	uint32_t stdio_kinds; /* DEJA_STDIO_KIND_BITS, DEJA_STDIO_KIND */
 	uint32_t stdio_inherited;
 	uint32_t runtime_ready;
 	int32_t target_pid;       /* the run's process, as getpid() gives it */
