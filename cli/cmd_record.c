@@ -174,7 +174,7 @@ static int summarise(const char *path, const struct session_result *res, bool qu
 {
 	struct trace *t;
 	char err[256];
-	if (trace_open_but_bulk(path, &t, err, sizeof(err)) != TRACE_OK) {
+	if (trace_open_own(path, &t, err, sizeof(err)) != TRACE_OK) {
 		fprintf(stderr, "deja record: the trace %s cannot be read back: %s\n", path, err);
 		return DEJA_EXIT_INTERNAL;
 	}

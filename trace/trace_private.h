@@ -11,6 +11,11 @@
 
 #include "trace.h"
 
+/* A trace's pages are 64 KiB: the bytes of a big input are written and
+ * fed back in fewer, larger pieces (16 KiB pages made read_file slower).
+ * The empty trace every recording starts from has them (template_gen.c). */
+#define TRACE_PAGE_SIZE 65536
+
 struct trace {
 	sqlite3 *db;
 	sqlite3_stmt *put_event;
