@@ -203,7 +203,8 @@ void rt_model_end_stuck(void)
 			   " memory (futex) that a thread waiting for its turn took, which the"
 			   " recording's threads took in another order (parallel mode cannot"
 			   " steer what threads share in memory, such as OpenMP's critical"
-			   " sections and single blocks; the serialised strategies can)");
+			   " sections and single blocks or GLib's GMutex and GCond; the"
+			   " serialised strategies can)");
 	rt_end_run(DEJA_OUTCOME_DEADLOCK, rt_self,
 		   "no thread can run: a thread waits for a lock in memory (futex) whose"
 		   " holder waits in the model");

@@ -33,7 +33,8 @@ replay_says_why() {
 		[ $rc -eq 0 ] && continue
 		[ $rc -eq 1 ] || { dump err; fail "replay $i of $1 exited $rc"; }
 		grep -q "replay diverged" err || { dump err; fail "replay $i of $1 failed without diverging"; }
-		grep -q -e "took another path than recorded" -e "waits in raw futex" err ||
+		grep -q -e "took another path than recorded" -e "waits in raw futex" \
+			-e "parallel mode cannot steer" err ||
 			{ dump err; fail "replay $i of $1 diverged without saying why"; }
 		diverged=$((diverged + 1))
 	done
