@@ -8,15 +8,12 @@
  * (gthr-default.h), so the line reported is the one of the program's code
  * it was inlined into (the inlined scopes' call sites, from DWARF); and
  * function names are demangled ("read_balance", not "_Z12read_balancev"),
- * without their parameters, with the C++ runtime's own demangler when the
- * system has it.  Rust's are read too: the v0 mangling of its standard
- * library by rust_names.c, the legacy one (C++'s) without its hash.
+ * without their parameters (demangle.c, which reads Rust's too).
  */
 #define _GNU_SOURCE
 #include "symbols.h"
-#include "rust_names.h"
+#include "demangle.h"
 
-#include <dlfcn.h>
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
@@ -136,77 +133,14 @@ static int program_call_site(Dwarf_Die *cu, Dwarf_Die *chain, int n, const char 
 	return n;
 }
 
-typedef char *(*demangler)(const char *mangled, char *out, size_t *len, int *status);
-
-/* The C++ runtime's demangler, if the system has one (NULL otherwise). */
-static demangler find_demangler(void)
-{
-	static demangler fn;
-	static bool looked;
-	if (!looked) {
-		looked = true;
-		void *lib = dlopen("libstdc++.so.6", RTLD_LAZY | RTLD_LOCAL);
-		void *sym = lib ? dlsym(lib, "__cxa_demangle") : NULL;
-		memcpy(&fn, &sym, sizeof(fn));
-	}
-	return fn;
-}
-
-/* Where a demangled name's parameter list starts: its last '(' outside
- * brackets ("main::{lambda()#1}::operator()() const" keeps
- * "operator()"); 0 when the brackets do not balance. */
-static size_t parameters_at(const char *name)
-{
-	size_t at = 0;
-	int depth = 0;
-	for (size_t i = 0; name[i]; i++) {
-		char c = name[i];
-		if (c == '(' && depth == 0)
-			at = i;
-		if (c == '(' || c == '<' || c == '{' || c == '[')
-			depth++;
-		else if (c == ')' || c == '>' || c == '}' || c == ']')
-			depth--;
-		if (depth < 0)
-			return 0;
-	}
-	return depth == 0 ? at : 0;
-}
-
-/* Rust's legacy mangling is C++'s, with a hash of the item for a last
- * component ("main::h62d7250f29cd14a1"): noise in a report, cut off. */
-static void drop_rust_hash(char *name)
-{
-	size_t n = strlen(name);
-	if (n < 19 || strncmp(name + n - 19, "::h", 3) != 0)
-		return;
-	for (size_t i = n - 16; i < n; i++)
-		if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
-			return;
-	name[n - 19] = '\0';
-}
-
 /* A C++ or Rust symbol's readable name without its parameters (malloc'd),
  * or a copy of the symbol as it is. */
 static char *readable_name(const char *symbol)
 {
 	if (!symbol)
 		return NULL;
-	char rust[1024];
-	if (rust_name(symbol, rust, sizeof(rust)))
-		return strdup(rust);
-	demangler fn = strncmp(symbol, "_Z", 2) == 0 ? find_demangler() : NULL;
-	int status = -1;
-	char *name = fn ? fn(symbol, NULL, NULL, &status) : NULL;
-	if (!name || status != 0) {
-		free(name);
-		return strdup(symbol);
-	}
-	size_t at = parameters_at(name);
-	if (at > 0)
-		name[at] = '\0';
-	drop_rust_hash(name);
-	return name;
+	char *name = demangled_name(symbol);
+	return name ? name : strdup(symbol);
 }
 
 /* The function an inlined scope is an instance of, readable (malloc'd):

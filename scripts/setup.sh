@@ -13,7 +13,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here/build}
 
 packages=(gcc g++ libc6-dev make cmake pkg-config libseccomp-dev libxxhash-dev libsqlite3-dev
-          libcmocka-dev libdw-dev sqlite3 python3 gdb libglib2.0-dev)
+          libcmocka-dev libdw-dev libiberty-dev sqlite3 python3 gdb libglib2.0-dev)
 
 missing=()
 for p in "${packages[@]}"; do
