@@ -14,7 +14,7 @@
 
 #include "cli.h"
 #include "deadlock_sig.h"
-#include "digest.h"
+#include "file_identity.h"
 #include "record.h"
 #include "trace.h"
 #include "tree_scripts.h"
@@ -227,5 +227,5 @@ char *trial_absolute(const char *path)
 bool trial_same_executable(const struct trace_run *run)
 {
 	char hash[17];
-	return deja_file_hash(run->exe_path, hash) == 0 && strcmp(hash, run->exe_hash) == 0;
+	return deja_file_identity(run->exe_path, hash) == 0 && strcmp(hash, run->exe_hash) == 0;
 }

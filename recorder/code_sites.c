@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "digest.h"
+#include "file_identity.h"
 #include "grow.h"
 #include "symbols.h"
 
@@ -54,7 +54,7 @@ static const char *file_hash(struct code_sites *cs, const char *path)
 	h->path = strdup(path);
 	if (!h->path)
 		return NULL;
-	h->has_hash = deja_file_hash(path, h->hash) == 0;
+	h->has_hash = deja_file_identity(path, h->hash) == 0;
 	cs->nhashes++;
 	return h->has_hash ? h->hash : NULL;
 }

@@ -26,6 +26,7 @@
 #include "code_sites.h"
 #include "site_set.h"
 #include "digest.h"
+#include "file_identity.h"
 #include "elf_static.h"
 #include "grow.h"
 #include "model.h"
@@ -945,7 +946,7 @@ enum record_status record_run(const struct record_options *o, struct session_res
 		return RECORD_ERR_PROGRAM;
 	}
 	char hash[17];
-	if (deja_file_hash(exe, hash) != 0) {
+	if (deja_file_identity(exe, hash) != 0) {
 		snprintf(err, errlen, "cannot read program '%s'", exe);
 		free(exe);
 		return RECORD_ERR_PROGRAM;

@@ -21,6 +21,7 @@
 #include "debug_stop.h"
 #include "describe.h"
 #include "digest.h"
+#include "file_identity.h"
 #include "feed_stream.h"
 #include "follow.h"
 #include "replay_children.h"
@@ -255,13 +256,13 @@ static void explain_outcome(struct replay_report *rep, const struct replay_sink 
 static enum replay_status check_executable(const struct trace_run *run, char *err, size_t errlen)
 {
 	char hash[17];
-	if (deja_file_hash(run->exe_path, hash) != 0) {
+	if (deja_file_identity(run->exe_path, hash) != 0) {
 		snprintf(err, errlen, "the recorded executable %s cannot be read", run->exe_path);
 		return REPLAY_ERR_EXE;
 	}
 	if (strcmp(hash, run->exe_hash) != 0) {
 		snprintf(err, errlen,
-			 "%s has changed since it was recorded (xxh3 %s, recorded %s);"
+			 "%s has changed since it was recorded (identity %s, recorded %s);"
 			 " replay needs the same binary", run->exe_path, hash, run->exe_hash);
 		return REPLAY_ERR_EXE;
 	}
@@ -292,12 +293,12 @@ static enum replay_status check_modules(struct trace *t, char *err, size_t errle
 		char hash[17];
 		if (is_deja_runtime(m[i].path))
 			continue;
-		if (deja_file_hash(m[i].path, hash) != 0) {
+		if (deja_file_identity(m[i].path, hash) != 0) {
 			snprintf(err, errlen, "%s, which the recording loaded, cannot be read;"
 				 " replay needs the same files", m[i].path);
 			st = REPLAY_ERR_EXE;
 		} else if (strcmp(hash, m[i].hash) != 0) {
-			snprintf(err, errlen, "%s has changed since it was recorded (xxh3 %s,"
+			snprintf(err, errlen, "%s has changed since it was recorded (identity %s,"
 				 " recorded %s); replay needs the same libraries", m[i].path, hash,
 				 m[i].hash);
 			st = REPLAY_ERR_EXE;

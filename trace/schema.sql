@@ -10,7 +10,7 @@ CREATE TABLE run (
     deja_version   TEXT    NOT NULL,
     cwd            TEXT    NOT NULL,
     exe_path       TEXT    NOT NULL,
-    exe_hash       TEXT    NOT NULL,   -- xxh3-64 of the executable, hex
+    exe_hash       TEXT    NOT NULL,   -- the executable's identity, hex (file_identity.c)
     strategy       TEXT    NOT NULL,   -- NAME[:PARAM] as given
     seed           INTEGER NOT NULL,
     run_index      INTEGER NOT NULL,   -- 1-based run number within a hunt
@@ -115,7 +115,7 @@ CREATE TABLE modules (
     base    INTEGER NOT NULL,
     lo      INTEGER NOT NULL,
     hi      INTEGER NOT NULL,
-    hash    TEXT               -- xxh3 of the file when recorded (NULL: no file,
+    hash    TEXT               -- its identity when recorded (NULL: no file,
                                -- such as the vDSO); a replay needs the same
 );
 
