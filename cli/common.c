@@ -120,7 +120,9 @@ int cli_check_strategy(const char *cmd, const char *spec, const char *known)
 
 bool cli_parse_u64(const char *s, unsigned long long *out)
 {
-	if (!s || !*s || *s == '-')
+	/* Digits alone: strtoull would also take leading blanks and a sign,
+	 * and " -5" for 2^64 - 5. */
+	if (!s || *s < '0' || *s > '9')
 		return false;
 	char *end;
 	errno = 0;

@@ -66,6 +66,8 @@ usage_errors=(
 	"--seed abc|record --seed abc -- touch $marker"
 	"--seed without a value|record --seed"
 	"--seed -1|record --seed -1 -- touch $marker"
+	"--seed +5|record --seed +5 -- touch $marker"
+	"replay --gdb +5|replay --gdb +5 x.deja"
 	"--strategy bogus|record --strategy bogus -- touch $marker"
 	"-s bogus|record -s bogus -- touch $marker"
 	"random:abc|record -s random:abc -- touch $marker"
@@ -83,6 +85,14 @@ for u in "${usage_errors[@]}"; do
 		err "$desc (deja $args): exit 2 but no message on stderr"
 	fi
 	[ ! -e "$marker" ] || err "$desc (deja $args): the program was run despite the usage error"
+done
+# A number with blanks before it (strtoull skips them, and " -5" was
+# 2^64 - 5 steps).
+for opt in --seed --max-steps; do
+	rm -f "$marker"
+	run record "$opt" " -5" -- touch "$marker"
+	[ $rc -eq 2 ] || { err "record $opt ' -5' exited $rc, expected 2"; dump "$tmp/err"; }
+	[ ! -e "$marker" ] || err "record $opt ' -5': the program was run despite the usage error"
 done
 # None of these may leave a trace behind.
 leftovers=$(find . -name '*.deja*' | head -5)
