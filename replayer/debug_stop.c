@@ -121,6 +121,75 @@ static void write_finish_command(FILE *f)
 	      f);
 }
 
+/* `deja-when` prints the event the replay is at (rr's `when`), and
+ * `deja-goto N` runs it on to just before a later event N and stops
+ * there as at the first stop, in the program's frame of the thread that
+ * makes it: the runtime is asked to stop there (deja_stop_before, called
+ * in the program through a cast, so that a runtime without debug
+ * information serves too) and a breakpoint on its stop function catches
+ * it.  The function's arguments name the event and its call site, read
+ * from its debug information or, without it, from the registers that
+ * pass them at its first instruction. */
+static void write_goto_commands(FILE *f)
+{
+	fputs("def deja_now():\n"
+	      "    return int(gdb.parse_and_eval('((unsigned long (*)(void))deja_event_now)()'))\n"
+	      "class DejaWhen(gdb.Command):\n"
+	      "    \"\"\"Print the event the replay is at: the next one to be made.\"\"\"\n"
+	      "    def __init__(self):\n"
+	      "        super().__init__('deja-when', gdb.COMMAND_STATUS)\n"
+	      "    def invoke(self, arg, from_tty):\n"
+	      "        print('deja: the replay is before event %d' % deja_now())\n"
+	      "DejaWhen()\n"
+	      "deja_goto = []\n"
+	      "def deja_arg(frame, name, reg):\n"
+	      "    try:\n"
+	      "        return int(frame.read_var(name))\n"
+	      "    except (gdb.error, ValueError):\n"
+	      "        return int(frame.read_register(reg))\n"
+	      "class DejaGotoStop(gdb.Breakpoint):\n"
+	      "    def stop(self):\n"
+	      "        return bool(deja_goto)\n"
+	      "class DejaGoto(gdb.Command):\n"
+	      "    \"\"\"Run the replay on to just before event N, a later one, and stop there in the program's frame.\"\"\"\n"
+	      "    def __init__(self):\n"
+	      "        super().__init__('deja-goto', gdb.COMMAND_RUNNING)\n"
+	      "        self.bp = None\n"
+	      "    def invoke(self, arg, from_tty):\n"
+	      "        try:\n"
+	      "            n = int(arg.strip(), 10)\n"
+	      "        except ValueError:\n"
+	      "            raise gdb.GdbError('deja-goto takes an event number (deja show prints them)')\n"
+	      "        now = deja_now()\n"
+	      "        r = int(gdb.parse_and_eval('((int (*)(unsigned long))deja_stop_before)(%d)' % n))\n"
+	      "        if r == -1:\n"
+	      "            raise gdb.GdbError('deja-goto: event %d is made already: the replay is before event %d' % (n, now))\n"
+	      "        if r == -2:\n"
+	      "            raise gdb.GdbError('deja-goto: the recording has no event %d' % n)\n"
+	      "        if r != 0:\n"
+	      "            raise gdb.GdbError('deja-goto: only a serialised replay stops at its events')\n"
+	      "        if self.bp is None:\n"
+	      "            self.bp = DejaGotoStop('deja_stopped_at_event', internal=True)\n"
+	      "            self.bp.silent = True\n"
+	      "        deja_goto.append(n)\n"
+	      "        gdb.execute('continue', from_tty)\n"
+	      "DejaGoto()\n"
+	      "def deja_on_goto(ev):\n"
+	      "    global deja_stop\n"
+	      "    top = gdb.newest_frame()\n"
+	      "    if not deja_goto or not isinstance(ev, gdb.BreakpointEvent) or top.name() != 'deja_stopped_at_event':\n"
+	      "        return\n"
+	      "    deja_goto.clear()\n"
+	      "    lwp = gdb.selected_thread().ptid[1]\n"
+	      "    event, site = deja_arg(top, 'event', 'rdi'), deja_arg(top, 'site', 'rsi')\n"
+	      "    deja_stop = (lwp, site)\n"
+	      "    deja_event_frame(site).select()\n"
+	      "    print('deja: replay stopped before event %d: gdb thread %d (LWP %d); `deja-finish` makes it' % (event, gdb.selected_thread().num, lwp))\n"
+	      "    gdb.execute('frame')\n"
+	      "gdb.events.stop.connect(deja_on_goto)\n",
+	      f);
+}
+
 int debug_stop_write_commands(FILE *f, int32_t tid, uint64_t site, const char *runtime)
 {
 	const char *slash = strrchr(runtime, '/');
@@ -160,6 +229,7 @@ int debug_stop_write_commands(FILE *f, int32_t tid, uint64_t site, const char *r
 		"deja_select_stop(*deja_stop)\n",
 		name, (int)tid, (unsigned long long)site);
 	write_finish_command(f);
+	write_goto_commands(f);
 	write_crash_stops(f);
 	fputs("end\n"
 	      "frame\n",
@@ -277,7 +347,8 @@ static void *watch(void *arg)
 		"deja: replay stopped before event %llu%s: %s\n"
 		"deja: gdb attaches to process %d, thread %d; `continue` runs the replay on"
 		" to its end, and deja reports once gdb has quit; `deja-finish` makes this"
-		" event and stops back in the program's frame\n",
+		" event and stops back in the program's frame; `deja-goto N` runs on to"
+		" just before a later event N; `deja-when` says which event is next\n",
 		(unsigned long long)ds->rq.event, process, ds->rq.what, (int)sh->debug_pid,
 		(int)sh->debug_tid);
 	char setup[4096];

@@ -18,7 +18,11 @@
  * backtrace names it, and the supervisor's debugger commands select the
  * program's frame above it (replayer/debug_stop.c).  Two more exported
  * functions, empty, are where that debugger stops later: a crash by
- * SIGSEGV and the end of a run the runtime decides.
+ * SIGSEGV and the end of a run the runtime decides.  And two the
+ * debugger calls, for its `deja-when` and `deja-goto` commands: the event
+ * the replay is at, and a stop before a later one, which the thread that
+ * makes it takes as the first (the debugger, attached already, stops it
+ * there with a breakpoint on deja_stopped_at_event).
  */
 #define _GNU_SOURCE
 #include "runtime.h"
@@ -94,6 +98,28 @@ RT_EXPORT __attribute__((noinline)) void deja_run_ends(enum deja_outcome_kind ki
 						       const char *message)
 {
 	__asm__ volatile("" ::"r"(kind), "r"(message) : "memory");
+}
+
+/* The event the replay is at: the next one to be made. */
+RT_EXPORT __attribute__((noinline)) uint64_t deja_event_now(void)
+{
+	return rt.model->steps;
+}
+
+/* Stop before event `event` (a later one of this process's replay, in a
+ * serialised replay): 0, or -1 for an event made already or being made,
+ * -2 for one past the recording's end, -3 outside a serialised replay. */
+RT_EXPORT __attribute__((noinline)) int deja_stop_before(uint64_t event)
+{
+	struct deja_shared *sh = rt.shared;
+	if (sh->mode != DEJA_MODE_REPLAY || sh->parallel)
+		return -3;
+	if (event <= rt.model->steps)
+		return -1;
+	if (event >= rt.schedule_len)
+		return -2;
+	sh->debug_stop_event = event + 1;
+	return 0;
 }
 
 void rt_debug_stop_check(const struct deja_pending *p)

@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 57u
+#define DEJA_PROTOCOL_VERSION 58u
 
 /* deja_shared.stdio_kinds: descriptor fd's file type (a st_mode's S_IFMT
  * bits) as the four bits it is kept in, and back. */
@@ -801,7 +801,9 @@ struct deja_shared {
 	 * waits until a tracer is attached to it and lets it run, or until
 	 * the supervisor sets debug_release (a futex word, waked without
 	 * FUTEX_PRIVATE_FLAG: the two sides are two processes) to 1, which
-	 * it does once the debugger has exited. */
+	 * it does once the debugger has exited.  The debugger, attached,
+	 * may set debug_stop_event again through the runtime
+	 * (deja_stop_before, its `deja-goto`): the next stop is its own. */
 	uint64_t debug_stop_event; /* supervisor */
 	uint32_t debug_stopped;    /* runtime */
 	uint32_t debug_release;    /* supervisor */

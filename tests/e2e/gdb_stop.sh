@@ -202,6 +202,43 @@ stop_at "$event" "$tmp/quit.gdb" quit
 grep -q deja-test-quit "$tmp/quit.out" || { dump "$tmp/quit.out"; fail "quit: gdb did not run the commands"; }
 note "gdb quitting without continue: the replay still ends identical"
 
+# 5b. `deja-goto EVENT` from a stop at event 1 runs on to just before the
+# lock of case 1 and stops there as a first stop would: deja-when names
+# it, gdb is in thread 1's add, the counter is what the events before it
+# left; an event made already, one past the end and a word are refused.
+cat >"$tmp/goto.gdb" <<EOF
+deja-when
+deja-goto $event
+deja-when
+python print("deja-test-lwp %d" % gdb.selected_thread().ptid[1])
+printf "deja-test-total %ld\\n", total
+echo deja-test-bt\\n
+bt
+echo deja-test-end\\n
+continue
+EOF
+stop_at 1 "$tmp/goto.gdb" goto
+grep -q "^deja: the replay is before event 1\$" "$tmp/goto.out" ||
+	{ dump "$tmp/goto.out"; fail "goto: deja-when did not say event 1 at the first stop"; }
+grep -q "^deja: replay stopped before event $event: gdb thread [0-9]* (LWP [0-9]*)" "$tmp/goto.out" ||
+	{ dump "$tmp/goto.out"; fail "goto: deja-goto did not say it stopped before event $event"; }
+grep -q "^deja: the replay is before event $event\$" "$tmp/goto.out" ||
+	{ dump "$tmp/goto.out"; fail "goto: deja-when did not say event $event after deja-goto"; }
+lwp=$(sed -n 's/^deja-test-lwp \([0-9]*\)$/\1/p' "$tmp/goto.out")
+grep -q "(LWP $lwp)" "$tmp/goto.out" || { dump "$tmp/goto.out"; fail "goto: gdb's selected thread is not the one stopped"; }
+sed -n '/^deja-test-bt$/,/^deja-test-end$/p' "$tmp/goto.out" >"$tmp/goto.bt"
+grep -q "deja_stopped_at_event (event=$event," "$tmp/goto.bt" && grep -q first_worker "$tmp/goto.bt" ||
+	{ dump "$tmp/goto.bt"; fail "goto: the backtrace is not thread 1's stop before event $event"; }
+grep -q "^deja-test-total $want\$" "$tmp/goto.out" ||
+	{ dump "$tmp/goto.out"; fail "goto: total is not $want before event $event"; }
+for bad in "0|is made already" "99999999|has no event" "x|takes an event number"; do
+	printf 'deja-goto %s\ncontinue\n' "${bad%%|*}" >"$tmp/badgoto.gdb"
+	stop_at 1 "$tmp/badgoto.gdb" badgoto
+	grep -q "deja-goto.*${bad#*|}" "$tmp/badgoto.err" "$tmp/badgoto.out" ||
+		{ dump "$tmp/badgoto.out" "$tmp/badgoto.err"; fail "deja-goto ${bad%%|*}: not refused with '${bad#*|}'"; }
+done
+note "deja-goto $event from event 1: stopped in thread 1 before it (total $want); earlier, past-the-end and non-number events refused"
+
 # 6. A lock in a forked child's thread: process 1 of fork_threads, where
 # thread 1 runs spinner.
 ftrace=$tmp/fork.deja
