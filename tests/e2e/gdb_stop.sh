@@ -206,17 +206,7 @@ note "gdb quitting without continue: the replay still ends identical"
 # lock of case 1 and stops there as a first stop would: deja-when names
 # it, gdb is in thread 1's add, the counter is what the events before it
 # left; an event made already, one past the end and a word are refused.
-cat >"$tmp/goto.gdb" <<EOF
-deja-when
-deja-goto $event
-deja-when
-python print("deja-test-lwp %d" % gdb.selected_thread().ptid[1])
-printf "deja-test-total %ld\\n", total
-echo deja-test-bt\\n
-bt
-echo deja-test-end\\n
-continue
-EOF
+{ printf 'deja-when\ndeja-goto %s\ndeja-when\n' "$event"; cat "$tmp/bt.gdb"; } >"$tmp/goto.gdb"
 stop_at 1 "$tmp/goto.gdb" goto
 grep -q "^deja: the replay is before event 1\$" "$tmp/goto.out" ||
 	{ dump "$tmp/goto.out"; fail "goto: deja-when did not say event 1 at the first stop"; }
