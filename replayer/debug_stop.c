@@ -167,7 +167,7 @@ static void write_goto_commands(FILE *f)
 	      "        if r == -2:\n"
 	      "            raise gdb.GdbError('deja-goto: the recording has no event %d' % n)\n"
 	      "        if r != 0:\n"
-	      "            raise gdb.GdbError('deja-goto: only a serialised replay stops at its events')\n"
+	      "            raise gdb.GdbError('deja-goto: the program is not replaying')\n"
 	      "        if self.bp is None:\n"
 	      "            self.bp = DejaGotoStop('deja_stopped_at_event', internal=True)\n"
 	      "            self.bp.silent = True\n"

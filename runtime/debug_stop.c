@@ -106,13 +106,13 @@ RT_EXPORT __attribute__((noinline)) uint64_t deja_event_now(void)
 	return rt.model->steps;
 }
 
-/* Stop before event `event` (a later one of this process's replay, in a
- * serialised replay): 0, or -1 for an event made already or being made,
- * -2 for one past the recording's end, -3 outside a serialised replay. */
+/* Stop before event `event`, a later one of this process's replay: 0, or
+ * -1 for an event made already or being made, -2 for one past the
+ * recording's end, -3 outside a replay. */
 RT_EXPORT __attribute__((noinline)) int deja_stop_before(uint64_t event)
 {
 	struct deja_shared *sh = rt.shared;
-	if (sh->mode != DEJA_MODE_REPLAY || sh->parallel)
+	if (sh->mode != DEJA_MODE_REPLAY)
 		return -3;
 	if (event <= rt.model->steps)
 		return -1;
