@@ -229,6 +229,18 @@ for bad in "0|is made already" "99999999|has no event" "x|takes an event number"
 done
 note "deja-goto $event from event 1: stopped in thread 1 before it (total $want); earlier, past-the-end and non-number events refused"
 
+# 5c. The same in a parallel replay: deja-goto to its next-to-last event.
+ptrace=$tmp/par.deja
+timeout 60 "$deja" record -q -s parallel -o "$ptrace" -- "$prog" >/dev/null 2>"$tmp/err" || { dump "$tmp/err"; fail "parallel record failed"; }
+pevents=$("$deja" show "$ptrace" | sed -n 's/^\([0-9]*\) events, .*/\1/p')
+last=$((pevents - 2))
+printf 'deja-goto %s\ndeja-when\ncontinue\n' "$last" >"$tmp/pgoto.gdb"
+stop_at 1 "$tmp/pgoto.gdb" pgoto "$ptrace"
+grep -q "^deja: replay stopped before event $last: gdb thread" "$tmp/pgoto.out" &&
+	grep -q "^deja: the replay is before event $last\$" "$tmp/pgoto.out" ||
+	{ dump "$tmp/pgoto.out" "$tmp/pgoto.err"; fail "parallel: deja-goto $last did not stop there"; }
+note "deja-goto $last in a parallel replay of $pevents events: stopped there, replay identical"
+
 # 6. A lock in a forked child's thread: process 1 of fork_threads, where
 # thread 1 runs spinner.
 ftrace=$tmp/fork.deja
