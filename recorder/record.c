@@ -108,8 +108,10 @@ struct child_process {
 
 /* The trace being created while the target starts (start_trace in a
  * thread of its own, from the moment the target's process is forked):
- * creating it took 4 to 6 ms, and exec'ing and starting the target as
- * long, in which deja only waited. */
+ * writing the empty trace, SQLite reading its schema and the run's rows
+ * overlap the target's exec and loader, in which deja only waits (when
+ * SQLite made the schema at run time this took 4 to 6 ms, as long as
+ * the target's start). */
 struct trace_maker {
 	pthread_t thread;
 	bool running;
