@@ -12,9 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/seccomp.h>
 #include <sys/eventfd.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -24,17 +22,6 @@
 #include "fd_passing.h"
 #include "escape_state.h"
 #include "syscall_marker.h"
-
-/* Linux 6.6's user-notification flag (its uapi values; Debian 12's
- * headers predate it): the kernel wakes this watch on the CPU of the
- * thread that reported, and the thread on the watch's when answered, a
- * hand-over rather than a wake-up sent to the other CPU. */
-#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
-#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
-#endif
-#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
-#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
-#endif
 
 /* Where recent instruction pointers were found to lie: reading a
  * process's maps for every report of a program that escapes in a loop
@@ -234,10 +221,6 @@ struct escape_watch *escape_watch_start(int listener, char *err, size_t errlen)
 		return NULL;
 	}
 	w->listener = listener;
-	/* Every report stops its thread until answered: the loader's 19 in
-	 * every process's start among them.  An older kernel refuses the
-	 * flag (EINVAL), and the reports are served as well, a little later. */
-	(void)ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
 	w->stop_fd = eventfd(0, EFD_CLOEXEC);
 	w->last_tid = -1;
 	pthread_mutex_init(&w->lock, NULL);
