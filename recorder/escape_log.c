@@ -128,8 +128,8 @@ static bool loader_path(const char *path, size_t len)
 	       (blen >= 5 && strncmp(base, "ld.so", 5) == 0);
 }
 
-/* One line: "START-END PERMS OFFSET DEV INODE   PATH". */
-static bool line_is_loader_at(const char *line, const char *end, uint64_t ip)
+/* One line: "START-END PERMS OFFSET DEV INODE   PATH"; whether it holds ip. */
+static bool line_place(const char *line, const char *end, uint64_t ip, struct escape_place *out)
 {
 	char *after;
 	uint64_t lo = strtoull(line, &after, 16);
@@ -139,16 +139,17 @@ static bool line_is_loader_at(const char *line, const char *end, uint64_t ip)
 	if (ip < lo || ip >= hi)
 		return false;
 	const char *path = memchr(line, '/', (size_t)(end - line));
-	return path && loader_path(path, (size_t)(end - path));
+	*out = (struct escape_place){ lo, hi, path && loader_path(path, (size_t)(end - path)) };
+	return true;
 }
 
-bool escape_maps_is_loader(const char *maps, uint64_t ip)
+bool escape_maps_place(const char *maps, uint64_t ip, struct escape_place *out)
 {
 	for (const char *line = maps; *line;) {
 		const char *end = strchr(line, '\n');
 		if (!end)
 			end = line + strlen(line);
-		if (line_is_loader_at(line, end, ip))
+		if (line_place(line, end, ip, out))
 			return true;
 		line = *end ? end + 1 : end;
 	}

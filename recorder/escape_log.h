@@ -87,9 +87,14 @@ int escape_log_copy(struct escape_log *dst, const struct escape_log *src);
 const char *escape_kind_name(enum escape_kind kind);
 int escape_kind_from_name(const char *name);
 
-/* Does ip lie in a mapping of the dynamic loader, by the text of
- * /proc/PID/maps?  The loader is the file whose name starts with "ld-" or
- * is "ld.so" (glibc's ld-linux-x86-64.so.2, musl's ld-musl-x86_64.so.1). */
-bool escape_maps_is_loader(const char *maps, uint64_t ip);
+/* The mapping ip lies in, by the text of /proc/PID/maps: its range and
+ * whether it is the dynamic loader's, the file whose name starts with
+ * "ld-" or is "ld.so" (glibc's ld-linux-x86-64.so.2, musl's
+ * ld-musl-x86_64.so.1).  False when no mapping holds ip. */
+struct escape_place {
+	uint64_t lo, hi;
+	bool loader;
+};
+bool escape_maps_place(const char *maps, uint64_t ip, struct escape_place *out);
 
 #endif /* DEJA_ESCAPE_LOG_H */

@@ -23,15 +23,15 @@
 #include "escape_state.h"
 #include "syscall_marker.h"
 
-/* Where recent instruction pointers were found to lie: reading a
+/* The mappings recent instruction pointers were found in: reading a
  * process's maps for every report of a program that escapes in a loop
- * would cost more than the report. */
+ * would cost more than the report, and the loader makes its 15 or so
+ * reports of a process's start from 7 places of one mapping. */
 #define PLACE_CACHE 64
 
 struct place {
 	int32_t pid;
-	uint64_t ip;
-	uint8_t kind;
+	struct escape_place where;
 };
 
 struct escape_watch {
@@ -105,17 +105,21 @@ static int32_t process_of(struct escape_watch *w, int32_t tid)
 
 static enum escape_kind place_kind(struct escape_watch *w, int32_t pid, uint64_t ip)
 {
-	for (unsigned i = 0; i < PLACE_CACHE; i++)
-		if (w->places[i].pid == pid && w->places[i].ip == ip)
-			return (enum escape_kind)w->places[i].kind;
+	for (unsigned i = 0; i < PLACE_CACHE; i++) {
+		const struct place *p = &w->places[i];
+		if (p->pid == pid && ip >= p->where.lo && ip < p->where.hi)
+			return p->where.loader ? ESCAPE_KIND_LOADER : ESCAPE_KIND_ESCAPE;
+	}
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
 	char *maps = read_proc(path);
-	enum escape_kind kind = maps && escape_maps_is_loader(maps, ip) ? ESCAPE_KIND_LOADER
-									 : ESCAPE_KIND_ESCAPE;
+	struct escape_place where;
+	bool found = maps && escape_maps_place(maps, ip, &where);
 	free(maps);
-	w->places[w->next_place++ % PLACE_CACHE] = (struct place){ pid, ip, (uint8_t)kind };
-	return kind;
+	if (!found)
+		return ESCAPE_KIND_ESCAPE;
+	w->places[w->next_place++ % PLACE_CACHE] = (struct place){ pid, where };
+	return where.loader ? ESCAPE_KIND_LOADER : ESCAPE_KIND_ESCAPE;
 }
 
 static void note(struct escape_watch *w, struct escape_log *log, int32_t pid, int32_t tid,

@@ -230,17 +230,32 @@ static const char maps[] =
 	"7ffff7ff0000-7ffff7ff2000 r-xp 00000000 08:01 790 /opt/build/old-ld-tools.so\n"
 	"7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0 [stack]";
 
+/* Whether ip lies in the loader's mapping (false too when in none). */
+static bool in_loader(const char *text, uint64_t ip)
+{
+	struct escape_place p;
+	return escape_maps_place(text, ip, &p) && p.loader;
+}
+
 static void test_loader_by_maps(void **state)
 {
 	(void)state;
-	assert_true(escape_maps_is_loader(maps, 0x7ffff7fea92a));
-	assert_true(escape_maps_is_loader(maps, 0x7ffff7fc3000));
-	assert_false(escape_maps_is_loader(maps, 0x7ffff7fef000)); /* one past its end */
-	assert_false(escape_maps_is_loader(maps, 0x7ffff7e02829)); /* libc */
-	assert_false(escape_maps_is_loader(maps, 0x7ffff7ff1000)); /* "ld-" inside a name */
-	assert_false(escape_maps_is_loader(maps, 0x7ffffffde100)); /* no file */
-	assert_false(escape_maps_is_loader("", 0x1000));
-	assert_true(escape_maps_is_loader("1000-2000 r-xp 0 0:0 1 /lib/ld-musl-x86_64.so.1", 0x1800));
+	assert_true(in_loader(maps, 0x7ffff7fea92a));
+	assert_true(in_loader(maps, 0x7ffff7fc3000));
+	assert_false(in_loader(maps, 0x7ffff7fef000)); /* one past its end */
+	assert_false(in_loader(maps, 0x7ffff7e02829)); /* libc */
+	assert_false(in_loader(maps, 0x7ffff7ff1000)); /* "ld-" inside a name */
+	assert_false(in_loader(maps, 0x7ffffffde100)); /* no file */
+	assert_false(in_loader("", 0x1000));
+	assert_true(in_loader("1000-2000 r-xp 0 0:0 1 /lib/ld-musl-x86_64.so.1", 0x1800));
+	/* The mapping's range, which the watch keeps for the loader's next
+	 * reports; none for an address outside every mapping. */
+	struct escape_place p;
+	assert_true(escape_maps_place(maps, 0x7ffff7fea92a, &p));
+	assert_true(p.lo == 0x7ffff7fc5000 && p.hi == 0x7ffff7fef000 && p.loader);
+	assert_true(escape_maps_place(maps, 0x7ffff7e02829, &p));
+	assert_true(p.lo == 0x7ffff7dd0000 && p.hi == 0x7ffff7f45000 && !p.loader);
+	assert_false(escape_maps_place(maps, 0x1000, &p));
 }
 
 static int kind_of(const struct escape_state *st, int32_t tid, int32_t *pid)
