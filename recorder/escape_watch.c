@@ -132,9 +132,20 @@ static void note(struct escape_watch *w, struct escape_log *log, int32_t pid, in
 	pthread_mutex_unlock(&w->lock);
 }
 
+/* A process's mappings known so far, forgotten: it has started its
+ * runtime or is about to exec another image, whose loader and libraries
+ * may lie where others lay (and a pid may come back as another process). */
+static void forget_places(struct escape_watch *w, int32_t pid)
+{
+	for (unsigned i = 0; i < PLACE_CACHE; i++)
+		if (w->places[i].pid == pid)
+			w->places[i] = (struct place){ 0 };
+}
+
 static void take_announcement(struct escape_watch *w, int32_t pid, int32_t tid, long what,
 			      uint64_t own_ip)
 {
+	forget_places(w, pid);
 	bool ok = escape_state_announce(&w->state, pid, tid, what, own_ip);
 	pthread_mutex_lock(&w->lock);
 	if (what == DEJA_ANNOUNCE_STARTED &&
