@@ -29,6 +29,7 @@
 #include "file_identity.h"
 #include "elf_static.h"
 #include "grow.h"
+#include "held_events.h"
 #include "model.h"
 #include "syscall_table.h"
 #include "trace.h"
@@ -53,19 +54,6 @@ struct input_run {
 	size_t source; /* in record_sink.sources */
 	uint64_t first, last; /* the reads' seqs */
 	uint64_t length;
-};
-
-/* A hunt's run is held in memory until it is known to be kept: most runs
- * pass, and then no trace is ever created for them.  A run that grows past
- * this many events is written out as it goes, like any other. */
-#define HELD_EVENTS_MAX (1u << 20)
-
-struct held_events {
-	struct deja_event *ev;
-	uint32_t *process; /* each event's process number */
-	size_t n, cap, process_cap;
-	uint8_t *bytes; /* every event's data_len bytes, in order */
-	size_t nbytes, bytes_cap;
 };
 
 /* What creating the trace needs, for a held run that turns out kept. */
@@ -279,32 +267,6 @@ static void write_event(struct record_sink *rs, const struct deja_event *ev, uin
 		commit_batch(rs);
 }
 
-static bool hold(struct held_events *h, uint32_t process, const struct deja_event *ev,
-		 const uint8_t *data)
-{
-	uint32_t len = data ? ev->data_len : 0;
-	if (!grow_array(&h->ev, &h->cap, h->n + 1, sizeof(*h->ev), 1024) ||
-	    !grow_array(&h->process, &h->process_cap, h->n + 1, sizeof(*h->process), 1024) ||
-	    !grow_array(&h->bytes, &h->bytes_cap, h->nbytes + len, 1, 4096))
-		return false;
-	h->process[h->n] = process;
-	h->ev[h->n] = *ev;
-	h->ev[h->n].data_len = len;
-	h->n++;
-	if (len)
-		memcpy(h->bytes + h->nbytes, data, len);
-	h->nbytes += len;
-	return true;
-}
-
-static void held_free(struct held_events *h)
-{
-	free(h->ev);
-	free(h->process);
-	free(h->bytes);
-	*h = (struct held_events){ 0 };
-}
-
 static enum record_status start_trace(const struct trace_origin *origin, bool reserved,
 				      struct trace **t, char *err, size_t errlen);
 
@@ -448,7 +410,7 @@ static bool child_event(void *ctx, uint32_t process, const struct deja_event *ev
 		return false;
 	rs->children[process - 1].events++;
 	if (!rs->t) {
-		if (!hold(&rs->held_children, process, ev, data))
+		if (!held_events_add(&rs->held_children, process, ev, data))
 			rs->failed = true;
 		return !rs->failed;
 	}
@@ -556,7 +518,7 @@ static void write_out_held(struct record_sink *rs)
 		write_event(rs, ev, digest, ev->data_len ? rs->held.bytes + at : NULL);
 		at += ev->data_len;
 	}
-	held_free(&rs->held);
+	held_events_free(&rs->held);
 	at = 0;
 	for (size_t i = 0; i < rs->held_children.n; i++) {
 		const struct deja_event *ev = &rs->held_children.ev[i];
@@ -564,7 +526,7 @@ static void write_out_held(struct record_sink *rs)
 				  ev->data_len ? rs->held_children.bytes + at : NULL);
 		at += ev->data_len;
 	}
-	held_free(&rs->held_children);
+	held_events_free(&rs->held_children);
 }
 
 static bool sink_event(void *ctx, const struct deja_event *ev, const uint8_t *data)
@@ -577,7 +539,7 @@ static bool sink_event(void *ctx, const struct deja_event *ev, const uint8_t *da
 		o->observe(o->observe_ctx, ev);
 	rs->digest = deja_event_digest(rs->digest, ev);
 	if (rs->holding) {
-		if (hold(&rs->held, 0, ev, data) && rs->held.n < HELD_EVENTS_MAX)
+		if (held_events_add(&rs->held, 0, ev, data) && rs->held.n < HELD_EVENTS_MAX)
 			return true;
 		write_out_held(rs); /* too long to hold (or no memory): stream it */
 		return !rs->failed;
@@ -1020,8 +982,8 @@ enum record_status record_run(const struct record_options *o, struct session_res
 		}
 	}
 	trace_close(rs.t);
-	held_free(&rs.held);
-	held_free(&rs.held_children);
+	held_events_free(&rs.held);
+	held_events_free(&rs.held_children);
 	for (size_t i = 0; i < rs.nchildren; i++) {
 		free(rs.children[i].waits);
 		free(rs.children[i].modules);
