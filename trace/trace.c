@@ -70,6 +70,25 @@ const char *trace_strerror(enum trace_status s)
 	return status_text[s];
 }
 
+void trace_write_error(struct trace *t, char *buf, size_t len)
+{
+	if (!t) {
+		snprintf(buf, len, "the trace is not open");
+		return;
+	}
+	int rc = sqlite3_extended_errcode(t->db), sys = sqlite3_system_errno(t->db);
+	/* SQLite says "database or disk is full", which reads as if the
+	 * trace were too big: a user is to free space or write elsewhere. */
+	if ((rc & 0xff) == SQLITE_FULL || sys == ENOSPC)
+		snprintf(buf, len, "the file system is full (%s)", strerror(ENOSPC));
+	else if (sys == EDQUOT)
+		snprintf(buf, len, "%s", strerror(EDQUOT));
+	else if (sys)
+		snprintf(buf, len, "%s (%s)", sqlite3_errmsg(t->db), strerror(sys));
+	else
+		snprintf(buf, len, "%s", sqlite3_errmsg(t->db));
+}
+
 static enum trace_status classify(int rc)
 {
 	switch (rc & 0xff) {

@@ -139,6 +139,9 @@ struct trace_python_code {
 };
 
 const char *trace_strerror(enum trace_status s);
+/* Why the trace's last write failed, in words ("the file system is full"
+ * for a full disk or quota); read it at once, the next call replaces it. */
+void trace_write_error(struct trace *t, char *buf, size_t len);
 
 /* Create a new trace (mode 0600; the file must not exist). */
 enum trace_status trace_create(const char *path, struct trace **out,
