@@ -693,6 +693,27 @@ static void worker(struct hunt *h, unsigned w, int fd, char **prog, int nprog,
 	_exit(0);
 }
 
+/* SIGINT or SIGTERM sent to the parent of -j N's workers (by `timeout`
+ * or `kill`, not to the whole group as a terminal's ^C is): it killed the
+ * parent without a word (SIGTERM) or was ignored as a background job's
+ * SIGINT is, and the hunt went on to its last run. */
+static volatile sig_atomic_t parent_interrupted;
+
+static void on_parent_interrupt(int sig)
+{
+	(void)sig;
+	parent_interrupted = 1;
+}
+
+static void catch_interrupts(struct sigaction old[2])
+{
+	struct sigaction sa = { .sa_handler = on_parent_interrupt };
+	sigemptyset(&sa.sa_mask);
+	parent_interrupted = 0;
+	sigaction(SIGINT, &sa, &old[0]);
+	sigaction(SIGTERM, &sa, &old[1]);
+}
+
 static int hunt_parallel(struct hunt *h, char **prog, int nprog, const char *runtime)
 {
 	int fds[2];
@@ -710,6 +731,8 @@ static int hunt_parallel(struct hunt *h, char **prog, int nprog, const char *run
 		}
 	}
 	close(fds[1]);
+	struct sigaction old_handlers[2];
+	catch_interrupts(old_handlers); /* the parent's own: the workers have theirs */
 	uint64_t first = h->next_index;
 	double last_progress = 0;
 	int code = 0, kept = -1;
@@ -743,6 +766,7 @@ static int hunt_parallel(struct hunt *h, char **prog, int nprog, const char *run
 		}
 		bool out_of_time = h->time_budget &&
 				   now_seconds() - h->started >= (double)h->time_budget;
+		h->interrupted |= parent_interrupted != 0;
 		if (h->found || code || h->interrupted || out_of_time || lines_time_due(h))
 			break;
 		if (now_seconds() - last_progress > 0.2) {
@@ -754,6 +778,8 @@ static int hunt_parallel(struct hunt *h, char **prog, int nprog, const char *run
 		kill(pids[w], SIGTERM); /* their current run ends as interrupted */
 	for (unsigned w = 0; w < h->jobs; w++)
 		waitpid(pids[w], NULL, 0);
+	sigaction(SIGINT, &old_handlers[0], NULL);
+	sigaction(SIGTERM, &old_handlers[1], NULL);
 	close(fds[0]);
 	if (kept >= 0 && rename(scratch[kept], h->output) != 0)
 		code = DEJA_EXIT_INTERNAL;
