@@ -278,7 +278,8 @@ static int parse(int argc, char **argv, struct hunt *h)
 		default: fputs(usage, stderr); return DEJA_EXIT_USAGE;
 		}
 		if (num && !cli_parse_u64(optarg, num)) {
-			fprintf(stderr, "deja hunt: %s needs a number, not '%s'\n", argv[optind - 1], optarg);
+			fprintf(stderr, "deja hunt: --%s needs a number, not '%s'\n",
+				cli_option_name(opts, c), optarg);
 			return DEJA_EXIT_USAGE;
 		}
 	}

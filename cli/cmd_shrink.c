@@ -119,8 +119,8 @@ static int parse(int argc, char **argv, struct shrink_args *a)
 		}
 		unsigned long long least = num == &a->search_time || num == &a->process ? 0 : 1;
 		if (num && (!cli_parse_u64(optarg, num) || *num < least || *num > 1000000)) {
-			fprintf(stderr, "deja shrink: %s needs a number from %llu to 1000000, not '%s'\n",
-				argv[optind - 1], least, optarg);
+			fprintf(stderr, "deja shrink: --%s needs a number from %llu to 1000000, not '%s'\n",
+				cli_option_name(opts, c), least, optarg);
 			return DEJA_EXIT_USAGE;
 		}
 	}

@@ -84,6 +84,17 @@ for u in "${usage_errors[@]}"; do
 	fi
 	[ ! -e "$marker" ] || err "$desc (deja $args): the program was run despite the usage error"
 done
+# A number option's bad value given as a word of its own: the message
+# names the option (it named the value: "deja hunt: -1 needs a number").
+for u in "--runs|hunt -n -1 -- touch $marker" "--jobs|hunt -j -2 -- touch $marker" \
+	"--time-budget|hunt -t x -- touch $marker" "--max-runs|shrink --max-runs -3 x.deja"; do
+	opt=${u%%|*} args=${u#*|}
+	# shellcheck disable=SC2086
+	run $args
+	[ $rc -eq 2 ] || err "deja $args exited $rc, expected 2"
+	grep -q -- "^deja [a-z]*: $opt needs a number" "$tmp/err" ||
+		{ err "deja $args: the message does not name $opt"; dump "$tmp/err"; }
+done
 # None of these may leave a trace behind.
 leftovers=$(find . -name '*.deja*' | head -5)
 [ -z "$leftovers" ] || err "usage errors left trace files behind: $leftovers"
