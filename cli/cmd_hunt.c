@@ -40,6 +40,7 @@
 #include "record.h"
 #include "search_ipb.h"
 #include "strategy.h"
+#include "trace.h"
 
 static const char usage[] =
 	"usage: deja hunt [OPTIONS] [--] PROG [ARGS...]\n"
@@ -846,6 +847,13 @@ int cmd_hunt(int argc, char **argv)
 		if (asprintf(&default_out, "%s-hunt.deja", base ? base + 1 : argv[optind]) < 0)
 			return DEJA_EXIT_INTERNAL;
 		h.output = default_out;
+	}
+	if (!trace_may_replace(h.output)) { /* said now, not after the hunt found a failure */
+		char why[512];
+		explain_not_replaced(h.output, why, sizeof(why));
+		fprintf(stderr, "deja hunt: %s\n", why);
+		free(default_out);
+		return DEJA_EXIT_INTERNAL;
 	}
 	char *kept_stdin;
 	if (cli_keep_stdin(h.output, &kept_stdin) != 0) {

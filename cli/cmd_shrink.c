@@ -725,6 +725,12 @@ static int prepare(struct shrink *s, char **out_abs, char **trace_abs, char **de
 	}
 	*out_abs = trial_absolute(s->a.output);
 	*trace_abs = trial_absolute(s->a.trace);
+	if (*out_abs && !trace_may_replace(*out_abs)) {
+		char why[512];
+		explain_not_replaced(s->a.output, why, sizeof(why));
+		fprintf(stderr, "deja shrink: %s\n", why);
+		return DEJA_EXIT_INTERNAL;
+	}
 	char *scratch = NULL, *output = NULL;
 	if (!*out_abs || !*trace_abs || asprintf(&scratch, "%s.try", *out_abs) < 0 ||
 	    asprintf(&output, "%s.out", *out_abs) < 0 ||

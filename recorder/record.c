@@ -942,6 +942,13 @@ static void explain_unrunnable(const char *prog, char *err, size_t errlen)
 	snprintf(err, errlen, "cannot run program '%s': %s", prog, strerror(why));
 }
 
+void explain_not_replaced(const char *path, char *err, size_t errlen)
+{
+	snprintf(err, errlen,
+		 "%s exists and is not a deja trace: not deleting it to write one there"
+		 " (remove it, or give another output file)", path);
+}
+
 /* The message of a run whose trace could not be written. */
 static void explain_write_failure(struct record_sink *rs, const char *path, const char *what)
 {
@@ -954,6 +961,10 @@ static void explain_write_failure(struct record_sink *rs, const char *path, cons
 enum record_status record_run(const struct record_options *o, struct session_result *res,
 			      char *err, size_t errlen)
 {
+	if (!trace_may_replace(o->trace_path)) {
+		explain_not_replaced(o->trace_path, err, errlen);
+		return RECORD_ERR_TRACE; /* (before anything that removes it on failure) */
+	}
 	char *exe = session_find_program(o->argv[0]);
 	if (!exe) {
 		explain_unrunnable(o->argv[0], err, errlen);

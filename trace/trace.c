@@ -152,6 +152,31 @@ static int create_private(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+bool trace_may_replace(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT;
+	if (S_ISLNK(st.st_mode))
+		return true; /* only the link goes */
+	if (!S_ISREG(st.st_mode))
+		return false;
+	if (st.st_size == 0)
+		return true;
+	/* The SQLite header: its magic, then the application id, big-endian
+	 * at offset 68 (the file format's documentation). */
+	unsigned char head[72];
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	ssize_t n = fd >= 0 ? pread(fd, head, sizeof(head), 0) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n != (ssize_t)sizeof(head) || memcmp(head, "SQLite format 3", 16) != 0)
+		return false;
+	uint32_t app = (uint32_t)head[68] << 24 | (uint32_t)head[69] << 16 |
+		       (uint32_t)head[70] << 8 | head[71];
+	return app == TRACE_APPLICATION_ID;
+}
+
 enum trace_status trace_reserve(const char *path, char *err, size_t errlen)
 {
 	return create_private(path, err, errlen) == 0 ? TRACE_OK : TRACE_ERR_OPEN;
