@@ -214,10 +214,12 @@ static double now_seconds(void)
 static int parse_ok_exit(struct hunt *h, const char *list)
 {
 	memset(h->ok_exit, 0, sizeof(h->ok_exit));
-	char *copy = strdup(list), *save = NULL;
+	char *copy = strdup(list), *rest = copy;
 	int r = copy ? 0 : -1;
-	for (char *tok = copy ? strtok_r(copy, ",", &save) : NULL; tok && r == 0;
-	     tok = strtok_r(NULL, ",", &save)) {
+	/* strsep, not strtok: an empty field ("1,,2", "", ",") is an error,
+	 * where strtok skipped it and "" left no code passing, exit 0 too. */
+	while (rest && r == 0) {
+		char *tok = strsep(&rest, ",");
 		unsigned long long code;
 		if (!cli_parse_u64(tok, &code) || code > 255)
 			r = -1;

@@ -3,7 +3,9 @@
 #
 # The command line: --version, --help (with the exit codes), each
 # subcommand's --help, and usage errors (exit 2, a message on stderr, the
-# program never started).
+# program never started).  A bad number's message names the option, and
+# hunt --ok-exit with an empty field ("1,,2", "") is an error (it was
+# skipped, and "" let no code pass: exit 0 failed the first run).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -71,6 +73,8 @@ usage_errors=(
 	"random:abc|record -s random:abc -- touch $marker"
 	"--max-steps xyz|record --max-steps xyz -- touch $marker"
 	"hunt --runs 0|hunt --runs 0 -- touch $marker"
+	"hunt --ok-exit with an empty field|hunt --ok-exit 1,,2 -- touch $marker"
+	"hunt --ok-exit empty|hunt --ok-exit= -- touch $marker"
 )
 for u in "${usage_errors[@]}"; do
 	desc=${u%%|*} args=${u#*|}
