@@ -163,8 +163,9 @@ static int load(struct shrink *s)
 		return DEJA_EXIT_USAGE;
 	}
 	int code = DEJA_EXIT_OK;
-	if (trace_get_run(t, &s->run) != TRACE_OK) {
-		fprintf(stderr, "deja shrink: %s: the trace has no readable run\n", s->a.trace);
+	if ((ts = trace_get_run(t, &s->run)) != TRACE_OK) {
+		fprintf(stderr, "deja shrink: %s: %s\n", s->a.trace,
+			ts == TRACE_ERR_NO_RUN ? trace_strerror(ts) : "the trace has no readable run");
 		code = DEJA_EXIT_USAGE;
 	} else {
 		code = load_focus(s, t);

@@ -61,6 +61,8 @@ static const char *const status_text[] = {
 	[TRACE_ERR_WRITE] = "cannot write the trace",
 	[TRACE_ERR_NOMEM] = "out of memory",
 	[TRACE_ERR_STOPPED] = "stopped",
+	[TRACE_ERR_NO_RUN] = "the trace holds no run: its recording was stopped (deja killed?)"
+			     " before its first events were stored",
 };
 
 const char *trace_strerror(enum trace_status s)

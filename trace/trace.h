@@ -28,6 +28,7 @@ enum trace_status {
 	TRACE_ERR_WRITE,     /* a write failed */
 	TRACE_ERR_NOMEM,
 	TRACE_ERR_STOPPED,   /* a caller's callback asked to stop */
+	TRACE_ERR_NO_RUN,    /* no run stored: its recording stopped before its first commit */
 };
 
 struct trace;
