@@ -97,4 +97,10 @@ int cli_check_strategy(const char *cmd, const char *spec, const char *known);
 /* Parse a non-negative decimal number; false if it is not one. */
 bool cli_parse_u64(const char *s, unsigned long long *out);
 
+/* The long name of getopt_long's option `c` in `opts` ("runs" for 'n'),
+ * for a message about its value: argv[optind - 1] is the value itself
+ * when it came as a word of its own (`-n -1`). */
+struct option;
+const char *cli_option_name(const struct option *opts, int c);
+
 #endif /* DEJA_CLI_H */

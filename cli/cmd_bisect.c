@@ -175,8 +175,11 @@ static int load(struct bisect *b, const char *path, struct trace_run *run, struc
 	}
 	bool fail_trace = s == &b->fail;
 	int code = DEJA_EXIT_OK;
-	if (trace_get_run(t, run) != TRACE_OK) {
-		fprintf(stderr, "deja bisect: %s: the run or its events cannot be read\n", path);
+	ts = trace_get_run(t, run);
+	if (ts != TRACE_OK) {
+		fprintf(stderr, "deja bisect: %s: %s\n", path,
+			ts == TRACE_ERR_NO_RUN ? trace_strerror(ts)
+					       : "the run or its events cannot be read");
 		code = DEJA_EXIT_USAGE;
 	}
 	if (code == DEJA_EXIT_OK && fail_trace)
@@ -190,7 +193,10 @@ static int load(struct bisect *b, const char *path, struct trace_run *run, struc
 		   script_from_trace(t, focus, &s->e, &s->preempt, NULL, &s->n) != 0) {
 		fprintf(stderr, "deja bisect: %s: the run or its events cannot be read\n", path);
 		code = DEJA_EXIT_USAGE;
-	} else if (strcmp(run->strategy, "parallel") == 0 || run->interrupted) {
+	} else if (code == DEJA_EXIT_OK &&
+		   (strcmp(run->strategy, "parallel") == 0 || run->interrupted)) {
+		/* (Only for a run that was read: an unreadable one's strategy
+		 * is NULL, and bisect died of SIGSEGV here.) */
 		fprintf(stderr, "deja bisect: %s: a parallel or interrupted recording is not a "
 				"schedule deja can re-run\n", path);
 		code = DEJA_EXIT_USAGE;

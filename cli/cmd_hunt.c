@@ -40,6 +40,7 @@
 #include "record.h"
 #include "search_ipb.h"
 #include "strategy.h"
+#include "trace.h"
 
 static const char usage[] =
 	"usage: deja hunt [OPTIONS] [--] PROG [ARGS...]\n"
@@ -213,10 +214,12 @@ static double now_seconds(void)
 static int parse_ok_exit(struct hunt *h, const char *list)
 {
 	memset(h->ok_exit, 0, sizeof(h->ok_exit));
-	char *copy = strdup(list), *save = NULL;
+	char *copy = strdup(list), *rest = copy;
 	int r = copy ? 0 : -1;
-	for (char *tok = copy ? strtok_r(copy, ",", &save) : NULL; tok && r == 0;
-	     tok = strtok_r(NULL, ",", &save)) {
+	/* strsep, not strtok: an empty field ("1,,2", "", ",") is an error,
+	 * where strtok skipped it and "" left no code passing, exit 0 too. */
+	while (rest && r == 0) {
+		char *tok = strsep(&rest, ",");
 		unsigned long long code;
 		if (!cli_parse_u64(tok, &code) || code > 255)
 			r = -1;
@@ -278,7 +281,8 @@ static int parse(int argc, char **argv, struct hunt *h)
 		default: fputs(usage, stderr); return DEJA_EXIT_USAGE;
 		}
 		if (num && !cli_parse_u64(optarg, num)) {
-			fprintf(stderr, "deja hunt: %s needs a number, not '%s'\n", argv[optind - 1], optarg);
+			fprintf(stderr, "deja hunt: --%s needs a number, not '%s'\n",
+				cli_option_name(opts, c), optarg);
 			return DEJA_EXIT_USAGE;
 		}
 	}
@@ -693,6 +697,27 @@ static void worker(struct hunt *h, unsigned w, int fd, char **prog, int nprog,
 	_exit(0);
 }
 
+/* SIGINT or SIGTERM sent to the parent of -j N's workers (by `timeout`
+ * or `kill`, not to the whole group as a terminal's ^C is): it killed the
+ * parent without a word (SIGTERM) or was ignored as a background job's
+ * SIGINT is, and the hunt went on to its last run. */
+static volatile sig_atomic_t parent_interrupted;
+
+static void on_parent_interrupt(int sig)
+{
+	(void)sig;
+	parent_interrupted = 1;
+}
+
+static void catch_interrupts(struct sigaction old[2])
+{
+	struct sigaction sa = { .sa_handler = on_parent_interrupt };
+	sigemptyset(&sa.sa_mask);
+	parent_interrupted = 0;
+	sigaction(SIGINT, &sa, &old[0]);
+	sigaction(SIGTERM, &sa, &old[1]);
+}
+
 static int hunt_parallel(struct hunt *h, char **prog, int nprog, const char *runtime)
 {
 	int fds[2];
@@ -710,6 +735,8 @@ static int hunt_parallel(struct hunt *h, char **prog, int nprog, const char *run
 		}
 	}
 	close(fds[1]);
+	struct sigaction old_handlers[2];
+	catch_interrupts(old_handlers); /* the parent's own: the workers have theirs */
 	uint64_t first = h->next_index;
 	double last_progress = 0;
 	int code = 0, kept = -1;
@@ -743,6 +770,7 @@ static int hunt_parallel(struct hunt *h, char **prog, int nprog, const char *run
 		}
 		bool out_of_time = h->time_budget &&
 				   now_seconds() - h->started >= (double)h->time_budget;
+		h->interrupted |= parent_interrupted != 0;
 		if (h->found || code || h->interrupted || out_of_time || lines_time_due(h))
 			break;
 		if (now_seconds() - last_progress > 0.2) {
@@ -754,6 +782,8 @@ static int hunt_parallel(struct hunt *h, char **prog, int nprog, const char *run
 		kill(pids[w], SIGTERM); /* their current run ends as interrupted */
 	for (unsigned w = 0; w < h->jobs; w++)
 		waitpid(pids[w], NULL, 0);
+	sigaction(SIGINT, &old_handlers[0], NULL);
+	sigaction(SIGTERM, &old_handlers[1], NULL);
 	close(fds[0]);
 	if (kept >= 0 && rename(scratch[kept], h->output) != 0)
 		code = DEJA_EXIT_INTERNAL;
@@ -819,6 +849,13 @@ int cmd_hunt(int argc, char **argv)
 		if (asprintf(&default_out, "%s-hunt.deja", base ? base + 1 : argv[optind]) < 0)
 			return DEJA_EXIT_INTERNAL;
 		h.output = default_out;
+	}
+	if (!trace_may_replace(h.output)) { /* said now, not after the hunt found a failure */
+		char why[512];
+		explain_not_replaced(h.output, why, sizeof(why));
+		fprintf(stderr, "deja hunt: %s\n", why);
+		free(default_out);
+		return DEJA_EXIT_INTERNAL;
 	}
 	char *kept_stdin;
 	if (cli_keep_stdin(h.output, &kept_stdin) != 0) {

@@ -146,7 +146,16 @@ int cmd_replay(int argc, char **argv)
 			code = DEJA_EXIT_INTERNAL; /* identical, but the debugging asked for did not happen */
 		break;
 	case REPLAY_DIVERGED:
-		fprintf(stderr, "deja: replay diverged: %s\n", rep.divergence);
+		/* Interrupted (SIGINT, SIGTERM), deja ended the replay: it
+		 * stopped short of the recording's end but did not differ. */
+		if (rep.res.interrupted && rep.res.kind != DEJA_OUTCOME_DIVERGENCE)
+			fprintf(stderr,
+				"deja: replay interrupted at event %llu of the %llu recorded events,"
+				" identical up to there\n",
+				(unsigned long long)rep.divergence_seq,
+				(unsigned long long)rep.recorded_events);
+		else
+			fprintf(stderr, "deja: replay diverged: %s\n", rep.divergence);
 		code = rep.res.interrupted ? DEJA_EXIT_INTERRUPTED : DEJA_EXIT_FAILED;
 		break;
 	case REPLAY_ERR_TRACE:

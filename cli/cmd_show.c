@@ -506,8 +506,9 @@ int cmd_show(int argc, char **argv)
 		return DEJA_EXIT_USAGE;
 	}
 	struct trace_run run;
-	if (trace_get_run(t, &run) != TRACE_OK) {
-		fprintf(stderr, "deja show: %s: the trace has no readable run\n", path);
+	if ((st = trace_get_run(t, &run)) != TRACE_OK) {
+		fprintf(stderr, "deja show: %s: %s\n", path,
+			st == TRACE_ERR_NO_RUN ? trace_strerror(st) : "the trace has no readable run");
 		trace_run_free(&run);
 		trace_close(t);
 		return DEJA_EXIT_USAGE;

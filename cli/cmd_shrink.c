@@ -119,8 +119,8 @@ static int parse(int argc, char **argv, struct shrink_args *a)
 		}
 		unsigned long long least = num == &a->search_time || num == &a->process ? 0 : 1;
 		if (num && (!cli_parse_u64(optarg, num) || *num < least || *num > 1000000)) {
-			fprintf(stderr, "deja shrink: %s needs a number from %llu to 1000000, not '%s'\n",
-				argv[optind - 1], least, optarg);
+			fprintf(stderr, "deja shrink: --%s needs a number from %llu to 1000000, not '%s'\n",
+				cli_option_name(opts, c), least, optarg);
 			return DEJA_EXIT_USAGE;
 		}
 	}
@@ -163,8 +163,9 @@ static int load(struct shrink *s)
 		return DEJA_EXIT_USAGE;
 	}
 	int code = DEJA_EXIT_OK;
-	if (trace_get_run(t, &s->run) != TRACE_OK) {
-		fprintf(stderr, "deja shrink: %s: the trace has no readable run\n", s->a.trace);
+	if ((ts = trace_get_run(t, &s->run)) != TRACE_OK) {
+		fprintf(stderr, "deja shrink: %s: %s\n", s->a.trace,
+			ts == TRACE_ERR_NO_RUN ? trace_strerror(ts) : "the trace has no readable run");
 		code = DEJA_EXIT_USAGE;
 	} else {
 		code = load_focus(s, t);
@@ -725,6 +726,12 @@ static int prepare(struct shrink *s, char **out_abs, char **trace_abs, char **de
 	}
 	*out_abs = trial_absolute(s->a.output);
 	*trace_abs = trial_absolute(s->a.trace);
+	if (*out_abs && !trace_may_replace(*out_abs)) {
+		char why[512];
+		explain_not_replaced(s->a.output, why, sizeof(why));
+		fprintf(stderr, "deja shrink: %s\n", why);
+		return DEJA_EXIT_INTERNAL;
+	}
 	char *scratch = NULL, *output = NULL;
 	if (!*out_abs || !*trace_abs || asprintf(&scratch, "%s.try", *out_abs) < 0 ||
 	    asprintf(&output, "%s.out", *out_abs) < 0 ||

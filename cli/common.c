@@ -130,6 +130,14 @@ bool cli_parse_u64(const char *s, unsigned long long *out)
 	return errno == 0 && *end == '\0';
 }
 
+const char *cli_option_name(const struct option *opts, int c)
+{
+	for (; opts->name; opts++)
+		if (opts->val == c)
+			return opts->name;
+	return "?";
+}
+
 const char *cli_signal_name(int sig)
 {
 	static char buf[16];

@@ -7,6 +7,8 @@
 
 #include <stdio.h>
 
-void json_string(FILE *out, const char *s); /* null when s is NULL */
+/* s as a JSON string, null when s is NULL; a byte that is not part of
+ * valid UTF-8 (an argv or a file name may be anything) becomes U+FFFD. */
+void json_string(FILE *out, const char *s);
 
 #endif /* DEJA_JSON_H */

@@ -26,6 +26,7 @@
 #include "ring.h"
 #include "script.h"
 #include "strategy.h"
+#include "tree_guard.h"
 
 /* How long a fork whose child has not asked for a channel is waited for
  * once everything else has ended (the child was killed before it could). */
@@ -58,13 +59,16 @@ struct processes {
 	bool stopped;
 	bool killed; /* processes_kill: deja ended the tree (interrupted, timed out, stopped) */
 	int64_t last_progress_ns;
+	struct tree_guard guard; /* ends the children if deja dies first */
 };
 
 struct processes *processes_new(int sock)
 {
 	struct processes *p = calloc(1, sizeof(*p));
-	if (p)
-		p->sock = sock;
+	if (!p)
+		return NULL;
+	p->sock = sock;
+	tree_guard_init(&p->guard);
 	return p;
 }
 
@@ -85,6 +89,7 @@ void processes_free(struct processes *p)
 	if (!p)
 		return;
 	forget_children(p);
+	tree_guard_release(&p->guard);
 	free(p->list);
 	free(p);
 }
@@ -281,6 +286,7 @@ static void answer_hello(struct processes *p, const struct deja_hello *h, int re
 	if (hooks->channel)
 		hooks->channel(hooks->ctx, c->id, c->ch.fd, c->ch.sh->size);
 	c->pidfd = (int)syscall(SYS_pidfd_open, h->pid, 0);
+	tree_guard_watch(&p->guard, c->pidfd);
 	c->ring.sh = c->ch.sh;
 	struct deja_answer a = { .status = 0, .process = c->id };
 	send_answer(reply, &a, c->ch.fd);

@@ -121,6 +121,7 @@ struct record_sink {
 	uint64_t digest;
 	uint64_t pending;
 	bool failed;
+	char write_error[256]; /* why the first failed write failed */
 	bool holding;
 	struct held_events held;
 	struct trace_origin origin;
@@ -132,6 +133,15 @@ struct record_sink {
 	struct input_run run;
 	struct site_set sites; /* the events' call sites, named at the end */
 };
+
+/* A write into the trace failed: the run is not recorded.  The reason
+ * is taken now, before the next call to the trace replaces it. */
+static void write_failed(struct record_sink *rs)
+{
+	if (!rs->failed && rs->t)
+		trace_write_error(rs->t, rs->write_error, sizeof(rs->write_error));
+	rs->failed = true;
+}
 
 /* Where in rs->sources the count of bytes `process` read from `name` so
  * far is; false when memory runs out.  Reads come in runs from one
@@ -170,7 +180,7 @@ static void end_input_run(struct record_sink *rs)
 						     so->read, r->length)
 			   : trace_put_input(rs->t, r->first, r->last, so->name, so->read, r->length);
 	if (st != TRACE_OK)
-		rs->failed = true;
+		write_failed(rs);
 	so->read += r->length;
 }
 
@@ -203,7 +213,7 @@ static void commit_written(struct record_sink *rs)
 {
 	end_input_run(rs);
 	if (trace_commit(rs->t) != TRACE_OK)
-		rs->failed = true; /* a full disk: the run must not look recorded */
+		write_failed(rs); /* a full disk: the run must not look recorded */
 }
 
 /* ... and begin the next batch. */
@@ -242,7 +252,7 @@ static void put_data(struct record_sink *rs, const struct deja_event *ev, const 
 		     uint32_t len, const char *source)
 {
 	if (trace_put_syscall_data(rs->t, ev->seq, bytes, len) != TRACE_OK)
-		rs->failed = true;
+		write_failed(rs);
 	if (ev->flags & DEJA_EVENT_SOURCE)
 		put_input(rs, 0, ev->seq, source, len);
 }
@@ -251,6 +261,8 @@ static void put_data(struct record_sink *rs, const struct deja_event *ev, const 
 static void write_event(struct record_sink *rs, const struct deja_event *ev, uint64_t digest,
 			const uint8_t *data)
 {
+	if (rs->failed)
+		return; /* the run is being stopped: its trace is lost */
 	struct trace_event te = { .ev = *ev, .digest = digest };
 	const uint8_t *bytes = NULL;
 	char source[257] = "";
@@ -258,7 +270,7 @@ static void write_event(struct record_sink *rs, const struct deja_event *ev, uin
 	if (ev->data_len && data)
 		split_data(ev, data, &bytes, &te.ev.data_len, source);
 	if (trace_put_event(rs->t, &te) != TRACE_OK)
-		rs->failed = true;
+		write_failed(rs);
 	if (!site_set_add(&rs->sites, 0, ev->image, ev->site))
 		rs->failed = true;
 	if (bytes)
@@ -350,12 +362,12 @@ static void write_child_event(struct record_sink *rs, uint32_t process,
 	if (ev->data_len && data)
 		split_data(ev, data, &bytes, &te.ev.data_len, source);
 	if (trace_put_process_event(rs->t, process, &te) != TRACE_OK)
-		rs->failed = true;
+		write_failed(rs);
 	if (!site_set_add(&rs->sites, process, ev->image, ev->site))
 		rs->failed = true;
 	if (bytes && trace_put_process_data(rs->t, process, ev->seq, bytes, te.ev.data_len) !=
 		     TRACE_OK)
-		rs->failed = true;
+		write_failed(rs);
 	if (bytes && (ev->flags & DEJA_EVENT_SOURCE))
 		put_input(rs, process, ev->seq, source, te.ev.data_len);
 	if (++rs->pending >= EVENTS_PER_COMMIT)
@@ -545,7 +557,7 @@ static bool sink_event(void *ctx, const struct deja_event *ev, const uint8_t *da
 		return !rs->failed;
 	}
 	write_event(rs, ev, rs->digest, data);
-	return true;
+	return !rs->failed; /* a trace that cannot be written: stop the run */
 }
 
 static const char *outcome_name(enum deja_outcome_kind k);
@@ -843,6 +855,8 @@ static bool finish_trace(struct record_sink *rs, const struct record_options *o,
 	put_escapes(t, escapes);
 	trace_put_history(t, command, run.outcome);
 	bool stored = trace_commit(t) == TRACE_OK;
+	if (!stored)
+		write_failed(rs);
 	trace_seal(t); /* if it fails, the trace is whole, beside its side files */
 	return stored;
 }
@@ -893,9 +907,29 @@ static void explain_unrunnable(const char *prog, char *err, size_t errlen)
 	snprintf(err, errlen, "cannot run program '%s': %s", prog, strerror(why));
 }
 
+void explain_not_replaced(const char *path, char *err, size_t errlen)
+{
+	snprintf(err, errlen,
+		 "%s exists and is not a deja trace: not deleting it to write one there"
+		 " (remove it, or give another output file)", path);
+}
+
+/* The message of a run whose trace could not be written. */
+static void explain_write_failure(struct record_sink *rs, const char *path, const char *what)
+{
+	if (!rs->write_error[0] && rs->t)
+		trace_write_error(rs->t, rs->write_error, sizeof(rs->write_error));
+	snprintf(rs->err, rs->errlen, "cannot write %s into the trace %s: %s; no trace was kept",
+		 what, path, rs->write_error[0] ? rs->write_error : "deja is out of memory");
+}
+
 enum record_status record_run(const struct record_options *o, struct session_result *res,
 			      char *err, size_t errlen)
 {
+	if (!trace_may_replace(o->trace_path)) {
+		explain_not_replaced(o->trace_path, err, errlen);
+		return RECORD_ERR_TRACE; /* (before anything that removes it on failure) */
+	}
 	char *exe = session_find_program(o->argv[0]);
 	if (!exe) {
 		explain_unrunnable(o->argv[0], err, errlen);
@@ -972,12 +1006,12 @@ enum record_status record_run(const struct record_options *o, struct session_res
 			commit_written(&rs);
 		if (rs.failed && st == RECORD_OK) {
 			if (!err[0])
-				snprintf(err, errlen, "writing events to the trace failed");
+				explain_write_failure(&rs, o->trace_path, "the run's events");
 			st = RECORD_ERR_TRACE;
 		}
 		if (st == RECORD_OK && !discard &&
 		    !finish_trace(&rs, o, res, session_shared(s), rs.digest, session_escapes(s))) {
-			snprintf(err, errlen, "writing the run's outcome to the trace failed");
+			explain_write_failure(&rs, o->trace_path, "the run's outcome");
 			st = RECORD_ERR_TRACE;
 		}
 	}
@@ -992,7 +1026,10 @@ enum record_status record_run(const struct record_options *o, struct session_res
 	free(rs.children);
 	free(rs.sources);
 	site_set_free(&rs.sites);
-	if (st == RECORD_ERR_PROGRAM || discard)
+	/* A trace that could not be written whole (a full disk) is removed,
+	 * its journal too: what a failed batch left half-written is no run
+	 * that show or replay could read, and the space is the user's. */
+	if (st == RECORD_ERR_PROGRAM || st == RECORD_ERR_TRACE || discard)
 		record_remove_trace(o->trace_path);
 	if (!o->server)
 		session_free(s);

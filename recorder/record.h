@@ -68,6 +68,8 @@ enum record_status {
 
 /* Remove a trace and any of SQLite's side files (-wal, -shm, -journal). */
 void record_remove_trace(const char *path);
+/* The message for an output file that trace_may_replace refuses. */
+void explain_not_replaced(const char *path, char *err, size_t errlen);
 
 enum record_status record_run(const struct record_options *o, struct session_result *res,
 			      char *err, size_t errlen);

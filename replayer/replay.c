@@ -592,8 +592,10 @@ enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 	 * set-up, are read; its runtime waits for the channel
 	 * (session_start). */
 	struct session_config start = { 0 };
-	if (trace_get_run(t, &rep->recorded) != TRACE_OK) {
-		snprintf(err, errlen, "the trace's run cannot be read: it is damaged");
+	enum trace_status ts = trace_get_run(t, &rep->recorded);
+	if (ts != TRACE_OK) {
+		snprintf(err, errlen, "%s", ts == TRACE_ERR_NO_RUN ? trace_strerror(ts)
+						: "the trace's run cannot be read: it is damaged");
 	} else if ((st = check_executable(&rep->recorded, err, errlen)) == REPLAY_IDENTICAL &&
 		   (st = check_modules(t, err, errlen)) == REPLAY_IDENTICAL) {
 		start = (struct session_config){ .argv = rep->recorded.argv,

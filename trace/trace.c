@@ -61,6 +61,8 @@ static const char *const status_text[] = {
 	[TRACE_ERR_WRITE] = "cannot write the trace",
 	[TRACE_ERR_NOMEM] = "out of memory",
 	[TRACE_ERR_STOPPED] = "stopped",
+	[TRACE_ERR_NO_RUN] = "the trace holds no run: its recording was stopped (deja killed?)"
+			     " before its first events were stored",
 };
 
 const char *trace_strerror(enum trace_status s)
@@ -68,6 +70,25 @@ const char *trace_strerror(enum trace_status s)
 	if ((unsigned)s >= sizeof(status_text) / sizeof(status_text[0]))
 		return "unknown trace error";
 	return status_text[s];
+}
+
+void trace_write_error(struct trace *t, char *buf, size_t len)
+{
+	if (!t) {
+		snprintf(buf, len, "the trace is not open");
+		return;
+	}
+	int rc = sqlite3_extended_errcode(t->db), sys = sqlite3_system_errno(t->db);
+	/* SQLite says "database or disk is full", which reads as if the
+	 * trace were too big: a user is to free space or write elsewhere. */
+	if ((rc & 0xff) == SQLITE_FULL || sys == ENOSPC)
+		snprintf(buf, len, "the file system is full (%s)", strerror(ENOSPC));
+	else if (sys == EDQUOT)
+		snprintf(buf, len, "%s", strerror(EDQUOT));
+	else if (sys)
+		snprintf(buf, len, "%s (%s)", sqlite3_errmsg(t->db), strerror(sys));
+	else
+		snprintf(buf, len, "%s", sqlite3_errmsg(t->db));
 }
 
 static enum trace_status classify(int rc)
@@ -131,6 +152,31 @@ static int create_private(const char *path, char *err, size_t errlen)
 	}
 	close(fd);
 	return 0;
+}
+
+bool trace_may_replace(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT;
+	if (S_ISLNK(st.st_mode))
+		return true; /* only the link goes */
+	if (!S_ISREG(st.st_mode))
+		return false;
+	if (st.st_size == 0)
+		return true;
+	/* The SQLite header: its magic, then the application id, big-endian
+	 * at offset 68 (the file format's documentation). */
+	unsigned char head[72];
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	ssize_t n = fd >= 0 ? pread(fd, head, sizeof(head), 0) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n != (ssize_t)sizeof(head) || memcmp(head, "SQLite format 3", 16) != 0)
+		return false;
+	uint32_t app = (uint32_t)head[68] << 24 | (uint32_t)head[69] << 16 |
+		       (uint32_t)head[70] << 8 | head[71];
+	return app == TRACE_APPLICATION_ID;
 }
 
 enum trace_status trace_reserve(const char *path, char *err, size_t errlen)

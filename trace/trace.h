@@ -28,6 +28,7 @@ enum trace_status {
 	TRACE_ERR_WRITE,     /* a write failed */
 	TRACE_ERR_NOMEM,
 	TRACE_ERR_STOPPED,   /* a caller's callback asked to stop */
+	TRACE_ERR_NO_RUN,    /* no run stored: its recording stopped before its first commit */
 };
 
 struct trace;
@@ -139,6 +140,9 @@ struct trace_python_code {
 };
 
 const char *trace_strerror(enum trace_status s);
+/* Why the trace's last write failed, in words ("the file system is full"
+ * for a full disk or quota); read it at once, the next call replaces it. */
+void trace_write_error(struct trace *t, char *buf, size_t len);
 
 /* Create a new trace (mode 0600; the file must not exist). */
 enum trace_status trace_create(const char *path, struct trace **out,
@@ -146,6 +150,11 @@ enum trace_status trace_create(const char *path, struct trace **out,
 /* trace_create in two steps: the empty file, only the user's, which must
  * not exist yet (cheap: a recording claims it before it starts the
  * program), then the trace in it. */
+/* Whether the file at path may be deleted to write a trace there: none
+ * is there, or a deja trace (by its SQLite header's application id), or
+ * an empty file (a trace claimed but never made).  Anything else is the
+ * user's: a typo in -o must not delete their source file. */
+bool trace_may_replace(const char *path);
 enum trace_status trace_reserve(const char *path, char *err, size_t errlen);
 enum trace_status trace_create_reserved(const char *path, struct trace **out, char *err,
 					size_t errlen);

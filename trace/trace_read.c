@@ -86,7 +86,17 @@ enum trace_status trace_get_run(struct trace *t, struct trace_run *r)
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_finalize(st);
-		return TRACE_ERR_CORRUPT;
+		/* The run's row goes in with the first batch of events: none,
+		 * and no event, is a recording killed before that batch was
+		 * committed; events without a run, a damaged trace. */
+		if (rc != SQLITE_DONE)
+			return TRACE_ERR_CORRUPT;
+		int64_t events = 1;
+		sqlite3_stmt *any = trace_prepare(t, "SELECT EXISTS (SELECT 1 FROM events)");
+		if (any && sqlite3_step(any) == SQLITE_ROW)
+			events = sqlite3_column_int64(any, 0);
+		sqlite3_finalize(any);
+		return events ? TRACE_ERR_CORRUPT : TRACE_ERR_NO_RUN;
 	}
 	r->deja_version = trace_dup_col(st, 0);
 	r->cwd = trace_dup_col(st, 1);

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # bad_traces.sh DEJA SOME_PROG
 #
-# `deja show`, `deja show --json` and `deja replay` of files that are not
-# usable traces (missing, empty, a named pipe, a directory, random bytes,
-# text, an SQLite database that is not a trace, a trace of another
-# version, a truncated trace, a trace overwritten in the middle, one
-# whose processes are misnumbered, one missing a table) must each exit 2
+# `deja show`, `deja show --json`, `deja replay`, `deja shrink` and `deja
+# bisect` of files that are not usable traces (missing, empty, a named
+# pipe, a directory, random bytes, text, an SQLite database that is not a
+# trace, a trace of another version, a truncated trace, a trace
+# overwritten in the middle, one whose processes are misnumbered, one
+# missing a table, one whose recording deja was killed in before it
+# committed its first batch, which holds no run: bisect died of SIGSEGV
+# on it, and the others said only "no readable run") must each exit 2
 # with one clear line on stderr, without crashing or hanging.  Replaying
 # a trace whose executable was modified since the recording must exit 2
 # saying that it changed.
@@ -72,6 +75,19 @@ sqlite3 procid.deja "UPDATE processes SET id = 2147483647 WHERE id = 0"
 cp real.deja notable.deja
 sqlite3 notable.deja "DROP TABLE waits"
 
+# deja killed before it committed the first batch of events (a program
+# that makes a few events, then waits for input): the trace holds no run.
+# show said "no readable run", and bisect died of SIGSEGV.
+mkfifo in.fifo
+"$deja" record -q -o norun.deja -- cat <in.fifo >/dev/null 2>&1 &
+pid=$!
+exec 3>in.fifo
+for _ in $(seq 100); do [ -s norun.deja ] && break; sleep 0.1; done
+sleep 0.5
+kill -KILL $pid
+wait $pid 2>/dev/null || true
+exec 3>&-
+
 # case FILE KEYWORDS-REGEX DESCRIPTION
 cases=(
 	"missing.deja|no such file|not found|cannot open|does not exist|a missing file"
@@ -87,12 +103,13 @@ cases=(
 	"events_page.deja|damaged|corrupt|malformed|integrity|a trace with a page of events overwritten"
 	"procid.deja|processes cannot be read|a trace with process 2147483647"
 	"notable.deja|no table waits|a trace without its waits table"
+	"norun.deja|holds no run|a recording killed before its first commit"
 )
 errors=0
 for c in "${cases[@]}"; do
 	file=${c%%|*} rest=${c#*|}
 	desc=${rest##*|} regex=${rest%|*}
-	for cmd in "show" "show --json" "replay" "replay -q"; do
+	for cmd in "show" "show --json" "replay" "replay -q" "shrink" "bisect"; do
 		rc=0
 		# shellcheck disable=SC2086
 		timeout 20 "$deja" $cmd "$file" >"$tmp/out" 2>"$tmp/err" || rc=$?

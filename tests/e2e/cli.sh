@@ -3,7 +3,9 @@
 #
 # The command line: --version, --help (with the exit codes), each
 # subcommand's --help, and usage errors (exit 2, a message on stderr, the
-# program never started).
+# program never started).  A bad number's message names the option, and
+# hunt --ok-exit with an empty field ("1,,2", "") is an error (it was
+# skipped, and "" let no code pass: exit 0 failed the first run).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -73,6 +75,8 @@ usage_errors=(
 	"random:abc|record -s random:abc -- touch $marker"
 	"--max-steps xyz|record --max-steps xyz -- touch $marker"
 	"hunt --runs 0|hunt --runs 0 -- touch $marker"
+	"hunt --ok-exit with an empty field|hunt --ok-exit 1,,2 -- touch $marker"
+	"hunt --ok-exit empty|hunt --ok-exit= -- touch $marker"
 )
 for u in "${usage_errors[@]}"; do
 	desc=${u%%|*} args=${u#*|}
@@ -93,6 +97,17 @@ for opt in --seed --max-steps; do
 	run record "$opt" " -5" -- touch "$marker"
 	[ $rc -eq 2 ] || { err "record $opt ' -5' exited $rc, expected 2"; dump "$tmp/err"; }
 	[ ! -e "$marker" ] || err "record $opt ' -5': the program was run despite the usage error"
+done
+# A number option's bad value given as a word of its own: the message
+# names the option (it named the value: "deja hunt: -1 needs a number").
+for u in "--runs|hunt -n -1 -- touch $marker" "--jobs|hunt -j -2 -- touch $marker" \
+	"--time-budget|hunt -t x -- touch $marker" "--max-runs|shrink --max-runs -3 x.deja"; do
+	opt=${u%%|*} args=${u#*|}
+	# shellcheck disable=SC2086
+	run $args
+	[ $rc -eq 2 ] || err "deja $args exited $rc, expected 2"
+	grep -q -- "^deja [a-z]*: $opt needs a number" "$tmp/err" ||
+		{ err "deja $args: the message does not name $opt"; dump "$tmp/err"; }
 done
 # None of these may leave a trace behind.
 leftovers=$(find . -name '*.deja*' | head -5)
