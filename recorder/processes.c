@@ -212,6 +212,7 @@ static int set_up_channel(struct processes *p, struct child *c, const struct dej
 	sh->clock_read_events = top->clock_read_events; /* as the user asked: clock.c */
 	sh->realtime_start_ns = top->realtime_start_ns;
 	sh->monotonic_start_ns = top->monotonic_start_ns;
+	sh->realtime_shift_ns = top->realtime_shift_ns;
 	/* Real nanoseconds since the recording began, less the child's clock. */
 	sh->real_offset_ns = monotonic_ns() - top->monotonic_start_ns - (int64_t)h->vclock;
 	sh->entropy_seed = mix(top->entropy_seed, c->id);

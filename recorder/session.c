@@ -109,6 +109,19 @@ static void on_interrupt(int sig)
 /* Everything in the channel that one run reads or writes, set up afresh:
  * mode, strategy and model, clocks and randomness, ring positions, the
  * runtime's verdict. */
+/* How far the real clock is ahead of a run's virtual time 0: a trial of
+ * deja shrink or bisect runs on its recording's clocks, which began
+ * minutes or days ago, and the files stamped since then (a trace written
+ * into the program's directory, which Python lists at each import) must
+ * not move its clock: they were stamped before this run began. */
+static int64_t realtime_shift(int64_t realtime_start_ns)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	int64_t shift = (int64_t)now.tv_sec * 1000000000LL + now.tv_nsec - realtime_start_ns;
+	return shift > 0 ? shift : 0;
+}
+
 static int setup_run(struct session *s, const struct session_config *cfg, bool fresh,
 		     char *err, size_t errlen)
 {
@@ -188,6 +201,7 @@ static int setup_run(struct session *s, const struct session_config *cfg, bool f
 		sh->realtime_start_ns = (int64_t)rt.tv_sec * 1000000000LL + rt.tv_nsec;
 		sh->monotonic_start_ns = (int64_t)mono.tv_sec * 1000000000LL + mono.tv_nsec;
 	}
+	sh->realtime_shift_ns = cfg->schedule ? 0 : realtime_shift(sh->realtime_start_ns);
 	if (fresh)
 		deja_model_init_zeroed(&sh->model, cfg->max_steps);
 	else

@@ -188,12 +188,19 @@ void rt_clock_sync(void)
  * the program sees moves the clock up to it, as time that has passed, if
  * the real clock has reached it (a file stamped in the real future stays
  * in the future, as natively).  Recording only: the moved clock is the
- * event's recorded time, which a replay sets (rt_clock_replay). */
+ * event's recorded time, which a replay sets (rt_clock_replay).
+ * Only time this run has seen pass counts: a trial of deja shrink or
+ * bisect starts its clocks where its recording's started
+ * (realtime_shift_ns ago), and a file stamped in between, the directory
+ * the trials write their traces into, moved each trial's clock by a
+ * different few minutes, so the same script failed in one trial and
+ * passed in the next. */
 void rt_clock_not_before(int64_t realtime_ns)
 {
 	if (rt.shared->mode != DEJA_MODE_RECORD)
 		return;
-	int64_t since_start = realtime_ns - rt.shared->realtime_start_ns;
+	int64_t since_start = realtime_ns - rt.shared->realtime_start_ns -
+			      rt.shared->realtime_shift_ns;
 	if (since_start <= 0 || (uint64_t)since_start <= rt.model->vclock)
 		return;
 	struct timespec now;

@@ -705,6 +705,12 @@ struct deja_shared {
 	/* Virtual time: what the clocks read at virtual time 0 (recorded). */
 	int64_t realtime_start_ns;
 	int64_t monotonic_start_ns;
+	/* Record: how far the real clock was ahead of realtime_start_ns as
+	 * the run began: about 0 for a new recording, the time since the
+	 * recording for a shrink's or bisect's trial, which runs on the
+	 * recording's clocks.  A file time less this is the file's time on
+	 * the run's own clock (clock.c, rt_clock_not_before). */
+	int64_t realtime_shift_ns;
 	/* Real time: the real nanoseconds since monotonic_start_ns less this
 	 * is this process's model time (0 for the top process; a child's
 	 * clock starts where its parent's stood at the fork). */
