@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#define DEJA_PROTOCOL_VERSION 58u
+#define DEJA_PROTOCOL_VERSION 59u
 
 /* deja_shared.stdio_kinds: descriptor fd's file type (a st_mode's S_IFMT
  * bits) as the four bits it is kept in, and back. */
