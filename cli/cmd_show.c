@@ -480,6 +480,23 @@ static const char *parse(int argc, char **argv, bool *json, bool *script,
 	return argv[optind];
 }
 
+/* --thread T names a thread of the top process (T0 is always one): an
+ * empty listing would read as a thread that made no event. */
+static bool filter_thread_known(struct trace *t, const struct event_filter *f)
+{
+	if (f->thread <= 0)
+		return true;
+	struct trace_thread *th;
+	size_t n;
+	if (trace_get_threads(t, &th, &n) != TRACE_OK)
+		return true; /* the listing says what it can */
+	bool known = false;
+	for (size_t i = 0; i < n && !known; i++)
+		known = th[i].id == (unsigned long long)f->thread;
+	free(th);
+	return known;
+}
+
 static bool processes_readable(struct trace *t)
 {
 	struct trace_process *p;
@@ -516,6 +533,14 @@ int cmd_show(int argc, char **argv)
 	if (!processes_readable(t)) { /* the sections below would leave them out */
 		fprintf(stderr, "deja show: %s: the trace's processes cannot be read: it is"
 				" damaged\n", path);
+		trace_run_free(&run);
+		trace_close(t);
+		return DEJA_EXIT_USAGE;
+	}
+	if (!filter_thread_known(t, &filter)) {
+		fprintf(stderr, "deja show: %s: --thread T%lld: the top process has no thread %lld"
+				" (its threads are listed by `deja show --json`, under coverage)\n",
+			path, filter.thread, filter.thread);
 		trace_run_free(&run);
 		trace_close(t);
 		return DEJA_EXIT_USAGE;

@@ -49,11 +49,12 @@ want=$(sqlite3 t.deja "SELECT group_concat(seq, ' ') FROM (SELECT seq FROM event
 [ "$(listed all | wc -w)" -eq "$total" ] || fail "show without a filter did not list all $total events"
 grep -q "events shown" all && fail "show without a filter says it narrowed the listing"
 
-for bad in "--events x" "--events -" "--events 6-3" "--thread x" "--thread T" "--events 1-2 --json" "--thread 1 --script"; do
+for bad in "--events x" "--events -" "--events 6-3" "--thread x" "--thread T" "--events 1-2 --json" "--thread 1 --script" "--thread T99"; do
 	rc=0
 	# shellcheck disable=SC2086 # the options are words on purpose
 	"$deja" show $bad t.deja >out 2>err || rc=$?
 	[ $rc -eq 2 ] || fail "show $bad exited $rc, not 2"
 	[ -s err ] || fail "show $bad: no message on stderr"
 done
-note "show --events and --thread list exactly what they ask for; 7 bad uses exit 2"
+grep -q "no thread 99" err || { dump err; fail "show --thread T99 does not say there is no such thread"; }
+note "show --events and --thread list exactly what they ask for; 8 bad uses (a thread the trace lacks among them) exit 2"
