@@ -72,7 +72,12 @@ void cli_print_wait_graph(FILE *out, struct trace *t, uint32_t process,
 /* A thread that ran this long (real time) between two events, passing no
  * tick, makes deja hunt warn. */
 #define CLI_DARK_WARN_NS 100000000ull
-void cli_show_coverage(FILE *out, struct trace *t);
+/* program: the run's executable, which says what no ticks means (a C
+ * program not built with deja cflags, CPython not run with
+ * --python-lines). */
+void cli_show_coverage(FILE *out, struct trace *t, const char *program);
+/* The program is a Python interpreter (python3, python3.11, ...). */
+bool cli_runs_cpython(const char *program);
 /* ,"coverage":[...] for show --json. */
 void cli_coverage_json(FILE *out, struct trace *t);
 /* Warn that a thread ran dark_ns without a scheduling point, if that is

@@ -150,14 +150,6 @@ static bool ipb_covered(const struct hunt *h)
 	return ipb_complete(h->ipb) && h->ticks == 0;
 }
 
-/* The runs' program is a Python interpreter (python3, python3.11, ...). */
-static bool runs_cpython(const char *program)
-{
-	const char *base = program ? strrchr(program, '/') : NULL;
-	base = base ? base + 1 : program;
-	return base && strncmp(base, "python", 6) == 0;
-}
-
 static void note_coverage(struct hunt *h, uint64_t ticks, uint64_t dark_ns, uint32_t thread)
 {
 	if (ticks > h->ticks)
@@ -599,7 +591,7 @@ static void report(const struct hunt *h)
 		fprintf(stderr, "deja hunt: no failure in %llu runs (%llu distinct schedules, %.1f s%s)\n",
 			h->done, h->distinct, h->seconds, h->interrupted ? ", interrupted" : "");
 	}
-	if (!h->found && !h->python_lines && runs_cpython(h->program))
+	if (!h->found && !h->python_lines && cli_runs_cpython(h->program))
 		fprintf(stderr, "deja hunt: the program is CPython, whose threads switch only"
 				" where it hands the GIL over: for races between Python lines,"
 				" hunt with --python-lines (every line a tick)\n");
@@ -839,7 +831,7 @@ int cmd_hunt(int argc, char **argv)
 	h.program = argv[optind];
 	if (h.python_lines) {
 		h.lines_from = 1;
-	} else if (!h.no_python_lines && runs_cpython(h.program) &&
+	} else if (!h.no_python_lines && cli_runs_cpython(h.program) &&
 		   !(h.strategy && is_ipb(h.strategy))) {
 		h.lines_from = h.runs / 5 + 1;
 	}

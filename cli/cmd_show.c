@@ -123,7 +123,7 @@ static void show_text(struct trace *t, const struct trace_run *run,
 		escapes_report_show(stdout, esc, nesc);
 		trace_escapes_free(esc, nesc);
 	}
-	cli_show_coverage(stdout, t);
+	cli_show_coverage(stdout, t, run->exe_path);
 	cli_report_outcome(stdout, t, &sites, run);
 	show_notebook(t, f, nf);
 	trace_findings_free(f, nf);

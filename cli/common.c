@@ -330,3 +330,10 @@ void cli_report_outcome(FILE *out, struct trace *t, const struct site_table *sit
 		    strcmp(run->outcome, "deadlock") == 0 ? "wait-for graph:"
 							 : "threads waiting when the run ended:");
 }
+
+bool cli_runs_cpython(const char *program)
+{
+	const char *base = program ? strrchr(program, '/') : NULL;
+	base = base ? base + 1 : program;
+	return base && strncmp(base, "python", 6) == 0;
+}

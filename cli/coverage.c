@@ -15,8 +15,10 @@
 
 #include "cli.h"
 
-void cli_show_coverage(FILE *out, struct trace *t)
+void cli_show_coverage(FILE *out, struct trace *t, const char *program)
 {
+	const char *no_ticks = cli_runs_cpython(program) ? "   no ticks (not run with --python-lines)"
+							 : "   no ticks (not built with deja cflags)";
 	struct trace_thread *th;
 	size_t n = 0;
 	if (trace_get_threads(t, &th, &n) != TRACE_OK)
@@ -28,7 +30,7 @@ void cli_show_coverage(FILE *out, struct trace *t)
 			fprintf(out, " %10" PRIu64 " ticks, at most %" PRIu64 " ticks between events",
 				th[i].ticks, th[i].longest_ticks);
 		else
-			fprintf(out, "   no ticks (not built with deja cflags)");
+			fputs(no_ticks, out);
 		fprintf(out, "; longest run without either: %.1f ms",
 			(double)th[i].longest_dark_ns / 1e6);
 		if (th[i].stopped_tick != DEJA_NO_TICK)

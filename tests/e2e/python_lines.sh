@@ -82,7 +82,11 @@ timeout 120 "$deja" hunt --no-python-lines --seed 1 --runs 3 -o none.deja -- /us
 [ $rc -eq 0 ] || { dump err; fail "a hunt with --no-python-lines exited $rc, expected 0 (nothing found)"; }
 grep -q "hunt with --python-lines" err || { dump err; fail "the hunt does not point to --python-lines"; }
 ! grep -q "every Python line is a tick" err || { dump err; fail "--no-python-lines went on with Python lines"; }
-note "--no-python-lines: nothing found in 3 runs, and the hunt points to the option"
+"$deja" record -q -o plain.deja -- /usr/bin/python3 "$script" >/dev/null 2>&1 || true
+"$deja" show plain.deja >plain.show || fail "deja show of a run without Python lines failed"
+grep -q "no ticks (not run with --python-lines)" plain.show ||
+	{ grep "ticks" plain.show >&2; fail "deja show of CPython without Python lines does not point to --python-lines"; }
+note "--no-python-lines: nothing found in 3 runs, and the hunt and deja show point to the option"
 
 # With neither, a hunt of CPython goes on with every line a tick after the
 # first fifth of its runs (here 4 of 20), and finds the race there; the

@@ -64,4 +64,5 @@ timeout 250 "$deja" hunt -q --json --runs 1000 -o plain.deja -- "./$name.plain" 
 "$deja" record -q -s random --seed 1 -o plain1.deja -- "./$name.plain" >/dev/null 2>&1 || fail "$name plain: seed 1 failed"
 "$deja" show --json plain1.deja >ps.json
 [ "$(json ps.json 'sum(c["ticks"] for c in j["coverage"])')" = 0 ] || { dump ps.json; fail "$name plain: ticks counted without the flags"; }
+"$deja" show plain1.deja | grep -q "no ticks (not built with deja cflags)" || fail "$name plain: deja show does not point to deja cflags"
 note "$name built without deja cflags: 1000 runs, not found, no ticks"
