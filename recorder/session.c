@@ -106,9 +106,6 @@ static void on_interrupt(int sig)
  * script is refused for a served run. */
 #define SESSION_SERVER_SCRIPT_MAX 65536u
 
-/* Everything in the channel that one run reads or writes, set up afresh:
- * mode, strategy and model, clocks and randomness, ring positions, the
- * runtime's verdict. */
 /* How far the real clock is ahead of a run's virtual time 0: a trial of
  * deja shrink or bisect runs on its recording's clocks, which began
  * minutes or days ago, and the files stamped since then (a trace written
@@ -122,6 +119,9 @@ static int64_t realtime_shift(int64_t realtime_start_ns)
 	return shift > 0 ? shift : 0;
 }
 
+/* Everything in the channel that one run reads or writes, set up afresh:
+ * mode, strategy and model, clocks and randomness, ring positions, the
+ * runtime's verdict. */
 static int setup_run(struct session *s, const struct session_config *cfg, bool fresh,
 		     char *err, size_t errlen)
 {

@@ -147,14 +147,14 @@ void trace_write_error(struct trace *t, char *buf, size_t len);
 /* Create a new trace (mode 0600; the file must not exist). */
 enum trace_status trace_create(const char *path, struct trace **out,
 			       char *err, size_t errlen);
-/* trace_create in two steps: the empty file, only the user's, which must
- * not exist yet (cheap: a recording claims it before it starts the
- * program), then the trace in it. */
 /* Whether the file at path may be deleted to write a trace there: none
  * is there, or a deja trace (by its SQLite header's application id), or
  * an empty file (a trace claimed but never made).  Anything else is the
  * user's: a typo in -o must not delete their source file. */
 bool trace_may_replace(const char *path);
+/* trace_create in two steps: the empty file, only the user's, which must
+ * not exist yet (cheap: a recording claims it before it starts the
+ * program), then the trace in it. */
 enum trace_status trace_reserve(const char *path, char *err, size_t errlen);
 enum trace_status trace_create_reserved(const char *path, struct trace **out, char *err,
 					size_t errlen);
