@@ -78,16 +78,21 @@ static bool hash_mapped(int fd, uint64_t *h)
 	return true;
 }
 
+int deja_fd_hash(int fd, char hex[17])
+{
+	uint64_t h = 0;
+	if (!hash_mapped(fd, &h) && hash_by_reading(fd, &h) != 0)
+		return -1;
+	snprintf(hex, 17, "%016llx", (unsigned long long)h);
+	return 0;
+}
+
 int deja_file_hash(const char *path, char hex[17])
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	uint64_t h = 0;
-	int rc = hash_mapped(fd, &h) ? 0 : hash_by_reading(fd, &h);
+	int rc = deja_fd_hash(fd, hex);
 	close(fd);
-	if (rc != 0)
-		return -1;
-	snprintf(hex, 17, "%016llx", (unsigned long long)h);
-	return 0;
+	return rc;
 }

@@ -19,5 +19,8 @@ uint64_t deja_event_digest(uint64_t previous, const struct deja_event *ev);
 
 /* xxh3-64 of a file's contents as 16 hex digits; -1 when unreadable. */
 int deja_file_hash(const char *path, char hex[17]);
+/* The same of the file open at fd, at its offset 0 (nothing has read
+ * it: mapping, fstat and pread leave the offset where it was). */
+int deja_fd_hash(int fd, char hex[17]);
 
 #endif /* DEJA_DIGEST_H */

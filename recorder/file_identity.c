@@ -52,10 +52,11 @@ int deja_file_identity(const char *path, char hex[17])
 	if (fd < 0)
 		return -1;
 	uint64_t id;
-	bool found = build_id_identity(fd, &id);
+	int rc = 0;
+	if (build_id_identity(fd, &id))
+		snprintf(hex, 17, "%016llx", (unsigned long long)id);
+	else
+		rc = deja_fd_hash(fd, hex);
 	close(fd);
-	if (!found)
-		return deja_file_hash(path, hex);
-	snprintf(hex, 17, "%016llx", (unsigned long long)id);
-	return 0;
+	return rc;
 }
