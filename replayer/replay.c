@@ -219,10 +219,8 @@ static void explain_divergence(struct replay_report *rep, const struct replay_si
 	if (seq < rs->n) {
 		const struct deja_event *recorded = &rs->recorded[seq].ev;
 		describe_event(rs->sites, 0, recorded, expected, sizeof(expected));
-		/* (A thread stuck on a lock in memory is explained already, by
-		 * the runtime: rt_model_end_stuck.) */
 		if (strcmp(rep->recorded.strategy, "parallel") == 0 &&
-		    !strstr(rep->res.message, "parallel mode cannot steer"))
+		    !strstr(rep->res.message, DEJA_PARALLEL_UNSTEERED))
 			hint = describe_memory_lock_hint(rs->sites, 0, recorded, recorded);
 	}
 	snprintf(rep->divergence, sizeof(rep->divergence), "event %llu: %s%s%s%s",

@@ -201,10 +201,9 @@ void rt_model_end_stuck(void)
 		rt_end_run(DEJA_OUTCOME_DIVERGENCE, rt_self,
 			   "the recorded thread cannot run at this event: it waits for a lock in"
 			   " memory (futex) that a thread waiting for its turn took, which the"
-			   " recording's threads took in another order (parallel mode cannot"
-			   " steer what threads share in memory, such as OpenMP's critical"
-			   " sections and single blocks or GLib's GMutex and GCond; the"
-			   " serialised strategies can)");
+			   " recording's threads took in another order (" DEJA_PARALLEL_UNSTEERED
+			   ", such as OpenMP's critical sections and single blocks or GLib's"
+			   " GMutex and GCond; the serialised strategies can)");
 	rt_end_run(DEJA_OUTCOME_DEADLOCK, rt_self,
 		   "no thread can run: a thread waits for a lock in memory (futex) whose"
 		   " holder waits in the model");

@@ -29,6 +29,12 @@
 #define DEJA_STDIO_KIND_BITS(mode, fd) ((uint32_t)(((mode) >> 12) & 0xfu) << (4 * (fd)))
 #define DEJA_STDIO_KIND(kinds, fd) ((((uint32_t)(kinds) >> (4 * (fd))) & 0xfu) << 12)
 
+/* Said by the runtime's end of a parallel replay whose thread is stuck on
+ * a lock in memory (baton.c, rt_model_end_stuck), which explains that
+ * divergence itself: the replayer adds no hint of its own to a message
+ * that says it (replay.c). */
+#define DEJA_PARALLEL_UNSTEERED "parallel mode cannot steer what threads share in memory"
+
 #define DEJA_SHARED_MAGIC 0x414a4544u /* "DEJA" little-endian */
 
 /* Environment variables the supervisor sets for the target. */
