@@ -330,22 +330,15 @@ int escape_receive_listener(int sock)
 {
 	char byte;
 	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	union {
-		char space[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.space,
-			      .msg_controllen = sizeof(control.space) };
+	union fd_passing_room room;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	fd_passing_expect(&msg, &room);
 	ssize_t n;
 	do
 		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
 		return -2;
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	if (!byte || !c || c->cmsg_type != SCM_RIGHTS)
-		return -1;
-	int fd;
-	memcpy(&fd, CMSG_DATA(c), sizeof(fd));
-	return fd;
+	int fd = fd_passing_take(&msg);
+	return byte ? fd : -1;
 }

@@ -417,23 +417,16 @@ static void accept_hellos(struct processes *p)
 			struct deja_pid_query pid_query;
 			struct deja_group_kill group_kill;
 		} m;
-		union {
-			struct cmsghdr hdr;
-			char space[CMSG_SPACE(sizeof(int))];
-		} control;
+		union fd_passing_room room;
 		struct iovec iov = { &m, sizeof(m) };
-		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-				      .msg_control = control.space,
-				      .msg_controllen = sizeof(control.space) };
+		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+		fd_passing_expect(&msg, &room);
 		ssize_t n = recvmsg(p->sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return;
-		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-		int reply = -1;
-		if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-			memcpy(&reply, CMSG_DATA(c), sizeof(int));
+		int reply = fd_passing_take(&msg);
 		if (reply < 0)
 			continue;
 		answer_message(p, &m, (size_t)n, reply);

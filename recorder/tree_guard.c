@@ -53,16 +53,13 @@ static ssize_t receive(int sock, char *kind, int *fd)
 {
 	union fd_passing_room room;
 	struct iovec iov = { .iov_base = kind, .iov_len = 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = room.space,
-			      .msg_controllen = sizeof(room.space) };
-	*fd = -1;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	fd_passing_expect(&msg, &room);
 	ssize_t r;
 	do
 		r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
 	while (r < 0 && errno == EINTR);
-	struct cmsghdr *c = r > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
-	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-		memcpy(fd, CMSG_DATA(c), sizeof(int));
+	*fd = r > 0 ? fd_passing_take(&msg) : -1;
 	return r;
 }
 
