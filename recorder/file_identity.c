@@ -4,9 +4,8 @@
  * (libdwelf's dwelf_elf_gnu_build_id), else a hash of its contents.
  *
  * Every recording named the program, the runtime, libc and the loader by
- * a hash of their contents (4 MB read from the page cache: about a
- * millisecond of each record, and half of one of each replay, which
- * checks them again).  The linker writes a build ID that is a hash of its
+ * a hash of their contents (4 MB read from the page cache in each
+ * record, and most of it again in each replay, which checks them).  The linker writes a build ID that is a hash of its
  * whole output (Debian's gcc asks for SHA-1), so a rebuilt program or an
  * upgraded library gets a new one, as debuggers and debuginfod rely on;
  * reading it takes the ELF headers and one note.  A file changed after it

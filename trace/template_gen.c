@@ -5,7 +5,7 @@
  *
  * Every recording starts from an empty trace.  Made at run time, SQLite
  * parsed the schema's 25 tables and indexes and zeroed a 64 KiB page for
- * each: about 3 ms of every record, hunt run and shrink trial.  Made once
+ * each, in every record, hunt run and shrink trial.  Made once
  * here, a new trace is a few kilobytes written into a sparse file of the
  * right size (trace_create_reserved), and SQLite reads the schema back as
  * it would of any trace.

@@ -169,8 +169,8 @@ enum trace_status trace_open_but_bulk(const char *path, struct trace **out, char
 				       size_t errlen);
 /* Open, read-only, a trace this process has just written and committed
  * (`deja record`'s summary): that it is a deja trace of this version is
- * checked, not its pages, which SQLite wrote a moment ago (checking them
- * took a sixth of recording an empty program). */
+ * checked, not its pages, which SQLite wrote a moment ago and which
+ * checking would read all over again. */
 enum trace_status trace_open_own(const char *path, struct trace **out, char *err,
 				 size_t errlen);
 /* Open, read-only, a trace already checked, for a
