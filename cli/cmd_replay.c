@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "debug_stop.h"
 #include "escapes_report.h"
 #include "replay.h"
 #include "session.h"
@@ -28,7 +29,10 @@ static const char usage[] =
 	"                gdb (from PATH) there: the thread that makes the event\n"
 	"                stands just before it, in the program's frame that makes\n"
 	"                it, the other threads wait for deja's scheduler;\n"
-	"                `continue` (or quitting gdb) finishes the replay\n"
+	"                `continue` (or quitting gdb) finishes the replay;\n"
+	"                in gdb, `deja-goto N` goes to event N (back to an\n"
+	"                earlier one by starting the replay again), `deja-when`\n"
+	"                names the next event, `deja-finish` makes it\n"
 	"  --gdb-process P  with --gdb: EVENT is one of forked process P's events\n"
 	"                (`deja show` lists each process's own, numbered from 0)\n"
 	"  --gdb-command FILE  with --gdb: gdb runs the commands in FILE, then\n"
@@ -131,11 +135,23 @@ int cmd_replay(int argc, char **argv)
 	}
 	struct replay_report rep;
 	char err[1024] = "";
+	struct debug_gdb gdb_run = { 0 };
+	opt.gdb_run = &gdb_run;
 	enum replay_status st = replay_run(path, runtime, &opt, &rep, err, sizeof(err));
+	/* gdb's `deja-goto` to an event made already: it killed the run,
+	 * which is no verdict, and waits for a new one's stop there. */
+	while (rep.gdb_restart && gdb_run.pid > 0) {
+		opt.gdb_event = rep.gdb_restart - 1;
+		replay_report_free(&rep);
+		st = replay_run(path, runtime, &opt, &rep, err, sizeof(err));
+	}
+	debug_gdb_end(&gdb_run);
 	free(gdb);
 	if (a.gdb && !rep.gdb_stopped && (st == REPLAY_IDENTICAL || st == REPLAY_DIVERGED))
-		fprintf(stderr, "deja: the replay ended before event %llu: gdb was not started\n",
-			a.event);
+		fprintf(stderr, "deja: the replay ended before event %llu: %s\n",
+			(unsigned long long)opt.gdb_event,
+			opt.gdb_event == a.event ? "gdb was not started"
+						 : "the run gdb's deja-goto started did not stop there");
 	switch (st) {
 	case REPLAY_IDENTICAL:
 		if (!quiet)

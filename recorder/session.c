@@ -67,6 +67,7 @@ struct early_start {
 
 struct session {
 	const struct session_config *cfg;
+	bool stop_asked; /* session_stop_run (atomic) */
 	struct deja_shared *shared; /* the top process's channel (top.sh) */
 	struct channel top;
 	struct ring_reader ring;
@@ -796,6 +797,11 @@ static void take_escapes(struct session *s, pid_t top_pid)
 	s->escapes.n = kept;
 }
 
+void session_stop_run(struct session *s)
+{
+	__atomic_store_n(&s->stop_asked, true, __ATOMIC_RELEASE);
+}
+
 const struct escape_log *session_escapes(const struct session *s)
 {
 	return &s->escapes;
@@ -865,6 +871,7 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 	} else if (start_run(s, &h, err, errlen) != 0) {
 		return -1;
 	}
+	__atomic_store_n(&s->stop_asked, false, __ATOMIC_RELEASE);
 	int status = 0;
 	bool timed_out = false, still_going = false, top_ended = false;
 	struct timespec started;
@@ -911,9 +918,10 @@ int session_run(struct session *s, session_sink sink, void *ctx, struct session_
 				kill_run(s, &h);
 			processes_kill(s->procs);
 		}
-		if ((!go_on || !children_on || interrupted) && !res->stopped_by_sink &&
+		bool asked = __atomic_load_n(&s->stop_asked, __ATOMIC_ACQUIRE);
+		if ((!go_on || !children_on || interrupted || asked) && !res->stopped_by_sink &&
 		    !res->interrupted) {
-			res->stopped_by_sink = !go_on || !children_on;
+			res->stopped_by_sink = !go_on || !children_on || asked;
 			res->interrupted = interrupted;
 			tree_page_stop(&s->tree);
 			if (!top_ended && !h.killed)

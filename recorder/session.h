@@ -165,6 +165,10 @@ int session_next_run(struct session *s, const struct session_config *cfg, char *
  * target could not be started at all. */
 int session_run(struct session *s, session_sink sink, void *ctx,
 		struct session_result *res, char *err, size_t errlen);
+/* End the run under way, from another thread: the supervisor's loop
+ * kills the whole tree when it next looks, and the run ends as stopped
+ * by its sink would (res->stopped_by_sink). */
+void session_stop_run(struct session *s);
 /* The syscalls that escaped the runtime in the last run (escape_log.h),
  * readable after session_run until the next. */
 const struct escape_log *session_escapes(const struct session *s);

@@ -28,7 +28,13 @@ struct debug_stop {
 	bool ending;  /* the run is over (atomic) */
 	bool stopped;  /* the runtime stopped at the event */
 	bool attached; /* and gdb attached to it there */
+	uint64_t restart; /* 1 + the event gdb asked a new run to stop before; 0: none */
 };
+
+/* The files gdb and the watch talk through, in the gdb's directory. */
+#define GDB_COMMANDS "commands.gdb" /* what gdb runs on starting */
+#define GDB_RESTART "restart"       /* gdb: "EVENT": kill this run, stop before EVENT in a new one */
+#define GDB_STOP "stop"             /* the watch: "PID TID SITE" of a new run's stop, or "ended" */
 
 /* The runtime has stopped at the event (its channel), or the run is over
  * (NULL).  Polled: the channel may not be known yet. */
@@ -129,7 +135,9 @@ static void write_finish_command(FILE *f)
  * information serves too) and a breakpoint on its stop function catches
  * it.  The function's arguments name the event and its call site, read
  * from its debug information or, without it, from the registers that
- * pass them at its first instruction. */
+ * pass them at its first instruction.  For an event made already, gdb
+ * asks deja for a new run (the restart file), kills this one, waits for
+ * the new run's stop (the stop file) and attaches to it. */
 static void write_goto_commands(FILE *f)
 {
 	fputs("def deja_now():\n"
@@ -142,6 +150,37 @@ static void write_goto_commands(FILE *f)
 	      "        print('deja: the replay is before event %d' % deja_now())\n"
 	      "DejaWhen()\n"
 	      "deja_goto = []\n"
+	      "def deja_file(name):\n"
+	      "    return os.path.join(deja_dir, name)\n"
+	      "def deja_restart(n):\n"
+	      "    global deja_stop\n"
+	      "    try:\n"
+	      "        os.unlink(deja_file('" GDB_STOP "'))\n"
+	      "    except FileNotFoundError:\n"
+	      "        pass\n"
+	      "    with open(deja_file('" GDB_RESTART ".tmp'), 'w') as f:\n"
+	      "        f.write('%d\\n' % n)\n"
+	      "    os.rename(deja_file('" GDB_RESTART ".tmp'), deja_file('" GDB_RESTART "'))\n"
+	      "    print('deja: event %d is made already: the replay starts again, to stop before it' % n)\n"
+	      "    confirm = gdb.parameter('confirm')\n"
+	      "    gdb.execute('set confirm off')\n"
+	      "    gdb.execute('kill')\n"
+	      "    gdb.execute('set confirm %s' % ('on' if confirm else 'off'))\n"
+	      "    while not os.path.exists(deja_file('" GDB_STOP "')):\n"
+	      "        if os.getppid() != deja_supervisor:\n"
+	      "            raise gdb.GdbError('deja-goto: deja has ended')\n"
+	      "        time.sleep(0.01)\n"
+	      "    with open(deja_file('" GDB_STOP "')) as f:\n"
+	      "        words = f.read().split()\n"
+	      "    if words[:1] != ['ended'] and len(words) == 3:\n"
+	      "        pid, tid, site = (int(w) for w in words)\n"
+	      "        gdb.execute('attach %d' % pid)\n"
+	      "        deja_stop = (tid, site)\n"
+	      "        deja_select_stop(tid, site)\n"
+	      "        print('deja: replay stopped before event %d: gdb thread %d (LWP %d); `deja-finish` makes it' % (n, gdb.selected_thread().num, tid))\n"
+	      "        gdb.execute('frame')\n"
+	      "        return\n"
+	      "    raise gdb.GdbError('deja-goto: the replay ended before event %d (deja says why)' % n)\n"
 	      "def deja_arg(frame, name, reg):\n"
 	      "    try:\n"
 	      "        return int(frame.read_var(name))\n"
@@ -151,7 +190,7 @@ static void write_goto_commands(FILE *f)
 	      "    def stop(self):\n"
 	      "        return bool(deja_goto)\n"
 	      "class DejaGoto(gdb.Command):\n"
-	      "    \"\"\"Run the replay on to just before event N, a later one, and stop there in the program's frame.\"\"\"\n"
+	      "    \"\"\"Run the replay on to just before event N and stop there in the program's frame; for an event made already, start the replay again.\"\"\"\n"
 	      "    def __init__(self):\n"
 	      "        super().__init__('deja-goto', gdb.COMMAND_RUNNING)\n"
 	      "        self.bp = None\n"
@@ -163,7 +202,7 @@ static void write_goto_commands(FILE *f)
 	      "        now = deja_now()\n"
 	      "        r = int(gdb.parse_and_eval('((int (*)(unsigned long))deja_stop_before)(%d)' % n))\n"
 	      "        if r == -1:\n"
-	      "            raise gdb.GdbError('deja-goto: event %d is made already: the replay is before event %d' % (n, now))\n"
+	      "            return deja_restart(n)\n"
 	      "        if r == -2:\n"
 	      "            raise gdb.GdbError('deja-goto: the recording has no event %d' % n)\n"
 	      "        if r != 0:\n"
@@ -190,7 +229,8 @@ static void write_goto_commands(FILE *f)
 	      f);
 }
 
-int debug_stop_write_commands(FILE *f, int32_t tid, uint64_t site, const char *runtime)
+int debug_stop_write_commands(FILE *f, int32_t tid, uint64_t site, const char *runtime,
+			      const char *dir)
 {
 	const char *slash = strrchr(runtime, '/');
 	const char *name = slash ? slash + 1 : runtime;
@@ -203,7 +243,8 @@ int debug_stop_write_commands(FILE *f, int32_t tid, uint64_t site, const char *r
 		"handle SIGSEGV nostop noprint pass\n"
 		"handle SIG64 nostop noprint pass\n"
 		"python\n"
-		"import os\n"
+		"import os, time\n"
+		"deja_supervisor = os.getppid()\n"
 		"def deja_outside(f):\n"
 		"    while f is not None:\n"
 		"        if f.type() in (gdb.NORMAL_FRAME, gdb.INLINE_FRAME) and \\\n"
@@ -226,8 +267,9 @@ int debug_stop_write_commands(FILE *f, int32_t tid, uint64_t site, const char *r
 		"    threads[0].switch()\n"
 		"    deja_event_frame(site).select()\n"
 		"deja_stop = (%d, %llu)\n"
+		"deja_dir = '%s'\n"
 		"deja_select_stop(*deja_stop)\n",
-		name, (int)tid, (unsigned long long)site);
+		name, (int)tid, (unsigned long long)site, dir);
 	write_finish_command(f);
 	write_goto_commands(f);
 	write_crash_stops(f);
@@ -237,28 +279,60 @@ int debug_stop_write_commands(FILE *f, int32_t tid, uint64_t site, const char *r
 	return ferror(f) ? -1 : 0;
 }
 
-/* The command file for this stop, in a temporary file; its path is put
- * in path.  -1 if it cannot be written. */
-static int write_command_file(const struct debug_stop *ds, const struct deja_shared *sh,
-			      char *path, size_t len)
+/* Write the file at dir/name: its text, through a temporary file renamed
+ * over it, so that a reader polling for it sees all of it or nothing.
+ * 0, or -1. */
+static int write_whole(const char *dir, const char *name, const char *text)
 {
-	const char *dir = getenv("TMPDIR");
-	snprintf(path, len, "%s/deja-gdb-XXXXXX", dir && *dir ? dir : "/tmp");
-	int fd = mkstemp(path);
-	if (fd < 0)
+	char tmp[320], path[320];
+	snprintf(tmp, sizeof(tmp), "%s/%s.tmp", dir, name);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(tmp, "we");
+	if (!f)
 		return -1;
-	FILE *f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		unlink(path);
+	bool ok = fputs(text, f) >= 0;
+	ok = fclose(f) == 0 && ok;
+	return ok && rename(tmp, path) == 0 ? 0 : -1;
+}
+
+/* gdb's directory, made for its first stop, and the commands it runs
+ * there in it.  -1 (errno set) if they cannot be written. */
+static int write_command_file(const struct debug_stop *ds, const struct deja_shared *sh,
+			      struct debug_gdb *g)
+{
+	const char *tmp = getenv("TMPDIR");
+	snprintf(g->dir, sizeof(g->dir), "%s/deja-gdb-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(g->dir)) {
+		g->dir[0] = '\0';
 		return -1;
 	}
-	int r = debug_stop_write_commands(f, sh->debug_tid, sh->debug_site, ds->rq.runtime_path);
-	if (fclose(f) != 0 || r != 0) {
-		unlink(path);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
 		return -1;
-	}
-	return 0;
+	int r = debug_stop_write_commands(f, sh->debug_tid, sh->debug_site, ds->rq.runtime_path,
+					  g->dir);
+	r = fclose(f) != 0 ? -1 : r;
+	r = r == 0 ? write_whole(g->dir, GDB_COMMANDS, text) : -1;
+	free(text);
+	return r;
+}
+
+/* The restart gdb asks for, if it has: 1 + the event in its file, which
+ * is taken away; 0 if there is none. */
+static uint64_t take_restart(const struct debug_gdb *g)
+{
+	char path[320];
+	snprintf(path, sizeof(path), "%s/%s", g->dir, GDB_RESTART);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	unsigned long long event;
+	bool read = fscanf(f, "%llu", &event) == 1;
+	fclose(f);
+	unlink(path);
+	return read ? event + 1 : 0;
 }
 
 /* Whether thread tid has a tracer (gdb attached to it). */
@@ -276,31 +350,39 @@ static bool has_tracer(int32_t tid)
 	return tracer != 0;
 }
 
-/* Wait for gdb (child) to exit, looking meanwhile whether it attaches to
- * the stopped thread: it stays stopped, hence traced, from gdb's attach
+/* Wait for gdb to exit, or to ask for a restart (*restart, as
+ * take_restart gives it), looking meanwhile whether it attaches to the
+ * stopped thread: it stays stopped, hence traced, from gdb's attach
  * until a `continue`, for as long as gdb reads the program's symbols at
- * least, which the polls cannot miss.  Returns whether gdb attached. */
-static bool wait_for_gdb(pid_t child, int32_t tid)
+ * least, which the polls cannot miss.  Returns whether gdb attached; g's
+ * pid is 0 once gdb has exited. */
+static bool wait_for_gdb(struct debug_gdb *g, int32_t tid, uint64_t *restart)
 {
 	bool attached = false;
 	for (;;) {
 		attached = attached || has_tracer(tid);
-		pid_t r = waitpid(child, NULL, WNOHANG);
-		if (r == child || (r < 0 && errno != EINTR))
+		if ((*restart = take_restart(g)) != 0)
 			return attached;
+		pid_t r = waitpid(g->pid, NULL, WNOHANG);
+		if (r == g->pid || (r < 0 && errno != EINTR)) {
+			g->pid = 0;
+			return attached;
+		}
 		struct timespec poll = { 0, WATCH_POLL_NS / 4 };
 		nanosleep(&poll, NULL);
 	}
 }
 
-/* Run gdb attached to the stopped process until it exits; whether it
- * attached.  deja ignores SIGINT meanwhile: ^C in gdb reaches the whole
- * foreground process group, and is gdb's to interrupt the program with,
- * not deja's to end the run. */
-static bool run_gdb(const struct debug_stop *ds, int32_t target, int32_t tid, const char *setup)
+/* Start gdb attached to the stopped process, with the commands in its
+ * directory; g's pid is gdb's, 0 if it could not be started.  deja
+ * ignores SIGINT while gdb runs: ^C in gdb reaches the whole foreground
+ * process group, and is gdb's to interrupt the program with, not deja's
+ * to end the run. */
+static void start_gdb(const struct debug_stop *ds, struct debug_gdb *g, int32_t target)
 {
-	char pid[32];
+	char pid[32], setup[320];
 	snprintf(pid, sizeof(pid), "%d", (int)target);
+	snprintf(setup, sizeof(setup), "%s/%s", g->dir, GDB_COMMANDS);
 	const char *argv[10];
 	int n = 0;
 	argv[n++] = ds->rq.gdb;
@@ -316,9 +398,9 @@ static bool run_gdb(const struct debug_stop *ds, int32_t target, int32_t tid, co
 		argv[n++] = ds->rq.commands;
 	}
 	argv[n] = NULL;
-	struct sigaction ignore = { .sa_handler = SIG_IGN }, old;
+	struct sigaction ignore = { .sa_handler = SIG_IGN };
 	sigemptyset(&ignore.sa_mask);
-	sigaction(SIGINT, &ignore, &old);
+	sigaction(SIGINT, &ignore, &g->int_before);
 	pid_t child = fork();
 	if (child == 0) {
 		signal(SIGINT, SIG_DFL);
@@ -326,39 +408,91 @@ static bool run_gdb(const struct debug_stop *ds, int32_t target, int32_t tid, co
 		fprintf(stderr, "deja: cannot run %s: %s\n", ds->rq.gdb, strerror(errno));
 		_exit(127);
 	}
-	if (child < 0)
+	if (child < 0) {
 		fprintf(stderr, "deja: cannot start gdb: %s\n", strerror(errno));
-	bool attached = child > 0 && wait_for_gdb(child, tid);
-	sigaction(SIGINT, &old, NULL);
-	return attached;
+		sigaction(SIGINT, &g->int_before, NULL);
+	}
+	g->pid = child > 0 ? child : 0;
 }
 
-static void *watch(void *arg)
+/* gdb has exited: deja takes SIGINT again, and gdb's files go. */
+static void gdb_gone(struct debug_gdb *g)
 {
-	struct debug_stop *ds = arg;
-	struct deja_shared *sh = wait_for_stop(ds);
-	if (!sh)
-		return NULL;
-	ds->stopped = true;
+	sigaction(SIGINT, &g->int_before, NULL);
+	if (!g->dir[0])
+		return;
+	static const char *const names[] = { GDB_COMMANDS, GDB_RESTART, GDB_STOP };
+	char path[320];
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", g->dir, names[i]);
+		unlink(path);
+	}
+	rmdir(g->dir);
+	g->dir[0] = '\0';
+}
+
+/* Tell people where the replay stopped and how gdb goes on from there. */
+static void say_stopped(const struct debug_stop *ds, const struct deja_shared *sh, bool again)
+{
 	char process[48] = "";
 	if (ds->rq.process)
 		snprintf(process, sizeof(process), " of process %u", ds->rq.process);
+	if (again) {
+		fprintf(stderr,
+			"deja: replay started again, stopped before event %llu%s: %s\n"
+			"deja: gdb attaches to process %d, thread %d\n",
+			(unsigned long long)ds->rq.event, process, ds->rq.what, (int)sh->debug_pid,
+			(int)sh->debug_tid);
+		return;
+	}
 	fprintf(stderr,
 		"deja: replay stopped before event %llu%s: %s\n"
 		"deja: gdb attaches to process %d, thread %d; `continue` runs the replay on"
 		" to its end, and deja reports once gdb has quit; `deja-finish` makes this"
 		" event and stops back in the program's frame; `deja-goto N` runs on to"
-		" just before a later event N; `deja-when` says which event is next\n",
+		" just before event N, starting the replay again for an earlier one;"
+		" `deja-when` says which event is next\n",
 		(unsigned long long)ds->rq.event, process, ds->rq.what, (int)sh->debug_pid,
 		(int)sh->debug_tid);
-	char setup[4096];
-	if (write_command_file(ds, sh, setup, sizeof(setup)) != 0)
-		fprintf(stderr, "deja: cannot write gdb's commands (%s): %s\n", setup,
+}
+
+/* Hand this run's stop to the gdb already running (a restart it asked
+ * for): it attaches to the process the file names.  0, or -1. */
+static int hand_over(const struct debug_gdb *g, const struct deja_shared *sh)
+{
+	char text[128];
+	snprintf(text, sizeof(text), "%d %d %llu\n", (int)sh->debug_pid, (int)sh->debug_tid,
+		 (unsigned long long)sh->debug_site);
+	return write_whole(g->dir, GDB_STOP, text);
+}
+
+static void *watch(void *arg)
+{
+	struct debug_stop *ds = arg;
+	struct debug_gdb *g = ds->rq.gdb_run;
+	struct deja_shared *sh = wait_for_stop(ds);
+	if (!sh)
+		return NULL;
+	ds->stopped = true;
+	bool again = g->pid > 0;
+	say_stopped(ds, sh, again);
+	if (again) {
+		if (hand_over(g, sh) != 0)
+			fprintf(stderr, "deja: cannot hand the stop to gdb (%s): %s\n", g->dir,
+				strerror(errno));
+	} else if (write_command_file(ds, sh, g) != 0)
+		fprintf(stderr, "deja: cannot write gdb's commands (%s): %s\n", g->dir,
 			strerror(errno));
-	else {
-		ds->attached = run_gdb(ds, sh->debug_pid, sh->debug_tid, setup);
-		unlink(setup);
+	else
+		start_gdb(ds, g, sh->debug_pid);
+	ds->attached = g->pid > 0 && wait_for_gdb(g, sh->debug_tid, &ds->restart);
+	if (ds->restart) { /* gdb kills the stopped process and waits for the next run's */
+		if (ds->rq.restarting)
+			ds->rq.restarting(ds->rq.restarting_ctx);
+		return NULL;
 	}
+	if (g->pid == 0)
+		gdb_gone(g);
 	if (!ds->attached)
 		fprintf(stderr, "deja: gdb did not attach to process %d (its messages above say"
 			" why, e.g. ptrace refused); the replay goes on without it\n",
@@ -407,8 +541,9 @@ void debug_stop_watch_fd(struct debug_stop *ds, int fd, uint64_t size)
 	debug_stop_watch(ds, own);
 }
 
-enum debug_stop_result debug_stop_end(struct debug_stop *ds)
+enum debug_stop_result debug_stop_end(struct debug_stop *ds, uint64_t *restart)
 {
+	*restart = 0;
 	if (!ds)
 		return DEBUG_STOP_NONE;
 	__atomic_store_n(&ds->ending, true, __ATOMIC_RELEASE);
@@ -416,8 +551,24 @@ enum debug_stop_result debug_stop_end(struct debug_stop *ds)
 	enum debug_stop_result stopped = !ds->stopped	 ? DEBUG_STOP_NONE
 					 : ds->attached ? DEBUG_STOP_ATTACHED
 							: DEBUG_STOP_UNATTACHED;
+	*restart = ds->restart;
 	if (ds->own)
 		munmap(ds->own, ds->own_len);
 	free(ds);
 	return stopped;
+}
+
+void debug_gdb_end(struct debug_gdb *g)
+{
+	if (g->pid > 0) {
+		/* A restarted run ended before its stop: gdb's deja-goto
+		 * waits for it, and is told instead. */
+		if (write_whole(g->dir, GDB_STOP, "ended\n") != 0)
+			kill(g->pid, SIGTERM);
+		while (waitpid(g->pid, NULL, 0) < 0 && errno == EINTR)
+			continue;
+		g->pid = 0;
+	}
+	if (g->dir[0])
+		gdb_gone(g);
 }

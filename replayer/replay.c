@@ -350,15 +350,23 @@ static int stop_at_final_interrupts(const struct trace_thread *th, size_t nthrea
 
 /* --gdb: what to stop at and how to tell people (ev: the process's
  * recorded events, which replay_run has checked EVENT against). */
+static void end_session_run(void *session)
+{
+	session_stop_run(session);
+}
+
 static void debug_request(const struct replay_options *opt, const struct trace_event *ev,
 			  const struct site_table *sites, const char *runtime_path,
-			  struct debug_stop_request *rq, char *what, size_t whatlen)
+			  struct session *s, struct debug_stop_request *rq, char *what,
+			  size_t whatlen)
 {
 	describe_event(sites, opt->gdb_process, &ev[opt->gdb_event].ev, what, whatlen);
 	*rq = (struct debug_stop_request){ .process = opt->gdb_process,
 					   .event = opt->gdb_event, .gdb = opt->gdb,
 					   .commands = opt->gdb_commands,
-					   .runtime_path = runtime_path, .what = what };
+					   .runtime_path = runtime_path, .what = what,
+					   .gdb_run = opt->gdb_run, .restarting = end_session_run,
+					   .restarting_ctx = s };
 }
 
 /* --gdb: start the watch for the stop, and ask for the stop in a child's
@@ -366,13 +374,13 @@ static void debug_request(const struct replay_options *opt, const struct trace_e
 static struct debug_stop *start_debug(const struct replay_options *opt,
 				      const struct trace_event *ev, const struct site_table *sites,
 				      struct replay_children *children, const char *runtime_path,
-				      struct debug_stop_request *rq, char *what, size_t whatlen,
-				      char *err, size_t errlen)
+				      struct session *s, struct debug_stop_request *rq, char *what,
+				      size_t whatlen, char *err, size_t errlen)
 {
 	size_t n;
 	if (opt->gdb_process)
 		ev = replay_children_events(children, opt->gdb_process, &n);
-	debug_request(opt, ev, sites, runtime_path, rq, what, whatlen);
+	debug_request(opt, ev, sites, runtime_path, s, rq, what, whatlen);
 	struct debug_stop *ds = debug_stop_start(rq, err, errlen);
 	if (ds && opt->gdb_process)
 		replay_children_stop_at(children, opt->gdb_process, opt->gdb_event, ds);
@@ -390,8 +398,8 @@ static enum replay_status run_follow(struct replay_report *rep, struct session *
 	struct debug_stop_request rq;
 	char what[512];
 	struct debug_stop *debug = NULL;
-	if (opt && opt->gdb && !(debug = start_debug(opt, ev, sites, children, runtime_path, &rq,
-						      what, sizeof(what), err, errlen)))
+	if (opt && opt->gdb && !(debug = start_debug(opt, ev, sites, children, runtime_path, s,
+						      &rq, what, sizeof(what), err, errlen)))
 		return REPLAY_ERR_PROGRAM;
 	struct replay_start start = { .feed = feed,
 				      .watch_top = opt && opt->gdb_process ? NULL : debug };
@@ -466,7 +474,7 @@ static enum replay_status run_follow(struct replay_report *rep, struct session *
 						 (rep->recorded.outcome &&
 						  strcmp(rep->recorded.outcome, "incomplete") == 0) };
 	int ran = laid_out ? session_run(s, sink_event, &rs, &rep->res, err, errlen) : -1;
-	enum debug_stop_result stop = debug_stop_end(debug);
+	enum debug_stop_result stop = debug_stop_end(debug, &rep->gdb_restart);
 	rep->gdb_stopped = stop != DEBUG_STOP_NONE;
 	rep->gdb_attached = stop == DEBUG_STOP_ATTACHED;
 	bool fed = feed_stream_end(feed->stream, err, errlen);

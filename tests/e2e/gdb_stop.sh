@@ -205,7 +205,7 @@ note "gdb quitting without continue: the replay still ends identical"
 # 5b. `deja-goto EVENT` from a stop at event 1 runs on to just before the
 # lock of case 1 and stops there as a first stop would: deja-when names
 # it, gdb is in thread 1's add, the counter is what the events before it
-# left; an event made already, one past the end and a word are refused.
+# left; an event past the end and a word are refused.
 { printf 'deja-when\ndeja-goto %s\ndeja-when\n' "$event"; cat "$tmp/bt.gdb"; } >"$tmp/goto.gdb"
 stop_at 1 "$tmp/goto.gdb" goto
 grep -q "^deja: the replay is before event 1\$" "$tmp/goto.out" ||
@@ -221,15 +221,50 @@ grep -q "deja_stopped_at_event (event=$event," "$tmp/goto.bt" && grep -q first_w
 	{ dump "$tmp/goto.bt"; fail "goto: the backtrace is not thread 1's stop before event $event"; }
 grep -q "^deja-test-total $want\$" "$tmp/goto.out" ||
 	{ dump "$tmp/goto.out"; fail "goto: total is not $want before event $event"; }
-for bad in "0|is made already" "99999999|has no event" "x|takes an event number"; do
+for bad in "99999999|has no event" "x|takes an event number"; do
 	printf 'deja-goto %s\ncontinue\n' "${bad%%|*}" >"$tmp/badgoto.gdb"
 	stop_at 1 "$tmp/badgoto.gdb" badgoto
 	grep -q "deja-goto.*${bad#*|}" "$tmp/badgoto.err" "$tmp/badgoto.out" ||
 		{ dump "$tmp/badgoto.out" "$tmp/badgoto.err"; fail "deja-goto ${bad%%|*}: not refused with '${bad#*|}'"; }
 done
-note "deja-goto $event from event 1: stopped in thread 1 before it (total $want); earlier, past-the-end and non-number events refused"
+note "deja-goto $event from event 1: stopped in thread 1 before it (total $want); past-the-end and non-number events refused"
 
-# 5c. The same in a parallel replay: deja-goto to its next-to-last event.
+# 5c. `deja-goto` to an event made already (thread 1's first lock) from
+# the stop at case 1's: the replay starts again, the same gdb attaches to
+# the new run's thread 1 stopped before that event, with the counter the
+# events before it left; and a deja-goto forward from there reaches case
+# 1's event again, with its total.  The replay ends identical.
+line=$(pick 1 mutex_lock "add (gdb_stop.c:" first)
+early=${line%%$'\t'*}
+[ -n "$early" ] && [ "$early" -lt "$event" ] || { dump "$tmp/show"; fail "no lock of thread 1 before event $event"; }
+early_total=$(total_before "$early")
+{
+	printf 'deja-goto %s\ndeja-when\n' "$early"
+	sed '/^continue$/d' "$tmp/bt.gdb"
+	printf 'deja-goto %s\ndeja-when\nprintf "deja-test-total-after %%ld\\n", total\ncontinue\n' "$event"
+} >"$tmp/back.gdb"
+stop_at "$event" "$tmp/back.gdb" back
+grep -q "^deja: event $early is made already: the replay starts again" "$tmp/back.out" ||
+	{ dump "$tmp/back.out"; fail "back: deja-goto $early did not start the replay again"; }
+grep -q "^deja: replay started again, stopped before event $early: thread 1 " "$tmp/back.err" ||
+	{ dump "$tmp/back.err"; fail "back: deja did not say the new run stopped before event $early in thread 1"; }
+grep -q "^deja: the replay is before event $early\$" "$tmp/back.out" ||
+	{ dump "$tmp/back.out"; fail "back: deja-when did not say event $early after going back"; }
+tid=$(sed -n 's/^deja: gdb attaches to process [0-9]*, thread \([0-9]*\)$/\1/p' "$tmp/back.err")
+lwp=$(sed -n 's/^deja-test-lwp \([0-9]*\)$/\1/p' "$tmp/back.out")
+[ -n "$tid" ] && [ "$tid" = "$lwp" ] ||
+	{ dump "$tmp/back.out" "$tmp/back.err"; fail "back: gdb's thread is LWP '$lwp', the new run stopped thread '$tid'"; }
+sed -n '/^deja-test-bt$/,/^deja-test-end$/p' "$tmp/back.out" >"$tmp/back.bt"
+grep -q "deja_stopped_at_event (event=$early," "$tmp/back.bt" && grep -q first_worker "$tmp/back.bt" ||
+	{ dump "$tmp/back.bt"; fail "back: the backtrace is not thread 1's stop before event $early"; }
+grep -q "^deja-test-total $early_total\$" "$tmp/back.out" ||
+	{ dump "$tmp/back.out"; fail "back: total is not $early_total before event $early"; }
+grep -q "^deja: the replay is before event $event\$" "$tmp/back.out" &&
+	grep -q "^deja-test-total-after $want\$" "$tmp/back.out" ||
+	{ dump "$tmp/back.out"; fail "back: deja-goto $event after going back did not stop there with total $want"; }
+note "deja-goto $early from the stop at event $event: the replay started again, gdb in thread 1 before it (total $early_total), then on to event $event (total $want), replay identical"
+
+# 5d. The same in a parallel replay: deja-goto to its next-to-last event.
 ptrace=$tmp/par.deja
 timeout 60 "$deja" record -q -s parallel -o "$ptrace" -- "$prog" >/dev/null 2>"$tmp/err" || { dump "$tmp/err"; fail "parallel record failed"; }
 pevents=$("$deja" show "$ptrace" | sed -n 's/^\([0-9]*\) events, .*/\1/p')
