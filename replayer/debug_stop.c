@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include "debug_stop.h"
+#include "gdb_commands_py.h"
 
 #include <errno.h>
 #include <linux/futex.h>
@@ -31,7 +32,8 @@ struct debug_stop {
 	uint64_t restart; /* 1 + the event gdb asked a new run to stop before; 0: none */
 };
 
-/* The files gdb and the watch talk through, in the gdb's directory. */
+/* The files gdb and the watch talk through, in the gdb's directory (the
+ * names gdb_commands.py uses too; each written as NAME.tmp, then renamed). */
 #define GDB_COMMANDS "commands.gdb" /* what gdb runs on starting */
 #define GDB_RESTART "restart"       /* gdb: "EVENT": kill this run, stop before EVENT in a new one */
 #define GDB_STOP "stop"             /* the watch: "PID TID SITE" of a new run's stop, or "ended" */
@@ -51,231 +53,38 @@ static struct deja_shared *wait_for_stop(struct debug_stop *ds)
 	}
 }
 
-/* gdb passes every SIGSEGV silently (most are rdtsc reads the runtime
- * emulates), so it cannot stop at a crash by one; nor at a run deja ends
- * (a deadlock, a timeout, a divergence), which exits without a signal.
- * The runtime calls an empty function at each (runtime/debug_stop.c):
- * breakpoints there, internal and silent, stop gdb instead, in the frame
- * that faulted (the one the signal frame interrupted) or in the program's
- * newest frame, saying why.  Python, as the frame selection. */
-static void write_crash_stops(FILE *f)
+/* A Python string literal of text: its bytes in hex, decoded by gdb's
+ * Python, so that no quote or backslash in a path can break out. */
+static void python_string(FILE *f, const char *text)
 {
-	fputs("class DejaStop(gdb.Breakpoint):\n"
-	      "    def __init__(self, spec):\n"
-	      "        super().__init__(spec, internal=True)\n"
-	      "        self.silent = True\n"
-	      "def deja_var(frame, name, show):\n"
-	      "    try:\n"
-	      "        return show(frame.read_var(name))\n"
-	      "    except (gdb.error, ValueError):\n"
-	      "        return '?'\n"
-	      "deja_stops = [DejaStop('deja_program_segv'), DejaStop('deja_run_ends')]\n"
-	      "def deja_on_stop(ev):\n"
-	      "    if not [b for b in getattr(ev, 'breakpoints', []) if b in deja_stops]:\n"
-	      "        return\n"
-	      "    top, lwp = gdb.newest_frame(), gdb.selected_thread().ptid[1]\n"
-	      "    if top.name() == 'deja_program_segv':\n"
-	      "        why = 'received SIGSEGV (address %s)' % deja_var(top, 'address', hex)\n"
-	      "        f = top\n"
-	      "        while f is not None and f.type() != gdb.SIGTRAMP_FRAME:\n"
-	      "            f = f.older()\n"
-	      "        chosen = f.older() if f is not None else None\n"
-	      "        after = 'lets it kill the program, as the recording ended'\n"
-	      "    else:\n"
-	      "        why = 'ends the run: %s' % deja_var(top, 'message', lambda v: v.string())\n"
-	      "        chosen = deja_outside(top)\n"
-	      "        after = 'ends it, as the recording ended'\n"
-	      "    (chosen or top).select()\n"
-	      "    print('deja: gdb thread %d (LWP %d) %s; `continue` %s' % (gdb.selected_thread().num, lwp, why, after))\n"
-	      "    gdb.execute('frame')\n"
-	      "gdb.events.stop.connect(deja_on_stop)\n",
-	      f);
-}
-
-/* gdb's `next` and `step` go from the newest frame, deja's runtime under
- * the program's call, not from the frame deja selects: `deja-finish`
- * makes the event (gdb's `finish` of the frame the program's call
- * entered) and stops back in the program's frame, where `next` is the
- * program's. */
-static void write_finish_command(FILE *f)
-{
-	fputs("class DejaFinish(gdb.Command):\n"
-	      "    \"\"\"Make the event deja stopped before and stop in the program's frame that makes it.\"\"\"\n"
-	      "    def __init__(self):\n"
-	      "        super().__init__('deja-finish', gdb.COMMAND_RUNNING)\n"
-	      "    def invoke(self, arg, from_tty):\n"
-	      "        tid, site = deja_stop\n"
-	      "        threads = [t for t in gdb.selected_inferior().threads() if t.ptid[1] == tid]\n"
-	      "        if not threads or not threads[0].is_valid():\n"
-	      "            raise gdb.GdbError('deja-finish: the thread deja stopped is gone')\n"
-	      "        threads[0].switch()\n"
-	      "        f = gdb.newest_frame()\n"
-	      "        while f is not None and f.name() != 'deja_stopped_at_event':\n"
-	      "            f = f.older()\n"
-	      "        if f is None:\n"
-	      "            raise gdb.GdbError('deja-finish: the thread is no longer at deja\\'s stop')\n"
-	      "        target, f = deja_event_frame(site), gdb.newest_frame()\n"
-	      "        if target.name() == 'deja_stopped_at_event' or target == f:\n"
-	      "            raise gdb.GdbError('deja-finish: this event has no call of the program under it')\n"
-	      "        while f is not None and f.older() != target:\n"
-	      "            f = f.older()\n"
-	      "        if f is None:\n"
-	      "            raise gdb.GdbError('deja-finish: the thread has left the stop')\n"
-	      "        f.select()\n"
-	      "        gdb.execute('finish', from_tty)\n"
-	      "DejaFinish()\n",
-	      f);
-}
-
-/* `deja-when` prints the event the replay is at (rr's `when`), and
- * `deja-goto N` runs it on to just before a later event N and stops
- * there as at the first stop, in the program's frame of the thread that
- * makes it: the runtime is asked to stop there (deja_stop_before, called
- * in the program through a cast, so that a runtime without debug
- * information serves too) and a breakpoint on its stop function catches
- * it.  The function's arguments name the event and its call site, read
- * from its debug information or, without it, from the registers that
- * pass them at its first instruction.  For an event made already, gdb
- * asks deja for a new run (the restart file), kills this one, waits for
- * the new run's stop (the stop file) and attaches to it. */
-static void write_goto_commands(FILE *f)
-{
-	fputs("def deja_now():\n"
-	      "    return int(gdb.parse_and_eval('((unsigned long (*)(void))deja_event_now)()'))\n"
-	      "class DejaWhen(gdb.Command):\n"
-	      "    \"\"\"Print the event the replay is at: the next one to be made.\"\"\"\n"
-	      "    def __init__(self):\n"
-	      "        super().__init__('deja-when', gdb.COMMAND_STATUS)\n"
-	      "    def invoke(self, arg, from_tty):\n"
-	      "        print('deja: the replay is before event %d' % deja_now())\n"
-	      "DejaWhen()\n"
-	      "deja_goto = []\n"
-	      "def deja_file(name):\n"
-	      "    return os.path.join(deja_dir, name)\n"
-	      "def deja_restart(n):\n"
-	      "    global deja_stop\n"
-	      "    try:\n"
-	      "        os.unlink(deja_file('" GDB_STOP "'))\n"
-	      "    except FileNotFoundError:\n"
-	      "        pass\n"
-	      "    with open(deja_file('" GDB_RESTART ".tmp'), 'w') as f:\n"
-	      "        f.write('%d\\n' % n)\n"
-	      "    os.rename(deja_file('" GDB_RESTART ".tmp'), deja_file('" GDB_RESTART "'))\n"
-	      "    print('deja: event %d is made already: the replay starts again, to stop before it' % n)\n"
-	      "    confirm = gdb.parameter('confirm')\n"
-	      "    gdb.execute('set confirm off')\n"
-	      "    gdb.execute('kill')\n"
-	      "    gdb.execute('set confirm %s' % ('on' if confirm else 'off'))\n"
-	      "    while not os.path.exists(deja_file('" GDB_STOP "')):\n"
-	      "        if os.getppid() != deja_supervisor:\n"
-	      "            raise gdb.GdbError('deja-goto: deja has ended')\n"
-	      "        time.sleep(0.01)\n"
-	      "    with open(deja_file('" GDB_STOP "')) as f:\n"
-	      "        words = f.read().split()\n"
-	      "    if words[:1] != ['ended'] and len(words) == 3:\n"
-	      "        pid, tid, site = (int(w) for w in words)\n"
-	      "        gdb.execute('attach %d' % pid)\n"
-	      "        deja_stop = (tid, site)\n"
-	      "        deja_select_stop(tid, site)\n"
-	      "        print('deja: replay stopped before event %d: gdb thread %d (LWP %d); `deja-finish` makes it' % (n, gdb.selected_thread().num, tid))\n"
-	      "        gdb.execute('frame')\n"
-	      "        return\n"
-	      "    raise gdb.GdbError('deja-goto: the replay ended before event %d (deja says why)' % n)\n"
-	      "def deja_arg(frame, name, reg):\n"
-	      "    try:\n"
-	      "        return int(frame.read_var(name))\n"
-	      "    except (gdb.error, ValueError):\n"
-	      "        return int(frame.read_register(reg))\n"
-	      "class DejaGotoStop(gdb.Breakpoint):\n"
-	      "    def stop(self):\n"
-	      "        return bool(deja_goto)\n"
-	      "class DejaGoto(gdb.Command):\n"
-	      "    \"\"\"Run the replay on to just before event N and stop there in the program's frame; for an event made already, start the replay again.\"\"\"\n"
-	      "    def __init__(self):\n"
-	      "        super().__init__('deja-goto', gdb.COMMAND_RUNNING)\n"
-	      "        self.bp = None\n"
-	      "    def invoke(self, arg, from_tty):\n"
-	      "        try:\n"
-	      "            n = int(arg.strip(), 10)\n"
-	      "        except ValueError:\n"
-	      "            raise gdb.GdbError('deja-goto takes an event number (deja show prints them)')\n"
-	      "        now = deja_now()\n"
-	      "        r = int(gdb.parse_and_eval('((int (*)(unsigned long))deja_stop_before)(%d)' % n))\n"
-	      "        if r == -1:\n"
-	      "            return deja_restart(n)\n"
-	      "        if r == -2:\n"
-	      "            raise gdb.GdbError('deja-goto: the recording has no event %d' % n)\n"
-	      "        if r != 0:\n"
-	      "            raise gdb.GdbError('deja-goto: the program is not replaying')\n"
-	      "        if self.bp is None:\n"
-	      "            self.bp = DejaGotoStop('deja_stopped_at_event', internal=True)\n"
-	      "            self.bp.silent = True\n"
-	      "        deja_goto.append(n)\n"
-	      "        gdb.execute('continue', from_tty)\n"
-	      "DejaGoto()\n"
-	      "def deja_on_goto(ev):\n"
-	      "    global deja_stop\n"
-	      "    top = gdb.newest_frame()\n"
-	      "    if not deja_goto or not isinstance(ev, gdb.BreakpointEvent) or top.name() != 'deja_stopped_at_event':\n"
-	      "        return\n"
-	      "    deja_goto.clear()\n"
-	      "    lwp = gdb.selected_thread().ptid[1]\n"
-	      "    event, site = deja_arg(top, 'event', 'rdi'), deja_arg(top, 'site', 'rsi')\n"
-	      "    deja_stop = (lwp, site)\n"
-	      "    deja_event_frame(site).select()\n"
-	      "    print('deja: replay stopped before event %d: gdb thread %d (LWP %d); `deja-finish` makes it' % (event, gdb.selected_thread().num, lwp))\n"
-	      "    gdb.execute('frame')\n"
-	      "gdb.events.stop.connect(deja_on_goto)\n",
-	      f);
+	fputs("bytes.fromhex('", f);
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		fprintf(f, "%02x", *p);
+	fputs("').decode('utf-8', 'surrogateescape')", f);
 }
 
 int debug_stop_write_commands(FILE *f, int32_t tid, uint64_t site, const char *runtime,
 			      const char *dir)
 {
 	const char *slash = strrchr(runtime, '/');
-	const char *name = slash ? slash + 1 : runtime;
+	fputs("set pagination off\n"
+	      "handle SIGSYS nostop noprint pass\n"
+	      "handle SIGSEGV nostop noprint pass\n"
+	      "handle SIG64 nostop noprint pass\n"
+	      "python\n"
+	      "deja_runtime_name = ",
+	      f);
+	python_string(f, slash ? slash + 1 : runtime);
 	/* The thread is found by its kernel id, which gdb's thread list
 	 * gives; the frame by the event's call site, which is the resume
 	 * address of the program's frame that makes the call. */
-	fprintf(f,
-		"set pagination off\n"
-		"handle SIGSYS nostop noprint pass\n"
-		"handle SIGSEGV nostop noprint pass\n"
-		"handle SIG64 nostop noprint pass\n"
-		"python\n"
-		"import os, time\n"
-		"deja_supervisor = os.getppid()\n"
-		"def deja_outside(f):\n"
-		"    while f is not None:\n"
-		"        if f.type() in (gdb.NORMAL_FRAME, gdb.INLINE_FRAME) and \\\n"
-		"                os.path.basename(gdb.solib_name(f.pc()) or '') != '%s':\n"
-		"            return f\n"
-		"        f = f.older()\n"
-		"    return None\n"
-		"def deja_event_frame(site):\n"
-		"    f = gdb.newest_frame()\n"
-		"    while f is not None:\n"
-		"        if (f.name() == 'deja_stopped_at_event') if site == 0 else (f.pc() == site):\n"
-		"            return f\n"
-		"        f = f.older()\n"
-		"    return deja_outside(gdb.newest_frame()) or gdb.newest_frame()\n"
-		"def deja_select_stop(tid, site):\n"
-		"    threads = [t for t in gdb.selected_inferior().threads() if t.ptid[1] == tid]\n"
-		"    if not threads:\n"
-		"        print('deja: thread %%d is not among the threads gdb sees' %% tid)\n"
-		"        return\n"
-		"    threads[0].switch()\n"
-		"    deja_event_frame(site).select()\n"
-		"deja_stop = (%d, %llu)\n"
-		"deja_dir = '%s'\n"
-		"deja_select_stop(*deja_stop)\n",
-		name, (int)tid, (unsigned long long)site, dir);
-	write_finish_command(f);
-	write_goto_commands(f);
-	write_crash_stops(f);
-	fputs("end\n"
-	      "frame\n",
-	      f);
+	fprintf(f, "\ndeja_stop = (%d, %llu)\ndeja_dir = ", (int)tid, (unsigned long long)site);
+	python_string(f, dir);
+	fprintf(f, "\n%s\n"
+		   "deja_select_stop(*deja_stop)\n"
+		   "end\n"
+		   "frame\n",
+		deja_gdb_commands_py);
 	return ferror(f) ? -1 : 0;
 }
 
@@ -421,7 +230,8 @@ static void gdb_gone(struct debug_gdb *g)
 	sigaction(SIGINT, &g->int_before, NULL);
 	if (!g->dir[0])
 		return;
-	static const char *const names[] = { GDB_COMMANDS, GDB_RESTART, GDB_STOP };
+	static const char *const names[] = { GDB_COMMANDS,	  GDB_RESTART,	      GDB_STOP,
+					     GDB_COMMANDS ".tmp", GDB_RESTART ".tmp", GDB_STOP ".tmp" };
 	char path[320];
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", g->dir, names[i]);
@@ -451,7 +261,8 @@ static void say_stopped(const struct debug_stop *ds, const struct deja_shared *s
 		" to its end, and deja reports once gdb has quit; `deja-finish` makes this"
 		" event and stops back in the program's frame; `deja-goto N` runs on to"
 		" just before event N, starting the replay again for an earlier one;"
-		" `deja-when` says which event is next\n",
+		" `deja-when` says which event is next; `deja-last-change EXPR` goes back"
+		" to where EXPR last changed\n",
 		(unsigned long long)ds->rq.event, process, ds->rq.what, (int)sh->debug_pid,
 		(int)sh->debug_tid);
 }

@@ -264,6 +264,63 @@ grep -q "^deja: the replay is before event $event\$" "$tmp/back.out" &&
 	{ dump "$tmp/back.out"; fail "back: deja-goto $event after going back did not stop there with total $want"; }
 note "deja-goto $early from the stop at event $event: the replay started again, gdb in thread 1 before it (total $early_total), then on to event $event (total $want), replay identical"
 
+# 5e. `deja-last-change total` at the stop before case 1's event goes back
+# to the last change of the counter before it: made in the critical
+# section that the last unlock before the event ends, by that unlock's
+# thread (thread 1 adds 1 in first_worker, thread 2 adds 10 in
+# second_worker), right after its lock: a serialised replay runs the
+# thread that made an event on to its next call, so the replay is then
+# before the event after that lock.  gdb is left in that thread's add,
+# the counter what the unlock leaves; from there a deja-goto back to the
+# event finds the counter as it was.
+section=$(python3 - "$tmp/show" "$event" <<'PY'
+import re, sys
+lock, last = {}, None
+for line in open(sys.argv[1]):
+    m = re.match(r"^\s+(\d+)\s+T(\d+)\s*\*?\s+mutex_(lock|unlock)", line)
+    if not m or int(m.group(1)) >= int(sys.argv[2]):
+        continue
+    if m.group(3) == "lock":
+        lock[m.group(2)] = int(m.group(1))
+    else:
+        last = "%d %s %s" % (lock[m.group(2)] + 1, m.group(2), m.group(1))
+print(last or "")
+PY
+)
+[ -n "$section" ] || { dump "$tmp/show"; fail "no critical section before event $event"; }
+read -r change_event change_thread unlock_event <<<"$section"
+case $change_thread in
+1) change_fn=first_worker ;;
+2) change_fn=second_worker ;;
+*) fail "the last unlock before event $event is thread $change_thread's" ;;
+esac
+change_old=$(total_before "$unlock_event") change_new=$(total_before $((unlock_event + 1)))
+cat >"$tmp/change.gdb" <<EOF
+deja-last-change total
+deja-when
+printf "deja-test-total %ld\\n", total
+echo deja-test-bt\\n
+bt
+echo deja-test-end\\n
+deja-goto $event
+printf "deja-test-total-after %ld\\n", total
+continue
+EOF
+stop_at "$event" "$tmp/change.gdb" change
+grep -q "^deja: total changed [0-9]* times; going back to the last" "$tmp/change.out" ||
+	{ dump "$tmp/change.out" "$tmp/change.err"; fail "change: deja-last-change did not count the changes"; }
+grep -q "^deja: total last changed before event $change_event, in gdb thread [0-9]* (LWP [0-9]*): $change_old -> $change_new\$" "$tmp/change.out" ||
+	{ dump "$tmp/change.out"; fail "change: not the change $change_old -> $change_new before event $change_event"; }
+grep -q "^deja: the replay is before event $change_event\$" "$tmp/change.out" &&
+	grep -q "^deja-test-total $change_new\$" "$tmp/change.out" ||
+	{ dump "$tmp/change.out"; fail "change: not before event $change_event with total $change_new"; }
+sed -n '/^deja-test-bt$/,/^deja-test-end$/p' "$tmp/change.out" >"$tmp/change.bt"
+grep -q "^#0 .*add " "$tmp/change.bt" && grep -q "$change_fn" "$tmp/change.bt" ||
+	{ dump "$tmp/change.bt"; fail "change: gdb is not in $change_fn's add, where thread $change_thread changes total"; }
+grep -q "^deja-test-total-after $want\$" "$tmp/change.out" ||
+	{ dump "$tmp/change.out"; fail "change: deja-goto $event after it did not find total $want"; }
+note "deja-last-change total from the stop at event $event: back before event $change_event in $change_fn's add, $change_old -> $change_new; deja-goto $event again: total $want"
+
 # 5d. The same in a parallel replay: deja-goto to its next-to-last event.
 ptrace=$tmp/par.deja
 timeout 60 "$deja" record -q -s parallel -o "$ptrace" -- "$prog" >/dev/null 2>"$tmp/err" || { dump "$tmp/err"; fail "parallel record failed"; }
