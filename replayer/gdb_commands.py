@@ -351,8 +351,34 @@ def deja_changes(address, vtype, until, stop_after=0):
     return changes
 
 
+# Where deja-last-change left gdb: (address, which change of it, the
+# stop count then), so that the same command there goes one change
+# further back without counting them again.  Any stop since (a `next`, a
+# breakpoint) moves gdb elsewhere, and the count from the start is
+# needed again.
+deja_stop_count = [0]
+deja_landed = []
+
+
+def deja_count_stop(ev):
+    deja_stop_count[0] += 1
+
+
+gdb.events.stop.connect(deja_count_stop)
+
+
+def deja_land(address, vtype, until, index):
+    """Another run, stopped at change `index` (from 1) of the memory."""
+    changes = deja_changes(address, vtype, until, index)
+    if len(changes) != index:
+        raise gdb.GdbError('deja-last-change: the second run saw %d changes, not %d' %
+                           (len(changes), index))
+    deja_landed[:] = [(address, index, until, deja_stop_count[0])]
+    return changes[-1]
+
+
 class DejaLastChange(gdb.Command):
-    """Go back to where EXPR (a location, as `watch -l` takes) last changed before the event the replay is at."""
+    """Go back to where EXPR (a location, as `watch -l` takes) last changed before the event the replay is at; again, from there, to the change before."""
 
     def __init__(self):
         super().__init__('deja-last-change', gdb.COMMAND_RUNNING)
@@ -369,23 +395,27 @@ class DejaLastChange(gdb.Command):
         if not 0 < vtype.sizeof <= DEJA_WATCH_MAX:
             raise gdb.GdbError('deja-last-change: %s is %d bytes, more than one hardware '
                                'watchpoint covers (%d)' % (expr, vtype.sizeof, DEJA_WATCH_MAX))
-        now = deja_now()
-        print('deja: looking for the changes of %s from event 0 to event %d, in a new run' %
-              (expr, now))
-        changes = deja_changes(address, vtype, now)
-        if not changes:
-            print('deja: %s did not change from event 0 to event %d; the replay is before event %d' %
-                  (expr, now, now))
-            return
-        print('deja: %s changed %d times; going back to the last, in another run' %
-              (expr, len(changes)))
-        again = deja_changes(address, vtype, now, len(changes))
-        if len(again) != len(changes):
-            raise gdb.GdbError('deja-last-change: the second run saw %d changes, not %d' %
-                               (len(again), len(changes)))
-        event, num, lwp, old, new = again[-1]
-        print('deja: %s last changed before event %d, in gdb thread %d (LWP %d): %s -> %s' %
-              (expr, event, num, lwp, old, new))
+        if deja_landed and deja_landed[0][0] == address and \
+                deja_landed[0][3] == deja_stop_count[0]:
+            index, until = deja_landed[0][1] - 1, deja_landed[0][2]
+            if index == 0:
+                raise gdb.GdbError('deja-last-change: this is the first change of %s from '
+                                   'event 0 on' % expr)
+            print('deja: going back to the change of %s before this one, in another run' % expr)
+        else:
+            until = deja_now()
+            print('deja: looking for the changes of %s from event 0 to event %d, in a new run' %
+                  (expr, until))
+            index = len(deja_changes(address, vtype, until))
+            if not index:
+                print('deja: %s did not change from event 0 to event %d; the replay is before '
+                      'event %d' % (expr, until, until))
+                return
+            print('deja: %s changed %d times; going back to the last, in another run' %
+                  (expr, index))
+        event, num, lwp, old, new = deja_land(address, vtype, until, index)
+        print('deja: %s changed before event %d, in gdb thread %d (LWP %d): %s -> %s '
+              '(change %d from event 0 on)' % (expr, event, num, lwp, old, new, index))
         gdb.execute('frame')
 
 

@@ -275,7 +275,7 @@ note "deja-goto $early from the stop at event $event: the replay started again, 
 # event finds the counter as it was.
 section=$(python3 - "$tmp/show" "$event" <<'PY'
 import re, sys
-lock, last = {}, None
+lock, sections = {}, []
 for line in open(sys.argv[1]):
     m = re.match(r"^\s+(\d+)\s+T(\d+)\s*\*?\s+mutex_(lock|unlock)", line)
     if not m or int(m.group(1)) >= int(sys.argv[2]):
@@ -283,18 +283,19 @@ for line in open(sys.argv[1]):
     if m.group(3) == "lock":
         lock[m.group(2)] = int(m.group(1))
     else:
-        last = "%d %s %s" % (lock[m.group(2)] + 1, m.group(2), m.group(1))
-print(last or "")
+        sections.append("%d %s %s" % (lock[m.group(2)] + 1, m.group(2), m.group(1)))
+print(" ".join(sections[-2:]))
 PY
 )
-[ -n "$section" ] || { dump "$tmp/show"; fail "no critical section before event $event"; }
-read -r change_event change_thread unlock_event <<<"$section"
+read -r prev_event _ prev_unlock change_event change_thread unlock_event <<<"$section"
+[ -n "$unlock_event" ] || { dump "$tmp/show"; fail "no two critical sections before event $event"; }
 case $change_thread in
 1) change_fn=first_worker ;;
 2) change_fn=second_worker ;;
 *) fail "the last unlock before event $event is thread $change_thread's" ;;
 esac
 change_old=$(total_before "$unlock_event") change_new=$(total_before $((unlock_event + 1)))
+prev_old=$(total_before "$prev_unlock")
 cat >"$tmp/change.gdb" <<EOF
 deja-last-change total
 deja-when
@@ -302,6 +303,7 @@ printf "deja-test-total %ld\\n", total
 echo deja-test-bt\\n
 bt
 echo deja-test-end\\n
+deja-last-change total
 deja-goto $event
 printf "deja-test-total-after %ld\\n", total
 continue
@@ -309,8 +311,11 @@ EOF
 stop_at "$event" "$tmp/change.gdb" change
 grep -q "^deja: total changed [0-9]* times; going back to the last" "$tmp/change.out" ||
 	{ dump "$tmp/change.out" "$tmp/change.err"; fail "change: deja-last-change did not count the changes"; }
-grep -q "^deja: total last changed before event $change_event, in gdb thread [0-9]* (LWP [0-9]*): $change_old -> $change_new\$" "$tmp/change.out" ||
+grep -Eq "^deja: total changed before event $change_event, in gdb thread [0-9]+ \(LWP [0-9]+\): $change_old -> $change_new \(change [0-9]+ from event 0 on\)\$" "$tmp/change.out" ||
 	{ dump "$tmp/change.out"; fail "change: not the change $change_old -> $change_new before event $change_event"; }
+grep -q "^deja: going back to the change of total before this one" "$tmp/change.out" &&
+	grep -Eq "^deja: total changed before event $prev_event, in gdb thread [0-9]+ \(LWP [0-9]+\): $prev_old -> $change_old " "$tmp/change.out" ||
+	{ dump "$tmp/change.out"; fail "change: again: not the change $prev_old -> $change_old before event $prev_event"; }
 grep -q "^deja: the replay is before event $change_event\$" "$tmp/change.out" &&
 	grep -q "^deja-test-total $change_new\$" "$tmp/change.out" ||
 	{ dump "$tmp/change.out"; fail "change: not before event $change_event with total $change_new"; }
@@ -319,7 +324,7 @@ grep -q "^#0 .*add " "$tmp/change.bt" && grep -q "$change_fn" "$tmp/change.bt" |
 	{ dump "$tmp/change.bt"; fail "change: gdb is not in $change_fn's add, where thread $change_thread changes total"; }
 grep -q "^deja-test-total-after $want\$" "$tmp/change.out" ||
 	{ dump "$tmp/change.out"; fail "change: deja-goto $event after it did not find total $want"; }
-note "deja-last-change total from the stop at event $event: back before event $change_event in $change_fn's add, $change_old -> $change_new; deja-goto $event again: total $want"
+note "deja-last-change total from the stop at event $event: back before event $change_event in $change_fn's add, $change_old -> $change_new; again: before event $prev_event, $prev_old -> $change_old; deja-goto $event again: total $want"
 
 # 5d. The same in a parallel replay: deja-goto to its next-to-last event.
 ptrace=$tmp/par.deja
