@@ -25,7 +25,8 @@ static const char usage[] =
 	"options:\n"
 	"  -q, --quiet   print nothing but a divergence or an error\n"
 	"  --gdb EVENT   stop before event EVENT (the number `deja show` prints in\n"
-	"                its first column; the top process's events) and attach\n"
+	"                its first column; the top process's events; `last`: the\n"
+	"                last one, where a failing run ends) and attach\n"
 	"                gdb (from PATH) there: the thread that makes the event\n"
 	"                stands just before it, in the program's frame that makes\n"
 	"                it, the other threads wait for deja's scheduler;\n"
@@ -77,9 +78,11 @@ static int parse_args(int argc, char **argv, struct replay_args *a, int *code)
 			a->quiet = true;
 		} else if (c == OPT_GDB) {
 			a->gdb = true;
-			if (!cli_parse_u64(optarg, &a->event)) {
-				fprintf(stderr, "deja replay: --gdb takes an event number, not '%s'\n",
-					optarg);
+			if (strcmp(optarg, "last") == 0) {
+				a->event = REPLAY_GDB_LAST;
+			} else if (!cli_parse_u64(optarg, &a->event) || a->event == REPLAY_GDB_LAST) {
+				fprintf(stderr, "deja replay: --gdb takes an event number or 'last',"
+					" not '%s'\n", optarg);
 				return -1;
 			}
 		} else if (c == OPT_GDB_PROCESS) {
@@ -150,7 +153,7 @@ int cmd_replay(int argc, char **argv)
 	free(gdb);
 	if (a.gdb && !rep.gdb_stopped && (st == REPLAY_IDENTICAL || st == REPLAY_DIVERGED))
 		fprintf(stderr, "deja: the replay ended before event %llu: %s\n",
-			(unsigned long long)opt.gdb_event,
+			(unsigned long long)rep.gdb_event,
 			opt.gdb_event == a.event ? "gdb was not started"
 						 : "the run gdb's deja-goto started did not stop there");
 	switch (st) {

@@ -510,7 +510,7 @@ static enum replay_status run_follow(struct replay_report *rep, struct session *
 
 /* --gdb: whether the trace has the process and event to stop at (else
  * err says why). */
-static bool has_debug_event(const struct replay_options *opt, uint64_t top_events,
+static bool has_debug_event(struct replay_options *opt, uint64_t top_events,
 			    const struct replay_children *children, char *err, size_t errlen)
 {
 	size_t n = top_events;
@@ -519,8 +519,17 @@ static bool has_debug_event(const struct replay_options *opt, uint64_t top_event
 			 " lists them)", opt->gdb_process);
 		return false;
 	}
+	if (opt->gdb_event == REPLAY_GDB_LAST && n) {
+		opt->gdb_event = n - 1;
+		return true;
+	}
 	if (opt->gdb_event < n)
 		return true;
+	if (opt->gdb_event == REPLAY_GDB_LAST) {
+		snprintf(err, errlen, "--gdb last: process %u of the trace has no events",
+			 opt->gdb_process);
+		return false;
+	}
 	snprintf(err, errlen, "--gdb %llu: process %u of the trace has %zu events%s",
 		 (unsigned long long)opt->gdb_event, opt->gdb_process, n,
 		 n ? "" : ", none to stop at");
@@ -552,7 +561,7 @@ static enum trace_status load_output_ranks(struct trace *t, struct replay_load *
 	return st == TRACE_OK ? trace_rank_outputs(l->ranks, l->nranks, 0, l->events, n) : st;
 }
 
-static enum replay_status load_rest(struct trace *t, const struct replay_options *opt,
+static enum replay_status load_rest(struct trace *t, struct replay_options *opt,
 				    struct replay_report *rep, struct replay_load *l, char *err,
 				    size_t errlen)
 {
@@ -586,6 +595,9 @@ enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 			      char *err, size_t errlen)
 {
 	memset(rep, 0, sizeof(*rep));
+	/* The options as this run takes them: --gdb last becomes an event. */
+	struct replay_options taken = opt ? *opt : (struct replay_options){ 0 };
+	opt = opt ? &taken : NULL;
 	struct trace *t;
 	if (trace_open_but_bulk(trace_path, &t, err, errlen) != TRACE_OK)
 		return REPLAY_ERR_TRACE;
@@ -610,7 +622,9 @@ enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 						 .runtime_path = runtime_path,
 						 .cwd = rep->recorded.cwd };
 		s = session_start(&start, err, errlen);
-		st = s ? load_rest(t, opt, rep, &l, err, errlen) : REPLAY_ERR_PROGRAM;
+		st = s ? load_rest(t, opt ? &taken : NULL, rep, &l, err, errlen)
+		       : REPLAY_ERR_PROGRAM;
+		rep->gdb_event = taken.gdb_event;
 	}
 	trace_close(t);
 	if (st == REPLAY_IDENTICAL)

@@ -24,12 +24,14 @@ enum replay_status {
 /* What a replay may do besides replaying (NULL: nothing). */
 struct debug_gdb;
 
+#define REPLAY_GDB_LAST UINT64_MAX
+
 struct replay_options {
 	/* Stop before event gdb_event of process gdb_process (0: the top
 	 * one) and attach gdb (debug_stop.h), when gdb is set: the
 	 * debugger's executable. */
 	const char *gdb;
-	uint64_t gdb_event;
+	uint64_t gdb_event;       /* REPLAY_GDB_LAST: the process's last event */
 	uint32_t gdb_process;
 	const char *gdb_commands; /* run this file of gdb commands, then quit; NULL: a session */
 	struct debug_gdb *gdb_run; /* the gdb, kept across the runs it starts again (debug_stop.h) */
@@ -45,6 +47,7 @@ struct replay_report {
 	bool gdb_stopped;          /* --gdb: the replay stopped at the event */
 	bool gdb_attached;         /* and gdb attached to it there */
 	uint64_t gdb_restart;      /* 1 + the event gdb asked a new run to stop before; 0: none */
+	uint64_t gdb_event;        /* the event --gdb stopped before (--gdb last: which it is) */
 };
 
 enum replay_status replay_run(const char *trace_path, const char *runtime_path,

@@ -380,6 +380,25 @@ timeout 60 env PATH=/nonexistent "$deja" replay --gdb "$event" "$trace" >/dev/nu
 grep -q gdb "$tmp/bad.err" || { dump "$tmp/bad.err"; fail "no gdb on PATH: the message does not say so"; }
 note "bad EVENTs ($events events in the trace) and processes exit 2; no gdb on PATH exits 3"
 
+# 8. --gdb last stops before the last event, of the top process or of
+# process 1 (its own last, from the listing's section for it).
+printf 'deja-when\ncontinue\n' >"$tmp/last.gdb"
+flast=$(awk '/^process 1 \(/ { p = 1; next } /^process [0-9]+ \(/ { p = 0 }
+	     p && $1 ~ /^[0-9]+$/ && $2 ~ /^T[0-9]+$/ { n = $1 } END { print n }' "$tmp/fshow")
+[ -n "$flast" ] || { dump "$tmp/fshow"; fail "no events of process 1 in the listing"; }
+for args in "$((events - 1))|$trace" "$flast|--gdb-process 1 $ftrace"; do
+	want_last=${args%%|*}
+	rc=0
+	# shellcheck disable=SC2086 # the options, word-split on purpose
+	timeout 120 "$deja" replay --gdb last --gdb-command "$tmp/last.gdb" ${args#*|} \
+		>"$tmp/last.out" 2>"$tmp/last.err" </dev/null || rc=$?
+	[ $rc -eq 0 ] || { dump "$tmp/last.err"; fail "--gdb last ${args#*|} exited $rc"; }
+	grep -q "replay stopped before event $want_last\( of process 1\)\?: " "$tmp/last.err" &&
+		grep -q "^deja: the replay is before event $want_last\$" "$tmp/last.out" ||
+		{ dump "$tmp/last.out" "$tmp/last.err"; fail "--gdb last ${args#*|}: not stopped before event $want_last"; }
+done
+note "--gdb last: stopped before event $((events - 1)) of the top process and $flast of process 1"
+
 # 8. A gdb that exits without attaching (as one the kernel refuses ptrace
 # does): deja says so, the replay goes on to its end, and the exit code is
 # 3, not the 0 of an identical replay (it was 0, silently).
