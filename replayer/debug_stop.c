@@ -262,7 +262,8 @@ static void say_stopped(const struct debug_stop *ds, const struct deja_shared *s
 		" event and stops back in the program's frame; `deja-goto N` runs on to"
 		" just before event N, starting the replay again for an earlier one;"
 		" `deja-when` says which event is next; `deja-last-change EXPR` goes back"
-		" to where EXPR last changed\n",
+		" to where EXPR last changed, `deja-reverse-continue` to the last breakpoint"
+		" stop\n",
 		(unsigned long long)ds->rq.event, process, ds->rq.what, (int)sh->debug_pid,
 		(int)sh->debug_tid);
 }

@@ -7,7 +7,8 @@
 #
 # It selects the stopped thread and the program's frame that makes the
 # event, stops gdb where a run crashes or deja ends it, and defines deja's
-# commands: deja-finish, deja-when, deja-goto and deja-last-change.
+# commands: deja-finish, deja-when, deja-goto, deja-reverse-continue and
+# deja-last-change.
 # Everything here is named deja_* or Deja*, beside the user's own Python.
 
 import os
@@ -292,20 +293,122 @@ def deja_on_goto(ev):
 gdb.events.stop.connect(deja_on_goto)
 
 
-# ---- deja-last-change EXPR: back to where EXPR's memory last changed
-# before the event the replay is at (what a reverse `continue` with a
-# watchpoint gives where time runs backwards).  A replay runs only
-# forward, so it takes two new runs from the first event: one with a
-# hardware watchpoint on the memory, to the event the replay was at,
-# counting the changes; and one that stops at the last of them, gdb left
-# in the thread that made it, just after the instruction that did.
+# ---- going back to a stop: deja-reverse-continue (the last stop at one of
+# gdb's breakpoints or watchpoints before the event the replay is at) and
+# deja-last-change EXPR (the last change of EXPR's memory before it, what
+# a reverse `continue` with a watchpoint gives).  A replay runs only
+# forward, so each takes new runs from event 0: one that counts the
+# stops up to the event gdb was at, and one that stops at the last of
+# them, gdb left there.  Given again where it left gdb, it goes one stop
+# further back in one run.
+
+
+def deja_scan(until, is_one, stop_after=0):
+    """A new run from event 0 to just before event `until`, continued
+    from stop to stop; is_one() says whether a stop counts (and notes
+    what it wants of it).  Returns how many counted; with stop_after, the
+    run stays at that one instead, gdb left there."""
+    deja_restart(0, quiet=True)
+    return deja_scan_here(until, is_one, stop_after)
+
+
+def deja_scan_here(until, is_one, stop_after):
+    """deja_scan in the run gdb is in, stopped before event 0."""
+    deja_goto_quiet.append(True)
+    count = 0
+    try:
+        if deja_arm_goto(until) != 0:
+            raise gdb.GdbError('event %d is not ahead of the new run' % until)
+        while True:
+            gdb.execute('continue', to_string=True)
+            if not gdb.selected_inferior().pid:
+                raise gdb.GdbError('the run ended before event %d' % until)
+            if not deja_goto:
+                return count  # the stop before `until`
+            if not is_one():
+                continue
+            count += 1
+            if count == stop_after:
+                deja_goto.clear()  # the stop before `until` lets the thread by
+                return count
+    finally:
+        deja_goto_quiet.clear()
+
+
+# Where a going-back command left gdb: (what it went back to, which stop
+# of it, the event it counted up to, gdb's stop count then).  Any stop
+# since (a `next`, a breakpoint) moves gdb elsewhere, and the count from
+# event 0 is needed again.
+deja_stop_count = [0]
+deja_landed = []
+
+
+def deja_count_stop(ev):
+    deja_stop_count[0] += 1
+
+
+gdb.events.stop.connect(deja_count_stop)
+
+
+def deja_go_back(what, whats, key, scan):
+    """Go back to the last stop scan(until, stop_after) counts before the
+    event the replay is at, or from where the same command left gdb, to
+    the one before it (what: such a stop, whats: several).  Returns which
+    it is (from 1), 0 if there was none."""
+    if deja_landed and deja_landed[0][0] == key and deja_landed[0][3] == deja_stop_count[0]:
+        index, until = deja_landed[0][1] - 1, deja_landed[0][2]
+        if index == 0:
+            raise gdb.GdbError('this is the first %s from event 0 on' % what)
+        print('deja: going back to the %s before this one, in another run' % what)
+    else:
+        until = deja_now()
+        print('deja: counting the %s from event 0 to event %d, in a new run' % (whats, until))
+        index = scan(until, 0)
+        if not index:
+            print('deja: no %s from event 0 to event %d; the replay is before event %d' %
+                  (what, until, until))
+            return 0
+        print('deja: %d %s; going back to the last, in another run' % (index, whats))
+    if scan(until, index) != index:
+        raise gdb.GdbError('the second run did not come to %s %d' % (what, index))
+    deja_landed[:] = [(key, index, until, deja_stop_count[0])]
+    return index
+
+
+def deja_user_breakpoints():
+    return [b for b in (gdb.breakpoints() or ()) if b.number > 0 and b.enabled]
+
+
+class DejaReverseContinue(gdb.Command):
+    """Go back to the last stop at one of gdb's breakpoints or watchpoints before the event the replay is at; again, from there, to the stop before."""
+
+    def __init__(self):
+        super().__init__('deja-reverse-continue', gdb.COMMAND_RUNNING)
+
+    def invoke(self, arg, from_tty):
+        if not deja_user_breakpoints():
+            raise gdb.GdbError('deja-reverse-continue: no breakpoint or watchpoint is set')
+        try:
+            index = deja_go_back('breakpoint stop', 'breakpoint stops', 'breakpoints',
+                                 lambda until, stop_after: deja_scan(until, lambda: True,
+                                                                     stop_after))
+        except gdb.GdbError as e:
+            raise gdb.GdbError('deja-reverse-continue: %s' % e)
+        if index:
+            thread = gdb.selected_thread()
+            print('deja: breakpoint stop %d from event 0 on, before event %d, in gdb thread %d '
+                  '(LWP %d)' % (index, deja_now(), thread.num, thread.ptid[1]))
+            gdb.execute('frame')
+
+
+DejaReverseContinue()
 
 
 DEJA_WATCH_MAX = 8  # bytes one hardware watchpoint covers on x86-64
 
 
 def deja_watched(address, vtype):
-    return gdb.Value(address).cast(vtype.pointer()).dereference()
+    return str(gdb.Value(address).cast(vtype.pointer()).dereference())
 
 
 def deja_watch(address, vtype):
@@ -319,62 +422,32 @@ def deja_watch(address, vtype):
     return wp
 
 
-def deja_changes(address, vtype, until, stop_after=0):
-    """From a new run's first event to just before event `until`, the
-    changes of the memory: (event, gdb thread, LWP, old, new) each.  With
-    stop_after, stop at that change instead, gdb left there."""
-    deja_restart(0, quiet=True)
-    wp = deja_watch(address, vtype)
-    deja_goto_quiet.append(True)
-    changes = []
+def deja_changes(address, vtype, until, stop_after, seen):
+    """deja_scan with a hardware watchpoint on the memory, counting its
+    changes (gdb's own breakpoints set aside meanwhile); each change's
+    value before and after go into seen."""
+    mine = deja_user_breakpoints()
+    for b in mine:
+        b.enabled = False
+    wp = None
     try:
-        if deja_arm_goto(until) != 0:
-            raise gdb.GdbError('deja-last-change: event %d is not ahead of the new run' % until)
-        old = str(deja_watched(address, vtype))
-        while True:
-            hits = wp.hit_count
-            gdb.execute('continue', to_string=True)
-            if not gdb.selected_inferior().pid:
-                raise gdb.GdbError('deja-last-change: the run ended before event %d' % until)
-            if wp.hit_count == hits:
-                break  # the stop before `until`
-            new = str(deja_watched(address, vtype))
-            thread = gdb.selected_thread()
-            changes.append((deja_now(), thread.num, thread.ptid[1], old, new))
-            old = new
-            if stop_after and len(changes) == stop_after:
-                deja_goto.clear()  # the stop before `until` lets the thread by
-                break
+        def is_change():
+            if wp.hit_count == len(seen):
+                return False  # a stop of something else
+            new = deja_watched(address, vtype)
+            seen.append((seen[-1][1] if seen else first[0], new))
+            return True
+        deja_restart(0, quiet=True)  # the value at event 0, before the scan's run
+        first = [deja_watched(address, vtype)]
+        wp = deja_watch(address, vtype)
+        del seen[:]
+        return deja_scan_here(until, is_change, stop_after)
     finally:
-        deja_goto_quiet.clear()
-        wp.delete()
-    return changes
-
-
-# Where deja-last-change left gdb: (address, which change of it, the
-# stop count then), so that the same command there goes one change
-# further back without counting them again.  Any stop since (a `next`, a
-# breakpoint) moves gdb elsewhere, and the count from the start is
-# needed again.
-deja_stop_count = [0]
-deja_landed = []
-
-
-def deja_count_stop(ev):
-    deja_stop_count[0] += 1
-
-
-gdb.events.stop.connect(deja_count_stop)
-
-
-def deja_land(address, vtype, until, index):
-    """Another run, stopped at change `index` (from 1) of the memory."""
-    changes = deja_changes(address, vtype, until, index)
-    if len(changes) != index:
-        raise gdb.GdbError('deja-last-change: the second run saw %d changes, not %d' %
-                           (len(changes), index))
-    deja_landed[:] = [(address, index, until, deja_stop_count[0])]
-    return changes[-1]
+        if wp is not None and wp.is_valid():
+            wp.delete()
+        for b in mine:
+            if b.is_valid():
+                b.enabled = True
 
 
 class DejaLastChange(gdb.Command):
@@ -395,28 +468,21 @@ class DejaLastChange(gdb.Command):
         if not 0 < vtype.sizeof <= DEJA_WATCH_MAX:
             raise gdb.GdbError('deja-last-change: %s is %d bytes, more than one hardware '
                                'watchpoint covers (%d)' % (expr, vtype.sizeof, DEJA_WATCH_MAX))
-        if deja_landed and deja_landed[0][0] == address and \
-                deja_landed[0][3] == deja_stop_count[0]:
-            index, until = deja_landed[0][1] - 1, deja_landed[0][2]
-            if index == 0:
-                raise gdb.GdbError('deja-last-change: this is the first change of %s from '
-                                   'event 0 on' % expr)
-            print('deja: going back to the change of %s before this one, in another run' % expr)
-        else:
-            until = deja_now()
-            print('deja: looking for the changes of %s from event 0 to event %d, in a new run' %
-                  (expr, until))
-            index = len(deja_changes(address, vtype, until))
-            if not index:
-                print('deja: %s did not change from event 0 to event %d; the replay is before '
-                      'event %d' % (expr, until, until))
-                return
-            print('deja: %s changed %d times; going back to the last, in another run' %
-                  (expr, index))
-        event, num, lwp, old, new = deja_land(address, vtype, until, index)
-        print('deja: %s changed before event %d, in gdb thread %d (LWP %d): %s -> %s '
-              '(change %d from event 0 on)' % (expr, event, num, lwp, old, new, index))
-        gdb.execute('frame')
+        seen = []
+        try:
+            index = deja_go_back('change of %s' % expr, 'changes of %s' % expr,
+                                 ('change', address),
+                                 lambda until, stop_after: deja_changes(address, vtype, until,
+                                                                        stop_after, seen))
+        except gdb.GdbError as e:
+            raise gdb.GdbError('deja-last-change: %s' % e)
+        if index:
+            old, new = seen[-1]
+            thread = gdb.selected_thread()
+            print('deja: %s changed before event %d, in gdb thread %d (LWP %d): %s -> %s '
+                  '(change %d from event 0 on)' % (expr, deja_now(), thread.num, thread.ptid[1],
+                                                  old, new, index))
+            gdb.execute('frame')
 
 
 DejaLastChange()

@@ -309,7 +309,7 @@ printf "deja-test-total-after %ld\\n", total
 continue
 EOF
 stop_at "$event" "$tmp/change.gdb" change
-grep -q "^deja: total changed [0-9]* times; going back to the last" "$tmp/change.out" ||
+grep -q "^deja: [0-9]* changes of total; going back to the last" "$tmp/change.out" ||
 	{ dump "$tmp/change.out" "$tmp/change.err"; fail "change: deja-last-change did not count the changes"; }
 grep -Eq "^deja: total changed before event $change_event, in gdb thread [0-9]+ \(LWP [0-9]+\): $change_old -> $change_new \(change [0-9]+ from event 0 on\)\$" "$tmp/change.out" ||
 	{ dump "$tmp/change.out"; fail "change: not the change $change_old -> $change_new before event $change_event"; }
@@ -325,6 +325,43 @@ grep -q "^#0 .*add " "$tmp/change.bt" && grep -q "$change_fn" "$tmp/change.bt" |
 grep -q "^deja-test-total-after $want\$" "$tmp/change.out" ||
 	{ dump "$tmp/change.out"; fail "change: deja-goto $event after it did not find total $want"; }
 note "deja-last-change total from the stop at event $event: back before event $change_event in $change_fn's add, $change_old -> $change_new; again: before event $prev_event, $prev_old -> $change_old; deja-goto $event again: total $want"
+
+# 5f. deja-reverse-continue with a breakpoint on add's `total += n`, from
+# the stop at case 1's event: every lock before the event is followed by
+# its thread reaching that line before the next event, so the breakpoint
+# stops once per lock before the event; the command goes back to the
+# stop after the last of them, and again to the one after the lock
+# before, each in the lock's thread with its n (1 or 10).
+locks=$(python3 - "$tmp/show" "$event" <<'PY'
+import re, sys
+locks = []
+for line in open(sys.argv[1]):
+    m = re.match(r"^\s+(\d+)\s+T(\d+)\s*\*?\s+mutex_lock", line)
+    if m and int(m.group(1)) < int(sys.argv[2]):
+        locks.append("%s %s" % (m.group(1), m.group(2)))
+print(len(locks), " ".join(locks[-2:]))
+PY
+)
+read -r nlocks lock1 thread1 lock2 thread2 <<<"$locks"
+[ -n "$thread2" ] || { dump "$tmp/show"; fail "no two locks before event $event"; }
+n_of() { if [ "$1" = 1 ]; then echo 1; else echo 10; fi; }
+cat >"$tmp/rc.gdb" <<EOF
+break gdb_stop.c:22
+deja-reverse-continue
+printf "deja-test-n %ld\\n", n
+deja-reverse-continue
+printf "deja-test-n %ld\\n", n
+continue
+EOF
+stop_at "$event" "$tmp/rc.gdb" rc
+grep -q "^deja: $nlocks breakpoint stops; going back to the last" "$tmp/rc.out" ||
+	{ dump "$tmp/rc.out"; fail "rc: deja-reverse-continue did not count $nlocks stops"; }
+grep -q "^deja: breakpoint stop $nlocks from event 0 on, before event $((lock2 + 1)), in gdb thread" "$tmp/rc.out" &&
+	grep -q "^deja: breakpoint stop $((nlocks - 1)) from event 0 on, before event $((lock1 + 1)), in gdb thread" "$tmp/rc.out" ||
+	{ dump "$tmp/rc.out"; fail "rc: not back at the stops after the locks at events $lock1 and $lock2"; }
+[ "$(sed -n 's/^deja-test-n //p' "$tmp/rc.out" | tr '\n' ' ')" = "$(n_of "$thread2") $(n_of "$thread1") " ] ||
+	{ dump "$tmp/rc.out"; fail "rc: add's n is not thread $thread2's then thread $thread1's"; }
+note "deja-reverse-continue at a breakpoint in add from the stop at event $event: $nlocks stops, back after the locks at events $lock2 and $lock1"
 
 # 5d. The same in a parallel replay: deja-goto to its next-to-last event.
 ptrace=$tmp/par.deja
