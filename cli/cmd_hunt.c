@@ -567,8 +567,11 @@ static void report(const struct hunt *h)
 			fprintf(stderr, "deja hunt: %s%s\n", h->found_res.message,
 				strncmp(h->found_res.message, "step budget", 11) == 0
 					? budget_hint(h, out, sizeof(out)) : "");
-		fprintf(stderr, "deja hunt: trace kept in %s; reproduce it with:\n  deja replay %s\n",
-			h->output, h->output);
+		fprintf(stderr,
+			"deja hunt: trace kept in %s; reproduce it with:\n  deja replay %s\n"
+			"deja hunt: cut it to its fewest preemptions with `deja shrink %s`, or debug"
+			" where it fails with `deja replay --gdb last %s`\n",
+			h->output, h->output, h->output, h->output);
 	} else if (h->exhausted && ipb_complete(h->ipb) && h->ticks > 0) {
 		fprintf(stderr, "deja hunt: ran all %llu schedules with at most %u preemptions at"
 			" events, no failure (%.1f s); that is not every schedule: the runs passed up"

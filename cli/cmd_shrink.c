@@ -709,8 +709,8 @@ static int report(struct shrink *s, const char *out_abs, const char *trace_abs,
 	}
 	printf("shrunk: %s\n", result);
 	printf("fails the same way: %s\n", what);
-	printf("trace: %s (deja replay %s; deja show %s)\n", s->a.output, s->a.output,
-	       s->a.output);
+	printf("trace: %s (deja replay %s; deja show %s; deja bisect %s names the racing pair)\n",
+	       s->a.output, s->a.output, s->a.output, s->a.output);
 	return DEJA_EXIT_OK;
 }
 
