@@ -150,7 +150,6 @@ int cmd_replay(int argc, char **argv)
 		replay_report_free(&rep);
 		st = replay_run(path, runtime, &opt, &rep, err, sizeof(err));
 	}
-	debug_gdb_end(&gdb_run);
 	free(gdb);
 	if (a.gdb && !rep.gdb_stopped && (st == REPLAY_IDENTICAL || st == REPLAY_DIVERGED))
 		fprintf(stderr, "deja: the replay ended before event %llu: %s\n",
@@ -203,5 +202,8 @@ int cmd_replay(int argc, char **argv)
 		trace_escapes_free(esc, nesc);
 	}
 	replay_report_free(&rep);
+	/* Said first, so that a gdb whose deja-goto the replay ended
+	 * before can be told why: it is waited for here. */
+	debug_gdb_end(&gdb_run);
 	return code;
 }

@@ -209,7 +209,13 @@ def deja_restart(n, quiet=False):
     if words[:1] == ['ended'] or len(words) != 3:
         raise gdb.GdbError('deja-goto: the replay ended before event %d (deja says why)' % n)
     pid, tid, site = (int(w) for w in words)
-    gdb.execute('attach %d' % pid, to_string=quiet)
+    try:
+        gdb.execute('attach %d' % pid, to_string=quiet)
+    except gdb.error:
+        # deja ended the run meanwhile: it differed from the recording
+        # before the event, which deja found after the stop was made.
+        raise gdb.GdbError('deja-goto: the replay ended before gdb could attach to it '
+                           '(deja says why)')
     deja_stop = (tid, site)
     deja_select_stop(tid, site)
     if not quiet:

@@ -11,7 +11,10 @@
 #      before;
 #   4. `--gdb last`: the stop before the last event, where going back
 #      starts from.
-# Every replay must still end identical.
+# Every replay must still end identical; and
+#   5. a new run that differs from the recording before its stop (the
+#      trace was changed under gdb) ends gdb's deja-goto with a message,
+#      and deja says where it differed (exit 1).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/gdb_lib.sh"
@@ -202,3 +205,23 @@ for args in "$((events - 1))|$trace" "$flast|--gdb-process 1 $ftrace"; do
 		{ dump "$tmp/last.out" "$tmp/last.err"; fail "--gdb last ${args#*|}: not stopped before event $want_last"; }
 done
 note "--gdb last: stopped before event $((events - 1)) of the top process and $flast of process 1"
+
+# 5. The trace changed under gdb (thread 1's first lock given another
+# result): the run deja-goto starts differs there, before the event it
+# is to stop at; gdb's deja-goto says the replay ended, and deja names
+# the event that differs and exits 1.
+changed=$tmp/changed.deja
+cp "$trace" "$changed"
+cat >"$tmp/ended.gdb" <<EOF
+shell sqlite3 $changed "UPDATE events SET result = result + 7 WHERE seq = $early"
+deja-goto $((early + 1))
+EOF
+rc=0
+timeout 120 "$deja" replay --gdb "$event" --gdb-command "$tmp/ended.gdb" "$changed" \
+	>"$tmp/ended.out" 2>"$tmp/ended.err" </dev/null || rc=$?
+[ $rc -eq 1 ] || { dump "$tmp/ended.out" "$tmp/ended.err"; fail "ended: exited $rc, expected 1"; }
+grep -q "deja-goto: the replay ended before" "$tmp/ended.out" "$tmp/ended.err" ||
+	{ dump "$tmp/ended.out" "$tmp/ended.err"; fail "ended: gdb's deja-goto did not say the replay ended"; }
+grep -q "^deja: replay diverged: event $early differs in the result" "$tmp/ended.err" ||
+	{ dump "$tmp/ended.err"; fail "ended: deja did not name event $early as differing"; }
+note "a trace changed under gdb at event $early: deja-goto $((early + 1)) says the replay ended, deja names event $early, exit 1"
