@@ -278,6 +278,11 @@ enum trace_status trace_collect_rows(sqlite3_stmt *st, size_t size, row_reader r
 	if (status == TRACE_OK && rc != SQLITE_DONE)
 		status = TRACE_ERR_CORRUPT;
 	sqlite3_finalize(st);
+	if (status != TRACE_OK) { /* the caller gets rows or nothing */
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
 	return status;
 }
 
