@@ -287,6 +287,14 @@ static int reduce(struct shrink *s, bool only_preemptions, struct ddmin_stats *s
 	return st == DDMIN_OK ? 0 : -1;
 }
 
+static uint64_t preemptions_in_script(const struct shrink *s)
+{
+	uint64_t n = 0;
+	for (uint64_t i = 0; i < s->nscript; i++)
+		n += s->preempt[i];
+	return n;
+}
+
 /* The best run's own switches (what actually happened under the last
  * failing candidate: ignored entries gone, forced switches listed). */
 static int reload_best(struct shrink *s)
@@ -323,17 +331,23 @@ static int reload_best(struct shrink *s)
 }
 
 /* Remove each preemption of the best run alone; every removal must pass.
- * One that still fails is taken (it is smaller) and the check starts over.
+ * One that still fails is taken (it is smaller) and the check goes on
+ * from the same place in the new best run: starting over from its first
+ * preemption after each one taken made the check quadratic in a long
+ * run's preemptions.  Only a whole pass that takes nothing proves the
+ * run 1-minimal, so a pass that took some is followed by another.
  * Returns the number of preemptions checked, or -1 on trouble. */
 static int check_one_minimal(struct shrink *s, uint64_t *checks)
 {
+	uint64_t from = 0; /* the ordinal of the preemption to try first */
+	bool took = false; /* this pass took a removal */
 	for (;;) {
 		if (reload_best(s) != 0)
 			return -1;
 		bool smaller = false;
-		uint64_t count = 0;
+		uint64_t ordinal = 0, count = 0;
 		for (uint64_t drop = 0; drop < s->nscript && !smaller; drop++) {
-			if (!s->preempt[drop])
+			if (!s->preempt[drop] || ordinal++ < from)
 				continue;
 			count++;
 			uint64_t m = 0;
@@ -346,8 +360,15 @@ static int check_one_minimal(struct shrink *s, uint64_t *checks)
 				return -1;
 			smaller = v == DDMIN_FAILS;
 		}
-		if (!smaller)
+		if (smaller) { /* the dropped one's successor has its ordinal now */
+			from = ordinal - 1;
+			took = true;
+		} else if (took || from > 0) {
+			from = 0;
+			took = false;
+		} else {
 			return (int)count;
+		}
 	}
 }
 
@@ -507,6 +528,34 @@ static int fewer_preemptions(struct shrink *s, uint64_t *checks, int *remaining)
 }
 
 /*
+ * ddmin over the preemptions, again and again while the kept schedule's
+ * run preempts more than the script asked.  The forced switches stay
+ * where they were while ddmin cuts the preemptions, and once the
+ * preemptions before one are gone it may switch from a thread that could
+ * go on: a preemption of its own.  A random run of a long program has
+ * thousands of forced switches, and its removal-minimum ran with
+ * thousands of such preemptions, which the 1-minimality check then cut
+ * one run each.  ddmin over the run's own switches cuts them in halves.
+ * 0 done, 1 the run budget is spent (or a run failed), -1 the best run
+ * cannot be read back.
+ */
+static int reduce_preemptions(struct shrink *s, struct ddmin_stats *stats)
+{
+	uint64_t ran = UINT64_MAX; /* the previous best run's preemptions */
+	for (;;) {
+		if (reduce(s, true, stats) != 0)
+			return 1;
+		uint64_t kept = preemptions_in_script(s);
+		if (reload_best(s) != 0)
+			return -1;
+		uint64_t now = preemptions_in_script(s);
+		if (now <= kept || now >= ran)
+			return 0;
+		ran = now;
+	}
+}
+
+/*
  * ddmin over the preemptions, then fewer_preemptions, and only then ddmin
  * over all the switches left (forced ones too) and the 1-minimality
  * check again.  Cutting the forced switches last costs few runs: the
@@ -527,8 +576,13 @@ static int shrink_schedule(struct shrink *s, uint64_t *checks, int *remaining)
 	if (!s->fixed || !s->cand)
 		return DEJA_EXIT_INTERNAL;
 	struct ddmin_stats stats = { .max_tests = s->a.max_runs };
-	if (reduce(s, true, &stats) != 0)
+	int r = reduce_preemptions(s, &stats);
+	if (r > 0)
 		return gave_up(s, &stats);
+	if (r < 0) {
+		snprintf(s->err, sizeof(s->err), "cannot read back %s", s->best_path);
+		return fail_trial(s);
+	}
 	int code = fewer_preemptions(s, checks, remaining);
 	if (code != DEJA_EXIT_OK)
 		return code;

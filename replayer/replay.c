@@ -8,6 +8,13 @@
  * side by side.  Replay also runs in the recorded working directory with
  * the same step budget, so a timeout replays as a timeout.  Forked
  * children are followed and compared too (replay_children.c).
+ *
+ * The top process's events are read once, as they stream in, into what
+ * the replay needs of each (its schedule entry, its digest, the fields a
+ * parallel replay's spin takes) and never held whole: a long run's
+ * events took a hundred bytes each.  The few that have a feed entry or an
+ * output number are kept whole, and a divergence's recorded event is
+ * read again from the trace to be named.
  */
 #define _GNU_SOURCE
 #include "replay.h"
@@ -16,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "grow.h"
 #include "debug_stop.h"
@@ -40,8 +48,9 @@ struct replay_feed {
 	uint32_t ntids;
 };
 
-/* The feed's entries, from the events loaded; its bytes too when they are
- * few (else a stream brings them while the program runs, feed_stream.h). */
+/* The feed's entries, from the events kept (those with an entry); its
+ * bytes too when they are few (else a stream brings them while the
+ * program runs, feed_stream.h). */
 static enum trace_status load_feed(struct trace *t, const struct trace_event *events,
 				   uint64_t n, struct replay_feed *feed)
 {
@@ -98,8 +107,49 @@ static enum trace_status load_tids(const struct trace_thread *th, size_t n,
 	return TRACE_OK;
 }
 
+/* What the sink checks of a recorded event: the chained digest; what a
+ * parallel replay's spin takes from it (spin_as_recorded); and the other
+ * fields events_alike compares, hashed, since a trace whose event was
+ * changed but not its digest must still differ (e2e.diverge). */
+struct recorded_check {
+	uint64_t digest;
+	uint64_t site, arg;
+	uint64_t rest; /* rest_of() */
+	uint32_t thread;
+	uint16_t op;
+};
+
+static uint64_t rest_of(const struct deja_event *ev)
+{
+	struct {
+		int64_t result;
+		uint64_t data;
+		uint32_t object, zero;
+	} f = { .result = ev->result, .data = ev->data, .object = ev->object };
+	return XXH3_64bits(&f, sizeof(f));
+}
+
+/* The top process's recorded event `index`, read again from the trace
+ * (to name a divergence); false if it cannot be. */
+static bool recorded_event(const char *trace_path, uint64_t index, struct deja_event *out)
+{
+	struct trace *t;
+	char why[256];
+	if (trace_open_but_bulk(trace_path, &t, why, sizeof(why)) != TRACE_OK)
+		return false;
+	struct trace_event e;
+	int r;
+	for (uint64_t i = 0; (r = trace_next_event(t, &e)) == 1 && i < index; i++)
+		;
+	trace_close(t);
+	if (r == 1)
+		*out = e.ev;
+	return r == 1;
+}
+
 struct replay_sink {
-	const struct trace_event *recorded;
+	const struct recorded_check *recorded;
+	const char *trace_path;
 	uint64_t n;
 	uint64_t next;
 	uint64_t digest;
@@ -122,7 +172,14 @@ static bool differs(struct replay_sink *rs, const struct deja_event *got)
 			 (unsigned long long)rs->next, actual);
 		return false;
 	}
-	const struct deja_event *recorded = &rs->recorded[rs->next].ev;
+	struct deja_event again;
+	if (!recorded_event(rs->trace_path, rs->next, &again)) {
+		snprintf(rep->divergence, sizeof(rep->divergence),
+			 "event %llu differs (the recorded one cannot be read again)\n  got:      %s",
+			 (unsigned long long)rs->next, actual);
+		return false;
+	}
+	const struct deja_event *recorded = &again;
 	describe_event(rs->sites, 0, recorded, expected, sizeof(expected));
 	describe_difference(recorded, got, what, sizeof(what));
 	bool parallel = strcmp(rep->recorded.strategy, "parallel") == 0;
@@ -144,7 +201,7 @@ static const struct deja_event *spin_as_recorded(const struct replay_sink *rs,
 		return ev;
 	*copy = *ev;
 	copy->flags &= (uint16_t)~DEJA_EVENT_SPIN;
-	const struct deja_event *recorded = rs->next < rs->n ? &rs->recorded[rs->next].ev : NULL;
+	const struct recorded_check *recorded = rs->next < rs->n ? &rs->recorded[rs->next] : NULL;
 	if (recorded && recorded->op == ev->op && recorded->thread == ev->thread) {
 		copy->site = recorded->site;
 		copy->arg = recorded->arg;
@@ -159,8 +216,10 @@ static bool sink_event(void *ctx, const struct deja_event *got, const uint8_t *d
 	struct deja_event copy;
 	const struct deja_event *ev = spin_as_recorded(rs, got, &copy);
 	rs->digest = deja_event_digest(rs->digest, ev);
-	if (rs->next >= rs->n || rs->recorded[rs->next].digest != rs->digest ||
-	    !events_alike(&rs->recorded[rs->next].ev, ev))
+	const struct recorded_check *want = rs->next < rs->n ? &rs->recorded[rs->next] : NULL;
+	if (!want || want->digest != rs->digest || want->thread != ev->thread ||
+	    want->op != ev->op || want->site != ev->site || want->arg != ev->arg ||
+	    want->rest != rest_of(ev))
 		return differs(rs, ev);
 	rs->next++;
 	if (rs->stop_at_end && rs->next == rs->n) {
@@ -171,19 +230,60 @@ static bool sink_event(void *ctx, const struct deja_event *got, const uint8_t *d
 	return true;
 }
 
-static enum replay_status load_events(struct trace *t, struct trace_event **out, uint64_t *n)
+/* What the replay keeps of the trace besides its run, read while the
+ * program's process starts. */
+struct replay_load {
+	struct recorded_check *checks;   /* per top-process event */
+	struct follow_schedule follow;   /* the schedule the runtime follows */
+	struct trace_event *kept;        /* the events with a feed entry or an output */
+	uint64_t nkept;
+	struct deja_event *last;         /* per thread (DEJA_MAX_THREADS): its last event */
+	struct deja_event gdb_at;        /* --gdb EVENT of the top process */
+	struct site_table sites;
+	struct replay_feed feed;
+	struct trace_thread *threads;
+	size_t nthreads;
+	struct replay_children *children;
+	struct trace_output_rank *ranks; /* every process's outputs' ranks */
+	size_t nranks;
+};
+
+/* Event i of the top process, as it streams in: what is kept of it. */
+static bool keep_event(struct replay_load *l, const struct trace_event *e, uint64_t i,
+		       const struct replay_options *opt, size_t *cap, size_t *kept_cap)
 {
-	size_t cap = 0;
+	if (!grow_array(&l->checks, cap, i + 1, sizeof(*l->checks), 4096))
+		return false;
+	l->checks[i] = (struct recorded_check){ .digest = e->digest, .site = e->ev.site,
+						 .arg = e->ev.arg, .rest = rest_of(&e->ev),
+						 .thread = e->ev.thread, .op = e->ev.op };
+	if (e->ev.thread < DEJA_MAX_THREADS)
+		l->last[e->ev.thread] = e->ev;
+	if (opt && opt->gdb && !opt->gdb_process &&
+	    (opt->gdb_event == i || opt->gdb_event == REPLAY_GDB_LAST)) /* last: the last one */
+		l->gdb_at = e->ev;
+	if (trace_op_feeds(e->ev.op) || e->ev.output_seq) {
+		if (!grow_array(&l->kept, kept_cap, l->nkept + 1, sizeof(*l->kept), 64))
+			return false;
+		l->kept[l->nkept++] = *e;
+	}
+	return follow_schedule_add(&l->follow, &e->ev) == 0;
+}
+
+static enum replay_status load_events(struct trace *t, const struct replay_options *opt,
+				      bool real_time, struct replay_load *l, uint64_t *n)
+{
+	size_t cap = 0, kept_cap = 0;
 	*n = 0;
-	*out = NULL;
-	if (!grow_array(out, &cap, 1, sizeof(**out), 1024))
+	l->last = calloc(DEJA_MAX_THREADS, sizeof(*l->last));
+	if (!l->last || follow_schedule_begin(&l->follow, real_time) != 0)
 		return REPLAY_ERR_TRACE;
 	int r;
 	struct trace_event e;
 	while ((r = trace_next_event(t, &e)) == 1) {
-		if (!grow_array(out, &cap, *n + 1, sizeof(**out), 1024))
+		if (!keep_event(l, &e, *n, opt, &cap, &kept_cap))
 			return REPLAY_ERR_TRACE;
-		(*out)[(*n)++] = e;
+		(*n)++;
 	}
 	return r == 0 ? REPLAY_IDENTICAL : REPLAY_ERR_TRACE;
 }
@@ -216,8 +316,9 @@ static void explain_divergence(struct replay_report *rep, const struct replay_si
 	uint64_t seq = rep->recorded_events > 0 ? rep->divergence_seq : 0;
 	char expected[512] = "";
 	const char *hint = "";
-	if (seq < rs->n) {
-		const struct deja_event *recorded = &rs->recorded[seq].ev;
+	struct deja_event again;
+	if (seq < rs->n && recorded_event(rs->trace_path, seq, &again)) {
+		const struct deja_event *recorded = &again;
 		describe_event(rs->sites, 0, recorded, expected, sizeof(expected));
 		if (strcmp(rep->recorded.strategy, "parallel") == 0 &&
 		    !strstr(rep->res.message, DEJA_PARALLEL_UNSTEERED))
@@ -310,7 +411,7 @@ static enum replay_status check_modules(struct trace *t, char *err, size_t errle
  * were stopped there, preempted): their last event's next tick stop is
  * that tick.  (A tick already run, the thread's last event, is no stop.) */
 static void stop_at_final_ticks(const struct trace_thread *th, size_t nthreads,
-				const struct trace_event *ev, const uint64_t *last_of,
+				const struct deja_event *last_event, const uint64_t *last_of,
 				uint64_t *ticks)
 {
 	for (size_t i = 0; i < nthreads; i++) {
@@ -318,7 +419,7 @@ static void stop_at_final_ticks(const struct trace_thread *th, size_t nthreads,
 		if (th[i].stopped_tick == DEJA_NO_TICK || t >= DEJA_MAX_THREADS ||
 		    last_of[t] == UINT64_MAX)
 			continue;
-		const struct deja_event *last = &ev[last_of[t]].ev;
+		const struct deja_event *last = &last_event[t];
 		if ((last->op == DEJA_OP_TICK || last->op == DEJA_OP_TIMESLICE) &&
 		    last->arg == th[i].stopped_tick)
 			continue;
@@ -355,12 +456,12 @@ static void end_session_run(void *session)
 	session_stop_run(session);
 }
 
-static void debug_request(const struct replay_options *opt, const struct trace_event *ev,
+static void debug_request(const struct replay_options *opt, const struct deja_event *at,
 			  const struct site_table *sites, const char *runtime_path,
 			  struct session *s, struct debug_stop_request *rq, char *what,
 			  size_t whatlen)
 {
-	describe_event(sites, opt->gdb_process, &ev[opt->gdb_event].ev, what, whatlen);
+	describe_event(sites, opt->gdb_process, at, what, whatlen);
 	*rq = (struct debug_stop_request){ .process = opt->gdb_process,
 					   .event = opt->gdb_event, .gdb = opt->gdb,
 					   .commands = opt->gdb_commands,
@@ -372,15 +473,16 @@ static void debug_request(const struct replay_options *opt, const struct trace_e
 /* --gdb: start the watch for the stop, and ask for the stop in a child's
  * channel when it is a child's; NULL (err filled) if it cannot start. */
 static struct debug_stop *start_debug(const struct replay_options *opt,
-				      const struct trace_event *ev, const struct site_table *sites,
+				      const struct deja_event *top_at, const struct site_table *sites,
 				      struct replay_children *children, const char *runtime_path,
 				      struct session *s, struct debug_stop_request *rq, char *what,
 				      size_t whatlen, char *err, size_t errlen)
 {
 	size_t n;
+	const struct deja_event *at = top_at;
 	if (opt->gdb_process)
-		ev = replay_children_events(children, opt->gdb_process, &n);
-	debug_request(opt, ev, sites, runtime_path, s, rq, what, whatlen);
+		at = &replay_children_events(children, opt->gdb_process, &n)[opt->gdb_event].ev;
+	debug_request(opt, at, sites, runtime_path, s, rq, what, whatlen);
 	struct debug_stop *ds = debug_stop_start(rq, err, errlen);
 	if (ds && opt->gdb_process)
 		replay_children_stop_at(children, opt->gdb_process, opt->gdb_event, ds);
@@ -389,32 +491,31 @@ static struct debug_stop *start_debug(const struct replay_options *opt,
 
 /* Lay out the channel of the session started early (s) and run it. */
 static enum replay_status run_follow(struct replay_report *rep, struct session *s,
-				     const struct trace_event *ev,
-				     const struct trace_thread *threads, size_t nthreads,
-				     const struct site_table *sites, struct replay_feed *feed,
-				     struct replay_children *children, const struct replay_options *opt,
+				     struct replay_load *l, const struct replay_options *opt,
 				     const char *runtime_path, char *err, size_t errlen)
 {
+	const struct trace_thread *threads = l->threads;
+	size_t nthreads = l->nthreads;
+	const struct site_table *sites = &l->sites;
+	struct replay_feed *feed = &l->feed;
+	struct replay_children *children = l->children;
 	struct debug_stop_request rq;
 	char what[512];
 	struct debug_stop *debug = NULL;
-	if (opt && opt->gdb && !(debug = start_debug(opt, ev, sites, children, runtime_path, s,
-						      &rq, what, sizeof(what), err, errlen)))
+	if (opt && opt->gdb && !(debug = start_debug(opt, &l->gdb_at, sites, children, runtime_path,
+						      s, &rq, what, sizeof(what), err, errlen)))
 		return REPLAY_ERR_PROGRAM;
 	struct replay_start start = { .feed = feed,
 				      .watch_top = opt && opt->gdb_process ? NULL : debug };
 	/* Real time: the model's clock at each event, as recorded. */
 	bool real_time = strcmp(rep->recorded.time, "real") == 0;
-	struct follow_schedule f;
-	if (follow_schedule_build(ev, rep->recorded_events, real_time, &f) != 0)
-		return REPLAY_ERR_TRACE;
+	struct follow_schedule f = l->follow;
 	uint32_t *schedule = f.schedule;
 	uint64_t *ticks = f.ticks, *vtimes = f.vtimes;
-	stop_at_final_ticks(threads, nthreads, ev, f.last_of, ticks);
-	if (stop_at_final_interrupts(threads, nthreads, &f) != 0) {
-		follow_schedule_free(&f);
+	stop_at_final_ticks(threads, nthreads, l->last, f.last_of, ticks);
+	if (stop_at_final_interrupts(threads, nthreads, &l->follow) != 0)
 		return REPLAY_ERR_TRACE;
-	}
+	f = l->follow;
 	uint32_t nchild_pids = 0;
 	const int32_t *child_pids = replay_children_pids(children, 0, &nchild_pids);
 	struct process_hooks hooks;
@@ -466,7 +567,8 @@ static enum replay_status run_follow(struct replay_report *rep, struct session *
 	};
 	enum replay_status st = REPLAY_ERR_PROGRAM;
 	bool laid_out = session_lay_out(s, &cfg, err, errlen) == 0;
-	struct replay_sink rs = { .recorded = ev, .n = rep->recorded_events,
+	struct replay_sink rs = { .recorded = l->checks, .trace_path = feed->trace_path,
+				  .n = rep->recorded_events,
 				  .sites = sites, .rep = rep,
 				  .stop_at_end = rep->recorded.interrupted != 0 ||
 						 (rep->recorded.message &&
@@ -504,7 +606,6 @@ static enum replay_status run_follow(struct replay_report *rep, struct session *
 	}
 	(void)schedule;
 	(void)vtimes;
-	follow_schedule_free(&f);
 	return st;
 }
 
@@ -540,25 +641,13 @@ static bool has_debug_event(struct replay_options *opt, uint64_t top_events,
 	return false;
 }
 
-/* What the replay needs of the trace besides its run, read while the
- * program's process starts. */
-struct replay_load {
-	struct trace_event *events;
-	struct site_table sites;
-	struct replay_feed feed;
-	struct trace_thread *threads;
-	size_t nthreads;
-	struct replay_children *children;
-	struct trace_output_rank *ranks; /* every process's outputs' ranks */
-	size_t nranks;
-};
-
 /* The outputs' ranks in the tree, which the top process's recorded events
  * take as their output_seq (trace_outputs.c). */
 static enum trace_status load_output_ranks(struct trace *t, struct replay_load *l, uint64_t n)
 {
-	enum trace_status st = trace_get_output_ranks(t, l->events, n, &l->ranks, &l->nranks);
-	return st == TRACE_OK ? trace_rank_outputs(l->ranks, l->nranks, 0, l->events, n) : st;
+	(void)n;
+	enum trace_status st = trace_get_output_ranks(t, l->kept, l->nkept, &l->ranks, &l->nranks);
+	return st == TRACE_OK ? trace_rank_outputs(l->ranks, l->nranks, 0, l->kept, l->nkept) : st;
 }
 
 static enum replay_status load_rest(struct trace *t, struct replay_options *opt,
@@ -566,7 +655,8 @@ static enum replay_status load_rest(struct trace *t, struct replay_options *opt,
 				    size_t errlen)
 {
 	enum trace_status fst;
-	if (load_events(t, &l->events, &rep->recorded_events) != REPLAY_IDENTICAL)
+	bool real_time = strcmp(rep->recorded.time, "real") == 0;
+	if (load_events(t, opt, real_time, l, &rep->recorded_events) != REPLAY_IDENTICAL)
 		snprintf(err, errlen, "the trace's events cannot be read: it is damaged");
 	else if (load_output_ranks(t, l, rep->recorded_events) != TRACE_OK)
 		snprintf(err, errlen, "the order of the trace's outputs cannot be read: it is damaged");
@@ -574,7 +664,7 @@ static enum replay_status load_rest(struct trace *t, struct replay_options *opt,
 		snprintf(err, errlen, "the trace's call sites cannot be read");
 	else if (trace_get_python_codes(t, &l->sites.python, &l->sites.npython) != TRACE_OK)
 		snprintf(err, errlen, "the trace's Python code names cannot be read");
-	else if ((fst = load_feed(t, l->events, rep->recorded_events, &l->feed)) != TRACE_OK)
+	else if ((fst = load_feed(t, l->kept, l->nkept, &l->feed)) != TRACE_OK)
 		snprintf(err, errlen, "the trace's recorded inputs cannot be read: %s",
 			 trace_strerror(fst));
 	else if (trace_get_threads(t, &l->threads, &l->nthreads) != TRACE_OK ||
@@ -628,8 +718,7 @@ enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 	}
 	trace_close(t);
 	if (st == REPLAY_IDENTICAL)
-		st = run_follow(rep, s, l.events, l.threads, l.nthreads, &l.sites, &l.feed,
-				l.children, opt, runtime_path, err, errlen);
+		st = run_follow(rep, s, &l, opt, runtime_path, err, errlen);
 	session_free(s);
 	replay_children_free(l.children);
 	free(l.ranks);
@@ -638,7 +727,10 @@ enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 	free(l.feed.bytes);
 	free(l.feed.tids);
 	free(l.threads);
-	free(l.events);
+	free(l.checks);
+	free(l.kept);
+	free(l.last);
+	follow_schedule_free(&l.follow);
 	return st;
 }
 

@@ -212,6 +212,10 @@ enum trace_status trace_put_syscall_data(struct trace *t, uint64_t seq, const vo
 enum trace_status trace_put_input(struct trace *t, uint64_t seq, uint64_t last_seq,
 				  const char *source, uint64_t offset, uint64_t len);
 
+/* Whether a recorded event of this op has an entry in a replay's feed
+ * (trace_feed_index skips the others). */
+bool trace_op_feeds(enum deja_op op);
+
 /* Replay's feed, laid out from a process's recorded events (events[n],
  * in order) alone: the result (and for an output the digest) of every
  * event that has an entry (syscalls, signals, reaps, shared semaphore

@@ -20,7 +20,7 @@
  * back instead of running it (a syscall's result and bytes, a signal's
  * delivery, a reap's status, a shared semaphore's value, a thread's
  * kernel id). */
-static bool feeds(enum deja_op op)
+bool trace_op_feeds(enum deja_op op)
 {
 	switch (op) {
 	case DEJA_OP_SYSCALL:
@@ -44,7 +44,7 @@ enum trace_status trace_feed_index(const struct trace_event *events, uint64_t n,
 	uint64_t cap = 0;
 	for (uint64_t i = 0; i < n; i++) {
 		const struct deja_event *ev = &events[i].ev;
-		if (!feeds(ev->op))
+		if (!trace_op_feeds(ev->op))
 			continue;
 		if (!grow_array(feed, &cap, *count + 1, sizeof(**feed), 64)) {
 			free(*feed);
