@@ -17,7 +17,7 @@
 #      and deja says where it differed (exit 1).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/gdb_lib.sh"
+. "$(dirname "$0")/lib_gdb.sh"
 
 [ $# -eq 3 ] || fail "usage: gdb_back.sh DEJA GDB_STOP_PROG FORK_THREADS_PROG"
 deja=$(abspath "$1") prog=$(abspath "$2") forker=$(abspath "$3")

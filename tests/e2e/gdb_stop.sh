@@ -26,7 +26,7 @@
 # is a gdb that exits without attaching (the replay going on to its end).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/gdb_lib.sh"
+. "$(dirname "$0")/lib_gdb.sh"
 
 [ $# -eq 3 ] || fail "usage: gdb_stop.sh DEJA GDB_STOP_PROG FORK_THREADS_PROG"
 deja=$(abspath "$1") prog=$(abspath "$2") forker=$(abspath "$3")

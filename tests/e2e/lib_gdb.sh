@@ -1,4 +1,4 @@
-# gdb_lib.sh: what the tests of `deja replay --gdb` share (gdb_stop.sh,
+# lib_gdb.sh: what the tests of `deja replay --gdb` share (gdb_stop.sh,
 # gdb_back.sh): picking events out of `deja show`'s listing, the counter
 # of tests/e2e/programs/gdb_stop.c before an event, and a replay under gdb
 # driven by a file of gdb commands.  Sourced after lib.sh, with $deja,
