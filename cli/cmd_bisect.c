@@ -10,12 +10,17 @@
  * that makes the run pass; after `deja shrink` every one does).
  *
  * That switch, "when T has executed k events, run U", is then refined:
- * schedule C_j runs U for j events and switches back to T.  C_0 is the
- * schedule without the switch and C_J (J: what U ran before T's next
- * event) the one with it, and their outcomes differ, so a binary search
- * over j finds C_{j-1} and C_j with different outcomes.  They differ only
- * in the order of U's j-th event after the switch and T's next event:
- * that adjacent pair decides.  The finding goes into the failing trace
+ * schedule C_j lets the other threads run the first j of the events they
+ * ran between the switch and T's next event (U's, and those of threads U
+ * started or woke) and switches back to T.  C_0 is the schedule without
+ * the switch and C_J the one with it, and their outcomes differ, so a
+ * binary search over j finds C_{j-1} and C_j with different outcomes.
+ * They differ only in the order of the j-th of those events and T's next
+ * event: that adjacent pair decides.  Without a passing trace several
+ * preemptions decide; each is refined in turn (up to MAX_NEIGHBOURS) and
+ * the pair with most events in the program's own code is reported
+ * (own_code.h), with the program's Python lines that ran across its
+ * switch in the failing trace.  The finding goes into the failing trace
  * (findings table) and both traces' history.  A decisive switch of T to
  * itself (T kept running at a yield) has no events of another thread to
  * refine over; it is turned around first (self_switch_turned).
@@ -46,8 +51,12 @@ static const char usage[] =
 	"run of the same program, binary-search the switches between the two\n"
 	"schedules; without one, start from the nearest passing neighbour of the\n"
 	"failing schedule (one preemption removed; shrink it first with\n"
-	"`deja shrink`).  Prints both events with thread, operation, object and\n"
-	"code location, and stores the finding in FAIL_TRACE (`deja show`).\n"
+	"`deja shrink`); of several deciding preemptions, the one whose pair is\n"
+	"most in the program's own code (not the standard library's, libc's or\n"
+	"the interpreter's).  Prints both events with thread, operation, object\n"
+	"and code location, then the program's Python lines that ran across the\n"
+	"deciding switch in FAIL_TRACE, and stores the finding in FAIL_TRACE\n"
+	"(`deja show`).\n"
 	"A run of several processes is bisected in one of them, the one with the\n"
 	"most preemptions in FAIL_TRACE or the one --process names; every other\n"
 	"process runs as FAIL_TRACE recorded it.\n"
