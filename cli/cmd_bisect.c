@@ -984,7 +984,7 @@ static int best_neighbour(struct bisect *b, struct pair *best)
 	struct decision d = { 0 };
 	struct orders o = { 0 }, kept = { 0 };
 	int best_score = -1, tried = 0, code = DEJA_EXIT_OK;
-	bool last_is_best = false;
+	bool last_is_best = false, undecided = false;
 	while (code == DEJA_EXIT_OK && best_score < 2 && tried < MAX_NEIGHBOURS) {
 		int r = next_neighbour(b, &d, &from);
 		if (r == 1) /* none left */
@@ -996,8 +996,11 @@ static int best_neighbour(struct bisect *b, struct pair *best)
 		if (code == DEJA_EXIT_OK)
 			code = refine(b, &d, &p, &o);
 		tried++;
-		if (code == DEJA_EXIT_FAILED && best_score >= 0) {
-			code = DEJA_EXIT_OK; /* this one did not decide again; others did */
+		if (code == DEJA_EXIT_FAILED) {
+			/* This one did not decide when run again (said why); the
+			 * next may. */
+			undecided = true;
+			code = DEJA_EXIT_OK;
 			continue;
 		}
 		if (code != DEJA_EXIT_OK)
@@ -1014,7 +1017,7 @@ static int best_neighbour(struct bisect *b, struct pair *best)
 		}
 	}
 	if (code == DEJA_EXIT_OK && best_score < 0)
-		code = no_neighbour(b);
+		code = undecided ? DEJA_EXIT_FAILED : no_neighbour(b);
 	else if (code == DEJA_EXIT_OK && !last_is_best)
 		code = orders_rerun(b, &kept); /* a later candidate's traces replaced them */
 	if (code == DEJA_EXIT_OK && tried > 1 && !b->quiet)
