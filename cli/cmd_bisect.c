@@ -10,12 +10,17 @@
  * that makes the run pass; after `deja shrink` every one does).
  *
  * That switch, "when T has executed k events, run U", is then refined:
- * schedule C_j runs U for j events and switches back to T.  C_0 is the
- * schedule without the switch and C_J (J: what U ran before T's next
- * event) the one with it, and their outcomes differ, so a binary search
- * over j finds C_{j-1} and C_j with different outcomes.  They differ only
- * in the order of U's j-th event after the switch and T's next event:
- * that adjacent pair decides.  The finding goes into the failing trace
+ * schedule C_j lets the other threads run the first j of the events they
+ * ran between the switch and T's next event (U's, and those of threads U
+ * started or woke) and switches back to T.  C_0 is the schedule without
+ * the switch and C_J the one with it, and their outcomes differ, so a
+ * binary search over j finds C_{j-1} and C_j with different outcomes.
+ * They differ only in the order of the j-th of those events and T's next
+ * event: that adjacent pair decides.  Without a passing trace several
+ * preemptions decide; each is refined in turn (up to MAX_NEIGHBOURS) and
+ * the pair with most events in the program's own code is reported
+ * (own_code.h), with the program's Python lines that ran across its
+ * switch in the failing trace.  The finding goes into the failing trace
  * (findings table) and both traces' history.  A decisive switch of T to
  * itself (T kept running at a yield) has no events of another thread to
  * refine over; it is turned around first (self_switch_turned).
@@ -29,6 +34,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "grow.h"
+#include "own_code.h"
 #include "describe.h"
 #include "record.h"
 #include "script.h"
@@ -44,8 +51,12 @@ static const char usage[] =
 	"run of the same program, binary-search the switches between the two\n"
 	"schedules; without one, start from the nearest passing neighbour of the\n"
 	"failing schedule (one preemption removed; shrink it first with\n"
-	"`deja shrink`).  Prints both events with thread, operation, object and\n"
-	"code location, and stores the finding in FAIL_TRACE (`deja show`).\n"
+	"`deja shrink`); of several deciding preemptions, the one whose pair is\n"
+	"most in the program's own code (not the standard library's, libc's or\n"
+	"the interpreter's).  Prints both events with thread, operation, object\n"
+	"and code location, then the program's Python lines that ran across the\n"
+	"deciding switch in FAIL_TRACE, and stores the finding in FAIL_TRACE\n"
+	"(`deja show`).\n"
 	"A run of several processes is bisected in one of them, the one with the\n"
 	"most preemptions in FAIL_TRACE or the one --process names; every other\n"
 	"process runs as FAIL_TRACE recorded it.\n"
@@ -85,6 +96,7 @@ struct bisect {
 	enum trial_status trouble;
 	char *keep_fail, *keep_pass; /* traces of the two orders */
 	char *stdin_kept; /* deja's stdin, copied once for every trial (or NULL) */
+	struct deja_script_entry decisive; /* the switch the reported pair refines */
 };
 
 static int parse(int argc, char **argv, struct bisect *b)
@@ -356,13 +368,17 @@ static int between_traces(struct bisect *b, struct decision *d)
 }
 
 /* Without a passing run: the failing script minus one preemption, the
- * last first, until one passes. */
-static int nearest_neighbour(struct bisect *b, struct decision *d)
+ * last first, until one passes; *from (start: the script's length) is
+ * where the next call goes on.  1 when no preemption is left to try. */
+static int next_neighbour(struct bisect *b, struct decision *d, uint64_t *from)
 {
+	free(d->base.e);
+	*d = (struct decision){ 0 };
 	d->base.e = malloc((b->fail.n + 1) * sizeof(*d->base.e));
 	if (!d->base.e)
 		return DEJA_EXIT_INTERNAL;
-	for (uint64_t k = b->fail.n; k-- > 0;) {
+	while (*from > 0) {
+		uint64_t k = --*from;
 		if (!b->fail.preempt[k])
 			continue;
 		d->base.n = 0;
@@ -382,6 +398,11 @@ static int nearest_neighbour(struct bisect *b, struct decision *d)
 			return DEJA_EXIT_OK;
 		}
 	}
+	return 1;
+}
+
+static int no_neighbour(const struct bisect *b)
+{
 	bool any = false;
 	for (uint64_t k = 0; k < b->fail.n; k++)
 		any = any || b->fail.preempt[k];
@@ -443,33 +464,47 @@ static void walk_close(struct counted_walk *w)
 	trace_close(w->t);
 }
 
-/* Where, in a run, the switch (T after k -> U) was taken: U's event count
- * then (*u0) and how many events U ran before T's next one (*span). */
-static int find_switch(const struct bisect *b, const char *path,
-		       const struct deja_script_entry *sw, uint64_t *u0, uint64_t *span)
+/* What the other threads ran, in a run, from the switch (T after k -> U)
+ * to T's next event: each event's thread and its index among that
+ * thread's counted events.  Not U's events alone: U may hand over to a
+ * third thread (one it started, one its wait let run), and the race that
+ * decides may be between T and that one, whose events then come between
+ * U's and T's. */
+struct window_event {
+	uint32_t thread;
+	uint64_t index;
+};
+
+struct window {
+	struct window_event *e;
+	size_t n, cap;
+};
+
+/* 0 with the window filled (empty when the switch was not taken). */
+static int find_window(const struct bisect *b, const char *path,
+		       const struct deja_script_entry *sw, struct window *win)
 {
 	struct counted_walk w;
-	bool open = walk_open(b, path, &w);
+	bool open = walk_open(b, path, &w), in = false, room = true;
 	uint32_t prev = UINT32_MAX;
-	bool in = false;
-	int found = -1;
-	while (open && walk_next(&w)) {
+	win->n = 0;
+	while (open && room && walk_next(&w)) {
 		uint32_t th = w.e.ev.thread;
-		if (!in && prev == sw->thread && th == sw->to && w.count[sw->thread] == sw->after) {
+		if (!in && prev == sw->thread && th == sw->to && w.count[sw->thread] == sw->after)
 			in = true;
-			found = 0;
-			*u0 = w.count[th];
-		}
 		if (in && th == sw->thread)
 			break;
+		if (in && w.counts) {
+			room = grow_array(&win->e, &win->cap, win->n + 1, sizeof(*win->e), 256);
+			if (room)
+				win->e[win->n++] = (struct window_event){ th, w.count[th] };
+		}
 		walk_count(&w);
 		prev = th;
 	}
-	if (in)
-		*span = w.count[sw->to] - *u0;
 	if (w.t)
 		walk_close(&w);
-	return found;
+	return open && room ? 0 : -1;
 }
 
 /* The thread that ran, in a run, right after `thread` had run `after`
@@ -526,16 +561,17 @@ static int self_switch_turned(struct bisect *b, struct decision *d)
 	return DEJA_EXIT_OK;
 }
 
-/* C_j: base, the switch, and U's return to T after j of its events (j=0:
- * base alone).  The return comes first so that it wins over a base entry
- * at the same point (deja_script_sort keeps the first). */
-static uint64_t with_return(const struct decision *d, uint64_t u0, uint64_t j,
+/* C_j: base, the switch, and the return to T right after the window's
+ * j-th event (j=0: base alone).  The return comes first so that it wins
+ * over a base entry at the same point (deja_script_sort keeps the first). */
+static uint64_t with_return(const struct decision *d, const struct window *win, uint64_t j,
 			    struct deja_script_entry *out)
 {
 	uint64_t m = 0;
 	if (j > 0) {
-		out[m++] = (struct deja_script_entry){ .thread = d->sw.to, .to = d->sw.thread,
-						       .after = u0 + j };
+		const struct window_event *e = &win->e[j - 1];
+		out[m++] = (struct deja_script_entry){ .thread = e->thread, .to = d->sw.thread,
+						       .after = e->index + 1 };
 		out[m++] = d->sw;
 	}
 	memcpy(out + m, d->base.e, d->base.n * sizeof(*out));
@@ -547,33 +583,79 @@ struct pair {
 	uint64_t first_index, second_index;
 };
 
-static int refine(struct bisect *b, const struct decision *d, struct pair *p)
+/* The two schedules that put the pair in its two orders, kept so that
+ * their traces can be made again (a later candidate's overwrote them). */
+struct orders {
+	struct deja_script_entry *hi, *lo;
+	uint64_t nhi, nlo;
+	bool hi_fails;
+};
+
+static void orders_free(struct orders *o)
+{
+	free(o->hi);
+	free(o->lo);
+	*o = (struct orders){ 0 };
+}
+
+static bool orders_keep(struct orders *o, const struct deja_script_entry *e, uint64_t n, bool hi)
+{
+	struct deja_script_entry *copy = malloc((n + 1) * sizeof(*copy));
+	if (!copy)
+		return false;
+	memcpy(copy, e, n * sizeof(*copy));
+	free(hi ? o->hi : o->lo);
+	*(hi ? &o->hi : &o->lo) = copy;
+	*(hi ? &o->nhi : &o->nlo) = n;
+	return true;
+}
+
+/* Run the two orders again, keeping their traces as the failing and the
+ * passing one. */
+static int orders_rerun(struct bisect *b, const struct orders *o)
+{
+	const char *hi_keep = o->hi_fails ? b->keep_fail : b->keep_pass;
+	const char *lo_keep = o->hi_fails ? b->keep_pass : b->keep_fail;
+	int vh = fails(b, o->hi, o->nhi, hi_keep);
+	int vl = vh < 0 ? -1 : fails(b, o->lo, o->nlo, lo_keep);
+	return vh < 0 || vl < 0 ? trouble(b) : DEJA_EXIT_OK;
+}
+
+/* base + switch, run again: it must still decide; then its window. */
+static int refine_window(struct bisect *b, const struct decision *d,
+			 struct deja_script_entry *work, struct window *win)
+{
+	/* No return: the switch first, so that it wins over a base entry at
+	 * the same point, as in with_return. */
+	work[0] = d->sw;
+	uint64_t n = with_return(d, win, 0, work + 1);
+	int v = fails(b, work, n + 1, NULL);
+	if (v < 0)
+		return trouble(b);
+	if ((v == 1) != d->with_fails) {
+		fprintf(stderr, "deja bisect: the decisive switch does not decide when run again "
+				"(the program is not deterministic under deja?)\n");
+		return DEJA_EXIT_FAILED;
+	}
+	if (find_window(b, b->prog.scratch, &d->sw, win) != 0 || win->n == 0) {
+		fprintf(stderr, "deja bisect: the switch of thread %u after %llu events was not "
+				"taken when run again\n", d->sw.thread, (unsigned long long)d->sw.after);
+		return DEJA_EXIT_FAILED;
+	}
+	return DEJA_EXIT_OK;
+}
+
+static int refine(struct bisect *b, const struct decision *d, struct pair *p, struct orders *o)
 {
 	struct deja_script_entry *work = malloc((d->base.n + 3) * sizeof(*work));
 	if (!work)
 		return DEJA_EXIT_INTERNAL;
-	/* base + switch, no return: the switch first, so that it wins over
-	 * a base entry at the same point, as in with_return. */
-	work[0] = d->sw;
-	uint64_t n = with_return(d, 0, 0, work + 1);
-	int v = fails(b, work, n + 1, NULL);
-	uint64_t u0 = 0, span = 0;
-	int code = DEJA_EXIT_OK;
-	if (v < 0)
-		code = trouble(b);
-	else if ((v == 1) != d->with_fails) {
-		fprintf(stderr, "deja bisect: the decisive switch does not decide when run again "
-				"(the program is not deterministic under deja?)\n");
-		code = DEJA_EXIT_FAILED;
-	} else if (find_switch(b, b->prog.scratch, &d->sw, &u0, &span) != 0 || span == 0) {
-		fprintf(stderr, "deja bisect: the switch of thread %u after %llu events was not "
-				"taken when run again\n", d->sw.thread, (unsigned long long)d->sw.after);
-		code = DEJA_EXIT_FAILED;
-	}
-	uint64_t lo = 0, hi = span; /* outcome(lo) = without, outcome(hi) = with */
+	struct window win = { 0 };
+	int code = refine_window(b, d, work, &win);
+	uint64_t lo = 0, hi = win.n; /* outcome(lo) = without, outcome(hi) = with */
 	while (code == DEJA_EXIT_OK && hi - lo > 1) {
 		uint64_t mid = lo + (hi - lo) / 2;
-		v = fails(b, work, with_return(d, u0, mid, work), NULL);
+		int v = fails(b, work, with_return(d, &win, mid, work), NULL);
 		if (v < 0)
 			code = trouble(b);
 		else if ((v == 1) == d->with_fails)
@@ -582,18 +664,20 @@ static int refine(struct bisect *b, const struct decision *d, struct pair *p)
 			lo = mid;
 	}
 	if (code == DEJA_EXIT_OK) {
-		/* C_hi: U's event u0+hi-1 before T's event after; C_lo: the
-		 * other order.  Keep both runs' traces to describe them. */
-		const char *hi_keep = d->with_fails ? b->keep_fail : b->keep_pass;
-		const char *lo_keep = d->with_fails ? b->keep_pass : b->keep_fail;
-		int vh = fails(b, work, with_return(d, u0, hi, work), hi_keep);
-		int vl = vh < 0 ? -1 : fails(b, work, with_return(d, u0, lo, work), lo_keep);
-		if (vh < 0 || vl < 0)
-			code = trouble(b);
-		struct pair u_first = { d->sw.to, d->sw.thread, u0 + hi - 1, d->sw.after };
-		struct pair t_first = { d->sw.thread, d->sw.to, d->sw.after, u0 + hi - 1 };
-		*p = d->with_fails ? u_first : t_first;
+		/* C_hi: the window's event hi before T's event after; C_lo:
+		 * the other order.  Keep both runs' traces to describe them. */
+		o->hi_fails = d->with_fails;
+		if (!orders_keep(o, work, with_return(d, &win, hi, work), true) ||
+		    !orders_keep(o, work, with_return(d, &win, lo, work), false))
+			code = DEJA_EXIT_INTERNAL;
+		else
+			code = orders_rerun(b, o);
+		const struct window_event *e = &win.e[hi - 1];
+		struct pair other_first = { e->thread, d->sw.thread, e->index, d->sw.after };
+		struct pair t_first = { d->sw.thread, e->thread, d->sw.after, e->index };
+		*p = d->with_fails ? other_first : t_first;
 	}
+	free(win.e);
 	free(work);
 	return code;
 }
@@ -733,6 +817,96 @@ static int store(struct bisect *b, const struct pair *p, const char *summary)
 	return code;
 }
 
+/* One stretch of a thread's lines in one code object of the program. */
+struct own_span {
+	uint32_t thread;
+	const struct trace_python_code *code;
+	uint32_t first, last;
+};
+
+enum { MAX_SPANS = 6 };
+
+/* Add a line of the program's own code to the spans: the thread's last
+ * span grows when it is the same code object, else a new span starts. */
+static void spans_add(struct own_span *spans, size_t *n, uint32_t thread,
+		      const struct trace_python_code *code, uint32_t line)
+{
+	for (size_t i = *n; i-- > 0;) {
+		if (spans[i].thread != thread)
+			continue;
+		if (spans[i].code == code) {
+			spans[i].first = line < spans[i].first ? line : spans[i].first;
+			spans[i].last = line > spans[i].last ? line : spans[i].last;
+			return;
+		}
+		break;
+	}
+	if (*n < MAX_SPANS)
+		spans[(*n)++] = (struct own_span){ thread, code, line, line };
+}
+
+static const char *file_base(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/*
+ * The decisive switch as FAIL_TRACE ran it, in the program's own Python
+ * lines: where T stopped and what the other threads ran of the program
+ * before T went on.  The pair alone can be an interpreter's hand-over
+ * (a thread's start, the GIL) when the switch that decides is one; this
+ * says which lines of the program raced all the same: "while thread 1
+ * was stopped at shop.py:6 in buy, thread 2 ran shop.py:4-8 in buy".
+ */
+static void print_context(const struct bisect *b, const struct deja_script_entry *sw)
+{
+	struct counted_walk w;
+	struct site_table sites = { 0 };
+	uint32_t focus = 0;
+	bool open = walk_open(b, b->fail_abs, &w) && focus_in(b, w.t, &focus) == 0;
+	if (open)
+		site_table_load(w.t, &sites);
+	struct own_span spans[MAX_SPANS];
+	size_t n = 0;
+	char stopped[300] = "";
+	uint32_t prev = UINT32_MAX;
+	bool in = false;
+	while (open && walk_next(&w)) {
+		uint32_t th = w.e.ev.thread;
+		if (!in && prev == sw->thread && th == sw->to && w.count[sw->thread] == sw->after)
+			in = true;
+		if (in && th == sw->thread)
+			break;
+		if (!in && th == sw->thread)
+			describe_python(&sites, focus, &w.e.ev, false, stopped, sizeof(stopped));
+		const struct trace_python_code *c =
+			in && w.e.ev.py_line ? python_code_find(&sites, focus, w.e.ev.image,
+								 w.e.ev.py_code)
+					     : NULL;
+		if (c && c->function && own_python_file(c->file))
+			spans_add(spans, &n, th, c, w.e.ev.py_line);
+		walk_count(&w);
+		prev = th;
+	}
+	if (in && n > 0) {
+		printf("  in %s, while thread %u was stopped%s%s, ", b->fail_path, sw->thread,
+		       stopped[0] ? " at " : "", stopped);
+		for (size_t i = 0; i < n; i++) {
+			const struct own_span *sp = &spans[i];
+			printf("%sthread %u ran %s:%u", i == 0 ? "" : ", ", sp->thread,
+			       file_base(sp->code->file), sp->first);
+			if (sp->last != sp->first)
+				printf("-%u", sp->last);
+			printf(" in %s", sp->code->function);
+		}
+		printf("\n");
+	}
+	site_table_free(&sites);
+	if (w.t)
+		walk_close(&w);
+}
+
 static int report(struct bisect *b, const struct pair *p)
 {
 	struct deja_event ev;
@@ -747,6 +921,7 @@ static int report(struct bisect *b, const struct pair *p)
 	snprintf(summary, sizeof(summary), "%s%s before %s makes it fail; the other order passes",
 		 whose, first, second);
 	printf("%s\n", summary);
+	print_context(b, &b->decisive);
 	/* Without Python lines a CPython pair is the interpreter's own code
 	 * (the GIL's mutex, a stat) at bare addresses: say how to see the
 	 * program's lines rather than leave the pair unexplained.  The run's
@@ -757,6 +932,118 @@ static int report(struct bisect *b, const struct pair *p)
 				" program's lines, hunt or record it again with --python-lines and"
 				" bisect that run\n");
 	return store(b, p, summary);
+}
+
+/* The event is the program's own code (own_code.h): its Python line's
+ * file when it has one, else its native site (never the interpreter's). */
+static bool own_event(const struct bisect *b, uint32_t thread, uint64_t index)
+{
+	struct site_table sites = { 0 };
+	struct deja_event ev;
+	uint32_t process;
+	if (event_of(b, b->keep_fail, thread, index, &ev, &process, &sites) != 0 &&
+	    event_of(b, b->keep_pass, thread, index, &ev, &process, &sites) != 0)
+		return false;
+	bool own;
+	const struct trace_site *s = site_find(&sites, event_site(process, &ev));
+	if (ev.py_line != 0) {
+		const struct trace_python_code *c =
+			python_code_find(&sites, process, ev.image, ev.py_code);
+		own = c && own_python_file(c->file);
+	} else {
+		own = s && !in_cpython(s) && own_module(s->module, b->run.exe_path);
+	}
+	site_table_free(&sites);
+	return own;
+}
+
+/* How many of the pair's two events are the program's own. */
+static int own_score(const struct bisect *b, const struct pair *p)
+{
+	return (int)own_event(b, p->first_thread, p->first_index) +
+	       (int)own_event(b, p->second_thread, p->second_index);
+}
+
+/* Refining a decision is a handful of runs; this many neighbours at most
+ * are refined in search of a pair in the program's own code. */
+enum { MAX_NEIGHBOURS = 12 };
+
+/*
+ * Without a passing run every preemption whose removal passes decides
+ * (after `deja shrink`, every preemption), and each gives a pair.  The
+ * last one's pair was the one reported; in a CPython run it was often two
+ * events of threading.py or concurrent/futures (a thread's start, a work
+ * item's hand-off) while another preemption decided between two lines of
+ * the program.  So the neighbours are refined, the last first, until one
+ * pair is the program's own on both sides, and the pair with most of its
+ * events in the program's own code wins (the later one on a tie).
+ */
+static int best_neighbour(struct bisect *b, struct pair *best)
+{
+	uint64_t from = b->fail.n;
+	struct decision d = { 0 };
+	struct orders o = { 0 }, kept = { 0 };
+	int best_score = -1, tried = 0, code = DEJA_EXIT_OK;
+	bool last_is_best = false, undecided = false;
+	while (code == DEJA_EXIT_OK && best_score < 2 && tried < MAX_NEIGHBOURS) {
+		int r = next_neighbour(b, &d, &from);
+		if (r == 1) /* none left */
+			break;
+		code = r;
+		if (code == DEJA_EXIT_OK)
+			code = self_switch_turned(b, &d);
+		struct pair p;
+		if (code == DEJA_EXIT_OK)
+			code = refine(b, &d, &p, &o);
+		tried++;
+		if (code == DEJA_EXIT_FAILED) {
+			/* This one did not decide when run again (said why); the
+			 * next may. */
+			undecided = true;
+			code = DEJA_EXIT_OK;
+			continue;
+		}
+		if (code != DEJA_EXIT_OK)
+			break;
+		int score = own_score(b, &p);
+		last_is_best = score > best_score;
+		if (last_is_best) {
+			best_score = score;
+			*best = p;
+			b->decisive = d.sw;
+			orders_free(&kept);
+			kept = o;
+			o = (struct orders){ 0 };
+		}
+	}
+	if (code == DEJA_EXIT_OK && best_score < 0)
+		code = undecided ? DEJA_EXIT_FAILED : no_neighbour(b);
+	else if (code == DEJA_EXIT_OK && !last_is_best)
+		code = orders_rerun(b, &kept); /* a later candidate's traces replaced them */
+	if (code == DEJA_EXIT_OK && tried > 1 && !b->quiet)
+		fprintf(stderr, "deja bisect: %d passing neighbours refined; the pair with the most "
+				"events in the program's own code (%d of 2) is reported\n",
+			tried, best_score);
+	free(d.base.e);
+	orders_free(&o);
+	orders_free(&kept);
+	return code;
+}
+
+/* With a passing run: the switch between the two schedules that decides. */
+static int between(struct bisect *b, struct pair *p)
+{
+	struct decision d = { 0 };
+	struct orders o = { 0 };
+	int code = between_traces(b, &d);
+	if (code == DEJA_EXIT_OK)
+		code = self_switch_turned(b, &d);
+	if (code == DEJA_EXIT_OK)
+		code = refine(b, &d, p, &o);
+	b->decisive = d.sw;
+	free(d.base.e);
+	orders_free(&o);
+	return code;
 }
 
 static int setup(struct bisect *b)
@@ -842,20 +1129,14 @@ int cmd_bisect(int argc, char **argv)
 	int code = parse(argc, argv, &b);
 	if (code != 0)
 		return code < 0 ? DEJA_EXIT_OK : code;
-	struct decision d = { 0 };
 	struct pair p = { 0 };
 	code = check_inputs(&b);
 	if (code == DEJA_EXIT_OK)
 		code = setup(&b);
 	if (code == DEJA_EXIT_OK)
-		code = b.pass_path ? between_traces(&b, &d) : nearest_neighbour(&b, &d);
-	if (code == DEJA_EXIT_OK)
-		code = self_switch_turned(&b, &d);
-	if (code == DEJA_EXIT_OK)
-		code = refine(&b, &d, &p);
+		code = b.pass_path ? between(&b, &p) : best_neighbour(&b, &p);
 	if (code == DEJA_EXIT_OK)
 		code = report(&b, &p);
-	free(d.base.e);
 	cleanup(&b);
 	return code;
 }

@@ -500,6 +500,8 @@ bool shrink_may_search(struct shrink *s)
  * program whose runs are slow (CPython with --python-lines: about 0.4 s a
  * run, thousands of ticks to move a preemption to) was still here after
  * 10 minutes under --max-runs alone. */
+#define NEAR_MOVES_RUNS 100 /* shrink_try_near_moves: see there */
+
 static int fewer_preemptions(struct shrink *s, uint64_t *checks, int *remaining)
 {
 	s->search_until = now_seconds() + (double)s->a.search_time;
@@ -509,6 +511,8 @@ static int fewer_preemptions(struct shrink *s, uint64_t *checks, int *remaining)
 		if (*remaining < 0)
 			return fail_trial(s);
 		moves = shrink_try_folds(s);
+		if (moves == 0)
+			moves = shrink_try_near_moves(s, NEAR_MOVES_RUNS);
 		if (moves == 0)
 			moves = shrink_try_search(s);
 		if (moves == 0)

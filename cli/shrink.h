@@ -55,6 +55,7 @@ struct shrink {
 	bool settled;            /* the preemptions are shrunk: keep them so */
 	double search_until;     /* when the search for fewer preemptions stops */
 	bool search_out_of_time; /* ... and it has */
+	uint64_t moves_until;    /* nonzero: the near moves stop at this many runs */
 };
 
 /* Whether the search for fewer preemptions may make another run (false,
@@ -71,6 +72,10 @@ enum ddmin_verdict shrink_try_limited(struct shrink *s, const struct deja_script
  * preemptions failed the same way (it is the new best), 0 when none did,
  * -1 on trouble or when the run budget or --search-time is spent. */
 int shrink_try_moves(struct shrink *s);
+/* shrink_moves.c: the moves of one preemption by a few events with
+ * another dropped, at most `budget` runs of them.  Returns as
+ * shrink_try_moves, but 0 when only the budget is spent. */
+int shrink_try_near_moves(struct shrink *s, uint64_t budget);
 /* shrink_moves.c: a preemption that ends a timed wait early (a GIL
  * hand-over) folded into a timeout where the wait began (shrink_fold.h).
  * Returns as shrink_try_moves. */
