@@ -25,20 +25,8 @@ require_file "$deja" "$prog" "$forker"
 command -v gdb >/dev/null || fail "gdb is not on PATH (scripts/setup.sh installs it)"
 cd "$tmp"
 
-trace=$tmp/stop.deja
-rc=0
-timeout 60 "$deja" record -q -s random --seed 3 -o "$trace" -- "$prog" >"$tmp/recorded.out" 2>"$tmp/err" || rc=$?
-[ $rc -eq 0 ] || { dump "$tmp/err"; fail "record exited $rc"; }
-"$deja" show "$trace" >"$tmp/show" || fail "deja show exited $?"
+record_stop_trace
 
-cat >"$tmp/bt.gdb" <<'EOF'
-python print("deja-test-lwp %d" % gdb.selected_thread().ptid[1])
-printf "deja-test-total %ld\n", total
-echo deja-test-bt\n
-bt
-echo deja-test-end\n
-continue
-EOF
 
 # The stop everything goes back from: the last lock thread 1 takes in
 # first_worker (after thread 2's), and the counter there.

@@ -2,7 +2,7 @@
 # gdb_back.sh): picking events out of `deja show`'s listing, the counter
 # of tests/e2e/programs/gdb_stop.c before an event, and a replay under gdb
 # driven by a file of gdb commands.  Sourced after lib.sh, with $deja,
-# $tmp and $trace (the default trace) set.
+# $tmp and, for stop_at, $trace (the default trace) set.
 
 # pick THREAD OP_PREFIX LOCATION_WORD WHICH [SHOW [PROCESS]]: the number
 # of the first (or last) event of that thread of the top process (or of
@@ -56,4 +56,24 @@ stop_at() {
 	grep -q "replay identical" "$tmp/$3.err" || { dump "$tmp/$3.err"; fail "$3: the replay did not end identical"; }
 	grep -q "replay stopped before event $1\( of process [0-9]*\)\?: thread " "$tmp/$3.err" ||
 		{ dump "$tmp/$3.err"; fail "$3: deja did not say it stopped before event $1"; }
+}
+
+# record_stop_trace: the run both tests stop in ($trace: $prog, gdb_stop,
+# under random seed 3; its output in $tmp/recorded.out and its listing in
+# $tmp/show), and gdb commands that print the stopped thread, the
+# counter and the backtrace between markers, then continue ($tmp/bt.gdb).
+record_stop_trace() {
+	trace=$tmp/stop.deja
+	local rc=0
+	timeout 60 "$deja" record -q -s random --seed 3 -o "$trace" -- "$prog" >"$tmp/recorded.out" 2>"$tmp/err" || rc=$?
+	[ $rc -eq 0 ] || { dump "$tmp/err"; fail "record exited $rc"; }
+	"$deja" show "$trace" >"$tmp/show" || fail "deja show exited $?"
+	cat >"$tmp/bt.gdb" <<'EOF'
+python print("deja-test-lwp %d" % gdb.selected_thread().ptid[1])
+printf "deja-test-total %ld\n", total
+echo deja-test-bt\n
+bt
+echo deja-test-end\n
+continue
+EOF
 }
