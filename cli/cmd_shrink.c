@@ -502,6 +502,19 @@ bool shrink_may_search(struct shrink *s)
  * 10 minutes under --max-runs alone. */
 #define NEAR_MOVES_RUNS 100 /* shrink_try_near_moves: see there */
 
+/* Whether the run had the Python-lines hook (deja --python-lines: deja's
+ * python directory in its PYTHONPATH), whose runs are long and whose
+ * start-up takes the search's runs, so the near moves go first there:
+ * where the search finds the minimum (py_job_queue without the hook),
+ * trying them first took twice the candidate runs. */
+static bool with_python_lines(const struct shrink *s)
+{
+	for (char *const *e = s->run.envp; e && *e; e++)
+		if (strncmp(*e, "PYTHONPATH=", 11) == 0 && strstr(*e, "deja/python"))
+			return true;
+	return false;
+}
+
 static int fewer_preemptions(struct shrink *s, uint64_t *checks, int *remaining)
 {
 	s->search_until = now_seconds() + (double)s->a.search_time;
@@ -511,7 +524,7 @@ static int fewer_preemptions(struct shrink *s, uint64_t *checks, int *remaining)
 		if (*remaining < 0)
 			return fail_trial(s);
 		moves = shrink_try_folds(s);
-		if (moves == 0)
+		if (moves == 0 && with_python_lines(s))
 			moves = shrink_try_near_moves(s, NEAR_MOVES_RUNS);
 		if (moves == 0)
 			moves = shrink_try_search(s);
