@@ -129,8 +129,10 @@ static int write_command_file(const struct debug_stop *ds, const struct deja_sha
 }
 
 /* The restart gdb asks for, if it has: 1 + the event in its file, which
- * is taken away; 0 if there is none. */
-static uint64_t take_restart(const struct debug_gdb *g)
+ * is taken away; 0 if there is none.  "EVENT quiet" (a run of
+ * deja-last-change's or deja-reverse-continue's own) has the next stop
+ * go unsaid. */
+static uint64_t take_restart(struct debug_gdb *g)
 {
 	char path[320];
 	snprintf(path, sizeof(path), "%s/%s", g->dir, GDB_RESTART);
@@ -138,9 +140,11 @@ static uint64_t take_restart(const struct debug_gdb *g)
 	if (!f)
 		return 0;
 	unsigned long long event;
-	bool read = fscanf(f, "%llu", &event) == 1;
+	char word[16] = "";
+	bool read = fscanf(f, "%llu %15s", &event, word) >= 1;
 	fclose(f);
 	unlink(path);
+	g->quiet = strcmp(word, "quiet") == 0;
 	return read ? event + 1 : 0;
 }
 
@@ -287,7 +291,8 @@ static void *watch(void *arg)
 		return NULL;
 	ds->stopped = true;
 	bool again = g->pid > 0;
-	say_stopped(ds, sh, again);
+	if (!again || !g->quiet)
+		say_stopped(ds, sh, again);
 	if (again) {
 		if (hand_over(g, sh) != 0)
 			fprintf(stderr, "deja: cannot hand the stop to gdb (%s): %s\n", g->dir,

@@ -35,6 +35,7 @@ struct debug_gdb {
 	pid_t pid;     /* gdb, running (0: not started, or exited) */
 	char dir[256]; /* its files: gdb's commands, the restart asked, the stop handed over */
 	struct sigaction int_before; /* deja's SIGINT, ignored while gdb runs */
+	bool quiet;    /* the restart asked for says nothing of its stop */
 };
 
 struct debug_stop_request {

@@ -172,8 +172,9 @@ DejaWhen()
 
 
 # ---- going back: a new run of the replay, which this gdb attaches to.
-# gdb writes the event into deja_dir/restart and kills the stopped
-# process; deja ends that run, replays again to just before the event and
+# gdb kills the stopped process and writes the event into deja_dir/restart
+# (with "quiet" when deja is not to say where the new run stops: a
+# going-back command's own runs); deja ends that run, replays again to just before the event and
 # writes the new process, thread and call site into deja_dir/stop ("ended"
 # if the run ended before it).
 
@@ -198,7 +199,7 @@ def deja_restart(n, quiet=False):
     gdb.execute('kill', to_string=quiet)
     gdb.execute('set confirm %s' % ('on' if confirm else 'off'))
     with open(deja_file('restart.tmp'), 'w') as f:
-        f.write('%d\n' % n)
+        f.write('%d%s\n' % (n, ' quiet' if quiet else ''))
     os.rename(deja_file('restart.tmp'), deja_file('restart'))
     while not os.path.exists(deja_file('stop')):
         if os.getppid() != deja_supervisor:
