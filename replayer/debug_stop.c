@@ -33,7 +33,8 @@ struct debug_stop {
 };
 
 /* The files gdb and the watch talk through, in the gdb's directory (the
- * names gdb_commands.py uses too; each written as NAME.tmp, then renamed). */
+ * names gdb_commands.py uses too; the two polled for are written as
+ * NAME.tmp, then renamed). */
 #define GDB_COMMANDS "commands.gdb" /* what gdb runs on starting */
 #define GDB_RESTART "restart"       /* gdb: "EVENT": kill this run, stop before EVENT in a new one */
 #define GDB_STOP "stop"             /* the watch: "PID TID SITE" of a new run's stop, or "ended" */
@@ -115,17 +116,15 @@ static int write_command_file(const struct debug_stop *ds, const struct deja_sha
 		g->dir[0] = '\0';
 		return -1;
 	}
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	/* Written before gdb starts, which reads it: no reader to race. */
+	char path[320];
+	snprintf(path, sizeof(path), "%s/%s", g->dir, GDB_COMMANDS);
+	FILE *f = fopen(path, "we");
 	if (!f)
 		return -1;
 	int r = debug_stop_write_commands(f, sh->debug_tid, sh->debug_site, ds->rq.runtime_path,
 					  g->dir);
-	r = fclose(f) != 0 ? -1 : r;
-	r = r == 0 ? write_whole(g->dir, GDB_COMMANDS, text) : -1;
-	free(text);
-	return r;
+	return fclose(f) != 0 ? -1 : r;
 }
 
 /* The restart gdb asks for, if it has: 1 + the event in its file, which
@@ -234,8 +233,8 @@ static void gdb_gone(struct debug_gdb *g)
 	sigaction(SIGINT, &g->int_before, NULL);
 	if (!g->dir[0])
 		return;
-	static const char *const names[] = { GDB_COMMANDS,	  GDB_RESTART,	      GDB_STOP,
-					     GDB_COMMANDS ".tmp", GDB_RESTART ".tmp", GDB_STOP ".tmp" };
+	static const char *const names[] = { GDB_COMMANDS,	 GDB_RESTART, GDB_STOP,
+					     GDB_RESTART ".tmp", GDB_STOP ".tmp" };
 	char path[320];
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", g->dir, names[i]);

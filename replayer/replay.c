@@ -509,13 +509,10 @@ static enum replay_status run_follow(struct replay_report *rep, struct session *
 				      .watch_top = opt && opt->gdb_process ? NULL : debug };
 	/* Real time: the model's clock at each event, as recorded. */
 	bool real_time = strcmp(rep->recorded.time, "real") == 0;
-	struct follow_schedule f = l->follow;
-	uint32_t *schedule = f.schedule;
-	uint64_t *ticks = f.ticks, *vtimes = f.vtimes;
-	stop_at_final_ticks(threads, nthreads, l->last, f.last_of, ticks);
+	stop_at_final_ticks(threads, nthreads, l->last, l->follow.last_of, l->follow.ticks);
 	if (stop_at_final_interrupts(threads, nthreads, &l->follow) != 0)
 		return REPLAY_ERR_TRACE;
-	f = l->follow;
+	const struct follow_schedule *f = &l->follow;
 	uint32_t nchild_pids = 0;
 	const int32_t *child_pids = replay_children_pids(children, 0, &nchild_pids);
 	struct process_hooks hooks;
@@ -530,14 +527,14 @@ static enum replay_status run_follow(struct replay_report *rep, struct session *
 		.strategy = "follow",
 		.parallel = parallel,
 		.real_time = real_time,
-		.vtimes = vtimes,
-		.vtimes_len = vtimes ? rep->recorded_events : 0,
+		.vtimes = f->vtimes,
+		.vtimes_len = f->vtimes ? rep->recorded_events : 0,
 		.seed = rep->recorded.seed,
 		.max_steps = rep->recorded.max_steps,
-		.schedule = schedule,
-		.ticks = ticks,
-		.interrupts = f.interrupts,
-		.ninterrupts = f.ninterrupts,
+		.schedule = f->schedule,
+		.ticks = f->ticks,
+		.interrupts = f->interrupts,
+		.ninterrupts = f->ninterrupts,
 		.schedule_len = rep->recorded_events,
 		.realtime_start_ns = rep->recorded.realtime_start,
 		.monotonic_start_ns = rep->recorded.monotonic_start,
@@ -604,8 +601,6 @@ static enum replay_status run_follow(struct replay_report *rep, struct session *
 		} else
 			st = REPLAY_IDENTICAL;
 	}
-	(void)schedule;
-	(void)vtimes;
 	return st;
 }
 
@@ -643,9 +638,8 @@ static bool has_debug_event(struct replay_options *opt, uint64_t top_events,
 
 /* The outputs' ranks in the tree, which the top process's recorded events
  * take as their output_seq (trace_outputs.c). */
-static enum trace_status load_output_ranks(struct trace *t, struct replay_load *l, uint64_t n)
+static enum trace_status load_output_ranks(struct trace *t, struct replay_load *l)
 {
-	(void)n;
 	enum trace_status st = trace_get_output_ranks(t, l->kept, l->nkept, &l->ranks, &l->nranks);
 	return st == TRACE_OK ? trace_rank_outputs(l->ranks, l->nranks, 0, l->kept, l->nkept) : st;
 }
@@ -658,7 +652,7 @@ static enum replay_status load_rest(struct trace *t, struct replay_options *opt,
 	bool real_time = strcmp(rep->recorded.time, "real") == 0;
 	if (load_events(t, opt, real_time, l, &rep->recorded_events) != REPLAY_IDENTICAL)
 		snprintf(err, errlen, "the trace's events cannot be read: it is damaged");
-	else if (load_output_ranks(t, l, rep->recorded_events) != TRACE_OK)
+	else if (load_output_ranks(t, l) != TRACE_OK)
 		snprintf(err, errlen, "the order of the trace's outputs cannot be read: it is damaged");
 	else if (trace_get_sites(t, &l->sites.sites, &l->sites.n) != TRACE_OK)
 		snprintf(err, errlen, "the trace's call sites cannot be read");
@@ -687,7 +681,7 @@ enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 	memset(rep, 0, sizeof(*rep));
 	/* The options as this run takes them: --gdb last becomes an event. */
 	struct replay_options taken = opt ? *opt : (struct replay_options){ 0 };
-	opt = opt ? &taken : NULL;
+	struct replay_options *own = opt ? &taken : NULL;
 	struct trace *t;
 	if (trace_open_but_bulk(trace_path, &t, err, errlen) != TRACE_OK)
 		return REPLAY_ERR_TRACE;
@@ -712,13 +706,12 @@ enum replay_status replay_run(const char *trace_path, const char *runtime_path,
 						 .runtime_path = runtime_path,
 						 .cwd = rep->recorded.cwd };
 		s = session_start(&start, err, errlen);
-		st = s ? load_rest(t, opt ? &taken : NULL, rep, &l, err, errlen)
-		       : REPLAY_ERR_PROGRAM;
+		st = s ? load_rest(t, own, rep, &l, err, errlen) : REPLAY_ERR_PROGRAM;
 		rep->gdb_event = taken.gdb_event;
 	}
 	trace_close(t);
 	if (st == REPLAY_IDENTICAL)
-		st = run_follow(rep, s, &l, opt, runtime_path, err, errlen);
+		st = run_follow(rep, s, &l, own, runtime_path, err, errlen);
 	session_free(s);
 	replay_children_free(l.children);
 	free(l.ranks);
